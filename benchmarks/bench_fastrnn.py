@@ -1,0 +1,120 @@
+"""Training-step speed of the fast peephole / CIFG layers against fused ``nn.LSTM`` (CPU).
+
+One step = forward + MSE loss + backward + Adam step of a 1-layer recurrent layer
+(input size 1) plus a ``Linear(H, 1)`` head on the last hidden state, batch 64 x 50 steps.
+Prints a markdown table of median warm step times (ms) and the ratio to fused nn.LSTM.
+Target: peephole and CIFG at most 2.5x fused nn.LSTM.
+
+Run: ``python -m benchmarks.bench_fastrnn [--hidden 64 128] [--steps 40]``
+"""
+from __future__ import annotations
+
+import argparse
+import math
+import statistics
+import time
+
+import torch
+from torch import Tensor, nn
+
+from lstm_core.fastrnn import (
+    cifg_sequence,
+    cifg_sequence_reference,
+    peephole_sequence,
+    peephole_sequence_reference,
+)
+
+
+class _Layer(nn.Module):
+    """Minimal batch-first layer over a sequence function (the benchmark's stand-in for cells.py)."""
+
+    def __init__(self, input_size: int, hidden: int, variant: str, fast: bool = True):
+        super().__init__()
+        chunks = 4 if variant == "peephole" else 3
+        k = 1.0 / math.sqrt(hidden)
+        self.hidden = hidden
+        self.variant = variant
+        self.w_ih = nn.Parameter(torch.empty(chunks * hidden, input_size).uniform_(-k, k))  # (G, I)
+        self.w_hh = nn.Parameter(torch.empty(chunks * hidden, hidden).uniform_(-k, k))  # (G, H)
+        self.bias = nn.Parameter(torch.empty(chunks * hidden).uniform_(-k, k))  # (G,)
+        self.w_peep = nn.Parameter(torch.empty(3, hidden).uniform_(-k, k)) if chunks == 4 else None  # (3, H)
+        if variant == "peephole":
+            self.fn = peephole_sequence if fast else peephole_sequence_reference
+        else:
+            self.fn = cifg_sequence if fast else cifg_sequence_reference
+
+    def forward(self, x: Tensor) -> Tensor:
+        """x (B, T, I) -> h_T (B, H)."""
+        B = x.shape[0]
+        xproj = torch.nn.functional.linear(x.transpose(0, 1), self.w_ih, self.bias)  # (T, B, G)
+        h0 = x.new_zeros(B, self.hidden)  # (B, H)
+        c0 = x.new_zeros(B, self.hidden)  # (B, H)
+        extra = (self.w_peep,) if self.w_peep is not None else ()
+        _, h_T, _ = self.fn(xproj, h0, c0, self.w_hh, *extra)
+        return h_T
+
+
+class _Fused(nn.Module):
+    """nn.LSTM + head on the last hidden state."""
+
+    def __init__(self, input_size: int, hidden: int):
+        super().__init__()
+        self.rnn = nn.LSTM(input_size, hidden, batch_first=True)
+
+    def forward(self, x: Tensor) -> Tensor:
+        """x (B, T, I) -> h_T (B, H)."""
+        out, _ = self.rnn(x)  # (B, T, H)
+        return out[:, -1]
+
+
+def _step_ms(body: nn.Module, hidden: int, batch: int, T: int, steps: int, warmup: int) -> float:
+    """Median wall time (ms) of one full training step."""
+    torch.manual_seed(0)
+    model = nn.Sequential(body, nn.Linear(hidden, 1))
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    x = torch.randn(batch, T, 1)  # (B, T, 1)
+    y = torch.randn(batch, 1)  # (B, 1)
+    times = []
+    for k in range(warmup + steps):
+        t0 = time.perf_counter()
+        opt.zero_grad(set_to_none=True)
+        loss = nn.functional.mse_loss(model(x), y)
+        loss.backward()
+        opt.step()
+        if k >= warmup:
+            times.append(time.perf_counter() - t0)
+    return 1e3 * statistics.median(times)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--hidden", type=int, nargs="+", default=[64, 128])
+    ap.add_argument("--batch", type=int, default=64)
+    ap.add_argument("--seq", type=int, default=50)
+    ap.add_argument("--steps", type=int, default=40, help="timed steps (median taken)")
+    ap.add_argument("--warmup", type=int, default=10)
+    ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds; the best median is kept")
+    a = ap.parse_args()
+    print(f"torch {torch.__version__}, threads {torch.get_num_threads()}, batch {a.batch} x {a.seq} steps, "
+          f"median of {a.steps} warm steps, best of {a.rounds} interleaved rounds\n")
+    print("| hidden | fused nn.LSTM ms | peephole ms (x fused) | cifg ms (x fused) | ref peephole ms (x) | ref cifg ms (x) |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    for H in a.hidden:
+        makers = {
+            "fused": lambda: _Fused(1, H),
+            "peep": lambda: _Layer(1, H, "peephole"),
+            "cifg": lambda: _Layer(1, H, "cifg"),
+            "ref_peep": lambda: _Layer(1, H, "peephole", fast=False),
+            "ref_cifg": lambda: _Layer(1, H, "cifg", fast=False),
+        }
+        best = {k: float("inf") for k in makers}
+        for _ in range(a.rounds):  # interleave so machine noise hits every variant alike
+            for k, make in makers.items():
+                best[k] = min(best[k], _step_ms(make(), H, a.batch, a.seq, a.steps, a.warmup))
+        f = best["fused"]
+        cell = lambda k: f"{best[k]:.2f} ({best[k] / f:.2f}x)"  # noqa: E731
+        print(f"| {H} | {f:.2f} | {cell('peep')} | {cell('cifg')} | {cell('ref_peep')} | {cell('ref_cifg')} |")
+
+
+if __name__ == "__main__":
+    main()

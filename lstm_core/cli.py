@@ -1,0 +1,205 @@
+"""``python -m lstm_core``: the headless twin of the app.
+
+Subcommands: ``generate``, ``train``, ``forecast``, ``gates``. Any bad input or argument
+exits with status 2 and one line on stderr starting ``error: `` (never a traceback).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from .config import CELL_TYPES, DEVICES, SCALERS, TRANSFORMS, ConfigError, RunConfig
+
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """Raised by the argument parser instead of printing usage and exiting."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # noqa: D102 - argparse hook
+        raise UsageError(message)
+
+
+def _typed(kind):
+    """argparse type that names the expected kind in its error."""
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a valid {kind.__name__}") from None
+        return value
+    parse.__name__ = kind.__name__
+    return parse
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from .data import GENERATORS
+
+    p = _Parser(prog="python -m lstm_core", description="LSTM Lab engine: generate data, train, forecast, gates.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    g = sub.add_parser("generate", help="write a built-in or synthetic series as CSV")
+    g.add_argument("name", choices=sorted(GENERATORS), metavar="NAME", help="one of: " + ", ".join(sorted(GENERATORS)))
+    g.add_argument("--length", type=_typed(int), default=None)
+    g.add_argument("--seed", type=_typed(int), default=0)
+    g.add_argument("--out", required=True, type=Path)
+
+    t = sub.add_parser("train", help="train a model and write a run directory")
+    d, m, tr = RunConfig().data, RunConfig().model, RunConfig().train
+    t.add_argument("--data", required=True, type=Path)
+    t.add_argument("--target", default=None, help="column to predict (default: the last numeric column)")
+    t.add_argument("--inputs", default="", help="comma-separated extra input columns")
+    t.add_argument("--cell", choices=CELL_TYPES, default=m.cell)
+    t.add_argument("--hidden", type=_typed(int), default=m.hidden_size)
+    t.add_argument("--layers", type=_typed(int), default=m.num_layers)
+    t.add_argument("--dropout", type=_typed(float), default=m.dropout)
+    t.add_argument("--look-back", type=_typed(int), default=d.look_back)
+    t.add_argument("--horizon", type=_typed(int), default=d.horizon)
+    t.add_argument("--epochs", type=_typed(int), default=tr.epochs)
+    t.add_argument("--batch-size", type=_typed(int), default=tr.batch_size)
+    t.add_argument("--lr", type=_typed(float), default=tr.lr)
+    t.add_argument("--seed", type=_typed(int), default=tr.seed)
+    t.add_argument("--patience", type=_typed(int), default=tr.patience)
+    t.add_argument("--test-fraction", type=_typed(float), default=d.test_fraction)
+    t.add_argument("--val-fraction", type=_typed(float), default=d.val_fraction)
+    t.add_argument("--scaler", choices=SCALERS, default=d.scaler)
+    t.add_argument("--transform", choices=TRANSFORMS, default=d.transform)
+    t.add_argument("--season", type=_typed(int), default=None)
+    t.add_argument("--device", choices=DEVICES, default=tr.device)
+    t.add_argument("--quiet", action="store_true", help="no per-epoch progress on stderr")
+    t.add_argument("--out", required=True, type=Path)
+
+    f = sub.add_parser("forecast", help="forecast past the end of the data with a saved run")
+    f.add_argument("--run", required=True, type=Path)
+    f.add_argument("--steps", required=True, type=_typed(int))
+    f.add_argument("--data", type=Path, default=None, help="apply the model to this series instead of the run's own")
+    f.add_argument("--out", type=Path, default=None, help="CSV file (default: stdout)")
+
+    ga = sub.add_parser("gates", help="record every gate of a saved run over the whole series")
+    ga.add_argument("--run", required=True, type=Path)
+    ga.add_argument("--data", type=Path, default=None)
+    ga.add_argument("--out", required=True, type=Path)
+    return p
+
+
+def _load_frame(path: Path):
+    from .data import load_csv
+
+    loaded = load_csv(path)
+    return loaded.frame, loaded.report.season
+
+
+def cmd_generate(args) -> int:
+    from .data import frame_to_csv_bytes, generate
+
+    frame = generate(args.name, length=args.length, seed=args.seed)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_bytes(frame_to_csv_bytes(frame))
+    print(f"wrote {len(frame)} rows x {frame.shape[1]} columns to {args.out}", file=sys.stderr)
+    return 0
+
+
+def train_config_from_args(args) -> RunConfig:
+    cfg = RunConfig()
+    cfg.data.target = args.target
+    cfg.data.inputs = [c.strip() for c in args.inputs.split(",") if c.strip()]
+    cfg.data.look_back, cfg.data.horizon = args.look_back, args.horizon
+    cfg.data.test_fraction, cfg.data.val_fraction = args.test_fraction, args.val_fraction
+    cfg.data.scaler, cfg.data.transform, cfg.data.season = args.scaler, args.transform, args.season
+    cfg.model.cell, cfg.model.hidden_size, cfg.model.num_layers = args.cell, args.hidden, args.layers
+    cfg.model.dropout = args.dropout
+    tr = cfg.train
+    tr.epochs, tr.batch_size, tr.lr, tr.seed, tr.device = args.epochs, args.batch_size, args.lr, args.seed, args.device
+    tr.patience = args.patience
+    return cfg
+
+
+def cmd_train(args) -> int:
+    from .pipeline import fit_run
+    from .runs import save_run
+
+    frame, season = _load_frame(args.data)
+    cfg = train_config_from_args(args)
+
+    def progress(s) -> None:
+        if not args.quiet:
+            val = f" val {s.val_loss:.5f}" if s.val_loss is not None else ""
+            print(f"epoch {s.epoch:4d}/{cfg.train.epochs}  train {s.train_loss:.5f}{val}  "
+                  f"{s.seconds * 1000:.0f} ms  {s.samples_per_s:,.0f} samples/s", file=sys.stderr, flush=True)
+
+    run = fit_run(frame, cfg, season, on_epoch=progress, stop=threading.Event())
+    save_run(run, args.out)
+    m = run.metrics
+    print(f"{run.fit.status} after {len(run.history)} epochs (best {run.fit.best_epoch}) on {run.device}; "
+          f"test RMSE {m['test']['rmse']:.4g} (naive {m['baselines']['naive']['rmse']:.4g}, "
+          f"seasonal naive {m['baselines']['seasonal_naive']['rmse']:.4g}, "
+          f"Holt-Winters {m['baselines']['holt_winters']['rmse']:.4g}); run saved to {args.out}", file=sys.stderr)
+    return 0
+
+
+def _run_for(args):
+    from .runs import load_run
+
+    frame = _load_frame(args.data)[0] if args.data is not None else None
+    return load_run(args.run, frame)
+
+
+def cmd_forecast(args) -> int:
+    run = _run_for(args)
+    out = run.future(args.steps)
+    text = out.to_csv(index=False)
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text)
+        print(f"wrote {len(out)} forecast steps to {args.out}", file=sys.stderr)
+    return 0
+
+
+def cmd_gates(args) -> int:
+    import torch
+
+    run = _run_for(args)
+    prep = run.prep
+    x = torch.as_tensor(prep.features[prep.offset:], dtype=torch.float32)[None]  # (1, T, F)
+    trace = run.model.gate_trace(x)
+    arrays = {f"{k}/{name}": v[:, 0].numpy() for k, layer in enumerate(trace) for name, v in layer.items()}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    with open(args.out, "wb") as fh:  # np.savez would append .npz to other suffixes
+        np.savez(fh, **arrays)
+    print(f"wrote {len(arrays)} arrays of shape {next(iter(arrays.values())).shape} to {args.out}", file=sys.stderr)
+    return 0
+
+
+COMMANDS = {"generate": cmd_generate, "train": cmd_train, "forecast": cmd_forecast, "gates": cmd_gates}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the exit status."""
+    from .data import DataError
+    from .runs import RunError
+    from .train import TrainingDiverged
+
+    try:
+        args = build_parser().parse_args(argv)
+        return COMMANDS[args.command](args)
+    except UsageError as exc:
+        msg = str(exc)
+    except (DataError, ConfigError, RunError, TrainingDiverged) as exc:
+        msg = str(exc)
+    except KeyboardInterrupt:
+        msg = "interrupted."
+    except OSError as exc:
+        msg = f"{exc.strerror or exc} ({exc.filename})" if getattr(exc, "filename", None) else str(exc)
+    except json.JSONDecodeError as exc:
+        msg = f"invalid JSON: {exc}"
+    print(f"error: {msg}", file=sys.stderr)
+    return EXIT_USAGE

@@ -1,0 +1,998 @@
+"""CSV loading with validation, and seeded series generators.
+
+:func:`load_csv` turns uploaded bytes (or a path) into a :class:`LoadedData`: a frame with a
+time index (or a ``step`` RangeIndex) and finite float64 columns, plus a :class:`DataReport`
+that says everything that was detected, assumed or changed. Every bad input raises
+:class:`DataError` with one sentence that says what is wrong and what to do.
+
+:func:`generate` builds the demo series (sine, noisy sine, sin/cos, trend + season, random
+walk, long-memory sign task, airline passengers), each seeded with
+``np.random.default_rng(seed)``.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import os
+import re
+import warnings
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+from pandas.tseries.frequencies import to_offset
+
+from .config import MISSING_POLICIES
+
+MAX_BYTES = 50 * 1024 * 1024
+DATASETS_DIR = Path(__file__).parent / "datasets"
+
+_DELIMITERS = (",", ";", "\t", "|")
+_SNIFF_CHARS = 64 * 1024
+_SNIFF_ROWS = 200
+_MIN_ROWS = 3
+_HUGE = 1e300
+_NUMERIC_SHARE = 0.9  # a column is numeric when this share of its non-empty cells parse
+_GRID_COVERAGE = 0.75  # an irregular index is "mostly regular" when this share of its grid is present
+_MISSING_TOKENS = frozenset(
+    {"", "na", "n/a", "nan", "null", "none", "nil", "-", "--", "?", ".", "#n/a", "missing"}
+)
+_SPACES = " \u00a0\u202f"  # space, no-break space, narrow no-break space
+
+# Every pattern below is linear: no nested or adjacent quantifiers over the same characters.
+_FLOAT_RE = r"(?i)[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?|[+-]?inf(?:inity)?"
+_COMMA_DECIMAL_RE = r"[+-]?\d+,\d+|[+-]?\d{1,3}(?:\.\d{3})+,\d+"
+_DOT_DECIMAL_RE = r"[+-]?\d*\.\d+|[+-]?\d{1,3}(?:,\d{3})+\.\d+"
+_COMMA_GROUPS_RE = r"[+-]?[1-9]\d{0,2}(?:,\d{3})+"
+_DOT_GROUPS_RE = r"[+-]?[1-9]\d{0,2}(?:\.\d{3})+"
+_DATE_NAME_RE = re.compile(r"date|time|month|period|year|day|week|quarter|datum|fecha")
+_DMY_RE = r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-]\d{2,4}\b"
+_HEADER_DATE_RE = re.compile(r"\d{4}-\d{1,2}(-\d{1,2})?|\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}")
+_BINARY_MAGIC = (b"\x89PNG", b"PK\x03\x04", b"%PDF", b"\xd0\xcf\x11\xe0", b"GIF8", b"\xff\xd8\xff", b"\x1f\x8b")
+_CALENDAR_ALIASES = (("YS", 365.0), ("YE", 365.0), ("QS", 91.0), ("QE", 91.0), ("MS", 30.4), ("ME", 30.4))
+_SEASONS = {"MS": 12, "ME": 12, "BMS": 12, "BME": 12, "QS": 4, "QE": 4, "BQS": 4, "BQE": 4,
+            "W": 52, "D": 7, "B": 5, "h": 24}
+
+
+class DataError(ValueError):
+    """The input cannot be used; the message is one sentence saying what is wrong and what to do."""
+
+
+@dataclass
+class DataReport:
+    """What :func:`load_csv` detected, assumed and changed while reading one file."""
+
+    source: str  # file name shown to the user
+    encoding: str  # "utf-8", "utf-8-sig", "cp1252" or "latin-1"
+    delimiter: str  # one of , ; \t |
+    decimal: str  # "." or ","
+    thousands: str | None  # thousands separator found in the numbers, if any
+    date_column: str | None  # column used as the time index
+    dayfirst: bool | None  # how d/m/y-style dates were read; None when the format is unambiguous
+    frequency: str | None  # pandas offset alias ("MS", "D", "h", ...); None if irregular or no dates
+    season: int | None  # season length implied by the frequency (monthly 12, daily 7, ...)
+    n_rows: int  # rows in the final frame
+    columns: list[str]  # numeric columns kept
+    dropped_columns: dict[str, str]  # column -> why it was dropped
+    missing: dict[str, int]  # missing cells per kept column, before the missing-value policy
+    missing_policy: str  # "interpolate", "ffill" or "drop"
+    duplicate_rows: int  # exact duplicate rows removed
+    gaps: int  # timestamps missing from the regular grid (not filled in)
+    resorted: bool  # rows were put in time order
+    notes: list[str] = field(default_factory=list)  # one sentence per thing done or assumed
+
+    def summary(self) -> list[str]:
+        """Return short human-readable lines describing the load, for display."""
+        names = ", ".join(self.columns)
+        lines = [
+            f"{self.source}: {self.n_rows} rows, {len(self.columns)} numeric column(s) ({names}).",
+            f"Read as {self.encoding}, delimiter {_show_char(self.delimiter)}, decimal {self.decimal!r}"
+            + (f", thousands {_show_char(self.thousands)}." if self.thousands else "."),
+        ]
+        if self.date_column is None:
+            lines.append("No time column; rows are numbered as steps.")
+        else:
+            freq = self.frequency or "irregular"
+            season = f", season {self.season}" if self.season else ""
+            lines.append(f"Time column {self.date_column!r}: frequency {freq}{season}, {self.gaps} gap(s).")
+        counts = {c: n for c, n in self.missing.items() if n}
+        if counts:
+            listed = ", ".join(f"{c}: {n}" for c, n in counts.items())
+            lines.append(f"Missing values ({listed}) handled by {self.missing_policy!r}.")
+        for column, reason in self.dropped_columns.items():
+            lines.append(f"Dropped column {_excerpt(column)}: {reason}.")
+        return lines + list(self.notes)
+
+
+@dataclass
+class LoadedData:
+    """A validated frame (time or step index, finite float64 columns) and its report."""
+
+    frame: pd.DataFrame
+    report: DataReport
+
+
+# --------------------------------------------------------------------------------------------
+# load_csv
+# --------------------------------------------------------------------------------------------
+
+
+def load_csv(
+    source: bytes | str | os.PathLike,
+    *,
+    name: str | None = None,
+    date_column: str | None = "auto",
+    dayfirst: bool | None = None,
+    date_format: str | None = None,
+    missing: str = "interpolate",
+    max_bytes: int = MAX_BYTES,
+) -> LoadedData:
+    """Read a CSV file into a validated numeric frame.
+
+    Parameters
+    ----------
+    source : bytes, str or os.PathLike
+        File content (bytes) or a path (str / PathLike).
+    name : str, optional
+        Name shown in the report; defaults to the file name or "uploaded file".
+    date_column : str or None, default "auto"
+        Column to use as the time index; "auto" finds one if there is one, None uses none.
+    dayfirst : bool, optional
+        Read d/m/y-style dates day first (True) or month first (False); None decides from
+        the data and notes any ambiguity.
+    date_format : str, optional
+        Explicit ``strptime`` format for the date column, e.g. "%d.%m.%Y".
+    missing : {"interpolate", "ffill", "drop"}, default "interpolate"
+        Missing-value policy: linear interpolation (ends filled from the nearest value),
+        forward fill (head back-filled), or drop the rows.
+    max_bytes : int, default MAX_BYTES
+        Largest accepted file size in bytes.
+
+    Returns
+    -------
+    LoadedData
+        ``frame`` of shape (n_rows, n_columns), index a DatetimeIndex named after the date
+        column or a RangeIndex named "step"; ``report`` says what was detected and done.
+
+    Raises
+    ------
+    DataError
+        For any content that cannot be used, with one sentence saying what to do.
+    """
+    if missing not in MISSING_POLICIES:
+        raise DataError(f"Unknown missing-value policy {missing!r}; choose one of {', '.join(MISSING_POLICIES)}.")
+    raw, label = _read_source(source, name, max_bytes)
+    try:
+        return _load(raw, label, date_column, dayfirst, date_format, missing)
+    except DataError:
+        raise
+    except (ValueError, TypeError, OverflowError, LookupError, csv.Error, pd.errors.ParserError) as exc:
+        raise DataError(
+            f"The file could not be read as a CSV table ({str(exc)[:200]}); check that it is plain text with one "
+            "header row and one row per time step."
+        ) from exc
+
+
+def _load(raw: bytes, label: str, date_column: str | None, dayfirst: bool | None,
+          date_format: str | None, policy: str) -> LoadedData:
+    """Run the whole pipeline on the raw bytes of one file."""
+    text, encoding = _decode(raw)
+    _reject_non_csv(text)
+    notes: list[str] = []
+    if encoding in ("cp1252", "latin-1"):
+        notes.append(f"The file is not valid UTF-8, so it was read as {encoding}.")
+    delimiter = _sniff_delimiter(text)
+    cells, lines = _read_cells(text, delimiter, notes)
+    decimal = _detect_decimal(cells, delimiter)
+    numbers, thousands = _parse_numbers(cells, decimal)
+
+    date_name = _choose_date_column(cells, numbers, date_column, date_format)
+    dates, used_dayfirst = (None, None)
+    if date_name is not None:
+        dates, used_dayfirst = _parse_date_column(cells[date_name], numbers[date_name], date_name,
+                                                  dayfirst, date_format, notes)
+
+    others = [c for c in cells.columns if c != date_name]
+    kept, dropped = _classify_columns(cells[others], numbers[others], notes)
+    step_column = _row_counter(kept, numbers, date_name)
+    if step_column is not None:
+        kept.remove(step_column)
+        notes.append(f"Column {_excerpt(step_column)} numbers the rows, so it was used as the row index.")
+    if not kept:
+        raise _no_numeric_error(cells.columns, dropped)
+    _check_finite(cells[kept], numbers[kept], lines)
+
+    frame = numbers[kept].astype("float64")
+    frame, duplicates, resorted, frequency, gaps = _index_frame(frame, dates, date_name, notes)
+    counts = {c: int(n) for c, n in frame.isna().sum().items()}
+    frame = _apply_missing(frame, policy, notes)
+    _check_shape(frame, notes)
+
+    report = DataReport(
+        source=label, encoding=encoding, delimiter=delimiter, decimal=decimal, thousands=thousands,
+        date_column=date_name, dayfirst=used_dayfirst, frequency=frequency, season=_season(frequency),
+        n_rows=len(frame), columns=list(frame.columns), dropped_columns=dropped, missing=counts,
+        missing_policy=policy, duplicate_rows=duplicates, gaps=gaps, resorted=resorted, notes=notes,
+    )
+    return LoadedData(frame=frame, report=report)
+
+
+# ---- bytes -> text ---------------------------------------------------------------------------
+
+
+def _read_source(source: bytes | str | os.PathLike, name: str | None, max_bytes: int) -> tuple[bytes, str]:
+    """Return the file's bytes and display name, checking the size before reading."""
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        raw = bytes(source)
+        _check_size(len(raw), max_bytes)
+        return raw, name or "uploaded file"
+    if not isinstance(source, (str, os.PathLike)):
+        raise TypeError(f"source must be bytes or a path, not {type(source).__name__}")
+    path = Path(source)
+    try:
+        _check_size(path.stat().st_size, max_bytes)
+        return path.read_bytes(), name or path.name
+    except FileNotFoundError:
+        raise DataError(f"File {str(path)!r} was not found; check the path.") from None
+    except IsADirectoryError:
+        raise DataError(f"{str(path)!r} is a folder, not a file; choose a CSV file.") from None
+    except OSError as exc:
+        raise DataError(f"File {str(path)!r} could not be read ({exc.strerror}); check its permissions.") from None
+
+
+def _check_size(size: int, max_bytes: int) -> None:
+    """Reject files over the size limit."""
+    if size > max_bytes:
+        raise DataError(
+            f"The file is {_megabytes(size)}, over the {_megabytes(max_bytes)} limit; "
+            "upload a smaller file or a shorter extract."
+        )
+
+
+def _megabytes(n: int) -> str:
+    """Format a byte count for messages."""
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 100 * 1024 else f"{n} bytes"
+
+
+def _decode(raw: bytes) -> tuple[str, str]:
+    """Decode bytes as UTF-8 (with or without BOM), else Windows-1252, else Latin-1."""
+    if not raw.strip():
+        raise _empty_error()
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise _utf16_error()
+    if raw.startswith(_BINARY_MAGIC):
+        raise _binary_error()
+    if b"\x00" in raw:
+        raise _utf16_error() if _looks_utf16(raw) else _binary_error()
+    if raw.startswith(codecs.BOM_UTF8):
+        raw, encodings = raw[len(codecs.BOM_UTF8):], ("utf-8-sig", "cp1252", "latin-1")
+    else:
+        encodings = ("utf-8", "cp1252", "latin-1")
+    for encoding in encodings:
+        try:
+            text = raw.decode("utf-8" if encoding == "utf-8-sig" else encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    if _control_share(text) > 0.01:
+        raise _binary_error()
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise _empty_error()
+    return text, encoding
+
+
+def _looks_utf16(raw: bytes) -> bool:
+    """Whether NUL bytes fill every other position, as in BOM-less UTF-16 text."""
+    sample = raw[:4096]
+    half = len(sample) // 2
+    return half >= 2 and max(sample[0::2].count(0), sample[1::2].count(0)) >= 0.4 * half
+
+
+def _control_share(text: str) -> float:
+    """Share of control characters other than tab, newlines and form feed in a sample."""
+    sample = text[:8192]
+    bad = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    return bad / max(len(sample), 1)
+
+
+def _empty_error() -> DataError:
+    return DataError("The file is empty; upload a CSV with a header row and at least 20 rows of numbers.")
+
+
+def _utf16_error() -> DataError:
+    return DataError("The file is encoded as UTF-16; re-save it as UTF-8 CSV (in Excel: 'CSV UTF-8').")
+
+
+def _binary_error() -> DataError:
+    return DataError("The file looks like a binary file (e.g. Excel, an image or a zip); export it as CSV first.")
+
+
+def _reject_non_csv(text: str) -> None:
+    """Raise for HTML pages and JSON documents, which are common wrong downloads."""
+    head = text.lstrip()[:200].lower()
+    if head.startswith(("<!doctype", "<html", "<?xml", "<head", "<body")):
+        raise DataError("The file is a web page (HTML), not a CSV; download the raw CSV file instead.")
+    if head.startswith(("{", "[")):
+        try:
+            json.loads(text)
+        except (ValueError, RecursionError):
+            return
+        raise DataError("The file is JSON, not CSV; convert it to a table with one row per time step and save as CSV.")
+
+
+# ---- text -> cells ---------------------------------------------------------------------------
+
+
+def _sniff_delimiter(text: str) -> str:
+    """Pick the delimiter among , ; tab | that splits a sample of rows into consistent fields."""
+    sample = text[:_SNIFF_CHARS]
+    if len(text) > _SNIFF_CHARS and "\n" in sample:
+        sample = sample[: sample.rindex("\n")]
+    best, best_key, header_width = None, None, 0
+    for order, delimiter in enumerate(_DELIMITERS):
+        rows = [r for r in _csv_rows(sample, delimiter) if any(f.strip() for f in r)]
+        if not rows:
+            continue
+        widths = [len(r) for r in rows]
+        mode = max(set(widths), key=lambda w: (widths.count(w), w))
+        if mode < 2:
+            continue
+        key = (widths[0] == mode, widths.count(mode) / len(widths), mode, -order)
+        if best_key is None or key > best_key:
+            best, best_key, header_width = delimiter, key, widths[0]
+    if best is None or (best == "," and header_width == 1 and not best_key[0]):
+        return _absent_delimiter(text)  # one column (a lone header cannot hold a decimal comma)
+    return best
+
+
+def _csv_rows(sample: str, delimiter: str) -> list[list[str]]:
+    """Split a text sample into rows with the csv module."""
+    reader = csv.reader(io.StringIO(sample), delimiter=delimiter, skipinitialspace=True, strict=False)
+    rows = []
+    for row in reader:
+        rows.append(row)
+        if len(rows) >= _SNIFF_ROWS:
+            break
+    return rows
+
+
+def _absent_delimiter(text: str) -> str:
+    """Return a delimiter that does not occur in a one-column file (so nothing is split)."""
+    sample = text[: 4 * _SNIFF_CHARS]
+    return next((d for d in (",", ";", "|", "\t") if d not in sample), ",")
+
+
+def _read_cells(text: str, delimiter: str, notes: list[str]) -> tuple[pd.DataFrame, pd.Series]:
+    """Read all cells as stripped strings (missing tokens as NaN) with unique column names.
+
+    Returns the cells (one row per non-blank data row) and the file line number of each row.
+    """
+    try:
+        table = pd.read_csv(
+            io.StringIO(text), sep=delimiter, header=None, dtype=str, na_filter=False,
+            keep_default_na=False, skip_blank_lines=False, skipinitialspace=True, engine="c",
+        )
+    except pd.errors.ParserError as exc:
+        raise _parser_error(str(exc), delimiter) from None
+    except pd.errors.EmptyDataError:
+        raise _empty_error() from None
+    table = table.apply(lambda col: col.str.strip())
+    header = [str(v) for v in table.iloc[0]]
+    body = table.iloc[1:]
+    if _header_is_data(header):
+        notes.append("The first row holds numbers, not column names, so it was read as data.")
+        header = ["value"] if len(header) == 1 else [f"column {i + 1}" for i in range(len(header))]
+        body = table
+    header = [h or f"column {i + 1}" for i, h in enumerate(header)]
+    repeated = sorted({h for h in header if header.count(h) > 1})
+    if repeated:
+        raise DataError(f"Column name {_excerpt(repeated[0])} appears more than once; give every column a unique name.")
+    body = body.set_axis(header, axis=1)
+    body = body.mask(body.apply(lambda col: col.str.lower().isin(_MISSING_TOKENS)))
+    body = body.dropna(how="all")
+    if body.empty:
+        raise DataError("The file has a header row but no data rows; add rows of numbers below the header.")
+    lines = pd.Series(body.index + 1, index=body.index)
+    return body.reset_index(drop=True), lines.reset_index(drop=True)
+
+
+def _parser_error(message: str, delimiter: str) -> DataError:
+    """Turn a pandas tokenizer error into a DataError naming the bad line."""
+    found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", message)
+    if found:
+        expected, line, saw = found.groups()
+        return DataError(
+            f"Line {line} has {saw} fields but the header has {expected} (delimiter {_show_char(delimiter)}); "
+            "remove the extra separators or add the missing column names."
+        )
+    return DataError(f"The file could not be split into columns ({message.strip()}); check for unbalanced quotes.")
+
+
+def _header_is_data(header: list[str]) -> bool:
+    """Whether the first row looks like numbers (or a date then numbers) rather than names."""
+    first, rest = header[0], header[1:]
+    numeric = [bool(re.fullmatch(r"[+-]?[\d.,]+", h)) and any(ch.isdigit() for ch in h) for h in header]
+    return all(numeric) or (bool(rest) and bool(_HEADER_DATE_RE.fullmatch(first)) and all(numeric[1:]))
+
+
+# ---- numbers ---------------------------------------------------------------------------------
+
+
+def _detect_decimal(cells: pd.DataFrame, delimiter: str) -> str:
+    """Decide the decimal mark from unambiguous numbers in a sample of cells."""
+    sample = pd.concat([cells[c].dropna().head(500) for c in cells.columns], ignore_index=True)
+    sample = sample.astype("str")
+    comma = sample.str.fullmatch(_COMMA_DECIMAL_RE) & ~sample.str.fullmatch(_COMMA_GROUPS_RE)
+    dot = sample.str.fullmatch(_DOT_DECIMAL_RE) & ~sample.str.fullmatch(_DOT_GROUPS_RE)
+    n_comma, n_dot = int(comma.sum()), int(dot.sum())
+    if n_comma or n_dot:
+        return "," if n_comma > n_dot else "."
+    has_comma_number = bool(sample.str.contains(r"\d,\d").any())
+    return "," if delimiter != "," and has_comma_number else "."
+
+
+def _parse_numbers(cells: pd.DataFrame, decimal: str) -> tuple[pd.DataFrame, str | None]:
+    """Parse every cell as a float under the file's decimal convention (NaN where it fails).
+
+    Thousands separators are removed only from correctly grouped numbers ("1,234.5",
+    "1.234,5", "1 234"); returns the separator that was found, if any.
+    """
+    separators = ("," if decimal == "." else ".") + _SPACES
+    grouped_re = (
+        rf"[+-]?\d{{1,3}}([{re.escape(separators)}])\d{{3}}(?:\1\d{{3}})*(?:{re.escape(decimal)}\d*)?"
+    )
+    parsed, found = {}, {}
+    for column in cells.columns:
+        text = cells[column].astype("str").str.replace("\u2212", "-", regex=False)
+        grouped = text.str.fullmatch(grouped_re).fillna(False).astype(bool)
+        if grouped.any():
+            marks = text[grouped].str.extract(grouped_re, expand=False).str.replace(r"\s", " ", regex=True)
+            for mark, count in marks.value_counts().items():
+                found[mark] = found.get(mark, 0) + int(count)
+            text = text.where(~grouped, text.str.replace(f"[{re.escape(separators)}]", "", regex=True))
+        if decimal == ",":
+            text = text.str.replace(",", ".", regex=False)
+        valid = text.str.fullmatch(_FLOAT_RE).fillna(False).astype(bool)
+        parsed[column] = text.where(valid).astype("float64")
+    thousands = max(found, key=found.get) if found else None
+    return pd.DataFrame(parsed, index=cells.index), thousands
+
+
+def _classify_columns(cells: pd.DataFrame, numbers: pd.DataFrame, notes: list[str]) -> tuple[list[str], dict[str, str]]:
+    """Split columns into numeric ones (kept) and text or empty ones (dropped, with a reason)."""
+    kept, dropped = [], {}
+    for column in cells.columns:
+        present = cells[column].notna()
+        n_present = int(present.sum())
+        bad = present & numbers[column].isna()
+        if n_present == 0:
+            dropped[column] = "it has no values"
+        elif 1 - bad.sum() / n_present >= _NUMERIC_SHARE:
+            kept.append(column)
+            if bad.any():
+                example = cells[column][bad].iloc[0]
+                notes.append(
+                    f"Column {_excerpt(column)}: {int(bad.sum())} cell(s) that are not numbers (e.g. {_excerpt(example)}) "
+                    "were treated as missing."
+                )
+        else:
+            example = cells[column][bad].iloc[0]
+            dropped[column] = f"it holds text, not numbers (e.g. {_excerpt(example)})"
+    if kept:
+        notes.extend(f"Dropped column {_excerpt(c)} because {why}." for c, why in dropped.items())
+    return kept, dropped
+
+
+def _no_numeric_error(columns: pd.Index, dropped: dict[str, str]) -> DataError:
+    """The error for a file with no usable numeric column."""
+    if dropped and all(why == "it has no values" for why in dropped.values()):
+        return DataError("Every value column is empty; fill in the numbers or choose another file.")
+    listed = _list_names(columns)
+    return DataError(f"No numeric column was found (columns: {listed}); the file needs at least one column of numbers.")
+
+
+def _row_counter(kept: list[str], numbers: pd.DataFrame, date_name: str | None) -> str | None:
+    """Return the first column if it is a row counter named step/index (0, 1, 2, ...)."""
+    if date_name is not None or len(kept) < 2 or kept[0] != numbers.columns[0]:
+        return None
+    column = kept[0]
+    if column.lower() not in ("step", "index", "column 1"):
+        return None
+    values = numbers[column]
+    is_counter = values.notna().all() and bool((values.diff().iloc[1:] == 1).all())
+    return column if is_counter else None
+
+
+def _check_finite(cells: pd.DataFrame, numbers: pd.DataFrame, lines: pd.Series) -> None:
+    """Reject infinite, overflowing or absurdly large values, naming the first one."""
+    for column in numbers.columns:
+        bad = numbers[column].abs() > _HUGE
+        if bad.any():
+            row = bad.idxmax()
+            raise DataError(
+                f"Column {_excerpt(column)} has non-finite or huge values ({_excerpt(cells[column][row])} at line "
+                f"{lines[row]}); fix or remove them."
+            )
+
+
+# ---- dates -----------------------------------------------------------------------------------
+
+
+def _choose_date_column(cells: pd.DataFrame, numbers: pd.DataFrame, date_column: str | None,
+                        date_format: str | None) -> str | None:
+    """Return the column to use as the time index, or None."""
+    if date_column is None:
+        return None
+    if date_column != "auto":
+        if date_column not in cells.columns:
+            listed = _list_names(cells.columns)
+            raise DataError(f"Column {_excerpt(date_column)} was not found; the columns are {listed}.")
+        return date_column
+    named = [c for c in cells.columns if _DATE_NAME_RE.search(c.lower())]
+    for column in named:
+        if _is_year_column(numbers[column]) or _date_share(cells[column], date_format) >= 0.5:
+            return column
+    for column in cells.columns:
+        if column not in named and (date_format or not _mostly_numeric(cells[column], numbers[column])):
+            if _date_share(cells[column], date_format) >= _NUMERIC_SHARE:
+                return column
+    return None
+
+
+def _mostly_numeric(cells: pd.Series, numbers: pd.Series) -> bool:
+    """Whether most non-empty cells of a column are numbers."""
+    n_present = int(cells.notna().sum())
+    return n_present > 0 and numbers.notna().sum() / n_present >= _NUMERIC_SHARE
+
+
+def _is_year_column(numbers: pd.Series) -> bool:
+    """Whether a column holds whole years such as 1990, 1991, ..."""
+    values = numbers.dropna()
+    return (len(values) > 0 and len(values) == len(numbers)
+            and bool(((values % 1 == 0) & (values >= 1000) & (values <= 2999)).all()))
+
+
+def _date_share(cells: pd.Series, date_format: str | None) -> float:
+    """Share of the first non-empty cells that parse as dates (with date_format, or a common format)."""
+    sample = cells.dropna().head(50).astype("str")
+    if sample.empty:
+        return 0.0
+    if date_format is not None:
+        return float(_to_datetime(sample, format=date_format)[0].notna().mean())
+    if sample.str.fullmatch(_FLOAT_RE).mean() > 0.5:
+        return 0.0
+    return max(_to_datetime(sample, dayfirst=first)[0].notna().mean() for first in (False, True))
+
+
+def _to_datetime(values: pd.Series, **kwargs) -> tuple[pd.Series, bool]:
+    """Parse strings as datetimes (NaT where they fail); return them and whether a zone was dropped."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            parsed = pd.to_datetime(values, errors="coerce", **kwargs)
+        except (ValueError, TypeError, OverflowError):
+            try:
+                parsed = pd.to_datetime(values, errors="coerce", utc=True, **kwargs)
+            except (ValueError, TypeError, OverflowError):
+                return pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]"), False
+    if not isinstance(parsed.dtype, pd.DatetimeTZDtype):
+        return parsed, False
+    return parsed.dt.tz_convert("UTC").dt.tz_localize(None), True
+
+
+def _parse_date_column(cells: pd.Series, numbers: pd.Series, name: str, dayfirst: bool | None,
+                       date_format: str | None, notes: list[str]) -> tuple[pd.Series, bool | None]:
+    """Parse the date column; return the datetimes (NaT for empty cells) and the day-first reading used."""
+    present = cells.dropna().astype("str")
+    used_dayfirst: bool | None = None
+    if date_format is not None:
+        parsed, zoned = _to_datetime(present, format=date_format)
+        hint = f"match date_format {date_format!r}"
+    elif _is_year_column(numbers):
+        parsed, zoned = _to_datetime(numbers.astype("int64").astype("str"), format="%Y")
+        hint = "be read as years"
+    else:
+        parsed, zoned = _to_datetime(present, format="ISO8601")
+        if pd.isna(parsed.iloc[0]):  # like pandas, take the format from the first value
+            parsed, used_dayfirst = _parse_day_month(present, dayfirst, notes)
+            zoned = False
+        hint = "be read with one format"
+    failed = present[parsed.isna()]
+    if len(failed):
+        raise DataError(
+            f"Some values in date column {_excerpt(name)} cannot {hint} (e.g. {_excerpt(failed.iloc[0])}); "
+            "make the dates consistent or set date_format, e.g. '%Y-%m-%d'."
+        )
+    if zoned:
+        notes.append("Timestamps with time zones were converted to UTC.")
+    return parsed.reindex(cells.index), used_dayfirst
+
+
+def _parse_day_month(present: pd.Series, dayfirst: bool | None, notes: list[str]) -> tuple[pd.Series, bool | None]:
+    """Parse non-ISO dates, deciding day/month order from the data when it is not given."""
+    fields = present.str.extract(_DMY_RE).dropna().astype("int64")
+    if fields.empty:
+        return _to_datetime(present, dayfirst=bool(dayfirst))[0], dayfirst
+    if dayfirst is not None:
+        return _to_datetime(present, dayfirst=dayfirst)[0], dayfirst
+    day_first_only = fields[0] > 12
+    month_first_only = fields[1] > 12
+    if day_first_only.any() and month_first_only.any():
+        a, b = present[day_first_only.reindex(present.index, fill_value=False)].iloc[0], \
+            present[month_first_only.reindex(present.index, fill_value=False)].iloc[0]
+        raise DataError(
+            f"Dates mix day/month and month/day order (e.g. {_excerpt(a)} and {_excerpt(b)}); make them consistent "
+            "or set date_format."
+        )
+    example = present.iloc[0]
+    if day_first_only.any() or month_first_only.any():
+        chosen = bool(day_first_only.any())
+        decider = present[(day_first_only | month_first_only).reindex(present.index, fill_value=False)].iloc[0]
+        order = "day/month" if chosen else "month/day"
+        notes.append(f"Dates were read as {order} because values such as {_excerpt(decider)} only fit that order.")
+        return _to_datetime(present, dayfirst=chosen)[0], chosen
+    readings = {first: _to_datetime(present, dayfirst=first)[0] for first in (False, True)}
+    scores = {first: _date_quality(parsed) for first, parsed in readings.items()}
+    if scores[True] > scores[False]:
+        notes.append(
+            f"Dates such as {_excerpt(example)} are ambiguous; read as day/month because that gives a sorted, "
+            "regular series. Set day-first off if they are month/day."
+        )
+        return readings[True], True
+    notes.append(
+        f"Dates such as {_excerpt(example)} are ambiguous; read as month/day. Set day-first if they are day/month."
+    )
+    return readings[False], False
+
+
+def _date_quality(parsed: pd.Series) -> tuple[int, bool, bool]:
+    """Score one reading of ambiguous dates: parsed count, monotonic in file order, regular."""
+    values = parsed.dropna()
+    monotonic = values.is_monotonic_increasing or values.is_monotonic_decreasing
+    ordered = pd.DatetimeIndex(values.sort_values().unique())
+    return len(values), bool(monotonic), len(ordered) >= 3 and _infer_freq(ordered) is not None
+
+
+def _infer_freq(index: pd.DatetimeIndex) -> str | None:
+    """pandas' inferred frequency alias, or None."""
+    with pd.option_context("future.infer_freq_returns_offset", True):
+        try:
+            offset = pd.infer_freq(index)
+        except (ValueError, TypeError):
+            return None
+    return None if offset is None else offset.freqstr
+
+
+# ---- index, frequency, missing values --------------------------------------------------------
+
+
+def _index_frame(frame: pd.DataFrame, dates: pd.Series | None, date_name: str | None,
+                 notes: list[str]) -> tuple[pd.DataFrame, int, bool, str | None, int]:
+    """Attach the index; drop exact duplicates, sort by time, check duplicate timestamps.
+
+    Returns the frame, duplicate rows dropped, whether it was re-sorted, frequency and gaps.
+    """
+    if dates is None:
+        return frame.set_axis(pd.RangeIndex(len(frame), name="step")), 0, False, None, 0
+    undated = dates.isna()
+    if undated.any():
+        notes.append(f"{int(undated.sum())} row(s) without a date were dropped.")
+        frame, dates = frame[~undated], dates[~undated]
+    frame = frame.set_axis(pd.DatetimeIndex(dates, name=date_name))
+    duplicated = frame.reset_index().duplicated().to_numpy()
+    if duplicated.any():
+        notes.append(f"{int(duplicated.sum())} exact duplicate row(s) were removed.")
+        frame = frame[~duplicated]
+    resorted = not frame.index.is_monotonic_increasing
+    if resorted:
+        frame = frame.sort_index(kind="stable")
+        notes.append("The rows were not in time order, so they were sorted by time.")
+    repeated = frame.index[frame.index.duplicated()].unique()
+    if len(repeated):
+        raise DataError(
+            f"{len(repeated)} timestamp(s) appear more than once with different values, e.g. "
+            f"{_show_time(repeated[0])}; remove or aggregate the duplicates."
+        )
+    frequency, gaps = _frequency(frame.index)
+    if frequency is None and len(frame) >= 3:
+        notes.append("The timestamps are irregular, so no frequency or season was detected.")
+    elif gaps:
+        notes.append(f"{gaps} timestamp(s) are missing from the regular {frequency} grid; they were not filled in.")
+    else:
+        frame.index = pd.DatetimeIndex(frame.index, freq=frequency)
+    return frame, int(duplicated.sum()), resorted, frequency, gaps
+
+
+def _frequency(index: pd.DatetimeIndex) -> tuple[str | None, int]:
+    """Return (offset alias, missing grid points) for a sorted, unique time index."""
+    if len(index) < 3:
+        return None, 0
+    inferred = _infer_freq(index)
+    if inferred is not None:
+        return inferred, 0
+    span_days = (index[-1] - index[0]) / pd.Timedelta(days=1)
+    weekly = f"W-{index[0].day_name()[:3].upper()}"
+    for alias, days in (*_CALENDAR_ALIASES, (weekly, 7.0), ("B", 1.4)):
+        if span_days / days > len(index) / _GRID_COVERAGE + 2:
+            continue
+        grid = pd.date_range(index[0], index[-1], freq=alias)
+        if len(grid) and index.isin(grid).all() and len(index) / len(grid) >= _GRID_COVERAGE:
+            return grid.freqstr, len(grid) - len(index)
+    return _fixed_step(index)
+
+
+def _fixed_step(index: pd.DatetimeIndex) -> tuple[str | None, int]:
+    """Frequency and gaps when every step is a multiple of the most common step."""
+    steps = pd.Series(index[1:] - index[:-1])
+    modal = steps.mode().iloc[0]
+    if modal <= pd.Timedelta(0) or (steps % modal != pd.Timedelta(0)).any():
+        return None, 0
+    expected = int((index[-1] - index[0]) / modal) + 1
+    if len(index) / expected < _GRID_COVERAGE:
+        return None, 0
+    day = pd.Timedelta(days=1)
+    alias = (f"{modal // day}D" if modal > day else "D") if modal % day == pd.Timedelta(0) else to_offset(modal).freqstr
+    return alias, expected - len(index)
+
+
+def _season(frequency: str | None) -> int | None:
+    """Season length implied by a frequency alias (monthly 12, daily 7, ...), or None."""
+    if frequency is None:
+        return None
+    offset = to_offset(frequency)
+    return _SEASONS.get(offset.rule_code.split("-")[0]) if offset.n == 1 else None
+
+
+def _apply_missing(frame: pd.DataFrame, policy: str, notes: list[str]) -> pd.DataFrame:
+    """Fill or drop missing cells according to the policy."""
+    n_missing = int(frame.isna().sum().sum())
+    if n_missing == 0:
+        return frame
+    if policy == "drop":
+        kept = frame.dropna()
+        notes.append(f"{len(frame) - len(kept)} row(s) with missing values were dropped.")
+        return kept
+    if policy == "ffill":
+        notes.append(f"{n_missing} missing value(s) were filled with the previous value.")
+        return frame.ffill().bfill()
+    notes.append(f"{n_missing} missing value(s) were filled by linear interpolation.")
+    return frame.interpolate(method="linear").ffill().bfill()
+
+
+def _check_shape(frame: pd.DataFrame, notes: list[str]) -> None:
+    """Require enough rows and at least one column that varies."""
+    if len(frame) < _MIN_ROWS:
+        raise DataError(f"The file has only {len(frame)} usable data row(s); at least {_MIN_ROWS} are needed to learn anything.")
+    constant = [c for c in frame.columns if frame[c].nunique() <= 1]
+    if len(constant) == len(frame.columns):
+        raise DataError("Every numeric column holds a single repeated value, and a constant series cannot be forecast; choose a column that varies.")
+    notes.extend(f"Column {_excerpt(c)} is constant, so it carries no information." for c in constant)
+
+
+def _show_time(stamp: pd.Timestamp) -> str:
+    """A timestamp as a date when it falls on midnight, else in full."""
+    return stamp.strftime("%Y-%m-%d") if stamp == stamp.normalize() else str(stamp)
+
+
+def _excerpt(value: object, limit: int = 40) -> str:
+    """repr() of a cell for messages, shortened to about ``limit`` characters."""
+    text = str(value)
+    return repr(text if len(text) <= limit else text[:limit] + "...")
+
+
+def _list_names(names: pd.Index, limit: int = 10) -> str:
+    """Comma-separated quoted names for messages, at most ``limit`` of them."""
+    shown = ", ".join(_excerpt(n) for n in list(names)[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
+def _show_char(ch: str | None) -> str:
+    """Printable name of a delimiter character."""
+    return {"\t": "tab", " ": "space"}.get(ch, repr(ch))
+
+
+# --------------------------------------------------------------------------------------------
+# Generators
+# --------------------------------------------------------------------------------------------
+
+
+def _sine(length: int, rng: np.random.Generator, amplitude: float, period: float, offset: float) -> pd.DataFrame:
+    """Clean sine: amplitude * sin(2 pi t / period) + offset."""
+    t = np.arange(length, dtype="float64")
+    return _step_frame({"value": amplitude * np.sin(2 * np.pi * t / period) + offset})
+
+
+def _noisy_sine_t(length: int | None) -> np.ndarray:
+    """Time points 0, 0.1, 0.2, ... (10001 of them by default, i.e. 0..1000)."""
+    return np.arange(_DEFAULT_LENGTH["noisy-sine"] if length is None else length) * 0.1
+
+
+def noisy_sine_truth(length: int | None = None) -> np.ndarray:
+    """The noise-free sin(t) behind the ``noisy-sine`` generator, for the noise-floor benchmark.
+
+    Parameters
+    ----------
+    length : int, optional
+        Number of points; the default matches ``generate("noisy-sine")`` (10001).
+
+    Returns
+    -------
+    np.ndarray
+        Shape (length,), sin(t) for t = 0, 0.1, 0.2, ...
+    """
+    return np.sin(_noisy_sine_t(length))
+
+
+def _noisy_sine(length: int, rng: np.random.Generator, noise: float) -> pd.DataFrame:
+    """sin(t) + N(0, noise^2) for t = 0, 0.1, 0.2, ..."""
+    return _step_frame({"value": noisy_sine_truth(length) + rng.normal(0.0, noise, length)})
+
+
+def _sin_cos(length: int, rng: np.random.Generator) -> pd.DataFrame:
+    """sin and cos on an even grid over [0, 12 pi]; the task maps sin (input) to cos (target)."""
+    t = np.linspace(0.0, 12 * np.pi, length)
+    return _step_frame({"sin": np.sin(t), "cos": np.cos(t)})
+
+
+def _trend_seasonal(length: int, rng: np.random.Generator, level: float, slope: float,
+                    amplitude: float, period: float, noise: float) -> pd.DataFrame:
+    """Monthly series from 2000-01: linear trend + sine season + Gaussian noise."""
+    t = np.arange(length, dtype="float64")
+    value = level + slope * t + amplitude * np.sin(2 * np.pi * t / period) + rng.normal(0.0, noise, length)
+    index = pd.date_range("2000-01-01", periods=length, freq="MS", name="date")
+    return pd.DataFrame({"value": value}, index=index)
+
+
+def _random_walk(length: int, rng: np.random.Generator, start: float, sigma: float, drift: float) -> pd.DataFrame:
+    """Gaussian random walk that starts exactly at ``start``."""
+    steps = drift + rng.normal(0.0, sigma, length)
+    steps[0] = 0.0
+    return _step_frame({"value": start + np.cumsum(steps)})
+
+
+def _long_memory(length: int, rng: np.random.Generator, lag: int) -> pd.DataFrame:
+    """Sign-recall task: ``target[t] = x[t - lag]`` with ``x`` iid random signs.
+
+    Every other input in the window is a distractor, so a network whose look_back exceeds
+    ``lag`` must carry one sign for ``lag`` steps; chance accuracy is 50%. The first ``lag``
+    targets are random signs too.
+    """
+    if not 1 <= lag < length:
+        raise DataError(f"lag must be between 1 and length - 1 (got lag={lag}, length={length}).")
+    x = rng.choice(np.array([-1.0, 1.0]), size=length)
+    head = rng.choice(np.array([-1.0, 1.0]), size=lag)
+    return _step_frame({"x": x, "target": np.concatenate([head, x[:-lag]])})
+
+
+def _airline(length: int, rng: np.random.Generator) -> pd.DataFrame:
+    """Box & Jenkins monthly international airline passengers (thousands), 1949-01..1960-12."""
+    return load_airline()
+
+
+def _step_frame(columns: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Float64 frame on a RangeIndex named "step"."""
+    frame = pd.DataFrame(columns).astype("float64")
+    frame.index = pd.RangeIndex(len(frame), name="step")
+    return frame
+
+
+GENERATORS: dict[str, Callable[..., pd.DataFrame]] = {
+    "sine": _sine,
+    "noisy-sine": _noisy_sine,
+    "sin-cos": _sin_cos,
+    "trend-seasonal": _trend_seasonal,
+    "random-walk": _random_walk,
+    "long-memory": _long_memory,
+    "airline": _airline,
+}
+GENERATOR_PARAMS: dict[str, dict[str, float | int]] = {
+    "sine": {"amplitude": 1.0, "period": 50.0, "offset": 0.0},
+    "noisy-sine": {"noise": 0.5},
+    "sin-cos": {},
+    "trend-seasonal": {"level": 10.0, "slope": 0.05, "amplitude": 2.0, "period": 12.0, "noise": 0.3},
+    "random-walk": {"start": 0.0, "sigma": 1.0, "drift": 0.0},
+    "long-memory": {"lag": 20},
+    "airline": {},
+}
+GENERATOR_DESCRIPTIONS: dict[str, str] = {
+    "sine": "Clean sine wave, 1000 steps (period 50): the easiest possible forecast.",
+    "noisy-sine": "sin(t) + Gaussian noise (sd 0.5), t = 0..1000 in steps of 0.1: the noise floor is ~0.5 RMSE.",
+    "sin-cos": "200 points of sin and cos over [0, 12 pi]: map sin (input) to cos (target).",
+    "trend-seasonal": "Monthly series from 2000: linear trend + 12-month season + noise, 240 months.",
+    "random-walk": "Gaussian random walk, 500 steps: the naive forecast is optimal.",
+    "long-memory": "Recall the sign seen `lag` steps ago among random distractors; chance is 50%.",
+    "airline": "Box & Jenkins airline passengers (thousands), monthly 1949-1960, 144 values.",
+}
+_DEFAULT_LENGTH = {"sine": 1000, "noisy-sine": 10001, "sin-cos": 200, "trend-seasonal": 240,
+                   "random-walk": 500, "long-memory": 2000, "airline": 144}
+
+
+def generate(name: str, *, length: int | None = None, seed: int = 0, **params: float) -> pd.DataFrame:
+    """Generate a demo series.
+
+    Parameters
+    ----------
+    name : str
+        One of ``GENERATORS`` (see ``GENERATOR_DESCRIPTIONS``).
+    length : int, optional
+        Number of points; each generator has its own default. Ignored by "airline".
+    seed : int, default 0
+        Seed for ``np.random.default_rng``; the same seed gives the same series.
+    **params
+        Generator parameters; defaults and valid names are in ``GENERATOR_PARAMS[name]``.
+
+    Returns
+    -------
+    pd.DataFrame
+        Shape (length, n_columns), float64 columns; index a RangeIndex named "step", or a
+        monthly DatetimeIndex for "trend-seasonal" ("date") and "airline" ("Month").
+
+    Raises
+    ------
+    DataError
+        For an unknown name, unknown parameters or a length under 3.
+    """
+    if name not in GENERATORS:
+        raise DataError(f"Unknown generator {_excerpt(name)}; choose one of {', '.join(GENERATORS)}.")
+    defaults = GENERATOR_PARAMS[name]
+    unknown = sorted(set(params) - set(defaults))
+    if unknown:
+        valid = ", ".join(defaults) or "none"
+        raise DataError(f"Unknown parameter(s) {', '.join(unknown)} for generator {_excerpt(name)}; valid parameters: {valid}.")
+    n = _DEFAULT_LENGTH[name] if length is None else int(length)
+    if n < _MIN_ROWS:
+        raise DataError(f"length must be at least {_MIN_ROWS} (got {n}).")
+    try:
+        values = {k: type(v)(params.get(k, v)) for k, v in defaults.items()}
+    except (TypeError, ValueError):
+        raise DataError(f"Parameters of generator {_excerpt(name)} must be numbers (got {params}).") from None
+    bad = [k for k, v in values.items()
+           if not np.isfinite(v) or (k == "period" and v <= 0) or (k in ("noise", "sigma") and v < 0)]
+    if bad:
+        raise DataError(
+            f"Parameter {bad[0]}={values[bad[0]]} is out of range for generator {_excerpt(name)}; "
+            "use a positive period, and noise or sigma of 0 or more."
+        )
+    return GENERATORS[name](n, np.random.default_rng(seed), **values)
+
+
+@lru_cache(maxsize=1)
+def _airline_frame() -> pd.DataFrame:
+    """The bundled airline CSV, loaded once."""
+    return load_csv(DATASETS_DIR / "airline-passengers.csv").frame
+
+
+def load_airline() -> pd.DataFrame:
+    """Monthly airline passengers (thousands), 1949-01..1960-12.
+
+    Returns
+    -------
+    pd.DataFrame
+        Shape (144, 1): column "Passengers" (float64) on a monthly DatetimeIndex "Month".
+    """
+    return _airline_frame().copy()
+
+
+def frame_to_csv_bytes(frame: pd.DataFrame) -> bytes:
+    """Write a frame as UTF-8 CSV bytes with the index as the first column (ISO dates).
+
+    The result reads back through :func:`load_csv` to the same frame.
+
+    Parameters
+    ----------
+    frame : pd.DataFrame
+        Frame with a DatetimeIndex or a RangeIndex (written as a "step" column).
+
+    Returns
+    -------
+    bytes
+        Comma-separated UTF-8 text, "\\n" line endings.
+    """
+    label = frame.index.name or ("date" if isinstance(frame.index, pd.DatetimeIndex) else "step")
+    return frame.to_csv(index_label=label, lineterminator="\n").encode("utf-8")

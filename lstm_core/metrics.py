@@ -1,0 +1,180 @@
+"""Point-forecast accuracy metrics, computed in the series' original units.
+
+Every function takes 1-D float arrays of equal length (``y`` the truth, ``yhat`` the
+forecast) and returns a Python ``float``, or ``None`` where the metric is undefined for the
+data (MAPE with a zero in ``y``, MASE with a zero scale). No function ever returns NaN.
+
+References: Hyndman & Koehler (2006), "Another look at measures of forecast accuracy"
+(MASE); sMAPE here is the 0..200 variant ``200 * mean(|e| / (|y| + |yhat|))``.
+"""
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+METRIC_NAMES = ("rmse", "mae", "mape", "smape", "mase")
+
+_ZERO = 1e-12  # |y| below this makes MAPE undefined
+
+
+def _as_series(a: ArrayLike, name: str) -> np.ndarray:
+    """Return ``a`` as a finite, non-empty 1-D float array, or raise ``ValueError``."""
+    arr = np.asarray(a, dtype=float)
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be 1-D, got shape {arr.shape}; flatten it with .ravel() first.")
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty; metrics need at least one value.")
+    if not np.all(np.isfinite(arr)):
+        bad = int(np.count_nonzero(~np.isfinite(arr)))
+        raise ValueError(f"{name} contains {bad} non-finite value(s) (NaN or inf); remove or fill them first.")
+    return arr
+
+
+def _pair(y: ArrayLike, yhat: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    """Validate ``y`` and ``yhat`` and return them as equal-length float arrays."""
+    y_arr, yhat_arr = _as_series(y, "y"), _as_series(yhat, "yhat")
+    if y_arr.shape != yhat_arr.shape:
+        raise ValueError(f"y and yhat must have the same length, got {y_arr.size} and {yhat_arr.size}.")
+    return y_arr, yhat_arr
+
+
+def rmse(y: ArrayLike, yhat: ArrayLike) -> float:
+    """Root mean squared error.
+
+    Parameters
+    ----------
+    y, yhat : array_like, shape (N,)
+        Truth and forecast.
+
+    Returns
+    -------
+    float
+        ``sqrt(mean((y - yhat)**2))``.
+    """
+    y_arr, yhat_arr = _pair(y, yhat)
+    return float(np.sqrt(np.mean((y_arr - yhat_arr) ** 2)))
+
+
+def mae(y: ArrayLike, yhat: ArrayLike) -> float:
+    """Mean absolute error.
+
+    Parameters
+    ----------
+    y, yhat : array_like, shape (N,)
+        Truth and forecast.
+
+    Returns
+    -------
+    float
+        ``mean(|y - yhat|)``.
+    """
+    y_arr, yhat_arr = _pair(y, yhat)
+    return float(np.mean(np.abs(y_arr - yhat_arr)))
+
+
+def mape(y: ArrayLike, yhat: ArrayLike) -> float | None:
+    """Mean absolute percentage error, in percent.
+
+    Parameters
+    ----------
+    y, yhat : array_like, shape (N,)
+        Truth and forecast.
+
+    Returns
+    -------
+    float or None
+        ``100 * mean(|y - yhat| / |y|)``; ``None`` when any ``|y| < 1e-12`` (undefined).
+    """
+    y_arr, yhat_arr = _pair(y, yhat)
+    if np.any(np.abs(y_arr) < _ZERO):
+        return None
+    return float(100.0 * np.mean(np.abs(y_arr - yhat_arr) / np.abs(y_arr)))
+
+
+def smape(y: ArrayLike, yhat: ArrayLike) -> float:
+    """Symmetric mean absolute percentage error, in percent (0..200).
+
+    Parameters
+    ----------
+    y, yhat : array_like, shape (N,)
+        Truth and forecast.
+
+    Returns
+    -------
+    float
+        ``200 * mean(|y - yhat| / (|y| + |yhat|))``; a term where both values are 0 counts as 0.
+    """
+    y_arr, yhat_arr = _pair(y, yhat)
+    denom = np.abs(y_arr) + np.abs(yhat_arr)
+    safe = np.where(denom > 0, denom, 1.0)
+    terms = np.where(denom > 0, np.abs(y_arr - yhat_arr) / safe, 0.0)
+    return float(200.0 * np.mean(terms))
+
+
+def _naive_scale(y_train: np.ndarray, season: int) -> float | None:
+    """In-sample MAE of the seasonal-naive forecast on ``y_train`` (lag 1 if too short)."""
+    lag = season if season >= 1 and y_train.size >= season + 1 else 1
+    if y_train.size < lag + 1:
+        return None
+    return float(np.mean(np.abs(y_train[lag:] - y_train[:-lag])))
+
+
+def mase(y: ArrayLike, yhat: ArrayLike, y_train: ArrayLike, season: int = 1) -> float | None:
+    """Mean absolute scaled error.
+
+    Parameters
+    ----------
+    y, yhat : array_like, shape (N,)
+        Truth and forecast.
+    y_train : array_like, shape (M,)
+        The training series that defines the scale.
+    season : int, default 1
+        Lag of the seasonal-naive forecast used for the scale. If ``y_train`` is shorter
+        than ``season + 1`` the lag falls back to 1.
+
+    Returns
+    -------
+    float or None
+        ``MAE(y, yhat) / mean(|y_train[lag:] - y_train[:-lag]|)``; ``None`` when the scale is
+        0 or ``y_train`` has fewer than two values.
+    """
+    mae_value = mae(y, yhat)
+    scale = _naive_scale(_as_series(y_train, "y_train"), int(season))
+    if scale is None or scale <= 0.0:
+        return None
+    return float(mae_value / scale)
+
+
+def compute_metrics(
+    y: ArrayLike, yhat: ArrayLike, y_train: ArrayLike, season: int = 1
+) -> dict[str, float | None]:
+    """All metrics of :data:`METRIC_NAMES` at once.
+
+    Parameters
+    ----------
+    y, yhat : array_like, shape (N,)
+        Truth and forecast, in original units.
+    y_train : array_like, shape (M,)
+        Training series, used for the MASE scale.
+    season : int, default 1
+        Seasonal lag for the MASE scale.
+
+    Returns
+    -------
+    dict
+        Keys ``rmse, mae, mape, smape, mase``; values are Python floats, or ``None`` where
+        a metric is undefined.
+
+    Raises
+    ------
+    ValueError
+        On a length mismatch, empty arrays, arrays that are not 1-D, or non-finite values.
+    """
+    y_arr, yhat_arr = _pair(y, yhat)
+    return {
+        "rmse": rmse(y_arr, yhat_arr),
+        "mae": mae(y_arr, yhat_arr),
+        "mape": mape(y_arr, yhat_arr),
+        "smape": smape(y_arr, yhat_arr),
+        "mase": mase(y_arr, yhat_arr, y_train, season),
+    }

@@ -1,0 +1,351 @@
+"""From a DataFrame to network-ready windows, and back to original units.
+
+The pipeline, one direction only::
+
+    y (original units) --log?--> z --difference at lag s?--> d --scale (train rows only)--> windows
+
+* ``z`` is the *model scale*: ``log(y)`` when the log transform is on, else ``y``. Conformal
+  residuals live on this scale so intervals widen with the level of a multiplicative series.
+* ``d`` is what the network predicts: ``z_t - z_{t-s}`` when differencing at lag ``s``
+  (``s = season`` for seasonal differencing, 1 for first differences), else ``z_t``.
+* Scalers are fitted on the training part only; the split is chronological:
+  ``[0, train_end)`` train, ``[train_end, test_start)`` validation, ``[test_start, N)`` test.
+
+A *sample* is anchored at its first target index ``t``. For ``horizon >= 1`` its window is
+rows ``t-L .. t-1`` and its targets ``d[t .. t+horizon-1]``; for ``horizon == 0`` (mapping)
+the window is rows ``t-L+1 .. t`` and the target is ``d[t]``. A sample belongs to the part
+that holds all its targets.
+"""
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from sklearn.preprocessing import MinMaxScaler, StandardScaler
+
+from .config import ConfigError, DataConfig
+
+PARTS = ("train", "val", "test")
+
+
+@dataclass
+class ColumnScaler:
+    """Per-column affine scaling ``(x - shift) / scale`` fitted with scikit-learn on train rows."""
+
+    kind: str
+    shift: np.ndarray  # (F,)
+    scale: np.ndarray  # (F,)
+
+    @classmethod
+    def fit(cls, kind: str, x: np.ndarray) -> "ColumnScaler":
+        """Fit on ``x`` (n, F), the training rows only."""
+        f = x.shape[1]
+        if kind == "standard":
+            sk = StandardScaler().fit(x)
+            shift, scale = sk.mean_, sk.scale_
+        elif kind == "minmax":
+            sk = MinMaxScaler().fit(x)
+            shift, scale = sk.data_min_, sk.data_range_
+        else:
+            shift, scale = np.zeros(f), np.ones(f)
+        scale = np.where(np.asarray(scale) > 1e-12, scale, 1.0)  # constant column: leave unscaled
+        return cls(kind, np.asarray(shift, dtype=np.float64), np.asarray(scale, dtype=np.float64))
+
+    def transform(self, x: np.ndarray) -> np.ndarray:
+        return (x - self.shift) / self.scale
+
+    def inverse(self, x: np.ndarray, col: int = 0) -> np.ndarray:
+        """Undo the scaling of column ``col`` for an array of any shape."""
+        return x * self.scale[col] + self.shift[col]
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "shift": self.shift.tolist(), "scale": self.scale.tolist()}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "ColumnScaler":
+        return cls(d["kind"], np.asarray(d["shift"], dtype=np.float64), np.asarray(d["scale"], dtype=np.float64))
+
+
+@dataclass
+class Transform:
+    """The resolved target transform: ``log`` on/off and differencing lag (0 = none)."""
+
+    log: bool = False
+    lag: int = 0
+    reason: str = ""
+
+    @property
+    def name(self) -> str:
+        parts = (["log"] if self.log else []) + ([f"difference at lag {self.lag}"] if self.lag else [])
+        return " + ".join(parts) or "none"
+
+    def to_dict(self) -> dict:
+        return {"log": self.log, "lag": self.lag, "reason": self.reason}
+
+
+@dataclass
+class Windows:
+    """Samples of one part. ``x`` (n, L, F) scaled inputs; ``y`` (n, max(h,1)) scaled targets;
+    ``t`` (n,) index of each sample's first target."""
+
+    x: np.ndarray
+    y: np.ndarray
+    t: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.t)
+
+
+@dataclass
+class Prepared:
+    """A series ready for training, with everything needed to map predictions back."""
+
+    cfg: DataConfig
+    index: pd.Index  # (N,) time index of the series
+    target: str
+    inputs: list[str]  # exogenous input columns
+    feature_names: list[str]  # network input features, in order
+    y: np.ndarray  # (N,) target, original units
+    z: np.ndarray  # (N,) target on the model scale (log or not)
+    exog: np.ndarray  # (N, K) exogenous inputs, original units
+    transform: Transform
+    season: int | None
+    train_end: int
+    test_start: int
+    feat_scaler: ColumnScaler  # features [d (if target is an input), exog...]
+    target_scaler: ColumnScaler  # d, one column
+    features: np.ndarray = field(repr=False)  # (N, F) float32 scaled, NaN before `offset`
+    d_scaled: np.ndarray = field(repr=False)  # (N,) float32 scaled network target, NaN before `offset`
+    windows: dict[str, Windows] = field(default_factory=dict, repr=False)
+
+    @property
+    def n(self) -> int:
+        return len(self.y)
+
+    @property
+    def offset(self) -> int:
+        """First row with a defined network target (the differencing lag)."""
+        return self.transform.lag
+
+    @property
+    def out_dim(self) -> int:
+        return max(self.cfg.horizon, 1)
+
+    def part_slice(self, part: str) -> slice:
+        return {"train": slice(0, self.train_end), "val": slice(self.train_end, self.test_start),
+                "test": slice(self.test_start, self.n)}[part]
+
+    def d_from_scaled(self, d_scaled: np.ndarray) -> np.ndarray:
+        """Scaled network outputs (any shape) -> unscaled ``d``."""
+        return self.target_scaler.inverse(np.asarray(d_scaled, dtype=np.float64))
+
+    def z_from_d(self, d: np.ndarray, t: np.ndarray, z_ref: np.ndarray | None = None) -> np.ndarray:
+        """Undo differencing: ``z_t = z_{t-lag} + d_t`` with the true ``z`` (or ``z_ref``) as history.
+
+        ``d`` and ``t`` share a shape; ``t`` holds target indices.
+        """
+        if not self.transform.lag:
+            return np.asarray(d, dtype=np.float64)
+        base = self.z if z_ref is None else z_ref
+        return base[np.asarray(t) - self.transform.lag] + d
+
+    def y_from_z(self, z: np.ndarray) -> np.ndarray:
+        """Model scale -> original units."""
+        z = np.asarray(z, dtype=np.float64)
+        return np.exp(np.clip(z, -700, 700)) if self.transform.log else z
+
+    def z_from_y(self, y: np.ndarray) -> np.ndarray:
+        y = np.asarray(y, dtype=np.float64)
+        return np.log(y) if self.transform.log else y
+
+    def future_index(self, steps: int) -> pd.Index:
+        """Time labels for ``steps`` points past the end of the series."""
+        idx = self.index
+        if isinstance(idx, pd.DatetimeIndex) and len(idx) >= 3:
+            freq = idx.freq or pd.infer_freq(idx)
+            if freq is not None:
+                return pd.date_range(idx[-1], periods=steps + 1, freq=freq)[1:]
+            step = idx[-1] - idx[-2]
+            return pd.DatetimeIndex([idx[-1] + step * (k + 1) for k in range(steps)])
+        last = int(idx[-1]) if np.issubdtype(np.asarray(idx).dtype, np.number) else self.n - 1
+        return pd.RangeIndex(last + 1, last + 1 + steps, name=idx.name)
+
+
+def split_points(n: int, val_fraction: float, test_fraction: float) -> tuple[int, int]:
+    """Chronological split of ``n`` points -> ``(train_end, test_start)``.
+
+    ``test_start = round(n * (1 - test_fraction))`` (airline, 144 points, 0.33 -> 96, the
+    classic split); the validation part is the ``round(n * val_fraction)`` points before it.
+    """
+    test_start = int(round(n * (1.0 - test_fraction)))
+    train_end = test_start - int(round(n * val_fraction))
+    return train_end, test_start
+
+
+def resolve_target(frame: pd.DataFrame, cfg: DataConfig) -> tuple[str, list[str]]:
+    """Check the target and input column names against ``frame``; default target = last column."""
+    cols = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])]
+    if not cols:
+        raise ConfigError("The data has no numeric column to forecast; load a CSV with at least one numeric column.")
+    target = cfg.target if cfg.target is not None else cols[-1]
+    if target not in cols:
+        raise ConfigError(f"Target column {target!r} is not a numeric column of the data; choose one of {cols}.")
+    for c in cfg.inputs:
+        if c not in cols:
+            raise ConfigError(f"Input column {c!r} is not a numeric column of the data; choose from {cols}.")
+        if c == target:
+            raise ConfigError(f"Column {c!r} is the target; list only other columns as inputs.")
+    return target, list(cfg.inputs)
+
+
+def _adf_pvalue(z: np.ndarray) -> float:
+    from statsmodels.tsa.stattools import adfuller
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return float(adfuller(z, maxlag=min(12, len(z) // 4), autolag=None)[1])
+        except Exception:  # noqa: BLE001 - a failed test means "no evidence", keep levels
+            return 0.0
+
+
+def _autocorr(x: np.ndarray, lag: int) -> float:
+    """Sample autocorrelation of ``x`` at ``lag``."""
+    x = x - x.mean()
+    den = float(np.dot(x, x))
+    return float(np.dot(x[lag:], x[:-lag]) / den) if den > 0 and lag < len(x) else 0.0
+
+
+def choose_transform(y_train: np.ndarray, cfg: DataConfig, season: int | None) -> Transform:
+    """Resolve ``cfg.transform`` (``auto`` included) from the training part only.
+
+    ``auto``: log when the target is positive and spans a factor of 2 or more; seasonal
+    differencing when a season is known and the first differences correlate at the season
+    lag (r > 0.3); else first differences when an ADF test cannot reject a unit root
+    (p > 0.1); else none. Without the target among the inputs, nothing is differenced.
+    """
+    mode = cfg.transform
+    positive = bool(np.all(y_train > 0))
+    if mode != "auto":
+        log = "log" in mode
+        if log and not positive:
+            raise ConfigError("The log transform needs a target above zero everywhere; choose another transform.")
+        lag = season if "seasonal" in mode else (1 if mode == "diff" else 0)
+        if "seasonal" in mode and not season:
+            raise ConfigError("Seasonal differencing needs a season length; set season (e.g. 12 for monthly data).")
+        return Transform(log=log, lag=int(lag or 0), reason=f"chosen: {mode}")
+    if not cfg.uses_target_history:
+        return Transform(reason="auto: the target is not an input, so it is modelled as is")
+    log = positive and float(y_train.max() / y_train.min()) >= 2.0
+    z = np.log(y_train) if log else y_train
+    why = ["log because the series is positive and spans a factor of 2 or more"] if log else []
+    if season and len(z) >= 3 * season + 2:
+        dz = np.diff(z)
+        r = _autocorr(dz, season)
+        if r > max(0.3, 2.0 / np.sqrt(len(dz))):
+            why.append(f"seasonal difference at lag {season} because first differences correlate at that lag (r={r:.2f})")
+            return Transform(log=log, lag=int(season), reason="auto: " + "; ".join(why))
+    if len(z) >= 20 and _adf_pvalue(z) > 0.1:
+        why.append("first difference because a unit-root test cannot reject a stochastic trend")
+        return Transform(log=log, lag=1, reason="auto: " + "; ".join(why))
+    return Transform(log=log, lag=0, reason="auto: " + ("; ".join(why) or "the series looks stationary"))
+
+
+def _sample_range(cfg: DataConfig, offset: int, n: int) -> tuple[int, int]:
+    """First and last-plus-one valid first-target index for any sample."""
+    L, h = cfg.look_back, cfg.horizon
+    first = offset + L if h >= 1 else offset + L - 1
+    last = n - max(h, 1) + 1
+    return first, last
+
+
+def make_windows(features: np.ndarray, d_scaled: np.ndarray, t: np.ndarray, look_back: int, horizon: int) -> Windows:
+    """Gather windows for first-target indices ``t`` (n,) -> x (n, L, F), y (n, max(h,1))."""
+    out = max(horizon, 1)
+    y = d_scaled[t[:, None] + np.arange(out)[None, :]]  # (n, out)
+    return Windows(_gather_x(features, t, look_back, horizon), y.astype(np.float32), t.astype(np.int64))
+
+
+def prepare(frame: pd.DataFrame, cfg: DataConfig, season_hint: int | None = None) -> Prepared:
+    """Validate ``cfg`` against ``frame`` and build scaled windows for every part.
+
+    Parameters
+    ----------
+    frame : DataFrame with a time (or step) index and numeric columns.
+    cfg : DataConfig.
+    season_hint : the season detected from the time index (used when ``cfg.season`` is None).
+
+    Raises
+    ------
+    ConfigError : one sentence when the config does not fit the data (look_back too long...).
+    """
+    cfg.validate()
+    if cfg.horizon == 0 and cfg.target_as_input:
+        raise ConfigError("With horizon 0 the target at step t would be its own input; turn target_as_input off.")
+    target, inputs = resolve_target(frame, cfg)
+    y = frame[target].to_numpy(dtype=np.float64)
+    exog = frame[inputs].to_numpy(dtype=np.float64) if inputs else np.zeros((len(y), 0))
+    if not np.all(np.isfinite(y)) or not np.all(np.isfinite(exog)):
+        raise ConfigError("The chosen columns contain missing or non-finite values; reload the data with a missing-value policy.")
+    n = len(y)
+    season = cfg.season or season_hint
+    train_end, test_start = split_points(n, cfg.val_fraction, cfg.test_fraction)
+    if train_end < 4 or test_start >= n:
+        raise ConfigError(f"{n} points are too few for this split; load a longer series or change the fractions.")
+    transform = choose_transform(y[:train_end], cfg, season)
+    lag = transform.lag
+    first, last = _sample_range(cfg, lag, n)
+    usable = train_end - first - max(cfg.horizon, 1) + 1  # training samples that fit
+    if usable < 2:
+        max_lb = train_end - lag - max(cfg.horizon, 1) - 1 + (0 if cfg.horizon >= 1 else 1)
+        raise ConfigError(
+            f"look_back {cfg.look_back} is too long for the {train_end} training points"
+            + (f" ({lag} of them used by differencing)" if lag else "")
+            + f"; use a look_back of at most {max(max_lb, 1)} or load a longer series."
+        )
+    if first > test_start:
+        raise ConfigError(f"look_back {cfg.look_back} leaves no history before the test part; use a shorter look_back.")
+
+    z = np.log(y) if transform.log else y.copy()
+    d = np.full(n, np.nan)
+    d[lag:] = z[lag:] - z[: n - lag] if lag else z
+    feat_raw = np.column_stack(([d] if cfg.uses_target_history else []) + [exog[:, k] for k in range(exog.shape[1])]) \
+        if (cfg.uses_target_history or inputs) else np.zeros((n, 0))
+    if feat_raw.shape[1] == 0:
+        raise ConfigError("The network has no input: add input columns or feed the target's own past.")
+    names = ([f"{target} ({transform.name})" if lag or transform.log else target] if cfg.uses_target_history else []) + inputs
+    fit_rows = slice(lag, train_end)
+    feat_scaler = ColumnScaler.fit(cfg.scaler, feat_raw[fit_rows])
+    target_scaler = ColumnScaler.fit(cfg.scaler, d[fit_rows, None])
+    features = feat_scaler.transform(feat_raw).astype(np.float32)  # (N, F)
+    d_scaled = target_scaler.transform(d[:, None])[:, 0].astype(np.float32)  # (N,)
+
+    prep = Prepared(cfg=cfg, index=frame.index, target=target, inputs=inputs, feature_names=names, y=y, z=z,
+                    exog=exog, transform=transform, season=season, train_end=train_end, test_start=test_start,
+                    feat_scaler=feat_scaler, target_scaler=target_scaler, features=features, d_scaled=d_scaled)
+    h = max(cfg.horizon, 1)
+    bounds = {"train": (first, train_end), "val": (max(first, train_end), test_start), "test": (max(first, test_start), n)}
+    for part, (lo, hi) in bounds.items():
+        t = np.arange(lo, min(hi - h + 1, last), dtype=np.int64)
+        prep.windows[part] = make_windows(features, d_scaled, t, cfg.look_back, cfg.horizon)
+    return prep
+
+
+def one_step_targets(prep: Prepared, part: str) -> np.ndarray:
+    """Every target index of ``part`` that has a full window (one-step predictions need only one)."""
+    first, _ = _sample_range(prep.cfg, prep.offset, prep.n)
+    sl = prep.part_slice(part)
+    return np.arange(max(sl.start, first), sl.stop, dtype=np.int64)
+
+
+def window_x(prep: Prepared, t: np.ndarray) -> np.ndarray:
+    """Input windows (n, L, F) for first-target indices ``t`` (n,), whatever part they are in."""
+    return _gather_x(prep.features, t, prep.cfg.look_back, prep.cfg.horizon)
+
+
+def _gather_x(features: np.ndarray, t: np.ndarray, look_back: int, horizon: int) -> np.ndarray:
+    end = t if horizon >= 1 else t + 1  # window rows are [end-L, end)
+    rows = end[:, None] - look_back + np.arange(look_back)[None, :]  # (n, L)
+    return features[rows].astype(np.float32)  # (n, L, F)

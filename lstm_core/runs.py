@@ -1,0 +1,169 @@
+"""Save and load run directories; a loaded run reproduces its predictions exactly.
+
+A run directory holds::
+
+    config.json       RunConfig (data, model, train) + season hint + the fitted preprocessing
+    model.pt          the Forecaster's state dict (loaded with ``weights_only=True``)
+    metrics.json      see :func:`lstm_core.pipeline.evaluate`
+    history.csv       epoch, train_loss, val_loss, seconds, samples_per_s
+    predictions.csv   time, actual, part, one_step, multistep, lower, upper
+    data.csv          the series it was trained on (so the run is self-contained)
+
+Saving is atomic: everything is written to a temporary sibling folder that then replaces
+the target, so a crash mid-save leaves any previous run intact.
+"""
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import torch
+
+from .config import RunConfig
+from .pipeline import Run, build_model, evaluate
+from .prep import prepare
+from .train import FitResult, EpochStats
+
+FORMAT_VERSION = 1
+RUN_FILES = ("config.json", "model.pt", "metrics.json", "history.csv", "predictions.csv", "data.csv")
+MAX_ZIP_BYTES = 200 * 1024 * 1024
+
+
+class RunError(ValueError):
+    """A run directory or zip is missing, incomplete, tampered with or too large."""
+
+
+def _frame_to_csv(frame: pd.DataFrame, path: Path) -> None:
+    frame.to_csv(path, index=True)  # floats are written with round-trip precision
+
+
+def _frame_from_csv(path: Path, datetime_index: bool) -> pd.DataFrame:
+    frame = pd.read_csv(path, index_col=0)
+    if datetime_index:
+        frame.index = pd.DatetimeIndex(pd.to_datetime(frame.index), name=frame.index.name)
+        freq = pd.infer_freq(frame.index) if len(frame.index) >= 3 else None
+        if freq:
+            frame.index.freq = freq
+    return frame.astype(np.float64)
+
+
+def save_run(run: Run, directory: str | os.PathLike) -> Path:
+    """Write ``run`` to ``directory`` atomically (temporary folder + rename). Returns the path."""
+    target = Path(directory)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    try:
+        cfg = run.config.to_dict()
+        meta = {
+            "format_version": FORMAT_VERSION,
+            **cfg,
+            "season_hint": run.season_hint,
+            "datetime_index": isinstance(run.frame.index, pd.DatetimeIndex),
+            "device": run.device,
+            "fit": {"best_epoch": run.fit.best_epoch, "best_loss": run.fit.best_loss,
+                    "status": run.fit.status, "seconds": run.fit.seconds},
+        }
+        (tmp / "config.json").write_text(json.dumps(meta, indent=2))
+        torch.save(run.model.state_dict(), tmp / "model.pt")
+        (tmp / "metrics.json").write_text(json.dumps(run.metrics, indent=2))
+        run.history_frame().to_csv(tmp / "history.csv", index=False)
+        if run.predictions is not None:
+            run.predictions.to_csv(tmp / "predictions.csv", index=False)
+        _frame_to_csv(run.frame, tmp / "data.csv")
+        backup = None
+        if target.exists():
+            backup = target.with_name(f".{target.name}.old-{os.getpid()}")
+            os.replace(target, backup)
+        os.replace(tmp, target)
+        if backup is not None:
+            shutil.rmtree(backup, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return target
+
+
+def load_run(directory: str | os.PathLike, frame: pd.DataFrame | None = None) -> Run:
+    """Rebuild a run: model from ``model.pt``, preprocessing refitted on the saved data.
+
+    With ``frame`` the saved model is applied to other data (e.g. a longer series); the
+    preprocessing is still fitted on that data's training part, so pass the same kind of
+    series. Raises :class:`RunError` with one sentence when the folder is not a valid run.
+    """
+    path = Path(directory)
+    if not path.is_dir():
+        raise RunError(f"No run folder at {path}; pass the --out folder of a training run.")
+    missing = [f for f in ("config.json", "model.pt", "data.csv") if not (path / f).exists()]
+    if missing:
+        raise RunError(f"{path} is not a complete run (missing {', '.join(missing)}); train again or pick another folder.")
+    try:
+        meta = json.loads((path / "config.json").read_text())
+        cfg = RunConfig.from_dict({k: meta[k] for k in ("data", "model", "train")})
+    except (ValueError, KeyError, TypeError) as exc:
+        raise RunError(f"{path / 'config.json'} is unreadable ({exc}); the run folder is damaged.") from None
+    data = frame if frame is not None else _frame_from_csv(path / "data.csv", bool(meta.get("datetime_index")))
+    prep = prepare(data, cfg.data, meta.get("season_hint"))
+    model = build_model(cfg, prep)
+    try:
+        state = torch.load(path / "model.pt", map_location="cpu", weights_only=True)
+        model.load_state_dict(state)
+    except Exception as exc:  # noqa: BLE001 - any unpickling failure is a damaged or unsafe file
+        raise RunError(f"The weights in {path / 'model.pt'} could not be loaded safely ({type(exc).__name__}); "
+                       "the file is damaged or not a LSTM Lab model.") from None
+    model.eval()
+    fit_meta = meta.get("fit", {})
+    history = []
+    if (path / "history.csv").exists():
+        hist = pd.read_csv(path / "history.csv")
+        history = [EpochStats(int(r.epoch), float(r.train_loss), None if pd.isna(r.val_loss) else float(r.val_loss),
+                              float(r.seconds), float(r.samples_per_s)) for r in hist.itertuples()]
+    fit = FitResult(history=history, best_epoch=int(fit_meta.get("best_epoch", 0)),
+                    best_loss=float(fit_meta.get("best_loss", np.inf)), status=fit_meta.get("status", "completed"),
+                    seconds=float(fit_meta.get("seconds", 0.0)))
+    run = Run(cfg, data, meta.get("season_hint"), prep, model, fit, device="cpu")
+    evaluate(run)
+    return run
+
+
+def run_to_zip(directory: str | os.PathLike) -> bytes:
+    """The run folder's files as zip bytes (flat, no sub-folders)."""
+    path = Path(directory)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name in RUN_FILES:
+            if (path / name).exists():
+                zf.write(path / name, arcname=name)
+    return buf.getvalue()
+
+
+def zip_to_run_dir(data: bytes, directory: str | os.PathLike, max_bytes: int = MAX_ZIP_BYTES) -> Path:
+    """Unpack an uploaded run zip into ``directory`` after checking it.
+
+    Only the known flat file names are accepted (no paths, so nothing can land outside the
+    folder); sizes are bounded before and after decompression.
+    """
+    if len(data) > max_bytes:
+        raise RunError(f"The run zip is {len(data) / 1e6:.0f} MB, over the {max_bytes / 1e6:.0f} MB limit.")
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except zipfile.BadZipFile:
+        raise RunError("The upload is not a zip file; download a run with 'Download run (.zip)' and upload that.") from None
+    names = [i.filename for i in infos]
+    bad = [n for n in names if n not in RUN_FILES]
+    if bad:
+        raise RunError(f"The zip holds unexpected entries ({', '.join(bad[:3])}); only a LSTM Lab run zip can be restored.")
+    if sum(i.file_size for i in infos) > max_bytes:
+        raise RunError("The run zip unpacks to more than the size limit; it cannot be restored.")
+    target = Path(directory)
+    target.mkdir(parents=True, exist_ok=True)
+    for info in infos:
+        (target / info.filename).write_bytes(zf.read(info))
+    return target

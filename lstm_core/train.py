@@ -1,0 +1,211 @@
+"""Trainer: mini-batch Adam with clipping, early stopping, cancellation and divergence checks.
+
+The trainer knows nothing of the UI (minGPT style): it reports through ``on_epoch`` and is
+stopped through a ``threading.Event``. Same data, config and seed give the same loss curve
+on CPU.
+"""
+from __future__ import annotations
+
+import copy
+import math
+import random
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Callable
+
+import numpy as np
+import torch
+from torch import nn
+
+from .config import ConfigError, TrainConfig
+
+
+class TrainingDiverged(RuntimeError):
+    """The loss became non-finite or exploded; the message suggests what to change."""
+
+
+class DeviceError(ConfigError):
+    """The requested device is not present on this machine."""
+
+
+@dataclass
+class EpochStats:
+    """What the ``on_epoch`` callback receives after every epoch."""
+
+    epoch: int  # 1-based
+    train_loss: float  # mean MSE over the epoch's batches, on the scaled targets
+    val_loss: float | None  # MSE on the validation windows; None without a validation part
+    seconds: float  # wall time of this epoch
+    samples_per_s: float
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class FitResult:
+    """How training ended. ``status``: completed | early_stopped | cancelled."""
+
+    history: list[EpochStats] = field(default_factory=list)
+    best_epoch: int = 0
+    best_loss: float = math.inf
+    status: str = "completed"
+    seconds: float = 0.0
+
+
+def available_devices() -> list[str]:
+    """Devices present here, best first (always ends with ``cpu``)."""
+    found = []
+    if torch.cuda.is_available():
+        found.append("cuda")
+    mps = getattr(torch.backends, "mps", None)
+    if mps is not None and mps.is_available():
+        found.append("mps")
+    return found + ["cpu"]
+
+
+def resolve_device(name: str = "auto") -> torch.device:
+    """``auto`` picks CUDA, then Apple MPS, then CPU; an absent explicit choice is an error."""
+    present = available_devices()
+    if name == "auto":
+        return torch.device(present[0])
+    if name not in ("cpu", "cuda", "mps"):
+        raise DeviceError(f"Unknown device {name!r}; choose auto, cpu, cuda or mps.")
+    if name not in present:
+        raise DeviceError(f"Device {name!r} is not available on this machine (found: {', '.join(present)}); use auto or cpu.")
+    return torch.device(name)
+
+
+def device_label(device: torch.device) -> str:
+    """Human label, e.g. ``CUDA (NVIDIA H100)``, ``Apple MPS`` or ``CPU (2 threads)``."""
+    if device.type == "cuda":
+        return f"CUDA ({torch.cuda.get_device_name(device)})"
+    if device.type == "mps":
+        return "Apple MPS"
+    return f"CPU ({torch.get_num_threads()} threads)"
+
+
+def seed_everything(seed: int) -> None:
+    """Seed Python, NumPy and torch (CPU and CUDA)."""
+    random.seed(seed)
+    np.random.seed(seed % (2**32))
+    torch.manual_seed(seed)
+
+
+class Trainer:
+    """Fits a model on (x, y) tensors.
+
+    Parameters
+    ----------
+    model : nn.Module mapping (B, T, F) -> (B, out).
+    cfg : TrainConfig.
+    device : where to train; defaults to ``resolve_device(cfg.device)``.
+    """
+
+    #: a training loss this many times the targets' variance means the run has blown up
+    EXPLODE_FACTOR = 1e4
+
+    def __init__(self, model: nn.Module, cfg: TrainConfig, device: torch.device | None = None):
+        cfg.validate()
+        self.cfg = cfg
+        self.device = device or resolve_device(cfg.device)
+        self.model = model.to(self.device)
+
+    def fit(
+        self,
+        x_train: np.ndarray,
+        y_train: np.ndarray,
+        x_val: np.ndarray | None = None,
+        y_val: np.ndarray | None = None,
+        on_epoch: Callable[[EpochStats], None] | None = None,
+        stop: threading.Event | None = None,
+    ) -> FitResult:
+        """Train; returns with the best weights (by validation loss, else training loss) loaded.
+
+        ``x_*`` (n, L, F) and ``y_*`` (n, out) float32 arrays. ``stop.set()`` cancels within
+        one batch. Raises :class:`TrainingDiverged` on a non-finite or exploding loss, after
+        restoring the best weights so far (the model never keeps NaN weights).
+        """
+        cfg, dev = self.cfg, self.device
+        if len(x_train) == 0:
+            raise ConfigError("There are no training windows; use a shorter look_back or a longer series.")
+        gen = torch.Generator().manual_seed(cfg.seed)
+        seed_everything(cfg.seed)
+        xt = torch.as_tensor(x_train, dtype=torch.float32, device=dev)  # (n, L, F)
+        yt = torch.as_tensor(y_train, dtype=torch.float32, device=dev)  # (n, out)
+        has_val = x_val is not None and len(x_val) > 0
+        if has_val:
+            xv = torch.as_tensor(x_val, dtype=torch.float32, device=dev)
+            yv = torch.as_tensor(y_val, dtype=torch.float32, device=dev)
+        limit = self.EXPLODE_FACTOR * max(float(np.var(y_train)), 1e-8)
+        opt = torch.optim.Adam(self.model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+        loss_fn = nn.MSELoss()
+        params = [p for p in self.model.parameters()]
+        n, bs = len(xt), cfg.batch_size
+        result = FitResult()
+        best_state = copy.deepcopy(self.model.state_dict())
+        since_best = 0
+        t_start = time.perf_counter()
+        for epoch in range(1, cfg.epochs + 1):
+            t0 = time.perf_counter()
+            self.model.train()
+            total, seen = 0.0, 0
+            perm = torch.randperm(n, generator=gen).to(dev)
+            for i in range(0, n, bs):
+                if stop is not None and stop.is_set():
+                    result.status = "cancelled"
+                    break
+                idx = perm[i:i + bs]
+                opt.zero_grad(set_to_none=True)
+                loss = loss_fn(self.model(xt[idx]), yt[idx])
+                loss.backward()
+                value = loss.item()
+                if not math.isfinite(value) or value > limit:
+                    self.model.load_state_dict(best_state)
+                    raise TrainingDiverged(
+                        f"Training diverged at epoch {epoch} (loss {value:.3g}); "
+                        f"lower the learning rate (now {cfg.lr:g}), e.g. to {cfg.lr / 10:g}."
+                    )
+                if cfg.grad_clip is not None:
+                    nn.utils.clip_grad_norm_(params, cfg.grad_clip, foreach=True)
+                opt.step()
+                total += value * len(idx)
+                seen += len(idx)
+            if seen == 0:  # cancelled before the first batch of this epoch
+                break
+            train_loss = total / seen
+            val_loss = self._evaluate(xv, yv, loss_fn) if has_val else None
+            monitored = val_loss if val_loss is not None else train_loss
+            if not math.isfinite(monitored):
+                self.model.load_state_dict(best_state)
+                raise TrainingDiverged(
+                    f"Validation loss became non-finite at epoch {epoch}; lower the learning rate (now {cfg.lr:g})."
+                )
+            if monitored < result.best_loss:
+                result.best_loss, result.best_epoch, since_best = monitored, epoch, 0
+                best_state = copy.deepcopy(self.model.state_dict())
+            else:
+                since_best += 1
+            secs = time.perf_counter() - t0
+            stats = EpochStats(epoch, train_loss, val_loss, secs, seen / max(secs, 1e-9))
+            result.history.append(stats)
+            if on_epoch is not None:
+                on_epoch(stats)
+            if result.status == "cancelled":
+                break
+            if cfg.patience is not None and since_best >= cfg.patience:
+                result.status = "early_stopped"
+                break
+        self.model.load_state_dict(best_state)
+        self.model.eval()
+        result.seconds = time.perf_counter() - t_start
+        return result
+
+    @torch.no_grad()
+    def _evaluate(self, x: torch.Tensor, y: torch.Tensor, loss_fn: nn.Module, chunk: int = 4096) -> float:
+        self.model.eval()
+        total = 0.0
+        for i in range(0, len(x), chunk):
+            total += loss_fn(self.model(x[i:i + chunk]), y[i:i + chunk]).item() * len(x[i:i + chunk])
+        return total / len(x)
