@@ -67,23 +67,37 @@ class _Fused(nn.Module):
         return out[:, -1]
 
 
-def _step_ms(body: nn.Module, hidden: int, batch: int, T: int, steps: int, warmup: int) -> float:
-    """Median wall time (ms) of one full training step."""
+def _make_step(body: nn.Module, hidden: int, batch: int, T: int):
+    """Return a closure running one full training step of ``body`` + Linear head (seeded data)."""
     torch.manual_seed(0)
     model = nn.Sequential(body, nn.Linear(hidden, 1))
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     x = torch.randn(batch, T, 1)  # (B, T, 1)
     y = torch.randn(batch, 1)  # (B, 1)
-    times = []
-    for k in range(warmup + steps):
-        t0 = time.perf_counter()
+
+    def step() -> None:
         opt.zero_grad(set_to_none=True)
         loss = nn.functional.mse_loss(model(x), y)
         loss.backward()
         opt.step()
-        if k >= warmup:
-            times.append(time.perf_counter() - t0)
-    return 1e3 * statistics.median(times)
+
+    return step
+
+
+def _interleaved_ms(steps: dict, n: int, warmup: int, chunk: int) -> dict:
+    """Median step time (ms) per variant; variants alternate every ``chunk`` steps so that
+    load from other processes on the machine hits all of them alike."""
+    for step in steps.values():
+        for _ in range(warmup):
+            step()
+    times: dict = {k: [] for k in steps}
+    while any(len(v) < n for v in times.values()):
+        for k, step in steps.items():
+            for _ in range(chunk):
+                t0 = time.perf_counter()
+                step()
+                times[k].append(time.perf_counter() - t0)
+    return {k: 1e3 * statistics.median(v) for k, v in times.items()}
 
 
 def main() -> None:
@@ -91,28 +105,27 @@ def main() -> None:
     ap.add_argument("--hidden", type=int, nargs="+", default=[64, 128])
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--seq", type=int, default=50)
-    ap.add_argument("--steps", type=int, default=40, help="timed steps (median taken)")
+    ap.add_argument("--steps", type=int, default=60, help="timed steps per variant (median taken)")
     ap.add_argument("--warmup", type=int, default=10)
-    ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds; the best median is kept")
+    ap.add_argument("--chunk", type=int, default=5, help="consecutive steps of one variant before switching")
     a = ap.parse_args()
     print(f"torch {torch.__version__}, threads {torch.get_num_threads()}, batch {a.batch} x {a.seq} steps, "
-          f"median of {a.steps} warm steps, best of {a.rounds} interleaved rounds\n")
-    print("| hidden | fused nn.LSTM ms | peephole ms (x fused) | cifg ms (x fused) | ref peephole ms (x) | ref cifg ms (x) |")
+          f"median of {a.steps} warm steps per variant, variants interleaved every {a.chunk} steps\n")
+    print("| hidden | fused nn.LSTM ms | peephole ms (x fused) | cifg ms (x fused) "
+          "| reference peephole loop ms (x) | reference cifg loop ms (x) |")
     print("|---:|---:|---:|---:|---:|---:|")
     for H in a.hidden:
-        makers = {
-            "fused": lambda: _Fused(1, H),
-            "peep": lambda: _Layer(1, H, "peephole"),
-            "cifg": lambda: _Layer(1, H, "cifg"),
-            "ref_peep": lambda: _Layer(1, H, "peephole", fast=False),
-            "ref_cifg": lambda: _Layer(1, H, "cifg", fast=False),
+        bodies = {
+            "fused": _Fused(1, H),
+            "peep": _Layer(1, H, "peephole"),
+            "cifg": _Layer(1, H, "cifg"),
+            "ref_peep": _Layer(1, H, "peephole", fast=False),
+            "ref_cifg": _Layer(1, H, "cifg", fast=False),
         }
-        best = {k: float("inf") for k in makers}
-        for _ in range(a.rounds):  # interleave so machine noise hits every variant alike
-            for k, make in makers.items():
-                best[k] = min(best[k], _step_ms(make(), H, a.batch, a.seq, a.steps, a.warmup))
-        f = best["fused"]
-        cell = lambda k: f"{best[k]:.2f} ({best[k] / f:.2f}x)"  # noqa: E731
+        steps = {k: _make_step(b, H, a.batch, a.seq) for k, b in bodies.items()}
+        ms = _interleaved_ms(steps, a.steps, a.warmup, a.chunk)
+        f = ms["fused"]
+        cell = lambda k: f"{ms[k]:.2f} ({ms[k] / f:.2f}x)"  # noqa: E731
         print(f"| {H} | {f:.2f} | {cell('peep')} | {cell('cifg')} | {cell('ref_peep')} | {cell('ref_cifg')} |")
 
 

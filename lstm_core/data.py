@@ -228,9 +228,8 @@ def _load(raw: bytes, label: str, date_column: str | None, dayfirst: bool | None
 def _read_source(source: bytes | str | os.PathLike, name: str | None, max_bytes: int) -> tuple[bytes, str]:
     """Return the file's bytes and display name, checking the size before reading."""
     if isinstance(source, (bytes, bytearray, memoryview)):
-        raw = bytes(source)
-        _check_size(len(raw), max_bytes)
-        return raw, name or "uploaded file"
+        _check_size(memoryview(source).nbytes, max_bytes)
+        return bytes(source), name or "uploaded file"
     if not isinstance(source, (str, os.PathLike)):
         raise TypeError(f"source must be bytes or a path, not {type(source).__name__}")
     path = Path(source)
@@ -478,8 +477,8 @@ def _classify_columns(cells: pd.DataFrame, numbers: pd.DataFrame, notes: list[st
             if bad.any():
                 example = cells[column][bad].iloc[0]
                 notes.append(
-                    f"Column {_excerpt(column)}: {int(bad.sum())} cell(s) that are not numbers (e.g. {_excerpt(example)}) "
-                    "were treated as missing."
+                    f"Column {_excerpt(column)}: {int(bad.sum())} cell(s) that are not numbers "
+                    f"(e.g. {_excerpt(example)}) were treated as missing."
                 )
         else:
             example = cells[column][bad].iloc[0]
@@ -559,7 +558,7 @@ def _is_year_column(numbers: pd.Series) -> bool:
 
 
 def _date_share(cells: pd.Series, date_format: str | None) -> float:
-    """Share of the first non-empty cells that parse as dates (with date_format, or a common format)."""
+    """Share of the first non-empty cells that parse as dates (with date_format, or each on its own)."""
     sample = cells.dropna().head(50).astype("str")
     if sample.empty:
         return 0.0
@@ -567,7 +566,7 @@ def _date_share(cells: pd.Series, date_format: str | None) -> float:
         return float(_to_datetime(sample, format=date_format)[0].notna().mean())
     if sample.str.fullmatch(_FLOAT_RE).mean() > 0.5:
         return 0.0
-    return max(_to_datetime(sample, dayfirst=first)[0].notna().mean() for first in (False, True))
+    return max(_to_datetime(sample, format="mixed", dayfirst=first)[0].notna().mean() for first in (False, True))
 
 
 def _to_datetime(values: pd.Series, **kwargs) -> tuple[pd.Series, bool]:
@@ -593,21 +592,20 @@ def _parse_date_column(cells: pd.Series, numbers: pd.Series, name: str, dayfirst
     used_dayfirst: bool | None = None
     if date_format is not None:
         parsed, zoned = _to_datetime(present, format=date_format)
-        hint = f"match date_format {date_format!r}"
+        problem, advice = f"match date_format {date_format!r}", "fix those values or change date_format"
     elif _is_year_column(numbers):
         parsed, zoned = _to_datetime(numbers.astype("int64").astype("str"), format="%Y")
-        hint = "be read as years"
+        problem, advice = "be read as years", "fix those values"
     else:
         parsed, zoned = _to_datetime(present, format="ISO8601")
         if pd.isna(parsed.iloc[0]):  # like pandas, take the format from the first value
             parsed, used_dayfirst = _parse_day_month(present, dayfirst, notes)
             zoned = False
-        hint = "be read with one format"
+        problem, advice = "be read with one format", "make the dates consistent or set date_format, e.g. '%Y-%m-%d'"
     failed = present[parsed.isna()]
     if len(failed):
         raise DataError(
-            f"Some values in date column {_excerpt(name)} cannot {hint} (e.g. {_excerpt(failed.iloc[0])}); "
-            "make the dates consistent or set date_format, e.g. '%Y-%m-%d'."
+            f"Some values in date column {_excerpt(name)} cannot {problem} (e.g. {_excerpt(failed.iloc[0])}); {advice}."
         )
     if zoned:
         notes.append("Timestamps with time zones were converted to UTC.")
@@ -621,22 +619,23 @@ def _parse_day_month(present: pd.Series, dayfirst: bool | None, notes: list[str]
         return _to_datetime(present, dayfirst=bool(dayfirst))[0], dayfirst
     if dayfirst is not None:
         return _to_datetime(present, dayfirst=dayfirst)[0], dayfirst
-    day_first_only = fields[0] > 12
-    month_first_only = fields[1] > 12
+    day_first_only, month_first_only = fields[0] > 12, fields[1] > 12
     if day_first_only.any() and month_first_only.any():
-        a, b = present[day_first_only.reindex(present.index, fill_value=False)].iloc[0], \
-            present[month_first_only.reindex(present.index, fill_value=False)].iloc[0]
+        a = present[day_first_only.index[day_first_only]].iloc[0]
+        b = present[month_first_only.index[month_first_only]].iloc[0]
         raise DataError(
             f"Dates mix day/month and month/day order (e.g. {_excerpt(a)} and {_excerpt(b)}); make them consistent "
             "or set date_format."
         )
-    example = present.iloc[0]
     if day_first_only.any() or month_first_only.any():
         chosen = bool(day_first_only.any())
-        decider = present[(day_first_only | month_first_only).reindex(present.index, fill_value=False)].iloc[0]
+        decisive = day_first_only if chosen else month_first_only
+        decider = present[decisive.index[decisive]].iloc[0]
         order = "day/month" if chosen else "month/day"
         notes.append(f"Dates were read as {order} because values such as {_excerpt(decider)} only fit that order.")
         return _to_datetime(present, dayfirst=chosen)[0], chosen
+    swapped = fields.index[fields[0] != fields[1]]
+    example = present[swapped].iloc[0] if len(swapped) else present.iloc[0]
     readings = {first: _to_datetime(present, dayfirst=first)[0] for first in (False, True)}
     scores = {first: _date_quality(parsed) for first, parsed in readings.items()}
     if scores[True] > scores[False]:
@@ -768,10 +767,15 @@ def _apply_missing(frame: pd.DataFrame, policy: str, notes: list[str]) -> pd.Dat
 def _check_shape(frame: pd.DataFrame, notes: list[str]) -> None:
     """Require enough rows and at least one column that varies."""
     if len(frame) < _MIN_ROWS:
-        raise DataError(f"The file has only {len(frame)} usable data row(s); at least {_MIN_ROWS} are needed to learn anything.")
+        raise DataError(
+            f"The file has only {len(frame)} usable data row(s); at least {_MIN_ROWS} are needed to learn anything."
+        )
     constant = [c for c in frame.columns if frame[c].nunique() <= 1]
     if len(constant) == len(frame.columns):
-        raise DataError("Every numeric column holds a single repeated value, and a constant series cannot be forecast; choose a column that varies.")
+        raise DataError(
+            "Every numeric column holds a single repeated value, and a constant series cannot be forecast; "
+            "choose a column that varies."
+        )
     notes.extend(f"Column {_excerpt(c)} is constant, so it carries no information." for c in constant)
 
 
@@ -944,7 +948,9 @@ def generate(name: str, *, length: int | None = None, seed: int = 0, **params: f
     unknown = sorted(set(params) - set(defaults))
     if unknown:
         valid = ", ".join(defaults) or "none"
-        raise DataError(f"Unknown parameter(s) {', '.join(unknown)} for generator {_excerpt(name)}; valid parameters: {valid}.")
+        raise DataError(
+            f"Unknown parameter(s) {', '.join(unknown)} for generator {_excerpt(name)}; valid parameters: {valid}."
+        )
     n = _DEFAULT_LENGTH[name] if length is None else int(length)
     if n < _MIN_ROWS:
         raise DataError(f"length must be at least {_MIN_ROWS} (got {n}).")

@@ -164,7 +164,7 @@ class Prepared:
         """Time labels for ``steps`` points past the end of the series."""
         idx = self.index
         if isinstance(idx, pd.DatetimeIndex) and len(idx) >= 3:
-            freq = idx.freq or pd.infer_freq(idx)
+            freq = idx.freq or pd.DatetimeIndex(idx, freq="infer").freq
             if freq is not None:
                 return pd.date_range(idx[-1], periods=steps + 1, freq=freq)[1:]
             step = idx[-1] - idx[-2]

@@ -47,10 +47,8 @@ def _frame_to_csv(frame: pd.DataFrame, path: Path) -> None:
 def _frame_from_csv(path: Path, datetime_index: bool) -> pd.DataFrame:
     frame = pd.read_csv(path, index_col=0)
     if datetime_index:
-        frame.index = pd.DatetimeIndex(pd.to_datetime(frame.index), name=frame.index.name)
-        freq = pd.infer_freq(frame.index) if len(frame.index) >= 3 else None
-        if freq:
-            frame.index.freq = freq
+        values = pd.to_datetime(frame.index)
+        frame.index = pd.DatetimeIndex(values, name=frame.index.name, freq="infer" if len(values) >= 3 else None)
     return frame.astype(np.float64)
 
 

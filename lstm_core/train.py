@@ -103,8 +103,8 @@ class Trainer:
     device : where to train; defaults to ``resolve_device(cfg.device)``.
     """
 
-    #: a training loss this many times the targets' variance means the run has blown up
-    EXPLODE_FACTOR = 1e4
+    #: a batch loss this many times the loss of always predicting zero means the run blew up
+    EXPLODE_FACTOR = 100.0
 
     def __init__(self, model: nn.Module, cfg: TrainConfig, device: torch.device | None = None):
         cfg.validate()
@@ -138,7 +138,7 @@ class Trainer:
         if has_val:
             xv = torch.as_tensor(x_val, dtype=torch.float32, device=dev)
             yv = torch.as_tensor(y_val, dtype=torch.float32, device=dev)
-        limit = self.EXPLODE_FACTOR * max(float(np.var(y_train)), 1e-8)
+        limit = self.EXPLODE_FACTOR * max(float(np.mean(np.square(y_train))), 1e-8)
         opt = torch.optim.Adam(self.model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
         loss_fn = nn.MSELoss()
         params = [p for p in self.model.parameters()]

@@ -1,0 +1,315 @@
+"""Process-wide job registry: a bounded pool of training threads, a FIFO queue, snapshots, cancel.
+
+The UI never trains on its own script thread. It calls :meth:`JobRegistry.submit`, keeps the
+returned id, and polls :meth:`JobRegistry.snapshot`, which returns an immutable copy that is
+safe to read from any thread. Workers call :func:`lstm_core.pipeline.fit_run` with a
+``threading.Event`` as ``stop``; they never touch the UI.
+
+Bounded memory: finished jobs are evicted after ``ttl_s`` seconds, and at most
+``max_finished`` finished jobs are kept (oldest evicted first).
+"""
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+import uuid
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+import torch
+
+from .config import ConfigError, RunConfig
+from .pipeline import Run, fit_run
+from .train import EpochStats, TrainingDiverged
+
+log = logging.getLogger(__name__)
+
+QUEUED, RUNNING, FINISHED, CANCELLED, DIVERGED, FAILED = (
+    "queued", "running", "finished", "cancelled", "diverged", "failed")
+ACTIVE = (QUEUED, RUNNING)
+DONE = (FINISHED, CANCELLED, DIVERGED, FAILED)
+
+
+def default_workers(cores: int | None = None) -> int:
+    """Concurrent training jobs for this machine: half the cores, at least one."""
+    cores = cores or os.cpu_count() or 1
+    return max(1, cores // 2)
+
+
+def threads_per_job(workers: int, cores: int | None = None) -> int:
+    """torch intra-op threads per job so that all workers together use at most the cores.
+
+    Small recurrent models gain little from more threads, and one core is left to the
+    web server when the pool would otherwise fill the machine.
+    """
+    cores = cores or os.cpu_count() or 1
+    return max(1, (cores - 1) // workers) if cores > 1 else 1
+
+
+@dataclass
+class Job:
+    """Mutable job state; every field is read and written under ``lock``."""
+
+    id: str
+    owner: str
+    config: RunConfig
+    frame: pd.DataFrame | None
+    season_hint: int | None
+    label: str
+    epochs_planned: int
+    status: str = QUEUED
+    message: str = "Waiting for a free worker."
+    history: list[EpochStats] = field(default_factory=list)  # append-only
+    created: float = 0.0
+    started: float | None = None
+    finished: float | None = None
+    run: Run | None = None
+    stop: threading.Event = field(default_factory=threading.Event)
+    done: threading.Event = field(default_factory=threading.Event)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+@dataclass(frozen=True)
+class JobSnapshot:
+    """An immutable copy of a job for the UI. Arrays are float32 copies of the history."""
+
+    id: str
+    owner: str
+    label: str
+    status: str
+    message: str
+    position: int | None  # 1-based place in the queue while queued, else None
+    config: dict
+    epochs_planned: int
+    epochs_done: int
+    progress: float  # 0..1 of the planned epochs (early stopping may finish sooner)
+    elapsed: float  # seconds since training started (0 while queued)
+    eta: float | None  # seconds left if all planned epochs run; None until one epoch is done
+    samples_per_s: float | None  # of the last epoch
+    epochs: np.ndarray  # (n,) int32
+    train_loss: np.ndarray  # (n,) float32
+    val_loss: np.ndarray  # (n,) float32, NaN where there is no validation part
+    created: float
+    started: float | None
+    finished: float | None
+    run: Run | None  # the trained run once finished or cancelled
+
+    @property
+    def active(self) -> bool:
+        return self.status in ACTIVE
+
+    @property
+    def has_run(self) -> bool:
+        return self.run is not None
+
+
+class JobRegistry:
+    """A bounded worker pool with a FIFO queue.
+
+    Parameters
+    ----------
+    max_workers : concurrent training threads; default :func:`default_workers`.
+    ttl_s : finished jobs older than this are evicted.
+    max_finished : most finished jobs kept; the oldest finished are evicted first.
+    torch_threads : ``torch.set_num_threads`` value (process-wide); default
+        :func:`threads_per_job`. ``0`` leaves torch's setting alone.
+    runner : the training function, ``fit_run``-compatible (injectable for tests).
+    clock : time source for the TTL (injectable for tests).
+    """
+
+    def __init__(self, max_workers: int | None = None, ttl_s: float = 2 * 3600, max_finished: int = 20,
+                 torch_threads: int | None = None, runner: Callable[..., Run] = fit_run,
+                 clock: Callable[[], float] = time.time):
+        self.max_workers = max_workers or default_workers()
+        self.ttl_s, self.max_finished = ttl_s, max_finished
+        self._runner, self._clock = runner, clock
+        threads = threads_per_job(self.max_workers) if torch_threads is None else torch_threads
+        if threads:
+            torch.set_num_threads(threads)
+        self._jobs: dict[str, Job] = {}
+        self._queue: deque[str] = deque()
+        self._cond = threading.Condition()
+        self._closed = False
+        self._workers = [threading.Thread(target=self._work, name=f"lstm-lab-worker-{i}", daemon=True)
+                         for i in range(self.max_workers)]
+        for w in self._workers:
+            w.start()
+
+    # ---------------------------------------------------------------- public API
+    def submit(self, frame: pd.DataFrame, cfg: RunConfig, season_hint: int | None = None,
+               owner: str = "", label: str | None = None) -> str:
+        """Queue a training job; returns its id (uuid4 hex). Raises ConfigError on a bad config."""
+        cfg = RunConfig.from_dict(cfg.to_dict())  # the job owns its copy
+        cfg.validate()
+        job = Job(id=uuid.uuid4().hex, owner=owner, config=cfg, frame=frame, season_hint=season_hint,
+                  label=label or f"{cfg.model.cell} h{cfg.model.hidden_size}", epochs_planned=cfg.train.epochs,
+                  created=self._clock())
+        with self._cond:
+            if self._closed:
+                raise RuntimeError("The job registry is closed.")
+            self._evict()
+            self._jobs[job.id] = job
+            self._queue.append(job.id)
+            self._cond.notify()
+        return job.id
+
+    def get(self, job_id: str | None) -> Job | None:
+        """The live job object (or None if unknown or evicted)."""
+        with self._cond:
+            self._evict()
+            return self._jobs.get(job_id) if job_id else None
+
+    def snapshot(self, job_id: str | None) -> JobSnapshot | None:
+        """An immutable copy of the job for display, or None if unknown or evicted."""
+        with self._cond:
+            self._evict()
+            job = self._jobs.get(job_id) if job_id else None
+            position = self._queue.index(job_id) + 1 if job is not None and job_id in self._queue else None
+        return None if job is None else self._snap(job, position)
+
+    def cancel(self, job_id: str) -> bool:
+        """Cancel a job: a queued one leaves the queue, a running one stops within one batch.
+
+        Returns False when the job is unknown or already over.
+        """
+        with self._cond:
+            job = self._jobs.get(job_id)
+            if job is None:
+                return False
+            with job.lock:
+                if job.status not in ACTIVE:
+                    return False
+                job.stop.set()
+                if job.status == QUEUED:
+                    self._queue.remove(job_id)
+                    job.status, job.message = CANCELLED, "Cancelled before it started."
+                    job.finished = self._clock()
+                    job.frame = None
+                    job.done.set()
+                else:
+                    job.message = "Stopping after the current batch..."
+        return True
+
+    def jobs_for(self, owner: str) -> list[JobSnapshot]:
+        """Snapshots of ``owner``'s jobs, newest first."""
+        with self._cond:
+            self._evict()
+            mine = [j for j in self._jobs.values() if j.owner == owner]
+            positions = {jid: i + 1 for i, jid in enumerate(self._queue)}
+        mine.sort(key=lambda j: j.created, reverse=True)
+        return [self._snap(j, positions.get(j.id)) for j in mine]
+
+    def wait(self, job_id: str, timeout: float | None = None) -> JobSnapshot | None:
+        """Block until the job is over (or ``timeout`` seconds pass); returns its snapshot."""
+        job = self.get(job_id)
+        if job is None:
+            return None
+        job.done.wait(timeout)
+        return self.snapshot(job_id)
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Cancel everything and stop the workers (tests and shutdown)."""
+        with self._cond:
+            self._closed = True
+            ids = list(self._jobs)
+        for jid in ids:
+            self.cancel(jid)
+        with self._cond:
+            self._cond.notify_all()
+        for w in self._workers:
+            w.join(timeout)
+
+    # ---------------------------------------------------------------- internals
+    def _evict(self) -> None:
+        """Drop finished jobs past the TTL, then the oldest beyond ``max_finished``. Holds _cond."""
+        now = self._clock()
+        done = [j for j in self._jobs.values() if j.status in DONE and j.finished is not None]
+        for j in done:
+            if now - j.finished > self.ttl_s:
+                del self._jobs[j.id]
+        done = sorted((j for j in done if j.id in self._jobs), key=lambda j: j.finished)
+        for j in done[: max(0, len(done) - self.max_finished)]:
+            del self._jobs[j.id]
+
+    def _snap(self, job: Job, position: int | None) -> JobSnapshot:
+        with job.lock:
+            hist = list(job.history)
+            status, message, started, finished, run = job.status, job.message, job.started, job.finished, job.run
+        n = len(hist)
+        epochs = np.fromiter((s.epoch for s in hist), dtype=np.int32, count=n)
+        train = np.fromiter((s.train_loss for s in hist), dtype=np.float32, count=n)
+        val = np.fromiter((np.nan if s.val_loss is None else s.val_loss for s in hist), dtype=np.float32, count=n)
+        end = finished if finished is not None else self._clock()
+        elapsed = 0.0 if started is None else max(0.0, end - started)
+        eta = None
+        if status == RUNNING and n:
+            recent = hist[-10:]
+            per_epoch = sum(s.seconds for s in recent) / len(recent)
+            eta = per_epoch * max(0, job.epochs_planned - n)
+        elif status in DONE:
+            eta = 0.0
+        progress = 1.0 if status == FINISHED else min(1.0, n / max(job.epochs_planned, 1))
+        return JobSnapshot(
+            id=job.id, owner=job.owner, label=job.label, status=status, message=message, position=position,
+            config=job.config.to_dict(), epochs_planned=job.epochs_planned, epochs_done=n, progress=progress,
+            elapsed=elapsed, eta=eta, samples_per_s=hist[-1].samples_per_s if n else None,
+            epochs=epochs, train_loss=train, val_loss=val, created=job.created, started=started,
+            finished=finished, run=run,
+        )
+
+    def _next(self) -> Job | None:
+        with self._cond:
+            while not self._queue and not self._closed:
+                self._cond.wait()
+            if self._closed:
+                return None
+            job = self._jobs[self._queue.popleft()]
+            with job.lock:
+                job.status, job.message, job.started = RUNNING, "Training...", self._clock()
+            return job
+
+    def _work(self) -> None:
+        while True:
+            job = self._next()
+            if job is None:
+                return
+            self._run(job)
+
+    def _run(self, job: Job) -> None:
+        def on_epoch(stats: EpochStats) -> None:
+            with job.lock:
+                job.history.append(stats)
+
+        status, message, run = FAILED, "", None
+        try:
+            run = self._runner(job.frame, job.config, job.season_hint, on_epoch=on_epoch, stop=job.stop)
+            info = run.metrics.get("info", {})
+            epochs = len(run.history)
+            if run.fit.status == "cancelled":
+                status = CANCELLED
+                message = (f"Stopped at epoch {epochs}; kept the best weights (epoch {run.fit.best_epoch})."
+                           if epochs else "Stopped before the first epoch finished; the model is untrained.")
+            else:
+                status = FINISHED
+                how = "early-stopped" if run.fit.status == "early_stopped" else "completed"
+                message = (f"Training {how} after {epochs} epoch(s) in {run.fit.seconds:.1f} s; "
+                           f"best epoch {run.fit.best_epoch} on {info.get('device', run.device)}.")
+        except TrainingDiverged as exc:
+            status, message = DIVERGED, str(exc)
+        except ConfigError as exc:  # includes DeviceError
+            message = str(exc)
+        except ValueError as exc:  # DataError and other one-sentence input errors
+            message = str(exc)
+        except Exception as exc:  # noqa: BLE001 - a worker must survive any job
+            log.exception("training job %s failed", job.id)
+            message = f"Training failed unexpectedly ({type(exc).__name__}: {str(exc)[:200]})."
+        with job.lock:
+            job.status, job.message, job.run = status, message, run
+            job.finished = self._clock()
+            job.frame = None  # the Run keeps its own frame; drop the queued copy
+        job.done.set()

@@ -1,0 +1,88 @@
+"""Cells: exact replay equals each trained module's own output, and gate identities hold."""
+import pytest
+import torch
+from torch import nn
+
+from lstm_core.cells import GATES, VariantStack, build_recurrent, replay
+from lstm_core.config import CELL_TYPES, ModelConfig
+from lstm_core.model import Forecaster
+
+
+def _stack(cell: str, layers: int = 2, hidden: int = 7, inputs: int = 3, seed: int = 0) -> nn.Module:
+    torch.manual_seed(seed)
+    rec = build_recurrent(ModelConfig(cell=cell, hidden_size=hidden, num_layers=layers, input_size=inputs))
+    return rec.eval()
+
+
+@pytest.mark.parametrize("cell", CELL_TYPES)
+@pytest.mark.parametrize("layers", [1, 3])
+def test_replay_h_equals_module_output(cell, layers):
+    rec = _stack(cell, layers)
+    x = torch.randn(4, 25, 3)  # (B, T, F)
+    with torch.no_grad():
+        out, _ = rec(x)  # (B, T, H)
+    trace = replay(rec, cell, x)
+    assert len(trace) == layers
+    assert set(trace[0]) == set(GATES[cell])
+    torch.testing.assert_close(trace[-1]["h"].transpose(0, 1), out, atol=1e-5, rtol=0)
+
+
+@pytest.mark.parametrize("cell", ["lstm", "peephole"])
+def test_lstm_family_identities(cell):
+    rec = _stack(cell, 1)
+    tr = replay(rec, cell, torch.randn(2, 30, 3))[0]
+    c_prev = torch.cat([torch.zeros_like(tr["c"][:1]), tr["c"][:-1]])
+    torch.testing.assert_close(tr["c"], tr["f"] * c_prev + tr["i"] * tr["g"], atol=1e-6, rtol=0)
+    torch.testing.assert_close(tr["h"], tr["o"] * torch.tanh(tr["c"]), atol=1e-6, rtol=0)
+
+
+def test_cifg_couples_input_and_forget():
+    rec = _stack("cifg", 1)
+    tr = replay(rec, "cifg", torch.randn(2, 30, 3))[0]
+    c_prev = torch.cat([torch.zeros_like(tr["c"][:1]), tr["c"][:-1]])
+    torch.testing.assert_close(tr["c"], tr["f"] * c_prev + (1 - tr["f"]) * tr["g"], atol=1e-6, rtol=0)
+
+
+def test_gru_identity_in_torch_convention():
+    rec = _stack("gru", 1)
+    tr = replay(rec, "gru", torch.randn(2, 30, 3))[0]
+    h_prev = torch.cat([torch.zeros_like(tr["h"][:1]), tr["h"][:-1]])
+    torch.testing.assert_close(tr["h"], (1 - tr["z"]) * tr["n"] + tr["z"] * h_prev, atol=1e-6, rtol=0)
+
+
+def test_peephole_without_peepholes_is_nn_lstm():
+    torch.manual_seed(1)
+    ref = nn.LSTM(3, 6, batch_first=True)
+    stack = VariantStack("peephole", 3, 6, 1)
+    layer = stack.layers[0]
+    with torch.no_grad():
+        layer.weight_ih.copy_(ref.weight_ih_l0)
+        layer.weight_hh.copy_(ref.weight_hh_l0)
+        layer.bias.copy_(ref.bias_ih_l0 + ref.bias_hh_l0)
+        layer.peep.zero_()
+        x = torch.randn(5, 20, 3)
+        torch.testing.assert_close(stack(x)[0], ref(x)[0], atol=1e-5, rtol=0)
+
+
+def test_unknown_cell_lists_valid_names():
+    with pytest.raises(ValueError, match="choose one of rnn, lstm, gru, peephole, cifg"):
+        Forecaster(ModelConfig(cell="transformer"))
+
+
+@pytest.mark.parametrize("cell", CELL_TYPES)
+def test_forecaster_shapes_and_gate_trace(cell):
+    torch.manual_seed(0)
+    model = Forecaster(ModelConfig(cell=cell, hidden_size=5, num_layers=2, input_size=2, output_size=3)).eval()
+    x = torch.randn(4, 11, 2)
+    assert model(x).shape == (4, 3)
+    trace = model.gate_trace(x[:1])
+    assert all(v.shape == (11, 1, 5) for layer in trace for v in layer.values())
+
+
+@pytest.mark.parametrize("cell", ["peephole", "cifg"])
+def test_variant_gradients_reach_every_parameter(cell):
+    torch.manual_seed(0)
+    model = Forecaster(ModelConfig(cell=cell, hidden_size=4, num_layers=2, input_size=1))
+    model(torch.randn(3, 9, 1)).pow(2).sum().backward()
+    for name, p in model.named_parameters():
+        assert p.grad is not None and torch.isfinite(p.grad).all() and p.grad.abs().sum() > 0, name

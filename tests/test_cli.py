@@ -1,0 +1,91 @@
+"""The command line contract: generate, train, forecast, gates; exit 2 with one error line."""
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lstm_core.cli import main
+from lstm_core.data import GENERATORS, load_csv
+
+TRAIN_FAST = ["--epochs", "3", "--hidden", "6", "--quiet"]
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    d = tmp_path_factory.mktemp("cli")
+    assert main(["generate", "airline", "--out", str(d / "air.csv")]) == 0
+    assert main(["train", "--data", str(d / "air.csv"), "--out", str(d / "run"), *TRAIN_FAST]) == 0
+    return d
+
+
+@pytest.mark.parametrize("name", sorted(GENERATORS))
+def test_generate_writes_a_loadable_csv(name, tmp_path):
+    out = tmp_path / f"{name}.csv"
+    assert main(["generate", name, "--length", "300", "--seed", "1", "--out", str(out)]) == 0
+    assert len(load_csv(out).frame) >= 3
+
+
+def test_metrics_json_contract(trained):
+    m = json.loads((trained / "run" / "metrics.json").read_text())
+    keys = {"rmse", "mae", "mape", "smape", "mase"}
+    for part in ("train", "test", "test_multistep"):
+        assert set(m[part]) == keys and all(isinstance(v, float) for v in m[part].values())
+    assert set(m["baselines"]) == {"naive", "seasonal_naive", "holt_winters"}
+    assert all(set(v) == keys for v in m["baselines"].values())
+
+
+def test_forecast_writes_time_forecast_lower_upper(trained):
+    out = trained / "fc.csv"
+    assert main(["forecast", "--run", str(trained / "run"), "--steps", "7", "--out", str(out)]) == 0
+    fc = pd.read_csv(out)
+    assert list(fc.columns) == ["time", "forecast", "lower", "upper"] and len(fc) == 7
+    assert fc["time"].iloc[0] == "1961-01-01"
+    assert (fc.lower <= fc.forecast).all() and (fc.forecast <= fc.upper).all()
+
+
+def test_gates_npz_has_one_array_per_layer_and_gate(trained):
+    out = trained / "g.npz"
+    assert main(["gates", "--run", str(trained / "run"), "--out", str(out)]) == 0
+    z = np.load(out)
+    assert set(z.files) == {f"0/{g}" for g in "ifgoch"}
+    cfg = json.loads((trained / "run" / "config.json").read_text())
+    assert z["0/f"].shape[1] == cfg["model"]["hidden_size"]
+    assert ((z["0/f"] > 0) & (z["0/f"] < 1)).all()
+
+
+@pytest.mark.parametrize("argv, needle", [
+    (["train", "--out", "x"], "--data"),
+    (["train", "--data", "missing.csv", "--out", "x"], "not found"),
+    (["train", "--data", "{air}", "--out", "{tmp}/r", "--look-back", "500"], "look_back 500 is too long"),
+    (["train", "--data", "{air}", "--out", "{tmp}/r", "--cell", "lstmx"], "invalid choice"),
+    (["train", "--data", "{air}", "--out", "{tmp}/r", "--lr", "-1"], "learning rate must be above 0"),
+    (["train", "--data", "{air}", "--out", "{tmp}/r", "--hidden", "abc"], "not a valid int"),
+    (["train", "--data", "{air}", "--out", "{tmp}/r", "--lr", "10", "--quiet"], "diverged"),
+    (["train", "--data", "{air}", "--out", "{tmp}/r", "--device", "cuda"], None),
+    (["forecast", "--run", "{tmp}/nothing", "--steps", "3"], "No run folder"),
+    (["generate", "nope", "--out", "x.csv"], "invalid choice"),
+    (["frobnicate"], "invalid choice"),
+], ids=lambda v: v if isinstance(v, str) else None)
+def test_bad_input_exits_2_with_one_error_line(argv, needle, trained, tmp_path, capsys):
+    argv = [a.format(air=trained / "air.csv", tmp=tmp_path) for a in argv]
+    if "cuda" in argv:
+        import torch
+        if torch.cuda.is_available():
+            pytest.skip("CUDA is present here")
+        needle = "not available on this machine"
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: ") and needle in err[0], err
+
+
+def test_real_process_bad_csv_no_traceback(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("<html><body>not a csv</body></html>")
+    proc = subprocess.run([sys.executable, "-m", "lstm_core", "train", "--data", str(bad), "--out", str(tmp_path / "r")],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("error: ") and "Traceback" not in proc.stderr
+    assert proc.stderr.count("\n") == 1

@@ -1,0 +1,600 @@
+"""Tests for lstm_core.data: CSV loading, validation messages, generators, round trips."""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from lstm_core import data
+from lstm_core.data import (
+    GENERATOR_DESCRIPTIONS,
+    GENERATOR_PARAMS,
+    GENERATORS,
+    MAX_BYTES,
+    DataError,
+    frame_to_csv_bytes,
+    generate,
+    load_airline,
+    load_csv,
+    noisy_sine_truth,
+)
+
+FIXTURES = Path(__file__).parent / "data"
+
+
+def fixture(name: str, **kwargs) -> data.LoadedData:
+    return load_csv(FIXTURES / name, **kwargs)
+
+
+def csv_bytes(text: str) -> bytes:
+    return text.encode("utf-8")
+
+
+def daily(n: int, values=None, start: str = "2020-01-01") -> str:
+    dates = pd.date_range(start, periods=n, freq="D")
+    values = range(n) if values is None else values
+    return "date,value\n" + "".join(f"{d.date()},{v}\n" for d, v in zip(dates, values))
+
+
+# ---- the engine stays free of the UI --------------------------------------------------------
+
+
+def test_module_does_not_import_streamlit():
+    tree = ast.parse(Path(data.__file__).read_text())
+    imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    imported |= {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    assert not any(name.startswith("streamlit") for name in imported)
+
+
+# ---- rejected inputs, one clear sentence each ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "phrase"),
+    [
+        ("empty.csv", "The file is empty"),
+        ("header_only.csv", "header row but no data rows"),
+        ("utf16.csv", "re-save it as UTF-8"),
+        ("utf16_no_bom.csv", "re-save it as UTF-8"),
+        ("binary_png.csv", "looks like a binary file"),
+        ("xlsx_renamed.csv", "export it as CSV"),
+        ("html_page.csv", "web page \\(HTML\\)"),
+        ("json_records.csv", "is JSON, not CSV"),
+        ("ragged_extra_field.csv", "Line 8 has 3 fields but the header has 2"),
+        ("inf_value.csv", "non-finite or huge values \\('inf' at line 5\\)"),
+        ("huge_value.csv", "non-finite or huge values \\('1e400' at line 7\\)"),
+        ("constant_series.csv", "a constant series cannot be forecast"),
+        ("text_only.csv", "No numeric column was found"),
+        ("two_rows.csv", "only 2 usable data row"),
+        ("duplicate_timestamps.csv", "1 timestamp\\(s\\) appear more than once .* e.g. 2020-01-03; remove or aggregate"),
+        ("mixed_date_formats.csv", "cannot be read with one format \\(e.g. '15/01/2020'\\).*date_format"),
+    ],
+)
+def test_bad_file_is_rejected_with_a_clear_message(name, phrase):
+    with pytest.raises(DataError, match=phrase) as info:
+        fixture(name)
+    message = str(info.value)
+    assert message.endswith(".") and len(message) < 300
+
+
+def test_whitespace_only_is_empty():
+    with pytest.raises(DataError, match="The file is empty"):
+        load_csv(b" \n\r\n\t\n")
+
+
+def test_size_is_checked_before_reading(tmp_path):
+    with pytest.raises(DataError, match="over the 100 bytes limit"):
+        load_csv(b"a\n" + b"1\n" * 100, max_bytes=100)
+    path = tmp_path / "big.csv"
+    path.write_bytes(b"value\n" + b"1.5\n" * 30_000)
+    with pytest.raises(DataError, match=r"The file is 0\.1 MB, over the 0\.1 MB limit"):
+        load_csv(path, max_bytes=100 * 1024)
+    assert MAX_BYTES == 50 * 1024 * 1024
+
+
+def test_missing_path():
+    with pytest.raises(DataError, match="was not found"):
+        load_csv("/nonexistent/file.csv")
+
+
+def test_html_without_doctype_and_invalid_json_like_text():
+    with pytest.raises(DataError, match="web page"):
+        load_csv(b"  <html><body>404</body></html>")
+    with pytest.raises(DataError) as info:  # starts with '[' but is not JSON: an ordinary parse error
+        load_csv(b"[a,b\n1,2\n")
+    assert "JSON" not in str(info.value)
+
+
+def test_unknown_missing_policy_lists_valid_ones():
+    with pytest.raises(DataError, match="choose one of interpolate, ffill, drop"):
+        load_csv(csv_bytes(daily(10)), missing="mean")
+
+
+def test_all_missing_column_is_dropped_with_a_note():
+    loaded = fixture("all_missing_column.csv")
+    assert loaded.report.columns == ["value"]
+    assert loaded.report.dropped_columns == {"empty": "it has no values"}
+    assert any("'empty'" in n and "no values" in n for n in loaded.report.notes)
+
+
+def test_only_empty_value_columns_is_an_error():
+    with pytest.raises(DataError, match="Every value column is empty"):
+        load_csv(b"date,value\n2020-01-01,\n2020-01-02,\n2020-01-03,\n")
+
+
+def test_fewer_fields_are_trailing_missing_values():
+    loaded = fixture("short_rows_trailing_missing.csv")
+    assert loaded.report.missing == {"a": 0, "b": 1}
+    assert loaded.frame["b"].notna().all()
+
+
+def test_some_constant_columns_are_kept_with_a_note():
+    loaded = load_csv(b"a,b\n1,5\n2,5\n3,5\n")
+    assert loaded.report.columns == ["a", "b"]
+    assert any("'b' is constant" in n for n in loaded.report.notes)
+
+
+def test_fewer_than_three_rows_after_dropping_missing():
+    with pytest.raises(DataError, match="only 2 usable data row"):
+        load_csv(b"a\n1\n\n2\nNA\n", missing="drop")
+
+
+def test_negative_huge_value_is_rejected():
+    with pytest.raises(DataError, match="non-finite or huge values \\('-1.5e301' at line 3\\)"):
+        load_csv(b"a\n1\n-1.5e301\n3\n")
+
+
+def test_unbalanced_quote():
+    with pytest.raises(DataError, match="unbalanced quotes"):
+        load_csv(b'a,b\n"1,2\n3,4\n5,6\n')
+
+
+def test_duplicate_column_names():
+    with pytest.raises(DataError, match="'x' appears more than once"):
+        load_csv(b"x,x\n1,2\n3,4\n5,6\n")
+
+
+def test_named_date_column_must_exist():
+    with pytest.raises(DataError, match="Column 'when' was not found; the columns are 'date', 'value'"):
+        load_csv(csv_bytes(daily(5)), date_column="when")
+
+
+def test_dates_mixing_both_orders():
+    text = "date,v\n13/01/2020,1\n01/14/2020,2\n01/15/2020,3\n"
+    with pytest.raises(DataError, match="mix day/month and month/day order"):
+        load_csv(csv_bytes(text))
+
+
+def test_date_format_mismatch_names_the_bad_value():
+    text = "date,v\n" + "".join(f"{m:02d}2020,{m}\n" for m in range(1, 13)) + "13x2020,3\n"
+    with pytest.raises(DataError, match="cannot match date_format '%m%Y' \\(e.g. '13x2020'\\)"):
+        load_csv(csv_bytes(text), date_column="date", date_format="%m%Y")
+
+
+def test_long_values_are_shortened_in_messages():
+    with pytest.raises(DataError) as info:
+        load_csv(b"a,b\n" + b"1" * 100_000 + b",2\n3,4\n5,6\n")
+    assert "non-finite or huge" in str(info.value) and len(str(info.value)) < 200
+
+
+# ---- accepted inputs -------------------------------------------------------------------------
+
+
+def test_airline_fixture_loads_monthly():
+    loaded = load_csv(data.DATASETS_DIR / "airline-passengers.csv")
+    report = loaded.report
+    assert (report.encoding, report.delimiter, report.decimal) == ("utf-8", ",", ".")
+    assert (report.date_column, report.frequency, report.season, report.gaps) == ("Month", "MS", 12, 0)
+    assert loaded.frame.index.name == "Month" and loaded.frame.index.freqstr == "MS"
+    assert list(loaded.frame.columns) == ["Passengers"] and loaded.frame["Passengers"].dtype == np.float64
+    assert report.summary()[0] == "airline-passengers.csv: 144 rows, 1 numeric column(s) (Passengers)."
+
+
+def test_utf8_bom():
+    loaded = fixture("utf8_bom.csv")
+    assert loaded.report.encoding == "utf-8-sig"
+    assert loaded.report.date_column == "date" and loaded.report.columns == ["value"]
+
+
+def test_latin1_column_name():
+    loaded = fixture("latin1_temperature.csv")
+    assert loaded.report.encoding == "cp1252"
+    assert loaded.report.columns == ["Température"]
+    assert loaded.frame["Température"].iloc[0] == 10.5
+    assert any("not valid UTF-8" in n for n in loaded.report.notes)
+
+
+def test_latin1_when_cp1252_cannot_decode():
+    loaded = load_csv(b"caf\xe9\x81,x\n1,2\n3,4\n5,7\n")
+    assert loaded.report.encoding == "latin-1"
+    assert loaded.report.columns == ["caf\xe9\x81", "x"]
+
+
+def test_semicolon_decimal_comma_thousands_and_dayfirst():
+    loaded = fixture("semicolon_decimal_comma.csv")
+    report = loaded.report
+    assert (report.delimiter, report.decimal, report.thousands) == (";", ",", ".")
+    assert report.dayfirst is True and report.frequency == "D" and report.season == 7
+    assert loaded.frame["Umsatz"].iloc[:2].tolist() == [1250.5, 1501.0]
+    assert loaded.frame["Menge"].iloc[:2].tolist() == [1.5, 2.5]
+    assert loaded.frame.index[12] == pd.Timestamp("2020-01-13")
+
+
+def test_tab_separated():
+    loaded = fixture("tab_separated.csv")
+    assert loaded.report.delimiter == "\t"
+    assert loaded.frame["value"].iloc[:3].tolist() == [0.5, 1.5, 2.5]
+    assert "delimiter tab" in loaded.report.summary()[1]
+
+
+def test_pipe_separated():
+    loaded = fixture("pipe_separated.csv")
+    assert loaded.report.delimiter == "|" and loaded.report.columns == ["a", "b"]
+
+
+def test_one_column_without_dates():
+    loaded = fixture("one_column_no_dates.csv")
+    assert loaded.report.columns == ["value"] and loaded.report.date_column is None
+    assert isinstance(loaded.frame.index, pd.RangeIndex) and loaded.frame.index.name == "step"
+    assert loaded.frame["value"].iloc[:3].tolist() == [0.25, 7.25, 3.25]
+    assert loaded.report.frequency is None and loaded.report.season is None
+
+
+def test_one_column_with_decimal_commas():
+    loaded = fixture("one_column_decimal_comma.csv")
+    assert loaded.report.decimal == ","
+    assert loaded.frame["Wert"].iloc[:3].tolist() == [0.5, 1.5, 2.5]
+
+
+def test_headerless_numbers_are_data():
+    loaded = load_csv(b"112\n118\n132\n129\n")
+    assert loaded.report.columns == ["value"] and len(loaded.frame) == 4
+    assert any("first row holds numbers" in n for n in loaded.report.notes)
+
+
+def test_quoted_numbers():
+    loaded = fixture("quoted_numbers.csv")
+    assert loaded.frame["value"].iloc[:2].tolist() == [0.5, 1.5]
+
+
+@pytest.mark.parametrize(
+    ("name", "thousands", "first"),
+    [("thousands_comma_quoted.csv", ",", 1000.5), ("thousands_space.csv", " ", 1000.0)],
+)
+def test_thousands_separators(name, thousands, first):
+    loaded = fixture(name)
+    assert loaded.report.thousands == thousands and loaded.report.decimal == "."
+    assert loaded.frame["sales"].iloc[0] == first and loaded.frame["sales"].iloc[1] == first + 37
+
+
+def test_dot_dates_are_not_mistaken_for_thousands():
+    text = "Datum;Wert\n" + "".join(f"{d:02d}.02.2021;{d},25\n" for d in range(1, 20))
+    loaded = load_csv(csv_bytes(text))
+    assert loaded.report.date_column == "Datum" and loaded.report.thousands is None
+    assert loaded.frame["Wert"].iloc[0] == 1.25
+
+
+def test_unicode_minus_and_crlf():
+    loaded = load_csv("a\r\n\u22121.5\r\n2\r\n3\r\n".encode())
+    assert loaded.frame["a"].tolist() == [-1.5, 2.0, 3.0]
+
+
+def test_unsorted_timestamps_are_sorted_and_reported():
+    loaded = fixture("unsorted_timestamps.csv")
+    assert loaded.report.resorted is True
+    assert loaded.frame.index.is_monotonic_increasing
+    assert loaded.frame["value"].tolist() == list(map(float, range(24)))
+    assert any("sorted by time" in n for n in loaded.report.notes)
+
+
+def test_newest_first_is_sorted():
+    loaded = load_csv(csv_bytes("date,v\n" + "".join(f"2020-01-{d:02d},{d}\n" for d in range(28, 0, -1))))
+    assert loaded.report.resorted and loaded.frame["v"].iloc[0] == 1.0 and loaded.report.frequency == "D"
+
+
+def test_dayfirst_detected_from_a_day_over_12():
+    loaded = fixture("dayfirst_dates.csv")
+    assert loaded.report.dayfirst is True
+    assert loaded.frame.index[0] == pd.Timestamp("2020-01-01") and loaded.frame.index[27] == pd.Timestamp("2020-01-28")
+    assert any("13/01/2020" in n and "day/month" in n for n in loaded.report.notes)
+
+
+def test_monthfirst_detected_from_a_day_over_12():
+    loaded = load_csv(csv_bytes("date,v\n" + "".join(f"01/{d:02d}/2020,{d % 5}\n" for d in range(1, 20))))
+    assert loaded.report.dayfirst is False and loaded.report.frequency == "D"
+
+
+def test_ambiguous_dates_read_month_first_with_a_note():
+    loaded = fixture("ambiguous_dates.csv")
+    assert loaded.report.dayfirst is False
+    assert loaded.frame.index[1] == pd.Timestamp("2020-01-02")
+    assert any(
+        "ambiguous; read as month/day. Set day-first if they are day/month." in n for n in loaded.report.notes
+    )
+
+
+def test_ambiguous_dates_decided_by_regularity():
+    text = "date,v\n" + "".join(f"01/{m:02d}/{y},{m}\n" for y in (2019, 2020) for m in range(1, 13))
+    loaded = load_csv(csv_bytes(text))
+    assert loaded.report.dayfirst is True and loaded.report.frequency == "MS"
+    assert any("read as day/month because that gives a sorted, regular series" in n for n in loaded.report.notes)
+
+
+def test_explicit_dayfirst_and_date_format():
+    text = "date,v\n" + "".join(f"01/{m:02d}/2020,{m}\n" for m in range(1, 13))
+    loaded = load_csv(csv_bytes(text), dayfirst=True)
+    assert loaded.report.frequency == "MS" and loaded.report.dayfirst is True
+    assert not any("ambiguous" in n for n in loaded.report.notes)
+    text = "date,v\n" + "".join(f"{m:02d}2020,{m}\n" for m in range(1, 13))
+    loaded = load_csv(csv_bytes(text), date_format="%m%Y")
+    assert loaded.report.date_column == "date" and loaded.report.frequency == "MS"
+
+
+@pytest.mark.parametrize(
+    ("text", "freq"),
+    [
+        ("Month,v\n" + "".join(f"1949-{m:02d},{m}\n" for m in range(1, 13)), "MS"),
+        ("time,v\n" + "".join(f"2020-01-01 {h:02d}:00:00,{h}\n" for h in range(24)), "h"),
+        ("time,v\n" + "".join(f"2020-01-01T{h:02d}:30,{h}\n" for h in range(24)), "h"),
+        ("Month,v\n" + "".join(f"{m} 2020,{i}\n" for i, m in enumerate(["Jan", "Feb", "Mar", "Apr"])), "MS"),
+        ("year,gdp\n" + "".join(f"{1990 + i},{i * 1.5 + 3}\n" for i in range(30)), "YS-JAN"),
+    ],
+)
+def test_date_formats(text, freq):
+    loaded = load_csv(csv_bytes(text))
+    assert loaded.report.frequency == freq
+    assert isinstance(loaded.frame.index, pd.DatetimeIndex)
+    assert len(loaded.report.columns) == 1
+
+
+def test_time_zones_are_converted_to_utc():
+    text = "time,v\n" + "".join(f"2020-01-01T{h:02d}:00:00+01:00,{h}\n" for h in range(24))
+    loaded = load_csv(csv_bytes(text))
+    assert loaded.frame.index[0] == pd.Timestamp("2019-12-31 23:00")
+    assert any("UTC" in n for n in loaded.report.notes)
+
+
+def test_exact_duplicate_rows_are_dropped():
+    loaded = fixture("exact_duplicate_rows.csv")
+    assert loaded.report.duplicate_rows == 2 and len(loaded.frame) == 20
+    assert any("2 exact duplicate" in n for n in loaded.report.notes)
+
+
+def test_repeated_rows_without_dates_are_kept():
+    loaded = load_csv(b"x\n1\n1\n-1\n-1\n1\n")
+    assert len(loaded.frame) == 5 and loaded.report.duplicate_rows == 0
+
+
+def test_gaps_are_reported_not_filled():
+    loaded = fixture("monthly_with_gaps.csv")
+    assert (loaded.report.frequency, loaded.report.season, loaded.report.gaps) == ("MS", 12, 3)
+    assert len(loaded.frame) == 33
+    assert any("3 timestamp(s) are missing" in n for n in loaded.report.notes)
+
+
+@pytest.mark.parametrize(
+    ("index", "freq", "season", "gaps"),
+    [
+        (pd.bdate_range("2020-01-01", periods=60).delete([10, 30]), "B", 5, 2),
+        (pd.date_range("2020-01-01", periods=48, freq="h").delete([5, 30]), "h", 24, 2),
+        (pd.date_range("2020-01-05", periods=30, freq="W").delete([3]), "W-SUN", 52, 1),
+        (pd.date_range("2020-01-01", periods=30, freq="D").delete([3, 4]), "D", 7, 2),
+        (pd.date_range("2000-01-01", periods=40, freq="QS").delete([7]), "QS-JAN", 4, 1),
+        (pd.date_range("2020-01-01", periods=40, freq="15min"), "15min", None, 0),
+        (pd.DatetimeIndex(["2020-01-01", "2020-01-02", "2020-01-04", "2020-01-08", "2020-01-16"]), None, None, 0),
+    ],
+)
+def test_frequency_and_gaps(index, freq, season, gaps):
+    frame = pd.DataFrame({"v": np.arange(len(index)) % 7}, index=index.rename("date"))
+    report = load_csv(frame_to_csv_bytes(frame)).report
+    assert (report.frequency, report.season, report.gaps) == (freq, season, gaps)
+
+
+def test_mostly_numeric_column_keeps_numbers_and_text_column_is_dropped():
+    loaded = fixture("mixed_text_in_numbers.csv")
+    report = loaded.report
+    assert report.columns == ["value"] and report.missing == {"value": 1}
+    assert report.dropped_columns == {"comment": "it holds text, not numbers (e.g. 'note 1')"}
+    assert any("1 cell(s) that are not numbers (e.g. 'n.a')" in n for n in report.notes)
+    assert loaded.frame["value"].iloc[8] == 9.0  # interpolated between 8 and 10
+
+
+@pytest.mark.parametrize(
+    ("policy", "rows", "values"),
+    [
+        ("interpolate", 20, [2.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0]),
+        ("ffill", 20, [2.0, 2.0, 3.0, 4.0, 5.0, 6.0, 6.0, 6.0, 9.0]),
+        ("drop", 16, [2.0, 3.0, 4.0, 5.0, 6.0, 9.0, 10.0, 11.0, 12.0]),
+    ],
+)
+def test_missing_value_policies(policy, rows, values):
+    loaded = fixture("missing_values.csv", missing=policy)
+    assert loaded.report.missing == {"value": 4} and loaded.report.missing_policy == policy
+    assert len(loaded.frame) == rows == loaded.report.n_rows
+    assert loaded.frame["value"].iloc[:9].tolist() == values
+    assert loaded.frame["value"].notna().all()
+    assert any("Missing values (value: 4)" in line for line in loaded.report.summary())
+
+
+def test_step_column_is_used_as_the_index():
+    loaded = load_csv(b"step,value\n0,1.5\n1,2.5\n2,0.5\n")
+    assert loaded.report.columns == ["value"] and loaded.frame.index.name == "step"
+
+
+def test_trailing_delimiters_give_an_empty_column():
+    loaded = load_csv(b"a,b,\n1,2,\n3,4,\n5,7,\n")
+    assert loaded.report.columns == ["a", "b"] and loaded.report.dropped_columns == {"column 3": "it has no values"}
+
+
+def test_date_column_none_uses_steps():
+    loaded = load_csv(csv_bytes(daily(5)), date_column=None)
+    assert loaded.report.date_column is None and loaded.frame.index.name == "step"
+    assert "date" in loaded.report.dropped_columns
+
+
+def test_report_summary_lines():
+    lines = fixture("semicolon_decimal_comma.csv").report.summary()
+    assert lines[1] == "Read as utf-8, delimiter ';', decimal ',', thousands '.'."
+    assert lines[2] == "Time column 'Datum': frequency D, season 7, 0 gap(s)."
+
+
+# ---- never anything but DataError ------------------------------------------------------------
+
+_SEEDS = [p.read_bytes() for p in sorted(FIXTURES.glob("*.csv"))]
+_FUZZ = settings(max_examples=200, deadline=2000, derandomize=True,
+                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+def _load_or_data_error(raw: bytes) -> None:
+    try:
+        loaded = load_csv(raw)
+    except DataError as exc:
+        assert str(exc).endswith(".")
+        assert not str(exc).startswith("The file could not be read as a CSV table")  # the last-resort net
+        return
+    frame = loaded.frame
+    assert len(frame) >= 3 and np.isfinite(frame.to_numpy()).all()
+    assert all(dtype == np.float64 for dtype in frame.dtypes)
+
+
+@_FUZZ
+@given(st.binary(max_size=2048))
+def test_arbitrary_bytes_raise_only_data_error(raw):
+    _load_or_data_error(raw)
+
+
+@_FUZZ
+@given(st.text(alphabet="0123456789,;\t|.\"\n -eE/:aNT\u00e9", max_size=400))
+def test_csv_like_text_raises_only_data_error(text):
+    _load_or_data_error(text.encode("utf-8"))
+
+
+@_FUZZ
+@given(
+    st.sampled_from(_SEEDS),
+    st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 255), st.sampled_from("ids")), max_size=8),
+)
+def test_mutated_csv_raises_only_data_error(seed, edits):
+    raw = bytearray(seed)
+    for position, byte, op in edits:
+        at = position % (len(raw) + 1)
+        if op == "i":
+            raw[at:at] = bytes([byte])
+        elif op == "d":
+            del raw[at:at + 1]
+        elif raw:
+            raw[min(at, len(raw) - 1)] = byte
+    _load_or_data_error(bytes(raw))
+
+
+# ---- generators ------------------------------------------------------------------------------
+
+
+def test_generator_registries_agree():
+    assert set(GENERATORS) == set(GENERATOR_PARAMS) == set(GENERATOR_DESCRIPTIONS)
+    assert set(GENERATORS) == {"sine", "noisy-sine", "sin-cos", "trend-seasonal", "random-walk", "long-memory", "airline"}
+
+
+@pytest.mark.parametrize("name", sorted(GENERATORS))
+def test_generator_output_and_csv_round_trip(name):
+    frame = generate(name)
+    assert all(dtype == np.float64 for dtype in frame.dtypes) and np.isfinite(frame.to_numpy()).all()
+    loaded = load_csv(frame_to_csv_bytes(frame))
+    pd.testing.assert_frame_equal(loaded.frame, frame)
+
+
+@pytest.mark.parametrize("name", sorted(set(GENERATORS) - {"sin-cos", "sine", "airline"}))
+def test_generators_are_deterministic_per_seed(name):
+    pd.testing.assert_frame_equal(generate(name, seed=3), generate(name, seed=3))
+    assert not generate(name, seed=3).equals(generate(name, seed=4))
+
+
+@pytest.mark.parametrize(
+    ("name", "length", "columns", "index_name"),
+    [
+        ("sine", 1000, ["value"], "step"),
+        ("noisy-sine", 10001, ["value"], "step"),
+        ("sin-cos", 200, ["sin", "cos"], "step"),
+        ("trend-seasonal", 240, ["value"], "date"),
+        ("random-walk", 500, ["value"], "step"),
+        ("long-memory", 2000, ["x", "target"], "step"),
+        ("airline", 144, ["Passengers"], "Month"),
+    ],
+)
+def test_generator_defaults(name, length, columns, index_name):
+    frame = generate(name)
+    assert len(frame) == length and list(frame.columns) == columns and frame.index.name == index_name
+
+
+def test_sine_values_and_params():
+    frame = generate("sine", length=100, amplitude=2, period=20, offset=1)
+    t = np.arange(100)
+    np.testing.assert_allclose(frame["value"], 2 * np.sin(2 * np.pi * t / 20) + 1)
+
+
+def test_noisy_sine_matches_its_truth():
+    frame = generate("noisy-sine", seed=1)
+    truth = noisy_sine_truth()
+    assert truth.shape == (10001,)
+    np.testing.assert_allclose(truth[[0, 10, 10000]], np.sin([0.0, 1.0, 1000.0]), atol=1e-9)
+    residual = frame["value"].to_numpy() - truth
+    assert abs(residual.std() - 0.5) < 0.02 and abs(residual.mean()) < 0.02
+    assert len(generate("noisy-sine", length=50)) == 50 and noisy_sine_truth(50).shape == (50,)
+
+
+def test_sin_cos_shape_and_values():
+    frame = generate("sin-cos")
+    t = np.linspace(0, 12 * np.pi, 200)
+    assert frame.shape == (200, 2)
+    np.testing.assert_allclose(frame["sin"], np.sin(t))
+    np.testing.assert_allclose(frame["cos"], np.cos(t))
+
+
+def test_trend_seasonal_index_and_noise_free_shape():
+    frame = generate("trend-seasonal", noise=0.0)
+    assert frame.index[0] == pd.Timestamp("2000-01-01") and frame.index.freqstr == "MS"
+    t = np.arange(240)
+    np.testing.assert_allclose(frame["value"], 10 + 0.05 * t + 2 * np.sin(2 * np.pi * t / 12))
+
+
+def test_random_walk_starts_at_start():
+    frame = generate("random-walk", start=5.0, sigma=0.0, drift=1.0)
+    assert frame["value"].tolist()[:3] == [5.0, 6.0, 7.0]
+
+
+@pytest.mark.parametrize("lag", [1, 20, 45])
+def test_long_memory_target_is_x_shifted_by_lag(lag):
+    frame = generate("long-memory", lag=lag, seed=7)
+    x, target = frame["x"].to_numpy(), frame["target"].to_numpy()
+    np.testing.assert_array_equal(target[lag:], x[:-lag])
+    assert set(np.unique(x)) == {-1.0, 1.0} and set(np.unique(target[:lag])) <= {-1.0, 1.0}
+    assert 0.4 < (x > 0).mean() < 0.6
+
+
+def test_airline_values():
+    frame = load_airline()
+    assert frame.shape == (144, 1) and frame["Passengers"].sum() == 40363
+    assert frame.index[0] == pd.Timestamp("1949-01-01") and frame.index[-1] == pd.Timestamp("1960-12-01")
+    assert frame["Passengers"].iloc[[0, -1]].tolist() == [112.0, 432.0]
+    frame.iloc[0, 0] = -1  # callers get a copy
+    assert load_airline()["Passengers"].iloc[0] == 112.0
+
+
+def test_generator_errors():
+    with pytest.raises(DataError, match="Unknown generator 'saw'; choose one of sine, noisy-sine"):
+        generate("saw")
+    with pytest.raises(DataError, match="Unknown parameter\\(s\\) amp for generator 'sine'; valid parameters: amplitude"):
+        generate("sine", amp=2)
+    with pytest.raises(DataError, match="length must be at least 3"):
+        generate("sine", length=2)
+    with pytest.raises(DataError, match="lag must be between 1 and length - 1"):
+        generate("long-memory", length=10, lag=10)
+    with pytest.raises(DataError, match="period=0.0 is out of range"):
+        generate("sine", period=0)
+    with pytest.raises(DataError, match="must be numbers"):
+        generate("sine", period="long")

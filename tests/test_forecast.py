@@ -1,0 +1,75 @@
+"""Forecasts: recursion consistent with one-step, conformal widths, future frames, pipeline metrics."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from lstm_core import forecast as fc
+from lstm_core.config import ConfigError, RunConfig
+from lstm_core.pipeline import fit_run
+
+
+def _seasonal_frame(n=120):
+    t = np.arange(n)
+    y = (50 + 0.5 * t) * (1 + 0.3 * np.sin(2 * np.pi * t / 12)) + np.random.default_rng(0).normal(0, 1, n)
+    return pd.DataFrame({"y": y}, index=pd.date_range("2000-01", periods=n, freq="MS", name="date"))
+
+
+@pytest.fixture(scope="module")
+def run():
+    cfg = RunConfig()
+    cfg.model.hidden_size, cfg.train.epochs, cfg.train.seed = 8, 15, 0
+    return fit_run(_seasonal_frame(), cfg, season_hint=12)
+
+
+def test_first_recursive_step_equals_one_step(run):
+    t, yhat = fc.one_step(run.model, run.prep, "test")
+    first = fc.recursive(run.model, run.prep, int(t[0]), 1)
+    np.testing.assert_allclose(first, yhat[:1], rtol=1e-6)
+
+
+def test_recursion_uses_true_history_inside_the_season(run):
+    prep = run.prep
+    o = prep.test_start
+    z = fc.recursive_z(run.model, prep, np.array([o, o + 1]), 5)
+    # origin o+1 knows y[o]; its first step must equal a one-step prediction at o+1
+    t, yhat = fc.one_step(run.model, prep, "test")
+    np.testing.assert_allclose(prep.y_from_z(z[1, 0]), yhat[t == o + 1], rtol=1e-6)
+
+
+def test_conformal_widths_grow_and_future_band_contains_forecast(run):
+    q = run.conformal_q
+    assert len(q) > 0 and np.all(np.diff(q) >= 0) and np.all(np.isfinite(q))
+    fut = run.future(30)
+    assert list(fut.columns) == ["time", "forecast", "lower", "upper"]
+    assert len(fut) == 30 and fut["time"].iloc[0] == pd.Timestamp("2010-01-01")
+    assert (fut["lower"] <= fut["forecast"]).all() and (fut["forecast"] <= fut["upper"]).all()
+    assert np.isfinite(fut[["forecast", "lower", "upper"]].to_numpy()).all()
+
+
+def test_metrics_have_model_and_baselines_on_the_same_points(run):
+    m = run.metrics
+    for key in ("train", "test", "test_multistep"):
+        assert set(m[key]) == {"rmse", "mae", "mape", "smape", "mase"}
+    assert set(m["baselines"]) == {"naive", "seasonal_naive", "holt_winters"}
+    assert m["info"]["n_test"] == run.prep.n - run.prep.test_start
+    pred = run.predictions
+    test = pred[pred.part == "test"]
+    rmse = float(np.sqrt(np.mean((test.actual - test.one_step) ** 2)))
+    assert rmse == pytest.approx(m["test"]["rmse"])
+    naive = float(np.sqrt(np.mean((test.actual.to_numpy() - pred.actual.shift(1)[test.index].to_numpy()) ** 2)))
+    assert naive == pytest.approx(m["baselines"]["naive"]["rmse"])
+    assert 0.0 <= m["coverage"]["one_step"] <= 1.0
+
+
+def test_coverage_counts_points_inside():
+    assert fc.coverage(np.array([1, 2, 3, 4.0]), np.array([0, 0, 0, 5.0]), np.array([2, 2, 2, 6.0])) == 0.5
+
+
+def test_future_with_exogenous_inputs_is_refused():
+    t = np.arange(150.0)
+    frame = pd.DataFrame({"x": np.sin(t / 5), "y": np.sin(t / 5 + 1)})
+    cfg = RunConfig()
+    cfg.data.inputs, cfg.data.transform, cfg.train.epochs, cfg.model.hidden_size = ["x"], "none", 2, 4
+    r = fit_run(frame, cfg)
+    with pytest.raises(ConfigError, match="needs the input columns' future values"):
+        r.future(5)

@@ -1,0 +1,192 @@
+"""JobRegistry: runs, cancel, divergence, queue positions and eviction, without Streamlit."""
+from __future__ import annotations
+
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from lstm_core.config import ConfigError, RunConfig
+from lstm_core.data import generate
+from lstm_core.jobs import JobRegistry, default_workers, threads_per_job
+
+WAIT_S = 60
+
+
+def tiny(epochs: int = 4, **train) -> RunConfig:
+    cfg = RunConfig()
+    cfg.model.hidden_size = 8
+    cfg.data.look_back = 8
+    cfg.train.epochs = epochs
+    cfg.train.patience = None
+    cfg.train.device = "cpu"
+    for k, v in train.items():
+        setattr(cfg.train, k, v)
+    return cfg
+
+
+def poll(predicate, timeout: float = WAIT_S):
+    """Bounded poll loop: returns the first truthy value of ``predicate()`` or fails."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.01)
+    pytest.fail(f"condition not met within {timeout} s")
+
+
+@pytest.fixture
+def sine():
+    return generate("sine", length=200)
+
+
+@pytest.fixture
+def registry():
+    reg = JobRegistry(max_workers=1, torch_threads=0)
+    yield reg
+    reg.close()
+
+
+def test_submit_finishes_with_a_run(registry, sine):
+    jid = registry.submit(sine, tiny(epochs=4), owner="me", label="tiny")
+    assert len(jid) == 32 and int(jid, 16) >= 0
+    snap = registry.wait(jid, WAIT_S)
+    assert snap.status == "finished", snap.message
+    assert snap.run is not None and snap.run.metrics["test"]["rmse"] > 0
+    assert snap.epochs_done == 4 and snap.progress == 1.0 and snap.eta == 0.0
+    assert snap.train_loss.dtype == np.float32 and len(snap.train_loss) == 4
+    assert np.isfinite(snap.val_loss).all()
+    assert "completed after 4 epoch" in snap.message
+    assert [s.id for s in registry.jobs_for("me")] == [jid]
+    assert registry.jobs_for("someone else") == []
+
+
+def test_snapshot_is_a_copy(registry, sine):
+    jid = registry.submit(sine, tiny(epochs=3), owner="me")
+    snap = registry.wait(jid, WAIT_S)
+    with pytest.raises(Exception):
+        snap.status = "running"  # frozen
+    snap.train_loss[:] = -1
+    assert (registry.snapshot(jid).train_loss > 0).all()
+
+
+def test_cancel_stops_within_one_batch_and_keeps_weights(registry, sine):
+    # batch size 1 makes an epoch ~150 batches, so the stop lands mid-epoch.
+    jid = registry.submit(sine, tiny(epochs=100_000, batch_size=1), owner="me")
+    poll(lambda: registry.snapshot(jid).epochs_done >= 2)
+    assert registry.cancel(jid)
+    at_cancel = registry.snapshot(jid).epochs_done
+    snap = registry.wait(jid, WAIT_S)
+    assert snap.status == "cancelled"
+    assert at_cancel <= snap.epochs_done <= at_cancel + 1  # only the interrupted epoch can follow
+    run = snap.run
+    assert run is not None and run.fit.status == "cancelled"
+    assert 1 <= run.fit.best_epoch <= snap.epochs_done
+    assert np.isfinite(run.metrics["test"]["rmse"]) and run.predictions is not None
+    assert "kept the best weights" in snap.message
+    assert not registry.cancel(jid)  # already over
+
+
+def test_diverging_job_reports_the_reason(registry, sine):
+    cfg = tiny(epochs=20, lr=10.0)
+    cfg.train.grad_clip = None
+    jid = registry.submit(sine, cfg, owner="me")
+    snap = registry.wait(jid, WAIT_S)
+    assert snap.status == "diverged", snap.message
+    assert "lower the learning rate" in snap.message and "\n" not in snap.message
+    assert snap.run is None
+
+
+def test_bad_config_is_rejected_at_submit(registry, sine):
+    cfg = tiny()
+    cfg.model.hidden_size = 0
+    with pytest.raises(ConfigError, match="hidden_size"):
+        registry.submit(sine, cfg)
+
+
+def test_failure_inside_the_worker_is_one_sentence(registry, sine):
+    cfg = tiny()
+    cfg.data.target = "no such column"
+    jid = registry.submit(sine, cfg, owner="me")
+    snap = registry.wait(jid, WAIT_S)
+    assert snap.status == "failed" and snap.message and "Traceback" not in snap.message
+
+
+def test_queue_positions_and_cancel_of_a_queued_job(registry, sine):
+    long = tiny(epochs=100_000, batch_size=1)
+    a, b, c = (registry.submit(sine, long, owner="me") for _ in range(3))
+    poll(lambda: registry.snapshot(a).status == "running")
+    assert registry.snapshot(a).position is None
+    assert registry.snapshot(b).position == 1 and registry.snapshot(b).status == "queued"
+    assert registry.snapshot(c).position == 2
+    assert registry.cancel(b)
+    sb = registry.snapshot(b)
+    assert sb.status == "cancelled" and sb.position is None and sb.run is None
+    assert registry.snapshot(c).position == 1
+    registry.cancel(a)
+    poll(lambda: registry.snapshot(c).status == "running")
+    assert registry.snapshot(a).status == "cancelled"
+    registry.cancel(c)
+    assert registry.wait(c, WAIT_S).status == "cancelled"
+
+
+class FakeClock:
+    def __init__(self):
+        self.t = 1000.0
+
+    def __call__(self):
+        return self.t
+
+
+def _fail_fast(frame, cfg, season_hint, on_epoch=None, stop=None):
+    raise ConfigError("Deliberate failure for the eviction test.")
+
+
+def test_finished_jobs_are_evicted_after_the_ttl():
+    clock = FakeClock()
+    reg = JobRegistry(max_workers=1, ttl_s=60, torch_threads=0, runner=_fail_fast, clock=clock)
+    try:
+        jid = reg.submit(generate("sine", length=50), tiny(), owner="me")
+        assert reg.wait(jid, WAIT_S).status == "failed"
+        clock.t += 59
+        assert reg.snapshot(jid) is not None
+        clock.t += 2
+        assert reg.snapshot(jid) is None and reg.get(jid) is None and reg.jobs_for("me") == []
+    finally:
+        reg.close()
+
+
+def test_registry_keeps_at_most_max_finished_jobs():
+    clock = FakeClock()
+    reg = JobRegistry(max_workers=1, max_finished=2, torch_threads=0, runner=_fail_fast, clock=clock)
+    try:
+        ids = []
+        for _ in range(3):
+            ids.append(reg.submit(generate("sine", length=50), tiny(), owner="me"))
+            reg.wait(ids[-1], WAIT_S)
+            clock.t += 1
+        assert reg.snapshot(ids[0]) is None
+        assert [s.id for s in reg.jobs_for("me")] == [ids[2], ids[1]]
+    finally:
+        reg.close()
+
+
+def test_pool_sizing_does_not_oversubscribe():
+    assert default_workers(2) == 1 and default_workers(16) == 8 and default_workers(1) == 1
+    assert threads_per_job(1, 2) == 1
+    for cores in (1, 2, 4, 8, 16):
+        w = default_workers(cores)
+        assert w * threads_per_job(w, cores) <= max(cores, 1)
+
+
+def test_registry_never_imports_streamlit():
+    import lstm_core.jobs  # noqa: F401
+    import lstm_core.plots  # noqa: F401
+    mods = [m for m in sys.modules if m.startswith("lstm_core")]
+    assert mods
+    import importlib.util
+    for name in ("lstm_core.jobs", "lstm_core.plots"):
+        src = importlib.util.find_spec(name).origin
+        assert "import streamlit" not in open(src).read()

@@ -1,0 +1,108 @@
+"""Figure builders: no NaN reaches a chart, long traces are decimated and say so, tables match metrics."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lstm_core import plots
+from lstm_core.config import RunConfig
+from lstm_core.data import generate, load_airline
+from lstm_core.pipeline import fit_run
+
+
+def _all_y(fig) -> list[float]:
+    out = []
+    for t in fig.data:
+        if t.y is not None:
+            out.extend(np.asarray(t.y, dtype=np.float64).tolist())
+    return out
+
+
+def _assert_clean(fig):
+    ys = _all_y(fig)
+    assert ys, "figure has no points"
+    assert np.isfinite(ys).all()
+    json.loads(fig.to_json())  # serialisable
+
+
+@pytest.fixture(scope="module")
+def run():
+    cfg = RunConfig()
+    cfg.model.hidden_size = 8
+    cfg.train.epochs = 5
+    cfg.train.device = "cpu"
+    return fit_run(load_airline(), cfg, season_hint=12)
+
+
+def test_decimate_keeps_extremes_and_bounds_points():
+    y = np.sin(np.linspace(0, 60, 100_000))
+    y[12345] = 50.0
+    idx = plots.decimate_index(len(y), y)
+    assert len(idx) <= plots.MAX_POINTS + 1
+    assert 12345 in idx and idx[-1] == len(y) - 1 and np.all(np.diff(idx) > 0)
+    assert len(plots.decimate_index(100, y[:100])) == 100
+
+
+def test_long_series_is_decimated_and_says_so():
+    frame = generate("noisy-sine")  # 10,001 points
+    fig = plots.series_figure(frame)
+    assert plots.figure_points(fig) <= plots.MAX_POINTS + 1
+    assert "decimated" in fig.layout.title.text
+    short = plots.series_figure(generate("sine", length=300))
+    assert "decimated" not in short.layout.title.text and plots.figure_points(short) == 300
+
+
+def test_series_arrays_are_float32():
+    fig = plots.series_figure(generate("sine", length=300))
+    assert np.asarray(fig.data[0].y).dtype == np.float32
+
+
+def test_nan_never_reaches_a_trace():
+    frame = pd.DataFrame({"a": [1.0, np.nan, 3.0, np.inf, 5.0]})
+    fig = plots.series_figure(frame)
+    _assert_clean(fig)
+    assert plots.figure_points(fig) == 3
+    loss = plots.loss_figure([1, 2, 3], [1.0, 0.5, np.nan], [np.nan, np.nan, np.nan], log_y=True)
+    _assert_clean(loss)
+    assert len(loss.data) == 1 and loss.layout.yaxis.type == "log"
+
+
+def test_empty_loss_chart_has_a_hint():
+    fig = plots.loss_figure([], [], [])
+    assert "waiting" in fig.layout.annotations[0].text
+
+
+def test_forecast_figures_from_a_run(run):
+    pred = run.predictions
+    assert pred["one_step"].isna().any()  # the raw frame has NaN; the figures must not
+    for fig in (plots.overlay_figure(pred), plots.multistep_figure(pred), plots.residual_figure(pred),
+                plots.future_figure(pred, run.future(24))):
+        _assert_clean(fig)
+    overlay = plots.overlay_figure(pred)
+    names = [t.name for t in overlay.data]
+    assert names[0] == "actual" and "one-step (test)" in names and "fit (train)" in names
+    assert any("test" in a.text for a in overlay.layout.annotations)  # split marked
+    future = plots.future_figure(pred, run.future(24))
+    assert "90% interval" in [t.name for t in future.data]
+
+
+def test_metrics_frame_matches_the_run(run):
+    table = plots.metrics_frame(run.metrics)
+    one = table[table["evaluation"] == "one-step"]
+    assert one.iloc[0]["RMSE"] == pytest.approx(run.metrics["test"]["rmse"])
+    assert len(one) == 1 + len(run.metrics["baselines"])
+    hw = one[one["model"] == "Holt-Winters"].iloc[0]
+    assert hw["MASE"] == pytest.approx(run.metrics["baselines"]["holt_winters"]["mase"])
+    assert set(table["evaluation"]) == {"one-step", "multi-step"}
+
+
+def test_baseline_verdict():
+    m = {"test": {"rmse": 20.0}, "baselines": {"naive": {"rmse": 48.0}, "holt_winters": {"rmse": 17.2}}}
+    loses, text = plots.baseline_verdict(m)
+    assert loses and "Holt-Winters" in text and "20" in text
+    m["test"]["rmse"] = 10.0
+    loses, text = plots.baseline_verdict(m)
+    assert not loses and "beats every baseline" in text

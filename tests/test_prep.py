@@ -1,0 +1,103 @@
+"""Preprocessing: chronological split, train-only scaling, windows, transforms, clear errors."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from lstm_core.config import ConfigError, DataConfig
+from lstm_core.prep import choose_transform, prepare, split_points, window_x
+
+
+def _frame(values, **cols):
+    return pd.DataFrame({"y": np.asarray(values, float), **{k: np.asarray(v, float) for k, v in cols.items()}})
+
+
+def test_split_points_classic_airline():
+    assert split_points(144, 0.0, 0.33) == (96, 96)
+    assert split_points(144, 0.1, 0.33) == (82, 96)
+
+
+def test_windows_are_off_by_one_correct():
+    y = np.arange(1, 41, dtype=float)  # 1..40, strictly increasing: values identify positions
+    prep = prepare(_frame(y), DataConfig(look_back=3, horizon=2, val_fraction=0.0, test_fraction=0.25,
+                                         scaler="none", transform="none"))
+    w = prep.windows["train"]
+    # first sample: window rows 0..2 -> targets rows 3, 4
+    np.testing.assert_array_equal(w.x[0, :, 0], [1, 2, 3])
+    np.testing.assert_array_equal(w.y[0], [4, 5])
+    assert w.t[0] == 3
+    # every training target lies before the test part; test samples start at test_start
+    assert (w.t + 1).max() < prep.test_start
+    assert prep.windows["test"].t[0] == prep.test_start == 30
+    np.testing.assert_array_equal(prep.windows["test"].x[0, :, 0], [28, 29, 30])
+
+
+def test_mapping_mode_window_includes_current_step():
+    x = np.arange(20, dtype=float)
+    prep = prepare(_frame(-x, x=x), DataConfig(target="y", inputs=["x"], look_back=4, horizon=0, val_fraction=0.0,
+                                               test_fraction=0.25, scaler="none", transform="none"))
+    w = prep.windows["train"]
+    assert prep.feature_names == ["x"]  # the target's own past is not an input
+    np.testing.assert_array_equal(w.x[0, :, 0], [0, 1, 2, 3])
+    np.testing.assert_array_equal(w.y[0], [-3])
+
+
+@pytest.mark.parametrize("scaler", ["standard", "minmax"])
+def test_scaler_is_fitted_on_training_part_only(scaler):
+    y = np.concatenate([np.linspace(0, 1, 70), np.full(30, 1000.0)])  # the test part is wildly different
+    prep = prepare(_frame(y), DataConfig(look_back=2, val_fraction=0.0, test_fraction=0.3, scaler=scaler,
+                                         transform="none"))
+    train = y[:70]
+    expected_shift = train.mean() if scaler == "standard" else train.min()
+    np.testing.assert_allclose(prep.target_scaler.shift, [expected_shift])
+    assert prep.features[:70].max() <= 2.0  # train rows land in a small range
+    assert prep.features[-1, 0] > 100  # test rows are far outside it: nothing leaked into the fit
+
+
+def test_log_seasonal_difference_round_trip():
+    t = np.arange(120)
+    y = (100 + t) * (1.2 + np.sin(2 * np.pi * t / 12))
+    prep = prepare(_frame(y), DataConfig(look_back=12, transform="log_seasonal_diff", season=12))
+    assert prep.transform.log and prep.transform.lag == 12
+    d = prep.d_from_scaled(prep.d_scaled[12:])
+    idx = np.arange(12, 120)
+    np.testing.assert_allclose(prep.y_from_z(prep.z_from_d(d, idx)), y[12:], rtol=1e-6)
+
+
+def test_auto_transform_on_airline_like_series():
+    t = np.arange(144)
+    y = 100 * np.exp(0.01 * t) * (1 + 0.2 * np.sin(2 * np.pi * t / 12))
+    tr = choose_transform(y[:82], DataConfig(), season=12)
+    assert tr.log and tr.lag == 12, tr.reason
+
+
+def test_auto_transform_leaves_stationary_noise_alone():
+    rng = np.random.default_rng(0)
+    tr = choose_transform(rng.normal(size=300), DataConfig(), season=None)
+    assert not tr.log and tr.lag == 0
+
+
+def test_look_back_too_long_says_the_maximum():
+    with pytest.raises(ConfigError, match=r"look_back 90 is too long .* at most \d+"):
+        prepare(_frame(np.arange(100.0) % 7), DataConfig(look_back=90, transform="none"))
+
+
+@pytest.mark.parametrize("cfg, match", [
+    (DataConfig(target="nope"), "Target column 'nope'"),
+    (DataConfig(inputs=["zz"]), "Input column 'zz'"),
+    (DataConfig(look_back=0), "look_back must be at least 1"),
+    (DataConfig(test_fraction=0.0), "test_fraction"),
+    (DataConfig(val_fraction=0.5, test_fraction=0.45), "under 10%"),
+    (DataConfig(horizon=0), "needs at least one input column"),
+    (DataConfig(transform="log", scaler="none"), "needs a target above zero"),
+])
+def test_config_errors_are_one_sentence(cfg, match):
+    y = np.sin(np.arange(100.0))
+    with pytest.raises(ConfigError, match=match) as info:
+        prepare(_frame(y), cfg)
+    assert "\n" not in str(info.value)
+
+
+def test_window_x_matches_training_windows():
+    prep = prepare(_frame(np.sin(np.arange(80.0))), DataConfig(look_back=5, transform="none"))
+    w = prep.windows["val"]
+    np.testing.assert_array_equal(window_x(prep, w.t), w.x)

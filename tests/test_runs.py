@@ -1,0 +1,106 @@
+"""Run directories: exact round trip, atomic save, safe zip restore."""
+import io
+import json
+import pickle
+import zipfile
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+from lstm_core import runs
+from lstm_core.config import RunConfig
+from lstm_core.pipeline import fit_run
+from lstm_core.runs import RunError, load_run, run_to_zip, save_run, zip_to_run_dir
+
+
+@pytest.fixture(scope="module")
+def run():
+    t = np.arange(100.0)
+    frame = pd.DataFrame({"y": 10 + np.sin(t / 4)}, index=pd.date_range("2020-01-01", periods=100, freq="D", name="day"))
+    cfg = RunConfig()
+    cfg.model.cell, cfg.model.hidden_size, cfg.train.epochs = "gru", 6, 3
+    return fit_run(frame, cfg, season_hint=7)
+
+
+def test_round_trip_reproduces_predictions_exactly(run, tmp_path):
+    save_run(run, tmp_path / "r")
+    assert sorted(p.name for p in (tmp_path / "r").iterdir()) == sorted(runs.RUN_FILES)
+    back = load_run(tmp_path / "r")
+    pd.testing.assert_frame_equal(back.predictions, run.predictions, check_exact=True)
+    assert back.metrics["test"] == run.metrics["test"]
+    assert json.loads((tmp_path / "r" / "metrics.json").read_text())["test"] == run.metrics["test"]
+    assert len(back.history) == len(run.history)
+    pd.testing.assert_frame_equal(back.future(10), run.future(10))
+
+
+def test_crash_mid_save_keeps_previous_run(run, tmp_path, monkeypatch):
+    target = tmp_path / "r"
+    save_run(run, target)
+    before = (target / "model.pt").read_bytes()
+
+    def boom(*a, **k):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(runs.torch, "save", boom)
+    with pytest.raises(OSError):
+        save_run(run, target)
+    assert (target / "model.pt").read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["r"]  # no temporary folder left behind
+
+
+def test_zip_round_trip(run, tmp_path):
+    save_run(run, tmp_path / "r")
+    zip_to_run_dir(run_to_zip(tmp_path / "r"), tmp_path / "restored")
+    back = load_run(tmp_path / "restored")
+    pd.testing.assert_frame_equal(back.predictions, run.predictions, check_exact=True)
+
+
+def _zip(entries: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, data in entries.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+def test_zip_with_paths_outside_the_folder_is_refused(tmp_path):
+    with pytest.raises(RunError, match="unexpected entries"):
+        zip_to_run_dir(_zip({"../evil.py": b"x", "config.json": b"{}"}), tmp_path / "x")
+    assert not (tmp_path / "evil.py").exists()
+
+
+def test_not_a_zip_and_oversize_are_refused(tmp_path):
+    with pytest.raises(RunError, match="not a zip file"):
+        zip_to_run_dir(b"hello", tmp_path / "x")
+    with pytest.raises(RunError, match="over the"):
+        zip_to_run_dir(b"x" * 100, tmp_path / "x", max_bytes=10)
+
+
+class _Evil:
+    def __reduce__(self):
+        return (print, ("pwned",))
+
+
+def test_tampered_pickle_is_refused(run, tmp_path):
+    save_run(run, tmp_path / "r")
+    with open(tmp_path / "r" / "model.pt", "wb") as fh:
+        pickle.dump({"rnn.weight": _Evil()}, fh)
+    with pytest.raises(RunError, match="could not be loaded safely"):
+        load_run(tmp_path / "r")
+
+
+def test_missing_folder_and_incomplete_run(tmp_path):
+    with pytest.raises(RunError, match="No run folder"):
+        load_run(tmp_path / "none")
+    (tmp_path / "half").mkdir()
+    (tmp_path / "half" / "config.json").write_text("{}")
+    with pytest.raises(RunError, match="missing model.pt, data.csv"):
+        load_run(tmp_path / "half")
+
+
+def test_weights_file_is_a_plain_state_dict(run, tmp_path):
+    save_run(run, tmp_path / "r")
+    state = torch.load(tmp_path / "r" / "model.pt", weights_only=True)
+    assert set(state) == set(run.model.state_dict())

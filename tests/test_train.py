@@ -1,0 +1,102 @@
+"""Trainer: seeded determinism, cancel within one batch, divergence, early stopping, devices."""
+import threading
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from lstm_core.config import ModelConfig, TrainConfig
+from lstm_core.model import Forecaster
+from lstm_core.train import DeviceError, Trainer, TrainingDiverged, available_devices, resolve_device
+
+
+def _data(n=256, L=8, seed=0):
+    rng = np.random.default_rng(seed)
+    s = np.sin(np.arange(n + L + 1) * 0.3) + 0.1 * rng.normal(size=n + L + 1)
+    x = np.stack([s[i:i + L] for i in range(n)])[..., None].astype(np.float32)  # (n, L, 1)
+    y = s[L:L + n, None].astype(np.float32)  # (n, 1)
+    return x[:200], y[:200], x[200:], y[200:]
+
+
+def _model(cell="lstm", seed=0):
+    torch.manual_seed(seed)
+    return Forecaster(ModelConfig(cell=cell, hidden_size=8, input_size=1))
+
+
+@pytest.mark.parametrize("cell", ["lstm", "peephole"])
+def test_same_seed_same_loss_curve(cell):
+    cfg = TrainConfig(epochs=4, batch_size=32, seed=3, device="cpu", patience=None)
+    curves = []
+    for _ in range(2):
+        res = Trainer(_model(cell), cfg).fit(*_data())
+        curves.append([(s.train_loss, s.val_loss) for s in res.history])
+    assert curves[0] == curves[1]
+    other = Trainer(_model(cell), TrainConfig(epochs=4, batch_size=32, seed=4, device="cpu")).fit(*_data())
+    assert [s.train_loss for s in other.history] != [c[0] for c in curves[0]]
+
+
+def test_training_reduces_loss_and_reports_every_epoch():
+    seen = []
+    res = Trainer(_model(), TrainConfig(epochs=15, lr=0.02, device="cpu", patience=None)).fit(*_data(), on_epoch=seen.append)
+    assert [s.epoch for s in seen] == list(range(1, 16))
+    assert seen[-1].train_loss < seen[0].train_loss / 3
+    assert all(s.samples_per_s > 0 and s.seconds > 0 and s.val_loss is not None for s in seen)
+    assert res.status == "completed"
+
+
+class _StopAfter(nn.Module):
+    """Wraps a model; sets ``stop`` during its k-th training forward and counts training forwards."""
+
+    def __init__(self, inner, stop, k):
+        super().__init__()
+        self.inner, self.stop, self.k, self.calls = inner, stop, k, 0
+
+    def forward(self, x):
+        if self.training:
+            self.calls += 1
+            if self.calls == self.k:
+                self.stop.set()
+        return self.inner(x)
+
+
+def test_cancel_stops_within_one_batch_and_keeps_best_weights():
+    stop = threading.Event()
+    wrapped = _StopAfter(_model(), stop, k=10)  # 200 samples / batch 16 = 13 batches an epoch
+    res = Trainer(wrapped, TrainConfig(epochs=50, batch_size=16, device="cpu")).fit(*_data(), stop=stop)
+    assert res.status == "cancelled"
+    assert wrapped.calls == 10  # the batch in flight finished, no further batch started
+    assert res.best_epoch == 1 and len(res.history) == 1
+    assert all(torch.isfinite(p).all() for p in wrapped.parameters())
+
+
+def test_divergence_raises_clear_message_and_leaves_finite_weights():
+    model = _model()
+    with pytest.raises(TrainingDiverged, match=r"lower the learning rate \(now 10\)"):
+        Trainer(model, TrainConfig(epochs=30, lr=10.0, grad_clip=None, device="cpu")).fit(*_data())
+    assert all(torch.isfinite(p).all() for p in model.parameters())
+
+
+def test_early_stopping_restores_best_validation_weights():
+    x, y, xv, yv = _data()
+    res = Trainer(_model(), TrainConfig(epochs=200, lr=0.05, patience=3, device="cpu")).fit(x, y, xv, yv)
+    assert res.status == "early_stopped"
+    assert len(res.history) == res.best_epoch + 3
+    best = min(s.val_loss for s in res.history)
+    assert res.best_loss == best
+
+
+def test_device_resolution():
+    assert available_devices()[-1] == "cpu"
+    assert resolve_device("cpu").type == "cpu"
+    assert resolve_device("auto").type == available_devices()[0]
+    missing = [d for d in ("cuda", "mps") if d not in available_devices()]
+    for name in missing:
+        with pytest.raises(DeviceError, match=f"Device '{name}' is not available on this machine"):
+            resolve_device(name)
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device here")
+def test_cuda_training_matches_shapes():
+    res = Trainer(_model(), TrainConfig(epochs=2, device="cuda")).fit(*_data())
+    assert len(res.history) == 2
