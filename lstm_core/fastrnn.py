@@ -2,8 +2,8 @@
 
 Two variants train on our own code: the peephole LSTM (Gers & Schmidhuber 2000) and the
 coupled input-forget gate LSTM (CIFG). A plain autograd loop records ~10 graph nodes per time
-step and replays them one by one in backward; that costs 2.6-3.3x a fused ``nn.LSTM`` step on
-these CPUs. Here each variant is one :class:`torch.autograd.Function`:
+step and replays them one by one in backward; that costs 3-5x a fused ``nn.LSTM`` training
+step on these CPUs. Here each variant is one :class:`torch.autograd.Function`:
 
 * forward runs the time loop with autograd off, writing gate activations, cell states and
   ``tanh(c)`` straight into preallocated ``(T, B, .)`` buffers (in-place ops, ``out=``);
@@ -15,8 +15,8 @@ these CPUs. Here each variant is one :class:`torch.autograd.Function`:
   handles the input projection ``x @ W_ih^T + b`` (and its bias) itself.
 
 Everything follows the inputs' own device and dtype (no ``.cuda()``), so the same code runs
-float32/float64 on CPU, CUDA or MPS. When nothing requires grad the forward keeps only one
-step of scratch space and saves nothing.
+float32/float64 on CPU, CUDA or MPS. When nothing requires grad (or under ``torch.no_grad``)
+the same loop runs outside any autograd.Function and nothing is kept for backward.
 
 Gate math (the replay/visualisation code uses the same order)::
 
@@ -74,8 +74,9 @@ def _prefill(xproj: Tensor, w_hh: Tensor, chunks: int, g_chunk: int) -> tuple[Te
     H = G // chunks
     scale = xproj.new_ones((chunks, 1))  # (chunks, 1)
     scale[g_chunk] = 2.0
-    gates = torch.mul(xproj.view(T, B, chunks, H), scale).view(T, B, G)  # (T, B, G), fresh buffer
-    wT = torch.mul(w_hh.view(chunks, H, H), scale.unsqueeze(2)).view(G, H).t()  # (H, G)
+    gates = xproj.new_empty((T, B, G))  # (T, B, G), contiguous whatever xproj's strides
+    torch.mul(xproj.reshape(T, B, chunks, H), scale, out=gates.view(T, B, chunks, H))
+    wT = torch.mul(w_hh.reshape(chunks, H, H), scale.unsqueeze(2)).view(G, H).t()  # (H, G)
     return gates, wT
 
 
@@ -355,6 +356,11 @@ def peephole_sequence(xproj: Tensor, h0: Tensor, c0: Tensor, w_hh: Tensor,
     T, B, H = _check("peephole_sequence", xproj, h0, c0, w_hh, 4)
     if tuple(w_peep.shape) != (3, H):
         raise ValueError(f"peephole_sequence: w_peep must be (3, H) = (3, {H}), got {tuple(w_peep.shape)}.")
+    if w_peep.dtype != xproj.dtype or w_peep.device != xproj.device:
+        raise ValueError(
+            f"peephole_sequence: w_peep is {w_peep.dtype} on {w_peep.device} but xproj is {xproj.dtype} "
+            f"on {xproj.device}; put all inputs on one device and dtype."
+        )
     if T == 0:
         return xproj.new_empty((0, B, H)), h0, c0
     if _needs_grad(xproj, h0, c0, w_hh, w_peep):

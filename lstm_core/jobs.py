@@ -297,7 +297,9 @@ class JobRegistry:
             else:
                 status = FINISHED
                 how = "early-stopped" if run.fit.status == "early_stopped" else "completed"
-                message = (f"Training {how} after {epochs} epoch(s) in {run.fit.seconds:.1f} s; "
+                total = self._clock() - (job.started or self._clock())
+                message = (f"Training {how} after {epochs} epoch(s) in {run.fit.seconds:.1f} s "
+                           f"({total:.1f} s with data preparation and evaluation); "
                            f"best epoch {run.fit.best_epoch} on {info.get('device', run.device)}.")
         except TrainingDiverged as exc:
             status, message = DIVERGED, str(exc)

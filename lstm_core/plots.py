@@ -75,8 +75,8 @@ def _layout(fig: go.Figure, title: str, decimated: bool = False, y_title: str | 
     if decimated:
         title += f" <span style='font-size:0.75em'>(decimated to ~{MAX_POINTS:,} points a trace"
         title += f" of {n_total:,})</span>" if n_total else ")</span>"
-    fig.update_layout(title=dict(text=title), margin=dict(l=10, r=10, t=50, b=10), height=380,
-                      legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1.0),
+    fig.update_layout(title=dict(text=title), margin=dict(l=10, r=10, t=50, b=10), height=400,
+                      legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0.0),
                       hovermode="x unified", yaxis_title=y_title)
     return fig
 
@@ -139,7 +139,7 @@ def loss_figure(epochs, train_loss, val_loss=None, log_y: bool = False, title: s
         fig.add_trace(trace)
         dec |= dec2
     fig.update_xaxes(title="epoch")
-    fig.update_yaxes(type="log" if log_y else "linear")
+    fig.update_yaxes(type="log" if log_y else "linear", dtick="D2" if log_y else None)
     if len(epochs) == 0:
         fig.add_annotation(text="waiting for the first epoch...", showarrow=False, xref="paper", yref="paper",
                            x=0.5, y=0.5)

@@ -86,3 +86,23 @@ def test_variant_gradients_reach_every_parameter(cell):
     model(torch.randn(3, 9, 1)).pow(2).sum().backward()
     for name, p in model.named_parameters():
         assert p.grad is not None and torch.isfinite(p.grad).all() and p.grad.abs().sum() > 0, name
+
+
+def test_cifg_is_nn_lstm_with_input_gate_tied_to_minus_forget():
+    """sigma(-a) = 1 - sigma(a): an nn.LSTM whose input-gate rows are the negated forget-gate
+    rows computes exactly the CIFG cell."""
+    torch.manual_seed(2)
+    hsz = 6
+    stack = VariantStack("cifg", 3, hsz, 1)
+    layer = stack.layers[0]
+    ref = nn.LSTM(3, hsz, batch_first=True)
+    wf_ih, wg_ih, wo_ih = layer.weight_ih.detach().chunk(3)
+    wf_hh, wg_hh, wo_hh = layer.weight_hh.detach().chunk(3)
+    bf, bg, bo = layer.bias.detach().chunk(3)
+    with torch.no_grad():
+        ref.weight_ih_l0.copy_(torch.cat([-wf_ih, wf_ih, wg_ih, wo_ih]))
+        ref.weight_hh_l0.copy_(torch.cat([-wf_hh, wf_hh, wg_hh, wo_hh]))
+        ref.bias_ih_l0.copy_(torch.cat([-bf, bf, bg, bo]))
+        ref.bias_hh_l0.zero_()
+        x = torch.randn(4, 15, 3)
+        torch.testing.assert_close(stack(x)[0], ref(x)[0], atol=1e-5, rtol=0)

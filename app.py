@@ -1,0 +1,26 @@
+"""LSTM Lab: the router. Page config, navigation over pages/, and the shared sidebar."""
+import streamlit as st
+
+from ui import jobs_view, state
+
+st.set_page_config(page_title="LSTM Lab", page_icon=":material/neurology:", layout="wide")
+
+PAGES = [
+    st.Page("pages/data.py", title="Data", icon=":material/table_chart:", default=True),
+    st.Page("pages/train.py", title="Train", icon=":material/model_training:"),
+    st.Page("pages/forecast.py", title="Forecast", icon=":material/insights:"),
+]
+page = st.navigation(PAGES)
+
+ds = state.dataset()
+state.sync_job_id()
+with st.sidebar:
+    st.markdown("### Dataset")
+    st.caption(f"**{ds.name}** · {len(ds.frame):,} rows · target `{ds.target}`"
+               + (f" · inputs {', '.join(ds.inputs)}" if ds.inputs else ""))
+    st.markdown("### Device")
+    st.caption(f"Engine trains on **{state.engine_device()}** (device = auto)")
+    st.markdown("### Jobs")
+    jobs_view.job_list(state.owner())
+
+page.run()

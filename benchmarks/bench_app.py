@@ -1,0 +1,150 @@
+"""App speed on this machine (not a test): prints a table.
+
+1. Newcomer path in a real browser: open the app -> Train -> Start (defaults, bundled
+   airline data) -> Forecast page with its overlay chart drawn. Target < 15 s on 2 cores.
+2. Page switches while a job trains: browser click -> page fully rendered (script done),
+   and the script's own server time measured in-process with AppTest. Target < 300 ms.
+3. Live loss chart update rate in the browser while a job trains. Target >= 1 per second.
+
+Run: ``python benchmarks/bench_app.py``  (needs /usr/bin/chromium and playwright).
+"""
+from __future__ import annotations
+
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from conftest import CHROMIUM, CHROMIUM_ARGS, free_port, start_server  # noqa: E402
+
+PAGES = ("Data", "Train", "Forecast")
+
+
+def nav(pg, expect, title: str) -> float:
+    """Click a page in the sidebar; seconds until its heading shows and the script is done."""
+    t0 = time.perf_counter()
+    pg.locator('[data-testid="stSidebarNav"] a', has_text=title).first.click()
+    expect(pg.get_by_role("heading", name=title, exact=True).first).to_be_visible()
+    pg.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"] button')")
+    return time.perf_counter() - t0
+
+
+def set_number(pg, label: str, value) -> None:
+    box = pg.get_by_label(label, exact=True)
+    box.fill(str(value))
+    box.press("Tab")
+
+
+def browser_benchmarks(rows: list[tuple[str, str, str, str]]) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    port = free_port()
+    proc = start_server(port, Path(tempfile.mkdtemp()) / "streamlit.log")
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            pg = browser.new_page(viewport={"width": 1400, "height": 1200})
+            pg.set_default_timeout(120_000)
+            expect.set_options(timeout=120_000)
+
+            # 1. Open -> Train -> Start -> Forecast, defaults on the bundled data.
+            t0 = time.perf_counter()
+            pg.goto(f"http://127.0.0.1:{port}")
+            expect(pg.get_by_role("heading", name="Data", exact=True)).to_be_visible()
+            t_open = time.perf_counter() - t0
+            nav(pg, expect, "Train")
+            pg.get_by_role("button", name=re.compile("Start training")).click()
+            expect(pg.get_by_text(re.compile(r"^Finished")).first).to_be_visible()
+            t_trained = time.perf_counter() - t0
+            nav(pg, expect, "Forecast")
+            pg.wait_for_function("""() => [...document.querySelectorAll('.js-plotly-plot')].some(
+                el => (el.layout.title.text || '').includes('One-step predictions') && el._fullData.length >= 3)""")
+            total = time.perf_counter() - t0
+            rows.append(("open -> first forecast (browser, defaults)", f"{total:.1f} s", "< 15 s",
+                         f"open {t_open:.1f} s, trained at {t_trained:.1f} s"))
+
+            # A long job: batch size 1, many epochs.
+            nav(pg, expect, "Train")
+            set_number(pg, "Batch size", 1)
+            set_number(pg, "Epochs (upper bound)", 100000)
+            pg.get_by_text("Advanced", exact=True).click()
+            set_number(pg, "Early-stopping patience (0 = off)", 0)
+            pg.get_by_role("button", name=re.compile("Start training")).click()
+            expect(pg.get_by_text(re.compile(r"Epoch [1-9]\d* / 100000")).first).to_be_visible()
+
+            # 3. Live chart update rate: count changes of the loss trace length over 6 s.
+            changes = pg.evaluate("""async () => {
+                const len = () => { for (const el of document.querySelectorAll('.js-plotly-plot'))
+                    if ((el.layout.title.text || '').includes('Loss') && el._fullData.length)
+                        return el._fullData[0].x.length; return -1; };
+                let last = len(), n = 0; const t0 = performance.now();
+                while (performance.now() - t0 < 6000) {
+                    await new Promise(r => setTimeout(r, 25)); const now = len();
+                    if (now !== last) { n += 1; last = now; } }
+                return n; }""")
+            rate = changes / 6.0
+            rows.append(("live loss chart updates while training", f"{rate:.1f} /s", ">= 1 /s",
+                         "fragment run_every=0.5 s"))
+
+            # 2. Page switches while the job trains (browser round trip, script included).
+            times = [nav(pg, expect, title) for _ in range(3) for title in ("Data", "Forecast", "Train")]
+            rows.append(("page switch while training (browser, p50)", f"{statistics.median(times) * 1000:.0f} ms",
+                         "< 300 ms", f"max {max(times) * 1000:.0f} ms over {len(times)} switches, incl. drawing"))
+            pg.get_by_role("button", name=re.compile("Stop")).click()
+            expect(pg.get_by_text(re.compile(r"^Cancelled")).first).to_be_visible()
+            browser.close()
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def server_benchmarks(rows: list[tuple[str, str, str, str]]) -> None:
+    """Script time per page with AppTest while a job trains in the same process."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.switch_page("pages/train.py").run()
+    at.button[0].click().run()  # a default run, so the Forecast page has something to show
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not any(str(s.value).startswith("**Finished") for s in at.success):
+        time.sleep(0.2)
+        at.run()
+    at.number_input(key="train_batch").set_value(1)
+    at.number_input(key="train_epochs").set_value(100000)
+    at.button[0].click().run()
+    per_page = {}
+    for page in ("pages/data.py", "pages/train.py", "pages/forecast.py") * 4:
+        at.switch_page(page)
+        t0 = time.perf_counter()
+        at.run()
+        per_page.setdefault(page, []).append(time.perf_counter() - t0)
+    for page, ts in per_page.items():
+        rows.append((f"server script time while training: {Path(page).stem}", f"{statistics.median(ts) * 1000:.0f} ms",
+                     "< 300 ms", f"max {max(ts) * 1000:.0f} ms (AppTest, same process as the job)"))
+    at.switch_page("pages/train.py").run()
+    from ui.state import registry
+    registry().cancel(at.session_state["job_id"])
+
+
+def main() -> None:
+    rows: list[tuple[str, str, str, str]] = []
+    if Path(CHROMIUM).exists():
+        browser_benchmarks(rows)
+    else:
+        rows.append(("browser benchmarks", "skipped", "", f"{CHROMIUM} missing"))
+    server_benchmarks(rows)
+    widths = [max(len(r[i]) for r in rows + [("measure", "value", "target", "notes")]) for i in range(4)]
+    line = "  ".join("{:<%d}" % w for w in widths)
+    print(line.format("measure", "value", "target", "notes"))
+    print(line.format(*("-" * w for w in widths)))
+    for r in rows:
+        print(line.format(*r))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,87 @@
+"""Data page: upload a CSV or generate a series; see what was detected; pick target and inputs."""
+import pandas as pd
+import streamlit as st
+
+from lstm_core import data as lcdata
+from lstm_core import plots
+from lstm_core.config import MISSING_POLICIES
+from ui import state
+
+st.title("Data")
+ds = state.dataset()
+
+source = st.segmented_control("Source", ["Upload a CSV", "Generate a series"], default="Upload a CSV",
+                              key="data_source")
+if source == "Generate a series":
+    name = st.selectbox("Generator", list(lcdata.GENERATORS), key="data_gen_name",
+                        format_func=lambda g: f"{g} — {lcdata.GENERATOR_DESCRIPTIONS[g]}")
+    with st.form("data_gen_form", border=True):
+        params = lcdata.GENERATOR_PARAMS[name]
+        cols = st.columns(max(len(params), 1) + 2)
+        values = {}
+        for col, (p, default) in zip(cols, params.items()):
+            kind = int if isinstance(default, int) else float
+            values[p] = col.number_input(p, value=default, key=f"data_gen_{name}_{p}",
+                                         step=1 if kind is int else None)
+        length = cols[-2].number_input("length (0 = default)", min_value=0, max_value=1_000_000, value=0,
+                                       key=f"data_gen_{name}_length", disabled=name == "airline")
+        seed = cols[-1].number_input("seed", min_value=0, max_value=2**31 - 1, value=0, key="data_gen_seed")
+        if st.form_submit_button("Generate", type="primary"):
+            try:
+                loaded = state.generated(name, int(length) or None, int(seed), **values)
+                state.set_dataset(state.dataset_from_loaded(loaded, f"generated: {name} (seed {seed})"))
+                st.rerun()
+            except lcdata.DataError as exc:
+                st.error(str(exc))
+else:
+    c1, c2 = st.columns([3, 1])
+    policy = c2.selectbox("Missing values", MISSING_POLICIES, key="data_missing",
+                          help="interpolate: linear; ffill: carry the last value forward; drop: remove rows.")
+    upload = c1.file_uploader("Drop a CSV file here", type=["csv", "txt", "tsv"], key="data_upload",
+                              help=f"Up to {lcdata.MAX_BYTES // 2**20} MB; one header row, one row per time step.")
+    if upload is not None:
+        token = (upload.file_id, upload.name, upload.size, policy)
+        if st.session_state.get("data_last_upload") != token:
+            st.session_state["data_last_upload"] = token
+            st.session_state["data_upload_error"] = None
+            try:
+                loaded = lcdata.load_csv(upload.getvalue(), name=upload.name, missing=policy)
+                state.set_dataset(state.dataset_from_loaded(loaded, upload.name))
+                st.rerun()
+            except lcdata.DataError as exc:
+                st.session_state["data_upload_error"] = f"{upload.name}: {exc}"
+        if st.session_state.get("data_upload_error"):
+            st.error(st.session_state["data_upload_error"] + f" The previous dataset ({ds.name}) is still loaded.")
+
+st.subheader(ds.name)
+rep = ds.report
+freq = rep.frequency or ("irregular" if rep.date_column else "none (numbered steps)")
+missing = sum(rep.missing.values())
+c = st.columns(6)
+c[0].metric("Rows", f"{rep.n_rows:,}")
+c[1].metric("Delimiter", {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}.get(rep.delimiter, rep.delimiter))
+c[2].metric("Date column", rep.date_column or "—")
+c[3].metric("Frequency", freq, help=f"season {rep.season}" if rep.season else None)
+c[4].metric("Missing", f"{missing:,}", help=f"policy applied: {rep.missing_policy}")
+c[5].metric("Gaps / duplicates", f"{rep.gaps} / {rep.duplicate_rows}")
+with st.expander("What was detected", expanded=True):
+    st.markdown("\n".join(f"- {line}" for line in rep.summary()))
+    if missing:
+        st.caption(f"Missing values per column: {rep.missing}; policy applied: **{rep.missing_policy}**.")
+
+cols = list(ds.frame.columns)
+c1, c2 = st.columns(2)
+tkey, ikey = f"data_target_{ds.version}", f"data_inputs_{ds.version}"
+target = c1.selectbox("Target column (what to predict)", cols, index=cols.index(ds.target), key=tkey)
+inputs = c2.multiselect("Input columns (extra features; the target's past is always used)",
+                        [x for x in cols if x != target], default=[x for x in ds.inputs if x != target], key=ikey)
+if target != ds.target or inputs != ds.inputs:
+    ds.target, ds.inputs = target, inputs
+    st.rerun()
+
+st.plotly_chart(plots.series_figure(ds.frame, highlight=ds.target, title=f"{ds.name}"), key="data_chart",
+                width="stretch")
+st.markdown("**Preview** (first 200 rows)")
+st.dataframe(ds.frame.head(200), key="data_preview", width="stretch", height=260)
+st.caption(f"Index: {ds.frame.index.name or 'step'} ({'dates' if isinstance(ds.frame.index, pd.DatetimeIndex) else 'steps'})"
+           f" · {len(ds.frame):,} rows × {len(cols)} columns.")

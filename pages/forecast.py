@@ -1,0 +1,77 @@
+"""Forecast page: overlays, multi-step band, residuals, metrics against baselines, future, downloads."""
+import streamlit as st
+
+from lstm_core import plots
+from lstm_core.config import ConfigError
+from lstm_core.data import DataError
+from lstm_core.runs import RunError
+from ui import runs_view, state
+
+st.title("Forecast")
+current = state.sync_job_id()
+choices = runs_view.available_runs()
+
+with st.expander("Restore a downloaded run (.zip)", expanded=not choices):
+    up = st.file_uploader("Run zip", type=["zip"], key="forecast_zip")
+    if up is not None and st.session_state.get("forecast_zip_done") != up.file_id:
+        st.session_state["forecast_zip_done"] = up.file_id
+        try:
+            st.session_state["forecast_pick"] = runs_view.restore_zip(up.name, up.getvalue())
+            st.rerun()
+        except (RunError, DataError, ConfigError) as exc:
+            st.session_state["forecast_zip_error"] = str(exc)
+    if up is not None and st.session_state.get("forecast_zip_error"):
+        st.error(st.session_state["forecast_zip_error"])
+
+if not choices:
+    st.info("No trained run yet: start one on the Train page (the defaults work), or restore a run zip above.")
+    st.page_link("pages/train.py", label="Go to Train", icon=":material/model_training:")
+    st.stop()
+
+keys = list(choices)
+if st.session_state.get("forecast_pick") not in keys:
+    st.session_state["forecast_pick"] = current if current in keys else keys[0]
+pick = st.selectbox("Run", keys, key="forecast_pick", format_func=lambda k: choices[k][0])
+run = choices[pick][1]
+m, pred = run.metrics, run.predictions
+info = m["info"]
+
+loses, verdict = plots.baseline_verdict(m)
+(st.error if loses else st.success)(verdict)
+if info["status"] == "cancelled":
+    st.warning(f"This run was stopped early at epoch {info['epochs_run']}; it uses the best weights so far "
+               f"(epoch {info['best_epoch']}).")
+st.caption(f"{info['cell'].upper()} · {info['parameters']:,} parameters · {info['epochs_run']} epochs "
+           f"({info['status']}) · {info['train_seconds']:.1f} s on {info['device']} · transform: "
+           f"{info['transform_reason'] or info['transform']} · season {info['season'] or '—'}")
+
+st.plotly_chart(plots.overlay_figure(pred), key="forecast_overlay", width="stretch")
+st.subheader("Metrics on the test part (original units)")
+table = plots.metrics_frame(m)
+st.dataframe(table, key="forecast_metrics", width="stretch", hide_index=True,
+             column_config={c: st.column_config.NumberColumn(format="%.4g") for c in plots.METRIC_NAMES.values()})
+cov = m["coverage"]
+st.caption(f"Same {info['n_test']} test points for every model. Interval coverage at the {cov['level']:.0%} level: "
+           f"one-step {cov['one_step']:.0%}, multi-step {cov['multistep']:.0%} ({cov['note']}).")
+
+left, right = st.columns(2)
+left.plotly_chart(plots.multistep_figure(pred), key="forecast_multistep", width="stretch")
+right.plotly_chart(plots.residual_figure(pred), key="forecast_residuals", width="stretch")
+
+st.subheader("Forecast past the end of the data")
+steps = st.slider("Steps ahead", 1, 240, min(24, 240) if not info["season"] else 2 * info["season"],
+                  key="forecast_steps")
+try:
+    fut = run.future(int(steps))
+    st.plotly_chart(plots.future_figure(pred, fut), key="forecast_future", width="stretch")
+    st.caption(f"Band: split-conformal {cov['level']:.0%} interval; multi-step coverage on the test part was "
+               f"{cov['multistep']:.0%}. {cov['note']}.")
+except ConfigError as exc:
+    st.error(str(exc))
+    fut = None
+
+d1, d2 = st.columns(2)
+d1.download_button("Download predictions (.csv)", pred.to_csv(index=False).encode(), "predictions.csv",
+                   "text/csv", key="forecast_dl_csv", on_click="ignore", width="stretch")
+d2.download_button("Download run (.zip)", lambda: runs_view.run_zip(run), "lstm-lab-run.zip", "application/zip",
+                   key="forecast_dl_zip", on_click="ignore", width="stretch")

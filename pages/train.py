@@ -1,0 +1,76 @@
+"""Train page: the run form (defaults = RunConfig defaults, bounds = validate() bounds) and the live job."""
+import streamlit as st
+
+from lstm_core.cells import CELL_DESCRIPTIONS
+from lstm_core.config import CELL_TYPES, DEVICES, SCALERS, TRANSFORMS, ConfigError, RunConfig
+from lstm_core.train import available_devices
+from ui import jobs_view, state
+
+st.title("Train")
+ds = state.dataset()
+st.caption(f"Dataset **{ds.name}** · target `{ds.target}`" + (f" · inputs {', '.join(ds.inputs)}" if ds.inputs else "")
+           + " · change it on the Data page.")
+D, M, T = RunConfig().data, RunConfig().model, RunConfig().train
+found = available_devices()
+
+
+def device_name(d: str) -> str:
+    return f"auto → {found[0]} ({state.engine_device()})" if d == "auto" else (
+        d if d in found else f"{d} (not available here)")
+
+
+job_id = state.sync_job_id()
+if job_id:
+    st.subheader("Current job")
+    snap = jobs_view.live_job(job_id, key="train_job")
+    if snap is not None and snap.has_run:
+        st.page_link("pages/forecast.py", label="See the forecast →", icon=":material/insights:")
+    st.subheader("New run")
+
+with st.form("train_form"):
+    left, mid, right = st.columns([1.4, 1, 1])
+    with left:
+        cell = st.radio("Cell", CELL_TYPES, index=CELL_TYPES.index(M.cell), key="train_cell",
+                        captions=[CELL_DESCRIPTIONS[c] for c in CELL_TYPES])
+    with mid:
+        hidden = st.number_input("Hidden size", 1, 1024, M.hidden_size, key="train_hidden")
+        layers = st.number_input("Layers", 1, 4, M.num_layers, key="train_layers")
+        dropout = st.slider("Dropout (between layers)", 0.0, 0.9, M.dropout, 0.05, key="train_dropout")
+        look_back = st.number_input("Look-back (window length)", 1, max(1, len(ds.frame) // 2), D.look_back,
+                                    key="train_look_back")
+        horizon = st.number_input("Horizon (steps predicted per window)", 0, max(1, len(ds.frame) // 4),
+                                  D.horizon, key="train_horizon", help="0 maps inputs to the target (needs inputs).")
+        test_fraction = st.slider("Test fraction", 0.05, 0.85, D.test_fraction, 0.01, key="train_test_fraction")
+    with right:
+        epochs = st.number_input("Epochs (upper bound)", 1, 100_000, T.epochs, key="train_epochs")
+        batch = st.number_input("Batch size", 1, 65_536, T.batch_size, key="train_batch")
+        lr = st.number_input("Learning rate", 1e-6, 10.0, T.lr, format="%.4f", step=0.001, key="train_lr")
+        seed = st.number_input("Seed", 0, 2**31 - 1, T.seed, key="train_seed")
+        scaler = st.selectbox("Scaler (fitted on train only)", SCALERS, index=SCALERS.index(D.scaler),
+                              key="train_scaler")
+        device = st.selectbox("Device", DEVICES, key="train_device", format_func=device_name)
+    with st.expander("Advanced"):
+        a1, a2, a3 = st.columns(3)
+        transform = a1.selectbox("Target transform", TRANSFORMS, index=TRANSFORMS.index(D.transform),
+                                 key="train_transform", help="auto: log and/or seasonal difference when they help.")
+        val_fraction = a2.slider("Validation fraction", 0.0, 0.5, D.val_fraction, 0.01, key="train_val_fraction")
+        patience = a3.number_input("Early-stopping patience (0 = off)", 0, 100_000, T.patience or 0,
+                                   key="train_patience")
+    start = st.form_submit_button("Start training", type="primary", icon=":material/play_arrow:")
+
+if start:
+    cfg = RunConfig()
+    cfg.data.target, cfg.data.inputs = ds.target, list(ds.inputs)
+    cfg.data.look_back, cfg.data.horizon, cfg.data.test_fraction = int(look_back), int(horizon), float(test_fraction)
+    cfg.data.val_fraction, cfg.data.scaler, cfg.data.transform = float(val_fraction), scaler, transform
+    cfg.model.cell, cfg.model.hidden_size, cfg.model.num_layers = cell, int(hidden), int(layers)
+    cfg.model.dropout = float(dropout)
+    cfg.train.epochs, cfg.train.batch_size, cfg.train.lr, cfg.train.seed = int(epochs), int(batch), float(lr), int(seed)
+    cfg.train.patience, cfg.train.device = int(patience) or None, device
+    try:
+        job_id = state.registry().submit(ds.frame, cfg, ds.season, owner=state.owner(),
+                                         label=f"{cell} h{int(hidden)} on {ds.name}")
+        state.set_job(job_id)
+        st.rerun()  # redraw the sidebar and start polling
+    except ConfigError as exc:
+        st.error(str(exc))

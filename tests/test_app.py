@@ -1,0 +1,139 @@
+"""AppTest: every page renders, uploads load (or fail and keep the old data), training finishes."""
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).parent / "data"
+PAGES = ("pages/data.py", "pages/train.py", "pages/forecast.py")
+TIMEOUT = 30
+
+
+def new_app() -> AppTest:
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+
+
+def texts(elements) -> list[str]:
+    return [str(e.value) for e in elements]
+
+
+def no_errors(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def start_tiny_job(at: AppTest, epochs: int = 5) -> str:
+    at.switch_page("pages/train.py").run()
+    at.number_input(key="train_epochs").set_value(epochs)
+    at.number_input(key="train_hidden").set_value(8)
+    at.button[0].click().run()  # the form's "Start training"
+    no_errors(at)
+    return at.session_state["job_id"]
+
+
+def wait_until_over(at: AppTest, limit_s: float = 25) -> str:
+    """Rerun (AppTest does not fire run_every) until the job leaves queued/running."""
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        at.run()
+        no_errors(at)
+        done = [t for t in texts(at.success) + texts(at.warning) + texts(at.error)
+                if t.startswith(("**Finished**", "**Cancelled**", "**Diverged**", "**Failed**"))]
+        if done:
+            return done[0]
+        time.sleep(0.1)
+    pytest.fail("the training job did not finish in time")
+
+
+def test_every_page_renders_and_default_data_is_loaded():
+    at = new_app().run()
+    no_errors(at)
+    assert at.title[0].value == "Data"
+    assert at.session_state["dataset"].name.startswith("airline")
+    assert len(at.get("plotly_chart")) == 1
+    sidebar = " ".join(texts(at.sidebar.caption))
+    assert "airline" in sidebar and "CPU" in sidebar and "No jobs yet" in sidebar
+    for page in PAGES:
+        at.switch_page(page).run()
+        no_errors(at)
+    assert at.title[0].value == "Forecast"
+    assert any("No trained run yet" in t for t in texts(at.info))
+
+
+def test_upload_csv_loads_it():
+    at = new_app().run()
+    csv = (DATA / "semicolon_decimal_comma.csv").read_bytes()
+    at.file_uploader(key="data_upload").set_value(("semicolon_decimal_comma.csv", csv, "text/csv")).run()
+    no_errors(at)
+    ds = at.session_state["dataset"]
+    assert ds.name == "semicolon_decimal_comma.csv" and ds.report.delimiter == ";"
+    assert "semicolon_decimal_comma.csv" in texts(at.subheader)
+    assert not at.error
+    assert len(at.dataframe) >= 1
+
+
+def test_bad_csv_shows_the_error_and_keeps_the_old_data():
+    at = new_app().run()
+    before = at.session_state["dataset"]
+    at.file_uploader(key="data_upload").set_value(("page.csv", (DATA / "html_page.csv").read_bytes(), "text/csv"))
+    at.run()
+    no_errors(at)
+    assert at.error and "page.csv" in at.error[0].value and "still loaded" in at.error[0].value
+    assert at.session_state["dataset"] is before
+    assert "Traceback" not in at.error[0].value
+
+
+def test_generate_a_series():
+    at = new_app().run()
+    at.segmented_control(key="data_source").set_value("Generate a series").run()
+    at.selectbox(key="data_gen_name").set_value("sine").run()
+    at.number_input(key="data_gen_sine_length").set_value(300)
+    at.button[0].click().run()
+    no_errors(at)
+    ds = at.session_state["dataset"]
+    assert ds.name.startswith("generated: sine") and len(ds.frame) == 300
+
+
+def test_training_from_the_form_then_forecast_shows_metrics():
+    at = new_app().run()
+    job_id = start_tiny_job(at)
+    assert at.query_params.get("job") == job_id
+    status = wait_until_over(at)
+    assert status.startswith("**Finished**"), status
+    at.switch_page("pages/forecast.py").run()
+    no_errors(at)
+    assert len(at.dataframe) == 1
+    table = at.dataframe[0].value
+    assert {"RMSE", "MAE", "MAPE %", "sMAPE %", "MASE"} <= set(table.columns)
+    assert "Holt-Winters" in set(table["model"]) and "Seasonal naive" in set(table["model"])
+    charts = {c.proto.id: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
+    assert len(charts) == 4  # overlay, multi-step, residuals, future
+    assert at.success or at.error  # the verdict banner against the baselines
+    at.slider(key="forecast_steps").set_value(36).run()
+    no_errors(at)
+
+
+def test_reload_reattaches_to_the_job_from_the_url():
+    first = new_app().run()
+    job_id = start_tiny_job(first, epochs=3)
+    wait_until_over(first)
+    second = new_app()
+    second.query_params["job"] = job_id
+    second.run()
+    second.switch_page("pages/train.py").run()
+    no_errors(second)
+    assert second.session_state["job_id"] == job_id
+    assert any(t.startswith("**Finished**") for t in texts(second.success))
+
+
+def test_bad_config_shows_one_sentence():
+    at = new_app().run()
+    at.switch_page("pages/train.py").run()
+    at.number_input(key="train_horizon").set_value(0)  # horizon 0 needs input columns
+    at.button[0].click().run()
+    no_errors(at)
+    assert at.error and "needs at least one input column" in at.error[0].value

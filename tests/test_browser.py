@@ -1,0 +1,140 @@
+"""End to end in a real browser: upload, train with a live loss chart, stop a run, see the forecast.
+
+Starts ``streamlit run app.py`` on a free port and drives Debian's chromium through
+Playwright. Skips when /usr/bin/chromium or playwright is missing. On failure, screenshots
+of every page go to ``artifacts/`` (set ``LSTM_LAB_SCREENSHOTS=1`` to keep them always).
+"""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import CHROMIUM, CHROMIUM_ARGS, free_port, start_server
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "artifacts"
+PAGES = ("Data", "Train", "Forecast")
+
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"{CHROMIUM} is missing (install the Debian chromium package)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+expect = sync_api.expect
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    port = free_port()
+    proc = start_server(port, tmp_path_factory.mktemp("server") / "streamlit.log")
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    pg = ctx.new_page()
+    pg.set_default_timeout(30_000)
+    yield pg
+    failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
+    if failed or os.environ.get("LSTM_LAB_SCREENSHOTS"):
+        screenshot_pages(pg, re.sub(r"\W+", "_", request.node.name).strip("_"))
+    ctx.close()
+
+
+def screenshot_pages(pg, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    for title in PAGES:
+        try:
+            nav(pg, title)
+            pg.wait_for_timeout(1500)  # screenshots only: let charts draw
+            pg.screenshot(path=str(ARTIFACTS / f"{name}-{title.lower()}.png"), full_page=True)
+        except Exception:  # noqa: BLE001 - best effort on an already failing test
+            pass
+
+
+def nav(pg, title: str) -> None:
+    pg.locator('[data-testid="stSidebarNav"] a', has_text=title).first.click()
+    expect(pg.get_by_role("heading", name=title, exact=True).first).to_be_visible()
+
+
+def set_number(pg, label: str, value) -> None:
+    box = pg.get_by_label(label, exact=True)
+    box.fill(str(value))
+    box.press("Tab")
+
+
+def plot_points(pg, title_part: str) -> int:
+    """Points in the first trace of the plotly chart whose title contains ``title_part``."""
+    return pg.evaluate(
+        """(part) => { for (const el of document.querySelectorAll('.js-plotly-plot')) {
+              const t = el.layout && el.layout.title && el.layout.title.text || '';
+              if (t.includes(part) && el._fullData && el._fullData.length) return el._fullData[0].x.length; }
+            return -1; }""", title_part)
+
+
+def test_upload_train_stop_and_forecast(server, page, tmp_path):
+    from lstm_core.data import frame_to_csv_bytes, generate
+
+    csv = tmp_path / "monthly_sales.csv"
+    csv.write_bytes(frame_to_csv_bytes(generate("trend-seasonal", seed=3)))
+
+    page.goto(server)
+    expect(page.get_by_role("heading", name="Data", exact=True)).to_be_visible()
+    expect(page.get_by_text("airline passengers (bundled)").first).to_be_visible()  # loaded for a newcomer
+
+    # Upload a CSV (the drop zone's file input).
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(csv))
+    expect(page.get_by_role("heading", name="monthly_sales.csv")).to_be_visible()
+    expect(page.locator('[data-testid="stSidebar"]').get_by_text("monthly_sales.csv")).to_be_visible()
+
+    # Train with the defaults (a few seconds on airline-sized data).
+    nav(page, "Train")
+    page.get_by_role("button", name=re.compile("Start training")).click()
+    expect(page.get_by_text(re.compile(r"^Finished")).first).to_be_visible(timeout=120_000)
+    expect(page.get_by_role("link", name=re.compile("See the forecast"))).to_be_visible()
+
+    # A second, long run (batch size 1): the loss chart grows while it runs; then Stop it.
+    set_number(page, "Batch size", 1)
+    set_number(page, "Epochs (upper bound)", 100000)
+    page.get_by_text("Advanced", exact=True).click()
+    set_number(page, "Early-stopping patience (0 = off)", 0)
+    page.get_by_role("button", name=re.compile("Start training")).click()
+    stop = page.get_by_role("button", name=re.compile("Stop"))
+    expect(stop).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Epoch [1-9]\d* / 100000")).first).to_be_visible(timeout=60_000)
+    first = plot_points(page, "Loss")
+    assert first >= 1
+    page.wait_for_function(
+        """(n) => [...document.querySelectorAll('.js-plotly-plot')].some(
+              el => (el.layout.title.text || '').includes('Loss') && el._fullData && el._fullData.length && el._fullData[0].x.length > n)""",
+        arg=first, timeout=60_000)
+    stop.click()
+    expect(page.get_by_text(re.compile(r"^Cancelled")).first).to_be_visible(timeout=30_000)
+    expect(page.get_by_text(re.compile("kept the best weights")).first).to_be_visible()
+    expect(stop).to_have_count(0)
+
+    # The Forecast page: overlay chart and the metrics table.
+    nav(page, "Forecast")
+    expect(page.get_by_text("Metrics on the test part (original units)")).to_be_visible()
+    expect(page.locator('[data-testid="stDataFrame"]')).to_be_visible()
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('.js-plotly-plot')].some(
+              el => (el.layout.title.text || '').includes('One-step predictions') && el._fullData && el._fullData.length >= 3)""")
+    assert plot_points(page, "One-step predictions") == 240  # the whole uploaded series
+    expect(page.get_by_role("button", name=re.compile("Download run"))).to_be_visible()

@@ -1,0 +1,1 @@
+"""Shared Streamlit helpers for the pages: session state, the job registry and job views."""

@@ -1,0 +1,112 @@
+"""Job views shared by the pages and the sidebar: status, live progress and loss, Stop."""
+from __future__ import annotations
+
+import streamlit as st
+
+from lstm_core import plots
+from lstm_core.jobs import JobSnapshot
+
+from . import state
+
+POLL_S = 0.5
+ICONS = {"queued": ":material/hourglass_top:", "running": ":blue[:material/autorenew:]",
+         "finished": ":green[:material/check_circle:]", "cancelled": ":orange[:material/stop_circle:]",
+         "diverged": ":red[:material/error:]", "failed": ":red[:material/cancel:]"}
+
+
+def duration(seconds: float | None) -> str:
+    """``1m 05s``-style text; ``—`` when unknown."""
+    if seconds is None:
+        return "—"
+    seconds = int(round(seconds))
+    if seconds < 60:
+        return f"{seconds}s"
+    m, s = divmod(seconds, 60)
+    return f"{m}m {s:02d}s" if m < 60 else f"{m // 60}h {m % 60:02d}m"
+
+
+def status_line(snap: JobSnapshot) -> str:
+    """One line for lists: icon, label, status and progress."""
+    extra = f" · #{snap.position} in queue" if snap.position else ""
+    if snap.status == "running":
+        extra = f" · epoch {snap.epochs_done}/{snap.epochs_planned}"
+    return f"{ICONS.get(snap.status, '')} {snap.label} — {snap.status}{extra}"
+
+
+def status_box(snap: JobSnapshot) -> None:
+    """The status with its reason: st.error for diverged/failed (one sentence, no traceback)."""
+    text = f"**{snap.status.capitalize()}** — {snap.message}"
+    if snap.status == "queued":
+        st.info(f"**Queued** — position {snap.position} in the queue; it starts when a worker is free.")
+    elif snap.status == "running":
+        st.info(text)
+    elif snap.status == "finished":
+        st.success(text)
+    elif snap.status == "cancelled":
+        st.warning(text)
+    else:
+        st.error(text)
+
+
+def progress(snap: JobSnapshot) -> None:
+    """Progress bar with epoch, elapsed, ETA and samples/s."""
+    sps = f"{snap.samples_per_s:,.0f} samples/s" if snap.samples_per_s else "— samples/s"
+    eta = duration(snap.eta) if snap.status == "running" else "—"
+    text = (f"Epoch {snap.epochs_done} / {snap.epochs_planned} · elapsed {duration(snap.elapsed)} · "
+            f"ETA {eta} (at most; early stopping may end sooner) · {sps}")
+    st.progress(min(max(snap.progress, 0.0), 1.0), text=text)
+
+
+def live_job(job_id: str, key: str) -> JobSnapshot | None:
+    """Status, progress, the loss chart and a Stop button, refreshed every 0.5 s while active.
+
+    Polling stops when the job ends: the fragment asks for a full rerun, and the next run
+    creates it with ``run_every=None``.
+    """
+    reg = state.registry()
+    first = reg.snapshot(job_id)
+    if first is None:
+        st.warning("This job is no longer in memory (finished jobs are kept for two hours).")
+        return None
+
+    @st.fragment(run_every=POLL_S if first.active else None)
+    def panel() -> None:
+        snap = reg.snapshot(job_id)
+        if snap is None:
+            return
+        status_box(snap)
+        cols = st.columns([3, 1])
+        with cols[0]:
+            progress(snap)
+        with cols[1]:
+            if snap.active and st.button("Stop", key=f"{key}_stop", icon=":material/stop:", width="stretch",
+                                         help="Stops within one batch and keeps the best weights so far."):
+                reg.cancel(job_id)
+                snap = reg.snapshot(job_id)
+        log_y = st.toggle("Log-scale loss", key=f"{key}_log", value=True)
+        st.plotly_chart(plots.loss_figure(snap.epochs, snap.train_loss, snap.val_loss, log_y=log_y,
+                                          title=f"Loss — {snap.label}"),
+                        key=f"{key}_loss_chart", width="stretch")
+        if first.active and not snap.active:
+            st.rerun()  # full rerun: the job ended, so stop polling
+
+    panel()
+    return reg.snapshot(job_id)
+
+
+def job_list(owner: str) -> None:
+    """The session's jobs, newest first; polls while any of them is active."""
+    reg = state.registry()
+    active = any(s.active for s in reg.jobs_for(owner))
+
+    @st.fragment(run_every=2.0 if active else None)
+    def jobs() -> None:
+        snaps = reg.jobs_for(owner)
+        if not snaps:
+            st.caption("No jobs yet. Start one on the Train page.")
+        for s in snaps[:8]:
+            st.caption(status_line(s))
+        if active and not any(s.active for s in snaps):
+            st.rerun()
+
+    jobs()

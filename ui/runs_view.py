@@ -1,0 +1,43 @@
+"""Choosing, exporting and restoring runs for the Forecast page."""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from lstm_core import runs as lcruns
+from lstm_core.pipeline import Run
+
+from . import state
+
+
+def available_runs() -> dict[str, tuple[str, Run]]:
+    """Runs this session can show: its trained jobs (finished or stopped), then restored zips.
+
+    Keys are stable ids (job id or ``zip:<name>``); values are ``(label, run)``.
+    """
+    out: dict[str, tuple[str, Run]] = {}
+    for snap in state.registry().jobs_for(state.owner()):
+        if snap.has_run:
+            out[snap.id] = (f"{snap.label} — {snap.status}", snap.run)
+    for key, (label, run) in st.session_state.get(state.UPLOADED_RUNS, {}).items():
+        out[key] = (label, run)
+    return out
+
+
+def run_zip(run: Run) -> bytes:
+    """The run as zip bytes (``save_run`` to a temporary folder, then ``run_to_zip``)."""
+    with tempfile.TemporaryDirectory(prefix="lstm-lab-") as tmp:
+        folder = lcruns.save_run(run, Path(tmp) / "run")
+        return lcruns.run_to_zip(folder)
+
+
+def restore_zip(name: str, data: bytes) -> str:
+    """Restore an uploaded run zip into the session; returns its key. Raises RunError."""
+    with tempfile.TemporaryDirectory(prefix="lstm-lab-") as tmp:
+        folder = lcruns.zip_to_run_dir(data, Path(tmp) / "run")
+        run = lcruns.load_run(folder)
+    key = f"zip:{name}"
+    st.session_state.setdefault(state.UPLOADED_RUNS, {})[key] = (f"restored: {name}", run)
+    return key

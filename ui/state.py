@@ -1,0 +1,109 @@
+"""Session state that survives page switches and reloads: dataset, owner key, current job."""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+import pandas as pd
+import streamlit as st
+
+from lstm_core import data as lcdata
+from lstm_core.jobs import JobRegistry
+from lstm_core.train import device_label, resolve_device
+
+DATASET, OWNER, JOB, UPLOADED_RUNS = "dataset", "owner", "job_id", "uploaded_runs"
+
+
+@dataclass
+class Dataset:
+    """The loaded series: frame, what the loader detected, and the chosen columns."""
+
+    name: str
+    frame: pd.DataFrame
+    report: lcdata.DataReport
+    target: str
+    inputs: list[str] = field(default_factory=list)
+    version: int = 0  # bumps on every new dataset, so pickers re-read their defaults
+
+    @property
+    def season(self) -> int | None:
+        return self.report.season
+
+
+@st.cache_resource(show_spinner=False)
+def registry() -> JobRegistry:
+    """The process-wide job registry (one per server process, shared by all sessions)."""
+    return JobRegistry()
+
+
+@st.cache_resource(show_spinner=False)
+def engine_device() -> str:
+    """What ``device=auto`` resolves to here, e.g. ``CPU (1 threads)``."""
+    registry()  # the registry sets torch's thread count first
+    return device_label(resolve_device("auto"))
+
+
+@st.cache_data(show_spinner=False)
+def _default_loaded() -> lcdata.LoadedData:
+    return lcdata.load_csv(lcdata.DATASETS_DIR / "airline-passengers.csv", name="airline passengers (bundled)")
+
+
+def dataset_from_loaded(loaded: lcdata.LoadedData, name: str) -> Dataset:
+    cols = list(loaded.frame.columns)
+    old = st.session_state.get(DATASET)
+    return Dataset(name, loaded.frame, loaded.report, target=cols[-1],
+                   version=(old.version + 1) if old is not None else 0)
+
+
+def generated(name: str, length: int | None, seed: int, **params) -> lcdata.LoadedData:
+    """A generated series read back through the CSV loader, so it gets a full report."""
+    frame = lcdata.generate(name, length=length, seed=seed, **params)
+    label = f"{name} (seed {seed})"
+    return lcdata.load_csv(lcdata.frame_to_csv_bytes(frame), name=label)
+
+
+def dataset() -> Dataset:
+    """The session's dataset; a newcomer gets the bundled airline series."""
+    if DATASET not in st.session_state:
+        st.session_state[DATASET] = dataset_from_loaded(_default_loaded(), "airline passengers (bundled)")
+    return st.session_state[DATASET]
+
+
+def set_dataset(ds: Dataset) -> None:
+    st.session_state[DATASET] = ds
+
+
+def owner() -> str:
+    """A key for this browser session's jobs (adopted from the job in the URL on reload)."""
+    if OWNER not in st.session_state:
+        st.session_state[OWNER] = uuid.uuid4().hex
+    return st.session_state[OWNER]
+
+
+def sync_job_id() -> str | None:
+    """Keep the current job id in session state and in the URL (``?job=``) in step.
+
+    A reload or a second tab opened on the URL reattaches to the job (and adopts its owner,
+    so the sidebar lists the same jobs).
+    """
+    reg = registry()
+    from_url = st.query_params.get("job")
+    current = st.session_state.get(JOB)
+    if from_url and from_url != current and current is None:
+        snap = reg.snapshot(from_url)
+        if snap is not None:
+            st.session_state[JOB] = current = from_url
+            st.session_state[OWNER] = snap.owner
+    if current and reg.snapshot(current) is None:  # evicted
+        current = st.session_state[JOB] = None
+    if current and st.query_params.get("job") != current:
+        st.query_params["job"] = current
+    elif not current and "job" in st.query_params:
+        del st.query_params["job"]
+    return current
+
+
+def set_job(job_id: str | None) -> None:
+    st.session_state[JOB] = job_id
+    if job_id:
+        st.query_params["job"] = job_id
