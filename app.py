@@ -9,6 +9,10 @@ PAGES = [
     st.Page("pages/data.py", title="Data", icon=":material/table_chart:", default=True),
     st.Page("pages/train.py", title="Train", icon=":material/model_training:"),
     st.Page("pages/forecast.py", title="Forecast", icon=":material/insights:"),
+    st.Page("pages/gates.py", title="Gates", icon=":material/tune:"),
+    st.Page("pages/learn.py", title="Learn", icon=":material/school:"),
+    st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
+    st.Page("pages/experiments.py", title="Experiments", icon=":material/science:"),
 ]
 page = st.navigation(PAGES)
 

@@ -10,6 +10,7 @@ Run: ``python benchmarks/bench_app.py``  (needs /usr/bin/chromium and playwright
 """
 from __future__ import annotations
 
+import os
 import re
 import statistics
 import sys
@@ -133,6 +134,7 @@ def server_benchmarks(rows: list[tuple[str, str, str, str]]) -> None:
 
 def main() -> None:
     rows: list[tuple[str, str, str, str]] = []
+    load_before = os.getloadavg()[0]
     if Path(CHROMIUM).exists():
         browser_benchmarks(rows)
     else:
@@ -144,6 +146,8 @@ def main() -> None:
     print(line.format(*("-" * w for w in widths)))
     for r in rows:
         print(line.format(*r))
+    print(f"{os.cpu_count()} cores; 1-min load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after "
+          "(other processes on the machine slow the browser numbers).")
 
 
 if __name__ == "__main__":

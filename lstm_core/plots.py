@@ -139,7 +139,8 @@ def loss_figure(epochs, train_loss, val_loss=None, log_y: bool = False, title: s
         fig.add_trace(trace)
         dec |= dec2
     fig.update_xaxes(title="epoch")
-    fig.update_yaxes(type="log" if log_y else "linear", dtick="D2" if log_y else None)
+    if log_y:
+        fig.update_yaxes(type="log", nticks=6, tickformat=".2g")
     if len(epochs) == 0:
         fig.add_annotation(text="waiting for the first epoch...", showarrow=False, xref="paper", yref="paper",
                            x=0.5, y=0.5)

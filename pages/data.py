@@ -82,6 +82,9 @@ if target != ds.target or inputs != ds.inputs:
 st.plotly_chart(plots.series_figure(ds.frame, highlight=ds.target, title=f"{ds.name}"), key="data_chart",
                 width="stretch")
 st.markdown("**Preview** (first 200 rows)")
-st.dataframe(ds.frame.head(200), key="data_preview", width="stretch", height=260)
+preview = ds.frame.head(200)
+if isinstance(preview.index, pd.DatetimeIndex) and (preview.index == preview.index.normalize()).all():
+    preview = preview.set_axis(preview.index.strftime("%Y-%m-%d").rename(preview.index.name))
+st.dataframe(preview, key="data_preview", width="stretch", height=260)
 st.caption(f"Index: {ds.frame.index.name or 'step'} ({'dates' if isinstance(ds.frame.index, pd.DatetimeIndex) else 'steps'})"
            f" · {len(ds.frame):,} rows × {len(cols)} columns.")

@@ -59,11 +59,11 @@ left.plotly_chart(plots.multistep_figure(pred), key="forecast_multistep", width=
 right.plotly_chart(plots.residual_figure(pred), key="forecast_residuals", width="stretch")
 
 st.subheader("Forecast past the end of the data")
-steps = st.slider("Steps ahead", 1, 240, min(24, 240) if not info["season"] else 2 * info["season"],
-                  key="forecast_steps")
+steps = st.slider("Steps ahead", 1, 240, 2 * info["season"] if info["season"] else 24, key="forecast_steps")
 try:
     fut = run.future(int(steps))
-    st.plotly_chart(plots.future_figure(pred, fut), key="forecast_future", width="stretch")
+    st.plotly_chart(plots.future_figure(pred, fut, title=f"{steps} steps ahead with the {cov['level']:.0%} interval"),
+                    key="forecast_future", width="stretch")
     st.caption(f"Band: split-conformal {cov['level']:.0%} interval; multi-step coverage on the test part was "
                f"{cov['multistep']:.0%}. {cov['note']}.")
 except ConfigError as exc:

@@ -116,6 +116,22 @@ def test_training_from_the_form_then_forecast_shows_metrics():
     at.slider(key="forecast_steps").set_value(36).run()
     no_errors(at)
 
+    # Download the run as a zip, upload it again: it is restored and selected.
+    from ui import runs_view, state
+    data = runs_view.run_zip(state.registry().snapshot(job_id).run)
+    at.file_uploader(key="forecast_zip").set_value(("my-run.zip", data, "application/zip")).run()
+    no_errors(at)
+    assert at.selectbox(key="forecast_pick").value == "zip:my-run.zip"
+    assert len(at.dataframe) == 1 and not at.error or "loses" in at.error[0].value
+
+
+def test_bad_run_zip_is_one_sentence():
+    at = new_app().run()
+    at.switch_page("pages/forecast.py").run()
+    at.file_uploader(key="forecast_zip").set_value(("x.zip", b"not a zip", "application/zip")).run()
+    no_errors(at)
+    assert at.error and "not a zip file" in at.error[0].value
+
 
 def test_reload_reattaches_to_the_job_from_the_url():
     first = new_app().run()

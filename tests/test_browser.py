@@ -50,6 +50,7 @@ def page(browser, request):
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
     pg = ctx.new_page()
     pg.set_default_timeout(30_000)
+    expect.set_options(timeout=60_000)  # a loaded 2-core machine can be slow; still no fixed sleeps
     yield pg
     failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
     if failed or os.environ.get("LSTM_LAB_SCREENSHOTS"):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sys
 import time
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -44,7 +45,7 @@ def sine():
 
 @pytest.fixture
 def registry():
-    reg = JobRegistry(max_workers=1, torch_threads=0)
+    reg = JobRegistry(max_workers=1, torch_threads=1)
     yield reg
     reg.close()
 
@@ -114,8 +115,23 @@ def test_failure_inside_the_worker_is_one_sentence(registry, sine):
     assert snap.status == "failed" and snap.message and "Traceback" not in snap.message
 
 
-def test_queue_positions_and_cancel_of_a_queued_job(registry, sine):
-    long = tiny(epochs=100_000, batch_size=1)
+def _train_until_stopped(frame, cfg, season_hint, on_epoch=None, stop=None):
+    """Stands in for fit_run: 'trains' until stopped, then returns a cancelled run."""
+    stop.wait(WAIT_S)
+    return SimpleNamespace(metrics={}, history=[], device="cpu",
+                           fit=SimpleNamespace(status="cancelled", best_epoch=0, seconds=0.0))
+
+
+def test_queue_positions_and_cancel_of_a_queued_job(sine):
+    registry = JobRegistry(max_workers=1, torch_threads=1, runner=_train_until_stopped)
+    try:
+        _check_queue(registry, sine)
+    finally:
+        registry.close()
+
+
+def _check_queue(registry, sine):
+    long = tiny()
     a, b, c = (registry.submit(sine, long, owner="me") for _ in range(3))
     poll(lambda: registry.snapshot(a).status == "running")
     assert registry.snapshot(a).position is None
@@ -146,7 +162,7 @@ def _fail_fast(frame, cfg, season_hint, on_epoch=None, stop=None):
 
 def test_finished_jobs_are_evicted_after_the_ttl():
     clock = FakeClock()
-    reg = JobRegistry(max_workers=1, ttl_s=60, torch_threads=0, runner=_fail_fast, clock=clock)
+    reg = JobRegistry(max_workers=1, ttl_s=60, torch_threads=1, runner=_fail_fast, clock=clock)
     try:
         jid = reg.submit(generate("sine", length=50), tiny(), owner="me")
         assert reg.wait(jid, WAIT_S).status == "failed"
@@ -160,7 +176,7 @@ def test_finished_jobs_are_evicted_after_the_ttl():
 
 def test_registry_keeps_at_most_max_finished_jobs():
     clock = FakeClock()
-    reg = JobRegistry(max_workers=1, max_finished=2, torch_threads=0, runner=_fail_fast, clock=clock)
+    reg = JobRegistry(max_workers=1, max_finished=2, torch_threads=1, runner=_fail_fast, clock=clock)
     try:
         ids = []
         for _ in range(3):
@@ -190,3 +206,14 @@ def test_registry_never_imports_streamlit():
     for name in ("lstm_core.jobs", "lstm_core.plots"):
         src = importlib.util.find_spec(name).origin
         assert "import streamlit" not in open(src).read()
+
+
+def test_warm_up_runs_in_the_background():
+    reg = JobRegistry(max_workers=1, torch_threads=1)
+    try:
+        thread = reg.warm_up()
+        thread.join(WAIT_S)
+        assert not thread.is_alive()
+        assert reg.jobs_for("") == []  # warming up is not a job
+    finally:
+        reg.close()

@@ -31,9 +31,21 @@ class Dataset:
 
 
 @st.cache_resource(show_spinner=False)
+def _registry() -> JobRegistry:
+    reg = JobRegistry()
+    reg.warm_up()  # pay the first-run import cost while the newcomer reads the Data page
+    return reg
+
+
 def registry() -> JobRegistry:
-    """The process-wide job registry (one per server process, shared by all sessions)."""
-    return JobRegistry()
+    """The process-wide job registry (one per server process, shared by all sessions).
+
+    Also pins torch's thread count on the calling script thread (see ``pin_threads``), so
+    forecasts drawn on a page do not fight a training job for the cores.
+    """
+    reg = _registry()
+    reg.pin_threads()
+    return reg
 
 
 @st.cache_resource(show_spinner=False)

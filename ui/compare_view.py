@@ -1,0 +1,116 @@
+"""Helpers for the Compare and Experiments pages: job groups that survive reloads, tables."""
+from __future__ import annotations
+
+import uuid
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from lstm_core import compare as cmp
+from lstm_core.jobs import JobSnapshot
+from lstm_core.memory_task import MemoryConfig, SweepJob
+
+from . import state
+
+CMP_KEY, CMP_PARAM = "compare_job_ids", "cmp"
+
+
+def sync_ids(session_key: str, param: str) -> list[str]:
+    """Job ids of a group, kept in ``st.session_state`` and ``st.query_params`` (comma list).
+
+    A reload (empty session) reattaches from the URL and adopts the jobs' owner; ids whose
+    jobs were evicted are dropped.
+    """
+    reg = state.registry()
+    ids = st.session_state.get(session_key)
+    if not ids and st.query_params.get(param):
+        ids = [i for i in st.query_params[param].split(",") if i]
+        snaps = [reg.snapshot(i) for i in ids]
+        if any(s is not None for s in snaps):
+            st.session_state[state.OWNER] = next(s for s in snaps if s is not None).owner
+    ids = [i for i in (ids or []) if reg.snapshot(i) is not None]
+    set_ids(session_key, param, ids)
+    return ids
+
+
+def set_ids(session_key: str, param: str, ids: list[str]) -> None:
+    st.session_state[session_key] = list(ids)
+    joined = ",".join(ids)
+    if joined and st.query_params.get(param) != joined:
+        st.query_params[param] = joined
+    elif not joined and param in st.query_params:
+        del st.query_params[param]
+
+
+def group(snaps: list[JobSnapshot]) -> dict[str, list[JobSnapshot]]:
+    """Variant name -> its seeds' snapshots, in submission order."""
+    out: dict[str, list[JobSnapshot]] = {}
+    for s in snaps:
+        parsed = cmp.parse_job_label(s.label)
+        out.setdefault(parsed[0] if parsed else s.label, []).append(s)
+    return out
+
+
+def status_text(s: JobSnapshot) -> str:
+    if s.status == "queued":
+        return f"queued · #{s.position} in queue"
+    if s.status == "running":
+        return f"running · epoch {s.epochs_done}/{s.epochs_planned}"
+    return s.status
+
+
+def status_frame(snaps: list[JobSnapshot]) -> pd.DataFrame:
+    rows = [{"job": s.label, "status": status_text(s), "epochs": s.epochs_done,
+             "best val loss": float(np.nanmin(s.val_loss)) if np.isfinite(s.val_loss).any() else None,
+             "message": s.message} for s in snaps]
+    return pd.DataFrame(rows)
+
+
+def curves(groups: dict[str, list[JobSnapshot]]) -> dict[str, list[np.ndarray]]:
+    """Validation loss per seed (training loss where there is no validation part)."""
+    out = {}
+    for name, snaps in groups.items():
+        out[name] = [s.val_loss if np.isfinite(s.val_loss).any() else s.train_loss for s in snaps]
+    return out
+
+
+def seed_results(groups: dict[str, list[JobSnapshot]]) -> list[cmp.SeedResult]:
+    res = []
+    for name, snaps in groups.items():
+        for s in snaps:
+            if s.run is not None and s.status in ("finished", "cancelled") and s.run.metrics:
+                res.append(cmp.SeedResult(name, int(s.config["train"]["seed"]), s.run.metrics, s.val_loss,
+                                          s.train_loss))
+    return res
+
+
+def styled_table(table: pd.DataFrame):
+    """The results table with the best value per column marked (green, bold) and a 'best in' column."""
+    best = cmp.best_per_column(table)
+    table = table.copy()
+    table.insert(1, "best in", [", ".join(c for c, m in best.items() if m == name) for name in table["model"]])
+    table["best in"] = ["★ " + b if b else "" for b in table["best in"]]
+    cols = [c for c in cmp.LOWER_IS_BETTER if c in table]
+    fmt = {c: "{:.4g}" for c in table.columns if table[c].dtype.kind == "f"}
+    fmt.update({"parameters": "{:,.0f}", "epochs to best": "{:.1f}", "train seconds": "{:.2f}"})
+    styler = table.style.format(fmt, na_rep="—").highlight_min(
+        subset=cols, props="background-color: #bbf7d0; font-weight: 700; color: #14532d")
+    return styler
+
+
+# ---------------------------------------------------------------------- memory sweeps
+@st.cache_resource(show_spinner=False)
+def sweeps() -> dict[str, SweepJob]:
+    """Process-wide memory sweeps by id (a reload finds its sweep through ``?mem=``)."""
+    return {}
+
+
+def start_sweep(cfg: MemoryConfig) -> str:
+    state.registry()  # sets torch's thread count for the process first
+    jobs = sweeps()
+    for k in [k for k, j in jobs.items() if not j.active and j.finished and len(jobs) > 8]:
+        del jobs[k]
+    sid = uuid.uuid4().hex
+    jobs[sid] = SweepJob(cfg)
+    return sid
