@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import statistics
 import time
 
@@ -97,7 +98,7 @@ def _interleaved_ms(steps: dict, n: int, warmup: int, chunk: int) -> dict:
                 t0 = time.perf_counter()
                 step()
                 times[k].append(time.perf_counter() - t0)
-    return {k: 1e3 * statistics.median(v) for k, v in times.items()}
+    return {k: (1e3 * statistics.median(v), 1e3 * min(v)) for k, v in times.items()}
 
 
 def main() -> None:
@@ -110,7 +111,8 @@ def main() -> None:
     ap.add_argument("--chunk", type=int, default=5, help="consecutive steps of one variant before switching")
     a = ap.parse_args()
     print(f"torch {torch.__version__}, threads {torch.get_num_threads()}, batch {a.batch} x {a.seq} steps, "
-          f"median of {a.steps} warm steps per variant, variants interleaved every {a.chunk} steps\n")
+          f"median of {a.steps} warm steps per variant (best step in brackets), variants interleaved "
+          f"every {a.chunk} steps; load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs\n")
     print("| hidden | fused nn.LSTM ms | peephole ms (x fused) | cifg ms (x fused) "
           "| reference peephole loop ms (x) | reference cifg loop ms (x) |")
     print("|---:|---:|---:|---:|---:|---:|")
@@ -124,9 +126,13 @@ def main() -> None:
         }
         steps = {k: _make_step(b, H, a.batch, a.seq) for k, b in bodies.items()}
         ms = _interleaved_ms(steps, a.steps, a.warmup, a.chunk)
-        f = ms["fused"]
-        cell = lambda k: f"{ms[k]:.2f} ({ms[k] / f:.2f}x)"  # noqa: E731
-        print(f"| {H} | {f:.2f} | {cell('peep')} | {cell('cifg')} | {cell('ref_peep')} | {cell('ref_cifg')} |")
+        f, fb = ms["fused"]
+        cell = lambda k: f"{ms[k][0]:.2f} ({ms[k][0] / f:.2f}x) [{ms[k][1]:.2f}]"  # noqa: E731
+        print(f"| {H} | {f:.2f} [{fb:.2f}] | {cell('peep')} | {cell('cifg')} | {cell('ref_peep')} | {cell('ref_cifg')} |")
+    load = os.getloadavg()[0]
+    print(f"\nload average after: {load:.2f}" + (
+        "  (other processes shared the CPUs: timings are inflated and ratios unreliable; rerun on an idle machine)"
+        if load > 1.5 * (os.cpu_count() or 1) else ""))
 
 
 if __name__ == "__main__":

@@ -164,8 +164,8 @@ def _cifg_loop(xproj: Tensor, h0: Tensor, c0: Tensor, w_hh: Tensor) -> tuple[Ten
 
 # --------------------------------------------------------------------------- backward loop
 def _bptt(coef_in: Tensor, coef_o: Tensor, coef_c: Tensor, carry: Tensor, da: Tensor,
-          w_hh: Tensor, grad_h_seq: Tensor | None, dh: Tensor, dc: Tensor) -> Tensor:
-    """Reverse loop shared by both variants; fills ``da`` (T, B, G) and returns dh0 (B, H).
+          w_hh: Tensor, grad_h_seq: Tensor | None, dh: Tensor, dc: Tensor, need_dh0: bool) -> Tensor | None:
+    """Reverse loop shared by both variants; fills ``da`` (T, B, G) and returns dh0 (B, H) or None.
 
     With ``dh``/``dc`` the gradients flowing into step t (``dc`` updated in place to dc0):
 
@@ -201,7 +201,7 @@ def _bptt(coef_in: Tensor, coef_o: Tensor, coef_c: Tensor, carry: Tensor, da: Te
     torch.mul(cin[0], dcu, out=din[0])
     torch.mul(dh, co[0], out=dos[0])
     dc.mul_(cr[0])
-    return torch.mm(das[0], w_hh)  # (B, H)
+    return torch.mm(das[0], w_hh) if need_dh0 else None  # (B, H)
 
 
 def _grad_state_init(grad_h_seq: Tensor | None, grad_hT: Tensor | None, grad_cT: Tensor | None,
@@ -244,18 +244,18 @@ class _PeepholeFn(torch.autograd.Function):
         T, B, G = gates.shape
         H = G // 4
         i, f, g2, o = gates.view(T, B, 4, H).unbind(2)  # each (T, B, H); g2 = 2g
-        g = g2 * 0.5  # (T, B, H)
-        c_prev = cells[:-1] * 0.5  # (T, B, H)
+        c2_prev = cells[:-1]  # (T, B, H) holds 2 c_{t-1}
         p_i, p_f, p_o = w_peep.unbind(0)  # (H,)
         # all-step coefficients: da_ifg = dc ⊙ coef_in, da_o = dh ⊙ coef_o
         coef_in = gates.new_empty((T, B, 3, H))  # (T, B, 3, H)
         ci, cf, cg = coef_in.unbind(2)
         sd = gates[..., : 2 * H].view(T, B, 2, H)  # (T, B, 2, H) i, f
         torch.mul(sd, 1.0 - sd, out=coef_in[:, :, :2])  # σ' for i, f
-        ci.mul_(g)  # g ⊙ σ'(i)
-        cf.mul_(c_prev)  # c_{t-1} ⊙ σ'(f)
-        torch.mul(g, g, out=cg)
-        cg.neg_().add_(1.0).mul_(i)  # i ⊙ (1 - g²)
+        coef_in[:, :, :2].mul_(0.5)  # the 1/2 of g = g2 / 2 and c = c2 / 2
+        ci.mul_(g2)  # g ⊙ σ'(i)
+        cf.mul_(c2_prev)  # c_{t-1} ⊙ σ'(f)
+        torch.mul(g2, g2, out=cg)
+        cg.mul_(-0.25).add_(1.0).mul_(i)  # i ⊙ (1 - g²)
         coef_o = o * (1.0 - o)  # (T, B, H) σ'(o)
         coef_o.mul_(tanh_c)  # tanh(c) ⊙ σ'(o)
         coef_c = tanh_c * tanh_c  # (T, B, H)
@@ -264,18 +264,18 @@ class _PeepholeFn(torch.autograd.Function):
         carry.addcmul_(cf, p_f)
         dh, dc = _grad_state_init(grad_h_seq, grad_hT, grad_cT, h0)
         da = gates.new_empty((T, B, G))  # (T, B, 4H) = dL/dxproj
-        dh0 = _bptt(coef_in, coef_o, coef_c, carry, da, w_hh.contiguous(), grad_h_seq, dh, dc)
         need = ctx.needs_input_grad
+        dh0 = _bptt(coef_in, coef_o, coef_c, carry, da, w_hh.contiguous(), grad_h_seq, dh, dc, need[1])
         g_w = g_p = None
         if need[3]:
             g_w = torch.mm(da.view(T * B, G).t(), _h_prev(h0, h_seq))  # (4H, H)
         if need[4]:
             da4 = da.view(T, B, 4, H)  # (T, B, 4, H)
             g_p = torch.empty_like(w_peep)  # (3, H)
-            torch.sum(da4[:, :, :2] * c_prev.unsqueeze(2), dim=(0, 1), out=g_p[:2])
+            torch.sum(da4[:, :, :2] * c2_prev.unsqueeze(2), dim=(0, 1), out=g_p[:2])
             torch.sum(da4[:, :, 3] * cells[1:], dim=(0, 1), out=g_p[2])
-            g_p[2].mul_(0.5)  # cells hold 2c
-        return (da if need[0] else None, dh0 if need[1] else None, dc if need[2] else None, g_w, g_p)
+            g_p.mul_(0.5)  # cells hold 2c
+        return (da if need[0] else None, dh0, dc if need[2] else None, g_w, g_p)
 
 
 class _CIFGFn(torch.autograd.Function):
@@ -307,10 +307,10 @@ class _CIFGFn(torch.autograd.Function):
         coef_c.neg_().add_(1.0).mul_(o)  # o ⊙ (1 - tanh²c)
         dh, dc = _grad_state_init(grad_h_seq, grad_hT, grad_cT, h0)
         da = gates.new_empty((T, B, G))  # (T, B, 3H) = dL/dxproj
-        dh0 = _bptt(coef_in, coef_o, coef_c, f, da, w_hh.contiguous(), grad_h_seq, dh, dc)
         need = ctx.needs_input_grad
+        dh0 = _bptt(coef_in, coef_o, coef_c, f, da, w_hh.contiguous(), grad_h_seq, dh, dc, need[1])
         g_w = torch.mm(da.view(T * B, G).t(), _h_prev(h0, h_seq)) if need[3] else None  # (3H, H)
-        return (da if need[0] else None, dh0 if need[1] else None, dc if need[2] else None, g_w)
+        return (da if need[0] else None, dh0, dc if need[2] else None, g_w)
 
 
 # --------------------------------------------------------------------------- public API

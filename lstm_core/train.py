@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import math
+import os
 import random
 import threading
 import time
@@ -78,12 +79,13 @@ def resolve_device(name: str = "auto") -> torch.device:
 
 
 def device_label(device: torch.device) -> str:
-    """Human label, e.g. ``CUDA (NVIDIA H100)``, ``Apple MPS`` or ``CPU (2 threads)``."""
+    """Human label, e.g. ``CUDA (NVIDIA H100)``, ``Apple MPS`` or ``CPU (2 cores)``."""
     if device.type == "cuda":
         return f"CUDA ({torch.cuda.get_device_name(device)})"
     if device.type == "mps":
         return "Apple MPS"
-    return f"CPU ({torch.get_num_threads()} threads)"
+    cores = os.cpu_count() or 1
+    return f"CPU ({cores} core{'s' if cores != 1 else ''})"
 
 
 def seed_everything(seed: int) -> None:

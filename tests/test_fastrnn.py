@@ -12,6 +12,15 @@ from lstm_core.fastrnn import (
     peephole_sequence_reference,
 )
 
+@pytest.fixture(autouse=True)
+def _one_thread():
+    """Tiny matmuls: one intra-op thread is as fast and stays fast when other jobs share the CPUs."""
+    n = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(n)
+
+
 VARIANTS = {
     # name: (fast, reference, gate chunks, has peepholes)
     "peephole": (peephole_sequence, peephole_sequence_reference, 4, True),
