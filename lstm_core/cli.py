@@ -1,6 +1,6 @@
 """``python -m lstm_core``: the headless twin of the app.
 
-Subcommands: ``generate``, ``train``, ``forecast``, ``gates``. Any bad input or argument
+Subcommands: ``generate``, ``train``, ``forecast``, ``gates``, ``compare``. Any bad input or argument
 exits with status 2 and one line on stderr starting ``error: `` (never a traceback).
 """
 from __future__ import annotations
@@ -86,6 +86,12 @@ def build_parser() -> argparse.ArgumentParser:
     ga.add_argument("--run", required=True, type=Path)
     ga.add_argument("--data", type=Path, default=None)
     ga.add_argument("--out", required=True, type=Path)
+
+    c = sub.add_parser("compare", help="train model variants on the same data, split and seeds; write the table")
+    c.add_argument("--config", required=True, type=Path, help="comparison JSON (as exported by the Compare page)")
+    c.add_argument("--data", required=True, type=Path)
+    c.add_argument("--out", required=True, type=Path, help="folder for results.csv, runs.csv, metrics.json, config.json")
+    c.add_argument("--quiet", action="store_true", help="no per-run progress on stderr")
     return p
 
 
@@ -179,7 +185,37 @@ def cmd_gates(args) -> int:
     return 0
 
 
-COMMANDS = {"generate": cmd_generate, "train": cmd_train, "forecast": cmd_forecast, "gates": cmd_gates}
+def cmd_compare(args) -> int:
+    from .compare import CompareConfig, per_seed_frame, run_comparison
+
+    try:
+        text = args.config.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{args.config} is not UTF-8 text; export the comparison config again.") from None
+    cfg = CompareConfig.from_json(text)
+    frame, season = _load_frame(args.data)
+
+    def progress(variant: str, seed: int, done: int, total: int) -> None:
+        if not args.quiet:
+            print(f"[{done}/{total}] {variant} seed {seed} done", file=sys.stderr, flush=True)
+
+    table, results = run_comparison(frame, cfg, season, on_progress=progress, stop=threading.Event())
+    args.out.mkdir(parents=True, exist_ok=True)
+    table.to_csv(args.out / "results.csv", index=False)
+    per_seed_frame(results).to_csv(args.out / "runs.csv", index=False)
+    metrics = {}
+    for r in results:
+        metrics.setdefault(r.variant, {})[str(r.seed)] = r.metrics
+    (args.out / "metrics.json").write_text(json.dumps(metrics, indent=2, default=str))
+    (args.out / "config.json").write_text(cfg.to_json())
+    best = table[table["kind"] == "variant"].sort_values("test RMSE").iloc[0]
+    print(f"compared {len(cfg.variants)} variant(s) x {len(cfg.seeds)} seed(s); best test RMSE "
+          f"{best['test RMSE']:.4g} ({best['model']}); wrote {args.out / 'results.csv'}", file=sys.stderr)
+    return 0
+
+
+COMMANDS = {"generate": cmd_generate, "train": cmd_train, "forecast": cmd_forecast, "gates": cmd_gates,
+            "compare": cmd_compare}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -89,7 +89,7 @@ def styled_table(table: pd.DataFrame):
     """The results table with the best value per column marked (green, bold) and a 'best in' column."""
     best = cmp.best_per_column(table)
     table = table.copy()
-    table.insert(1, "best in", [", ".join(c for c, m in best.items() if m == name) for name in table["model"]])
+    table["best in"] = [", ".join(c for c, m in best.items() if m == name) for name in table["model"]]
     table["best in"] = ["★ " + b if b else "" for b in table["best in"]]
     cols = [c for c in cmp.LOWER_IS_BETTER if c in table]
     fmt = {c: "{:.4g}" for c in table.columns if table[c].dtype.kind == "f"}

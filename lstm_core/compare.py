@@ -1,0 +1,399 @@
+"""Compare model variants side by side on the same data, split, scaler and seeds.
+
+A :class:`CompareConfig` holds one shared :class:`DataConfig` and :class:`TrainConfig`, up
+to :data:`MAX_VARIANTS` :class:`Variant` s (cell, hidden size, layers, look_back, learning
+rate) and the seeds (1 to :data:`MAX_SEEDS`). Every (variant, seed) pair becomes one
+:class:`RunConfig` through :func:`variant_run_config`; nothing else differs between variants,
+so the test points, scaler and baselines are identical for all (the split depends on the
+fractions only, and the scaler is fitted on the same training rows).
+
+:func:`summarize` turns per-seed results into the comparison table (mean and standard
+deviation across seeds, the baselines as extra rows); :func:`run_comparison` trains
+everything sequentially (the command line); the app submits the same configs to the job
+registry instead.
+"""
+from __future__ import annotations
+
+import json
+import re
+import threading
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, Callable, Iterable
+
+import numpy as np
+import pandas as pd
+import torch
+
+from .config import CELL_TYPES, ConfigError, DataConfig, ModelConfig, RunConfig, TrainConfig
+
+MAX_VARIANTS = 6
+MAX_SEEDS = 5
+#: (key in run metrics, metric key, table column) for the mean ± std columns, in order.
+METRIC_COLUMNS = (("test", "rmse", "test RMSE"), ("test", "mae", "test MAE"), ("test", "mase", "test MASE"),
+                  ("test_multistep", "rmse", "multi-step RMSE"))
+#: Columns where lower is better (the best value per column is marked in the app).
+LOWER_IS_BETTER = tuple(c for _, _, c in METRIC_COLUMNS) + ("parameters", "train seconds", "epochs to best")
+BASELINE_LABELS = {"naive": "baseline: naive", "seasonal_naive": "baseline: seasonal naive",
+                   "holt_winters": "baseline: Holt-Winters"}
+SIGMOID_GATES = ("i", "f", "o", "r", "z")  # gates in (0, 1); g / n / h are tanh in (-1, 1)
+SATURATION_LOW, SATURATION_HIGH = 0.1, 0.9
+_NAME_RE = re.compile(r"^[\w .,+()\-]{1,40}$")
+
+
+@dataclass
+class Variant:
+    """What differs between the compared models; everything else is shared."""
+
+    name: str = ""  # label in the table and charts; empty = derived from the fields
+    cell: str = "lstm"  # rnn | lstm | gru | peephole | cifg
+    hidden_size: int = 32
+    num_layers: int = 1
+    look_back: int = 12
+    lr: float = 0.01  # Adam learning rate
+
+    def label(self) -> str:
+        return self.name or f"{self.cell} h{self.hidden_size} x{self.num_layers} lb{self.look_back} lr{self.lr:g}"
+
+
+@dataclass
+class CompareConfig:
+    """Shared data and training settings, the variants and the seeds."""
+
+    data: DataConfig = field(default_factory=DataConfig)
+    train: TrainConfig = field(default_factory=TrainConfig)  # its lr and seed are set per variant / seed
+    variants: list[Variant] = field(default_factory=lambda: [Variant(cell="lstm"), Variant(cell="gru")])
+    seeds: list[int] = field(default_factory=lambda: [0])
+
+    def names(self) -> list[str]:
+        return [v.label() for v in self.variants]
+
+    def validate(self) -> None:
+        """Raise ConfigError with one sentence on the first problem found."""
+        if not 1 <= len(self.variants) <= MAX_VARIANTS:
+            raise ConfigError(f"A comparison needs 1 to {MAX_VARIANTS} variants (got {len(self.variants)}).")
+        if not 1 <= len(self.seeds) <= MAX_SEEDS:
+            raise ConfigError(f"A comparison needs 1 to {MAX_SEEDS} seeds (got {len(self.seeds)}).")
+        if len(set(self.seeds)) != len(self.seeds) or any(not isinstance(s, int) or s < 0 for s in self.seeds):
+            raise ConfigError(f"seeds must be distinct whole numbers of 0 or more (got {self.seeds}).")
+        names = self.names()
+        dup = sorted({n for n in names if names.count(n) > 1})
+        if dup:
+            raise ConfigError(f"Variant name {dup[0]!r} is used twice; give every variant a distinct name.")
+        for n in names:
+            if not _NAME_RE.match(n):
+                raise ConfigError(f"Variant name {n[:50]!r} must be 1-40 letters, digits, spaces or .,+()-_ characters.")
+        for v in self.variants:
+            try:
+                variant_run_config(self, v, self.seeds[0]).validate()
+            except ConfigError as exc:
+                raise ConfigError(f"Variant {v.label()!r}: {exc}") from None
+
+    # ------------------------------------------------------------------ JSON round trip
+    def to_dict(self) -> dict[str, Any]:
+        return {"data": self.data.to_dict(), "train": self.train.to_dict(),
+                "variants": [asdict(v) for v in self.variants], "seeds": list(self.seeds)}
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2)
+
+    @classmethod
+    def from_dict(cls, d: Any) -> "CompareConfig":
+        """Build and validate; every problem is a ConfigError naming the field."""
+        if not isinstance(d, dict):
+            raise ConfigError("A comparison config must be a JSON object with keys data, train, variants and seeds.")
+        unknown = sorted(set(d) - {"data", "train", "variants", "seeds"})
+        if unknown:
+            raise ConfigError(f"Unknown comparison field(s) {unknown}; valid fields are data, train, variants, seeds.")
+        for key in ("data", "train"):
+            if not isinstance(d.get(key, {}), dict):
+                raise ConfigError(f"{key!r} must be a JSON object of {key} settings.")
+        variants = d.get("variants")
+        if not isinstance(variants, list) or not variants:
+            raise ConfigError("'variants' must be a non-empty list of objects (cell, hidden_size, num_layers, look_back, lr).")
+        names = {f.name for f in fields(Variant)}
+        out = []
+        for i, v in enumerate(variants, 1):
+            if not isinstance(v, dict):
+                raise ConfigError(f"Variant {i} must be a JSON object, not {type(v).__name__}.")
+            bad = sorted(set(v) - names)
+            if bad:
+                raise ConfigError(f"Unknown field(s) {bad} in variant {i}; valid fields are {sorted(names)}.")
+            var = Variant(**v)
+            _check_types(var, i)
+            out.append(var)
+        seeds = d.get("seeds", [0])
+        if not isinstance(seeds, list) or not all(isinstance(s, int) and not isinstance(s, bool) for s in seeds):
+            raise ConfigError(f"'seeds' must be a list of whole numbers (got {seeds!r}).")
+        try:
+            data, train = DataConfig.from_dict(d.get("data", {})), TrainConfig.from_dict(d.get("train", {}))
+        except TypeError as exc:
+            raise ConfigError(f"Bad data/train settings: {exc}.") from None
+        cfg = cls(data=data, train=train, variants=out, seeds=list(seeds))
+        cfg.validate()
+        return cfg
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> "CompareConfig":
+        try:
+            d = json.loads(text)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"The comparison config is not valid JSON ({str(exc)[:120]}).") from None
+        return cls.from_dict(d)
+
+
+def _check_types(v: Variant, i: int) -> None:
+    """Reject wrong JSON types early (a string hidden size, a list as a cell...)."""
+    if not isinstance(v.name, str):
+        raise ConfigError(f"Variant {i}: name must be text.")
+    if v.cell not in CELL_TYPES:
+        raise ConfigError(f"Variant {i}: unknown cell {v.cell!r}; choose one of {', '.join(CELL_TYPES)}.")
+    for k in ("hidden_size", "num_layers", "look_back"):
+        val = getattr(v, k)
+        if not isinstance(val, int) or isinstance(val, bool):
+            raise ConfigError(f"Variant {i}: {k} must be a whole number (got {val!r}).")
+    if not isinstance(v.lr, (int, float)) or isinstance(v.lr, bool):
+        raise ConfigError(f"Variant {i}: lr must be a number (got {v.lr!r}).")
+    v.lr = float(v.lr)
+
+
+def variant_run_config(cfg: CompareConfig, variant: Variant, seed: int) -> RunConfig:
+    """The full RunConfig for one variant and seed: shared data/train settings + the variant's fields."""
+    data = DataConfig.from_dict(cfg.data.to_dict())
+    data.look_back = variant.look_back
+    train = TrainConfig.from_dict(cfg.train.to_dict())
+    train.lr, train.seed = variant.lr, seed
+    model = ModelConfig(cell=variant.cell, hidden_size=variant.hidden_size, num_layers=variant.num_layers)
+    return RunConfig(data=data, model=model, train=train)
+
+
+def job_label(variant: str, seed: int) -> str:
+    """The job label the app uses; :func:`parse_job_label` reads it back after a reload."""
+    return f"{variant} · seed {seed}"
+
+
+def parse_job_label(label: str) -> tuple[str, int] | None:
+    m = re.match(r"^(.*) · seed (\d+)$", label)
+    return (m.group(1), int(m.group(2))) if m else None
+
+
+def config_from_runs(named: dict[str, list[dict]], seeds: list[int]) -> CompareConfig:
+    """Rebuild a CompareConfig from each variant's RunConfig dicts (a reattached comparison)."""
+    variants, first = [], None
+    for name, cfgs in named.items():
+        rc = RunConfig.from_dict(cfgs[0])
+        first = first or rc
+        variants.append(Variant(name=name, cell=rc.model.cell, hidden_size=rc.model.hidden_size,
+                                num_layers=rc.model.num_layers, look_back=rc.data.look_back, lr=rc.train.lr))
+    if first is None:
+        raise ConfigError("No runs to rebuild a comparison from.")
+    return CompareConfig(data=first.data, train=first.train, variants=variants, seeds=list(seeds))
+
+
+# ---------------------------------------------------------------------- results
+@dataclass
+class SeedResult:
+    """One trained (variant, seed): its metrics dict (``Run.metrics``) and loss history."""
+
+    variant: str
+    seed: int
+    metrics: dict
+    val_loss: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))  # (epochs,)
+    train_loss: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
+
+
+def _get(m: dict | None, key: str, metric: str) -> float:
+    v = ((m or {}).get(key) or {}).get(metric)
+    return float(v) if v is not None else float("nan")
+
+
+def _mean_std(values: list[float]) -> tuple[float, float]:
+    a = np.asarray(values, dtype=np.float64)
+    a = a[np.isfinite(a)]
+    if not len(a):
+        return float("nan"), float("nan")
+    return float(a.mean()), float(a.std(ddof=1)) if len(a) > 1 else 0.0
+
+
+def summarize(results: Iterable[SeedResult], order: list[str] | None = None) -> pd.DataFrame:
+    """The comparison table: one row per variant (mean and std across seeds), then the baselines.
+
+    Columns: ``model``, ``kind`` (variant / baseline), ``seeds``, for each metric of
+    :data:`METRIC_COLUMNS` the mean and ``<name> std``, then ``parameters``, ``train seconds``
+    and ``epochs to best`` (means). Baselines are deterministic and identical for every
+    variant (same test points), so their std is 0 and they have no parameters.
+    """
+    results = list(results)
+    groups: dict[str, list[SeedResult]] = {}
+    for r in results:
+        groups.setdefault(r.variant, []).append(r)
+    names = [n for n in (order or []) if n in groups] + [n for n in groups if n not in (order or [])]
+    rows = []
+    for name in names:
+        rs = groups[name]
+        row: dict[str, Any] = {"model": name, "kind": "variant", "seeds": len(rs)}
+        for key, metric, col in METRIC_COLUMNS:
+            row[col], row[f"{col} std"] = _mean_std([_get(r.metrics, key, metric) for r in rs])
+        info = [r.metrics.get("info", {}) for r in rs]
+        row["parameters"] = float(info[0].get("parameters", np.nan))
+        row["train seconds"] = _mean_std([i.get("train_seconds", np.nan) for i in info])[0]
+        row["epochs to best"] = _mean_std([i.get("best_epoch", np.nan) for i in info])[0]
+        rows.append(row)
+    if results:
+        m = results[0].metrics
+        for k, label in BASELINE_LABELS.items():
+            one = (m.get("baselines") or {}).get(k)
+            multi = (m.get("baselines_multistep") or {}).get(k)
+            if not one:
+                continue
+            row = {"model": label, "kind": "baseline", "seeds": 0}
+            for key, metric, col in METRIC_COLUMNS:
+                src = multi if key == "test_multistep" else one
+                row[col] = float(src[metric]) if src and src.get(metric) is not None else float("nan")
+                row[f"{col} std"] = 0.0
+            row.update({"parameters": float("nan"), "train seconds": float("nan"), "epochs to best": float("nan")})
+            rows.append(row)
+    cols = ["model", "kind", "seeds"] + [c for _, _, name in METRIC_COLUMNS for c in (name, f"{name} std")] + [
+        "parameters", "train seconds", "epochs to best"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def best_per_column(table: pd.DataFrame) -> dict[str, str]:
+    """Column -> model name with the lowest value (ties: the first); NaN columns are skipped."""
+    out = {}
+    for col in LOWER_IS_BETTER:
+        if col in table and table[col].notna().any():
+            out[col] = str(table.loc[table[col].idxmin(), "model"])
+    return out
+
+
+def loss_bands(curves: dict[str, list[np.ndarray]]) -> dict[str, dict[str, np.ndarray]]:
+    """Per variant, the loss across seeds per epoch: ``epoch, mean, std, lo (min), hi (max), n``.
+
+    Seeds may stop at different epochs (early stopping); each epoch uses the seeds that
+    reached it. Non-finite values are ignored.
+    """
+    out = {}
+    for name, arrays in curves.items():
+        arrays = [np.asarray(a, dtype=np.float64) for a in arrays if len(a)]
+        if not arrays:
+            out[name] = {k: np.zeros(0) for k in ("epoch", "mean", "std", "lo", "hi", "n")}
+            continue
+        n = max(len(a) for a in arrays)
+        mat = np.full((len(arrays), n), np.nan)
+        for i, a in enumerate(arrays):
+            mat[i, : len(a)] = np.where(np.isfinite(a), a, np.nan)
+        cnt = np.isfinite(mat).sum(0)
+        ok = cnt > 0
+        with np.errstate(all="ignore"):
+            mean = np.nanmean(mat[:, ok], 0)
+            std = np.nanstd(mat[:, ok], 0)
+            lo, hi = np.nanmin(mat[:, ok], 0), np.nanmax(mat[:, ok], 0)
+        out[name] = {"epoch": np.arange(1, n + 1)[ok], "mean": mean, "std": std, "lo": lo, "hi": hi, "n": cnt[ok]}
+    return out
+
+
+def gate_saturation(model, x: np.ndarray, max_steps: int = 2000) -> pd.DataFrame:
+    """Fractions of sigmoid-gate activations below 0.1 (left) and above 0.9 (right).
+
+    ``x`` (T, F) is one input sequence (the scaled features); the last ``max_steps`` steps
+    are replayed with :meth:`Forecaster.gate_trace`. One row per layer and gate with columns
+    ``layer, gate, left, right, mean``. A plain RNN has no gates: the frame is empty.
+    (Temporary: lstm_core.gates will own saturation statistics; this is the small fallback.)
+    """
+    rows = []
+    xt = torch.as_tensor(np.asarray(x, dtype=np.float32)[-max_steps:])[None]  # (1, T, F)
+    trace = model.gate_trace(xt.to(model.device))
+    for k, layer in enumerate(trace):
+        for name, values in layer.items():
+            if name not in SIGMOID_GATES:
+                continue
+            v = values.detach().float().cpu().numpy().ravel()
+            rows.append({"layer": k + 1, "gate": name, "left": float(np.mean(v < SATURATION_LOW)),
+                         "right": float(np.mean(v > SATURATION_HIGH)), "mean": float(v.mean())})
+    return pd.DataFrame(rows, columns=["layer", "gate", "left", "right", "mean"])
+
+
+def run_saturation(run) -> pd.DataFrame:
+    """Per layer and gate, the mean left/right saturated fractions over a Run's whole series.
+
+    Uses :mod:`lstm_core.gates` (``trace_run`` + ``saturation_frame``, which also covers the
+    tanh traces g / n / h rescaled to (0, 1)) when it is importable, else the local
+    :func:`gate_saturation` (sigmoid gates only). Columns ``layer, gate, left, right, mean``.
+    """
+    try:
+        from .gates import saturation_frame, trace_run
+    except ImportError:
+        prep = run.prep
+        return gate_saturation(run.model, prep.features[prep.offset:])
+    parts = [saturation_frame(tr) for tr in trace_run(run.model, run.prep, "series")]
+    frame = pd.concat(parts, ignore_index=True)
+    out = frame.groupby(["layer", "gate"], sort=False)[["left", "right", "mean"]].mean().reset_index()
+    out["layer"] = out["layer"] + 1
+    return out
+
+
+def forecast_overlay(runs: dict[str, list]) -> pd.DataFrame:
+    """Per variant, the one-step predictions averaged over seeds: columns time, actual, part, <variant>..."""
+    base = None
+    for name, rs in runs.items():
+        preds = [r.predictions for r in rs if r is not None and r.predictions is not None]
+        if not preds:
+            continue
+        if base is None:
+            base = preds[0][["time", "actual", "part"]].copy()
+        base[name] = np.mean(np.stack([p["one_step"].to_numpy(np.float64) for p in preds]), axis=0)
+    return base if base is not None else pd.DataFrame(columns=["time", "actual", "part"])
+
+
+# ---------------------------------------------------------------------- sequential runner
+def run_comparison(
+    frame: pd.DataFrame,
+    cfg: CompareConfig,
+    season_hint: int | None = None,
+    on_progress: Callable[[str, int, int, int], None] | None = None,
+    stop: threading.Event | None = None,
+) -> tuple[pd.DataFrame, list[SeedResult]]:
+    """Train every (variant, seed) one after another; returns ``(summarize(...), per-seed results)``.
+
+    ``on_progress(variant, seed, done, total)`` is called after each run. ``stop.set()``
+    cancels the current run and skips the rest. Raises ConfigError / TrainingDiverged with
+    the variant named.
+    """
+    from .pipeline import fit_run
+    from .train import TrainingDiverged
+
+    cfg.validate()
+    results: list[SeedResult] = []
+    total, done = len(cfg.variants) * len(cfg.seeds), 0
+    for v in cfg.variants:
+        for seed in cfg.seeds:
+            if stop is not None and stop.is_set():
+                break
+            rc = variant_run_config(cfg, v, seed)
+            try:
+                run = fit_run(frame, rc, season_hint, stop=stop)
+            except (ConfigError, TrainingDiverged) as exc:
+                raise type(exc)(f"Variant {v.label()!r}, seed {seed}: {exc}") from None
+            hist = run.history_frame()
+            results.append(SeedResult(v.label(), seed, run.metrics,
+                                      hist["val_loss"].to_numpy(np.float32, na_value=np.nan),
+                                      hist["train_loss"].to_numpy(np.float32)))
+            done += 1
+            if on_progress is not None:
+                on_progress(v.label(), seed, done, total)
+    return summarize(results, cfg.names()), results
+
+
+def per_seed_frame(results: list[SeedResult]) -> pd.DataFrame:
+    """One row per (variant, seed) with the headline metrics (the CLI's runs.csv)."""
+    rows = []
+    for r in results:
+        row = {"variant": r.variant, "seed": r.seed}
+        for key, metric, col in METRIC_COLUMNS:
+            row[col] = _get(r.metrics, key, metric)
+        info = r.metrics.get("info", {})
+        row.update({"parameters": info.get("parameters"), "train seconds": info.get("train_seconds"),
+                    "epochs to best": info.get("best_epoch"), "epochs run": info.get("epochs_run"),
+                    "status": info.get("status")})
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -1,0 +1,134 @@
+"""Compare engine: same-seed fairness, the table, JSON round trip and errors, the CLI."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lstm_core import compare as cmp
+from lstm_core.cli import main
+from lstm_core.config import ConfigError, DataConfig, TrainConfig
+from lstm_core.data import frame_to_csv_bytes, generate
+
+
+def tiny(variants=None, seeds=(0,)) -> cmp.CompareConfig:
+    return cmp.CompareConfig(
+        data=DataConfig(look_back=6), train=TrainConfig(epochs=3, batch_size=32, patience=None),
+        variants=variants or [cmp.Variant(name="a", cell="lstm", hidden_size=4, look_back=6),
+                              cmp.Variant(name="b", cell="gru", hidden_size=4, look_back=6)],
+        seeds=list(seeds))
+
+
+def test_identical_variants_give_identical_results():
+    same = dict(cell="lstm", hidden_size=4, num_layers=1, look_back=6, lr=0.01)
+    cfg = tiny([cmp.Variant(name="first", **same), cmp.Variant(name="second", **same)])
+    table, results = cmp.run_comparison(generate("airline"), cfg, 12)
+    a, b = results
+    assert a.variant == "first" and b.variant == "second"
+    np.testing.assert_array_equal(a.train_loss, b.train_loss)
+    assert a.metrics["test"] == b.metrics["test"]
+    assert a.metrics["test_multistep"] == b.metrics["test_multistep"]
+    rows = table.set_index("model")
+    assert rows.loc["first", "test RMSE"] == rows.loc["second", "test RMSE"]
+
+
+def test_variant_run_config_changes_only_the_variant_fields():
+    cfg = tiny()
+    r0 = cmp.variant_run_config(cfg, cfg.variants[0], 3)
+    r1 = cmp.variant_run_config(cfg, cfg.variants[1], 3)
+    assert r0.data == r1.data and r0.train == r1.train and r0.train.seed == 3
+    assert (r0.model.cell, r1.model.cell) == ("lstm", "gru")
+
+
+def test_summarize_table_layout_and_baselines():
+    table, _ = cmp.run_comparison(generate("airline"), tiny(seeds=(0, 1)), 12)
+    assert list(table.columns[:3]) == ["model", "kind", "seeds"]
+    for col in ("test RMSE", "test RMSE std", "test MAE", "test MASE", "multi-step RMSE", "parameters",
+                "train seconds", "epochs to best"):
+        assert col in table
+    assert list(table["model"]) == ["a", "b", "baseline: naive", "baseline: seasonal naive", "baseline: Holt-Winters"]
+    assert (table.loc[table.kind == "variant", "seeds"] == 2).all()
+    assert (table.loc[table.kind == "variant", "test RMSE std"] >= 0).all()
+    assert table.loc[table.model == "baseline: naive", "test RMSE"].iloc[0] == pytest.approx(48.04, abs=0.01)
+    assert cmp.best_per_column(table)["test RMSE"] == table.loc[table["test RMSE"].idxmin(), "model"]
+
+
+def test_loss_bands_align_seeds_of_different_length():
+    bands = cmp.loss_bands({"v": [np.array([3.0, 2.0, 1.0]), np.array([5.0, 4.0])]})["v"]
+    np.testing.assert_array_equal(bands["epoch"], [1, 2, 3])
+    np.testing.assert_allclose(bands["mean"], [4.0, 3.0, 1.0])
+    np.testing.assert_allclose(bands["lo"], [3.0, 2.0, 1.0])
+    np.testing.assert_allclose(bands["hi"], [5.0, 4.0, 1.0])
+    np.testing.assert_array_equal(bands["n"], [2, 2, 1])
+
+
+def test_json_round_trip():
+    cfg = tiny(seeds=(0, 2))
+    back = cmp.CompareConfig.from_json(cfg.to_json())
+    assert back.to_dict() == cfg.to_dict()
+
+
+@pytest.mark.parametrize("text, message", [
+    ("{oops", "not valid JSON"),
+    ("[]", "must be a JSON object"),
+    ('{"variants": []}', "'variants' must be a non-empty list"),
+    ('{"variants": [{"cell": "transformer"}]}', "unknown cell 'transformer'"),
+    ('{"variants": [{"cell": "lstm", "hidden": 3}]}', "Unknown field(s) ['hidden'] in variant 1"),
+    ('{"variants": [{"hidden_size": "big"}]}', "hidden_size must be a whole number"),
+    ('{"variants": [{"name": "x"}, {"name": "x"}]}', "Variant name 'x' is used twice"),
+    ('{"variants": [{}], "seeds": [0, 1, 2, 3, 4, 5]}', "1 to 5 seeds"),
+    ('{"variants": [{}, {}, {}, {}, {}, {}, {}]}', "1 to 6 variants"),
+    ('{"variants": [{"hidden_size": 0}]}', "hidden_size must be between 1 and 1024"),
+    ('{"variants": [{}], "data": {"scaler": "robust"}}', "Unknown scaler 'robust'"),
+    ('{"variants": [{}], "extra": 1}', "Unknown comparison field(s) ['extra']"),
+])
+def test_bad_configs_raise_clear_config_errors(text, message):
+    with pytest.raises(ConfigError, match=None) as err:
+        cmp.CompareConfig.from_json(text)
+    assert message in str(err.value)
+
+
+def test_gate_saturation_fallback_matches_shapes():
+    from lstm_core.pipeline import fit_run
+    cfg = tiny()
+    run = fit_run(generate("airline"), cmp.variant_run_config(cfg, cfg.variants[1], 0), 12)
+    sat = cmp.gate_saturation(run.model, run.prep.features[run.prep.offset:])
+    assert list(sat["gate"]) == ["r", "z"]
+    assert ((sat[["left", "right"]] >= 0) & (sat[["left", "right"]] <= 1)).all().all()
+    full = cmp.run_saturation(run)
+    assert {"r", "z"} <= set(full["gate"])
+
+
+def test_cli_compare_writes_table(tmp_path, capsys):
+    data = tmp_path / "air.csv"
+    data.write_bytes(frame_to_csv_bytes(generate("airline")))
+    conf = tmp_path / "cmp.json"
+    conf.write_text(tiny().to_json())
+    out = tmp_path / "out"
+    assert main(["compare", "--config", str(conf), "--data", str(data), "--out", str(out), "--quiet"]) == 0
+    table = pd.read_csv(out / "results.csv")
+    assert {"model", "kind", "test RMSE", "test RMSE std", "multi-step RMSE", "parameters"} <= set(table.columns)
+    assert list(table["model"][:2]) == ["a", "b"]
+    runs = pd.read_csv(out / "runs.csv")
+    assert len(runs) == 2 and set(runs["variant"]) == {"a", "b"}
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert set(metrics) == {"a", "b"} and "test" in metrics["a"]["0"]
+    assert cmp.CompareConfig.from_json((out / "config.json").read_text()).names() == ["a", "b"]
+
+
+@pytest.mark.parametrize("text", ["{not json", '{"variants": [{"cell": "nope"}]}'])
+def test_cli_compare_bad_json_exits_2_with_one_error_line(tmp_path, capsys, text):
+    conf = tmp_path / "bad.json"
+    conf.write_text(text)
+    data = tmp_path / "air.csv"
+    data.write_bytes(frame_to_csv_bytes(generate("airline")))
+    assert main(["compare", "--config", str(conf), "--data", str(data), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: ")
+
+
+def test_cli_compare_missing_config_file(tmp_path, capsys):
+    assert main(["compare", "--config", str(tmp_path / "no.json"), "--data", "x.csv", "--out", str(tmp_path)]) == 2
+    assert capsys.readouterr().err.startswith("error: ")

@@ -1,0 +1,91 @@
+"""End to end in a real browser: compare two variants and see both in the results table.
+
+Uses the server helper of tests/conftest.py and Debian's chromium. Set
+``LSTM_LAB_SCREENSHOTS=1`` to keep screenshots of the Compare and Experiments pages in artifacts/.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import CHROMIUM, CHROMIUM_ARGS, free_port, start_server
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "artifacts"
+
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"{CHROMIUM} is missing (install the Debian chromium package)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+expect = sync_api.expect
+expect.set_options(timeout=60_000)  # the first page load imports torch and plotly
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    port = free_port()
+    proc = start_server(port, tmp_path_factory.mktemp("server") / "streamlit.log")
+    url = f"http://127.0.0.1:{port}"
+    # Warm-up: on a fresh server a deep link (/compare) is served as a plain pages/ script before
+    # app.py has called st.navigation once (Streamlit quirk); one visit to the root avoids it.
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        pg = b.new_page()
+        pg.goto(url)
+        expect(pg.get_by_role("heading", name="Data", exact=True).first).to_be_visible()
+        b.close()
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture
+def page(server):
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        ctx = browser.new_context(viewport={"width": 1400, "height": 2600})
+        pg = ctx.new_page()
+        pg.set_default_timeout(60_000)
+        yield pg
+        browser.close()
+
+
+def shot(pg, name: str) -> None:
+    if os.environ.get("LSTM_LAB_SCREENSHOTS"):
+        ARTIFACTS.mkdir(exist_ok=True)
+        pg.wait_for_timeout(1500)  # screenshots only: let the charts draw
+        pg.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_compare_two_variants_in_the_browser(server, page):
+    page.goto(f"{server}/compare")
+    expect(page.get_by_role("heading", name="Compare", exact=True).first).to_be_visible()
+    expect(page.locator('[data-testid="stSidebarNav"]').get_by_text("Experiments")).to_be_visible()  # app.py ran
+    expect(page.get_by_text("the same data, split, scaler and seeds")).to_be_visible()
+    box = page.get_by_label("Epochs (upper bound)", exact=True)
+    box.fill("3")
+    box.press("Tab")
+    page.wait_for_timeout(500)
+    page.get_by_role("button", name="Start comparison").click()
+    expect(page.get_by_role("heading", name="Results")).to_be_visible(timeout=120_000)
+    table = page.locator('[data-testid="stDataFrame"]').last
+    expect(table).to_be_visible()
+    # Glide data grid draws on canvas; its accessible table mirrors the cells.
+    expect(table.get_by_text("LSTM 32", exact=True).first).to_be_attached()
+    expect(table.get_by_text("GRU 32", exact=True).first).to_be_attached()
+    assert "cmp=" in page.url
+    shot(page, "compare-results")
+    page.reload()
+    expect(page.get_by_role("heading", name="Results")).to_be_visible(timeout=60_000)
+
+
+def test_experiments_page_by_url(server, page):
+    page.goto(f"{server}/experiments?preset=airline")
+    expect(page.get_by_text("Airline passengers (Keras LSTM recipe)").first).to_be_visible()
+    expect(page.get_by_text("Scaled down for a quick class demo").first).to_be_visible()
+    shot(page, "experiments-airline")

@@ -1,0 +1,57 @@
+"""Long-memory task: windows carry the right label, accuracy is sign agreement, a tiny run trains."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lstm_core import memory_task as mt
+from lstm_core.config import ConfigError
+from lstm_core.data import generate
+
+
+@pytest.mark.parametrize("lag, extra", [(1, 1), (3, 2), (10, 5)])
+def test_windows_label_is_the_sign_lag_steps_back(lag, extra):
+    x, y = mt.windows(lag, 200, extra, seed=4)
+    assert x.shape == (200, lag + extra, 1) and y.shape == (200,)
+    np.testing.assert_array_equal(y, x[:, extra - 1, 0])  # lag steps before the window's last step
+    assert set(np.unique(x)) == {-1.0, 1.0}
+    frame = generate("long-memory", length=200 + lag + extra - 1, seed=4, lag=lag)
+    np.testing.assert_array_equal(x[:, -1, 0], frame["x"].to_numpy()[lag + extra - 1:])
+
+
+def test_sign_accuracy():
+    assert mt.sign_accuracy([1, -1, 1, -1], [0.3, -2, -0.1, 0.0]) == 0.5
+    assert mt.sign_accuracy(np.ones(3), np.ones(3) * 0.01) == 1.0
+    with pytest.raises(ValueError):
+        mt.sign_accuracy([], [])
+
+
+def test_forget_bias_is_set():
+    m = mt.build_model("lstm", 4, 5.0, 0)
+    total = (m.rnn.bias_ih_l0 + m.rnn.bias_hh_l0).detach().numpy()
+    np.testing.assert_allclose(total[4:8], 5.0)
+    g = mt.build_model("gru", 4, 5.0, 0, update_bias=3.0)
+    np.testing.assert_allclose((g.rnn.bias_ih_l0 + g.rnn.bias_hh_l0).detach().numpy()[4:8], 3.0)
+
+
+def test_tiny_sweep_solves_a_short_lag_and_reports_rows():
+    cfg = mt.MemoryConfig(cells=["lstm", "gru"], lags=[1], max_steps=150, n_train=512, n_test=256, extra=1)
+    res = mt.sweep(cfg)
+    assert list(res["cell"]) == ["lstm", "gru"] and (res["lag"] == 1).all()
+    assert (res["accuracy"] >= 0.9).all()
+    assert (res["steps"] <= 150).all()
+    table = mt.accuracy_table(res)
+    assert list(table.columns) == ["lstm", "gru"] and table.index.tolist() == [1]
+
+
+def test_bad_config():
+    with pytest.raises(ConfigError, match="lags"):
+        mt.MemoryConfig(lags=[0]).validate()
+    with pytest.raises(ConfigError, match="cells"):
+        mt.MemoryConfig(cells=["tcn"]).validate()
+
+
+def test_sweep_job_runs_in_background_and_can_stop():
+    job = mt.SweepJob(mt.MemoryConfig(cells=["rnn"], lags=[1, 2], max_steps=20, n_train=128, n_test=64, extra=1))
+    assert job.done.wait(60)
+    assert job.status == "finished" and len(job.results()) == 2

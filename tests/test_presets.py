@@ -1,0 +1,50 @@
+"""Classic presets: every one loads, trains (one epoch) and fills the ours-vs-tutorial table."""
+from __future__ import annotations
+
+import pytest
+
+from lstm_core import presets as ps
+from lstm_core.config import ConfigError
+from lstm_core.pipeline import fit_run
+
+
+@pytest.mark.parametrize("key", list(ps.PRESETS))
+def test_preset_loads_and_runs_with_short_epochs(key):
+    p = ps.get_preset(key)
+    configs = ps.preset_configs(key, epochs=1)
+    assert set(configs) == set(p.configs)
+    frame = p.frame()
+    label = next(iter(configs))
+    run = fit_run(frame, configs[label], p.season_hint)
+    table = ps.result_table(key, {label: run})
+    assert list(table.columns) == ["config", "metric", "ours", "reported", "note"]
+    assert len(table) >= 1 and table["ours"].notna().all()
+
+
+def test_airline_preset_matches_the_keras_recipe_and_reports_holt_winters():
+    configs = ps.preset_configs("airline", demo=False)
+    assert [c.data.look_back for c in list(configs.values())[:3]] == [1, 3, 10]
+    k = configs["Keras recipe, look_back 3"]
+    assert (k.data.scaler, k.data.transform, k.data.val_fraction, k.data.test_fraction) == ("minmax", "none", 0.0, 0.33)
+    assert (k.model.hidden_size, k.train.epochs, k.train.batch_size, k.train.lr) == (4, 100, 1, 0.001)
+    assert k.train.grad_clip is None and k.train.patience is None
+    assert ps.PRESETS["airline"].reported["Keras recipe, look_back 10"] == {"test RMSE": 39.10, "train RMSE": 19.49}
+    frame = ps.PRESETS["airline"].frame()
+    run = fit_run(frame, ps.preset_configs("airline", epochs=1)["Keras recipe, look_back 1"], 12)
+    table = ps.result_table("airline", {"Keras recipe, look_back 1": run})
+    assert "Holt-Winters (baseline)" in set(table["config"])
+    assert table.loc[table.config == "Keras recipe, look_back 1", "reported"].tolist() == [49.96, 23.52]
+
+
+def test_demo_scaling_never_exceeds_the_tutorial_and_is_said():
+    for key, p in ps.PRESETS.items():
+        demo = ps.preset_configs(key, demo=True)
+        for label, cfg in demo.items():
+            assert cfg.train.epochs <= p.configs[label].train.epochs
+        note = ps.epochs_note(key, demo)
+        assert "demo" in note or "full number" in note
+
+
+def test_unknown_preset():
+    with pytest.raises(ConfigError, match="Unknown preset 'nope'; choose one of sin-cos"):
+        ps.get_preset("nope")
