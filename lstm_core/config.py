@@ -118,6 +118,7 @@ class TrainConfig(_Dict):
     weight_decay: float = 0.0
     grad_clip: float | None = 1.0  # max global gradient norm; None = no clipping
     patience: int | None = 30  # epochs without validation improvement before stopping; None = never
+    target_loss: float | None = None  # stop once an epoch's training MSE (scaled targets) is below this
     seed: int = 0
     device: str = "auto"  # auto picks CUDA, then Apple MPS, then CPU
     record_gates: bool = False  # record gate statistics after every epoch (gate-evolution slider)
@@ -135,6 +136,8 @@ class TrainConfig(_Dict):
             raise ConfigError(f"grad_clip must be positive or empty (got {self.grad_clip}).")
         if self.patience is not None and self.patience < 1:
             raise ConfigError(f"patience must be at least 1 or empty (got {self.patience}).")
+        if self.target_loss is not None and self.target_loss <= 0:
+            raise ConfigError(f"target_loss must be positive or empty (got {self.target_loss}).")
         if self.device not in DEVICES:
             raise ConfigError(f"Unknown device {self.device!r}; choose one of {', '.join(DEVICES)}.")
 

@@ -17,6 +17,7 @@ import pandas as pd
 from . import forecast as fc
 from .baselines import multistep_baselines, one_step_baselines
 from .config import RunConfig
+from .gates import GateRecorder, register_live
 from .metrics import compute_metrics
 from .model import Forecaster
 from .prep import Prepared, prepare
@@ -43,6 +44,7 @@ class Run:
     predictions: pd.DataFrame | None = None  # see :func:`evaluate`
     conformal_q: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (steps,) model-scale widths
     conformal_note: str = ""
+    gate_history: list = field(default_factory=list)  # per-epoch gate statistics (record_gates), see gates.GateRecorder
 
     @property
     def history(self) -> list[EpochStats]:
@@ -93,10 +95,23 @@ def fit_run(
     model = build_model(cfg, prep)
     if on_model is not None:
         on_model(model, prep)
+    # Gate statistics per epoch (cfg.train.record_gates) and a between-epochs weight snapshot
+    # that the Gates page finds through the job's stop Event while training runs.
+    recorder = GateRecorder(prep, record=cfg.train.record_gates)
+    recorder.epoch_end(model, 0)
+    if stop is not None:
+        register_live(stop, recorder)
+
+    def epoch_end(stats: EpochStats) -> None:
+        recorder.epoch_end(model, stats.epoch)
+        if on_epoch is not None:
+            on_epoch(stats)
+
     trainer = Trainer(model, cfg.train, device)
     w_tr, w_val = prep.windows["train"], prep.windows["val"]
-    fit = trainer.fit(w_tr.x, w_tr.y, w_val.x, w_val.y, on_epoch=on_epoch, stop=stop)
-    run = Run(cfg, frame, season_hint, prep, model, fit, device=device_label(device))
+    fit = trainer.fit(w_tr.x, w_tr.y, w_val.x, w_val.y, on_epoch=epoch_end, stop=stop)
+    run = Run(cfg, frame, season_hint, prep, model, fit, device=device_label(device),
+              gate_history=recorder.get_history())
     evaluate(run)
     return run
 

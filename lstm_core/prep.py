@@ -218,16 +218,19 @@ def _autocorr(x: np.ndarray, lag: int) -> float:
     return float(np.dot(x[lag:], x[:-lag]) / den) if den > 0 and lag < len(x) else 0.0
 
 
-def choose_transform(y_train: np.ndarray, cfg: DataConfig, season: int | None) -> Transform:
+def choose_transform(y_train: np.ndarray, cfg: DataConfig, season: int | None, positive: bool | None = None) -> Transform:
     """Resolve ``cfg.transform`` (``auto`` included) from the training part only.
 
     ``auto``: log when the target is positive and spans a factor of 2 or more; seasonal
     differencing when a season is known and the first differences correlate at the season
     lag (r > 0.3); else first differences when an ADF test cannot reject a unit root
     (p > 0.1); else none. Without the target among the inputs, nothing is differenced.
+    ``positive`` says whether the whole series is above zero (the log applies to all of it);
+    it defaults to the training part's sign.
     """
     mode = cfg.transform
-    positive = bool(np.all(y_train > 0))
+    if positive is None:
+        positive = bool(np.all(y_train > 0))
     if mode != "auto":
         log = "log" in mode
         if log and not positive:
@@ -294,7 +297,7 @@ def prepare(frame: pd.DataFrame, cfg: DataConfig, season_hint: int | None = None
     train_end, test_start = split_points(n, cfg.val_fraction, cfg.test_fraction)
     if train_end < 4 or test_start >= n:
         raise ConfigError(f"{n} points are too few for this split; load a longer series or change the fractions.")
-    transform = choose_transform(y[:train_end], cfg, season)
+    transform = choose_transform(y[:train_end], cfg, season, positive=bool(np.all(y > 0)))
     lag = transform.lag
     first, last = _sample_range(cfg, lag, n)
     usable = train_end - first - max(cfg.horizon, 1) + 1  # training samples that fit

@@ -101,3 +101,12 @@ def test_window_x_matches_training_windows():
     prep = prepare(_frame(np.sin(np.arange(80.0))), DataConfig(look_back=5, transform="none"))
     w = prep.windows["val"]
     np.testing.assert_array_equal(window_x(prep, w.t), w.x)
+
+
+def test_auto_log_needs_the_whole_series_positive():
+    t = np.arange(120.0)
+    y = 10 + 5 * np.sin(t / 3) + t / 10
+    y[-5] = 0.0  # a zero in the test part only
+    prep = prepare(_frame(y), DataConfig(look_back=4))
+    assert not prep.transform.log
+    assert np.isfinite(prep.features[prep.offset:]).all()

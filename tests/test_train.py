@@ -100,3 +100,9 @@ def test_device_resolution():
 def test_cuda_training_matches_shapes():
     res = Trainer(_model(), TrainConfig(epochs=2, device="cuda")).fit(*_data())
     assert len(res.history) == 2
+
+
+def test_target_loss_stops_training_once_reached():
+    res = Trainer(_model(), TrainConfig(epochs=200, lr=0.02, target_loss=0.05, patience=None, device="cpu")).fit(*_data())
+    assert res.status == "reached_target"
+    assert res.history[-1].train_loss < 0.05 <= min(s.train_loss for s in res.history[:-1])

@@ -7,7 +7,6 @@ import numpy as np
 import streamlit as st
 
 from lstm_core import gates as gt
-from lstm_core.pipeline import Run
 from lstm_core.prep import Prepared
 
 from . import runs_view, state

@@ -1,0 +1,247 @@
+"""Gate traces, saturation, memory spans, step-through numbers, per-epoch recording and gate figures."""
+from __future__ import annotations
+
+import math
+import threading
+
+import numpy as np
+import pytest
+import torch
+
+from lstm_core import data as lcdata
+from lstm_core import gate_plots as gp
+from lstm_core import gates as gt
+from lstm_core.cells import GATES, build_recurrent, replay
+from lstm_core.config import CELL_TYPES, ModelConfig, RunConfig
+from lstm_core.pipeline import build_model, fit_run
+from lstm_core.prep import prepare, window_x
+
+
+@pytest.fixture(scope="module")
+def frame():
+    return lcdata.load_csv(lcdata.DATASETS_DIR / "airline-passengers.csv").frame
+
+
+def _model(frame, cell: str, layers: int = 2, hidden: int = 5):
+    cfg = RunConfig()
+    cfg.model.cell, cfg.model.hidden_size, cfg.model.num_layers = cell, hidden, layers
+    prep = prepare(frame, cfg.data, 12)
+    return build_model(cfg, prep).eval(), prep
+
+
+# ----------------------------------------------------------------------------- identities not in test_cells
+
+
+def test_rnn_h_is_tanh_of_its_preactivation():
+    torch.manual_seed(0)
+    rec = build_recurrent(ModelConfig(cell="rnn", hidden_size=5, input_size=2)).eval()
+    x = torch.randn(2, 20, 2)
+    h = replay(rec, "rnn", x)[0]["h"]  # (T, B, H)
+    prev = torch.zeros(2, 5)
+    for t in range(20):
+        with torch.no_grad():
+            pre = x[:, t] @ rec.weight_ih_l0.T + rec.bias_ih_l0 + prev @ rec.weight_hh_l0.T + rec.bias_hh_l0
+        torch.testing.assert_close(h[t], torch.tanh(pre), atol=1e-6, rtol=0)
+        prev = h[t].clone()
+
+
+def test_peephole_gates_follow_their_equations():
+    torch.manual_seed(1)
+    rec = build_recurrent(ModelConfig(cell="peephole", hidden_size=4, input_size=3)).eval()
+    with torch.no_grad():
+        rec.layers[0].peep.mul_(5.0)  # make the peepholes matter
+    x = torch.randn(2, 15, 3)
+    tr = replay(rec, "peephole", x)[0]
+    m = rec.layers[0]
+    h_prev, c_prev = torch.zeros(2, 4), torch.zeros(2, 4)
+    with torch.no_grad():
+        for t in range(15):
+            a = x[:, t] @ m.weight_ih.T + h_prev @ m.weight_hh.T + m.bias
+            ai, af, ag, ao = a.chunk(4, 1)
+            i, f = torch.sigmoid(ai + m.peep[0] * c_prev), torch.sigmoid(af + m.peep[1] * c_prev)
+            c = f * c_prev + i * torch.tanh(ag)
+            o = torch.sigmoid(ao + m.peep[2] * c)  # the output gate sees the new cell state
+            for name, v in (("i", i), ("f", f), ("c", c), ("o", o), ("h", o * torch.tanh(c))):
+                torch.testing.assert_close(tr[name][t], v, atol=1e-6, rtol=0)
+            h_prev, c_prev = tr["h"][t].clone(), tr["c"][t].clone()
+
+
+# ----------------------------------------------------------------------------- traces
+
+
+@pytest.mark.parametrize("cell", CELL_TYPES)
+def test_trace_modes_match_the_model(frame, cell):
+    model, prep = _model(frame, cell)
+    series = gt.trace_run(model, prep, "series")
+    assert len(series) == 2 and series[0].steps == prep.n - prep.offset
+    assert set(series[1].values) == set(GATES[cell])
+    target = int(gt.window_targets(prep)[-1])
+    win = gt.trace_run(model, prep, "window", target)
+    x = torch.as_tensor(window_x(prep, np.array([target])))
+    with torch.no_grad():
+        out, _ = model.rnn(x)
+    np.testing.assert_allclose(win[-1].values["h"], out[0].numpy(), atol=1e-5)
+    assert win[0].steps == prep.cfg.look_back and win[0].rows[-1] == target - 1
+
+
+def test_window_mode_needs_a_target(frame):
+    model, prep = _model(frame, "lstm", 1)
+    with pytest.raises(ValueError, match="needs the index"):
+        gt.trace_run(model, prep, "window")
+    with pytest.raises(ValueError, match="Unknown mode"):
+        gt.trace_run(model, prep, "sideways")
+
+
+# ----------------------------------------------------------------------------- statistics
+
+
+def test_saturation_fractions_on_a_hand_made_array():
+    v = np.array([[0.05, 0.5], [0.95, 0.5], [0.5, 0.99], [0.01, 0.95]])  # (T=4, H=2)
+    left, right = gt.saturation(v)
+    np.testing.assert_allclose(left, [0.5, 0.0])
+    np.testing.assert_allclose(right, [0.25, 0.5])
+    left, right = gt.saturation(np.array([[-0.9], [0.0], [0.85], [0.7]]), "tanh")  # thresholds -0.8 / 0.8
+    np.testing.assert_allclose(left, [0.25])
+    np.testing.assert_allclose(right, [0.25])
+    with pytest.raises(ValueError):
+        gt.saturation(v, "state")
+
+
+def test_saturation_frame_and_most_saturated(frame):
+    model, prep = _model(frame, "lstm", 1, 4)
+    tr = gt.trace_run(model, prep)[0]
+    df = gt.saturation_frame(tr, "run A")
+    assert set(df["gate"]) == {"i", "f", "g", "o", "h"}  # c is unbounded: no saturation
+    assert len(df) == 5 * 4 and df[["left", "right"]].to_numpy().min() >= 0
+    top = gt.most_saturated(df, 3)
+    assert len(top) == 3 and top["saturated"].is_monotonic_decreasing
+
+
+def test_memory_span_on_a_hand_made_forget_gate():
+    np.testing.assert_allclose(gt.memory_span(np.array([0.5, 0.25, 0.9])), [1.0, 0.5, math.log(0.5) / math.log(0.9)])
+    spans = gt.memory_span(np.array([0.0, 1.0]))
+    assert spans[0] == 0.0 and np.isinf(spans[1])
+    f = np.tile(np.array([0.5, 0.99, 0.8]), (10, 1))  # (T, H), constant per unit
+    tr = gt.GateTrace("lstm", 0, "series", np.arange(10), np.arange(10), np.zeros((10, 1)), ["x"], np.zeros((10, 1)),
+                      {"i": f, "f": f, "g": f, "o": f, "c": f, "h": f})
+    mem = gt.memory_frame(tr)
+    assert list(mem["unit"]) == [1, 2, 0]
+    np.testing.assert_allclose(mem["span"], [math.log(0.5) / math.log(0.99), math.log(0.5) / math.log(0.8), 1.0])
+    gru = gt.GateTrace("gru", 0, "series", np.arange(10), np.arange(10), np.zeros((10, 1)), ["x"], np.zeros((10, 1)),
+                       {"r": 1 - f, "z": f, "n": f, "h": f})
+    assert gt.memory_frame(gru)["gate"].iloc[0] == "z"  # GRU: z is the keep gate
+    assert gt.memory_frame(gt.GateTrace("rnn", 0, "series", np.arange(10), np.arange(10), np.zeros((10, 1)), ["x"],
+                                        np.zeros((10, 1)), {"h": f})).empty
+
+
+# ----------------------------------------------------------------------------- step-through
+
+
+@pytest.mark.parametrize("cell", CELL_TYPES)
+def test_step_detail_equals_the_replay(frame, cell):
+    model, prep = _model(frame, cell)
+    if cell == "peephole":
+        with torch.no_grad():
+            for layer in model.rnn.layers:
+                layer.peep.mul_(4.0)
+    for tr in gt.trace_run(model, prep):
+        for t in (0, 1, 17, tr.steps - 1):
+            for u in range(tr.units):
+                d = gt.step_detail(model, tr, t, u)
+                assert d.h == pytest.approx(float(tr.values["h"][t, u]), abs=1e-5)
+                for name, g in d.gates.items():
+                    if name in tr.values:
+                        assert g.value == pytest.approx(float(tr.values[name][t, u]), abs=1e-5), name
+                    if g.act != "1-f":
+                        assert g.pre == pytest.approx(g.wx + g.wh + g.bias + g.peep, abs=1e-12)
+                if d.c is not None:
+                    assert d.c == pytest.approx(float(tr.values["c"][t, u]), abs=1e-5)
+                    assert d.c_prev == (0.0 if t == 0 else pytest.approx(float(tr.values["c"][t - 1, u]), abs=1e-7))
+    lines = gt.step_equations(d)
+    assert lines and all(isinstance(s, str) for s in lines)
+    assert f"{d.h:.3f}".replace("-0.000", "0.000") in lines[-1]
+
+
+def test_step_detail_checks_its_range(frame):
+    model, prep = _model(frame, "gru", 1)
+    tr = gt.trace_run(model, prep)[0]
+    with pytest.raises(ValueError, match="outside the trace"):
+        gt.step_detail(model, tr, tr.steps, 0)
+    with pytest.raises(ValueError, match="outside the layer"):
+        gt.step_detail(model, tr, 0, 99)
+
+
+# ----------------------------------------------------------------------------- per-epoch recording
+
+
+def test_fit_run_records_gate_history_and_live_snapshots(frame):
+    cfg = RunConfig()
+    cfg.model.cell, cfg.model.hidden_size = "cifg", 4
+    cfg.train.epochs, cfg.train.patience, cfg.train.record_gates, cfg.train.device = 3, None, True, "cpu"
+    stop = threading.Event()
+    seen = []
+
+    def on_epoch(stats):
+        rec = gt.live_recorder(stop)
+        seen.append((stats.epoch, rec.epoch, len(rec.get_history())))
+
+    run = fit_run(frame, cfg, 12, on_epoch=on_epoch, stop=stop)
+    assert seen == [(1, 1, 2), (2, 2, 3), (3, 3, 4)]  # recorded before the job hears of the epoch
+    assert [e["epoch"] for e in run.gate_history] == [0, 1, 2, 3]
+    layer0 = run.gate_history[-1]["layers"][0]
+    assert set(layer0) == {"f", "g", "o", "h"} and layer0["f"]["mean"].shape == (4,)
+    epoch, snap = gt.live_recorder(stop).snapshot()
+    assert epoch == 3 and snap is not run.model and not snap.training
+    hist = gt.history_frame(run.gate_history)
+    assert set(hist["epoch"]) == {0, 1, 2, 3}
+
+
+def test_record_gates_off_keeps_no_history(frame):
+    cfg = RunConfig()
+    cfg.model.hidden_size, cfg.train.epochs, cfg.train.device = 3, 1, "cpu"
+    run = fit_run(frame, cfg, 12)
+    assert run.gate_history == []
+
+
+# ----------------------------------------------------------------------------- figures
+
+
+def test_bucket_time_mean_and_maxabs():
+    v = np.arange(10, dtype=np.float32)[:, None] * np.array([[1.0, -1.0]], dtype=np.float32)  # (10, 2)
+    agg, starts, k = gp.bucket_time(v, max_cols=4)
+    assert k == 3 and list(starts) == [0, 3, 6, 9]
+    np.testing.assert_allclose(agg[:, 0], [1, 4, 7, 9])
+    agg, _, _ = gp.bucket_time(v, max_cols=4, how="maxabs")
+    np.testing.assert_allclose(agg[:, 1], [-2, -5, -8, -9])
+    same, _, k1 = gp.bucket_time(v, max_cols=100)
+    assert k1 == 1 and same.shape == (10, 2)
+
+
+def test_heatmap_figure_aggregates_long_traces_and_says_so():
+    t, h = 5000, 8
+    rng = np.random.default_rng(0)
+    vals = {n: rng.uniform(0, 1, (t, h)).astype(np.float32) for n in GATES["lstm"]}
+    tr = gt.GateTrace("lstm", 0, "series", np.arange(t), np.arange(t), rng.normal(size=(t, 1)), ["y"],
+                      rng.normal(size=(t, 1)), vals)
+    fig = gp.heatmap_figure(tr, unit=3, step=100)
+    heat = [d for d in fig.data if d.type == "heatmap"]
+    assert len(heat) == 6 and all(np.asarray(d.z).shape == (h, 1667) for d in heat)
+    assert "mean of 3 steps" in fig.layout.title.text
+    for d in fig.data:
+        arr = np.asarray(d.z if d.type == "heatmap" else d.y, dtype=np.float64)
+        assert np.isfinite(arr).all()
+
+
+@pytest.mark.parametrize("cell", CELL_TYPES)
+def test_every_cell_has_a_diagram(frame, cell):
+    model, prep = _model(frame, cell, 1, 3)
+    tr = gt.trace_run(model, prep)[0]
+    d = gt.step_detail(model, tr, 5, 1)
+    fig = gp.cell_diagram(d)
+    texts = " ".join(a.text for a in fig.layout.annotations)
+    assert f"{d.h:.3f}".lstrip("-") in texts
+    assert len(fig.layout.shapes) >= 4
+    sat = gp.saturation_figure([("a", gt.saturation_frame(tr)), ("b", gt.saturation_frame(tr))])
+    assert len(sat.layout.annotations) >= 2
+    gp.memory_figure(gt.memory_frame(tr), cell, 12)
+    gp.unit_figure(tr, 1, 5)

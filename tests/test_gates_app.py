@@ -1,0 +1,167 @@
+"""AppTest for the Gates and Learn pages: they render, and a tiny run from the registry shows heatmaps."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lstm_core import data as lcdata
+from lstm_core.config import RunConfig
+
+ROOT = Path(__file__).resolve().parents[1]
+TIMEOUT = 60
+
+
+def new_app() -> AppTest:
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+
+
+def no_errors(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def chart_specs(at: AppTest) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def tiny_cfg(cell: str) -> RunConfig:
+    cfg = RunConfig()
+    cfg.model.cell, cfg.model.hidden_size, cfg.model.num_layers = cell, 6, 2
+    cfg.train.epochs, cfg.train.patience, cfg.train.record_gates = 3, None, True
+    cfg.train.device = "cpu"
+    return cfg
+
+
+@pytest.fixture(scope="module")
+def trained():
+    """An app session whose owner has two finished tiny runs (LSTM and GRU) from the registry."""
+    from ui import state
+
+    at = new_app().run()
+    no_errors(at)
+    frame = lcdata.load_csv(lcdata.DATASETS_DIR / "airline-passengers.csv").frame
+    reg = state.registry()
+    ids = [reg.submit(frame, tiny_cfg(c), 12, owner=at.session_state["owner"], label=f"tiny {c}")
+           for c in ("lstm", "gru")]
+    for jid in ids:
+        snap = reg.wait(jid, timeout=60)
+        assert snap is not None and snap.status == "finished", snap and snap.message
+    return at, ids
+
+
+def test_pages_render_without_a_run():
+    at = new_app().run()
+    at.switch_page("pages/gates.py").run()
+    no_errors(at)
+    assert at.title[0].value == "Gates"
+    assert any("No trained model yet" in i.value for i in at.info)
+    at.switch_page("pages/learn.py").run()
+    no_errors(at)
+    assert at.title[0].value == "Learn"
+
+
+def test_heatmaps_of_a_registry_run(trained):
+    at, ids = trained
+    at.switch_page("pages/gates.py").run()
+    no_errors(at)
+    specs = chart_specs(at)
+    heat = [t for s in specs for t in s["data"] if t["type"] == "heatmap"]
+    assert [t["name"] for t in heat] == ["i", "f", "g", "o", "c", "h"] or [t["name"] for t in heat] == ["r", "z", "n", "h"]
+    at.selectbox(key="gates_run").set_value(ids[1]).run()  # the GRU
+    no_errors(at)
+    heat = [t["name"] for s in chart_specs(at) for t in s["data"] if t["type"] == "heatmap"]
+    assert heat == ["r", "z", "n", "h"]
+    at.selectbox(key="gates_layer").set_value(1).run()
+    no_errors(at)
+    assert at.query_params["layer"] == ["1"] or at.query_params["layer"] == "1"
+
+
+@pytest.mark.parametrize("view", ["Unit", "Step-through", "Saturation", "Memory", "During training"])
+def test_every_view_renders(trained, view):
+    at, ids = trained
+    at.switch_page("pages/gates.py").run()
+    at.selectbox(key="gates_run").set_value(ids[0]).run()
+    at.session_state["gates_view"] = view
+    at.run()
+    no_errors(at)
+    if view == "Step-through":
+        eqs = [e.value for e in at.get("latex")] if hasattr(at, "get") else []
+        first = " ".join(str(e.proto.body) for e in at.get("markdown") if "\\sigma" in str(e.proto.body)) or str(eqs)
+        at.button(key="gates_next").click().run()
+        no_errors(at)
+        assert at.session_state["gates_step"] == 1
+        second = " ".join(str(e.proto.body) for e in at.get("markdown") if "\\sigma" in str(e.proto.body)) or str(
+            [e.value for e in at.get("latex")])
+        assert first != second  # the numbers changed with the step
+    if view == "During training":
+        assert at.select_slider(key="gates_epoch").value == 3
+        assert len(chart_specs(at)) == 2
+    if view == "Saturation":
+        at.multiselect(key="gates_compare").set_value([ids[1]]).run()
+        no_errors(at)
+        sat = [s for s in chart_specs(at) if any(t.get("type") == "scatter" for t in s["data"])]
+        assert sat and "GRU" not in str(sat[0]["layout"]["title"])  # two panels, run labels as titles
+        assert len([a for a in sat[0]["layout"]["annotations"] if "tiny" in a["text"]]) == 2
+
+
+def test_url_restores_the_view(trained):
+    _, ids = trained
+    at = new_app()  # a fresh session opened on a shared link (the job id brings the owner along)
+    at.switch_page("pages/gates.py")
+    at.query_params.update({"job": ids[0], "run": ids[0], "view": "Step-through", "unit": "2", "step": "5",
+                            "layer": "1"})
+    at.run()
+    no_errors(at)
+    assert at.session_state["gates_unit"] == 2 and at.session_state["gates_step"] == 5
+    assert at.session_state["gates_layer"] == 1 and at.session_state["gates_view"] == "Step-through"
+
+
+def test_learn_sections_and_calculator():
+    at = new_app().run()
+    at.switch_page("pages/learn.py").run()
+    no_errors(at)
+    decay = chart_specs(at)[0]
+    assert decay["layout"]["yaxis"]["type"] == "log"
+    for section in ("The LSTM cell", "Variants and GRU", "Calculator"):
+        at.session_state["learn_section"] = section
+        at.run()
+        no_errors(at)
+    at.text_input(key="learn_x").set_value("0.2, oops").run()
+    assert any("x_t must be numbers" in e.value for e in at.error)
+    at.text_input(key="learn_x").set_value("0.2, 1.3, 0.7").run()
+    no_errors(at)
+    at.toggle(key="learn_presenter").set_value(True).run()
+    no_errors(at)
+
+
+def test_a_run_still_training_shows_a_snapshot():
+    import time
+
+    from lstm_core import gates as gt
+    from ui import state
+
+    at = new_app().run()
+    frame = lcdata.load_csv(lcdata.DATASETS_DIR / "airline-passengers.csv").frame
+    cfg = tiny_cfg("peephole")
+    cfg.train.epochs = 5000
+    reg = state.registry()
+    jid = reg.submit(frame, cfg, 12, owner=at.session_state["owner"], label="long peephole")
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            job = reg.get(jid)
+            rec = gt.live_recorder(job.stop)
+            if rec is not None and rec.epoch >= 1:
+                break
+            time.sleep(0.05)
+        at.switch_page("pages/gates.py").run()
+        no_errors(at)
+        assert at.selectbox(key="gates_run").value == f"live:{jid}"
+        assert any("still running" in i.value for i in at.info)
+        heat = [t["name"] for s in chart_specs(at) for t in s["data"] if t["type"] == "heatmap"]
+        assert heat == ["i", "f", "g", "o", "c", "h"]
+    finally:
+        reg.cancel(jid)
+        reg.wait(jid, 30)

@@ -1,0 +1,127 @@
+"""Gates and Learn pages in a real browser: train a tiny run, step through time, see the numbers change.
+
+Screenshots go to ``artifacts/`` when ``LSTM_LAB_SCREENSHOTS=1`` (or the test fails).
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import CHROMIUM, CHROMIUM_ARGS, free_port, start_server
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "artifacts"
+
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"{CHROMIUM} is missing (install the Debian chromium package)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+expect = sync_api.expect
+expect.set_options(timeout=30_000)  # a shared 2-core machine: Streamlit reruns can take seconds
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    port = free_port()
+    proc = start_server(port, tmp_path_factory.mktemp("server") / "streamlit.log")
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        ctx = b.new_context(viewport={"width": 1500, "height": 1100})
+        pg = ctx.new_page()
+        pg.set_default_timeout(45_000)
+        pg.goto(server)
+        yield pg
+        b.close()
+
+
+def shot(pg, name: str, always: bool = False) -> None:
+    if always or os.environ.get("LSTM_LAB_SCREENSHOTS"):
+        ARTIFACTS.mkdir(exist_ok=True)
+        pg.wait_for_timeout(1500)  # let charts draw
+        pg.screenshot(path=str(ARTIFACTS / f"gates-{name}.png"), full_page=True)
+
+
+def nav(pg, title: str) -> None:
+    pg.locator('[data-testid="stSidebarNav"] a', has_text=title).first.click()
+    expect(pg.get_by_role("heading", name=title, exact=True).first).to_be_visible()
+
+
+def set_number(pg, label: str, value) -> None:
+    box = pg.get_by_label(label, exact=True)
+    box.fill(str(value))
+    box.press("Tab")
+
+
+def segment(pg, name: str) -> None:
+    """Click an option of an st.segmented_control."""
+    pg.locator('[data-testid="stButtonGroup"] button', has_text=name).first.click()
+
+
+def equations(pg) -> str:
+    return " ".join(pg.locator(".katex-html").all_inner_texts())
+
+
+def test_train_then_step_through_the_gates(page):
+    pg = page
+    expect(pg.get_by_role("heading", name="Data", exact=True).first).to_be_visible()
+    nav(pg, "Gates")
+    expect(pg.get_by_text("No trained model yet")).to_be_visible()
+    nav(pg, "Train")
+    set_number(pg, "Hidden size", 8)
+    set_number(pg, "Epochs (upper bound)", 4)
+    pg.get_by_role("button", name="Start training").click()
+    expect(pg.get_by_text("Finished", exact=False).first).to_be_visible(timeout=90_000)
+    nav(pg, "Gates")
+    expect(pg.locator('[data-testid="stPlotlyChart"]').first).to_be_visible()
+    expect(pg.locator(".hm, .heatmaplayer").first).to_be_attached(timeout=30_000)
+    shot(pg, "heatmaps")
+    segment(pg, "Step-through")
+    expect(pg.get_by_text("Step 0", exact=False).first).to_be_visible()
+    expect(pg.locator(".katex-html").first).to_be_visible()
+    before = equations(pg)
+    assert "c_t" not in before and "=" in before  # rendered KaTeX, not raw LaTeX
+    seen = {before}
+    for k in range(1, 4):
+        pg.get_by_role("button", name="Next").click()
+        expect(pg.get_by_text(f"Step {k}", exact=False).first).to_be_visible()
+        pg.wait_for_timeout(300)
+        seen.add(equations(pg))
+    assert len(seen) == 4, "the equations' numbers did not change from step to step"
+    assert "step=3" in pg.url and "view=Step-through" in pg.url
+    shot(pg, "step-through")
+    pg.get_by_role("button", name="Prev").click()
+    expect(pg.get_by_text("Step 2", exact=False).first).to_be_visible()
+    for view in ("Saturation", "Memory", "During training"):
+        segment(pg, view)
+        pg.wait_for_timeout(800)
+        expect(pg.locator('[data-testid="stException"]')).to_have_count(0)
+        shot(pg, view.lower().replace(" ", "-"))
+
+
+def test_shared_link_and_presenter_mode(page):
+    pg = page
+    url = pg.url.split("?")[0] + "?" + pg.url.split("?", 1)[1].replace("presenter=0", "presenter=1")
+    pg.goto(url)
+    expect(pg.get_by_role("heading", name="Gates", exact=True).first).to_be_visible()
+    expect(pg.locator('[data-testid="stSidebar"]')).to_be_hidden()
+    shot(pg, "presenter")
+    pg.goto(url.split("gates")[0] + "learn")
+    expect(pg.get_by_role("heading", name="Learn", exact=True).first).to_be_visible()
+    expect(pg.locator('[data-testid="stPlotlyChart"]').first).to_be_visible(timeout=60_000)
+    shot(pg, "learn")
+    segment(pg, "Calculator")
+    expect(pg.locator(".katex-html").first).to_be_visible()
+    shot(pg, "calculator")
+    expect(pg.locator('[data-testid="stException"]')).to_have_count(0)

@@ -1,0 +1,68 @@
+"""Classroom functions: the LSTM calculator against a hand computation, the gradient-decay measurement."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from lstm_core import teach
+
+
+def test_calculator_matches_a_hand_computation():
+    x, h, c = np.array(teach.EXAMPLE_X), np.array(teach.EXAMPLE_H), np.array(teach.EXAMPLE_C)
+    w = teach.seeded_weights(3, 3, seed=7)
+    r = teach.lstm_step(x, h, c, w)
+    hx = np.array([0.3, 0.8, 0.69, 0.2, 1.3, 0.7])
+    sig = lambda a: 1 / (1 + np.exp(-a))  # noqa: E731
+    f, i = sig(w.W_f @ hx + w.b_f), sig(w.W_i @ hx + w.b_i)
+    g, o = np.tanh(w.W_g @ hx + w.b_g), sig(w.W_o @ hx + w.b_o)
+    c_new = f * c + i * g
+    np.testing.assert_allclose(r.hx, hx)
+    for name, want in (("f", f), ("i", i), ("g", g), ("o", o), ("c", c_new), ("h", o * np.tanh(c_new))):
+        np.testing.assert_allclose(getattr(r, name), want, rtol=1e-12, err_msg=name)
+
+
+def test_calculator_with_typed_weights_by_hand():
+    """One unit, one input, every weight 1 and bias 0: the numbers a student can do on paper."""
+    ones = np.ones((1, 2))
+    zero = np.zeros(1)
+    w = teach.LSTMWeights(ones, ones, ones, ones, zero, zero, zero, zero)
+    r = teach.lstm_step([0.5], [0.5], [1.0], w)  # a = 1 for every gate
+    s1 = 1 / (1 + np.exp(-1.0))
+    assert r.f[0] == pytest.approx(s1) and r.g[0] == pytest.approx(np.tanh(1.0))
+    assert r.c[0] == pytest.approx(s1 * 1.0 + s1 * np.tanh(1.0))
+    assert r.h[0] == pytest.approx(s1 * np.tanh(s1 + s1 * np.tanh(1.0)))
+
+
+def test_calculator_checks_sizes_and_parses_vectors():
+    w = teach.seeded_weights(3, 3)
+    with pytest.raises(ValueError, match="must match"):
+        teach.lstm_step([1, 2, 3], [1, 2, 3], [1, 2], w)
+    with pytest.raises(ValueError, match="needs 3 x 5"):
+        teach.lstm_step([1, 2], [1, 2, 3], [1, 2, 3], w)
+    np.testing.assert_allclose(teach.parse_vector("[0.2; 1.3, 0.7]"), [0.2, 1.3, 0.7])
+    with pytest.raises(ValueError, match="must be numbers"):
+        teach.parse_vector("1, two")
+    with pytest.raises(ValueError, match="empty"):
+        teach.parse_vector("  ")
+    with pytest.raises(ValueError, match="finite"):
+        teach.parse_vector("1, nan")
+    np.testing.assert_array_equal(teach.seeded_weights(3, 3, 5).W_f, teach.seeded_weights(3, 3, 5).W_f)
+
+
+def test_input_gradient_norms_equal_the_full_jacobian():
+    torch.manual_seed(0)
+    rec = torch.nn.GRU(2, 4, batch_first=True)
+    x = torch.randn(1, 7, 2)
+    got = teach.input_gradient_norms(rec, x)
+    jac = torch.autograd.functional.jacobian(lambda inp: rec(inp)[0][0, -1], x)  # (H, 1, T, F)
+    want = jac[:, 0].pow(2).sum(dim=(0, 2)).sqrt().flip(0).numpy()
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-8)
+
+
+def test_plain_rnn_forgets_faster_than_lstm_and_gru():
+    df = teach.gradient_decay(steps=40, hidden=8, seeds=2, forget_bias=1.0)
+    assert set(df["cell"]) == {"rnn", "lstm", "gru"} and (df["grad"] > 0).all()
+    at = df[df["k"] == 30].set_index("cell")["grad"]
+    assert at["rnn"] < at["gru"] < at["lstm"]
+    assert teach.decay_rate(df, "rnn") < teach.decay_rate(df, "lstm") < 1
