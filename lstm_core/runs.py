@@ -8,6 +8,7 @@ A run directory holds::
     history.csv       epoch, train_loss, val_loss, seconds, samples_per_s
     predictions.csv   time, actual, part, one_step, multistep, lower, upper
     data.csv          the series it was trained on (so the run is self-contained)
+    gate_history.json per-epoch gate statistics (when recorded), see :class:`lstm_core.gates.GateRecorder`
 
 Saving is atomic: everything is written to a temporary sibling folder that then replaces
 the target, so a crash mid-save leaves any previous run intact.
@@ -20,6 +21,7 @@ import os
 import shutil
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +34,8 @@ from .prep import prepare
 from .train import FitResult, EpochStats
 
 FORMAT_VERSION = 1
-RUN_FILES = ("config.json", "model.pt", "metrics.json", "history.csv", "predictions.csv", "data.csv")
+RUN_FILES = ("config.json", "model.pt", "metrics.json", "history.csv", "predictions.csv", "data.csv",
+             "gate_history.json")
 MAX_ZIP_BYTES = 200 * 1024 * 1024
 
 
@@ -75,6 +78,8 @@ def save_run(run: Run, directory: str | os.PathLike) -> Path:
         if run.predictions is not None:
             run.predictions.to_csv(tmp / "predictions.csv", index=False)
         _frame_to_csv(run.frame, tmp / "data.csv")
+        if run.gate_history:
+            (tmp / "gate_history.json").write_text(json.dumps(_gate_history_to_json(run.gate_history)))
         backup = None
         if target.exists():
             backup = target.with_name(f".{target.name}.old-{os.getpid()}")
@@ -106,7 +111,10 @@ def load_run(directory: str | os.PathLike, frame: pd.DataFrame | None = None) ->
         cfg = RunConfig.from_dict({k: meta[k] for k in ("data", "model", "train")})
     except (ValueError, KeyError, TypeError) as exc:
         raise RunError(f"{path / 'config.json'} is unreadable ({exc}); the run folder is damaged.") from None
-    data = frame if frame is not None else _frame_from_csv(path / "data.csv", bool(meta.get("datetime_index")))
+    try:
+        data = frame if frame is not None else _frame_from_csv(path / "data.csv", bool(meta.get("datetime_index")))
+    except (ValueError, TypeError, OverflowError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise RunError(f"{path / 'data.csv'} is unreadable ({str(exc)[:100]}); the run folder is damaged.") from None
     prep = prepare(data, cfg.data, meta.get("season_hint"))
     model = build_model(cfg, prep)
     try:
@@ -125,9 +133,29 @@ def load_run(directory: str | os.PathLike, frame: pd.DataFrame | None = None) ->
     fit = FitResult(history=history, best_epoch=int(fit_meta.get("best_epoch", 0)),
                     best_loss=float(fit_meta.get("best_loss", np.inf)), status=fit_meta.get("status", "completed"),
                     seconds=float(fit_meta.get("seconds", 0.0)))
-    run = Run(cfg, data, meta.get("season_hint"), prep, model, fit, device="cpu")
+    run = Run(cfg, data, meta.get("season_hint"), prep, model, fit, device="cpu",
+              gate_history=_gate_history_from_json(path / "gate_history.json"))
     evaluate(run)
     return run
+
+
+def _gate_history_to_json(history: list[dict]) -> list[dict]:
+    """Per-epoch gate statistics with numpy arrays turned into lists."""
+    return [{"epoch": e["epoch"], "layers": [{g: {k: np.asarray(v).tolist() for k, v in stats.items()}
+                                              for g, stats in layer.items()} for layer in e["layers"]]}
+            for e in history]
+
+
+def _gate_history_from_json(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    try:
+        raw = json.loads(path.read_text())
+        return [{"epoch": int(e["epoch"]), "layers": [{g: {k: np.asarray(v, dtype=np.float32) for k, v in stats.items()}
+                                                       for g, stats in layer.items()} for layer in e["layers"]]}
+                for e in raw]
+    except (ValueError, KeyError, TypeError):
+        return []  # statistics are optional; a damaged file only hides the per-epoch view
 
 
 def run_to_zip(directory: str | os.PathLike) -> bytes:
@@ -162,6 +190,16 @@ def zip_to_run_dir(data: bytes, directory: str | os.PathLike, max_bytes: int = M
         raise RunError("The run zip unpacks to more than the size limit; it cannot be restored.")
     target = Path(directory)
     target.mkdir(parents=True, exist_ok=True)
-    for info in infos:
-        (target / info.filename).write_bytes(zf.read(info))
+    budget = max_bytes  # counted on the bytes actually inflated, not only the declared sizes
+    try:
+        for info in infos:
+            with zf.open(info) as src, open(target / info.filename, "wb") as dst:
+                while chunk := src.read(1 << 20):
+                    budget -= len(chunk)
+                    if budget < 0:
+                        raise RunError("The run zip unpacks to more than the size limit; it cannot be restored.")
+                    dst.write(chunk)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+        # a lying size header (Bad CRC-32), truncated data, an unknown compression, a password
+        raise RunError(f"The run zip is damaged or not a plain LSTM Lab zip ({str(exc)[:100]}); download it again.") from None
     return target

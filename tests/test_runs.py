@@ -28,6 +28,8 @@ def test_round_trip_reproduces_predictions_exactly(run, tmp_path):
     save_run(run, tmp_path / "r")
     assert sorted(p.name for p in (tmp_path / "r").iterdir()) == sorted(runs.RUN_FILES)
     back = load_run(tmp_path / "r")
+    assert [e["epoch"] for e in back.gate_history] == [e["epoch"] for e in run.gate_history] == [0, 1, 2, 3]
+    np.testing.assert_allclose(back.gate_history[-1]["layers"][0]["z"]["mean"], run.gate_history[-1]["layers"][0]["z"]["mean"])
     pd.testing.assert_frame_equal(back.predictions, run.predictions, check_exact=True)
     assert back.metrics["test"] == run.metrics["test"]
     assert json.loads((tmp_path / "r" / "metrics.json").read_text())["test"] == run.metrics["test"]
