@@ -22,9 +22,8 @@ from typing import Any, Callable, Iterable
 
 import numpy as np
 import pandas as pd
-import torch
-
 from .config import CELL_TYPES, ConfigError, DataConfig, ModelConfig, RunConfig, TrainConfig
+from .gates import saturation_frame, trace_run
 
 MAX_VARIANTS = 6
 MAX_SEEDS = 5
@@ -35,8 +34,6 @@ METRIC_COLUMNS = (("test", "rmse", "test RMSE"), ("test", "mae", "test MAE"), ("
 LOWER_IS_BETTER = tuple(c for _, _, c in METRIC_COLUMNS) + ("parameters", "train seconds", "epochs to best")
 BASELINE_LABELS = {"naive": "baseline: naive", "seasonal_naive": "baseline: seasonal naive",
                    "holt_winters": "baseline: Holt-Winters"}
-SIGMOID_GATES = ("i", "f", "o", "r", "z")  # gates in (0, 1); g / n / h are tanh in (-1, 1)
-SATURATION_LOW, SATURATION_HIGH = 0.1, 0.9
 _NAME_RE = re.compile(r"^[\w .,+()\-]{1,40}$")
 
 
@@ -292,39 +289,12 @@ def loss_bands(curves: dict[str, list[np.ndarray]]) -> dict[str, dict[str, np.nd
     return out
 
 
-def gate_saturation(model, x: np.ndarray, max_steps: int = 2000) -> pd.DataFrame:
-    """Fractions of sigmoid-gate activations below 0.1 (left) and above 0.9 (right).
-
-    ``x`` (T, F) is one input sequence (the scaled features); the last ``max_steps`` steps
-    are replayed with :meth:`Forecaster.gate_trace`. One row per layer and gate with columns
-    ``layer, gate, left, right, mean``. A plain RNN has no gates: the frame is empty.
-    (Temporary: lstm_core.gates will own saturation statistics; this is the small fallback.)
-    """
-    rows = []
-    xt = torch.as_tensor(np.asarray(x, dtype=np.float32)[-max_steps:])[None]  # (1, T, F)
-    trace = model.gate_trace(xt.to(model.device))
-    for k, layer in enumerate(trace):
-        for name, values in layer.items():
-            if name not in SIGMOID_GATES:
-                continue
-            v = values.detach().float().cpu().numpy().ravel()
-            rows.append({"layer": k + 1, "gate": name, "left": float(np.mean(v < SATURATION_LOW)),
-                         "right": float(np.mean(v > SATURATION_HIGH)), "mean": float(v.mean())})
-    return pd.DataFrame(rows, columns=["layer", "gate", "left", "right", "mean"])
-
-
 def run_saturation(run) -> pd.DataFrame:
     """Per layer and gate, the mean left/right saturated fractions over a Run's whole series.
 
-    Uses :mod:`lstm_core.gates` (``trace_run`` + ``saturation_frame``, which also covers the
-    tanh traces g / n / h rescaled to (0, 1)) when it is importable, else the local
-    :func:`gate_saturation` (sigmoid gates only). Columns ``layer, gate, left, right, mean``.
+    Built on :mod:`lstm_core.gates` (``trace_run`` + ``saturation_frame``; tanh traces g / n
+    / h are rescaled to (0, 1)). Columns ``layer, gate, left, right, mean``.
     """
-    try:
-        from .gates import saturation_frame, trace_run
-    except ImportError:
-        prep = run.prep
-        return gate_saturation(run.model, prep.features[prep.offset:])
     parts = [saturation_frame(tr) for tr in trace_run(run.model, run.prep, "series")]
     frame = pd.concat(parts, ignore_index=True)
     out = frame.groupby(["layer", "gate"], sort=False)[["left", "right", "mean"]].mean().reset_index()
