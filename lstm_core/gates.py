@@ -248,7 +248,7 @@ def step_detail(model: nn.Module, trace: GateTrace, t: int, unit: int) -> StepDe
     Pre-activations come from :func:`cells.layer_weights` and the cell's step math in float64;
     the results equal the replayed trace to float32 precision (tested).
     """
-    cell, names = trace.cell, trace.names
+    cell = trace.cell
     if not 0 <= t < trace.steps:
         raise ValueError(f"Step {t} is outside the trace (0..{trace.steps - 1}).")
     if not 0 <= unit < trace.units:

@@ -1,9 +1,13 @@
-"""Shared test helpers: outcome recording (browser screenshots on failure) and a Streamlit server.
+"""Shared test helpers: outcome recording, a Streamlit server and browser fixtures.
 
-``start_server`` is also used by benchmarks/bench_app.py.
+``start_server`` is also used by the benchmarks. Browser tests use the module-scoped
+``server`` (base URL of a fresh ``streamlit run app.py``) and ``browser`` (Debian's
+chromium through Playwright; the test skips when either is missing) fixtures, and
+``screenshot`` to keep pictures in ``artifacts/`` (always with ``LSTM_LAB_SCREENSHOTS=1``).
 """
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -14,6 +18,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
@@ -52,3 +57,40 @@ def start_server(port: int, log_path: Path, root: Path = ROOT) -> subprocess.Pop
         time.sleep(0.2)
     proc.kill()
     raise RuntimeError("streamlit did not become healthy within 60 s")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """Base URL of a fresh ``streamlit run app.py`` for this test module."""
+    port = free_port()
+    proc = start_server(port, tmp_path_factory.mktemp("server") / "streamlit.log")
+    yield f"http://127.0.0.1:{port}"
+    stop_server(proc)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium driven by Playwright; skips the test when either is missing."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is missing (install the Debian chromium package)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+def screenshot(pg, name: str, always: bool = False) -> None:
+    """Full-page PNG in artifacts/ when ``always`` or LSTM_LAB_SCREENSHOTS is set."""
+    if always or os.environ.get("LSTM_LAB_SCREENSHOTS"):
+        ARTIFACTS.mkdir(exist_ok=True)
+        pg.wait_for_timeout(1500)  # screenshots only: let the charts draw
+        pg.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

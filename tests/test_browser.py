@@ -8,41 +8,18 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, free_port, start_server
+from conftest import ARTIFACTS, CHROMIUM
 
-ROOT = Path(__file__).resolve().parents[1]
-ARTIFACTS = ROOT / "artifacts"
 PAGES = ("Data", "Train", "Forecast")
 
 if not Path(CHROMIUM).exists():
     pytest.skip(f"{CHROMIUM} is missing (install the Debian chromium package)", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 expect = sync_api.expect
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    port = free_port()
-    proc = start_server(port, tmp_path_factory.mktemp("server") / "streamlit.log")
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield b
-        b.close()
 
 
 @pytest.fixture
@@ -119,12 +96,13 @@ def test_upload_train_stop_and_forecast(server, page, tmp_path):
     stop = page.get_by_role("button", name=re.compile("Stop"))
     expect(stop).to_be_visible()
     expect(page.get_by_text(re.compile(r"Epoch [1-9]\d* / 100000")).first).to_be_visible(timeout=60_000)
+    grown = """(n) => [...document.querySelectorAll('.js-plotly-plot')].some(
+              el => (el.layout.title.text || '').includes('Loss') && el._fullData && el._fullData.length
+                    && el._fullData[0].x.length > n)"""
+    page.wait_for_function(grown, arg=0, timeout=60_000)  # the live chart is drawn (the text may come first)
     first = plot_points(page, "Loss")
     assert first >= 1
-    page.wait_for_function(
-        """(n) => [...document.querySelectorAll('.js-plotly-plot')].some(
-              el => (el.layout.title.text || '').includes('Loss') && el._fullData && el._fullData.length && el._fullData[0].x.length > n)""",
-        arg=first, timeout=60_000)
+    page.wait_for_function(grown, arg=first, timeout=60_000)  # ... and grows while training runs
     stop.click()
     expect(page.get_by_text(re.compile(r"^Cancelled")).first).to_be_visible(timeout=30_000)
     expect(page.get_by_text(re.compile("kept the best weights")).first).to_be_visible()

@@ -5,16 +5,13 @@ Uses the server helper of tests/conftest.py and Debian's chromium. Set
 """
 from __future__ import annotations
 
-import os
-import subprocess
+import re
 from pathlib import Path
 
 import pytest
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, free_port, start_server
+from conftest import CHROMIUM, screenshot
 
-ROOT = Path(__file__).resolve().parents[1]
-ARTIFACTS = ROOT / "artifacts"
 
 if not Path(CHROMIUM).exists():
     pytest.skip(f"{CHROMIUM} is missing (install the Debian chromium package)", allow_module_level=True)
@@ -23,43 +20,17 @@ expect = sync_api.expect
 expect.set_options(timeout=60_000)  # the first page load imports torch and plotly
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    port = free_port()
-    proc = start_server(port, tmp_path_factory.mktemp("server") / "streamlit.log")
-    url = f"http://127.0.0.1:{port}"
-    # Warm-up: on a fresh server a deep link (/compare) is served as a plain pages/ script before
-    # app.py has called st.navigation once (Streamlit quirk); one visit to the root avoids it.
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        pg = b.new_page()
-        pg.goto(url)
-        expect(pg.get_by_role("heading", name="Data", exact=True).first).to_be_visible()
-        b.close()
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-
-
 @pytest.fixture
-def page(server):
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        ctx = browser.new_context(viewport={"width": 1400, "height": 2600})
-        pg = ctx.new_page()
-        pg.set_default_timeout(60_000)
-        yield pg
-        browser.close()
+def page(browser):
+    ctx = browser.new_context(viewport={"width": 1400, "height": 2600})
+    pg = ctx.new_page()
+    pg.set_default_timeout(60_000)
+    yield pg
+    ctx.close()
 
 
 def shot(pg, name: str) -> None:
-    if os.environ.get("LSTM_LAB_SCREENSHOTS"):
-        ARTIFACTS.mkdir(exist_ok=True)
-        pg.wait_for_timeout(1500)  # screenshots only: let the charts draw
-        pg.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    screenshot(pg, name)
 
 
 def test_compare_two_variants_in_the_browser(server, page):
@@ -78,7 +49,7 @@ def test_compare_two_variants_in_the_browser(server, page):
     # Glide data grid draws on canvas; its accessible table mirrors the cells.
     expect(table.get_by_text("LSTM 32", exact=True).first).to_be_attached()
     expect(table.get_by_text("GRU 32", exact=True).first).to_be_attached()
-    assert "cmp=" in page.url
+    expect(page).to_have_url(re.compile("cmp="))
     shot(page, "compare-results")
     page.reload()
     expect(page.get_by_role("heading", name="Results")).to_be_visible(timeout=60_000)

@@ -4,6 +4,7 @@ Streamlit's legacy pages/ mode would run the page file alone on a server's first
 ``ui`` package switches that off (see ui/__init__.py). This needs its own fresh server: one
 that has already served the root page would hide the problem.
 """
+import re
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,7 @@ def test_preset_link_on_fresh_server_shows_router_sidebar(tmp_path):
             expect(page.get_by_text("Device", exact=True)).to_be_visible(timeout=60_000)
             expect(page.get_by_role("heading", name="Experiments")).to_be_visible()
             expect(page.get_by_role("button", name="Run this experiment")).to_be_visible(timeout=60_000)
-            assert "preset=airline" in page.url
+            expect(page).to_have_url(re.compile("preset=airline"))
             browser.close()
     finally:
         proc.terminate()

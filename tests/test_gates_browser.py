@@ -4,16 +4,13 @@ Screenshots go to ``artifacts/`` when ``LSTM_LAB_SCREENSHOTS=1`` (or the test fa
 """
 from __future__ import annotations
 
-import os
-import subprocess
+import re
 from pathlib import Path
 
 import pytest
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, free_port, start_server
+from conftest import CHROMIUM, screenshot
 
-ROOT = Path(__file__).resolve().parents[1]
-ARTIFACTS = ROOT / "artifacts"
 
 if not Path(CHROMIUM).exists():
     pytest.skip(f"{CHROMIUM} is missing (install the Debian chromium package)", allow_module_level=True)
@@ -23,34 +20,17 @@ expect.set_options(timeout=30_000)  # a shared 2-core machine: Streamlit reruns 
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    port = free_port()
-    proc = start_server(port, tmp_path_factory.mktemp("server") / "streamlit.log")
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-
-
-@pytest.fixture(scope="module")
-def page(server):
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        ctx = b.new_context(viewport={"width": 1500, "height": 1100})
-        pg = ctx.new_page()
-        pg.set_default_timeout(45_000)
-        pg.goto(server)
-        yield pg
-        b.close()
+def page(server, browser):
+    ctx = browser.new_context(viewport={"width": 1500, "height": 1100})
+    pg = ctx.new_page()
+    pg.set_default_timeout(45_000)
+    pg.goto(server)
+    yield pg
+    ctx.close()
 
 
 def shot(pg, name: str, always: bool = False) -> None:
-    if always or os.environ.get("LSTM_LAB_SCREENSHOTS"):
-        ARTIFACTS.mkdir(exist_ok=True)
-        pg.wait_for_timeout(1500)  # let charts draw
-        pg.screenshot(path=str(ARTIFACTS / f"gates-{name}.png"), full_page=True)
+    screenshot(pg, f"gates-{name}", always)
 
 
 def nav(pg, title: str) -> None:
@@ -93,13 +73,15 @@ def test_train_then_step_through_the_gates(page):
     before = equations(pg)
     assert "c_t" not in before and "=" in before  # rendered KaTeX, not raw LaTeX
     seen = {before}
+    first_eq = pg.locator(".katex-html").first
     for k in range(1, 4):
+        previous = first_eq.inner_text()
         pg.get_by_role("button", name="Next").click()
         expect(pg.get_by_text(f"Step {k}", exact=False).first).to_be_visible()
-        pg.wait_for_timeout(300)
+        expect(first_eq).not_to_have_text(previous)  # auto-retrying: the new step's numbers are drawn
         seen.add(equations(pg))
     assert len(seen) == 4, "the equations' numbers did not change from step to step"
-    assert "step=3" in pg.url and "view=Step-through" in pg.url
+    expect(pg).to_have_url(re.compile(r"step=3.*view=Step-through|view=Step-through.*step=3"))
     shot(pg, "step-through")
     pg.get_by_role("button", name="Prev").click()
     expect(pg.get_by_text("Step 2", exact=False).first).to_be_visible()
