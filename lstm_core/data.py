@@ -18,6 +18,7 @@ import json
 import os
 import re
 import warnings
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -36,7 +37,9 @@ _DELIMITERS = (",", ";", "\t", "|")
 _SNIFF_CHARS = 64 * 1024
 _SNIFF_ROWS = 200
 _MIN_ROWS = 3
-_HUGE = 1e300
+_MAX_COLUMNS = 1000  # wider files are refused before the per-column work
+_MIN_SPREAD = 1e-12  # a column varying less than this is left unscaled by the scalers: nothing to learn
+_HUGE = 1e150  # larger values overflow when squared (scalers, losses, RMSE) and training fails
 _NUMERIC_SHARE = 0.9  # a column is numeric when this share of its non-empty cells parse
 _GRID_COVERAGE = 0.75  # an irregular index is "mostly regular" when this share of its grid is present
 _MISSING_TOKENS = frozenset(
@@ -247,9 +250,10 @@ def _read_source(source: bytes | str | os.PathLike, name: str | None, max_bytes:
 def _check_size(size: int, max_bytes: int) -> None:
     """Reject files over the size limit."""
     if size > max_bytes:
+        shown, limit = _megabytes(size), _megabytes(max_bytes)
+        exact = f" ({size:,} bytes > {max_bytes:,})" if shown == limit else ""  # "50.0 MB, over the 50.0 MB"
         raise DataError(
-            f"The file is {_megabytes(size)}, over the {_megabytes(max_bytes)} limit; "
-            "upload a smaller file or a shorter extract."
+            f"The file is {shown}, over the {limit} limit{exact}; upload a smaller file or a shorter extract."
         )
 
 
@@ -372,6 +376,13 @@ def _read_cells(text: str, delimiter: str, notes: list[str]) -> tuple[pd.DataFra
 
     Returns the cells (one row per non-blank data row) and the file line number of each row.
     """
+    first = next((line for line in text.split("\n", 50)[:50] if line.strip()), "")
+    width = len(next(csv.reader([first], delimiter=delimiter), []))
+    if width > _MAX_COLUMNS:  # a one-line blob or a transposed table; per-column work would not end
+        raise DataError(
+            f"The first row has {width:,} fields (delimiter {_show_char(delimiter)}), more than the {_MAX_COLUMNS:,} "
+            "columns supported; put one time step per row and keep only the columns you need."
+        )
     try:
         table = pd.read_csv(
             io.StringIO(text), sep=delimiter, header=None, dtype=str, na_filter=False,
@@ -389,7 +400,8 @@ def _read_cells(text: str, delimiter: str, notes: list[str]) -> tuple[pd.DataFra
         header = ["value"] if len(header) == 1 else [f"column {i + 1}" for i in range(len(header))]
         body = table
     header = [h or f"column {i + 1}" for i, h in enumerate(header)]
-    repeated = sorted({h for h in header if header.count(h) > 1})
+    counts = Counter(header)
+    repeated = sorted(h for h, k in counts.items() if k > 1)
     if repeated:
         raise DataError(f"Column name {_excerpt(repeated[0])} appears more than once; give every column a unique name.")
     body = body.set_axis(header, axis=1)
@@ -516,7 +528,7 @@ def _check_finite(cells: pd.DataFrame, numbers: pd.DataFrame, lines: pd.Series) 
             row = bad.idxmax()
             raise DataError(
                 f"Column {_excerpt(column)} has non-finite or huge values ({_excerpt(cells[column][row])} at line "
-                f"{lines[row]}); fix or remove them."
+                f"{lines[row]}); fix or rescale them so that every value is finite and within ±1e150."
             )
 
 
@@ -771,12 +783,22 @@ def _check_shape(frame: pd.DataFrame, notes: list[str]) -> None:
             f"The file has only {len(frame)} usable data row(s); at least {_MIN_ROWS} are needed to learn anything."
         )
     constant = [c for c in frame.columns if frame[c].nunique() <= 1]
+    spread = frame.max() - frame.min()
+    flat = [c for c in frame.columns if c not in constant and spread[c] < _MIN_SPREAD]
     if len(constant) == len(frame.columns):
         raise DataError(
             "Every numeric column holds a single repeated value, and a constant series cannot be forecast; "
             "choose a column that varies."
         )
+    if len(constant) + len(flat) == len(frame.columns):
+        c = flat[0]
+        raise DataError(
+            f"Column {_excerpt(c)} varies by only {spread[c]:.3g} (from {frame[c].min():.3g} to {frame[c].max():.3g}), "
+            "too little to learn from; rescale it, e.g. multiply it by a power of ten."
+        )
     notes.extend(f"Column {_excerpt(c)} is constant, so it carries no information." for c in constant)
+    notes.extend(f"Column {_excerpt(c)} varies by less than {_MIN_SPREAD:g}, so it carries no usable information; "
+                 "rescale it if it matters." for c in flat)
 
 
 def _show_time(stamp: pd.Timestamp) -> str:

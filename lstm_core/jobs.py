@@ -132,6 +132,9 @@ class JobRegistry:
         self.pin_threads()
         self._jobs: dict[str, Job] = {}
         self._queue: deque[str] = deque()
+        self._running = 0
+        # Opt-in debug trace for the load benchmark: one line per start/end with the counts.
+        self._trace_path = os.environ.get("LSTM_LAB_JOB_TRACE") or None
         self._cond = threading.Condition()
         self._closed = False
         self._workers = [threading.Thread(target=self._work, name=f"lstm-lab-worker-{i}", daemon=True)
@@ -268,6 +271,12 @@ class JobRegistry:
         for j in done[: max(0, len(done) - self.max_finished)]:
             del self._jobs[j.id]
 
+    def _trace(self, event: str, job: Job) -> None:
+        """Append ``time event job running queued`` to the trace file, if one is set. Holds _cond."""
+        if self._trace_path:
+            with open(self._trace_path, "a") as fh:
+                fh.write(f"{time.time():.3f} {event} {job.id} {self._running} {len(self._queue)} {job.status}\n")
+
     def _snap(self, job: Job, position: int | None) -> JobSnapshot:
         with job.lock:
             hist = list(job.history)
@@ -303,6 +312,8 @@ class JobRegistry:
             job = self._jobs[self._queue.popleft()]
             with job.lock:
                 job.status, job.message, job.started = RUNNING, "Training...", self._clock()
+            self._running += 1
+            self._trace("start", job)
             return job
 
     def _work(self) -> None:
@@ -312,6 +323,7 @@ class JobRegistry:
             if job is None:
                 return
             self._run(job)
+            del job  # an idle worker must not keep the last job (and its Run) alive past eviction
 
     def _run(self, job: Job) -> None:
         def on_epoch(stats: EpochStats) -> None:
@@ -347,4 +359,7 @@ class JobRegistry:
             job.status, job.message, job.run = status, message, run
             job.finished = self._clock()
             job.frame = None  # the Run keeps its own frame; drop the queued copy
+        with self._cond:
+            self._running -= 1
+            self._trace("end", job)
         job.done.set()

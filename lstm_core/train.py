@@ -46,7 +46,7 @@ class EpochStats:
 
 @dataclass
 class FitResult:
-    """How training ended. ``status``: completed | early_stopped | cancelled."""
+    """How training ended. ``status``: completed | early_stopped | reached_target | cancelled."""
 
     history: list[EpochStats] = field(default_factory=list)
     best_epoch: int = 0
@@ -132,6 +132,13 @@ class Trainer:
         cfg, dev = self.cfg, self.device
         if len(x_train) == 0:
             raise ConfigError("There are no training windows; use a shorter look_back or a longer series.")
+        for part, arrays in (("training", (x_train, y_train)), ("validation", (x_val, y_val))):
+            if any(a is not None and len(a) and not np.isfinite(a).all() for a in arrays):
+                # Not a divergence: the data reached the trainer broken, e.g. the log of a zero.
+                raise ConfigError(
+                    f"The prepared {part} windows hold non-finite values (usually a log transform meeting a zero or "
+                    "negative value); choose transform 'none' or 'diff', or fix those values."
+                )
         gen = torch.Generator().manual_seed(cfg.seed)
         seed_everything(cfg.seed)
         xt = torch.as_tensor(x_train, dtype=torch.float32, device=dev)  # (n, L, F)
@@ -140,7 +147,10 @@ class Trainer:
         if has_val:
             xv = torch.as_tensor(x_val, dtype=torch.float32, device=dev)
             yv = torch.as_tensor(y_val, dtype=torch.float32, device=dev)
-        limit = self.EXPLODE_FACTOR * max(float(np.mean(np.square(y_train))), 1e-8)
+        # At least 100x the loss of predicting zero for a unit-scale target: a series that
+        # hardly varies (the scaler leaves a spread under 1e-12 unscaled) must not read as
+        # an explosion of the untrained model's first outputs.
+        limit = self.EXPLODE_FACTOR * max(float(np.mean(np.square(y_train))), 1.0)
         opt = torch.optim.Adam(self.model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
         loss_fn = nn.MSELoss()
         params = [p for p in self.model.parameters()]
@@ -198,6 +208,9 @@ class Trainer:
                 break
             if cfg.patience is not None and since_best >= cfg.patience:
                 result.status = "early_stopped"
+                break
+            if cfg.target_loss is not None and train_loss < cfg.target_loss:
+                result.status = "reached_target"
                 break
         self.model.load_state_dict(best_state)
         self.model.eval()

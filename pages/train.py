@@ -1,4 +1,6 @@
 """Train page: the run form (defaults = RunConfig defaults, bounds = validate() bounds) and the live job."""
+import json
+
 import streamlit as st
 
 from lstm_core.cells import CELL_DESCRIPTIONS
@@ -67,10 +69,19 @@ if start:
     cfg.model.dropout = float(dropout)
     cfg.train.epochs, cfg.train.batch_size, cfg.train.lr, cfg.train.seed = int(epochs), int(batch), float(lr), int(seed)
     cfg.train.patience, cfg.train.device = int(patience) or None, device
-    try:
-        job_id = state.registry().submit(ds.frame, cfg, ds.season, owner=state.owner(),
-                                         label=f"{cell} h{int(hidden)} on {ds.name}")
-        state.set_job(job_id)
-        st.rerun()  # redraw the sidebar and start polling
-    except ConfigError as exc:
-        st.error(str(exc))
+    # A double click (or two quick submits) of the same form must not train the same thing twice:
+    # same data, config and seed give the same run, so the active twin is kept instead.
+    fingerprint = (ds.version, ds.name, json.dumps(cfg.to_dict(), sort_keys=True, default=str))
+    last = st.session_state.get("train_last_submit")
+    twin = state.registry().snapshot(last[1]) if last and last[0] == fingerprint else None
+    if twin is not None and twin.active:
+        st.info("This exact run is already queued or training (see Current job above); it was not started twice.")
+    else:
+        try:
+            job_id = state.registry().submit(ds.frame, cfg, ds.season, owner=state.owner(),
+                                             label=f"{cell} h{int(hidden)} on {ds.name}")
+            st.session_state["train_last_submit"] = (fingerprint, job_id)
+            state.set_job(job_id)
+            st.rerun()  # redraw the sidebar and start polling
+        except ConfigError as exc:
+            st.error(str(exc))
