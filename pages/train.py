@@ -24,9 +24,7 @@ def device_name(d: str) -> str:
 job_id = state.sync_job_id()
 if job_id:
     st.subheader("Current job")
-    snap = jobs_view.live_job(job_id, key="train_job")
-    if snap is not None and snap.has_run:
-        st.page_link("pages/forecast.py", label="See the forecast →", icon=":material/insights:")
+    jobs_view.live_job(job_id, key="train_job", done_link=("pages/forecast.py", "See the forecast →"))
     st.subheader("New run")
 
 with st.form("train_form"):

@@ -199,6 +199,7 @@ def test_fit_run_records_gate_history_and_live_snapshots(frame):
 def test_record_gates_off_keeps_no_history(frame):
     cfg = RunConfig()
     cfg.model.hidden_size, cfg.train.epochs, cfg.train.device = 3, 1, "cpu"
+    cfg.train.record_gates = False
     run = fit_run(frame, cfg, 12)
     assert run.gate_history == []
 

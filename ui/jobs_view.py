@@ -4,11 +4,12 @@ from __future__ import annotations
 import streamlit as st
 
 from lstm_core import plots
-from lstm_core.jobs import JobSnapshot
+from lstm_core.jobs import QUEUED, RUNNING, JobSnapshot
 
 from . import state
 
-POLL_S = 0.5
+POLL_S = 0.5  # refresh of a running job's panel (the live loss chart)
+QUEUED_POLL_S = 2.0  # a queued job only changes its queue position: poll gently
 ICONS = {"queued": ":material/hourglass_top:", "running": ":blue[:material/autorenew:]",
          "finished": ":green[:material/check_circle:]", "cancelled": ":orange[:material/stop_circle:]",
          "diverged": ":red[:material/error:]", "failed": ":red[:material/cancel:]"}
@@ -57,11 +58,13 @@ def progress(snap: JobSnapshot) -> None:
     st.progress(min(max(snap.progress, 0.0), 1.0), text=text)
 
 
-def live_job(job_id: str, key: str) -> JobSnapshot | None:
-    """Status, progress, the loss chart and a Stop button, refreshed every 0.5 s while active.
+def live_job(job_id: str, key: str, done_link: tuple[str, str] | None = None) -> JobSnapshot | None:
+    """Status, progress, the loss chart and a Stop button, refreshed every 0.5 s while it runs.
 
-    Polling stops when the job ends: the fragment asks for a full rerun, and the next run
-    creates it with ``run_every=None``.
+    A queued job polls every 2 s. When the job starts or ends, the fragment asks for a full
+    rerun, and the next run creates it with the new interval (``None`` once it has ended).
+    ``done_link`` (page path, label) is shown inside the panel as soon as the job has a run,
+    so it does not wait for that full rerun.
     """
     reg = state.registry()
     first = reg.snapshot(job_id)
@@ -69,7 +72,9 @@ def live_job(job_id: str, key: str) -> JobSnapshot | None:
         st.warning("This job is no longer in memory (finished jobs are kept for two hours).")
         return None
 
-    @st.fragment(run_every=POLL_S if first.active else None)
+    interval = {RUNNING: POLL_S, QUEUED: QUEUED_POLL_S}.get(first.status)
+
+    @st.fragment(run_every=interval)
     def panel() -> None:
         snap = reg.snapshot(job_id)
         if snap is None:
@@ -87,8 +92,10 @@ def live_job(job_id: str, key: str) -> JobSnapshot | None:
         st.plotly_chart(plots.loss_figure(snap.epochs, snap.train_loss, snap.val_loss, log_y=log_y,
                                           title=f"Loss — {snap.label}"),
                         key=f"{key}_loss_chart", width="stretch")
-        if first.active and not snap.active:
-            st.rerun()  # full rerun: the job ended, so stop polling
+        if done_link is not None and snap.has_run:
+            st.page_link(done_link[0], label=done_link[1], icon=":material/insights:")
+        if snap.status != first.status and (first.active or snap.active):
+            st.rerun()  # full rerun: the job started (poll faster) or ended (stop polling)
 
     panel()
     return reg.snapshot(job_id)
