@@ -330,9 +330,16 @@ class JobRegistry:
             with job.lock:
                 job.history.append(stats)
 
+        def on_phase(phase: str) -> None:
+            if phase == "evaluating":
+                with job.lock:
+                    if not job.stop.is_set():
+                        job.message = "Evaluating: forecasts, intervals and baselines..."
+
         status, message, run = FAILED, "", None
         try:
-            run = self._runner(job.frame, job.config, job.season_hint, on_epoch=on_epoch, stop=job.stop)
+            run = self._runner(job.frame, job.config, job.season_hint, on_epoch=on_epoch, stop=job.stop,
+                               on_phase=on_phase)
             info = run.metrics.get("info", {})
             epochs = len(run.history)
             if run.fit.status == "cancelled":

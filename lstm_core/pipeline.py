@@ -83,11 +83,13 @@ def fit_run(
     on_epoch: Callable[[EpochStats], None] | None = None,
     stop: threading.Event | None = None,
     on_model: Callable[[Forecaster, Prepared], None] | None = None,
+    on_phase: Callable[[str], None] | None = None,
 ) -> Run:
     """Prepare, train and evaluate. Raises ConfigError / TrainingDiverged with one sentence.
 
     ``on_model`` is called with the model and prepared data before training starts, so a
-    caller (the job registry) can snapshot a model that is still learning.
+    caller (the job registry) can snapshot a model that is still learning. ``on_phase``
+    is told ``"training"`` and then ``"evaluating"`` (forecasts, intervals, baselines).
     """
     cfg.validate()
     device = resolve_device(cfg.train.device)
@@ -109,7 +111,11 @@ def fit_run(
 
     trainer = Trainer(model, cfg.train, device)
     w_tr, w_val = prep.windows["train"], prep.windows["val"]
+    if on_phase is not None:
+        on_phase("training")
     fit = trainer.fit(w_tr.x, w_tr.y, w_val.x, w_val.y, on_epoch=epoch_end, stop=stop)
+    if on_phase is not None:
+        on_phase("evaluating")
     run = Run(cfg, frame, season_hint, prep, model, fit, device=device_label(device),
               gate_history=recorder.get_history())
     evaluate(run)

@@ -115,7 +115,7 @@ def test_failure_inside_the_worker_is_one_sentence(registry, sine):
     assert snap.status == "failed" and snap.message and "Traceback" not in snap.message
 
 
-def _train_until_stopped(frame, cfg, season_hint, on_epoch=None, stop=None):
+def _train_until_stopped(frame, cfg, season_hint, on_epoch=None, stop=None, on_phase=None):
     """Stands in for fit_run: 'trains' until stopped, then returns a cancelled run."""
     stop.wait(WAIT_S)
     return SimpleNamespace(metrics={}, history=[], device="cpu",
@@ -156,7 +156,7 @@ class FakeClock:
         return self.t
 
 
-def _fail_fast(frame, cfg, season_hint, on_epoch=None, stop=None):
+def _fail_fast(frame, cfg, season_hint, on_epoch=None, stop=None, on_phase=None):
     raise ConfigError("Deliberate failure for the eviction test.")
 
 
@@ -217,3 +217,19 @@ def test_warm_up_runs_in_the_background():
         assert reg.jobs_for("") == []  # warming up is not a job
     finally:
         reg.close()
+
+
+def test_job_says_when_it_is_evaluating():
+    phases = []
+
+    def runner(frame, cfg, season_hint, on_epoch=None, stop=None, on_phase=None):
+        on_phase("training")
+        on_phase("evaluating")
+        phases.append(reg.snapshot(job_id).message)
+        raise ConfigError("stop here")
+
+    reg = JobRegistry(max_workers=1, torch_threads=1, runner=runner)
+    job_id = reg.submit(generate("sine", length=60), RunConfig(), owner="a")
+    reg.wait(job_id, timeout=WAIT_S)
+    assert phases == ["Evaluating: forecasts, intervals and baselines..."]
+    reg.close()
