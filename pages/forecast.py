@@ -23,15 +23,9 @@ with st.expander("Restore a downloaded run (.zip)", expanded=not choices):
     if up is not None and st.session_state.get("forecast_zip_error"):
         st.error(st.session_state["forecast_zip_error"])
 
-if not choices:
-    st.info("No trained run yet: start one on the Train page (the defaults work), or restore a run zip above.")
-    st.page_link("pages/train.py", label="Go to Train", icon=":material/model_training:")
-    st.stop()
-
-keys = list(choices)
-if st.session_state.get("forecast_pick") not in keys:
-    st.session_state["forecast_pick"] = current if current in keys else keys[0]
-pick = st.selectbox("Run", keys, key="forecast_pick", format_func=lambda k: choices[k][0])
+runs_view.require_runs(choices, "No trained run yet: start one on the Train page (the defaults work), "
+                                "or restore a run zip above.")
+pick = runs_view.pick(choices, "forecast_pick", lambda k: choices[k][0], preferred=current)
 run = choices[pick][1]
 m, pred = run.metrics, run.predictions
 info = m["info"]

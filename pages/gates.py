@@ -6,7 +6,7 @@ from lstm_core import gate_plots as gp
 from lstm_core import gates as gt
 from lstm_core.cells import GATES
 from ui import gates_view as gv
-from ui import state
+from ui import runs_view, state
 
 VIEWS = ["Heatmaps", "Unit", "Step-through", "Saturation", "Memory", "During training"]
 URL = {"run": ("gates_run", str), "layer": ("gates_layer", int), "mode": ("gates_mode", str),
@@ -21,17 +21,12 @@ gv.restore_from_url(URL, {"run": list(sources), "mode": list(gt.MODES), "view": 
 presenter = st.toggle("Presenter mode", key="gates_presenter", help="Hides the pickers and enlarges text and charts.")
 if presenter:
     gv.presenter_css(["gates_controls"])
-if not sources:
-    st.info("No trained model yet: train one on the Train page (a snapshot appears here after its first epoch).")
-    st.page_link("pages/train.py", label="Go to Train", icon=":material/model_training:")
-    st.stop()
-
-keys = list(sources)
-if st.session_state.get("gates_run") not in keys:
-    st.session_state["gates_run"] = keys[0]
+runs_view.require_runs(sources, "No trained model yet: train one on the Train page "
+                                "(a snapshot appears here after its first epoch).")
 with st.container(key="gates_controls"):
     c1, c2, c3, c4 = st.columns([3, 1, 1.3, 1.2])
-    pick = c1.selectbox("Run", keys, key="gates_run", format_func=lambda k: sources[k].label)
+    with c1:
+        pick = runs_view.pick(sources, "gates_run", lambda k: sources[k].label)
     src = sources[pick]
     cell, names = src.cell, list(GATES[src.cell])
     st.session_state["gates_layer"] = gv.clamp(st.session_state.get("gates_layer", 0), 0, src.layers - 1)
@@ -109,7 +104,7 @@ elif view == "Step-through":
     st.plotly_chart(gp.unit_figure(trace, unit, step), key="gates_step_unit", width="stretch")
 elif view == "Saturation":
     frames = [(src.label, gv.saturation_table(src.key, src.version, mode, target, layer, src.label, src))]
-    others = [k for k in keys if k != pick]
+    others = [k for k in sources if k != pick]
     with st.container(key="gates_compare_box"):
         compare = st.multiselect("Compare with (side by side, same input mode, layer 0 if missing)", others,
                                  key="gates_compare", format_func=lambda k: sources[k].label, max_selections=3)

@@ -94,3 +94,18 @@ def screenshot(pg, name: str, always: bool = False) -> None:
         ARTIFACTS.mkdir(exist_ok=True)
         pg.wait_for_timeout(1500)  # screenshots only: let the charts draw
         pg.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def nav(pg, title: str) -> None:
+    """Click a sidebar page link and wait for that page's heading."""
+    from playwright.sync_api import expect
+
+    pg.locator('[data-testid="stSidebarNav"] a', has_text=title).first.click()
+    expect(pg.get_by_role("heading", name=title, exact=True).first).to_be_visible()
+
+
+def set_number(pg, label: str, value) -> None:
+    """Type into a labelled number input and leave it, so Streamlit takes the value."""
+    box = pg.get_by_label(label, exact=True)
+    box.fill(str(value))
+    box.press("Tab")

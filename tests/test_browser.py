@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ARTIFACTS, CHROMIUM
+from conftest import ARTIFACTS, CHROMIUM, nav, set_number
 
 PAGES = ("Data", "Train", "Forecast")
 
@@ -44,17 +44,6 @@ def screenshot_pages(pg, name: str) -> None:
             pg.screenshot(path=str(ARTIFACTS / f"{name}-{title.lower()}.png"), full_page=True)
         except Exception:  # noqa: BLE001 - best effort on an already failing test
             pass
-
-
-def nav(pg, title: str) -> None:
-    pg.locator('[data-testid="stSidebarNav"] a', has_text=title).first.click()
-    expect(pg.get_by_role("heading", name=title, exact=True).first).to_be_visible()
-
-
-def set_number(pg, label: str, value) -> None:
-    box = pg.get_by_label(label, exact=True)
-    box.fill(str(value))
-    box.press("Tab")
 
 
 def plot_points(pg, title_part: str) -> int:

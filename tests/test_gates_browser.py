@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CHROMIUM, screenshot
+from conftest import CHROMIUM, nav, screenshot, set_number
 
 
 if not Path(CHROMIUM).exists():
@@ -31,17 +31,6 @@ def page(server, browser):
 
 def shot(pg, name: str, always: bool = False) -> None:
     screenshot(pg, f"gates-{name}", always)
-
-
-def nav(pg, title: str) -> None:
-    pg.locator('[data-testid="stSidebarNav"] a', has_text=title).first.click()
-    expect(pg.get_by_role("heading", name=title, exact=True).first).to_be_visible()
-
-
-def set_number(pg, label: str, value) -> None:
-    box = pg.get_by_label(label, exact=True)
-    box.fill(str(value))
-    box.press("Tab")
 
 
 def segment(pg, name: str) -> None:

@@ -1,4 +1,4 @@
-"""Choosing, exporting and restoring runs for the Forecast page."""
+"""Choosing, exporting and restoring runs for the Forecast and Gates pages."""
 from __future__ import annotations
 
 import tempfile
@@ -24,6 +24,26 @@ def available_runs() -> dict[str, tuple[str, Run]]:
     for key, (label, run) in st.session_state.get(state.UPLOADED_RUNS, {}).items():
         out[key] = (label, run)
     return out
+
+
+def require_runs(options: dict, empty: str) -> None:
+    """With no runs to show: say ``empty``, link to the Train page and stop the page."""
+    if not options:
+        st.info(empty)
+        st.page_link("pages/train.py", label="Go to Train", icon=":material/model_training:")
+        st.stop()
+
+
+def pick(options: dict, key: str, label, preferred: str | None = None) -> str:
+    """A run selectbox over ``options`` (id -> anything, not empty); returns the chosen id.
+
+    The choice survives reruns in ``st.session_state[key]``; ``preferred`` (e.g. the
+    current job) is chosen when the kept choice is gone. ``label(id)`` names an option.
+    """
+    keys = list(options)
+    if st.session_state.get(key) not in keys:
+        st.session_state[key] = preferred if preferred in keys else keys[0]
+    return st.selectbox("Run", keys, key=key, format_func=label)
 
 
 def run_zip(run: Run) -> bytes:
