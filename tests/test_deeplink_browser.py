@@ -11,7 +11,6 @@ import pytest
 
 from conftest import CHROMIUM, CHROMIUM_ARGS, free_port, start_server
 
-pytestmark = pytest.mark.browser
 playwright = pytest.importorskip("playwright.sync_api")
 
 
