@@ -73,3 +73,27 @@ def test_future_with_exogenous_inputs_is_refused():
     r = fit_run(frame, cfg)
     with pytest.raises(ConfigError, match="needs the input columns' future values"):
         r.future(5)
+
+
+def test_direct_head_first_block_equals_its_outputs():
+    """horizon 3: the recursive forecast's first 3 steps are the head's 3 outputs from true history."""
+    cfg = RunConfig()
+    cfg.data.horizon, cfg.data.transform = 3, "none"
+    cfg.model.hidden_size, cfg.train.epochs = 6, 3
+    t = np.arange(200.0)
+    r = fit_run(pd.DataFrame({"y": np.sin(t / 6) + 0.01 * t}), cfg)
+    o = r.prep.test_start
+    out = fc._predict_scaled(r.model, fc.window_x(r.prep, np.array([o])))[0]  # (3,)
+    np.testing.assert_allclose(fc.recursive(r.model, r.prep, o, 3), r.prep.d_from_scaled(out), rtol=1e-6)
+    assert np.isfinite(fc.recursive(r.model, r.prep, o, 10)).all()
+    assert len(r.future(7)) == 7
+
+
+def test_mapping_mode_multistep_equals_one_step():
+    t = np.linspace(0, 12 * np.pi, 200)
+    cfg = RunConfig()
+    cfg.data.target, cfg.data.inputs, cfg.data.horizon, cfg.data.look_back = "cos", ["sin"], 0, 5
+    cfg.data.transform, cfg.model.hidden_size, cfg.train.epochs = "none", 4, 2
+    r = fit_run(pd.DataFrame({"sin": np.sin(t), "cos": np.cos(t)}), cfg)
+    test = r.predictions[r.predictions.part == "test"]
+    np.testing.assert_allclose(test.multistep, test.one_step, rtol=1e-6)
