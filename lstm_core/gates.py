@@ -16,7 +16,6 @@ import copy
 import math
 import threading
 import time
-import weakref
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -478,24 +477,6 @@ class GateRecorder:
         m = Forecaster(copy.deepcopy(live.cfg))
         m.load_state_dict(state)
         return epoch, m.eval()
-
-
-#: Recorders of jobs in flight, keyed by the job's stop Event (weakly: they go with the job).
-_LIVE: "weakref.WeakKeyDictionary[threading.Event, GateRecorder]" = weakref.WeakKeyDictionary()
-_LIVE_LOCK = threading.Lock()
-
-
-def register_live(stop: threading.Event, recorder: GateRecorder) -> None:
-    with _LIVE_LOCK:
-        _LIVE[stop] = recorder
-
-
-def live_recorder(stop: threading.Event | None) -> GateRecorder | None:
-    """The recorder of the training whose stop Event is ``stop`` (``JobRegistry.get(id).stop``)."""
-    if stop is None:
-        return None
-    with _LIVE_LOCK:
-        return _LIVE.get(stop)
 
 
 def history_frame(history: list[dict], layer: int = 0) -> pd.DataFrame:

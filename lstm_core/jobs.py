@@ -24,6 +24,7 @@ import pandas as pd
 import torch
 
 from .config import ConfigError, RunConfig
+from .gates import GateRecorder
 from .pipeline import Run, fit_run
 from .train import EpochStats, TrainingDiverged
 
@@ -69,6 +70,7 @@ class Job:
     started: float | None = None
     finished: float | None = None
     run: Run | None = None
+    recorder: GateRecorder | None = None  # set when training starts: live gate snapshots
     stop: threading.Event = field(default_factory=threading.Event)
     done: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -330,6 +332,10 @@ class JobRegistry:
             with job.lock:
                 job.history.append(stats)
 
+        def on_recorder(recorder: GateRecorder) -> None:
+            with job.lock:
+                job.recorder = recorder
+
         def on_phase(phase: str) -> None:
             if phase == "evaluating":
                 with job.lock:
@@ -339,7 +345,7 @@ class JobRegistry:
         status, message, run = FAILED, "", None
         try:
             run = self._runner(job.frame, job.config, job.season_hint, on_epoch=on_epoch, stop=job.stop,
-                               on_phase=on_phase)
+                               on_phase=on_phase, on_recorder=on_recorder)
             info = run.metrics.get("info", {})
             epochs = len(run.history)
             if run.fit.status == "cancelled":

@@ -17,7 +17,7 @@ import pandas as pd
 from . import forecast as fc
 from .baselines import multistep_baselines, one_step_baselines
 from .config import RunConfig
-from .gates import GateRecorder, register_live
+from .gates import GateRecorder
 from .metrics import compute_metrics
 from .model import Forecaster
 from .prep import Prepared, prepare
@@ -82,27 +82,25 @@ def fit_run(
     season_hint: int | None = None,
     on_epoch: Callable[[EpochStats], None] | None = None,
     stop: threading.Event | None = None,
-    on_model: Callable[[Forecaster, Prepared], None] | None = None,
+    on_recorder: Callable[[GateRecorder], None] | None = None,
     on_phase: Callable[[str], None] | None = None,
 ) -> Run:
     """Prepare, train and evaluate. Raises ConfigError / TrainingDiverged with one sentence.
 
-    ``on_model`` is called with the model and prepared data before training starts, so a
-    caller (the job registry) can snapshot a model that is still learning. ``on_phase``
+    ``on_recorder`` receives the run's :class:`~lstm_core.gates.GateRecorder` before training
+    starts; it holds a between-epochs weight snapshot, so a caller (the job registry) can show
+    the gates of a model that is still learning. ``on_phase``
     is told ``"training"`` and then ``"evaluating"`` (forecasts, intervals, baselines).
     """
     cfg.validate()
     device = resolve_device(cfg.train.device)
     prep = prepare(frame, cfg.data, season_hint)
     model = build_model(cfg, prep)
-    if on_model is not None:
-        on_model(model, prep)
-    # Gate statistics per epoch (cfg.train.record_gates) and a between-epochs weight snapshot
-    # that the Gates page finds through the job's stop Event while training runs.
+    # Gate statistics per epoch (cfg.train.record_gates) and a between-epochs weight snapshot.
     recorder = GateRecorder(prep, record=cfg.train.record_gates)
     recorder.epoch_end(model, 0)
-    if stop is not None:
-        register_live(stop, recorder)
+    if on_recorder is not None:
+        on_recorder(recorder)
 
     def epoch_end(stats: EpochStats) -> None:
         recorder.epoch_end(model, stats.epoch)

@@ -164,22 +164,33 @@ def overlay_figure(pred: pd.DataFrame, title: str = "One-step predictions over t
     return _layout(fig, title, dec, n_total=len(pred))
 
 
+def _forecast_band_figure(context: pd.DataFrame, fc: pd.DataFrame, column: str, name: str, colors: tuple[str, str],
+                          mark_at, mark_text: str, title: str, n_total: int) -> go.Figure:
+    """Actual values of ``context``, then ``fc[column]`` with its lower/upper band and a marker line.
+
+    ``n_total`` is the number of points the figure stands for (for the decimation note).
+    """
+    fig = go.Figure()
+    band, dec = _band(fc["time"], fc["lower"], fc["upper"], "90% interval", colors[0])
+    fig.add_traces(band)
+    trace, d = _line(context["time"], context["actual"], "actual", COLORS["actual"], width=1.4)
+    fig.add_trace(trace)
+    trace, d2 = _line(fc["time"], fc[column], name, colors[1], width=2.2)
+    fig.add_trace(trace)
+    if mark_at is not None:
+        _mark(fig, mark_at, mark_text)
+    return _layout(fig, title, dec or d or d2, n_total=n_total)
+
+
 def multistep_figure(pred: pd.DataFrame, context: int = 48,
                      title: str = "Multi-step forecast over the test span") -> go.Figure:
     """Recursive forecast from the start of the test part, with its conformal band."""
     test = pred[pred["part"] == "test"]
     start = max(0, (test.index[0] if len(test) else len(pred)) - context)
-    shown = pred.iloc[start:]
-    fig = go.Figure()
-    band, dec = _band(test["time"], test["lower"], test["upper"], "90% interval", COLORS["band"])
-    fig.add_traces(band)
-    trace, d = _line(shown["time"], shown["actual"], "actual", COLORS["actual"], width=1.4)
-    fig.add_trace(trace)
-    trace, d2 = _line(test["time"], test["multistep"], "multi-step forecast", COLORS["multistep"], width=2.2)
-    fig.add_trace(trace)
-    if len(test):
-        _mark(fig, test["time"].iloc[0], " forecast origin")
-    return _layout(fig, title, dec or d or d2, n_total=len(shown))
+    return _forecast_band_figure(pred.iloc[start:], test, "multistep", "multi-step forecast",
+                                 (COLORS["band"], COLORS["multistep"]),
+                                 test["time"].iloc[0] if len(test) else None, " forecast origin", title,
+                                 n_total=len(pred) - start)
 
 
 def residual_figure(pred: pd.DataFrame, title: str = "One-step residuals (actual - predicted)") -> go.Figure:
@@ -201,16 +212,9 @@ def future_figure(pred: pd.DataFrame, future: pd.DataFrame, context: int = 120,
                   title: str = "Forecast past the end of the data") -> go.Figure:
     """The last ``context`` points of the series, then the future forecast and its band."""
     tail = pred.iloc[-context:]
-    fig = go.Figure()
-    band, dec = _band(future["time"], future["lower"], future["upper"], "90% interval", COLORS["future_band"])
-    fig.add_traces(band)
-    trace, d = _line(tail["time"], tail["actual"], "actual", COLORS["actual"], width=1.4)
-    fig.add_trace(trace)
-    trace, d2 = _line(future["time"], future["forecast"], "forecast", COLORS["future"], width=2.2)
-    fig.add_trace(trace)
-    if len(tail):
-        _mark(fig, tail["time"].iloc[-1], " end of data")
-    return _layout(fig, title, dec or d or d2, n_total=len(tail) + len(future))
+    return _forecast_band_figure(tail, future, "forecast", "forecast", (COLORS["future_band"], COLORS["future"]),
+                                 tail["time"].iloc[-1] if len(tail) else None, " end of data", title,
+                                 n_total=len(tail) + len(future))
 
 
 # ------------------------------------------------------------------------------ tables

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import math
-import threading
 
 import numpy as np
 import pytest
@@ -178,19 +177,19 @@ def test_fit_run_records_gate_history_and_live_snapshots(frame):
     cfg = RunConfig()
     cfg.model.cell, cfg.model.hidden_size = "cifg", 4
     cfg.train.epochs, cfg.train.patience, cfg.train.record_gates, cfg.train.device = 3, None, True, "cpu"
-    stop = threading.Event()
-    seen = []
+    recorders, seen = [], []
 
     def on_epoch(stats):
-        rec = gt.live_recorder(stop)
+        rec = recorders[0]
         seen.append((stats.epoch, rec.epoch, len(rec.get_history())))
 
-    run = fit_run(frame, cfg, 12, on_epoch=on_epoch, stop=stop)
+    run = fit_run(frame, cfg, 12, on_epoch=on_epoch, on_recorder=recorders.append)
     assert seen == [(1, 1, 2), (2, 2, 3), (3, 3, 4)]  # recorded before the job hears of the epoch
     assert [e["epoch"] for e in run.gate_history] == [0, 1, 2, 3]
     layer0 = run.gate_history[-1]["layers"][0]
     assert set(layer0) == {"f", "g", "o", "h"} and layer0["f"]["mean"].shape == (4,)
-    epoch, snap = gt.live_recorder(stop).snapshot()
+    assert len(recorders) == 1
+    epoch, snap = recorders[0].snapshot()
     assert epoch == 3 and snap is not run.model and not snap.training
     hist = gt.history_frame(run.gate_history)
     assert set(hist["epoch"]) == {0, 1, 2, 3}

@@ -139,7 +139,6 @@ def test_learn_sections_and_calculator():
 def test_a_run_still_training_shows_a_snapshot():
     import time
 
-    from lstm_core import gates as gt
     from ui import state
 
     at = new_app().run()
@@ -152,7 +151,7 @@ def test_a_run_still_training_shows_a_snapshot():
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             job = reg.get(jid)
-            rec = gt.live_recorder(job.stop)
+            rec = job.recorder
             if rec is not None and rec.epoch >= 1:
                 break
             time.sleep(0.05)

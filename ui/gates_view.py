@@ -50,7 +50,7 @@ def sources() -> dict[str, Source]:
         if not snap.active or snap.id in out:
             continue
         job = reg.get(snap.id)
-        rec = gt.live_recorder(job.stop if job is not None else None)
+        rec = job.recorder if job is not None else None
         if rec is None or rec.epoch < 1:
             continue
         model = _live_model(snap.id, rec.epoch, rec)
