@@ -19,8 +19,9 @@ expect = sync_api.expect
 expect.set_options(timeout=30_000)  # a shared 2-core machine: Streamlit reruns can take seconds
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def page(server, browser):
+    """A fresh browser session on the root page (so a rerun starts from scratch)."""
     ctx = browser.new_context(viewport={"width": 1500, "height": 1100})
     pg = ctx.new_page()
     pg.set_default_timeout(45_000)
@@ -42,7 +43,7 @@ def equations(pg) -> str:
     return " ".join(pg.locator(".katex-html").all_inner_texts())
 
 
-def test_train_then_step_through_the_gates(page):
+def test_train_step_through_share_link_and_learn(page):
     pg = page
     expect(pg.get_by_role("heading", name="Data", exact=True).first).to_be_visible()
     nav(pg, "Gates")
@@ -79,10 +80,7 @@ def test_train_then_step_through_the_gates(page):
         pg.wait_for_timeout(800)
         expect(pg.locator('[data-testid="stException"]')).to_have_count(0)
         shot(pg, view.lower().replace(" ", "-"))
-
-
-def test_shared_link_and_presenter_mode(page):
-    pg = page
+    # The view is in the URL: the same link in presenter mode reproduces it without the sidebar.
     url = pg.url.split("?")[0] + "?" + pg.url.split("?", 1)[1].replace("presenter=0", "presenter=1")
     pg.goto(url)
     expect(pg.get_by_role("heading", name="Gates", exact=True).first).to_be_visible()
