@@ -1,13 +1,20 @@
-"""Load test: 20 concurrent browser sessions upload a CSV and train a small model each.
+"""Load test: 20 concurrent sessions upload a CSV and train a small model each.
 
 Starts the app on 127.0.0.1 (the server helper from tests/conftest.py; loopback only, no
-other address is contacted), opens one headless chromium with N browser contexts, and in
-each: upload a CSV on the Data page, check the sidebar names it, go to Train, start a
-small run, wait for "Finished". Meanwhile a thread polls /_stcore/health (max latency) and
-the server's VmRSS (peak memory). The registry writes a start/end trace (opt-in debug hook,
-``LSTM_LAB_JOB_TRACE``) from which the most jobs running at once is read. Bounded in time.
+other address is contacted). Each session is a ``benchmarks.st_client.StreamlitSession``: it
+speaks the browser's websocket protocol (same messages, same XSRF handshake, the same
+multipart upload, fragment auto-reruns on the intervals the server asks for) without
+drawing anything, so 20 of them fit on 2 cores beside the server. ``--browsers K`` replaces K
+of them by real Chromium tabs (Playwright), which click through the same steps.
 
-    python -m benchmarks.bench_load [--sessions 20] [--epochs 20] [--limit 480]
+Each session: open the Data page, upload a CSV, check the page heading and the sidebar name
+it, switch to Train, set epochs and hidden size, press Start training, and follow the live
+job panel (its fragment polls) until it says Finished. Meanwhile a thread polls
+``/_stcore/health`` every 0.2 s (latency) and the server's VmRSS (peak). The registry writes
+a start/end trace (opt-in debug hook, ``LSTM_LAB_JOB_TRACE``), from which the most jobs
+running at once and the longest queue are read. Bounded in time.
+
+    python -m benchmarks.bench_load [--sessions 20] [--epochs 300] [--browsers 0] [--limit 480]
 """
 from __future__ import annotations
 
@@ -18,7 +25,7 @@ import re
 import statistics
 import sys
 import tempfile
-import threading
+import multiprocessing
 import time
 import urllib.request
 from pathlib import Path
@@ -26,8 +33,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.st_client import StreamlitSession  # noqa: E402
 from lstm_core.data import frame_to_csv_bytes, generate  # noqa: E402
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, free_port, start_server  # noqa: E402
+
+ENDED = re.compile(r"\*\*(Finished|Diverged|Failed|Cancelled)\*\*")
 
 
 def rss_mb(pid: int) -> float:
@@ -41,36 +51,55 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
-class Monitor(threading.Thread):
-    """Polls /_stcore/health every 0.2 s and the server's RSS; records latencies and peak."""
+def monitor_loop(port: int, pid: int, halt, conn) -> None:
+    """Polls /_stcore/health every 0.2 s and the server's RSS until ``halt`` is set.
+
+    Runs in its own process, so the load driver's own work (20 clients parsing messages)
+    cannot delay a poll and be blamed on the server. Sends back
+    (stamps [(wall time, latency)], failures, peak RSS MB).
+    """
+    url = f"http://127.0.0.1:{port}/_stcore/health"
+    stamps, failures, peak = [], 0, 0.0
+    while not halt.is_set():
+        t0 = time.perf_counter()
+        try:
+            with urllib.request.urlopen(url, timeout=5) as r:
+                r.read()
+            stamps.append((time.time(), time.perf_counter() - t0))
+        except OSError:
+            failures += 1
+        peak = max(peak, rss_mb(pid))
+        halt.wait(0.2)
+    conn.send((stamps, failures, peak))
+
+
+class Monitor:
+    """The health/RSS poller in a separate (spawned) process; figures readable after ``stop``."""
 
     def __init__(self, port: int, pid: int):
-        super().__init__(daemon=True)
-        self.url, self.pid = f"http://127.0.0.1:{port}/_stcore/health", pid
+        ctx = multiprocessing.get_context("spawn")
+        self.halt = ctx.Event()
+        self._recv, send = ctx.Pipe(duplex=False)
+        self.proc = ctx.Process(target=monitor_loop, args=(port, pid, self.halt, send), daemon=True)
+        self.stamps: list[tuple[float, float]] = []
         self.latencies: list[float] = []
-        self.stamps: list[tuple[float, float]] = []  # (wall time, latency)
-        self.failures = 0
-        self.peak_rss = 0.0
-        self.halt = threading.Event()
+        self.failures, self.peak_rss = 0, 0.0
 
-    def run(self) -> None:
-        while not self.halt.is_set():
-            t0 = time.perf_counter()
-            try:
-                with urllib.request.urlopen(self.url, timeout=5) as r:
-                    r.read()
-                self.latencies.append(time.perf_counter() - t0)
-                self.stamps.append((time.time(), self.latencies[-1]))
-            except OSError:
-                self.failures += 1
-            self.peak_rss = max(self.peak_rss, rss_mb(self.pid))
-            self.halt.wait(0.2)
+    def start(self) -> None:
+        self.proc.start()
+
+    def stop(self) -> None:
+        self.halt.set()
+        if self._recv.poll(15):
+            self.stamps, self.failures, self.peak_rss = self._recv.recv()
+            self.latencies = [v for _, v in self.stamps]
+        self.proc.join(5)
 
 
 async def session(browser, url: str, i: int, csv: bytes, epochs: int, limit_s: float) -> dict:
     from playwright.async_api import expect
 
-    out = {"i": i, "ok": False, "error": "", "sidebar": False}
+    out = {"i": i, "kind": "chromium", "ok": False, "error": "", "sidebar": False}
     ctx = await browser.new_context(viewport={"width": 1280, "height": 900})
     page = await ctx.new_page()
     t0 = time.perf_counter()
@@ -106,22 +135,66 @@ async def session(browser, url: str, i: int, csv: bytes, epochs: int, limit_s: f
     return out
 
 
-async def drive(url: str, n: int, epochs: int, limit_s: float) -> list[dict]:
-    from playwright.async_api import async_playwright
+async def ws_session(port: int, i: int, csv: bytes, epochs: int, limit_s: float) -> dict:
+    """One protocol-level session; returns what it saw and how long each step took."""
+    out = {"i": i, "kind": "ws", "ok": False, "error": "", "sidebar": False, "status": ""}
+    s = StreamlitSession(port, f"s{i:02d}")
+    t0 = time.perf_counter()
+    try:
+        await s.open()
+        s.start_timers()
+        await s.run_and_wait(limit_s)
+        name = f"load_{i:02d}.csv"
+        n = len(s.seen)
+        await s.upload("data_upload", name, csv, limit_s)
+        await s.wait_for(lambda e: e.kind == "heading" and e.text == name, limit_s, n)
+        await s.wait_for(lambda e: e.sidebar and name in e.text, limit_s, n)
+        out["sidebar"] = True
+        await s.run_and_wait(limit_s, page="Train")
+        s.set_widget("train_epochs", int_value=epochs)
+        s.set_widget("train_hidden", int_value=8)
+        s.set_widget_id(s.widget_id_where("button", "Start training"), trigger_value=True)
+        n = len(s.seen)
+        await s.rerun()
+        out["submitted"] = time.perf_counter() - t0
+        first = await s.wait_for(lambda e: e.kind == "alert" and e.text.startswith(("**Queued", "**Running")),
+                                 limit_s, n)
+        out["first_status"] = first.text.split("**")[1]
+        end = await s.wait_for(lambda e: e.kind == "alert" and ENDED.match(e.text), limit_s, n)
+        out["status"] = ENDED.match(end.text).group(1)
+        out["ok"] = out["status"] == "Finished"
+        if not out["ok"]:
+            out["error"] = end.text[:200]
+    except Exception as exc:  # noqa: BLE001 - reported in the table
+        out["error"] = f"{type(exc).__name__}: {exc}"[:300]
+    out["seconds"] = time.perf_counter() - t0
+    out["runs"] = (s.stats.full_runs, s.stats.fragment_runs)
+    out["latencies"] = list(s.stats.run_latencies)
+    await s.close()
+    return out
 
+
+async def drive(port: int, n: int, browsers: int, epochs: int, limit_s: float) -> list[dict]:
     csv = frame_to_csv_bytes(generate("noisy-sine", length=300, seed=1))
-    async with async_playwright() as pw:
+    url = f"http://127.0.0.1:{port}/"
+    browser = pw = None
+    if browsers:
+        from playwright.async_api import async_playwright
+        pw = await async_playwright().start()
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            tasks = [asyncio.create_task(session(browser, url, i, csv, epochs, limit_s)) for i in range(n)]
-            done, pending = await asyncio.wait(tasks, timeout=limit_s + 30)
-            for t in pending:  # past the overall bound: report them as unfinished, keep the figures
-                t.cancel()
-            return [t.result() if t in done else {"i": i, "ok": False, "sidebar": False, "seconds": limit_s + 30,
-                                                  "error": "not finished within the time bound"}
-                    for i, t in enumerate(tasks)]
-        finally:
+    try:
+        tasks = [asyncio.create_task(session(browser, url, i, csv, epochs, limit_s) if i < browsers
+                                     else ws_session(port, i, csv, epochs, limit_s)) for i in range(n)]
+        done, pending = await asyncio.wait(tasks, timeout=limit_s + 30)
+        for t in pending:  # past the overall bound: report them as unfinished, keep the figures
+            t.cancel()
+        return [t.result() if t in done else {"i": i, "ok": False, "sidebar": False, "seconds": limit_s + 30,
+                                              "kind": "?", "error": "not finished within the time bound"}
+                for i, t in enumerate(tasks)]
+    finally:
+        if browser is not None:
             await browser.close()
+            await pw.stop()
 
 
 def read_trace(path: Path) -> tuple[int, int, int, int]:
@@ -141,7 +214,8 @@ def read_trace(path: Path) -> tuple[int, int, int, int]:
 def main() -> int:
     p = argparse.ArgumentParser()
     p.add_argument("--sessions", type=int, default=20)
-    p.add_argument("--epochs", type=int, default=20)
+    p.add_argument("--epochs", type=int, default=300)
+    p.add_argument("--browsers", type=int, default=0, help="how many of the sessions are real Chromium tabs")
     p.add_argument("--limit", type=float, default=480, help="seconds for the whole drive")
     args = p.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench-load-"))
@@ -155,10 +229,9 @@ def main() -> int:
     monitor = Monitor(port, proc.pid)
     monitor.start()
     try:
-        results = asyncio.run(drive(f"http://127.0.0.1:{port}/", args.sessions, args.epochs, args.limit))
+        results = asyncio.run(drive(port, args.sessions, args.browsers, args.epochs, args.limit))
     finally:
-        monitor.halt.set()
-        monitor.join(5)
+        monitor.stop()
         proc.terminate()
         try:
             proc.wait(10)
@@ -170,7 +243,12 @@ def main() -> int:
     lat = sorted(monitor.latencies)
     workers = max(1, (os.cpu_count() or 1) // 2)  # lstm_core.jobs.default_workers on this machine
     print(f"{args.sessions} sessions x (upload 300-point CSV, train LSTM h8 for {args.epochs} epochs), "
-          f"one chromium, server on 127.0.0.1, {os.cpu_count()} cores")
+          f"{args.sessions - args.browsers} websocket clients + {args.browsers} chromium tabs, "
+          f"server on 127.0.0.1, {os.cpu_count()} cores")
+    run_lat = sorted(x for r in results for x in r.get("latencies", []))
+    full = sum(r.get("runs", (0, 0))[0] for r in results)
+    frag = sum(r.get("runs", (0, 0))[1] for r in results)
+    queued_first = sum(r.get("first_status") == "Queued" for r in results)
     print(f"{'metric':<44} {'value':>12}")
     rows = [
         ("sessions finished / started", f"{len(ok)}/{len(results)}"),
@@ -183,6 +261,11 @@ def main() -> int:
         ("health latency median ms", f"{1000 * statistics.median(lat):.1f}" if lat else "-"),
         ("health latency p99 ms", f"{1000 * lat[int(0.99 * (len(lat) - 1))]:.1f}" if lat else "-"),
         ("health latency max ms", f"{1000 * lat[-1]:.1f}" if lat else "-"),
+        ("sessions that saw their job Queued first", f"{queued_first}/{len(results)}"),
+        ("script runs: full / fragment (ws clients)", f"{full}/{frag}"),
+        ("request -> run finished median ms", f"{1000 * statistics.median(run_lat):.0f}" if run_lat else "-"),
+        ("request -> run finished p99 ms", f"{1000 * run_lat[int(0.99 * (len(run_lat) - 1))]:.0f}"
+         if run_lat else "-"),
         ("server peak RSS MB", f"{monitor.peak_rss:.0f}"),
         ("session time median s", f"{statistics.median(r['seconds'] for r in results):.1f}"),
         ("session time max s", f"{max(r['seconds'] for r in results):.1f}"),
