@@ -1,7 +1,7 @@
 """LSTM Lab: the router. Page config, navigation over pages/, and the shared sidebar."""
 import streamlit as st
 
-from ui import jobs_view, state
+from ui import jobs_view, state, throttle
 
 st.set_page_config(page_title="LSTM Lab", page_icon=":material/neurology:", layout="wide")
 
@@ -16,15 +16,16 @@ PAGES = [
 ]
 page = st.navigation(PAGES)
 
-ds = state.dataset()
-state.sync_job_id()
-with st.sidebar:
-    st.markdown("### Dataset")
-    st.caption(f"**{ds.name}** · {len(ds.frame):,} rows · target `{ds.target}`"
-               + (f" · inputs {', '.join(ds.inputs)}" if ds.inputs else ""))
-    st.markdown("### Device")
-    st.caption(f"Engine trains on **{state.engine_device()}** (device = auto)")
-    st.markdown("### Jobs")
-    jobs_view.job_list(state.owner())
+with throttle.script_slot():  # at most a few sessions compute at once (see ui/throttle.py)
+    ds = state.dataset()
+    state.sync_job_id()
+    with st.sidebar:
+        st.markdown("### Dataset")
+        st.caption(f"**{ds.name}** · {len(ds.frame):,} rows · target `{ds.target}`"
+                   + (f" · inputs {', '.join(ds.inputs)}" if ds.inputs else ""))
+        st.markdown("### Device")
+        st.caption(f"Engine trains on **{state.engine_device()}** (device = auto)")
+        st.markdown("### Jobs")
+        jobs_view.job_list(state.owner())
 
-page.run()
+    page.run()

@@ -8,7 +8,8 @@ drawing anything, so 20 of them fit on 2 cores beside the server. ``--browsers K
 of them by real Chromium tabs (Playwright), which click through the same steps.
 
 Each session: open the Data page, upload a CSV, check the page heading and the sidebar name
-it, switch to Train, set epochs and hidden size, press Start training, and follow the live
+it, switch to Train, set epochs and hidden size, switch early stopping off (every job trains
+all its epochs), press Start training, and follow the live
 job panel (its fragment polls) until it says Finished. Meanwhile a thread polls
 ``/_stcore/health`` every 0.2 s (latency) and the server's VmRSS (peak). The registry writes
 a start/end trace (opt-in debug hook, ``LSTM_LAB_JOB_TRACE``), from which the most jobs
@@ -26,6 +27,7 @@ import statistics
 import sys
 import tempfile
 import multiprocessing
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -51,25 +53,57 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+def _control_server() -> tuple[str, object]:
+    """A do-nothing HTTP server on loopback (the control): what any server on this box sees."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Ok(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server's naming
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args):
+            pass
+
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), Ok)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{srv.server_address[1]}/", srv
+
+
+def _get(url: str) -> float | None:
+    t0 = time.perf_counter()
+    try:
+        with urllib.request.urlopen(url, timeout=5) as r:
+            r.read()
+        return time.perf_counter() - t0
+    except OSError:
+        return None
+
+
 def monitor_loop(port: int, pid: int, halt, conn) -> None:
     """Polls /_stcore/health every 0.2 s and the server's RSS until ``halt`` is set.
 
     Runs in its own process, so the load driver's own work (20 clients parsing messages)
-    cannot delay a poll and be blamed on the server. Sends back
-    (stamps [(wall time, latency)], failures, peak RSS MB).
+    cannot delay a poll and be blamed on the server. Each round also polls a do-nothing
+    control server in this process: when the box itself stalls (Chromium starting, on the
+    same 2 cores), the control shows it too. Sends back (stamps [(wall time, health latency,
+    control latency)], failures, peak RSS MB).
     """
     url = f"http://127.0.0.1:{port}/_stcore/health"
+    control, srv = _control_server()
     stamps, failures, peak = [], 0, 0.0
     while not halt.is_set():
-        t0 = time.perf_counter()
-        try:
-            with urllib.request.urlopen(url, timeout=5) as r:
-                r.read()
-            stamps.append((time.time(), time.perf_counter() - t0))
-        except OSError:
+        t = time.time()
+        lat = _get(url)
+        if lat is None:
             failures += 1
+        else:
+            stamps.append((t, lat, _get(control) or 5.0))
         peak = max(peak, rss_mb(pid))
         halt.wait(0.2)
+    srv.shutdown()
     conn.send((stamps, failures, peak))
 
 
@@ -81,8 +115,7 @@ class Monitor:
         self.halt = ctx.Event()
         self._recv, send = ctx.Pipe(duplex=False)
         self.proc = ctx.Process(target=monitor_loop, args=(port, pid, self.halt, send), daemon=True)
-        self.stamps: list[tuple[float, float]] = []
-        self.latencies: list[float] = []
+        self.stamps: list[tuple[float, float, float]] = []  # (wall time, health s, control s)
         self.failures, self.peak_rss = 0, 0.0
 
     def start(self) -> None:
@@ -92,7 +125,6 @@ class Monitor:
         self.halt.set()
         if self._recv.poll(15):
             self.stamps, self.failures, self.peak_rss = self._recv.recv()
-            self.latencies = [v for _, v in self.stamps]
         self.proc.join(5)
 
 
@@ -115,7 +147,9 @@ async def session(browser, url: str, i: int, csv: bytes, epochs: int, limit_s: f
         out["sidebar"] = True
         await page.locator('[data-testid="stSidebarNav"] a', has_text="Train").first.click()
         await expect(page.get_by_role("button", name=re.compile("Start training"))).to_be_visible(timeout=limit_s * 1000)
-        for label, value in (("Epochs (upper bound)", epochs), ("Hidden size", 8)):
+        await page.get_by_text("Advanced").click()
+        for label, value in (("Epochs (upper bound)", epochs), ("Hidden size", 8),
+                             ("Early-stopping patience (0 = off)", 0)):
             box = page.get_by_label(label, exact=True)
             await box.fill(str(value))
             await box.press("Tab")
@@ -153,6 +187,7 @@ async def ws_session(port: int, i: int, csv: bytes, epochs: int, limit_s: float)
         await s.run_and_wait(limit_s, page="Train")
         s.set_widget("train_epochs", int_value=epochs)
         s.set_widget("train_hidden", int_value=8)
+        s.set_widget("train_patience", int_value=0)  # no early stop: every job trains all its epochs
         s.set_widget_id(s.widget_id_where("button", "Start training"), trigger_value=True)
         n = len(s.seen)
         await s.rerun()
@@ -169,12 +204,29 @@ async def ws_session(port: int, i: int, csv: bytes, epochs: int, limit_s: float)
         out["error"] = f"{type(exc).__name__}: {exc}"[:300]
     out["seconds"] = time.perf_counter() - t0
     out["runs"] = (s.stats.full_runs, s.stats.fragment_runs)
-    out["latencies"] = list(s.stats.run_latencies)
+    out["full_lat"], out["frag_lat"] = list(s.stats.full_latencies), list(s.stats.fragment_latencies)
     await s.close()
     return out
 
 
-async def drive(port: int, n: int, browsers: int, epochs: int, limit_s: float) -> list[dict]:
+async def warm(port: int, limit_s: float) -> dict:
+    """The teacher's session before the class: the same steps once, with a 20-epoch job.
+
+    It pays the server's one-off costs (the first script run imports torch, pandas, plotly and
+    statsmodels; the first evaluation loads the baselines), which are not what 20 people at
+    once cost. Health during it is reported on its own line.
+    """
+    csv = frame_to_csv_bytes(generate("noisy-sine", length=300, seed=0))
+    return await ws_session(port, -1, csv, 20, limit_s)
+
+
+async def arriving(delay: float, coro):
+    """Start ``coro`` after ``delay`` seconds (people come into the room one by one)."""
+    await asyncio.sleep(delay)
+    return await coro
+
+
+async def drive(port: int, n: int, browsers: int, epochs: int, limit_s: float, ramp_s: float) -> list[dict]:
     csv = frame_to_csv_bytes(generate("noisy-sine", length=300, seed=1))
     url = f"http://127.0.0.1:{port}/"
     browser = pw = None
@@ -183,8 +235,9 @@ async def drive(port: int, n: int, browsers: int, epochs: int, limit_s: float) -
         pw = await async_playwright().start()
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
     try:
-        tasks = [asyncio.create_task(session(browser, url, i, csv, epochs, limit_s) if i < browsers
-                                     else ws_session(port, i, csv, epochs, limit_s)) for i in range(n)]
+        tasks = [asyncio.create_task(arriving(ramp_s * i / max(n - 1, 1),
+                                              session(browser, url, i, csv, epochs, limit_s) if i < browsers
+                                              else ws_session(port, i, csv, epochs, limit_s))) for i in range(n)]
         done, pending = await asyncio.wait(tasks, timeout=limit_s + 30)
         for t in pending:  # past the overall bound: report them as unfinished, keep the figures
             t.cancel()
@@ -211,11 +264,22 @@ def read_trace(path: Path) -> tuple[int, int, int, int]:
     return starts, ends, max_running, max_queued
 
 
+def pcts(xs: list[float]) -> str:
+    """``median / p95`` in ms of a sorted list; ``-`` when empty."""
+    return f"{1000 * statistics.median(xs):.0f} / {1000 * xs[int(0.95 * (len(xs) - 1))]:.0f}" if xs else "-"
+
+
 def main() -> int:
     p = argparse.ArgumentParser()
     p.add_argument("--sessions", type=int, default=20)
     p.add_argument("--epochs", type=int, default=300)
     p.add_argument("--browsers", type=int, default=0, help="how many of the sessions are real Chromium tabs")
+    p.add_argument("--client-nice", type=int, default=10,
+                   help="nice value added to this driver process (and its Chromium) after the server started")
+    p.add_argument("--ramp", type=float, default=10.0,
+                   help="seconds over which the sessions arrive, evenly spaced (0: all at once)")
+    p.add_argument("--no-warm", dest="warm", action="store_false",
+                   help="skip the single warm-up session before the class (health then includes cold start)")
     p.add_argument("--limit", type=float, default=480, help="seconds for the whole drive")
     args = p.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench-load-"))
@@ -228,8 +292,16 @@ def main() -> int:
     print(f"server healthy after {time.time() - t_wall0:.1f} s")
     monitor = Monitor(port, proc.pid)
     monitor.start()
+    t_load0 = time.time()
+    if args.client_nice:
+        # The clients stand in for the students' own machines. Here they share the server's 2
+        # cores, so they run at a lower CPU priority (Chromium's drawing included, which
+        # inherits it) and the figures measure the server, not the load generator.
+        os.nice(args.client_nice)
     try:
-        results = asyncio.run(drive(port, args.sessions, args.browsers, args.epochs, args.limit))
+        warm_result = asyncio.run(warm(port, args.limit)) if args.warm else None
+        t_load0 = time.time()
+        results = asyncio.run(drive(port, args.sessions, args.browsers, args.epochs, args.limit, args.ramp))
     finally:
         monitor.stop()
         proc.terminate()
@@ -240,46 +312,57 @@ def main() -> int:
     wall = time.perf_counter() - t_start
     starts, ends, max_running, max_queued = read_trace(trace)
     ok = [r for r in results if r["ok"]]
-    lat = sorted(monitor.latencies)
+    lat = sorted(v for t, v, _ in monitor.stamps if t >= t_load0)
+    control = sorted(c for t, _, c in monitor.stamps if t >= t_load0)
+    warm_lat = sorted(v for t, v, _ in monitor.stamps if t < t_load0)
+    starts -= warm_result is not None
+    ends -= warm_result is not None
     workers = max(1, (os.cpu_count() or 1) // 2)  # lstm_core.jobs.default_workers on this machine
     print(f"{args.sessions} sessions x (upload 300-point CSV, train LSTM h8 for {args.epochs} epochs), "
           f"{args.sessions - args.browsers} websocket clients + {args.browsers} chromium tabs, "
-          f"server on 127.0.0.1, {os.cpu_count()} cores")
-    run_lat = sorted(x for r in results for x in r.get("latencies", []))
+          f"arriving over {args.ramp:.0f} s, server on 127.0.0.1, {os.cpu_count()} cores, "
+          f"clients at nice +{args.client_nice}")
+    full_lat = sorted(x for r in results for x in r.get("full_lat", []))
+    frag_lat = sorted(x for r in results for x in r.get("frag_lat", []))
     full = sum(r.get("runs", (0, 0))[0] for r in results)
     frag = sum(r.get("runs", (0, 0))[1] for r in results)
     queued_first = sum(r.get("first_status") == "Queued" for r in results)
-    print(f"{'metric':<44} {'value':>12}")
+    print(f"{'metric':<54} {'value':>12}")
     rows = [
+        ("warm-up session: seconds / health max ms", f"{warm_result['seconds']:.1f} / {1000 * warm_lat[-1]:.0f}"
+         if warm_result and warm_lat else "-"),
         ("sessions finished / started", f"{len(ok)}/{len(results)}"),
         ("sidebar named the uploaded file", f"{sum(r['sidebar'] for r in results)}/{len(results)}"),
         ("jobs started / ended (server trace)", f"{starts}/{ends}"),
         ("worker limit (default_workers)", f"{workers}"),
         ("max jobs training at once", f"{max_running}"),
         ("max jobs queued behind them", f"{max_queued}"),
-        ("health polls / failures", f"{len(lat)}/{monitor.failures}"),
+        ("health polls during the class / failures", f"{len(lat)}/{monitor.failures}"),
         ("health latency median ms", f"{1000 * statistics.median(lat):.1f}" if lat else "-"),
         ("health latency p99 ms", f"{1000 * lat[int(0.99 * (len(lat) - 1))]:.1f}" if lat else "-"),
         ("health latency max ms", f"{1000 * lat[-1]:.1f}" if lat else "-"),
+        ("control server (does nothing) latency max ms", f"{1000 * control[-1]:.1f}" if control else "-"),
         ("sessions that saw their job Queued first", f"{queued_first}/{len(results)}"),
         ("script runs: full / fragment (ws clients)", f"{full}/{frag}"),
-        ("request -> run finished median ms", f"{1000 * statistics.median(run_lat):.0f}" if run_lat else "-"),
-        ("request -> run finished p99 ms", f"{1000 * run_lat[int(0.99 * (len(run_lat) - 1))]:.0f}"
-         if run_lat else "-"),
+        ("full run: request -> finished median / p95 ms", pcts(full_lat)),
+        ("live panel rerun: request -> finished median / p95 ms", pcts(frag_lat)),
         ("server peak RSS MB", f"{monitor.peak_rss:.0f}"),
         ("session time median s", f"{statistics.median(r['seconds'] for r in results):.1f}"),
         ("session time max s", f"{max(r['seconds'] for r in results):.1f}"),
         ("wall time s (incl. server start)", f"{wall:.1f}"),
     ]
     for k, v in rows:
-        print(f"{k:<44} {v:>12}")
-    slow = [(t - t_wall0, v) for t, v in monitor.stamps if v >= 0.5]
+        print(f"{k:<54} {v:>12}")
+    slow = [(t - t_load0, v, c) for t, v, c in monitor.stamps if v >= 0.5 and t >= t_load0]
     print(f"health polls >= 0.5 s: {len(slow)}" + ("" if not slow else " at t = " + ", ".join(
-        f"{t:.0f} s ({1000 * v:.0f} ms)" for t, v in slow[:12]) + " after server start"))
+        f"{t:.0f} s ({1000 * v:.0f} ms, control {1000 * c:.0f} ms)" for t, v, c in slow[:12])
+        + " after the class started"))
+    if warm_result is not None and not warm_result["ok"]:
+        print(f"warm-up session: {warm_result['error']}")
     for r in results:
         if not r["ok"]:
             print(f"session {r['i']}: {r['error']}")
-    passed = (len(ok) == len(results) and ends == starts == len(results) and max_running <= workers
+    passed = ((warm_result is None or warm_result["ok"]) and len(ok) == len(results) and ends == starts == len(results) and max_running <= workers
               and (not lat or lat[-1] < 1.0) and monitor.failures == 0)
     print("PASS" if passed else "FAIL", "(all finished, at most the worker limit at once, health < 1 s)")
     return 0 if passed else 1

@@ -53,7 +53,8 @@ class Stats:
     fragment_runs: int = 0
     messages: int = 0
     bytes_in: int = 0
-    run_latencies: list[float] = field(default_factory=list)
+    full_latencies: list[float] = field(default_factory=list)  # request -> script_finished, seconds
+    fragment_latencies: list[float] = field(default_factory=list)
 
 
 def element_text(kind: str, el) -> str:
@@ -91,6 +92,7 @@ class StreamlitSession:
         self.file_urls: dict[str, asyncio.Future] = {}
         self.stats = Stats()
         self._sent_at: float | None = None
+        self._sent_fragment = False
         self._tasks: list[asyncio.Task] = []
         self._xsrf = ""
         self.closed = False
@@ -164,7 +166,8 @@ class StreamlitSession:
                 self.timers = dict(self.pending_timers)
             self.pending_timers = {}
             if self._sent_at is not None:
-                self.stats.run_latencies.append(time.perf_counter() - self._sent_at)
+                lat = self.stats.fragment_latencies if self._sent_fragment else self.stats.full_latencies
+                lat.append(time.perf_counter() - self._sent_at)
                 self._sent_at = None
             self.running = False
             self.finished_run = self.runs_started
@@ -186,7 +189,7 @@ class StreamlitSession:
         cs.widget_states.widgets.extend(self.widgets.values())
         self.widgets = {k: w for k, w in self.widgets.items() if not w.trigger_value}
         self.run_finished.clear()
-        self._sent_at = time.perf_counter()
+        self._sent_at, self._sent_fragment = time.perf_counter(), bool(fragment_id)
         await self.ws.send(msg.SerializeToString())
 
     async def run_and_wait(self, timeout: float, page: str | None = None) -> None:

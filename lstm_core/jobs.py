@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import threading
 import time
 import uuid
@@ -34,6 +35,27 @@ QUEUED, RUNNING, FINISHED, CANCELLED, DIVERGED, FAILED = (
     "queued", "running", "finished", "cancelled", "diverged", "failed")
 ACTIVE = (QUEUED, RUNNING)
 DONE = (FINISHED, CANCELLED, DIVERGED, FAILED)
+
+
+WORKER_NICE = 10
+
+
+def lower_thread_priority(nice: int) -> bool:
+    """Raise the calling thread's nice value by ``nice`` (Linux, where a thread id is a
+    scheduling id). Returns whether it was applied.
+
+    A training worker is CPU-bound for seconds at a time; at equal priority it competes with
+    the threads that answer people (page scripts, the web server's event loop) on a small
+    machine. Elsewhere (macOS: a native thread id is not a pid) nothing is changed.
+    """
+    if nice <= 0 or not sys.platform.startswith("linux"):
+        return False
+    try:
+        tid = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + nice)
+        return True
+    except OSError:
+        return False
 
 
 def default_workers(cores: int | None = None) -> int:
@@ -122,12 +144,15 @@ class JobRegistry:
         :func:`threads_per_job`. ``0`` leaves torch's setting alone.
     runner : the training function, ``fit_run``-compatible (injectable for tests).
     clock : time source for the TTL (injectable for tests).
+    worker_nice : how much lower than the server's the workers' CPU priority is (Linux only;
+        0 leaves it). Training is background work: the pages and the health check come first.
     """
 
     def __init__(self, max_workers: int | None = None, ttl_s: float = 2 * 3600, max_finished: int = 20,
                  torch_threads: int | None = None, runner: Callable[..., Run] = fit_run,
-                 clock: Callable[[], float] = time.time):
+                 clock: Callable[[], float] = time.time, worker_nice: int = WORKER_NICE):
         self.max_workers = max_workers or default_workers()
+        self.worker_nice = worker_nice
         self.ttl_s, self.max_finished = ttl_s, max_finished
         self._runner, self._clock = runner, clock
         self.torch_threads = threads_per_job(self.max_workers) if torch_threads is None else torch_threads
@@ -238,6 +263,7 @@ class JobRegistry:
         def run() -> None:
             from .data import generate
             self.pin_threads()
+            lower_thread_priority(self.worker_nice)
             cfg = RunConfig()
             cfg.model.hidden_size, cfg.data.look_back, cfg.train.epochs, cfg.train.device = 4, 4, 1, "cpu"
             try:
@@ -320,6 +346,7 @@ class JobRegistry:
 
     def _work(self) -> None:
         self.pin_threads()
+        lower_thread_priority(self.worker_nice)
         while True:
             job = self._next()
             if job is None:

@@ -6,7 +6,7 @@ from lstm_core import compare as cmp
 from lstm_core import compare_plots as cplots
 from lstm_core.config import CELL_TYPES, SCALERS, TRANSFORMS, ConfigError, DataConfig, TrainConfig
 from ui import compare_view as cv
-from ui import state
+from ui import state, throttle
 
 st.title("Compare")
 ds = state.dataset()
@@ -87,7 +87,7 @@ first = [reg.snapshot(i) for i in ids]
 any_active = any(s is not None and s.active for s in first)
 
 
-@st.fragment(run_every=0.5 if any_active else None)
+@throttle.fragment(run_every=0.5 if any_active else None)
 def live() -> None:
     snaps = [s for s in (reg.snapshot(i) for i in ids) if s is not None]
     groups = cv.group(snaps)

@@ -10,7 +10,7 @@ from lstm_core import plots
 from lstm_core import presets as ps
 from lstm_core.memory_task import DEFAULT_LAGS, MEMORY_CELLS, MemoryConfig, accuracy_table
 from ui import compare_view as cv
-from ui import jobs_view, state
+from ui import jobs_view, state, throttle
 
 st.title("Experiments")
 reg = state.registry()
@@ -59,7 +59,7 @@ if key == "long-memory":
     if job is not None:
         was_active = job.active
 
-        @st.fragment(run_every=0.5 if was_active else None)
+        @throttle.fragment(run_every=0.5 if was_active else None)
         def sweep_panel() -> None:
             res = job.results()
             st.progress(len(res) / job.total, text=f"{len(res)} of {job.total} trained · "
@@ -100,7 +100,7 @@ snaps0 = {label: reg.snapshot(j) for label, j in ids.items()}
 active0 = any(s.active for s in snaps0.values())
 
 
-@st.fragment(run_every=0.5 if active0 else None)
+@throttle.fragment(run_every=0.5 if active0 else None)
 def preset_panel() -> None:
     snaps = {label: reg.snapshot(j) for label, j in ids.items()}
     for label, s in snaps.items():

@@ -6,7 +6,7 @@ import streamlit as st
 from lstm_core import plots
 from lstm_core.jobs import QUEUED, RUNNING, JobSnapshot
 
-from . import state
+from . import state, throttle
 
 POLL_S = 0.5  # refresh of a running job's panel (the live loss chart)
 QUEUED_POLL_S = 2.0  # a queued job only changes its queue position: poll gently
@@ -74,7 +74,7 @@ def live_job(job_id: str, key: str, done_link: tuple[str, str] | None = None) ->
 
     interval = {RUNNING: POLL_S, QUEUED: QUEUED_POLL_S}.get(first.status)
 
-    @st.fragment(run_every=interval)
+    @throttle.fragment(run_every=interval)
     def panel() -> None:
         snap = reg.snapshot(job_id)
         if snap is None:
@@ -106,7 +106,7 @@ def job_list(owner: str) -> None:
     reg = state.registry()
     active = any(s.active for s in reg.jobs_for(owner))
 
-    @st.fragment(run_every=2.0 if active else None)
+    @throttle.fragment(run_every=2.0 if active else None)
     def jobs() -> None:
         snaps = reg.jobs_for(owner)
         if not snaps:
