@@ -30,32 +30,35 @@ if job_id:
 with st.form("train_form"):
     left, mid, right = st.columns([1.4, 1, 1])
     with left:
-        cell = st.radio("Cell", CELL_TYPES, index=CELL_TYPES.index(M.cell), key="train_cell",
+        cell = st.radio("Cell", CELL_TYPES, index=CELL_TYPES.index(M.cell), key="train_cell", persist_state=state.KEEP,
                         captions=[CELL_DESCRIPTIONS[c] for c in CELL_TYPES])
     with mid:
-        hidden = st.number_input("Hidden size", 1, 1024, M.hidden_size, key="train_hidden")
-        layers = st.number_input("Layers", 1, 4, M.num_layers, key="train_layers")
-        dropout = st.slider("Dropout (between layers)", 0.0, 0.9, M.dropout, 0.05, key="train_dropout")
+        hidden = st.number_input("Hidden size", 1, 1024, M.hidden_size, key="train_hidden", persist_state=state.KEEP)
+        layers = st.number_input("Layers", 1, 4, M.num_layers, key="train_layers", persist_state=state.KEEP)
+        dropout = st.slider("Dropout (between layers)", 0.0, 0.9, M.dropout, 0.05, key="train_dropout", persist_state=state.KEEP)
+        # A kept value may not fit a shorter dataset loaded since: clip it into the new bounds.
+        state.clamp_setting("train_look_back", 1, max(1, len(ds.frame) // 2))
+        state.clamp_setting("train_horizon", 0, max(1, len(ds.frame) // 4))
         look_back = st.number_input("Look-back (window length)", 1, max(1, len(ds.frame) // 2), D.look_back,
-                                    key="train_look_back")
+                                    key="train_look_back", persist_state=state.KEEP)
         horizon = st.number_input("Horizon (steps predicted per window)", 0, max(1, len(ds.frame) // 4),
-                                  D.horizon, key="train_horizon", help="0 maps inputs to the target (needs inputs).")
-        test_fraction = st.slider("Test fraction", 0.05, 0.85, D.test_fraction, 0.01, key="train_test_fraction")
+                                  D.horizon, key="train_horizon", persist_state=state.KEEP, help="0 maps inputs to the target (needs inputs).")
+        test_fraction = st.slider("Test fraction", 0.05, 0.85, D.test_fraction, 0.01, key="train_test_fraction", persist_state=state.KEEP)
     with right:
-        epochs = st.number_input("Epochs (upper bound)", 1, 100_000, T.epochs, key="train_epochs")
-        batch = st.number_input("Batch size", 1, 65_536, T.batch_size, key="train_batch")
-        lr = st.number_input("Learning rate", 1e-6, 10.0, T.lr, format="%.4f", step=0.001, key="train_lr")
-        seed = st.number_input("Seed", 0, 2**31 - 1, T.seed, key="train_seed")
+        epochs = st.number_input("Epochs (upper bound)", 1, 100_000, T.epochs, key="train_epochs", persist_state=state.KEEP)
+        batch = st.number_input("Batch size", 1, 65_536, T.batch_size, key="train_batch", persist_state=state.KEEP)
+        lr = st.number_input("Learning rate", 1e-6, 10.0, T.lr, format="%.4f", step=0.001, key="train_lr", persist_state=state.KEEP)
+        seed = st.number_input("Seed", 0, 2**31 - 1, T.seed, key="train_seed", persist_state=state.KEEP)
         scaler = st.selectbox("Scaler (fitted on train only)", SCALERS, index=SCALERS.index(D.scaler),
-                              key="train_scaler")
-        device = st.selectbox("Device", DEVICES, key="train_device", format_func=device_name)
+                              key="train_scaler", persist_state=state.KEEP)
+        device = st.selectbox("Device", DEVICES, key="train_device", persist_state=state.KEEP, format_func=device_name)
     with st.expander("Advanced"):
         a1, a2, a3 = st.columns(3)
         transform = a1.selectbox("Target transform", TRANSFORMS, index=TRANSFORMS.index(D.transform),
-                                 key="train_transform", help="auto: log and/or seasonal difference when they help.")
-        val_fraction = a2.slider("Validation fraction", 0.0, 0.5, D.val_fraction, 0.01, key="train_val_fraction")
+                                 key="train_transform", persist_state=state.KEEP, help="auto: log and/or seasonal difference when they help.")
+        val_fraction = a2.slider("Validation fraction", 0.0, 0.5, D.val_fraction, 0.01, key="train_val_fraction", persist_state=state.KEEP)
         patience = a3.number_input("Early-stopping patience (0 = off)", 0, 100_000, T.patience or 0,
-                                   key="train_patience")
+                                   key="train_patience", persist_state=state.KEEP)
     start = st.form_submit_button("Start training", type="primary", icon=":material/play_arrow:")
 
 if start:

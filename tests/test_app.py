@@ -153,3 +153,26 @@ def test_bad_config_shows_one_sentence():
     at.button[0].click().run()
     no_errors(at)
     assert at.error and "needs at least one input column" in at.error[0].value
+
+
+def test_train_settings_are_kept_and_fitted_to_a_shorter_dataset():
+    at = new_app().run()
+    at.switch_page("pages/train.py").run()
+    at.number_input(key="train_look_back").set_value(60)  # airline: 144 rows, at most 72
+    at.number_input(key="train_hidden").set_value(17)
+    at.number_input(key="train_epochs").set_value(1)
+    at.button[0].click().run()  # submitted: the form's values are committed
+    no_errors(at)
+    at.switch_page("pages/data.py").run()
+    at.session_state["dataset"] = _short_dataset(40)
+    at.switch_page("pages/train.py").run()
+    no_errors(at)
+    assert at.number_input(key="train_hidden").value == 17  # kept across the page switch
+    assert at.number_input(key="train_look_back").value == 20  # clipped to the new maximum (40 // 2)
+
+
+def _short_dataset(n: int):
+    from lstm_core.data import frame_to_csv_bytes, generate, load_csv
+    from ui.state import dataset_from_loaded
+
+    return dataset_from_loaded(load_csv(frame_to_csv_bytes(generate("sine", length=n)), name="short.csv"), "short.csv")

@@ -106,3 +106,8 @@ def test_upload_train_stop_and_forecast(server, page, tmp_path):
               el => (el.layout.title.text || '').includes('One-step predictions') && el._fullData && el._fullData.length >= 3)""")
     assert plot_points(page, "One-step predictions") == 240  # the whole uploaded series
     expect(page.get_by_role("button", name=re.compile("Download run"))).to_be_visible()
+
+    # Back on Train, the form still holds what was submitted last (not the defaults).
+    nav(page, "Train")
+    expect(page.get_by_label("Batch size", exact=True)).to_have_value("1")
+    expect(page.get_by_label("Epochs (upper bound)", exact=True)).to_have_value("100000")

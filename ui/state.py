@@ -15,6 +15,9 @@ from lstm_core.jobs import JobRegistry
 from lstm_core.train import device_label, resolve_device
 
 DATASET, OWNER, JOB, UPLOADED_RUNS = "dataset", "owner", "job_id", "uploaded_runs"
+# persist_state for the settings a person fills in (the Train form, the Compare settings):
+# they come back after a visit to another page instead of resetting to the defaults.
+KEEP = "session"
 
 
 @dataclass
@@ -144,3 +147,9 @@ def set_job(job_id: str | None) -> None:
     st.session_state[JOB] = job_id
     if job_id:
         st.query_params["job"] = job_id
+
+
+def clamp_setting(key: str, lo: int, hi: int) -> None:
+    """Clip a kept number into the bounds its widget has now (a smaller dataset since)."""
+    if key in st.session_state and not lo <= st.session_state[key] <= hi:
+        st.session_state[key] = min(max(st.session_state[key], lo), hi)
