@@ -278,6 +278,8 @@ def main() -> int:
                    help="nice value added to this driver process (and its Chromium) after the server started")
     p.add_argument("--ramp", type=float, default=10.0,
                    help="seconds over which the sessions arrive, evenly spaced (0: all at once)")
+    p.add_argument("--rounds", type=int, default=1,
+                   help="run the class this many times in a row on the same server (memory over time)")
     p.add_argument("--no-warm", dest="warm", action="store_false",
                    help="skip the single warm-up session before the class (health then includes cold start)")
     p.add_argument("--limit", type=float, default=480, help="seconds for the whole drive")
@@ -301,7 +303,10 @@ def main() -> int:
     try:
         warm_result = asyncio.run(warm(port, args.limit)) if args.warm else None
         t_load0 = time.time()
-        results = asyncio.run(drive(port, args.sessions, args.browsers, args.epochs, args.limit, args.ramp))
+        results, round_rss = [], []
+        for _ in range(args.rounds):  # the same class again on the same server: is memory bounded?
+            results += asyncio.run(drive(port, args.sessions, args.browsers, args.epochs, args.limit, args.ramp))
+            round_rss.append(rss_mb(proc.pid))
     finally:
         monitor.stop()
         proc.terminate()
@@ -318,6 +323,7 @@ def main() -> int:
     starts -= warm_result is not None
     ends -= warm_result is not None
     workers = max(1, (os.cpu_count() or 1) // 2)  # lstm_core.jobs.default_workers on this machine
+    print(f"{args.rounds} round(s) of " if args.rounds > 1 else "", end="")
     print(f"{args.sessions} sessions x (upload 300-point CSV, train LSTM h8 for {args.epochs} epochs), "
           f"{args.sessions - args.browsers} websocket clients + {args.browsers} chromium tabs, "
           f"arriving over {args.ramp:.0f} s, server on 127.0.0.1, {os.cpu_count()} cores, "
@@ -347,6 +353,7 @@ def main() -> int:
         ("full run: request -> finished median / p95 ms", pcts(full_lat)),
         ("live panel rerun: request -> finished median / p95 ms", pcts(frag_lat)),
         ("server peak RSS MB", f"{monitor.peak_rss:.0f}"),
+        ("server RSS after each round MB", " / ".join(f"{r:.0f}" for r in round_rss)),
         ("session time median s", f"{statistics.median(r['seconds'] for r in results):.1f}"),
         ("session time max s", f"{max(r['seconds'] for r in results):.1f}"),
         ("wall time s (incl. server start)", f"{wall:.1f}"),
@@ -362,7 +369,8 @@ def main() -> int:
     for r in results:
         if not r["ok"]:
             print(f"session {r['i']}: {r['error']}")
-    passed = ((warm_result is None or warm_result["ok"]) and len(ok) == len(results) and ends == starts == len(results) and max_running <= workers
+    passed = ((warm_result is None or warm_result["ok"]) and len(ok) == len(results)
+              and ends == starts == len(results) and max_running <= workers
               and (not lat or lat[-1] < 1.0) and monitor.failures == 0)
     print("PASS" if passed else "FAIL", "(all finished, at most the worker limit at once, health < 1 s)")
     return 0 if passed else 1
