@@ -12,10 +12,13 @@ the slot) does not ask again.
 """
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+import streamlit as st
 
 SLOTS = max(2, (os.cpu_count() or 1))
 _slots = threading.BoundedSemaphore(SLOTS)
@@ -42,10 +45,6 @@ def fragment(run_every: float | None = None):
 
     Live panels rerun on a timer in every open tab; these reruns are most of a class's load.
     """
-    import functools
-
-    import streamlit as st
-
     def decorate(func):
         @functools.wraps(func)
         def slotted(*args, **kwargs):
