@@ -1,6 +1,7 @@
 """``python -m lstm_core``: the headless twin of the app.
 
-Subcommands: ``generate``, ``train``, ``forecast``, ``gates``, ``compare``. Any bad input or argument
+Subcommands: ``generate``, ``train``, ``forecast``, ``gates``, ``compare``, ``app`` (starts the dashboard
+of a checkout; the installed command ``lstm-lab`` is this same CLI). Any bad input or argument
 exits with status 2 and one line on stderr starting ``error: `` (never a traceback).
 """
 from __future__ import annotations
@@ -92,6 +93,10 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--data", required=True, type=Path)
     c.add_argument("--out", required=True, type=Path, help="folder for results.csv, runs.csv, metrics.json, config.json")
     c.add_argument("--quiet", action="store_true", help="no per-run progress on stderr")
+
+    sub.add_parser("app", help="start the Streamlit dashboard (app.py of this checkout); "
+                               "every further argument goes to `streamlit run`",
+                   usage="%(prog)s [streamlit run arguments ...]")
     return p
 
 
@@ -214,8 +219,34 @@ def cmd_compare(args) -> int:
     return 0
 
 
+def app_path() -> Path | None:
+    """The dashboard's ``app.py`` when the app files lie next to this package (a checkout or an editable
+    install), else None (an installed wheel carries the engine only)."""
+    root = Path(__file__).resolve().parent.parent
+    app = root / "app.py"
+    return app if app.is_file() and (root / "pages").is_dir() else None
+
+
+def cmd_app(args) -> int:
+    import os
+    import subprocess
+
+    app = app_path()
+    if app is None:
+        raise UsageError("the app files (app.py, pages/) are not next to the installed lstm_core package; "
+                         "run it from a checkout: bash scripts/start.sh (or pip install -e . there).")
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app), *args.streamlit_args]
+    # From the checkout, as scripts/start.sh does, so its .streamlit/config.toml applies.
+    if os.name == "posix":  # become streamlit: Ctrl-C, SIGTERM and the exit status are its own
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.chdir(app.parent)
+        os.execv(sys.executable, cmd)
+    return subprocess.call(cmd, cwd=app.parent)
+
+
 COMMANDS = {"generate": cmd_generate, "train": cmd_train, "forecast": cmd_forecast, "gates": cmd_gates,
-            "compare": cmd_compare}
+            "compare": cmd_compare, "app": cmd_app}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -224,8 +255,12 @@ def main(argv: list[str] | None = None) -> int:
     from .runs import RunError
     from .train import TrainingDiverged
 
+    argv = sys.argv[1:] if argv is None else list(argv)
+    # ``app`` hands everything after it to streamlit (argparse would reject its --server.* options).
+    streamlit_args = argv[1:] if argv[:1] == ["app"] and argv[1:2] not in (["-h"], ["--help"]) else []
     try:
-        args = build_parser().parse_args(argv)
+        args = build_parser().parse_args(argv[:1] if streamlit_args else argv)
+        args.streamlit_args = streamlit_args
         return COMMANDS[args.command](args)
     except UsageError as exc:
         msg = str(exc)
@@ -239,3 +274,8 @@ def main(argv: list[str] | None = None) -> int:
         msg = f"invalid JSON: {exc}"
     print(f"error: {msg}", file=sys.stderr)
     return EXIT_USAGE
+
+
+def console() -> None:
+    """The ``lstm-lab`` console script: :func:`main`, exiting with its status."""
+    raise SystemExit(main())

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Install the pinned packages and start LSTM Lab on the bundled airline data.
+# Make the project's virtual environment .venv (first run only), install the pinned packages into
+# it and start LSTM Lab on the bundled airline data. Extra arguments go to `streamlit run app.py`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python3 -m pip install --quiet --disable-pip-version-check -r requirements.txt
-exec python3 -m streamlit run app.py "$@"
+. scripts/_venv.sh
+venv_setup requirements.txt
+exec .venv/bin/python -m streamlit run app.py "$@"
