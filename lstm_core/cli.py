@@ -14,7 +14,9 @@ from pathlib import Path
 
 import numpy as np
 
+from . import threads
 from .config import CELL_TYPES, DEVICES, SCALERS, TRANSFORMS, ConfigError, RunConfig
+from .verdict import judge
 
 EXIT_USAGE = 2
 
@@ -145,13 +147,18 @@ def cmd_train(args) -> int:
             print(f"epoch {s.epoch:4d}/{cfg.train.epochs}  train {s.train_loss:.5f}{val}  "
                   f"{s.seconds * 1000:.0f} ms  {s.samples_per_s:,.0f} samples/s", file=sys.stderr, flush=True)
 
+    threads.apply(threads.choose_threads(cfg.model.hidden_size, cfg.model.num_layers))
     run = fit_run(frame, cfg, season, on_epoch=progress, stop=threading.Event())
     save_run(run, args.out)
     m = run.metrics
+    multi = m["test_multistep"]["rmse"]
     print(f"{run.fit.status} after {len(run.history)} epochs (best {run.fit.best_epoch}) on {run.device}; "
           f"test RMSE {m['test']['rmse']:.4g} (naive {m['baselines']['naive']['rmse']:.4g}, "
           f"seasonal naive {m['baselines']['seasonal_naive']['rmse']:.4g}, "
-          f"Holt-Winters {m['baselines']['holt_winters']['rmse']:.4g}); run saved to {args.out}", file=sys.stderr)
+          f"Holt-Winters {m['baselines']['holt_winters']['rmse']:.4g}); "
+          f"{m['info']['n_test']}-step RMSE {multi:.4g} (best baseline "
+          f"{min(v['rmse'] for v in m['baselines_multistep'].values()):.4g}); run saved to {args.out}. "
+          f"{judge(m).sentence}", file=sys.stderr)
     return 0
 
 
@@ -163,6 +170,7 @@ def _run_for(args):
 
 
 def cmd_forecast(args) -> int:
+    threads.apply(1)  # inference of a small recurrent model: one thread is fastest
     run = _run_for(args)
     out = run.future(args.steps)
     text = out.to_csv(index=False)
@@ -204,6 +212,8 @@ def cmd_compare(args) -> int:
         if not args.quiet:
             print(f"[{done}/{total}] {variant} seed {seed} done", file=sys.stderr, flush=True)
 
+    biggest = max(cfg.variants, key=lambda v: v.hidden_size * v.num_layers) if cfg.variants else None
+    threads.apply(threads.choose_threads(biggest.hidden_size, biggest.num_layers) if biggest else 1)
     table, results = run_comparison(frame, cfg, season, on_progress=progress, stop=threading.Event())
     args.out.mkdir(parents=True, exist_ok=True)
     table.to_csv(args.out / "results.csv", index=False)

@@ -12,7 +12,7 @@ from typing import Any
 
 CELL_TYPES = ("rnn", "lstm", "gru", "peephole", "cifg")
 SCALERS = ("minmax", "standard", "none")
-TRANSFORMS = ("auto", "none", "log", "diff", "seasonal_diff", "log_seasonal_diff")
+TRANSFORMS = ("auto", "none", "log", "diff", "log_diff", "seasonal_diff", "log_seasonal_diff")
 MISSING_POLICIES = ("interpolate", "ffill", "drop")
 DEVICES = ("auto", "cpu", "cuda", "mps")
 
@@ -46,19 +46,19 @@ class DataConfig(_Dict):
     inputs: list[str] = field(default_factory=list)  # extra input columns (exogenous)
     target_as_input: bool | None = None  # feed the target's own past; None = yes unless horizon == 0
     look_back: int = 12  # window length fed to the network, in time steps
-    horizon: int = 1  # predict steps t+1..t+horizon from the window ending at t; 0 = map y_t from x_{..t}
+    horizon: int | None = None  # outputs per window: steps t+1..t+horizon at once; None = auto (one season); 0 = map y_t from x_{..t}
     val_fraction: float = 0.1  # chronological validation part (early stopping, conformal calibration)
     test_fraction: float = 0.33  # chronological test part, the last points of the series
     scaler: str = "standard"  # fitted on the training part only
-    transform: str = "auto"  # target transform; auto = log if positive & wide-ranged, seasonal diff if a season is known
+    transform: str = "auto"  # target transform; auto = chosen by a rolling-origin backtest before the test part
     season: int | None = None  # season length in steps; None = from the time index frequency
     missing: str = "interpolate"  # policy for missing values in the chosen columns
 
     def validate(self) -> None:
         if self.look_back < 1:
             raise ConfigError(f"look_back must be at least 1 (got {self.look_back}); choose a window of 1 or more steps.")
-        if self.horizon < 0:
-            raise ConfigError(f"horizon must be 0 or more (got {self.horizon}); use 1 for one-step-ahead forecasts.")
+        if self.horizon is not None and not (0 <= self.horizon <= 10_000):
+            raise ConfigError(f"horizon must be between 0 and 10000 (got {self.horizon}); leave it empty for auto.")
         if not (0.0 <= self.val_fraction < 0.9):
             raise ConfigError(f"val_fraction must be in [0, 0.9) (got {self.val_fraction}); 0.1 is a good default.")
         if not (0.0 < self.test_fraction < 0.9):
@@ -81,7 +81,9 @@ class DataConfig(_Dict):
     @property
     def uses_target_history(self) -> bool:
         """Whether the target's own past is one of the network's input features."""
-        return self.horizon >= 1 if self.target_as_input is None else bool(self.target_as_input)
+        if self.target_as_input is None:
+            return self.horizon is None or self.horizon >= 1
+        return bool(self.target_as_input)
 
 
 @dataclass
@@ -122,6 +124,7 @@ class TrainConfig(_Dict):
     seed: int = 0
     device: str = "auto"  # auto picks CUDA, then Apple MPS, then CPU
     record_gates: bool = True  # record gate statistics after every epoch (gate-evolution slider; ~1-4% of an epoch)
+    ensemble: int = 3  # networks trained from seeds seed, seed+1000, ...; their forecasts are averaged
 
     def validate(self) -> None:
         if not (1 <= self.epochs <= 100_000):
@@ -138,6 +141,8 @@ class TrainConfig(_Dict):
             raise ConfigError(f"patience must be at least 1 or empty (got {self.patience}).")
         if self.target_loss is not None and self.target_loss <= 0:
             raise ConfigError(f"target_loss must be positive or empty (got {self.target_loss}).")
+        if not (1 <= self.ensemble <= 10):
+            raise ConfigError(f"ensemble must be between 1 and 10 networks (got {self.ensemble}); 3 is the default.")
         if self.device not in DEVICES:
             raise ConfigError(f"Unknown device {self.device!r}; choose one of {', '.join(DEVICES)}.")
 

@@ -5,9 +5,9 @@
 * Recursive multi-step from an origin ``o`` (history ``y[:o]``): the network's own outputs
   are fed back as the target's past. Exogenous inputs take their true values inside the
   data; past its end a model with exogenous inputs cannot forecast.
-* Split conformal: absolute residuals on the model scale (``log y`` with the log transform)
-  of k-step recursive forecasts whose targets lie in the validation part, one quantile per
-  horizon k, so intervals widen with the horizon and with the level.
+* Conformal intervals: absolute residuals on the model scale (``log y`` with the log
+  transform) of k-step forecasts made out of sample (see :func:`residual_quantiles`), one
+  quantile per horizon k, so intervals widen with the horizon and with the level.
 """
 from __future__ import annotations
 
@@ -18,20 +18,29 @@ import pandas as pd
 import torch
 
 from .config import ConfigError
-from .model import Forecaster
+from .model import Ensemble, Forecaster
 from .prep import Prepared, one_step_targets, window_x
+
+Model = Forecaster | Ensemble
 
 
 @torch.no_grad()
-def _predict_scaled(model: Forecaster, x: np.ndarray, chunk: int = 8192) -> np.ndarray:
-    """Network outputs (n, out) for windows ``x`` (n, L, F)."""
+def _predict_scaled(model: Model, x: np.ndarray, chunk: int = 8192) -> np.ndarray:
+    """Network outputs (n, out) for network-ready windows ``x`` (n, L, F)."""
     model.eval()
     dev = model.device
     outs = [model(torch.as_tensor(x[i:i + chunk], device=dev)).float().cpu().numpy() for i in range(0, len(x), chunk)]
     return np.concatenate(outs) if outs else np.zeros((0, max(model.cfg.output_size, 1)), dtype=np.float32)
 
 
-def one_step(model: Forecaster, prep: Prepared, part: str) -> tuple[np.ndarray, np.ndarray]:
+def predict_windows(model: Model, prep: Prepared, x_abs: np.ndarray) -> np.ndarray:
+    """Scaled ``d`` outputs (n, out) for absolute-scaled windows ``x_abs`` (n, L, F): the
+    windows are normalised, run through the network and the reference is added back."""
+    x, ref = prep.normalise(x_abs)
+    return _predict_scaled(model, x) + ref[:, None]
+
+
+def one_step(model: Model, prep: Prepared, part: str) -> tuple[np.ndarray, np.ndarray]:
     """One-step-ahead predictions for every predictable point of ``part``.
 
     Returns ``(t, yhat)``: target indices (n,) and predictions (n,) in original units.
@@ -39,11 +48,11 @@ def one_step(model: Forecaster, prep: Prepared, part: str) -> tuple[np.ndarray, 
     t = one_step_targets(prep, part)
     if len(t) == 0:
         return t, np.zeros(0)
-    d = prep.d_from_scaled(_predict_scaled(model, window_x(prep, t))[:, 0])  # (n,)
+    d = prep.d_from_scaled(predict_windows(model, prep, window_x(prep, t))[:, 0])  # (n,)
     return t, prep.y_from_z(prep.z_from_d(d, t))
 
 
-def recursive_z(model: Forecaster, prep: Prepared, origins: np.ndarray, steps: int) -> np.ndarray:
+def recursive_z(model: Model, prep: Prepared, origins: np.ndarray, steps: int) -> np.ndarray:
     """Recursive forecasts on the model scale from each origin: (M, steps).
 
     Origin ``o`` uses history ``[:o]`` and predicts indices ``o .. o+steps-1``. The direct
@@ -51,14 +60,14 @@ def recursive_z(model: Forecaster, prep: Prepared, origins: np.ndarray, steps: i
     """
     cfg = prep.cfg
     origins = np.asarray(origins, dtype=np.int64)
-    m, lag, L, h = len(origins), prep.offset, cfg.look_back, max(cfg.horizon, 1)
+    m, lag, L, h = len(origins), prep.offset, cfg.look_back, prep.out_dim
     feeds_back = cfg.uses_target_history and cfg.horizon >= 1
     if not feeds_back:
         # Nothing is fed back (mapping mode): multi-step equals one-step on true inputs.
         t = origins[:, None] + np.arange(steps)[None, :]
         if int(t.max()) >= prep.n:
             raise ConfigError("A model without the target among its inputs can only predict inside the data.")
-        d = prep.d_from_scaled(_predict_scaled(model, window_x(prep, t.ravel()))[:, 0]).reshape(m, steps)
+        d = prep.d_from_scaled(predict_windows(model, prep, window_x(prep, t.ravel()))[:, 0]).reshape(m, steps)
         return prep.z_from_d(d, t)
     if prep.inputs and int(origins.max()) + steps > prep.n:
         raise ConfigError(
@@ -67,10 +76,11 @@ def recursive_z(model: Forecaster, prep: Prepared, origins: np.ndarray, steps: i
         )
     n_blocks = math.ceil(steps / h)
     total = n_blocks * h
-    window = np.stack([window_x(prep, np.array([o]))[0] for o in origins]) if m else np.zeros((0, L, 1), np.float32)
-    z_hat = np.zeros((m, total))
+    window = window_x(prep, origins) if m else np.zeros((0, L, 1), np.float32)  # (M, L, F) absolute scaled
+    u_hat = np.zeros((m, total))
+    rows = np.arange(m)
     for blk in range(n_blocks):
-        out = _predict_scaled(model, window)  # (M, h) scaled d
+        out = predict_windows(model, prep, window)  # (M, h) scaled d
         d = prep.d_from_scaled(out)
         new_rows = np.zeros((m, h, window.shape[2]), dtype=np.float32)
         for j in range(h):
@@ -79,54 +89,96 @@ def recursive_z(model: Forecaster, prep: Prepared, origins: np.ndarray, steps: i
             if lag:
                 src = t - lag
                 known = src < origins
-                base = np.where(known, prep.z[np.minimum(src, prep.n - 1)], 0.0)
-                back = np.clip(src - origins, 0, total - 1)
-                base = np.where(known, base, z_hat[np.arange(m), back])
-                z_hat[:, k] = base + d[:, j]
+                base = np.where(known, prep.u[np.clip(src, 0, prep.n - 1)], u_hat[rows, np.clip(src - origins, 0, total - 1)])
+                u_hat[:, k] = base + d[:, j]
             else:
-                z_hat[:, k] = d[:, j]
+                u_hat[:, k] = d[:, j]
             new_rows[:, j, 0] = out[:, j]  # the target's scaled d is feature 0
             if prep.inputs:
                 exog = prep.features[np.minimum(t, prep.n - 1), 1:]
                 new_rows[:, j, 1:] = exog
         window = np.concatenate([window[:, h:], new_rows], axis=1)[:, -L:]
+    z_hat = u_hat + prep.seasonal(origins[:, None] + np.arange(total)[None, :])
     return z_hat[:, :steps]
 
 
-def recursive(model: Forecaster, prep: Prepared, origin: int, steps: int) -> np.ndarray:
+def recursive(model: Model, prep: Prepared, origin: int, steps: int) -> np.ndarray:
     """Recursive forecast of ``steps`` points from ``origin``, original units (steps,)."""
     return prep.y_from_z(recursive_z(model, prep, np.array([origin]), steps)[0])
 
 
-def conformal_quantiles(model: Forecaster, prep: Prepared, steps: int, alpha: float = 0.1) -> tuple[np.ndarray, str]:
-    """Per-horizon absolute-residual quantiles on the model scale, shape (steps,).
-
-    Calibrated on forecasts whose targets lie in the validation part (origins may sit in
-    the training part). Without a validation part, training residuals are used and the
-    returned note says the intervals are likely too narrow.
-    """
-    lo, hi = prep.train_end, prep.test_start
-    note = f"split conformal on {hi - lo} validation points, {int(round((1 - alpha) * 100))}% level"
-    if hi - lo < 3:
-        lo, hi = max(prep.offset + prep.cfg.look_back + 1, prep.train_end - 30), prep.train_end
-        note = "no validation part: calibrated on training residuals, likely too narrow"
-    targets = np.arange(lo, hi)
-    earliest = prep.offset + prep.cfg.look_back
-    q = np.zeros(steps)
-    origins = np.arange(max(earliest, lo - steps), hi)
-    if len(origins) == 0:
-        return q, "no points to calibrate intervals on"
+def residuals_by_horizon(model: Model, prep: Prepared, origins: np.ndarray, steps: int, end: int) -> list[np.ndarray]:
+    """Model-scale residuals ``z_t - ẑ_t`` of forecasts from ``origins`` (M,), grouped by
+    horizon: entry k holds those of (k+1)-step forecasts whose targets lie before ``end``."""
+    origins = np.asarray(origins, dtype=np.int64)
+    out: list[np.ndarray] = [np.zeros(0) for _ in range(steps)]
+    if len(origins) == 0 or steps < 1:
+        return out
     zf = recursive_z(model, prep, origins, steps)  # (M, steps)
     for k in range(steps):
         tk = origins + k
-        ok = np.isin(tk, targets)
-        res = np.abs(prep.z[tk[ok]] - zf[ok, k])
-        if len(res) == 0:
-            q[k] = q[k - 1] if k else 0.0
+        ok = tk < end
+        out[k] = prep.z[tk[ok]] - zf[ok, k]
+    return out
+
+
+def residual_quantiles(groups: list[np.ndarray], alpha: float = 0.1) -> np.ndarray:
+    """Per-horizon conformal quantiles (steps,) of absolute residuals, made non-decreasing.
+
+    Each is the ``ceil((n + 1)(1 - alpha))``-th smallest of n residuals (split conformal). A horizon without
+    residuals takes the previous width grown like sqrt(k) (a random-walk assumption).
+    """
+    steps = len(groups)
+    q = np.zeros(steps)
+    last_k = -1
+    for k, res in enumerate(groups):
+        res = np.abs(res[np.isfinite(res)])
+        if len(res) < 2:
+            q[k] = q[last_k] * math.sqrt((k + 1) / (last_k + 1)) if last_k >= 0 else 0.0
             continue
-        level = min(1.0, math.ceil((len(res) + 1) * (1 - alpha)) / len(res))
-        q[k] = float(np.quantile(res, level, method="higher"))
-    return np.maximum.accumulate(q), note
+        rank = min(len(res), math.ceil((len(res) + 1) * (1 - alpha)))  # the rank-th smallest residual
+        q[k] = float(np.partition(res, rank - 1)[rank - 1])
+        last_k = k
+    return np.maximum.accumulate(q)
+
+
+def conformal_quantiles(model: Model, prep: Prepared, steps: int, alpha: float = 0.1,
+                        extra: list[np.ndarray] | None = None) -> tuple[np.ndarray, str]:
+    """Per-horizon absolute-residual quantiles on the model scale, shape (steps,).
+
+    Pools ``extra`` (out-of-sample residuals by horizon, e.g. from a rolling-origin backtest
+    of a model refitted on the data before each origin) with this model's residuals on the
+    validation part. Without either, training residuals are used and the returned note
+    says the intervals are likely too narrow.
+    """
+    lo, hi = prep.train_end, prep.test_start
+    earliest = prep.offset + prep.cfg.look_back
+    groups = [np.zeros(0) for _ in range(steps)]
+    if hi - lo >= 3:
+        origins = np.arange(max(earliest, lo - steps + 1), hi)
+        val = residuals_by_horizon(model, prep, origins, steps, hi)
+        # keep only targets inside the validation part
+        for k in range(steps):
+            tk = origins + k
+            tk = tk[tk < hi]
+            groups[k] = val[k][tk >= lo]
+    n_extra = 0
+    if extra:
+        for k in range(min(steps, len(extra))):
+            groups[k] = np.concatenate([groups[k], extra[k]])
+            n_extra += len(extra[k])
+    n_res = sum(len(g) for g in groups)
+    level = f"{int(round((1 - alpha) * 100))}% level"
+    if n_res == 0:
+        lo = max(earliest + 1, prep.train_end - 30)
+        origins = np.arange(lo, prep.train_end)
+        if len(origins) == 0:
+            return np.zeros(steps), "no points to calibrate intervals on"
+        groups = residuals_by_horizon(model, prep, origins, steps, prep.train_end)
+        return residual_quantiles(groups, alpha), "no validation part: calibrated on training residuals, likely too narrow"
+    note = (f"conformal on {n_res} out-of-sample residuals ({n_extra} from a rolling-origin backtest, "
+            f"{n_res - n_extra} on the validation part), {level}")
+    return residual_quantiles(groups, alpha), note
 
 
 def interval(prep: Prepared, z_center: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -139,7 +191,7 @@ def coverage(y: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> float:
     return float(np.mean((y >= lower) & (y <= upper))) if len(y) else float("nan")
 
 
-def future(model: Forecaster, prep: Prepared, steps: int, q: np.ndarray) -> pd.DataFrame:
+def future(model: Model, prep: Prepared, steps: int, q: np.ndarray) -> pd.DataFrame:
     """``steps`` points past the end of the data: columns time, forecast, lower, upper."""
     if steps < 1:
         raise ConfigError("Ask for at least one forecast step.")
@@ -148,3 +200,30 @@ def future(model: Forecaster, prep: Prepared, steps: int, q: np.ndarray) -> pd.D
     z = recursive_z(model, prep, np.array([prep.n]), steps)[0]
     lower, upper = interval(prep, z, q[:steps])
     return pd.DataFrame({"time": prep.future_index(steps), "forecast": prep.y_from_z(z), "lower": lower, "upper": upper})
+
+
+def never_negative(y: np.ndarray) -> bool:
+    """Whether a series is 0 or above throughout (its forecasts are then held at 0 or above)."""
+    y = np.asarray(y, dtype=np.float64)
+    return bool(len(y) and np.all(y >= 0))
+
+
+#: A forecast farther than this many data ranges outside the data's range has run away.
+RUNAWAY_RANGES = 1.0
+
+
+def runaway_note(y: np.ndarray, forecast: np.ndarray) -> str:
+    """One sentence when ``forecast`` leaves the data's range by more than
+    :data:`RUNAWAY_RANGES` times that range, else ``""``."""
+    y = np.asarray(y, dtype=np.float64)
+    f = np.asarray(forecast, dtype=np.float64)
+    if not len(y) or not len(f):
+        return ""
+    lo, hi = float(y.min()), float(y.max())
+    span = max(hi - lo, 1e-12)
+    worst = max(float(f.max()) - hi, lo - float(f.min()))
+    if worst > RUNAWAY_RANGES * span:
+        return (f"The forecast runs away from the data: it reaches {float(f.max() if f.max() - hi > lo - f.min() else f.min()):.4g}, "
+                f"{worst / span:.1f} data ranges outside [{lo:.4g}, {hi:.4g}]; treat it with caution or try another cell "
+                "or transform.")
+    return ""

@@ -104,15 +104,25 @@ def input_rows(prep: Prepared, mode: str, target: int | None = None) -> np.ndarr
 def trace_run(model: nn.Module, prep: Prepared, mode: str = "series", target: int | None = None) -> list[GateTrace]:
     """Exact gates of every layer of ``model`` (a Forecaster).
 
-    ``series``: the whole series from a zero state, ``x = features[offset:]`` as (1, T, F).
+    ``series``: the whole series from a zero state, ``x = features[offset:]`` as (1, T, F);
+    with window normalisation, feature 0 minus its mean over the ``look_back`` steps up to
+    each step (what a window ending there would subtract).
     ``window``: the exact input window of the prediction at first-target index ``target``
-    (``window_x(prep, [target])``), also from a zero state, as the model saw it.
+    (``window_x(prep, [target])``, normalised), also from a zero state, as the model saw it.
+    For an ensemble, member 0's gates.
     """
     rows = input_rows(prep, mode, target)
     if mode == "series":
         x = prep.features[prep.offset:][None].astype(np.float32)  # (1, T, F)
+        if prep.transform.window_norm and x.shape[2]:
+            f0 = x[0, :, 0].astype(np.float64)
+            csum = np.concatenate([[0.0], np.cumsum(f0)])
+            k = np.arange(1, len(f0) + 1)
+            lo = np.maximum(0, k - prep.cfg.look_back)
+            x = x.copy()
+            x[0, :, 0] = (f0 - (csum[k] - csum[lo]) / (k - lo)).astype(np.float32)
     else:
-        x = window_x(prep, np.array([target]))  # (1, L, F)
+        x = prep.normalise(window_x(prep, np.array([target])))[0]  # (1, L, F)
     if not np.isfinite(x).all():
         raise ValueError("The input contains undefined values (before the differencing offset).")
     dev = next(model.parameters()).device

@@ -27,6 +27,7 @@ import torch
 from .config import ConfigError, RunConfig
 from .gates import GateRecorder
 from .pipeline import Run, fit_run
+from . import threads
 from .train import EpochStats, TrainingDiverged
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,19 @@ def lower_thread_priority(nice: int) -> bool:
         return True
     except OSError:
         return False
+
+
+def phase_message(phase: str) -> str:
+    """What a job's status line says during a phase reported by ``fit_run`` (``""``: keep it)."""
+    if phase == "choosing":
+        return "Choosing how to represent the series: a short backtest on the data before the test part..."
+    if phase == "training":
+        return "Training..."
+    if phase.startswith("member "):
+        return f"Training network {phase.split()[1].replace('/', ' of ')} of the ensemble..."
+    if phase == "evaluating":
+        return "Evaluating: forecasts, intervals and baselines..."
+    return ""
 
 
 def default_workers(cores: int | None = None) -> int:
@@ -364,12 +378,17 @@ class JobRegistry:
                 job.recorder = recorder
 
         def on_phase(phase: str) -> None:
-            if phase == "evaluating":
+            message = phase_message(phase)
+            if message:
                 with job.lock:
                     if not job.stop.is_set():
-                        job.message = "Evaluating: forecasts, intervals and baselines..."
+                        job.message = message
 
         status, message, run = FAILED, "", None
+        if self.torch_threads:
+            # A small model trains fastest on one thread; a large one gets this job's share.
+            m = job.config.model
+            torch.set_num_threads(1 if threads.is_small(m.hidden_size, m.num_layers) else self.torch_threads)
         try:
             run = self._runner(job.frame, job.config, job.season_hint, on_epoch=on_epoch, stop=job.stop,
                                on_phase=on_phase, on_recorder=on_recorder)

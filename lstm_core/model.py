@@ -35,3 +35,46 @@ class Forecaster(nn.Module):
     @property
     def device(self) -> torch.device:
         return next(self.parameters()).device
+
+
+class Ensemble(nn.Module):
+    """Several :class:`Forecaster` s trained from different seeds; ``forward`` averages them.
+
+    ``forward(x (B, T, F)) -> (B, output_size)``, the mean of the members' outputs. Averaging
+    cuts the seed-to-seed spread of multi-step forecasts (N-BEATS, ES-RNN ensembles). The gates
+    shown for an ensemble are member 0's (``rnn``, ``cfg`` and :meth:`gate_trace` point there).
+    """
+
+    def __init__(self, members: list[Forecaster]):
+        super().__init__()
+        if not members:
+            raise ValueError("An ensemble needs at least one member.")
+        self.members = nn.ModuleList(members)
+        self.cfg = members[0].cfg
+
+    @property
+    def rnn(self) -> nn.Module:
+        return self.members[0].rnn
+
+    @property
+    def head(self) -> nn.Linear:
+        return self.members[0].head
+
+    def forward(self, x: Tensor) -> Tensor:
+        return torch.stack([m(x) for m in self.members]).mean(0)  # (B, out)
+
+    def gate_trace(self, x: Tensor) -> list[dict[str, Tensor]]:
+        """Member 0's exact per-step gates; see :meth:`Forecaster.gate_trace`."""
+        return self.members[0].gate_trace(x)
+
+    def num_parameters(self) -> int:
+        return sum(p.numel() for p in self.parameters())
+
+    @property
+    def device(self) -> torch.device:
+        return next(self.parameters()).device
+
+
+def pack(members: list[Forecaster]) -> Forecaster | Ensemble:
+    """One member stays a plain Forecaster (its saved state dict is unchanged); more make an Ensemble."""
+    return members[0] if len(members) == 1 else Ensemble(members)

@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 MAX_POINTS = 2000
 COLORS = {"actual": "#4b5563", "train": "#2563eb", "val": "#a855f7", "test": "#ea580c",
           "multistep": "#059669", "band": "rgba(5, 150, 105, 0.18)", "future": "#dc2626",
-          "future_band": "rgba(220, 38, 38, 0.15)"}
+          "future_band": "rgba(220, 38, 38, 0.15)", "rival": "#1f2937"}
 METRIC_NAMES = {"rmse": "RMSE", "mae": "MAE", "mape": "MAPE %", "smape": "sMAPE %", "mase": "MASE"}
 BASELINE_NAMES = {"naive": "Naive (last value)", "seasonal_naive": "Seasonal naive", "holt_winters": "Holt-Winters"}
 
@@ -209,12 +209,18 @@ def residual_figure(pred: pd.DataFrame, title: str = "One-step residuals (actual
 
 
 def future_figure(pred: pd.DataFrame, future: pd.DataFrame, context: int = 120,
-                  title: str = "Forecast past the end of the data") -> go.Figure:
-    """The last ``context`` points of the series, then the future forecast and its band."""
+                  title: str = "Forecast past the end of the data",
+                  rival: tuple[str, pd.DataFrame] | None = None) -> go.Figure:
+    """The last ``context`` points of the series, then the future forecast and its band;
+    ``rival`` = (name, frame with time, forecast): a baseline's forecast drawn dashed beside it."""
     tail = pred.iloc[-context:]
-    return _forecast_band_figure(tail, future, "forecast", "forecast", (COLORS["future_band"], COLORS["future"]),
-                                 tail["time"].iloc[-1] if len(tail) else None, " end of data", title,
-                                 n_total=len(tail) + len(future))
+    fig = _forecast_band_figure(tail, future, "forecast", "forecast", (COLORS["future_band"], COLORS["future"]),
+                                tail["time"].iloc[-1] if len(tail) else None, " end of data", title,
+                                n_total=len(tail) + len(future))
+    if rival is not None:
+        trace, _ = _line(rival[1]["time"], rival[1]["forecast"], rival[0], COLORS["rival"], dash="dash", width=2.0)
+        fig.add_trace(trace)
+    return fig
 
 
 # ------------------------------------------------------------------------------ tables
@@ -242,20 +248,12 @@ def metrics_frame(metrics: dict) -> pd.DataFrame:
 
 
 def baseline_verdict(metrics: dict) -> tuple[bool, str]:
-    """``(loses, sentence)``: whether the model's one-step test RMSE is above any baseline's."""
-    model = (metrics.get("test") or {}).get("rmse")
-    base = {k: m["rmse"] for k, m in (metrics.get("baselines") or {}).items() if m and "rmse" in m}
-    if model is None or not base:
-        return False, "No baselines to compare with."
-    better = {k: v for k, v in base.items() if v < model}
-    if better:
-        best = min(better, key=better.get)
-        names = ", ".join(BASELINE_NAMES.get(k, k) for k in sorted(better, key=better.get))
-        return True, (f"The model loses to {names}: its one-step test RMSE is {model:.4g}, "
-                      f"{BASELINE_NAMES.get(best, best)} scores {better[best]:.4g}.")
-    best = min(base, key=base.get)
-    return False, (f"The model beats every baseline: one-step test RMSE {model:.4g} against "
-                   f"{base[best]:.4g} for the best baseline ({BASELINE_NAMES.get(best, best)}).")
+    """``(loses, sentence)`` from :func:`lstm_core.verdict.judge`: ``loses`` unless the model
+    beats every baseline one step ahead *and* over the test span."""
+    from .verdict import judge
+
+    v = judge(metrics)
+    return v.level not in ("beats", "none"), v.sentence
 
 
 def figure_points(fig: go.Figure) -> int:

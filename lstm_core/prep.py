@@ -2,12 +2,18 @@
 
 The pipeline, one direction only::
 
-    y (original units) --log?--> z --difference at lag s?--> d --scale (train rows only)--> windows
+    y (original units) --log?--> z --minus seasonal profile?--> u --difference at lag s?--> d
+      --scale (train rows only)--> windows --minus the window's mean?--> network
 
 * ``z`` is the *model scale*: ``log(y)`` when the log transform is on, else ``y``. Conformal
   residuals live on this scale so intervals widen with the level of a multiplicative series.
-* ``d`` is what the network predicts: ``z_t - z_{t-s}`` when differencing at lag ``s``
-  (``s = season`` for seasonal differencing, 1 for first differences), else ``z_t``.
+* ``u = z - s[t mod m]``: the series with a fixed seasonal profile ``s`` (estimated on the
+  training part by a centred moving average) removed, as ES-RNN and STL do; ``u = z`` without.
+* ``d`` is what the network predicts: ``u_t - u_{t-s}`` when differencing at lag ``s``
+  (``s = season`` for seasonal differencing, 1 for first differences), else ``u_t``.
+* With window normalisation (RevIN / NLinear style) the mean of the target feature over
+  each input window is subtracted from that window and from its targets, and added back to
+  the network's outputs: the network learns the shape of what comes next, not the level.
 * Scalers are fitted on the training part only; the split is chronological:
   ``[0, train_end)`` train, ``[train_end, test_start)`` validation, ``[test_start, N)`` test.
 
@@ -19,7 +25,7 @@ that holds all its targets.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -70,19 +76,39 @@ class ColumnScaler:
 
 @dataclass
 class Transform:
-    """The resolved target transform: ``log`` on/off and differencing lag (0 = none)."""
+    """The resolved target representation.
+
+    ``log`` on/off; ``deseason`` = season length of the removed seasonal profile (0 = none);
+    ``lag`` = differencing lag (0 = none); ``window_norm`` = subtract each window's mean.
+    """
 
     log: bool = False
     lag: int = 0
     reason: str = ""
+    deseason: int = 0
+    window_norm: bool = False
 
     @property
     def name(self) -> str:
-        parts = (["log"] if self.log else []) + ([f"difference at lag {self.lag}"] if self.lag else [])
+        parts = (["log"] if self.log else []) + ([f"seasonal profile {self.deseason} removed"] if self.deseason else []) \
+            + ([f"difference at lag {self.lag}"] if self.lag else []) + (["window mean removed"] if self.window_norm else [])
         return " + ".join(parts) or "none"
 
     def to_dict(self) -> dict:
-        return {"log": self.log, "lag": self.lag, "reason": self.reason}
+        return {"log": self.log, "lag": self.lag, "reason": self.reason, "deseason": self.deseason,
+                "window_norm": self.window_norm}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Transform":
+        """Rebuild from :meth:`to_dict`; raises ConfigError on wrong types."""
+        try:
+            out = cls(log=bool(d["log"]), lag=int(d["lag"]), reason=str(d.get("reason", "")),
+                      deseason=int(d.get("deseason", 0)), window_norm=bool(d.get("window_norm", False)))
+        except (KeyError, TypeError, ValueError):
+            raise ConfigError("The saved target transform is damaged; train the run again.") from None
+        if out.lag < 0 or out.deseason < 0 or out.lag > 10_000 or out.deseason > 10_000:
+            raise ConfigError("The saved target transform is out of range; train the run again.")
+        return out
 
 
 @dataclass
@@ -109,6 +135,8 @@ class Prepared:
     feature_names: list[str]  # network input features, in order
     y: np.ndarray  # (N,) target, original units
     z: np.ndarray  # (N,) target on the model scale (log or not)
+    u: np.ndarray  # (N,) z minus the seasonal profile (= z without deseasonalising)
+    profile: np.ndarray | None  # (m,) seasonal profile on the model scale, indexed by t % m; None = none
     exog: np.ndarray  # (N, K) exogenous inputs, original units
     transform: Transform
     season: int | None
@@ -131,7 +159,38 @@ class Prepared:
 
     @property
     def out_dim(self) -> int:
-        return max(self.cfg.horizon, 1)
+        return max(self.cfg.horizon or 1, 1)
+
+    def level_map(self) -> np.ndarray:
+        """(h, h) matrix taking per-output errors in ``d`` to the errors they make in the
+        level ``u`` over one block: with lag ``s``, ``u_k`` carries ``d_k + d_{k-s} + ...``."""
+        h, lag = self.out_dim, self.transform.lag
+        k = np.arange(h)
+        if not lag:
+            return np.eye(h, dtype=np.float32)
+        diff = k[:, None] - k[None, :]
+        return ((diff >= 0) & (diff % lag == 0)).astype(np.float32)
+
+    def seasonal(self, t: np.ndarray) -> np.ndarray:
+        """Seasonal profile at indices ``t`` (any shape; past the data too); zeros without one."""
+        t = np.asarray(t)
+        if self.profile is None:
+            return np.zeros(t.shape)
+        return self.profile[t % len(self.profile)]
+
+    def window_ref(self, x: np.ndarray) -> np.ndarray:
+        """Per-window reference (n,) subtracted from feature 0 and the targets: the window's mean or 0."""
+        if not self.transform.window_norm or x.shape[-1] == 0:
+            return np.zeros(len(x), dtype=np.float32)
+        return x[:, :, 0].mean(axis=1).astype(np.float32)
+
+    def normalise(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Windows (n, L, F) as the network sees them, and their references (n,)."""
+        ref = self.window_ref(x)
+        if self.transform.window_norm:
+            x = x.copy()
+            x[:, :, 0] -= ref[:, None]
+        return x, ref
 
     def part_slice(self, part: str) -> slice:
         return {"train": slice(0, self.train_end), "val": slice(self.train_end, self.test_start),
@@ -141,15 +200,14 @@ class Prepared:
         """Scaled network outputs (any shape) -> unscaled ``d``."""
         return self.target_scaler.inverse(np.asarray(d_scaled, dtype=np.float64))
 
-    def z_from_d(self, d: np.ndarray, t: np.ndarray, z_ref: np.ndarray | None = None) -> np.ndarray:
-        """Undo differencing: ``z_t = z_{t-lag} + d_t`` with the true ``z`` (or ``z_ref``) as history.
-
-        ``d`` and ``t`` share a shape; ``t`` holds target indices.
-        """
-        if not self.transform.lag:
-            return np.asarray(d, dtype=np.float64)
-        base = self.z if z_ref is None else z_ref
-        return base[np.asarray(t) - self.transform.lag] + d
+    def z_from_d(self, d: np.ndarray, t: np.ndarray) -> np.ndarray:
+        """Undo differencing and deseasonalising with the true history:
+        ``z_t = u_{t-lag} + d_t + s_t``. ``d`` and ``t`` share a shape; ``t`` holds target indices."""
+        t = np.asarray(t)
+        u = np.asarray(d, dtype=np.float64)
+        if self.transform.lag:
+            u = self.u[t - self.transform.lag] + u
+        return u + self.seasonal(t)
 
     def y_from_z(self, z: np.ndarray) -> np.ndarray:
         """Model scale -> original units."""
@@ -218,13 +276,15 @@ def _autocorr(x: np.ndarray, lag: int) -> float:
     return float(np.dot(x[lag:], x[:-lag]) / den) if den > 0 and lag < len(x) else 0.0
 
 
-def choose_transform(y_train: np.ndarray, cfg: DataConfig, season: int | None, positive: bool | None = None) -> Transform:
-    """Resolve ``cfg.transform`` (``auto`` included) from the training part only.
+def choose_transform(y_train: np.ndarray, cfg: DataConfig, season: int | None, positive: bool | None = None,
+                     y_history: np.ndarray | None = None) -> Transform:
+    """Resolve ``cfg.transform`` (``auto`` included) without looking at the test part.
 
-    ``auto``: log when the target is positive and spans a factor of 2 or more; seasonal
-    differencing when a season is known and the first differences correlate at the season
-    lag (r > 0.3); else first differences when an ADF test cannot reject a unit root
-    (p > 0.1); else none. Without the target among the inputs, nothing is differenced.
+    An explicit mode is taken as it is. ``auto`` ranks candidate representations (log or
+    not; a removed seasonal profile; differences at lag 1 or at the season; window-mean
+    normalisation) by a rolling-origin backtest of their *null forecasts* (what the network
+    predicts when it outputs zeros) over ``y_history``, the data before the test part; see
+    :mod:`lstm_core.strategy`. Without the target among the inputs, nothing is differenced.
     ``positive`` says whether the whole series is above zero (the log applies to all of it);
     it defaults to the training part's sign.
     """
@@ -235,25 +295,18 @@ def choose_transform(y_train: np.ndarray, cfg: DataConfig, season: int | None, p
         log = "log" in mode
         if log and not positive:
             raise ConfigError("The log transform needs a target above zero everywhere; choose another transform.")
-        lag = season if "seasonal" in mode else (1 if mode == "diff" else 0)
+        lag = season if "seasonal" in mode else (1 if mode in ("diff", "log_diff") else 0)
         if "seasonal" in mode and not season:
             raise ConfigError("Seasonal differencing needs a season length; set season (e.g. 12 for monthly data).")
         return Transform(log=log, lag=int(lag or 0), reason=f"chosen: {mode}")
     if not cfg.uses_target_history:
         return Transform(reason="auto: the target is not an input, so it is modelled as is")
-    log = positive and float(y_train.max() / y_train.min()) >= 2.0
-    z = np.log(y_train) if log else y_train
-    why = ["log because the series is positive and spans a factor of 2 or more"] if log else []
-    if season and len(z) >= 3 * season + 2:
-        dz = np.diff(z)
-        r = _autocorr(dz, season)
-        if r > max(0.3, 2.0 / np.sqrt(len(dz))):
-            why.append(f"seasonal difference at lag {season} because first differences correlate at that lag (r={r:.2f})")
-            return Transform(log=log, lag=int(season), reason="auto: " + "; ".join(why))
-    if len(z) >= 20 and _adf_pvalue(z) > 0.1:
-        why.append("first difference because a unit-root test cannot reject a stochastic trend")
-        return Transform(log=log, lag=1, reason="auto: " + "; ".join(why))
-    return Transform(log=log, lag=0, reason="auto: " + ("; ".join(why) or "the series looks stationary"))
+    from .strategy import rank_transforms
+
+    hist = y_train if y_history is None else y_history
+    h = cfg.horizon if cfg.horizon is not None else auto_horizon(season, len(y_train), cfg.look_back)
+    ranked = rank_transforms(hist, len(y_train), season, positive, cfg.look_back, max(h, 1))
+    return ranked[0].transform
 
 
 def _sample_range(cfg: DataConfig, offset: int, n: int) -> tuple[int, int]:
@@ -264,14 +317,27 @@ def _sample_range(cfg: DataConfig, offset: int, n: int) -> tuple[int, int]:
     return first, last
 
 
-def make_windows(features: np.ndarray, d_scaled: np.ndarray, t: np.ndarray, look_back: int, horizon: int) -> Windows:
-    """Gather windows for first-target indices ``t`` (n,) -> x (n, L, F), y (n, max(h,1))."""
-    out = max(horizon, 1)
-    y = d_scaled[t[:, None] + np.arange(out)[None, :]]  # (n, out)
-    return Windows(_gather_x(features, t, look_back, horizon), y.astype(np.float32), t.astype(np.int64))
+def make_windows(prep: "Prepared", t: np.ndarray) -> Windows:
+    """Network-ready windows for first-target indices ``t`` (n,) -> x (n, L, F), y (n, max(h,1)).
+
+    Both are normalised by the window's reference (see :meth:`Prepared.normalise`)."""
+    out = prep.out_dim
+    x, ref = prep.normalise(window_x(prep, t))
+    y = prep.d_scaled[t[:, None] + np.arange(out)[None, :]] - ref[:, None]  # (n, out)
+    return Windows(x, y.astype(np.float32), t.astype(np.int64))
 
 
-def prepare(frame: pd.DataFrame, cfg: DataConfig, season_hint: int | None = None) -> Prepared:
+def auto_horizon(season: int | None, train_points: int, look_back: int) -> int:
+    """Direct outputs per window when ``horizon`` is left to ``auto``: one season (8 steps
+    without one), fewer when the training part would hold under 24 windows."""
+    import os
+    mult = float(os.environ.get("LL_HMULT", "1"))
+    h = int(season * mult) if season and season <= 64 else int(8 * mult)
+    return int(max(1, min(h, (train_points - look_back - 24) // 2 if train_points > look_back + 26 else 1)))
+
+
+def prepare(frame: pd.DataFrame, cfg: DataConfig, season_hint: int | None = None,
+            transform: Transform | None = None) -> Prepared:
     """Validate ``cfg`` against ``frame`` and build scaled windows for every part.
 
     Parameters
@@ -279,6 +345,10 @@ def prepare(frame: pd.DataFrame, cfg: DataConfig, season_hint: int | None = None
     frame : DataFrame with a time (or step) index and numeric columns.
     cfg : DataConfig.
     season_hint : the season detected from the time index (used when ``cfg.season`` is None).
+    transform : an already resolved representation (a saved run's, or one chosen by the
+        backtest in :mod:`lstm_core.strategy`); else it is resolved from ``cfg.transform``.
+
+    ``prep.cfg`` is a copy of ``cfg`` with ``horizon`` resolved (``None`` = auto).
 
     Raises
     ------
@@ -297,7 +367,13 @@ def prepare(frame: pd.DataFrame, cfg: DataConfig, season_hint: int | None = None
     train_end, test_start = split_points(n, cfg.val_fraction, cfg.test_fraction)
     if train_end < 4 or test_start >= n:
         raise ConfigError(f"{n} points are too few for this split; load a longer series or change the fractions.")
-    transform = choose_transform(y[:train_end], cfg, season, positive=bool(np.all(y > 0)))
+    if cfg.horizon is None:
+        cfg = replace(cfg, horizon=auto_horizon(season, train_end, cfg.look_back))
+    if transform is None:
+        transform = choose_transform(y[:train_end], cfg, season, positive=bool(np.all(y > 0)),
+                                     y_history=y[:test_start])
+    if transform.log and not np.all(y > 0):
+        raise ConfigError("The log transform needs a target above zero everywhere; choose another transform.")
     lag = transform.lag
     first, last = _sample_range(cfg, lag, n)
     usable = train_end - first - max(cfg.horizon, 1) + 1  # training samples that fit
@@ -312,8 +388,10 @@ def prepare(frame: pd.DataFrame, cfg: DataConfig, season_hint: int | None = None
         raise ConfigError(f"look_back {cfg.look_back} leaves no history before the test part; use a shorter look_back.")
 
     z = np.log(y) if transform.log else y.copy()
+    profile = seasonal_profile(z[:train_end], transform.deseason) if transform.deseason else None
+    u = z - (profile[np.arange(n) % len(profile)] if profile is not None else 0.0)
     d = np.full(n, np.nan)
-    d[lag:] = z[lag:] - z[: n - lag] if lag else z
+    d[lag:] = u[lag:] - u[: n - lag] if lag else u
     feat_raw = np.column_stack(([d] if cfg.uses_target_history else []) + [exog[:, k] for k in range(exog.shape[1])]) \
         if (cfg.uses_target_history or inputs) else np.zeros((n, 0))
     if feat_raw.shape[1] == 0:
@@ -326,13 +404,17 @@ def prepare(frame: pd.DataFrame, cfg: DataConfig, season_hint: int | None = None
     d_scaled = target_scaler.transform(d[:, None])[:, 0].astype(np.float32)  # (N,)
 
     prep = Prepared(cfg=cfg, index=frame.index, target=target, inputs=inputs, feature_names=names, y=y, z=z,
-                    exog=exog, transform=transform, season=season, train_end=train_end, test_start=test_start,
+                    u=u, profile=profile, exog=exog, transform=transform, season=season, train_end=train_end, test_start=test_start,
                     feat_scaler=feat_scaler, target_scaler=target_scaler, features=features, d_scaled=d_scaled)
     h = max(cfg.horizon, 1)
-    bounds = {"train": (first, train_end), "val": (max(first, train_end), test_start), "test": (max(first, test_start), n)}
+    # Validation windows: every window with a target in the validation part (its earlier
+    # targets may be training points), so that early stopping with a multi-step head and a
+    # short validation part judges more than a handful of windows.
+    bounds = {"train": (first, train_end), "val": (max(first, train_end - h + 1), test_start),
+              "test": (max(first, test_start), n)}
     for part, (lo, hi) in bounds.items():
         t = np.arange(lo, min(hi - h + 1, last), dtype=np.int64)
-        prep.windows[part] = make_windows(features, d_scaled, t, cfg.look_back, cfg.horizon)
+        prep.windows[part] = make_windows(prep, t)
     return prep
 
 
@@ -343,8 +425,27 @@ def one_step_targets(prep: Prepared, part: str) -> np.ndarray:
     return np.arange(max(sl.start, first), sl.stop, dtype=np.int64)
 
 
+def seasonal_profile(z: np.ndarray, m: int) -> np.ndarray | None:
+    """Additive seasonal profile (m,) of ``z``, indexed by ``t % m``, summing to zero.
+
+    Classical decomposition: a centred moving average of length ``m`` (2 x m for even ``m``)
+    is the trend; the profile is the mean detrended value at each phase. None when ``z`` holds
+    fewer than two full seasons beyond the average's reach.
+    """
+    if m < 2 or len(z) < 2 * m + 2:
+        return None
+    k = np.r_[0.5, np.ones(m - 1), 0.5] / m if m % 2 == 0 else np.ones(m) / m
+    trend = np.convolve(z, k, mode="valid")
+    off = (len(k) - 1) // 2
+    detr = z[off:off + len(trend)] - trend
+    phase = np.arange(off, off + len(trend)) % m
+    prof = np.array([detr[phase == j].mean() for j in range(m)])
+    return prof - prof.mean()
+
+
 def window_x(prep: Prepared, t: np.ndarray) -> np.ndarray:
-    """Input windows (n, L, F) for first-target indices ``t`` (n,), whatever part they are in."""
+    """Input windows (n, L, F) for first-target indices ``t`` (n,), whatever part they are in
+    (absolute scaled features; :meth:`Prepared.normalise` makes them network-ready)."""
     return _gather_x(prep.features, t, prep.cfg.look_back, prep.cfg.horizon)
 
 

@@ -28,14 +28,23 @@ import numpy as np
 import pandas as pd
 import torch
 
-from .config import RunConfig
+from .config import ConfigError, RunConfig
 from .pipeline import Run, build_model, evaluate
-from .prep import prepare
+from .prep import Transform, prepare
 from .train import FitResult, EpochStats
 
-FORMAT_VERSION = 1
+#: 2: the resolved representation, ensemble size and interval widths are saved (version 1
+#: runs load as before: representation re-resolved, one network, widths recomputed).
+FORMAT_VERSION = 2
 RUN_FILES = ("config.json", "model.pt", "metrics.json", "history.csv", "predictions.csv", "data.csv",
-             "gate_history.json")
+             "gate_history.json", "forecast.csv")
+#: Steps ahead written to a saved run's ``forecast.csv`` when the caller does not say.
+DEFAULT_FORECAST_STEPS = 24
+
+
+def default_steps(run: Run) -> int:
+    """Steps ahead shown and saved by default: two seasons, else 24."""
+    return 2 * run.prep.season if run.prep.season else DEFAULT_FORECAST_STEPS
 MAX_ZIP_BYTES = 200 * 1024 * 1024
 
 
@@ -55,8 +64,12 @@ def _frame_from_csv(path: Path, datetime_index: bool) -> pd.DataFrame:
     return frame.astype(np.float64)
 
 
-def save_run(run: Run, directory: str | os.PathLike) -> Path:
-    """Write ``run`` to ``directory`` atomically (temporary folder + rename). Returns the path."""
+def save_run(run: Run, directory: str | os.PathLike, forecast_steps: int | None = None) -> Path:
+    """Write ``run`` to ``directory`` atomically (temporary folder + rename). Returns the path.
+
+    ``forecast.csv`` holds the forecast past the data (time, forecast, lower, upper) for
+    ``forecast_steps`` (default :func:`default_steps`) steps.
+    """
     target = Path(directory)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
@@ -70,6 +83,9 @@ def save_run(run: Run, directory: str | os.PathLike) -> Path:
             "device": run.device,
             "fit": {"best_epoch": run.fit.best_epoch, "best_loss": run.fit.best_loss,
                     "status": run.fit.status, "seconds": run.fit.seconds},
+            "representation": run.prep.transform.to_dict(),
+            "members": len(getattr(run.model, "members", [run.model])),
+            "intervals": {"q": [float(v) for v in run.conformal_q], "note": run.conformal_note},
         }
         (tmp / "config.json").write_text(json.dumps(meta, indent=2))
         torch.save(run.model.state_dict(), tmp / "model.pt")
@@ -77,6 +93,10 @@ def save_run(run: Run, directory: str | os.PathLike) -> Path:
         run.history_frame().to_csv(tmp / "history.csv", index=False)
         if run.predictions is not None:
             run.predictions.to_csv(tmp / "predictions.csv", index=False)
+        try:
+            run.future(forecast_steps or default_steps(run)).to_csv(tmp / "forecast.csv", index=False)
+        except ConfigError:
+            pass  # a model with input columns cannot forecast past the data
         _frame_to_csv(run.frame, tmp / "data.csv")
         if run.gate_history:
             (tmp / "gate_history.json").write_text(json.dumps(_gate_history_to_json(run.gate_history)))
@@ -115,8 +135,13 @@ def load_run(directory: str | os.PathLike, frame: pd.DataFrame | None = None) ->
         data = frame if frame is not None else _frame_from_csv(path / "data.csv", bool(meta.get("datetime_index")))
     except (ValueError, TypeError, OverflowError, pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise RunError(f"{path / 'data.csv'} is unreadable ({str(exc)[:100]}); the run folder is damaged.") from None
-    prep = prepare(data, cfg.data, meta.get("season_hint"))
-    model = build_model(cfg, prep)
+    rep = meta.get("representation")
+    transform = Transform.from_dict(rep) if isinstance(rep, dict) else None
+    prep = prepare(data, cfg.data, meta.get("season_hint"), transform=transform)
+    members = meta.get("members", 1)
+    if not isinstance(members, int) or not 1 <= members <= 10:
+        raise RunError(f"{path / 'config.json'} gives an invalid number of networks; the run folder is damaged.")
+    model = build_model(cfg, prep, members=members)
     try:
         state = torch.load(path / "model.pt", map_location="cpu", weights_only=True)
         model.load_state_dict(state)
@@ -135,6 +160,15 @@ def load_run(directory: str | os.PathLike, frame: pd.DataFrame | None = None) ->
                     seconds=float(fit_meta.get("seconds", 0.0)))
     run = Run(cfg, data, meta.get("season_hint"), prep, model, fit, device="cpu",
               gate_history=_gate_history_from_json(path / "gate_history.json"))
+    intervals = meta.get("intervals")
+    if isinstance(intervals, dict) and isinstance(intervals.get("q"), list):
+        try:
+            q = np.asarray(intervals["q"], dtype=np.float64)
+        except (TypeError, ValueError):
+            raise RunError(f"{path / 'config.json'} holds damaged interval widths; the run folder is damaged.") from None
+        if q.ndim != 1 or not np.all(np.isfinite(q)) or np.any(q < 0):
+            raise RunError(f"{path / 'config.json'} holds damaged interval widths; the run folder is damaged.")
+        run.fixed_intervals = (q, str(intervals.get("note", "")))
     evaluate(run)
     return run
 

@@ -2,7 +2,9 @@
 import streamlit as st
 
 from lstm_core import plots
+from lstm_core import verdict as lcverdict
 from lstm_core.config import ConfigError
+from lstm_core import forecast as lcforecast
 from lstm_core.data import DataError
 from lstm_core.runs import RunError
 from ui import runs_view, state
@@ -30,14 +32,19 @@ run = choices[pick][1]
 m, pred = run.metrics, run.predictions
 info = m["info"]
 
-loses, verdict = plots.baseline_verdict(m)
-(st.error if loses else st.success)(verdict)
+judged = lcverdict.judge(m)
+{"beats": st.success, "mixed": st.warning, "loses": st.error}.get(judged.level, st.info)(judged.sentence)
 if info["status"] == "cancelled":
     st.warning(f"This run was stopped early at epoch {info['epochs_run']}; it uses the best weights so far "
                f"(epoch {info['best_epoch']}).")
-st.caption(f"{info['cell'].upper()} · {info['parameters']:,} parameters · {info['epochs_run']} epochs "
-           f"({info['status']}) · {info['train_seconds']:.1f} s on {info['device']} · transform: "
-           f"{info['transform_reason'] or info['transform']} · season {info['season'] or '—'}")
+members = info.get("ensemble", 1)
+st.caption(f"{info['cell'].upper()} · {info['parameters']:,} parameters"
+           + (f" · an ensemble of {members} networks (forecasts averaged)" if members > 1 else "")
+           + f" · {info['epochs_run']} epochs ({info['status']}) · {info['train_seconds']:.1f} s on {info['device']} · "
+           f"representation: {info['transform_reason'] or info['transform']} · season {info['season'] or '—'}")
+guards = m.get("guards") or {}
+if guards.get("runaway"):
+    st.warning(guards["runaway"])
 
 st.plotly_chart(plots.overlay_figure(pred), key="forecast_overlay", width="stretch")
 st.subheader("Metrics on the test part (original units)")
@@ -54,18 +61,32 @@ right.plotly_chart(plots.residual_figure(pred), key="forecast_residuals", width=
 
 st.subheader("Forecast past the end of the data")
 steps = st.slider("Steps ahead", 1, 240, 2 * info["season"] if info["season"] else 24, key="forecast_steps")
+fut = None
 try:
     fut = run.future(int(steps))
-    st.plotly_chart(plots.future_figure(pred, fut, title=f"{steps} steps ahead with the {cov['level']:.0%} interval"),
+    rival = None
+    if judged.multistep_winner:
+        rival = (lcverdict.label(judged.multistep_winner).capitalize(),
+                 run.baseline_future(judged.multistep_winner, int(steps)))
+    st.plotly_chart(plots.future_figure(pred, fut, title=f"{steps} steps ahead with the {cov['level']:.0%} interval",
+                                        rival=rival),
                     key="forecast_future", width="stretch")
-    st.caption(f"Band: split-conformal {cov['level']:.0%} interval; multi-step coverage on the test part was "
-               f"{cov['multistep']:.0%}. {cov['note']}.")
+    st.caption(f"Band: conformal {cov['level']:.0%} interval; multi-step coverage on the test part was "
+               f"{cov['multistep']:.0%}. {cov['note']}."
+               + (" Forecasts are held at 0 or above because the series never goes below 0."
+                  if guards.get("non_negative") else "")
+               + (f" Dashed: {rival[0]}, which forecast the test span better than the model." if rival else ""))
+    future_runaway = lcforecast.runaway_note(run.prep.y, fut["forecast"].to_numpy())
+    if future_runaway:
+        st.warning(future_runaway)
 except ConfigError as exc:
     st.error(str(exc))
-    fut = None
 
-d1, d2 = st.columns(2)
+d0, d1, d2 = st.columns(3)
+d0.download_button("Download forecast (.csv)", fut.to_csv(index=False).encode() if fut is not None else b"",
+                   "forecast.csv", "text/csv", key="forecast_dl_future", on_click="ignore", width="stretch",
+                   disabled=fut is None, help="time, forecast, lower, upper: the future forecast shown above")
 d1.download_button("Download predictions (.csv)", pred.to_csv(index=False).encode(), "predictions.csv",
                    "text/csv", key="forecast_dl_csv", on_click="ignore", width="stretch")
-d2.download_button("Download run (.zip)", lambda: runs_view.run_zip(run), "lstm-lab-run.zip", "application/zip",
-                   key="forecast_dl_zip", on_click="ignore", width="stretch")
+d2.download_button("Download run (.zip)", lambda: runs_view.run_zip(run, int(steps)), "lstm-lab-run.zip",
+                   "application/zip", key="forecast_dl_zip", on_click="ignore", width="stretch")

@@ -42,7 +42,9 @@ with st.form("train_form"):
         look_back = st.number_input("Look-back (window length)", 1, max(1, len(ds.frame) // 2), D.look_back,
                                     key="train_look_back", persist_state=state.KEEP)
         horizon = st.number_input("Horizon (steps predicted per window)", 0, max(1, len(ds.frame) // 4),
-                                  D.horizon, key="train_horizon", persist_state=state.KEEP, help="0 maps inputs to the target (needs inputs).")
+                                  D.horizon, key="train_horizon", persist_state=state.KEEP, placeholder="auto (one season)",
+                                  help="Empty = auto: one season of steps at once (8 without a season). "
+                                       "0 maps inputs to the target (needs inputs).")
         test_fraction = st.slider("Test fraction", 0.05, 0.85, D.test_fraction, 0.01, key="train_test_fraction", persist_state=state.KEEP)
     with right:
         epochs = st.number_input("Epochs (upper bound)", 1, 100_000, T.epochs, key="train_epochs", persist_state=state.KEEP)
@@ -55,7 +57,9 @@ with st.form("train_form"):
     with st.expander("Advanced"):
         a1, a2, a3 = st.columns(3)
         transform = a1.selectbox("Target transform", TRANSFORMS, index=TRANSFORMS.index(D.transform),
-                                 key="train_transform", persist_state=state.KEEP, help="auto: log and/or seasonal difference when they help.")
+                                 key="train_transform", persist_state=state.KEEP,
+                                 help="auto: logs, a removed seasonal profile, differences and window normalisation, "
+                                      "chosen by a short backtest on the data before the test part.")
         val_fraction = a2.slider("Validation fraction", 0.0, 0.5, D.val_fraction, 0.01, key="train_val_fraction", persist_state=state.KEEP)
         patience = a3.number_input("Early-stopping patience (0 = off)", 0, 100_000, T.patience or 0,
                                    key="train_patience", persist_state=state.KEEP)
@@ -64,7 +68,8 @@ with st.form("train_form"):
 if start:
     cfg = RunConfig()
     cfg.data.target, cfg.data.inputs = ds.target, list(ds.inputs)
-    cfg.data.look_back, cfg.data.horizon, cfg.data.test_fraction = int(look_back), int(horizon), float(test_fraction)
+    cfg.data.look_back, cfg.data.test_fraction = int(look_back), float(test_fraction)
+    cfg.data.horizon = None if horizon is None else int(horizon)
     cfg.data.val_fraction, cfg.data.scaler, cfg.data.transform = float(val_fraction), scaler, transform
     cfg.model.cell, cfg.model.hidden_size, cfg.model.num_layers = cell, int(hidden), int(layers)
     cfg.model.dropout = float(dropout)

@@ -112,17 +112,26 @@ def test_training_from_the_form_then_forecast_shows_metrics():
     assert "Holt-Winters" in set(table["model"]) and "Seasonal naive" in set(table["model"])
     charts = {c.proto.id: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
     assert len(charts) == 4  # overlay, multi-step, residuals, future
-    assert at.success or at.error  # the verdict banner against the baselines
+    from lstm_core.verdict import judge
+    from ui import runs_view, state
+
+    run = state.registry().snapshot(job_id).run
+    verdict = judge(run.metrics)  # one-step and multi-step, in the banner of its level
+    banner = {"beats": at.success, "mixed": at.warning, "loses": at.error}[verdict.level]
+    assert verdict.sentence in [b.value for b in banner]
+    assert "one step ahead" in verdict.sentence and "test span" in verdict.sentence
+    labels = [d.proto.label for d in at.get("download_button")]
+    assert labels == ["Download forecast (.csv)", "Download predictions (.csv)", "Download run (.zip)"]
     at.slider(key="forecast_steps").set_value(36).run()
     no_errors(at)
 
-    # Download the run as a zip, upload it again: it is restored and selected.
-    from ui import runs_view, state
-    data = runs_view.run_zip(state.registry().snapshot(job_id).run)
+    # Download the run as a zip, upload it again: it is restored, selected and judged alike.
+    data = runs_view.run_zip(run, 36)
     at.file_uploader(key="forecast_zip").set_value(("my-run.zip", data, "application/zip")).run()
     no_errors(at)
     assert at.selectbox(key="forecast_pick").value == "zip:my-run.zip"
-    assert len(at.dataframe) == 1 and not at.error or "loses" in at.error[0].value
+    assert len(at.dataframe) == 1
+    assert verdict.sentence in [b.value for b in {"beats": at.success, "mixed": at.warning, "loses": at.error}[verdict.level]]
 
 
 def test_bad_run_zip_is_one_sentence():

@@ -22,6 +22,8 @@ def tiny(epochs: int = 4, **train) -> RunConfig:
     cfg.train.epochs = epochs
     cfg.train.patience = None
     cfg.train.device = "cpu"
+    cfg.train.ensemble = 1
+    cfg.data.transform = "none"  # no representation backtest: these tests are about the registry
     for k, v in train.items():
         setattr(cfg.train, k, v)
     return cfg
@@ -233,3 +235,29 @@ def test_job_says_when_it_is_evaluating():
     reg.wait(job_id, timeout=WAIT_S)
     assert phases == ["Evaluating: forecasts, intervals and baselines..."]
     reg.close()
+
+
+def test_auto_representation_reports_its_phases_and_stops_while_choosing(registry, sine):
+    cfg = tiny(epochs=100_000, batch_size=1)
+    cfg.data.transform = "auto"
+    jid = registry.submit(sine, cfg, owner="me")
+    poll(lambda: "Choosing how to represent the series" in registry.snapshot(jid).message)
+    assert registry.snapshot(jid).epochs_done == 0  # the backtest's networks are not the run's curve
+    t0 = time.monotonic()
+    assert registry.cancel(jid)
+    snap = registry.wait(jid, WAIT_S)
+    assert snap.status == "cancelled" and snap.epochs_done == 0
+    assert "Stopped before the first epoch finished" in snap.message
+    assert time.monotonic() - t0 < 10
+
+
+def test_an_ensemble_job_names_each_network(registry, sine):
+    from lstm_core.jobs import phase_message
+
+    assert phase_message("member 2/3") == "Training network 2 of 3 of the ensemble..."
+    cfg = tiny(epochs=3)
+    cfg.train.ensemble = 3
+    snap = registry.wait(registry.submit(sine, cfg, owner="me"), WAIT_S)
+    assert snap.status == "finished", snap.message
+    assert snap.run.metrics["info"]["ensemble"] == 3 and len(snap.run.model.members) == 3
+    assert len(snap.epochs) == 3  # the live curve is member 0's

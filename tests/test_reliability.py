@@ -108,7 +108,7 @@ def test_wide_file_message():
 @pytest.mark.parametrize(("section", "field", "value", "phrase"), [
     ("data", "look_back", 0, "look_back must be at least 1"),
     ("data", "look_back", -5, "look_back must be at least 1"),
-    ("data", "horizon", -1, "horizon must be 0 or more"),
+    ("data", "horizon", -1, "horizon must be between 0 and 10000"),
     ("data", "test_fraction", 0.0, "test_fraction must be in"),
     ("model", "hidden_size", 0, "hidden_size must be between 1 and 1024"),
     ("model", "hidden_size", -3, "hidden_size must be between 1 and 1024"),

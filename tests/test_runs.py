@@ -35,6 +35,19 @@ def test_round_trip_reproduces_predictions_exactly(run, tmp_path):
     assert json.loads((tmp_path / "r" / "metrics.json").read_text())["test"] == run.metrics["test"]
     assert len(back.history) == len(run.history)
     pd.testing.assert_frame_equal(back.future(10), run.future(10))
+    assert back.prep.transform == run.prep.transform and back.metrics["info"]["ensemble"] == 3
+    np.testing.assert_array_equal(back.conformal_q, run.conformal_q)
+
+
+def test_saved_forecast_rows_match_the_page_and_the_zip(run, tmp_path):
+    save_run(run, tmp_path / "r", forecast_steps=21)
+    saved = pd.read_csv(tmp_path / "r" / "forecast.csv")
+    fut = run.future(21)
+    assert list(saved.columns) == ["time", "forecast", "lower", "upper"] and len(saved) == 21
+    np.testing.assert_allclose(saved[["forecast", "lower", "upper"]].to_numpy(), fut[["forecast", "lower", "upper"]].to_numpy())
+    assert list(pd.to_datetime(saved["time"])) == list(fut["time"])
+    with zipfile.ZipFile(io.BytesIO(run_to_zip(tmp_path / "r"))) as zf:
+        assert zf.read("forecast.csv") == (tmp_path / "r" / "forecast.csv").read_bytes()
 
 
 def test_crash_mid_save_keeps_previous_run(run, tmp_path, monkeypatch):

@@ -46,10 +46,11 @@ def pick(options: dict, key: str, label, preferred: str | None = None) -> str:
     return st.selectbox("Run", keys, key=key, format_func=label)
 
 
-def run_zip(run: Run) -> bytes:
-    """The run as zip bytes (``save_run`` to a temporary folder, then ``run_to_zip``)."""
+def run_zip(run: Run, forecast_steps: int | None = None) -> bytes:
+    """The run as zip bytes (``save_run`` to a temporary folder, then ``run_to_zip``);
+    its ``forecast.csv`` holds ``forecast_steps`` steps ahead (the page's choice)."""
     with tempfile.TemporaryDirectory(prefix="lstm-lab-") as tmp:
-        folder = lcruns.save_run(run, Path(tmp) / "run")
+        folder = lcruns.save_run(run, Path(tmp) / "run", forecast_steps=forecast_steps)
         return lcruns.run_to_zip(folder)
 
 

@@ -151,5 +151,6 @@ def set_job(job_id: str | None) -> None:
 
 def clamp_setting(key: str, lo: int, hi: int) -> None:
     """Clip a kept number into the bounds its widget has now (a smaller dataset since)."""
-    if key in st.session_state and not lo <= st.session_state[key] <= hi:
+    value = st.session_state.get(key)
+    if value is not None and not lo <= value <= hi:  # None: an empty (auto) field
         st.session_state[key] = min(max(st.session_state[key], lo), hi)

@@ -1,0 +1,201 @@
+"""How a series is represented for the network, chosen by a rolling-origin backtest.
+
+No single representation wins on real series: logs and seasonal differences suit the
+airline data, a removed seasonal profile suits monthly deaths, plain levels suit the lynx
+cycle (measured on R's classic series, see ``benchmarks/bench_forecast.py``). So ``auto``
+tries them on the data before the test part, never on the test part:
+
+1. :func:`rank_transforms` scores every candidate by the *null forecast* it implies, i.e.
+   what the network forecasts when it outputs zeros (the training mean of ``d``, or with
+   window normalisation the window's mean), from several origins in the last stretch before
+   the test part. This costs milliseconds and needs no training.
+2. :func:`backtest` trains the recurrent network itself on the data before a cut-off for the
+   best few candidates and scores its multi-step forecasts from origins after the cut-off.
+   The winner's out-of-sample residuals also calibrate the conformal intervals.
+
+Every candidate is a :class:`~lstm_core.prep.Transform`; the forecast always comes from the
+recurrent network. Seasonal profiles and means used here are normalisation, as in ES-RNN.
+"""
+from __future__ import annotations
+
+import logging
+import math
+import threading
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+
+from .config import RunConfig
+from .prep import Transform, seasonal_profile
+
+log = logging.getLogger(__name__)
+
+#: Candidates kept for the network backtest after the null ranking.
+SHORTLIST = 3
+#: Backtest networks train at most this many epochs, with at most this patience, from this
+#: seed: their cost stays bounded whatever the run asks for, and the choice does not depend
+#: on the run's seed.
+BACKTEST_MAX_EPOCHS = 300
+BACKTEST_PATIENCE = 30
+BACKTEST_SEED = 0
+
+
+@dataclass
+class Scored:
+    """A candidate representation and its backtest score (RMSE in original units, lower is better)."""
+
+    transform: Transform
+    score: float
+
+
+@dataclass
+class Backtest:
+    """Result of :func:`backtest`: the scores of the trained candidates and the winner's
+    out-of-sample model-scale residuals grouped by horizon (entry k: (k+1)-step forecasts)."""
+
+    scores: list[Scored] = field(default_factory=list)
+    residuals: list[np.ndarray] = field(default_factory=list)
+    cut: int = 0  # first origin of the backtest (the trained models saw only data before it)
+
+
+def backtest_span(test_start: int, test_len: int) -> int:
+    """Length of the stretch before the test part that the backtest forecasts."""
+    return int(max(4, min(test_len, test_start // 3)))
+
+
+def candidates(season: int | None, positive: bool, n_train: int) -> list[Transform]:
+    """Every representation worth trying for a series with this season and sign."""
+    m = int(season) if season and season >= 2 else 0
+    shapes: list[tuple[int, int]] = [(0, 0), (0, 1)]  # (deseason, lag)
+    if m and n_train >= 2 * m + 2 + m:
+        shapes += [(m, 0), (m, 1), (0, m)]
+    out = []
+    for log_on in ([False, True] if positive else [False]):
+        for deseason, lag in shapes:
+            import os
+            for norm in ((False, True) if os.environ.get("LL_NORM", "1") == "1" else (False,)):
+                out.append(Transform(log=log_on, lag=lag, deseason=deseason, window_norm=norm))
+    return out
+
+
+def null_forecast(y: np.ndarray, tr: Transform, fit_end: int, origin: int, steps: int, look_back: int,
+                  horizon: int = 1) -> np.ndarray:
+    """The forecast (steps,) in original units that ``tr`` implies when the network outputs
+    zeros, from history ``y[:origin]``, with profiles and means fitted on ``y[:fit_end]``.
+
+    Zero outputs mean the training mean of ``d`` (the scaler's centre), or with window
+    normalisation the mean of ``d`` over the current window, held for a block of
+    ``horizon`` outputs and fed back, exactly as :func:`lstm_core.forecast.recursive_z` does.
+    """
+    z = np.log(y[:origin]) if tr.log else np.asarray(y[:origin], dtype=np.float64)
+    prof = seasonal_profile(z[:fit_end], tr.deseason) if tr.deseason else None
+    seas = (lambda t: prof[np.asarray(t) % len(prof)]) if prof is not None else (lambda t: 0.0)
+    u = z - seas(np.arange(origin))
+    lag = tr.lag
+    d = list(u[lag:] - u[:-lag] if lag else u)
+    centre = float(np.mean(d[: max(fit_end - lag, 1)]))
+    hist = list(u)
+    out = np.empty(steps)
+    h = max(int(horizon), 1)
+    for k in range(steps):
+        if k % h == 0:
+            step = float(np.mean(d[-look_back:])) if tr.window_norm else centre
+        val = (hist[-lag] if lag else 0.0) + step
+        hist.append(val)
+        d.append(step)
+        out[k] = val
+    zf = out + seas(np.arange(origin, origin + steps))
+    return np.exp(np.clip(zf, -700, 700)) if tr.log else zf
+
+
+def rank_transforms(y_hist: np.ndarray, train_end: int, season: int | None, positive: bool,
+                    look_back: int, horizon: int = 1) -> list[Scored]:
+    """Candidates sorted by the backtest error of their null forecasts over ``y_hist``
+    (the data before the test part); ties keep the simpler candidate first."""
+    y_hist = np.asarray(y_hist, dtype=np.float64)
+    ts = len(y_hist)
+    span = backtest_span(ts, ts)
+    origins = sorted({ts - span + int(j * span / 4) for j in range(3)})
+    scored = []
+    for tr in candidates(season, positive, train_end):
+        errs = []
+        for o in origins:
+            fit_end = min(train_end, o)
+            if o - max(tr.lag, 1) < look_back + 2 or (tr.deseason and fit_end < 2 * tr.deseason + 2):
+                continue
+            fc = null_forecast(y_hist, tr, fit_end, o, ts - o, look_back, horizon)
+            if np.all(np.isfinite(fc)):
+                errs.append(float(np.sqrt(np.mean((y_hist[o:] - fc) ** 2))))
+        if errs:
+            scored.append(Scored(tr, float(np.mean(errs))))
+    if not scored:
+        return [Scored(Transform(reason="auto: too few points to compare representations"), math.inf)]
+    scored.sort(key=lambda s: s.score)
+    best = scored[0]
+    best.transform = replace(best.transform, reason="auto: " + describe_choice(best.transform))
+    return scored
+
+
+def describe_choice(tr: Transform) -> str:
+    """Why-sentence for a chosen representation."""
+    return f"{tr.name}, the best of the candidates in a rolling-origin backtest before the test part"
+
+
+def backtest(frame: pd.DataFrame, cfg: RunConfig, season: int | None, shortlist: list[Transform],
+             test_start: int, test_len: int, train_one, stop: threading.Event | None = None) -> Backtest:
+    """Train the network on the data before a cut-off for each shortlisted candidate and
+    score its multi-step forecasts from origins between the cut-off and the test part.
+
+    ``train_one(frame, cfg, transform) -> (model, prep)`` trains one network (injected by the
+    pipeline so this module does not depend on it). Returns the scores and the winner's
+    residuals; an empty result when the data before the test part is too short.
+    """
+    from .forecast import residuals_by_horizon
+
+    span = backtest_span(test_start, test_len)
+    sub = frame.iloc[:test_start]
+    n_sub = len(sub)
+    cut = n_sub - span
+    n_val = max(0, int(round(len(frame) * cfg.data.val_fraction)))
+    c = RunConfig.from_dict(cfg.to_dict())
+    c.data.test_fraction = span / n_sub
+    c.data.val_fraction = min(n_val / n_sub, 0.85 - c.data.test_fraction)
+    c.train.ensemble = 1
+    c.train.record_gates = False
+    c.train.seed = BACKTEST_SEED  # the choice depends on the data and split, not on the run's seed
+    c.train.epochs = min(c.train.epochs, BACKTEST_MAX_EPOCHS)
+    c.train.patience = min(c.train.patience or BACKTEST_PATIENCE, BACKTEST_PATIENCE)
+    result = Backtest(cut=cut)
+    best: tuple[float, list[np.ndarray]] | None = None
+    for tr in shortlist:
+        if stop is not None and stop.is_set():
+            break
+        try:
+            model, prep = train_one(sub, RunConfig.from_dict(c.to_dict()), tr)
+        except Exception as exc:  # noqa: BLE001 - a candidate that cannot be trained is skipped, and logged
+            log.info("backtest candidate %s skipped: %s", tr.name, exc)
+            continue
+        first = prep.offset + prep.cfg.look_back
+        origins = np.arange(max(prep.test_start, first), n_sub)
+        if len(origins) == 0:
+            continue
+        groups = residuals_by_horizon(model, prep, origins, span, n_sub)
+        # Score on the original scale over every origin's forecast, weighted equally per point.
+        zf_err = []
+        for k, res in enumerate(groups):
+            t = origins[: len(res)] + k
+            z_true = prep.z[t]
+            y_true, y_hat = prep.y_from_z(z_true), prep.y_from_z(z_true - res)
+            zf_err.append((y_true - y_hat) ** 2)
+        errs = np.concatenate(zf_err) if zf_err else np.zeros(0)
+        if len(errs) == 0 or not np.all(np.isfinite(errs)):
+            continue
+        score = float(np.sqrt(np.mean(errs)))
+        result.scores.append(Scored(tr, score))
+        if best is None or score < best[0]:
+            best = (score, groups)
+    result.scores.sort(key=lambda s: s.score)
+    if best is not None:
+        result.residuals = best[1]
+    return result

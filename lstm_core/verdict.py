@@ -1,0 +1,70 @@
+"""The honest verdict: does the model beat the baselines one step ahead *and* over the test span?
+
+A run is judged on both evaluations it shows: one-step predictions from the true history,
+and the multi-step forecast over the whole test span from its start (what a forecast
+ahead looks like). The sentence names the best baseline wherever one wins, so the page
+can draw that baseline's forecast beside the model's.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+BASELINE_LABELS = {"naive": "naive (last value)", "seasonal naive": "seasonal naive",
+                   "seasonal_naive": "seasonal naive", "holt_winters": "Holt-Winters"}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """``level``: ``beats`` (both evaluations), ``mixed`` (one), ``loses`` (neither) or ``none``.
+
+    ``multistep_winner`` is the key of the best multi-step baseline when it beats the model
+    (its future forecast belongs beside the model's), else None.
+    """
+
+    level: str
+    sentence: str
+    multistep_winner: str | None = None
+    one_step_winner: str | None = None
+
+
+def _best(baselines: dict | None) -> tuple[str | None, float | None]:
+    scores = {k: float(m["rmse"]) for k, m in (baselines or {}).items() if m and m.get("rmse") is not None}
+    if not scores:
+        return None, None
+    key = min(scores, key=scores.__getitem__)
+    return key, scores[key]
+
+
+def label(key: str | None) -> str:
+    """Human name of a baseline key."""
+    return BASELINE_LABELS.get(key or "", key or "")
+
+
+def judge(metrics: dict) -> Verdict:
+    """The verdict for a run's ``metrics`` (see :func:`lstm_core.pipeline.evaluate`)."""
+    one = (metrics.get("test") or {}).get("rmse")
+    multi = (metrics.get("test_multistep") or {}).get("rmse")
+    b1, v1 = _best(metrics.get("baselines"))
+    bm, vm = _best(metrics.get("baselines_multistep"))
+    if one is None or b1 is None or v1 is None:
+        return Verdict("none", "No baselines to compare with.")
+    steps = (metrics.get("info") or {}).get("n_test")
+    span = f"the {steps}-step test span" if steps else "the test span"
+    win1 = one <= v1
+    winm = multi is None or bm is None or vm is None or multi <= vm
+    one_txt = f"one step ahead (RMSE {one:.4g} against {v1:.4g} for {label(b1)})"
+    multi_txt = (f"over {span} forecast from its start (RMSE {multi:.4g} against {vm:.4g} for {label(bm)})"
+                 if multi is not None and vm is not None else "")
+    if win1 and winm:
+        text = f"The model beats every baseline {one_txt}" + (f" and {multi_txt}." if multi_txt else ".")
+        return Verdict("beats", text)
+    if win1 and not winm:
+        text = (f"Mixed: the model beats every baseline {one_txt}, but {label(bm)} forecasts better "
+                f"{multi_txt}; for a forecast ahead, prefer {label(bm)} or try another cell or settings.")
+        return Verdict("mixed", text, multistep_winner=bm)
+    if winm:
+        text = (f"Mixed: {label(b1)} is better {one_txt}, but the model beats every baseline {multi_txt}.")
+        return Verdict("mixed", text, one_step_winner=b1)
+    text = (f"The model loses to the baselines: {label(b1)} is better {one_txt}, and {label(bm)} is better "
+            f"{multi_txt}. Prefer {label(bm)} for a forecast ahead, or try another cell or settings.")
+    return Verdict("loses", text, multistep_winner=bm, one_step_winner=b1)

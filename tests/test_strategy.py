@@ -1,0 +1,195 @@
+"""Representations and their choice: seasonal profiles, window normalisation, null forecasts
+that match the network's zero output, the level-error loss, ensembles, guards and the verdict."""
+import threading
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+from lstm_core import forecast as fc
+from lstm_core import strategy, threads
+from lstm_core.config import ConfigError, DataConfig, RunConfig
+from lstm_core.model import Ensemble, Forecaster, pack
+from lstm_core.pipeline import build_model, choose_representation, fit_run
+from lstm_core.prep import Transform, prepare, seasonal_profile
+from lstm_core.verdict import judge
+
+
+def _monthly(y) -> pd.DataFrame:
+    return pd.DataFrame({"y": np.asarray(y, dtype=float)},
+                        index=pd.date_range("2000-01", periods=len(y), freq="MS", name="date"))
+
+
+def _zero(model):
+    """Make every output of a Forecaster or Ensemble exactly 0."""
+    for net in getattr(model, "members", [model]):
+        with torch.no_grad():
+            net.head.weight.zero_()
+            net.head.bias.zero_()
+    return model
+
+
+def test_seasonal_profile_recovers_an_additive_season():
+    t = np.arange(120)
+    season = np.array([3, 1, -2, 0, 4, -1, -3, 2, 0, -4, 1, -1], dtype=float)
+    season -= season.mean()
+    prof = seasonal_profile(2.0 + 0.1 * t + season[t % 12], 12)
+    np.testing.assert_allclose(prof, season, atol=1e-9)
+    assert seasonal_profile(np.arange(20.0), 12) is None  # under two seasons past the average
+
+
+def test_transform_round_trip_and_damaged_dict():
+    tr = Transform(log=True, lag=1, deseason=12, window_norm=True, reason="why")
+    assert Transform.from_dict(tr.to_dict()) == tr
+    assert tr.name == "log + seasonal profile 12 removed + difference at lag 1 + window mean removed"
+    with pytest.raises(ConfigError, match="damaged"):
+        Transform.from_dict({"log": True, "lag": "one"})
+    with pytest.raises(ConfigError, match="out of range"):
+        Transform.from_dict({"log": False, "lag": -3})
+
+
+CANDIDATES = [Transform(), Transform(lag=1), Transform(log=True, lag=12), Transform(deseason=12, lag=1, window_norm=True),
+              Transform(log=True, deseason=12), Transform(lag=12, window_norm=True)]
+
+
+@pytest.mark.parametrize("tr", CANDIDATES, ids=lambda tr: tr.name)
+def test_zero_network_forecast_is_the_null_forecast(tr):
+    """What rank_transforms scores is exactly what a network that outputs zeros forecasts."""
+    t = np.arange(96)
+    y = (100 + 2 * t) * (1 + 0.2 * np.sin(2 * np.pi * t / 12)) + np.random.default_rng(1).normal(0, 2, 96)
+    cfg = DataConfig(look_back=12, horizon=4, test_fraction=0.25, val_fraction=0.1)
+    prep = prepare(_monthly(y), cfg, 12, transform=tr)
+    rc = RunConfig(data=cfg)
+    model = _zero(build_model(rc, prep, members=2))
+    origin = prep.test_start
+    z = fc.recursive_z(model, prep, np.array([origin]), 10)[0]
+    null = strategy.null_forecast(y, tr, prep.train_end, origin, 10, cfg.look_back, horizon=4)
+    np.testing.assert_allclose(prep.y_from_z(z), null, rtol=1e-5)
+
+
+def test_window_normalisation_centres_inputs_and_shifts_targets_alike():
+    y = np.cumsum(np.random.default_rng(2).normal(0.5, 1, 80)) + 50
+    tr = Transform(lag=1, window_norm=True)
+    prep = prepare(_monthly(y), DataConfig(look_back=6, horizon=3), None, transform=tr)
+    w = prep.windows["train"]
+    np.testing.assert_allclose(w.x[:, :, 0].mean(axis=1), 0.0, atol=1e-5)
+    raw = prep.d_scaled[w.t[:, None] + np.arange(3)]
+    ref = fc.window_x(prep, w.t)[:, :, 0].mean(axis=1)
+    np.testing.assert_allclose(w.y, raw - ref[:, None], atol=1e-5)
+
+
+def test_level_map_sums_differences_at_the_lag():
+    y = np.arange(1.0, 61.0)
+    p1 = prepare(_monthly(y), DataConfig(look_back=4, horizon=4), None, transform=Transform(lag=1))
+    np.testing.assert_array_equal(p1.level_map(), np.tril(np.ones((4, 4))))
+    p2 = prepare(_monthly(y), DataConfig(look_back=4, horizon=4), None, transform=Transform(lag=2))
+    np.testing.assert_array_equal(p2.level_map(), [[1, 0, 0, 0], [0, 1, 0, 0], [1, 0, 1, 0], [0, 1, 0, 1]])
+    p0 = prepare(_monthly(y), DataConfig(look_back=4, horizon=4), None, transform=Transform())
+    np.testing.assert_array_equal(p0.level_map(), np.eye(4))
+
+
+def test_ranking_prefers_an_exact_representation():
+    t = np.arange(120)
+    y = 10 + 0.5 * t + 3 * np.sin(2 * np.pi * t / 12)  # trend + fixed season, no noise
+    ranked = strategy.rank_transforms(y[:96], 80, 12, True, 12, 12)
+    assert ranked[0].score < 1e-6 * np.ptp(y)
+    assert ranked[0].transform.reason.startswith("auto: ")
+    assert [s.score for s in ranked] == sorted(s.score for s in ranked)
+
+
+def test_ensemble_averages_its_members_and_shows_member_zero():
+    torch.manual_seed(0)
+    from lstm_core.config import ModelConfig
+
+    nets = [Forecaster(ModelConfig(hidden_size=4, output_size=3)) for _ in range(3)]
+    ens = pack(nets)
+    assert isinstance(ens, Ensemble) and pack(nets[:1]) is nets[0]
+    x = torch.randn(5, 7, 1)
+    torch.testing.assert_close(ens(x), torch.stack([n(x) for n in nets]).mean(0))
+    assert ens.rnn is nets[0].rnn
+    g = ens.gate_trace(x)
+    torch.testing.assert_close(g[0]["i"], nets[0].gate_trace(x)[0]["i"])
+
+
+def test_never_negative_series_gets_non_negative_forecasts():
+    y = np.r_[np.linspace(60, 5, 70), np.zeros(10)]  # counts sliding to zero
+    cfg = RunConfig()
+    cfg.data.transform, cfg.data.look_back = "diff", 6
+    cfg.model.hidden_size, cfg.train.epochs, cfg.train.ensemble = 4, 3, 1
+    run = fit_run(_monthly(y), cfg)
+    assert run.metrics["guards"]["non_negative"] is True
+    fut = run.future(40)
+    assert fut[["forecast", "lower", "upper"]].to_numpy().min() >= 0.0
+    assert run.predictions[["multistep", "lower", "upper"]].min().min() >= 0.0
+
+
+def test_runaway_note_names_the_escape():
+    y = np.linspace(0, 10, 50)
+    assert fc.runaway_note(y, np.linspace(10, 15, 20)) == ""
+    note = fc.runaway_note(y, np.linspace(10, 60, 20))
+    assert "runs away" in note and "5.0 data ranges" in note and "\n" not in note
+
+
+def _metrics(one, multi, b1, bm):
+    names = ("naive", "seasonal_naive", "holt_winters")
+    return {"test": {"rmse": one}, "test_multistep": {"rmse": multi}, "info": {"n_test": 24},
+            "baselines": {k: {"rmse": v} for k, v in zip(names, b1)},
+            "baselines_multistep": {k: {"rmse": v} for k, v in zip(names, bm)}}
+
+
+def test_verdict_rules_on_one_step_and_multi_step():
+    v = judge(_metrics(1.0, 2.0, (3, 4, 5), (6, 7, 8)))
+    assert v.level == "beats" and v.multistep_winner is None
+    assert "one step ahead" in v.sentence and "24-step test span" in v.sentence
+    v = judge(_metrics(1.0, 9.0, (3, 4, 5), (6, 7, 8)))
+    assert v.level == "mixed" and v.multistep_winner == "naive" and "naive (last value) forecasts better" in v.sentence
+    v = judge(_metrics(4.5, 9.0, (3, 4, 5), (8, 2, 8)))
+    assert v.level == "loses" and v.multistep_winner == "seasonal_naive" and v.one_step_winner == "naive"
+    assert "Prefer seasonal naive" in v.sentence
+    assert judge({"test": {"rmse": 1.0}}).level == "none"
+
+
+def test_threads_one_for_small_models_and_a_share_of_idle_cores_for_large(monkeypatch):
+    assert threads.choose_threads(32, 1) == 1
+    monkeypatch.setattr(threads, "available_cores", lambda: 8)
+    assert threads.choose_threads(512, 2, jobs=2, idle=8.0) == 4
+    assert threads.choose_threads(512, 2, jobs=1, idle=1.2) == 1
+    assert threads.choose_threads(512, 2, jobs=3, idle=0.0) == 1
+    assert 0.0 <= threads.idle_cores(0.01) <= threads.available_cores() or threads.available_cores() == 8
+
+
+def test_residual_quantiles_use_the_finite_sample_level_and_grow():
+    groups = [np.arange(1.0, 20.0), np.arange(2.0, 21.0), np.zeros(0), np.zeros(0)]
+    q = fc.residual_quantiles(groups, alpha=0.1)
+    # 19 residuals: level ceil(20 * 0.9) / 19 = 18/19 -> the 18th smallest
+    assert q[0] == 18.0 and q[1] == 19.0
+    assert q[2] == pytest.approx(19.0 * np.sqrt(3 / 2)) and q[3] == pytest.approx(19.0 * np.sqrt(4 / 2))
+
+
+def _tiny_auto(seed: int) -> RunConfig:
+    cfg = RunConfig()
+    cfg.model.hidden_size, cfg.train.epochs, cfg.train.ensemble, cfg.train.seed = 4, 4, 1, seed
+    cfg.data.look_back = 6
+    return cfg
+
+
+def test_the_chosen_representation_does_not_depend_on_the_seed():
+    t = np.arange(96)
+    y = (100 + t) * (1 + 0.2 * np.sin(2 * np.pi * t / 12)) + np.random.default_rng(3).normal(0, 2, 96)
+    frame = _monthly(y)
+    a, bt_a = choose_representation(frame, _tiny_auto(0), 12, torch.device("cpu"))
+    b, _ = choose_representation(frame, _tiny_auto(7), 12, torch.device("cpu"))
+    assert a == b and bt_a is not None and len(bt_a.scores) == strategy.SHORTLIST
+    assert a.reason.startswith("auto: ") and "trained on the data before point" in a.reason
+    assert len(bt_a.residuals) > 0 and len(bt_a.residuals[0]) > 0
+
+
+def test_a_stop_during_the_backtest_ends_the_run_quickly():
+    y = np.sin(np.arange(200) / 3) + 5
+    stop = threading.Event()
+    stop.set()
+    cfg = _tiny_auto(0)
+    cfg.train.epochs = 100_000
+    run = fit_run(_monthly(y), cfg, stop=stop)
+    assert run.fit.status == "cancelled" and len(run.history) == 0
