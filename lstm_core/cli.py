@@ -19,6 +19,8 @@ from .config import CELL_TYPES, DEVICES, SCALERS, TRANSFORMS, ConfigError, RunCo
 from .verdict import judge
 
 EXIT_USAGE = 2
+#: Longest forecast the CLI makes (the page's slider stops at 240).
+MAX_FORECAST_STEPS = 10_000
 
 
 class UsageError(Exception):
@@ -64,7 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--layers", type=_typed(int), default=m.num_layers)
     t.add_argument("--dropout", type=_typed(float), default=m.dropout)
     t.add_argument("--look-back", type=_typed(int), default=d.look_back)
-    t.add_argument("--horizon", type=_typed(int), default=d.horizon)
+    t.add_argument("--horizon", type=_typed(int), default=d.horizon,
+                   help="outputs per window (default: auto, one season; 0 maps inputs to the target)")
+    t.add_argument("--ensemble", type=_typed(int), default=tr.ensemble,
+                   help=f"networks trained from different seeds and averaged (default {tr.ensemble})")
     t.add_argument("--epochs", type=_typed(int), default=tr.epochs)
     t.add_argument("--batch-size", type=_typed(int), default=tr.batch_size)
     t.add_argument("--lr", type=_typed(float), default=tr.lr)
@@ -130,7 +135,7 @@ def train_config_from_args(args) -> RunConfig:
     cfg.model.dropout = args.dropout
     tr = cfg.train
     tr.epochs, tr.batch_size, tr.lr, tr.seed, tr.device = args.epochs, args.batch_size, args.lr, args.seed, args.device
-    tr.patience = args.patience
+    tr.patience, tr.ensemble = args.patience, args.ensemble
     return cfg
 
 
@@ -171,8 +176,15 @@ def _run_for(args):
 
 def cmd_forecast(args) -> int:
     threads.apply(1)  # inference of a small recurrent model: one thread is fastest
+    if not 1 <= args.steps <= MAX_FORECAST_STEPS:
+        raise ConfigError(f"--steps must be between 1 and {MAX_FORECAST_STEPS} (got {args.steps}).")
     run = _run_for(args)
     out = run.future(args.steps)
+    from .forecast import runaway_note
+
+    warning = runaway_note(run.prep.y, out["forecast"].to_numpy())
+    if warning:
+        print(f"warning: {warning}", file=sys.stderr)
     text = out.to_csv(index=False)
     if args.out is None:
         sys.stdout.write(text)

@@ -57,7 +57,8 @@ class CompareConfig:
     """Shared data and training settings, the variants and the seeds."""
 
     data: DataConfig = field(default_factory=DataConfig)
-    train: TrainConfig = field(default_factory=TrainConfig)  # its lr and seed are set per variant / seed
+    # its lr and seed are set per variant / seed; one network per seed (the seeds are the replicates)
+    train: TrainConfig = field(default_factory=lambda: TrainConfig(ensemble=1))
     variants: list[Variant] = field(default_factory=lambda: [Variant(cell="lstm"), Variant(cell="gru")])
     seeds: list[int] = field(default_factory=lambda: [0])
 

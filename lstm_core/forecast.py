@@ -107,18 +107,21 @@ def recursive(model: Model, prep: Prepared, origin: int, steps: int) -> np.ndarr
     return prep.y_from_z(recursive_z(model, prep, np.array([origin]), steps)[0])
 
 
-def residuals_by_horizon(model: Model, prep: Prepared, origins: np.ndarray, steps: int, end: int) -> list[np.ndarray]:
+def residuals_by_horizon(forecast_z, z: np.ndarray, origins: np.ndarray, steps: int, end: int) -> list[np.ndarray]:
     """Model-scale residuals ``z_t - ẑ_t`` of forecasts from ``origins`` (M,), grouped by
-    horizon: entry k holds those of (k+1)-step forecasts whose targets lie before ``end``."""
+    horizon: entry k holds those of (k+1)-step forecasts whose targets lie before ``end``.
+
+    ``forecast_z(origins, steps) -> (M, steps)`` makes the forecasts on the scale of ``z`` (N,).
+    """
     origins = np.asarray(origins, dtype=np.int64)
     out: list[np.ndarray] = [np.zeros(0) for _ in range(steps)]
     if len(origins) == 0 or steps < 1:
         return out
-    zf = recursive_z(model, prep, origins, steps)  # (M, steps)
+    zf = forecast_z(origins, steps)  # (M, steps)
     for k in range(steps):
         tk = origins + k
         ok = tk < end
-        out[k] = prep.z[tk[ok]] - zf[ok, k]
+        out[k] = z[tk[ok]] - zf[ok, k]
     return out
 
 
@@ -142,21 +145,22 @@ def residual_quantiles(groups: list[np.ndarray], alpha: float = 0.1) -> np.ndarr
     return np.maximum.accumulate(q)
 
 
-def conformal_quantiles(model: Model, prep: Prepared, steps: int, alpha: float = 0.1,
-                        extra: list[np.ndarray] | None = None) -> tuple[np.ndarray, str]:
-    """Per-horizon absolute-residual quantiles on the model scale, shape (steps,).
+def conformal_quantiles(forecast_z, prep: Prepared, steps: int, alpha: float = 0.1,
+                        extra: list[np.ndarray] | None = None, earliest: int | None = None) -> tuple[np.ndarray, str]:
+    """Per-horizon absolute-residual quantiles on ``prep``'s model scale, shape (steps,).
 
-    Pools ``extra`` (out-of-sample residuals by horizon, e.g. from a rolling-origin backtest
-    of a model refitted on the data before each origin) with this model's residuals on the
-    validation part. Without either, training residuals are used and the returned note
-    says the intervals are likely too narrow.
+    ``forecast_z(origins, steps) -> (M, steps)`` is the forecaster (one network, or a
+    :class:`~lstm_core.combine.Combination`). Pools ``extra`` (out-of-sample residuals by
+    horizon from a rolling-origin backtest of networks trained on the data before each
+    origin) with the forecaster's residuals on the validation part. Without either,
+    training residuals are used and the returned note says the intervals are likely too narrow.
     """
     lo, hi = prep.train_end, prep.test_start
-    earliest = prep.offset + prep.cfg.look_back
+    earliest = prep.offset + prep.cfg.look_back if earliest is None else earliest
     groups = [np.zeros(0) for _ in range(steps)]
     if hi - lo >= 3:
         origins = np.arange(max(earliest, lo - steps + 1), hi)
-        val = residuals_by_horizon(model, prep, origins, steps, hi)
+        val = residuals_by_horizon(forecast_z, prep.z, origins, steps, hi)
         # keep only targets inside the validation part
         for k in range(steps):
             tk = origins + k
@@ -174,7 +178,7 @@ def conformal_quantiles(model: Model, prep: Prepared, steps: int, alpha: float =
         origins = np.arange(lo, prep.train_end)
         if len(origins) == 0:
             return np.zeros(steps), "no points to calibrate intervals on"
-        groups = residuals_by_horizon(model, prep, origins, steps, prep.train_end)
+        groups = residuals_by_horizon(forecast_z, prep.z, origins, steps, prep.train_end)
         return residual_quantiles(groups, alpha), "no validation part: calibrated on training residuals, likely too narrow"
     note = (f"conformal on {n_res} out-of-sample residuals ({n_extra} from a rolling-origin backtest, "
             f"{n_res - n_extra} on the validation part), {level}")

@@ -19,6 +19,7 @@ from .baselines import multistep_baselines, one_step_baselines
 from .config import RunConfig
 from .gates import GateRecorder
 from .metrics import compute_metrics
+from .combine import Combination, Member
 from .model import Ensemble, Forecaster, pack
 from .prep import Prepared, Transform, auto_horizon, prepare, resolve_target, split_points
 from .strategy import SHORTLIST, Backtest, backtest, rank_transforms
@@ -50,8 +51,19 @@ class Run:
     conformal_note: str = ""
     gate_history: list = field(default_factory=list)  # per-epoch gate statistics (record_gates), see gates.GateRecorder
     backtest: Backtest | None = None  # how ``auto`` chose the representation (None when it was given)
-    members_fit: list = field(default_factory=list)  # FitResult of every ensemble member (member 0 first)
+    members_fit: list = field(default_factory=list)  # FitResult of every network (the first is ``fit``)
     fixed_intervals: tuple | None = None  # (widths, note) of a saved run: reused, not recalibrated
+    members: list[Member] = field(default_factory=list)  # every representation and its networks; [0] = (prep, model)
+
+    @property
+    def combination(self) -> Combination:
+        """The forecaster: the members' forecasts averaged (one member: just ``model``)."""
+        return Combination(self.members or [Member(self.prep, self.model)])
+
+    @property
+    def networks(self) -> int:
+        """Networks behind the forecast, over all members."""
+        return sum(m.networks for m in (self.members or [Member(self.prep, self.model)]))
 
     @property
     def history(self) -> list[EpochStats]:
@@ -73,7 +85,7 @@ class Run:
     def future(self, steps: int) -> pd.DataFrame:
         """Forecast ``steps`` points past the data: columns time, forecast, lower, upper
         (held at 0 or above when the series never goes below 0)."""
-        out = fc.future(self.model, self.prep, steps, self.widths(steps))
+        out = self.combination.future(steps, self.widths(steps))
         if fc.never_negative(self.prep.y):
             for c in ("forecast", "lower", "upper"):
                 out[c] = np.maximum(out[c].to_numpy(dtype=np.float64), 0.0)
@@ -104,43 +116,34 @@ def build_model(cfg: RunConfig, prep: Prepared, members: int | None = None) -> F
 
 
 def _train_member(prep: Prepared, cfg: RunConfig, device, seed: int, on_epoch=None, stop=None) -> tuple[Forecaster, FitResult]:
-    """Train one network of the ensemble with ``seed``; returns it with its FitResult."""
+    """Train one network with ``seed`` on ``prep``'s windows; returns it with its FitResult."""
     tcfg = type(cfg.train).from_dict({**cfg.train.to_dict(), "seed": seed})
     seed_everything(seed)
     net = Forecaster(cfg.model)
     w_tr, w_val = prep.windows["train"], prep.windows["val"]
-    fit = Trainer(net, tcfg, device).fit(w_tr.x, w_tr.y, w_val.x, w_val.y, on_epoch=on_epoch, stop=stop,
-                                         out_map=_out_map(prep))
+    fit = Trainer(net, tcfg, device).fit(w_tr.x, w_tr.y, w_val.x, w_val.y, on_epoch=on_epoch, stop=stop)
     return net, fit
 
 
-def _out_map(prep: Prepared) -> np.ndarray | None:
-    """The level-error loss map for a multi-output head on a differenced target (else None)."""
-    import os
-    if os.environ.get("LL_MAP", "1") != "1":
-        return None
-    return prep.level_map() if prep.out_dim > 1 and prep.transform.lag else None
-
-
 def choose_representation(frame: pd.DataFrame, cfg: RunConfig, season_hint: int | None, device,
-                          stop: threading.Event | None = None) -> tuple[Transform | None, Backtest | None]:
+                          stop: threading.Event | None = None) -> tuple[list[Transform], Backtest | None]:
     """For ``transform="auto"``: rank candidates by their null forecasts, then train the
-    network on the data before a cut-off for the best :data:`SHORTLIST` and keep the one
-    whose multi-step forecasts after the cut-off are best. ``(None, None)`` when not auto."""
+    network on the data before a cut-off for the best :data:`SHORTLIST` and order them by
+    their multi-step forecasts after the cut-off. Returns the representations, best first
+    (``[]`` when not auto), and the backtest (None when it could not run)."""
     d = cfg.data
     if d.transform != "auto" or not d.uses_target_history:
-        return None, None
+        return [], None
     target, _ = resolve_target(frame, d)
     y = frame[target].to_numpy(dtype=np.float64)
     if not np.all(np.isfinite(y)):
-        return None, None  # prepare() reports the missing values
+        return [], None  # prepare() reports the missing values
     n = len(y)
     train_end, test_start = split_points(n, d.val_fraction, d.test_fraction)
     season = d.season or season_hint
     h = d.horizon if d.horizon is not None else auto_horizon(season, train_end, d.look_back)
     ranked = rank_transforms(y[:test_start], train_end, season, bool(np.all(y > 0)), d.look_back, max(h, 1))
-    import os
-    shortlist = [s.transform for s in ranked[:int(os.environ.get('LL_SHORT', SHORTLIST))]]
+    shortlist = [s.transform for s in ranked[:SHORTLIST]]
 
     def train_one(sub: pd.DataFrame, c: RunConfig, tr: Transform):
         p = prepare(sub, c.data, season_hint, transform=tr)
@@ -150,11 +153,13 @@ def choose_representation(frame: pd.DataFrame, cfg: RunConfig, season_hint: int 
 
     bt = backtest(frame, cfg, season, shortlist, test_start, n - test_start, train_one, stop)
     if not bt.scores:
-        return ranked[0].transform, None
-    best = bt.scores[0].transform
-    why = (f"auto: {best.name}, the best of {len(bt.scores)} representations whose networks were trained on "
-           f"the data before point {bt.cut} and scored on multi-step forecasts up to the test part")
-    return Transform(**{**best.to_dict(), "reason": why}), bt
+        return [ranked[0].transform], None
+    out = []
+    for rank, sc in enumerate(bt.scores):
+        why = (f"auto: {sc.transform.name}, ranked {rank + 1} of {len(bt.scores)} representations whose networks were "
+               f"trained on the data before point {bt.cut} and scored on multi-step forecasts up to the test part")
+        out.append(Transform(**{**sc.transform.to_dict(), "reason": why}))
+    return out, bt
 
 
 def fit_run(
@@ -166,63 +171,71 @@ def fit_run(
     on_recorder: Callable[[GateRecorder], None] | None = None,
     on_phase: Callable[[str], None] | None = None,
 ) -> Run:
-    """Choose the representation, train the ensemble and evaluate. Raises ConfigError /
+    """Choose the representations, train the networks and evaluate. Raises ConfigError /
     TrainingDiverged with one sentence.
 
-    ``on_epoch`` receives member 0's epochs (the live curve). ``on_recorder`` receives the
-    run's :class:`~lstm_core.gates.GateRecorder` before member 0 trains; it holds a
-    between-epochs weight snapshot, so a caller (the job registry) can show the gates of a
-    model that is still learning. ``on_phase`` is told ``"choosing"`` (the backtest),
-    ``"training"``, ``"member k/K"`` for the other ensemble members, then ``"evaluating"``.
-    A stop keeps the members trained so far (at least member 0's best weights).
+    With ``transform="auto"`` the ``cfg.train.ensemble`` networks are spread over the best
+    representations of the backtest (network k on the (k mod R)-th best, R = min(ensemble,
+    candidates)) and their forecasts are averaged in original units; else they all use the
+    given transform. ``on_epoch`` receives the first network's epochs (the live curve).
+    ``on_recorder`` receives the run's :class:`~lstm_core.gates.GateRecorder` before that
+    network trains; it holds a between-epochs weight snapshot, so a caller (the job registry)
+    can show the gates of a model that is still learning. ``on_phase`` is told ``"choosing"``
+    (the backtest), ``"training"``, ``"member k/K"`` for the other networks, then
+    ``"evaluating"``. A stop keeps the networks trained so far (at least the first one's best
+    weights).
     """
     cfg.validate()
     device = resolve_device(cfg.train.device)
     phase = on_phase or (lambda _p: None)
     bt: Backtest | None = None
-    transform: Transform | None = None
+    reps: list[Transform] = []
     if cfg.data.transform == "auto":
         prepare(frame, cfg.data, season_hint, transform=Transform())  # bad data or config: one sentence, now
         phase("choosing")
-        transform, bt = choose_representation(frame, cfg, season_hint, device, stop)
-    prep = prepare(frame, cfg.data, season_hint, transform=transform)
+        reps, bt = choose_representation(frame, cfg, season_hint, device, stop)
+    k_nets = cfg.train.ensemble
+    reps = reps[:k_nets] or [None]  # type: ignore[list-item]
+    preps = [prepare(frame, cfg.data, season_hint, transform=tr) for tr in reps]
+    prep = preps[0]
     cfg.model.input_size = prep.features.shape[1]
     cfg.model.output_size = prep.out_dim
     recorder = GateRecorder(prep, record=cfg.train.record_gates)
+
+    seed_everything(cfg.train.seed)
+    first = Forecaster(cfg.model)
+    recorder.epoch_end(first, 0)
+    if on_recorder is not None:
+        on_recorder(recorder)
 
     def epoch_end(stats: EpochStats) -> None:
         recorder.epoch_end(first, stats.epoch)
         if on_epoch is not None:
             on_epoch(stats)
 
-    nets: list[Forecaster] = []
-    fits: list[FitResult] = []
-    seed_everything(cfg.train.seed)
-    first = Forecaster(cfg.model)
-    recorder.epoch_end(first, 0)
-    if on_recorder is not None:
-        on_recorder(recorder)
     phase("training")
     tcfg = type(cfg.train).from_dict(cfg.train.to_dict())
     w_tr, w_val = prep.windows["train"], prep.windows["val"]
-    fit0 = Trainer(first, tcfg, device).fit(w_tr.x, w_tr.y, w_val.x, w_val.y, on_epoch=epoch_end, stop=stop,
-                                            out_map=_out_map(prep))
-    nets.append(first)
-    fits.append(fit0)
-    for k in range(1, cfg.train.ensemble):
+    fit0 = Trainer(first, tcfg, device).fit(w_tr.x, w_tr.y, w_val.x, w_val.y, on_epoch=epoch_end, stop=stop)
+    nets: list[list[Forecaster]] = [[] for _ in preps]
+    nets[0].append(first)
+    fits = [fit0]
+    for k in range(1, k_nets):
         if stop is not None and stop.is_set():
             break
-        phase(f"member {k + 1}/{cfg.train.ensemble}")
-        net, fit = _train_member(prep, cfg, device, cfg.train.seed + k * MEMBER_SEED_STEP, stop=stop)
+        phase(f"member {k + 1}/{k_nets}")
+        r = k % len(preps)
+        net, fit = _train_member(preps[r], cfg, device, cfg.train.seed + k * MEMBER_SEED_STEP, stop=stop)
         if fit.status == "cancelled" and not fit.history:
             break
-        nets.append(net)
+        nets[r].append(net)
         fits.append(fit)
     phase("evaluating")
-    model = pack(nets)
-    model.eval()
-    run = Run(cfg, frame, season_hint, prep, model, fit0, device=device_label(device),
-              gate_history=recorder.get_history(), backtest=bt, members_fit=fits)
+    members = [Member(p, pack(ns)) for p, ns in zip(preps, nets) if ns]
+    for m in members:
+        m.model.eval()
+    run = Run(cfg, frame, season_hint, prep, members[0].model, fit0, device=device_label(device),
+              gate_history=recorder.get_history(), backtest=bt, members_fit=fits, members=members)
     if stop is not None and stop.is_set() and fit0.status != "cancelled":
         run.fit.status = "cancelled"
     run.metrics = evaluate(run)
@@ -243,23 +256,27 @@ def evaluate(run: Run) -> dict:
     (train/val/test), one_step (NaN where no window fits), multistep (test span only,
     recursive from the start of the test part), lower/upper (the multistep interval).
     """
-    prep, model = run.prep, run.model
+    prep, model, combo = run.prep, run.model, run.combination
     y, n, ts = prep.y, prep.n, prep.test_start
     test_len = n - ts
     season = prep.season
-    one = {part: fc.one_step(model, prep, part) for part in ("train", "val", "test")}
+    one = {part: combo.one_step(part) for part in ("train", "val", "test")}
     t_test, yhat_test = one["test"]
     steps_cal = min(max(test_len, 2 * (season or 12)), MAX_CALIBRATED_STEPS)
     if run.fixed_intervals is not None:
         run.conformal_q, run.conformal_note = run.fixed_intervals
     else:
-        extra = run.backtest.residuals if run.backtest is not None else None
-        run.conformal_q, run.conformal_note = fc.conformal_quantiles(model, prep, steps_cal, 1 - COVERAGE_LEVEL, extra)
-    z_multi = fc.recursive_z(model, prep, np.array([ts]), test_len)[0]
+        extra = None
+        if run.backtest is not None and run.backtest.scores:
+            # the same combination of the backtest's networks, out of sample, on member 0's scale
+            ys = run.backtest.combined(len(combo.members))
+            extra = [combo.z_from_y(t) - combo.z_from_y(f) for t, f in zip(run.backtest.truth, ys)]
+        run.conformal_q, run.conformal_note = fc.conformal_quantiles(
+            combo.forecast_z, prep, steps_cal, 1 - COVERAGE_LEVEL, extra, earliest=combo.earliest)
+    z_multi = combo.forecast_z(np.array([ts]), test_len)[0]
     multi = prep.y_from_z(z_multi)
     lower, upper = fc.interval(prep, z_multi, run.widths(test_len))
-    lo1, up1 = fc.interval(prep, prep.z_from_y(np.maximum(yhat_test, 1e-300) if prep.transform.log else yhat_test),
-                           np.full(len(t_test), run.widths(1)[0]))
+    lo1, up1 = fc.interval(prep, combo.z_from_y(yhat_test), np.full(len(t_test), run.widths(1)[0]))
     nonneg = fc.never_negative(y)
     if nonneg:
         multi, lower, upper = (np.maximum(a, 0.0) for a in (multi, lower, upper))
@@ -297,10 +314,12 @@ def evaluate(run: Run) -> dict:
             "transform": prep.transform.name,
             "transform_reason": prep.transform.reason,
             "representation": prep.transform.to_dict(),
+            "representations": [{"name": m.prep.transform.name, "networks": m.networks}
+                                for m in (run.members or [Member(prep, model)])],
             "horizon": prep.out_dim,
             "cell": run.config.model.cell,
-            "parameters": model.num_parameters(),
-            "ensemble": len(getattr(model, "members", [model])),
+            "parameters": sum(m.model.num_parameters() for m in (run.members or [Member(prep, model)])),
+            "ensemble": run.networks,
             "epochs_run": len(hist),
             "best_epoch": run.fit.best_epoch,
             "member_best_epochs": [int(f.best_epoch) for f in members],

@@ -161,16 +161,6 @@ class Prepared:
     def out_dim(self) -> int:
         return max(self.cfg.horizon or 1, 1)
 
-    def level_map(self) -> np.ndarray:
-        """(h, h) matrix taking per-output errors in ``d`` to the errors they make in the
-        level ``u`` over one block: with lag ``s``, ``u_k`` carries ``d_k + d_{k-s} + ...``."""
-        h, lag = self.out_dim, self.transform.lag
-        k = np.arange(h)
-        if not lag:
-            return np.eye(h, dtype=np.float32)
-        diff = k[:, None] - k[None, :]
-        return ((diff >= 0) & (diff % lag == 0)).astype(np.float32)
-
     def seasonal(self, t: np.ndarray) -> np.ndarray:
         """Seasonal profile at indices ``t`` (any shape; past the data too); zeros without one."""
         t = np.asarray(t)
@@ -309,6 +299,28 @@ def choose_transform(y_train: np.ndarray, cfg: DataConfig, season: int | None, p
     return ranked[0].transform
 
 
+def legacy_auto_transform(y_train: np.ndarray, season: int | None, positive: bool) -> Transform:
+    """``auto`` as runs saved in format 1 resolved it (so that they reload exactly).
+
+    Log when the target is positive and spans a factor of 2 or more; seasonal differencing
+    when the first differences correlate at the season lag (r > 0.3); else first
+    differences when an ADF test cannot reject a unit root (p > 0.1); else none.
+    """
+    log = positive and float(y_train.max() / y_train.min()) >= 2.0
+    z = np.log(y_train) if log else y_train
+    why = ["log because the series is positive and spans a factor of 2 or more"] if log else []
+    if season and len(z) >= 3 * season + 2:
+        dz = np.diff(z)
+        r = _autocorr(dz, season)
+        if r > max(0.3, 2.0 / np.sqrt(len(dz))):
+            why.append(f"seasonal difference at lag {season} because first differences correlate at that lag (r={r:.2f})")
+            return Transform(log=log, lag=int(season), reason="auto: " + "; ".join(why))
+    if len(z) >= 20 and _adf_pvalue(z) > 0.1:
+        why.append("first difference because a unit-root test cannot reject a stochastic trend")
+        return Transform(log=log, lag=1, reason="auto: " + "; ".join(why))
+    return Transform(log=log, lag=0, reason="auto: " + ("; ".join(why) or "the series looks stationary"))
+
+
 def _sample_range(cfg: DataConfig, offset: int, n: int) -> tuple[int, int]:
     """First and last-plus-one valid first-target index for any sample."""
     L, h = cfg.look_back, cfg.horizon
@@ -330,9 +342,7 @@ def make_windows(prep: "Prepared", t: np.ndarray) -> Windows:
 def auto_horizon(season: int | None, train_points: int, look_back: int) -> int:
     """Direct outputs per window when ``horizon`` is left to ``auto``: one season (8 steps
     without one), fewer when the training part would hold under 24 windows."""
-    import os
-    mult = float(os.environ.get("LL_HMULT", "1"))
-    h = int(season * mult) if season and season <= 64 else int(8 * mult)
+    h = int(season) if season and season <= 64 else 8
     return int(max(1, min(h, (train_points - look_back - 24) // 2 if train_points > look_back + 26 else 1)))
 
 

@@ -3,7 +3,8 @@
 A run directory holds::
 
     config.json       RunConfig (data, model, train) + season hint + the fitted preprocessing
-    model.pt          the Forecaster's state dict (loaded with ``weights_only=True``)
+    model.pt          the networks' state dict (loaded with ``weights_only=True``): one
+                      member's model, or a list of every member's (see ``members`` in config.json)
     metrics.json      see :func:`lstm_core.pipeline.evaluate`
     history.csv       epoch, train_loss, val_loss, seconds, samples_per_s
     predictions.csv   time, actual, part, one_step, multistep, lower, upper
@@ -29,12 +30,14 @@ import pandas as pd
 import torch
 
 from .config import ConfigError, RunConfig
+from .combine import Member
 from .pipeline import Run, build_model, evaluate
 from .prep import Transform, prepare
 from .train import FitResult, EpochStats
 
-#: 2: the resolved representation, ensemble size and interval widths are saved (version 1
-#: runs load as before: representation re-resolved, one network, widths recomputed).
+#: 2: every member's resolved representation and network count, and the interval widths,
+#: are saved (version 1 runs load as before: ``auto`` re-resolved by the old rule, one
+#: network, widths recomputed).
 FORMAT_VERSION = 2
 RUN_FILES = ("config.json", "model.pt", "metrics.json", "history.csv", "predictions.csv", "data.csv",
              "gate_history.json", "forecast.csv")
@@ -75,6 +78,7 @@ def save_run(run: Run, directory: str | os.PathLike, forecast_steps: int | None 
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
     try:
         cfg = run.config.to_dict()
+        members = run.members or [Member(run.prep, run.model)]
         meta = {
             "format_version": FORMAT_VERSION,
             **cfg,
@@ -83,12 +87,11 @@ def save_run(run: Run, directory: str | os.PathLike, forecast_steps: int | None 
             "device": run.device,
             "fit": {"best_epoch": run.fit.best_epoch, "best_loss": run.fit.best_loss,
                     "status": run.fit.status, "seconds": run.fit.seconds},
-            "representation": run.prep.transform.to_dict(),
-            "members": len(getattr(run.model, "members", [run.model])),
+            "members": [{"representation": m.prep.transform.to_dict(), "networks": m.networks} for m in members],
             "intervals": {"q": [float(v) for v in run.conformal_q], "note": run.conformal_note},
         }
         (tmp / "config.json").write_text(json.dumps(meta, indent=2))
-        torch.save(run.model.state_dict(), tmp / "model.pt")
+        torch.save(_weights(members).state_dict(), tmp / "model.pt")
         (tmp / "metrics.json").write_text(json.dumps(run.metrics, indent=2))
         run.history_frame().to_csv(tmp / "history.csv", index=False)
         if run.predictions is not None:
@@ -135,20 +138,26 @@ def load_run(directory: str | os.PathLike, frame: pd.DataFrame | None = None) ->
         data = frame if frame is not None else _frame_from_csv(path / "data.csv", bool(meta.get("datetime_index")))
     except (ValueError, TypeError, OverflowError, pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise RunError(f"{path / 'data.csv'} is unreadable ({str(exc)[:100]}); the run folder is damaged.") from None
-    rep = meta.get("representation")
-    transform = Transform.from_dict(rep) if isinstance(rep, dict) else None
-    prep = prepare(data, cfg.data, meta.get("season_hint"), transform=transform)
-    members = meta.get("members", 1)
-    if not isinstance(members, int) or not 1 <= members <= 10:
-        raise RunError(f"{path / 'config.json'} gives an invalid number of networks; the run folder is damaged.")
-    model = build_model(cfg, prep, members=members)
+    specs = _member_specs(meta, path)
+    if specs is None:  # format 1: one network, ``auto`` as it was resolved then
+        transform = None
+        if cfg.data.transform == "auto" and cfg.data.uses_target_history:
+            transform = _legacy_transform(data, cfg, meta.get("season_hint"))
+        specs = [(transform, 1)]
+    members = []
+    for transform, networks in specs:
+        prep = prepare(data, cfg.data, meta.get("season_hint"), transform=transform)
+        members.append(Member(prep, build_model(cfg, prep, members=networks)))
+    cfg.train.ensemble = sum(n for _, n in specs)
     try:
         state = torch.load(path / "model.pt", map_location="cpu", weights_only=True)
-        model.load_state_dict(state)
+        _weights(members).load_state_dict(state)
     except Exception as exc:  # noqa: BLE001 - any unpickling failure is a damaged or unsafe file
         raise RunError(f"The weights in {path / 'model.pt'} could not be loaded safely ({type(exc).__name__}); "
                        "the file is damaged or not a LSTM Lab model.") from None
-    model.eval()
+    for m in members:
+        m.model.eval()
+    prep, model = members[0].prep, members[0].model
     fit_meta = meta.get("fit", {})
     history = []
     if (path / "history.csv").exists():
@@ -159,7 +168,7 @@ def load_run(directory: str | os.PathLike, frame: pd.DataFrame | None = None) ->
                     best_loss=float(fit_meta.get("best_loss", np.inf)), status=fit_meta.get("status", "completed"),
                     seconds=float(fit_meta.get("seconds", 0.0)))
     run = Run(cfg, data, meta.get("season_hint"), prep, model, fit, device="cpu",
-              gate_history=_gate_history_from_json(path / "gate_history.json"))
+              gate_history=_gate_history_from_json(path / "gate_history.json"), members=members)
     intervals = meta.get("intervals")
     if isinstance(intervals, dict) and isinstance(intervals.get("q"), list):
         try:
@@ -171,6 +180,48 @@ def load_run(directory: str | os.PathLike, frame: pd.DataFrame | None = None) ->
         run.fixed_intervals = (q, str(intervals.get("note", "")))
     evaluate(run)
     return run
+
+
+def _weights(members: list[Member]) -> torch.nn.Module:
+    """What model.pt holds: one member's model, or every member's in a list."""
+    return members[0].model if len(members) == 1 else torch.nn.ModuleList([m.model for m in members])
+
+
+def _member_specs(meta: dict, path: Path) -> list[tuple[Transform, int]] | None:
+    """``[(representation, networks), ...]`` from config.json; None for a format-1 run."""
+    raw = meta.get("members")
+    if raw is None:
+        return None
+    bad = RunError(f"{path / 'config.json'} describes its networks wrongly; the run folder is damaged.")
+    if not isinstance(raw, list) or not 1 <= len(raw) <= 10:
+        raise bad
+    specs = []
+    for item in raw:
+        if not isinstance(item, dict) or not isinstance(item.get("representation"), dict):
+            raise bad
+        networks = item.get("networks")
+        if not isinstance(networks, int) or isinstance(networks, bool) or not 1 <= networks <= 10:
+            raise bad
+        try:
+            specs.append((Transform.from_dict(item["representation"]), networks))
+        except ConfigError as exc:
+            raise RunError(f"{path / 'config.json'}: {exc}") from None
+    if sum(n for _, n in specs) > 10:
+        raise bad
+    return specs
+
+
+def _legacy_transform(data: pd.DataFrame, cfg: RunConfig, season_hint) -> Transform | None:
+    """How format-1 runs resolved ``auto`` (before the representation was saved)."""
+    from .prep import legacy_auto_transform, resolve_target, split_points
+
+    try:
+        target, _ = resolve_target(data, cfg.data)
+        y = data[target].to_numpy(dtype=np.float64)
+        train_end, _ = split_points(len(y), cfg.data.val_fraction, cfg.data.test_fraction)
+        return legacy_auto_transform(y[:train_end], cfg.data.season or season_hint, bool(np.all(y > 0)))
+    except (ConfigError, ValueError, KeyError):
+        return None  # prepare() reports what is wrong
 
 
 def _gate_history_to_json(history: list[dict]) -> list[dict]:

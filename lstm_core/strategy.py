@@ -51,12 +51,23 @@ class Scored:
 
 @dataclass
 class Backtest:
-    """Result of :func:`backtest`: the scores of the trained candidates and the winner's
-    out-of-sample model-scale residuals grouped by horizon (entry k: (k+1)-step forecasts)."""
+    """Result of :func:`backtest`.
+
+    ``scores``: the trained candidates, best first. ``forecasts[name]``: that candidate's
+    out-of-sample forecasts in original units grouped by horizon (entry k: the (k+1)-step
+    forecasts from ``origins[:len(entry)]``); ``truth`` holds the matching true values.
+    """
 
     scores: list[Scored] = field(default_factory=list)
-    residuals: list[np.ndarray] = field(default_factory=list)
+    forecasts: dict[str, list[np.ndarray]] = field(default_factory=dict)
+    truth: list[np.ndarray] = field(default_factory=list)
+    origins: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     cut: int = 0  # first origin of the backtest (the trained models saw only data before it)
+
+    def combined(self, top: int) -> list[np.ndarray]:
+        """The mean forecast (original units) of the ``top`` best candidates, by horizon."""
+        names = [s.transform.name for s in self.scores[:top]]
+        return [np.mean([self.forecasts[n][k] for n in names], axis=0) for k in range(len(self.truth))]
 
 
 def backtest_span(test_start: int, test_len: int) -> int:
@@ -73,8 +84,7 @@ def candidates(season: int | None, positive: bool, n_train: int) -> list[Transfo
     out = []
     for log_on in ([False, True] if positive else [False]):
         for deseason, lag in shapes:
-            import os
-            for norm in ((False, True) if os.environ.get("LL_NORM", "1") == "1" else (False,)):
+            for norm in (False, True):
                 out.append(Transform(log=log_on, lag=lag, deseason=deseason, window_norm=norm))
     return out
 
@@ -145,13 +155,14 @@ def describe_choice(tr: Transform) -> str:
 def backtest(frame: pd.DataFrame, cfg: RunConfig, season: int | None, shortlist: list[Transform],
              test_start: int, test_len: int, train_one, stop: threading.Event | None = None) -> Backtest:
     """Train the network on the data before a cut-off for each shortlisted candidate and
-    score its multi-step forecasts from origins between the cut-off and the test part.
+    score its multi-step forecasts from every origin between the cut-off and the test part
+    (RMSE in original units over all those forecasts).
 
     ``train_one(frame, cfg, transform) -> (model, prep)`` trains one network (injected by the
-    pipeline so this module does not depend on it). Returns the scores and the winner's
-    residuals; an empty result when the data before the test part is too short.
+    pipeline so this module does not depend on it). Returns the scores and every candidate's
+    forecasts; an empty result when the data before the test part is too short.
     """
-    from .forecast import residuals_by_horizon
+    from .forecast import recursive_z
 
     span = backtest_span(test_start, test_len)
     sub = frame.iloc[:test_start]
@@ -167,7 +178,6 @@ def backtest(frame: pd.DataFrame, cfg: RunConfig, season: int | None, shortlist:
     c.train.epochs = min(c.train.epochs, BACKTEST_MAX_EPOCHS)
     c.train.patience = min(c.train.patience or BACKTEST_PATIENCE, BACKTEST_PATIENCE)
     result = Backtest(cut=cut)
-    best: tuple[float, list[np.ndarray]] | None = None
     for tr in shortlist:
         if stop is not None and stop.is_set():
             break
@@ -176,26 +186,22 @@ def backtest(frame: pd.DataFrame, cfg: RunConfig, season: int | None, shortlist:
         except Exception as exc:  # noqa: BLE001 - a candidate that cannot be trained is skipped, and logged
             log.info("backtest candidate %s skipped: %s", tr.name, exc)
             continue
-        first = prep.offset + prep.cfg.look_back
-        origins = np.arange(max(prep.test_start, first), n_sub)
-        if len(origins) == 0:
+        origins = np.arange(prep.test_start, n_sub)
+        if len(origins) == 0 or prep.test_start - prep.offset - prep.cfg.look_back < 0:
             continue
-        groups = residuals_by_horizon(model, prep, origins, span, n_sub)
-        # Score on the original scale over every origin's forecast, weighted equally per point.
-        zf_err = []
-        for k, res in enumerate(groups):
-            t = origins[: len(res)] + k
-            z_true = prep.z[t]
-            y_true, y_hat = prep.y_from_z(z_true), prep.y_from_z(z_true - res)
-            zf_err.append((y_true - y_hat) ** 2)
-        errs = np.concatenate(zf_err) if zf_err else np.zeros(0)
+        if len(result.origins) and not np.array_equal(origins, result.origins):
+            continue  # the split rounded differently: not comparable
+        yf = prep.y_from_z(recursive_z(model, prep, origins, span))  # (M, span)
+        groups, truth = [], []
+        for k in range(span):
+            ok = origins + k < n_sub
+            groups.append(yf[ok, k])
+            truth.append(prep.y[origins[ok] + k])
+        errs = np.concatenate([(t - f) ** 2 for t, f in zip(truth, groups)])
         if len(errs) == 0 or not np.all(np.isfinite(errs)):
             continue
-        score = float(np.sqrt(np.mean(errs)))
-        result.scores.append(Scored(tr, score))
-        if best is None or score < best[0]:
-            best = (score, groups)
+        result.origins, result.truth = origins, truth
+        result.forecasts[tr.name] = groups
+        result.scores.append(Scored(tr, float(np.sqrt(np.mean(errs)))))
     result.scores.sort(key=lambda s: s.score)
-    if best is not None:
-        result.residuals = best[1]
     return result

@@ -95,17 +95,6 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 
 
-class _MappedMSE(nn.Module):
-    """MSE of ``(output - target) @ m.T`` for a fixed (out, out) matrix ``m``."""
-
-    def __init__(self, m: torch.Tensor):
-        super().__init__()
-        self.m = m
-
-    def forward(self, output: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-        return torch.mean(((output - target) @ self.m.T) ** 2)
-
-
 class Trainer:
     """Fits a model on (x, y) tensors.
 
@@ -133,17 +122,12 @@ class Trainer:
         y_val: np.ndarray | None = None,
         on_epoch: Callable[[EpochStats], None] | None = None,
         stop: threading.Event | None = None,
-        out_map: np.ndarray | None = None,
     ) -> FitResult:
         """Train; returns with the best weights (by validation loss, else training loss) loaded.
 
         ``x_*`` (n, L, F) and ``y_*`` (n, out) float32 arrays. ``stop.set()`` cancels within
         one batch. Raises :class:`TrainingDiverged` on a non-finite or exploding loss, after
         restoring the best weights so far (the model never keeps NaN weights).
-
-        ``out_map`` (out, out): the loss is the MSE of ``(output - y) @ out_map.T`` instead of
-        ``output - y``; with :meth:`~lstm_core.prep.Prepared.level_map` it scores the errors
-        the outputs make in the series' level over the block, not in its differences.
         """
         cfg, dev = self.cfg, self.device
         if len(x_train) == 0:
@@ -166,10 +150,9 @@ class Trainer:
         # At least 100x the loss of predicting zero for a unit-scale target: a series that
         # hardly varies (the scaler leaves a spread under 1e-12 unscaled) must not read as
         # an explosion of the untrained model's first outputs.
-        y_ref = y_train if out_map is None else y_train @ np.asarray(out_map, dtype=np.float64).T
-        limit = self.EXPLODE_FACTOR * max(float(np.mean(np.square(y_ref))), 1.0)
+        limit = self.EXPLODE_FACTOR * max(float(np.mean(np.square(y_train))), 1.0)
         opt = torch.optim.Adam(self.model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
-        loss_fn = nn.MSELoss() if out_map is None else _MappedMSE(torch.as_tensor(out_map, dtype=torch.float32, device=dev))
+        loss_fn = nn.MSELoss()
         params = [p for p in self.model.parameters()]
         n, bs = len(xt), cfg.batch_size
         result = FitResult()

@@ -38,10 +38,12 @@ if info["status"] == "cancelled":
     st.warning(f"This run was stopped early at epoch {info['epochs_run']}; it uses the best weights so far "
                f"(epoch {info['best_epoch']}).")
 members = info.get("ensemble", 1)
+reps = info.get("representations") or []
 st.caption(f"{info['cell'].upper()} · {info['parameters']:,} parameters"
-           + (f" · an ensemble of {members} networks (forecasts averaged)" if members > 1 else "")
+           + (f" · {members} networks averaged" if members > 1 else "")
+           + (f" over {len(reps)} representations ({'; '.join(r['name'] for r in reps)})" if len(reps) > 1 else "")
            + f" · {info['epochs_run']} epochs ({info['status']}) · {info['train_seconds']:.1f} s on {info['device']} · "
-           f"representation: {info['transform_reason'] or info['transform']} · season {info['season'] or '—'}")
+           f"best representation: {info['transform_reason'] or info['transform']} · season {info['season'] or '—'}")
 guards = m.get("guards") or {}
 if guards.get("runaway"):
     st.warning(guards["runaway"])

@@ -49,10 +49,9 @@ with st.container(key="gates_controls"):
     st.session_state["gates_show"] = shown
     shown = st.multiselect("Gates to show", names, key="gates_show")
 
-members = len(getattr(src.model, "members", []))
-if members > 1:
-    st.caption(f"This run forecasts with an ensemble of {members} {cell.upper()} networks trained from different "
-               "seeds; the gates shown are network 1's.")
+if src.networks > 1:
+    st.caption(f"This run's forecast averages {src.networks} {cell.upper()} networks; the gates shown are network 1's "
+               f"(trained on {src.prep.transform.name}).")
 if src.live:
     st.info(f"Training is still running: this is a copy of the weights after epoch {src.version}; "
             "it refreshes when you interact with the page.")

@@ -55,7 +55,7 @@ with st.form("train_form"):
                               key="train_scaler", persist_state=state.KEEP)
         device = st.selectbox("Device", DEVICES, key="train_device", persist_state=state.KEEP, format_func=device_name)
     with st.expander("Advanced"):
-        a1, a2, a3 = st.columns(3)
+        a1, a2, a3, a4 = st.columns(4)
         transform = a1.selectbox("Target transform", TRANSFORMS, index=TRANSFORMS.index(D.transform),
                                  key="train_transform", persist_state=state.KEEP,
                                  help="auto: logs, a removed seasonal profile, differences and window normalisation, "
@@ -63,6 +63,10 @@ with st.form("train_form"):
         val_fraction = a2.slider("Validation fraction", 0.0, 0.5, D.val_fraction, 0.01, key="train_val_fraction", persist_state=state.KEEP)
         patience = a3.number_input("Early-stopping patience (0 = off)", 0, 100_000, T.patience or 0,
                                    key="train_patience", persist_state=state.KEEP)
+        ensemble = a4.number_input("Networks (ensemble)", 1, 10, T.ensemble, key="train_ensemble",
+                                   persist_state=state.KEEP,
+                                   help="Networks trained from different seeds; their forecasts are averaged. "
+                                        "More are steadier and slower; the gates shown are network 1's.")
     start = st.form_submit_button("Start training", type="primary", icon=":material/play_arrow:")
 
 if start:
@@ -74,7 +78,7 @@ if start:
     cfg.model.cell, cfg.model.hidden_size, cfg.model.num_layers = cell, int(hidden), int(layers)
     cfg.model.dropout = float(dropout)
     cfg.train.epochs, cfg.train.batch_size, cfg.train.lr, cfg.train.seed = int(epochs), int(batch), float(lr), int(seed)
-    cfg.train.patience, cfg.train.device = int(patience) or None, device
+    cfg.train.patience, cfg.train.device, cfg.train.ensemble = int(patience) or None, device, int(ensemble)
     # A double click (or two quick submits) of the same form must not train the same thing twice:
     # same data, config and seed give the same run, so the active twin is kept instead.
     fingerprint = (ds.version, ds.name, json.dumps(cfg.to_dict(), sort_keys=True, default=str))

@@ -35,7 +35,8 @@ def test_round_trip_reproduces_predictions_exactly(run, tmp_path):
     assert json.loads((tmp_path / "r" / "metrics.json").read_text())["test"] == run.metrics["test"]
     assert len(back.history) == len(run.history)
     pd.testing.assert_frame_equal(back.future(10), run.future(10))
-    assert back.prep.transform == run.prep.transform and back.metrics["info"]["ensemble"] == 3
+    assert [m.prep.transform for m in back.members] == [m.prep.transform for m in run.members]
+    assert back.metrics["info"]["ensemble"] == run.networks == 3
     np.testing.assert_array_equal(back.conformal_q, run.conformal_q)
 
 
@@ -118,4 +119,31 @@ def test_missing_folder_and_incomplete_run(tmp_path):
 def test_weights_file_is_a_plain_state_dict(run, tmp_path):
     save_run(run, tmp_path / "r")
     state = torch.load(tmp_path / "r" / "model.pt", weights_only=True)
-    assert set(state) == set(run.model.state_dict())
+    assert len(run.members) == 3  # three representations, one network each: a list of state dicts
+    assert set(state) == {f"{k}.{name}" for k, m in enumerate(run.members) for name in m.model.state_dict()}
+    assert all(isinstance(v, torch.Tensor) for v in state.values())
+
+
+def test_a_format_1_run_reloads_with_its_original_representation(tmp_path, monkeypatch):
+    """Runs saved before the representation was stored resolved ``auto`` with the old rule."""
+    from lstm_core import pipeline
+    from lstm_core.prep import legacy_auto_transform
+
+    t = np.arange(120.0)
+    y = (50 + t) * (1 + 0.2 * np.sin(2 * np.pi * t / 12))
+    frame = pd.DataFrame({"y": y}, index=pd.date_range("2000-01-01", periods=120, freq="MS", name="month"))
+    legacy = legacy_auto_transform(y[:int(round(120 * 0.67)) - 12], 12, True)
+    monkeypatch.setattr(pipeline, "choose_representation", lambda *a, **k: ([legacy], None))
+    cfg = RunConfig()
+    cfg.model.hidden_size, cfg.train.epochs, cfg.train.ensemble, cfg.data.horizon = 6, 3, 1, 1
+    old = fit_run(frame, cfg, season_hint=12)
+    save_run(old, tmp_path / "v1")
+    meta = json.loads((tmp_path / "v1" / "config.json").read_text())
+    for key in ("members", "intervals"):
+        del meta[key]
+    meta["format_version"] = 1
+    del meta["train"]["ensemble"]
+    (tmp_path / "v1" / "config.json").write_text(json.dumps(meta))
+    back = load_run(tmp_path / "v1")
+    assert back.prep.transform.name == legacy.name == "log + difference at lag 12"
+    pd.testing.assert_frame_equal(back.predictions, old.predictions, check_exact=True)

@@ -79,16 +79,6 @@ def test_window_normalisation_centres_inputs_and_shifts_targets_alike():
     np.testing.assert_allclose(w.y, raw - ref[:, None], atol=1e-5)
 
 
-def test_level_map_sums_differences_at_the_lag():
-    y = np.arange(1.0, 61.0)
-    p1 = prepare(_monthly(y), DataConfig(look_back=4, horizon=4), None, transform=Transform(lag=1))
-    np.testing.assert_array_equal(p1.level_map(), np.tril(np.ones((4, 4))))
-    p2 = prepare(_monthly(y), DataConfig(look_back=4, horizon=4), None, transform=Transform(lag=2))
-    np.testing.assert_array_equal(p2.level_map(), [[1, 0, 0, 0], [0, 1, 0, 0], [1, 0, 1, 0], [0, 1, 0, 1]])
-    p0 = prepare(_monthly(y), DataConfig(look_back=4, horizon=4), None, transform=Transform())
-    np.testing.assert_array_equal(p0.level_map(), np.eye(4))
-
-
 def test_ranking_prefers_an_exact_representation():
     t = np.arange(120)
     y = 10 + 0.5 * t + 3 * np.sin(2 * np.pi * t / 12)  # trend + fixed season, no noise
@@ -180,9 +170,11 @@ def test_the_chosen_representation_does_not_depend_on_the_seed():
     frame = _monthly(y)
     a, bt_a = choose_representation(frame, _tiny_auto(0), 12, torch.device("cpu"))
     b, _ = choose_representation(frame, _tiny_auto(7), 12, torch.device("cpu"))
-    assert a == b and bt_a is not None and len(bt_a.scores) == strategy.SHORTLIST
-    assert a.reason.startswith("auto: ") and "trained on the data before point" in a.reason
-    assert len(bt_a.residuals) > 0 and len(bt_a.residuals[0]) > 0
+    assert a == b and bt_a is not None and len(a) == len(bt_a.scores) == strategy.SHORTLIST
+    assert [t.name for t in a] == [s.transform.name for s in bt_a.scores]
+    assert a[0].reason.startswith("auto: ") and "ranked 1 of 3" in a[0].reason
+    assert len(bt_a.truth) == len(bt_a.forecasts[a[0].name]) > 0
+    np.testing.assert_allclose(bt_a.combined(2)[0], (bt_a.forecasts[a[0].name][0] + bt_a.forecasts[a[1].name][0]) / 2)
 
 
 def test_a_stop_during_the_backtest_ends_the_run_quickly():
@@ -193,3 +185,28 @@ def test_a_stop_during_the_backtest_ends_the_run_quickly():
     cfg.train.epochs = 100_000
     run = fit_run(_monthly(y), cfg, stop=stop)
     assert run.fit.status == "cancelled" and len(run.history) == 0
+
+
+def test_a_combination_averages_its_members_in_original_units():
+    from lstm_core.combine import Combination, Member
+
+    t = np.arange(96)
+    y = (100 + 2 * t) * (1 + 0.2 * np.sin(2 * np.pi * t / 12)) + np.random.default_rng(4).normal(0, 2, 96)
+    cfg = DataConfig(look_back=12, horizon=4)
+    members = []
+    for tr in (Transform(log=True, lag=12), Transform(lag=1, window_norm=True)):
+        prep = prepare(_monthly(y), cfg, 12, transform=tr)
+        torch.manual_seed(len(members))
+        members.append(Member(prep, build_model(RunConfig(data=cfg), prep, members=1)))
+    combo = Combination(members)
+    origins = np.array([70, 75])
+    each = [m.prep.y_from_z(fc.recursive_z(m.model, m.prep, origins, 9)) for m in members]
+    np.testing.assert_allclose(combo.forecast_y(origins, 9), (each[0] + each[1]) / 2)
+    np.testing.assert_allclose(combo.forecast_z(origins, 9), np.log((each[0] + each[1]) / 2))  # member 0's log scale
+    t1, y1 = combo.one_step("test")
+    t0, a = fc.one_step(members[0].model, members[0].prep, "test")
+    _, b = fc.one_step(members[1].model, members[1].prep, "test")
+    np.testing.assert_array_equal(t1, t0)
+    np.testing.assert_allclose(y1, (a + b) / 2)
+    t_tr, _ = combo.one_step("train")
+    assert t_tr[0] == 24  # lag 12 + look-back 12: the first point both members can predict

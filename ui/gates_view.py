@@ -23,6 +23,7 @@ class Source:
     version: int  # changes whenever the weights do (epoch of a live snapshot)
     history: list = field(default_factory=list)  # per-epoch gate statistics
     live: bool = False
+    networks: int = 1  # networks behind the run's forecast (the gates are network 1's)
 
     @property
     def cell(self) -> str:
@@ -44,7 +45,8 @@ def sources() -> dict[str, Source]:
     """Finished (or stopped) runs of this session and restored zips, then live snapshots."""
     out: dict[str, Source] = {}
     for key, (label, run) in runs_view.available_runs().items():
-        out[key] = Source(key, label, run.model, run.prep, id(run), list(getattr(run, "gate_history", []) or []))
+        out[key] = Source(key, label, run.model, run.prep, id(run), list(getattr(run, "gate_history", []) or []),
+                          networks=run.networks)
     reg = state.registry()
     for snap in reg.jobs_for(state.owner()):
         if not snap.active or snap.id in out:

@@ -1,0 +1,88 @@
+"""A forecast from several members, each a representation of the series with its own
+recurrent network(s), averaged in original units.
+
+Combining forecasts is the most reliable gain in forecasting practice (the M4 competition's
+best entries were combinations; N-BEATS and ES-RNN ensembles). Here every member is the
+cell the user picked, trained on one of the representations that did best in the
+rolling-origin backtest (:mod:`lstm_core.strategy`), so a wrong pick among close candidates
+costs little. Member 0 is the best one: its preprocessing defines the model scale of the
+intervals, and its first network is the one whose gates the app shows.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from . import forecast as fc
+from .config import ConfigError
+from .model import Ensemble, Forecaster
+from .prep import Prepared
+
+
+@dataclass
+class Member:
+    """One representation (its prepared data) and the network(s) trained on it."""
+
+    prep: Prepared
+    model: Forecaster | Ensemble
+
+    @property
+    def networks(self) -> int:
+        return len(getattr(self.model, "members", [self.model]))
+
+
+class Combination:
+    """Average of the members' forecasts in original units; ``prep`` is member 0's."""
+
+    def __init__(self, members: list[Member]):
+        if not members:
+            raise ValueError("A combination needs at least one member.")
+        self.members = members
+        self.prep = members[0].prep
+
+    @property
+    def earliest(self) -> int:
+        """First index every member can predict (the longest differencing lag + window)."""
+        return max(m.prep.offset + m.prep.cfg.look_back for m in self.members)
+
+    def one_step(self, part: str) -> tuple[np.ndarray, np.ndarray]:
+        """One-step predictions ``(t (n,), yhat (n,))`` where every member has one."""
+        outs = [fc.one_step(m.model, m.prep, part) for m in self.members]
+        t = outs[0][0]
+        for ti, _ in outs[1:]:
+            t = np.intersect1d(t, ti)
+        if len(t) == 0:
+            return t, np.zeros(0)
+        ys = [yi[np.searchsorted(ti, t)] for ti, yi in outs]
+        return t, np.mean(ys, axis=0)
+
+    def forecast_y(self, origins: np.ndarray, steps: int) -> np.ndarray:
+        """Recursive forecasts (M, steps) in original units from each origin."""
+        origins = np.asarray(origins, dtype=np.int64)
+        return np.mean([m.prep.y_from_z(fc.recursive_z(m.model, m.prep, origins, steps)) for m in self.members],
+                       axis=0)
+
+    def z_from_y(self, y: np.ndarray) -> np.ndarray:
+        """Member 0's model scale; on the log scale a non-positive mean is held just above 0."""
+        y = np.asarray(y, dtype=np.float64)
+        if self.prep.transform.log:
+            y = np.maximum(y, float(self.prep.y.min()) * 1e-6)
+        return self.prep.z_from_y(y)
+
+    def forecast_z(self, origins: np.ndarray, steps: int) -> np.ndarray:
+        """:meth:`forecast_y` on member 0's model scale (M, steps)."""
+        return self.z_from_y(self.forecast_y(origins, steps))
+
+    def future(self, steps: int, q: np.ndarray) -> pd.DataFrame:
+        """``steps`` points past the end of the data: columns time, forecast, lower, upper."""
+        if steps < 1:
+            raise ConfigError("Ask for at least one forecast step.")
+        if len(q) < steps:
+            q = np.concatenate([q, np.full(steps - len(q), q[-1] if len(q) else 0.0)])
+        prep = self.prep
+        z = self.forecast_z(np.array([prep.n]), steps)[0]
+        lower, upper = fc.interval(prep, z, q[:steps])
+        return pd.DataFrame({"time": prep.future_index(steps), "forecast": prep.y_from_z(z), "lower": lower,
+                             "upper": upper})
