@@ -69,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--horizon", type=_typed(int), default=d.horizon,
                    help="outputs per window (default: auto, one season; 0 maps inputs to the target)")
     t.add_argument("--ensemble", type=_typed(int), default=tr.ensemble,
-                   help=f"networks trained from different seeds and averaged (default {tr.ensemble})")
+                   help="networks whose forecasts are averaged (default: auto, 6, or 3 past 1,000 points)")
     t.add_argument("--epochs", type=_typed(int), default=tr.epochs)
     t.add_argument("--batch-size", type=_typed(int), default=tr.batch_size)
     t.add_argument("--lr", type=_typed(float), default=tr.lr)

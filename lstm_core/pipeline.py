@@ -107,7 +107,7 @@ def build_model(cfg: RunConfig, prep: Prepared, members: int | None = None) -> F
     Forecaster, or an Ensemble of ``members`` (default ``cfg.train.ensemble``)."""
     cfg.model.input_size = prep.features.shape[1]
     cfg.model.output_size = prep.out_dim
-    k = cfg.train.ensemble if members is None else members
+    k = cfg.train.networks(prep.n) if members is None else members
     nets = []
     for i in range(k):
         seed_everything(cfg.train.seed + i * MEMBER_SEED_STEP)
@@ -153,7 +153,12 @@ def choose_representation(frame: pd.DataFrame, cfg: RunConfig, season_hint: int 
 
     bt = backtest(frame, cfg, season, shortlist, test_start, n - test_start, train_one, stop)
     if not bt.scores:
-        return [ranked[0].transform], None
+        out = []
+        for rank, sc in enumerate(ranked[:SHORTLIST]):
+            why = (f"auto: {sc.transform.name}, ranked {rank + 1} of {len(ranked)} representations by the "
+                   "rolling-origin backtest of their null forecasts (too few points to train networks on before it)")
+            out.append(Transform(**{**sc.transform.to_dict(), "reason": why}))
+        return out, None
     out = []
     for rank, sc in enumerate(bt.scores):
         why = (f"auto: {sc.transform.name}, ranked {rank + 1} of {len(bt.scores)} representations whose networks were "
@@ -174,7 +179,7 @@ def fit_run(
     """Choose the representations, train the networks and evaluate. Raises ConfigError /
     TrainingDiverged with one sentence.
 
-    With ``transform="auto"`` the ``cfg.train.ensemble`` networks are spread over the best
+    With ``transform="auto"`` the networks (``cfg.train.networks``) are spread over the best
     representations of the backtest (network k on the (k mod R)-th best, R = min(ensemble,
     candidates)) and their forecasts are averaged in original units; else they all use the
     given transform. ``on_epoch`` receives the first network's epochs (the live curve).
@@ -194,7 +199,7 @@ def fit_run(
         prepare(frame, cfg.data, season_hint, transform=Transform())  # bad data or config: one sentence, now
         phase("choosing")
         reps, bt = choose_representation(frame, cfg, season_hint, device, stop)
-    k_nets = cfg.train.ensemble
+    k_nets = cfg.train.networks(len(frame))
     reps = reps[:k_nets] or [None]  # type: ignore[list-item]
     preps = [prepare(frame, cfg.data, season_hint, transform=tr) for tr in reps]
     prep = preps[0]

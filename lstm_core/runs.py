@@ -148,7 +148,6 @@ def load_run(directory: str | os.PathLike, frame: pd.DataFrame | None = None) ->
     for transform, networks in specs:
         prep = prepare(data, cfg.data, meta.get("season_hint"), transform=transform)
         members.append(Member(prep, build_model(cfg, prep, members=networks)))
-    cfg.train.ensemble = sum(n for _, n in specs)
     try:
         state = torch.load(path / "model.pt", map_location="cpu", weights_only=True)
         _weights(members).load_state_dict(state)

@@ -39,6 +39,9 @@ SHORTLIST = 3
 BACKTEST_MAX_EPOCHS = 300
 BACKTEST_PATIENCE = 30
 BACKTEST_SEED = 0
+#: Fewest training points before the backtest's cut-off for the network backtest to run;
+#: shorter series are decided by the null ranking alone.
+MIN_BACKTEST_TRAIN = 40
 
 
 @dataclass
@@ -178,14 +181,16 @@ def backtest(frame: pd.DataFrame, cfg: RunConfig, season: int | None, shortlist:
     c.train.epochs = min(c.train.epochs, BACKTEST_MAX_EPOCHS)
     c.train.patience = min(c.train.patience or BACKTEST_PATIENCE, BACKTEST_PATIENCE)
     result = Backtest(cut=cut)
+    if cut - n_val < MIN_BACKTEST_TRAIN:
+        return result  # too short to train on before the cut-off: the null ranking decides
     for tr in shortlist:
         if stop is not None and stop.is_set():
             break
         try:
             model, prep = train_one(sub, RunConfig.from_dict(c.to_dict()), tr)
-        except Exception as exc:  # noqa: BLE001 - a candidate that cannot be trained is skipped, and logged
-            log.info("backtest candidate %s skipped: %s", tr.name, exc)
-            continue
+        except Exception as exc:  # noqa: BLE001 - one candidate that cannot be trained voids the comparison
+            log.info("backtest stopped: candidate %s could not be trained (%s)", tr.name, exc)
+            return Backtest(cut=cut)
         origins = np.arange(prep.test_start, n_sub)
         if len(origins) == 0 or prep.test_start - prep.offset - prep.cfg.look_back < 0:
             continue

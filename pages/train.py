@@ -64,9 +64,10 @@ with st.form("train_form"):
         patience = a3.number_input("Early-stopping patience (0 = off)", 0, 100_000, T.patience or 0,
                                    key="train_patience", persist_state=state.KEEP)
         ensemble = a4.number_input("Networks (ensemble)", 1, 10, T.ensemble, key="train_ensemble",
-                                   persist_state=state.KEEP,
-                                   help="Networks trained from different seeds; their forecasts are averaged. "
-                                        "More are steadier and slower; the gates shown are network 1's.")
+                                   persist_state=state.KEEP, placeholder="auto",
+                                   help="Networks whose forecasts are averaged, spread over the best representations. "
+                                        "Empty = auto: 6, or 3 for series over 1,000 points. More are steadier and "
+                                        "slower; the gates shown are network 1's.")
     start = st.form_submit_button("Start training", type="primary", icon=":material/play_arrow:")
 
 if start:
@@ -78,7 +79,8 @@ if start:
     cfg.model.cell, cfg.model.hidden_size, cfg.model.num_layers = cell, int(hidden), int(layers)
     cfg.model.dropout = float(dropout)
     cfg.train.epochs, cfg.train.batch_size, cfg.train.lr, cfg.train.seed = int(epochs), int(batch), float(lr), int(seed)
-    cfg.train.patience, cfg.train.device, cfg.train.ensemble = int(patience) or None, device, int(ensemble)
+    cfg.train.patience, cfg.train.device, cfg.train.ensemble = (int(patience) or None, device,
+                                                                   None if ensemble is None else int(ensemble))
     # A double click (or two quick submits) of the same form must not train the same thing twice:
     # same data, config and seed give the same run, so the active twin is kept instead.
     fingerprint = (ds.version, ds.name, json.dumps(cfg.to_dict(), sort_keys=True, default=str))

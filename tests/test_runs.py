@@ -36,7 +36,7 @@ def test_round_trip_reproduces_predictions_exactly(run, tmp_path):
     assert len(back.history) == len(run.history)
     pd.testing.assert_frame_equal(back.future(10), run.future(10))
     assert [m.prep.transform for m in back.members] == [m.prep.transform for m in run.members]
-    assert back.metrics["info"]["ensemble"] == run.networks == 3
+    assert back.metrics["info"]["ensemble"] == run.networks == 6  # auto: 6 networks for 100 points
     np.testing.assert_array_equal(back.conformal_q, run.conformal_q)
 
 
@@ -119,7 +119,7 @@ def test_missing_folder_and_incomplete_run(tmp_path):
 def test_weights_file_is_a_plain_state_dict(run, tmp_path):
     save_run(run, tmp_path / "r")
     state = torch.load(tmp_path / "r" / "model.pt", weights_only=True)
-    assert len(run.members) == 3  # three representations, one network each: a list of state dicts
+    assert len(run.members) == 3  # three representations, two networks each: a list of state dicts
     assert set(state) == {f"{k}.{name}" for k, m in enumerate(run.members) for name in m.model.state_dict()}
     assert all(isinstance(v, torch.Tensor) for v in state.values())
 

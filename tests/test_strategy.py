@@ -165,8 +165,8 @@ def _tiny_auto(seed: int) -> RunConfig:
 
 
 def test_the_chosen_representation_does_not_depend_on_the_seed():
-    t = np.arange(96)
-    y = (100 + t) * (1 + 0.2 * np.sin(2 * np.pi * t / 12)) + np.random.default_rng(3).normal(0, 2, 96)
+    t = np.arange(160)
+    y = (100 + t) * (1 + 0.2 * np.sin(2 * np.pi * t / 12)) + np.random.default_rng(3).normal(0, 2, 160)
     frame = _monthly(y)
     a, bt_a = choose_representation(frame, _tiny_auto(0), 12, torch.device("cpu"))
     b, _ = choose_representation(frame, _tiny_auto(7), 12, torch.device("cpu"))
@@ -210,3 +210,13 @@ def test_a_combination_averages_its_members_in_original_units():
     np.testing.assert_allclose(y1, (a + b) / 2)
     t_tr, _ = combo.one_step("train")
     assert t_tr[0] == 24  # lag 12 + look-back 12: the first point both members can predict
+
+
+def test_a_short_series_is_decided_by_the_null_ranking():
+    t = np.arange(72)
+    y = 50 + 10 * np.sin(2 * np.pi * t / 12) + np.random.default_rng(5).normal(0, 1, 72)
+    reps, bt = choose_representation(_monthly(y), _tiny_auto(0), 12, torch.device("cpu"))
+    assert bt is None and len(reps) == strategy.SHORTLIST
+    assert "null forecasts" in reps[0].reason and "too few points" in reps[0].reason
+    ranked = strategy.rank_transforms(y[:48], 41, 12, True, 6, 6)
+    assert [r.name for r in reps] == [s.transform.name for s in ranked[:3]]
