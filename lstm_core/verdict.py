@@ -49,22 +49,28 @@ def judge(metrics: dict) -> Verdict:
     if one is None or b1 is None or v1 is None:
         return Verdict("none", "No baselines to compare with.")
     steps = (metrics.get("info") or {}).get("n_test")
-    span = f"the {steps}-step test span" if steps else "the test span"
+    span = f"over the {steps}-step test span forecast from its start" if steps else "over the test span"
+    has_multi = multi is not None and vm is not None and bm is not None
     win1 = one <= v1
-    winm = multi is None or bm is None or vm is None or multi <= vm
-    one_txt = f"one step ahead (RMSE {one:.4g} against {v1:.4g} for {label(b1)})"
-    multi_txt = (f"over {span} forecast from its start (RMSE {multi:.4g} against {vm:.4g} for {label(bm)})"
-                 if multi is not None and vm is not None else "")
+    winm = not has_multi or multi <= vm
+
+    def won(where: str, model: float, key: str | None, base: float) -> str:
+        return f"{where} (RMSE {model:.4g}; best baseline {label(key)} {base:.4g})"
+
+    def lost(where: str, model: float, key: str | None, base: float) -> str:
+        return f"{label(key)} is better {where} (RMSE {base:.4g} against the model's {model:.4g})"
+
     if win1 and winm:
-        text = f"The model beats every baseline {one_txt}" + (f" and {multi_txt}." if multi_txt else ".")
+        text = "The model beats every baseline " + won("one step ahead", one, b1, v1)
+        text += (" and " + won(span, multi, bm, vm) + ".") if has_multi else "."
         return Verdict("beats", text)
-    if win1 and not winm:
-        text = (f"Mixed: the model beats every baseline {one_txt}, but {label(bm)} forecasts better "
-                f"{multi_txt}; for a forecast ahead, prefer {label(bm)} or try another cell or settings.")
+    if win1:
+        text = (f"Mixed: the model beats every baseline {won('one step ahead', one, b1, v1)}, but "
+                f"{lost(span, multi, bm, vm)}; for a forecast ahead prefer {label(bm)}, or try another cell or settings.")
         return Verdict("mixed", text, multistep_winner=bm)
     if winm:
-        text = (f"Mixed: {label(b1)} is better {one_txt}, but the model beats every baseline {multi_txt}.")
+        text = f"Mixed: {lost('one step ahead', one, b1, v1)}, but the model beats every baseline {won(span, multi, bm, vm)}."
         return Verdict("mixed", text, one_step_winner=b1)
-    text = (f"The model loses to the baselines: {label(b1)} is better {one_txt}, and {label(bm)} is better "
-            f"{multi_txt}. Prefer {label(bm)} for a forecast ahead, or try another cell or settings.")
+    text = (f"The model loses to the baselines: {lost('one step ahead', one, b1, v1)}, and {lost(span, multi, bm, vm)}. "
+            f"Prefer {label(bm)} for a forecast ahead, or try another cell or settings.")
     return Verdict("loses", text, multistep_winner=bm, one_step_winner=b1)

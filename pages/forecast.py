@@ -73,8 +73,9 @@ try:
     st.plotly_chart(plots.future_figure(pred, fut, title=f"{steps} steps ahead with the {cov['level']:.0%} interval",
                                         rival=rival),
                     key="forecast_future", width="stretch")
+    note = cov["note"][:1].upper() + cov["note"][1:]
     st.caption(f"Band: conformal {cov['level']:.0%} interval; multi-step coverage on the test part was "
-               f"{cov['multistep']:.0%}. {cov['note']}."
+               f"{cov['multistep']:.0%}. {note}."
                + (" Forecasts are held at 0 or above because the series never goes below 0."
                   if guards.get("non_negative") else "")
                + (f" Dashed: {rival[0]}, which forecast the test span better than the model." if rival else ""))
