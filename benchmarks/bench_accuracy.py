@@ -36,6 +36,7 @@ def airline(seeds: list[int]) -> list[dict]:
     keras.model.hidden_size = 4
     keras.train.epochs, keras.train.batch_size, keras.train.lr, keras.train.patience = 100, 1, 0.001, None
     keras.train.grad_clip = None
+    keras.train.ensemble, keras.data.horizon = 1, 1  # one network predicting the next step, as the recipe
     for label, base in (("engine defaults", RunConfig()), ("Keras recipe LSTM(4), look_back 1, MinMax", keras)):
         for seed in seeds:
             cfg = RunConfig.from_dict(base.to_dict())
@@ -81,6 +82,7 @@ def sin_cos(seeds: list[int]) -> list[dict]:
         cfg.data.test_fraction, cfg.data.val_fraction, cfg.data.transform = 0.5, 0.0, "none"
         cfg.model.hidden_size = 16
         cfg.train.lr, cfg.train.epochs, cfg.train.patience, cfg.train.batch_size, cfg.train.seed = 0.01, 300, None, 16, seed
+        cfg.train.ensemble = 1  # the tutorial's one network
         t0 = time.perf_counter()
         run = fit_run(frame, cfg)
         pred = run.predictions[run.predictions.part == "train"].dropna(subset=["one_step"])

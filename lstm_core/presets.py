@@ -37,7 +37,9 @@ class Preset:
 
 
 def _cfg(**kw) -> RunConfig:
+    """A RunConfig as a tutorial ran it: one network predicting the next step, unless ``kw`` says otherwise."""
     cfg = RunConfig()
+    cfg.data.horizon, cfg.train.ensemble = 1, 1
     for section in ("data", "model", "train"):
         for k, v in kw.get(section, {}).items():
             if not hasattr(getattr(cfg, section), k):
