@@ -21,7 +21,7 @@ from .gates import GateRecorder
 from .metrics import compute_metrics
 from .combine import Combination, Member
 from .model import Ensemble, Forecaster, pack
-from .prep import Prepared, Transform, auto_horizon, prepare, resolve_target, split_points
+from .prep import Prepared, Transform, auto_horizon, detect_season, prepare, resolve_target, split_points
 from .strategy import SHORTLIST, Backtest, backtest, rank_transforms
 from .train import EpochStats, FitResult, Trainer, TrainingDiverged, device_label, resolve_device, seed_everything
 
@@ -140,7 +140,7 @@ def choose_representation(frame: pd.DataFrame, cfg: RunConfig, season_hint: int 
         return [], None  # prepare() reports the missing values
     n = len(y)
     train_end, test_start = split_points(n, d.val_fraction, d.test_fraction)
-    season = d.season or season_hint
+    season = d.season or season_hint or detect_season(y[:train_end])
     h = d.horizon if d.horizon is not None else auto_horizon(season, train_end, d.look_back)
     ranked = rank_transforms(y[:test_start], train_end, season, bool(np.all(y > 0)), d.look_back, max(h, 1))
     shortlist = [s.transform for s in ranked[:SHORTLIST]]
@@ -316,6 +316,8 @@ def evaluate(run: Run) -> dict:
             "test_start": ts,
             "n_test": int(len(t_test)),
             "season": season,
+            "season_source": ("set" if run.config.data.season else "time index" if run.season_hint
+                              else "detected" if season else "none"),
             "transform": prep.transform.name,
             "transform_reason": prep.transform.reason,
             "representation": prep.transform.to_dict(),

@@ -373,10 +373,10 @@ def prepare(frame: pd.DataFrame, cfg: DataConfig, season_hint: int | None = None
     if not np.all(np.isfinite(y)) or not np.all(np.isfinite(exog)):
         raise ConfigError("The chosen columns contain missing or non-finite values; reload the data with a missing-value policy.")
     n = len(y)
-    season = cfg.season or season_hint
     train_end, test_start = split_points(n, cfg.val_fraction, cfg.test_fraction)
     if train_end < 4 or test_start >= n:
         raise ConfigError(f"{n} points are too few for this split; load a longer series or change the fractions.")
+    season = cfg.season or season_hint or detect_season(y[:train_end])
     if cfg.horizon is None:
         cfg = replace(cfg, horizon=auto_horizon(season, train_end, cfg.look_back))
     if transform is None:
@@ -433,6 +433,39 @@ def one_step_targets(prep: Prepared, part: str) -> np.ndarray:
     first, _ = _sample_range(prep.cfg, prep.offset, prep.n)
     sl = prep.part_slice(part)
     return np.arange(max(sl.start, first), sl.stop, dtype=np.int64)
+
+
+#: Longest season :func:`detect_season` looks for (a year of daily data).
+MAX_DETECTED_SEASON = 366
+
+
+def detect_season(y: np.ndarray) -> int | None:
+    """The season of a series whose time index gives none, from its autocorrelation.
+
+    The series minus its least-squares line; the lag (2 to a third of the series, at most
+    :data:`MAX_DETECTED_SEASON`) where the autocorrelation has its highest local peak, when
+    that peak is above ``max(0.3, 3 / sqrt(n))`` and rises at least 0.3 over the lowest
+    value before it (a slowly decaying trend or random walk has no such peak); else None.
+    The time index's frequency, when there is one, is used instead (it is the stronger prior
+    for noisy weekly or daily data).
+    """
+    y = np.asarray(y, dtype=np.float64)
+    n = len(y)
+    top = min(n // 3, MAX_DETECTED_SEASON)
+    if top < 4 or not np.all(np.isfinite(y)):
+        return None
+    t = np.arange(n)
+    x = y - np.polyval(np.polyfit(t, y, 1), t)
+    den = float(np.dot(x, x))
+    if den <= 1e-12 * max(1.0, float(np.dot(y, y))):
+        return None
+    acf = np.array([1.0] + [np.dot(x[k:], x[:-k]) / den for k in range(1, top + 1)])  # acf[k] at lag k
+    floor = np.minimum.accumulate(acf)
+    peaks = [k for k in range(2, top) if acf[k] > acf[k - 1] and acf[k] >= acf[k + 1] and acf[k] - floor[k] >= 0.3]
+    if not peaks:
+        return None
+    best = max(peaks, key=lambda k: acf[k])
+    return int(best) if acf[best] > max(0.3, 3.0 / np.sqrt(n)) else None
 
 
 def seasonal_profile(z: np.ndarray, m: int) -> np.ndarray | None:

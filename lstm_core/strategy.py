@@ -173,6 +173,7 @@ def backtest(frame: pd.DataFrame, cfg: RunConfig, season: int | None, shortlist:
     cut = n_sub - span
     n_val = max(0, int(round(len(frame) * cfg.data.val_fraction)))
     c = RunConfig.from_dict(cfg.to_dict())
+    c.data.season = season  # resolved on the whole training part, not re-detected on the shorter one
     c.data.test_fraction = span / n_sub
     c.data.val_fraction = min(n_val / n_sub, 0.85 - c.data.test_fraction)
     c.train.ensemble = 1

@@ -43,7 +43,8 @@ st.caption(f"{info['cell'].upper()} · {info['parameters']:,} parameters"
            + (f" · {members} networks averaged" if members > 1 else "")
            + (f" over {len(reps)} representations ({'; '.join(r['name'] for r in reps)})" if len(reps) > 1 else "")
            + f" · {info['epochs_run']} epochs ({info['status']}) · {info['train_seconds']:.1f} s on {info['device']} · "
-           f"best representation: {info['transform_reason'] or info['transform']} · season {info['season'] or '—'}")
+           f"best representation: {info['transform_reason'] or info['transform']} · season {info['season'] or '—'}"
+           + (" (detected from the data)" if info.get("season_source") == "detected" else ""))
 guards = m.get("guards") or {}
 if guards.get("runaway"):
     st.warning(guards["runaway"])

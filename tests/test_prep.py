@@ -110,3 +110,22 @@ def test_auto_log_needs_the_whole_series_positive():
     prep = prepare(_frame(y), DataConfig(look_back=4))
     assert not prep.transform.log
     assert np.isfinite(prep.features[prep.offset:]).all()
+
+
+def test_season_is_detected_without_a_time_index():
+    from lstm_core.prep import detect_season
+
+    rng = np.random.default_rng(0)
+    t = np.arange(300)
+    for m in (7, 12, 52):
+        noisy = 0.05 * t + np.sin(2 * np.pi * t / m) + rng.normal(0, 0.5, 300)
+        assert detect_season(noisy) == m
+    assert detect_season(np.cumsum(rng.normal(size=300))) is None  # a random walk has none
+    assert detect_season(rng.normal(size=300)) is None
+
+
+def test_a_detected_season_is_used_and_reported():
+    t = np.arange(240)
+    y = 20 + np.sin(2 * np.pi * t / 12) * 3 + np.random.default_rng(1).normal(0, 0.7, 240)
+    prep = prepare(pd.DataFrame({"y": y}), DataConfig(horizon=1, transform="seasonal_diff"), None)
+    assert prep.season == 12 and prep.transform.lag == 12
