@@ -152,13 +152,14 @@ def choose_representation(frame: pd.DataFrame, cfg: RunConfig, season_hint: int 
         return net, p
 
     bt = backtest(frame, cfg, season, shortlist, test_start, n - test_start, train_one, stop)
-    if not bt.scores:
+    if not bt.scores or not bt.ranks:
         out = []
         for rank, sc in enumerate(ranked[:SHORTLIST]):
             why = (f"auto: {sc.transform.name}, ranked {rank + 1} of {len(ranked)} representations by the "
-                   "rolling-origin backtest of their null forecasts (too few points to train networks on before it)")
+                   "rolling-origin backtest of their null forecasts (too few points to rank networks before it)")
             out.append(Transform(**{**sc.transform.to_dict(), "reason": why}))
-        return out, None
+        # the backtest's networks still calibrate the intervals when every candidate trained
+        return out, (bt if len(bt.scores) == len(out) else None)
     out = []
     for rank, sc in enumerate(bt.scores):
         why = (f"auto: {sc.transform.name}, ranked {rank + 1} of {len(bt.scores)} representations whose networks were "

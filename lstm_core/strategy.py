@@ -39,8 +39,8 @@ SHORTLIST = 3
 BACKTEST_MAX_EPOCHS = 300
 BACKTEST_PATIENCE = 30
 BACKTEST_SEED = 0
-#: Fewest training points before the backtest's cut-off for the network backtest to run;
-#: shorter series are decided by the null ranking alone.
+#: Fewest training points before the backtest's cut-off for the network backtest to rank the
+#: candidates; shorter series are ranked by their null forecasts alone.
 MIN_BACKTEST_TRAIN = 40
 
 
@@ -66,6 +66,7 @@ class Backtest:
     truth: list[np.ndarray] = field(default_factory=list)
     origins: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     cut: int = 0  # first origin of the backtest (the trained models saw only data before it)
+    ranks: bool = True  # False: too little data before the cut-off to rank by; scores keep the shortlist's order
 
     def combined(self, top: int) -> list[np.ndarray]:
         """The mean forecast (original units) of the ``top`` best candidates, by horizon."""
@@ -181,9 +182,9 @@ def backtest(frame: pd.DataFrame, cfg: RunConfig, season: int | None, shortlist:
     c.train.seed = BACKTEST_SEED  # the choice depends on the data and split, not on the run's seed
     c.train.epochs = min(c.train.epochs, BACKTEST_MAX_EPOCHS)
     c.train.patience = min(c.train.patience or BACKTEST_PATIENCE, BACKTEST_PATIENCE)
-    result = Backtest(cut=cut)
-    if cut - n_val < MIN_BACKTEST_TRAIN:
-        return result  # too short to train on before the cut-off: the null ranking decides
+    # With little data before the cut-off the networks still give out-of-sample residuals for
+    # the intervals (wider, if anything), but their scores are too noisy to rank by.
+    result = Backtest(cut=cut, ranks=cut - n_val >= MIN_BACKTEST_TRAIN)
     for tr in shortlist:
         if stop is not None and stop.is_set():
             break
@@ -209,5 +210,6 @@ def backtest(frame: pd.DataFrame, cfg: RunConfig, season: int | None, shortlist:
         result.origins, result.truth = origins, truth
         result.forecasts[tr.name] = groups
         result.scores.append(Scored(tr, float(np.sqrt(np.mean(errs)))))
-    result.scores.sort(key=lambda s: s.score)
+    if result.ranks:
+        result.scores.sort(key=lambda s: s.score)
     return result
