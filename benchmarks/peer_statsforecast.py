@@ -28,7 +28,8 @@ t = test_start..N-1 (list position t - test_start):
 Long seasons: AutoARIMA with a season over 24 (weekly data, season 52) runs for more than ten
 minutes, so above ``MAX_ARIMA_SEASON`` it is fitted non-seasonal (season 1) and says so in
 ``note``; every model also runs in a child process killed after ``--timeout`` seconds
-(``error`` says so). AutoETS itself drops seasonality above 24 (statsforecast's rule).
+(``error`` says so). AutoETS itself drops seasonality above 24 (statsforecast's rule; its
+``note`` says so).
 
 ``--verify`` checks, per model on the first input series: (1) the cross-validation one-step
 forecasts equal a hand loop ``model.fit(y[:test_start])`` then ``model.forward(y[:t])``;
@@ -75,6 +76,8 @@ def _model(name: str, season: int):
     if name == "AutoARIMA" and season > MAX_ARIMA_SEASON:
         note = f"AutoARIMA fitted non-seasonal: season {season} > {MAX_ARIMA_SEASON} (seasonal search runs over 10 min)"
         season = 1
+    elif name == "AutoETS" and season > 24:
+        note = f"AutoETS fits no seasonal component above season 24 (statsforecast's rule; season {season})"
     return getattr(models, name)(season_length=season), season, note
 
 
