@@ -64,6 +64,10 @@ def judge(metrics: dict) -> Verdict:
         text = "The model beats every baseline " + won("one step ahead", one, b1, v1)
         text += (" and " + won(span, multi, bm, vm) + ".") if has_multi else "."
         return Verdict("beats", text)
+    if not has_multi:  # one step ahead is all there is to judge, and the model lost it
+        text = (f"The model loses to the baselines: {lost('one step ahead', one, b1, v1)}. "
+                f"Prefer {label(b1)}, or try another cell or settings.")
+        return Verdict("loses", text, one_step_winner=b1)
     if win1:
         text = (f"Mixed: the model beats every baseline {won('one step ahead', one, b1, v1)}, but "
                 f"{lost(span, multi, bm, vm)}; for a forecast ahead prefer {label(bm)}, or try another cell or settings.")
