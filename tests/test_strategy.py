@@ -223,3 +223,25 @@ def test_a_short_series_is_decided_by_the_null_ranking():
     assert [r.name for r in reps] == [s.transform.name for s in ranked[:3]]
     # its networks did train before the cut-off: their residuals calibrate, in the same order
     assert bt is not None and not bt.ranks and [s.transform.name for s in bt.scores] == [r.name for r in reps]
+
+
+def test_thread_claims_of_other_processes_are_counted_and_stale_ones_dropped(monkeypatch, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    monkeypatch.setattr(threads, "CLAIMS_DIR", tmp_path)
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        (tmp_path / str(other.pid)).write_text("2")
+        dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+        (tmp_path / dead.stdout.strip()).write_text("4")
+        assert threads.claimed_by_others() == 2
+        assert not (tmp_path / dead.stdout.strip()).exists()
+        monkeypatch.setattr(threads, "idle_cores", lambda sample_s=0.05: 2.0)
+        monkeypatch.setattr(threads, "available_cores", lambda: 2)
+        assert threads.choose_threads(512, 2) == 1  # 2 cores, 2 claimed elsewhere: one thread
+        assert (tmp_path / str(os.getpid())).read_text() == "1"
+    finally:
+        other.kill()
+        threads.release()
