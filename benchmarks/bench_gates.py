@@ -25,12 +25,12 @@ import plotly.io as pio
 import torch
 
 from lstm_core import data as lcdata
-from lstm_core import gate_plots as gp
 from lstm_core import gates as gt
 from lstm_core.config import RunConfig
 from lstm_core.pipeline import Run, build_model, fit_run
 from lstm_core.prep import prepare
 from lstm_core.train import FitResult
+from ui.figures import gates as gp
 
 ROOT = Path(__file__).resolve().parents[1]
 

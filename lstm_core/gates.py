@@ -499,3 +499,13 @@ def history_frame(history: list[dict], layer: int = 0) -> pd.DataFrame:
             rows.append({"epoch": e["epoch"], "gate": g, "mean": float(s["mean"].mean()),
                          "left": float(s["left"].mean()), "right": float(s["right"].mean())})
     return pd.DataFrame(rows, columns=["epoch", "gate", "mean", "left", "right"])
+
+
+def epoch_saturation_frame(entry: dict, layer: int) -> pd.DataFrame:
+    """A recorded epoch's per-unit saturation (``entry`` of a gate history), in the columns of
+    :func:`saturation_frame` that a recording has: gate, unit, left, right, saturated, mean."""
+    parts = []
+    for g, s in entry["layers"][layer].items():
+        parts.append(pd.DataFrame({"gate": g, "unit": np.arange(len(s["left"])), "left": s["left"], "right": s["right"],
+                                   "saturated": s["left"] + s["right"], "mean": s["mean"]}))
+    return pd.concat(parts, ignore_index=True)

@@ -3,10 +3,10 @@ import pandas as pd
 import streamlit as st
 
 from lstm_core import compare as cmp
-from lstm_core import compare_plots as cplots
 from lstm_core.config import CELL_TYPES, SCALERS, TRANSFORMS, ConfigError, DataConfig, TrainConfig
 from ui import compare_view as cv
 from ui import state, throttle
+from ui.figures import compare as cplots
 
 st.title("Compare")
 ds = state.dataset()

@@ -3,9 +3,9 @@ import pandas as pd
 import streamlit as st
 
 from lstm_core import data as lcdata
-from lstm_core import plots
 from lstm_core.config import MISSING_POLICIES
 from ui import state
+from ui.figures import series as plots
 
 st.title("Data")
 ds = state.dataset()

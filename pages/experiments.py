@@ -5,12 +5,12 @@ sine-stacked, noisy-sine or airline.
 """
 import streamlit as st
 
-from lstm_core import compare_plots as cplots
-from lstm_core import plots
 from lstm_core import presets as ps
 from lstm_core.memory_task import DEFAULT_LAGS, MEMORY_CELLS, MemoryConfig, accuracy_table
 from ui import compare_view as cv
 from ui import jobs_view, state, throttle
+from ui.figures import compare as cplots
+from ui.figures import series as plots
 
 st.title("Experiments")
 reg = state.registry()

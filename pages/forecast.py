@@ -1,13 +1,14 @@
 """Forecast page: overlays, multi-step band, residuals, metrics against baselines, future, downloads."""
 import streamlit as st
 
-from lstm_core import plots
+from lstm_core import forecast as lcforecast
+from lstm_core import tables
 from lstm_core import verdict as lcverdict
 from lstm_core.config import ConfigError
-from lstm_core import forecast as lcforecast
 from lstm_core.data import DataError
 from lstm_core.runs import RunError
 from ui import runs_view, state
+from ui.figures import series as plots
 
 st.title("Forecast")
 current = state.sync_job_id()
@@ -51,9 +52,9 @@ if guards.get("runaway"):
 
 st.plotly_chart(plots.overlay_figure(pred), key="forecast_overlay", width="stretch")
 st.subheader("Metrics on the test part (original units)")
-table = plots.metrics_frame(m)
+table = tables.metrics_frame(m)
 st.dataframe(table, key="forecast_metrics", width="stretch", hide_index=True,
-             column_config={c: st.column_config.NumberColumn(format="%.4g") for c in plots.METRIC_NAMES.values()})
+             column_config={c: st.column_config.NumberColumn(format="%.4g") for c in tables.METRIC_COLUMNS.values()})
 cov = m["coverage"]
 st.caption(f"Same {info['n_test']} test points for every model. Interval coverage at the {cov['level']:.0%} level: "
            f"one-step {cov['one_step']:.0%}, multi-step {cov['multistep']:.0%} ({cov['note']}).")

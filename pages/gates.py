@@ -2,11 +2,11 @@
 import pandas as pd
 import streamlit as st
 
-from lstm_core import gate_plots as gp
 from lstm_core import gates as gt
 from lstm_core.cells import GATES
 from ui import gates_view as gv
 from ui import runs_view, state
+from ui.figures import gates as gp
 
 VIEWS = ["Heatmaps", "Unit", "Step-through", "Saturation", "Memory", "During training"]
 URL = {"run": ("gates_run", str), "layer": ("gates_layer", int), "mode": ("gates_mode", str),
@@ -145,7 +145,7 @@ else:
         entry = hist[epochs.index(ep)]
         lay = min(layer, len(entry["layers"]) - 1)
         st.plotly_chart(gp.evolution_figure(gt.history_frame(hist, lay), ep), key="gates_evolution", width="stretch")
-        st.plotly_chart(gp.saturation_figure([(f"epoch {ep}", gp.epoch_saturation_frame(entry, lay))],
+        st.plotly_chart(gp.saturation_figure([(f"epoch {ep}", gt.epoch_saturation_frame(entry, lay))],
                                              title=f"Saturation at epoch {ep} (probe of training windows)"),
                         key="gates_epoch_sat", width="stretch")
 

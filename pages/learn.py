@@ -3,9 +3,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from lstm_core import gate_plots as gp
 from lstm_core import teach
 from ui import gates_view as gv
+from ui.figures import gates as gp
 
 SECTIONS = ["Why RNNs forget", "The LSTM cell", "Variants and GRU", "Calculator"]
 st.title("Learn")

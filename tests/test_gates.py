@@ -8,12 +8,12 @@ import pytest
 import torch
 
 from lstm_core import data as lcdata
-from lstm_core import gate_plots as gp
 from lstm_core import gates as gt
 from lstm_core.cells import GATES, build_recurrent, replay
 from lstm_core.config import CELL_TYPES, ModelConfig, RunConfig
 from lstm_core.pipeline import build_model, fit_run
 from lstm_core.prep import prepare, window_x
+from ui.figures import gates as gp
 
 
 @pytest.fixture(scope="module")
@@ -193,6 +193,9 @@ def test_fit_run_records_gate_history_and_live_snapshots(frame):
     assert epoch == 3 and snap is not run.model and not snap.training
     hist = gt.history_frame(run.gate_history)
     assert set(hist["epoch"]) == {0, 1, 2, 3}
+    sat = gt.epoch_saturation_frame(run.gate_history[-1], 0)
+    assert list(sat.columns) == ["gate", "unit", "left", "right", "saturated", "mean"]
+    assert len(sat) == 4 * 4 and np.allclose(sat["saturated"], sat["left"] + sat["right"])
 
 
 def test_record_gates_off_keeps_no_history(frame):

@@ -7,10 +7,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lstm_core import plots
+from lstm_core import tables, verdict
 from lstm_core.config import RunConfig
 from lstm_core.data import generate, load_airline
 from lstm_core.pipeline import fit_run
+from ui.figures import series as plots
+from ui.figures import style
 
 
 def _all_y(fig) -> list[float]:
@@ -40,19 +42,19 @@ def run():
 def test_decimate_keeps_extremes_and_bounds_points():
     y = np.sin(np.linspace(0, 60, 100_000))
     y[12345] = 50.0
-    idx = plots.decimate_index(len(y), y)
-    assert len(idx) <= plots.MAX_POINTS + 1
+    idx = style.decimate_index(len(y), y)
+    assert len(idx) <= style.MAX_POINTS + 1
     assert 12345 in idx and idx[-1] == len(y) - 1 and np.all(np.diff(idx) > 0)
-    assert len(plots.decimate_index(100, y[:100])) == 100
+    assert len(style.decimate_index(100, y[:100])) == 100
 
 
 def test_long_series_is_decimated_and_says_so():
     frame = generate("noisy-sine")  # 10,001 points
     fig = plots.series_figure(frame)
-    assert plots.figure_points(fig) <= plots.MAX_POINTS + 1
+    assert style.figure_points(fig) <= style.MAX_POINTS + 1
     assert "decimated" in fig.layout.title.text
     short = plots.series_figure(generate("sine", length=300))
-    assert "decimated" not in short.layout.title.text and plots.figure_points(short) == 300
+    assert "decimated" not in short.layout.title.text and style.figure_points(short) == 300
 
 
 def test_series_arrays_are_float32():
@@ -64,7 +66,7 @@ def test_nan_never_reaches_a_trace():
     frame = pd.DataFrame({"a": [1.0, np.nan, 3.0, np.inf, 5.0]})
     fig = plots.series_figure(frame)
     _assert_clean(fig)
-    assert plots.figure_points(fig) == 3
+    assert style.figure_points(fig) == 3
     loss = plots.loss_figure([1, 2, 3], [1.0, 0.5, np.nan], [np.nan, np.nan, np.nan], log_y=True)
     _assert_clean(loss)
     assert len(loss.data) == 1 and loss.layout.yaxis.type == "log"
@@ -90,7 +92,7 @@ def test_forecast_figures_from_a_run(run):
 
 
 def test_metrics_frame_matches_the_run(run):
-    table = plots.metrics_frame(run.metrics)
+    table = tables.metrics_frame(run.metrics)
     one = table[table["evaluation"] == "one-step"]
     assert one.iloc[0]["RMSE"] == pytest.approx(run.metrics["test"]["rmse"])
     assert len(one) == 1 + len(run.metrics["baselines"])
@@ -101,8 +103,8 @@ def test_metrics_frame_matches_the_run(run):
 
 def test_baseline_verdict():
     m = {"test": {"rmse": 20.0}, "baselines": {"naive": {"rmse": 48.0}, "holt_winters": {"rmse": 17.2}}}
-    loses, text = plots.baseline_verdict(m)
-    assert loses and "Holt-Winters" in text and "20" in text
+    v = verdict.judge(m)
+    assert v.level not in ("beats", "none") and "Holt-Winters" in v.sentence and "20" in v.sentence
     m["test"]["rmse"] = 10.0
-    loses, text = plots.baseline_verdict(m)
-    assert not loses and "beats every baseline" in text
+    v = verdict.judge(m)
+    assert v.level in ("beats", "none") and "beats every baseline" in v.sentence

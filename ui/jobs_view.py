@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lstm_core import plots
 from lstm_core.jobs import QUEUED, RUNNING, JobSnapshot
 
 from . import state, throttle
+from .figures import series as plots
 
 POLL_S = 0.5  # refresh of a running job's panel (the live loss chart)
 QUEUED_POLL_S = 2.0  # a queued job only changes its queue position: poll gently

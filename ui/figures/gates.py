@@ -1,8 +1,8 @@
 """Plotly figures for gates: heatmaps, unit traces, saturation, memory, evolution, cell diagrams.
 
-Pure functions of :mod:`lstm_core.gates` results (no Streamlit). Same rules as
-:mod:`lstm_core.plots`: no NaN or infinity in a trace, float32 arrays, and long time axes
-aggregated to at most ``MAX_COLS`` columns (mean or max-abs per bucket), said on the chart.
+Pure functions of :mod:`lstm_core.gates` results. Same rules as :mod:`ui.figures.style`: no
+NaN or infinity in a trace, float32 arrays, and long time axes aggregated to at most
+``MAX_COLS`` columns (mean or max-abs per bucket), said on the chart. Plotly only.
 """
 from __future__ import annotations
 
@@ -13,14 +13,11 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from . import gates as gt
-from .plots import clean_xy
+from lstm_core import gates as gt
+
+from .style import CELL_COLORS, FEATURE_COLORS, GATE_COLORS, GUIDE, SCALES, clean_xy
 
 MAX_COLS = 2000
-GATE_COLORS = {"i": "#2563eb", "f": "#dc2626", "g": "#059669", "o": "#a855f7", "c": "#ea580c", "h": "#111827",
-               "r": "#0891b2", "z": "#dc2626", "n": "#059669"}
-SCALES = {"sigmoid": "Viridis", "tanh": "RdBu_r", "state": "RdBu_r"}
-FEATURE_COLORS = ["#4b5563", "#2563eb", "#ea580c", "#059669", "#a855f7"]
 #: Spans above this are drawn at the cap (the bar says "≥").
 SPAN_CAP = 1e4
 
@@ -203,7 +200,7 @@ def saturation_figure(frames: list[tuple[str, pd.DataFrame]], title: str = "Gate
             fig.add_trace(go.Scatter(
                 x=d["left"].to_numpy(np.float32), y=d["right"].to_numpy(np.float32), mode="markers",
                 name=gt.GATE_TITLES.get(gate, gate), legendgroup=gate, showlegend=gate not in seen,
-                marker=dict(color=GATE_COLORS.get(gate, "#6b7280"), size=8, opacity=0.75, line=dict(width=0.5, color="white")),
+                marker=dict(color=GATE_COLORS.get(gate, GUIDE), size=8, opacity=0.75, line=dict(width=0.5, color="white")),
                 customdata=d["unit"].to_numpy(), hovertemplate=f"{gate} unit %{{customdata}}<br>left %{{x:.2f}}, right %{{y:.2f}}<extra></extra>"),
                 row=1, col=c)
             seen.add(gate)
@@ -229,7 +226,7 @@ def memory_figure(mem: pd.DataFrame, cell: str, look_back: int | None = None) ->
     span = mem["span"].to_numpy(np.float64)
     shown = np.clip(span, 1e-3, SPAN_CAP).astype(np.float32)
     labels = [f"u{u}" for u in mem["unit"]]
-    text = [("≥ %g" % SPAN_CAP) if s >= SPAN_CAP else f"{s:.1f}" for s in span]
+    text = [f"≥ {SPAN_CAP:g}" if s >= SPAN_CAP else f"{s:.1f}" for s in span]
     gate = mem["gate"].iloc[0]
     fig.add_trace(go.Bar(x=labels, y=shown, text=text, textposition="outside",
                          marker=dict(color=mem["keep_mean"].to_numpy(np.float32), colorscale="Viridis", cmin=0, cmax=1,
@@ -237,9 +234,9 @@ def memory_figure(mem: pd.DataFrame, cell: str, look_back: int | None = None) ->
                          customdata=mem["keep_mean"].to_numpy(np.float32),
                          hovertemplate=f"%{{x}}<br>mean {gate} %{{customdata:.3f}}<br>half-life %{{text}} steps<extra></extra>"))
     if look_back:  # on a log axis, shapes take data values but annotations take log10 values
-        fig.add_hline(y=look_back, line=dict(color="#6b7280", dash="dash", width=1))
+        fig.add_hline(y=look_back, line=dict(color=GUIDE, dash="dash", width=1))
         fig.add_annotation(x=1, xref="paper", y=math.log10(look_back), yref="y", text=f"look-back {look_back}",
-                           showarrow=False, xanchor="right", yanchor="bottom", font=dict(size=11, color="#6b7280"))
+                           showarrow=False, xanchor="right", yanchor="bottom", font=dict(size=11, color=GUIDE))
     keep = "update gate z (z keeps the old h in torch's GRU)" if cell == "gru" else "forget gate f"
     fig.update_yaxes(type="log", title_text="half-life, steps")
     fig.update_xaxes(title_text="unit (sorted, longest memory first)", type="category")
@@ -253,7 +250,7 @@ def evolution_figure(hist: pd.DataFrame, epoch: int | None = None) -> go.Figure:
     fig = make_subplots(rows=1, cols=2, subplot_titles=["mean gate value", "fraction saturated (left + right)"],
                         horizontal_spacing=0.08)
     for gate, d in hist.groupby("gate", sort=False):
-        color = GATE_COLORS.get(gate, "#6b7280")
+        color = GATE_COLORS.get(gate, GUIDE)
         x = d["epoch"].to_numpy()
         fig.add_trace(go.Scatter(x=x, y=d["mean"].to_numpy(np.float32), mode="lines", name=gate, legendgroup=gate,
                                  line=dict(color=color)), row=1, col=1)
@@ -266,15 +263,6 @@ def evolution_figure(hist: pd.DataFrame, epoch: int | None = None) -> go.Figure:
     fig.update_layout(title=dict(text="How the gates changed while the model learned (fixed probe of training windows)"),
                       height=340, margin=dict(l=10, r=10, t=60, b=10))
     return fig
-
-
-def epoch_saturation_frame(entry: dict, layer: int) -> pd.DataFrame:
-    """A recorded epoch's per-unit saturation, in :func:`gates.saturation_frame`'s columns."""
-    parts = []
-    for g, s in entry["layers"][layer].items():
-        parts.append(pd.DataFrame({"gate": g, "unit": np.arange(len(s["left"])), "left": s["left"], "right": s["right"],
-                                   "saturated": s["left"] + s["right"], "mean": s["mean"]}))
-    return pd.concat(parts, ignore_index=True)
 
 
 # ----------------------------------------------------------------------------- cell diagram
@@ -355,7 +343,7 @@ def cell_diagram(d: gt.StepDetail, scale: float = 1.0) -> go.Figure:
         cv.text(4.1, 0.2, _x_label(d), xanchor="left")
         cv.text(11.8, 2.35, f"h<sub>t</sub> = {_v(d.h)}", xanchor="right")
         cv.text(6, 3.5, "h<sub>t</sub> = tanh(W<sub>x</sub>x<sub>t</sub> + W<sub>h</sub>h<sub>t−1</sub> + b): "
-                        "one squashing, no gate to protect memory", size=12, color="#6b7280")
+                        "one squashing, no gate to protect memory", size=12, color=GUIDE)
         return cv.done(title, int(300 * scale), y_range=(-0.3, 3.9))
     if d.cell == "gru":
         r, z, n = G["r"], G["z"], G["n"]
@@ -389,7 +377,7 @@ def cell_diagram(d: gt.StepDetail, scale: float = 1.0) -> go.Figure:
         cv.text(1.9, 0.1, _x_label(d), xanchor="left")
         cv.text(11.9, 6.4, f"h<sub>t</sub> = {_v(d.h)}", xanchor="right")
         cv.text(6, -0.35, "GRU (torch convention): z keeps the old state, 1 − z lets the candidate n in", size=11,
-                color="#6b7280")
+                color=GUIDE)
         return cv.done(title, height)
     # LSTM family
     i, f, g, o = G["i"], G["f"], G["g"], G["o"]
@@ -447,20 +435,20 @@ def cell_diagram(d: gt.StepDetail, scale: float = 1.0) -> go.Figure:
     note = {"lstm": "LSTM: forget × and input + on the cell-state line; o gates what leaves",
             "peephole": "Peephole LSTM: f and i look at c<sub>t−1</sub>, o at c<sub>t</sub> (dotted)",
             "cifg": "Coupled gates: i = 1 − f, so the cell writes exactly what it forgets"}[d.cell]
-    cv.text(6, -0.35, note, size=11, color="#6b7280")
+    cv.text(6, -0.35, note, size=11, color=GUIDE)
     return cv.done(title, height)
 
 
 # ----------------------------------------------------------------------------- classroom
 
-DECAY_COLORS = {"rnn": "#dc2626", "lstm": "#2563eb", "gru": "#059669"}
+DECAY_COLORS = {c: CELL_COLORS[c] for c in ("rnn", "lstm", "gru")}
 
 
 def gradient_decay_figure(df: pd.DataFrame, title: str = "How far back can the output still feel an input?") -> go.Figure:
     """Mean ‖∂h_T/∂x_{T−k}‖ against k on a log axis, one line per cell, min–max band over seeds."""
     fig = go.Figure()
     for cell, d in df.groupby("cell", sort=False):
-        color = DECAY_COLORS.get(cell, "#6b7280")
+        color = DECAY_COLORS.get(cell, GUIDE)
         k = d["k"].to_numpy()
         fig.add_trace(go.Scatter(x=np.concatenate([k, k[::-1]]),
                                  y=np.concatenate([d["hi"].to_numpy(), d["lo"].to_numpy()[::-1]]).astype(np.float32),

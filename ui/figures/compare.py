@@ -1,7 +1,7 @@
-"""Figures for comparisons and experiments; same conventions as :mod:`lstm_core.plots`.
+"""Figures for comparisons and experiments; same conventions as :mod:`ui.figures.style`.
 
-Pure functions of arrays and frames (no Streamlit): non-finite points dropped, long traces
-decimated, float32 values.
+Pure functions of arrays and frames: non-finite points dropped, long traces decimated,
+float32 values. Plotly only.
 """
 from __future__ import annotations
 
@@ -9,23 +9,21 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from .plots import COLORS, _layout, _line, _mark, _split_points, clean_xy
-
-PALETTE = ["#2563eb", "#ea580c", "#059669", "#a855f7", "#dc2626", "#0891b2"]
-CELL_COLORS = {"rnn": "#dc2626", "lstm": "#2563eb", "gru": "#059669", "peephole": "#a855f7", "cifg": "#ea580c"}
-#: Distinct dashes and markers, so cells that overlap (LSTM and GRU both at 100%) stay visible.
-CELL_STYLES = {"rnn": ("solid", "circle"), "lstm": ("solid", "diamond"), "gru": ("dash", "square"),
-               "peephole": ("dot", "triangle-up"), "cifg": ("dashdot", "x")}
-
-
-def _rgba(hex_color: str, alpha: float) -> str:
-    h = hex_color.lstrip("#")
-    r, g, b = (int(h[i:i + 2], 16) for i in (0, 2, 4))
-    return f"rgba({r}, {g}, {b}, {alpha})"
-
-
-def color_for(i: int) -> str:
-    return PALETTE[i % len(PALETTE)]
+from .style import (
+    CELL_COLORS,
+    CELL_STYLES,
+    COLORS,
+    GUIDE,
+    MAX_POINTS,
+    apply_layout,
+    clean_xy,
+    color_for,
+    line_trace,
+    mark_x,
+    rgba,
+    split_points,
+    waiting_note,
+)
 
 
 def loss_band_figure(bands: dict[str, dict[str, np.ndarray]], log_y: bool = True, band: str = "minmax",
@@ -48,23 +46,22 @@ def loss_band_figure(bands: dict[str, dict[str, np.ndarray]], log_y: bool = True
         if log_y:
             lo = np.where(lo > 0, lo, np.nan)
         if np.any(b["n"] > 1):
-            xs, up, (low,), d = clean_xy(ep, hi, 2000, lo)
+            xs, up, (low,), d = clean_xy(ep, hi, MAX_POINTS, lo)
             fig.add_trace(go.Scatter(x=xs, y=up, mode="lines", line=dict(width=0), showlegend=False,
                                      hoverinfo="skip", legendgroup=name, name=name))
             fig.add_trace(go.Scatter(x=xs, y=low, mode="lines", line=dict(width=0), fill="tonexty",
-                                     fillcolor=_rgba(color, 0.18), showlegend=False, hoverinfo="skip",
+                                     fillcolor=rgba(color, 0.18), showlegend=False, hoverinfo="skip",
                                      legendgroup=name, name=name))
             dec |= d
-        trace, d = _line(ep, b["mean"], name, color, width=2.0)
+        trace, d = line_trace(ep, b["mean"], name, color, width=2.0)
         trace.legendgroup = name
         fig.add_trace(trace)
         dec |= d
     fig.update_xaxes(title="epoch")
     fig.update_yaxes(type="log" if log_y else "linear")
     if not bands or all(len(b["epoch"]) == 0 for b in bands.values()):
-        fig.add_annotation(text="waiting for the first epoch...", showarrow=False, xref="paper", yref="paper",
-                           x=0.5, y=0.5)
-    return _layout(fig, title, dec, "MSE (scaled)")
+        waiting_note(fig)
+    return apply_layout(fig, title, dec, "MSE (scaled)")
 
 
 def overlay_variants_figure(overlay: pd.DataFrame, variants: list[str], context: int = 48,
@@ -74,20 +71,20 @@ def overlay_variants_figure(overlay: pd.DataFrame, variants: list[str], context:
     start = max(0, (int(test_rows[0]) if len(test_rows) else 0) - context)
     shown = overlay.iloc[start:].reset_index(drop=True)
     fig = go.Figure()
-    trace, dec = _line(shown["time"], shown["actual"], "actual", COLORS["actual"], width=1.4)
+    trace, dec = line_trace(shown["time"], shown["actual"], "actual", COLORS["actual"], width=1.4)
     fig.add_trace(trace)
     cols = [c for c in overlay.columns if c not in ("time", "actual", "part")]
     test = shown[shown["part"] == "test"]
     for i, name in enumerate(cols):
         if name not in variants:
             continue
-        trace, d = _line(test["time"], test[name], name, color_for(i), width=2.0)
+        trace, d = line_trace(test["time"], test[name], name, color_for(i), width=2.0)
         fig.add_trace(trace)
         dec |= d
-    for part, x in _split_points(shown).items():
+    for part, x in split_points(shown).items():
         if part == "test":
-            _mark(fig, x, " test →")
-    return _layout(fig, title, dec, n_total=len(shown))
+            mark_x(fig, x, " test →")
+    return apply_layout(fig, title, dec, n_total=len(shown))
 
 
 def saturation_figure(sat: pd.DataFrame, title: str = "Gate saturation per variant") -> go.Figure:
@@ -99,16 +96,16 @@ def saturation_figure(sat: pd.DataFrame, title: str = "Gate saturation per varia
     if sat.empty:
         fig.add_annotation(text="no gated cells (a plain RNN has no gates)", showarrow=False, xref="paper",
                            yref="paper", x=0.5, y=0.5)
-        return _layout(fig, title)
+        return apply_layout(fig, title)
     multi_layer = sat["layer"].nunique() > 1
-    labels = [f"{g} (L{l})" if multi_layer else g for g, l in zip(sat["gate"], sat["layer"])]
+    labels = [f"{g} (L{lay})" if multi_layer else g for g, lay in zip(sat["gate"], sat["layer"])]
     x = [sat["variant"].to_numpy(), np.asarray(labels)]
     fig.add_trace(go.Bar(x=x, y=sat["left"].to_numpy(np.float32), name="closed (< 0.1)", marker_color="#2563eb"))
     fig.add_trace(go.Bar(x=x, y=sat["right"].to_numpy(np.float32), name="open (> 0.9)", marker_color="#ea580c"))
     fig.update_layout(barmode="stack")
     top = float(np.nanmax((sat["left"] + sat["right"]).to_numpy())) if len(sat) else 0.0
     fig.update_yaxes(range=[0, min(1.0, max(0.05, top * 1.15))], tickformat=".0%")
-    return _layout(fig, title, y_title="share of activations")
+    return apply_layout(fig, title, y_title="share of activations")
 
 
 def memory_figure(results: pd.DataFrame, title: str = "Long-memory task: accuracy against lag") -> go.Figure:
@@ -123,10 +120,10 @@ def memory_figure(results: pd.DataFrame, title: str = "Long-memory task: accurac
                                                dash=CELL_STYLES.get(str(cell), ("solid", ""))[0]),
                                      marker=dict(size=11 if cell == "lstm" else 8,
                                                  symbol=CELL_STYLES.get(str(cell), ("", "circle"))[1])))
-    fig.add_hline(y=50, line=dict(color="#6b7280", dash="dash", width=1), annotation_text="chance (50%)",
+    fig.add_hline(y=50, line=dict(color=GUIDE, dash="dash", width=1), annotation_text="chance (50%)",
                   annotation_position="bottom right")
     fig.update_xaxes(title="lag (steps between the sign and its recall)")
     fig.update_yaxes(range=[40, 102], title="test accuracy (%)")
-    fig = _layout(fig, title)
+    fig = apply_layout(fig, title)
     fig.update_layout(hovermode="closest")
     return fig

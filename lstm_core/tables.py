@@ -1,0 +1,36 @@
+"""Tables for display: a run's metrics next to the baselines', with readable headings.
+
+Pure pandas (no plotting, no Streamlit), so the pages, the CLI and notebooks can share them.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+#: Column heading of each metric key of :data:`lstm_core.metrics.METRIC_NAMES`, in table order.
+METRIC_COLUMNS = {"rmse": "RMSE", "mae": "MAE", "mape": "MAPE %", "smape": "sMAPE %", "mase": "MASE"}
+#: Row name of each baseline key of :data:`lstm_core.baselines.BASELINE_NAMES` (the verdict's
+#: in-sentence wording is :data:`lstm_core.verdict.BASELINE_LABELS`).
+BASELINE_ROWS = {"naive": "Naive (last value)", "seasonal_naive": "Seasonal naive", "holt_winters": "Holt-Winters"}
+
+
+def metrics_frame(metrics: dict) -> pd.DataFrame:
+    """Model next to the baselines on the same test points, original units.
+
+    Rows: one-step model and baselines, then multi-step model and baselines; columns
+    ``evaluation``, ``model`` and the metric headings. Missing metrics are left out.
+    """
+    rows = []
+
+    def add(evaluation: str, name: str, m: dict | None) -> None:
+        if m:
+            rows.append({"evaluation": evaluation, "model": name,
+                         **{label: float(m[k]) for k, label in METRIC_COLUMNS.items() if k in m}})
+
+    cell = str(metrics.get("info", {}).get("cell", "model")).upper()
+    add("one-step", f"{cell} (this run)", metrics.get("test"))
+    for k, m in (metrics.get("baselines") or {}).items():
+        add("one-step", BASELINE_ROWS.get(k, k), m)
+    add("multi-step", f"{cell} (this run)", metrics.get("test_multistep"))
+    for k, m in (metrics.get("baselines_multistep") or {}).items():
+        add("multi-step", BASELINE_ROWS.get(k, k), m)
+    return pd.DataFrame(rows, columns=["evaluation", "model", *METRIC_COLUMNS.values()])

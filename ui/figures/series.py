@@ -1,0 +1,132 @@
+"""Figures of a series and its forecasts: the data, the loss, predictions, residuals, the future.
+
+Pure functions of arrays and DataFrames, following :mod:`ui.figures.style`'s rules (no NaN or
+infinity in a trace, long traces decimated and said so, float32 values). Plotly only.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from .style import (
+    COLORS,
+    GUIDE,
+    apply_layout,
+    band_traces,
+    clean_xy,
+    color_for,
+    line_trace,
+    mark_x,
+    split_points,
+    waiting_note,
+)
+
+
+# ------------------------------------------------------------------------------ figures
+def series_figure(frame: pd.DataFrame, columns: list[str] | None = None, title: str = "Series",
+                  highlight: str | None = None) -> go.Figure:
+    """Line chart of ``columns`` (default all) of ``frame`` against its index."""
+    fig = go.Figure()
+    decimated = False
+    for i, col in enumerate(columns or list(frame.columns)):
+        width = 2.4 if col == highlight else 1.4
+        trace, dec = line_trace(frame.index, frame[col].to_numpy(), str(col), color_for(i), width=width)
+        fig.add_trace(trace)
+        decimated |= dec
+    fig.update_xaxes(title=frame.index.name)
+    return apply_layout(fig, title, decimated, n_total=len(frame))
+
+
+def loss_figure(epochs, train_loss, val_loss=None, log_y: bool = False, title: str = "Loss") -> go.Figure:
+    """Training and validation loss per epoch (scaled MSE); ``log_y`` for a log axis."""
+    epochs = np.asarray(epochs)
+    fig = go.Figure()
+    trace, dec = line_trace(epochs, train_loss, "train", COLORS["train"])
+    fig.add_trace(trace)
+    if val_loss is not None and np.isfinite(np.asarray(val_loss, dtype=np.float64)).any():
+        trace, dec2 = line_trace(epochs, val_loss, "validation", COLORS["test"])
+        fig.add_trace(trace)
+        dec |= dec2
+    fig.update_xaxes(title="epoch")
+    if log_y:
+        fig.update_yaxes(type="log", nticks=6, tickformat=".2g")
+    if len(epochs) == 0:
+        waiting_note(fig)
+    return apply_layout(fig, title, dec, "MSE (scaled)", n_total=len(epochs))
+
+
+def overlay_figure(pred: pd.DataFrame, title: str = "One-step predictions over the series") -> go.Figure:
+    """The classic picture: the series with one-step train/val/test predictions, split marked."""
+    fig = go.Figure()
+    trace, dec = line_trace(pred["time"], pred["actual"], "actual", COLORS["actual"], width=1.4)
+    fig.add_trace(trace)
+    one = pred["one_step"].to_numpy(dtype=np.float64)
+    for part, name in (("train", "fit (train)"), ("val", "fit (validation)"), ("test", "one-step (test)")):
+        sel = pred["part"].to_numpy() == part
+        if np.isfinite(one[sel]).any():
+            trace, d = line_trace(pred["time"][sel], one[sel], name, COLORS[part], width=1.8)
+            fig.add_trace(trace)
+            dec |= d
+    for part, x in split_points(pred).items():
+        mark_x(fig, x, " validation" if part == "val" else " test →")
+    return apply_layout(fig, title, dec, n_total=len(pred))
+
+
+def _forecast_band_figure(context: pd.DataFrame, fc: pd.DataFrame, column: str, name: str, colors: tuple[str, str],
+                          mark_at, mark_text: str, title: str, n_total: int) -> go.Figure:
+    """Actual values of ``context``, then ``fc[column]`` with its lower/upper band and a marker line.
+
+    ``n_total`` is the number of points the figure stands for (for the decimation note).
+    """
+    fig = go.Figure()
+    band, dec = band_traces(fc["time"], fc["lower"], fc["upper"], "90% interval", colors[0])
+    fig.add_traces(band)
+    trace, d = line_trace(context["time"], context["actual"], "actual", COLORS["actual"], width=1.4)
+    fig.add_trace(trace)
+    trace, d2 = line_trace(fc["time"], fc[column], name, colors[1], width=2.2)
+    fig.add_trace(trace)
+    if mark_at is not None:
+        mark_x(fig, mark_at, mark_text)
+    return apply_layout(fig, title, dec or d or d2, n_total=n_total)
+
+
+def multistep_figure(pred: pd.DataFrame, context: int = 48,
+                     title: str = "Multi-step forecast over the test span") -> go.Figure:
+    """Recursive forecast from the start of the test part, with its conformal band."""
+    test = pred[pred["part"] == "test"]
+    start = max(0, (test.index[0] if len(test) else len(pred)) - context)
+    return _forecast_band_figure(pred.iloc[start:], test, "multistep", "multi-step forecast",
+                                 (COLORS["band"], COLORS["multistep"]),
+                                 test["time"].iloc[0] if len(test) else None, " forecast origin", title,
+                                 n_total=len(pred) - start)
+
+
+def residual_figure(pred: pd.DataFrame, title: str = "One-step residuals (actual - predicted)") -> go.Figure:
+    """Residuals of the one-step predictions, coloured by part, with a zero line."""
+    fig = go.Figure()
+    resid = pred["actual"].to_numpy(dtype=np.float64) - pred["one_step"].to_numpy(dtype=np.float64)
+    dec = False
+    for part in ("train", "val", "test"):
+        sel = pred["part"].to_numpy() == part
+        xs, ys, _, d = clean_xy(pred["time"][sel], resid[sel])
+        dec |= d
+        if len(ys):
+            fig.add_trace(go.Scatter(x=xs, y=ys, mode="markers", name=part, marker=dict(size=4, color=COLORS[part])))
+    fig.add_hline(y=0, line=dict(color=GUIDE, width=1))
+    return apply_layout(fig, title, dec, n_total=len(pred))
+
+
+def future_figure(pred: pd.DataFrame, future: pd.DataFrame, context: int = 120,
+                  title: str = "Forecast past the end of the data",
+                  rival: tuple[str, pd.DataFrame] | None = None) -> go.Figure:
+    """The last ``context`` points of the series, then the future forecast and its band;
+    ``rival`` = (name, frame with time, forecast): a baseline's forecast drawn dashed beside it."""
+    tail = pred.iloc[-context:]
+    fig = _forecast_band_figure(tail, future, "forecast", "forecast", (COLORS["future_band"], COLORS["future"]),
+                                tail["time"].iloc[-1] if len(tail) else None, " end of data", title,
+                                n_total=len(tail) + len(future))
+    if rival is not None:
+        trace, _ = line_trace(rival[1]["time"], rival[1]["forecast"], rival[0], COLORS["rival"], dash="dash", width=2.0)
+        fig.add_trace(trace)
+    return fig

@@ -1,0 +1,158 @@
+"""What every figure of :mod:`ui.figures` shares: palettes, trace cleaning and the common layout.
+
+Rules every builder follows:
+
+* no NaN or infinity reaches a trace: non-finite points are dropped first (:func:`clean_xy`);
+* traces longer than ``MAX_POINTS`` are decimated (min/max per bucket, so peaks survive)
+  and the figure says so in its title (:func:`apply_layout`);
+* y values are sent as float32 (plotly encodes numpy arrays as compact typed arrays).
+
+Plotly only: nothing here imports streamlit.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+MAX_POINTS = 2000
+
+# ------------------------------------------------------------------------------ palettes
+#: Roles in the forecast figures (the series, the parts of the split, the bands).
+COLORS = {"actual": "#4b5563", "train": "#2563eb", "val": "#a855f7", "test": "#ea580c",
+          "multistep": "#059669", "band": "rgba(5, 150, 105, 0.18)", "future": "#dc2626",
+          "future_band": "rgba(220, 38, 38, 0.15)", "rival": "#1f2937"}
+#: Categorical colours in order: the columns of a frame, the variants of a comparison.
+PALETTE = ["#2563eb", "#ea580c", "#059669", "#a855f7", "#dc2626", "#0891b2"]
+#: One colour per recurrent cell.
+CELL_COLORS = {"rnn": "#dc2626", "lstm": "#2563eb", "gru": "#059669", "peephole": "#a855f7", "cifg": "#ea580c"}
+#: Distinct dashes and markers, so cells that overlap (LSTM and GRU both at 100%) stay visible.
+CELL_STYLES = {"rnn": ("solid", "circle"), "lstm": ("solid", "diamond"), "gru": ("dash", "square"),
+               "peephole": ("dot", "triangle-up"), "cifg": ("dashdot", "x")}
+#: One colour per gate or state trace (LSTM i f g o c h, GRU r z n).
+GATE_COLORS = {"i": "#2563eb", "f": "#dc2626", "g": "#059669", "o": "#a855f7", "c": "#ea580c", "h": "#111827",
+               "r": "#0891b2", "z": "#dc2626", "n": "#059669"}
+#: Input features drawn above the gate heatmaps.
+FEATURE_COLORS = ["#4b5563", "#2563eb", "#ea580c", "#059669", "#a855f7"]
+#: Continuous colour scales per kind of trace (see :func:`lstm_core.gates.gate_kind`).
+SCALES = {"sigmoid": "Viridis", "tanh": "RdBu_r", "state": "RdBu_r"}
+#: Neutral grey for reference lines and markers; its darker text shade.
+GUIDE = "#6b7280"
+GUIDE_TEXT = "#374151"
+
+
+def color_for(i: int) -> str:
+    """The ``i``-th colour of :data:`PALETTE` (cycling)."""
+    return PALETTE[i % len(PALETTE)]
+
+
+def rgba(hex_color: str, alpha: float) -> str:
+    """``#rrggbb`` as a CSS ``rgba(...)`` string with the given opacity."""
+    h = hex_color.lstrip("#")
+    r, g, b = (int(h[i:i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r}, {g}, {b}, {alpha})"
+
+
+# ------------------------------------------------------------------------------ trace data
+def _x_array(x) -> np.ndarray:
+    if isinstance(x, (pd.Index, pd.Series)):
+        return x.to_numpy()
+    return np.asarray(x)
+
+
+def finite_mask(*ys: np.ndarray) -> np.ndarray:
+    """True where every given array is finite."""
+    mask = np.ones(len(ys[0]), dtype=bool)
+    for y in ys:
+        mask &= np.isfinite(np.asarray(y, dtype=np.float64))
+    return mask
+
+
+def decimate_index(n: int, y: np.ndarray | None = None, max_points: int = MAX_POINTS) -> np.ndarray:
+    """Indices to keep so that at most ``max_points`` remain.
+
+    With ``y``, each bucket keeps its first, min and max points (shape-preserving);
+    without, an even stride. The last point is always kept.
+    """
+    if n <= max_points:
+        return np.arange(n)
+    if y is None:
+        idx = np.linspace(0, n - 1, max_points).round().astype(np.int64)
+        return np.unique(idx)
+    buckets = max(1, max_points // 3)
+    edges = np.linspace(0, n, buckets + 1).astype(np.int64)
+    keep = [np.array([n - 1])]
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        if hi <= lo:
+            continue
+        seg = y[lo:hi]
+        keep.append(np.array([lo, lo + int(np.argmin(seg)), lo + int(np.argmax(seg))]))
+    return np.unique(np.concatenate(keep))
+
+
+def clean_xy(x, y, max_points: int = MAX_POINTS, *extra) -> tuple[np.ndarray, np.ndarray, list[np.ndarray], bool]:
+    """Drop non-finite points and decimate: ``(x, y float32, extras float32, decimated)``."""
+    x = _x_array(x)
+    y = np.asarray(y, dtype=np.float64)
+    extra = [np.asarray(e, dtype=np.float64) for e in extra]
+    ok = finite_mask(y, *extra)
+    x, y, extra = x[ok], y[ok], [e[ok] for e in extra]
+    idx = decimate_index(len(y), y, max_points)
+    decimated = len(idx) < len(y)
+    return x[idx], y[idx].astype(np.float32), [e[idx].astype(np.float32) for e in extra], decimated
+
+
+def split_points(pred: pd.DataFrame) -> dict[str, object]:
+    """First time of the validation and test parts of a predictions frame (``time``, ``part``)."""
+    out = {}
+    for part in ("val", "test"):
+        rows = pred.index[pred["part"].to_numpy() == part]
+        if len(rows):
+            out[part] = pred["time"].iloc[rows[0]]
+    return out
+
+
+def figure_points(fig: go.Figure) -> int:
+    """Total number of points across a figure's traces (for tests and benchmarks)."""
+    return sum(len(t.x) if t.x is not None else 0 for t in fig.data)
+
+
+# ------------------------------------------------------------------------------ traces and layout
+def apply_layout(fig: go.Figure, title: str, decimated: bool = False, y_title: str | None = None,
+           n_total: int | None = None) -> go.Figure:
+    """The common layout: title (with the decimation note), margins, height 400, legend below."""
+    if decimated:
+        title += f" <span style='font-size:0.75em'>(decimated to ~{MAX_POINTS:,} points a trace"
+        title += f" of {n_total:,})</span>" if n_total else ")</span>"
+    fig.update_layout(title=dict(text=title), margin=dict(l=10, r=10, t=50, b=10), height=400,
+                      legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0.0),
+                      hovermode="x unified", yaxis_title=y_title)
+    return fig
+
+
+def line_trace(x, y, name: str, color: str, dash: str | None = None, width: float = 1.8) -> tuple[go.Scatter, bool]:
+    """A cleaned, decimated line trace and whether it was decimated."""
+    xs, ys, _, dec = clean_xy(x, y)
+    return go.Scatter(x=xs, y=ys, mode="lines", name=name, line=dict(color=color, dash=dash, width=width)), dec
+
+
+def band_traces(x, lower, upper, name: str, fill: str) -> tuple[list[go.Scatter], bool]:
+    """A shaded band between ``lower`` and ``upper`` (two traces) and whether it was decimated."""
+    xs, lo, (up,), dec = clean_xy(x, lower, MAX_POINTS, upper)
+    edge = dict(width=0)
+    return [
+        go.Scatter(x=xs, y=up, mode="lines", line=edge, name=name, showlegend=False, hoverinfo="skip"),
+        go.Scatter(x=xs, y=lo, mode="lines", line=edge, fill="tonexty", fillcolor=fill, name=name, hoverinfo="skip"),
+    ], dec
+
+
+def mark_x(fig: go.Figure, x, text: str) -> None:
+    """A vertical dashed line at ``x`` with a label (shapes work for dates and numbers alike)."""
+    fig.add_shape(type="line", x0=x, x1=x, y0=0, y1=1, yref="paper", line=dict(color=GUIDE, dash="dash", width=1))
+    fig.add_annotation(x=x, y=1, yref="paper", text=text, showarrow=False, xanchor="left", yanchor="top",
+                       font=dict(size=11, color=GUIDE_TEXT))
+
+
+def waiting_note(fig: go.Figure, text: str = "waiting for the first epoch...") -> None:
+    """A centred note on an empty figure."""
+    fig.add_annotation(text=text, showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5)
