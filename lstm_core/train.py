@@ -122,12 +122,15 @@ class Trainer:
         y_val: np.ndarray | None = None,
         on_epoch: Callable[[EpochStats], None] | None = None,
         stop: threading.Event | None = None,
+        output_weights: np.ndarray | None = None,
     ) -> FitResult:
         """Train; returns with the best weights (by validation loss, else training loss) loaded.
 
         ``x_*`` (n, L, F) and ``y_*`` (n, out) float32 arrays. ``stop.set()`` cancels within
         one batch. Raises :class:`TrainingDiverged` on a non-finite or exploding loss, after
         restoring the best weights so far (the model never keeps NaN weights).
+        ``output_weights`` (out,): the loss weighs each output's squared error by these
+        (mean 1); default equal weights.
         """
         cfg, dev = self.cfg, self.device
         if len(x_train) == 0:
@@ -152,7 +155,13 @@ class Trainer:
         # an explosion of the untrained model's first outputs.
         limit = self.EXPLODE_FACTOR * max(float(np.mean(np.square(y_train))), 1.0)
         opt = torch.optim.Adam(self.model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
-        loss_fn = nn.MSELoss()
+        loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] = nn.MSELoss()
+        if output_weights is not None:
+            w = torch.as_tensor(output_weights, dtype=torch.float32, device=dev)
+            w = w / w.mean()
+
+            def loss_fn(out: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+                return torch.mean(w * (out - target) ** 2)
         params = [p for p in self.model.parameters()]
         n, bs = len(xt), cfg.batch_size
         result = FitResult()

@@ -106,3 +106,29 @@ def test_target_loss_stops_training_once_reached():
     res = Trainer(_model(), TrainConfig(epochs=200, lr=0.02, target_loss=0.05, patience=None, device="cpu")).fit(*_data())
     assert res.status == "reached_target"
     assert res.history[-1].train_loss < 0.05 <= min(s.train_loss for s in res.history[:-1])
+
+
+def test_output_weights_weigh_each_outputs_error():
+    from lstm_core.pipeline import output_weights
+
+    assert output_weights(1) is None
+    np.testing.assert_array_equal(output_weights(4), [3, 1, 1, 1])
+    torch.manual_seed(0)
+    x = torch.randn(64, 5, 1).numpy()
+    y = np.zeros((64, 2), np.float32)
+    y[:, 0] = 1.0  # only the first output has something to learn
+
+    class Bias(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.b = torch.nn.Parameter(torch.zeros(2))
+
+        def forward(self, x):
+            return self.b.expand(len(x), 2)
+
+    cfg = TrainConfig(epochs=1, batch_size=64, lr=0.1, grad_clip=None, patience=None, device="cpu")
+    # one batch, the loss before the first step: errors (1, 0) per window
+    plain = Trainer(Bias(), cfg).fit(x, y).history[0].train_loss
+    weighted = Trainer(Bias(), cfg).fit(x, y, output_weights=np.array([3.0, 1.0])).history[0].train_loss
+    assert plain == pytest.approx(0.5)  # mean(1, 0)
+    assert weighted == pytest.approx(0.75)  # weights scaled to mean 1: (1.5, 0.5) -> mean(1.5, 0)
