@@ -402,8 +402,11 @@ class JobRegistry:
                 status = FINISHED
                 how = "early-stopped" if run.fit.status == "early_stopped" else "completed"
                 total = self._clock() - (job.started or self._clock())
-                message = (f"Training {how} after {epochs} epoch(s) in {run.fit.seconds:.1f} s "
-                           f"({total:.1f} s with data preparation and evaluation); "
+                nets = info.get("ensemble", 1)
+                more = (f"; {nets} networks trained in {info.get('train_seconds', run.fit.seconds):.1f} s"
+                        if nets > 1 else "")
+                message = (f"Training {how} after {epochs} epoch(s) in {run.fit.seconds:.1f} s{more} "
+                           f"({total:.1f} s in all, with the representation backtest and evaluation); "
                            f"best epoch {run.fit.best_epoch} on {info.get('device', run.device)}.")
         except TrainingDiverged as exc:
             status, message = DIVERGED, str(exc)
