@@ -119,7 +119,7 @@ def test_missing_folder_and_incomplete_run(tmp_path):
 def test_weights_file_is_a_plain_state_dict(run, tmp_path):
     save_run(run, tmp_path / "r")
     state = torch.load(tmp_path / "r" / "model.pt", weights_only=True)
-    assert len(run.members) == 3  # three representations, two networks each: a list of state dicts
+    assert len(run.members) == 5  # five representations (6 networks: 2, 1, 1, 1, 1): a list of state dicts
     assert set(state) == {f"{k}.{name}" for k, m in enumerate(run.members) for name in m.model.state_dict()}
     assert all(isinstance(v, torch.Tensor) for v in state.values())
 
