@@ -14,7 +14,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import pandas as pd
 import torch
 
 from .config import ConfigError
@@ -193,17 +192,6 @@ def interval(prep: Prepared, z_center: np.ndarray, q: np.ndarray) -> tuple[np.nd
 def coverage(y: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> float:
     """Fraction of ``y`` inside ``[lower, upper]``."""
     return float(np.mean((y >= lower) & (y <= upper))) if len(y) else float("nan")
-
-
-def future(model: Model, prep: Prepared, steps: int, q: np.ndarray) -> pd.DataFrame:
-    """``steps`` points past the end of the data: columns time, forecast, lower, upper."""
-    if steps < 1:
-        raise ConfigError("Ask for at least one forecast step.")
-    if len(q) < steps:
-        q = np.concatenate([q, np.full(steps - len(q), q[-1] if len(q) else 0.0)])
-    z = recursive_z(model, prep, np.array([prep.n]), steps)[0]
-    lower, upper = interval(prep, z, q[:steps])
-    return pd.DataFrame({"time": prep.future_index(steps), "forecast": prep.y_from_z(z), "lower": lower, "upper": upper})
 
 
 def never_negative(y: np.ndarray) -> bool:

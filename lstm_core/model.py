@@ -56,10 +56,6 @@ class Ensemble(nn.Module):
     def rnn(self) -> nn.Module:
         return self.members[0].rnn
 
-    @property
-    def head(self) -> nn.Linear:
-        return self.members[0].head
-
     def forward(self, x: Tensor) -> Tensor:
         return torch.stack([m(x) for m in self.members]).mean(0)  # (B, out)
 

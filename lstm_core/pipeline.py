@@ -115,11 +115,14 @@ def build_model(cfg: RunConfig, prep: Prepared, members: int | None = None) -> F
     return pack(nets)
 
 
-def _train_member(prep: Prepared, cfg: RunConfig, device, seed: int, on_epoch=None, stop=None) -> tuple[Forecaster, FitResult]:
-    """Train one network with ``seed`` on ``prep``'s windows; returns it with its FitResult."""
+def _train_member(prep: Prepared, cfg: RunConfig, device, seed: int, on_epoch=None, stop=None,
+                  net: Forecaster | None = None) -> tuple[Forecaster, FitResult]:
+    """Train one network with ``seed`` on ``prep``'s windows (``net`` if given, built with
+    that seed, else a new one); returns it with its FitResult."""
     tcfg = type(cfg.train).from_dict({**cfg.train.to_dict(), "seed": seed})
-    seed_everything(seed)
-    net = Forecaster(cfg.model)
+    if net is None:
+        seed_everything(seed)
+        net = Forecaster(cfg.model)
     w_tr, w_val = prep.windows["train"], prep.windows["val"]
     fit = Trainer(net, tcfg, device).fit(w_tr.x, w_tr.y, w_val.x, w_val.y, on_epoch=on_epoch, stop=stop,
                                          output_weights=output_weights(prep.out_dim))
@@ -232,10 +235,7 @@ def fit_run(
             on_epoch(stats)
 
     phase("training")
-    tcfg = type(cfg.train).from_dict(cfg.train.to_dict())
-    w_tr, w_val = prep.windows["train"], prep.windows["val"]
-    fit0 = Trainer(first, tcfg, device).fit(w_tr.x, w_tr.y, w_val.x, w_val.y, on_epoch=epoch_end, stop=stop,
-                                            output_weights=output_weights(prep.out_dim))
+    _, fit0 = _train_member(prep, cfg, device, cfg.train.seed, on_epoch=epoch_end, stop=stop, net=first)
     nets: list[list[Forecaster]] = [[] for _ in preps]
     nets[0].append(first)
     fits = [fit0]
