@@ -1,4 +1,5 @@
 """LSTM Lab: the router. Page config, navigation over pages/, and the shared sidebar."""
+
 import streamlit as st
 
 from ui import jobs_view, state, throttle
@@ -21,8 +22,10 @@ with throttle.script_slot():  # at most a few sessions compute at once (see ui/t
     state.sync_job_id()
     with st.sidebar:
         st.markdown("### Dataset")
-        st.caption(f"**{ds.name}** · {len(ds.frame):,} rows · target `{ds.target}`"
-                   + (f" · inputs {', '.join(ds.inputs)}" if ds.inputs else ""))
+        st.caption(
+            f"**{ds.name}** · {len(ds.frame):,} rows · target `{ds.target}`"
+            + (f" · inputs {', '.join(ds.inputs)}" if ds.inputs else "")
+        )
         st.markdown("### Device")
         st.caption(f"Engine trains on **{state.engine_device()}** (device = auto)")
         st.markdown("### Jobs")

@@ -7,6 +7,7 @@
    level 0.5 (the true sine itself scores about 0.495 on the test part).
 3. sin -> cos mapping, 200 points on [0, 12*pi], first half train: training MSE < 1e-4.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,13 +45,31 @@ def airline(seeds: list[int]) -> list[dict]:
             t0 = time.perf_counter()
             run = fit_run(frame, cfg, season_hint=12)
             m = run.metrics
-            rows.append({"config": label, "seed": seed, "test RMSE": m["test"]["rmse"], "train RMSE": m["train"]["rmse"],
-                         "48-step RMSE": m["test_multistep"]["rmse"], "transform": m["info"]["transform"],
-                         "epochs": m["info"]["epochs_run"], "seconds": time.perf_counter() - t0})
+            rows.append(
+                {
+                    "config": label,
+                    "seed": seed,
+                    "test RMSE": m["test"]["rmse"],
+                    "train RMSE": m["train"]["rmse"],
+                    "48-step RMSE": m["test_multistep"]["rmse"],
+                    "transform": m["info"]["transform"],
+                    "epochs": m["info"]["epochs_run"],
+                    "seconds": time.perf_counter() - t0,
+                }
+            )
     for name, mm in run.metrics["baselines"].items():
-        rows.append({"config": f"baseline: {name}", "seed": "-", "test RMSE": mm["rmse"], "train RMSE": "-",
-                     "48-step RMSE": run.metrics["baselines_multistep"][name]["rmse"], "transform": "-",
-                     "epochs": "-", "seconds": "-"})
+        rows.append(
+            {
+                "config": f"baseline: {name}",
+                "seed": "-",
+                "test RMSE": mm["rmse"],
+                "train RMSE": "-",
+                "48-step RMSE": run.metrics["baselines_multistep"][name]["rmse"],
+                "transform": "-",
+                "epochs": "-",
+                "seconds": "-",
+            }
+        )
     return rows
 
 
@@ -63,14 +82,28 @@ def noisy_sine(seeds: list[int]) -> list[dict]:
         cfg.data.look_back, cfg.data.test_fraction = 50, 0.2
         cfg.data.horizon = 1  # a one-step benchmark: one output per window (auto would predict a season at once)
         cfg.model.hidden_size = 32
-        cfg.train.batch_size, cfg.train.lr, cfg.train.patience, cfg.train.epochs, cfg.train.seed = 128, 0.003, 8, 60, seed
+        cfg.train.batch_size, cfg.train.lr, cfg.train.patience, cfg.train.epochs, cfg.train.seed = (
+            128,
+            0.003,
+            8,
+            60,
+            seed,
+        )
         t0 = time.perf_counter()
         run = fit_run(frame, cfg)
         test = run.predictions[run.predictions.part == "test"]
         floor = float(np.sqrt(np.mean((test.actual.to_numpy() - truth[test.index]) ** 2)))
         rmse = run.metrics["test"]["rmse"]
-        rows.append({"seed": seed, "test RMSE": rmse, "true sine RMSE (floor)": floor, "vs noise 0.5": f"{(rmse / 0.5 - 1) * 100:+.1f}%",
-                     "epochs": len(run.history), "seconds": time.perf_counter() - t0})
+        rows.append(
+            {
+                "seed": seed,
+                "test RMSE": rmse,
+                "true sine RMSE (floor)": floor,
+                "vs noise 0.5": f"{(rmse / 0.5 - 1) * 100:+.1f}%",
+                "epochs": len(run.history),
+                "seconds": time.perf_counter() - t0,
+            }
+        )
     return rows
 
 
@@ -82,14 +115,27 @@ def sin_cos(seeds: list[int]) -> list[dict]:
         cfg.data.target, cfg.data.inputs, cfg.data.horizon, cfg.data.look_back = "cos", ["sin"], 0, 10
         cfg.data.test_fraction, cfg.data.val_fraction, cfg.data.transform = 0.5, 0.0, "none"
         cfg.model.hidden_size = 16
-        cfg.train.lr, cfg.train.epochs, cfg.train.patience, cfg.train.batch_size, cfg.train.seed = 0.01, 300, None, 16, seed
+        cfg.train.lr, cfg.train.epochs, cfg.train.patience, cfg.train.batch_size, cfg.train.seed = (
+            0.01,
+            300,
+            None,
+            16,
+            seed,
+        )
         cfg.train.ensemble = 1  # the tutorial's one network
         t0 = time.perf_counter()
         run = fit_run(frame, cfg)
         pred = run.predictions[run.predictions.part == "train"].dropna(subset=["one_step"])
         mse = float(np.mean((pred.actual - pred.one_step) ** 2))
-        rows.append({"seed": seed, "train MSE": mse, "test RMSE": run.metrics["test"]["rmse"], "below 1e-4": mse < 1e-4,
-                     "seconds": time.perf_counter() - t0})
+        rows.append(
+            {
+                "seed": seed,
+                "train MSE": mse,
+                "test RMSE": run.metrics["test"]["rmse"],
+                "below 1e-4": mse < 1e-4,
+                "seconds": time.perf_counter() - t0,
+            }
+        )
     return rows
 
 

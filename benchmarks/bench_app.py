@@ -8,6 +8,7 @@
 
 Run: ``python benchmarks/bench_app.py``  (needs /usr/bin/chromium and playwright).
 """
+
 from __future__ import annotations
 
 import os
@@ -66,8 +67,14 @@ def browser_benchmarks(rows: list[tuple[str, str, str, str]]) -> None:
             pg.wait_for_function("""() => [...document.querySelectorAll('.js-plotly-plot')].some(
                 el => (el.layout.title.text || '').includes('One-step predictions') && el._fullData.length >= 3)""")
             total = time.perf_counter() - t0
-            rows.append(("open -> first forecast (browser, defaults)", f"{total:.1f} s", "< 15 s",
-                         f"open {t_open:.1f} s, trained at {t_trained:.1f} s"))
+            rows.append(
+                (
+                    "open -> first forecast (browser, defaults)",
+                    f"{total:.1f} s",
+                    "< 15 s",
+                    f"open {t_open:.1f} s, trained at {t_trained:.1f} s",
+                )
+            )
 
             # A long job: batch size 1, many epochs.
             nav(pg, expect, "Train")
@@ -89,13 +96,20 @@ def browser_benchmarks(rows: list[tuple[str, str, str, str]]) -> None:
                     if (now !== last) { n += 1; last = now; } }
                 return n; }""")
             rate = changes / 6.0
-            rows.append(("live loss chart updates while training", f"{rate:.1f} /s", ">= 1 /s",
-                         "fragment run_every=0.5 s"))
+            rows.append(
+                ("live loss chart updates while training", f"{rate:.1f} /s", ">= 1 /s", "fragment run_every=0.5 s")
+            )
 
             # 2. Page switches while the job trains (browser round trip, script included).
             times = [nav(pg, expect, title) for _ in range(3) for title in ("Data", "Forecast", "Train")]
-            rows.append(("page switch while training (browser, p50)", f"{statistics.median(times) * 1000:.0f} ms",
-                         "< 300 ms", f"max {max(times) * 1000:.0f} ms over {len(times)} switches, incl. drawing"))
+            rows.append(
+                (
+                    "page switch while training (browser, p50)",
+                    f"{statistics.median(times) * 1000:.0f} ms",
+                    "< 300 ms",
+                    f"max {max(times) * 1000:.0f} ms over {len(times)} switches, incl. drawing",
+                )
+            )
             pg.get_by_role("button", name=re.compile("Stop")).click()
             expect(pg.get_by_text(re.compile(r"^Cancelled")).first).to_be_visible()
             browser.close()
@@ -125,10 +139,17 @@ def server_benchmarks(rows: list[tuple[str, str, str, str]]) -> None:
         at.run()
         per_page.setdefault(page, []).append(time.perf_counter() - t0)
     for page, ts in per_page.items():
-        rows.append((f"server script time while training: {Path(page).stem}", f"{statistics.median(ts) * 1000:.0f} ms",
-                     "< 300 ms", f"max {max(ts) * 1000:.0f} ms (AppTest, same process as the job)"))
+        rows.append(
+            (
+                f"server script time while training: {Path(page).stem}",
+                f"{statistics.median(ts) * 1000:.0f} ms",
+                "< 300 ms",
+                f"max {max(ts) * 1000:.0f} ms (AppTest, same process as the job)",
+            )
+        )
     at.switch_page("pages/train.py").run()
     from ui.state import registry
+
     registry().cancel(at.session_state["job_id"])
 
 
@@ -141,13 +162,15 @@ def main() -> None:
         rows.append(("browser benchmarks", "skipped", "", f"{CHROMIUM} missing"))
     server_benchmarks(rows)
     widths = [max(len(r[i]) for r in rows + [("measure", "value", "target", "notes")]) for i in range(4)]
-    line = "  ".join("{:<%d}" % w for w in widths)
+    line = "  ".join(f"{{:<{w}}}" for w in widths)
     print(line.format("measure", "value", "target", "notes"))
     print(line.format(*("-" * w for w in widths)))
     for r in rows:
         print(line.format(*r))
-    print(f"{os.cpu_count()} cores; 1-min load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after "
-          "(other processes on the machine slow the browser numbers).")
+    print(
+        f"{os.cpu_count()} cores; 1-min load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after "
+        "(other processes on the machine slow the browser numbers)."
+    )
 
 
 if __name__ == "__main__":

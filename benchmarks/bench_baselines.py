@@ -9,6 +9,7 @@ Holt-Winters 17.2; Holt-Winters 48-step RMSE 31.4.
 
 Run: ``python -m benchmarks.bench_baselines``
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -35,8 +36,9 @@ def main() -> None:
     for name in BASELINE_NAMES:
         m1 = compute_metrics(y_test, one[name].predictions, y_train, SEASON)
         mh = compute_metrics(y_test, multi[name].predictions, y_train, SEASON)
-        print(f"| {name} | {m1['rmse']:.1f} | {m1['mae']:.1f} | {m1['mase']:.3f} "
-              f"| {mh['rmse']:.1f} | {mh['mae']:.1f} |")
+        print(
+            f"| {name} | {m1['rmse']:.1f} | {m1['mae']:.1f} | {m1['mase']:.3f} | {mh['rmse']:.1f} | {mh['mae']:.1f} |"
+        )
     print()
     for name in BASELINE_NAMES:
         print(f"- {name}: one-step = {one[name].description}; multi-step = {multi[name].description}")

@@ -7,6 +7,7 @@ Target: peephole and CIFG at most 2.5x fused nn.LSTM.
 
 Run: ``python -m benchmarks.bench_fastrnn [--hidden 64 128] [--steps 40]``
 """
+
 from __future__ import annotations
 
 import argparse
@@ -110,11 +111,15 @@ def main() -> None:
     ap.add_argument("--warmup", type=int, default=10)
     ap.add_argument("--chunk", type=int, default=5, help="consecutive steps of one variant before switching")
     a = ap.parse_args()
-    print(f"torch {torch.__version__}, threads {torch.get_num_threads()}, batch {a.batch} x {a.seq} steps, "
-          f"median of {a.steps} warm steps per variant (best step in brackets), variants interleaved "
-          f"every {a.chunk} steps; load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs\n")
-    print("| hidden | fused nn.LSTM ms | peephole ms (x fused) | cifg ms (x fused) "
-          "| reference peephole loop ms (x) | reference cifg loop ms (x) |")
+    print(
+        f"torch {torch.__version__}, threads {torch.get_num_threads()}, batch {a.batch} x {a.seq} steps, "
+        f"median of {a.steps} warm steps per variant (best step in brackets), variants interleaved "
+        f"every {a.chunk} steps; load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs\n"
+    )
+    print(
+        "| hidden | fused nn.LSTM ms | peephole ms (x fused) | cifg ms (x fused) "
+        "| reference peephole loop ms (x) | reference cifg loop ms (x) |"
+    )
     print("|---:|---:|---:|---:|---:|---:|")
     for H in a.hidden:
         bodies = {
@@ -128,11 +133,18 @@ def main() -> None:
         ms = _interleaved_ms(steps, a.steps, a.warmup, a.chunk)
         f, fb = ms["fused"]
         cell = lambda k: f"{ms[k][0]:.2f} ({ms[k][0] / f:.2f}x) [{ms[k][1]:.2f}]"  # noqa: E731
-        print(f"| {H} | {f:.2f} [{fb:.2f}] | {cell('peep')} | {cell('cifg')} | {cell('ref_peep')} | {cell('ref_cifg')} |")
+        print(
+            f"| {H} | {f:.2f} [{fb:.2f}] | {cell('peep')} | {cell('cifg')} | {cell('ref_peep')} | {cell('ref_cifg')} |"
+        )
     load = os.getloadavg()[0]
-    print(f"\nload average after: {load:.2f}" + (
-        "  (other processes shared the CPUs: timings are inflated and ratios unreliable; rerun on an idle machine)"
-        if load > 1.5 * (os.cpu_count() or 1) else ""))
+    print(
+        f"\nload average after: {load:.2f}"
+        + (
+            "  (other processes shared the CPUs: timings are inflated and ratios unreliable; rerun on an idle machine)"
+            if load > 1.5 * (os.cpu_count() or 1)
+            else ""
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -38,6 +38,7 @@ costs are excluded: one untimed airline run goes first.
 Prints markdown: per-series table (medians over seeds), summary against targets, peer detail,
 timing. Raw per-seed rows go to ``benchmarks/results/bench_forecast.csv`` (``--out``).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -67,8 +68,14 @@ PEER_MODELS = ("AutoETS", "AutoARIMA", "AutoTheta")
 #: Part of the cache key: change it when the peer protocol changes.
 PEER_METHOD = "v1: fit once on y[:test_start]; one-step cross_validation refit=False; multistep from test_start; level 90; AutoARIMA non-seasonal above season 24"
 BASELINES = ("naive", "seasonal_naive", "holt_winters")
-SHORT = {"naive": "naive", "seasonal_naive": "snaive", "holt_winters": "HW",
-         "AutoETS": "ETS", "AutoARIMA": "ARIMA", "AutoTheta": "Theta"}
+SHORT = {
+    "naive": "naive",
+    "seasonal_naive": "snaive",
+    "holt_winters": "HW",
+    "AutoETS": "ETS",
+    "AutoARIMA": "ARIMA",
+    "AutoTheta": "Theta",
+}
 NAN = float("nan")
 
 # Targets (summary table).
@@ -82,6 +89,7 @@ TIMING_SEEDS = (0, 1, 2)
 
 
 # ----------------------------------------------------------------------------- engine side
+
 
 def _rmse(y: np.ndarray, yhat: np.ndarray) -> float:
     y, yhat = np.asarray(y, float), np.asarray(yhat, float)
@@ -124,14 +132,23 @@ def run_engine(series, seed: int) -> dict:
         part = p["part"].to_numpy()
         one = p["one_step"].to_numpy(dtype=float)
         idx = np.flatnonzero((part == "test") & np.isfinite(one))
-        row.update({
-            "n_points": int(m["info"]["n_points"]), "season": m["info"].get("season"), "test_start": ts,
-            "n_one": len(idx), "n_multi": len(y) - ts,
-            "one_rmse": _get(m, "test", "rmse"), "one_mase": _get(m, "test", "mase"),
-            "ms_rmse": _get(m, "test_multistep", "rmse"), "ms_mase": _get(m, "test_multistep", "mase"),
-            "cov_one": _get(m, "coverage", "one_step"), "cov_ms": _get(m, "coverage", "multistep"),
-            "transform": _get(m, "info", "transform", default=""), "epochs": _get(m, "info", "epochs_run", default=""),
-        })
+        row.update(
+            {
+                "n_points": int(m["info"]["n_points"]),
+                "season": m["info"].get("season"),
+                "test_start": ts,
+                "n_one": len(idx),
+                "n_multi": len(y) - ts,
+                "one_rmse": _get(m, "test", "rmse"),
+                "one_mase": _get(m, "test", "mase"),
+                "ms_rmse": _get(m, "test_multistep", "rmse"),
+                "ms_mase": _get(m, "test_multistep", "mase"),
+                "cov_one": _get(m, "coverage", "one_step"),
+                "cov_ms": _get(m, "coverage", "multistep"),
+                "transform": _get(m, "info", "transform", default=""),
+                "epochs": _get(m, "info", "epochs_run", default=""),
+            }
+        )
         for b in BASELINES:
             row[f"base_one_{b}"] = _get(m, "baselines", b, "rmse")
             row[f"base_ms_{b}"] = _get(m, "baselines_multistep", b, "rmse")
@@ -153,6 +170,7 @@ def run_engine(series, seed: int) -> dict:
 
 
 # ----------------------------------------------------------------------------- peer side
+
 
 def pinned_peer_version() -> str:
     for line in PEER_REQUIREMENTS.read_text().splitlines():
@@ -178,22 +196,33 @@ def ensure_peer_venv(version: str) -> Path:
     """The peer interpreter, creating ``.venv-peer`` (venv + pip install -r peer-requirements.txt) if missing."""
     py = peer_python()
     if not py.exists():
-        print(f"[bench_forecast] creating {PEER_VENV} (statsforecast {version}); this takes a minute or two",
-              file=sys.stderr, flush=True)
+        print(
+            f"[bench_forecast] creating {PEER_VENV} (statsforecast {version}); this takes a minute or two",
+            file=sys.stderr,
+            flush=True,
+        )
         subprocess.run([sys.executable, "-m", "venv", str(PEER_VENV)], check=True)
-        subprocess.run([str(py), "-m", "pip", "install", "-q", "-r", str(PEER_REQUIREMENTS)], check=True,
-                       env=_peer_env())
-    got = subprocess.run([str(py), "-c", "import statsforecast; print(statsforecast.__version__)"],
-                         capture_output=True, text=True, env=_peer_env())
+        subprocess.run(
+            [str(py), "-m", "pip", "install", "-q", "-r", str(PEER_REQUIREMENTS)], check=True, env=_peer_env()
+        )
+    got = subprocess.run(
+        [str(py), "-c", "import statsforecast; print(statsforecast.__version__)"],
+        capture_output=True,
+        text=True,
+        env=_peer_env(),
+    )
     if got.returncode != 0 or got.stdout.strip() != version:
-        raise RuntimeError(f"{PEER_VENV} has statsforecast {got.stdout.strip() or got.stderr.strip()[-200:]!r}, "
-                           f"pinned {version}; remove {PEER_VENV} to rebuild it")
+        raise RuntimeError(
+            f"{PEER_VENV} has statsforecast {got.stdout.strip() or got.stderr.strip()[-200:]!r}, "
+            f"pinned {version}; remove {PEER_VENV} to rebuild it"
+        )
     return py
 
 
 def peer_key(values: np.ndarray, season: int | None, test_start: int, version: str) -> str:
-    blob = json.dumps([np.asarray(values, float).tolist(), season, int(test_start), version, PEER_METHOD,
-                       list(PEER_MODELS)])
+    blob = json.dumps(
+        [np.asarray(values, float).tolist(), season, int(test_start), version, PEER_METHOD, list(PEER_MODELS)]
+    )
     return hashlib.sha256(blob.encode()).hexdigest()[:24]
 
 
@@ -208,24 +237,44 @@ def load_cache() -> dict:
 def save_cache(entries: dict) -> None:
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     tmp = PEER_CACHE.with_suffix(".json.tmp")
-    payload = {"about": "statsforecast peer forecasts for benchmarks/bench_forecast.py; key = hash of "
-                        "(values, season, test_start, statsforecast version, method)",
-               "method": PEER_METHOD, "entries": dict(sorted(entries.items()))}
+    payload = {
+        "about": "statsforecast peer forecasts for benchmarks/bench_forecast.py; key = hash of "
+        "(values, season, test_start, statsforecast version, method)",
+        "method": PEER_METHOD,
+        "entries": dict(sorted(entries.items())),
+    }
     tmp.write_text(json.dumps(payload, separators=(",", ":")))
     os.replace(tmp, PEER_CACHE)
 
 
-def compute_peer(py: Path, name: str, values: np.ndarray, season: int | None, test_start: int, key: str,
-                 timeout_s: float) -> dict:
+def compute_peer(
+    py: Path, name: str, values: np.ndarray, season: int | None, test_start: int, key: str, timeout_s: float
+) -> dict:
     """Run the peer script on one series in the peer venv; its cache entry."""
-    spec = {"series": [{"key": key, "name": name, "values": np.asarray(values, float).tolist(), "season": season,
-                        "test_start": int(test_start)}], "models": list(PEER_MODELS), "level": 90}
+    spec = {
+        "series": [
+            {
+                "key": key,
+                "name": name,
+                "values": np.asarray(values, float).tolist(),
+                "season": season,
+                "test_start": int(test_start),
+            }
+        ],
+        "models": list(PEER_MODELS),
+        "level": 90,
+    }
     with tempfile.TemporaryDirectory(prefix="peer_") as tmp:
         inp, outp = Path(tmp) / "in.json", Path(tmp) / "out.json"
         inp.write_text(json.dumps(spec))
         limit = len(PEER_MODELS) * (timeout_s + 30) + 60
-        subprocess.run([str(py), str(PEER_SCRIPT), str(inp), str(outp), "--timeout", str(timeout_s)],
-                       check=True, timeout=limit, env=_peer_env(), cwd=str(ROOT))
+        subprocess.run(
+            [str(py), str(PEER_SCRIPT), str(inp), str(outp), "--timeout", str(timeout_s)],
+            check=True,
+            timeout=limit,
+            env=_peer_env(),
+            cwd=str(ROOT),
+        )
         out = json.loads(outp.read_text())
     entry = out["results"][key]
     entry["version"] = out["version"]
@@ -254,8 +303,9 @@ def get_peers(jobs: list[tuple[str, np.ndarray, int | None, int]], timeout_s: fl
                 t0 = time.perf_counter()
                 print(f"[bench_forecast] peers for {name} (not cached)", file=sys.stderr, flush=True)
                 entry = compute_peer(py, name, values, season, ts, key, timeout_s)
-                print(f"[bench_forecast] peers for {name}: {time.perf_counter() - t0:.1f} s", file=sys.stderr,
-                      flush=True)
+                print(
+                    f"[bench_forecast] peers for {name}: {time.perf_counter() - t0:.1f} s", file=sys.stderr, flush=True
+                )
                 if entry.get("version") != version:
                     raise RuntimeError(f"peer ran statsforecast {entry.get('version')}, pinned {version}")
                 if not any("timed out" in (r.get("error") or "") for r in entry["models"].values()):
@@ -265,8 +315,9 @@ def get_peers(jobs: list[tuple[str, np.ndarray, int | None, int]], timeout_s: fl
                 out[name] = PeerResult(error=f"peers failed: {type(exc).__name__}: {exc}"[:300])
                 continue
         # The split is the engine's: the peer must have used the same test start and series length.
-        assert int(entry["test_start"]) == int(ts) and int(entry["n"]) == len(values), \
+        assert int(entry["test_start"]) == int(ts) and int(entry["n"]) == len(values), (
             f"peer cache entry for {name} has test_start {entry['test_start']}/n {entry['n']}, engine {ts}/{len(values)}"
+        )
         out[name] = PeerResult(entry=entry)
     return out
 
@@ -294,6 +345,7 @@ def peer_scores(row: dict, y: np.ndarray, entry: dict) -> None:
 
 
 # ----------------------------------------------------------------------------- aggregation
+
 
 def _med(rows: list[dict], key: str) -> float:
     vals = [r.get(key, NAN) for r in rows]
@@ -326,14 +378,17 @@ class SeriesSummary:
 
 def summarize(name: str, n: int, season_hint, rows: list[dict], peer: PeerResult | None) -> SeriesSummary:
     ok = [r for r in rows if not r["error"]]
-    out = SeriesSummary(name, n, season_hint, rows, peer, errors=[f"seed {r['seed']}: {r['error']}" for r in rows
-                                                                   if r["error"]])
+    out = SeriesSummary(
+        name, n, season_hint, rows, peer, errors=[f"seed {r['seed']}: {r['error']}" for r in rows if r["error"]]
+    )
     if not ok:
         return out
     seasons = {r.get("season") for r in ok}
     out.season = ok[0].get("season") if len(seasons) == 1 else "/".join(map(str, sorted(seasons, key=str)))
-    s = {k: _med(ok, k) for k in ("one_rmse", "one_mase", "ms_rmse", "ms_mase", "cov_one", "cov_ms", "wall_s",
-                                  "n_one", "n_multi")}
+    s = {
+        k: _med(ok, k)
+        for k in ("one_rmse", "one_mase", "ms_rmse", "ms_mase", "cov_one", "cov_ms", "wall_s", "n_one", "n_multi")
+    }
     s["base_ms"], s["base_ms_name"] = _best({b: _med(ok, f"base_ms_{b}") for b in BASELINES})
     s["base_one"], s["base_one_name"] = _best({b: _med(ok, f"base_one_{b}") for b in BASELINES})
     s["r_base_ms"] = _ratio(s["ms_rmse"], s["base_ms"])
@@ -350,6 +405,7 @@ def summarize(name: str, n: int, season_hint, rows: list[dict], peer: PeerResult
 
 
 # ----------------------------------------------------------------------------- printing
+
 
 def fmt(v, kind: str = "num") -> str:
     if v is None or (isinstance(v, float) and not math.isfinite(v)):
@@ -391,9 +447,27 @@ def _peer_notes(ss: SeriesSummary) -> str:
 
 
 def series_table(sums: list[SeriesSummary]) -> str:
-    header = ["series", "N", "season", "test pts 1-step/multi", "1-step RMSE", "best SF 1-step", "ratio",
-              "multi RMSE", "best baseline multi", "ratio", "best SF multi", "ratio", "MASE 1-step", "MASE multi",
-              "cov 1-step", "cov multi", "seed spread", "wall s", "notes"]
+    header = [
+        "series",
+        "N",
+        "season",
+        "test pts 1-step/multi",
+        "1-step RMSE",
+        "best SF 1-step",
+        "ratio",
+        "multi RMSE",
+        "best baseline multi",
+        "ratio",
+        "best SF multi",
+        "ratio",
+        "MASE 1-step",
+        "MASE multi",
+        "cov 1-step",
+        "cov multi",
+        "seed spread",
+        "wall s",
+        "notes",
+    ]
     rows = []
     for ss in sums:
         s = ss.s
@@ -408,18 +482,33 @@ def series_table(sums: list[SeriesSummary]) -> str:
             notes.append(pn)
         engine_notes = sorted({r["note"] for r in ss.rows if r.get("note")})
         notes += engine_notes
-        peer_one = (f"{fmt(s.get('peer_one'))} {SHORT.get(s.get('peer_one_name'), '')}".strip()
-                    if "peer_one" in s else "–")
-        peer_ms = (f"{fmt(s.get('peer_ms'))} {SHORT.get(s.get('peer_ms_name'), '')}".strip()
-                   if "peer_ms" in s else "–")
-        rows.append([
-            ss.name, str(ss.n), str(ss.season), f"{fmt(s['n_one'], 'int')}/{fmt(s['n_multi'], 'int')}",
-            fmt(s["one_rmse"]), peer_one, fmt(s.get("r_peer_one", NAN), "ratio"),
-            fmt(s["ms_rmse"]), f"{fmt(s['base_ms'])} {SHORT.get(s['base_ms_name'], '')}".strip(),
-            fmt(s["r_base_ms"], "ratio"), peer_ms, fmt(s.get("r_peer_ms", NAN), "ratio"),
-            fmt(s["one_mase"], "ratio"), fmt(s["ms_mase"], "ratio"), fmt(s["cov_one"], "cov"), fmt(s["cov_ms"], "cov"),
-            fmt(s["spread"], "ratio"), f"{s['wall_s']:.1f}", "; ".join(notes),
-        ])
+        peer_one = (
+            f"{fmt(s.get('peer_one'))} {SHORT.get(s.get('peer_one_name'), '')}".strip() if "peer_one" in s else "–"
+        )
+        peer_ms = f"{fmt(s.get('peer_ms'))} {SHORT.get(s.get('peer_ms_name'), '')}".strip() if "peer_ms" in s else "–"
+        rows.append(
+            [
+                ss.name,
+                str(ss.n),
+                str(ss.season),
+                f"{fmt(s['n_one'], 'int')}/{fmt(s['n_multi'], 'int')}",
+                fmt(s["one_rmse"]),
+                peer_one,
+                fmt(s.get("r_peer_one", NAN), "ratio"),
+                fmt(s["ms_rmse"]),
+                f"{fmt(s['base_ms'])} {SHORT.get(s['base_ms_name'], '')}".strip(),
+                fmt(s["r_base_ms"], "ratio"),
+                peer_ms,
+                fmt(s.get("r_peer_ms", NAN), "ratio"),
+                fmt(s["one_mase"], "ratio"),
+                fmt(s["ms_mase"], "ratio"),
+                fmt(s["cov_one"], "cov"),
+                fmt(s["cov_ms"], "cov"),
+                fmt(s["spread"], "ratio"),
+                f"{s['wall_s']:.1f}",
+                "; ".join(notes),
+            ]
+        )
     return table(header, rows)
 
 
@@ -438,8 +527,15 @@ def summary_rows(sums: list[SeriesSummary], peers_on: bool) -> list[tuple[str, s
         out.append((what, f"{fmt(value, kind)}{extra}", target, verdict, str(n)))
 
     complete = [ss for ss in sums if ss.s and ss.s["n_seeds"] == len(ss.rows)]
-    out.append(("series where every seed ran", f"{len(complete)} of {len(sums)}", "all",
-                "PASS" if len(complete) == len(sums) else "FAIL", str(len(sums))))
+    out.append(
+        (
+            "series where every seed ran",
+            f"{len(complete)} of {len(sums)}",
+            "all",
+            "PASS" if len(complete) == len(sums) else "FAIL",
+            str(len(sums)),
+        )
+    )
     r = [ss.s["r_base_ms"] for ss in done if math.isfinite(ss.s["r_base_ms"])]
     g = _gmean(r)
     add("geo. mean multi-step RMSE ÷ best of naive/snaive/HW", g, f"≤ {T_GM_BASE}", g <= T_GM_BASE, len(r))
@@ -449,8 +545,14 @@ def summary_rows(sums: list[SeriesSummary], peers_on: bool) -> list[tuple[str, s
         add("geo. mean multi-step RMSE ÷ best statsforecast", g, f"≤ {T_GM_PEER_MS}", g <= T_GM_PEER_MS, len(r))
     r = [(ss.s["r_base_ms"], ss.name) for ss in done if math.isfinite(ss.s["r_base_ms"])]
     mx = max(r) if r else (NAN, "")
-    add("max multi-step RMSE ÷ best baseline", mx[0], f"≤ {T_MAX_BASE}", mx[0] <= T_MAX_BASE, len(r),
-        extra=f" ({mx[1]})" if mx[1] else "")
+    add(
+        "max multi-step RMSE ÷ best baseline",
+        mx[0],
+        f"≤ {T_MAX_BASE}",
+        mx[0] <= T_MAX_BASE,
+        len(r),
+        extra=f" ({mx[1]})" if mx[1] else "",
+    )
     if peers_on:
         r = [ss.s.get("r_peer_one", NAN) for ss in done if math.isfinite(ss.s.get("r_peer_one", NAN))]
         g = _gmean(r)
@@ -458,24 +560,49 @@ def summary_rows(sums: list[SeriesSummary], peers_on: bool) -> list[tuple[str, s
     air = next((ss for ss in done if ss.name == "airline"), None)
     if air is not None:
         steps = fmt(air.s["n_multi"], "int")
-        add(f"airline {steps}-step RMSE", air.s["ms_rmse"], f"≤ {T_AIRLINE_MS:g}", air.s["ms_rmse"] <= T_AIRLINE_MS,
-            1, kind="num")
-        add("airline one-step RMSE", air.s["one_rmse"], f"≤ {T_AIRLINE_ONE:g}", air.s["one_rmse"] <= T_AIRLINE_ONE,
-            1, kind="num")
+        add(
+            f"airline {steps}-step RMSE",
+            air.s["ms_rmse"],
+            f"≤ {T_AIRLINE_MS:g}",
+            air.s["ms_rmse"] <= T_AIRLINE_MS,
+            1,
+            kind="num",
+        )
+        add(
+            "airline one-step RMSE",
+            air.s["one_rmse"],
+            f"≤ {T_AIRLINE_ONE:g}",
+            air.s["one_rmse"] <= T_AIRLINE_ONE,
+            1,
+            kind="num",
+        )
     else:
         out.append(("airline 48-step / one-step RMSE", "–", f"≤ {T_AIRLINE_MS:g} / ≤ {T_AIRLINE_ONE:g}", "n/a", "0"))
     r = [(ss.s["spread"], ss.name) for ss in done if math.isfinite(ss.s["spread"])]
     mx = max(r) if r else (NAN, "")
-    add("max seed spread of multi-step RMSE (max ÷ min)", mx[0], f"≤ {T_SPREAD}", mx[0] <= T_SPREAD if r else None,
-        len(r), extra=f" ({mx[1]})" if mx[1] else "")
+    add(
+        "max seed spread of multi-step RMSE (max ÷ min)",
+        mx[0],
+        f"≤ {T_SPREAD}",
+        mx[0] <= T_SPREAD if r else None,
+        len(r),
+        extra=f" ({mx[1]})" if mx[1] else "",
+    )
     lo, hi = T_COV_BAND
     for key, label in (("cov_one", "one-step"), ("cov_ms", "multi-step")):
         c = [(ss.s[key], ss.name) for ss in done if math.isfinite(ss.s[key])]
         med = float(np.median([v for v, _ in c])) if c else NAN
         add(f"median {label} 90% coverage", med, f"{lo}–{hi}", lo <= med <= hi, len(c), kind="cov")
         mn = min(c) if c else (NAN, "")
-        add(f"min {label} 90% coverage", mn[0], f"≥ {T_COV_MIN}", mn[0] >= T_COV_MIN, len(c), kind="cov",
-            extra=f" ({mn[1]})" if mn[1] else "")
+        add(
+            f"min {label} 90% coverage",
+            mn[0],
+            f"≥ {T_COV_MIN}",
+            mn[0] >= T_COV_MIN,
+            len(c),
+            kind="cov",
+            extra=f" ({mn[1]})" if mn[1] else "",
+        )
     return out
 
 
@@ -493,9 +620,12 @@ def peer_table(sums: list[SeriesSummary]) -> str:
                 row += [f"error: {r['error']}", "–", "–", fmt(r.get("seconds", NAN))]
                 continue
             mark = " *" if r.get("note") else ""
-            row += [fmt(_med(ok, f"peer_{m}_one_rmse")) + mark, fmt(_med(ok, f"peer_{m}_ms_rmse")),
-                    f"{fmt(_med(ok, f'peer_{m}_cov_one'), 'cov')}/{fmt(_med(ok, f'peer_{m}_cov_ms'), 'cov')}",
-                    f"{r.get('seconds', NAN):.1f}"]
+            row += [
+                fmt(_med(ok, f"peer_{m}_one_rmse")) + mark,
+                fmt(_med(ok, f"peer_{m}_ms_rmse")),
+                f"{fmt(_med(ok, f'peer_{m}_cov_one'), 'cov')}/{fmt(_med(ok, f'peer_{m}_cov_ms'), 'cov')}",
+                f"{r.get('seconds', NAN):.1f}",
+            ]
         rows.append(row)
     return table(header, rows)
 
@@ -515,6 +645,7 @@ def write_csv(path: Path, rows: list[dict]) -> None:
 
 
 # ----------------------------------------------------------------------------- timing
+
 
 def timing_cases() -> list[tuple[str, object, int]]:
     """(name, frame, season_hint) for the timing targets, in ``T_TIME`` order."""
@@ -538,8 +669,18 @@ def run_timing(seeds=TIMING_SEEDS) -> list[dict]:
 
     cases = timing_cases()
     fit_run(cases[0][1].copy(), RunConfig(), season_hint=cases[0][2])  # warm-up, untimed
-    rows = {name: {"series": name, "n": len(frame), "season_hint": season, "times": [], "errors": [],
-                   "test_start": None, "epochs": []} for name, frame, season in cases}
+    rows = {
+        name: {
+            "series": name,
+            "n": len(frame),
+            "season_hint": season,
+            "times": [],
+            "errors": [],
+            "test_start": None,
+            "epochs": [],
+        }
+        for name, frame, season in cases
+    }
     for seed in seeds:
         for name, frame, season in cases:
             cfg = RunConfig()
@@ -572,8 +713,15 @@ def timing_rows(timing: list[dict]) -> list[tuple[str, str, str, str, str]]:
         med = r["median_s"]
         ok = math.isfinite(med) and not r["errors"] and med <= target
         verdict = "n/a" if not math.isfinite(med) else ("PASS" if ok else "FAIL")
-        out.append((f"{r['series']} fit_run wall time, 1 thread (median of {len(r['times'])} seeds)",
-                    f"{fmt(med)} s" if math.isfinite(med) else "–", f"≤ {target:g} s", verdict, "1"))
+        out.append(
+            (
+                f"{r['series']} fit_run wall time, 1 thread (median of {len(r['times'])} seeds)",
+                f"{fmt(med)} s" if math.isfinite(med) else "–",
+                f"≤ {target:g} s",
+                verdict,
+                "1",
+            )
+        )
     return out
 
 
@@ -592,28 +740,37 @@ def timing_parts(timing: list[dict], threads: int) -> list[str]:
         load = "load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
     except OSError:
         load = "load average unknown"
-    return [f"## Timing: fit_run(frame, RunConfig(), season_hint), {threads} torch thread(s), seeds "
-            f"{','.join(map(str, TIMING_SEEDS))} interleaved", "",
-            timing_table(timing), "",
-            f"Wall time of fit + evaluation (time.perf_counter), imports and first-call costs excluded (one "
-            f"untimed airline run first). Machine: {os.cpu_count()} CPUs, {load} at the end (timings on a "
-            f"shared machine drift)."]
+    return [
+        f"## Timing: fit_run(frame, RunConfig(), season_hint), {threads} torch thread(s), seeds "
+        f"{','.join(map(str, TIMING_SEEDS))} interleaved",
+        "",
+        timing_table(timing),
+        "",
+        f"Wall time of fit + evaluation (time.perf_counter), imports and first-call costs excluded (one "
+        f"untimed airline run first). Machine: {os.cpu_count()} CPUs, {load} at the end (timings on a "
+        f"shared machine drift).",
+    ]
 
 
 # ----------------------------------------------------------------------------- main
 
+
 def engine_state() -> str:
     """The commit the engine was run at, and whether lstm_core/ had uncommitted changes."""
     try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                              timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "lstm_core"], cwd=ROOT, capture_output=True,
-                               text=True, timeout=10).stdout.strip()
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, timeout=10
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "lstm_core"], cwd=ROOT, capture_output=True, text=True, timeout=10
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return "git state unknown"
     if not head:
         return "git state unknown"
-    return f"commit {head}" + (f" with uncommitted lstm_core changes ({len(dirty.splitlines())} files)" if dirty else "")
+    return f"commit {head}" + (
+        f" with uncommitted lstm_core changes ({len(dirty.splitlines())} files)" if dirty else ""
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -623,14 +780,23 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default=str(DEFAULT_CSV), help=f"per-seed CSV (default {DEFAULT_CSV.relative_to(ROOT)})")
     ap.add_argument("--md", default="", help="also write the printed tables to this file")
     ap.add_argument("--no-peers", action="store_true", help="skip the statsforecast peers")
-    ap.add_argument("--peer-timeout", type=float, default=300.0,
-                    help="seconds per peer model and series before it is given up (default 300)")
+    ap.add_argument(
+        "--peer-timeout",
+        type=float,
+        default=300.0,
+        help="seconds per peer model and series before it is given up (default 300)",
+    )
     ap.add_argument("--strict", action="store_true", help="exit 1 when a target fails")
-    ap.add_argument("--timing-only", action="store_true",
-                    help="only the timing table: fit_run wall time on airline and co2_weekly, 3 seeds")
-    ap.add_argument("--engine-rev", default="",
-                    help="benchmark lstm_core at this git revision (a copy on the import path; default: the "
-                         "working tree)")
+    ap.add_argument(
+        "--timing-only",
+        action="store_true",
+        help="only the timing table: fit_run wall time on airline and co2_weekly, 3 seeds",
+    )
+    ap.add_argument(
+        "--engine-rev",
+        default="",
+        help="benchmark lstm_core at this git revision (a copy on the import path; default: the working tree)",
+    )
     a = ap.parse_args(argv)
     engine = engine_state()
     if a.engine_rev:
@@ -656,9 +822,14 @@ def main(argv: list[str] | None = None) -> int:
         timing = run_timing()
         rows = timing_rows(timing)
         parts = timing_parts(timing, torch.get_num_threads())
-        parts += ["", "## Summary vs targets (timing only)", "",
-                  table(["measure", "measured", "target", "verdict", "series"], [list(r) for r in rows]),
-                  "", f"Engine: {engine}. Total {time.perf_counter() - t_start:.0f} s."]
+        parts += [
+            "",
+            "## Summary vs targets (timing only)",
+            "",
+            table(["measure", "measured", "target", "verdict", "series"], [list(r) for r in rows]),
+            "",
+            f"Engine: {engine}. Total {time.perf_counter() - t_start:.0f} s.",
+        ]
         text = "\n".join(parts)
         print(text)
         if a.md:
@@ -682,8 +853,10 @@ def main(argv: list[str] | None = None) -> int:
         for seed in seeds:
             row = run_engine(s, seed)
             all_rows.setdefault(s.name, []).append(row)
-            msg = row["error"] or (f"1-step {row['one_rmse']:.4g}  multi {row['ms_rmse']:.4g}  "
-                                   f"cov {row['cov_one']:.2f}/{row['cov_ms']:.2f}  {row['wall_s']:.1f} s")
+            msg = row["error"] or (
+                f"1-step {row['one_rmse']:.4g}  multi {row['ms_rmse']:.4g}  "
+                f"cov {row['cov_one']:.2f}/{row['cov_ms']:.2f}  {row['wall_s']:.1f} s"
+            )
             print(f"[bench_forecast] {s.name:15s} seed {seed}: {msg}", file=sys.stderr, flush=True)
 
     peers: dict[str, PeerResult] = {}
@@ -704,23 +877,30 @@ def main(argv: list[str] | None = None) -> int:
                     if not r["error"]:
                         peer_scores(r, s.values, pr.entry)
                         for m in PEER_MODELS:
-                            r[f"peer_{m}_note"] = pr.entry["models"][m].get("error") or pr.entry["models"][m].get(
-                                "note") or ""
+                            r[f"peer_{m}_note"] = (
+                                pr.entry["models"][m].get("error") or pr.entry["models"][m].get("note") or ""
+                            )
 
     sums = [summarize(s.name, len(s.frame), s.season_hint, all_rows[s.name], peers.get(s.name)) for s in series]
     timing = run_timing()
     out_csv = Path(a.out)
     write_csv(out_csv, [r for s in series for r in all_rows[s.name]])
 
-    parts = [f"## Forecast benchmark: engine defaults, seeds {','.join(map(str, seeds))}, "
-             f"{len(series)} series (medians over seeds)", ""]
+    parts = [
+        f"## Forecast benchmark: engine defaults, seeds {','.join(map(str, seeds))}, "
+        f"{len(series)} series (medians over seeds)",
+        "",
+    ]
     parts.append(series_table(sums))
-    parts += ["",
-              "RMSE in original units. 1-step: the engine's one-step test points; multi: the whole test span "
-              "forecast from its start. Baselines: naive, seasonal naive (snaive), Holt-Winters (HW), from the "
-              "engine's metrics. SF: statsforecast AutoETS/AutoARIMA/AutoTheta fitted once on the data before "
-              "the test part, one-step forecasts without refitting; ratio = ours ÷ best. cov: share of test "
-              "points inside the 90% interval. Seed spread: max ÷ min multi-step RMSE over seeds.", ""]
+    parts += [
+        "",
+        "RMSE in original units. 1-step: the engine's one-step test points; multi: the whole test span "
+        "forecast from its start. Baselines: naive, seasonal naive (snaive), Holt-Winters (HW), from the "
+        "engine's metrics. SF: statsforecast AutoETS/AutoARIMA/AutoTheta fitted once on the data before "
+        "the test part, one-step forecasts without refitting; ratio = ours ÷ best. cov: share of test "
+        "points inside the 90% interval. Seed spread: max ÷ min multi-step RMSE over seeds.",
+        "",
+    ]
     parts += ["## Summary vs targets", ""]
     summary = summary_rows(sums, not a.no_peers) + timing_rows(timing)
     parts.append(table(["measure", "measured", "target", "verdict", "series"], [list(r) for r in summary]))

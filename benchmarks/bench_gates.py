@@ -14,6 +14,7 @@ Prints two tables:
 
 Median of ``--repeats`` runs; the machine is shared, so expect noise.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -74,12 +75,18 @@ def redraw_table(steps: int, hidden: int, repeats: int) -> list[dict]:
         def draw(trace=tr, gates=None, unit=0, how="mean"):
             pio.to_json(gp.heatmap_figure(trace, gates, unit=unit, step=100, how=how), validate=False)
 
-        rows.append({"cell": cell, "T x H": f"{tr.steps:,} x {tr.units}", "replay (first view)": replay_ms,
-                     "layer change": _median(lambda: draw(traces[0]), repeats),
-                     "gate change (2 gates)": _median(lambda: draw(gates=names[:2]), repeats),
-                     "unit change": _median(lambda: draw(unit=5), repeats),
-                     "max-abs aggregation": _median(lambda: draw(how="maxabs"), repeats),
-                     "page rerun (AppTest), layer change": apptest_rerun(run, repeats)})
+        rows.append(
+            {
+                "cell": cell,
+                "T x H": f"{tr.steps:,} x {tr.units}",
+                "replay (first view)": replay_ms,
+                "layer change": _median(lambda: draw(traces[0]), repeats),
+                "gate change (2 gates)": _median(lambda: draw(gates=names[:2]), repeats),
+                "unit change": _median(lambda: draw(unit=5), repeats),
+                "max-abs aggregation": _median(lambda: draw(how="maxabs"), repeats),
+                "page rerun (AppTest), layer change": apptest_rerun(run, repeats),
+            }
+        )
     return rows
 
 
@@ -117,8 +124,16 @@ def record_table(repeats: int) -> list[dict]:
             cost = _median(lambda: rec.epoch_end(run.model, 1), repeats)
             snap = gt.GateRecorder(run.prep, record=False)
             snap_ms = _median(lambda: snap.epoch_end(run.model, 1), repeats)
-            rows.append({"data": name, "cell": cell, "epoch ms": epoch_ms, "record ms": cost,
-                         "share": 100 * cost / epoch_ms, "snapshot only ms": snap_ms})
+            rows.append(
+                {
+                    "data": name,
+                    "cell": cell,
+                    "epoch ms": epoch_ms,
+                    "record ms": cost,
+                    "share": 100 * cost / epoch_ms,
+                    "snapshot only ms": snap_ms,
+                }
+            )
     return rows
 
 
@@ -140,8 +155,12 @@ def main() -> None:
     cols = list(rec[0])
     print(" | ".join(f"{c:>20}" for c in cols))
     for r in rec:
-        print(" | ".join(f"{r[c]:>19.1f}{'%' if c == 'share' else ' '}" if isinstance(r[c], float) else f"{r[c]:>20}"
-                         for c in cols))
+        print(
+            " | ".join(
+                f"{r[c]:>19.1f}{'%' if c == 'share' else ' '}" if isinstance(r[c], float) else f"{r[c]:>20}"
+                for c in cols
+            )
+        )
 
 
 if __name__ == "__main__":

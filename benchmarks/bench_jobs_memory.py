@@ -6,6 +6,7 @@ with the number of jobs. Reads VmRSS from /proc/self/status (no psutil). Prints 
 
     python -m benchmarks.bench_jobs_memory [--jobs 200] [--ttl 2]
 """
+
 from __future__ import annotations
 
 import argparse

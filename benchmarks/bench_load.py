@@ -17,16 +17,17 @@ running at once and the longest queue are read. Bounded in time.
 
     python -m benchmarks.bench_load [--sessions 20] [--epochs 300] [--browsers 0] [--limit 480]
 """
+
 from __future__ import annotations
 
 import argparse
 import asyncio
+import multiprocessing
 import os
 import re
 import statistics
 import sys
 import tempfile
-import multiprocessing
 import threading
 import time
 import urllib.request
@@ -140,16 +141,22 @@ async def session(browser, url: str, i: int, csv: bytes, epochs: int, limit_s: f
         await expect(page.get_by_role("heading", name="Data", exact=True)).to_be_visible(timeout=limit_s * 1000)
         name = f"load_{i:02d}.csv"
         await page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
-            files=[{"name": name, "mimeType": "text/csv", "buffer": csv}])
+            files=[{"name": name, "mimeType": "text/csv", "buffer": csv}]
+        )
         await expect(page.get_by_role("heading", name=name, exact=True)).to_be_visible(timeout=limit_s * 1000)
         sidebar = page.get_by_test_id("stSidebar")
         await expect(sidebar.get_by_text(name)).to_be_visible(timeout=limit_s * 1000)
         out["sidebar"] = True
         await page.locator('[data-testid="stSidebarNav"] a', has_text="Train").first.click()
-        await expect(page.get_by_role("button", name=re.compile("Start training"))).to_be_visible(timeout=limit_s * 1000)
+        await expect(page.get_by_role("button", name=re.compile("Start training"))).to_be_visible(
+            timeout=limit_s * 1000
+        )
         await page.get_by_text("Advanced").click()
-        for label, value in (("Epochs (upper bound)", epochs), ("Hidden size", 8),
-                             ("Early-stopping patience (0 = off)", 0)):
+        for label, value in (
+            ("Epochs (upper bound)", epochs),
+            ("Hidden size", 8),
+            ("Early-stopping patience (0 = off)", 0),
+        ):
             box = page.get_by_label(label, exact=True)
             await box.fill(str(value))
             await box.press("Tab")
@@ -192,8 +199,9 @@ async def ws_session(port: int, i: int, csv: bytes, epochs: int, limit_s: float)
         n = len(s.seen)
         await s.rerun()
         out["submitted"] = time.perf_counter() - t0
-        first = await s.wait_for(lambda e: e.kind == "alert" and e.text.startswith(("**Queued", "**Running")),
-                                 limit_s, n)
+        first = await s.wait_for(
+            lambda e: e.kind == "alert" and e.text.startswith(("**Queued", "**Running")), limit_s, n
+        )
         out["first_status"] = first.text.split("**")[1]
         end = await s.wait_for(lambda e: e.kind == "alert" and ENDED.match(e.text), limit_s, n)
         out["status"] = ENDED.match(end.text).group(1)
@@ -232,18 +240,37 @@ async def drive(port: int, n: int, browsers: int, epochs: int, limit_s: float, r
     browser = pw = None
     if browsers:
         from playwright.async_api import async_playwright
+
         pw = await async_playwright().start()
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
     try:
-        tasks = [asyncio.create_task(arriving(ramp_s * i / max(n - 1, 1),
-                                              session(browser, url, i, csv, epochs, limit_s) if i < browsers
-                                              else ws_session(port, i, csv, epochs, limit_s))) for i in range(n)]
+        tasks = [
+            asyncio.create_task(
+                arriving(
+                    ramp_s * i / max(n - 1, 1),
+                    session(browser, url, i, csv, epochs, limit_s)
+                    if i < browsers
+                    else ws_session(port, i, csv, epochs, limit_s),
+                )
+            )
+            for i in range(n)
+        ]
         done, pending = await asyncio.wait(tasks, timeout=limit_s + 30)
         for t in pending:  # past the overall bound: report them as unfinished, keep the figures
             t.cancel()
-        return [t.result() if t in done else {"i": i, "ok": False, "sidebar": False, "seconds": limit_s + 30,
-                                              "kind": "?", "error": "not finished within the time bound"}
-                for i, t in enumerate(tasks)]
+        return [
+            t.result()
+            if t in done
+            else {
+                "i": i,
+                "ok": False,
+                "sidebar": False,
+                "seconds": limit_s + 30,
+                "kind": "?",
+                "error": "not finished within the time bound",
+            }
+            for i, t in enumerate(tasks)
+        ]
     finally:
         if browser is not None:
             await browser.close()
@@ -274,14 +301,30 @@ def main() -> int:
     p.add_argument("--sessions", type=int, default=20)
     p.add_argument("--epochs", type=int, default=300)
     p.add_argument("--browsers", type=int, default=0, help="how many of the sessions are real Chromium tabs")
-    p.add_argument("--client-nice", type=int, default=10,
-                   help="nice value added to this driver process (and its Chromium) after the server started")
-    p.add_argument("--ramp", type=float, default=10.0,
-                   help="seconds over which the sessions arrive, evenly spaced (0: all at once)")
-    p.add_argument("--rounds", type=int, default=1,
-                   help="run the class this many times in a row on the same server (memory over time)")
-    p.add_argument("--no-warm", dest="warm", action="store_false",
-                   help="skip the single warm-up session before the class (health then includes cold start)")
+    p.add_argument(
+        "--client-nice",
+        type=int,
+        default=10,
+        help="nice value added to this driver process (and its Chromium) after the server started",
+    )
+    p.add_argument(
+        "--ramp",
+        type=float,
+        default=10.0,
+        help="seconds over which the sessions arrive, evenly spaced (0: all at once)",
+    )
+    p.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="run the class this many times in a row on the same server (memory over time)",
+    )
+    p.add_argument(
+        "--no-warm",
+        dest="warm",
+        action="store_false",
+        help="skip the single warm-up session before the class (health then includes cold start)",
+    )
     p.add_argument("--limit", type=float, default=480, help="seconds for the whole drive")
     args = p.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench-load-"))
@@ -324,10 +367,12 @@ def main() -> int:
     ends -= warm_result is not None
     workers = max(1, (os.cpu_count() or 1) // 2)  # lstm_core.jobs.default_workers on this machine
     print(f"{args.rounds} round(s) of " if args.rounds > 1 else "", end="")
-    print(f"{args.sessions} sessions x (upload 300-point CSV, train LSTM h8 for {args.epochs} epochs), "
-          f"{args.sessions - args.browsers} websocket clients + {args.browsers} chromium tabs, "
-          f"arriving over {args.ramp:.0f} s, server on 127.0.0.1, {os.cpu_count()} cores, "
-          f"clients at nice +{args.client_nice}")
+    print(
+        f"{args.sessions} sessions x (upload 300-point CSV, train LSTM h8 for {args.epochs} epochs), "
+        f"{args.sessions - args.browsers} websocket clients + {args.browsers} chromium tabs, "
+        f"arriving over {args.ramp:.0f} s, server on 127.0.0.1, {os.cpu_count()} cores, "
+        f"clients at nice +{args.client_nice}"
+    )
     full_lat = sorted(x for r in results for x in r.get("full_lat", []))
     frag_lat = sorted(x for r in results for x in r.get("frag_lat", []))
     full = sum(r.get("runs", (0, 0))[0] for r in results)
@@ -335,8 +380,10 @@ def main() -> int:
     queued_first = sum(r.get("first_status") == "Queued" for r in results)
     print(f"{'metric':<54} {'value':>12}")
     rows = [
-        ("warm-up session: seconds / health max ms", f"{warm_result['seconds']:.1f} / {1000 * warm_lat[-1]:.0f}"
-         if warm_result and warm_lat else "-"),
+        (
+            "warm-up session: seconds / health max ms",
+            f"{warm_result['seconds']:.1f} / {1000 * warm_lat[-1]:.0f}" if warm_result and warm_lat else "-",
+        ),
         ("sessions finished / started", f"{len(ok)}/{len(results)}"),
         ("sidebar named the uploaded file", f"{sum(r['sidebar'] for r in results)}/{len(results)}"),
         ("jobs started / ended (server trace)", f"{starts}/{ends}"),
@@ -361,17 +408,29 @@ def main() -> int:
     for k, v in rows:
         print(f"{k:<54} {v:>12}")
     slow = [(t - t_load0, v, c) for t, v, c in monitor.stamps if v >= 0.5 and t >= t_load0]
-    print(f"health polls >= 0.5 s: {len(slow)}" + ("" if not slow else " at t = " + ", ".join(
-        f"{t:.0f} s ({1000 * v:.0f} ms, control {1000 * c:.0f} ms)" for t, v, c in slow[:12])
-        + " after the class started"))
+    print(
+        f"health polls >= 0.5 s: {len(slow)}"
+        + (
+            ""
+            if not slow
+            else " at t = "
+            + ", ".join(f"{t:.0f} s ({1000 * v:.0f} ms, control {1000 * c:.0f} ms)" for t, v, c in slow[:12])
+            + " after the class started"
+        )
+    )
     if warm_result is not None and not warm_result["ok"]:
         print(f"warm-up session: {warm_result['error']}")
     for r in results:
         if not r["ok"]:
             print(f"session {r['i']}: {r['error']}")
-    passed = ((warm_result is None or warm_result["ok"]) and len(ok) == len(results)
-              and ends == starts == len(results) and max_running <= workers
-              and (not lat or lat[-1] < 1.0) and monitor.failures == 0)
+    passed = (
+        (warm_result is None or warm_result["ok"])
+        and len(ok) == len(results)
+        and ends == starts == len(results)
+        and max_running <= workers
+        and (not lat or lat[-1] < 1.0)
+        and monitor.failures == 0
+    )
     print("PASS" if passed else "FAIL", "(all finished, at most the worker limit at once, health < 1 s)")
     return 0 if passed else 1
 

@@ -4,6 +4,7 @@ Default settings (lstm_core.memory_task.MemoryConfig): RNN, LSTM and GRU at lags
 50, the same budget of training steps each. Target: the RNN at chance (~50%) by lag 50,
 LSTM and GRU >= 90%, the whole sweep under 3 minutes on 2 CPU cores.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,12 +28,22 @@ def main() -> None:
         table = accuracy_table(res).round(1)
         steps = res.pivot(index="lag", columns="cell", values="steps")[table.columns]
         print(f"\n## seed {seed}: test accuracy (%) per lag, total {total:.1f} s\n")
-        print("| lag | " + " | ".join(c.upper() for c in table.columns) + " | steps used (" +
-              "/".join(table.columns) + ") |")
+        print(
+            "| lag | "
+            + " | ".join(c.upper() for c in table.columns)
+            + " | steps used ("
+            + "/".join(table.columns)
+            + ") |"
+        )
         print("|---" * (len(table.columns) + 2) + "|")
         for lag, row in table.iterrows():
-            print(f"| {lag} | " + " | ".join(f"{v:.1f}" for v in row) + " | " +
-                  "/".join(str(int(s)) for s in steps.loc[lag]) + " |")
+            print(
+                f"| {lag} | "
+                + " | ".join(f"{v:.1f}" for v in row)
+                + " | "
+                + "/".join(str(int(s)) for s in steps.loc[lag])
+                + " |"
+            )
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 ``--full`` trains the tutorials' epochs; the default uses the class-demo epochs the app uses.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -16,6 +17,7 @@ from lstm_core.pipeline import fit_run
 def _markdown(df: pd.DataFrame) -> str:
     def cell(v) -> str:
         return f"{v:.4g}" if isinstance(v, float) else str(v)
+
     lines = ["| " + " | ".join(df.columns) + " |", "|" + "---|" * len(df.columns)]
     lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in df.itertuples(index=False)]
     return "\n".join(lines)

@@ -10,6 +10,7 @@
 Timings are medians over repeats after a warm-up; the two epoch variants alternate so that
 background load hits both alike.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,7 +40,7 @@ def bare_epoch(model: nn.Module, head: nn.Module, opt, x, y, gen) -> None:
     perm = torch.randperm(len(x), generator=gen)
     total = 0.0
     for i in range(0, len(x), B):
-        idx = perm[i:i + B]
+        idx = perm[i : i + B]
         opt.zero_grad(set_to_none=True)
         out, _ = model(x[idx])
         loss = loss_fn(head(out[:, -1]), y[idx])

@@ -37,6 +37,7 @@ model) after its start is stopped and counts as a lower bound (oversubscribed Op
 make a run 10-50x slower); after ``--reps-min`` repetitions, no new one starts when it would
 overrun ``--budget-s``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -55,6 +56,7 @@ THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NU
 
 
 # ----------------------------------------------------------------------------- worker (one training)
+
 
 def worker() -> int:
     """One training process: settings from BENCH_* variables; READY, wait for go, train, print JSON."""
@@ -101,12 +103,14 @@ def worker() -> int:
     run = fit_run(data, cfg, season_hint=12)
     wall = time.perf_counter() - t0
     cpu = time.process_time() - c0
-    print(json.dumps({"wall_s": wall, "cpu_s": cpu, "epochs": run.metrics.get("info", {}).get("epochs_run")}),
-          flush=True)
+    print(
+        json.dumps({"wall_s": wall, "cpu_s": cpu, "epochs": run.metrics.get("info", {}).get("epochs_run")}), flush=True
+    )
     return 0
 
 
 # ----------------------------------------------------------------------------- parent
+
 
 @dataclass(frozen=True)
 class Scenario:
@@ -116,9 +120,12 @@ class Scenario:
 
     @property
     def label(self) -> str:
-        each = "engine's pick" if self.threads == "auto" else f"{self.threads} thread{'s' if self.threads != '1' else ''}"
+        each = (
+            "engine's pick" if self.threads == "auto" else f"{self.threads} thread{'s' if self.threads != '1' else ''}"
+        )
         return f"{self.procs} process{'es at once' if self.procs > 1 else ' alone'}, {each}" + (
-            " each" if self.procs > 1 else "")
+            " each" if self.procs > 1 else ""
+        )
 
 
 def scenarios() -> list[Scenario]:
@@ -136,8 +143,15 @@ def _env(sc: Scenario, seed: int, engine: Path) -> dict:
         for v in THREAD_VARS:
             env[v] = sc.threads
     hidden, layers = MODELS[sc.model]
-    env.update({"BENCH_THREADS": sc.threads, "BENCH_HIDDEN": str(hidden), "BENCH_LAYERS": str(layers),
-                "BENCH_SEED": str(seed), "PYTHONPATH": str(engine)})
+    env.update(
+        {
+            "BENCH_THREADS": sc.threads,
+            "BENCH_HIDDEN": str(hidden),
+            "BENCH_LAYERS": str(layers),
+            "BENCH_SEED": str(seed),
+            "PYTHONPATH": str(engine),
+        }
+    )
     return env
 
 
@@ -147,9 +161,18 @@ def run_scenario(sc: Scenario, seed: int, cap_s: float, engine: Path) -> list[di
     A worker still training ``cap_s`` seconds after the release is stopped; its dict then has
     ``stopped: True`` and ``wall_s`` = the seconds it had run (a lower bound).
     """
-    procs = [subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--worker"], cwd=engine,
-                              env=_env(sc, seed + i, engine), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                              text=True, bufsize=1) for i in range(sc.procs)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, str(Path(__file__).resolve()), "--worker"],
+            cwd=engine,
+            env=_env(sc, seed + i, engine),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            bufsize=1,
+        )
+        for i in range(sc.procs)
+    ]
     try:
         for p in procs:
             line = p.stdout.readline().strip()
@@ -199,16 +222,27 @@ def table(header: list[str], rows: list[list[str]]) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Torch threads per training process (markdown table).")
     ap.add_argument("--reps", type=int, default=3, help="interleaved repetitions at most (default 3)")
-    ap.add_argument("--budget-s", type=float, default=300.0,
-                    help="no new repetition once it would end after this many seconds (default 300)")
+    ap.add_argument(
+        "--budget-s",
+        type=float,
+        default=300.0,
+        help="no new repetition once it would end after this many seconds (default 300)",
+    )
     ap.add_argument("--reps-min", type=int, default=2, help="repetitions run whatever the budget (default 2)")
-    ap.add_argument("--cap-s", type=float, default=6.0,
-                    help="a training is stopped (shown as ≥) after max(this, --cap-factor x the same repetition's "
-                         "1-process/1-thread time of that model) seconds (default 6)")
+    ap.add_argument(
+        "--cap-s",
+        type=float,
+        default=6.0,
+        help="a training is stopped (shown as ≥) after max(this, --cap-factor x the same repetition's "
+        "1-process/1-thread time of that model) seconds (default 6)",
+    )
     ap.add_argument("--cap-factor", type=float, default=2.0, help="see --cap-s (default 2)")
     ap.add_argument("--md", default="", help="also write the table to this file")
-    ap.add_argument("--engine-rev", default="", help="benchmark lstm_core at this git revision (default: the "
-                    "working tree, copied at the start)")
+    ap.add_argument(
+        "--engine-rev",
+        default="",
+        help="benchmark lstm_core at this git revision (default: the working tree, copied at the start)",
+    )
     ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
     if a.worker:
@@ -241,10 +275,10 @@ def measure(a: argparse.Namespace, engine: Path, about: str) -> int:
         # Interleaved: models alternate first; per model its 1-process/1-thread run comes first (it sets the
         # cap), the other scenarios follow in an order rotated by the repetition.
         order = []
-        for model in models[rep % 2:] + models[:rep % 2]:
+        for model in models[rep % 2 :] + models[: rep % 2]:
             base = Scenario(model, 1, "1")
             rest = [sc for sc in scs if sc.model == model and sc != base]
-            order += [base] + rest[rep % len(rest):] + rest[:rep % len(rest)]
+            order += [base] + rest[rep % len(rest) :] + rest[: rep % len(rest)]
         base_wall: dict[str, float] = {}
         for sc in order:
             idle = threads.idle_cores(0.3)
@@ -255,9 +289,15 @@ def measure(a: argparse.Namespace, engine: Path, about: str) -> int:
             if is_base:
                 base_wall[sc.model] = res[0]["wall_s"]
             results[sc].append(res)
-            print(f"[bench_threads] rep {rep} {sc.model:14s} {sc.label:40s} idle {idle:.1f}  "
-                  + "  ".join(f"{r['wall_s']:.2f} s{' STOPPED' if r.get('stopped') else ''} ({r.get('threads', '?')} thr)"
-                              for r in res), file=sys.stderr, flush=True)
+            print(
+                f"[bench_threads] rep {rep} {sc.model:14s} {sc.label:40s} idle {idle:.1f}  "
+                + "  ".join(
+                    f"{r['wall_s']:.2f} s{' STOPPED' if r.get('stopped') else ''} ({r.get('threads', '?')} thr)"
+                    for r in res
+                ),
+                file=sys.stderr,
+                flush=True,
+            )
         rep_times.append(time.perf_counter() - t_rep)
     n_reps = len(rep_times)
 
@@ -272,15 +312,20 @@ def measure(a: argparse.Namespace, engine: Path, about: str) -> int:
         idles = [r["idle"] for r in runs if r.get("idle") is not None]
         threads_txt = "/".join(map(str, used))
         if sc.threads == "auto":
-            threads_txt += (f" (picked; idle cores seen {min(idles):.1f}–{max(idles):.1f})" if idles
-                            else " (picked: small model)")
+            threads_txt += (
+                f" (picked; idle cores seen {min(idles):.1f}–{max(idles):.1f})" if idles else " (picked: small model)"
+            )
         cells, ratios, quiet = [], [], []
         for i, res in enumerate(per_rep):
-            cells.append(", ".join(f"{'≥' if r.get('stopped') else ''}{r['wall_s']:.2f}" for r in res)
-                         + f" [{idle_before[sc][i]:.1f}]")
+            cells.append(
+                ", ".join(f"{'≥' if r.get('stopped') else ''}{r['wall_s']:.2f}" for r in res)
+                + f" [{idle_before[sc][i]:.1f}]"
+            )
             # A stopped run is a lower bound, and so is any median over it (the median is monotone).
-            ratio = (_med([r["wall_s"] for r in res]) / results[base_sc][i][0]["wall_s"],
-                     any(r.get("stopped") for r in res))
+            ratio = (
+                _med([r["wall_s"] for r in res]) / results[base_sc][i][0]["wall_s"],
+                any(r.get("stopped") for r in res),
+            )
             ratios.append(ratio)
             if min(idle_before[sc][i], idle_before[base_sc][i]) >= quiet_min:
                 quiet.append(ratio)
@@ -288,25 +333,45 @@ def measure(a: argparse.Namespace, engine: Path, about: str) -> int:
         def show(rs: list[tuple[float, bool]]) -> str:
             return "–" if not rs else ("≥ " if any(b for _, b in rs) else "") + f"{_med([v for v, _ in rs]):.2f}"
 
-        rows.append([sc.model, sc.label, threads_txt, *cells, " / ".join(show([r]) for r in ratios), show(ratios),
-                     show(quiet), f"{_med(cpus):.2f}" if cpus else "–"])
-    header = (["model", "scenario", "torch threads per process"]
-              + [f"rep {i + 1}: s per process [idle cores before]" for i in range(n_reps)]
-              + ["÷ 1 process 1 thread, per rep", "median ÷", f"median ÷, quiet reps (≥ {quiet_min:g} idle)",
-                 "CPU s per process"])
-    text = "\n".join([
-        f"## Torch threads per training process: airline fit_run(RunConfig()), {n_reps} interleaved repetitions", "",
-        table(header, rows), "",
-        f"Training = fit_run wall time in the process (fit + evaluation; imports, data and a warm-up run "
-        f"excluded), seed 0 (second process seed 1). Ratios: per repetition against the 1-process/1-thread run "
-        f"of the same model in that repetition (two processes: their median), then the median over repetitions, "
-        f"and over the quiet ones only. 'Alone' = no other process of this benchmark; the machine's other load "
-        f"shows as [idle cores] sampled just before each scenario (2.0 = an idle 2-core machine). "
-        f"A training still running max({a.cap_s:g} s, {a.cap_factor:g} × the same repetition's 1-process/1-thread "
-        f"time of that model) after its start is stopped: ≥, a lower bound. "
-        f"Machine: {os.cpu_count()} CPUs; before the run {idle0:.1f} cores idle, load average {load0[0]:.2f}; "
-        f"total {time.perf_counter() - t_start:.0f} s. Engine: {about}.",
-    ])
+        rows.append(
+            [
+                sc.model,
+                sc.label,
+                threads_txt,
+                *cells,
+                " / ".join(show([r]) for r in ratios),
+                show(ratios),
+                show(quiet),
+                f"{_med(cpus):.2f}" if cpus else "–",
+            ]
+        )
+    header = (
+        ["model", "scenario", "torch threads per process"]
+        + [f"rep {i + 1}: s per process [idle cores before]" for i in range(n_reps)]
+        + [
+            "÷ 1 process 1 thread, per rep",
+            "median ÷",
+            f"median ÷, quiet reps (≥ {quiet_min:g} idle)",
+            "CPU s per process",
+        ]
+    )
+    text = "\n".join(
+        [
+            f"## Torch threads per training process: airline fit_run(RunConfig()), {n_reps} interleaved repetitions",
+            "",
+            table(header, rows),
+            "",
+            f"Training = fit_run wall time in the process (fit + evaluation; imports, data and a warm-up run "
+            f"excluded), seed 0 (second process seed 1). Ratios: per repetition against the 1-process/1-thread run "
+            f"of the same model in that repetition (two processes: their median), then the median over repetitions, "
+            f"and over the quiet ones only. 'Alone' = no other process of this benchmark; the machine's other load "
+            f"shows as [idle cores] sampled just before each scenario (2.0 = an idle 2-core machine). "
+            f"A training still running max({a.cap_s:g} s, {a.cap_factor:g} × the same repetition's 1-process/1-thread "
+            f"time of that model) after its start is stopped: ≥, a lower bound. "
+            f"Machine: {os.cpu_count()} CPUs; before the run {idle0:.1f} cores idle, load average {load0[0]:.2f}; "
+            f"total {time.perf_counter() - t_start:.0f} s. Engine: {about}.",
+        ]
+    )
     print(text)
     if a.md:
         Path(a.md).write_text(text + "\n")

@@ -6,6 +6,7 @@ copies the package once, either from the working tree or from a git revision (``
 which leaves the checkout and the index alone), into a folder that goes first on the import path
 (``sys.path`` here, ``PYTHONPATH`` for child processes).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -43,8 +44,9 @@ def snapshot(dest: Path, rev: str | None = None) -> str:
         commit = _git("rev-parse", "--short", f"{rev}^{{commit}}")
         if not commit:
             raise ValueError(f"unknown git revision {rev!r}")
-        blob = subprocess.run(["git", "archive", "--format=tar", commit, PACKAGE], cwd=ROOT, capture_output=True,
-                              check=True, timeout=60).stdout
+        blob = subprocess.run(
+            ["git", "archive", "--format=tar", commit, PACKAGE], cwd=ROOT, capture_output=True, check=True, timeout=60
+        ).stdout
         with tarfile.open(fileobj=io.BytesIO(blob)) as tar:
             tar.extractall(dest, filter="data")
         where = f"lstm_core at commit {commit}"
@@ -54,5 +56,6 @@ def snapshot(dest: Path, rev: str | None = None) -> str:
         dirty = _git("status", "--porcelain", "--", PACKAGE)
         n = len(dirty.splitlines()) if dirty else 0
         where = f"lstm_core working tree copied at start (commit {head}" + (
-            f" with {n} uncommitted files)" if n else ", clean)")
+            f" with {n} uncommitted files)" if n else ", clean)"
+        )
     return f"{where}, content sha256 {content_hash(dest)}"

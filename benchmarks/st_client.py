@@ -14,6 +14,7 @@ One ``StreamlitSession`` is what one browser tab does, without drawing anything:
 Only loopback is ever contacted; the server is the one the caller started. Used by
 ``benchmarks/bench_load.py``.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -107,9 +108,15 @@ class StreamlitSession:
     async def open(self) -> None:
         self._xsrf = await asyncio.to_thread(self._fetch_xsrf)
         protocols = ["streamlit", self._xsrf] if self._xsrf else ["streamlit"]
-        self.ws = await connect(f"ws://127.0.0.1:{self.port}/_stcore/stream", subprotocols=protocols,
-                                additional_headers={"Cookie": f"_streamlit_xsrf={self._xsrf}"},
-                                origin=self.base, max_size=None, open_timeout=60, ping_interval=None)
+        self.ws = await connect(
+            f"ws://127.0.0.1:{self.port}/_stcore/stream",
+            subprotocols=protocols,
+            additional_headers={"Cookie": f"_streamlit_xsrf={self._xsrf}"},
+            origin=self.base,
+            max_size=None,
+            open_timeout=60,
+            ping_interval=None,
+        )
         self._tasks.append(asyncio.create_task(self._reader(), name=f"reader-{self.name}"))
 
     async def close(self) -> None:
@@ -147,8 +154,16 @@ class StreamlitSession:
             if wid.startswith("$$ID-"):
                 self.widget_ids[wid.rsplit("-", 1)[-1]] = wid
             text = element_text(el_kind, el) if el_kind in TEXT_FIELDS else ""
-            self.seen.append(Seen(el_kind, text, wid, getattr(el, "label", ""),
-                                  bool(msg.metadata.delta_path) and msg.metadata.delta_path[0] == 1, time.time()))
+            self.seen.append(
+                Seen(
+                    el_kind,
+                    text,
+                    wid,
+                    getattr(el, "label", ""),
+                    bool(msg.metadata.delta_path) and msg.metadata.delta_path[0] == 1,
+                    time.time(),
+                )
+            )
         elif kind == "auto_rerun":
             self.pending_timers[msg.auto_rerun.fragment_id] = msg.auto_rerun.interval
         elif kind == "stop_auto_rerun":
@@ -243,6 +258,7 @@ class StreamlitSession:
         urls = resp.file_urls[0]
         await asyncio.to_thread(self._put, urls.upload_url, name, data, timeout)
         from streamlit.proto.Common_pb2 import FileUploaderState
+
         state = FileUploaderState()
         info = state.uploaded_file_info.add()
         info.name, info.size, info.file_id = name, len(data), urls.file_id
@@ -252,12 +268,25 @@ class StreamlitSession:
 
     def _put(self, url: str, name: str, data: bytes, timeout: float) -> None:
         boundary = uuid.uuid4().hex
-        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n"
-                f"Content-Type: text/csv\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
-        req = urllib.request.Request(url if url.startswith("http") else self.base + url, data=body, method="PUT",
-                                     headers={"Content-Type": f"multipart/form-data; boundary={boundary}",
-                                              "X-Xsrftoken": self._xsrf, "Cookie": f"_streamlit_xsrf={self._xsrf}",
-                                              "Origin": self.base})
+        body = (
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+                f"Content-Type: text/csv\r\n\r\n"
+            ).encode()
+            + data
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        req = urllib.request.Request(
+            url if url.startswith("http") else self.base + url,
+            data=body,
+            method="PUT",
+            headers={
+                "Content-Type": f"multipart/form-data; boundary={boundary}",
+                "X-Xsrftoken": self._xsrf,
+                "Cookie": f"_streamlit_xsrf={self._xsrf}",
+                "Origin": self.base,
+            },
+        )
         with urllib.request.urlopen(req, timeout=timeout) as r:
             if r.status not in (200, 204):
                 raise RuntimeError(f"upload answered {r.status}")

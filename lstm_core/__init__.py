@@ -3,4 +3,5 @@
 Pure Python + torch + pandas + numpy: it imports neither streamlit nor plotly (the figures
 live in :mod:`ui.figures`; ``tests/test_layers.py`` checks this in a fresh process).
 """
+
 __version__ = "0.1.0"

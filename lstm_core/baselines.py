@@ -19,6 +19,7 @@ training. If a fit fails or gives non-finite values the next simpler model is tr
 (multiplicative season, additive season, no season, no trend, then naive) and the
 result's ``description`` says which model produced the numbers.
 """
+
 from __future__ import annotations
 
 import warnings
@@ -87,9 +88,7 @@ def _indices(idx: ArrayLike, n: int, first: int, why: str) -> np.ndarray:
     if arr.ndim != 1 or arr.size == 0 or not np.issubdtype(arr.dtype, np.integer):
         raise ValueError(f"idx must be a non-empty 1-D integer array, got {arr.dtype} of shape {arr.shape}.")
     if arr.min() < first or arr.max() >= n:
-        raise ValueError(
-            f"idx must lie in [{first}, {n - 1}] ({why}); got values from {arr.min()} to {arr.max()}."
-        )
+        raise ValueError(f"idx must lie in [{first}, {n - 1}] ({why}); got values from {arr.min()} to {arr.max()}.")
     return arr.astype(np.intp)
 
 
@@ -372,9 +371,7 @@ def _seasonal_or_naive(season: int | None, available: int) -> tuple[int | None, 
     return m, f"Seasonal naive (value one season ago, lag {m})"
 
 
-def one_step_baselines(
-    y: ArrayLike, idx: ArrayLike, train_end: int, season: int | None
-) -> dict[str, BaselineResult]:
+def one_step_baselines(y: ArrayLike, idx: ArrayLike, train_end: int, season: int | None) -> dict[str, BaselineResult]:
     """All one-step baselines at the target indices ``idx``.
 
     Parameters
@@ -437,8 +434,6 @@ def multistep_baselines(
     lag, sn_description = _seasonal_or_naive(season, start)
     return {
         "naive": BaselineResult("naive", naive_forecast(hist, horizon), "Naive (last value repeated)"),
-        "seasonal_naive": BaselineResult(
-            "seasonal_naive", seasonal_naive_forecast(hist, horizon, lag), sn_description
-        ),
+        "seasonal_naive": BaselineResult("seasonal_naive", seasonal_naive_forecast(hist, horizon, lag), sn_description),
         "holt_winters": _hw_multistep(y_arr, start, horizon, fit_end, season),
     }

@@ -15,6 +15,7 @@ where ``xp_t`` (B, G) is the hoisted input projection for step t. Gate conventio
 torch's: LSTM rows ordered i, f, g, o; GRU r, z, n with
 ``n = tanh(W_in x + b_in + r * (W_hn h + b_hn))`` and ``h' = (1 - z) * n + z * h``.
 """
+
 from __future__ import annotations
 
 import math
@@ -101,8 +102,12 @@ class VariantStack(nn.Module):
 
 def build_recurrent(cfg: ModelConfig) -> nn.Module:
     """The recurrent stack for ``cfg.cell``: ``forward(x (B, T, F)) -> (out (B, T, H), state)``."""
-    kw = dict(input_size=cfg.input_size, hidden_size=cfg.hidden_size, num_layers=cfg.num_layers,
-              dropout=cfg.dropout if cfg.num_layers > 1 else 0.0)
+    kw = dict(
+        input_size=cfg.input_size,
+        hidden_size=cfg.hidden_size,
+        num_layers=cfg.num_layers,
+        dropout=cfg.dropout if cfg.num_layers > 1 else 0.0,
+    )
     fused = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
     if cfg.cell in fused:
         return fused[cfg.cell](batch_first=True, **kw)
@@ -137,8 +142,8 @@ def layer_weights(rec: nn.Module, cell: str, layer: int) -> LayerWeights:
     if cell == "gru":
         # r and z take both biases in the projection; n keeps b_hn inside r * (W_hn h + b_hn).
         hsz = w_hh.shape[1]
-        b_x = b_ih + torch.cat([b_hh[: 2 * hsz], torch.zeros_like(b_hh[2 * hsz:])])
-        b_h = torch.cat([torch.zeros_like(b_hh[: 2 * hsz]), b_hh[2 * hsz:]])
+        b_x = b_ih + torch.cat([b_hh[: 2 * hsz], torch.zeros_like(b_hh[2 * hsz :])])
+        b_h = torch.cat([torch.zeros_like(b_hh[: 2 * hsz]), b_hh[2 * hsz :]])
         return LayerWeights(w_ih, w_hh.t(), b_x, b_h, None)
     return LayerWeights(w_ih, w_hh.t(), b_ih + b_hh, torch.zeros_like(b_hh), None)
 

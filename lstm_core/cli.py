@@ -4,6 +4,7 @@ Subcommands: ``generate``, ``train``, ``forecast``, ``gates``, ``compare``, ``ap
 of a checkout; the installed command ``lstm-lab`` is this same CLI). Any bad input or argument
 exits with status 2 and one line on stderr starting ``error: `` (never a traceback).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,12 +35,14 @@ class _Parser(argparse.ArgumentParser):
 
 def _typed(kind):
     """argparse type that names the expected kind in its error."""
+
     def parse(text: str):
         try:
             value = kind(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{text!r} is not a valid {kind.__name__}") from None
         return value
+
     parse.__name__ = kind.__name__
     return parse
 
@@ -66,10 +69,18 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--layers", type=_typed(int), default=m.num_layers)
     t.add_argument("--dropout", type=_typed(float), default=m.dropout)
     t.add_argument("--look-back", type=_typed(int), default=d.look_back)
-    t.add_argument("--horizon", type=_typed(int), default=d.horizon,
-                   help="outputs per window (default: auto, one season; 0 maps inputs to the target)")
-    t.add_argument("--ensemble", type=_typed(int), default=tr.ensemble,
-                   help="networks whose forecasts are averaged (default: auto, 6, or 3 past 1,000 points)")
+    t.add_argument(
+        "--horizon",
+        type=_typed(int),
+        default=d.horizon,
+        help="outputs per window (default: auto, one season; 0 maps inputs to the target)",
+    )
+    t.add_argument(
+        "--ensemble",
+        type=_typed(int),
+        default=tr.ensemble,
+        help="networks whose forecasts are averaged (default: auto, 6, or 3 past 1,000 points)",
+    )
     t.add_argument("--epochs", type=_typed(int), default=tr.epochs)
     t.add_argument("--batch-size", type=_typed(int), default=tr.batch_size)
     t.add_argument("--lr", type=_typed(float), default=tr.lr)
@@ -98,12 +109,16 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("compare", help="train model variants on the same data, split and seeds; write the table")
     c.add_argument("--config", required=True, type=Path, help="comparison JSON (as exported by the Compare page)")
     c.add_argument("--data", required=True, type=Path)
-    c.add_argument("--out", required=True, type=Path, help="folder for results.csv, runs.csv, metrics.json, config.json")
+    c.add_argument(
+        "--out", required=True, type=Path, help="folder for results.csv, runs.csv, metrics.json, config.json"
+    )
     c.add_argument("--quiet", action="store_true", help="no per-run progress on stderr")
 
-    sub.add_parser("app", help="start the Streamlit dashboard (app.py of this checkout); "
-                               "every further argument goes to `streamlit run`",
-                   usage="%(prog)s [streamlit run arguments ...]")
+    sub.add_parser(
+        "app",
+        help="start the Streamlit dashboard (app.py of this checkout); every further argument goes to `streamlit run`",
+        usage="%(prog)s [streamlit run arguments ...]",
+    )
     return p
 
 
@@ -149,21 +164,28 @@ def cmd_train(args) -> int:
     def progress(s) -> None:
         if not args.quiet:
             val = f" val {s.val_loss:.5f}" if s.val_loss is not None else ""
-            print(f"epoch {s.epoch:4d}/{cfg.train.epochs}  train {s.train_loss:.5f}{val}  "
-                  f"{s.seconds * 1000:.0f} ms  {s.samples_per_s:,.0f} samples/s", file=sys.stderr, flush=True)
+            print(
+                f"epoch {s.epoch:4d}/{cfg.train.epochs}  train {s.train_loss:.5f}{val}  "
+                f"{s.seconds * 1000:.0f} ms  {s.samples_per_s:,.0f} samples/s",
+                file=sys.stderr,
+                flush=True,
+            )
 
     threads.apply(threads.choose_threads(cfg.model.hidden_size, cfg.model.num_layers))
     run = fit_run(frame, cfg, season, on_epoch=progress, stop=threading.Event())
     save_run(run, args.out)
     m = run.metrics
     multi = m["test_multistep"]["rmse"]
-    print(f"{run.fit.status} after {len(run.history)} epochs (best {run.fit.best_epoch}) on {run.device}; "
-          f"test RMSE {m['test']['rmse']:.4g} (naive {m['baselines']['naive']['rmse']:.4g}, "
-          f"seasonal naive {m['baselines']['seasonal_naive']['rmse']:.4g}, "
-          f"Holt-Winters {m['baselines']['holt_winters']['rmse']:.4g}); "
-          f"{m['info']['n_test']}-step RMSE {multi:.4g} (best baseline "
-          f"{min(v['rmse'] for v in m['baselines_multistep'].values()):.4g}); run saved to {args.out}. "
-          f"{judge(m).sentence}", file=sys.stderr)
+    print(
+        f"{run.fit.status} after {len(run.history)} epochs (best {run.fit.best_epoch}) on {run.device}; "
+        f"test RMSE {m['test']['rmse']:.4g} (naive {m['baselines']['naive']['rmse']:.4g}, "
+        f"seasonal naive {m['baselines']['seasonal_naive']['rmse']:.4g}, "
+        f"Holt-Winters {m['baselines']['holt_winters']['rmse']:.4g}); "
+        f"{m['info']['n_test']}-step RMSE {multi:.4g} (best baseline "
+        f"{min(v['rmse'] for v in m['baselines_multistep'].values()):.4g}); run saved to {args.out}. "
+        f"{judge(m).sentence}",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -200,7 +222,7 @@ def cmd_gates(args) -> int:
 
     run = _run_for(args)
     prep = run.prep
-    x = torch.as_tensor(prep.features[prep.offset:], dtype=torch.float32)[None]  # (1, T, F)
+    x = torch.as_tensor(prep.features[prep.offset :], dtype=torch.float32)[None]  # (1, T, F)
     trace = run.model.gate_trace(x)
     arrays = {f"{k}/{name}": v[:, 0].numpy() for k, layer in enumerate(trace) for name, v in layer.items()}
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -236,8 +258,11 @@ def cmd_compare(args) -> int:
     (args.out / "metrics.json").write_text(json.dumps(metrics, indent=2, default=str))
     (args.out / "config.json").write_text(cfg.to_json())
     best = table[table["kind"] == "variant"].sort_values("test RMSE").iloc[0]
-    print(f"compared {len(cfg.variants)} variant(s) x {len(cfg.seeds)} seed(s); best test RMSE "
-          f"{best['test RMSE']:.4g} ({best['model']}); wrote {args.out / 'results.csv'}", file=sys.stderr)
+    print(
+        f"compared {len(cfg.variants)} variant(s) x {len(cfg.seeds)} seed(s); best test RMSE "
+        f"{best['test RMSE']:.4g} ({best['model']}); wrote {args.out / 'results.csv'}",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -255,8 +280,10 @@ def cmd_app(args) -> int:
 
     app = app_path()
     if app is None:
-        raise UsageError("the app files (app.py, pages/) are not next to the installed lstm_core package; "
-                         "run it from a checkout: bash scripts/start.sh (or pip install -e . there).")
+        raise UsageError(
+            "the app files (app.py, pages/) are not next to the installed lstm_core package; "
+            "run it from a checkout: bash scripts/start.sh (or pip install -e . there)."
+        )
     cmd = [sys.executable, "-m", "streamlit", "run", str(app), *args.streamlit_args]
     # From the checkout, as scripts/start.sh does, so its .streamlit/config.toml applies.
     if os.name == "posix":  # become streamlit: Ctrl-C, SIGTERM and the exit status are its own
@@ -267,8 +294,14 @@ def cmd_app(args) -> int:
     return subprocess.call(cmd, cwd=app.parent)
 
 
-COMMANDS = {"generate": cmd_generate, "train": cmd_train, "forecast": cmd_forecast, "gates": cmd_gates,
-            "compare": cmd_compare, "app": cmd_app}
+COMMANDS = {
+    "generate": cmd_generate,
+    "train": cmd_train,
+    "forecast": cmd_forecast,
+    "gates": cmd_gates,
+    "compare": cmd_compare,
+    "app": cmd_app,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

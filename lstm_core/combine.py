@@ -8,6 +8,7 @@ rolling-origin backtest (:mod:`lstm_core.strategy`), so a wrong pick among close
 costs little. Member 0 is the best one: its preprocessing defines the model scale of the
 intervals, and its first network is the one whose gates the app shows.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -61,8 +62,7 @@ class Combination:
     def forecast_y(self, origins: np.ndarray, steps: int) -> np.ndarray:
         """Recursive forecasts (M, steps) in original units from each origin."""
         origins = np.asarray(origins, dtype=np.int64)
-        return np.mean([m.prep.y_from_z(fc.recursive_z(m.model, m.prep, origins, steps)) for m in self.members],
-                       axis=0)
+        return np.mean([m.prep.y_from_z(fc.recursive_z(m.model, m.prep, origins, steps)) for m in self.members], axis=0)
 
     def z_from_y(self, y: np.ndarray) -> np.ndarray:
         """Member 0's model scale; on the log scale a non-positive mean is held just above 0."""
@@ -84,5 +84,6 @@ class Combination:
         prep = self.prep
         z = self.forecast_z(np.array([prep.n]), steps)[0]
         lower, upper = fc.interval(prep, z, q[:steps])
-        return pd.DataFrame({"time": prep.future_index(steps), "forecast": prep.y_from_z(z), "lower": lower,
-                             "upper": upper})
+        return pd.DataFrame(
+            {"time": prep.future_index(steps), "forecast": prep.y_from_z(z), "lower": lower, "upper": upper}
+        )

@@ -12,28 +12,38 @@ deviation across seeds, the baselines as extra rows); :func:`run_comparison` tra
 everything sequentially (the command line); the app submits the same configs to the job
 registry instead.
 """
+
 from __future__ import annotations
 
 import json
 import re
 import threading
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
+
 from .config import CELL_TYPES, ConfigError, DataConfig, ModelConfig, RunConfig, TrainConfig
 from .gates import saturation_frame, trace_run
 
 MAX_VARIANTS = 6
 MAX_SEEDS = 5
 #: (key in run metrics, metric key, table column) for the mean ± std columns, in order.
-METRIC_COLUMNS = (("test", "rmse", "test RMSE"), ("test", "mae", "test MAE"), ("test", "mase", "test MASE"),
-                  ("test_multistep", "rmse", "multi-step RMSE"))
+METRIC_COLUMNS = (
+    ("test", "rmse", "test RMSE"),
+    ("test", "mae", "test MAE"),
+    ("test", "mase", "test MASE"),
+    ("test_multistep", "rmse", "multi-step RMSE"),
+)
 #: Columns where lower is better (the best value per column is marked in the app).
 LOWER_IS_BETTER = tuple(c for _, _, c in METRIC_COLUMNS) + ("parameters", "train seconds", "epochs to best")
-BASELINE_LABELS = {"naive": "baseline: naive", "seasonal_naive": "baseline: seasonal naive",
-                   "holt_winters": "baseline: Holt-Winters"}
+BASELINE_LABELS = {
+    "naive": "baseline: naive",
+    "seasonal_naive": "baseline: seasonal naive",
+    "holt_winters": "baseline: Holt-Winters",
+}
 _NAME_RE = re.compile(r"^[\w .,+()\-]{1,40}$")
 
 
@@ -79,7 +89,9 @@ class CompareConfig:
             raise ConfigError(f"Variant name {dup[0]!r} is used twice; give every variant a distinct name.")
         for n in names:
             if not _NAME_RE.match(n):
-                raise ConfigError(f"Variant name {n[:50]!r} must be 1-40 letters, digits, spaces or .,+()-_ characters.")
+                raise ConfigError(
+                    f"Variant name {n[:50]!r} must be 1-40 letters, digits, spaces or .,+()-_ characters."
+                )
         for v in self.variants:
             try:
                 variant_run_config(self, v, self.seeds[0]).validate()
@@ -88,14 +100,18 @@ class CompareConfig:
 
     # ------------------------------------------------------------------ JSON round trip
     def to_dict(self) -> dict[str, Any]:
-        return {"data": self.data.to_dict(), "train": self.train.to_dict(),
-                "variants": [asdict(v) for v in self.variants], "seeds": list(self.seeds)}
+        return {
+            "data": self.data.to_dict(),
+            "train": self.train.to_dict(),
+            "variants": [asdict(v) for v in self.variants],
+            "seeds": list(self.seeds),
+        }
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2)
 
     @classmethod
-    def from_dict(cls, d: Any) -> "CompareConfig":
+    def from_dict(cls, d: Any) -> CompareConfig:
         """Build and validate; every problem is a ConfigError naming the field."""
         if not isinstance(d, dict):
             raise ConfigError("A comparison config must be a JSON object with keys data, train, variants and seeds.")
@@ -107,7 +123,9 @@ class CompareConfig:
                 raise ConfigError(f"{key!r} must be a JSON object of {key} settings.")
         variants = d.get("variants")
         if not isinstance(variants, list) or not variants:
-            raise ConfigError("'variants' must be a non-empty list of objects (cell, hidden_size, num_layers, look_back, lr).")
+            raise ConfigError(
+                "'variants' must be a non-empty list of objects (cell, hidden_size, num_layers, look_back, lr)."
+            )
         names = {f.name for f in fields(Variant)}
         out = []
         for i, v in enumerate(variants, 1):
@@ -131,7 +149,7 @@ class CompareConfig:
         return cfg
 
     @classmethod
-    def from_json(cls, text: str | bytes) -> "CompareConfig":
+    def from_json(cls, text: str | bytes) -> CompareConfig:
         try:
             d = json.loads(text)
         except (ValueError, UnicodeDecodeError) as exc:
@@ -180,8 +198,16 @@ def config_from_runs(named: dict[str, list[dict]], seeds: list[int]) -> CompareC
     for name, cfgs in named.items():
         rc = RunConfig.from_dict(cfgs[0])
         first = first or rc
-        variants.append(Variant(name=name, cell=rc.model.cell, hidden_size=rc.model.hidden_size,
-                                num_layers=rc.model.num_layers, look_back=rc.data.look_back, lr=rc.train.lr))
+        variants.append(
+            Variant(
+                name=name,
+                cell=rc.model.cell,
+                hidden_size=rc.model.hidden_size,
+                num_layers=rc.model.num_layers,
+                look_back=rc.data.look_back,
+                lr=rc.train.lr,
+            )
+        )
     if first is None:
         raise ConfigError("No runs to rebuild a comparison from.")
     return CompareConfig(data=first.data, train=first.train, variants=variants, seeds=list(seeds))
@@ -250,8 +276,11 @@ def summarize(results: Iterable[SeedResult], order: list[str] | None = None) -> 
                 row[f"{col} std"] = 0.0
             row.update({"parameters": float("nan"), "train seconds": float("nan"), "epochs to best": float("nan")})
             rows.append(row)
-    cols = ["model", "kind", "seeds"] + [c for _, _, name in METRIC_COLUMNS for c in (name, f"{name} std")] + [
-        "parameters", "train seconds", "epochs to best"]
+    cols = (
+        ["model", "kind", "seeds"]
+        + [c for _, _, name in METRIC_COLUMNS for c in (name, f"{name} std")]
+        + ["parameters", "train seconds", "epochs to best"]
+    )
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -346,9 +375,15 @@ def run_comparison(
             except (ConfigError, TrainingDiverged) as exc:
                 raise type(exc)(f"Variant {v.label()!r}, seed {seed}: {exc}") from None
             hist = run.history_frame()
-            results.append(SeedResult(v.label(), seed, run.metrics,
-                                      hist["val_loss"].to_numpy(np.float32, na_value=np.nan),
-                                      hist["train_loss"].to_numpy(np.float32)))
+            results.append(
+                SeedResult(
+                    v.label(),
+                    seed,
+                    run.metrics,
+                    hist["val_loss"].to_numpy(np.float32, na_value=np.nan),
+                    hist["train_loss"].to_numpy(np.float32),
+                )
+            )
             done += 1
             if on_progress is not None:
                 on_progress(v.label(), seed, done, total)
@@ -363,8 +398,14 @@ def per_seed_frame(results: list[SeedResult]) -> pd.DataFrame:
         for key, metric, col in METRIC_COLUMNS:
             row[col] = _get(r.metrics, key, metric)
         info = r.metrics.get("info", {})
-        row.update({"parameters": info.get("parameters"), "train seconds": info.get("train_seconds"),
-                    "epochs to best": info.get("best_epoch"), "epochs run": info.get("epochs_run"),
-                    "status": info.get("status")})
+        row.update(
+            {
+                "parameters": info.get("parameters"),
+                "train seconds": info.get("train_seconds"),
+                "epochs to best": info.get("best_epoch"),
+                "epochs run": info.get("epochs_run"),
+                "status": info.get("status"),
+            }
+        )
         rows.append(row)
     return pd.DataFrame(rows)

@@ -5,6 +5,7 @@ Every config is a plain dataclass; ``asdict(cfg)`` goes to ``config.json`` and
 silently). ``validate()`` raises :class:`ConfigError` with one sentence that says what is
 wrong and what to do; it is called before any training starts.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
@@ -32,9 +33,7 @@ class _Dict:
         names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
         unknown = set(d) - names
         if unknown:
-            raise ConfigError(
-                f"Unknown {cls.__name__} field(s) {sorted(unknown)}; valid fields are {sorted(names)}."
-            )
+            raise ConfigError(f"Unknown {cls.__name__} field(s) {sorted(unknown)}; valid fields are {sorted(names)}.")
         return cls(**d)
 
 
@@ -46,7 +45,9 @@ class DataConfig(_Dict):
     inputs: list[str] = field(default_factory=list)  # extra input columns (exogenous)
     target_as_input: bool | None = None  # feed the target's own past; None = yes unless horizon == 0
     look_back: int = 12  # window length fed to the network, in time steps
-    horizon: int | None = None  # outputs per window: steps t+1..t+horizon at once; None = auto (one season); 0 = map y_t from x_{..t}
+    horizon: int | None = (
+        None  # outputs per window: steps t+1..t+horizon at once; None = auto (one season); 0 = map y_t from x_{..t}
+    )
     val_fraction: float = 0.1  # chronological validation part (early stopping, conformal calibration)
     test_fraction: float = 0.33  # chronological test part, the last points of the series
     scaler: str = "standard"  # fitted on the training part only
@@ -56,7 +57,9 @@ class DataConfig(_Dict):
 
     def validate(self) -> None:
         if self.look_back < 1:
-            raise ConfigError(f"look_back must be at least 1 (got {self.look_back}); choose a window of 1 or more steps.")
+            raise ConfigError(
+                f"look_back must be at least 1 (got {self.look_back}); choose a window of 1 or more steps."
+            )
         if self.horizon is not None and not (0 <= self.horizon <= 10_000):
             raise ConfigError(f"horizon must be between 0 and 10000 (got {self.horizon}); leave it empty for auto.")
         if not (0.0 <= self.val_fraction < 0.9):
@@ -74,9 +77,13 @@ class DataConfig(_Dict):
         if self.season is not None and self.season < 2:
             raise ConfigError(f"season must be 2 or more steps (got {self.season}); leave it empty to detect it.")
         if self.missing not in MISSING_POLICIES:
-            raise ConfigError(f"Unknown missing-value policy {self.missing!r}; choose one of {', '.join(MISSING_POLICIES)}.")
+            raise ConfigError(
+                f"Unknown missing-value policy {self.missing!r}; choose one of {', '.join(MISSING_POLICIES)}."
+            )
         if self.horizon == 0 and not self.inputs:
-            raise ConfigError("horizon 0 maps inputs to the target at the same step, so it needs at least one input column.")
+            raise ConfigError(
+                "horizon 0 maps inputs to the target at the same step, so it needs at least one input column."
+            )
 
     @property
     def uses_target_history(self) -> bool:
@@ -153,7 +160,9 @@ class TrainConfig(_Dict):
         if self.target_loss is not None and self.target_loss <= 0:
             raise ConfigError(f"target_loss must be positive or empty (got {self.target_loss}).")
         if self.ensemble is not None and not (1 <= self.ensemble <= 10):
-            raise ConfigError(f"ensemble must be between 1 and 10 networks (got {self.ensemble}); leave it empty for auto.")
+            raise ConfigError(
+                f"ensemble must be between 1 and 10 networks (got {self.ensemble}); leave it empty for auto."
+            )
         if self.device not in DEVICES:
             raise ConfigError(f"Unknown device {self.device!r}; choose one of {', '.join(DEVICES)}.")
 
@@ -167,7 +176,7 @@ class RunConfig(_Dict):
     train: TrainConfig = field(default_factory=TrainConfig)
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "RunConfig":
+    def from_dict(cls, d: dict[str, Any]) -> RunConfig:
         return cls(
             data=DataConfig.from_dict(d.get("data", {})),
             model=ModelConfig.from_dict(d.get("model", {})),

@@ -9,6 +9,7 @@ that says everything that was detected, assumed or changed. Every bad input rais
 walk, long-memory sign task, airline passengers), each seeded with
 ``np.random.default_rng(seed)``.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -19,10 +20,10 @@ import os
 import re
 import warnings
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -42,9 +43,7 @@ _MIN_SPREAD = 1e-12  # a column varying less than this is left unscaled by the s
 _HUGE = 1e150  # larger values overflow when squared (scalers, losses, RMSE) and training fails
 _NUMERIC_SHARE = 0.9  # a column is numeric when this share of its non-empty cells parse
 _GRID_COVERAGE = 0.75  # an irregular index is "mostly regular" when this share of its grid is present
-_MISSING_TOKENS = frozenset(
-    {"", "na", "n/a", "nan", "null", "none", "nil", "-", "--", "?", ".", "#n/a", "missing"}
-)
+_MISSING_TOKENS = frozenset({"", "na", "n/a", "nan", "null", "none", "nil", "-", "--", "?", ".", "#n/a", "missing"})
 _SPACES = " \u00a0\u202f"  # space, no-break space, narrow no-break space
 
 # Every pattern below is linear: no nested or adjacent quantifiers over the same characters.
@@ -58,8 +57,20 @@ _DMY_RE = r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-]\d{2,4}\b"
 _HEADER_DATE_RE = re.compile(r"\d{4}-\d{1,2}(-\d{1,2})?|\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}")
 _BINARY_MAGIC = (b"\x89PNG", b"PK\x03\x04", b"%PDF", b"\xd0\xcf\x11\xe0", b"GIF8", b"\xff\xd8\xff", b"\x1f\x8b")
 _CALENDAR_ALIASES = (("YS", 365.0), ("YE", 365.0), ("QS", 91.0), ("QE", 91.0), ("MS", 30.4), ("ME", 30.4))
-_SEASONS = {"MS": 12, "ME": 12, "BMS": 12, "BME": 12, "QS": 4, "QE": 4, "BQS": 4, "BQE": 4,
-            "W": 52, "D": 7, "B": 5, "h": 24}
+_SEASONS = {
+    "MS": 12,
+    "ME": 12,
+    "BMS": 12,
+    "BME": 12,
+    "QS": 4,
+    "QE": 4,
+    "BQS": 4,
+    "BQE": 4,
+    "W": 52,
+    "D": 7,
+    "B": 5,
+    "h": 24,
+}
 
 
 class DataError(ValueError):
@@ -181,8 +192,9 @@ def load_csv(
         ) from exc
 
 
-def _load(raw: bytes, label: str, date_column: str | None, dayfirst: bool | None,
-          date_format: str | None, policy: str) -> LoadedData:
+def _load(
+    raw: bytes, label: str, date_column: str | None, dayfirst: bool | None, date_format: str | None, policy: str
+) -> LoadedData:
     """Run the whole pipeline on the raw bytes of one file."""
     text, encoding = _decode(raw)
     _reject_non_csv(text)
@@ -197,8 +209,9 @@ def _load(raw: bytes, label: str, date_column: str | None, dayfirst: bool | None
     date_name = _choose_date_column(cells, numbers, date_column, date_format)
     dates, used_dayfirst = (None, None)
     if date_name is not None:
-        dates, used_dayfirst = _parse_date_column(cells[date_name], numbers[date_name], date_name,
-                                                  dayfirst, date_format, notes)
+        dates, used_dayfirst = _parse_date_column(
+            cells[date_name], numbers[date_name], date_name, dayfirst, date_format, notes
+        )
 
     others = [c for c in cells.columns if c != date_name]
     kept, dropped = _classify_columns(cells[others], numbers[others], notes)
@@ -217,10 +230,24 @@ def _load(raw: bytes, label: str, date_column: str | None, dayfirst: bool | None
     _check_shape(frame, notes)
 
     report = DataReport(
-        source=label, encoding=encoding, delimiter=delimiter, decimal=decimal, thousands=thousands,
-        date_column=date_name, dayfirst=used_dayfirst, frequency=frequency, season=_season(frequency),
-        n_rows=len(frame), columns=list(frame.columns), dropped_columns=dropped, missing=counts,
-        missing_policy=policy, duplicate_rows=duplicates, gaps=gaps, resorted=resorted, notes=notes,
+        source=label,
+        encoding=encoding,
+        delimiter=delimiter,
+        decimal=decimal,
+        thousands=thousands,
+        date_column=date_name,
+        dayfirst=used_dayfirst,
+        frequency=frequency,
+        season=_season(frequency),
+        n_rows=len(frame),
+        columns=list(frame.columns),
+        dropped_columns=dropped,
+        missing=counts,
+        missing_policy=policy,
+        duplicate_rows=duplicates,
+        gaps=gaps,
+        resorted=resorted,
+        notes=notes,
     )
     return LoadedData(frame=frame, report=report)
 
@@ -273,7 +300,7 @@ def _decode(raw: bytes) -> tuple[str, str]:
     if b"\x00" in raw:
         raise _utf16_error() if _looks_utf16(raw) else _binary_error()
     if raw.startswith(codecs.BOM_UTF8):
-        raw, encodings = raw[len(codecs.BOM_UTF8):], ("utf-8-sig", "cp1252", "latin-1")
+        raw, encodings = raw[len(codecs.BOM_UTF8) :], ("utf-8-sig", "cp1252", "latin-1")
     else:
         encodings = ("utf-8", "cp1252", "latin-1")
     for encoding in encodings:
@@ -385,8 +412,15 @@ def _read_cells(text: str, delimiter: str, notes: list[str]) -> tuple[pd.DataFra
         )
     try:
         table = pd.read_csv(
-            io.StringIO(text), sep=delimiter, header=None, dtype=str, na_filter=False,
-            keep_default_na=False, skip_blank_lines=False, skipinitialspace=True, engine="c",
+            io.StringIO(text),
+            sep=delimiter,
+            header=None,
+            dtype=str,
+            na_filter=False,
+            keep_default_na=False,
+            skip_blank_lines=False,
+            skipinitialspace=True,
+            engine="c",
         )
     except pd.errors.ParserError as exc:
         raise _parser_error(str(exc), delimiter) from None
@@ -455,9 +489,7 @@ def _parse_numbers(cells: pd.DataFrame, decimal: str) -> tuple[pd.DataFrame, str
     "1.234,5", "1 234"); returns the separator that was found, if any.
     """
     separators = ("," if decimal == "." else ".") + _SPACES
-    grouped_re = (
-        rf"[+-]?\d{{1,3}}([{re.escape(separators)}])\d{{3}}(?:\1\d{{3}})*(?:{re.escape(decimal)}\d*)?"
-    )
+    grouped_re = rf"[+-]?\d{{1,3}}([{re.escape(separators)}])\d{{3}}(?:\1\d{{3}})*(?:{re.escape(decimal)}\d*)?"
     parsed, found = {}, {}
     for column in cells.columns:
         text = cells[column].astype("str").str.replace("\u2212", "-", regex=False)
@@ -535,8 +567,9 @@ def _check_finite(cells: pd.DataFrame, numbers: pd.DataFrame, lines: pd.Series) 
 # ---- dates -----------------------------------------------------------------------------------
 
 
-def _choose_date_column(cells: pd.DataFrame, numbers: pd.DataFrame, date_column: str | None,
-                        date_format: str | None) -> str | None:
+def _choose_date_column(
+    cells: pd.DataFrame, numbers: pd.DataFrame, date_column: str | None, date_format: str | None
+) -> str | None:
     """Return the column to use as the time index, or None."""
     if date_column is None:
         return None
@@ -565,8 +598,11 @@ def _mostly_numeric(cells: pd.Series, numbers: pd.Series) -> bool:
 def _is_year_column(numbers: pd.Series) -> bool:
     """Whether a column holds whole years such as 1990, 1991, ..."""
     values = numbers.dropna()
-    return (len(values) > 0 and len(values) == len(numbers)
-            and bool(((values % 1 == 0) & (values >= 1000) & (values <= 2999)).all()))
+    return (
+        len(values) > 0
+        and len(values) == len(numbers)
+        and bool(((values % 1 == 0) & (values >= 1000) & (values <= 2999)).all())
+    )
 
 
 def _date_share(cells: pd.Series, date_format: str | None) -> float:
@@ -597,8 +633,9 @@ def _to_datetime(values: pd.Series, **kwargs) -> tuple[pd.Series, bool]:
     return parsed.dt.tz_convert("UTC").dt.tz_localize(None), True
 
 
-def _parse_date_column(cells: pd.Series, numbers: pd.Series, name: str, dayfirst: bool | None,
-                       date_format: str | None, notes: list[str]) -> tuple[pd.Series, bool | None]:
+def _parse_date_column(
+    cells: pd.Series, numbers: pd.Series, name: str, dayfirst: bool | None, date_format: str | None, notes: list[str]
+) -> tuple[pd.Series, bool | None]:
     """Parse the date column; return the datetimes (NaT for empty cells) and the day-first reading used."""
     present = cells.dropna().astype("str")
     used_dayfirst: bool | None = None
@@ -683,8 +720,9 @@ def _infer_freq(index: pd.DatetimeIndex) -> str | None:
 # ---- index, frequency, missing values --------------------------------------------------------
 
 
-def _index_frame(frame: pd.DataFrame, dates: pd.Series | None, date_name: str | None,
-                 notes: list[str]) -> tuple[pd.DataFrame, int, bool, str | None, int]:
+def _index_frame(
+    frame: pd.DataFrame, dates: pd.Series | None, date_name: str | None, notes: list[str]
+) -> tuple[pd.DataFrame, int, bool, str | None, int]:
     """Attach the index; drop exact duplicates, sort by time, check duplicate timestamps.
 
     Returns the frame, duplicate rows dropped, whether it was re-sorted, frequency and gaps.
@@ -797,8 +835,11 @@ def _check_shape(frame: pd.DataFrame, notes: list[str]) -> None:
             "too little to learn from; rescale it, e.g. multiply it by a power of ten."
         )
     notes.extend(f"Column {_excerpt(c)} is constant, so it carries no information." for c in constant)
-    notes.extend(f"Column {_excerpt(c)} varies by less than {_MIN_SPREAD:g}, so it carries no usable information; "
-                 "rescale it if it matters." for c in flat)
+    notes.extend(
+        f"Column {_excerpt(c)} varies by less than {_MIN_SPREAD:g}, so it carries no usable information; "
+        "rescale it if it matters."
+        for c in flat
+    )
 
 
 def _show_time(stamp: pd.Timestamp) -> str:
@@ -866,8 +907,9 @@ def _sin_cos(length: int, rng: np.random.Generator) -> pd.DataFrame:
     return _step_frame({"sin": np.sin(t), "cos": np.cos(t)})
 
 
-def _trend_seasonal(length: int, rng: np.random.Generator, level: float, slope: float,
-                    amplitude: float, period: float, noise: float) -> pd.DataFrame:
+def _trend_seasonal(
+    length: int, rng: np.random.Generator, level: float, slope: float, amplitude: float, period: float, noise: float
+) -> pd.DataFrame:
     """Monthly series from 2000-01: linear trend + sine season + Gaussian noise."""
     t = np.arange(length, dtype="float64")
     value = level + slope * t + amplitude * np.sin(2 * np.pi * t / period) + rng.normal(0.0, noise, length)
@@ -935,8 +977,15 @@ GENERATOR_DESCRIPTIONS: dict[str, str] = {
     "long-memory": "Recall the sign seen `lag` steps ago among random distractors; chance is 50%.",
     "airline": "Box & Jenkins airline passengers (thousands), monthly 1949-1960, 144 values.",
 }
-_DEFAULT_LENGTH = {"sine": 1000, "noisy-sine": 10001, "sin-cos": 200, "trend-seasonal": 240,
-                   "random-walk": 500, "long-memory": 2000, "airline": 144}
+_DEFAULT_LENGTH = {
+    "sine": 1000,
+    "noisy-sine": 10001,
+    "sin-cos": 200,
+    "trend-seasonal": 240,
+    "random-walk": 500,
+    "long-memory": 2000,
+    "airline": 144,
+}
 
 
 def generate(name: str, *, length: int | None = None, seed: int = 0, **params: float) -> pd.DataFrame:
@@ -980,8 +1029,11 @@ def generate(name: str, *, length: int | None = None, seed: int = 0, **params: f
         values = {k: type(v)(params.get(k, v)) for k, v in defaults.items()}
     except (TypeError, ValueError):
         raise DataError(f"Parameters of generator {_excerpt(name)} must be numbers (got {params}).") from None
-    bad = [k for k, v in values.items()
-           if not np.isfinite(v) or (k == "period" and v <= 0) or (k in ("noise", "sigma") and v < 0)]
+    bad = [
+        k
+        for k, v in values.items()
+        if not np.isfinite(v) or (k == "period" and v <= 0) or (k in ("noise", "sigma") and v < 0)
+    ]
     if bad:
         raise DataError(
             f"Parameter {bad[0]}={values[bad[0]]} is out of range for generator {_excerpt(name)}; "

@@ -28,6 +28,7 @@ Gate math (the replay/visualisation code uses the same order)::
         f = σ(a_f);  g = tanh(a_g);  c_t = f ⊙ c_{t-1} + (1 - f) ⊙ g
         o = σ(a_o);  h_t = o ⊙ tanh(c_t)
 """
+
 from __future__ import annotations
 
 import torch
@@ -80,8 +81,9 @@ def _prefill(xproj: Tensor, w_hh: Tensor, chunks: int, g_chunk: int) -> tuple[Te
     return gates, wT
 
 
-def _peephole_loop(xproj: Tensor, h0: Tensor, c0: Tensor, w_hh: Tensor, w_peep: Tensor
-                   ) -> tuple[Tensor, Tensor, Tensor, Tensor]:
+def _peephole_loop(
+    xproj: Tensor, h0: Tensor, c0: Tensor, w_hh: Tensor, w_peep: Tensor
+) -> tuple[Tensor, Tensor, Tensor, Tensor]:
     """Peephole time loop without autograd.
 
     Returns h_seq (T, B, H), gates (T, B, 4H) holding i, f, g2, o, cells (T+1, B, H) holding
@@ -163,8 +165,18 @@ def _cifg_loop(xproj: Tensor, h0: Tensor, c0: Tensor, w_hh: Tensor) -> tuple[Ten
 
 
 # --------------------------------------------------------------------------- backward loop
-def _bptt(coef_in: Tensor, coef_o: Tensor, coef_c: Tensor, carry: Tensor, da: Tensor,
-          w_hh: Tensor, grad_h_seq: Tensor | None, dh: Tensor, dc: Tensor, need_dh0: bool) -> Tensor | None:
+def _bptt(
+    coef_in: Tensor,
+    coef_o: Tensor,
+    coef_c: Tensor,
+    carry: Tensor,
+    da: Tensor,
+    w_hh: Tensor,
+    grad_h_seq: Tensor | None,
+    dh: Tensor,
+    dc: Tensor,
+    need_dh0: bool,
+) -> Tensor | None:
     """Reverse loop shared by both variants; fills ``da`` (T, B, G) and returns dh0 (B, H) or None.
 
     With ``dh``/``dc`` the gradients flowing into step t (``dc`` updated in place to dc0):
@@ -204,8 +216,9 @@ def _bptt(coef_in: Tensor, coef_o: Tensor, coef_c: Tensor, carry: Tensor, da: Te
     return torch.mm(das[0], w_hh) if need_dh0 else None  # (B, H)
 
 
-def _grad_state_init(grad_h_seq: Tensor | None, grad_hT: Tensor | None, grad_cT: Tensor | None,
-                     like: Tensor) -> tuple[Tensor, Tensor]:
+def _grad_state_init(
+    grad_h_seq: Tensor | None, grad_hT: Tensor | None, grad_cT: Tensor | None, like: Tensor
+) -> tuple[Tensor, Tensor]:
     """Fresh (dh, dc) buffers for the last step, each (B, H)."""
     if grad_h_seq is not None:
         dh = grad_h_seq[-1].clone()  # (B, H)
@@ -325,8 +338,9 @@ def _needs_grad(*ts: Tensor) -> bool:
     return torch.is_grad_enabled() and any(t.requires_grad for t in ts)
 
 
-def peephole_sequence(xproj: Tensor, h0: Tensor, c0: Tensor, w_hh: Tensor,
-                      w_peep: Tensor) -> tuple[Tensor, Tensor, Tensor]:
+def peephole_sequence(
+    xproj: Tensor, h0: Tensor, c0: Tensor, w_hh: Tensor, w_peep: Tensor
+) -> tuple[Tensor, Tensor, Tensor]:
     """Run a peephole LSTM layer over a whole sequence (fast path, hand-written BPTT).
 
     Parameters
@@ -400,8 +414,9 @@ def cifg_sequence(xproj: Tensor, h0: Tensor, c0: Tensor, w_hh: Tensor) -> tuple[
     return _inference(_cifg_loop, xproj, h0, c0, w_hh)
 
 
-def peephole_sequence_reference(xproj: Tensor, h0: Tensor, c0: Tensor, w_hh: Tensor,
-                                w_peep: Tensor) -> tuple[Tensor, Tensor, Tensor]:
+def peephole_sequence_reference(
+    xproj: Tensor, h0: Tensor, c0: Tensor, w_hh: Tensor, w_peep: Tensor
+) -> tuple[Tensor, Tensor, Tensor]:
     """Plain autograd loop with the same math and outputs as :func:`peephole_sequence` (for tests)."""
     h, c = h0, c0
     hs = []
@@ -421,8 +436,7 @@ def peephole_sequence_reference(xproj: Tensor, h0: Tensor, c0: Tensor, w_hh: Ten
     return torch.stack(hs), h, c
 
 
-def cifg_sequence_reference(xproj: Tensor, h0: Tensor, c0: Tensor,
-                            w_hh: Tensor) -> tuple[Tensor, Tensor, Tensor]:
+def cifg_sequence_reference(xproj: Tensor, h0: Tensor, c0: Tensor, w_hh: Tensor) -> tuple[Tensor, Tensor, Tensor]:
     """Plain autograd loop with the same math and outputs as :func:`cifg_sequence` (for tests)."""
     h, c = h0, c0
     hs = []

@@ -9,6 +9,7 @@
   transform) of k-step forecasts made out of sample (see :func:`residual_quantiles`), one
   quantile per horizon k, so intervals widen with the horizon and with the level.
 """
+
 from __future__ import annotations
 
 import math
@@ -28,7 +29,7 @@ def _predict_scaled(model: Model, x: np.ndarray, chunk: int = 8192) -> np.ndarra
     """Network outputs (n, out) for network-ready windows ``x`` (n, L, F)."""
     model.eval()
     dev = model.device
-    outs = [model(torch.as_tensor(x[i:i + chunk], device=dev)).float().cpu().numpy() for i in range(0, len(x), chunk)]
+    outs = [model(torch.as_tensor(x[i : i + chunk], device=dev)).float().cpu().numpy() for i in range(0, len(x), chunk)]
     return np.concatenate(outs) if outs else np.zeros((0, max(model.cfg.output_size, 1)), dtype=np.float32)
 
 
@@ -88,7 +89,9 @@ def recursive_z(model: Model, prep: Prepared, origins: np.ndarray, steps: int) -
             if lag:
                 src = t - lag
                 known = src < origins
-                base = np.where(known, prep.u[np.clip(src, 0, prep.n - 1)], u_hat[rows, np.clip(src - origins, 0, total - 1)])
+                base = np.where(
+                    known, prep.u[np.clip(src, 0, prep.n - 1)], u_hat[rows, np.clip(src - origins, 0, total - 1)]
+                )
                 u_hat[:, k] = base + d[:, j]
             else:
                 u_hat[:, k] = d[:, j]
@@ -144,8 +147,14 @@ def residual_quantiles(groups: list[np.ndarray], alpha: float = 0.1) -> np.ndarr
     return np.maximum.accumulate(q)
 
 
-def conformal_quantiles(forecast_z, prep: Prepared, steps: int, alpha: float = 0.1,
-                        extra: list[np.ndarray] | None = None, earliest: int | None = None) -> tuple[np.ndarray, str]:
+def conformal_quantiles(
+    forecast_z,
+    prep: Prepared,
+    steps: int,
+    alpha: float = 0.1,
+    extra: list[np.ndarray] | None = None,
+    earliest: int | None = None,
+) -> tuple[np.ndarray, str]:
     """Per-horizon absolute-residual quantiles on ``prep``'s model scale, shape (steps,).
 
     ``forecast_z(origins, steps) -> (M, steps)`` is the forecaster (one network, or a
@@ -178,9 +187,13 @@ def conformal_quantiles(forecast_z, prep: Prepared, steps: int, alpha: float = 0
         if len(origins) == 0:
             return np.zeros(steps), "no points to calibrate intervals on"
         groups = residuals_by_horizon(forecast_z, prep.z, origins, steps, prep.train_end)
-        return residual_quantiles(groups, alpha), "no validation part: calibrated on training residuals, likely too narrow"
-    note = (f"conformal on {n_res} out-of-sample residuals ({n_extra} from a rolling-origin backtest, "
-            f"{n_res - n_extra} on the validation part), {level}")
+        return residual_quantiles(
+            groups, alpha
+        ), "no validation part: calibrated on training residuals, likely too narrow"
+    note = (
+        f"conformal on {n_res} out-of-sample residuals ({n_extra} from a rolling-origin backtest, "
+        f"{n_res - n_extra} on the validation part), {level}"
+    )
     return residual_quantiles(groups, alpha), note
 
 
@@ -215,7 +228,9 @@ def runaway_note(y: np.ndarray, forecast: np.ndarray) -> str:
     span = max(hi - lo, 1e-12)
     worst = max(float(f.max()) - hi, lo - float(f.min()))
     if worst > RUNAWAY_RANGES * span:
-        return (f"The forecast runs away from the data: it reaches {float(f.max() if f.max() - hi > lo - f.min() else f.min()):.4g}, "
-                f"{worst / span:.1f} data ranges outside [{lo:.4g}, {hi:.4g}]; treat it with caution or try another cell "
-                "or transform.")
+        return (
+            f"The forecast runs away from the data: it reaches {float(f.max() if f.max() - hi > lo - f.min() else f.min()):.4g}, "
+            f"{worst / span:.1f} data ranges outside [{lo:.4g}, {hi:.4g}]; treat it with caution or try another cell "
+            "or transform."
+        )
     return ""

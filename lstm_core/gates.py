@@ -10,6 +10,7 @@ Recurrent Networks": a sigmoid gate is left-saturated when below 0.1 and right-s
 when above 0.9. tanh-valued traces (g, n, h) are rescaled to (0, 1) with ``(v + 1) / 2``
 first, so their thresholds are -0.8 and +0.8; the unbounded cell state c has none.
 """
+
 from __future__ import annotations
 
 import copy
@@ -32,14 +33,22 @@ SIGMOID = ("i", "f", "o", "r", "z")
 TANH = ("g", "n", "h")
 #: The gate whose value is the fraction of the old memory kept each step.
 KEEP_GATE = {"lstm": "f", "peephole": "f", "cifg": "f", "gru": "z"}
-GATE_TITLES = {"i": "input gate i", "f": "forget gate f", "g": "candidate g", "o": "output gate o",
-               "c": "cell state c", "h": "hidden state h", "r": "reset gate r", "z": "update (keep) gate z",
-               "n": "candidate n"}
+GATE_TITLES = {
+    "i": "input gate i",
+    "f": "forget gate f",
+    "g": "candidate g",
+    "o": "output gate o",
+    "c": "cell state c",
+    "h": "hidden state h",
+    "r": "reset gate r",
+    "z": "update (keep) gate z",
+    "n": "candidate n",
+}
 MODES = ("series", "window")
 
 
 def gate_kind(name: str) -> str:
-    """"sigmoid", "tanh" or "state" (the unbounded cell state c)."""
+    """ "sigmoid", "tanh" or "state" (the unbounded cell state c)."""
     return "sigmoid" if name in SIGMOID else "tanh" if name in TANH else "state"
 
 
@@ -113,7 +122,7 @@ def trace_run(model: nn.Module, prep: Prepared, mode: str = "series", target: in
     """
     rows = input_rows(prep, mode, target)
     if mode == "series":
-        x = prep.features[prep.offset:][None].astype(np.float32)  # (1, T, F)
+        x = prep.features[prep.offset :][None].astype(np.float32)  # (1, T, F)
         if prep.transform.window_norm and x.shape[2]:
             f0 = x[0, :, 0].astype(np.float64)
             csum = np.concatenate([[0.0], np.cumsum(f0)])
@@ -131,8 +140,20 @@ def trace_run(model: nn.Module, prep: Prepared, mode: str = "series", target: in
     time = np.asarray(prep.index[rows])
     for k, tr in enumerate(layers):
         values = {n: v[:, 0].float().cpu().numpy() for n, v in tr.items()}  # (T, H) each
-        out.append(GateTrace(model.cfg.cell, k, mode, rows, time, x[0], list(prep.feature_names), layer_in,
-                             values, target if mode == "window" else None))
+        out.append(
+            GateTrace(
+                model.cfg.cell,
+                k,
+                mode,
+                rows,
+                time,
+                x[0],
+                list(prep.feature_names),
+                layer_in,
+                values,
+                target if mode == "window" else None,
+            )
+        )
         layer_in = values["h"]
     return out
 
@@ -140,8 +161,9 @@ def trace_run(model: nn.Module, prep: Prepared, mode: str = "series", target: in
 # ----------------------------------------------------------------------------- statistics
 
 
-def saturation(values: np.ndarray, kind: str = "sigmoid", left: float = LEFT, right: float = RIGHT
-               ) -> tuple[np.ndarray, np.ndarray]:
+def saturation(
+    values: np.ndarray, kind: str = "sigmoid", left: float = LEFT, right: float = RIGHT
+) -> tuple[np.ndarray, np.ndarray]:
     """Fractions of time each unit is left- and right-saturated.
 
     ``values`` (T, H); ``kind`` "sigmoid" uses the values as they are, "tanh" rescales
@@ -164,9 +186,21 @@ def saturation_frame(trace: GateTrace, run_label: str = "") -> pd.DataFrame:
     for g in saturating_gates(trace.cell):
         v = trace.values[g]
         lf, rf = saturation(v, gate_kind(g))
-        parts.append(pd.DataFrame({"run": run_label, "cell": trace.cell, "layer": trace.layer, "gate": g,
-                                   "unit": np.arange(v.shape[1]), "left": lf, "right": rf,
-                                   "saturated": lf + rf, "mean": v.mean(axis=0)}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "run": run_label,
+                    "cell": trace.cell,
+                    "layer": trace.layer,
+                    "gate": g,
+                    "unit": np.arange(v.shape[1]),
+                    "left": lf,
+                    "right": rf,
+                    "saturated": lf + rf,
+                    "mean": v.mean(axis=0),
+                }
+            )
+        )
     return pd.concat(parts, ignore_index=True)
 
 
@@ -270,16 +304,27 @@ def step_detail(model: nn.Module, trace: GateTrace, t: int, unit: int) -> StepDe
     x = trace.layer_in[t].astype(np.float64)
     hv = trace.values["h"]
     h_prev_vec = hv[t - 1].astype(np.float64) if t else np.zeros(hsz)
-    rows = {n: k * hsz + unit for k, n in enumerate({"rnn": ("h",), "lstm": "ifgo", "peephole": "ifgo",
-                                                     "cifg": "fgo", "gru": "rzn"}[cell])}
+    rows = {
+        n: k * hsz + unit
+        for k, n in enumerate({"rnn": ("h",), "lstm": "ifgo", "peephole": "ifgo", "cifg": "fgo", "gru": "rzn"}[cell])
+    }
 
     def term(n: str, act: str) -> GateTerm:
         r = rows[n]
         return GateTerm(n, act, float(w_ih[r] @ x), float(w_hh[r] @ h_prev_vec), float(b_x[r]))
 
-    d = StepDetail(cell, trace.layer, unit, t, int(trace.rows[t]), trace.time[t], trace.layer_in[t].copy(),
-                   trace.feature_names if trace.layer == 0 else [f"h{trace.layer - 1}[{j}]" for j in range(len(x))],
-                   h_prev=float(h_prev_vec[unit]), h=0.0)
+    d = StepDetail(
+        cell,
+        trace.layer,
+        unit,
+        t,
+        int(trace.rows[t]),
+        trace.time[t],
+        trace.layer_in[t].copy(),
+        trace.feature_names if trace.layer == 0 else [f"h{trace.layer - 1}[{j}]" for j in range(len(x))],
+        h_prev=float(h_prev_vec[unit]),
+        h=0.0,
+    )
     if cell == "rnn":
         g = term("h", "tanh")
         g.pre = g.wx + g.wh + g.bias
@@ -314,8 +359,12 @@ def step_detail(model: nn.Module, trace: GateTrace, t: int, unit: int) -> StepDe
     f, g = gates["f"].value, gates["g"].value
     if cell == "cifg":
         i = 1.0 - f
-        gates = {"f": gates["f"], "i": GateTerm("i", "1-f", 0.0, 0.0, 0.0, pre=0.0, value=i), "g": gates["g"],
-                 "o": gates["o"]}
+        gates = {
+            "f": gates["f"],
+            "i": GateTerm("i", "1-f", 0.0, 0.0, 0.0, pre=0.0, value=i),
+            "g": gates["g"],
+            "o": gates["o"],
+        }
     else:
         i = gates["i"].value
     d.c = f * c_prev + i * g
@@ -388,13 +437,17 @@ def step_equations(d: StepDetail) -> list[str]:
     i, f, g, o = G["i"], G["f"], G["g"], G["o"]
     peep = d.cell == "peephole"
     pc = lambda k, c: rf" + p_{k} \odot {c}" if peep else ""  # noqa: E731
-    lines = [rf"f_t = {s}(W_f [h_{{t-1}}, x_t] + b_f{pc('f', 'c_{t-1}')}) = {s}({_pre(f)}) = {s}({_n(f.pre)})"
-             rf" = {_n(f.value)}"]
+    lines = [
+        rf"f_t = {s}(W_f [h_{{t-1}}, x_t] + b_f{pc('f', 'c_{t-1}')}) = {s}({_pre(f)}) = {s}({_n(f.pre)})"
+        rf" = {_n(f.value)}"
+    ]
     if d.cell == "cifg":
         lines.append(rf"i_t = 1 - f_t = 1 - {_n(f.value)} = {_n(i.value)}")
     else:
-        lines.append(rf"i_t = {s}(W_i [h_{{t-1}}, x_t] + b_i{pc('i', 'c_{t-1}')}) = {s}({_pre(i)}) = "
-                     rf"{s}({_n(i.pre)}) = {_n(i.value)}")
+        lines.append(
+            rf"i_t = {s}(W_i [h_{{t-1}}, x_t] + b_i{pc('i', 'c_{t-1}')}) = {s}({_pre(i)}) = "
+            rf"{s}({_n(i.pre)}) = {_n(i.value)}"
+        )
     lines += [
         rf"g_t = \tanh(W_g [h_{{t-1}}, x_t] + b_g) = \tanh({_pre(g)}) = \tanh({_n(g.pre)}) = {_n(g.value)}",
         rf"c_t = f_t\, c_{{t-1}} + i_t\, g_t = {_n(f.value)} \cdot {_p(d.c_prev)} + {_n(i.value)} \cdot "
@@ -421,8 +474,11 @@ def gate_summary(layers: list[dict[str, torch.Tensor]]) -> list[dict[str, dict[s
                 continue
             v = v.reshape(-1, v.shape[-1]).float()  # (T*B, H)
             u = (v + 1) / 2 if kind == "tanh" else v
-            d[name] = {"mean": v.mean(0).cpu().numpy(), "left": (u < LEFT).float().mean(0).cpu().numpy(),
-                       "right": (u > RIGHT).float().mean(0).cpu().numpy()}
+            d[name] = {
+                "mean": v.mean(0).cpu().numpy(),
+                "left": (u < LEFT).float().mean(0).cpu().numpy(),
+                "right": (u > RIGHT).float().mean(0).cpu().numpy(),
+            }
         out.append(d)
     return out
 
@@ -462,8 +518,10 @@ class GateRecorder:
         entry = None
         if self.record and self.probe is not None and len(self.probe):
             dev = next(model.parameters()).device
-            entry = {"epoch": int(epoch), "layers": gate_summary(replay(model.rnn, model.cfg.cell,
-                                                                        torch.as_tensor(self.probe, device=dev)))}
+            entry = {
+                "epoch": int(epoch),
+                "layers": gate_summary(replay(model.rnn, model.cfg.cell, torch.as_tensor(self.probe, device=dev))),
+            }
         state = {k: v.detach().to("cpu", copy=True) for k, v in model.state_dict().items()}
         with self.lock:
             if entry is not None:
@@ -484,6 +542,7 @@ class GateRecorder:
         if state is None or live is None:
             return None
         from .model import Forecaster
+
         m = Forecaster(copy.deepcopy(live.cfg))
         m.load_state_dict(state)
         return epoch, m.eval()
@@ -496,8 +555,15 @@ def history_frame(history: list[dict], layer: int = 0) -> pd.DataFrame:
         if layer >= len(e["layers"]):
             continue
         for g, s in e["layers"][layer].items():
-            rows.append({"epoch": e["epoch"], "gate": g, "mean": float(s["mean"].mean()),
-                         "left": float(s["left"].mean()), "right": float(s["right"].mean())})
+            rows.append(
+                {
+                    "epoch": e["epoch"],
+                    "gate": g,
+                    "mean": float(s["mean"].mean()),
+                    "left": float(s["left"].mean()),
+                    "right": float(s["right"].mean()),
+                }
+            )
     return pd.DataFrame(rows, columns=["epoch", "gate", "mean", "left", "right"])
 
 
@@ -506,6 +572,16 @@ def epoch_saturation_frame(entry: dict, layer: int) -> pd.DataFrame:
     :func:`saturation_frame` that a recording has: gate, unit, left, right, saturated, mean."""
     parts = []
     for g, s in entry["layers"][layer].items():
-        parts.append(pd.DataFrame({"gate": g, "unit": np.arange(len(s["left"])), "left": s["left"], "right": s["right"],
-                                   "saturated": s["left"] + s["right"], "mean": s["mean"]}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "gate": g,
+                    "unit": np.arange(len(s["left"])),
+                    "left": s["left"],
+                    "right": s["right"],
+                    "saturated": s["left"] + s["right"],
+                    "mean": s["mean"],
+                }
+            )
+        )
     return pd.concat(parts, ignore_index=True)

@@ -8,6 +8,7 @@ safe to read from any thread. Workers call :func:`lstm_core.pipeline.fit_run` wi
 Bounded memory: finished jobs are evicted after ``ttl_s`` seconds, and at most
 ``max_finished`` finished jobs are kept (oldest evicted first).
 """
+
 from __future__ import annotations
 
 import logging
@@ -17,23 +18,29 @@ import threading
 import time
 import uuid
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 import pandas as pd
 import torch
 
+from . import threads
 from .config import ConfigError, RunConfig
 from .gates import GateRecorder
 from .pipeline import Run, fit_run
-from . import threads
 from .train import EpochStats, TrainingDiverged
 
 log = logging.getLogger(__name__)
 
 QUEUED, RUNNING, FINISHED, CANCELLED, DIVERGED, FAILED = (
-    "queued", "running", "finished", "cancelled", "diverged", "failed")
+    "queued",
+    "running",
+    "finished",
+    "cancelled",
+    "diverged",
+    "failed",
+)
 ACTIVE = (QUEUED, RUNNING)
 DONE = (FINISHED, CANCELLED, DIVERGED, FAILED)
 
@@ -162,9 +169,16 @@ class JobRegistry:
         0 leaves it). Training is background work: the pages and the health check come first.
     """
 
-    def __init__(self, max_workers: int | None = None, ttl_s: float = 2 * 3600, max_finished: int = 20,
-                 torch_threads: int | None = None, runner: Callable[..., Run] = fit_run,
-                 clock: Callable[[], float] = time.time, worker_nice: int = WORKER_NICE):
+    def __init__(
+        self,
+        max_workers: int | None = None,
+        ttl_s: float = 2 * 3600,
+        max_finished: int = 20,
+        torch_threads: int | None = None,
+        runner: Callable[..., Run] = fit_run,
+        clock: Callable[[], float] = time.time,
+        worker_nice: int = WORKER_NICE,
+    ):
         self.max_workers = max_workers or default_workers()
         self.worker_nice = worker_nice
         self.ttl_s, self.max_finished = ttl_s, max_finished
@@ -178,8 +192,10 @@ class JobRegistry:
         self._trace_path = os.environ.get("LSTM_LAB_JOB_TRACE") or None
         self._cond = threading.Condition()
         self._closed = False
-        self._workers = [threading.Thread(target=self._work, name=f"lstm-lab-worker-{i}", daemon=True)
-                         for i in range(self.max_workers)]
+        self._workers = [
+            threading.Thread(target=self._work, name=f"lstm-lab-worker-{i}", daemon=True)
+            for i in range(self.max_workers)
+        ]
         for w in self._workers:
             w.start()
 
@@ -196,14 +212,27 @@ class JobRegistry:
         if self.torch_threads:
             torch.set_num_threads(self.torch_threads)
 
-    def submit(self, frame: pd.DataFrame, cfg: RunConfig, season_hint: int | None = None,
-               owner: str = "", label: str | None = None) -> str:
+    def submit(
+        self,
+        frame: pd.DataFrame,
+        cfg: RunConfig,
+        season_hint: int | None = None,
+        owner: str = "",
+        label: str | None = None,
+    ) -> str:
         """Queue a training job; returns its id (uuid4 hex). Raises ConfigError on a bad config."""
         cfg = RunConfig.from_dict(cfg.to_dict())  # the job owns its copy
         cfg.validate()
-        job = Job(id=uuid.uuid4().hex, owner=owner, config=cfg, frame=frame, season_hint=season_hint,
-                  label=label or f"{cfg.model.cell} h{cfg.model.hidden_size}", epochs_planned=cfg.train.epochs,
-                  created=self._clock())
+        job = Job(
+            id=uuid.uuid4().hex,
+            owner=owner,
+            config=cfg,
+            frame=frame,
+            season_hint=season_hint,
+            label=label or f"{cfg.model.cell} h{cfg.model.hidden_size}",
+            epochs_planned=cfg.train.epochs,
+            created=self._clock(),
+        )
         with self._cond:
             if self._closed:
                 raise RuntimeError("The job registry is closed.")
@@ -274,8 +303,10 @@ class JobRegistry:
         optimizer and compile machinery) and first-call set-up: several seconds. Doing
         it while a newcomer looks at the Data page makes the first real run fast.
         """
+
         def run() -> None:
             from .data import generate
+
             self.pin_threads()
             lower_thread_priority(self.worker_nice)
             cfg = RunConfig()
@@ -338,11 +369,26 @@ class JobRegistry:
             eta = 0.0
         progress = 1.0 if status == FINISHED else min(1.0, n / max(job.epochs_planned, 1))
         return JobSnapshot(
-            id=job.id, owner=job.owner, label=job.label, status=status, message=message, position=position,
-            config=job.config.to_dict(), epochs_planned=job.epochs_planned, epochs_done=n, progress=progress,
-            elapsed=elapsed, eta=eta, samples_per_s=hist[-1].samples_per_s if n else None,
-            epochs=epochs, train_loss=train, val_loss=val, created=job.created, started=started,
-            finished=finished, run=run,
+            id=job.id,
+            owner=job.owner,
+            label=job.label,
+            status=status,
+            message=message,
+            position=position,
+            config=job.config.to_dict(),
+            epochs_planned=job.epochs_planned,
+            epochs_done=n,
+            progress=progress,
+            elapsed=elapsed,
+            eta=eta,
+            samples_per_s=hist[-1].samples_per_s if n else None,
+            epochs=epochs,
+            train_loss=train,
+            val_loss=val,
+            created=job.created,
+            started=started,
+            finished=finished,
+            run=run,
         )
 
     def _next(self) -> Job | None:
@@ -390,24 +436,39 @@ class JobRegistry:
             m = job.config.model
             torch.set_num_threads(1 if threads.is_small(m.hidden_size, m.num_layers) else self.torch_threads)
         try:
-            run = self._runner(job.frame, job.config, job.season_hint, on_epoch=on_epoch, stop=job.stop,
-                               on_phase=on_phase, on_recorder=on_recorder)
+            run = self._runner(
+                job.frame,
+                job.config,
+                job.season_hint,
+                on_epoch=on_epoch,
+                stop=job.stop,
+                on_phase=on_phase,
+                on_recorder=on_recorder,
+            )
             info = run.metrics.get("info", {})
             epochs = len(run.history)
             if run.fit.status == "cancelled":
                 status = CANCELLED
-                message = (f"Stopped at epoch {epochs}; kept the best weights (epoch {run.fit.best_epoch})."
-                           if epochs else "Stopped before the first epoch finished; the model is untrained.")
+                message = (
+                    f"Stopped at epoch {epochs}; kept the best weights (epoch {run.fit.best_epoch})."
+                    if epochs
+                    else "Stopped before the first epoch finished; the model is untrained."
+                )
             else:
                 status = FINISHED
                 how = "early-stopped" if run.fit.status == "early_stopped" else "completed"
                 total = self._clock() - (job.started or self._clock())
                 nets = info.get("ensemble", 1)
-                more = (f"; {nets} networks trained in {info.get('train_seconds', run.fit.seconds):.1f} s"
-                        if nets > 1 else "")
-                message = (f"Training {how} after {epochs} epoch(s) in {run.fit.seconds:.1f} s{more} "
-                           f"({total:.1f} s in all, with the representation backtest and evaluation); "
-                           f"best epoch {run.fit.best_epoch} on {info.get('device', run.device)}.")
+                more = (
+                    f"; {nets} networks trained in {info.get('train_seconds', run.fit.seconds):.1f} s"
+                    if nets > 1
+                    else ""
+                )
+                message = (
+                    f"Training {how} after {epochs} epoch(s) in {run.fit.seconds:.1f} s{more} "
+                    f"({total:.1f} s in all, with the representation backtest and evaluation); "
+                    f"best epoch {run.fit.best_epoch} on {info.get('device', run.device)}."
+                )
         except TrainingDiverged as exc:
             status, message = DIVERGED, str(exc)
         except ConfigError as exc:  # includes DeviceError

@@ -11,12 +11,13 @@ Training is a lean loop on the engine's :class:`~lstm_core.model.Forecaster` (MS
 ``solve_at``; every cell gets the same budget of steps. The pipeline's forecasting
 overhead (scalers, baselines, conformal intervals) has no meaning on this task.
 """
+
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -105,8 +106,9 @@ def sign_accuracy(y_true: np.ndarray, y_pred: np.ndarray) -> float:
     return float(np.mean(np.sign(y_pred) == np.sign(y_true)))
 
 
-def build_model(cell: str, hidden_size: int, forget_bias: float, seed: int, update_bias: float | None = None
-                ) -> Forecaster:
+def build_model(
+    cell: str, hidden_size: int, forget_bias: float, seed: int, update_bias: float | None = None
+) -> Forecaster:
     """A seeded one-layer Forecaster; LSTM forget biases start at ``forget_bias``, GRU update
     (keep) biases at ``update_bias`` (default: ``forget_bias``).
 
@@ -118,22 +120,22 @@ def build_model(cell: str, hidden_size: int, forget_bias: float, seed: int, upda
     rnn, h = model.rnn, hidden_size
     with torch.no_grad():
         if cell == "lstm":  # rows i, f, g, o
-            rnn.bias_ih_l0[h:2 * h].fill_(forget_bias)
-            rnn.bias_hh_l0[h:2 * h].zero_()
+            rnn.bias_ih_l0[h : 2 * h].fill_(forget_bias)
+            rnn.bias_hh_l0[h : 2 * h].zero_()
         elif cell == "gru":  # rows r, z, n; z near 1 keeps the state
-            rnn.bias_ih_l0[h:2 * h].fill_(forget_bias if update_bias is None else update_bias)
-            rnn.bias_hh_l0[h:2 * h].zero_()
+            rnn.bias_ih_l0[h : 2 * h].fill_(forget_bias if update_bias is None else update_bias)
+            rnn.bias_hh_l0[h : 2 * h].zero_()
         elif cell in ("peephole", "cifg"):  # VariantLayer rows: (i, f, g, o) or (f, g, o)
             layer = rnn.layers[0]
             start = h if cell == "peephole" else 0
-            layer.bias[start:start + h].fill_(forget_bias)
+            layer.bias[start : start + h].fill_(forget_bias)
     return model
 
 
 @torch.no_grad()
 def _predict(model: nn.Module, x: torch.Tensor, chunk: int = 2048) -> np.ndarray:
     model.eval()
-    out = [model(x[i:i + chunk]) for i in range(0, len(x), chunk)]
+    out = [model(x[i : i + chunk]) for i in range(0, len(x), chunk)]
     model.train()
     return torch.cat(out).squeeze(-1).numpy()
 
@@ -155,7 +157,7 @@ def train_one(cell: str, lag: int, cfg: MemoryConfig, stop: threading.Event | No
         for i in range(0, len(xt) - cfg.batch_size + 1, cfg.batch_size):
             if steps >= cfg.max_steps or (stop is not None and stop.is_set()):
                 break
-            idx = perm[i:i + cfg.batch_size]
+            idx = perm[i : i + cfg.batch_size]
             opt.zero_grad(set_to_none=True)
             loss = loss_fn(model(xt[idx]), yt[idx])  # (B, 1)
             loss.backward()
@@ -174,8 +176,11 @@ def train_one(cell: str, lag: int, cfg: MemoryConfig, stop: threading.Event | No
     return MemoryResult(cell, int(lag), test_acc, train_acc, steps, time.perf_counter() - t0, solved)
 
 
-def sweep(cfg: MemoryConfig | None = None, on_result: Callable[[MemoryResult], None] | None = None,
-          stop: threading.Event | None = None) -> pd.DataFrame:
+def sweep(
+    cfg: MemoryConfig | None = None,
+    on_result: Callable[[MemoryResult], None] | None = None,
+    stop: threading.Event | None = None,
+) -> pd.DataFrame:
     """Every cell at every lag; returns one row per (cell, lag) (see :class:`MemoryResult`)."""
     cfg = cfg or MemoryConfig()
     cfg.validate()
@@ -222,6 +227,7 @@ class SweepJob:
         def add(res: MemoryResult) -> None:
             with self._lock:
                 self._rows.append(asdict(res))
+
         try:
             sweep(self.cfg, on_result=add, stop=self.stop)
             self.status = "cancelled" if self.stop.is_set() else "finished"

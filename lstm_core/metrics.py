@@ -7,6 +7,7 @@ data (MAPE with a zero in ``y``, MASE with a zero scale). No function ever retur
 References: Hyndman & Koehler (2006), "Another look at measures of forecast accuracy"
 (MASE); sMAPE here is the 0..200 variant ``200 * mean(|e| / (|y| + |yhat|))``.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -145,9 +146,7 @@ def mase(y: ArrayLike, yhat: ArrayLike, y_train: ArrayLike, season: int = 1) -> 
     return float(mae_value / scale)
 
 
-def compute_metrics(
-    y: ArrayLike, yhat: ArrayLike, y_train: ArrayLike, season: int = 1
-) -> dict[str, float | None]:
+def compute_metrics(y: ArrayLike, yhat: ArrayLike, y_train: ArrayLike, season: int = 1) -> dict[str, float | None]:
     """All metrics of :data:`METRIC_NAMES` at once.
 
     Parameters

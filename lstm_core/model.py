@@ -1,4 +1,5 @@
 """Forecaster: a recurrent stack (any cell of :mod:`lstm_core.cells`) and a linear head."""
+
 from __future__ import annotations
 
 import torch

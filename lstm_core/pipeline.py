@@ -4,22 +4,23 @@ A :class:`Run` is the one object the pages, the command line and saved run direc
 share. Every number in ``Run.metrics`` is in original units, on the same test points for
 the model and the baselines.
 """
+
 from __future__ import annotations
 
 import math
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 import pandas as pd
 
 from . import forecast as fc
 from .baselines import multistep_baselines, one_step_baselines
+from .combine import Combination, Member
 from .config import RunConfig
 from .gates import GateRecorder
 from .metrics import compute_metrics
-from .combine import Combination, Member
 from .model import Ensemble, Forecaster, pack
 from .prep import Prepared, Transform, auto_horizon, detect_season, prepare, resolve_target, split_points
 from .strategy import SHORTLIST, Backtest, backtest, rank_transforms
@@ -115,8 +116,9 @@ def build_model(cfg: RunConfig, prep: Prepared, members: int | None = None) -> F
     return pack(nets)
 
 
-def _train_member(prep: Prepared, cfg: RunConfig, device, seed: int, on_epoch=None, stop=None,
-                  net: Forecaster | None = None) -> tuple[Forecaster, FitResult]:
+def _train_member(
+    prep: Prepared, cfg: RunConfig, device, seed: int, on_epoch=None, stop=None, net: Forecaster | None = None
+) -> tuple[Forecaster, FitResult]:
     """Train one network with ``seed`` on ``prep``'s windows (``net`` if given, built with
     that seed, else a new one); returns it with its FitResult."""
     tcfg = type(cfg.train).from_dict({**cfg.train.to_dict(), "seed": seed})
@@ -124,8 +126,9 @@ def _train_member(prep: Prepared, cfg: RunConfig, device, seed: int, on_epoch=No
         seed_everything(seed)
         net = Forecaster(cfg.model)
     w_tr, w_val = prep.windows["train"], prep.windows["val"]
-    fit = Trainer(net, tcfg, device).fit(w_tr.x, w_tr.y, w_val.x, w_val.y, on_epoch=on_epoch, stop=stop,
-                                         output_weights=output_weights(prep.out_dim))
+    fit = Trainer(net, tcfg, device).fit(
+        w_tr.x, w_tr.y, w_val.x, w_val.y, on_epoch=on_epoch, stop=stop, output_weights=output_weights(prep.out_dim)
+    )
     return net, fit
 
 
@@ -140,8 +143,9 @@ def output_weights(h: int) -> np.ndarray | None:
     return w
 
 
-def choose_representation(frame: pd.DataFrame, cfg: RunConfig, season_hint: int | None, device,
-                          stop: threading.Event | None = None) -> tuple[list[Transform], Backtest | None]:
+def choose_representation(
+    frame: pd.DataFrame, cfg: RunConfig, season_hint: int | None, device, stop: threading.Event | None = None
+) -> tuple[list[Transform], Backtest | None]:
     """For ``transform="auto"``: rank candidates by their null forecasts, then train the
     network on the data before a cut-off for the best :data:`SHORTLIST` and order them by
     their multi-step forecasts after the cut-off. Returns the representations, best first
@@ -170,15 +174,19 @@ def choose_representation(frame: pd.DataFrame, cfg: RunConfig, season_hint: int 
     if not bt.scores or not bt.ranks:
         out = []
         for rank, sc in enumerate(ranked[:SHORTLIST]):
-            why = (f"auto: {sc.transform.name}, ranked {rank + 1} of {len(ranked)} representations by the "
-                   "rolling-origin backtest of their null forecasts (too few points to rank networks before it)")
+            why = (
+                f"auto: {sc.transform.name}, ranked {rank + 1} of {len(ranked)} representations by the "
+                "rolling-origin backtest of their null forecasts (too few points to rank networks before it)"
+            )
             out.append(Transform(**{**sc.transform.to_dict(), "reason": why}))
         # the backtest's networks still calibrate the intervals when every candidate trained
         return out, (bt if len(bt.scores) == len(out) else None)
     out = []
     for rank, sc in enumerate(bt.scores):
-        why = (f"auto: {sc.transform.name}, ranked {rank + 1} of {len(bt.scores)} representations whose networks were "
-               f"trained on the data before point {bt.cut} and scored on multi-step forecasts up to the test part")
+        why = (
+            f"auto: {sc.transform.name}, ranked {rank + 1} of {len(bt.scores)} representations whose networks were "
+            f"trained on the data before point {bt.cut} and scored on multi-step forecasts up to the test part"
+        )
         out.append(Transform(**{**sc.transform.to_dict(), "reason": why}))
     return out, bt
 
@@ -253,8 +261,19 @@ def fit_run(
     members = [Member(p, pack(ns)) for p, ns in zip(preps, nets) if ns]
     for m in members:
         m.model.eval()
-    run = Run(cfg, frame, season_hint, prep, members[0].model, fit0, device=device_label(device),
-              gate_history=recorder.get_history(), backtest=bt, members_fit=fits, members=members)
+    run = Run(
+        cfg,
+        frame,
+        season_hint,
+        prep,
+        members[0].model,
+        fit0,
+        device=device_label(device),
+        gate_history=recorder.get_history(),
+        backtest=bt,
+        members_fit=fits,
+        members=members,
+    )
     if stop is not None and stop.is_set() and fit0.status != "cancelled":
         run.fit.status = "cancelled"
     run.metrics = evaluate(run)
@@ -291,7 +310,8 @@ def evaluate(run: Run) -> dict:
             ys = run.backtest.combined(len(combo.members))
             extra = [combo.z_from_y(t) - combo.z_from_y(f) for t, f in zip(run.backtest.truth, ys)]
         run.conformal_q, run.conformal_note = fc.conformal_quantiles(
-            combo.forecast_z, prep, steps_cal, 1 - COVERAGE_LEVEL, extra, earliest=combo.earliest)
+            combo.forecast_z, prep, steps_cal, 1 - COVERAGE_LEVEL, extra, earliest=combo.earliest
+        )
     z_multi = combo.forecast_z(np.array([ts]), test_len)[0]
     multi = prep.y_from_z(z_multi)
     lower, upper = fc.interval(prep, z_multi, run.widths(test_len))
@@ -320,7 +340,11 @@ def evaluate(run: Run) -> dict:
             "one_step": fc.coverage(y[t_test], lo1, up1),
             "multistep": fc.coverage(y[ts:], lower, upper),
             "note": run.conformal_note
-            + (f"; widths past {len(run.conformal_q)} steps grow like sqrt(k)" if test_len > len(run.conformal_q) else ""),
+            + (
+                f"; widths past {len(run.conformal_q)} steps grow like sqrt(k)"
+                if test_len > len(run.conformal_q)
+                else ""
+            ),
         },
         "info": {
             "target": prep.target,
@@ -330,13 +354,21 @@ def evaluate(run: Run) -> dict:
             "test_start": ts,
             "n_test": int(len(t_test)),
             "season": season,
-            "season_source": ("set" if run.config.data.season else "time index" if run.season_hint
-                              else "detected" if season else "none"),
+            "season_source": (
+                "set"
+                if run.config.data.season
+                else "time index"
+                if run.season_hint
+                else "detected"
+                if season
+                else "none"
+            ),
             "transform": prep.transform.name,
             "transform_reason": prep.transform.reason,
             "representation": prep.transform.to_dict(),
-            "representations": [{"name": m.prep.transform.name, "networks": m.networks}
-                                for m in (run.members or [Member(prep, model)])],
+            "representations": [
+                {"name": m.prep.transform.name, "networks": m.networks} for m in (run.members or [Member(prep, model)])
+            ],
             "horizon": prep.out_dim,
             "cell": run.config.model.cell,
             "parameters": sum(m.model.num_parameters() for m in (run.members or [Member(prep, model)])),
@@ -348,8 +380,10 @@ def evaluate(run: Run) -> dict:
             "train_seconds": round(sum(f.seconds for f in members), 3),
             "device": run.device,
             "baseline_models": {k: b.description for k, b in base1.items()},
-            "backtest": [{"representation": s.transform.name, "rmse": s.score}
-                         for s in (run.backtest.scores if run.backtest else [])],
+            "backtest": [
+                {"representation": s.transform.name, "rmse": s.score}
+                for s in (run.backtest.scores if run.backtest else [])
+            ],
         },
         "guards": {
             "non_negative": nonneg,
@@ -360,15 +394,17 @@ def evaluate(run: Run) -> dict:
     for t, yh in one.values():
         one_col[t] = yh
     pad = np.full(ts, np.nan)
-    run.predictions = pd.DataFrame({
-        "time": prep.index,
-        "actual": y,
-        "part": np.where(np.arange(n) < prep.train_end, "train", np.where(np.arange(n) < ts, "val", "test")),
-        "one_step": one_col,
-        "multistep": np.concatenate([pad, multi]),
-        "lower": np.concatenate([pad, lower]),
-        "upper": np.concatenate([pad, upper]),
-    })
+    run.predictions = pd.DataFrame(
+        {
+            "time": prep.index,
+            "actual": y,
+            "part": np.where(np.arange(n) < prep.train_end, "train", np.where(np.arange(n) < ts, "val", "test")),
+            "one_step": one_col,
+            "multistep": np.concatenate([pad, multi]),
+            "lower": np.concatenate([pad, lower]),
+            "upper": np.concatenate([pad, upper]),
+        }
+    )
     _assert_finite(metrics)
     run.metrics = metrics
     return metrics

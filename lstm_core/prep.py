@@ -22,6 +22,7 @@ rows ``t-L .. t-1`` and its targets ``d[t .. t+horizon-1]``; for ``horizon == 0`
 the window is rows ``t-L+1 .. t`` and the target is ``d[t]``. A sample belongs to the part
 that holds all its targets.
 """
+
 from __future__ import annotations
 
 import warnings
@@ -45,7 +46,7 @@ class ColumnScaler:
     scale: np.ndarray  # (F,)
 
     @classmethod
-    def fit(cls, kind: str, x: np.ndarray) -> "ColumnScaler":
+    def fit(cls, kind: str, x: np.ndarray) -> ColumnScaler:
         """Fit on ``x`` (n, F), the training rows only."""
         f = x.shape[1]
         if kind == "standard":
@@ -70,7 +71,7 @@ class ColumnScaler:
         return {"kind": self.kind, "shift": self.shift.tolist(), "scale": self.scale.tolist()}
 
     @classmethod
-    def from_dict(cls, d: dict) -> "ColumnScaler":
+    def from_dict(cls, d: dict) -> ColumnScaler:
         return cls(d["kind"], np.asarray(d["shift"], dtype=np.float64), np.asarray(d["scale"], dtype=np.float64))
 
 
@@ -90,20 +91,34 @@ class Transform:
 
     @property
     def name(self) -> str:
-        parts = (["log"] if self.log else []) + ([f"seasonal profile {self.deseason} removed"] if self.deseason else []) \
-            + ([f"difference at lag {self.lag}"] if self.lag else []) + (["window mean removed"] if self.window_norm else [])
+        parts = (
+            (["log"] if self.log else [])
+            + ([f"seasonal profile {self.deseason} removed"] if self.deseason else [])
+            + ([f"difference at lag {self.lag}"] if self.lag else [])
+            + (["window mean removed"] if self.window_norm else [])
+        )
         return " + ".join(parts) or "none"
 
     def to_dict(self) -> dict:
-        return {"log": self.log, "lag": self.lag, "reason": self.reason, "deseason": self.deseason,
-                "window_norm": self.window_norm}
+        return {
+            "log": self.log,
+            "lag": self.lag,
+            "reason": self.reason,
+            "deseason": self.deseason,
+            "window_norm": self.window_norm,
+        }
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Transform":
+    def from_dict(cls, d: dict) -> Transform:
         """Rebuild from :meth:`to_dict`; raises ConfigError on wrong types."""
         try:
-            out = cls(log=bool(d["log"]), lag=int(d["lag"]), reason=str(d.get("reason", "")),
-                      deseason=int(d.get("deseason", 0)), window_norm=bool(d.get("window_norm", False)))
+            out = cls(
+                log=bool(d["log"]),
+                lag=int(d["lag"]),
+                reason=str(d.get("reason", "")),
+                deseason=int(d.get("deseason", 0)),
+                window_norm=bool(d.get("window_norm", False)),
+            )
         except (KeyError, TypeError, ValueError):
             raise ConfigError("The saved target transform is damaged; train the run again.") from None
         if out.lag < 0 or out.deseason < 0 or out.lag > 10_000 or out.deseason > 10_000:
@@ -183,8 +198,11 @@ class Prepared:
         return x, ref
 
     def part_slice(self, part: str) -> slice:
-        return {"train": slice(0, self.train_end), "val": slice(self.train_end, self.test_start),
-                "test": slice(self.test_start, self.n)}[part]
+        return {
+            "train": slice(0, self.train_end),
+            "val": slice(self.train_end, self.test_start),
+            "test": slice(self.test_start, self.n),
+        }[part]
 
     def d_from_scaled(self, d_scaled: np.ndarray) -> np.ndarray:
         """Scaled network outputs (any shape) -> unscaled ``d``."""
@@ -266,8 +284,13 @@ def _autocorr(x: np.ndarray, lag: int) -> float:
     return float(np.dot(x[lag:], x[:-lag]) / den) if den > 0 and lag < len(x) else 0.0
 
 
-def choose_transform(y_train: np.ndarray, cfg: DataConfig, season: int | None, positive: bool | None = None,
-                     y_history: np.ndarray | None = None) -> Transform:
+def choose_transform(
+    y_train: np.ndarray,
+    cfg: DataConfig,
+    season: int | None,
+    positive: bool | None = None,
+    y_history: np.ndarray | None = None,
+) -> Transform:
     """Resolve ``cfg.transform`` (``auto`` included) without looking at the test part.
 
     An explicit mode is taken as it is. ``auto`` ranks candidate representations (log or
@@ -313,7 +336,9 @@ def legacy_auto_transform(y_train: np.ndarray, season: int | None, positive: boo
         dz = np.diff(z)
         r = _autocorr(dz, season)
         if r > max(0.3, 2.0 / np.sqrt(len(dz))):
-            why.append(f"seasonal difference at lag {season} because first differences correlate at that lag (r={r:.2f})")
+            why.append(
+                f"seasonal difference at lag {season} because first differences correlate at that lag (r={r:.2f})"
+            )
             return Transform(log=log, lag=int(season), reason="auto: " + "; ".join(why))
     if len(z) >= 20 and _adf_pvalue(z) > 0.1:
         why.append("first difference because a unit-root test cannot reject a stochastic trend")
@@ -329,7 +354,7 @@ def _sample_range(cfg: DataConfig, offset: int, n: int) -> tuple[int, int]:
     return first, last
 
 
-def make_windows(prep: "Prepared", t: np.ndarray) -> Windows:
+def make_windows(prep: Prepared, t: np.ndarray) -> Windows:
     """Network-ready windows for first-target indices ``t`` (n,) -> x (n, L, F), y (n, max(h,1)).
 
     Both are normalised by the window's reference (see :meth:`Prepared.normalise`)."""
@@ -346,8 +371,9 @@ def auto_horizon(season: int | None, train_points: int, look_back: int) -> int:
     return int(max(1, min(h, (train_points - look_back - 24) // 2 if train_points > look_back + 26 else 1)))
 
 
-def prepare(frame: pd.DataFrame, cfg: DataConfig, season_hint: int | None = None,
-            transform: Transform | None = None) -> Prepared:
+def prepare(
+    frame: pd.DataFrame, cfg: DataConfig, season_hint: int | None = None, transform: Transform | None = None
+) -> Prepared:
     """Validate ``cfg`` against ``frame`` and build scaled windows for every part.
 
     Parameters
@@ -371,7 +397,9 @@ def prepare(frame: pd.DataFrame, cfg: DataConfig, season_hint: int | None = None
     y = frame[target].to_numpy(dtype=np.float64)
     exog = frame[inputs].to_numpy(dtype=np.float64) if inputs else np.zeros((len(y), 0))
     if not np.all(np.isfinite(y)) or not np.all(np.isfinite(exog)):
-        raise ConfigError("The chosen columns contain missing or non-finite values; reload the data with a missing-value policy.")
+        raise ConfigError(
+            "The chosen columns contain missing or non-finite values; reload the data with a missing-value policy."
+        )
     n = len(y)
     train_end, test_start = split_points(n, cfg.val_fraction, cfg.test_fraction)
     if train_end < 4 or test_start >= n:
@@ -380,8 +408,7 @@ def prepare(frame: pd.DataFrame, cfg: DataConfig, season_hint: int | None = None
     if cfg.horizon is None:
         cfg = replace(cfg, horizon=auto_horizon(season, train_end, cfg.look_back))
     if transform is None:
-        transform = choose_transform(y[:train_end], cfg, season, positive=bool(np.all(y > 0)),
-                                     y_history=y[:test_start])
+        transform = choose_transform(y[:train_end], cfg, season, positive=bool(np.all(y > 0)), y_history=y[:test_start])
     if transform.log and not np.all(y > 0):
         raise ConfigError("The log transform needs a target above zero everywhere; choose another transform.")
     lag = transform.lag
@@ -402,26 +429,51 @@ def prepare(frame: pd.DataFrame, cfg: DataConfig, season_hint: int | None = None
     u = z - (profile[np.arange(n) % len(profile)] if profile is not None else 0.0)
     d = np.full(n, np.nan)
     d[lag:] = u[lag:] - u[: n - lag] if lag else u
-    feat_raw = np.column_stack(([d] if cfg.uses_target_history else []) + [exog[:, k] for k in range(exog.shape[1])]) \
-        if (cfg.uses_target_history or inputs) else np.zeros((n, 0))
+    feat_raw = (
+        np.column_stack(([d] if cfg.uses_target_history else []) + [exog[:, k] for k in range(exog.shape[1])])
+        if (cfg.uses_target_history or inputs)
+        else np.zeros((n, 0))
+    )
     if feat_raw.shape[1] == 0:
         raise ConfigError("The network has no input: add input columns or feed the target's own past.")
-    names = ([f"{target} ({transform.name})" if lag or transform.log else target] if cfg.uses_target_history else []) + inputs
+    names = (
+        [f"{target} ({transform.name})" if lag or transform.log else target] if cfg.uses_target_history else []
+    ) + inputs
     fit_rows = slice(lag, train_end)
     feat_scaler = ColumnScaler.fit(cfg.scaler, feat_raw[fit_rows])
     target_scaler = ColumnScaler.fit(cfg.scaler, d[fit_rows, None])
     features = feat_scaler.transform(feat_raw).astype(np.float32)  # (N, F)
     d_scaled = target_scaler.transform(d[:, None])[:, 0].astype(np.float32)  # (N,)
 
-    prep = Prepared(cfg=cfg, index=frame.index, target=target, inputs=inputs, feature_names=names, y=y, z=z,
-                    u=u, profile=profile, exog=exog, transform=transform, season=season, train_end=train_end, test_start=test_start,
-                    feat_scaler=feat_scaler, target_scaler=target_scaler, features=features, d_scaled=d_scaled)
+    prep = Prepared(
+        cfg=cfg,
+        index=frame.index,
+        target=target,
+        inputs=inputs,
+        feature_names=names,
+        y=y,
+        z=z,
+        u=u,
+        profile=profile,
+        exog=exog,
+        transform=transform,
+        season=season,
+        train_end=train_end,
+        test_start=test_start,
+        feat_scaler=feat_scaler,
+        target_scaler=target_scaler,
+        features=features,
+        d_scaled=d_scaled,
+    )
     h = max(cfg.horizon, 1)
     # Validation windows: every window with a target in the validation part (its earlier
     # targets may be training points), so that early stopping with a multi-step head and a
     # short validation part judges more than a handful of windows.
-    bounds = {"train": (first, train_end), "val": (max(first, train_end - h + 1), test_start),
-              "test": (max(first, test_start), n)}
+    bounds = {
+        "train": (first, train_end),
+        "val": (max(first, train_end - h + 1), test_start),
+        "test": (max(first, test_start), n),
+    }
     for part, (lo, hi) in bounds.items():
         t = np.arange(lo, min(hi - h + 1, last), dtype=np.int64)
         prep.windows[part] = make_windows(prep, t)
@@ -480,7 +532,7 @@ def seasonal_profile(z: np.ndarray, m: int) -> np.ndarray | None:
     k = np.r_[0.5, np.ones(m - 1), 0.5] / m if m % 2 == 0 else np.ones(m) / m
     trend = np.convolve(z, k, mode="valid")
     off = (len(k) - 1) // 2
-    detr = z[off:off + len(trend)] - trend
+    detr = z[off : off + len(trend)] - trend
     phase = np.arange(off, off + len(trend)) % m
     prof = np.array([detr[phase == j].mean() for j in range(m)])
     return prof - prof.mean()

@@ -6,10 +6,11 @@ theirs. ``epochs`` are the tutorial's; :func:`preset_configs` scales them down f
 demo (``demo=True``) or takes an explicit override (tests). :func:`result_table` turns the
 trained runs into the comparison table.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -50,10 +51,11 @@ def _cfg(**kw) -> RunConfig:
 
 def _keras_airline(look_back: int) -> RunConfig:
     """The Keras recipe (Brownlee's airline LSTM) in engine terms."""
-    return _cfg(data=dict(look_back=look_back, scaler="minmax", transform="none", val_fraction=0.0,
-                          test_fraction=0.33),
-                model=dict(cell="lstm", hidden_size=4),
-                train=dict(epochs=100, batch_size=1, lr=0.001, grad_clip=None, patience=None))
+    return _cfg(
+        data=dict(look_back=look_back, scaler="minmax", transform="none", val_fraction=0.0, test_fraction=0.33),
+        model=dict(cell="lstm", hidden_size=4),
+        train=dict(epochs=100, batch_size=1, lr=0.001, grad_clip=None, patience=None),
+    )
 
 
 def _train_mse(run) -> float:
@@ -65,8 +67,15 @@ def _sin_cos_rows(runs: dict) -> list[dict]:
     rows = []
     for label, run in runs.items():
         mse = _train_mse(run)
-        rows.append({"config": label, "metric": "train MSE", "ours": mse, "reported": 1e-4,
-                     "note": "reported: trained until MSE < 1e-4; ours " + ("reaches it" if mse < 1e-4 else "does not yet")})
+        rows.append(
+            {
+                "config": label,
+                "metric": "train MSE",
+                "ours": mse,
+                "reported": 1e-4,
+                "note": "reported: trained until MSE < 1e-4; ours " + ("reaches it" if mse < 1e-4 else "does not yet"),
+            }
+        )
     return rows
 
 
@@ -76,8 +85,15 @@ def _noisy_rows(runs: dict) -> list[dict]:
     for label, run in runs.items():
         test = run.predictions[run.predictions.part == "test"]
         floor = float(np.sqrt(np.mean((test.actual.to_numpy() - truth[test.index]) ** 2)))
-        rows.append({"config": "noise floor: the true sin(t)", "metric": "test RMSE", "ours": floor, "reported": 0.5,
-                     "note": "no model can beat the noise (sd 0.5) on average"})
+        rows.append(
+            {
+                "config": "noise floor: the true sin(t)",
+                "metric": "test RMSE",
+                "ours": floor,
+                "reported": 0.5,
+                "note": "no model can beat the noise (sd 0.5) on average",
+            }
+        )
         break
     return rows
 
@@ -88,8 +104,15 @@ def _airline_rows(runs: dict) -> list[dict]:
     if any_run is not None:
         hw = (any_run.metrics.get("baselines") or {}).get("holt_winters")
         if hw:
-            rows.append({"config": "Holt-Winters (baseline)", "metric": "test RMSE", "ours": float(hw["rmse"]),
-                         "reported": float("nan"), "note": "same test points, fitted on the first 67%"})
+            rows.append(
+                {
+                    "config": "Holt-Winters (baseline)",
+                    "metric": "test RMSE",
+                    "ours": float(hw["rmse"]),
+                    "reported": float("nan"),
+                    "note": "same test points, fitted on the first 67%",
+                }
+            )
     return rows
 
 
@@ -101,89 +124,114 @@ def _register(p: Preset) -> Preset:
     return p
 
 
-_register(Preset(
-    key="sin-cos",
-    title="sin → cos mapping",
-    source="The classic 'learn cos(t) from sin(t)' LSTM exercise (PyTorch/Keras tutorials)",
-    description="Input sin(t), target cos(t), 200 points on [0, 12π]; the first half trains. The network must "
-                "infer the phase from a window of sin values.",
-    frame=lambda: generate("sin-cos"),
-    season_hint=None,
-    configs={"LSTM(16), look_back 10": _cfg(
-        data=dict(target="cos", inputs=["sin"], horizon=0, look_back=10, test_fraction=0.5, val_fraction=0.0,
-                  transform="none", scaler="none"),
-        model=dict(cell="lstm", hidden_size=16),
-        train=dict(epochs=300, batch_size=16, lr=0.01, patience=None, target_loss=1e-4))},
-    reported={"LSTM(16), look_back 10": {"train MSE": 1e-4}},
-    demo_epochs=150,
-    headline="train MSE",
-    fidelity="Like the tutorial, training stops once an epoch's training MSE is below 1e-4 (unscaled, since sin "
-             "and cos are already in [-1, 1]), or after the epoch cap; the table reports the MSE reached.",
-    extra_rows=_sin_cos_rows,
-))
+_register(
+    Preset(
+        key="sin-cos",
+        title="sin → cos mapping",
+        source="The classic 'learn cos(t) from sin(t)' LSTM exercise (PyTorch/Keras tutorials)",
+        description="Input sin(t), target cos(t), 200 points on [0, 12π]; the first half trains. The network must "
+        "infer the phase from a window of sin values.",
+        frame=lambda: generate("sin-cos"),
+        season_hint=None,
+        configs={
+            "LSTM(16), look_back 10": _cfg(
+                data=dict(
+                    target="cos",
+                    inputs=["sin"],
+                    horizon=0,
+                    look_back=10,
+                    test_fraction=0.5,
+                    val_fraction=0.0,
+                    transform="none",
+                    scaler="none",
+                ),
+                model=dict(cell="lstm", hidden_size=16),
+                train=dict(epochs=300, batch_size=16, lr=0.01, patience=None, target_loss=1e-4),
+            )
+        },
+        reported={"LSTM(16), look_back 10": {"train MSE": 1e-4}},
+        demo_epochs=150,
+        headline="train MSE",
+        fidelity="Like the tutorial, training stops once an epoch's training MSE is below 1e-4 (unscaled, since sin "
+        "and cos are already in [-1, 1]), or after the epoch cap; the table reports the MSE reached.",
+        extra_rows=_sin_cos_rows,
+    )
+)
 
-_register(Preset(
-    key="sine-stacked",
-    title="Sine wave, stacked LSTM",
-    source="Sine-wave prediction with a two-layer stacked LSTM (layers of 5 and 20 units), windows of 50",
-    description="A clean sine (period 50 steps, 1000 points); each window of 50 values predicts the next one. "
-                "The tutorial's figure shows predictions lying on the sine.",
-    frame=lambda: generate("sine"),
-    season_hint=None,
-    configs={"2-layer LSTM(20), look_back 50": _cfg(
-        data=dict(look_back=50, test_fraction=0.2, val_fraction=0.1, transform="none", scaler="minmax"),
-        model=dict(cell="lstm", hidden_size=20, num_layers=2),
-        train=dict(epochs=50, batch_size=32, lr=0.005, patience=None))},
-    reported={"2-layer LSTM(20), look_back 50": {"test RMSE": "figure only (predictions on the sine)"}},
-    demo_epochs=15,
-    fidelity="Our stacks have one hidden size for every layer, so the 5- and 20-unit layers become two layers of "
-             "20 units (the larger, so no layer has less capacity than the tutorial's).",
-))
+_register(
+    Preset(
+        key="sine-stacked",
+        title="Sine wave, stacked LSTM",
+        source="Sine-wave prediction with a two-layer stacked LSTM (layers of 5 and 20 units), windows of 50",
+        description="A clean sine (period 50 steps, 1000 points); each window of 50 values predicts the next one. "
+        "The tutorial's figure shows predictions lying on the sine.",
+        frame=lambda: generate("sine"),
+        season_hint=None,
+        configs={
+            "2-layer LSTM(20), look_back 50": _cfg(
+                data=dict(look_back=50, test_fraction=0.2, val_fraction=0.1, transform="none", scaler="minmax"),
+                model=dict(cell="lstm", hidden_size=20, num_layers=2),
+                train=dict(epochs=50, batch_size=32, lr=0.005, patience=None),
+            )
+        },
+        reported={"2-layer LSTM(20), look_back 50": {"test RMSE": "figure only (predictions on the sine)"}},
+        demo_epochs=15,
+        fidelity="Our stacks have one hidden size for every layer, so the 5- and 20-unit layers become two layers of "
+        "20 units (the larger, so no layer has less capacity than the tutorial's).",
+    )
+)
 
-_register(Preset(
-    key="noisy-sine",
-    title="Noisy sine vs the noise floor",
-    source="sin(t) + N(0, 0.5²), t = 0..1000 step 0.1, 80/20 split, LSTM(50), look_back 1",
-    description="With noise of sd 0.5 no forecast can beat RMSE ≈ 0.5 on average; a good model gets close to "
-                "that floor and never below it.",
-    frame=lambda: generate("noisy-sine"),
-    season_hint=None,
-    configs={"LSTM(50), look_back 1": _cfg(
-        data=dict(look_back=1, test_fraction=0.2, val_fraction=0.0, transform="none", scaler="standard"),
-        model=dict(cell="lstm", hidden_size=50),
-        train=dict(epochs=20, batch_size=32, lr=0.001, patience=None))},
-    reported={"LSTM(50), look_back 1": {"test RMSE": 0.5}},
-    demo_epochs=5,
-    fidelity="'reported' is the noise floor 0.5, the number the tutorial compares against. With look_back 1 the "
-             "network sees one noisy value, so it cannot average the noise away: expect a gap above the floor.",
-    extra_rows=_noisy_rows,
-))
+_register(
+    Preset(
+        key="noisy-sine",
+        title="Noisy sine vs the noise floor",
+        source="sin(t) + N(0, 0.5²), t = 0..1000 step 0.1, 80/20 split, LSTM(50), look_back 1",
+        description="With noise of sd 0.5 no forecast can beat RMSE ≈ 0.5 on average; a good model gets close to "
+        "that floor and never below it.",
+        frame=lambda: generate("noisy-sine"),
+        season_hint=None,
+        configs={
+            "LSTM(50), look_back 1": _cfg(
+                data=dict(look_back=1, test_fraction=0.2, val_fraction=0.0, transform="none", scaler="standard"),
+                model=dict(cell="lstm", hidden_size=50),
+                train=dict(epochs=20, batch_size=32, lr=0.001, patience=None),
+            )
+        },
+        reported={"LSTM(50), look_back 1": {"test RMSE": 0.5}},
+        demo_epochs=5,
+        fidelity="'reported' is the noise floor 0.5, the number the tutorial compares against. With look_back 1 the "
+        "network sees one noisy value, so it cannot average the noise away: expect a gap above the floor.",
+        extra_rows=_noisy_rows,
+    )
+)
 
-_register(Preset(
-    key="airline",
-    title="Airline passengers (Keras LSTM recipe)",
-    source="Brownlee, 'Time Series Prediction with LSTM Recurrent Neural Networks in Python with Keras'",
-    description="Monthly airline passengers 1949-1960, first 67% train, LSTM(4), MinMax scaling, look_back 1, 3 "
-                "and 10, 100 epochs at batch 1; next to the engine's default configuration and Holt-Winters.",
-    frame=lambda: generate("airline"),
-    season_hint=12,
-    configs={
-        "Keras recipe, look_back 1": _keras_airline(1),
-        "Keras recipe, look_back 3": _keras_airline(3),
-        "Keras recipe, look_back 10": _keras_airline(10),
-        "engine defaults": RunConfig(),
-    },
-    reported={
-        "Keras recipe, look_back 1": {"test RMSE": 49.96, "train RMSE": 23.52},
-        "Keras recipe, look_back 3": {"test RMSE": 49.91, "train RMSE": 24.01},
-        "Keras recipe, look_back 10": {"test RMSE": 39.10, "train RMSE": 19.49},
-    },
-    demo_epochs=30,
-    fidelity="Same recipe as Keras (MinMax on the training part only, no target transform, Adam 1e-3, batch 1, "
-             "no clipping, no early stopping). 'engine defaults' is the app's default run: representations "
-             "chosen by a backtest, six networks averaged, one season predicted at once, early stopping.",
-    extra_rows=_airline_rows,
-))
+_register(
+    Preset(
+        key="airline",
+        title="Airline passengers (Keras LSTM recipe)",
+        source="Brownlee, 'Time Series Prediction with LSTM Recurrent Neural Networks in Python with Keras'",
+        description="Monthly airline passengers 1949-1960, first 67% train, LSTM(4), MinMax scaling, look_back 1, 3 "
+        "and 10, 100 epochs at batch 1; next to the engine's default configuration and Holt-Winters.",
+        frame=lambda: generate("airline"),
+        season_hint=12,
+        configs={
+            "Keras recipe, look_back 1": _keras_airline(1),
+            "Keras recipe, look_back 3": _keras_airline(3),
+            "Keras recipe, look_back 10": _keras_airline(10),
+            "engine defaults": RunConfig(),
+        },
+        reported={
+            "Keras recipe, look_back 1": {"test RMSE": 49.96, "train RMSE": 23.52},
+            "Keras recipe, look_back 3": {"test RMSE": 49.91, "train RMSE": 24.01},
+            "Keras recipe, look_back 10": {"test RMSE": 39.10, "train RMSE": 19.49},
+        },
+        demo_epochs=30,
+        fidelity="Same recipe as Keras (MinMax on the training part only, no target transform, Adam 1e-3, batch 1, "
+        "no clipping, no early stopping). 'engine defaults' is the app's default run: representations "
+        "chosen by a backtest, six networks averaged, one season predicted at once, early stopping.",
+        extra_rows=_airline_rows,
+    )
+)
 
 
 def get_preset(key: str) -> Preset:
@@ -221,7 +269,9 @@ def epochs_note(key: str, configs: dict[str, RunConfig]) -> str:
             parts.append(f"{label}: {cfg.train.epochs} of the tutorial's {full} epochs")
     if not parts:
         return "All configurations trained for the tutorial's full number of epochs."
-    return "Scaled down for a quick class demo — " + "; ".join(parts) + ". Expect slightly worse numbers than a full run."
+    return (
+        "Scaled down for a quick class demo — " + "; ".join(parts) + ". Expect slightly worse numbers than a full run."
+    )
 
 
 def result_table(key: str, runs: dict) -> pd.DataFrame:
@@ -237,14 +287,22 @@ def result_table(key: str, runs: dict) -> pd.DataFrame:
             continue
         rep = p.reported.get(label, {})
         m = run.metrics
-        for metric, value in (("test RMSE", (m.get("test") or {}).get("rmse")),
-                              ("train RMSE", (m.get("train") or {}).get("rmse"))):
+        for metric, value in (
+            ("test RMSE", (m.get("test") or {}).get("rmse")),
+            ("train RMSE", (m.get("train") or {}).get("rmse")),
+        ):
             if value is None or (metric == "train RMSE" and metric not in rep and p.headline != "test RMSE"):
                 continue
             r = rep.get(metric)
-            rows.append({"config": label, "metric": metric, "ours": float(value),
-                         "reported": r if isinstance(r, (int, float)) else float("nan"),
-                         "note": r if isinstance(r, str) else ""})
+            rows.append(
+                {
+                    "config": label,
+                    "metric": metric,
+                    "ours": float(value),
+                    "reported": r if isinstance(r, (int, float)) else float("nan"),
+                    "note": r if isinstance(r, str) else "",
+                }
+            )
     if p.extra_rows is not None:
         rows.extend(p.extra_rows({k: v for k, v in runs.items() if v is not None}))
     return pd.DataFrame(rows, columns=["config", "metric", "ours", "reported", "note"])

@@ -14,6 +14,7 @@ A run directory holds::
 Saving is atomic: everything is written to a temporary sibling folder that then replaces
 the target, so a crash mid-save leaves any previous run intact.
 """
+
 from __future__ import annotations
 
 import io
@@ -29,18 +30,26 @@ import numpy as np
 import pandas as pd
 import torch
 
-from .config import ConfigError, RunConfig
 from .combine import Member
+from .config import ConfigError, RunConfig
 from .pipeline import Run, build_model, evaluate
 from .prep import Transform, prepare
-from .train import FitResult, EpochStats
+from .train import EpochStats, FitResult
 
 #: 2: every member's resolved representation and network count, and the interval widths,
 #: are saved (version 1 runs load as before: ``auto`` re-resolved by the old rule, one
 #: network, widths recomputed).
 FORMAT_VERSION = 2
-RUN_FILES = ("config.json", "model.pt", "metrics.json", "history.csv", "predictions.csv", "data.csv",
-             "gate_history.json", "forecast.csv")
+RUN_FILES = (
+    "config.json",
+    "model.pt",
+    "metrics.json",
+    "history.csv",
+    "predictions.csv",
+    "data.csv",
+    "gate_history.json",
+    "forecast.csv",
+)
 #: Steps ahead written to a saved run's ``forecast.csv`` when the caller does not say.
 DEFAULT_FORECAST_STEPS = 24
 
@@ -48,6 +57,8 @@ DEFAULT_FORECAST_STEPS = 24
 def default_steps(run: Run) -> int:
     """Steps ahead shown and saved by default: two seasons, else 24."""
     return 2 * run.prep.season if run.prep.season else DEFAULT_FORECAST_STEPS
+
+
 MAX_ZIP_BYTES = 200 * 1024 * 1024
 
 
@@ -85,8 +96,12 @@ def save_run(run: Run, directory: str | os.PathLike, forecast_steps: int | None 
             "season_hint": run.season_hint,
             "datetime_index": isinstance(run.frame.index, pd.DatetimeIndex),
             "device": run.device,
-            "fit": {"best_epoch": run.fit.best_epoch, "best_loss": run.fit.best_loss,
-                    "status": run.fit.status, "seconds": run.fit.seconds},
+            "fit": {
+                "best_epoch": run.fit.best_epoch,
+                "best_loss": run.fit.best_loss,
+                "status": run.fit.status,
+                "seconds": run.fit.seconds,
+            },
             "members": [{"representation": m.prep.transform.to_dict(), "networks": m.networks} for m in members],
             "intervals": {"q": [float(v) for v in run.conformal_q], "note": run.conformal_note},
         }
@@ -128,7 +143,9 @@ def load_run(directory: str | os.PathLike, frame: pd.DataFrame | None = None) ->
         raise RunError(f"No run folder at {path}; pass the --out folder of a training run.")
     missing = [f for f in ("config.json", "model.pt", "data.csv") if not (path / f).exists()]
     if missing:
-        raise RunError(f"{path} is not a complete run (missing {', '.join(missing)}); train again or pick another folder.")
+        raise RunError(
+            f"{path} is not a complete run (missing {', '.join(missing)}); train again or pick another folder."
+        )
     try:
         meta = json.loads((path / "config.json").read_text())
         cfg = RunConfig.from_dict({k: meta[k] for k in ("data", "model", "train")})
@@ -152,8 +169,10 @@ def load_run(directory: str | os.PathLike, frame: pd.DataFrame | None = None) ->
         state = torch.load(path / "model.pt", map_location="cpu", weights_only=True)
         _weights(members).load_state_dict(state)
     except Exception as exc:  # noqa: BLE001 - any unpickling failure is a damaged or unsafe file
-        raise RunError(f"The weights in {path / 'model.pt'} could not be loaded safely ({type(exc).__name__}); "
-                       "the file is damaged or not a LSTM Lab model.") from None
+        raise RunError(
+            f"The weights in {path / 'model.pt'} could not be loaded safely ({type(exc).__name__}); "
+            "the file is damaged or not a LSTM Lab model."
+        ) from None
     for m in members:
         m.model.eval()
     prep, model = members[0].prep, members[0].model
@@ -161,19 +180,42 @@ def load_run(directory: str | os.PathLike, frame: pd.DataFrame | None = None) ->
     history = []
     if (path / "history.csv").exists():
         hist = pd.read_csv(path / "history.csv")
-        history = [EpochStats(int(r.epoch), float(r.train_loss), None if pd.isna(r.val_loss) else float(r.val_loss),
-                              float(r.seconds), float(r.samples_per_s)) for r in hist.itertuples()]
-    fit = FitResult(history=history, best_epoch=int(fit_meta.get("best_epoch", 0)),
-                    best_loss=float(fit_meta.get("best_loss", np.inf)), status=fit_meta.get("status", "completed"),
-                    seconds=float(fit_meta.get("seconds", 0.0)))
-    run = Run(cfg, data, meta.get("season_hint"), prep, model, fit, device="cpu",
-              gate_history=_gate_history_from_json(path / "gate_history.json"), members=members)
+        history = [
+            EpochStats(
+                int(r.epoch),
+                float(r.train_loss),
+                None if pd.isna(r.val_loss) else float(r.val_loss),
+                float(r.seconds),
+                float(r.samples_per_s),
+            )
+            for r in hist.itertuples()
+        ]
+    fit = FitResult(
+        history=history,
+        best_epoch=int(fit_meta.get("best_epoch", 0)),
+        best_loss=float(fit_meta.get("best_loss", np.inf)),
+        status=fit_meta.get("status", "completed"),
+        seconds=float(fit_meta.get("seconds", 0.0)),
+    )
+    run = Run(
+        cfg,
+        data,
+        meta.get("season_hint"),
+        prep,
+        model,
+        fit,
+        device="cpu",
+        gate_history=_gate_history_from_json(path / "gate_history.json"),
+        members=members,
+    )
     intervals = meta.get("intervals")
     if isinstance(intervals, dict) and isinstance(intervals.get("q"), list):
         try:
             q = np.asarray(intervals["q"], dtype=np.float64)
         except (TypeError, ValueError):
-            raise RunError(f"{path / 'config.json'} holds damaged interval widths; the run folder is damaged.") from None
+            raise RunError(
+                f"{path / 'config.json'} holds damaged interval widths; the run folder is damaged."
+            ) from None
         if q.ndim != 1 or not np.all(np.isfinite(q)) or np.any(q < 0):
             raise RunError(f"{path / 'config.json'} holds damaged interval widths; the run folder is damaged.")
         run.fixed_intervals = (q, str(intervals.get("note", "")))
@@ -225,9 +267,16 @@ def _legacy_transform(data: pd.DataFrame, cfg: RunConfig, season_hint) -> Transf
 
 def _gate_history_to_json(history: list[dict]) -> list[dict]:
     """Per-epoch gate statistics with numpy arrays turned into lists."""
-    return [{"epoch": e["epoch"], "layers": [{g: {k: np.asarray(v).tolist() for k, v in stats.items()}
-                                              for g, stats in layer.items()} for layer in e["layers"]]}
-            for e in history]
+    return [
+        {
+            "epoch": e["epoch"],
+            "layers": [
+                {g: {k: np.asarray(v).tolist() for k, v in stats.items()} for g, stats in layer.items()}
+                for layer in e["layers"]
+            ],
+        }
+        for e in history
+    ]
 
 
 def _gate_history_from_json(path: Path) -> list[dict]:
@@ -235,9 +284,16 @@ def _gate_history_from_json(path: Path) -> list[dict]:
         return []
     try:
         raw = json.loads(path.read_text())
-        return [{"epoch": int(e["epoch"]), "layers": [{g: {k: np.asarray(v, dtype=np.float32) for k, v in stats.items()}
-                                                       for g, stats in layer.items()} for layer in e["layers"]]}
-                for e in raw]
+        return [
+            {
+                "epoch": int(e["epoch"]),
+                "layers": [
+                    {g: {k: np.asarray(v, dtype=np.float32) for k, v in stats.items()} for g, stats in layer.items()}
+                    for layer in e["layers"]
+                ],
+            }
+            for e in raw
+        ]
     except (ValueError, KeyError, TypeError):
         return []  # statistics are optional; a damaged file only hides the per-epoch view
 
@@ -265,11 +321,15 @@ def zip_to_run_dir(data: bytes, directory: str | os.PathLike, max_bytes: int = M
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
     except zipfile.BadZipFile:
-        raise RunError("The upload is not a zip file; download a run with 'Download run (.zip)' and upload that.") from None
+        raise RunError(
+            "The upload is not a zip file; download a run with 'Download run (.zip)' and upload that."
+        ) from None
     names = [i.filename for i in infos]
     bad = [n for n in names if n not in RUN_FILES]
     if bad:
-        raise RunError(f"The zip holds unexpected entries ({', '.join(bad[:3])}); only a LSTM Lab run zip can be restored.")
+        raise RunError(
+            f"The zip holds unexpected entries ({', '.join(bad[:3])}); only a LSTM Lab run zip can be restored."
+        )
     if sum(i.file_size for i in infos) > max_bytes:
         raise RunError("The run zip unpacks to more than the size limit; it cannot be restored.")
     target = Path(directory)
@@ -285,5 +345,7 @@ def zip_to_run_dir(data: bytes, directory: str | os.PathLike, max_bytes: int = M
                     dst.write(chunk)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
         # a lying size header (Bad CRC-32), truncated data, an unknown compression, a password
-        raise RunError(f"The run zip is damaged or not a plain LSTM Lab zip ({str(exc)[:100]}); download it again.") from None
+        raise RunError(
+            f"The run zip is damaged or not a plain LSTM Lab zip ({str(exc)[:100]}); download it again."
+        ) from None
     return target

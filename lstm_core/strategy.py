@@ -16,6 +16,7 @@ tries them on the data before the test part, never on the test part:
 Every candidate is a :class:`~lstm_core.prep.Transform`; the forecast always comes from the
 recurrent network. Seasonal profiles and means used here are normalisation, as in ES-RNN.
 """
+
 from __future__ import annotations
 
 import logging
@@ -88,15 +89,16 @@ def candidates(season: int | None, positive: bool, n_train: int) -> list[Transfo
     if m and n_train >= 2 * m + 2 + m:
         shapes += [(m, 0), (m, 1), (0, m)]
     out = []
-    for log_on in ([False, True] if positive else [False]):
+    for log_on in [False, True] if positive else [False]:
         for deseason, lag in shapes:
             for norm in (False, True):
                 out.append(Transform(log=log_on, lag=lag, deseason=deseason, window_norm=norm))
     return out
 
 
-def null_forecast(y: np.ndarray, tr: Transform, fit_end: int, origin: int, steps: int, look_back: int,
-                  horizon: int = 1) -> np.ndarray:
+def null_forecast(
+    y: np.ndarray, tr: Transform, fit_end: int, origin: int, steps: int, look_back: int, horizon: int = 1
+) -> np.ndarray:
     """The forecast (steps,) in original units that ``tr`` implies when the network outputs
     zeros, from history ``y[:origin]``, with profiles and means fitted on ``y[:fit_end]``.
 
@@ -125,8 +127,9 @@ def null_forecast(y: np.ndarray, tr: Transform, fit_end: int, origin: int, steps
     return np.exp(np.clip(zf, -700, 700)) if tr.log else zf
 
 
-def rank_transforms(y_hist: np.ndarray, train_end: int, season: int | None, positive: bool,
-                    look_back: int, horizon: int = 1) -> list[Scored]:
+def rank_transforms(
+    y_hist: np.ndarray, train_end: int, season: int | None, positive: bool, look_back: int, horizon: int = 1
+) -> list[Scored]:
     """Candidates sorted by the backtest error of their null forecasts over ``y_hist``
     (the data before the test part); ties keep the simpler candidate first."""
     y_hist = np.asarray(y_hist, dtype=np.float64)
@@ -158,8 +161,16 @@ def describe_choice(tr: Transform) -> str:
     return f"{tr.name}, the best of the candidates in a rolling-origin backtest before the test part"
 
 
-def backtest(frame: pd.DataFrame, cfg: RunConfig, season: int | None, shortlist: list[Transform],
-             test_start: int, test_len: int, train_one, stop: threading.Event | None = None) -> Backtest:
+def backtest(
+    frame: pd.DataFrame,
+    cfg: RunConfig,
+    season: int | None,
+    shortlist: list[Transform],
+    test_start: int,
+    test_len: int,
+    train_one,
+    stop: threading.Event | None = None,
+) -> Backtest:
     """Train the network on the data before a cut-off for each shortlisted candidate and
     score its multi-step forecasts from every origin between the cut-off and the test part
     (RMSE in original units over all those forecasts).

@@ -2,6 +2,7 @@
 
 Pure pandas (no plotting, no Streamlit), so the pages, the CLI and notebooks can share them.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -23,8 +24,13 @@ def metrics_frame(metrics: dict) -> pd.DataFrame:
 
     def add(evaluation: str, name: str, m: dict | None) -> None:
         if m:
-            rows.append({"evaluation": evaluation, "model": name,
-                         **{label: float(m[k]) for k, label in METRIC_COLUMNS.items() if k in m}})
+            rows.append(
+                {
+                    "evaluation": evaluation,
+                    "model": name,
+                    **{label: float(m[k]) for k, label in METRIC_COLUMNS.items() if k in m},
+                }
+            )
 
     cell = str(metrics.get("info", {}).get("cell", "model")).upper()
     add("one-step", f"{cell} (this run)", metrics.get("test"))

@@ -5,6 +5,7 @@
 * :func:`lstm_step` is the single-cell calculator: one LSTM step from typed vectors, every
   intermediate kept so the page can show the arithmetic.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -62,8 +63,9 @@ def input_gradient_norms(rec: nn.Module, x: torch.Tensor) -> np.ndarray:
     return norms.flip(0).detach().numpy().astype(np.float64)  # index k = steps back
 
 
-def gradient_decay(cells=DECAY_CELLS, steps: int = 60, hidden: int = 16, seeds: int = 3,
-                   train_iters: int = 0, forget_bias: float = 0.0) -> pd.DataFrame:
+def gradient_decay(
+    cells=DECAY_CELLS, steps: int = 60, hidden: int = 16, seeds: int = 3, train_iters: int = 0, forget_bias: float = 0.0
+) -> pd.DataFrame:
     """Mean over seeds of ``||dh_T / dx_{T-k}||`` for k = 0..steps-1, per cell type.
 
     Parameters
@@ -88,15 +90,22 @@ def gradient_decay(cells=DECAY_CELLS, steps: int = 60, hidden: int = 16, seeds: 
             rec = _module(cell, hidden)
             if cell == "lstm" and forget_bias:
                 with torch.no_grad():
-                    rec.bias_ih_l0[hidden:2 * hidden] += forget_bias
+                    rec.bias_ih_l0[hidden : 2 * hidden] += forget_bias
             if train_iters:
                 train_briefly(rec, steps, train_iters, seed=s)
             x = torch.randn(1, steps, 1, generator=torch.Generator().manual_seed(s))
             per_seed.append(input_gradient_norms(rec, x))
         g = np.maximum(np.stack(per_seed), 1e-30)  # (seeds, T)
         for k in range(steps):
-            rows.append({"cell": cell, "k": k, "grad": float(g[:, k].mean()), "lo": float(g[:, k].min()),
-                         "hi": float(g[:, k].max())})
+            rows.append(
+                {
+                    "cell": cell,
+                    "k": k,
+                    "grad": float(g[:, k].mean()),
+                    "lo": float(g[:, k].min()),
+                    "hi": float(g[:, k].max()),
+                }
+            )
     return pd.DataFrame(rows, columns=["cell", "k", "grad", "lo", "hi"])
 
 
@@ -166,15 +175,15 @@ def lstm_step(x, h_prev, c_prev, w: LSTMWeights) -> LSTMStep:
     if len(c_prev) != hsz:
         raise ValueError(f"h_(t-1) has {hsz} values but c_(t-1) has {len(c_prev)}; they must match.")
     if w.W_f.shape != (hsz, hsz + len(x)):
-        raise ValueError(f"The weights are {w.W_f.shape[0]} x {w.W_f.shape[1]} but [h_(t-1), x_t] needs "
-                         f"{hsz} x {hsz + len(x)}.")
+        raise ValueError(
+            f"The weights are {w.W_f.shape[0]} x {w.W_f.shape[1]} but [h_(t-1), x_t] needs {hsz} x {hsz + len(x)}."
+        )
     hx = np.concatenate([h_prev, x])
     a = {g: getattr(w, f"W_{g}") @ hx + getattr(w, f"b_{g}") for g in "figo"}
     f, i, o = _sigmoid(a["f"]), _sigmoid(a["i"]), _sigmoid(a["o"])
     g = np.tanh(a["g"])
     c = f * c_prev + i * g
-    return LSTMStep(hx, a["f"], a["i"], a["g"], a["o"], f, i, g, o, f * c_prev, i * g, c, np.tanh(c),
-                    o * np.tanh(c))
+    return LSTMStep(hx, a["f"], a["i"], a["g"], a["o"], f, i, g, o, f * c_prev, i * g, c, np.tanh(c), o * np.tanh(c))
 
 
 def parse_vector(text: str, name: str = "vector") -> np.ndarray:

@@ -8,6 +8,7 @@ x 2 layers: 0.78x the time with two threads on an idle machine) take the cores t
 now and not claimed by other LSTM Lab processes (a file per process in :data:`CLAIMS_DIR`),
 divided by the jobs that will run at once.
 """
+
 from __future__ import annotations
 
 import atexit

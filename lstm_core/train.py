@@ -4,6 +4,7 @@ The trainer knows nothing of the UI (minGPT style): it reports through ``on_epoc
 stopped through a ``threading.Event``. Same data, config and seed give the same loss curve
 on CPU.
 """
+
 from __future__ import annotations
 
 import copy
@@ -12,8 +13,8 @@ import os
 import random
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import Callable
 
 import numpy as np
 import torch
@@ -74,7 +75,9 @@ def resolve_device(name: str = "auto") -> torch.device:
     if name not in ("cpu", "cuda", "mps"):
         raise DeviceError(f"Unknown device {name!r}; choose auto, cpu, cuda or mps.")
     if name not in present:
-        raise DeviceError(f"Device {name!r} is not available on this machine (found: {', '.join(present)}); use auto or cpu.")
+        raise DeviceError(
+            f"Device {name!r} is not available on this machine (found: {', '.join(present)}); use auto or cpu."
+        )
     return torch.device(name)
 
 
@@ -162,6 +165,7 @@ class Trainer:
 
             def loss_fn(out: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
                 return torch.mean(w * (out - target) ** 2)
+
         params = [p for p in self.model.parameters()]
         n, bs = len(xt), cfg.batch_size
         result = FitResult()
@@ -177,7 +181,7 @@ class Trainer:
                 if stop is not None and stop.is_set():
                     result.status = "cancelled"
                     break
-                idx = perm[i:i + bs]
+                idx = perm[i : i + bs]
                 opt.zero_grad(set_to_none=True)
                 loss = loss_fn(self.model(xt[idx]), yt[idx])
                 loss.backward()
@@ -231,5 +235,5 @@ class Trainer:
         self.model.eval()
         total = 0.0
         for i in range(0, len(x), chunk):
-            total += loss_fn(self.model(x[i:i + chunk]), y[i:i + chunk]).item() * len(x[i:i + chunk])
+            total += loss_fn(self.model(x[i : i + chunk]), y[i : i + chunk]).item() * len(x[i : i + chunk])
         return total / len(x)

@@ -5,12 +5,17 @@ and the multi-step forecast over the whole test span from its start (what a fore
 ahead looks like). The sentence names the best baseline wherever one wins, so the page
 can draw that baseline's forecast beside the model's.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-BASELINE_LABELS = {"naive": "naive (last value)", "seasonal naive": "seasonal naive",
-                   "seasonal_naive": "seasonal naive", "holt_winters": "Holt-Winters"}
+BASELINE_LABELS = {
+    "naive": "naive (last value)",
+    "seasonal naive": "seasonal naive",
+    "seasonal_naive": "seasonal naive",
+    "holt_winters": "Holt-Winters",
+}
 
 
 @dataclass(frozen=True)
@@ -65,16 +70,22 @@ def judge(metrics: dict) -> Verdict:
         text += (" and " + won(span, multi, bm, vm) + ".") if has_multi else "."
         return Verdict("beats", text)
     if not has_multi:  # one step ahead is all there is to judge, and the model lost it
-        text = (f"The model loses to the baselines: {lost('one step ahead', one, b1, v1)}. "
-                f"Prefer {label(b1)}, or try another cell or settings.")
+        text = (
+            f"The model loses to the baselines: {lost('one step ahead', one, b1, v1)}. "
+            f"Prefer {label(b1)}, or try another cell or settings."
+        )
         return Verdict("loses", text, one_step_winner=b1)
     if win1:
-        text = (f"Mixed: the model beats every baseline {won('one step ahead', one, b1, v1)}, but "
-                f"{lost(span, multi, bm, vm)}; for a forecast ahead prefer {label(bm)}, or try another cell or settings.")
+        text = (
+            f"Mixed: the model beats every baseline {won('one step ahead', one, b1, v1)}, but "
+            f"{lost(span, multi, bm, vm)}; for a forecast ahead prefer {label(bm)}, or try another cell or settings."
+        )
         return Verdict("mixed", text, multistep_winner=bm)
     if winm:
         text = f"Mixed: {lost('one step ahead', one, b1, v1)}, but the model beats every baseline {won(span, multi, bm, vm)}."
         return Verdict("mixed", text, one_step_winner=b1)
-    text = (f"The model loses to the baselines: {lost('one step ahead', one, b1, v1)}, and {lost(span, multi, bm, vm)}. "
-            f"Prefer {label(bm)} for a forecast ahead, or try another cell or settings.")
+    text = (
+        f"The model loses to the baselines: {lost('one step ahead', one, b1, v1)}, and {lost(span, multi, bm, vm)}. "
+        f"Prefer {label(bm)} for a forecast ahead, or try another cell or settings."
+    )
     return Verdict("loses", text, multistep_winner=bm, one_step_winner=b1)

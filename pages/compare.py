@@ -1,4 +1,5 @@
 """Compare page: up to 6 variants x 1-5 seeds on the same data, split, scaler and seeds."""
+
 import pandas as pd
 import streamlit as st
 
@@ -10,11 +11,16 @@ from ui.figures import compare as cplots
 
 st.title("Compare")
 ds = state.dataset()
-st.caption(f"Dataset **{ds.name}** · target `{ds.target}`" + (f" · inputs {', '.join(ds.inputs)}" if ds.inputs else "")
-           + " · change it on the Data page.")
-st.info("All variants use **the same data, split, scaler and seeds**: only the fields in the variants table "
-        "differ. The table reports mean ± std across seeds, with the baselines on the same test points.",
-        icon=":material/balance:")
+st.caption(
+    f"Dataset **{ds.name}** · target `{ds.target}`"
+    + (f" · inputs {', '.join(ds.inputs)}" if ds.inputs else "")
+    + " · change it on the Data page."
+)
+st.info(
+    "All variants use **the same data, split, scaler and seeds**: only the fields in the variants table "
+    "differ. The table reports mean ± std across seeds, with the baselines on the same test points.",
+    icon=":material/balance:",
+)
 reg = state.registry()
 D, T = DataConfig(), TrainConfig()
 
@@ -25,47 +31,102 @@ def submit(cfg: cmp.CompareConfig) -> None:
     if missing:
         raise ConfigError(f"Column(s) {missing} are not in the dataset {ds.name!r}; load the matching data first.")
     cfg.validate()
-    ids = [reg.submit(ds.frame, cmp.variant_run_config(cfg, v, s), ds.season, owner=state.owner(),
-                      label=cmp.job_label(v.label(), s)) for v in cfg.variants for s in cfg.seeds]
+    ids = [
+        reg.submit(
+            ds.frame,
+            cmp.variant_run_config(cfg, v, s),
+            ds.season,
+            owner=state.owner(),
+            label=cmp.job_label(v.label(), s),
+        )
+        for v in cfg.variants
+        for s in cfg.seeds
+    ]
     cv.set_ids(cv.CMP_KEY, cv.CMP_PARAM, ids)
     st.session_state["cmp_config"] = cfg.to_json()
     st.rerun()
 
 
-DEFAULT_VARIANTS = pd.DataFrame([
-    {"name": "LSTM 32", "cell": "lstm", "hidden_size": 32, "num_layers": 1, "look_back": D.look_back, "lr": T.lr},
-    {"name": "GRU 32", "cell": "gru", "hidden_size": 32, "num_layers": 1, "look_back": D.look_back, "lr": T.lr},
-])
+DEFAULT_VARIANTS = pd.DataFrame(
+    [
+        {"name": "LSTM 32", "cell": "lstm", "hidden_size": 32, "num_layers": 1, "look_back": D.look_back, "lr": T.lr},
+        {"name": "GRU 32", "cell": "gru", "hidden_size": 32, "num_layers": 1, "look_back": D.look_back, "lr": T.lr},
+    ]
+)
 
 with st.expander("New comparison", expanded=not st.session_state.get(cv.CMP_KEY) and not st.query_params.get("cmp")):
     st.markdown("**Variants** (up to 6 rows; add or delete rows at the table's edge)")
     edited = st.data_editor(
-        DEFAULT_VARIANTS, key="cmp_variants", num_rows="dynamic", width="stretch", hide_index=True,
+        DEFAULT_VARIANTS,
+        key="cmp_variants",
+        num_rows="dynamic",
+        width="stretch",
+        hide_index=True,
         column_config={
             "name": st.column_config.TextColumn("name", max_chars=40),
             "cell": st.column_config.SelectboxColumn("cell", options=list(CELL_TYPES), required=True),
             "hidden_size": st.column_config.NumberColumn("hidden size", min_value=1, max_value=1024, step=1),
             "num_layers": st.column_config.NumberColumn("layers", min_value=1, max_value=4, step=1),
             "look_back": st.column_config.NumberColumn("look_back", min_value=1, max_value=max(1, len(ds.frame) // 2)),
-            "lr": st.column_config.NumberColumn("learning rate", min_value=1e-6, max_value=10.0, format="%.4f")})
+            "lr": st.column_config.NumberColumn("learning rate", min_value=1e-6, max_value=10.0, format="%.4f"),
+        },
+    )
     c1, c2, c3, c4 = st.columns(4)
-    n_seeds = c1.slider("Seeds", 1, cmp.MAX_SEEDS, 2, key="cmp_seeds", persist_state=state.KEEP, help="Seeds 0..n-1, the same for every variant.")
+    n_seeds = c1.slider(
+        "Seeds",
+        1,
+        cmp.MAX_SEEDS,
+        2,
+        key="cmp_seeds",
+        persist_state=state.KEEP,
+        help="Seeds 0..n-1, the same for every variant.",
+    )
     epochs = c2.number_input("Epochs (upper bound)", 1, 100_000, 100, key="cmp_epochs", persist_state=state.KEEP)
     patience = c3.number_input("Patience (0 = off)", 0, 100_000, 20, key="cmp_patience", persist_state=state.KEEP)
     batch = c4.number_input("Batch size", 1, 65_536, T.batch_size, key="cmp_batch", persist_state=state.KEEP)
     c5, c6, c7, c8 = st.columns(4)
-    test_fraction = c5.slider("Test fraction", 0.05, 0.85, D.test_fraction, 0.01, key="cmp_test_fraction", persist_state=state.KEEP)
-    val_fraction = c6.slider("Validation fraction", 0.0, 0.5, D.val_fraction, 0.01, key="cmp_val_fraction", persist_state=state.KEEP)
-    scaler = c7.selectbox("Scaler (fitted on train only)", SCALERS, index=SCALERS.index(D.scaler), key="cmp_scaler", persist_state=state.KEEP)
-    transform = c8.selectbox("Target transform", TRANSFORMS, index=TRANSFORMS.index(D.transform), key="cmp_transform", persist_state=state.KEEP)
+    test_fraction = c5.slider(
+        "Test fraction", 0.05, 0.85, D.test_fraction, 0.01, key="cmp_test_fraction", persist_state=state.KEEP
+    )
+    val_fraction = c6.slider(
+        "Validation fraction", 0.0, 0.5, D.val_fraction, 0.01, key="cmp_val_fraction", persist_state=state.KEEP
+    )
+    scaler = c7.selectbox(
+        "Scaler (fitted on train only)",
+        SCALERS,
+        index=SCALERS.index(D.scaler),
+        key="cmp_scaler",
+        persist_state=state.KEEP,
+    )
+    transform = c8.selectbox(
+        "Target transform",
+        TRANSFORMS,
+        index=TRANSFORMS.index(D.transform),
+        key="cmp_transform",
+        persist_state=state.KEEP,
+    )
     if st.button("Start comparison", type="primary", icon=":material/play_arrow:", key="cmp_start"):
         rows = edited.dropna(how="all").to_dict("records")
         try:
-            variants = [cmp.Variant(name=str(r.get("name") or ""), cell=str(r["cell"]), hidden_size=int(r["hidden_size"]),
-                                    num_layers=int(r["num_layers"]), look_back=int(r["look_back"]), lr=float(r["lr"]))
-                        for r in rows]
-            data = DataConfig(target=ds.target, inputs=list(ds.inputs), test_fraction=float(test_fraction),
-                              val_fraction=float(val_fraction), scaler=scaler, transform=transform)
+            variants = [
+                cmp.Variant(
+                    name=str(r.get("name") or ""),
+                    cell=str(r["cell"]),
+                    hidden_size=int(r["hidden_size"]),
+                    num_layers=int(r["num_layers"]),
+                    look_back=int(r["look_back"]),
+                    lr=float(r["lr"]),
+                )
+                for r in rows
+            ]
+            data = DataConfig(
+                target=ds.target,
+                inputs=list(ds.inputs),
+                test_fraction=float(test_fraction),
+                val_fraction=float(val_fraction),
+                scaler=scaler,
+                transform=transform,
+            )
             train = TrainConfig(epochs=int(epochs), batch_size=int(batch), patience=int(patience) or None)
             submit(cmp.CompareConfig(data, train, variants, list(range(int(n_seeds)))))
         except (ConfigError, TypeError, ValueError, KeyError) as exc:
@@ -94,15 +155,20 @@ def live() -> None:
     done = sum(not s.active for s in snaps)
     st.subheader("Training")
     left, right = st.columns([3, 1])
-    left.progress(done / max(len(snaps), 1), text=f"{done} of {len(snaps)} runs done "
-                  f"({len(groups)} variants × {len(snaps) // max(len(groups), 1)} seeds)")
+    left.progress(
+        done / max(len(snaps), 1),
+        text=f"{done} of {len(snaps)} runs done ({len(groups)} variants × {len(snaps) // max(len(groups), 1)} seeds)",
+    )
     if any(s.active for s in snaps) and right.button("Stop all", icon=":material/stop:", key="cmp_stop"):
         for s in snaps:
             reg.cancel(s.id)
     band = st.radio("Band across seeds", ["min–max", "mean ± std"], horizontal=True, key="cmp_band")
     bands = cmp.loss_bands(cv.curves(groups))
-    st.plotly_chart(cplots.loss_band_figure(bands, band="minmax" if band == "min–max" else "std"),
-                    key="cmp_loss_chart", width="stretch")
+    st.plotly_chart(
+        cplots.loss_band_figure(bands, band="minmax" if band == "min–max" else "std"),
+        key="cmp_loss_chart",
+        width="stretch",
+    )
     with st.expander("Jobs", expanded=any(s.active for s in snaps)):
         st.dataframe(cv.status_frame(snaps), hide_index=True, width="stretch")
     if any_active and not any(s.active for s in snaps):
@@ -125,26 +191,42 @@ if not results:
 
 st.subheader("Results")
 table = cmp.summarize(results, list(groups))
-st.caption("Mean across seeds, with the standard deviation in the *std* column next to each metric; "
-           "click a header to sort. ★ and green mark the best (lowest) value of each column. Baselines are "
-           "fitted on everything before the test part and are the same for every variant.")
+st.caption(
+    "Mean across seeds, with the standard deviation in the *std* column next to each metric; "
+    "click a header to sort. ★ and green mark the best (lowest) value of each column. Baselines are "
+    "fitted on everything before the test part and are the same for every variant."
+)
 st.dataframe(cv.styled_table(table), hide_index=True, width="stretch", key="cmp_table")
-cfg_json = st.session_state.get("cmp_config") or cmp.config_from_runs(
-    {n: [s.config for s in ss] for n, ss in groups.items()},
-    sorted({int(s.config["train"]["seed"]) for s in snaps})).to_json()
+cfg_json = (
+    st.session_state.get("cmp_config")
+    or cmp.config_from_runs(
+        {n: [s.config for s in ss] for n, ss in groups.items()}, sorted({int(s.config["train"]["seed"]) for s in snaps})
+    ).to_json()
+)
 d1, d2 = st.columns(2)
-d1.download_button("Download table (CSV)", table.to_csv(index=False), "comparison.csv", "text/csv",
-                   icon=":material/download:", key="cmp_dl_csv")
-d2.download_button("Download variant configs (JSON)", cfg_json, "comparison.json", "application/json",
-                   icon=":material/download:", key="cmp_dl_json",
-                   help="Re-run it here (upload) or with: python -m lstm_core compare --config comparison.json "
-                        "--data FILE.csv --out DIR")
+d1.download_button(
+    "Download table (CSV)",
+    table.to_csv(index=False),
+    "comparison.csv",
+    "text/csv",
+    icon=":material/download:",
+    key="cmp_dl_csv",
+)
+d2.download_button(
+    "Download variant configs (JSON)",
+    cfg_json,
+    "comparison.json",
+    "application/json",
+    icon=":material/download:",
+    key="cmp_dl_json",
+    help="Re-run it here (upload) or with: python -m lstm_core compare --config comparison.json "
+    "--data FILE.csv --out DIR",
+)
 
 st.subheader("Forecasts")
 runs = {n: [s.run for s in ss if s.run is not None] for n, ss in groups.items()}
 shown = st.multiselect("Variants shown", list(runs), default=list(runs), key="cmp_overlay_pick")
-st.plotly_chart(cplots.overlay_variants_figure(cmp.forecast_overlay(runs), shown), key="cmp_overlay",
-                width="stretch")
+st.plotly_chart(cplots.overlay_variants_figure(cmp.forecast_overlay(runs), shown), key="cmp_overlay", width="stretch")
 
 st.subheader("Gate saturation")
 cache = st.session_state.setdefault("cmp_saturation", {})
@@ -156,7 +238,13 @@ for name, ss in groups.items():
     if s.id not in cache:
         cache[s.id] = cmp.run_saturation(s.run)
     parts.append(cache[s.id].assign(variant=name))
-sat = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["variant", "layer", "gate", "left", "right"])
-st.caption("Share of each gate's activations over the whole series that are closed (< 0.1) or open (> 0.9), "
-           "first seed of each variant; tanh traces (g, n, h) are rescaled to (0, 1) first.")
+sat = (
+    pd.concat(parts, ignore_index=True)
+    if parts
+    else pd.DataFrame(columns=["variant", "layer", "gate", "left", "right"])
+)
+st.caption(
+    "Share of each gate's activations over the whole series that are closed (< 0.1) or open (> 0.9), "
+    "first seed of each variant; tanh traces (g, n, h) are rescaled to (0, 1) first."
+)
 st.plotly_chart(cplots.saturation_figure(sat), key="cmp_saturation_chart", width="stretch")

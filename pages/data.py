@@ -1,4 +1,5 @@
 """Data page: upload a CSV or generate a series; see what was detected; pick target and inputs."""
+
 import pandas as pd
 import streamlit as st
 
@@ -10,21 +11,31 @@ from ui.figures import series as plots
 st.title("Data")
 ds = state.dataset()
 
-source = st.segmented_control("Source", ["Upload a CSV", "Generate a series"], default="Upload a CSV",
-                              key="data_source")
+source = st.segmented_control(
+    "Source", ["Upload a CSV", "Generate a series"], default="Upload a CSV", key="data_source"
+)
 if source == "Generate a series":
-    name = st.selectbox("Generator", list(lcdata.GENERATORS), key="data_gen_name",
-                        format_func=lambda g: f"{g} — {lcdata.GENERATOR_DESCRIPTIONS[g]}")
+    name = st.selectbox(
+        "Generator",
+        list(lcdata.GENERATORS),
+        key="data_gen_name",
+        format_func=lambda g: f"{g} — {lcdata.GENERATOR_DESCRIPTIONS[g]}",
+    )
     with st.form("data_gen_form", border=True):
         params = lcdata.GENERATOR_PARAMS[name]
         cols = st.columns(max(len(params), 1) + 2)
         values = {}
         for col, (p, default) in zip(cols, params.items()):
             kind = int if isinstance(default, int) else float
-            values[p] = col.number_input(p, value=default, key=f"data_gen_{name}_{p}",
-                                         step=1 if kind is int else None)
-        length = cols[-2].number_input("length (0 = default)", min_value=0, max_value=1_000_000, value=0,
-                                       key=f"data_gen_{name}_length", disabled=name == "airline")
+            values[p] = col.number_input(p, value=default, key=f"data_gen_{name}_{p}", step=1 if kind is int else None)
+        length = cols[-2].number_input(
+            "length (0 = default)",
+            min_value=0,
+            max_value=1_000_000,
+            value=0,
+            key=f"data_gen_{name}_length",
+            disabled=name == "airline",
+        )
         seed = cols[-1].number_input("seed", min_value=0, max_value=2**31 - 1, value=0, key="data_gen_seed")
         if st.form_submit_button("Generate", type="primary"):
             try:
@@ -35,10 +46,18 @@ if source == "Generate a series":
                 st.error(str(exc))
 else:
     c1, c2 = st.columns([3, 1])
-    policy = c2.selectbox("Missing values", MISSING_POLICIES, key="data_missing",
-                          help="interpolate: linear; ffill: carry the last value forward; drop: remove rows.")
-    upload = c1.file_uploader("Drop a CSV file here", type=["csv", "txt", "tsv"], key="data_upload",
-                              help=f"Up to {lcdata.MAX_BYTES // 2**20} MB; one header row, one row per time step.")
+    policy = c2.selectbox(
+        "Missing values",
+        MISSING_POLICIES,
+        key="data_missing",
+        help="interpolate: linear; ffill: carry the last value forward; drop: remove rows.",
+    )
+    upload = c1.file_uploader(
+        "Drop a CSV file here",
+        type=["csv", "txt", "tsv"],
+        key="data_upload",
+        help=f"Up to {lcdata.MAX_BYTES // 2**20} MB; one header row, one row per time step.",
+    )
     if upload is not None:
         token = (upload.file_id, upload.name, upload.size, policy)
         if st.session_state.get("data_last_upload") != token:
@@ -73,18 +92,25 @@ cols = list(ds.frame.columns)
 c1, c2 = st.columns(2)
 tkey, ikey = f"data_target_{ds.version}", f"data_inputs_{ds.version}"
 target = c1.selectbox("Target column (what to predict)", cols, index=cols.index(ds.target), key=tkey)
-inputs = c2.multiselect("Input columns (extra features; the target's past is always used)",
-                        [x for x in cols if x != target], default=[x for x in ds.inputs if x != target], key=ikey)
+inputs = c2.multiselect(
+    "Input columns (extra features; the target's past is always used)",
+    [x for x in cols if x != target],
+    default=[x for x in ds.inputs if x != target],
+    key=ikey,
+)
 if target != ds.target or inputs != ds.inputs:
     ds.target, ds.inputs = target, inputs
     st.rerun()
 
-st.plotly_chart(plots.series_figure(ds.frame, highlight=ds.target, title=f"{ds.name}"), key="data_chart",
-                width="stretch")
+st.plotly_chart(
+    plots.series_figure(ds.frame, highlight=ds.target, title=f"{ds.name}"), key="data_chart", width="stretch"
+)
 st.markdown("**Preview** (first 200 rows)")
 preview = ds.frame.head(200)
 if isinstance(preview.index, pd.DatetimeIndex) and (preview.index == preview.index.normalize()).all():
     preview = preview.set_axis(preview.index.strftime("%Y-%m-%d").rename(preview.index.name))
 st.dataframe(preview, key="data_preview", width="stretch", height=260)
-st.caption(f"Index: {ds.frame.index.name or 'step'} ({'dates' if isinstance(ds.frame.index, pd.DatetimeIndex) else 'steps'})"
-           f" · {len(ds.frame):,} rows × {len(cols)} columns.")
+st.caption(
+    f"Index: {ds.frame.index.name or 'step'} ({'dates' if isinstance(ds.frame.index, pd.DatetimeIndex) else 'steps'})"
+    f" · {len(ds.frame):,} rows × {len(cols)} columns."
+)

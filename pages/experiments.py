@@ -3,6 +3,7 @@
 ``?preset=<key>`` opens an experiment directly (for a slide): long-memory, sin-cos,
 sine-stacked, noisy-sine or airline.
 """
+
 import streamlit as st
 
 from lstm_core import presets as ps
@@ -27,30 +28,41 @@ st.caption(f"Link to this experiment: `?preset={key}`")
 
 # ------------------------------------------------------------------------------ long memory
 if key == "long-memory":
-    st.markdown("The target is the input sign seen **lag** steps back, with random signs in between. A plain RNN "
-                "must carry it through `lag` tanh steps and forgets; LSTM and GRU cells can hold it in a gated "
-                "state. Every cell gets the same budget of training steps; chance is 50%.")
+    st.markdown(
+        "The target is the input sign seen **lag** steps back, with random signs in between. A plain RNN "
+        "must carry it through `lag` tanh steps and forgets; LSTM and GRU cells can hold it in a gated "
+        "state. Every cell gets the same budget of training steps; chance is 50%."
+    )
     d = MemoryConfig()
     c1, c2, c3 = st.columns([2, 1.5, 1])
-    lags = c1.multiselect("Lags", [1, 2, 5, 10, 15, 20, 25, 30, 40, 50, 75, 100], default=list(DEFAULT_LAGS),
-                          key="mem_lags")
-    cells = c2.multiselect("Cells", list(MEMORY_CELLS) + ["peephole", "cifg"], default=list(MEMORY_CELLS),
-                           key="mem_cells")
+    lags = c1.multiselect(
+        "Lags", [1, 2, 5, 10, 15, 20, 25, 30, 40, 50, 75, 100], default=list(DEFAULT_LAGS), key="mem_lags"
+    )
+    cells = c2.multiselect(
+        "Cells", list(MEMORY_CELLS) + ["peephole", "cifg"], default=list(MEMORY_CELLS), key="mem_cells"
+    )
     steps = c3.number_input("Budget (training steps per cell and lag)", 50, 20_000, d.max_steps, 50, key="mem_steps")
     c4, c5, c6 = st.columns(3)
     hidden = c4.number_input("Hidden size", 4, 256, d.hidden_size, key="mem_hidden")
     seed = c5.number_input("Seed", 0, 10_000, d.seed, key="mem_seed")
-    c6.caption(f"Adam lr {d.lr}, batch {d.batch_size}, {d.n_train:,} training windows, look_back = lag + {d.extra}; "
-               f"LSTM forget bias {d.forget_bias:g}, GRU update bias {d.update_bias:g}; stops early at "
-               f"{d.solve_at:.0%} validation accuracy.")
+    c6.caption(
+        f"Adam lr {d.lr}, batch {d.batch_size}, {d.n_train:,} training windows, look_back = lag + {d.extra}; "
+        f"LSTM forget bias {d.forget_bias:g}, GRU update bias {d.update_bias:g}; stops early at "
+        f"{d.solve_at:.0%} validation accuracy."
+    )
     jobs = cv.sweeps()
     sid = st.session_state.get("mem_sweep") or st.query_params.get("mem")
     if st.button("Run sweep", type="primary", icon=":material/play_arrow:", key="mem_start"):
         if not lags or not cells:
             st.error("Choose at least one lag and one cell.")
         else:
-            cfg = MemoryConfig(cells=list(cells), lags=sorted(int(g) for g in lags), max_steps=int(steps),
-                               hidden_size=int(hidden), seed=int(seed))
+            cfg = MemoryConfig(
+                cells=list(cells),
+                lags=sorted(int(g) for g in lags),
+                max_steps=int(steps),
+                hidden_size=int(hidden),
+                seed=int(seed),
+            )
             sid = cv.start_sweep(cfg)
             st.session_state["mem_sweep"] = sid
             st.query_params["mem"] = sid
@@ -62,8 +74,10 @@ if key == "long-memory":
         @throttle.fragment(run_every=0.5 if was_active else None)
         def sweep_panel() -> None:
             res = job.results()
-            st.progress(len(res) / job.total, text=f"{len(res)} of {job.total} trained · "
-                        f"{jobs_view.duration(job.elapsed)} · {job.status}")
+            st.progress(
+                len(res) / job.total,
+                text=f"{len(res)} of {job.total} trained · {jobs_view.duration(job.elapsed)} · {job.status}",
+            )
             if job.active and st.button("Stop", key="mem_stop", icon=":material/stop:"):
                 job.cancel()
             if job.error:
@@ -88,8 +102,10 @@ st.caption(ps.epochs_note(key, configs))
 store = st.session_state.setdefault("exp_jobs", {})
 if st.button("Run this experiment", type="primary", icon=":material/play_arrow:", key=f"exp_run_{key}"):
     frame = p.frame()
-    store[key] = {label: reg.submit(frame, cfg, p.season_hint, owner=state.owner(), label=f"{p.title}: {label}")
-                  for label, cfg in configs.items()}
+    store[key] = {
+        label: reg.submit(frame, cfg, p.season_hint, owner=state.owner(), label=f"{p.title}: {label}")
+        for label, cfg in configs.items()
+    }
     st.session_state[f"exp_cfg_{key}"] = configs
     st.rerun()
 ids = {label: jid for label, jid in store.get(key, {}).items() if reg.snapshot(jid) is not None}
@@ -106,8 +122,17 @@ def preset_panel() -> None:
     for label, s in snaps.items():
         st.caption(jobs_view.status_line(s) + ("" if s.status not in ("failed", "diverged") else f" — {s.message}"))
     if any(s.active for s in snaps.values()):
-        bands = {label: {"epoch": s.epochs, "mean": s.train_loss, "std": s.train_loss * 0, "lo": s.train_loss,
-                         "hi": s.train_loss, "n": s.epochs * 0 + 1} for label, s in snaps.items()}
+        bands = {
+            label: {
+                "epoch": s.epochs,
+                "mean": s.train_loss,
+                "std": s.train_loss * 0,
+                "lo": s.train_loss,
+                "hi": s.train_loss,
+                "n": s.epochs * 0 + 1,
+            }
+            for label, s in snaps.items()
+        }
         st.plotly_chart(cplots.loss_band_figure(bands, title="Training loss"), key=f"exp_loss_{key}", width="stretch")
     if active0 and not any(s.active for s in snaps.values()):
         st.rerun()
@@ -123,9 +148,19 @@ if not runs:
 st.subheader("Ours next to the tutorial")
 used = st.session_state.get(f"exp_cfg_{key}", configs)
 st.caption(ps.epochs_note(key, {k: v for k, v in used.items() if k in ps.PRESETS[key].configs}))
-st.dataframe(ps.result_table(key, runs), hide_index=True, width="stretch", key=f"exp_table_{key}",
-             column_config={"ours": st.column_config.NumberColumn(format="%.4g"),
-                            "reported": st.column_config.NumberColumn("tutorial reported", format="%.4g")})
+st.dataframe(
+    ps.result_table(key, runs),
+    hide_index=True,
+    width="stretch",
+    key=f"exp_table_{key}",
+    column_config={
+        "ours": st.column_config.NumberColumn(format="%.4g"),
+        "reported": st.column_config.NumberColumn("tutorial reported", format="%.4g"),
+    },
+)
 pick = st.selectbox("Figure for", list(runs), key=f"exp_fig_{key}")
-st.plotly_chart(plots.overlay_figure(runs[pick].predictions, title=f"{pick}: one-step predictions (the tutorial's figure)"),
-                key=f"exp_overlay_{key}", width="stretch")
+st.plotly_chart(
+    plots.overlay_figure(runs[pick].predictions, title=f"{pick}: one-step predictions (the tutorial's figure)"),
+    key=f"exp_overlay_{key}",
+    width="stretch",
+)

@@ -1,4 +1,5 @@
 """Forecast page: overlays, multi-step band, residuals, metrics against baselines, future, downloads."""
+
 import streamlit as st
 
 from lstm_core import forecast as lcforecast
@@ -26,8 +27,9 @@ with st.expander("Restore a downloaded run (.zip)", expanded=not choices):
     if up is not None and st.session_state.get("forecast_zip_error"):
         st.error(st.session_state["forecast_zip_error"])
 
-runs_view.require_runs(choices, "No trained run yet: start one on the Train page (the defaults work), "
-                                "or restore a run zip above.")
+runs_view.require_runs(
+    choices, "No trained run yet: start one on the Train page (the defaults work), or restore a run zip above."
+)
 pick = runs_view.pick(choices, "forecast_pick", lambda k: choices[k][0], preferred=current)
 run = choices[pick][1]
 m, pred = run.metrics, run.predictions
@@ -36,16 +38,20 @@ info = m["info"]
 judged = lcverdict.judge(m)
 {"beats": st.success, "mixed": st.warning, "loses": st.error}.get(judged.level, st.info)(judged.sentence)
 if info["status"] == "cancelled":
-    st.warning(f"This run was stopped early at epoch {info['epochs_run']}; it uses the best weights so far "
-               f"(epoch {info['best_epoch']}).")
+    st.warning(
+        f"This run was stopped early at epoch {info['epochs_run']}; it uses the best weights so far "
+        f"(epoch {info['best_epoch']})."
+    )
 members = info.get("ensemble", 1)
 reps = info.get("representations") or []
-st.caption(f"{info['cell'].upper()} · {info['parameters']:,} parameters"
-           + (f" · {members} networks averaged" if members > 1 else "")
-           + (f" over {len(reps)} representations ({'; '.join(r['name'] for r in reps)})" if len(reps) > 1 else "")
-           + f" · {info['epochs_run']} epochs ({info['status']}) · {info['train_seconds']:.1f} s on {info['device']} · "
-           f"best representation: {info['transform_reason'] or info['transform']} · season {info['season'] or '—'}"
-           + (" (detected from the data)" if info.get("season_source") == "detected" else ""))
+st.caption(
+    f"{info['cell'].upper()} · {info['parameters']:,} parameters"
+    + (f" · {members} networks averaged" if members > 1 else "")
+    + (f" over {len(reps)} representations ({'; '.join(r['name'] for r in reps)})" if len(reps) > 1 else "")
+    + f" · {info['epochs_run']} epochs ({info['status']}) · {info['train_seconds']:.1f} s on {info['device']} · "
+    f"best representation: {info['transform_reason'] or info['transform']} · season {info['season'] or '—'}"
+    + (" (detected from the data)" if info.get("season_source") == "detected" else "")
+)
 guards = m.get("guards") or {}
 if guards.get("runaway"):
     st.warning(guards["runaway"])
@@ -53,11 +59,18 @@ if guards.get("runaway"):
 st.plotly_chart(plots.overlay_figure(pred), key="forecast_overlay", width="stretch")
 st.subheader("Metrics on the test part (original units)")
 table = tables.metrics_frame(m)
-st.dataframe(table, key="forecast_metrics", width="stretch", hide_index=True,
-             column_config={c: st.column_config.NumberColumn(format="%.4g") for c in tables.METRIC_COLUMNS.values()})
+st.dataframe(
+    table,
+    key="forecast_metrics",
+    width="stretch",
+    hide_index=True,
+    column_config={c: st.column_config.NumberColumn(format="%.4g") for c in tables.METRIC_COLUMNS.values()},
+)
 cov = m["coverage"]
-st.caption(f"Same {info['n_test']} test points for every model. Interval coverage at the {cov['level']:.0%} level: "
-           f"one-step {cov['one_step']:.0%}, multi-step {cov['multistep']:.0%} ({cov['note']}).")
+st.caption(
+    f"Same {info['n_test']} test points for every model. Interval coverage at the {cov['level']:.0%} level: "
+    f"one-step {cov['one_step']:.0%}, multi-step {cov['multistep']:.0%} ({cov['note']})."
+)
 
 left, right = st.columns(2)
 left.plotly_chart(plots.multistep_figure(pred), key="forecast_multistep", width="stretch")
@@ -70,17 +83,26 @@ try:
     fut = run.future(int(steps))
     rival = None
     if judged.multistep_winner:
-        rival = (lcverdict.label(judged.multistep_winner).capitalize(),
-                 run.baseline_future(judged.multistep_winner, int(steps)))
-    st.plotly_chart(plots.future_figure(pred, fut, title=f"{steps} steps ahead with the {cov['level']:.0%} interval",
-                                        rival=rival),
-                    key="forecast_future", width="stretch")
+        rival = (
+            lcverdict.label(judged.multistep_winner).capitalize(),
+            run.baseline_future(judged.multistep_winner, int(steps)),
+        )
+    st.plotly_chart(
+        plots.future_figure(pred, fut, title=f"{steps} steps ahead with the {cov['level']:.0%} interval", rival=rival),
+        key="forecast_future",
+        width="stretch",
+    )
     note = cov["note"][:1].upper() + cov["note"][1:]
-    st.caption(f"Band: conformal {cov['level']:.0%} interval; multi-step coverage on the test part was "
-               f"{cov['multistep']:.0%}. {note}."
-               + (" Forecasts are held at 0 or above because the series never goes below 0."
-                  if guards.get("non_negative") else "")
-               + (f" Dashed: {rival[0]}, which forecast the test span better than the model." if rival else ""))
+    st.caption(
+        f"Band: conformal {cov['level']:.0%} interval; multi-step coverage on the test part was "
+        f"{cov['multistep']:.0%}. {note}."
+        + (
+            " Forecasts are held at 0 or above because the series never goes below 0."
+            if guards.get("non_negative")
+            else ""
+        )
+        + (f" Dashed: {rival[0]}, which forecast the test span better than the model." if rival else "")
+    )
     future_runaway = lcforecast.runaway_note(run.prep.y, fut["forecast"].to_numpy())
     if future_runaway:
         st.warning(future_runaway)
@@ -88,10 +110,32 @@ except ConfigError as exc:
     st.error(str(exc))
 
 d0, d1, d2 = st.columns(3)
-d0.download_button("Download forecast (.csv)", fut.to_csv(index=False).encode() if fut is not None else b"",
-                   "forecast.csv", "text/csv", key="forecast_dl_future", on_click="ignore", width="stretch",
-                   disabled=fut is None, help="time, forecast, lower, upper: the future forecast shown above")
-d1.download_button("Download predictions (.csv)", pred.to_csv(index=False).encode(), "predictions.csv",
-                   "text/csv", key="forecast_dl_csv", on_click="ignore", width="stretch")
-d2.download_button("Download run (.zip)", lambda: runs_view.run_zip(run, int(steps)), "lstm-lab-run.zip",
-                   "application/zip", key="forecast_dl_zip", on_click="ignore", width="stretch")
+d0.download_button(
+    "Download forecast (.csv)",
+    fut.to_csv(index=False).encode() if fut is not None else b"",
+    "forecast.csv",
+    "text/csv",
+    key="forecast_dl_future",
+    on_click="ignore",
+    width="stretch",
+    disabled=fut is None,
+    help="time, forecast, lower, upper: the future forecast shown above",
+)
+d1.download_button(
+    "Download predictions (.csv)",
+    pred.to_csv(index=False).encode(),
+    "predictions.csv",
+    "text/csv",
+    key="forecast_dl_csv",
+    on_click="ignore",
+    width="stretch",
+)
+d2.download_button(
+    "Download run (.zip)",
+    lambda: runs_view.run_zip(run, int(steps)),
+    "lstm-lab-run.zip",
+    "application/zip",
+    key="forecast_dl_zip",
+    on_click="ignore",
+    width="stretch",
+)

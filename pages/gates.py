@@ -1,4 +1,5 @@
 """Gates page: heatmaps, one unit's traces, step-through with numbers, saturation, memory, training."""
+
 import pandas as pd
 import streamlit as st
 
@@ -9,10 +10,18 @@ from ui import runs_view, state
 from ui.figures import gates as gp
 
 VIEWS = ["Heatmaps", "Unit", "Step-through", "Saturation", "Memory", "During training"]
-URL = {"run": ("gates_run", str), "layer": ("gates_layer", int), "mode": ("gates_mode", str),
-       "target": ("gates_target", int), "gate": ("gates_show", lambda s: [g for g in s.split(",") if g]),
-       "unit": ("gates_unit", int), "step": ("gates_step", int), "view": ("gates_view", str),
-       "presenter": ("gates_presenter", gv.to_bool), "agg": ("gates_agg", str)}
+URL = {
+    "run": ("gates_run", str),
+    "layer": ("gates_layer", int),
+    "mode": ("gates_mode", str),
+    "target": ("gates_target", int),
+    "gate": ("gates_show", lambda s: [g for g in s.split(",") if g]),
+    "unit": ("gates_unit", int),
+    "step": ("gates_step", int),
+    "view": ("gates_view", str),
+    "presenter": ("gates_presenter", gv.to_bool),
+    "agg": ("gates_agg", str),
+}
 
 st.title("Gates")
 state.sync_job_id()
@@ -21,8 +30,9 @@ gv.restore_from_url(URL, {"run": list(sources), "mode": list(gt.MODES), "view": 
 presenter = st.toggle("Presenter mode", key="gates_presenter", help="Hides the pickers and enlarges text and charts.")
 if presenter:
     gv.presenter_css(["gates_controls"])
-runs_view.require_runs(sources, "No trained model yet: train one on the Train page "
-                                "(a snapshot appears here after its first epoch).")
+runs_view.require_runs(
+    sources, "No trained model yet: train one on the Train page (a snapshot appears here after its first epoch)."
+)
 with st.container(key="gates_controls"):
     c1, c2, c3, c4 = st.columns([3, 1, 1.3, 1.2])
     with c1:
@@ -31,30 +41,46 @@ with st.container(key="gates_controls"):
     cell, names = src.cell, list(GATES[src.cell])
     st.session_state["gates_layer"] = gv.clamp(st.session_state.get("gates_layer", 0), 0, src.layers - 1)
     layer = c2.selectbox("Layer", list(range(src.layers)), key="gates_layer")
-    mode = c3.radio("Input", gt.MODES, key="gates_mode", horizontal=True,
-                    format_func=lambda m: "whole series" if m == "series" else "one prediction's window",
-                    help="Whole series from a zero state, or the exact window that feeds one prediction.")
-    agg = c4.radio("Long traces", ["mean", "maxabs"], key="gates_agg", horizontal=True,
-                   format_func=lambda a: "mean" if a == "mean" else "max |value|",
-                   help="Beyond 2,000 steps each heatmap column aggregates several steps.")
+    mode = c3.radio(
+        "Input",
+        gt.MODES,
+        key="gates_mode",
+        horizontal=True,
+        format_func=lambda m: "whole series" if m == "series" else "one prediction's window",
+        help="Whole series from a zero state, or the exact window that feeds one prediction.",
+    )
+    agg = c4.radio(
+        "Long traces",
+        ["mean", "maxabs"],
+        key="gates_agg",
+        horizontal=True,
+        format_func=lambda a: "mean" if a == "mean" else "max |value|",
+        help="Beyond 2,000 steps each heatmap column aggregates several steps.",
+    )
     target = None
     if mode == "window":
         choices = gv.window_choices(src.prep)
         lo, hi = int(choices[0]), int(choices[-1])
         st.session_state["gates_target"] = gv.clamp(st.session_state.get("gates_target", hi), lo, hi)
         target = st.slider("Prediction (first target row)", lo, hi, key="gates_target")
-        st.caption(f"Window of the prediction for **{gt.time_text(src.prep.index[target])}**: rows "
-                   f"{gt.input_rows(src.prep, 'window', target)[0]}..{gt.input_rows(src.prep, 'window', target)[-1]}.")
+        st.caption(
+            f"Window of the prediction for **{gt.time_text(src.prep.index[target])}**: rows "
+            f"{gt.input_rows(src.prep, 'window', target)[0]}..{gt.input_rows(src.prep, 'window', target)[-1]}."
+        )
     shown = [g for g in st.session_state.get("gates_show", names) if g in names] or names
     st.session_state["gates_show"] = shown
     shown = st.multiselect("Gates to show", names, key="gates_show")
 
 if src.networks > 1:
-    st.caption(f"This run's forecast averages {src.networks} {cell.upper()} networks; the gates shown are network 1's "
-               f"(trained on {src.prep.transform.name}).")
+    st.caption(
+        f"This run's forecast averages {src.networks} {cell.upper()} networks; the gates shown are network 1's "
+        f"(trained on {src.prep.transform.name})."
+    )
 if src.live:
-    st.info(f"Training is still running: this is a copy of the weights after epoch {src.version}; "
-            "it refreshes when you interact with the page.")
+    st.info(
+        f"Training is still running: this is a copy of the weights after epoch {src.version}; "
+        "it refreshes when you interact with the page."
+    )
 trace = gv.traces(src.key, src.version, mode, target, src)[layer]
 T, H = trace.steps, trace.units
 st.session_state["gates_unit"] = gv.clamp(st.session_state.get("gates_unit", 0), 0, H - 1)
@@ -67,8 +93,11 @@ scale = 1.35 if presenter else 1.0
 
 def pick_unit_from_chart() -> None:
     ev = st.session_state.get("gates_heatmap_chart")
-    pts = (ev or {}).get("selection", {}).get("points", []) if isinstance(ev, dict) else \
-        getattr(getattr(ev, "selection", None), "points", [])
+    pts = (
+        (ev or {}).get("selection", {}).get("points", [])
+        if isinstance(ev, dict)
+        else getattr(getattr(ev, "selection", None), "points", [])
+    )
     for p in pts:
         if isinstance(p.get("y"), (int, float)) and "z" in p:
             st.session_state["gates_unit"] = int(p["y"])
@@ -82,11 +111,14 @@ def move(delta: int) -> None:
 if view == "Heatmaps":
     unit = st.number_input("Highlight unit (or click a heatmap cell)", 0, H - 1, key="gates_unit")
     fig = gp.heatmap_figure(trace, shown or names, unit=unit, step=st.session_state["gates_step"], how=agg)
-    st.plotly_chart(fig, key="gates_heatmap_chart", width="stretch", on_select=pick_unit_from_chart,
-                    selection_mode="points")
+    st.plotly_chart(
+        fig, key="gates_heatmap_chart", width="stretch", on_select=pick_unit_from_chart, selection_mode="points"
+    )
 elif view == "Unit":
     unit = st.number_input("Unit", 0, H - 1, key="gates_unit")
-    st.plotly_chart(gp.unit_figure(trace, unit, st.session_state["gates_step"]), key="gates_unit_chart", width="stretch")
+    st.plotly_chart(
+        gp.unit_figure(trace, unit, st.session_state["gates_step"]), key="gates_unit_chart", width="stretch"
+    )
 elif view == "Step-through":
     a, b, c, d = st.columns([1, 1, 5, 1.4])
     a.button("Prev", key="gates_prev", icon=":material/chevron_left:", on_click=move, args=(-1,), width="stretch")
@@ -95,48 +127,72 @@ elif view == "Step-through":
     unit = d.number_input("Unit", 0, H - 1, key="gates_unit", label_visibility="collapsed")
     detail = gt.step_detail(src.model, trace, step, unit)
     left, right = st.columns([5, 4])
-    left.plotly_chart(gp.cell_diagram(detail, scale), key="gates_diagram", width="stretch",
-                      config={"staticPlot": True})
+    left.plotly_chart(gp.cell_diagram(detail, scale), key="gates_diagram", width="stretch", config={"staticPlot": True})
     with right:
         st.markdown(f"**Step {step}** of {T} · {gt.time_text(trace.time[step])} · unit {unit} · layer {layer}")
         for line in gt.step_equations(detail):
             st.latex(gt.aligned(line))
-        st.caption("Each bracket: (input part W·x) + (recurrent part U·h) + (bias)"
-                   + (" + (peephole p·c)" if cell == "peephole" else "")
-                   + ". Recomputed from the weights; equals the replayed trace.")
+        st.caption(
+            "Each bracket: (input part W·x) + (recurrent part U·h) + (bias)"
+            + (" + (peephole p·c)" if cell == "peephole" else "")
+            + ". Recomputed from the weights; equals the replayed trace."
+        )
     st.plotly_chart(gp.unit_figure(trace, unit, step), key="gates_step_unit", width="stretch")
 elif view == "Saturation":
     frames = [(src.label, gv.saturation_table(src.key, src.version, mode, target, layer, src.label, src))]
     others = [k for k in sources if k != pick]
     with st.container(key="gates_compare_box"):
-        compare = st.multiselect("Compare with (side by side, same input mode, layer 0 if missing)", others,
-                                 key="gates_compare", format_func=lambda k: sources[k].label, max_selections=3)
+        compare = st.multiselect(
+            "Compare with (side by side, same input mode, layer 0 if missing)",
+            others,
+            key="gates_compare",
+            format_func=lambda k: sources[k].label,
+            max_selections=3,
+        )
     for k in compare:
         o = sources[k]
-        tgt = target if mode == "series" or target is None else gv.clamp(target, int(gv.window_choices(o.prep)[0]),
-                                                                          int(gv.window_choices(o.prep)[-1]))
+        tgt = (
+            target
+            if mode == "series" or target is None
+            else gv.clamp(target, int(gv.window_choices(o.prep)[0]), int(gv.window_choices(o.prep)[-1]))
+        )
         frames.append((o.label, gv.saturation_table(o.key, o.version, mode, tgt, min(layer, o.layers - 1), o.label, o)))
     st.plotly_chart(gp.saturation_figure(frames), key="gates_saturation", width="stretch")
     st.markdown("**Most saturated units** (fraction of time below 0.1 or above 0.9; tanh traces rescaled)")
     table = gt.most_saturated(pd.concat([f for _, f in frames], ignore_index=True), 12)
-    st.dataframe(table[["run", "cell", "gate", "unit", "left", "right", "saturated", "mean"]], hide_index=True,
-                 key="gates_sat_table", width="stretch",
-                 column_config={c: st.column_config.NumberColumn(format="%.2f") for c in ("left", "right", "saturated", "mean")})
+    st.dataframe(
+        table[["run", "cell", "gate", "unit", "left", "right", "saturated", "mean"]],
+        hide_index=True,
+        key="gates_sat_table",
+        width="stretch",
+        column_config={c: st.column_config.NumberColumn(format="%.2f") for c in ("left", "right", "saturated", "mean")},
+    )
 elif view == "Memory":
     mem = gt.memory_frame(trace)
     st.plotly_chart(gp.memory_figure(mem, cell, src.prep.cfg.look_back), key="gates_memory", width="stretch")
     if not mem.empty:
         keep = "z (update gate; in torch's GRU z keeps the old state)" if cell == "gru" else "f (forget gate)"
-        st.caption(f"Keep gate: {keep}. Half-life = ln 0.5 / ln(mean keep) steps: how long a stored value takes to "
-                   "decay to half if the gate sat at its mean. The real product of gates decays at least this fast.")
-        st.dataframe(mem.head(16), hide_index=True, key="gates_memory_table", width="stretch",
-                     column_config={"keep_mean": st.column_config.NumberColumn("mean keep gate", format="%.3f"),
-                                    "span": st.column_config.NumberColumn("half-life (steps)", format="%.1f")})
+        st.caption(
+            f"Keep gate: {keep}. Half-life = ln 0.5 / ln(mean keep) steps: how long a stored value takes to "
+            "decay to half if the gate sat at its mean. The real product of gates decays at least this fast."
+        )
+        st.dataframe(
+            mem.head(16),
+            hide_index=True,
+            key="gates_memory_table",
+            width="stretch",
+            column_config={
+                "keep_mean": st.column_config.NumberColumn("mean keep gate", format="%.3f"),
+                "span": st.column_config.NumberColumn("half-life (steps)", format="%.1f"),
+            },
+        )
 else:
     hist = src.history
     if not hist:
-        st.info("This run did not record gate statistics. Set `record_gates` in the training config "
-                "(TrainConfig.record_gates = True) to see how the gates changed epoch by epoch.")
+        st.info(
+            "This run did not record gate statistics. Set `record_gates` in the training config "
+            "(TrainConfig.record_gates = True) to see how the gates changed epoch by epoch."
+        )
     else:
         epochs = [e["epoch"] for e in hist]
         if st.session_state.get("gates_epoch") not in epochs:
@@ -145,10 +201,26 @@ else:
         entry = hist[epochs.index(ep)]
         lay = min(layer, len(entry["layers"]) - 1)
         st.plotly_chart(gp.evolution_figure(gt.history_frame(hist, lay), ep), key="gates_evolution", width="stretch")
-        st.plotly_chart(gp.saturation_figure([(f"epoch {ep}", gt.epoch_saturation_frame(entry, lay))],
-                                             title=f"Saturation at epoch {ep} (probe of training windows)"),
-                        key="gates_epoch_sat", width="stretch")
+        st.plotly_chart(
+            gp.saturation_figure(
+                [(f"epoch {ep}", gt.epoch_saturation_frame(entry, lay))],
+                title=f"Saturation at epoch {ep} (probe of training windows)",
+            ),
+            key="gates_epoch_sat",
+            width="stretch",
+        )
 
-gv.write_url({"run": pick, "layer": layer, "mode": mode, "target": target, "gate": shown,
-              "unit": st.session_state["gates_unit"], "step": st.session_state["gates_step"], "view": view,
-              "agg": agg, "presenter": int(presenter)})
+gv.write_url(
+    {
+        "run": pick,
+        "layer": layer,
+        "mode": mode,
+        "target": target,
+        "gate": shown,
+        "unit": st.session_state["gates_unit"],
+        "step": st.session_state["gates_step"],
+        "view": view,
+        "agg": agg,
+        "presenter": int(presenter),
+    }
+)

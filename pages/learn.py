@@ -1,4 +1,5 @@
 """Learn page (classroom): why plain RNNs forget (measured live), the LSTM cell, its variants, a calculator."""
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -9,8 +10,9 @@ from ui.figures import gates as gp
 
 SECTIONS = ["Why RNNs forget", "The LSTM cell", "Variants and GRU", "Calculator"]
 st.title("Learn")
-gv.restore_from_url({"section": ("learn_section", str), "presenter": ("learn_presenter", gv.to_bool)},
-                    {"section": SECTIONS})
+gv.restore_from_url(
+    {"section": ("learn_section", str), "presenter": ("learn_presenter", gv.to_bool)}, {"section": SECTIONS}
+)
 presenter = st.toggle("Presenter mode", key="learn_presenter", help="Hides the controls, enlarges text and charts.")
 if presenter:
     gv.presenter_css(["learn_controls"])
@@ -31,22 +33,30 @@ if section == "Why RNNs forget":
         "Jacobians $\\operatorname{diag}(1 - h^2)\\, W_h$; when their norm is below 1 the gradient shrinks "
         "geometrically, so the output barely feels inputs a few dozen steps back (Bengio, Simard & Frasconi 1994; "
         "Hochreiter 1991). The LSTM adds a cell state that is changed only by a multiplication with the forget "
-        "gate and an addition: along it the gradient is multiplied by $f_t$, which the network can hold near 1.")
+        "gate and an addition: along it the gradient is multiplied by $f_t$, which the network can hold near 1."
+    )
     with st.container(key="learn_controls"):
         a, b, c, d = st.columns(4)
         steps = a.slider("Sequence length T", 10, 150, 60, 10, key="learn_steps")
         hidden = b.select_slider("Units", [4, 8, 16, 32, 64], 16, key="learn_hidden")
         seeds = c.slider("Seeds", 1, 8, 3, key="learn_seeds")
-        fb = d.select_slider("LSTM forget-gate bias", [0.0, 1.0, 2.0, 3.0], 1.0, key="learn_fb",
-                             help="torch initialises it at 0; 1 is the common choice (Gers et al. 2000, Jozefowicz et al. 2015).")
+        fb = d.select_slider(
+            "LSTM forget-gate bias",
+            [0.0, 1.0, 2.0, 3.0],
+            1.0,
+            key="learn_fb",
+            help="torch initialises it at 0; 1 is the common choice (Gers et al. 2000, Jozefowicz et al. 2015).",
+        )
     df = decay(int(steps), int(hidden), int(seeds), float(fb))
     st.plotly_chart(gp.gradient_decay_figure(df), key="learn_decay", width="stretch")
     rates = {c: teach.decay_rate(df, c) for c in teach.DECAY_CELLS}
-    st.caption("Measured just now on freshly initialised cells (torch's initialisation, one input feature): "
-               + ", ".join(f"{c.upper()} keeps about ×{r:.2f} of the gradient per step back" for c, r in rates.items())
-               + f". Over 40 steps that is ×{rates['rnn'] ** 40:.1e} for the RNN against ×{rates['lstm'] ** 40:.1e} "
-               "for the LSTM. Training can push an LSTM's forget gates towards 1 and keep the gradient alive for "
-               "much longer; an RNN has no such knob.")
+    st.caption(
+        "Measured just now on freshly initialised cells (torch's initialisation, one input feature): "
+        + ", ".join(f"{c.upper()} keeps about ×{r:.2f} of the gradient per step back" for c, r in rates.items())
+        + f". Over 40 steps that is ×{rates['rnn'] ** 40:.1e} for the RNN against ×{rates['lstm'] ** 40:.1e} "
+        "for the LSTM. Training can push an LSTM's forget gates towards 1 and keep the gradient alive for "
+        "much longer; an RNN has no such knob."
+    )
 elif section == "The LSTM cell":
     st.markdown(
         "**Cell state $c_t$** — a conveyor belt through time, changed only by a pointwise forget and a pointwise "
@@ -55,30 +65,50 @@ elif section == "The LSTM cell":
         "**Input gate $i_t$ and candidate $g_t$** — $g_t$ proposes new content in $(-1, 1)$, $i_t$ decides how "
         "much of it to write.\n\n"
         "**Output gate $o_t$** — which part of the squashed memory $\\tanh(c_t)$ is shown as $h_t$, the state the "
-        "next layer and the next step see.")
-    for eq in [r"f_t = \sigma(W_f [h_{t-1}, x_t] + b_f)", r"i_t = \sigma(W_i [h_{t-1}, x_t] + b_i)",
-               r"g_t = \tanh(W_g [h_{t-1}, x_t] + b_g)", r"c_t = f_t \odot c_{t-1} + i_t \odot g_t",
-               r"o_t = \sigma(W_o [h_{t-1}, x_t] + b_o)", r"h_t = o_t \odot \tanh(c_t)"]:
+        "next layer and the next step see."
+    )
+    for eq in [
+        r"f_t = \sigma(W_f [h_{t-1}, x_t] + b_f)",
+        r"i_t = \sigma(W_i [h_{t-1}, x_t] + b_i)",
+        r"g_t = \tanh(W_g [h_{t-1}, x_t] + b_g)",
+        r"c_t = f_t \odot c_{t-1} + i_t \odot g_t",
+        r"o_t = \sigma(W_o [h_{t-1}, x_t] + b_o)",
+        r"h_t = o_t \odot \tanh(c_t)",
+    ]:
         st.latex(eq)
-    st.caption("Along the cell state, ∂c_t/∂c_(t−1) = f_t (plus terms through the gates): a product of forget gates, "
-               "not of squashed matrices. See it on the Gates page (step-through) for a trained model.")
+    st.caption(
+        "Along the cell state, ∂c_t/∂c_(t−1) = f_t (plus terms through the gates): a product of forget gates, "
+        "not of squashed matrices. See it on the Gates page (step-through) for a trained model."
+    )
 elif section == "Variants and GRU":
-    st.markdown("**Peephole LSTM** (Gers & Schmidhuber 2000): the gates also look at the cell state, which helps "
-                "with precise timing. The input and forget gates see $c_{t-1}$, the output gate the new $c_t$.")
-    st.latex(r"f_t = \sigma(W_f [h_{t-1}, x_t] + p_f \odot c_{t-1} + b_f),\quad "
-             r"o_t = \sigma(W_o [h_{t-1}, x_t] + p_o \odot c_t + b_o)")
-    st.markdown("**Coupled input–forget gates (CIFG)**: one gate decides both, $i_t = 1 - f_t$: the cell writes "
-                "exactly as much as it forgets. Fewer weights, usually as accurate (Greff et al. 2017).")
+    st.markdown(
+        "**Peephole LSTM** (Gers & Schmidhuber 2000): the gates also look at the cell state, which helps "
+        "with precise timing. The input and forget gates see $c_{t-1}$, the output gate the new $c_t$."
+    )
+    st.latex(
+        r"f_t = \sigma(W_f [h_{t-1}, x_t] + p_f \odot c_{t-1} + b_f),\quad "
+        r"o_t = \sigma(W_o [h_{t-1}, x_t] + p_o \odot c_t + b_o)"
+    )
+    st.markdown(
+        "**Coupled input–forget gates (CIFG)**: one gate decides both, $i_t = 1 - f_t$: the cell writes "
+        "exactly as much as it forgets. Fewer weights, usually as accurate (Greff et al. 2017)."
+    )
     st.latex(r"c_t = f_t \odot c_{t-1} + (1 - f_t) \odot g_t")
-    st.markdown("**GRU** (Cho et al. 2014): no separate cell state. A reset gate $r_t$ decides how much of the "
-                "past enters the candidate, an update gate $z_t$ mixes old state and candidate. In torch's "
-                "convention (used throughout this app) $z_t$ is the *keep* gate:")
+    st.markdown(
+        "**GRU** (Cho et al. 2014): no separate cell state. A reset gate $r_t$ decides how much of the "
+        "past enters the candidate, an update gate $z_t$ mixes old state and candidate. In torch's "
+        "convention (used throughout this app) $z_t$ is the *keep* gate:"
+    )
     st.latex(r"r_t = \sigma(W_r x_t + U_r h_{t-1} + b_r),\quad z_t = \sigma(W_z x_t + U_z h_{t-1} + b_z)")
-    st.latex(r"n_t = \tanh(W_n x_t + b_n + r_t \odot (U_n h_{t-1} + b_{hn})),\quad "
-             r"h_t = (1 - z_t) \odot n_t + z_t \odot h_{t-1}")
+    st.latex(
+        r"n_t = \tanh(W_n x_t + b_n + r_t \odot (U_n h_{t-1} + b_{hn})),\quad "
+        r"h_t = (1 - z_t) \odot n_t + z_t \odot h_{t-1}"
+    )
 else:
-    st.markdown("One LSTM step by hand. Prefilled with the textbook example; type your own numbers "
-                "(comma-separated, one value per unit / input).")
+    st.markdown(
+        "One LSTM step by hand. Prefilled with the textbook example; type your own numbers "
+        "(comma-separated, one value per unit / input)."
+    )
     with st.container(key="learn_controls"):
         a, b, c = st.columns(3)
         x_txt = a.text_input("x_t", ", ".join(map(str, teach.EXAMPLE_X)), key="learn_x")
@@ -94,10 +124,15 @@ else:
             tabs = st.tabs([f"W_{g}, b_{g}" for g in "figo"])
             typed = {}
             for g, tab in zip("figo", tabs):
-                base = pd.DataFrame(np.column_stack([getattr(w, f"W_{g}"), getattr(w, f"b_{g}")]), columns=cols,
-                                    index=[f"unit {u + 1}" for u in range(len(h))])
+                base = pd.DataFrame(
+                    np.column_stack([getattr(w, f"W_{g}"), getattr(w, f"b_{g}")]),
+                    columns=cols,
+                    index=[f"unit {u + 1}" for u in range(len(h))],
+                )
                 typed[g] = tab.data_editor(base, key=f"learn_w_{g}_{len(h)}_{len(x)}_{seed}").to_numpy(float)
-            w = teach.LSTMWeights(**{f"W_{g}": typed[g][:, :-1] for g in "figo"}, **{f"b_{g}": typed[g][:, -1] for g in "figo"})
+            w = teach.LSTMWeights(
+                **{f"W_{g}": typed[g][:, :-1] for g in "figo"}, **{f"b_{g}": typed[g][:, -1] for g in "figo"}
+            )
         r = teach.lstm_step(x, h, cprev, w)
     except ValueError as exc:
         st.error(str(exc))
@@ -107,16 +142,35 @@ else:
         return r"\begin{bmatrix}" + r" \\ ".join(f"{e:.3f}" for e in v) + r"\end{bmatrix}"
 
     st.latex(r"[h_{t-1}, x_t] = " + r"\begin{bmatrix}" + r" & ".join(f"{e:g}" for e in r.hx) + r"\end{bmatrix}^\top")
-    for g, name, act in (("f", "f_t", r"\sigma"), ("i", "i_t", r"\sigma"), ("g", "g_t", r"\tanh"), ("o", "o_t", r"\sigma")):
-        st.latex(f"{name} = {act}(W_{g} [h_{{t-1}}, x_t] + b_{g}) = {act}\\left({vec(getattr(r, 'a_' + g))}\\right) = "
-                 f"{vec(getattr(r, g))}")
-    st.latex(r"c_t = f_t \odot c_{t-1} + i_t \odot g_t = " + vec(r.forget_part) + " + " + vec(r.write_part) + " = "
-             + vec(r.c))
+    for g, name, act in (
+        ("f", "f_t", r"\sigma"),
+        ("i", "i_t", r"\sigma"),
+        ("g", "g_t", r"\tanh"),
+        ("o", "o_t", r"\sigma"),
+    ):
+        st.latex(
+            f"{name} = {act}(W_{g} [h_{{t-1}}, x_t] + b_{g}) = {act}\\left({vec(getattr(r, 'a_' + g))}\\right) = "
+            f"{vec(getattr(r, g))}"
+        )
+    st.latex(
+        r"c_t = f_t \odot c_{t-1} + i_t \odot g_t = "
+        + vec(r.forget_part)
+        + " + "
+        + vec(r.write_part)
+        + " = "
+        + vec(r.c)
+    )
     st.latex(r"h_t = o_t \odot \tanh(c_t) = " + vec(r.o) + r" \odot " + vec(r.tanh_c) + " = " + vec(r.h))
     with st.expander("Weights used", expanded=False):
         for g in "figo":
-            st.latex(f"W_{g} = " + r"\begin{bmatrix}" + r" \\ ".join(" & ".join(f"{e:g}" for e in row)
-                                                                       for row in getattr(w, f"W_{g}"))
-                     + r"\end{bmatrix},\ b_" + g + " = " + vec(getattr(w, f"b_{g}")))
+            st.latex(
+                f"W_{g} = "
+                + r"\begin{bmatrix}"
+                + r" \\ ".join(" & ".join(f"{e:g}" for e in row) for row in getattr(w, f"W_{g}"))
+                + r"\end{bmatrix},\ b_"
+                + g
+                + " = "
+                + vec(getattr(w, f"b_{g}"))
+            )
 
 gv.write_url({"section": section, "presenter": int(presenter)})

@@ -1,4 +1,5 @@
 """Train page: the run form (defaults = RunConfig defaults, bounds = validate() bounds) and the live job."""
+
 import json
 
 import streamlit as st
@@ -10,15 +11,21 @@ from ui import jobs_view, state
 
 st.title("Train")
 ds = state.dataset()
-st.caption(f"Dataset **{ds.name}** · target `{ds.target}`" + (f" · inputs {', '.join(ds.inputs)}" if ds.inputs else "")
-           + " · change it on the Data page.")
+st.caption(
+    f"Dataset **{ds.name}** · target `{ds.target}`"
+    + (f" · inputs {', '.join(ds.inputs)}" if ds.inputs else "")
+    + " · change it on the Data page."
+)
 D, M, T = RunConfig().data, RunConfig().model, RunConfig().train
 found = available_devices()
 
 
 def device_name(d: str) -> str:
-    return f"auto → {found[0]} ({state.engine_device()})" if d == "auto" else (
-        d if d in found else f"{d} (not available here)")
+    return (
+        f"auto → {found[0]} ({state.engine_device()})"
+        if d == "auto"
+        else (d if d in found else f"{d} (not available here)")
+    )
 
 
 job_id = state.sync_job_id()
@@ -30,44 +37,96 @@ if job_id:
 with st.form("train_form"):
     left, mid, right = st.columns([1.4, 1, 1])
     with left:
-        cell = st.radio("Cell", CELL_TYPES, index=CELL_TYPES.index(M.cell), key="train_cell", persist_state=state.KEEP,
-                        captions=[CELL_DESCRIPTIONS[c] for c in CELL_TYPES])
+        cell = st.radio(
+            "Cell",
+            CELL_TYPES,
+            index=CELL_TYPES.index(M.cell),
+            key="train_cell",
+            persist_state=state.KEEP,
+            captions=[CELL_DESCRIPTIONS[c] for c in CELL_TYPES],
+        )
     with mid:
         hidden = st.number_input("Hidden size", 1, 1024, M.hidden_size, key="train_hidden", persist_state=state.KEEP)
         layers = st.number_input("Layers", 1, 4, M.num_layers, key="train_layers", persist_state=state.KEEP)
-        dropout = st.slider("Dropout (between layers)", 0.0, 0.9, M.dropout, 0.05, key="train_dropout", persist_state=state.KEEP)
+        dropout = st.slider(
+            "Dropout (between layers)", 0.0, 0.9, M.dropout, 0.05, key="train_dropout", persist_state=state.KEEP
+        )
         # A kept value may not fit a shorter dataset loaded since: clip it into the new bounds.
         state.clamp_setting("train_look_back", 1, max(1, len(ds.frame) // 2))
         state.clamp_setting("train_horizon", 0, max(1, len(ds.frame) // 4))
-        look_back = st.number_input("Look-back (window length)", 1, max(1, len(ds.frame) // 2), D.look_back,
-                                    key="train_look_back", persist_state=state.KEEP)
-        horizon = st.number_input("Horizon (steps predicted per window)", 0, max(1, len(ds.frame) // 4),
-                                  D.horizon, key="train_horizon", persist_state=state.KEEP, placeholder="auto (one season)",
-                                  help="Empty = auto: one season of steps at once (8 without a season). "
-                                       "0 maps inputs to the target (needs inputs).")
-        test_fraction = st.slider("Test fraction", 0.05, 0.85, D.test_fraction, 0.01, key="train_test_fraction", persist_state=state.KEEP)
+        look_back = st.number_input(
+            "Look-back (window length)",
+            1,
+            max(1, len(ds.frame) // 2),
+            D.look_back,
+            key="train_look_back",
+            persist_state=state.KEEP,
+        )
+        horizon = st.number_input(
+            "Horizon (steps predicted per window)",
+            0,
+            max(1, len(ds.frame) // 4),
+            D.horizon,
+            key="train_horizon",
+            persist_state=state.KEEP,
+            placeholder="auto (one season)",
+            help="Empty = auto: one season of steps at once (8 without a season). "
+            "0 maps inputs to the target (needs inputs).",
+        )
+        test_fraction = st.slider(
+            "Test fraction", 0.05, 0.85, D.test_fraction, 0.01, key="train_test_fraction", persist_state=state.KEEP
+        )
     with right:
-        epochs = st.number_input("Epochs (upper bound)", 1, 100_000, T.epochs, key="train_epochs", persist_state=state.KEEP)
+        epochs = st.number_input(
+            "Epochs (upper bound)", 1, 100_000, T.epochs, key="train_epochs", persist_state=state.KEEP
+        )
         batch = st.number_input("Batch size", 1, 65_536, T.batch_size, key="train_batch", persist_state=state.KEEP)
-        lr = st.number_input("Learning rate", 1e-6, 10.0, T.lr, format="%.4f", step=0.001, key="train_lr", persist_state=state.KEEP)
+        lr = st.number_input(
+            "Learning rate", 1e-6, 10.0, T.lr, format="%.4f", step=0.001, key="train_lr", persist_state=state.KEEP
+        )
         seed = st.number_input("Seed", 0, 2**31 - 1, T.seed, key="train_seed", persist_state=state.KEEP)
-        scaler = st.selectbox("Scaler (fitted on train only)", SCALERS, index=SCALERS.index(D.scaler),
-                              key="train_scaler", persist_state=state.KEEP)
+        scaler = st.selectbox(
+            "Scaler (fitted on train only)",
+            SCALERS,
+            index=SCALERS.index(D.scaler),
+            key="train_scaler",
+            persist_state=state.KEEP,
+        )
         device = st.selectbox("Device", DEVICES, key="train_device", persist_state=state.KEEP, format_func=device_name)
     with st.expander("Advanced"):
         a1, a2, a3, a4 = st.columns(4)
-        transform = a1.selectbox("Target transform", TRANSFORMS, index=TRANSFORMS.index(D.transform),
-                                 key="train_transform", persist_state=state.KEEP,
-                                 help="auto: logs, a removed seasonal profile, differences and window normalisation, "
-                                      "chosen by a short backtest on the data before the test part.")
-        val_fraction = a2.slider("Validation fraction", 0.0, 0.5, D.val_fraction, 0.01, key="train_val_fraction", persist_state=state.KEEP)
-        patience = a3.number_input("Early-stopping patience (0 = off)", 0, 100_000, T.patience or 0,
-                                   key="train_patience", persist_state=state.KEEP)
-        ensemble = a4.number_input("Networks (ensemble)", 1, 10, T.ensemble, key="train_ensemble",
-                                   persist_state=state.KEEP, placeholder="auto",
-                                   help="Networks whose forecasts are averaged, spread over the best representations. "
-                                        "Empty = auto: 6, or 3 for series over 1,000 points. More are steadier and "
-                                        "slower; the gates shown are network 1's.")
+        transform = a1.selectbox(
+            "Target transform",
+            TRANSFORMS,
+            index=TRANSFORMS.index(D.transform),
+            key="train_transform",
+            persist_state=state.KEEP,
+            help="auto: logs, a removed seasonal profile, differences and window normalisation, "
+            "chosen by a short backtest on the data before the test part.",
+        )
+        val_fraction = a2.slider(
+            "Validation fraction", 0.0, 0.5, D.val_fraction, 0.01, key="train_val_fraction", persist_state=state.KEEP
+        )
+        patience = a3.number_input(
+            "Early-stopping patience (0 = off)",
+            0,
+            100_000,
+            T.patience or 0,
+            key="train_patience",
+            persist_state=state.KEEP,
+        )
+        ensemble = a4.number_input(
+            "Networks (ensemble)",
+            1,
+            10,
+            T.ensemble,
+            key="train_ensemble",
+            persist_state=state.KEEP,
+            placeholder="auto",
+            help="Networks whose forecasts are averaged, spread over the best representations. "
+            "Empty = auto: 6, or 3 for series over 1,000 points. More are steadier and "
+            "slower; the gates shown are network 1's.",
+        )
     start = st.form_submit_button("Start training", type="primary", icon=":material/play_arrow:")
 
 if start:
@@ -79,8 +138,11 @@ if start:
     cfg.model.cell, cfg.model.hidden_size, cfg.model.num_layers = cell, int(hidden), int(layers)
     cfg.model.dropout = float(dropout)
     cfg.train.epochs, cfg.train.batch_size, cfg.train.lr, cfg.train.seed = int(epochs), int(batch), float(lr), int(seed)
-    cfg.train.patience, cfg.train.device, cfg.train.ensemble = (int(patience) or None, device,
-                                                                   None if ensemble is None else int(ensemble))
+    cfg.train.patience, cfg.train.device, cfg.train.ensemble = (
+        int(patience) or None,
+        device,
+        None if ensemble is None else int(ensemble),
+    )
     # A double click (or two quick submits) of the same form must not train the same thing twice:
     # same data, config and seed give the same run, so the active twin is kept instead.
     fingerprint = (ds.version, ds.name, json.dumps(cfg.to_dict(), sort_keys=True, default=str))
@@ -90,8 +152,9 @@ if start:
         st.info("This exact run is already queued or training (see Current job above); it was not started twice.")
     else:
         try:
-            job_id = state.registry().submit(ds.frame, cfg, ds.season, owner=state.owner(),
-                                             label=f"{cell} h{int(hidden)} on {ds.name}")
+            job_id = state.registry().submit(
+                ds.frame, cfg, ds.season, owner=state.owner(), label=f"{cell} h{int(hidden)} on {ds.name}"
+            )
             st.session_state["train_last_submit"] = (fingerprint, job_id)
             state.set_job(job_id)
             st.rerun()  # redraw the sidebar and start polling

@@ -1,4 +1,5 @@
 """AppTest: every page renders, uploads load (or fail and keep the old data), training finishes."""
+
 from __future__ import annotations
 
 import json
@@ -41,8 +42,11 @@ def wait_until_over(at: AppTest, limit_s: float = 25) -> str:
     while time.monotonic() < deadline:
         at.run()
         no_errors(at)
-        done = [t for t in texts(at.success) + texts(at.warning) + texts(at.error)
-                if t.startswith(("**Finished**", "**Cancelled**", "**Diverged**", "**Failed**"))]
+        done = [
+            t
+            for t in texts(at.success) + texts(at.warning) + texts(at.error)
+            if t.startswith(("**Finished**", "**Cancelled**", "**Diverged**", "**Failed**"))
+        ]
         if done:
             return done[0]
         time.sleep(0.1)
@@ -131,7 +135,9 @@ def test_training_from_the_form_then_forecast_shows_metrics():
     no_errors(at)
     assert at.selectbox(key="forecast_pick").value == "zip:my-run.zip"
     assert len(at.dataframe) == 1
-    assert verdict.sentence in [b.value for b in {"beats": at.success, "mixed": at.warning, "loses": at.error}[verdict.level]]
+    assert verdict.sentence in [
+        b.value for b in {"beats": at.success, "mixed": at.warning, "loses": at.error}[verdict.level]
+    ]
 
 
 def test_bad_run_zip_is_one_sentence():

@@ -1,4 +1,5 @@
 """Tests for lstm_core.baselines: known answers, airline figures, no look-ahead, fallbacks."""
+
 import warnings
 
 import numpy as np
@@ -91,12 +92,23 @@ def test_numpy_recursion_matches_statsmodels(trend, seasonal):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         res = ExponentialSmoothing(
-            y, trend="add" if trend else None, seasonal=seasonal, seasonal_periods=m if seasonal else None,
-            initialization_method="known", **init,
+            y,
+            trend="add" if trend else None,
+            seasonal=seasonal,
+            seasonal_periods=m if seasonal else None,
+            initialization_method="known",
+            **init,
         ).fit(optimized=False, **params)
     spec = bl._Spec(trend, seasonal, m if seasonal else 0)
-    model = bl._Fitted(spec, 0.3, params.get("smoothing_trend", 0.0), params.get("smoothing_seasonal", 0.0),
-                       110.0, init.get("initial_trend", 0.0), seasons0 if seasonal else np.zeros(0))
+    model = bl._Fitted(
+        spec,
+        0.3,
+        params.get("smoothing_trend", 0.0),
+        params.get("smoothing_seasonal", 0.0),
+        110.0,
+        init.get("initial_trend", 0.0),
+        seasons0 if seasonal else np.zeros(0),
+    )
     out = bl._run(model, y, 30)
     np.testing.assert_allclose(out[:60], res.fittedvalues, rtol=1e-10)
     # Forecast by Hyndman's formula from statsmodels' final states (statsmodels' own

@@ -4,6 +4,7 @@ Starts ``streamlit run app.py`` on a free port and drives Debian's chromium thro
 Playwright. Skips when /usr/bin/chromium or playwright is missing. On failure, screenshots
 of every page go to ``artifacts/`` (set ``LSTM_LAB_SCREENSHOTS=1`` to keep them always).
 """
+
 from __future__ import annotations
 
 import os
@@ -11,7 +12,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import ARTIFACTS, CHROMIUM, nav, set_number
 
 PAGES = ("Data", "Train", "Forecast")
@@ -52,7 +52,9 @@ def plot_points(pg, title_part: str) -> int:
         """(part) => { for (const el of document.querySelectorAll('.js-plotly-plot')) {
               const t = el.layout && el.layout.title && el.layout.title.text || '';
               if (t.includes(part) && el._fullData && el._fullData.length) return el._fullData[0].x.length; }
-            return -1; }""", title_part)
+            return -1; }""",
+        title_part,
+    )
 
 
 def test_upload_train_stop_and_forecast(server, page, tmp_path):
@@ -103,7 +105,8 @@ def test_upload_train_stop_and_forecast(server, page, tmp_path):
     expect(page.locator('[data-testid="stDataFrame"]')).to_be_visible()
     page.wait_for_function(
         """() => [...document.querySelectorAll('.js-plotly-plot')].some(
-              el => (el.layout.title.text || '').includes('One-step predictions') && el._fullData && el._fullData.length >= 3)""")
+              el => (el.layout.title.text || '').includes('One-step predictions') && el._fullData && el._fullData.length >= 3)"""
+    )
     assert plot_points(page, "One-step predictions") == 240  # the whole uploaded series
     expect(page.get_by_role("button", name=re.compile("Download run"))).to_be_visible()
 

@@ -1,4 +1,5 @@
 """Cells: exact replay equals each trained module's own output, and gate identities hold."""
+
 import pytest
 import torch
 from torch import nn

@@ -1,4 +1,5 @@
 """The command line contract: generate, train, forecast, gates; exit 2 with one error line."""
+
 import json
 import subprocess
 import sys
@@ -56,23 +57,28 @@ def test_gates_npz_has_one_array_per_layer_and_gate(trained):
     assert ((z["0/f"] > 0) & (z["0/f"] < 1)).all()
 
 
-@pytest.mark.parametrize("argv, needle", [
-    (["train", "--out", "x"], "--data"),
-    (["train", "--data", "missing.csv", "--out", "x"], "not found"),
-    (["train", "--data", "{air}", "--out", "{tmp}/r", "--look-back", "500"], "look_back 500 is too long"),
-    (["train", "--data", "{air}", "--out", "{tmp}/r", "--cell", "lstmx"], "invalid choice"),
-    (["train", "--data", "{air}", "--out", "{tmp}/r", "--lr", "-1"], "learning rate must be above 0"),
-    (["train", "--data", "{air}", "--out", "{tmp}/r", "--hidden", "abc"], "not a valid int"),
-    (["train", "--data", "{air}", "--out", "{tmp}/r", "--lr", "10", "--quiet"], "diverged"),
-    (["train", "--data", "{air}", "--out", "{tmp}/r", "--device", "cuda"], None),
-    (["forecast", "--run", "{tmp}/nothing", "--steps", "3"], "No run folder"),
-    (["generate", "nope", "--out", "x.csv"], "invalid choice"),
-    (["frobnicate"], "invalid choice"),
-], ids=lambda v: v if isinstance(v, str) else None)
+@pytest.mark.parametrize(
+    "argv, needle",
+    [
+        (["train", "--out", "x"], "--data"),
+        (["train", "--data", "missing.csv", "--out", "x"], "not found"),
+        (["train", "--data", "{air}", "--out", "{tmp}/r", "--look-back", "500"], "look_back 500 is too long"),
+        (["train", "--data", "{air}", "--out", "{tmp}/r", "--cell", "lstmx"], "invalid choice"),
+        (["train", "--data", "{air}", "--out", "{tmp}/r", "--lr", "-1"], "learning rate must be above 0"),
+        (["train", "--data", "{air}", "--out", "{tmp}/r", "--hidden", "abc"], "not a valid int"),
+        (["train", "--data", "{air}", "--out", "{tmp}/r", "--lr", "10", "--quiet"], "diverged"),
+        (["train", "--data", "{air}", "--out", "{tmp}/r", "--device", "cuda"], None),
+        (["forecast", "--run", "{tmp}/nothing", "--steps", "3"], "No run folder"),
+        (["generate", "nope", "--out", "x.csv"], "invalid choice"),
+        (["frobnicate"], "invalid choice"),
+    ],
+    ids=lambda v: v if isinstance(v, str) else None,
+)
 def test_bad_input_exits_2_with_one_error_line(argv, needle, trained, tmp_path, capsys):
     argv = [a.format(air=trained / "air.csv", tmp=tmp_path) for a in argv]
     if "cuda" in argv:
         import torch
+
         if torch.cuda.is_available():
             pytest.skip("CUDA is present here")
         needle = "not available on this machine"
@@ -84,8 +90,12 @@ def test_bad_input_exits_2_with_one_error_line(argv, needle, trained, tmp_path, 
 def test_real_process_bad_csv_no_traceback(tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("<html><body>not a csv</body></html>")
-    proc = subprocess.run([sys.executable, "-m", "lstm_core", "train", "--data", str(bad), "--out", str(tmp_path / "r")],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "lstm_core", "train", "--data", str(bad), "--out", str(tmp_path / "r")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 2
     assert proc.stderr.startswith("error: ") and "Traceback" not in proc.stderr
     assert proc.stderr.count("\n") == 1

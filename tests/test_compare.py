@@ -1,4 +1,5 @@
 """Compare engine: same-seed fairness, the table, JSON round trip and errors, the CLI."""
+
 from __future__ import annotations
 
 import json
@@ -15,10 +16,15 @@ from lstm_core.data import frame_to_csv_bytes, generate
 
 def tiny(variants=None, seeds=(0,)) -> cmp.CompareConfig:
     return cmp.CompareConfig(
-        data=DataConfig(look_back=6), train=TrainConfig(epochs=3, batch_size=32, patience=None),
-        variants=variants or [cmp.Variant(name="a", cell="lstm", hidden_size=4, look_back=6),
-                              cmp.Variant(name="b", cell="gru", hidden_size=4, look_back=6)],
-        seeds=list(seeds))
+        data=DataConfig(look_back=6),
+        train=TrainConfig(epochs=3, batch_size=32, patience=None),
+        variants=variants
+        or [
+            cmp.Variant(name="a", cell="lstm", hidden_size=4, look_back=6),
+            cmp.Variant(name="b", cell="gru", hidden_size=4, look_back=6),
+        ],
+        seeds=list(seeds),
+    )
 
 
 def test_identical_variants_give_identical_results():
@@ -45,8 +51,16 @@ def test_variant_run_config_changes_only_the_variant_fields():
 def test_summarize_table_layout_and_baselines():
     table, _ = cmp.run_comparison(generate("airline"), tiny(seeds=(0, 1)), 12)
     assert list(table.columns[:3]) == ["model", "kind", "seeds"]
-    for col in ("test RMSE", "test RMSE std", "test MAE", "test MASE", "multi-step RMSE", "parameters",
-                "train seconds", "epochs to best"):
+    for col in (
+        "test RMSE",
+        "test RMSE std",
+        "test MAE",
+        "test MASE",
+        "multi-step RMSE",
+        "parameters",
+        "train seconds",
+        "epochs to best",
+    ):
         assert col in table
     assert list(table["model"]) == ["a", "b", "baseline: naive", "baseline: seasonal naive", "baseline: Holt-Winters"]
     assert (table.loc[table.kind == "variant", "seeds"] == 2).all()
@@ -70,20 +84,23 @@ def test_json_round_trip():
     assert back.to_dict() == cfg.to_dict()
 
 
-@pytest.mark.parametrize("text, message", [
-    ("{oops", "not valid JSON"),
-    ("[]", "must be a JSON object"),
-    ('{"variants": []}', "'variants' must be a non-empty list"),
-    ('{"variants": [{"cell": "transformer"}]}', "unknown cell 'transformer'"),
-    ('{"variants": [{"cell": "lstm", "hidden": 3}]}', "Unknown field(s) ['hidden'] in variant 1"),
-    ('{"variants": [{"hidden_size": "big"}]}', "hidden_size must be a whole number"),
-    ('{"variants": [{"name": "x"}, {"name": "x"}]}', "Variant name 'x' is used twice"),
-    ('{"variants": [{}], "seeds": [0, 1, 2, 3, 4, 5]}', "1 to 5 seeds"),
-    ('{"variants": [{}, {}, {}, {}, {}, {}, {}]}', "1 to 6 variants"),
-    ('{"variants": [{"hidden_size": 0}]}', "hidden_size must be between 1 and 1024"),
-    ('{"variants": [{}], "data": {"scaler": "robust"}}', "Unknown scaler 'robust'"),
-    ('{"variants": [{}], "extra": 1}', "Unknown comparison field(s) ['extra']"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("{oops", "not valid JSON"),
+        ("[]", "must be a JSON object"),
+        ('{"variants": []}', "'variants' must be a non-empty list"),
+        ('{"variants": [{"cell": "transformer"}]}', "unknown cell 'transformer'"),
+        ('{"variants": [{"cell": "lstm", "hidden": 3}]}', "Unknown field(s) ['hidden'] in variant 1"),
+        ('{"variants": [{"hidden_size": "big"}]}', "hidden_size must be a whole number"),
+        ('{"variants": [{"name": "x"}, {"name": "x"}]}', "Variant name 'x' is used twice"),
+        ('{"variants": [{}], "seeds": [0, 1, 2, 3, 4, 5]}', "1 to 5 seeds"),
+        ('{"variants": [{}, {}, {}, {}, {}, {}, {}]}', "1 to 6 variants"),
+        ('{"variants": [{"hidden_size": 0}]}', "hidden_size must be between 1 and 1024"),
+        ('{"variants": [{}], "data": {"scaler": "robust"}}', "Unknown scaler 'robust'"),
+        ('{"variants": [{}], "extra": 1}', "Unknown comparison field(s) ['extra']"),
+    ],
+)
 def test_bad_configs_raise_clear_config_errors(text, message):
     with pytest.raises(ConfigError, match=None) as err:
         cmp.CompareConfig.from_json(text)
@@ -92,6 +109,7 @@ def test_bad_configs_raise_clear_config_errors(text, message):
 
 def test_run_saturation_covers_every_bounded_gate():
     from lstm_core.pipeline import fit_run
+
     cfg = tiny()
     run = fit_run(generate("airline"), cmp.variant_run_config(cfg, cfg.variants[1], 0), 12)
     sat = cmp.run_saturation(run)

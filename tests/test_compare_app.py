@@ -1,4 +1,5 @@
 """AppTest for the Compare and Experiments pages: render, a tiny 2-variant comparison, presets by URL."""
+
 from __future__ import annotations
 
 import time
@@ -103,6 +104,12 @@ def test_memory_sweep_runs_in_the_background():
     at.number_input(key="mem_steps").set_value(50)
     at.button(key="mem_start").click().run()
     no_errors(at)
-    rerun_until(at, lambda a: any("4 of 4 trained" in str(p.proto.text) for p in a.get("progress")) and
-                any("finished" in str(p.proto.text) for p in a.get("progress")), 120)
+    rerun_until(
+        at,
+        lambda a: (
+            any("4 of 4 trained" in str(p.proto.text) for p in a.get("progress"))
+            and any("finished" in str(p.proto.text) for p in a.get("progress"))
+        ),
+        120,
+    )
     assert len(at.get("plotly_chart")) == 1

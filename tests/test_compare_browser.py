@@ -3,15 +3,14 @@
 Uses the server helper of tests/conftest.py and Debian's chromium. Set
 ``LSTM_LAB_SCREENSHOTS=1`` to keep screenshots of the Compare and Experiments pages in artifacts/.
 """
+
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
 import pytest
-
 from conftest import CHROMIUM, screenshot
-
 
 if not Path(CHROMIUM).exists():
     pytest.skip(f"{CHROMIUM} is missing (install the Debian chromium package)", allow_module_level=True)

@@ -11,6 +11,7 @@ expected outcome of each, so a change in what loads or in a message is caught:
   with exactly that sentence; the Data page shows it with st.error and keeps the previous
   dataset.
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -128,8 +129,22 @@ def test_loader_outcome(name, corpus_dir):
 def test_cli_outcome(name, corpus_dir, tmp_path, capsys):
     """``python -m lstm_core train``, in-process: exit 0, or exit 2 with exactly one ``error:`` line."""
     out = tmp_path / "run"
-    code = main(["train", "--data", str(path_of(name, corpus_dir)), "--out", str(out),
-                 "--epochs", "1", "--hidden", "4", "--quiet", "--device", "cpu"])
+    code = main(
+        [
+            "train",
+            "--data",
+            str(path_of(name, corpus_dir)),
+            "--out",
+            str(out),
+            "--epochs",
+            "1",
+            "--hidden",
+            "4",
+            "--quiet",
+            "--device",
+            "cpu",
+        ]
+    )
     err = capsys.readouterr().err.strip().splitlines()
     expected = CORPUS[name]
     if expected[0] == "error":
@@ -147,9 +162,28 @@ def test_cli_outcome(name, corpus_dir, tmp_path, capsys):
 def test_cli_real_process(name, corpus_dir, tmp_path):
     """A few files through a real process: the exit status and stderr a shell sees."""
     proc = subprocess.run(
-        [sys.executable, "-m", "lstm_core", "train", "--data", str(path_of(name, corpus_dir)),
-         "--out", str(tmp_path / "r"), "--epochs", "1", "--hidden", "4", "--quiet", "--device", "cpu"],
-        capture_output=True, text=True, timeout=120, cwd=ROOT)
+        [
+            sys.executable,
+            "-m",
+            "lstm_core",
+            "train",
+            "--data",
+            str(path_of(name, corpus_dir)),
+            "--out",
+            str(tmp_path / "r"),
+            "--epochs",
+            "1",
+            "--hidden",
+            "4",
+            "--quiet",
+            "--device",
+            "cpu",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
     expected = CORPUS[name]
     lines = proc.stderr.strip().splitlines()
     assert "Traceback" not in proc.stderr and len(lines) == 1, proc.stderr
@@ -164,9 +198,28 @@ def test_cli_real_process(name, corpus_dir, tmp_path):
 def test_cli_real_process_zero_after_the_training_part(tmp_path):
     """Once np.log(0) printed a RuntimeWarning before a misleading 'lower the learning rate' error."""
     proc = subprocess.run(
-        [sys.executable, "-m", "lstm_core", "train", "--data", str(DATA / "dayfirst_dates.csv"),
-         "--out", str(tmp_path / "r"), "--epochs", "1", "--hidden", "4", "--quiet", "--device", "cpu"],
-        capture_output=True, text=True, timeout=120, cwd=ROOT)
+        [
+            sys.executable,
+            "-m",
+            "lstm_core",
+            "train",
+            "--data",
+            str(DATA / "dayfirst_dates.csv"),
+            "--out",
+            str(tmp_path / "r"),
+            "--epochs",
+            "1",
+            "--hidden",
+            "4",
+            "--quiet",
+            "--device",
+            "cpu",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
     assert proc.returncode == 0 and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
     assert "RuntimeWarning" not in proc.stderr
 

@@ -1,4 +1,5 @@
 """Tests for lstm_core.data: CSV loading, validation messages, generators, round trips."""
+
 from __future__ import annotations
 
 import ast
@@ -71,7 +72,10 @@ def test_module_does_not_import_streamlit():
         ("constant_series.csv", "a constant series cannot be forecast"),
         ("text_only.csv", "No numeric column was found"),
         ("two_rows.csv", "only 2 usable data row"),
-        ("duplicate_timestamps.csv", "1 timestamp\\(s\\) appear more than once .* e.g. 2020-01-03; remove or aggregate"),
+        (
+            "duplicate_timestamps.csv",
+            "1 timestamp\\(s\\) appear more than once .* e.g. 2020-01-03; remove or aggregate",
+        ),
         ("mixed_date_formats.csv", "cannot be read with one format \\(e.g. '15/01/2020'\\).*date_format"),
     ],
 )
@@ -313,9 +317,7 @@ def test_ambiguous_dates_read_month_first_with_a_note():
     loaded = fixture("ambiguous_dates.csv")
     assert loaded.report.dayfirst is False
     assert loaded.frame.index[1] == pd.Timestamp("2020-01-02")
-    assert any(
-        "ambiguous; read as month/day. Set day-first if they are day/month." in n for n in loaded.report.notes
-    )
+    assert any("ambiguous; read as month/day. Set day-first if they are day/month." in n for n in loaded.report.notes)
 
 
 def test_ambiguous_dates_decided_by_regularity():
@@ -446,8 +448,12 @@ def test_report_summary_lines():
 # ---- never anything but DataError ------------------------------------------------------------
 
 _SEEDS = [p.read_bytes() for p in sorted(FIXTURES.glob("*.csv"))]
-_FUZZ = settings(max_examples=200, deadline=2000, derandomize=True,
-                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+_FUZZ = settings(
+    max_examples=200,
+    deadline=2000,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 def _load_or_data_error(raw: bytes) -> None:
@@ -469,7 +475,7 @@ def test_arbitrary_bytes_raise_only_data_error(raw):
 
 
 @_FUZZ
-@given(st.text(alphabet="0123456789,;\t|.\"\n -eE/:aNT\u00e9", max_size=400))
+@given(st.text(alphabet='0123456789,;\t|."\n -eE/:aNT\u00e9', max_size=400))
 def test_csv_like_text_raises_only_data_error(text):
     _load_or_data_error(text.encode("utf-8"))
 
@@ -486,7 +492,7 @@ def test_mutated_csv_raises_only_data_error(seed, edits):
         if op == "i":
             raw[at:at] = bytes([byte])
         elif op == "d":
-            del raw[at:at + 1]
+            del raw[at : at + 1]
         elif raw:
             raw[min(at, len(raw) - 1)] = byte
     _load_or_data_error(bytes(raw))
@@ -497,7 +503,15 @@ def test_mutated_csv_raises_only_data_error(seed, edits):
 
 def test_generator_registries_agree():
     assert set(GENERATORS) == set(GENERATOR_PARAMS) == set(GENERATOR_DESCRIPTIONS)
-    assert set(GENERATORS) == {"sine", "noisy-sine", "sin-cos", "trend-seasonal", "random-walk", "long-memory", "airline"}
+    assert set(GENERATORS) == {
+        "sine",
+        "noisy-sine",
+        "sin-cos",
+        "trend-seasonal",
+        "random-walk",
+        "long-memory",
+        "airline",
+    }
 
 
 @pytest.mark.parametrize("name", sorted(GENERATORS))
@@ -588,7 +602,9 @@ def test_airline_values():
 def test_generator_errors():
     with pytest.raises(DataError, match="Unknown generator 'saw'; choose one of sine, noisy-sine"):
         generate("saw")
-    with pytest.raises(DataError, match="Unknown parameter\\(s\\) amp for generator 'sine'; valid parameters: amplitude"):
+    with pytest.raises(
+        DataError, match="Unknown parameter\\(s\\) amp for generator 'sine'; valid parameters: amplitude"
+    ):
         generate("sine", amp=2)
     with pytest.raises(DataError, match="length must be at least 3"):
         generate("sine", length=2)

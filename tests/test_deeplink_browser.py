@@ -4,11 +4,11 @@ Streamlit's legacy pages/ mode would run the page file alone on a server's first
 ``ui`` package switches that off (see ui/__init__.py). This needs its own fresh server: one
 that has already served the root page would hide the problem.
 """
+
 import re
 from pathlib import Path
 
 import pytest
-
 from conftest import CHROMIUM, CHROMIUM_ARGS, free_port, start_server
 
 playwright = pytest.importorskip("playwright.sync_api")

@@ -1,4 +1,5 @@
 """Fast peephole / CIFG sequence kernels: equal to the plain autograd loops, exact gradients."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,6 +12,7 @@ from lstm_core.fastrnn import (
     peephole_sequence,
     peephole_sequence_reference,
 )
+
 
 @pytest.fixture(autouse=True)
 def _one_thread():
@@ -32,7 +34,7 @@ def _inputs(variant: str, T: int, B: int, H: int, dtype=torch.float32, seed: int
     """Random (xproj, h0, c0, w_hh[, w_peep]) at the scale of a trained layer."""
     _, _, chunks, peep = VARIANTS[variant]
     g = torch.Generator().manual_seed(seed)
-    k = H ** -0.5
+    k = H**-0.5
     xs = [
         torch.randn(T, B, chunks * H, generator=g, dtype=dtype),  # (T, B, G)
         0.5 * torch.randn(B, H, generator=g, dtype=dtype),  # (B, H)
@@ -139,14 +141,16 @@ def test_cifg_input_gate_is_one_minus_forget():
     big = torch.tensor([[[40.0, a_g, a_o]]], dtype=torch.float64)
     assert cifg_sequence(big, h0, torch.full((1, 1), c0, dtype=torch.float64), w_hh)[2].item() == pytest.approx(c0)
     small = torch.tensor([[[-40.0, a_g, a_o]]], dtype=torch.float64)
-    assert cifg_sequence(small, h0, torch.full((1, 1), c0, dtype=torch.float64), w_hh)[2].item() == pytest.approx(g.item())
+    assert cifg_sequence(small, h0, torch.full((1, 1), c0, dtype=torch.float64), w_hh)[2].item() == pytest.approx(
+        g.item()
+    )
 
 
 def test_peephole_with_zero_peepholes_equals_nn_lstm():
     torch.manual_seed(0)
-    T, B, H, I = 20, 5, 8, 3
-    lstm = nn.LSTM(I, H, batch_first=True)
-    x = torch.randn(B, T, I)  # (B, T, I)
+    T, B, H, D = 20, 5, 8, 3
+    lstm = nn.LSTM(D, H, batch_first=True)
+    x = torch.randn(B, T, D)  # (B, T, D)
     h0, c0 = torch.randn(1, B, H), torch.randn(1, B, H)  # (1, B, H)
     want, (hT, cT) = lstm(x, (h0, c0))  # (B, T, H)
     xproj = x.transpose(0, 1) @ lstm.weight_ih_l0.t() + lstm.bias_ih_l0 + lstm.bias_hh_l0  # (T, B, 4H)
@@ -187,8 +191,9 @@ def test_bad_shapes_raise_clear_errors():
     with pytest.raises(ValueError, match="h0 must be"):
         cifg_sequence(torch.zeros(3, 2, 12), torch.zeros(3, 4), torch.zeros(2, 4), torch.zeros(12, 4))
     with pytest.raises(ValueError, match="float64"):
-        cifg_sequence(torch.zeros(3, 2, 12), torch.zeros(2, 4, dtype=torch.float64), torch.zeros(2, 4),
-                      torch.zeros(12, 4))
+        cifg_sequence(
+            torch.zeros(3, 2, 12), torch.zeros(2, 4, dtype=torch.float64), torch.zeros(2, 4), torch.zeros(12, 4)
+        )
 
 
 @pytest.mark.parametrize("variant", VARIANTS)

@@ -1,4 +1,5 @@
 """Forecasts: recursion consistent with one-step, conformal widths, future frames, pipeline metrics."""
+
 import numpy as np
 import pandas as pd
 import pytest

@@ -1,4 +1,5 @@
 """Gate traces, saturation, memory spans, step-through numbers, per-epoch recording and gate figures."""
+
 from __future__ import annotations
 
 import math
@@ -121,16 +122,37 @@ def test_memory_span_on_a_hand_made_forget_gate():
     spans = gt.memory_span(np.array([0.0, 1.0]))
     assert spans[0] == 0.0 and np.isinf(spans[1])
     f = np.tile(np.array([0.5, 0.99, 0.8]), (10, 1))  # (T, H), constant per unit
-    tr = gt.GateTrace("lstm", 0, "series", np.arange(10), np.arange(10), np.zeros((10, 1)), ["x"], np.zeros((10, 1)),
-                      {"i": f, "f": f, "g": f, "o": f, "c": f, "h": f})
+    tr = gt.GateTrace(
+        "lstm",
+        0,
+        "series",
+        np.arange(10),
+        np.arange(10),
+        np.zeros((10, 1)),
+        ["x"],
+        np.zeros((10, 1)),
+        {"i": f, "f": f, "g": f, "o": f, "c": f, "h": f},
+    )
     mem = gt.memory_frame(tr)
     assert list(mem["unit"]) == [1, 2, 0]
     np.testing.assert_allclose(mem["span"], [math.log(0.5) / math.log(0.99), math.log(0.5) / math.log(0.8), 1.0])
-    gru = gt.GateTrace("gru", 0, "series", np.arange(10), np.arange(10), np.zeros((10, 1)), ["x"], np.zeros((10, 1)),
-                       {"r": 1 - f, "z": f, "n": f, "h": f})
+    gru = gt.GateTrace(
+        "gru",
+        0,
+        "series",
+        np.arange(10),
+        np.arange(10),
+        np.zeros((10, 1)),
+        ["x"],
+        np.zeros((10, 1)),
+        {"r": 1 - f, "z": f, "n": f, "h": f},
+    )
     assert gt.memory_frame(gru)["gate"].iloc[0] == "z"  # GRU: z is the keep gate
-    assert gt.memory_frame(gt.GateTrace("rnn", 0, "series", np.arange(10), np.arange(10), np.zeros((10, 1)), ["x"],
-                                        np.zeros((10, 1)), {"h": f})).empty
+    assert gt.memory_frame(
+        gt.GateTrace(
+            "rnn", 0, "series", np.arange(10), np.arange(10), np.zeros((10, 1)), ["x"], np.zeros((10, 1)), {"h": f}
+        )
+    ).empty
 
 
 # ----------------------------------------------------------------------------- step-through
@@ -224,8 +246,9 @@ def test_heatmap_figure_aggregates_long_traces_and_says_so():
     t, h = 5000, 8
     rng = np.random.default_rng(0)
     vals = {n: rng.uniform(0, 1, (t, h)).astype(np.float32) for n in GATES["lstm"]}
-    tr = gt.GateTrace("lstm", 0, "series", np.arange(t), np.arange(t), rng.normal(size=(t, 1)), ["y"],
-                      rng.normal(size=(t, 1)), vals)
+    tr = gt.GateTrace(
+        "lstm", 0, "series", np.arange(t), np.arange(t), rng.normal(size=(t, 1)), ["y"], rng.normal(size=(t, 1)), vals
+    )
     fig = gp.heatmap_figure(tr, unit=3, step=100)
     heat = [d for d in fig.data if d.type == "heatmap"]
     assert len(heat) == 6 and all(np.asarray(d.z).shape == (h, 1667) for d in heat)

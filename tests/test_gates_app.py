@@ -1,4 +1,5 @@
 """AppTest for the Gates and Learn pages: they render, and a tiny run from the registry shows heatmaps."""
+
 from __future__ import annotations
 
 import json
@@ -43,8 +44,9 @@ def trained():
     no_errors(at)
     frame = lcdata.load_csv(lcdata.DATASETS_DIR / "airline-passengers.csv").frame
     reg = state.registry()
-    ids = [reg.submit(frame, tiny_cfg(c), 12, owner=at.session_state["owner"], label=f"tiny {c}")
-           for c in ("lstm", "gru")]
+    ids = [
+        reg.submit(frame, tiny_cfg(c), 12, owner=at.session_state["owner"], label=f"tiny {c}") for c in ("lstm", "gru")
+    ]
     for jid in ids:
         snap = reg.wait(jid, timeout=60)
         assert snap is not None and snap.status == "finished", snap and snap.message
@@ -68,7 +70,12 @@ def test_heatmaps_of_a_registry_run(trained):
     no_errors(at)
     specs = chart_specs(at)
     heat = [t for s in specs for t in s["data"] if t["type"] == "heatmap"]
-    assert [t["name"] for t in heat] == ["i", "f", "g", "o", "c", "h"] or [t["name"] for t in heat] == ["r", "z", "n", "h"]
+    assert [t["name"] for t in heat] == ["i", "f", "g", "o", "c", "h"] or [t["name"] for t in heat] == [
+        "r",
+        "z",
+        "n",
+        "h",
+    ]
     at.selectbox(key="gates_run").set_value(ids[1]).run()  # the GRU
     no_errors(at)
     heat = [t["name"] for s in chart_specs(at) for t in s["data"] if t["type"] == "heatmap"]
@@ -93,7 +100,8 @@ def test_every_view_renders(trained, view):
         no_errors(at)
         assert at.session_state["gates_step"] == 1
         second = " ".join(str(e.proto.body) for e in at.get("markdown") if "\\sigma" in str(e.proto.body)) or str(
-            [e.value for e in at.get("latex")])
+            [e.value for e in at.get("latex")]
+        )
         assert first != second  # the numbers changed with the step
     if view == "During training":
         assert at.select_slider(key="gates_epoch").value == 3
@@ -110,8 +118,9 @@ def test_url_restores_the_view(trained):
     _, ids = trained
     at = new_app()  # a fresh session opened on a shared link (the job id brings the owner along)
     at.switch_page("pages/gates.py")
-    at.query_params.update({"job": ids[0], "run": ids[0], "view": "Step-through", "unit": "2", "step": "5",
-                            "layer": "1"})
+    at.query_params.update(
+        {"job": ids[0], "run": ids[0], "view": "Step-through", "unit": "2", "step": "5", "layer": "1"}
+    )
     at.run()
     no_errors(at)
     assert at.session_state["gates_unit"] == 2 and at.session_state["gates_step"] == 5

@@ -2,15 +2,14 @@
 
 Screenshots go to ``artifacts/`` when ``LSTM_LAB_SCREENSHOTS=1`` (or the test fails).
 """
+
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
 import pytest
-
 from conftest import CHROMIUM, nav, screenshot, set_number
-
 
 if not Path(CHROMIUM).exists():
     pytest.skip(f"{CHROMIUM} is missing (install the Debian chromium package)", allow_module_level=True)

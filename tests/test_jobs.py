@@ -1,4 +1,5 @@
 """JobRegistry: runs, cancel, divergence, queue positions and eviction, without Streamlit."""
+
 from __future__ import annotations
 
 import sys
@@ -120,8 +121,9 @@ def test_failure_inside_the_worker_is_one_sentence(registry, sine):
 def _train_until_stopped(frame, cfg, season_hint, on_epoch=None, stop=None, on_phase=None, on_recorder=None):
     """Stands in for fit_run: 'trains' until stopped, then returns a cancelled run."""
     stop.wait(WAIT_S)
-    return SimpleNamespace(metrics={}, history=[], device="cpu",
-                           fit=SimpleNamespace(status="cancelled", best_epoch=0, seconds=0.0))
+    return SimpleNamespace(
+        metrics={}, history=[], device="cpu", fit=SimpleNamespace(status="cancelled", best_epoch=0, seconds=0.0)
+    )
 
 
 def test_queue_positions_and_cancel_of_a_queued_job(sine):
@@ -202,9 +204,11 @@ def test_pool_sizing_does_not_oversubscribe():
 def test_registry_never_imports_streamlit():
     # tests/test_layers.py checks every engine module in a fresh process; this is the quick text check.
     import lstm_core.jobs  # noqa: F401
+
     mods = [m for m in sys.modules if m.startswith("lstm_core")]
     assert mods
     import importlib.util
+
     src = importlib.util.find_spec("lstm_core.jobs").origin
     assert "import streamlit" not in open(src).read()
 

@@ -6,6 +6,7 @@ it imports every module of ``lstm_core`` in turn and records, after each one, wh
 streamlit or plotly is in ``sys.modules``, so a failure names the first module that drags
 either in. A source check catches what an import cannot: imports inside function bodies.
 """
+
 from __future__ import annotations
 
 import ast
@@ -56,8 +57,14 @@ def test_discovery_finds_the_engine_modules():
 def test_no_engine_module_loads_streamlit_or_plotly_in_a_fresh_process():
     mods = engine_modules()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-    proc = subprocess.run([sys.executable, "-c", PROBE.format(forbidden=FORBIDDEN), json.dumps(mods)], cwd=ROOT,
-                          env=env, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE.format(forbidden=FORBIDDEN), json.dumps(mods)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, f"importing the engine failed:\n{proc.stderr[-3000:]}"
     rows = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("[")]
     assert [r[0] for r in rows] == mods, "not every engine module was imported"

@@ -1,5 +1,6 @@
 """The pieces that keep a class of sessions responsive, and the protocol client the load
 benchmark drives them with (benchmarks/st_client.py), against a real server."""
+
 from __future__ import annotations
 
 import asyncio
@@ -131,8 +132,9 @@ def test_protocol_client_uploads_trains_and_follows_the_live_panel(server):
             s.set_widget_id(s.widget_id_where("button", "Start training"), trigger_value=True)
             n = len(s.seen)
             await s.rerun()
-            end = await s.wait_for(lambda e: e.kind == "alert" and re.match(r"\*\*(Finished|Failed|Diverged)", e.text),
-                                   120, n)
+            end = await s.wait_for(
+                lambda e: e.kind == "alert" and re.match(r"\*\*(Finished|Failed|Diverged)", e.text), 120, n
+            )
             return end.text, s.stats
         finally:
             await s.close()

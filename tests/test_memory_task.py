@@ -1,4 +1,5 @@
 """Long-memory task: windows carry the right label, accuracy is sign agreement, a tiny run trains."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -16,7 +17,7 @@ def test_windows_label_is_the_sign_lag_steps_back(lag, extra):
     np.testing.assert_array_equal(y, x[:, extra - 1, 0])  # lag steps before the window's last step
     assert set(np.unique(x)) == {-1.0, 1.0}
     frame = generate("long-memory", length=200 + lag + extra - 1, seed=4, lag=lag)
-    np.testing.assert_array_equal(x[:, -1, 0], frame["x"].to_numpy()[lag + extra - 1:])
+    np.testing.assert_array_equal(x[:, -1, 0], frame["x"].to_numpy()[lag + extra - 1 :])
 
 
 def test_sign_accuracy():

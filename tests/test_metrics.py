@@ -1,4 +1,5 @@
 """Known-answer tests for lstm_core.metrics (all values worked out by hand)."""
+
 import math
 
 import numpy as np

@@ -1,4 +1,5 @@
 """Figure builders: no NaN reaches a chart, long traces are decimated and say so, tables match metrics."""
+
 from __future__ import annotations
 
 import json
@@ -80,8 +81,12 @@ def test_empty_loss_chart_has_a_hint():
 def test_forecast_figures_from_a_run(run):
     pred = run.predictions
     assert pred["one_step"].isna().any()  # the raw frame has NaN; the figures must not
-    for fig in (plots.overlay_figure(pred), plots.multistep_figure(pred), plots.residual_figure(pred),
-                plots.future_figure(pred, run.future(24))):
+    for fig in (
+        plots.overlay_figure(pred),
+        plots.multistep_figure(pred),
+        plots.residual_figure(pred),
+        plots.future_figure(pred, run.future(24)),
+    ):
         _assert_clean(fig)
     overlay = plots.overlay_figure(pred)
     names = [t.name for t in overlay.data]

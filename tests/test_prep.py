@@ -1,4 +1,5 @@
 """Preprocessing: chronological split, train-only scaling, windows, transforms, clear errors."""
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -18,8 +19,10 @@ def test_split_points_classic_airline():
 
 def test_windows_are_off_by_one_correct():
     y = np.arange(1, 41, dtype=float)  # 1..40, strictly increasing: values identify positions
-    prep = prepare(_frame(y), DataConfig(look_back=3, horizon=2, val_fraction=0.0, test_fraction=0.25,
-                                         scaler="none", transform="none"))
+    prep = prepare(
+        _frame(y),
+        DataConfig(look_back=3, horizon=2, val_fraction=0.0, test_fraction=0.25, scaler="none", transform="none"),
+    )
     w = prep.windows["train"]
     # first sample: window rows 0..2 -> targets rows 3, 4
     np.testing.assert_array_equal(w.x[0, :, 0], [1, 2, 3])
@@ -33,8 +36,19 @@ def test_windows_are_off_by_one_correct():
 
 def test_mapping_mode_window_includes_current_step():
     x = np.arange(20, dtype=float)
-    prep = prepare(_frame(-x, x=x), DataConfig(target="y", inputs=["x"], look_back=4, horizon=0, val_fraction=0.0,
-                                               test_fraction=0.25, scaler="none", transform="none"))
+    prep = prepare(
+        _frame(-x, x=x),
+        DataConfig(
+            target="y",
+            inputs=["x"],
+            look_back=4,
+            horizon=0,
+            val_fraction=0.0,
+            test_fraction=0.25,
+            scaler="none",
+            transform="none",
+        ),
+    )
     w = prep.windows["train"]
     assert prep.feature_names == ["x"]  # the target's own past is not an input
     np.testing.assert_array_equal(w.x[0, :, 0], [0, 1, 2, 3])
@@ -44,8 +58,9 @@ def test_mapping_mode_window_includes_current_step():
 @pytest.mark.parametrize("scaler", ["standard", "minmax"])
 def test_scaler_is_fitted_on_training_part_only(scaler):
     y = np.concatenate([np.linspace(0, 1, 70), np.full(30, 1000.0)])  # the test part is wildly different
-    prep = prepare(_frame(y), DataConfig(look_back=2, val_fraction=0.0, test_fraction=0.3, scaler=scaler,
-                                         transform="none"))
+    prep = prepare(
+        _frame(y), DataConfig(look_back=2, val_fraction=0.0, test_fraction=0.3, scaler=scaler, transform="none")
+    )
     train = y[:70]
     expected_shift = train.mean() if scaler == "standard" else train.min()
     np.testing.assert_allclose(prep.target_scaler.shift, [expected_shift])
@@ -81,15 +96,18 @@ def test_look_back_too_long_says_the_maximum():
         prepare(_frame(np.arange(100.0) % 7), DataConfig(look_back=90, transform="none"))
 
 
-@pytest.mark.parametrize("cfg, match", [
-    (DataConfig(target="nope"), "Target column 'nope'"),
-    (DataConfig(inputs=["zz"]), "Input column 'zz'"),
-    (DataConfig(look_back=0), "look_back must be at least 1"),
-    (DataConfig(test_fraction=0.0), "test_fraction"),
-    (DataConfig(val_fraction=0.5, test_fraction=0.45), "under 10%"),
-    (DataConfig(horizon=0), "needs at least one input column"),
-    (DataConfig(transform="log", scaler="none"), "needs a target above zero"),
-])
+@pytest.mark.parametrize(
+    "cfg, match",
+    [
+        (DataConfig(target="nope"), "Target column 'nope'"),
+        (DataConfig(inputs=["zz"]), "Input column 'zz'"),
+        (DataConfig(look_back=0), "look_back must be at least 1"),
+        (DataConfig(test_fraction=0.0), "test_fraction"),
+        (DataConfig(val_fraction=0.5, test_fraction=0.45), "under 10%"),
+        (DataConfig(horizon=0), "needs at least one input column"),
+        (DataConfig(transform="log", scaler="none"), "needs a target above zero"),
+    ],
+)
 def test_config_errors_are_one_sentence(cfg, match):
     y = np.sin(np.arange(100.0))
     with pytest.raises(ConfigError, match=match) as info:
@@ -109,7 +127,7 @@ def test_auto_log_needs_the_whole_series_positive():
     y[-5] = 0.0  # a zero in the test part only
     prep = prepare(_frame(y), DataConfig(look_back=4))
     assert not prep.transform.log
-    assert np.isfinite(prep.features[prep.offset:]).all()
+    assert np.isfinite(prep.features[prep.offset :]).all()
 
 
 def test_season_is_detected_without_a_time_index():

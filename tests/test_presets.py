@@ -1,4 +1,5 @@
 """Classic presets: every one loads, trains (one epoch) and fills the ours-vs-tutorial table."""
+
 from __future__ import annotations
 
 import pytest

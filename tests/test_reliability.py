@@ -1,6 +1,7 @@
 """Reliability: pathological inputs return in bounded time, config bounds (engine and UI agree),
 divergence never leaks NaN, cancel/reload/close/double-start leave no stray threads or lost
 results, eviction frees memory, sessions cannot see each other's jobs, zip bombs are refused."""
+
 from __future__ import annotations
 
 import gc
@@ -105,25 +106,28 @@ def test_wide_file_message():
 # ---- configuration bounds: clear messages before training, and the UI carries the same bounds --
 
 
-@pytest.mark.parametrize(("section", "field", "value", "phrase"), [
-    ("data", "look_back", 0, "look_back must be at least 1"),
-    ("data", "look_back", -5, "look_back must be at least 1"),
-    ("data", "horizon", -1, "horizon must be between 0 and 10000"),
-    ("data", "test_fraction", 0.0, "test_fraction must be in"),
-    ("model", "hidden_size", 0, "hidden_size must be between 1 and 1024"),
-    ("model", "hidden_size", -3, "hidden_size must be between 1 and 1024"),
-    ("model", "hidden_size", 100_000, "hidden_size must be between 1 and 1024"),
-    ("model", "num_layers", 0, "num_layers must be between 1 and 4"),
-    ("model", "dropout", 1.0, "dropout must be in [0, 1)"),
-    ("train", "lr", 0.0, "learning rate must be above 0"),
-    ("train", "lr", -0.01, "learning rate must be above 0"),
-    ("train", "lr", float("nan"), "learning rate must be above 0"),
-    ("train", "lr", 1e6, "at most 10"),
-    ("train", "epochs", 0, "epochs must be between 1 and 100000"),
-    ("train", "epochs", 10**9, "epochs must be between 1 and 100000"),
-    ("train", "batch_size", 0, "batch_size must be between 1 and 65536"),
-    ("train", "batch_size", -1, "batch_size must be between 1 and 65536"),
-])
+@pytest.mark.parametrize(
+    ("section", "field", "value", "phrase"),
+    [
+        ("data", "look_back", 0, "look_back must be at least 1"),
+        ("data", "look_back", -5, "look_back must be at least 1"),
+        ("data", "horizon", -1, "horizon must be between 0 and 10000"),
+        ("data", "test_fraction", 0.0, "test_fraction must be in"),
+        ("model", "hidden_size", 0, "hidden_size must be between 1 and 1024"),
+        ("model", "hidden_size", -3, "hidden_size must be between 1 and 1024"),
+        ("model", "hidden_size", 100_000, "hidden_size must be between 1 and 1024"),
+        ("model", "num_layers", 0, "num_layers must be between 1 and 4"),
+        ("model", "dropout", 1.0, "dropout must be in [0, 1)"),
+        ("train", "lr", 0.0, "learning rate must be above 0"),
+        ("train", "lr", -0.01, "learning rate must be above 0"),
+        ("train", "lr", float("nan"), "learning rate must be above 0"),
+        ("train", "lr", 1e6, "at most 10"),
+        ("train", "epochs", 0, "epochs must be between 1 and 100000"),
+        ("train", "epochs", 10**9, "epochs must be between 1 and 100000"),
+        ("train", "batch_size", 0, "batch_size must be between 1 and 65536"),
+        ("train", "batch_size", -1, "batch_size must be between 1 and 65536"),
+    ],
+)
 def test_config_bounds_are_one_sentence(section, field, value, phrase):
     cfg = RunConfig()
     setattr(getattr(cfg, section), field, value)
@@ -142,6 +146,7 @@ def test_config_bounds_are_one_sentence(section, field, value, phrase):
 def test_non_finite_windows_are_a_config_error_not_a_divergence():
     from lstm_core.model import Forecaster
     from lstm_core.train import Trainer
+
     cfg = tiny()
     x, y = np.zeros((10, 6, 1), np.float32), np.zeros((10, 1), np.float32)
     xv = x.copy()
@@ -162,9 +167,16 @@ def test_train_page_inputs_carry_the_config_bounds():
     at.switch_page("pages/train.py").run()
     assert not at.exception
     n = len(at.session_state["dataset"].frame)
-    expected = {"train_hidden": (1, 1024), "train_layers": (1, 4), "train_epochs": (1, 100_000),
-                "train_batch": (1, 65_536), "train_look_back": (1, n // 2), "train_horizon": (0, n // 4),
-                "train_patience": (0, 100_000), "train_seed": (0, 2**31 - 1)}
+    expected = {
+        "train_hidden": (1, 1024),
+        "train_layers": (1, 4),
+        "train_epochs": (1, 100_000),
+        "train_batch": (1, 65_536),
+        "train_look_back": (1, n // 2),
+        "train_horizon": (0, n // 4),
+        "train_patience": (0, 100_000),
+        "train_seed": (0, 2**31 - 1),
+    }
     for key, (lo, hi) in expected.items():
         w = at.number_input(key=key)
         assert (w.min, w.max) == (lo, hi), key
@@ -173,8 +185,12 @@ def test_train_page_inputs_carry_the_config_bounds():
     for key, hi in (("train_dropout", 0.9), ("train_test_fraction", 0.85), ("train_val_fraction", 0.5)):
         assert at.slider(key=key).max == hi
     # every bound of the widgets passes validate(); one past it fails
-    for key, section, field in (("train_hidden", "model", "hidden_size"), ("train_layers", "model", "num_layers"),
-                                ("train_epochs", "train", "epochs"), ("train_batch", "train", "batch_size")):
+    for key, section, field in (
+        ("train_hidden", "model", "hidden_size"),
+        ("train_layers", "model", "num_layers"),
+        ("train_epochs", "train", "epochs"),
+        ("train_batch", "train", "batch_size"),
+    ):
         w = at.number_input(key=key)
         for value, ok in ((w.min, True), (w.max, True), (w.min - 1, False), (w.max + 1, False)):
             cfg = RunConfig()
@@ -198,6 +214,7 @@ def test_train_page_inputs_carry_the_config_bounds():
 def _no_nan_json(text: str):
     def refuse(token):
         raise AssertionError(f"{token} in a chart spec")
+
     return json.loads(text, parse_constant=refuse)
 
 
@@ -219,6 +236,7 @@ def test_diverging_run_in_the_ui_shows_diverged_and_no_nan_reaches_a_chart():
     assert not at.exception
     job_id = at.session_state["job_id"]
     from ui import state
+
     snap = state.registry().wait(job_id, WAIT_S)
     assert snap.status == "diverged", snap.message
     assert "lower the learning rate" in snap.message and snap.run is None
@@ -238,8 +256,25 @@ def test_diverging_cli_run_saves_nothing(tmp_path, capsys):
     data = tmp_path / "air.csv"
     assert main(["generate", "airline", "--out", str(data)]) == 0
     out = tmp_path / "run"
-    assert main(["train", "--data", str(data), "--out", str(out), "--lr", "10", "--epochs", "30", "--quiet",
-                 "--device", "cpu"]) == 2
+    assert (
+        main(
+            [
+                "train",
+                "--data",
+                str(data),
+                "--out",
+                str(out),
+                "--lr",
+                "10",
+                "--epochs",
+                "30",
+                "--quiet",
+                "--device",
+                "cpu",
+            ]
+        )
+        == 2
+    )
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1].startswith("error: Training diverged") and not out.exists()
     assert [p.name for p in tmp_path.iterdir()] == ["air.csv"]  # no half-written run or temp folder
@@ -304,8 +339,7 @@ def test_sessions_cancel_reload_close_and_double_start_leave_no_stray_threads():
     # many sessions later: still the same workers, and no thread left over from the sessions
     time.sleep(0.5)
     assert len(workers()) == before_workers == reg.max_workers
-    leftover = [t.name for t in threading.enumerate() if t.ident not in before_all and t.is_alive()
-                and not t.daemon]
+    leftover = [t.name for t in threading.enumerate() if t.ident not in before_all and t.is_alive() and not t.daemon]
     assert leftover == []
     assert not any(s.active for s in reg.jobs_for(a.session_state["owner"]))
 
@@ -346,6 +380,7 @@ def test_one_session_cannot_see_another_sessions_jobs():
         assert [s.id for s in reg.jobs_for("alice")] == [a] and [s.id for s in reg.jobs_for("bob")] == [b]
         assert a != b and len({a, b}) == 2 and all(len(x) == 32 for x in (a, b))
         import uuid
+
         assert uuid.UUID(a).version == 4
         reg.wait(a, WAIT_S), reg.wait(b, WAIT_S)
     finally:
@@ -356,6 +391,7 @@ def test_sidebar_lists_only_the_sessions_own_jobs():
     first = new_app().run()
     job = _start(first, epochs=2)
     from ui import state
+
     state.registry().wait(job, WAIT_S)
     other = new_app().run()  # a second browser, no link
     captions = [c.value for c in other.sidebar.caption]
@@ -402,6 +438,7 @@ def test_zip_that_lies_about_its_size_is_refused(tmp_path):
 @pytest.fixture(scope="module")
 def saved_run(tmp_path_factory):
     from lstm_core.pipeline import fit_run
+
     d = tmp_path_factory.mktemp("run")
     run = fit_run(generate("sine", length=80), tiny(epochs=2))
     save_run(run, d / "r")

@@ -1,4 +1,5 @@
 """Run directories: exact round trip, atomic save, safe zip restore."""
+
 import io
 import json
 import pickle
@@ -18,7 +19,9 @@ from lstm_core.runs import RunError, load_run, run_to_zip, save_run, zip_to_run_
 @pytest.fixture(scope="module")
 def run():
     t = np.arange(100.0)
-    frame = pd.DataFrame({"y": 10 + np.sin(t / 4)}, index=pd.date_range("2020-01-01", periods=100, freq="D", name="day"))
+    frame = pd.DataFrame(
+        {"y": 10 + np.sin(t / 4)}, index=pd.date_range("2020-01-01", periods=100, freq="D", name="day")
+    )
     cfg = RunConfig()
     cfg.model.cell, cfg.model.hidden_size, cfg.train.epochs = "gru", 6, 3
     return fit_run(frame, cfg, season_hint=7)
@@ -29,7 +32,9 @@ def test_round_trip_reproduces_predictions_exactly(run, tmp_path):
     assert sorted(p.name for p in (tmp_path / "r").iterdir()) == sorted(runs.RUN_FILES)
     back = load_run(tmp_path / "r")
     assert [e["epoch"] for e in back.gate_history] == [e["epoch"] for e in run.gate_history] == [0, 1, 2, 3]
-    np.testing.assert_allclose(back.gate_history[-1]["layers"][0]["z"]["mean"], run.gate_history[-1]["layers"][0]["z"]["mean"])
+    np.testing.assert_allclose(
+        back.gate_history[-1]["layers"][0]["z"]["mean"], run.gate_history[-1]["layers"][0]["z"]["mean"]
+    )
     pd.testing.assert_frame_equal(back.predictions, run.predictions, check_exact=True)
     assert back.metrics["test"] == run.metrics["test"]
     assert json.loads((tmp_path / "r" / "metrics.json").read_text())["test"] == run.metrics["test"]
@@ -45,7 +50,9 @@ def test_saved_forecast_rows_match_the_page_and_the_zip(run, tmp_path):
     saved = pd.read_csv(tmp_path / "r" / "forecast.csv")
     fut = run.future(21)
     assert list(saved.columns) == ["time", "forecast", "lower", "upper"] and len(saved) == 21
-    np.testing.assert_allclose(saved[["forecast", "lower", "upper"]].to_numpy(), fut[["forecast", "lower", "upper"]].to_numpy())
+    np.testing.assert_allclose(
+        saved[["forecast", "lower", "upper"]].to_numpy(), fut[["forecast", "lower", "upper"]].to_numpy()
+    )
     assert list(pd.to_datetime(saved["time"])) == list(fut["time"])
     with zipfile.ZipFile(io.BytesIO(run_to_zip(tmp_path / "r"))) as zf:
         assert zf.read("forecast.csv") == (tmp_path / "r" / "forecast.csv").read_bytes()
@@ -132,7 +139,7 @@ def test_a_format_1_run_reloads_with_its_original_representation(tmp_path, monke
     t = np.arange(120.0)
     y = (50 + t) * (1 + 0.2 * np.sin(2 * np.pi * t / 12))
     frame = pd.DataFrame({"y": y}, index=pd.date_range("2000-01-01", periods=120, freq="MS", name="month"))
-    legacy = legacy_auto_transform(y[:int(round(120 * 0.67)) - 12], 12, True)
+    legacy = legacy_auto_transform(y[: int(round(120 * 0.67)) - 12], 12, True)
     monkeypatch.setattr(pipeline, "choose_representation", lambda *a, **k: ([legacy], None))
     cfg = RunConfig()
     cfg.model.hidden_size, cfg.train.epochs, cfg.train.ensemble, cfg.data.horizon = 6, 3, 1, 1

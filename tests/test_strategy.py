@@ -1,5 +1,6 @@
 """Representations and their choice: seasonal profiles, window normalisation, null forecasts
 that match the network's zero output, the level-error loss, ensembles, guards and the verdict."""
+
 import threading
 
 import numpy as np
@@ -17,8 +18,9 @@ from lstm_core.verdict import judge
 
 
 def _monthly(y) -> pd.DataFrame:
-    return pd.DataFrame({"y": np.asarray(y, dtype=float)},
-                        index=pd.date_range("2000-01", periods=len(y), freq="MS", name="date"))
+    return pd.DataFrame(
+        {"y": np.asarray(y, dtype=float)}, index=pd.date_range("2000-01", periods=len(y), freq="MS", name="date")
+    )
 
 
 def _zero(model):
@@ -49,8 +51,14 @@ def test_transform_round_trip_and_damaged_dict():
         Transform.from_dict({"log": False, "lag": -3})
 
 
-CANDIDATES = [Transform(), Transform(lag=1), Transform(log=True, lag=12), Transform(deseason=12, lag=1, window_norm=True),
-              Transform(log=True, deseason=12), Transform(lag=12, window_norm=True)]
+CANDIDATES = [
+    Transform(),
+    Transform(lag=1),
+    Transform(log=True, lag=12),
+    Transform(deseason=12, lag=1, window_norm=True),
+    Transform(log=True, deseason=12),
+    Transform(lag=12, window_norm=True),
+]
 
 
 @pytest.mark.parametrize("tr", CANDIDATES, ids=lambda tr: tr.name)
@@ -123,9 +131,13 @@ def test_runaway_note_names_the_escape():
 
 def _metrics(one, multi, b1, bm):
     names = ("naive", "seasonal_naive", "holt_winters")
-    return {"test": {"rmse": one}, "test_multistep": {"rmse": multi}, "info": {"n_test": 24},
-            "baselines": {k: {"rmse": v} for k, v in zip(names, b1)},
-            "baselines_multistep": {k: {"rmse": v} for k, v in zip(names, bm)}}
+    return {
+        "test": {"rmse": one},
+        "test_multistep": {"rmse": multi},
+        "info": {"n_test": 24},
+        "baselines": {k: {"rmse": v} for k, v in zip(names, b1)},
+        "baselines_multistep": {k: {"rmse": v} for k, v in zip(names, bm)},
+    }
 
 
 def test_verdict_rules_on_one_step_and_multi_step():
@@ -221,7 +233,7 @@ def test_a_short_series_is_decided_by_the_null_ranking():
     assert len(reps) == strategy.SHORTLIST
     assert "null forecasts" in reps[0].reason and "too few points" in reps[0].reason
     ranked = strategy.rank_transforms(y[:48], 41, 12, True, 6, 6)
-    assert [r.name for r in reps] == [s.transform.name for s in ranked[:strategy.SHORTLIST]]
+    assert [r.name for r in reps] == [s.transform.name for s in ranked[: strategy.SHORTLIST]]
     # its networks did train before the cut-off: their residuals calibrate, in the same order
     assert bt is not None and not bt.ranks and [s.transform.name for s in bt.scores] == [r.name for r in reps]
 

@@ -1,4 +1,5 @@
 """Classroom functions: the LSTM calculator against a hand computation, the gradient-decay measurement."""
+
 from __future__ import annotations
 
 import numpy as np

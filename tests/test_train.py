@@ -1,4 +1,5 @@
 """Trainer: seeded determinism, cancel within one batch, divergence, early stopping, devices."""
+
 import threading
 
 import numpy as np
@@ -14,8 +15,8 @@ from lstm_core.train import DeviceError, Trainer, TrainingDiverged, available_de
 def _data(n=256, L=8, seed=0):
     rng = np.random.default_rng(seed)
     s = np.sin(np.arange(n + L + 1) * 0.3) + 0.1 * rng.normal(size=n + L + 1)
-    x = np.stack([s[i:i + L] for i in range(n)])[..., None].astype(np.float32)  # (n, L, 1)
-    y = s[L:L + n, None].astype(np.float32)  # (n, 1)
+    x = np.stack([s[i : i + L] for i in range(n)])[..., None].astype(np.float32)  # (n, L, 1)
+    y = s[L : L + n, None].astype(np.float32)  # (n, 1)
     return x[:200], y[:200], x[200:], y[200:]
 
 
@@ -38,7 +39,9 @@ def test_same_seed_same_loss_curve(cell):
 
 def test_training_reduces_loss_and_reports_every_epoch():
     seen = []
-    res = Trainer(_model(), TrainConfig(epochs=15, lr=0.02, device="cpu", patience=None)).fit(*_data(), on_epoch=seen.append)
+    res = Trainer(_model(), TrainConfig(epochs=15, lr=0.02, device="cpu", patience=None)).fit(
+        *_data(), on_epoch=seen.append
+    )
     assert [s.epoch for s in seen] == list(range(1, 16))
     assert seen[-1].train_loss < seen[0].train_loss / 3
     assert all(s.samples_per_s > 0 and s.seconds > 0 and s.val_loss is not None for s in seen)
@@ -103,7 +106,9 @@ def test_cuda_training_matches_shapes():
 
 
 def test_target_loss_stops_training_once_reached():
-    res = Trainer(_model(), TrainConfig(epochs=200, lr=0.02, target_loss=0.05, patience=None, device="cpu")).fit(*_data())
+    res = Trainer(_model(), TrainConfig(epochs=200, lr=0.02, target_loss=0.05, patience=None, device="cpu")).fit(
+        *_data()
+    )
     assert res.status == "reached_target"
     assert res.history[-1].train_loss < 0.05 <= min(s.train_loss for s in res.history[:-1])
 

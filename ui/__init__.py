@@ -8,6 +8,7 @@ sidebar and shared state. Every page imports this package first, so on that firs
 switch the legacy mode off and rerun; the rerun goes through ``app.py``, which picks the
 same page (and keeps the query string) through ``st.navigation``.
 """
+
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 

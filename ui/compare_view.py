@@ -1,4 +1,5 @@
 """Helpers for the Compare and Experiments pages: job groups that survive reloads, tables."""
+
 from __future__ import annotations
 
 import uuid
@@ -61,9 +62,16 @@ def status_text(s: JobSnapshot) -> str:
 
 
 def status_frame(snaps: list[JobSnapshot]) -> pd.DataFrame:
-    rows = [{"job": s.label, "status": status_text(s), "epochs": s.epochs_done,
-             "best val loss": float(np.nanmin(s.val_loss)) if np.isfinite(s.val_loss).any() else None,
-             "message": s.message} for s in snaps]
+    rows = [
+        {
+            "job": s.label,
+            "status": status_text(s),
+            "epochs": s.epochs_done,
+            "best val loss": float(np.nanmin(s.val_loss)) if np.isfinite(s.val_loss).any() else None,
+            "message": s.message,
+        }
+        for s in snaps
+    ]
     return pd.DataFrame(rows)
 
 
@@ -80,8 +88,9 @@ def seed_results(groups: dict[str, list[JobSnapshot]]) -> list[cmp.SeedResult]:
     for name, snaps in groups.items():
         for s in snaps:
             if s.run is not None and s.status in ("finished", "cancelled") and s.run.metrics:
-                res.append(cmp.SeedResult(name, int(s.config["train"]["seed"]), s.run.metrics, s.val_loss,
-                                          s.train_loss))
+                res.append(
+                    cmp.SeedResult(name, int(s.config["train"]["seed"]), s.run.metrics, s.val_loss, s.train_loss)
+                )
     return res
 
 
@@ -95,7 +104,8 @@ def styled_table(table: pd.DataFrame):
     fmt = {c: "{:.4g}" for c in table.columns if table[c].dtype.kind == "f"}
     fmt.update({"parameters": "{:,.0f}", "epochs to best": "{:.1f}", "train seconds": "{:.2f}"})
     styler = table.style.format(fmt, na_rep="—").highlight_min(
-        subset=cols, props="background-color: #bbf7d0; font-weight: 700; color: #14532d")
+        subset=cols, props="background-color: #bbf7d0; font-weight: 700; color: #14532d"
+    )
     return styler
 
 

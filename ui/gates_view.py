@@ -1,4 +1,5 @@
 """Gates and Learn pages' helpers: which models can be shown, cached replays, URL state, presenter CSS."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -45,8 +46,15 @@ def sources() -> dict[str, Source]:
     """Finished (or stopped) runs of this session and restored zips, then live snapshots."""
     out: dict[str, Source] = {}
     for key, (label, run) in runs_view.available_runs().items():
-        out[key] = Source(key, label, run.model, run.prep, id(run), list(getattr(run, "gate_history", []) or []),
-                          networks=run.networks)
+        out[key] = Source(
+            key,
+            label,
+            run.model,
+            run.prep,
+            id(run),
+            list(getattr(run, "gate_history", []) or []),
+            networks=run.networks,
+        )
     reg = state.registry()
     for snap in reg.jobs_for(state.owner()):
         if not snap.active or snap.id in out:
@@ -57,8 +65,15 @@ def sources() -> dict[str, Source]:
             continue
         model = _live_model(snap.id, rec.epoch, rec)
         if model is not None:
-            out[f"live:{snap.id}"] = Source(f"live:{snap.id}", f"{snap.label} — training, snapshot after epoch {rec.epoch}",
-                                            model, rec.prep, rec.epoch, rec.get_history(), live=True)
+            out[f"live:{snap.id}"] = Source(
+                f"live:{snap.id}",
+                f"{snap.label} — training, snapshot after epoch {rec.epoch}",
+                model,
+                rec.prep,
+                rec.epoch,
+                rec.get_history(),
+                live=True,
+            )
     return out
 
 
@@ -69,8 +84,7 @@ def traces(key: str, version: int, mode: str, target: int | None, _src: Source) 
 
 
 @st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
-def saturation_table(key: str, version: int, mode: str, target: int | None, layer: int, label: str,
-                     _src: Source):
+def saturation_table(key: str, version: int, mode: str, target: int | None, layer: int, label: str, _src: Source):
     return gt.saturation_frame(traces(key, version, mode, target, _src)[layer], label)
 
 

@@ -1,4 +1,5 @@
 """Job views shared by the pages and the sidebar: status, live progress and loss, Stop."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -10,9 +11,14 @@ from .figures import series as plots
 
 POLL_S = 0.5  # refresh of a running job's panel (the live loss chart)
 QUEUED_POLL_S = 2.0  # a queued job only changes its queue position: poll gently
-ICONS = {"queued": ":material/hourglass_top:", "running": ":blue[:material/autorenew:]",
-         "finished": ":green[:material/check_circle:]", "cancelled": ":orange[:material/stop_circle:]",
-         "diverged": ":red[:material/error:]", "failed": ":red[:material/cancel:]"}
+ICONS = {
+    "queued": ":material/hourglass_top:",
+    "running": ":blue[:material/autorenew:]",
+    "finished": ":green[:material/check_circle:]",
+    "cancelled": ":orange[:material/stop_circle:]",
+    "diverged": ":red[:material/error:]",
+    "failed": ":red[:material/cancel:]",
+}
 
 
 def duration(seconds: float | None) -> str:
@@ -53,8 +59,10 @@ def progress(snap: JobSnapshot) -> None:
     """Progress bar with epoch, elapsed, ETA and samples/s."""
     sps = f"{snap.samples_per_s:,.0f} samples/s" if snap.samples_per_s else "— samples/s"
     eta = duration(snap.eta) if snap.status == "running" else "—"
-    text = (f"Epoch {snap.epochs_done} / {snap.epochs_planned} · elapsed {duration(snap.elapsed)} · "
-            f"ETA {eta} (at most; early stopping may end sooner) · {sps}")
+    text = (
+        f"Epoch {snap.epochs_done} / {snap.epochs_planned} · elapsed {duration(snap.elapsed)} · "
+        f"ETA {eta} (at most; early stopping may end sooner) · {sps}"
+    )
     st.progress(min(max(snap.progress, 0.0), 1.0), text=text)
 
 
@@ -84,14 +92,21 @@ def live_job(job_id: str, key: str, done_link: tuple[str, str] | None = None) ->
         with cols[0]:
             progress(snap)
         with cols[1]:
-            if snap.active and st.button("Stop", key=f"{key}_stop", icon=":material/stop:", width="stretch",
-                                         help="Stops within one batch and keeps the best weights so far."):
+            if snap.active and st.button(
+                "Stop",
+                key=f"{key}_stop",
+                icon=":material/stop:",
+                width="stretch",
+                help="Stops within one batch and keeps the best weights so far.",
+            ):
                 reg.cancel(job_id)
                 snap = reg.snapshot(job_id)
         log_y = st.toggle("Log-scale loss", key=f"{key}_log", value=True)
-        st.plotly_chart(plots.loss_figure(snap.epochs, snap.train_loss, snap.val_loss, log_y=log_y,
-                                          title=f"Loss — {snap.label}"),
-                        key=f"{key}_loss_chart", width="stretch")
+        st.plotly_chart(
+            plots.loss_figure(snap.epochs, snap.train_loss, snap.val_loss, log_y=log_y, title=f"Loss — {snap.label}"),
+            key=f"{key}_loss_chart",
+            width="stretch",
+        )
         if done_link is not None and snap.has_run:
             st.page_link(done_link[0], label=done_link[1], icon=":material/insights:")
         if snap.status != first.status and (first.active or snap.active):

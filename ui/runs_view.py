@@ -1,4 +1,5 @@
 """Choosing, exporting and restoring runs for the Forecast and Gates pages."""
+
 from __future__ import annotations
 
 import tempfile

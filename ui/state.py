@@ -1,4 +1,5 @@
 """Session state that survives page switches and reloads: dataset, owner key, current job."""
+
 from __future__ import annotations
 
 import gc
@@ -91,8 +92,9 @@ def _default_loaded() -> lcdata.LoadedData:
 def dataset_from_loaded(loaded: lcdata.LoadedData, name: str) -> Dataset:
     cols = list(loaded.frame.columns)
     old = st.session_state.get(DATASET)
-    return Dataset(name, loaded.frame, loaded.report, target=cols[-1],
-                   version=(old.version + 1) if old is not None else 0)
+    return Dataset(
+        name, loaded.frame, loaded.report, target=cols[-1], version=(old.version + 1) if old is not None else 0
+    )
 
 
 def generated(name: str, length: int | None, seed: int, **params) -> lcdata.LoadedData:

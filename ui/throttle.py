@@ -10,6 +10,7 @@ sooner, and the event loop always finds the GIL within a few switch intervals.
 The slot is re-entrant per thread: a fragment drawn inside a full run (which already holds
 the slot) does not ask again.
 """
+
 from __future__ import annotations
 
 import functools
@@ -45,6 +46,7 @@ def fragment(run_every: float | None = None):
 
     Live panels rerun on a timer in every open tab; these reruns are most of a class's load.
     """
+
     def decorate(func):
         @functools.wraps(func)
         def slotted(*args, **kwargs):

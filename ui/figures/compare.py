@@ -3,6 +3,7 @@
 Pure functions of arrays and frames: non-finite points dropped, long traces decimated,
 float32 values. Plotly only.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -26,8 +27,12 @@ from .style import (
 )
 
 
-def loss_band_figure(bands: dict[str, dict[str, np.ndarray]], log_y: bool = True, band: str = "minmax",
-                     title: str = "Validation loss per variant (band across seeds)") -> go.Figure:
+def loss_band_figure(
+    bands: dict[str, dict[str, np.ndarray]],
+    log_y: bool = True,
+    band: str = "minmax",
+    title: str = "Validation loss per variant (band across seeds)",
+) -> go.Figure:
     """One line (mean across seeds) and one shaded band per variant.
 
     ``bands`` is :func:`lstm_core.compare.loss_bands` output; ``band`` is ``minmax`` (min to
@@ -39,19 +44,43 @@ def loss_band_figure(bands: dict[str, dict[str, np.ndarray]], log_y: bool = True
         color = color_for(i)
         ep = b["epoch"]
         if len(ep) == 0:
-            fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=f"{name} (waiting)",
-                                     line=dict(color=color, dash="dot")))  # a None point keeps the legend entry
+            fig.add_trace(
+                go.Scatter(
+                    x=[None], y=[None], mode="lines", name=f"{name} (waiting)", line=dict(color=color, dash="dot")
+                )
+            )  # a None point keeps the legend entry
             continue
         lo, hi = (b["lo"], b["hi"]) if band == "minmax" else (b["mean"] - b["std"], b["mean"] + b["std"])
         if log_y:
             lo = np.where(lo > 0, lo, np.nan)
         if np.any(b["n"] > 1):
             xs, up, (low,), d = clean_xy(ep, hi, MAX_POINTS, lo)
-            fig.add_trace(go.Scatter(x=xs, y=up, mode="lines", line=dict(width=0), showlegend=False,
-                                     hoverinfo="skip", legendgroup=name, name=name))
-            fig.add_trace(go.Scatter(x=xs, y=low, mode="lines", line=dict(width=0), fill="tonexty",
-                                     fillcolor=rgba(color, 0.18), showlegend=False, hoverinfo="skip",
-                                     legendgroup=name, name=name))
+            fig.add_trace(
+                go.Scatter(
+                    x=xs,
+                    y=up,
+                    mode="lines",
+                    line=dict(width=0),
+                    showlegend=False,
+                    hoverinfo="skip",
+                    legendgroup=name,
+                    name=name,
+                )
+            )
+            fig.add_trace(
+                go.Scatter(
+                    x=xs,
+                    y=low,
+                    mode="lines",
+                    line=dict(width=0),
+                    fill="tonexty",
+                    fillcolor=rgba(color, 0.18),
+                    showlegend=False,
+                    hoverinfo="skip",
+                    legendgroup=name,
+                    name=name,
+                )
+            )
             dec |= d
         trace, d = line_trace(ep, b["mean"], name, color, width=2.0)
         trace.legendgroup = name
@@ -64,8 +93,12 @@ def loss_band_figure(bands: dict[str, dict[str, np.ndarray]], log_y: bool = True
     return apply_layout(fig, title, dec, "MSE (scaled)")
 
 
-def overlay_variants_figure(overlay: pd.DataFrame, variants: list[str], context: int = 48,
-                            title: str = "One-step test forecasts per variant (mean over seeds)") -> go.Figure:
+def overlay_variants_figure(
+    overlay: pd.DataFrame,
+    variants: list[str],
+    context: int = 48,
+    title: str = "One-step test forecasts per variant (mean over seeds)",
+) -> go.Figure:
     """The series' test span (plus ``context`` points before it) with each variant's forecasts."""
     test_rows = np.flatnonzero(overlay["part"].to_numpy() == "test") if len(overlay) else np.zeros(0, int)
     start = max(0, (int(test_rows[0]) if len(test_rows) else 0) - context)
@@ -94,8 +127,9 @@ def saturation_figure(sat: pd.DataFrame, title: str = "Gate saturation per varia
     """
     fig = go.Figure()
     if sat.empty:
-        fig.add_annotation(text="no gated cells (a plain RNN has no gates)", showarrow=False, xref="paper",
-                           yref="paper", x=0.5, y=0.5)
+        fig.add_annotation(
+            text="no gated cells (a plain RNN has no gates)", showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5
+        )
         return apply_layout(fig, title)
     multi_layer = sat["layer"].nunique() > 1
     labels = [f"{g} (L{lay})" if multi_layer else g for g, lay in zip(sat["gate"], sat["layer"])]
@@ -114,14 +148,26 @@ def memory_figure(results: pd.DataFrame, title: str = "Long-memory task: accurac
     if not results.empty:
         for cell, grp in results.groupby("cell", sort=False):
             grp = grp.sort_values("lag")
-            fig.add_trace(go.Scatter(x=grp["lag"].to_numpy(), y=(grp["accuracy"] * 100).to_numpy(np.float32),
-                                     mode="lines+markers", name=str(cell).upper(),
-                                     line=dict(color=CELL_COLORS.get(str(cell), "#4b5563"), width=2.4,
-                                               dash=CELL_STYLES.get(str(cell), ("solid", ""))[0]),
-                                     marker=dict(size=11 if cell == "lstm" else 8,
-                                                 symbol=CELL_STYLES.get(str(cell), ("", "circle"))[1])))
-    fig.add_hline(y=50, line=dict(color=GUIDE, dash="dash", width=1), annotation_text="chance (50%)",
-                  annotation_position="bottom right")
+            fig.add_trace(
+                go.Scatter(
+                    x=grp["lag"].to_numpy(),
+                    y=(grp["accuracy"] * 100).to_numpy(np.float32),
+                    mode="lines+markers",
+                    name=str(cell).upper(),
+                    line=dict(
+                        color=CELL_COLORS.get(str(cell), "#4b5563"),
+                        width=2.4,
+                        dash=CELL_STYLES.get(str(cell), ("solid", ""))[0],
+                    ),
+                    marker=dict(size=11 if cell == "lstm" else 8, symbol=CELL_STYLES.get(str(cell), ("", "circle"))[1]),
+                )
+            )
+    fig.add_hline(
+        y=50,
+        line=dict(color=GUIDE, dash="dash", width=1),
+        annotation_text="chance (50%)",
+        annotation_position="bottom right",
+    )
     fig.update_xaxes(title="lag (steps between the sign and its recall)")
     fig.update_yaxes(range=[40, 102], title="test accuracy (%)")
     fig = apply_layout(fig, title)

@@ -3,6 +3,7 @@
 Pure functions of arrays and DataFrames, following :mod:`ui.figures.style`'s rules (no NaN or
 infinity in a trace, long traces decimated and said so, float32 values). Plotly only.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -24,8 +25,9 @@ from .style import (
 
 
 # ------------------------------------------------------------------------------ figures
-def series_figure(frame: pd.DataFrame, columns: list[str] | None = None, title: str = "Series",
-                  highlight: str | None = None) -> go.Figure:
+def series_figure(
+    frame: pd.DataFrame, columns: list[str] | None = None, title: str = "Series", highlight: str | None = None
+) -> go.Figure:
     """Line chart of ``columns`` (default all) of ``frame`` against its index."""
     fig = go.Figure()
     decimated = False
@@ -73,8 +75,17 @@ def overlay_figure(pred: pd.DataFrame, title: str = "One-step predictions over t
     return apply_layout(fig, title, dec, n_total=len(pred))
 
 
-def _forecast_band_figure(context: pd.DataFrame, fc: pd.DataFrame, column: str, name: str, colors: tuple[str, str],
-                          mark_at, mark_text: str, title: str, n_total: int) -> go.Figure:
+def _forecast_band_figure(
+    context: pd.DataFrame,
+    fc: pd.DataFrame,
+    column: str,
+    name: str,
+    colors: tuple[str, str],
+    mark_at,
+    mark_text: str,
+    title: str,
+    n_total: int,
+) -> go.Figure:
     """Actual values of ``context``, then ``fc[column]`` with its lower/upper band and a marker line.
 
     ``n_total`` is the number of points the figure stands for (for the decimation note).
@@ -91,15 +102,23 @@ def _forecast_band_figure(context: pd.DataFrame, fc: pd.DataFrame, column: str, 
     return apply_layout(fig, title, dec or d or d2, n_total=n_total)
 
 
-def multistep_figure(pred: pd.DataFrame, context: int = 48,
-                     title: str = "Multi-step forecast over the test span") -> go.Figure:
+def multistep_figure(
+    pred: pd.DataFrame, context: int = 48, title: str = "Multi-step forecast over the test span"
+) -> go.Figure:
     """Recursive forecast from the start of the test part, with its conformal band."""
     test = pred[pred["part"] == "test"]
     start = max(0, (test.index[0] if len(test) else len(pred)) - context)
-    return _forecast_band_figure(pred.iloc[start:], test, "multistep", "multi-step forecast",
-                                 (COLORS["band"], COLORS["multistep"]),
-                                 test["time"].iloc[0] if len(test) else None, " forecast origin", title,
-                                 n_total=len(pred) - start)
+    return _forecast_band_figure(
+        pred.iloc[start:],
+        test,
+        "multistep",
+        "multi-step forecast",
+        (COLORS["band"], COLORS["multistep"]),
+        test["time"].iloc[0] if len(test) else None,
+        " forecast origin",
+        title,
+        n_total=len(pred) - start,
+    )
 
 
 def residual_figure(pred: pd.DataFrame, title: str = "One-step residuals (actual - predicted)") -> go.Figure:
@@ -117,15 +136,27 @@ def residual_figure(pred: pd.DataFrame, title: str = "One-step residuals (actual
     return apply_layout(fig, title, dec, n_total=len(pred))
 
 
-def future_figure(pred: pd.DataFrame, future: pd.DataFrame, context: int = 120,
-                  title: str = "Forecast past the end of the data",
-                  rival: tuple[str, pd.DataFrame] | None = None) -> go.Figure:
+def future_figure(
+    pred: pd.DataFrame,
+    future: pd.DataFrame,
+    context: int = 120,
+    title: str = "Forecast past the end of the data",
+    rival: tuple[str, pd.DataFrame] | None = None,
+) -> go.Figure:
     """The last ``context`` points of the series, then the future forecast and its band;
     ``rival`` = (name, frame with time, forecast): a baseline's forecast drawn dashed beside it."""
     tail = pred.iloc[-context:]
-    fig = _forecast_band_figure(tail, future, "forecast", "forecast", (COLORS["future_band"], COLORS["future"]),
-                                tail["time"].iloc[-1] if len(tail) else None, " end of data", title,
-                                n_total=len(tail) + len(future))
+    fig = _forecast_band_figure(
+        tail,
+        future,
+        "forecast",
+        "forecast",
+        (COLORS["future_band"], COLORS["future"]),
+        tail["time"].iloc[-1] if len(tail) else None,
+        " end of data",
+        title,
+        n_total=len(tail) + len(future),
+    )
     if rival is not None:
         trace, _ = line_trace(rival[1]["time"], rival[1]["forecast"], rival[0], COLORS["rival"], dash="dash", width=2.0)
         fig.add_trace(trace)

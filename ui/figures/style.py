@@ -9,6 +9,7 @@ Rules every builder follows:
 
 Plotly only: nothing here imports streamlit.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -19,19 +20,41 @@ MAX_POINTS = 2000
 
 # ------------------------------------------------------------------------------ palettes
 #: Roles in the forecast figures (the series, the parts of the split, the bands).
-COLORS = {"actual": "#4b5563", "train": "#2563eb", "val": "#a855f7", "test": "#ea580c",
-          "multistep": "#059669", "band": "rgba(5, 150, 105, 0.18)", "future": "#dc2626",
-          "future_band": "rgba(220, 38, 38, 0.15)", "rival": "#1f2937"}
+COLORS = {
+    "actual": "#4b5563",
+    "train": "#2563eb",
+    "val": "#a855f7",
+    "test": "#ea580c",
+    "multistep": "#059669",
+    "band": "rgba(5, 150, 105, 0.18)",
+    "future": "#dc2626",
+    "future_band": "rgba(220, 38, 38, 0.15)",
+    "rival": "#1f2937",
+}
 #: Categorical colours in order: the columns of a frame, the variants of a comparison.
 PALETTE = ["#2563eb", "#ea580c", "#059669", "#a855f7", "#dc2626", "#0891b2"]
 #: One colour per recurrent cell.
 CELL_COLORS = {"rnn": "#dc2626", "lstm": "#2563eb", "gru": "#059669", "peephole": "#a855f7", "cifg": "#ea580c"}
 #: Distinct dashes and markers, so cells that overlap (LSTM and GRU both at 100%) stay visible.
-CELL_STYLES = {"rnn": ("solid", "circle"), "lstm": ("solid", "diamond"), "gru": ("dash", "square"),
-               "peephole": ("dot", "triangle-up"), "cifg": ("dashdot", "x")}
+CELL_STYLES = {
+    "rnn": ("solid", "circle"),
+    "lstm": ("solid", "diamond"),
+    "gru": ("dash", "square"),
+    "peephole": ("dot", "triangle-up"),
+    "cifg": ("dashdot", "x"),
+}
 #: One colour per gate or state trace (LSTM i f g o c h, GRU r z n).
-GATE_COLORS = {"i": "#2563eb", "f": "#dc2626", "g": "#059669", "o": "#a855f7", "c": "#ea580c", "h": "#111827",
-               "r": "#0891b2", "z": "#dc2626", "n": "#059669"}
+GATE_COLORS = {
+    "i": "#2563eb",
+    "f": "#dc2626",
+    "g": "#059669",
+    "o": "#a855f7",
+    "c": "#ea580c",
+    "h": "#111827",
+    "r": "#0891b2",
+    "z": "#dc2626",
+    "n": "#059669",
+}
 #: Input features drawn above the gate heatmaps.
 FEATURE_COLORS = ["#4b5563", "#2563eb", "#ea580c", "#059669", "#a855f7"]
 #: Continuous colour scales per kind of trace (see :func:`lstm_core.gates.gate_kind`).
@@ -49,7 +72,7 @@ def color_for(i: int) -> str:
 def rgba(hex_color: str, alpha: float) -> str:
     """``#rrggbb`` as a CSS ``rgba(...)`` string with the given opacity."""
     h = hex_color.lstrip("#")
-    r, g, b = (int(h[i:i + 2], 16) for i in (0, 2, 4))
+    r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
     return f"rgba({r}, {g}, {b}, {alpha})"
 
 
@@ -118,15 +141,21 @@ def figure_points(fig: go.Figure) -> int:
 
 
 # ------------------------------------------------------------------------------ traces and layout
-def apply_layout(fig: go.Figure, title: str, decimated: bool = False, y_title: str | None = None,
-           n_total: int | None = None) -> go.Figure:
+def apply_layout(
+    fig: go.Figure, title: str, decimated: bool = False, y_title: str | None = None, n_total: int | None = None
+) -> go.Figure:
     """The common layout: title (with the decimation note), margins, height 400, legend below."""
     if decimated:
         title += f" <span style='font-size:0.75em'>(decimated to ~{MAX_POINTS:,} points a trace"
         title += f" of {n_total:,})</span>" if n_total else ")</span>"
-    fig.update_layout(title=dict(text=title), margin=dict(l=10, r=10, t=50, b=10), height=400,
-                      legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0.0),
-                      hovermode="x unified", yaxis_title=y_title)
+    fig.update_layout(
+        title=dict(text=title),
+        margin=dict(l=10, r=10, t=50, b=10),
+        height=400,
+        legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0.0),
+        hovermode="x unified",
+        yaxis_title=y_title,
+    )
     return fig
 
 
@@ -149,8 +178,16 @@ def band_traces(x, lower, upper, name: str, fill: str) -> tuple[list[go.Scatter]
 def mark_x(fig: go.Figure, x, text: str) -> None:
     """A vertical dashed line at ``x`` with a label (shapes work for dates and numbers alike)."""
     fig.add_shape(type="line", x0=x, x1=x, y0=0, y1=1, yref="paper", line=dict(color=GUIDE, dash="dash", width=1))
-    fig.add_annotation(x=x, y=1, yref="paper", text=text, showarrow=False, xanchor="left", yanchor="top",
-                       font=dict(size=11, color=GUIDE_TEXT))
+    fig.add_annotation(
+        x=x,
+        y=1,
+        yref="paper",
+        text=text,
+        showarrow=False,
+        xanchor="left",
+        yanchor="top",
+        font=dict(size=11, color=GUIDE_TEXT),
+    )
 
 
 def waiting_note(fig: go.Figure, text: str = "waiting for the first epoch...") -> None:
