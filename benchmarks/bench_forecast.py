@@ -105,7 +105,15 @@ def _coverage(y: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> float:
     return float(np.mean((y >= lo) & (y <= hi)))
 
 
+def metrics_dict(run) -> dict:
+    """A run's metrics as the JSON dict (typed RunMetrics now; a plain dict in older engine revisions)."""
+    m = run.metrics
+    return m.to_dict() if hasattr(m, "to_dict") else m
+
+
 def _get(d, *keys, default=NAN):
+    if hasattr(d, "to_dict"):
+        d = d.to_dict()
     for k in keys:
         if not isinstance(d, dict) or d.get(k) is None:
             return default
@@ -126,7 +134,7 @@ def run_engine(series, seed: int) -> dict:
         t0 = time.perf_counter()
         run = fit_run(series.frame.copy(), cfg, season_hint=series.season_hint)
         row["wall_s"] = time.perf_counter() - t0
-        m = run.metrics
+        m = metrics_dict(run)
         ts = int(m["info"]["test_start"])
         p = run.predictions
         part = p["part"].to_numpy()

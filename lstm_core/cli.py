@@ -175,14 +175,15 @@ def cmd_train(args) -> int:
     run = fit_run(frame, cfg, season, on_epoch=progress, stop=threading.Event())
     save_run(run, args.out)
     m = run.metrics
-    multi = m["test_multistep"]["rmse"]
+    assert m is not None and m.test is not None and m.test_multistep is not None
+    base = {k: (v.rmse if v else float("nan")) for k, v in m.baselines.items()}
     print(
         f"{run.fit.status} after {len(run.history)} epochs (best {run.fit.best_epoch}) on {run.device}; "
-        f"test RMSE {m['test']['rmse']:.4g} (naive {m['baselines']['naive']['rmse']:.4g}, "
-        f"seasonal naive {m['baselines']['seasonal_naive']['rmse']:.4g}, "
-        f"Holt-Winters {m['baselines']['holt_winters']['rmse']:.4g}); "
-        f"{m['info']['n_test']}-step RMSE {multi:.4g} (best baseline "
-        f"{min(v['rmse'] for v in m['baselines_multistep'].values()):.4g}); run saved to {args.out}. "
+        f"test RMSE {m.test.rmse:.4g} (naive {base['naive']:.4g}, "
+        f"seasonal naive {base['seasonal_naive']:.4g}, "
+        f"Holt-Winters {base['holt_winters']:.4g}); "
+        f"{m.info.n_test}-step RMSE {m.test_multistep.rmse:.4g} (best baseline "
+        f"{min(v.rmse for v in m.baselines_multistep.values() if v):.4g}); run saved to {args.out}. "
         f"{judge(m).sentence}",
         file=sys.stderr,
     )
@@ -252,9 +253,9 @@ def cmd_compare(args) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     table.to_csv(args.out / "results.csv", index=False)
     per_seed_frame(results).to_csv(args.out / "runs.csv", index=False)
-    metrics = {}
+    metrics: dict[str, dict[str, dict]] = {}
     for r in results:
-        metrics.setdefault(r.variant, {})[str(r.seed)] = r.metrics
+        metrics.setdefault(r.variant, {})[str(r.seed)] = r.metrics.to_dict()
     (args.out / "metrics.json").write_text(json.dumps(metrics, indent=2, default=str))
     (args.out / "config.json").write_text(cfg.to_json())
     best = table[table["kind"] == "variant"].sort_values("test RMSE").iloc[0]

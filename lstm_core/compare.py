@@ -27,6 +27,7 @@ import pandas as pd
 
 from .config import CELL_TYPES, ConfigError, DataConfig, ModelConfig, RunConfig, TrainConfig
 from .gates import saturation_frame, trace_run
+from .results import RunMetrics
 
 MAX_VARIANTS = 6
 MAX_SEEDS = 5
@@ -216,17 +217,18 @@ def config_from_runs(named: dict[str, list[dict]], seeds: list[int]) -> CompareC
 # ---------------------------------------------------------------------- results
 @dataclass
 class SeedResult:
-    """One trained (variant, seed): its metrics dict (``Run.metrics``) and loss history."""
+    """One trained (variant, seed): its metrics (``Run.metrics``) and loss history."""
 
     variant: str
     seed: int
-    metrics: dict
+    metrics: RunMetrics
     val_loss: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))  # (epochs,)
     train_loss: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
 
 
-def _get(m: dict | None, key: str, metric: str) -> float:
-    v = ((m or {}).get(key) or {}).get(metric)
+def _get(m: RunMetrics | None, key: str, metric: str) -> float:
+    scores = getattr(m, key, None) if m is not None else None
+    v = getattr(scores, metric) if scores is not None else None
     return float(v) if v is not None else float("nan")
 
 
@@ -257,22 +259,23 @@ def summarize(results: Iterable[SeedResult], order: list[str] | None = None) -> 
         row: dict[str, Any] = {"model": name, "kind": "variant", "seeds": len(rs)}
         for key, metric, col in METRIC_COLUMNS:
             row[col], row[f"{col} std"] = _mean_std([_get(r.metrics, key, metric) for r in rs])
-        info = [r.metrics.get("info", {}) for r in rs]
-        row["parameters"] = float(info[0].get("parameters", np.nan))
-        row["train seconds"] = _mean_std([i.get("train_seconds", np.nan) for i in info])[0]
-        row["epochs to best"] = _mean_std([i.get("best_epoch", np.nan) for i in info])[0]
+        info = [r.metrics.info for r in rs]
+        row["parameters"] = float(info[0].parameters)
+        row["train seconds"] = _mean_std([i.train_seconds for i in info])[0]
+        row["epochs to best"] = _mean_std([i.best_epoch for i in info])[0]
         rows.append(row)
     if results:
         m = results[0].metrics
         for k, label in BASELINE_LABELS.items():
-            one = (m.get("baselines") or {}).get(k)
-            multi = (m.get("baselines_multistep") or {}).get(k)
+            one = m.baselines.get(k)
+            multi = m.baselines_multistep.get(k)
             if not one:
                 continue
             row = {"model": label, "kind": "baseline", "seeds": 0}
             for key, metric, col in METRIC_COLUMNS:
                 src = multi if key == "test_multistep" else one
-                row[col] = float(src[metric]) if src and src.get(metric) is not None else float("nan")
+                v = getattr(src, metric) if src is not None else None
+                row[col] = float(v) if v is not None else float("nan")
                 row[f"{col} std"] = 0.0
             row.update({"parameters": float("nan"), "train seconds": float("nan"), "epochs to best": float("nan")})
             rows.append(row)
@@ -375,6 +378,7 @@ def run_comparison(
             except (ConfigError, TrainingDiverged) as exc:
                 raise type(exc)(f"Variant {v.label()!r}, seed {seed}: {exc}") from None
             hist = run.history_frame()
+            assert run.metrics is not None  # fit_run evaluates every run
             results.append(
                 SeedResult(
                     v.label(),
@@ -397,14 +401,14 @@ def per_seed_frame(results: list[SeedResult]) -> pd.DataFrame:
         row = {"variant": r.variant, "seed": r.seed}
         for key, metric, col in METRIC_COLUMNS:
             row[col] = _get(r.metrics, key, metric)
-        info = r.metrics.get("info", {})
+        info = r.metrics.info
         row.update(
             {
-                "parameters": info.get("parameters"),
-                "train seconds": info.get("train_seconds"),
-                "epochs to best": info.get("best_epoch"),
-                "epochs run": info.get("epochs_run"),
-                "status": info.get("status"),
+                "parameters": info.parameters,
+                "train seconds": info.train_seconds,
+                "epochs to best": info.best_epoch,
+                "epochs run": info.epochs_run,
+                "status": info.status,
             }
         )
         rows.append(row)

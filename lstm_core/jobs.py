@@ -445,7 +445,6 @@ class JobRegistry:
                 on_phase=on_phase,
                 on_recorder=on_recorder,
             )
-            info = run.metrics.get("info", {})
             epochs = len(run.history)
             if run.fit.status == "cancelled":
                 status = CANCELLED
@@ -458,16 +457,12 @@ class JobRegistry:
                 status = FINISHED
                 how = "early-stopped" if run.fit.status == "early_stopped" else "completed"
                 total = self._clock() - (job.started or self._clock())
-                nets = info.get("ensemble", 1)
-                more = (
-                    f"; {nets} networks trained in {info.get('train_seconds', run.fit.seconds):.1f} s"
-                    if nets > 1
-                    else ""
-                )
+                nets, train_s = run.networks, sum(f.seconds for f in (run.members_fit or [run.fit]))
+                more = f"; {nets} networks trained in {train_s:.1f} s" if nets > 1 else ""
                 message = (
                     f"Training {how} after {epochs} epoch(s) in {run.fit.seconds:.1f} s{more} "
                     f"({total:.1f} s in all, with the representation backtest and evaluation); "
-                    f"best epoch {run.fit.best_epoch} on {info.get('device', run.device)}."
+                    f"best epoch {run.fit.best_epoch} on {run.device}."
                 )
         except TrainingDiverged as exc:
             status, message = DIVERGED, str(exc)

@@ -23,6 +23,7 @@ from .gates import GateRecorder
 from .metrics import compute_metrics
 from .model import Ensemble, Forecaster, pack
 from .prep import Prepared, Transform, auto_horizon, detect_season, prepare, resolve_target, split_points
+from .results import Coverage, Guards, RunInfo, RunMetrics, Scores
 from .strategy import SHORTLIST, Backtest, backtest, rank_transforms
 from .train import EpochStats, FitResult, Trainer, TrainingDiverged, device_label, resolve_device, seed_everything
 
@@ -33,6 +34,16 @@ MEMBER_SEED_STEP = 1000
 #: grows like sqrt(k) (a random-walk assumption, said in ``metrics["coverage"]["note"]``).
 MAX_CALIBRATED_STEPS = 120
 COVERAGE_LEVEL = 0.9
+
+
+def widths(q: np.ndarray, steps: int) -> np.ndarray:
+    """Half-widths for horizons 1..steps from calibrated ones ``q`` (shape (m,)): the first
+    ``steps`` of them, growing like sqrt(k) past the last calibrated horizon."""
+    if len(q) >= steps:
+        return q[:steps]
+    last = q[-1] if len(q) else 0.0
+    k = np.arange(len(q) + 1, steps + 1)
+    return np.concatenate([q, last * np.sqrt(k / max(len(q), 1))])
 
 
 @dataclass
@@ -46,7 +57,7 @@ class Run:
     model: Forecaster | Ensemble
     fit: FitResult  # member 0's training (the live curve and the gates shown)
     device: str = "cpu"
-    metrics: dict = field(default_factory=dict)
+    metrics: RunMetrics | None = None  # set by attach(evaluate(run))
     predictions: pd.DataFrame | None = None  # see :func:`evaluate`
     conformal_q: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (steps,) model-scale widths
     conformal_note: str = ""
@@ -76,12 +87,13 @@ class Run:
 
     def widths(self, steps: int) -> np.ndarray:
         """Conformal half-widths for horizons 1..steps (model scale), extrapolated past calibration."""
-        q = self.conformal_q
-        if len(q) >= steps:
-            return q[:steps]
-        last = q[-1] if len(q) else 0.0
-        k = np.arange(len(q) + 1, steps + 1)
-        return np.concatenate([q, last * np.sqrt(k / max(len(q), 1))])
+        return widths(self.conformal_q, steps)
+
+    def attach(self, ev: Evaluation) -> Run:
+        """Store an :func:`evaluate` result on this run (metrics, predictions, widths); returns it."""
+        self.metrics, self.predictions = ev.metrics, ev.predictions
+        self.conformal_q, self.conformal_note = ev.q, ev.note
+        return self
 
     def future(self, steps: int) -> pd.DataFrame:
         """Forecast ``steps`` points past the data: columns time, forecast, lower, upper
@@ -276,20 +288,54 @@ def fit_run(
     )
     if stop is not None and stop.is_set() and fit0.status != "cancelled":
         run.fit.status = "cancelled"
-    run.metrics = evaluate(run)
-    return run
+    return run.attach(evaluate(run))
 
 
-def _metrics(y: np.ndarray, yhat: np.ndarray, prep: Prepared) -> dict | None:
+def _metrics(y: np.ndarray, yhat: np.ndarray, prep: Prepared) -> Scores | None:
     if len(y) == 0:
         return None
-    return compute_metrics(y, yhat, prep.y[: prep.test_start], season=prep.season or 1)
+    return Scores.from_dict(compute_metrics(y, yhat, prep.y[: prep.test_start], season=prep.season or 1))
 
 
-def evaluate(run: Run) -> dict:
-    """Compute the metrics, set ``run.metrics``, ``run.predictions`` and the conformal widths,
-    and return the metrics.
+@dataclass(frozen=True)
+class Evaluation:
+    """What :func:`evaluate` finds: the metrics, the per-point predictions and the interval
+    widths (``q``, shape (steps,), model scale) with the note on how they were calibrated."""
 
+    metrics: RunMetrics
+    predictions: pd.DataFrame
+    q: np.ndarray
+    note: str
+
+
+def _season_source(run: Run, season: int | None) -> str:
+    if run.config.data.season:
+        return "set"
+    if run.season_hint:
+        return "time index"
+    return "detected" if season else "none"
+
+
+def _calibrate(run: Run, steps_cal: int) -> tuple[np.ndarray, str]:
+    """Conformal half-widths for horizons 1..steps_cal, or a saved run's fixed widths."""
+    if run.fixed_intervals is not None:
+        q, note = run.fixed_intervals
+        return q, note
+    combo = run.combination
+    extra = None
+    if run.backtest is not None and run.backtest.scores:
+        # the same combination of the backtest's networks, out of sample, on member 0's scale
+        ys = run.backtest.combined(len(combo.members))
+        extra = [combo.z_from_y(t) - combo.z_from_y(f) for t, f in zip(run.backtest.truth, ys)]
+    return fc.conformal_quantiles(
+        combo.forecast_z, run.prep, steps_cal, 1 - COVERAGE_LEVEL, extra, earliest=combo.earliest
+    )
+
+
+def evaluate(run: Run) -> Evaluation:
+    """Evaluate a trained run: metrics, predictions and conformal interval widths.
+
+    Nothing of ``run`` is changed; :meth:`Run.attach` stores the result.
     ``predictions`` has one row per point of the series: time, actual, part
     (train/val/test), one_step (NaN where no window fits), multistep (test span only,
     recursive from the start of the test part), lower/upper (the multistep interval).
@@ -301,21 +347,11 @@ def evaluate(run: Run) -> dict:
     one = {part: combo.one_step(part) for part in ("train", "val", "test")}
     t_test, yhat_test = one["test"]
     steps_cal = min(max(test_len, 2 * (season or 12)), MAX_CALIBRATED_STEPS)
-    if run.fixed_intervals is not None:
-        run.conformal_q, run.conformal_note = run.fixed_intervals
-    else:
-        extra = None
-        if run.backtest is not None and run.backtest.scores:
-            # the same combination of the backtest's networks, out of sample, on member 0's scale
-            ys = run.backtest.combined(len(combo.members))
-            extra = [combo.z_from_y(t) - combo.z_from_y(f) for t, f in zip(run.backtest.truth, ys)]
-        run.conformal_q, run.conformal_note = fc.conformal_quantiles(
-            combo.forecast_z, prep, steps_cal, 1 - COVERAGE_LEVEL, extra, earliest=combo.earliest
-        )
+    q, note = _calibrate(run, steps_cal)
     z_multi = combo.forecast_z(np.array([ts]), test_len)[0]
     multi = prep.y_from_z(z_multi)
-    lower, upper = fc.interval(prep, z_multi, run.widths(test_len))
-    lo1, up1 = fc.interval(prep, combo.z_from_y(yhat_test), np.full(len(t_test), run.widths(1)[0]))
+    lower, upper = fc.interval(prep, z_multi, widths(q, test_len))
+    lo1, up1 = fc.interval(prep, combo.z_from_y(yhat_test), np.full(len(t_test), widths(q, 1)[0]))
     nonneg = fc.never_negative(y)
     if nonneg:
         multi, lower, upper = (np.maximum(a, 0.0) for a in (multi, lower, upper))
@@ -327,74 +363,58 @@ def evaluate(run: Run) -> dict:
     base1 = one_step_baselines(y, t_test, ts, season)
     basem = multistep_baselines(y, ts, test_len, ts, season)
     hist = run.fit.history
-    members = run.members_fit or [run.fit]
-    metrics = {
-        "train": _metrics(y[one["train"][0]], one["train"][1], prep),
-        "val": _metrics(y[one["val"][0]], one["val"][1], prep),
-        "test": _metrics(y[t_test], yhat_test, prep),
-        "test_multistep": _metrics(y[ts:], multi, prep),
-        "baselines": {k: _metrics(y[t_test], b.predictions, prep) for k, b in base1.items()},
-        "baselines_multistep": {k: _metrics(y[ts:], b.predictions, prep) for k, b in basem.items()},
-        "coverage": {
-            "level": COVERAGE_LEVEL,
-            "one_step": fc.coverage(y[t_test], lo1, up1),
-            "multistep": fc.coverage(y[ts:], lower, upper),
-            "note": run.conformal_note
-            + (
-                f"; widths past {len(run.conformal_q)} steps grow like sqrt(k)"
-                if test_len > len(run.conformal_q)
-                else ""
-            ),
-        },
-        "info": {
-            "target": prep.target,
-            "inputs": prep.inputs,
-            "n_points": n,
-            "train_end": prep.train_end,
-            "test_start": ts,
-            "n_test": int(len(t_test)),
-            "season": season,
-            "season_source": (
-                "set"
-                if run.config.data.season
-                else "time index"
-                if run.season_hint
-                else "detected"
-                if season
-                else "none"
-            ),
-            "transform": prep.transform.name,
-            "transform_reason": prep.transform.reason,
-            "representation": prep.transform.to_dict(),
-            "representations": [
-                {"name": m.prep.transform.name, "networks": m.networks} for m in (run.members or [Member(prep, model)])
-            ],
-            "horizon": prep.out_dim,
-            "cell": run.config.model.cell,
-            "parameters": sum(m.model.num_parameters() for m in (run.members or [Member(prep, model)])),
-            "ensemble": run.networks,
-            "epochs_run": len(hist),
-            "best_epoch": run.fit.best_epoch,
-            "member_best_epochs": [int(f.best_epoch) for f in members],
-            "status": run.fit.status,
-            "train_seconds": round(sum(f.seconds for f in members), 3),
-            "device": run.device,
-            "baseline_models": {k: b.description for k, b in base1.items()},
-            "backtest": [
+    members_fit = run.members_fit or [run.fit]
+    members = run.members or [Member(prep, model)]
+    grows = f"; widths past {len(q)} steps grow like sqrt(k)" if test_len > len(q) else ""
+    metrics = RunMetrics(
+        train=_metrics(y[one["train"][0]], one["train"][1], prep),
+        val=_metrics(y[one["val"][0]], one["val"][1], prep),
+        test=_metrics(y[t_test], yhat_test, prep),
+        test_multistep=_metrics(y[ts:], multi, prep),
+        baselines={k: _metrics(y[t_test], b.predictions, prep) for k, b in base1.items()},
+        baselines_multistep={k: _metrics(y[ts:], b.predictions, prep) for k, b in basem.items()},
+        coverage=Coverage(
+            level=COVERAGE_LEVEL,
+            one_step=fc.coverage(y[t_test], lo1, up1),
+            multistep=fc.coverage(y[ts:], lower, upper),
+            note=note + grows,
+        ),
+        info=RunInfo(
+            target=prep.target,
+            inputs=list(prep.inputs),
+            n_points=n,
+            train_end=prep.train_end,
+            test_start=ts,
+            n_test=int(len(t_test)),
+            season=season,
+            season_source=_season_source(run, season),
+            transform=prep.transform.name,
+            transform_reason=prep.transform.reason,
+            representation=prep.transform.to_dict(),
+            representations=[{"name": m.prep.transform.name, "networks": m.networks} for m in members],
+            horizon=prep.out_dim,
+            cell=run.config.model.cell,
+            parameters=sum(m.model.num_parameters() for m in members),
+            ensemble=run.networks,
+            epochs_run=len(hist),
+            best_epoch=run.fit.best_epoch,
+            member_best_epochs=[int(f.best_epoch) for f in members_fit],
+            status=run.fit.status,
+            train_seconds=round(sum(f.seconds for f in members_fit), 3),
+            device=run.device,
+            baseline_models={k: b.description for k, b in base1.items()},
+            backtest=[
                 {"representation": s.transform.name, "rmse": s.score}
                 for s in (run.backtest.scores if run.backtest else [])
             ],
-        },
-        "guards": {
-            "non_negative": nonneg,
-            "runaway": fc.runaway_note(y, multi),
-        },
-    }
+        ),
+        guards=Guards(non_negative=nonneg, runaway=fc.runaway_note(y, multi)),
+    )
     one_col = np.full(n, np.nan)
     for t, yh in one.values():
         one_col[t] = yh
     pad = np.full(ts, np.nan)
-    run.predictions = pd.DataFrame(
+    predictions = pd.DataFrame(
         {
             "time": prep.index,
             "actual": y,
@@ -405,9 +425,8 @@ def evaluate(run: Run) -> dict:
             "upper": np.concatenate([pad, upper]),
         }
     )
-    _assert_finite(metrics)
-    run.metrics = metrics
-    return metrics
+    _assert_finite(metrics.to_dict())
+    return Evaluation(metrics, predictions, q, note)
 
 
 def _assert_finite(obj, path: str = "metrics") -> None:

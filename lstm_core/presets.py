@@ -102,13 +102,13 @@ def _airline_rows(runs: dict) -> list[dict]:
     rows = []
     any_run = next(iter(runs.values()), None)
     if any_run is not None:
-        hw = (any_run.metrics.get("baselines") or {}).get("holt_winters")
+        hw = any_run.metrics.baselines.get("holt_winters") if any_run.metrics else None
         if hw:
             rows.append(
                 {
                     "config": "Holt-Winters (baseline)",
                     "metric": "test RMSE",
-                    "ours": float(hw["rmse"]),
+                    "ours": float(hw.rmse),
                     "reported": float("nan"),
                     "note": "same test points, fitted on the first 67%",
                 }
@@ -288,8 +288,8 @@ def result_table(key: str, runs: dict) -> pd.DataFrame:
         rep = p.reported.get(label, {})
         m = run.metrics
         for metric, value in (
-            ("test RMSE", (m.get("test") or {}).get("rmse")),
-            ("train RMSE", (m.get("train") or {}).get("rmse")),
+            ("test RMSE", m.test.rmse if m and m.test else None),
+            ("train RMSE", m.train.rmse if m and m.train else None),
         ):
             if value is None or (metric == "train RMSE" and metric not in rep and p.headline != "test RMSE"):
                 continue

@@ -107,7 +107,7 @@ def save_run(run: Run, directory: str | os.PathLike, forecast_steps: int | None 
         }
         (tmp / "config.json").write_text(json.dumps(meta, indent=2))
         torch.save(_weights(members).state_dict(), tmp / "model.pt")
-        (tmp / "metrics.json").write_text(json.dumps(run.metrics, indent=2))
+        (tmp / "metrics.json").write_text(json.dumps(run.metrics.to_dict() if run.metrics else {}, indent=2))
         run.history_frame().to_csv(tmp / "history.csv", index=False)
         if run.predictions is not None:
             run.predictions.to_csv(tmp / "predictions.csv", index=False)
@@ -219,8 +219,7 @@ def load_run(directory: str | os.PathLike, frame: pd.DataFrame | None = None) ->
         if q.ndim != 1 or not np.all(np.isfinite(q)) or np.any(q < 0):
             raise RunError(f"{path / 'config.json'} holds damaged interval widths; the run folder is damaged.")
         run.fixed_intervals = (q, str(intervals.get("note", "")))
-    evaluate(run)
-    return run
+    return run.attach(evaluate(run))
 
 
 def _weights(members: list[Member]) -> torch.nn.Module:

@@ -34,8 +34,8 @@ def test_identical_variants_give_identical_results():
     a, b = results
     assert a.variant == "first" and b.variant == "second"
     np.testing.assert_array_equal(a.train_loss, b.train_loss)
-    assert a.metrics["test"] == b.metrics["test"]
-    assert a.metrics["test_multistep"] == b.metrics["test_multistep"]
+    assert a.metrics.test == b.metrics.test
+    assert a.metrics.test_multistep == b.metrics.test_multistep
     rows = table.set_index("model")
     assert rows.loc["first", "test RMSE"] == rows.loc["second", "test RMSE"]
 

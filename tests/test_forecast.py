@@ -48,7 +48,7 @@ def test_conformal_widths_grow_and_future_band_contains_forecast(run):
 
 
 def test_metrics_have_model_and_baselines_on_the_same_points(run):
-    m = run.metrics
+    m = run.metrics.to_dict()  # the JSON form (metrics.json) keeps its keys
     for key in ("train", "test", "test_multistep"):
         assert set(m[key]) == {"rmse", "mae", "mape", "smape", "mase"}
     assert set(m["baselines"]) == {"naive", "seasonal_naive", "holt_winters"}

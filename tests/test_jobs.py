@@ -58,7 +58,7 @@ def test_submit_finishes_with_a_run(registry, sine):
     assert len(jid) == 32 and int(jid, 16) >= 0
     snap = registry.wait(jid, WAIT_S)
     assert snap.status == "finished", snap.message
-    assert snap.run is not None and snap.run.metrics["test"]["rmse"] > 0
+    assert snap.run is not None and snap.run.metrics.test.rmse > 0
     assert snap.epochs_done == 4 and snap.progress == 1.0 and snap.eta == 0.0
     assert snap.train_loss.dtype == np.float32 and len(snap.train_loss) == 4
     assert np.isfinite(snap.val_loss).all()
@@ -88,7 +88,7 @@ def test_cancel_stops_within_one_batch_and_keeps_weights(registry, sine):
     run = snap.run
     assert run is not None and run.fit.status == "cancelled"
     assert 1 <= run.fit.best_epoch <= snap.epochs_done
-    assert np.isfinite(run.metrics["test"]["rmse"]) and run.predictions is not None
+    assert np.isfinite(run.metrics.test.rmse) and run.predictions is not None
     assert "kept the best weights" in snap.message
     assert not registry.cancel(jid)  # already over
 
@@ -262,5 +262,5 @@ def test_an_ensemble_job_names_each_network(registry, sine):
     cfg.train.ensemble = 3
     snap = registry.wait(registry.submit(sine, cfg, owner="me"), WAIT_S)
     assert snap.status == "finished", snap.message
-    assert snap.run.metrics["info"]["ensemble"] == 3 and len(snap.run.model.members) == 3
+    assert snap.run.metrics.info.ensemble == 3 and len(snap.run.model.members) == 3
     assert len(snap.epochs) == 3  # the live curve is member 0's

@@ -457,5 +457,5 @@ def test_saved_run_files_hold_no_nan_in_metrics(saved_run):
     metrics = json.loads((saved_run / "metrics.json").read_text(), parse_constant=lambda t: pytest.fail(t))
     assert _finite_numbers(metrics)
     back = load_run(saved_run)
-    assert _finite_numbers(back.metrics)
+    assert _finite_numbers(back.metrics.to_dict())
     assert run_to_zip(saved_run)[:2] == b"PK"

@@ -13,6 +13,7 @@ import torch
 from lstm_core import runs
 from lstm_core.config import RunConfig
 from lstm_core.pipeline import fit_run
+from lstm_core.results import RunMetrics
 from lstm_core.runs import RunError, load_run, run_to_zip, save_run, zip_to_run_dir
 
 
@@ -36,12 +37,14 @@ def test_round_trip_reproduces_predictions_exactly(run, tmp_path):
         back.gate_history[-1]["layers"][0]["z"]["mean"], run.gate_history[-1]["layers"][0]["z"]["mean"]
     )
     pd.testing.assert_frame_equal(back.predictions, run.predictions, check_exact=True)
-    assert back.metrics["test"] == run.metrics["test"]
-    assert json.loads((tmp_path / "r" / "metrics.json").read_text())["test"] == run.metrics["test"]
+    assert back.metrics.test == run.metrics.test and back.metrics.test_multistep == run.metrics.test_multistep
+    on_disk = json.loads((tmp_path / "r" / "metrics.json").read_text())
+    assert on_disk["test"] == run.metrics.to_dict()["test"]
+    assert RunMetrics.from_dict(on_disk) == run.metrics
     assert len(back.history) == len(run.history)
     pd.testing.assert_frame_equal(back.future(10), run.future(10))
     assert [m.prep.transform for m in back.members] == [m.prep.transform for m in run.members]
-    assert back.metrics["info"]["ensemble"] == run.networks == 6  # auto: 6 networks for 100 points
+    assert back.metrics.info.ensemble == run.networks == 6  # auto: 6 networks for 100 points
     np.testing.assert_array_equal(back.conformal_q, run.conformal_q)
 
 

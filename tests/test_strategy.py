@@ -14,6 +14,7 @@ from lstm_core.config import ConfigError, DataConfig, RunConfig
 from lstm_core.model import Ensemble, Forecaster, pack
 from lstm_core.pipeline import build_model, choose_representation, fit_run
 from lstm_core.prep import Transform, prepare, seasonal_profile
+from lstm_core.results import RunMetrics
 from lstm_core.verdict import judge
 
 
@@ -116,7 +117,7 @@ def test_never_negative_series_gets_non_negative_forecasts():
     cfg.data.transform, cfg.data.look_back = "diff", 6
     cfg.model.hidden_size, cfg.train.epochs, cfg.train.ensemble = 4, 3, 1
     run = fit_run(_monthly(y), cfg)
-    assert run.metrics["guards"]["non_negative"] is True
+    assert run.metrics.guards.non_negative is True
     fut = run.future(40)
     assert fut[["forecast", "lower", "upper"]].to_numpy().min() >= 0.0
     assert run.predictions[["multistep", "lower", "upper"]].min().min() >= 0.0
@@ -141,16 +142,16 @@ def _metrics(one, multi, b1, bm):
 
 
 def test_verdict_rules_on_one_step_and_multi_step():
-    v = judge(_metrics(1.0, 2.0, (3, 4, 5), (6, 7, 8)))
+    v = judge(RunMetrics.from_dict(_metrics(1.0, 2.0, (3, 4, 5), (6, 7, 8))))
     assert v.level == "beats" and v.multistep_winner is None
     assert "one step ahead" in v.sentence and "24-step test span" in v.sentence
-    v = judge(_metrics(1.0, 9.0, (3, 4, 5), (6, 7, 8)))
+    v = judge(RunMetrics.from_dict(_metrics(1.0, 9.0, (3, 4, 5), (6, 7, 8))))
     assert v.level == "mixed" and v.multistep_winner == "naive"
     assert "naive (last value) is better over the 24-step test span" in v.sentence and "the model's 9" in v.sentence
-    v = judge(_metrics(4.5, 9.0, (3, 4, 5), (8, 2, 8)))
+    v = judge(RunMetrics.from_dict(_metrics(4.5, 9.0, (3, 4, 5), (8, 2, 8))))
     assert v.level == "loses" and v.multistep_winner == "seasonal_naive" and v.one_step_winner == "naive"
     assert "Prefer seasonal naive" in v.sentence
-    assert judge({"test": {"rmse": 1.0}}).level == "none"
+    assert judge(RunMetrics.from_dict({"test": {"rmse": 1.0}})).level == "none"
 
 
 def test_threads_one_for_small_models_and_a_share_of_idle_cores_for_large(monkeypatch):
