@@ -140,18 +140,28 @@ def cmd_generate(args) -> int:
 
 
 def train_config_from_args(args) -> RunConfig:
-    cfg = RunConfig()
-    cfg.data.target = args.target
-    cfg.data.inputs = [c.strip() for c in args.inputs.split(",") if c.strip()]
-    cfg.data.look_back, cfg.data.horizon = args.look_back, args.horizon
-    cfg.data.test_fraction, cfg.data.val_fraction = args.test_fraction, args.val_fraction
-    cfg.data.scaler, cfg.data.transform, cfg.data.season = args.scaler, args.transform, args.season
-    cfg.model.cell, cfg.model.hidden_size, cfg.model.num_layers = args.cell, args.hidden, args.layers
-    cfg.model.dropout = args.dropout
-    tr = cfg.train
-    tr.epochs, tr.batch_size, tr.lr, tr.seed, tr.device = args.epochs, args.batch_size, args.lr, args.seed, args.device
-    tr.patience, tr.ensemble = args.patience, args.ensemble
-    return cfg
+    return RunConfig.make(
+        target=args.target,
+        inputs=[c.strip() for c in args.inputs.split(",") if c.strip()],
+        look_back=args.look_back,
+        horizon=args.horizon,
+        test_fraction=args.test_fraction,
+        val_fraction=args.val_fraction,
+        scaler=args.scaler,
+        transform=args.transform,
+        season=args.season,
+        cell=args.cell,
+        hidden_size=args.hidden,
+        num_layers=args.layers,
+        dropout=args.dropout,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        lr=args.lr,
+        seed=args.seed,
+        device=args.device,
+        patience=args.patience,
+        ensemble=args.ensemble,
+    )
 
 
 def cmd_train(args) -> int:

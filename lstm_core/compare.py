@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .config import CELL_TYPES, ConfigError, DataConfig, ModelConfig, RunConfig, TrainConfig
+from .config import CELL_TYPES, ConfigError, DataConfig, RunConfig, TrainConfig
 from .gates import saturation_frame, trace_run
 from .results import RunMetrics
 
@@ -175,12 +175,15 @@ def _check_types(v: Variant, i: int) -> None:
 
 def variant_run_config(cfg: CompareConfig, variant: Variant, seed: int) -> RunConfig:
     """The full RunConfig for one variant and seed: shared data/train settings + the variant's fields."""
-    data = DataConfig.from_dict(cfg.data.to_dict())
-    data.look_back = variant.look_back
-    train = TrainConfig.from_dict(cfg.train.to_dict())
-    train.lr, train.seed = variant.lr, seed
-    model = ModelConfig(cell=variant.cell, hidden_size=variant.hidden_size, num_layers=variant.num_layers)
-    return RunConfig(data=data, model=model, train=train)
+    shared = RunConfig(data=cfg.data, train=cfg.train)
+    return shared.replace(
+        look_back=variant.look_back,
+        lr=variant.lr,
+        seed=seed,
+        cell=variant.cell,
+        hidden_size=variant.hidden_size,
+        num_layers=variant.num_layers,
+    )
 
 
 def job_label(variant: str, seed: int) -> str:

@@ -39,14 +39,8 @@ class Preset:
 
 def _cfg(**kw) -> RunConfig:
     """A RunConfig as a tutorial ran it: one network predicting the next step, unless ``kw`` says otherwise."""
-    cfg = RunConfig()
-    cfg.data.horizon, cfg.train.ensemble = 1, 1
-    for section in ("data", "model", "train"):
-        for k, v in kw.get(section, {}).items():
-            if not hasattr(getattr(cfg, section), k):
-                raise AttributeError(f"{section}.{k}")
-            setattr(getattr(cfg, section), k, v)
-    return cfg
+    flat = {k: v for section in ("data", "model", "train") for k, v in kw.get(section, {}).items()}
+    return RunConfig().replace(**{"horizon": 1, "ensemble": 1, **flat})
 
 
 def _keras_airline(look_back: int) -> RunConfig:
