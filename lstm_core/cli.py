@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import threads
+from . import logs, threads
 from .config import CELL_TYPES, DEVICES, SCALERS, TRANSFORMS, ConfigError, RunConfig
 from .verdict import judge
 
@@ -322,6 +322,7 @@ def main(argv: list[str] | None = None) -> int:
     from .train import TrainingDiverged
 
     argv = sys.argv[1:] if argv is None else list(argv)
+    logs.configure()
     # ``app`` hands everything after it to streamlit (argparse would reject its --server.* options).
     streamlit_args = argv[1:] if argv[:1] == ["app"] and argv[1:2] not in (["-h"], ["--help"]) else []
     try:

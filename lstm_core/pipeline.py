@@ -7,6 +7,7 @@ the model and the baselines.
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 from collections.abc import Callable
@@ -26,6 +27,8 @@ from .prep import Prepared, Transform, auto_horizon, detect_season, prepare, res
 from .results import Coverage, Guards, RunInfo, RunMetrics, Scores
 from .strategy import SHORTLIST, Backtest, backtest, rank_transforms
 from .train import EpochStats, FitResult, Trainer, TrainingDiverged, device_label, resolve_device, seed_everything
+
+log = logging.getLogger(__name__)
 
 #: Seed offset between ensemble members: member k trains with ``seed + k * MEMBER_SEED_STEP``.
 MEMBER_SEED_STEP = 1000
@@ -235,6 +238,7 @@ def fit_run(
         prepare(frame, cfg.data, season_hint, transform=Transform())  # bad data or config: one sentence, now
         phase("choosing")
         reps, bt = choose_representation(frame, cfg, season_hint, device, stop)
+        log.info("representations, best first: %s", ", ".join(t.name for t in reps) or "none")
     k_nets = cfg.train.networks(len(frame))
     reps = reps[:k_nets] or [None]  # type: ignore[list-item]
     preps = [prepare(frame, cfg.data, season_hint, transform=tr) for tr in reps]
@@ -270,6 +274,14 @@ def fit_run(
         nets[r].append(net)
         fits.append(fit)
     phase("evaluating")
+    log.info(
+        "%s: %d network(s) trained in %.1f s (first: %s after %d epochs)",
+        cfg.model.cell,
+        len(fits),
+        sum(f.seconds for f in fits),
+        fit0.status,
+        len(fit0.history),
+    )
     members = [Member(p, pack(ns)) for p, ns in zip(preps, nets) if ns]
     for m in members:
         m.model.eval()

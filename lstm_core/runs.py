@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -35,6 +36,8 @@ from .config import ConfigError, RunConfig
 from .pipeline import Run, build_model, evaluate
 from .prep import Transform, prepare
 from .train import EpochStats, FitResult
+
+log = logging.getLogger(__name__)
 
 #: 2: every member's resolved representation and network count, and the interval widths,
 #: are saved (version 1 runs load as before: ``auto`` re-resolved by the old rule, one
@@ -123,6 +126,7 @@ def save_run(run: Run, directory: str | os.PathLike, forecast_steps: int | None 
             backup = target.with_name(f".{target.name}.old-{os.getpid()}")
             os.replace(target, backup)
         os.replace(tmp, target)
+        log.info("run saved to %s", target)
         if backup is not None:
             shutil.rmtree(backup, ignore_errors=True)
     except BaseException:
@@ -219,6 +223,7 @@ def load_run(directory: str | os.PathLike, frame: pd.DataFrame | None = None) ->
         if q.ndim != 1 or not np.all(np.isfinite(q)) or np.any(q < 0):
             raise RunError(f"{path / 'config.json'} holds damaged interval widths; the run folder is damaged.")
         run.fixed_intervals = (q, str(intervals.get("note", "")))
+    log.info("run loaded from %s (format %s)", path, meta.get("format_version", 1) if isinstance(meta, dict) else "?")
     return run.attach(evaluate(run))
 
 

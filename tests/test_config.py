@@ -54,3 +54,17 @@ def test_every_bound_is_enforced_by_validate():
             inside = (b.lo + b.hi) / 2 if b.hi_open else b.hi
         assert b.contains(inside)
         RunConfig.make(**{name: inside})  # the edge (or the middle of a half-open range) passes
+
+
+def test_logging_level_comes_from_the_environment(monkeypatch):
+    import logging
+
+    from lstm_core import logs
+
+    monkeypatch.setenv(logs.ENV, "info")
+    logger = logs.configure()
+    assert logger.level == logging.INFO
+    logs.configure()  # again: still one handler
+    assert sum(h.get_name() == "lstm-lab" for h in logger.handlers) == 1
+    monkeypatch.setenv(logs.ENV, "nonsense")
+    assert logs.configure().level == logging.WARNING
