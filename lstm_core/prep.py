@@ -346,9 +346,16 @@ def legacy_auto_transform(y_train: np.ndarray, season: int | None, positive: boo
     return Transform(log=log, lag=0, reason="auto: " + ("; ".join(why) or "the series looks stationary"))
 
 
+def resolved_horizon(cfg: DataConfig) -> int:
+    """``cfg.horizon`` once :func:`prepare` has resolved ``None`` (auto) to a number of steps."""
+    if cfg.horizon is None:
+        raise ValueError("horizon is still auto: it is resolved by prepare()")
+    return cfg.horizon
+
+
 def _sample_range(cfg: DataConfig, offset: int, n: int) -> tuple[int, int]:
     """First and last-plus-one valid first-target index for any sample."""
-    L, h = cfg.look_back, cfg.horizon
+    L, h = cfg.look_back, resolved_horizon(cfg)
     first = offset + L if h >= 1 else offset + L - 1
     last = n - max(h, 1) + 1
     return first, last
@@ -413,9 +420,10 @@ def prepare(
         raise ConfigError("The log transform needs a target above zero everywhere; choose another transform.")
     lag = transform.lag
     first, last = _sample_range(cfg, lag, n)
-    usable = train_end - first - max(cfg.horizon, 1) + 1  # training samples that fit
+    horizon = resolved_horizon(cfg)
+    usable = train_end - first - max(horizon, 1) + 1  # training samples that fit
     if usable < 2:
-        max_lb = train_end - lag - max(cfg.horizon, 1) - 1 + (0 if cfg.horizon >= 1 else 1)
+        max_lb = train_end - lag - max(horizon, 1) - 1 + (0 if horizon >= 1 else 1)
         raise ConfigError(
             f"look_back {cfg.look_back} is too long for the {train_end} training points"
             + (f" ({lag} of them used by differencing)" if lag else "")
@@ -465,7 +473,7 @@ def prepare(
         features=features,
         d_scaled=d_scaled,
     )
-    h = max(cfg.horizon, 1)
+    h = max(horizon, 1)
     # Validation windows: every window with a target in the validation part (its earlier
     # targets may be training points), so that early stopping with a multi-step head and a
     # short validation part judges more than a handful of windows.
@@ -541,7 +549,7 @@ def seasonal_profile(z: np.ndarray, m: int) -> np.ndarray | None:
 def window_x(prep: Prepared, t: np.ndarray) -> np.ndarray:
     """Input windows (n, L, F) for first-target indices ``t`` (n,), whatever part they are in
     (absolute scaled features; :meth:`Prepared.normalise` makes them network-ready)."""
-    return _gather_x(prep.features, t, prep.cfg.look_back, prep.cfg.horizon)
+    return _gather_x(prep.features, t, prep.cfg.look_back, resolved_horizon(prep.cfg))
 
 
 def _gather_x(features: np.ndarray, t: np.ndarray, look_back: int, horizon: int) -> np.ndarray:

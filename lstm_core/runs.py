@@ -159,12 +159,15 @@ def load_run(directory: str | os.PathLike, frame: pd.DataFrame | None = None) ->
         data = frame if frame is not None else _frame_from_csv(path / "data.csv", bool(meta.get("datetime_index")))
     except (ValueError, TypeError, OverflowError, pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise RunError(f"{path / 'data.csv'} is unreadable ({str(exc)[:100]}); the run folder is damaged.") from None
-    specs = _member_specs(meta, path)
-    if specs is None:  # format 1: one network, ``auto`` as it was resolved then
-        transform = None
+    saved = _member_specs(meta, path)
+    specs: list[tuple[Transform | None, int]]
+    if saved is None:  # format 1: one network, ``auto`` as it was resolved then
+        legacy = None
         if cfg.data.transform == "auto" and cfg.data.uses_target_history:
-            transform = _legacy_transform(data, cfg, meta.get("season_hint"))
-        specs = [(transform, 1)]
+            legacy = _legacy_transform(data, cfg, meta.get("season_hint"))
+        specs = [(legacy, 1)]
+    else:
+        specs = list(saved)
     members = []
     for transform, networks in specs:
         prep = prepare(data, cfg.data, meta.get("season_hint"), transform=transform)
