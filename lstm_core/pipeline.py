@@ -337,7 +337,7 @@ def _calibrate(run: Run, steps_cal: int) -> tuple[np.ndarray, str]:
     extra = None
     if run.backtest is not None and run.backtest.scores:
         # the same combination of the backtest's networks, out of sample, on member 0's scale
-        ys = run.backtest.combined(len(combo.members))
+        ys = run.backtest.combined([m.prep.transform.name for m in combo.members])
         extra = [combo.z_from_y(t) - combo.z_from_y(f) for t, f in zip(run.backtest.truth, ys)]
     return fc.conformal_quantiles(
         combo.forecast_z, run.prep, steps_cal, 1 - COVERAGE_LEVEL, extra, earliest=combo.earliest

@@ -189,7 +189,9 @@ def test_the_chosen_representation_does_not_depend_on_the_seed():
     assert a[0].reason.startswith("auto: ") and f"ranked 1 of {strategy.SHORTLIST}" in a[0].reason
     assert len(bt_a.truth) == len(bt_a.forecasts[a[0].name]) > 0
     names = [s.transform.name for s in bt_a.scores]
-    np.testing.assert_allclose(bt_a.combined(2)[0], (bt_a.forecasts[names[0]][0] + bt_a.forecasts[names[1]][0]) / 2)
+    np.testing.assert_allclose(
+        bt_a.combined(names[:2])[0], (bt_a.forecasts[names[0]][0] + bt_a.forecasts[names[1]][0]) / 2
+    )
 
 
 def test_a_stop_during_the_backtest_ends_the_run_quickly():
