@@ -282,6 +282,7 @@ def _decode(raw: bytes) -> tuple[str, str]:
         raw, encodings = raw[len(codecs.BOM_UTF8) :], ("utf-8-sig", "cp1252", "latin-1")
     else:
         encodings = ("utf-8", "cp1252", "latin-1")
+    text = ""  # latin-1, the last encoding, decodes any bytes
     for encoding in encodings:
         try:
             text = raw.decode("utf-8" if encoding == "utf-8-sig" else encoding)
@@ -343,7 +344,9 @@ def _sniff_delimiter(text: str) -> str:
     sample = text[:_SNIFF_CHARS]
     if len(text) > _SNIFF_CHARS and "\n" in sample:
         sample = sample[: sample.rindex("\n")]
-    best, best_key, header_width = None, None, 0
+    best: str | None = None
+    best_key: tuple[bool, float, int, int] | None = None
+    header_width = 0
     for order, delimiter in enumerate(_DELIMITERS):
         rows = [r for r in _csv_rows(sample, delimiter) if any(f.strip() for f in r)]
         if not rows:
@@ -355,7 +358,7 @@ def _sniff_delimiter(text: str) -> str:
         key = (widths[0] == mode, widths.count(mode) / len(widths), mode, -order)
         if best_key is None or key > best_key:
             best, best_key, header_width = delimiter, key, widths[0]
-    if best is None or (best == "," and header_width == 1 and not best_key[0]):
+    if best is None or best_key is None or (best == "," and header_width == 1 and not best_key[0]):
         return _absent_delimiter(text)  # one column (a lone header cannot hold a decimal comma)
     return best
 
@@ -469,7 +472,8 @@ def _parse_numbers(cells: pd.DataFrame, decimal: str) -> tuple[pd.DataFrame, str
     """
     separators = ("," if decimal == "." else ".") + _SPACES
     grouped_re = rf"[+-]?\d{{1,3}}([{re.escape(separators)}])\d{{3}}(?:\1\d{{3}})*(?:{re.escape(decimal)}\d*)?"
-    parsed, found = {}, {}
+    parsed: dict[str, pd.Series] = {}
+    found: dict[str, int] = {}
     for column in cells.columns:
         text = cells[column].astype("str").str.replace("\u2212", "-", regex=False)
         grouped = text.str.fullmatch(grouped_re).fillna(False).astype(bool)
@@ -482,7 +486,7 @@ def _parse_numbers(cells: pd.DataFrame, decimal: str) -> tuple[pd.DataFrame, str
             text = text.str.replace(",", ".", regex=False)
         valid = text.str.fullmatch(_FLOAT_RE).fillna(False).astype(bool)
         parsed[column] = text.where(valid).astype("float64")
-    thousands = max(found, key=found.get) if found else None
+    thousands = max(found, key=found.__getitem__) if found else None
     return pd.DataFrame(parsed, index=cells.index), thousands
 
 
@@ -784,4 +788,4 @@ def _list_names(names: pd.Index, limit: int = 10) -> str:
 
 def _show_char(ch: str | None) -> str:
     """Printable name of a delimiter character."""
-    return {"\t": "tab", " ": "space"}.get(ch, repr(ch))
+    return {"\t": "tab", " ": "space"}.get(ch or "", repr(ch))
