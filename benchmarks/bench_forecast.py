@@ -116,7 +116,7 @@ def _get(d, *keys, default=NAN):
 def run_engine(series, seed: int) -> dict:
     """One ``fit_run`` with the engine's defaults; a row of scalars (``error`` set if it raised)."""
     from lstm_core.config import RunConfig
-    from lstm_core.data import Series
+    from lstm_core.data import Series as EngineSeries
     from lstm_core.pipeline import fit_run
 
     y = series.values
@@ -125,7 +125,7 @@ def run_engine(series, seed: int) -> dict:
         cfg = RunConfig()
         cfg.train.seed = seed
         t0 = time.perf_counter()
-        run = fit_run(Series(series.frame.copy(), season=series.season_hint), cfg)
+        run = fit_run(EngineSeries(series.frame.copy(), season=series.season_hint), cfg)
         row["wall_s"] = time.perf_counter() - t0
         m = run.metrics
         ts = int(m["info"]["test_start"])
