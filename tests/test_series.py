@@ -16,7 +16,7 @@ from lstm_core.data import DataError, Series, as_series, generate, generate_seri
 from lstm_core.jobs import JobRegistry
 from lstm_core.pipeline import fit_run
 from lstm_core.prep import prepare
-from lstm_core.runs import load_run, save_run
+from lstm_core.runs import RunError, load_run, save_run
 
 # Every name the single-module lstm_core.data exported, and where it lives now.
 OLD_PUBLIC = {
@@ -172,6 +172,10 @@ def test_a_run_carries_its_series_and_a_saved_run_reloads_it(tmp_path):
     again = load_run(tmp_path / "run")
     assert (again.series.frequency, again.series.season) == ("MS", 12)
     pd.testing.assert_frame_equal(again.frame, series.frame, check_freq=False)
+    meta["season_hint"] = 1
+    (tmp_path / "run" / "config.json").write_text(json.dumps(meta))
+    with pytest.raises(RunError, match="holds a damaged season_hint; the run folder is damaged"):
+        load_run(tmp_path / "run")
 
 
 # ---- the missing-value policy that was applied is the one recorded ------------------------------
