@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from lstm_core.config import RunConfig
-from lstm_core.data import generate, noisy_sine_truth
+from lstm_core.data import Series, generate, noisy_sine_truth
 from lstm_core.pipeline import fit_run
 
 
@@ -43,7 +43,7 @@ def airline(seeds: list[int]) -> list[dict]:
             cfg = RunConfig.from_dict(base.to_dict())
             cfg.train.seed = seed
             t0 = time.perf_counter()
-            run = fit_run(frame, cfg, season_hint=12)
+            run = fit_run(Series(frame, season=12), cfg)
             m = run.metrics.to_dict()
             rows.append(
                 {

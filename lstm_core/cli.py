@@ -122,11 +122,10 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _load_frame(path: Path):
+def _load_series(path: Path):
     from .data import load_csv
 
-    loaded = load_csv(path)
-    return loaded.frame, loaded.report.season
+    return load_csv(path).series
 
 
 def cmd_generate(args) -> int:
@@ -168,7 +167,7 @@ def cmd_train(args) -> int:
     from .pipeline import fit_run
     from .runs import save_run
 
-    frame, season = _load_frame(args.data)
+    series = _load_series(args.data)
     cfg = train_config_from_args(args)
 
     def progress(s) -> None:
@@ -182,7 +181,7 @@ def cmd_train(args) -> int:
             )
 
     threads.apply(threads.choose_threads(cfg.model.hidden_size, cfg.model.num_layers))
-    run = fit_run(frame, cfg, season, on_epoch=progress, stop=threading.Event())
+    run = fit_run(series, cfg, on_epoch=progress, stop=threading.Event())
     save_run(run, args.out)
     m = run.metrics
     assert m is not None and m.test is not None and m.test_multistep is not None
@@ -203,7 +202,7 @@ def cmd_train(args) -> int:
 def _run_for(args):
     from .runs import load_run
 
-    frame = _load_frame(args.data)[0] if args.data is not None else None
+    frame = _load_series(args.data).frame if args.data is not None else None
     return load_run(args.run, frame)
 
 
@@ -251,7 +250,7 @@ def cmd_compare(args) -> int:
     except UnicodeDecodeError:
         raise ConfigError(f"{args.config} is not UTF-8 text; export the comparison config again.") from None
     cfg = CompareConfig.from_json(text)
-    frame, season = _load_frame(args.data)
+    series = _load_series(args.data)
 
     def progress(variant: str, seed: int, done: int, total: int) -> None:
         if not args.quiet:
@@ -259,7 +258,7 @@ def cmd_compare(args) -> int:
 
     biggest = max(cfg.variants, key=lambda v: v.hidden_size * v.num_layers) if cfg.variants else None
     threads.apply(threads.choose_threads(biggest.hidden_size, biggest.num_layers) if biggest else 1)
-    table, results = run_comparison(frame, cfg, season, on_progress=progress, stop=threading.Event())
+    table, results = run_comparison(series, cfg, on_progress=progress, stop=threading.Event())
     args.out.mkdir(parents=True, exist_ok=True)
     table.to_csv(args.out / "results.csv", index=False)
     per_seed_frame(results).to_csv(args.out / "runs.csv", index=False)

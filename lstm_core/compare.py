@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from .config import CELL_TYPES, ConfigError, DataConfig, RunConfig, TrainConfig
+from .data.series import Series
 from .gates import saturation_frame, trace_run
 from .results import RunMetrics
 
@@ -353,14 +354,15 @@ def forecast_overlay(runs: dict[str, list]) -> pd.DataFrame:
 
 # ---------------------------------------------------------------------- sequential runner
 def run_comparison(
-    frame: pd.DataFrame,
+    data: Series | pd.DataFrame,
     cfg: CompareConfig,
-    season_hint: int | None = None,
+    *,
     on_progress: Callable[[str, int, int, int], None] | None = None,
     stop: threading.Event | None = None,
 ) -> tuple[pd.DataFrame, list[SeedResult]]:
     """Train every (variant, seed) one after another; returns ``(summarize(...), per-seed results)``.
 
+    ``data`` is a :class:`~lstm_core.data.Series` (or a bare frame, no season).
     ``on_progress(variant, seed, done, total)`` is called after each run. ``stop.set()``
     cancels the current run and skips the rest. Raises ConfigError / TrainingDiverged with
     the variant named.
@@ -377,7 +379,7 @@ def run_comparison(
                 break
             rc = variant_run_config(cfg, v, seed)
             try:
-                run = fit_run(frame, rc, season_hint, stop=stop)
+                run = fit_run(data, rc, stop=stop)
             except (ConfigError, TrainingDiverged) as exc:
                 raise type(exc)(f"Variant {v.label()!r}, seed {seed}: {exc}") from None
             hist = run.history_frame()

@@ -27,6 +27,7 @@ import torch
 
 from . import threads
 from .config import ConfigError, RunConfig
+from .data.series import Series, as_series
 from .gates import GateRecorder
 from .pipeline import Run, fit_run
 from .train import EpochStats, TrainingDiverged
@@ -102,8 +103,7 @@ class Job:
     id: str
     owner: str
     config: RunConfig
-    frame: pd.DataFrame | None
-    season_hint: int | None
+    series: Series | None
     label: str
     epochs_planned: int
     status: str = QUEUED
@@ -214,9 +214,9 @@ class JobRegistry:
 
     def submit(
         self,
-        frame: pd.DataFrame,
+        data: Series | pd.DataFrame,
         cfg: RunConfig,
-        season_hint: int | None = None,
+        *,
         owner: str = "",
         label: str | None = None,
     ) -> str:
@@ -227,8 +227,7 @@ class JobRegistry:
             id=uuid.uuid4().hex,
             owner=owner,
             config=cfg,
-            frame=frame,
-            season_hint=season_hint,
+            series=as_series(data),
             label=label or f"{cfg.model.cell} h{cfg.model.hidden_size}",
             epochs_planned=cfg.train.epochs,
             created=self._clock(),
@@ -273,7 +272,7 @@ class JobRegistry:
                     self._queue.remove(job_id)
                     job.status, job.message = CANCELLED, "Cancelled before it started."
                     job.finished = self._clock()
-                    job.frame = None
+                    job.series = None
                     job.done.set()
                 else:
                     job.message = "Stopping after the current batch..."
@@ -312,7 +311,7 @@ class JobRegistry:
             cfg = RunConfig()
             cfg.model.hidden_size, cfg.data.look_back, cfg.train.epochs, cfg.train.device = 4, 4, 1, "cpu"
             try:
-                self._runner(generate("sine", length=60), cfg, None, stop=threading.Event())
+                self._runner(generate("sine", length=60), cfg, stop=threading.Event())
             except Exception:  # noqa: BLE001 - warming up is best effort
                 log.debug("warm-up run failed", exc_info=True)
 
@@ -437,9 +436,8 @@ class JobRegistry:
             torch.set_num_threads(1 if threads.is_small(m.hidden_size, m.num_layers) else self.torch_threads)
         try:
             run = self._runner(
-                job.frame,
+                job.series,
                 job.config,
-                job.season_hint,
                 on_epoch=on_epoch,
                 stop=job.stop,
                 on_phase=on_phase,
@@ -476,7 +474,7 @@ class JobRegistry:
         with job.lock:
             job.status, job.message, job.run = status, message, run
             job.finished = self._clock()
-            job.frame = None  # the Run keeps its own frame; drop the queued copy
+            job.series = None  # the Run keeps its own series; drop the queued copy
         with self._cond:
             self._running -= 1
             self._trace("end", job)

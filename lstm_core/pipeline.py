@@ -11,7 +11,7 @@ import logging
 import math
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -20,6 +20,7 @@ from . import forecast as fc
 from .baselines import multistep_baselines, one_step_baselines
 from .combine import Combination, Member
 from .config import RunConfig
+from .data.series import Series, as_series
 from .gates import GateRecorder
 from .metrics import compute_metrics
 from .model import Ensemble, Forecaster, pack
@@ -54,8 +55,7 @@ class Run:
     """A trained model with its data, preprocessing, history, predictions and metrics."""
 
     config: RunConfig
-    frame: pd.DataFrame  # the data it was trained on
-    season_hint: int | None  # season detected from the data's time index
+    series: Series  # the data it was trained on, with the season of its time index
     prep: Prepared
     model: Forecaster | Ensemble
     fit: FitResult  # member 0's training (the live curve and the gates shown)
@@ -69,6 +69,11 @@ class Run:
     members_fit: list = field(default_factory=list)  # FitResult of every network (the first is ``fit``)
     fixed_intervals: tuple | None = None  # (widths, note) of a saved run: reused, not recalibrated
     members: list[Member] = field(default_factory=list)  # every representation and its networks; [0] = (prep, model)
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The data it was trained on (``series.frame``)."""
+        return self.series.frame
 
     @property
     def combination(self) -> Combination:
@@ -159,7 +164,7 @@ def output_weights(h: int) -> np.ndarray | None:
 
 
 def choose_representation(
-    frame: pd.DataFrame, cfg: RunConfig, season_hint: int | None, device, stop: threading.Event | None = None
+    series: Series, cfg: RunConfig, device, stop: threading.Event | None = None
 ) -> tuple[list[Transform], Backtest | None]:
     """For ``transform="auto"``: rank candidates by their null forecasts, then train the
     network on the data before a cut-off for the best :data:`SHORTLIST` and order them by
@@ -168,19 +173,20 @@ def choose_representation(
     d = cfg.data
     if d.transform != "auto" or not d.uses_target_history:
         return [], None
+    frame = series.frame
     target, _ = resolve_target(frame, d)
     y = frame[target].to_numpy(dtype=np.float64)
     if not np.all(np.isfinite(y)):
         return [], None  # prepare() reports the missing values
     n = len(y)
     train_end, test_start = split_points(n, d.val_fraction, d.test_fraction)
-    season = d.season or season_hint or detect_season(y[:train_end])
+    season = d.season or series.season or detect_season(y[:train_end])
     h = d.horizon if d.horizon is not None else auto_horizon(season, train_end, d.look_back)
     ranked = rank_transforms(y[:test_start], train_end, season, bool(np.all(y > 0)), d.look_back, max(h, 1))
     shortlist = [s.transform for s in ranked[:SHORTLIST]]
 
     def train_one(sub: pd.DataFrame, c: RunConfig, tr: Transform):
-        p = prepare(sub, c.data, season_hint, transform=tr)
+        p = prepare(replace(series, frame=sub), c.data, transform=tr)
         c.model.input_size, c.model.output_size = p.features.shape[1], p.out_dim
         net, _ = _train_member(p, c, device, c.train.seed, stop=stop)
         return net, p
@@ -207,9 +213,9 @@ def choose_representation(
 
 
 def fit_run(
-    frame: pd.DataFrame,
+    data: Series | pd.DataFrame,
     cfg: RunConfig,
-    season_hint: int | None = None,
+    *,
     on_epoch: Callable[[EpochStats], None] | None = None,
     stop: threading.Event | None = None,
     on_recorder: Callable[[GateRecorder], None] | None = None,
@@ -228,20 +234,27 @@ def fit_run(
     (the backtest), ``"training"``, ``"member k/K"`` for the other networks, then
     ``"evaluating"``. A stop keeps the networks trained so far (at least the first one's best
     weights).
+
+    ``data`` is a :class:`~lstm_core.data.Series` (its season is used when ``cfg.data.season``
+    is None) or a bare frame (no season). The missing-value policy the loader applied to the
+    series is recorded in ``cfg.data.missing``, so a saved config says what was done.
     """
+    series = as_series(data)
+    if series.missing_policy is not None:
+        cfg.data.missing = series.missing_policy
     cfg.validate()
     device = resolve_device(cfg.train.device)
     phase = on_phase or (lambda _p: None)
     bt: Backtest | None = None
     reps: list[Transform] = []
     if cfg.data.transform == "auto":
-        prepare(frame, cfg.data, season_hint, transform=Transform())  # bad data or config: one sentence, now
+        prepare(series, cfg.data, transform=Transform())  # bad data or config: one sentence, now
         phase("choosing")
-        reps, bt = choose_representation(frame, cfg, season_hint, device, stop)
+        reps, bt = choose_representation(series, cfg, device, stop)
         log.info("representations, best first: %s", ", ".join(t.name for t in reps) or "none")
-    k_nets = cfg.train.networks(len(frame))
+    k_nets = cfg.train.networks(len(series))
     reps = reps[:k_nets] or [None]  # type: ignore[list-item]
-    preps = [prepare(frame, cfg.data, season_hint, transform=tr) for tr in reps]
+    preps = [prepare(series, cfg.data, transform=tr) for tr in reps]
     prep = preps[0]
     cfg.model.input_size = prep.features.shape[1]
     cfg.model.output_size = prep.out_dim
@@ -287,8 +300,7 @@ def fit_run(
         m.model.eval()
     run = Run(
         cfg,
-        frame,
-        season_hint,
+        series,
         prep,
         members[0].model,
         fit0,
@@ -323,7 +335,7 @@ class Evaluation:
 def _season_source(run: Run, season: int | None) -> str:
     if run.config.data.season:
         return "set"
-    if run.season_hint:
+    if run.series.season:
         return "time index"
     return "detected" if season else "none"
 

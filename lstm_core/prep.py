@@ -33,6 +33,7 @@ import pandas as pd
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 from .config import ConfigError, DataConfig
+from .data.series import Series, as_series
 
 PARTS = ("train", "val", "test")
 
@@ -378,16 +379,14 @@ def auto_horizon(season: int | None, train_points: int, look_back: int) -> int:
     return int(max(1, min(h, (train_points - look_back - 24) // 2 if train_points > look_back + 26 else 1)))
 
 
-def prepare(
-    frame: pd.DataFrame, cfg: DataConfig, season_hint: int | None = None, transform: Transform | None = None
-) -> Prepared:
-    """Validate ``cfg`` against ``frame`` and build scaled windows for every part.
+def prepare(data: Series | pd.DataFrame, cfg: DataConfig, *, transform: Transform | None = None) -> Prepared:
+    """Validate ``cfg`` against the series and build scaled windows for every part.
 
     Parameters
     ----------
-    frame : DataFrame with a time (or step) index and numeric columns.
+    data : Series (frame with a time or step index and numeric columns, and its season,
+        used when ``cfg.season`` is None), or a bare DataFrame (no season).
     cfg : DataConfig.
-    season_hint : the season detected from the time index (used when ``cfg.season`` is None).
     transform : an already resolved representation (a saved run's, or one chosen by the
         backtest in :mod:`lstm_core.strategy`); else it is resolved from ``cfg.transform``.
 
@@ -400,6 +399,8 @@ def prepare(
     cfg.validate()
     if cfg.horizon == 0 and cfg.target_as_input:
         raise ConfigError("With horizon 0 the target at step t would be its own input; turn target_as_input off.")
+    series = as_series(data)
+    frame = series.frame
     target, inputs = resolve_target(frame, cfg)
     y = frame[target].to_numpy(dtype=np.float64)
     exog = frame[inputs].to_numpy(dtype=np.float64) if inputs else np.zeros((len(y), 0))
@@ -411,7 +412,7 @@ def prepare(
     train_end, test_start = split_points(n, cfg.val_fraction, cfg.test_fraction)
     if train_end < 4 or test_start >= n:
         raise ConfigError(f"{n} points are too few for this split; load a longer series or change the fractions.")
-    season = cfg.season or season_hint or detect_season(y[:train_end])
+    season = cfg.season or series.season or detect_season(y[:train_end])
     if cfg.horizon is None:
         cfg = replace(cfg, horizon=auto_horizon(season, train_end, cfg.look_back))
     if transform is None:

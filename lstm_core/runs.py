@@ -33,6 +33,7 @@ import torch
 
 from .combine import Member
 from .config import ConfigError, RunConfig
+from .data import DataError, Series, infer_frequency
 from .pipeline import Run, build_model, evaluate
 from .prep import Transform, prepare
 from .train import EpochStats, FitResult
@@ -96,7 +97,7 @@ def save_run(run: Run, directory: str | os.PathLike, forecast_steps: int | None 
         meta = {
             "format_version": FORMAT_VERSION,
             **cfg,
-            "season_hint": run.season_hint,
+            "season_hint": run.series.season,
             "datetime_index": isinstance(run.frame.index, pd.DatetimeIndex),
             "device": run.device,
             "fit": {
@@ -159,18 +160,22 @@ def load_run(directory: str | os.PathLike, frame: pd.DataFrame | None = None) ->
         data = frame if frame is not None else _frame_from_csv(path / "data.csv", bool(meta.get("datetime_index")))
     except (ValueError, TypeError, OverflowError, pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise RunError(f"{path / 'data.csv'} is unreadable ({str(exc)[:100]}); the run folder is damaged.") from None
+    try:
+        series = Series(data, frequency=infer_frequency(data.index), season=meta.get("season_hint"))
+    except DataError:
+        raise RunError(f"{path / 'config.json'} holds a damaged season_hint; the run folder is damaged.") from None
     saved = _member_specs(meta, path)
     specs: list[tuple[Transform | None, int]]
     if saved is None:  # format 1: one network, ``auto`` as it was resolved then
         legacy = None
         if cfg.data.transform == "auto" and cfg.data.uses_target_history:
-            legacy = _legacy_transform(data, cfg, meta.get("season_hint"))
+            legacy = _legacy_transform(series, cfg)
         specs = [(legacy, 1)]
     else:
         specs = list(saved)
     members = []
     for transform, networks in specs:
-        prep = prepare(data, cfg.data, meta.get("season_hint"), transform=transform)
+        prep = prepare(series, cfg.data, transform=transform)
         members.append(Member(prep, build_model(cfg, prep, members=networks)))
     try:
         state = torch.load(path / "model.pt", map_location="cpu", weights_only=True)
@@ -206,8 +211,7 @@ def load_run(directory: str | os.PathLike, frame: pd.DataFrame | None = None) ->
     )
     run = Run(
         cfg,
-        data,
-        meta.get("season_hint"),
+        series,
         prep,
         model,
         fit,
@@ -259,15 +263,15 @@ def _member_specs(meta: dict, path: Path) -> list[tuple[Transform, int]] | None:
     return specs
 
 
-def _legacy_transform(data: pd.DataFrame, cfg: RunConfig, season_hint) -> Transform | None:
+def _legacy_transform(series: Series, cfg: RunConfig) -> Transform | None:
     """How format-1 runs resolved ``auto`` (before the representation was saved)."""
     from .prep import legacy_auto_transform, resolve_target, split_points
 
     try:
-        target, _ = resolve_target(data, cfg.data)
-        y = data[target].to_numpy(dtype=np.float64)
+        target, _ = resolve_target(series.frame, cfg.data)
+        y = series.frame[target].to_numpy(dtype=np.float64)
         train_end, _ = split_points(len(y), cfg.data.val_fraction, cfg.data.test_fraction)
-        return legacy_auto_transform(y[:train_end], cfg.data.season or season_hint, bool(np.all(y > 0)))
+        return legacy_auto_transform(y[:train_end], cfg.data.season or series.season, bool(np.all(y > 0)))
     except (ConfigError, ValueError, KeyError):
         return None  # prepare() reports what is wrong
 

@@ -33,9 +33,8 @@ def submit(cfg: cmp.CompareConfig) -> None:
     cfg.validate()
     ids = [
         reg.submit(
-            ds.frame,
+            ds.series,
             cmp.variant_run_config(cfg, v, s),
-            ds.season,
             owner=state.owner(),
             label=cmp.job_label(v.label(), s),
         )

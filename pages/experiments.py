@@ -101,9 +101,9 @@ configs = ps.preset_configs(key, demo=demo)
 st.caption(ps.epochs_note(key, configs))
 store = st.session_state.setdefault("exp_jobs", {})
 if st.button("Run this experiment", type="primary", icon=":material/play_arrow:", key=f"exp_run_{key}"):
-    frame = p.frame()
+    series = p.series()
     store[key] = {
-        label: reg.submit(frame, cfg, p.season_hint, owner=state.owner(), label=f"{p.title}: {label}")
+        label: reg.submit(series, cfg, owner=state.owner(), label=f"{p.title}: {label}")
         for label, cfg in configs.items()
     }
     st.session_state[f"exp_cfg_{key}"] = configs

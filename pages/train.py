@@ -181,7 +181,7 @@ if start:
     else:
         try:
             job_id = state.registry().submit(
-                ds.frame, cfg, ds.season, owner=state.owner(), label=f"{cell} h{int(hidden)} on {ds.name}"
+                ds.series, cfg, owner=state.owner(), label=f"{cell} h{int(hidden)} on {ds.name}"
             )
             st.session_state["train_last_submit"] = (fingerprint, job_id)
             state.set_job(job_id)

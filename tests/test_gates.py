@@ -25,7 +25,7 @@ def frame():
 def _model(frame, cell: str, layers: int = 2, hidden: int = 5):
     cfg = RunConfig()
     cfg.model.cell, cfg.model.hidden_size, cfg.model.num_layers = cell, hidden, layers
-    prep = prepare(frame, cfg.data, 12)
+    prep = prepare(lcdata.Series(frame, season=12), cfg.data)
     return build_model(cfg, prep).eval(), prep
 
 
@@ -205,7 +205,7 @@ def test_fit_run_records_gate_history_and_live_snapshots(frame):
         rec = recorders[0]
         seen.append((stats.epoch, rec.epoch, len(rec.get_history())))
 
-    run = fit_run(frame, cfg, 12, on_epoch=on_epoch, on_recorder=recorders.append)
+    run = fit_run(lcdata.Series(frame, season=12), cfg, on_epoch=on_epoch, on_recorder=recorders.append)
     assert seen == [(1, 1, 2), (2, 2, 3), (3, 3, 4)]  # recorded before the job hears of the epoch
     assert [e["epoch"] for e in run.gate_history] == [0, 1, 2, 3]
     layer0 = run.gate_history[-1]["layers"][0]
@@ -224,7 +224,7 @@ def test_record_gates_off_keeps_no_history(frame):
     cfg = RunConfig()
     cfg.model.hidden_size, cfg.train.epochs, cfg.train.device = 3, 1, "cpu"
     cfg.train.record_gates = False
-    run = fit_run(frame, cfg, 12)
+    run = fit_run(lcdata.Series(frame, season=12), cfg)
     assert run.gate_history == []
 
 

@@ -45,7 +45,8 @@ def trained():
     frame = lcdata.load_csv(lcdata.DATASETS_DIR / "airline-passengers.csv").frame
     reg = state.registry()
     ids = [
-        reg.submit(frame, tiny_cfg(c), 12, owner=at.session_state["owner"], label=f"tiny {c}") for c in ("lstm", "gru")
+        reg.submit(lcdata.Series(frame, season=12), tiny_cfg(c), owner=at.session_state["owner"], label=f"tiny {c}")
+        for c in ("lstm", "gru")
     ]
     for jid in ids:
         snap = reg.wait(jid, timeout=60)
@@ -156,7 +157,7 @@ def test_a_run_still_training_shows_a_snapshot():
     cfg.train.epochs = 5000
     cfg.data.transform = "log_seasonal_diff"  # no representation backtest: member 0 trains at once
     reg = state.registry()
-    jid = reg.submit(frame, cfg, 12, owner=at.session_state["owner"], label="long peephole")
+    jid = reg.submit(lcdata.Series(frame, season=12), cfg, owner=at.session_state["owner"], label="long peephole")
     try:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

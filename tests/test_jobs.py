@@ -118,7 +118,7 @@ def test_failure_inside_the_worker_is_one_sentence(registry, sine):
     assert snap.status == "failed" and snap.message and "Traceback" not in snap.message
 
 
-def _train_until_stopped(frame, cfg, season_hint, on_epoch=None, stop=None, on_phase=None, on_recorder=None):
+def _train_until_stopped(series, cfg, on_epoch=None, stop=None, on_phase=None, on_recorder=None):
     """Stands in for fit_run: 'trains' until stopped, then returns a cancelled run."""
     stop.wait(WAIT_S)
     return SimpleNamespace(
@@ -160,7 +160,7 @@ class FakeClock:
         return self.t
 
 
-def _fail_fast(frame, cfg, season_hint, on_epoch=None, stop=None, on_phase=None, on_recorder=None):
+def _fail_fast(series, cfg, on_epoch=None, stop=None, on_phase=None, on_recorder=None):
     raise ConfigError("Deliberate failure for the eviction test.")
 
 
@@ -227,7 +227,7 @@ def test_warm_up_runs_in_the_background():
 def test_job_says_when_it_is_evaluating():
     phases = []
 
-    def runner(frame, cfg, season_hint, on_epoch=None, stop=None, on_phase=None, on_recorder=None):
+    def runner(series, cfg, on_epoch=None, stop=None, on_phase=None, on_recorder=None):
         on_phase("training")
         on_phase("evaluating")
         phases.append(reg.snapshot(job_id).message)

@@ -10,7 +10,7 @@ import pytest
 
 from lstm_core import tables, verdict
 from lstm_core.config import RunConfig
-from lstm_core.data import generate, load_airline
+from lstm_core.data import Series, generate, load_airline
 from lstm_core.pipeline import fit_run
 from lstm_core.results import RunMetrics
 from ui.figures import series as plots
@@ -38,7 +38,7 @@ def run():
     cfg.model.hidden_size = 8
     cfg.train.epochs = 5
     cfg.train.device = "cpu"
-    return fit_run(load_airline(), cfg, season_hint=12)
+    return fit_run(Series(load_airline(), season=12), cfg)
 
 
 def test_decimate_keeps_extremes_and_bounds_points():

@@ -12,6 +12,7 @@ import torch
 
 from lstm_core import runs
 from lstm_core.config import RunConfig
+from lstm_core.data import Series
 from lstm_core.pipeline import fit_run
 from lstm_core.results import RunMetrics
 from lstm_core.runs import RunError, load_run, run_to_zip, save_run, zip_to_run_dir
@@ -25,7 +26,7 @@ def run():
     )
     cfg = RunConfig()
     cfg.model.cell, cfg.model.hidden_size, cfg.train.epochs = "gru", 6, 3
-    return fit_run(frame, cfg, season_hint=7)
+    return fit_run(Series(frame, season=7), cfg)
 
 
 def test_round_trip_reproduces_predictions_exactly(run, tmp_path):
@@ -146,7 +147,7 @@ def test_a_format_1_run_reloads_with_its_original_representation(tmp_path, monke
     monkeypatch.setattr(pipeline, "choose_representation", lambda *a, **k: ([legacy], None))
     cfg = RunConfig()
     cfg.model.hidden_size, cfg.train.epochs, cfg.train.ensemble, cfg.data.horizon = 6, 3, 1, 1
-    old = fit_run(frame, cfg, season_hint=12)
+    old = fit_run(Series(frame, season=12), cfg)
     save_run(old, tmp_path / "v1")
     meta = json.loads((tmp_path / "v1" / "config.json").read_text())
     for key in ("members", "intervals"):

@@ -11,6 +11,7 @@ import torch
 from lstm_core import forecast as fc
 from lstm_core import strategy, threads
 from lstm_core.config import ConfigError, DataConfig, RunConfig
+from lstm_core.data import Series
 from lstm_core.model import Ensemble, Forecaster, pack
 from lstm_core.pipeline import build_model, choose_representation, fit_run
 from lstm_core.prep import Transform, prepare, seasonal_profile
@@ -68,7 +69,7 @@ def test_zero_network_forecast_is_the_null_forecast(tr):
     t = np.arange(96)
     y = (100 + 2 * t) * (1 + 0.2 * np.sin(2 * np.pi * t / 12)) + np.random.default_rng(1).normal(0, 2, 96)
     cfg = DataConfig(look_back=12, horizon=4, test_fraction=0.25, val_fraction=0.1)
-    prep = prepare(_monthly(y), cfg, 12, transform=tr)
+    prep = prepare(Series(_monthly(y), season=12), cfg, transform=tr)
     rc = RunConfig(data=cfg)
     model = _zero(build_model(rc, prep, members=2))
     origin = prep.test_start
@@ -80,7 +81,7 @@ def test_zero_network_forecast_is_the_null_forecast(tr):
 def test_window_normalisation_centres_inputs_and_shifts_targets_alike():
     y = np.cumsum(np.random.default_rng(2).normal(0.5, 1, 80)) + 50
     tr = Transform(lag=1, window_norm=True)
-    prep = prepare(_monthly(y), DataConfig(look_back=6, horizon=3), None, transform=tr)
+    prep = prepare(_monthly(y), DataConfig(look_back=6, horizon=3), transform=tr)
     w = prep.windows["train"]
     np.testing.assert_allclose(w.x[:, :, 0].mean(axis=1), 0.0, atol=1e-5)
     raw = prep.d_scaled[w.t[:, None] + np.arange(3)]
@@ -182,8 +183,8 @@ def test_the_chosen_representation_does_not_depend_on_the_seed():
     t = np.arange(160)
     y = (100 + t) * (1 + 0.2 * np.sin(2 * np.pi * t / 12)) + np.random.default_rng(3).normal(0, 2, 160)
     frame = _monthly(y)
-    a, bt_a = choose_representation(frame, _tiny_auto(0), 12, torch.device("cpu"))
-    b, _ = choose_representation(frame, _tiny_auto(7), 12, torch.device("cpu"))
+    a, bt_a = choose_representation(Series(frame, season=12), _tiny_auto(0), torch.device("cpu"))
+    b, _ = choose_representation(Series(frame, season=12), _tiny_auto(7), torch.device("cpu"))
     assert a == b and bt_a is not None and len(a) == len(bt_a.scores) == strategy.SHORTLIST
     assert [t.name for t in a] == [s.transform.name for s in bt_a.scores]  # best first
     assert a[0].reason.startswith("auto: ") and f"ranked 1 of {strategy.SHORTLIST}" in a[0].reason
@@ -212,7 +213,7 @@ def test_a_combination_averages_its_members_in_original_units():
     cfg = DataConfig(look_back=12, horizon=4)
     members = []
     for tr in (Transform(log=True, lag=12), Transform(lag=1, window_norm=True)):
-        prep = prepare(_monthly(y), cfg, 12, transform=tr)
+        prep = prepare(Series(_monthly(y), season=12), cfg, transform=tr)
         torch.manual_seed(len(members))
         members.append(Member(prep, build_model(RunConfig(data=cfg), prep, members=1)))
     combo = Combination(members)
@@ -232,7 +233,7 @@ def test_a_combination_averages_its_members_in_original_units():
 def test_a_short_series_is_decided_by_the_null_ranking():
     t = np.arange(72)
     y = 50 + 10 * np.sin(2 * np.pi * t / 12) + np.random.default_rng(5).normal(0, 1, 72)
-    reps, bt = choose_representation(_monthly(y), _tiny_auto(0), 12, torch.device("cpu"))
+    reps, bt = choose_representation(Series(_monthly(y), season=12), _tiny_auto(0), torch.device("cpu"))
     assert len(reps) == strategy.SHORTLIST
     assert "null forecasts" in reps[0].reason and "too few points" in reps[0].reason
     ranked = strategy.rank_transforms(y[:48], 41, 12, True, 6, 6)

@@ -33,8 +33,10 @@ class Dataset:
     version: int = 0  # bumps on every new dataset, so pickers re-read their defaults
 
     @property
-    def season(self) -> int | None:
-        return self.report.season
+    def series(self) -> lcdata.Series:
+        """The frame with the frequency, season and missing-value policy the loader found."""
+        r = self.report
+        return lcdata.Series(self.frame, r.frequency, r.season, self.name, r.missing_policy)
 
 
 SWITCH_INTERVAL_S = 0.001
