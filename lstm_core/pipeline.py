@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 MEMBER_SEED_STEP = 1000
 
 #: Intervals are calibrated for horizons up to this many steps; beyond, the last width
-#: grows like sqrt(k) (a random-walk assumption, said in ``metrics["coverage"]["note"]``).
+#: grows like sqrt(k) (a random-walk assumption, said in ``metrics.coverage.note``).
 MAX_CALIBRATED_STEPS = 120
 COVERAGE_LEVEL = 0.9
 

@@ -165,7 +165,7 @@ def test_a_run_carries_its_series_and_a_saved_run_reloads_it(tmp_path):
     series = generate_series("trend-seasonal", length=60)
     run = fit_run(series, tiny())
     assert run.series is series and run.frame is series.frame
-    assert run.metrics["info"]["season"] == 12 and run.metrics["info"]["season_source"] == "time index"
+    assert run.metrics.info.season == 12 and run.metrics.info.season_source == "time index"
     save_run(run, tmp_path / "run")
     meta = json.loads((tmp_path / "run" / "config.json").read_text())
     assert meta["season_hint"] == 12 and "series" not in meta  # the keys on disk are unchanged
