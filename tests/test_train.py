@@ -7,6 +7,7 @@ import pytest
 import torch
 from torch import nn
 
+from lstm_core.callbacks import Callbacks
 from lstm_core.config import ModelConfig, TrainConfig
 from lstm_core.model import Forecaster
 from lstm_core.train import DeviceError, Trainer, TrainingDiverged, available_devices, resolve_device
@@ -66,7 +67,7 @@ class _StopAfter(nn.Module):
 def test_cancel_stops_within_one_batch_and_keeps_best_weights():
     stop = threading.Event()
     wrapped = _StopAfter(_model(), stop, k=10)  # 200 samples / batch 16 = 13 batches an epoch
-    res = Trainer(wrapped, TrainConfig(epochs=50, batch_size=16, device="cpu")).fit(*_data(), stop=stop)
+    res = Trainer(wrapped, TrainConfig(epochs=50, batch_size=16, device="cpu")).fit(*_data(), callbacks=Callbacks(stop=stop))
     assert res.status == "cancelled"
     assert wrapped.calls == 10  # the batch in flight finished, no further batch started
     assert res.best_epoch == 1 and len(res.history) == 1
