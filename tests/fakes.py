@@ -106,4 +106,3 @@ def fake_registry(reg: JobRegistry | None = None) -> Iterator[JobRegistry]:
     finally:
         state.use_registry(previous)
         reg.close()
-

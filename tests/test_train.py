@@ -67,7 +67,9 @@ class _StopAfter(nn.Module):
 def test_cancel_stops_within_one_batch_and_keeps_best_weights():
     stop = threading.Event()
     wrapped = _StopAfter(_model(), stop, k=10)  # 200 samples / batch 16 = 13 batches an epoch
-    res = Trainer(wrapped, TrainConfig(epochs=50, batch_size=16, device="cpu")).fit(*_data(), callbacks=Callbacks(stop=stop))
+    res = Trainer(wrapped, TrainConfig(epochs=50, batch_size=16, device="cpu")).fit(
+        *_data(), callbacks=Callbacks(stop=stop)
+    )
     assert res.status == "cancelled"
     assert wrapped.calls == 10  # the batch in flight finished, no further batch started
     assert res.best_epoch == 1 and len(res.history) == 1
