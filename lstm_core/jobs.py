@@ -317,8 +317,10 @@ class JobRegistry:
         with self._cond:
             self._evict()
             job = self._jobs.get(job_id) if job_id else None
-            position = self._queue.index(job_id) + 1 if job is not None and job_id in self._queue else None
-        return None if job is None else self._snap(job, position)
+            if job is None:
+                return None
+            position = self._queue.index(job.id) + 1 if job.id in self._queue else None
+        return self._snap(job, position)
 
     def cancel(self, job_id: str) -> bool:
         """Cancel a job: a queued one leaves the queue, a running one stops within one batch.

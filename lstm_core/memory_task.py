@@ -21,6 +21,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -120,7 +121,8 @@ def build_model(
     """
     seed_everything(seed)
     model = Forecaster(ModelConfig(cell=cell, hidden_size=hidden_size, num_layers=1))
-    rnn, h = model.rnn, hidden_size
+    rnn: Any = model.rnn  # nn.LSTM / nn.GRU / a variant stack: its bias names differ by cell
+    h = hidden_size
     with torch.no_grad():
         if cell == "lstm":  # rows i, f, g, o
             rnn.bias_ih_l0[h : 2 * h].fill_(forget_bias)

@@ -182,7 +182,9 @@ class Trainer:
             if seen == 0:  # cancelled before the first batch of this epoch
                 break
             train_loss = total / seen
-            val_loss = self._evaluate(data.xv, data.yv, loss_fn) if data.xv is not None else None
+            val_loss = (
+                self._evaluate(data.xv, data.yv, loss_fn) if data.xv is not None and data.yv is not None else None
+            )
             self._track_best(epoch, train_loss if val_loss is None else val_loss, result, best)
             secs = time.perf_counter() - t0
             stats = EpochStats(epoch, train_loss, val_loss, secs, seen / max(secs, 1e-9))

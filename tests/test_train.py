@@ -41,7 +41,7 @@ def test_same_seed_same_loss_curve(cell):
 def test_training_reduces_loss_and_reports_every_epoch():
     seen = []
     res = Trainer(_model(), TrainConfig(epochs=15, lr=0.02, device="cpu", patience=None)).fit(
-        *_data(), on_epoch=seen.append
+        *_data(), callbacks=Callbacks(on_epoch=seen.append)
     )
     assert [s.epoch for s in seen] == list(range(1, 16))
     assert seen[-1].train_loss < seen[0].train_loss / 3

@@ -102,7 +102,7 @@ def live_job(job_id: str, key: str, done_link: tuple[str, str] | None = None) ->
                 help="Stops within one batch and keeps the best weights so far.",
             ):
                 reg.cancel(job_id)
-                snap = reg.snapshot(job_id)
+                snap = reg.snapshot(job_id) or snap
         log_y = st.toggle("Log-scale loss", key=f"{key}_log", value=True)
         st.plotly_chart(
             plots.loss_figure(snap.epochs, snap.train_loss, snap.val_loss, log_y=log_y, title=f"Loss — {snap.label}"),
