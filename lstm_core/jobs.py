@@ -48,7 +48,6 @@ log = logging.getLogger(__name__)
 # The states under their old module-level names (``from lstm_core.jobs import QUEUED`` keeps working).
 QUEUED, RUNNING, FINISHED = JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.FINISHED
 CANCELLED, DIVERGED, FAILED = JobStatus.CANCELLED, JobStatus.DIVERGED, JobStatus.FAILED
-__all__ = ["ACTIVE", "DONE", "Job", "JobRegistry", "JobSnapshot", "JobStatus", "Tags"]
 
 #: Free-form labels of a job: ``kind`` (train | compare | preset | sweep), ``group``, ``variant``, ``seed``...
 Tags = Mapping[str, str | int]
@@ -133,7 +132,13 @@ class Job:
 
     @property
     def kind(self) -> str:
+        """``tags["kind"]``: train, compare, preset or sweep."""
         return str(self.tags.get("kind", "train"))
+
+    @property
+    def is_sweep(self) -> bool:
+        """A long-memory sweep (by its config; the tags are labels only)."""
+        return isinstance(self.config, MemoryConfig)
 
 
 @dataclass(frozen=True)
@@ -271,6 +276,8 @@ class JobRegistry:
 
         ``tags`` (default ``{"kind": "train"}``) are kept on the job and its snapshots.
         """
+        if (tags or {}).get("kind") == "sweep":
+            raise ConfigError("A training job cannot be tagged kind 'sweep'; use submit_sweep for a sweep.")
         cfg = RunConfig.from_dict(cfg.to_dict())  # the job owns its copy
         cfg.validate()
         job = Job(
@@ -281,7 +288,7 @@ class JobRegistry:
             season_hint=season_hint,
             label=label or f"{cfg.model.cell} h{cfg.model.hidden_size}",
             epochs_planned=cfg.train.epochs,
-            tags={"kind": "train", **(tags or {})},
+            tags={"kind": "train", **(tags or {})},  # e.g. kind compare or preset
             created=self._clock(),
         )
         return self._enqueue(job)
@@ -482,7 +489,7 @@ class JobRegistry:
         val = np.fromiter((np.nan if s.val_loss is None else s.val_loss for s in hist), dtype=np.float32, count=n)
         end = finished if finished is not None else self._clock()
         elapsed = 0.0 if started is None else max(0.0, end - started)
-        sweep_job = job.kind == "sweep"
+        sweep_job = job.is_sweep
         done_units = len(rows) if sweep_job else n
         eta = None
         if status == RUNNING and n:
@@ -526,9 +533,7 @@ class JobRegistry:
             job = self._jobs[self._queue.popleft()]
             with job.lock:
                 job.status, job.started = RUNNING, self._clock()
-                job.message = (
-                    f"Training {job.epochs_planned} (cell, lag) pair(s)..." if job.kind == "sweep" else "Training..."
-                )
+                job.message = f"Training {job.epochs_planned} (cell, lag) pair(s)..." if job.is_sweep else "Training..."
             self._running += 1
             self._trace("start", job)
         self._touch()
@@ -549,9 +554,9 @@ class JobRegistry:
 
         Every failure is logged with its traceback; the snapshot keeps one sentence for the UI.
         """
-        what = "sweep" if job.kind == "sweep" else "training"
+        what = "sweep" if job.is_sweep else "training"
         try:
-            status, message, run = self._sweep(job) if job.kind == "sweep" else self._train(job)
+            status, message, run = self._sweep(job) if job.is_sweep else self._train(job)
         except TrainingDiverged as exc:
             log.warning("%s job %s diverged: %s", what, job.id, exc)
             status, message, run = DIVERGED, str(exc), None
@@ -563,7 +568,7 @@ class JobRegistry:
             status, run = FAILED, None
             detail = f"{type(exc).__name__}: {str(exc)[:200]}"
             # a sweep's page says "The sweep failed: <detail>"; a training job's message is the sentence
-            message = detail if job.kind == "sweep" else f"Training failed unexpectedly ({detail})."
+            message = detail if job.is_sweep else f"Training failed unexpectedly ({detail})."
         with job.lock:
             job.status, job.message, job.run = status, message, run
             job.finished = self._clock()

@@ -284,6 +284,8 @@ def test_tags_group_jobs_without_reading_labels(sine):
         assert [s.tags["seed"] for s in reg.find("me", group="g1")] == [1, 0]
         assert reg.snapshot(plain).kind == "train" and reg.snapshot(other).kind == "compare"
         assert reg.find("someone else", group="g1") == []
+        with pytest.raises(ConfigError, match="submit_sweep"):
+            reg.submit(sine, tiny(), owner="me", tags={"kind": "sweep"})  # what a job does is not a label
         with pytest.raises(TypeError):
             reg.snapshot(plain).tags["kind"] = "changed"  # read-only in a snapshot
     finally:
