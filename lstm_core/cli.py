@@ -164,6 +164,7 @@ def train_config_from_args(args) -> RunConfig:
 
 
 def cmd_train(args) -> int:
+    from .callbacks import Callbacks
     from .pipeline import fit_run
     from .runs import save_run
 
@@ -181,7 +182,7 @@ def cmd_train(args) -> int:
             )
 
     threads.apply(threads.choose_threads(cfg.model.hidden_size, cfg.model.num_layers))
-    run = fit_run(series, cfg, on_epoch=progress, stop=threading.Event())
+    run = fit_run(series, cfg, callbacks=Callbacks(on_epoch=progress))
     save_run(run, args.out)
     m = run.metrics
     assert m is not None and m.test is not None and m.test_multistep is not None

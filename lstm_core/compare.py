@@ -10,7 +10,7 @@ fractions only, and the scaler is fitted on the same training rows).
 :func:`summarize` turns per-seed results into the comparison table (mean and standard
 deviation across seeds, the baselines as extra rows); :func:`run_comparison` trains
 everything sequentially (the command line); the app submits the same configs to the job
-registry instead.
+registry instead, each job tagged with :func:`job_tags` (comparison id, variant, seed).
 """
 
 from __future__ import annotations
@@ -188,13 +188,13 @@ def variant_run_config(cfg: CompareConfig, variant: Variant, seed: int) -> RunCo
 
 
 def job_label(variant: str, seed: int) -> str:
-    """The job label the app uses; :func:`parse_job_label` reads it back after a reload."""
+    """The job label the app shows (display only: pages group jobs by :func:`job_tags`)."""
     return f"{variant} · seed {seed}"
 
 
-def parse_job_label(label: str) -> tuple[str, int] | None:
-    m = re.match(r"^(.*) · seed (\d+)$", label)
-    return (m.group(1), int(m.group(2))) if m else None
+def job_tags(group: str, variant: str, seed: int) -> dict[str, str | int]:
+    """The tags of one (variant, seed) job of comparison ``group``: what the pages group by."""
+    return {"kind": "compare", "group": group, "variant": variant, "seed": int(seed)}
 
 
 def config_from_runs(named: dict[str, list[dict]], seeds: list[int]) -> CompareConfig:
@@ -367,6 +367,7 @@ def run_comparison(
     cancels the current run and skips the rest. Raises ConfigError / TrainingDiverged with
     the variant named.
     """
+    from .callbacks import Callbacks
     from .pipeline import fit_run
     from .train import TrainingDiverged
 
@@ -379,7 +380,7 @@ def run_comparison(
                 break
             rc = variant_run_config(cfg, v, seed)
             try:
-                run = fit_run(data, rc, stop=stop)
+                run = fit_run(data, rc, callbacks=Callbacks(stop=stop or threading.Event()))
             except (ConfigError, TrainingDiverged) as exc:
                 raise type(exc)(f"Variant {v.label()!r}, seed {seed}: {exc}") from None
             hist = run.history_frame()

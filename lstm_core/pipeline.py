@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import logging
 import math
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -18,6 +16,7 @@ import pandas as pd
 
 from . import forecast as fc
 from .baselines import multistep_baselines, one_step_baselines
+from .callbacks import Callbacks
 from .combine import Combination, Member
 from .config import RunConfig
 from .data.series import Series, as_series
@@ -27,7 +26,16 @@ from .model import Ensemble, Forecaster, pack
 from .prep import Prepared, Transform, auto_horizon, detect_season, prepare, resolve_target, split_points
 from .results import Coverage, Guards, RunInfo, RunMetrics, Scores
 from .strategy import SHORTLIST, Backtest, backtest, rank_transforms
-from .train import EpochStats, FitResult, Trainer, TrainingDiverged, device_label, resolve_device, seed_everything
+from .train import (
+    EpochStats,
+    FitResult,
+    FitStatus,
+    Trainer,
+    TrainingDiverged,
+    device_label,
+    resolve_device,
+    seed_everything,
+)
 
 log = logging.getLogger(__name__)
 
@@ -137,17 +145,23 @@ def build_model(cfg: RunConfig, prep: Prepared, members: int | None = None) -> F
 
 
 def _train_member(
-    prep: Prepared, cfg: RunConfig, device, seed: int, on_epoch=None, stop=None, net: Forecaster | None = None
+    prep: Prepared,
+    cfg: RunConfig,
+    device,
+    seed: int,
+    callbacks: Callbacks | None = None,
+    net: Forecaster | None = None,
 ) -> tuple[Forecaster, FitResult]:
     """Train one network with ``seed`` on ``prep``'s windows (``net`` if given, built with
-    that seed, else a new one); returns it with its FitResult."""
+    that seed, else a new one); returns it with its FitResult. ``callbacks``: its epochs and
+    the stop signal."""
     tcfg = type(cfg.train).from_dict({**cfg.train.to_dict(), "seed": seed})
     if net is None:
         seed_everything(seed)
         net = Forecaster(cfg.model)
     w_tr, w_val = prep.windows["train"], prep.windows["val"]
     fit = Trainer(net, tcfg, device).fit(
-        w_tr.x, w_tr.y, w_val.x, w_val.y, on_epoch=on_epoch, stop=stop, output_weights=output_weights(prep.out_dim)
+        w_tr.x, w_tr.y, w_val.x, w_val.y, callbacks=callbacks, output_weights=output_weights(prep.out_dim)
     )
     return net, fit
 
@@ -164,12 +178,14 @@ def output_weights(h: int) -> np.ndarray | None:
 
 
 def choose_representation(
-    series: Series, cfg: RunConfig, device, stop: threading.Event | None = None
+    series: Series, cfg: RunConfig, device, callbacks: Callbacks | None = None
 ) -> tuple[list[Transform], Backtest | None]:
     """For ``transform="auto"``: rank candidates by their null forecasts, then train the
     network on the data before a cut-off for the best :data:`SHORTLIST` and order them by
     their multi-step forecasts after the cut-off. Returns the representations, best first
-    (``[]`` when not auto), and the backtest (None when it could not run)."""
+    (``[]`` when not auto), and the backtest (None when it could not run). Only ``callbacks.stop``
+    is used: the backtest's networks are not the run's live curve."""
+    cb = (callbacks or Callbacks()).stop_only()
     d = cfg.data
     if d.transform != "auto" or not d.uses_target_history:
         return [], None
@@ -188,10 +204,10 @@ def choose_representation(
     def train_one(sub: pd.DataFrame, c: RunConfig, tr: Transform):
         p = prepare(replace(series, frame=sub), c.data, transform=tr)
         c.model.input_size, c.model.output_size = p.features.shape[1], p.out_dim
-        net, _ = _train_member(p, c, device, c.train.seed, stop=stop)
+        net, _ = _train_member(p, c, device, c.train.seed, cb)
         return net, p
 
-    bt = backtest(frame, cfg, season, shortlist, test_start, n - test_start, train_one, stop)
+    bt = backtest(frame, cfg, season, shortlist, test_start, n - test_start, train_one, cb.stop)
     if not bt.scores or not bt.ranks:
         out = []
         for rank, sc in enumerate(ranked[:SHORTLIST]):
@@ -216,10 +232,7 @@ def fit_run(
     data: Series | pd.DataFrame,
     cfg: RunConfig,
     *,
-    on_epoch: Callable[[EpochStats], None] | None = None,
-    stop: threading.Event | None = None,
-    on_recorder: Callable[[GateRecorder], None] | None = None,
-    on_phase: Callable[[str], None] | None = None,
+    callbacks: Callbacks | None = None,
 ) -> Run:
     """Choose the representations, train the networks and evaluate. Raises ConfigError /
     TrainingDiverged with one sentence.
@@ -227,30 +240,30 @@ def fit_run(
     With ``transform="auto"`` the networks (``cfg.train.networks``) are spread over the best
     representations of the backtest (network k on the (k mod R)-th best, R = min(ensemble,
     candidates)) and their forecasts are averaged in original units; else they all use the
-    given transform. ``on_epoch`` receives the first network's epochs (the live curve).
-    ``on_recorder`` receives the run's :class:`~lstm_core.gates.GateRecorder` before that
-    network trains; it holds a between-epochs weight snapshot, so a caller (the job registry)
-    can show the gates of a model that is still learning. ``on_phase`` is told ``"choosing"``
-    (the backtest), ``"training"``, ``"member k/K"`` for the other networks, then
-    ``"evaluating"``. A stop keeps the networks trained so far (at least the first one's best
-    weights).
+    given transform. ``callbacks`` (see :class:`~lstm_core.callbacks.Callbacks`): ``on_epoch``
+    receives the first network's epochs (the live curve); ``on_gates`` receives the run's
+    :class:`~lstm_core.gates.GateRecorder` before that network trains (a between-epochs weight
+    snapshot, so the job registry can show the gates of a model that is still learning);
+    ``on_phase`` is told ``"choosing"`` (the backtest), ``"training"``, ``"member k/K"`` for
+    the other networks, then ``"evaluating"``. A stop keeps the networks trained so far (at
+    least the first one's best weights).
 
     ``data`` is a :class:`~lstm_core.data.Series` (its season is used when ``cfg.data.season``
     is None) or a bare frame (no season). The missing-value policy the loader applied to the
     series is recorded in ``cfg.data.missing``, so a saved config says what was done.
     """
+    cb = callbacks or Callbacks()
     series = as_series(data)
     if series.missing_policy is not None:
         cfg.data.missing = series.missing_policy
     cfg.validate()
     device = resolve_device(cfg.train.device)
-    phase = on_phase or (lambda _p: None)
     bt: Backtest | None = None
     reps: list[Transform] = []
     if cfg.data.transform == "auto":
         prepare(series, cfg.data, transform=Transform())  # bad data or config: one sentence, now
-        phase("choosing")
-        reps, bt = choose_representation(series, cfg, device, stop)
+        cb.phase("choosing")
+        reps, bt = choose_representation(series, cfg, device, cb)
         log.info("representations, best first: %s", ", ".join(t.name for t in reps) or "none")
     k_nets = cfg.train.networks(len(series))
     reps = reps[:k_nets] or [None]  # type: ignore[list-item]
@@ -263,30 +276,28 @@ def fit_run(
     seed_everything(cfg.train.seed)
     first = Forecaster(cfg.model)
     recorder.epoch_end(first, 0)
-    if on_recorder is not None:
-        on_recorder(recorder)
+    cb.gates(recorder)
 
     def epoch_end(stats: EpochStats) -> None:
         recorder.epoch_end(first, stats.epoch)
-        if on_epoch is not None:
-            on_epoch(stats)
+        cb.epoch(stats)
 
-    phase("training")
-    _, fit0 = _train_member(prep, cfg, device, cfg.train.seed, on_epoch=epoch_end, stop=stop, net=first)
+    cb.phase("training")
+    _, fit0 = _train_member(prep, cfg, device, cfg.train.seed, cb.with_epoch(epoch_end), net=first)
     nets: list[list[Forecaster]] = [[] for _ in preps]
     nets[0].append(first)
     fits = [fit0]
     for k in range(1, k_nets):
-        if stop is not None and stop.is_set():
+        if cb.should_stop():
             break
-        phase(f"member {k + 1}/{k_nets}")
+        cb.phase(f"member {k + 1}/{k_nets}")
         r = k % len(preps)
-        net, fit = _train_member(preps[r], cfg, device, cfg.train.seed + k * MEMBER_SEED_STEP, stop=stop)
-        if fit.status == "cancelled" and not fit.history:
+        net, fit = _train_member(preps[r], cfg, device, cfg.train.seed + k * MEMBER_SEED_STEP, cb.stop_only())
+        if fit.status == FitStatus.CANCELLED and not fit.history:
             break
         nets[r].append(net)
         fits.append(fit)
-    phase("evaluating")
+    cb.phase("evaluating")
     log.info(
         "%s: %d network(s) trained in %.1f s (first: %s after %d epochs)",
         cfg.model.cell,
@@ -310,8 +321,8 @@ def fit_run(
         members_fit=fits,
         members=members,
     )
-    if stop is not None and stop.is_set() and fit0.status != "cancelled":
-        run.fit.status = "cancelled"
+    if cb.should_stop() and fit0.status != FitStatus.CANCELLED:
+        run.fit.status = FitStatus.CANCELLED
     return run.attach(evaluate(run))
 
 

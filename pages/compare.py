@@ -31,12 +31,14 @@ def submit(cfg: cmp.CompareConfig) -> None:
     if missing:
         raise ConfigError(f"Column(s) {missing} are not in the dataset {ds.name!r}; load the matching data first.")
     cfg.validate()
+    gid = cv.new_group_id()
     ids = [
         reg.submit(
             ds.series,
             cmp.variant_run_config(cfg, v, s),
             owner=state.owner(),
             label=cmp.job_label(v.label(), s),
+            tags=cmp.job_tags(gid, v.label(), s),
         )
         for v in cfg.variants
         for s in cfg.seeds
@@ -207,7 +209,7 @@ snaps = [s for s in first if s is not None]
 groups = cv.group(snaps)
 results = cv.seed_results(groups)
 for s in snaps:
-    if s.status in ("failed", "diverged"):
+    if s.status.failed:
         st.error(f"{s.label}: {s.message}")
 if not results:
     st.warning("No run finished, so there is nothing to compare.")
@@ -224,7 +226,7 @@ st.dataframe(cv.styled_table(table), hide_index=True, width="stretch", key="cmp_
 cfg_json = (
     st.session_state.get("cmp_config")
     or cmp.config_from_runs(
-        {n: [s.config for s in ss] for n, ss in groups.items()}, sorted({int(s.config["train"]["seed"]) for s in snaps})
+        {n: [s.config for s in ss] for n, ss in groups.items()}, sorted({int(s.tags["seed"]) for s in snaps})
     ).to_json()
 )
 d1, d2 = st.columns(2)

@@ -10,6 +10,7 @@ import torch
 
 from lstm_core import data as lcdata
 from lstm_core import gates as gt
+from lstm_core.callbacks import Callbacks
 from lstm_core.cells import GATES, build_recurrent, replay
 from lstm_core.config import CELL_TYPES, ModelConfig, RunConfig
 from lstm_core.pipeline import build_model, fit_run
@@ -205,7 +206,9 @@ def test_fit_run_records_gate_history_and_live_snapshots(frame):
         rec = recorders[0]
         seen.append((stats.epoch, rec.epoch, len(rec.get_history())))
 
-    run = fit_run(lcdata.Series(frame, season=12), cfg, on_epoch=on_epoch, on_recorder=recorders.append)
+    run = fit_run(
+        lcdata.Series(frame, season=12), cfg, callbacks=Callbacks(on_epoch=on_epoch, on_gates=recorders.append)
+    )
     assert seen == [(1, 1, 2), (2, 2, 3), (3, 3, 4)]  # recorded before the job hears of the epoch
     assert [e["epoch"] for e in run.gate_history] == [0, 1, 2, 3]
     layer0 = run.gate_history[-1]["layers"][0]

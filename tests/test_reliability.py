@@ -337,8 +337,9 @@ def test_sessions_cancel_reload_close_and_double_start_leave_no_stray_threads():
     assert d.session_state["job_id"] == first
 
     # many sessions later: still the same workers, and no thread left over from the sessions
-    time.sleep(0.5)
     assert len(workers()) == before_workers == reg.max_workers
+    for t in [t for t in threading.enumerate() if t.ident not in before_all and not t.daemon]:
+        t.join(WAIT_S)  # a session's script thread may still be finishing its run; it must end
     leftover = [t.name for t in threading.enumerate() if t.ident not in before_all and t.is_alive() and not t.daemon]
     assert leftover == []
     assert not any(s.active for s in reg.jobs_for(a.session_state["owner"]))
