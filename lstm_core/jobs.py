@@ -278,13 +278,15 @@ class JobRegistry:
         """
         if (tags or {}).get("kind") == "sweep":
             raise ConfigError("A training job cannot be tagged kind 'sweep'; use submit_sweep for a sweep.")
-        cfg = RunConfig.from_dict(cfg.to_dict())  # the job owns its copy
+        series = as_series(data)
+        # the job owns its copy, with the missing-value policy the loader applied (as fit_run records it)
+        cfg = cfg.replace(**({"missing": series.missing_policy} if series.missing_policy is not None else {}))
         cfg.validate()
         job = Job(
             id=uuid.uuid4().hex,
             owner=owner,
             config=cfg,
-            series=as_series(data),
+            series=series,
             label=label or f"{cfg.model.cell} h{cfg.model.hidden_size}",
             epochs_planned=cfg.train.epochs,
             tags={"kind": "train", **(tags or {})},  # e.g. kind compare or preset

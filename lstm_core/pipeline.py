@@ -18,7 +18,7 @@ from . import forecast as fc
 from .baselines import multistep_baselines, one_step_baselines
 from .callbacks import Callbacks
 from .combine import Combination, Member
-from .config import RunConfig
+from .config import ModelConfig, RunConfig
 from .data.series import Series, as_series
 from .gates import GateRecorder
 from .metrics import compute_metrics
@@ -131,16 +131,20 @@ class Run:
         return pd.DataFrame({"time": self.prep.future_index(steps), "forecast": vals})
 
 
+def sized(cfg: RunConfig, prep: Prepared) -> ModelConfig:
+    """``cfg.model`` with the input and output sizes of the prepared data (a copy: the run's
+    config keeps what the user chose)."""
+    return replace(cfg.model, input_size=int(prep.features.shape[1]), output_size=int(prep.out_dim))
+
+
 def build_model(cfg: RunConfig, prep: Prepared, members: int | None = None) -> Forecaster | Ensemble:
     """A fresh, seeded model whose input/output sizes match the prepared data: one
     Forecaster, or an Ensemble of ``members`` (default ``cfg.train.ensemble``)."""
-    cfg.model.input_size = prep.features.shape[1]
-    cfg.model.output_size = prep.out_dim
     k = cfg.train.networks(prep.n) if members is None else members
     nets = []
     for i in range(k):
         seed_everything(cfg.train.seed + i * MEMBER_SEED_STEP)
-        nets.append(Forecaster(cfg.model))
+        nets.append(Forecaster(sized(cfg, prep)))
     return pack(nets)
 
 
@@ -158,7 +162,7 @@ def _train_member(
     tcfg = type(cfg.train).from_dict({**cfg.train.to_dict(), "seed": seed})
     if net is None:
         seed_everything(seed)
-        net = Forecaster(cfg.model)
+        net = Forecaster(sized(cfg, prep))
     w_tr, w_val = prep.windows["train"], prep.windows["val"]
     fit = Trainer(net, tcfg, device).fit(
         w_tr.x, w_tr.y, w_val.x, w_val.y, callbacks=callbacks, output_weights=output_weights(prep.out_dim)
@@ -203,7 +207,6 @@ def choose_representation(
 
     def train_one(sub: pd.DataFrame, c: RunConfig, tr: Transform):
         p = prepare(replace(series, frame=sub), c.data, transform=tr)
-        c.model.input_size, c.model.output_size = p.features.shape[1], p.out_dim
         net, _ = _train_member(p, c, device, c.train.seed, cb)
         return net, p
 
@@ -254,8 +257,8 @@ def fit_run(
     """
     cb = callbacks or Callbacks()
     series = as_series(data)
-    if series.missing_policy is not None:
-        cfg.data.missing = series.missing_policy
+    # the run's own copy (the caller's is left alone), with the policy the loader applied
+    cfg = cfg.replace(**({"missing": series.missing_policy} if series.missing_policy is not None else {}))
     cfg.validate()
     device = resolve_device(cfg.train.device)
     bt: Backtest | None = None
@@ -269,12 +272,10 @@ def fit_run(
     reps = reps[:k_nets] or [None]  # type: ignore[list-item]
     preps = [prepare(series, cfg.data, transform=tr) for tr in reps]
     prep = preps[0]
-    cfg.model.input_size = prep.features.shape[1]
-    cfg.model.output_size = prep.out_dim
     recorder = GateRecorder(prep, record=cfg.train.record_gates)
 
     seed_everything(cfg.train.seed)
-    first = Forecaster(cfg.model)
+    first = Forecaster(sized(cfg, prep))
     recorder.epoch_end(first, 0)
     cb.gates(recorder)
 

@@ -68,3 +68,19 @@ def test_logging_level_comes_from_the_environment(monkeypatch):
     assert sum(h.get_name() == "lstm-lab" for h in logger.handlers) == 1
     monkeypatch.setenv(logs.ENV, "nonsense")
     assert logs.configure().level == logging.WARNING
+
+
+def test_fit_run_leaves_the_callers_config_alone():
+    import numpy as np
+    import pandas as pd
+
+    from lstm_core.pipeline import fit_run
+
+    t = np.arange(80.0)
+    frame = pd.DataFrame({"x": np.sin(t / 4), "y": np.sin(t / 4 + 1)})
+    cfg = RunConfig.make(inputs=["x"], transform="none", epochs=2, hidden_size=4, horizon=3, ensemble=1)
+    before = cfg.to_dict()
+    run = fit_run(frame, cfg)
+    assert cfg.to_dict() == before  # no sizes or policies written back into what the caller holds
+    assert run.config.model.input_size == RunConfig().model.input_size  # the saved config is what was chosen
+    assert (run.model.cfg.input_size, run.model.cfg.output_size) == (2, 3)  # the network has the data's sizes
