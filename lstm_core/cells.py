@@ -17,6 +17,7 @@ gate. Each cell's gate layout and step maths live once, in :mod:`lstm_core.cells
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import torch
 from torch import Tensor, nn
@@ -111,14 +112,16 @@ class VariantStack(nn.Module):
         return x, None
 
 
+_FUSED: dict[str, Callable[..., nn.RNNBase]] = {"RNN": nn.RNN, "LSTM": nn.LSTM, "GRU": nn.GRU}
+
+
 def build_recurrent(cfg: ModelConfig) -> nn.Module:
     """The recurrent stack for ``cfg.cell``: ``forward(x (B, T, F)) -> (out (B, T, H), state)``."""
     cs = spec(cfg.cell)
     hidden, layers = cfg.hidden_size, cfg.num_layers
     dropout = cfg.dropout if layers > 1 else 0.0
     if cs.fused is not None:
-        fused: type[nn.RNNBase] = getattr(nn, cs.fused)
-        return fused(cfg.input_size, hidden, num_layers=layers, dropout=dropout, batch_first=True)
+        return _FUSED[cs.fused](cfg.input_size, hidden, num_layers=layers, dropout=dropout, batch_first=True)
     return VariantStack(cfg.cell, cfg.input_size, hidden, layers, dropout=dropout)
 
 
