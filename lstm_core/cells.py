@@ -28,6 +28,7 @@ from .fastrnn import cifg_sequence, peephole_sequence
 
 __all__ = [
     "CELL_DESCRIPTIONS",
+    "FUSED",
     "GATES",
     "GATE_ROWS",
     "SPECS",
@@ -39,6 +40,7 @@ __all__ = [
     "build_recurrent",
     "initial_state",
     "layer_weights",
+    "num_layers",
     "replay",
     "spec",
 ]
@@ -112,7 +114,8 @@ class VariantStack(nn.Module):
         return x, None
 
 
-_FUSED: dict[str, Callable[..., nn.RNNBase]] = {"RNN": nn.RNN, "LSTM": nn.LSTM, "GRU": nn.GRU}
+#: torch's fused modules by ``CellSpec.fused`` name.
+FUSED: dict[str, Callable[..., nn.RNNBase]] = {"RNN": nn.RNN, "LSTM": nn.LSTM, "GRU": nn.GRU}
 
 
 def build_recurrent(cfg: ModelConfig) -> nn.Module:
@@ -121,7 +124,7 @@ def build_recurrent(cfg: ModelConfig) -> nn.Module:
     hidden, layers = cfg.hidden_size, cfg.num_layers
     dropout = cfg.dropout if layers > 1 else 0.0
     if cs.fused is not None:
-        return _FUSED[cs.fused](cfg.input_size, hidden, num_layers=layers, dropout=dropout, batch_first=True)
+        return FUSED[cs.fused](cfg.input_size, hidden, num_layers=layers, dropout=dropout, batch_first=True)
     return VariantStack(cfg.cell, cfg.input_size, hidden, layers, dropout=dropout)
 
 
