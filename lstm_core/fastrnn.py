@@ -424,7 +424,9 @@ def cifg_sequence(xproj: Tensor, h0: Tensor, c0: Tensor, w_hh: Tensor) -> tuple[
     return _inference(_cifg_loop, xproj, h0, c0, w_hh)
 
 
-def _reference(cs: CellSpec, xproj: Tensor, h0: Tensor, c0: Tensor, w_hh: Tensor, w_peep: Tensor | None):
+def _reference(
+    cs: CellSpec, xproj: Tensor, h0: Tensor, c0: Tensor, w_hh: Tensor, w_peep: Tensor | None
+) -> tuple[Tensor, Tensor, Tensor]:
     """Plain autograd loop of the spec's step function over a sequence."""
     zeros = xproj.new_zeros(xproj.shape[2])  # (G,)
     w = LayerWeights(xproj.new_empty((xproj.shape[2], 0)), w_hh.t(), zeros, zeros, w_peep)
