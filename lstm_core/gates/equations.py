@@ -103,8 +103,8 @@ def step_detail(model: Forecaster | Ensemble, trace: GateTrace, t: int, unit: in
     wh = (prev["h"] @ w.w_hh_t).numpy()  # (G,)
     b_x = w.b_x.numpy()  # (G,)
     gates: dict[str, GateTerm] = {}
-    for k, n in enumerate(cs.gates):
-        r = k * hsz + unit
+    for n in cs.gates:
+        r = cs.rows(n, hsz).start + unit
         g = GateTerm(n, TRACE_KIND[n], float(wx[r]), float(wh[r]), float(b_x[r]))
         if f"rec_{n}" in terms:  # GRU's n: r * (W_hn h + b_hn)
             g.wh, g.hn = float(terms[f"rec_{n}"][0, unit]), float(terms["hn"][0, unit])
