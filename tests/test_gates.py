@@ -12,10 +12,12 @@ from lstm_core import data as lcdata
 from lstm_core import gates as gt
 from lstm_core.callbacks import Callbacks
 from lstm_core.cells import GATES, build_recurrent, replay
+from lstm_core.cellspec import SPECS
 from lstm_core.config import CELL_TYPES, ModelConfig, RunConfig
 from lstm_core.pipeline import build_model, fit_run
 from lstm_core.prep import prepare, window_x
 from ui.figures import gates as gp
+from ui.figures.style import GATE_COLORS, SCALES
 
 
 @pytest.fixture(scope="module")
@@ -274,3 +276,41 @@ def test_every_cell_has_a_diagram(frame, cell):
     assert len(sat.layout.annotations) >= 2
     gp.memory_figure(gt.memory_frame(tr), cell, 12)
     gp.unit_figure(tr, 1, 5)
+
+
+# ----------------------------------------------------------------------------- one spec, every view
+
+
+@pytest.mark.parametrize("cell", CELL_TYPES)
+def test_spec_names_are_what_traces_statistics_and_figures_show(frame, cell):
+    """The cell spec's trace names, in order, are what trace_run reports, what the saturation
+    and the per-epoch summary cover (the bounded ones), what the heatmaps and the unit figure
+    title (with colours and colour scales), and what the step-through lists."""
+    cs = SPECS[cell]
+    model, prep = _model(frame, cell, 1, 3)
+    tr = gt.trace_run(model, prep)[0]
+    assert tuple(tr.values) == tr.names == cs.traces
+    assert gt.saturating_gates(cell) == cs.saturating
+    assert tuple(gt.saturation_frame(tr)["gate"].unique()) == cs.saturating
+    summary = gt.gate_summary(replay(model.rnn, cell, torch.randn(2, 7, prep.features.shape[1])))
+    assert tuple(summary[0]) == cs.saturating
+    titles = [a.text for a in gp.heatmap_figure(tr).layout.annotations]
+    assert titles == ["input (scaled)"] + [gt.GATE_TITLES[n] for n in cs.traces]
+    unit_titles = [a.text for a in gp.unit_figure(tr, 0).layout.annotations]
+    assert unit_titles == ["input (scaled)"] + [f"{gt.GATE_TITLES[n]} — unit 0" for n in cs.traces]
+    assert all(n in GATE_COLORS and gt.gate_kind(n) in SCALES for n in cs.traces)
+    d = gt.step_detail(model, tr, 3, 0)
+    assert tuple(d.gates) == (("i",) if cs.coupled_input else ()) + cs.gates
+    assert tuple(d.peep) == cs.peepholes
+    assert (d.c is None) == ("c" not in cs.state)
+    assert gt.KEEP_GATE.get(cell) == cs.keep_gate
+    if cs.keep_gate is not None:
+        assert gt.memory_frame(tr)["gate"].iloc[0] == cs.keep_gate
+
+
+def test_step_equations_need_the_cell_state_of_an_lstm(frame):
+    model, prep = _model(frame, "lstm", 1, 3)
+    d = gt.step_detail(model, gt.trace_run(model, prep)[0], 2, 1)
+    d.c = None
+    with pytest.raises(ValueError, match="no c_t"):
+        gt.step_equations(d)
