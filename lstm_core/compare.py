@@ -16,6 +16,7 @@ registry instead, each job tagged with :func:`job_tags` (comparison id, variant,
 from __future__ import annotations
 
 import json
+import logging
 import re
 import threading
 from collections.abc import Callable, Iterable
@@ -29,6 +30,8 @@ from .config import CELL_TYPES, ConfigError, DataConfig, RunConfig, TrainConfig
 from .data.series import Series
 from .gates import saturation_frame, trace_run
 from .results import RunMetrics
+
+log = logging.getLogger(__name__)
 
 MAX_VARIANTS = 6
 MAX_SEEDS = 5
@@ -385,6 +388,7 @@ def run_comparison(
                 raise type(exc)(f"Variant {v.label()!r}, seed {seed}: {exc}") from None
             hist = run.history_frame()
             assert run.metrics is not None  # fit_run evaluates every run
+            log.info("compare: %s seed %d trained (%s)", v.label(), seed, run.fit.status)
             results.append(
                 SeedResult(
                     v.label(),

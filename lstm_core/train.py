@@ -8,6 +8,7 @@ on CPU.
 from __future__ import annotations
 
 import copy
+import logging
 import math
 import os
 import random
@@ -22,6 +23,8 @@ from torch import nn
 
 from .callbacks import Callbacks
 from .config import ConfigError, TrainConfig
+
+log = logging.getLogger(__name__)
 
 
 class TrainingDiverged(RuntimeError):
@@ -193,6 +196,7 @@ class Trainer:
             ending = self._ending(result.status, best.since, train_loss)
             if ending is not None:
                 result.status = ending
+                log.debug("training ends at epoch %d: %s (best epoch %d)", epoch, ending, result.best_epoch)
                 break
         self.model.load_state_dict(best.state)
         self.model.eval()
