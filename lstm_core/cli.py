@@ -93,7 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--season", type=_typed(int), default=None)
     t.add_argument("--device", choices=DEVICES, default=tr.device)
     t.add_argument("--quiet", action="store_true", help="no per-epoch progress on stderr")
-    t.add_argument("--out", required=True, type=Path)
+    t.add_argument("--out", required=True, type=Path, help="run folder to create (an existing run needs --overwrite)")
+    t.add_argument("--overwrite", action="store_true", help="replace an existing run folder at --out")
 
     f = sub.add_parser("forecast", help="forecast past the end of the data with a saved run")
     f.add_argument("--run", required=True, type=Path)
@@ -166,8 +167,9 @@ def train_config_from_args(args) -> RunConfig:
 def cmd_train(args) -> int:
     from .callbacks import Callbacks
     from .pipeline import fit_run
-    from .runs import save_run
+    from .runs import check_target, save_run
 
+    check_target(args.out, overwrite=args.overwrite)  # before training: nothing of the user's is replaced
     series = _load_series(args.data)
     cfg = train_config_from_args(args)
 
@@ -183,7 +185,7 @@ def cmd_train(args) -> int:
 
     threads.apply(threads.choose_threads(cfg.model.hidden_size, cfg.model.num_layers))
     run = fit_run(series, cfg, callbacks=Callbacks(on_epoch=progress))
-    save_run(run, args.out)
+    save_run(run, args.out, overwrite=args.overwrite)
     m = run.metrics
     assert m is not None and m.test is not None and m.test_multistep is not None
     base = {k: (v.rmse if v else float("nan")) for k, v in m.baselines.items()}

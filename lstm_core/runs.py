@@ -82,13 +82,36 @@ def _frame_from_csv(path: Path, datetime_index: bool) -> pd.DataFrame:
     return frame.astype(np.float64)
 
 
-def save_run(run: Run, directory: str | os.PathLike, forecast_steps: int | None = None) -> Path:
+def is_run_dir(path: Path) -> bool:
+    """Whether ``path`` is a folder that :func:`save_run` wrote (config.json and model.pt)."""
+    return path.is_dir() and (path / "config.json").is_file() and (path / "model.pt").is_file()
+
+
+def check_target(directory: str | os.PathLike, overwrite: bool = True) -> Path:
+    """Refuse a save target that would destroy something that is not a run: an existing file,
+    or a folder holding other files; and an existing run unless ``overwrite``. Returns the path."""
+    target = Path(directory)
+    if target.exists() and not target.is_dir():
+        raise RunError(f"{target} is a file, not a run folder; choose another output folder.")
+    if target.is_dir() and any(target.iterdir()):
+        if not is_run_dir(target):
+            raise RunError(
+                f"{target} already holds files that are not a saved run; choose another output folder "
+                "(nothing was written)."
+            )
+        if not overwrite:
+            raise RunError(f"{target} already holds a run; pass --overwrite to replace it, or choose another folder.")
+    return target
+
+
+def save_run(run: Run, directory: str | os.PathLike, forecast_steps: int | None = None, overwrite: bool = True) -> Path:
     """Write ``run`` to ``directory`` atomically (temporary folder + rename). Returns the path.
 
     ``forecast.csv`` holds the forecast past the data (time, forecast, lower, upper) for
-    ``forecast_steps`` (default :func:`default_steps`) steps.
+    ``forecast_steps`` (default :func:`default_steps`) steps. An existing run there is replaced
+    only with ``overwrite``; a file or a folder of other files is never replaced (RunError).
     """
-    target = Path(directory)
+    target = check_target(directory, overwrite)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
     try:

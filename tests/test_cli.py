@@ -99,3 +99,30 @@ def test_real_process_bad_csv_no_traceback(tmp_path):
     assert proc.returncode == 2
     assert proc.stderr.startswith("error: ") and "Traceback" not in proc.stderr
     assert proc.stderr.count("\n") == 1
+
+
+def test_train_out_never_destroys_what_is_there(tmp_path, capsys):
+    air = tmp_path / "air.csv"
+    assert main(["generate", "airline", "--out", str(air)]) == 0
+    keep = tmp_path / "x"
+    (keep / "sub").mkdir(parents=True)
+    (keep / "t.txt").write_text("thesis")
+    args = ["train", "--data", str(air), "--epochs", "1", "--ensemble", "1", "--transform", "none", "--quiet"]
+    capsys.readouterr()
+    assert main([*args, "--out", str(keep)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        f"error: {keep} already holds files that are not a saved run; choose another output folder (nothing was written)."
+    ]
+    assert (keep / "t.txt").read_text() == "thesis" and (keep / "sub").is_dir()
+    assert main([*args, "--out", str(air)]) == 2  # the data file itself
+    assert "is a file, not a run folder" in capsys.readouterr().err and air.read_text().startswith("Month")
+    run_dir = tmp_path / "r"
+    assert main([*args, "--out", str(run_dir)]) == 0
+    first = (run_dir / "model.pt").read_bytes()
+    capsys.readouterr()
+    assert main([*args, "--seed", "5", "--out", str(run_dir)]) == 2
+    assert "already holds a run; pass --overwrite" in capsys.readouterr().err
+    assert (run_dir / "model.pt").read_bytes() == first
+    assert main([*args, "--seed", "5", "--out", str(run_dir), "--overwrite"]) == 0
+    assert (run_dir / "model.pt").read_bytes() != first
