@@ -17,7 +17,9 @@ from __future__ import annotations
 import ast
 import functools
 import os
-from collections.abc import Iterable
+import subprocess
+import threading
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import pytest
@@ -104,6 +106,54 @@ def pytest_collection_modifyitems(config, items):
             wrong.append(f"{item.nodeid}: {tier_markers(item)}")
     if wrong:
         raise pytest.UsageError("every test needs exactly one tier marker (unit, app, browser): " + "; ".join(wrong))
+
+
+# ---- processes beside the tests ---------------------------------------------------------------
+
+
+class Spawned:
+    """A command started at once in its own process; :meth:`result` waits for it.
+
+    A test module starts its real-process runs up front, so that on a 2-core machine they run
+    beside the module's in-process tests instead of one after another at the end. A daemon
+    thread reads the process's output (``text``, stdout and stderr kept apart) until it exits;
+    :meth:`close` kills it if it still runs (a fixture's teardown).
+    """
+
+    def __init__(self, argv: Sequence[str], timeout_s: float = 120.0, **popen_kw) -> None:
+        self.argv, self.timeout_s = list(argv), timeout_s
+        self._done = threading.Event()
+        self._out = ("", "")
+        self._proc = subprocess.Popen(self.argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen_kw)
+        threading.Thread(target=self._read, name="test-subprocess", daemon=True).start()
+
+    def _read(self) -> None:
+        try:
+            self._out = self._proc.communicate()
+        finally:
+            self._done.set()
+
+    def result(self) -> subprocess.CompletedProcess[str]:
+        """The finished process; kills it and raises ``TimeoutError`` after ``timeout_s``."""
+        if not self._done.wait(self.timeout_s):
+            self.close()
+            raise TimeoutError(f"{' '.join(self.argv[:4])} did not finish within {self.timeout_s:.0f} s")
+        return subprocess.CompletedProcess(self.argv, self._proc.wait(), *self._out)
+
+    def close(self) -> None:
+        """Kill the process if it still runs."""
+        if self._proc.poll() is None:
+            self._proc.kill()
+        self._done.wait(10)
+
+
+def selected(request: pytest.FixtureRequest, function_name: str) -> list[pytest.Item]:
+    """The collected (selected) tests of the requesting module that are ``function_name``."""
+    return [
+        i
+        for i in request.session.items
+        if i.path == request.path and getattr(i, "originalname", i.name) == function_name
+    ]
 
 
 # ---- torch threads, outcome recording, server and browser fixtures ---------------------------
