@@ -22,9 +22,14 @@ import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-import pytest
+# One OpenBLAS thread, set before numpy or scipy is loaded (also for the processes the tests
+# start): the Holt-Winters baselines fit with scipy's L-BFGS-B, whose tiny BLAS calls run about
+# 3x slower with a thread per core on a busy 2-core machine. Nothing the tests check depends on it.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-from benchmarks.st_server import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, stop_server
+import pytest  # noqa: E402
+
+from benchmarks.st_server import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, stop_server  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts"

@@ -244,7 +244,9 @@ def test_thread_claims_of_other_processes_are_counted_and_stale_ones_dropped(mon
     import sys
 
     monkeypatch.setattr(threads, "CLAIMS_DIR", tmp_path)
-    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    # a live neighbour process holding a claim (not a wait): it blocks on its stdin, which nobody
+    # writes, until the test kills it (no timer that a slow machine could outlast)
+    other = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE)
     try:
         (tmp_path / str(other.pid)).write_text("2")
         dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
@@ -257,4 +259,5 @@ def test_thread_claims_of_other_processes_are_counted_and_stale_ones_dropped(mon
         assert (tmp_path / str(os.getpid())).read_text() == "1"
     finally:
         other.kill()
+        other.wait(10)
         threads.release()
