@@ -159,7 +159,8 @@ def test_threads_one_for_small_models_and_a_share_of_idle_cores_for_large(monkey
     assert threads.choose_threads(512, 2, jobs=2, idle=8.0) == 4
     assert threads.choose_threads(512, 2, jobs=1, idle=1.2) == 1
     assert threads.choose_threads(512, 2, jobs=3, idle=0.0) == 1
-    assert 0.0 <= threads.idle_cores(0.01) <= threads.available_cores() or threads.available_cores() == 8
+    monkeypatch.undo()  # the machine's own cores: idle ones are never more than this process may use
+    assert 0.0 <= threads.idle_cores(0.01) <= threads.available_cores()
 
 
 def test_residual_quantiles_use_the_finite_sample_level_and_grow():
