@@ -2,7 +2,10 @@
 
 import streamlit as st
 
+from lstm_core import logs
 from ui import jobs_view, state, throttle
+
+logs.configure()  # LSTM_LAB_LOG sets the level; job failures are logged with their traceback
 
 st.set_page_config(page_title="LSTM Lab", page_icon=":material/neurology:", layout="wide")
 

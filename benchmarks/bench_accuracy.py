@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from lstm_core.config import RunConfig
-from lstm_core.data import generate, noisy_sine_truth
+from lstm_core.data import Series, generate, noisy_sine_truth
 from lstm_core.pipeline import fit_run
 
 
@@ -43,8 +43,8 @@ def airline(seeds: list[int]) -> list[dict]:
             cfg = RunConfig.from_dict(base.to_dict())
             cfg.train.seed = seed
             t0 = time.perf_counter()
-            run = fit_run(frame, cfg, season_hint=12)
-            m = run.metrics
+            run = fit_run(Series(frame, season=12), cfg)
+            m = run.metrics.to_dict()
             rows.append(
                 {
                     "config": label,
@@ -57,14 +57,14 @@ def airline(seeds: list[int]) -> list[dict]:
                     "seconds": time.perf_counter() - t0,
                 }
             )
-    for name, mm in run.metrics["baselines"].items():
+    for name, mm in run.metrics.to_dict()["baselines"].items():
         rows.append(
             {
                 "config": f"baseline: {name}",
                 "seed": "-",
                 "test RMSE": mm["rmse"],
                 "train RMSE": "-",
-                "48-step RMSE": run.metrics["baselines_multistep"][name]["rmse"],
+                "48-step RMSE": run.metrics.to_dict()["baselines_multistep"][name]["rmse"],
                 "transform": "-",
                 "epochs": "-",
                 "seconds": "-",
@@ -93,7 +93,7 @@ def noisy_sine(seeds: list[int]) -> list[dict]:
         run = fit_run(frame, cfg)
         test = run.predictions[run.predictions.part == "test"]
         floor = float(np.sqrt(np.mean((test.actual.to_numpy() - truth[test.index]) ** 2)))
-        rmse = run.metrics["test"]["rmse"]
+        rmse = run.metrics.to_dict()["test"]["rmse"]
         rows.append(
             {
                 "seed": seed,
@@ -131,7 +131,7 @@ def sin_cos(seeds: list[int]) -> list[dict]:
             {
                 "seed": seed,
                 "train MSE": mse,
-                "test RMSE": run.metrics["test"]["rmse"],
+                "test RMSE": run.metrics.to_dict()["test"]["rmse"],
                 "below 1e-4": mse < 1e-4,
                 "seconds": time.perf_counter() - t0,
             }

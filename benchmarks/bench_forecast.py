@@ -105,7 +105,15 @@ def _coverage(y: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> float:
     return float(np.mean((y >= lo) & (y <= hi)))
 
 
+def metrics_dict(run) -> dict:
+    """A run's metrics as the JSON dict (typed RunMetrics now; a plain dict in older engine revisions)."""
+    m = run.metrics
+    return m.to_dict() if hasattr(m, "to_dict") else m
+
+
 def _get(d, *keys, default=NAN):
+    if hasattr(d, "to_dict"):
+        d = d.to_dict()
     for k in keys:
         if not isinstance(d, dict) or d.get(k) is None:
             return default
@@ -116,6 +124,7 @@ def _get(d, *keys, default=NAN):
 def run_engine(series, seed: int) -> dict:
     """One ``fit_run`` with the engine's defaults; a row of scalars (``error`` set if it raised)."""
     from lstm_core.config import RunConfig
+    from lstm_core.data import Series as EngineSeries
     from lstm_core.pipeline import fit_run
 
     y = series.values
@@ -124,9 +133,9 @@ def run_engine(series, seed: int) -> dict:
         cfg = RunConfig()
         cfg.train.seed = seed
         t0 = time.perf_counter()
-        run = fit_run(series.frame.copy(), cfg, season_hint=series.season_hint)
+        run = fit_run(EngineSeries(series.frame.copy(), season=series.season_hint), cfg)
         row["wall_s"] = time.perf_counter() - t0
-        m = run.metrics
+        m = metrics_dict(run)
         ts = int(m["info"]["test_start"])
         p = run.predictions
         part = p["part"].to_numpy()
@@ -665,10 +674,11 @@ def run_timing(seeds=TIMING_SEEDS) -> list[dict]:
     takes the imports and first-call costs out of the measured times.
     """
     from lstm_core.config import RunConfig
+    from lstm_core.data import Series
     from lstm_core.pipeline import fit_run
 
     cases = timing_cases()
-    fit_run(cases[0][1].copy(), RunConfig(), season_hint=cases[0][2])  # warm-up, untimed
+    fit_run(Series(cases[0][1].copy(), season=cases[0][2]), RunConfig())  # warm-up, untimed
     rows = {
         name: {
             "series": name,
@@ -688,7 +698,7 @@ def run_timing(seeds=TIMING_SEEDS) -> list[dict]:
             data = frame.copy()
             try:
                 t0 = time.perf_counter()
-                run = fit_run(data, cfg, season_hint=season)
+                run = fit_run(Series(data, season=season), cfg)
                 dt = time.perf_counter() - t0
             except Exception as exc:  # noqa: BLE001 - reported in the table
                 rows[name]["errors"].append(f"seed {seed}: {type(exc).__name__}: {exc}"[:200])

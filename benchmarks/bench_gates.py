@@ -59,7 +59,7 @@ def make_run(cell: str, steps: int, hidden: int) -> Run:
     frame = lcdata.generate("noisy-sine", length=steps, seed=0)
     cfg = _cfg(cell, hidden)
     prep = prepare(frame, cfg.data)
-    return Run(cfg, frame, None, prep, build_model(cfg, prep).eval(), FitResult())
+    return Run(cfg, lcdata.Series(frame), prep, build_model(cfg, prep).eval(), FitResult())
 
 
 def redraw_table(steps: int, hidden: int, repeats: int) -> list[dict]:
@@ -118,7 +118,7 @@ def record_table(repeats: int) -> list[dict]:
         for cell in ("lstm", "gru"):
             cfg = _cfg(cell, hidden, epochs=3, record=True)
             cfg.model.num_layers = layers
-            run = fit_run(frame, cfg, 12 if frame is airline else None)
+            run = fit_run(lcdata.Series(frame, season=12 if frame is airline else None), cfg)
             epoch_ms = statistics.median(s.seconds for s in run.history) * 1e3
             rec = gt.GateRecorder(run.prep, record=True)
             cost = _median(lambda: rec.epoch_end(run.model, 1), repeats)

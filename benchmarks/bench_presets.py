@@ -34,12 +34,12 @@ def main() -> None:
         if args.only not in (None, key):
             continue
         configs = ps.preset_configs(key, demo=not args.full)
-        frame = p.frame()
+        series = p.series()
         runs, secs = {}, {}
         for label, cfg in configs.items():
             cfg.train.seed = args.seed
             t0 = time.perf_counter()
-            runs[label] = fit_run(frame, cfg, p.season_hint)
+            runs[label] = fit_run(series, cfg)
             secs[label] = time.perf_counter() - t0
         print(f"\n## {p.title} ({key})\n\n{ps.epochs_note(key, configs)}\n")
         table = ps.result_table(key, runs)

@@ -72,7 +72,7 @@ def worker() -> int:
 
     from lstm_core import forecast, strategy, threads  # noqa: F401
     from lstm_core.config import RunConfig
-    from lstm_core.data import generate
+    from lstm_core.data import Series, generate
     from lstm_core.pipeline import fit_run
 
     threads.apply(1)  # the warm-up: one thread (an oversubscribed warm-up would only cost time)
@@ -80,7 +80,7 @@ def worker() -> int:
     warm = RunConfig()
     warm.data.transform, warm.train.epochs, warm.train.ensemble = "none", 2, 1
     warm.model.hidden_size, warm.model.num_layers = hidden, layers
-    fit_run(frame.copy(), warm, season_hint=12)  # untimed: first-call costs
+    fit_run(Series(frame.copy(), season=12), warm)  # untimed: first-call costs
     time.sleep(0.5)  # let BLAS/OpenMP worker threads of the warm-up stop spinning (they would skew idle_cores)
 
     print("READY", flush=True)
@@ -100,12 +100,10 @@ def worker() -> int:
     data = frame.copy()
     c0 = time.process_time()
     t0 = time.perf_counter()
-    run = fit_run(data, cfg, season_hint=12)
+    run = fit_run(Series(data, season=12), cfg)
     wall = time.perf_counter() - t0
     cpu = time.process_time() - c0
-    print(
-        json.dumps({"wall_s": wall, "cpu_s": cpu, "epochs": run.metrics.get("info", {}).get("epochs_run")}), flush=True
-    )
+    print(json.dumps({"wall_s": wall, "cpu_s": cpu, "epochs": len(run.history)}), flush=True)
     return 0
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import threads
+from . import logs, threads
 from .config import CELL_TYPES, DEVICES, SCALERS, TRANSFORMS, ConfigError, RunConfig
 from .verdict import judge
 
@@ -122,11 +122,10 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _load_frame(path: Path):
+def _load_series(path: Path):
     from .data import load_csv
 
-    loaded = load_csv(path)
-    return loaded.frame, loaded.report.season
+    return load_csv(path).series
 
 
 def cmd_generate(args) -> int:
@@ -140,25 +139,36 @@ def cmd_generate(args) -> int:
 
 
 def train_config_from_args(args) -> RunConfig:
-    cfg = RunConfig()
-    cfg.data.target = args.target
-    cfg.data.inputs = [c.strip() for c in args.inputs.split(",") if c.strip()]
-    cfg.data.look_back, cfg.data.horizon = args.look_back, args.horizon
-    cfg.data.test_fraction, cfg.data.val_fraction = args.test_fraction, args.val_fraction
-    cfg.data.scaler, cfg.data.transform, cfg.data.season = args.scaler, args.transform, args.season
-    cfg.model.cell, cfg.model.hidden_size, cfg.model.num_layers = args.cell, args.hidden, args.layers
-    cfg.model.dropout = args.dropout
-    tr = cfg.train
-    tr.epochs, tr.batch_size, tr.lr, tr.seed, tr.device = args.epochs, args.batch_size, args.lr, args.seed, args.device
-    tr.patience, tr.ensemble = args.patience, args.ensemble
-    return cfg
+    return RunConfig.make(
+        target=args.target,
+        inputs=[c.strip() for c in args.inputs.split(",") if c.strip()],
+        look_back=args.look_back,
+        horizon=args.horizon,
+        test_fraction=args.test_fraction,
+        val_fraction=args.val_fraction,
+        scaler=args.scaler,
+        transform=args.transform,
+        season=args.season,
+        cell=args.cell,
+        hidden_size=args.hidden,
+        num_layers=args.layers,
+        dropout=args.dropout,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        lr=args.lr,
+        seed=args.seed,
+        device=args.device,
+        patience=args.patience,
+        ensemble=args.ensemble,
+    )
 
 
 def cmd_train(args) -> int:
+    from .callbacks import Callbacks
     from .pipeline import fit_run
     from .runs import save_run
 
-    frame, season = _load_frame(args.data)
+    series = _load_series(args.data)
     cfg = train_config_from_args(args)
 
     def progress(s) -> None:
@@ -172,17 +182,18 @@ def cmd_train(args) -> int:
             )
 
     threads.apply(threads.choose_threads(cfg.model.hidden_size, cfg.model.num_layers))
-    run = fit_run(frame, cfg, season, on_epoch=progress, stop=threading.Event())
+    run = fit_run(series, cfg, callbacks=Callbacks(on_epoch=progress))
     save_run(run, args.out)
     m = run.metrics
-    multi = m["test_multistep"]["rmse"]
+    assert m is not None and m.test is not None and m.test_multistep is not None
+    base = {k: (v.rmse if v else float("nan")) for k, v in m.baselines.items()}
     print(
         f"{run.fit.status} after {len(run.history)} epochs (best {run.fit.best_epoch}) on {run.device}; "
-        f"test RMSE {m['test']['rmse']:.4g} (naive {m['baselines']['naive']['rmse']:.4g}, "
-        f"seasonal naive {m['baselines']['seasonal_naive']['rmse']:.4g}, "
-        f"Holt-Winters {m['baselines']['holt_winters']['rmse']:.4g}); "
-        f"{m['info']['n_test']}-step RMSE {multi:.4g} (best baseline "
-        f"{min(v['rmse'] for v in m['baselines_multistep'].values()):.4g}); run saved to {args.out}. "
+        f"test RMSE {m.test.rmse:.4g} (naive {base['naive']:.4g}, "
+        f"seasonal naive {base['seasonal_naive']:.4g}, "
+        f"Holt-Winters {base['holt_winters']:.4g}); "
+        f"{m.info.n_test}-step RMSE {m.test_multistep.rmse:.4g} (best baseline "
+        f"{min(v.rmse for v in m.baselines_multistep.values() if v):.4g}); run saved to {args.out}. "
         f"{judge(m).sentence}",
         file=sys.stderr,
     )
@@ -192,7 +203,7 @@ def cmd_train(args) -> int:
 def _run_for(args):
     from .runs import load_run
 
-    frame = _load_frame(args.data)[0] if args.data is not None else None
+    frame = _load_series(args.data).frame if args.data is not None else None
     return load_run(args.run, frame)
 
 
@@ -240,7 +251,7 @@ def cmd_compare(args) -> int:
     except UnicodeDecodeError:
         raise ConfigError(f"{args.config} is not UTF-8 text; export the comparison config again.") from None
     cfg = CompareConfig.from_json(text)
-    frame, season = _load_frame(args.data)
+    series = _load_series(args.data)
 
     def progress(variant: str, seed: int, done: int, total: int) -> None:
         if not args.quiet:
@@ -248,13 +259,13 @@ def cmd_compare(args) -> int:
 
     biggest = max(cfg.variants, key=lambda v: v.hidden_size * v.num_layers) if cfg.variants else None
     threads.apply(threads.choose_threads(biggest.hidden_size, biggest.num_layers) if biggest else 1)
-    table, results = run_comparison(frame, cfg, season, on_progress=progress, stop=threading.Event())
+    table, results = run_comparison(series, cfg, on_progress=progress, stop=threading.Event())
     args.out.mkdir(parents=True, exist_ok=True)
     table.to_csv(args.out / "results.csv", index=False)
     per_seed_frame(results).to_csv(args.out / "runs.csv", index=False)
-    metrics = {}
+    metrics: dict[str, dict[str, dict]] = {}
     for r in results:
-        metrics.setdefault(r.variant, {})[str(r.seed)] = r.metrics
+        metrics.setdefault(r.variant, {})[str(r.seed)] = r.metrics.to_dict()
     (args.out / "metrics.json").write_text(json.dumps(metrics, indent=2, default=str))
     (args.out / "config.json").write_text(cfg.to_json())
     best = table[table["kind"] == "variant"].sort_values("test RMSE").iloc[0]
@@ -311,6 +322,7 @@ def main(argv: list[str] | None = None) -> int:
     from .train import TrainingDiverged
 
     argv = sys.argv[1:] if argv is None else list(argv)
+    logs.configure()
     # ``app`` hands everything after it to streamlit (argparse would reject its --server.* options).
     streamlit_args = argv[1:] if argv[:1] == ["app"] and argv[1:2] not in (["-h"], ["--help"]) else []
     try:

@@ -10,12 +10,13 @@ fractions only, and the scaler is fitted on the same training rows).
 :func:`summarize` turns per-seed results into the comparison table (mean and standard
 deviation across seeds, the baselines as extra rows); :func:`run_comparison` trains
 everything sequentially (the command line); the app submits the same configs to the job
-registry instead.
+registry instead, each job tagged with :func:`job_tags` (comparison id, variant, seed).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import re
 import threading
 from collections.abc import Callable, Iterable
@@ -25,8 +26,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .config import CELL_TYPES, ConfigError, DataConfig, ModelConfig, RunConfig, TrainConfig
+from .config import CELL_TYPES, ConfigError, DataConfig, RunConfig, TrainConfig
+from .data.series import Series
 from .gates import saturation_frame, trace_run
+from .results import RunMetrics
+
+log = logging.getLogger(__name__)
 
 MAX_VARIANTS = 6
 MAX_SEEDS = 5
@@ -174,22 +179,25 @@ def _check_types(v: Variant, i: int) -> None:
 
 def variant_run_config(cfg: CompareConfig, variant: Variant, seed: int) -> RunConfig:
     """The full RunConfig for one variant and seed: shared data/train settings + the variant's fields."""
-    data = DataConfig.from_dict(cfg.data.to_dict())
-    data.look_back = variant.look_back
-    train = TrainConfig.from_dict(cfg.train.to_dict())
-    train.lr, train.seed = variant.lr, seed
-    model = ModelConfig(cell=variant.cell, hidden_size=variant.hidden_size, num_layers=variant.num_layers)
-    return RunConfig(data=data, model=model, train=train)
+    shared = RunConfig(data=cfg.data, train=cfg.train)
+    return shared.replace(
+        look_back=variant.look_back,
+        lr=variant.lr,
+        seed=seed,
+        cell=variant.cell,
+        hidden_size=variant.hidden_size,
+        num_layers=variant.num_layers,
+    )
 
 
 def job_label(variant: str, seed: int) -> str:
-    """The job label the app uses; :func:`parse_job_label` reads it back after a reload."""
+    """The job label the app shows (display only: pages group jobs by :func:`job_tags`)."""
     return f"{variant} · seed {seed}"
 
 
-def parse_job_label(label: str) -> tuple[str, int] | None:
-    m = re.match(r"^(.*) · seed (\d+)$", label)
-    return (m.group(1), int(m.group(2))) if m else None
+def job_tags(group: str, variant: str, seed: int) -> dict[str, str | int]:
+    """The tags of one (variant, seed) job of comparison ``group``: what the pages group by."""
+    return {"kind": "compare", "group": group, "variant": variant, "seed": int(seed)}
 
 
 def config_from_runs(named: dict[str, list[dict]], seeds: list[int]) -> CompareConfig:
@@ -216,17 +224,18 @@ def config_from_runs(named: dict[str, list[dict]], seeds: list[int]) -> CompareC
 # ---------------------------------------------------------------------- results
 @dataclass
 class SeedResult:
-    """One trained (variant, seed): its metrics dict (``Run.metrics``) and loss history."""
+    """One trained (variant, seed): its metrics (``Run.metrics``) and loss history."""
 
     variant: str
     seed: int
-    metrics: dict
+    metrics: RunMetrics
     val_loss: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))  # (epochs,)
     train_loss: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
 
 
-def _get(m: dict | None, key: str, metric: str) -> float:
-    v = ((m or {}).get(key) or {}).get(metric)
+def _get(m: RunMetrics | None, key: str, metric: str) -> float:
+    scores = getattr(m, key, None) if m is not None else None
+    v = getattr(scores, metric) if scores is not None else None
     return float(v) if v is not None else float("nan")
 
 
@@ -257,22 +266,23 @@ def summarize(results: Iterable[SeedResult], order: list[str] | None = None) -> 
         row: dict[str, Any] = {"model": name, "kind": "variant", "seeds": len(rs)}
         for key, metric, col in METRIC_COLUMNS:
             row[col], row[f"{col} std"] = _mean_std([_get(r.metrics, key, metric) for r in rs])
-        info = [r.metrics.get("info", {}) for r in rs]
-        row["parameters"] = float(info[0].get("parameters", np.nan))
-        row["train seconds"] = _mean_std([i.get("train_seconds", np.nan) for i in info])[0]
-        row["epochs to best"] = _mean_std([i.get("best_epoch", np.nan) for i in info])[0]
+        info = [r.metrics.info for r in rs]
+        row["parameters"] = float(info[0].parameters)
+        row["train seconds"] = _mean_std([i.train_seconds for i in info])[0]
+        row["epochs to best"] = _mean_std([i.best_epoch for i in info])[0]
         rows.append(row)
     if results:
         m = results[0].metrics
         for k, label in BASELINE_LABELS.items():
-            one = (m.get("baselines") or {}).get(k)
-            multi = (m.get("baselines_multistep") or {}).get(k)
+            one = m.baselines.get(k)
+            multi = m.baselines_multistep.get(k)
             if not one:
                 continue
             row = {"model": label, "kind": "baseline", "seeds": 0}
             for key, metric, col in METRIC_COLUMNS:
                 src = multi if key == "test_multistep" else one
-                row[col] = float(src[metric]) if src and src.get(metric) is not None else float("nan")
+                v = getattr(src, metric) if src is not None else None
+                row[col] = float(v) if v is not None else float("nan")
                 row[f"{col} std"] = 0.0
             row.update({"parameters": float("nan"), "train seconds": float("nan"), "epochs to best": float("nan")})
             rows.append(row)
@@ -347,18 +357,20 @@ def forecast_overlay(runs: dict[str, list]) -> pd.DataFrame:
 
 # ---------------------------------------------------------------------- sequential runner
 def run_comparison(
-    frame: pd.DataFrame,
+    data: Series | pd.DataFrame,
     cfg: CompareConfig,
-    season_hint: int | None = None,
+    *,
     on_progress: Callable[[str, int, int, int], None] | None = None,
     stop: threading.Event | None = None,
 ) -> tuple[pd.DataFrame, list[SeedResult]]:
     """Train every (variant, seed) one after another; returns ``(summarize(...), per-seed results)``.
 
+    ``data`` is a :class:`~lstm_core.data.Series` (or a bare frame, no season).
     ``on_progress(variant, seed, done, total)`` is called after each run. ``stop.set()``
     cancels the current run and skips the rest. Raises ConfigError / TrainingDiverged with
     the variant named.
     """
+    from .callbacks import Callbacks
     from .pipeline import fit_run
     from .train import TrainingDiverged
 
@@ -371,10 +383,12 @@ def run_comparison(
                 break
             rc = variant_run_config(cfg, v, seed)
             try:
-                run = fit_run(frame, rc, season_hint, stop=stop)
+                run = fit_run(data, rc, callbacks=Callbacks(stop=stop or threading.Event()))
             except (ConfigError, TrainingDiverged) as exc:
                 raise type(exc)(f"Variant {v.label()!r}, seed {seed}: {exc}") from None
             hist = run.history_frame()
+            assert run.metrics is not None  # fit_run evaluates every run
+            log.info("compare: %s seed %d trained (%s)", v.label(), seed, run.fit.status)
             results.append(
                 SeedResult(
                     v.label(),
@@ -397,14 +411,14 @@ def per_seed_frame(results: list[SeedResult]) -> pd.DataFrame:
         row = {"variant": r.variant, "seed": r.seed}
         for key, metric, col in METRIC_COLUMNS:
             row[col] = _get(r.metrics, key, metric)
-        info = r.metrics.get("info", {})
+        info = r.metrics.info
         row.update(
             {
-                "parameters": info.get("parameters"),
-                "train seconds": info.get("train_seconds"),
-                "epochs to best": info.get("best_epoch"),
-                "epochs run": info.get("epochs_run"),
-                "status": info.get("status"),
+                "parameters": info.parameters,
+                "train seconds": info.train_seconds,
+                "epochs to best": info.best_epoch,
+                "epochs run": info.epochs_run,
+                "status": info.status,
             }
         )
         rows.append(row)

@@ -22,6 +22,72 @@ class ConfigError(ValueError):
     """A configuration value is out of bounds; the message is one user-facing sentence."""
 
 
+@dataclass(frozen=True)
+class Bound:
+    """The allowed range of a numeric setting, written once: ``validate()`` checks it and the
+    widgets (Train and Compare pages, the CLI's help) read it. ``lo_open``/``hi_open`` exclude
+    that end; ``hi=None`` means no upper bound."""
+
+    lo: float
+    hi: float | None = None
+    lo_open: bool = False
+    hi_open: bool = False
+
+    def contains(self, v: float) -> bool:
+        above = v > self.lo if self.lo_open else v >= self.lo
+        below = self.hi is None or (v < self.hi if self.hi_open else v <= self.hi)
+        return above and below
+
+    def text(self) -> str:
+        """``between 1 and 1024``, ``in [0, 0.9)``, ``at least 1``: the range in words."""
+        lo = f"{'above' if self.lo_open else 'at least'} {_num(self.lo)}"
+        if self.hi is None:
+            return lo
+        if not self.lo_open and not self.hi_open:
+            return f"between {_num(self.lo)} and {_num(self.hi)}"
+        if self.lo_open and not self.hi_open:
+            return f"{lo} and at most {_num(self.hi)}"
+        return f"in {'(' if self.lo_open else '['}{_num(self.lo)}, {_num(self.hi)})"
+
+
+def _num(v: float) -> str:
+    return f"{int(v)}" if float(v).is_integer() else f"{v:g}"
+
+
+#: Every numeric setting's range (see :class:`Bound`), by field name.
+BOUNDS: dict[str, Bound] = {
+    # data
+    "look_back": Bound(1),
+    "horizon": Bound(0, 10_000),
+    "val_fraction": Bound(0.0, 0.9, hi_open=True),
+    "test_fraction": Bound(0.0, 0.9, lo_open=True, hi_open=True),
+    "season": Bound(2),
+    # model
+    "hidden_size": Bound(1, 1024),
+    "num_layers": Bound(1, 4),
+    "dropout": Bound(0.0, 1.0, hi_open=True),
+    # train
+    "epochs": Bound(1, 100_000),
+    "batch_size": Bound(1, 65_536),
+    "lr": Bound(0.0, 10.0, lo_open=True),
+    "weight_decay": Bound(0.0),
+    "grad_clip": Bound(0.0, lo_open=True),
+    "patience": Bound(1),
+    "target_loss": Bound(0.0, lo_open=True),
+    "ensemble": Bound(1, 10),
+    "seed": Bound(0, 2**31 - 1),  # numpy's and torch's seeds, with room for the member offsets
+}
+
+
+def _check(name: str, value: float | None, advice: str = "", label: str | None = None) -> None:
+    """Raise ConfigError with one sentence when ``value`` (None = unset, allowed) is outside
+    :data:`BOUNDS` [name]."""
+    b = BOUNDS[name]
+    if value is None or b.contains(value):
+        return
+    raise ConfigError(f"{label or name} must be {b.text()} (got {value}){'; ' + advice if advice else ''}.")
+
+
 class _Dict:
     """Mixin: ``to_dict`` / ``from_dict`` for flat dataclasses."""
 
@@ -56,16 +122,10 @@ class DataConfig(_Dict):
     missing: str = "interpolate"  # policy for missing values in the chosen columns
 
     def validate(self) -> None:
-        if self.look_back < 1:
-            raise ConfigError(
-                f"look_back must be at least 1 (got {self.look_back}); choose a window of 1 or more steps."
-            )
-        if self.horizon is not None and not (0 <= self.horizon <= 10_000):
-            raise ConfigError(f"horizon must be between 0 and 10000 (got {self.horizon}); leave it empty for auto.")
-        if not (0.0 <= self.val_fraction < 0.9):
-            raise ConfigError(f"val_fraction must be in [0, 0.9) (got {self.val_fraction}); 0.1 is a good default.")
-        if not (0.0 < self.test_fraction < 0.9):
-            raise ConfigError(f"test_fraction must be in (0, 0.9) (got {self.test_fraction}); 0.2 to 0.33 is usual.")
+        _check("look_back", self.look_back, "choose a window of 1 or more steps")
+        _check("horizon", self.horizon, "leave it empty for auto")
+        _check("val_fraction", self.val_fraction, "0.1 is a good default")
+        _check("test_fraction", self.test_fraction, "0.2 to 0.33 is usual")
         if self.val_fraction + self.test_fraction >= 0.9:
             raise ConfigError(
                 "val_fraction + test_fraction leave under 10% of the series for training; make them smaller."
@@ -74,8 +134,7 @@ class DataConfig(_Dict):
             raise ConfigError(f"Unknown scaler {self.scaler!r}; choose one of {', '.join(SCALERS)}.")
         if self.transform not in TRANSFORMS:
             raise ConfigError(f"Unknown transform {self.transform!r}; choose one of {', '.join(TRANSFORMS)}.")
-        if self.season is not None and self.season < 2:
-            raise ConfigError(f"season must be 2 or more steps (got {self.season}); leave it empty to detect it.")
+        _check("season", self.season, "leave it empty to detect it")
         if self.missing not in MISSING_POLICIES:
             raise ConfigError(
                 f"Unknown missing-value policy {self.missing!r}; choose one of {', '.join(MISSING_POLICIES)}."
@@ -107,12 +166,9 @@ class ModelConfig(_Dict):
     def validate(self) -> None:
         if self.cell not in CELL_TYPES:
             raise ConfigError(f"Unknown cell {self.cell!r}; choose one of {', '.join(CELL_TYPES)}.")
-        if not (1 <= self.hidden_size <= 1024):
-            raise ConfigError(f"hidden_size must be between 1 and 1024 (got {self.hidden_size}).")
-        if not (1 <= self.num_layers <= 4):
-            raise ConfigError(f"num_layers must be between 1 and 4 (got {self.num_layers}).")
-        if not (0.0 <= self.dropout < 1.0):
-            raise ConfigError(f"dropout must be in [0, 1) (got {self.dropout}); 0 to 0.3 is usual.")
+        _check("hidden_size", self.hidden_size)
+        _check("num_layers", self.num_layers)
+        _check("dropout", self.dropout, "0 to 0.3 is usual")
         if self.input_size < 1 or self.output_size < 1:
             raise ConfigError("The model needs at least one input feature and one output.")
 
@@ -145,24 +201,15 @@ class TrainConfig(_Dict):
         return 6 if n_points <= self.AUTO_ENSEMBLE_POINTS else 3
 
     def validate(self) -> None:
-        if not (1 <= self.epochs <= 100_000):
-            raise ConfigError(f"epochs must be between 1 and 100000 (got {self.epochs}).")
-        if not (1 <= self.batch_size <= 65_536):
-            raise ConfigError(f"batch_size must be between 1 and 65536 (got {self.batch_size}).")
-        if not (self.lr > 0 and self.lr <= 10):
-            raise ConfigError(f"learning rate must be above 0 and at most 10 (got {self.lr}); try 0.001 to 0.01.")
-        if self.weight_decay < 0:
-            raise ConfigError(f"weight_decay must be 0 or more (got {self.weight_decay}).")
-        if self.grad_clip is not None and self.grad_clip <= 0:
-            raise ConfigError(f"grad_clip must be positive or empty (got {self.grad_clip}).")
-        if self.patience is not None and self.patience < 1:
-            raise ConfigError(f"patience must be at least 1 or empty (got {self.patience}).")
-        if self.target_loss is not None and self.target_loss <= 0:
-            raise ConfigError(f"target_loss must be positive or empty (got {self.target_loss}).")
-        if self.ensemble is not None and not (1 <= self.ensemble <= 10):
-            raise ConfigError(
-                f"ensemble must be between 1 and 10 networks (got {self.ensemble}); leave it empty for auto."
-            )
+        _check("epochs", self.epochs)
+        _check("batch_size", self.batch_size)
+        _check("lr", self.lr, "try 0.001 to 0.01", label="learning rate")
+        _check("weight_decay", self.weight_decay)
+        _check("grad_clip", self.grad_clip, "or leave it empty")
+        _check("patience", self.patience, "or leave it empty")
+        _check("target_loss", self.target_loss, "or leave it empty")
+        _check("ensemble", self.ensemble, "networks; leave it empty for auto")
+        _check("seed", self.seed)
         if self.device not in DEVICES:
             raise ConfigError(f"Unknown device {self.device!r}; choose one of {', '.join(DEVICES)}.")
 
@@ -187,3 +234,24 @@ class RunConfig(_Dict):
         self.data.validate()
         self.model.validate()
         self.train.validate()
+
+    @classmethod
+    def make(cls, **settings: Any) -> RunConfig:
+        """A validated RunConfig from flat settings, each the name of a field of exactly one
+        of :class:`DataConfig`, :class:`ModelConfig`, :class:`TrainConfig` (the rest keep their
+        defaults): ``RunConfig.make(cell="gru", look_back=24, epochs=50)``."""
+        cfg = cls()
+        cfg = cfg.replace(**settings)
+        cfg.validate()
+        return cfg
+
+    def replace(self, **settings: Any) -> RunConfig:
+        """A copy with flat ``settings`` changed (see :meth:`make`); not validated, self unchanged."""
+        parts = {"data": self.data.to_dict(), "model": self.model.to_dict(), "train": self.train.to_dict()}
+        for k, v in settings.items():
+            owner = next((p for p, d in parts.items() if k in d), None)
+            if owner is None:
+                valid = sorted(n for d in parts.values() for n in d)
+                raise ConfigError(f"Unknown setting {k!r}; valid settings are {', '.join(valid)}.")
+            parts[owner][k] = v
+        return RunConfig.from_dict(parts)

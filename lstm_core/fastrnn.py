@@ -18,15 +18,10 @@ Everything follows the inputs' own device and dtype (no ``.cuda()``), so the sam
 float32/float64 on CPU, CUDA or MPS. When nothing requires grad (or under ``torch.no_grad``)
 the same loop runs outside any autograd.Function and nothing is kept for backward.
 
-Gate math (the replay/visualisation code uses the same order)::
-
-    a = xproj_t + h_{t-1} @ w_hh^T
-    peephole, G = 4H, chunks i, f, g, o; w_peep rows p_i, p_f, p_o:
-        i = σ(a_i + p_i ⊙ c_{t-1});  f = σ(a_f + p_f ⊙ c_{t-1});  g = tanh(a_g)
-        c_t = f ⊙ c_{t-1} + i ⊙ g;   o = σ(a_o + p_o ⊙ c_t);  h_t = o ⊙ tanh(c_t)
-    CIFG, G = 3H, chunks f, g, o:
-        f = σ(a_f);  g = tanh(a_g);  c_t = f ⊙ c_{t-1} + (1 - f) ⊙ g
-        o = σ(a_o);  h_t = o ⊙ tanh(c_t)
+The gate layouts and the maths are :mod:`lstm_core.cellspec`'s (``SPECS["peephole"]``: rows
+i, f, g, o, peepholes p_i, p_f, p_o with p_o on the new c_t; ``SPECS["cifg"]``: rows f, g, o
+and i = 1 - f). The loops here are unrolled for exactly those layouts and check them on
+import; the ``*_reference`` functions run the spec's own step function over the sequence.
 """
 
 from __future__ import annotations
@@ -34,12 +29,25 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
+from .cellspec import SPECS, CellSpec, LayerWeights
+
 __all__ = [
     "peephole_sequence",
     "cifg_sequence",
     "peephole_sequence_reference",
     "cifg_sequence_reference",
 ]
+
+
+# --------------------------------------------------------------------------- layout
+_PEEP, _CIFG = SPECS["peephole"], SPECS["cifg"]
+#: Chunk of each gate in the fused projection, by name, from the cell specs.
+_PI, _PF, _PG, _PO = (_PEEP.index(n) for n in "ifgo")
+_CF, _CG, _CO = (_CIFG.index(n) for n in "fgo")
+# The loops below fuse work over adjacent chunks (one sigmoid over i, f, g; the peephole
+# add over i, f; the output gate last in _bptt), so they hold for these layouts only.
+if (_PI, _PF, _PG, _PO) != (0, 1, 2, 3) or _PEEP.peepholes != ("i", "f", "o") or (_CF, _CG, _CO) != (0, 1, 2):
+    raise ImportError("lstm_core.fastrnn is unrolled for rows i, f, g, o and f, g, o; the cell specs changed them.")
 
 
 # --------------------------------------------------------------------------- validation
@@ -91,7 +99,7 @@ def _peephole_loop(
     """
     T, B, G = xproj.shape
     H = G // 4
-    gates, wT = _prefill(xproj, w_hh, 4, 2)  # (T, B, 4H), (H, 4H)
+    gates, wT = _prefill(xproj, w_hh, 4, _PG)  # (T, B, 4H), (H, 4H)
     h_seq = xproj.new_empty((T, B, H))  # (T, B, H)
     cells = xproj.new_empty((T + 1, B, H))  # (T+1, B, H)
     tanh_c = xproj.new_empty((T, B, H))  # (T, B, H)
@@ -104,7 +112,7 @@ def _peephole_loop(
     gs = gates.unbind(0)  # T x (B, 4H)
     ifgs = gates[:, :, : 3 * H].unbind(0)  # T x (B, 3H)
     ifs = g4[:, :, :2].unbind(0)  # T x (B, 2, H)
-    i_s, f_s, g_s, o_s = (g4[:, :, k].unbind(0) for k in range(4))  # 4 x T x (B, H)
+    i_s, f_s, g_s, o_s = (g4[:, :, k].unbind(0) for k in (_PI, _PF, _PG, _PO))  # 4 x T x (B, H)
     cs = cells.unbind(0)  # T+1 x (B, H)
     cus = cells.unsqueeze(2).unbind(0)  # T+1 x (B, 1, H)
     tcs = tanh_c.unbind(0)  # T x (B, H)
@@ -134,7 +142,7 @@ def _cifg_loop(xproj: Tensor, h0: Tensor, c0: Tensor, w_hh: Tensor) -> tuple[Ten
     """CIFG time loop without autograd; returns h_seq, gates (f, g2, o), cells (c2), tanh_c."""
     T, B, G = xproj.shape
     H = G // 3
-    gates, wT = _prefill(xproj, w_hh, 3, 1)  # (T, B, 3H), (H, 3H)
+    gates, wT = _prefill(xproj, w_hh, 3, _CG)  # (T, B, 3H), (H, 3H)
     h_seq = xproj.new_empty((T, B, H))  # (T, B, H)
     cells = xproj.new_empty((T + 1, B, H))  # (T+1, B, H)
     tanh_c = xproj.new_empty((T, B, H))  # (T, B, H)
@@ -143,7 +151,7 @@ def _cifg_loop(xproj: Tensor, h0: Tensor, c0: Tensor, w_hh: Tensor) -> tuple[Ten
     m2 = xproj.new_full((), -2.0)
     g3 = gates.view(T, B, 3, H)  # (T, B, 3, H)
     gs = gates.unbind(0)  # T x (B, 3H)
-    f_s, g_s, o_s = (g3[:, :, k].unbind(0) for k in range(3))  # 3 x T x (B, H)
+    f_s, g_s, o_s = (g3[:, :, k].unbind(0) for k in (_CF, _CG, _CO))  # 3 x T x (B, H)
     cs = cells.unbind(0)  # T+1 x (B, H)
     tcs = tanh_c.unbind(0)  # T x (B, H)
     hs = h_seq.unbind(0)  # T x (B, H)
@@ -256,7 +264,8 @@ class _PeepholeFn(torch.autograd.Function):
         h0, w_hh, w_peep, h_seq, gates, cells, tanh_c = ctx.saved_tensors
         T, B, G = gates.shape
         H = G // 4
-        i, f, g2, o = gates.view(T, B, 4, H).unbind(2)  # each (T, B, H); g2 = 2g
+        chunks = gates.view(T, B, 4, H).unbind(2)  # each (T, B, H)
+        i, f, g2, o = (chunks[k] for k in (_PI, _PF, _PG, _PO))  # g2 = 2g
         c2_prev = cells[:-1]  # (T, B, H) holds 2 c_{t-1}
         p_i, p_f, p_o = w_peep.unbind(0)  # (H,)
         # all-step coefficients: da_ifg = dc ⊙ coef_in, da_o = dh ⊙ coef_o
@@ -306,7 +315,8 @@ class _CIFGFn(torch.autograd.Function):
         h0, w_hh, h_seq, gates, cells, tanh_c = ctx.saved_tensors
         T, B, G = gates.shape
         H = G // 3
-        f, g2, o = gates.view(T, B, 3, H).unbind(2)  # each (T, B, H); g2 = 2g
+        chunks = gates.view(T, B, 3, H).unbind(2)  # each (T, B, H)
+        f, g2, o = (chunks[k] for k in (_CF, _CG, _CO))  # g2 = 2g
         coef_in = gates.new_empty((T, B, 2, H))  # (T, B, 2, H)
         cf, cg = coef_in.unbind(2)
         omf = 1.0 - f  # (T, B, H)
@@ -367,7 +377,7 @@ def peephole_sequence(
     Differentiable w.r.t. all five inputs; equal to :func:`peephole_sequence_reference`.
     When none of the inputs requires grad nothing is saved for backward.
     """
-    T, B, H = _check("peephole_sequence", xproj, h0, c0, w_hh, 4)
+    T, B, H = _check("peephole_sequence", xproj, h0, c0, w_hh, len(_PEEP.gates))
     if tuple(w_peep.shape) != (3, H):
         raise ValueError(f"peephole_sequence: w_peep must be (3, H) = (3, {H}), got {tuple(w_peep.shape)}.")
     if w_peep.dtype != xproj.dtype or w_peep.device != xproj.device:
@@ -406,7 +416,7 @@ def cifg_sequence(xproj: Tensor, h0: Tensor, c0: Tensor, w_hh: Tensor) -> tuple[
     The input gate is ``i = 1 - f``. Differentiable w.r.t. all four inputs; equal to
     :func:`cifg_sequence_reference`.
     """
-    T, B, H = _check("cifg_sequence", xproj, h0, c0, w_hh, 3)
+    T, B, H = _check("cifg_sequence", xproj, h0, c0, w_hh, len(_CIFG.gates))
     if T == 0:
         return xproj.new_empty((0, B, H)), h0, c0
     if _needs_grad(xproj, h0, c0, w_hh):
@@ -414,42 +424,31 @@ def cifg_sequence(xproj: Tensor, h0: Tensor, c0: Tensor, w_hh: Tensor) -> tuple[
     return _inference(_cifg_loop, xproj, h0, c0, w_hh)
 
 
+def _reference(
+    cs: CellSpec, xproj: Tensor, h0: Tensor, c0: Tensor, w_hh: Tensor, w_peep: Tensor | None
+) -> tuple[Tensor, Tensor, Tensor]:
+    """Plain autograd loop of the spec's step function over a sequence."""
+    zeros = xproj.new_zeros(xproj.shape[2])  # (G,)
+    w = LayerWeights(xproj.new_empty((xproj.shape[2], 0)), w_hh.t(), zeros, zeros, w_peep)
+    state: tuple[Tensor, ...] = (h0, c0)
+    hs = []
+    for x_t in xproj.unbind(0):  # (B, G)
+        h, state, _ = cs.step(x_t, state, w)  # (B, H)
+        hs.append(h)
+    if not hs:
+        return xproj.new_empty((0,) + tuple(h0.shape)), h0, c0
+    return torch.stack(hs), state[0], state[1]
+
+
 def peephole_sequence_reference(
     xproj: Tensor, h0: Tensor, c0: Tensor, w_hh: Tensor, w_peep: Tensor
 ) -> tuple[Tensor, Tensor, Tensor]:
-    """Plain autograd loop with the same math and outputs as :func:`peephole_sequence` (for tests)."""
-    h, c = h0, c0
-    hs = []
-    p_i, p_f, p_o = w_peep.unbind(0)  # (H,)
-    for x_t in xproj.unbind(0):  # (B, 4H)
-        a = x_t + h @ w_hh.t()  # (B, 4H)
-        a_i, a_f, a_g, a_o = a.chunk(4, 1)  # (B, H)
-        i = torch.sigmoid(a_i + p_i * c)
-        f = torch.sigmoid(a_f + p_f * c)
-        g = torch.tanh(a_g)
-        c = f * c + i * g  # (B, H)
-        o = torch.sigmoid(a_o + p_o * c)
-        h = o * torch.tanh(c)  # (B, H)
-        hs.append(h)
-    if not hs:
-        return xproj.new_empty((0,) + tuple(h0.shape)), h0, c0
-    return torch.stack(hs), h, c
+    """Plain autograd loop of ``SPECS["peephole"].step``: the maths and outputs of
+    :func:`peephole_sequence` (for tests and benchmarks)."""
+    return _reference(_PEEP, xproj, h0, c0, w_hh, w_peep)
 
 
 def cifg_sequence_reference(xproj: Tensor, h0: Tensor, c0: Tensor, w_hh: Tensor) -> tuple[Tensor, Tensor, Tensor]:
-    """Plain autograd loop with the same math and outputs as :func:`cifg_sequence` (for tests)."""
-    h, c = h0, c0
-    hs = []
-    for x_t in xproj.unbind(0):  # (B, 3H)
-        a = x_t + h @ w_hh.t()  # (B, 3H)
-        a_f, a_g, a_o = a.chunk(3, 1)  # (B, H)
-        f = torch.sigmoid(a_f)
-        i = 1.0 - f
-        g = torch.tanh(a_g)
-        c = f * c + i * g  # (B, H)
-        o = torch.sigmoid(a_o)
-        h = o * torch.tanh(c)  # (B, H)
-        hs.append(h)
-    if not hs:
-        return xproj.new_empty((0,) + tuple(h0.shape)), h0, c0
-    return torch.stack(hs), h, c
+    """Plain autograd loop of ``SPECS["cifg"].step``: the maths and outputs of :func:`cifg_sequence`
+    (for tests and benchmarks)."""
+    return _reference(_CIFG, xproj, h0, c0, w_hh, None)

@@ -19,7 +19,7 @@ import torch
 
 from .config import ConfigError
 from .model import Ensemble, Forecaster
-from .prep import Prepared, one_step_targets, window_x
+from .prep import Prepared, one_step_targets, resolved_horizon, window_x
 
 Model = Forecaster | Ensemble
 
@@ -61,7 +61,7 @@ def recursive_z(model: Model, prep: Prepared, origins: np.ndarray, steps: int) -
     cfg = prep.cfg
     origins = np.asarray(origins, dtype=np.int64)
     m, lag, L, h = len(origins), prep.offset, cfg.look_back, prep.out_dim
-    feeds_back = cfg.uses_target_history and cfg.horizon >= 1
+    feeds_back = cfg.uses_target_history and resolved_horizon(cfg) >= 1
     if not feeds_back:
         # Nothing is fed back (mapping mode): multi-step equals one-step on true inputs.
         t = origins[:, None] + np.arange(steps)[None, :]

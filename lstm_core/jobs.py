@@ -1,12 +1,20 @@
-"""Process-wide job registry: a bounded pool of training threads, a FIFO queue, snapshots, cancel.
+"""Process-wide job registry: one queue and one pool of worker threads for every background job.
 
-The UI never trains on its own script thread. It calls :meth:`JobRegistry.submit`, keeps the
-returned id, and polls :meth:`JobRegistry.snapshot`, which returns an immutable copy that is
-safe to read from any thread. Workers call :func:`lstm_core.pipeline.fit_run` with a
-``threading.Event`` as ``stop``; they never touch the UI.
+Three kinds of work go through it: training runs (the Train page, presets), the runs of a
+comparison (one job per variant and seed) and long-memory sweeps. The UI never trains on its
+own script thread. It calls :meth:`JobRegistry.submit` (or :meth:`JobRegistry.submit_sweep`),
+keeps the returned id, and polls :meth:`JobRegistry.snapshot`, which returns an immutable
+:class:`JobSnapshot` that is safe to read from any thread. Jobs carry ``tags`` (e.g.
+``{"kind": "compare", "group": ..., "variant": ..., "seed": ...}``) so that pages group them
+without reading their labels. Workers report through one
+:class:`~lstm_core.callbacks.Callbacks` object and never touch the UI; a job's state is a
+:class:`~lstm_core.job_status.JobStatus`.
 
 Bounded memory: finished jobs are evicted after ``ttl_s`` seconds, and at most
 ``max_finished`` finished jobs are kept (oldest evicted first).
+
+``inline=True`` runs each job on the thread that submits it, before ``submit`` returns (no
+worker threads): for tests that give the registry a fast fake ``runner``.
 """
 
 from __future__ import annotations
@@ -18,31 +26,34 @@ import threading
 import time
 import uuid
 from collections import deque
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
 import torch
 
 from . import threads
+from .callbacks import Callbacks
 from .config import ConfigError, RunConfig
+from .data.series import Series, as_series
 from .gates import GateRecorder
+from .job_status import ACTIVE, DONE, JobStatus
+from .memory_task import MemoryConfig, MemoryResult, sweep
 from .pipeline import Run, fit_run
-from .train import EpochStats, TrainingDiverged
+from .train import EpochStats, FitStatus, TrainingDiverged
 
 log = logging.getLogger(__name__)
 
-QUEUED, RUNNING, FINISHED, CANCELLED, DIVERGED, FAILED = (
-    "queued",
-    "running",
-    "finished",
-    "cancelled",
-    "diverged",
-    "failed",
-)
-ACTIVE = (QUEUED, RUNNING)
-DONE = (FINISHED, CANCELLED, DIVERGED, FAILED)
+# The states under their old module-level names (``from lstm_core.jobs import QUEUED`` keeps working).
+QUEUED, RUNNING, FINISHED = JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.FINISHED
+CANCELLED, DIVERGED, FAILED = JobStatus.CANCELLED, JobStatus.DIVERGED, JobStatus.FAILED
+
+#: Free-form labels of a job: ``kind`` (train | compare | preset | sweep), ``group``, ``variant``, ``seed``...
+Tags = Mapping[str, str | int]
+#: What a job's work returns: its final state, the one-sentence message and the trained Run, if any.
+Outcome = tuple[JobStatus, str, Run | None]
 
 
 WORKER_NICE = 10
@@ -101,14 +112,15 @@ class Job:
 
     id: str
     owner: str
-    config: RunConfig
-    frame: pd.DataFrame | None
-    season_hint: int | None
+    config: RunConfig | MemoryConfig
+    series: Series | None
     label: str
-    epochs_planned: int
-    status: str = QUEUED
+    epochs_planned: int  # training: epochs; a sweep: (cell, lag) pairs
+    tags: dict[str, str | int] = field(default_factory=dict)
+    status: JobStatus = QUEUED
     message: str = "Waiting for a free worker."
     history: list[EpochStats] = field(default_factory=list)  # append-only
+    rows: list[dict] = field(default_factory=list)  # a sweep's results so far, append-only
     created: float = 0.0
     started: float | None = None
     finished: float | None = None
@@ -118,15 +130,29 @@ class Job:
     done: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
+    @property
+    def kind(self) -> str:
+        """``tags["kind"]``: train, compare, preset or sweep."""
+        return str(self.tags.get("kind", "train"))
+
+    @property
+    def is_sweep(self) -> bool:
+        """A long-memory sweep (by its config; the tags are labels only)."""
+        return isinstance(self.config, MemoryConfig)
+
 
 @dataclass(frozen=True)
 class JobSnapshot:
-    """An immutable copy of a job for the UI. Arrays are float32 copies of the history."""
+    """An immutable copy of a job for the UI. Arrays are float32 copies of the history.
+
+    For a sweep, ``epochs_planned`` / ``epochs_done`` count (cell, lag) pairs and ``results``
+    holds the rows trained so far (see :class:`~lstm_core.memory_task.MemoryResult`).
+    """
 
     id: str
     owner: str
     label: str
-    status: str
+    status: JobStatus
     message: str
     position: int | None  # 1-based place in the queue while queued, else None
     config: dict
@@ -143,6 +169,8 @@ class JobSnapshot:
     started: float | None
     finished: float | None
     run: Run | None  # the trained run once finished or cancelled
+    tags: Mapping[str, str | int] = field(default_factory=lambda: MappingProxyType({}))
+    results: pd.DataFrame | None = None  # a sweep's rows so far (None for training jobs)
 
     @property
     def active(self) -> bool:
@@ -152,21 +180,34 @@ class JobSnapshot:
     def has_run(self) -> bool:
         return self.run is not None
 
+    @property
+    def kind(self) -> str:
+        """``tags["kind"]``: train, compare, preset or sweep."""
+        return str(self.tags.get("kind", "train"))
+
+
+SweepRunner = Callable[..., pd.DataFrame]
+
 
 class JobRegistry:
-    """A bounded worker pool with a FIFO queue.
+    """A bounded worker pool with a FIFO queue, for training runs and sweeps alike.
 
     Parameters
     ----------
-    max_workers : concurrent training threads; default :func:`default_workers`.
+    max_workers : concurrent worker threads; default :func:`default_workers`.
     ttl_s : finished jobs older than this are evicted.
     max_finished : most finished jobs kept; the oldest finished are evicted first.
     torch_threads : ``torch.set_num_threads`` value (process-wide); default
         :func:`threads_per_job`. ``0`` leaves torch's setting alone.
-    runner : the training function, ``fit_run``-compatible (injectable for tests).
+    runner : the training function, ``fit_run``-compatible: ``runner(series, cfg,
+        callbacks=Callbacks)`` (injectable for tests).
+    sweeper : the sweep function, :func:`~lstm_core.memory_task.sweep`-compatible:
+        ``sweeper(cfg, on_result=..., stop=Event)`` (injectable for tests).
     clock : time source for the TTL (injectable for tests).
     worker_nice : how much lower than the server's the workers' CPU priority is (Linux only;
         0 leaves it). Training is background work: the pages and the health check come first.
+    inline : run every job on the submitting thread before ``submit`` returns, with no worker
+        threads (tests with a fast fake ``runner``; never for real training under a UI).
     """
 
     def __init__(
@@ -178,11 +219,14 @@ class JobRegistry:
         runner: Callable[..., Run] = fit_run,
         clock: Callable[[], float] = time.time,
         worker_nice: int = WORKER_NICE,
+        sweeper: SweepRunner = sweep,
+        inline: bool = False,
     ):
         self.max_workers = max_workers or default_workers()
         self.worker_nice = worker_nice
         self.ttl_s, self.max_finished = ttl_s, max_finished
-        self._runner, self._clock = runner, clock
+        self._runner, self._sweeper, self._clock = runner, sweeper, clock
+        self.inline = inline
         self.torch_threads = threads_per_job(self.max_workers) if torch_threads is None else torch_threads
         self.pin_threads()
         self._jobs: dict[str, Job] = {}
@@ -191,11 +235,18 @@ class JobRegistry:
         # Opt-in debug trace for the load benchmark: one line per start/end with the counts.
         self._trace_path = os.environ.get("LSTM_LAB_JOB_TRACE") or None
         self._cond = threading.Condition()
+        # Notified after every change of any job (epoch, phase, state): wait_until sleeps on it.
+        # Lock order: _changed, then _cond, then a job's lock; nobody takes _changed holding the others.
+        self._changed = threading.Condition()
         self._closed = False
-        self._workers = [
-            threading.Thread(target=self._work, name=f"lstm-lab-worker-{i}", daemon=True)
-            for i in range(self.max_workers)
-        ]
+        self._workers = (
+            []
+            if inline
+            else [
+                threading.Thread(target=self._work, name=f"lstm-lab-worker-{i}", daemon=True)
+                for i in range(self.max_workers)
+            ]
+        )
         for w in self._workers:
             w.start()
 
@@ -214,33 +265,53 @@ class JobRegistry:
 
     def submit(
         self,
-        frame: pd.DataFrame,
+        data: Series | pd.DataFrame,
         cfg: RunConfig,
-        season_hint: int | None = None,
+        *,
         owner: str = "",
         label: str | None = None,
+        tags: Tags | None = None,
     ) -> str:
-        """Queue a training job; returns its id (uuid4 hex). Raises ConfigError on a bad config."""
-        cfg = RunConfig.from_dict(cfg.to_dict())  # the job owns its copy
+        """Queue a training job; returns its id (uuid4 hex). Raises ConfigError on a bad config.
+
+        ``tags`` (default ``{"kind": "train"}``) are kept on the job and its snapshots.
+        """
+        if (tags or {}).get("kind") == "sweep":
+            raise ConfigError("A training job cannot be tagged kind 'sweep'; use submit_sweep for a sweep.")
+        series = as_series(data)
+        # the job owns its copy, with the missing-value policy the loader applied (as fit_run records it)
+        cfg = cfg.replace(**({"missing": series.missing_policy} if series.missing_policy is not None else {}))
         cfg.validate()
         job = Job(
             id=uuid.uuid4().hex,
             owner=owner,
             config=cfg,
-            frame=frame,
-            season_hint=season_hint,
+            series=series,
             label=label or f"{cfg.model.cell} h{cfg.model.hidden_size}",
             epochs_planned=cfg.train.epochs,
+            tags={"kind": "train", **(tags or {})},  # e.g. kind compare or preset
             created=self._clock(),
         )
-        with self._cond:
-            if self._closed:
-                raise RuntimeError("The job registry is closed.")
-            self._evict()
-            self._jobs[job.id] = job
-            self._queue.append(job.id)
-            self._cond.notify()
-        return job.id
+        return self._enqueue(job)
+
+    def submit_sweep(
+        self, cfg: MemoryConfig, owner: str = "", label: str | None = None, tags: Tags | None = None
+    ) -> str:
+        """Queue a long-memory sweep (every cell at every lag); returns its id. Raises ConfigError."""
+        cfg = MemoryConfig(**asdict(cfg))  # the job owns its copy
+        cfg.validate()
+        total = len(cfg.cells) * len(cfg.lags)
+        job = Job(
+            id=uuid.uuid4().hex,
+            owner=owner,
+            config=cfg,
+            series=None,
+            label=label or f"Long-memory sweep: {', '.join(cfg.cells)} at {len(cfg.lags)} lag(s)",
+            epochs_planned=total,
+            tags={**(tags or {}), "kind": "sweep"},
+            created=self._clock(),
+        )
+        return self._enqueue(job)
 
     def get(self, job_id: str | None) -> Job | None:
         """The live job object (or None if unknown or evicted)."""
@@ -253,8 +324,10 @@ class JobRegistry:
         with self._cond:
             self._evict()
             job = self._jobs.get(job_id) if job_id else None
-            position = self._queue.index(job_id) + 1 if job is not None and job_id in self._queue else None
-        return None if job is None else self._snap(job, position)
+            if job is None:
+                return None
+            position = self._queue.index(job.id) + 1 if job.id in self._queue else None
+        return self._snap(job, position)
 
     def cancel(self, job_id: str) -> bool:
         """Cancel a job: a queued one leaves the queue, a running one stops within one batch.
@@ -273,17 +346,27 @@ class JobRegistry:
                     self._queue.remove(job_id)
                     job.status, job.message = CANCELLED, "Cancelled before it started."
                     job.finished = self._clock()
-                    job.frame = None
+                    job.series = None
                     job.done.set()
                 else:
                     job.message = "Stopping after the current batch..."
+        self._touch()
         return True
 
     def jobs_for(self, owner: str) -> list[JobSnapshot]:
         """Snapshots of ``owner``'s jobs, newest first."""
+        return self.find(owner)
+
+    def find(self, owner: str | None = None, **tags: str | int) -> list[JobSnapshot]:
+        """Snapshots of the jobs of ``owner`` (any owner when None) whose tags include ``tags``,
+        newest first; e.g. ``find(owner, kind="compare", group=gid)``."""
         with self._cond:
             self._evict()
-            mine = [j for j in self._jobs.values() if j.owner == owner]
+            mine = [
+                j
+                for j in self._jobs.values()
+                if (owner is None or j.owner == owner) and all(j.tags.get(k) == v for k, v in tags.items())
+            ]
             positions = {jid: i + 1 for i, jid in enumerate(self._queue)}
         mine.sort(key=lambda j: j.created, reverse=True)
         return [self._snap(j, positions.get(j.id)) for j in mine]
@@ -295,6 +378,25 @@ class JobRegistry:
             return None
         job.done.wait(timeout)
         return self.snapshot(job_id)
+
+    def wait_until(self, job_id: str, predicate: Callable[[JobSnapshot], bool], timeout: float) -> JobSnapshot:
+        """Block until ``predicate(snapshot)`` holds; returns that snapshot.
+
+        Wakes on every change of a job (an epoch, a phase, a new state), never on a timer.
+        Raises TimeoutError when ``timeout`` seconds pass first, LookupError for an unknown job.
+        """
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while True:
+                snap = self.snapshot(job_id)
+                if snap is None:
+                    raise LookupError(f"Job {job_id} is unknown or was evicted.")
+                if predicate(snap):
+                    return snap
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError(f"Job {job_id} did not reach the awaited state within {timeout:g} s.")
+                self._changed.wait(left)
 
     def warm_up(self) -> threading.Thread:
         """Train a 1-epoch model on 60 points in a background thread, once.
@@ -312,7 +414,7 @@ class JobRegistry:
             cfg = RunConfig()
             cfg.model.hidden_size, cfg.data.look_back, cfg.train.epochs, cfg.train.device = 4, 4, 1, "cpu"
             try:
-                self._runner(generate("sine", length=60), cfg, None, stop=threading.Event())
+                self._runner(generate("sine", length=60), cfg, callbacks=Callbacks())
             except Exception:  # noqa: BLE001 - warming up is best effort
                 log.debug("warm-up run failed", exc_info=True)
 
@@ -333,14 +435,40 @@ class JobRegistry:
             w.join(timeout)
 
     # ---------------------------------------------------------------- internals
+    def _enqueue(self, job: Job) -> str:
+        with self._cond:
+            if self._closed:
+                raise RuntimeError("The job registry is closed.")
+            self._evict()
+            self._jobs[job.id] = job
+            self._queue.append(job.id)
+            self._cond.notify()
+        self._touch()
+        if self.inline:
+            self._drain()
+        return job.id
+
+    def _drain(self) -> None:
+        """Inline mode: run the queued jobs on this thread, oldest first."""
+        while True:
+            job = self._next(block=False)
+            if job is None:
+                return
+            self._run(job)
+
+    def _touch(self) -> None:
+        """Wake :meth:`wait_until` callers: some job changed. Call holding no other lock."""
+        with self._changed:
+            self._changed.notify_all()
+
     def _evict(self) -> None:
         """Drop finished jobs past the TTL, then the oldest beyond ``max_finished``. Holds _cond."""
         now = self._clock()
         done = [j for j in self._jobs.values() if j.status in DONE and j.finished is not None]
         for j in done:
-            if now - j.finished > self.ttl_s:
+            if now - (j.finished or now) > self.ttl_s:
                 del self._jobs[j.id]
-        done = sorted((j for j in done if j.id in self._jobs), key=lambda j: j.finished)
+        done = sorted((j for j in done if j.id in self._jobs), key=lambda j: j.finished or now)
         for j in done[: max(0, len(done) - self.max_finished)]:
             del self._jobs[j.id]
 
@@ -353,6 +481,7 @@ class JobRegistry:
     def _snap(self, job: Job, position: int | None) -> JobSnapshot:
         with job.lock:
             hist = list(job.history)
+            rows = list(job.rows)
             status, message, started, finished, run = job.status, job.message, job.started, job.finished, job.run
         n = len(hist)
         epochs = np.fromiter((s.epoch for s in hist), dtype=np.int32, count=n)
@@ -360,6 +489,8 @@ class JobRegistry:
         val = np.fromiter((np.nan if s.val_loss is None else s.val_loss for s in hist), dtype=np.float32, count=n)
         end = finished if finished is not None else self._clock()
         elapsed = 0.0 if started is None else max(0.0, end - started)
+        sweep_job = job.is_sweep
+        done_units = len(rows) if sweep_job else n
         eta = None
         if status == RUNNING and n:
             recent = hist[-10:]
@@ -367,7 +498,7 @@ class JobRegistry:
             eta = per_epoch * max(0, job.epochs_planned - n)
         elif status in DONE:
             eta = 0.0
-        progress = 1.0 if status == FINISHED else min(1.0, n / max(job.epochs_planned, 1))
+        progress = 1.0 if status == FINISHED else min(1.0, done_units / max(job.epochs_planned, 1))
         return JobSnapshot(
             id=job.id,
             owner=job.owner,
@@ -377,7 +508,7 @@ class JobRegistry:
             position=position,
             config=job.config.to_dict(),
             epochs_planned=job.epochs_planned,
-            epochs_done=n,
+            epochs_done=done_units,
             progress=progress,
             elapsed=elapsed,
             eta=eta,
@@ -389,20 +520,24 @@ class JobRegistry:
             started=started,
             finished=finished,
             run=run,
+            tags=MappingProxyType(dict(job.tags)),
+            results=pd.DataFrame(rows, columns=list(MemoryResult.__dataclass_fields__)) if sweep_job else None,
         )
 
-    def _next(self) -> Job | None:
+    def _next(self, block: bool = True) -> Job | None:
         with self._cond:
-            while not self._queue and not self._closed:
+            while block and not self._queue and not self._closed:
                 self._cond.wait()
-            if self._closed:
+            if self._closed or not self._queue:
                 return None
             job = self._jobs[self._queue.popleft()]
             with job.lock:
-                job.status, job.message, job.started = RUNNING, "Training...", self._clock()
+                job.status, job.started = RUNNING, self._clock()
+                job.message = f"Training {job.epochs_planned} (cell, lag) pair(s)..." if job.is_sweep else "Training..."
             self._running += 1
             self._trace("start", job)
-            return job
+        self._touch()
+        return job
 
     def _work(self) -> None:
         self.pin_threads()
@@ -415,13 +550,52 @@ class JobRegistry:
             del job  # an idle worker must not keep the last job (and its Run) alive past eviction
 
     def _run(self, job: Job) -> None:
+        """Do the job's work and record how it ended; a worker survives any exception.
+
+        Every failure is logged with its traceback; the snapshot keeps one sentence for the UI.
+        """
+        what = "sweep" if job.is_sweep else "training"
+        try:
+            status, message, run = self._sweep(job) if job.is_sweep else self._train(job)
+        except TrainingDiverged as exc:
+            log.warning("%s job %s diverged: %s", what, job.id, exc)
+            status, message, run = DIVERGED, str(exc), None
+        except (ConfigError, ValueError) as exc:  # ConfigError, DeviceError, DataError: one-sentence input errors
+            log.warning("%s job %s failed: %s", what, job.id, exc, exc_info=True)
+            status, message, run = FAILED, str(exc), None
+        except Exception as exc:  # noqa: BLE001 - a worker must survive any job
+            log.exception("%s job %s failed unexpectedly", what, job.id)
+            status, run = FAILED, None
+            detail = f"{type(exc).__name__}: {str(exc)[:200]}"
+            # a sweep's page says "The sweep failed: <detail>"; a training job's message is the sentence
+            message = detail if job.is_sweep else f"Training failed unexpectedly ({detail})."
+        with job.lock:
+            job.status, job.message, job.run = status, message, run
+            job.finished = self._clock()
+            job.series = None  # the Run keeps its own series; drop the queued copy
+        with self._cond:
+            self._running -= 1
+            self._trace("end", job)
+        job.done.set()
+        self._touch()
+
+    def _set_threads(self, hidden_size: int, num_layers: int) -> None:
+        """A small model trains fastest on one thread; a large one gets this job's share."""
+        if self.torch_threads:
+            torch.set_num_threads(1 if threads.is_small(hidden_size, num_layers) else self.torch_threads)
+
+    def _callbacks(self, job: Job) -> Callbacks:
+        """The hooks through which a training job fills its live state."""
+
         def on_epoch(stats: EpochStats) -> None:
             with job.lock:
                 job.history.append(stats)
+            self._touch()
 
-        def on_recorder(recorder: GateRecorder) -> None:
+        def on_gates(recorder: GateRecorder) -> None:
             with job.lock:
                 job.recorder = recorder
+            self._touch()
 
         def on_phase(phase: str) -> None:
             message = phase_message(phase)
@@ -429,60 +603,50 @@ class JobRegistry:
                 with job.lock:
                     if not job.stop.is_set():
                         job.message = message
+                self._touch()
 
-        status, message, run = FAILED, "", None
-        if self.torch_threads:
-            # A small model trains fastest on one thread; a large one gets this job's share.
-            m = job.config.model
-            torch.set_num_threads(1 if threads.is_small(m.hidden_size, m.num_layers) else self.torch_threads)
-        try:
-            run = self._runner(
-                job.frame,
-                job.config,
-                job.season_hint,
-                on_epoch=on_epoch,
-                stop=job.stop,
-                on_phase=on_phase,
-                on_recorder=on_recorder,
+        return Callbacks(on_epoch=on_epoch, on_phase=on_phase, on_gates=on_gates, stop=job.stop)
+
+    def _train(self, job: Job) -> Outcome:
+        """Train one run; its status and the message that says how it ended."""
+        cfg = job.config
+        assert isinstance(cfg, RunConfig)
+        self._set_threads(cfg.model.hidden_size, cfg.model.num_layers)
+        run = self._runner(job.series, cfg, callbacks=self._callbacks(job))
+        epochs = len(run.history)
+        if run.fit.status == FitStatus.CANCELLED:
+            message = (
+                f"Stopped at epoch {epochs}; kept the best weights (epoch {run.fit.best_epoch})."
+                if epochs
+                else "Stopped before the first epoch finished; the model is untrained."
             )
-            info = run.metrics.get("info", {})
-            epochs = len(run.history)
-            if run.fit.status == "cancelled":
-                status = CANCELLED
-                message = (
-                    f"Stopped at epoch {epochs}; kept the best weights (epoch {run.fit.best_epoch})."
-                    if epochs
-                    else "Stopped before the first epoch finished; the model is untrained."
-                )
-            else:
-                status = FINISHED
-                how = "early-stopped" if run.fit.status == "early_stopped" else "completed"
-                total = self._clock() - (job.started or self._clock())
-                nets = info.get("ensemble", 1)
-                more = (
-                    f"; {nets} networks trained in {info.get('train_seconds', run.fit.seconds):.1f} s"
-                    if nets > 1
-                    else ""
-                )
-                message = (
-                    f"Training {how} after {epochs} epoch(s) in {run.fit.seconds:.1f} s{more} "
-                    f"({total:.1f} s in all, with the representation backtest and evaluation); "
-                    f"best epoch {run.fit.best_epoch} on {info.get('device', run.device)}."
-                )
-        except TrainingDiverged as exc:
-            status, message = DIVERGED, str(exc)
-        except ConfigError as exc:  # includes DeviceError
-            message = str(exc)
-        except ValueError as exc:  # DataError and other one-sentence input errors
-            message = str(exc)
-        except Exception as exc:  # noqa: BLE001 - a worker must survive any job
-            log.exception("training job %s failed", job.id)
-            message = f"Training failed unexpectedly ({type(exc).__name__}: {str(exc)[:200]})."
+            return CANCELLED, message, run
+        how = "early-stopped" if run.fit.status == FitStatus.EARLY_STOPPED else "completed"
+        total = self._clock() - (job.started or self._clock())
+        nets, train_s = run.networks, sum(f.seconds for f in (run.members_fit or [run.fit]))
+        more = f"; {nets} networks trained in {train_s:.1f} s" if nets > 1 else ""
+        message = (
+            f"Training {how} after {epochs} epoch(s) in {run.fit.seconds:.1f} s{more} "
+            f"({total:.1f} s in all, with the representation backtest and evaluation); "
+            f"best epoch {run.fit.best_epoch} on {run.device}."
+        )
+        return FINISHED, message, run
+
+    def _sweep(self, job: Job) -> Outcome:
+        """Run a long-memory sweep, adding each (cell, lag) row to the job as it is trained."""
+        cfg = job.config
+        assert isinstance(cfg, MemoryConfig)
+        self._set_threads(cfg.hidden_size, 1)
+
+        def on_result(res: MemoryResult) -> None:
+            with job.lock:
+                job.rows.append(asdict(res))
+            self._touch()
+
+        self._sweeper(cfg, on_result=on_result, stop=job.stop)
         with job.lock:
-            job.status, job.message, job.run = status, message, run
-            job.finished = self._clock()
-            job.frame = None  # the Run keeps its own frame; drop the queued copy
-        with self._cond:
-            self._running -= 1
-            self._trace("end", job)
-        job.done.set()
+            done = len(job.rows)
+        secs = self._clock() - (job.started or self._clock())
+        if job.stop.is_set():
+            return CANCELLED, f"Stopped after {done} of {job.epochs_planned} (cell, lag) pairs.", None
+        return FINISHED, f"Trained {done} of {job.epochs_planned} (cell, lag) pairs in {secs:.1f} s.", None

@@ -10,6 +10,9 @@ Training is a lean loop on the engine's :class:`~lstm_core.model.Forecaster` (MS
 ±1 label, Adam, gradient clipping) that stops early once validation accuracy reaches
 ``solve_at``; every cell gets the same budget of steps. The pipeline's forecasting
 overhead (scalers, baselines, conformal intervals) has no meaning on this task.
+
+The app runs a sweep as a job of the job registry
+(:meth:`lstm_core.jobs.JobRegistry.submit_sweep`), beside the training runs.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -117,7 +121,8 @@ def build_model(
     """
     seed_everything(seed)
     model = Forecaster(ModelConfig(cell=cell, hidden_size=hidden_size, num_layers=1))
-    rnn, h = model.rnn, hidden_size
+    rnn: Any = model.rnn  # nn.LSTM / nn.GRU / a variant stack: its bias names differ by cell
+    h = hidden_size
     with torch.no_grad():
         if cell == "lstm":  # rows i, f, g, o
             rnn.bias_ih_l0[h : 2 * h].fill_(forget_bias)
@@ -203,51 +208,3 @@ def accuracy_table(results: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame()
     t = results.pivot(index="lag", columns="cell", values="accuracy") * 100
     return t[[c for c in MEMORY_CELLS if c in t.columns] + [c for c in t.columns if c not in MEMORY_CELLS]]
-
-
-class SweepJob:
-    """A sweep running on its own daemon thread (the UI never trains on its script thread).
-
-    Read ``results()`` / ``status`` from any thread; ``cancel()`` stops within one step.
-    """
-
-    def __init__(self, cfg: MemoryConfig):
-        cfg.validate()
-        self.cfg = cfg
-        self.total = len(cfg.cells) * len(cfg.lags)
-        self.status, self.error = "running", ""
-        self.started, self.finished = time.time(), None
-        self._rows: list[dict] = []
-        self._lock = threading.Lock()
-        self.stop, self.done = threading.Event(), threading.Event()
-        self._thread = threading.Thread(target=self._work, name="lstm-lab-memory-sweep", daemon=True)
-        self._thread.start()
-
-    def _work(self) -> None:
-        def add(res: MemoryResult) -> None:
-            with self._lock:
-                self._rows.append(asdict(res))
-
-        try:
-            sweep(self.cfg, on_result=add, stop=self.stop)
-            self.status = "cancelled" if self.stop.is_set() else "finished"
-        except Exception as exc:  # noqa: BLE001 - report, never kill the server
-            self.status, self.error = "failed", f"{type(exc).__name__}: {str(exc)[:200]}"
-        self.finished = time.time()
-        self.done.set()
-
-    @property
-    def active(self) -> bool:
-        return not self.done.is_set()
-
-    @property
-    def elapsed(self) -> float:
-        return (self.finished or time.time()) - self.started
-
-    def results(self) -> pd.DataFrame:
-        with self._lock:
-            rows = list(self._rows)
-        return pd.DataFrame(rows, columns=list(MemoryResult.__dataclass_fields__))
-
-    def cancel(self) -> None:
-        self.stop.set()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import torch
 from torch import Tensor, nn
 
@@ -54,15 +56,20 @@ class Ensemble(nn.Module):
         self.cfg = members[0].cfg
 
     @property
+    def first(self) -> Forecaster:
+        """Member 0, whose gates are the ones shown for the ensemble."""
+        return cast(Forecaster, self.members[0])
+
+    @property
     def rnn(self) -> nn.Module:
-        return self.members[0].rnn
+        return self.first.rnn
 
     def forward(self, x: Tensor) -> Tensor:
-        return torch.stack([m(x) for m in self.members]).mean(0)  # (B, out)
+        return torch.stack([cast(Forecaster, m)(x) for m in self.members]).mean(0)  # (B, out)
 
     def gate_trace(self, x: Tensor) -> list[dict[str, Tensor]]:
         """Member 0's exact per-step gates; see :meth:`Forecaster.gate_trace`."""
-        return self.members[0].gate_trace(x)
+        return self.first.gate_trace(x)
 
     def num_parameters(self) -> int:
         return sum(p.numel() for p in self.parameters())

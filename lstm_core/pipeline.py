@@ -7,32 +7,55 @@ the model and the baselines.
 
 from __future__ import annotations
 
+import logging
 import math
-import threading
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
 from . import forecast as fc
 from .baselines import multistep_baselines, one_step_baselines
+from .callbacks import Callbacks
 from .combine import Combination, Member
-from .config import RunConfig
+from .config import ModelConfig, RunConfig
+from .data.series import Series, as_series
 from .gates import GateRecorder
 from .metrics import compute_metrics
 from .model import Ensemble, Forecaster, pack
 from .prep import Prepared, Transform, auto_horizon, detect_season, prepare, resolve_target, split_points
+from .results import Coverage, Guards, RunInfo, RunMetrics, Scores
 from .strategy import SHORTLIST, Backtest, backtest, rank_transforms
-from .train import EpochStats, FitResult, Trainer, TrainingDiverged, device_label, resolve_device, seed_everything
+from .train import (
+    EpochStats,
+    FitResult,
+    FitStatus,
+    Trainer,
+    TrainingDiverged,
+    device_label,
+    resolve_device,
+    seed_everything,
+)
+
+log = logging.getLogger(__name__)
 
 #: Seed offset between ensemble members: member k trains with ``seed + k * MEMBER_SEED_STEP``.
 MEMBER_SEED_STEP = 1000
 
 #: Intervals are calibrated for horizons up to this many steps; beyond, the last width
-#: grows like sqrt(k) (a random-walk assumption, said in ``metrics["coverage"]["note"]``).
+#: grows like sqrt(k) (a random-walk assumption, said in ``metrics.coverage.note``).
 MAX_CALIBRATED_STEPS = 120
 COVERAGE_LEVEL = 0.9
+
+
+def widths(q: np.ndarray, steps: int) -> np.ndarray:
+    """Half-widths for horizons 1..steps from calibrated ones ``q`` (shape (m,)): the first
+    ``steps`` of them, growing like sqrt(k) past the last calibrated horizon."""
+    if len(q) >= steps:
+        return q[:steps]
+    last = q[-1] if len(q) else 0.0
+    k = np.arange(len(q) + 1, steps + 1)
+    return np.concatenate([q, last * np.sqrt(k / max(len(q), 1))])
 
 
 @dataclass
@@ -40,13 +63,12 @@ class Run:
     """A trained model with its data, preprocessing, history, predictions and metrics."""
 
     config: RunConfig
-    frame: pd.DataFrame  # the data it was trained on
-    season_hint: int | None  # season detected from the data's time index
+    series: Series  # the data it was trained on, with the season of its time index
     prep: Prepared
     model: Forecaster | Ensemble
     fit: FitResult  # member 0's training (the live curve and the gates shown)
     device: str = "cpu"
-    metrics: dict = field(default_factory=dict)
+    metrics: RunMetrics | None = None  # set by attach(evaluate(run))
     predictions: pd.DataFrame | None = None  # see :func:`evaluate`
     conformal_q: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (steps,) model-scale widths
     conformal_note: str = ""
@@ -55,6 +77,11 @@ class Run:
     members_fit: list = field(default_factory=list)  # FitResult of every network (the first is ``fit``)
     fixed_intervals: tuple | None = None  # (widths, note) of a saved run: reused, not recalibrated
     members: list[Member] = field(default_factory=list)  # every representation and its networks; [0] = (prep, model)
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The data it was trained on (``series.frame``)."""
+        return self.series.frame
 
     @property
     def combination(self) -> Combination:
@@ -76,12 +103,13 @@ class Run:
 
     def widths(self, steps: int) -> np.ndarray:
         """Conformal half-widths for horizons 1..steps (model scale), extrapolated past calibration."""
-        q = self.conformal_q
-        if len(q) >= steps:
-            return q[:steps]
-        last = q[-1] if len(q) else 0.0
-        k = np.arange(len(q) + 1, steps + 1)
-        return np.concatenate([q, last * np.sqrt(k / max(len(q), 1))])
+        return widths(self.conformal_q, steps)
+
+    def attach(self, ev: Evaluation) -> Run:
+        """Store an :func:`evaluate` result on this run (metrics, predictions, widths); returns it."""
+        self.metrics, self.predictions = ev.metrics, ev.predictions
+        self.conformal_q, self.conformal_note = ev.q, ev.note
+        return self
 
     def future(self, steps: int) -> pd.DataFrame:
         """Forecast ``steps`` points past the data: columns time, forecast, lower, upper
@@ -103,31 +131,41 @@ class Run:
         return pd.DataFrame({"time": self.prep.future_index(steps), "forecast": vals})
 
 
+def sized(cfg: RunConfig, prep: Prepared) -> ModelConfig:
+    """``cfg.model`` with the input and output sizes of the prepared data (a copy: the run's
+    config keeps what the user chose)."""
+    return replace(cfg.model, input_size=int(prep.features.shape[1]), output_size=int(prep.out_dim))
+
+
 def build_model(cfg: RunConfig, prep: Prepared, members: int | None = None) -> Forecaster | Ensemble:
     """A fresh, seeded model whose input/output sizes match the prepared data: one
     Forecaster, or an Ensemble of ``members`` (default ``cfg.train.ensemble``)."""
-    cfg.model.input_size = prep.features.shape[1]
-    cfg.model.output_size = prep.out_dim
     k = cfg.train.networks(prep.n) if members is None else members
     nets = []
     for i in range(k):
         seed_everything(cfg.train.seed + i * MEMBER_SEED_STEP)
-        nets.append(Forecaster(cfg.model))
+        nets.append(Forecaster(sized(cfg, prep)))
     return pack(nets)
 
 
 def _train_member(
-    prep: Prepared, cfg: RunConfig, device, seed: int, on_epoch=None, stop=None, net: Forecaster | None = None
+    prep: Prepared,
+    cfg: RunConfig,
+    device,
+    seed: int,
+    callbacks: Callbacks | None = None,
+    net: Forecaster | None = None,
 ) -> tuple[Forecaster, FitResult]:
     """Train one network with ``seed`` on ``prep``'s windows (``net`` if given, built with
-    that seed, else a new one); returns it with its FitResult."""
+    that seed, else a new one); returns it with its FitResult. ``callbacks``: its epochs and
+    the stop signal."""
     tcfg = type(cfg.train).from_dict({**cfg.train.to_dict(), "seed": seed})
     if net is None:
         seed_everything(seed)
-        net = Forecaster(cfg.model)
+        net = Forecaster(sized(cfg, prep))
     w_tr, w_val = prep.windows["train"], prep.windows["val"]
     fit = Trainer(net, tcfg, device).fit(
-        w_tr.x, w_tr.y, w_val.x, w_val.y, on_epoch=on_epoch, stop=stop, output_weights=output_weights(prep.out_dim)
+        w_tr.x, w_tr.y, w_val.x, w_val.y, callbacks=callbacks, output_weights=output_weights(prep.out_dim)
     )
     return net, fit
 
@@ -144,33 +182,35 @@ def output_weights(h: int) -> np.ndarray | None:
 
 
 def choose_representation(
-    frame: pd.DataFrame, cfg: RunConfig, season_hint: int | None, device, stop: threading.Event | None = None
+    series: Series, cfg: RunConfig, device, callbacks: Callbacks | None = None
 ) -> tuple[list[Transform], Backtest | None]:
     """For ``transform="auto"``: rank candidates by their null forecasts, then train the
     network on the data before a cut-off for the best :data:`SHORTLIST` and order them by
     their multi-step forecasts after the cut-off. Returns the representations, best first
-    (``[]`` when not auto), and the backtest (None when it could not run)."""
+    (``[]`` when not auto), and the backtest (None when it could not run). Only ``callbacks.stop``
+    is used: the backtest's networks are not the run's live curve."""
+    cb = (callbacks or Callbacks()).stop_only()
     d = cfg.data
     if d.transform != "auto" or not d.uses_target_history:
         return [], None
+    frame = series.frame
     target, _ = resolve_target(frame, d)
     y = frame[target].to_numpy(dtype=np.float64)
     if not np.all(np.isfinite(y)):
         return [], None  # prepare() reports the missing values
     n = len(y)
     train_end, test_start = split_points(n, d.val_fraction, d.test_fraction)
-    season = d.season or season_hint or detect_season(y[:train_end])
+    season = d.season or series.season or detect_season(y[:train_end])
     h = d.horizon if d.horizon is not None else auto_horizon(season, train_end, d.look_back)
     ranked = rank_transforms(y[:test_start], train_end, season, bool(np.all(y > 0)), d.look_back, max(h, 1))
     shortlist = [s.transform for s in ranked[:SHORTLIST]]
 
     def train_one(sub: pd.DataFrame, c: RunConfig, tr: Transform):
-        p = prepare(sub, c.data, season_hint, transform=tr)
-        c.model.input_size, c.model.output_size = p.features.shape[1], p.out_dim
-        net, _ = _train_member(p, c, device, c.train.seed, stop=stop)
+        p = prepare(replace(series, frame=sub), c.data, transform=tr)
+        net, _ = _train_member(p, c, device, c.train.seed, cb)
         return net, p
 
-    bt = backtest(frame, cfg, season, shortlist, test_start, n - test_start, train_one, stop)
+    bt = backtest(frame, cfg, season, shortlist, test_start, n - test_start, train_one, cb.stop)
     if not bt.scores or not bt.ranks:
         out = []
         for rank, sc in enumerate(ranked[:SHORTLIST]):
@@ -192,13 +232,10 @@ def choose_representation(
 
 
 def fit_run(
-    frame: pd.DataFrame,
+    data: Series | pd.DataFrame,
     cfg: RunConfig,
-    season_hint: int | None = None,
-    on_epoch: Callable[[EpochStats], None] | None = None,
-    stop: threading.Event | None = None,
-    on_recorder: Callable[[GateRecorder], None] | None = None,
-    on_phase: Callable[[str], None] | None = None,
+    *,
+    callbacks: Callbacks | None = None,
 ) -> Run:
     """Choose the representations, train the networks and evaluate. Raises ConfigError /
     TrainingDiverged with one sentence.
@@ -206,65 +243,76 @@ def fit_run(
     With ``transform="auto"`` the networks (``cfg.train.networks``) are spread over the best
     representations of the backtest (network k on the (k mod R)-th best, R = min(ensemble,
     candidates)) and their forecasts are averaged in original units; else they all use the
-    given transform. ``on_epoch`` receives the first network's epochs (the live curve).
-    ``on_recorder`` receives the run's :class:`~lstm_core.gates.GateRecorder` before that
-    network trains; it holds a between-epochs weight snapshot, so a caller (the job registry)
-    can show the gates of a model that is still learning. ``on_phase`` is told ``"choosing"``
-    (the backtest), ``"training"``, ``"member k/K"`` for the other networks, then
-    ``"evaluating"``. A stop keeps the networks trained so far (at least the first one's best
-    weights).
+    given transform. ``callbacks`` (see :class:`~lstm_core.callbacks.Callbacks`): ``on_epoch``
+    receives the first network's epochs (the live curve); ``on_gates`` receives the run's
+    :class:`~lstm_core.gates.GateRecorder` before that network trains (a between-epochs weight
+    snapshot, so the job registry can show the gates of a model that is still learning);
+    ``on_phase`` is told ``"choosing"`` (the backtest), ``"training"``, ``"member k/K"`` for
+    the other networks, then ``"evaluating"``. A stop keeps the networks trained so far (at
+    least the first one's best weights).
+
+    ``data`` is a :class:`~lstm_core.data.Series` (its season is used when ``cfg.data.season``
+    is None) or a bare frame (no season). The missing-value policy the loader applied to the
+    series is recorded in ``cfg.data.missing``, so a saved config says what was done.
     """
+    cb = callbacks or Callbacks()
+    series = as_series(data)
+    # the run's own copy (the caller's is left alone), with the policy the loader applied
+    cfg = cfg.replace(**({"missing": series.missing_policy} if series.missing_policy is not None else {}))
     cfg.validate()
     device = resolve_device(cfg.train.device)
-    phase = on_phase or (lambda _p: None)
     bt: Backtest | None = None
     reps: list[Transform] = []
     if cfg.data.transform == "auto":
-        prepare(frame, cfg.data, season_hint, transform=Transform())  # bad data or config: one sentence, now
-        phase("choosing")
-        reps, bt = choose_representation(frame, cfg, season_hint, device, stop)
-    k_nets = cfg.train.networks(len(frame))
+        prepare(series, cfg.data, transform=Transform())  # bad data or config: one sentence, now
+        cb.phase("choosing")
+        reps, bt = choose_representation(series, cfg, device, cb)
+        log.info("representations, best first: %s", ", ".join(t.name for t in reps) or "none")
+    k_nets = cfg.train.networks(len(series))
     reps = reps[:k_nets] or [None]  # type: ignore[list-item]
-    preps = [prepare(frame, cfg.data, season_hint, transform=tr) for tr in reps]
+    preps = [prepare(series, cfg.data, transform=tr) for tr in reps]
     prep = preps[0]
-    cfg.model.input_size = prep.features.shape[1]
-    cfg.model.output_size = prep.out_dim
     recorder = GateRecorder(prep, record=cfg.train.record_gates)
 
     seed_everything(cfg.train.seed)
-    first = Forecaster(cfg.model)
+    first = Forecaster(sized(cfg, prep))
     recorder.epoch_end(first, 0)
-    if on_recorder is not None:
-        on_recorder(recorder)
+    cb.gates(recorder)
 
     def epoch_end(stats: EpochStats) -> None:
         recorder.epoch_end(first, stats.epoch)
-        if on_epoch is not None:
-            on_epoch(stats)
+        cb.epoch(stats)
 
-    phase("training")
-    _, fit0 = _train_member(prep, cfg, device, cfg.train.seed, on_epoch=epoch_end, stop=stop, net=first)
+    cb.phase("training")
+    _, fit0 = _train_member(prep, cfg, device, cfg.train.seed, cb.with_epoch(epoch_end), net=first)
     nets: list[list[Forecaster]] = [[] for _ in preps]
     nets[0].append(first)
     fits = [fit0]
     for k in range(1, k_nets):
-        if stop is not None and stop.is_set():
+        if cb.should_stop():
             break
-        phase(f"member {k + 1}/{k_nets}")
+        cb.phase(f"member {k + 1}/{k_nets}")
         r = k % len(preps)
-        net, fit = _train_member(preps[r], cfg, device, cfg.train.seed + k * MEMBER_SEED_STEP, stop=stop)
-        if fit.status == "cancelled" and not fit.history:
+        net, fit = _train_member(preps[r], cfg, device, cfg.train.seed + k * MEMBER_SEED_STEP, cb.stop_only())
+        if fit.status == FitStatus.CANCELLED and not fit.history:
             break
         nets[r].append(net)
         fits.append(fit)
-    phase("evaluating")
+    cb.phase("evaluating")
+    log.info(
+        "%s: %d network(s) trained in %.1f s (first: %s after %d epochs)",
+        cfg.model.cell,
+        len(fits),
+        sum(f.seconds for f in fits),
+        fit0.status,
+        len(fit0.history),
+    )
     members = [Member(p, pack(ns)) for p, ns in zip(preps, nets) if ns]
     for m in members:
         m.model.eval()
     run = Run(
         cfg,
-        frame,
-        season_hint,
+        series,
         prep,
         members[0].model,
         fit0,
@@ -274,22 +322,56 @@ def fit_run(
         members_fit=fits,
         members=members,
     )
-    if stop is not None and stop.is_set() and fit0.status != "cancelled":
-        run.fit.status = "cancelled"
-    run.metrics = evaluate(run)
-    return run
+    if cb.should_stop() and fit0.status != FitStatus.CANCELLED:
+        run.fit.status = FitStatus.CANCELLED
+    return run.attach(evaluate(run))
 
 
-def _metrics(y: np.ndarray, yhat: np.ndarray, prep: Prepared) -> dict | None:
+def _metrics(y: np.ndarray, yhat: np.ndarray, prep: Prepared) -> Scores | None:
     if len(y) == 0:
         return None
-    return compute_metrics(y, yhat, prep.y[: prep.test_start], season=prep.season or 1)
+    return Scores.from_dict(compute_metrics(y, yhat, prep.y[: prep.test_start], season=prep.season or 1))
 
 
-def evaluate(run: Run) -> dict:
-    """Compute the metrics, set ``run.metrics``, ``run.predictions`` and the conformal widths,
-    and return the metrics.
+@dataclass(frozen=True)
+class Evaluation:
+    """What :func:`evaluate` finds: the metrics, the per-point predictions and the interval
+    widths (``q``, shape (steps,), model scale) with the note on how they were calibrated."""
 
+    metrics: RunMetrics
+    predictions: pd.DataFrame
+    q: np.ndarray
+    note: str
+
+
+def _season_source(run: Run, season: int | None) -> str:
+    if run.config.data.season:
+        return "set"
+    if run.series.season:
+        return "time index"
+    return "detected" if season else "none"
+
+
+def _calibrate(run: Run, steps_cal: int) -> tuple[np.ndarray, str]:
+    """Conformal half-widths for horizons 1..steps_cal, or a saved run's fixed widths."""
+    if run.fixed_intervals is not None:
+        q, note = run.fixed_intervals
+        return q, note
+    combo = run.combination
+    extra = None
+    if run.backtest is not None and run.backtest.scores:
+        # the same combination of the backtest's networks, out of sample, on member 0's scale
+        ys = run.backtest.combined([m.prep.transform.name for m in combo.members])
+        extra = [combo.z_from_y(t) - combo.z_from_y(f) for t, f in zip(run.backtest.truth, ys)]
+    return fc.conformal_quantiles(
+        combo.forecast_z, run.prep, steps_cal, 1 - COVERAGE_LEVEL, extra, earliest=combo.earliest
+    )
+
+
+def evaluate(run: Run) -> Evaluation:
+    """Evaluate a trained run: metrics, predictions and conformal interval widths.
+
+    Nothing of ``run`` is changed; :meth:`Run.attach` stores the result.
     ``predictions`` has one row per point of the series: time, actual, part
     (train/val/test), one_step (NaN where no window fits), multistep (test span only,
     recursive from the start of the test part), lower/upper (the multistep interval).
@@ -301,21 +383,11 @@ def evaluate(run: Run) -> dict:
     one = {part: combo.one_step(part) for part in ("train", "val", "test")}
     t_test, yhat_test = one["test"]
     steps_cal = min(max(test_len, 2 * (season or 12)), MAX_CALIBRATED_STEPS)
-    if run.fixed_intervals is not None:
-        run.conformal_q, run.conformal_note = run.fixed_intervals
-    else:
-        extra = None
-        if run.backtest is not None and run.backtest.scores:
-            # the same combination of the backtest's networks, out of sample, on member 0's scale
-            ys = run.backtest.combined(len(combo.members))
-            extra = [combo.z_from_y(t) - combo.z_from_y(f) for t, f in zip(run.backtest.truth, ys)]
-        run.conformal_q, run.conformal_note = fc.conformal_quantiles(
-            combo.forecast_z, prep, steps_cal, 1 - COVERAGE_LEVEL, extra, earliest=combo.earliest
-        )
+    q, note = _calibrate(run, steps_cal)
     z_multi = combo.forecast_z(np.array([ts]), test_len)[0]
     multi = prep.y_from_z(z_multi)
-    lower, upper = fc.interval(prep, z_multi, run.widths(test_len))
-    lo1, up1 = fc.interval(prep, combo.z_from_y(yhat_test), np.full(len(t_test), run.widths(1)[0]))
+    lower, upper = fc.interval(prep, z_multi, widths(q, test_len))
+    lo1, up1 = fc.interval(prep, combo.z_from_y(yhat_test), np.full(len(t_test), widths(q, 1)[0]))
     nonneg = fc.never_negative(y)
     if nonneg:
         multi, lower, upper = (np.maximum(a, 0.0) for a in (multi, lower, upper))
@@ -327,74 +399,58 @@ def evaluate(run: Run) -> dict:
     base1 = one_step_baselines(y, t_test, ts, season)
     basem = multistep_baselines(y, ts, test_len, ts, season)
     hist = run.fit.history
-    members = run.members_fit or [run.fit]
-    metrics = {
-        "train": _metrics(y[one["train"][0]], one["train"][1], prep),
-        "val": _metrics(y[one["val"][0]], one["val"][1], prep),
-        "test": _metrics(y[t_test], yhat_test, prep),
-        "test_multistep": _metrics(y[ts:], multi, prep),
-        "baselines": {k: _metrics(y[t_test], b.predictions, prep) for k, b in base1.items()},
-        "baselines_multistep": {k: _metrics(y[ts:], b.predictions, prep) for k, b in basem.items()},
-        "coverage": {
-            "level": COVERAGE_LEVEL,
-            "one_step": fc.coverage(y[t_test], lo1, up1),
-            "multistep": fc.coverage(y[ts:], lower, upper),
-            "note": run.conformal_note
-            + (
-                f"; widths past {len(run.conformal_q)} steps grow like sqrt(k)"
-                if test_len > len(run.conformal_q)
-                else ""
-            ),
-        },
-        "info": {
-            "target": prep.target,
-            "inputs": prep.inputs,
-            "n_points": n,
-            "train_end": prep.train_end,
-            "test_start": ts,
-            "n_test": int(len(t_test)),
-            "season": season,
-            "season_source": (
-                "set"
-                if run.config.data.season
-                else "time index"
-                if run.season_hint
-                else "detected"
-                if season
-                else "none"
-            ),
-            "transform": prep.transform.name,
-            "transform_reason": prep.transform.reason,
-            "representation": prep.transform.to_dict(),
-            "representations": [
-                {"name": m.prep.transform.name, "networks": m.networks} for m in (run.members or [Member(prep, model)])
-            ],
-            "horizon": prep.out_dim,
-            "cell": run.config.model.cell,
-            "parameters": sum(m.model.num_parameters() for m in (run.members or [Member(prep, model)])),
-            "ensemble": run.networks,
-            "epochs_run": len(hist),
-            "best_epoch": run.fit.best_epoch,
-            "member_best_epochs": [int(f.best_epoch) for f in members],
-            "status": run.fit.status,
-            "train_seconds": round(sum(f.seconds for f in members), 3),
-            "device": run.device,
-            "baseline_models": {k: b.description for k, b in base1.items()},
-            "backtest": [
+    members_fit = run.members_fit or [run.fit]
+    members = run.members or [Member(prep, model)]
+    grows = f"; widths past {len(q)} steps grow like sqrt(k)" if test_len > len(q) else ""
+    metrics = RunMetrics(
+        train=_metrics(y[one["train"][0]], one["train"][1], prep),
+        val=_metrics(y[one["val"][0]], one["val"][1], prep),
+        test=_metrics(y[t_test], yhat_test, prep),
+        test_multistep=_metrics(y[ts:], multi, prep),
+        baselines={k: _metrics(y[t_test], b.predictions, prep) for k, b in base1.items()},
+        baselines_multistep={k: _metrics(y[ts:], b.predictions, prep) for k, b in basem.items()},
+        coverage=Coverage(
+            level=COVERAGE_LEVEL,
+            one_step=fc.coverage(y[t_test], lo1, up1),
+            multistep=fc.coverage(y[ts:], lower, upper),
+            note=note + grows,
+        ),
+        info=RunInfo(
+            target=prep.target,
+            inputs=list(prep.inputs),
+            n_points=n,
+            train_end=prep.train_end,
+            test_start=ts,
+            n_test=int(len(t_test)),
+            season=season,
+            season_source=_season_source(run, season),
+            transform=prep.transform.name,
+            transform_reason=prep.transform.reason,
+            representation=prep.transform.to_dict(),
+            representations=[{"name": m.prep.transform.name, "networks": m.networks} for m in members],
+            horizon=prep.out_dim,
+            cell=run.config.model.cell,
+            parameters=sum(m.model.num_parameters() for m in members),
+            ensemble=run.networks,
+            epochs_run=len(hist),
+            best_epoch=run.fit.best_epoch,
+            member_best_epochs=[int(f.best_epoch) for f in members_fit],
+            status=run.fit.status,
+            train_seconds=round(sum(f.seconds for f in members_fit), 3),
+            device=run.device,
+            baseline_models={k: b.description for k, b in base1.items()},
+            backtest=[
                 {"representation": s.transform.name, "rmse": s.score}
                 for s in (run.backtest.scores if run.backtest else [])
             ],
-        },
-        "guards": {
-            "non_negative": nonneg,
-            "runaway": fc.runaway_note(y, multi),
-        },
-    }
+        ),
+        guards=Guards(non_negative=nonneg, runaway=fc.runaway_note(y, multi)),
+    )
     one_col = np.full(n, np.nan)
     for t, yh in one.values():
         one_col[t] = yh
     pad = np.full(ts, np.nan)
-    run.predictions = pd.DataFrame(
+    predictions = pd.DataFrame(
         {
             "time": prep.index,
             "actual": y,
@@ -405,9 +461,8 @@ def evaluate(run: Run) -> dict:
             "upper": np.concatenate([pad, upper]),
         }
     )
-    _assert_finite(metrics)
-    run.metrics = metrics
-    return metrics
+    _assert_finite(metrics.to_dict())
+    return Evaluation(metrics, predictions, q, note)
 
 
 def _assert_finite(obj, path: str = "metrics") -> None:

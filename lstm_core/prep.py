@@ -33,6 +33,7 @@ import pandas as pd
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 from .config import ConfigError, DataConfig
+from .data.series import Series, as_series
 
 PARTS = ("train", "val", "test")
 
@@ -346,9 +347,16 @@ def legacy_auto_transform(y_train: np.ndarray, season: int | None, positive: boo
     return Transform(log=log, lag=0, reason="auto: " + ("; ".join(why) or "the series looks stationary"))
 
 
+def resolved_horizon(cfg: DataConfig) -> int:
+    """``cfg.horizon`` once :func:`prepare` has resolved ``None`` (auto) to a number of steps."""
+    if cfg.horizon is None:
+        raise ValueError("horizon is still auto: it is resolved by prepare()")
+    return cfg.horizon
+
+
 def _sample_range(cfg: DataConfig, offset: int, n: int) -> tuple[int, int]:
     """First and last-plus-one valid first-target index for any sample."""
-    L, h = cfg.look_back, cfg.horizon
+    L, h = cfg.look_back, resolved_horizon(cfg)
     first = offset + L if h >= 1 else offset + L - 1
     last = n - max(h, 1) + 1
     return first, last
@@ -371,16 +379,14 @@ def auto_horizon(season: int | None, train_points: int, look_back: int) -> int:
     return int(max(1, min(h, (train_points - look_back - 24) // 2 if train_points > look_back + 26 else 1)))
 
 
-def prepare(
-    frame: pd.DataFrame, cfg: DataConfig, season_hint: int | None = None, transform: Transform | None = None
-) -> Prepared:
-    """Validate ``cfg`` against ``frame`` and build scaled windows for every part.
+def prepare(data: Series | pd.DataFrame, cfg: DataConfig, *, transform: Transform | None = None) -> Prepared:
+    """Validate ``cfg`` against the series and build scaled windows for every part.
 
     Parameters
     ----------
-    frame : DataFrame with a time (or step) index and numeric columns.
+    data : Series (frame with a time or step index and numeric columns, and its season,
+        used when ``cfg.season`` is None), or a bare DataFrame (no season).
     cfg : DataConfig.
-    season_hint : the season detected from the time index (used when ``cfg.season`` is None).
     transform : an already resolved representation (a saved run's, or one chosen by the
         backtest in :mod:`lstm_core.strategy`); else it is resolved from ``cfg.transform``.
 
@@ -393,6 +399,8 @@ def prepare(
     cfg.validate()
     if cfg.horizon == 0 and cfg.target_as_input:
         raise ConfigError("With horizon 0 the target at step t would be its own input; turn target_as_input off.")
+    series = as_series(data)
+    frame = series.frame
     target, inputs = resolve_target(frame, cfg)
     y = frame[target].to_numpy(dtype=np.float64)
     exog = frame[inputs].to_numpy(dtype=np.float64) if inputs else np.zeros((len(y), 0))
@@ -404,7 +412,7 @@ def prepare(
     train_end, test_start = split_points(n, cfg.val_fraction, cfg.test_fraction)
     if train_end < 4 or test_start >= n:
         raise ConfigError(f"{n} points are too few for this split; load a longer series or change the fractions.")
-    season = cfg.season or season_hint or detect_season(y[:train_end])
+    season = cfg.season or series.season or detect_season(y[:train_end])
     if cfg.horizon is None:
         cfg = replace(cfg, horizon=auto_horizon(season, train_end, cfg.look_back))
     if transform is None:
@@ -413,9 +421,10 @@ def prepare(
         raise ConfigError("The log transform needs a target above zero everywhere; choose another transform.")
     lag = transform.lag
     first, last = _sample_range(cfg, lag, n)
-    usable = train_end - first - max(cfg.horizon, 1) + 1  # training samples that fit
+    horizon = resolved_horizon(cfg)
+    usable = train_end - first - max(horizon, 1) + 1  # training samples that fit
     if usable < 2:
-        max_lb = train_end - lag - max(cfg.horizon, 1) - 1 + (0 if cfg.horizon >= 1 else 1)
+        max_lb = train_end - lag - max(horizon, 1) - 1 + (0 if horizon >= 1 else 1)
         raise ConfigError(
             f"look_back {cfg.look_back} is too long for the {train_end} training points"
             + (f" ({lag} of them used by differencing)" if lag else "")
@@ -465,7 +474,7 @@ def prepare(
         features=features,
         d_scaled=d_scaled,
     )
-    h = max(cfg.horizon, 1)
+    h = max(horizon, 1)
     # Validation windows: every window with a target in the validation part (its earlier
     # targets may be training points), so that early stopping with a multi-step head and a
     # short validation part judges more than a handful of windows.
@@ -541,7 +550,7 @@ def seasonal_profile(z: np.ndarray, m: int) -> np.ndarray | None:
 def window_x(prep: Prepared, t: np.ndarray) -> np.ndarray:
     """Input windows (n, L, F) for first-target indices ``t`` (n,), whatever part they are in
     (absolute scaled features; :meth:`Prepared.normalise` makes them network-ready)."""
-    return _gather_x(prep.features, t, prep.cfg.look_back, prep.cfg.horizon)
+    return _gather_x(prep.features, t, prep.cfg.look_back, resolved_horizon(prep.cfg))
 
 
 def _gather_x(features: np.ndarray, t: np.ndarray, look_back: int, horizon: int) -> np.ndarray:

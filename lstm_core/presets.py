@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .config import ConfigError, RunConfig
-from .data import generate, noisy_sine_truth
+from .data import Series, generate_series, noisy_sine_truth
 
 
 @dataclass
@@ -27,8 +27,7 @@ class Preset:
     title: str
     source: str  # the tutorial, in words
     description: str  # what the experiment shows
-    frame: Callable[[], pd.DataFrame]
-    season_hint: int | None
+    series: Callable[[], Series]  # the data, with its season (airline: monthly, 12)
     configs: dict[str, RunConfig]  # label -> config at the tutorial's epochs
     reported: dict[str, dict[str, float | str]] = field(default_factory=dict)  # label -> reported numbers
     demo_epochs: int = 50  # epochs used for a class demo (each config)
@@ -39,14 +38,8 @@ class Preset:
 
 def _cfg(**kw) -> RunConfig:
     """A RunConfig as a tutorial ran it: one network predicting the next step, unless ``kw`` says otherwise."""
-    cfg = RunConfig()
-    cfg.data.horizon, cfg.train.ensemble = 1, 1
-    for section in ("data", "model", "train"):
-        for k, v in kw.get(section, {}).items():
-            if not hasattr(getattr(cfg, section), k):
-                raise AttributeError(f"{section}.{k}")
-            setattr(getattr(cfg, section), k, v)
-    return cfg
+    flat = {k: v for section in ("data", "model", "train") for k, v in kw.get(section, {}).items()}
+    return RunConfig().replace(**{"horizon": 1, "ensemble": 1, **flat})
 
 
 def _keras_airline(look_back: int) -> RunConfig:
@@ -102,13 +95,13 @@ def _airline_rows(runs: dict) -> list[dict]:
     rows = []
     any_run = next(iter(runs.values()), None)
     if any_run is not None:
-        hw = (any_run.metrics.get("baselines") or {}).get("holt_winters")
+        hw = any_run.metrics.baselines.get("holt_winters") if any_run.metrics else None
         if hw:
             rows.append(
                 {
                     "config": "Holt-Winters (baseline)",
                     "metric": "test RMSE",
-                    "ours": float(hw["rmse"]),
+                    "ours": float(hw.rmse),
                     "reported": float("nan"),
                     "note": "same test points, fitted on the first 67%",
                 }
@@ -131,8 +124,7 @@ _register(
         source="The classic 'learn cos(t) from sin(t)' LSTM exercise (PyTorch/Keras tutorials)",
         description="Input sin(t), target cos(t), 200 points on [0, 12π]; the first half trains. The network must "
         "infer the phase from a window of sin values.",
-        frame=lambda: generate("sin-cos"),
-        season_hint=None,
+        series=lambda: generate_series("sin-cos"),
         configs={
             "LSTM(16), look_back 10": _cfg(
                 data=dict(
@@ -165,8 +157,7 @@ _register(
         source="Sine-wave prediction with a two-layer stacked LSTM (layers of 5 and 20 units), windows of 50",
         description="A clean sine (period 50 steps, 1000 points); each window of 50 values predicts the next one. "
         "The tutorial's figure shows predictions lying on the sine.",
-        frame=lambda: generate("sine"),
-        season_hint=None,
+        series=lambda: generate_series("sine"),
         configs={
             "2-layer LSTM(20), look_back 50": _cfg(
                 data=dict(look_back=50, test_fraction=0.2, val_fraction=0.1, transform="none", scaler="minmax"),
@@ -188,8 +179,7 @@ _register(
         source="sin(t) + N(0, 0.5²), t = 0..1000 step 0.1, 80/20 split, LSTM(50), look_back 1",
         description="With noise of sd 0.5 no forecast can beat RMSE ≈ 0.5 on average; a good model gets close to "
         "that floor and never below it.",
-        frame=lambda: generate("noisy-sine"),
-        season_hint=None,
+        series=lambda: generate_series("noisy-sine"),
         configs={
             "LSTM(50), look_back 1": _cfg(
                 data=dict(look_back=1, test_fraction=0.2, val_fraction=0.0, transform="none", scaler="standard"),
@@ -212,8 +202,7 @@ _register(
         source="Brownlee, 'Time Series Prediction with LSTM Recurrent Neural Networks in Python with Keras'",
         description="Monthly airline passengers 1949-1960, first 67% train, LSTM(4), MinMax scaling, look_back 1, 3 "
         "and 10, 100 epochs at batch 1; next to the engine's default configuration and Holt-Winters.",
-        frame=lambda: generate("airline"),
-        season_hint=12,
+        series=lambda: generate_series("airline"),
         configs={
             "Keras recipe, look_back 1": _keras_airline(1),
             "Keras recipe, look_back 3": _keras_airline(3),
@@ -288,8 +277,8 @@ def result_table(key: str, runs: dict) -> pd.DataFrame:
         rep = p.reported.get(label, {})
         m = run.metrics
         for metric, value in (
-            ("test RMSE", (m.get("test") or {}).get("rmse")),
-            ("train RMSE", (m.get("train") or {}).get("rmse")),
+            ("test RMSE", m.test.rmse if m and m.test else None),
+            ("train RMSE", m.train.rmse if m and m.train else None),
         ):
             if value is None or (metric == "train RMSE" and metric not in rep and p.headline != "test RMSE"):
                 continue

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -32,9 +33,12 @@ import torch
 
 from .combine import Member
 from .config import ConfigError, RunConfig
+from .data import DataError, Series, infer_frequency
 from .pipeline import Run, build_model, evaluate
 from .prep import Transform, prepare
 from .train import EpochStats, FitResult
+
+log = logging.getLogger(__name__)
 
 #: 2: every member's resolved representation and network count, and the interval widths,
 #: are saved (version 1 runs load as before: ``auto`` re-resolved by the old rule, one
@@ -93,7 +97,7 @@ def save_run(run: Run, directory: str | os.PathLike, forecast_steps: int | None 
         meta = {
             "format_version": FORMAT_VERSION,
             **cfg,
-            "season_hint": run.season_hint,
+            "season_hint": run.series.season,
             "datetime_index": isinstance(run.frame.index, pd.DatetimeIndex),
             "device": run.device,
             "fit": {
@@ -107,7 +111,7 @@ def save_run(run: Run, directory: str | os.PathLike, forecast_steps: int | None 
         }
         (tmp / "config.json").write_text(json.dumps(meta, indent=2))
         torch.save(_weights(members).state_dict(), tmp / "model.pt")
-        (tmp / "metrics.json").write_text(json.dumps(run.metrics, indent=2))
+        (tmp / "metrics.json").write_text(json.dumps(run.metrics.to_dict() if run.metrics else {}, indent=2))
         run.history_frame().to_csv(tmp / "history.csv", index=False)
         if run.predictions is not None:
             run.predictions.to_csv(tmp / "predictions.csv", index=False)
@@ -123,6 +127,7 @@ def save_run(run: Run, directory: str | os.PathLike, forecast_steps: int | None 
             backup = target.with_name(f".{target.name}.old-{os.getpid()}")
             os.replace(target, backup)
         os.replace(tmp, target)
+        log.info("run saved to %s", target)
         if backup is not None:
             shutil.rmtree(backup, ignore_errors=True)
     except BaseException:
@@ -155,15 +160,22 @@ def load_run(directory: str | os.PathLike, frame: pd.DataFrame | None = None) ->
         data = frame if frame is not None else _frame_from_csv(path / "data.csv", bool(meta.get("datetime_index")))
     except (ValueError, TypeError, OverflowError, pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise RunError(f"{path / 'data.csv'} is unreadable ({str(exc)[:100]}); the run folder is damaged.") from None
-    specs = _member_specs(meta, path)
-    if specs is None:  # format 1: one network, ``auto`` as it was resolved then
-        transform = None
+    try:
+        series = Series(data, frequency=infer_frequency(data.index), season=meta.get("season_hint"))
+    except DataError:
+        raise RunError(f"{path / 'config.json'} holds a damaged season_hint; the run folder is damaged.") from None
+    saved = _member_specs(meta, path)
+    specs: list[tuple[Transform | None, int]]
+    if saved is None:  # format 1: one network, ``auto`` as it was resolved then
+        legacy = None
         if cfg.data.transform == "auto" and cfg.data.uses_target_history:
-            transform = _legacy_transform(data, cfg, meta.get("season_hint"))
-        specs = [(transform, 1)]
+            legacy = _legacy_transform(series, cfg)
+        specs = [(legacy, 1)]
+    else:
+        specs = list(saved)
     members = []
     for transform, networks in specs:
-        prep = prepare(data, cfg.data, meta.get("season_hint"), transform=transform)
+        prep = prepare(series, cfg.data, transform=transform)
         members.append(Member(prep, build_model(cfg, prep, members=networks)))
     try:
         state = torch.load(path / "model.pt", map_location="cpu", weights_only=True)
@@ -199,8 +211,7 @@ def load_run(directory: str | os.PathLike, frame: pd.DataFrame | None = None) ->
     )
     run = Run(
         cfg,
-        data,
-        meta.get("season_hint"),
+        series,
         prep,
         model,
         fit,
@@ -219,8 +230,8 @@ def load_run(directory: str | os.PathLike, frame: pd.DataFrame | None = None) ->
         if q.ndim != 1 or not np.all(np.isfinite(q)) or np.any(q < 0):
             raise RunError(f"{path / 'config.json'} holds damaged interval widths; the run folder is damaged.")
         run.fixed_intervals = (q, str(intervals.get("note", "")))
-    evaluate(run)
-    return run
+    log.info("run loaded from %s (format %s)", path, meta.get("format_version", 1) if isinstance(meta, dict) else "?")
+    return run.attach(evaluate(run))
 
 
 def _weights(members: list[Member]) -> torch.nn.Module:
@@ -252,15 +263,15 @@ def _member_specs(meta: dict, path: Path) -> list[tuple[Transform, int]] | None:
     return specs
 
 
-def _legacy_transform(data: pd.DataFrame, cfg: RunConfig, season_hint) -> Transform | None:
+def _legacy_transform(series: Series, cfg: RunConfig) -> Transform | None:
     """How format-1 runs resolved ``auto`` (before the representation was saved)."""
     from .prep import legacy_auto_transform, resolve_target, split_points
 
     try:
-        target, _ = resolve_target(data, cfg.data)
-        y = data[target].to_numpy(dtype=np.float64)
+        target, _ = resolve_target(series.frame, cfg.data)
+        y = series.frame[target].to_numpy(dtype=np.float64)
         train_end, _ = split_points(len(y), cfg.data.val_fraction, cfg.data.test_fraction)
-        return legacy_auto_transform(y[:train_end], cfg.data.season or season_hint, bool(np.all(y > 0)))
+        return legacy_auto_transform(y[:train_end], cfg.data.season or series.season, bool(np.all(y > 0)))
     except (ConfigError, ValueError, KeyError):
         return None  # prepare() reports what is wrong
 

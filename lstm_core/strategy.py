@@ -71,9 +71,8 @@ class Backtest:
     cut: int = 0  # first origin of the backtest (the trained models saw only data before it)
     ranks: bool = True  # False: too little data before the cut-off to rank by; scores keep the shortlist's order
 
-    def combined(self, top: int) -> list[np.ndarray]:
-        """The mean forecast (original units) of the ``top`` best candidates, by horizon."""
-        names = [s.transform.name for s in self.scores[:top]]
+    def combined(self, names: list[str]) -> list[np.ndarray]:
+        """The mean forecast (original units) of the named candidates, by horizon."""
         return [np.mean([self.forecasts[n][k] for n in names], axis=0) for k in range(len(self.truth))]
 
 

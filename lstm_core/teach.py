@@ -3,7 +3,8 @@
 * :func:`gradient_decay` measures, live, how much the last hidden state of a recurrent layer
   still depends on an input k steps back: ``||dh_T / dx_{T-k}||`` for RNN, LSTM and GRU.
 * :func:`lstm_step` is the single-cell calculator: one LSTM step from typed vectors, every
-  intermediate kept so the page can show the arithmetic.
+  intermediate kept so the page can show the arithmetic. It runs the LSTM's own step
+  (:mod:`lstm_core.cellspec`) in float64.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ import pandas as pd
 import torch
 from torch import nn
 
+from .cells import FUSED
+from .cellspec import SPECS, LayerWeights, spec
+
 #: The textbook example the calculator is prefilled with.
 EXAMPLE_X = (0.2, 1.3, 0.7)
 EXAMPLE_H = (0.3, 0.8, 0.69)
@@ -22,8 +26,18 @@ EXAMPLE_C = (0.5, 0.6, 0.4)
 DECAY_CELLS = ("rnn", "lstm", "gru")
 
 
-def _module(cell: str, hidden: int, inputs: int = 1) -> nn.Module:
-    return {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}[cell](inputs, hidden, batch_first=True)
+def _module(cell: str, hidden: int, inputs: int = 1) -> nn.RNNBase:
+    """torch's fused one-layer module of ``cell`` (rnn, lstm or gru)."""
+    fused = spec(cell).fused
+    if fused is None:
+        raise ValueError(f"The gradient measurement takes {', '.join(DECAY_CELLS)}, not {cell!r}.")
+    return FUSED[fused](inputs, hidden, batch_first=True)
+
+
+def add_forget_bias(rec: nn.RNNBase, value: float) -> None:
+    """Add ``value`` to the forget-gate rows (``SPECS["lstm"].rows("f")``) of layer 0's input bias."""
+    with torch.no_grad():
+        rec.get_parameter("bias_ih_l0")[SPECS["lstm"].rows("f", rec.hidden_size)] += value
 
 
 def _copy_task(n: int, steps: int, gen: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
@@ -32,7 +46,7 @@ def _copy_task(n: int, steps: int, gen: torch.Generator) -> tuple[torch.Tensor, 
     return x, x[:, 0, :].clone()
 
 
-def train_briefly(rec: nn.Module, steps: int, iters: int, seed: int, lr: float = 0.01) -> nn.Module:
+def train_briefly(rec: nn.RNNBase, steps: int, iters: int, seed: int, lr: float = 0.01) -> nn.RNNBase:
     """A few Adam steps on a recall task (output the first input at the last step)."""
     gen = torch.Generator().manual_seed(seed)
     head = nn.Linear(rec.hidden_size, 1)
@@ -48,7 +62,7 @@ def train_briefly(rec: nn.Module, steps: int, iters: int, seed: int, lr: float =
     return rec
 
 
-def input_gradient_norms(rec: nn.Module, x: torch.Tensor) -> np.ndarray:
+def input_gradient_norms(rec: nn.RNNBase, x: torch.Tensor) -> np.ndarray:
     """``||dh_T / dx_{T-k}||_F`` for k = 0..T-1 (Frobenius norm of the H x F Jacobian block).
 
     ``x`` (1, T, F). The H rows of the Jacobian come from one backward pass: the sequence is
@@ -59,6 +73,7 @@ def input_gradient_norms(rec: nn.Module, x: torch.Tensor) -> np.ndarray:
     out, _ = rec(xb)  # (H, T, H)
     out[:, -1].diagonal().sum().backward()
     g = xb.grad  # (H, T, F): row j = d h_T[j] / d x
+    assert g is not None
     norms = g.pow(2).sum(dim=(0, 2)).sqrt()  # (T,)
     return norms.flip(0).detach().numpy().astype(np.float64)  # index k = steps back
 
@@ -89,8 +104,7 @@ def gradient_decay(
             torch.manual_seed(1000 + s)
             rec = _module(cell, hidden)
             if cell == "lstm" and forget_bias:
-                with torch.no_grad():
-                    rec.bias_ih_l0[hidden : 2 * hidden] += forget_bias
+                add_forget_bias(rec, forget_bias)
             if train_iters:
                 train_briefly(rec, steps, train_iters, seed=s)
             x = torch.randn(1, steps, 1, generator=torch.Generator().manual_seed(s))
@@ -163,10 +177,6 @@ class LSTMStep:
     h: np.ndarray
 
 
-def _sigmoid(a: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-a))
-
-
 def lstm_step(x, h_prev, c_prev, w: LSTMWeights) -> LSTMStep:
     """One LSTM step (colah's notation): f, i, o = σ(W·[h_{t-1}, x_t] + b), g = tanh(...),
     c_t = f ⊙ c_{t-1} + i ⊙ g, h_t = o ⊙ tanh(c_t). Raises ValueError on mismatched sizes."""
@@ -179,11 +189,24 @@ def lstm_step(x, h_prev, c_prev, w: LSTMWeights) -> LSTMStep:
             f"The weights are {w.W_f.shape[0]} x {w.W_f.shape[1]} but [h_(t-1), x_t] needs {hsz} x {hsz + len(x)}."
         )
     hx = np.concatenate([h_prev, x])
-    a = {g: getattr(w, f"W_{g}") @ hx + getattr(w, f"b_{g}") for g in "figo"}
-    f, i, o = _sigmoid(a["f"]), _sigmoid(a["i"]), _sigmoid(a["o"])
-    g = np.tanh(a["g"])
-    c = f * c_prev + i * g
-    return LSTMStep(hx, a["f"], a["i"], a["g"], a["o"], f, i, g, o, f * c_prev, i * g, c, np.tanh(c), o * np.tanh(c))
+    cs = SPECS["lstm"]
+    w_all = np.concatenate([getattr(w, f"W_{g}") for g in cs.gates])  # (4H, H + F) in the spec's row order
+    t = torch.from_numpy
+    lw = LayerWeights(
+        t(w_all[:, hsz:]),
+        t(np.ascontiguousarray(w_all[:, :hsz].T)),
+        t(np.concatenate([getattr(w, f"b_{g}") for g in cs.gates])),
+        t(np.zeros(len(w_all))),
+        None,
+    )
+    terms: dict[str, torch.Tensor] = {}
+    with torch.no_grad():
+        xp = torch.addmm(lw.b_x, t(x)[None], lw.w_ih.t())  # (1, 4H)
+        _, _, traces = cs.step(xp, (t(h_prev)[None], t(c_prev)[None]), lw, terms)
+    v = {n: tr[0].numpy() for n, tr in zip(cs.traces, traces)}  # (H,) each
+    a = {g: terms[f"pre_{g}"][0].numpy() for g in cs.gates}
+    f, i, g, o, c = v["f"], v["i"], v["g"], v["o"], v["c"]
+    return LSTMStep(hx, a["f"], a["i"], a["g"], a["o"], f, i, g, o, f * c_prev, i * g, c, np.tanh(c), v["h"])
 
 
 def parse_vector(text: str, name: str = "vector") -> np.ndarray:

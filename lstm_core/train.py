@@ -1,26 +1,30 @@
 """Trainer: mini-batch Adam with clipping, early stopping, cancellation and divergence checks.
 
-The trainer knows nothing of the UI (minGPT style): it reports through ``on_epoch`` and is
-stopped through a ``threading.Event``. Same data, config and seed give the same loss curve
+The trainer knows nothing of the UI (minGPT style): it reports through a
+:class:`~lstm_core.callbacks.Callbacks` object, whose ``stop`` event cancels it. Same data, config and seed give the same loss curve
 on CPU.
 """
 
 from __future__ import annotations
 
 import copy
+import logging
 import math
 import os
 import random
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 
 import numpy as np
 import torch
 from torch import nn
 
+from .callbacks import Callbacks
 from .config import ConfigError, TrainConfig
+
+log = logging.getLogger(__name__)
 
 
 class TrainingDiverged(RuntimeError):
@@ -45,15 +49,42 @@ class EpochStats:
         return asdict(self)
 
 
+class FitStatus(StrEnum):
+    """How a network's training ended (text-valued: ``FitStatus.CANCELLED == "cancelled"``)."""
+
+    COMPLETED = "completed"
+    EARLY_STOPPED = "early_stopped"
+    REACHED_TARGET = "reached_target"
+    CANCELLED = "cancelled"
+
+
 @dataclass
 class FitResult:
-    """How training ended. ``status``: completed | early_stopped | reached_target | cancelled."""
+    """How training ended. ``status``: a :class:`FitStatus` (text from a saved run compares equal)."""
 
     history: list[EpochStats] = field(default_factory=list)
     best_epoch: int = 0
     best_loss: float = math.inf
-    status: str = "completed"
+    status: str = FitStatus.COMPLETED
     seconds: float = 0.0
+
+
+@dataclass
+class _Tensors:
+    """Training windows (and validation windows, if any) on the training device."""
+
+    x: torch.Tensor  # (n, L, F)
+    y: torch.Tensor  # (n, out)
+    xv: torch.Tensor | None = None  # (m, L, F)
+    yv: torch.Tensor | None = None  # (m, out)
+
+
+@dataclass
+class _Best:
+    """The best weights so far and the epochs since they were found."""
+
+    state: dict
+    since: int = 0
 
 
 def available_devices() -> list[str]:
@@ -123,19 +154,61 @@ class Trainer:
         y_train: np.ndarray,
         x_val: np.ndarray | None = None,
         y_val: np.ndarray | None = None,
-        on_epoch: Callable[[EpochStats], None] | None = None,
-        stop: threading.Event | None = None,
+        callbacks: Callbacks | None = None,
         output_weights: np.ndarray | None = None,
     ) -> FitResult:
         """Train; returns with the best weights (by validation loss, else training loss) loaded.
 
-        ``x_*`` (n, L, F) and ``y_*`` (n, out) float32 arrays. ``stop.set()`` cancels within
-        one batch. Raises :class:`TrainingDiverged` on a non-finite or exploding loss, after
-        restoring the best weights so far (the model never keeps NaN weights).
-        ``output_weights`` (out,): the loss weighs each output's squared error by these
-        (mean 1); default equal weights.
+        ``x_*`` (n, L, F) and ``y_*`` (n, out) float32 arrays. ``callbacks.on_epoch`` gets every
+        epoch's :class:`EpochStats`; ``callbacks.stop.set()`` cancels within one batch. Raises
+        :class:`TrainingDiverged` on a non-finite or exploding loss, after restoring the best
+        weights so far (the model never keeps NaN weights). ``output_weights`` (out,): the loss
+        weighs each output's squared error by these (mean 1); default equal weights.
         """
-        cfg, dev = self.cfg, self.device
+        cb = callbacks or Callbacks()
+        cfg = self.cfg
+        self._check_windows(x_train, y_train, x_val, y_val)
+        gen = torch.Generator().manual_seed(cfg.seed)
+        seed_everything(cfg.seed)
+        data = self._to_device(x_train, y_train, x_val, y_val)
+        limit = self._explode_limit(y_train)
+        opt = torch.optim.Adam(self.model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+        loss_fn = self._loss_fn(output_weights)
+        result = FitResult()
+        best = _Best(copy.deepcopy(self.model.state_dict()))
+        t_start = time.perf_counter()
+        for epoch in range(1, cfg.epochs + 1):
+            t0 = time.perf_counter()
+            total, seen, cancelled = self._train_epoch(epoch, data, gen, opt, loss_fn, limit, best, cb)
+            if cancelled:
+                result.status = FitStatus.CANCELLED
+            if seen == 0:  # cancelled before the first batch of this epoch
+                break
+            train_loss = total / seen
+            val_loss = (
+                self._evaluate(data.xv, data.yv, loss_fn) if data.xv is not None and data.yv is not None else None
+            )
+            self._track_best(epoch, train_loss if val_loss is None else val_loss, result, best)
+            secs = time.perf_counter() - t0
+            stats = EpochStats(epoch, train_loss, val_loss, secs, seen / max(secs, 1e-9))
+            result.history.append(stats)
+            cb.epoch(stats)
+            ending = self._ending(result.status, best.since, train_loss)
+            if ending is not None:
+                result.status = ending
+                log.debug("training ends at epoch %d: %s (best epoch %d)", epoch, ending, result.best_epoch)
+                break
+        self.model.load_state_dict(best.state)
+        self.model.eval()
+        result.seconds = time.perf_counter() - t_start
+        return result
+
+    # ------------------------------------------------------------------ the steps of fit
+    @staticmethod
+    def _check_windows(
+        x_train: np.ndarray, y_train: np.ndarray, x_val: np.ndarray | None, y_val: np.ndarray | None
+    ) -> None:
+        """Refuse empty training windows and non-finite values with one sentence (ConfigError)."""
         if len(x_train) == 0:
             raise ConfigError("There are no training windows; use a shorter look_back or a longer series.")
         for part, arrays in (("training", (x_train, y_train)), ("validation", (x_val, y_val))):
@@ -145,93 +218,116 @@ class Trainer:
                     f"The prepared {part} windows hold non-finite values (usually a log transform meeting a zero or "
                     "negative value); choose transform 'none' or 'diff', or fix those values."
                 )
-        gen = torch.Generator().manual_seed(cfg.seed)
-        seed_everything(cfg.seed)
+
+    def _to_device(
+        self, x_train: np.ndarray, y_train: np.ndarray, x_val: np.ndarray | None, y_val: np.ndarray | None
+    ) -> _Tensors:
+        """The windows as float32 tensors on the training device (no validation part: None)."""
+        dev = self.device
         xt = torch.as_tensor(x_train, dtype=torch.float32, device=dev)  # (n, L, F)
         yt = torch.as_tensor(y_train, dtype=torch.float32, device=dev)  # (n, out)
-        has_val = x_val is not None and len(x_val) > 0
-        if has_val:
-            xv = torch.as_tensor(x_val, dtype=torch.float32, device=dev)
-            yv = torch.as_tensor(y_val, dtype=torch.float32, device=dev)
-        # At least 100x the loss of predicting zero for a unit-scale target: a series that
-        # hardly varies (the scaler leaves a spread under 1e-12 unscaled) must not read as
-        # an explosion of the untrained model's first outputs.
-        limit = self.EXPLODE_FACTOR * max(float(np.mean(np.square(y_train))), 1.0)
-        opt = torch.optim.Adam(self.model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
-        loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] = nn.MSELoss()
-        if output_weights is not None:
-            w = torch.as_tensor(output_weights, dtype=torch.float32, device=dev)
-            w = w / w.mean()
+        if x_val is None or len(x_val) == 0:
+            return _Tensors(xt, yt)
+        xv = torch.as_tensor(x_val, dtype=torch.float32, device=dev)  # (m, L, F)
+        yv = torch.as_tensor(y_val, dtype=torch.float32, device=dev)  # (m, out)
+        return _Tensors(xt, yt, xv, yv)
 
-            def loss_fn(out: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-                return torch.mean(w * (out - target) ** 2)
+    def _explode_limit(self, y_train: np.ndarray) -> float:
+        """The batch loss above which the run counts as exploded.
 
-        params = [p for p in self.model.parameters()]
-        n, bs = len(xt), cfg.batch_size
-        result = FitResult()
-        best_state = copy.deepcopy(self.model.state_dict())
-        since_best = 0
-        t_start = time.perf_counter()
-        for epoch in range(1, cfg.epochs + 1):
-            t0 = time.perf_counter()
-            self.model.train()
-            total, seen = 0.0, 0
-            perm = torch.randperm(n, generator=gen).to(dev)
-            for i in range(0, n, bs):
-                if stop is not None and stop.is_set():
-                    result.status = "cancelled"
-                    break
-                idx = perm[i : i + bs]
-                opt.zero_grad(set_to_none=True)
-                loss = loss_fn(self.model(xt[idx]), yt[idx])
-                loss.backward()
-                value = loss.item()
-                if not math.isfinite(value) or value > limit:
-                    self.model.load_state_dict(best_state)
-                    raise TrainingDiverged(
-                        f"Training diverged at epoch {epoch} (loss {value:.3g}); "
-                        f"lower the learning rate (now {cfg.lr:g}), e.g. to {cfg.lr / 10:g}."
-                    )
-                if cfg.grad_clip is not None:
-                    nn.utils.clip_grad_norm_(params, cfg.grad_clip, foreach=True)
-                opt.step()
-                total += value * len(idx)
-                seen += len(idx)
-            if seen == 0:  # cancelled before the first batch of this epoch
-                break
-            train_loss = total / seen
-            val_loss = self._evaluate(xv, yv, loss_fn) if has_val else None
-            monitored = val_loss if val_loss is not None else train_loss
-            if not math.isfinite(monitored):
-                self.model.load_state_dict(best_state)
+        At least 100x the loss of predicting zero for a unit-scale target: a series that hardly
+        varies (the scaler leaves a spread under 1e-12 unscaled) must not read as an explosion
+        of the untrained model's first outputs.
+        """
+        return self.EXPLODE_FACTOR * max(float(np.mean(np.square(y_train))), 1.0)
+
+    def _loss_fn(self, output_weights: np.ndarray | None) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:
+        """MSE, or each output's squared error weighted by ``output_weights`` (normalised to mean 1)."""
+        if output_weights is None:
+            return nn.MSELoss()
+        w = torch.as_tensor(output_weights, dtype=torch.float32, device=self.device)  # (out,)
+        w = w / w.mean()
+
+        def weighted(out: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+            return torch.mean(w * (out - target) ** 2)
+
+        return weighted
+
+    def _train_epoch(
+        self,
+        epoch: int,
+        data: _Tensors,
+        gen: torch.Generator,
+        opt: torch.optim.Optimizer,
+        loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
+        limit: float,
+        best: _Best,
+        cb: Callbacks,
+    ) -> tuple[float, int, bool]:
+        """One pass over the shuffled training windows; returns (summed loss, samples seen, cancelled).
+
+        A non-finite or exploding batch loss restores the best weights and raises
+        :class:`TrainingDiverged`.
+        """
+        cfg, dev = self.cfg, self.device
+        self.model.train()
+        total, seen = 0.0, 0
+        n, bs = len(data.x), cfg.batch_size
+        params = list(self.model.parameters())
+        perm = torch.randperm(n, generator=gen).to(dev)
+        for i in range(0, n, bs):
+            if cb.should_stop():
+                return total, seen, True
+            idx = perm[i : i + bs]
+            opt.zero_grad(set_to_none=True)
+            loss = loss_fn(self.model(data.x[idx]), data.y[idx])
+            loss.backward()
+            value = loss.item()
+            if not math.isfinite(value) or value > limit:
+                self.model.load_state_dict(best.state)
                 raise TrainingDiverged(
-                    f"Validation loss became non-finite at epoch {epoch}; lower the learning rate (now {cfg.lr:g})."
+                    f"Training diverged at epoch {epoch} (loss {value:.3g}); "
+                    f"lower the learning rate (now {cfg.lr:g}), e.g. to {cfg.lr / 10:g}."
                 )
-            if monitored < result.best_loss:
-                result.best_loss, result.best_epoch, since_best = monitored, epoch, 0
-                best_state = copy.deepcopy(self.model.state_dict())
-            else:
-                since_best += 1
-            secs = time.perf_counter() - t0
-            stats = EpochStats(epoch, train_loss, val_loss, secs, seen / max(secs, 1e-9))
-            result.history.append(stats)
-            if on_epoch is not None:
-                on_epoch(stats)
-            if result.status == "cancelled":
-                break
-            if cfg.patience is not None and since_best >= cfg.patience:
-                result.status = "early_stopped"
-                break
-            if cfg.target_loss is not None and train_loss < cfg.target_loss:
-                result.status = "reached_target"
-                break
-        self.model.load_state_dict(best_state)
-        self.model.eval()
-        result.seconds = time.perf_counter() - t_start
-        return result
+            if cfg.grad_clip is not None:
+                nn.utils.clip_grad_norm_(params, cfg.grad_clip, foreach=True)
+            opt.step()
+            total += value * len(idx)
+            seen += len(idx)
+        return total, seen, False
+
+    def _track_best(self, epoch: int, monitored: float, result: FitResult, best: _Best) -> None:
+        """Keep a copy of the weights when the monitored loss improves; count epochs since."""
+        if not math.isfinite(monitored):
+            self.model.load_state_dict(best.state)
+            raise TrainingDiverged(
+                f"Validation loss became non-finite at epoch {epoch}; lower the learning rate (now {self.cfg.lr:g})."
+            )
+        if monitored < result.best_loss:
+            result.best_loss, result.best_epoch, best.since = monitored, epoch, 0
+            best.state = copy.deepcopy(self.model.state_dict())
+        else:
+            best.since += 1
+
+    def _ending(self, status: str, since_best: int, train_loss: float) -> FitStatus | None:
+        """Why training ends after this epoch (cancelled, early stopping, target reached), or None."""
+        cfg = self.cfg
+        if status == FitStatus.CANCELLED:
+            return FitStatus.CANCELLED
+        if cfg.patience is not None and since_best >= cfg.patience:
+            return FitStatus.EARLY_STOPPED
+        if cfg.target_loss is not None and train_loss < cfg.target_loss:
+            return FitStatus.REACHED_TARGET
+        return None
 
     @torch.no_grad()
-    def _evaluate(self, x: torch.Tensor, y: torch.Tensor, loss_fn: nn.Module, chunk: int = 4096) -> float:
+    def _evaluate(
+        self,
+        x: torch.Tensor,
+        y: torch.Tensor,
+        loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
+        chunk: int = 4096,
+    ) -> float:
         self.model.eval()
         total = 0.0
         for i in range(0, len(x), chunk):

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .results import RunMetrics, Scores
+
 BASELINE_LABELS = {
     "naive": "naive (last value)",
     "seasonal naive": "seasonal naive",
@@ -32,8 +34,8 @@ class Verdict:
     one_step_winner: str | None = None
 
 
-def _best(baselines: dict | None) -> tuple[str | None, float | None]:
-    scores = {k: float(m["rmse"]) for k, m in (baselines or {}).items() if m and m.get("rmse") is not None}
+def _best(baselines: dict[str, Scores | None]) -> tuple[str | None, float | None]:
+    scores = {k: float(m.rmse) for k, m in baselines.items() if m is not None}
     if not scores:
         return None, None
     key = min(scores, key=scores.__getitem__)
@@ -45,19 +47,21 @@ def label(key: str | None) -> str:
     return BASELINE_LABELS.get(key or "", key or "")
 
 
-def judge(metrics: dict) -> Verdict:
+def judge(metrics: RunMetrics) -> Verdict:
     """The verdict for a run's ``metrics`` (see :func:`lstm_core.pipeline.evaluate`)."""
-    one = (metrics.get("test") or {}).get("rmse")
-    multi = (metrics.get("test_multistep") or {}).get("rmse")
-    b1, v1 = _best(metrics.get("baselines"))
-    bm, vm = _best(metrics.get("baselines_multistep"))
+    one = metrics.test.rmse if metrics.test is not None else None
+    multi = metrics.test_multistep.rmse if metrics.test_multistep is not None else None
+    b1, v1 = _best(metrics.baselines)
+    bm, vm = _best(metrics.baselines_multistep)
     if one is None or b1 is None or v1 is None:
         return Verdict("none", "No baselines to compare with.")
-    steps = (metrics.get("info") or {}).get("n_test")
+    steps = metrics.info.n_test
     span = f"over the {steps}-step test span forecast from its start" if steps else "over the test span"
     has_multi = multi is not None and vm is not None and bm is not None
+    # typed stand-ins: where has_multi is False the multi-step values are never shown
+    multi_v, vm_v = (multi, vm) if multi is not None and vm is not None else (0.0, 0.0)
     win1 = one <= v1
-    winm = not has_multi or multi <= vm
+    winm = not has_multi or multi_v <= vm_v
 
     def won(where: str, model: float, key: str | None, base: float) -> str:
         return f"{where} (RMSE {model:.4g}; best baseline {label(key)} {base:.4g})"
@@ -67,7 +71,7 @@ def judge(metrics: dict) -> Verdict:
 
     if win1 and winm:
         text = "The model beats every baseline " + won("one step ahead", one, b1, v1)
-        text += (" and " + won(span, multi, bm, vm) + ".") if has_multi else "."
+        text += (" and " + won(span, multi_v, bm, vm_v) + ".") if has_multi else "."
         return Verdict("beats", text)
     if not has_multi:  # one step ahead is all there is to judge, and the model lost it
         text = (
@@ -78,14 +82,14 @@ def judge(metrics: dict) -> Verdict:
     if win1:
         text = (
             f"Mixed: the model beats every baseline {won('one step ahead', one, b1, v1)}, but "
-            f"{lost(span, multi, bm, vm)}; for a forecast ahead prefer {label(bm)}, or try another cell or settings."
+            f"{lost(span, multi_v, bm, vm_v)}; for a forecast ahead prefer {label(bm)}, or try another cell or settings."
         )
         return Verdict("mixed", text, multistep_winner=bm)
     if winm:
-        text = f"Mixed: {lost('one step ahead', one, b1, v1)}, but the model beats every baseline {won(span, multi, bm, vm)}."
+        text = f"Mixed: {lost('one step ahead', one, b1, v1)}, but the model beats every baseline {won(span, multi_v, bm, vm_v)}."
         return Verdict("mixed", text, one_step_winner=b1)
     text = (
-        f"The model loses to the baselines: {lost('one step ahead', one, b1, v1)}, and {lost(span, multi, bm, vm)}. "
+        f"The model loses to the baselines: {lost('one step ahead', one, b1, v1)}, and {lost(span, multi_v, bm, vm_v)}. "
         f"Prefer {label(bm)} for a forecast ahead, or try another cell or settings."
     )
     return Verdict("loses", text, multistep_winner=bm, one_step_winner=b1)

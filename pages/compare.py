@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from lstm_core import compare as cmp
-from lstm_core.config import CELL_TYPES, SCALERS, TRANSFORMS, ConfigError, DataConfig, TrainConfig
+from lstm_core.config import BOUNDS, CELL_TYPES, SCALERS, TRANSFORMS, ConfigError, DataConfig, TrainConfig
 from ui import compare_view as cv
 from ui import state, throttle
 from ui.figures import compare as cplots
@@ -31,13 +31,14 @@ def submit(cfg: cmp.CompareConfig) -> None:
     if missing:
         raise ConfigError(f"Column(s) {missing} are not in the dataset {ds.name!r}; load the matching data first.")
     cfg.validate()
+    gid = cv.new_group_id()
     ids = [
         reg.submit(
-            ds.frame,
+            ds.series,
             cmp.variant_run_config(cfg, v, s),
-            ds.season,
             owner=state.owner(),
             label=cmp.job_label(v.label(), s),
+            tags=cmp.job_tags(gid, v.label(), s),
         )
         for v in cfg.variants
         for s in cfg.seeds
@@ -65,10 +66,19 @@ with st.expander("New comparison", expanded=not st.session_state.get(cv.CMP_KEY)
         column_config={
             "name": st.column_config.TextColumn("name", max_chars=40),
             "cell": st.column_config.SelectboxColumn("cell", options=list(CELL_TYPES), required=True),
-            "hidden_size": st.column_config.NumberColumn("hidden size", min_value=1, max_value=1024, step=1),
-            "num_layers": st.column_config.NumberColumn("layers", min_value=1, max_value=4, step=1),
+            "hidden_size": st.column_config.NumberColumn(
+                "hidden size",
+                min_value=int(BOUNDS["hidden_size"].lo),
+                max_value=int(BOUNDS["hidden_size"].hi or 1),
+                step=1,
+            ),
+            "num_layers": st.column_config.NumberColumn(
+                "layers", min_value=int(BOUNDS["num_layers"].lo), max_value=int(BOUNDS["num_layers"].hi or 1), step=1
+            ),
             "look_back": st.column_config.NumberColumn("look_back", min_value=1, max_value=max(1, len(ds.frame) // 2)),
-            "lr": st.column_config.NumberColumn("learning rate", min_value=1e-6, max_value=10.0, format="%.4f"),
+            "lr": st.column_config.NumberColumn(
+                "learning rate", min_value=1e-6, max_value=BOUNDS["lr"].hi, format="%.4f"
+            ),
         },
     )
     c1, c2, c3, c4 = st.columns(4)
@@ -81,9 +91,25 @@ with st.expander("New comparison", expanded=not st.session_state.get(cv.CMP_KEY)
         persist_state=state.KEEP,
         help="Seeds 0..n-1, the same for every variant.",
     )
-    epochs = c2.number_input("Epochs (upper bound)", 1, 100_000, 100, key="cmp_epochs", persist_state=state.KEEP)
-    patience = c3.number_input("Patience (0 = off)", 0, 100_000, 20, key="cmp_patience", persist_state=state.KEEP)
-    batch = c4.number_input("Batch size", 1, 65_536, T.batch_size, key="cmp_batch", persist_state=state.KEEP)
+    epochs = c2.number_input(
+        "Epochs (upper bound)",
+        int(BOUNDS["epochs"].lo),
+        int(BOUNDS["epochs"].hi or 1),
+        100,
+        key="cmp_epochs",
+        persist_state=state.KEEP,
+    )
+    patience = c3.number_input(
+        "Patience (0 = off)", 0, int(BOUNDS["epochs"].hi or 1), 20, key="cmp_patience", persist_state=state.KEEP
+    )
+    batch = c4.number_input(
+        "Batch size",
+        int(BOUNDS["batch_size"].lo),
+        int(BOUNDS["batch_size"].hi or 1),
+        T.batch_size,
+        key="cmp_batch",
+        persist_state=state.KEEP,
+    )
     c5, c6, c7, c8 = st.columns(4)
     test_fraction = c5.slider(
         "Test fraction", 0.05, 0.85, D.test_fraction, 0.01, key="cmp_test_fraction", persist_state=state.KEEP
@@ -183,7 +209,7 @@ snaps = [s for s in first if s is not None]
 groups = cv.group(snaps)
 results = cv.seed_results(groups)
 for s in snaps:
-    if s.status in ("failed", "diverged"):
+    if s.status.failed:
         st.error(f"{s.label}: {s.message}")
 if not results:
     st.warning("No run finished, so there is nothing to compare.")
@@ -200,7 +226,7 @@ st.dataframe(cv.styled_table(table), hide_index=True, width="stretch", key="cmp_
 cfg_json = (
     st.session_state.get("cmp_config")
     or cmp.config_from_runs(
-        {n: [s.config for s in ss] for n, ss in groups.items()}, sorted({int(s.config["train"]["seed"]) for s in snaps})
+        {n: [s.config for s in ss] for n, ss in groups.items()}, sorted({int(s.tags["seed"]) for s in snaps})
     ).to_json()
 )
 d1, d2 = st.columns(2)

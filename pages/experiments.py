@@ -7,6 +7,7 @@ sine-stacked, noisy-sine or airline.
 import streamlit as st
 
 from lstm_core import presets as ps
+from lstm_core.config import ConfigError
 from lstm_core.memory_task import DEFAULT_LAGS, MEMORY_CELLS, MemoryConfig, accuracy_table
 from ui import compare_view as cv
 from ui import jobs_view, state, throttle
@@ -50,7 +51,6 @@ if key == "long-memory":
         f"LSTM forget bias {d.forget_bias:g}, GRU update bias {d.update_bias:g}; stops early at "
         f"{d.solve_at:.0%} validation accuracy."
     )
-    jobs = cv.sweeps()
     sid = st.session_state.get("mem_sweep") or st.query_params.get("mem")
     if st.button("Run sweep", type="primary", icon=":material/play_arrow:", key="mem_start"):
         if not lags or not cells:
@@ -63,25 +63,33 @@ if key == "long-memory":
                 hidden_size=int(hidden),
                 seed=int(seed),
             )
-            sid = cv.start_sweep(cfg)
-            st.session_state["mem_sweep"] = sid
-            st.query_params["mem"] = sid
-            st.rerun()
-    job = jobs.get(sid) if sid else None
-    if job is not None:
-        was_active = job.active
+            try:
+                sid = cv.start_sweep(cfg)
+            except ConfigError as exc:
+                st.error(str(exc))
+            else:
+                st.session_state["mem_sweep"] = sid
+                st.query_params["mem"] = sid
+                st.rerun()
+    first = reg.snapshot(sid) if sid else None
+    if first is not None and first.kind == "sweep":
+        was_active = first.active
 
         @throttle.fragment(run_every=0.5 if was_active else None)
         def sweep_panel() -> None:
-            res = job.results()
+            job = reg.snapshot(sid)
+            res = job.results if job is not None else None
+            if job is None or res is None:  # evicted (a sweep's results are never None)
+                return
             st.progress(
-                len(res) / job.total,
-                text=f"{len(res)} of {job.total} trained · {jobs_view.duration(job.elapsed)} · {job.status}",
+                job.progress,
+                text=f"{job.epochs_done} of {job.epochs_planned} trained · {jobs_view.duration(job.elapsed)} "
+                f"· {job.status}",
             )
             if job.active and st.button("Stop", key="mem_stop", icon=":material/stop:"):
-                job.cancel()
-            if job.error:
-                st.error(f"The sweep failed: {job.error}")
+                reg.cancel(job.id)
+            if job.status.failed:
+                st.error(f"The sweep failed: {job.message}")
             st.plotly_chart(cplots.memory_figure(res), key="mem_chart", width="stretch")
             if len(res):
                 st.dataframe(accuracy_table(res).round(1), width="stretch", key="mem_table")
@@ -101,9 +109,15 @@ configs = ps.preset_configs(key, demo=demo)
 st.caption(ps.epochs_note(key, configs))
 store = st.session_state.setdefault("exp_jobs", {})
 if st.button("Run this experiment", type="primary", icon=":material/play_arrow:", key=f"exp_run_{key}"):
-    frame = p.frame()
+    series = p.series()
     store[key] = {
-        label: reg.submit(frame, cfg, p.season_hint, owner=state.owner(), label=f"{p.title}: {label}")
+        label: reg.submit(
+            series,
+            cfg,
+            owner=state.owner(),
+            label=f"{p.title}: {label}",
+            tags={"kind": "preset", "group": key, "variant": label},
+        )
         for label, cfg in configs.items()
     }
     st.session_state[f"exp_cfg_{key}"] = configs
@@ -120,7 +134,7 @@ active0 = any(s.active for s in snaps0.values())
 def preset_panel() -> None:
     snaps = {label: reg.snapshot(j) for label, j in ids.items()}
     for label, s in snaps.items():
-        st.caption(jobs_view.status_line(s) + ("" if s.status not in ("failed", "diverged") else f" — {s.message}"))
+        st.caption(jobs_view.status_line(s) + (f" — {s.message}" if s.status.failed else ""))
     if any(s.active for s in snaps.values()):
         bands = {
             label: {

@@ -33,28 +33,29 @@ runs_view.require_runs(
 pick = runs_view.pick(choices, "forecast_pick", lambda k: choices[k][0], preferred=current)
 run = choices[pick][1]
 m, pred = run.metrics, run.predictions
-info = m["info"]
+assert m is not None and pred is not None  # every run in the list was evaluated
+info = m.info
 
 judged = lcverdict.judge(m)
 {"beats": st.success, "mixed": st.warning, "loses": st.error}.get(judged.level, st.info)(judged.sentence)
-if info["status"] == "cancelled":
+if info.status == "cancelled":
     st.warning(
-        f"This run was stopped early at epoch {info['epochs_run']}; it uses the best weights so far "
-        f"(epoch {info['best_epoch']})."
+        f"This run was stopped early at epoch {info.epochs_run}; it uses the best weights so far "
+        f"(epoch {info.best_epoch})."
     )
-members = info.get("ensemble", 1)
-reps = info.get("representations") or []
+members = info.ensemble
+reps = info.representations
 st.caption(
-    f"{info['cell'].upper()} · {info['parameters']:,} parameters"
+    f"{info.cell.upper()} · {info.parameters:,} parameters"
     + (f" · {members} networks averaged" if members > 1 else "")
     + (f" over {len(reps)} representations ({'; '.join(r['name'] for r in reps)})" if len(reps) > 1 else "")
-    + f" · {info['epochs_run']} epochs ({info['status']}) · {info['train_seconds']:.1f} s on {info['device']} · "
-    f"best representation: {info['transform_reason'] or info['transform']} · season {info['season'] or '—'}"
-    + (" (detected from the data)" if info.get("season_source") == "detected" else "")
+    + f" · {info.epochs_run} epochs ({info.status}) · {info.train_seconds:.1f} s on {info.device} · "
+    f"best representation: {info.transform_reason or info.transform} · season {info.season or '—'}"
+    + (" (detected from the data)" if info.season_source == "detected" else "")
 )
-guards = m.get("guards") or {}
-if guards.get("runaway"):
-    st.warning(guards["runaway"])
+guards = m.guards
+if guards.runaway:
+    st.warning(guards.runaway)
 
 st.plotly_chart(plots.overlay_figure(pred), key="forecast_overlay", width="stretch")
 st.subheader("Metrics on the test part (original units)")
@@ -66,10 +67,16 @@ st.dataframe(
     hide_index=True,
     column_config={c: st.column_config.NumberColumn(format="%.4g") for c in tables.METRIC_COLUMNS.values()},
 )
-cov = m["coverage"]
+cov = m.coverage
+
+
+def _share(v: float | None) -> str:
+    return f"{v:.0%}" if v is not None else "—"
+
+
 st.caption(
-    f"Same {info['n_test']} test points for every model. Interval coverage at the {cov['level']:.0%} level: "
-    f"one-step {cov['one_step']:.0%}, multi-step {cov['multistep']:.0%} ({cov['note']})."
+    f"Same {info.n_test} test points for every model. Interval coverage at the {cov.level:.0%} level: "
+    f"one-step {_share(cov.one_step)}, multi-step {_share(cov.multistep)} ({cov.note})."
 )
 
 left, right = st.columns(2)
@@ -77,7 +84,7 @@ left.plotly_chart(plots.multistep_figure(pred), key="forecast_multistep", width=
 right.plotly_chart(plots.residual_figure(pred), key="forecast_residuals", width="stretch")
 
 st.subheader("Forecast past the end of the data")
-steps = st.slider("Steps ahead", 1, 240, 2 * info["season"] if info["season"] else 24, key="forecast_steps")
+steps = st.slider("Steps ahead", 1, 240, 2 * info.season if info.season else 24, key="forecast_steps")
 fut = None
 try:
     fut = run.future(int(steps))
@@ -88,19 +95,15 @@ try:
             run.baseline_future(judged.multistep_winner, int(steps)),
         )
     st.plotly_chart(
-        plots.future_figure(pred, fut, title=f"{steps} steps ahead with the {cov['level']:.0%} interval", rival=rival),
+        plots.future_figure(pred, fut, title=f"{steps} steps ahead with the {cov.level:.0%} interval", rival=rival),
         key="forecast_future",
         width="stretch",
     )
-    note = cov["note"][:1].upper() + cov["note"][1:]
+    note = cov.note[:1].upper() + cov.note[1:]
     st.caption(
-        f"Band: conformal {cov['level']:.0%} interval; multi-step coverage on the test part was "
-        f"{cov['multistep']:.0%}. {note}."
-        + (
-            " Forecasts are held at 0 or above because the series never goes below 0."
-            if guards.get("non_negative")
-            else ""
-        )
+        f"Band: conformal {cov.level:.0%} interval; multi-step coverage on the test part was "
+        f"{_share(cov.multistep)}. {note}."
+        + (" Forecasts are held at 0 or above because the series never goes below 0." if guards.non_negative else "")
         + (f" Dashed: {rival[0]}, which forecast the test span better than the model." if rival else "")
     )
     future_runaway = lcforecast.runaway_note(run.prep.y, fut["forecast"].to_numpy())

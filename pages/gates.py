@@ -1,5 +1,8 @@
 """Gates page: heatmaps, one unit's traces, step-through with numbers, saturation, memory, training."""
 
+from collections.abc import Callable
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -10,7 +13,7 @@ from ui import runs_view, state
 from ui.figures import gates as gp
 
 VIEWS = ["Heatmaps", "Unit", "Step-through", "Saturation", "Memory", "During training"]
-URL = {
+URL: dict[str, tuple[str, Callable[[str], Any]]] = {
     "run": ("gates_run", str),
     "layer": ("gates_layer", int),
     "mode": ("gates_mode", str),

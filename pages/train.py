@@ -5,7 +5,7 @@ import json
 import streamlit as st
 
 from lstm_core.cells import CELL_DESCRIPTIONS
-from lstm_core.config import CELL_TYPES, DEVICES, SCALERS, TRANSFORMS, ConfigError, RunConfig
+from lstm_core.config import BOUNDS, CELL_TYPES, DEVICES, SCALERS, TRANSFORMS, ConfigError, RunConfig
 from lstm_core.train import available_devices
 from ui import jobs_view, state
 
@@ -17,6 +17,14 @@ st.caption(
     + " · change it on the Data page."
 )
 D, M, T = RunConfig().data, RunConfig().model, RunConfig().train
+
+
+def lo_hi(name: str) -> tuple[int, int]:
+    """A whole-number setting's widget range: its validation bounds (lstm_core.config.BOUNDS)."""
+    b = BOUNDS[name]
+    return int(b.lo), int(b.hi if b.hi is not None else 2**31 - 1)
+
+
 found = available_devices()
 
 
@@ -46,8 +54,12 @@ with st.form("train_form"):
             captions=[CELL_DESCRIPTIONS[c] for c in CELL_TYPES],
         )
     with mid:
-        hidden = st.number_input("Hidden size", 1, 1024, M.hidden_size, key="train_hidden", persist_state=state.KEEP)
-        layers = st.number_input("Layers", 1, 4, M.num_layers, key="train_layers", persist_state=state.KEEP)
+        hidden = st.number_input(
+            "Hidden size", *lo_hi("hidden_size"), M.hidden_size, key="train_hidden", persist_state=state.KEEP
+        )
+        layers = st.number_input(
+            "Layers", *lo_hi("num_layers"), M.num_layers, key="train_layers", persist_state=state.KEEP
+        )
         dropout = st.slider(
             "Dropout (between layers)", 0.0, 0.9, M.dropout, 0.05, key="train_dropout", persist_state=state.KEEP
         )
@@ -78,13 +90,22 @@ with st.form("train_form"):
         )
     with right:
         epochs = st.number_input(
-            "Epochs (upper bound)", 1, 100_000, T.epochs, key="train_epochs", persist_state=state.KEEP
+            "Epochs (upper bound)", *lo_hi("epochs"), T.epochs, key="train_epochs", persist_state=state.KEEP
         )
-        batch = st.number_input("Batch size", 1, 65_536, T.batch_size, key="train_batch", persist_state=state.KEEP)
+        batch = st.number_input(
+            "Batch size", *lo_hi("batch_size"), T.batch_size, key="train_batch", persist_state=state.KEEP
+        )
         lr = st.number_input(
-            "Learning rate", 1e-6, 10.0, T.lr, format="%.4f", step=0.001, key="train_lr", persist_state=state.KEEP
+            "Learning rate",
+            1e-6,
+            BOUNDS["lr"].hi,
+            T.lr,
+            format="%.4f",
+            step=0.001,
+            key="train_lr",
+            persist_state=state.KEEP,
         )
-        seed = st.number_input("Seed", 0, 2**31 - 1, T.seed, key="train_seed", persist_state=state.KEEP)
+        seed = st.number_input("Seed", *lo_hi("seed"), T.seed, key="train_seed", persist_state=state.KEEP)
         scaler = st.selectbox(
             "Scaler (fitted on train only)",
             SCALERS,
@@ -110,15 +131,14 @@ with st.form("train_form"):
         patience = a3.number_input(
             "Early-stopping patience (0 = off)",
             0,
-            100_000,
+            lo_hi("epochs")[1],
             T.patience or 0,
             key="train_patience",
             persist_state=state.KEEP,
         )
         ensemble = a4.number_input(
             "Networks (ensemble)",
-            1,
-            10,
+            *lo_hi("ensemble"),
             T.ensemble,
             key="train_ensemble",
             persist_state=state.KEEP,
@@ -130,18 +150,26 @@ with st.form("train_form"):
     start = st.form_submit_button("Start training", type="primary", icon=":material/play_arrow:")
 
 if start:
-    cfg = RunConfig()
-    cfg.data.target, cfg.data.inputs = ds.target, list(ds.inputs)
-    cfg.data.look_back, cfg.data.test_fraction = int(look_back), float(test_fraction)
-    cfg.data.horizon = None if horizon is None else int(horizon)
-    cfg.data.val_fraction, cfg.data.scaler, cfg.data.transform = float(val_fraction), scaler, transform
-    cfg.model.cell, cfg.model.hidden_size, cfg.model.num_layers = cell, int(hidden), int(layers)
-    cfg.model.dropout = float(dropout)
-    cfg.train.epochs, cfg.train.batch_size, cfg.train.lr, cfg.train.seed = int(epochs), int(batch), float(lr), int(seed)
-    cfg.train.patience, cfg.train.device, cfg.train.ensemble = (
-        int(patience) or None,
-        device,
-        None if ensemble is None else int(ensemble),
+    cfg = RunConfig().replace(
+        target=ds.target,
+        inputs=list(ds.inputs),
+        look_back=int(look_back),
+        test_fraction=float(test_fraction),
+        horizon=None if horizon is None else int(horizon),
+        val_fraction=float(val_fraction),
+        scaler=scaler,
+        transform=transform,
+        cell=cell,
+        hidden_size=int(hidden),
+        num_layers=int(layers),
+        dropout=float(dropout),
+        epochs=int(epochs),
+        batch_size=int(batch),
+        lr=float(lr),
+        seed=int(seed),
+        patience=int(patience) or None,
+        device=device,
+        ensemble=None if ensemble is None else int(ensemble),
     )
     # A double click (or two quick submits) of the same form must not train the same thing twice:
     # same data, config and seed give the same run, so the active twin is kept instead.
@@ -153,7 +181,7 @@ if start:
     else:
         try:
             job_id = state.registry().submit(
-                ds.frame, cfg, ds.season, owner=state.owner(), label=f"{cell} h{int(hidden)} on {ds.name}"
+                ds.series, cfg, owner=state.owner(), label=f"{cell} h{int(hidden)} on {ds.name}"
             )
             st.session_state["train_last_submit"] = (fingerprint, job_id)
             state.set_job(job_id)

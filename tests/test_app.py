@@ -1,13 +1,19 @@
-"""AppTest: every page renders, uploads load (or fail and keep the old data), training finishes."""
+"""AppTest: every page renders, uploads load (or fail and keep the old data), training finishes.
+
+Tests about the pages run against a fast fake registry (``tests/fakes.py``): a job completes
+with a tiny pre-built Run as it is submitted. The real registry is exercised end to end in
+``tests/test_reliability.py`` and the browser tests.
+"""
 
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from tests import fakes
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"
@@ -36,21 +42,29 @@ def start_tiny_job(at: AppTest, epochs: int = 5) -> str:
     return at.session_state["job_id"]
 
 
-def wait_until_over(at: AppTest, limit_s: float = 25) -> str:
-    """Rerun (AppTest does not fire run_every) until the job leaves queued/running."""
-    deadline = time.monotonic() + limit_s
-    while time.monotonic() < deadline:
-        at.run()
-        no_errors(at)
-        done = [
-            t
-            for t in texts(at.success) + texts(at.warning) + texts(at.error)
-            if t.startswith(("**Finished**", "**Cancelled**", "**Diverged**", "**Failed**"))
-        ]
-        if done:
-            return done[0]
-        time.sleep(0.1)
-    pytest.fail("the training job did not finish in time")
+@pytest.fixture
+def fake():
+    """The pages use an inline registry whose jobs finish with a tiny pre-built Run."""
+    with fakes.fake_registry() as reg:
+        yield reg
+
+
+def wait_until_over(at: AppTest, job_id: str) -> str:
+    """Wait for the job to end (the registry's event, no polling), rerun the page once
+    (AppTest does not fire run_every) and return the status box it shows."""
+    from ui import state
+
+    snap = state.registry().wait(job_id, TIMEOUT)
+    assert snap is not None and not snap.active, "the training job did not finish in time"
+    at.run()
+    no_errors(at)
+    done = [
+        t
+        for t in texts(at.success) + texts(at.warning) + texts(at.error)
+        if t.startswith(("**Finished**", "**Cancelled**", "**Diverged**", "**Failed**"))
+    ]
+    assert done, "the page does not show how the job ended"
+    return done[0]
 
 
 def test_every_page_renders_and_default_data_is_loaded():
@@ -102,11 +116,12 @@ def test_generate_a_series():
     assert ds.name.startswith("generated: sine") and len(ds.frame) == 300
 
 
-def test_training_from_the_form_then_forecast_shows_metrics():
+def test_training_from_the_form_then_forecast_shows_metrics(fake):
     at = new_app().run()
     job_id = start_tiny_job(at)
     assert at.query_params.get("job") == job_id
-    status = wait_until_over(at)
+    assert fake.snapshot(job_id).config["model"]["hidden_size"] == 8  # the form's settings reached the job
+    status = wait_until_over(at, job_id)
     assert status.startswith("**Finished**"), status
     at.switch_page("pages/forecast.py").run()
     no_errors(at)
@@ -148,10 +163,10 @@ def test_bad_run_zip_is_one_sentence():
     assert at.error and "not a zip file" in at.error[0].value
 
 
-def test_reload_reattaches_to_the_job_from_the_url():
+def test_reload_reattaches_to_the_job_from_the_url(fake):
     first = new_app().run()
     job_id = start_tiny_job(first, epochs=3)
-    wait_until_over(first)
+    wait_until_over(first, job_id)
     second = new_app()
     second.query_params["job"] = job_id
     second.run()
@@ -161,7 +176,7 @@ def test_reload_reattaches_to_the_job_from_the_url():
     assert any(t.startswith("**Finished**") for t in texts(second.success))
 
 
-def test_bad_config_shows_one_sentence():
+def test_bad_config_shows_one_sentence(fake):
     at = new_app().run()
     at.switch_page("pages/train.py").run()
     at.number_input(key="train_horizon").set_value(0)  # horizon 0 needs input columns
@@ -170,7 +185,7 @@ def test_bad_config_shows_one_sentence():
     assert at.error and "needs at least one input column" in at.error[0].value
 
 
-def test_train_settings_are_kept_and_fitted_to_a_shorter_dataset():
+def test_train_settings_are_kept_and_fitted_to_a_shorter_dataset(fake):
     at = new_app().run()
     at.switch_page("pages/train.py").run()
     at.number_input(key="train_look_back").set_value(60)  # airline: 144 rows, at most 72

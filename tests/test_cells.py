@@ -1,10 +1,12 @@
-"""Cells: exact replay equals each trained module's own output, and gate identities hold."""
+"""Cells: exact replay equals each trained module's own output, gate identities hold, and each
+cell's spec (layout, traces, step terms) is the one the modules and the replay follow."""
 
 import pytest
 import torch
 from torch import nn
 
-from lstm_core.cells import GATES, VariantStack, build_recurrent, replay
+from lstm_core.cells import GATE_ROWS, GATES, STEPS, VariantStack, build_recurrent, layer_weights, replay
+from lstm_core.cellspec import SPECS, TRACE_KIND, spec
 from lstm_core.config import CELL_TYPES, ModelConfig
 from lstm_core.model import Forecaster
 
@@ -107,3 +109,87 @@ def test_cifg_is_nn_lstm_with_input_gate_tied_to_minus_forget():
         ref.bias_hh_l0.zero_()
         x = torch.randn(4, 15, 3)
         torch.testing.assert_close(stack(x)[0], ref(x)[0], atol=1e-5, rtol=0)
+
+
+# ----------------------------------------------------------------------------- the cell specs
+
+
+@pytest.mark.parametrize("cell", CELL_TYPES)
+def test_spec_traces_are_what_replay_records_in_order(cell):
+    cs = SPECS[cell]
+    rec = _stack(cell, 2, hidden=4)
+    layers = replay(rec, cell, torch.randn(2, 6, 3))
+    assert all(tuple(layer) == cs.traces for layer in layers)
+    assert GATES[cell] == cs.traces and STEPS[cell] is cs.step
+    assert set(cs.gates) <= set(cs.traces) and cs.traces[-1] == "h" and set(cs.state) <= set(cs.traces)
+    assert all(TRACE_KIND[n] == "state" for n in cs.traces if n not in cs.saturating)
+
+
+@pytest.mark.parametrize("cell", CELL_TYPES)
+def test_spec_row_count_matches_every_layer_weight(cell):
+    hidden, rec = 4, _stack(cell, 2, hidden=4)
+    for k in range(2):
+        w = layer_weights(rec, cell, k)
+        assert w.w_ih.shape[0] == w.w_hh_t.shape[1] == w.b_x.shape[0] == GATE_ROWS[cell] * hidden
+        assert (w.peep is None) == (not SPECS[cell].peepholes)
+        if w.peep is not None:
+            assert w.peep.shape == (len(SPECS[cell].peepholes), hidden)
+
+
+@pytest.mark.parametrize("cell", CELL_TYPES)
+def test_spec_rows_drive_the_named_gate_of_the_trained_module(cell):
+    """A large bias on ``spec.rows(gate)`` of the module's own parameters saturates that gate
+    (and only that gate) in the replay, and the replay still equals the module's output: the
+    spec's layout is torch's (nn.RNN / nn.LSTM / nn.GRU) and VariantLayer's."""
+    cs, hidden = SPECS[cell], 5
+    x = torch.randn(3, 12, 3)
+    for gate in cs.gates:
+        rec = _stack(cell, 1, hidden=hidden, seed=3)
+        bias = rec.layers[0].bias if isinstance(rec, VariantStack) else rec.bias_ih_l0
+        with torch.no_grad():
+            bias[cs.rows(gate, hidden)] += 30.0
+            out, _ = rec(x)
+        tr = replay(rec, cell, x)[0]
+        torch.testing.assert_close(tr["h"].transpose(0, 1), out, atol=1e-5, rtol=0)
+        assert torch.all(tr[gate] > 0.999), gate
+        others = [n for n in cs.gates if n != gate]
+        assert all(torch.any(tr[n] < 0.99) for n in others), (gate, others)
+
+
+@pytest.mark.parametrize("cell", CELL_TYPES)
+def test_step_terms_hold_every_pre_activation(cell):
+    """``terms`` of a step: each gate's value is its activation of ``pre_<gate>``; the
+    peephole and GRU parts are what the pre-activation adds up from; the results are unchanged."""
+    cs, hidden = SPECS[cell], 4
+    rec = _stack(cell, 1, hidden=hidden, seed=5)
+    w = layer_weights(rec, cell, 0)
+    if w.peep is not None:
+        w = w._replace(peep=w.peep * 5.0)
+    torch.manual_seed(6)
+    xp = torch.randn(2, len(cs.gates) * hidden)  # (B, G)
+    state = tuple(torch.randn(2, hidden) for _ in cs.state)
+    terms: dict[str, torch.Tensor] = {}
+    with torch.no_grad():
+        plain = cs.step(xp, state, w)
+        h, new_state, traces = cs.step(xp, state, w, terms)
+    assert torch.equal(h, plain[0]) and all(torch.equal(a, b) for a, b in zip(traces, plain[2]))
+    values = dict(zip(cs.traces, traces))
+    act = {"sigmoid": torch.sigmoid, "tanh": torch.tanh}
+    for gate in cs.gates:
+        torch.testing.assert_close(values[gate], act[TRACE_KIND[gate]](terms[f"pre_{gate}"]), atol=1e-7, rtol=0)
+    assert {k[5:] for k in terms if k.startswith("peep_")} == set(cs.peepholes)
+    if cs.peepholes:
+        c_prev, c = state[1], new_state[1]
+        for k, gate in enumerate(cs.peepholes):
+            seen = c if gate == "o" else c_prev  # the output gate peeks at the new cell state
+            torch.testing.assert_close(terms[f"peep_{gate}"], w.peep[k] * seen, atol=0, rtol=0)
+    if cell == "gru":
+        torch.testing.assert_close(terms["rec_n"], values["r"] * terms["hn"], atol=0, rtol=0)
+
+
+def test_spec_lookup_and_rows_reject_unknown_names():
+    with pytest.raises(ValueError, match="valid cells are rnn, lstm, gru, peephole, cifg"):
+        spec("transformer")
+    with pytest.raises(ValueError, match="its gates are f, g, o"):
+        SPECS["cifg"].rows("i", 4)
+    assert SPECS["lstm"].rows("f", 4) == slice(4, 8) and SPECS["gru"].rows("n", 3) == slice(6, 9)

@@ -11,7 +11,7 @@ import pytest
 from lstm_core import compare as cmp
 from lstm_core.cli import main
 from lstm_core.config import ConfigError, DataConfig, TrainConfig
-from lstm_core.data import frame_to_csv_bytes, generate
+from lstm_core.data import Series, frame_to_csv_bytes, generate
 
 
 def tiny(variants=None, seeds=(0,)) -> cmp.CompareConfig:
@@ -30,12 +30,12 @@ def tiny(variants=None, seeds=(0,)) -> cmp.CompareConfig:
 def test_identical_variants_give_identical_results():
     same = dict(cell="lstm", hidden_size=4, num_layers=1, look_back=6, lr=0.01)
     cfg = tiny([cmp.Variant(name="first", **same), cmp.Variant(name="second", **same)])
-    table, results = cmp.run_comparison(generate("airline"), cfg, 12)
+    table, results = cmp.run_comparison(Series(generate("airline"), season=12), cfg)
     a, b = results
     assert a.variant == "first" and b.variant == "second"
     np.testing.assert_array_equal(a.train_loss, b.train_loss)
-    assert a.metrics["test"] == b.metrics["test"]
-    assert a.metrics["test_multistep"] == b.metrics["test_multistep"]
+    assert a.metrics.test == b.metrics.test
+    assert a.metrics.test_multistep == b.metrics.test_multistep
     rows = table.set_index("model")
     assert rows.loc["first", "test RMSE"] == rows.loc["second", "test RMSE"]
 
@@ -49,7 +49,7 @@ def test_variant_run_config_changes_only_the_variant_fields():
 
 
 def test_summarize_table_layout_and_baselines():
-    table, _ = cmp.run_comparison(generate("airline"), tiny(seeds=(0, 1)), 12)
+    table, _ = cmp.run_comparison(Series(generate("airline"), season=12), tiny(seeds=(0, 1)))
     assert list(table.columns[:3]) == ["model", "kind", "seeds"]
     for col in (
         "test RMSE",
@@ -111,7 +111,7 @@ def test_run_saturation_covers_every_bounded_gate():
     from lstm_core.pipeline import fit_run
 
     cfg = tiny()
-    run = fit_run(generate("airline"), cmp.variant_run_config(cfg, cfg.variants[1], 0), 12)
+    run = fit_run(Series(generate("airline"), season=12), cmp.variant_run_config(cfg, cfg.variants[1], 0))
     sat = cmp.run_saturation(run)
     assert {"r", "z"} <= set(sat["gate"])
     assert ((sat[["left", "right"]] >= 0) & (sat[["left", "right"]] <= 1)).all().all()

@@ -1,14 +1,18 @@
-"""AppTest for the Compare and Experiments pages: render, a tiny 2-variant comparison, presets by URL."""
+"""AppTest for the Compare and Experiments pages: render, a tiny 2-variant comparison, presets by URL.
+
+The pages run against a fast fake registry (``tests/fakes.py``): every job completes with a tiny
+pre-built Run as it is submitted, and a sweep with stand-in rows, so these tests are about the pages.
+"""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from lstm_core.compare import CompareConfig
+from tests import fakes
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -21,16 +25,21 @@ def no_errors(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
 
 
-def rerun_until(at: AppTest, done, limit_s: float = 90) -> None:
-    """AppTest does not fire run_every: rerun until ``done(at)``."""
-    deadline = time.monotonic() + limit_s
-    while time.monotonic() < deadline:
-        at.run()
-        no_errors(at)
-        if done(at):
-            return
-        time.sleep(0.2)
-    pytest.fail("the page did not reach the expected state in time")
+@pytest.fixture(autouse=True)
+def fake():
+    """The pages use an inline registry: jobs finish (tiny pre-built runs) as they are submitted."""
+    with fakes.fake_registry() as reg:
+        yield reg
+
+
+def rerun_when_over(at: AppTest, reg, ids) -> None:
+    """Wait for the jobs to end (the registry's events, no polling), then rerun the page once
+    (AppTest does not fire run_every)."""
+    for jid in ids:
+        snap = reg.wait(jid, 60)
+        assert snap is not None and not snap.active, f"job {jid} did not end in time"
+    at.run()
+    no_errors(at)
 
 
 def test_pages_render():
@@ -41,7 +50,7 @@ def test_pages_render():
     assert at.title[0].value == "Experiments"
 
 
-def test_two_variant_comparison_finishes_and_shows_the_table():
+def test_two_variant_comparison_finishes_and_shows_the_table(fake):
     at = new_app().run()
     at.switch_page("pages/compare.py").run()
     no_errors(at)
@@ -52,7 +61,16 @@ def test_two_variant_comparison_finishes_and_shows_the_table():
     no_errors(at)
     ids = at.session_state["compare_job_ids"]
     assert len(ids) == 4 and at.query_params["cmp"] == ",".join(ids)
-    rerun_until(at, lambda a: any(s.value == "Results" for s in a.subheader))
+    snaps = [fake.snapshot(i) for i in ids]
+    assert [(s.tags["variant"], s.tags["seed"]) for s in snaps] == [
+        ("LSTM 32", 0),
+        ("LSTM 32", 1),
+        ("GRU 32", 0),
+        ("GRU 32", 1),
+    ]
+    assert len({s.tags["group"] for s in snaps}) == 1 and {s.kind for s in snaps} == {"compare"}
+    rerun_when_over(at, fake, ids)
+    assert any(s.value == "Results" for s in at.subheader)
     table = next(d.value for d in at.dataframe if "best in" in getattr(d.value, "columns", []))
     assert list(table["model"][:2]) == ["LSTM 32", "GRU 32"]
     assert (table["seeds"][:2] == 2).all()
@@ -64,7 +82,7 @@ def test_two_variant_comparison_finishes_and_shows_the_table():
     assert cfg.names() == ["LSTM 32", "GRU 32"] and cfg.seeds == [0, 1]
 
 
-def test_reload_reattaches_from_the_url():
+def test_reload_reattaches_from_the_url(fake):
     at = new_app().run()
     at.switch_page("pages/compare.py").run()
     at.number_input(key="cmp_epochs").set_value(1)
@@ -77,10 +95,11 @@ def test_reload_reattaches_from_the_url():
     fresh.switch_page("pages/compare.py").run()
     no_errors(fresh)
     assert fresh.session_state["compare_job_ids"] == ids
-    rerun_until(fresh, lambda a: any(s.value == "Results" for s in a.subheader))
+    rerun_when_over(fresh, fake, ids)
+    assert any(s.value == "Results" for s in fresh.subheader)
 
 
-def test_preset_by_url_runs_with_its_table():
+def test_preset_by_url_runs_with_its_table(fake):
     at = new_app()
     at.query_params["preset"] = "sin-cos"
     at.run()
@@ -89,12 +108,15 @@ def test_preset_by_url_runs_with_its_table():
     assert at.radio(key="exp_pick").value == "sin-cos"
     assert any("Scaled down for a quick class demo" in c.value for c in at.caption)
     at.button(key="exp_run_sin-cos").click().run()
-    rerun_until(at, lambda a: any(s.value == "Ours next to the tutorial" for s in a.subheader), 120)
+    ids = list(at.session_state["exp_jobs"]["sin-cos"].values())
+    assert ids and {fake.snapshot(i).kind for i in ids} == {"preset"}
+    rerun_when_over(at, fake, ids)
+    assert any(s.value == "Ours next to the tutorial" for s in at.subheader)
     table = at.dataframe[0].value
     assert "train MSE" in set(table["metric"])
 
 
-def test_memory_sweep_runs_in_the_background():
+def test_memory_sweep_runs_as_a_job(fake):
     at = new_app()
     at.query_params["preset"] = "long-memory"
     at.run()
@@ -104,12 +126,15 @@ def test_memory_sweep_runs_in_the_background():
     at.number_input(key="mem_steps").set_value(50)
     at.button(key="mem_start").click().run()
     no_errors(at)
-    rerun_until(
-        at,
-        lambda a: (
-            any("4 of 4 trained" in str(p.proto.text) for p in a.get("progress"))
-            and any("finished" in str(p.proto.text) for p in a.get("progress"))
-        ),
-        120,
-    )
+    sid = at.session_state["mem_sweep"]
+    assert at.query_params["mem"] == sid and fake.snapshot(sid).kind == "sweep"
+    rerun_when_over(at, fake, [sid])
+    progress = [str(p.proto.text) for p in at.get("progress")]
+    assert len(progress) == 1 and "4 of 4 trained" in progress[0] and "finished" in progress[0]
     assert len(at.get("plotly_chart")) == 1
+    from ui import jobs_view
+
+    mine = fake.jobs_for(at.session_state["owner"])  # what the sidebar's Jobs list shows
+    assert [s.id for s in mine] == [sid]
+    line = jobs_view.status_line(mine[0])
+    assert "Long-memory sweep: rnn, lstm at 2 lag(s) — finished" in line

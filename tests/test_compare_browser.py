@@ -1,4 +1,5 @@
-"""End to end in a real browser: compare two variants and see both in the results table.
+"""End to end in a real browser: compare two variants and see both in the results table; run a
+small long-memory sweep (a job of the registry, listed in the sidebar's Jobs).
 
 Uses the server helper of tests/conftest.py and Debian's chromium. Set
 ``LSTM_LAB_SCREENSHOTS=1`` to keep screenshots of the Compare and Experiments pages in artifacts/.
@@ -55,3 +56,19 @@ def test_experiments_page_by_url(server, page):
     expect(page.get_by_text("Airline passengers (Keras LSTM recipe)").first).to_be_visible()
     expect(page.get_by_text("Scaled down for a quick class demo").first).to_be_visible()
     shot(page, "experiments-airline")
+
+
+def test_long_memory_sweep_runs_as_a_job(server, page):
+    page.goto(f"{server}/experiments?preset=long-memory")
+    expect(page.get_by_role("heading", name="Experiments", exact=True).first).to_be_visible()
+    set_number(page, "Budget (training steps per cell and lag)", 50)
+    expect(page.get_by_label("Budget (training steps per cell and lag)", exact=True)).to_have_value("50")
+    wait_idle(page)  # the rerun that takes the new value is over
+    page.get_by_role("button", name="Run sweep").click()
+    expect(page).to_have_url(re.compile("mem="))
+    expect(page.get_by_text(re.compile(r"12 of 12 trained .* finished"))).to_be_visible(timeout=180_000)
+    expect(
+        page.locator('[data-testid="stSidebar"]').get_by_text(re.compile("Long-memory sweep.*finished"))
+    ).to_be_visible()
+    expect(page.get_by_text("Test accuracy (%) per lag (rows) and cell (columns).")).to_be_visible()
+    shot(page, "experiments-long-memory")

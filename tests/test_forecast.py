@@ -6,6 +6,7 @@ import pytest
 
 from lstm_core import forecast as fc
 from lstm_core.config import ConfigError, RunConfig
+from lstm_core.data import Series
 from lstm_core.pipeline import fit_run
 
 
@@ -19,7 +20,7 @@ def _seasonal_frame(n=120):
 def run():
     cfg = RunConfig()
     cfg.model.hidden_size, cfg.train.epochs, cfg.train.seed = 8, 15, 0
-    return fit_run(_seasonal_frame(), cfg, season_hint=12)
+    return fit_run(Series(_seasonal_frame(), season=12), cfg)
 
 
 def test_first_recursive_step_equals_one_step(run):
@@ -48,7 +49,7 @@ def test_conformal_widths_grow_and_future_band_contains_forecast(run):
 
 
 def test_metrics_have_model_and_baselines_on_the_same_points(run):
-    m = run.metrics
+    m = run.metrics.to_dict()  # the JSON form (metrics.json) keeps its keys
     for key in ("train", "test", "test_multistep"):
         assert set(m[key]) == {"rmse", "mae", "mape", "smape", "mase"}
     assert set(m["baselines"]) == {"naive", "seasonal_naive", "holt_winters"}

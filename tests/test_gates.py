@@ -10,11 +10,14 @@ import torch
 
 from lstm_core import data as lcdata
 from lstm_core import gates as gt
+from lstm_core.callbacks import Callbacks
 from lstm_core.cells import GATES, build_recurrent, replay
+from lstm_core.cellspec import SPECS
 from lstm_core.config import CELL_TYPES, ModelConfig, RunConfig
 from lstm_core.pipeline import build_model, fit_run
 from lstm_core.prep import prepare, window_x
 from ui.figures import gates as gp
+from ui.figures.style import GATE_COLORS, SCALES
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +28,7 @@ def frame():
 def _model(frame, cell: str, layers: int = 2, hidden: int = 5):
     cfg = RunConfig()
     cfg.model.cell, cfg.model.hidden_size, cfg.model.num_layers = cell, hidden, layers
-    prep = prepare(frame, cfg.data, 12)
+    prep = prepare(lcdata.Series(frame, season=12), cfg.data)
     return build_model(cfg, prep).eval(), prep
 
 
@@ -205,7 +208,9 @@ def test_fit_run_records_gate_history_and_live_snapshots(frame):
         rec = recorders[0]
         seen.append((stats.epoch, rec.epoch, len(rec.get_history())))
 
-    run = fit_run(frame, cfg, 12, on_epoch=on_epoch, on_recorder=recorders.append)
+    run = fit_run(
+        lcdata.Series(frame, season=12), cfg, callbacks=Callbacks(on_epoch=on_epoch, on_gates=recorders.append)
+    )
     assert seen == [(1, 1, 2), (2, 2, 3), (3, 3, 4)]  # recorded before the job hears of the epoch
     assert [e["epoch"] for e in run.gate_history] == [0, 1, 2, 3]
     layer0 = run.gate_history[-1]["layers"][0]
@@ -224,7 +229,7 @@ def test_record_gates_off_keeps_no_history(frame):
     cfg = RunConfig()
     cfg.model.hidden_size, cfg.train.epochs, cfg.train.device = 3, 1, "cpu"
     cfg.train.record_gates = False
-    run = fit_run(frame, cfg, 12)
+    run = fit_run(lcdata.Series(frame, season=12), cfg)
     assert run.gate_history == []
 
 
@@ -271,3 +276,41 @@ def test_every_cell_has_a_diagram(frame, cell):
     assert len(sat.layout.annotations) >= 2
     gp.memory_figure(gt.memory_frame(tr), cell, 12)
     gp.unit_figure(tr, 1, 5)
+
+
+# ----------------------------------------------------------------------------- one spec, every view
+
+
+@pytest.mark.parametrize("cell", CELL_TYPES)
+def test_spec_names_are_what_traces_statistics_and_figures_show(frame, cell):
+    """The cell spec's trace names, in order, are what trace_run reports, what the saturation
+    and the per-epoch summary cover (the bounded ones), what the heatmaps and the unit figure
+    title (with colours and colour scales), and what the step-through lists."""
+    cs = SPECS[cell]
+    model, prep = _model(frame, cell, 1, 3)
+    tr = gt.trace_run(model, prep)[0]
+    assert tuple(tr.values) == tr.names == cs.traces
+    assert gt.saturating_gates(cell) == cs.saturating
+    assert tuple(gt.saturation_frame(tr)["gate"].unique()) == cs.saturating
+    summary = gt.gate_summary(replay(model.rnn, cell, torch.randn(2, 7, prep.features.shape[1])))
+    assert tuple(summary[0]) == cs.saturating
+    titles = [a.text for a in gp.heatmap_figure(tr).layout.annotations]
+    assert titles == ["input (scaled)"] + [gt.GATE_TITLES[n] for n in cs.traces]
+    unit_titles = [a.text for a in gp.unit_figure(tr, 0).layout.annotations]
+    assert unit_titles == ["input (scaled)"] + [f"{gt.GATE_TITLES[n]} — unit 0" for n in cs.traces]
+    assert all(n in GATE_COLORS and gt.gate_kind(n) in SCALES for n in cs.traces)
+    d = gt.step_detail(model, tr, 3, 0)
+    assert tuple(d.gates) == (("i",) if cs.coupled_input else ()) + cs.gates
+    assert tuple(d.peep) == cs.peepholes
+    assert (d.c is None) == ("c" not in cs.state)
+    assert gt.KEEP_GATE.get(cell) == cs.keep_gate
+    if cs.keep_gate is not None:
+        assert gt.memory_frame(tr)["gate"].iloc[0] == cs.keep_gate
+
+
+def test_step_equations_need_the_cell_state_of_an_lstm(frame):
+    model, prep = _model(frame, "lstm", 1, 3)
+    d = gt.step_detail(model, gt.trace_run(model, prep)[0], 2, 1)
+    d.c = None
+    with pytest.raises(ValueError, match="no c_t"):
+        gt.step_equations(d)

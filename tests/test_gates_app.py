@@ -1,4 +1,8 @@
-"""AppTest for the Gates and Learn pages: they render, and a tiny run from the registry shows heatmaps."""
+"""AppTest for the Gates and Learn pages: they render, and a tiny run from the registry shows heatmaps.
+
+The finished runs come from a fast fake registry (``tests/fakes.py``: tiny pre-built runs with the
+submitted cell and layers); the live-snapshot test trains for real on a registry of its own.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,9 @@ from streamlit.testing.v1 import AppTest
 
 from lstm_core import data as lcdata
 from lstm_core.config import RunConfig
+from lstm_core.job_status import JobStatus
+from lstm_core.jobs import JobRegistry
+from tests import fakes
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 60
@@ -37,20 +44,22 @@ def tiny_cfg(cell: str) -> RunConfig:
 
 @pytest.fixture(scope="module")
 def trained():
-    """An app session whose owner has two finished tiny runs (LSTM and GRU) from the registry."""
+    """An app session whose owner has two finished tiny runs (LSTM and GRU) from the (fake) registry."""
     from ui import state
 
-    at = new_app().run()
-    no_errors(at)
-    frame = lcdata.load_csv(lcdata.DATASETS_DIR / "airline-passengers.csv").frame
-    reg = state.registry()
-    ids = [
-        reg.submit(frame, tiny_cfg(c), 12, owner=at.session_state["owner"], label=f"tiny {c}") for c in ("lstm", "gru")
-    ]
-    for jid in ids:
-        snap = reg.wait(jid, timeout=60)
-        assert snap is not None and snap.status == "finished", snap and snap.message
-    return at, ids
+    with fakes.fake_registry():
+        at = new_app().run()
+        no_errors(at)
+        frame = lcdata.load_csv(lcdata.DATASETS_DIR / "airline-passengers.csv").frame
+        reg = state.registry()
+        ids = [
+            reg.submit(lcdata.Series(frame, season=12), tiny_cfg(c), owner=at.session_state["owner"], label=f"tiny {c}")
+            for c in ("lstm", "gru")
+        ]
+        for jid in ids:
+            snap = reg.wait(jid, timeout=60)
+            assert snap is not None and snap.status == JobStatus.FINISHED, snap and snap.message
+        yield at, ids
 
 
 def test_pages_render_without_a_run():
@@ -70,19 +79,17 @@ def test_heatmaps_of_a_registry_run(trained):
     no_errors(at)
     specs = chart_specs(at)
     heat = [t for s in specs for t in s["data"] if t["type"] == "heatmap"]
-    assert [t["name"] for t in heat] == ["i", "f", "g", "o", "c", "h"] or [t["name"] for t in heat] == [
-        "r",
-        "z",
-        "n",
-        "h",
-    ]
+    shown = at.selectbox(key="gates_run").value
+    assert shown in ids
+    expected = {ids[0]: ["i", "f", "g", "o", "c", "h"], ids[1]: ["r", "z", "n", "h"]}[shown]
+    assert [t["name"] for t in heat] == expected
     at.selectbox(key="gates_run").set_value(ids[1]).run()  # the GRU
     no_errors(at)
     heat = [t["name"] for s in chart_specs(at) for t in s["data"] if t["type"] == "heatmap"]
     assert heat == ["r", "z", "n", "h"]
     at.selectbox(key="gates_layer").set_value(1).run()
     no_errors(at)
-    assert at.query_params["layer"] == ["1"] or at.query_params["layer"] == "1"
+    assert at.query_params["layer"] == "1"
 
 
 @pytest.mark.parametrize("view", ["Unit", "Step-through", "Saturation", "Memory", "During training"])
@@ -146,25 +153,21 @@ def test_learn_sections_and_calculator():
 
 
 def test_a_run_still_training_shows_a_snapshot():
-    import time
-
-    from ui import state
-
-    at = new_app().run()
     frame = lcdata.load_csv(lcdata.DATASETS_DIR / "airline-passengers.csv").frame
     cfg = tiny_cfg("peephole")
     cfg.train.epochs = 5000
     cfg.data.transform = "log_seasonal_diff"  # no representation backtest: member 0 trains at once
-    reg = state.registry()
-    jid = reg.submit(frame, cfg, 12, owner=at.session_state["owner"], label="long peephole")
+    with fakes.fake_registry(JobRegistry(max_workers=1, torch_threads=1)) as reg:  # real training, in the background
+        at = new_app().run()
+        jid = reg.submit(lcdata.Series(frame, season=12), cfg, owner=at.session_state["owner"], label="long peephole")
+        _check_live_snapshot(at, reg, jid)
+
+
+def _check_live_snapshot(at: AppTest, reg: JobRegistry, jid: str) -> None:
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            job = reg.get(jid)
-            rec = job.recorder
-            if rec is not None and rec.epoch >= 1:
-                break
-            time.sleep(0.05)
+        # the recorder takes its snapshot before the job hears of the epoch
+        reg.wait_until(jid, lambda s: s.epochs_done >= 1, 30)
+        assert reg.get(jid).recorder.epoch >= 1
         at.switch_page("pages/gates.py").run()
         no_errors(at)
         assert at.selectbox(key="gates_run").value == f"live:{jid}"

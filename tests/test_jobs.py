@@ -1,8 +1,12 @@
-"""JobRegistry: runs, cancel, divergence, queue positions and eviction, without Streamlit."""
+"""JobRegistry: runs, sweeps, tags, cancel, divergence, queue positions, eviction and failure logs,
+without Streamlit."""
 
 from __future__ import annotations
 
+import json
+import logging
 import sys
+import threading
 import time
 from types import SimpleNamespace
 
@@ -11,7 +15,9 @@ import pytest
 
 from lstm_core.config import ConfigError, RunConfig
 from lstm_core.data import generate
+from lstm_core.job_status import JobStatus
 from lstm_core.jobs import JobRegistry, default_workers, threads_per_job
+from lstm_core.memory_task import MemoryConfig
 
 WAIT_S = 60
 
@@ -28,17 +34,6 @@ def tiny(epochs: int = 4, **train) -> RunConfig:
     for k, v in train.items():
         setattr(cfg.train, k, v)
     return cfg
-
-
-def poll(predicate, timeout: float = WAIT_S):
-    """Bounded poll loop: returns the first truthy value of ``predicate()`` or fails."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.01)
-    pytest.fail(f"condition not met within {timeout} s")
 
 
 @pytest.fixture
@@ -58,7 +53,7 @@ def test_submit_finishes_with_a_run(registry, sine):
     assert len(jid) == 32 and int(jid, 16) >= 0
     snap = registry.wait(jid, WAIT_S)
     assert snap.status == "finished", snap.message
-    assert snap.run is not None and snap.run.metrics["test"]["rmse"] > 0
+    assert snap.run is not None and snap.run.metrics.test.rmse > 0
     assert snap.epochs_done == 4 and snap.progress == 1.0 and snap.eta == 0.0
     assert snap.train_loss.dtype == np.float32 and len(snap.train_loss) == 4
     assert np.isfinite(snap.val_loss).all()
@@ -79,7 +74,7 @@ def test_snapshot_is_a_copy(registry, sine):
 def test_cancel_stops_within_one_batch_and_keeps_weights(registry, sine):
     # batch size 1 makes an epoch ~150 batches, so the stop lands mid-epoch.
     jid = registry.submit(sine, tiny(epochs=100_000, batch_size=1), owner="me")
-    poll(lambda: registry.snapshot(jid).epochs_done >= 2)
+    registry.wait_until(jid, lambda s: s.epochs_done >= 2, WAIT_S)
     assert registry.cancel(jid)
     at_cancel = registry.snapshot(jid).epochs_done
     snap = registry.wait(jid, WAIT_S)
@@ -88,7 +83,7 @@ def test_cancel_stops_within_one_batch_and_keeps_weights(registry, sine):
     run = snap.run
     assert run is not None and run.fit.status == "cancelled"
     assert 1 <= run.fit.best_epoch <= snap.epochs_done
-    assert np.isfinite(run.metrics["test"]["rmse"]) and run.predictions is not None
+    assert np.isfinite(run.metrics.test.rmse) and run.predictions is not None
     assert "kept the best weights" in snap.message
     assert not registry.cancel(jid)  # already over
 
@@ -118,9 +113,9 @@ def test_failure_inside_the_worker_is_one_sentence(registry, sine):
     assert snap.status == "failed" and snap.message and "Traceback" not in snap.message
 
 
-def _train_until_stopped(frame, cfg, season_hint, on_epoch=None, stop=None, on_phase=None, on_recorder=None):
+def _train_until_stopped(series, cfg, *, callbacks):
     """Stands in for fit_run: 'trains' until stopped, then returns a cancelled run."""
-    stop.wait(WAIT_S)
+    callbacks.stop.wait(WAIT_S)
     return SimpleNamespace(
         metrics={}, history=[], device="cpu", fit=SimpleNamespace(status="cancelled", best_epoch=0, seconds=0.0)
     )
@@ -137,7 +132,7 @@ def test_queue_positions_and_cancel_of_a_queued_job(sine):
 def _check_queue(registry, sine):
     long = tiny()
     a, b, c = (registry.submit(sine, long, owner="me") for _ in range(3))
-    poll(lambda: registry.snapshot(a).status == "running")
+    registry.wait_until(a, lambda s: s.status == JobStatus.RUNNING, WAIT_S)
     assert registry.snapshot(a).position is None
     assert registry.snapshot(b).position == 1 and registry.snapshot(b).status == "queued"
     assert registry.snapshot(c).position == 2
@@ -146,7 +141,7 @@ def _check_queue(registry, sine):
     assert sb.status == "cancelled" and sb.position is None and sb.run is None
     assert registry.snapshot(c).position == 1
     registry.cancel(a)
-    poll(lambda: registry.snapshot(c).status == "running")
+    registry.wait_until(c, lambda s: s.status == JobStatus.RUNNING, WAIT_S)
     assert registry.snapshot(a).status == "cancelled"
     registry.cancel(c)
     assert registry.wait(c, WAIT_S).status == "cancelled"
@@ -160,7 +155,7 @@ class FakeClock:
         return self.t
 
 
-def _fail_fast(frame, cfg, season_hint, on_epoch=None, stop=None, on_phase=None, on_recorder=None):
+def _fail_fast(series, cfg, *, callbacks):
     raise ConfigError("Deliberate failure for the eviction test.")
 
 
@@ -227,9 +222,9 @@ def test_warm_up_runs_in_the_background():
 def test_job_says_when_it_is_evaluating():
     phases = []
 
-    def runner(frame, cfg, season_hint, on_epoch=None, stop=None, on_phase=None, on_recorder=None):
-        on_phase("training")
-        on_phase("evaluating")
+    def runner(series, cfg, *, callbacks):
+        callbacks.phase("training")
+        callbacks.phase("evaluating")
         phases.append(reg.snapshot(job_id).message)
         raise ConfigError("stop here")
 
@@ -244,7 +239,7 @@ def test_auto_representation_reports_its_phases_and_stops_while_choosing(registr
     cfg = tiny(epochs=100_000, batch_size=1)
     cfg.data.transform = "auto"
     jid = registry.submit(sine, cfg, owner="me")
-    poll(lambda: "Choosing how to represent the series" in registry.snapshot(jid).message)
+    registry.wait_until(jid, lambda s: "Choosing how to represent the series" in s.message, WAIT_S)
     assert registry.snapshot(jid).epochs_done == 0  # the backtest's networks are not the run's curve
     t0 = time.monotonic()
     assert registry.cancel(jid)
@@ -262,5 +257,134 @@ def test_an_ensemble_job_names_each_network(registry, sine):
     cfg.train.ensemble = 3
     snap = registry.wait(registry.submit(sine, cfg, owner="me"), WAIT_S)
     assert snap.status == "finished", snap.message
-    assert snap.run.metrics["info"]["ensemble"] == 3 and len(snap.run.model.members) == 3
+    assert snap.run.metrics.info.ensemble == 3 and len(snap.run.model.members) == 3
     assert len(snap.epochs) == 3  # the live curve is member 0's
+
+
+# ---- one vocabulary, tags, sweeps, waiting on events, failure logs ---------------------------------
+
+
+def test_status_is_an_enum_that_reads_and_writes_as_text():
+    assert JobStatus.FINISHED == "finished" and f"{JobStatus.CANCELLED}" == "cancelled"
+    assert json.dumps({"s": JobStatus.DIVERGED}) == '{"s": "diverged"}'
+    assert JobStatus.QUEUED.active and JobStatus.RUNNING.active and not JobStatus.FINISHED.active
+    assert JobStatus.FAILED.failed and JobStatus.DIVERGED.failed and not JobStatus.CANCELLED.failed
+
+
+def test_tags_group_jobs_without_reading_labels(sine):
+    reg = JobRegistry(max_workers=1, torch_threads=1, runner=_fail_fast)
+    try:
+        tags = [{"kind": "compare", "group": "g1", "variant": "same · seed 9", "seed": s} for s in (0, 1)]
+        ids = [reg.submit(sine, tiny(), owner="me", label="same · seed 9", tags=t) for t in tags]
+        other = reg.submit(sine, tiny(), owner="me", tags={"kind": "compare", "group": "g2", "variant": "x", "seed": 0})
+        plain = reg.submit(sine, tiny(), owner="me")
+        for jid in (*ids, other, plain):
+            reg.wait(jid, WAIT_S)
+        assert [s.id for s in reg.find("me", group="g1")] == ids[::-1]  # newest first
+        assert [s.tags["seed"] for s in reg.find("me", group="g1")] == [1, 0]
+        assert reg.snapshot(plain).kind == "train" and reg.snapshot(other).kind == "compare"
+        assert reg.find("someone else", group="g1") == []
+        with pytest.raises(ConfigError, match="submit_sweep"):
+            reg.submit(sine, tiny(), owner="me", tags={"kind": "sweep"})  # what a job does is not a label
+        with pytest.raises(TypeError):
+            reg.snapshot(plain).tags["kind"] = "changed"  # read-only in a snapshot
+    finally:
+        reg.close()
+
+
+def test_a_sweep_is_a_job_beside_training_runs(sine):
+    reg = JobRegistry(max_workers=1, torch_threads=1)
+    try:
+        cfg = MemoryConfig(cells=["rnn", "lstm"], lags=[1, 2], max_steps=20, n_train=128, n_test=64, extra=1)
+        sid = reg.submit_sweep(cfg, owner="me")
+        jid = reg.submit(sine, tiny(epochs=1), owner="me")
+        snap = reg.wait(sid, WAIT_S)
+        assert snap.status == JobStatus.FINISHED, snap.message
+        assert snap.kind == "sweep" and snap.epochs_planned == 4 and snap.epochs_done == 4 and snap.progress == 1.0
+        assert list(snap.results["cell"]) == ["rnn", "lstm", "rnn", "lstm"] and list(snap.results["lag"]) == [
+            1,
+            1,
+            2,
+            2,
+        ]
+        assert "Trained 4 of 4" in snap.message
+        assert {s.id for s in reg.jobs_for("me")} == {sid, jid}  # listed with the owner's other jobs
+        assert reg.wait(jid, WAIT_S).status == JobStatus.FINISHED
+        with pytest.raises(ConfigError, match="lags"):
+            reg.submit_sweep(MemoryConfig(lags=[0]), owner="me")
+    finally:
+        reg.close()
+
+
+def test_a_sweep_queues_with_training_runs_and_stops_when_cancelled(sine):
+    started = threading.Event()
+
+    def sweeper(cfg, on_result=None, stop=None):
+        started.set()
+        stop.wait(WAIT_S)
+
+    reg = JobRegistry(max_workers=1, torch_threads=1, sweeper=sweeper)
+    try:
+        sid = reg.submit_sweep(MemoryConfig(cells=["rnn"], lags=[1]), owner="me")
+        assert started.wait(WAIT_S)
+        jid = reg.submit(sine, tiny(), owner="me")
+        assert reg.snapshot(jid).position == 1  # one queue: the training run waits behind the sweep
+        assert reg.snapshot(sid).status == JobStatus.RUNNING
+        assert reg.cancel(jid) and reg.cancel(sid)
+        snap = reg.wait(sid, WAIT_S)
+        assert snap.status == JobStatus.CANCELLED and "Stopped after 0 of 1" in snap.message
+    finally:
+        reg.close()
+
+
+def test_wait_until_wakes_on_changes_and_times_out(sine):
+    reg = JobRegistry(max_workers=1, torch_threads=1, runner=_train_until_stopped)
+    try:
+        jid = reg.submit(sine, tiny(), owner="me")
+        assert reg.wait_until(jid, lambda s: s.status == JobStatus.RUNNING, WAIT_S).status == JobStatus.RUNNING
+        t0 = time.monotonic()
+        with pytest.raises(TimeoutError, match="did not reach"):
+            reg.wait_until(jid, lambda s: s.epochs_done > 0, 0.2)
+        assert time.monotonic() - t0 < 5
+        with pytest.raises(LookupError):
+            reg.wait_until("no such job", lambda s: True, 1)
+        reg.cancel(jid)
+        assert reg.wait_until(jid, lambda s: not s.active, WAIT_S).status == JobStatus.CANCELLED
+    finally:
+        reg.close()
+
+
+@pytest.mark.parametrize("error", [ValueError("The column is empty."), RuntimeError("boom")])
+def test_worker_failures_are_logged_with_the_traceback(sine, caplog, error):
+    def runner(series, cfg, *, callbacks):
+        raise error
+
+    reg = JobRegistry(max_workers=1, torch_threads=1, runner=runner)
+    try:
+        with caplog.at_level(logging.WARNING, logger="lstm_core.jobs"):
+            snap = reg.wait(reg.submit(sine, tiny(), owner="me"), WAIT_S)
+        assert snap.status == JobStatus.FAILED
+        assert str(error) in snap.message and "Traceback" not in snap.message and "\n" not in snap.message
+        records = [r for r in caplog.records if r.name == "lstm_core.jobs" and snap.id in r.getMessage()]
+        assert len(records) == 1 and records[0].exc_info is not None and records[0].exc_info[1] is error
+    finally:
+        reg.close()
+
+
+def test_inline_registry_runs_the_job_before_submit_returns(sine):
+    calls = []
+
+    def runner(series, cfg, *, callbacks):
+        calls.append(threading.current_thread())
+        raise ConfigError("Deliberately not training.")
+
+    workers_before = set(threading.enumerate())
+    reg = JobRegistry(torch_threads=0, runner=runner, inline=True)
+    try:
+        jid = reg.submit(sine, tiny(), owner="me")
+        assert calls == [threading.current_thread()]
+        snap = reg.snapshot(jid)
+        assert snap.status == JobStatus.FAILED and snap.message == "Deliberately not training."
+        assert reg._workers == [] and set(threading.enumerate()) <= workers_before  # no worker threads
+    finally:
+        reg.close()

@@ -86,7 +86,7 @@ def test_job_workers_train_at_a_lower_priority_than_the_server():
     base = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
     seen = []
 
-    def runner(frame, cfg, season, **kw):
+    def runner(series, cfg, **kw):
         seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
         raise RuntimeError("not training in this test")
 

@@ -8,6 +8,8 @@ import pytest
 from lstm_core import memory_task as mt
 from lstm_core.config import ConfigError
 from lstm_core.data import generate
+from lstm_core.job_status import JobStatus
+from lstm_core.jobs import JobRegistry
 
 
 @pytest.mark.parametrize("lag, extra", [(1, 1), (3, 2), (10, 5)])
@@ -52,7 +54,16 @@ def test_bad_config():
         mt.MemoryConfig(cells=["tcn"]).validate()
 
 
-def test_sweep_job_runs_in_background_and_can_stop():
-    job = mt.SweepJob(mt.MemoryConfig(cells=["rnn"], lags=[1, 2], max_steps=20, n_train=128, n_test=64, extra=1))
-    assert job.done.wait(60)
-    assert job.status == "finished" and len(job.results()) == 2
+def test_sweep_runs_as_a_job_of_the_registry_and_can_stop():
+    reg = JobRegistry(max_workers=1, torch_threads=1)
+    try:
+        cfg = mt.MemoryConfig(cells=["rnn"], lags=[1, 2], max_steps=20, n_train=128, n_test=64, extra=1)
+        snap = reg.wait(reg.submit_sweep(cfg, owner="me"), 60)
+        assert snap.status == JobStatus.FINISHED and len(snap.results) == 2
+        stopped = reg.submit_sweep(mt.MemoryConfig(cells=["lstm"], lags=[1, 2, 5], max_steps=20_000), owner="me")
+        reg.wait_until(stopped, lambda s: s.status == JobStatus.RUNNING, 60)
+        reg.cancel(stopped)
+        snap = reg.wait(stopped, 60)
+        assert snap.status == JobStatus.CANCELLED and len(snap.results) < 3
+    finally:
+        reg.close()

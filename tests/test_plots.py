@@ -10,8 +10,9 @@ import pytest
 
 from lstm_core import tables, verdict
 from lstm_core.config import RunConfig
-from lstm_core.data import generate, load_airline
+from lstm_core.data import Series, generate, load_airline
 from lstm_core.pipeline import fit_run
+from lstm_core.results import RunMetrics
 from ui.figures import series as plots
 from ui.figures import style
 
@@ -37,7 +38,7 @@ def run():
     cfg.model.hidden_size = 8
     cfg.train.epochs = 5
     cfg.train.device = "cpu"
-    return fit_run(load_airline(), cfg, season_hint=12)
+    return fit_run(Series(load_airline(), season=12), cfg)
 
 
 def test_decimate_keeps_extremes_and_bounds_points():
@@ -99,17 +100,17 @@ def test_forecast_figures_from_a_run(run):
 def test_metrics_frame_matches_the_run(run):
     table = tables.metrics_frame(run.metrics)
     one = table[table["evaluation"] == "one-step"]
-    assert one.iloc[0]["RMSE"] == pytest.approx(run.metrics["test"]["rmse"])
-    assert len(one) == 1 + len(run.metrics["baselines"])
+    assert one.iloc[0]["RMSE"] == pytest.approx(run.metrics.test.rmse)
+    assert len(one) == 1 + len(run.metrics.baselines)
     hw = one[one["model"] == "Holt-Winters"].iloc[0]
-    assert hw["MASE"] == pytest.approx(run.metrics["baselines"]["holt_winters"]["mase"])
+    assert hw["MASE"] == pytest.approx(run.metrics.baselines["holt_winters"].mase)
     assert set(table["evaluation"]) == {"one-step", "multi-step"}
 
 
 def test_baseline_verdict():
     m = {"test": {"rmse": 20.0}, "baselines": {"naive": {"rmse": 48.0}, "holt_winters": {"rmse": 17.2}}}
-    v = verdict.judge(m)
-    assert v.level not in ("beats", "none") and "Holt-Winters" in v.sentence and "20" in v.sentence
+    v = verdict.judge(RunMetrics.from_dict(m))
+    assert v.level == "loses" and "Holt-Winters" in v.sentence and "20" in v.sentence
     m["test"]["rmse"] = 10.0
-    v = verdict.judge(m)
-    assert v.level in ("beats", "none") and "beats every baseline" in v.sentence
+    v = verdict.judge(RunMetrics.from_dict(m))
+    assert v.level == "beats" and "beats every baseline" in v.sentence

@@ -145,5 +145,5 @@ def test_season_is_detected_without_a_time_index():
 def test_a_detected_season_is_used_and_reported():
     t = np.arange(240)
     y = 20 + np.sin(2 * np.pi * t / 12) * 3 + np.random.default_rng(1).normal(0, 0.7, 240)
-    prep = prepare(pd.DataFrame({"y": y}), DataConfig(horizon=1, transform="seasonal_diff"), None)
+    prep = prepare(pd.DataFrame({"y": y}), DataConfig(horizon=1, transform="seasonal_diff"))
     assert prep.season == 12 and prep.transform.lag == 12

@@ -14,9 +14,9 @@ def test_preset_loads_and_runs_with_short_epochs(key):
     p = ps.get_preset(key)
     configs = ps.preset_configs(key, epochs=1)
     assert set(configs) == set(p.configs)
-    frame = p.frame()
+    series = p.series()
     label = next(iter(configs))
-    run = fit_run(frame, configs[label], p.season_hint)
+    run = fit_run(series, configs[label])
     table = ps.result_table(key, {label: run})
     assert list(table.columns) == ["config", "metric", "ours", "reported", "note"]
     assert len(table) >= 1 and table["ours"].notna().all()
@@ -30,8 +30,9 @@ def test_airline_preset_matches_the_keras_recipe_and_reports_holt_winters():
     assert (k.model.hidden_size, k.train.epochs, k.train.batch_size, k.train.lr) == (4, 100, 1, 0.001)
     assert k.train.grad_clip is None and k.train.patience is None
     assert ps.PRESETS["airline"].reported["Keras recipe, look_back 10"] == {"test RMSE": 39.10, "train RMSE": 19.49}
-    frame = ps.PRESETS["airline"].frame()
-    run = fit_run(frame, ps.preset_configs("airline", epochs=1)["Keras recipe, look_back 1"], 12)
+    series = ps.PRESETS["airline"].series()
+    assert series.season == 12
+    run = fit_run(series, ps.preset_configs("airline", epochs=1)["Keras recipe, look_back 1"])
     table = ps.result_table("airline", {"Keras recipe, look_back 1": run})
     assert "Holt-Winters (baseline)" in set(table["config"])
     assert table.loc[table.config == "Keras recipe, look_back 1", "reported"].tolist() == [49.96, 23.52]

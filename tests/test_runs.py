@@ -12,7 +12,9 @@ import torch
 
 from lstm_core import runs
 from lstm_core.config import RunConfig
+from lstm_core.data import Series
 from lstm_core.pipeline import fit_run
+from lstm_core.results import RunMetrics
 from lstm_core.runs import RunError, load_run, run_to_zip, save_run, zip_to_run_dir
 
 
@@ -24,7 +26,7 @@ def run():
     )
     cfg = RunConfig()
     cfg.model.cell, cfg.model.hidden_size, cfg.train.epochs = "gru", 6, 3
-    return fit_run(frame, cfg, season_hint=7)
+    return fit_run(Series(frame, season=7), cfg)
 
 
 def test_round_trip_reproduces_predictions_exactly(run, tmp_path):
@@ -36,12 +38,14 @@ def test_round_trip_reproduces_predictions_exactly(run, tmp_path):
         back.gate_history[-1]["layers"][0]["z"]["mean"], run.gate_history[-1]["layers"][0]["z"]["mean"]
     )
     pd.testing.assert_frame_equal(back.predictions, run.predictions, check_exact=True)
-    assert back.metrics["test"] == run.metrics["test"]
-    assert json.loads((tmp_path / "r" / "metrics.json").read_text())["test"] == run.metrics["test"]
+    assert back.metrics.test == run.metrics.test and back.metrics.test_multistep == run.metrics.test_multistep
+    on_disk = json.loads((tmp_path / "r" / "metrics.json").read_text())
+    assert on_disk["test"] == run.metrics.to_dict()["test"]
+    assert RunMetrics.from_dict(on_disk) == run.metrics
     assert len(back.history) == len(run.history)
     pd.testing.assert_frame_equal(back.future(10), run.future(10))
     assert [m.prep.transform for m in back.members] == [m.prep.transform for m in run.members]
-    assert back.metrics["info"]["ensemble"] == run.networks == 6  # auto: 6 networks for 100 points
+    assert back.metrics.info.ensemble == run.networks == 6  # auto: 6 networks for 100 points
     np.testing.assert_array_equal(back.conformal_q, run.conformal_q)
 
 
@@ -143,7 +147,7 @@ def test_a_format_1_run_reloads_with_its_original_representation(tmp_path, monke
     monkeypatch.setattr(pipeline, "choose_representation", lambda *a, **k: ([legacy], None))
     cfg = RunConfig()
     cfg.model.hidden_size, cfg.train.epochs, cfg.train.ensemble, cfg.data.horizon = 6, 3, 1, 1
-    old = fit_run(frame, cfg, season_hint=12)
+    old = fit_run(Series(frame, season=12), cfg)
     save_run(old, tmp_path / "v1")
     meta = json.loads((tmp_path / "v1" / "config.json").read_text())
     for key in ("members", "intervals"):

@@ -10,10 +10,13 @@ import torch
 
 from lstm_core import forecast as fc
 from lstm_core import strategy, threads
+from lstm_core.callbacks import Callbacks
 from lstm_core.config import ConfigError, DataConfig, RunConfig
+from lstm_core.data import Series
 from lstm_core.model import Ensemble, Forecaster, pack
 from lstm_core.pipeline import build_model, choose_representation, fit_run
 from lstm_core.prep import Transform, prepare, seasonal_profile
+from lstm_core.results import RunMetrics
 from lstm_core.verdict import judge
 
 
@@ -67,7 +70,7 @@ def test_zero_network_forecast_is_the_null_forecast(tr):
     t = np.arange(96)
     y = (100 + 2 * t) * (1 + 0.2 * np.sin(2 * np.pi * t / 12)) + np.random.default_rng(1).normal(0, 2, 96)
     cfg = DataConfig(look_back=12, horizon=4, test_fraction=0.25, val_fraction=0.1)
-    prep = prepare(_monthly(y), cfg, 12, transform=tr)
+    prep = prepare(Series(_monthly(y), season=12), cfg, transform=tr)
     rc = RunConfig(data=cfg)
     model = _zero(build_model(rc, prep, members=2))
     origin = prep.test_start
@@ -79,7 +82,7 @@ def test_zero_network_forecast_is_the_null_forecast(tr):
 def test_window_normalisation_centres_inputs_and_shifts_targets_alike():
     y = np.cumsum(np.random.default_rng(2).normal(0.5, 1, 80)) + 50
     tr = Transform(lag=1, window_norm=True)
-    prep = prepare(_monthly(y), DataConfig(look_back=6, horizon=3), None, transform=tr)
+    prep = prepare(_monthly(y), DataConfig(look_back=6, horizon=3), transform=tr)
     w = prep.windows["train"]
     np.testing.assert_allclose(w.x[:, :, 0].mean(axis=1), 0.0, atol=1e-5)
     raw = prep.d_scaled[w.t[:, None] + np.arange(3)]
@@ -116,7 +119,7 @@ def test_never_negative_series_gets_non_negative_forecasts():
     cfg.data.transform, cfg.data.look_back = "diff", 6
     cfg.model.hidden_size, cfg.train.epochs, cfg.train.ensemble = 4, 3, 1
     run = fit_run(_monthly(y), cfg)
-    assert run.metrics["guards"]["non_negative"] is True
+    assert run.metrics.guards.non_negative is True
     fut = run.future(40)
     assert fut[["forecast", "lower", "upper"]].to_numpy().min() >= 0.0
     assert run.predictions[["multistep", "lower", "upper"]].min().min() >= 0.0
@@ -141,16 +144,16 @@ def _metrics(one, multi, b1, bm):
 
 
 def test_verdict_rules_on_one_step_and_multi_step():
-    v = judge(_metrics(1.0, 2.0, (3, 4, 5), (6, 7, 8)))
+    v = judge(RunMetrics.from_dict(_metrics(1.0, 2.0, (3, 4, 5), (6, 7, 8))))
     assert v.level == "beats" and v.multistep_winner is None
     assert "one step ahead" in v.sentence and "24-step test span" in v.sentence
-    v = judge(_metrics(1.0, 9.0, (3, 4, 5), (6, 7, 8)))
+    v = judge(RunMetrics.from_dict(_metrics(1.0, 9.0, (3, 4, 5), (6, 7, 8))))
     assert v.level == "mixed" and v.multistep_winner == "naive"
     assert "naive (last value) is better over the 24-step test span" in v.sentence and "the model's 9" in v.sentence
-    v = judge(_metrics(4.5, 9.0, (3, 4, 5), (8, 2, 8)))
+    v = judge(RunMetrics.from_dict(_metrics(4.5, 9.0, (3, 4, 5), (8, 2, 8))))
     assert v.level == "loses" and v.multistep_winner == "seasonal_naive" and v.one_step_winner == "naive"
     assert "Prefer seasonal naive" in v.sentence
-    assert judge({"test": {"rmse": 1.0}}).level == "none"
+    assert judge(RunMetrics.from_dict({"test": {"rmse": 1.0}})).level == "none"
 
 
 def test_threads_one_for_small_models_and_a_share_of_idle_cores_for_large(monkeypatch):
@@ -182,14 +185,16 @@ def test_the_chosen_representation_does_not_depend_on_the_seed():
     t = np.arange(160)
     y = (100 + t) * (1 + 0.2 * np.sin(2 * np.pi * t / 12)) + np.random.default_rng(3).normal(0, 2, 160)
     frame = _monthly(y)
-    a, bt_a = choose_representation(frame, _tiny_auto(0), 12, torch.device("cpu"))
-    b, _ = choose_representation(frame, _tiny_auto(7), 12, torch.device("cpu"))
+    a, bt_a = choose_representation(Series(frame, season=12), _tiny_auto(0), torch.device("cpu"))
+    b, _ = choose_representation(Series(frame, season=12), _tiny_auto(7), torch.device("cpu"))
     assert a == b and bt_a is not None and len(a) == len(bt_a.scores) == strategy.SHORTLIST
     assert [t.name for t in a] == [s.transform.name for s in bt_a.scores]  # best first
     assert a[0].reason.startswith("auto: ") and f"ranked 1 of {strategy.SHORTLIST}" in a[0].reason
     assert len(bt_a.truth) == len(bt_a.forecasts[a[0].name]) > 0
     names = [s.transform.name for s in bt_a.scores]
-    np.testing.assert_allclose(bt_a.combined(2)[0], (bt_a.forecasts[names[0]][0] + bt_a.forecasts[names[1]][0]) / 2)
+    np.testing.assert_allclose(
+        bt_a.combined(names[:2])[0], (bt_a.forecasts[names[0]][0] + bt_a.forecasts[names[1]][0]) / 2
+    )
 
 
 def test_a_stop_during_the_backtest_ends_the_run_quickly():
@@ -198,7 +203,7 @@ def test_a_stop_during_the_backtest_ends_the_run_quickly():
     stop.set()
     cfg = _tiny_auto(0)
     cfg.train.epochs = 100_000
-    run = fit_run(_monthly(y), cfg, stop=stop)
+    run = fit_run(_monthly(y), cfg, callbacks=Callbacks(stop=stop))
     assert run.fit.status == "cancelled" and len(run.history) == 0
 
 
@@ -210,7 +215,7 @@ def test_a_combination_averages_its_members_in_original_units():
     cfg = DataConfig(look_back=12, horizon=4)
     members = []
     for tr in (Transform(log=True, lag=12), Transform(lag=1, window_norm=True)):
-        prep = prepare(_monthly(y), cfg, 12, transform=tr)
+        prep = prepare(Series(_monthly(y), season=12), cfg, transform=tr)
         torch.manual_seed(len(members))
         members.append(Member(prep, build_model(RunConfig(data=cfg), prep, members=1)))
     combo = Combination(members)
@@ -230,7 +235,7 @@ def test_a_combination_averages_its_members_in_original_units():
 def test_a_short_series_is_decided_by_the_null_ranking():
     t = np.arange(72)
     y = 50 + 10 * np.sin(2 * np.pi * t / 12) + np.random.default_rng(5).normal(0, 1, 72)
-    reps, bt = choose_representation(_monthly(y), _tiny_auto(0), 12, torch.device("cpu"))
+    reps, bt = choose_representation(Series(_monthly(y), season=12), _tiny_auto(0), torch.device("cpu"))
     assert len(reps) == strategy.SHORTLIST
     assert "null forecasts" in reps[0].reason and "too few points" in reps[0].reason
     ranked = strategy.rank_transforms(y[:48], 41, 12, True, 6, 6)

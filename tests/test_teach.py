@@ -7,6 +7,8 @@ import pytest
 import torch
 
 from lstm_core import teach
+from lstm_core.cells import replay
+from lstm_core.cellspec import SPECS
 
 
 def test_calculator_matches_a_hand_computation():
@@ -67,3 +69,40 @@ def test_plain_rnn_forgets_faster_than_lstm_and_gru():
     at = df[df["k"] == 30].set_index("cell")["grad"]
     assert at["rnn"] < at["gru"] < at["lstm"]
     assert teach.decay_rate(df, "rnn") < teach.decay_rate(df, "lstm") < 1
+
+
+def test_calculator_is_one_step_of_torchs_lstm():
+    """The calculator's colah-style weights (W_* on [h, x]) placed in nn.LSTM's layout by the
+    LSTM spec give torch's own step: same gates' cell state and hidden state."""
+    hsz, inputs = 3, 2
+    w = teach.seeded_weights(hsz, inputs, seed=11)
+    x, h, c = np.array([0.4, -1.1]), np.array([0.2, -0.5, 0.9]), np.array([1.5, -0.3, 0.1])
+    r = teach.lstm_step(x, h, c, w)
+    ref = torch.nn.LSTM(inputs, hsz, batch_first=True).double()
+    gates = SPECS["lstm"].gates
+    with torch.no_grad():
+        ref.weight_hh_l0.copy_(torch.from_numpy(np.concatenate([getattr(w, f"W_{g}")[:, :hsz] for g in gates])))
+        ref.weight_ih_l0.copy_(torch.from_numpy(np.concatenate([getattr(w, f"W_{g}")[:, hsz:] for g in gates])))
+        ref.bias_ih_l0.copy_(torch.from_numpy(np.concatenate([getattr(w, f"b_{g}") for g in gates])))
+        ref.bias_hh_l0.zero_()
+        _, (h1, c1) = ref(
+            torch.from_numpy(x)[None, None], (torch.from_numpy(h)[None, None], torch.from_numpy(c)[None, None])
+        )
+    np.testing.assert_allclose(r.c, c1[0, 0].numpy(), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(r.h, h1[0, 0].numpy(), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(r.forget_part + r.write_part, r.c, rtol=0, atol=1e-15)
+
+
+def test_forget_bias_lands_on_the_lstm_forget_gate():
+    """At step 0 (h = 0) each gate reads only x and its bias: the forget bias moves f alone."""
+    torch.manual_seed(0)
+    rec = teach._module("lstm", 4, 2)
+    x = torch.randn(3, 1, 2)
+    before = replay(rec, "lstm", x)[0]
+    teach.add_forget_bias(rec, 3.0)
+    after = replay(rec, "lstm", x)[0]
+    for gate in ("i", "g", "o"):
+        assert torch.equal(before[gate], after[gate]), gate
+    assert torch.all(after["f"] > before["f"])
+    with pytest.raises(ValueError, match="takes rnn, lstm, gru"):
+        teach._module("cifg", 4)

@@ -7,6 +7,7 @@ import pytest
 import torch
 from torch import nn
 
+from lstm_core.callbacks import Callbacks
 from lstm_core.config import ModelConfig, TrainConfig
 from lstm_core.model import Forecaster
 from lstm_core.train import DeviceError, Trainer, TrainingDiverged, available_devices, resolve_device
@@ -40,7 +41,7 @@ def test_same_seed_same_loss_curve(cell):
 def test_training_reduces_loss_and_reports_every_epoch():
     seen = []
     res = Trainer(_model(), TrainConfig(epochs=15, lr=0.02, device="cpu", patience=None)).fit(
-        *_data(), on_epoch=seen.append
+        *_data(), callbacks=Callbacks(on_epoch=seen.append)
     )
     assert [s.epoch for s in seen] == list(range(1, 16))
     assert seen[-1].train_loss < seen[0].train_loss / 3
@@ -66,7 +67,9 @@ class _StopAfter(nn.Module):
 def test_cancel_stops_within_one_batch_and_keeps_best_weights():
     stop = threading.Event()
     wrapped = _StopAfter(_model(), stop, k=10)  # 200 samples / batch 16 = 13 batches an epoch
-    res = Trainer(wrapped, TrainConfig(epochs=50, batch_size=16, device="cpu")).fit(*_data(), stop=stop)
+    res = Trainer(wrapped, TrainConfig(epochs=50, batch_size=16, device="cpu")).fit(
+        *_data(), callbacks=Callbacks(stop=stop)
+    )
     assert res.status == "cancelled"
     assert wrapped.calls == 10  # the batch in flight finished, no further batch started
     assert res.best_epoch == 1 and len(res.history) == 1

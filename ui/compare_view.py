@@ -9,8 +9,9 @@ import pandas as pd
 import streamlit as st
 
 from lstm_core import compare as cmp
+from lstm_core.job_status import JobStatus
 from lstm_core.jobs import JobSnapshot
-from lstm_core.memory_task import MemoryConfig, SweepJob
+from lstm_core.memory_task import MemoryConfig
 
 from . import state
 
@@ -44,21 +45,26 @@ def set_ids(session_key: str, param: str, ids: list[str]) -> None:
         del st.query_params[param]
 
 
+def new_group_id() -> str:
+    """A fresh comparison id: the ``group`` tag of its jobs."""
+    return uuid.uuid4().hex
+
+
 def group(snaps: list[JobSnapshot]) -> dict[str, list[JobSnapshot]]:
-    """Variant name -> its seeds' snapshots, in submission order."""
+    """Variant name (the job's ``variant`` tag; its label without one) -> its seeds' snapshots,
+    in submission order."""
     out: dict[str, list[JobSnapshot]] = {}
     for s in snaps:
-        parsed = cmp.parse_job_label(s.label)
-        out.setdefault(parsed[0] if parsed else s.label, []).append(s)
+        out.setdefault(str(s.tags.get("variant", s.label)), []).append(s)
     return out
 
 
 def status_text(s: JobSnapshot) -> str:
-    if s.status == "queued":
+    if s.status == JobStatus.QUEUED:
         return f"queued · #{s.position} in queue"
-    if s.status == "running":
+    if s.status == JobStatus.RUNNING:
         return f"running · epoch {s.epochs_done}/{s.epochs_planned}"
-    return s.status
+    return str(s.status)
 
 
 def status_frame(snaps: list[JobSnapshot]) -> pd.DataFrame:
@@ -87,10 +93,9 @@ def seed_results(groups: dict[str, list[JobSnapshot]]) -> list[cmp.SeedResult]:
     res = []
     for name, snaps in groups.items():
         for s in snaps:
-            if s.run is not None and s.status in ("finished", "cancelled") and s.run.metrics:
-                res.append(
-                    cmp.SeedResult(name, int(s.config["train"]["seed"]), s.run.metrics, s.val_loss, s.train_loss)
-                )
+            if s.run is not None and s.status in (JobStatus.FINISHED, JobStatus.CANCELLED) and s.run.metrics:
+                seed = int(s.tags.get("seed", s.config["train"]["seed"]))
+                res.append(cmp.SeedResult(name, seed, s.run.metrics, s.val_loss, s.train_loss))
     return res
 
 
@@ -110,17 +115,6 @@ def styled_table(table: pd.DataFrame):
 
 
 # ---------------------------------------------------------------------- memory sweeps
-@st.cache_resource(show_spinner=False)
-def sweeps() -> dict[str, SweepJob]:
-    """Process-wide memory sweeps by id (a reload finds its sweep through ``?mem=``)."""
-    return {}
-
-
 def start_sweep(cfg: MemoryConfig) -> str:
-    state.registry()  # sets torch's thread count for the process first
-    jobs = sweeps()
-    for k in [k for k, j in jobs.items() if not j.active and j.finished and len(jobs) > 8]:
-        del jobs[k]
-    sid = uuid.uuid4().hex
-    jobs[sid] = SweepJob(cfg)
-    return sid
+    """Queue a long-memory sweep in the job registry for this session; returns its job id."""
+    return state.registry().submit_sweep(cfg, owner=state.owner(), tags={"group": "long-memory"})

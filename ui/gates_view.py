@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import streamlit as st
 
 from lstm_core import gates as gt
+from lstm_core.model import Ensemble, Forecaster
 from lstm_core.prep import Prepared
 
 from . import runs_view, state
@@ -19,7 +22,7 @@ class Source:
 
     key: str
     label: str
-    model: object  # Forecaster (eval mode, never trained further)
+    model: Forecaster | Ensemble  # eval mode, never trained further
     prep: Prepared
     version: int  # changes whenever the weights do (epoch of a live snapshot)
     history: list = field(default_factory=list)  # per-epoch gate statistics
@@ -88,7 +91,9 @@ def saturation_table(key: str, version: int, mode: str, target: int | None, laye
     return gt.saturation_frame(traces(key, version, mode, target, _src)[layer], label)
 
 
-def restore_from_url(params: dict[str, tuple[str, object]], options: dict[str, list] | None = None) -> None:
+def restore_from_url(
+    params: dict[str, tuple[str, Callable[[str], Any]]], options: dict[str, list] | None = None
+) -> None:
     """Seed widget keys from ``st.query_params`` once (before the widgets are drawn).
 
     ``params`` maps URL name -> (session key, cast). ``options`` limits values to valid choices.

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lstm_core.jobs import QUEUED, RUNNING, JobSnapshot
+from lstm_core.job_status import JobStatus
+from lstm_core.jobs import JobSnapshot
 
 from . import state, throttle
 from .figures import series as plots
@@ -12,12 +13,12 @@ from .figures import series as plots
 POLL_S = 0.5  # refresh of a running job's panel (the live loss chart)
 QUEUED_POLL_S = 2.0  # a queued job only changes its queue position: poll gently
 ICONS = {
-    "queued": ":material/hourglass_top:",
-    "running": ":blue[:material/autorenew:]",
-    "finished": ":green[:material/check_circle:]",
-    "cancelled": ":orange[:material/stop_circle:]",
-    "diverged": ":red[:material/error:]",
-    "failed": ":red[:material/cancel:]",
+    JobStatus.QUEUED: ":material/hourglass_top:",
+    JobStatus.RUNNING: ":blue[:material/autorenew:]",
+    JobStatus.FINISHED: ":green[:material/check_circle:]",
+    JobStatus.CANCELLED: ":orange[:material/stop_circle:]",
+    JobStatus.DIVERGED: ":red[:material/error:]",
+    JobStatus.FAILED: ":red[:material/cancel:]",
 }
 
 
@@ -35,21 +36,22 @@ def duration(seconds: float | None) -> str:
 def status_line(snap: JobSnapshot) -> str:
     """One line for lists: icon, label, status and progress."""
     extra = f" · #{snap.position} in queue" if snap.position else ""
-    if snap.status == "running":
-        extra = f" · epoch {snap.epochs_done}/{snap.epochs_planned}"
+    if snap.status == JobStatus.RUNNING:
+        unit = "trained" if snap.kind == "sweep" else "epoch"
+        extra = f" · {unit} {snap.epochs_done}/{snap.epochs_planned}"
     return f"{ICONS.get(snap.status, '')} {snap.label} — {snap.status}{extra}"
 
 
 def status_box(snap: JobSnapshot) -> None:
     """The status with its reason: st.error for diverged/failed (one sentence, no traceback)."""
     text = f"**{snap.status.capitalize()}** — {snap.message}"
-    if snap.status == "queued":
+    if snap.status == JobStatus.QUEUED:
         st.info(f"**Queued** — position {snap.position} in the queue; it starts when a worker is free.")
-    elif snap.status == "running":
+    elif snap.status == JobStatus.RUNNING:
         st.info(text)
-    elif snap.status == "finished":
+    elif snap.status == JobStatus.FINISHED:
         st.success(text)
-    elif snap.status == "cancelled":
+    elif snap.status == JobStatus.CANCELLED:
         st.warning(text)
     else:
         st.error(text)
@@ -58,7 +60,7 @@ def status_box(snap: JobSnapshot) -> None:
 def progress(snap: JobSnapshot) -> None:
     """Progress bar with epoch, elapsed, ETA and samples/s."""
     sps = f"{snap.samples_per_s:,.0f} samples/s" if snap.samples_per_s else "— samples/s"
-    eta = duration(snap.eta) if snap.status == "running" else "—"
+    eta = duration(snap.eta) if snap.status == JobStatus.RUNNING else "—"
     text = (
         f"Epoch {snap.epochs_done} / {snap.epochs_planned} · elapsed {duration(snap.elapsed)} · "
         f"ETA {eta} (at most; early stopping may end sooner) · {sps}"
@@ -80,7 +82,7 @@ def live_job(job_id: str, key: str, done_link: tuple[str, str] | None = None) ->
         st.warning("This job is no longer in memory (finished jobs are kept for two hours).")
         return None
 
-    interval = {RUNNING: POLL_S, QUEUED: QUEUED_POLL_S}.get(first.status)
+    interval = {JobStatus.RUNNING: POLL_S, JobStatus.QUEUED: QUEUED_POLL_S}.get(first.status)
 
     @throttle.fragment(run_every=interval)
     def panel() -> None:
@@ -100,7 +102,7 @@ def live_job(job_id: str, key: str, done_link: tuple[str, str] | None = None) ->
                 help="Stops within one batch and keeps the best weights so far.",
             ):
                 reg.cancel(job_id)
-                snap = reg.snapshot(job_id)
+                snap = reg.snapshot(job_id) or snap
         log_y = st.toggle("Log-scale loss", key=f"{key}_log", value=True)
         st.plotly_chart(
             plots.loss_figure(snap.epochs, snap.train_loss, snap.val_loss, log_y=log_y, title=f"Loss — {snap.label}"),

@@ -20,7 +20,7 @@ def available_runs() -> dict[str, tuple[str, Run]]:
     """
     out: dict[str, tuple[str, Run]] = {}
     for snap in state.registry().jobs_for(state.owner()):
-        if snap.has_run:
+        if snap.has_run and snap.run is not None:
             out[snap.id] = (f"{snap.label} — {snap.status}", snap.run)
     for key, (label, run) in st.session_state.get(state.UPLOADED_RUNS, {}).items():
         out[key] = (label, run)

@@ -33,8 +33,10 @@ class Dataset:
     version: int = 0  # bumps on every new dataset, so pickers re-read their defaults
 
     @property
-    def season(self) -> int | None:
-        return self.report.season
+    def series(self) -> lcdata.Series:
+        """The frame with the frequency, season and missing-value policy the loader found."""
+        r = self.report
+        return lcdata.Series(self.frame, r.frequency, r.season, self.name, r.missing_policy)
 
 
 SWITCH_INTERVAL_S = 0.001
@@ -66,13 +68,25 @@ def freeze_after(thread: threading.Thread) -> None:
     gc.freeze()
 
 
+_override: JobRegistry | None = None
+
+
+def use_registry(reg: JobRegistry | None) -> JobRegistry | None:
+    """Make every page use ``reg`` instead of the process-wide registry (tests: a fast fake);
+    ``None`` goes back to the process-wide one. Returns the registry set before (or None)."""
+    global _override
+    previous, _override = _override, reg
+    return previous
+
+
 def registry() -> JobRegistry:
-    """The process-wide job registry (one per server process, shared by all sessions).
+    """The job registry the pages use: the process-wide one (one per server process, shared by
+    all sessions), or the one set with :func:`use_registry`.
 
     Also pins torch's thread count on the calling script thread (see ``pin_threads``), so
     forecasts drawn on a page do not fight a training job for the cores.
     """
-    reg = _registry()
+    reg = _override if _override is not None else _registry()
     reg.pin_threads()
     return reg
 

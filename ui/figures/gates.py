@@ -8,6 +8,7 @@ NaN or infinity in a trace, float32 arrays, and long time axes aggregated to at 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -15,6 +16,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from lstm_core import gates as gt
+from lstm_core.cellspec import spec
 
 from .style import CELL_COLORS, FEATURE_COLORS, GATE_COLORS, GUIDE, SCALES, clean_xy
 
@@ -154,7 +156,8 @@ def heatmap_figure(
     layout, domains = _stacked(
         [1.3] + [1.0] * len(names), ["input (scaled)"] + [gt.GATE_TITLES.get(n, n) for n in names]
     )
-    data, dec = [], False
+    data: list[dict[str, Any]] = []
+    dec = False
     for j, fname in enumerate(trace.feature_names):
         xs, ys, _, d = clean_xy(trace.rows, trace.x[:, j], MAX_COLS)
         dec |= d
@@ -593,7 +596,8 @@ def cell_diagram(d: gt.StepDetail, scale: float = 1.0) -> go.Figure:
         return cv.done(title, height)
     # LSTM family
     i, f, g, o = G["i"], G["f"], G["g"], G["o"]
-    cifg, peep = d.cell == "cifg", d.cell == "peephole"
+    cs = spec(d.cell)
+    cifg, peep = cs.coupled_input, bool(cs.peepholes)
     cv.path([(0.3, 6), (2.73, 6)], arrow=False)
     cv.path([(3.27, 6), (5.03, 6)])
     cv.path([(5.57, 6), (11.9, 6)])

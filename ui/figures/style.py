@@ -117,12 +117,12 @@ def clean_xy(x, y, max_points: int = MAX_POINTS, *extra) -> tuple[np.ndarray, np
     """Drop non-finite points and decimate: ``(x, y float32, extras float32, decimated)``."""
     x = _x_array(x)
     y = np.asarray(y, dtype=np.float64)
-    extra = [np.asarray(e, dtype=np.float64) for e in extra]
-    ok = finite_mask(y, *extra)
-    x, y, extra = x[ok], y[ok], [e[ok] for e in extra]
+    extras = [np.asarray(e, dtype=np.float64) for e in extra]
+    ok = finite_mask(y, *extras)
+    x, y, extras = x[ok], y[ok], [e[ok] for e in extras]
     idx = decimate_index(len(y), y, max_points)
     decimated = len(idx) < len(y)
-    return x[idx], y[idx].astype(np.float32), [e[idx].astype(np.float32) for e in extra], decimated
+    return x[idx], y[idx].astype(np.float32), [e[idx].astype(np.float32) for e in extras], decimated
 
 
 def split_points(pred: pd.DataFrame) -> dict[str, object]:

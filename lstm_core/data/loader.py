@@ -1,13 +1,9 @@
-"""CSV loading with validation, and seeded series generators.
+"""CSV loading with validation.
 
 :func:`load_csv` turns uploaded bytes (or a path) into a :class:`LoadedData`: a frame with a
 time index (or a ``step`` RangeIndex) and finite float64 columns, plus a :class:`DataReport`
 that says everything that was detected, assumed or changed. Every bad input raises
-:class:`DataError` with one sentence that says what is wrong and what to do.
-
-:func:`generate` builds the demo series (sine, noisy sine, sin/cos, trend + season, random
-walk, long-memory sign task, airline passengers), each seeded with
-``np.random.default_rng(seed)``.
+:class:`~lstm_core.data.errors.DataError` with one sentence that says what is wrong and what to do.
 """
 
 from __future__ import annotations
@@ -20,29 +16,25 @@ import os
 import re
 import warnings
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
-from pandas.tseries.frequencies import to_offset
 
-from .config import MISSING_POLICIES
+from ..config import MISSING_POLICIES
+from .errors import _MIN_ROWS, DataError, _excerpt
+from .frequency import _frequency, _infer_freq, season_for
+from .series import Series
 
 MAX_BYTES = 50 * 1024 * 1024
-DATASETS_DIR = Path(__file__).parent / "datasets"
 
 _DELIMITERS = (",", ";", "\t", "|")
 _SNIFF_CHARS = 64 * 1024
 _SNIFF_ROWS = 200
-_MIN_ROWS = 3
 _MAX_COLUMNS = 1000  # wider files are refused before the per-column work
 _MIN_SPREAD = 1e-12  # a column varying less than this is left unscaled by the scalers: nothing to learn
 _HUGE = 1e150  # larger values overflow when squared (scalers, losses, RMSE) and training fails
 _NUMERIC_SHARE = 0.9  # a column is numeric when this share of its non-empty cells parse
-_GRID_COVERAGE = 0.75  # an irregular index is "mostly regular" when this share of its grid is present
 _MISSING_TOKENS = frozenset({"", "na", "n/a", "nan", "null", "none", "nil", "-", "--", "?", ".", "#n/a", "missing"})
 _SPACES = " \u00a0\u202f"  # space, no-break space, narrow no-break space
 
@@ -56,25 +48,6 @@ _DATE_NAME_RE = re.compile(r"date|time|month|period|year|day|week|quarter|datum|
 _DMY_RE = r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-]\d{2,4}\b"
 _HEADER_DATE_RE = re.compile(r"\d{4}-\d{1,2}(-\d{1,2})?|\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}")
 _BINARY_MAGIC = (b"\x89PNG", b"PK\x03\x04", b"%PDF", b"\xd0\xcf\x11\xe0", b"GIF8", b"\xff\xd8\xff", b"\x1f\x8b")
-_CALENDAR_ALIASES = (("YS", 365.0), ("YE", 365.0), ("QS", 91.0), ("QE", 91.0), ("MS", 30.4), ("ME", 30.4))
-_SEASONS = {
-    "MS": 12,
-    "ME": 12,
-    "BMS": 12,
-    "BME": 12,
-    "QS": 4,
-    "QE": 4,
-    "BQS": 4,
-    "BQE": 4,
-    "W": 52,
-    "D": 7,
-    "B": 5,
-    "h": 24,
-}
-
-
-class DataError(ValueError):
-    """The input cannot be used; the message is one sentence saying what is wrong and what to do."""
 
 
 @dataclass
@@ -129,6 +102,12 @@ class LoadedData:
 
     frame: pd.DataFrame
     report: DataReport
+
+    @property
+    def series(self) -> Series:
+        """The frame with the frequency, season, name and missing-value policy the report found."""
+        r = self.report
+        return Series(self.frame, r.frequency, r.season, r.source, r.missing_policy)
 
 
 # --------------------------------------------------------------------------------------------
@@ -238,7 +217,7 @@ def _load(
         date_column=date_name,
         dayfirst=used_dayfirst,
         frequency=frequency,
-        season=_season(frequency),
+        season=season_for(frequency),
         n_rows=len(frame),
         columns=list(frame.columns),
         dropped_columns=dropped,
@@ -303,6 +282,7 @@ def _decode(raw: bytes) -> tuple[str, str]:
         raw, encodings = raw[len(codecs.BOM_UTF8) :], ("utf-8-sig", "cp1252", "latin-1")
     else:
         encodings = ("utf-8", "cp1252", "latin-1")
+    text = ""  # latin-1, the last encoding, decodes any bytes
     for encoding in encodings:
         try:
             text = raw.decode("utf-8" if encoding == "utf-8-sig" else encoding)
@@ -364,7 +344,9 @@ def _sniff_delimiter(text: str) -> str:
     sample = text[:_SNIFF_CHARS]
     if len(text) > _SNIFF_CHARS and "\n" in sample:
         sample = sample[: sample.rindex("\n")]
-    best, best_key, header_width = None, None, 0
+    best: str | None = None
+    best_key: tuple[bool, float, int, int] | None = None
+    header_width = 0
     for order, delimiter in enumerate(_DELIMITERS):
         rows = [r for r in _csv_rows(sample, delimiter) if any(f.strip() for f in r)]
         if not rows:
@@ -376,7 +358,7 @@ def _sniff_delimiter(text: str) -> str:
         key = (widths[0] == mode, widths.count(mode) / len(widths), mode, -order)
         if best_key is None or key > best_key:
             best, best_key, header_width = delimiter, key, widths[0]
-    if best is None or (best == "," and header_width == 1 and not best_key[0]):
+    if best is None or best_key is None or (best == "," and header_width == 1 and not best_key[0]):
         return _absent_delimiter(text)  # one column (a lone header cannot hold a decimal comma)
     return best
 
@@ -490,7 +472,8 @@ def _parse_numbers(cells: pd.DataFrame, decimal: str) -> tuple[pd.DataFrame, str
     """
     separators = ("," if decimal == "." else ".") + _SPACES
     grouped_re = rf"[+-]?\d{{1,3}}([{re.escape(separators)}])\d{{3}}(?:\1\d{{3}})*(?:{re.escape(decimal)}\d*)?"
-    parsed, found = {}, {}
+    parsed: dict[str, pd.Series] = {}
+    found: dict[str, int] = {}
     for column in cells.columns:
         text = cells[column].astype("str").str.replace("\u2212", "-", regex=False)
         grouped = text.str.fullmatch(grouped_re).fillna(False).astype(bool)
@@ -503,7 +486,7 @@ def _parse_numbers(cells: pd.DataFrame, decimal: str) -> tuple[pd.DataFrame, str
             text = text.str.replace(",", ".", regex=False)
         valid = text.str.fullmatch(_FLOAT_RE).fillna(False).astype(bool)
         parsed[column] = text.where(valid).astype("float64")
-    thousands = max(found, key=found.get) if found else None
+    thousands = max(found, key=found.__getitem__) if found else None
     return pd.DataFrame(parsed, index=cells.index), thousands
 
 
@@ -707,16 +690,6 @@ def _date_quality(parsed: pd.Series) -> tuple[int, bool, bool]:
     return len(values), bool(monotonic), len(ordered) >= 3 and _infer_freq(ordered) is not None
 
 
-def _infer_freq(index: pd.DatetimeIndex) -> str | None:
-    """pandas' inferred frequency alias, or None."""
-    with pd.option_context("future.infer_freq_returns_offset", True):
-        try:
-            offset = pd.infer_freq(index)
-        except (ValueError, TypeError):
-            return None
-    return None if offset is None else offset.freqstr
-
-
 # ---- index, frequency, missing values --------------------------------------------------------
 
 
@@ -756,46 +729,6 @@ def _index_frame(
     else:
         frame.index = pd.DatetimeIndex(frame.index, freq=frequency)
     return frame, int(duplicated.sum()), resorted, frequency, gaps
-
-
-def _frequency(index: pd.DatetimeIndex) -> tuple[str | None, int]:
-    """Return (offset alias, missing grid points) for a sorted, unique time index."""
-    if len(index) < 3:
-        return None, 0
-    inferred = _infer_freq(index)
-    if inferred is not None:
-        return inferred, 0
-    span_days = (index[-1] - index[0]) / pd.Timedelta(days=1)
-    weekly = f"W-{index[0].day_name()[:3].upper()}"
-    for alias, days in (*_CALENDAR_ALIASES, (weekly, 7.0), ("B", 1.4)):
-        if span_days / days > len(index) / _GRID_COVERAGE + 2:
-            continue
-        grid = pd.date_range(index[0], index[-1], freq=alias)
-        if len(grid) and index.isin(grid).all() and len(index) / len(grid) >= _GRID_COVERAGE:
-            return grid.freqstr, len(grid) - len(index)
-    return _fixed_step(index)
-
-
-def _fixed_step(index: pd.DatetimeIndex) -> tuple[str | None, int]:
-    """Frequency and gaps when every step is a multiple of the most common step."""
-    steps = pd.Series(index[1:] - index[:-1])
-    modal = steps.mode().iloc[0]
-    if modal <= pd.Timedelta(0) or (steps % modal != pd.Timedelta(0)).any():
-        return None, 0
-    expected = int((index[-1] - index[0]) / modal) + 1
-    if len(index) / expected < _GRID_COVERAGE:
-        return None, 0
-    day = pd.Timedelta(days=1)
-    alias = (f"{modal // day}D" if modal > day else "D") if modal % day == pd.Timedelta(0) else to_offset(modal).freqstr
-    return alias, expected - len(index)
-
-
-def _season(frequency: str | None) -> int | None:
-    """Season length implied by a frequency alias (monthly 12, daily 7, ...), or None."""
-    if frequency is None:
-        return None
-    offset = to_offset(frequency)
-    return _SEASONS.get(offset.rule_code.split("-")[0]) if offset.n == 1 else None
 
 
 def _apply_missing(frame: pd.DataFrame, policy: str, notes: list[str]) -> pd.DataFrame:
@@ -847,12 +780,6 @@ def _show_time(stamp: pd.Timestamp) -> str:
     return stamp.strftime("%Y-%m-%d") if stamp == stamp.normalize() else str(stamp)
 
 
-def _excerpt(value: object, limit: int = 40) -> str:
-    """repr() of a cell for messages, shortened to about ``limit`` characters."""
-    text = str(value)
-    return repr(text if len(text) <= limit else text[:limit] + "...")
-
-
 def _list_names(names: pd.Index, limit: int = 10) -> str:
     """Comma-separated quoted names for messages, at most ``limit`` of them."""
     shown = ", ".join(_excerpt(n) for n in list(names)[:limit])
@@ -861,218 +788,4 @@ def _list_names(names: pd.Index, limit: int = 10) -> str:
 
 def _show_char(ch: str | None) -> str:
     """Printable name of a delimiter character."""
-    return {"\t": "tab", " ": "space"}.get(ch, repr(ch))
-
-
-# --------------------------------------------------------------------------------------------
-# Generators
-# --------------------------------------------------------------------------------------------
-
-
-def _sine(length: int, rng: np.random.Generator, amplitude: float, period: float, offset: float) -> pd.DataFrame:
-    """Clean sine: amplitude * sin(2 pi t / period) + offset."""
-    t = np.arange(length, dtype="float64")
-    return _step_frame({"value": amplitude * np.sin(2 * np.pi * t / period) + offset})
-
-
-def _noisy_sine_t(length: int | None) -> np.ndarray:
-    """Time points 0, 0.1, 0.2, ... (10001 of them by default, i.e. 0..1000)."""
-    return np.arange(_DEFAULT_LENGTH["noisy-sine"] if length is None else length) * 0.1
-
-
-def noisy_sine_truth(length: int | None = None) -> np.ndarray:
-    """The noise-free sin(t) behind the ``noisy-sine`` generator, for the noise-floor benchmark.
-
-    Parameters
-    ----------
-    length : int, optional
-        Number of points; the default matches ``generate("noisy-sine")`` (10001).
-
-    Returns
-    -------
-    np.ndarray
-        Shape (length,), sin(t) for t = 0, 0.1, 0.2, ...
-    """
-    return np.sin(_noisy_sine_t(length))
-
-
-def _noisy_sine(length: int, rng: np.random.Generator, noise: float) -> pd.DataFrame:
-    """sin(t) + N(0, noise^2) for t = 0, 0.1, 0.2, ..."""
-    return _step_frame({"value": noisy_sine_truth(length) + rng.normal(0.0, noise, length)})
-
-
-def _sin_cos(length: int, rng: np.random.Generator) -> pd.DataFrame:
-    """sin and cos on an even grid over [0, 12 pi]; the task maps sin (input) to cos (target)."""
-    t = np.linspace(0.0, 12 * np.pi, length)
-    return _step_frame({"sin": np.sin(t), "cos": np.cos(t)})
-
-
-def _trend_seasonal(
-    length: int, rng: np.random.Generator, level: float, slope: float, amplitude: float, period: float, noise: float
-) -> pd.DataFrame:
-    """Monthly series from 2000-01: linear trend + sine season + Gaussian noise."""
-    t = np.arange(length, dtype="float64")
-    value = level + slope * t + amplitude * np.sin(2 * np.pi * t / period) + rng.normal(0.0, noise, length)
-    index = pd.date_range("2000-01-01", periods=length, freq="MS", name="date")
-    return pd.DataFrame({"value": value}, index=index)
-
-
-def _random_walk(length: int, rng: np.random.Generator, start: float, sigma: float, drift: float) -> pd.DataFrame:
-    """Gaussian random walk that starts exactly at ``start``."""
-    steps = drift + rng.normal(0.0, sigma, length)
-    steps[0] = 0.0
-    return _step_frame({"value": start + np.cumsum(steps)})
-
-
-def _long_memory(length: int, rng: np.random.Generator, lag: int) -> pd.DataFrame:
-    """Sign-recall task: ``target[t] = x[t - lag]`` with ``x`` iid random signs.
-
-    Every other input in the window is a distractor, so a network whose look_back exceeds
-    ``lag`` must carry one sign for ``lag`` steps; chance accuracy is 50%. The first ``lag``
-    targets are random signs too.
-    """
-    if not 1 <= lag < length:
-        raise DataError(f"lag must be between 1 and length - 1 (got lag={lag}, length={length}).")
-    x = rng.choice(np.array([-1.0, 1.0]), size=length)
-    head = rng.choice(np.array([-1.0, 1.0]), size=lag)
-    return _step_frame({"x": x, "target": np.concatenate([head, x[:-lag]])})
-
-
-def _airline(length: int, rng: np.random.Generator) -> pd.DataFrame:
-    """Box & Jenkins monthly international airline passengers (thousands), 1949-01..1960-12."""
-    return load_airline()
-
-
-def _step_frame(columns: dict[str, np.ndarray]) -> pd.DataFrame:
-    """Float64 frame on a RangeIndex named "step"."""
-    frame = pd.DataFrame(columns).astype("float64")
-    frame.index = pd.RangeIndex(len(frame), name="step")
-    return frame
-
-
-GENERATORS: dict[str, Callable[..., pd.DataFrame]] = {
-    "sine": _sine,
-    "noisy-sine": _noisy_sine,
-    "sin-cos": _sin_cos,
-    "trend-seasonal": _trend_seasonal,
-    "random-walk": _random_walk,
-    "long-memory": _long_memory,
-    "airline": _airline,
-}
-GENERATOR_PARAMS: dict[str, dict[str, float | int]] = {
-    "sine": {"amplitude": 1.0, "period": 50.0, "offset": 0.0},
-    "noisy-sine": {"noise": 0.5},
-    "sin-cos": {},
-    "trend-seasonal": {"level": 10.0, "slope": 0.05, "amplitude": 2.0, "period": 12.0, "noise": 0.3},
-    "random-walk": {"start": 0.0, "sigma": 1.0, "drift": 0.0},
-    "long-memory": {"lag": 20},
-    "airline": {},
-}
-GENERATOR_DESCRIPTIONS: dict[str, str] = {
-    "sine": "Clean sine wave, 1000 steps (period 50): the easiest possible forecast.",
-    "noisy-sine": "sin(t) + Gaussian noise (sd 0.5), t = 0..1000 in steps of 0.1: the noise floor is ~0.5 RMSE.",
-    "sin-cos": "200 points of sin and cos over [0, 12 pi]: map sin (input) to cos (target).",
-    "trend-seasonal": "Monthly series from 2000: linear trend + 12-month season + noise, 240 months.",
-    "random-walk": "Gaussian random walk, 500 steps: the naive forecast is optimal.",
-    "long-memory": "Recall the sign seen `lag` steps ago among random distractors; chance is 50%.",
-    "airline": "Box & Jenkins airline passengers (thousands), monthly 1949-1960, 144 values.",
-}
-_DEFAULT_LENGTH = {
-    "sine": 1000,
-    "noisy-sine": 10001,
-    "sin-cos": 200,
-    "trend-seasonal": 240,
-    "random-walk": 500,
-    "long-memory": 2000,
-    "airline": 144,
-}
-
-
-def generate(name: str, *, length: int | None = None, seed: int = 0, **params: float) -> pd.DataFrame:
-    """Generate a demo series.
-
-    Parameters
-    ----------
-    name : str
-        One of ``GENERATORS`` (see ``GENERATOR_DESCRIPTIONS``).
-    length : int, optional
-        Number of points; each generator has its own default. Ignored by "airline".
-    seed : int, default 0
-        Seed for ``np.random.default_rng``; the same seed gives the same series.
-    **params
-        Generator parameters; defaults and valid names are in ``GENERATOR_PARAMS[name]``.
-
-    Returns
-    -------
-    pd.DataFrame
-        Shape (length, n_columns), float64 columns; index a RangeIndex named "step", or a
-        monthly DatetimeIndex for "trend-seasonal" ("date") and "airline" ("Month").
-
-    Raises
-    ------
-    DataError
-        For an unknown name, unknown parameters or a length under 3.
-    """
-    if name not in GENERATORS:
-        raise DataError(f"Unknown generator {_excerpt(name)}; choose one of {', '.join(GENERATORS)}.")
-    defaults = GENERATOR_PARAMS[name]
-    unknown = sorted(set(params) - set(defaults))
-    if unknown:
-        valid = ", ".join(defaults) or "none"
-        raise DataError(
-            f"Unknown parameter(s) {', '.join(unknown)} for generator {_excerpt(name)}; valid parameters: {valid}."
-        )
-    n = _DEFAULT_LENGTH[name] if length is None else int(length)
-    if n < _MIN_ROWS:
-        raise DataError(f"length must be at least {_MIN_ROWS} (got {n}).")
-    try:
-        values = {k: type(v)(params.get(k, v)) for k, v in defaults.items()}
-    except (TypeError, ValueError):
-        raise DataError(f"Parameters of generator {_excerpt(name)} must be numbers (got {params}).") from None
-    bad = [
-        k
-        for k, v in values.items()
-        if not np.isfinite(v) or (k == "period" and v <= 0) or (k in ("noise", "sigma") and v < 0)
-    ]
-    if bad:
-        raise DataError(
-            f"Parameter {bad[0]}={values[bad[0]]} is out of range for generator {_excerpt(name)}; "
-            "use a positive period, and noise or sigma of 0 or more."
-        )
-    return GENERATORS[name](n, np.random.default_rng(seed), **values)
-
-
-@lru_cache(maxsize=1)
-def _airline_frame() -> pd.DataFrame:
-    """The bundled airline CSV, loaded once."""
-    return load_csv(DATASETS_DIR / "airline-passengers.csv").frame
-
-
-def load_airline() -> pd.DataFrame:
-    """Monthly airline passengers (thousands), 1949-01..1960-12.
-
-    Returns
-    -------
-    pd.DataFrame
-        Shape (144, 1): column "Passengers" (float64) on a monthly DatetimeIndex "Month".
-    """
-    return _airline_frame().copy()
-
-
-def frame_to_csv_bytes(frame: pd.DataFrame) -> bytes:
-    """Write a frame as UTF-8 CSV bytes with the index as the first column (ISO dates).
-
-    The result reads back through :func:`load_csv` to the same frame.
-
-    Parameters
-    ----------
-    frame : pd.DataFrame
-        Frame with a DatetimeIndex or a RangeIndex (written as a "step" column).
-
-    Returns
-    -------
-    bytes
-        Comma-separated UTF-8 text, "\\n" line endings.
-    """
-    label = frame.index.name or ("date" if isinstance(frame.index, pd.DatetimeIndex) else "step")
-    return frame.to_csv(index_label=label, lineterminator="\n").encode("utf-8")
+    return {"\t": "tab", " ": "space"}.get(ch or "", repr(ch))

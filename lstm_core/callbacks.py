@@ -1,0 +1,65 @@
+"""One object through which a training run reports progress and is asked to stop.
+
+The trainer and the pipeline know nothing of the UI (minGPT style): whoever starts a run (the
+job registry, the command line, a test) passes one :class:`Callbacks` with the hooks it cares
+about; every hook is optional and ``stop`` is a ``threading.Event`` checked between batches.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # type names only: the engine modules import this one
+    from .gates import GateRecorder
+    from .train import EpochStats
+
+
+@dataclass(frozen=True)
+class Callbacks:
+    """Progress hooks and the stop signal of one training run.
+
+    Attributes
+    ----------
+    on_epoch : called after every epoch of the first network with its :class:`EpochStats`
+        (the live loss curve).
+    on_phase : told ``"choosing"`` (the representation backtest), ``"training"``,
+        ``"member k/K"`` for the other networks of an ensemble, then ``"evaluating"``.
+    on_gates : receives the run's :class:`~lstm_core.gates.GateRecorder` before the first
+        network trains; it holds a between-epochs weight snapshot (gates of a model still learning).
+    stop : set it to cancel; training stops within one batch and keeps the best weights so far.
+    """
+
+    on_epoch: Callable[[EpochStats], None] | None = None
+    on_phase: Callable[[str], None] | None = None
+    on_gates: Callable[[GateRecorder], None] | None = None
+    stop: threading.Event = field(default_factory=threading.Event)
+
+    def should_stop(self) -> bool:
+        """Whether a stop was asked for."""
+        return self.stop.is_set()
+
+    def epoch(self, stats: EpochStats) -> None:
+        """Report one finished epoch."""
+        if self.on_epoch is not None:
+            self.on_epoch(stats)
+
+    def phase(self, name: str) -> None:
+        """Report the phase the run enters."""
+        if self.on_phase is not None:
+            self.on_phase(name)
+
+    def gates(self, recorder: GateRecorder) -> None:
+        """Hand over the gate recorder of the network being trained."""
+        if self.on_gates is not None:
+            self.on_gates(recorder)
+
+    def with_epoch(self, on_epoch: Callable[[EpochStats], None] | None) -> Callbacks:
+        """The same callbacks (same stop) with ``on_epoch`` replaced."""
+        return replace(self, on_epoch=on_epoch)
+
+    def stop_only(self) -> Callbacks:
+        """The same stop signal and no hooks (networks whose epochs are not the live curve)."""
+        return Callbacks(stop=self.stop)

@@ -1,0 +1,50 @@
+"""The data layer: CSV loading with validation, seeded demo series, bundled datasets.
+
+Split by job:
+
+- :mod:`.loader` -- :func:`load_csv`, :class:`LoadedData`, :class:`DataReport`;
+- :mod:`.series` -- :class:`Series`, a frame with its frequency and season;
+- :mod:`.frequency` -- the frequency of a time index and the season it implies;
+- :mod:`.generators` -- :func:`generate` and the demo series;
+- :mod:`.bundled` -- the shipped datasets and :func:`frame_to_csv_bytes`;
+- :mod:`.errors` -- :class:`DataError`.
+
+Every public name is importable from ``lstm_core.data``.
+"""
+
+from __future__ import annotations
+
+from .bundled import DATASETS_DIR, frame_to_csv_bytes, load_airline
+from .errors import DataError
+from .frequency import infer_frequency, season_for
+from .generators import (
+    GENERATOR_DESCRIPTIONS,
+    GENERATOR_PARAMS,
+    GENERATORS,
+    generate,
+    generate_series,
+    noisy_sine_truth,
+)
+from .loader import MAX_BYTES, DataReport, LoadedData, load_csv
+from .series import Series, as_series
+
+__all__ = [
+    "DATASETS_DIR",
+    "GENERATORS",
+    "GENERATOR_DESCRIPTIONS",
+    "GENERATOR_PARAMS",
+    "MAX_BYTES",
+    "DataError",
+    "DataReport",
+    "LoadedData",
+    "Series",
+    "as_series",
+    "frame_to_csv_bytes",
+    "generate",
+    "generate_series",
+    "infer_frequency",
+    "load_airline",
+    "load_csv",
+    "noisy_sine_truth",
+    "season_for",
+]

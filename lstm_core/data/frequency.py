@@ -1,0 +1,107 @@
+"""What a time index says: its frequency (gaps allowed) and the season that frequency implies."""
+
+from __future__ import annotations
+
+import pandas as pd
+from pandas.tseries.frequencies import to_offset
+
+_GRID_COVERAGE = 0.75  # an irregular index is "mostly regular" when this share of its grid is present
+_CALENDAR_ALIASES = (("YS", 365.0), ("YE", 365.0), ("QS", 91.0), ("QE", 91.0), ("MS", 30.4), ("ME", 30.4))
+_SEASONS = {
+    "MS": 12,
+    "ME": 12,
+    "BMS": 12,
+    "BME": 12,
+    "QS": 4,
+    "QE": 4,
+    "BQS": 4,
+    "BQE": 4,
+    "W": 52,
+    "D": 7,
+    "B": 5,
+    "h": 24,
+}
+
+
+def _infer_freq(index: pd.DatetimeIndex) -> str | None:
+    """pandas' inferred frequency alias, or None."""
+    with pd.option_context("future.infer_freq_returns_offset", True):
+        try:
+            offset = pd.infer_freq(index)
+        except (ValueError, TypeError):
+            return None
+    return None if offset is None else offset.freqstr
+
+
+def _frequency(index: pd.DatetimeIndex) -> tuple[str | None, int]:
+    """Return (offset alias, missing grid points) for a sorted, unique time index."""
+    if len(index) < 3:
+        return None, 0
+    inferred = _infer_freq(index)
+    if inferred is not None:
+        return inferred, 0
+    span_days = (index[-1] - index[0]) / pd.Timedelta(days=1)
+    weekly = f"W-{index[0].day_name()[:3].upper()}"
+    for alias, days in (*_CALENDAR_ALIASES, (weekly, 7.0), ("B", 1.4)):
+        if span_days / days > len(index) / _GRID_COVERAGE + 2:
+            continue
+        grid = pd.date_range(index[0], index[-1], freq=alias)
+        if len(grid) and index.isin(grid).all() and len(index) / len(grid) >= _GRID_COVERAGE:
+            return grid.freqstr, len(grid) - len(index)
+    return _fixed_step(index)
+
+
+def _fixed_step(index: pd.DatetimeIndex) -> tuple[str | None, int]:
+    """Frequency and gaps when every step is a multiple of the most common step."""
+    steps = pd.Series(index[1:] - index[:-1])
+    modal = steps.mode().iloc[0]
+    if modal <= pd.Timedelta(0) or (steps % modal != pd.Timedelta(0)).any():
+        return None, 0
+    expected = int((index[-1] - index[0]) / modal) + 1
+    if len(index) / expected < _GRID_COVERAGE:
+        return None, 0
+    day = pd.Timedelta(days=1)
+    alias = (f"{modal // day}D" if modal > day else "D") if modal % day == pd.Timedelta(0) else to_offset(modal).freqstr
+    return alias, expected - len(index)
+
+
+def season_for(frequency: str | None) -> int | None:
+    """Season length implied by a frequency alias (monthly 12, daily 7, ...), or None.
+
+    Parameters
+    ----------
+    frequency : str or None
+        pandas offset alias, e.g. "MS", "W-SUN", "D", "h".
+
+    Returns
+    -------
+    int or None
+        12 for monthly, 4 quarterly, 52 weekly, 7 daily, 5 business-daily, 24 hourly; None
+        for other or multiple-step frequencies.
+    """
+    if frequency is None:
+        return None
+    offset = to_offset(frequency)
+    return _SEASONS.get(offset.rule_code.split("-")[0]) if offset.n == 1 else None
+
+
+def infer_frequency(index: pd.Index) -> str | None:
+    """The offset alias of a time index as the loader detects it (gaps allowed), or None.
+
+    Parameters
+    ----------
+    index : pd.Index
+        A DatetimeIndex (its own ``freq`` wins when set); any other index has no frequency.
+
+    Returns
+    -------
+    str or None
+        None for a step index, fewer than 3 timestamps, or an unsorted or irregular index.
+    """
+    if not isinstance(index, pd.DatetimeIndex):
+        return None
+    if index.freq is not None:
+        return index.freqstr
+    if len(index) < 3 or not index.is_monotonic_increasing or not index.is_unique:
+        return None
+    return _frequency(index)[0]

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Lint, format check and type check, as CI runs them before the tests: ruff (lint and format)
+# and mypy, configured in pyproject.toml, from the project's .venv (made on first use).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/_venv.sh
+venv_setup requirements-dev.txt
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+.venv/bin/mypy

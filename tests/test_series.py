@@ -1,0 +1,209 @@
+"""The data package's public names, and the Series that carries a frame's frequency and season."""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import lstm_core.data as data
+from lstm_core.config import DataConfig, RunConfig
+from lstm_core.data import DataError, Series, as_series, generate, generate_series, infer_frequency, load_csv
+from lstm_core.jobs import JobRegistry
+from lstm_core.pipeline import fit_run
+from lstm_core.prep import prepare
+from lstm_core.runs import RunError, load_run, save_run
+
+# Every name the single-module lstm_core.data exported, and where it lives now.
+OLD_PUBLIC = {
+    "MAX_BYTES": "loader",
+    "DataReport": "loader",
+    "LoadedData": "loader",
+    "load_csv": "loader",
+    "DataError": "errors",
+    "GENERATORS": "generators",
+    "GENERATOR_PARAMS": "generators",
+    "GENERATOR_DESCRIPTIONS": "generators",
+    "generate": "generators",
+    "noisy_sine_truth": "generators",
+    "DATASETS_DIR": "bundled",
+    "load_airline": "bundled",
+    "frame_to_csv_bytes": "bundled",
+}
+NEW_PUBLIC = {
+    "Series": "series",
+    "as_series": "series",
+    "generate_series": "generators",
+    "infer_frequency": "frequency",
+    "season_for": "frequency",
+}
+
+
+def tiny(**data_fields) -> RunConfig:
+    cfg = RunConfig()
+    cfg.model.hidden_size, cfg.data.look_back, cfg.data.transform = 4, 6, "none"
+    cfg.train.epochs, cfg.train.ensemble, cfg.train.patience, cfg.train.device = 1, 1, None, "cpu"
+    for k, v in data_fields.items():
+        setattr(cfg.data, k, v)
+    return cfg
+
+
+def gappy_csv(n: int = 80) -> bytes:
+    """Daily values with a missing cell every 10th row."""
+    dates = pd.date_range("2021-01-01", periods=n, freq="D")
+    cells = ["" if i % 10 == 5 else f"{np.sin(i / 3):.4f}" for i in range(n)]
+    return ("date,value\n" + "".join(f"{d.date()},{c}\n" for d, c in zip(dates, cells))).encode()
+
+
+# ---- the package split -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "module"), sorted({**OLD_PUBLIC, **NEW_PUBLIC}.items()))
+def test_every_public_name_is_importable_from_the_package_and_is_its_submodules(name, module):
+    sub = importlib.import_module(f"lstm_core.data.{module}")
+    assert getattr(data, name) is getattr(sub, name)
+    assert name in data.__all__
+
+
+def test_all_lists_exactly_the_public_names():
+    assert set(data.__all__) == set(OLD_PUBLIC) | set(NEW_PUBLIC)
+
+
+def test_the_bundled_csvs_are_found_from_the_package():
+    assert data.DATASETS_DIR.name == "datasets" and data.DATASETS_DIR.parent.name == "lstm_core"
+    assert (data.DATASETS_DIR / "airline-passengers.csv").is_file()
+    assert data.load_airline().shape == (144, 1)
+
+
+# ---- Series ----------------------------------------------------------------------------------
+
+
+def test_loaded_data_gives_a_series_with_what_the_loader_found():
+    loaded = load_csv(data.DATASETS_DIR / "airline-passengers.csv", missing="ffill")
+    s = loaded.series
+    assert s.frame is loaded.frame
+    assert (s.frequency, s.season, s.name, s.missing_policy) == ("MS", 12, "airline-passengers.csv", "ffill")
+
+
+@pytest.mark.parametrize(
+    ("name", "frequency", "season"),
+    [("airline", "MS", 12), ("trend-seasonal", "MS", 12), ("sine", None, None), ("sin-cos", None, None)],
+)
+def test_generated_series_carry_the_frequency_and_season_of_their_index(name, frequency, season):
+    s = generate_series(name, length=None if name == "airline" else 60, seed=3)
+    assert (s.frequency, s.season, s.name, s.missing_policy) == (frequency, season, name, None)
+    pd.testing.assert_frame_equal(s.frame, generate(name, length=None if name == "airline" else 60, seed=3))
+
+
+def test_from_frame_reads_a_gappy_or_weekly_index_like_the_loader():
+    monthly = pd.date_range("2000-01-01", periods=40, freq="MS").delete([5, 17])  # two months missing
+    assert infer_frequency(monthly) == "MS"
+    weekly = pd.DataFrame({"v": np.arange(30.0)}, index=pd.date_range("2020-01-05", periods=30, freq="7D"))
+    weekly.index.freq = None
+    s = Series.from_frame(weekly)
+    assert (s.frequency, s.season) == ("W-SUN", 52)
+    assert infer_frequency(pd.RangeIndex(10)) is None
+    assert infer_frequency(pd.DatetimeIndex(["2020-01-03", "2020-01-01", "2020-01-02"])) is None  # unsorted
+
+
+@pytest.mark.parametrize("season", [1, 0, -12, 2.5, True, "12"])
+def test_a_season_must_be_a_whole_number_of_two_or_more_steps(season):
+    with pytest.raises(DataError, match="A season must be a whole number of 2 or more steps"):
+        Series(generate("sine", length=20), season=season)
+
+
+def test_series_checks_its_frame_and_policy_and_is_immutable():
+    frame = generate("sine", length=20)
+    with pytest.raises(TypeError, match="must be a pandas DataFrame"):
+        Series(frame["value"])  # type: ignore[arg-type]
+    with pytest.raises(DataError, match="Unknown missing-value policy 'mean'"):
+        Series(frame, missing_policy="mean")
+    s = Series(frame, season=np.int64(7))
+    assert s.season == 7 and type(s.season) is int and len(s) == 20
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        s.season = 12  # type: ignore[misc]
+    assert repr(s) == "Series(name='', 20 x 1, frequency=None, season=7, missing_policy=None)"
+
+
+def test_as_series_keeps_a_series_and_gives_a_bare_frame_no_season():
+    s = generate_series("airline")
+    assert as_series(s) is s
+    bare = as_series(s.frame)  # a bare frame is taken as it is, as before Series existed
+    assert bare.frame is s.frame and (bare.frequency, bare.season, bare.missing_policy) == (None, None, None)
+    with pytest.raises(TypeError, match="Expected a Series or a pandas DataFrame, not ndarray"):
+        as_series(np.zeros(3))  # type: ignore[arg-type]
+
+
+def test_the_season_of_the_config_wins_then_the_series_then_detection():
+    t = np.arange(120.0)
+    frame = pd.DataFrame({"y": 10 + np.sin(2 * np.pi * t / 7)})  # a clean weekly cycle on a step index
+    cfg = DataConfig(look_back=8, horizon=1, transform="none")
+    assert prepare(frame, cfg).season == 7  # detected from the training part
+    assert prepare(Series(frame, season=12), cfg).season == 12  # the series' season beats detection
+    assert prepare(Series(frame, season=12), DataConfig(look_back=8, horizon=1, transform="none", season=4)).season == 4
+
+
+def test_positional_season_hints_are_refused_rather_than_misread():
+    frame = generate("sine", length=60)
+    with pytest.raises(TypeError):
+        prepare(frame, DataConfig(), 12)  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        fit_run(frame, tiny(), 12)  # type: ignore[misc]
+    reg = JobRegistry(max_workers=1, torch_threads=1)
+    try:
+        with pytest.raises(TypeError):
+            reg.submit(frame, tiny(), 12)  # type: ignore[misc]
+    finally:
+        reg.close()
+
+
+def test_a_run_carries_its_series_and_a_saved_run_reloads_it(tmp_path):
+    series = generate_series("trend-seasonal", length=60)
+    run = fit_run(series, tiny())
+    assert run.series is series and run.frame is series.frame
+    assert run.metrics.info.season == 12 and run.metrics.info.season_source == "time index"
+    save_run(run, tmp_path / "run")
+    meta = json.loads((tmp_path / "run" / "config.json").read_text())
+    assert meta["season_hint"] == 12 and "series" not in meta  # the keys on disk are unchanged
+    again = load_run(tmp_path / "run")
+    assert (again.series.frequency, again.series.season) == ("MS", 12)
+    pd.testing.assert_frame_equal(again.frame, series.frame, check_freq=False)
+    meta["season_hint"] = 1
+    (tmp_path / "run" / "config.json").write_text(json.dumps(meta))
+    with pytest.raises(RunError, match="holds a damaged season_hint; the run folder is damaged"):
+        load_run(tmp_path / "run")
+
+
+# ---- the missing-value policy that was applied is the one recorded ------------------------------
+
+
+@pytest.mark.parametrize("policy", ["ffill", "drop"])
+def test_the_config_records_the_missing_value_policy_the_loader_applied(policy, tmp_path):
+    loaded = load_csv(gappy_csv(), missing=policy)
+    assert loaded.report.missing["value"] == 8
+    cfg = tiny()
+    assert cfg.data.missing == "interpolate"  # the default, which is not what was done
+    run = fit_run(loaded.series, cfg)
+    assert run.config.data.missing == policy
+    save_run(run, tmp_path / "run")
+    meta = json.loads((tmp_path / "run" / "config.json").read_text())
+    assert meta["data"]["missing"] == policy
+    assert load_run(tmp_path / "run").config.data.missing == policy
+
+
+def test_a_training_job_records_the_policy_of_its_series():
+    loaded = load_csv(gappy_csv(), missing="drop")
+    reg = JobRegistry(max_workers=1, torch_threads=1)
+    try:
+        jid = reg.submit(loaded.series, tiny(), owner="me")
+        snap = reg.wait(jid, 120)
+        assert snap is not None and snap.status == "finished", snap
+        job = reg.get(jid)
+        assert job is not None and job.run is not None
+        assert job.run.config.data.missing == "drop" and snap.config["data"]["missing"] == "drop"
+    finally:
+        reg.close()
