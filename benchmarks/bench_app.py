@@ -6,7 +6,7 @@
    and the script's own server time measured in-process with AppTest. Target < 300 ms.
 3. Live loss chart update rate in the browser while a job trains. Target >= 1 per second.
 
-Run: ``python benchmarks/bench_app.py``  (needs /usr/bin/chromium and playwright).
+Run: ``python -m benchmarks.bench_app``  (needs /usr/bin/chromium and playwright).
 """
 
 from __future__ import annotations
@@ -14,15 +14,11 @@ from __future__ import annotations
 import os
 import re
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
-
-from conftest import CHROMIUM, CHROMIUM_ARGS, free_port, start_server  # noqa: E402
+from benchmarks.st_server import CHROMIUM, CHROMIUM_ARGS, ROOT, free_port, start_server, stop_server
 
 PAGES = ("Data", "Train", "Forecast")
 
@@ -114,8 +110,7 @@ def browser_benchmarks(rows: list[tuple[str, str, str, str]]) -> None:
             expect(pg.get_by_text(re.compile(r"^Cancelled")).first).to_be_visible()
             browser.close()
     finally:
-        proc.terminate()
-        proc.wait(10)
+        stop_server(proc)
 
 
 def server_benchmarks(rows: list[tuple[str, str, str, str]]) -> None:

@@ -1,6 +1,6 @@
 """Load test: 20 concurrent sessions upload a CSV and train a small model each.
 
-Starts the app on 127.0.0.1 (the server helper from tests/conftest.py; loopback only, no
+Starts the app on 127.0.0.1 (the server helper ``benchmarks.st_server``; loopback only, no
 other address is contacted). Each session is a ``benchmarks.st_client.StreamlitSession``: it
 speaks the browser's websocket protocol (same messages, same XSRF handshake, the same
 multipart upload, fragment auto-reruns on the intervals the server asks for) without
@@ -26,19 +26,15 @@ import multiprocessing
 import os
 import re
 import statistics
-import sys
 import tempfile
 import threading
 import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from benchmarks.st_client import StreamlitSession  # noqa: E402
-from lstm_core.data import frame_to_csv_bytes, generate  # noqa: E402
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, free_port, start_server  # noqa: E402
+from benchmarks.st_client import StreamlitSession
+from benchmarks.st_server import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, stop_server
+from lstm_core.data import frame_to_csv_bytes, generate
 
 ENDED = re.compile(r"\*\*(Finished|Diverged|Failed|Cancelled)\*\*")
 
@@ -352,11 +348,7 @@ def main() -> int:
             round_rss.append(rss_mb(proc.pid))
     finally:
         monitor.stop()
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except Exception:  # noqa: BLE001
-            proc.kill()
+        stop_server(proc)
     wall = time.perf_counter() - t_start
     starts, ends, max_running, max_queued = read_trace(trace)
     ok = [r for r in results if r["ok"]]

@@ -1,43 +1,180 @@
-"""Shared test helpers: outcome recording, a Streamlit server and browser fixtures.
+"""Shared test helpers: tiers, outcome recording, a Streamlit server and browser fixtures.
 
-``start_server`` is also used by the benchmarks. Browser tests use the module-scoped
-``server`` (base URL of a fresh ``streamlit run app.py``) and ``browser`` (Debian's
-chromium through Playwright; the test skips when either is missing) fixtures, and
-``screenshot`` to keep pictures in ``artifacts/`` (always with ``LSTM_LAB_SCREENSHOTS=1``).
+Every test gets exactly one tier marker (``pytest -m unit``, ``-m app``, ``-m browser``):
+``browser`` for the Playwright files (``*_browser.py``), ``app`` for a test that drives the app
+through Streamlit's ``AppTest`` (itself, or through a helper or fixture of its module) or talks
+to a real server (the ``server`` fixture) without a browser, ``unit`` for the rest. A test may
+also carry its tier marker explicitly.
+
+Browser tests use the module-scoped ``server`` (base URL of a fresh ``streamlit run app.py``,
+from ``benchmarks/st_server.py``) and ``browser`` (Debian's chromium through Playwright; the
+test skips when either is missing) fixtures, and ``screenshot`` to keep pictures in
+``artifacts/`` (always with ``LSTM_LAB_SCREENSHOTS=1``).
 """
 
 from __future__ import annotations
 
+import ast
+import functools
 import os
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
+import threading
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-import pytest
+# One OpenBLAS thread, set before numpy or scipy is loaded (also for the processes the tests
+# start): the Holt-Winters baselines fit with scipy's L-BFGS-B, whose tiny BLAS calls run about
+# 3x slower with a thread per core on a busy 2-core machine. Nothing the tests check depends on it.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import pytest  # noqa: E402
+
+from benchmarks.st_server import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, stop_server  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+TIERS = ("unit", "app", "browser")
+# Browser waits: a loaded 2-core machine can take seconds for one Streamlit rerun. Tests wait on
+# elements and states with these timeouts (never a fixed sleep, never a rerun of the test).
+EXPECT_TIMEOUT_MS = 60_000
+ACTION_TIMEOUT_MS = 60_000
+APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
+# ---- tiers -----------------------------------------------------------------------------------
+
+
+def app_functions(source: str) -> frozenset[str]:
+    """Names of the module-level functions (and methods) of ``source`` that use ``AppTest``.
+
+    A function uses it when it names ``AppTest``, calls or names a function that does, or
+    requests (as an argument) a fixture of the module that does.
+    """
+    tree = ast.parse(source)
+    funcs: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            funcs.append(node)
+        elif isinstance(node, ast.ClassDef):
+            funcs.extend(n for n in node.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef))
+    refs: dict[str, set[str]] = {}
+    for f in funcs:
+        names = {a.arg for a in f.args.args + f.args.kwonlyargs}
+        for n in ast.walk(f):
+            if isinstance(n, ast.Name):
+                names.add(n.id)
+            elif isinstance(n, ast.Attribute):
+                names.add(n.attr)
+            elif isinstance(n, ast.Constant) and isinstance(n.value, str) and n.value == "AppTest":
+                names.add("AppTest")
+        refs[f.name] = refs.get(f.name, set()) | (names - {f.name})
+    using = {name for name, r in refs.items() if "AppTest" in r}
+    grown = True
+    while grown:
+        more = {name for name, r in refs.items() if name not in using and r & using}
+        grown = bool(more)
+        using |= more
+    return frozenset(using)
+
+
+@functools.cache
+def _app_functions_of(path: Path) -> frozenset[str]:
+    return app_functions(path.read_text(encoding="utf-8"))
+
+
+def default_tier(file_name: str, function_name: str, app_names: frozenset[str], fixtures: Iterable[str] = ()) -> str:
+    """The tier a test gets when it carries none.
+
+    Browser by file; app when it uses AppTest (``function_name in app_names``) or the ``server``
+    fixture; else unit.
+    """
+    if file_name.endswith("_browser.py"):
+        return "browser"
+    return "app" if function_name in app_names or "server" in fixtures else "unit"
+
+
+def tier_markers(item: pytest.Item) -> list[str]:
+    """The tier markers on ``item`` (its own, its module's and its parameters'), in order."""
+    return [m.name for m in item.iter_markers() if m.name in TIERS]
 
 
 def pytest_collection_modifyitems(config, items):
-    """Real-browser tests get one rerun: Chromium and the server share 2 cores, and a
-    starved page can miss a timeout. Their assertions are unchanged; other tests never rerun."""
+    """Give each test its tier; stop the session when a test ends up with none or several."""
+    wrong = []
     for item in items:
-        if item.path.name.endswith("_browser.py"):
-            item.add_marker(pytest.mark.browser)
-            item.add_marker(pytest.mark.flaky(reruns=1))
+        if not tier_markers(item):
+            fn = getattr(item, "function", None)
+            name = fn.__name__ if fn is not None else item.name
+            fixtures = getattr(item, "fixturenames", ())
+            item.add_marker(default_tier(item.path.name, name, _app_functions_of(item.path), fixtures))
+        if len(tier_markers(item)) != 1:
+            wrong.append(f"{item.nodeid}: {tier_markers(item)}")
+    if wrong:
+        raise pytest.UsageError("every test needs exactly one tier marker (unit, app, browser): " + "; ".join(wrong))
+
+
+# ---- processes beside the tests ---------------------------------------------------------------
+
+
+class Spawned:
+    """A command started at once in its own process; :meth:`result` waits for it.
+
+    A test module starts its real-process runs up front, so that on a 2-core machine they run
+    beside the module's in-process tests instead of one after another at the end. A daemon
+    thread reads the process's output (``text``, stdout and stderr kept apart) until it exits;
+    :meth:`close` kills it if it still runs (a fixture's teardown).
+    """
+
+    def __init__(self, argv: Sequence[str], timeout_s: float = 120.0, **popen_kw) -> None:
+        self.argv, self.timeout_s = list(argv), timeout_s
+        self._done = threading.Event()
+        self._out = ("", "")
+        self._proc = subprocess.Popen(self.argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen_kw)
+        threading.Thread(target=self._read, name="test-subprocess", daemon=True).start()
+
+    def _read(self) -> None:
+        try:
+            self._out = self._proc.communicate()
+        finally:
+            self._done.set()
+
+    def result(self) -> subprocess.CompletedProcess[str]:
+        """The finished process; kills it and raises ``TimeoutError`` after ``timeout_s``."""
+        if not self._done.wait(self.timeout_s):
+            self.close()
+            raise TimeoutError(f"{' '.join(self.argv[:4])} did not finish within {self.timeout_s:.0f} s")
+        return subprocess.CompletedProcess(self.argv, self._proc.wait(), *self._out)
+
+    def close(self) -> None:
+        """Kill the process if it still runs."""
+        if self._proc.poll() is None:
+            self._proc.kill()
+        self._done.wait(10)
+
+
+def selected(request: pytest.FixtureRequest, function_name: str) -> list[pytest.Item]:
+    """The collected (selected) tests of the requesting module that are ``function_name``."""
+    return [
+        i
+        for i in request.session.items
+        if i.path == request.path and getattr(i, "originalname", i.name) == function_name
+    ]
+
+
+# ---- torch threads, outcome recording, server and browser fixtures ---------------------------
+
+
+@pytest.fixture(autouse=True)
+def one_torch_thread():
+    """Each test starts with one torch thread on the calling thread.
+
+    The engine picks one thread for small models itself (``lstm_core.threads``; the CLI and the
+    job workers set it), but a test that calls ``fit_run`` directly would get torch's default
+    of one thread per core, which spins on a shared machine. A test may still set its own.
+    """
+    import torch
+
+    torch.set_num_threads(1)
 
 
 @pytest.hookimpl(tryfirst=True, hookwrapper=True)
@@ -45,56 +182,6 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     rep = outcome.get_result()
     setattr(item, f"rep_{rep.when}", rep)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(port: int, log_path: Path, root: Path = ROOT) -> subprocess.Popen:
-    """``streamlit run app.py`` headless on ``port``; returns once /_stcore/health answers."""
-    log = open(log_path, "wb")
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.headless",
-        "true",
-        "--server.fileWatcherType",
-        "none",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
-    proc = subprocess.Popen(cmd, cwd=root, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}; see {log_path}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as r:
-                if r.status == 200:
-                    return proc
-        except OSError:
-            pass
-        time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError("streamlit did not become healthy within 60 s")
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
 
 
 @pytest.fixture(scope="module")
@@ -112,17 +199,30 @@ def browser():
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is missing (install the Debian chromium package)")
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    sync_api.expect.set_options(timeout=EXPECT_TIMEOUT_MS)
     with sync_api.sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield b
         b.close()
 
 
+def new_page(browser, width: int, height: int):
+    """A fresh browser context (its own Streamlit session) and page with the suite's action timeout."""
+    ctx = browser.new_context(viewport={"width": width, "height": height})
+    pg = ctx.new_page()
+    pg.set_default_timeout(ACTION_TIMEOUT_MS)
+    return ctx, pg
+
+
+CHARTS_DRAWN = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(
+    c => { const p = c.querySelector('.js-plotly-plot'); return p && p._fullLayout && p.querySelector('.main-svg'); })"""
+
+
 def screenshot(pg, name: str, always: bool = False) -> None:
-    """Full-page PNG in artifacts/ when ``always`` or LSTM_LAB_SCREENSHOTS is set."""
+    """Full-page PNG in artifacts/ when ``always`` or LSTM_LAB_SCREENSHOTS is set (after the charts are drawn)."""
     if always or os.environ.get("LSTM_LAB_SCREENSHOTS"):
         ARTIFACTS.mkdir(exist_ok=True)
-        pg.wait_for_timeout(1500)  # screenshots only: let the charts draw
+        pg.wait_for_function(CHARTS_DRAWN, timeout=15_000)
         pg.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
@@ -139,3 +239,8 @@ def set_number(pg, label: str, value) -> None:
     box = pg.get_by_label(label, exact=True)
     box.fill(str(value))
     box.press("Tab")
+
+
+def wait_idle(pg) -> None:
+    """Wait until no script run is in progress or requested (the app's own run state, as the web client keeps it)."""
+    pg.locator(APP_IDLE).wait_for(state="attached")

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import ARTIFACTS, CHROMIUM, nav, set_number
+from conftest import ARTIFACTS, CHARTS_DRAWN, CHROMIUM, nav, new_page, set_number
 
 PAGES = ("Data", "Train", "Forecast")
 
@@ -24,10 +24,7 @@ expect = sync_api.expect
 
 @pytest.fixture
 def page(browser, request):
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
-    pg = ctx.new_page()
-    pg.set_default_timeout(30_000)
-    expect.set_options(timeout=60_000)  # a loaded 2-core machine can be slow; still no fixed sleeps
+    ctx, pg = new_page(browser, 1400, 1000)
     yield pg
     failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
     if failed or os.environ.get("LSTM_LAB_SCREENSHOTS"):
@@ -40,7 +37,7 @@ def screenshot_pages(pg, name: str) -> None:
     for title in PAGES:
         try:
             nav(pg, title)
-            pg.wait_for_timeout(1500)  # screenshots only: let charts draw
+            pg.wait_for_function(CHARTS_DRAWN, timeout=15_000)
             pg.screenshot(path=str(ARTIFACTS / f"{name}-{title.lower()}.png"), full_page=True)
         except Exception:  # noqa: BLE001 - best effort on an already failing test
             pass

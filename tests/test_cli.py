@@ -1,12 +1,12 @@
 """The command line contract: generate, train, forecast, gates; exit 2 with one error line."""
 
 import json
-import subprocess
 import sys
 
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import Spawned, selected
 
 from lstm_core.cli import main
 from lstm_core.data import GENERATORS, load_csv
@@ -87,15 +87,23 @@ def test_bad_input_exits_2_with_one_error_line(argv, needle, trained, tmp_path, 
     assert len(err) == 1 and err[0].startswith("error: ") and needle in err[0], err
 
 
-def test_real_process_bad_csv_no_traceback(tmp_path):
-    bad = tmp_path / "bad.csv"
+@pytest.fixture(scope="module", autouse=True)
+def bad_csv_process(request, tmp_path_factory):
+    """``python -m lstm_core train`` on an HTML file in a real process, started when the module
+    starts (it runs beside the module's in-process tests); None when its test is not selected."""
+    if not selected(request, "test_real_process_bad_csv_no_traceback"):
+        yield None
+        return
+    d = tmp_path_factory.mktemp("bad")
+    bad = d / "bad.csv"
     bad.write_text("<html><body>not a csv</body></html>")
-    proc = subprocess.run(
-        [sys.executable, "-m", "lstm_core", "train", "--data", str(bad), "--out", str(tmp_path / "r")],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    run = Spawned([sys.executable, "-m", "lstm_core", "train", "--data", str(bad), "--out", str(d / "r")], 120)
+    yield run
+    run.close()
+
+
+def test_real_process_bad_csv_no_traceback(bad_csv_process):
+    proc = bad_csv_process.result()
     assert proc.returncode == 2
     assert proc.stderr.startswith("error: ") and "Traceback" not in proc.stderr
     assert proc.stderr.count("\n") == 1

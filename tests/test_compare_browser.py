@@ -11,20 +11,17 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import CHROMIUM, screenshot
+from conftest import CHROMIUM, new_page, screenshot, set_number, wait_idle
 
 if not Path(CHROMIUM).exists():
     pytest.skip(f"{CHROMIUM} is missing (install the Debian chromium package)", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 expect = sync_api.expect
-expect.set_options(timeout=60_000)  # the first page load imports torch and plotly
 
 
 @pytest.fixture
 def page(browser):
-    ctx = browser.new_context(viewport={"width": 1400, "height": 2600})
-    pg = ctx.new_page()
-    pg.set_default_timeout(60_000)
+    ctx, pg = new_page(browser, 1400, 2600)
     yield pg
     ctx.close()
 
@@ -33,20 +30,14 @@ def shot(pg, name: str) -> None:
     screenshot(pg, name)
 
 
-def settled(pg) -> None:
-    """Wait until the rerun a widget change started has ended (Streamlit's running indicator goes)."""
-    expect(pg.locator('[data-testid="stStatusWidget"]')).to_have_count(0)
-
-
 def test_compare_two_variants_in_the_browser(server, page):
     page.goto(f"{server}/compare")
     expect(page.get_by_role("heading", name="Compare", exact=True).first).to_be_visible()
     expect(page.locator('[data-testid="stSidebarNav"]').get_by_text("Experiments")).to_be_visible()  # app.py ran
     expect(page.get_by_text("the same data, split, scaler and seeds")).to_be_visible()
-    box = page.get_by_label("Epochs (upper bound)", exact=True)
-    box.fill("3")
-    box.press("Tab")
-    settled(page)
+    set_number(page, "Epochs (upper bound)", 3)
+    expect(page.get_by_label("Epochs (upper bound)", exact=True)).to_have_value("3")
+    wait_idle(page)  # the rerun that takes the new value is over
     page.get_by_role("button", name="Start comparison").click()
     expect(page.get_by_role("heading", name="Results")).to_be_visible(timeout=120_000)
     table = page.locator('[data-testid="stDataFrame"]').last
@@ -70,10 +61,9 @@ def test_experiments_page_by_url(server, page):
 def test_long_memory_sweep_runs_as_a_job(server, page):
     page.goto(f"{server}/experiments?preset=long-memory")
     expect(page.get_by_role("heading", name="Experiments", exact=True).first).to_be_visible()
-    box = page.get_by_label("Budget (training steps per cell and lag)", exact=True)
-    box.fill("50")
-    box.press("Tab")
-    settled(page)
+    set_number(page, "Budget (training steps per cell and lag)", 50)
+    expect(page.get_by_label("Budget (training steps per cell and lag)", exact=True)).to_have_value("50")
+    wait_idle(page)  # the rerun that takes the new value is over
     page.get_by_role("button", name="Run sweep").click()
     expect(page).to_have_url(re.compile("mem="))
     expect(page.get_by_text(re.compile(r"12 of 12 trained .* finished"))).to_be_visible(timeout=180_000)

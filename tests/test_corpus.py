@@ -14,11 +14,12 @@ expected outcome of each, so a change in what loads or in a message is caught:
 
 from __future__ import annotations
 
-import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import Spawned, selected
 from streamlit.testing.v1 import AppTest
 
 from lstm_core.cli import main
@@ -158,32 +159,52 @@ def test_cli_outcome(name, corpus_dir, tmp_path, capsys):
         assert "Traceback" not in err[0] and not out.exists()
 
 
-@pytest.mark.parametrize("name", ["html_page.csv", OVERSIZE, "nan_tokens.csv", "missing_values.csv"])
-def test_cli_real_process(name, corpus_dir, tmp_path):
+REAL_PROCESS = ["html_page.csv", OVERSIZE, "nan_tokens.csv", "missing_values.csv"]
+ZERO_AFTER_TRAINING = "dayfirst_dates.csv"  # a 0 after the training part
+
+
+def cli_train_argv(data: Path, out: Path) -> list[str]:
+    """``python -m lstm_core train`` on ``data`` (one epoch, hidden 4, CPU), as a shell would run it."""
+    return [
+        sys.executable,
+        "-m",
+        "lstm_core",
+        "train",
+        "--data",
+        str(data),
+        "--out",
+        str(out),
+        "--epochs",
+        "1",
+        "--hidden",
+        "4",
+        "--quiet",
+        "--device",
+        "cpu",
+    ]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def real_processes(request, corpus_dir, tmp_path_factory) -> Iterator[dict[str, Spawned]]:
+    """The real-process runs of this module, started when the module starts (they run beside its
+    in-process tests); only those of selected tests."""
+    out = tmp_path_factory.mktemp("real")
+    names = [i.callspec.params["name"] for i in selected(request, "test_cli_real_process")]
+    if selected(request, "test_cli_real_process_zero_after_the_training_part"):
+        names.append(ZERO_AFTER_TRAINING)
+    runs = {
+        name: Spawned(cli_train_argv(path_of(name, corpus_dir), out / f"r{k}"), timeout_s=120, cwd=ROOT)
+        for k, name in enumerate(dict.fromkeys(names))
+    }
+    yield runs
+    for run in runs.values():
+        run.close()
+
+
+@pytest.mark.parametrize("name", REAL_PROCESS)
+def test_cli_real_process(name, corpus_dir, real_processes):
     """A few files through a real process: the exit status and stderr a shell sees."""
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "lstm_core",
-            "train",
-            "--data",
-            str(path_of(name, corpus_dir)),
-            "--out",
-            str(tmp_path / "r"),
-            "--epochs",
-            "1",
-            "--hidden",
-            "4",
-            "--quiet",
-            "--device",
-            "cpu",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=ROOT,
-    )
+    proc = real_processes[name].result()
     expected = CORPUS[name]
     lines = proc.stderr.strip().splitlines()
     assert "Traceback" not in proc.stderr and len(lines) == 1, proc.stderr
@@ -195,31 +216,9 @@ def test_cli_real_process(name, corpus_dir, tmp_path):
         assert proc.returncode == 2 and expected[3] in lines[0]
 
 
-def test_cli_real_process_zero_after_the_training_part(tmp_path):
+def test_cli_real_process_zero_after_the_training_part(real_processes):
     """Once np.log(0) printed a RuntimeWarning before a misleading 'lower the learning rate' error."""
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "lstm_core",
-            "train",
-            "--data",
-            str(DATA / "dayfirst_dates.csv"),
-            "--out",
-            str(tmp_path / "r"),
-            "--epochs",
-            "1",
-            "--hidden",
-            "4",
-            "--quiet",
-            "--device",
-            "cpu",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=ROOT,
-    )
+    proc = real_processes[ZERO_AFTER_TRAINING].result()
     assert proc.returncode == 0 and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
     assert "RuntimeWarning" not in proc.stderr
 

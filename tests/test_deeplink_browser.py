@@ -1,34 +1,30 @@
 """A deep link opened first on a fresh server still runs inside the router (app.py).
 
 Streamlit's legacy pages/ mode would run the page file alone on a server's first run; the
-``ui`` package switches that off (see ui/__init__.py). This needs its own fresh server: one
-that has already served the root page would hide the problem.
+``ui`` package switches that off (see ui/__init__.py). This needs a fresh server: one that has
+already served the root page would hide the problem. The module-scoped ``server`` fixture
+starts one for this module, and this module's only test opens the deep link first.
 """
 
 import re
 from pathlib import Path
 
 import pytest
-from conftest import CHROMIUM, CHROMIUM_ARGS, free_port, start_server
+from conftest import CHROMIUM, new_page
 
-playwright = pytest.importorskip("playwright.sync_api")
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"{CHROMIUM} is missing (install the Debian chromium package)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+expect = sync_api.expect
 
 
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed")
-def test_preset_link_on_fresh_server_shows_router_sidebar(tmp_path):
-    proc = start_server(free_port(), tmp_path / "server.log")
-    port = proc.args[proc.args.index("--server.port") + 1]
+def test_preset_link_on_fresh_server_shows_router_sidebar(server, browser):
+    ctx, page = new_page(browser, 1280, 900)
     try:
-        with playwright.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page()
-            page.goto(f"http://127.0.0.1:{port}/experiments?preset=airline")
-            expect = playwright.expect
-            expect(page.get_by_text("Device", exact=True)).to_be_visible(timeout=60_000)
-            expect(page.get_by_role("heading", name="Experiments")).to_be_visible()
-            expect(page.get_by_role("button", name="Run this experiment")).to_be_visible(timeout=60_000)
-            expect(page).to_have_url(re.compile("preset=airline"))
-            browser.close()
+        page.goto(f"{server}/experiments?preset=airline")
+        expect(page.get_by_text("Device", exact=True)).to_be_visible()  # the router's sidebar
+        expect(page.get_by_role("heading", name="Experiments")).to_be_visible()
+        expect(page.get_by_role("button", name="Run this experiment")).to_be_visible()
+        expect(page).to_have_url(re.compile("preset=airline"))
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        ctx.close()

@@ -44,7 +44,13 @@ def test_demo_scaling_never_exceeds_the_tutorial_and_is_said():
         for label, cfg in demo.items():
             assert cfg.train.epochs <= p.configs[label].train.epochs
         note = ps.epochs_note(key, demo)
-        assert "demo" in note or "full number" in note
+        scaled = [label for label, cfg in demo.items() if cfg.train.epochs != p.configs[label].train.epochs]
+        if scaled:  # each scaled configuration is named with its epochs and the tutorial's
+            assert note.startswith("Scaled down for a quick class demo")
+            for label in scaled:
+                assert f"{label}: {demo[label].train.epochs} of the tutorial's {p.configs[label].train.epochs}" in note
+        else:
+            assert note == "All configurations trained for the tutorial's full number of epochs."
 
 
 def test_unknown_preset():

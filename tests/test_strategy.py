@@ -162,7 +162,8 @@ def test_threads_one_for_small_models_and_a_share_of_idle_cores_for_large(monkey
     assert threads.choose_threads(512, 2, jobs=2, idle=8.0) == 4
     assert threads.choose_threads(512, 2, jobs=1, idle=1.2) == 1
     assert threads.choose_threads(512, 2, jobs=3, idle=0.0) == 1
-    assert 0.0 <= threads.idle_cores(0.01) <= threads.available_cores() or threads.available_cores() == 8
+    monkeypatch.undo()  # the machine's own cores: idle ones are never more than this process may use
+    assert 0.0 <= threads.idle_cores(0.01) <= threads.available_cores()
 
 
 def test_residual_quantiles_use_the_finite_sample_level_and_grow():
@@ -249,7 +250,9 @@ def test_thread_claims_of_other_processes_are_counted_and_stale_ones_dropped(mon
     import sys
 
     monkeypatch.setattr(threads, "CLAIMS_DIR", tmp_path)
-    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    # a live neighbour process holding a claim (not a wait): it blocks on its stdin, which nobody
+    # writes, until the test kills it (no timer that a slow machine could outlast)
+    other = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE)
     try:
         (tmp_path / str(other.pid)).write_text("2")
         dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
@@ -262,4 +265,5 @@ def test_thread_claims_of_other_processes_are_counted_and_stale_ones_dropped(mon
         assert (tmp_path / str(os.getpid())).read_text() == "1"
     finally:
         other.kill()
+        other.wait(10)
         threads.release()
