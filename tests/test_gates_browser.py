@@ -5,25 +5,28 @@ Screenshots go to ``artifacts/`` when ``LSTM_LAB_SCREENSHOTS=1`` (or the test fa
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 import pytest
-from conftest import CHROMIUM, nav, screenshot, set_number
+from conftest import CHROMIUM, nav, new_page, screenshot, set_number, wait_idle
 
 if not Path(CHROMIUM).exists():
     pytest.skip(f"{CHROMIUM} is missing (install the Debian chromium package)", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 expect = sync_api.expect
-expect.set_options(timeout=30_000)  # a shared 2-core machine: Streamlit reruns can take seconds
+#: The element each view draws (Streamlit puts a widget's key in its container's class).
+VIEW_ELEMENT = {
+    "Saturation": ".st-key-gates_saturation",
+    "Memory": ".st-key-gates_memory",
+    "During training": ".st-key-gates_evolution",
+}
 
 
 @pytest.fixture
 def page(server, browser):
     """A fresh browser session on the root page (so a rerun starts from scratch)."""
-    ctx = browser.new_context(viewport={"width": 1500, "height": 1100})
-    pg = ctx.new_page()
-    pg.set_default_timeout(45_000)
+    ctx, pg = new_page(browser, 1500, 1100)
     pg.goto(server)
     yield pg
     ctx.close()
@@ -54,7 +57,7 @@ def test_train_step_through_share_link_and_learn(page):
     expect(pg.get_by_text("Finished", exact=False).first).to_be_visible(timeout=90_000)
     nav(pg, "Gates")
     expect(pg.locator('[data-testid="stPlotlyChart"]').first).to_be_visible()
-    expect(pg.locator(".hm, .heatmaplayer").first).to_be_attached(timeout=30_000)
+    expect(pg.locator(".heatmaplayer .hm").first).to_be_attached()  # a heatmap trace is drawn
     shot(pg, "heatmaps")
     segment(pg, "Step-through")
     expect(pg.get_by_text("Step 0", exact=False).first).to_be_visible()
@@ -70,13 +73,16 @@ def test_train_step_through_share_link_and_learn(page):
         expect(first_eq).not_to_have_text(previous)  # auto-retrying: the new step's numbers are drawn
         seen.add(equations(pg))
     assert len(seen) == 4, "the equations' numbers did not change from step to step"
-    expect(pg).to_have_url(re.compile(r"step=3.*view=Step-through|view=Step-through.*step=3"))
+    wait_idle(pg)  # the run that drew step 3 has also written the URL
+    query = parse_qs(urlparse(pg.url).query)
+    assert query["step"] == ["3"] and query["view"] == ["Step-through"]
     shot(pg, "step-through")
     pg.get_by_role("button", name="Prev").click()
     expect(pg.get_by_text("Step 2", exact=False).first).to_be_visible()
     for view in ("Saturation", "Memory", "During training"):
         segment(pg, view)
-        pg.wait_for_timeout(800)
+        expect(pg.locator(VIEW_ELEMENT[view]).first).to_be_visible()
+        wait_idle(pg)
         expect(pg.locator('[data-testid="stException"]')).to_have_count(0)
         shot(pg, view.lower().replace(" ", "-"))
     # The view is in the URL: the same link in presenter mode reproduces it without the sidebar.
