@@ -154,6 +154,7 @@ def conformal_quantiles(
     alpha: float = 0.1,
     extra: list[np.ndarray] | None = None,
     earliest: int | None = None,
+    z: np.ndarray | None = None,
 ) -> tuple[np.ndarray, str]:
     """Per-horizon absolute-residual quantiles on ``prep``'s model scale, shape (steps,).
 
@@ -163,12 +164,13 @@ def conformal_quantiles(
     origin) with the forecaster's residuals on the validation part. Without either,
     training residuals are used and the returned note says the intervals are likely too narrow.
     """
+    z = prep.z if z is None else z
     lo, hi = prep.train_end, prep.test_start
     earliest = prep.offset + prep.cfg.look_back if earliest is None else earliest
     groups = [np.zeros(0) for _ in range(steps)]
     if hi - lo >= 3:
         origins = np.arange(max(earliest, lo - steps + 1), hi)
-        val = residuals_by_horizon(forecast_z, prep.z, origins, steps, hi)
+        val = residuals_by_horizon(forecast_z, z, origins, steps, hi)
         # keep only targets inside the validation part
         for k in range(steps):
             tk = origins + k
@@ -186,7 +188,7 @@ def conformal_quantiles(
         origins = np.arange(lo, prep.train_end)
         if len(origins) == 0:
             return np.zeros(steps), "no points to calibrate intervals on"
-        groups = residuals_by_horizon(forecast_z, prep.z, origins, steps, prep.train_end)
+        groups = residuals_by_horizon(forecast_z, z, origins, steps, prep.train_end)
         return residual_quantiles(
             groups, alpha
         ), "no validation part: calibrated on training residuals, likely too narrow"

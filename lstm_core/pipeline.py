@@ -364,7 +364,13 @@ def _calibrate(run: Run, steps_cal: int) -> tuple[np.ndarray, str]:
         ys = run.backtest.combined([m.prep.transform.name for m in combo.members])
         extra = [combo.z_from_y(t) - combo.z_from_y(f) for t, f in zip(run.backtest.truth, ys)]
     return fc.conformal_quantiles(
-        combo.forecast_z, run.prep, steps_cal, 1 - COVERAGE_LEVEL, extra, earliest=combo.earliest
+        combo.forecast_z,
+        run.prep,
+        steps_cal,
+        1 - COVERAGE_LEVEL,
+        extra,
+        earliest=combo.earliest,
+        z=combo.z_from_y(run.prep.y),
     )
 
 
@@ -385,9 +391,9 @@ def evaluate(run: Run) -> Evaluation:
     steps_cal = min(max(test_len, 2 * (season or 12)), MAX_CALIBRATED_STEPS)
     q, note = _calibrate(run, steps_cal)
     z_multi = combo.forecast_z(np.array([ts]), test_len)[0]
-    multi = prep.y_from_z(z_multi)
-    lower, upper = fc.interval(prep, z_multi, widths(q, test_len))
-    lo1, up1 = fc.interval(prep, combo.z_from_y(yhat_test), np.full(len(t_test), widths(q, 1)[0]))
+    multi = combo.y_from_z(z_multi)
+    lower, upper = combo.interval(z_multi, widths(q, test_len))
+    lo1, up1 = combo.interval(combo.z_from_y(yhat_test), np.full(len(t_test), widths(q, 1)[0]))
     nonneg = fc.never_negative(y)
     if nonneg:
         multi, lower, upper = (np.maximum(a, 0.0) for a in (multi, lower, upper))

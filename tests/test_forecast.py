@@ -99,3 +99,20 @@ def test_mapping_mode_multistep_equals_one_step():
     r = fit_run(pd.DataFrame({"sin": np.sin(t), "cos": np.cos(t)}), cfg)
     test = r.predictions[r.predictions.part == "test"]
     np.testing.assert_allclose(test.multistep, test.one_step, rtol=1e-6)
+
+
+def test_intervals_are_relative_for_a_positive_series_and_additive_otherwise(run):
+    assert np.all(run.prep.y > 0) and run.combination.log_scale
+    fut = run.future(12)
+    q = run.widths(12)
+    # on the log scale the band is the forecast times exp(±q): it widens with the level
+    np.testing.assert_allclose(fut["upper"] / fut["forecast"], np.exp(q), rtol=1e-9)
+    np.testing.assert_allclose(fut["forecast"] / fut["lower"], np.exp(q), rtol=1e-9)
+    shifted = _seasonal_frame()
+    shifted[shifted.columns[-1]] -= float(shifted.iloc[:, -1].mean())  # crosses zero: additive band
+    cfg = RunConfig()
+    cfg.model.hidden_size, cfg.train.epochs, cfg.train.ensemble = 4, 3, 1
+    r = fit_run(Series(shifted, season=12), cfg)
+    assert not r.combination.log_scale
+    f = r.future(6)
+    np.testing.assert_allclose(f["upper"] - f["forecast"], r.widths(6), rtol=1e-9, atol=1e-9)
