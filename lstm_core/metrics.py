@@ -4,6 +4,9 @@ Every function takes 1-D float arrays of equal length (``y`` the truth, ``yhat``
 forecast) and returns a Python ``float``, or ``None`` where the metric is undefined for the
 data (MAPE with a zero in ``y``, MASE with a zero scale). No function ever returns NaN.
 
+RMSE, MAE and MAPE are scikit-learn's (after the checks here: finite, 1-D, equal lengths);
+sMAPE and MASE follow the forecasting literature's definitions, which scikit-learn lacks.
+
 References: Hyndman & Koehler (2006), "Another look at measures of forecast accuracy"
 (MASE); sMAPE here is the 0..200 variant ``200 * mean(|e| / (|y| + |yhat|))``.
 """
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import ArrayLike
+from sklearn.metrics import mean_absolute_error, mean_absolute_percentage_error, root_mean_squared_error
 
 METRIC_NAMES = ("rmse", "mae", "mape", "smape", "mase")
 
@@ -53,7 +57,7 @@ def rmse(y: ArrayLike, yhat: ArrayLike) -> float:
         ``sqrt(mean((y - yhat)**2))``.
     """
     y_arr, yhat_arr = _pair(y, yhat)
-    return float(np.sqrt(np.mean((y_arr - yhat_arr) ** 2)))
+    return float(root_mean_squared_error(y_arr, yhat_arr))
 
 
 def mae(y: ArrayLike, yhat: ArrayLike) -> float:
@@ -70,7 +74,7 @@ def mae(y: ArrayLike, yhat: ArrayLike) -> float:
         ``mean(|y - yhat|)``.
     """
     y_arr, yhat_arr = _pair(y, yhat)
-    return float(np.mean(np.abs(y_arr - yhat_arr)))
+    return float(mean_absolute_error(y_arr, yhat_arr))
 
 
 def mape(y: ArrayLike, yhat: ArrayLike) -> float | None:
@@ -89,7 +93,7 @@ def mape(y: ArrayLike, yhat: ArrayLike) -> float | None:
     y_arr, yhat_arr = _pair(y, yhat)
     if np.any(np.abs(y_arr) < _ZERO):
         return None
-    return float(100.0 * np.mean(np.abs(y_arr - yhat_arr) / np.abs(y_arr)))
+    return float(100.0 * mean_absolute_percentage_error(y_arr, yhat_arr))
 
 
 def smape(y: ArrayLike, yhat: ArrayLike) -> float:
