@@ -177,10 +177,12 @@ class ModelConfig(_Dict):
 class TrainConfig(_Dict):
     """How the weights are fitted."""
 
-    #: ``ensemble=None`` trains 6 networks on series up to this many points, 3 on longer ones
-    #: (measured: 6 keep the seed spread of multi-step errors near 1.3x; 3 keep a 2,284-point
+    #: ``ensemble=None`` trains AUTO_NETWORKS networks on series up to this many points, 3 on
+    #: longer ones (measured with bench_forecast: 10 networks, two per representation, bring the
+    #: airline seed spread of multi-step RMSE from 1.54x with 6 to 1.01x; 3 keep a 2,284-point
     #: weekly series under 20 s on one core).
     AUTO_ENSEMBLE_POINTS = 1000
+    AUTO_NETWORKS = 10
 
     epochs: int = 300  # upper bound; early stopping usually ends sooner
     batch_size: int = 32
@@ -192,13 +194,13 @@ class TrainConfig(_Dict):
     seed: int = 0
     device: str = "auto"  # auto picks CUDA, then Apple MPS, then CPU
     record_gates: bool = True  # record gate statistics after every epoch (gate-evolution slider; ~1-4% of an epoch)
-    ensemble: int | None = None  # networks whose forecasts are averaged; None = auto (6, or 3 past 1,000 points)
+    ensemble: int | None = None  # networks whose forecasts are averaged; None = auto (10, or 3 past 1,000 points)
 
     def networks(self, n_points: int) -> int:
         """Networks to train for a series of ``n_points`` (resolves ``ensemble=None``)."""
         if self.ensemble is not None:
             return self.ensemble
-        return 6 if n_points <= self.AUTO_ENSEMBLE_POINTS else 3
+        return self.AUTO_NETWORKS if n_points <= self.AUTO_ENSEMBLE_POINTS else 3
 
     def validate(self) -> None:
         _check("epochs", self.epochs)

@@ -144,7 +144,7 @@ with st.form("train_form"):
             persist_state=state.KEEP,
             placeholder="auto",
             help="Networks whose forecasts are averaged, spread over the best representations. "
-            "Empty = auto: 6, or 3 for series over 1,000 points. More are steadier and "
+            "Empty = auto: 10, or 3 for series over 1,000 points. More are steadier and "
             "slower; the gates shown are network 1's.",
         )
     start = st.form_submit_button("Start training", type="primary", icon=":material/play_arrow:")

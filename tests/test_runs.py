@@ -11,7 +11,7 @@ import pytest
 import torch
 
 from lstm_core import runs
-from lstm_core.config import RunConfig
+from lstm_core.config import RunConfig, TrainConfig
 from lstm_core.data import Series
 from lstm_core.pipeline import fit_run
 from lstm_core.results import RunMetrics
@@ -45,7 +45,7 @@ def test_round_trip_reproduces_predictions_exactly(run, tmp_path):
     assert len(back.history) == len(run.history)
     pd.testing.assert_frame_equal(back.future(10), run.future(10))
     assert [m.prep.transform for m in back.members] == [m.prep.transform for m in run.members]
-    assert back.metrics.info.ensemble == run.networks == 6  # auto: 6 networks for 100 points
+    assert back.metrics.info.ensemble == run.networks == TrainConfig.AUTO_NETWORKS  # auto, for 100 points
     np.testing.assert_array_equal(back.conformal_q, run.conformal_q)
 
 
@@ -130,7 +130,7 @@ def test_missing_folder_and_incomplete_run(tmp_path):
 def test_weights_file_is_a_plain_state_dict(run, tmp_path):
     save_run(run, tmp_path / "r")
     state = torch.load(tmp_path / "r" / "model.pt", weights_only=True)
-    assert len(run.members) == 5  # five representations (6 networks: 2, 1, 1, 1, 1): a list of state dicts
+    assert len(run.members) == 5  # five representations (10 networks: 2 each): a list of state dicts
     assert set(state) == {f"{k}.{name}" for k, m in enumerate(run.members) for name in m.model.state_dict()}
     assert all(isinstance(v, torch.Tensor) for v in state.values())
 
