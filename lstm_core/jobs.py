@@ -10,8 +10,9 @@ without reading their labels. Workers report through one
 :class:`~lstm_core.callbacks.Callbacks` object and never touch the UI; a job's state is a
 :class:`~lstm_core.job_status.JobStatus`.
 
-Bounded memory: finished jobs are evicted after ``ttl_s`` seconds, and at most
-``max_finished`` finished jobs are kept (oldest evicted first).
+Bounded memory: finished jobs are evicted after ``ttl_s`` seconds; each owner keeps at most
+``max_finished`` finished jobs (a full Compare of 6 variants × 5 seeds fits), and the server at
+most ``max_finished_total`` (oldest evicted first), so one busy session never evicts another's.
 
 ``inline=True`` runs each job on the thread that submits it, before ``submit`` returns (no
 worker threads): for tests that give the registry a fast fake ``runner``.
@@ -196,7 +197,8 @@ class JobRegistry:
     ----------
     max_workers : concurrent worker threads; default :func:`default_workers`.
     ttl_s : finished jobs older than this are evicted.
-    max_finished : most finished jobs kept; the oldest finished are evicted first.
+    max_finished : most finished jobs kept per owner; their oldest are evicted first.
+    max_finished_total : most finished jobs kept server-wide; the oldest are evicted first.
     torch_threads : ``torch.set_num_threads`` value (process-wide); default
         :func:`threads_per_job`. ``0`` leaves torch's setting alone.
     runner : the training function, ``fit_run``-compatible: ``runner(series, cfg,
@@ -214,7 +216,8 @@ class JobRegistry:
         self,
         max_workers: int | None = None,
         ttl_s: float = 2 * 3600,
-        max_finished: int = 20,
+        max_finished: int = 40,
+        max_finished_total: int = 500,
         torch_threads: int | None = None,
         runner: Callable[..., Run] = fit_run,
         clock: Callable[[], float] = time.time,
@@ -224,7 +227,7 @@ class JobRegistry:
     ):
         self.max_workers = max_workers or default_workers()
         self.worker_nice = worker_nice
-        self.ttl_s, self.max_finished = ttl_s, max_finished
+        self.ttl_s, self.max_finished, self.max_finished_total = ttl_s, max_finished, max_finished_total
         self._runner, self._sweeper, self._clock = runner, sweeper, clock
         self.inline = inline
         self.torch_threads = threads_per_job(self.max_workers) if torch_threads is None else torch_threads
@@ -462,14 +465,22 @@ class JobRegistry:
             self._changed.notify_all()
 
     def _evict(self) -> None:
-        """Drop finished jobs past the TTL, then the oldest beyond ``max_finished``. Holds _cond."""
+        """Drop finished jobs past the TTL, then each owner's oldest beyond ``max_finished``,
+        then the server's oldest beyond ``max_finished_total``. Holds _cond."""
         now = self._clock()
         done = [j for j in self._jobs.values() if j.status in DONE and j.finished is not None]
         for j in done:
             if now - (j.finished or now) > self.ttl_s:
                 del self._jobs[j.id]
         done = sorted((j for j in done if j.id in self._jobs), key=lambda j: j.finished or now)
-        for j in done[: max(0, len(done) - self.max_finished)]:
+        by_owner: dict[str, list[Job]] = {}
+        for j in done:
+            by_owner.setdefault(j.owner, []).append(j)
+        for jobs in by_owner.values():
+            for j in jobs[: max(0, len(jobs) - self.max_finished)]:
+                del self._jobs[j.id]
+        done = [j for j in done if j.id in self._jobs]
+        for j in done[: max(0, len(done) - self.max_finished_total)]:
             del self._jobs[j.id]
 
     def _trace(self, event: str, job: Job) -> None:

@@ -188,6 +188,30 @@ def test_registry_keeps_at_most_max_finished_jobs():
         reg.close()
 
 
+def test_one_owners_many_jobs_never_evict_anothers():
+    clock = FakeClock()
+    reg = JobRegistry(
+        max_workers=1, max_finished=3, max_finished_total=5, torch_threads=1, runner=_fail_fast, clock=clock
+    )
+    try:
+
+        def done(owner: str) -> str:
+            jid = reg.submit(generate("sine", length=50), tiny(), owner=owner)
+            reg.wait(jid, WAIT_S)
+            clock.t += 1
+            return jid
+
+        first = done("student")
+        busy = [done("teacher") for _ in range(6)]  # a class-sized burst from one session
+        assert reg.snapshot(first) is not None  # the student's run is still there
+        assert [s.id for s in reg.jobs_for("teacher")] == busy[::-1][:3]  # the teacher keeps the newest 3
+        more = [done(f"s{k}") for k in range(3)]  # the server-wide bound: the oldest go first
+        kept = {s.id for o in ("student", "teacher", "s0", "s1", "s2") for s in reg.jobs_for(o)}
+        assert len(kept) == 5 and first not in kept and set(more) <= kept
+    finally:
+        reg.close()
+
+
 def test_pool_sizing_does_not_oversubscribe():
     assert default_workers(2) == 1 and default_workers(16) == 8 and default_workers(1) == 1
     assert threads_per_job(1, 2) == 1
