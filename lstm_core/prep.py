@@ -412,6 +412,11 @@ def prepare(data: Series | pd.DataFrame, cfg: DataConfig, *, transform: Transfor
     train_end, test_start = split_points(n, cfg.val_fraction, cfg.test_fraction)
     if train_end < 4 or test_start >= n:
         raise ConfigError(f"{n} points are too few for this split; load a longer series or change the fractions.")
+    if cfg.season is not None and cfg.season > train_end // 2:
+        raise ConfigError(
+            f"season {cfg.season} is longer than half of the {train_end} training points, so no cycle can be "
+            "learnt; give a shorter season or leave it empty to detect it."
+        )
     season = cfg.season or series.season or detect_season(y[:train_end])
     if cfg.horizon is None:
         cfg = replace(cfg, horizon=auto_horizon(season, train_end, cfg.look_back))

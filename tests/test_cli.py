@@ -134,3 +134,22 @@ def test_train_out_never_destroys_what_is_there(tmp_path, capsys):
     assert (run_dir / "model.pt").read_bytes() == first
     assert main([*args, "--seed", "5", "--out", str(run_dir), "--overwrite"]) == 0
     assert (run_dir / "model.pt").read_bytes() != first
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--season", "100000"], "error: season 100000 is longer than half of the"),
+        (["--seed", str(2**70)], "error: seed must be between 0 and 2147483647"),
+        (["--data", "/dev/zero"], "error: zero holds more than the 50.0 MB limit"),
+    ],
+)
+def test_absurd_arguments_are_one_error_line(tmp_path, capsys, extra, message):
+    air = tmp_path / "air.csv"
+    assert main(["generate", "airline", "--out", str(air)]) == 0
+    capsys.readouterr()
+    args = ["train", "--data", str(air), "--epochs", "1", "--out", str(tmp_path / "r"), "--quiet", *extra]
+    assert main(args) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(message)
+    assert not (tmp_path / "r").exists()

@@ -244,7 +244,14 @@ def _read_source(source: bytes | str | os.PathLike, name: str | None, max_bytes:
     path = Path(source)
     try:
         _check_size(path.stat().st_size, max_bytes)
-        return path.read_bytes(), name or path.name
+        with path.open("rb") as f:  # a device or a pipe has no size: read one byte past the limit at most
+            raw = f.read(max_bytes + 1)
+        if len(raw) > max_bytes:
+            raise DataError(
+                f"{path.name} holds more than the {_megabytes(max_bytes)} limit; "
+                "upload a smaller file or a shorter extract."
+            )
+        return raw, name or path.name
     except FileNotFoundError:
         raise DataError(f"File {str(path)!r} was not found; check the path.") from None
     except IsADirectoryError:
