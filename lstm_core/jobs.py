@@ -43,6 +43,7 @@ from .gates import GateRecorder
 from .job_status import ACTIVE, DONE, JobStatus
 from .memory_task import MemoryConfig, MemoryResult, sweep
 from .pipeline import Run, fit_run
+from .store import RunStore, StoredJob
 from .train import EpochStats, FitStatus, TrainingDiverged
 
 log = logging.getLogger(__name__)
@@ -127,6 +128,7 @@ class Job:
     finished: float | None = None
     run: Run | None = None
     recorder: GateRecorder | None = None  # set when training starts: live gate snapshots
+    restoring: bool = False  # listed from the run store, its run still loading
     stop: threading.Event = field(default_factory=threading.Event)
     done: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -172,6 +174,7 @@ class JobSnapshot:
     run: Run | None  # the trained run once finished or cancelled
     tags: Mapping[str, str | int] = field(default_factory=lambda: MappingProxyType({}))
     results: pd.DataFrame | None = None  # a sweep's rows so far (None for training jobs)
+    restoring: bool = False  # finished before a restart; its run is being loaded from disk
 
     @property
     def active(self) -> bool:
@@ -210,6 +213,10 @@ class JobRegistry:
         0 leaves it). Training is background work: the pages and the health check come first.
     inline : run every job on the submitting thread before ``submit`` returns, with no worker
         threads (tests with a fast fake ``runner``; never for real training under a UI).
+    store : where finished training jobs are kept on disk (:class:`~lstm_core.store.RunStore`):
+        a job that ends with a run is saved there, the jobs found there when the registry starts
+        are listed at once and their runs loaded back in the background (newest first), and an
+        evicted job's folder is deleted. None (the default) keeps everything in memory only.
     """
 
     def __init__(
@@ -224,6 +231,7 @@ class JobRegistry:
         worker_nice: int = WORKER_NICE,
         sweeper: SweepRunner = sweep,
         inline: bool = False,
+        store: RunStore | None = None,
     ):
         self.max_workers = max_workers or default_workers()
         self.worker_nice = worker_nice
@@ -252,6 +260,9 @@ class JobRegistry:
         )
         for w in self._workers:
             w.start()
+        self._store = store
+        if store is not None:
+            self._restore(store)
 
     # ---------------------------------------------------------------- public API
     def pin_threads(self) -> None:
@@ -468,6 +479,7 @@ class JobRegistry:
         """Drop finished jobs past the TTL, then each owner's oldest beyond ``max_finished``,
         then the server's oldest beyond ``max_finished_total``. Holds _cond."""
         now = self._clock()
+        gone_before = set(self._jobs)
         done = [j for j in self._jobs.values() if j.status in DONE and j.finished is not None]
         for j in done:
             if now - (j.finished or now) > self.ttl_s:
@@ -482,6 +494,9 @@ class JobRegistry:
         done = [j for j in done if j.id in self._jobs]
         for j in done[: max(0, len(done) - self.max_finished_total)]:
             del self._jobs[j.id]
+        if self._store is not None:
+            for gone in gone_before - self._jobs.keys():
+                self._store.delete(gone)
 
     def _trace(self, event: str, job: Job) -> None:
         """Append ``time event job running queued`` to the trace file, if one is set. Holds _cond."""
@@ -533,6 +548,7 @@ class JobRegistry:
             run=run,
             tags=MappingProxyType(dict(job.tags)),
             results=pd.DataFrame(rows, columns=list(MemoryResult.__dataclass_fields__)) if sweep_job else None,
+            restoring=job.restoring,
         )
 
     def _next(self, block: bool = True) -> Job | None:
@@ -584,11 +600,90 @@ class JobRegistry:
             job.status, job.message, job.run = status, message, run
             job.finished = self._clock()
             job.series = None  # the Run keeps its own series; drop the queued copy
+        if self._store is not None and run is not None and not job.is_sweep:
+            self._save(job, run)
         with self._cond:
             self._running -= 1
             self._trace("end", job)
         job.done.set()
         self._touch()
+
+    # ------------------------------------------------------------- the run store
+    def _save(self, job: Job, run: Run) -> None:
+        """Keep a finished job on disk; a failure is logged and the job stays in memory only."""
+        assert self._store is not None
+        with job.lock:
+            meta = StoredJob(
+                id=job.id,
+                owner=job.owner,
+                label=job.label,
+                status=str(job.status),
+                message=job.message,
+                config=run.config.to_dict(),
+                tags=dict(job.tags),
+                epochs_planned=job.epochs_planned,
+                created=job.created,
+                started=job.started,
+                finished=job.finished or self._clock(),
+            )
+        try:
+            self._store.save(meta, run)
+        except Exception:  # noqa: BLE001 - a full disk must not fail a finished job
+            log.exception("job %s could not be saved to %s; it is kept in memory only", job.id, self._store.root)
+
+    def _restore(self, store: RunStore) -> None:
+        """List the stored jobs (expired ones are deleted), then load their runs in the background."""
+        now = self._clock()
+        restored = []
+        for meta in store.entries():
+            if now - meta.finished > self.ttl_s:
+                store.delete(meta.id)
+                continue
+            job = Job(
+                id=meta.id,
+                owner=meta.owner,
+                config=RunConfig.from_dict(meta.config),
+                series=None,
+                label=meta.label,
+                epochs_planned=meta.epochs_planned,
+                tags=dict(meta.tags),
+                status=JobStatus(meta.status),
+                message=meta.message,
+                created=meta.created,
+                started=meta.started,
+                finished=meta.finished,
+            )
+            job.done.set()
+            job.restoring = True
+            restored.append(job)
+        with self._cond:
+            for job in restored:
+                self._jobs.setdefault(job.id, job)
+            self._evict()
+        if restored:
+            log.info("restored %d finished job(s) from %s", len(restored), store.root)
+            self._loader = threading.Thread(
+                target=self._load_stored, args=(store, restored[::-1]), name="lstm-lab-restore", daemon=True
+            )
+            self._loader.start()
+
+    def _load_stored(self, store: RunStore, jobs: list[Job]) -> None:
+        """Load the restored jobs' runs, newest first (each appears in the run lists once loaded)."""
+        for job in jobs:
+            if self._closed:
+                return
+            try:
+                run = store.load(job.id)
+            except Exception as exc:  # noqa: BLE001 - one damaged folder must not stop the others
+                log.warning("stored job %s could not be loaded: %s", job.id, exc)
+                with job.lock:
+                    job.message += " (Its saved run could not be loaded after a restart.)"
+                    job.restoring = False
+                self._touch()
+                continue
+            with job.lock:
+                job.run, job.history, job.restoring = run, list(run.history), False
+            self._touch()
 
     def _set_threads(self, hidden_size: int, num_layers: int) -> None:
         """A small model trains fastest on one thread; a large one gets this job's share."""

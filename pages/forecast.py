@@ -27,6 +27,7 @@ with st.expander("Restore a downloaded run (.zip)", expanded=not choices):
     if up is not None and st.session_state.get("forecast_zip_error"):
         st.error(st.session_state["forecast_zip_error"])
 
+runs_view.restore_notice()
 runs_view.require_runs(
     choices, "No trained run yet: start one on the Train page (the defaults work), or restore a run zip above."
 )

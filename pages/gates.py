@@ -33,6 +33,7 @@ gv.restore_from_url(URL, {"run": list(sources), "mode": list(gt.MODES), "view": 
 presenter = st.toggle("Presenter mode", key="gates_presenter", help="Hides the pickers and enlarges text and charts.")
 if presenter:
     gv.presenter_css(["gates_controls"])
+runs_view.restore_notice()
 runs_view.require_runs(
     sources, "No trained model yet: train one on the Train page (a snapshot appears here after its first epoch)."
 )

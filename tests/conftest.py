@@ -26,6 +26,12 @@ from pathlib import Path
 # start): the Holt-Winters baselines fit with scipy's L-BFGS-B, whose tiny BLAS calls run about
 # 3x slower with a thread per core on a busy 2-core machine. Nothing the tests check depends on it.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+# The app keeps finished jobs under LSTM_LAB_HOME: the tests' servers and AppTests use a
+# folder of this test session, never the user's (also for the servers the tests start).
+if "LSTM_LAB_HOME" not in os.environ:
+    import tempfile
+
+    os.environ["LSTM_LAB_HOME"] = tempfile.mkdtemp(prefix="lstm-lab-tests-")
 
 import pytest  # noqa: E402
 

@@ -27,6 +27,26 @@ def available_runs() -> dict[str, tuple[str, Run]]:
     return out
 
 
+def restoring() -> int:
+    """How many of this session's runs are still being loaded after a server restart."""
+    return sum(s.restoring for s in state.registry().jobs_for(state.owner()))
+
+
+def restore_notice() -> None:
+    """While runs saved before a restart are loading: say so, and redraw the page when they are in."""
+    if not restoring():
+        return
+
+    @st.fragment(run_every=1.0)
+    def _wait() -> None:
+        left = restoring()
+        if not left:
+            st.rerun(scope="app")
+        st.info(f"Loading {left} run(s) saved before the server restarted; they appear here in a moment.")
+
+    _wait()
+
+
 def require_runs(options: dict, empty: str) -> None:
     """With no runs to show: say ``empty``, link to the Train page and stop the page."""
     if not options:

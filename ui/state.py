@@ -13,6 +13,7 @@ import streamlit as st
 
 from lstm_core import data as lcdata
 from lstm_core.jobs import JobRegistry
+from lstm_core.store import RunStore
 from lstm_core.train import device_label, resolve_device
 
 DATASET, OWNER, JOB, UPLOADED_RUNS = "dataset", "owner", "job_id", "uploaded_runs"
@@ -49,7 +50,7 @@ def _registry() -> JobRegistry:
     # loop needs the GIL dozens of times per request, so under load each wait adds up. 1 ms
     # keeps the health check and page scripts responsive while a job trains.
     sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL_S))
-    reg = JobRegistry()
+    reg = JobRegistry(store=RunStore.default())  # finished runs survive a server restart
     warm = reg.warm_up()  # pay the first-run import cost while the newcomer reads the Data page
     threading.Thread(target=freeze_after, args=(warm,), name="lstm-lab-gc-freeze", daemon=True).start()
     return reg

@@ -1,0 +1,102 @@
+"""Finished jobs on disk: a restarted registry lists them at once and loads their runs back."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+
+from lstm_core.config import RunConfig
+from lstm_core.data import generate
+from lstm_core.job_status import JobStatus
+from lstm_core.jobs import JobRegistry
+from lstm_core.store import META, RunStore, default_home
+
+WAIT_S = 60
+
+
+def tiny() -> RunConfig:
+    return RunConfig.make(
+        hidden_size=8, look_back=8, epochs=3, patience=None, device="cpu", ensemble=1, transform="none"
+    )
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.t = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def _finished(reg: JobRegistry, owner: str = "me") -> str:
+    jid = reg.submit(generate("sine", length=120), tiny(), owner=owner, label="tiny sine", tags={"kind": "train"})
+    snap = reg.wait(jid, WAIT_S)
+    assert snap is not None and snap.status == JobStatus.FINISHED, snap and snap.message
+    return jid
+
+
+def test_a_restarted_registry_gets_its_finished_runs_back(tmp_path):
+    store = RunStore(tmp_path / "jobs")
+    first = JobRegistry(max_workers=1, torch_threads=1, store=store)
+    try:
+        jid = _finished(first)
+        original = first.snapshot(jid)
+    finally:
+        first.close()
+    assert (tmp_path / "jobs" / jid / META).is_file()
+    meta = json.loads((tmp_path / "jobs" / jid / META).read_text())
+    assert (meta["owner"], meta["label"], meta["status"]) == ("me", "tiny sine", "finished")
+
+    again = JobRegistry(max_workers=1, torch_threads=1, store=store)  # "the server restarted"
+    try:
+        listed = again.snapshot(jid)
+        assert listed is not None and listed.status == JobStatus.FINISHED and listed.owner == "me"
+        assert listed.message == original.message and listed.tags["kind"] == "train"
+        back = again.wait_until(jid, lambda s: s.has_run, WAIT_S)
+        pd.testing.assert_frame_equal(back.run.predictions, original.run.predictions, check_exact=True)
+        np.testing.assert_array_equal(back.train_loss, original.train_loss)  # the loss curve too
+        assert [s.id for s in again.jobs_for("me")] == [jid] and again.jobs_for("someone else") == []
+    finally:
+        again.close()
+
+
+def test_an_evicted_job_leaves_the_disk_too(tmp_path):
+    store, clock = RunStore(tmp_path / "jobs"), Clock()
+    reg = JobRegistry(max_workers=1, torch_threads=1, store=store, ttl_s=60, clock=clock)
+    try:
+        jid = _finished(reg)
+        assert (tmp_path / "jobs" / jid).is_dir()
+        clock.t += 61
+        assert reg.snapshot(jid) is None
+        assert not (tmp_path / "jobs" / jid).exists()
+    finally:
+        reg.close()
+
+
+def test_restore_skips_damaged_and_deletes_expired_entries(tmp_path):
+    store, clock = RunStore(tmp_path / "jobs"), Clock()
+    reg = JobRegistry(max_workers=1, torch_threads=1, store=store, ttl_s=3600, clock=clock)
+    try:
+        old, damaged = _finished(reg), _finished(reg)
+    finally:
+        reg.close()
+    (tmp_path / "jobs" / damaged / META).write_text("{not json")
+    (tmp_path / "jobs" / "0123abcd").mkdir()  # an unfinished save: no job.json
+    clock.t += 3601
+    later = JobRegistry(max_workers=1, torch_threads=1, store=store, ttl_s=3600, clock=clock)
+    try:
+        assert later.snapshot(damaged) is None and later.snapshot(old) is None
+        assert not (tmp_path / "jobs" / old).exists()  # expired: gone from disk as from memory
+        assert (tmp_path / "jobs" / damaged).is_dir()  # damaged: left alone for a person to look at
+    finally:
+        later.close()
+
+
+def test_the_default_home_follows_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("LSTM_LAB_HOME", str(tmp_path / "lab"))
+    assert default_home() == tmp_path / "lab" and RunStore.default().root == tmp_path / "lab" / "jobs"
+    monkeypatch.delenv("LSTM_LAB_HOME")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    assert default_home() == tmp_path / "xdg" / "lstm-lab"
