@@ -202,6 +202,9 @@ class JobRegistry:
     ttl_s : finished jobs older than this are evicted.
     max_finished : most finished jobs kept per owner; their oldest are evicted first.
     max_finished_total : most finished jobs kept server-wide; the oldest are evicted first.
+    max_active : most jobs one owner may have queued or running at once (two full Compares);
+        beyond it ``submit`` raises ConfigError. The queue is fair between owners (see
+        :meth:`_fair_order`): a newcomer's first job waits behind other owners' first jobs only.
     torch_threads : ``torch.set_num_threads`` value (process-wide); default
         :func:`threads_per_job`. ``0`` leaves torch's setting alone.
     runner : the training function, ``fit_run``-compatible: ``runner(series, cfg,
@@ -225,6 +228,7 @@ class JobRegistry:
         ttl_s: float = 2 * 3600,
         max_finished: int = 40,
         max_finished_total: int = 500,
+        max_active: int = 60,
         torch_threads: int | None = None,
         runner: Callable[..., Run] = fit_run,
         clock: Callable[[], float] = time.time,
@@ -236,12 +240,15 @@ class JobRegistry:
         self.max_workers = max_workers or default_workers()
         self.worker_nice = worker_nice
         self.ttl_s, self.max_finished, self.max_finished_total = ttl_s, max_finished, max_finished_total
+        self.max_active = max_active
         self._runner, self._sweeper, self._clock = runner, sweeper, clock
         self.inline = inline
         self.torch_threads = threads_per_job(self.max_workers) if torch_threads is None else torch_threads
         self.pin_threads()
         self._jobs: dict[str, Job] = {}
         self._queue: deque[str] = deque()
+        self._served: dict[str, int] = {}  # owner -> number of the last job start that was theirs
+        self._starts = 0
         self._running = 0
         # Opt-in debug trace for the load benchmark: one line per start/end with the counts.
         self._trace_path = os.environ.get("LSTM_LAB_JOB_TRACE") or None
@@ -340,7 +347,8 @@ class JobRegistry:
             job = self._jobs.get(job_id) if job_id else None
             if job is None:
                 return None
-            position = self._queue.index(job.id) + 1 if job.id in self._queue else None
+            order = self._fair_order() if job.id in self._queue else []
+            position = order.index(job.id) + 1 if job.id in order else None
         return self._snap(job, position)
 
     def cancel(self, job_id: str) -> bool:
@@ -381,7 +389,7 @@ class JobRegistry:
                 for j in self._jobs.values()
                 if (owner is None or j.owner == owner) and all(j.tags.get(k) == v for k, v in tags.items())
             ]
-            positions = {jid: i + 1 for i, jid in enumerate(self._queue)}
+            positions = {jid: i + 1 for i, jid in enumerate(self._fair_order())}
         mine.sort(key=lambda j: j.created, reverse=True)
         return [self._snap(j, positions.get(j.id)) for j in mine]
 
@@ -449,11 +457,42 @@ class JobRegistry:
             w.join(timeout)
 
     # ---------------------------------------------------------------- internals
+    def room(self, owner: str) -> int:
+        """How many more jobs ``owner`` may queue now (see ``max_active``)."""
+        with self._cond:
+            return max(0, self.max_active - self._active_of(owner))
+
+    def _active_of(self, owner: str) -> int:
+        return sum(1 for j in self._jobs.values() if j.owner == owner and j.status in ACTIVE)
+
+    def _fair_order(self) -> list[str]:
+        """The queued job ids in the order they will start (holds _cond): each owner's jobs in
+        the order they were queued, interleaved with other owners' so that a session with many
+        jobs queued (or running) never makes a newcomer wait behind all of them."""
+        running: dict[str, int] = {}
+        for j in self._jobs.values():
+            if j.status == RUNNING:
+                running[j.owner] = running.get(j.owner, 0) + 1
+        seen: dict[str, int] = {}
+        keyed = []
+        for i, jid in enumerate(self._queue):
+            owner = self._jobs[jid].owner
+            k = seen.get(owner, 0)
+            seen[owner] = k + 1
+            # rounds first; within a round the owner served longest ago; then the queue order
+            keyed.append((k + running.get(owner, 0), self._served.get(owner, -1), i, jid))
+        return [jid for *_, jid in sorted(keyed)]
+
     def _enqueue(self, job: Job) -> str:
         with self._cond:
             if self._closed:
                 raise RuntimeError("The job registry is closed.")
             self._evict()
+            if self._active_of(job.owner) >= self.max_active:
+                raise ConfigError(
+                    f"You already have {self.max_active} jobs queued or running; wait for some to finish "
+                    "or stop them (Jobs, in the sidebar), then start this one."
+                )
             self._jobs[job.id] = job
             self._queue.append(job.id)
             self._cond.notify()
@@ -557,7 +596,11 @@ class JobRegistry:
                 self._cond.wait()
             if self._closed or not self._queue:
                 return None
-            job = self._jobs[self._queue.popleft()]
+            first = self._fair_order()[0]
+            self._queue.remove(first)
+            job = self._jobs[first]
+            self._starts += 1
+            self._served[job.owner] = self._starts
             with job.lock:
                 job.status, job.started = RUNNING, self._clock()
                 job.message = f"Training {job.epochs_planned} (cell, lag) pair(s)..." if job.is_sweep else "Training..."

@@ -31,6 +31,12 @@ def submit(cfg: cmp.CompareConfig) -> None:
     if missing:
         raise ConfigError(f"Column(s) {missing} are not in the dataset {ds.name!r}; load the matching data first.")
     cfg.validate()
+    n_jobs = len(cfg.variants) * len(cfg.seeds)
+    if n_jobs > reg.room(state.owner()):
+        raise ConfigError(
+            f"This comparison needs {n_jobs} jobs but you may queue {reg.room(state.owner())} more now; "
+            "wait for your running jobs to finish or stop some (Jobs, in the sidebar)."
+        )
     gid = cv.new_group_id()
     ids = [
         reg.submit(

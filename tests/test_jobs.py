@@ -147,6 +147,27 @@ def _check_queue(registry, sine):
     assert registry.wait(c, WAIT_S).status == "cancelled"
 
 
+def test_the_queue_is_fair_between_sessions_and_bounded_per_session(sine):
+    registry = JobRegistry(max_workers=1, torch_threads=1, max_active=5, runner=_train_until_stopped)
+    try:
+        busy = [registry.submit(sine, tiny(), owner="busy") for _ in range(5)]  # one starts, four wait
+        registry.wait_until(busy[0], lambda s: s.status == JobStatus.RUNNING, WAIT_S)
+        with pytest.raises(ConfigError, match="You already have 5 jobs queued or running"):
+            registry.submit(sine, tiny(), owner="busy")
+        assert registry.room("busy") == 0 and registry.room("newcomer") == 5
+        new = registry.submit(sine, tiny(), owner="newcomer")
+        # the newcomer's first job starts next, before the busy session's second
+        assert registry.snapshot(new).position == 1
+        assert [registry.snapshot(j).position for j in busy[1:]] == [2, 3, 4, 5]
+        registry.cancel(busy[0])
+        registry.wait_until(new, lambda s: s.status == JobStatus.RUNNING, WAIT_S)
+        assert registry.snapshot(busy[1]).position == 1
+    finally:
+        for j in [*busy, new]:
+            registry.cancel(j)
+        registry.close()
+
+
 class FakeClock:
     def __init__(self):
         self.t = 1000.0
