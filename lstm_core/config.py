@@ -8,6 +8,8 @@ wrong and what to do; it is called before any training starts.
 
 from __future__ import annotations
 
+import types
+import typing
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
@@ -96,11 +98,52 @@ class _Dict:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]):
+        """The config from its dict (``config.json``); unknown fields and values of the wrong
+        type (a string hidden size, a fractional epoch count) raise ConfigError."""
+        if not isinstance(d, dict):
+            raise ConfigError(f"A {cls.__name__} must be a JSON object (got {type(d).__name__}).")
         names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
         unknown = set(d) - names
         if unknown:
             raise ConfigError(f"Unknown {cls.__name__} field(s) {sorted(unknown)}; valid fields are {sorted(names)}.")
+        hints = typing.get_type_hints(cls)
+        for k, v in d.items():
+            if not _matches(v, hints[k]):
+                raise ConfigError(f"{cls.__name__}.{k} must be {_describe(hints[k])} (got {v!r:.40}); correct it.")
         return cls(**d)
+
+
+_WORDS = {int: "a whole number", float: "a number", bool: "true or false", str: "text", type(None): "empty"}
+
+
+def _describe(hint: Any) -> str:
+    """``int | None`` -> ``a whole number or empty``."""
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        return " or ".join(_describe(h) for h in typing.get_args(hint))
+    if typing.get_origin(hint) is list:
+        return "a list of " + ("names" if typing.get_args(hint) == (str,) else "values")
+    return _WORDS.get(hint, getattr(hint, "__name__", str(hint)))
+
+
+def _matches(value: Any, hint: Any) -> bool:
+    """Whether a JSON value fits a field's type hint (int, float, bool, str, None, list[str] and unions)."""
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        return any(_matches(value, h) for h in typing.get_args(hint))
+    if hint is type(None):
+        return value is None
+    if hint is bool:
+        return isinstance(value, bool)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if hint is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if hint is str:
+        return isinstance(value, str)
+    if origin is list:
+        (item,) = typing.get_args(hint) or (Any,)
+        return isinstance(value, list) and all(_matches(v, item) for v in value)
+    return True
 
 
 @dataclass

@@ -164,9 +164,24 @@ def load_run(directory: str | os.PathLike, frame: pd.DataFrame | None = None) ->
 
     With ``frame`` the saved model is applied to other data (e.g. a longer series); the
     preprocessing is still fitted on that data's training part, so pass the same kind of
-    series. Raises :class:`RunError` with one sentence when the folder is not a valid run.
+    series. Raises :class:`RunError` with one sentence when the folder is not a valid run
+    (a run folder comes from outside: whatever goes wrong reading it is said that way, and the
+    details are logged).
     """
-    path = Path(directory)
+    try:
+        return _load_run(Path(directory), frame)
+    except (RunError, ConfigError, DataError):
+        raise
+    except RecursionError:
+        raise RunError(f"{directory} holds data nested too deeply; the run folder is damaged.") from None
+    except Exception as exc:  # noqa: BLE001 - untrusted input: one sentence, never a traceback
+        log.warning("run folder %s could not be loaded", directory, exc_info=True)
+        raise RunError(
+            f"{directory} could not be loaded ({type(exc).__name__}: {str(exc)[:100]}); the run folder is damaged."
+        ) from None
+
+
+def _load_run(path: Path, frame: pd.DataFrame | None) -> Run:
     if not path.is_dir():
         raise RunError(f"No run folder at {path}; pass the --out folder of a training run.")
     missing = [f for f in ("config.json", "model.pt", "data.csv") if not (path / f).exists()]
@@ -176,9 +191,21 @@ def load_run(directory: str | os.PathLike, frame: pd.DataFrame | None = None) ->
         )
     try:
         meta = json.loads((path / "config.json").read_text())
+        if not isinstance(meta, dict):
+            raise ValueError("not a JSON object")
         cfg = RunConfig.from_dict({k: meta[k] for k in ("data", "model", "train")})
     except (ValueError, KeyError, TypeError) as exc:
         raise RunError(f"{path / 'config.json'} is unreadable ({exc}); the run folder is damaged.") from None
+    version = meta.get("format_version", 1)
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise RunError(f"{path / 'config.json'} holds a damaged format_version; the run folder is damaged.")
+    if version > FORMAT_VERSION:
+        raise RunError(
+            f"{path} was saved by a newer LSTM Lab (run format {version}, this one reads up to {FORMAT_VERSION}); "
+            "update LSTM Lab to open it."
+        )
+    if not isinstance(meta.get("fit", {}), dict):
+        raise RunError(f"{path / 'config.json'} holds a damaged fit record; the run folder is damaged.")
     try:
         data = frame if frame is not None else _frame_from_csv(path / "data.csv", bool(meta.get("datetime_index")))
     except (ValueError, TypeError, OverflowError, pd.errors.ParserError, UnicodeDecodeError) as exc:

@@ -158,3 +158,32 @@ def test_a_format_1_run_reloads_with_its_original_representation(tmp_path, monke
     back = load_run(tmp_path / "v1")
     assert back.prep.transform.name == legacy.name == "log + difference at lag 12"
     pd.testing.assert_frame_equal(back.predictions, old.predictions, check_exact=True)
+
+
+@pytest.mark.parametrize(
+    ("tamper", "message"),
+    [
+        (lambda c: c["model"].__setitem__("hidden_size", "abc"), "ModelConfig.hidden_size must be a whole number"),
+        (lambda c: c["train"].__setitem__("epochs", 2.5), "TrainConfig.epochs must be a whole number"),
+        (lambda c: c.__setitem__("fit", [1, 2]), "holds a damaged fit record"),
+        (lambda c: c.__setitem__("format_version", 99), "saved by a newer LSTM Lab (run format 99"),
+        (lambda c: c.__setitem__("format_version", "2"), "holds a damaged format_version"),
+        (lambda c: c.__setitem__("data", [1]), "A DataConfig must be a JSON object"),
+    ],
+)
+def test_a_tampered_config_is_one_sentence_never_a_traceback(run, tmp_path, tamper, message):
+    folder = save_run(run, tmp_path / "r")
+    meta = json.loads((folder / "config.json").read_text())
+    tamper(meta)
+    (folder / "config.json").write_text(json.dumps(meta))
+    with pytest.raises(RunError) as info:
+        load_run(folder)
+    assert message in str(info.value) and "\n" not in str(info.value)
+
+
+def test_weights_that_predict_nan_are_a_damaged_run(run, tmp_path):
+    folder = save_run(run, tmp_path / "r")
+    state = torch.load(folder / "model.pt", weights_only=True)
+    torch.save({k: torch.full_like(v, float("nan")) for k, v in state.items()}, folder / "model.pt")
+    with pytest.raises(RunError, match="the run folder is damaged"):
+        load_run(folder)
