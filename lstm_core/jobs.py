@@ -193,6 +193,12 @@ class JobSnapshot:
 SweepRunner = Callable[..., pd.DataFrame]
 
 
+def _job_config(cfg: RunConfig, series: Series) -> RunConfig:
+    """The job's own copy of ``cfg``, with the missing-value policy the loader applied (as
+    fit_run records it)."""
+    return cfg.replace(**({"missing": series.missing_policy} if series.missing_policy is not None else {}))
+
+
 class JobRegistry:
     """A bounded worker pool with a FIFO queue, for training runs and sweeps alike.
 
@@ -300,8 +306,7 @@ class JobRegistry:
         if (tags or {}).get("kind") == "sweep":
             raise ConfigError("A training job cannot be tagged kind 'sweep'; use submit_sweep for a sweep.")
         series = as_series(data)
-        # the job owns its copy, with the missing-value policy the loader applied (as fit_run records it)
-        cfg = cfg.replace(**({"missing": series.missing_policy} if series.missing_policy is not None else {}))
+        cfg = _job_config(cfg, series)
         cfg.validate()
         job = Job(
             id=uuid.uuid4().hex,
@@ -457,6 +462,20 @@ class JobRegistry:
             w.join(timeout)
 
     # ---------------------------------------------------------------- internals
+    def active_twin(self, owner: str, data: Series | pd.DataFrame, cfg: RunConfig) -> JobSnapshot | None:
+        """``owner``'s queued or running job with this config on the same data, if any (so a
+        double click, or Start after a reload, does not train the same thing twice)."""
+        series = as_series(data)
+        with self._cond:
+            jobs = [j for j in self._jobs.values() if j.owner == owner and j.status in ACTIVE]
+        want = _job_config(cfg, series).to_dict()
+        for j in jobs:
+            with j.lock:
+                same_data = j.series is not None and j.series.frame.equals(series.frame)
+            if same_data and isinstance(j.config, RunConfig) and j.config.to_dict() == want:
+                return self.snapshot(j.id)
+        return None
+
     def room(self, owner: str) -> int:
         """How many more jobs ``owner`` may queue now (see ``max_active``)."""
         with self._cond:

@@ -1,7 +1,5 @@
 """Train page: the run form (defaults = RunConfig defaults, bounds = validate() bounds) and the live job."""
 
-import json
-
 import streamlit as st
 
 from lstm_core.cells import CELL_DESCRIPTIONS
@@ -171,19 +169,17 @@ if start:
         device=device,
         ensemble=None if ensemble is None else int(ensemble),
     )
-    # A double click (or two quick submits) of the same form must not train the same thing twice:
+    # A double click, two quick submits or Start after a reload must not train the same thing twice:
     # same data, config and seed give the same run, so the active twin is kept instead.
-    fingerprint = (ds.version, ds.name, json.dumps(cfg.to_dict(), sort_keys=True, default=str))
-    last = st.session_state.get("train_last_submit")
-    twin = state.registry().snapshot(last[1]) if last and last[0] == fingerprint else None
-    if twin is not None and twin.active:
+    twin = state.registry().active_twin(state.owner(), ds.series, cfg)
+    if twin is not None:
+        state.set_job(twin.id)
         st.info("This exact run is already queued or training (see Current job above); it was not started twice.")
     else:
         try:
             job_id = state.registry().submit(
                 ds.series, cfg, owner=state.owner(), label=f"{cell} h{int(hidden)} on {ds.name}"
             )
-            st.session_state["train_last_submit"] = (fingerprint, job_id)
             state.set_job(job_id)
             st.rerun()  # redraw the sidebar and start polling
         except ConfigError as exc:

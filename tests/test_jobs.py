@@ -433,3 +433,18 @@ def test_inline_registry_runs_the_job_before_submit_returns(sine):
         assert reg._workers == [] and set(threading.enumerate()) <= workers_before  # no worker threads
     finally:
         reg.close()
+
+
+def test_the_same_run_is_not_queued_twice(sine):
+    registry = JobRegistry(max_workers=1, torch_threads=1, runner=_train_until_stopped)
+    try:
+        jid = registry.submit(sine, tiny(), owner="me")
+        assert registry.active_twin("me", sine, tiny()).id == jid  # same data and config: the twin
+        assert registry.active_twin("me", sine, tiny(epochs=5)) is None  # another config
+        assert registry.active_twin("me", generate("sine", length=150), tiny()) is None  # other data
+        assert registry.active_twin("someone else", sine, tiny()) is None
+        registry.cancel(jid)
+        registry.wait(jid, WAIT_S)
+        assert registry.active_twin("me", sine, tiny()) is None  # over: a new run may start
+    finally:
+        registry.close()
