@@ -129,6 +129,7 @@ class Job:
     run: Run | None = None
     recorder: GateRecorder | None = None  # set when training starts: live gate snapshots
     restoring: bool = False  # listed from the run store, its run still loading
+    interrupted: bool = False  # queued or running when the server stopped; can be trained again
     stop: threading.Event = field(default_factory=threading.Event)
     done: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -175,6 +176,7 @@ class JobSnapshot:
     tags: Mapping[str, str | int] = field(default_factory=lambda: MappingProxyType({}))
     results: pd.DataFrame | None = None  # a sweep's rows so far (None for training jobs)
     restoring: bool = False  # finished before a restart; its run is being loaded from disk
+    interrupted: bool = False  # stopped by a server restart before it ended: JobRegistry.retry trains it again
 
     @property
     def active(self) -> bool:
@@ -318,7 +320,14 @@ class JobRegistry:
             tags={"kind": "train", **(tags or {})},  # e.g. kind compare or preset
             created=self._clock(),
         )
-        return self._enqueue(job)
+        if self._store is None:
+            return self._enqueue(job)
+        self._record_queued(job)  # before it can start (and end): the record never outlives the run
+        try:
+            return self._enqueue(job)
+        except Exception:
+            self._store.delete(job.id)
+            raise
 
     def submit_sweep(
         self, cfg: MemoryConfig, owner: str = "", label: str | None = None, tags: Tags | None = None
@@ -607,6 +616,7 @@ class JobRegistry:
             tags=MappingProxyType(dict(job.tags)),
             results=pd.DataFrame(rows, columns=list(MemoryResult.__dataclass_fields__)) if sweep_job else None,
             restoring=job.restoring,
+            interrupted=job.interrupted,
         )
 
     def _next(self, block: bool = True) -> Job | None:
@@ -662,8 +672,11 @@ class JobRegistry:
             job.status, job.message, job.run = status, message, run
             job.finished = self._clock()
             job.series = None  # the Run keeps its own series; drop the queued copy
-        if self._store is not None and run is not None and not job.is_sweep:
-            self._save(job, run)
+        if self._store is not None and not job.is_sweep:
+            if run is not None:
+                self._save(job, run)
+            else:
+                self._store.delete(job.id)  # failed: nothing to keep (its message stays in memory)
         with self._cond:
             self._running -= 1
             self._trace("end", job)
@@ -671,23 +684,43 @@ class JobRegistry:
         self._touch()
 
     # ------------------------------------------------------------- the run store
+    def _meta(self, job: Job, config: dict) -> StoredJob:
+        """What job.json records of ``job`` now (holds job.lock)."""
+        s = job.series
+        return StoredJob(
+            id=job.id,
+            owner=job.owner,
+            label=job.label,
+            status=str(job.status),
+            message=job.message,
+            config=config,
+            tags=dict(job.tags),
+            epochs_planned=job.epochs_planned,
+            created=job.created,
+            started=job.started,
+            finished=job.finished,
+            series={}
+            if s is None
+            else {"name": s.name, "frequency": s.frequency, "season": s.season, "missing_policy": s.missing_policy},
+        )
+
+    def _record_queued(self, job: Job) -> None:
+        """Record a queued training job with its data, so a restart cannot make it vanish."""
+        assert self._store is not None
+        with job.lock:
+            if job.series is None or not isinstance(job.config, RunConfig):
+                return
+            meta, frame = self._meta(job, job.config.to_dict()), job.series.frame
+        try:
+            self._store.save_queued(meta, frame)
+        except Exception:  # noqa: BLE001 - a full disk must not refuse the job
+            log.exception("job %s could not be recorded in %s", job.id, self._store.root)
+
     def _save(self, job: Job, run: Run) -> None:
         """Keep a finished job on disk; a failure is logged and the job stays in memory only."""
         assert self._store is not None
         with job.lock:
-            meta = StoredJob(
-                id=job.id,
-                owner=job.owner,
-                label=job.label,
-                status=str(job.status),
-                message=job.message,
-                config=run.config.to_dict(),
-                tags=dict(job.tags),
-                epochs_planned=job.epochs_planned,
-                created=job.created,
-                started=job.started,
-                finished=job.finished or self._clock(),
-            )
+            meta = self._meta(job, run.config.to_dict())
         try:
             self._store.save(meta, run)
         except Exception:  # noqa: BLE001 - a full disk must not fail a finished job
@@ -697,9 +730,15 @@ class JobRegistry:
         """List the stored jobs (expired ones are deleted), then load their runs in the background."""
         now = self._clock()
         restored = []
+        restored_interrupted: list[Job] = []
         for meta in store.entries():
-            if now - meta.finished > self.ttl_s:
+            if now - (meta.finished or meta.created) > self.ttl_s:
                 store.delete(meta.id)
+                continue
+            if not store.has_run(meta.id):
+                interrupted = self._interrupted(store, meta, now)
+                if interrupted is not None:
+                    restored_interrupted.append(interrupted)
                 continue
             job = Job(
                 id=meta.id,
@@ -719,7 +758,7 @@ class JobRegistry:
             job.restoring = True
             restored.append(job)
         with self._cond:
-            for job in restored:
+            for job in [*restored, *restored_interrupted]:
                 self._jobs.setdefault(job.id, job)
             self._evict()
         if restored:
@@ -728,6 +767,54 @@ class JobRegistry:
                 target=self._load_stored, args=(store, restored[::-1]), name="lstm-lab-restore", daemon=True
             )
             self._loader.start()
+
+    def _interrupted(self, store: RunStore, meta: StoredJob, now: float) -> Job | None:
+        """A job that was queued or running when the server stopped: failed, with its data and
+        config kept so that :meth:`retry` can train it again (None when its record is damaged)."""
+        try:
+            info = meta.series or {}
+            series = Series(
+                store.data(meta.id),
+                frequency=info.get("frequency"),
+                season=info.get("season"),
+                name=str(info.get("name") or ""),
+                missing_policy=info.get("missing_policy"),
+            )
+            config = RunConfig.from_dict(meta.config)
+        except Exception as exc:  # noqa: BLE001 - a damaged record is skipped, not fatal
+            log.warning("stored job %s (interrupted) could not be read: %s", meta.id, exc)
+            return None
+        job = Job(
+            id=meta.id,
+            owner=meta.owner,
+            config=config,
+            series=series,
+            label=meta.label,
+            epochs_planned=meta.epochs_planned,
+            tags=dict(meta.tags),
+            status=FAILED,
+            message="Interrupted by a server restart before it finished; train it again to get its run.",
+            created=meta.created,
+            started=meta.started,
+            finished=now,
+            interrupted=True,
+        )
+        job.done.set()
+        return job
+
+    def retry(self, job_id: str) -> str:
+        """Queue an interrupted job again (same owner, data, config, label and tags); returns the
+        new job's id. Raises LookupError when the job is unknown or was not interrupted."""
+        with self._cond:
+            job = self._jobs.get(job_id)
+        if job is None or not job.interrupted or job.series is None or not isinstance(job.config, RunConfig):
+            raise LookupError(f"Job {job_id} was not interrupted, or is gone; start a new run instead.")
+        new = self.submit(job.series, job.config, owner=job.owner, label=job.label, tags=dict(job.tags))
+        with self._cond:
+            self._jobs.pop(job_id, None)
+        if self._store is not None:
+            self._store.delete(job_id)
+        return new
 
     def _load_stored(self, store: RunStore, jobs: list[Job]) -> None:
         """Load the restored jobs' runs, newest first (each appears in the run lists once loaded)."""

@@ -7,7 +7,8 @@ Layout under the store's root (``$LSTM_LAB_HOME/jobs``; ``LSTM_LAB_HOME`` defaul
     <job id>/job.json   who owns the job, its label, tags, status, message and times
 
 ``job.json`` is written last (atomically), so a folder without it is an unfinished save and
-is ignored. The job registry saves a job when it ends with a run, reads the index when it
+is ignored. A job is also recorded when it is queued (``job.json`` and its ``data.csv`` only):
+found without a run after a restart, it was interrupted, and can be trained again on its data. The job registry saves a job when it ends with a run, reads the index when it
 starts and loads the runs back in the background, and deletes a job's folder when it evicts
 the job (the same two-hour and per-owner bounds as in memory).
 """
@@ -19,17 +20,20 @@ import logging
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from .pipeline import Run
-from .runs import is_run_dir, load_run, save_run
+from .runs import _frame_from_csv, is_run_dir, load_run, save_run
 
 log = logging.getLogger(__name__)
 
 ENV = "LSTM_LAB_HOME"
 META = "job.json"
+DATA = "data.csv"
 _ID_CHARS = frozenset("0123456789abcdef")
 
 
@@ -55,7 +59,8 @@ class StoredJob:
     epochs_planned: int
     created: float
     started: float | None
-    finished: float
+    finished: float | None
+    series: dict[str, Any] = field(default_factory=dict)  # the data's name, frequency, season, missing policy
 
 
 class RunStore:
@@ -75,15 +80,39 @@ class RunStore:
         return self.root / job_id
 
     def save(self, meta: StoredJob, run: Run) -> Path:
-        """Write the run folder, then ``job.json``; returns the folder."""
+        """Write the run folder (replacing the queued record), then ``job.json``; returns the folder."""
         folder = self._folder(meta.id)
         self.root.mkdir(parents=True, exist_ok=True)
+        if folder.is_dir() and not is_run_dir(folder):
+            shutil.rmtree(folder)  # the record written when the job was queued
         save_run(run, folder, overwrite=True)
+        self._write_meta(folder, meta)
+        return folder
+
+    def save_queued(self, meta: StoredJob, frame: pd.DataFrame) -> Path:
+        """Record a job as it is queued: its ``data.csv`` (to train it again) and ``job.json``."""
+        folder = self._folder(meta.id)
+        folder.mkdir(parents=True, exist_ok=True)
+        frame.to_csv(folder / DATA, index=True)
+        self._write_meta(folder, meta)
+        return folder
+
+    @staticmethod
+    def _write_meta(folder: Path, meta: StoredJob) -> None:
         fd, tmp = tempfile.mkstemp(prefix=".job-", suffix=".json", dir=folder)
         with os.fdopen(fd, "w") as f:
             json.dump(meta.__dict__, f, indent=2, default=str)
         os.replace(tmp, folder / META)
-        return folder
+
+    def has_run(self, job_id: str) -> bool:
+        """Whether the stored job has its run (else it was interrupted before it ended)."""
+        return is_run_dir(self._folder(job_id))
+
+    def data(self, job_id: str) -> pd.DataFrame:
+        """The data an interrupted job was queued with (time index restored when it had one)."""
+        path = self._folder(job_id) / DATA
+        index = pd.read_csv(path, index_col=0, usecols=[0]).index
+        return _frame_from_csv(path, datetime_index=not pd.api.types.is_numeric_dtype(index))
 
     def entries(self) -> list[StoredJob]:
         """Every complete stored job, oldest first; damaged ones are skipped (and logged)."""
@@ -92,7 +121,7 @@ class RunStore:
             return out
         for folder in self.root.iterdir():
             path = folder / META
-            if not (path.is_file() and is_run_dir(folder)):
+            if not path.is_file():
                 continue
             try:
                 d = json.loads(path.read_text())
@@ -103,7 +132,7 @@ class RunStore:
                 log.warning("skipping stored job %s: %s", folder.name, exc)
                 continue
             out.append(meta)
-        return sorted(out, key=lambda m: m.finished)
+        return sorted(out, key=lambda m: m.finished or m.created)
 
     def load(self, job_id: str) -> Run:
         """The stored run (re-evaluated exactly as saved). Raises RunError when damaged."""

@@ -100,3 +100,48 @@ def test_the_default_home_follows_the_environment(monkeypatch, tmp_path):
     monkeypatch.delenv("LSTM_LAB_HOME")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     assert default_home() == tmp_path / "xdg" / "lstm-lab"
+
+
+def _interrupting_runner(started):
+    """Stands in for fit_run: says it started, then never ends (the server 'stops' meanwhile)."""
+
+    def run(series, cfg, *, callbacks):
+        started.set()
+        callbacks.stop.wait(WAIT_S)
+        raise RuntimeError("stopped")
+
+    return run
+
+
+def test_a_job_interrupted_by_a_restart_can_be_trained_again(tmp_path):
+    import threading
+
+    store = RunStore(tmp_path / "jobs")
+    started = threading.Event()
+    first = JobRegistry(max_workers=1, torch_threads=1, store=store, runner=_interrupting_runner(started))
+    series = generate_series_for_test()
+    jid = first.submit(series, tiny(), owner="me", label="long run")
+    queued = first.submit(series, tiny().replace(seed=1), owner="me", label="waiting run")
+    assert started.wait(WAIT_S)
+    # the server dies here: the registry is never closed, its jobs never end
+    again = JobRegistry(max_workers=1, torch_threads=1, store=store)
+    try:
+        for j in (jid, queued):
+            snap = again.snapshot(j)
+            assert snap.status == JobStatus.FAILED and snap.interrupted and "server restart" in snap.message
+        new = again.retry(jid)
+        done = again.wait(new, WAIT_S)
+        assert done.status == JobStatus.FINISHED and done.label == "long run" and done.owner == "me"
+        assert again.snapshot(jid) is None and not (tmp_path / "jobs" / jid).exists()
+        pd.testing.assert_frame_equal(done.run.frame, series.frame, check_freq=False)
+        assert done.run.series.season == 12
+    finally:
+        again.close()
+        first.close()
+
+
+def generate_series_for_test():
+    from lstm_core.data import Series
+
+    frame = generate("airline")
+    return Series(frame, frequency="MS", season=12, name="airline")

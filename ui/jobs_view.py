@@ -103,6 +103,15 @@ def live_job(job_id: str, key: str, done_link: tuple[str, str] | None = None) ->
             ):
                 reg.cancel(job_id)
                 snap = reg.snapshot(job_id) or snap
+            if snap.interrupted and st.button(
+                "Train it again",
+                key=f"{key}_retry",
+                icon=":material/replay:",
+                width="stretch",
+                help="Queues the same run again, on the same data, with the same settings.",
+            ):
+                state.set_job(reg.retry(job_id))
+                st.rerun(scope="app")
         log_y = st.toggle("Log-scale loss", key=f"{key}_log", value=True)
         st.plotly_chart(
             plots.loss_figure(snap.epochs, snap.train_loss, snap.val_loss, log_y=log_y, title=f"Loss — {snap.label}"),
