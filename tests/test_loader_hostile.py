@@ -99,3 +99,46 @@ def test_blank_lines_above_the_header_are_skipped_and_lines_still_counted():
         load_csv(("\n\n" + daily(values)).encode())
     loaded = load_csv(("\n \n" + daily(range(30))).encode())
     assert loaded.report.date_column == "date" and len(loaded.frame) == 30
+
+
+@pytest.mark.parametrize(
+    ("values", "sep", "first", "phrase"),
+    [
+        (
+            [f"{i}.234" for i in range(1, 31)],
+            ",",
+            1.234,
+            "'1.234' in column 'value' were read with '.' as the decimal mark",
+        ),
+        (
+            [f"€{i}.234" for i in range(1, 31)],
+            ";",
+            1.234,
+            "'1.234' in column 'value' were read with '.' as the decimal",
+        ),
+        (
+            [f"{i},234" for i in range(1, 31)],
+            ";",
+            1.234,
+            "'1,234' in column 'value' were read with ',' as the decimal mark",
+        ),
+        (
+            [f'"{i},234"' for i in range(1, 31)],
+            ",",
+            1234.0,
+            "'1,234' in column 'value' were read with ',' as the thousands",
+        ),
+    ],
+)
+def test_ambiguous_thousands_are_noted_with_the_reading_used(values, sep, first, phrase):
+    loaded = load_csv(daily(values, sep).encode())
+    assert loaded.frame["value"].iloc[0] == first
+    assert sum(phrase in n for n in loaded.report.notes) == 1
+
+
+def test_numbers_that_settle_the_decimal_mark_leave_no_ambiguity_note():
+    values = [f"{i}.234" for i in range(1, 30)] + ["0.5"]
+    loaded = load_csv(daily(values).encode())
+    assert loaded.frame["value"].iloc[0] == 1.234 and not any(
+        "ambiguous" in n or "were read with" in n for n in loaded.report.notes
+    )

@@ -192,7 +192,7 @@ def _load(
     delimiter = declared or _sniff_delimiter(text)
     cells, lines = _read_cells(text, delimiter, notes, offset)
     cells, problems = _strip_symbols(cells, notes)
-    decimal = _detect_decimal(cells, delimiter)
+    decimal, decided = _detect_decimal(cells, delimiter)
     numbers, thousands = _parse_numbers(cells, decimal)
 
     date_name = _choose_date_column(cells, numbers, date_column, date_format)
@@ -211,6 +211,9 @@ def _load(
     if not kept:
         raise _no_numeric_error(cells, numbers, dropped, problems)
     _check_finite(cells[kept], numbers[kept], lines)
+    ambiguous = None if decided else _ambiguous_numbers_note(cells[kept], numbers[kept], decimal)
+    if ambiguous is not None:
+        notes.append(ambiguous)
 
     frame = numbers[kept].astype("float64")
     frame, duplicates, resorted, frequency, gaps = _index_frame(frame, dates, date_name, notes)
@@ -575,17 +578,39 @@ def _strip_symbols(cells: pd.DataFrame, notes: list[str]) -> tuple[pd.DataFrame,
     return cells, problems
 
 
-def _detect_decimal(cells: pd.DataFrame, delimiter: str) -> str:
-    """Decide the decimal mark from unambiguous numbers in a sample of cells."""
+def _detect_decimal(cells: pd.DataFrame, delimiter: str) -> tuple[str, bool]:
+    """Decide the decimal mark from unambiguous numbers in a sample of cells.
+
+    Returns the mark and whether an unambiguous number decided it (else it is a default).
+    """
     sample = pd.concat([cells[c].dropna().head(500) for c in cells.columns], ignore_index=True)
     sample = sample.astype("str")
     comma = sample.str.fullmatch(_COMMA_DECIMAL_RE) & ~sample.str.fullmatch(_COMMA_GROUPS_RE)
     dot = sample.str.fullmatch(_DOT_DECIMAL_RE) & ~sample.str.fullmatch(_DOT_GROUPS_RE)
     n_comma, n_dot = int(comma.sum()), int(dot.sum())
     if n_comma or n_dot:
-        return "," if n_comma > n_dot else "."
+        return ("," if n_comma > n_dot else "."), True
     has_comma_number = bool(sample.str.contains(r"\d,\d").any())
-    return "," if delimiter != "," and has_comma_number else "."
+    return ("," if delimiter != "," and has_comma_number else "."), False
+
+
+def _ambiguous_numbers_note(cells: pd.DataFrame, numbers: pd.DataFrame, decimal: str) -> str | None:
+    """A note for numbers such as 1.234 or 1,234 that read either as decimals or as thousands."""
+    for column in cells.columns:
+        text = cells[column].dropna().astype("str").head(500)
+        ambiguous = text[text.str.fullmatch(r"[+-]?[1-9]\d{0,2}[.,]\d{3}") & numbers[column][text.index].notna()]
+        if ambiguous.empty:
+            continue
+        example = ambiguous.iloc[0]
+        mark = "," if "," in example else "."
+        value = numbers[column][ambiguous.index[0]]
+        other = example.replace(mark, "") if mark == decimal else example.replace(mark, ".")
+        role = "decimal mark" if mark == decimal else "thousands separator"
+        return (
+            f"Values such as {_excerpt(example)} in column {_excerpt(column)} were read with {mark!r} as the {role} "
+            f"({value:g}); if they mean {other}, write them that way in the file."
+        )
+    return None
 
 
 def _parse_numbers(cells: pd.DataFrame, decimal: str) -> tuple[pd.DataFrame, str | None]:
