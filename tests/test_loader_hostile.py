@@ -142,3 +142,8 @@ def test_numbers_that_settle_the_decimal_mark_leave_no_ambiguity_note():
     assert loaded.frame["value"].iloc[0] == 1.234 and not any(
         "ambiguous" in n or "were read with" in n for n in loaded.report.notes
     )
+
+
+def test_a_file_of_comments_only_says_so():
+    with pytest.raises(DataError, match="holds only comment lines starting with '#'"):
+        load_csv(b"sep=,\n# exported by meter 7\n\n# no rows today\n")

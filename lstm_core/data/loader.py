@@ -409,6 +409,8 @@ def _strip_preamble(text: str, notes: list[str]) -> tuple[str, str | None, int]:
         fields = next(csv.reader([lines[header]], delimiter=declared or _sniff_delimiter("\n".join(lines[last:]))), [])
         if fields and _header_is_data([f.strip() for f in fields]):  # "#date,value" above the data is the header
             header, comments = last, comments - 1
+    if comments and header >= len(lines):
+        raise DataError("The file holds only comment lines starting with '#'; add a header row and rows of numbers.")
     start = header
     for i in range(start + 1, len(lines)):
         if _is_comment(lines[i]):
