@@ -47,6 +47,14 @@ _DOT_GROUPS_RE = r"[+-]?[1-9]\d{0,2}(?:\.\d{3})+"
 _DATE_NAME_RE = re.compile(r"date|time|month|period|year|day|week|quarter|datum|fecha")
 _DMY_RE = r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-]\d{2,4}\b"
 _HEADER_DATE_RE = re.compile(r"\d{4}-\d{1,2}(-\d{1,2})?|\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}")
+_SEP_DIRECTIVE_RE = re.compile(r'"?sep=(.)"?\s*', re.IGNORECASE)  # Excel's first line declaring the delimiter
+_EXCEL_ERROR_RE = re.compile(r"#(?:n/a|[a-z0-9/_]+[!?])", re.IGNORECASE)  # #N/A, #VALUE!, #DIV/0!, #NAME?, ...
+_CURRENCIES = "$€£¥"
+_NUMBER_CORE = r"[+\-\u2212]?\.?\d[\d.,\u00a0\u202f ]*"  # digits with marks; the number parser checks the rest
+_PERCENT_RE = re.compile(rf"({_NUMBER_CORE})\s*%")
+_CURRENCY_RE = re.compile(
+    rf"([+\-\u2212]?)\s*([{_CURRENCIES}])\s*({_NUMBER_CORE})|({_NUMBER_CORE})\s*([{_CURRENCIES}])"
+)
 _BINARY_MAGIC = (b"\x89PNG", b"PK\x03\x04", b"%PDF", b"\xd0\xcf\x11\xe0", b"GIF8", b"\xff\xd8\xff", b"\x1f\x8b")
 
 
@@ -180,9 +188,11 @@ def _load(
     notes: list[str] = []
     if encoding in ("cp1252", "latin-1"):
         notes.append(f"The file is not valid UTF-8, so it was read as {encoding}.")
-    delimiter = _sniff_delimiter(text)
-    cells, lines = _read_cells(text, delimiter, notes)
-    decimal = _detect_decimal(cells, delimiter)
+    text, declared, offset = _strip_preamble(text, notes)
+    delimiter = declared or _sniff_delimiter(text)
+    cells, lines = _read_cells(text, delimiter, notes, offset)
+    cells, problems = _strip_symbols(cells, notes)
+    decimal, decided = _detect_decimal(cells, delimiter)
     numbers, thousands = _parse_numbers(cells, decimal)
 
     date_name = _choose_date_column(cells, numbers, date_column, date_format)
@@ -193,14 +203,17 @@ def _load(
         )
 
     others = [c for c in cells.columns if c != date_name]
-    kept, dropped = _classify_columns(cells[others], numbers[others], notes)
+    kept, dropped = _classify_columns(cells[others], numbers[others], notes, problems)
     step_column = _row_counter(kept, numbers, date_name)
     if step_column is not None:
         kept.remove(step_column)
         notes.append(f"Column {_excerpt(step_column)} numbers the rows, so it was used as the row index.")
     if not kept:
-        raise _no_numeric_error(cells.columns, dropped)
+        raise _no_numeric_error(cells, numbers, dropped, problems)
     _check_finite(cells[kept], numbers[kept], lines)
+    ambiguous = None if decided else _ambiguous_numbers_note(cells[kept], numbers[kept], decimal)
+    if ambiguous is not None:
+        notes.append(ambiguous)
 
     frame = numbers[kept].astype("float64")
     frame, duplicates, resorted, frequency, gaps = _index_frame(frame, dates, date_name, notes)
@@ -279,6 +292,8 @@ def _decode(raw: bytes) -> tuple[str, str]:
     """Decode bytes as UTF-8 (with or without BOM), else Windows-1252, else Latin-1."""
     if not raw.strip():
         raise _empty_error()
+    if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)) or _looks_utf32(raw):
+        raise _utf32_error()
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise _utf16_error()
     if raw.startswith(_BINARY_MAGIC):
@@ -311,6 +326,16 @@ def _looks_utf16(raw: bytes) -> bool:
     return half >= 2 and max(sample[0::2].count(0), sample[1::2].count(0)) >= 0.4 * half
 
 
+def _looks_utf32(raw: bytes) -> bool:
+    """Whether three NUL bytes in every four-byte unit mark BOM-less UTF-32 text."""
+    sample = raw[: 4096 - 4096 % 4]
+    quarter = len(sample) // 4
+    if quarter < 2:
+        return False
+    columns = [sample[i::4].count(0) for i in range(4)]
+    return min(columns[1:]) >= 0.9 * quarter or min(columns[:3]) >= 0.9 * quarter
+
+
 def _control_share(text: str) -> float:
     """Share of control characters other than tab, newlines and form feed in a sample."""
     sample = text[:8192]
@@ -324,6 +349,10 @@ def _empty_error() -> DataError:
 
 def _utf16_error() -> DataError:
     return DataError("The file is encoded as UTF-16; re-save it as UTF-8 CSV (in Excel: 'CSV UTF-8').")
+
+
+def _utf32_error() -> DataError:
+    return DataError("The file is encoded as UTF-32; re-save it as UTF-8 CSV (in Excel: 'CSV UTF-8').")
 
 
 def _binary_error() -> DataError:
@@ -344,6 +373,58 @@ def _reject_non_csv(text: str) -> None:
 
 
 # ---- text -> cells ---------------------------------------------------------------------------
+
+
+def _strip_preamble(text: str, notes: list[str]) -> tuple[str, str | None, int]:
+    """Drop what precedes the header and blank out comment lines, keeping line numbers.
+
+    Leading blank lines, Excel's ``sep=;`` line (whose delimiter is returned) and ``#`` comment
+    lines before the header are removed; ``#`` comment lines after it become blank lines, which
+    are skipped later. Returns the text, the declared delimiter (or None) and the number of
+    lines removed from the top.
+    """
+    starts_plain = not re.match(r"[ \t]*(?:\n|#|\"?sep=)", text, re.IGNORECASE)
+    if starts_plain and not re.search(r"(?m)^[ \t]*#", text):
+        return text, None, 0  # the common case: nothing to do, no split of a large file
+    lines = text.split("\n")
+    start = 0
+    while start < len(lines) and not lines[start].strip():
+        start += 1
+    declared: str | None = None
+    directive = _SEP_DIRECTIVE_RE.fullmatch(lines[start]) if start < len(lines) else None
+    if directive is not None and directive.group(1) not in '"\n':
+        declared = directive.group(1)
+        notes.append(
+            f"The first line {_excerpt(lines[start].strip())} (written by Excel) declares the delimiter, "
+            "so that delimiter was used and the line was skipped."
+        )
+        start += 1
+    comments = 0
+    header = start
+    while header < len(lines) and (not lines[header].strip() or _is_comment(lines[header])):
+        comments += _is_comment(lines[header])
+        header += 1
+    if comments and header < len(lines):
+        last = max(i for i in range(start, header) if _is_comment(lines[i]))
+        fields = next(csv.reader([lines[header]], delimiter=declared or _sniff_delimiter("\n".join(lines[last:]))), [])
+        if fields and _header_is_data([f.strip() for f in fields]):  # "#date,value" above the data is the header
+            header, comments = last, comments - 1
+    if comments and header >= len(lines):
+        raise DataError("The file holds only comment lines starting with '#'; add a header row and rows of numbers.")
+    start = header
+    for i in range(start + 1, len(lines)):
+        if _is_comment(lines[i]):
+            lines[i] = ""
+            comments += 1
+    if comments:
+        notes.append(f"{comments} comment line(s) starting with '#' were skipped.")
+    return "\n".join(lines[start:]), declared, start
+
+
+def _is_comment(line: str) -> bool:
+    """Whether a line is a ``#`` comment (an Excel error value such as #N/A starts a data row instead)."""
+    stripped = line.lstrip()
+    return stripped.startswith("#") and _EXCEL_ERROR_RE.match(stripped) is None
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -387,10 +468,11 @@ def _absent_delimiter(text: str) -> str:
     return next((d for d in (",", ";", "|", "\t") if d not in sample), ",")
 
 
-def _read_cells(text: str, delimiter: str, notes: list[str]) -> tuple[pd.DataFrame, pd.Series]:
+def _read_cells(text: str, delimiter: str, notes: list[str], offset: int = 0) -> tuple[pd.DataFrame, pd.Series]:
     """Read all cells as stripped strings (missing tokens as NaN) with unique column names.
 
-    Returns the cells (one row per non-blank data row) and the file line number of each row.
+    Returns the cells (one row per non-blank data row) and the file line number of each row
+    (``offset`` lines were removed from the top of the file before ``text``).
     """
     first = next((line for line in text.split("\n", 50)[:50] if line.strip()), "")
     width = len(next(csv.reader([first], delimiter=delimiter), []))
@@ -412,7 +494,7 @@ def _read_cells(text: str, delimiter: str, notes: list[str]) -> tuple[pd.DataFra
             engine="c",
         )
     except pd.errors.ParserError as exc:
-        raise _parser_error(str(exc), delimiter) from None
+        raise _parser_error(str(exc), delimiter, offset) from None
     except pd.errors.EmptyDataError:
         raise _empty_error() from None
     table = table.apply(lambda col: col.str.strip())
@@ -432,17 +514,17 @@ def _read_cells(text: str, delimiter: str, notes: list[str]) -> tuple[pd.DataFra
     body = body.dropna(how="all")
     if body.empty:
         raise DataError("The file has a header row but no data rows; add rows of numbers below the header.")
-    lines = pd.Series(body.index + 1, index=body.index)
+    lines = pd.Series(body.index + 1 + offset, index=body.index)
     return body.reset_index(drop=True), lines.reset_index(drop=True)
 
 
-def _parser_error(message: str, delimiter: str) -> DataError:
+def _parser_error(message: str, delimiter: str, offset: int = 0) -> DataError:
     """Turn a pandas tokenizer error into a DataError naming the bad line."""
     found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", message)
     if found:
         expected, line, saw = found.groups()
         return DataError(
-            f"Line {line} has {saw} fields but the header has {expected} (delimiter {_show_char(delimiter)}); "
+            f"Line {int(line) + offset} has {saw} fields but the header has {expected} (delimiter {_show_char(delimiter)}); "
             "remove the extra separators or add the missing column names."
         )
     return DataError(f"The file could not be split into columns ({message.strip()}); check for unbalanced quotes.")
@@ -458,17 +540,79 @@ def _header_is_data(header: list[str]) -> bool:
 # ---- numbers ---------------------------------------------------------------------------------
 
 
-def _detect_decimal(cells: pd.DataFrame, delimiter: str) -> str:
-    """Decide the decimal mark from unambiguous numbers in a sample of cells."""
+def _strip_symbols(cells: pd.DataFrame, notes: list[str]) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Remove a trailing % and a single currency symbol ($ € £ ¥) from number cells, with a note.
+
+    A column is changed only when at least half of its cells carry the symbol. Returns the
+    cells and, per column left unchanged for a reason, that reason (one currency per column).
+    """
+    cells = cells.copy()
+    problems: dict[str, str] = {}
+    for column in cells.columns:
+        present = cells[column].dropna().astype("str")
+        if not present.head(_SNIFF_ROWS).str.contains(f"[%{_CURRENCIES}]", regex=True).any():
+            continue  # decided on a sample, like the decimal mark: most columns cost one short scan
+        percent = present.str.fullmatch(_PERCENT_RE).fillna(False).astype(bool)
+        if percent.mean() >= 0.5:
+            example = present[percent].iloc[0]
+            present = present.where(~percent, present.str.replace(r"\s*%$", "", regex=True))
+            notes.append(
+                f"Column {_excerpt(column)}: percent signs were removed from {int(percent.sum())} cell(s) "
+                f"(e.g. {_excerpt(example)}), so its values are percentages, not fractions."
+            )
+        money = present.str.fullmatch(_CURRENCY_RE).fillna(False).astype(bool)
+        if money.mean() >= 0.5:
+            symbols = sorted(set("".join(present[money].str.replace(rf"[^{_CURRENCIES}]", "", regex=True))))
+            example = present[money].iloc[0]
+            if len(symbols) > 1:
+                other = present[money & ~present.str.contains(re.escape(symbols[0]), regex=True)].iloc[0]
+                problems[column] = (
+                    f"mixes currency symbols ({' and '.join(symbols)}, e.g. {_excerpt(example)} and {_excerpt(other)}); "
+                    "convert the values to one currency or put each currency in its own column"
+                )
+            else:
+                present = present.where(~money, present.str.replace(rf"\s*[{_CURRENCIES}]\s*", "", regex=True))
+                notes.append(
+                    f"Column {_excerpt(column)}: the currency symbol {symbols[0]} was removed from {int(money.sum())} "
+                    f"cell(s) (e.g. {_excerpt(example)})."
+                )
+        cells[column] = present.reindex(cells.index)
+    return cells, problems
+
+
+def _detect_decimal(cells: pd.DataFrame, delimiter: str) -> tuple[str, bool]:
+    """Decide the decimal mark from unambiguous numbers in a sample of cells.
+
+    Returns the mark and whether an unambiguous number decided it (else it is a default).
+    """
     sample = pd.concat([cells[c].dropna().head(500) for c in cells.columns], ignore_index=True)
     sample = sample.astype("str")
     comma = sample.str.fullmatch(_COMMA_DECIMAL_RE) & ~sample.str.fullmatch(_COMMA_GROUPS_RE)
     dot = sample.str.fullmatch(_DOT_DECIMAL_RE) & ~sample.str.fullmatch(_DOT_GROUPS_RE)
     n_comma, n_dot = int(comma.sum()), int(dot.sum())
     if n_comma or n_dot:
-        return "," if n_comma > n_dot else "."
+        return ("," if n_comma > n_dot else "."), True
     has_comma_number = bool(sample.str.contains(r"\d,\d").any())
-    return "," if delimiter != "," and has_comma_number else "."
+    return ("," if delimiter != "," and has_comma_number else "."), False
+
+
+def _ambiguous_numbers_note(cells: pd.DataFrame, numbers: pd.DataFrame, decimal: str) -> str | None:
+    """A note for numbers such as 1.234 or 1,234 that read either as decimals or as thousands."""
+    for column in cells.columns:
+        text = cells[column].dropna().astype("str").head(500)
+        ambiguous = text[text.str.fullmatch(r"[+-]?[1-9]\d{0,2}[.,]\d{3}") & numbers[column][text.index].notna()]
+        if ambiguous.empty:
+            continue
+        example = ambiguous.iloc[0]
+        mark = "," if "," in example else "."
+        value = numbers[column][ambiguous.index[0]]
+        other = example.replace(mark, "") if mark == decimal else example.replace(mark, ".")
+        role = "decimal mark" if mark == decimal else "thousands separator"
+        return (
+            f"Values such as {_excerpt(example)} in column {_excerpt(column)} were read with {mark!r} as the {role} "
+            f"({value:g}); if they mean {other}, write them that way in the file."
+        )
+    return None
 
 
 def _parse_numbers(cells: pd.DataFrame, decimal: str) -> tuple[pd.DataFrame, str | None]:
@@ -497,7 +641,9 @@ def _parse_numbers(cells: pd.DataFrame, decimal: str) -> tuple[pd.DataFrame, str
     return pd.DataFrame(parsed, index=cells.index), thousands
 
 
-def _classify_columns(cells: pd.DataFrame, numbers: pd.DataFrame, notes: list[str]) -> tuple[list[str], dict[str, str]]:
+def _classify_columns(
+    cells: pd.DataFrame, numbers: pd.DataFrame, notes: list[str], problems: dict[str, str] | None = None
+) -> tuple[list[str], dict[str, str]]:
     """Split columns into numeric ones (kept) and text or empty ones (dropped, with a reason)."""
     kept, dropped = [], {}
     for column in cells.columns:
@@ -516,17 +662,33 @@ def _classify_columns(cells: pd.DataFrame, numbers: pd.DataFrame, notes: list[st
                 )
         else:
             example = cells[column][bad].iloc[0]
-            dropped[column] = f"it holds text, not numbers (e.g. {_excerpt(example)})"
+            problem = (problems or {}).get(column, f"holds text, not numbers (e.g. {_excerpt(example)})")
+            dropped[column] = f"it {problem}"
     if kept:
         notes.extend(f"Dropped column {_excerpt(c)} because {why}." for c, why in dropped.items())
     return kept, dropped
 
 
-def _no_numeric_error(columns: pd.Index, dropped: dict[str, str]) -> DataError:
-    """The error for a file with no usable numeric column."""
+def _no_numeric_error(
+    cells: pd.DataFrame, numbers: pd.DataFrame, dropped: dict[str, str], problems: dict[str, str]
+) -> DataError:
+    """The error for a file with no usable numeric column, naming a column of near-numbers if any."""
     if dropped and all(why == "it has no values" for why in dropped.values()):
         return DataError("Every value column is empty; fill in the numbers or choose another file.")
-    listed = _list_names(columns)
+    for column in dropped:
+        if column in problems:
+            return DataError(f"No numeric column was found: column {_excerpt(column)} {problems[column]}.")
+    for column in dropped:
+        bad = cells[column].notna() & numbers[column].isna()
+        near = cells[column][bad].astype("str")
+        near = near[near.str.contains(r"\d")]
+        if len(near) >= 0.5 * int(bad.sum()) and len(near):
+            return DataError(
+                f"No numeric column was found: column {_excerpt(column)} holds values such as "
+                f"{_excerpt(near.iloc[0])} that are not plain numbers; keep only the number in each cell, "
+                "e.g. 1234.56."
+            )
+    listed = _list_names(cells.columns)
     return DataError(f"No numeric column was found (columns: {listed}); the file needs at least one column of numbers.")
 
 

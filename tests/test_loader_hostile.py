@@ -1,0 +1,149 @@
+"""Hostile CSV inputs for the loader (issue 11): Excel's sep= line, symbols in numbers, comments, UTF-32."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from lstm_core.data import DataError, load_csv
+
+
+def daily(values, sep: str = ",", header: str = "date,value") -> str:
+    dates = pd.date_range("2020-01-01", periods=len(values), freq="D")
+    return header.replace(",", sep) + "\n" + "".join(f"{d.date()}{sep}{v}\n" for d, v in zip(dates, values))
+
+
+@pytest.mark.parametrize(("line", "sep"), [("sep=;", ";"), ('"sep=;"', ";"), ("sep=,", ","), ("sep=\t", "\t")])
+def test_excel_sep_line_declares_the_delimiter(line, sep):
+    values = [f"{i},5" if sep == ";" else f"{i}.5" for i in range(30)]
+    loaded = load_csv((line + "\n" + daily(values, sep)).encode())
+    report = loaded.report
+    assert report.delimiter == sep and report.date_column == "date" and report.columns == ["value"]
+    assert loaded.frame["value"].iloc[:2].tolist() == [0.5, 1.5] and len(loaded.frame) == 30
+    assert any("declares the delimiter" in n and "skipped" in n for n in report.notes)
+
+
+def test_line_numbers_count_the_removed_sep_and_comment_lines():
+    values = [str(i) for i in range(30)]
+    values[5] = "inf"
+    text = "sep=,\n# exported\n\n" + daily(values)
+    with pytest.raises(DataError, match="\\('inf' at line 10\\)"):
+        load_csv(text.encode())
+
+
+def test_percent_signs_are_removed_with_a_note():
+    loaded = load_csv(daily([f"{i}.5%" for i in range(30)]).encode())
+    assert loaded.frame["value"].iloc[:3].tolist() == [0.5, 1.5, 2.5]
+    assert any("percent signs were removed from 30 cell(s)" in n for n in loaded.report.notes)
+
+
+@pytest.mark.parametrize(
+    ("values", "sep", "first", "symbol"),
+    [
+        ([f'"${i},234.56"' for i in range(1, 31)], ",", 1234.56, "$"),
+        ([f"€{i}.234,56" for i in range(1, 31)], ";", 1234.56, "€"),
+        ([f"{i}.5 £" for i in range(1, 31)], ",", 1.5, "£"),
+        ([f"-¥{i}" for i in range(1, 31)], ",", -1.0, "¥"),
+    ],
+)
+def test_a_single_currency_symbol_is_removed_with_a_note(values, sep, first, symbol):
+    loaded = load_csv(daily(values, sep).encode())
+    assert loaded.frame["value"].iloc[0] == pytest.approx(first) and len(loaded.frame) == 30
+    assert any(f"currency symbol {symbol} was removed from 30 cell(s)" in n for n in loaded.report.notes)
+
+
+def test_mixed_currencies_are_named_in_the_error():
+    values = [f"${i}" if i % 2 else f"€{i}" for i in range(1, 31)]
+    with pytest.raises(DataError, match="column 'value' mixes currency symbols \\(\\$ and €, e.g. '\\$1' and '€2'\\)"):
+        load_csv(daily(values).encode())
+
+
+def test_numbers_with_units_name_the_column_and_an_example():
+    with pytest.raises(DataError, match="column 'value' holds values such as '1 kg' that are not plain numbers"):
+        load_csv(daily([f"{i} kg" for i in range(1, 31)]).encode())
+
+
+def test_comment_lines_before_and_after_the_header_are_skipped():
+    rows = daily(range(30)).split("\n")
+    rows.insert(5, "# sensor restarted, values may jump")
+    rows.insert(1, "  # units: kWh")
+    text = "# source: meter 7, 2020\n" + "\n".join(rows)
+    loaded = load_csv(text.encode())
+    assert loaded.report.date_column == "date" and loaded.report.columns == ["value"]
+    assert loaded.frame["value"].tolist() == [float(i) for i in range(30)]
+    assert "3 comment line(s) starting with '#' were skipped." in loaded.report.notes
+
+
+def test_excel_error_values_are_not_comments():
+    rows = daily(range(30)).split("\n")
+    rows[3] = "#N/A,2"
+    loaded = load_csv("\n".join(rows).encode())
+    assert len(loaded.frame) == 29 and not any("comment" in n for n in loaded.report.notes)
+
+
+def test_hash_header_above_the_data_is_kept():
+    loaded = load_csv(daily(range(30), header="#date,value").encode())
+    assert loaded.report.date_column == "#date" and loaded.report.columns == ["value"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-32", "utf-32-le", "utf-32-be"])
+def test_utf32_is_called_utf32(encoding):
+    with pytest.raises(DataError, match="encoded as UTF-32; re-save it as UTF-8"):
+        load_csv(daily(range(30)).encode(encoding))
+
+
+def test_blank_lines_above_the_header_are_skipped_and_lines_still_counted():
+    values = [str(i) for i in range(30)]
+    values[2] = "1e400"
+    with pytest.raises(DataError, match="\\('1e400' at line 6\\)"):
+        load_csv(("\n\n" + daily(values)).encode())
+    loaded = load_csv(("\n \n" + daily(range(30))).encode())
+    assert loaded.report.date_column == "date" and len(loaded.frame) == 30
+
+
+@pytest.mark.parametrize(
+    ("values", "sep", "first", "phrase"),
+    [
+        (
+            [f"{i}.234" for i in range(1, 31)],
+            ",",
+            1.234,
+            "'1.234' in column 'value' were read with '.' as the decimal mark",
+        ),
+        (
+            [f"€{i}.234" for i in range(1, 31)],
+            ";",
+            1.234,
+            "'1.234' in column 'value' were read with '.' as the decimal",
+        ),
+        (
+            [f"{i},234" for i in range(1, 31)],
+            ";",
+            1.234,
+            "'1,234' in column 'value' were read with ',' as the decimal mark",
+        ),
+        (
+            [f'"{i},234"' for i in range(1, 31)],
+            ",",
+            1234.0,
+            "'1,234' in column 'value' were read with ',' as the thousands",
+        ),
+    ],
+)
+def test_ambiguous_thousands_are_noted_with_the_reading_used(values, sep, first, phrase):
+    loaded = load_csv(daily(values, sep).encode())
+    assert loaded.frame["value"].iloc[0] == first
+    assert sum(phrase in n for n in loaded.report.notes) == 1
+
+
+def test_numbers_that_settle_the_decimal_mark_leave_no_ambiguity_note():
+    values = [f"{i}.234" for i in range(1, 30)] + ["0.5"]
+    loaded = load_csv(daily(values).encode())
+    assert loaded.frame["value"].iloc[0] == 1.234 and not any(
+        "ambiguous" in n or "were read with" in n for n in loaded.report.notes
+    )
+
+
+def test_a_file_of_comments_only_says_so():
+    with pytest.raises(DataError, match="holds only comment lines starting with '#'"):
+        load_csv(b"sep=,\n# exported by meter 7\n\n# no rows today\n")
