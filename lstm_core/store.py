@@ -7,9 +7,11 @@ Layout under the store's root (``$LSTM_LAB_HOME/jobs``; ``LSTM_LAB_HOME`` defaul
     <job id>/job.json   who owns the job, its label, tags, status, message and times
 
 ``job.json`` is written last (atomically), so a folder without it is an unfinished save and
-is ignored. The job registry saves a job when it ends with a run, reads the index when it
-starts and loads the runs back in the background, and deletes a job's folder when it evicts
-the job (the same two-hour and per-owner bounds as in memory).
+is ignored; so are the ``.<job id>.tmp-*`` / ``.<job id>.old-*`` folders of a save in progress,
+and those a killed save left behind are removed when the index is read
+(:func:`lstm_core.runs.clean_leftovers`). The job registry saves a job when it ends with a
+run, reads the index when it starts and loads the runs back in the background, and deletes a
+job's folder when it evicts the job (the same two-hour and per-owner bounds as in memory).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from .pipeline import Run
-from .runs import is_run_dir, load_run, save_run
+from .runs import clean_leftovers, is_run_dir, load_run, save_run
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +92,10 @@ class RunStore:
         out: list[StoredJob] = []
         if not self.root.is_dir():
             return out
+        clean_leftovers(self.root)  # what saves killed by a server stop left behind
         for folder in self.root.iterdir():
+            if folder.name.startswith("."):  # a save in progress (or a recent leftover): not a job
+                continue
             path = folder / META
             if not (path.is_file() and is_run_dir(folder)):
                 continue

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from lstm_core import compare as cmp
+from lstm_core import csvsafe
 from lstm_core.config import BOUNDS, CELL_TYPES, SCALERS, TRANSFORMS, ConfigError, DataConfig, TrainConfig
 from ui import compare_view as cv
 from ui import state, throttle
@@ -238,7 +239,7 @@ cfg_json = (
 d1, d2 = st.columns(2)
 d1.download_button(
     "Download table (CSV)",
-    table.to_csv(index=False),
+    csvsafe.to_csv(table),  # variant names such as "-x" are not run as spreadsheet formulas
     "comparison.csv",
     "text/csv",
     icon=":material/download:",

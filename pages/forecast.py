@@ -2,8 +2,8 @@
 
 import streamlit as st
 
+from lstm_core import csvsafe, tables
 from lstm_core import forecast as lcforecast
-from lstm_core import tables
 from lstm_core import verdict as lcverdict
 from lstm_core.config import ConfigError
 from lstm_core.data import DataError
@@ -116,7 +116,7 @@ except ConfigError as exc:
 d0, d1, d2 = st.columns(3)
 d0.download_button(
     "Download forecast (.csv)",
-    fut.to_csv(index=False).encode() if fut is not None else b"",
+    csvsafe.to_csv(fut).encode() if fut is not None else b"",  # safe to open in a spreadsheet
     "forecast.csv",
     "text/csv",
     key="forecast_dl_future",
@@ -127,7 +127,7 @@ d0.download_button(
 )
 d1.download_button(
     "Download predictions (.csv)",
-    pred.to_csv(index=False).encode(),
+    csvsafe.to_csv(pred).encode(),
     "predictions.csv",
     "text/csv",
     key="forecast_dl_csv",
