@@ -10,6 +10,7 @@ from lstm_core.data import DataError
 from lstm_core.runs import RunError
 from ui import runs_view, state
 from ui.figures import series as plots
+from ui.text import md_escape
 
 st.title("Forecast")
 current = state.sync_job_id()
@@ -25,7 +26,7 @@ with st.expander("Restore a downloaded run (.zip)", expanded=not choices):
         except (RunError, DataError, ConfigError) as exc:
             st.session_state["forecast_zip_error"] = str(exc)
     if up is not None and st.session_state.get("forecast_zip_error"):
-        st.error(st.session_state["forecast_zip_error"])
+        st.error(md_escape(st.session_state["forecast_zip_error"]))
 
 runs_view.restore_notice()
 runs_view.require_runs(
@@ -111,7 +112,7 @@ try:
     if future_runaway:
         st.warning(future_runaway)
 except ConfigError as exc:
-    st.error(str(exc))
+    st.error(md_escape(exc))
 
 d0, d1, d2 = st.columns(3)
 d0.download_button(
