@@ -221,8 +221,12 @@ def clean_leftovers(parent: str | os.PathLike, name: str | None = None, older_th
         target = folder / target_name
         aside = sorted((e for kind, e in entries if kind == "old" and is_run_dir(e)), key=lambda e: e.stat().st_mtime)
         if aside and not os.path.lexists(target):
-            os.replace(aside[-1], target)
-            log.warning("put back the run %s that a killed save had moved aside", target)
+            try:
+                os.replace(aside[-1], target)
+            except OSError as exc:  # leave it where it is: the previous run is never deleted
+                log.warning("could not put back %s as %s: %s", aside[-1], target, exc)
+            else:
+                log.warning("put back the run %s that a killed save had moved aside", target)
             entries = [(k, e) for k, e in entries if e != aside[-1]]
         for _, entry in entries:
             shutil.rmtree(entry, ignore_errors=True)
