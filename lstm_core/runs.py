@@ -90,6 +90,13 @@ MAX_ZIP_ENTRIES = 64
 #: 4.6 s. 10,000 rows keeps a restore near 2 s; bigger runs open with the command line
 #: (``python -m lstm_core forecast --run FOLDER``), which has no such bound.
 MAX_ZIP_ROWS = 10_000
+#: Rows of ``data.csv`` times bytes of ``model.pt`` an uploaded run zip may hold: evaluating grows
+#: with both, and weights of zeros compress to almost nothing (a 0.1 MB zip can hold a 118 MB
+#: model of 1024 units x 4 layers, which took 0.8 s over 144 rows and 5.6 s over 2,000 rows
+#: here). 8e10 keeps such a restore near 2 s and lets through the default model (0.23 MB of
+#: weights with ten networks) at :data:`MAX_ZIP_ROWS` rows, and any model up to the size limit
+#: over 380 rows.
+MAX_ZIP_WORK = 8 * 10**10
 #: A ``.NAME.tmp-*`` / ``.NAME.old-*`` folder not modified for this many seconds is what a
 #: killed save left behind (a live save writes into its folder all the time).
 STALE_SAVE_S = 600.0
@@ -469,6 +476,7 @@ def zip_to_run_dir(
     directory: str | os.PathLike,
     max_bytes: int = MAX_ZIP_BYTES,
     max_rows: int = MAX_ZIP_ROWS,
+    max_work: int = MAX_ZIP_WORK,
 ) -> Path:
     """Unpack an uploaded run zip into ``directory`` after checking it.
 
@@ -476,7 +484,8 @@ def zip_to_run_dir(
     outside the folder). Before anything is unpacked, the zip's size and its number of entries
     (at most :data:`MAX_ZIP_ENTRIES`, read from its end record) are checked; while unpacking,
     the bytes actually inflated are bounded by ``max_bytes`` and ``data.csv`` (unpacked first) by
-    ``max_rows`` lines of data (:data:`MAX_ZIP_ROWS`), so a hostile zip is refused before
+    ``max_rows`` lines of data (:data:`MAX_ZIP_ROWS`), and its rows times the size of
+    ``model.pt`` by ``max_work`` (:data:`MAX_ZIP_WORK`), so a hostile zip is refused before
     :func:`load_run` parses or evaluates anything. Raises :class:`RunError`.
     """
     if len(data) > max_bytes:
@@ -514,9 +523,17 @@ def zip_to_run_dir(
     target = Path(directory)
     target.mkdir(parents=True, exist_ok=True)
     budget = max_bytes  # counted on the bytes actually inflated, not only the declared sizes
+    lines = 0  # line ends in data.csv, which is unpacked first
+    weights = sum(i.file_size for i in infos if i.filename == "model.pt")  # more would fail the CRC check
     try:
         for info in sorted(infos, key=lambda i: i.filename != "data.csv"):  # the rows are checked first
-            lines = 0
+            rows = max(lines - 1, 0)  # data.csv's, known from here on
+            if info.filename != "data.csv" and rows * weights > max_work:
+                raise RunError(
+                    f"The run is too large to restore here ({weights / 1e6:.1f} MB of weights over {rows:,} "
+                    "rows would take too long to evaluate); open the unzipped folder with "
+                    "'python -m lstm_core forecast --run FOLDER' instead."
+                )
             with zf.open(info) as src, open(target / info.filename, "wb") as dst:
                 while chunk := src.read(1 << 20):
                     budget -= len(chunk)

@@ -360,3 +360,18 @@ def test_text_cells_in_exports_are_neutralised_but_numbers_are_not():
     assert text.splitlines() == ["model,rmse", "'=HYPERLINK(1),-1.5", "gru -1,2.0"]
     back = csvsafe.unneutralise_frame(pd.read_csv(io.StringIO(text)))
     pd.testing.assert_frame_equal(back, table)
+
+
+def test_a_big_model_over_many_rows_is_refused_before_it_is_unpacked(run, tmp_path):
+    """Weights of zeros compress to almost nothing: rows times weight bytes is bounded too."""
+    save_run(run, tmp_path / "r")
+    files = {p.name: p.read_bytes() for p in (tmp_path / "r").iterdir()}
+    rows = len(run.frame)
+    work = rows * len(files["model.pt"])
+    zip_to_run_dir(_zip(files), tmp_path / "ok", max_work=work)
+    pd.testing.assert_frame_equal(load_run(tmp_path / "ok").predictions, run.predictions, check_exact=True)
+    with pytest.raises(RunError, match=rf"too large to restore here \(.* MB of weights over {rows} rows") as info:
+        zip_to_run_dir(_zip(files), tmp_path / "no", max_work=work - 1)
+    assert "forecast --run" in str(info.value) and "\n" not in str(info.value)
+    assert not (tmp_path / "no" / "model.pt").exists()
+    assert runs.MAX_ZIP_WORK >= runs.MAX_ZIP_ROWS * len(files["model.pt"])  # a default-sized run at the row bound
