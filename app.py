@@ -4,6 +4,7 @@ import streamlit as st
 
 from lstm_core import logs
 from ui import jobs_view, state, throttle
+from ui.text import md_code, md_escape
 
 logs.configure()  # LSTM_LAB_LOG sets the level; job failures are logged with their traceback
 
@@ -26,8 +27,8 @@ with throttle.script_slot():  # at most a few sessions compute at once (see ui/t
     with st.sidebar:
         st.markdown("### Dataset")
         st.caption(
-            f"**{ds.name}** · {len(ds.frame):,} rows · target `{ds.target}`"
-            + (f" · inputs {', '.join(ds.inputs)}" if ds.inputs else "")
+            f"**{md_escape(ds.name)}** · {len(ds.frame):,} rows · target {md_code(ds.target)}"
+            + (f" · inputs {md_escape(', '.join(ds.inputs))}" if ds.inputs else "")
         )
         st.markdown("### Device")
         st.caption(f"Engine trains on **{state.engine_device()}** (device = auto)")

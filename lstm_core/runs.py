@@ -10,9 +10,21 @@ A run directory holds::
     predictions.csv   time, actual, part, one_step, multistep, lower, upper
     data.csv          the series it was trained on (so the run is self-contained)
     gate_history.json per-epoch gate statistics (when recorded), see :class:`lstm_core.gates.GateRecorder`
+    forecast.csv      time, forecast, lower, upper past the end of the data
 
-Saving is atomic: everything is written to a temporary sibling folder that then replaces
-the target, so a crash mid-save leaves any previous run intact.
+The CSV files are opened by people in spreadsheets, so every header or text cell a spreadsheet
+would run as a formula (``=SUM(A1)``, ``@x``, ``-x``) is written with a ``'`` in front
+(:mod:`lstm_core.csvsafe`). ``data.csv`` is also read back by :func:`load_run`, which undoes
+exactly that change, so a column named ``=SUM(A1)`` is still ``=SUM(A1)`` after a reload.
+
+Saving is atomic: everything is written to a temporary sibling folder (``.NAME.tmp-*``) that
+then replaces the target (the previous run is moved aside to ``.NAME.old-*`` for that moment), so
+a crash mid-save leaves any previous run intact. What a killed save leaves behind is removed by
+the next save of the same target (:func:`clean_leftovers`) once it is :data:`STALE_SAVE_S` old,
+and a previous run that was still aside is put back first.
+
+An uploaded run zip (:func:`zip_to_run_dir`) is checked before any work: its size, its number of
+entries (:data:`MAX_ZIP_ENTRIES`) and the rows of its ``data.csv`` (:data:`MAX_ZIP_ROWS`).
 """
 
 from __future__ import annotations
@@ -21,8 +33,11 @@ import io
 import json
 import logging
 import os
+import re
 import shutil
+import struct
 import tempfile
+import time
 import zipfile
 import zlib
 from pathlib import Path
@@ -31,6 +46,7 @@ import numpy as np
 import pandas as pd
 import torch
 
+from . import csvsafe
 from .combine import Member
 from .config import ConfigError, RunConfig
 from .data import DataError, Series, infer_frequency
@@ -64,6 +80,27 @@ def default_steps(run: Run) -> int:
 
 
 MAX_ZIP_BYTES = 200 * 1024 * 1024
+#: Entries a run zip may hold: one holds at most the 8 :data:`RUN_FILES`, so a zip with more is
+#: refused before its entries are read (a zip of 50,000 entries used to take minutes).
+MAX_ZIP_ENTRIES = 64
+#: Rows the ``data.csv`` of an uploaded run zip may hold. Restoring a run evaluates it again
+#: (the network and every baseline, Holt-Winters above all, over the whole series), which grows
+#: with the rows: measured on this project's 2-core test machine with the default model and
+#: ten networks, 1,000 rows take 0.3 s, 5,000 rows 1.0 s, 10,000 rows 1.8-2.1 s and 20,000 rows
+#: 4.6 s. 10,000 rows keeps a restore near 2 s; bigger runs open with the command line
+#: (``python -m lstm_core forecast --run FOLDER``), which has no such bound.
+MAX_ZIP_ROWS = 10_000
+#: Rows of ``data.csv`` times bytes of ``model.pt`` an uploaded run zip may hold: evaluating grows
+#: with both, and weights of zeros compress to almost nothing (a 0.1 MB zip can hold a 118 MB
+#: model of 1024 units x 4 layers, which took 0.8 s over 144 rows and 5.6 s over 2,000 rows
+#: here). 8e10 keeps such a restore near 2 s and lets through the default model (0.23 MB of
+#: weights with ten networks) at :data:`MAX_ZIP_ROWS` rows, and any model up to the size limit
+#: over 380 rows.
+MAX_ZIP_WORK = 8 * 10**10
+#: A ``.NAME.tmp-*`` / ``.NAME.old-*`` folder not modified for this many seconds is what a
+#: killed save left behind (a live save writes into its folder all the time).
+STALE_SAVE_S = 600.0
+_LEFTOVER = re.compile(r"^\.(?P<name>.+)\.(?P<kind>tmp|old)-[^/]+$")
 
 
 class RunError(ValueError):
@@ -71,11 +108,13 @@ class RunError(ValueError):
 
 
 def _frame_to_csv(frame: pd.DataFrame, path: Path) -> None:
-    frame.to_csv(path, index=True)  # floats are written with round-trip precision
+    """``data.csv``: floats with round-trip precision, formula-like names neutralised."""
+    csvsafe.to_csv(frame, path, index=True)
 
 
 def _frame_from_csv(path: Path, datetime_index: bool) -> pd.DataFrame:
-    frame = pd.read_csv(path, index_col=0)
+    """Read ``data.csv`` back exactly as :func:`_frame_to_csv` was given it."""
+    frame = csvsafe.unneutralise_frame(pd.read_csv(path, index_col=0))
     if datetime_index:
         values = pd.to_datetime(frame.index)
         frame.index = pd.DatetimeIndex(values, name=frame.index.name, freq="infer" if len(values) >= 3 else None)
@@ -111,6 +150,7 @@ def save_run(run: Run, directory: str | os.PathLike, forecast_steps: int | None 
     ``forecast_steps`` (default :func:`default_steps`) steps. An existing run there is replaced
     only with ``overwrite``; a file or a folder of other files is never replaced (RunError).
     """
+    clean_leftovers(Path(directory).parent, Path(directory).name)
     target = check_target(directory, overwrite)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
@@ -137,9 +177,9 @@ def save_run(run: Run, directory: str | os.PathLike, forecast_steps: int | None 
         (tmp / "metrics.json").write_text(json.dumps(run.metrics.to_dict() if run.metrics else {}, indent=2))
         run.history_frame().to_csv(tmp / "history.csv", index=False)
         if run.predictions is not None:
-            run.predictions.to_csv(tmp / "predictions.csv", index=False)
+            csvsafe.to_csv(run.predictions, tmp / "predictions.csv")
         try:
-            run.future(forecast_steps or default_steps(run)).to_csv(tmp / "forecast.csv", index=False)
+            csvsafe.to_csv(run.future(forecast_steps or default_steps(run)), tmp / "forecast.csv")
         except ConfigError:
             pass  # a model with input columns cannot forecast past the data
         _frame_to_csv(run.frame, tmp / "data.csv")
@@ -157,6 +197,52 @@ def save_run(run: Run, directory: str | os.PathLike, forecast_steps: int | None 
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return target
+
+
+def clean_leftovers(parent: str | os.PathLike, name: str | None = None, older_than: float = STALE_SAVE_S) -> list[Path]:
+    """Remove what killed saves left in ``parent``: ``.NAME.tmp-*`` and ``.NAME.old-*`` folders
+    not modified for ``older_than`` seconds (of target ``name`` only, or of every target).
+
+    When a save was killed after moving the previous run aside and before moving the new one in
+    (the target is missing and a ``.NAME.old-*`` run is there), that previous run is put back as
+    the target instead of being removed. Returns the folders removed; one that cannot be removed
+    is logged and skipped.
+    """
+    folder = Path(parent)
+    if not folder.is_dir():
+        return []
+    now = time.time()
+    stale: dict[str, list[tuple[str, Path]]] = {}
+    for entry in folder.iterdir():
+        m = _LEFTOVER.match(entry.name)
+        if not m or (name is not None and m["name"] != name):
+            continue
+        try:
+            if not entry.is_dir() or entry.is_symlink() or now - entry.stat().st_mtime < older_than:
+                continue
+        except OSError:
+            continue
+        stale.setdefault(m["name"], []).append((m["kind"], entry))
+    removed = []
+    for target_name, entries in stale.items():
+        target = folder / target_name
+        aside = sorted((e for kind, e in entries if kind == "old" and is_run_dir(e)), key=lambda e: e.stat().st_mtime)
+        if aside and not os.path.lexists(target):
+            try:
+                os.replace(aside[-1], target)
+            except OSError as exc:  # leave it where it is: the previous run is never deleted
+                log.warning("could not put back %s as %s: %s", aside[-1], target, exc)
+            else:
+                log.warning("put back the run %s that a killed save had moved aside", target)
+            entries = [(k, e) for k, e in entries if e != aside[-1]]
+        for _, entry in entries:
+            shutil.rmtree(entry, ignore_errors=True)
+            if entry.exists():
+                log.warning("could not remove %s, left over from a killed save", entry)
+            else:
+                log.info("removed %s, left over from a killed save", entry)
+                removed.append(entry)
+    return removed
 
 
 def load_run(directory: str | os.PathLike, frame: pd.DataFrame | None = None) -> Run:
@@ -370,14 +456,47 @@ def run_to_zip(directory: str | os.PathLike) -> bytes:
     return buf.getvalue()
 
 
-def zip_to_run_dir(data: bytes, directory: str | os.PathLike, max_bytes: int = MAX_ZIP_BYTES) -> Path:
+def _declared_entries(data: bytes) -> tuple[int, int] | None:
+    """``(entries, central directory bytes)`` from the zip's end record, read without parsing
+    the entries; None when there is no end record (ZipFile then says it is not a zip)."""
+    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 22 - 0xFFFF))
+    if end < 0 or end + 22 > len(data):
+        return None
+    entries, size = struct.unpack_from("<HI", data, end + 10)
+    return entries, size
+
+
+def _count_lines(chunk: bytes) -> int:
+    """Line ends in ``chunk`` as the CSV reader sees them (``\n``, ``\r\n`` or a lone ``\r``)."""
+    return max(chunk.count(b"\n"), chunk.count(b"\r"))
+
+
+def zip_to_run_dir(
+    data: bytes,
+    directory: str | os.PathLike,
+    max_bytes: int = MAX_ZIP_BYTES,
+    max_rows: int = MAX_ZIP_ROWS,
+    max_work: int = MAX_ZIP_WORK,
+) -> Path:
     """Unpack an uploaded run zip into ``directory`` after checking it.
 
-    Only the known flat file names are accepted (no paths, so nothing can land outside the
-    folder); sizes are bounded before and after decompression.
+    Only the known flat file names are accepted, each once (no paths, so nothing can land
+    outside the folder). Before anything is unpacked, the zip's size and its number of entries
+    (at most :data:`MAX_ZIP_ENTRIES`, read from its end record) are checked; while unpacking,
+    the bytes actually inflated are bounded by ``max_bytes`` and ``data.csv`` (unpacked first) by
+    ``max_rows`` lines of data (:data:`MAX_ZIP_ROWS`), and its rows times the size of
+    ``model.pt`` by ``max_work`` (:data:`MAX_ZIP_WORK`), so a hostile zip is refused before
+    :func:`load_run` parses or evaluates anything. Raises :class:`RunError`.
     """
     if len(data) > max_bytes:
         raise RunError(f"The run zip is {len(data) / 1e6:.0f} MB, over the {max_bytes / 1e6:.0f} MB limit.")
+    too_many = RunError(
+        f"The zip holds more than {MAX_ZIP_ENTRIES} entries, so it is not a LSTM Lab run zip; "
+        "upload the zip that 'Download run (.zip)' gave you."
+    )
+    declared = _declared_entries(data)
+    if declared is not None and (declared[0] > MAX_ZIP_ENTRIES or declared[1] > MAX_ZIP_ENTRIES * 1024):
+        raise too_many
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
@@ -385,24 +504,49 @@ def zip_to_run_dir(data: bytes, directory: str | os.PathLike, max_bytes: int = M
         raise RunError(
             "The upload is not a zip file; download a run with 'Download run (.zip)' and upload that."
         ) from None
+    if len(infos) > MAX_ZIP_ENTRIES:
+        raise too_many
     names = [i.filename for i in infos]
     bad = [n for n in names if n not in RUN_FILES]
     if bad:
         raise RunError(
             f"The zip holds unexpected entries ({', '.join(bad[:3])}); only a LSTM Lab run zip can be restored."
         )
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise RunError(
+            f"The zip holds {', '.join(twice[:3])} more than once, so it is not a LSTM Lab run zip; "
+            "upload the zip that 'Download run (.zip)' gave you."
+        )
     if sum(i.file_size for i in infos) > max_bytes:
         raise RunError("The run zip unpacks to more than the size limit; it cannot be restored.")
     target = Path(directory)
     target.mkdir(parents=True, exist_ok=True)
     budget = max_bytes  # counted on the bytes actually inflated, not only the declared sizes
+    lines = 0  # line ends in data.csv, which is unpacked first
+    weights = sum(i.file_size for i in infos if i.filename == "model.pt")  # more would fail the CRC check
     try:
-        for info in infos:
+        for info in sorted(infos, key=lambda i: i.filename != "data.csv"):  # the rows are checked first
+            rows = max(lines - 1, 0)  # data.csv's, known from here on
+            if info.filename != "data.csv" and rows * weights > max_work:
+                raise RunError(
+                    f"The run is too large to restore here ({weights / 1e6:.1f} MB of weights over {rows:,} "
+                    "rows would take too long to evaluate); open the unzipped folder with "
+                    "'python -m lstm_core forecast --run FOLDER' instead."
+                )
             with zf.open(info) as src, open(target / info.filename, "wb") as dst:
                 while chunk := src.read(1 << 20):
                     budget -= len(chunk)
                     if budget < 0:
                         raise RunError("The run zip unpacks to more than the size limit; it cannot be restored.")
+                    if info.filename == "data.csv":
+                        lines += _count_lines(chunk)
+                        if lines > max_rows + 1:  # the header line, then one line per row
+                            raise RunError(
+                                f"The run's data.csv has more than {max_rows:,} rows, the most a restored run "
+                                "may have here; open the unzipped folder with "
+                                "'python -m lstm_core forecast --run FOLDER' instead."
+                            )
                     dst.write(chunk)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
         # a lying size header (Bad CRC-32), truncated data, an unknown compression, a password

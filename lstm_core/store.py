@@ -7,10 +7,18 @@ Layout under the store's root (``$LSTM_LAB_HOME/jobs``; ``LSTM_LAB_HOME`` defaul
     <job id>/job.json   who owns the job, its label, tags, status, message and times
 
 ``job.json`` is written last (atomically), so a folder without it is an unfinished save and
+<<<<<<< HEAD
 is ignored. A job is also recorded when it is queued (``job.json`` and its ``data.csv`` only):
 found without a run after a restart, it was interrupted, and can be trained again on its data. The job registry saves a job when it ends with a run, reads the index when it
 starts and loads the runs back in the background, and deletes a job's folder when it evicts
 the job (the same two-hour and per-owner bounds as in memory).
+=======
+is ignored; so are the ``.<job id>.tmp-*`` / ``.<job id>.old-*`` folders of a save in progress,
+and those a killed save left behind are removed when the index is read
+(:func:`lstm_core.runs.clean_leftovers`). The job registry saves a job when it ends with a
+run, reads the index when it starts and loads the runs back in the background, and deletes a
+job's folder when it evicts the job (the same two-hour and per-owner bounds as in memory).
+>>>>>>> h-zips
 """
 
 from __future__ import annotations
@@ -27,7 +35,7 @@ from typing import Any
 import pandas as pd
 
 from .pipeline import Run
-from .runs import _frame_from_csv, is_run_dir, load_run, save_run
+from .runs import _frame_from_csv, _frame_to_csv, clean_leftovers, is_run_dir, load_run, save_run
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +101,7 @@ class RunStore:
         """Record a job as it is queued: its ``data.csv`` (to train it again) and ``job.json``."""
         folder = self._folder(meta.id)
         folder.mkdir(parents=True, exist_ok=True)
-        frame.to_csv(folder / DATA, index=True)
+        _frame_to_csv(frame, folder / DATA)  # as a run folder's data.csv (read back by _frame_from_csv)
         self._write_meta(folder, meta)
         return folder
 
@@ -119,7 +127,10 @@ class RunStore:
         out: list[StoredJob] = []
         if not self.root.is_dir():
             return out
+        clean_leftovers(self.root)  # what saves killed by a server stop left behind
         for folder in self.root.iterdir():
+            if folder.name.startswith("."):  # a save in progress (or a recent leftover): not a job
+                continue
             path = folder / META
             if not path.is_file():
                 continue

@@ -4,16 +4,18 @@ import pandas as pd
 import streamlit as st
 
 from lstm_core import compare as cmp
+from lstm_core import csvsafe
 from lstm_core.config import BOUNDS, CELL_TYPES, SCALERS, TRANSFORMS, ConfigError, DataConfig, TrainConfig
 from ui import compare_view as cv
 from ui import state, throttle
 from ui.figures import compare as cplots
+from ui.text import md_code, md_escape
 
 st.title("Compare")
 ds = state.dataset()
 st.caption(
-    f"Dataset **{ds.name}** · target `{ds.target}`"
-    + (f" · inputs {', '.join(ds.inputs)}" if ds.inputs else "")
+    f"Dataset **{md_escape(ds.name)}** · target {md_code(ds.target)}"
+    + (f" · inputs {md_escape(', '.join(ds.inputs))}" if ds.inputs else "")
     + " · change it on the Data page."
 )
 st.info(
@@ -162,16 +164,22 @@ with st.expander("New comparison", expanded=not st.session_state.get(cv.CMP_KEY)
             train = TrainConfig(epochs=int(epochs), batch_size=int(batch), patience=int(patience) or None)
             submit(cmp.CompareConfig(data, train, variants, list(range(int(n_seeds)))))
         except (ConfigError, TypeError, ValueError, KeyError) as exc:
-            st.error(f"{exc}" if isinstance(exc, ConfigError) else f"Fill in every field of every variant ({exc}).")
+            st.error(
+                md_escape(exc)
+                if isinstance(exc, ConfigError)
+                else f"Fill in every field of every variant ({md_escape(exc)})."
+            )
     up = st.file_uploader("…or re-run an exported comparison (JSON)", type=["json"], key="cmp_upload")
     if up is not None:
         try:
             loaded = cmp.CompareConfig.from_json(up.getvalue())
-            st.caption(f"{len(loaded.variants)} variant(s): {', '.join(loaded.names())} · seeds {loaded.seeds}")
+            st.caption(
+                f"{len(loaded.variants)} variant(s): {md_escape(', '.join(loaded.names()))} · seeds {loaded.seeds}"
+            )
             if st.button("Run uploaded comparison", key="cmp_run_upload", icon=":material/upload:"):
                 submit(loaded)
         except ConfigError as exc:
-            st.error(str(exc))
+            st.error(md_escape(exc))
 
 ids = cv.sync_ids(cv.CMP_KEY, cv.CMP_PARAM)
 if not ids:
@@ -216,7 +224,7 @@ groups = cv.group(snaps)
 results = cv.seed_results(groups)
 for s in snaps:
     if s.status.failed:
-        st.error(f"{s.label}: {s.message}")
+        st.error(md_escape(f"{s.label}: {s.message}"))
 if not results:
     st.warning("No run finished, so there is nothing to compare.")
     st.stop()
@@ -238,7 +246,7 @@ cfg_json = (
 d1, d2 = st.columns(2)
 d1.download_button(
     "Download table (CSV)",
-    table.to_csv(index=False),
+    csvsafe.to_csv(table),  # variant names such as "-x" are not run as spreadsheet formulas
     "comparison.csv",
     "text/csv",
     icon=":material/download:",

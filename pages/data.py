@@ -7,6 +7,7 @@ from lstm_core import data as lcdata
 from lstm_core.config import MISSING_POLICIES
 from ui import state
 from ui.figures import series as plots
+from ui.text import md_escape, plot_text, visible
 
 st.title("Data")
 ds = state.dataset()
@@ -43,7 +44,7 @@ if source == "Generate a series":
                 state.set_dataset(state.dataset_from_loaded(loaded, f"generated: {name} (seed {seed})"))
                 st.rerun()
             except lcdata.DataError as exc:
-                st.error(str(exc))
+                st.error(md_escape(exc))
 else:
     c1, c2 = st.columns([3, 1])
     policy = c2.selectbox(
@@ -70,23 +71,25 @@ else:
             except lcdata.DataError as exc:
                 st.session_state["data_upload_error"] = f"{upload.name}: {exc}"
         if st.session_state.get("data_upload_error"):
-            st.error(st.session_state["data_upload_error"] + f" The previous dataset ({ds.name}) is still loaded.")
+            st.error(
+                md_escape(st.session_state["data_upload_error"] + f" The previous dataset ({ds.name}) is still loaded.")
+            )
 
-st.subheader(ds.name)
+st.subheader(md_escape(ds.name))
 rep = ds.report
 freq = rep.frequency or ("irregular" if rep.date_column else "none (numbered steps)")
 missing = sum(rep.missing.values())
 c = st.columns(6)
 c[0].metric("Rows", f"{rep.n_rows:,}")
 c[1].metric("Delimiter", {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}.get(rep.delimiter, rep.delimiter))
-c[2].metric("Date column", rep.date_column or "—")
+c[2].metric("Date column", visible(rep.date_column or "—"))
 c[3].metric("Frequency", freq, help=f"season {rep.season}" if rep.season else None)
 c[4].metric("Missing", f"{missing:,}", help=f"policy applied: {rep.missing_policy}")
 c[5].metric("Gaps / duplicates", f"{rep.gaps} / {rep.duplicate_rows}")
 with st.expander("What was detected", expanded=True):
-    st.markdown("\n".join(f"- {line}" for line in rep.summary()))
+    st.markdown("\n".join(f"- {md_escape(line)}" for line in rep.summary()))
     if missing:
-        st.caption(f"Missing values per column: {rep.missing}; policy applied: **{rep.missing_policy}**.")
+        st.caption(f"Missing values per column: {md_escape(rep.missing)}; policy applied: **{rep.missing_policy}**.")
 
 cols = list(ds.frame.columns)
 c1, c2 = st.columns(2)
@@ -103,7 +106,7 @@ if target != ds.target or inputs != ds.inputs:
     st.rerun()
 
 st.plotly_chart(
-    plots.series_figure(ds.frame, highlight=ds.target, title=f"{ds.name}"), key="data_chart", width="stretch"
+    plots.series_figure(ds.frame, highlight=ds.target, title=plot_text(ds.name)), key="data_chart", width="stretch"
 )
 st.markdown("**Preview** (first 200 rows)")
 preview = ds.frame.head(200)
@@ -111,6 +114,6 @@ if isinstance(preview.index, pd.DatetimeIndex) and (preview.index == preview.ind
     preview = preview.set_axis(preview.index.strftime("%Y-%m-%d").rename(preview.index.name))
 st.dataframe(preview, key="data_preview", width="stretch", height=260)
 st.caption(
-    f"Index: {ds.frame.index.name or 'step'} ({'dates' if isinstance(ds.frame.index, pd.DatetimeIndex) else 'steps'})"
+    f"Index: {md_escape(ds.frame.index.name or 'step')} ({'dates' if isinstance(ds.frame.index, pd.DatetimeIndex) else 'steps'})"
     f" · {len(ds.frame):,} rows × {len(cols)} columns."
 )

@@ -13,6 +13,7 @@ from ui import compare_view as cv
 from ui import jobs_view, state, throttle
 from ui.figures import compare as cplots
 from ui.figures import series as plots
+from ui.text import md_escape
 
 st.title("Experiments")
 reg = state.registry()
@@ -66,7 +67,7 @@ if key == "long-memory":
             try:
                 sid = cv.start_sweep(cfg)
             except ConfigError as exc:
-                st.error(str(exc))
+                st.error(md_escape(exc))
             else:
                 st.session_state["mem_sweep"] = sid
                 st.query_params["mem"] = sid
@@ -134,7 +135,7 @@ active0 = any(s.active for s in snaps0.values())
 def preset_panel() -> None:
     snaps = {label: reg.snapshot(j) for label, j in ids.items()}
     for label, s in snaps.items():
-        st.caption(jobs_view.status_line(s) + (f" — {s.message}" if s.status.failed else ""))
+        st.caption(jobs_view.status_line(s) + (f" — {md_escape(s.message)}" if s.status.failed else ""))
     if any(s.active for s in snaps.values()):
         bands = {
             label: {

@@ -2,14 +2,15 @@
 
 import streamlit as st
 
+from lstm_core import csvsafe, tables
 from lstm_core import forecast as lcforecast
-from lstm_core import tables
 from lstm_core import verdict as lcverdict
 from lstm_core.config import ConfigError
 from lstm_core.data import DataError
 from lstm_core.runs import RunError
 from ui import runs_view, state
 from ui.figures import series as plots
+from ui.text import md_escape
 
 st.title("Forecast")
 current = state.sync_job_id()
@@ -25,7 +26,7 @@ with st.expander("Restore a downloaded run (.zip)", expanded=not choices):
         except (RunError, DataError, ConfigError) as exc:
             st.session_state["forecast_zip_error"] = str(exc)
     if up is not None and st.session_state.get("forecast_zip_error"):
-        st.error(st.session_state["forecast_zip_error"])
+        st.error(md_escape(st.session_state["forecast_zip_error"]))
 
 runs_view.restore_notice()
 runs_view.require_runs(
@@ -111,12 +112,12 @@ try:
     if future_runaway:
         st.warning(future_runaway)
 except ConfigError as exc:
-    st.error(str(exc))
+    st.error(md_escape(exc))
 
 d0, d1, d2 = st.columns(3)
 d0.download_button(
     "Download forecast (.csv)",
-    fut.to_csv(index=False).encode() if fut is not None else b"",
+    csvsafe.to_csv(fut).encode() if fut is not None else b"",  # safe to open in a spreadsheet
     "forecast.csv",
     "text/csv",
     key="forecast_dl_future",
@@ -127,7 +128,7 @@ d0.download_button(
 )
 d1.download_button(
     "Download predictions (.csv)",
-    pred.to_csv(index=False).encode(),
+    csvsafe.to_csv(pred).encode(),
     "predictions.csv",
     "text/csv",
     key="forecast_dl_csv",

@@ -6,12 +6,13 @@ from lstm_core.cells import CELL_DESCRIPTIONS
 from lstm_core.config import BOUNDS, CELL_TYPES, DEVICES, SCALERS, TRANSFORMS, ConfigError, RunConfig
 from lstm_core.train import available_devices
 from ui import jobs_view, state
+from ui.text import md_code, md_escape
 
 st.title("Train")
 ds = state.dataset()
 st.caption(
-    f"Dataset **{ds.name}** · target `{ds.target}`"
-    + (f" · inputs {', '.join(ds.inputs)}" if ds.inputs else "")
+    f"Dataset **{md_escape(ds.name)}** · target {md_code(ds.target)}"
+    + (f" · inputs {md_escape(', '.join(ds.inputs))}" if ds.inputs else "")
     + " · change it on the Data page."
 )
 D, M, T = RunConfig().data, RunConfig().model, RunConfig().train
@@ -183,4 +184,4 @@ if start:
             state.set_job(job_id)
             st.rerun()  # redraw the sidebar and start polling
         except ConfigError as exc:
-            st.error(str(exc))
+            st.error(md_escape(exc))

@@ -8,12 +8,14 @@ with a tiny pre-built Run as it is submitted. The real registry is exercised end
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests import fakes
+from ui.text import md_escape
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"
@@ -89,7 +91,7 @@ def test_upload_csv_loads_it():
     no_errors(at)
     ds = at.session_state["dataset"]
     assert ds.name == "semicolon_decimal_comma.csv" and ds.report.delimiter == ";"
-    assert "semicolon_decimal_comma.csv" in texts(at.subheader)
+    assert md_escape("semicolon_decimal_comma.csv") in texts(at.subheader)  # shown literally
     assert not at.error
     assert len(at.dataframe) >= 1
 
@@ -206,3 +208,71 @@ def _short_dataset(n: int):
     from ui.state import dataset_from_loaded
 
     return dataset_from_loaded(load_csv(frame_to_csv_bytes(generate("sine", length=n)), name="short.csv"), "short.csv")
+
+
+# ---- file and column names are shown as text, never as Markdown -----------------------------------
+
+EVIL = "[x](http://evil.example)"
+_CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)", re.S)
+
+
+def _markdown_texts(at: AppTest) -> list[str]:
+    """What every Markdown-rendering element of the page says, code spans removed (nothing in
+    a code span is a link)."""
+    kinds = ("markdown", "caption", "info", "success", "warning", "error", "title", "header", "subheader")
+    return [_CODE_SPAN.sub("", str(e.value)) for kind in kinds for e in at.get(kind)]
+
+
+def _links_to_evil(at: AppTest) -> list[str]:
+    return [t for t in _markdown_texts(at) if "](http://evil.example)" in t or "<http://evil.example>" in t]
+
+
+def test_a_column_named_like_a_link_is_shown_as_text_on_every_page(fake):
+    at = new_app().run()
+    rows = "\n".join(f"{i},{i % 7},{10 + i % 5}" for i in range(60))
+    csv = f"step,{EVIL},y\n{rows}\n".encode()
+    at.file_uploader(key="data_upload").set_value((f"{EVIL}.csv", csv, "text/csv")).run()
+    no_errors(at)
+    ds = at.session_state["dataset"]
+    assert ds.name == f"{EVIL}.csv" and EVIL in ds.frame.columns and ds.target == "y"
+    at.multiselect(key=f"data_inputs_{ds.version}").set_value([EVIL]).run()
+    no_errors(at)
+    assert at.session_state["dataset"].inputs == [EVIL]
+    assert not _links_to_evil(at), _links_to_evil(at)
+    assert md_escape(f"{EVIL}.csv") in texts(at.subheader)  # the name is there, escaped
+    for page in ("pages/train.py", "pages/compare.py"):
+        at.switch_page(page).run()
+        no_errors(at)
+        assert any(md_escape(EVIL) in t for t in _markdown_texts(at)), page
+        assert not _links_to_evil(at), (page, _links_to_evil(at))
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("[x](http://evil.example)", r"\[x\](http\://evil.example)"),
+        (
+            "![i](x.png) <http://a.b> www.evil.example me@evil.example",
+            r"!\[i\](x.png) \<http\://a.b\> www\.evil.example me\@evil.example",
+        ),
+        ("a\u200bb\u202ec\u2066d\u0007", "abcd"),
+        (
+            "**bold** _it_ ~s~ `code` :red[x] $x$ &#x202e;",
+            r"\*\*bold\*\* \_it\_ \~s\~ \`code\` :red\[x\] \$x\$ \&#x202e;",
+        ),
+        ("line\nbreak\ttab", "line break tab"),
+        ("# title", r"\# title"),
+        ("- item", r"\- item"),
+        ("12. item", r"12\. item"),
+        ("page.csv: The file is a web page (HTML).", "page.csv: The file is a web page (HTML)."),
+    ],
+)
+def test_md_escape_shows_text_literally(raw, shown):
+    assert md_escape(raw) == shown
+
+
+def test_md_code_and_plot_text():
+    from ui.text import md_code, plot_text
+
+    assert md_code("a`b") == "``a`b``" and md_code("`x") == "`` `x ``" and md_code(EVIL) == f"`{EVIL}`"
+    assert plot_text('<a href="http://evil.example">x</a>\u200b') == '&lt;a href="http://evil.example"&gt;x&lt;/a&gt;'

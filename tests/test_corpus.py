@@ -24,6 +24,7 @@ from streamlit.testing.v1 import AppTest
 
 from lstm_core.cli import main
 from lstm_core.data import MAX_BYTES, DataError, load_csv
+from ui.text import md_escape
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"
@@ -246,15 +247,17 @@ def test_data_page_outcome(name, app, corpus_dir):
         assert not at.error, [e.value for e in at.error]
         assert ds is not before and ds.name == name
         assert (len(ds.frame), list(ds.frame.columns)) == (expected[1], expected[2])
-        assert name in [s.value for s in at.subheader]
+        assert md_escape(name) in [s.value for s in at.subheader]  # shown as text, never Markdown
         return
     assert len(at.error) == 1
     shown = at.error[0].value
-    assert shown == f"{name}: {the_error(name, corpus_dir)} The previous dataset ({before.name}) is still loaded."
+    assert shown == md_escape(
+        f"{name}: {the_error(name, corpus_dir)} The previous dataset ({before.name}) is still loaded."
+    )
     assert "Traceback" not in shown
     # the previous dataset is kept: the same object, still shown and still the target of training
     assert ds is before
-    assert before.name in [s.value for s in at.subheader]
+    assert md_escape(before.name) in [s.value for s in at.subheader]
     # AppTest drops the sidebar of st.navigation apps after a widget rerun (Streamlit 1.67
     # quirk, reproduced on a 5-line app), so the sidebar's source, the session's dataset,
     # is checked instead; the load benchmark checks the real sidebar in a browser.

@@ -2,7 +2,11 @@
 
 import io
 import json
+import os
 import pickle
+import shutil
+import struct
+import time
 import zipfile
 
 import numpy as np
@@ -10,7 +14,7 @@ import pandas as pd
 import pytest
 import torch
 
-from lstm_core import runs
+from lstm_core import csvsafe, runs
 from lstm_core.config import RunConfig, TrainConfig
 from lstm_core.data import Series
 from lstm_core.pipeline import fit_run
@@ -187,3 +191,187 @@ def test_weights_that_predict_nan_are_a_damaged_run(run, tmp_path):
     torch.save({k: torch.full_like(v, float("nan")) for k, v in state.items()}, folder / "model.pt")
     with pytest.raises(RunError, match="the run folder is damaged"):
         load_run(folder)
+
+
+# ---- uploaded zips: entries and rows are bounded before any work ----------------------------------
+
+
+def _many(name: str, count: int) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for _ in range(count):
+            zf.writestr(name, b"epoch\n")
+    return buf.getvalue()
+
+
+@pytest.mark.filterwarnings("ignore:Duplicate name")
+def test_a_zip_of_50000_entries_is_refused_before_anything_is_unpacked(tmp_path):
+    bomb = _many("history.csv", 50_000)
+    with pytest.raises(RunError, match="more than 64 entries") as info:
+        zip_to_run_dir(bomb, tmp_path / "x")
+    assert "\n" not in str(info.value)
+    assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.filterwarnings("ignore:Duplicate name")
+def test_a_zip_that_hides_its_entry_count_is_refused(tmp_path):
+    lie = bytearray(_many("history.csv", 200))
+    end = lie.rfind(b"PK\x05\x06")
+    struct.pack_into("<HH", lie, end + 8, 5, 5)  # the end record claims 5 entries
+    with pytest.raises(RunError, match="more than 64 entries"):
+        zip_to_run_dir(bytes(lie), tmp_path / "x")
+    assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.filterwarnings("ignore:Duplicate name")
+def test_a_run_file_twice_is_refused(run, tmp_path):
+    save_run(run, tmp_path / "r")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name in ("config.json", "model.pt", "data.csv", "data.csv"):
+            zf.write(tmp_path / "r" / name, arcname=name)
+    with pytest.raises(RunError, match="holds data.csv more than once"):
+        zip_to_run_dir(buf.getvalue(), tmp_path / "x")
+
+
+def test_a_small_zip_whose_data_csv_has_200000_rows_is_refused_before_parsing(run, tmp_path, monkeypatch):
+    save_run(run, tmp_path / "r")
+    files = {p.name: p.read_bytes() for p in (tmp_path / "r").iterdir()}
+    files["data.csv"] = b"day,y\n" + b"".join(b"%d,1.0\n" % i for i in range(200_000))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in files.items():
+            zf.writestr(name, data)
+    assert len(buf.getvalue()) < 1_000_000  # under a megabyte, as in the report
+    monkeypatch.setattr(pd, "read_csv", lambda *a, **k: pytest.fail("data.csv was parsed"))
+    with pytest.raises(RunError, match=r"data.csv has more than 10,000 rows") as info:
+        zip_to_run_dir(buf.getvalue(), tmp_path / "x")
+    assert "forecast --run" in str(info.value) and "\n" not in str(info.value)
+    assert runs.MAX_ZIP_ROWS == 10_000
+
+
+@pytest.mark.parametrize("end", [b"\n", b"\r\n", b"\r"])
+def test_the_row_bound_counts_every_kind_of_line_end(tmp_path, end):
+    rows = lambda n: end.join([b"step,y"] + [b"%d,1" % i for i in range(n)]) + end  # noqa: E731
+    zip_to_run_dir(_zip({"data.csv": rows(50)}), tmp_path / "ok", max_rows=50)
+    assert (tmp_path / "ok" / "data.csv").read_bytes() == rows(50)
+    with pytest.raises(RunError, match="more than 50 rows"):
+        zip_to_run_dir(_zip({"data.csv": rows(51)}), tmp_path / "no", max_rows=50)
+
+
+# ---- a killed save leaves nothing that lasts ------------------------------------------------------
+
+
+def _leftover(path, age_s: float):
+    path.mkdir()
+    (path / "model.pt").write_bytes(b"half")
+    past = time.time() - age_s
+    os.utime(path, (past, past))
+    return path
+
+
+def test_save_removes_stale_leftovers_of_its_own_target_only(run, tmp_path):
+    stale_tmp = _leftover(tmp_path / ".r.tmp-k1ll3d", runs.STALE_SAVE_S + 60)
+    stale_old = _leftover(tmp_path / ".r.old-4242", runs.STALE_SAVE_S + 60)
+    live = _leftover(tmp_path / ".r.tmp-wr1t1ng", 5)  # another save writing right now
+    other = _leftover(tmp_path / ".other.tmp-x", runs.STALE_SAVE_S + 60)
+    save_run(run, tmp_path / "r")
+    assert not stale_tmp.exists() and not stale_old.exists()
+    assert live.exists() and other.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".other.tmp-x", ".r.tmp-wr1t1ng", "r"]
+
+
+def test_a_run_moved_aside_by_a_killed_save_is_put_back(run, tmp_path):
+    save_run(run, tmp_path / "r")
+    os.replace(tmp_path / "r", tmp_path / ".r.old-77")  # killed between the two renames
+    past = time.time() - runs.STALE_SAVE_S - 60
+    os.utime(tmp_path / ".r.old-77", (past, past))
+    _leftover(tmp_path / ".r.tmp-new", runs.STALE_SAVE_S + 60)
+    assert [p.name for p in runs.clean_leftovers(tmp_path)] == [".r.tmp-new"]
+    assert [p.name for p in tmp_path.iterdir()] == ["r"]
+    pd.testing.assert_frame_equal(load_run(tmp_path / "r").predictions, run.predictions, check_exact=True)
+
+
+def test_the_store_ignores_saves_in_progress_and_recovers_killed_ones(run, tmp_path):
+    from lstm_core.store import RunStore, StoredJob
+
+    store = RunStore(tmp_path)
+    meta = StoredJob("ab12", "me", "label", "finished", "", {}, {}, 3, 1.0, 2.0, 3.0)
+    store.save(meta, run)
+    shutil.copytree(tmp_path / "ab12", tmp_path / ".ab12.tmp-live")  # a save in progress: ignored, kept
+    os.replace(tmp_path / "ab12", tmp_path / ".ab12.old-9")  # a killed save: put back
+    past = time.time() - runs.STALE_SAVE_S - 60
+    os.utime(tmp_path / ".ab12.old-9", (past, past))
+    assert [m.id for m in store.entries()] == ["ab12"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".ab12.tmp-live", "ab12"]
+
+
+# ---- spreadsheet formulas in exported CSV files ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "written"),
+    [
+        ("=SUM(A1)", "'=SUM(A1)"),
+        ("+cmd", "'+cmd"),
+        ("-x", "'-x"),
+        ("@here", "'@here"),
+        ("\tx", "'\tx"),
+        ("\r=x", "'\r=x"),
+        ("'=x", "''=x"),
+        ("''@x", "'''@x"),
+        ("-1.5", "-1.5"),
+        ("+3", "+3"),
+        ("-inf", "-inf"),
+        ("'plain", "'plain"),
+        ("plain", "plain"),
+        ("", ""),
+        ("'", "'"),
+    ],
+)
+def test_neutralising_a_cell_is_exactly_undone(raw, written):
+    assert csvsafe.neutralise(raw) == written
+    assert csvsafe.unneutralise(written) == raw
+
+
+def test_a_column_named_like_a_formula_is_neutralised_on_disk_and_reloads_exactly(tmp_path):
+    t = np.arange(80.0)
+    frame = pd.DataFrame(
+        {"-x": np.cos(t / 5), "=SUM(A1)": 10 + np.sin(t / 4)},
+        index=pd.date_range("2020-01-01", periods=80, freq="D", name="@day"),
+    )
+    cfg = RunConfig()
+    cfg.model.hidden_size, cfg.train.epochs, cfg.train.ensemble = 4, 1, 1
+    cfg.data.target, cfg.data.inputs, cfg.data.transform = "=SUM(A1)", ["-x"], "none"
+    original = fit_run(Series(frame), cfg)
+    folder = save_run(original, tmp_path / "r")
+    header = (folder / "data.csv").read_text().splitlines()[0]
+    assert header == "'@day,'-x,'=SUM(A1)"
+    with zipfile.ZipFile(io.BytesIO(run_to_zip(folder))) as zf:
+        assert zf.read("data.csv").splitlines()[0] == b"'@day,'-x,'=SUM(A1)"
+    back = load_run(folder)
+    pd.testing.assert_frame_equal(back.frame, original.frame, check_exact=True)
+    pd.testing.assert_frame_equal(back.predictions, original.predictions, check_exact=True)
+
+
+def test_text_cells_in_exports_are_neutralised_but_numbers_are_not():
+    table = pd.DataFrame({"model": ["=HYPERLINK(1)", "gru -1"], "rmse": [-1.5, 2.0]})
+    text = csvsafe.to_csv(table)
+    assert text.splitlines() == ["model,rmse", "'=HYPERLINK(1),-1.5", "gru -1,2.0"]
+    back = csvsafe.unneutralise_frame(pd.read_csv(io.StringIO(text)))
+    pd.testing.assert_frame_equal(back, table)
+
+
+def test_a_big_model_over_many_rows_is_refused_before_it_is_unpacked(run, tmp_path):
+    """Weights of zeros compress to almost nothing: rows times weight bytes is bounded too."""
+    save_run(run, tmp_path / "r")
+    files = {p.name: p.read_bytes() for p in (tmp_path / "r").iterdir()}
+    rows = len(run.frame)
+    work = rows * len(files["model.pt"])
+    zip_to_run_dir(_zip(files), tmp_path / "ok", max_work=work)
+    pd.testing.assert_frame_equal(load_run(tmp_path / "ok").predictions, run.predictions, check_exact=True)
+    with pytest.raises(RunError, match=rf"too large to restore here \(.* MB of weights over {rows} rows") as info:
+        zip_to_run_dir(_zip(files), tmp_path / "no", max_work=work - 1)
+    assert "forecast --run" in str(info.value) and "\n" not in str(info.value)
+    assert not (tmp_path / "no" / "model.pt").exists()
+    assert runs.MAX_ZIP_WORK >= runs.MAX_ZIP_ROWS * len(files["model.pt"])  # a default-sized run at the row bound

@@ -9,6 +9,7 @@ from lstm_core.jobs import JobSnapshot
 
 from . import state, throttle
 from .figures import series as plots
+from .text import md_escape, plot_text
 
 POLL_S = 0.5  # refresh of a running job's panel (the live loss chart)
 QUEUED_POLL_S = 2.0  # a queued job only changes its queue position: poll gently
@@ -39,12 +40,12 @@ def status_line(snap: JobSnapshot) -> str:
     if snap.status == JobStatus.RUNNING:
         unit = "trained" if snap.kind == "sweep" else "epoch"
         extra = f" · {unit} {snap.epochs_done}/{snap.epochs_planned}"
-    return f"{ICONS.get(snap.status, '')} {snap.label} — {snap.status}{extra}"
+    return f"{ICONS.get(snap.status, '')} {md_escape(snap.label)} — {snap.status}{extra}"
 
 
 def status_box(snap: JobSnapshot) -> None:
     """The status with its reason: st.error for diverged/failed (one sentence, no traceback)."""
-    text = f"**{snap.status.capitalize()}** — {snap.message}"
+    text = f"**{snap.status.capitalize()}** — {md_escape(snap.message)}"
     if snap.status == JobStatus.QUEUED:
         st.info(f"**Queued** — position {snap.position} in the queue; it starts when a worker is free.")
     elif snap.status == JobStatus.RUNNING:
@@ -114,7 +115,9 @@ def live_job(job_id: str, key: str, done_link: tuple[str, str] | None = None) ->
                 st.rerun(scope="app")
         log_y = st.toggle("Log-scale loss", key=f"{key}_log", value=True)
         st.plotly_chart(
-            plots.loss_figure(snap.epochs, snap.train_loss, snap.val_loss, log_y=log_y, title=f"Loss — {snap.label}"),
+            plots.loss_figure(
+                snap.epochs, snap.train_loss, snap.val_loss, log_y=log_y, title=f"Loss — {plot_text(snap.label)}"
+            ),
             key=f"{key}_loss_chart",
             width="stretch",
         )

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..text import plot_text
 from .style import (
     COLORS,
     GUIDE,
@@ -33,10 +34,10 @@ def series_figure(
     decimated = False
     for i, col in enumerate(columns or list(frame.columns)):
         width = 2.4 if col == highlight else 1.4
-        trace, dec = line_trace(frame.index, frame[col].to_numpy(), str(col), color_for(i), width=width)
+        trace, dec = line_trace(frame.index, frame[col].to_numpy(), plot_text(col), color_for(i), width=width)
         fig.add_trace(trace)
         decimated |= dec
-    fig.update_xaxes(title=frame.index.name)
+    fig.update_xaxes(title=plot_text(frame.index.name) if frame.index.name is not None else None)
     return apply_layout(fig, title, decimated, n_total=len(frame))
 
 
