@@ -69,11 +69,15 @@ def recursive_z(model: Model, prep: Prepared, origins: np.ndarray, steps: int) -
             raise ConfigError("A model without the target among its inputs can only predict inside the data.")
         d = prep.d_from_scaled(predict_windows(model, prep, window_x(prep, t.ravel()))[:, 0]).reshape(m, steps)
         return prep.z_from_d(d, t)
-    if prep.inputs and int(origins.max()) + steps > prep.n:
-        raise ConfigError(
-            "Forecasting past the end of the data needs the input columns' future values; "
-            "train on the target alone to forecast further."
-        )
+    beyond = None
+    if prep.inputs and m and int(origins.max()) + steps > prep.n:
+        if int(origins.min()) >= prep.n:
+            raise ConfigError(
+                "Forecasting past the end of the data needs the input columns' future values; "
+                "train on the target alone to forecast further."
+            )
+        # inside the data the inputs are known; targets past its end are left NaN (no inputs there)
+        beyond = origins[:, None] + np.arange(steps)[None, :] >= prep.n
     n_blocks = math.ceil(steps / h)
     total = n_blocks * h
     window = window_x(prep, origins) if m else np.zeros((0, L, 1), np.float32)  # (M, L, F) absolute scaled
@@ -101,7 +105,10 @@ def recursive_z(model: Model, prep: Prepared, origins: np.ndarray, steps: int) -
                 new_rows[:, j, 1:] = exog
         window = np.concatenate([window[:, h:], new_rows], axis=1)[:, -L:]
     z_hat = u_hat + prep.seasonal(origins[:, None] + np.arange(total)[None, :])
-    return z_hat[:, :steps]
+    z_hat = z_hat[:, :steps]
+    if beyond is not None:
+        z_hat[beyond] = np.nan
+    return z_hat
 
 
 def recursive(model: Model, prep: Prepared, origin: int, steps: int) -> np.ndarray:

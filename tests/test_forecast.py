@@ -116,3 +116,16 @@ def test_intervals_are_relative_for_a_positive_series_and_additive_otherwise(run
     assert not r.combination.log_scale
     f = r.future(6)
     np.testing.assert_allclose(f["upper"] - f["forecast"], r.widths(6), rtol=1e-9, atol=1e-9)
+
+
+def test_input_columns_with_the_auto_representation_train_and_score():
+    # the backtest forecasts up to the test part from origins near it: inside the data the
+    # inputs are known, and only targets past the end (none here) would need future inputs
+    t = np.arange(120.0)
+    frame = pd.DataFrame({"x": np.sin(t / 5), "y": np.sin(t / 5 + 1) + 0.1 * t})
+    cfg = RunConfig.make(inputs=["x"], epochs=3, hidden_size=4, ensemble=2)
+    r = fit_run(frame, cfg)
+    assert r.backtest is not None and r.backtest.scores  # auto chose by the network backtest
+    assert np.isfinite(r.metrics.test_multistep.rmse) and np.isfinite(r.predictions["multistep"].dropna()).all()
+    with pytest.raises(ConfigError, match="needs the input columns' future values"):
+        r.future(3)
