@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
 from lstm_core import gates as gt
@@ -348,21 +349,39 @@ def memory_figure(mem: pd.DataFrame, cell: str, look_back: int | None = None) ->
     labels = [f"u{u}" for u in mem["unit"]]
     text = [f"≥ {SPAN_CAP:g}" if s >= SPAN_CAP else f"{s:.1f}" for s in span]
     gate = mem["gate"].iloc[0]
+    keep = np.clip(mem["keep_mean"].to_numpy(np.float64), 0.0, 1.0)
+    # Bar colours as colour strings: plotly.js warns "Invalid color specifier" for every bar whose
+    # colour is a number on a colour scale; the scale itself is shown by a marker-less trace.
     fig.add_trace(
         go.Bar(
             x=labels,
             y=shown,
             text=text,
             textposition="outside",
+            textfont=dict(color=GUIDE),
+            marker=dict(color=sample_colorscale("Viridis", keep.tolist())),
+            customdata=keep,
+            hovertemplate=f"%{{x}}<br>mean {gate} %{{customdata:.3f}}<br>half-life %{{text}} steps<extra></extra>",
+            showlegend=False,
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=[labels[0]],
+            y=[float(shown[0])],
+            mode="markers",
             marker=dict(
-                color=mem["keep_mean"].to_numpy(np.float32),
+                size=0,
+                opacity=0,
+                color=[0.0],
                 colorscale="Viridis",
                 cmin=0,
                 cmax=1,
+                showscale=True,
                 colorbar=dict(title=dict(text=f"mean {gate}"), thickness=10),
             ),
-            customdata=mem["keep_mean"].to_numpy(np.float32),
-            hovertemplate=f"%{{x}}<br>mean {gate} %{{customdata:.3f}}<br>half-life %{{text}} steps<extra></extra>",
+            hoverinfo="skip",
+            showlegend=False,
         )
     )
     if look_back:  # on a log axis, shapes take data values but annotations take log10 values
