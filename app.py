@@ -1,5 +1,7 @@
 """LSTM Lab: the router. Page config, navigation over pages/, and the shared sidebar."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from lstm_core import logs
@@ -8,7 +10,10 @@ from ui.text import md_code, md_escape
 
 logs.configure()  # LSTM_LAB_LOG sets the level; job failures are logged with their traceback
 
-st.set_page_config(page_title="LSTM Lab", page_icon=":material/neurology:", layout="wide")
+# A local icon: a Material-symbol page icon is fetched from Google's font servers (an error on every
+# page in an offline classroom).
+ICON = Path(__file__).parent / "ui" / "assets" / "icon.png"
+st.set_page_config(page_title="LSTM Lab", page_icon=str(ICON), layout="wide")
 
 PAGES = [
     st.Page("pages/data.py", title="Data", icon=":material/table_chart:", default=True),
