@@ -77,7 +77,11 @@ else:
 
 st.subheader(md_escape(ds.name))
 rep = ds.report
-freq = rep.frequency or ("irregular" if rep.date_column else "none (numbered steps)")
+freq = (
+    lcdata.describe_frequency(rep.frequency)
+    if rep.frequency
+    else ("irregular" if rep.date_column else "none (numbered steps)")
+)
 missing = sum(rep.missing.values())
 c = st.columns(6)
 c[0].metric("Rows", f"{rep.n_rows:,}")

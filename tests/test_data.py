@@ -445,7 +445,7 @@ def test_date_column_none_uses_steps():
 def test_report_summary_lines():
     lines = fixture("semicolon_decimal_comma.csv").report.summary()
     assert lines[1] == "Read as utf-8, delimiter ';', decimal ',', thousands '.'."
-    assert lines[2] == "Time column 'Datum': frequency D, season 7, 0 gap(s)."
+    assert lines[2] == "Time column 'Datum': frequency daily, season 7, 0 gap(s)."
 
 
 # ---- never anything but DataError ------------------------------------------------------------
@@ -617,3 +617,22 @@ def test_generator_errors():
         generate("sine", period=0)
     with pytest.raises(DataError, match="must be numbers"):
         generate("sine", period="long")
+
+
+@pytest.mark.parametrize(
+    ("alias", "words"),
+    [
+        ("MS", "monthly"),
+        ("W-SAT", "weekly (Saturdays)"),
+        ("QS-JAN", "quarterly"),
+        ("YE-DEC", "yearly"),
+        ("2D", "every 2 days"),
+        ("15min", "every 15 minutes"),
+        ("h", "hourly"),
+        (None, "no regular frequency"),
+    ],
+)
+def test_frequencies_are_said_in_words(alias, words):
+    from lstm_core.data import describe_frequency
+
+    assert describe_frequency(alias) == words

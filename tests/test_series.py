@@ -39,6 +39,7 @@ NEW_PUBLIC = {
     "as_series": "series",
     "generate_series": "generators",
     "infer_frequency": "frequency",
+    "describe_frequency": "frequency",
     "season_for": "frequency",
 }
 

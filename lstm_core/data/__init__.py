@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from .bundled import DATASETS_DIR, frame_to_csv_bytes, load_airline
 from .errors import DataError
-from .frequency import infer_frequency, season_for
+from .frequency import describe_frequency, infer_frequency, season_for
 from .generators import (
     GENERATOR_DESCRIPTIONS,
     GENERATOR_PARAMS,
@@ -42,6 +42,7 @@ __all__ = [
     "frame_to_csv_bytes",
     "generate",
     "generate_series",
+    "describe_frequency",
     "infer_frequency",
     "load_airline",
     "load_csv",

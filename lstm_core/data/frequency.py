@@ -85,6 +85,48 @@ def season_for(frequency: str | None) -> int | None:
     return _SEASONS.get(offset.rule_code.split("-")[0]) if offset.n == 1 else None
 
 
+_UNITS = {
+    "YS": ("yearly", "year"),
+    "YE": ("yearly", "year"),
+    "QS": ("quarterly", "quarter"),
+    "QE": ("quarterly", "quarter"),
+    "BQS": ("quarterly", "quarter"),
+    "BQE": ("quarterly", "quarter"),
+    "MS": ("monthly", "month"),
+    "ME": ("monthly", "month"),
+    "BMS": ("monthly", "month"),
+    "BME": ("monthly", "month"),
+    "W": ("weekly", "week"),
+    "D": ("daily", "day"),
+    "B": ("business daily", "business day"),
+    "h": ("hourly", "hour"),
+    "min": ("every minute", "minute"),
+    "s": ("every second", "second"),
+}
+_DAYS = {"MON": "Mondays", "TUE": "Tuesdays", "WED": "Wednesdays", "THU": "Thursdays", "FRI": "Fridays",
+         "SAT": "Saturdays", "SUN": "Sundays"}  # fmt: skip
+
+
+def describe_frequency(frequency: str | None) -> str:
+    """A frequency alias in words for people: ``MS`` -> "monthly", ``W-SAT`` -> "weekly (Saturdays)",
+    ``2D`` -> "every 2 days", ``QS-JAN`` -> "quarterly"; "no regular frequency" for None; an alias
+    it does not know is returned as it is."""
+    if frequency is None:
+        return "no regular frequency"
+    try:
+        offset = to_offset(frequency)
+    except ValueError:
+        return frequency
+    code, _, anchor = offset.rule_code.partition("-")
+    if code not in _UNITS:
+        return frequency
+    adjective, unit = _UNITS[code]
+    text = adjective if offset.n == 1 else f"every {offset.n} {unit}s"
+    if code == "W" and anchor in _DAYS:
+        text += f" ({_DAYS[anchor]})"
+    return text
+
+
 def infer_frequency(index: pd.Index) -> str | None:
     """The offset alias of a time index as the loader detects it (gaps allowed), or None.
 

@@ -23,7 +23,7 @@ import pandas as pd
 
 from ..config import MISSING_POLICIES
 from .errors import _MIN_ROWS, DataError, _excerpt
-from .frequency import _frequency, _infer_freq, season_for
+from .frequency import _frequency, _infer_freq, describe_frequency, season_for
 from .series import Series
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -92,7 +92,7 @@ class DataReport:
         if self.date_column is None:
             lines.append("No time column; rows are numbered as steps.")
         else:
-            freq = self.frequency or "irregular"
+            freq = describe_frequency(self.frequency) if self.frequency else "irregular"
             season = f", season {self.season}" if self.season else ""
             lines.append(f"Time column {self.date_column!r}: frequency {freq}{season}, {self.gaps} gap(s).")
         counts = {c: n for c, n in self.missing.items() if n}
