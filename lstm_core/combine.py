@@ -44,6 +44,9 @@ class Combination:
             raise ValueError("A combination needs at least one member.")
         self.members = members
         self.prep = members[0].prep
+        #: the intervals live on the log scale for a series above zero throughout (errors that
+        #: grow with the level give bands that grow with it)
+        self.log_scale = bool(np.all(self.prep.y > 0))
 
     @property
     def earliest(self) -> int:
@@ -65,12 +68,6 @@ class Combination:
         """Recursive forecasts (M, steps) in original units from each origin."""
         origins = np.asarray(origins, dtype=np.int64)
         return np.mean([m.prep.y_from_z(fc.recursive_z(m.model, m.prep, origins, steps)) for m in self.members], axis=0)
-
-    @property
-    def log_scale(self) -> bool:
-        """Whether the intervals live on the log scale: for a series above zero throughout
-        (errors that grow with the level give bands that grow with it)."""
-        return bool(np.all(self.prep.y > 0))
 
     def z_from_y(self, y: np.ndarray) -> np.ndarray:
         """The interval scale: logs for a positive series (a non-positive forecast is held just

@@ -35,6 +35,10 @@ class Bound:
     lo_open: bool = False
     hi_open: bool = False
 
+    def int_range(self) -> tuple[int, int]:
+        """The range as whole numbers for a widget (no upper bound: the largest 32-bit int)."""
+        return int(self.lo), int(self.hi if self.hi is not None else 2**31 - 1)
+
     def contains(self, v: float) -> bool:
         above = v > self.lo if self.lo_open else v >= self.lo
         below = self.hi is None or (v < self.hi if self.hi_open else v <= self.hi)
@@ -285,8 +289,7 @@ class RunConfig(_Dict):
         """A validated RunConfig from flat settings, each the name of a field of exactly one
         of :class:`DataConfig`, :class:`ModelConfig`, :class:`TrainConfig` (the rest keep their
         defaults): ``RunConfig.make(cell="gru", look_back=24, epochs=50)``."""
-        cfg = cls()
-        cfg = cfg.replace(**settings)
+        cfg = cls().replace(**settings)
         cfg.validate()
         return cfg
 

@@ -76,12 +76,15 @@ with st.expander("New comparison", expanded=not st.session_state.get(cv.CMP_KEY)
             "cell": st.column_config.SelectboxColumn("cell", options=list(CELL_TYPES), required=True),
             "hidden_size": st.column_config.NumberColumn(
                 "hidden size",
-                min_value=int(BOUNDS["hidden_size"].lo),
-                max_value=int(BOUNDS["hidden_size"].hi or 1),
+                min_value=BOUNDS["hidden_size"].int_range()[0],
+                max_value=BOUNDS["hidden_size"].int_range()[1],
                 step=1,
             ),
             "num_layers": st.column_config.NumberColumn(
-                "layers", min_value=int(BOUNDS["num_layers"].lo), max_value=int(BOUNDS["num_layers"].hi or 1), step=1
+                "layers",
+                min_value=BOUNDS["num_layers"].int_range()[0],
+                max_value=BOUNDS["num_layers"].int_range()[1],
+                step=1,
             ),
             "look_back": st.column_config.NumberColumn("look_back", min_value=1, max_value=max(1, len(ds.frame) // 2)),
             "lr": st.column_config.NumberColumn(
@@ -101,19 +104,17 @@ with st.expander("New comparison", expanded=not st.session_state.get(cv.CMP_KEY)
     )
     epochs = c2.number_input(
         "Epochs (upper bound)",
-        int(BOUNDS["epochs"].lo),
-        int(BOUNDS["epochs"].hi or 1),
+        *BOUNDS["epochs"].int_range(),
         100,
         key="cmp_epochs",
         persist_state=state.KEEP,
     )
     patience = c3.number_input(
-        "Patience (0 = off)", 0, int(BOUNDS["epochs"].hi or 1), 20, key="cmp_patience", persist_state=state.KEEP
+        "Patience (0 = off)", 0, BOUNDS["epochs"].int_range()[1], 20, key="cmp_patience", persist_state=state.KEEP
     )
     batch = c4.number_input(
         "Batch size",
-        int(BOUNDS["batch_size"].lo),
-        int(BOUNDS["batch_size"].hi or 1),
+        *BOUNDS["batch_size"].int_range(),
         T.batch_size,
         key="cmp_batch",
         persist_state=state.KEEP,

@@ -18,12 +18,6 @@ st.caption(
 D, M, T = RunConfig().data, RunConfig().model, RunConfig().train
 
 
-def lo_hi(name: str) -> tuple[int, int]:
-    """A whole-number setting's widget range: its validation bounds (lstm_core.config.BOUNDS)."""
-    b = BOUNDS[name]
-    return int(b.lo), int(b.hi if b.hi is not None else 2**31 - 1)
-
-
 found = available_devices()
 
 
@@ -54,10 +48,14 @@ with st.form("train_form"):
         )
     with mid:
         hidden = st.number_input(
-            "Hidden size", *lo_hi("hidden_size"), M.hidden_size, key="train_hidden", persist_state=state.KEEP
+            "Hidden size",
+            *BOUNDS["hidden_size"].int_range(),
+            M.hidden_size,
+            key="train_hidden",
+            persist_state=state.KEEP,
         )
         layers = st.number_input(
-            "Layers", *lo_hi("num_layers"), M.num_layers, key="train_layers", persist_state=state.KEEP
+            "Layers", *BOUNDS["num_layers"].int_range(), M.num_layers, key="train_layers", persist_state=state.KEEP
         )
         dropout = st.slider(
             "Dropout (between layers)", 0.0, 0.9, M.dropout, 0.05, key="train_dropout", persist_state=state.KEEP
@@ -89,10 +87,14 @@ with st.form("train_form"):
         )
     with right:
         epochs = st.number_input(
-            "Epochs (upper bound)", *lo_hi("epochs"), T.epochs, key="train_epochs", persist_state=state.KEEP
+            "Epochs (upper bound)",
+            *BOUNDS["epochs"].int_range(),
+            T.epochs,
+            key="train_epochs",
+            persist_state=state.KEEP,
         )
         batch = st.number_input(
-            "Batch size", *lo_hi("batch_size"), T.batch_size, key="train_batch", persist_state=state.KEEP
+            "Batch size", *BOUNDS["batch_size"].int_range(), T.batch_size, key="train_batch", persist_state=state.KEEP
         )
         lr = st.number_input(
             "Learning rate",
@@ -104,7 +106,7 @@ with st.form("train_form"):
             key="train_lr",
             persist_state=state.KEEP,
         )
-        seed = st.number_input("Seed", *lo_hi("seed"), T.seed, key="train_seed", persist_state=state.KEEP)
+        seed = st.number_input("Seed", *BOUNDS["seed"].int_range(), T.seed, key="train_seed", persist_state=state.KEEP)
         scaler = st.selectbox(
             "Scaler (fitted on train only)",
             SCALERS,
@@ -130,14 +132,14 @@ with st.form("train_form"):
         patience = a3.number_input(
             "Early-stopping patience (0 = off)",
             0,
-            lo_hi("epochs")[1],
+            BOUNDS["epochs"].int_range()[1],
             T.patience or 0,
             key="train_patience",
             persist_state=state.KEEP,
         )
         ensemble = a4.number_input(
             "Networks (ensemble)",
-            *lo_hi("ensemble"),
+            *BOUNDS["ensemble"].int_range(),
             T.ensemble,
             key="train_ensemble",
             persist_state=state.KEEP,

@@ -6,6 +6,8 @@ another port, so nothing survives in memory.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -20,66 +22,57 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not 
 expect = sync_api.expect
 
 
-def test_a_trained_run_survives_a_server_restart(browser, tmp_path, monkeypatch):
-    monkeypatch.setenv("LSTM_LAB_HOME", str(tmp_path / "home"))
+@contextmanager
+def app_page(browser, log: Path) -> Iterator[tuple[object, str]]:
+    """A fresh server (stopped on exit, as a restart does) and a page on it: ``(page, base URL)``."""
     port = free_port()
-    proc = start_server(port, tmp_path / "first.log")
+    proc = start_server(port, log)
     ctx, pg = new_page(browser, 1400, 1000)
     try:
-        pg.goto(f"http://127.0.0.1:{port}")
-        nav(pg, "Train")
-        set_number(pg, "Hidden size", 8)
-        set_number(pg, "Epochs (upper bound)", 3)
-        pg.get_by_role("button", name="Start training").click()
-        expect(pg.get_by_text("Finished", exact=False).first).to_be_visible(timeout=120_000)
-        job = parse_qs(urlparse(pg.url).query)["job"][0]
+        yield pg, f"http://127.0.0.1:{port}"
     finally:
         ctx.close()
         stop_server(proc)
+
+
+def start_training(pg, base: str, **numbers) -> str:
+    """Open Train, set the labelled numbers, press Start; returns the job id from the URL."""
+    pg.goto(base)
+    nav(pg, "Train")
+    for label, value in numbers.items():
+        set_number(pg, label, value)
+    pg.get_by_role("button", name="Start training").click()
+    pg.wait_for_url("**job=*")
+    return parse_qs(urlparse(pg.url).query)["job"][0]
+
+
+def test_a_trained_run_survives_a_server_restart(browser, tmp_path, monkeypatch):
+    monkeypatch.setenv("LSTM_LAB_HOME", str(tmp_path / "home"))
+    with app_page(browser, tmp_path / "first.log") as (pg, base):
+        job = start_training(pg, base, **{"Hidden size": 8, "Epochs (upper bound)": 3})
+        expect(pg.get_by_text("Finished", exact=False).first).to_be_visible(timeout=120_000)
     assert (tmp_path / "home" / "jobs" / job / "job.json").is_file()
 
-    port2 = free_port()
-    proc2 = start_server(port2, tmp_path / "second.log")
-    ctx, pg = new_page(browser, 1400, 1000)
-    try:
-        pg.goto(f"http://127.0.0.1:{port2}/train?job={job}")  # the link the person kept
+    with app_page(browser, tmp_path / "second.log") as (pg, base):
+        pg.goto(f"{base}/train?job={job}")  # the link the person kept
         expect(pg.get_by_text("Finished", exact=False).first).to_be_visible()
         nav(pg, "Forecast")
         expect(pg.get_by_text("Metrics on the test part", exact=False).first).to_be_visible()
         expect(pg.locator('[data-testid="stException"]')).to_have_count(0)
         assert parse_qs(urlparse(pg.url).query)["job"] == [job]
-    finally:
-        ctx.close()
-        stop_server(proc2)
 
 
 def test_a_run_interrupted_by_a_restart_can_be_trained_again(browser, tmp_path, monkeypatch):
     monkeypatch.setenv("LSTM_LAB_HOME", str(tmp_path / "home"))
-    port = free_port()
-    proc = start_server(port, tmp_path / "first.log")
-    ctx, pg = new_page(browser, 1400, 1000)
-    try:
-        pg.goto(f"http://127.0.0.1:{port}")
-        nav(pg, "Train")
-        set_number(pg, "Hidden size", 8)
-        pg.get_by_role("button", name="Start training").click()
-        pg.wait_for_url("**job=*")
-        job = parse_qs(urlparse(pg.url).query)["job"][0]
-    finally:
-        ctx.close()
-        stop_server(proc)  # while the job is queued or training
+    with app_page(browser, tmp_path / "first.log") as (pg, base):
+        job = start_training(pg, base, **{"Hidden size": 8})
+    # the server stopped while the job was queued or training
     assert (tmp_path / "home" / "jobs" / job / "job.json").is_file()
 
-    port2 = free_port()
-    proc2 = start_server(port2, tmp_path / "second.log")
-    ctx, pg = new_page(browser, 1400, 1000)
-    try:
-        pg.goto(f"http://127.0.0.1:{port2}/train?job={job}")
+    with app_page(browser, tmp_path / "second.log") as (pg, base):
+        pg.goto(f"{base}/train?job={job}")
         expect(pg.get_by_text("Interrupted by a server restart", exact=False).first).to_be_visible()
         pg.get_by_role("button", name="Train it again").click()
         pg.wait_for_url(lambda url: "job=" in url and job not in url)  # the new run's own link
         expect(pg.get_by_text("Finished", exact=False).first).to_be_visible(timeout=120_000)
         expect(pg.locator('[data-testid="stException"]')).to_have_count(0)
-    finally:
-        ctx.close()
-        stop_server(proc2)
