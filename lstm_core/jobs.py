@@ -44,7 +44,7 @@ from .index import RunRecord
 from .job_status import ACTIVE, DONE, JobStatus
 from .memory_task import MemoryConfig, MemoryResult, sweep
 from .pipeline import Run, fit_run
-from .store import RunStore, StoredJob, summary_of
+from .store import RunStore, StoredJob, check_label, summary_of
 from .train import EpochStats, FitStatus, TrainingDiverged
 
 log = logging.getLogger(__name__)
@@ -880,7 +880,9 @@ class JobRegistry:
         return out
 
     def rename(self, job_id: str, label: str) -> None:
-        """Give a job a new label (in memory and in the store). Raises LookupError when unknown."""
+        """Give a job a new label (in memory and in the store). Raises ValueError for a bad
+        label (:func:`~lstm_core.store.check_label`), LookupError when the job is unknown."""
+        label = check_label(label)
         job = self.get(job_id)
         if job is not None:
             with job.lock:

@@ -35,6 +35,7 @@ import os
 import shutil
 import tempfile
 import threading
+import unicodedata
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -67,6 +68,25 @@ def default_home() -> Path:
         return Path(os.environ[ENV]).expanduser()
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "lstm-lab"
+
+
+MAX_LABEL = 80
+
+
+def check_label(text: object) -> str:
+    """A run's new name, stripped. Raises ValueError with one sentence saying what to change."""
+    if not isinstance(text, str):
+        raise ValueError("A run name must be text.")
+    label = text.strip()
+    if not label:
+        raise ValueError("A run name cannot be empty; type a few words, such as 'GRU 32 on sales'.")
+    if len(label) > MAX_LABEL:
+        raise ValueError(f"A run name can be at most {MAX_LABEL} characters (this one has {len(label)}); shorten it.")
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in label):
+        raise ValueError(
+            "A run name cannot hold line breaks or invisible characters; type it again on one line without them."
+        )
+    return label
 
 
 def default_quota() -> int:

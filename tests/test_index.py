@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 import threading
 
@@ -12,7 +13,7 @@ from lstm_core.config import RunConfig
 from lstm_core.data import Series, generate
 from lstm_core.index import RunIndex, RunRecord
 from lstm_core.jobs import JobRegistry
-from lstm_core.store import DATA, INDEX, SHARED, RunStore
+from lstm_core.store import DATA, INDEX, SHARED, RunStore, check_label
 from tests import fakes
 
 
@@ -193,3 +194,25 @@ def test_the_quota_deletes_the_oldest_plain_runs_keeps_pinned_and_compared_ones_
     assert {r.label for r in store.records("me")} == {"pinned run", "compared run", "one more"}
     assert sorted(reg.take_notices("me")) == ["newest run", "second plain run"]
     reg.close()
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("", "cannot be empty"),
+        ("   ", "cannot be empty"),
+        ("x" * 81, "at most 80 characters (this one has 81)"),
+        ("two\nlines", "line breaks or invisible characters"),
+        ("look\u200balike", "line breaks or invisible characters"),
+        ("evil\u202etxt", "line breaks or invisible characters"),
+        (None, "must be text"),
+    ],
+)
+def test_a_bad_run_name_is_refused_with_one_sentence(text, problem):
+    with pytest.raises(ValueError, match=re.escape(problem)) as err:
+        check_label(text)
+    assert str(err.value).count(". ") == 0 and str(err.value).endswith(".")
+
+
+def test_a_good_run_name_is_kept_stripped():
+    assert check_label("  GRU 32 · sales (try 2) ✓ ") == "GRU 32 · sales (try 2) ✓"
