@@ -472,6 +472,8 @@ class JobRegistry:
             self._cond.notify_all()
         for w in self._workers:
             w.join(timeout)
+        if self._store is not None:
+            self._store.close()
 
     # ---------------------------------------------------------------- internals
     def active_twin(self, owner: str, data: Series | pd.DataFrame, cfg: RunConfig) -> JobSnapshot | None:

@@ -40,9 +40,9 @@ if st.session_state.get(runs_page.PICK) not in by_id:
 pick = st.selectbox("Run", list(by_id), key=runs_page.PICK, format_func=lambda i: runs_page.option_label(by_id[i]))
 rec = by_id[pick]
 if not rec.has_run:
-    st.warning(
-        "This run was interrupted by a server restart before it finished: open it on the Train page to train it again."
-    )
+    st.warning("This run was interrupted by a server restart before it finished; you can train it again.")
+    if st.button("Open in Train", key="runs_open_train", icon=":material/model_training:"):
+        runs_page.open_interrupted(pick)
 c1, c2, c3, c4, c5 = st.columns(5)
 if c1.button("Open in Forecast", key="runs_open_forecast", icon=":material/insights:", disabled=not rec.has_run):
     runs_page.open_in(pick, "forecast")

@@ -4,6 +4,7 @@ quota notice, and the dataset coming back when a reload adopts a job."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -162,3 +163,72 @@ def test_a_reload_on_a_job_link_brings_back_the_data_it_was_trained_on(reg):
     at.switch_page("pages/train.py").run()
     no_errors(at)
     assert "uploaded.csv" in at.caption[0].value  # what the next Start trains on
+
+
+def test_open_in_forecast_or_gates_makes_it_the_current_run(reg):
+    other = reg.submit(series(), cfg(0), owner=OWNER, label="other run")
+    jid = reg.submit(series(), cfg(1), owner=OWNER, label="open me")
+    at = runs_page()
+    at.selectbox(key="runs_pick").set_value(other).run()
+    at.button(key="runs_open_forecast").click().run()
+    no_errors(at)
+    assert at.title[0].value == "Forecast"
+    assert at.session_state["job_id"] == other and at.selectbox(key="forecast_pick").value == other
+    at.switch_page("pages/runs.py").run()
+    at.selectbox(key="runs_pick").set_value(jid).run()
+    at.button(key="runs_open_gates").click().run()
+    no_errors(at)
+    assert at.title[0].value == "Gates" and at.selectbox(key="gates_run").value == jid
+
+
+def test_a_run_memory_let_go_is_opened_from_disk(tmp_path):
+    now = [1_000_000.0]
+    reg = JobRegistry(
+        max_workers=1,
+        torch_threads=0,
+        runner=fakes.prebuilt_runner,
+        inline=True,
+        store=RunStore(tmp_path / "jobs"),
+        ttl_s=60,
+        clock=lambda: now[0],
+    )
+    with fakes.fake_registry(reg):
+        jid = reg.submit(series(), cfg(0), owner=OWNER, label="from disk")
+        now[0] += 61  # memory lets it go; the store keeps it
+        assert reg.snapshot(jid) is None
+        opened_from_disk(reg, jid)
+
+
+def opened_from_disk(reg: JobRegistry, jid: str) -> None:
+    at = runs_page()
+    assert list(at.dataframe[0].value["name"]) == ["from disk"]
+    at.button(key="runs_open_forecast").click().run()
+    no_errors(at)
+    assert at.title[0].value == "Forecast" and reg.snapshot(jid).run is not None
+    assert any("Metrics on the test part" in s.value for s in at.subheader)
+
+
+def test_an_interrupted_run_is_listed_and_opens_on_train_to_be_trained_again(tmp_path):
+    started = threading.Event()
+
+    def never_ends(series, cfg, *, callbacks):
+        started.set()
+        callbacks.stop.wait(TIMEOUT)
+        raise RuntimeError("stopped")
+
+    store = RunStore(tmp_path / "jobs")
+    first = JobRegistry(max_workers=1, torch_threads=0, runner=never_ends, store=store)
+    jid = first.submit(series(), cfg(0), owner=OWNER, label="cut short")
+    assert started.wait(TIMEOUT)
+    # the server stops here; a new one starts on the same store
+    again = JobRegistry(max_workers=1, torch_threads=0, runner=fakes.prebuilt_runner, inline=True, store=store)
+    with fakes.fake_registry(again):
+        at = runs_page()
+        table = at.dataframe[0].value
+        assert list(table["name"]) == ["cut short"] and list(table["status"]) == ["interrupted"]
+        assert at.button(key="runs_open_forecast").disabled
+        at.button(key="runs_open_train").click().run()
+        no_errors(at)
+        assert at.title[0].value == "Train" and at.session_state["job_id"] == jid
+        assert any(b.label == "Train it again" for b in at.button)
+    first.close()

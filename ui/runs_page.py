@@ -102,6 +102,15 @@ def open_in(job_id: str, where: str) -> None:
     st.switch_page(page)
 
 
+def open_interrupted(job_id: str) -> None:
+    """Go to the Train page with an interrupted job as the current one (it offers to train it again)."""
+    if state.registry().reopen(job_id) is None:
+        st.error("This run's record could not be read from disk; delete it and start a new run.")
+        return
+    state.set_job(job_id)
+    st.switch_page("pages/train.py")
+
+
 def zip_bytes(job_id: str) -> bytes:
     """The run zip: the stored run folder as it is, else the run in memory saved to one."""
     reg = state.registry()
