@@ -205,7 +205,7 @@ def sync_job_id() -> str | None:
             st.session_state[JOB] = current = from_url
             st.session_state[OWNER] = snap.owner
             adopt_dataset(from_url, snap.config)
-    if current and reg.snapshot(current) is None:  # evicted
+    if current and reg.reopen(current) is None:  # deleted (memory lets a run go; the store keeps it)
         current = st.session_state[JOB] = None
     if current and st.query_params.get("job") != current:
         st.query_params["job"] = current
