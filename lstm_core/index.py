@@ -282,6 +282,9 @@ class RunIndex:
         rows = self._conn().execute("SELECT * FROM runs WHERE owner = ? ORDER BY created DESC, id", (owner,)).fetchall()
         return [_from_row(r) for r in rows]
 
+    def ids(self) -> list[str]:
+        return [r[0] for r in self._conn().execute("SELECT id FROM runs")]
+
     def uses_of(self, data_hash: str) -> int:
         """How many rows were trained on the data with this hash."""
         return int(self._conn().execute("SELECT COUNT(*) FROM runs WHERE data_hash = ?", (data_hash,)).fetchone()[0])

@@ -42,6 +42,7 @@ from typing import Any
 
 import pandas as pd
 
+from . import csvsafe
 from .data.series import Series
 from .index import RunIndex, RunRecord
 from .pipeline import Run
@@ -199,7 +200,9 @@ class RunStore:
                     clean_leftovers(self.root)  # what saves killed by a server stop left behind
                     index = RunIndex(self.root / INDEX)
                     state = index.open()
-                    if state != "ok":
+                    if state == "ok":
+                        self._reconcile(index)
+                    else:
                         n = index.rebuild(self.scan())
                         (log.info if state == "missing" and not n else log.warning)(
                             "the run index was %s; rebuilt it from %d run folder(s) in %s", state, n, self.root
@@ -248,30 +251,54 @@ class RunStore:
             verdict=str(summary.get("verdict") or ""),
         )
 
+    def _job_folders(self) -> list[Path]:
+        """Folders that hold a job (a job id as name, a job.json inside)."""
+        if not self.root.is_dir():
+            return []
+        return [p for p in self.root.iterdir() if set(p.name) <= _ID_CHARS and (p / META).is_file()]
+
+    def _read(self, folder: Path) -> RunRecord | None:
+        """The index row of one job folder, from its job.json (None, logged, when damaged)."""
+        try:
+            meta = StoredJob.from_dict(json.loads((folder / META).read_text()))
+            if meta.id != folder.name:
+                raise ValueError("id does not match its folder")
+            if is_run_dir(folder) and not meta.summary:
+                meta = StoredJob(**{**meta.__dict__, "summary": _summary_from_folder(folder)})
+            if not meta.data_hash and (folder / DATA).is_file():
+                meta = StoredJob(**{**meta.__dict__, "data_hash": _hash_file(folder / DATA)})
+            return self._record(meta, folder)
+        except (OSError, ValueError, TypeError, AttributeError) as exc:
+            log.warning("skipping stored job %s: %s", folder.name, exc)
+            return None
+
     def scan(self) -> list[RunRecord]:
         """Every complete stored job read from its folder's job.json (what the index is rebuilt
         from), oldest first; damaged ones are skipped (and logged)."""
-        out: list[RunRecord] = []
-        if not self.root.is_dir():
-            return out
-        for folder in self.root.iterdir():
-            if folder.name.startswith(".") or not set(folder.name) <= _ID_CHARS:
-                continue  # a save in progress (or a recent leftover), the shared data, the index
-            path = folder / META
-            if not path.is_file():
-                continue
-            try:
-                meta = StoredJob.from_dict(json.loads(path.read_text()))
-                if meta.id != folder.name:
-                    raise ValueError("id does not match its folder")
-                if is_run_dir(folder) and not meta.summary:
-                    meta = StoredJob(**{**meta.__dict__, "summary": _summary_from_folder(folder)})
-                if not meta.data_hash and (folder / DATA).is_file():
-                    meta = StoredJob(**{**meta.__dict__, "data_hash": _hash_file(folder / DATA)})
-                out.append(self._record(meta, folder))
-            except (OSError, ValueError, TypeError, AttributeError) as exc:
-                log.warning("skipping stored job %s: %s", folder.name, exc)
+        out = [r for r in map(self._read, self._job_folders()) if r is not None]
         return sorted(out, key=lambda r: r.when)
+
+    def _reconcile(self, index: RunIndex) -> None:
+        """Bring an index that is readable but out of step with the folders (a crash between a
+        job.json and its row, a folder removed by hand) back in step: only the differences are read."""
+        on_disk = {p.name: p for p in self._job_folders()}
+        listed = set(index.ids())
+        added = 0
+        for jid in sorted(on_disk.keys() - listed):
+            rec = self._read(on_disk[jid])
+            if rec is not None:
+                index.put(rec)
+                added += 1
+        removed = listed - on_disk.keys()
+        for jid in removed:
+            index.delete(jid)
+        if added or removed:
+            log.warning(
+                "the run index was out of step with the run folders in %s: added %d job(s), removed %d",
+                self.root,
+                added,
+                len(removed),
+            )
 
     # ------------------------------------------------------------ writing
     def _share_data(self, folder: Path) -> str:
@@ -299,6 +326,30 @@ class RunStore:
             log.debug("data of %s kept as its own copy: %s", folder.name, exc)
         return digest
 
+    def _link_data(self, frame: pd.DataFrame, path: Path) -> str:
+        """Write ``frame`` as ``path`` (a run folder's data.csv): a link to the shared copy, which
+        is written only when no job has stored these data yet (a 6 x 5 comparison writes its
+        data once). Returns the content hash."""
+        text = csvsafe.to_csv(frame, None, index=True)  # as _frame_to_csv writes it
+        assert text is not None
+        body = text.encode("utf-8")
+        digest = hashlib.sha256(body).hexdigest()
+        shared_dir = self.root / SHARED
+        shared_dir.mkdir(exist_ok=True)
+        shared = shared_dir / f"{digest}.csv"
+        try:
+            if not shared.exists():
+                fd, tmp = tempfile.mkstemp(prefix=".data-", suffix=".csv", dir=shared_dir)
+                with os.fdopen(fd, "wb") as f:
+                    f.write(body)
+                os.replace(tmp, shared)
+            path.unlink(missing_ok=True)
+            os.link(shared, path)
+        except OSError as exc:
+            log.debug("data of %s kept as its own copy: %s", path.parent.name, exc)
+            _frame_to_csv(frame, path)  # read back by _frame_from_csv
+        return digest
+
     def save(self, meta: StoredJob, run: Run) -> RunRecord:
         """Write the run folder (replacing the queued record), then ``job.json``, then the index row."""
         folder = self._folder(meta.id)
@@ -317,8 +368,7 @@ class RunStore:
         folder = self._folder(meta.id)
         index = self.index
         folder.mkdir(parents=True, exist_ok=True)
-        _frame_to_csv(frame, folder / DATA)  # as a run folder's data.csv (read back by _frame_from_csv)
-        meta = StoredJob(**{**meta.__dict__, "data_hash": self._share_data(folder)})
+        meta = StoredJob(**{**meta.__dict__, "data_hash": self._link_data(frame, folder / DATA)})
         self._write_meta(folder, meta)
         record = self._record(meta, folder)
         index.put(record)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import shutil
 import sqlite3
 import threading
 
@@ -216,3 +217,18 @@ def test_a_bad_run_name_is_refused_with_one_sentence(text, problem):
 
 def test_a_good_run_name_is_kept_stripped():
     assert check_label("  GRU 32 · sales (try 2) ✓ ") == "GRU 32 · sales (try 2) ✓"
+
+
+def test_an_index_out_of_step_with_the_folders_is_brought_back_in_step(tmp_path, caplog):
+    store = RunStore(tmp_path / "jobs")
+    reg = fake_store_registry(store)
+    kept, unlisted, removed = (reg.submit(tiny_series(), tiny_cfg(s), owner="me", label=f"run {s}") for s in range(3))
+    reg.close()
+    with sqlite3.connect(tmp_path / "jobs" / INDEX) as conn:  # killed between job.json and its row
+        conn.execute("DELETE FROM runs WHERE id = ?", (unlisted,))
+    shutil.rmtree(tmp_path / "jobs" / removed)  # a folder removed by hand
+    with caplog.at_level(logging.WARNING, logger="lstm_core.store"):
+        again = RunStore(tmp_path / "jobs")
+        assert {r.id: r.label for r in again.records()} == {kept: "run 0", unlisted: "run 1"}
+    assert "out of step with the run folders" in caplog.text and "added 1 job(s), removed 1" in caplog.text
+    again.close()
