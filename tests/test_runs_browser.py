@@ -44,14 +44,16 @@ def test_the_uploaded_data_survives_a_reload_and_the_run_a_restart(browser, tmp_
         job = parse_qs(urlparse(pg.url).query)["job"][0]
         expect(pg.get_by_text("Finished", exact=False).first).to_be_visible(timeout=120_000)
 
-        pg.reload()  # a new session: only the ?job= link is left
+        pg.reload()  # a new session: only the link is left
+        query = urlparse(pg.url).query  # the link the person keeps (?job=...)
         expect(pg.get_by_role("heading", name="Train", exact=True)).to_be_visible()
         expect(pg.locator(sidebar).get_by_text(NAME, exact=True)).to_be_visible()
         expect(pg.get_by_text(f"Dataset {NAME}", exact=False)).to_be_visible()  # what Start would train on
         expect(pg.locator(sidebar).get_by_text("airline passengers (bundled)")).to_have_count(0)
 
     with app_page(browser, tmp_path / "second.log") as (pg, base):
-        pg.goto(f"{base}/runs?job={job}")  # the link the person kept, on a fresh server
+        assert parse_qs(query)["job"] == [job]
+        pg.goto(f"{base}/runs?{query}")  # the link the person kept, on a fresh server
         expect(pg.get_by_role("heading", name="Runs", exact=True)).to_be_visible()
         expect(pg.get_by_role("combobox", name="Run")).to_have_value(re.compile(rf"^lstm h8 on {re.escape(NAME)} · "))
         expect(pg.get_by_role("textbox", name="Name")).to_have_value(f"lstm h8 on {NAME}")  # the rename field

@@ -163,6 +163,22 @@ def test_a_reload_on_a_job_link_brings_back_the_data_it_was_trained_on(reg):
     at.switch_page("pages/train.py").run()
     no_errors(at)
     assert "uploaded.csv" in at.caption[0].value  # what the next Start trains on
+    at.switch_page("pages/data.py").run()
+    no_errors(at)
+    assert any("Restored with your run after a reload" in m.value for m in at.markdown)
+
+
+def test_a_reload_keeps_data_the_session_loaded_itself(reg):
+    jid = reg.submit(series("uploaded.csv", length=90), cfg(0), owner=OWNER, label="on my data")
+    from ui.state import dataset_from_series
+
+    mine = dataset_from_series(series("mine.csv", length=50), {}, version=3)  # loaded in this session
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.session_state["dataset"] = mine
+    at.query_params["job"] = jid
+    at.run()
+    no_errors(at)
+    assert at.session_state["job_id"] == jid and at.session_state["dataset"].name == "mine.csv"
 
 
 def test_open_in_forecast_or_gates_makes_it_the_current_run(reg):

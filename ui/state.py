@@ -204,7 +204,8 @@ def sync_job_id() -> str | None:
         if snap is not None:
             st.session_state[JOB] = current = from_url
             st.session_state[OWNER] = snap.owner
-            adopt_dataset(from_url, snap.config)
+            if snap.owner == owner():  # the owner's session coming back: its data too
+                adopt_dataset(from_url, snap.config)
     if current and reg.reopen(current) is None:  # deleted (memory lets a run go; the store keeps it)
         current = st.session_state[JOB] = None
     if current and st.query_params.get("job") != current:
