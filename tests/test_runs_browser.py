@@ -55,8 +55,12 @@ def test_the_uploaded_data_survives_a_reload_and_the_run_a_restart(browser, tmp_
         assert parse_qs(query)["job"] == [job]
         pg.goto(f"{base}/runs?{query}")  # the link the person kept, on a fresh server
         expect(pg.get_by_role("heading", name="Runs", exact=True)).to_be_visible()
-        expect(pg.get_by_role("combobox", name="Run")).to_have_value(re.compile(rf"^lstm h8 on {re.escape(NAME)} · "))
-        expect(pg.get_by_role("textbox", name="Name")).to_have_value(f"lstm h8 on {NAME}")  # the rename field
+        expect(pg.get_by_role("combobox", name="Run", exact=True)).to_have_value(
+            re.compile(rf"^lstm h8 on {re.escape(NAME)} · ")
+        )
+        expect(pg.get_by_role("textbox", name="Name", exact=True)).to_have_value(
+            f"lstm h8 on {NAME}"
+        )  # the rename field
         expect(pg.locator(sidebar).get_by_text(NAME, exact=True)).to_be_visible()  # its data came back too
         nav(pg, "Forecast")
         expect(pg.get_by_text("Metrics on the test part", exact=False).first).to_be_visible()
