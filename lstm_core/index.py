@@ -8,25 +8,28 @@ the same facts, so the index can always be rebuilt from the folders
 (:meth:`RunIndex.rebuild`): :meth:`RunIndex.open` does that, and logs it, when the file is
 missing or damaged.
 
-Threads: each thread gets its own connection (``sqlite3`` connections must not be shared);
-writers wait up to :data:`BUSY_TIMEOUT_S` for one another, and every write is one
-transaction, so a crash mid-write leaves the previous state (WAL journal).
+Threads: an index object has one connection, used under a lock; index objects on the same
+file (other stores, other processes) wait up to :data:`BUSY_TIMEOUT_S` for one another's
+writes, and every write is one transaction, so a crash mid-write leaves the previous state
+(WAL journal).
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 BUSY_TIMEOUT_S = 15.0
 #: Bumped when the table changes; an index of another version is rebuilt from the folders.
@@ -133,28 +136,42 @@ class IndexDamaged(Exception):
     """The index file cannot be read as this version's index."""
 
 
+def _locked(method: Callable[..., T]) -> Callable[..., T]:
+    """Run ``method`` holding the index's lock (its one connection is used by one thread at a time)."""
+
+    @functools.wraps(method)
+    def wrapper(self: RunIndex, *args: Any, **kwargs: Any) -> T:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
 class RunIndex:
-    """The SQLite index at ``path``; safe to use from many threads (one connection each)."""
+    """The SQLite index at ``path``; safe to use from many threads.
+
+    One connection per index object, used under a lock: Streamlit runs every script on a fresh
+    thread, so a connection per thread would pile up. Other index objects on the same file (a
+    second store, another process) have their own connection; SQLite's locks and the busy
+    timeout order their writes.
+    """
 
     def __init__(self, path: str | os.PathLike):
         self.path = Path(path)
-        self._local = threading.local()
-        self._all: list[sqlite3.Connection] = []
-        self._lock = threading.Lock()
+        self._db: sqlite3.Connection | None = None
+        self._lock = threading.RLock()
 
     # ------------------------------------------------------------ connections
     def _conn(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        if self._db is None:
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
             conn.row_factory = sqlite3.Row
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             conn.execute("PRAGMA synchronous = NORMAL")  # with WAL: durable at checkpoints, never corrupt
-            self._local.conn = conn
-            with self._lock:
-                self._all.append(conn)
-        return conn
+            self._db = conn
+        return self._db
 
+    @_locked
     def _write(self, sql: str, params: Iterable[Any] = ()) -> int:
         """Run one statement in its own transaction; returns the rows changed."""
         conn = self._conn()
@@ -167,21 +184,19 @@ class RunIndex:
         conn.execute("COMMIT")
         return n
 
+    @_locked
     def journal_mode(self) -> str:
         return str(self._conn().execute("PRAGMA journal_mode").fetchone()[0])
 
+    @_locked
     def close(self) -> None:
-        """Close every thread's connection (a thread that uses the index later opens a new one)."""
-        with self._lock:
-            conns, self._all = self._all, []
-        for c in conns:
-            try:
-                c.close()
-            except sqlite3.ProgrammingError:  # made in another thread: closed when it is collected
-                pass
-        self._local = threading.local()
+        """Close the connection (the next use opens a new one)."""
+        if self._db is not None:
+            self._db.close()
+            self._db = None
 
     # ------------------------------------------------------------ opening
+    @_locked
     def _create(self) -> None:
         conn = self._conn()
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
@@ -190,6 +205,7 @@ class RunIndex:
         conn.executescript(_SCHEMA)
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
+    @_locked
     def _check(self) -> None:
         """Raise IndexDamaged unless the file is a readable index of this version."""
         try:
@@ -205,6 +221,7 @@ class RunIndex:
         except sqlite3.DatabaseError as exc:
             raise IndexDamaged(str(exc)[:200]) from None
 
+    @_locked
     def open(self) -> str:
         """Open (creating the file if needed); returns ``"ok"``, ``"missing"`` or ``"damaged"``.
 
@@ -236,6 +253,7 @@ class RunIndex:
         marks = ", ".join("?" for _ in _COLUMNS)
         self._write(f"INSERT OR REPLACE INTO runs ({cols}) VALUES ({marks})", _to_row(record))
 
+    @_locked
     def rebuild(self, records: Iterable[RunRecord]) -> int:
         """Replace every row with ``records`` in one transaction; returns how many."""
         conn = self._conn()
@@ -268,27 +286,33 @@ class RunIndex:
         return self._write("DELETE FROM runs WHERE id = ?", [job_id]) > 0
 
     # ------------------------------------------------------------ reading
+    @_locked
     def get(self, job_id: str) -> RunRecord | None:
         row = self._conn().execute("SELECT * FROM runs WHERE id = ?", (job_id,)).fetchone()
         return None if row is None else _from_row(row)
 
+    @_locked
     def all(self) -> list[RunRecord]:
         """Every row, oldest first (by when it ended, else when it was queued)."""
         rows = self._conn().execute("SELECT * FROM runs ORDER BY COALESCE(finished, created), id").fetchall()
         return [_from_row(r) for r in rows]
 
+    @_locked
     def of_owner(self, owner: str) -> list[RunRecord]:
         """``owner``'s rows, newest first."""
         rows = self._conn().execute("SELECT * FROM runs WHERE owner = ? ORDER BY created DESC, id", (owner,)).fetchall()
         return [_from_row(r) for r in rows]
 
+    @_locked
     def ids(self) -> list[str]:
         return [r[0] for r in self._conn().execute("SELECT id FROM runs")]
 
+    @_locked
     def uses_of(self, data_hash: str) -> int:
         """How many rows were trained on the data with this hash."""
         return int(self._conn().execute("SELECT COUNT(*) FROM runs WHERE data_hash = ?", (data_hash,)).fetchone()[0])
 
+    @_locked
     def usage(self, owner: str) -> int:
         """Bytes on disk of ``owner``'s runs: their folders, plus each distinct dataset once."""
         conn = self._conn()
