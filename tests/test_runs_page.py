@@ -248,3 +248,16 @@ def test_an_interrupted_run_is_listed_and_opens_on_train_to_be_trained_again(tmp
         assert at.title[0].value == "Train" and at.session_state["job_id"] == jid
         assert any(b.label == "Train it again" for b in at.button)
     first.close()
+
+
+def test_the_comparison_table_has_one_row_per_run_and_no_spread_columns(reg):
+    from ui.runs_page import comparison
+
+    a, b = (reg.submit(series(), cfg(s, hidden=4 + s), owner=OWNER, label=f"h{4 + s}") for s in range(2))
+    runs = {"h4": reg.snapshot(a).run, "h5": reg.snapshot(b).run}
+    table, overlay = comparison(runs)
+    assert list(table.loc[table["kind"] == "variant", "model"]) == ["h4", "h5"]
+    assert table.loc[0, "test RMSE"] == pytest.approx(runs["h4"].metrics.test.rmse)
+    assert table.loc[1, "multi-step RMSE"] == pytest.approx(runs["h5"].metrics.test_multistep.rmse)
+    assert not [c for c in table.columns if c.endswith("std") or c == "seeds"]
+    assert list(overlay.columns) == ["time", "actual", "part", "h4", "h5"]

@@ -185,6 +185,7 @@ def comparison(named: dict[str, Run]) -> tuple[pd.DataFrame, pd.DataFrame | None
         if run.metrics is not None
     ]
     tbl = cmp.summarize(results, list(named))
+    tbl = tbl.drop(columns=["seeds", *(c for c in tbl.columns if c.endswith(" std"))])  # one run each: no spread
     runs = list(named.values())
     if not same_test_points(runs):
         return tbl[tbl["kind"] != "baseline"].reset_index(drop=True), None
