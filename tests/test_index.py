@@ -232,3 +232,14 @@ def test_an_index_out_of_step_with_the_folders_is_brought_back_in_step(tmp_path,
         assert {r.id: r.label for r in again.records()} == {kept: "run 0", unlisted: "run 1"}
     assert "out of step with the run folders" in caplog.text and "added 1 job(s), removed 1" in caplog.text
     again.close()
+
+
+def test_the_quota_comes_from_the_environment(monkeypatch, caplog):
+    from lstm_core.store import DEFAULT_QUOTA_MB, default_quota
+
+    monkeypatch.setenv("LSTM_LAB_QUOTA_MB", "1.5")
+    assert default_quota() == int(1.5 * 2**20)
+    monkeypatch.setenv("LSTM_LAB_QUOTA_MB", "lots")
+    assert default_quota() == DEFAULT_QUOTA_MB * 2**20 and "is not a positive number" in caplog.text
+    monkeypatch.delenv("LSTM_LAB_QUOTA_MB")
+    assert default_quota() == DEFAULT_QUOTA_MB * 2**20

@@ -261,3 +261,14 @@ def test_the_comparison_table_has_one_row_per_run_and_no_spread_columns(reg):
     assert table.loc[1, "multi-step RMSE"] == pytest.approx(runs["h5"].metrics.test_multistep.rmse)
     assert not [c for c in table.columns if c.endswith("std") or c == "seeds"]
     assert list(overlay.columns) == ["time", "actual", "part", "h4", "h5"]
+
+
+def test_the_download_is_the_stored_run_zip_and_loads_back(reg, tmp_path):
+    from lstm_core import runs as lcruns
+    from ui.runs_page import zip_bytes, zip_name
+
+    jid = reg.submit(series(), cfg(0), owner=OWNER, label="GRU / try #2")
+    data = zip_bytes(jid)
+    back = lcruns.load_run(lcruns.zip_to_run_dir(data, tmp_path / "unzipped"))
+    assert back.predictions.equals(reg.snapshot(jid).run.predictions)
+    assert zip_name(reg.store.record(jid)) == "GRU-try-2.zip"
