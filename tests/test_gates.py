@@ -319,3 +319,26 @@ def test_step_equations_need_the_cell_state_of_an_lstm(frame):
     d.c = None
     with pytest.raises(ValueError, match="no c_t"):
         gt.step_equations(d)
+
+
+@pytest.mark.parametrize("cell", CELL_TYPES)
+def test_unit_walk_is_step_detail_at_every_step(frame, cell):
+    """The batched walk (what the browser steps through) equals the one-step recomputation."""
+    model, prep = _model(frame, cell, 2, 4)
+    tr = gt.trace_run(model, prep)[1]
+    walk = gt.unit_walk(model, tr, 2)
+    assert walk.steps == tr.steps and tuple(walk.gates) == tuple(gt.step_detail(model, tr, 0, 2).gates)
+    for t in (0, 1, tr.steps // 2, tr.steps - 1):
+        d = gt.step_detail(model, tr, t, 2)
+        assert walk.h[t] == pytest.approx(d.h, abs=1e-9) and walk.h_prev[t] == pytest.approx(d.h_prev, abs=1e-9)
+        if d.c is not None:
+            assert walk.c is not None and walk.c_prev is not None
+            assert walk.c[t] == pytest.approx(d.c, abs=1e-9) and walk.c_prev[t] == pytest.approx(d.c_prev, abs=1e-9)
+        for n, g in d.gates.items():
+            got = {k: float(v[t]) for k, v in walk.gates[n].items()}
+            want = {"wx": g.wx, "wh": g.wh, "bias": g.bias, "peep": g.peep, "pre": g.pre, "value": g.value}
+            if g.hn is not None:
+                want["hn"] = g.hn
+            assert got == pytest.approx(want, abs=1e-9), (n, t)
+    with pytest.raises(ValueError, match="outside the layer"):
+        gt.unit_walk(model, tr, 4)
