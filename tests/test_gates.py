@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -16,6 +17,7 @@ from lstm_core.cellspec import SPECS
 from lstm_core.config import CELL_TYPES, ModelConfig, RunConfig
 from lstm_core.pipeline import build_model, fit_run
 from lstm_core.prep import prepare, window_x
+from ui import cell_picture
 from ui.figures import gates as gp
 from ui.figures.style import GATE_COLORS, SCALES
 
@@ -268,10 +270,14 @@ def test_every_cell_has_a_diagram(frame, cell):
     model, prep = _model(frame, cell, 1, 3)
     tr = gt.trace_run(model, prep)[0]
     d = gt.step_detail(model, tr, 5, 1)
-    fig = gp.cell_diagram(d)
-    texts = " ".join(a.text for a in fig.layout.annotations)
-    assert f"{d.h:.3f}".lstrip("-") in texts
-    assert len(fig.layout.shapes) >= 4
+    walk = gt.unit_walk(model, tr, 1)
+    values = {k: float(v[5]) for k, v in cell_picture.walk_values(walk).items()}
+    svg = cell_picture.cell_svg(cell, values)
+    slots = dict(re.findall(r'<tspan data-k="([\w.]+)">([^<]*)</tspan>', svg))
+    assert slots["h"] == cell_picture.fmt(d.h) and slots["h_prev"] == cell_picture.fmt(d.h_prev)
+    assert svg.count("<path") >= 4 and svg.count("data-fill=") >= len(d.gates) - int(cell == "cifg")
+    eqs = [cell_picture.render_template(t, values) for t in cell_picture.equation_templates(cell)]
+    assert "—" not in " ".join(eqs) and eqs[-1].endswith(f"<b>{cell_picture.fmt(d.h)}</b>")
     sat = gp.saturation_figure([("a", gt.saturation_frame(tr)), ("b", gt.saturation_frame(tr))])
     assert len(sat.layout.annotations) >= 2
     mem = gt.memory_frame(tr)
@@ -300,9 +306,9 @@ def test_spec_names_are_what_traces_statistics_and_figures_show(frame, cell):
     summary = gt.gate_summary(replay(model.rnn, cell, torch.randn(2, 7, prep.features.shape[1])))
     assert tuple(summary[0]) == cs.saturating
     titles = [a.text for a in gp.heatmap_figure(tr).layout.annotations]
-    assert titles == ["input (scaled)"] + [gt.GATE_TITLES[n] for n in cs.traces]
+    assert titles == [gp.INPUT_TITLE] + [gt.GATE_TITLES[n] for n in cs.traces]
     unit_titles = [a.text for a in gp.unit_figure(tr, 0).layout.annotations]
-    assert unit_titles == ["input (scaled)"] + [f"{gt.GATE_TITLES[n]} — unit 0" for n in cs.traces]
+    assert unit_titles == [gp.INPUT_TITLE] + [f"{gt.GATE_TITLES[n]} — unit 0" for n in cs.traces]
     assert all(n in GATE_COLORS and gt.gate_kind(n) in SCALES for n in cs.traces)
     d = gt.step_detail(model, tr, 3, 0)
     assert tuple(d.gates) == (("i",) if cs.coupled_input else ()) + cs.gates

@@ -7,6 +7,7 @@ submitted cell and layers); the live-snapshot test trains for real on a registry
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from lstm_core.config import RunConfig
 from lstm_core.job_status import JobStatus
 from lstm_core.jobs import JobRegistry
 from tests import fakes
+from ui.cell_picture import fmt
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 60
@@ -32,6 +34,13 @@ def no_errors(at: AppTest) -> None:
 
 def chart_specs(at: AppTest) -> list[dict]:
     return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def stepper_srcdoc(at: AppTest) -> str:
+    """The HTML of the Step-through's in-browser stepper (an st.iframe in the keyed container)."""
+    frames = [str(e.proto.srcdoc) for e in at.get("iframe")]
+    assert len(frames) == 1, frames
+    return frames[0]
 
 
 def tiny_cfg(cell: str) -> RunConfig:
@@ -101,15 +110,18 @@ def test_every_view_renders(trained, view):
     at.run()
     no_errors(at)
     if view == "Step-through":
-        eqs = [e.value for e in at.get("latex")] if hasattr(at, "get") else []
-        first = " ".join(str(e.proto.body) for e in at.get("markdown") if "\\sigma" in str(e.proto.body)) or str(eqs)
-        at.button(key="gates_next").click().run()
+        html = stepper_srcdoc(at)
+        data = json.loads(re.search(r'<script id="stepper-data" type="application/json">(.*?)</script>', html).group(1))
+        assert data["start"] == 0 and len(data["labels"]) == data["steps"] == len(data["values"]["h"])
+        # the page arrives with step 0's numbers in place; every step's numbers travel with it
+        assert f'<tspan data-k="h">{fmt(data["values"]["h"][0])}</tspan>' in html
+        assert data["values"]["h"][0] != data["values"]["h"][1]
+        at.number_input(key="gates_unit").set_value(3).run()
         no_errors(at)
-        assert at.session_state["gates_step"] == 1
-        second = " ".join(str(e.proto.body) for e in at.get("markdown") if "\\sigma" in str(e.proto.body)) or str(
-            [e.value for e in at.get("latex")]
+        other = json.loads(
+            re.search(r'<script id="stepper-data" type="application/json">(.*?)</script>', stepper_srcdoc(at)).group(1)
         )
-        assert first != second  # the numbers changed with the step
+        assert other["values"]["h"] != data["values"]["h"]  # a new unit sends that unit's trace
     if view == "During training":
         assert at.select_slider(key="gates_epoch").value == 3
         assert len(chart_specs(at)) == 2
