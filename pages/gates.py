@@ -25,11 +25,13 @@ URL: dict[str, tuple[str, Callable[[str], Any]]] = {
     "agg": ("gates_agg", str),
 }
 
-st.title("Gates")
+head, switch = st.columns([4, 1], vertical_alignment="bottom")
+head.title("Gates")
 state.sync_job_id()
 sources = gv.sources()
 gv.restore_from_url(URL, {"run": list(sources), "mode": list(gt.MODES), "view": VIEWS, "agg": ["mean", "maxabs"]})
-gv.presenter_toggle("gates_presenter")
+with switch:
+    gv.presenter_toggle("gates_presenter")
 if presenter.active():
     gv.presenter_css(["gates_controls"])
 runs_view.restore_notice()
@@ -75,11 +77,6 @@ with st.container(key="gates_controls"):
             help="Beyond 2,000 steps each heatmap column aggregates several steps.",
         )
 
-if src.networks > 1:
-    st.caption(
-        f"This run's forecast averages {src.networks} {cell.upper()} networks; the gates shown are network 1's "
-        f"(trained on {src.prep.transform.name})."
-    )
 if src.live:
     st.info(
         f"Training is still running: this is a copy of the weights after epoch {src.version}; "
@@ -96,13 +93,15 @@ view = st.segmented_control("View", VIEWS, key="gates_view", label_visibility="c
 CONFIG = {"displayModeBar": "hover", "displaylogo": False}
 
 if view == "Heatmaps":
-    click = gv.heatmap_clicks("gates_heatmap_chart", "gates_click")
+    left, right = st.columns([1, 4])
+    with right:
+        st.caption(gv.HOW_TO_READ)
+        click = gv.heatmap_clicks("gates_heatmap_chart", "gates_click")  # before the unit box it sets
     if click is not None:
         st.session_state["gates_unit"] = gv.clamp(int(click.get("unit", 0)), 0, H - 1)
         if isinstance(click.get("column"), int):
             st.session_state["gates_step"] = gv.clamp(click["column"] * gp.bucket_size(T), 0, T - 1)
-    st.caption(gv.HOW_TO_READ)
-    unit = st.number_input(
+    unit = left.number_input(
         "Unit (or click a heatmap cell)", 0, H - 1, key="gates_unit", help="The unit Unit and Step-through show."
     )
     fig = gp.heatmap_figure(
@@ -203,6 +202,11 @@ else:
             config=CONFIG,
         )
 
+if src.networks > 1:
+    st.caption(
+        f"This run's forecast averages {src.networks} {cell.upper()} networks; the gates shown are network 1's "
+        f"(trained on {src.prep.transform.name})."
+    )
 gv.write_url(
     {
         "run": pick,

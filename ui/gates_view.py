@@ -182,10 +182,9 @@ def original_series(src: Source, trace: gt.GateTrace) -> tuple[str, np.ndarray] 
 
 #: The two lines above the heatmaps: what rows, columns and colours mean.
 HOW_TO_READ = (
-    "**How to read this:** each heatmap is one gate; a row is one unit (memory cell) of the layer, a column one "
-    "time step (dates as on the series above).  \n"
-    "Colour = the gate's value: σ gates (input i, forget f, output o, GRU r, z) run from **0 = closed** (dark) to "
-    "**1 = open** (yellow); tanh values (candidate g / n, h) from **−1** (blue) to **+1** (red), c is unbounded."
+    "**How to read this:** one heatmap per gate; a row is a unit (memory cell), a column a time step, under the "
+    "series above.  \nColour = value: σ gates (i, f, o, r, z) **0 = closed** (dark) … **1 = open** (yellow); "
+    "tanh (g, n, h) **−1** (blue) … **+1** (red)."
 )
 
 
