@@ -93,7 +93,7 @@ view = st.segmented_control("View", VIEWS, key="gates_view", label_visibility="c
 CONFIG = {"displayModeBar": "hover", "displaylogo": False}
 
 if view == "Heatmaps":
-    left, right = st.columns([1, 4])
+    left, right = st.columns([1.4, 4])
     with right:
         st.caption(gv.HOW_TO_READ)
         click = gv.heatmap_clicks("gates_heatmap_chart", "gates_click")  # before the unit box it sets

@@ -43,8 +43,13 @@ def trained(server, browser):
 def open_gates(pg, view: str | None = None) -> None:
     nav(pg, "Gates")
     expect(pg.locator(".st-key-gates_run")).to_be_visible()
-    if view:
-        pg.locator('[data-testid="stButtonGroup"] button', has_text=view).first.click()
+    pg.wait_for_url(re.compile(r"view="))  # the page's run has finished (it writes its state last)
+    wait_idle(pg)
+    if view:  # a click on the selected option would deselect it
+        option = pg.get_by_role("radiogroup", name="View").get_by_role("radio", name=view, exact=True)
+        if not option.is_checked():
+            option.click()
+        expect(option).to_be_checked()
     wait_idle(pg)
 
 

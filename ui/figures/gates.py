@@ -326,7 +326,7 @@ def heatmap_figure(
         note = " <span style='font-size:0.75em'>(input decimated)</span>"
     layout.update(
         title={"text": (title or f"{trace.cell.upper()} layer {trace.layer}: gates over time") + note},
-        height=130 + 110 * len(tops) + 150 * len(names),
+        height=130 + 90 * len(tops) + 150 * len(names),
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
         showlegend=False,
         shapes=shapes,
