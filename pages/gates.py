@@ -121,8 +121,9 @@ elif view == "Step-through":
             st.session_state["gates_step"] = gv.clamp(int(st.query_params["step"]), 0, T - 1)
         except ValueError:
             pass
-    unit = st.number_input("Unit", 0, H - 1, key="gates_unit", help="The unit whose update is shown, step by step.")
-    st.caption(
+    left, right = st.columns([1.4, 4])
+    unit = left.number_input("Unit", 0, H - 1, key="gates_unit", help="The unit whose update is shown, step by step.")
+    right.caption(
         "Prev / Next / Play step through time in your browser (keys ← → and space); every number is this unit's "
         "update at that step, recomputed from the weights (it equals the replayed trace)."
     )

@@ -99,7 +99,7 @@ class _Svg:
             f'<rect x="{x - w / 2:.2f}" y="{self._y(y + h / 2):.2f}" width="{w}" height="{h}" rx="0.06" '
             f'fill="{fill}" stroke="#92400e" stroke-width="0.03"{fk}/>'
         )
-        self.text(x, y, label, size=0.3, color=ink_for(fill), key_ink=key)
+        self.text(x, y, label, size=0.34, color=ink_for(fill), key_ink=key)
 
     def op(self, x, y, sym: str, r=0.27):
         self.parts.append(
@@ -114,7 +114,7 @@ class _Svg:
             f'dominant-baseline="central"{ink}>{_rich(t)}</text>'
         )
 
-    def value(self, x, y, prefix: str, key: str, anchor="middle", color="#1e3a8a", size=0.22):
+    def value(self, x, y, prefix: str, key: str, anchor="middle", color="#1e3a8a", size=0.27):
         """``prefix`` then the number ``values[key]``, bold, on a white halo."""
         num = fmt(self.v[key]) if key in self.v else "—"
         self.parts.append(

@@ -92,8 +92,8 @@ _CSS = """<style>
   select { font: inherit; }
   .where { font-weight: 600; margin: 2px 0 6px; }
   .row { display: flex; flex-wrap: wrap; gap: 10px; }
-  .pic { flex: 5 1 360px; min-width: 0; }
-  .eqs { flex: 4 1 300px; min-width: 0; font-size: 0.95em; line-height: 1.45; }
+  .pic { flex: 6 1 340px; min-width: 0; }
+  .eqs { flex: 4 1 280px; min-width: 0; font-size: 0.95em; line-height: 1.45; }
   .eq { margin: 0 0 6px; overflow-wrap: anywhere; }
   .hint { color: #6b7280; font-size: 0.85em; margin: 4px 0; }
   .strip { width: 100%; height: calc(150px * __BIG__); display: block; cursor: pointer; }
