@@ -150,6 +150,15 @@ def test_learn_sections_and_calculator():
     at = new_app().run()
     at.switch_page("pages/learn.py").run()
     no_errors(at)
+    assert at.session_state["learn_section"] == "The idea"  # the page opens on the picture, not on Jacobians
+    pictures = [str(e.proto.body) for e in at.get("html") if "<svg" in str(e.proto.body)]
+    assert len(pictures) == 1 and 'data-k="f"' in pictures[0]
+    f_open = re.search(r'<tspan data-k="f">([^<]*)<', pictures[0]).group(1)
+    at.slider(key="learn_idea_f").set_value(3.0).run()
+    picture = next(str(e.proto.body) for e in at.get("html") if "<svg" in str(e.proto.body))
+    assert float(re.search(r'<tspan data-k="f">([^<]*)<', picture).group(1)) > float(f_open)
+    at.session_state["learn_section"] = "Why RNNs forget"
+    at.run()
     decay = chart_specs(at)[0]
     assert decay["layout"]["yaxis"]["type"] == "log"
     for section in ("The LSTM cell", "Variants and GRU", "Calculator"):
@@ -160,6 +169,9 @@ def test_learn_sections_and_calculator():
     assert any("x_t must be numbers" in e.value for e in at.error)
     at.text_input(key="learn_x").set_value("0.2, 1.3, 0.7").run()
     no_errors(at)
+    calc = next(str(e.proto.body) for e in at.get("html") if "<svg" in str(e.proto.body))
+    h1 = re.search(r'<tspan data-k="h">([^<]*)<', calc).group(1).replace("−", "-")
+    assert h1 in " ".join(e.value for e in at.latex)  # the picture shows the calculator's own h_t (unit 1)
     at.toggle(key="learn_presenter").set_value(True).run()
     no_errors(at)
 

@@ -327,3 +327,35 @@ def equation_templates(cell: str) -> list[str]:
 def render_template(template: str, values: dict[str, float]) -> str:
     """A template of :func:`equation_templates` with the numbers put in (as the browser does)."""
     return _SLOT.sub(lambda m: fmt(values[m.group(1)], bool(m.group(2))) if m.group(1) in values else "—", template)
+
+
+def calculator_values(step, weights, x: np.ndarray, h_prev: np.ndarray, c_prev: np.ndarray, unit: int) -> dict:
+    """The diagram's slots for ``unit`` of a calculator step (:func:`lstm_core.teach.lstm_step`).
+
+    ``weights`` is the :class:`~lstm_core.teach.LSTMWeights` used; each gate's bracket is split
+    into its input part (columns of x), recurrent part (columns of h) and bias, as on the Gates page.
+    """
+    hsz = len(h_prev)
+    out: dict[str, float] = {"h": float(step.h[unit]), "h_prev": float(h_prev[unit]), "x0": float(x[0])}
+    for g in "figo":
+        w, b = getattr(weights, f"W_{g}")[unit], float(getattr(weights, f"b_{g}")[unit])
+        out[g] = float(getattr(step, g)[unit])
+        out.update({f"{g}.wx": float(w[hsz:] @ x), f"{g}.wh": float(w[:hsz] @ h_prev), f"{g}.b": b, f"{g}.p": 0.0})
+        out[f"{g}.pre"] = float(getattr(step, f"a_{g}")[unit])
+    out.update(c=float(step.c[unit]), c_prev=float(c_prev[unit]), tanh_c=float(step.tanh_c[unit]))
+    out["fc"], out["ig"] = float(step.forget_part[unit]), float(step.write_part[unit])
+    return out
+
+
+def picture(cell: str, values: dict, title: str = "", big: bool = False) -> str:
+    """The diagram and its equations as one HTML block for ``st.html`` (a static step)."""
+    eqs = "".join(
+        f'<div style="margin:0 0 4px;overflow-wrap:anywhere">{render_template(t, values)}</div>'
+        for t in equation_templates(cell)
+    )
+    size = "1.35em" if big else "0.95em"
+    return (
+        f'<div style="max-width:760px">{cell_svg(cell, values, title)}</div>'
+        f'<details style="font-size:{size};margin-top:4px"><summary>The numbers, equation by equation</summary>'
+        f"{eqs}</details>"
+    )
