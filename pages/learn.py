@@ -46,11 +46,10 @@ if section == "The idea":
         "numbers between 0 (closed) and 1 (open), to decide what to **forget**, what to **write** and what to "
         "**show**."
     )
-    with st.container(key="learn_picture"):
-        st.html(
-            cp.picture("lstm", example_values(float(st.session_state.get("learn_idea_f", 0.0))), "An LSTM cell", big)
-        )
-    with st.container(key="learn_controls"):
+    pic, words = st.columns([3, 2])
+    with pic.container(key="learn_picture"):
+        cp.draw("lstm", example_values(float(st.session_state.get("learn_idea_f", 0.0))), "An LSTM cell", big)
+    with pic.container(key="learn_controls"):
         st.slider(
             "Push the forget gate open (+) or closed (−)",
             -4.0,
@@ -60,7 +59,7 @@ if section == "The idea":
             key="learn_idea_f",
             help="Moves the forget gate's bias: watch f, then f·c_{t−1} and the new memory c_t follow.",
         )
-    st.markdown(
+    words.markdown(
         "- **Forget gate f** multiplies the old memory c<sub>t−1</sub>: 1 keeps it all, 0 wipes it.\n"
         "- **Input gate i** lets in a share of the new candidate **g** (between −1 and 1).\n"
         "- **Output gate o** decides how much of the memory, squashed by tanh, leaves as **h<sub>t</sub>**, "
@@ -185,7 +184,8 @@ else:
     pic, maths = st.columns([1, 1])
     with pic:
         unit = st.number_input("Unit shown in the picture", 1, len(h), 1, key="learn_calc_unit") if len(h) > 1 else 1
-        st.html(cp.picture("lstm", cp.calculator_values(r, w, x, h, cprev, int(unit) - 1), f"Unit {unit}", big))
+        with st.container(key="learn_calc_picture"):
+            cp.draw("lstm", cp.calculator_values(r, w, x, h, cprev, int(unit) - 1), f"Unit {unit}", big)
 
     def vec(v: np.ndarray) -> str:
         return r"\begin{bmatrix}" + r" \\ ".join(f"{e:.3f}" for e in v) + r"\end{bmatrix}"

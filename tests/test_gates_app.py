@@ -6,6 +6,7 @@ submitted cell and layers); the live-snapshot test trains for real on a registry
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from pathlib import Path
@@ -41,6 +42,16 @@ def stepper_srcdoc(at: AppTest) -> str:
     frames = [str(e.proto.srcdoc) for e in at.get("iframe")]
     assert len(frames) == 1, frames
     return frames[0]
+
+
+def svg_images(at: AppTest) -> list[str]:
+    """The SVG pictures drawn with st.image (data URLs), decoded."""
+    out = []
+    for e in at.get("image"):
+        for img in e.proto.imgs:
+            if img.url.startswith("data:image/svg+xml;base64,"):
+                out.append(base64.b64decode(img.url.split(",", 1)[1]).decode())
+    return out
 
 
 def tiny_cfg(cell: str) -> RunConfig:
@@ -151,11 +162,11 @@ def test_learn_sections_and_calculator():
     at.switch_page("pages/learn.py").run()
     no_errors(at)
     assert at.session_state["learn_section"] == "The idea"  # the page opens on the picture, not on Jacobians
-    pictures = [str(e.proto.body) for e in at.get("html") if "<svg" in str(e.proto.body)]
+    pictures = svg_images(at)
     assert len(pictures) == 1 and 'data-k="f"' in pictures[0]
     f_open = re.search(r'<tspan data-k="f">([^<]*)<', pictures[0]).group(1)
     at.slider(key="learn_idea_f").set_value(3.0).run()
-    picture = next(str(e.proto.body) for e in at.get("html") if "<svg" in str(e.proto.body))
+    picture = svg_images(at)[0]
     assert float(re.search(r'<tspan data-k="f">([^<]*)<', picture).group(1)) > float(f_open)
     at.session_state["learn_section"] = "Why RNNs forget"
     at.run()
@@ -169,7 +180,7 @@ def test_learn_sections_and_calculator():
     assert any("x_t must be numbers" in e.value for e in at.error)
     at.text_input(key="learn_x").set_value("0.2, 1.3, 0.7").run()
     no_errors(at)
-    calc = next(str(e.proto.body) for e in at.get("html") if "<svg" in str(e.proto.body))
+    calc = svg_images(at)[0]
     h1 = re.search(r'<tspan data-k="h">([^<]*)<', calc).group(1).replace("−", "-")
     assert h1 in " ".join(e.value for e in at.latex)  # the picture shows the calculator's own h_t (unit 1)
     at.toggle(key="learn_presenter").set_value(True).run()

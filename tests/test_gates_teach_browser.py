@@ -148,7 +148,7 @@ def test_learn_on_a_phone_shows_a_picture_first(trained):
     pg.set_viewport_size({"width": 390, "height": 844})
     nav_or_menu(pg, "Learn")
     pg.evaluate("window.scrollTo(0, 0)")
-    picture = pg.locator(".st-key-learn_picture svg").first
+    picture = pg.locator(".st-key-learn_picture img").first
     expect(picture).to_be_visible()
     top = picture.bounding_box()
     assert top is not None and top["y"] < 844, "the first picture is below the phone's first screen"

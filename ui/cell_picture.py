@@ -347,15 +347,12 @@ def calculator_values(step, weights, x: np.ndarray, h_prev: np.ndarray, c_prev: 
     return out
 
 
-def picture(cell: str, values: dict, title: str = "", big: bool = False) -> str:
-    """The diagram and its equations as one HTML block for ``st.html`` (a static step)."""
-    eqs = "".join(
-        f'<div style="margin:0 0 4px;overflow-wrap:anywhere">{render_template(t, values)}</div>'
-        for t in equation_templates(cell)
-    )
-    size = "1.35em" if big else "0.95em"
-    return (
-        f'<div style="max-width:760px">{cell_svg(cell, values, title)}</div>'
-        f'<details style="font-size:{size};margin-top:4px"><summary>The numbers, equation by equation</summary>'
-        f"{eqs}</details>"
-    )
+def draw(cell: str, values: dict, title: str = "", big: bool = False) -> None:
+    """Draw one step's diagram (an SVG image: no iframe, no script) and its equations in an expander."""
+    import streamlit as st  # the drawing module stays importable without a Streamlit runtime
+
+    st.image(cell_svg(cell, values, title), width="stretch")
+    with st.expander("The numbers, equation by equation"):
+        size = "1.35em" if big else "1em"
+        for t in equation_templates(cell):
+            st.markdown(f'<div style="font-size:{size}">{render_template(t, values)}</div>', unsafe_allow_html=True)
