@@ -181,7 +181,7 @@ else:
     except ValueError as exc:
         st.error(str(exc))
         st.stop()
-    pic, maths = st.columns([1, 1])
+    pic, maths = st.columns([2, 3])
     with pic:
         unit = st.number_input("Unit shown in the picture", 1, len(h), 1, key="learn_calc_unit") if len(h) > 1 else 1
         with st.container(key="learn_calc_picture"):
