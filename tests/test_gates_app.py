@@ -133,6 +133,12 @@ def test_every_view_renders(trained, view):
             re.search(r'<script id="stepper-data" type="application/json">(.*?)</script>', stepper_srcdoc(at)).group(1)
         )
         assert other["values"]["h"] != data["values"]["h"]  # a new unit sends that unit's trace
+        assert '<div id="stepper" class="">' in stepper_srcdoc(at)
+        at.toggle(key="gates_presenter").set_value(True).run()  # the app-wide switch, from the page
+        no_errors(at)
+        assert at.session_state["presenter_mode"] is True and at.query_params["presenter"] == "1"
+        assert '<div id="stepper" class="big">' in stepper_srcdoc(at)  # presenter-size text in the stepper
+        at.toggle(key="gates_presenter").set_value(False).run()
     if view == "During training":
         assert at.select_slider(key="gates_epoch").value == 3
         assert len(chart_specs(at)) == 2
