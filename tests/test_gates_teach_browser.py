@@ -21,6 +21,8 @@ STEPPER = ".st-key-gates_stepper iframe"
 #: Seconds one step may take in the browser (the issue's target is 0.1 s on a quiet machine; the
 #: benchmark measures it, this only catches a step that went back to the server).
 STEP_LIMIT_MS = 1000
+#: Console errors and warnings of the module's page, in order.
+CONSOLE: list[str] = []
 
 
 @pytest.fixture(scope="module")
@@ -30,6 +32,7 @@ def trained(server, browser):
     ctx, pg = new_page(browser, 1366, 768)
     sent: list[int] = []
     pg.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(len(payload))))
+    pg.on("console", lambda m: m.type in ("error", "warning") and CONSOLE.append(f"{m.type}: {m.text[:160]}"))
     pg.goto(server)
     nav(pg, "Train")
     set_number(pg, "Hidden size", 8)
@@ -173,7 +176,24 @@ def test_learn_on_a_phone_shows_a_picture_first(trained):
 
 
 def nav_or_menu(pg, title: str) -> None:
-    """Open a page on a phone: the sidebar is collapsed there, so go by URL."""
-    base = pg.url.split("?")[0].rsplit("/", 1)[0]
-    pg.goto(f"{base}/{title.lower()}")
-    expect(pg.get_by_role("heading", name=title, exact=True).first).to_be_visible()
+    """Open a page on a phone: the sidebar is collapsed there, so open it, follow the link and
+    close it again (a deep link would reload the app, a new session)."""
+    pg.get_by_test_id("stExpandSidebarButton").click()
+    nav(pg, title)
+    pg.get_by_test_id("stSidebarCollapseButton").get_by_role("button").click()
+    expect(pg.locator('[data-testid="stSidebarNav"]')).not_to_be_in_viewport()
+
+
+#: What Chromium says about every iframe Streamlit creates (its ``allow`` list names features this
+#: Chromium does not know; its sandbox has scripts and same origin): the stepper and the click
+#: listener are such iframes. Known, not fixed here (see the issue's notes).
+IFRAME_NOTICES = re.compile(
+    r"^warning: (Unrecognized feature: '[\w-]+'\.|An iframe which has both allow-scripts and allow-same-origin .*)$"
+)
+
+
+def test_no_console_errors_or_warnings(trained):
+    """After the tests above (heatmaps, a click, stepping, Learn's sections), the page logged no
+    error and no warning beyond Chromium's notices about Streamlit's iframes."""
+    assert CONSOLE, "the console listener heard nothing (not even the iframe notices)"
+    assert [m for m in CONSOLE if not IFRAME_NOTICES.match(m)] == [], "\n".join(CONSOLE)
