@@ -319,7 +319,7 @@ def equation_templates(cell: str) -> list[str]:
         " = {f}·{c_prev|p} + {i}·{g|p} = <b>{c}</b>",
         f"{sub('o', 't')} = σ(W<sub>o</sub>{hx} + b<sub>o</sub>{pc(po, 'o', sub('c', 't'))}) = σ({_pre('o', po)})"
         " = σ({o.pre}) = <b>{o}</b>",
-        f"{sub('h', 't')} = {sub('o', 't')}·tanh({sub('c', 't')}) = {{o}}·tanh({{c|p}}) = {{o}}·{{tanh_c|p}} = <b>{{h}}</b>",
+        f"{sub('h', 't')} = {sub('o', 't')}·tanh({sub('c', 't')}) = {{o}}·tanh({{c}}) = {{o}}·{{tanh_c|p}} = <b>{{h}}</b>",
     ]
     return lines
 
