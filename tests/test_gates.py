@@ -6,6 +6,7 @@ import math
 import re
 
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 
@@ -348,3 +349,29 @@ def test_unit_walk_is_step_detail_at_every_step(frame, cell):
             assert got == pytest.approx(want, abs=1e-9), (n, t)
     with pytest.raises(ValueError, match="outside the layer"):
         gt.unit_walk(model, tr, 4)
+
+
+@pytest.mark.parametrize(
+    ("freq", "fmt", "first"),
+    [("MS", "%b %Y", "Jan 1950"), ("YS", "%Y", "1950"), ("D", "%d %b %Y", "1 Jan 1950"), (None, None, "row 3")],
+)
+def test_time_axis_reads_as_dates_by_frequency(freq, fmt, first):
+    """Dates on every x axis and hover, formatted by the spacing (never 1950-01-01T00:00:00.000000);
+    without dates the x axis is the step number, the same numbering as Step-through's counter."""
+    t = 30
+    time = pd.date_range("1950-01-01", periods=t, freq=freq).values if freq else np.arange(3, 3 + t)
+    vals = {n: np.full((t, 2), 0.5, np.float32) for n in GATES["lstm"]}
+    tr = gt.GateTrace("lstm", 0, "series", np.arange(3, 3 + t), time, np.zeros((t, 1)), ["y"], np.zeros((t, 1)), vals)
+    assert gp.date_format(tr.time) == fmt and gp.time_labels(tr)[0] == first
+    fig = gp.heatmap_figure(tr, original=("y (units)", np.arange(t, dtype=float)))
+    heat = [d for d in fig.data if d.type == "heatmap"]
+    assert fig.data[0].name == "y (units)" and fig.layout.annotations[0].text == "y (units)"
+    if fmt:
+        assert fig.layout.xaxis.type == "date" and fig.layout.xaxis.tickformat == fmt
+        assert f"%{{x|{fmt}}}" in heat[0].hovertemplate
+    else:
+        assert (
+            list(heat[0].x) == list(range(t))
+            and fig.layout[f"xaxis{len(fig.layout.annotations)}"].title.text == "step (0 … 29)"
+        )
+    assert heat[0].colorbar.ticktext == ("0 closed", "0.5", "1 open")
