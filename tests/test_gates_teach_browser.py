@@ -145,6 +145,9 @@ def test_step_through_runs_in_the_browser(trained):
              requestAnimationFrame(() => done(w.textContent !== before ? performance.now() - t0 : -1)); })"""
     )
     assert 0 <= ms < STEP_LIMIT_MS
+    # the browser keeps its step in the link (a shared link opens on it)
+    at = re.match(r"^Step (\d+) of ", where.inner_text()).group(1)
+    pg.wait_for_url(re.compile(rf"step={at}(&|$)"))
     screenshot(pg, "gates-teach-1366-step-through", always=True)
     pg.set_viewport_size({"width": 390, "height": 844})
     screenshot(pg, "gates-teach-390-step-through", always=True)
