@@ -9,7 +9,7 @@ import streamlit as st
 from lstm_core import gates as gt
 from lstm_core.cells import GATES
 from ui import gates_view as gv
-from ui import runs_view, state
+from ui import presenter, runs_view, state, stepper
 from ui.figures import gates as gp
 
 VIEWS = ["Heatmaps", "Unit", "Step-through", "Saturation", "Memory", "During training"]
@@ -22,44 +22,36 @@ URL: dict[str, tuple[str, Callable[[str], Any]]] = {
     "unit": ("gates_unit", int),
     "step": ("gates_step", int),
     "view": ("gates_view", str),
-    "presenter": ("gates_presenter", gv.to_bool),
     "agg": ("gates_agg", str),
 }
 
-st.title("Gates")
+head, switch = st.columns([4, 1], vertical_alignment="bottom")
+head.title("Gates")
 state.sync_job_id()
 sources = gv.sources()
 gv.restore_from_url(URL, {"run": list(sources), "mode": list(gt.MODES), "view": VIEWS, "agg": ["mean", "maxabs"]})
-presenter = st.toggle("Presenter mode", key="gates_presenter", help="Hides the pickers and enlarges text and charts.")
-if presenter:
+with switch:
+    gv.presenter_toggle("gates_presenter")
+if presenter.active():
     gv.presenter_css(["gates_controls"])
 runs_view.restore_notice()
 runs_view.require_runs(
     sources, "No trained model yet: train one on the Train page (a snapshot appears here after its first epoch)."
 )
 with st.container(key="gates_controls"):
-    c1, c2, c3, c4 = st.columns([3, 1, 1.3, 1.2])
+    c1, c2, c3 = st.columns([3, 1, 2])
     with c1:
         pick = runs_view.pick(sources, "gates_run", lambda k: sources[k].label)
     src = sources[pick]
     cell, names = src.cell, list(GATES[src.cell])
     st.session_state["gates_layer"] = gv.clamp(st.session_state.get("gates_layer", 0), 0, src.layers - 1)
     layer = c2.selectbox("Layer", list(range(src.layers)), key="gates_layer")
-    mode = c3.radio(
+    mode = c3.selectbox(
         "Input",
         gt.MODES,
         key="gates_mode",
-        horizontal=True,
         format_func=lambda m: "whole series" if m == "series" else "one prediction's window",
         help="Whole series from a zero state, or the exact window that feeds one prediction.",
-    )
-    agg = c4.radio(
-        "Long traces",
-        ["mean", "maxabs"],
-        key="gates_agg",
-        horizontal=True,
-        format_func=lambda a: "mean" if a == "mean" else "max |value|",
-        help="Beyond 2,000 steps each heatmap column aggregates several steps.",
     )
     target = None
     if mode == "window":
@@ -71,15 +63,20 @@ with st.container(key="gates_controls"):
             f"Window of the prediction for **{gt.time_text(src.prep.index[target])}**: rows "
             f"{gt.input_rows(src.prep, 'window', target)[0]}..{gt.input_rows(src.prep, 'window', target)[-1]}."
         )
-    shown = [g for g in st.session_state.get("gates_show", names) if g in names] or names
-    st.session_state["gates_show"] = shown
-    shown = st.multiselect("Gates to show", names, key="gates_show")
+    with st.expander("More options: gates shown, long traces"):
+        o1, o2 = st.columns([3, 2])
+        shown = [g for g in st.session_state.get("gates_show", names) if g in names] or names
+        st.session_state["gates_show"] = shown
+        shown = o1.multiselect("Gates to show", names, key="gates_show")
+        agg = o2.radio(
+            "Long traces",
+            ["mean", "maxabs"],
+            key="gates_agg",
+            horizontal=True,
+            format_func=lambda a: "mean" if a == "mean" else "max |value|",
+            help="Beyond 2,000 steps each heatmap column aggregates several steps.",
+        )
 
-if src.networks > 1:
-    st.caption(
-        f"This run's forecast averages {src.networks} {cell.upper()} networks; the gates shown are network 1's "
-        f"(trained on {src.prep.transform.name})."
-    )
 if src.live:
     st.info(
         f"Training is still running: this is a copy of the weights after epoch {src.version}; "
@@ -87,61 +84,53 @@ if src.live:
     )
 trace = gv.traces(src.key, src.version, mode, target, src)[layer]
 T, H = trace.steps, trace.units
+original = gv.original_series(src, trace)
 st.session_state["gates_unit"] = gv.clamp(st.session_state.get("gates_unit", 0), 0, H - 1)
 st.session_state["gates_step"] = gv.clamp(st.session_state.get("gates_step", 0), 0, T - 1)
 if st.session_state.get("gates_view") not in VIEWS:
     st.session_state["gates_view"] = "Heatmaps"
-view = st.segmented_control("View", VIEWS, key="gates_view") or "Heatmaps"
-scale = 1.35 if presenter else 1.0
-
-
-def pick_unit_from_chart() -> None:
-    ev = st.session_state.get("gates_heatmap_chart")
-    pts = (
-        (ev or {}).get("selection", {}).get("points", [])
-        if isinstance(ev, dict)
-        else getattr(getattr(ev, "selection", None), "points", [])
-    )
-    for p in pts:
-        if isinstance(p.get("y"), (int, float)) and "z" in p:
-            st.session_state["gates_unit"] = int(p["y"])
-            return
-
-
-def move(delta: int) -> None:
-    st.session_state["gates_step"] = gv.clamp(st.session_state["gates_step"] + delta, 0, T - 1)
-
+view = st.segmented_control("View", VIEWS, key="gates_view", label_visibility="collapsed") or "Heatmaps"
+CONFIG = {"displayModeBar": "hover", "displaylogo": False}
 
 if view == "Heatmaps":
-    unit = st.number_input("Highlight unit (or click a heatmap cell)", 0, H - 1, key="gates_unit")
-    fig = gp.heatmap_figure(trace, shown or names, unit=unit, step=st.session_state["gates_step"], how=agg)
-    st.plotly_chart(
-        fig, key="gates_heatmap_chart", width="stretch", on_select=pick_unit_from_chart, selection_mode="points"
+    left, right = st.columns([1.4, 4])
+    with right:
+        st.caption(gv.HOW_TO_READ)
+        click = gv.heatmap_clicks("gates_heatmap_chart", "gates_click")  # before the unit box it sets
+    if click is not None:
+        st.session_state["gates_unit"] = gv.clamp(int(click.get("unit", 0)), 0, H - 1)
+        if isinstance(click.get("column"), int):
+            st.session_state["gates_step"] = gv.clamp(click["column"] * gp.bucket_size(T), 0, T - 1)
+    unit = left.number_input(
+        "Unit (or click a heatmap cell)", 0, H - 1, key="gates_unit", help="The unit Unit and Step-through show."
     )
+    fig = gp.heatmap_figure(
+        trace, shown or names, unit=unit, step=st.session_state["gates_step"], how=agg, original=original
+    )
+    presenter.chart(fig, key="gates_heatmap_chart", config=CONFIG)
 elif view == "Unit":
     unit = st.number_input("Unit", 0, H - 1, key="gates_unit")
-    st.plotly_chart(
-        gp.unit_figure(trace, unit, st.session_state["gates_step"]), key="gates_unit_chart", width="stretch"
+    presenter.chart(
+        gp.unit_figure(trace, unit, st.session_state["gates_step"], original=original),
+        key="gates_unit_chart",
+        config=CONFIG,
     )
 elif view == "Step-through":
-    a, b, c, d = st.columns([1, 1, 5, 1.4])
-    a.button("Prev", key="gates_prev", icon=":material/chevron_left:", on_click=move, args=(-1,), width="stretch")
-    b.button("Next", key="gates_next", icon=":material/chevron_right:", on_click=move, args=(1,), width="stretch")
-    step = c.slider("Time step", 0, T - 1, key="gates_step", label_visibility="collapsed")
-    unit = d.number_input("Unit", 0, H - 1, key="gates_unit", label_visibility="collapsed")
-    detail = gt.step_detail(src.model, trace, step, unit)
-    left, right = st.columns([5, 4])
-    left.plotly_chart(gp.cell_diagram(detail, scale), key="gates_diagram", width="stretch", config={"staticPlot": True})
-    with right:
-        st.markdown(f"**Step {step}** of {T} · {gt.time_text(trace.time[step])} · unit {unit} · layer {layer}")
-        for line in gt.step_equations(detail):
-            st.latex(gt.aligned(line))
-        st.caption(
-            "Each bracket: (input part W·x) + (recurrent part U·h) + (bias)"
-            + (" + (peephole p·c)" if cell == "peephole" else "")
-            + ". Recomputed from the weights; equals the replayed trace."
-        )
-    st.plotly_chart(gp.unit_figure(trace, unit, step), key="gates_step_unit", width="stretch")
+    if "step" in st.query_params:  # the browser keeps its current step in the URL
+        try:
+            st.session_state["gates_step"] = gv.clamp(int(st.query_params["step"]), 0, T - 1)
+        except ValueError:
+            pass
+    left, right = st.columns([1.4, 4])
+    unit = left.number_input("Unit", 0, H - 1, key="gates_unit", help="The unit whose update is shown, step by step.")
+    right.caption(
+        "Prev / Next / Play step through time in your browser (keys ← → and space); every number is this unit's "
+        "update at that step, recomputed from the weights (it equals the replayed trace)."
+    )
+    walk = gv.walk(src.key, src.version, mode, target, layer, unit, src)
+    big = presenter.active()
+    with st.container(key="gates_stepper"):
+        st.iframe(stepper.stepper_html(walk, trace, gp.time_labels(trace), st.session_state["gates_step"], big=big))
 elif view == "Saturation":
     frames = [(src.label, gv.saturation_table(src.key, src.version, mode, target, layer, src.label, src))]
     others = [k for k in sources if k != pick]
@@ -161,7 +150,7 @@ elif view == "Saturation":
             else gv.clamp(target, int(gv.window_choices(o.prep)[0]), int(gv.window_choices(o.prep)[-1]))
         )
         frames.append((o.label, gv.saturation_table(o.key, o.version, mode, tgt, min(layer, o.layers - 1), o.label, o)))
-    st.plotly_chart(gp.saturation_figure(frames), key="gates_saturation", width="stretch")
+    presenter.chart(gp.saturation_figure(frames), key="gates_saturation", config=CONFIG)
     st.markdown("**Most saturated units** (fraction of time below 0.1 or above 0.9; tanh traces rescaled)")
     table = gt.most_saturated(pd.concat([f for _, f in frames], ignore_index=True), 12)
     st.dataframe(
@@ -173,7 +162,7 @@ elif view == "Saturation":
     )
 elif view == "Memory":
     mem = gt.memory_frame(trace)
-    st.plotly_chart(gp.memory_figure(mem, cell, src.prep.cfg.look_back), key="gates_memory", width="stretch")
+    presenter.chart(gp.memory_figure(mem, cell, src.prep.cfg.look_back), key="gates_memory", config=CONFIG)
     if not mem.empty:
         keep = "z (update gate; in torch's GRU z keeps the old state)" if cell == "gru" else "f (forget gate)"
         st.caption(
@@ -204,16 +193,21 @@ else:
         ep = st.select_slider("Epoch", epochs, key="gates_epoch")
         entry = hist[epochs.index(ep)]
         lay = min(layer, len(entry["layers"]) - 1)
-        st.plotly_chart(gp.evolution_figure(gt.history_frame(hist, lay), ep), key="gates_evolution", width="stretch")
-        st.plotly_chart(
+        presenter.chart(gp.evolution_figure(gt.history_frame(hist, lay), ep), key="gates_evolution", config=CONFIG)
+        presenter.chart(
             gp.saturation_figure(
                 [(f"epoch {ep}", gt.epoch_saturation_frame(entry, lay))],
                 title=f"Saturation at epoch {ep} (probe of training windows)",
             ),
             key="gates_epoch_sat",
-            width="stretch",
+            config=CONFIG,
         )
 
+if src.networks > 1:
+    st.caption(
+        f"This run's forecast averages {src.networks} {cell.upper()} networks; the gates shown are network 1's "
+        f"(trained on {src.prep.transform.name})."
+    )
 gv.write_url(
     {
         "run": pick,
@@ -225,6 +219,6 @@ gv.write_url(
         "step": st.session_state["gates_step"],
         "view": view,
         "agg": agg,
-        "presenter": int(presenter),
+        "presenter": int(presenter.active()),
     }
 )

@@ -1,24 +1,37 @@
-"""Learn page (classroom): why plain RNNs forget (measured live), the LSTM cell, its variants, a calculator."""
+"""Learn page (classroom): the idea in a picture, why plain RNNs forget (measured live), the LSTM cell, its
+variants, a calculator with its diagram."""
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 from lstm_core import teach
+from ui import cell_picture as cp
 from ui import gates_view as gv
+from ui import presenter
 from ui.figures import gates as gp
 
-SECTIONS = ["Why RNNs forget", "The LSTM cell", "Variants and GRU", "Calculator"]
-st.title("Learn")
-gv.restore_from_url(
-    {"section": ("learn_section", str), "presenter": ("learn_presenter", gv.to_bool)}, {"section": SECTIONS}
-)
-presenter = st.toggle("Presenter mode", key="learn_presenter", help="Hides the controls, enlarges text and charts.")
-if presenter:
+SECTIONS = ["The idea", "Why RNNs forget", "The LSTM cell", "Variants and GRU", "Calculator"]
+head, switch = st.columns([4, 1], vertical_alignment="bottom")
+head.title("Learn")
+gv.restore_from_url({"section": ("learn_section", str)}, {"section": SECTIONS})
+with switch:
+    gv.presenter_toggle("learn_presenter")
+big = presenter.active()
+if big:
     gv.presenter_css(["learn_controls"])
 if st.session_state.get("learn_section") not in SECTIONS:
     st.session_state["learn_section"] = SECTIONS[0]
-section = st.segmented_control("Section", SECTIONS, key="learn_section") or SECTIONS[0]
+section = st.segmented_control("Section", SECTIONS, key="learn_section", label_visibility="collapsed") or SECTIONS[0]
+CONFIG = {"displayModeBar": "hover", "displaylogo": False}
+
+
+def example_values(forget: float) -> dict[str, float]:
+    """Unit 1 of the calculator's textbook step, with the forget gate's bias moved by ``forget``."""
+    w = teach.seeded_weights(len(teach.EXAMPLE_H), len(teach.EXAMPLE_X), 0)
+    w.b_f = w.b_f + forget
+    x, h, c = (np.asarray(v, dtype=float) for v in (teach.EXAMPLE_X, teach.EXAMPLE_H, teach.EXAMPLE_C))
+    return cp.calculator_values(teach.lstm_step(x, h, c, w), w, x, h, c, 0)
 
 
 @st.cache_data(show_spinner="Measuring gradients...", max_entries=16)
@@ -26,7 +39,37 @@ def decay(steps: int, hidden: int, seeds: int, forget_bias: float) -> pd.DataFra
     return teach.gradient_decay(steps=steps, hidden=hidden, seeds=seeds, forget_bias=forget_bias)
 
 
-if section == "Why RNNs forget":
+if section == "The idea":
+    st.markdown(
+        "A recurrent network reads a series **one step at a time** and carries a small memory from step to step. "
+        "An **LSTM cell** keeps its memory on a line of its own (the top line below) and uses three **gates**, "
+        "numbers between 0 (closed) and 1 (open), to decide what to **forget**, what to **write** and what to "
+        "**show**."
+    )
+    pic, words = st.columns([3, 2])
+    with pic.container(key="learn_picture"):
+        cp.draw("lstm", example_values(float(st.session_state.get("learn_idea_f", 0.0))), "An LSTM cell", big)
+    with pic.container(key="learn_controls"):
+        st.slider(
+            "Push the forget gate open (+) or closed (−)",
+            -4.0,
+            4.0,
+            0.0,
+            0.5,
+            key="learn_idea_f",
+            help="Moves the forget gate's bias: watch f, then f·c_{t−1} and the new memory c_t follow.",
+        )
+    words.markdown(
+        "- **Forget gate f** multiplies the old memory c<sub>t−1</sub>: 1 keeps it all, 0 wipes it.\n"
+        "- **Input gate i** lets in a share of the new candidate **g** (between −1 and 1).\n"
+        "- **Output gate o** decides how much of the memory, squashed by tanh, leaves as **h<sub>t</sub>**, "
+        "the output the next step and the next layer see.\n\n"
+        "Boxes are coloured by value, as on the Gates page's heatmaps: σ gates dark (0, closed) to yellow "
+        "(1, open), tanh boxes blue (−1) to red (+1). The next sections show why this helps (gradients), the "
+        "equations, the variants, and a calculator; the **Gates** page shows the same picture for a trained model.",
+        unsafe_allow_html=True,
+    )
+elif section == "Why RNNs forget":
     st.markdown(
         "A plain RNN squashes its whole memory through the same matrix and `tanh` at every step: "
         "$h_t = \\tanh(W_x x_t + W_h h_{t-1} + b)$. Back-propagation through $k$ steps multiplies $k$ "
@@ -35,7 +78,8 @@ if section == "Why RNNs forget":
         "Hochreiter 1991). The LSTM adds a cell state that is changed only by a multiplication with the forget "
         "gate and an addition: along it the gradient is multiplied by $f_t$, which the network can hold near 1."
     )
-    with st.container(key="learn_controls"):
+    chart_slot = st.container()
+    with st.container(key="learn_controls"), st.expander("Change the experiment: length, units, seeds, forget bias"):
         a, b, c, d = st.columns(4)
         steps = a.slider("Sequence length T", 10, 150, 60, 10, key="learn_steps")
         hidden = b.select_slider("Units", [4, 8, 16, 32, 64], 16, key="learn_hidden")
@@ -48,7 +92,7 @@ if section == "Why RNNs forget":
             help="torch initialises it at 0; 1 is the common choice (Gers et al. 2000, Jozefowicz et al. 2015).",
         )
     df = decay(int(steps), int(hidden), int(seeds), float(fb))
-    st.plotly_chart(gp.gradient_decay_figure(df), key="learn_decay", width="stretch")
+    presenter.chart(gp.gradient_decay_figure(df), key="learn_decay", container=chart_slot, config=CONFIG)
     rates = {c: teach.decay_rate(df, c) for c in teach.DECAY_CELLS}
     st.caption(
         "Measured just now on freshly initialised cells (torch's initialisation, one input feature): "
@@ -137,40 +181,48 @@ else:
     except ValueError as exc:
         st.error(str(exc))
         st.stop()
+    pic, maths = st.columns([2, 3])
+    with pic:
+        unit = st.number_input("Unit shown in the picture", 1, len(h), 1, key="learn_calc_unit") if len(h) > 1 else 1
+        with st.container(key="learn_calc_picture"):
+            cp.draw("lstm", cp.calculator_values(r, w, x, h, cprev, int(unit) - 1), f"Unit {unit}", big)
 
     def vec(v: np.ndarray) -> str:
         return r"\begin{bmatrix}" + r" \\ ".join(f"{e:.3f}" for e in v) + r"\end{bmatrix}"
 
-    st.latex(r"[h_{t-1}, x_t] = " + r"\begin{bmatrix}" + r" & ".join(f"{e:g}" for e in r.hx) + r"\end{bmatrix}^\top")
-    for g, name, act in (
-        ("f", "f_t", r"\sigma"),
-        ("i", "i_t", r"\sigma"),
-        ("g", "g_t", r"\tanh"),
-        ("o", "o_t", r"\sigma"),
-    ):
+    with maths:
         st.latex(
-            f"{name} = {act}(W_{g} [h_{{t-1}}, x_t] + b_{g}) = {act}\\left({vec(getattr(r, 'a_' + g))}\\right) = "
-            f"{vec(getattr(r, g))}"
+            r"[h_{t-1}, x_t] = " + r"\begin{bmatrix}" + r" & ".join(f"{e:g}" for e in r.hx) + r"\end{bmatrix}^\top"
         )
-    st.latex(
-        r"c_t = f_t \odot c_{t-1} + i_t \odot g_t = "
-        + vec(r.forget_part)
-        + " + "
-        + vec(r.write_part)
-        + " = "
-        + vec(r.c)
-    )
-    st.latex(r"h_t = o_t \odot \tanh(c_t) = " + vec(r.o) + r" \odot " + vec(r.tanh_c) + " = " + vec(r.h))
-    with st.expander("Weights used", expanded=False):
-        for g in "figo":
+        for g, name, act in (
+            ("f", "f_t", r"\sigma"),
+            ("i", "i_t", r"\sigma"),
+            ("g", "g_t", r"\tanh"),
+            ("o", "o_t", r"\sigma"),
+        ):
             st.latex(
-                f"W_{g} = "
-                + r"\begin{bmatrix}"
-                + r" \\ ".join(" & ".join(f"{e:g}" for e in row) for row in getattr(w, f"W_{g}"))
-                + r"\end{bmatrix},\ b_"
-                + g
-                + " = "
-                + vec(getattr(w, f"b_{g}"))
+                f"{name} = {act}(W_{g} [h_{{t-1}}, x_t] + b_{g}) = {act}\\left({vec(getattr(r, 'a_' + g))}\\right) = "
+                f"{vec(getattr(r, g))}"
             )
+        st.latex(
+            r"c_t = f_t \odot c_{t-1} + i_t \odot g_t = "
+            + vec(r.forget_part)
+            + " + "
+            + vec(r.write_part)
+            + " = "
+            + vec(r.c)
+        )
+        st.latex(r"h_t = o_t \odot \tanh(c_t) = " + vec(r.o) + r" \odot " + vec(r.tanh_c) + " = " + vec(r.h))
+        with st.expander("Weights used", expanded=False):
+            for g in "figo":
+                st.latex(
+                    f"W_{g} = "
+                    + r"\begin{bmatrix}"
+                    + r" \\ ".join(" & ".join(f"{e:g}" for e in row) for row in getattr(w, f"W_{g}"))
+                    + r"\end{bmatrix},\ b_"
+                    + g
+                    + " = "
+                    + vec(getattr(w, f"b_{g}"))
+                )
 
-gv.write_url({"section": section, "presenter": int(presenter)})
+gv.write_url({"section": section, "presenter": int(presenter.active())})

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 
@@ -16,6 +18,7 @@ from lstm_core.cellspec import SPECS
 from lstm_core.config import CELL_TYPES, ModelConfig, RunConfig
 from lstm_core.pipeline import build_model, fit_run
 from lstm_core.prep import prepare, window_x
+from ui import cell_picture
 from ui.figures import gates as gp
 from ui.figures.style import GATE_COLORS, SCALES
 
@@ -268,10 +271,14 @@ def test_every_cell_has_a_diagram(frame, cell):
     model, prep = _model(frame, cell, 1, 3)
     tr = gt.trace_run(model, prep)[0]
     d = gt.step_detail(model, tr, 5, 1)
-    fig = gp.cell_diagram(d)
-    texts = " ".join(a.text for a in fig.layout.annotations)
-    assert f"{d.h:.3f}".lstrip("-") in texts
-    assert len(fig.layout.shapes) >= 4
+    walk = gt.unit_walk(model, tr, 1)
+    values = {k: float(v[5]) for k, v in cell_picture.walk_values(walk).items()}
+    svg = cell_picture.cell_svg(cell, values)
+    slots = dict(re.findall(r'<tspan data-k="([\w.]+)">([^<]*)</tspan>', svg))
+    assert slots["h"] == cell_picture.fmt(d.h) and slots["h_prev"] == cell_picture.fmt(d.h_prev)
+    assert svg.count("<path") >= 4 and svg.count("data-fill=") >= len(d.gates) - int(cell == "cifg")
+    eqs = [cell_picture.render_template(t, values) for t in cell_picture.equation_templates(cell)]
+    assert "—" not in " ".join(eqs) and eqs[-1].endswith(f"<b>{cell_picture.fmt(d.h)}</b>")
     sat = gp.saturation_figure([("a", gt.saturation_frame(tr)), ("b", gt.saturation_frame(tr))])
     assert len(sat.layout.annotations) >= 2
     mem = gt.memory_frame(tr)
@@ -300,9 +307,9 @@ def test_spec_names_are_what_traces_statistics_and_figures_show(frame, cell):
     summary = gt.gate_summary(replay(model.rnn, cell, torch.randn(2, 7, prep.features.shape[1])))
     assert tuple(summary[0]) == cs.saturating
     titles = [a.text for a in gp.heatmap_figure(tr).layout.annotations]
-    assert titles == ["input (scaled)"] + [gt.GATE_TITLES[n] for n in cs.traces]
+    assert titles == [gp.INPUT_TITLE] + [gt.GATE_TITLES[n] for n in cs.traces]
     unit_titles = [a.text for a in gp.unit_figure(tr, 0).layout.annotations]
-    assert unit_titles == ["input (scaled)"] + [f"{gt.GATE_TITLES[n]} — unit 0" for n in cs.traces]
+    assert unit_titles == [gp.INPUT_TITLE] + [f"{gt.GATE_TITLES[n]} — unit 0" for n in cs.traces]
     assert all(n in GATE_COLORS and gt.gate_kind(n) in SCALES for n in cs.traces)
     d = gt.step_detail(model, tr, 3, 0)
     assert tuple(d.gates) == (("i",) if cs.coupled_input else ()) + cs.gates
@@ -319,3 +326,52 @@ def test_step_equations_need_the_cell_state_of_an_lstm(frame):
     d.c = None
     with pytest.raises(ValueError, match="no c_t"):
         gt.step_equations(d)
+
+
+@pytest.mark.parametrize("cell", CELL_TYPES)
+def test_unit_walk_is_step_detail_at_every_step(frame, cell):
+    """The batched walk (what the browser steps through) equals the one-step recomputation."""
+    model, prep = _model(frame, cell, 2, 4)
+    tr = gt.trace_run(model, prep)[1]
+    walk = gt.unit_walk(model, tr, 2)
+    assert walk.steps == tr.steps and tuple(walk.gates) == tuple(gt.step_detail(model, tr, 0, 2).gates)
+    for t in (0, 1, tr.steps // 2, tr.steps - 1):
+        d = gt.step_detail(model, tr, t, 2)
+        assert walk.h[t] == pytest.approx(d.h, abs=1e-9) and walk.h_prev[t] == pytest.approx(d.h_prev, abs=1e-9)
+        if d.c is not None:
+            assert walk.c is not None and walk.c_prev is not None
+            assert walk.c[t] == pytest.approx(d.c, abs=1e-9) and walk.c_prev[t] == pytest.approx(d.c_prev, abs=1e-9)
+        for n, g in d.gates.items():
+            got = {k: float(v[t]) for k, v in walk.gates[n].items()}
+            want = {"wx": g.wx, "wh": g.wh, "bias": g.bias, "peep": g.peep, "pre": g.pre, "value": g.value}
+            if g.hn is not None:
+                want["hn"] = g.hn
+            assert got == pytest.approx(want, abs=1e-9), (n, t)
+    with pytest.raises(ValueError, match="outside the layer"):
+        gt.unit_walk(model, tr, 4)
+
+
+@pytest.mark.parametrize(
+    ("freq", "fmt", "first"),
+    [("MS", "%b %Y", "Jan 1950"), ("YS", "%Y", "1950"), ("D", "%d %b %Y", "1 Jan 1950"), (None, None, "row 3")],
+)
+def test_time_axis_reads_as_dates_by_frequency(freq, fmt, first):
+    """Dates on every x axis and hover, formatted by the spacing (never 1950-01-01T00:00:00.000000);
+    without dates the x axis is the step number, the same numbering as Step-through's counter."""
+    t = 30
+    time = pd.date_range("1950-01-01", periods=t, freq=freq).values if freq else np.arange(3, 3 + t)
+    vals = {n: np.full((t, 2), 0.5, np.float32) for n in GATES["lstm"]}
+    tr = gt.GateTrace("lstm", 0, "series", np.arange(3, 3 + t), time, np.zeros((t, 1)), ["y"], np.zeros((t, 1)), vals)
+    assert gp.date_format(tr.time) == fmt and gp.time_labels(tr)[0] == first
+    fig = gp.heatmap_figure(tr, original=("y (units)", np.arange(t, dtype=float)))
+    heat = [d for d in fig.data if d.type == "heatmap"]
+    assert fig.data[0].name == "y (units)" and fig.layout.annotations[0].text == "y (units)"
+    if fmt:
+        assert fig.layout.xaxis.type == "date" and fig.layout.xaxis.tickformat == fmt
+        assert f"%{{x|{fmt}}}" in heat[0].hovertemplate
+    else:
+        assert (
+            list(heat[0].x) == list(range(t))
+            and fig.layout[f"xaxis{len(fig.layout.annotations)}"].title.text == "step (0 … 29)"
+        )
+    assert heat[0].colorbar.ticktext == ("0 closed", "0.5", "1 open")

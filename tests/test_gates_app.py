@@ -6,7 +6,9 @@ submitted cell and layers); the live-snapshot test trains for real on a registry
 
 from __future__ import annotations
 
+import base64
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,7 @@ from lstm_core.config import RunConfig
 from lstm_core.job_status import JobStatus
 from lstm_core.jobs import JobRegistry
 from tests import fakes
+from ui.cell_picture import fmt
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 60
@@ -32,6 +35,23 @@ def no_errors(at: AppTest) -> None:
 
 def chart_specs(at: AppTest) -> list[dict]:
     return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def stepper_srcdoc(at: AppTest) -> str:
+    """The HTML of the Step-through's in-browser stepper (an st.iframe in the keyed container)."""
+    frames = [str(e.proto.srcdoc) for e in at.get("iframe")]
+    assert len(frames) == 1, frames
+    return frames[0]
+
+
+def svg_images(at: AppTest) -> list[str]:
+    """The SVG pictures drawn with st.image (data URLs), decoded."""
+    out = []
+    for e in at.get("image"):
+        for img in e.proto.imgs:
+            if img.url.startswith("data:image/svg+xml;base64,"):
+                out.append(base64.b64decode(img.url.split(",", 1)[1]).decode())
+    return out
 
 
 def tiny_cfg(cell: str) -> RunConfig:
@@ -101,15 +121,24 @@ def test_every_view_renders(trained, view):
     at.run()
     no_errors(at)
     if view == "Step-through":
-        eqs = [e.value for e in at.get("latex")] if hasattr(at, "get") else []
-        first = " ".join(str(e.proto.body) for e in at.get("markdown") if "\\sigma" in str(e.proto.body)) or str(eqs)
-        at.button(key="gates_next").click().run()
+        html = stepper_srcdoc(at)
+        data = json.loads(re.search(r'<script id="stepper-data" type="application/json">(.*?)</script>', html).group(1))
+        assert data["start"] == 0 and len(data["labels"]) == data["steps"] == len(data["values"]["h"])
+        # the page arrives with step 0's numbers in place; every step's numbers travel with it
+        assert f'<tspan data-k="h">{fmt(data["values"]["h"][0])}</tspan>' in html
+        assert data["values"]["h"][0] != data["values"]["h"][1]
+        at.number_input(key="gates_unit").set_value(3).run()
         no_errors(at)
-        assert at.session_state["gates_step"] == 1
-        second = " ".join(str(e.proto.body) for e in at.get("markdown") if "\\sigma" in str(e.proto.body)) or str(
-            [e.value for e in at.get("latex")]
+        other = json.loads(
+            re.search(r'<script id="stepper-data" type="application/json">(.*?)</script>', stepper_srcdoc(at)).group(1)
         )
-        assert first != second  # the numbers changed with the step
+        assert other["values"]["h"] != data["values"]["h"]  # a new unit sends that unit's trace
+        assert '<div id="stepper" class="">' in stepper_srcdoc(at)
+        at.toggle(key="gates_presenter").set_value(True).run()  # the app-wide switch, from the page
+        no_errors(at)
+        assert at.session_state["presenter_mode"] is True and at.query_params["presenter"] == "1"
+        assert '<div id="stepper" class="big">' in stepper_srcdoc(at)  # presenter-size text in the stepper
+        at.toggle(key="gates_presenter").set_value(False).run()
     if view == "During training":
         assert at.select_slider(key="gates_epoch").value == 3
         assert len(chart_specs(at)) == 2
@@ -138,6 +167,15 @@ def test_learn_sections_and_calculator():
     at = new_app().run()
     at.switch_page("pages/learn.py").run()
     no_errors(at)
+    assert at.session_state["learn_section"] == "The idea"  # the page opens on the picture, not on Jacobians
+    pictures = svg_images(at)
+    assert len(pictures) == 1 and 'data-k="f"' in pictures[0]
+    f_open = re.search(r'<tspan data-k="f">([^<]*)<', pictures[0]).group(1)
+    at.slider(key="learn_idea_f").set_value(3.0).run()
+    picture = svg_images(at)[0]
+    assert float(re.search(r'<tspan data-k="f">([^<]*)<', picture).group(1)) > float(f_open)
+    at.session_state["learn_section"] = "Why RNNs forget"
+    at.run()
     decay = chart_specs(at)[0]
     assert decay["layout"]["yaxis"]["type"] == "log"
     for section in ("The LSTM cell", "Variants and GRU", "Calculator"):
@@ -148,6 +186,9 @@ def test_learn_sections_and_calculator():
     assert any("x_t must be numbers" in e.value for e in at.error)
     at.text_input(key="learn_x").set_value("0.2, 1.3, 0.7").run()
     no_errors(at)
+    calc = svg_images(at)[0]
+    h1 = re.search(r'<tspan data-k="h">([^<]*)<', calc).group(1).replace("−", "-")
+    assert h1 in " ".join(e.value for e in at.latex)  # the picture shows the calculator's own h_t (unit 1)
     at.toggle(key="learn_presenter").set_value(True).run()
     no_errors(at)
 

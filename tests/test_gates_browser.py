@@ -5,6 +5,7 @@ Screenshots go to ``artifacts/`` when ``LSTM_LAB_SCREENSHOTS=1`` (or the test fa
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -41,10 +42,6 @@ def segment(pg, name: str) -> None:
     pg.locator('[data-testid="stButtonGroup"] button', has_text=name).first.click()
 
 
-def equations(pg) -> str:
-    return " ".join(pg.locator(".katex-html").all_inner_texts())
-
-
 def test_train_step_through_share_link_and_learn(page):
     pg = page
     expect(pg.get_by_role("heading", name="Data", exact=True).first).to_be_visible()
@@ -60,25 +57,24 @@ def test_train_step_through_share_link_and_learn(page):
     expect(pg.locator(".heatmaplayer .hm").first).to_be_attached()  # a heatmap trace is drawn
     shot(pg, "heatmaps")
     segment(pg, "Step-through")
-    expect(pg.get_by_text("Step 0", exact=False).first).to_be_visible()
-    expect(pg.locator(".katex-html").first).to_be_visible()
-    before = equations(pg)
-    assert "c_t" not in before and "=" in before  # rendered KaTeX, not raw LaTeX
-    seen = {before}
-    first_eq = pg.locator(".katex-html").first
+    stepper = pg.frame_locator(".st-key-gates_stepper iframe")
+    where = stepper.locator("#where")
+    expect(where).to_have_text(re.compile(r"^Step 0 of "))
+    first_eq = stepper.locator("#eqs .eq").first
+    seen = {first_eq.inner_text()}
     for k in range(1, 4):
         previous = first_eq.inner_text()
-        pg.get_by_role("button", name="Next").click()
-        expect(pg.get_by_text(f"Step {k}", exact=False).first).to_be_visible()
+        stepper.locator("#next").click()
+        expect(where).to_have_text(re.compile(rf"^Step {k} of "))
         expect(first_eq).not_to_have_text(previous)  # auto-retrying: the new step's numbers are drawn
-        seen.add(equations(pg))
+        seen.add(first_eq.inner_text())
     assert len(seen) == 4, "the equations' numbers did not change from step to step"
-    wait_idle(pg)  # the run that drew step 3 has also written the URL
+    pg.wait_for_url(re.compile(r"step=3"))  # the browser keeps its step in the link
     query = parse_qs(urlparse(pg.url).query)
     assert query["step"] == ["3"] and query["view"] == ["Step-through"]
     shot(pg, "step-through")
-    pg.get_by_role("button", name="Prev").click()
-    expect(pg.get_by_text("Step 2", exact=False).first).to_be_visible()
+    stepper.locator("#prev").click()
+    expect(where).to_have_text(re.compile(r"^Step 2 of "))
     for view in ("Saturation", "Memory", "During training"):
         segment(pg, view)
         expect(pg.locator(VIEW_ELEMENT[view]).first).to_be_visible()
@@ -93,7 +89,7 @@ def test_train_step_through_share_link_and_learn(page):
     shot(pg, "presenter")
     pg.goto(url.split("gates")[0] + "learn")
     expect(pg.get_by_role("heading", name="Learn", exact=True).first).to_be_visible()
-    expect(pg.locator('[data-testid="stPlotlyChart"]').first).to_be_visible(timeout=60_000)
+    expect(pg.locator(".st-key-learn_picture img").first).to_be_visible(timeout=60_000)
     shot(pg, "learn")
     segment(pg, "Calculator")
     expect(pg.locator(".katex-html").first).to_be_visible()

@@ -1,19 +1,22 @@
-"""Gates and Learn pages' helpers: which models can be shown, cached replays, URL state, presenter CSS."""
+"""Gates and Learn pages' helpers: which models can be shown, cached replays, URL state, presenter CSS,
+the heatmap-click bridge."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import streamlit as st
+import streamlit.components.v1 as components
 
 from lstm_core import gates as gt
 from lstm_core.model import Ensemble, Forecaster
 from lstm_core.prep import Prepared
 
-from . import runs_view, state
+from . import presenter, runs_view, state
 
 
 @dataclass
@@ -146,3 +149,65 @@ def clamp(value: int, lo: int, hi: int) -> int:
 
 def window_choices(prep: Prepared) -> np.ndarray:
     return gt.window_targets(prep)
+
+
+_CLICKS = components.declare_component(
+    "heatmap_click", path=str(Path(__file__).parent / "components" / "heatmap_click")
+)
+
+
+def heatmap_clicks(chart_key: str, key: str) -> dict | None:
+    """The last click on a heatmap cell of the chart keyed ``chart_key``, once per click.
+
+    A bodiless component (``ui/components/heatmap_click``) listens to plotly's click events
+    on that chart in the page and reports ``{unit, gate, column, n}``; this returns it the
+    first run after the click and None otherwise. Draw it before the widgets it updates.
+    """
+    value = _CLICKS(chart_key=chart_key, key=key, default=None)
+    seen = f"{key}_seen"
+    if not isinstance(value, dict) or value.get("n") == st.session_state.get(seen):
+        return None
+    st.session_state[seen] = value.get("n")
+    return value
+
+
+def original_series(src: Source, trace: gt.GateTrace) -> tuple[str, np.ndarray] | None:
+    """The target in the data's own units at the trace's rows (what the student knows), named."""
+    y = np.asarray(src.prep.y, dtype=np.float64)
+    rows = np.asarray(trace.rows)
+    if not len(rows) or rows.max() >= len(y):
+        return None
+    return (f"{src.prep.target} (the data)", y[rows])
+
+
+#: The two lines above the heatmaps: what rows, columns and colours mean.
+HOW_TO_READ = (
+    "**How to read this:** one heatmap per gate; a row is a unit (memory cell), a column a time step, under the "
+    "series above.  \nColour = value: σ gates (i, f, o, r, z) **0 = closed** (dark) … **1 = open** (yellow); "
+    "tanh (g, n, h) **−1** (blue) … **+1** (red)."
+)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16, ttl=3600)
+def walk(key: str, version: int, mode: str, target: int | None, layer: int, unit: int, _src: Source) -> gt.UnitWalk:
+    """Every step of one unit (what the browser steps through), per run, weights, input, layer and unit."""
+    return gt.unit_walk(_src.model, traces(key, version, mode, target, _src)[layer], unit)
+
+
+def presenter_toggle(key: str) -> bool:
+    """The page's "Presenter mode" toggle, a view of the app-wide switch (``ui.presenter``).
+
+    It has a key of its own (the app's switch may be drawn on the same page) and writes the
+    app-wide state when flipped.
+    """
+    st.session_state[key] = presenter.active()
+
+    def flip() -> None:
+        st.session_state[presenter.KEY] = bool(st.session_state[key])
+
+    return st.toggle(
+        "Presenter mode",
+        key=key,
+        on_change=flip,
+        help="One switch for the whole app (?presenter=1 in a link): hides the pickers, enlarges text and charts.",
+    )

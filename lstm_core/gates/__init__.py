@@ -3,7 +3,8 @@
 * :mod:`.analysis`: :func:`trace_run` (exact gate traces of every layer), saturation and
   memory-span statistics, the gate names' titles and kinds.
 * :mod:`.equations`: :func:`step_detail` (every number of one unit's update at one step) and
-  :func:`step_equations` (the same as LaTeX), number and time formatting.
+  :func:`step_equations` (the same as LaTeX), :func:`unit_walk` (every step of one unit at
+  once), number and time formatting.
 * :mod:`.recorder`: :class:`GateRecorder` (per-epoch statistics and live weight snapshots
   while training), :func:`history_frame` and :func:`epoch_saturation_frame`.
 
@@ -32,7 +33,7 @@ from .analysis import (
     trace_run,
     window_targets,
 )
-from .equations import GateTerm, StepDetail, aligned, step_detail, step_equations, time_text
+from .equations import GateTerm, StepDetail, UnitWalk, aligned, step_detail, step_equations, time_text, unit_walk
 from .recorder import GateRecorder, epoch_saturation_frame, gate_summary, history_frame, probe_windows
 
 __all__ = [
@@ -47,6 +48,7 @@ __all__ = [
     "GateTerm",
     "GateTrace",
     "StepDetail",
+    "UnitWalk",
     "aligned",
     "epoch_saturation_frame",
     "gate_kind",
@@ -64,5 +66,6 @@ __all__ = [
     "step_equations",
     "time_text",
     "trace_run",
+    "unit_walk",
     "window_targets",
 ]

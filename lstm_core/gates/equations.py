@@ -19,7 +19,7 @@ from ..cellspec import TRACE_KIND, LayerWeights, spec
 from ..model import Ensemble, Forecaster
 from .analysis import GateTrace
 
-__all__ = ["GateTerm", "StepDetail", "aligned", "step_detail", "step_equations", "time_text"]
+__all__ = ["GateTerm", "StepDetail", "UnitWalk", "aligned", "step_detail", "step_equations", "time_text", "unit_walk"]
 
 
 # ----------------------------------------------------------------------------- step-through
@@ -223,3 +223,90 @@ def step_equations(d: StepDetail) -> list[str]:
         rf" = {_n(d.h)}",
     ]
     return lines
+
+
+# ----------------------------------------------------------------------------- every step at once
+
+
+@dataclass
+class UnitWalk:
+    """Every number of one unit's update at every step of a trace (for stepping in a browser).
+
+    ``gates[name]`` maps ``wx``, ``wh``, ``bias``, ``peep``, ``pre``, ``value`` (and ``hn`` for
+    GRU's n) to (T,) float64 arrays, as :class:`GateTerm` holds them for one step; ``x`` is
+    (T, F_l), the other arrays (T,). ``c_prev``, ``c`` and ``tanh_c`` are None without a cell
+    state. Step ``t`` equals :func:`step_detail` ``(model, trace, t, unit)`` (tested).
+    """
+
+    cell: str
+    layer: int
+    unit: int
+    x: np.ndarray
+    x_names: list[str]
+    h_prev: np.ndarray
+    h: np.ndarray
+    gates: dict[str, dict[str, np.ndarray]]
+    c_prev: np.ndarray | None = None
+    c: np.ndarray | None = None
+    tanh_c: np.ndarray | None = None
+
+    @property
+    def steps(self) -> int:
+        return len(self.h)
+
+
+def unit_walk(model: Forecaster | Ensemble, trace: GateTrace, unit: int) -> UnitWalk:
+    """:func:`step_detail` for every step of ``unit`` in one batched call of the cell's step.
+
+    The T steps are one batch of T rows: row t starts from the traced state at t - 1 (zeros
+    at t = 0) and reads ``layer_in[t]``, so each row is exactly step t.
+    """
+    cell = trace.cell
+    cs = spec(cell)
+    if not 0 <= unit < trace.units:
+        raise ValueError(f"Unit {unit} is outside the layer (0..{trace.units - 1}).")
+    hsz, steps = trace.units, trace.steps
+    with torch.no_grad():
+        w0 = layer_weights(model.rnn, cell, trace.layer)
+        peep = None if w0.peep is None else _f64(w0.peep)
+        w = LayerWeights(_f64(w0.w_ih), _f64(w0.w_hh_t), _f64(w0.b_x), _f64(w0.b_h), peep)
+        x = torch.from_numpy(trace.layer_in.astype(np.float64))  # (T, F_l)
+        prev = {}
+        for n in cs.state:
+            v = torch.from_numpy(trace.values[n].astype(np.float64))  # (T, H)
+            prev[n] = torch.cat([torch.zeros(1, hsz, dtype=torch.float64), v[:-1]])  # state before step t
+        xp = torch.addmm(w.b_x, x, w.w_ih.t())  # (T, G)
+        terms: dict[str, torch.Tensor] = {}
+        _, state, traced = cs.step(xp, tuple(prev[n] for n in cs.state), w, terms)
+        values = {n: v[:, unit].numpy() for n, v in zip(cs.traces, traced)}
+        gates: dict[str, dict[str, np.ndarray]] = {}
+        for n in cs.gates:
+            r = cs.rows(n, hsz).start + unit
+            g = {
+                "wx": (x @ w.w_ih[r]).numpy(),
+                "wh": (prev["h"] @ w.w_hh_t[:, r]).numpy(),
+                "bias": np.full(steps, float(w.b_x[r])),
+                "peep": terms[f"peep_{n}"][:, unit].numpy() if n in cs.peepholes else np.zeros(steps),
+                "pre": terms[f"pre_{n}"][:, unit].numpy(),
+                "value": values[n],
+            }
+            if f"rec_{n}" in terms:  # GRU's n: r * (W_hn h + b_hn)
+                g["wh"], g["hn"] = terms[f"rec_{n}"][:, unit].numpy(), terms["hn"][:, unit].numpy()
+            gates[n] = g
+        if cs.coupled_input:
+            z = np.zeros(steps)
+            gates = {"i": dict(wx=z, wh=z, bias=z, peep=z, pre=z, value=1.0 - gates["f"]["value"]), **gates}
+        c = state[cs.state.index("c")][:, unit].numpy() if "c" in cs.state else None
+    return UnitWalk(
+        cell,
+        trace.layer,
+        unit,
+        trace.layer_in.astype(np.float64),
+        trace.feature_names if trace.layer == 0 else [f"h{trace.layer - 1}[{j}]" for j in range(x.shape[1])],
+        h_prev=prev["h"][:, unit].numpy(),
+        h=values["h"],
+        gates=gates,
+        c_prev=prev["c"][:, unit].numpy() if c is not None else None,
+        c=c,
+        tanh_c=np.tanh(c) if c is not None else None,
+    )

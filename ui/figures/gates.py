@@ -1,4 +1,6 @@
-"""Plotly figures for gates: heatmaps, unit traces, saturation, memory, evolution, cell diagrams.
+"""Plotly figures for gates: heatmaps, unit traces, saturation, memory, evolution, gradient decay.
+
+The cell diagram is SVG (:mod:`ui.cell_picture`), so a browser can step it without plotly.
 
 Pure functions of :mod:`lstm_core.gates` results. Same rules as :mod:`ui.figures.style`: no
 NaN or infinity in a trace, float32 arrays, and long time axes aggregated to at most
@@ -17,7 +19,6 @@ from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
 from lstm_core import gates as gt
-from lstm_core.cellspec import spec
 
 from .style import CELL_COLORS, FEATURE_COLORS, GATE_COLORS, GUIDE, SCALES, clean_xy
 
@@ -57,6 +58,11 @@ def bucket_time(values: np.ndarray, max_cols: int = MAX_COLS, how: str = "mean")
     return agg.astype(np.float32), np.arange(0, t, k)[: len(agg)], k
 
 
+def bucket_size(steps: int, max_cols: int = MAX_COLS) -> int:
+    """Steps per heatmap column (1 up to ``max_cols`` steps), as :func:`bucket_time` groups them."""
+    return 1 if steps <= max_cols else math.ceil(steps / max_cols)
+
+
 def _zrange(name: str, z: np.ndarray) -> dict:
     kind = gt.gate_kind(name)
     if kind == "sigmoid":
@@ -68,16 +74,59 @@ def _zrange(name: str, z: np.ndarray) -> dict:
     return dict(zmin=-m, zmax=m, zmid=0.0)
 
 
+def date_format(times: np.ndarray) -> str | None:
+    """A d3 date format for time labels by their spacing (``%Y``, ``%b %Y``, ``%d %b %Y``, with
+    hours below a day); None when the labels are not dates (then steps are the x axis)."""
+    t = np.asarray(times)
+    if not np.issubdtype(t.dtype, np.datetime64) or len(t) < 1:
+        return None
+    if len(t) < 2:
+        return "%d %b %Y"
+    days = float(np.median(np.diff(t.astype("datetime64[s]").astype(np.int64)))) / 86400
+    if days >= 360:
+        return "%Y"
+    if days >= 28:
+        return "%b %Y"
+    if days >= 1:
+        return "%d %b %Y"
+    return "%d %b %Y %H:%M"
+
+
+def time_labels(trace: gt.GateTrace) -> list[str]:
+    """One label per step, as the charts' hover prints it (a date, or the series row)."""
+    fmt = date_format(trace.time)
+    if fmt is None:
+        return [f"row {r}" for r in trace.rows]
+    py = fmt.replace("%d", "%-d")
+    return [pd.Timestamp(t).strftime(py) for t in trace.time]
+
+
+def _x_values(trace: gt.GateTrace) -> np.ndarray:
+    """The shared x of every chart: the dates when the series has them, else the step number."""
+    return np.asarray(trace.time) if date_format(trace.time) else np.arange(trace.steps)
+
+
+def _x_axis(trace: gt.GateTrace) -> dict:
+    fmt = date_format(trace.time)
+    if fmt is None:
+        return {"title": {"text": f"step (0 … {trace.steps - 1})"}}
+    return {"type": "date", "tickformat": fmt, "hoverformat": fmt, "title": {"text": ""}}
+
+
+def _x_hover(trace: gt.GateTrace) -> str:
+    fmt = date_format(trace.time)
+    return f"%{{x|{fmt}}}" if fmt else "step %{x:.0f}"
+
+
 def _x_title(trace: gt.GateTrace) -> str:
-    t = np.asarray(trace.time)
-    span = f"{t[0]} … {t[-1]}" if len(t) else ""
-    return f"step = row of the series ({span})"
+    return _x_axis(trace)["title"]["text"]
 
 
 def _input_traces(fig: go.Figure, trace: gt.GateTrace, row: int) -> bool:
     dec = False
+    xv = _x_values(trace)
     for j, name in enumerate(trace.feature_names):
-        xs, ys, _, d = clean_xy(trace.rows, trace.x[:, j], MAX_COLS)
+        xs, ys, _, d = clean_xy(xv, trace.x[:, j], MAX_COLS)
         dec |= d
         fig.add_trace(
             go.Scatter(
@@ -87,6 +136,7 @@ def _input_traces(fig: go.Figure, trace: gt.GateTrace, row: int) -> bool:
                 name=f"input: {name}",
                 showlegend=len(trace.feature_names) > 1,
                 line=dict(color=FEATURE_COLORS[j % len(FEATURE_COLORS)], width=1.4),
+                hovertemplate=f"{_x_hover(trace)}<br>{name} (scaled) %{{y:.3f}}<extra></extra>",
             ),
             row=row,
             col=1,
@@ -97,7 +147,7 @@ def _input_traces(fig: go.Figure, trace: gt.GateTrace, row: int) -> bool:
 def _mark_step(fig: go.Figure, trace: gt.GateTrace, step: int | None) -> None:
     if step is None or not 0 <= step < trace.steps:
         return
-    x = int(trace.rows[step])
+    x = _x_values(trace)[step]
     fig.add_shape(
         type="line", x0=x, x1=x, y0=0, y1=1, xref="x", yref="paper", line=dict(color="#f59e0b", width=2, dash="dot")
     )
@@ -137,6 +187,14 @@ def _stacked(heights: list[float], titles: list[str], gap: float = 0.025) -> tup
     return layout, domains
 
 
+#: What the colours mean, as the colour bars' ticks say it.
+COLORBAR_TICKS = {
+    "sigmoid": {"tickvals": [0, 0.5, 1], "ticktext": ["0 closed", "0.5", "1 open"]},
+    "tanh": {"tickvals": [-1, 0, 1], "ticktext": ["−1", "0", "+1"]},
+}
+INPUT_TITLE = "input to the network (scaled)"
+
+
 def heatmap_figure(
     trace: gt.GateTrace,
     gates: list[str] | None = None,
@@ -145,22 +203,44 @@ def heatmap_figure(
     how: str = "mean",
     max_cols: int = MAX_COLS,
     title: str = "",
+    original: tuple[str, np.ndarray] | None = None,
 ) -> go.Figure:
-    """The input on top and one heatmap per gate (units × time) below, sharing the time axis.
+    """The series, the network's input and one heatmap per gate (units × time), sharing time.
 
-    Beyond ``max_cols`` steps each column is a bucket of k steps (mean or max-abs), said in
-    the title. ``unit`` draws a box around that unit's row; ``step`` a dotted line. The
-    figure is assembled as one dict (make_subplots costs ~50 ms here).
+    ``original``: (name with units, (T,) values) of the series as the user knows it, drawn on
+    top. The x axis is the dates (formatted by their spacing) or the step number. Beyond
+    ``max_cols`` steps each column is a bucket of k steps (mean or max-abs), said in the
+    title. ``unit`` draws a box around that unit's row; ``step`` a dotted line. The figure is
+    assembled as one dict (make_subplots costs ~50 ms here).
     """
     names = [g for g in (gates or list(trace.names)) if g in trace.values]
-    rows = 1 + len(names)
-    layout, domains = _stacked(
-        [1.3] + [1.0] * len(names), ["input (scaled)"] + [gt.GATE_TITLES.get(n, n) for n in names]
-    )
+    tops = ([original[0]] if original is not None else []) + [INPUT_TITLE]
+    first_gate = 1 + len(tops)
+    rows = len(tops) + len(names)
+    layout, domains = _stacked([1.0] * len(tops) + [1.0] * len(names), tops + [gt.GATE_TITLES.get(n, n) for n in names])
+    xv, xh = _x_values(trace), _x_hover(trace)
     data: list[dict[str, Any]] = []
     dec = False
+    if original is not None:
+        xs, ys, _, d = clean_xy(xv, original[1], MAX_COLS)
+        dec |= d
+        data.append(
+            {
+                "type": "scatter",
+                "x": xs,
+                "y": ys,
+                "mode": "lines",
+                "name": original[0],
+                "line": {"color": "#111827", "width": 1.6},
+                "xaxis": "x",
+                "yaxis": "y",
+                "hovertemplate": f"{xh}<br>{original[0]} %{{y:,.4g}}<extra></extra>",
+            }
+        )
+    in_row = len(tops)
+    sfx = "" if in_row == 1 else str(in_row)
     for j, fname in enumerate(trace.feature_names):
-        xs, ys, _, d = clean_xy(trace.rows, trace.x[:, j], MAX_COLS)
+        xs, ys, _, d = clean_xy(xv, trace.x[:, j], MAX_COLS)
         dec |= d
         data.append(
             {
@@ -170,28 +250,36 @@ def heatmap_figure(
                 "mode": "lines",
                 "name": f"input: {fname}",
                 "line": {"color": FEATURE_COLORS[j % len(FEATURE_COLORS)], "width": 1.4},
-                "xaxis": "x",
-                "yaxis": "y",
+                "xaxis": f"x{sfx}",
+                "yaxis": f"y{sfx}",
+                "hovertemplate": f"{xh}<br>{fname} (scaled) %{{y:.3f}}<extra></extra>",
             }
         )
     shapes, k, starts = [], 1, np.arange(trace.steps)
-    for r, name in enumerate(names, start=2):
+    for r, name in enumerate(names, start=first_gate):
         agg, starts, k = bucket_time(trace.values[name], max_cols, how)
         z = np.ascontiguousarray(agg.T)  # (H, B)
         lo, hi = domains[r - 1]
+        kind = gt.gate_kind(name)
+        centres = np.minimum(starts + (k - 1) // 2, trace.steps - 1)
         data.append(
             {
                 "type": "heatmap",
                 "z": z,
-                "x0": float(trace.rows[0]) + (k - 1) / 2,
-                "dx": k,
+                "x": xv[centres],
                 "name": name,
                 **_zrange(name, z),
-                "colorscale": SCALES[gt.gate_kind(name)],
+                "colorscale": SCALES[kind],
                 "xaxis": f"x{r}",
                 "yaxis": f"y{r}",
-                "colorbar": {"y": (lo + hi) / 2, "len": (hi - lo) * 0.95, "thickness": 10},
-                "hovertemplate": f"{name}=%{{z:.3f}}<br>unit %{{y}}<br>step %{{x:.0f}}<extra></extra>",
+                "colorbar": {
+                    "y": (lo + hi) / 2,
+                    "len": (hi - lo) * 0.95,
+                    "thickness": 10,
+                    "title": {"text": name, "side": "top"},
+                    **COLORBAR_TICKS.get(kind, {}),
+                },
+                "hovertemplate": f"{name} = %{{z:.3f}}<br>unit %{{y}}<br>{xh}<extra></extra>",
             }
         )
         layout[f"yaxis{r}"]["title"] = {"text": "unit"}
@@ -209,7 +297,7 @@ def heatmap_figure(
                 }
             )
     if step is not None and 0 <= step < trace.steps:
-        x = int(trace.rows[step])
+        x = xv[step]
         shapes.append(
             {
                 "type": "line",
@@ -222,8 +310,12 @@ def heatmap_figure(
                 "line": {"color": "#f59e0b", "width": 2, "dash": "dot"},
             }
         )
+    axis = _x_axis(trace)
+    for r in range(1, rows + 1):
+        key = "xaxis" if r == 1 else f"xaxis{r}"
+        layout[key].update({k2: v for k2, v in axis.items() if k2 != "title"})
     last = "xaxis" if rows == 1 else f"xaxis{rows}"
-    layout[last]["title"] = {"text": _x_title(trace)}
+    layout[last]["title"] = axis["title"]
     note = ""
     if k > 1:
         note = (
@@ -234,7 +326,7 @@ def heatmap_figure(
         note = " <span style='font-size:0.75em'>(input decimated)</span>"
     layout.update(
         title={"text": (title or f"{trace.cell.upper()} layer {trace.layer}: gates over time") + note},
-        height=160 + 150 * len(names),
+        height=130 + 90 * len(tops) + 150 * len(names),
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
         showlegend=False,
         shapes=shapes,
@@ -242,33 +334,66 @@ def heatmap_figure(
     return go.Figure(data=data, layout=layout)
 
 
-def unit_figure(trace: gt.GateTrace, unit: int, step: int | None = None) -> go.Figure:
-    """One unit's trace of every gate over time, under the input."""
+def unit_figure(
+    trace: gt.GateTrace, unit: int, step: int | None = None, original: tuple[str, np.ndarray] | None = None
+) -> go.Figure:
+    """One unit's trace of every gate over time, under the series and the network's input."""
     names = list(trace.names)
+    tops = ([original[0]] if original is not None else []) + [INPUT_TITLE]
     fig = make_subplots(
-        rows=1 + len(names),
+        rows=len(tops) + len(names),
         cols=1,
         shared_xaxes=True,
         vertical_spacing=0.025,
-        subplot_titles=["input (scaled)"] + [f"{gt.GATE_TITLES.get(n, n)} — unit {unit}" for n in names],
+        subplot_titles=tops + [f"{gt.GATE_TITLES.get(n, n)} — unit {unit}" for n in names],
     )
-    dec = _input_traces(fig, trace, 1)
-    for r, name in enumerate(names, start=2):
-        xs, ys, _, d = clean_xy(trace.rows, trace.values[name][:, unit], MAX_COLS)
+    xv, xh = _x_values(trace), _x_hover(trace)
+    dec = False
+    if original is not None:
+        xs, ys, _, dec = clean_xy(xv, original[1], MAX_COLS)
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines",
+                name=original[0],
+                line=dict(color="#111827", width=1.6),
+                hovertemplate=f"{xh}<br>{original[0]} %{{y:,.4g}}<extra></extra>",
+            ),
+            row=1,
+            col=1,
+        )
+    dec |= _input_traces(fig, trace, len(tops))
+    for r, name in enumerate(names, start=len(tops) + 1):
+        xs, ys, _, d = clean_xy(xv, trace.values[name][:, unit], MAX_COLS)
         dec |= d
         fig.add_trace(
-            go.Scatter(x=xs, y=ys, mode="lines", name=name, line=dict(color=GATE_COLORS[name], width=1.5)), row=r, col=1
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines",
+                name=name,
+                line=dict(color=GATE_COLORS[name], width=1.5),
+                hovertemplate=f"{xh}<br>{name} = %{{y:.3f}}<extra></extra>",
+            ),
+            row=r,
+            col=1,
         )
         kind = gt.gate_kind(name)
         if kind != "state":
             fig.update_yaxes(range=[-0.05, 1.05] if kind == "sigmoid" else [-1.05, 1.05], row=r, col=1)
     _mark_step(fig, trace, step)
-    fig.update_xaxes(title_text=_x_title(trace), row=1 + len(names), col=1)
+    axis = _x_axis(trace)
+    fig.update_xaxes(**{k: v for k, v in axis.items() if k != "title"})
+    fig.update_xaxes(title_text=axis["title"]["text"], row=len(tops) + len(names), col=1)
     title = f"Unit {unit} of layer {trace.layer}"
     if dec:
         title += " <span style='font-size:0.75em'>(decimated to ~2,000 points a trace, min/max kept)</span>"
     fig.update_layout(
-        title=dict(text=title), height=140 + 110 * len(names), margin=dict(l=10, r=10, t=60, b=10), showlegend=False
+        title=dict(text=title),
+        height=140 + 110 * (len(tops) + len(names)),
+        margin=dict(l=10, r=10, t=60, b=10),
+        showlegend=False,
     )
     fig.update_annotations(font_size=12)
     return fig
@@ -446,240 +571,6 @@ def evolution_figure(hist: pd.DataFrame, epoch: int | None = None) -> go.Figure:
         margin=dict(l=10, r=10, t=60, b=10),
     )
     return fig
-
-
-# ----------------------------------------------------------------------------- cell diagram
-
-_BOX = dict(sigmoid="#fde68a", tanh="#fde68a", op="#fbcfe8", one="#fbcfe8")
-
-
-class _Canvas:
-    """A few drawing helpers over one plotly figure in data coordinates (x 0..12, y 0..7)."""
-
-    def __init__(self, scale: float = 1.0):
-        self.fig = go.Figure()
-        self.s = scale
-
-    def path(self, pts, dash: str | None = None, color: str = "#374151", arrow: bool = True, width: float = 2.2):
-        d = "M " + " L ".join(f"{x},{y}" for x, y in pts)
-        self.fig.add_shape(type="path", path=d, line=dict(color=color, width=width, dash=dash), layer="below")
-        if arrow:
-            (x0, y0), (x1, y1) = pts[-2], pts[-1]
-            self.fig.add_annotation(
-                x=x1,
-                y=y1,
-                ax=x0 + 0.7 * (x1 - x0),
-                ay=y0 + 0.7 * (y1 - y0),
-                xref="x",
-                yref="y",
-                axref="x",
-                ayref="y",
-                showarrow=True,
-                arrowhead=2,
-                arrowsize=1.2,
-                arrowwidth=2,
-                arrowcolor=color,
-                text="",
-            )
-
-    def box(self, x, y, label, value: str, w=0.75, h=0.6, fill="#fde68a", above=True):
-        self.fig.add_shape(
-            type="rect",
-            x0=x - w / 2,
-            x1=x + w / 2,
-            y0=y - h / 2,
-            y1=y + h / 2,
-            fillcolor=fill,
-            line=dict(color="#92400e", width=1.5),
-        )
-        self.text(x, y, label, size=15)
-        if value:
-            self.value(x + w / 2 + 0.08, y, value, xanchor="left")
-
-    def op(self, x, y, sym, value: str = "", r=0.27, vx=0.0, vy=0.45, xanchor="center"):
-        self.fig.add_shape(
-            type="circle",
-            x0=x - r,
-            x1=x + r,
-            y0=y - r,
-            y1=y + r,
-            fillcolor=_BOX["op"],
-            line=dict(color="#9d174d", width=1.5),
-        )
-        self.text(x, y, sym, size=16)
-        if value:
-            self.value(x + vx, y + vy, value, xanchor=xanchor)
-
-    def text(self, x, y, t, size=13, color="#111827", **kw):
-        self.fig.add_annotation(x=x, y=y, text=t, showarrow=False, font=dict(size=size * self.s, color=color), **kw)
-
-    def value(self, x, y, t, xanchor="center"):
-        self.fig.add_annotation(
-            x=x,
-            y=y,
-            text=f"<b>{t}</b>",
-            showarrow=False,
-            xanchor=xanchor,
-            font=dict(size=12 * self.s, color="#1e3a8a"),
-            bgcolor="rgba(255,255,255,0.85)",
-            borderpad=1,
-        )
-
-    def done(self, title: str, height: int, y_range: tuple[float, float] = (-0.5, 7.2)) -> go.Figure:
-        self.fig.update_xaxes(visible=False, range=[-0.2, 12.4], fixedrange=True)
-        self.fig.update_yaxes(visible=False, range=list(y_range), fixedrange=True, scaleanchor="x", scaleratio=1)
-        self.fig.update_layout(
-            title=dict(text=title),
-            height=height,
-            margin=dict(l=5, r=5, t=50, b=5),
-            plot_bgcolor="white",
-            showlegend=False,
-            dragmode=False,
-        )
-        return self.fig
-
-
-def _v(v: float | None) -> str:
-    return "—" if v is None else f"{v:+.3f}".replace("+", "")
-
-
-def _x_label(d: gt.StepDetail) -> str:
-    if len(d.x) == 1:
-        return f"x<sub>t</sub> = {_v(float(d.x[0]))}"
-    return f"x<sub>t</sub> ({len(d.x)} values, first {_v(float(d.x[0]))})"
-
-
-def cell_diagram(d: gt.StepDetail, scale: float = 1.0) -> go.Figure:
-    """A colah-style diagram of one unit at one step with the live value at every node."""
-    cv = _Canvas(scale)
-    title = f"{d.cell.upper()} cell · layer {d.layer} · unit {d.unit} · step {d.t} ({gt.time_text(d.time)})"
-    height = int(470 * scale)
-    G = d.gates
-    if d.cell == "rnn":
-        g = G["h"]
-        cv.path([(0.3, 2), (5.4, 2)])
-        cv.path([(4, 0.2), (4, 2)], arrow=False)
-        cv.box(6, 2, "tanh", "", w=1.1)
-        cv.value(6, 2.75, f"tanh({_v(g.pre)}) = {_v(g.value)}")
-        cv.path([(6.55, 2), (11.8, 2)])
-        cv.text(0.3, 2.35, f"h<sub>t−1</sub> = {_v(d.h_prev)}", xanchor="left")
-        cv.text(4.1, 0.2, _x_label(d), xanchor="left")
-        cv.text(11.8, 2.35, f"h<sub>t</sub> = {_v(d.h)}", xanchor="right")
-        cv.text(
-            6,
-            3.5,
-            "h<sub>t</sub> = tanh(W<sub>x</sub>x<sub>t</sub> + W<sub>h</sub>h<sub>t−1</sub> + b): "
-            "one squashing, no gate to protect memory",
-            size=12,
-            color=GUIDE,
-        )
-        return cv.done(title, int(300 * scale), y_range=(-0.3, 3.9))
-    if d.cell == "gru":
-        r, z, n = G["r"], G["z"], G["n"]
-        cv.path([(0.3, 6), (7.33, 6)], arrow=False)
-        cv.path([(7.87, 6), (9.73, 6)])
-        cv.path([(10.27, 6), (11.9, 6)])
-        cv.path([(1.2, 6), (1.2, 1), (7, 1)], arrow=False)
-        cv.path([(1.8, 0.1), (1.8, 1)], arrow=False)
-        cv.path([(2.6, 1), (2.6, 2.7)])
-        cv.path([(4.3, 1), (4.3, 2.7)])
-        cv.path([(6.0, 1), (6.0, 2.73)])
-        cv.path([(7.0, 1), (7.0, 2.7)])
-        cv.box(2.6, 3, "σ", f"r={_v(r.value)}")
-        cv.box(4.3, 3, "σ", f"z={_v(z.value)}")
-        cv.path([(2.6, 3.3), (2.6, 4.1), (5.5, 4.1), (6.0, 3.27)])
-        cv.op(6.0, 3.0, "×", "", r=0.25)
-        cv.value(6.0, 2.45, f"r·(U h+b)={_v(n.wh)}")
-        cv.path([(6.25, 3.0), (6.62, 3.0)])
-        cv.box(7.0, 3, "tanh", "", w=0.75)
-        cv.value(7.55, 2.55, f"n={_v(n.value)}", xanchor="left")
-        cv.path([(4.3, 3.3), (4.3, 5.2), (8.6, 5.2), (8.6, 4.67)])
-        cv.path([(7.6, 5.2), (7.6, 5.73)])
-        cv.op(7.6, 6, "×", f"z·h<sub>t−1</sub>={_v(z.value * d.h_prev)}", vy=0.5)
-        cv.op(8.6, 4.4, "1−", f"1−z={_v(1 - z.value)}", vx=-0.35, vy=-0.45)
-        cv.path([(8.87, 4.4), (9.73, 4.4)])
-        cv.path([(7.0, 3.3), (7.0, 3.7), (10.0, 3.7), (10.0, 4.13)])
-        cv.op(10.0, 4.4, "×", f"(1−z)·n={_v((1 - z.value) * n.value)}", vx=0.35, xanchor="left", vy=0)
-        cv.path([(10.0, 4.67), (10.0, 5.73)])
-        cv.op(10.0, 6, "+", "")
-        cv.text(0.3, 6.4, f"h<sub>t−1</sub> = {_v(d.h_prev)}", xanchor="left")
-        cv.text(1.9, 0.1, _x_label(d), xanchor="left")
-        cv.text(11.9, 6.4, f"h<sub>t</sub> = {_v(d.h)}", xanchor="right")
-        cv.text(
-            6,
-            -0.35,
-            "GRU (torch convention): z keeps the old state, 1 − z lets the candidate n in",
-            size=11,
-            color=GUIDE,
-        )
-        return cv.done(title, height)
-    # LSTM family
-    i, f, g, o = G["i"], G["f"], G["g"], G["o"]
-    cs = spec(d.cell)
-    cifg, peep = cs.coupled_input, bool(cs.peepholes)
-    cv.path([(0.3, 6), (2.73, 6)], arrow=False)
-    cv.path([(3.27, 6), (5.03, 6)])
-    cv.path([(5.57, 6), (11.9, 6)])
-    cv.op(3, 6, "×", f"f·c<sub>t−1</sub>={_v(f.value * (d.c_prev or 0.0))}", vy=0.5)
-    cv.op(5.3, 6, "+", "")
-    # input bus
-    cv.path([(0.3, 1), (7.6, 1)], arrow=False)
-    cv.path([(1.6, 0.1), (1.6, 1)], arrow=False)
-    for gx in [3, 6, 7.6] if cifg else [3, 4.6, 6, 7.6]:
-        cv.path([(gx, 1), (gx, 2.7)])
-    cv.box(3, 3, "σ", "")
-    cv.value(3, 2.3, f"f={_v(f.value)}")
-    cv.path([(3, 3.3), (3, 5.73)])
-    if cifg:
-        cv.path([(3, 4.6), (4.15, 4.6)])
-        cv.op(4.4, 4.6, "1−", "", r=0.25)
-        cv.value(4.4, 4.1, f"i=1−f={_v(i.value)}")
-        cv.path([(4.65, 4.6), (5.03, 4.6)])
-    else:
-        cv.box(4.6, 3, "σ", "")
-        cv.value(4.6, 2.3, f"i={_v(i.value)}")
-        cv.path([(4.6, 3.3), (4.6, 4.6), (5.03, 4.6)])
-    cv.box(6, 3, "tanh", "", w=0.85)
-    cv.value(6, 2.3, f"g={_v(g.value)}")
-    cv.path([(6, 3.3), (6, 4.6), (5.57, 4.6)])
-    cv.op(5.3, 4.6, "×", "")
-    cv.value(5.3, 5.2, f"i·g={_v(i.value * g.value)}")
-    cv.path([(5.3, 4.87), (5.3, 5.73)])
-    cv.box(7.6, 3, "σ", "")
-    cv.value(7.6, 2.3, f"o={_v(o.value)}")
-    # output path
-    cv.path([(9.2, 6), (9.2, 5.05)])
-    cv.box(9.2, 4.7, "tanh", f"tanh c={_v(d.tanh_c)}", w=0.85, h=0.55)
-    cv.path([(9.2, 4.42), (9.2, 3.27)])
-    cv.path([(7.98, 3), (8.93, 3)])
-    cv.op(9.2, 3, "×", "")
-    cv.path([(9.2, 2.73), (9.2, 1), (11.9, 1)])
-    if peep:
-        pd_ = "dot"
-        cv.path([(1.9, 6), (1.9, 3.6), (2.62, 3.1)], dash=pd_, color="#7c3aed", width=1.6)
-        cv.path([(1.9, 3.9), (4.22, 3.1)], dash=pd_, color="#7c3aed", width=1.6)
-        cv.path([(8.4, 6), (8.4, 3.6), (7.95, 3.25)], dash=pd_, color="#7c3aed", width=1.6)
-        cv.text(
-            1.7,
-            4.7,
-            f"p<sub>f</sub>c={_v(f.peep)}<br>p<sub>i</sub>c={_v(i.peep)}",
-            size=11,
-            color="#7c3aed",
-            xanchor="right",
-        )
-        cv.text(8.5, 4.0, f"p<sub>o</sub>c<sub>t</sub>={_v(o.peep)}", size=11, color="#7c3aed", xanchor="left")
-    cv.text(0.3, 6.4, f"c<sub>t−1</sub> = {_v(d.c_prev)}", xanchor="left")
-    cv.text(11.9, 6.4, f"c<sub>t</sub> = {_v(d.c)}", xanchor="right")
-    cv.text(0.3, 1.35, f"h<sub>t−1</sub> = {_v(d.h_prev)}", xanchor="left")
-    cv.text(1.7, 0.1, _x_label(d), xanchor="left")
-    cv.text(11.9, 1.35, f"h<sub>t</sub> = {_v(d.h)}", xanchor="right")
-    note = {
-        "lstm": "LSTM: forget × and input + on the cell-state line; o gates what leaves",
-        "peephole": "Peephole LSTM: f and i look at c<sub>t−1</sub>, o at c<sub>t</sub> (dotted)",
-        "cifg": "Coupled gates: i = 1 − f, so the cell writes exactly what it forgets",
-    }[d.cell]
-    cv.text(6, -0.35, note, size=11, color=GUIDE)
-    return cv.done(title, height)
 
 
 # ----------------------------------------------------------------------------- classroom

@@ -1,0 +1,202 @@
+"""Gates and Learn teach, in a real browser: the first screen shows a chart, a heatmap click picks
+the unit, Step-through steps in the browser (no server round trip), Learn on a phone.
+
+One tiny run is trained through the Train page for the module; screenshots go to ``artifacts/``
+(always: the issue asks for them to be looked at).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import CHROMIUM, nav, new_page, screenshot, set_number, wait_idle
+
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"{CHROMIUM} is missing (install the Debian chromium package)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+expect = sync_api.expect
+STEPPER = ".st-key-gates_stepper iframe"
+#: Seconds one step may take in the browser (the issue's target is 0.1 s on a quiet machine; the
+#: benchmark measures it, this only catches a step that went back to the server).
+STEP_LIMIT_MS = 1000
+#: Console errors and warnings of the module's page, in order.
+CONSOLE: list[str] = []
+
+
+@pytest.fixture(scope="module")
+def trained(server, browser):
+    """A page whose session has one finished tiny LSTM run (hidden 8, 4 epochs), and the list the
+    page's websocket messages to the server are counted in."""
+    ctx, pg = new_page(browser, 1366, 768)
+    sent: list[int] = []
+    pg.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(len(payload))))
+    pg.on("console", lambda m: m.type in ("error", "warning") and CONSOLE.append(f"{m.type}: {m.text[:160]}"))
+    pg.goto(server)
+    nav(pg, "Train")
+    set_number(pg, "Hidden size", 8)
+    set_number(pg, "Epochs (upper bound)", 4)
+    pg.get_by_role("button", name="Start training").click()
+    expect(pg.get_by_text("Finished", exact=False).first).to_be_visible(timeout=90_000)
+    yield pg, sent
+    ctx.close()
+
+
+def open_gates(pg, view: str | None = None) -> None:
+    nav(pg, "Gates")
+    expect(pg.locator(".st-key-gates_run")).to_be_visible()
+    pg.wait_for_url(re.compile(r"view="))  # the page's run has finished (it writes its state last)
+    wait_idle(pg)
+    if view:  # a click on the selected option would deselect it
+        option = pg.get_by_role("radiogroup", name="View").get_by_role("radio", name=view, exact=True)
+        if not option.is_checked():
+            option.click()
+        expect(option).to_be_checked()
+    wait_idle(pg)
+
+
+def in_viewport(pg, selector: str) -> bool:
+    """Whether the first element matching ``selector`` starts inside the viewport (its top is visible)."""
+    return pg.evaluate(
+        """(sel) => { const el = document.querySelector(sel); if (!el) return false;
+             const r = el.getBoundingClientRect();
+             return r.height > 0 && r.top >= 0 && r.top < window.innerHeight - 80; }""",
+        selector,
+    )
+
+
+def test_first_screen_shows_a_chart_and_a_click_picks_the_unit(trained):
+    pg, _ = trained
+    pg.set_viewport_size({"width": 1366, "height": 768})
+    open_gates(pg, "Heatmaps")
+    chart = ".st-key-gates_heatmap_chart .js-plotly-plot"
+    pg.wait_for_function(f"() => {{ const g = document.querySelector('{chart}'); return g && g._fullLayout; }}")
+    pg.evaluate("window.scrollTo(0, 0)")
+    screenshot(pg, "gates-teach-1366-first-screen", always=True)
+    assert in_viewport(pg, ".st-key-gates_heatmap_chart"), "the heatmap chart is below the first screen"
+    expect(pg.get_by_text("How to read this", exact=False)).to_be_visible()
+    titles = pg.evaluate(f"() => document.querySelector('{chart}').layout.annotations.map(a => a.text)")
+    assert titles[0].endswith("(the data)") and titles[1] == "input to the network (scaled)"
+    ticks = pg.evaluate(
+        f"() => [...document.querySelectorAll('{chart} .xaxislayer-above text')].map(t => t.textContent).filter(t => t)"
+    )
+    assert ticks and all(re.fullmatch(r"[A-Z][a-z]{2} \d{4}|\d{4}", t) for t in ticks), ticks
+    unit_box = pg.get_by_label("Unit (or click a heatmap cell)", exact=True).and_(pg.locator("input"))
+    assert unit_box.input_value() == "0"
+    # the centre of the cell (unit 5, column 40) of the first heatmap, in page pixels
+    x, y = pg.evaluate(
+        """(sel) => { const gd = document.querySelector(sel); const L = gd._fullLayout;
+             const i = gd.data.findIndex(t => t.type === 'heatmap'); const t = gd._fullData[i];
+             const xa = L[t.xaxis.replace('x', 'xaxis')], ya = L[t.yaxis.replace('y', 'yaxis')];
+             gd.querySelector(`.draglayer .${t.xaxis}${t.yaxis} .nsewdrag`).scrollIntoView({block: 'center'});
+             const b = gd.getBoundingClientRect();
+             return [b.left + xa._offset + xa.l2p(xa.d2l(t.x[40])), b.top + ya._offset + ya.l2p(5)]; }""",
+        chart,
+    )
+    pg.mouse.move(x, y)
+    expect(pg.locator(".hoverlayer .hovertext").first).to_be_attached()
+    pg.mouse.click(x, y)
+    expect(unit_box).to_have_value("5")
+    wait_idle(pg)
+    assert pg.evaluate(
+        f"() => document.querySelector('{chart}').layout.shapes.some(s => s.type === 'rect' && s.y0 === 4.5)"
+    )
+    open_gates(pg, "Step-through")
+    expect(pg.get_by_label("Unit", exact=True).and_(pg.locator("input"))).to_have_value(
+        "5"
+    )  # the picked unit drives Step-through
+    frame = pg.frame_locator(STEPPER)
+    expect(frame.locator("#where")).to_have_text(re.compile(r"^Step 40 of \d+ · [A-Z][a-z]{2} \d{4}$"))
+
+
+def test_step_through_runs_in_the_browser(trained):
+    pg, sent = trained
+    pg.set_viewport_size({"width": 1366, "height": 768})
+    open_gates(pg, "Step-through")
+    frame = pg.frame_locator(STEPPER)
+    where = frame.locator("#where")
+    expect(where).to_have_text(re.compile(r"^Step \d+ of \d+"))
+    frame.locator("#step").focus()  # from wherever it opened, to step 0 with the slider's keyboard
+    frame.locator("#step").press("Home")
+    expect(where).to_have_text(re.compile(r"^Step 0 of "))
+    wait_idle(pg)
+    before = len(sent)
+    eq = frame.locator("#eqs .eq").first
+    seen = {eq.inner_text()}
+    for k in range(1, 6):
+        frame.locator("#next").click()
+        expect(where).to_have_text(re.compile(rf"^Step {k} of "))
+        seen.add(eq.inner_text())
+    assert len(seen) == 6, "the equations' numbers did not change from step to step"
+    frame.locator("#prev").click()
+    expect(where).to_have_text(re.compile(r"^Step 4 of "))
+    frame.locator("#play").click()
+    expect(where).to_have_text(re.compile(r"^Step (?:[6-9]|\d{2,}) of "))
+    frame.locator("#play").click()  # pause
+    stopped = where.inner_text()
+    expect(frame.locator("#play")).to_have_attribute("aria-label", "Play")
+    assert where.inner_text() == stopped
+    assert len(sent) == before, f"stepping sent {len(sent) - before} websocket messages to the server"
+    # one step, click to drawn, measured in the page
+    ms = frame.locator("#next").evaluate(
+        """(btn) => new Promise((done) => { const w = document.getElementById('where'); const t0 = performance.now();
+             const before = w.textContent; btn.click();
+             requestAnimationFrame(() => done(w.textContent !== before ? performance.now() - t0 : -1)); })"""
+    )
+    assert 0 <= ms < STEP_LIMIT_MS
+    # the browser keeps its step in the link (a shared link opens on it)
+    at = re.match(r"^Step (\d+) of ", where.inner_text()).group(1)
+    pg.wait_for_url(re.compile(rf"step={at}(&|$)"))
+    screenshot(pg, "gates-teach-1366-step-through", always=True)
+    pg.set_viewport_size({"width": 390, "height": 844})
+    screenshot(pg, "gates-teach-390-step-through", always=True)
+
+
+def test_learn_on_a_phone_shows_a_picture_first(trained):
+    pg, _ = trained
+    pg.set_viewport_size({"width": 390, "height": 844})
+    nav_or_menu(pg, "Learn")
+    picture = pg.locator(".st-key-learn_picture img").first
+    expect(picture).to_be_visible()
+    wait_idle(pg)
+    pg.evaluate("window.scrollTo(0, 0)")
+    assert in_viewport(pg, ".st-key-learn_picture img"), "the cell picture is below the phone's first screen"
+    screenshot(pg, "learn-teach-390-idea", always=True)
+    pg.get_by_role("radiogroup", name="Section").get_by_role("radio", name="Why RNNs forget").click()
+    chart = ".st-key-learn_decay .js-plotly-plot"
+    pg.wait_for_function(f"() => {{ const g = document.querySelector('{chart}'); return g && g._fullLayout; }}")
+    wait_idle(pg)
+    assert in_viewport(pg, ".st-key-learn_decay"), "the sliders push the chart below the phone's first screen"
+    # the toolbar shows on hover only, so it cannot cover the title
+    assert pg.evaluate(f"() => document.querySelector('{chart}')._context.displayModeBar") == "hover"
+    screenshot(pg, "learn-teach-390-forget", always=True)
+    pg.get_by_role("radiogroup", name="Section").get_by_role("radio", name="Calculator").click()
+    expect(pg.locator(".st-key-learn_calc_picture img")).to_be_visible()
+    pg.set_viewport_size({"width": 1366, "height": 768})
+    wait_idle(pg)
+    screenshot(pg, "learn-teach-1366-calculator", always=True)
+
+
+def nav_or_menu(pg, title: str) -> None:
+    """Open a page on a phone: the sidebar is collapsed there, so open it, follow the link and
+    close it again (a deep link would reload the app, a new session)."""
+    pg.get_by_test_id("stExpandSidebarButton").click()
+    nav(pg, title)
+    pg.get_by_test_id("stSidebarCollapseButton").get_by_role("button").click()
+    expect(pg.locator('[data-testid="stSidebarNav"]')).not_to_be_in_viewport()
+
+
+#: What Chromium says about every iframe Streamlit creates (its ``allow`` list names features this
+#: Chromium does not know; its sandbox has scripts and same origin): the stepper and the click
+#: listener are such iframes. Known, not fixed here (see the issue's notes).
+IFRAME_NOTICES = re.compile(
+    r"^warning: (Unrecognized feature: '[\w-]+'\.|An iframe which has both allow-scripts and allow-same-origin .*)$"
+)
+
+
+def test_no_console_errors_or_warnings(trained):
+    """After the tests above (heatmaps, a click, stepping, Learn's sections), the page logged no
+    error and no warning beyond Chromium's notices about Streamlit's iframes."""
+    assert CONSOLE, "the console listener heard nothing (not even the iframe notices)"
+    assert [m for m in CONSOLE if not IFRAME_NOTICES.match(m)] == [], "\n".join(CONSOLE)
