@@ -28,7 +28,7 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from types import MappingProxyType
 
 import numpy as np
@@ -53,6 +53,8 @@ log = logging.getLogger(__name__)
 QUEUED, RUNNING, FINISHED = JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.FINISHED
 CANCELLED, DIVERGED, FAILED = JobStatus.CANCELLED, JobStatus.DIVERGED, JobStatus.FAILED
 
+#: The status :meth:`JobRegistry.runs` gives a stored job that a server restart stopped.
+INTERRUPTED = "interrupted"
 #: Free-form labels of a job: ``kind`` (train | compare | preset | sweep), ``group``, ``variant``, ``seed``...
 Tags = Mapping[str, str | int]
 #: What a job's work returns: its final state, the one-sentence message and the trained Run, if any.
@@ -851,10 +853,16 @@ class JobRegistry:
         return self.snapshot(job_id)
 
     def runs(self, owner: str) -> list[RunRecord]:
-        """``owner``'s runs, newest first: the store's index rows, or (memory only) rows built
-        from the jobs in memory that have a run."""
+        """``owner``'s runs, newest first: the store's index rows (status ``interrupted`` for a
+        job a server restart stopped), or (memory only) rows built from the jobs in memory that
+        have a run."""
         if self._store is not None:
-            return self._store.records(owner)
+            with self._cond:
+                active = {j.id: str(j.status) for j in self._jobs.values() if j.owner == owner and j.status in ACTIVE}
+            # a row without a run is a job still queued or training here, else one a restart interrupted
+            return [
+                r if r.has_run else replace(r, status=active.get(r.id, INTERRUPTED)) for r in self._store.records(owner)
+            ]
         out = []
         for s in self.jobs_for(owner):
             if s.run is None:
