@@ -28,7 +28,7 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from types import MappingProxyType
 
 import numpy as np
@@ -53,6 +53,8 @@ log = logging.getLogger(__name__)
 QUEUED, RUNNING, FINISHED = JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.FINISHED
 CANCELLED, DIVERGED, FAILED = JobStatus.CANCELLED, JobStatus.DIVERGED, JobStatus.FAILED
 
+#: The status :meth:`JobRegistry.runs` gives a stored job that a server restart stopped.
+INTERRUPTED = "interrupted"
 #: Free-form labels of a job: ``kind`` (train | compare | preset | sweep), ``group``, ``variant``, ``seed``...
 Tags = Mapping[str, str | int]
 #: What a job's work returns: its final state, the one-sentence message and the trained Run, if any.
@@ -132,6 +134,7 @@ class Job:
     restoring: bool = False  # listed from the run store, its run still loading
     interrupted: bool = False  # queued or running when the server stopped; can be trained again
     reopened: float = 0.0  # when it was brought back from the run store (eviction counts from then)
+    data_info: dict = field(default_factory=dict)  # the data's name, frequency, season, missing policy
     stop: threading.Event = field(default_factory=threading.Event)
     done: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -201,6 +204,13 @@ def _job_config(cfg: RunConfig, series: Series) -> RunConfig:
     """The job's own copy of ``cfg``, with the missing-value policy the loader applied (as
     fit_run records it)."""
     return cfg.replace(**({"missing": series.missing_policy} if series.missing_policy is not None else {}))
+
+
+def _data_info(s: Series | None) -> dict:
+    """What the run store records of a job's data (besides the data itself)."""
+    if s is None:
+        return {}
+    return {"name": s.name, "frequency": s.frequency, "season": s.season, "missing_policy": s.missing_policy}
 
 
 class JobRegistry:
@@ -322,6 +332,7 @@ class JobRegistry:
             epochs_planned=cfg.train.epochs,
             tags={"kind": "train", **(tags or {})},  # e.g. kind compare or preset
             created=self._clock(),
+            data_info=_data_info(series),
         )
         if self._store is None:
             return self._enqueue(job)
@@ -689,6 +700,7 @@ class JobRegistry:
     def _meta(self, job: Job, config: dict) -> StoredJob:
         """What job.json records of ``job`` now (holds job.lock)."""
         s = job.series if job.series is not None else job.run.series if job.run is not None else None
+        info = job.data_info or _data_info(s)
         return StoredJob(
             id=job.id,
             owner=job.owner,
@@ -701,9 +713,7 @@ class JobRegistry:
             created=job.created,
             started=job.started,
             finished=job.finished,
-            series={}
-            if s is None
-            else {"name": s.name, "frequency": s.frequency, "season": s.season, "missing_policy": s.missing_policy},
+            series=info,
         )
 
     def _record_queued(self, job: Job) -> None:
@@ -851,10 +861,16 @@ class JobRegistry:
         return self.snapshot(job_id)
 
     def runs(self, owner: str) -> list[RunRecord]:
-        """``owner``'s runs, newest first: the store's index rows, or (memory only) rows built
-        from the jobs in memory that have a run."""
+        """``owner``'s runs, newest first: the store's index rows (status ``interrupted`` for a
+        job a server restart stopped), or (memory only) rows built from the jobs in memory that
+        have a run."""
         if self._store is not None:
-            return self._store.records(owner)
+            with self._cond:
+                active = {j.id: str(j.status) for j in self._jobs.values() if j.owner == owner and j.status in ACTIVE}
+            # a row without a run is a job still queued or training here, else one a restart interrupted
+            return [
+                r if r.has_run else replace(r, status=active.get(r.id, INTERRUPTED)) for r in self._store.records(owner)
+            ]
         out = []
         for s in self.jobs_for(owner):
             if s.run is None:

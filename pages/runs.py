@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from lstm_core.jobs import INTERRUPTED
 from ui import compare_view, runs_page, state
 from ui.figures import compare as cplots
 from ui.text import md_escape
@@ -39,10 +40,12 @@ if st.session_state.get(runs_page.PICK) not in by_id:
     st.session_state[runs_page.PICK] = records[0].id
 pick = st.selectbox("Run", list(by_id), key=runs_page.PICK, format_func=lambda i: runs_page.option_label(by_id[i]))
 rec = by_id[pick]
-if not rec.has_run:
+if rec.status == INTERRUPTED:
     st.warning("This run was interrupted by a server restart before it finished; you can train it again.")
     if st.button("Open in Train", key="runs_open_train", icon=":material/model_training:"):
         runs_page.open_interrupted(pick)
+elif not rec.has_run:
+    st.info(f"This run is {rec.status}; it can be opened here when it has finished.")
 c1, c2, c3, c4, c5 = st.columns(5)
 if c1.button("Open in Forecast", key="runs_open_forecast", icon=":material/insights:", disabled=not rec.has_run):
     runs_page.open_in(pick, "forecast")

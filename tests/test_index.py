@@ -243,3 +243,30 @@ def test_the_quota_comes_from_the_environment(monkeypatch, caplog):
     assert default_quota() == DEFAULT_QUOTA_MB * 2**20 and "is not a positive number" in caplog.text
     monkeypatch.delenv("LSTM_LAB_QUOTA_MB")
     assert default_quota() == DEFAULT_QUOTA_MB * 2**20
+
+
+def test_runs_says_which_stored_jobs_are_training_and_which_were_interrupted(tmp_path):
+    started, release = threading.Event(), threading.Event()
+
+    def slow(series, cfg, *, callbacks):
+        started.set()
+        release.wait(30)
+        return fakes.prebuilt_runner(series, cfg, callbacks=callbacks)
+
+    store = RunStore(tmp_path / "jobs")
+    first = JobRegistry(max_workers=1, torch_threads=0, runner=slow, store=store)
+    try:
+        running = first.submit(tiny_series(), tiny_cfg(0), owner="me", label="running")
+        assert started.wait(30)
+        queued = first.submit(tiny_series(), tiny_cfg(1), owner="me", label="queued")
+        assert {r.id: r.status for r in first.runs("me")} == {running: "running", queued: "queued"}
+        # the same store seen by a server started after this one stopped
+        later = JobRegistry(max_workers=1, torch_threads=0, runner=fakes.prebuilt_runner, inline=True, store=store)
+        assert {r.id: r.status for r in later.runs("me")} == {running: "interrupted", queued: "interrupted"}
+        later.close()
+        release.set()
+        assert first.wait(queued, 30).status.value == "finished"
+        assert {r.status for r in first.runs("me")} == {"finished"}
+    finally:
+        release.set()
+        first.close()

@@ -33,12 +33,6 @@ def when(ts: float | None) -> str:
     return datetime.fromtimestamp(ts).strftime("%Y-%m-%d %H:%M") if ts else "—"
 
 
-def status_text(r: RunRecord) -> str:
-    if not r.has_run:
-        return "interrupted" if r.status in ("queued", "running") else r.status
-    return r.status
-
-
 def table(records: list[RunRecord]) -> pd.DataFrame:
     """One row per run, newest first: what the page's table shows."""
     rows = [
@@ -51,7 +45,7 @@ def table(records: list[RunRecord]) -> pd.DataFrame:
             "multi-step RMSE": r.rmse_multi,
             "MASE": r.mase,
             "verdict": VERDICTS.get(r.verdict, r.verdict),
-            "status": status_text(r),
+            "status": r.status,
             "when": when(r.when),
             "pinned": r.pinned,
             "comparison": r.group[:8] if r.group else "",
