@@ -170,6 +170,17 @@ def selected(request: pytest.FixtureRequest, function_name: str) -> list[pytest.
 # ---- torch threads, outcome recording, server and browser fixtures ---------------------------
 
 
+@pytest.fixture(scope="session", autouse=True)
+def one_torch_thread_from_the_start():
+    """One torch thread before any module- or session-scoped fixture trains: a module's shared
+    run is otherwise trained with torch's default thread count and re-evaluated with one, and a
+    matrix product summed in another order differs in the last bits (a round-trip test that
+    compares predictions exactly failed when its module ran alone)."""
+    import torch
+
+    torch.set_num_threads(1)
+
+
 @pytest.fixture(autouse=True)
 def one_torch_thread():
     """Each test starts with one torch thread on the calling thread.
