@@ -79,6 +79,18 @@ class Ensemble(nn.Module):
         return next(self.parameters()).device
 
 
+def empty_forecaster(cfg: ModelConfig) -> Forecaster:
+    """A Forecaster of ``cfg``'s shape whose weights are to be loaded (uninitialised, on CPU).
+
+    Built on the meta device, so it draws nothing from torch's global random generator: building
+    one while a job trains on another thread (a live-gates snapshot, a run loaded from disk)
+    leaves that job's random stream, and so its results for a seed, unchanged.
+    """
+    with torch.device("meta"):
+        net = Forecaster(cfg)
+    return net.to_empty(device="cpu")
+
+
 def pack(members: list[Forecaster]) -> Forecaster | Ensemble:
     """One member stays a plain Forecaster (its saved state dict is unchanged); more make an Ensemble."""
     return members[0] if len(members) == 1 else Ensemble(members)

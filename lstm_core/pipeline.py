@@ -22,7 +22,7 @@ from .config import ModelConfig, RunConfig
 from .data.series import Series, as_series
 from .gates import GateRecorder
 from .metrics import compute_metrics
-from .model import Ensemble, Forecaster, pack
+from .model import Ensemble, Forecaster, empty_forecaster, pack
 from .prep import Prepared, Transform, auto_horizon, detect_season, prepare, resolve_target, split_points
 from .results import Coverage, Guards, RunInfo, RunMetrics, Scores
 from .strategy import SHORTLIST, Backtest, backtest, rank_transforms
@@ -146,6 +146,12 @@ def build_model(cfg: RunConfig, prep: Prepared, members: int | None = None) -> F
         seed_everything(cfg.train.seed + i * MEMBER_SEED_STEP)
         nets.append(Forecaster(sized(cfg, prep)))
     return pack(nets)
+
+
+def empty_model(cfg: RunConfig, prep: Prepared, networks: int) -> Forecaster | Ensemble:
+    """Like :func:`build_model` for weights that are loaded next: nothing is seeded or drawn from
+    the global random generator (see :func:`lstm_core.model.empty_forecaster`)."""
+    return pack([empty_forecaster(sized(cfg, prep)) for _ in range(networks)])
 
 
 def _train_member(

@@ -50,7 +50,7 @@ from . import csvsafe
 from .combine import Member
 from .config import ConfigError, RunConfig
 from .data import DataError, Series, infer_frequency
-from .pipeline import Run, build_model, evaluate
+from .pipeline import Run, empty_model, evaluate
 from .prep import Transform, prepare
 from .train import EpochStats, FitResult
 
@@ -312,7 +312,7 @@ def _load_run(path: Path, frame: pd.DataFrame | None) -> Run:
     members = []
     for transform, networks in specs:
         prep = prepare(series, cfg.data, transform=transform)
-        members.append(Member(prep, build_model(cfg, prep, members=networks)))
+        members.append(Member(prep, empty_model(cfg, prep, networks)))
     try:
         state = torch.load(path / "model.pt", map_location="cpu", weights_only=True)
         _weights(members).load_state_dict(state)

@@ -376,3 +376,23 @@ def test_a_big_model_over_many_rows_is_refused_before_it_is_unpacked(run, tmp_pa
     assert "forecast --run" in str(info.value) and "\n" not in str(info.value)
     assert not (tmp_path / "no" / "model.pt").exists()
     assert runs.MAX_ZIP_WORK >= runs.MAX_ZIP_ROWS * len(files["model.pt"])  # a default-sized run at the row bound
+
+
+def test_loading_a_run_or_a_gates_snapshot_leaves_the_global_random_stream_alone(run, tmp_path):
+    """A job training on another thread draws from torch's global generator: loading a run or
+    taking a live-gates snapshot meanwhile must not seed it or draw from it (its results would
+    then depend on when a page was looked at)."""
+    import torch
+
+    from lstm_core.gates import GateRecorder
+
+    save_run(run, tmp_path / "r")
+    torch.manual_seed(1234)
+    before = torch.random.get_rng_state().clone()
+    back = load_run(tmp_path / "r")
+    recorder = GateRecorder(back.prep, record=False)
+    recorder.epoch_end(back.model.first if hasattr(back.model, "first") else back.model, 1)
+    snap = recorder.snapshot()
+    assert snap is not None and snap[0] == 1
+    assert torch.equal(torch.random.get_rng_state(), before)
+    pd.testing.assert_frame_equal(back.predictions, run.predictions, check_exact=True)

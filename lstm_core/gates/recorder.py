@@ -16,7 +16,7 @@ import torch
 
 from ..cells import replay
 from ..cellspec import gate_kind
-from ..model import Ensemble, Forecaster
+from ..model import Ensemble, Forecaster, empty_forecaster
 from ..prep import Prepared
 from .analysis import LEFT, RIGHT
 
@@ -101,7 +101,7 @@ class GateRecorder:
             state, epoch, live = self._state, self.epoch, self._model
         if state is None or live is None:
             return None
-        m = Forecaster(copy.deepcopy(live.cfg))
+        m = empty_forecaster(copy.deepcopy(live.cfg))  # draws no random numbers (a job may be training)
         m.load_state_dict(state)
         return epoch, m.eval()
 
