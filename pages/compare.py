@@ -7,7 +7,7 @@ from lstm_core import compare as cmp
 from lstm_core import csvsafe
 from lstm_core.config import BOUNDS, CELL_TYPES, SCALERS, TRANSFORMS, ConfigError, DataConfig, TrainConfig
 from ui import compare_view as cv
-from ui import state, throttle
+from ui import presenter, state, throttle
 from ui.figures import compare as cplots
 from ui.text import md_code, md_escape
 
@@ -205,11 +205,7 @@ def live() -> None:
             reg.cancel(s.id)
     band = st.radio("Band across seeds", ["min–max", "mean ± std"], horizontal=True, key="cmp_band")
     bands = cmp.loss_bands(cv.curves(groups))
-    st.plotly_chart(
-        cplots.loss_band_figure(bands, band="minmax" if band == "min–max" else "std"),
-        key="cmp_loss_chart",
-        width="stretch",
-    )
+    presenter.chart(cplots.loss_band_figure(bands, band="minmax" if band == "min–max" else "std"), key="cmp_loss_chart")
     with st.expander("Jobs", expanded=any(s.active for s in snaps)):
         st.dataframe(cv.status_frame(snaps), hide_index=True, width="stretch")
     if any_active and not any(s.active for s in snaps):
@@ -267,7 +263,7 @@ d2.download_button(
 st.subheader("Forecasts")
 runs = {n: [s.run for s in ss if s.run is not None] for n, ss in groups.items()}
 shown = st.multiselect("Variants shown", list(runs), default=list(runs), key="cmp_overlay_pick")
-st.plotly_chart(cplots.overlay_variants_figure(cmp.forecast_overlay(runs), shown), key="cmp_overlay", width="stretch")
+presenter.chart(cplots.overlay_variants_figure(cmp.forecast_overlay(runs), shown), key="cmp_overlay")
 
 st.subheader("Gate saturation")
 cache = st.session_state.setdefault("cmp_saturation", {})
@@ -288,4 +284,4 @@ st.caption(
     "Share of each gate's activations over the whole series that are closed (< 0.1) or open (> 0.9), "
     "first seed of each variant; tanh traces (g, n, h) are rescaled to (0, 1) first."
 )
-st.plotly_chart(cplots.saturation_figure(sat), key="cmp_saturation_chart", width="stretch")
+presenter.chart(cplots.saturation_figure(sat), key="cmp_saturation_chart")

@@ -10,7 +10,7 @@ from lstm_core import presets as ps
 from lstm_core.config import ConfigError
 from lstm_core.memory_task import DEFAULT_LAGS, MEMORY_CELLS, MemoryConfig, accuracy_table
 from ui import compare_view as cv
-from ui import jobs_view, state, throttle
+from ui import jobs_view, presenter, state, throttle
 from ui.figures import compare as cplots
 from ui.figures import series as plots
 from ui.text import md_escape
@@ -91,7 +91,7 @@ if key == "long-memory":
                 reg.cancel(job.id)
             if job.status.failed:
                 st.error(f"The sweep failed: {job.message}")
-            st.plotly_chart(cplots.memory_figure(res), key="mem_chart", width="stretch")
+            presenter.chart(cplots.memory_figure(res), key="mem_chart")
             if len(res):
                 st.dataframe(accuracy_table(res).round(1), width="stretch", key="mem_table")
                 st.caption("Test accuracy (%) per lag (rows) and cell (columns).")
@@ -148,7 +148,7 @@ def preset_panel() -> None:
             }
             for label, s in snaps.items()
         }
-        st.plotly_chart(cplots.loss_band_figure(bands, title="Training loss"), key=f"exp_loss_{key}", width="stretch")
+        presenter.chart(cplots.loss_band_figure(bands, title="Training loss"), key=f"exp_loss_{key}")
     if active0 and not any(s.active for s in snaps.values()):
         st.rerun()
 
