@@ -19,7 +19,8 @@ import streamlit as st
 
 from ui.figures.style import presenter_figure
 
-KEY = "presenter_mode"
+KEY = "presenter_mode"  # the mode (plain session state: it outlives any widget)
+TOGGLE_KEY = "presenter_toggle"  # the sidebar switch, seeded from KEY on every run
 PARAM = "presenter"
 #: Plotly's options for every chart: the mode bar appears on hover only (it covered titles at 390 px).
 PLOTLY_CONFIG = {"displayModeBar": "hover", "displaylogo": False}
@@ -65,15 +66,21 @@ def sync() -> bool:
         st.session_state[KEY] = _truthy(st.query_params[PARAM])
     on = active()
     _write_param()
+    st.session_state[TOGGLE_KEY] = on
     return on
+
+
+def _flipped() -> None:
+    st.session_state[KEY] = bool(st.session_state.get(TOGGLE_KEY))
+    _write_param()
 
 
 def toggle() -> bool:
     """The sidebar switch (call :func:`sync` first, before any page code runs)."""
     return st.toggle(
         "Presenter mode",
-        key=KEY,
-        on_change=_write_param,
+        key=TOGGLE_KEY,
+        on_change=_flipped,
         help="Projector-size text and charts on every page. Share it: add ?presenter=1 to any link.",
     )
 

@@ -1,0 +1,58 @@
+"""Issue 12 through AppTest: the Data page's primary action and presenter mode as one app-wide switch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests import fakes
+from ui import presenter
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def new_app() -> AppTest:
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+
+
+@pytest.fixture
+def fake():
+    with fakes.fake_registry() as reg:
+        yield reg
+
+
+def test_primary_action_trains_with_the_defaults_and_opens_the_train_page(fake):
+    at = new_app().run()
+    assert not at.exception
+    button = at.button(key="data_train")
+    assert button.label == "Train an LSTM on this series"
+    button.click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "Train"
+    job_id = at.session_state["job_id"]
+    snap = fake.snapshot(job_id)
+    assert snap.config["data"]["target"] == "Passengers" and snap.config["model"]["cell"] == "lstm"
+    assert any(s.value.startswith("**Finished**") for s in at.success)  # the live panel is on the Train page
+
+
+def test_presenter_param_turns_it_on_for_every_page_and_the_toggle_turns_it_off():
+    at = new_app()
+    at.query_params[presenter.PARAM] = "1"
+    at.run()
+    assert at.toggle(key=presenter.TOGGLE_KEY).value is True
+    for page in ("pages/train.py", "pages/forecast.py", "pages/compare.py", "pages/experiments.py"):
+        at.query_params.pop(presenter.PARAM, None)  # a page switch in the browser drops the query string
+        at.switch_page(page).run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert at.session_state[presenter.KEY] is True
+        # (the URL gets presenter=1 back after a switch: checked in the browser, tests/test_classroom_browser.py)
+
+    off = new_app()
+    off.query_params[presenter.PARAM] = "1"
+    off.run()
+    off.toggle(key=presenter.TOGGLE_KEY).set_value(False).run()
+    assert presenter.PARAM not in off.query_params and off.toggle(key=presenter.TOGGLE_KEY).value is False
+    off.run()  # stays off on the next run
+    assert off.toggle(key=presenter.TOGGLE_KEY).value is False
