@@ -99,22 +99,15 @@ def seed_results(groups: dict[str, list[JobSnapshot]]) -> list[cmp.SeedResult]:
     return res
 
 
-def styled_table(table: pd.DataFrame):
-    """The results table with the best value per column marked (green, bold) and a 'best in' column."""
-    best = cmp.best_per_column(table)
-    table = table.copy()
-    table["best in"] = [", ".join(c for c, m in best.items() if m == name) for name in table["model"]]
-    table["best in"] = ["★ " + b if b else "" for b in table["best in"]]
-    cols = [c for c in cmp.LOWER_IS_BETTER if c in table]
-    fmt = {c: "{:.4g}" for c in table.columns if table[c].dtype.kind == "f"}
-    fmt.update({"parameters": "{:,.0f}", "epochs to best": "{:.1f}", "train seconds": "{:.2f}"})
-    styler = table.style.format(fmt, na_rep="—").highlight_min(
-        subset=cols, props="background-color: #bbf7d0; font-weight: 700; color: #14532d"
-    )
-    return styler
-
-
 # ---------------------------------------------------------------------- memory sweeps
 def start_sweep(cfg: MemoryConfig) -> str:
     """Queue a long-memory sweep in the job registry for this session; returns its job id."""
     return state.registry().submit_sweep(cfg, owner=state.owner(), tags={"group": "long-memory"})
+
+
+def every_cell(hidden_size: int, row: dict, cells: list[str]) -> pd.DataFrame:
+    """One variants-table row per cell type at ``hidden_size`` (other fields from ``row``)."""
+    return pd.DataFrame(
+        [{**row, "name": f"{c.upper()} {hidden_size}", "cell": c, "hidden_size": hidden_size} for c in cells],
+        columns=list(row),
+    )
