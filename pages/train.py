@@ -52,12 +52,13 @@ with st.form("train_form"):
         "Layers", *BOUNDS["num_layers"].int_range(), M.num_layers, key="train_layers", persist_state=KEEP
     )
     look_back = c_look.number_input(
-        "Look-back (window length)",
+        "Look-back",
         1,
         max(1, len(ds.frame) // 2),
         D.look_back,
         key="train_look_back",
         persist_state=KEEP,
+        help="Window length: how many past steps the network reads for each prediction.",
     )
     epochs = c_epochs.number_input(
         "Epochs (upper bound)", *BOUNDS["epochs"].int_range(), T.epochs, key="train_epochs", persist_state=KEEP
