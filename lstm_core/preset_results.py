@@ -26,6 +26,7 @@ from .store import default_home
 
 SHIPPED_DIR = Path(__file__).parent / "datasets" / "experiments"
 PRED_COLUMNS = ["time", "actual", "one_step", "part"]
+MAX_ROWS = 2000  # rows of a predictions frame kept in a saved result
 
 
 @dataclass
@@ -85,7 +86,9 @@ def _numbers(values: pd.Series) -> list[float | None]:
 
 
 def _frame_lists(frame: pd.DataFrame) -> dict:
-    """A predictions frame as JSON-ready lists (dates as ISO text, NaN as None)."""
+    """A predictions frame as JSON-ready lists (dates as ISO text, NaN as None), every k-th row
+    so that at most :data:`MAX_ROWS` remain (a picture, not the run: the run store keeps the run)."""
+    frame = frame.iloc[:: -(-len(frame) // MAX_ROWS) or 1]
     dates = pd.api.types.is_datetime64_any_dtype(frame["time"])
     return {
         "time": frame["time"].dt.strftime("%Y-%m-%dT%H:%M:%S").tolist() if dates else _numbers(frame["time"]),

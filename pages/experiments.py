@@ -34,11 +34,11 @@ st.code(f"{base}?preset={key}" + ("&presenter=1" if presenter.active() else ""),
 saved_now = st.session_state.setdefault("exp_saved", set())  # job ids whose result was saved
 
 
-def last_result_caption(last: pr.PresetResult) -> None:
+def last_result_caption(last: pr.PresetResult, button: str = "Rerun live") -> None:
     where = "shipped with the app" if last.source == "shipped" else "from this server"
     st.caption(
         f"Last result ({where}, {md_escape(last.finished)}){': ' + md_escape(last.note) if last.note else ''}. "
-        "**Rerun live** trains it again."
+        f"**{button}** trains it again."
     )
 
 
@@ -90,7 +90,7 @@ if key == "long-memory":
     if first is None or first.kind != "sweep":
         last = pr.load_last("long-memory")
         if last is not None and last.sweep_rows is not None and len(last.sweep_rows):
-            last_result_caption(last)
+            last_result_caption(last, "Run sweep")
             presenter.chart(cplots.memory_figure(last.sweep_rows), key="mem_chart_last")
             st.dataframe(accuracy_table(last.sweep_rows).round(1), width="stretch", key="mem_table_last")
             st.caption("Test accuracy (%) per lag (rows) and cell (columns).")

@@ -234,7 +234,8 @@ def presenter_figure(fig: go.Figure, min_font: int = PRESENTER_MIN_FONT) -> go.F
             bar.tickfont.size = _bigger(bar.tickfont.size, min_font)
             bar.title.font.size = _bigger(bar.title.font.size, min_font)
         marker = getattr(trace, "marker", None)
-        if marker is not None and getattr(marker, "colorbar", None) is not None and trace.type != "pie":
+        # only a marker scale that is shown: touching marker.colorbar otherwise draws an empty one
+        if marker is not None and getattr(marker, "showscale", None) and trace.type != "pie":
             marker.colorbar.tickfont.size = _bigger(marker.colorbar.tickfont.size, min_font)
         textfont = getattr(trace, "textfont", None)
         if (
