@@ -243,7 +243,13 @@ st.caption(
     "— where a value does not apply."
 )
 shapes = {n: ss[0].config for n, ss in groups.items()}
-st.dataframe(cmp.readable_table(table, shapes), hide_index=True, width="stretch", key="cmp_table")
+st.dataframe(
+    cmp.readable_table(table, shapes),
+    hide_index=True,
+    width="stretch",
+    key="cmp_table",
+    column_config={c: st.column_config.TextColumn(width="small") for c in ("cell", "seeds", "parameters", "train s")},
+)
 verdict = cmp.spread_sentence(results)
 if verdict:
     st.markdown(verdict)
