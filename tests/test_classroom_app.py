@@ -57,3 +57,19 @@ def test_presenter_param_turns_it_on_for_every_page_and_the_toggle_turns_it_off(
     assert presenter.PARAM not in off.query_params and off.session_state[presenter.KEY] is False
     off.run()  # stays off on the next run
     assert off.session_state[presenter.KEY] is False
+
+
+@pytest.mark.parametrize("preset", ["airline", "sin-cos", "long-memory"])
+def test_a_classic_experiment_opens_on_its_last_result_with_a_full_link(preset):
+    at = new_app()
+    at.query_params["preset"] = preset
+    at.run()
+    at.switch_page("pages/experiments.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(c.value.startswith("Last result (") for c in at.caption)
+    assert len(at.get("plotly_chart")) == 1  # the result's figure, at once
+    assert at.code[0].value == f"/experiments?preset={preset}"  # AppTest has no browser URL (absolute: browser test)
+    table = at.dataframe[0].value
+    assert not table.isna().any().any() and "None" not in table.astype(str).to_numpy()
+    label = at.button(key="mem_start" if preset == "long-memory" else f"exp_run_{preset}").label
+    assert label == ("Run sweep" if preset == "long-memory" else "Rerun live")

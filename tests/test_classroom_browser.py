@@ -116,6 +116,7 @@ def test_phone_width_toolbar_does_not_cover_titles(server, browser):
         expect(pg.get_by_role("heading", name="Experiments", exact=True).first).to_be_visible()
         pg.wait_for_function(CHARTS_DRAWN)
         wait_idle(pg)
+        expect(pg.get_by_text(f"{server}/experiments?preset=airline", exact=True)).to_be_attached()  # a full link
         hidden = pg.evaluate("""() => [...document.querySelectorAll('[data-testid="stPlotlyChart"] .modebar')]
             .every(m => getComputedStyle(m).opacity === '0' || getComputedStyle(m).display === 'none')""")
         assert hidden, "the Plotly toolbar shows over the chart without hovering"
