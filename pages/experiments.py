@@ -34,6 +34,17 @@ st.code(f"{base}?preset={key}" + ("&presenter=1" if presenter.active() else ""),
 saved_now = st.session_state.setdefault("exp_saved", set())  # job ids whose result was saved
 
 
+def keep(result: pr.PresetResult, done: object) -> None:
+    """Save ``result`` as the experiment's last one (once per finished set of jobs ``done``)."""
+    if done in saved_now:
+        return
+    try:
+        pr.save(result)
+    except OSError as exc:
+        st.caption(f"This result could not be kept for the next visit ({md_escape(exc.strerror or exc)}).")
+    saved_now.add(done)
+
+
 def last_result_caption(last: pr.PresetResult, button: str = "Rerun live") -> None:
     where = "shipped with the app" if last.source == "shipped" else "from this server"
     st.caption(
@@ -121,9 +132,8 @@ if key == "long-memory":
 
         sweep_panel()
         done = reg.snapshot(sid)
-        if done is not None and done.status == "finished" and done.results is not None and sid not in saved_now:
-            pr.save(pr.PresetResult("long-memory", sweep_rows=done.results, finished=pr.now(), note=done.label))
-            saved_now.add(sid)
+        if done is not None and done.status == "finished" and done.results is not None:
+            keep(pr.PresetResult("long-memory", sweep_rows=done.results, finished=pr.now(), note=done.label), sid)
     st.stop()
 
 # ------------------------------------------------------------------------------ classic presets
@@ -205,10 +215,8 @@ st.subheader("Ours next to the tutorial")
 used = st.session_state.get(f"exp_cfg_{key}", configs)
 st.caption(ps.epochs_note(key, {k: v for k, v in used.items() if k in ps.PRESETS[key].configs}))
 table = ps.result_table(key, runs)
-done_ids = tuple(sorted(ids.values()))
-if done_ids not in saved_now and not any(s.status.failed for s in snaps0.values()):
-    pr.save(pr.from_runs(key, table, runs, ps.epochs_note(key, used)))
-    saved_now.add(done_ids)
+if not any(s.status.failed for s in snaps0.values()):
+    keep(pr.from_runs(key, table, runs, ps.epochs_note(key, used)), tuple(sorted(ids.values())))
 st.dataframe(ps.display_table(table), hide_index=True, width="stretch", key=f"exp_table_{key}")
 pick = st.selectbox("Figure for", list(runs), key=f"exp_fig_{key}")
 presenter.chart(

@@ -73,3 +73,21 @@ def test_a_classic_experiment_opens_on_its_last_result_with_a_full_link(preset):
     assert not table.isna().any().any() and "None" not in table.astype(str).to_numpy()
     label = at.button(key="mem_start" if preset == "long-memory" else f"exp_run_{preset}").label
     assert label == ("Run sweep" if preset == "long-memory" else "Rerun live")
+
+
+def test_a_finished_experiment_is_kept_as_its_last_result(fake, tmp_path, monkeypatch):
+    monkeypatch.setenv("LSTM_LAB_HOME", str(tmp_path))
+    at = new_app()
+    at.query_params["preset"] = "sin-cos"
+    at.run()
+    at.switch_page("pages/experiments.py").run()
+    at.button(key="exp_run_sin-cos").click().run()  # the fake registry finishes jobs as they are submitted
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(s.value == "Ours next to the tutorial" for s in at.subheader)
+    assert (tmp_path / "experiments" / "sin-cos.json").exists()
+    again = new_app()
+    again.query_params["preset"] = "sin-cos"
+    again.run()
+    again.switch_page("pages/experiments.py").run()
+    assert any(c.value.startswith("Last result (from this server") for c in again.caption)
