@@ -148,11 +148,12 @@ def apply_layout(
     if decimated:
         title += f" <span style='font-size:0.75em'>(decimated to ~{MAX_POINTS:,} points a trace"
         title += f" of {n_total:,})</span>" if n_total else ")</span>"
+    x_titled = bool(fig.layout.xaxis.title.text)  # the legend goes below the x-axis title, not over it
     fig.update_layout(
         title=dict(text=title),
         margin=dict(l=10, r=10, t=50, b=10),
         height=400,
-        legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0.0),
+        legend=dict(orientation="h", yanchor="top", y=-0.2 if x_titled else -0.12, xanchor="left", x=0.0),
         hovermode="x unified",
         yaxis_title=y_title,
     )
