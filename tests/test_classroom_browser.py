@@ -23,6 +23,15 @@ SMALLEST_TEXT = """() => { const sizes = [];
     return sizes.length ? Math.min(...sizes) : -1; }"""
 
 
+def charts_ready(pg) -> None:
+    """Wait until the page has a chart with text and every chart is drawn."""
+    pg.wait_for_function(
+        """() => document.querySelectorAll('[data-testid="stPlotlyChart"] .main-svg text').length > 0"""
+    )
+    pg.wait_for_function(CHARTS_DRAWN)
+    wait_idle(pg)
+
+
 def in_view(pg, locator) -> bool:
     """Whether the element's box lies within the viewport (fully, vertically)."""
     box = locator.bounding_box()
@@ -80,14 +89,14 @@ def test_presenter_mode_is_one_switch_and_charts_are_projector_size(server, brow
         nav(pg, "Forecast")  # a sidebar switch: the mode and the URL parameter stay
         expect(pg).to_have_url(re.compile(r"presenter=1"))
         expect(pg.get_by_role("switch", name="Presenter mode")).to_be_checked()
-        pg.wait_for_function(CHARTS_DRAWN)
+        charts_ready(pg)
         assert pg.evaluate(SMALLEST_TEXT) >= 18
         screenshot(pg, "classroom-forecast-presenter-1920", always=True)
 
         nav(pg, "Experiments")
         expect(pg).to_have_url(re.compile(r"presenter=1"))
         expect(pg.get_by_text(re.compile(r"^Last result"))).to_be_visible()  # shipped: shown at once
-        pg.wait_for_function(CHARTS_DRAWN)
+        charts_ready(pg)
         assert pg.evaluate(SMALLEST_TEXT) >= 18
         screenshot(pg, "classroom-experiments-presenter-1920", always=True)
 
@@ -96,14 +105,14 @@ def test_presenter_mode_is_one_switch_and_charts_are_projector_size(server, brow
         set_number(pg, "Epochs (upper bound)", 2)
         pg.get_by_role("button", name="Start comparison").click()
         expect(pg.get_by_role("heading", name="Results")).to_be_visible(timeout=180_000)
-        pg.wait_for_function(CHARTS_DRAWN)
+        charts_ready(pg)
         assert pg.evaluate(SMALLEST_TEXT) >= 18
         screenshot(pg, "classroom-compare-presenter-1920", always=True)
 
         pg.get_by_role("switch", name="Presenter mode").uncheck(force=True)  # off again, for every page
         expect(pg).not_to_have_url(re.compile(r"presenter="))
         nav(pg, "Forecast")
-        pg.wait_for_function(CHARTS_DRAWN)
+        charts_ready(pg)
         assert pg.evaluate(SMALLEST_TEXT) < 18
     finally:
         ctx.close()
@@ -114,8 +123,7 @@ def test_phone_width_toolbar_does_not_cover_titles(server, browser):
     try:
         pg.goto(f"{server}/experiments?preset=airline")
         expect(pg.get_by_role("heading", name="Experiments", exact=True).first).to_be_visible()
-        pg.wait_for_function(CHARTS_DRAWN)
-        wait_idle(pg)
+        charts_ready(pg)
         expect(pg.get_by_text(f"{server}/experiments?preset=airline", exact=True)).to_be_attached()  # a full link
         hidden = pg.evaluate("""() => [...document.querySelectorAll('[data-testid="stPlotlyChart"] .modebar')]
             .every(m => getComputedStyle(m).opacity === '0' || getComputedStyle(m).display === 'none')""")
