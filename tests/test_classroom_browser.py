@@ -125,9 +125,14 @@ def test_phone_width_toolbar_does_not_cover_titles(server, browser):
         expect(pg.get_by_role("heading", name="Experiments", exact=True).first).to_be_visible()
         charts_ready(pg)
         expect(pg.get_by_text(f"{server}/experiments?preset=airline", exact=True)).to_be_attached()  # a full link
-        hidden = pg.evaluate("""() => [...document.querySelectorAll('[data-testid="stPlotlyChart"] .modebar')]
-            .every(m => getComputedStyle(m).opacity === '0' || getComputedStyle(m).display === 'none')""")
-        assert hidden, "the Plotly toolbar shows over the chart without hovering"
+        chart = pg.locator('[data-testid="stPlotlyChart"]').first
+        chart.hover()  # a tap on a phone: the toolbar shows
+        overlaps = pg.evaluate("""() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].map(c => {
+            const bar = c.querySelector('.modebar'), title = c.querySelector('.gtitle');
+            if (!bar || !title) return false;
+            const a = bar.getBoundingClientRect(), b = title.getBoundingClientRect();
+            return a.width > 0 && !(a.bottom <= b.top || b.bottom <= a.top || a.right <= b.left || b.right <= a.left); })""")
+        assert overlaps and not any(overlaps), "the Plotly toolbar covers a chart title"
         screenshot(pg, "classroom-experiments-390", always=True)
     finally:
         ctx.close()

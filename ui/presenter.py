@@ -23,7 +23,21 @@ KEY = "presenter_mode"  # the mode (plain session state: it outlives any widget)
 TOGGLE_KEY = "presenter_toggle"  # the sidebar switch, seeded from KEY on every run
 PARAM = "presenter"
 #: Plotly's options for every chart: the mode bar appears on hover only (it covered titles at 390 px).
-PLOTLY_CONFIG = {"displayModeBar": "hover", "displaylogo": False}
+PLOTLY_CONFIG = {
+    "displayModeBar": "hover",
+    "displaylogo": False,
+    # a short toolbar (zoom, pan, reset, save): the rest crowded a phone-width chart
+    "modeBarButtonsToRemove": [
+        "select2d",
+        "lasso2d",
+        "zoomIn2d",
+        "zoomOut2d",
+        "autoScale2d",
+        "toggleSpikelines",
+        "hoverClosestCartesian",
+        "hoverCompareCartesian",
+    ],
+}
 
 _CSS = """<style>
   [data-testid="stMainBlockContainer"] {max-width: 100% !important; padding-top: 2rem !important;}

@@ -17,6 +17,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 MAX_POINTS = 2000
+#: Top margin of a figure (px): the title's line plus the toolbar's band above it.
+TITLE_TOP = 64
 
 # ------------------------------------------------------------------------------ palettes
 #: Roles in the forecast figures (the series, the parts of the split, the bands).
@@ -150,8 +152,10 @@ def apply_layout(
         title += f" of {n_total:,})</span>" if n_total else ")</span>"
     x_titled = bool(fig.layout.xaxis.title.text)  # the legend goes below the x-axis title, not over it
     fig.update_layout(
-        title=dict(text=title),
-        margin=dict(l=10, r=10, t=50, b=10),
+        # the title sits just above the plot area, below the band the Plotly toolbar takes when it
+        # shows (on a phone a tap shows it, and it covered titles at 390 px)
+        title=dict(text=title, yref="paper", y=1, yanchor="bottom", pad=dict(b=10)),
+        margin=dict(l=10, r=10, t=TITLE_TOP, b=10),
         height=400,
         legend=dict(orientation="h", yanchor="top", y=-0.2 if x_titled else -0.12, xanchor="left", x=0.0),
         hovermode="x unified",
