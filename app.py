@@ -23,12 +23,14 @@ PAGES = [
     st.Page("pages/learn.py", title="Learn", icon=":material/school:"),
     st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
     st.Page("pages/experiments.py", title="Experiments", icon=":material/science:"),
+    st.Page("pages/runs.py", title="Runs", icon=":material/folder_open:"),
 ]
 page = st.navigation(PAGES)
 
 with throttle.script_slot():  # at most a few sessions compute at once (see ui/throttle.py)
+    state.dataset()
+    state.sync_job_id()  # a reload adopts the job in the URL (and the data it was trained on)
     ds = state.dataset()
-    state.sync_job_id()
     presenter.sync()  # ?presenter=1 on any link; kept across page switches
     presenter.css()
     with st.sidebar:

@@ -40,10 +40,11 @@ from .callbacks import Callbacks
 from .config import ConfigError, RunConfig
 from .data.series import Series, as_series
 from .gates import GateRecorder
+from .index import RunRecord
 from .job_status import ACTIVE, DONE, JobStatus
 from .memory_task import MemoryConfig, MemoryResult, sweep
 from .pipeline import Run, fit_run
-from .store import RunStore, StoredJob
+from .store import RunStore, StoredJob, check_label, summary_of
 from .train import EpochStats, FitStatus, TrainingDiverged
 
 log = logging.getLogger(__name__)
@@ -130,6 +131,7 @@ class Job:
     recorder: GateRecorder | None = None  # set when training starts: live gate snapshots
     restoring: bool = False  # listed from the run store, its run still loading
     interrupted: bool = False  # queued or running when the server stopped; can be trained again
+    reopened: float = 0.0  # when it was brought back from the run store (eviction counts from then)
     stop: threading.Event = field(default_factory=threading.Event)
     done: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -265,6 +267,7 @@ class JobRegistry:
         # Lock order: _changed, then _cond, then a job's lock; nobody takes _changed holding the others.
         self._changed = threading.Condition()
         self._closed = False
+        self._notices: dict[str, list[str]] = {}  # owner -> labels of runs the disk quota deleted
         self._workers = (
             []
             if inline
@@ -469,6 +472,8 @@ class JobRegistry:
             self._cond.notify_all()
         for w in self._workers:
             w.join(timeout)
+        if self._store is not None:
+            self._store.close()
 
     # ---------------------------------------------------------------- internals
     def active_twin(self, owner: str, data: Series | pd.DataFrame, cfg: RunConfig) -> JobSnapshot | None:
@@ -546,12 +551,11 @@ class JobRegistry:
         """Drop finished jobs past the TTL, then each owner's oldest beyond ``max_finished``,
         then the server's oldest beyond ``max_finished_total``. Holds _cond."""
         now = self._clock()
-        gone_before = set(self._jobs)
         done = [j for j in self._jobs.values() if j.status in DONE and j.finished is not None]
         for j in done:
-            if now - (j.finished or now) > self.ttl_s:
+            if now - max(j.finished or now, j.reopened) > self.ttl_s:
                 del self._jobs[j.id]
-        done = sorted((j for j in done if j.id in self._jobs), key=lambda j: j.finished or now)
+        done = sorted((j for j in done if j.id in self._jobs), key=lambda j: max(j.finished or now, j.reopened))
         by_owner: dict[str, list[Job]] = {}
         for j in done:
             by_owner.setdefault(j.owner, []).append(j)
@@ -561,9 +565,7 @@ class JobRegistry:
         done = [j for j in done if j.id in self._jobs]
         for j in done[: max(0, len(done) - self.max_finished_total)]:
             del self._jobs[j.id]
-        if self._store is not None:
-            for gone in gone_before - self._jobs.keys():
-                self._store.delete(gone)
+        # an evicted job stays in the run store (the truth): reopen() brings it back
 
     def _trace(self, event: str, job: Job) -> None:
         """Append ``time event job running queued`` to the trace file, if one is set. Holds _cond."""
@@ -686,7 +688,7 @@ class JobRegistry:
     # ------------------------------------------------------------- the run store
     def _meta(self, job: Job, config: dict) -> StoredJob:
         """What job.json records of ``job`` now (holds job.lock)."""
-        s = job.series
+        s = job.series if job.series is not None else job.run.series if job.run is not None else None
         return StoredJob(
             id=job.id,
             owner=job.owner,
@@ -717,90 +719,219 @@ class JobRegistry:
             log.exception("job %s could not be recorded in %s", job.id, self._store.root)
 
     def _save(self, job: Job, run: Run) -> None:
-        """Keep a finished job on disk; a failure is logged and the job stays in memory only."""
+        """Keep a finished job on disk; a failure is logged and the job stays in memory only.
+
+        Then the owner's disk quota is enforced: runs it deletes leave memory too, and the
+        owner is told which (:meth:`take_notices`).
+        """
         assert self._store is not None
         with job.lock:
             meta = self._meta(job, run.config.to_dict())
         try:
             self._store.save(meta, run)
+            gone = self._store.enforce_quota(job.owner, keep=job.id)
         except Exception:  # noqa: BLE001 - a full disk must not fail a finished job
             log.exception("job %s could not be saved to %s; it is kept in memory only", job.id, self._store.root)
+            return
+        if gone:
+            with self._cond:
+                for r in gone:
+                    self._jobs.pop(r.id, None)
+                self._notices.setdefault(job.owner, []).extend(r.label for r in gone)
+
+    def _job_from_record(self, rec: RunRecord) -> Job:
+        """A stored job with a run, back in memory (its run still to load: ``restoring``)."""
+        job = Job(
+            id=rec.id,
+            owner=rec.owner,
+            config=RunConfig.from_dict(rec.config),
+            series=None,
+            label=rec.label,
+            epochs_planned=rec.epochs_planned,
+            tags=dict(rec.tags),
+            status=JobStatus(rec.status),
+            message=rec.message,
+            created=rec.created,
+            started=rec.started,
+            finished=rec.finished,
+        )
+        job.done.set()
+        job.restoring = True
+        return job
 
     def _restore(self, store: RunStore) -> None:
-        """List the stored jobs (expired ones are deleted), then load their runs in the background."""
+        """List the stored jobs from the index (those past the TTL stay on disk only, for
+        :meth:`reopen`), then load their runs in the background."""
         now = self._clock()
         restored = []
         restored_interrupted: list[Job] = []
-        for meta in store.entries():
-            if now - (meta.finished or meta.created) > self.ttl_s:
-                store.delete(meta.id)
+        for rec in store.records():
+            if now - rec.when > self.ttl_s:
                 continue
-            if not store.has_run(meta.id):
-                interrupted = self._interrupted(store, meta, now)
+            if not rec.has_run:
+                interrupted = self._interrupted(store, rec, now)
                 if interrupted is not None:
                     restored_interrupted.append(interrupted)
                 continue
-            job = Job(
-                id=meta.id,
-                owner=meta.owner,
-                config=RunConfig.from_dict(meta.config),
-                series=None,
-                label=meta.label,
-                epochs_planned=meta.epochs_planned,
-                tags=dict(meta.tags),
-                status=JobStatus(meta.status),
-                message=meta.message,
-                created=meta.created,
-                started=meta.started,
-                finished=meta.finished,
-            )
-            job.done.set()
-            job.restoring = True
-            restored.append(job)
+            try:
+                restored.append(self._job_from_record(rec))
+            except Exception as exc:  # noqa: BLE001 - a damaged record is skipped, not fatal
+                log.warning("stored job %s could not be listed: %s", rec.id, exc)
         with self._cond:
             for job in [*restored, *restored_interrupted]:
                 self._jobs.setdefault(job.id, job)
             self._evict()
         if restored:
             log.info("restored %d finished job(s) from %s", len(restored), store.root)
-            self._loader = threading.Thread(
-                target=self._load_stored, args=(store, restored[::-1]), name="lstm-lab-restore", daemon=True
-            )
-            self._loader.start()
+            self._start_loader(store, restored[::-1])
 
-    def _interrupted(self, store: RunStore, meta: StoredJob, now: float) -> Job | None:
+    def _start_loader(self, store: RunStore, jobs: list[Job]) -> None:
+        loader = threading.Thread(target=self._load_stored, args=(store, jobs), name="lstm-lab-restore", daemon=True)
+        self._loader = loader
+        loader.start()
+
+    def _interrupted(self, store: RunStore, rec: RunRecord, now: float) -> Job | None:
         """A job that was queued or running when the server stopped: failed, with its data and
         config kept so that :meth:`retry` can train it again (None when its record is damaged)."""
         try:
-            info = meta.series or {}
-            series = Series(
-                store.data(meta.id),
-                frequency=info.get("frequency"),
-                season=info.get("season"),
-                name=str(info.get("name") or ""),
-                missing_policy=info.get("missing_policy"),
-            )
-            config = RunConfig.from_dict(meta.config)
+            series = store.series(rec.id)
+            config = RunConfig.from_dict(rec.config)
         except Exception as exc:  # noqa: BLE001 - a damaged record is skipped, not fatal
-            log.warning("stored job %s (interrupted) could not be read: %s", meta.id, exc)
+            log.warning("stored job %s (interrupted) could not be read: %s", rec.id, exc)
             return None
         job = Job(
-            id=meta.id,
-            owner=meta.owner,
+            id=rec.id,
+            owner=rec.owner,
             config=config,
             series=series,
-            label=meta.label,
-            epochs_planned=meta.epochs_planned,
-            tags=dict(meta.tags),
+            label=rec.label,
+            epochs_planned=rec.epochs_planned,
+            tags=dict(rec.tags),
             status=FAILED,
             message="Interrupted by a server restart before it finished; train it again to get its run.",
-            created=meta.created,
-            started=meta.started,
+            created=rec.created,
+            started=rec.started,
             finished=now,
             interrupted=True,
         )
         job.done.set()
         return job
+
+    # ------------------------------------------------------------- runs on disk (the Runs page)
+    @property
+    def store(self) -> RunStore | None:
+        """The run store (None: memory only)."""
+        return self._store
+
+    def reopen(self, job_id: str | None) -> JobSnapshot | None:
+        """The job's snapshot, bringing a stored job back into memory when memory has let it go
+        (its run loads in the background: ``restoring``). None when it is neither."""
+        snap = self.snapshot(job_id)
+        if snap is not None or not job_id or self._store is None:
+            return snap
+        try:
+            rec = self._store.record(job_id)
+            if rec is None:
+                return None
+            job = self._interrupted(self._store, rec, self._clock()) if not rec.has_run else self._job_from_record(rec)
+        except Exception as exc:  # noqa: BLE001 - a damaged record: as if it were not there
+            log.warning("stored job %s could not be reopened: %s", job_id, exc)
+            return None
+        if job is None:
+            return None
+        job.reopened = self._clock()
+        with self._cond:
+            if job_id in self._jobs:
+                job = self._jobs[job_id]
+            else:
+                self._jobs[job_id] = job
+                if job.restoring:
+                    self._start_loader(self._store, [job])
+        self._touch()
+        return self.snapshot(job_id)
+
+    def runs(self, owner: str) -> list[RunRecord]:
+        """``owner``'s runs, newest first: the store's index rows, or (memory only) rows built
+        from the jobs in memory that have a run."""
+        if self._store is not None:
+            return self._store.records(owner)
+        out = []
+        for s in self.jobs_for(owner):
+            if s.run is None:
+                continue
+            out.append(
+                RunRecord(
+                    id=s.id,
+                    owner=s.owner,
+                    label=s.label,
+                    config=dict(s.config),
+                    status=str(s.status),
+                    created=s.created,
+                    kind=s.kind,
+                    group=str(s.tags.get("group", "")),
+                    dataset=s.run.series.name,
+                    tags=dict(s.tags),
+                    message=s.message,
+                    epochs_planned=s.epochs_planned,
+                    started=s.started,
+                    finished=s.finished,
+                    has_run=True,
+                    **summary_of(s.run.metrics),
+                )
+            )
+        return out
+
+    def rename(self, job_id: str, label: str) -> None:
+        """Give a job a new label (in memory and in the store). Raises ValueError for a bad
+        label (:func:`~lstm_core.store.check_label`), LookupError when the job is unknown."""
+        label = check_label(label)
+        job = self.get(job_id)
+        if job is not None:
+            with job.lock:
+                job.label = label
+        stored = self._store.update(job_id, label=label) if self._store is not None else None
+        if job is None and stored is None:
+            raise LookupError(f"Run {job_id} is gone; reload the page.")
+        self._touch()
+
+    def set_pinned(self, job_id: str, pinned: bool) -> None:
+        """Pin a stored run (kept whatever the disk quota). Raises LookupError when not stored."""
+        if self._store is None or self._store.update(job_id, pinned=pinned) is None:
+            raise LookupError(f"Run {job_id} is not on disk, so it cannot be pinned.")
+
+    def delete_run(self, job_id: str) -> None:
+        """Delete a finished job everywhere: memory, index and disk. Raises LookupError for a
+        job still queued or running (stop it first)."""
+        with self._cond:
+            job = self._jobs.get(job_id)
+            if job is not None and job.status in ACTIVE:
+                raise LookupError("This run is still queued or training; stop it first, then delete it.")
+            self._jobs.pop(job_id, None)
+        if self._store is not None:
+            self._store.delete(job_id)
+        self._touch()
+
+    def take_notices(self, owner: str) -> list[str]:
+        """Labels of ``owner``'s runs the disk quota deleted since the last call (said once)."""
+        with self._cond:
+            return self._notices.pop(owner, [])
+
+    def series_of(self, job_id: str) -> Series | None:
+        """The data a job was trained (or queued) on, from memory or the store; None if unknown."""
+        job = self.get(job_id)
+        if job is not None:
+            with job.lock:
+                if job.series is not None:
+                    return job.series
+                if job.run is not None:
+                    return job.run.series
+        if self._store is None or self._store.record(job_id) is None:
+            return None
+        try:
+            return self._store.series(job_id)
+        except Exception as exc:  # noqa: BLE001 - unreadable data: as if there were none
+            log.warning("the data of stored job %s could not be read: %s", job_id, exc)
+            return None
 
     def retry(self, job_id: str) -> str:
         """Queue an interrupted job again (same owner, data, config, label and tags); returns the

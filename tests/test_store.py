@@ -62,34 +62,41 @@ def test_a_restarted_registry_gets_its_finished_runs_back(tmp_path):
         again.close()
 
 
-def test_an_evicted_job_leaves_the_disk_too(tmp_path):
+def test_an_evicted_job_stays_on_disk_and_reopens(tmp_path):
     store, clock = RunStore(tmp_path / "jobs"), Clock()
     reg = JobRegistry(max_workers=1, torch_threads=1, store=store, ttl_s=60, clock=clock)
     try:
         jid = _finished(reg)
-        assert (tmp_path / "jobs" / jid).is_dir()
+        original = reg.snapshot(jid)
         clock.t += 61
-        assert reg.snapshot(jid) is None
-        assert not (tmp_path / "jobs" / jid).exists()
+        assert reg.snapshot(jid) is None  # memory let it go...
+        assert (tmp_path / "jobs" / jid / META).is_file() and store.record(jid) is not None  # ...the store did not
+        assert reg.reopen(jid).restoring
+        back = reg.wait_until(jid, lambda s: s.has_run, WAIT_S)
+        assert back.label == "tiny sine" and back.owner == "me"
+        pd.testing.assert_frame_equal(back.run.predictions, original.run.predictions, check_exact=True)
+        assert reg.reopen("0" * 32) is None
     finally:
         reg.close()
 
 
-def test_restore_skips_damaged_and_deletes_expired_entries(tmp_path):
+def test_restore_lists_the_index_and_leaves_expired_runs_on_disk(tmp_path):
     store, clock = RunStore(tmp_path / "jobs"), Clock()
     reg = JobRegistry(max_workers=1, torch_threads=1, store=store, ttl_s=3600, clock=clock)
     try:
-        old, damaged = _finished(reg), _finished(reg)
+        old = _finished(reg)
+        clock.t += 1800
+        recent = _finished(reg)
     finally:
         reg.close()
-    (tmp_path / "jobs" / damaged / META).write_text("{not json")
+    (tmp_path / "jobs" / recent / META).write_text("{not json")  # the index is read, not job.json
     (tmp_path / "jobs" / "0123abcd").mkdir()  # an unfinished save: no job.json
-    clock.t += 3601
-    later = JobRegistry(max_workers=1, torch_threads=1, store=store, ttl_s=3600, clock=clock)
+    clock.t += 1801
+    later = JobRegistry(max_workers=1, torch_threads=1, store=RunStore(tmp_path / "jobs"), ttl_s=3600, clock=clock)
     try:
-        assert later.snapshot(damaged) is None and later.snapshot(old) is None
-        assert not (tmp_path / "jobs" / old).exists()  # expired: gone from disk as from memory
-        assert (tmp_path / "jobs" / damaged).is_dir()  # damaged: left alone for a person to look at
+        assert later.snapshot(old) is None and later.snapshot(recent).label == "tiny sine"
+        assert (tmp_path / "jobs" / old).is_dir()  # past the TTL: not in memory, still on disk
+        assert [r.id for r in later.runs("me")] == [recent, old]
     finally:
         later.close()
 

@@ -7,7 +7,7 @@ import streamlit as st
 from lstm_core.job_status import JobStatus
 from lstm_core.jobs import JobSnapshot
 
-from . import presenter, state, throttle
+from . import presenter, runs_page, state, throttle
 from .figures import series as plots
 from .text import md_escape, plot_text
 
@@ -132,6 +132,7 @@ def live_job(job_id: str, key: str, done_link: tuple[str, str] | None = None) ->
 def job_list(owner: str) -> None:
     """The session's jobs, newest first; polls while any of them is active."""
     reg = state.registry()
+    runs_page.quota_notice(owner)  # runs the disk quota deleted: named here, on every page
     active = any(s.active for s in reg.jobs_for(owner))
 
     @throttle.fragment(run_every=2.0 if active else None)

@@ -20,6 +20,7 @@ DATASET, OWNER, JOB, UPLOADED_RUNS = "dataset", "owner", "job_id", "uploaded_run
 # persist_state for the settings a person fills in (the Train form, the Compare settings):
 # they come back after a visit to another page instead of resetting to the defaults.
 KEEP = "session"
+DEFAULT_NAME = "airline passengers (bundled)"  # the newcomer's dataset
 
 
 @dataclass
@@ -101,7 +102,7 @@ def engine_device() -> str:
 
 @st.cache_data(show_spinner=False)
 def _default_loaded() -> lcdata.LoadedData:
-    return lcdata.load_csv(lcdata.DATASETS_DIR / "airline-passengers.csv", name="airline passengers (bundled)")
+    return lcdata.load_csv(lcdata.DATASETS_DIR / "airline-passengers.csv", name=DEFAULT_NAME)
 
 
 def dataset_from_loaded(loaded: lcdata.LoadedData, name: str, target: str | None = None) -> Dataset:
@@ -126,12 +127,64 @@ def generated(name: str, length: int | None, seed: int, **params) -> lcdata.Load
 def dataset() -> Dataset:
     """The session's dataset; a newcomer gets the bundled airline series."""
     if DATASET not in st.session_state:
-        st.session_state[DATASET] = dataset_from_loaded(_default_loaded(), "airline passengers (bundled)")
+        st.session_state[DATASET] = dataset_from_loaded(_default_loaded(), DEFAULT_NAME)
     return st.session_state[DATASET]
 
 
 def set_dataset(ds: Dataset) -> None:
     st.session_state[DATASET] = ds
+
+
+RESTORED_NOTE = "Restored with your run after a reload: the data it was trained on, as kept on the server."
+
+
+def dataset_from_series(series: lcdata.Series, config: dict, version: int = 0) -> Dataset:
+    """A session dataset for data kept with a run (no file to read again: the report says so).
+
+    ``config`` is the run's config (``RunConfig.to_dict()``): its target and inputs are chosen.
+    """
+    frame = series.frame
+    cols = list(frame.columns)
+    data = config.get("data", {}) if isinstance(config, dict) else {}
+    target = data.get("target") if data.get("target") in cols else cols[-1]
+    inputs = [c for c in data.get("inputs") or [] if c in cols and c != target]
+    dated = isinstance(frame.index, pd.DatetimeIndex)
+    report = lcdata.DataReport(
+        source=series.name,
+        encoding="utf-8",
+        delimiter=",",
+        decimal=".",
+        thousands=None,
+        date_column=(str(frame.index.name or "date")) if dated else None,
+        dayfirst=None,
+        frequency=series.frequency,
+        season=series.season,
+        n_rows=len(frame),
+        columns=cols,
+        dropped_columns={},
+        missing={c: 0 for c in cols},
+        missing_policy=series.missing_policy or "interpolate",
+        duplicate_rows=0,
+        gaps=0,
+        resorted=False,
+        notes=[RESTORED_NOTE],
+    )
+    return Dataset(series.name or "data of a saved run", frame, report, target=target, inputs=inputs, version=version)
+
+
+def adopt_dataset(job_id: str, config: dict) -> bool:
+    """After a reload, put the adopted job's data back in the session (so the next Start does not
+    train on the bundled data). Only over the untouched default dataset: data the person loaded
+    in this session is never replaced. Returns whether it was restored."""
+    ds = st.session_state.get(DATASET)
+    if ds is not None and not (ds.name == DEFAULT_NAME and ds.version == 0):
+        return False
+    series = registry().series_of(job_id)
+    if series is None or series.frame.empty:
+        return False
+    old = ds.version if ds is not None else -1
+    set_dataset(dataset_from_series(series, config, version=old + 1))
+    return True
 
 
 def owner() -> str:
@@ -151,11 +204,13 @@ def sync_job_id() -> str | None:
     from_url = st.query_params.get("job")
     current = st.session_state.get(JOB)
     if from_url and from_url != current and current is None:
-        snap = reg.snapshot(from_url)
+        snap = reg.reopen(from_url)  # from memory, or back from the run store
         if snap is not None:
             st.session_state[JOB] = current = from_url
             st.session_state[OWNER] = snap.owner
-    if current and reg.snapshot(current) is None:  # evicted
+            if snap.owner == owner():  # the owner's session coming back: its data too
+                adopt_dataset(from_url, snap.config)
+    if current and reg.reopen(current) is None:  # deleted (memory lets a run go; the store keeps it)
         current = st.session_state[JOB] = None
     if current and st.query_params.get("job") != current:
         st.query_params["job"] = current

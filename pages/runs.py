@@ -1,0 +1,130 @@
+"""Runs page: this session's saved runs; open, rename, pin, download, delete, compare 2-6."""
+
+import streamlit as st
+
+from ui import compare_view, runs_page, state
+from ui.figures import compare as cplots
+from ui.text import md_escape
+
+st.title("Runs")
+state.sync_job_id()
+reg = state.registry()
+owner = state.owner()
+records = reg.runs(owner)
+if not records:
+    st.info("You have no saved runs yet: train one and it is kept here, also after a server restart.")
+    st.page_link("pages/train.py", label="Go to Train", icon=":material/model_training:")
+    st.stop()
+
+by_id = {r.id: r for r in records}
+st.caption(
+    f"{len(records)} run(s), newest first. Pinned runs and runs of a comparison are kept when your disk space "
+    "runs out; the oldest other runs are deleted first, and you are told which."
+)
+st.dataframe(
+    runs_page.table(records),
+    key="runs_table",
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "test RMSE": st.column_config.NumberColumn(format="%.4g"),
+        "multi-step RMSE": st.column_config.NumberColumn(format="%.4g"),
+        "MASE": st.column_config.NumberColumn(format="%.3g"),
+        "pinned": st.column_config.CheckboxColumn("pinned"),
+    },
+)
+
+st.subheader("One run")
+if st.session_state.get(runs_page.PICK) not in by_id:
+    st.session_state[runs_page.PICK] = records[0].id
+pick = st.selectbox("Run", list(by_id), key=runs_page.PICK, format_func=lambda i: runs_page.option_label(by_id[i]))
+rec = by_id[pick]
+if not rec.has_run:
+    st.warning("This run was interrupted by a server restart before it finished; you can train it again.")
+    if st.button("Open in Train", key="runs_open_train", icon=":material/model_training:"):
+        runs_page.open_interrupted(pick)
+c1, c2, c3, c4, c5 = st.columns(5)
+if c1.button("Open in Forecast", key="runs_open_forecast", icon=":material/insights:", disabled=not rec.has_run):
+    runs_page.open_in(pick, "forecast")
+if c2.button("Open in Gates", key="runs_open_gates", icon=":material/tune:", disabled=not rec.has_run):
+    runs_page.open_in(pick, "gates")
+if reg.store is not None and c3.button(
+    "Unpin" if rec.pinned else "Pin",
+    key="runs_pin",
+    icon=":material/keep_off:" if rec.pinned else ":material/keep:",
+    help="A pinned run is never deleted to free disk space.",
+):
+    reg.set_pinned(pick, not rec.pinned)
+    st.rerun()
+c4.download_button(
+    "Download (.zip)",
+    lambda: runs_page.zip_bytes(pick),
+    runs_page.zip_name(rec),
+    "application/zip",
+    key="runs_download",
+    on_click="ignore",
+    disabled=not rec.has_run,
+    icon=":material/download:",
+)
+if c5.button("Delete", key="runs_delete", icon=":material/delete:"):
+    st.session_state[runs_page.CONFIRM] = pick
+if st.session_state.get(runs_page.CONFIRM) == pick:
+    st.warning(f"Delete “{md_escape(rec.label)}” for good? Its files are removed from the server.")
+    y, n, _ = st.columns([1, 1, 3])
+    if y.button("Yes, delete it", key="runs_delete_yes", type="primary"):
+        try:
+            reg.delete_run(pick)
+            st.session_state[runs_page.CONFIRM] = None
+            if st.session_state.get(state.JOB) == pick:
+                state.set_job(None)
+            st.rerun()
+        except LookupError as exc:
+            st.error(md_escape(exc))
+    if n.button("Keep it", key="runs_delete_no"):
+        st.session_state[runs_page.CONFIRM] = None
+        st.rerun()
+
+with st.form("runs_rename"):
+    new_label = st.text_input("Name", value=rec.label, key=f"runs_label_{pick}", max_chars=200)
+    if st.form_submit_button("Rename", icon=":material/edit:"):
+        try:
+            reg.rename(pick, new_label)
+            st.rerun()
+        except (ValueError, LookupError) as exc:
+            st.error(md_escape(exc))
+
+st.subheader("Compare runs")
+finished = [r for r in records if r.has_run]
+picked = st.multiselect(
+    f"Pick {runs_page.MIN_COMPARE} to {runs_page.MAX_COMPARE} runs",
+    [r.id for r in finished],
+    key=runs_page.COMPARE,
+    format_func=lambda i: runs_page.option_label(by_id[i]),
+    max_selections=runs_page.MAX_COMPARE,
+)
+if len(picked) < runs_page.MIN_COMPARE:
+    st.caption(f"Pick at least {runs_page.MIN_COMPARE} runs to see their metrics side by side.")
+    st.stop()
+chosen = [by_id[i] for i in picked]
+named = {}
+for name, r in zip(runs_page.unique_names(chosen), chosen):
+    run = runs_page.load(r.id)
+    if run is None:
+        st.error(f"“{md_escape(r.label)}” could not be loaded from disk, so it is left out.")
+    else:
+        named[name] = run
+if len(named) < runs_page.MIN_COMPARE:
+    st.stop()
+cmp_table, overlay = runs_page.comparison(named)
+st.dataframe(compare_view.styled_table(cmp_table), hide_index=True, width="stretch", key="runs_compare_table")
+if overlay is None:
+    st.info(
+        "These runs were not scored on the same test points (different data or split), so the baselines and "
+        "the forecast overlay are left out; compare their errors with care."
+    )
+else:
+    st.plotly_chart(
+        cplots.overlay_variants_figure(overlay, list(named), title="One-step test forecasts"),
+        key="runs_compare_overlay",
+        width="stretch",
+    )

@@ -1,0 +1,67 @@
+"""The uploaded dataset survives a reload, and a run survives a server restart onto the Runs page.
+
+Upload a CSV, train a tiny run on it, reload the page (a new session on the same ``?job=``
+link): the sidebar and the Train page still name the uploaded data, not the bundled airline
+series. Then stop the server and start another on the same ``LSTM_LAB_HOME``: the link opens
+the Runs page with the run listed.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from conftest import CHROMIUM, nav, set_number
+from test_restart_browser import app_page
+
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"{CHROMIUM} is missing (install the Debian chromium package)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+expect = sync_api.expect
+
+NAME = "class_sales.csv"
+
+
+def test_the_uploaded_data_survives_a_reload_and_the_run_a_restart(browser, tmp_path, monkeypatch):
+    from lstm_core.data import frame_to_csv_bytes, generate
+
+    monkeypatch.setenv("LSTM_LAB_HOME", str(tmp_path / "home"))
+    csv = tmp_path / NAME
+    csv.write_bytes(frame_to_csv_bytes(generate("trend-seasonal", length=72, seed=5)))
+    sidebar = '[data-testid="stSidebar"]'
+
+    with app_page(browser, tmp_path / "first.log") as (pg, base):
+        pg.goto(base)
+        pg.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(csv))
+        expect(pg.locator(sidebar).get_by_text(NAME, exact=True)).to_be_visible()
+        nav(pg, "Train")  # in the same session (a goto would be a reload)
+        set_number(pg, "Hidden size", 8)
+        set_number(pg, "Epochs (upper bound)", 3)
+        pg.get_by_role("button", name="Start training").click()
+        pg.wait_for_url("**job=*")
+        job = parse_qs(urlparse(pg.url).query)["job"][0]
+        expect(pg.get_by_text("Finished", exact=False).first).to_be_visible(timeout=120_000)
+
+        pg.reload()  # a new session: only the link is left
+        query = urlparse(pg.url).query  # the link the person keeps (?job=...)
+        expect(pg.get_by_role("heading", name="Train", exact=True)).to_be_visible()
+        expect(pg.locator(sidebar).get_by_text(NAME, exact=True)).to_be_visible()
+        expect(pg.get_by_text(f"Dataset {NAME}", exact=False)).to_be_visible()  # what Start would train on
+        expect(pg.locator(sidebar).get_by_text("airline passengers (bundled)")).to_have_count(0)
+
+    with app_page(browser, tmp_path / "second.log") as (pg, base):
+        assert parse_qs(query)["job"] == [job]
+        pg.goto(f"{base}/runs?{query}")  # the link the person kept, on a fresh server
+        expect(pg.get_by_role("heading", name="Runs", exact=True)).to_be_visible()
+        expect(pg.get_by_role("combobox", name="Run", exact=True)).to_have_value(
+            re.compile(rf"^lstm h8 on {re.escape(NAME)} · ")
+        )
+        expect(pg.get_by_role("textbox", name="Name", exact=True)).to_have_value(
+            f"lstm h8 on {NAME}"
+        )  # the rename field
+        expect(pg.locator(sidebar).get_by_text(NAME, exact=True)).to_be_visible()  # its data came back too
+        nav(pg, "Forecast")
+        expect(pg.get_by_text("Metrics on the test part", exact=False).first).to_be_visible()
+        expect(pg.locator('[data-testid="stException"]')).to_have_count(0)

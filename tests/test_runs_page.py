@@ -1,0 +1,274 @@
+"""AppTest of the Runs page over a fast fake registry with a run store in a temporary folder:
+the list, rename (good and bad names), delete with its confirmation, comparing picked runs, the
+quota notice, and the dataset coming back when a reload adopts a job."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lstm_core.config import RunConfig
+from lstm_core.data import Series, generate
+from lstm_core.jobs import JobRegistry
+from lstm_core.store import RunStore
+from tests import fakes
+
+ROOT = Path(__file__).resolve().parents[1]
+TIMEOUT = 30
+OWNER = "a" * 32
+
+
+@pytest.fixture
+def reg(tmp_path):
+    store = RunStore(tmp_path / "jobs")
+    registry = JobRegistry(max_workers=1, torch_threads=0, runner=fakes.prebuilt_runner, inline=True, store=store)
+    with fakes.fake_registry(registry) as r:
+        yield r
+
+
+def series(name: str = "my sales.csv", length: int = 80) -> Series:
+    return Series(generate("sine", length=length), name=name)
+
+
+def cfg(seed: int = 0, hidden: int = 4) -> RunConfig:
+    return RunConfig.make(hidden_size=hidden, look_back=6, epochs=2, patience=None, device="cpu", ensemble=1, seed=seed)
+
+
+def runs_page(owner: str = OWNER) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.session_state["owner"] = owner
+    at.run()  # the app first, as a visitor arrives
+    at.switch_page("pages/runs.py").run()
+    no_errors(at)
+    return at
+
+
+def no_errors(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_with_no_runs_the_page_says_so_and_links_to_train(reg):
+    at = runs_page()
+    assert at.title[0].value == "Runs"
+    assert [i.value for i in at.info] == [
+        "You have no saved runs yet: train one and it is kept here, also after a server restart."
+    ]
+    assert not at.dataframe
+
+
+def test_the_list_shows_the_owners_runs_with_their_metrics(reg):
+    a = reg.submit(series(), cfg(0), owner=OWNER, label="first run")
+    b = reg.submit(series(), cfg(1, hidden=6), owner=OWNER, label="second run")
+    reg.submit(series(), cfg(2), owner="someone else", label="not mine")
+    at = runs_page()
+    table = at.dataframe[0].value
+    assert list(table["name"]) == ["second run", "first run"]  # newest first, only this owner's
+    assert list(table["hidden"]) == [6, 4] and set(table["cell"]) == {"LSTM"}
+    assert set(table["dataset"]) == {"my sales.csv"} and set(table["status"]) == {"finished"}
+    rmse = reg.snapshot(a).run.metrics.test.rmse
+    assert table.loc[table["name"] == "first run", "test RMSE"].item() == pytest.approx(rmse)
+    assert at.selectbox(key="runs_pick").value == b
+
+
+def test_rename_takes_a_good_name_and_explains_a_bad_one(reg):
+    jid = reg.submit(series(), cfg(0), owner=OWNER, label="old name")
+    at = runs_page()
+    at.text_input(key=f"runs_label_{jid}").set_value("  GRU try 2  ")
+    at.button(key="FormSubmitter:runs_rename-Rename").click().run()
+    no_errors(at)
+    assert reg.store.record(jid).label == "GRU try 2" and reg.snapshot(jid).label == "GRU try 2"
+    assert list(at.dataframe[0].value["name"]) == ["GRU try 2"]
+
+    at.text_input(key=f"runs_label_{jid}").set_value("x" * 81)
+    at.button(key="FormSubmitter:runs_rename-Rename").click().run()
+    no_errors(at)
+    assert [e.value for e in at.error] == ["A run name can be at most 80 characters (this one has 81); shorten it."]
+    assert reg.store.record(jid).label == "GRU try 2"
+
+
+def test_delete_asks_first_then_removes_the_run_everywhere(reg, tmp_path):
+    keep = reg.submit(series(), cfg(0), owner=OWNER, label="keep me")
+    gone = reg.submit(series(), cfg(1), owner=OWNER, label="delete me")
+    at = runs_page()
+    at.selectbox(key="runs_pick").set_value(gone).run()
+    at.button(key="runs_delete").click().run()
+    no_errors(at)
+    assert any("Delete “delete me” for good?" in w.value for w in at.warning)
+    assert reg.store.record(gone) is not None  # nothing happened yet
+    at.button(key="runs_delete_no").click().run()
+    assert reg.store.record(gone) is not None  # "Keep it"
+    assert not any("for good?" in w.value for w in at.warning)
+
+    at.button(key="runs_delete").click().run()
+    at.button(key="runs_delete_yes").click().run()
+    no_errors(at)
+    assert reg.store.record(gone) is None and reg.snapshot(gone) is None
+    assert not (tmp_path / "jobs" / gone).exists() and (tmp_path / "jobs" / keep).is_dir()
+    assert list(at.dataframe[0].value["name"]) == ["keep me"]
+
+
+def test_picking_runs_compares_them_side_by_side(reg):
+    ids = [reg.submit(series(), cfg(s, hidden=4 + s), owner=OWNER, label=f"h{4 + s}") for s in range(3)]
+    at = runs_page()
+    at.multiselect(key="runs_compare").set_value(ids[:1]).run()
+    assert len(at.dataframe) == 1  # one run: nothing to compare yet
+    assert any("Pick at least 2 runs" in c.value for c in at.caption)
+    at.multiselect(key="runs_compare").set_value(ids).run()
+    no_errors(at)
+    models = list(at.dataframe[1].value["model"])
+    assert models[:3] == ["h4", "h5", "h6"] and "baseline: naive" in models  # same data: baselines too
+    assert len(at.get("plotly_chart")) == 1  # the overlay of their forecasts
+
+    other = reg.submit(series("other.csv", length=100), cfg(0), owner=OWNER, label="other data")
+    at.multiselect(key="runs_compare").set_value([ids[0], other]).run()
+    no_errors(at)
+    models = list(at.dataframe[1].value["model"])
+    assert models == ["h4", "other data"]
+    assert any("not scored on the same test points" in i.value for i in at.info)
+    assert not at.get("plotly_chart")
+
+
+def test_the_quota_notice_names_the_deleted_runs_once(reg):
+    old = reg.submit(series(), cfg(0), owner=OWNER, label="my oldest run")
+    reg.set_pinned(reg.submit(series(), cfg(1), owner=OWNER, label="pinned one"), True)
+    reg.store.quota_bytes = reg.store.index.usage(OWNER)
+    reg.submit(series(), cfg(2), owner=OWNER, label="the newest")
+    assert reg.store.record(old) is None
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.session_state["owner"] = OWNER
+    at.run()  # any page: the sidebar says it
+    no_errors(at)
+    warnings = [w.value for w in at.sidebar.warning]
+    assert len(warnings) == 1 and "my oldest run" in warnings[0] and "pinned one" not in warnings[0]
+    at.sidebar.button(key="runs_notice_ok").click().run()
+    assert not at.sidebar.warning
+    at.run()
+    assert not at.sidebar.warning  # said once
+
+
+def test_a_reload_on_a_job_link_brings_back_the_data_it_was_trained_on(reg):
+    data = series("uploaded.csv", length=90)
+    jid = reg.submit(data, cfg(0), owner=OWNER, label="on my data")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)  # a new session: a reload
+    at.query_params["job"] = jid
+    at.run()
+    no_errors(at)
+    ds = at.session_state["dataset"]
+    assert ds.name == "uploaded.csv" and len(ds.frame) == 90 and ds.frame.equals(data.frame)
+    assert at.session_state["owner"] == OWNER
+    assert "uploaded.csv" in " ".join(c.value for c in at.sidebar.caption)
+    at.switch_page("pages/train.py").run()
+    no_errors(at)
+    assert "uploaded.csv" in at.caption[0].value  # what the next Start trains on
+    at.switch_page("pages/data.py").run()
+    no_errors(at)
+    assert any("Restored with your run after a reload" in m.value for m in at.markdown)
+
+
+def test_a_reload_keeps_data_the_session_loaded_itself(reg):
+    jid = reg.submit(series("uploaded.csv", length=90), cfg(0), owner=OWNER, label="on my data")
+    from ui.state import dataset_from_series
+
+    mine = dataset_from_series(series("mine.csv", length=50), {}, version=3)  # loaded in this session
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.session_state["dataset"] = mine
+    at.query_params["job"] = jid
+    at.run()
+    no_errors(at)
+    assert at.session_state["job_id"] == jid and at.session_state["dataset"].name == "mine.csv"
+
+
+def test_open_in_forecast_or_gates_makes_it_the_current_run(reg):
+    other = reg.submit(series(), cfg(0), owner=OWNER, label="other run")
+    jid = reg.submit(series(), cfg(1), owner=OWNER, label="open me")
+    at = runs_page()
+    at.selectbox(key="runs_pick").set_value(other).run()
+    at.button(key="runs_open_forecast").click().run()
+    no_errors(at)
+    assert at.title[0].value == "Forecast"
+    assert at.session_state["job_id"] == other and at.selectbox(key="forecast_pick").value == other
+    at.switch_page("pages/runs.py").run()
+    at.selectbox(key="runs_pick").set_value(jid).run()
+    at.button(key="runs_open_gates").click().run()
+    no_errors(at)
+    assert at.title[0].value == "Gates" and at.selectbox(key="gates_run").value == jid
+
+
+def test_a_run_memory_let_go_is_opened_from_disk(tmp_path):
+    now = [1_000_000.0]
+    reg = JobRegistry(
+        max_workers=1,
+        torch_threads=0,
+        runner=fakes.prebuilt_runner,
+        inline=True,
+        store=RunStore(tmp_path / "jobs"),
+        ttl_s=60,
+        clock=lambda: now[0],
+    )
+    with fakes.fake_registry(reg):
+        jid = reg.submit(series(), cfg(0), owner=OWNER, label="from disk")
+        now[0] += 61  # memory lets it go; the store keeps it
+        assert reg.snapshot(jid) is None
+        opened_from_disk(reg, jid)
+
+
+def opened_from_disk(reg: JobRegistry, jid: str) -> None:
+    at = runs_page()
+    assert list(at.dataframe[0].value["name"]) == ["from disk"]
+    at.button(key="runs_open_forecast").click().run()
+    no_errors(at)
+    assert at.title[0].value == "Forecast" and reg.snapshot(jid).run is not None
+    assert any("Metrics on the test part" in s.value for s in at.subheader)
+
+
+def test_an_interrupted_run_is_listed_and_opens_on_train_to_be_trained_again(tmp_path):
+    started = threading.Event()
+
+    def never_ends(series, cfg, *, callbacks):
+        started.set()
+        callbacks.stop.wait(TIMEOUT)
+        raise RuntimeError("stopped")
+
+    store = RunStore(tmp_path / "jobs")
+    first = JobRegistry(max_workers=1, torch_threads=0, runner=never_ends, store=store)
+    jid = first.submit(series(), cfg(0), owner=OWNER, label="cut short")
+    assert started.wait(TIMEOUT)
+    # the server stops here; a new one starts on the same store
+    again = JobRegistry(max_workers=1, torch_threads=0, runner=fakes.prebuilt_runner, inline=True, store=store)
+    with fakes.fake_registry(again):
+        at = runs_page()
+        table = at.dataframe[0].value
+        assert list(table["name"]) == ["cut short"] and list(table["status"]) == ["interrupted"]
+        assert at.button(key="runs_open_forecast").disabled
+        at.button(key="runs_open_train").click().run()
+        no_errors(at)
+        assert at.title[0].value == "Train" and at.session_state["job_id"] == jid
+        assert any(b.label == "Train it again" for b in at.button)
+    first.close()
+
+
+def test_the_comparison_table_has_one_row_per_run_and_no_spread_columns(reg):
+    from ui.runs_page import comparison
+
+    a, b = (reg.submit(series(), cfg(s, hidden=4 + s), owner=OWNER, label=f"h{4 + s}") for s in range(2))
+    runs = {"h4": reg.snapshot(a).run, "h5": reg.snapshot(b).run}
+    table, overlay = comparison(runs)
+    assert list(table.loc[table["kind"] == "variant", "model"]) == ["h4", "h5"]
+    assert table.loc[0, "test RMSE"] == pytest.approx(runs["h4"].metrics.test.rmse)
+    assert table.loc[1, "multi-step RMSE"] == pytest.approx(runs["h5"].metrics.test_multistep.rmse)
+    assert not [c for c in table.columns if c.endswith("std") or c == "seeds"]
+    assert list(overlay.columns) == ["time", "actual", "part", "h4", "h5"]
+
+
+def test_the_download_is_the_stored_run_zip_and_loads_back(reg, tmp_path):
+    from lstm_core import runs as lcruns
+    from ui.runs_page import zip_bytes, zip_name
+
+    jid = reg.submit(series(), cfg(0), owner=OWNER, label="GRU / try #2")
+    data = zip_bytes(jid)
+    back = lcruns.load_run(lcruns.zip_to_run_dir(data, tmp_path / "unzipped"))
+    assert back.predictions.equals(reg.snapshot(jid).run.predictions)
+    assert zip_name(reg.store.record(jid)) == "GRU-try-2.zip"

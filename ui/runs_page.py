@@ -1,0 +1,192 @@
+"""The Runs page's logic: the owner's stored runs as a table, and what can be done with one.
+
+Runs come from the job registry's :meth:`~lstm_core.jobs.JobRegistry.runs` (the run index when
+there is a run store). Opening, downloading or comparing a run that memory has let go brings it
+back from the store first (:meth:`~lstm_core.jobs.JobRegistry.reopen`).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from lstm_core import compare as cmp
+from lstm_core import runs as lcruns
+from lstm_core.index import RunRecord
+from lstm_core.pipeline import Run
+
+from . import runs_view, state
+
+PICK, CONFIRM, COMPARE, NOTICE = "runs_pick", "runs_confirm_delete", "runs_compare", "runs_deleted_notice"
+MIN_COMPARE, MAX_COMPARE = 2, cmp.MAX_VARIANTS
+LOAD_TIMEOUT_S = 60.0
+VERDICTS = {"beats": "beats the baselines", "mixed": "mixed", "loses": "loses to a baseline", "none": "—", "": "—"}
+#: Where "Open in ..." goes and which of its widgets chooses the run.
+PAGES = {"forecast": ("pages/forecast.py", "forecast_pick"), "gates": ("pages/gates.py", "gates_run")}
+
+
+def when(ts: float | None) -> str:
+    return datetime.fromtimestamp(ts).strftime("%Y-%m-%d %H:%M") if ts else "—"
+
+
+def status_text(r: RunRecord) -> str:
+    if not r.has_run:
+        return "interrupted" if r.status in ("queued", "running") else r.status
+    return r.status
+
+
+def table(records: list[RunRecord]) -> pd.DataFrame:
+    """One row per run, newest first: what the page's table shows."""
+    rows = [
+        {
+            "name": r.label,
+            "dataset": r.dataset or "—",
+            "cell": r.cell.upper(),
+            "hidden": r.hidden_size,
+            "test RMSE": r.rmse,
+            "multi-step RMSE": r.rmse_multi,
+            "MASE": r.mase,
+            "verdict": VERDICTS.get(r.verdict, r.verdict),
+            "status": status_text(r),
+            "when": when(r.when),
+            "pinned": r.pinned,
+            "comparison": r.group[:8] if r.group else "",
+        }
+        for r in records
+    ]
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "name",
+            "dataset",
+            "cell",
+            "hidden",
+            "test RMSE",
+            "multi-step RMSE",
+            "MASE",
+            "verdict",
+            "status",
+            "when",
+            "pinned",
+            "comparison",
+        ],
+    )
+
+
+def option_label(r: RunRecord) -> str:
+    return f"{r.label} · {r.dataset or 'data'} · {when(r.when)}"
+
+
+def load(job_id: str) -> Run | None:
+    """The run of ``job_id``, from memory or loaded back from the store (waits for it)."""
+    reg = state.registry()
+    snap = reg.reopen(job_id)
+    if snap is not None and snap.restoring:
+        with st.spinner("Loading the saved run..."):
+            snap = reg.wait_until(job_id, lambda s: not s.restoring, LOAD_TIMEOUT_S)
+    return snap.run if snap is not None else None
+
+
+def open_in(job_id: str, where: str) -> None:
+    """Make ``job_id`` the session's current run and go to the Forecast or Gates page."""
+    if load(job_id) is None:
+        st.error("This run could not be loaded from disk; its folder may be damaged. Delete it, or train it again.")
+        return
+    page, key = PAGES[where]
+    state.set_job(job_id)
+    st.session_state[key] = job_id
+    st.switch_page(page)
+
+
+def open_interrupted(job_id: str) -> None:
+    """Go to the Train page with an interrupted job as the current one (it offers to train it again)."""
+    if state.registry().reopen(job_id) is None:
+        st.error("This run's record could not be read from disk; delete it and start a new run.")
+        return
+    state.set_job(job_id)
+    st.switch_page("pages/train.py")
+
+
+def zip_bytes(job_id: str) -> bytes:
+    """The run zip: the stored run folder as it is, else the run in memory saved to one."""
+    reg = state.registry()
+    store = reg.store
+    if store is not None and store.has_run(job_id):
+        return lcruns.run_to_zip(store.folder(job_id))
+    run = load(job_id)
+    return runs_view.run_zip(run) if run is not None else b""
+
+
+def zip_name(r: RunRecord) -> str:
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", r.label).strip("-.")[:60]
+    return f"{slug or 'run'}.zip"
+
+
+def quota_notice(owner: str) -> None:
+    """Name the runs the disk quota deleted, until the person says OK (never silently)."""
+    gone = st.session_state.setdefault(NOTICE, [])
+    gone.extend(state.registry().take_notices(owner))
+    if not gone:
+        return
+    names = ", ".join(f"“{n}”" for n in gone)
+    st.warning(
+        f"Your runs reached the disk space each person has, so your oldest runs were deleted: {names}. "
+        "Pin a run on the Runs page to keep it."
+    )
+    if st.button("OK", key="runs_notice_ok"):
+        st.session_state[NOTICE] = []
+        st.rerun()
+
+
+# ---------------------------------------------------------------------- comparing runs
+def unique_names(records: list[RunRecord]) -> list[str]:
+    """The runs' names, numbered where two are the same (table rows and legend entries)."""
+    out: list[str] = []
+    for r in records:
+        name, n = r.label, 2
+        while name in out:
+            name, n = f"{r.label} ({n})", n + 1
+        out.append(name)
+    return out
+
+
+def same_test_points(runs: list[Run]) -> bool:
+    """Whether every run was scored on the same test points (same data and split)."""
+    preds = [r.predictions for r in runs]
+    if any(p is None for p in preds):
+        return False
+    first = preds[0]
+    assert first is not None
+    for p in preds[1:]:
+        assert p is not None
+        if len(p) != len(first) or not np.array_equal(p["part"].to_numpy(), first["part"].to_numpy()):
+            return False
+        if not np.allclose(p["actual"].to_numpy(np.float64), first["actual"].to_numpy(np.float64), equal_nan=True):
+            return False
+    return True
+
+
+def comparison(named: dict[str, Run]) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """The side-by-side table (one row per run; the baselines too when every run has the same
+    test points) and, in that case, the one-step forecasts overlay (else None)."""
+    results = [
+        cmp.SeedResult(
+            name,
+            int(run.config.train.seed),
+            run.metrics,
+            run.history_frame()["val_loss"].to_numpy(np.float32, na_value=np.nan),
+            run.history_frame()["train_loss"].to_numpy(np.float32),
+        )
+        for name, run in named.items()
+        if run.metrics is not None
+    ]
+    tbl = cmp.summarize(results, list(named))
+    tbl = tbl.drop(columns=["seeds", *(c for c in tbl.columns if c.endswith(" std"))])  # one run each: no spread
+    runs = list(named.values())
+    if not same_test_points(runs):
+        return tbl[tbl["kind"] != "baseline"].reset_index(drop=True), None
+    return tbl, cmp.forecast_overlay({n: [r] for n, r in named.items()})
