@@ -99,6 +99,22 @@ def seed_results(groups: dict[str, list[JobSnapshot]]) -> list[cmp.SeedResult]:
     return res
 
 
+def styled_table(table: pd.DataFrame):
+    """The results table with the best value per column marked (green, bold) and a 'best in' column
+    (the Runs page's comparison; the Compare page shows :func:`lstm_core.compare.readable_table`)."""
+    best = cmp.best_per_column(table)
+    table = table.copy()
+    table["best in"] = [", ".join(c for c, m in best.items() if m == name) for name in table["model"]]
+    table["best in"] = ["★ " + b if b else "" for b in table["best in"]]
+    cols = [c for c in cmp.LOWER_IS_BETTER if c in table]
+    fmt = {c: "{:.4g}" for c in table.columns if table[c].dtype.kind == "f"}
+    fmt.update({"parameters": "{:,.0f}", "epochs to best": "{:.1f}", "train seconds": "{:.2f}"})
+    styler = table.style.format(fmt, na_rep="—").highlight_min(
+        subset=cols, props="background-color: #bbf7d0; font-weight: 700; color: #14532d"
+    )
+    return styler
+
+
 # ---------------------------------------------------------------------- memory sweeps
 def start_sweep(cfg: MemoryConfig) -> str:
     """Queue a long-memory sweep in the job registry for this session; returns its job id."""
