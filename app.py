@@ -5,7 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from lstm_core import logs
-from ui import jobs_view, state, throttle
+from ui import jobs_view, presenter, state, throttle
 from ui.text import md_code, md_escape
 
 logs.configure()  # LSTM_LAB_LOG sets the level; job failures are logged with their traceback
@@ -31,7 +31,10 @@ with throttle.script_slot():  # at most a few sessions compute at once (see ui/t
     state.dataset()
     state.sync_job_id()  # a reload adopts the job in the URL (and the data it was trained on)
     ds = state.dataset()
+    presenter.sync()  # ?presenter=1 on any link; kept across page switches
+    presenter.css()
     with st.sidebar:
+        presenter.toggle()
         st.markdown("### Dataset")
         st.caption(
             f"**{md_escape(ds.name)}** · {len(ds.frame):,} rows · target {md_code(ds.target)}"

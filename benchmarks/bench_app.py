@@ -1,7 +1,9 @@
 """App speed on this machine (not a test): prints a table.
 
-1. Newcomer path in a real browser: open the app -> Train -> Start (defaults, bundled
-   airline data) -> Forecast page with its overlay chart drawn. Target < 15 s on 2 cores.
+1. Newcomer path in a real browser at 1366x768: open the app -> the Data page's one primary action
+   ("Train an LSTM on this series": defaults, bundled airline data) -> the Train page draws the
+   first forecast (the one-step overlay) when the run ends. Target <= 5 s on a quiet 2-core
+   machine (issue 12). Also: on to the Forecast page with its overlay drawn.
 2. Page switches while a job trains: browser click -> page fully rendered (script done),
    and the script's own server time measured in-process with AppTest. Target < 300 ms.
 3. Live loss chart update rate in the browser while a job trains. Target >= 1 per second.
@@ -21,6 +23,8 @@ from pathlib import Path
 from benchmarks.st_server import CHROMIUM, CHROMIUM_ARGS, ROOT, free_port, start_server, stop_server
 
 PAGES = ("Data", "Train", "Forecast")
+FIRST_FORECAST = """() => [...document.querySelectorAll('.js-plotly-plot')].some(
+    el => (el.layout.title.text || '').includes('One-step predictions') && el._fullData.length >= 3)"""
 
 
 def nav(pg, expect, title: str) -> float:
@@ -50,33 +54,43 @@ def browser_benchmarks(rows: list[tuple[str, str, str, str]]) -> None:
             pg.set_default_timeout(120_000)
             expect.set_options(timeout=120_000)
 
-            # 1. Open -> Train -> Start -> Forecast, defaults on the bundled data.
+            # 1. Open -> primary action -> first forecast on the Train page, defaults on the bundled data.
+            pg.set_viewport_size({"width": 1366, "height": 768})
             t0 = time.perf_counter()
             pg.goto(f"http://127.0.0.1:{port}")
-            expect(pg.get_by_role("heading", name="Data", exact=True)).to_be_visible()
+            button = pg.get_by_role("button", name="Train an LSTM on this series")
+            expect(button).to_be_visible()
             t_open = time.perf_counter() - t0
-            nav(pg, expect, "Train")
-            pg.get_by_role("button", name=re.compile("Start training")).click()
+            button.click()
             expect(pg.get_by_text(re.compile(r"^Finished")).first).to_be_visible()
             t_trained = time.perf_counter() - t0
-            nav(pg, expect, "Forecast")
-            pg.wait_for_function("""() => [...document.querySelectorAll('.js-plotly-plot')].some(
-                el => (el.layout.title.text || '').includes('One-step predictions') && el._fullData.length >= 3)""")
+            pg.wait_for_function(FIRST_FORECAST)
             total = time.perf_counter() - t0
             rows.append(
                 (
-                    "open -> first forecast (browser, defaults)",
+                    "open -> first forecast on screen (browser, defaults)",
                     f"{total:.1f} s",
-                    "< 15 s",
-                    f"open {t_open:.1f} s, trained at {t_trained:.1f} s",
+                    "<= 5 s",
+                    f"open {t_open:.1f} s, trained at {t_trained:.1f} s; Train page overlay",
                 )
             )
+            nav(pg, expect, "Forecast")
+            pg.wait_for_function(FIRST_FORECAST)
+            rows.append(
+                (
+                    "... then the Forecast page drawn",
+                    f"{time.perf_counter() - t0:.1f} s",
+                    "",
+                    "from the same start",
+                )
+            )
+            pg.set_viewport_size({"width": 1400, "height": 1200})
 
             # A long job: batch size 1, many epochs.
             nav(pg, expect, "Train")
-            set_number(pg, "Batch size", 1)
             set_number(pg, "Epochs (upper bound)", 100000)
-            pg.get_by_text("Advanced", exact=True).click()
+            pg.get_by_text(re.compile("^Advanced")).click()
+            set_number(pg, "Batch size", 1)
             set_number(pg, "Early-stopping patience (0 = off)", 0)
             pg.get_by_role("button", name=re.compile("Start training")).click()
             expect(pg.get_by_text(re.compile(r"Epoch [1-9]\d* / 100000")).first).to_be_visible()

@@ -342,8 +342,9 @@ def run_saturation(run) -> pd.DataFrame:
     return out
 
 
-def forecast_overlay(runs: dict[str, list]) -> pd.DataFrame:
-    """Per variant, the one-step predictions averaged over seeds: columns time, actual, part, <variant>..."""
+def forecast_overlay(runs: dict[str, list], column: str = "one_step") -> pd.DataFrame:
+    """Per variant, the predictions ``column`` (``one_step`` or ``multistep``) averaged over seeds:
+    columns time, actual, part, <variant>..."""
     base = None
     for name, rs in runs.items():
         preds = [r.predictions for r in rs if r is not None and r.predictions is not None]
@@ -351,7 +352,7 @@ def forecast_overlay(runs: dict[str, list]) -> pd.DataFrame:
             continue
         if base is None:
             base = preds[0][["time", "actual", "part"]].copy()
-        base[name] = np.mean(np.stack([p["one_step"].to_numpy(np.float64) for p in preds]), axis=0)
+        base[name] = np.mean(np.stack([p[column].to_numpy(np.float64) for p in preds]), axis=0)
     return base if base is not None else pd.DataFrame(columns=["time", "actual", "part"])
 
 
@@ -423,3 +424,86 @@ def per_seed_frame(results: list[SeedResult]) -> pd.DataFrame:
         )
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------- reading the results
+#: The metric that ranks the rows (the ★) and that the seed-spread sentence is about.
+HEADLINE = "test RMSE"
+
+
+def _pm(mean: float, std: float, seeds: int) -> str:
+    if not np.isfinite(mean):
+        return "—"
+    return f"{mean:.4g} ± {std:.2g}" if seeds > 1 and np.isfinite(std) else f"{mean:.4g}"
+
+
+def readable_table(table: pd.DataFrame, shapes: dict[str, dict] | None = None) -> pd.DataFrame:
+    """:func:`summarize` for reading at 1366 px: one text column per metric (``mean ± std``).
+
+    Columns: ``model`` (★ on the row with the lowest :data:`HEADLINE`), ``cell``, ``size`` (hidden
+    size × layers, look-back), ``seeds``, the metrics, ``parameters``, ``train s``. ``shapes`` maps a
+    variant name to its RunConfig dict (``model`` and ``data`` parts). "—" wherever a value does
+    not apply (a baseline has no seeds, spread, cell or size).
+    """
+    shapes = shapes or {}
+    best = table[HEADLINE].idxmin() if HEADLINE in table and table[HEADLINE].notna().any() else None
+    rows = []
+    for i, r in table.iterrows():
+        variant = r["kind"] == "variant"
+        seeds = int(r["seeds"]) if variant else 0
+        shape = shapes.get(str(r["model"]), {})
+        model, data = shape.get("model", {}), shape.get("data", {})
+        row = {
+            "model": ("★ " if i == best else "") + str(r["model"]),
+            "cell": str(model.get("cell", "—")) if variant else "—",
+            "size": (
+                f"h{model['hidden_size']} × {model['num_layers']}, lb {data.get('look_back', '?')}"
+                if variant and "hidden_size" in model
+                else "—"
+            ),
+            "seeds": str(seeds) if variant else "—",
+        }
+        for _, _, col in METRIC_COLUMNS:
+            row[col] = _pm(float(r[col]), float(r[f"{col} std"]), seeds)
+        row["parameters"] = f"{r['parameters']:,.0f}" if np.isfinite(r["parameters"]) else "—"
+        row["train s"] = f"{r['train seconds']:.1f}" if np.isfinite(r["train seconds"]) else "—"
+        rows.append(row)
+    cols = ["model", "cell", "size", "seeds", *(c for _, _, c in METRIC_COLUMNS), "parameters", "train s"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def spread_sentence(results: Iterable[SeedResult], metric: str = HEADLINE) -> str:
+    """Whether the best variant's lead over the next is larger than the seed-to-seed spread.
+
+    Compares the two variants with the lowest mean ``metric``: the lead is "larger than the seed
+    spread" when their seed ranges (min to max) do not overlap, else "within" it; the pooled
+    standard deviation is quoted. One seed per variant: the spread is unknown, and it says so.
+    """
+    key, name = next((k, m) for k, m, c in METRIC_COLUMNS if c == metric)
+    per: dict[str, list[float]] = {}
+    for r in results:
+        v = _get(r.metrics, key, name)
+        if np.isfinite(v):
+            per.setdefault(r.variant, []).append(v)
+    if len(per) < 2:
+        return ""
+    ranked = sorted(per, key=lambda n: float(np.mean(per[n])))
+    a, b = ranked[0], ranked[1]
+    va, vb = np.asarray(per[a]), np.asarray(per[b])
+    lead = float(vb.mean() - va.mean())
+    head = f"**{a}** has the lowest {metric} ({va.mean():.4g}); **{b}** is next ({vb.mean():.4g}), {lead:.3g} behind."
+    if min(len(va), len(vb)) < 2:
+        return (
+            head
+            + " With one seed each, the seed-to-seed spread is unknown: add seeds to tell a real difference from luck."
+        )
+    pooled = float(np.sqrt(((len(va) - 1) * va.var(ddof=1) + (len(vb) - 1) * vb.var(ddof=1)) / (len(va) + len(vb) - 2)))
+    if va.max() < vb.min():
+        return head + (
+            f" The lead is larger than the seed spread: every seed of {a} beat every seed of {b} "
+            f"(pooled std across seeds {pooled:.3g})."
+        )
+    return head + (
+        f" The lead is within the seed spread: their seeds' ranges overlap (pooled std across seeds {pooled:.3g}), "
+        "so with these seeds the two are not clearly different."
+    )

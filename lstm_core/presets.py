@@ -295,3 +295,28 @@ def result_table(key: str, runs: dict) -> pd.DataFrame:
     if p.extra_rows is not None:
         rows.extend(p.extra_rows({k: v for k, v in runs.items() if v is not None}))
     return pd.DataFrame(rows, columns=["config", "metric", "ours", "reported", "note"])
+
+
+def display_table(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`result_table` for reading: the tutorial's figure as text, "—" where it reported none.
+
+    Columns config, metric, ours, tutorial reported; the note (a figure the tutorial gives in words)
+    stands in the reported column, so no cell shows None or NaN.
+    """
+
+    def reported(row) -> str:
+        r = row.get("reported")
+        if isinstance(r, (int, float)) and r == r:
+            return f"{r:.4g}"
+        note = row.get("note")
+        return str(note) if isinstance(note, str) and note else "—"
+
+    out = pd.DataFrame(
+        {
+            "config": table.get("config", pd.Series(dtype=object)),
+            "metric": table.get("metric", pd.Series(dtype=object)),
+            "ours": pd.to_numeric(table.get("ours", pd.Series(dtype=float)), errors="coerce"),
+        }
+    )
+    out["tutorial reported"] = [reported(r) for r in table.to_dict("records")]
+    return out

@@ -7,7 +7,7 @@ from lstm_core import compare as cmp
 from lstm_core import csvsafe
 from lstm_core.config import BOUNDS, CELL_TYPES, SCALERS, TRANSFORMS, ConfigError, DataConfig, TrainConfig
 from ui import compare_view as cv
-from ui import state, throttle
+from ui import presenter, state, throttle
 from ui.figures import compare as cplots
 from ui.text import md_code, md_escape
 
@@ -56,91 +56,100 @@ def submit(cfg: cmp.CompareConfig) -> None:
     st.rerun()
 
 
+DEFAULT_ROW = {"name": "", "cell": "lstm", "hidden_size": 32, "num_layers": 1, "look_back": D.look_back, "lr": T.lr}
 DEFAULT_VARIANTS = pd.DataFrame(
-    [
-        {"name": "LSTM 32", "cell": "lstm", "hidden_size": 32, "num_layers": 1, "look_back": D.look_back, "lr": T.lr},
-        {"name": "GRU 32", "cell": "gru", "hidden_size": 32, "num_layers": 1, "look_back": D.look_back, "lr": T.lr},
-    ]
+    [{**DEFAULT_ROW, "name": "LSTM 32"}, {**DEFAULT_ROW, "name": "GRU 32", "cell": "gru"}], columns=list(DEFAULT_ROW)
 )
+H_LO, H_HI = BOUNDS["hidden_size"].int_range()
+L_LO, L_HI = BOUNDS["num_layers"].int_range()
 
 with st.expander("New comparison", expanded=not st.session_state.get(cv.CMP_KEY) and not st.query_params.get("cmp")):
-    st.markdown("**Variants** (up to 6 rows; add or delete rows at the table's edge)")
-    edited = st.data_editor(
-        DEFAULT_VARIANTS,
-        key="cmp_variants",
-        num_rows="dynamic",
-        width="stretch",
-        hide_index=True,
-        column_config={
-            "name": st.column_config.TextColumn("name", max_chars=40),
-            "cell": st.column_config.SelectboxColumn("cell", options=list(CELL_TYPES), required=True),
-            "hidden_size": st.column_config.NumberColumn(
-                "hidden size",
-                min_value=BOUNDS["hidden_size"].int_range()[0],
-                max_value=BOUNDS["hidden_size"].int_range()[1],
-                step=1,
-            ),
-            "num_layers": st.column_config.NumberColumn(
-                "layers",
-                min_value=BOUNDS["num_layers"].int_range()[0],
-                max_value=BOUNDS["num_layers"].int_range()[1],
-                step=1,
-            ),
-            "look_back": st.column_config.NumberColumn("look_back", min_value=1, max_value=max(1, len(ds.frame) // 2)),
-            "lr": st.column_config.NumberColumn(
-                "learning rate", min_value=1e-6, max_value=BOUNDS["lr"].hi, format="%.4f"
-            ),
-        },
-    )
-    c1, c2, c3, c4 = st.columns(4)
-    n_seeds = c1.slider(
-        "Seeds",
-        1,
-        cmp.MAX_SEEDS,
-        2,
-        key="cmp_seeds",
-        persist_state=state.KEEP,
-        help="Seeds 0..n-1, the same for every variant.",
-    )
-    epochs = c2.number_input(
-        "Epochs (upper bound)",
-        *BOUNDS["epochs"].int_range(),
-        100,
-        key="cmp_epochs",
-        persist_state=state.KEEP,
-    )
-    patience = c3.number_input(
-        "Patience (0 = off)", 0, BOUNDS["epochs"].int_range()[1], 20, key="cmp_patience", persist_state=state.KEEP
-    )
-    batch = c4.number_input(
-        "Batch size",
-        *BOUNDS["batch_size"].int_range(),
-        T.batch_size,
-        key="cmp_batch",
-        persist_state=state.KEEP,
-    )
-    c5, c6, c7, c8 = st.columns(4)
-    test_fraction = c5.slider(
-        "Test fraction", 0.05, 0.85, D.test_fraction, 0.01, key="cmp_test_fraction", persist_state=state.KEEP
-    )
-    val_fraction = c6.slider(
-        "Validation fraction", 0.0, 0.5, D.val_fraction, 0.01, key="cmp_val_fraction", persist_state=state.KEEP
-    )
-    scaler = c7.selectbox(
-        "Scaler (fitted on train only)",
-        SCALERS,
-        index=SCALERS.index(D.scaler),
-        key="cmp_scaler",
-        persist_state=state.KEEP,
-    )
-    transform = c8.selectbox(
-        "Target transform",
-        TRANSFORMS,
-        index=TRANSFORMS.index(D.transform),
-        key="cmp_transform",
-        persist_state=state.KEEP,
-    )
-    if st.button("Start comparison", type="primary", icon=":material/play_arrow:", key="cmp_start"):
+    q1, q2 = st.columns([1, 2], vertical_alignment="bottom")
+    size = q1.number_input("Hidden size", H_LO, H_HI, 32, key="cmp_all_size")
+    if q2.button("Every cell at this size", icon=":material/playlist_add:", key="cmp_all_cells"):
+        st.session_state["cmp_rows"] = cv.every_cell(int(size), DEFAULT_ROW, list(CELL_TYPES))
+        st.session_state["cmp_editor"] = st.session_state.get("cmp_editor", 0) + 1  # a fresh editor on the new rows
+    with st.form("cmp_form", border=False):  # nothing reruns until Start: typing "32" stays "32"
+        st.markdown("**Variants** (up to 6 rows; add or delete rows at the table's edge; new rows start as an LSTM)")
+        edited = st.data_editor(
+            st.session_state.get("cmp_rows", DEFAULT_VARIANTS),
+            key=f"cmp_variants_{st.session_state.get('cmp_editor', 0)}",
+            num_rows="dynamic",
+            width="stretch",
+            hide_index=True,
+            column_config={
+                "name": st.column_config.TextColumn("name", max_chars=40, help="Empty: named from its fields"),
+                "cell": st.column_config.SelectboxColumn(
+                    "cell", options=list(CELL_TYPES), required=True, default=DEFAULT_ROW["cell"]
+                ),
+                "hidden_size": st.column_config.NumberColumn(
+                    "hidden size", min_value=H_LO, max_value=H_HI, step=1, default=DEFAULT_ROW["hidden_size"]
+                ),
+                "num_layers": st.column_config.NumberColumn(
+                    "layers", min_value=L_LO, max_value=L_HI, step=1, default=DEFAULT_ROW["num_layers"]
+                ),
+                "look_back": st.column_config.NumberColumn(
+                    "look_back", min_value=1, max_value=max(1, len(ds.frame) // 2), default=DEFAULT_ROW["look_back"]
+                ),
+                "lr": st.column_config.NumberColumn(
+                    "learning rate",
+                    min_value=1e-6,
+                    max_value=BOUNDS["lr"].hi,
+                    format="%.4f",
+                    default=DEFAULT_ROW["lr"],
+                ),
+            },
+        )
+        c1, c2, c3, c4 = st.columns(4)
+        n_seeds = c1.slider(
+            "Seeds",
+            1,
+            cmp.MAX_SEEDS,
+            2,
+            key="cmp_seeds",
+            persist_state=state.KEEP,
+            help="Seeds 0..n-1, the same for every variant.",
+        )
+        epochs = c2.number_input(
+            "Epochs (upper bound)",
+            *BOUNDS["epochs"].int_range(),
+            100,
+            key="cmp_epochs",
+            persist_state=state.KEEP,
+        )
+        patience = c3.number_input(
+            "Patience (0 = off)", 0, BOUNDS["epochs"].int_range()[1], 20, key="cmp_patience", persist_state=state.KEEP
+        )
+        batch = c4.number_input(
+            "Batch size",
+            *BOUNDS["batch_size"].int_range(),
+            T.batch_size,
+            key="cmp_batch",
+            persist_state=state.KEEP,
+        )
+        c5, c6, c7, c8 = st.columns(4)
+        test_fraction = c5.slider(
+            "Test fraction", 0.05, 0.85, D.test_fraction, 0.01, key="cmp_test_fraction", persist_state=state.KEEP
+        )
+        val_fraction = c6.slider(
+            "Validation fraction", 0.0, 0.5, D.val_fraction, 0.01, key="cmp_val_fraction", persist_state=state.KEEP
+        )
+        scaler = c7.selectbox(
+            "Scaler (fitted on train only)",
+            SCALERS,
+            index=SCALERS.index(D.scaler),
+            key="cmp_scaler",
+            persist_state=state.KEEP,
+        )
+        transform = c8.selectbox(
+            "Target transform",
+            TRANSFORMS,
+            index=TRANSFORMS.index(D.transform),
+            key="cmp_transform",
+            persist_state=state.KEEP,
+        )
+        start = st.form_submit_button("Start comparison", type="primary", icon=":material/play_arrow:", key="cmp_start")
+    if start:
         rows = edited.dropna(how="all").to_dict("records")
         try:
             variants = [
@@ -205,11 +214,7 @@ def live() -> None:
             reg.cancel(s.id)
     band = st.radio("Band across seeds", ["min–max", "mean ± std"], horizontal=True, key="cmp_band")
     bands = cmp.loss_bands(cv.curves(groups))
-    st.plotly_chart(
-        cplots.loss_band_figure(bands, band="minmax" if band == "min–max" else "std"),
-        key="cmp_loss_chart",
-        width="stretch",
-    )
+    presenter.chart(cplots.loss_band_figure(bands, band="minmax" if band == "min–max" else "std"), key="cmp_loss_chart")
     with st.expander("Jobs", expanded=any(s.active for s in snaps)):
         st.dataframe(cv.status_frame(snaps), hide_index=True, width="stretch")
     if any_active and not any(s.active for s in snaps):
@@ -233,11 +238,21 @@ if not results:
 st.subheader("Results")
 table = cmp.summarize(results, list(groups))
 st.caption(
-    "Mean across seeds, with the standard deviation in the *std* column next to each metric; "
-    "click a header to sort. ★ and green mark the best (lowest) value of each column. Baselines are "
-    "fitted on everything before the test part and are the same for every variant."
+    "Mean ± standard deviation across seeds on the test part. ★ marks the lowest test RMSE. "
+    "Baselines are fitted on everything before the test part and are the same for every variant; "
+    "— where a value does not apply."
 )
-st.dataframe(cv.styled_table(table), hide_index=True, width="stretch", key="cmp_table")
+shapes = {n: ss[0].config for n, ss in groups.items()}
+st.dataframe(
+    cmp.readable_table(table, shapes),
+    hide_index=True,
+    width="stretch",
+    key="cmp_table",
+    column_config={c: st.column_config.TextColumn(width="small") for c in ("cell", "seeds", "parameters", "train s")},
+)
+verdict = cmp.spread_sentence(results)
+if verdict:
+    st.markdown(verdict)
 cfg_json = (
     st.session_state.get("cmp_config")
     or cmp.config_from_runs(
@@ -267,7 +282,15 @@ d2.download_button(
 st.subheader("Forecasts")
 runs = {n: [s.run for s in ss if s.run is not None] for n, ss in groups.items()}
 shown = st.multiselect("Variants shown", list(runs), default=list(runs), key="cmp_overlay_pick")
-st.plotly_chart(cplots.overlay_variants_figure(cmp.forecast_overlay(runs), shown), key="cmp_overlay", width="stretch")
+presenter.chart(cplots.overlay_variants_figure(cmp.forecast_overlay(runs), shown), key="cmp_overlay")
+presenter.chart(
+    cplots.overlay_variants_figure(
+        cmp.forecast_overlay(runs, "multistep"),
+        shown,
+        title="Multi-step test forecasts per variant (mean over seeds, from the forecast origin)",
+    ),
+    key="cmp_overlay_multistep",
+)
 
 st.subheader("Gate saturation")
 cache = st.session_state.setdefault("cmp_saturation", {})
@@ -288,4 +311,4 @@ st.caption(
     "Share of each gate's activations over the whole series that are closed (< 0.1) or open (> 0.9), "
     "first seed of each variant; tanh traces (g, n, h) are rescaled to (0, 1) first."
 )
-st.plotly_chart(cplots.saturation_figure(sat), key="cmp_saturation_chart", width="stretch")
+presenter.chart(cplots.saturation_figure(sat), key="cmp_saturation_chart")

@@ -1,16 +1,30 @@
-"""Data page: upload a CSV or generate a series; see what was detected; pick target and inputs."""
+"""Data page: what the app does and its one primary action; load or generate a series; pick the target."""
 
 import pandas as pd
 import streamlit as st
 
 from lstm_core import data as lcdata
 from lstm_core.config import MISSING_POLICIES
-from ui import state
+from ui import presenter, quickstart, state
 from ui.figures import series as plots
-from ui.text import md_escape, plot_text, visible
+from ui.text import md_code, md_escape, plot_text, visible
 
 st.title("Data")
 ds = state.dataset()
+st.markdown(
+    "**LSTM Lab** trains small recurrent networks (LSTM, GRU, plain RNN) on a time series, forecasts it "
+    "next to simple baselines, and shows the gates at work inside the cell. "
+    f"**{md_escape(ds.name)}** is loaded: train on it now, or load your own CSV below."
+)
+go_col, note_col = st.columns([1, 2], vertical_alignment="center")
+if go_col.button(quickstart.TRAIN_LABEL, type="primary", icon=":material/play_arrow:", key="data_train"):
+    cfg = quickstart.default_config(ds)
+    if quickstart.start(ds, cfg, label=f"{cfg.model.cell} h{cfg.model.hidden_size} on {ds.name}"):
+        st.switch_page("pages/train.py")  # the live progress is there, at the top
+note_col.caption(
+    f"Forecasts {md_code(ds.target)} with the default settings (a few seconds); progress shows on the "
+    "Train page, where every setting can be changed."
+)
 
 source = st.segmented_control(
     "Source", ["Upload a CSV", "Generate a series"], default="Upload a CSV", key="data_source"
@@ -41,7 +55,9 @@ if source == "Generate a series":
         if st.form_submit_button("Generate", type="primary"):
             try:
                 loaded = state.generated(name, int(length) or None, int(seed), **values)
-                state.set_dataset(state.dataset_from_loaded(loaded, f"generated: {name} (seed {seed})"))
+                # the generators put the target last (sin-cos: cos from sin)
+                target = str(loaded.frame.columns[-1])
+                state.set_dataset(state.dataset_from_loaded(loaded, f"generated: {name} (seed {seed})", target))
                 st.rerun()
             except lcdata.DataError as exc:
                 st.error(md_escape(exc))
@@ -83,14 +99,15 @@ freq = (
     else ("irregular" if rep.date_column else "none (numbered steps)")
 )
 missing = sum(rep.missing.values())
-c = st.columns(6)
-c[0].metric("Rows", f"{rep.n_rows:,}")
-c[1].metric("Delimiter", {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}.get(rep.delimiter, rep.delimiter))
-c[2].metric("Date column", visible(rep.date_column or "—"))
-c[3].metric("Frequency", freq, help=f"season {rep.season}" if rep.season else None)
-c[4].metric("Missing", f"{missing:,}", help=f"policy applied: {rep.missing_policy}")
-c[5].metric("Gaps / duplicates", f"{rep.gaps} / {rep.duplicate_rows}")
-with st.expander("What was detected", expanded=True):
+delimiter = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}.get(rep.delimiter, rep.delimiter)
+st.caption(  # a caption, not st.metric: long values ("semicolon", "weekly (Saturdays)") are never cut off
+    f"**{rep.n_rows:,}** rows · delimiter **{md_escape(delimiter)}** · "
+    f"time column **{md_escape(visible(rep.date_column or '—'))}** · frequency **{md_escape(freq)}**"
+    + (f" (season {rep.season})" if rep.season else "")
+    + f" · **{missing:,}** missing (policy {rep.missing_policy}) · **{rep.gaps}** gaps · "
+    f"**{rep.duplicate_rows}** duplicate rows"
+)
+with st.expander("What was detected", expanded=bool(rep.notes)):
     st.markdown("\n".join(f"- {md_escape(line)}" for line in rep.summary()))
     if missing:
         st.caption(f"Missing values per column: {md_escape(rep.missing)}; policy applied: **{rep.missing_policy}**.")
@@ -109,9 +126,13 @@ if target != ds.target or inputs != ds.inputs:
     ds.target, ds.inputs = target, inputs
     st.rerun()
 
-st.plotly_chart(
-    plots.series_figure(ds.frame, highlight=ds.target, title=plot_text(ds.name)), key="data_chart", width="stretch"
+presenter.chart(
+    plots.series_figure(ds.frame, [ds.target], title=f"{plot_text(ds.target)} — the target"), key="data_chart"
 )
+others = [c for c in cols if c != ds.target]
+if others:
+    with st.expander(f"The other {len(others)} column(s)"):
+        presenter.chart(plots.series_figure(ds.frame, others, title=plot_text(ds.name)), key="data_chart_others")
 st.markdown("**Preview** (first 200 rows)")
 preview = ds.frame.head(200)
 if isinstance(preview.index, pd.DatetimeIndex) and (preview.index == preview.index.normalize()).all():

@@ -1,16 +1,18 @@
 """Experiments page: the long-memory sweep and the classic tutorial experiments, one click each.
 
 ``?preset=<key>`` opens an experiment directly (for a slide): long-memory, sin-cos,
-sine-stacked, noisy-sine or airline.
+sine-stacked, noisy-sine or airline. Each opens on its last result (this server's, else the one
+shipped with the app, :mod:`lstm_core.preset_results`); "Rerun live" trains it again.
 """
 
 import streamlit as st
 
+from lstm_core import preset_results as pr
 from lstm_core import presets as ps
 from lstm_core.config import ConfigError
 from lstm_core.memory_task import DEFAULT_LAGS, MEMORY_CELLS, MemoryConfig, accuracy_table
 from ui import compare_view as cv
-from ui import jobs_view, state, throttle
+from ui import jobs_view, presenter, state, throttle
 from ui.figures import compare as cplots
 from ui.figures import series as plots
 from ui.text import md_escape
@@ -26,7 +28,30 @@ st.session_state["exp_url_done"] = True
 key = st.radio("Experiment", KEYS, format_func=TITLES.get, horizontal=True, key="exp_pick")
 if st.query_params.get("preset") != key:
     st.query_params["preset"] = key
-st.caption(f"Link to this experiment: `?preset={key}`")
+base = (st.context.url or "").split("?")[0] or "/experiments"
+st.caption("Link to this experiment (copy button on the right):")
+st.code(f"{base}?preset={key}" + ("&presenter=1" if presenter.active() else ""), language=None)
+saved_now = st.session_state.setdefault("exp_saved", set())  # job ids whose result was saved
+
+
+def keep(result: pr.PresetResult, done: object) -> None:
+    """Save ``result`` as the experiment's last one (once per finished set of jobs ``done``)."""
+    if done in saved_now:
+        return
+    try:
+        pr.save(result)
+    except OSError as exc:
+        st.caption(f"This result could not be kept for the next visit ({md_escape(exc.strerror or exc)}).")
+    saved_now.add(done)
+
+
+def last_result_caption(last: pr.PresetResult, button: str = "Rerun live") -> None:
+    where = "shipped with the app" if last.source == "shipped" else "from this server"
+    st.caption(
+        f"Last result ({where}, {md_escape(last.finished)}){': ' + md_escape(last.note) if last.note else ''}. "
+        f"**{button}** trains it again."
+    )
+
 
 # ------------------------------------------------------------------------------ long memory
 if key == "long-memory":
@@ -73,7 +98,14 @@ if key == "long-memory":
                 st.query_params["mem"] = sid
                 st.rerun()
     first = reg.snapshot(sid) if sid else None
-    if first is not None and first.kind == "sweep":
+    if first is None or first.kind != "sweep":
+        last = pr.load_last("long-memory")
+        if last is not None and last.sweep_rows is not None and len(last.sweep_rows):
+            last_result_caption(last, "Run sweep")
+            presenter.chart(cplots.memory_figure(last.sweep_rows), key="mem_chart_last")
+            st.dataframe(accuracy_table(last.sweep_rows).round(1), width="stretch", key="mem_table_last")
+            st.caption("Test accuracy (%) per lag (rows) and cell (columns).")
+    else:
         was_active = first.active
 
         @throttle.fragment(run_every=0.5 if was_active else None)
@@ -91,7 +123,7 @@ if key == "long-memory":
                 reg.cancel(job.id)
             if job.status.failed:
                 st.error(f"The sweep failed: {job.message}")
-            st.plotly_chart(cplots.memory_figure(res), key="mem_chart", width="stretch")
+            presenter.chart(cplots.memory_figure(res), key="mem_chart")
             if len(res):
                 st.dataframe(accuracy_table(res).round(1), width="stretch", key="mem_table")
                 st.caption("Test accuracy (%) per lag (rows) and cell (columns).")
@@ -99,6 +131,9 @@ if key == "long-memory":
                 st.rerun()
 
         sweep_panel()
+        done = reg.snapshot(sid)
+        if done is not None and done.status == "finished" and done.results is not None:
+            keep(pr.PresetResult("long-memory", sweep_rows=done.results, finished=pr.now(), note=done.label), sid)
     st.stop()
 
 # ------------------------------------------------------------------------------ classic presets
@@ -109,7 +144,14 @@ demo = st.toggle("Class-demo length (fewer epochs)", value=True, key=f"exp_demo_
 configs = ps.preset_configs(key, demo=demo)
 st.caption(ps.epochs_note(key, configs))
 store = st.session_state.setdefault("exp_jobs", {})
-if st.button("Run this experiment", type="primary", icon=":material/play_arrow:", key=f"exp_run_{key}"):
+ids = {label: jid for label, jid in store.get(key, {}).items() if reg.snapshot(jid) is not None}
+last = None if ids else pr.load_last(key)
+if st.button(
+    "Rerun live" if last is not None else "Run this experiment",
+    type="primary",
+    icon=":material/play_arrow:",
+    key=f"exp_run_{key}",
+):
     series = p.series()
     store[key] = {
         label: reg.submit(
@@ -123,9 +165,18 @@ if st.button("Run this experiment", type="primary", icon=":material/play_arrow:"
     }
     st.session_state[f"exp_cfg_{key}"] = configs
     st.rerun()
-ids = {label: jid for label, jid in store.get(key, {}).items() if reg.snapshot(jid) is not None}
 if not ids:
-    st.info("Press **Run this experiment** to train the tutorial's configuration in the background.")
+    if last is None:
+        st.info("Press **Run this experiment** to train the tutorial's configuration in the background.")
+        st.stop()
+    last_result_caption(last)
+    st.dataframe(ps.display_table(last.table), hide_index=True, width="stretch", key=f"exp_table_last_{key}")
+    if last.predictions:
+        pick = st.selectbox("Figure for", list(last.predictions), key=f"exp_fig_last_{key}")
+        presenter.chart(
+            plots.overlay_figure(last.predictions[pick], title=f"{pick}: one-step predictions (the tutorial's figure)"),
+            key=f"exp_overlay_last_{key}",
+        )
     st.stop()
 snaps0 = {label: reg.snapshot(j) for label, j in ids.items()}
 active0 = any(s.active for s in snaps0.values())
@@ -148,7 +199,7 @@ def preset_panel() -> None:
             }
             for label, s in snaps.items()
         }
-        st.plotly_chart(cplots.loss_band_figure(bands, title="Training loss"), key=f"exp_loss_{key}", width="stretch")
+        presenter.chart(cplots.loss_band_figure(bands, title="Training loss"), key=f"exp_loss_{key}")
     if active0 and not any(s.active for s in snaps.values()):
         st.rerun()
 
@@ -163,19 +214,12 @@ if not runs:
 st.subheader("Ours next to the tutorial")
 used = st.session_state.get(f"exp_cfg_{key}", configs)
 st.caption(ps.epochs_note(key, {k: v for k, v in used.items() if k in ps.PRESETS[key].configs}))
-st.dataframe(
-    ps.result_table(key, runs),
-    hide_index=True,
-    width="stretch",
-    key=f"exp_table_{key}",
-    column_config={
-        "ours": st.column_config.NumberColumn(format="%.4g"),
-        "reported": st.column_config.NumberColumn("tutorial reported", format="%.4g"),
-    },
-)
+table = ps.result_table(key, runs)
+if not any(s.status.failed for s in snaps0.values()):
+    keep(pr.from_runs(key, table, runs, ps.epochs_note(key, used)), tuple(sorted(ids.values())))
+st.dataframe(ps.display_table(table), hide_index=True, width="stretch", key=f"exp_table_{key}")
 pick = st.selectbox("Figure for", list(runs), key=f"exp_fig_{key}")
-st.plotly_chart(
+presenter.chart(
     plots.overlay_figure(runs[pick].predictions, title=f"{pick}: one-step predictions (the tutorial's figure)"),
     key=f"exp_overlay_{key}",
-    width="stretch",
 )

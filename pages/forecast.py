@@ -8,7 +8,7 @@ from lstm_core import verdict as lcverdict
 from lstm_core.config import ConfigError
 from lstm_core.data import DataError
 from lstm_core.runs import RunError
-from ui import runs_view, state
+from ui import presenter, runs_view, state
 from ui.figures import series as plots
 from ui.text import md_escape
 
@@ -59,7 +59,7 @@ guards = m.guards
 if guards.runaway:
     st.warning(guards.runaway)
 
-st.plotly_chart(plots.overlay_figure(pred), key="forecast_overlay", width="stretch")
+presenter.chart(plots.overlay_figure(pred), key="forecast_overlay")
 st.subheader("Metrics on the test part (original units)")
 table = tables.metrics_frame(m)
 st.dataframe(
@@ -82,8 +82,8 @@ st.caption(
 )
 
 left, right = st.columns(2)
-left.plotly_chart(plots.multistep_figure(pred), key="forecast_multistep", width="stretch")
-right.plotly_chart(plots.residual_figure(pred), key="forecast_residuals", width="stretch")
+presenter.chart(plots.multistep_figure(pred), key="forecast_multistep", container=left)
+presenter.chart(plots.residual_figure(pred), key="forecast_residuals", container=right)
 
 st.subheader("Forecast past the end of the data")
 steps = st.slider("Steps ahead", 1, 240, 2 * info.season if info.season else 24, key="forecast_steps")
@@ -96,10 +96,9 @@ try:
             lcverdict.label(judged.multistep_winner).capitalize(),
             run.baseline_future(judged.multistep_winner, int(steps)),
         )
-    st.plotly_chart(
+    presenter.chart(
         plots.future_figure(pred, fut, title=f"{steps} steps ahead with the {cov.level:.0%} interval", rival=rival),
         key="forecast_future",
-        width="stretch",
     )
     note = cov.note[:1].upper() + cov.note[1:]
     st.caption(

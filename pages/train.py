@@ -1,11 +1,13 @@
-"""Train page: the run form (defaults = RunConfig defaults, bounds = validate() bounds) and the live job."""
+"""Train page: a short form (the usual fields, the rest under Advanced) with Start at the top, then the live job."""
 
 import streamlit as st
 
 from lstm_core.cells import CELL_DESCRIPTIONS
-from lstm_core.config import BOUNDS, CELL_TYPES, DEVICES, SCALERS, TRANSFORMS, ConfigError, RunConfig
+from lstm_core.config import BOUNDS, CELL_TYPES, DEVICES, SCALERS, TRANSFORMS, RunConfig
+from lstm_core.job_status import JobStatus
 from lstm_core.train import available_devices
-from ui import jobs_view, state
+from ui import jobs_view, presenter, quickstart, state
+from ui.figures import series as plots
 from ui.text import md_code, md_escape
 
 st.title("Train")
@@ -13,11 +15,9 @@ ds = state.dataset()
 st.caption(
     f"Dataset **{md_escape(ds.name)}** · target {md_code(ds.target)}"
     + (f" · inputs {md_escape(', '.join(ds.inputs))}" if ds.inputs else "")
-    + " · change it on the Data page."
+    + " · change it on the Data page. The defaults work: press Start."
 )
 D, M, T = RunConfig().data, RunConfig().model, RunConfig().train
-
-
 found = available_devices()
 
 
@@ -29,74 +29,67 @@ def device_name(d: str) -> str:
     )
 
 
-job_id = state.sync_job_id()
-if job_id:
-    st.subheader("Current job")
-    jobs_view.live_job(job_id, key="train_job", done_link=("pages/forecast.py", "See the forecast →"))
-    st.subheader("New run")
+KEEP = state.KEEP
+# A kept value may not fit a shorter dataset loaded since: clip it into the new bounds.
+state.clamp_setting("train_look_back", 1, max(1, len(ds.frame) // 2))
+state.clamp_setting("train_horizon", 0, max(1, len(ds.frame) // 4))
 
 with st.form("train_form"):
-    left, mid, right = st.columns([1.4, 1, 1])
-    with left:
-        cell = st.radio(
-            "Cell",
-            CELL_TYPES,
-            index=CELL_TYPES.index(M.cell),
-            key="train_cell",
-            persist_state=state.KEEP,
-            captions=[CELL_DESCRIPTIONS[c] for c in CELL_TYPES],
-        )
-    with mid:
-        hidden = st.number_input(
-            "Hidden size",
-            *BOUNDS["hidden_size"].int_range(),
-            M.hidden_size,
-            key="train_hidden",
-            persist_state=state.KEEP,
-        )
-        layers = st.number_input(
-            "Layers", *BOUNDS["num_layers"].int_range(), M.num_layers, key="train_layers", persist_state=state.KEEP
-        )
-        dropout = st.slider(
-            "Dropout (between layers)", 0.0, 0.9, M.dropout, 0.05, key="train_dropout", persist_state=state.KEEP
-        )
-        # A kept value may not fit a shorter dataset loaded since: clip it into the new bounds.
-        state.clamp_setting("train_look_back", 1, max(1, len(ds.frame) // 2))
-        state.clamp_setting("train_horizon", 0, max(1, len(ds.frame) // 4))
-        look_back = st.number_input(
-            "Look-back (window length)",
-            1,
-            max(1, len(ds.frame) // 2),
-            D.look_back,
-            key="train_look_back",
-            persist_state=state.KEEP,
-        )
-        horizon = st.number_input(
+    c_cell, c_hidden, c_layers, c_look, c_epochs = st.columns([1.6, 1, 1, 1, 1])
+    cell = c_cell.selectbox(
+        "Cell",
+        CELL_TYPES,
+        index=CELL_TYPES.index(M.cell),
+        key="train_cell",
+        persist_state=KEEP,
+        help="\n\n".join(f"**{c}**: {CELL_DESCRIPTIONS[c]}" for c in CELL_TYPES),
+        format_func=lambda c: f"{c} — {CELL_DESCRIPTIONS[c].split(':')[0]}",
+    )
+    hidden = c_hidden.number_input(
+        "Hidden size", *BOUNDS["hidden_size"].int_range(), M.hidden_size, key="train_hidden", persist_state=KEEP
+    )
+    layers = c_layers.number_input(
+        "Layers", *BOUNDS["num_layers"].int_range(), M.num_layers, key="train_layers", persist_state=KEEP
+    )
+    look_back = c_look.number_input(
+        "Look-back",
+        1,
+        max(1, len(ds.frame) // 2),
+        D.look_back,
+        key="train_look_back",
+        persist_state=KEEP,
+        help="Window length: how many past steps the network reads for each prediction.",
+    )
+    epochs = c_epochs.number_input(
+        "Epochs (upper bound)", *BOUNDS["epochs"].int_range(), T.epochs, key="train_epochs", persist_state=KEEP
+    )
+    with st.expander("Advanced: split, optimiser, scaler, ensemble, device"):
+        a1, a2, a3, a4 = st.columns(4)
+        horizon = a1.number_input(
             "Horizon (steps predicted per window)",
             0,
             max(1, len(ds.frame) // 4),
             D.horizon,
             key="train_horizon",
-            persist_state=state.KEEP,
+            persist_state=KEEP,
             placeholder="auto (one season)",
             help="Empty = auto: one season of steps at once (8 without a season). "
             "0 maps inputs to the target (needs inputs).",
         )
-        test_fraction = st.slider(
-            "Test fraction", 0.05, 0.85, D.test_fraction, 0.01, key="train_test_fraction", persist_state=state.KEEP
+        test_fraction = a2.slider(
+            "Test fraction", 0.05, 0.85, D.test_fraction, 0.01, key="train_test_fraction", persist_state=KEEP
         )
-    with right:
-        epochs = st.number_input(
-            "Epochs (upper bound)",
-            *BOUNDS["epochs"].int_range(),
-            T.epochs,
-            key="train_epochs",
-            persist_state=state.KEEP,
+        val_fraction = a3.slider(
+            "Validation fraction", 0.0, 0.5, D.val_fraction, 0.01, key="train_val_fraction", persist_state=KEEP
         )
-        batch = st.number_input(
-            "Batch size", *BOUNDS["batch_size"].int_range(), T.batch_size, key="train_batch", persist_state=state.KEEP
+        dropout = a4.slider(
+            "Dropout (between layers)", 0.0, 0.9, M.dropout, 0.05, key="train_dropout", persist_state=KEEP
         )
-        lr = st.number_input(
+        b1, b2, b3, b4 = st.columns(4)
+        batch = b1.number_input(
+            "Batch size", *BOUNDS["batch_size"].int_range(), T.batch_size, key="train_batch", persist_state=KEEP
+        )
+        lr = b2.number_input(
             "Learning rate",
             1e-6,
             BOUNDS["lr"].hi,
@@ -104,50 +97,46 @@ with st.form("train_form"):
             format="%.4f",
             step=0.001,
             key="train_lr",
-            persist_state=state.KEEP,
+            persist_state=KEEP,
         )
-        seed = st.number_input("Seed", *BOUNDS["seed"].int_range(), T.seed, key="train_seed", persist_state=state.KEEP)
-        scaler = st.selectbox(
-            "Scaler (fitted on train only)",
-            SCALERS,
-            index=SCALERS.index(D.scaler),
-            key="train_scaler",
-            persist_state=state.KEEP,
-        )
-        device = st.selectbox("Device", DEVICES, key="train_device", persist_state=state.KEEP, format_func=device_name)
-    with st.expander("Advanced"):
-        a1, a2, a3, a4 = st.columns(4)
-        transform = a1.selectbox(
-            "Target transform",
-            TRANSFORMS,
-            index=TRANSFORMS.index(D.transform),
-            key="train_transform",
-            persist_state=state.KEEP,
-            help="auto: logs, a removed seasonal profile, differences and window normalisation, "
-            "chosen by a short backtest on the data before the test part.",
-        )
-        val_fraction = a2.slider(
-            "Validation fraction", 0.0, 0.5, D.val_fraction, 0.01, key="train_val_fraction", persist_state=state.KEEP
-        )
-        patience = a3.number_input(
+        patience = b3.number_input(
             "Early-stopping patience (0 = off)",
             0,
             BOUNDS["epochs"].int_range()[1],
             T.patience or 0,
             key="train_patience",
-            persist_state=state.KEEP,
+            persist_state=KEEP,
         )
-        ensemble = a4.number_input(
+        seed = b4.number_input("Seed", *BOUNDS["seed"].int_range(), T.seed, key="train_seed", persist_state=KEEP)
+        e1, e2, e3, e4 = st.columns(4)
+        scaler = e1.selectbox(
+            "Scaler (fitted on train only)",
+            SCALERS,
+            index=SCALERS.index(D.scaler),
+            key="train_scaler",
+            persist_state=KEEP,
+        )
+        transform = e2.selectbox(
+            "Target transform",
+            TRANSFORMS,
+            index=TRANSFORMS.index(D.transform),
+            key="train_transform",
+            persist_state=KEEP,
+            help="auto: logs, a removed seasonal profile, differences and window normalisation, "
+            "chosen by a short backtest on the data before the test part.",
+        )
+        ensemble = e3.number_input(
             "Networks (ensemble)",
             *BOUNDS["ensemble"].int_range(),
             T.ensemble,
             key="train_ensemble",
-            persist_state=state.KEEP,
+            persist_state=KEEP,
             placeholder="auto",
             help="Networks whose forecasts are averaged, spread over the best representations. "
             "Empty = auto: 10, or 3 for series over 1,000 points. More are steadier and "
             "slower; the gates shown are network 1's.",
         )
+        device = e4.selectbox("Device", DEVICES, key="train_device", persist_state=KEEP, format_func=device_name)
     start = st.form_submit_button("Start training", type="primary", icon=":material/play_arrow:")
 
 if start:
@@ -172,18 +161,18 @@ if start:
         device=device,
         ensemble=None if ensemble is None else int(ensemble),
     )
-    # A double click, two quick submits or Start after a reload must not train the same thing twice:
-    # same data, config and seed give the same run, so the active twin is kept instead.
-    twin = state.registry().active_twin(state.owner(), ds.series, cfg)
-    if twin is not None:
-        state.set_job(twin.id)
-        st.info("This exact run is already queued or training (see Current job above); it was not started twice.")
-    else:
-        try:
-            job_id = state.registry().submit(
-                ds.series, cfg, owner=state.owner(), label=f"{cell} h{int(hidden)} on {ds.name}"
-            )
-            state.set_job(job_id)
-            st.rerun()  # redraw the sidebar and start polling
-        except ConfigError as exc:
-            st.error(md_escape(exc))
+    if quickstart.start(ds, cfg, label=f"{cell} h{int(hidden)} on {ds.name}") and not st.session_state.get(
+        "train_twin"
+    ):
+        st.rerun()  # redraw the sidebar and start polling
+
+# The live panel sits right under the button, where the user is looking after Start.
+job_id = state.sync_job_id()
+if st.session_state.pop("train_twin", None):
+    st.info("This exact run is already queued or training (below); it was not started twice.")
+if job_id:
+    snap = jobs_view.live_job(job_id, key="train_job", done_link=("pages/forecast.py", "See the forecast →"))
+    run = snap.run if snap is not None and snap.status == JobStatus.FINISHED else None
+    if run is not None and run.predictions is not None:
+        presenter.chart(plots.overlay_figure(run.predictions), key="train_forecast")
+        st.caption("A first look. The Forecast page has the metrics against baselines, intervals and the future.")

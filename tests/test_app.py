@@ -112,7 +112,7 @@ def test_generate_a_series():
     at.segmented_control(key="data_source").set_value("Generate a series").run()
     at.selectbox(key="data_gen_name").set_value("sine").run()
     at.number_input(key="data_gen_sine_length").set_value(300)
-    at.button[0].click().run()
+    next(b for b in at.button if b.label == "Generate").click().run()
     no_errors(at)
     ds = at.session_state["dataset"]
     assert ds.name.startswith("generated: sine") and len(ds.frame) == 300

@@ -71,13 +71,17 @@ def test_two_variant_comparison_finishes_and_shows_the_table(fake):
     assert len({s.tags["group"] for s in snaps}) == 1 and {s.kind for s in snaps} == {"compare"}
     rerun_when_over(at, fake, ids)
     assert any(s.value == "Results" for s in at.subheader)
-    table = next(d.value for d in at.dataframe if "best in" in getattr(d.value, "columns", []))
-    assert list(table["model"][:2]) == ["LSTM 32", "GRU 32"]
-    assert (table["seeds"][:2] == 2).all()
-    assert table["best in"].str.contains("★").any()
-    assert "baseline: Holt-Winters" in set(table["model"])
+    table = next(d.value for d in at.dataframe if "size" in getattr(d.value, "columns", []))
+    assert [m.removeprefix("★ ") for m in table["model"][:2]] == ["LSTM 32", "GRU 32"]
+    assert list(table["cell"][:2]) == ["lstm", "gru"] and list(table["size"][:2]) == ["h32 × 1, lb 12"] * 2
+    assert list(table["seeds"][:2]) == ["2", "2"]
+    assert table["test RMSE"][0].count(" ± ") == 1  # mean ± std in one column
+    assert table["model"].str.startswith("★ ").sum() == 1  # the best row
+    hw = table[table["model"].str.endswith("baseline: Holt-Winters")].iloc[0]
+    assert hw["seeds"] == "—" and hw["cell"] == "—" and " ± " not in hw["test RMSE"]
+    assert any("seed" in m.value and "lowest test RMSE" in m.value for m in at.markdown)
     charts = at.get("plotly_chart")
-    assert len(charts) >= 3  # loss bands, forecast overlay, gate saturation
+    assert len(charts) >= 4  # loss bands, one-step and multi-step overlays, gate saturation
     cfg = CompareConfig.from_json(at.session_state["cmp_config"])  # what the JSON download serves
     assert cfg.names() == ["LSTM 32", "GRU 32"] and cfg.seeds == [0, 1]
 

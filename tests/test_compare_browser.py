@@ -43,8 +43,8 @@ def test_compare_two_variants_in_the_browser(server, page):
     table = page.locator('[data-testid="stDataFrame"]').last
     expect(table).to_be_visible()
     # Glide data grid draws on canvas; its accessible table mirrors the cells.
-    expect(table.get_by_text("LSTM 32", exact=True).first).to_be_attached()
-    expect(table.get_by_text("GRU 32", exact=True).first).to_be_attached()
+    expect(table.get_by_text(re.compile(r"^(★ )?LSTM 32$")).first).to_be_attached()  # ★: the best row
+    expect(table.get_by_text(re.compile(r"^(★ )?GRU 32$")).first).to_be_attached()
     expect(page).to_have_url(re.compile("cmp="))
     shot(page, "compare-results")
     page.reload()

@@ -24,7 +24,7 @@ def test_preset_link_on_fresh_server_shows_router_sidebar(server, browser):
         page.goto(f"{server}/experiments?preset=airline")
         expect(page.get_by_text("Device", exact=True)).to_be_visible()  # the router's sidebar
         expect(page.get_by_role("heading", name="Experiments")).to_be_visible()
-        expect(page.get_by_role("button", name="Run this experiment")).to_be_visible()
+        expect(page.get_by_role("button", name="Rerun live")).to_be_visible()  # beside its last result
         expect(page).to_have_url(re.compile("preset=airline"))
     finally:
         ctx.close()

@@ -41,6 +41,7 @@ NEW_PUBLIC = {
     "infer_frequency": "frequency",
     "describe_frequency": "frequency",
     "season_for": "frequency",
+    "default_target": "target",
 }
 
 

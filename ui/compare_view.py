@@ -100,7 +100,8 @@ def seed_results(groups: dict[str, list[JobSnapshot]]) -> list[cmp.SeedResult]:
 
 
 def styled_table(table: pd.DataFrame):
-    """The results table with the best value per column marked (green, bold) and a 'best in' column."""
+    """The results table with the best value per column marked (green, bold) and a 'best in' column
+    (the Runs page's comparison; the Compare page shows :func:`lstm_core.compare.readable_table`)."""
     best = cmp.best_per_column(table)
     table = table.copy()
     table["best in"] = [", ".join(c for c, m in best.items() if m == name) for name in table["model"]]
@@ -118,3 +119,11 @@ def styled_table(table: pd.DataFrame):
 def start_sweep(cfg: MemoryConfig) -> str:
     """Queue a long-memory sweep in the job registry for this session; returns its job id."""
     return state.registry().submit_sweep(cfg, owner=state.owner(), tags={"group": "long-memory"})
+
+
+def every_cell(hidden_size: int, row: dict, cells: list[str]) -> pd.DataFrame:
+    """One variants-table row per cell type at ``hidden_size`` (other fields from ``row``)."""
+    return pd.DataFrame(
+        [{**row, "name": f"{c.upper()} {hidden_size}", "cell": c, "hidden_size": hidden_size} for c in cells],
+        columns=list(row),
+    )

@@ -7,7 +7,7 @@ import streamlit as st
 from lstm_core.job_status import JobStatus
 from lstm_core.jobs import JobSnapshot
 
-from . import runs_page, state, throttle
+from . import presenter, runs_page, state, throttle
 from .figures import series as plots
 from .text import md_escape, plot_text
 
@@ -114,12 +114,11 @@ def live_job(job_id: str, key: str, done_link: tuple[str, str] | None = None) ->
                 state.set_job(reg.retry(job_id))
                 st.rerun(scope="app")
         log_y = st.toggle("Log-scale loss", key=f"{key}_log", value=True)
-        st.plotly_chart(
+        presenter.chart(
             plots.loss_figure(
                 snap.epochs, snap.train_loss, snap.val_loss, log_y=log_y, title=f"Loss — {plot_text(snap.label)}"
             ),
             key=f"{key}_loss_chart",
-            width="stretch",
         )
         if done_link is not None and snap.has_run:
             st.page_link(done_link[0], label=done_link[1], icon=":material/insights:")

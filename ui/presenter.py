@@ -1,8 +1,13 @@
 """Presenter mode: one switch for the whole app, kept in the URL (``?presenter=1`` on any link).
 
+``app.py`` draws :func:`toggle` in the sidebar on every run: the URL's ``presenter`` parameter
+seeds it (a shared link), flipping it rewrites the parameter, and a page switch (which drops the
+query string) gets the parameter back, so the mode survives navigation and a reload.
+
 Pages draw their charts with :func:`chart` instead of ``st.plotly_chart``: in presenter mode the
 figure is scaled for a projector (:func:`ui.figures.style.presenter_figure`), otherwise it is
-drawn as built.
+drawn as built. Either way the Plotly toolbar only shows on hover, so it never covers a title
+(on a phone it would). :func:`css` enlarges the prose; the app calls it once per run.
 """
 
 from __future__ import annotations
@@ -14,8 +19,37 @@ import streamlit as st
 
 from ui.figures.style import presenter_figure
 
-KEY = "presenter_mode"
+KEY = "presenter_mode"  # the mode (plain session state: it outlives any widget)
+TOGGLE_KEY = "presenter_toggle"  # the sidebar switch, seeded from KEY on every run
 PARAM = "presenter"
+#: Plotly's options for every chart: the mode bar appears on hover only (it covered titles at 390 px).
+PLOTLY_CONFIG = {
+    "displayModeBar": "hover",
+    "displaylogo": False,
+    # a short toolbar (zoom, pan, reset, save): the rest crowded a phone-width chart
+    "modeBarButtonsToRemove": [
+        "select2d",
+        "lasso2d",
+        "zoomIn2d",
+        "zoomOut2d",
+        "autoScale2d",
+        "toggleSpikelines",
+        "hoverClosestCartesian",
+        "hoverCompareCartesian",
+    ],
+}
+
+_CSS = """<style>
+  [data-testid="stMainBlockContainer"] {max-width: 100% !important; padding-top: 2rem !important;}
+  [data-testid="stMain"] [data-testid="stMarkdownContainer"] p,
+  [data-testid="stMain"] [data-testid="stMarkdownContainer"] li {font-size: 1.45rem !important;}
+  [data-testid="stMain"] [data-testid="stCaptionContainer"],
+  [data-testid="stMain"] [data-testid="stCaptionContainer"] p {font-size: 1.15rem !important;}
+  [data-testid="stMain"] label p, [data-testid="stMain"] button p {font-size: 1.2rem !important;}
+  [data-testid="stMain"] .katex {font-size: 1.55em !important;}
+  [data-testid="stMain"] h1 {font-size: 3rem !important;}
+  [data-testid="stMain"] h2, [data-testid="stMain"] h3 {font-size: 2.1rem !important;}
+</style>"""
 
 
 def _truthy(text: object) -> bool:
@@ -29,11 +63,55 @@ def active() -> bool:
     return bool(st.session_state[KEY])
 
 
+def _write_param() -> None:
+    if st.session_state.get(KEY):
+        st.query_params[PARAM] = "1"
+    elif PARAM in st.query_params:
+        del st.query_params[PARAM]
+
+
+def sync() -> bool:
+    """Bring the switch and the URL in line before the toggle is drawn; returns the mode.
+
+    A ``presenter`` parameter in the URL wins (someone opened a link); without one (a page switch
+    dropped the query string) the session's value stands and is written back to the URL.
+    """
+    if PARAM in st.query_params:
+        st.session_state[KEY] = _truthy(st.query_params[PARAM])
+    on = active()
+    _write_param()
+    st.session_state[TOGGLE_KEY] = on
+    return on
+
+
+def _flipped() -> None:
+    st.session_state[KEY] = bool(st.session_state.get(TOGGLE_KEY))
+    _write_param()
+
+
+def toggle() -> bool:
+    """The sidebar switch (call :func:`sync` first, before any page code runs)."""
+    return st.toggle(
+        "Presenter mode",
+        key=TOGGLE_KEY,
+        on_change=_flipped,
+        help="Projector-size text and charts on every page. Share it: add ?presenter=1 to any link.",
+    )
+
+
+def css() -> None:
+    """Larger prose, headings, labels and equations on the page (no-op when the mode is off)."""
+    if active():
+        st.html(_CSS)
+
+
 def chart(fig: go.Figure, *, key: str, container: Any = None, **kwargs: Any) -> Any:
     """Draw ``fig`` with ``st.plotly_chart`` (or ``container.plotly_chart``), scaled when presenting.
 
-    Keyword arguments go to ``plotly_chart``; ``width`` defaults to ``"stretch"``.
+    Keyword arguments go to ``plotly_chart``; ``width`` defaults to ``"stretch"`` and ``config``
+    to :data:`PLOTLY_CONFIG`.
     """
     target = container if container is not None else st
     kwargs.setdefault("width", "stretch")
+    kwargs.setdefault("config", PLOTLY_CONFIG)
     return target.plotly_chart(presenter_figure(fig) if active() else fig, key=key, **kwargs)

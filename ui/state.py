@@ -105,11 +105,15 @@ def _default_loaded() -> lcdata.LoadedData:
     return lcdata.load_csv(lcdata.DATASETS_DIR / "airline-passengers.csv", name=DEFAULT_NAME)
 
 
-def dataset_from_loaded(loaded: lcdata.LoadedData, name: str) -> Dataset:
-    cols = list(loaded.frame.columns)
+def dataset_from_loaded(loaded: lcdata.LoadedData, name: str, target: str | None = None) -> Dataset:
+    """A new session dataset; the target defaults to :func:`lstm_core.data.default_target`."""
     old = st.session_state.get(DATASET)
     return Dataset(
-        name, loaded.frame, loaded.report, target=cols[-1], version=(old.version + 1) if old is not None else 0
+        name,
+        loaded.frame,
+        loaded.report,
+        target=target or lcdata.default_target(loaded.frame),
+        version=(old.version + 1) if old is not None else 0,
     )
 
 

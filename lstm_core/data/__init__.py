@@ -7,6 +7,7 @@ Split by job:
 - :mod:`.frequency` -- the frequency of a time index and the season it implies;
 - :mod:`.generators` -- :func:`generate` and the demo series;
 - :mod:`.bundled` -- the shipped datasets and :func:`frame_to_csv_bytes`;
+- :mod:`.target` -- :func:`default_target`, the column forecast by default;
 - :mod:`.errors` -- :class:`DataError`.
 
 Every public name is importable from ``lstm_core.data``.
@@ -27,6 +28,7 @@ from .generators import (
 )
 from .loader import MAX_BYTES, DataReport, LoadedData, load_csv
 from .series import Series, as_series
+from .target import default_target
 
 __all__ = [
     "DATASETS_DIR",
@@ -42,6 +44,7 @@ __all__ = [
     "frame_to_csv_bytes",
     "generate",
     "generate_series",
+    "default_target",
     "describe_frequency",
     "infer_frequency",
     "load_airline",

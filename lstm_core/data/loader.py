@@ -192,8 +192,10 @@ def _load(
     delimiter = declared or _sniff_delimiter(text)
     cells, lines = _read_cells(text, delimiter, notes, offset)
     cells, problems = _strip_symbols(cells, notes)
-    decimal, decided = _detect_decimal(cells, delimiter)
+    years = [c for c in cells.columns if _year_cells(c, cells[c])]  # say nothing about the decimal mark
+    decimal, decided = _detect_decimal(cells.drop(columns=years) if len(years) < cells.shape[1] else cells, delimiter)
     numbers, thousands = _parse_numbers(cells, decimal)
+    numbers = _whole_years(cells, numbers)
 
     date_name = _choose_date_column(cells, numbers, date_column, date_format)
     dates, used_dayfirst = (None, None)
@@ -739,6 +741,34 @@ def _choose_date_column(
             if _date_share(cells[column], date_format) >= _NUMERIC_SHARE:
                 return column
     return None
+
+
+_WHOLE_YEAR_RE = r"\s*[+]?[12]\d{3}(?:[.,]0+)?\s*"
+
+
+def _year_cells(name: object, cells: pd.Series) -> bool:
+    """Whether a date-named column holds whole years only (``1871``, ``1871.0``, ``1871,0``)."""
+    if not _DATE_NAME_RE.search(str(name).lower()):
+        return False
+    present = cells.dropna().astype("str")
+    return len(present) > 0 and bool(present.str.fullmatch(_WHOLE_YEAR_RE).all())
+
+
+def _whole_years(cells: pd.DataFrame, numbers: pd.DataFrame) -> pd.DataFrame:
+    """Read a date-named column of whole years the same way whatever the decimal mark.
+
+    ``1871,0`` in a file whose decimal mark is ``.`` (or ``1871.0`` where it is ``,``) is still the
+    year 1871, like ``1871`` and ``1871.0``: otherwise the column would be dropped as text.
+    """
+    out = numbers
+    for column in cells.columns:
+        if numbers[column].notna().all() or not _year_cells(column, cells[column]):
+            continue
+        present = cells[column].dropna().astype("str")
+        if out is numbers:
+            out = numbers.copy()
+        out[column] = present.str.strip().str.replace(r"[.,]0+$", "", regex=True).astype("float64").reindex(cells.index)
+    return out
 
 
 def _mostly_numeric(cells: pd.Series, numbers: pd.Series) -> bool:

@@ -17,6 +17,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 MAX_POINTS = 2000
+#: Top margin of a figure (px): the title's line plus the toolbar's band above it.
+TITLE_TOP = 64
 
 # ------------------------------------------------------------------------------ palettes
 #: Roles in the forecast figures (the series, the parts of the split, the bands).
@@ -148,11 +150,14 @@ def apply_layout(
     if decimated:
         title += f" <span style='font-size:0.75em'>(decimated to ~{MAX_POINTS:,} points a trace"
         title += f" of {n_total:,})</span>" if n_total else ")</span>"
+    x_titled = bool(fig.layout.xaxis.title.text)  # the legend goes below the x-axis title, not over it
     fig.update_layout(
-        title=dict(text=title),
-        margin=dict(l=10, r=10, t=50, b=10),
+        # the title sits just above the plot area, below the band the Plotly toolbar takes when it
+        # shows (on a phone a tap shows it, and it covered titles at 390 px)
+        title=dict(text=title, yref="paper", y=1, yanchor="bottom", pad=dict(b=10)),
+        margin=dict(l=10, r=10, t=TITLE_TOP, b=10),
         height=400,
-        legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0.0),
+        legend=dict(orientation="h", yanchor="top", y=-0.2 if x_titled else -0.12, xanchor="left", x=0.0),
         hovermode="x unified",
         yaxis_title=y_title,
     )
@@ -234,7 +239,8 @@ def presenter_figure(fig: go.Figure, min_font: int = PRESENTER_MIN_FONT) -> go.F
             bar.tickfont.size = _bigger(bar.tickfont.size, min_font)
             bar.title.font.size = _bigger(bar.title.font.size, min_font)
         marker = getattr(trace, "marker", None)
-        if marker is not None and getattr(marker, "colorbar", None) is not None and trace.type != "pie":
+        # only a marker scale that is shown: touching marker.colorbar otherwise draws an empty one
+        if marker is not None and getattr(marker, "showscale", None) and trace.type != "pie":
             marker.colorbar.tickfont.size = _bigger(marker.colorbar.tickfont.size, min_font)
         textfont = getattr(trace, "textfont", None)
         if (

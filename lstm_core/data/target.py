@@ -1,0 +1,63 @@
+"""The default target column of a loaded frame (what a newcomer most likely wants to forecast).
+
+The rule, in order:
+
+1. a column whose name says it is the quantity people forecast (``value``, ``sales``,
+   ``passengers``, ``demand``, ``load``, ``count``, ``price``, ``target``, ``y``, ...), first such;
+2. else the first column that is not an index-like counter (whole numbers rising by the same step
+   on every row, such as ``id`` or ``row``) nor constant;
+3. else the first column.
+
+It replaces "the last column", which on a 12-column file often picked a helper column.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+#: Names (whole words, case-insensitive) of columns that usually hold the forecast quantity.
+PREFERRED = (
+    "value",
+    "values",
+    "y",
+    "target",
+    "sales",
+    "passengers",
+    "demand",
+    "load",
+    "consumption",
+    "count",
+    "volume",
+    "price",
+    "close",
+    "revenue",
+    "units",
+    "traffic",
+    "temperature",
+    "temp",
+)
+_WORDS_RE = re.compile(r"[a-z]+")
+
+
+def _index_like(values: pd.Series) -> bool:
+    """Whole numbers rising (or falling) by the same step on every row: an id, not a signal."""
+    v = values.dropna().to_numpy(dtype=np.float64)
+    if len(v) < 3 or not np.all(v == np.round(v)):
+        return False
+    steps = np.diff(v)
+    return bool(steps[0] != 0 and np.all(steps == steps[0]))
+
+
+def default_target(frame: pd.DataFrame) -> str:
+    """The column to forecast by default (see the module docstring for the rule)."""
+    cols = [str(c) for c in frame.columns]
+    if not cols:
+        raise ValueError("the frame has no columns")
+    usable = [c for c in cols if not _index_like(frame[c]) and frame[c].nunique(dropna=True) > 1]
+    for c in usable:
+        if set(_WORDS_RE.findall(c.lower())) & set(PREFERRED):
+            return c
+    return usable[0] if usable else cols[0]

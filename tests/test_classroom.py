@@ -1,0 +1,187 @@
+"""Issue 12 (the first minute and the classroom): the default target, years whatever the decimal
+mark, and projector-size charts."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from lstm_core.data import default_target, load_csv
+from ui.figures import series as plots
+from ui.figures.style import PRESENTER_MIN_FONT, presenter_figure
+
+
+# ----------------------------------------------------------------------------- default target
+def _frame(**cols) -> pd.DataFrame:
+    return pd.DataFrame({k: np.asarray(v, dtype=float) for k, v in cols.items()})
+
+
+def test_default_target_prefers_a_forecast_name_over_the_last_column():
+    rng = np.random.default_rng(0)
+    f = _frame(id=range(50), sales=rng.normal(size=50), temp_min=rng.normal(size=50), flag=rng.normal(size=50))
+    assert default_target(f) == "sales"
+
+
+def test_default_target_skips_index_like_counters_and_constants():
+    rng = np.random.default_rng(1)
+    f = _frame(row=range(10, 60), const=[3.0] * 50, signal=rng.normal(size=50), other=rng.normal(size=50))
+    assert default_target(f) == "signal"
+
+
+def test_default_target_falls_back_to_the_first_column():
+    assert default_target(_frame(a=range(5), b=range(0, 10, 2))) == "a"
+
+
+# ----------------------------------------------------------------------------- years and decimal marks
+def _years_csv(sep: str, year: str, value: str) -> bytes:
+    rows = "".join(f"{year.format(1871 + i)}{sep}{value.format(1100 + 3 * i)}\n" for i in range(30))
+    return f"year{sep}flow\n{rows}".encode()
+
+
+@pytest.mark.parametrize(
+    ("sep", "year", "value"),
+    [
+        (",", "{}.0", "{}.5"),  # 1871.0 with a decimal point
+        (",", '"{},0"', "{}.5"),  # 1871,0 in a file whose decimal mark is '.'
+        (";", "{},0", "{},5"),  # 1871,0 with a decimal comma
+        (";", "{}.0", "{},5"),  # 1871.0 in a file whose decimal mark is ','
+        (";", "{},0", "{}.5"),
+    ],
+)
+def test_whole_years_are_time_whatever_the_decimal_mark(sep, year, value):
+    loaded = load_csv(_years_csv(sep, year, value), name="years.csv")
+    assert loaded.report.date_column == "year"
+    assert list(loaded.frame.columns) == ["flow"]
+    assert loaded.frame.index[0] == pd.Timestamp("1871-01-01") and loaded.frame.index[-1] == pd.Timestamp("1900-01-01")
+    assert loaded.frame["flow"].iloc[0] == pytest.approx(1100.5)
+
+
+# ----------------------------------------------------------------------------- presenter figures
+def _text_sizes(fig: go.Figure) -> list[float]:
+    """Every font size a figure sets explicitly (layout, axes, legend, annotations, colour bars)."""
+    lay = fig.layout
+    sizes = [lay.font.size, lay.title.font.size, lay.legend.font.size]
+    for name in lay:
+        if name.startswith(("xaxis", "yaxis")) and lay[name] is not None:
+            sizes += [lay[name].tickfont.size, lay[name].title.font.size]
+    sizes += [a.font.size for a in lay.annotations]
+    for t in fig.data:
+        bar = getattr(t, "colorbar", None)
+        if bar is not None and t.type == "heatmap":
+            sizes.append(bar.tickfont.size)
+    return sizes
+
+
+def test_presenter_figure_scales_every_text_line_and_height_and_keeps_the_original():
+    idx = pd.date_range("2000-01-01", periods=40, freq="MS")
+    pred = pd.DataFrame(
+        {
+            "time": idx,
+            "actual": np.arange(40.0),
+            "one_step": np.arange(40.0) + 0.5,
+            "part": ["train"] * 24 + ["val"] * 8 + ["test"] * 8,
+        }
+    )
+    fig = plots.overlay_figure(pred)
+    fig.add_trace(go.Heatmap(z=[[0, 1], [1, 0]], xaxis="x2", yaxis="y2"))
+    fig.update_layout(xaxis2=dict(domain=[0.6, 1]), yaxis2=dict(anchor="x2"))
+    before = fig.to_json()
+    big = presenter_figure(fig)
+    assert fig.to_json() == before  # a copy: the page's figure is unchanged
+    sizes = _text_sizes(big)
+    assert sizes and all(s is not None and s >= PRESENTER_MIN_FONT for s in sizes), sizes
+    assert big.layout.title.font.size > PRESENTER_MIN_FONT  # titles stay a step above the rest
+    widths = [t.line.width for t in fig.data if t.type == "scatter" and t.line.width]
+    big_widths = [t.line.width for t in big.data if t.type == "scatter" and t.line.width]
+    assert widths and all(b > w for b, w in zip(big_widths, widths))
+    assert big.layout.height > fig.layout.height
+    assert big.layout.margin.t >= 3 * PRESENTER_MIN_FONT  # room for the larger title
+
+
+def test_presenter_figure_adds_no_colour_bar_to_plain_markers():
+    fig = go.Figure(go.Scatter(x=[1, 2], y=[3, 4], mode="lines+markers", marker=dict(size=8)))
+    assert "colorbar" not in presenter_figure(fig).to_dict()["data"][0].get("marker", {})
+
+
+# ----------------------------------------------------------------------------- compare: reading the results
+def _seed(variant: str, seed: int, rmse: float):
+    from types import SimpleNamespace
+
+    from lstm_core.compare import SeedResult
+
+    return SeedResult(variant, seed, SimpleNamespace(test=SimpleNamespace(rmse=rmse)))  # type: ignore[arg-type]
+
+
+def test_spread_sentence_says_whether_the_lead_exceeds_the_seed_spread():
+    from lstm_core.compare import spread_sentence
+
+    clear = spread_sentence([_seed("a", 0, 1.0), _seed("a", 1, 1.1), _seed("b", 0, 2.0), _seed("b", 1, 2.2)])
+    assert clear.startswith("**a** has the lowest test RMSE") and "larger than the seed spread" in clear
+    mixed = spread_sentence([_seed("a", 0, 1.0), _seed("a", 1, 2.0), _seed("b", 0, 1.6), _seed("b", 1, 1.7)])
+    assert "**a**" in mixed and "within the seed spread" in mixed and "pooled std across seeds 0.502" in mixed
+    one = spread_sentence([_seed("a", 0, 1.0), _seed("b", 0, 2.0)])
+    assert "spread is unknown" in one
+    assert spread_sentence([_seed("a", 0, 1.0)]) == ""
+
+
+def test_readable_table_has_one_column_per_metric_a_star_and_dashes_for_baselines():
+    from lstm_core.compare import METRIC_COLUMNS, readable_table
+
+    def row(model, kind, seeds, rmse, std, params):
+        r = {"model": model, "kind": kind, "seeds": seeds, "parameters": params, "train seconds": 1.0}
+        r["epochs to best"] = 3.0
+        for _, _, c in METRIC_COLUMNS:
+            r[c], r[f"{c} std"] = rmse, std
+        return r
+
+    table = pd.DataFrame(
+        [
+            row("LSTM 32", "variant", 3, 12.0, 1.5, 4000.0),
+            row("GRU 32", "variant", 3, 10.0, 0.5, 3000.0),
+            row("baseline: naive", "baseline", 0, 20.0, 0.0, float("nan")),
+        ]
+    )
+    shapes = {"LSTM 32": {"model": {"cell": "lstm", "hidden_size": 32, "num_layers": 1}, "data": {"look_back": 12}}}
+    out = readable_table(table, shapes)
+    assert list(out["model"]) == ["LSTM 32", "★ GRU 32", "baseline: naive"]
+    assert out.loc[0, "test RMSE"] == "12 ± 1.5" and out.loc[0, "size"] == "h32 × 1, lb 12"
+    assert out.loc[0, "cell"] == "lstm" and out.loc[0, "parameters"] == "4,000"
+    assert out.loc[2].tolist()[1:4] == ["—", "—", "—"] and out.loc[2, "test RMSE"] == "20"
+    assert out.loc[2, "parameters"] == "—"
+    assert len(out.columns) <= 10  # fits 1366 px without sideways scrolling
+
+
+# ----------------------------------------------------------------------------- experiments: saved results
+def test_preset_result_round_trip_and_lookup_order(tmp_path):
+    from lstm_core import preset_results as pr
+    from lstm_core.presets import display_table
+
+    times = pd.date_range("1949-01-01", periods=5000, freq="D")
+    pred = pd.DataFrame(
+        {"time": times, "actual": np.arange(5000.0), "one_step": np.r_[np.nan, np.arange(1.0, 5000.0)], "part": "test"}
+    )
+    table = pd.DataFrame([{"config": "c", "metric": "test RMSE", "ours": 1.5, "reported": np.nan, "note": ""}])
+    res = pr.PresetResult("airline", table.astype(object).where(table.notna(), None), {"c": pred}, note="demo")
+    home, shipped = tmp_path / "home", tmp_path / "shipped"
+    res.source = "x"
+    pr.save(res, shipped)
+    got = pr.load_last("airline", (home, shipped))
+    assert got is not None and got.source == "shipped" and got.note == "demo"
+    back = got.predictions["c"]
+    assert len(back) <= pr.MAX_ROWS and back["time"].iloc[0] == times[0] and np.isnan(back["one_step"].iloc[0])
+    assert display_table(got.table)["tutorial reported"].tolist() == ["—"]  # never None
+    pr.save(pr.PresetResult("airline", table.iloc[:0], note="newer"), home)
+    assert pr.load_last("airline", (home, shipped)).source == "saved"  # this server's wins
+    assert pr.load_last("sin-cos", (home, shipped)) is None
+
+
+def test_every_classic_experiment_ships_a_result():
+    from lstm_core import preset_results as pr
+    from lstm_core.presets import PRESETS
+
+    for key in [*PRESETS, "long-memory"]:
+        got = pr.load_last(key, (pr.SHIPPED_DIR,))
+        assert got is not None, key
+        assert len(got.table) or (got.sweep_rows is not None and len(got.sweep_rows)), key

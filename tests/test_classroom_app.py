@@ -1,0 +1,93 @@
+"""Issue 12 through AppTest: the Data page's primary action and presenter mode as one app-wide switch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests import fakes
+from ui import presenter
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def new_app() -> AppTest:
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+
+
+@pytest.fixture
+def fake():
+    with fakes.fake_registry() as reg:
+        yield reg
+
+
+def test_primary_action_trains_with_the_defaults_and_opens_the_train_page(fake):
+    at = new_app().run()
+    assert not at.exception
+    button = at.button(key="data_train")
+    assert button.label == "Train an LSTM on this series"
+    button.click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "Train"
+    job_id = at.session_state["job_id"]
+    snap = fake.snapshot(job_id)
+    assert snap.config["data"]["target"] == "Passengers" and snap.config["model"]["cell"] == "lstm"
+    assert any(s.value.startswith("**Finished**") for s in at.success)  # the live panel is on the Train page
+
+
+def test_presenter_param_turns_it_on_for_every_page_and_the_toggle_turns_it_off():
+    at = new_app()
+    at.query_params[presenter.PARAM] = "1"
+    at.run()
+    assert at.toggle(key=presenter.TOGGLE_KEY).value is True
+    for page in ("pages/train.py", "pages/forecast.py", "pages/compare.py", "pages/experiments.py"):
+        at.query_params.pop(presenter.PARAM, None)  # a page switch in the browser drops the query string
+        at.switch_page(page).run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert at.session_state[presenter.KEY] is True
+        # (the URL gets presenter=1 back after a switch: checked in the browser, tests/test_classroom_browser.py)
+
+    off = new_app()
+    off.query_params[presenter.PARAM] = "1"
+    off.run()
+    off.toggle(key=presenter.TOGGLE_KEY).set_value(False).run()
+    # (AppTest shows app.py's sidebar on the first run only, so the state is read directly)
+    assert presenter.PARAM not in off.query_params and off.session_state[presenter.KEY] is False
+    off.run()  # stays off on the next run
+    assert off.session_state[presenter.KEY] is False
+
+
+@pytest.mark.parametrize("preset", ["airline", "sin-cos", "long-memory"])
+def test_a_classic_experiment_opens_on_its_last_result_with_a_full_link(preset):
+    at = new_app()
+    at.query_params["preset"] = preset
+    at.run()
+    at.switch_page("pages/experiments.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(c.value.startswith("Last result (") for c in at.caption)
+    assert len(at.get("plotly_chart")) == 1  # the result's figure, at once
+    assert at.code[0].value == f"/experiments?preset={preset}"  # AppTest has no browser URL (absolute: browser test)
+    table = at.dataframe[0].value
+    assert not table.isna().any().any() and "None" not in table.astype(str).to_numpy()
+    label = at.button(key="mem_start" if preset == "long-memory" else f"exp_run_{preset}").label
+    assert label == ("Run sweep" if preset == "long-memory" else "Rerun live")
+
+
+def test_a_finished_experiment_is_kept_as_its_last_result(fake, tmp_path, monkeypatch):
+    monkeypatch.setenv("LSTM_LAB_HOME", str(tmp_path))
+    at = new_app()
+    at.query_params["preset"] = "sin-cos"
+    at.run()
+    at.switch_page("pages/experiments.py").run()
+    at.button(key="exp_run_sin-cos").click().run()  # the fake registry finishes jobs as they are submitted
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(s.value == "Ours next to the tutorial" for s in at.subheader)
+    assert (tmp_path / "experiments" / "sin-cos.json").exists()
+    again = new_app()
+    again.query_params["preset"] = "sin-cos"
+    again.run()
+    again.switch_page("pages/experiments.py").run()
+    assert any(c.value.startswith("Last result (from this server") for c in again.caption)

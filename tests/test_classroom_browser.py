@@ -1,0 +1,138 @@
+"""Issue 12 in a real browser: the first minute at 1366x768, presenter charts at 1920x1080, a phone.
+
+Screenshots go to ``artifacts/classroom-*.png`` (always: they are looked at).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import CHARTS_DRAWN, CHROMIUM, nav, new_page, screenshot, set_number, wait_idle
+
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"{CHROMIUM} is missing (install the Debian chromium package)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+expect = sync_api.expect
+
+LIVE = re.compile(r"^(Queued|Running|Finished)")
+SMALLEST_TEXT = """() => { const sizes = [];
+    for (const el of document.querySelectorAll('[data-testid="stPlotlyChart"] .main-svg text'))
+        if (el.textContent.trim()) sizes.push(parseFloat(getComputedStyle(el).fontSize));
+    return sizes.length ? Math.min(...sizes) : -1; }"""
+
+
+def charts_ready(pg) -> None:
+    """Wait until the page has a chart with text and every chart is drawn."""
+    pg.wait_for_function(
+        """() => document.querySelectorAll('[data-testid="stPlotlyChart"] .main-svg text').length > 0"""
+    )
+    pg.wait_for_function(CHARTS_DRAWN)
+    wait_idle(pg)
+
+
+def in_view(pg, locator) -> bool:
+    """Whether the element's box lies within the viewport (fully, vertically)."""
+    box = locator.bounding_box()
+    height = pg.viewport_size["height"]
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height
+
+
+def train_from_the_data_page(pg) -> None:
+    button = pg.get_by_role("button", name="Train an LSTM on this series")
+    expect(button).to_be_visible()
+    assert in_view(pg, button), "the primary action is below the first screen"
+    button.click()
+    expect(pg.get_by_role("heading", name="Train", exact=True).first).to_be_visible()
+
+
+def test_first_minute_the_action_start_and_live_panel_are_where_the_user_looks(server, browser):
+    ctx, pg = new_page(browser, 1366, 768)
+    try:
+        pg.goto(server)
+        expect(pg.get_by_role("heading", name="Data", exact=True)).to_be_visible()
+        expect(pg.get_by_text("trains small recurrent networks")).to_be_visible()
+        wait_idle(pg)
+        screenshot(pg, "classroom-data-1366", always=True)
+        train_from_the_data_page(pg)
+        status = pg.get_by_text(LIVE).first
+        expect(status).to_be_visible()
+        assert in_view(pg, status), "the live panel is off screen after the primary action"
+        expect(pg.get_by_text(re.compile(r"^Finished")).first).to_be_visible(timeout=180_000)
+        pg.wait_for_function("""() => [...document.querySelectorAll('.js-plotly-plot')].some(
+            el => (el.layout.title.text || '').includes('One-step predictions'))""")  # the first forecast
+        screenshot(pg, "classroom-train-1366", always=True)
+
+        # The form's Start is above the fold; after a click the new run's panel is in view too.
+        pg.evaluate("window.scrollTo(0, 0)")
+        start = pg.get_by_role("button", name=re.compile("Start training"))
+        assert in_view(pg, start), "Start training is below the fold at 1366x768"
+        set_number(pg, "Epochs (upper bound)", 7)  # a different run (not the same one again)
+        start.click()
+        expect(pg.get_by_text(re.compile(r"^(Queued|Running)")).first).to_be_visible()
+        assert in_view(pg, start)
+        assert in_view(pg, pg.get_by_text(LIVE).first)
+        expect(pg.get_by_text(re.compile(r"^Finished")).first).to_be_visible(timeout=180_000)
+    finally:
+        ctx.close()
+
+
+def test_presenter_mode_is_one_switch_and_charts_are_projector_size(server, browser):
+    ctx, pg = new_page(browser, 1920, 1080)
+    try:
+        pg.goto(f"{server}/?presenter=1")
+        expect(pg.get_by_role("heading", name="Data", exact=True)).to_be_visible()
+        train_from_the_data_page(pg)
+        expect(pg.get_by_text(re.compile(r"^Finished")).first).to_be_visible(timeout=180_000)
+
+        nav(pg, "Forecast")  # a sidebar switch: the mode and the URL parameter stay
+        expect(pg).to_have_url(re.compile(r"presenter=1"))
+        expect(pg.get_by_role("switch", name="Presenter mode")).to_be_checked()
+        charts_ready(pg)
+        assert pg.evaluate(SMALLEST_TEXT) >= 18
+        screenshot(pg, "classroom-forecast-presenter-1920", always=True)
+
+        nav(pg, "Experiments")
+        expect(pg).to_have_url(re.compile(r"presenter=1"))
+        expect(pg.get_by_text(re.compile(r"^Last result"))).to_be_visible()  # shipped: shown at once
+        charts_ready(pg)
+        assert pg.evaluate(SMALLEST_TEXT) >= 18
+        screenshot(pg, "classroom-experiments-presenter-1920", always=True)
+
+        nav(pg, "Compare")
+        expect(pg).to_have_url(re.compile(r"presenter=1"))
+        set_number(pg, "Epochs (upper bound)", 2)
+        pg.get_by_role("button", name="Start comparison").click()
+        expect(pg.get_by_role("heading", name="Results")).to_be_visible(timeout=180_000)
+        charts_ready(pg)
+        assert pg.evaluate(SMALLEST_TEXT) >= 18
+        screenshot(pg, "classroom-compare-presenter-1920", always=True)
+
+        pg.get_by_role("switch", name="Presenter mode").uncheck(force=True)  # off again, for every page
+        expect(pg).not_to_have_url(re.compile(r"presenter="))
+        nav(pg, "Forecast")
+        charts_ready(pg)
+        assert pg.evaluate(SMALLEST_TEXT) < 18
+    finally:
+        ctx.close()
+
+
+def test_phone_width_toolbar_does_not_cover_titles(server, browser):
+    ctx, pg = new_page(browser, 390, 844)
+    try:
+        pg.goto(f"{server}/experiments?preset=airline")
+        expect(pg.get_by_role("heading", name="Experiments", exact=True).first).to_be_visible()
+        charts_ready(pg)
+        expect(pg.get_by_text(f"{server}/experiments?preset=airline", exact=True)).to_be_attached()  # a full link
+        chart = pg.locator('[data-testid="stPlotlyChart"]').first
+        chart.hover()  # a tap on a phone: the toolbar shows
+        overlaps = pg.evaluate("""() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].map(c => {
+            const bar = c.querySelector('.modebar'), title = c.querySelector('.gtitle');
+            if (!bar || !title) return false;
+            const a = bar.getBoundingClientRect(), b = title.getBoundingClientRect();
+            return a.width > 0 && !(a.bottom <= b.top || b.bottom <= a.top || a.right <= b.left || b.right <= a.left); })""")
+        assert overlaps and not any(overlaps), "the Plotly toolbar covers a chart title"
+        screenshot(pg, "classroom-experiments-390", always=True)
+    finally:
+        ctx.close()

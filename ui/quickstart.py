@@ -1,0 +1,46 @@
+"""Starting a training run from a page: the twin check, the submit and the one-sentence error.
+
+Shared by the Data page's primary action ("Train an LSTM on this series", the defaults) and the
+Train page's form, so both start runs the same way.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lstm_core.config import ConfigError, RunConfig
+
+from . import state
+from .text import md_escape
+
+#: The Data page's one primary action.
+TRAIN_LABEL = "Train an LSTM on this series"
+
+
+def default_config(ds: state.Dataset) -> RunConfig:
+    """The defaults on the dataset's chosen target and inputs."""
+    return RunConfig().replace(target=ds.target, inputs=list(ds.inputs))
+
+
+def start(ds: state.Dataset, cfg: RunConfig, label: str) -> str | None:
+    """Submit ``cfg`` on ``ds`` (or adopt its active twin) and make it the current job.
+
+    Returns the job id, or None after showing the reason with ``st.error``. A double click, two
+    quick submits or Start after a reload must not train the same thing twice: same data, config
+    and seed give the same run, so the active twin is kept instead (``st.session_state`` notes it
+    under ``"train_twin"`` for the Train page to say so).
+    """
+    reg = state.registry()
+    twin = reg.active_twin(state.owner(), ds.series, cfg)
+    if twin is not None:
+        state.set_job(twin.id)
+        st.session_state["train_twin"] = twin.id
+        return twin.id
+    try:
+        job_id = reg.submit(ds.series, cfg, owner=state.owner(), label=label)
+    except ConfigError as exc:
+        st.error(md_escape(exc))
+        return None
+    state.set_job(job_id)
+    st.session_state["train_scroll"] = job_id  # the Train page brings the live panel into view once
+    return job_id
