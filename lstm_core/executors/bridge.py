@@ -6,7 +6,7 @@ app must keep serving, so the app never imports ray; it starts this process
 (``python -m lstm_core.executors.bridge FD``) and talks to it over a socket pair with pickled
 messages (:class:`multiprocessing.connection.Connection`).
 
-App -> bridge: ``("train", token, series, cfg, gpu)``, ``("sweep", token, cfg, gpu)``,
+App -> bridge: ``("train", token, retries, series, cfg, gpu)``, ``("sweep", token, retries, cfg, gpu)``,
 ``("stop", token)``, ``("shutdown",)``; the first message is the settings dict.
 Bridge -> app: ``("ready", info)`` or ``("fail", sentence)`` once, then per job
 ``("event", token, kind, payload)``, and one of ``("result", token, value)``,
@@ -89,8 +89,8 @@ class Pool:
 class Bridge:
     """Runs the app's jobs on the cluster; one thread per job."""
 
-    def __init__(self, conn: Connection, ray: Any, pool: Pool, retries: int):
-        self.conn, self.ray, self.pool, self.retries = conn, ray, pool, retries
+    def __init__(self, conn: Connection, ray: Any, pool: Pool):
+        self.conn, self.ray, self.pool = conn, ray, pool
         self._send_lock = threading.Lock()
         self._stops: dict[str, threading.Event] = {}
 
@@ -140,9 +140,9 @@ class Bridge:
 
         return isinstance(exc, RayActorError | ActorDiedError | ActorUnavailableError | WorkerCrashedError)
 
-    def _train(self, token: str, series: Any, cfg: Any, gpu: float) -> None:
+    def _train(self, token: str, retries: int, series: Any, cfg: Any, gpu: float) -> None:
         stop = self._stops[token]
-        for attempt in range(self.retries + 1):
+        for attempt in range(retries + 1):
             actor = self.pool.acquire(gpu)
             try:
                 self.send("event", token, "pid", self.ray.get(actor.pid.remote()))
@@ -155,10 +155,10 @@ class Bridge:
                         stop_sent = True
                     events, entries, snap, done = self.ray.get(actor.poll.remote(token, cursor, gates, POLL_WAIT_S))
                     cursor, gates = cursor + len(events), gates + len(entries)
+                    for kind, payload in events:  # gates_init first, then the gates it is the recorder of
+                        self.send("event", token, kind, payload)
                     if entries or snap is not None:
                         self.send("event", token, "gates", (entries, snap))
-                    for kind, payload in events:
-                        self.send("event", token, kind, payload)
                     if done:
                         break
                 value = self.ray.get(ref)
@@ -166,7 +166,7 @@ class Bridge:
                 if self._is_lost(exc):
                     self.pool.release(actor, gpu, dead=True)
                     log.warning("job %s: worker lost (attempt %d): %s", token, attempt + 1, exc)
-                    if attempt < self.retries and not stop.is_set():
+                    if attempt < retries and not stop.is_set():
                         self.send("event", token, "retry", attempt + 1)
                         continue
                     self.send("lost", token, "the Ray worker training it died")
@@ -178,7 +178,7 @@ class Bridge:
             self.send("result", token, value)
             return
 
-    def _sweep(self, token: str, cfg: Any, gpu: float) -> None:
+    def _sweep(self, token: str, retries: int, cfg: Any, gpu: float) -> None:
         """Every (cell, lag) pair of a long-memory sweep at once on the cluster; rows are sent in
         the order a local sweep produces them (lag by lag, cells in order)."""
         stop = self._stops[token]
@@ -191,7 +191,7 @@ class Bridge:
         def one(i: int) -> None:
             nonlocal sent
             cell, lag = pairs[i]
-            for attempt in range(self.retries + 1):
+            for attempt in range(retries + 1):
                 if stop.is_set() or failure:
                     return
                 actor = self.pool.acquire(gpu)
@@ -205,7 +205,7 @@ class Bridge:
                 except Exception as exc:  # noqa: BLE001 - sorted below
                     lost = self._is_lost(exc)
                     self.pool.release(actor, gpu, dead=lost)
-                    if lost and attempt < self.retries:
+                    if lost and attempt < retries:
                         continue
                     with lock:
                         failure.append(
@@ -276,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     cpus, gpus = int(res.get("CPU", 0)), float(res.get("GPU", 0))
     pool = Pool(ray, capacity=cpus, threads=int(settings.get("threads", 1)))
-    bridge = Bridge(conn, ray, pool, retries=int(settings.get("retries", 1)))
+    bridge = Bridge(conn, ray, pool)
     wire.send(conn, ("ready", {"cpus": cpus, "gpus": gpus, "nodes": len(ray.nodes())}))
     try:
         bridge.serve()

@@ -27,6 +27,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
@@ -167,16 +168,24 @@ class RayExecutor:
         if why:
             log.warning("%s (%s)", self._status.sentence, why)
 
-    def wait_connected(self, timeout: float) -> bool:
-        """Block until connected (True) or ``timeout`` seconds pass / the executor closes (False)."""
+    def wait_status(self, predicate: Callable[[ExecutorStatus], bool], timeout: float) -> ExecutorStatus:
+        """Block until ``predicate(status)`` holds or the executor closes; returns that status.
+        Raises TimeoutError after ``timeout`` seconds."""
         deadline = time.monotonic() + timeout
         with self._cond:
-            while self._status.state != CONNECTED and not self._closed:
+            while not predicate(self._status) and not self._closed:
                 left = deadline - time.monotonic()
                 if left <= 0:
-                    return False
+                    raise TimeoutError(f"{self._status.sentence} (still, after {timeout:g} s)")
                 self._cond.wait(left)
-            return self._status.state == CONNECTED
+            return self._status
+
+    def wait_connected(self, timeout: float) -> bool:
+        """Block until connected (True) or ``timeout`` seconds pass / the executor closes (False)."""
+        try:
+            return self.wait_status(lambda s: s.ok, timeout).ok
+        except TimeoutError:
+            return False
 
     def worker_pids(self) -> list[int]:
         """Process ids of the Ray workers training jobs now."""
@@ -261,19 +270,27 @@ class RayExecutor:
 
     def _call(self, msg: tuple, cb: Callbacks, on_event: Any) -> Any:
         """Send one job to the bridge and replay what comes back until it ends."""
-        if not self.wait_connected(self.connect_timeout_s):
-            raise WorkerLost(f"Failed: {self.status().sentence}")
         token = uuid.uuid4().hex
         inbox: queue.Queue = queue.Queue()
         with self._cond:
             self._jobs[token] = inbox
         try:
-            self._send((msg[0], token, *msg[1:]))
+            while True:  # the cluster may have gone between the admission and now: wait for it once more
+                if not self.wait_connected(self.connect_timeout_s):
+                    raise WorkerLost(f"Failed: {self.status().sentence}")
+                try:
+                    self._send((msg[0], token, self.retries, *msg[1:]))
+                    break
+                except WorkerLost:
+                    continue
             stop_sent = False
             while True:
                 if cb.should_stop() and not stop_sent:
-                    self._send(("stop", token))
                     stop_sent = True
+                    try:
+                        self._send(("stop", token))
+                    except WorkerLost:
+                        pass  # the bridge is gone: the job is reported lost next
                 try:
                     reply = inbox.get(timeout=WAIT_TICK_S)
                 except queue.Empty:
@@ -342,7 +359,6 @@ class RayExecutor:
                     "num_cpus": self.num_cpus,
                     "num_gpus": self.num_gpus,
                     "temp_dir": self.temp_dir,
-                    "retries": self.retries,
                     "threads": 1,
                 },
             )
@@ -353,10 +369,7 @@ class RayExecutor:
                 self._set_status(CONNECTED, info["cpus"], info["gpus"])
                 backoff = 1.0
                 self._read(conn)
-                with self._send_lock:
-                    self._conn = None
-                why = "the connection to the Ray cluster was lost"
-            if not self._closed:
+            elif not self._closed:
                 self._set_status(UNREACHABLE, why=why)
             self._stop_proc(proc, conn, timeout=20.0 if info is not None else 0.0)
             if self._closed:
@@ -391,6 +404,10 @@ class RayExecutor:
                 inbox = self._jobs.get(msg[1])
             if inbox is not None:
                 inbox.put(msg[:1] + msg[2:])  # (kind, ...) without the token
+        with self._send_lock:
+            self._conn = None
+        if not self._closed:  # before the jobs hear of it: no worker is admitted meanwhile
+            self._set_status(UNREACHABLE, why="the connection to the Ray cluster was lost")
         with self._cond:
             inboxes = list(self._jobs.values())
         for inbox in inboxes:
