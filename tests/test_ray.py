@@ -37,13 +37,14 @@ JOB_S = 240.0
 
 
 @pytest.fixture(scope="module")
-def cluster():
+def cluster(tmp_path_factory):
     """A Ray executor on a private 2-CPU local cluster for the whole module."""
     tmp = tempfile.mkdtemp(prefix="lr", dir="/tmp")  # short: Ray's Unix sockets live under it
+    log = tmp_path_factory.mktemp("ray") / "bridge.log"  # kept after the tests
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
-    ex = ray_executor("local", num_cpus=2, num_gpus=0, temp_dir=tmp, log_path=os.path.join(tmp, "bridge.log"))
+    ex = ray_executor("local", num_cpus=2, num_gpus=0, temp_dir=tmp, log_path=str(log))
     try:
-        assert ex.wait_connected(CLUSTER_START_S), f"{ex.status().sentence} (see {tmp}/bridge.log)"
+        assert ex.wait_connected(CLUSTER_START_S), f"{ex.status().sentence} (see {log})"
         yield ex
     finally:
         ex.close()
@@ -61,7 +62,7 @@ def small_cfg(epochs: int = 6, batch_size: int = 32, patience: int | None = None
     cfg = RunConfig()
     cfg.model.hidden_size, cfg.data.look_back = 8, 6
     cfg.train.epochs, cfg.train.batch_size, cfg.train.patience, cfg.train.device = epochs, batch_size, patience, "cpu"
-    cfg.train.ensemble = 1
+    cfg.train.ensemble, cfg.data.transform = 1, "none"  # one network, no representation backtest
     return cfg
 
 
