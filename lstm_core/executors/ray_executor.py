@@ -35,10 +35,11 @@ from typing import Any
 import pandas as pd
 
 from ..callbacks import Callbacks
-from ..config import ConfigError, RunConfig
+from ..config import ConfigError, ModelConfig, RunConfig
 from ..data.series import Series, as_series
 from ..gates import GateRecorder
 from ..memory_task import MemoryConfig, MemoryResult
+from ..model import Forecaster
 from ..pipeline import Run
 from . import wire
 
@@ -73,18 +74,24 @@ class MirrorRecorder(GateRecorder):
 
     def __init__(self, prep: Any, record: bool):
         super().__init__(prep, record=record)
-        self._snap_model: Any = None
+        self._cfg: ModelConfig | None = None
 
-    def apply(self, entries: list[dict], snap: tuple[int, Any] | None) -> None:
+    def apply(self, entries: list[dict], snap: tuple[int, ModelConfig, dict] | None) -> None:
+        """Add the worker's new gate entries and its latest (epoch, model config, CPU state dict)."""
         with self.lock:
             self.history.extend(entries)
             if snap is not None:
-                self.epoch, self._snap_model = int(snap[0]), snap[1]
+                self.epoch, self._cfg, self._state = int(snap[0]), snap[1], snap[2]
 
-    def snapshot(self) -> tuple[int, Any] | None:
+    def snapshot(self) -> tuple[int, Forecaster] | None:
+        """``(epoch, Forecaster on CPU in eval mode)`` with the last weights the worker sent, or None."""
         with self.lock:
-            epoch, model = self.epoch, self._snap_model
-        return None if model is None else (epoch, copy.deepcopy(model))
+            epoch, cfg, state = self.epoch, self._cfg, self._state
+        if cfg is None or state is None:
+            return None
+        m = Forecaster(copy.deepcopy(cfg))
+        m.load_state_dict(state)
+        return epoch, m.eval()
 
 
 def _env_int(name: str) -> int | None:

@@ -8,6 +8,7 @@ process, with torch pinned to the CPUs the actor declared.
 
 from __future__ import annotations
 
+import copy
 import os
 import threading
 from typing import Any
@@ -21,9 +22,9 @@ from ..pipeline import Run, fit_run
 
 #: One progress event: ``("phase", name)``, ``("gates_init", (prep, record))`` or ``("epoch", EpochStats)``.
 Event = tuple[str, Any]
-#: What :meth:`TrainWorker.poll` returns: (new events, new gate entries, (epoch, model) snapshot
-#: when a newer one exists else None, whether the call has returned).
-Poll = tuple[list[Event], list[dict], tuple[int, Any] | None, bool]
+#: What :meth:`TrainWorker.poll` returns: (new events, new gate entries, (epoch, ModelConfig, CPU
+#: state dict) when newer weights exist else None, whether the job's call has returned).
+Poll = tuple[list[Event], list[dict], tuple[int, Any, dict] | None, bool]
 
 
 class TrainWorker:
@@ -104,10 +105,14 @@ class TrainWorker:
         snap = None
         if rec is not None:
             entries = rec.get_history()[gates_cursor:]
-            if rec.epoch > self._snap_epoch:
-                snap = rec.snapshot()
-                if snap is not None:
-                    self._snap_epoch = snap[0]
+            # The weights as they are, not rec.snapshot(): building a Forecaster draws from torch's
+            # global RNG, which the training thread of this process is using (results would
+            # depend on when a poll came). epoch_end replaces _state with a fresh dict each epoch.
+            with rec.lock:
+                state, epoch, live = rec._state, rec.epoch, rec._model
+            if state is not None and live is not None and epoch > self._snap_epoch:
+                snap = (epoch, copy.deepcopy(live.cfg), state)
+                self._snap_epoch = epoch
         return events, entries, snap, done
 
     def stop(self, token: str) -> None:
