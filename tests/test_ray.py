@@ -165,7 +165,8 @@ def test_killed_worker_without_retries_fails_worker_lost(reg, cluster):
     try:
         jid = reg.submit(airline(), small_cfg(epochs=5000, batch_size=1), owner="d")
         reg.wait_until(jid, running_with_epochs(1), timeout=JOB_S)
-        os.kill(cluster.worker_pids()[0], signal.SIGKILL)
+        (pid,) = cluster.worker_pids()  # the one job running
+        os.kill(pid, signal.SIGKILL)
         snap = reg.wait_until(jid, lambda s: not s.active, timeout=JOB_S)  # never stuck "running"
     finally:
         cluster.retries = 1

@@ -14,7 +14,7 @@ Bridge -> app: ``("ready", info)`` or ``("fail", sentence)`` once, then per job
 
 Each job runs on a :class:`~lstm_core.executors.worker.TrainWorker` actor that declares its
 resources (1 CPU; a GPU fraction for a CUDA job). Idle actors are kept and reused (a new one
-pays the torch import), at most one per CPU of the cluster. A worker that dies mid-job is
+pays the torch import), at most one per CPU of the cluster, and ended after two idle minutes. A worker that dies mid-job is
 replaced and the job retried (``retries`` times), then reported lost.
 """
 
@@ -24,6 +24,7 @@ import logging
 import os
 import sys
 import threading
+import time
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -37,28 +38,51 @@ ROOT = str(Path(__file__).resolve().parents[2])
 
 
 class Pool:
-    """Reusable worker actors, at most ``capacity`` of them (one per cluster CPU)."""
+    """Reusable worker actors, at most ``capacity`` of them (one per cluster CPU).
 
-    def __init__(self, ray: Any, capacity: int, threads: int = 1):
+    An idle actor holds its CPU (and GPU share) on the cluster; after ``idle_s`` seconds
+    without a job it is ended, so that an idle app does not keep a shared cluster's CPUs.
+    """
+
+    def __init__(self, ray: Any, capacity: int, threads: int = 1, idle_s: float = 120.0):
         from .worker import TrainWorker
 
-        self.ray, self.capacity, self.threads = ray, max(1, capacity), threads
+        self.ray, self.capacity, self.threads, self.idle_s = ray, max(1, capacity), threads, idle_s
         self._remote = ray.remote(TrainWorker)
         self._idle: dict[float, list[Any]] = {}
+        self._since: dict[int, float] = {}  # id(actor) -> when it became idle
         self._count = 0
         self._cond = threading.Condition()
         self.closed = False
+        threading.Thread(target=self._reap, name="lstm-lab-ray-reaper", daemon=True).start()
+
+    def _reap(self) -> None:
+        """End the actors idle for longer than ``idle_s``."""
+        with self._cond:
+            while not self.closed:
+                now = time.monotonic()
+                for actors in self._idle.values():
+                    for a in [a for a in actors if now - self._since.get(id(a), now) > self.idle_s]:
+                        actors.remove(a)
+                        self._since.pop(id(a), None)
+                        self._count -= 1
+                        self.ray.kill(a)
+                self._cond.wait(max(1.0, self.idle_s / 4))
 
     def acquire(self, gpu: float) -> Any:
         """An idle actor with these resources, or a new one; waits while all are busy."""
         with self._cond:
             while not self.closed:
                 if self._idle.get(gpu):
-                    return self._idle[gpu].pop()
+                    actor = self._idle[gpu].pop()
+                    self._since.pop(id(actor), None)
+                    return actor
                 if self._count >= self.capacity:
                     other = next((k for k, v in self._idle.items() if v), None)
                     if other is not None:  # an idle actor of another kind gives its CPU up
-                        self.ray.kill(self._idle[other].pop())
+                        actor = self._idle[other].pop()
+                        self._since.pop(id(actor), None)
+                        self.ray.kill(actor)
                         self._count -= 1
                 if self._count < self.capacity:
                     self._count += 1
@@ -78,6 +102,7 @@ class Pool:
                     pass
             else:
                 self._idle.setdefault(gpu, []).append(actor)
+                self._since[id(actor)] = time.monotonic()
             self._cond.notify_all()
 
     def close(self) -> None:
@@ -148,19 +173,17 @@ class Bridge:
                 self.send("event", token, "pid", self.ray.get(actor.pid.remote()))
                 ref = actor.train.remote(token, series, cfg)
                 cursor = gates = 0
-                stop_sent = False
                 while True:
-                    if stop.is_set() and not stop_sent:
+                    if stop.is_set():  # again each round: it may arrive before the job's call began
                         actor.stop.remote(token)
-                        stop_sent = True
                     events, entries, snap, done = self.ray.get(actor.poll.remote(token, cursor, gates, POLL_WAIT_S))
                     cursor, gates = cursor + len(events), gates + len(entries)
                     for kind, payload in events:  # gates_init first, then the gates it is the recorder of
                         self.send("event", token, kind, payload)
                     if entries or snap is not None:
                         self.send("event", token, "gates", (entries, snap))
-                    if done:
-                        break
+                    if done or (not events and self.ray.wait([ref], timeout=0)[0]):
+                        break  # (the second: its call ended without beginning, e.g. it could not unpickle)
                 value = self.ray.get(ref)
             except Exception as exc:  # noqa: BLE001 - sorted below
                 if self._is_lost(exc):
@@ -275,7 +298,7 @@ def main(argv: list[str] | None = None) -> int:
         wire.send(conn, ("fail", f"{type(exc).__name__}: {str(exc)[:200]}"))
         return 1
     cpus, gpus = int(res.get("CPU", 0)), float(res.get("GPU", 0))
-    pool = Pool(ray, capacity=cpus, threads=int(settings.get("threads", 1)))
+    pool = Pool(ray, capacity=cpus, threads=int(settings.get("threads", 1)), idle_s=float(settings.get("idle_s", 120)))
     bridge = Bridge(conn, ray, pool)
     wire.send(conn, ("ready", {"cpus": cpus, "gpus": gpus, "nodes": len(ray.nodes())}))
     try:

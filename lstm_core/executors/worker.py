@@ -52,6 +52,7 @@ class TrainWorker:
             self._token, self._events, self._recorder, self._snap_epoch = token, [], None, -1
             self._done = False
             self._stop = threading.Event()
+            self._cond.notify_all()
         # torch.set_num_threads binds the OpenMP pool of the calling thread (see jobs.pin_threads)
         torch.set_num_threads(self.threads)
 
@@ -97,9 +98,12 @@ class TrainWorker:
         """Events after ``cursor`` and gate entries after ``gates_cursor`` of job ``token``;
         waits up to ``wait_s`` seconds for something new (long polling, no busy loop)."""
         with self._cond:
+            # the job's own call may not have begun yet (a threaded actor runs calls side by side)
+            self._cond.wait_for(
+                lambda: token == self._token and (len(self._events) > cursor or self._done), timeout=wait_s
+            )
             if token != self._token:
-                return [], [], None, True
-            self._cond.wait_for(lambda: len(self._events) > cursor or self._done, timeout=wait_s)
+                return [], [], None, False
             events, rec, done = self._events[cursor:], self._recorder, self._done
         entries: list[dict] = []
         snap = None
