@@ -339,6 +339,11 @@ class RayExecutor:
         env.setdefault("OPENBLAS_NUM_THREADS", "1")
         # a driver whose cluster is gone exits after this long (Ray's default: 60 s)
         env.setdefault("RAY_gcs_rpc_server_reconnect_timeout_s", "10")
+        if self.address == "local" or self.address.split(":")[0] in ("127.0.0.1", "localhost"):
+            # ray.init turns 127.0.0.1 into the machine's network address (and binds every
+            # interface) unless Ray believes it runs without cluster support (its macOS/Windows
+            # default); measured: with this, GCS, raylet and workers listen on 127.0.0.1 only.
+            env.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
         with open(self.log_path, "ab") as out:
             proc = subprocess.Popen(
                 [sys.executable, "-m", "lstm_core.executors.bridge", str(theirs.fileno())],
