@@ -37,7 +37,7 @@ os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
 from lstm_core import compare as cmp  # noqa: E402
 from lstm_core.config import DataConfig, TrainConfig  # noqa: E402
 from lstm_core.data import Series, generate  # noqa: E402
-from lstm_core.executors import ray_executor  # noqa: E402
+from lstm_core.executors import make_ray_executor  # noqa: E402
 from lstm_core.executors.fanout import compare_jobs  # noqa: E402
 from lstm_core.executors.ray_executor import RayExecutor  # noqa: E402
 from lstm_core.job_status import JobStatus  # noqa: E402
@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     series = Series(generate("airline"), season=12)
     tmp = tempfile.mkdtemp(prefix="lb", dir="/tmp")  # short: Ray's Unix sockets live there
     t0 = time.perf_counter()
-    ex = ray_executor("local", num_cpus=args.cpus, num_gpus=0, temp_dir=tmp, log_path=f"{tmp}/bridge.log")
+    ex = make_ray_executor("local", num_cpus=args.cpus, num_gpus=0, temp_dir=tmp, log_path=f"{tmp}/bridge.log")
     threads = JobRegistry()  # the app's default: workers and torch threads for this machine
     ray = JobRegistry(executor=ex, torch_threads=0)
     rows = []

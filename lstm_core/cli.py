@@ -226,11 +226,11 @@ def ray_cluster(address: str) -> Iterator[RayExecutor]:
     missing or the cluster does not answer within :data:`RAY_CONNECT_S`."""
     import importlib.util
 
-    from .executors import ray_executor
+    from .executors import make_ray_executor
 
     if importlib.util.find_spec("ray") is None:
         raise ConfigError("--ray needs the ray package; install it with: pip install -r requirements-ray.txt")
-    ex = ray_executor(address, connect_timeout_s=RAY_CONNECT_S)
+    ex = make_ray_executor(address, connect_timeout_s=RAY_CONNECT_S)
     try:
         if not ex.wait_connected(RAY_CONNECT_S + 5):
             raise ConfigError(

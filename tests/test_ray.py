@@ -24,7 +24,7 @@ pytest.importorskip("ray", reason="ray is not installed (pip install -r requirem
 from lstm_core import compare as cmp  # noqa: E402
 from lstm_core.config import DataConfig, RunConfig, TrainConfig  # noqa: E402
 from lstm_core.data import Series, generate  # noqa: E402
-from lstm_core.executors import ray_executor  # noqa: E402
+from lstm_core.executors import make_ray_executor  # noqa: E402
 from lstm_core.executors.fanout import compare_jobs  # noqa: E402
 from lstm_core.executors.ray_executor import UNREACHABLE, MirrorRecorder, RayExecutor  # noqa: E402
 from lstm_core.job_status import JobStatus  # noqa: E402
@@ -42,7 +42,7 @@ def cluster(tmp_path_factory):
     tmp = tempfile.mkdtemp(prefix="lr", dir="/tmp")  # short: Ray's Unix sockets live under it
     log = tmp_path_factory.mktemp("ray") / "bridge.log"  # kept after the tests
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
-    ex = ray_executor("local", num_cpus=2, num_gpus=0, temp_dir=tmp, log_path=str(log))
+    ex = make_ray_executor("local", num_cpus=2, num_gpus=0, temp_dir=tmp, log_path=str(log))
     try:
         assert ex.wait_connected(CLUSTER_START_S), f"{ex.status().sentence} (see {log})"
         yield ex

@@ -66,7 +66,7 @@ def _int_env(name: str) -> int | None:
     return int(text)
 
 
-def ray_executor(address: str, **kwargs: Any) -> RayExecutor:
+def make_ray_executor(address: str, **kwargs: Any) -> RayExecutor:
     """A :class:`~lstm_core.executors.ray_executor.RayExecutor` for ``address`` (it starts
     connecting in the background at once)."""
     from .ray_executor import RayExecutor
@@ -88,4 +88,4 @@ def from_env() -> RayExecutor | None:
         value = _int_env(env)
         if value is not None:
             kwargs[key] = value
-    return ray_executor(address, **kwargs)
+    return make_ray_executor(address, **kwargs)
