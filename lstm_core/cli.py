@@ -8,10 +8,13 @@ exits with status 2 and one line on stderr starting ``error: `` (never a traceba
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -19,7 +22,16 @@ from . import logs, threads
 from .config import CELL_TYPES, DEVICES, SCALERS, TRANSFORMS, ConfigError, RunConfig
 from .verdict import judge
 
+if TYPE_CHECKING:
+    from .executors.ray_executor import RayExecutor
+
 EXIT_USAGE = 2
+RAY_HELP = (
+    "run on a Ray cluster: auto, HOST:PORT, or local (a private cluster on this machine); "
+    "needs `pip install -r requirements-ray.txt`"
+)
+#: How long train/compare --ray wait for the cluster to answer.
+RAY_CONNECT_S = 60.0
 #: Longest forecast the CLI makes (the page's slider stops at 240).
 MAX_FORECAST_STEPS = 10_000
 
@@ -95,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--quiet", action="store_true", help="no per-epoch progress on stderr")
     t.add_argument("--out", required=True, type=Path, help="run folder to create (an existing run needs --overwrite)")
     t.add_argument("--overwrite", action="store_true", help="replace an existing run folder at --out")
+    t.add_argument("--ray", metavar="ADDRESS", default=None, help=RAY_HELP)
 
     f = sub.add_parser("forecast", help="forecast past the end of the data with a saved run")
     f.add_argument("--run", required=True, type=Path)
@@ -114,6 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", required=True, type=Path, help="folder for results.csv, runs.csv, metrics.json, config.json"
     )
     c.add_argument("--quiet", action="store_true", help="no per-run progress on stderr")
+    c.add_argument("--ray", metavar="ADDRESS", default=None, help=RAY_HELP + "; the runs train side by side")
 
     sub.add_parser(
         "app",
@@ -183,8 +197,12 @@ def cmd_train(args) -> int:
                 flush=True,
             )
 
-    threads.apply(threads.choose_threads(cfg.model.hidden_size, cfg.model.num_layers))
-    run = fit_run(series, cfg, callbacks=Callbacks(on_epoch=progress))
+    if args.ray:
+        with ray_cluster(args.ray) as ex:
+            run = ex.runner(series, cfg, callbacks=Callbacks(on_epoch=progress))
+    else:
+        threads.apply(threads.choose_threads(cfg.model.hidden_size, cfg.model.num_layers))
+        run = fit_run(series, cfg, callbacks=Callbacks(on_epoch=progress))
     save_run(run, args.out, overwrite=args.overwrite)
     m = run.metrics
     assert m is not None and m.test is not None and m.test_multistep is not None
@@ -200,6 +218,29 @@ def cmd_train(args) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+@contextlib.contextmanager
+def ray_cluster(address: str) -> Iterator[RayExecutor]:
+    """A connected Ray executor for ``--ray ADDRESS`` (closed after); ConfigError when ray is
+    missing or the cluster does not answer within :data:`RAY_CONNECT_S`."""
+    import importlib.util
+
+    from .executors import make_ray_executor
+
+    if importlib.util.find_spec("ray") is None:
+        raise ConfigError("--ray needs the ray package; install it with: pip install -r requirements-ray.txt")
+    ex = make_ray_executor(address, connect_timeout_s=RAY_CONNECT_S)
+    try:
+        if not ex.wait_connected(RAY_CONNECT_S + 5):
+            raise ConfigError(
+                f"{ex.status().sentence.split(';')[0]}: check --ray (auto, HOST:PORT or local) "
+                "and that `ray start --head` runs there."
+            )
+        print(ex.status().sentence, file=sys.stderr, flush=True)
+        yield ex
+    finally:
+        ex.close()
 
 
 def _run_for(args):
@@ -259,9 +300,21 @@ def cmd_compare(args) -> int:
         if not args.quiet:
             print(f"[{done}/{total}] {variant} seed {seed} done", file=sys.stderr, flush=True)
 
-    biggest = max(cfg.variants, key=lambda v: v.hidden_size * v.num_layers) if cfg.variants else None
-    threads.apply(threads.choose_threads(biggest.hidden_size, biggest.num_layers) if biggest else 1)
-    table, results = run_comparison(series, cfg, on_progress=progress, stop=threading.Event())
+    if args.ray:
+        from .executors.fanout import compare_jobs
+        from .jobs import JobRegistry
+
+        cfg.validate()
+        with ray_cluster(args.ray) as ex:
+            reg = JobRegistry(executor=ex, torch_threads=0)
+            try:
+                table, results = compare_jobs(reg, series, cfg, owner="cli", on_progress=progress)
+            finally:
+                reg.close()
+    else:
+        biggest = max(cfg.variants, key=lambda v: v.hidden_size * v.num_layers) if cfg.variants else None
+        threads.apply(threads.choose_threads(biggest.hidden_size, biggest.num_layers) if biggest else 1)
+        table, results = run_comparison(series, cfg, on_progress=progress, stop=threading.Event())
     args.out.mkdir(parents=True, exist_ok=True)
     table.to_csv(args.out / "results.csv", index=False)
     per_seed_frame(results).to_csv(args.out / "runs.csv", index=False)
@@ -320,6 +373,7 @@ COMMANDS = {
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit status."""
     from .data import DataError
+    from .executors.ray_executor import WorkerLost
     from .runs import RunError
     from .train import TrainingDiverged
 
@@ -333,7 +387,7 @@ def main(argv: list[str] | None = None) -> int:
         return COMMANDS[args.command](args)
     except UsageError as exc:
         msg = str(exc)
-    except (DataError, ConfigError, RunError, TrainingDiverged) as exc:
+    except (DataError, ConfigError, RunError, TrainingDiverged, WorkerLost) as exc:
         msg = str(exc)
     except KeyboardInterrupt:
         msg = "interrupted."

@@ -30,6 +30,7 @@ from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -46,6 +47,9 @@ from .memory_task import MemoryConfig, MemoryResult, sweep
 from .pipeline import Run, fit_run
 from .store import RunStore, StoredJob, check_label, summary_of
 from .train import EpochStats, FitStatus, TrainingDiverged
+
+if TYPE_CHECKING:
+    from .executors import Executor
 
 log = logging.getLogger(__name__)
 
@@ -240,6 +244,10 @@ class JobRegistry:
         a job that ends with a run is saved there, the jobs found there when the registry starts
         are listed at once and their runs loaded back in the background (newest first), and an
         evicted job's folder is deleted. None (the default) keeps everything in memory only.
+    executor : where jobs run (:mod:`lstm_core.executors`); None (the default): on this
+        registry's own threads. Given one (e.g. a Ray cluster), its ``runner`` / ``sweeper``
+        do the work, ``max_workers`` defaults to its ``slots``, and a worker takes a queued job
+        only once the executor admits one: the queue, Stop and the run store are unchanged.
     """
 
     def __init__(
@@ -256,7 +264,11 @@ class JobRegistry:
         sweeper: SweepRunner = sweep,
         inline: bool = False,
         store: RunStore | None = None,
+        executor: Executor | None = None,
     ):
+        self.executor = executor
+        if executor is not None:  # the executor seam: its runner and sweeper, its concurrency
+            runner, sweeper, max_workers = executor.runner, executor.sweeper, max_workers or executor.slots
         self.max_workers = max_workers or default_workers()
         self.worker_nice = worker_nice
         self.ttl_s, self.max_finished, self.max_finished_total = ttl_s, max_finished, max_finished_total
@@ -655,11 +667,28 @@ class JobRegistry:
         self.pin_threads()
         lower_thread_priority(self.worker_nice)
         while True:
+            if self.executor is not None:
+                self._work_admitted(self.executor)
+                return
             job = self._next()
             if job is None:
                 return
             self._run(job)
             del job  # an idle worker must not keep the last job (and its Run) alive past eviction
+
+    def _work_admitted(self, executor: Executor) -> None:
+        """The worker loop with an executor: take a job only once it admits one (a free slot)."""
+        while not self._closed:
+            if not executor.admit(timeout=0.5):
+                continue
+            try:
+                job = self._next()
+                if job is None:
+                    return
+                self._run(job)
+                del job
+            finally:
+                executor.release()
 
     def _run(self, job: Job) -> None:
         """Do the job's work and record how it ended; a worker survives any exception.

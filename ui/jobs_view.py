@@ -13,6 +13,7 @@ from .text import md_escape, plot_text
 
 POLL_S = 0.5  # refresh of a running job's panel (the live loss chart)
 QUEUED_POLL_S = 2.0  # a queued job only changes its queue position: poll gently
+EXECUTOR_POLL_S = 5.0  # the Ray cluster's state in the sidebar (only with LSTM_LAB_RAY_ADDRESS set)
 ICONS = {
     JobStatus.QUEUED: ":material/hourglass_top:",
     JobStatus.RUNNING: ":blue[:material/autorenew:]",
@@ -129,10 +130,29 @@ def live_job(job_id: str, key: str, done_link: tuple[str, str] | None = None) ->
     return reg.snapshot(job_id)
 
 
+def executor_note() -> None:
+    """One sentence on where jobs run when they go to a Ray cluster (nothing for local threads):
+    connected with its CPUs, or unreachable (jobs wait in the queue). Refreshed every few seconds."""
+    executor = state.registry().executor
+    if executor is None:
+        return
+
+    @throttle.fragment(run_every=EXECUTOR_POLL_S)
+    def note() -> None:
+        status = executor.status()
+        if status.ok:
+            st.caption(f":material/hub: {status.sentence}")
+        else:
+            st.warning(status.sentence, icon=":material/cloud_off:")
+
+    note()
+
+
 def job_list(owner: str) -> None:
     """The session's jobs, newest first; polls while any of them is active."""
     reg = state.registry()
     runs_page.quota_notice(owner)  # runs the disk quota deleted: named here, on every page
+    executor_note()
     active = any(s.active for s in reg.jobs_for(owner))
 
     @throttle.fragment(run_every=2.0 if active else None)

@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from lstm_core import data as lcdata
+from lstm_core import executors
 from lstm_core.jobs import JobRegistry
 from lstm_core.store import RunStore
 from lstm_core.train import device_label, resolve_device
@@ -51,7 +52,8 @@ def _registry() -> JobRegistry:
     # loop needs the GIL dozens of times per request, so under load each wait adds up. 1 ms
     # keeps the health check and page scripts responsive while a job trains.
     sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL_S))
-    reg = JobRegistry(store=RunStore.default())  # finished runs survive a server restart
+    # finished runs survive a server restart; LSTM_LAB_RAY_ADDRESS sends the jobs to a Ray cluster
+    reg = JobRegistry(store=RunStore.default(), executor=executors.from_env())
     warm = reg.warm_up()  # pay the first-run import cost while the newcomer reads the Data page
     threading.Thread(target=freeze_after, args=(warm,), name="lstm-lab-gc-freeze", daemon=True).start()
     return reg
