@@ -24,7 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-TIERS = (("unit", 60.0), ("app", None), ("browser", None))
+TIERS = (("unit", 60.0), ("app", None), ("cluster", None), ("browser", None))
 WHOLE_TARGET_S = 240.0
 
 

@@ -1,7 +1,8 @@
 """Shared test helpers: tiers, outcome recording, a Streamlit server and browser fixtures.
 
-Every test gets exactly one tier marker (``pytest -m unit``, ``-m app``, ``-m browser``):
-``browser`` for the Playwright files (``*_browser.py``), ``app`` for a test that drives the app
+Every test gets exactly one tier marker (``pytest -m unit``, ``-m app``, ``-m cluster``,
+``-m browser``): ``browser`` for the Playwright files (``*_browser.py``), ``cluster`` for the
+files that start a local Ray cluster (``test_ray*.py``, about 20 s to start), ``app`` for a test that drives the app
 through Streamlit's ``AppTest`` (itself, or through a helper or fixture of its module) or talks
 to a real server (the ``server`` fixture) without a browser, ``unit`` for the rest. A test may
 also carry its tier marker explicitly.
@@ -39,7 +40,7 @@ from benchmarks.st_server import CHROMIUM, CHROMIUM_ARGS, free_port, start_serve
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts"
-TIERS = ("unit", "app", "browser")
+TIERS = ("unit", "app", "cluster", "browser")
 # Browser waits: a loaded 2-core machine can take seconds for one Streamlit rerun. Tests wait on
 # elements and states with these timeouts (never a fixed sleep, never a rerun of the test).
 EXPECT_TIMEOUT_MS = 60_000
@@ -91,11 +92,13 @@ def _app_functions_of(path: Path) -> frozenset[str]:
 def default_tier(file_name: str, function_name: str, app_names: frozenset[str], fixtures: Iterable[str] = ()) -> str:
     """The tier a test gets when it carries none.
 
-    Browser by file; app when it uses AppTest (``function_name in app_names``) or the ``server``
+    Browser by file; cluster for the Ray files; app when it uses AppTest (``function_name in app_names``) or the ``server``
     fixture; else unit.
     """
     if file_name.endswith("_browser.py"):
         return "browser"
+    if file_name.startswith("test_ray"):
+        return "cluster"
     return "app" if function_name in app_names or "server" in fixtures else "unit"
 
 
@@ -116,7 +119,7 @@ def pytest_collection_modifyitems(config, items):
         if len(tier_markers(item)) != 1:
             wrong.append(f"{item.nodeid}: {tier_markers(item)}")
     if wrong:
-        raise pytest.UsageError("every test needs exactly one tier marker (unit, app, browser): " + "; ".join(wrong))
+        raise pytest.UsageError("every test needs exactly one tier marker (unit, app, cluster, browser): " + "; ".join(wrong))
 
 
 # ---- processes beside the tests ---------------------------------------------------------------

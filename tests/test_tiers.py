@@ -1,4 +1,4 @@
-"""The test tiers: every collected test carries exactly one of unit, app, browser, assigned by conftest."""
+"""The test tiers: every collected test carries exactly one of unit, app, cluster, browser, assigned by conftest."""
 
 from __future__ import annotations
 
@@ -55,6 +55,8 @@ def test_default_tier_by_file_then_by_appTest_use():
     assert default_tier("test_x_browser.py", "test_direct", names) == "browser"
     assert default_tier("test_x.py", "test_direct", names) == "app"
     assert default_tier("test_x.py", "test_pure", names) == "unit"
+    assert default_tier("test_ray.py", "test_pure", names) == "cluster"
+    assert default_tier("test_ray_browser.py", "test_pure", names) == "browser"
     assert default_tier("test_x.py", "test_pure", names, ["tmp_path", "server"]) == "app"  # a real server
     assert default_tier("test_x.py", "test_pure", names, ["tmp_path"]) == "unit"
 
