@@ -14,14 +14,19 @@ from . import state
 
 
 def available_runs() -> dict[str, tuple[str, Run]]:
-    """Runs this session can show: its trained jobs (finished or stopped), then restored zips.
+    """Runs this session can show: its trained jobs (finished or stopped), the job of a shared
+    link it was opened on, then restored zips.
 
     Keys are stable ids (job id or ``zip:<name>``); values are ``(label, run)``.
     """
     out: dict[str, tuple[str, Run]] = {}
-    for snap in state.registry().jobs_for(state.owner()):
+    reg = state.registry()
+    for snap in reg.jobs_for(state.owner()):
         if snap.has_run and snap.run is not None:
             out[snap.id] = (f"{snap.label} — {snap.status}", snap.run)
+    shared = reg.snapshot(st.session_state.get(state.JOB))  # opened from someone else's link: read-only
+    if shared is not None and shared.id not in out and shared.run is not None:
+        out[shared.id] = (f"{shared.label} — {shared.status} (shared, read-only)", shared.run)
     for key, (label, run) in st.session_state.get(state.UPLOADED_RUNS, {}).items():
         out[key] = (label, run)
     return out
