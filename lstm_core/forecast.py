@@ -17,6 +17,7 @@ import math
 import numpy as np
 import torch
 
+from .callbacks import check_stop
 from .config import ConfigError
 from .model import Ensemble, Forecaster
 from .prep import Prepared, one_step_targets, resolved_horizon, window_x
@@ -29,7 +30,10 @@ def _predict_scaled(model: Model, x: np.ndarray, chunk: int = 8192) -> np.ndarra
     """Network outputs (n, out) for network-ready windows ``x`` (n, L, F)."""
     model.eval()
     dev = model.device
-    outs = [model(torch.as_tensor(x[i : i + chunk], device=dev)).float().cpu().numpy() for i in range(0, len(x), chunk)]
+    outs = []
+    for i in range(0, len(x), chunk):
+        check_stop()  # a Stop during the evaluation ends it here (see callbacks.stop_checks)
+        outs.append(model(torch.as_tensor(x[i : i + chunk], device=dev)).float().cpu().numpy())
     return np.concatenate(outs) if outs else np.zeros((0, max(model.cfg.output_size, 1)), dtype=np.float32)
 
 

@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import forecast as fc
 from .baselines import multistep_baselines, one_step_baselines
-from .callbacks import Callbacks
+from .callbacks import Callbacks, stop_checks
 from .combine import Combination, Member
 from .config import ModelConfig, RunConfig
 from .data.series import Series, as_series
@@ -249,7 +249,8 @@ def fit_run(
     snapshot, so the job registry can show the gates of a model that is still learning);
     ``on_phase`` is told ``"choosing"`` (the backtest), ``"training"``, ``"member k/K"`` for
     the other networks, then ``"evaluating"``. A stop keeps the networks trained so far (at
-    least the first one's best weights).
+    least the first one's best weights); a stop during the evaluation raises
+    :class:`~lstm_core.callbacks.Stopped` (there is no evaluated run to keep).
 
     ``data`` is a :class:`~lstm_core.data.Series` (its season is used when ``cfg.data.season``
     is None) or a bare frame (no season). The missing-value policy the loader applied to the
@@ -322,9 +323,13 @@ def fit_run(
         members_fit=fits,
         members=members,
     )
-    if cb.should_stop() and fit0.status != FitStatus.CANCELLED:
+    stopped_before = cb.should_stop()
+    if stopped_before and fit0.status != FitStatus.CANCELLED:
         run.fit.status = FitStatus.CANCELLED
-    return run.attach(evaluate(run))
+    # A stop asked for before the evaluation (training stopped early) lets it finish: its cost is
+    # bounded. One asked for during it ends it (Stopped): a run without its evaluation is not kept.
+    with stop_checks(None if stopped_before else cb.stop):
+        return run.attach(evaluate(run))
 
 
 def _metrics(y: np.ndarray, yhat: np.ndarray, prep: Prepared) -> Scores | None:
