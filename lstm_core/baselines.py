@@ -22,7 +22,10 @@ result's ``description`` says which model produced the numbers.
 
 from __future__ import annotations
 
+import hashlib
+import threading
 import warnings
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,10 +35,11 @@ from .callbacks import check_stop
 
 BASELINE_NAMES = ("naive", "seasonal_naive", "holt_winters")
 #: Holt-Winters parameters are fitted on at most this many points: the last ones before the
-#: fitting end (statsmodels' fit took 40 s on 160,000 points and 1-4 s on 2,000 per model tried on a busy 2-core machine).
+#: fitting end (statsmodels' fit took 40 s on 160,000 points, and 1-13 s on 2,000 per model tried
+#: on a busy 2-core machine: its brute-force start grows with the length).
 #: A season needs two full seasons among them, so seasons over half of this are dropped (said in
 #: the description).
-MAX_FIT_POINTS = 2000
+MAX_FIT_POINTS = 1000
 #: The numpy filter checks for a Stop every this many points.
 STOP_CHECK_EVERY = 4096
 
@@ -212,8 +216,30 @@ def _candidates(y_fit: np.ndarray, season: int | None) -> list[_Spec]:
     return specs + [_Spec(True, None), _Spec(False, None)]
 
 
+_FITS: OrderedDict[tuple[_Spec, str], _Fitted] = OrderedDict()
+_FITS_LOCK = threading.Lock()
+_FITS_KEPT = 32
+
+
 def _fit(y_fit: np.ndarray, spec: _Spec) -> _Fitted:
-    """Fit ``spec`` on ``y_fit`` with statsmodels (estimated initial states), warnings silenced."""
+    """Fit ``spec`` on ``y_fit`` with statsmodels (estimated initial states), warnings silenced.
+
+    The last fits are kept: an evaluation fits the same points for its one-step and its
+    multi-step baselines, and the Forecast page again for the baseline's future."""
+    key = (spec, hashlib.sha1(np.ascontiguousarray(y_fit, dtype=np.float64).tobytes()).hexdigest())
+    with _FITS_LOCK:
+        if key in _FITS:
+            _FITS.move_to_end(key)
+            return _FITS[key]
+    fitted = _fit_now(y_fit, spec)
+    with _FITS_LOCK:
+        _FITS[key] = fitted
+        while len(_FITS) > _FITS_KEPT:
+            _FITS.popitem(last=False)
+    return fitted
+
+
+def _fit_now(y_fit: np.ndarray, spec: _Spec) -> _Fitted:
     from statsmodels.tsa.holtwinters import ExponentialSmoothing
 
     with warnings.catch_warnings():
@@ -304,7 +330,10 @@ def _holt_winters(
     the model's description, or None if every candidate failed (the caller then uses the naive
     forecast).
     """
-    first = int(pick.start or 0) if isinstance(pick, slice) else int(np.min(pick, initial=0))
+    if isinstance(pick, slice):
+        first = int(pick.start or 0)
+    else:
+        first = int(np.min(pick)) if np.size(pick) else 0
     start = fit_start(y_fit.size, first)
     if start:
         y_fit, y_run = y_fit[start:], y_run[start:]

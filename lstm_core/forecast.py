@@ -158,6 +158,12 @@ def residual_quantiles(groups: list[np.ndarray], alpha: float = 0.1) -> np.ndarr
     return np.maximum.accumulate(q)
 
 
+#: The validation residuals that calibrate the intervals come from at most this many forecast
+#: origins, the last ones before the test part (a 200,000-point series has 20,000 there; 2,000
+#: give every horizon's quantile from as many residuals). Shorter validation parts are unaffected.
+MAX_CALIBRATION_ORIGINS = 2000
+
+
 def conformal_quantiles(
     forecast_z,
     prep: Prepared,
@@ -180,7 +186,8 @@ def conformal_quantiles(
     earliest = prep.offset + prep.cfg.look_back if earliest is None else earliest
     groups = [np.zeros(0) for _ in range(steps)]
     if hi - lo >= 3:
-        origins = np.arange(max(earliest, lo - steps + 1), hi)
+        # at most MAX_CALIBRATION_ORIGINS, the last ones: a long validation part costs no more
+        origins = np.arange(max(earliest, lo - steps + 1, hi - MAX_CALIBRATION_ORIGINS), hi)
         val = residuals_by_horizon(forecast_z, z, origins, steps, hi)
         # keep only targets inside the validation part
         for k in range(steps):

@@ -704,14 +704,20 @@ class JobRegistry:
         try:
             status, message, run = self._sweep(job) if job.is_sweep else self._train(job)
         except Stopped:
-            log.info("%s job %s stopped during its evaluation", what, job.id)
+            with job.lock:
+                evaluating = job.phase == "evaluating"
+            log.info("%s job %s stopped %s", what, job.id, "while evaluating" if evaluating else "before an epoch")
             status, run = CANCELLED, None
-            message = (
-                self._over_budget_message(job, "during its evaluation")
-                if job.over_budget
-                else "Stopped during the evaluation, after training: a run is kept only once evaluated, "
-                "so nothing was kept; train it again and let the evaluation finish."
-            )
+            if evaluating:
+                message = (
+                    "Stopped during the evaluation, after training: a run is kept only once evaluated, "
+                    "so nothing was kept; train it again and let the evaluation finish."
+                )
+            else:
+                message = "Stopped before the first epoch finished; an untrained model is not kept."
+            if job.over_budget:
+                where = "during its evaluation" if evaluating else "before the first epoch finished"
+                message = self._over_budget_message(job, f"{where}; nothing was kept")
         except TrainingDiverged as exc:
             log.warning("%s job %s diverged: %s", what, job.id, exc)
             status, message, run = DIVERGED, str(exc), None

@@ -96,19 +96,24 @@ def test_the_budget_comes_from_the_environment(monkeypatch):
     assert jobs.default_budget() == jobs.DEFAULT_BUDGET_S and jobs.budget_text(jobs.DEFAULT_BUDGET_S) == "30-minute"
 
 
-def test_evaluation_work_is_bounded_on_long_series():
+def test_evaluation_work_is_bounded_on_long_series(monkeypatch):
+    fitted: list[int] = []
+    fit_now = baselines._fit_now
+    monkeypatch.setattr(baselines, "_fit_now", lambda y, spec: fitted.append(len(y)) or fit_now(y, spec))
     # the representation backtest forecasts at most BACKTEST_MAX_SPAN steps from as many origins
     assert backtest_span(160_000, 40_000) == BACKTEST_MAX_SPAN
     assert backtest_span(115, 29) == 29  # short series: unchanged
     # Holt-Winters is fitted on the last MAX_FIT_POINTS points before the test part
     rng = np.random.default_rng(1)
     y = 50 + np.sin(np.arange(30_000) * 2 * np.pi / 12) + rng.normal(0, 0.1, 30_000)
+    baselines._FITS.clear()
     res = baselines.multistep_baselines(y, 24_000, 48, 24_000, 12)["holt_winters"]
     assert f"the last {baselines.MAX_FIT_POINTS:,} before point 24000" in res.description
     assert np.all(np.isfinite(res.predictions)) and abs(float(res.predictions[0]) - y[24_000]) < 1.0
     one = baselines.one_step_baselines(y, np.arange(24_000, 24_100), 24_000, 12)["holt_winters"]
-    assert "points 22000 to 23999" in one.description
+    assert "points 23000 to 23999" in one.description
     assert np.sqrt(np.mean((one.predictions - y[24_000:24_100]) ** 2)) < 0.3
+    assert fitted and set(fitted) == {baselines.MAX_FIT_POINTS}  # what statsmodels was given
 
 
 def test_check_stop_raises_only_inside_a_stoppable_section():
@@ -121,3 +126,21 @@ def test_check_stop_raises_only_inside_a_stoppable_section():
         check_stop()
     with pytest.raises(Stopped), stop_checks(ev):
         check_stop()
+
+
+def test_interval_calibration_uses_a_bounded_number_of_origins():
+    from lstm_core import forecast as fc
+    from lstm_core.prep import prepare
+
+    rng = np.random.default_rng(2)
+    frame = pd.DataFrame({"y": np.cumsum(rng.normal(0, 1, 30_000)) + 500})
+    prep = prepare(Series(frame), quick(look_back=4).data)
+    seen: list[int] = []
+
+    def forecast_z(origins, steps):  # a stand-in forecaster that records its origins
+        seen.append(len(origins))
+        return np.zeros((len(origins), steps))
+
+    assert prep.test_start - prep.train_end > fc.MAX_CALIBRATION_ORIGINS  # a long validation part
+    q, note = fc.conformal_quantiles(forecast_z, prep, 12)
+    assert seen == [fc.MAX_CALIBRATION_ORIGINS] and len(q) == 12 and np.all(q > 0)
