@@ -147,7 +147,7 @@ async def session(browser, url: str, i: int, csv: bytes, epochs: int, limit_s: f
     try:
         await page.goto(url, timeout=limit_s * 1000)
         await expect(page.get_by_role("heading", name="Data", exact=True)).to_be_visible(timeout=limit_s * 1000)
-        name = f"load_{i:02d}.csv"
+        name = f"load{i:02d}.csv"  # no Markdown characters: the page escapes them in its heading
         await page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
             files=[{"name": name, "mimeType": "text/csv", "buffer": csv}]
         )
@@ -193,11 +193,12 @@ async def ws_session(port: int, i: int, csv: bytes, epochs: int, limit_s: float)
         await s.open()
         s.start_timers()
         await s.run_and_wait(limit_s)
-        name = f"load_{i:02d}.csv"
+        name = f"load{i:02d}.csv"  # no Markdown characters: the page escapes them in its heading
         n = len(s.seen)
         await s.upload("data_upload", name, csv, limit_s)
         await s.wait_for(lambda e: e.kind == "heading" and e.text == name, limit_s, n)
-        await s.wait_for(lambda e: e.sidebar and name in e.text, limit_s, n)
+        # the sidebar caption names the dataset ("**name** · rows"; the delta path of the sidebar varies by version)
+        await s.wait_for(lambda e: e.kind == "markdown" and f"**{name}**" in e.text, limit_s, n)
         out["sidebar"] = True
         await s.run_and_wait(limit_s, page="Train")
         s.set_widget("train_epochs", int_value=epochs)
@@ -356,7 +357,9 @@ async def drive_with_restart(
     deadline = time.monotonic() + limit_s
     while read_trace(trace)[0] < base + max(1, n // 2) and not task.done() and time.monotonic() < deadline:
         await asyncio.sleep(0.2)  # the trace is a file: read it a few times a second
+    print(f"restarting the server ({read_trace(trace)[0] - base} of this round's jobs started)...", flush=True)
     away = await asyncio.to_thread(server.restart)
+    print(f"server back after {away:.1f} s", flush=True)
     results = await task
     csv = frame_to_csv_bytes(generate("noisy-sine", length=300, seed=1))
     again = []
@@ -367,7 +370,9 @@ async def drive_with_restart(
             again.append(reopen(server.port, r["i"], r["query"], limit_s))
         else:  # had not started training: starts again
             again.append(ws_session(server.port, r["i"], csv, epochs, limit_s))
-    return list(await asyncio.gather(*again)), away
+    back = list(await asyncio.gather(*again))
+    print(f"round with the restart: {sum(r['ok'] for r in back)} of {len(back)} students have their run", flush=True)
+    return back, away
 
 
 async def check_links(port: int, results: list[dict], limit_s: float) -> tuple[int, int, list[str]]:
@@ -500,6 +505,7 @@ def main() -> int:
             else:
                 batch = asyncio.run(drive(port, args.sessions, args.browsers, args.epochs, args.limit, args.ramp))
             results += [{**b, "round": r + 1} for b in batch]
+            print(f"round {r + 1}: {sum(b['ok'] for b in batch)} of {len(batch)} finished", flush=True)
             round_rss.append(rss_mb(server.proc.pid))
         if args.restart_round:
             links = asyncio.run(check_links(port, results, args.limit))
