@@ -82,7 +82,11 @@ async def upload(port: int, i: int, data: bytes, limit_s: float) -> dict:
         out["upload_answered_s"] = time.perf_counter() - t0  # the page script's part
         end = await s.wait_for(
             lambda e: (
-                (e.kind == "alert" and "zip" in e.text.lower() and not e.text.startswith("Restoring"))
+                (
+                    e.kind == "alert"
+                    and ("zip" in e.text.lower() or "restor" in e.text.lower())
+                    and not e.text.startswith(("Restoring", "No trained run yet"))
+                )
                 or (e.kind == "heading" and e.text.startswith("Metrics on the test part"))
             ),
             limit_s,
