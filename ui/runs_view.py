@@ -36,8 +36,12 @@ def available_runs() -> dict[str, tuple[str, Run]]:
 
 
 def restoring() -> int:
-    """How many of this session's runs are still being loaded after a server restart."""
-    return sum(s.restoring for s in state.registry().jobs_for(state.owner()))
+    """How many of this session's runs (and the shared run it was opened on) are still being
+    loaded after a server restart."""
+    reg = state.registry()
+    mine = sum(s.restoring for s in reg.jobs_for(state.owner()))
+    shared = reg.snapshot(st.session_state.get(state.JOB))
+    return mine + int(shared is not None and shared.restoring and not state.owns(shared))
 
 
 def restore_notice() -> None:
