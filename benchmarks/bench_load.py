@@ -16,6 +16,17 @@ a start/end trace (opt-in debug hook, ``LSTM_LAB_JOB_TRACE``), from which the mo
 running at once and the longest queue are read. Bounded in time.
 
     python -m benchmarks.bench_load [--sessions 20] [--epochs 300] [--browsers 0] [--limit 480]
+
+With ``--rounds R --restart-round K`` (issue 11's "5 rounds x 30 sessions with a restart during
+round 3") the class runs R times on one server whose run store (``LSTM_LAB_HOME``) stays the
+same, and the server is restarted once half of round K's jobs have started. A student whose tab
+lost the server reloads it from its URL and finds the run, or presses "Train it again" on the
+interrupted job; one who had not started yet starts again. After the last round every student's
+``?job=`` link (the share link, without the owner key) is opened in a fresh session: the Train
+page must say Finished. Printed: runs lost (link says the job is gone) and links unreachable.
+
+    python -m benchmarks.bench_load --sessions 30 --rounds 5 --restart-round 3 --epochs 50
+    python -m benchmarks.bench_load --sessions 3 --rounds 2 --restart-round 2 --epochs 20   # quick check
 """
 
 from __future__ import annotations
@@ -29,6 +40,7 @@ import statistics
 import tempfile
 import threading
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -135,7 +147,7 @@ async def session(browser, url: str, i: int, csv: bytes, epochs: int, limit_s: f
     try:
         await page.goto(url, timeout=limit_s * 1000)
         await expect(page.get_by_role("heading", name="Data", exact=True)).to_be_visible(timeout=limit_s * 1000)
-        name = f"load_{i:02d}.csv"
+        name = f"load{i:02d}.csv"  # no Markdown characters: the page escapes them in its heading
         await page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
             files=[{"name": name, "mimeType": "text/csv", "buffer": csv}]
         )
@@ -181,11 +193,12 @@ async def ws_session(port: int, i: int, csv: bytes, epochs: int, limit_s: float)
         await s.open()
         s.start_timers()
         await s.run_and_wait(limit_s)
-        name = f"load_{i:02d}.csv"
+        name = f"load{i:02d}.csv"  # no Markdown characters: the page escapes them in its heading
         n = len(s.seen)
         await s.upload("data_upload", name, csv, limit_s)
         await s.wait_for(lambda e: e.kind == "heading" and e.text == name, limit_s, n)
-        await s.wait_for(lambda e: e.sidebar and name in e.text, limit_s, n)
+        # the sidebar caption names the dataset ("**name** · rows"; the delta path of the sidebar varies by version)
+        await s.wait_for(lambda e: e.kind == "markdown" and f"**{name}**" in e.text, limit_s, n)
         out["sidebar"] = True
         await s.run_and_wait(limit_s, page="Train")
         s.set_widget("train_epochs", int_value=epochs)
@@ -201,11 +214,13 @@ async def ws_session(port: int, i: int, csv: bytes, epochs: int, limit_s: float)
         out["first_status"] = first.text.split("**")[1]
         end = await s.wait_for(lambda e: e.kind == "alert" and ENDED.match(e.text), limit_s, n)
         out["status"] = ENDED.match(end.text).group(1)
+        out["query"] = s.query  # the tab's URL: ?job=<id>&owner=<key>
         out["ok"] = out["status"] == "Finished"
         if not out["ok"]:
             out["error"] = end.text[:200]
     except Exception as exc:  # noqa: BLE001 - reported in the table
         out["error"] = f"{type(exc).__name__}: {exc}"[:300]
+    out.setdefault("query", s.query)
     out["seconds"] = time.perf_counter() - t0
     out["runs"] = (s.stats.full_runs, s.stats.fragment_runs)
     out["full_lat"], out["frag_lat"] = list(s.stats.full_latencies), list(s.stats.fragment_latencies)
@@ -273,6 +288,135 @@ async def drive(port: int, n: int, browsers: int, epochs: int, limit_s: float, r
             await pw.stop()
 
 
+class Server:
+    """The app's server process, restartable on the same port with the same environment (so the
+    same ``LSTM_LAB_HOME``)."""
+
+    def __init__(self, port: int, log_dir: Path):
+        self.port, self.log_dir, self.starts = port, log_dir, 0
+        self.proc = self._start()
+
+    def _start(self):
+        self.starts += 1
+        return start_server(self.port, self.log_dir / f"server-{self.starts}.log")
+
+    def restart(self) -> float:
+        """Stop the server (SIGTERM, as a service manager does) and start it again; returns the
+        seconds it was away."""
+        t0 = time.perf_counter()
+        stop_server(self.proc)
+        self.proc = self._start()
+        return time.perf_counter() - t0
+
+
+def job_of(query: str) -> str:
+    return urllib.parse.parse_qs(query).get("job", [""])[0]
+
+
+async def reopen(port: int, i: int, query: str, limit_s: float) -> dict:
+    """A student reloads the tab after the restart (same URL): the run is there, or the
+    interrupted job is trained again ("Train it again"). Returns like ``ws_session``."""
+    out = {"i": i, "kind": "ws", "ok": False, "error": "", "sidebar": True, "status": "", "reopened": True}
+    s = StreamlitSession(port, f"r{i:02d}", query=query)
+    t0 = time.perf_counter()
+    try:
+        await s.open()
+        s.start_timers()
+        await s.run_and_wait(limit_s)
+        n = len(s.seen)
+        await s.run_and_wait(limit_s, page="Train")
+        end = await s.wait_for(lambda e: e.kind == "alert" and ENDED.match(e.text), limit_s, n)
+        if "Interrupted by a server restart" in end.text:
+            out["retrained"] = True
+            s.set_widget("train_job_retry", trigger_value=True)
+            n = len(s.seen)
+            await s.rerun()
+            end = await s.wait_for(lambda e: e.kind == "alert" and e.text.startswith("**Finished**"), limit_s, n)
+        out["status"] = ENDED.match(end.text).group(1)
+        out["ok"] = out["status"] == "Finished"
+        if not out["ok"]:
+            out["error"] = end.text[:200]
+    except Exception as exc:  # noqa: BLE001 - reported in the table
+        out["error"] = f"{type(exc).__name__}: {exc}"[:300]
+    out["query"] = s.query
+    out["seconds"] = time.perf_counter() - t0
+    out["runs"] = (s.stats.full_runs, s.stats.fragment_runs)
+    out["full_lat"], out["frag_lat"] = list(s.stats.full_latencies), list(s.stats.fragment_latencies)
+    await s.close()
+    return out
+
+
+async def drive_with_restart(
+    server: Server, trace: Path, n: int, epochs: int, limit_s: float, ramp_s: float
+) -> tuple[list[dict], float]:
+    """One round with a server restart once half of its jobs have started (the server's trace),
+    then every student whose session broke comes back. Returns the results and the seconds
+    the server was away."""
+    base = read_trace(trace)[0]
+    task = asyncio.create_task(drive(server.port, n, 0, epochs, limit_s, ramp_s))
+    deadline = time.monotonic() + limit_s
+    while read_trace(trace)[0] < base + max(1, n // 2) and not task.done() and time.monotonic() < deadline:
+        await asyncio.sleep(0.2)  # the trace is a file: read it a few times a second
+    print(f"restarting the server ({read_trace(trace)[0] - base} of this round's jobs started)...", flush=True)
+    away = await asyncio.to_thread(server.restart)
+    print(f"server back after {away:.1f} s", flush=True)
+    results = await task
+    csv = frame_to_csv_bytes(generate("noisy-sine", length=300, seed=1))
+    again = []
+    for r in results:
+        if r["ok"]:
+            again.append(asyncio.sleep(0, r))
+        elif job_of(r.get("query", "")):
+            again.append(reopen(server.port, r["i"], r["query"], limit_s))
+        else:  # had not started training: starts again
+            again.append(ws_session(server.port, r["i"], csv, epochs, limit_s))
+    back = list(await asyncio.gather(*again))
+    print(f"round with the restart: {sum(r['ok'] for r in back)} of {len(back)} students have their run", flush=True)
+    return back, away
+
+
+async def check_links(port: int, results: list[dict], limit_s: float) -> tuple[int, int, list[str]]:
+    """Open every student's share link (``?job=<id>`` only) in a fresh session: the Train page
+    must say Finished. Returns (runs lost, links unreachable, problems)."""
+    lost = unreachable = 0
+    problems = []
+    gone = "This job is no longer in memory"
+
+    async def one(r: dict) -> str:
+        jid = job_of(r.get("query", ""))
+        if not jid:
+            return "no job"
+        s = StreamlitSession(port, f"link{r['i']:02d}", query=f"job={jid}")
+        try:
+            await s.open()
+            await s.run_and_wait(limit_s)
+            n = len(s.seen)
+            await s.run_and_wait(limit_s, page="Train")
+            seen = await s.wait_for(
+                lambda e: e.kind == "alert" and (e.text.startswith(gone) or ENDED.match(e.text)), limit_s, n
+            )
+            return (
+                "ok" if seen.text.startswith("**Finished**") else ("lost" if seen.text.startswith(gone) else seen.text)
+            )
+        except Exception as exc:  # noqa: BLE001 - reported
+            return f"{type(exc).__name__}: {exc}"[:200]
+        finally:
+            await s.close()
+
+    outcomes = []
+    for k in range(0, len(results), 10):  # ten at a time: a check, not a load
+        outcomes += await asyncio.gather(*(one(r) for r in results[k : k + 10]))
+    for r, o in zip(results, outcomes):
+        if o == "ok":
+            continue
+        if o in ("lost", "no job"):
+            lost += 1
+        else:
+            unreachable += 1
+        problems.append(f"student {r['round']}.{r['i']}: {o}")
+    return lost, unreachable, problems
+
+
 def read_trace(path: Path) -> tuple[int, int, int, int]:
     """(starts, ends, max running at once, max queued seen at a start)."""
     starts = ends = max_running = max_queued = 0
@@ -316,6 +460,12 @@ def main() -> int:
         help="run the class this many times in a row on the same server (memory over time)",
     )
     p.add_argument(
+        "--restart-round",
+        type=int,
+        default=0,
+        help="restart the server (same LSTM_LAB_HOME) once half of this round's jobs have started (1-based; 0: never)",
+    )
+    p.add_argument(
         "--no-warm",
         dest="warm",
         action="store_false",
@@ -326,10 +476,12 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="bench-load-"))
     trace = tmp / "jobs.trace"
     os.environ["LSTM_LAB_JOB_TRACE"] = str(trace)  # inherited by the server process
+    os.environ["LSTM_LAB_HOME"] = str(tmp / "home")  # the run store, kept across a restart
     port = free_port()
     t_start = time.perf_counter()
     t_wall0 = time.time()
-    proc = start_server(port, tmp / "server.log")
+    server = Server(port, tmp)
+    proc = server.proc
     print(f"server healthy after {time.time() - t_wall0:.1f} s")
     monitor = Monitor(port, proc.pid)
     monitor.start()
@@ -343,12 +495,23 @@ def main() -> int:
         warm_result = asyncio.run(warm(port, args.limit)) if args.warm else None
         t_load0 = time.time()
         results, round_rss = [], []
-        for _ in range(args.rounds):  # the same class again on the same server: is memory bounded?
-            results += asyncio.run(drive(port, args.sessions, args.browsers, args.epochs, args.limit, args.ramp))
-            round_rss.append(rss_mb(proc.pid))
+        away = None
+        links: tuple[int, int, list[str]] | None = None
+        for r in range(args.rounds):  # the same class again on the same server: is memory bounded?
+            if r + 1 == args.restart_round:
+                batch, away = asyncio.run(
+                    drive_with_restart(server, trace, args.sessions, args.epochs, args.limit, args.ramp)
+                )
+            else:
+                batch = asyncio.run(drive(port, args.sessions, args.browsers, args.epochs, args.limit, args.ramp))
+            results += [{**b, "round": r + 1} for b in batch]
+            print(f"round {r + 1}: {sum(b['ok'] for b in batch)} of {len(batch)} finished", flush=True)
+            round_rss.append(rss_mb(server.proc.pid))
+        if args.restart_round:
+            links = asyncio.run(check_links(port, results, args.limit))
     finally:
         monitor.stop()
-        stop_server(proc)
+        stop_server(server.proc)
     wall = time.perf_counter() - t_start
     starts, ends, max_running, max_queued = read_trace(trace)
     ok = [r for r in results if r["ok"]]
@@ -415,6 +578,25 @@ def main() -> int:
     for r in results:
         if not r["ok"]:
             print(f"session {r['i']}: {r['error']}")
+    if links is not None:
+        lost, unreachable, problems = links
+        reopened = [r for r in results if r.get("reopened")]
+        print(f"\nserver restarted during round {args.restart_round}: away {away:.1f} s (health polls then fail)")
+        print(f"{'after the restart':<54} {'value':>12}")
+        print(f"{'students whose tab lost the server and reopened it':<54} {len(reopened):>12}")
+        print(
+            f"{'  of them: trained again (interrupted job)':<54} {sum(bool(r.get('retrained')) for r in reopened):>12}"
+        )
+        print(f"{'students (all rounds) / share links checked':<54} {len(results):>6}/{len(results):<5}")
+        print(f"{'runs lost':<54} {lost:>12}")
+        print(f"{'links unreachable':<54} {unreachable:>12}")
+        for line in problems[:20]:
+            print(line)
+        passed = len(ok) == len(results) and lost == 0 and unreachable == 0
+        print(
+            "PASS" if passed else "FAIL", "(every student's run finished and reachable from its link after the restart)"
+        )
+        return 0 if passed else 1
     passed = (
         (warm_result is None or warm_result["ok"])
         and len(ok) == len(results)

@@ -73,8 +73,9 @@ class StreamlitSession:
     misses one that came and went between two checks.
     """
 
-    def __init__(self, port: int, name: str = "") -> None:
+    def __init__(self, port: int, name: str = "", query: str = "") -> None:
         self.port, self.name = port, name
+        self.query = query  # the URL's query string, as the browser keeps it (st.query_params)
         self.base = f"http://127.0.0.1:{port}"
         self.ws = None
         self.session_id = ""
@@ -97,6 +98,7 @@ class StreamlitSession:
         self._tasks: list[asyncio.Task] = []
         self._xsrf = ""
         self.closed = False
+        self.lost = False  # the server closed the connection (it stopped)
 
     # -- connection ---------------------------------------------------------------------------
     def _fetch_xsrf(self) -> str:
@@ -128,13 +130,20 @@ class StreamlitSession:
 
     # -- reading ------------------------------------------------------------------------------
     async def _reader(self) -> None:
-        async for data in self.ws:
-            msg = ForwardMsg()
-            msg.ParseFromString(data)
-            self.stats.messages += 1
-            self.stats.bytes_in += len(data)
-            self._handle(msg)
+        try:
+            async for data in self.ws:
+                msg = ForwardMsg()
+                msg.ParseFromString(data)
+                self.stats.messages += 1
+                self.stats.bytes_in += len(data)
+                self._handle(msg)
+                self.changed.set()
+        except Exception:  # noqa: BLE001 - a dropped connection ends the session like a closed one
+            pass
+        finally:
+            self.lost = not self.closed
             self.changed.set()
+            self.run_finished.set()
 
     def _handle(self, msg: ForwardMsg) -> None:
         kind = msg.WhichOneof("type")
@@ -143,6 +152,8 @@ class StreamlitSession:
             self.runs_started += 1
             self.running, self.pending_timers = True, {}
             self.run_finished.clear()
+        elif kind == "page_info_changed":
+            self.query = msg.page_info_changed.query_string
         elif kind == "navigation":
             self.pages = {p.page_name: p.page_script_hash for p in msg.navigation.app_pages}
             if msg.navigation.page_script_hash:
@@ -199,7 +210,7 @@ class StreamlitSession:
             self.page_hash, self.widgets = self.pages[page], {}
         msg = BackMsg()
         cs = msg.rerun_script
-        cs.query_string, cs.page_script_hash = "", self.page_hash
+        cs.query_string, cs.page_script_hash = self.query, self.page_hash
         cs.fragment_id, cs.is_auto_rerun = fragment_id, auto
         cs.widget_states.widgets.extend(self.widgets.values())
         self.widgets = {k: w for k, w in self.widgets.items() if not w.trigger_value}
@@ -217,6 +228,8 @@ class StreamlitSession:
         await self.rerun(page=page)
         deadline = time.monotonic() + timeout
         while self.finished_run <= before:
+            if self.lost:
+                raise ConnectionError(f"{self.name}: the server closed the connection")
             self.run_finished.clear()
             await asyncio.wait_for(self.run_finished.wait(), max(0.0, deadline - time.monotonic()))
 
@@ -301,6 +314,8 @@ class StreamlitSession:
                 if predicate(self.seen[i]):
                     return self.seen[i]
                 i += 1
+            if self.lost:
+                raise ConnectionError(f"{self.name}: the server closed the connection")
             left = deadline - time.monotonic()
             if left <= 0:
                 raise TimeoutError(f"{self.name}: not seen within {timeout:.0f} s")

@@ -9,8 +9,8 @@ Conventions
   indices ``origin, origin + 1, ..., origin + steps - 1`` (they may run past the data).
 
 Holt-Winters parameters (smoothing constants and initial states) are fitted once with
-statsmodels' ``ExponentialSmoothing`` on the training part ``y[:train_end]`` and then held
-FIXED: the state is filtered through later data by the numpy recursion in :func:`_run`,
+statsmodels' ``ExponentialSmoothing`` on the training part ``y[:train_end]`` (on a long series,
+its last :data:`MAX_FIT_POINTS` points) and then held FIXED: the state is filtered through later data by the numpy recursion in :func:`_run`,
 which reproduces statsmodels' own recursions (checked in ``tests/test_baselines.py``), so
 no test value ever informs a parameter. The multi-step Holt-Winters forecast from
 ``origin`` uses the same fixed parameters, filters the state through ``y[:origin]`` and
@@ -22,13 +22,26 @@ result's ``description`` says which model produced the numbers.
 
 from __future__ import annotations
 
+import hashlib
+import threading
 import warnings
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
 
+from .callbacks import check_stop
+
 BASELINE_NAMES = ("naive", "seasonal_naive", "holt_winters")
+#: Holt-Winters parameters are fitted on at most this many points: the last ones before the
+#: fitting end (statsmodels' fit took 40 s on 160,000 points, and 1-13 s on 2,000 per model tried
+#: on a busy 2-core machine: its brute-force start grows with the length).
+#: A season needs two full seasons among them, so seasons over half of this are dropped (said in
+#: the description).
+MAX_FIT_POINTS = 1000
+#: The numpy filter checks for a Stop every this many points.
+STOP_CHECK_EVERY = 4096
 
 
 @dataclass
@@ -203,8 +216,30 @@ def _candidates(y_fit: np.ndarray, season: int | None) -> list[_Spec]:
     return specs + [_Spec(True, None), _Spec(False, None)]
 
 
+_FITS: OrderedDict[tuple[_Spec, str], _Fitted] = OrderedDict()
+_FITS_LOCK = threading.Lock()
+_FITS_KEPT = 32
+
+
 def _fit(y_fit: np.ndarray, spec: _Spec) -> _Fitted:
-    """Fit ``spec`` on ``y_fit`` with statsmodels (estimated initial states), warnings silenced."""
+    """Fit ``spec`` on ``y_fit`` with statsmodels (estimated initial states), warnings silenced.
+
+    The last fits are kept: an evaluation fits the same points for its one-step and its
+    multi-step baselines, and the Forecast page again for the baseline's future."""
+    key = (spec, hashlib.sha1(np.ascontiguousarray(y_fit, dtype=np.float64).tobytes()).hexdigest())
+    with _FITS_LOCK:
+        if key in _FITS:
+            _FITS.move_to_end(key)
+            return _FITS[key]
+    fitted = _fit_now(y_fit, spec)
+    with _FITS_LOCK:
+        _FITS[key] = fitted
+        while len(_FITS) > _FITS_KEPT:
+            _FITS.popitem(last=False)
+    return fitted
+
+
+def _fit_now(y_fit: np.ndarray, spec: _Spec) -> _Fitted:
     from statsmodels.tsa.holtwinters import ExponentialSmoothing
 
     with warnings.catch_warnings():
@@ -246,6 +281,8 @@ def _run(model: _Fitted, y: np.ndarray, steps: int = 0) -> np.ndarray:
     out = np.empty(n + steps)
     with np.errstate(all="ignore"):
         for t in range(n):
+            if t % STOP_CHECK_EVERY == 0:
+                check_stop()  # a Stop during the evaluation ends it here (see callbacks.stop_checks)
             base, s = level + trend, seasons[t % m]
             if spec.seasonal == "mul":
                 out[t] = base * s
@@ -267,14 +304,40 @@ def _run(model: _Fitted, y: np.ndarray, steps: int = 0) -> np.ndarray:
     return out
 
 
+def fit_start(n_fit: int, first_pick: int) -> int:
+    """Where the Holt-Winters fit starts: the last :data:`MAX_FIT_POINTS` points of the
+    ``n_fit`` fitting points (0 for shorter series, or when an earlier point is predicted)."""
+    start = max(0, n_fit - MAX_FIT_POINTS)
+    return start if first_pick >= start else 0
+
+
+def _fitted_on(start: int, end: int) -> str:
+    if start == 0:
+        return f"fitted on the first {end} points"
+    return (
+        f"fitted on points {start} to {end - 1} (the last {end - start:,} before point {end}, a bound for long series)"
+    )
+
+
 def _holt_winters(
     y_fit: np.ndarray, y_run: np.ndarray, steps: int, pick: np.ndarray | slice, season: int | None
 ) -> tuple[np.ndarray, str] | None:
     """First candidate model that fits on ``y_fit`` and gives finite ``_run(...)[pick]``.
 
-    Returns the picked predictions and the model's description, or None if every
-    candidate failed (the caller then uses the naive forecast).
+    A long ``y_fit`` is fitted on its last :data:`MAX_FIT_POINTS` points only (see
+    :func:`fit_start`): the state then starts there and is filtered from there on, so the
+    seasonal phase and the indices stay those of ``y_run``. Returns the picked predictions and
+    the model's description, or None if every candidate failed (the caller then uses the naive
+    forecast).
     """
+    if isinstance(pick, slice):
+        first = int(pick.start or 0)
+    else:
+        first = int(np.min(pick)) if np.size(pick) else 0
+    start = fit_start(y_fit.size, first)
+    if start:
+        y_fit, y_run = y_fit[start:], y_run[start:]
+        pick = slice(pick.start - start, None) if isinstance(pick, slice) else np.asarray(pick) - start
     specs = _candidates(y_fit, season)
     for i, spec in enumerate(specs):
         try:
@@ -326,7 +389,8 @@ def holt_winters_one_step(y: ArrayLike, idx: ArrayLike, train_end: int, season: 
     if found is None:
         return BaselineResult("holt_winters", naive_one_step(y_arr, ids), "Naive (every Holt-Winters fit failed)")
     preds, description = found
-    return BaselineResult("holt_winters", preds, f"{description}; fitted on the first {end} points, then fixed")
+    fitted = _fitted_on(fit_start(end, int(ids.min())), end)
+    return BaselineResult("holt_winters", preds, f"{description}; {fitted}, then fixed")
 
 
 def holt_winters_forecast(y_hist: ArrayLike, steps: int, season: int | None) -> BaselineResult:
@@ -357,7 +421,7 @@ def _hw_multistep(y: np.ndarray, origin: int, steps: int, fit_end: int, season: 
         naive = naive_forecast(y[:origin], steps)
         return BaselineResult("holt_winters", naive, "Naive (every Holt-Winters fit failed)")
     preds, description = found
-    return BaselineResult("holt_winters", preds, f"{description}; fitted on the first {fit_end} points")
+    return BaselineResult("holt_winters", preds, f"{description}; {_fitted_on(fit_start(fit_end, origin), fit_end)}")
 
 
 # ---------------------------------------------------------------------------- bundles

@@ -8,7 +8,9 @@ about; every hook is optional and ``stop`` is a ``threading.Event`` checked betw
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -63,3 +65,31 @@ class Callbacks:
     def stop_only(self) -> Callbacks:
         """The same stop signal and no hooks (networks whose epochs are not the live curve)."""
         return Callbacks(stop=self.stop)
+
+
+class Stopped(Exception):
+    """A stop was asked for inside a section run under :func:`stop_checks` (the evaluation):
+    the section is abandoned, since there is nothing partial to keep."""
+
+
+_section_stop: ContextVar[threading.Event | None] = ContextVar("lstm_lab_section_stop", default=None)
+
+
+@contextmanager
+def stop_checks(stop: threading.Event | None) -> Iterator[None]:
+    """Make :func:`check_stop` raise :class:`Stopped` once ``stop`` is set, inside the block, on
+    this thread only (None: no checks). The long loops of the evaluation (forecast blocks,
+    network chunks, baseline filters) call :func:`check_stop`, so a Stop pressed while a run
+    is evaluated ends it within one such step instead of after the whole evaluation."""
+    token = _section_stop.set(stop)
+    try:
+        yield
+    finally:
+        _section_stop.reset(token)
+
+
+def check_stop() -> None:
+    """Raise :class:`Stopped` when the enclosing :func:`stop_checks` event is set (else nothing)."""
+    stop = _section_stop.get()
+    if stop is not None and stop.is_set():
+        raise Stopped("stopped")

@@ -17,6 +17,7 @@ import math
 import numpy as np
 import torch
 
+from .callbacks import check_stop
 from .config import ConfigError
 from .model import Ensemble, Forecaster
 from .prep import Prepared, one_step_targets, resolved_horizon, window_x
@@ -29,7 +30,10 @@ def _predict_scaled(model: Model, x: np.ndarray, chunk: int = 8192) -> np.ndarra
     """Network outputs (n, out) for network-ready windows ``x`` (n, L, F)."""
     model.eval()
     dev = model.device
-    outs = [model(torch.as_tensor(x[i : i + chunk], device=dev)).float().cpu().numpy() for i in range(0, len(x), chunk)]
+    outs = []
+    for i in range(0, len(x), chunk):
+        check_stop()  # a Stop during the evaluation ends it here (see callbacks.stop_checks)
+        outs.append(model(torch.as_tensor(x[i : i + chunk], device=dev)).float().cpu().numpy())
     return np.concatenate(outs) if outs else np.zeros((0, max(model.cfg.output_size, 1)), dtype=np.float32)
 
 
@@ -154,6 +158,12 @@ def residual_quantiles(groups: list[np.ndarray], alpha: float = 0.1) -> np.ndarr
     return np.maximum.accumulate(q)
 
 
+#: The validation residuals that calibrate the intervals come from at most this many forecast
+#: origins, the last ones before the test part (a 200,000-point series has 20,000 there; 2,000
+#: give every horizon's quantile from as many residuals). Shorter validation parts are unaffected.
+MAX_CALIBRATION_ORIGINS = 2000
+
+
 def conformal_quantiles(
     forecast_z,
     prep: Prepared,
@@ -176,7 +186,8 @@ def conformal_quantiles(
     earliest = prep.offset + prep.cfg.look_back if earliest is None else earliest
     groups = [np.zeros(0) for _ in range(steps)]
     if hi - lo >= 3:
-        origins = np.arange(max(earliest, lo - steps + 1), hi)
+        # at most MAX_CALIBRATION_ORIGINS, the last ones: a long validation part costs no more
+        origins = np.arange(max(earliest, lo - steps + 1, hi - MAX_CALIBRATION_ORIGINS), hi)
         val = residuals_by_horizon(forecast_z, z, origins, steps, hi)
         # keep only targets inside the validation part
         for k in range(steps):

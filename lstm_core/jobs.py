@@ -30,14 +30,14 @@ from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
 import torch
 
 from . import threads
-from .callbacks import Callbacks
+from .callbacks import Callbacks, Stopped
 from .config import ConfigError, RunConfig
 from .data.series import Series, as_series
 from .gates import GateRecorder
@@ -66,6 +66,33 @@ Outcome = tuple[JobStatus, str, Run | None]
 
 
 WORKER_NICE = 10
+
+#: A job's wall-time budget (seconds from its start) unless ``LSTM_LAB_JOB_BUDGET_S`` says
+#: otherwise: past it the job is stopped as by Stop and keeps what it can.
+DEFAULT_BUDGET_S = 30 * 60
+BUDGET_ENV = "LSTM_LAB_JOB_BUDGET_S"
+
+
+def default_budget() -> float | None:
+    """The per-job wall-time budget in seconds: ``LSTM_LAB_JOB_BUDGET_S`` when set (0 or
+    less: none), else :data:`DEFAULT_BUDGET_S`. A value that is not a number is logged and
+    the default used."""
+    raw = os.environ.get(BUDGET_ENV, "").strip()
+    if not raw:
+        return DEFAULT_BUDGET_S
+    try:
+        value = float(raw)
+    except ValueError:
+        log.warning("%s=%r is not a number of seconds; using %d", BUDGET_ENV, raw, DEFAULT_BUDGET_S)
+        return DEFAULT_BUDGET_S
+    return value if value > 0 and np.isfinite(value) else None
+
+
+def budget_text(seconds: float) -> str:
+    """``30-minute`` or ``90-second``: the budget as the stop message says it."""
+    if seconds >= 60 and seconds % 60 == 0:
+        return f"{int(seconds // 60)}-minute"
+    return f"{seconds:g}-second"
 
 
 def lower_thread_priority(nice: int) -> bool:
@@ -136,6 +163,9 @@ class Job:
     run: Run | None = None
     recorder: GateRecorder | None = None  # set when training starts: live gate snapshots
     restoring: bool = False  # listed from the run store, its run still loading
+    phase: str = ""  # the phase fit_run reported last ("choosing", "training", "evaluating"...)
+    t0: float | None = None  # time.monotonic() when it started: its wall-time budget counts from here
+    over_budget: bool = False  # stopped because it ran past its wall-time budget
     interrupted: bool = False  # queued or running when the server stopped; can be trained again
     reopened: float = 0.0  # when it was brought back from the run store (eviction counts from then)
     data_info: dict = field(default_factory=dict)  # the data's name, frequency, season, missing policy
@@ -240,6 +270,11 @@ class JobRegistry:
         0 leaves it). Training is background work: the pages and the health check come first.
     inline : run every job on the submitting thread before ``submit`` returns, with no worker
         threads (tests with a fast fake ``runner``; never for real training under a UI).
+    budget_s : each job's wall-time budget in seconds from its start (default
+        :func:`default_budget`: ``LSTM_LAB_JOB_BUDGET_S`` or 30 minutes; None: none). A job past
+        it is stopped as by :meth:`cancel` (a training job keeps its best weights and is
+        evaluated; one already evaluating is let finish, since evaluation is bounded) and its
+        message says so. Not enforced with ``inline=True``.
     store : where finished training jobs are kept on disk (:class:`~lstm_core.store.RunStore`):
         a job that ends with a run is saved there, the jobs found there when the registry starts
         are listed at once and their runs loaded back in the background (newest first), and an
@@ -265,6 +300,7 @@ class JobRegistry:
         inline: bool = False,
         store: RunStore | None = None,
         executor: Executor | None = None,
+        budget_s: float | None | Literal["default"] = "default",
     ):
         self.executor = executor
         if executor is not None:  # the executor seam: its runner and sweeper, its concurrency
@@ -300,6 +336,12 @@ class JobRegistry:
         )
         for w in self._workers:
             w.start()
+        self.budget_s = default_budget() if isinstance(budget_s, str) else budget_s
+        self._wake = threading.Event()  # a job started or the registry closed: the budget watch looks again
+        self._watch: threading.Thread | None = None
+        if self.budget_s and not inline:
+            self._watch = threading.Thread(target=self._police_budgets, name="lstm-lab-budget", daemon=True)
+            self._watch.start()
         self._store = store
         if store is not None:
             self._restore(store)
@@ -493,10 +535,13 @@ class JobRegistry:
             self.cancel(jid)
         with self._cond:
             self._cond.notify_all()
+        self._wake.set()
         for w in self._workers:
             w.join(timeout)
         if self._store is not None:
             self._store.close()
+        if self._watch is not None:
+            self._watch.join(timeout)
 
     # ---------------------------------------------------------------- internals
     def active_twin(self, owner: str, data: Series | pd.DataFrame, cfg: RunConfig) -> JobSnapshot | None:
@@ -656,10 +701,11 @@ class JobRegistry:
             self._starts += 1
             self._served[job.owner] = self._starts
             with job.lock:
-                job.status, job.started = RUNNING, self._clock()
+                job.status, job.started, job.t0 = RUNNING, self._clock(), time.monotonic()
                 job.message = f"Training {job.epochs_planned} (cell, lag) pair(s)..." if job.is_sweep else "Training..."
             self._running += 1
             self._trace("start", job)
+        self._wake.set()  # a new deadline for the budget watch
         self._touch()
         return job
 
@@ -698,6 +744,21 @@ class JobRegistry:
         what = "sweep" if job.is_sweep else "training"
         try:
             status, message, run = self._sweep(job) if job.is_sweep else self._train(job)
+        except Stopped:
+            with job.lock:
+                evaluating = job.phase == "evaluating"
+            log.info("%s job %s stopped %s", what, job.id, "while evaluating" if evaluating else "before an epoch")
+            status, run = CANCELLED, None
+            if evaluating:
+                message = (
+                    "Stopped during the evaluation, after training: a run is kept only once evaluated, "
+                    "so nothing was kept; train it again and let the evaluation finish."
+                )
+            else:
+                message = "Stopped before the first epoch finished; an untrained model is not kept."
+            if job.over_budget:
+                where = "during its evaluation" if evaluating else "before the first epoch finished"
+                message = self._over_budget_message(job, f"{where}; nothing was kept")
         except TrainingDiverged as exc:
             log.warning("%s job %s diverged: %s", what, job.id, exc)
             status, message, run = DIVERGED, str(exc), None
@@ -1029,6 +1090,8 @@ class JobRegistry:
             self._touch()
 
         def on_phase(phase: str) -> None:
+            with job.lock:
+                job.phase = phase
             message = phase_message(phase)
             if message:
                 with job.lock:
@@ -1045,6 +1108,9 @@ class JobRegistry:
         self._set_threads(cfg.model.hidden_size, cfg.model.num_layers)
         run = self._runner(job.series, cfg, callbacks=self._callbacks(job))
         epochs = len(run.history)
+        if run.fit.status == FitStatus.CANCELLED and job.over_budget:
+            kept = f"kept the best weights (epoch {run.fit.best_epoch})" if epochs else "the model is untrained"
+            return CANCELLED, self._over_budget_message(job, f"at epoch {epochs}; {kept}"), run
         if run.fit.status == FitStatus.CANCELLED:
             message = (
                 f"Stopped at epoch {epochs}; kept the best weights (epoch {run.fit.best_epoch})."
@@ -1078,6 +1144,50 @@ class JobRegistry:
         with job.lock:
             done = len(job.rows)
         secs = self._clock() - (job.started or self._clock())
+        if job.stop.is_set() and job.over_budget:
+            return (
+                CANCELLED,
+                self._over_budget_message(job, f"after {done} of {job.epochs_planned} (cell, lag) pairs"),
+                None,
+            )
         if job.stop.is_set():
             return CANCELLED, f"Stopped after {done} of {job.epochs_planned} (cell, lag) pairs.", None
         return FINISHED, f"Trained {done} of {job.epochs_planned} (cell, lag) pairs in {secs:.1f} s.", None
+
+    # ------------------------------------------------------------- wall-time budgets
+    def _over_budget_message(self, job: Job, what: str) -> str:
+        return f"Stopped: over its {budget_text(self.budget_s or 0)} time budget, {what}."
+
+    def _police_budgets(self) -> None:
+        """The budget watch (one thread): stop every running job past its budget, then sleep
+        until the next deadline or until a job starts."""
+        while not self._closed:
+            self._wake.clear()
+            self._wake.wait(self._stop_over_budget())
+
+    def _stop_over_budget(self) -> float | None:
+        """Stop the running jobs past their budget; returns the seconds to the next deadline
+        (None: no running job has one)."""
+        assert self.budget_s
+        now = time.monotonic()
+        nearest: float | None = None
+        over: list[Job] = []
+        with self._cond:
+            running = [j for j in self._jobs.values() if j.status == RUNNING]
+        for job in running:
+            with job.lock:
+                if job.t0 is None or job.stop.is_set() or job.status != RUNNING:
+                    continue
+                left = job.t0 + self.budget_s - now
+                if left > 0:
+                    nearest = left if nearest is None else min(nearest, left)
+                elif job.phase != "evaluating":  # evaluation is bounded: let it finish
+                    job.over_budget = True
+                    job.message = f"Over its {budget_text(self.budget_s)} time budget: stopping..."
+                    job.stop.set()
+                    over.append(job)
+        for job in over:
+            log.info("job %s is over its %s time budget: stopped", job.id, budget_text(self.budget_s))
+        if over:
+            self._touch()
+        return nearest

@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import forecast as fc
 from .baselines import multistep_baselines, one_step_baselines
-from .callbacks import Callbacks
+from .callbacks import Callbacks, Stopped, stop_checks
 from .combine import Combination, Member
 from .config import ModelConfig, RunConfig
 from .data.series import Series, as_series
@@ -255,7 +255,8 @@ def fit_run(
     snapshot, so the job registry can show the gates of a model that is still learning);
     ``on_phase`` is told ``"choosing"`` (the backtest), ``"training"``, ``"member k/K"`` for
     the other networks, then ``"evaluating"``. A stop keeps the networks trained so far (at
-    least the first one's best weights).
+    least the first one's best weights); a stop before the first epoch ended, or during the
+    evaluation, raises :class:`~lstm_core.callbacks.Stopped` (there is no run worth keeping).
 
     ``data`` is a :class:`~lstm_core.data.Series` (its season is used when ``cfg.data.season``
     is None) or a bare frame (no season). The missing-value policy the loader applied to the
@@ -291,6 +292,8 @@ def fit_run(
 
     cb.phase("training")
     _, fit0 = _train_member(prep, cfg, device, cfg.train.seed, cb.with_epoch(epoch_end), net=first)
+    if cb.should_stop() and not fit0.history:
+        raise Stopped("stopped before the first epoch finished")  # an untrained model is not worth evaluating
     nets: list[list[Forecaster]] = [[] for _ in preps]
     nets[0].append(first)
     fits = [fit0]
@@ -304,6 +307,8 @@ def fit_run(
             break
         nets[r].append(net)
         fits.append(fit)
+    # Decided before the phase is announced: a Stop seen from then on ends the evaluation.
+    stopped_before = cb.should_stop()
     cb.phase("evaluating")
     log.info(
         "%s: %d network(s) trained in %.1f s (first: %s after %d epochs)",
@@ -328,9 +333,12 @@ def fit_run(
         members_fit=fits,
         members=members,
     )
-    if cb.should_stop() and fit0.status != FitStatus.CANCELLED:
+    if stopped_before and fit0.status != FitStatus.CANCELLED:
         run.fit.status = FitStatus.CANCELLED
-    return run.attach(evaluate(run))
+    # A stop asked for before the evaluation (training stopped early) lets it finish: its cost is
+    # bounded. One asked for during it ends it (Stopped): a run without its evaluation is not kept.
+    with stop_checks(None if stopped_before else cb.stop):
+        return run.attach(evaluate(run))
 
 
 def _metrics(y: np.ndarray, yhat: np.ndarray, prep: Prepared) -> Scores | None:

@@ -471,6 +471,22 @@ def _count_lines(chunk: bytes) -> int:
     return max(chunk.count(b"\n"), chunk.count(b"\r"))
 
 
+def check_zip(data: bytes, max_bytes: int = MAX_ZIP_BYTES) -> None:
+    """The checks that cost nothing, before any work is queued for an upload: its size, that it
+    ends with a zip's end record, and the number of entries that record declares (at most :data:`MAX_ZIP_ENTRIES`). Raises
+    :class:`RunError`; :func:`zip_to_run_dir` checks the rest while unpacking."""
+    if len(data) > max_bytes:
+        raise RunError(f"The run zip is {len(data) / 1e6:.0f} MB, over the {max_bytes / 1e6:.0f} MB limit.")
+    declared = _declared_entries(data)
+    if declared is None:
+        raise RunError("The upload is not a zip file; download a run with 'Download run (.zip)' and upload that.")
+    if declared[0] > MAX_ZIP_ENTRIES or declared[1] > MAX_ZIP_ENTRIES * 1024:
+        raise RunError(
+            f"The zip holds more than {MAX_ZIP_ENTRIES} entries, so it is not a LSTM Lab run zip; "
+            "upload the zip that 'Download run (.zip)' gave you."
+        )
+
+
 def zip_to_run_dir(
     data: bytes,
     directory: str | os.PathLike,
@@ -488,15 +504,11 @@ def zip_to_run_dir(
     ``model.pt`` by ``max_work`` (:data:`MAX_ZIP_WORK`), so a hostile zip is refused before
     :func:`load_run` parses or evaluates anything. Raises :class:`RunError`.
     """
-    if len(data) > max_bytes:
-        raise RunError(f"The run zip is {len(data) / 1e6:.0f} MB, over the {max_bytes / 1e6:.0f} MB limit.")
+    check_zip(data, max_bytes)
     too_many = RunError(
         f"The zip holds more than {MAX_ZIP_ENTRIES} entries, so it is not a LSTM Lab run zip; "
         "upload the zip that 'Download run (.zip)' gave you."
     )
-    declared = _declared_entries(data)
-    if declared is not None and (declared[0] > MAX_ZIP_ENTRIES or declared[1] > MAX_ZIP_ENTRIES * 1024):
-        raise too_many
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()

@@ -209,9 +209,12 @@ def live() -> None:
         done / max(len(snaps), 1),
         text=f"{done} of {len(snaps)} runs done ({len(groups)} variants × {len(snaps) // max(len(groups), 1)} seeds)",
     )
-    if any(s.active for s in snaps) and right.button("Stop all", icon=":material/stop:", key="cmp_stop"):
+    if any(s.active and state.owns(s) for s in snaps) and right.button(
+        "Stop all", icon=":material/stop:", key="cmp_stop"
+    ):
         for s in snaps:
-            reg.cancel(s.id)
+            if state.owns(s):  # a shared comparison is read-only
+                reg.cancel(s.id)
     band = st.radio("Band across seeds", ["min–max", "mean ± std"], horizontal=True, key="cmp_band")
     bands = cmp.loss_bands(cv.curves(groups))
     presenter.chart(cplots.loss_band_figure(bands, band="minmax" if band == "min–max" else "std"), key="cmp_loss_chart")

@@ -119,7 +119,7 @@ if key == "long-memory":
                 text=f"{job.epochs_done} of {job.epochs_planned} trained · {jobs_view.duration(job.elapsed)} "
                 f"· {job.status}",
             )
-            if job.active and st.button("Stop", key="mem_stop", icon=":material/stop:"):
+            if job.active and state.owns(job) and st.button("Stop", key="mem_stop", icon=":material/stop:"):
                 reg.cancel(job.id)
             if job.status.failed:
                 st.error(f"The sweep failed: {job.message}")

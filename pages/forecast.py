@@ -6,8 +6,6 @@ from lstm_core import csvsafe, tables
 from lstm_core import forecast as lcforecast
 from lstm_core import verdict as lcverdict
 from lstm_core.config import ConfigError
-from lstm_core.data import DataError
-from lstm_core.runs import RunError
 from ui import presenter, runs_view, state
 from ui.figures import series as plots
 from ui.text import md_escape
@@ -17,16 +15,7 @@ current = state.sync_job_id()
 choices = runs_view.available_runs()
 
 with st.expander("Restore a downloaded run (.zip)", expanded=not choices):
-    up = st.file_uploader("Run zip", type=["zip"], key="forecast_zip")
-    if up is not None and st.session_state.get("forecast_zip_done") != up.file_id:
-        st.session_state["forecast_zip_done"] = up.file_id
-        try:
-            st.session_state["forecast_pick"] = runs_view.restore_zip(up.name, up.getvalue())
-            st.rerun()
-        except (RunError, DataError, ConfigError) as exc:
-            st.session_state["forecast_zip_error"] = str(exc)
-    if up is not None and st.session_state.get("forecast_zip_error"):
-        st.error(md_escape(st.session_state["forecast_zip_error"]))
+    runs_view.restore_upload("forecast_zip", "forecast_pick")  # restored off the page script
 
 runs_view.restore_notice()
 runs_view.require_runs(

@@ -119,7 +119,9 @@ def pytest_collection_modifyitems(config, items):
         if len(tier_markers(item)) != 1:
             wrong.append(f"{item.nodeid}: {tier_markers(item)}")
     if wrong:
-        raise pytest.UsageError("every test needs exactly one tier marker (unit, app, cluster, browser): " + "; ".join(wrong))
+        raise pytest.UsageError(
+            "every test needs exactly one tier marker (unit, app, cluster, browser): " + "; ".join(wrong)
+        )
 
 
 # ---- processes beside the tests ---------------------------------------------------------------

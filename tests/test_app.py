@@ -150,11 +150,24 @@ def test_training_from_the_form_then_forecast_shows_metrics(fake):
     data = runs_view.run_zip(run, 36)
     at.file_uploader(key="forecast_zip").set_value(("my-run.zip", data, "application/zip")).run()
     no_errors(at)
+    wait_for_restore(at)  # restored off the page script; the page picks it up on its next run
     assert at.selectbox(key="forecast_pick").value == "zip:my-run.zip"
     assert len(at.dataframe) == 1
     assert verdict.sentence in [
         b.value for b in {"beats": at.success, "mixed": at.warning, "loses": at.error}[verdict.level]
     ]
+
+
+def wait_for_restore(at: AppTest) -> None:
+    """Wait for the session's pending zip restore to end (its event), then rerun twice: once for
+    the polling fragment to see it end (AppTest does not fire run_every), once for the rerun it asks."""
+    from ui import runs_view
+
+    rid = at.session_state[runs_view.PENDING][0]
+    done = runs_view.restorer().wait(rid, TIMEOUT)
+    assert done is not None and not done.active, "the zip was not restored in time"
+    at.run()
+    at.run()
 
 
 def test_bad_run_zip_is_one_sentence():

@@ -308,7 +308,8 @@ def test_sessions_cancel_reload_close_and_double_start_leave_no_stray_threads():
     assert any("not started twice" in i.value for i in a.info)
     assert [s.id for s in reg.jobs_for(a.session_state["owner"]) if s.active] == [first]
 
-    # Stop from the UI
+    # Stop from the UI, once it has trained an epoch (a Stop before the first epoch keeps nothing)
+    reg.wait_until(first, lambda s: s.epochs_done >= 1, WAIT_S)
     stop = [b for b in a.button if b.key and b.key.endswith("_stop")]
     assert stop
     stop[0].click().run()
@@ -400,8 +401,13 @@ def test_sidebar_lists_only_the_sessions_own_jobs():
     assert other.session_state["owner"] != first.session_state["owner"]
     other.switch_page("pages/forecast.py").run()
     assert any("No trained run yet" in i.value for i in other.info)  # A's run is not offered to B
-    mine = new_app()  # a fresh session sees it only through the link
-    mine.query_params["job"] = job
+    link = new_app()  # someone with the share link (?job= only): the run read-only, not A's job list
+    link.query_params["job"] = job
+    link.run()
+    assert any("No jobs yet" in c.value for c in link.sidebar.caption)
+    assert link.session_state["owner"] != first.session_state["owner"]
+    mine = new_app()  # A's own tab reloaded: its URL carries the owner key too
+    mine.query_params.update({"job": job, "owner": first.query_params["owner"]})
     mine.run()
     assert any("finished" in c for c in [c.value for c in mine.sidebar.caption])
     assert mine.session_state["owner"] == first.session_state["owner"]

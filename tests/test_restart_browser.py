@@ -37,13 +37,19 @@ def app_page(browser, log: Path) -> Iterator[tuple[object, str]]:
 
 def start_training(pg, base: str, **numbers) -> str:
     """Open Train, set the labelled numbers, press Start; returns the job id from the URL."""
+    return start_training_url(pg, base, **numbers)["job"]
+
+
+def start_training_url(pg, base: str, **numbers) -> dict[str, str]:
+    """Like start_training; returns the URL's parameters (the job id and the owner key)."""
     pg.goto(base)
     nav(pg, "Train")
     for label, value in numbers.items():
         set_number(pg, label, value)
     pg.get_by_role("button", name="Start training").click()
     pg.wait_for_url("**job=*")
-    return parse_qs(urlparse(pg.url).query)["job"][0]
+    pg.wait_for_url("**owner=*")
+    return {k: v[0] for k, v in parse_qs(urlparse(pg.url).query).items()}
 
 
 def test_a_trained_run_survives_a_server_restart(browser, tmp_path, monkeypatch):
@@ -65,12 +71,13 @@ def test_a_trained_run_survives_a_server_restart(browser, tmp_path, monkeypatch)
 def test_a_run_interrupted_by_a_restart_can_be_trained_again(browser, tmp_path, monkeypatch):
     monkeypatch.setenv("LSTM_LAB_HOME", str(tmp_path / "home"))
     with app_page(browser, tmp_path / "first.log") as (pg, base):
-        job = start_training(pg, base, **{"Hidden size": 8})
+        url = start_training_url(pg, base, **{"Hidden size": 8})
+        job = url["job"]
     # the server stopped while the job was queued or training
     assert (tmp_path / "home" / "jobs" / job / "job.json").is_file()
 
     with app_page(browser, tmp_path / "second.log") as (pg, base):
-        pg.goto(f"{base}/train?job={job}")
+        pg.goto(f"{base}/train?job={job}&owner={url['owner']}")  # the owner's tab: it may train it again
         expect(pg.get_by_text("Interrupted by a server restart", exact=False).first).to_be_visible()
         pg.get_by_role("button", name="Train it again").click()
         pg.wait_for_url(lambda url: "job=" in url and job not in url)  # the new run's own link

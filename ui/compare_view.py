@@ -21,16 +21,13 @@ CMP_KEY, CMP_PARAM = "compare_job_ids", "cmp"
 def sync_ids(session_key: str, param: str) -> list[str]:
     """Job ids of a group, kept in ``st.session_state`` and ``st.query_params`` (comma list).
 
-    A reload (empty session) reattaches from the URL and adopts the jobs' owner; ids whose
-    jobs were evicted are dropped.
+    A reload (empty session) reattaches from the URL; ids whose jobs were evicted are dropped.
+    Someone else's comparison opened from its link is shown read-only (see ``state.owns``).
     """
     reg = state.registry()
     ids = st.session_state.get(session_key)
     if not ids and st.query_params.get(param):
         ids = [i for i in st.query_params[param].split(",") if i]
-        snaps = [reg.snapshot(i) for i in ids]
-        if any(s is not None for s in snaps):
-            st.session_state[state.OWNER] = next(s for s in snaps if s is not None).owner
     ids = [i for i in (ids or []) if reg.snapshot(i) is not None]
     set_ids(session_key, param, ids)
     return ids

@@ -85,6 +85,11 @@ def live_job(job_id: str, key: str, done_link: tuple[str, str] | None = None) ->
         return None
 
     interval = {JobStatus.RUNNING: POLL_S, JobStatus.QUEUED: QUEUED_POLL_S}.get(first.status)
+    mine = state.owns(first)  # a shared link shows someone else's job read-only
+    if mine:
+        share_link(job_id)
+    else:
+        st.caption(":material/visibility: A shared run, shown read-only: only the session that started it can stop it.")
 
     @throttle.fragment(run_every=interval)
     def panel() -> None:
@@ -96,21 +101,29 @@ def live_job(job_id: str, key: str, done_link: tuple[str, str] | None = None) ->
         with cols[0]:
             progress(snap)
         with cols[1]:
-            if snap.active and st.button(
-                "Stop",
-                key=f"{key}_stop",
-                icon=":material/stop:",
-                width="stretch",
-                help="Stops within one batch and keeps the best weights so far.",
+            if (
+                mine
+                and snap.active
+                and st.button(
+                    "Stop",
+                    key=f"{key}_stop",
+                    icon=":material/stop:",
+                    width="stretch",
+                    help="Stops within one batch and keeps the best weights so far.",
+                )
             ):
                 reg.cancel(job_id)
                 snap = reg.snapshot(job_id) or snap
-            if snap.interrupted and st.button(
-                "Train it again",
-                key=f"{key}_retry",
-                icon=":material/replay:",
-                width="stretch",
-                help="Queues the same run again, on the same data, with the same settings.",
+            if (
+                mine
+                and snap.interrupted
+                and st.button(
+                    "Train it again",
+                    key=f"{key}_retry",
+                    icon=":material/replay:",
+                    width="stretch",
+                    help="Queues the same run again, on the same data, with the same settings.",
+                )
             ):
                 state.set_job(reg.retry(job_id))
                 st.rerun(scope="app")
@@ -146,6 +159,14 @@ def executor_note() -> None:
             st.warning(status.sentence, icon=":material/cloud_off:")
 
     note()
+
+
+def share_link(job_id: str) -> None:
+    """The job's view-only link (its id only, never this session's owner key), to copy."""
+    base = (getattr(st.context, "url", None) or "").split("?")[0]
+    with st.popover("Share link", icon=":material/share:"):
+        st.caption("Anyone with this link sees this run read-only; they cannot stop it or see your other jobs.")
+        st.code(base + state.share_query(job_id), language=None)
 
 
 def job_list(owner: str) -> None:

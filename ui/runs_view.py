@@ -9,27 +9,39 @@ import streamlit as st
 
 from lstm_core import runs as lcruns
 from lstm_core.pipeline import Run
+from lstm_core.restore import Restorer
+from lstm_core.runs import RunError
 
 from . import state
+from .text import md_escape
 
 
 def available_runs() -> dict[str, tuple[str, Run]]:
-    """Runs this session can show: its trained jobs (finished or stopped), then restored zips.
+    """Runs this session can show: its trained jobs (finished or stopped), the job of a shared
+    link it was opened on, then restored zips.
 
     Keys are stable ids (job id or ``zip:<name>``); values are ``(label, run)``.
     """
     out: dict[str, tuple[str, Run]] = {}
-    for snap in state.registry().jobs_for(state.owner()):
+    reg = state.registry()
+    for snap in reg.jobs_for(state.owner()):
         if snap.has_run and snap.run is not None:
             out[snap.id] = (f"{snap.label} — {snap.status}", snap.run)
+    shared = reg.snapshot(st.session_state.get(state.JOB))  # opened from someone else's link: read-only
+    if shared is not None and shared.id not in out and shared.run is not None:
+        out[shared.id] = (f"{shared.label} — {shared.status} (shared, read-only)", shared.run)
     for key, (label, run) in st.session_state.get(state.UPLOADED_RUNS, {}).items():
         out[key] = (label, run)
     return out
 
 
 def restoring() -> int:
-    """How many of this session's runs are still being loaded after a server restart."""
-    return sum(s.restoring for s in state.registry().jobs_for(state.owner()))
+    """How many of this session's runs (and the shared run it was opened on) are still being
+    loaded after a server restart."""
+    reg = state.registry()
+    mine = sum(s.restoring for s in reg.jobs_for(state.owner()))
+    shared = reg.snapshot(st.session_state.get(state.JOB))
+    return mine + int(shared is not None and shared.restoring and not state.owns(shared))
 
 
 def restore_notice() -> None:
@@ -75,11 +87,66 @@ def run_zip(run: Run, forecast_steps: int | None = None) -> bytes:
         return lcruns.run_to_zip(folder)
 
 
-def restore_zip(name: str, data: bytes) -> str:
-    """Restore an uploaded run zip into the session; returns its key. Raises RunError."""
-    with tempfile.TemporaryDirectory(prefix="lstm-lab-") as tmp:
-        folder = lcruns.zip_to_run_dir(data, Path(tmp) / "run")
-        run = lcruns.load_run(folder)
-    key = f"zip:{name}"
-    st.session_state.setdefault(state.UPLOADED_RUNS, {})[key] = (f"restored: {name}", run)
-    return key
+@st.cache_resource(show_spinner=False)
+def _restorer() -> Restorer:
+    return Restorer()
+
+
+_restorer_override: Restorer | None = None
+
+
+def use_restorer(r: Restorer | None) -> None:
+    """Make the pages use ``r`` instead of the process-wide restorer (tests); None: back to it."""
+    global _restorer_override
+    _restorer_override = r
+
+
+def restorer() -> Restorer:
+    """The process-wide :class:`~lstm_core.restore.Restorer` (one per server, all sessions)."""
+    return _restorer_override if _restorer_override is not None else _restorer()
+
+
+PENDING, ERROR = "zip_restore_pending", "zip_restore_error"
+
+
+def restore_upload(key: str, pick_key: str) -> None:
+    """A run-zip uploader whose zip is restored off the page script (see lstm_core.restore).
+
+    A new upload is checked at once (size, entries) and queued; a fragment polls its restore
+    and, once it is in, adds the run to this session's runs, selects it in ``pick_key`` and
+    redraws the page. Errors are one sentence.
+    """
+    up = st.file_uploader("Run zip", type=["zip"], key=key)
+    if up is not None and st.session_state.get(f"{key}_done") != up.file_id:
+        st.session_state[f"{key}_done"] = up.file_id
+        st.session_state.pop(ERROR, None)
+        try:
+            st.session_state[PENDING] = (restorer().submit(up.name, up.getvalue()), up.name, pick_key)
+        except RunError as exc:
+            st.session_state[ERROR] = str(exc)
+    if st.session_state.get(PENDING):
+        _restore_progress()
+    if up is not None and st.session_state.get(ERROR):
+        st.error(md_escape(st.session_state[ERROR]))
+
+
+@st.fragment(run_every=0.5)
+def _restore_progress() -> None:
+    pending = st.session_state.get(PENDING)
+    if not pending:
+        return
+    rid, name, pick_key = pending
+    r = restorer().get(rid)
+    if r is not None and r.active:
+        st.info(f"Restoring {md_escape(name)}: unpacking it and rebuilding the run in the background...")
+        return
+    del st.session_state[PENDING]
+    if r is None:
+        st.session_state[ERROR] = "The restore was lost (the server restarted); upload the zip again."
+    elif r.run is None:
+        st.session_state[ERROR] = r.message
+    else:
+        zkey = f"zip:{name}"
+        st.session_state.setdefault(state.UPLOADED_RUNS, {})[zkey] = (f"restored: {name}", r.run)
+        st.session_state[pick_key] = zkey
+    st.rerun(scope="app")

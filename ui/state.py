@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import re
 import sys
 import threading
 import uuid
@@ -13,7 +14,7 @@ import streamlit as st
 
 from lstm_core import data as lcdata
 from lstm_core import executors
-from lstm_core.jobs import JobRegistry
+from lstm_core.jobs import JobRegistry, JobSnapshot
 from lstm_core.store import RunStore
 from lstm_core.train import device_label, resolve_device
 
@@ -189,28 +190,55 @@ def adopt_dataset(job_id: str, config: dict) -> bool:
     return True
 
 
+OWNER_PARAM = "owner"  # the URL parameter that carries the owner key (private: never in a share link)
+OWNER_IN_URL = "owner_in_url"
+_OWNER_KEY = re.compile(r"[0-9a-f]{32}")
+
+
 def owner() -> str:
-    """A key for this browser session's jobs (adopted from the job in the URL on reload)."""
+    """This browser session's owner key: the secret that lets it list and stop its jobs.
+
+    It is taken from the URL's ``?owner=`` on the first run of a session (a reload of the
+    owner's own tab), else made fresh. A ``?job=`` link alone never hands it over: whoever
+    opens someone else's job link views that run read-only (see :func:`owns`).
+    """
     if OWNER not in st.session_state:
-        st.session_state[OWNER] = uuid.uuid4().hex
+        from_url = st.query_params.get(OWNER_PARAM) or ""
+        if _OWNER_KEY.fullmatch(from_url):
+            st.session_state[OWNER] = from_url
+            st.session_state[OWNER_IN_URL] = True
+        else:
+            st.session_state[OWNER] = uuid.uuid4().hex
     return st.session_state[OWNER]
+
+
+def owns(snap: JobSnapshot | None) -> bool:
+    """Whether this session owns the job: only then may it stop it or retrain it."""
+    return snap is not None and snap.owner == owner()
+
+
+def share_query(job_id: str) -> str:
+    """The query string of a link that shows ``job_id`` to anyone, read-only (no owner key)."""
+    return f"?job={job_id}"
 
 
 def sync_job_id() -> str | None:
     """Keep the current job id in session state and in the URL (``?job=``) in step.
 
-    A reload or a second tab opened on the URL reattaches to the job (and adopts its owner,
-    so the sidebar lists the same jobs).
+    A reload or a second tab opened on the URL reattaches to the job. The owner key stays in
+    the URL (``?owner=``) once this session owns a job, so a reload of the owner's tab gets its
+    identity back; a tab opened on a shared ``?job=`` link (without the key) shows the job
+    read-only and lists only its own jobs.
     """
     reg = registry()
+    me = owner()
     from_url = st.query_params.get("job")
     current = st.session_state.get(JOB)
     if from_url and from_url != current and current is None:
         snap = reg.reopen(from_url)  # from memory, or back from the run store
         if snap is not None:
             st.session_state[JOB] = current = from_url
-            st.session_state[OWNER] = snap.owner
-            if snap.owner == owner():  # the owner's session coming back: its data too
+            if snap.owner == me:  # the owner's session coming back: its data too
                 adopt_dataset(from_url, snap.config)
     if current and reg.reopen(current) is None:  # deleted (memory lets a run go; the store keeps it)
         current = st.session_state[JOB] = None
@@ -218,6 +246,10 @@ def sync_job_id() -> str | None:
         st.query_params["job"] = current
     elif not current and "job" in st.query_params:
         del st.query_params["job"]
+    if not st.session_state.get(OWNER_IN_URL) and reg.find(me):
+        st.session_state[OWNER_IN_URL] = True
+    if st.session_state.get(OWNER_IN_URL) and st.query_params.get(OWNER_PARAM) != me:
+        st.query_params[OWNER_PARAM] = me
     return current
 
 
@@ -225,6 +257,8 @@ def set_job(job_id: str | None) -> None:
     st.session_state[JOB] = job_id
     if job_id:
         st.query_params["job"] = job_id
+        st.session_state[OWNER_IN_URL] = True  # a job this session started (or retrained)
+        st.query_params[OWNER_PARAM] = owner()
 
 
 def clamp_setting(key: str, lo: int, hi: int) -> None:

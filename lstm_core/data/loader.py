@@ -14,6 +14,7 @@ import io
 import json
 import os
 import re
+import unicodedata
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
@@ -506,11 +507,24 @@ def _read_cells(text: str, delimiter: str, notes: list[str], offset: int = 0) ->
         notes.append("The first row holds numbers, not column names, so it was read as data.")
         header = ["value"] if len(header) == 1 else [f"column {i + 1}" for i in range(len(header))]
         body = table
-    header = [h or f"column {i + 1}" for i, h in enumerate(header)]
+    cleaned = [_visible_name(h) for h in header]
+    changed = [h for h, c in zip(header, cleaned) if h != c]
+    if changed:
+        notes.append(
+            f"Column name {_excerpt(cleaned[header.index(changed[0])])}"
+            + (f" and {len(changed) - 1} more" if len(changed) > 1 else "")
+            + " held invisible or direction-changing characters (zero-width, right-to-left marks, "
+            "non-breaking spaces); they were removed."
+        )
+    header = [h or f"column {i + 1}" for i, h in enumerate(cleaned)]
     counts = Counter(header)
     repeated = sorted(h for h, k in counts.items() if k > 1)
     if repeated:
-        raise DataError(f"Column name {_excerpt(repeated[0])} appears more than once; give every column a unique name.")
+        raise DataError(
+            f"Column name {_excerpt(repeated[0])} appears more than once"
+            + (" (counting names that differ only in invisible characters)" if changed else "")
+            + "; give every column a unique name."
+        )
     body = body.set_axis(header, axis=1)
     body = body.mask(body.apply(lambda col: col.str.lower().isin(_MISSING_TOKENS)))
     body = body.dropna(how="all")
@@ -518,6 +532,16 @@ def _read_cells(text: str, delimiter: str, notes: list[str], offset: int = 0) ->
         raise DataError("The file has a header row but no data rows; add rows of numbers below the header.")
     lines = pd.Series(body.index + 1 + offset, index=body.index)
     return body.reset_index(drop=True), lines.reset_index(drop=True)
+
+
+def _visible_name(name: str) -> str:
+    """``name`` as a reader sees it: NFKC-normalised (a non-breaking space is a space), without
+    format characters (zero-width spaces and joiners, right-to-left and other direction marks,
+    a byte-order mark), runs of spaces made one. Two columns that differ only in those look the
+    same on every page, so they are the same name."""
+    text = unicodedata.normalize("NFKC", name)
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return " ".join(text.split())
 
 
 def _parser_error(message: str, delimiter: str, offset: int = 0) -> DataError:

@@ -1,0 +1,127 @@
+"""Run zips restored in the background, off the page scripts.
+
+Unpacking a run zip and rebuilding its run (the model, the preprocessing refitted on its data,
+an evaluation) takes seconds for the largest zip the limits allow. Done inside a page script it
+holds one of the server's few script slots (``ui/throttle.py``), so a couple of hostile uploads
+kept every new visitor from getting a page. A :class:`Restorer` does that work on its own
+low-priority thread; the page keeps the returned id and polls :meth:`Restorer.get`.
+
+The checks that cost nothing (size, declared entries: :func:`~lstm_core.runs.check_zip`) run in
+:meth:`Restorer.submit`, before anything is queued; the rows and the rows-times-weights bound are
+checked while unpacking, before the run is rebuilt (:func:`~lstm_core.runs.zip_to_run_dir`).
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import threading
+import time
+import uuid
+from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import torch
+
+from .config import ConfigError
+from .data import DataError
+from .jobs import lower_thread_priority
+from .pipeline import Run
+from .runs import RunError, check_zip, load_run, zip_to_run_dir
+
+log = logging.getLogger(__name__)
+
+QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+
+
+@dataclass(frozen=True)
+class Restore:
+    """One upload's restore: ``status`` is queued, running, done (``run`` set) or failed
+    (``message``: one sentence saying what is wrong)."""
+
+    id: str
+    name: str
+    status: str
+    message: str = ""
+    run: Run | None = None
+    seconds: float = 0.0
+
+    @property
+    def active(self) -> bool:
+        return self.status in (QUEUED, RUNNING)
+
+
+class Restorer:
+    """A small pool (default one thread, lowered CPU priority, one torch thread) that restores
+    run zips; at most ``max_pending`` wait at once, server-wide, and the last ``keep`` results
+    are kept for their pages to pick up."""
+
+    def __init__(self, workers: int = 1, max_pending: int = 8, keep: int = 200, nice: int = 10):
+        self.max_pending, self.keep, self._nice = max_pending, keep, nice
+        self._pool = ThreadPoolExecutor(workers, thread_name_prefix="lstm-lab-restore", initializer=self._init)
+        self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)
+        self._items: OrderedDict[str, Restore] = OrderedDict()
+
+    def _init(self) -> None:
+        torch.set_num_threads(1)
+        lower_thread_priority(self._nice)
+
+    def submit(self, name: str, data: bytes) -> str:
+        """Queue ``data`` (an uploaded zip named ``name``); returns the restore's id. Raises
+        RunError at once when the cheap checks fail or too many restores are waiting."""
+        check_zip(data)
+        with self._lock:
+            if sum(r.active for r in self._items.values()) >= self.max_pending:
+                raise RunError("The server is restoring other uploads right now; upload the zip again in a minute.")
+            rid = uuid.uuid4().hex
+            self._items[rid] = Restore(rid, name, QUEUED)
+            while len(self._items) > self.keep:
+                oldest = next(iter(self._items))
+                if self._items[oldest].active:
+                    break
+                del self._items[oldest]
+        self._pool.submit(self._work, rid, data)
+        return rid
+
+    def get(self, rid: str | None) -> Restore | None:
+        with self._lock:
+            return self._items.get(rid) if rid else None
+
+    def wait(self, rid: str, timeout: float) -> Restore | None:
+        """Block until the restore has ended (or ``timeout`` s pass); returns its state."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while (r := self._items.get(rid)) is not None and r.active:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                self._changed.wait(left)
+            return r
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def _set(self, rid: str, **changes) -> None:
+        with self._changed:
+            if rid in self._items:
+                self._items[rid] = replace(self._items[rid], **changes)
+            self._changed.notify_all()
+
+    def _work(self, rid: str, data: bytes) -> None:
+        t0 = time.perf_counter()
+        self._set(rid, status=RUNNING)
+        try:
+            with tempfile.TemporaryDirectory(prefix="lstm-lab-") as tmp:
+                run = load_run(zip_to_run_dir(data, Path(tmp) / "run"))
+        except (RunError, DataError, ConfigError) as exc:
+            self._set(rid, status=FAILED, message=str(exc), seconds=time.perf_counter() - t0)
+            return
+        except Exception as exc:  # noqa: BLE001 - untrusted upload: one sentence, the details logged
+            log.exception("restoring an uploaded run zip failed")
+            message = f"The run zip could not be restored ({type(exc).__name__}); download it again."
+            self._set(rid, status=FAILED, message=message, seconds=time.perf_counter() - t0)
+            return
+        self._set(rid, status=DONE, run=run, seconds=time.perf_counter() - t0)
