@@ -152,8 +152,14 @@ def test_the_quota_notice_names_the_deleted_runs_once(reg):
 def test_a_reload_on_a_job_link_brings_back_the_data_it_was_trained_on(reg):
     data = series("uploaded.csv", length=90)
     jid = reg.submit(data, cfg(0), owner=OWNER, label="on my data")
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)  # a new session: a reload
+    viewer = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)  # the share link alone
+    viewer.query_params["job"] = jid
+    viewer.run()
+    no_errors(viewer)
+    assert viewer.session_state["owner"] != OWNER and viewer.session_state["dataset"].name != "uploaded.csv"
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)  # the owner's tab reloaded
     at.query_params["job"] = jid
+    at.query_params["owner"] = OWNER
     at.run()
     no_errors(at)
     ds = at.session_state["dataset"]
