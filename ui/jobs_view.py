@@ -81,7 +81,9 @@ def live_job(job_id: str, key: str, done_link: tuple[str, str] | None = None) ->
     reg = state.registry()
     first = reg.snapshot(job_id)
     if first is None:
-        st.warning("This job is no longer in memory (finished jobs are kept for two hours).")
+        st.warning(
+            "This job is no longer here: it was deleted, or it ended without a run. Your saved runs are on the Runs page."
+        )
         return None
 
     interval = {JobStatus.RUNNING: POLL_S, JobStatus.QUEUED: QUEUED_POLL_S}.get(first.status)
