@@ -1,9 +1,11 @@
 """App speed on this machine (not a test): prints a table.
 
-1. Newcomer path in a real browser at 1366x768: open the app -> the Data page's one primary action
-   ("Train an LSTM on this series": defaults, bundled airline data) -> the Train page draws the
-   first forecast (the one-step overlay) when the run ends. Target <= 5 s on a quiet 2-core
-   machine (issue 12). Also: on to the Forecast page with its overlay drawn.
+1. Newcomer path in a real browser at 1366x768, server started as scripts/start.sh starts it
+   (ui.serve: warmed up before it listens) on an empty run store: open the app -> the Data
+   page's one primary action ("Train an LSTM on this series": defaults, bundled airline data) ->
+   the Train page draws the first forecast: network 1's one-step predictions while the rest of
+   the ensemble trains (the "first look"). Target <= 5 s on a quiet 2-core machine (issue 12).
+   Also: the run's own overlay when it ends, and on to the Forecast page with it drawn.
 2. Page switches while a job trains: browser click -> page fully rendered (script done),
    and the script's own server time measured in-process with AppTest. Target < 300 ms.
 3. Live loss chart update rate in the browser while a job trains. Target >= 1 per second.
@@ -25,6 +27,11 @@ from benchmarks.st_server import CHROMIUM, CHROMIUM_ARGS, ROOT, free_port, start
 PAGES = ("Data", "Train", "Forecast")
 FIRST_FORECAST = """() => [...document.querySelectorAll('.js-plotly-plot')].some(
     el => (el.layout.title.text || '').includes('One-step predictions') && el._fullData.length >= 3)"""
+FINAL_FORECAST = """() => [...document.querySelectorAll('.js-plotly-plot')].some(
+    el => (el.layout.title.text || '').includes('One-step predictions over') && el._fullData.length >= 3)"""
+IN_VIEW = """() => [...document.querySelectorAll('.js-plotly-plot')].some(
+    el => (el.layout.title.text || '').includes('One-step predictions')
+          && el.getBoundingClientRect().top < window.innerHeight - 150)"""
 
 
 def nav(pg, expect, title: str) -> float:
@@ -54,7 +61,8 @@ def browser_benchmarks(rows: list[tuple[str, str, str, str]]) -> None:
             pg.set_default_timeout(120_000)
             expect.set_options(timeout=120_000)
 
-            # 1. Open -> primary action -> first forecast on the Train page, defaults on the bundled data.
+            # 1. Open -> primary action -> the first forecast on the Train page, defaults on the bundled data:
+            # the first network's one-step predictions (the first look, while the ensemble trains), then the run's.
             pg.set_viewport_size({"width": 1366, "height": 768})
             t0 = time.perf_counter()
             pg.goto(f"http://127.0.0.1:{port}")
@@ -62,20 +70,32 @@ def browser_benchmarks(rows: list[tuple[str, str, str, str]]) -> None:
             expect(button).to_be_visible()
             t_open = time.perf_counter() - t0
             button.click()
+            pg.wait_for_function(FIRST_FORECAST, polling=50)
+            t_look = time.perf_counter() - t0
+            in_view = pg.evaluate(IN_VIEW)
             expect(pg.get_by_text(re.compile(r"^Finished")).first).to_be_visible()
             t_trained = time.perf_counter() - t0
-            pg.wait_for_function(FIRST_FORECAST)
+            pg.wait_for_function(FINAL_FORECAST, polling=50)
             total = time.perf_counter() - t0
             rows.append(
                 (
                     "open -> first forecast on screen (browser, defaults)",
-                    f"{total:.1f} s",
+                    f"{t_look:.1f} s",
                     "<= 5 s",
-                    f"open {t_open:.1f} s, trained at {t_trained:.1f} s; Train page overlay",
+                    f"page open {t_open:.1f} s; network 1 of the ensemble's one-step predictions (first look); "
+                    f"chart top {'on' if in_view else 'NOT on'} the first screen",
+                )
+            )
+            rows.append(
+                (
+                    "... the run's own forecast (all networks, metrics)",
+                    f"{total:.1f} s",
+                    "",
+                    f"trained at {t_trained:.1f} s; Train page overlay",
                 )
             )
             nav(pg, expect, "Forecast")
-            pg.wait_for_function(FIRST_FORECAST)
+            pg.wait_for_function(FINAL_FORECAST)
             rows.append(
                 (
                     "... then the Forecast page drawn",
@@ -159,10 +179,14 @@ def server_benchmarks(rows: list[tuple[str, str, str, str]]) -> None:
     at.switch_page("pages/train.py").run()
     from ui.state import registry
 
-    registry().cancel(at.session_state["job_id"])
+    reg = registry()
+    reg.cancel(at.session_state["job_id"])
+    reg.close()  # its worker threads end before the interpreter does
 
 
 def main() -> None:
+    # a newcomer's first minute is on a fresh install: an empty run store, unless one is given
+    os.environ.setdefault("LSTM_LAB_HOME", tempfile.mkdtemp(prefix="bench-app-home-"))
     rows: list[tuple[str, str, str, str]] = []
     load_before = os.getloadavg()[0]
     if Path(CHROMIUM).exists():

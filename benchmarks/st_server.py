@@ -54,17 +54,17 @@ def _tee_until_listening(
 
 
 def start_server(port: int, log_path: Path, root: Path = ROOT, timeout_s: float = START_TIMEOUT_S) -> subprocess.Popen:
-    """``streamlit run app.py`` headless on ``port``; returns once it listens and /_stcore/health answers.
+    """``streamlit run app.py`` headless on ``port`` through ``ui.serve`` (as ``scripts/start.sh``
+    starts it: warmed up first); returns once it listens and /_stcore/health answers.
 
     Streamlit prints its URL after its server has started listening, so this waits for that
     line (a thread copies the output to ``log_path``), then checks the health endpoint once.
     """
+    # ui.serve = what scripts/start.sh runs: warm up (imports, a tiny training), then `streamlit run app.py`
     cmd = [
         sys.executable,
         "-m",
-        "streamlit",
-        "run",
-        "app.py",
+        "ui.serve",
         "--server.headless",
         "true",
         "--server.fileWatcherType",

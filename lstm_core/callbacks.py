@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # type names only: the engine modules import this one
     from .gates import GateRecorder
+    from .pipeline import FirstLook
     from .train import EpochStats
 
 
@@ -31,12 +32,16 @@ class Callbacks:
         ``"member k/K"`` for the other networks of an ensemble, then ``"evaluating"``.
     on_gates : receives the run's :class:`~lstm_core.gates.GateRecorder` before the first
         network trains; it holds a between-epochs weight snapshot (gates of a model still learning).
+    on_preview : receives a :class:`~lstm_core.pipeline.FirstLook` once the first network has
+        trained and more are to come: its one-step predictions, a first forecast to show while
+        the rest of the ensemble trains.
     stop : set it to cancel; training stops within one batch and keeps the best weights so far.
     """
 
     on_epoch: Callable[[EpochStats], None] | None = None
     on_phase: Callable[[str], None] | None = None
     on_gates: Callable[[GateRecorder], None] | None = None
+    on_preview: Callable[[FirstLook], None] | None = None
     stop: threading.Event = field(default_factory=threading.Event)
 
     def should_stop(self) -> bool:
@@ -57,6 +62,15 @@ class Callbacks:
         """Hand over the gate recorder of the network being trained."""
         if self.on_gates is not None:
             self.on_gates(recorder)
+
+    def preview(self, look: FirstLook) -> None:
+        """Hand over the first network's one-step predictions (more networks are training)."""
+        if self.on_preview is not None:
+            self.on_preview(look)
+
+    def wants_preview(self) -> bool:
+        """Whether anyone listens for :meth:`preview` (it costs a forward pass to make one)."""
+        return self.on_preview is not None
 
     def with_epoch(self, on_epoch: Callable[[EpochStats], None] | None) -> Callbacks:
         """The same callbacks (same stop) with ``on_epoch`` replaced."""

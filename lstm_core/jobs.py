@@ -44,7 +44,7 @@ from .gates import GateRecorder
 from .index import RunRecord
 from .job_status import ACTIVE, DONE, JobStatus
 from .memory_task import MemoryConfig, MemoryResult, sweep
-from .pipeline import Run, fit_run
+from .pipeline import FirstLook, Run, fit_run
 from .store import RunStore, StoredJob, check_label, summary_of
 from .train import EpochStats, FitStatus, TrainingDiverged
 
@@ -93,6 +93,34 @@ def budget_text(seconds: float) -> str:
     if seconds >= 60 and seconds % 60 == 0:
         return f"{int(seconds // 60)}-minute"
     return f"{seconds:g}-second"
+
+
+_warm_lock = threading.Lock()
+_warmed = False
+
+
+def warm_process(runner: Callable[..., Run] | None = None) -> None:
+    """Train a 1-epoch model on 60 points, once per process (later calls return at once).
+
+    The first training in a fresh process pays for imports (statsmodels, torch's optimiser
+    and compile machinery) and first-call set-up: several seconds on a small machine. The
+    run uses one torch thread on the calling thread and the whole engine path (representation
+    backtest, ensemble, evaluation); failures are logged at debug level (best effort).
+    """
+    global _warmed
+    from .data import generate
+
+    with _warm_lock:
+        if _warmed:
+            return
+        torch.set_num_threads(1)
+        cfg = RunConfig()
+        cfg.model.hidden_size, cfg.data.look_back, cfg.train.epochs, cfg.train.device = 4, 4, 1, "cpu"
+        try:
+            (runner or fit_run)(generate("sine", length=60), cfg, callbacks=Callbacks())
+        except Exception:  # noqa: BLE001 - warming up is best effort
+            log.debug("warm-up run failed", exc_info=True)
+        _warmed = True
 
 
 def lower_thread_priority(nice: int) -> bool:
@@ -162,6 +190,7 @@ class Job:
     finished: float | None = None
     run: Run | None = None
     recorder: GateRecorder | None = None  # set when training starts: live gate snapshots
+    preview: FirstLook | None = None  # the first network's predictions while the others train
     restoring: bool = False  # listed from the run store, its run still loading
     phase: str = ""  # the phase fit_run reported last ("choosing", "training", "evaluating"...)
     t0: float | None = None  # time.monotonic() when it started: its wall-time budget counts from here
@@ -216,6 +245,7 @@ class JobSnapshot:
     results: pd.DataFrame | None = None  # a sweep's rows so far (None for training jobs)
     restoring: bool = False  # finished before a restart; its run is being loaded from disk
     interrupted: bool = False  # stopped by a server restart before it ended: JobRegistry.retry trains it again
+    preview: FirstLook | None = None  # while an ensemble trains: its first network's one-step predictions
 
     @property
     def active(self) -> bool:
@@ -343,6 +373,7 @@ class JobRegistry:
             self._watch = threading.Thread(target=self._police_budgets, name="lstm-lab-budget", daemon=True)
             self._watch.start()
         self._store = store
+        self._loading: set[str] = set()  # ids whose stored run a loader thread is loading now
         if store is not None:
             self._restore(store)
 
@@ -503,24 +534,16 @@ class JobRegistry:
                 self._changed.wait(left)
 
     def warm_up(self) -> threading.Thread:
-        """Train a 1-epoch model on 60 points in a background thread, once.
+        """:func:`warm_process` in a background thread (at lowered priority), once per process.
 
-        The first training in a fresh process pays for imports (statsmodels, torch's
-        optimizer and compile machinery) and first-call set-up: several seconds. Doing
-        it while a newcomer looks at the Data page makes the first real run fast.
+        Doing it while a newcomer looks at the Data page makes the first real run fast; when
+        the server was started by ``ui.serve`` it is done already and the thread ends at once.
         """
 
         def run() -> None:
-            from .data import generate
-
             self.pin_threads()
             lower_thread_priority(self.worker_nice)
-            cfg = RunConfig()
-            cfg.model.hidden_size, cfg.data.look_back, cfg.train.epochs, cfg.train.device = 4, 4, 1, "cpu"
-            try:
-                self._runner(generate("sine", length=60), cfg, callbacks=Callbacks())
-            except Exception:  # noqa: BLE001 - warming up is best effort
-                log.debug("warm-up run failed", exc_info=True)
+            warm_process(self._runner)
 
         thread = threading.Thread(target=run, name="lstm-lab-warm-up", daemon=True)
         thread.start()
@@ -646,6 +669,7 @@ class JobRegistry:
             hist = list(job.history)
             rows = list(job.rows)
             status, message, started, finished, run = job.status, job.message, job.started, job.finished, job.run
+            preview = job.preview
         n = len(hist)
         epochs = np.fromiter((s.epoch for s in hist), dtype=np.int32, count=n)
         train = np.fromiter((s.train_loss for s in hist), dtype=np.float32, count=n)
@@ -687,6 +711,7 @@ class JobRegistry:
             results=pd.DataFrame(rows, columns=list(MemoryResult.__dataclass_fields__)) if sweep_job else None,
             restoring=job.restoring,
             interrupted=job.interrupted,
+            preview=preview,
         )
 
     def _next(self, block: bool = True) -> Job | None:
@@ -774,6 +799,7 @@ class JobRegistry:
         with job.lock:
             job.status, job.message, job.run = status, message, run
             job.finished = self._clock()
+            job.preview = None  # the run's own predictions replace it
             job.series = None  # the Run keeps its own series; drop the queued copy
         if self._store is not None and not job.is_sweep:
             if run is not None:
@@ -883,11 +909,14 @@ class JobRegistry:
             self._evict()
         if restored:
             log.info("restored %d finished job(s) from %s", len(restored), store.root)
-            self._start_loader(store, restored[::-1])
+            # after a restart: every run, in the background, never slowing a job that trains
+            self._start_loader(store, restored[::-1], yield_to_training=True)
 
-    def _start_loader(self, store: RunStore, jobs: list[Job]) -> None:
-        loader = threading.Thread(target=self._load_stored, args=(store, jobs), name="lstm-lab-restore", daemon=True)
-        self._loader = loader
+    def _start_loader(self, store: RunStore, jobs: list[Job], *, yield_to_training: bool = False) -> None:
+        """Load these jobs' runs on a background thread (see :meth:`_load_stored`)."""
+        loader = threading.Thread(
+            target=self._load_stored, args=(store, jobs, yield_to_training), name="lstm-lab-restore", daemon=True
+        )
         loader.start()
 
     def _interrupted(self, store: RunStore, rec: RunRecord, now: float) -> Job | None:
@@ -927,6 +956,11 @@ class JobRegistry:
         """The job's snapshot, bringing a stored job back into memory when memory has let it go
         (its run loads in the background: ``restoring``). None when it is neither."""
         snap = self.snapshot(job_id)
+        if snap is not None and snap.restoring and self._store is not None:
+            with self._cond:
+                job = self._jobs.get(snap.id)
+            if job is not None:  # somebody looks at it: load it now, not when the bulk load gets there
+                self._start_loader(self._store, [job])
         if snap is not None or not job_id or self._store is None:
             return snap
         try:
@@ -1053,23 +1087,51 @@ class JobRegistry:
             self._store.delete(job_id)
         return new
 
-    def _load_stored(self, store: RunStore, jobs: list[Job]) -> None:
-        """Load the restored jobs' runs, newest first (each appears in the run lists once loaded)."""
+    def _load_stored(self, store: RunStore, jobs: list[Job], yield_to_training: bool = False) -> None:
+        """Load the restored jobs' runs in order (each appears in the run lists once loaded).
+
+        With ``yield_to_training`` (the bulk load after a restart) it waits while any job
+        trains: a load re-evaluates the run (a second of CPU and GIL each), and a restart
+        with a few hundred stored runs would otherwise slow the first trainings for minutes.
+        A run somebody opens meanwhile is loaded at once on its own thread (:meth:`reopen`).
+        """
         for job in jobs:
-            if self._closed:
-                return
-            try:
-                run = store.load(job.id)
-            except Exception as exc:  # noqa: BLE001 - one damaged folder must not stop the others
-                log.warning("stored job %s could not be loaded: %s", job.id, exc)
-                with job.lock:
-                    job.message += " (Its saved run could not be loaded after a restart.)"
-                    job.restoring = False
-                self._touch()
-                continue
+            if yield_to_training:
+                self._wait_no_training()
             with job.lock:
-                job.run, job.history, job.restoring = run, list(run.history), False
+                pending = job.restoring and job.run is None
+            with self._cond:
+                if self._closed:
+                    return
+                if not pending or job.id in self._loading:
+                    continue  # loaded already, or another loader is at it
+                self._loading.add(job.id)
+            try:
+                self._load_one(store, job)
+            finally:
+                with self._cond:
+                    self._loading.discard(job.id)
+
+    def _wait_no_training(self) -> None:
+        """Block while a job of this registry is running (or until it is closed)."""
+        with self._changed:
+            while not self._closed and any(j.status == RUNNING for j in list(self._jobs.values())):
+                self._changed.wait(1.0)
+
+    def _load_one(self, store: RunStore, job: Job) -> None:
+        """Load one stored job's run into it (a damaged folder: a note in its message)."""
+        try:
+            run = store.load(job.id)
+        except Exception as exc:  # noqa: BLE001 - one damaged folder must not stop the others
+            log.warning("stored job %s could not be loaded: %s", job.id, exc)
+            with job.lock:
+                job.message += " (Its saved run could not be loaded after a restart.)"
+                job.restoring = False
             self._touch()
+            return
+        with job.lock:
+            job.run, job.history, job.restoring = run, list(run.history), False
+        self._touch()
 
     def _set_threads(self, hidden_size: int, num_layers: int) -> None:
         """A small model trains fastest on one thread; a large one gets this job's share."""
@@ -1089,6 +1151,11 @@ class JobRegistry:
                 job.recorder = recorder
             self._touch()
 
+        def on_preview(look: FirstLook) -> None:
+            with job.lock:
+                job.preview = look
+            self._touch()
+
         def on_phase(phase: str) -> None:
             with job.lock:
                 job.phase = phase
@@ -1099,7 +1166,7 @@ class JobRegistry:
                         job.message = message
                 self._touch()
 
-        return Callbacks(on_epoch=on_epoch, on_phase=on_phase, on_gates=on_gates, stop=job.stop)
+        return Callbacks(on_epoch=on_epoch, on_phase=on_phase, on_gates=on_gates, on_preview=on_preview, stop=job.stop)
 
     def _train(self, job: Job) -> Outcome:
         """Train one run; its status and the message that says how it ended."""

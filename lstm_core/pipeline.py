@@ -294,6 +294,8 @@ def fit_run(
     _, fit0 = _train_member(prep, cfg, device, cfg.train.seed, cb.with_epoch(epoch_end), net=first)
     if cb.should_stop() and not fit0.history:
         raise Stopped("stopped before the first epoch finished")  # an untrained model is not worth evaluating
+    if k_nets > 1 and cb.wants_preview() and not cb.should_stop():
+        cb.preview(first_look(prep, first, k_nets))  # something to look at while the others train
     nets: list[list[Forecaster]] = [[] for _ in preps]
     nets[0].append(first)
     fits = [fit0]
@@ -339,6 +341,39 @@ def fit_run(
     # bounded. One asked for during it ends it (Stopped): a run without its evaluation is not kept.
     with stop_checks(None if stopped_before else cb.stop):
         return run.attach(evaluate(run))
+
+
+@dataclass(frozen=True)
+class FirstLook:
+    """The first network's one-step predictions, made before the rest of the ensemble trains.
+
+    ``predictions`` has one row per point: time, actual, part (train/val/test) and one_step
+    (NaN where no window fits), as in :func:`evaluate`'s frame; ``networks`` is how many
+    networks the run trains in all. Not a result: the run's metrics come from all of them.
+    """
+
+    predictions: pd.DataFrame
+    networks: int
+
+
+def part_labels(prep: Prepared) -> np.ndarray:
+    """(n,) "train" / "val" / "test" for every point of the series."""
+    i = np.arange(prep.n)
+    return np.where(i < prep.train_end, "train", np.where(i < prep.test_start, "val", "test"))
+
+
+def first_look(prep: Prepared, model: Forecaster, networks: int) -> FirstLook:
+    """One-step predictions of ``model`` alone over every part (see :class:`FirstLook`);
+    clipped at zero for a series that never goes below it, as the final ones are."""
+    model.eval()
+    col = np.full(prep.n, np.nan)
+    for part in ("train", "val", "test"):
+        t, yhat = fc.one_step(model, prep, part)
+        col[t] = yhat
+    if fc.never_negative(prep.y):
+        col = np.maximum(col, 0.0)  # NaN stays NaN
+    frame = pd.DataFrame({"time": prep.index, "actual": prep.y, "part": part_labels(prep), "one_step": col})
+    return FirstLook(frame, networks)
 
 
 def _metrics(y: np.ndarray, yhat: np.ndarray, prep: Prepared) -> Scores | None:
@@ -474,7 +509,7 @@ def evaluate(run: Run) -> Evaluation:
         {
             "time": prep.index,
             "actual": y,
-            "part": np.where(np.arange(n) < prep.train_end, "train", np.where(np.arange(n) < ts, "val", "test")),
+            "part": part_labels(prep),
             "one_step": one_col,
             "multistep": np.concatenate([pad, multi]),
             "lower": np.concatenate([pad, lower]),

@@ -4,10 +4,8 @@ import streamlit as st
 
 from lstm_core.cells import CELL_DESCRIPTIONS
 from lstm_core.config import BOUNDS, CELL_TYPES, DEVICES, SCALERS, TRANSFORMS, RunConfig
-from lstm_core.job_status import JobStatus
 from lstm_core.train import available_devices
-from ui import jobs_view, presenter, quickstart, state
-from ui.figures import series as plots
+from ui import jobs_view, quickstart, state
 from ui.text import md_code, md_escape
 
 st.title("Train")
@@ -171,8 +169,4 @@ job_id = state.sync_job_id()
 if st.session_state.pop("train_twin", None):
     st.info("This exact run is already queued or training (below); it was not started twice.")
 if job_id:
-    snap = jobs_view.live_job(job_id, key="train_job", done_link=("pages/forecast.py", "See the forecast →"))
-    run = snap.run if snap is not None and snap.status == JobStatus.FINISHED else None
-    if run is not None and run.predictions is not None:
-        presenter.chart(plots.overlay_figure(run.predictions), key="train_forecast")
-        st.caption("A first look. The Forecast page has the metrics against baselines, intervals and the future.")
+    jobs_view.live_job(job_id, key="train_job", done_link=("pages/forecast.py", "See the forecast →"))

@@ -5,8 +5,10 @@ import pandas as pd
 import pytest
 
 from lstm_core import forecast as fc
+from lstm_core.callbacks import Callbacks
 from lstm_core.config import ConfigError, RunConfig
 from lstm_core.data import Series
+from lstm_core.model import Ensemble
 from lstm_core.pipeline import fit_run
 
 
@@ -129,3 +131,30 @@ def test_input_columns_with_the_auto_representation_train_and_score():
     assert np.isfinite(r.metrics.test_multistep.rmse) and np.isfinite(r.predictions["multistep"].dropna()).all()
     with pytest.raises(ConfigError, match="needs the input columns' future values"):
         r.future(3)
+
+
+def test_an_ensemble_hands_over_its_first_networks_predictions_before_the_others_train():
+    looks, phases = [], []
+    cb = Callbacks(on_preview=looks.append, on_phase=phases.append)
+    cfg = RunConfig.make(hidden_size=8, look_back=12, epochs=4, patience=None, device="cpu", ensemble=3)
+    run = fit_run(Series(_seasonal_frame(), frequency="MS", season=12), cfg, callbacks=cb)
+    assert len(looks) == 1 and looks[0].networks == 3
+    assert phases.index("member 2/3") > phases.index("training")  # handed over between network 1 and 2
+    look = looks[0].predictions
+    pred = run.predictions
+    assert list(look.columns) == ["time", "actual", "part", "one_step"]
+    pd.testing.assert_series_equal(look["time"], pred["time"])
+    assert (look["part"] == pred["part"]).all() and np.array_equal(look["actual"], pred["actual"])
+    # network 1 alone, on the points the run predicts one step ahead
+    m0 = run.members[0].model
+    first = m0.first if isinstance(m0, Ensemble) else m0
+    t, yhat = fc.one_step(first, run.members[0].prep, "test")
+    np.testing.assert_allclose(look["one_step"].to_numpy()[t], yhat, rtol=1e-6)
+    assert np.isfinite(look["one_step"]).sum() == np.isfinite(pred["one_step"]).sum()
+
+
+def test_a_single_network_gives_no_first_look():
+    looks = []
+    cfg = RunConfig.make(hidden_size=8, look_back=12, epochs=2, patience=None, device="cpu", ensemble=1)
+    fit_run(Series(_seasonal_frame(), frequency="MS", season=12), cfg, callbacks=Callbacks(on_preview=looks.append))
+    assert looks == []

@@ -448,3 +448,33 @@ def test_the_same_run_is_not_queued_twice(sine):
         assert registry.active_twin("me", sine, tiny()) is None  # over: a new run may start
     finally:
         registry.close()
+
+
+def test_a_first_look_is_in_the_snapshot_while_the_job_runs_and_gone_once_it_ends(sine):
+    import pandas as pd
+
+    from lstm_core.pipeline import FirstLook, fit_run
+
+    handed, release = threading.Event(), threading.Event()
+    look = FirstLook(
+        pd.DataFrame({"time": [0, 1], "actual": [1.0, 2.0], "part": ["train", "test"], "one_step": [np.nan, 2.1]}), 5
+    )
+
+    def runner(series, cfg, *, callbacks):
+        callbacks.preview(look)
+        handed.set()
+        release.wait(WAIT_S)
+        return fit_run(series, cfg, callbacks=callbacks)
+
+    reg = JobRegistry(max_workers=1, torch_threads=1, runner=runner)
+    try:
+        jid = reg.submit(sine, tiny(), owner="me")
+        assert handed.wait(WAIT_S)
+        snap = reg.wait_until(jid, lambda s: s.preview is not None, WAIT_S)
+        assert snap.status == JobStatus.RUNNING and snap.preview is look
+        release.set()
+        done = reg.wait(jid, WAIT_S)
+        assert done.status == JobStatus.FINISHED and done.preview is None and done.run.predictions is not None
+    finally:
+        release.set()
+        reg.close()

@@ -152,3 +152,71 @@ def generate_series_for_test():
 
     frame = generate("airline")
     return Series(frame, frequency="MS", season=12, name="airline")
+
+
+class _HookedStore(RunStore):
+    """A run store that calls ``on_load(job_id)`` before each load and records the order."""
+
+    def __init__(self, root, on_load) -> None:
+        super().__init__(root)
+        self.on_load, self.loaded = on_load, []
+
+    def load(self, job_id):
+        self.on_load(job_id)
+        self.loaded.append(job_id)
+        return super().load(job_id)
+
+
+def test_the_restart_load_waits_while_a_job_trains_and_an_opened_run_loads_at_once(tmp_path):
+    import threading
+
+    first = JobRegistry(max_workers=1, torch_threads=1, store=RunStore(tmp_path / "jobs"))
+    try:
+        older, newer = _finished(first), _finished(first)
+    finally:
+        first.close()
+
+    release, events = threading.Event(), []
+
+    def blocking_runner(series, cfg, *, callbacks):
+        release.wait(WAIT_S)
+        events.append("training ended")
+        raise RuntimeError("stands in for a long training")
+
+    holder: dict = {}
+
+    def on_load(job_id):
+        events.append(f"load {job_id}")
+        if job_id == newer:  # the bulk load starts with the newest run: a job starts training now
+            reg = holder["reg"]
+            holder["job"] = reg.submit(generate("sine", length=120), tiny(), owner="me", label="blocker")
+            reg.wait_until(holder["job"], lambda s: s.status == JobStatus.RUNNING, WAIT_S)
+
+    store = _HookedStore(tmp_path / "jobs", on_load)
+    # the registry restores in its constructor: hand the hook the registry before the first load
+    holder_ready = threading.Event()
+    original_on_load = store.on_load
+
+    def gated(job_id):
+        holder_ready.wait(WAIT_S)
+        original_on_load(job_id)
+
+    store.on_load = gated
+    reg = JobRegistry(max_workers=1, torch_threads=1, store=store, runner=blocking_runner)
+    holder["reg"] = reg
+    holder_ready.set()
+    try:
+        reg.wait_until(newer, lambda s: s.has_run, WAIT_S)
+        # a job trains now: the bulk load holds back, but somebody opening the older run gets it at once
+        assert reg.snapshot(older).restoring
+        reg.reopen(older)
+        back = reg.wait_until(older, lambda s: s.has_run, WAIT_S)
+        assert back.status == JobStatus.FINISHED
+        assert reg.snapshot(holder["job"]).status == JobStatus.RUNNING
+        assert events == [f"load {newer}", f"load {older}"]
+        release.set()
+        reg.wait_until(holder["job"], lambda s: not s.active, WAIT_S)
+        assert store.loaded == [newer, older]  # loaded once each: the bulk load skips what is loaded
+    finally:
+        release.set()
+        reg.close()

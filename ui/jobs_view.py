@@ -6,6 +6,7 @@ import streamlit as st
 
 from lstm_core.job_status import JobStatus
 from lstm_core.jobs import JobSnapshot
+from lstm_core.pipeline import FirstLook
 
 from . import presenter, runs_page, state, throttle
 from .figures import series as plots
@@ -13,7 +14,8 @@ from .text import md_escape, plot_text
 
 POLL_S = 0.5  # refresh of a running job's panel (the live loss chart)
 QUEUED_POLL_S = 2.0  # a queued job only changes its queue position: poll gently
-EXECUTOR_POLL_S = 5.0  # the Ray cluster's state in the sidebar (only with LSTM_LAB_RAY_ADDRESS set)
+EXECUTOR_POLL_S = 5.0
+PANEL_CHART_HEIGHT = 340  # the live panel's two charts: on the first screen at 1366x768 under the Train form  # the Ray cluster's state in the sidebar (only with LSTM_LAB_RAY_ADDRESS set)
 ICONS = {
     JobStatus.QUEUED: ":material/hourglass_top:",
     JobStatus.RUNNING: ":blue[:material/autorenew:]",
@@ -71,12 +73,13 @@ def progress(snap: JobSnapshot) -> None:
 
 
 def live_job(job_id: str, key: str, done_link: tuple[str, str] | None = None) -> JobSnapshot | None:
-    """Status, progress, the loss chart and a Stop button, refreshed every 0.5 s while it runs.
+    """Status, progress, Stop, the loss chart and the forecast beside it, refreshed every 0.5 s while it runs.
 
+    The forecast column shows the first network's one-step predictions while the rest of an
+    ensemble trains (a first result within seconds), then the run's own once it has ended.
     A queued job polls every 2 s. When the job starts or ends, the fragment asks for a full
     rerun, and the next run creates it with the new interval (``None`` once it has ended).
-    ``done_link`` (page path, label) is shown inside the panel as soon as the job has a run,
-    so it does not wait for that full rerun.
+    ``done_link`` (page path, label) is shown under the forecast as soon as the job has a run.
     """
     reg = state.registry()
     first = reg.snapshot(job_id)
@@ -88,9 +91,7 @@ def live_job(job_id: str, key: str, done_link: tuple[str, str] | None = None) ->
 
     interval = {JobStatus.RUNNING: POLL_S, JobStatus.QUEUED: QUEUED_POLL_S}.get(first.status)
     mine = state.owns(first)  # a shared link shows someone else's job read-only
-    if mine:
-        share_link(job_id)
-    else:
+    if not mine:
         st.caption(":material/visibility: A shared run, shown read-only: only the session that started it can stop it.")
 
     @throttle.fragment(run_every=interval)
@@ -99,43 +100,36 @@ def live_job(job_id: str, key: str, done_link: tuple[str, str] | None = None) ->
         if snap is None:
             return
         status_box(snap)
-        cols = st.columns([3, 1])
+        cols = st.columns([4, 1, 1] if mine else [1])
         with cols[0]:
             progress(snap)
-        with cols[1]:
-            if (
-                mine
-                and snap.active
-                and st.button(
-                    "Stop",
-                    key=f"{key}_stop",
-                    icon=":material/stop:",
-                    width="stretch",
-                    help="Stops within one batch and keeps the best weights so far.",
-                )
-            ):
-                reg.cancel(job_id)
-                snap = reg.snapshot(job_id) or snap
-            if (
-                mine
-                and snap.interrupted
-                and st.button(
-                    "Train it again",
-                    key=f"{key}_retry",
-                    icon=":material/replay:",
-                    width="stretch",
-                    help="Queues the same run again, on the same data, with the same settings.",
-                )
-            ):
-                state.set_job(reg.retry(job_id))
-                st.rerun(scope="app")
-        log_y = st.toggle("Log-scale loss", key=f"{key}_log", value=True)
-        presenter.chart(
-            plots.loss_figure(
+        if mine:
+            with cols[1]:
+                snap = buttons(snap, key) or snap
+            with cols[2]:
+                share_link(job_id)
+        run = snap.run if snap.status == JobStatus.FINISHED else None
+        look = snap.preview if snap.active else None
+        has_forecast = look is not None or (run is not None and run.predictions is not None)
+        # the forecast beside the loss, on the same screen as the progress
+        loss_col, fc_col = st.columns(2) if has_forecast else (st.container(), None)
+        with loss_col:
+            chart_slot = st.container()  # the chart above its switch, drawn once the switch is read
+            log_y = st.toggle("Log-scale loss", key=f"{key}_log", value=True)
+            fig = plots.loss_figure(
                 snap.epochs, snap.train_loss, snap.val_loss, log_y=log_y, title=f"Loss — {plot_text(snap.label)}"
-            ),
-            key=f"{key}_loss_chart",
-        )
+            )
+            presenter.chart(fig.update_layout(height=PANEL_CHART_HEIGHT), key=f"{key}_loss_chart", container=chart_slot)
+        if fc_col is not None:
+            with fc_col:
+                if look is not None:
+                    first_look(look, key=f"{key}_first_look")
+                elif run is not None and run.predictions is not None:
+                    fig = plots.overlay_figure(run.predictions).update_layout(height=PANEL_CHART_HEIGHT)
+                    presenter.chart(fig, key=f"{key}_forecast")
+                    st.caption(
+                        "A first look. The Forecast page has the metrics against baselines, intervals and the future."
+                    )
         if done_link is not None and snap.has_run:
             st.page_link(done_link[0], label=done_link[1], icon=":material/insights:")
         if snap.status != first.status and (first.active or snap.active):
@@ -143,6 +137,43 @@ def live_job(job_id: str, key: str, done_link: tuple[str, str] | None = None) ->
 
     panel()
     return reg.snapshot(job_id)
+
+
+def buttons(snap: JobSnapshot, key: str) -> JobSnapshot | None:
+    """Stop (while active) or Train it again (interrupted by a restart), for the job's owner.
+    Returns the job's snapshot after a Stop (None when nothing was pressed)."""
+    reg = state.registry()
+    if snap.active and st.button(
+        "Stop",
+        key=f"{key}_stop",
+        icon=":material/stop:",
+        width="stretch",
+        help="Stops within one batch and keeps the best weights so far.",
+    ):
+        reg.cancel(snap.id)
+        return reg.snapshot(snap.id)
+    if snap.interrupted and st.button(
+        "Train it again",
+        key=f"{key}_retry",
+        icon=":material/replay:",
+        width="stretch",
+        help="Queues the same run again, on the same data, with the same settings.",
+    ):
+        state.set_job(reg.retry(snap.id))
+        st.rerun(scope="app")
+    return None
+
+
+def first_look(look: FirstLook, key: str) -> None:
+    """The first network's one-step predictions, said to be a first look (the run's own replace them)."""
+    fig = plots.overlay_figure(
+        look.predictions, title=f"One-step predictions — first look (network 1 of {look.networks})"
+    )
+    presenter.chart(fig.update_layout(height=PANEL_CHART_HEIGHT), key=key)
+    st.caption(
+        f":material/visibility: **First look**: network 1 of {look.networks} has trained; the others are "
+        "training now. The final forecast, from all of them, replaces this one with its metrics."
+    )
 
 
 def executor_note() -> None:
@@ -166,7 +197,7 @@ def executor_note() -> None:
 def share_link(job_id: str) -> None:
     """The job's view-only link (its id only, never this session's owner key), to copy."""
     base = (getattr(st.context, "url", None) or "").split("?")[0]
-    with st.popover("Share link", icon=":material/share:"):
+    with st.popover("Share link", icon=":material/share:", width="stretch"):
         st.caption("Anyone with this link sees this run read-only; they cannot stop it or see your other jobs.")
         st.code(base + state.share_query(job_id), language=None)
 

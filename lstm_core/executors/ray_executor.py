@@ -233,6 +233,8 @@ class RayExecutor:
             elif kind == "gates_init":
                 mirror[:] = [MirrorRecorder(*payload)]
                 cb.gates(mirror[0])
+            elif kind == "preview":
+                cb.preview(payload)
             elif kind == "gates" and mirror:
                 mirror[0].apply(*payload)
             elif kind == "epoch":

@@ -80,6 +80,7 @@ class TrainWorker:
                 on_epoch=lambda s: self._emit("epoch", s),
                 on_phase=lambda p: self._emit("phase", p),
                 on_gates=on_gates,
+                on_preview=lambda look: self._emit("preview", look),
                 stop=self._stop,
             )
             return fit_run(series, cfg, callbacks=cb)

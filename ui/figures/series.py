@@ -72,7 +72,8 @@ def overlay_figure(pred: pd.DataFrame, title: str = "One-step predictions over t
             fig.add_trace(trace)
             dec |= d
     for part, x in split_points(pred).items():
-        mark_x(fig, x, " validation" if part == "val" else " test →")
+        # the validation label one line lower: a short validation part put it under the test label
+        mark_x(fig, x, " validation" if part == "val" else " test →", y=0.93 if part == "val" else 1.0)
     return apply_layout(fig, title, dec, n_total=len(pred))
 
 

@@ -180,12 +180,13 @@ def band_traces(x, lower, upper, name: str, fill: str) -> tuple[list[go.Scatter]
     ], dec
 
 
-def mark_x(fig: go.Figure, x, text: str) -> None:
-    """A vertical dashed line at ``x`` with a label (shapes work for dates and numbers alike)."""
+def mark_x(fig: go.Figure, x, text: str, y: float = 1.0) -> None:
+    """A vertical dashed line at ``x`` with a label whose top is at ``y`` (paper units; lower it
+    for a mark close to another); shapes work for dates and numbers alike."""
     fig.add_shape(type="line", x0=x, x1=x, y0=0, y1=1, yref="paper", line=dict(color=GUIDE, dash="dash", width=1))
     fig.add_annotation(
         x=x,
-        y=1,
+        y=y,
         yref="paper",
         text=text,
         showarrow=False,

@@ -1,0 +1,48 @@
+"""The launcher (ui/serve.py) that scripts/start.sh runs: what it warms before the server listens."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from ui import serve
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_modules_to_warm_are_read_from_the_scripts_imports(tmp_path):
+    a = tmp_path / "a.py"
+    a.write_text(
+        "from __future__ import annotations\nimport json, os.path\nfrom .local import x\nfrom ui import state\n"
+    )
+    b = tmp_path / "b.py"
+    b.write_text("import json\ndef f():\n    import csv\nfrom lstm_core.config import RunConfig\n")
+    # top-level imports only, in order, once each; relative imports and __future__ left out
+    assert serve.imported_modules([a, b]) == [
+        "json",
+        "os.path",
+        "ui",
+        "ui.state",
+        "lstm_core.config",
+        "lstm_core.config.RunConfig",
+    ]
+    # which of those are modules: a submodule is, a class is not
+    assert serve.is_module("ui.state") and not serve.is_module("lstm_core.config.RunConfig")
+
+
+def test_every_page_and_the_router_are_warmed():
+    names = serve.imported_modules([ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))])
+    assert {"streamlit", "ui.jobs_view", "lstm_core.config"} <= set(names)
+
+
+def test_warming_up_imports_the_engine_and_trains_once_in_a_fresh_process():
+    code = (
+        "import sys, gc; from ui import serve; from lstm_core import jobs; "
+        "serve.warm(); "
+        "assert serve.warm_imports() == [], 'an import the app needs failed'; "
+        "assert jobs._warmed and 'statsmodels' in sys.modules and 'plotly.graph_objects' in sys.modules; "
+        "assert gc.get_freeze_count() > 100000; print('ok')"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0 and out.stdout.strip().endswith("ok"), out.stderr[-2000:]

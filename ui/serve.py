@@ -1,0 +1,109 @@
+"""Start the LSTM Lab server with the first visitor's costs already paid.
+
+``streamlit run app.py`` imports nothing until a browser connects: the first visitor's page then
+waits for torch, scikit-learn, statsmodels and plotly to import and for the first training's
+one-off set-up (measured 4-6 s on a 2-core machine, most of the "open -> first forecast" time).
+This launcher does that work once, before the server listens, then hands over to Streamlit's
+own command line in the same process (``scripts/start.sh`` uses it)::
+
+    python -m ui.serve [streamlit run options...]
+
+What it warms, in order: every module that ``app.py`` and ``pages/*.py`` import (read from
+their source, so a new page is covered without a list to keep up to date); one tiny training
+run through the engine (first-call costs of torch's optimiser and of the evaluation); one plotly
+figure serialised the way ``st.plotly_chart`` does. Then ``gc.freeze()`` moves the hundreds of
+thousands of long-lived objects out of the collector's sight (a full collection otherwise holds
+the GIL for ~0.5 s; see ``ui.state.freeze_after``).
+"""
+
+from __future__ import annotations
+
+import ast
+import gc
+import importlib
+import importlib.util
+import logging
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = ROOT / "app.py"
+log = logging.getLogger(__name__)
+
+
+def imported_modules(paths: list[Path]) -> list[str]:
+    """The top-level imports of these scripts as module names, in order, without repeats:
+    ``import x`` gives ``x``; ``from x import y`` gives ``x`` and ``x.y`` (``y`` may be a
+    submodule, as in ``from ui import jobs_view``; :func:`warm_imports` skips it when it is
+    not). Relative imports and ``__future__`` are left out."""
+    names: list[str] = []
+    for path in paths:
+        for node in ast.parse(path.read_text(encoding="utf-8"), str(path)).body:
+            if isinstance(node, ast.Import):
+                found = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                found = [node.module, *(f"{node.module}.{a.name}" for a in node.names if a.name != "*")]
+            else:
+                continue
+            names += [n for n in found if not n.startswith("__future__") and n not in names]
+    return names
+
+
+def is_module(name: str) -> bool:
+    """Whether ``name`` names an importable module (``x.y`` where ``y`` is a function: False)."""
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):  # the parent is a plain module, or is missing
+        return False
+
+
+def warm_imports(root: Path = ROOT) -> list[str]:
+    """Import what the app's scripts import; returns the names that failed (logged, not raised:
+    the page that needs one reports it the usual way)."""
+    failed = []
+    for name in imported_modules([root / "app.py", *sorted((root / "pages").glob("*.py"))]):
+        if not is_module(name):
+            continue
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - warming is best effort
+            log.debug("warm-up import of %s failed", name, exc_info=True)
+            failed.append(name)
+    return failed
+
+
+def warm_engine() -> None:
+    """One tiny training run and one plotly figure serialised: the first-call costs."""
+    import plotly.graph_objects as go
+
+    from lstm_core.jobs import warm_process
+
+    warm_process()
+    go.Figure(go.Scatter(x=[0, 1], y=[0, 1])).to_json()
+
+
+def warm() -> float:
+    """Everything above, then ``gc.freeze()``; returns the seconds it took."""
+    t0 = time.perf_counter()
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    warm_imports()
+    warm_engine()
+    gc.collect()
+    gc.freeze()
+    return time.perf_counter() - t0
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Warm up, then run ``streamlit run app.py`` with ``argv`` in this process."""
+    from streamlit.web import cli
+
+    seconds = warm()
+    print(f"LSTM Lab: warmed up in {seconds:.1f} s (imports and a first tiny training).", flush=True)
+    sys.argv = ["streamlit", "run", str(APP), *(sys.argv[1:] if argv is None else argv)]
+    cli.main()
+
+
+if __name__ == "__main__":
+    main()
