@@ -91,7 +91,7 @@ def live_job(job_id: str, key: str, done_link: tuple[str, str] | None = None) ->
     if mine:
         share_link(job_id)
     else:
-        st.caption(":material/visibility: A shared run, shown read-only: only the session that started it can stop it.")
+        st.caption(":material/visibility: A shared run, shown read-only: only the browser that started it can stop it.")
 
     @throttle.fragment(run_every=interval)
     def panel() -> None:
