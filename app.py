@@ -44,5 +44,6 @@ with throttle.script_slot():  # at most a few sessions compute at once (see ui/t
         st.caption(f"Engine trains on **{state.engine_device()}** (device = auto)")
         st.markdown("### Jobs")
         jobs_view.job_list(state.owner())
+        state.remember_owner()  # the owner key goes to the browser's cookie (never the URL)
 
     page.run()

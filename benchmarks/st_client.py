@@ -9,7 +9,11 @@ One ``StreamlitSession`` is what one browser tab does, without drawing anything:
   widget ids), ``auto_rerun`` / ``stop_auto_rerun`` (fragment timers, which it then runs like
   the browser does), ``script_finished``;
 - it uploads a file the browser's way: ``file_urls_request`` → ``file_urls_response``,
-  multipart ``PUT`` with the ``X-Xsrftoken`` header, then the uploader's widget state.
+  multipart ``PUT`` with the ``X-Xsrftoken`` header, then the uploader's widget state;
+- it keeps cookies like a browser: the app's owner-cookie component (``ui/owner_cookie.py``),
+  whose script sets ``lstm_lab_owner`` in a browser, sets it in ``cookies`` here, and every
+  connection sends ``cookies`` in its ``Cookie`` header. A new session given the same
+  ``cookies`` (a reload, a reconnect after a server restart) is the same owner.
 
 Only loopback is ever contacted; the server is the one the caller started. Used by
 ``benchmarks/bench_load.py``.
@@ -18,6 +22,7 @@ Only loopback is ever contacted; the server is the one the caller started. Used 
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import time
 import urllib.request
@@ -32,6 +37,7 @@ from websockets.asyncio.client import connect
 TEXT_FIELDS = ("markdown", "heading", "alert", "progress", "text", "metric")
 EARLY_FOR_RERUN = 2  # ForwardMsg.ScriptFinishedStatus: another run follows at once (st.rerun)
 FRAGMENT_FINISHED = 3  # ForwardMsg.ScriptFinishedStatus.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
+OWNER_COOKIE_COMPONENT = "lstm_lab_owner_cookie"  # ui.owner_cookie.COMPONENT (not imported: no app code here)
 
 
 @dataclass
@@ -73,9 +79,10 @@ class StreamlitSession:
     misses one that came and went between two checks.
     """
 
-    def __init__(self, port: int, name: str = "", query: str = "") -> None:
+    def __init__(self, port: int, name: str = "", query: str = "", cookies: dict[str, str] | None = None) -> None:
         self.port, self.name = port, name
         self.query = query  # the URL's query string, as the browser keeps it (st.query_params)
+        self.cookies = dict(cookies or {})  # the browser's cookie jar for this host (not the XSRF one)
         self.base = f"http://127.0.0.1:{port}"
         self.ws = None
         self.session_id = ""
@@ -107,13 +114,16 @@ class StreamlitSession:
         m = re.search(r"_streamlit_xsrf=([^;]+)", cookie)
         return m.group(1) if m else ""
 
+    def _cookie_header(self) -> str:
+        return "; ".join(f"{k}={v}" for k, v in {"_streamlit_xsrf": self._xsrf, **self.cookies}.items() if v)
+
     async def open(self) -> None:
         self._xsrf = await asyncio.to_thread(self._fetch_xsrf)
         protocols = ["streamlit", self._xsrf] if self._xsrf else ["streamlit"]
         self.ws = await connect(
             f"ws://127.0.0.1:{self.port}/_stcore/stream",
             subprotocols=protocols,
-            additional_headers={"Cookie": f"_streamlit_xsrf={self._xsrf}"},
+            additional_headers={"Cookie": self._cookie_header()},
             origin=self.base,
             max_size=None,
             open_timeout=60,
@@ -161,6 +171,8 @@ class StreamlitSession:
         elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
             el_kind = msg.delta.new_element.WhichOneof("type")
             el = getattr(msg.delta.new_element, el_kind)
+            if el_kind == "bidi_component" and el.component_name == OWNER_COOKIE_COMPONENT:
+                self._set_cookie(el.json)
             wid = getattr(el, "id", "") if hasattr(el, "id") else ""
             if wid.startswith("$$ID-"):
                 self.widget_ids[wid.rsplit("-", 1)[-1]] = wid
@@ -202,6 +214,12 @@ class StreamlitSession:
             fut = self.file_urls.pop(msg.file_urls_response.response_id, None)
             if fut is not None and not fut.done():
                 fut.set_result(msg.file_urls_response)
+
+    def _set_cookie(self, payload: str) -> None:
+        """What the owner-cookie component's script does in a browser: keep the key it is given."""
+        data = json.loads(payload or "{}")
+        if data.get("name") and re.fullmatch(r"[0-9a-f]{32}", str(data.get("key", ""))):
+            self.cookies[data["name"]] = data["key"]
 
     # -- requests -----------------------------------------------------------------------------
     async def rerun(self, page: str | None = None, fragment_id: str = "", auto: bool = False) -> None:
@@ -296,7 +314,7 @@ class StreamlitSession:
             headers={
                 "Content-Type": f"multipart/form-data; boundary={boundary}",
                 "X-Xsrftoken": self._xsrf,
-                "Cookie": f"_streamlit_xsrf={self._xsrf}",
+                "Cookie": self._cookie_header(),
                 "Origin": self.base,
             },
         )

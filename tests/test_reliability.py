@@ -392,7 +392,7 @@ def test_one_session_cannot_see_another_sessions_jobs():
 def test_sidebar_lists_only_the_sessions_own_jobs():
     first = new_app().run()
     job = _start(first, epochs=2)
-    from ui import state
+    from ui import owner_cookie, state
 
     state.registry().wait(job, WAIT_S)
     other = new_app().run()  # a second browser, no link
@@ -406,9 +406,10 @@ def test_sidebar_lists_only_the_sessions_own_jobs():
     link.run()
     assert any("No jobs yet" in c.value for c in link.sidebar.caption)
     assert link.session_state["owner"] != first.session_state["owner"]
-    mine = new_app()  # A's own tab reloaded: its URL carries the owner key too
-    mine.query_params.update({"job": job, "owner": first.query_params["owner"]})
-    mine.run()
+    mine = new_app()  # A's own tab reloaded: its browser sends the owner cookie
+    mine.query_params["job"] = job
+    with owner_cookie.browser_cookies({owner_cookie.COOKIE: first.session_state["owner"]}):
+        mine.run()
     assert any("finished" in c for c in [c.value for c in mine.sidebar.caption])
     assert mine.session_state["owner"] == first.session_state["owner"]
 

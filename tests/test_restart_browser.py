@@ -1,7 +1,8 @@
 """A server restart loses no run: train, stop the server, start it again, open the same link.
 
 Both servers share one ``LSTM_LAB_HOME`` (the run store); the second is a fresh process on
-another port, so nothing survives in memory.
+another port, so nothing survives in memory. The browser's cookies (its owner key) are carried
+to the second server's page when the test is about the same browser coming back.
 """
 
 from __future__ import annotations
@@ -23,11 +24,16 @@ expect = sync_api.expect
 
 
 @contextmanager
-def app_page(browser, log: Path) -> Iterator[tuple[object, str]]:
-    """A fresh server (stopped on exit, as a restart does) and a page on it: ``(page, base URL)``."""
+def app_page(browser, log: Path, cookies: list | None = None) -> Iterator[tuple[object, str]]:
+    """A fresh server (stopped on exit, as a restart does) and a page on it: ``(page, base URL)``.
+
+    ``cookies`` (``context.cookies()`` of an earlier page) make it the same browser: the owner
+    cookie is sent to the new server (a cookie is per host, not per port)."""
     port = free_port()
     proc = start_server(port, log)
     ctx, pg = new_page(browser, 1400, 1000)
+    if cookies:
+        ctx.add_cookies(cookies)
     try:
         yield pg, f"http://127.0.0.1:{port}"
     finally:
@@ -36,20 +42,17 @@ def app_page(browser, log: Path) -> Iterator[tuple[object, str]]:
 
 
 def start_training(pg, base: str, **numbers) -> str:
-    """Open Train, set the labelled numbers, press Start; returns the job id from the URL."""
-    return start_training_url(pg, base, **numbers)["job"]
-
-
-def start_training_url(pg, base: str, **numbers) -> dict[str, str]:
-    """Like start_training; returns the URL's parameters (the job id and the owner key)."""
+    """Open Train, set the labelled numbers, press Start; returns the job id from the URL (which
+    holds nothing else: the owner key is in a cookie)."""
     pg.goto(base)
     nav(pg, "Train")
     for label, value in numbers.items():
         set_number(pg, label, value)
     pg.get_by_role("button", name="Start training").click()
     pg.wait_for_url("**job=*")
-    pg.wait_for_url("**owner=*")
-    return {k: v[0] for k, v in parse_qs(urlparse(pg.url).query).items()}
+    query = parse_qs(urlparse(pg.url).query)
+    assert list(query) == ["job"], pg.url
+    return query["job"][0]
 
 
 def test_a_trained_run_survives_a_server_restart(browser, tmp_path, monkeypatch):
@@ -71,13 +74,13 @@ def test_a_trained_run_survives_a_server_restart(browser, tmp_path, monkeypatch)
 def test_a_run_interrupted_by_a_restart_can_be_trained_again(browser, tmp_path, monkeypatch):
     monkeypatch.setenv("LSTM_LAB_HOME", str(tmp_path / "home"))
     with app_page(browser, tmp_path / "first.log") as (pg, base):
-        url = start_training_url(pg, base, **{"Hidden size": 8})
-        job = url["job"]
+        job = start_training(pg, base, **{"Hidden size": 8})
+        cookies = pg.context.cookies()  # the owner cookie was set on the first visit
     # the server stopped while the job was queued or training
     assert (tmp_path / "home" / "jobs" / job / "job.json").is_file()
 
-    with app_page(browser, tmp_path / "second.log") as (pg, base):
-        pg.goto(f"{base}/train?job={job}&owner={url['owner']}")  # the owner's tab: it may train it again
+    with app_page(browser, tmp_path / "second.log", cookies) as (pg, base):
+        pg.goto(f"{base}/train?job={job}")  # the owner's browser, same link: it may train it again
         expect(pg.get_by_text("Interrupted by a server restart", exact=False).first).to_be_visible()
         pg.get_by_role("button", name="Train it again").click()
         pg.wait_for_url(lambda url: "job=" in url and job not in url)  # the new run's own link

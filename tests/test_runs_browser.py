@@ -2,8 +2,8 @@
 
 Upload a CSV, train a tiny run on it, reload the page (a new session on the same ``?job=``
 link): the sidebar and the Train page still name the uploaded data, not the bundled airline
-series. Then stop the server and start another on the same ``LSTM_LAB_HOME``: the link opens
-the Runs page with the run listed.
+series. Then stop the server and start another on the same ``LSTM_LAB_HOME``: the link, in the
+same browser (its owner cookie), opens the Runs page with the run listed.
 """
 
 from __future__ import annotations
@@ -46,12 +46,14 @@ def test_the_uploaded_data_survives_a_reload_and_the_run_a_restart(browser, tmp_
 
         pg.reload()  # a new session: only the link is left
         query = urlparse(pg.url).query  # the link the person keeps (?job=...)
+        assert "owner=" not in query  # the owner key is in the browser's cookie
+        cookies = pg.context.cookies()
         expect(pg.get_by_role("heading", name="Train", exact=True)).to_be_visible()
         expect(pg.locator(sidebar).get_by_text(NAME, exact=True)).to_be_visible()
         expect(pg.get_by_text(f"Dataset {NAME}", exact=False)).to_be_visible()  # what Start would train on
         expect(pg.locator(sidebar).get_by_text("airline passengers (bundled)")).to_have_count(0)
 
-    with app_page(browser, tmp_path / "second.log") as (pg, base):
+    with app_page(browser, tmp_path / "second.log", cookies) as (pg, base):  # the same browser
         assert parse_qs(query)["job"] == [job]
         pg.goto(f"{base}/runs?{query}")  # the link the person kept, on a fresh server
         expect(pg.get_by_role("heading", name="Runs", exact=True)).to_be_visible()

@@ -15,6 +15,7 @@ from lstm_core.data import Series, generate
 from lstm_core.jobs import JobRegistry
 from lstm_core.store import RunStore
 from tests import fakes
+from ui import owner_cookie
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 30
@@ -159,8 +160,8 @@ def test_a_reload_on_a_job_link_brings_back_the_data_it_was_trained_on(reg):
     assert viewer.session_state["owner"] != OWNER and viewer.session_state["dataset"].name != "uploaded.csv"
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)  # the owner's tab reloaded
     at.query_params["job"] = jid
-    at.query_params["owner"] = OWNER
-    at.run()
+    with owner_cookie.browser_cookies({owner_cookie.COOKIE: OWNER}):  # its browser sends the owner cookie
+        at.run()
     no_errors(at)
     ds = at.session_state["dataset"]
     assert ds.name == "uploaded.csv" and len(ds.frame) == 90 and ds.frame.equals(data.frame)

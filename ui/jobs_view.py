@@ -92,7 +92,7 @@ def live_job(job_id: str, key: str, done_link: tuple[str, str] | None = None) ->
     interval = {JobStatus.RUNNING: POLL_S, JobStatus.QUEUED: QUEUED_POLL_S}.get(first.status)
     mine = state.owns(first)  # a shared link shows someone else's job read-only
     if not mine:
-        st.caption(":material/visibility: A shared run, shown read-only: only the session that started it can stop it.")
+        st.caption(":material/visibility: A shared run, shown read-only: only the browser that started it can stop it.")
 
     @throttle.fragment(run_every=interval)
     def panel() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import re
 import sys
 import threading
 import uuid
@@ -17,6 +16,7 @@ from lstm_core import executors
 from lstm_core.jobs import JobRegistry, JobSnapshot
 from lstm_core.store import RunStore
 from lstm_core.train import device_label, resolve_device
+from ui import owner_cookie
 
 DATASET, OWNER, JOB, UPLOADED_RUNS = "dataset", "owner", "job_id", "uploaded_runs"
 # persist_state for the settings a person fills in (the Train form, the Compare settings):
@@ -190,26 +190,39 @@ def adopt_dataset(job_id: str, config: dict) -> bool:
     return True
 
 
-OWNER_PARAM = "owner"  # the URL parameter that carries the owner key (private: never in a share link)
-OWNER_IN_URL = "owner_in_url"
-_OWNER_KEY = re.compile(r"[0-9a-f]{32}")
+OWNER_PARAM = "owner"  # the URL parameter earlier versions kept the owner key in (adopted, then removed)
+_OWNER_KEY = owner_cookie.KEY
 
 
 def owner() -> str:
-    """This browser session's owner key: the secret that lets it list and stop its jobs.
+    """This browser's owner key: the secret that lets its sessions list, stop, rename and delete
+    its jobs and runs.
 
-    It is taken from the URL's ``?owner=`` on the first run of a session (a reload of the
-    owner's own tab), else made fresh. A ``?job=`` link alone never hands it over: whoever
-    opens someone else's job link views that run read-only (see :func:`owns`).
+    The key lives in the browser's ``lstm_lab_owner`` cookie (see :mod:`ui.owner_cookie`), never
+    in a URL: a reload, a reconnect after a server restart or another tab of the same browser
+    reads it back and is the same owner (two tabs of one browser share their jobs; that is
+    meant). A browser without the cookie (another browser, a private window) is a different
+    owner. On a session's first run the key is, in this order: the cookie's; a valid
+    ``?owner=`` from a link of an earlier version (adopted once: :func:`remember_owner` moves it
+    into the cookie and :func:`sync_job_id` drops it from the URL); else a fresh one. A cookie
+    the browser holds wins over a URL key. A ``?job=`` link alone never hands the key over:
+    whoever opens someone else's job link views that run read-only (see :func:`owns`).
     """
     if OWNER not in st.session_state:
-        from_url = st.query_params.get(OWNER_PARAM) or ""
-        if _OWNER_KEY.fullmatch(from_url):
-            st.session_state[OWNER] = from_url
-            st.session_state[OWNER_IN_URL] = True
-        else:
-            st.session_state[OWNER] = uuid.uuid4().hex
+        legacy = st.query_params.get(OWNER_PARAM) or ""
+        st.session_state[OWNER] = (
+            owner_cookie.from_browser() or (legacy if _OWNER_KEY.fullmatch(legacy) else None) or uuid.uuid4().hex
+        )
     return st.session_state[OWNER]
+
+
+def remember_owner() -> None:
+    """Have the browser keep this session's owner key in its cookie when the cookie it
+    connected with does not hold it (a first visit, or an adopted ``?owner=`` link). Draws
+    nothing; ``app.py`` calls it once per full run."""
+    me = owner()
+    if owner_cookie.from_browser() != me:
+        owner_cookie.remember(me)
 
 
 def owns(snap: JobSnapshot | None) -> bool:
@@ -225,13 +238,15 @@ def share_query(job_id: str) -> str:
 def sync_job_id() -> str | None:
     """Keep the current job id in session state and in the URL (``?job=``) in step.
 
-    A reload or a second tab opened on the URL reattaches to the job. The owner key stays in
-    the URL (``?owner=``) once this session owns a job, so a reload of the owner's tab gets its
-    identity back; a tab opened on a shared ``?job=`` link (without the key) shows the job
-    read-only and lists only its own jobs.
+    A reload or a second tab opened on the URL reattaches to the job; when this browser owns it
+    (its cookie), its data comes back too. A tab opened on a shared ``?job=`` link by another
+    browser shows the job read-only and lists only its own jobs. An ``?owner=`` parameter (links
+    of earlier versions) is taken out of the URL once :func:`owner` has read it.
     """
     reg = registry()
     me = owner()
+    if OWNER_PARAM in st.query_params:
+        del st.query_params[OWNER_PARAM]
     from_url = st.query_params.get("job")
     current = st.session_state.get(JOB)
     if from_url and from_url != current and current is None:
@@ -246,10 +261,6 @@ def sync_job_id() -> str | None:
         st.query_params["job"] = current
     elif not current and "job" in st.query_params:
         del st.query_params["job"]
-    if not st.session_state.get(OWNER_IN_URL) and reg.find(me):
-        st.session_state[OWNER_IN_URL] = True
-    if st.session_state.get(OWNER_IN_URL) and st.query_params.get(OWNER_PARAM) != me:
-        st.query_params[OWNER_PARAM] = me
     return current
 
 
@@ -257,8 +268,6 @@ def set_job(job_id: str | None) -> None:
     st.session_state[JOB] = job_id
     if job_id:
         st.query_params["job"] = job_id
-        st.session_state[OWNER_IN_URL] = True  # a job this session started (or retrained)
-        st.query_params[OWNER_PARAM] = owner()
 
 
 def clamp_setting(key: str, lo: int, hi: int) -> None:
