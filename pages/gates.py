@@ -130,7 +130,7 @@ elif view == "Step-through":
     walk = gv.walk(src.key, src.version, mode, target, layer, unit, src)
     big = presenter.active()
     with st.container(key="gates_stepper"):
-        st.iframe(stepper.stepper_html(walk, trace, gp.time_labels(trace), st.session_state["gates_step"], big=big))
+        stepper.show(walk, trace, gp.time_labels(trace), st.session_state["gates_step"], big, key="gates_stepper_js")
 elif view == "Saturation":
     frames = [(src.label, gv.saturation_table(src.key, src.version, mode, target, layer, src.label, src))]
     others = [k for k in sources if k != pick]

@@ -1,5 +1,5 @@
-"""Gates and Learn pages' helpers: which models can be shown, cached replays, URL state, presenter CSS,
-the heatmap-click bridge."""
+"""Gates and Learn pages' helpers: which models can be shown, cached replays, URL state, presenter and
+phone CSS, the heatmap-click listener."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from typing import Any
 
 import numpy as np
 import streamlit as st
-import streamlit.components.v1 as components
 
 from lstm_core import gates as gt
 from lstm_core.model import Ensemble, Forecaster
@@ -151,24 +150,26 @@ def window_choices(prep: Prepared) -> np.ndarray:
     return gt.window_targets(prep)
 
 
-_CLICKS = components.declare_component(
-    "heatmap_click", path=str(Path(__file__).parent / "components" / "heatmap_click")
+_CLICKS = st.components.v2.component(
+    "lstm_lab_heatmap_click", js=(Path(__file__).parent / "components" / "heatmap_click.js").read_text()
 )
 
 
 def heatmap_clicks(chart_key: str, key: str) -> dict | None:
-    """The last click on a heatmap cell of the chart keyed ``chart_key``, once per click.
+    """The click on a heatmap cell of the chart keyed ``chart_key`` that caused this run, else None.
 
-    A bodiless component (``ui/components/heatmap_click``) listens to plotly's click events
-    on that chart in the page and reports ``{unit, gate, column, n}``; this returns it the
-    first run after the click and None otherwise. Draw it before the widgets it updates.
+    A custom component v2 without a body (``ui/components/heatmap_click.js``, mounted in the
+    page, no iframe) listens to plotly's click events on that chart and sends
+    ``{unit, gate, column}`` as a trigger value, which lasts one run. Draw it before the
+    widgets it updates.
     """
-    value = _CLICKS(chart_key=chart_key, key=key, default=None)
-    seen = f"{key}_seen"
-    if not isinstance(value, dict) or value.get("n") == st.session_state.get(seen):
-        return None
-    st.session_state[seen] = value.get("n")
-    return value
+    result = _CLICKS(key=key, data={"chart_key": chart_key}, on_click_change=_ignore)
+    value = getattr(result, "click", None)
+    return value if isinstance(value, dict) else None
+
+
+def _ignore() -> None:
+    """The click's callback: nothing to do (the page reads the click from the component's result)."""
 
 
 def original_series(src: Source, trace: gt.GateTrace) -> tuple[str, np.ndarray] | None:
