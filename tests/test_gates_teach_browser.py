@@ -155,6 +155,46 @@ def test_step_through_runs_in_the_browser(trained):
     screenshot(pg, "gates-teach-390-step-through", always=True)
 
 
+#: Pairs of the cell diagram's text labels whose boxes overlap (by more than half a pixel), by text.
+OVERLAPS = """(svg) => { const boxes = [...svg.querySelectorAll('text')].filter(t => t.textContent.trim())
+    .map(t => [t.textContent, t.getBoundingClientRect()]);
+  const out = [];
+  boxes.forEach(([a, p], i) => boxes.slice(i + 1).forEach(([b, q]) => {
+    const w = Math.min(p.right, q.right) - Math.max(p.left, q.left), h = Math.min(p.bottom, q.bottom) - Math.max(p.top, q.top);
+    if (w > 0.5 && h > 0.5) out.push(a + ' / ' + b); }));
+  return [boxes.length, out]; }"""
+
+
+def test_gates_on_a_phone_shows_a_chart_first(trained):
+    """At 390 x 844 the pickers are compact: the heatmaps start on the first screen, no Plotly toolbar
+    shows over a chart, and the Step-through diagram's labels do not overlap."""
+    pg, _ = trained
+    pg.set_viewport_size({"width": 390, "height": 844})
+    nav_or_menu(pg, "Gates")
+    option = pg.get_by_role("radiogroup", name="View").get_by_role("radio", name="Heatmaps", exact=True)
+    if not option.is_checked():
+        option.click()
+    chart = ".st-key-gates_heatmap_chart .js-plotly-plot"
+    pg.wait_for_function(f"() => {{ const g = document.querySelector('{chart}'); return g && g._fullLayout; }}")
+    wait_idle(pg)
+    pg.evaluate("window.scrollTo(0, 0)")
+    top = pg.evaluate("(sel) => document.querySelector(sel).getBoundingClientRect().top", ".st-key-gates_heatmap_chart")
+    assert in_viewport(pg, ".st-key-gates_heatmap_chart"), f"the heatmaps start at {top:.0f} px, below the first screen"
+    screenshot(pg, "gates-teach-390-first-screen", always=True)
+    pg.locator(chart).hover()  # on a phone a tap is a hover: the toolbar must not appear over the title
+    expect(pg.locator(".st-key-gates_heatmap_chart .modebar-container")).to_be_hidden()
+    option = pg.get_by_role("radiogroup", name="View").get_by_role("radio", name="Step-through", exact=True)
+    option.click()
+    expect(option).to_be_checked()
+    diagram = pg.locator(".st-key-gates_stepper svg.cell-svg")
+    expect(diagram).to_be_visible()
+    wait_idle(pg)
+    diagram.scroll_into_view_if_needed()
+    labels, overlaps = diagram.evaluate(OVERLAPS)
+    assert labels >= 10 and overlaps == [], overlaps
+    screenshot(pg, "gates-teach-390-step-diagram", always=True)
+
+
 def test_learn_on_a_phone_shows_a_picture_first(trained):
     pg, _ = trained
     pg.set_viewport_size({"width": 390, "height": 844})

@@ -142,6 +142,38 @@ def presenter_css(hide: list[str]) -> None:
     </style>""")
 
 
+#: The width below which Streamlit stacks columns (a phone): the Gates page gets a compact layout.
+NARROW_PX = 640
+
+_PHONE_CSS = f"""<style>
+  @media (max-width: {NARROW_PX}px) {{
+    /* the page's presenter switch (the sidebar has the app-wide one; a phone is no projector) */
+    [data-testid="stColumn"]:has(.st-key-gates_presenter), [data-testid="stColumn"]:has(.st-key-learn_presenter) {{display: none !important;}}
+    [data-testid="stMainBlockContainer"] {{padding-top: 3.5rem !important;}}
+    [data-testid="stMain"] h1 {{font-size: 2rem !important; padding-bottom: 0 !important;}}
+    /* the pickers: Run on a row of its own, Layer and Input side by side */
+    .st-key-gates_controls [data-testid="stHorizontalBlock"] {{flex-wrap: wrap !important; row-gap: 0.5rem;}}
+    .st-key-gates_controls [data-testid="stHorizontalBlock"] > [data-testid="stColumn"] {{
+      flex: 1 1 0 !important; min-width: 0 !important; width: auto !important;}}
+    .st-key-gates_controls [data-testid="stHorizontalBlock"] > [data-testid="stColumn"]:first-child {{
+      flex: 1 1 100% !important;}}
+    /* Heatmaps: a tap on a cell picks the unit; the Unit and Step-through views have the box */
+    [data-testid="stColumn"]:has(.st-key-gates_heatmap_unit) {{display: none !important;}}
+    /* no Plotly toolbar on a phone (a tap is a hover there: it covered the chart's title) */
+    [data-testid="stMain"] .modebar-container {{display: none !important;}}
+  }}
+</style>"""
+
+
+def phone_css() -> None:
+    """The Gates page on a phone (narrower than :data:`NARROW_PX`): a chart on the first screen.
+
+    Run on its own row, Layer and Input side by side, a smaller title, no page presenter switch,
+    no unit box beside the heatmaps (a tap on a cell picks the unit), no Plotly toolbar.
+    """
+    st.html(_PHONE_CSS)
+
+
 def clamp(value: int, lo: int, hi: int) -> int:
     return int(min(max(int(value), lo), hi))
 
