@@ -139,6 +139,16 @@ def test_step_through_runs_in_the_browser(trained):
     stopped = where.inner_text()
     expect(stepper.locator("#play")).to_have_attribute("aria-label", "Play")
     assert where.inner_text() == stopped
+    # keys step while the stepper has the focus, and only then (the page's other widgets keep theirs)
+    k = int(re.match(r"^Step (\d+) of ", stopped).group(1))
+    stepper.locator("#prev").press("ArrowRight")
+    expect(where).to_have_text(re.compile(rf"^Step {k + 1} of "))
+    unit_box = pg.get_by_label("Unit", exact=True).and_(pg.locator("input"))
+    unit_box.focus()  # the focus leaves the stepper for a widget of the page
+    pg.keyboard.press("ArrowRight")
+    pg.keyboard.press("ArrowRight")
+    assert pg.evaluate("!document.activeElement.closest('.st-key-gates_stepper')")
+    expect(where).to_have_text(re.compile(rf"^Step {k + 1} of "))
     assert len(sent) == before, f"stepping sent {len(sent) - before} websocket messages to the server"
     # one step, click to drawn, measured in the page
     ms = stepper.locator("#next").evaluate(
