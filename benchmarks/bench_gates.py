@@ -12,7 +12,7 @@ Prints three tables:
    with Streamlit's AppTest (script, caches, widgets and protobuf, no browser).
 2. ``record_gates``: seconds per epoch with and without per-epoch gate statistics.
 3. Step-through in the browser (target: one step <= 100 ms): the server builds one unit's
-   every step once (:func:`lstm_core.gates.unit_walk` + :func:`ui.stepper.stepper_html`, and
+   every step once (:func:`lstm_core.gates.unit_walk` + :func:`ui.stepper.standalone_html`, and
    the page's size); then Debian's chromium loads that page and ``--clicks`` clicks on Next
    are timed from the click to the next painted frame with the new step shown (median, max).
    Written to ``benchmarks/results/bench_gates_step.md``.
@@ -171,12 +171,14 @@ def step_table(steps: int, hidden: int, clicks: int) -> list[dict]:
             tr = gt.trace_run(run.model, run.prep, "series")[1]
             t0 = time.perf_counter()
             walk = gt.unit_walk(run.model, tr, 3)
-            html = stepper.stepper_html(walk, tr, gp.time_labels(tr), 0)
+            html = stepper.standalone_html(walk, tr, gp.time_labels(tr), 0)
             build_ms = (time.perf_counter() - t0) * 1e3
             page = browser.new_page(viewport={"width": 1366, "height": 768})
             t0 = time.perf_counter()
             page.set_content(html)
-            page.wait_for_function("() => document.getElementById('where').textContent.startsWith('Step 0')")
+            page.wait_for_function(
+                "() => { const w = document.getElementById('where'); return w && w.textContent.startsWith('Step 0'); }"
+            )
             load_ms = (time.perf_counter() - t0) * 1e3
             times = page.evaluate(STEP_JS, clicks)
             page.close()

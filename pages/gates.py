@@ -34,6 +34,7 @@ with switch:
     gv.presenter_toggle("gates_presenter")
 if presenter.active():
     gv.presenter_css(["gates_controls"])
+gv.phone_css()
 runs_view.restore_notice()
 runs_view.require_runs(
     sources, "No trained model yet: train one on the Train page (a snapshot appears here after its first epoch)."
@@ -101,9 +102,10 @@ if view == "Heatmaps":
         st.session_state["gates_unit"] = gv.clamp(int(click.get("unit", 0)), 0, H - 1)
         if isinstance(click.get("column"), int):
             st.session_state["gates_step"] = gv.clamp(click["column"] * gp.bucket_size(T), 0, T - 1)
-    unit = left.number_input(
-        "Unit (or click a heatmap cell)", 0, H - 1, key="gates_unit", help="The unit Unit and Step-through show."
-    )
+    with left.container(key="gates_heatmap_unit"):
+        unit = st.number_input(
+            "Unit (or click a heatmap cell)", 0, H - 1, key="gates_unit", help="The unit Unit and Step-through show."
+        )
     fig = gp.heatmap_figure(
         trace, shown or names, unit=unit, step=st.session_state["gates_step"], how=agg, original=original
     )
@@ -130,7 +132,7 @@ elif view == "Step-through":
     walk = gv.walk(src.key, src.version, mode, target, layer, unit, src)
     big = presenter.active()
     with st.container(key="gates_stepper"):
-        st.iframe(stepper.stepper_html(walk, trace, gp.time_labels(trace), st.session_state["gates_step"], big=big))
+        stepper.show(walk, trace, gp.time_labels(trace), st.session_state["gates_step"], big, key="gates_stepper_js")
 elif view == "Saturation":
     frames = [(src.label, gv.saturation_table(src.key, src.version, mode, target, layer, src.label, src))]
     others = [k for k in sources if k != pick]

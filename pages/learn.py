@@ -20,6 +20,7 @@ with switch:
 big = presenter.active()
 if big:
     gv.presenter_css(["learn_controls"])
+gv.phone_css()
 if st.session_state.get("learn_section") not in SECTIONS:
     st.session_state["learn_section"] = SECTIONS[0]
 section = st.segmented_control("Section", SECTIONS, key="learn_section", label_visibility="collapsed") or SECTIONS[0]

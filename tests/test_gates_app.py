@@ -37,11 +37,13 @@ def chart_specs(at: AppTest) -> list[dict]:
     return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
 
 
-def stepper_srcdoc(at: AppTest) -> str:
-    """The HTML of the Step-through's in-browser stepper (an st.iframe in the keyed container)."""
-    frames = [str(e.proto.srcdoc) for e in at.get("iframe")]
-    assert len(frames) == 1, frames
-    return frames[0]
+def stepper_data(at: AppTest) -> dict:
+    """The data the Step-through's in-browser stepper gets (a custom component v2, no iframe):
+    ``{"html": its markup at the start step, "payload": every step's numbers}``."""
+    assert not at.get("iframe"), "an iframe on the page (Chromium warns about Streamlit's iframes)"
+    mounts = [e.proto for e in at.get("bidi_component") if e.proto.component_name == "lstm_lab_stepper"]
+    assert len(mounts) == 1, mounts
+    return json.loads(mounts[0].json)
 
 
 def svg_images(at: AppTest) -> list[str]:
@@ -121,23 +123,23 @@ def test_every_view_renders(trained, view):
     at.run()
     no_errors(at)
     if view == "Step-through":
-        html = stepper_srcdoc(at)
-        data = json.loads(re.search(r'<script id="stepper-data" type="application/json">(.*?)</script>', html).group(1))
+        mounted = stepper_data(at)
+        html, data = mounted["html"], mounted["payload"]
         assert data["start"] == 0 and len(data["labels"]) == data["steps"] == len(data["values"]["h"])
         # the page arrives with step 0's numbers in place; every step's numbers travel with it
         assert f'<tspan data-k="h">{fmt(data["values"]["h"][0])}</tspan>' in html
         assert data["values"]["h"][0] != data["values"]["h"][1]
         at.number_input(key="gates_unit").set_value(3).run()
         no_errors(at)
-        other = json.loads(
-            re.search(r'<script id="stepper-data" type="application/json">(.*?)</script>', stepper_srcdoc(at)).group(1)
-        )
+        other = stepper_data(at)["payload"]
         assert other["values"]["h"] != data["values"]["h"]  # a new unit sends that unit's trace
-        assert '<div id="stepper" class="">' in stepper_srcdoc(at)
+        assert '<div id="stepper" class="stepper">' in stepper_data(at)["html"]
         at.toggle(key="gates_presenter").set_value(True).run()  # the app-wide switch, from the page
         no_errors(at)
         assert at.session_state["presenter_mode"] is True and at.query_params["presenter"] == "1"
-        assert '<div id="stepper" class="big">' in stepper_srcdoc(at)  # presenter-size text in the stepper
+        assert (
+            '<div id="stepper" class="stepper big">' in stepper_data(at)["html"]
+        )  # presenter-size text in the stepper
         at.toggle(key="gates_presenter").set_value(False).run()
     if view == "During training":
         assert at.select_slider(key="gates_epoch").value == 3

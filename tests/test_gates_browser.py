@@ -57,7 +57,7 @@ def test_train_step_through_share_link_and_learn(page):
     expect(pg.locator(".heatmaplayer .hm").first).to_be_attached()  # a heatmap trace is drawn
     shot(pg, "heatmaps")
     segment(pg, "Step-through")
-    stepper = pg.frame_locator(".st-key-gates_stepper iframe")
+    stepper = pg.locator(".st-key-gates_stepper")  # in the page (a shadow root the locators pierce), no iframe
     where = stepper.locator("#where")
     expect(where).to_have_text(re.compile(r"^Step 0 of "))
     first_eq = stepper.locator("#eqs .eq").first

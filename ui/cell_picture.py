@@ -214,7 +214,7 @@ def cell_svg(cell: str, values: dict[str, float], title: str = "") -> str:
     cv.value(6, 2.3, "g = ", "g")
     cv.path([(6, 3.3), (6, 4.6), (5.57, 4.6)])
     cv.op(5.3, 4.6, "×")
-    cv.value(5.3, 5.2, "i·g = ", "ig")
+    cv.value(5.17, 5.2, "i·g = ", "ig", anchor="end")  # left of the line up to +
     cv.path([(5.3, 4.87), (5.3, 5.73)])
     cv.box(7.6, 3, "σ", "o")
     cv.value(7.6, 2.3, "o = ", "o")

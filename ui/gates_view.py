@@ -1,5 +1,5 @@
-"""Gates and Learn pages' helpers: which models can be shown, cached replays, URL state, presenter CSS,
-the heatmap-click bridge."""
+"""Gates and Learn pages' helpers: which models can be shown, cached replays, URL state, presenter and
+phone CSS, the heatmap-click listener."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from typing import Any
 
 import numpy as np
 import streamlit as st
-import streamlit.components.v1 as components
 
 from lstm_core import gates as gt
 from lstm_core.model import Ensemble, Forecaster
@@ -143,6 +142,38 @@ def presenter_css(hide: list[str]) -> None:
     </style>""")
 
 
+#: The width below which Streamlit stacks columns (a phone): the Gates page gets a compact layout.
+NARROW_PX = 640
+
+_PHONE_CSS = f"""<style>
+  @media (max-width: {NARROW_PX}px) {{
+    /* the page's presenter switch (the sidebar has the app-wide one; a phone is no projector) */
+    [data-testid="stColumn"]:has(.st-key-gates_presenter), [data-testid="stColumn"]:has(.st-key-learn_presenter) {{display: none !important;}}
+    [data-testid="stMainBlockContainer"] {{padding-top: 3.5rem !important;}}
+    [data-testid="stMain"] h1 {{font-size: 2rem !important; padding-bottom: 0 !important;}}
+    /* the pickers: Run on a row of its own, Layer and Input side by side */
+    .st-key-gates_controls [data-testid="stHorizontalBlock"] {{flex-wrap: wrap !important; row-gap: 0.5rem;}}
+    .st-key-gates_controls [data-testid="stHorizontalBlock"] > [data-testid="stColumn"] {{
+      flex: 1 1 0 !important; min-width: 0 !important; width: auto !important;}}
+    .st-key-gates_controls [data-testid="stHorizontalBlock"] > [data-testid="stColumn"]:first-child {{
+      flex: 1 1 100% !important;}}
+    /* Heatmaps: a tap on a cell picks the unit; the Unit and Step-through views have the box */
+    [data-testid="stColumn"]:has(.st-key-gates_heatmap_unit) {{display: none !important;}}
+    /* no Plotly toolbar on a phone (a tap is a hover there: it covered the chart's title) */
+    [data-testid="stMain"] .modebar-container {{display: none !important;}}
+  }}
+</style>"""
+
+
+def phone_css() -> None:
+    """The Gates page on a phone (narrower than :data:`NARROW_PX`): a chart on the first screen.
+
+    Run on its own row, Layer and Input side by side, a smaller title, no page presenter switch,
+    no unit box beside the heatmaps (a tap on a cell picks the unit), no Plotly toolbar.
+    """
+    st.html(_PHONE_CSS)
+
+
 def clamp(value: int, lo: int, hi: int) -> int:
     return int(min(max(int(value), lo), hi))
 
@@ -151,24 +182,26 @@ def window_choices(prep: Prepared) -> np.ndarray:
     return gt.window_targets(prep)
 
 
-_CLICKS = components.declare_component(
-    "heatmap_click", path=str(Path(__file__).parent / "components" / "heatmap_click")
+_CLICKS = st.components.v2.component(
+    "lstm_lab_heatmap_click", js=(Path(__file__).parent / "components" / "heatmap_click.js").read_text()
 )
 
 
 def heatmap_clicks(chart_key: str, key: str) -> dict | None:
-    """The last click on a heatmap cell of the chart keyed ``chart_key``, once per click.
+    """The click on a heatmap cell of the chart keyed ``chart_key`` that caused this run, else None.
 
-    A bodiless component (``ui/components/heatmap_click``) listens to plotly's click events
-    on that chart in the page and reports ``{unit, gate, column, n}``; this returns it the
-    first run after the click and None otherwise. Draw it before the widgets it updates.
+    A custom component v2 without a body (``ui/components/heatmap_click.js``, mounted in the
+    page, no iframe) listens to plotly's click events on that chart and sends
+    ``{unit, gate, column}`` as a trigger value, which lasts one run. Draw it before the
+    widgets it updates.
     """
-    value = _CLICKS(chart_key=chart_key, key=key, default=None)
-    seen = f"{key}_seen"
-    if not isinstance(value, dict) or value.get("n") == st.session_state.get(seen):
-        return None
-    st.session_state[seen] = value.get("n")
-    return value
+    result = _CLICKS(key=key, data={"chart_key": chart_key}, on_click_change=_ignore)
+    value = getattr(result, "click", None)
+    return value if isinstance(value, dict) else None
+
+
+def _ignore() -> None:
+    """The click's callback: nothing to do (the page reads the click from the component's result)."""
 
 
 def original_series(src: Source, trace: gt.GateTrace) -> tuple[str, np.ndarray] | None:
