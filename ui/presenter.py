@@ -39,7 +39,13 @@ PLOTLY_CONFIG = {
     ],
 }
 
-_CSS = """<style>
+#: On a phone no page shows Plotly's toolbar: a tap on a chart brought it over the chart's title.
+_PHONE = """<style>
+  @media (max-width: 640px) { [data-testid="stMain"] .modebar-container {display: none !important;} }
+</style>"""
+
+_CSS = (
+    """<style>
   [data-testid="stMainBlockContainer"] {max-width: 100% !important; padding-top: 2rem !important;}
   [data-testid="stMain"] [data-testid="stMarkdownContainer"] p,
   [data-testid="stMain"] [data-testid="stMarkdownContainer"] li {font-size: 1.45rem !important;}
@@ -50,6 +56,8 @@ _CSS = """<style>
   [data-testid="stMain"] h1 {font-size: 3rem !important;}
   [data-testid="stMain"] h2, [data-testid="stMain"] h3 {font-size: 2.1rem !important;}
 </style>"""
+    + _PHONE
+)
 
 
 def _truthy(text: object) -> bool:
@@ -101,9 +109,12 @@ def toggle() -> bool:
 
 #: Every page, presenting or not: Streamlit's 6rem above the title pushed a job's live panel
 #: below the first screen at 1366x768.
-_BASE_CSS = """<style>
+_BASE_CSS = (
+    """<style>
   [data-testid="stMainBlockContainer"] {padding-top: 2.5rem;}
 </style>"""
+    + _PHONE
+)
 
 
 def css() -> None:
