@@ -350,8 +350,9 @@ def cmd_app(args) -> int:
             "the app files (app.py, pages/) are not next to the installed lstm_core package; "
             "run it from a checkout: bash scripts/start.sh (or pip install -e . there)."
         )
-    cmd = [sys.executable, "-m", "streamlit", "run", str(app), *args.streamlit_args]
-    # From the checkout, as scripts/start.sh does, so its .streamlit/config.toml applies.
+    # ui.serve warms up (imports, a tiny training) and then runs `streamlit run app.py` with these
+    # options; from the checkout, as scripts/start.sh does, so its .streamlit/config.toml applies.
+    cmd = [sys.executable, "-m", "ui.serve", *args.streamlit_args]
     if os.name == "posix":  # become streamlit: Ctrl-C, SIGTERM and the exit status are its own
         sys.stdout.flush()
         sys.stderr.flush()
