@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 import torch
 
-from lstm_core import csvsafe, runs
+from lstm_core import csvsafe, pipeline, runs
 from lstm_core.config import RunConfig, TrainConfig
 from lstm_core.data import Series
 from lstm_core.pipeline import fit_run
@@ -162,6 +162,21 @@ def test_a_format_1_run_reloads_with_its_original_representation(tmp_path, monke
     back = load_run(tmp_path / "v1")
     assert back.prep.transform.name == legacy.name == "log + difference at lag 12"
     pd.testing.assert_frame_equal(back.predictions, old.predictions, check_exact=True)
+
+
+def test_a_run_saved_before_paths_were_stored_reloads_with_the_mean_fed_back(run, tmp_path):
+    """Runs saved before ``paths`` existed averaged the networks inside the recursion."""
+    old = fit_run(run.series, run.config.replace(ensemble=2))
+    old.paths = "inside"
+    old.attach(pipeline.evaluate(old))
+    save_run(old, tmp_path / "old")
+    meta = json.loads((tmp_path / "old" / "config.json").read_text())
+    assert meta.pop("paths") == "inside"
+    (tmp_path / "old" / "config.json").write_text(json.dumps(meta))
+    back = load_run(tmp_path / "old")
+    assert back.paths == "inside" and run.paths == load_run(save_run(run, tmp_path / "new")).paths == "networks"
+    pd.testing.assert_frame_equal(back.predictions, old.predictions, check_exact=True)
+    pd.testing.assert_frame_equal(back.future(10), old.future(10))
 
 
 @pytest.mark.parametrize(

@@ -232,6 +232,29 @@ def test_a_combination_averages_its_members_in_original_units():
     assert t_tr[0] == 24  # lag 12 + look-back 12: the first point both members can predict
 
 
+def test_each_network_runs_its_own_recursion_and_the_paths_are_averaged():
+    from lstm_core.combine import Combination, Member
+
+    t = np.arange(96)
+    y = 50 + 10 * np.sin(2 * np.pi * t / 12) + 0.3 * t + np.random.default_rng(6).normal(0, 1, 96)
+    cfg = DataConfig(look_back=12, horizon=3)
+    prep = prepare(Series(_monthly(y), season=12), cfg, transform=Transform(log=True, lag=1))
+    torch.manual_seed(3)
+    ens = build_model(RunConfig(data=cfg), prep, members=2)
+    assert isinstance(ens, Ensemble)
+    origins = np.array([60, 70])
+    own = [prep.y_from_z(fc.recursive_z(net, prep, origins, 10)) for net in ens.members]
+    by_paths = Combination([Member(prep, ens)]).forecast_y(origins, 10)
+    np.testing.assert_allclose(by_paths, (own[0] + own[1]) / 2)
+    inside = Combination([Member(prep, ens)], paths="inside").forecast_y(origins, 10)
+    np.testing.assert_allclose(inside, prep.y_from_z(fc.recursive_z(ens, prep, origins, 10)))
+    # the first block is the same (the mean output); past it, a mean fed back is not the mean path
+    np.testing.assert_allclose(by_paths[:, 0], inside[:, 0], rtol=1e-4)
+    assert not np.allclose(by_paths[:, 3:], inside[:, 3:])
+    with pytest.raises(ValueError, match="Unknown path combination"):
+        Combination([Member(prep, ens)], paths="mean")
+
+
 def test_a_short_series_is_decided_by_the_null_ranking():
     t = np.arange(72)
     y = 50 + 10 * np.sin(2 * np.pi * t / 12) + np.random.default_rng(5).normal(0, 1, 72)
