@@ -223,13 +223,23 @@ def test_a_combination_averages_its_members_in_original_units():
     each = [m.prep.y_from_z(fc.recursive_z(m.model, m.prep, origins, 9)) for m in members]
     np.testing.assert_allclose(combo.forecast_y(origins, 9), (each[0] + each[1]) / 2)
     np.testing.assert_allclose(combo.forecast_z(origins, 9), np.log((each[0] + each[1]) / 2))  # member 0's log scale
-    t1, y1 = combo.one_step("test")
+    t1, y1 = Combination(members, one_step="equal").one_step("test")
     t0, a = fc.one_step(members[0].model, members[0].prep, "test")
     _, b = fc.one_step(members[1].model, members[1].prep, "test")
     np.testing.assert_array_equal(t1, t0)
     np.testing.assert_allclose(y1, (a + b) / 2)
     t_tr, _ = combo.one_step("train")
     assert t_tr[0] == 24  # lag 12 + look-back 12: the first point both members can predict
+    # one-step: each member weighted by the inverse of its one-step squared error on the validation part
+    tv, va = fc.one_step(members[0].model, members[0].prep, "val")
+    _, vb = fc.one_step(members[1].model, members[1].prep, "val")
+    inv = 1 / np.array([np.mean((va - y[tv]) ** 2), np.mean((vb - y[tv]) ** 2)])
+    w = combo.one_step_weights()
+    np.testing.assert_allclose(w, inv / inv.sum())
+    assert abs(w[0] - w[1]) > 0.01  # two different members are not weighed alike
+    t2, y2 = combo.one_step("test")
+    np.testing.assert_array_equal(t2, t0)
+    np.testing.assert_allclose(y2, w[0] * a + w[1] * b)
 
 
 def test_each_network_runs_its_own_recursion_and_the_paths_are_averaged():
