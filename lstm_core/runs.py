@@ -356,9 +356,9 @@ def _load_run(path: Path, frame: pd.DataFrame | None) -> Run:
         device="cpu",
         gate_history=_gate_history_from_json(path / "gate_history.json"),
         members=members,
-        # runs saved before the choice existed averaged the networks inside the recursion
-        paths=meta.get("paths") if meta.get("paths") in PATHS else "inside",
-        one_step=meta.get("one_step") if meta.get("one_step") in ONE_STEP else "equal",
+        # runs saved before these choices existed fed the networks' mean back and weighed members equally
+        paths=str(meta["paths"]) if meta.get("paths") in PATHS else "inside",
+        one_step=str(meta["one_step"]) if meta.get("one_step") in ONE_STEP else "equal",
     )
     intervals = meta.get("intervals")
     if isinstance(intervals, dict) and isinstance(intervals.get("q"), list):
