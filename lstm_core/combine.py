@@ -36,12 +36,17 @@ class Member:
         return len(getattr(self.model, "members", [self.model]))
 
 
-#: How an ensemble's recursive forecasts are combined: ``"networks"`` runs every network's
-#: recursion on its own outputs and averages the paths (bench_forecast, 14 real series, seeds
-#: 0-2: seed spread of multi-step RMSE on co2 1.49 -> 1.16, the largest over the suite 1.49 ->
-#: 1.28); ``"inside"`` averages the networks' outputs at every step and feeds the mean back
-#: (runs saved before this choice existed).
-PATHS = ("networks", "inside")
+#: How the networks' recursive forecasts are combined. ``"trimmed"``: every network runs its
+#: recursion on its own outputs, each member (representation) averages its networks' paths, and
+#: with :data:`TRIM_MEMBERS` members or more the highest and the lowest member forecast of every
+#: point are dropped before the rest are averaged (a trimmed mean, robust to one representation
+#: that runs off; bench_forecast, 14 real series, seeds 0-2: see ``benchmarks/results``).
+#: ``"networks"``: the same paths, members averaged without trimming (seed spread of multi-step
+#: RMSE on co2 1.49 -> 1.16 against ``"inside"``). ``"inside"``: the networks' outputs are
+#: averaged at every step and the mean is fed back (runs saved before this choice existed).
+PATHS = ("trimmed", "networks", "inside")
+#: Fewest members for ``paths="trimmed"`` to drop the extremes (fewer: a plain mean).
+TRIM_MEMBERS = 5
 #: How the members' one-step predictions are combined: ``"validation"`` weighs each member by
 #: the inverse of its one-step mean squared error on the validation part (bench_forecast, 14 real
 #: series: one-step RMSE ÷ best statsforecast model, geometric mean 1.098 -> 1.068); ``"equal"``
@@ -56,7 +61,7 @@ class Combination:
     ``paths``: see :data:`PATHS`; ``one_step``: see :data:`ONE_STEP`.
     """
 
-    def __init__(self, members: list[Member], paths: str = "networks", one_step: str = "validation"):
+    def __init__(self, members: list[Member], paths: str = "trimmed", one_step: str = "validation"):
         if not members:
             raise ValueError("A combination needs at least one member.")
         if paths not in PATHS:
@@ -114,12 +119,15 @@ class Combination:
     def forecast_y(self, origins: np.ndarray, steps: int) -> np.ndarray:
         """Recursive forecasts (M, steps) in original units from each origin."""
         origins = np.asarray(origins, dtype=np.int64)
-        return np.mean([self._member_y(m, origins, steps) for m in self.members], axis=0)
+        each = np.array([self._member_y(m, origins, steps) for m in self.members])  # (members, M, steps)
+        if self.paths == "trimmed" and len(each) >= TRIM_MEMBERS:
+            each = np.sort(each, axis=0)[1:-1]  # NaN (no inputs past the data) sorts last and stays NaN
+        return each.mean(axis=0)
 
     def _member_y(self, m: Member, origins: np.ndarray, steps: int) -> np.ndarray:
         """One member's recursive forecasts (M, steps) in original units: its networks' own
-        paths averaged (``paths="networks"``), or one recursion of their mean output."""
-        nets = list(getattr(m.model, "members", [m.model])) if self.paths == "networks" else [m.model]
+        paths averaged, or (``paths="inside"``) one recursion of their mean output."""
+        nets = [m.model] if self.paths == "inside" else list(getattr(m.model, "members", [m.model]))
         return np.mean([m.prep.y_from_z(fc.recursive_z(net, m.prep, origins, steps)) for net in nets], axis=0)
 
     def z_from_y(self, y: np.ndarray) -> np.ndarray:

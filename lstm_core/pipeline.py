@@ -77,7 +77,7 @@ class Run:
     members_fit: list = field(default_factory=list)  # FitResult of every network (the first is ``fit``)
     fixed_intervals: tuple | None = None  # (widths, note) of a saved run: reused, not recalibrated
     members: list[Member] = field(default_factory=list)  # every representation and its networks; [0] = (prep, model)
-    paths: str = "networks"  # how the networks' recursive forecasts are combined (combine.PATHS)
+    paths: str = "trimmed"  # how the networks' recursive forecasts are combined (combine.PATHS)
     one_step: str = "validation"  # how the members' one-step predictions are weighted (combine.ONE_STEP)
 
     @property
