@@ -265,6 +265,29 @@ def test_each_network_runs_its_own_recursion_and_the_paths_are_averaged():
         Combination([Member(prep, ens)], paths="mean")
 
 
+def test_with_five_members_the_highest_and_lowest_forecast_of_each_point_are_dropped():
+    from lstm_core.combine import TRIM_MEMBERS, Combination, Member
+
+    t = np.arange(96)
+    y = 50 + 10 * np.sin(2 * np.pi * t / 12) + 0.3 * t + np.random.default_rng(7).normal(0, 1, 96)
+    cfg = DataConfig(look_back=12, horizon=3)
+    prep = prepare(Series(_monthly(y), season=12), cfg, transform=Transform(lag=1))
+    members = []
+    for k in range(TRIM_MEMBERS):
+        rc = RunConfig(data=cfg)
+        rc.train.seed = k  # untrained networks of different seeds: different forecasts
+        members.append(Member(prep, build_model(rc, prep, members=1)))
+    origins = np.array([60, 70])
+    each = np.array([prep.y_from_z(fc.recursive_z(m.model, prep, origins, 8)) for m in members])  # (5, 2, 8)
+    srt = np.sort(each, axis=0)
+    trimmed = Combination(members).forecast_y(origins, 8)
+    np.testing.assert_allclose(trimmed, srt[1:-1].mean(axis=0))
+    np.testing.assert_allclose(Combination(members, paths="networks").forecast_y(origins, 8), each.mean(axis=0))
+    assert not np.allclose(trimmed, each.mean(axis=0))
+    # fewer members: a plain mean
+    np.testing.assert_allclose(Combination(members[:4]).forecast_y(origins, 8), each[:4].mean(axis=0))
+
+
 def test_a_short_series_is_decided_by_the_null_ranking():
     t = np.arange(72)
     y = 50 + 10 * np.sin(2 * np.pi * t / 12) + np.random.default_rng(5).normal(0, 1, 72)
