@@ -40,7 +40,9 @@ class Member:
 #: recursion on its own outputs, each member (representation) averages its networks' paths, and
 #: with :data:`TRIM_MEMBERS` members or more the highest and the lowest member forecast of every
 #: point are dropped before the rest are averaged (a trimmed mean, robust to one representation
-#: that runs off; bench_forecast, 14 real series, seeds 0-2: see ``benchmarks/results``).
+#: that runs off; bench_forecast, 14 real series, seeds 0-2, against ``"networks"``: multi-step
+#: RMSE ÷ best baseline, geometric mean 1.001 -> 0.972, UKgas 1.68 -> 1.53, co2 0.53 -> 0.42;
+#: largest seed spread 1.28 -> 1.21).
 #: ``"networks"``: the same paths, members averaged without trimming (seed spread of multi-step
 #: RMSE on co2 1.49 -> 1.16 against ``"inside"``). ``"inside"``: the networks' outputs are
 #: averaged at every step and the mean is fed back (runs saved before this choice existed).
