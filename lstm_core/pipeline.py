@@ -77,6 +77,8 @@ class Run:
     members_fit: list = field(default_factory=list)  # FitResult of every network (the first is ``fit``)
     fixed_intervals: tuple | None = None  # (widths, note) of a saved run: reused, not recalibrated
     members: list[Member] = field(default_factory=list)  # every representation and its networks; [0] = (prep, model)
+    paths: str = "trimmed"  # how the networks' recursive forecasts are combined (combine.PATHS)
+    one_step: str = "validation"  # how the members' one-step predictions are weighted (combine.ONE_STEP)
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -86,7 +88,7 @@ class Run:
     @property
     def combination(self) -> Combination:
         """The forecaster: the members' forecasts averaged (one member: just ``model``)."""
-        return Combination(self.members or [Member(self.prep, self.model)])
+        return Combination(self.members or [Member(self.prep, self.model)], self.paths, self.one_step)
 
     @property
     def networks(self) -> int:

@@ -47,7 +47,7 @@ import pandas as pd
 import torch
 
 from . import csvsafe
-from .combine import Member
+from .combine import ONE_STEP, PATHS, Member
 from .config import ConfigError, RunConfig
 from .data import DataError, Series, infer_frequency
 from .pipeline import Run, empty_model, evaluate
@@ -171,6 +171,8 @@ def save_run(run: Run, directory: str | os.PathLike, forecast_steps: int | None 
             },
             "members": [{"representation": m.prep.transform.to_dict(), "networks": m.networks} for m in members],
             "intervals": {"q": [float(v) for v in run.conformal_q], "note": run.conformal_note},
+            "paths": run.paths,
+            "one_step": run.one_step,
         }
         (tmp / "config.json").write_text(json.dumps(meta, indent=2))
         torch.save(_weights(members).state_dict(), tmp / "model.pt")
@@ -354,6 +356,9 @@ def _load_run(path: Path, frame: pd.DataFrame | None) -> Run:
         device="cpu",
         gate_history=_gate_history_from_json(path / "gate_history.json"),
         members=members,
+        # runs saved before these choices existed fed the networks' mean back and weighed members equally
+        paths=str(meta["paths"]) if meta.get("paths") in PATHS else "inside",
+        one_step=str(meta["one_step"]) if meta.get("one_step") in ONE_STEP else "equal",
     )
     intervals = meta.get("intervals")
     if isinstance(intervals, dict) and isinstance(intervals.get("q"), list):

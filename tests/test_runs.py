@@ -1,5 +1,6 @@
 """Run directories: exact round trip, atomic save, safe zip restore."""
 
+import dataclasses
 import io
 import json
 import os
@@ -14,7 +15,7 @@ import pandas as pd
 import pytest
 import torch
 
-from lstm_core import csvsafe, runs
+from lstm_core import csvsafe, pipeline, runs
 from lstm_core.config import RunConfig, TrainConfig
 from lstm_core.data import Series
 from lstm_core.pipeline import fit_run
@@ -162,6 +163,25 @@ def test_a_format_1_run_reloads_with_its_original_representation(tmp_path, monke
     back = load_run(tmp_path / "v1")
     assert back.prep.transform.name == legacy.name == "log + difference at lag 12"
     pd.testing.assert_frame_equal(back.predictions, old.predictions, check_exact=True)
+
+
+def test_a_run_saved_before_paths_were_stored_reloads_with_its_old_combination(run, tmp_path):
+    """Runs saved before ``paths`` and ``one_step`` existed averaged the networks inside the
+    recursion and weighed the members' one-step predictions equally."""
+    old = dataclasses.replace(run, paths="inside", one_step="equal")  # the same networks, combined the old way
+    old.attach(pipeline.evaluate(old))
+    for col in ("one_step", "multistep"):  # the old way gives other numbers: the reload must not mix them up
+        assert not np.allclose(old.predictions[col].dropna(), run.predictions[col].dropna())
+    save_run(old, tmp_path / "old")
+    meta = json.loads((tmp_path / "old" / "config.json").read_text())
+    assert (meta.pop("paths"), meta.pop("one_step")) == ("inside", "equal")
+    (tmp_path / "old" / "config.json").write_text(json.dumps(meta))
+    back = load_run(tmp_path / "old")
+    assert (back.paths, back.one_step) == ("inside", "equal")
+    new = load_run(save_run(run, tmp_path / "new"))
+    assert (new.paths, new.one_step) == (run.paths, run.one_step) == ("trimmed", "validation")
+    pd.testing.assert_frame_equal(back.predictions, old.predictions, check_exact=True)
+    pd.testing.assert_frame_equal(back.future(10), old.future(10))
 
 
 @pytest.mark.parametrize(

@@ -223,13 +223,69 @@ def test_a_combination_averages_its_members_in_original_units():
     each = [m.prep.y_from_z(fc.recursive_z(m.model, m.prep, origins, 9)) for m in members]
     np.testing.assert_allclose(combo.forecast_y(origins, 9), (each[0] + each[1]) / 2)
     np.testing.assert_allclose(combo.forecast_z(origins, 9), np.log((each[0] + each[1]) / 2))  # member 0's log scale
-    t1, y1 = combo.one_step("test")
+    t1, y1 = Combination(members, one_step="equal").one_step("test")
     t0, a = fc.one_step(members[0].model, members[0].prep, "test")
     _, b = fc.one_step(members[1].model, members[1].prep, "test")
     np.testing.assert_array_equal(t1, t0)
     np.testing.assert_allclose(y1, (a + b) / 2)
     t_tr, _ = combo.one_step("train")
     assert t_tr[0] == 24  # lag 12 + look-back 12: the first point both members can predict
+    # one-step: each member weighted by the inverse of its one-step squared error on the validation part
+    tv, va = fc.one_step(members[0].model, members[0].prep, "val")
+    _, vb = fc.one_step(members[1].model, members[1].prep, "val")
+    inv = 1 / np.array([np.mean((va - y[tv]) ** 2), np.mean((vb - y[tv]) ** 2)])
+    w = combo.one_step_weights()
+    np.testing.assert_allclose(w, inv / inv.sum())
+    assert abs(w[0] - w[1]) > 0.01  # two different members are not weighed alike
+    t2, y2 = combo.one_step("test")
+    np.testing.assert_array_equal(t2, t0)
+    np.testing.assert_allclose(y2, w[0] * a + w[1] * b)
+
+
+def test_each_network_runs_its_own_recursion_and_the_paths_are_averaged():
+    from lstm_core.combine import Combination, Member
+
+    t = np.arange(96)
+    y = 50 + 10 * np.sin(2 * np.pi * t / 12) + 0.3 * t + np.random.default_rng(6).normal(0, 1, 96)
+    cfg = DataConfig(look_back=12, horizon=3)
+    prep = prepare(Series(_monthly(y), season=12), cfg, transform=Transform(log=True, lag=1))
+    torch.manual_seed(3)
+    ens = build_model(RunConfig(data=cfg), prep, members=2)
+    assert isinstance(ens, Ensemble)
+    origins = np.array([60, 70])
+    own = [prep.y_from_z(fc.recursive_z(net, prep, origins, 10)) for net in ens.members]
+    by_paths = Combination([Member(prep, ens)]).forecast_y(origins, 10)
+    np.testing.assert_allclose(by_paths, (own[0] + own[1]) / 2)
+    inside = Combination([Member(prep, ens)], paths="inside").forecast_y(origins, 10)
+    np.testing.assert_allclose(inside, prep.y_from_z(fc.recursive_z(ens, prep, origins, 10)))
+    # the first block is the same (the mean output); past it, a mean fed back is not the mean path
+    np.testing.assert_allclose(by_paths[:, 0], inside[:, 0], rtol=1e-4)
+    assert not np.allclose(by_paths[:, 3:], inside[:, 3:])
+    with pytest.raises(ValueError, match="Unknown path combination"):
+        Combination([Member(prep, ens)], paths="mean")
+
+
+def test_with_five_members_the_highest_and_lowest_forecast_of_each_point_are_dropped():
+    from lstm_core.combine import TRIM_MEMBERS, Combination, Member
+
+    t = np.arange(96)
+    y = 50 + 10 * np.sin(2 * np.pi * t / 12) + 0.3 * t + np.random.default_rng(7).normal(0, 1, 96)
+    cfg = DataConfig(look_back=12, horizon=3)
+    prep = prepare(Series(_monthly(y), season=12), cfg, transform=Transform(lag=1))
+    members = []
+    for k in range(TRIM_MEMBERS):
+        rc = RunConfig(data=cfg)
+        rc.train.seed = k  # untrained networks of different seeds: different forecasts
+        members.append(Member(prep, build_model(rc, prep, members=1)))
+    origins = np.array([60, 70])
+    each = np.array([prep.y_from_z(fc.recursive_z(m.model, prep, origins, 8)) for m in members])  # (5, 2, 8)
+    srt = np.sort(each, axis=0)
+    trimmed = Combination(members).forecast_y(origins, 8)
+    np.testing.assert_allclose(trimmed, srt[1:-1].mean(axis=0))
+    np.testing.assert_allclose(Combination(members, paths="networks").forecast_y(origins, 8), each.mean(axis=0))
+    assert not np.allclose(trimmed, each.mean(axis=0))
+    # fewer members: a plain mean
+    np.testing.assert_allclose(Combination(members[:4]).forecast_y(origins, 8), each[:4].mean(axis=0))
 
 
 def test_a_short_series_is_decided_by_the_null_ranking():
