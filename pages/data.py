@@ -5,7 +5,7 @@ import streamlit as st
 
 from lstm_core import data as lcdata
 from lstm_core.config import MISSING_POLICIES
-from ui import presenter, quickstart, state
+from ui import first_paint, presenter, quickstart, state
 from ui.figures import series as plots
 from ui.text import md_code, md_escape, plot_text, visible
 
@@ -126,19 +126,23 @@ if target != ds.target or inputs != ds.inputs:
     ds.target, ds.inputs = target, inputs
     st.rerun()
 
-presenter.chart(
-    plots.series_figure(ds.frame, [ds.target], title=f"{plot_text(ds.target)} — the target"), key="data_chart"
-)
-others = [c for c in cols if c != ds.target]
-if others:
-    with st.expander(f"The other {len(others)} column(s)"):
-        presenter.chart(plots.series_figure(ds.frame, others, title=plot_text(ds.name)), key="data_chart_others")
-st.markdown("**Preview** (first 200 rows)")
-preview = ds.frame.head(200)
-if isinstance(preview.index, pd.DatetimeIndex) and (preview.index == preview.index.normalize()).all():
-    preview = preview.set_axis(preview.index.strftime("%Y-%m-%d").rename(preview.index.name))
-st.dataframe(preview, key="data_preview", width="stretch", height=260)
-st.caption(
-    f"Index: {md_escape(ds.frame.index.name or 'step')} ({'dates' if isinstance(ds.frame.index, pd.DatetimeIndex) else 'steps'})"
-    f" · {len(ds.frame):,} rows × {len(cols)} columns."
-)
+# The chart and the table come once the first screen (the primary action) is on view: see ui/first_paint.py.
+if not first_paint.painted("data_page"):
+    st.caption(":material/hourglass_top: Drawing the chart...")
+else:
+    presenter.chart(
+        plots.series_figure(ds.frame, [ds.target], title=f"{plot_text(ds.target)} — the target"), key="data_chart"
+    )
+    others = [c for c in cols if c != ds.target]
+    if others:
+        with st.expander(f"The other {len(others)} column(s)"):
+            presenter.chart(plots.series_figure(ds.frame, others, title=plot_text(ds.name)), key="data_chart_others")
+    st.markdown("**Preview** (first 200 rows)")
+    preview = ds.frame.head(200)
+    if isinstance(preview.index, pd.DatetimeIndex) and (preview.index == preview.index.normalize()).all():
+        preview = preview.set_axis(preview.index.strftime("%Y-%m-%d").rename(preview.index.name))
+    st.dataframe(preview, key="data_preview", width="stretch", height=260)
+    st.caption(
+        f"Index: {md_escape(ds.frame.index.name or 'step')} ({'dates' if isinstance(ds.frame.index, pd.DatetimeIndex) else 'steps'})"
+        f" · {len(ds.frame):,} rows × {len(cols)} columns."
+    )

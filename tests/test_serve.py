@@ -27,6 +27,9 @@ def test_the_modules_to_warm_are_read_from_the_scripts_imports(tmp_path):
         "lstm_core.config",
         "lstm_core.config.RunConfig",
     ]
+    broken = tmp_path / "broken.py"
+    broken.write_text("import json\nx = (\n")  # a page with a syntax error: skipped, the server still starts
+    assert serve.imported_modules([broken, a]) == serve.imported_modules([a])
     # which of those are modules: a submodule is, a class is not
     assert serve.is_module("ui.state") and not serve.is_module("lstm_core.config.RunConfig")
 

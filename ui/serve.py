@@ -36,10 +36,15 @@ def imported_modules(paths: list[Path]) -> list[str]:
     """The top-level imports of these scripts as module names, in order, without repeats:
     ``import x`` gives ``x``; ``from x import y`` gives ``x`` and ``x.y`` (``y`` may be a
     submodule, as in ``from ui import jobs_view``; :func:`warm_imports` skips it when it is
-    not). Relative imports and ``__future__`` are left out."""
+    not). Relative imports and ``__future__`` are left out; a script that cannot be read or
+    parsed is skipped (the server must start: that page shows its own error)."""
     names: list[str] = []
     for path in paths:
-        for node in ast.parse(path.read_text(encoding="utf-8"), str(path)).body:
+        try:
+            body = ast.parse(path.read_text(encoding="utf-8"), str(path)).body
+        except (OSError, SyntaxError, ValueError):  # the page itself reports it when opened
+            continue
+        for node in body:
             if isinstance(node, ast.Import):
                 found = [a.name for a in node.names]
             elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
