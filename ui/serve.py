@@ -102,9 +102,14 @@ def warm() -> float:
 
 def main(argv: list[str] | None = None) -> None:
     """Warm up, then run ``streamlit run app.py`` with ``argv`` in this process."""
+    from streamlit.runtime.pages_manager import PagesManager
     from streamlit.web import cli
 
     seconds = warm()
+    # app.py routes with st.navigation. Left unset, a fresh server treats pages/ as a legacy
+    # multipage folder and answers a deep link (/experiments?preset=...) with the bare page;
+    # ui/__init__.py undoes that on a page's first import, which warm() has already done here.
+    PagesManager.uses_pages_directory = False
     print(f"LSTM Lab: warmed up in {seconds:.1f} s (imports and a first tiny training).", flush=True)
     sys.argv = ["streamlit", "run", str(APP), *(sys.argv[1:] if argv is None else argv)]
     cli.main()
