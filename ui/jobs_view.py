@@ -165,11 +165,20 @@ def buttons(snap: JobSnapshot, key: str) -> JobSnapshot | None:
 
 
 def first_look(look: FirstLook, key: str) -> None:
-    """The first network's one-step predictions, said to be a first look (the run's own replace them)."""
-    fig = plots.overlay_figure(
-        look.predictions, title=f"One-step predictions — first look (network 1 of {look.networks})"
-    )
-    presenter.chart(fig.update_layout(height=PANEL_CHART_HEIGHT), key=key)
+    """The first network's one-step predictions, said to be a first look (the run's own replace them).
+
+    The panel redraws every 0.5 s while the other networks train, but a look never changes: its
+    figure (~16 ms to build) is built once per look and kept in the session.
+    """
+    held = st.session_state.get(f"{key}_fig")
+    if held is not None and held[0] is look:
+        fig = held[1]
+    else:
+        fig = plots.overlay_figure(
+            look.predictions, title=f"One-step predictions — first look (network 1 of {look.networks})"
+        ).update_layout(height=PANEL_CHART_HEIGHT)
+        st.session_state[f"{key}_fig"] = (look, fig)
+    presenter.chart(fig, key=key)
     st.caption(
         f":material/visibility: **First look**: network 1 of {look.networks} has trained; the others are "
         "training now. The final forecast, from all of them, replaces this one with its metrics."
