@@ -3,8 +3,9 @@
 1. Newcomer path in a real browser at 1366x768, server started as scripts/start.sh starts it
    (ui.serve: warmed up before it listens) on an empty run store: open the app -> the Data
    page's one primary action ("Train an LSTM on this series": defaults, bundled airline data) ->
-   the Train page draws the first forecast: network 1's one-step predictions while the rest of
-   the ensemble trains (the "first look"). Target <= 5 s on a quiet 2-core machine (issue 12).
+   the Train page draws the first forecast: a first network's one-step predictions while the
+   rest of the ensemble trains (the "first look": the representation backtest's first network,
+   then the run's network 1). Target <= 5 s on a quiet 2-core machine (issue 12).
    Also: the run's own overlay when it ends, and on to the Forecast page with it drawn.
 2. Page switches while a job trains: browser click -> page fully rendered (script done),
    and the script's own server time measured in-process with AppTest. Target < 300 ms.
@@ -62,7 +63,8 @@ def browser_benchmarks(rows: list[tuple[str, str, str, str]]) -> None:
             expect.set_options(timeout=120_000)
 
             # 1. Open -> primary action -> the first forecast on the Train page, defaults on the bundled data:
-            # the first network's one-step predictions (the first look, while the ensemble trains), then the run's.
+            # a first network's one-step predictions (the first look, from the representation backtest's first
+            # network while the others train), then the run's.
             pg.set_viewport_size({"width": 1366, "height": 768})
             t0 = time.perf_counter()
             pg.goto(f"http://127.0.0.1:{port}")
@@ -82,7 +84,7 @@ def browser_benchmarks(rows: list[tuple[str, str, str, str]]) -> None:
                     "open -> first forecast on screen (browser, defaults)",
                     f"{t_look:.1f} s",
                     "<= 5 s",
-                    f"page open {t_open:.1f} s; network 1 of the ensemble's one-step predictions (first look); "
+                    f"page open {t_open:.1f} s; first look: the representation backtest's first network, one step ahead; "
                     f"chart top {'on' if in_view else 'NOT on'} the first screen",
                 )
             )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -190,13 +191,18 @@ def output_weights(h: int) -> np.ndarray | None:
 
 
 def choose_representation(
-    series: Series, cfg: RunConfig, device, callbacks: Callbacks | None = None
+    series: Series,
+    cfg: RunConfig,
+    device,
+    callbacks: Callbacks | None = None,
+    on_network: Callable[[Forecaster, Prepared], None] | None = None,
 ) -> tuple[list[Transform], Backtest | None]:
     """For ``transform="auto"``: rank candidates by their null forecasts, then train the
     network on the data before a cut-off for the best :data:`SHORTLIST` and order them by
     their multi-step forecasts after the cut-off. Returns the representations, best first
     (``[]`` when not auto), and the backtest (None when it could not run). Only ``callbacks.stop``
-    is used: the backtest's networks are not the run's live curve."""
+    is used: the backtest's networks are not the run's live curve. ``on_network(net, prep)`` is
+    called after each backtest network has trained, with the preparation of the data it saw."""
     cb = (callbacks or Callbacks()).stop_only()
     d = cfg.data
     if d.transform != "auto" or not d.uses_target_history:
@@ -216,6 +222,8 @@ def choose_representation(
     def train_one(sub: pd.DataFrame, c: RunConfig, tr: Transform):
         p = prepare(replace(series, frame=sub), c.data, transform=tr)
         net, _ = _train_member(p, c, device, c.train.seed, cb)
+        if on_network is not None:
+            on_network(net, p)
         return net, p
 
     bt = backtest(frame, cfg, season, shortlist, test_start, n - test_start, train_one, cb.stop)
@@ -272,12 +280,14 @@ def fit_run(
     device = resolve_device(cfg.train.device)
     bt: Backtest | None = None
     reps: list[Transform] = []
+    k_nets = cfg.train.networks(len(series))
+    looks = k_nets > 1 and cb.wants_preview()  # a first look while an ensemble trains
     if cfg.data.transform == "auto":
         prepare(series, cfg.data, transform=Transform())  # bad data or config: one sentence, now
         cb.phase("choosing")
-        reps, bt = choose_representation(series, cfg, device, cb)
+        quick = _quick_look(series, cfg, k_nets, cb) if looks else None
+        reps, bt = choose_representation(series, cfg, device, cb, on_network=quick)
         log.info("representations, best first: %s", ", ".join(t.name for t in reps) or "none")
-    k_nets = cfg.train.networks(len(series))
     reps = reps[:k_nets] or [None]  # type: ignore[list-item]
     preps = [prepare(series, cfg.data, transform=tr) for tr in reps]
     prep = preps[0]
@@ -296,8 +306,8 @@ def fit_run(
     _, fit0 = _train_member(prep, cfg, device, cfg.train.seed, cb.with_epoch(epoch_end), net=first)
     if cb.should_stop() and not fit0.history:
         raise Stopped("stopped before the first epoch finished")  # an untrained model is not worth evaluating
-    if k_nets > 1 and cb.wants_preview() and not cb.should_stop():
-        cb.preview(first_look(prep, first, k_nets))  # something to look at while the others train
+    if looks and not cb.should_stop():
+        cb.preview(first_look(prep, first, k_nets))  # the run's own network replaces the quick look
     nets: list[list[Forecaster]] = [[] for _ in preps]
     nets[0].append(first)
     fits = [fit0]
@@ -347,15 +357,36 @@ def fit_run(
 
 @dataclass(frozen=True)
 class FirstLook:
-    """The first network's one-step predictions, made before the rest of the ensemble trains.
+    """A first network's one-step predictions, made before the rest of the ensemble trains.
 
     ``predictions`` has one row per point: time, actual, part (train/val/test) and one_step
     (NaN where no window fits), as in :func:`evaluate`'s frame; ``networks`` is how many
     networks the run trains in all. Not a result: the run's metrics come from all of them.
+    ``seen_before``: None for the run's own first network; for the quicker look from the
+    representation backtest's first network, the index of the first point it never saw (it
+    trained on the data before it, so its predictions from there on are out of sample).
     """
 
     predictions: pd.DataFrame
     networks: int
+    seen_before: int | None = None
+
+
+def _quick_look(series: Series, cfg: RunConfig, k_nets: int, cb: Callbacks) -> Callable[[Forecaster, Prepared], None]:
+    """A hook for :func:`choose_representation` that hands the backtest's first trained
+    network to ``cb.preview`` as a :class:`FirstLook` on the run's own split, about a second
+    before the run's first network could (then it does nothing)."""
+    done: list[bool] = []
+
+    def hook(net: Forecaster, sub: Prepared) -> None:
+        if done or cb.should_stop():
+            return
+        done.append(True)
+        # the whole series on the run's split, scaled as the network was trained
+        full = prepare(series, replace(cfg.data, season=sub.season, horizon=sub.cfg.horizon), like=sub)
+        cb.preview(replace(first_look(full, net, k_nets), seen_before=sub.test_start))
+
+    return hook
 
 
 def part_labels(prep: Prepared) -> np.ndarray:

@@ -379,7 +379,13 @@ def auto_horizon(season: int | None, train_points: int, look_back: int) -> int:
     return int(max(1, min(h, (train_points - look_back - 24) // 2 if train_points > look_back + 26 else 1)))
 
 
-def prepare(data: Series | pd.DataFrame, cfg: DataConfig, *, transform: Transform | None = None) -> Prepared:
+def prepare(
+    data: Series | pd.DataFrame,
+    cfg: DataConfig,
+    *,
+    transform: Transform | None = None,
+    like: Prepared | None = None,
+) -> Prepared:
     """Validate ``cfg`` against the series and build scaled windows for every part.
 
     Parameters
@@ -389,6 +395,10 @@ def prepare(data: Series | pd.DataFrame, cfg: DataConfig, *, transform: Transfor
     cfg : DataConfig.
     transform : an already resolved representation (a saved run's, or one chosen by the
         backtest in :mod:`lstm_core.strategy`); else it is resolved from ``cfg.transform``.
+    like : a preparation of (a prefix of) the same series whose seasonal profile and scalers
+        are reused instead of being fitted on this split's training part, so that a network
+        trained on ``like``'s windows can predict every part of this one (with ``like``'s
+        representation when ``transform`` is None).
 
     ``prep.cfg`` is a copy of ``cfg`` with ``horizon`` resolved (``None`` = auto).
 
@@ -420,6 +430,8 @@ def prepare(data: Series | pd.DataFrame, cfg: DataConfig, *, transform: Transfor
     season = cfg.season or series.season or detect_season(y[:train_end])
     if cfg.horizon is None:
         cfg = replace(cfg, horizon=auto_horizon(season, train_end, cfg.look_back))
+    if transform is None and like is not None:
+        transform = like.transform
     if transform is None:
         transform = choose_transform(y[:train_end], cfg, season, positive=bool(np.all(y > 0)), y_history=y[:test_start])
     if transform.log and not np.all(y > 0):
@@ -439,7 +451,10 @@ def prepare(data: Series | pd.DataFrame, cfg: DataConfig, *, transform: Transfor
         raise ConfigError(f"look_back {cfg.look_back} leaves no history before the test part; use a shorter look_back.")
 
     z = np.log(y) if transform.log else y.copy()
-    profile = seasonal_profile(z[:train_end], transform.deseason) if transform.deseason else None
+    if like is not None:
+        profile = like.profile
+    else:
+        profile = seasonal_profile(z[:train_end], transform.deseason) if transform.deseason else None
     u = z - (profile[np.arange(n) % len(profile)] if profile is not None else 0.0)
     d = np.full(n, np.nan)
     d[lag:] = u[lag:] - u[: n - lag] if lag else u
@@ -453,9 +468,12 @@ def prepare(data: Series | pd.DataFrame, cfg: DataConfig, *, transform: Transfor
     names = (
         [f"{target} ({transform.name})" if lag or transform.log else target] if cfg.uses_target_history else []
     ) + inputs
-    fit_rows = slice(lag, train_end)
-    feat_scaler = ColumnScaler.fit(cfg.scaler, feat_raw[fit_rows])
-    target_scaler = ColumnScaler.fit(cfg.scaler, d[fit_rows, None])
+    if like is not None:
+        feat_scaler, target_scaler = like.feat_scaler, like.target_scaler
+    else:
+        fit_rows = slice(lag, train_end)
+        feat_scaler = ColumnScaler.fit(cfg.scaler, feat_raw[fit_rows])
+        target_scaler = ColumnScaler.fit(cfg.scaler, d[fit_rows, None])
     features = feat_scaler.transform(feat_raw).astype(np.float32)  # (N, F)
     d_scaled = target_scaler.transform(d[:, None])[:, 0].astype(np.float32)  # (N,)
 

@@ -182,6 +182,58 @@ def test_bad_run_zip_is_one_sentence():
     assert at.error and "not a zip file" in at.error[0].value
 
 
+def test_the_train_page_shows_the_quick_first_look_while_an_ensemble_trains():
+    import threading
+
+    import numpy as np
+    import pandas as pd
+
+    from lstm_core.config import RunConfig
+    from lstm_core.data import generate
+    from lstm_core.jobs import JobRegistry
+    from lstm_core.pipeline import FirstLook
+    from ui import state
+
+    times = pd.date_range("1949-01-01", periods=24, freq="MS")
+    look = FirstLook(
+        pd.DataFrame(
+            {
+                "time": times,
+                "actual": np.arange(24.0),
+                "part": ["train"] * 16 + ["val"] * 2 + ["test"] * 6,
+                "one_step": np.r_[np.nan, np.arange(1.0, 24.0) + 0.5],
+            }
+        ),
+        networks=10,
+        seen_before=12,
+    )
+    handed, release = threading.Event(), threading.Event()
+
+    def runner(series, cfg, *, callbacks):
+        callbacks.preview(look)
+        handed.set()
+        release.wait(TIMEOUT)
+        return fakes.prebuilt_run(series, cfg)
+
+    reg = JobRegistry(max_workers=1, torch_threads=1, runner=runner)
+    previous = state.use_registry(reg)
+    try:
+        jid = reg.submit(generate("airline"), RunConfig(), owner="someone")
+        assert handed.wait(TIMEOUT)
+        at = new_app()
+        at.query_params["job"] = jid
+        at.run()
+        at.switch_page("pages/train.py").run()
+        no_errors(at)
+        captions = " ".join(texts(at.caption))
+        assert "a quick network, trained on the data before Jan 1950 to compare representations" in captions
+        assert "the run's 10 networks are training now" in captions
+    finally:
+        release.set()
+        state.use_registry(previous)
+        reg.close()
+
+
 def test_reload_reattaches_to_the_job_from_the_url(fake):
     first = new_app().run()
     job_id = start_tiny_job(first, epochs=3)

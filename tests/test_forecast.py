@@ -133,14 +133,30 @@ def test_input_columns_with_the_auto_representation_train_and_score():
         r.future(3)
 
 
-def test_an_ensemble_hands_over_its_first_networks_predictions_before_the_others_train():
-    looks, phases = [], []
-    cb = Callbacks(on_preview=looks.append, on_phase=phases.append)
+def test_an_ensemble_hands_over_a_quick_look_while_choosing_then_its_first_networks_predictions():
+    looks, events = [], []
+
+    def on_preview(look):
+        looks.append(look)
+        events.append("look")
+
+    cb = Callbacks(on_preview=on_preview, on_phase=events.append)
     cfg = RunConfig.make(hidden_size=8, look_back=12, epochs=4, patience=None, device="cpu", ensemble=3)
     run = fit_run(Series(_seasonal_frame(), frequency="MS", season=12), cfg, callbacks=cb)
-    assert len(looks) == 1 and looks[0].networks == 3
-    assert phases.index("member 2/3") > phases.index("training")  # handed over between network 1 and 2
-    look = looks[0].predictions
+    assert len(looks) == 2 and [lk.networks for lk in looks] == [3, 3]
+    # the quick look comes while the representations are compared, from the backtest's first network
+    assert events[:3] == ["choosing", "look", "training"]
+    quick = looks[0]
+    assert run.backtest is not None and quick.seen_before == run.backtest.cut
+    pd.testing.assert_frame_equal(
+        quick.predictions[["time", "actual", "part"]], looks[1].predictions[["time", "actual", "part"]]
+    )
+    assert np.isfinite(quick.predictions["one_step"]).sum() == np.isfinite(run.predictions["one_step"]).sum()
+    assert not np.allclose(quick.predictions["one_step"].dropna(), looks[1].predictions["one_step"].dropna())
+    # then network 1's own look, handed over between network 1 and 2
+    assert looks[1].seen_before is None
+    assert events.index("member 2/3") == events.index("training") + 2 and events[events.index("training") + 1] == "look"
+    look = looks[1].predictions
     pred = run.predictions
     assert list(look.columns) == ["time", "actual", "part", "one_step"]
     pd.testing.assert_series_equal(look["time"], pred["time"])

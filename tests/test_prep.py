@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from lstm_core.config import ConfigError, DataConfig
-from lstm_core.prep import choose_transform, prepare, split_points, window_x
+from lstm_core.prep import Transform, choose_transform, prepare, split_points, window_x
 
 
 def _frame(values, **cols):
@@ -66,6 +66,23 @@ def test_scaler_is_fitted_on_training_part_only(scaler):
     np.testing.assert_allclose(prep.target_scaler.shift, [expected_shift])
     assert prep.features[:70].max() <= 2.0  # train rows land in a small range
     assert prep.features[-1, 0] > 100  # test rows are far outside it: nothing leaked into the fit
+
+
+def test_a_preparation_like_a_prefix_scales_the_whole_series_as_the_prefix_was_scaled():
+    t = np.arange(150)
+    y = (50 + 0.5 * t) * (1.2 + np.sin(2 * np.pi * t / 12)) + np.where(t >= 100, 400.0, 0.0)  # a jump after the prefix
+    tr = Transform(log=True, lag=1, deseason=12, window_norm=True)
+    cfg = DataConfig(look_back=12, horizon=3, season=12, val_fraction=0.1, test_fraction=0.2)
+    sub = prepare(_frame(y[:100]), cfg, transform=tr)
+    full = prepare(_frame(y), cfg, like=sub)
+    assert full.transform == tr and full.train_end == 105 and full.test_start == 120  # the whole series' own split
+    np.testing.assert_array_equal(full.profile, sub.profile)
+    assert full.target_scaler is sub.target_scaler and full.feat_scaler is sub.feat_scaler
+    # the prefix's rows are the same numbers; fitted on its own training part they would differ
+    np.testing.assert_array_equal(full.features[:100], sub.features)
+    own = prepare(_frame(y), cfg, transform=tr)
+    assert not np.allclose(own.features[1:100], sub.features[1:])
+    np.testing.assert_allclose(full.y_from_z(full.z_from_d(full.d_from_scaled(full.d_scaled[1:]), t[1:])), y[1:])
 
 
 def test_log_seasonal_difference_round_trip():

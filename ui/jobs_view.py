@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
 import streamlit as st
 
 from lstm_core.job_status import JobStatus
@@ -10,12 +12,13 @@ from lstm_core.pipeline import FirstLook
 
 from . import presenter, runs_page, state, throttle
 from .figures import series as plots
+from .figures.gates import date_format
 from .text import md_escape, plot_text
 
 POLL_S = 0.5  # refresh of a running job's panel (the live loss chart)
 QUEUED_POLL_S = 2.0  # a queued job only changes its queue position: poll gently
-EXECUTOR_POLL_S = 5.0
-PANEL_CHART_HEIGHT = 340  # the live panel's two charts: on the first screen at 1366x768 under the Train form  # the Ray cluster's state in the sidebar (only with LSTM_LAB_RAY_ADDRESS set)
+EXECUTOR_POLL_S = 5.0  # the Ray cluster's state in the sidebar (only with LSTM_LAB_RAY_ADDRESS set)
+PANEL_CHART_HEIGHT = 340  # the live panel's two charts: on the first screen at 1366x768 under the Train form
 ICONS = {
     JobStatus.QUEUED: ":material/hourglass_top:",
     JobStatus.RUNNING: ":blue[:material/autorenew:]",
@@ -170,19 +173,34 @@ def first_look(look: FirstLook, key: str) -> None:
     The panel redraws every 0.5 s while the other networks train, but a look never changes: its
     figure (~16 ms to build) is built once per look and kept in the session.
     """
+    if look.seen_before is None:
+        who, title = f"network 1 of {look.networks} has trained", f"network 1 of {look.networks}"
+    else:
+        cut = time_label(look.predictions["time"].to_numpy(), look.seen_before)
+        who, title = (
+            f"a quick network, trained on the data before {cut} to compare representations, predicts the rest",
+            f"a quick network, data before {cut}",
+        )
     held = st.session_state.get(f"{key}_fig")
     if held is not None and held[0] is look:
         fig = held[1]
     else:
-        fig = plots.overlay_figure(
-            look.predictions, title=f"One-step predictions — first look (network 1 of {look.networks})"
-        ).update_layout(height=PANEL_CHART_HEIGHT)
+        fig = plots.overlay_figure(look.predictions, title=f"One-step predictions — first look ({title})")
+        fig.update_layout(height=PANEL_CHART_HEIGHT)
         st.session_state[f"{key}_fig"] = (look, fig)
     presenter.chart(fig, key=key)
     st.caption(
-        f":material/visibility: **First look**: network 1 of {look.networks} has trained; the others are "
-        "training now. The final forecast, from all of them, replaces this one with its metrics."
+        f":material/visibility: **First look**: {who}; the run's {look.networks} networks are training now. "
+        "The final forecast, from all of them, replaces this one with its metrics."
     )
+
+
+def time_label(times: np.ndarray, i: int) -> str:
+    """Point ``i`` of a time column as a reader would write it (a date at the series' spacing, or a row number)."""
+    fmt = date_format(times)
+    if fmt is None or not 0 <= i < len(times):
+        return f"row {i}"
+    return pd.Timestamp(times[i]).strftime(fmt.replace("%d", "%-d"))
 
 
 def executor_note() -> None:
