@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import CHROMIUM, nav, new_page, screenshot, set_number, wait_idle
 
+from ui import cell_picture as cp
+
 if not Path(CHROMIUM).exists():
     pytest.skip(f"{CHROMIUM} is missing (install the Debian chromium package)", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
@@ -175,6 +177,18 @@ OVERLAPS = """(svg) => { const boxes = [...svg.querySelectorAll('text')].filter(
   return [boxes.length, out]; }"""
 
 
+#: Smallest font of the cell diagram's labels on a phone, in CSS pixels.
+PHONE_LABEL_PX = 11
+#: The rendered size (CSS px) of an inline SVG's smallest text.
+SMALLEST_LABEL_PX = """(svg) => svg.getScreenCTM().a *
+  Math.min(...[...svg.querySelectorAll('text')].map((t) => parseFloat(t.getAttribute('font-size'))))"""
+
+
+def page_fits(pg) -> bool:
+    """Whether the page is no wider than the viewport (nothing scrolls the whole page sideways)."""
+    return pg.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+
+
 def test_gates_on_a_phone_shows_a_chart_first(trained):
     """At 390 x 844 the pickers are compact: the heatmaps start on the first screen, no Plotly toolbar
     shows over a chart, and the Step-through diagram's labels do not overlap."""
@@ -202,6 +216,9 @@ def test_gates_on_a_phone_shows_a_chart_first(trained):
     diagram.scroll_into_view_if_needed()
     labels, overlaps = diagram.evaluate(OVERLAPS)
     assert labels >= 10 and overlaps == [], overlaps
+    smallest = diagram.evaluate(SMALLEST_LABEL_PX)
+    assert smallest >= PHONE_LABEL_PX, f"the diagram's smallest label is {smallest:.1f} px on a phone"
+    assert page_fits(pg), "the diagram widens the page: it should scroll in its own box"
     screenshot(pg, "gates-teach-390-step-diagram", always=True)
 
 
@@ -214,6 +231,10 @@ def test_learn_on_a_phone_shows_a_picture_first(trained):
     wait_idle(pg)
     pg.evaluate("window.scrollTo(0, 0)")
     assert in_viewport(pg, ".st-key-learn_picture img"), "the cell picture is below the phone's first screen"
+    # its labels stay readable: the picture keeps its width and scrolls sideways in its own box
+    smallest = picture.evaluate("(img) => img.getBoundingClientRect().width") / (cp.X1 - cp.X0) * cp.SMALLEST_TEXT
+    assert smallest >= PHONE_LABEL_PX, f"the cell picture's smallest label is {smallest:.1f} px on a phone"
+    assert page_fits(pg), "the cell picture widens the page: it should scroll in its own box"
     screenshot(pg, "learn-teach-390-idea", always=True)
     pg.get_by_role("radiogroup", name="Section").get_by_role("radio", name="Why RNNs forget").click()
     chart = ".st-key-learn_decay .js-plotly-plot"

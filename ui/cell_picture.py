@@ -27,6 +27,7 @@ STOPS = {
     "tanh": (-1.0, 1.0, sample_colorscale(SCALES["tanh"], [0, 0.25, 0.5, 0.75, 1.0])),
 }
 X0, X1, Y0, Y1 = -0.2, 12.4, -0.6, 7.2  # drawing coordinates (y up), as the plotly diagram had
+SMALLEST_TEXT = 0.22  # font size of the smallest labels, in drawing units (a 12.6-unit-wide drawing)
 _SUB = re.compile(r"_\{([^}]*)\}")
 _SLOT = re.compile(r"\{([\w.]+)(\|p)?\}")
 
@@ -148,7 +149,7 @@ def cell_svg(cell: str, values: dict[str, float], title: str = "") -> str:
         cv.value(0.3, 2.35, "h_{t−1} = ", "h_prev", anchor="start")
         cv.value(4.1, 0.2, "x_{t} = ", "x0", anchor="start")
         cv.value(11.8, 2.35, "h_{t} = ", "h", anchor="end")
-        cv.text(6, 3.5, "one squashing, no gate to protect memory", size=0.22, color=GUIDE)
+        cv.text(6, 3.5, "one squashing, no gate to protect memory", size=SMALLEST_TEXT, color=GUIDE)
         return cv.done(title, y_lo=-0.3, y_hi=3.9)
     if cell == "gru":
         cv.path([(0.3, 6), (7.33, 6)], arrow=False)
@@ -184,7 +185,7 @@ def cell_svg(cell: str, values: dict[str, float], title: str = "") -> str:
         cv.value(0.3, 6.4, "h_{t−1} = ", "h_prev", anchor="start")
         cv.value(1.9, 0.1, "x_{t} = ", "x0", anchor="start")
         cv.value(11.9, 6.45, "h_{t} = ", "h", anchor="end")
-        cv.text(6, -0.35, "GRU: z keeps the old state, 1 − z lets the candidate n in", size=0.22, color=GUIDE)
+        cv.text(6, -0.35, "GRU: z keeps the old state, 1 − z lets the candidate n in", size=SMALLEST_TEXT, color=GUIDE)
         return cv.done(title)
     cs = spec(cell)
     cifg, peep = cs.coupled_input, bool(cs.peepholes)
@@ -243,7 +244,7 @@ def cell_svg(cell: str, values: dict[str, float], title: str = "") -> str:
         "peephole": "peepholes (dotted): f and i look at c_{t−1}, o at c_{t}",
         "cifg": "coupled gates: i = 1 − f, the cell writes exactly what it forgets",
     }[cell]
-    cv.text(6, -0.35, note, size=0.22, color=GUIDE)
+    cv.text(6, -0.35, note, size=SMALLEST_TEXT, color=GUIDE)
     return cv.done(title)
 
 

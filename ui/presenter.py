@@ -40,8 +40,19 @@ PLOTLY_CONFIG = {
 }
 
 #: On a phone no page shows Plotly's toolbar: a tap on a chart brought it over the chart's title.
-_PHONE = """<style>
-  @media (max-width: 640px) { [data-testid="stMain"] .modebar-container {display: none !important;} }
+#: The cell diagram (an SVG image, ui.cell_picture) keeps a readable width (labels ≥ 11 px) and
+#: scrolls sideways in its own box instead of shrinking its labels to 7 px.
+DIAGRAM_MIN_PX = 640
+_PHONE = f"""<style>
+  @media (max-width: 640px) {{
+    [data-testid="stMain"] .modebar-container {{display: none !important;}}
+    [data-testid="stMain"] [data-testid="stImageContainer"]:has(> img[src^="data:image/svg+xml"]) {{
+      overflow-x: auto; justify-content: flex-start;
+    }}
+    [data-testid="stMain"] [data-testid="stImageContainer"] > img[src^="data:image/svg+xml"] {{
+      min-width: {DIAGRAM_MIN_PX}px;
+    }}
+  }}
 </style>"""
 
 _CSS = (
