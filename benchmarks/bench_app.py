@@ -26,13 +26,26 @@ from pathlib import Path
 from benchmarks.st_server import CHROMIUM, CHROMIUM_ARGS, ROOT, free_port, start_server, stop_server
 
 PAGES = ("Data", "Train", "Forecast")
-FIRST_FORECAST = """() => [...document.querySelectorAll('.js-plotly-plot')].some(
-    el => (el.layout.title.text || '').includes('One-step predictions') && el._fullData.length >= 3)"""
+#: The first look is inline SVG (ui.figures.sketch) in the live panel's first-look box; the run's
+#: own overlay is a Plotly chart.
+LOOK_PICTURES = """[...document.querySelectorAll('[class*="_first_look"] svg')]"""
+FIRST_FORECAST = (
+    """() => [...document.querySelectorAll('.js-plotly-plot')].some(
+    el => (el.layout.title.text || '').includes('One-step predictions') && el._fullData.length >= 3)
+    || """
+    + LOOK_PICTURES
+    + ".some((svg) => svg.getBoundingClientRect().height > 0)"
+)
 FINAL_FORECAST = """() => [...document.querySelectorAll('.js-plotly-plot')].some(
     el => (el.layout.title.text || '').includes('One-step predictions over') && el._fullData.length >= 3)"""
-IN_VIEW = """() => [...document.querySelectorAll('.js-plotly-plot')].some(
+IN_VIEW = (
+    """() => [...document.querySelectorAll('.js-plotly-plot')].some(
     el => (el.layout.title.text || '').includes('One-step predictions')
-          && el.getBoundingClientRect().top < window.innerHeight - 150)"""
+          && el.getBoundingClientRect().top < window.innerHeight - 150)
+    || """
+    + LOOK_PICTURES
+    + ".some((svg) => svg.getBoundingClientRect().top < window.innerHeight - 150)"
+)
 
 
 def nav(pg, expect, title: str) -> float:

@@ -228,6 +228,15 @@ def test_the_train_page_shows_the_quick_first_look_while_an_ensemble_trains():
         captions = " ".join(texts(at.caption))
         assert "a quick network, trained on the data before Jan 1950 to compare representations" in captions
         assert "the run's 10 networks are training now" in captions
+        # drawn as an SVG image, so it shows before the browser has loaded the chart library
+        # drawn as inline SVG, and no Plotly chart before the first epoch: the first look does not
+        # wait for the browser to load the chart library
+        svgs = [m.value for m in at.markdown if m.value.startswith("<svg")]
+        assert len(svgs) == 1
+        assert "One-step predictions — first look" in svgs[0] and "one-step (test)" in svgs[0]
+        assert not re.search(r"\bnan\b|\binf\b", svgs[0], re.I)
+        assert at.get("plotly_chart") == []
+        assert any("The loss appears with the first epoch" in m.value for m in at.markdown)
     finally:
         release.set()
         state.use_registry(previous)

@@ -114,3 +114,58 @@ def test_baseline_verdict():
     m["test"]["rmse"] = 10.0
     v = verdict.judge(RunMetrics.from_dict(m))
     assert v.level == "beats" and "beats every baseline" in v.sentence
+
+
+def _look_frame(n: int, dates: bool = True) -> pd.DataFrame:
+    t = np.arange(n, dtype=np.float64)
+    actual = 100 + 10 * np.sin(t / 6) + t
+    one = actual + 1.0
+    one[:12] = np.nan  # no window before look_back
+    one[n // 2] = np.nan  # a hole breaks the line
+    parts = np.where(t < 0.7 * n, "train", np.where(t < 0.8 * n, "val", "test"))
+    time = pd.date_range("1949-01-01", periods=n, freq="MS") if dates else np.arange(n)
+    return pd.DataFrame({"time": time, "actual": actual, "part": parts, "one_step": one})
+
+
+def _path_points(svg: str) -> list[list[tuple[float, float]]]:
+    import re
+
+    return [[tuple(map(float, p.split(","))) for p in d[1:].split(" L")] for d in re.findall(r'<path d="([^"]+)"', svg)]
+
+
+def test_the_first_look_sketch_draws_every_finite_point_in_the_frame_and_breaks_at_holes():
+    from ui.figures import sketch
+
+    pred = _look_frame(144)
+    svg = sketch.overlay_svg(pred, "One-step predictions — first look", "%b %Y")
+    paths = _path_points(svg)
+    # actual: one run of 144 points; train fit: two runs around the hole at 72 (12..71, 73..100);
+    # validation 101..115; test 116..143
+    assert [len(p) for p in paths] == [144, 60, 28, 15, 28]
+    xs = [x for p in paths for x, _ in p]
+    ys = [y for p in paths for _, y in p]
+    assert min(xs) >= 0 and max(xs) <= sketch.WIDTH and min(ys) >= 0 and max(ys) <= sketch.HEIGHT
+    assert "Jan 1949" in svg and "Dec 1960" in svg and "test →" in svg and "validation" in svg
+    assert "fit (train)" in svg and "one-step (test)" in svg
+
+
+def test_the_first_look_sketch_of_a_long_series_is_decimated_and_labels_rows_without_dates():
+    from ui.figures import sketch
+
+    pred = _look_frame(5000, dates=False)
+    svg = sketch.overlay_svg(pred, "first look", None)
+    assert max(len(p) for p in _path_points(svg)) <= sketch.MAX_POINTS + 1
+    assert ">0<" in svg and ">4999<" in svg  # the x axis: row numbers at the ends
+
+
+@pytest.mark.parametrize(("lo", "hi"), [(0.0, 1.0), (113.0, 640.0), (-0.003, 0.002), (1e6, 1.0000001e6)])
+def test_nice_ticks_are_round_and_cover_the_range(lo, hi):
+    from ui.figures import sketch
+
+    ticks = sketch.nice_ticks(lo, hi)
+    assert 3 <= len(ticks) <= 7
+    assert ticks[0] >= lo and ticks[-1] <= hi and ticks[0] - (ticks[1] - ticks[0]) < lo
+    steps = np.diff(ticks)
+    np.testing.assert_allclose(steps, steps[0])
+    mantissa = steps[0] / 10 ** np.floor(np.log10(steps[0]))
+    assert any(np.isclose(mantissa, m) for m in (1, 2, 2.5, 5))

@@ -12,6 +12,7 @@ from lstm_core.pipeline import FirstLook
 
 from . import presenter, runs_page, state, throttle
 from .figures import series as plots
+from .figures import sketch
 from .figures.gates import date_format
 from .text import md_escape, plot_text
 
@@ -19,6 +20,11 @@ POLL_S = 0.5  # refresh of a running job's panel (the live loss chart)
 QUEUED_POLL_S = 2.0  # a queued job only changes its queue position: poll gently
 EXECUTOR_POLL_S = 5.0  # the Ray cluster's state in the sidebar (only with LSTM_LAB_RAY_ADDRESS set)
 PANEL_CHART_HEIGHT = 340  # the live panel's two charts: on the first screen at 1366x768 under the Train form
+#: The loss chart's place before the first epoch (the representation backtest runs first).
+WAITING_FOR_EPOCH = (
+    '<div style="height:{height}px;display:flex;align-items:center;justify-content:center;'
+    'color:#6b7280;border:1px dashed #d1d5db;border-radius:6px">The loss appears with the first epoch…</div>'
+)
 ICONS = {
     JobStatus.QUEUED: ":material/hourglass_top:",
     JobStatus.RUNNING: ":blue[:material/autorenew:]",
@@ -119,10 +125,17 @@ def live_job(job_id: str, key: str, done_link: tuple[str, str] | None = None) ->
         with loss_col:
             chart_slot = st.container()  # the chart above its switch, drawn once the switch is read
             log_y = st.toggle("Log-scale loss", key=f"{key}_log", value=True)
-            fig = plots.loss_figure(
-                snap.epochs, snap.train_loss, snap.val_loss, log_y=log_y, title=f"Loss — {plot_text(snap.label)}"
-            )
-            presenter.chart(fig.update_layout(height=PANEL_CHART_HEIGHT), key=f"{key}_loss_chart", container=chart_slot)
+            if len(snap.epochs):
+                fig = plots.loss_figure(
+                    snap.epochs, snap.train_loss, snap.val_loss, log_y=log_y, title=f"Loss — {plot_text(snap.label)}"
+                )
+                presenter.chart(
+                    fig.update_layout(height=PANEL_CHART_HEIGHT), key=f"{key}_loss_chart", container=chart_slot
+                )
+            else:
+                # No chart before the first epoch: the browser loads Plotly's script (2-3 s of its
+                # main thread on 2 cores) for the first chart, and the first look must not wait for it.
+                chart_slot.markdown(WAITING_FOR_EPOCH.format(height=PANEL_CHART_HEIGHT), unsafe_allow_html=True)
         if fc_col is not None:
             with fc_col:
                 if look is not None:
@@ -168,27 +181,30 @@ def buttons(snap: JobSnapshot, key: str) -> JobSnapshot | None:
 
 
 def first_look(look: FirstLook, key: str) -> None:
-    """The first network's one-step predictions, said to be a first look (the run's own replace them).
+    """A first network's one-step predictions, said to be a first look (the run's own replace them).
 
-    The panel redraws every 0.5 s while the other networks train, but a look never changes: its
-    figure (~16 ms to build) is built once per look and kept in the session.
+    Drawn as inline SVG (:mod:`ui.figures.sketch`), not a Plotly chart: it is on screen before
+    the browser has loaded Plotly's script (2–3 s on 2 cores). The panel redraws every 0.5 s
+    while the other networks train, but a look never changes: its picture is built once per
+    look and kept in the session.
     """
     if look.seen_before is None:
-        who, title = f"network 1 of {look.networks} has trained", f"network 1 of {look.networks}"
+        who = f"network 1 of {look.networks} has trained"
     else:
         cut = time_label(look.predictions["time"].to_numpy(), look.seen_before)
-        who, title = (
-            f"a quick network, trained on the data before {cut} to compare representations, predicts the rest",
-            f"a quick network, data before {cut}",
-        )
-    held = st.session_state.get(f"{key}_fig")
-    if held is not None and held[0] is look:
-        fig = held[1]
+        who = f"a quick network, trained on the data before {cut} to compare representations, predicts the rest"
+    big = presenter.active()
+    held = st.session_state.get(f"{key}_svg")
+    if held is not None and held[0] is look and held[1] == big:
+        svg = held[2]
     else:
-        fig = plots.overlay_figure(look.predictions, title=f"One-step predictions — first look ({title})")
-        fig.update_layout(height=PANEL_CHART_HEIGHT)
-        st.session_state[f"{key}_fig"] = (look, fig)
-    presenter.chart(fig, key=key)
+        times = look.predictions["time"].to_numpy()
+        svg = sketch.overlay_svg(look.predictions, "One-step predictions — first look", date_format(times), big=big)
+        st.session_state[f"{key}_svg"] = (look, big, svg)
+    with st.container(key=key):
+        # inline in a markdown element, not st.image: that element is on the screen already, so
+        # nothing more is loaded; an image element waited for Plotly's script to load (measured)
+        st.markdown(svg, unsafe_allow_html=True)
     st.caption(
         f":material/visibility: **First look**: {who}; the run's {look.networks} networks are training now. "
         "The final forecast, from all of them, replaces this one with its metrics."

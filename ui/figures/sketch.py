@@ -1,0 +1,164 @@
+"""A static SVG picture of one-step predictions: the first look, drawn before the chart library loads.
+
+The live panel shows a first look about a second after the click, but Plotly's 4.7 MB script
+takes the browser 2–3 s to load and parse on a 2-core machine (measured: the first Plotly chart
+drew 4.0 s after the click while the first look had been there since 1.5 s). An SVG image needs
+no script, so the first look is drawn as one (inline, in a markdown element that is on the page
+already), in the overlay figure's colours and labels; the run's own overlay (a Plotly chart,
+with hover and zoom) replaces it when the run ends.
+
+Pure string building: nothing here imports streamlit.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+
+import numpy as np
+import pandas as pd
+
+from .style import COLORS, decimate_index
+
+#: Drawing size in SVG units, about the live panel column's size in CSS pixels at 1366 px (the
+#: picture is stretched to its column, so text scales with it: ~12 px there).
+WIDTH, HEIGHT = 440, 330
+#: Points per line at most (min/max buckets keep the peaks).
+MAX_POINTS = 600
+PARTS = (("train", "fit (train)"), ("val", "fit (validation)"), ("test", "one-step (test)"))
+_LEFT, _RIGHT, _TOP, _BOTTOM = 46, 10, 58, 26
+
+
+def nice_ticks(lo: float, hi: float, count: int = 5) -> np.ndarray:
+    """About ``count`` round tick values covering [lo, hi] (steps of 1, 2, 2.5 or 5 × 10^k)."""
+    if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
+        return np.array([lo if math.isfinite(lo) else 0.0])
+    raw = (hi - lo) / max(count - 1, 1)
+    mag = 10 ** math.floor(math.log10(raw))
+    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
+    first = math.ceil(lo / step) * step
+    return np.arange(first, hi + step * 1e-9, step)
+
+
+def _num(v: float) -> str:
+    """A tick label: at most 4 significant digits, thousands as k."""
+    a = abs(v)
+    if a >= 10_000:
+        return f"{v / 1000:.4g}k"
+    return f"{v:.4g}"
+
+
+def _time_text(t, fmt: str | None) -> str:
+    return pd.Timestamp(t).strftime(fmt.replace("%d", "%-d")) if fmt else f"row {t}"
+
+
+def overlay_svg(pred: pd.DataFrame, title: str, date_format: str | None = None, big: bool = False) -> str:
+    """The series (``actual``) with its one-step predictions by part, and the split marked, as SVG.
+
+    ``pred`` has columns time, actual, part and one_step (NaN where none), one row per point;
+    ``date_format`` (strftime) labels dated x positions (None: row numbers, or the time column
+    as numbers). ``big``: presenter mode (larger text, thicker lines).
+    """
+    n = len(pred)
+    font = 14 if big else 11.5
+    lw = 1.6 if big else 1.0
+    x0, x1, y0, y1 = _LEFT + (8 if big else 0), WIDTH - _RIGHT, _TOP + (8 if big else 0), HEIGHT - _BOTTOM
+    actual = pred["actual"].to_numpy(dtype=np.float64)
+    one = pred["one_step"].to_numpy(dtype=np.float64)
+    parts = pred["part"].to_numpy()
+    vals = np.concatenate([actual[np.isfinite(actual)], one[np.isfinite(one)]])
+    lo, hi = (float(vals.min()), float(vals.max())) if len(vals) else (0.0, 1.0)
+    pad = (hi - lo) * 0.05 or 1.0
+    lo, hi = lo - pad, hi + pad
+
+    def px(i: np.ndarray | int) -> np.ndarray:
+        return x0 + (x1 - x0) * np.asarray(i, dtype=np.float64) / max(n - 1, 1)
+
+    def py(v: np.ndarray | float) -> np.ndarray:
+        return y1 - (y1 - y0) * (np.asarray(v, dtype=np.float64) - lo) / (hi - lo)
+
+    out = [
+        f'<svg class="first-look-svg" viewBox="0 0 {WIDTH} {HEIGHT}" xmlns="http://www.w3.org/2000/svg" role="img" '
+        f'aria-label="{html.escape(title)}" font-family="Source Sans Pro, Arial, sans-serif" '
+        f'style="width:100%;height:auto;display:block"><title>{html.escape(title)}</title>',
+        f'<rect width="{WIDTH}" height="{HEIGHT}" fill="white"/>',
+        f'<text x="4" y="{font + 6:.1f}" font-size="{font * 1.3:.1f}" font-weight="600" fill="#111827">'
+        f"{html.escape(title)}</text>",
+    ]
+    for v in nice_ticks(lo, hi):  # grid and y labels
+        y = float(py(v))
+        out.append(f'<line x1="{x0}" x2="{x1}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e5e7eb" stroke-width="1"/>')
+        out.append(
+            f'<text x="{x0 - 6}" y="{y:.1f}" font-size="{font}" fill="#4b5563" text-anchor="end" '
+            f'dominant-baseline="central">{html.escape(_num(float(v)))}</text>'
+        )
+    times = pred["time"].to_numpy()
+    marks = {0: "start"}
+    for part, text in (("val", "validation"), ("test", "test →")):
+        idx = np.flatnonzero(parts == part)
+        if len(idx):
+            marks[int(idx[0])] = text
+    for i, text in marks.items():
+        x = float(px(i))
+        if i:  # the validation label a line lower: a short validation part puts it under the test label
+            ty = y0 + font * (2.2 if text == "validation" else 1.0)
+            out.append(
+                f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y0}" y2="{y1}" stroke="#9ca3af" stroke-dasharray="4 3" '
+                f'stroke-width="1"/><text x="{x + 3:.1f}" y="{ty:.1f}" font-size="{font}" '
+                f'fill="#4b5563">{html.escape(text)}</text>'
+            )
+    test_at = [i for i, text in marks.items() if text.startswith("test")]
+    taken: list[tuple[float, float]] = []
+    for i in [0, n - 1, *test_at]:  # x labels at the ends and where the test part starts, none overlapping
+        label = _time_text(times[i], date_format) if date_format else str(times[i])
+        anchor = "start" if i == 0 else "end" if i == n - 1 else "middle"
+        w, x = 0.52 * font * len(label), float(px(i))
+        left = {"start": x, "end": x - w, "middle": x - w / 2}[anchor]
+        if any(left < b + font and left + w + font > a for a, b in taken):
+            continue
+        taken.append((left, left + w))
+        out.append(
+            f'<text x="{x:.1f}" y="{y1 + font + 4:.1f}" font-size="{font}" fill="#4b5563" '
+            f'text-anchor="{anchor}">{html.escape(label)}</text>'
+        )
+    lines = [("actual", actual, COLORS["actual"], 1.4)]
+    for part, name in PARTS:
+        sel = np.where(parts == part, one, np.nan)
+        if np.isfinite(sel).any():
+            lines.append((name, sel, COLORS[part], 1.8))
+    for _, y, color, width in lines:
+        for d in _paths(y, px, py):
+            out.append(
+                f'<path d="{d}" fill="none" stroke="{color}" stroke-width="{width * lw:.2f}" stroke-linejoin="round"/>'
+            )
+    lx = 4.0  # legend, one row under the title
+    ly = font * 2 + 14
+    for name, _, color, _ in lines:
+        out.append(
+            f'<line x1="{lx}" x2="{lx + 14}" y1="{ly:.1f}" y2="{ly:.1f}" stroke="{color}" stroke-width="{2.5 * lw:.1f}"/>'
+            f'<text x="{lx + 18}" y="{ly:.1f}" font-size="{font}" fill="#374151" dominant-baseline="central">'
+            f"{html.escape(name)}</text>"
+        )
+        lx += 18 + 0.5 * font * len(name) + 10
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _paths(y: np.ndarray, px, py) -> list[str]:
+    """SVG path data of ``y``'s finite runs (a NaN breaks the line), decimated to MAX_POINTS."""
+    keep = np.zeros(len(y), dtype=bool)
+    finite = np.flatnonzero(np.isfinite(y))
+    if len(finite) == 0:
+        return []
+    keep[finite[decimate_index(len(finite), y[finite], MAX_POINTS)]] = True
+    idx = np.flatnonzero(keep)
+    # a new run starts where the kept points skip a non-finite one
+    breaks = [k for k in range(1, len(idx)) if not np.isfinite(y[idx[k - 1] : idx[k] + 1]).all()]
+    runs = np.split(idx, breaks)
+    out = []
+    for run in runs:
+        if len(run) < 2:
+            continue
+        xs, ys = px(run), py(y[run])
+        out.append("M" + " L".join(f"{a:.1f},{b:.1f}" for a, b in zip(xs, ys)))
+    return out
