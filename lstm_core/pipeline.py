@@ -307,7 +307,7 @@ def fit_run(
     if cb.should_stop() and not fit0.history:
         raise Stopped("stopped before the first epoch finished")  # an untrained model is not worth evaluating
     if looks and not cb.should_stop():
-        cb.preview(first_look(prep, first, k_nets))  # the run's own network replaces the quick look
+        _hand_over(lambda: first_look(prep, first, k_nets), cb)  # the run's own network replaces the quick look
     nets: list[list[Forecaster]] = [[] for _ in preps]
     nets[0].append(first)
     fits = [fit0]
@@ -382,11 +382,26 @@ def _quick_look(series: Series, cfg: RunConfig, k_nets: int, cb: Callbacks) -> C
         if done or cb.should_stop():
             return
         done.append(True)
-        # the whole series on the run's split, scaled as the network was trained
-        full = prepare(series, replace(cfg.data, season=sub.season, horizon=sub.cfg.horizon), like=sub)
-        cb.preview(replace(first_look(full, net, k_nets), seen_before=sub.test_start))
+
+        def look() -> FirstLook:
+            # the whole series on the run's split, scaled as the network was trained
+            full = prepare(series, replace(cfg.data, season=sub.season, horizon=sub.cfg.horizon), like=sub)
+            return replace(first_look(full, net, k_nets), seen_before=sub.test_start)
+
+        _hand_over(look, cb)
 
     return hook
+
+
+def _hand_over(make: Callable[[], FirstLook], cb: Callbacks) -> None:
+    """Make a first look and give it to ``cb.preview``; one that cannot be made is logged and
+    skipped (a look is a courtesy: it must never change or end the run)."""
+    try:
+        look = make()
+    except Exception:  # noqa: BLE001 - see above
+        log.warning("no first look for this run", exc_info=True)
+        return
+    cb.preview(look)
 
 
 def part_labels(prep: Prepared) -> np.ndarray:

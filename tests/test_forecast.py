@@ -174,3 +174,22 @@ def test_a_single_network_gives_no_first_look():
     cfg = RunConfig.make(hidden_size=8, look_back=12, epochs=2, patience=None, device="cpu", ensemble=1)
     fit_run(Series(_seasonal_frame(), frequency="MS", season=12), cfg, callbacks=Callbacks(on_preview=looks.append))
     assert looks == []
+
+
+def test_a_first_look_that_fails_changes_nothing_in_the_run(monkeypatch):
+    from lstm_core import pipeline
+
+    cfg = RunConfig.make(hidden_size=8, look_back=12, epochs=3, patience=None, device="cpu", ensemble=2)
+    series = Series(_seasonal_frame(), frequency="MS", season=12)
+    plain = fit_run(series, cfg)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("no look")
+
+    monkeypatch.setattr(pipeline, "first_look", broken)
+    looks = []
+    run = fit_run(series, cfg, callbacks=Callbacks(on_preview=looks.append))
+    assert looks == []
+    assert [m.prep.transform.name for m in run.members] == [m.prep.transform.name for m in plain.members]
+    assert [s.score for s in run.backtest.scores] == [s.score for s in plain.backtest.scores]
+    np.testing.assert_allclose(run.predictions["multistep"], plain.predictions["multistep"], equal_nan=True)
