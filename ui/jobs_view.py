@@ -22,7 +22,7 @@ EXECUTOR_POLL_S = 5.0  # the Ray cluster's state in the sidebar (only with LSTM_
 PANEL_CHART_HEIGHT = 340  # the live panel's two charts: on the first screen at 1366x768 under the Train form
 #: The loss chart's place before the first epoch (the representation backtest runs first).
 WAITING_FOR_EPOCH = (
-    '<div style="height:{height}px;display:flex;align-items:center;justify-content:center;'
+    '<div style="height:{height}px;display:flex;align-items:center;justify-content:center;font-size:{size};'
     'color:#6b7280;border:1px dashed #d1d5db;border-radius:6px">The loss appears with the first epoch…</div>'
 )
 ICONS = {
@@ -135,7 +135,12 @@ def live_job(job_id: str, key: str, done_link: tuple[str, str] | None = None) ->
             else:
                 # No chart before the first epoch: the browser loads Plotly's script (2-3 s of its
                 # main thread on 2 cores) for the first chart, and the first look must not wait for it.
-                chart_slot.markdown(WAITING_FOR_EPOCH.format(height=PANEL_CHART_HEIGHT), unsafe_allow_html=True)
+                chart_slot.markdown(
+                    WAITING_FOR_EPOCH.format(
+                        height=PANEL_CHART_HEIGHT, size="1.45rem" if presenter.active() else "1rem"
+                    ),
+                    unsafe_allow_html=True,
+                )
         if fc_col is not None:
             with fc_col:
                 if look is not None:
