@@ -401,7 +401,7 @@ def test_a_short_series_one_step_width_uses_the_backtest_networks_that_trained(m
     ys = bt.combined(names)
     h1 = combo.z_from_y(bt.truth[0]) - combo.z_from_y(ys[0])
     assert run.conformal_q1 == conformal(1, [h1])[0] != run.conformal_q[0]
-    assert f"({len(h1)} from the backtest's networks that trained)" in run.metrics.coverage.note
+    assert f"one-step width also from {len(h1)} horizon-1 residuals of the backtest's" in run.metrics.coverage.note
 
     def one_step_coverage(q1):
         p = run.predictions[run.predictions["part"] == "test"].dropna(subset=["one_step"])
