@@ -32,6 +32,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import math
 import os
 import re
 import shutil
@@ -170,7 +171,11 @@ def save_run(run: Run, directory: str | os.PathLike, forecast_steps: int | None 
                 "seconds": run.fit.seconds,
             },
             "members": [{"representation": m.prep.transform.to_dict(), "networks": m.networks} for m in members],
-            "intervals": {"q": [float(v) for v in run.conformal_q], "note": run.conformal_note},
+            "intervals": {
+                "q": [float(v) for v in run.conformal_q],
+                "note": run.conformal_note,
+                **({"one_step": float(run.conformal_q1)} if run.conformal_q1 is not None else {}),
+            },
             "paths": run.paths,
             "one_step": run.one_step,
         }
@@ -370,7 +375,12 @@ def _load_run(path: Path, frame: pd.DataFrame | None) -> Run:
             ) from None
         if q.ndim != 1 or not np.all(np.isfinite(q)) or np.any(q < 0):
             raise RunError(f"{path / 'config.json'} holds damaged interval widths; the run folder is damaged.")
-        run.fixed_intervals = (q, str(intervals.get("note", "")))
+        q1 = intervals.get("one_step")  # absent in runs saved before it existed: q[0], as they were evaluated
+        if q1 is not None and (
+            isinstance(q1, bool) or not isinstance(q1, int | float) or not math.isfinite(q1) or q1 < 0
+        ):
+            raise RunError(f"{path / 'config.json'} holds damaged interval widths; the run folder is damaged.")
+        run.fixed_intervals = (q, str(intervals.get("note", "")), None if q1 is None else float(q1))
     log.info("run loaded from %s (format %s)", path, meta.get("format_version", 1) if isinstance(meta, dict) else "?")
     return run.attach(evaluate(run))
 

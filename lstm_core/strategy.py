@@ -72,7 +72,11 @@ class Backtest:
     ranks: bool = True  # False: too little data before the cut-off to rank by; scores keep the shortlist's order
 
     def combined(self, names: list[str]) -> list[np.ndarray]:
-        """The mean forecast (original units) of the named candidates, by horizon."""
+        """The mean forecast (original units) of the named candidates that have forecasts, by
+        horizon ([] when none has)."""
+        names = [n for n in names if n in self.forecasts]
+        if not names:
+            return []
         return [np.mean([self.forecasts[n][k] for n in names], axis=0) for k in range(len(self.truth))]
 
 
@@ -211,8 +215,13 @@ def backtest(
         try:
             model, prep = train_one(sub, RunConfig.from_dict(c.to_dict()), tr)
         except Exception as exc:  # noqa: BLE001 - one candidate that cannot be trained voids the comparison
-            log.info("backtest stopped: candidate %s could not be trained (%s)", tr.name, exc)
-            return Backtest(cut=cut)
+            if result.ranks:
+                log.info("backtest stopped: candidate %s could not be trained (%s)", tr.name, exc)
+                return Backtest(cut=cut)
+            # not a ranking: the others' residuals still calibrate the intervals (on a short
+            # series the last candidate often needs more points before the cut-off than there are)
+            log.info("backtest: candidate %s could not be trained (%s); calibrating without it", tr.name, exc)
+            continue
         origins = np.arange(prep.test_start, n_sub)
         if len(origins) == 0 or prep.test_start - prep.offset - prep.cfg.look_back < 0:
             continue

@@ -193,6 +193,8 @@ def test_a_run_saved_before_paths_were_stored_reloads_with_its_old_combination(r
         (lambda c: c.__setitem__("format_version", 99), "saved by a newer LSTM Lab (run format 99"),
         (lambda c: c.__setitem__("format_version", "2"), "holds a damaged format_version"),
         (lambda c: c.__setitem__("data", [1]), "A DataConfig must be a JSON object"),
+        (lambda c: c["intervals"].__setitem__("one_step", -1.0), "holds damaged interval widths"),
+        (lambda c: c["intervals"].__setitem__("one_step", "0.1"), "holds damaged interval widths"),
     ],
 )
 def test_a_tampered_config_is_one_sentence_never_a_traceback(run, tmp_path, tamper, message):

@@ -323,3 +323,98 @@ def test_thread_claims_of_other_processes_are_counted_and_stale_ones_dropped(mon
         other.kill()
         other.wait(10)
         threads.release()
+
+
+def _untrained_one(bad: Transform):
+    """A backtest ``train_one`` that builds untrained networks and cannot train ``bad``."""
+
+    def train_one(sub, c, tr):
+        if tr == bad:
+            raise ConfigError(f"{tr.name} needs more points")
+        p = prepare(Series(sub, season=12), c.data, transform=tr)
+        return build_model(c, p, members=1), p
+
+    return train_one
+
+
+@pytest.mark.parametrize("n, keeps_the_others", [(72, True), (200, False)])
+def test_a_candidate_that_cannot_be_trained_is_left_out_only_where_the_backtest_does_not_rank(n, keeps_the_others):
+    t = np.arange(n)
+    y = 50 + 10 * np.sin(2 * np.pi * t / 12) + np.random.default_rng(8).normal(0, 1, n)
+    shortlist = [Transform(lag=12), Transform(deseason=12, window_norm=True), Transform(lag=1)]
+    test_start = n - round(n * 0.33)
+    bt = strategy.backtest(
+        _monthly(y), _tiny_auto(0), 12, shortlist, test_start, n - test_start, _untrained_one(shortlist[1])
+    )
+    if keeps_the_others:  # too few points to rank: the others' residuals still calibrate
+        assert not bt.ranks
+        assert [s.transform.name for s in bt.scores] == [shortlist[0].name, shortlist[2].name]
+        assert sorted(bt.forecasts) == sorted([shortlist[0].name, shortlist[2].name])
+        # the mean of the named candidates that have forecasts
+        np.testing.assert_allclose(
+            bt.combined([tr.name for tr in shortlist])[0],
+            (bt.forecasts[shortlist[0].name][0] + bt.forecasts[shortlist[2].name][0]) / 2,
+        )
+        assert bt.combined([shortlist[1].name]) == []
+    else:  # a ranking with a candidate missing is no ranking: nothing is kept
+        assert bt.ranks and bt.scores == [] and bt.forecasts == {}
+
+
+def test_a_short_series_one_step_width_uses_the_backtest_networks_that_trained(monkeypatch, tmp_path):
+    import json
+
+    from lstm_core import pipeline
+    from lstm_core.runs import load_run, save_run
+
+    real = pipeline.backtest
+
+    def partial(frame, cfg, season, shortlist, test_start, test_len, train_one, stop=None):
+        bad = shortlist[-1]
+
+        def one(sub, c, tr):
+            if tr == bad:
+                raise ConfigError("too few points before the cut-off")
+            return train_one(sub, c, tr)
+
+        return real(frame, cfg, season, shortlist, test_start, test_len, one, stop)
+
+    monkeypatch.setattr(pipeline, "backtest", partial)
+    t = np.arange(72)
+    y = 100 + 20 * np.sin(2 * np.pi * t / 12) + np.random.default_rng(9).normal(0, 3, 72)
+    cfg = _tiny_auto(0)
+    cfg.train.ensemble = strategy.SHORTLIST
+    run = fit_run(Series(_monthly(y), season=12), cfg)
+    bt = run.backtest
+    names = [m.prep.transform.name for m in run.members]
+    assert bt is not None and not bt.ranks and names[-1] not in bt.forecasts and len(bt.scores) == len(names) - 1
+    combo = run.combination
+    steps = len(run.conformal_q)
+
+    def conformal(k, extra):
+        return fc.conformal_quantiles(
+            combo.forecast_z, run.prep, k, 0.1, extra, earliest=combo.earliest, z=combo.z_from_y(run.prep.y)
+        )[0]
+
+    # the multi-step widths rest on the validation part alone, the one-step width also on the
+    # horizon-1 residuals of the backtest's networks (the mean of those that trained)
+    np.testing.assert_array_equal(run.conformal_q, conformal(steps, None))
+    ys = bt.combined(names)
+    h1 = combo.z_from_y(bt.truth[0]) - combo.z_from_y(ys[0])
+    assert run.conformal_q1 == conformal(1, [h1])[0] != run.conformal_q[0]
+    assert f"one-step width also from {len(h1)} horizon-1 residuals of the backtest's" in run.metrics.coverage.note
+
+    def one_step_coverage(q1):
+        p = run.predictions[run.predictions["part"] == "test"].dropna(subset=["one_step"])
+        lo, up = combo.interval(combo.z_from_y(p["one_step"].to_numpy()), np.full(len(p), q1))
+        return fc.coverage(p["actual"].to_numpy(), lo, up)
+
+    assert run.metrics.coverage.one_step == one_step_coverage(run.conformal_q1)
+    back = load_run(save_run(run, tmp_path / "new"))
+    assert back.conformal_q1 == run.conformal_q1 and back.metrics.coverage == run.metrics.coverage
+    # a run saved before the one-step width was stored reloads as it was evaluated: with q[0]
+    meta = json.loads((tmp_path / "new" / "config.json").read_text())
+    del meta["intervals"]["one_step"]
+    (tmp_path / "new" / "config.json").write_text(json.dumps(meta))
+    old = load_run(tmp_path / "new")
+    assert old.conformal_q1 == run.conformal_q[0]
+    assert old.metrics.coverage.one_step == one_step_coverage(run.conformal_q[0])
