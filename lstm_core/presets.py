@@ -217,7 +217,7 @@ _register(
         demo_epochs=30,
         fidelity="Same recipe as Keras (MinMax on the training part only, no target transform, Adam 1e-3, batch 1, "
         "no clipping, no early stopping). 'engine defaults' is the app's default run: representations "
-        "chosen by a backtest, six networks averaged, one season predicted at once, early stopping.",
+        "chosen by a backtest, ten networks combined, one season predicted at once, early stopping.",
         extra_rows=_airline_rows,
     )
 )

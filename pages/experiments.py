@@ -12,11 +12,14 @@ from lstm_core import presets as ps
 from lstm_core.config import ConfigError
 from lstm_core.memory_task import DEFAULT_LAGS, MEMORY_CELLS, MemoryConfig, accuracy_table
 from ui import compare_view as cv
-from ui import jobs_view, presenter, state, throttle
+from ui import first_paint, jobs_view, presenter, state, throttle
 from ui.figures import compare as cplots
 from ui.figures import series as plots
+from ui.figures import sketch
+from ui.figures.gates import date_format
 from ui.text import md_escape
 
+SKETCH_SIZE = (900, 400)  # the saved figure's picture, in about the CSS pixels of the page's column
 st.title("Experiments")
 reg = state.registry()
 KEYS = ["long-memory", *ps.PRESETS]
@@ -102,7 +105,13 @@ if key == "long-memory":
         last = pr.load_last("long-memory")
         if last is not None and last.sweep_rows is not None and len(last.sweep_rows):
             last_result_caption(last, "Run sweep")
-            presenter.chart(cplots.memory_figure(last.sweep_rows), key="mem_chart_last")
+            # a picture at once, the interactive chart once the first screen is painted (as below)
+            if first_paint.painted("experiments_page"):
+                presenter.chart(cplots.memory_figure(last.sweep_rows), key="mem_chart_last")
+            else:
+                title = "Long-memory task: accuracy against lag"
+                svg = sketch.memory_svg(last.sweep_rows, title, big=presenter.active(), size=SKETCH_SIZE)
+                st.markdown(svg, unsafe_allow_html=True)
             st.dataframe(accuracy_table(last.sweep_rows).round(1), width="stretch", key="mem_table_last")
             st.caption("Test accuracy (%) per lag (rows) and cell (columns).")
     else:
@@ -170,13 +179,20 @@ if not ids:
         st.info("Press **Run this experiment** to train the tutorial's configuration in the background.")
         st.stop()
     last_result_caption(last)
-    st.dataframe(ps.display_table(last.table), hide_index=True, width="stretch", key=f"exp_table_last_{key}")
     if last.predictions:
         pick = st.selectbox("Figure for", list(last.predictions), key=f"exp_fig_last_{key}")
-        presenter.chart(
-            plots.overlay_figure(last.predictions[pick], title=f"{pick}: one-step predictions (the tutorial's figure)"),
-            key=f"exp_overlay_last_{key}",
-        )
+        frame, title = last.predictions[pick], f"{pick}: one-step predictions (the tutorial's figure)"
+        # A link opened from a slide shows the saved figure at once as a picture (Plotly's script
+        # takes the browser 2-3 s to load); once the first screen is painted it becomes the
+        # interactive chart (ui/first_paint.py).
+        if first_paint.painted("experiments_page"):
+            presenter.chart(plots.overlay_figure(frame, title=title), key=f"exp_overlay_last_{key}")
+        else:
+            svg = sketch.overlay_svg(
+                frame, title, date_format(frame["time"].to_numpy()), big=presenter.active(), size=SKETCH_SIZE
+            )
+            st.markdown(svg, unsafe_allow_html=True)
+    st.dataframe(ps.display_table(last.table), hide_index=True, width="stretch", key=f"exp_table_last_{key}")
     st.stop()
 snaps0 = {label: reg.snapshot(j) for label, j in ids.items()}
 active0 = any(s.active for s in snaps0.values())
@@ -217,9 +233,9 @@ st.caption(ps.epochs_note(key, {k: v for k, v in used.items() if k in ps.PRESETS
 table = ps.result_table(key, runs)
 if not any(s.status.failed for s in snaps0.values()):
     keep(pr.from_runs(key, table, runs, ps.epochs_note(key, used)), tuple(sorted(ids.values())))
-st.dataframe(ps.display_table(table), hide_index=True, width="stretch", key=f"exp_table_{key}")
 pick = st.selectbox("Figure for", list(runs), key=f"exp_fig_{key}")
 presenter.chart(
     plots.overlay_figure(runs[pick].predictions, title=f"{pick}: one-step predictions (the tutorial's figure)"),
     key=f"exp_overlay_{key}",
 )
+st.dataframe(ps.display_table(table), hide_index=True, width="stretch", key=f"exp_table_{key}")

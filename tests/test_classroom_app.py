@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -67,7 +68,14 @@ def test_a_classic_experiment_opens_on_its_last_result_with_a_full_link(preset):
     at.switch_page("pages/experiments.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert any(c.value.startswith("Last result (") for c in at.caption)
-    assert len(at.get("plotly_chart")) == 1  # the result's figure, at once
+    # the result's figure at once, as a picture (no wait for Plotly's script in the browser)...
+    pictures = [m.value for m in at.markdown if m.value.startswith('<svg class="sketch-svg"')]
+    assert len(pictures) == 1 and at.get("plotly_chart") == []
+    assert "test accuracy (%)" in pictures[0] if preset == "long-memory" else "one-step predictions" in pictures[0]
+    assert not re.search(r"\bnan\b|\binf\b", pictures[0], re.I)
+    at.run()  # ...then, once the browser says the first screen is painted, the interactive chart
+    assert len(at.get("plotly_chart")) == 1
+    assert not [m for m in at.markdown if m.value.startswith("<svg")]
     assert at.code[0].value == f"/experiments?preset={preset}"  # AppTest has no browser URL (absolute: browser test)
     table = at.dataframe[0].value
     assert not table.isna().any().any() and "None" not in table.astype(str).to_numpy()

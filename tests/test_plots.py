@@ -169,3 +169,20 @@ def test_nice_ticks_are_round_and_cover_the_range(lo, hi):
     np.testing.assert_allclose(steps, steps[0])
     mantissa = steps[0] / 10 ** np.floor(np.log10(steps[0]))
     assert any(np.isclose(mantissa, m) for m in (1, 2, 2.5, 5))
+
+
+def test_the_memory_sweep_sketch_draws_each_cell_at_each_lag():
+    from ui.figures import sketch
+
+    rows = pd.DataFrame(
+        {
+            "cell": ["rnn"] * 3 + ["lstm"] * 3,
+            "lag": [5, 25, 50] * 2,
+            "accuracy": [1.0, 0.55, np.nan, 1.0, 1.0, 0.99],
+        }
+    )
+    svg = sketch.memory_svg(rows, "Long-memory task")
+    assert svg.count("<circle") == 5  # the missing RNN point is left out, not drawn at 0
+    assert [len(p) for p in _path_points(svg)] == [2, 3]
+    assert "chance (50%)" in svg and ">RNN<" in svg and ">LSTM<" in svg
+    assert ">5<" in svg and ">25<" in svg and ">50<" in svg

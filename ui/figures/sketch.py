@@ -18,7 +18,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from .style import COLORS, decimate_index
+from .style import CELL_COLORS, CELL_STYLES, COLORS, decimate_index
 
 #: Drawing size in SVG units, about the live panel column's size in CSS pixels at 1366 px (the
 #: picture is stretched to its column, so text scales with it: ~12 px there).
@@ -52,17 +52,25 @@ def _time_text(t, fmt: str | None) -> str:
     return pd.Timestamp(t).strftime(fmt.replace("%d", "%-d")) if fmt else f"row {t}"
 
 
-def overlay_svg(pred: pd.DataFrame, title: str, date_format: str | None = None, big: bool = False) -> str:
+def overlay_svg(
+    pred: pd.DataFrame,
+    title: str,
+    date_format: str | None = None,
+    big: bool = False,
+    size: tuple[int, int] = (WIDTH, HEIGHT),
+) -> str:
     """The series (``actual``) with its one-step predictions by part, and the split marked, as SVG.
 
     ``pred`` has columns time, actual, part and one_step (NaN where none), one row per point;
     ``date_format`` (strftime) labels dated x positions (None: row numbers, or the time column
-    as numbers). ``big``: presenter mode (larger text, thicker lines).
+    as numbers). ``big``: presenter mode (larger text, thicker lines). ``size``: the drawing's
+    width and height in SVG units, about the CSS pixels it will take (text is sized in them).
     """
+    width, height = size
     n = len(pred)
     font = 14 if big else 11.5
     lw = 1.6 if big else 1.0
-    x0, x1, y0, y1 = _LEFT + (8 if big else 0), WIDTH - _RIGHT, _TOP + (8 if big else 0), HEIGHT - _BOTTOM
+    x0, x1, y0, y1 = _LEFT + (8 if big else 0), width - _RIGHT, _TOP + (8 if big else 0), height - _BOTTOM
     actual = pred["actual"].to_numpy(dtype=np.float64)
     one = pred["one_step"].to_numpy(dtype=np.float64)
     parts = pred["part"].to_numpy()
@@ -78,10 +86,10 @@ def overlay_svg(pred: pd.DataFrame, title: str, date_format: str | None = None, 
         return y1 - (y1 - y0) * (np.asarray(v, dtype=np.float64) - lo) / (hi - lo)
 
     out = [
-        f'<svg class="first-look-svg" viewBox="0 0 {WIDTH} {HEIGHT}" xmlns="http://www.w3.org/2000/svg" role="img" '
+        f'<svg class="sketch-svg" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg" role="img" '
         f'aria-label="{html.escape(title)}" font-family="Source Sans Pro, Arial, sans-serif" '
         f'style="width:100%;height:auto;display:block"><title>{html.escape(title)}</title>',
-        f'<rect width="{WIDTH}" height="{HEIGHT}" fill="white"/>',
+        f'<rect width="{width}" height="{height}" fill="white"/>',
         f'<text x="4" y="{font + 6:.1f}" font-size="{font * 1.3:.1f}" font-weight="600" fill="#111827">'
         f"{html.escape(title)}</text>",
     ]
@@ -126,10 +134,10 @@ def overlay_svg(pred: pd.DataFrame, title: str, date_format: str | None = None, 
         sel = np.where(parts == part, one, np.nan)
         if np.isfinite(sel).any():
             lines.append((name, sel, COLORS[part], 1.8))
-    for _, y, color, width in lines:
+    for _, y, color, stroke in lines:
         for d in _paths(y, px, py):
             out.append(
-                f'<path d="{d}" fill="none" stroke="{color}" stroke-width="{width * lw:.2f}" stroke-linejoin="round"/>'
+                f'<path d="{d}" fill="none" stroke="{color}" stroke-width="{stroke * lw:.2f}" stroke-linejoin="round"/>'
             )
     lx = 4.0  # legend, one row under the title
     ly = font * 2 + 14
@@ -162,3 +170,81 @@ def _paths(y: np.ndarray, px, py) -> list[str]:
         xs, ys = px(run), py(y[run])
         out.append("M" + " L".join(f"{a:.1f},{b:.1f}" for a, b in zip(xs, ys)))
     return out
+
+
+def memory_svg(rows: pd.DataFrame, title: str, big: bool = False, size: tuple[int, int] = (900, 400)) -> str:
+    """The long-memory sweep's accuracy (%) per cell against the lag, with the 50% chance line, as SVG.
+
+    ``rows`` has columns cell, lag and accuracy (0..1), one row per (cell, lag); the same picture
+    as :func:`ui.figures.compare.memory_figure` (cell colours, y from 40 to 102%).
+    """
+    width, height = size
+    font = 14 if big else 11.5
+    lw = 1.6 if big else 1.0
+    x0, x1, y0, y1 = _LEFT + 10 + (8 if big else 0), width - _RIGHT, _TOP + (8 if big else 0), height - _BOTTOM - 16
+    lags = rows["lag"].to_numpy(dtype=np.float64)
+    lo_x, hi_x = (float(lags.min()), float(lags.max())) if len(lags) else (0.0, 1.0)
+    hi_x = hi_x if hi_x > lo_x else lo_x + 1.0
+    lo_y, hi_y = 40.0, 102.0
+
+    def px(v):
+        return x0 + (x1 - x0) * (np.asarray(v, dtype=np.float64) - lo_x) / (hi_x - lo_x)
+
+    def py(v):
+        return y1 - (y1 - y0) * (np.asarray(v, dtype=np.float64) - lo_y) / (hi_y - lo_y)
+
+    out = [
+        f'<svg class="sketch-svg" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg" role="img" '
+        f'aria-label="{html.escape(title)}" font-family="Source Sans Pro, Arial, sans-serif" '
+        f'style="width:100%;height:auto;display:block"><title>{html.escape(title)}</title>',
+        f'<rect width="{width}" height="{height}" fill="white"/>',
+        f'<text x="4" y="{font + 6:.1f}" font-size="{font * 1.3:.1f}" font-weight="600" fill="#111827">'
+        f"{html.escape(title)}</text>",
+    ]
+    for v in (40, 50, 60, 70, 80, 90, 100):
+        y = float(py(v))
+        out.append(f'<line x1="{x0}" x2="{x1}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e5e7eb" stroke-width="1"/>')
+        out.append(
+            f'<text x="{x0 - 6}" y="{y:.1f}" font-size="{font}" fill="#4b5563" text-anchor="end" '
+            f'dominant-baseline="central">{v}</text>'
+        )
+    y50 = float(py(50))
+    out.append(
+        f'<line x1="{x0}" x2="{x1}" y1="{y50:.1f}" y2="{y50:.1f}" stroke="#9ca3af" stroke-dasharray="5 4" '
+        f'stroke-width="1"/><text x="{x1}" y="{y50 + font + 2:.1f}" font-size="{font}" fill="#4b5563" '
+        f'text-anchor="end">chance (50%)</text>'
+    )
+    for v in sorted(set(lags.tolist())):
+        out.append(
+            f'<text x="{float(px(v)):.1f}" y="{y1 + font + 4:.1f}" font-size="{font}" fill="#4b5563" '
+            f'text-anchor="middle">{_num(v)}</text>'
+        )
+    out.append(
+        f'<text x="{(x0 + x1) / 2:.1f}" y="{height - 6}" font-size="{font}" fill="#374151" text-anchor="middle">'
+        "lag (steps between the sign and its recall)</text>"
+        f'<text x="12" y="{(y0 + y1) / 2:.1f}" font-size="{font}" fill="#374151" text-anchor="middle" '
+        f'transform="rotate(-90 12 {(y0 + y1) / 2:.1f})">test accuracy (%)</text>'
+    )
+    lx = 4.0
+    ly = font * 2 + 14
+    for cell, grp in rows.groupby("cell", sort=False):
+        grp = grp.sort_values("lag")
+        color = CELL_COLORS.get(str(cell), "#4b5563")
+        dash = ' stroke-dasharray="7 4"' if CELL_STYLES.get(str(cell), ("solid", ""))[0] != "solid" else ""
+        xs, ys = px(grp["lag"].to_numpy()), py(np.clip(grp["accuracy"].to_numpy(dtype=np.float64) * 100, lo_y, hi_y))
+        ok = np.isfinite(ys)
+        pts = " L".join(f"{a:.1f},{b:.1f}" for a, b in zip(xs[ok], ys[ok]))
+        if pts:
+            out.append(f'<path d="M{pts}" fill="none" stroke="{color}" stroke-width="{2.4 * lw:.2f}"{dash}/>')
+            out.extend(
+                f'<circle cx="{a:.1f}" cy="{b:.1f}" r="{4 * lw:.1f}" fill="{color}"/>' for a, b in zip(xs[ok], ys[ok])
+            )
+        name = str(cell).upper()
+        out.append(
+            f'<line x1="{lx}" x2="{lx + 14}" y1="{ly:.1f}" y2="{ly:.1f}" stroke="{color}" stroke-width="{2.5 * lw:.1f}"/>'
+            f'<text x="{lx + 18}" y="{ly:.1f}" font-size="{font}" fill="#374151" dominant-baseline="central">'
+            f"{html.escape(name)}</text>"
+        )
+        lx += 18 + 0.5 * font * len(name) + 14
+    out.append("</svg>")
+    return "".join(out)
