@@ -85,14 +85,7 @@ def overlay_svg(
     def py(v: np.ndarray | float) -> np.ndarray:
         return y1 - (y1 - y0) * (np.asarray(v, dtype=np.float64) - lo) / (hi - lo)
 
-    out = [
-        f'<svg class="sketch-svg" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg" role="img" '
-        f'aria-label="{html.escape(title)}" font-family="Source Sans Pro, Arial, sans-serif" '
-        f'style="width:100%;height:auto;display:block"><title>{html.escape(title)}</title>',
-        f'<rect width="{width}" height="{height}" fill="white"/>',
-        f'<text x="4" y="{font + 6:.1f}" font-size="{font * 1.3:.1f}" font-weight="600" fill="#111827">'
-        f"{html.escape(title)}</text>",
-    ]
+    out = _opening(title, width, height, font)
     for v in nice_ticks(lo, hi):  # grid and y labels
         y = float(py(v))
         out.append(f'<line x1="{x0}" x2="{x1}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e5e7eb" stroke-width="1"/>')
@@ -139,15 +132,7 @@ def overlay_svg(
             out.append(
                 f'<path d="{d}" fill="none" stroke="{color}" stroke-width="{stroke * lw:.2f}" stroke-linejoin="round"/>'
             )
-    lx = 4.0  # legend, one row under the title
-    ly = font * 2 + 14
-    for name, _, color, _ in lines:
-        out.append(
-            f'<line x1="{lx}" x2="{lx + 14}" y1="{ly:.1f}" y2="{ly:.1f}" stroke="{color}" stroke-width="{2.5 * lw:.1f}"/>'
-            f'<text x="{lx + 18}" y="{ly:.1f}" font-size="{font}" fill="#374151" dominant-baseline="central">'
-            f"{html.escape(name)}</text>"
-        )
-        lx += 18 + 0.5 * font * len(name) + 10
+    out.append(_legend([(name, color) for name, _, color, _ in lines], font, lw))
     out.append("</svg>")
     return "".join(out)
 
@@ -193,14 +178,7 @@ def memory_svg(rows: pd.DataFrame, title: str, big: bool = False, size: tuple[in
     def py(v):
         return y1 - (y1 - y0) * (np.asarray(v, dtype=np.float64) - lo_y) / (hi_y - lo_y)
 
-    out = [
-        f'<svg class="sketch-svg" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg" role="img" '
-        f'aria-label="{html.escape(title)}" font-family="Source Sans Pro, Arial, sans-serif" '
-        f'style="width:100%;height:auto;display:block"><title>{html.escape(title)}</title>',
-        f'<rect width="{width}" height="{height}" fill="white"/>',
-        f'<text x="4" y="{font + 6:.1f}" font-size="{font * 1.3:.1f}" font-weight="600" fill="#111827">'
-        f"{html.escape(title)}</text>",
-    ]
+    out = _opening(title, width, height, font)
     for v in (40, 50, 60, 70, 80, 90, 100):
         y = float(py(v))
         out.append(f'<line x1="{x0}" x2="{x1}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e5e7eb" stroke-width="1"/>')
@@ -225,8 +203,7 @@ def memory_svg(rows: pd.DataFrame, title: str, big: bool = False, size: tuple[in
         f'<text x="12" y="{(y0 + y1) / 2:.1f}" font-size="{font}" fill="#374151" text-anchor="middle" '
         f'transform="rotate(-90 12 {(y0 + y1) / 2:.1f})">test accuracy (%)</text>'
     )
-    lx = 4.0
-    ly = font * 2 + 14
+    entries = []
     for cell, grp in rows.groupby("cell", sort=False):
         grp = grp.sort_values("lag")
         color = CELL_COLORS.get(str(cell), "#4b5563")
@@ -239,12 +216,32 @@ def memory_svg(rows: pd.DataFrame, title: str, big: bool = False, size: tuple[in
             out.extend(
                 f'<circle cx="{a:.1f}" cy="{b:.1f}" r="{4 * lw:.1f}" fill="{color}"/>' for a, b in zip(xs[ok], ys[ok])
             )
-        name = str(cell).upper()
+        entries.append((str(cell).upper(), color))
+    out.append(_legend(entries, font, lw))
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _opening(title: str, width: int, height: int, font: float) -> list[str]:
+    """The SVG element (scaled to its column's width), a white ground and the title."""
+    return [
+        f'<svg class="sketch-svg" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg" role="img" '
+        f'aria-label="{html.escape(title)}" font-family="Source Sans Pro, Arial, sans-serif" '
+        f'style="width:100%;height:auto;display:block"><title>{html.escape(title)}</title>',
+        f'<rect width="{width}" height="{height}" fill="white"/>',
+        f'<text x="4" y="{font + 6:.1f}" font-size="{font * 1.3:.1f}" font-weight="600" fill="#111827">'
+        f"{html.escape(title)}</text>",
+    ]
+
+
+def _legend(entries: list[tuple[str, str]], font: float, lw: float) -> str:
+    """One row of (name, colour) line samples under the title."""
+    lx, ly, out = 4.0, font * 2 + 14, []
+    for name, color in entries:
         out.append(
             f'<line x1="{lx}" x2="{lx + 14}" y1="{ly:.1f}" y2="{ly:.1f}" stroke="{color}" stroke-width="{2.5 * lw:.1f}"/>'
             f'<text x="{lx + 18}" y="{ly:.1f}" font-size="{font}" fill="#374151" dominant-baseline="central">'
             f"{html.escape(name)}</text>"
         )
-        lx += 18 + 0.5 * font * len(name) + 14
-    out.append("</svg>")
+        lx += 18 + 0.5 * font * len(name) + 12
     return "".join(out)
