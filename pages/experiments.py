@@ -16,7 +16,7 @@ from ui import first_paint, jobs_view, presenter, state, throttle
 from ui.figures import compare as cplots
 from ui.figures import series as plots
 from ui.figures import sketch
-from ui.figures.gates import date_format
+from ui.figures.style import date_format
 from ui.text import md_escape
 
 SKETCH_SIZE = (900, 400)  # the saved figure's picture, in about the CSS pixels of the page's column
@@ -109,8 +109,7 @@ if key == "long-memory":
             if first_paint.painted("experiments_page"):
                 presenter.chart(cplots.memory_figure(last.sweep_rows), key="mem_chart_last")
             else:
-                title = "Long-memory task: accuracy against lag"
-                svg = sketch.memory_svg(last.sweep_rows, title, big=presenter.active(), size=SKETCH_SIZE)
+                svg = sketch.memory_svg(last.sweep_rows, cplots.MEMORY_TITLE, big=presenter.active(), size=SKETCH_SIZE)
                 st.markdown(svg, unsafe_allow_html=True)
             st.dataframe(accuracy_table(last.sweep_rows).round(1), width="stretch", key="mem_table_last")
             st.caption("Test accuracy (%) per lag (rows) and cell (columns).")

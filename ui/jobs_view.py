@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from lstm_core.job_status import JobStatus
@@ -13,7 +12,7 @@ from lstm_core.pipeline import FirstLook
 from . import presenter, runs_page, state, throttle
 from .figures import series as plots
 from .figures import sketch
-from .figures.gates import date_format
+from .figures.style import date_format, date_text
 from .text import md_escape, plot_text
 
 POLL_S = 0.5  # refresh of a running job's panel (the live loss chart)
@@ -221,7 +220,7 @@ def time_label(times: np.ndarray, i: int) -> str:
     fmt = date_format(times)
     if fmt is None or not 0 <= i < len(times):
         return f"row {i}"
-    return pd.Timestamp(times[i]).strftime(fmt.replace("%d", "%-d"))
+    return date_text(times[i], fmt)
 
 
 def executor_note() -> None:

@@ -142,7 +142,10 @@ def saturation_figure(sat: pd.DataFrame, title: str = "Gate saturation per varia
     return apply_layout(fig, title, y_title="share of activations")
 
 
-def memory_figure(results: pd.DataFrame, title: str = "Long-memory task: accuracy against lag") -> go.Figure:
+MEMORY_TITLE = "Long-memory task: accuracy against lag"
+
+
+def memory_figure(results: pd.DataFrame, title: str = MEMORY_TITLE) -> go.Figure:
     """Accuracy (%) per cell against the lag, with the 50% chance line."""
     fig = go.Figure()
     if not results.empty:

@@ -20,7 +20,7 @@ from plotly.subplots import make_subplots
 
 from lstm_core import gates as gt
 
-from .style import CELL_COLORS, FEATURE_COLORS, GATE_COLORS, GUIDE, SCALES, clean_xy
+from .style import CELL_COLORS, FEATURE_COLORS, GATE_COLORS, GUIDE, SCALES, clean_xy, date_format, date_text
 
 MAX_COLS = 2000
 #: Spans above this are drawn at the cap (the bar says "≥").
@@ -74,31 +74,12 @@ def _zrange(name: str, z: np.ndarray) -> dict:
     return dict(zmin=-m, zmax=m, zmid=0.0)
 
 
-def date_format(times: np.ndarray) -> str | None:
-    """A d3 date format for time labels by their spacing (``%Y``, ``%b %Y``, ``%d %b %Y``, with
-    hours below a day); None when the labels are not dates (then steps are the x axis)."""
-    t = np.asarray(times)
-    if not np.issubdtype(t.dtype, np.datetime64) or len(t) < 1:
-        return None
-    if len(t) < 2:
-        return "%d %b %Y"
-    days = float(np.median(np.diff(t.astype("datetime64[s]").astype(np.int64)))) / 86400
-    if days >= 360:
-        return "%Y"
-    if days >= 28:
-        return "%b %Y"
-    if days >= 1:
-        return "%d %b %Y"
-    return "%d %b %Y %H:%M"
-
-
 def time_labels(trace: gt.GateTrace) -> list[str]:
     """One label per step, as the charts' hover prints it (a date, or the series row)."""
     fmt = date_format(trace.time)
     if fmt is None:
         return [f"row {r}" for r in trace.rows]
-    py = fmt.replace("%d", "%-d")
-    return [pd.Timestamp(t).strftime(py) for t in trace.time]
+    return [date_text(t, fmt) for t in trace.time]
 
 
 def _x_values(trace: gt.GateTrace) -> np.ndarray:

@@ -18,7 +18,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from .style import CELL_COLORS, CELL_STYLES, COLORS, decimate_index
+from .style import CELL_COLORS, CELL_STYLES, COLORS, date_text, decimate_index
 
 #: Drawing size in SVG units, about the live panel column's size in CSS pixels at 1366 px (the
 #: picture is stretched to its column, so text scales with it: ~12 px there).
@@ -46,10 +46,6 @@ def _num(v: float) -> str:
     if a >= 10_000:
         return f"{v / 1000:.4g}k"
     return f"{v:.4g}"
-
-
-def _time_text(t, fmt: str | None) -> str:
-    return pd.Timestamp(t).strftime(fmt.replace("%d", "%-d")) if fmt else f"row {t}"
 
 
 def overlay_svg(
@@ -111,7 +107,7 @@ def overlay_svg(
     test_at = [i for i, text in marks.items() if text.startswith("test")]
     taken: list[tuple[float, float]] = []
     for i in [0, n - 1, *test_at]:  # x labels at the ends and where the test part starts, none overlapping
-        label = _time_text(times[i], date_format) if date_format else str(times[i])
+        label = date_text(times[i], date_format) if date_format else str(times[i])
         anchor = "start" if i == 0 else "end" if i == n - 1 else "middle"
         w, x = 0.52 * font * len(label), float(px(i))
         left = {"start": x, "end": x - w, "middle": x - w / 2}[anchor]

@@ -127,6 +127,29 @@ def clean_xy(x, y, max_points: int = MAX_POINTS, *extra) -> tuple[np.ndarray, np
     return x[idx], y[idx].astype(np.float32), [e[idx].astype(np.float32) for e in extras], decimated
 
 
+def date_format(times: np.ndarray) -> str | None:
+    """A d3 date format for time labels by their spacing (``%Y``, ``%b %Y``, ``%d %b %Y``, with
+    hours below a day); None when the labels are not dates (then steps are the x axis)."""
+    t = np.asarray(times)
+    if not np.issubdtype(t.dtype, np.datetime64) or len(t) < 1:
+        return None
+    if len(t) < 2:
+        return "%d %b %Y"
+    days = float(np.median(np.diff(t.astype("datetime64[s]").astype(np.int64)))) / 86400
+    if days >= 360:
+        return "%Y"
+    if days >= 28:
+        return "%b %Y"
+    if days >= 1:
+        return "%d %b %Y"
+    return "%d %b %Y %H:%M"
+
+
+def date_text(t, fmt: str) -> str:
+    """One time label in a :func:`date_format` format, as a reader writes it (no leading zero on days)."""
+    return pd.Timestamp(t).strftime(fmt.replace("%d", "%-d"))
+
+
 def split_points(pred: pd.DataFrame) -> dict[str, object]:
     """First time of the validation and test parts of a predictions frame (``time``, ``part``)."""
     out = {}
