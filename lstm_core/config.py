@@ -236,7 +236,11 @@ class TrainConfig(_Dict):
     lr: float = 0.01  # Adam learning rate
     weight_decay: float = 0.0
     grad_clip: float | None = 1.0  # max global gradient norm; None = no clipping
-    patience: int | None = 30  # epochs without validation improvement before stopping; None = never
+    #: epochs without validation improvement before stopping; None = never. (bench_forecast, 13 real
+    #: series, seeds 0-1, interleaved: patience 30 -> 12 -> 8 gave multi-step RMSE ÷ best baseline,
+    #: geometric mean, 1.052 -> 1.008 -> 0.987, one-step unchanged, and a third less training time:
+    #: the validation minimum comes early at lr 0.01, and the epochs after it only overfit.)
+    patience: int | None = 10
     target_loss: float | None = None  # stop once an epoch's training MSE (scaled targets) is below this
     seed: int = 0
     device: str = "auto"  # auto picks CUDA, then Apple MPS, then CPU

@@ -40,7 +40,7 @@ SHORTLIST = 5
 #: seed: their cost stays bounded whatever the run asks for, and the choice does not depend
 #: on the run's seed.
 BACKTEST_MAX_EPOCHS = 300
-BACKTEST_PATIENCE = 30
+BACKTEST_PATIENCE = 10
 BACKTEST_SEED = 0
 #: Fewest training points before the backtest's cut-off for the network backtest to rank the
 #: candidates; shorter series are ranked by their null forecasts alone.
