@@ -68,7 +68,7 @@ class RunInfo:
     transform: str = ""
     transform_reason: str = ""
     representation: dict[str, Any] = field(default_factory=dict)
-    representations: list[dict[str, Any]] = field(default_factory=list)  # name, networks
+    representations: list[dict[str, Any]] = field(default_factory=list)  # name, networks, horizon
     horizon: int = 1
     cell: str = "lstm"
     parameters: int = 0

@@ -41,6 +41,7 @@ import tempfile
 import time
 import zipfile
 import zlib
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -49,7 +50,7 @@ import torch
 
 from . import csvsafe
 from .combine import ONE_STEP, PATHS, Member
-from .config import ConfigError, RunConfig
+from .config import BOUNDS, ConfigError, RunConfig
 from .data import DataError, Series, infer_frequency
 from .pipeline import Run, empty_model, evaluate
 from .prep import Transform, prepare
@@ -170,7 +171,10 @@ def save_run(run: Run, directory: str | os.PathLike, forecast_steps: int | None 
                 "status": run.fit.status,
                 "seconds": run.fit.seconds,
             },
-            "members": [{"representation": m.prep.transform.to_dict(), "networks": m.networks} for m in members],
+            "members": [
+                {"representation": m.prep.transform.to_dict(), "networks": m.networks, "horizon": m.prep.cfg.horizon}
+                for m in members
+            ],
             "intervals": {
                 "q": [float(v) for v in run.conformal_q],
                 "note": run.conformal_note,
@@ -308,17 +312,19 @@ def _load_run(path: Path, frame: pd.DataFrame | None) -> Run:
     except DataError:
         raise RunError(f"{path / 'config.json'} holds a damaged season_hint; the run folder is damaged.") from None
     saved = _member_specs(meta, path)
-    specs: list[tuple[Transform | None, int]]
+    specs: list[tuple[Transform | None, int, int | None]]
     if saved is None:  # format 1: one network, ``auto`` as it was resolved then
         legacy = None
         if cfg.data.transform == "auto" and cfg.data.uses_target_history:
             legacy = _legacy_transform(series, cfg)
-        specs = [(legacy, 1)]
+        specs = [(legacy, 1, None)]
     else:
         specs = list(saved)
     members = []
-    for transform, networks in specs:
-        prep = prepare(series, cfg.data, transform=transform)
+    for transform, networks, horizon in specs:
+        # a member's own horizon where it was saved (runs saved before: the run's, resolved again)
+        data_cfg = cfg.data if horizon is None else replace(cfg.data, horizon=horizon)
+        prep = prepare(series, data_cfg, transform=transform)
         members.append(Member(prep, empty_model(cfg, prep, networks)))
     try:
         state = torch.load(path / "model.pt", map_location="cpu", weights_only=True)
@@ -390,8 +396,9 @@ def _weights(members: list[Member]) -> torch.nn.Module:
     return members[0].model if len(members) == 1 else torch.nn.ModuleList([m.model for m in members])
 
 
-def _member_specs(meta: dict, path: Path) -> list[tuple[Transform, int]] | None:
-    """``[(representation, networks), ...]`` from config.json; None for a format-1 run."""
+def _member_specs(meta: dict, path: Path) -> list[tuple[Transform, int, int | None]] | None:
+    """``[(representation, networks, horizon), ...]`` from config.json (horizon None in runs
+    saved before members had their own); None for a format-1 run."""
     raw = meta.get("members")
     if raw is None:
         return None
@@ -405,11 +412,16 @@ def _member_specs(meta: dict, path: Path) -> list[tuple[Transform, int]] | None:
         networks = item.get("networks")
         if not isinstance(networks, int) or isinstance(networks, bool) or not 1 <= networks <= 10:
             raise bad
+        horizon = item.get("horizon")
+        if horizon is not None and (
+            not isinstance(horizon, int) or isinstance(horizon, bool) or not 0 <= horizon <= (BOUNDS["horizon"].hi or 0)
+        ):
+            raise bad
         try:
-            specs.append((Transform.from_dict(item["representation"]), networks))
+            specs.append((Transform.from_dict(item["representation"]), networks, horizon))
         except ConfigError as exc:
             raise RunError(f"{path / 'config.json'}: {exc}") from None
-    if sum(n for _, n in specs) > 10:
+    if sum(n for _, n, _ in specs) > 10:
         raise bad
     return specs
 

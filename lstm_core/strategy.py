@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from .config import RunConfig
-from .prep import Transform, seasonal_profile
+from .prep import Transform, seasonal_profile, split_points
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +91,20 @@ def backtest_span(test_start: int, test_len: int) -> int:
     """Length of the stretch before the test part that the backtest forecasts (at most
     :data:`BACKTEST_MAX_SPAN`)."""
     return int(max(4, min(test_len, test_start // 3, BACKTEST_MAX_SPAN)))
+
+
+def can_rank(n: int, val_fraction: float, test_fraction: float) -> bool:
+    """Whether a series of ``n`` points, split with these fractions, leaves the network
+    backtest :data:`MIN_BACKTEST_TRAIN` training points before its cut-off, so that it can
+    rank representations (the same test :func:`backtest` applies)."""
+    _, test_start = split_points(n, val_fraction, test_fraction)
+    return _backtest_training_points(n, test_start, val_fraction) >= MIN_BACKTEST_TRAIN
+
+
+def _backtest_training_points(n: int, test_start: int, val_fraction: float) -> int:
+    """Training points before the backtest's cut-off: the data before it less a validation part."""
+    cut = test_start - backtest_span(test_start, n - test_start)
+    return cut - max(0, int(round(n * val_fraction)))
 
 
 def candidates(season: int | None, positive: bool, n_train: int) -> list[Transform]:

@@ -35,11 +35,13 @@ if info.status == "cancelled":
         f"(epoch {info.best_epoch})."
     )
 members = info.ensemble
-reps = info.representations
+names = list(dict.fromkeys(r["name"] for r in info.representations))
+steps = sorted({int(r["horizon"]) for r in info.representations if isinstance(r.get("horizon"), int)})
 st.caption(
     f"{info.cell.upper()} · {info.parameters:,} parameters"
     + (f" · {members} networks averaged" if members > 1 else "")
-    + (f" over {len(reps)} representations ({'; '.join(r['name'] for r in reps)})" if len(reps) > 1 else "")
+    + (f" over {len(names)} representations ({'; '.join(names)})" if len(names) > 1 else "")
+    + (f", each with {' and with '.join(map(str, steps))} outputs per window" if len(steps) > 1 else "")
     + f" · {info.epochs_run} epochs ({info.status}) · {info.train_seconds:.1f} s on {info.device} · "
     f"best representation: {info.transform_reason or info.transform} · season {info.season or '—'}"
     + (" (detected from the data)" if info.season_source == "detected" else "")

@@ -15,7 +15,7 @@ from lstm_core.config import ConfigError, DataConfig, RunConfig
 from lstm_core.data import Series
 from lstm_core.model import Ensemble, Forecaster, pack
 from lstm_core.pipeline import build_model, choose_representation, fit_run
-from lstm_core.prep import Transform, prepare, seasonal_profile
+from lstm_core.prep import Transform, prepare, seasonal_profile, split_points
 from lstm_core.results import RunMetrics
 from lstm_core.verdict import judge
 
@@ -382,10 +382,11 @@ def test_a_short_series_one_step_width_uses_the_backtest_networks_that_trained(m
     t = np.arange(72)
     y = 100 + 20 * np.sin(2 * np.pi * t / 12) + np.random.default_rng(9).normal(0, 3, 72)
     cfg = _tiny_auto(0)
-    cfg.train.ensemble = strategy.SHORTLIST
+    cfg.train.ensemble = 2 * strategy.SHORTLIST
     run = fit_run(Series(_monthly(y), season=12), cfg)
     bt = run.backtest
-    names = [m.prep.transform.name for m in run.members]
+    names = list(dict.fromkeys(m.prep.transform.name for m in run.members))  # each with two horizons
+    assert len(names) == strategy.SHORTLIST and len(run.members) == 2 * strategy.SHORTLIST
     assert bt is not None and not bt.ranks and names[-1] not in bt.forecasts and len(bt.scores) == len(names) - 1
     combo = run.combination
     steps = len(run.conformal_q)
@@ -418,3 +419,40 @@ def test_a_short_series_one_step_width_uses_the_backtest_networks_that_trained(m
     old = load_run(tmp_path / "new")
     assert old.conformal_q1 == run.conformal_q[0]
     assert old.metrics.coverage.one_step == one_step_coverage(run.conformal_q[0])
+
+
+@pytest.mark.parametrize("n", [60, 100, 114, 115, 200])
+def test_can_rank_says_what_the_backtest_then_does(n):
+    t = np.arange(n)
+    y = 50 + 10 * np.sin(2 * np.pi * t / 12) + np.random.default_rng(n).normal(0, 1, n)
+    cfg = _tiny_auto(0)
+    _, test_start = split_points(n, cfg.data.val_fraction, cfg.data.test_fraction)
+    bt = strategy.backtest(
+        _monthly(y), cfg, 12, [Transform(lag=12)], test_start, n - test_start, _untrained_one(Transform(lag=99))
+    )
+    assert strategy.can_rank(n, cfg.data.val_fraction, cfg.data.test_fraction) == bt.ranks
+
+
+@pytest.mark.parametrize("n, horizon, expected", [(84, None, [9, 1, 9, 1]), (84, 3, [3] * 4), (160, None, [12] * 4)])
+def test_a_series_too_short_to_rank_combines_both_strategies_and_reloads_them(n, horizon, expected, tmp_path):
+    from lstm_core.runs import load_run, save_run
+
+    t = np.arange(n)
+    y = 50 + 10 * np.sin(2 * np.pi * t / 12) + np.random.default_rng(2).normal(0, 1, n)
+    cfg = _tiny_auto(0)
+    cfg.data.horizon, cfg.train.ensemble = horizon, 4
+    assert strategy.can_rank(n, cfg.data.val_fraction, cfg.data.test_fraction) == (n == 160)
+    run = fit_run(Series(_monthly(y), season=12), cfg)
+    # network k on variant k: the best representation with each horizon, then the next one
+    assert [m.prep.out_dim for m in run.members] == expected
+    names = [m.prep.transform.name for m in run.members]
+    assert names[0] == names[1] if n == 84 and horizon is None else len(set(names)) == len(names)
+    assert [r["horizon"] for r in run.metrics.info.representations] == expected
+    assert run.config.data.horizon == horizon  # the run's setting stays what was asked
+    # a saved run rebuilds each member with its own horizon: the same forecasts
+    save_run(run, tmp_path / "r")
+    back = load_run(tmp_path / "r")
+    assert [m.prep.out_dim for m in back.members] == expected
+    np.testing.assert_allclose(
+        back.combination.forecast_y(np.array([60]), 12), run.combination.forecast_y(np.array([60]), 12)
+    )
