@@ -41,7 +41,7 @@ st.caption(
     f"{info.cell.upper()} · {info.parameters:,} parameters"
     + (f" · {members} networks averaged" if members > 1 else "")
     + (f" over {len(names)} representations ({'; '.join(names)})" if len(names) > 1 else "")
-    + (f", each with {' and with '.join(map(str, steps))} outputs per window" if len(steps) > 1 else "")
+    + (f", each with networks of {' and of '.join(map(str, steps[::-1]))} outputs per window" if len(steps) > 1 else "")
     + f" · {info.epochs_run} epochs ({info.status}) · {info.train_seconds:.1f} s on {info.device} · "
     f"best representation: {info.transform_reason or info.transform} · season {info.season or '—'}"
     + (" (detected from the data)" if info.season_source == "detected" else "")
