@@ -670,6 +670,9 @@ class JobRegistry:
             rows = list(job.rows)
             status, message, started, finished, run = job.status, job.message, job.started, job.finished, job.run
             preview = job.preview
+            # read with ``run``: a loader finishing in between would give "no run, not loading" (a
+            # page would show no run and never wait for it)
+            restoring, interrupted = job.restoring, job.interrupted
         n = len(hist)
         epochs = np.fromiter((s.epoch for s in hist), dtype=np.int32, count=n)
         train = np.fromiter((s.train_loss for s in hist), dtype=np.float32, count=n)
@@ -709,8 +712,8 @@ class JobRegistry:
             run=run,
             tags=MappingProxyType(dict(job.tags)),
             results=pd.DataFrame(rows, columns=list(MemoryResult.__dataclass_fields__)) if sweep_job else None,
-            restoring=job.restoring,
-            interrupted=job.interrupted,
+            restoring=restoring,
+            interrupted=interrupted,
             preview=preview,
         )
 

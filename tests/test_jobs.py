@@ -478,3 +478,38 @@ def test_a_first_look_is_in_the_snapshot_while_the_job_runs_and_gone_once_it_end
     finally:
         release.set()
         reg.close()
+
+
+class _LoadsOnRelease:
+    """A job lock whose first release stands for a loader that finishes the run just then."""
+
+    def __init__(self, job):
+        self.job, self.inner, self.fired = job, threading.Lock(), False
+
+    def __enter__(self):
+        self.inner.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self.inner.__exit__(*exc)
+        if not self.fired:
+            self.fired = True
+            with self.inner:  # what _load_one does, right after the snapshot let go of the lock
+                self.job.run, self.job.restoring = SimpleNamespace(history=[]), False
+
+
+def test_a_snapshot_never_shows_a_restoring_job_without_its_run_and_not_loading():
+    from lstm_core.jobs import Job
+
+    reg = JobRegistry(max_workers=1, torch_threads=1)
+    try:
+        job = Job(id="j", owner="me", config=tiny(), series=None, label="x", epochs_planned=1, restoring=True)
+        job.status = JobStatus.FINISHED
+        job.lock = _LoadsOnRelease(job)  # type: ignore[assignment]
+        snap = reg._snap(job, None)
+        assert snap.restoring and snap.run is None  # consistent: still loading (pages wait for it)
+        assert job.run is not None and not job.restoring  # the load did land right after
+        later = reg._snap(job, None)
+        assert later.run is job.run and not later.restoring
+    finally:
+        reg.close()
