@@ -159,7 +159,7 @@ class DataConfig(_Dict):
     target_as_input: bool | None = None  # feed the target's own past; None = yes unless horizon == 0
     look_back: int = 12  # window length fed to the network, in time steps
     horizon: int | None = (
-        None  # outputs per window: steps t+1..t+horizon at once; None = auto (one season; 1 on a short series); 0 = map y_t from x_{..t}
+        None  # outputs per window: steps t+1..t+horizon at once; None = auto (one season; on a short series also 1, combined); 0 = map y_t from x_{..t}
     )
     val_fraction: float = 0.1  # chronological validation part (early stopping, conformal calibration)
     test_fraction: float = 0.33  # chronological test part, the last points of the series

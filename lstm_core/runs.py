@@ -414,7 +414,7 @@ def _member_specs(meta: dict, path: Path) -> list[tuple[Transform, int, int | No
             raise bad
         horizon = item.get("horizon")
         if horizon is not None and (
-            not isinstance(horizon, int) or isinstance(horizon, bool) or not 0 <= horizon <= (BOUNDS["horizon"].hi or 0)
+            not isinstance(horizon, int) or isinstance(horizon, bool) or not BOUNDS["horizon"].contains(horizon)
         ):
             raise bad
         try:

@@ -98,13 +98,19 @@ def can_rank(n: int, val_fraction: float, test_fraction: float) -> bool:
     backtest :data:`MIN_BACKTEST_TRAIN` training points before its cut-off, so that it can
     rank representations (the same test :func:`backtest` applies)."""
     _, test_start = split_points(n, val_fraction, test_fraction)
-    return _backtest_training_points(n, test_start, val_fraction) >= MIN_BACKTEST_TRAIN
-
-
-def _backtest_training_points(n: int, test_start: int, val_fraction: float) -> int:
-    """Training points before the backtest's cut-off: the data before it less a validation part."""
     cut = test_start - backtest_span(test_start, n - test_start)
-    return cut - max(0, int(round(n * val_fraction)))
+    return _ranks(cut, _val_points(n, val_fraction))
+
+
+def _val_points(n: int, val_fraction: float) -> int:
+    """The validation part's length for a series of ``n`` points."""
+    return max(0, int(round(n * val_fraction)))
+
+
+def _ranks(cut: int, n_val: int) -> bool:
+    """Whether the training points before the backtest's cut-off (the data before it less a
+    validation part) are enough to rank networks by."""
+    return cut - n_val >= MIN_BACKTEST_TRAIN
 
 
 def candidates(season: int | None, positive: bool, n_train: int) -> list[Transform]:
@@ -210,7 +216,7 @@ def backtest(
     sub = frame.iloc[:test_start]
     n_sub = len(sub)
     cut = n_sub - span
-    n_val = max(0, int(round(len(frame) * cfg.data.val_fraction)))
+    n_val = _val_points(len(frame), cfg.data.val_fraction)
     c = RunConfig.from_dict(cfg.to_dict())
     c.data.season = season  # resolved on the whole training part, not re-detected on the shorter one
     c.data.test_fraction = span / n_sub
@@ -222,7 +228,7 @@ def backtest(
     c.train.patience = min(c.train.patience or BACKTEST_PATIENCE, BACKTEST_PATIENCE)
     # With little data before the cut-off the networks still give out-of-sample residuals for
     # the intervals (wider, if anything), but their scores are too noisy to rank by.
-    result = Backtest(cut=cut, ranks=cut - n_val >= MIN_BACKTEST_TRAIN)
+    result = Backtest(cut=cut, ranks=_ranks(cut, n_val))
     for tr in shortlist:
         if stop is not None and stop.is_set():
             break

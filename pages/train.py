@@ -71,8 +71,9 @@ with st.form("train_form"):
             key="train_horizon",
             persist_state=KEEP,
             placeholder="auto (one season)",
-            help="Empty = auto: one season of steps at once (8 without a season); one step on a series "
-            "too short for the backtest to rank networks. 0 maps inputs to the target (needs inputs).",
+            help="Empty = auto: one season of steps at once (8 without a season); on a series too short for "
+            "the backtest to rank networks, also a one-step network per representation, combined. "
+            "0 maps inputs to the target (needs inputs).",
         )
         test_fraction = a2.slider(
             "Test fraction", 0.05, 0.85, D.test_fraction, 0.01, key="train_test_fraction", persist_state=KEEP
