@@ -26,7 +26,7 @@ from .metrics import compute_metrics
 from .model import Ensemble, Forecaster, empty_forecaster, pack
 from .prep import Prepared, Transform, auto_horizon, detect_season, prepare, resolve_target, split_points
 from .results import Coverage, Guards, RunInfo, RunMetrics, Scores
-from .strategy import SHORTLIST, Backtest, backtest, can_rank, rank_transforms
+from .strategy import SCREEN_RATIO, SHORTLIST, Backtest, backtest, can_rank, rank_transforms, screen
 from .train import (
     EpochStats,
     FitResult,
@@ -216,7 +216,10 @@ def choose_representation(
 ) -> tuple[list[Transform], Backtest | None]:
     """For ``transform="auto"``: rank candidates by their null forecasts, then train the
     network on the data before a cut-off for the best :data:`SHORTLIST` and order them by
-    their multi-step forecasts after the cut-off. Returns the representations, best first
+    their multi-step forecasts after the cut-off. On a series too short for that to rank
+    (:func:`~lstm_core.strategy.can_rank`) the null order stands, less the candidates whose
+    networks missed by over :data:`~lstm_core.strategy.SCREEN_RATIO` times the best
+    (:func:`~lstm_core.strategy.screen`). Returns the representations, best first
     (``[]`` when not auto), and the backtest (None when it could not run). Only ``callbacks.stop``
     is used: the backtest's networks are not the run's live curve. ``on_network(net, prep)`` is
     called after each backtest network has trained, with the preparation of the data it saw."""
@@ -245,12 +248,26 @@ def choose_representation(
 
     bt = backtest(frame, cfg, season, shortlist, test_start, n - test_start, train_one, cb.stop)
     if not bt.scores or not bt.ranks:
+        # too few points to rank the networks: the null ranking orders the shortlist, and the
+        # backtest's networks only screen out candidates that missed by far (strategy.screen)
+        kept = {tr.name for tr in screen(bt, shortlist)}
         out = []
         for rank, sc in enumerate(ranked[:SHORTLIST]):
+            if sc.transform.name not in kept:
+                log.info(
+                    "auto: %s left out: its backtest network missed by over %sx the best",
+                    sc.transform.name,
+                    SCREEN_RATIO,
+                )
+                continue
             why = (
                 f"auto: {sc.transform.name}, ranked {rank + 1} of {len(ranked)} representations by the "
                 "rolling-origin backtest of their null forecasts (too few points to rank networks before it)"
             )
+            if len(kept) < len(shortlist):
+                why += (
+                    f"; kept among the {len(kept)} whose networks' backtest error was within {SCREEN_RATIO:g}x the best"
+                )
             out.append(Transform(**{**sc.transform.to_dict(), "reason": why}))
         # the backtest's networks still calibrate the intervals (those of the candidates that trained)
         return out, (bt if bt.scores else None)

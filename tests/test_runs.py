@@ -135,9 +135,10 @@ def test_missing_folder_and_incomplete_run(tmp_path):
 def test_weights_file_is_a_plain_state_dict(run, tmp_path):
     save_run(run, tmp_path / "r")
     state = torch.load(tmp_path / "r" / "model.pt", weights_only=True)
-    # 100 points, too few for the backtest to rank: five representations, each with a network
-    # of one season of outputs and one with a single output (10 networks): a list of state dicts
-    assert [m.prep.out_dim for m in run.members] == [7, 1] * 5
+    # 100 points, too few for the backtest to rank: the representations it kept, each with networks
+    # of one season of outputs and of a single output (10 networks): a list of state dicts
+    reps = list(dict.fromkeys(m.prep.transform.name for m in run.members))
+    assert [m.prep.out_dim for m in run.members] == [7, 1] * len(reps) and run.networks == 10
     assert set(state) == {f"{k}.{name}" for k, m in enumerate(run.members) for name in m.model.state_dict()}
     assert all(isinstance(v, torch.Tensor) for v in state.values())
 

@@ -292,12 +292,24 @@ def test_a_short_series_is_decided_by_the_null_ranking():
     t = np.arange(72)
     y = 50 + 10 * np.sin(2 * np.pi * t / 12) + np.random.default_rng(5).normal(0, 1, 72)
     reps, bt = choose_representation(Series(_monthly(y), season=12), _tiny_auto(0), torch.device("cpu"))
-    assert len(reps) == strategy.SHORTLIST
     assert "null forecasts" in reps[0].reason and "too few points" in reps[0].reason
-    ranked = strategy.rank_transforms(y[:48], 41, 12, True, 6, 6)
-    assert [r.name for r in reps] == [s.transform.name for s in ranked[: strategy.SHORTLIST]]
-    # its networks did train before the cut-off: their residuals calibrate, in the same order
-    assert bt is not None and not bt.ranks and [s.transform.name for s in bt.scores] == [r.name for r in reps]
+    ranked = [s.transform.name for s in strategy.rank_transforms(y[:48], 41, 12, True, 6, 6)[: strategy.SHORTLIST]]
+    # its networks did train before the cut-off: their residuals calibrate, in the null order
+    assert bt is not None and not bt.ranks and [s.transform.name for s in bt.scores] == ranked
+    # and they screen: the null order, less those that missed by over SCREEN_RATIO x the best
+    best = min(s.score for s in bt.scores)
+    kept = [s.transform.name for s in bt.scores if s.score <= strategy.SCREEN_RATIO * best]
+    assert [r.name for r in reps] == kept and 1 <= len(kept) < strategy.SHORTLIST
+    assert all(f"kept among the {len(kept)} whose networks' backtest error" in r.reason for r in reps)
+
+
+def test_screening_drops_only_candidates_that_missed_by_far():
+    a, b, c, d = Transform(), Transform(lag=1), Transform(lag=12), Transform(deseason=12)
+    bt = strategy.Backtest(scores=[strategy.Scored(a, 10.0), strategy.Scored(b, 15.0), strategy.Scored(c, 15.1)])
+    # d has no score (it could not be trained before the cut-off): kept; the order is the shortlist's
+    assert strategy.screen(bt, [d, c, b, a]) == [d, b, a]
+    assert strategy.screen(bt, [a, b, c], ratio=2.0) == [a, b, c]
+    assert strategy.screen(strategy.Backtest(), [c, a]) == [c, a]  # no scores: nothing to screen by
 
 
 def test_thread_claims_of_other_processes_are_counted_and_stale_ones_dropped(monkeypatch, tmp_path):
