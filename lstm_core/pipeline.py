@@ -298,10 +298,10 @@ def fit_run(
     """Choose the representations, train the networks and evaluate. Raises ConfigError /
     TrainingDiverged with one sentence.
 
-    With ``transform="auto"`` the networks (``cfg.train.networks``) are spread over the best
-    representations of the backtest (network k on the (k mod R)-th best, R = min(ensemble,
-    candidates)) and their forecasts are averaged in original units; else they all use the
-    given transform. ``callbacks`` (see :class:`~lstm_core.callbacks.Callbacks`): ``on_epoch``
+    With ``transform="auto"`` the networks (``cfg.train.networks``) are spread over the
+    representations :func:`choose_representation` kept, best first (network k on variant
+    k mod V, a variant being a representation with one of :func:`run_horizons`), and their
+    forecasts are combined in original units; else they all use the given transform. ``callbacks`` (see :class:`~lstm_core.callbacks.Callbacks`): ``on_epoch``
     receives the first network's epochs (the live curve); ``on_gates`` receives the run's
     :class:`~lstm_core.gates.GateRecorder` before that network trains (a between-epochs weight
     snapshot, so the job registry can show the gates of a model that is still learning);
