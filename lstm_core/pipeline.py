@@ -26,7 +26,7 @@ from .metrics import compute_metrics
 from .model import Ensemble, Forecaster, empty_forecaster, pack
 from .prep import Prepared, Transform, auto_horizon, detect_season, prepare, resolve_target, split_points
 from .results import Coverage, Guards, RunInfo, RunMetrics, Scores
-from .strategy import RUNAWAY_RATIO, SCREEN_RATIO, SHORTLIST, Backtest, backtest, can_rank, rank_transforms, screen
+from .strategy import SCREEN_RATIO, SHORTLIST, SKILL_RATIO, Backtest, backtest, can_rank, rank_transforms, screen
 from .train import (
     EpochStats,
     FitResult,
@@ -219,9 +219,9 @@ def choose_representation(
     their multi-step forecasts after the cut-off. On a series too short for that to rank
     (:func:`~lstm_core.strategy.can_rank`) the null order stands, less the candidates whose
     networks missed by over :data:`~lstm_core.strategy.SCREEN_RATIO` times the best
-    (:func:`~lstm_core.strategy.screen`); where it ranks, those that missed by over
-    :data:`~lstm_core.strategy.RUNAWAY_RATIO` times the best are left out. Returns the
-    representations, best first
+    (:func:`~lstm_core.strategy.screen`); on any series, those that missed by over
+    :data:`~lstm_core.strategy.SKILL_RATIO` times the better of the naive and seasonal naive
+    forecasts on the same points are left out. Returns the representations, best first
     (``[]`` when not auto), and the backtest (None when it could not run). Only ``callbacks.stop``
     is used: the backtest's networks are not the run's live curve. ``on_network(net, prep)`` is
     called after each backtest network has trained, with the preparation of the data it saw."""
@@ -257,9 +257,10 @@ def choose_representation(
         for rank, sc in enumerate(ranked[:SHORTLIST]):
             if sc.transform.name not in kept:
                 log.info(
-                    "auto: %s left out: its backtest network missed by over %sx the best",
+                    "auto: %s left out: its backtest network missed by over %sx the best or %sx the naive forecasts",
                     sc.transform.name,
                     SCREEN_RATIO,
+                    SKILL_RATIO,
                 )
                 continue
             why = (
@@ -268,23 +269,28 @@ def choose_representation(
             )
             if len(kept) < len(shortlist):
                 why += (
-                    f"; kept among the {len(kept)} whose networks' backtest error was within {SCREEN_RATIO:g}x the best"
+                    f"; kept among the {len(kept)} whose networks' backtest error was within {SCREEN_RATIO:g}x "
+                    f"the best and {SKILL_RATIO:g}x the naive forecasts'"
                 )
             out.append(Transform(**{**sc.transform.to_dict(), "reason": why}))
         # the backtest's networks still calibrate the intervals (those of the candidates that trained)
         return out, (bt if bt.scores else None)
-    kept = {tr.name for tr in screen(bt, [s.transform for s in bt.scores], RUNAWAY_RATIO)}
+    kept = {tr.name for tr in screen(bt, [s.transform for s in bt.scores], ratio=math.inf)}
     out = []
     for rank, sc in enumerate(bt.scores):
         if sc.transform.name not in kept:
             log.info(
-                "auto: %s left out: its backtest network missed by over %sx the best", sc.transform.name, RUNAWAY_RATIO
+                "auto: %s left out: its backtest network missed by over %sx the naive forecasts",
+                sc.transform.name,
+                SKILL_RATIO,
             )
             continue
         why = (
             f"auto: {sc.transform.name}, ranked {rank + 1} of {len(bt.scores)} representations whose networks were "
             f"trained on the data before point {bt.cut} and scored on multi-step forecasts up to the test part"
         )
+        if len(kept) < len(bt.scores):
+            why += f"; kept among the {len(kept)} within {SKILL_RATIO:g}x the naive forecasts' error"
         out.append(Transform(**{**sc.transform.to_dict(), "reason": why}))
     return out, bt
 

@@ -1,6 +1,7 @@
 """Representations and their choice: seasonal profiles, window normalisation, null forecasts
 that match the network's zero output, the level-error loss, ensembles, guards and the verdict."""
 
+import math
 import threading
 
 import numpy as np
@@ -296,14 +297,17 @@ def test_a_short_series_is_decided_by_the_null_ranking():
     ranked = [s.transform.name for s in strategy.rank_transforms(y[:48], 41, 12, True, 6, 6)[: strategy.SHORTLIST]]
     # its networks did train before the cut-off: their residuals calibrate, in the null order
     assert bt is not None and not bt.ranks and [s.transform.name for s in bt.scores] == ranked
-    # and they screen: the null order, less those that missed by over SCREEN_RATIO x the best
+    # and they screen: the null order, less those that missed by over SCREEN_RATIO x the best or
+    # SKILL_RATIO x the naive forecasts (the best one stays)
     best = min(s.score for s in bt.scores)
-    kept = [s.transform.name for s in bt.scores if s.score <= strategy.SCREEN_RATIO * best]
+    limit = max(best, min(strategy.SCREEN_RATIO * best, strategy.SKILL_RATIO * bt.reference))
+    assert 0 < bt.reference < math.inf
+    kept = [s.transform.name for s in bt.scores if s.score <= limit]
     assert [r.name for r in reps] == kept and 1 <= len(kept) < strategy.SHORTLIST
     assert all(f"kept among the {len(kept)} whose networks' backtest error" in r.reason for r in reps)
 
 
-def test_where_the_backtest_ranks_only_a_runaway_candidate_is_left_out(monkeypatch):
+def test_where_the_backtest_ranks_only_a_candidate_far_worse_than_naive_is_left_out(monkeypatch):
     from lstm_core import pipeline
 
     real = pipeline.backtest
@@ -313,8 +317,9 @@ def test_where_the_backtest_ranks_only_a_runaway_candidate_is_left_out(monkeypat
         bt = real(frame, cfg, season, shortlist, test_start, test_len, train_one, stop)
         # the real backtest's candidates and order, with scores set: 1, 2, ..., one of them ran off
         bt.scores = [strategy.Scored(s.transform, float(k + 1)) for k, s in enumerate(bt.scores)]
-        bt.scores[-1].score = strategy.RUNAWAY_RATIO * 1.01
-        bt.scores[-2].score = strategy.RUNAWAY_RATIO * 0.99
+        bt.reference = 2.0  # the naive forecasts' error: 4.0 is the limit
+        bt.scores[-1].score = strategy.SKILL_RATIO * bt.reference * 1.01
+        bt.scores[-2].score = strategy.SKILL_RATIO * bt.reference * 0.99
         seen["bt"] = bt
         return bt
 
@@ -324,7 +329,8 @@ def test_where_the_backtest_ranks_only_a_runaway_candidate_is_left_out(monkeypat
     reps, bt = choose_representation(Series(_monthly(y), season=12), _tiny_auto(0), torch.device("cpu"))
     names = [s.transform.name for s in seen["bt"].scores]
     assert bt is seen["bt"] and bt.ranks and len(names) == strategy.SHORTLIST
-    assert [r.name for r in reps] == names[:-1]  # 3.96x the best stays, 4.04x is left out
+    assert [r.name for r in reps] == names[:-1]  # 1.98x the naive forecasts' error stays, 2.02x is left out
+    assert "kept among the 4 within 2x the naive forecasts' error" in reps[0].reason
     cfg = _tiny_auto(0)
     cfg.train.ensemble = 2 * strategy.SHORTLIST
     run = fit_run(Series(_monthly(y), season=12), cfg)
@@ -339,6 +345,23 @@ def test_screening_drops_only_candidates_that_missed_by_far():
     assert strategy.screen(bt, [d, c, b, a]) == [d, b, a]
     assert strategy.screen(bt, [a, b, c], ratio=2.0) == [a, b, c]
     assert strategy.screen(strategy.Backtest(), [c, a]) == [c, a]  # no scores: nothing to screen by
+    # against the naive forecasts: over SKILL_RATIO x their error is left out, whatever the best
+    bt.reference = 7.0
+    assert strategy.screen(bt, [d, c, b, a], ratio=math.inf) == [d, a]
+    bt.reference = 4.0  # every scored candidate loses to them by that much: the best one stays
+    assert strategy.screen(bt, [d, c, b, a], ratio=math.inf) == [d, a]
+
+
+def test_the_reference_is_the_better_of_the_naive_and_seasonal_naive_forecasts():
+    y = np.array([1.0, 5.0, 2.0, 6.0, 3.0, 7.0, 4.0, 8.0])  # season 2: odd steps high
+    origins = np.array([4, 5])
+    truth = [y[origins], y[origins[:1] + 1]]  # horizon 1 from both, horizon 2 from the first
+    naive = np.sqrt(np.mean(np.concatenate([(truth[0] - y[origins - 1]) ** 2, (truth[1] - y[3:4]) ** 2])))
+    # seasonal naive: y[4] <- y[2], y[5] <- y[3]; two steps from 4: y[5] <- y[3]
+    snaive = np.sqrt(np.mean([(3 - 2) ** 2, (7 - 6) ** 2, (7 - 6) ** 2]))
+    assert strategy.reference_rmse(y, origins, truth, 2) == pytest.approx(min(naive, snaive)) == pytest.approx(1.0)
+    assert strategy.reference_rmse(y, origins, truth, None) == pytest.approx(naive)
+    assert strategy.reference_rmse(y, origins, [], 2) == math.inf
 
 
 def test_thread_claims_of_other_processes_are_counted_and_stale_ones_dropped(monkeypatch, tmp_path):
@@ -420,6 +443,9 @@ def test_a_short_series_one_step_width_uses_the_backtest_networks_that_trained(m
         return real(frame, cfg, season, shortlist, test_start, test_len, one, stop)
 
     monkeypatch.setattr(pipeline, "backtest", partial)
+    # barely trained networks: none is screened out, so that every representation is a member
+    monkeypatch.setattr(strategy, "SCREEN_RATIO", math.inf)
+    monkeypatch.setattr(strategy, "SKILL_RATIO", math.inf)
     t = np.arange(72)
     y = 100 + 20 * np.sin(2 * np.pi * t / 12) + np.random.default_rng(9).normal(0, 3, 72)
     cfg = _tiny_auto(0)
