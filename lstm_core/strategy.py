@@ -153,9 +153,10 @@ def screen(
     if not scored:
         return list(shortlist)
     best = min(scored.values())
-    limit = min(ratio * best, skill * bt.reference)
-    if best > limit:
-        limit = best
+    # (an infinite factor means no such limit, also when what it multiplies is 0)
+    to_best = ratio * best if math.isfinite(ratio) else math.inf
+    to_naive = skill * bt.reference if math.isfinite(skill) else math.inf
+    limit = max(best, min(to_best, to_naive))  # the best one stays whatever the limits say
     return [tr for tr in shortlist if scored.get(tr.name, best) <= limit]
 
 

@@ -350,6 +350,12 @@ def test_screening_drops_only_candidates_that_missed_by_far():
     assert strategy.screen(bt, [d, c, b, a], ratio=math.inf) == [d, a]
     bt.reference = 4.0  # every scored candidate loses to them by that much: the best one stays
     assert strategy.screen(bt, [d, c, b, a], ratio=math.inf) == [d, a]
+    # a perfect backtest (score 0) with no limit to the best: nothing is lost to 0 x inf
+    perfect = strategy.Backtest(scores=[strategy.Scored(a, 0.0), strategy.Scored(b, 1.0)], reference=1.0)
+    assert strategy.screen(perfect, [a, b], ratio=math.inf) == [a, b]
+    assert strategy.screen(perfect, [a, b], ratio=math.inf, skill=math.inf) == [a, b]
+    perfect.reference = 0.0  # the naive forecasts are perfect too: only the best stays
+    assert strategy.screen(perfect, [a, b], ratio=math.inf) == [a]
 
 
 def test_the_reference_is_the_better_of_the_naive_and_seasonal_naive_forecasts():
