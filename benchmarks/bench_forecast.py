@@ -797,7 +797,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--only", default="", help="comma-separated series names (default: all of the set)")
     ap.add_argument("--seeds", default="0,1,2", help="comma-separated seeds (default 0,1,2)")
-    ap.add_argument("--out", default=str(DEFAULT_CSV), help=f"per-seed CSV (default {DEFAULT_CSV.relative_to(ROOT)})")
+    ap.add_argument(
+        "--out",
+        default="",
+        help=f"per-seed CSV (default {DEFAULT_CSV.relative_to(ROOT)}, with --set holdout {HOLDOUT_CSV.relative_to(ROOT)})",
+    )
     ap.add_argument("--md", default="", help="also write the printed tables to this file")
     ap.add_argument("--no-peers", action="store_true", help="skip the statsforecast peers")
     ap.add_argument(
@@ -908,7 +912,7 @@ def main(argv: list[str] | None = None) -> int:
 
     sums = [summarize(s.name, len(s.frame), s.season_hint, all_rows[s.name], peers.get(s.name)) for s in series]
     timing = [] if holdout else run_timing()
-    out_csv = Path(a.out if a.out != str(DEFAULT_CSV) or not holdout else HOLDOUT_CSV)
+    out_csv = Path(a.out) if a.out else (HOLDOUT_CSV if holdout else DEFAULT_CSV)
     write_csv(out_csv, [r for s in series for r in all_rows[s.name]])
 
     parts = [

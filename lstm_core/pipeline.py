@@ -307,8 +307,9 @@ def fit_run(
     With ``transform="auto"`` the networks (``cfg.train.networks``) are spread over the
     representations :func:`choose_representation` kept, best first (network k on variant
     k mod V, a variant being a representation with one of :func:`run_horizons`), and their
-    forecasts are combined in original units; else they all use the given transform. ``callbacks`` (see :class:`~lstm_core.callbacks.Callbacks`): ``on_epoch``
-    receives the first network's epochs (the live curve); ``on_gates`` receives the run's
+    forecasts are combined in original units; else they all use the given transform.
+    ``callbacks`` (see :class:`~lstm_core.callbacks.Callbacks`): ``on_epoch`` receives the first
+    network's epochs (the live curve); ``on_gates`` receives the run's
     :class:`~lstm_core.gates.GateRecorder` before that network trains (a between-epochs weight
     snapshot, so the job registry can show the gates of a model that is still learning);
     ``on_phase`` is told ``"choosing"`` (the backtest), ``"training"``, ``"member k/K"`` for
