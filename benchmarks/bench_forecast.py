@@ -5,6 +5,9 @@ Run from the repository root::
     .venv/bin/python -m benchmarks.bench_forecast                 # all series, seeds 0,1,2, then timing
     .venv/bin/python -m benchmarks.bench_forecast --only airline,lynx --seeds 0
     .venv/bin/python -m benchmarks.bench_forecast --no-peers       # engine and baselines only
+    .venv/bin/python -m benchmarks.bench_forecast --set holdout    # the 10 held-out series
+    .venv/bin/python -m benchmarks.bench_forecast --set fpp        # the 12 fpp2 held-out series
+    .venv/bin/python -m benchmarks.bench_forecast --no-timing      # the suite without the timing table
     .venv/bin/python -m benchmarks.bench_forecast --timing-only    # only the timing table (about 1-2 min)
     .venv/bin/python -m benchmarks.bench_forecast --timing-only --engine-rev HEAD   # the committed engine
 

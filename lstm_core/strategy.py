@@ -253,6 +253,24 @@ def rank_transforms(
     return scored
 
 
+def shortlist(ranked: list[Scored], ranks: bool, k: int = SHORTLIST) -> list[Transform]:
+    """The candidates the network backtest trains: the first ``k`` of ``ranked`` (the null
+    ranking), and where the backtest will rank them (``ranks``), also the best-ranked plain level
+    representation (no difference, no window mean) when it is not among them.
+
+    A level representation's null forecast is the training mean (a level that never moves), so
+    the null ranking puts it last on any series that wanders, though a network on levels learns
+    the level and the season and need not extrapolate a trend that the data then breaks
+    (Australian beer, fpp2 ``ausbeer``: ranked 15th and 16th of 20 by their null forecasts, 1st
+    and 2nd by their networks' backtest). The backtest's networks judge it instead."""
+    out = [s.transform for s in ranked[:k]]
+    if ranks:
+        level = next((s.transform for s in ranked if not s.transform.lag and not s.transform.window_norm), None)
+        if level is not None and all(level.name != t.name for t in out):
+            out.append(level)
+    return out
+
+
 def describe_choice(tr: Transform) -> str:
     """Why-sentence for a chosen representation."""
     return f"{tr.name}, the best of the candidates in a rolling-origin backtest before the test part"

@@ -188,9 +188,15 @@ def test_the_chosen_representation_does_not_depend_on_the_seed():
     frame = _monthly(y)
     a, bt_a = choose_representation(Series(frame, season=12), _tiny_auto(0), torch.device("cpu"))
     b, _ = choose_representation(Series(frame, season=12), _tiny_auto(7), torch.device("cpu"))
-    assert a == b and bt_a is not None and len(a) == len(bt_a.scores) == strategy.SHORTLIST
-    assert [t.name for t in a] == [s.transform.name for s in bt_a.scores]  # best first
-    assert a[0].reason.startswith("auto: ") and f"ranked 1 of {strategy.SHORTLIST}" in a[0].reason
+    assert a == b and bt_a is not None and bt_a.ranks
+    # the backtest trained the null ranking's five and the best plain level representation,
+    # and the run keeps the best five of them, best first
+    train_end, test_start = split_points(160, 0.1, 0.33)
+    ranked = strategy.rank_transforms(y[:test_start], train_end, 12, True, 6, 6)
+    assert {s.transform.name for s in bt_a.scores} == {t.name for t in strategy.shortlist(ranked, True)}
+    assert len(bt_a.scores) == strategy.SHORTLIST + 1  # this series' level candidates rank below the five
+    assert [t.name for t in a] == [s.transform.name for s in bt_a.scores][: strategy.SHORTLIST]
+    assert a[0].reason.startswith("auto: ") and f"ranked 1 of {strategy.SHORTLIST + 1}" in a[0].reason
     assert len(bt_a.truth) == len(bt_a.forecasts[a[0].name]) > 0
     names = [s.transform.name for s in bt_a.scores]
     np.testing.assert_allclose(
@@ -287,6 +293,17 @@ def test_with_five_members_the_highest_and_lowest_forecast_of_each_point_are_dro
     assert not np.allclose(trimmed, each.mean(axis=0))
     # fewer members: a plain mean
     np.testing.assert_allclose(Combination(members[:4]).forecast_y(origins, 8), each[:4].mean(axis=0))
+
+
+def test_the_backtest_also_judges_the_best_level_representation():
+    a, b, c = Transform(lag=1), Transform(lag=12, window_norm=True), Transform(window_norm=True)
+    level, log_level = Transform(deseason=12), Transform(log=True)
+    ranked = [strategy.Scored(t, float(k)) for k, t in enumerate([a, b, c, level, log_level])]
+    names = lambda ts: [t.name for t in ts]  # noqa: E731
+    assert names(strategy.shortlist(ranked, True, k=3)) == names([a, b, c, level])  # the best level only
+    assert names(strategy.shortlist(ranked, False, k=3)) == names([a, b, c])  # no ranking: the null order
+    assert names(strategy.shortlist(ranked, True, k=4)) == names([a, b, c, level])  # already in: nothing added
+    assert names(strategy.shortlist(ranked[:3], True, k=3)) == names([a, b, c])  # no level candidate
 
 
 def test_a_short_series_is_decided_by_the_null_ranking():
