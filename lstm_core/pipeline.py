@@ -225,8 +225,9 @@ def choose_representation(
     on_network: Callable[[Forecaster, Prepared], None] | None = None,
 ) -> tuple[list[Transform], Backtest | None]:
     """For ``transform="auto"``: rank candidates by their null forecasts, then train the
-    network on the data before a cut-off for the best :data:`SHORTLIST` and order them by
-    their multi-step forecasts after the cut-off. On a series too short for that to rank
+    network on the data before a cut-off for the best :data:`SHORTLIST` (and the best plain
+    level representation, :func:`~lstm_core.strategy.shortlist`) and keep the best
+    :data:`SHORTLIST` by their multi-step forecasts after the cut-off. On a series too short for that to rank
     (:func:`~lstm_core.strategy.can_rank`) the null order stands, less the candidates whose
     networks missed by over :data:`~lstm_core.strategy.SCREEN_RATIO` times the best
     (:func:`~lstm_core.strategy.screen`); on any series, those that missed by over

@@ -10,7 +10,9 @@ tries them on the data before the test part, never on the test part:
    window normalisation the window's mean), from several origins in the last stretch before
    the test part. This costs milliseconds and needs no training.
 2. :func:`backtest` trains the recurrent network itself on the data before a cut-off for the
-   best few candidates and scores its multi-step forecasts from origins after the cut-off.
+   best few candidates (:func:`shortlist`: the null ranking's best, and on a series long enough
+   to rank, the best plain level representation too, whose null forecast says nothing of what a
+   network makes of it) and scores its multi-step forecasts from origins after the cut-off.
    The winner's out-of-sample residuals also calibrate the conformal intervals.
 
 Every candidate is a :class:`~lstm_core.prep.Transform`; the forecast always comes from the
