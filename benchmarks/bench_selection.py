@@ -16,7 +16,7 @@ not replace the benchmark.
     .venv/bin/python -m benchmarks.bench_selection --only ausbeer,co2 # a subset
     .venv/bin/python -m benchmarks.bench_selection --jobs 2           # build with 2 processes
 
-Building trains about 40 networks per series (all 36: about 10 minutes with two processes);
+Building trains about 40 networks per series (all 35: 6.5 minutes with two processes here);
 the paths are cached in ``--cache`` (default ``/tmp/lstm_lab_selection``), keyed by series, so a
 rerun only replays the policies.
 """
@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import math
 import pickle
-import re
 import subprocess
 import sys
 import time
@@ -51,7 +50,7 @@ def build(name: str, cache: Path) -> None:
     from lstm_core.forecast import recursive_z
     from lstm_core.pipeline import _train_member
     from lstm_core.prep import auto_horizon, detect_season, prepare, split_points
-    from lstm_core.strategy import backtest, can_rank, rank_transforms
+    from lstm_core.strategy import Scored, backtest, can_rank, rank_transforms
 
     torch.set_num_threads(1)
     s = get_series(name)
@@ -85,7 +84,7 @@ def build(name: str, cache: Path) -> None:
     out = {
         "name": name,
         "truth": y[ts:],
-        "order": [t.name for t in cands],  # the null ranking, best first
+        "ranked": [Scored(sc.transform, sc.score) for sc in ranked if math.isfinite(sc.score)],  # null order
         "bt_scores": {sc.transform.name: sc.score for sc in bt.scores},
         "bt_ref": bt.reference,
         "bt_ranks": bt.ranks and can_rank(n, d.val_fraction, d.test_fraction),
@@ -108,45 +107,35 @@ def combine(d: dict, names: list[str]) -> np.ndarray:
     return each.mean(0)
 
 
-def _level(n: str) -> bool:
-    return "difference" not in n and "window mean" not in n
-
-
 def kept(d: dict, k: int = 5, skill: float = 2.0, ratio: float = 1.5, level: bool = True, pool: int = 0) -> list[str]:
-    """What ``choose_representation`` keeps: the null ranking's first ``k`` (or ``pool``), plus
-    (``level``) the best plain level representation where the backtest ranks; ranked by the
-    backtest, the best ``k`` within ``skill`` x the naive reference; where it cannot rank, the
-    null order within ``ratio`` x the best and ``skill`` x the reference."""
-    short = list(d["order"][: pool or k])
-    if d["bt_ranks"] and level:
-        lv = next((n for n in d["order"] if _level(n)), None)
-        if lv and lv not in short:
-            short.append(lv)
-    sc = {n: d["bt_scores"][n] for n in short if n in d["bt_scores"]}
-    if not sc:
-        return short[:k]
-    best = min(sc.values())
-    if d["bt_ranks"]:
-        names = sorted(sc, key=sc.get)[:k]
-        return [n for n in names if sc[n] <= max(best, skill * d["bt_ref"])]
-    limit = max(best, min(ratio * best, skill * d["bt_ref"]))
-    return [n for n in short[:k] if sc.get(n, best) <= limit]
+    """What ``choose_representation`` keeps, through the engine's own :func:`~lstm_core.strategy.
+    shortlist` and :func:`~lstm_core.strategy.screen`: the null ranking's first ``k`` (or
+    ``pool``), with ``level`` the best plain level representation too where the backtest ranks;
+    ranked by the backtest, the best ``k`` within ``skill`` x the naive reference; where it
+    cannot rank, the null order within ``ratio`` x the best and ``skill`` x the reference."""
+    from lstm_core.strategy import Backtest, Scored, screen, shortlist
 
-
-def _family(n: str) -> tuple:
-    lag = re.search(r"difference at lag (\d+)", n)
-    return (int(lag.group(1)) if lag else 0) > 1, lag is not None, "window mean" in n
+    cands = shortlist(d["ranked"], d["bt_ranks"] and level, k=pool or k)
+    scores = [Scored(t, d["bt_scores"][t.name]) for t in cands if t.name in d["bt_scores"]]
+    bt = Backtest(scores=scores, reference=d["bt_ref"], ranks=d["bt_ranks"])
+    if bt.ranks and scores:
+        best = sorted(scores, key=lambda s: s.score)[:k]
+        return [t.name for t in screen(bt, [s.transform for s in best], ratio=math.inf, skill=skill)]
+    return [t.name for t in screen(bt, cands[:k], ratio=ratio, skill=skill)]
 
 
 def by_family(d: dict) -> np.ndarray:
-    """One representation per family (lag 0 / 1 / season x window mean), the null ranking's best."""
+    """One representation per family (no / first / seasonal difference x window mean), the null
+    ranking's best of each."""
     if not d["bt_ranks"]:
         return combine(d, kept(d))
     seen, picks = set(), []
-    for n in d["order"]:
-        if _family(n) not in seen:
-            seen.add(_family(n))
-            picks.append(n)
+    for sc in d["ranked"]:
+        t = sc.transform
+        family = (min(t.lag, 2), t.window_norm)
+        if family not in seen:
+            seen.add(family)
+            picks.append(t.name)
     sc = {n: d["bt_scores"][n] for n in picks if n in d["bt_scores"]}
     best = min(sc.values())
     return combine(d, [n for n in picks if n in sc and sc[n] <= max(best, 2.0 * d["bt_ref"])])

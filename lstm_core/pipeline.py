@@ -263,20 +263,20 @@ def choose_representation(
     if not bt.scores or not bt.ranks:
         # too few points to rank the networks: the null ranking orders the shortlist, and the
         # backtest's networks only screen out candidates that missed by far (strategy.screen)
-        nulls = [s.transform for s in ranked[:SHORTLIST]]
+        nulls = [s.transform for s in ranked[:SHORTLIST]]  # never the level one: it only competes in a ranking
         kept = {tr.name for tr in screen(bt, nulls)}
         out = []
-        for rank, sc in enumerate(ranked[:SHORTLIST]):
-            if sc.transform.name not in kept:
+        for rank, tr in enumerate(nulls):
+            if tr.name not in kept:
                 log.info(
                     "auto: %s left out: its backtest network missed by over %sx the best or %sx the naive forecasts",
-                    sc.transform.name,
+                    tr.name,
                     SCREEN_RATIO,
                     SKILL_RATIO,
                 )
                 continue
             why = (
-                f"auto: {sc.transform.name}, ranked {rank + 1} of {len(ranked)} representations by the "
+                f"auto: {tr.name}, ranked {rank + 1} of {len(ranked)} representations by the "
                 "rolling-origin backtest of their null forecasts (too few points to rank networks before it)"
             )
             if len(kept) < len(nulls):
@@ -284,7 +284,7 @@ def choose_representation(
                     f"; kept among the {len(kept)} whose networks' backtest error was within {SCREEN_RATIO:g}x "
                     f"the best and {SKILL_RATIO:g}x the naive forecasts'"
                 )
-            out.append(Transform(**{**sc.transform.to_dict(), "reason": why}))
+            out.append(Transform(**{**tr.to_dict(), "reason": why}))
         # the backtest's networks still calibrate the intervals (those of the candidates that trained)
         return out, (bt if bt.scores else None)
     best = bt.scores[:SHORTLIST]  # the level representation competes for a place, it adds none
