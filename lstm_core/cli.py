@@ -138,9 +138,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _load_series(path: Path):
+    """The series of the CSV at ``path``; what the loader repaired, dropped or assumed goes to
+    stderr first, one ``note:`` line each (the page shows the same report)."""
     from .data import load_csv
 
-    return load_csv(path).series
+    loaded = load_csv(path)
+    for line in loaded.report.notes:  # missing values filled, rows or columns dropped, cells read as missing...
+        print(f"note: {line}", file=sys.stderr, flush=True)
+    return loaded.series
 
 
 def cmd_generate(args) -> int:

@@ -261,7 +261,7 @@ class TrainConfig(_Dict):
         _check("grad_clip", self.grad_clip, "or leave it empty")
         _check("patience", self.patience, "or leave it empty")
         _check("target_loss", self.target_loss, "or leave it empty")
-        _check("ensemble", self.ensemble, "networks; leave it empty for auto")
+        _check("ensemble", self.ensemble, "leave it empty for auto")
         _check("seed", self.seed)
         if self.device not in DEVICES:
             raise ConfigError(f"Unknown device {self.device!r}; choose one of {', '.join(DEVICES)}.")

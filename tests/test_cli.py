@@ -153,3 +153,24 @@ def test_absurd_arguments_are_one_error_line(tmp_path, capsys, extra, message):
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith(message)
     assert not (tmp_path / "r").exists()
+
+
+def test_train_says_what_the_loader_did_to_the_data(tmp_path, capsys):
+    """Cells filled, read as missing or dropped are told on stderr (one note each), as on the page."""
+    t = np.arange(100)
+    values = [f"{100 + 10 * np.sin(k / 3):.2f}" for k in t]
+    values[40] = "12O.5"  # a typo: read as missing
+    values[60:64] = ["NA"] * 4
+    values[-3:] = [""] * 3  # after the last value: copied, not interpolated
+    dates = pd.date_range("2010-01", periods=100, freq="MS").strftime("%Y-%m-%d")
+    csv = tmp_path / "repaired.csv"
+    csv.write_text("date,value,store\n" + "".join(f"{d},{v},A\n" for d, v in zip(dates, values)))
+    capsys.readouterr()
+    args = ["train", "--data", str(csv), "--out", str(tmp_path / "r"), "--epochs", "1", "--ensemble", "1"]
+    assert main([*args, "--transform", "none", "--quiet"]) == 0
+    notes = [line for line in capsys.readouterr().err.splitlines() if line.startswith("note: ")]
+    assert notes == [f"note: {n}" for n in load_csv(csv).report.notes]
+    text = "\n".join(notes)
+    assert "'12O.5'" in text and "'store'" in text
+    assert "5 missing value(s) were filled by linear interpolation; 3 at the start or end" in text
+    assert "made up" not in text  # 8 of 100 values

@@ -636,3 +636,14 @@ def test_frequencies_are_said_in_words(alias, words):
     from lstm_core.data import describe_frequency
 
     assert describe_frequency(alias) == words
+
+
+def test_a_series_mostly_filled_in_is_called_made_up():
+    rows = "".join(f"{k},{k * 2 if k % 3 == 0 else ''}\n" for k in range(60))  # two cells in three empty
+    loaded = load_csv(("step,value\n" + rows).encode())
+    note = [n for n in loaded.report.notes if "filled" in n]
+    assert note == [
+        "38 missing value(s) were filled by linear interpolation; 2 at the start or end of a column were copied "
+        "from the nearest value; that is 67% of the values, so much of the series is made up: check the file."
+    ]
+    np.testing.assert_allclose(loaded.frame["value"].to_numpy()[:58], 2 * np.arange(58))  # inside: a straight line

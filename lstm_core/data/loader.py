@@ -33,6 +33,8 @@ _DELIMITERS = (",", ";", "\t", "|")
 _SNIFF_CHARS = 64 * 1024
 _SNIFF_ROWS = 200
 _MAX_COLUMNS = 1000  # wider files are refused before the per-column work
+#: Above this share of filled cells the load note warns that much of the series is made up.
+MADE_UP_SHARE = 0.2
 _MIN_SPREAD = 1e-12  # a column varying less than this is left unscaled by the scalers: nothing to learn
 _HUGE = 1e150  # larger values overflow when squared (scalers, losses, RMSE) and training fails
 _NUMERIC_SHARE = 0.9  # a column is numeric when this share of its non-empty cells parse
@@ -966,8 +968,21 @@ def _apply_missing(frame: pd.DataFrame, policy: str, notes: list[str]) -> pd.Dat
     if policy == "ffill":
         notes.append(f"{n_missing} missing value(s) were filled with the previous value.")
         return frame.ffill().bfill()
-    notes.append(f"{n_missing} missing value(s) were filled by linear interpolation.")
-    return frame.interpolate(method="linear").ffill().bfill()
+    inside = frame.interpolate(method="linear", limit_area="inside")
+    at_ends = int(inside.isna().sum().sum())  # before a column's first or after its last value
+    done = []
+    if n_missing > at_ends:
+        done.append(f"{n_missing - at_ends} missing value(s) were filled by linear interpolation")
+    if at_ends:
+        done.append(f"{at_ends} at the start or end of a column were copied from the nearest value")
+    share = n_missing / frame.size
+    warn = (
+        f"; that is {share:.0%} of the values, so much of the series is made up: check the file"
+        if share > MADE_UP_SHARE
+        else ""
+    )
+    notes.append("; ".join(done) + warn + ".")
+    return inside.ffill().bfill()
 
 
 def _check_shape(frame: pd.DataFrame, notes: list[str]) -> None:
