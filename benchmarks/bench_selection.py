@@ -5,10 +5,10 @@ held-out set and the fpp2 set), every candidate representation (:func:`lstm_core
 candidates`) gets what the engine would see before choosing (its null-forecast rank and score,
 its network's rolling-origin backtest score, the naive reference) and what it would have done
 (its multi-step forecast of the test span from a pair of networks trained as the run trains
-them, seeds 0 and 1000). Selection and combination policies are then replayed on those paths in
-seconds, scored as ``bench_forecast`` scores the engine (multi-step RMSE over the test span ÷ the
-best of naive, seasonal naive and Holt-Winters, from ``benchmarks/results/*.csv``), geometric
-mean and worst series per set. A policy that wins here still has to win in ``bench_forecast``
+them, seeds 0 and 1000, with the damping the backtest chose for it). Selection and combination
+policies are then replayed on those paths in seconds, scored as ``bench_forecast`` scores the
+engine (multi-step RMSE over the test span ÷ the best of naive, seasonal naive and Holt-Winters,
+from ``benchmarks/results/*.csv``), geometric mean and worst series per set. A policy that wins here still has to win in ``bench_forecast``
 (ten networks, the short-series path with both horizons, seeds 0-2): this ranks ideas, it does
 not replace the benchmark.
 
@@ -36,6 +36,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
+#: Cached series of another format (an older engine's) are built again.
+CACHE_FORMAT = 2
 RESULT_FILES = {"suite": "bench_forecast.csv", "holdout": "bench_forecast_holdout.csv", "fpp": "bench_forecast_fpp.csv"}
 
 
@@ -72,9 +74,11 @@ def build(name: str, cache: Path) -> None:
         return net, p
 
     bt = backtest(series.frame, cfg, season, cands, ts, n - ts, train_one, None)
+    damp = {replace(sc.transform, damp=1.0).name: sc.transform.damp for sc in bt.scores}
     paths = {}
     for tr in cands:
-        p = prepare(series, d, transform=tr)
+        # with the damping the backtest chose for it, as the engine forecasts
+        p = prepare(series, d, transform=replace(tr, damp=damp.get(tr.name, 1.0)))
         pair = []
         for seed in (0, 1000):
             net, _ = _train_member(p, cfg, cpu, seed, cb)
@@ -85,7 +89,10 @@ def build(name: str, cache: Path) -> None:
         "name": name,
         "truth": y[ts:],
         "ranked": [Scored(sc.transform, sc.score) for sc in ranked if math.isfinite(sc.score)],  # null order
-        "bt_scores": {sc.transform.name: sc.score for sc in bt.scores},
+        "format": CACHE_FORMAT,
+        # keyed by the undamped candidate's name; "damp": the damping the backtest chose
+        "bt_scores": {replace(sc.transform, damp=1.0).name: sc.score for sc in bt.scores},
+        "damp": damp,
         "bt_ref": bt.reference,
         "bt_ranks": bt.ranks and can_rank(n, d.val_fraction, d.test_fraction),
         "paths": paths,
@@ -183,6 +190,17 @@ def best_baselines() -> dict[str, tuple[str, float]]:
     return out
 
 
+def _cached(path: Path) -> bool:
+    """Whether ``path`` holds a series built in this :data:`CACHE_FORMAT`."""
+    if not path.exists():
+        return False
+    try:
+        with open(path, "rb") as fh:
+            return pickle.load(fh).get("format") == CACHE_FORMAT
+    except Exception:  # noqa: BLE001 - unreadable: build it again
+        return False
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Replay representation-selection policies on cached network paths.")
     ap.add_argument("--cache", default="/tmp/lstm_lab_selection", help="where the per-series paths are kept")
@@ -197,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     from benchmarks.forecast_series import CSV_SERIES, FPP_SERIES, HOLDOUT_SERIES
 
     names = [s.strip() for s in a.only.split(",") if s.strip()] or list(CSV_SERIES + HOLDOUT_SERIES + FPP_SERIES)
-    missing = [n for n in names if not (cache / f"{n}.pkl").exists()]
+    missing = [n for n in names if not _cached(cache / f"{n}.pkl")]
     running: list[tuple[str, subprocess.Popen, float]] = []
     while missing or running:
         while missing and len(running) < max(a.jobs, 1):

@@ -90,6 +90,11 @@ def recursive_z(model: Model, prep: Prepared, origins: np.ndarray, steps: int) -
     for blk in range(n_blocks):
         out = predict_windows(model, prep, window)  # (M, h) scaled d
         d = prep.d_from_scaled(out)
+        if lag and prep.transform.damp < 1:
+            # damped steps: the k-th differenced step (k = 1, 2, ...) shrinks by damp ** (k - 1) (the
+            # first is the one-step prediction), and the window is fed the damped values
+            d = d * prep.transform.damp ** (blk * h + np.arange(h))[None, :]
+            out = prep.target_scaler.transform(d[..., None])[..., 0].astype(out.dtype)
         new_rows = np.zeros((m, h, window.shape[2]), dtype=np.float32)
         for j in range(h):
             k = blk * h + j
@@ -250,7 +255,7 @@ def runaway_note(y: np.ndarray, forecast: np.ndarray) -> str:
     if worst > RUNAWAY_RANGES * span:
         return (
             f"The forecast runs away from the data: it reaches {float(f.max() if f.max() - hi > lo - f.min() else f.min()):.4g}, "
-            f"{worst / span:.1f} data ranges outside [{lo:.4g}, {hi:.4g}]; treat it with caution or try another cell "
+            f"{worst / span:.3g} data ranges outside [{lo:.4g}, {hi:.4g}]; treat it with caution or try another cell "
             "or transform."
         )
     return ""

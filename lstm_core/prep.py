@@ -33,6 +33,7 @@ import pandas as pd
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 from .config import ConfigError, DataConfig
+from .data.frequency import infer_frequency
 from .data.series import Series, as_series
 
 PARTS = ("train", "val", "test")
@@ -81,7 +82,9 @@ class Transform:
     """The resolved target representation.
 
     ``log`` on/off; ``deseason`` = season length of the removed seasonal profile (0 = none);
-    ``lag`` = differencing lag (0 = none); ``window_norm`` = subtract each window's mean.
+    ``lag`` = differencing lag (0 = none); ``window_norm`` = subtract each window's mean;
+    ``damp`` = with a lag, the recursive forecast's k-th differenced step (k = 1, 2, ...) is the
+    network's output times ``damp ** (k - 1)`` (1 = undamped; see :func:`lstm_core.forecast.recursive_z`).
     """
 
     log: bool = False
@@ -89,6 +92,7 @@ class Transform:
     reason: str = ""
     deseason: int = 0
     window_norm: bool = False
+    damp: float = 1.0
 
     @property
     def name(self) -> str:
@@ -97,6 +101,7 @@ class Transform:
             + ([f"seasonal profile {self.deseason} removed"] if self.deseason else [])
             + ([f"difference at lag {self.lag}"] if self.lag else [])
             + (["window mean removed"] if self.window_norm else [])
+            + ([f"steps damped {self.damp:g}"] if self.lag and self.damp < 1 else [])
         )
         return " + ".join(parts) or "none"
 
@@ -107,6 +112,7 @@ class Transform:
             "reason": self.reason,
             "deseason": self.deseason,
             "window_norm": self.window_norm,
+            "damp": self.damp,
         }
 
     @classmethod
@@ -119,10 +125,11 @@ class Transform:
                 reason=str(d.get("reason", "")),
                 deseason=int(d.get("deseason", 0)),
                 window_norm=bool(d.get("window_norm", False)),
+                damp=float(d.get("damp", 1.0)),
             )
         except (KeyError, TypeError, ValueError):
             raise ConfigError("The saved target transform is damaged; train the run again.") from None
-        if out.lag < 0 or out.deseason < 0 or out.lag > 10_000 or out.deseason > 10_000:
+        if out.lag < 0 or out.deseason < 0 or out.lag > 10_000 or out.deseason > 10_000 or not 0 < out.damp <= 1:
             raise ConfigError("The saved target transform is out of range; train the run again.")
         return out
 
@@ -231,7 +238,9 @@ class Prepared:
         """Time labels for ``steps`` points past the end of the series."""
         idx = self.index
         if isinstance(idx, pd.DatetimeIndex) and len(idx) >= 3:
-            freq = idx.freq or pd.DatetimeIndex(idx, freq="infer").freq
+            # the frequency as the loader detects it, gaps allowed (a monthly series with a missing
+            # month still goes on month by month)
+            freq = infer_frequency(idx)
             if freq is not None:
                 return pd.date_range(idx[-1], periods=steps + 1, freq=freq)[1:]
             step = idx[-1] - idx[-2]
@@ -442,10 +451,19 @@ def prepare(
     usable = train_end - first - max(horizon, 1) + 1  # training samples that fit
     if usable < 2:
         max_lb = train_end - lag - max(horizon, 1) - 1 + (0 if horizon >= 1 else 1)
+        max_h = train_end - first - 1  # the most outputs per window that leave 2 training windows
+        if max_lb < 1 and horizon > 1 and max_h >= 1:  # no look_back fits: the horizon is too long
+            raise ConfigError(
+                f"horizon {horizon} is too long for the {train_end} training points with look_back "
+                f"{cfg.look_back}; use a horizon of at most {max_h} or load a longer series."
+            )
         raise ConfigError(
             f"look_back {cfg.look_back} is too long for the {train_end} training points"
             + (f" ({lag} of them used by differencing)" if lag else "")
-            + f"; use a look_back of at most {max(max_lb, 1)} or load a longer series."
+            + (f" with horizon {horizon}" if horizon > 1 else "")
+            + f"; use a look_back of at most {max(max_lb, 1)}"
+            + (f", a horizon of at most {max_h}" if horizon > 1 and max_h >= 1 else "")
+            + " or load a longer series."
         )
     if first > test_start:
         raise ConfigError(f"look_back {cfg.look_back} leaves no history before the test part; use a shorter look_back.")

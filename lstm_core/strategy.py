@@ -13,6 +13,10 @@ tries them on the data before the test part, never on the test part:
    best few candidates (:func:`shortlist`: the null ranking's best, and on a series long enough
    to rank, the best plain level representation too, whose null forecast says nothing of what a
    network makes of it) and scores its multi-step forecasts from origins after the cut-off.
+   Where the backtest ranks, a differenced candidate is also scored with damped steps (its
+   network's k-th step times ``damp ** (k - 1)``, :data:`DAMP_GRID`), as a damped trend: the
+   forecast leans towards the naive or seasonal naive one at long horizons, and the damping is
+   kept when it lowers the backtest error by over 3% (:data:`DAMP_GAIN`).
    The winner's out-of-sample residuals also calibrate the conformal intervals.
 
 Every candidate is a :class:`~lstm_core.prep.Transform`; the forecast always comes from the
@@ -67,6 +71,23 @@ SCREEN_RATIO = 1.5
 #: 0-2): monthly sunspots 5.59x -> 1.21x the best baseline (seed spread 2.09 -> 1.06), elnino's
 #: seed spread 1.72 -> 1.02; the 14 suite series unchanged.
 SKILL_RATIO = 2.0
+
+
+#: Per-step damping factors tried for a differenced representation where the backtest ranks
+#: (1 = undamped, first; :attr:`lstm_core.prep.Transform.damp`); a stronger one is taken only
+#: when it lowers the backtest RMSE below ``DAMP_GAIN`` times the best so far. The networks carry
+#: on the trend of the data they saw, and over a long test span that trend often breaks (the
+#: 1970s inflation in quarterly CPI, US electricity demand after 2008); where the data before the
+#: test part already shows such breaks, the damped forecast scores better there. Measured with
+#: bench_forecast, seeds 0-2, multi-step RMSE ÷ best baseline, geometric means: held-out set
+#: 1.714 -> 1.504 (quarterly CPI 12.7 -> 2.7, real GDP 2.24 -> 3.00), fpp2 set 1.304 -> 1.281
+#: (Australian beer's seed spread 1.73 -> 1.16; debit cards 1.78 -> 2.45), the suite
+#: 0.918 -> 0.924 (airline 22.3 -> 22.8). With 0.9 in the grid too: fpp2 1.291 (debit cards
+#: 2.76). With a gain of 1.0 (any improvement) instead of 0.97: suite 0.937 (airline 0.71 ->
+#: 0.82 x its best baseline). Every differenced member damped by a fixed 0.98: suite 1.45 (co2
+#: 0.71 -> 6.0).
+DAMP_GRID = (1.0, 0.995, 0.98, 0.95)
+DAMP_GAIN = 0.97
 
 
 @dataclass
@@ -333,20 +354,31 @@ def backtest(
             continue
         if len(result.origins) and not np.array_equal(origins, result.origins):
             continue  # the split rounded differently: not comparable
-        yf = prep.y_from_z(recursive_z(model, prep, origins, span))  # (M, span)
-        groups, truth = [], []
-        for k in range(span):
-            ok = origins + k < n_sub
-            groups.append(yf[ok, k])
-            truth.append(prep.y[origins[ok] + k])
-        errs = np.concatenate([(t - f) ** 2 for t, f in zip(truth, groups)])
-        if len(errs) == 0 or not np.all(np.isfinite(errs)):
+        best: tuple[float, Transform, list[np.ndarray], list[np.ndarray]] | None = None
+        # where the backtest ranks, a differenced representation is also scored with damped steps
+        for damp in DAMP_GRID if (result.ranks and tr.lag) else (1.0,):
+            trd = replace(tr, damp=damp)
+            pd_ = replace(prep, transform=trd) if damp != prep.transform.damp else prep
+            yf = pd_.y_from_z(recursive_z(model, pd_, origins, span))  # (M, span)
+            groups, truth = [], []
+            for k in range(span):
+                ok = origins + k < n_sub
+                groups.append(yf[ok, k])
+                truth.append(prep.y[origins[ok] + k])
+            errs = np.concatenate([(t - f) ** 2 for t, f in zip(truth, groups)])
+            if len(errs) == 0 or not np.all(np.isfinite(errs)):
+                continue
+            rmse = float(np.sqrt(np.mean(errs)))
+            if best is None or rmse < best[0] * DAMP_GAIN:
+                best = (rmse, trd, groups, truth)
+        if best is None:
             continue
+        rmse, trd, groups, truth = best
         result.origins, result.truth = origins, truth
         if not math.isfinite(result.reference):
             result.reference = reference_rmse(prep.y, origins, truth, season)
-        result.forecasts[tr.name] = groups
-        result.scores.append(Scored(tr, float(np.sqrt(np.mean(errs)))))
+        result.forecasts[trd.name] = groups
+        result.scores.append(Scored(trd, rmse))
     if result.ranks:
         result.scores.sort(key=lambda s: s.score)
     return result

@@ -354,3 +354,39 @@ def test_md_code_and_plot_text():
 
     assert md_code("a`b") == "``a`b``" and md_code("`x") == "`` `x ``" and md_code(EVIL) == f"`{EVIL}`"
     assert plot_text('<a href="http://evil.example">x</a>\u200b') == '&lt;a href="http://evil.example"&gt;x&lt;/a&gt;'
+
+
+def test_a_run_with_damped_steps_says_what_damping_means(tmp_path):
+    import subprocess
+    import sys
+
+    # the run is trained in its own process, with every differenced representation damped
+    script = """
+import sys
+import numpy as np, pandas as pd
+from lstm_core import strategy
+from lstm_core.config import RunConfig
+from lstm_core.data import Series
+from lstm_core.pipeline import fit_run
+from ui import runs_view
+strategy.DAMP_GRID = (0.9,)
+t = np.arange(160)
+y = 50 + 0.2 * t + 10 * np.sin(2 * np.pi * t / 12) + np.random.default_rng(5).normal(0, 1, 160)
+cfg = RunConfig()
+cfg.model.hidden_size, cfg.train.epochs, cfg.train.ensemble, cfg.data.look_back = 4, 3, 2, 6
+frame = pd.DataFrame({"y": y}, index=pd.date_range("2000-01", periods=160, freq="MS", name="date"))
+run = fit_run(Series(frame, season=12), cfg)
+assert any(m.prep.transform.damp == 0.9 for m in run.members)
+open(sys.argv[1], "wb").write(runs_view.run_zip(run, 12))
+"""
+    zip_path = tmp_path / "damped.zip"
+    subprocess.run([sys.executable, "-c", script, str(zip_path)], check=True, cwd=Path(__file__).parent.parent)
+    at = new_app().run()
+    at.switch_page("pages/forecast.py").run()
+    at.file_uploader(key="forecast_zip").set_value(("damped.zip", zip_path.read_bytes(), "application/zip"))
+    at.run()
+    wait_for_restore(at)
+    no_errors(at)
+    captions = texts(at.caption)
+    assert any("steps damped 0.9" in c for c in captions)
+    assert any(c.startswith("*steps damped φ*: the network's k-th forecast step") for c in captions)

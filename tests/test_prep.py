@@ -164,3 +164,41 @@ def test_a_detected_season_is_used_and_reported():
     y = 20 + np.sin(2 * np.pi * t / 12) * 3 + np.random.default_rng(1).normal(0, 0.7, 240)
     prep = prepare(pd.DataFrame({"y": y}), DataConfig(horizon=1, transform="seasonal_diff"))
     assert prep.season == 12 and prep.transform.lag == 12
+
+
+@pytest.mark.parametrize(
+    "start, freq, drop, expected",
+    [
+        ("2010-01-01", "MS", [9, 58], ["2020-01-01", "2020-02-01", "2020-03-01"]),
+        ("2010-01-31", "ME", [9, 58], ["2020-01-31", "2020-02-29", "2020-03-31"]),
+        ("1990-01-01", "QS", [9, 58], ["2020-01-01", "2020-04-01", "2020-07-01"]),
+        ("2020-01-01", "D", [50, 118], ["2020-04-30", "2020-05-01", "2020-05-02"]),
+    ],
+)
+def test_future_dates_go_on_at_the_data_frequency_across_gaps(start, freq, drop, expected):
+    """A calendar series with missing periods (even the one before the last) forecasts on its own
+    calendar, not in steps of the last gap's length."""
+    idx = pd.date_range(start, periods=120, freq=freq).delete(drop)
+    frame = pd.DataFrame({"y": 100 + np.sin(np.arange(len(idx)))}, index=idx.rename("date"))
+    prep = prepare(frame, DataConfig(look_back=6, horizon=1), transform=Transform())
+    assert list(prep.future_index(3)) == list(pd.DatetimeIndex(expected))
+
+
+def test_a_horizon_too_long_for_the_data_is_named_with_the_longest_that_fits():
+    frame = _frame(np.linspace(1, 50, 100))
+    train_end, _ = split_points(100, 0.1, 0.33)
+    cfg = DataConfig(look_back=12, horizon=500, test_fraction=0.33, val_fraction=0.1)
+    with pytest.raises(
+        ConfigError,
+        match=f"^horizon 500 is too long for the {train_end} training points with look_back 12; "
+        f"use a horizon of at most {train_end - 13} or",
+    ):
+        prepare(frame, cfg, transform=Transform())
+    prepare(frame, DataConfig(look_back=12, horizon=train_end - 13), transform=Transform())  # the longest fits
+    # when a shorter look_back would also do, both ways out are named
+    with pytest.raises(
+        ConfigError,
+        match=f"look_back 12 is too long .* with horizon {train_end - 12}; use a look_back of at most 11, "
+        f"a horizon of at most {train_end - 13} or",
+    ):
+        prepare(frame, DataConfig(look_back=12, horizon=train_end - 12), transform=Transform())

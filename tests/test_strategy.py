@@ -3,6 +3,7 @@ that match the network's zero output, the level-error loss, ensembles, guards an
 
 import math
 import threading
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -130,7 +131,9 @@ def test_runaway_note_names_the_escape():
     y = np.linspace(0, 10, 50)
     assert fc.runaway_note(y, np.linspace(10, 15, 20)) == ""
     note = fc.runaway_note(y, np.linspace(10, 60, 20))
-    assert "runs away" in note and "5.0 data ranges" in note and "\n" not in note
+    assert "runs away" in note and "reaches 60, 5 data ranges outside [0, 10]" in note and "\n" not in note
+    far = fc.runaway_note(y, np.array([10.0, 4e21]))  # short numbers however far it runs
+    assert "reaches 4e+21, 4e+20 data ranges outside" in far
 
 
 def _metrics(one, multi, b1, bm):
@@ -193,7 +196,8 @@ def test_the_chosen_representation_does_not_depend_on_the_seed():
     # and the run keeps the best five of them, best first
     train_end, test_start = split_points(160, 0.1, 0.33)
     ranked = strategy.rank_transforms(y[:test_start], train_end, 12, True, 6, 6)
-    assert {s.transform.name for s in bt_a.scores} == {t.name for t in strategy.shortlist(ranked, True)}
+    undamped = lambda tr: replace(tr, damp=1.0, reason="").name  # noqa: E731 - a candidate, however damped
+    assert {undamped(s.transform) for s in bt_a.scores} == {t.name for t in strategy.shortlist(ranked, True)}
     assert len(bt_a.scores) == strategy.SHORTLIST + 1  # this series' level candidates rank below the five
     assert [t.name for t in a] == [s.transform.name for s in bt_a.scores][: strategy.SHORTLIST]
     assert a[0].reason.startswith("auto: ") and f"ranked 1 of {strategy.SHORTLIST + 1}" in a[0].reason
@@ -545,4 +549,85 @@ def test_a_series_too_short_to_rank_combines_both_strategies_and_reloads_them(n,
     assert [m.prep.out_dim for m in back.members] == expected
     np.testing.assert_allclose(
         back.combination.forecast_y(np.array([60]), 12), run.combination.forecast_y(np.array([60]), 12)
+    )
+
+
+def _drift_model(cfg: RunConfig, prep, drift: float):
+    """A network whose every output is the differenced step ``drift`` (original units of d)."""
+    net = build_model(cfg, prep, members=1)
+    with torch.no_grad():
+        net.head.weight.zero_()
+        net.head.bias.fill_(float(prep.target_scaler.transform(np.array([[drift]]))[0, 0]))
+    return net
+
+
+def test_damped_steps_shrink_geometrically_and_only_differences_are_damped():
+    y = 100 + np.random.default_rng(6).normal(0, 1, 120)
+    cfg = RunConfig(data=DataConfig(look_back=6, horizon=4))
+    for lag in (1, 0):
+        plain = prepare(_monthly(y), cfg.data, transform=Transform(lag=lag))
+        net = _drift_model(cfg, plain, 0.5 if lag else 104.0)
+        damped = prepare(_monthly(y), cfg.data, transform=Transform(lag=lag, damp=0.9))
+        o = plain.test_start
+        zp = fc.recursive_z(net, plain, np.array([o]), 10)[0]
+        zd = fc.recursive_z(net, damped, np.array([o]), 10)[0]
+        if lag:  # step k (1, 2, ...) is the network's 0.5 times 0.9 ** (k - 1), across blocks of 4 outputs
+            np.testing.assert_allclose(np.diff(np.r_[y[o - 1], zp]), 0.5, rtol=1e-5)
+            np.testing.assert_allclose(np.diff(np.r_[y[o - 1], zd]), 0.5 * 0.9 ** np.arange(10), rtol=1e-4)
+        else:  # a level representation has no steps to damp
+            np.testing.assert_allclose(zd, zp)
+            np.testing.assert_allclose(zp, 104.0, rtol=1e-5)
+
+
+def test_transform_damping_round_trips_and_is_named():
+    tr = Transform(lag=12, damp=0.95)
+    assert Transform.from_dict(tr.to_dict()) == tr
+    assert tr.name == "difference at lag 12 + steps damped 0.95"
+    assert Transform(damp=0.95).name == "none"  # nothing to damp without a difference
+    old = {k: v for k, v in Transform(lag=1).to_dict().items() if k != "damp"}  # saved before damping
+    assert Transform.from_dict(old).damp == 1.0
+    for bad in (0.0, 1.5, -0.2):
+        with pytest.raises(ConfigError, match="out of range"):
+            Transform.from_dict({**tr.to_dict(), "damp": bad})
+
+
+@pytest.mark.parametrize("slope, damp", [(0.0, min(strategy.DAMP_GRID)), (0.5, 1.0)])
+def test_the_backtest_damps_a_drift_only_where_the_data_before_the_test_part_does_not_follow_it(slope, damp):
+    """A network that forecasts a step of 0.5 every month: on a flat series the backtest takes the
+    strongest damping of its grid, on a series that climbs 0.5 a month none."""
+    n = 200
+    t = np.arange(n)
+    y = 100 + slope * t + np.random.default_rng(9).normal(0, 0.3, n)
+    cfg = _tiny_auto(0)
+    test_start = n - round(n * cfg.data.test_fraction)
+
+    def train_one(sub, c, tr):
+        p = prepare(Series(sub, season=None), c.data, transform=tr)
+        return _drift_model(c, p, 0.5), p
+
+    bt = strategy.backtest(_monthly(y), cfg, None, [Transform(lag=1)], test_start, n - test_start, train_one)
+    assert bt.ranks and [s.transform.damp for s in bt.scores] == [damp]
+    assert list(bt.forecasts) == [bt.scores[0].transform.name]  # the forecasts scored are the damped ones
+
+
+def test_damping_is_tried_only_where_the_backtest_ranks(monkeypatch, tmp_path):
+    from lstm_core.runs import load_run, save_run
+
+    monkeypatch.setattr(strategy, "DAMP_GRID", (0.9,))  # every differenced candidate damped
+    t = np.arange(72)
+    y = 50 + 0.2 * t + 10 * np.sin(2 * np.pi * t / 12) + np.random.default_rng(5).normal(0, 1, 72)
+    reps, _ = choose_representation(Series(_monthly(y), season=12), _tiny_auto(0), torch.device("cpu"))
+    assert all(r.damp == 1.0 for r in reps)  # a short series: the null order, undamped
+    t = np.arange(160)
+    y = 50 + 0.2 * t + 10 * np.sin(2 * np.pi * t / 12) + np.random.default_rng(5).normal(0, 1, 160)
+    cfg = _tiny_auto(0)
+    cfg.train.ensemble = 2
+    run = fit_run(Series(_monthly(y), season=12), cfg)
+    damped = [m.prep.transform for m in run.members if m.prep.transform.lag]
+    assert damped and all(tr.damp == 0.9 and tr.name.endswith("steps damped 0.9") for tr in damped)
+    # a saved run forecasts with the same damping
+    back = load_run(save_run(run, tmp_path / "r"))
+    assert [m.prep.transform for m in back.members] == [m.prep.transform for m in run.members]
+    np.testing.assert_allclose(
+        back.combination.forecast_y(np.array([120]), 30), run.combination.forecast_y(np.array([120]), 30)
     )
