@@ -70,7 +70,10 @@ def recursive_z(model: Model, prep: Prepared, origins: np.ndarray, steps: int) -
         # Nothing is fed back (mapping mode): multi-step equals one-step on true inputs.
         t = origins[:, None] + np.arange(steps)[None, :]
         if int(t.max()) >= prep.n:
-            raise ConfigError("A model without the target among its inputs can only predict inside the data.")
+            raise ConfigError(
+                "A model without the target among its inputs can only predict inside the data; "
+                "train it with horizon 1 or more (the target's own past as an input) to forecast past the end."
+            )
         d = prep.d_from_scaled(predict_windows(model, prep, window_x(prep, t.ravel()))[:, 0]).reshape(m, steps)
         return prep.z_from_d(d, t)
     beyond = None

@@ -324,7 +324,17 @@ def _load_run(path: Path, frame: pd.DataFrame | None) -> Run:
     for transform, networks, horizon in specs:
         # a member's own horizon where it was saved (runs saved before: the run's, resolved again)
         data_cfg = cfg.data if horizon is None else replace(cfg.data, horizon=horizon)
-        prep = prepare(series, data_cfg, transform=transform)
+        try:
+            prep = prepare(series, data_cfg, transform=transform)
+        except ConfigError:
+            if frame is None:
+                raise
+            # the saved settings cannot change: say what the new data lacks, not which setting to change
+            raise ConfigError(
+                f"The data given has {len(data)} rows, too few for this saved run (look_back "
+                f"{cfg.data.look_back} and its split into train, validation and test parts); pass a series at "
+                "least as long as the one it was trained on."
+            ) from None
         members.append(Member(prep, empty_model(cfg, prep, networks)))
     try:
         state = torch.load(path / "model.pt", map_location="cpu", weights_only=True)

@@ -69,13 +69,20 @@ def test_gates_npz_has_one_array_per_layer_and_gate(trained):
         (["train", "--data", "{air}", "--out", "{tmp}/r", "--lr", "10", "--quiet"], "diverged"),
         (["train", "--data", "{air}", "--out", "{tmp}/r", "--device", "cuda"], None),
         (["forecast", "--run", "{tmp}/nothing", "--steps", "3"], "No run folder"),
+        (
+            ["forecast", "--run", "{run}", "--steps", "3", "--data", "{short}"],
+            "The data given has 30 rows, too few for this saved run (look_back 12 ",
+        ),
         (["generate", "nope", "--out", "x.csv"], "invalid choice"),
         (["frobnicate"], "invalid choice"),
     ],
     ids=lambda v: v if isinstance(v, str) else None,
 )
 def test_bad_input_exits_2_with_one_error_line(argv, needle, trained, tmp_path, capsys):
-    argv = [a.format(air=trained / "air.csv", tmp=tmp_path) for a in argv]
+    lines = (trained / "air.csv").read_text().splitlines(keepends=True)
+    short = tmp_path / "short.csv"  # the header and the airline's last 30 months: too short for the saved run
+    short.write_text("".join(lines[:1] + lines[-30:]))
+    argv = [a.format(air=trained / "air.csv", tmp=tmp_path, run=trained / "run", short=short) for a in argv]
     if "cuda" in argv:
         import torch
 

@@ -349,7 +349,7 @@ def _control_share(text: str) -> float:
 
 
 def _empty_error() -> DataError:
-    return DataError("The file is empty; upload a CSV with a header row and at least 20 rows of numbers.")
+    return DataError("The file is empty; use a CSV with a header row and at least 20 rows of numbers.")
 
 
 def _utf16_error() -> DataError:
