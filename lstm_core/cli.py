@@ -397,8 +397,14 @@ def main(argv: list[str] | None = None) -> int:
         msg = str(exc)
     except KeyboardInterrupt:
         msg = "interrupted."
+    except IsADirectoryError as exc:
+        msg = f"{exc.filename} is a folder; give a file name inside it (e.g. {Path(str(exc.filename)) / 'out.csv'})."
     except OSError as exc:
-        msg = f"{exc.strerror or exc} ({exc.filename})" if getattr(exc, "filename", None) else str(exc)
+        msg = (
+            f"{exc.strerror or exc} ({exc.filename}); check the path and its permissions."
+            if getattr(exc, "filename", None)
+            else str(exc)
+        )
     except json.JSONDecodeError as exc:
         msg = f"invalid JSON: {exc}"
     print(f"error: {msg}", file=sys.stderr)

@@ -74,6 +74,7 @@ def test_gates_npz_has_one_array_per_layer_and_gate(trained):
             "The data given has 30 rows, too few for this saved run (look_back 12 ",
         ),
         (["generate", "nope", "--out", "x.csv"], "invalid choice"),
+        (["generate", "airline", "--out", "{tmp}"], "is a folder; give a file name inside it (e.g. "),
         (["frobnicate"], "invalid choice"),
     ],
     ids=lambda v: v if isinstance(v, str) else None,
