@@ -137,14 +137,18 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+#: What the loader repaired, dropped or assumed in the data of this command (missing values
+#: filled, rows or columns dropped, cells read as missing...); :func:`main` prints them, one
+#: ``note:`` line each, after a command that succeeded (a failed one prints its error line only).
+_DATA_NOTES: list[str] = []
+
+
 def _load_series(path: Path):
-    """The series of the CSV at ``path``; what the loader repaired, dropped or assumed goes to
-    stderr first, one ``note:`` line each (the page shows the same report)."""
+    """The series of the CSV at ``path``; the loader's notes are kept for :func:`main`."""
     from .data import load_csv
 
     loaded = load_csv(path)
-    for line in loaded.report.notes:  # missing values filled, rows or columns dropped, cells read as missing...
-        print(f"note: {line}", file=sys.stderr, flush=True)
+    _DATA_NOTES.extend(loaded.report.notes)
     return loaded.series
 
 
@@ -390,7 +394,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv[:1] if streamlit_args else argv)
         args.streamlit_args = streamlit_args
-        return COMMANDS[args.command](args)
+        _DATA_NOTES.clear()
+        code = COMMANDS[args.command](args)
+        for line in _DATA_NOTES if code == 0 else []:
+            print(f"note: {line}", file=sys.stderr)  # the page shows the same report
+        return code
     except UsageError as exc:
         msg = str(exc)
     except (DataError, ConfigError, RunError, TrainingDiverged, WorkerLost) as exc:

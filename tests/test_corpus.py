@@ -154,7 +154,9 @@ def test_cli_outcome(name, corpus_dir, tmp_path, capsys):
         assert not out.exists()
     elif expected[3] is None:
         assert code == 0, err
-        assert len(err) == 1 and err[0].startswith("completed after 1 epochs") and out.is_dir()
+        assert err[0].startswith("completed after 1 epochs") and out.is_dir()
+        # then what the loader did to the data, one note each, as the page reports it
+        assert err[1:] == [f"note: {n}" for n in load_csv(path_of(name, corpus_dir)).report.notes]
     else:
         assert code == 2 and len(err) == 1 and err[0].startswith("error: ") and expected[3] in err[0], err
         assert "Traceback" not in err[0] and not out.exists()
@@ -208,19 +210,22 @@ def test_cli_real_process(name, corpus_dir, real_processes):
     proc = real_processes[name].result()
     expected = CORPUS[name]
     lines = proc.stderr.strip().splitlines()
-    assert "Traceback" not in proc.stderr and len(lines) == 1, proc.stderr
+    assert "Traceback" not in proc.stderr, proc.stderr
+    notes = [f"note: {n}" for n in load_csv(path_of(name, corpus_dir)).report.notes] if expected[0] != "error" else []
     if expected[0] == "error":
-        assert proc.returncode == 2 and lines[0] == f"error: {the_error(name, corpus_dir)}"
-    elif expected[3] is None:
-        assert proc.returncode == 0
-    else:
-        assert proc.returncode == 2 and expected[3] in lines[0]
+        assert proc.returncode == 2 and lines == [f"error: {the_error(name, corpus_dir)}"]
+    elif expected[3] is None:  # the result line, then the loader's notes
+        assert proc.returncode == 0 and lines[0].startswith("completed after ") and lines[1:] == notes, proc.stderr
+    else:  # a failed command prints its error line only
+        assert proc.returncode == 2 and len(lines) == 1 and expected[3] in lines[0], proc.stderr
 
 
 def test_cli_real_process_zero_after_the_training_part(real_processes):
     """Once np.log(0) printed a RuntimeWarning before a misleading 'lower the learning rate' error."""
     proc = real_processes[ZERO_AFTER_TRAINING].result()
-    assert proc.returncode == 0 and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert proc.returncode == 0 and lines[0].startswith("completed after "), proc.stderr
+    assert all(line.startswith("note: ") for line in lines[1:]), proc.stderr  # the loader's notes only
     assert "RuntimeWarning" not in proc.stderr
 
 
