@@ -315,7 +315,10 @@ def backtest(
 
     ``train_one(frame, cfg, transform) -> (model, prep)`` trains one network (injected by the
     pipeline so this module does not depend on it). Returns the scores and every candidate's
-    forecasts; an empty result when the data before the test part is too short.
+    forecasts; an empty result when the data before the test part is too short. Where the
+    backtest ranks, a differenced candidate's network is also scored with each damping of
+    :data:`DAMP_GRID` (no training: the same network, its steps damped); its score, forecasts
+    and transform (``damp`` set) are those of the damping kept.
     """
     from .forecast import recursive_z
 
@@ -358,8 +361,8 @@ def backtest(
         # where the backtest ranks, a differenced representation is also scored with damped steps
         for damp in DAMP_GRID if (result.ranks and tr.lag) else (1.0,):
             trd = replace(tr, damp=damp)
-            pd_ = replace(prep, transform=trd) if damp != prep.transform.damp else prep
-            yf = pd_.y_from_z(recursive_z(model, pd_, origins, span))  # (M, span)
+            damped = replace(prep, transform=trd) if damp != prep.transform.damp else prep
+            yf = damped.y_from_z(recursive_z(model, damped, origins, span))  # (M, span)
             groups, truth = [], []
             for k in range(span):
                 ok = origins + k < n_sub
