@@ -278,6 +278,12 @@ def load_run(directory: str | os.PathLike, frame: pd.DataFrame | None = None) ->
         ) from None
 
 
+def _saved_rows(path: Path) -> int:
+    """Data rows of the run's ``data.csv`` (its lines less the header)."""
+    with open(path / "data.csv", "rb") as fh:
+        return max(sum(1 for _ in fh) - 1, 0)
+
+
 def _load_run(path: Path, frame: pd.DataFrame | None) -> Run:
     if not path.is_dir():
         raise RunError(f"No run folder at {path}; pass the --out folder of a training run.")
@@ -327,9 +333,10 @@ def _load_run(path: Path, frame: pd.DataFrame | None) -> Run:
         try:
             prep = prepare(series, data_cfg, transform=transform)
         except ConfigError:
-            if frame is None:
+            if frame is None or len(data) >= _saved_rows(path):
                 raise
-            # the saved settings cannot change: say what the new data lacks, not which setting to change
+            # shorter than the data it was trained on: the saved settings cannot change, so say
+            # what the new data lacks, not which setting to change
             raise ConfigError(
                 f"The data given has {len(data)} rows, too few for this saved run (look_back "
                 f"{cfg.data.look_back} and its split into train, validation and test parts); pass a series at "

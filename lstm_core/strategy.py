@@ -357,26 +357,24 @@ def backtest(
             continue
         if len(result.origins) and not np.array_equal(origins, result.origins):
             continue  # the split rounded differently: not comparable
-        best: tuple[float, Transform, list[np.ndarray], list[np.ndarray]] | None = None
+        inside = [origins + k < n_sub for k in range(span)]  # entry k: origins whose k+1-step target is scored
+        truth = [prep.y[origins[ok] + k] for k, ok in enumerate(inside)]
+        best: tuple[float, Transform, list[np.ndarray]] | None = None
         # where the backtest ranks, a differenced representation is also scored with damped steps
         for damp in DAMP_GRID if (result.ranks and tr.lag) else (1.0,):
             trd = replace(tr, damp=damp)
             damped = replace(prep, transform=trd) if damp != prep.transform.damp else prep
             yf = damped.y_from_z(recursive_z(model, damped, origins, span))  # (M, span)
-            groups, truth = [], []
-            for k in range(span):
-                ok = origins + k < n_sub
-                groups.append(yf[ok, k])
-                truth.append(prep.y[origins[ok] + k])
+            groups = [yf[ok, k] for k, ok in enumerate(inside)]
             errs = np.concatenate([(t - f) ** 2 for t, f in zip(truth, groups)])
             if len(errs) == 0 or not np.all(np.isfinite(errs)):
                 continue
             rmse = float(np.sqrt(np.mean(errs)))
             if best is None or rmse < best[0] * DAMP_GAIN:
-                best = (rmse, trd, groups, truth)
+                best = (rmse, trd, groups)
         if best is None:
             continue
-        rmse, trd, groups, truth = best
+        rmse, trd, groups = best
         result.origins, result.truth = origins, truth
         if not math.isfinite(result.reference):
             result.reference = reference_rmse(prep.y, origins, truth, season)
