@@ -187,6 +187,18 @@ def test_a_run_saved_before_paths_were_stored_reloads_with_its_old_combination(r
     pd.testing.assert_frame_equal(back.future(10), old.future(10))
 
 
+def test_a_run_saved_before_weight_averaging_says_it_trained_without_it(run, tmp_path):
+    """A saved config without ``train.weight_average`` was trained on the plain weights: it
+    reloads with 0 (training it again repeats that run), a new run keeps its own setting."""
+    assert run.config.train.weight_average == TrainConfig().weight_average == 0.5
+    save_run(run, tmp_path / "old")
+    meta = json.loads((tmp_path / "old" / "config.json").read_text())
+    assert meta["train"].pop("weight_average") == 0.5
+    (tmp_path / "old" / "config.json").write_text(json.dumps(meta))
+    assert load_run(tmp_path / "old").config.train.weight_average == 0.0
+    assert load_run(save_run(run, tmp_path / "new")).config.train.weight_average == 0.5
+
+
 @pytest.mark.parametrize(
     ("tamper", "message"),
     [

@@ -140,3 +140,55 @@ def test_output_weights_weigh_each_outputs_error():
     weighted = Trainer(Bias(), cfg).fit(x, y, output_weights=np.array([3.0, 1.0])).history[0].train_loss
     assert plain == pytest.approx(0.5)  # mean(1, 0)
     assert weighted == pytest.approx(0.75)  # weights scaled to mean 1: (1.5, 0.5) -> mean(1.5, 0)
+
+
+def _weights(model):
+    return {k: v.detach().clone() for k, v in model.state_dict().items()}
+
+
+def test_weight_average_is_kept_and_judged_on_validation_while_training_goes_on_unchanged():
+    """With ``weight_average`` a, the kept weights are the epoch-wise moving average
+    avg_k = a * avg_{k-1} + (1 - a) * w_k of the weights w_k the plain run has after epoch k,
+    the validation losses reported are the average's, and the training itself (its losses) is
+    that of the plain run."""
+    x, y, xv, yv = _data()
+    epochs = 4
+    plain = []  # the weights after each epoch of the plain run (same seed and initial weights)
+    m = _model()
+    res_plain = Trainer(m, TrainConfig(epochs=epochs, lr=0.05, seed=1, device="cpu", patience=None, weight_average=0)).fit(
+        x, y, callbacks=Callbacks(on_epoch=lambda _: plain.append(_weights(m)))
+    )
+    avg, avgs = None, []
+    for w in plain:
+        avg = dict(w) if avg is None else {k: 0.5 * avg[k] + 0.5 * w[k] for k in w}
+        avgs.append(avg)
+    probe = _model()
+    val = []
+    for a in avgs:
+        probe.load_state_dict(a)
+        probe.eval()
+        with torch.no_grad():
+            val.append(float(nn.MSELoss()(probe(torch.as_tensor(xv)), torch.as_tensor(yv))))
+    model = _model()
+    res = Trainer(model, TrainConfig(epochs=epochs, lr=0.05, seed=1, device="cpu", patience=None, weight_average=0.5)).fit(
+        x, y, xv, yv
+    )
+    assert [s.train_loss for s in res.history] == [s.train_loss for s in res_plain.history]
+    np.testing.assert_allclose([s.val_loss for s in res.history], val, rtol=1e-5)
+    best = int(np.argmin(val))
+    assert res.best_epoch == best + 1
+    kept = _weights(model)
+    for k, v in avgs[best].items():
+        torch.testing.assert_close(kept[k], v, rtol=1e-5, atol=1e-6)
+    assert any(not torch.allclose(kept[k], plain[best][k]) for k in kept)  # not the plain weights
+
+
+def test_weight_average_needs_a_validation_part():
+    """Without validation windows the plain weights are kept (the training loss judges them)."""
+    x, y, _, _ = _data()
+    kept = []
+    for a in (0.0, 0.5):
+        model = _model()
+        Trainer(model, TrainConfig(epochs=3, seed=2, device="cpu", patience=None, weight_average=a)).fit(x, y)
+        kept.append(_weights(model))
+    assert all(torch.equal(kept[0][k], kept[1][k]) for k in kept[0])
