@@ -155,9 +155,9 @@ def test_weight_average_is_kept_and_judged_on_validation_while_training_goes_on_
     epochs = 4
     plain = []  # the weights after each epoch of the plain run (same seed and initial weights)
     m = _model()
-    res_plain = Trainer(m, TrainConfig(epochs=epochs, lr=0.05, seed=1, device="cpu", patience=None, weight_average=0)).fit(
-        x, y, callbacks=Callbacks(on_epoch=lambda _: plain.append(_weights(m)))
-    )
+    res_plain = Trainer(
+        m, TrainConfig(epochs=epochs, lr=0.05, seed=1, device="cpu", patience=None, weight_average=0)
+    ).fit(x, y, callbacks=Callbacks(on_epoch=lambda _: plain.append(_weights(m))))
     avg, avgs = None, []
     for w in plain:
         avg = dict(w) if avg is None else {k: 0.5 * avg[k] + 0.5 * w[k] for k in w}
@@ -170,9 +170,9 @@ def test_weight_average_is_kept_and_judged_on_validation_while_training_goes_on_
         with torch.no_grad():
             val.append(float(nn.MSELoss()(probe(torch.as_tensor(xv)), torch.as_tensor(yv))))
     model = _model()
-    res = Trainer(model, TrainConfig(epochs=epochs, lr=0.05, seed=1, device="cpu", patience=None, weight_average=0.5)).fit(
-        x, y, xv, yv
-    )
+    res = Trainer(
+        model, TrainConfig(epochs=epochs, lr=0.05, seed=1, device="cpu", patience=None, weight_average=0.5)
+    ).fit(x, y, xv, yv)
     assert [s.train_loss for s in res.history] == [s.train_loss for s in res_plain.history]
     np.testing.assert_allclose([s.val_loss for s in res.history], val, rtol=1e-5)
     best = int(np.argmin(val))
