@@ -297,7 +297,7 @@ def _load_run(path: Path, frame: pd.DataFrame | None) -> Run:
         if not isinstance(meta, dict):
             raise ValueError("not a JSON object")
         cfg = RunConfig.from_dict({k: meta[k] for k in ("data", "model", "train")})
-        if isinstance(meta["train"], dict) and "weight_average" not in meta["train"]:
+        if "weight_average" not in meta["train"]:
             cfg.train.weight_average = 0.0  # saved before weight averaging existed: trained without it
     except (ValueError, KeyError, TypeError) as exc:
         raise RunError(f"{path / 'config.json'} is unreadable ({exc}); the run folder is damaged.") from None

@@ -230,17 +230,14 @@ class Trainer:
             if seen == 0:  # cancelled before the first batch of this epoch
                 break
             train_loss = total / seen
+            val_loss = None
             if data.xv is None or data.yv is None:
-                val_loss = None
-            elif avg is None:
-                val_loss = self._evaluate(data.xv, data.yv, loss_fn)
+                self._track_best(epoch, train_loss, result, best)
             else:
-                # the average's validation loss decides, and the average is what is kept
-                with avg.swapped(self.model):
+                # with a moving average, its validation loss decides and the average is what is kept
+                with avg.swapped(self.model) if avg is not None else contextlib.nullcontext():
                     val_loss = self._evaluate(data.xv, data.yv, loss_fn)
                     self._track_best(epoch, val_loss, result, best)
-            if avg is None or val_loss is None:
-                self._track_best(epoch, train_loss if val_loss is None else val_loss, result, best)
             secs = time.perf_counter() - t0
             stats = EpochStats(epoch, train_loss, val_loss, secs, seen / max(secs, 1e-9))
             result.history.append(stats)
