@@ -129,6 +129,9 @@ def test_training_from_the_form_then_forecast_shows_metrics(fake):
     assert fake.snapshot(job_id).config["model"]["hidden_size"] == 8  # the form's settings reached the job
     status = wait_until_over(at, job_id)
     assert status.startswith("**Finished**"), status
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    loss = [[t["name"] for t in s["data"]] for s in specs if s["layout"]["title"]["text"].startswith("Loss")]
+    assert loss == [["train", "validation (weights' average)"]]  # the curve early stopping judged
     at.switch_page("pages/forecast.py").run()
     no_errors(at)
     assert len(at.dataframe) == 1
@@ -390,3 +393,11 @@ open(sys.argv[1], "wb").write(runs_view.run_zip(run, 12))
     captions = texts(at.caption)
     assert any("steps damped 0.9" in c for c in captions)
     assert any(c.startswith("*steps damped φ*: the network's k-th forecast step") for c in captions)
+
+
+def test_the_validation_curve_is_named_for_the_weights_it_was_measured_on():
+    from ui.jobs_view import validation_name
+
+    assert validation_name({"train": {"weight_average": 0.5}}) == "validation (weights' average)"
+    assert validation_name({"train": {"weight_average": 0.0}}) == "validation"  # a run saved before averaging
+    assert validation_name({"sweep": "compare"}) == "validation"  # a job that is not a training run

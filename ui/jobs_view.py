@@ -126,7 +126,12 @@ def live_job(job_id: str, key: str, done_link: tuple[str, str] | None = None) ->
             log_y = st.toggle("Log-scale loss", key=f"{key}_log", value=True)
             if len(snap.epochs):
                 fig = plots.loss_figure(
-                    snap.epochs, snap.train_loss, snap.val_loss, log_y=log_y, title=f"Loss — {plot_text(snap.label)}"
+                    snap.epochs,
+                    snap.train_loss,
+                    snap.val_loss,
+                    log_y=log_y,
+                    title=f"Loss — {plot_text(snap.label)}",
+                    val_name=validation_name(snap.config),
                 )
                 presenter.chart(
                     fig.update_layout(height=PANEL_CHART_HEIGHT), key=f"{key}_loss_chart", container=chart_slot
@@ -157,6 +162,15 @@ def live_job(job_id: str, key: str, done_link: tuple[str, str] | None = None) ->
 
     panel()
     return reg.snapshot(job_id)
+
+
+def validation_name(config: dict) -> str:
+    """The loss chart's name for the validation curve: with the weights' moving average
+    (``train.weight_average`` > 0) the validation loss is the average's, which early stopping
+    judges and the run keeps, not that of the weights the training curve comes from."""
+    train = config.get("train") if isinstance(config, dict) else None
+    averaged = isinstance(train, dict) and float(train.get("weight_average") or 0) > 0
+    return "validation (weights' average)" if averaged else "validation"
 
 
 def buttons(snap: JobSnapshot, key: str) -> JobSnapshot | None:

@@ -41,14 +41,17 @@ def series_figure(
     return apply_layout(fig, title, decimated, n_total=len(frame))
 
 
-def loss_figure(epochs, train_loss, val_loss=None, log_y: bool = False, title: str = "Loss") -> go.Figure:
-    """Training and validation loss per epoch (scaled MSE); ``log_y`` for a log axis."""
+def loss_figure(
+    epochs, train_loss, val_loss=None, log_y: bool = False, title: str = "Loss", val_name: str = "validation"
+) -> go.Figure:
+    """Training and validation loss per epoch (scaled MSE); ``log_y`` for a log axis; ``val_name``
+    names the validation curve in the legend."""
     epochs = np.asarray(epochs)
     fig = go.Figure()
     trace, dec = line_trace(epochs, train_loss, "train", COLORS["train"])
     fig.add_trace(trace)
     if val_loss is not None and np.isfinite(np.asarray(val_loss, dtype=np.float64)).any():
-        trace, dec2 = line_trace(epochs, val_loss, "validation", COLORS["test"])
+        trace, dec2 = line_trace(epochs, val_loss, val_name, COLORS["test"])
         fig.add_trace(trace)
         dec |= dec2
     fig.update_xaxes(title="epoch")
