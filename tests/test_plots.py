@@ -74,6 +74,16 @@ def test_nan_never_reaches_a_trace():
     assert len(loss.data) == 1 and loss.layout.yaxis.type == "log"
 
 
+def test_a_log_loss_axis_labels_a_few_round_values_inside_the_data():
+    fig = plots.loss_figure([1, 2, 3], [0.8, 0.2, 0.05], [0.9, 0.5, 0.3], log_y=True)
+    assert list(fig.layout.yaxis.tickvals) == [0.05, 0.1, 0.2, 0.5]  # 1-2-5 over more than a decade
+    assert list(fig.layout.yaxis.ticktext) == ["0.05", "0.1", "0.2", "0.5"]
+    assert plots.log_ticks(np.array([0.55, 0.9, np.nan, 0.0])) == [0.6, 0.7, 0.8, 0.9]  # inside one decade
+    assert plots.log_ticks(np.array([1e-4, 0.3, 3.0])) == [1e-4, 1e-3, 0.01, 0.1, 1.0]  # powers of ten
+    narrow = plots.loss_figure([1, 2], [0.2, 0.21], log_y=True)  # no set fits: Plotly chooses
+    assert narrow.layout.yaxis.tickvals is None and narrow.layout.yaxis.nticks == 6
+
+
 def test_empty_loss_chart_has_a_hint():
     fig = plots.loss_figure([], [], [])
     assert "waiting" in fig.layout.annotations[0].text
