@@ -78,10 +78,20 @@ def test_a_log_loss_axis_labels_a_few_round_values_inside_the_data():
     fig = plots.loss_figure([1, 2, 3], [0.8, 0.2, 0.05], [0.9, 0.5, 0.3], log_y=True)
     assert list(fig.layout.yaxis.tickvals) == [0.05, 0.1, 0.2, 0.5]  # 1-2-5 over more than a decade
     assert list(fig.layout.yaxis.ticktext) == ["0.05", "0.1", "0.2", "0.5"]
-    assert plots.log_ticks(np.array([0.55, 0.9, np.nan, 0.0])) == [0.6, 0.7, 0.8, 0.9]  # inside one decade
-    assert plots.log_ticks(np.array([1e-4, 0.3, 3.0])) == [1e-4, 1e-3, 0.01, 0.1, 1.0]  # powers of ten
+    assert style.log_ticks(np.array([0.55, 0.9, np.nan, 0.0])) == [0.6, 0.7, 0.8, 0.9]  # inside one decade
+    assert style.log_ticks(np.array([1e-4, 0.3, 3.0])) == [1e-4, 1e-3, 0.01, 0.1, 1.0]  # powers of ten
     narrow = plots.loss_figure([1, 2], [0.2, 0.21], log_y=True)  # no set fits: Plotly chooses
     assert narrow.layout.yaxis.tickvals is None and narrow.layout.yaxis.nticks == 6
+
+
+def test_compare_loss_bands_label_round_values_over_every_band():
+    from lstm_core.compare import loss_bands
+    from ui.figures.compare import loss_band_figure
+
+    bands = loss_bands({"lstm": [np.array([0.8, 0.3, 0.06]), np.array([0.9, 0.2, 0.07])]})
+    assert list(loss_band_figure(bands, log_y=True).layout.yaxis.tickvals) == [0.1, 0.2, 0.5]
+    linear = loss_band_figure(bands, log_y=False).layout.yaxis
+    assert linear.type is None and linear.tickvals is None
 
 
 def test_empty_loss_chart_has_a_hint():

@@ -20,6 +20,7 @@ from .style import (
     clean_xy,
     color_for,
     line_trace,
+    log_axis,
     mark_x,
     rgba,
     split_points,
@@ -40,6 +41,7 @@ def loss_band_figure(
     """
     fig = go.Figure()
     dec = False
+    shown: list[np.ndarray] = []  # every value drawn, for the log axis's ticks
     for i, (name, b) in enumerate(bands.items()):
         color = color_for(i)
         ep = b["epoch"]
@@ -53,6 +55,7 @@ def loss_band_figure(
         lo, hi = (b["lo"], b["hi"]) if band == "minmax" else (b["mean"] - b["std"], b["mean"] + b["std"])
         if log_y:
             lo = np.where(lo > 0, lo, np.nan)
+        shown += [b["mean"], lo, hi] if np.any(b["n"] > 1) else [b["mean"]]
         if np.any(b["n"] > 1):
             xs, up, (low,), d = clean_xy(ep, hi, MAX_POINTS, lo)
             fig.add_trace(
@@ -87,7 +90,8 @@ def loss_band_figure(
         fig.add_trace(trace)
         dec |= d
     fig.update_xaxes(title="epoch")
-    fig.update_yaxes(type="log" if log_y else "linear")
+    if log_y:
+        log_axis(fig, *shown)
     if not bands or all(len(b["epoch"]) == 0 for b in bands.values()):
         waiting_note(fig)
     return apply_layout(fig, title, dec, "MSE (scaled)")

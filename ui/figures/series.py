@@ -19,32 +19,11 @@ from .style import (
     clean_xy,
     color_for,
     line_trace,
+    log_axis,
     mark_x,
     split_points,
     waiting_note,
 )
-
-#: Mantissas of the labelled ticks on a log axis, tried in order: the first set that labels at
-#: least :data:`MIN_LOG_TICKS` and at most :data:`MAX_LOG_TICKS` values in the data's range is used.
-LOG_MANTISSAS = ((1.0,), (1.0, 2.0, 5.0), (1.0, 2.0, 3.0, 5.0, 7.0), tuple(float(m) for m in range(1, 10)))
-MIN_LOG_TICKS, MAX_LOG_TICKS = 3, 7
-
-
-def log_ticks(values: np.ndarray) -> list[float]:
-    """Labelled tick values for a log axis over the positive finite ``values`` (n,): few enough
-    to read on a projector (Plotly's own choice labels every minor tick of a short range, and they
-    overlap at a panel's height). Empty when no set fits: Plotly then chooses."""
-    v = values[np.isfinite(values) & (values > 0)]
-    if len(v) == 0:
-        return []
-    lo, hi = float(v.min()), float(v.max())
-    decades = range(int(np.floor(np.log10(lo))), int(np.floor(np.log10(hi))) + 1)
-    for mantissas in LOG_MANTISSAS:
-        ticks = [float(f"{m * 10.0**d:.3g}") for d in decades for m in mantissas]
-        ticks = [t for t in ticks if lo <= t <= hi]
-        if MIN_LOG_TICKS <= len(ticks) <= MAX_LOG_TICKS:
-            return ticks
-    return []
 
 
 # ------------------------------------------------------------------------------ figures
@@ -78,12 +57,7 @@ def loss_figure(
         dec |= dec2
     fig.update_xaxes(title="epoch")
     if log_y:
-        values = [np.asarray(v, dtype=np.float64) for v in (train_loss, val_loss) if v is not None]
-        ticks = log_ticks(np.concatenate(values) if values else np.zeros(0))
-        if ticks:
-            fig.update_yaxes(type="log", tickvals=ticks, ticktext=[f"{v:.2g}" for v in ticks])
-        else:
-            fig.update_yaxes(type="log", nticks=6, tickformat=".2g")
+        log_axis(fig, train_loss, val_loss)
     if len(epochs) == 0:
         waiting_note(fig)
     return apply_layout(fig, title, dec, "MSE (scaled)", n_total=len(epochs))

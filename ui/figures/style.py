@@ -187,6 +187,40 @@ def apply_layout(
     return fig
 
 
+#: Mantissas of the labelled ticks on a log axis, tried in order: the first set that labels at
+#: least :data:`MIN_LOG_TICKS` and at most :data:`MAX_LOG_TICKS` values in the data's range is used.
+LOG_MANTISSAS = ((1.0,), (1.0, 2.0, 5.0), (1.0, 2.0, 3.0, 5.0, 7.0), tuple(float(m) for m in range(1, 10)))
+MIN_LOG_TICKS, MAX_LOG_TICKS = 3, 7
+
+
+def log_ticks(values: np.ndarray) -> list[float]:
+    """Labelled tick values for a log axis over the positive finite ``values`` (n,): few enough
+    to read on a projector (Plotly's own choice labels every minor tick of a short range, and they
+    overlap at a panel's height). Empty when no set fits: Plotly then chooses."""
+    v = values[np.isfinite(values) & (values > 0)]
+    if len(v) == 0:
+        return []
+    lo, hi = float(v.min()), float(v.max())
+    decades = range(int(np.floor(np.log10(lo))), int(np.floor(np.log10(hi))) + 1)
+    for mantissas in LOG_MANTISSAS:
+        ticks = [float(f"{m * 10.0**d:.3g}") for d in decades for m in mantissas]
+        ticks = [t for t in ticks if lo <= t <= hi]
+        if MIN_LOG_TICKS <= len(ticks) <= MAX_LOG_TICKS:
+            return ticks
+    return []
+
+
+def log_axis(fig: go.Figure, *values) -> None:
+    """Make ``fig``'s y axis logarithmic, labelled at :func:`log_ticks` of all ``values`` (arrays;
+    None skipped), or at Plotly's own ticks (at most six) when no set of round values fits."""
+    arrays = [np.asarray(v, dtype=np.float64).ravel() for v in values if v is not None]
+    ticks = log_ticks(np.concatenate(arrays) if arrays else np.zeros(0))
+    if ticks:
+        fig.update_yaxes(type="log", tickvals=ticks, ticktext=[f"{v:.2g}" for v in ticks])
+    else:
+        fig.update_yaxes(type="log", nticks=6, tickformat=".2g")
+
+
 def line_trace(x, y, name: str, color: str, dash: str | None = None, width: float = 1.8) -> tuple[go.Scatter, bool]:
     """A cleaned, decimated line trace and whether it was decimated."""
     xs, ys, _, dec = clean_xy(x, y)
