@@ -121,7 +121,7 @@ class _WeightAverage:
         assert self.state is not None, "update() before swapped()"
         own = {k: v.detach().clone() for k, v in model.state_dict().items()}
         model.load_state_dict(self.state)
-        yield  # an error inside (a diverged run) leaves the weights it restored
+        yield  # no swap back after an error: a diverged run keeps the best weights _track_best restored
         model.load_state_dict(own)
 
 

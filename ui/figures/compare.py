@@ -55,8 +55,9 @@ def loss_band_figure(
         lo, hi = (b["lo"], b["hi"]) if band == "minmax" else (b["mean"] - b["std"], b["mean"] + b["std"])
         if log_y:
             lo = np.where(lo > 0, lo, np.nan)
-        shown += [b["mean"], lo, hi] if np.any(b["n"] > 1) else [b["mean"]]
+        shown.append(b["mean"])
         if np.any(b["n"] > 1):
+            shown += [lo, hi]
             xs, up, (low,), d = clean_xy(ep, hi, MAX_POINTS, lo)
             fig.add_trace(
                 go.Scatter(
