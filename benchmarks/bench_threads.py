@@ -12,7 +12,8 @@ process imports that copy, so edits made meanwhile do not mix into one table.
 
 Every training is a fresh process (``python benchmarks/bench_threads.py --worker``, a tiny
 driver) that reads its settings from environment variables: ``BENCH_THREADS`` (a number, set
-with ``torch.set_num_threads`` and ``OMP_NUM_THREADS``; or ``auto``: the count the engine
+with ``torch.set_num_threads`` and ``OMP_NUM_THREADS``, and ``LSTM_LAB_KEEP_THREADS=1`` so that
+``fit_run`` keeps it; or ``auto``: the count the engine
 picks, ``threads.choose_threads(hidden, layers)`` applied with ``threads.apply`` right before
 training, as ``python -m lstm_core train`` does, with no ``OMP_NUM_THREADS`` set),
 ``BENCH_HIDDEN``, ``BENCH_LAYERS``, ``BENCH_SEED``. The worker imports everything, builds the
@@ -26,7 +27,11 @@ and CPU seconds.
 
 Scenarios, for the default model (LSTM, hidden 32, 1 layer) and a larger one (hidden 256, 2
 layers): one process with 1 thread; one process with 2 threads; two processes at once with 2
-threads each; two processes at once with the engine's pick each. Timings on these shared
+threads each; two processes at once with the engine's pick each; and for the default model, two
+processes at once that call ``fit_run`` from Python with torch's default count (one per core),
+as a notebook or a script does (``BENCH_THREADS=python``: no ``OMP_NUM_THREADS``, nothing chosen
+by the caller; ``fit_run`` picks, ``threads.small_model_threads``; the table shows the count it
+trained with). Timings on these shared
 machines drift by 30% over minutes, so the repetitions are interleaved (each repetition runs
 every scenario once, in a rotated order) and each ratio compares a scenario with the
 1-process/1-thread run of the same model in the same repetition (median over repetitions).
@@ -71,6 +76,7 @@ def worker() -> int:
     import torch
 
     from lstm_core import forecast, strategy, threads  # noqa: F401
+    from lstm_core.callbacks import Callbacks
     from lstm_core.config import RunConfig
     from lstm_core.data import Series, generate
     from lstm_core.pipeline import fit_run
@@ -87,21 +93,30 @@ def worker() -> int:
     if sys.stdin.readline().strip() != "go":
         return 1
     idle = None
-    if mode != "auto":
+    if mode == "python":  # a plain fit_run call from Python: torch's default count, nothing chosen here
+        torch.set_num_threads(threads.available_cores())
+        threads.release()
+    elif mode != "auto":
         threads.apply(int(mode))
     else:  # as the CLI: choose and apply right before training (idle cores sampled only when the
         # model is not small, as choose_threads does; sampled here so that the table can show it)
         idle = None if threads.is_small(hidden, layers) else threads.idle_cores()
         threads.apply(threads.choose_threads(hidden, layers, idle=idle))
-    print(json.dumps({"threads": torch.get_num_threads(), "idle": idle}), flush=True)  # known even if stopped
+    if mode != "python":
+        print(json.dumps({"threads": torch.get_num_threads(), "idle": idle}), flush=True)  # known even if stopped
     cfg = RunConfig()
     cfg.model.hidden_size, cfg.model.num_layers = hidden, layers
     cfg.train.seed = seed
     data = frame.copy()
     c0 = time.process_time()
     t0 = time.perf_counter()
-    run = fit_run(Series(data, season=12), cfg)
+    seen: set[int] = set()  # the thread counts fit_run trained with (its own choice in "python" mode)
+    run = fit_run(
+        Series(data, season=12), cfg, callbacks=Callbacks(on_epoch=lambda _s: seen.add(torch.get_num_threads()))
+    )
     wall = time.perf_counter() - t0
+    if mode == "python":
+        print(json.dumps({"threads": max(seen), "idle": None}), flush=True)
     cpu = time.process_time() - c0
     print(json.dumps({"wall_s": wall, "cpu_s": cpu, "epochs": len(run.history)}), flush=True)
     return 0
@@ -114,12 +129,12 @@ def worker() -> int:
 class Scenario:
     model: str
     procs: int
-    threads: str  # "1", "2" or "auto"
+    threads: str  # "1", "2", "auto" (the CLI's pick) or "python" (fit_run called with torch's default)
 
     @property
     def label(self) -> str:
-        each = (
-            "engine's pick" if self.threads == "auto" else f"{self.threads} thread{'s' if self.threads != '1' else ''}"
+        each = {"auto": "engine's pick", "python": "fit_run from Python (torch's default count)"}.get(
+            self.threads, f"{self.threads} thread{'s' if self.threads != '1' else ''}"
         )
         return f"{self.procs} process{'es at once' if self.procs > 1 else ' alone'}, {each}" + (
             " each" if self.procs > 1 else ""
@@ -130,6 +145,8 @@ def scenarios() -> list[Scenario]:
     out = []
     for model in MODELS:
         out += [Scenario(model, 1, "1"), Scenario(model, 1, "2"), Scenario(model, 2, "2"), Scenario(model, 2, "auto")]
+        if model.startswith("default"):
+            out.append(Scenario(model, 2, "python"))
     return out
 
 
@@ -137,9 +154,11 @@ def _env(sc: Scenario, seed: int, engine: Path) -> dict:
     env = dict(os.environ)
     for v in THREAD_VARS:
         env.pop(v, None)
-    if sc.threads != "auto":
+    env.pop("LSTM_LAB_KEEP_THREADS", None)
+    if sc.threads not in ("auto", "python"):
         for v in THREAD_VARS:
             env[v] = sc.threads
+        env["LSTM_LAB_KEEP_THREADS"] = "1"  # fit_run keeps the count set here (threads.small_model_threads)
     hidden, layers = MODELS[sc.model]
     env.update(
         {

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from . import forecast as fc
+from . import threads
 from .baselines import multistep_baselines, one_step_baselines
 from .callbacks import Callbacks, Stopped, stop_checks
 from .combine import Combination, Member
@@ -333,7 +334,16 @@ def fit_run(
     ``data`` is a :class:`~lstm_core.data.Series` (its season is used when ``cfg.data.season``
     is None) or a bare frame (no season). The missing-value policy the loader applied to the
     series is recorded in ``cfg.data.missing``, so a saved config says what was done.
+
+    A small model trains with one torch thread on the calling thread, whoever calls
+    (:func:`lstm_core.threads.small_model_threads`); the caller's thread count is restored.
     """
+    with threads.small_model_threads(cfg.model.hidden_size, cfg.model.num_layers):
+        return _fit_run(data, cfg, callbacks)
+
+
+def _fit_run(data: Series | pd.DataFrame, cfg: RunConfig, callbacks: Callbacks | None) -> Run:
+    """:func:`fit_run`'s body, under its thread count."""
     cb = callbacks or Callbacks()
     series = as_series(data)
     # the run's own copy (the caller's is left alone), with the policy the loader applied
@@ -342,17 +352,22 @@ def fit_run(
     device = resolve_device(cfg.train.device)
     bt: Backtest | None = None
     reps: list[Transform] = []
-    k_nets = cfg.train.networks(len(series))
+    horizons = run_horizons(cfg, len(series))
+    k_nets = cfg.train.networks(len(series))  # before the representations are known: the fewest
     looks = k_nets > 1 and cb.wants_preview()  # a first look while an ensemble trains
     if cfg.data.transform == "auto":
         prepare(series, cfg.data, transform=Transform())  # bad data or config: one sentence, now
         cb.phase("choosing")
-        quick = _quick_look(series, cfg, k_nets, cb) if looks else None
+        # the count is known here unless more variants than AUTO_NETWORKS / 2 may come (short series)
+        known = cfg.train.ensemble is not None or cfg.train.networks(len(series), SHORTLIST * len(horizons)) == k_nets
+        quick = _quick_look(series, cfg, k_nets if known else None, cb) if looks else None
         reps, bt = choose_representation(series, cfg, device, cb, on_network=quick)
         log.info("representations, best first: %s", ", ".join(t.name for t in reps) or "none")
     # network k trains on variant k mod V: every representation (best first), with each horizon
     chosen: list[Transform | None] = list(reps) or [None]  # None: cfg's own transform
-    variants = [(tr, h) for tr in chosen for h in run_horizons(cfg, len(series))][:k_nets]
+    variants = [(tr, h) for tr in chosen for h in horizons]
+    k_nets = cfg.train.networks(len(series), len(variants))
+    variants = variants[:k_nets]
     preps = [prepare(series, replace(cfg.data, horizon=h), transform=tr) for tr, h in variants]
     prep = preps[0]
     recorder = GateRecorder(prep, record=cfg.train.record_gates)
@@ -425,18 +440,20 @@ class FirstLook:
 
     ``predictions`` has one row per point: time, actual, part (train/val/test) and one_step
     (NaN where no window fits), as in :func:`evaluate`'s frame; ``networks`` is how many
-    networks the run trains in all. Not a result: the run's metrics come from all of them.
+    networks the run trains in all (None: not known yet, when the backtest decides it). Not a result: the run's metrics come from all of them.
     ``seen_before``: None for the run's own first network; for the quicker look from the
     representation backtest's first network, the index of the first point it never saw (it
     trained on the data before it, so its predictions from there on are out of sample).
     """
 
     predictions: pd.DataFrame
-    networks: int
+    networks: int | None
     seen_before: int | None = None
 
 
-def _quick_look(series: Series, cfg: RunConfig, k_nets: int, cb: Callbacks) -> Callable[[Forecaster, Prepared], None]:
+def _quick_look(
+    series: Series, cfg: RunConfig, k_nets: int | None, cb: Callbacks
+) -> Callable[[Forecaster, Prepared], None]:
     """A hook for :func:`choose_representation` that hands the backtest's first trained
     network to ``cb.preview`` as a :class:`FirstLook` on the run's own split, about a second
     before the run's first network could (then it does nothing)."""
@@ -474,7 +491,7 @@ def part_labels(prep: Prepared) -> np.ndarray:
     return np.where(i < prep.train_end, "train", np.where(i < prep.test_start, "val", "test"))
 
 
-def first_look(prep: Prepared, model: Forecaster, networks: int) -> FirstLook:
+def first_look(prep: Prepared, model: Forecaster, networks: int | None) -> FirstLook:
     """One-step predictions of ``model`` alone over every part (see :class:`FirstLook`);
     clipped at zero for a series that never goes below it, as the final ones are."""
     model.eval()

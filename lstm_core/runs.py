@@ -50,10 +50,11 @@ import torch
 
 from . import csvsafe
 from .combine import ONE_STEP, PATHS, Member
-from .config import BOUNDS, ConfigError, RunConfig
+from .config import BOUNDS, ConfigError, RunConfig, TrainConfig
 from .data import DataError, Series, infer_frequency
 from .pipeline import Run, empty_model, evaluate
 from .prep import Transform, prepare
+from .strategy import SHORTLIST
 from .train import EpochStats, FitResult
 
 log = logging.getLogger(__name__)
@@ -415,6 +416,12 @@ def _weights(members: list[Member]) -> torch.nn.Module:
     return members[0].model if len(members) == 1 else torch.nn.ModuleList([m.model for m in members])
 
 
+#: Most members a saved run can have (every shortlisted representation with two horizons), and
+#: most networks: the user's largest ensemble, or auto's two per member.
+MAX_MEMBERS = 2 * SHORTLIST
+MAX_NETWORKS = max(int(BOUNDS["ensemble"].int_range()[1]), TrainConfig.NETWORKS_PER_VARIANT * MAX_MEMBERS)
+
+
 def _member_specs(meta: dict, path: Path) -> list[tuple[Transform, int, int | None]] | None:
     """``[(representation, networks, horizon), ...]`` from config.json (horizon None in runs
     saved before members had their own); None for a format-1 run."""
@@ -422,14 +429,14 @@ def _member_specs(meta: dict, path: Path) -> list[tuple[Transform, int, int | No
     if raw is None:
         return None
     bad = RunError(f"{path / 'config.json'} describes its networks wrongly; the run folder is damaged.")
-    if not isinstance(raw, list) or not 1 <= len(raw) <= 10:
+    if not isinstance(raw, list) or not 1 <= len(raw) <= MAX_MEMBERS:
         raise bad
     specs = []
     for item in raw:
         if not isinstance(item, dict) or not isinstance(item.get("representation"), dict):
             raise bad
         networks = item.get("networks")
-        if not isinstance(networks, int) or isinstance(networks, bool) or not 1 <= networks <= 10:
+        if not isinstance(networks, int) or isinstance(networks, bool) or not 1 <= networks <= MAX_NETWORKS:
             raise bad
         horizon = item.get("horizon")
         if horizon is not None and (
@@ -440,7 +447,7 @@ def _member_specs(meta: dict, path: Path) -> list[tuple[Transform, int, int | No
             specs.append((Transform.from_dict(item["representation"]), networks, horizon))
         except ConfigError as exc:
             raise RunError(f"{path / 'config.json'}: {exc}") from None
-    if sum(n for _, n, _ in specs) > 10:
+    if sum(n for _, n, _ in specs) > MAX_NETWORKS:
         raise bad
     return specs
 

@@ -16,6 +16,8 @@ import logging
 import os
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import torch
@@ -156,3 +158,33 @@ def apply(n: int) -> int:
     claim(n)
     log.debug("torch threads set to %d", n)
     return int(n)
+
+
+#: ``LSTM_LAB_KEEP_THREADS=1``: :func:`small_model_threads` leaves the caller's torch thread count alone.
+KEEP_ENV = "LSTM_LAB_KEEP_THREADS"
+
+
+@contextmanager
+def small_model_threads(hidden_size: int, num_layers: int) -> Iterator[int]:
+    """Within the block, the calling thread trains a small model with one torch thread.
+
+    Measured on 2 cores: ``fit_run`` called straight from Python (a notebook, a script) ran with
+    torch's default of one thread per core, and two such processes at once trained the airline
+    series about 10x slower than with one thread each (their OpenMP threads spun against each
+    other). One thread is also the fastest for a small model on an idle machine (see the module
+    note). A larger model keeps the caller's count (the CLI and the job registry choose it). The
+    caller's count is restored after the block. With the environment variable
+    :data:`KEEP_ENV` set to 1 the caller's count is kept for every model (a benchmark that
+    measures thread counts sets it). Yields the count in use.
+    """
+    if not is_small(hidden_size, num_layers) or os.environ.get(KEEP_ENV) == "1":
+        yield torch.get_num_threads()
+        return
+    before = torch.get_num_threads()
+    if before != 1:
+        torch.set_num_threads(1)
+    try:
+        yield 1
+    finally:
+        if torch.get_num_threads() != before:
+            torch.set_num_threads(before)

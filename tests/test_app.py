@@ -401,3 +401,27 @@ def test_the_validation_curve_is_named_for_the_weights_it_was_measured_on():
     assert validation_name({"train": {"weight_average": 0.5}}) == "validation (weights' average)"
     assert validation_name({"train": {"weight_average": 0.0}}) == "validation"  # a run saved before averaging
     assert validation_name({"sweep": "compare"}) == "validation"  # a job that is not a training run
+
+
+def test_a_quick_look_says_how_many_networks_only_when_that_is_known():
+    import numpy as np
+    import pandas as pd
+
+    from lstm_core.pipeline import FirstLook
+    from ui.jobs_view import look_caption
+
+    frame = pd.DataFrame(
+        {
+            "time": pd.date_range("1949-01-01", periods=24, freq="MS"),
+            "actual": np.arange(24.0),
+            "part": ["train"] * 16 + ["val"] * 2 + ["test"] * 6,
+            "one_step": np.arange(24.0),
+        }
+    )
+    known = look_caption(FirstLook(frame, networks=10, seen_before=12))
+    assert "before Jan 1950" in known and "the run's 10 networks are training now" in known
+    # a short series: the backtest decides how many variants, and so how many networks, the run has
+    unknown = look_caption(FirstLook(frame, networks=None, seen_before=12))
+    assert "the run's networks are training now" in unknown and "None" not in unknown
+    own = look_caption(FirstLook(frame, networks=16))
+    assert "network 1 of 16 has trained; the run's 16 networks are training now" in own

@@ -84,3 +84,14 @@ def test_fit_run_leaves_the_callers_config_alone():
     assert cfg.to_dict() == before  # no sizes or policies written back into what the caller holds
     assert run.config.model.input_size == RunConfig().model.input_size  # the saved config is what was chosen
     assert (run.model.cfg.input_size, run.model.cfg.output_size) == (2, 3)  # the network has the data's sizes
+
+
+def test_auto_networks_give_every_variant_two_networks_and_long_series_three():
+    t = RunConfig().train
+    assert t.networks(100) == t.AUTO_NETWORKS == 10
+    assert t.networks(100, variants=5) == 10  # five variants, two networks each
+    assert t.networks(100, variants=8) == 16  # a short series: four representations x two horizons
+    assert t.networks(1000, variants=10) == 20
+    assert t.networks(1001, variants=10) == 3  # past AUTO_ENSEMBLE_POINTS: cost first
+    t.ensemble = 4
+    assert t.networks(100, variants=10) == 4  # the user's count is kept

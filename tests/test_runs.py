@@ -50,7 +50,9 @@ def test_round_trip_reproduces_predictions_exactly(run, tmp_path):
     assert len(back.history) == len(run.history)
     pd.testing.assert_frame_equal(back.future(10), run.future(10))
     assert [m.prep.transform for m in back.members] == [m.prep.transform for m in run.members]
-    assert back.metrics.info.ensemble == run.networks == TrainConfig.AUTO_NETWORKS  # auto, for 100 points
+    # auto, for 100 points: two networks per variant (representation and horizon), at least ten
+    nets = max(TrainConfig.AUTO_NETWORKS, TrainConfig.NETWORKS_PER_VARIANT * len(run.members))
+    assert back.metrics.info.ensemble == run.networks == nets
     np.testing.assert_array_equal(back.conformal_q, run.conformal_q)
 
 
@@ -136,9 +138,13 @@ def test_weights_file_is_a_plain_state_dict(run, tmp_path):
     save_run(run, tmp_path / "r")
     state = torch.load(tmp_path / "r" / "model.pt", weights_only=True)
     # 100 points, too few for the backtest to rank: the representations it kept, each with networks
-    # of one season of outputs and of a single output (10 networks): a list of state dicts
+    # of one season of outputs and of a single output, two networks each (at least ten in all):
+    # a list of state dicts
     reps = list(dict.fromkeys(m.prep.transform.name for m in run.members))
-    assert [m.prep.out_dim for m in run.members] == [7, 1] * len(reps) and run.networks == 10
+    assert [m.prep.out_dim for m in run.members] == [7, 1] * len(reps)
+    v = len(run.members)
+    nets = max(TrainConfig.AUTO_NETWORKS, TrainConfig.NETWORKS_PER_VARIANT * v)
+    assert [m.networks for m in run.members] == [len(range(k, nets, v)) for k in range(v)]  # round robin
     assert set(state) == {f"{k}.{name}" for k, m in enumerate(run.members) for name in m.model.state_dict()}
     assert all(isinstance(v, torch.Tensor) for v in state.values())
 

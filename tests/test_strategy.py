@@ -178,6 +178,35 @@ def test_residual_quantiles_use_the_finite_sample_level_and_grow():
     assert q[2] == pytest.approx(19.0 * np.sqrt(3 / 2)) and q[3] == pytest.approx(19.0 * np.sqrt(4 / 2))
 
 
+def _threads_seen_by_fit_run(cfg: RunConfig, before: int) -> tuple[set[int], int]:
+    """Run ``fit_run`` on a fresh thread whose torch thread count is ``before``: the counts seen
+    at the end of each epoch, and the count on that thread after the call."""
+    seen: set[int] = set()
+    after: list[int] = []
+
+    def work():
+        torch.set_num_threads(before)
+        y = np.sin(np.arange(80) / 3) + 5
+        fit_run(_monthly(y), cfg, callbacks=Callbacks(on_epoch=lambda _s: seen.add(torch.get_num_threads())))
+        after.append(torch.get_num_threads())
+
+    t = threading.Thread(target=work)
+    t.start()
+    t.join()
+    assert after, "fit_run raised on its thread"
+    return seen, after[0]
+
+
+def test_fit_run_trains_a_small_model_on_one_thread_and_gives_the_callers_count_back():
+    cfg = _tiny_auto(0)
+    cfg.data.transform = "none"
+    assert _threads_seen_by_fit_run(cfg, before=3) == ({1}, 3)
+    big = _tiny_auto(0)
+    big.data.transform, big.model.hidden_size, big.model.num_layers, big.train.epochs = "none", 160, 2, 2
+    assert not threads.is_small(160, 2)
+    assert _threads_seen_by_fit_run(big, before=3) == ({3}, 3)  # a large model keeps the caller's choice
+
+
 def _tiny_auto(seed: int) -> RunConfig:
     cfg = RunConfig()
     cfg.model.hidden_size, cfg.train.epochs, cfg.train.ensemble, cfg.train.seed = 4, 4, 1, seed

@@ -206,11 +206,6 @@ def first_look(look: FirstLook, key: str) -> None:
     while the other networks train, but a look never changes: its picture is built once per
     look and kept in the session.
     """
-    if look.seen_before is None:
-        who = f"network 1 of {look.networks} has trained"
-    else:
-        cut = time_label(look.predictions["time"].to_numpy(), look.seen_before)
-        who = f"a quick network, trained on the data before {cut} to compare representations, predicts the rest"
     big = presenter.active()
     held = st.session_state.get(f"{key}_svg")
     if held is not None and held[0] is look and held[1] == big:
@@ -223,8 +218,19 @@ def first_look(look: FirstLook, key: str) -> None:
         # inline in a markdown element, not st.image: that element is on the screen already, so
         # nothing more is loaded; an image element waited for Plotly's script to load (measured)
         st.markdown(svg, unsafe_allow_html=True)
-    st.caption(
-        f":material/visibility: **First look**: {who}; the run's {look.networks} networks are training now. "
+    st.caption(look_caption(look))
+
+
+def look_caption(look: FirstLook) -> str:
+    """What a first look is: which network predicts, and how many the run trains (when known)."""
+    nets = "networks" if look.networks is None else f"{look.networks} networks"
+    if look.seen_before is None:
+        who = f"network 1 of {look.networks} has trained"
+    else:
+        cut = time_label(look.predictions["time"].to_numpy(), look.seen_before)
+        who = f"a quick network, trained on the data before {cut} to compare representations, predicts the rest"
+    return (
+        f":material/visibility: **First look**: {who}; the run's {nets} are training now. "
         "The final forecast, from all of them, replaces this one with its metrics."
     )
 
