@@ -98,10 +98,10 @@ def worker() -> int:
         threads.release()
     elif mode != "auto":
         threads.apply(int(mode))
-    else:  # as the CLI: choose and apply right before training (idle cores sampled only when the
-        # model is not small, as choose_threads does; sampled here so that the table can show it)
+    else:  # as the CLI: choose and apply right before training, with the claims of other processes
+        # (idle cores sampled here only so that the table can show them; choose_threads samples its own)
         idle = None if threads.is_small(hidden, layers) else threads.idle_cores()
-        threads.apply(threads.choose_threads(hidden, layers, idle=idle))
+        threads.apply(threads.choose_threads(hidden, layers))
     if mode != "python":
         print(json.dumps({"threads": torch.get_num_threads(), "idle": idle}), flush=True)  # known even if stopped
     cfg = RunConfig()

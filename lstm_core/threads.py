@@ -1,12 +1,16 @@
 """How many torch threads a training job uses, so that the machine is never oversubscribed.
 
 Measured on 2 cores (``benchmarks/bench_threads.py``): a default airline run (its networks
-and backtest) takes 1.2 s with one torch thread and gains nothing from two (1.02x, at twice
-the CPU time); two such runs at once with two threads each are 5x slower (spinning OpenMP
-threads fight for cores). So small recurrent models use one thread. Larger ones (hidden 256
-x 2 layers: 0.78x the time with two threads on an idle machine) take the cores that are idle
-now and not claimed by other LSTM Lab processes (a file per process in :data:`CLAIMS_DIR`),
-divided by the jobs that will run at once.
+and backtest; 3-4 s with one torch thread in session 14) gains 12-28% with two threads on an
+idle machine, at 1.4-1.7x the CPU time (it gained nothing, 1.02x, with session 6's engine),
+but two such runs at once with two threads each are at least 2x slower than with one each, and
+up to 10x beside other busy processes (spinning OpenMP threads fight for cores). A small model
+is trained where other jobs may train too (the app's workers, a class's runs), so small
+recurrent models use one thread. Larger ones (hidden 256 x 2 layers: 0.66-0.78x the time with
+two threads on an idle machine) take the cores that are idle now and not claimed by other LSTM
+Lab processes (a file per process in :data:`CLAIMS_DIR`), divided by the jobs that will run at
+once: two such CLI runs started together pick one thread each (1.06x, against >= 2.01x with two
+each).
 """
 
 from __future__ import annotations
