@@ -238,7 +238,7 @@ class TrainConfig(_Dict):
     #: three sets whose variants outnumber five networks, seeds 0-2 and 3-5: Johnson & Johnson's
     #: seed spread of multi-step RMSE 1.339 -> 1.208 and 1.420 -> 1.249; multi-step RMSE ÷ best
     #: baseline over those series 1.049 -> 1.049 and 1.072 -> 1.068 (suite), 1.421 -> 1.438 and
-    #: 1.345 -> 1.339 (held-out); the series' runs take up to twice as long (2-3 s -> 3-4 s).
+    #: 1.345 -> 1.339 (held-out); those runs take about a third longer (USAccDeaths 2.0 -> 2.6 s).
     NETWORKS_PER_VARIANT = 2
 
     epochs: int = 300  # upper bound; early stopping usually ends sooner

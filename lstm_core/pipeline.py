@@ -440,7 +440,8 @@ class FirstLook:
 
     ``predictions`` has one row per point: time, actual, part (train/val/test) and one_step
     (NaN where no window fits), as in :func:`evaluate`'s frame; ``networks`` is how many
-    networks the run trains in all (None: not known yet, when the backtest decides it). Not a result: the run's metrics come from all of them.
+    networks the run trains in all (None: not known yet, when the backtest decides it). Not a
+    result: the run's metrics come from all of them.
     ``seen_before``: None for the run's own first network; for the quicker look from the
     representation backtest's first network, the index of the first point it never saw (it
     trained on the data before it, so its predictions from there on are out of sample).

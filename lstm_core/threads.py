@@ -175,8 +175,8 @@ def small_model_threads(hidden_size: int, num_layers: int) -> Iterator[int]:
     Measured on 2 cores: ``fit_run`` called straight from Python (a notebook, a script) ran with
     torch's default of one thread per core, and two such processes at once trained the airline
     series about 10x slower than with one thread each (their OpenMP threads spun against each
-    other). One thread is also the fastest for a small model on an idle machine (see the module
-    note). A larger model keeps the caller's count (the CLI and the job registry choose it). The
+    other). Alone on an idle machine two threads gain 12-28% on that run, far less than what
+    they cost when processes compete (see the module note). A larger model keeps the caller's count (the CLI and the job registry choose it). The
     caller's count is restored after the block. With the environment variable
     :data:`KEEP_ENV` set to 1 the caller's count is kept for every model (a benchmark that
     measures thread counts sets it). Yields the count in use.
