@@ -76,7 +76,8 @@ def start_server(port: int, log_path: Path, root: Path = ROOT, timeout_s: float 
         "--browser.gatherUsageStats",
         "false",
     ]
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    # the server ends itself if this process dies without stopping it (ui.serve.EXIT_WITH_ENV)
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "LSTM_LAB_EXIT_WITH": str(os.getpid())}
     proc = subprocess.Popen(cmd, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
     ready = threading.Event()
     listening: list[bool] = []

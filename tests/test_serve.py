@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
+
+import pytest
 
 from ui import serve
 
@@ -49,3 +54,41 @@ def test_warming_up_imports_the_engine_and_trains_once_in_a_fresh_process():
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0 and out.stdout.strip().endswith("ok"), out.stderr[-2000:]
+
+
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` exists and has not exited (a zombie no one has reaped yet counts
+    as exited: a container's first process may never reap it)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+@pytest.mark.app
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_a_server_ends_itself_when_the_process_that_started_it_is_killed(tmp_path):
+    """A test run killed before its teardown must not leave its server behind (ui.serve.EXIT_WITH_ENV)."""
+    starter = (
+        "import time; from pathlib import Path; from benchmarks.st_server import free_port, start_server; "
+        f"p = start_server(free_port(), Path({str(tmp_path / 'st.log')!r})); print(p.pid, flush=True); time.sleep(600)"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", starter], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    server = 0
+    try:
+        assert parent.stdout is not None
+        line = parent.stdout.readline().strip()  # once the server listens
+        assert line.isdigit(), f"the starter printed {line!r}; see {tmp_path / 'st.log'}"
+        server = int(line)
+        assert _running(server)
+        parent.kill()  # no teardown: the server's stop is never called
+        parent.wait(timeout=30)
+        deadline = time.monotonic() + serve.EXIT_GRACE_S + 20
+        while _running(server) and time.monotonic() < deadline:
+            time.sleep(0.2)  # polling the process table until the deadline, not a fixed wait
+        assert not _running(server), "the server outlived the process that started it"
+    finally:
+        parent.kill()
+        if server and _running(server):
+            os.kill(server, signal.SIGKILL)

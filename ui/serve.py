@@ -23,13 +23,26 @@ import gc
 import importlib
 import importlib.util
 import logging
+import os
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
 log = logging.getLogger(__name__)
+
+#: Set to the starting process's id by whoever runs the server only for a while (the browser tests,
+#: the app benchmarks: ``benchmarks/st_server.py``): the server then ends itself once that process
+#: is gone. A test run killed before its teardown used to leave its server behind, training a
+#: test's 100,000-epoch run at a quarter of a core for an hour (measured in session 13).
+EXIT_WITH_ENV = "LSTM_LAB_EXIT_WITH"
+#: Seconds between checks of the starting process, and the grace Streamlit gets to shut down on
+#: SIGTERM before the process exits anyway.
+EXIT_POLL_S = 0.5
+EXIT_GRACE_S = 10.0
 
 
 def imported_modules(paths: list[Path]) -> list[str]:
@@ -100,11 +113,32 @@ def warm() -> float:
     return time.perf_counter() - t0
 
 
+def exit_with(pid: int, poll_s: float = EXIT_POLL_S, grace_s: float = EXIT_GRACE_S) -> threading.Thread:
+    """Start a daemon thread that ends this process once its parent ``pid`` is gone (this process
+    is handed to another parent then): SIGTERM first, Streamlit's own shutdown, and after
+    ``grace_s`` an immediate exit (a training job's thread must not keep it alive)."""
+
+    def watch() -> None:
+        while os.getppid() == pid:
+            time.sleep(poll_s)
+        log.warning("the process that started this server (pid %d) is gone: shutting down", pid)
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(grace_s)
+        os._exit(1)
+
+    t = threading.Thread(target=watch, name="exit-with-parent", daemon=True)
+    t.start()
+    return t
+
+
 def main(argv: list[str] | None = None) -> None:
     """Warm up, then run ``streamlit run app.py`` with ``argv`` in this process."""
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.web import cli
 
+    parent = os.environ.get(EXIT_WITH_ENV, "")
+    if parent.isdigit():
+        exit_with(int(parent))
     seconds = warm()
     # app.py routes with st.navigation. Left unset, a fresh server treats pages/ as a legacy
     # multipage folder and answers a deep link (/experiments?preset=...) with the bare page;
