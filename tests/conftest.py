@@ -20,6 +20,7 @@ import functools
 import os
 import subprocess
 import threading
+import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -261,6 +262,32 @@ def set_number(pg, label: str, value) -> None:
     box = pg.get_by_label(label, exact=True)
     box.fill(str(value))
     box.press("Tab")
+
+
+def choose_option(pg, label: str, option: str, timeout_s: float = 60.0) -> None:
+    """Pick ``option`` in the selectbox labelled ``label`` and wait until the box shows it.
+
+    A script run that starts while the list is open (a number input left just before, or the
+    jobs panel's poll) redraws the widget and closes the list, so the option never appears (seen
+    in CI). The list is opened again, once the app is idle, until ``timeout_s`` has passed: the
+    action is retried, as ``expect`` retries an assertion, never the test.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import expect
+
+    box = pg.get_by_role("combobox", name=label)
+    item = pg.get_by_role("option", name=option, exact=True)
+    deadline = time.monotonic() + timeout_s
+    while True:
+        wait_idle(pg)
+        box.click()
+        try:
+            item.click(timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            if time.monotonic() > deadline:
+                raise
+    expect(box).to_have_value(option)
 
 
 def wait_idle(pg) -> None:

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import ARTIFACTS, CHARTS_DRAWN, CHROMIUM, nav, new_page, set_number, wait_idle
+from conftest import ARTIFACTS, CHARTS_DRAWN, CHROMIUM, choose_option, nav, new_page, set_number, wait_idle
 
 PAGES = ("Data", "Train", "Forecast")
 
@@ -82,8 +82,7 @@ def test_upload_train_stop_and_forecast(server, page, tmp_path):
     page.get_by_text(re.compile("^Advanced")).click()  # the rarely changed fields
     set_number(page, "Batch size", 1)
     set_number(page, "Early-stopping patience (0 = off)", 0)
-    page.get_by_role("combobox", name="Target transform").click()
-    page.get_by_role("option", name="none", exact=True).click()
+    choose_option(page, "Target transform", "none")
     wait_idle(page)
     page.get_by_role("button", name=re.compile("Start training")).click()
     stop = page.get_by_role("button", name=re.compile("Stop"))
