@@ -111,7 +111,7 @@ class _WeightAverage:
     def update(self, model: nn.Module) -> None:
         with torch.no_grad():
             if self.state is None:
-                self.state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+                self.state = _snapshot(model)
                 return
             for k, v in model.state_dict().items():
                 if v.is_floating_point():

@@ -92,3 +92,10 @@ def test_a_server_ends_itself_when_the_process_that_started_it_is_killed(tmp_pat
         parent.kill()
         if server and _running(server):
             os.kill(server, signal.SIGKILL)
+
+
+def test_a_server_ignores_an_inherited_starter_that_is_not_its_parent():
+    """A server whose ``LSTM_LAB_EXIT_WITH`` names another process (inherited) keeps running."""
+    code = "import os; from ui import serve; print(serve.exit_with(os.getppid() + 1, poll_s=0.01, grace_s=0.01))"
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert (out.returncode, out.stdout.strip()) == (0, "None"), out.stderr[-2000:]

@@ -113,10 +113,15 @@ def warm() -> float:
     return time.perf_counter() - t0
 
 
-def exit_with(pid: int, poll_s: float = EXIT_POLL_S, grace_s: float = EXIT_GRACE_S) -> threading.Thread:
+def exit_with(pid: int, poll_s: float = EXIT_POLL_S, grace_s: float = EXIT_GRACE_S) -> threading.Thread | None:
     """Start a daemon thread that ends this process once its parent ``pid`` is gone (this process
     is handed to another parent then): SIGTERM first, Streamlit's own shutdown, and after
-    ``grace_s`` an immediate exit (a training job's thread must not keep it alive)."""
+    ``grace_s`` an immediate exit (a training job's thread must not keep it alive). None, and
+    nothing watched, when ``pid`` is not this process's parent: the variable was inherited by a
+    server that someone else started, and must not end it."""
+    if os.getppid() != pid:
+        log.info("%s=%d is not this process's parent: not watched", EXIT_WITH_ENV, pid)
+        return None
 
     def watch() -> None:
         while os.getppid() == pid:
