@@ -91,7 +91,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--ensemble",
         type=_typed(int),
         default=tr.ensemble,
-        help="networks whose forecasts are averaged (default: auto, 10, or 3 past 1,000 points)",
+        help=(
+            "networks whose forecasts are averaged (default: auto: 10; up to 20 on a series too short to "
+            "backtest, two for each representation and horizon; 3 past 1,000 points)"
+        ),
     )
     t.add_argument("--epochs", type=_typed(int), default=tr.epochs)
     t.add_argument("--batch-size", type=_typed(int), default=tr.batch_size)

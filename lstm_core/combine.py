@@ -49,6 +49,14 @@ class Member:
 PATHS = ("trimmed", "networks", "inside")
 #: Fewest members for ``paths="trimmed"`` to drop the extremes (fewer: a plain mean).
 TRIM_MEMBERS = 5
+#: With fewer members than :data:`TRIM_MEMBERS` but at least three, a member whose forecast of a
+#: point lies more than this many times the training data's range from the members' median there
+#: has run off, and is left out of that point's mean. (A 1,500-point stationary series of tree-ring
+#: widths, range 0.08-1.74: the window-mean member's 495-step path fell steadily to -1.45 while the
+#: other two held near 0.9-0.95; the plain mean of the three scored 2.1x Holt-Winters.) A median
+#: of three instead of the mean measured worse where the members disagree without running off:
+#: weekly CO2 multi-step RMSE 0.56x -> 0.81x the best baseline, seed spread 1.04 -> 1.49.
+RUNOFF_RANGES = 0.5
 #: How the members' one-step predictions are combined: ``"validation"`` weighs each member by
 #: the inverse of its one-step mean squared error on the validation part (bench_forecast, 14 real
 #: series: one-step RMSE ÷ best statsforecast model, geometric mean 1.098 -> 1.068); ``"equal"``
@@ -124,7 +132,24 @@ class Combination:
         each = np.array([self._member_y(m, origins, steps) for m in self.members])  # (members, M, steps)
         if self.paths == "trimmed" and len(each) >= TRIM_MEMBERS:
             each = np.sort(each, axis=0)[1:-1]  # NaN (no inputs past the data) sorts last and stays NaN
+        elif self.paths == "trimmed" and len(each) >= 3:
+            return self._without_runoffs(each)
         return each.mean(axis=0)
+
+    def _without_runoffs(self, each: np.ndarray) -> np.ndarray:
+        """Mean over members (axis 0 of ``each``, (members, M, steps)) of the forecasts within
+        :data:`RUNOFF_RANGES` training-data ranges of the members' median at each point; the
+        plain mean where that leaves none (or the median is NaN: no inputs past the data)."""
+        y = self.prep.y[: max(self.prep.train_end, 1)]
+        span = float(np.max(y) - np.min(y)) if len(y) else 0.0
+        mean = each.mean(axis=0)
+        if not span > 0:
+            return mean
+        with np.errstate(invalid="ignore"):
+            keep = np.abs(each - np.median(each, axis=0)) <= RUNOFF_RANGES * span  # (members, M, steps)
+        n = keep.sum(axis=0)
+        kept = np.where(keep, each, 0.0).sum(axis=0) / np.maximum(n, 1)
+        return np.where(n > 0, kept, mean)
 
     def _member_y(self, m: Member, origins: np.ndarray, steps: int) -> np.ndarray:
         """One member's recursive forecasts (M, steps) in original units: its networks' own

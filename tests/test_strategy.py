@@ -324,8 +324,40 @@ def test_with_five_members_the_highest_and_lowest_forecast_of_each_point_are_dro
     np.testing.assert_allclose(trimmed, srt[1:-1].mean(axis=0))
     np.testing.assert_allclose(Combination(members, paths="networks").forecast_y(origins, 8), each.mean(axis=0))
     assert not np.allclose(trimmed, each.mean(axis=0))
-    # fewer members: a plain mean
+    # four members that do not run off: a plain mean
     np.testing.assert_allclose(Combination(members[:4]).forecast_y(origins, 8), each[:4].mean(axis=0))
+
+
+def test_with_three_or_four_members_a_member_that_runs_off_is_left_out_of_those_points():
+    from lstm_core.combine import RUNOFF_RANGES, Combination, Member
+
+    t = np.arange(96)
+    y = 50 + 10 * np.sin(2 * np.pi * t / 12) + np.random.default_rng(3).normal(0, 1, 96)
+    cfg = DataConfig(look_back=12, horizon=3)
+    prep = prepare(Series(_monthly(y), season=12), cfg, transform=Transform())
+    span = float(np.ptp(y[: prep.train_end]))
+    members = [Member(prep, build_model(RunConfig(data=cfg), prep, members=1)) for _ in range(4)]
+    # member paths (M=1 origin, 6 steps): two near 50, one that falls away step by step
+    steady = np.full((1, 6), 50.0)
+    falling = 50.0 - span * np.arange(6)[None, :] * 0.2  # beyond RUNOFF_RANGES ranges from step 3 on
+    paths = {0: steady, 1: steady + 1.0, 2: falling, 3: steady - 1.0}
+
+    class Fixed(Combination):
+        def _member_y(self, m, origins, steps):
+            return paths[[id(x) for x in self.members].index(id(m))][:, :steps]
+
+    three = Fixed(members[:3]).forecast_y(np.array([60]), 6)[0]
+    far = np.abs(falling[0] - 50.0) > RUNOFF_RANGES * span  # 50: the median of the three once it falls
+    assert far.any() and not far.all()
+    np.testing.assert_allclose(three[far], 50.5)  # the run-off member left out: the mean of the other two
+    plain = (steady[0] + steady[0] + 1.0 + falling[0]) / 3
+    np.testing.assert_allclose(three[~far], plain[~far])  # close to the others: in the mean
+    # four members: the same rule; with "networks" paths every member stays in
+    four = Fixed(members).forecast_y(np.array([60]), 6)[0]
+    far4 = np.abs(falling[0] - 49.5) > RUNOFF_RANGES * span  # 49.5: the median of the four once it falls
+    assert far4.any()
+    np.testing.assert_allclose(four[far4], 50.0)
+    np.testing.assert_allclose(Fixed(members[:3], paths="networks").forecast_y(np.array([60]), 6)[0], plain)
 
 
 def test_the_backtest_also_judges_the_best_level_representation():
