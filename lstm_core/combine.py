@@ -36,7 +36,9 @@ class Member:
         return len(getattr(self.model, "members", [self.model]))
 
 
-#: How the networks' recursive forecasts are combined. ``"trimmed"``: every network runs its
+#: How the networks' recursive forecasts are combined. ``"guarded"`` (new runs): ``"trimmed"``,
+#: and with three or four members a member that runs off (:data:`RUNOFF_RANGES`) is left out of
+#: the points where it does. ``"trimmed"`` (runs saved before session 15): every network runs its
 #: recursion on its own outputs, each member (representation) averages its networks' paths, and
 #: with :data:`TRIM_MEMBERS` members or more the highest and the lowest member forecast of every
 #: point are dropped before the rest are averaged (a trimmed mean, robust to one representation
@@ -46,10 +48,10 @@ class Member:
 #: ``"networks"``: the same paths, members averaged without trimming (seed spread of multi-step
 #: RMSE on co2 1.49 -> 1.16 against ``"inside"``). ``"inside"``: the networks' outputs are
 #: averaged at every step and the mean is fed back (runs saved before this choice existed).
-PATHS = ("trimmed", "networks", "inside")
-#: Fewest members for ``paths="trimmed"`` to drop the extremes (fewer: a plain mean).
+PATHS = ("guarded", "trimmed", "networks", "inside")
+#: Fewest members for ``paths="guarded"`` or ``"trimmed"`` to drop the extremes (fewer: a plain mean).
 TRIM_MEMBERS = 5
-#: With fewer members than :data:`TRIM_MEMBERS` but at least three, a member whose forecast of a
+#: With ``paths="guarded"`` and fewer members than :data:`TRIM_MEMBERS` but at least three, a member whose forecast of a
 #: point lies more than this many times the training data's range from the members' median there
 #: has run off, and is left out of that point's mean. (A 1,500-point stationary series of tree-ring
 #: widths, range 0.08-1.74: the window-mean member's 495-step path fell steadily to -1.45 while the
@@ -71,7 +73,7 @@ class Combination:
     ``paths``: see :data:`PATHS`; ``one_step``: see :data:`ONE_STEP`.
     """
 
-    def __init__(self, members: list[Member], paths: str = "trimmed", one_step: str = "validation"):
+    def __init__(self, members: list[Member], paths: str = "guarded", one_step: str = "validation"):
         if not members:
             raise ValueError("A combination needs at least one member.")
         if paths not in PATHS:
@@ -130,9 +132,9 @@ class Combination:
         """Recursive forecasts (M, steps) in original units from each origin."""
         origins = np.asarray(origins, dtype=np.int64)
         each = np.array([self._member_y(m, origins, steps) for m in self.members])  # (members, M, steps)
-        if self.paths == "trimmed" and len(each) >= TRIM_MEMBERS:
+        if self.paths in ("guarded", "trimmed") and len(each) >= TRIM_MEMBERS:
             each = np.sort(each, axis=0)[1:-1]  # NaN (no inputs past the data) sorts last and stays NaN
-        elif self.paths == "trimmed" and len(each) >= 3:
+        elif self.paths == "guarded" and len(each) >= 3:
             return self._without_runoffs(each)
         return each.mean(axis=0)
 

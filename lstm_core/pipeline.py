@@ -90,7 +90,7 @@ class Run:
     fixed_intervals: tuple | None = None  # (widths, note, one-step width or None) of a saved run: reused
     conformal_q1: float | None = None  # one-step half-width (model scale); None: ``conformal_q[0]``
     members: list[Member] = field(default_factory=list)  # every representation and its networks; [0] = (prep, model)
-    paths: str = "trimmed"  # how the networks' recursive forecasts are combined (combine.PATHS)
+    paths: str = "guarded"  # how the networks' recursive forecasts are combined (combine.PATHS)
     one_step: str = "validation"  # how the members' one-step predictions are weighted (combine.ONE_STEP)
 
     @property

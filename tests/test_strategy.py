@@ -352,12 +352,13 @@ def test_with_three_or_four_members_a_member_that_runs_off_is_left_out_of_those_
     np.testing.assert_allclose(three[far], 50.5)  # the run-off member left out: the mean of the other two
     plain = (steady[0] + steady[0] + 1.0 + falling[0]) / 3
     np.testing.assert_allclose(three[~far], plain[~far])  # close to the others: in the mean
-    # four members: the same rule; with "networks" paths every member stays in
+    # four members: the same rule; with "networks" paths, or "trimmed" (runs saved before the rule), every member stays in
     four = Fixed(members).forecast_y(np.array([60]), 6)[0]
     far4 = np.abs(falling[0] - 49.5) > RUNOFF_RANGES * span  # 49.5: the median of the four once it falls
     assert far4.any()
     np.testing.assert_allclose(four[far4], 50.0)
-    np.testing.assert_allclose(Fixed(members[:3], paths="networks").forecast_y(np.array([60]), 6)[0], plain)
+    for mode in ("networks", "trimmed"):
+        np.testing.assert_allclose(Fixed(members[:3], paths=mode).forecast_y(np.array([60]), 6)[0], plain)
 
 
 def test_the_backtest_also_judges_the_best_level_representation():
