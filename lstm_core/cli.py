@@ -93,7 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
         default=tr.ensemble,
         help=(
             "networks whose forecasts are averaged (default: auto: 10; up to 20 on a series too short to "
-            "backtest, two for each representation and horizon; 3 past 1,000 points)"
+            "backtest, two for each representation and horizon, plus networks over half the window for "
+            "its one-step predictions; 3 past 1,000 points)"
         ),
     )
     t.add_argument("--epochs", type=_typed(int), default=tr.epochs)

@@ -26,10 +26,17 @@ from .prep import Prepared
 
 @dataclass
 class Member:
-    """One representation (its prepared data) and the network(s) trained on it."""
+    """One representation (its prepared data) and the network(s) trained on it.
+
+    ``one_step_only``: networks trained for the one-step predictions alone (on a short series,
+    one output per window over a shorter window: :data:`lstm_core.pipeline.ONE_STEP_LOOK_BACK`);
+    a combination that has such members makes its one-step predictions from them and leaves them
+    out of its multi-step paths.
+    """
 
     prep: Prepared
     model: Forecaster | Ensemble
+    one_step_only: bool = False
 
     @property
     def networks(self) -> int:
@@ -83,19 +90,23 @@ class Combination:
         self.members = members
         self.paths = paths
         self.one_step_mode = one_step
-        self.prep = members[0].prep
+        #: the members whose paths make the multi-step forecast, and those whose predictions
+        #: make the one-step ones (the one-step-only members where there are any, else the same)
+        self.path_members = [m for m in members if not m.one_step_only] or list(members)
+        self.step_members = [m for m in members if m.one_step_only] or self.path_members
+        self.prep = self.path_members[0].prep
         #: the intervals live on the log scale for a series above zero throughout (errors that
         #: grow with the level give bands that grow with it)
         self.log_scale = bool(np.all(self.prep.y > 0))
 
     @property
     def earliest(self) -> int:
-        """First index every member can predict (the longest differencing lag + window)."""
-        return max(m.prep.offset + m.prep.cfg.look_back for m in self.members)
+        """First index every path member can forecast from (the longest differencing lag + window)."""
+        return max(m.prep.offset + m.prep.cfg.look_back for m in self.path_members)
 
     def _one_step_each(self, part: str) -> tuple[np.ndarray, np.ndarray]:
-        """Every member's one-step predictions where all have one: ``(t (n,), yhat (members, n))``."""
-        outs = [fc.one_step(m.model, m.prep, part) for m in self.members]
+        """Every one-step member's predictions where all have one: ``(t (n,), yhat (members, n))``."""
+        outs = [fc.one_step(m.model, m.prep, part) for m in self.step_members]
         t = outs[0][0]
         for ti, _ in outs[1:]:
             t = np.intersect1d(t, ti)
@@ -104,11 +115,11 @@ class Combination:
         return t, np.array([yi[np.searchsorted(ti, t)] for ti, yi in outs])
 
     def one_step_weights(self) -> np.ndarray:
-        """Weights (members,) of the one-step combination, summing to 1. With ``one_step=
+        """Weights (one-step members,) of the one-step combination, summing to 1. With ``one_step=
         "validation"``: inversely proportional to each member's one-step mean squared error on
         the validation part (Bates & Granger; the networks never trained on it, early stopping
         watched it), equal without a validation part; with ``"equal"``: equal."""
-        k = len(self.members)
+        k = len(self.step_members)
         if self.one_step_mode == "equal" or k == 1:
             return np.full(k, 1.0 / k)
         t, ys = self._one_step_each("val")
@@ -131,7 +142,7 @@ class Combination:
     def forecast_y(self, origins: np.ndarray, steps: int) -> np.ndarray:
         """Recursive forecasts (M, steps) in original units from each origin."""
         origins = np.asarray(origins, dtype=np.int64)
-        each = np.array([self._member_y(m, origins, steps) for m in self.members])  # (members, M, steps)
+        each = np.array([self._member_y(m, origins, steps) for m in self.path_members])  # (members, M, steps)
         if self.paths in ("guarded", "trimmed") and len(each) >= TRIM_MEMBERS:
             each = np.sort(each, axis=0)[1:-1]  # NaN (no inputs past the data) sorts last and stays NaN
         elif self.paths == "guarded" and len(each) >= 3:

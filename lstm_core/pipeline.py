@@ -54,6 +54,36 @@ log = logging.getLogger(__name__)
 #: Seed offset between ensemble members: member k trains with ``seed + k * MEMBER_SEED_STEP``.
 MEMBER_SEED_STEP = 1000
 
+#: On a series too short for the backtest to rank (two horizons per representation, see
+#: :func:`run_horizons`) with ``ensemble`` left to auto, the one-step predictions come from extra
+#: networks of one output per window that see this share of the run's look_back (12 -> 6), as
+#: many per representation as it has one-output networks; they are left out of the multi-step
+#: forecast (:attr:`lstm_core.combine.Member.one_step_only`). Fewer inputs fit the few windows of
+#: such a series better one step ahead, but the same shorter windows in the multi-step paths
+#: measured worse on both held-out sets. Measured offline on the same fits
+#: (``benchmarks/bench_short_lookback.py``, seeds 0-2, the short series of each set, one-step RMSE
+#: ÷ best statsforecast model, geometric mean): suite 1.125 -> 1.079, held-out 1.319 -> 1.146,
+#: fpp2 1.534 -> 1.313; with the one-output networks of the multi-step paths swapped for them:
+#: one-step 1.101 / 1.187 / 1.313, but multi-step ÷ best baseline 1.049 -> 0.960, 1.439 -> 1.494,
+#: 1.322 -> 1.372.
+ONE_STEP_LOOK_BACK = 0.5
+
+
+def one_step_look_back(look_back: int) -> int:
+    """The window of the one-step networks of a short series (:data:`ONE_STEP_LOOK_BACK`)."""
+    return max(1, int(round(look_back * ONE_STEP_LOOK_BACK)))
+
+
+def one_step_networks(cfg: RunConfig, horizons: list[int | None], variants: list, k_nets: int) -> list[int]:
+    """How many one-step-only networks each of ``variants`` (representation, horizon) gets: as
+    many as its own networks (network k on variant k mod V) for a one-output variant of a run with
+    two horizons and ``ensemble`` left to auto, else 0."""
+    if cfg.train.ensemble is not None or len(horizons) < 2:
+        return [0] * len(variants)
+    counts = [len(range(r, k_nets, len(variants))) for r in range(len(variants))]
+    return [c if h == 1 else 0 for (_, h), c in zip(variants, counts)]
+
+
 #: Intervals are calibrated for horizons up to this many steps; beyond, the last width
 #: grows like sqrt(k) (a random-walk assumption, said in ``metrics.coverage.note``).
 MAX_CALIBRATED_STEPS = 120
@@ -370,6 +400,10 @@ def _fit_run(data: Series | pd.DataFrame, cfg: RunConfig, callbacks: Callbacks |
     variants = variants[:k_nets]
     preps = [prepare(series, replace(cfg.data, horizon=h), transform=tr) for tr, h in variants]
     prep = preps[0]
+    extra = one_step_networks(cfg, horizons, variants, k_nets)
+    short = replace(cfg.data, horizon=1, look_back=one_step_look_back(cfg.data.look_back))
+    step_preps = [prepare(series, short, transform=tr) if c else None for (tr, _), c in zip(variants, extra)]
+    total = k_nets + sum(extra)
     recorder = GateRecorder(prep, record=cfg.train.record_gates)
 
     seed_everything(cfg.train.seed)
@@ -386,20 +420,34 @@ def _fit_run(data: Series | pd.DataFrame, cfg: RunConfig, callbacks: Callbacks |
     if cb.should_stop() and not fit0.history:
         raise Stopped("stopped before the first epoch finished")  # an untrained model is not worth evaluating
     if looks and not cb.should_stop():
-        _hand_over(lambda: first_look(prep, first, k_nets), cb)  # the run's own network replaces the quick look
+        _hand_over(lambda: first_look(prep, first, total), cb)  # the run's own network replaces the quick look
     nets: list[list[Forecaster]] = [[] for _ in preps]
     nets[0].append(first)
     fits = [fit0]
     for k in range(1, k_nets):
         if cb.should_stop():
             break
-        cb.phase(f"member {k + 1}/{k_nets}")
+        cb.phase(f"member {k + 1}/{total}")
         r = k % len(preps)
         net, fit = _train_member(preps[r], cfg, device, cfg.train.seed + k * MEMBER_SEED_STEP, cb.stop_only())
         if fit.status == FitStatus.CANCELLED and not fit.history:
             break
         nets[r].append(net)
         fits.append(fit)
+    # the one-step networks of a short series, after the others (a Stop keeps the forecast's own)
+    step_nets: list[list[Forecaster]] = [[] for _ in preps]
+    k = k_nets
+    for r, sp in enumerate(step_preps):
+        for _ in range(extra[r]):
+            if sp is None or cb.should_stop():
+                break
+            cb.phase(f"member {k + 1}/{total}")
+            net, fit = _train_member(sp, cfg, device, cfg.train.seed + k * MEMBER_SEED_STEP, cb.stop_only())
+            k += 1
+            if fit.status == FitStatus.CANCELLED and not fit.history:
+                break
+            step_nets[r].append(net)
+            fits.append(fit)
     # Decided before the phase is announced: a Stop seen from then on ends the evaluation.
     stopped_before = cb.should_stop()
     cb.phase("evaluating")
@@ -412,6 +460,7 @@ def _fit_run(data: Series | pd.DataFrame, cfg: RunConfig, callbacks: Callbacks |
         len(fit0.history),
     )
     members = [Member(p, pack(ns)) for p, ns in zip(preps, nets) if ns]
+    members += [Member(sp, pack(ns), one_step_only=True) for sp, ns in zip(step_preps, step_nets) if sp and ns]
     for m in members:
         m.model.eval()
     run = Run(
@@ -558,7 +607,7 @@ def _calibrate(run: Run, steps_cal: int) -> tuple[np.ndarray, str, float | None]
         return q, note, float(q[0]) if len(q) else 0.0
     # the same combination of the backtest's networks (of the run's own horizon), out of sample,
     # on member 0's scale
-    names = list(dict.fromkeys(m.prep.transform.name for m in combo.members))
+    names = list(dict.fromkeys(m.prep.transform.name for m in combo.path_members))
     extra = [combo.z_from_y(t) - combo.z_from_y(f) for t, f in zip(bt.truth, bt.combined(names))]
     if all(n in bt.forecasts for n in names):
         q, note = calibrate(steps_cal, extra)
@@ -640,7 +689,14 @@ def evaluate(run: Run) -> Evaluation:
             transform_reason=prep.transform.reason,
             representation=prep.transform.to_dict(),
             representations=[
-                {"name": m.prep.transform.name, "networks": m.networks, "horizon": m.prep.out_dim} for m in members
+                {
+                    "name": m.prep.transform.name,
+                    "networks": m.networks,
+                    "horizon": m.prep.out_dim,
+                    "look_back": m.prep.cfg.look_back,
+                    **({"one_step_only": True} if m.one_step_only else {}),
+                }
+                for m in members
             ],
             horizon=prep.out_dim,
             cell=run.config.model.cell,

@@ -173,7 +173,13 @@ def save_run(run: Run, directory: str | os.PathLike, forecast_steps: int | None 
                 "seconds": run.fit.seconds,
             },
             "members": [
-                {"representation": m.prep.transform.to_dict(), "networks": m.networks, "horizon": m.prep.cfg.horizon}
+                {
+                    "representation": m.prep.transform.to_dict(),
+                    "networks": m.networks,
+                    "horizon": m.prep.cfg.horizon,
+                    "look_back": m.prep.cfg.look_back,
+                    **({"one_step_only": True} if m.one_step_only else {}),
+                }
                 for m in members
             ],
             "intervals": {
@@ -321,18 +327,20 @@ def _load_run(path: Path, frame: pd.DataFrame | None) -> Run:
     except DataError:
         raise RunError(f"{path / 'config.json'} holds a damaged season_hint; the run folder is damaged.") from None
     saved = _member_specs(meta, path)
-    specs: list[tuple[Transform | None, int, int | None]]
+    specs: list[tuple[Transform | None, int, int | None, int | None, bool]]
     if saved is None:  # format 1: one network, ``auto`` as it was resolved then
         legacy = None
         if cfg.data.transform == "auto" and cfg.data.uses_target_history:
             legacy = _legacy_transform(series, cfg)
-        specs = [(legacy, 1, None)]
+        specs = [(legacy, 1, None, None, False)]
     else:
         specs = list(saved)
     members = []
-    for transform, networks, horizon in specs:
-        # a member's own horizon where it was saved (runs saved before: the run's, resolved again)
+    for transform, networks, horizon, look_back, one_step_only in specs:
+        # a member's own horizon and window where they were saved (runs saved before: the run's)
         data_cfg = cfg.data if horizon is None else replace(cfg.data, horizon=horizon)
+        if look_back is not None:
+            data_cfg = replace(data_cfg, look_back=look_back)
         try:
             prep = prepare(series, data_cfg, transform=transform)
         except ConfigError:
@@ -345,7 +353,7 @@ def _load_run(path: Path, frame: pd.DataFrame | None) -> Run:
                 f"{cfg.data.look_back} and its split into train, validation and test parts); pass a series at "
                 "least as long as the one it was trained on."
             ) from None
-        members.append(Member(prep, empty_model(cfg, prep, networks)))
+        members.append(Member(prep, empty_model(cfg, prep, networks), one_step_only=one_step_only))
     try:
         state = torch.load(path / "model.pt", map_location="cpu", weights_only=True)
         _weights(members).load_state_dict(state)
@@ -418,13 +426,14 @@ def _weights(members: list[Member]) -> torch.nn.Module:
 
 #: Most members a saved run can have (every shortlisted representation with two horizons), and
 #: most networks: the user's largest ensemble, or auto's two per member.
-MAX_MEMBERS = 2 * SHORTLIST
+MAX_MEMBERS = 3 * SHORTLIST  # two horizons and the one-step networks of each representation
 MAX_NETWORKS = max(int(BOUNDS["ensemble"].int_range()[1]), TrainConfig.NETWORKS_PER_VARIANT * MAX_MEMBERS)
 
 
-def _member_specs(meta: dict, path: Path) -> list[tuple[Transform, int, int | None]] | None:
-    """``[(representation, networks, horizon), ...]`` from config.json (horizon None in runs
-    saved before members had their own); None for a format-1 run."""
+def _member_specs(meta: dict, path: Path) -> list[tuple[Transform, int, int | None, int | None, bool]] | None:
+    """``[(representation, networks, horizon, look_back, one_step_only), ...]`` from config.json
+    (horizon and look_back None in runs saved before members had their own: the run's; one-step-only
+    False before such members existed); None for a format-1 run."""
     raw = meta.get("members")
     if raw is None:
         return None
@@ -443,11 +452,19 @@ def _member_specs(meta: dict, path: Path) -> list[tuple[Transform, int, int | No
             not isinstance(horizon, int) or isinstance(horizon, bool) or not BOUNDS["horizon"].contains(horizon)
         ):
             raise bad
+        look_back = item.get("look_back")
+        if look_back is not None and (
+            not isinstance(look_back, int) or isinstance(look_back, bool) or not BOUNDS["look_back"].contains(look_back)
+        ):
+            raise bad
+        one_step_only = item.get("one_step_only", False)
+        if not isinstance(one_step_only, bool):
+            raise bad
         try:
-            specs.append((Transform.from_dict(item["representation"]), networks, horizon))
+            specs.append((Transform.from_dict(item["representation"]), networks, horizon, look_back, one_step_only))
         except ConfigError as exc:
             raise RunError(f"{path / 'config.json'}: {exc}") from None
-    if sum(n for _, n, _ in specs) > MAX_NETWORKS:
+    if sum(spec[1] for spec in specs) > MAX_NETWORKS:
         raise bad
     return specs
 

@@ -35,13 +35,21 @@ if info.status == "cancelled":
         f"(epoch {info.best_epoch})."
     )
 members = info.ensemble
-names = list(dict.fromkeys(r["name"] for r in info.representations))
-steps = sorted({int(r["horizon"]) for r in info.representations if isinstance(r.get("horizon"), int)})
+paths = [r for r in info.representations if not r.get("one_step_only")]
+names = list(dict.fromkeys(r["name"] for r in paths))
+steps = sorted({int(r["horizon"]) for r in paths if isinstance(r.get("horizon"), int)})
+one_step_nets = [r for r in info.representations if r.get("one_step_only")]
 st.caption(
     f"{info.cell.upper()} · {info.parameters:,} parameters"
     + (f" · {members} networks averaged" if members > 1 else "")
     + (f" over {len(names)} representations ({'; '.join(names)})" if len(names) > 1 else "")
     + (f", each with networks of {' and of '.join(map(str, steps[::-1]))} outputs per window" if len(steps) > 1 else "")
+    + (
+        f"; the one-step predictions come from {sum(int(r['networks']) for r in one_step_nets)} more networks of "
+        f"1 output over the last {one_step_nets[0].get('look_back', '?')} points (this short series has few windows)"
+        if one_step_nets
+        else ""
+    )
     + f" · {info.epochs_run} epochs ({info.status}) · {info.train_seconds:.1f} s on {info.device} · "
     f"best representation: {info.transform_reason or info.transform} · season {info.season or '—'}"
     + (" (detected from the data)" if info.season_source == "detected" else "")

@@ -132,7 +132,8 @@ with st.form("train_form"):
             persist_state=KEEP,
             placeholder="auto",
             help="Networks whose forecasts are averaged, spread over the best representations. "
-            "Empty = auto: 10, at least two per representation (up to 20 on a short series), or 3 for "
+            "Empty = auto: 10, at least two per representation (up to 20 on a short series, plus "
+            "networks over half the window for its one-step predictions), or 3 for "
             "series over 1,000 points. More are steadier and "
             "slower; the gates shown are network 1's.",
         )

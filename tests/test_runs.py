@@ -140,13 +140,59 @@ def test_weights_file_is_a_plain_state_dict(run, tmp_path):
     # 100 points, too few for the backtest to rank: the representations it kept, each with networks
     # of one season of outputs and of a single output, two networks each (at least ten in all):
     # a list of state dicts
-    reps = list(dict.fromkeys(m.prep.transform.name for m in run.members))
-    assert [m.prep.out_dim for m in run.members] == [7, 1] * len(reps)
-    v = len(run.members)
+    paths = [m for m in run.members if not m.one_step_only]
+    reps = list(dict.fromkeys(m.prep.transform.name for m in paths))
+    assert [m.prep.out_dim for m in paths] == [7, 1] * len(reps)
+    v = len(paths)
     nets = max(TrainConfig.AUTO_NETWORKS, TrainConfig.NETWORKS_PER_VARIANT * v)
-    assert [m.networks for m in run.members] == [len(range(k, nets, v)) for k in range(v)]  # round robin
+    assert [m.networks for m in paths] == [len(range(k, nets, v)) for k in range(v)]  # round robin
+    # then the one-step networks: one output over half the window, as many as each one-output member has
+    steps = run.members[v:]
+    assert all(m.one_step_only for m in steps)
+    assert [(m.prep.transform.name, m.networks) for m in steps] == [
+        (m.prep.transform.name, m.networks) for m in paths if m.prep.out_dim == 1
+    ]
+    assert {(m.prep.out_dim, m.prep.cfg.look_back) for m in steps} == {(1, run.config.data.look_back // 2)}
     assert set(state) == {f"{k}.{name}" for k, m in enumerate(run.members) for name in m.model.state_dict()}
     assert all(isinstance(v, torch.Tensor) for v in state.values())
+
+
+def test_a_short_series_predicts_one_step_with_its_one_step_networks_and_forecasts_with_the_others(run):
+    """The one-step predictions are the validation-weighted mean of the one-step networks' alone;
+    the multi-step forecast is the other networks' (the one-step ones change nothing there)."""
+    from lstm_core import forecast as fc
+    from lstm_core.combine import Combination
+
+    steps = [m for m in run.members if m.one_step_only]
+    paths = [m for m in run.members if not m.one_step_only]
+    assert steps and paths
+    combo = run.combination
+    ys = {part: [fc.one_step(m.model, m.prep, part) for m in steps] for part in ("val", "test")}
+    t_val = ys["val"][0][0]
+    assert all(np.array_equal(t, t_val) for t, _ in ys["val"])
+    mse = np.array([np.mean((yh - run.prep.y[t]) ** 2) for t, yh in ys["val"]])
+    w = (1 / mse) / (1 / mse).sum()
+    t_test, yhat = combo.one_step("test")
+    np.testing.assert_allclose(yhat, w @ np.array([yh[np.searchsorted(t, t_test)] for t, yh in ys["test"]]))
+    assert not np.allclose(yhat, Combination(paths).one_step("test")[1])  # not the other networks' predictions
+    origin = np.array([run.prep.test_start])
+    np.testing.assert_array_equal(combo.forecast_y(origin, 12), Combination(paths).forecast_y(origin, 12))
+    np.testing.assert_allclose(run.predictions["one_step"].to_numpy()[t_test], np.maximum(yhat, 0.0))
+    shown = [r for r in run.metrics.info.representations if r.get("one_step_only")]
+    assert [(r["networks"], r["look_back"], r["horizon"]) for r in shown] == [
+        (m.networks, m.prep.cfg.look_back, 1) for m in steps
+    ]
+
+
+def test_an_explicit_ensemble_trains_no_one_step_networks():
+    t = np.arange(100.0)
+    frame = pd.DataFrame(
+        {"y": 10 + np.sin(t / 4)}, index=pd.date_range("2020-01-01", periods=100, freq="D", name="day")
+    )
+    cfg = RunConfig()
+    cfg.model.hidden_size, cfg.train.epochs, cfg.train.ensemble = 4, 2, 4
+    r = fit_run(Series(frame, season=7), cfg)
+    assert r.networks == 4 and not any(m.one_step_only for m in r.members)
 
 
 def test_a_format_1_run_reloads_with_its_original_representation(tmp_path, monkeypatch):
