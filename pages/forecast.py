@@ -34,11 +34,11 @@ if info.status == "cancelled":
         f"This run was stopped early at epoch {info.epochs_run}; it uses the best weights so far "
         f"(epoch {info.best_epoch})."
     )
-members = info.ensemble
+one_step_nets = [r for r in info.representations if r.get("one_step_only")]
+members = info.ensemble - sum(int(r["networks"]) for r in one_step_nets)  # those behind the forecast ahead
 paths = [r for r in info.representations if not r.get("one_step_only")]
 names = list(dict.fromkeys(r["name"] for r in paths))
 steps = sorted({int(r["horizon"]) for r in paths if isinstance(r.get("horizon"), int)})
-one_step_nets = [r for r in info.representations if r.get("one_step_only")]
 st.caption(
     f"{info.cell.upper()} · {info.parameters:,} parameters"
     + (f" · {members} networks averaged" if members > 1 else "")

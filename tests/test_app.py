@@ -395,6 +395,48 @@ open(sys.argv[1], "wb").write(runs_view.run_zip(run, 12))
     assert any(c.startswith("*steps damped φ*: the network's k-th forecast step") for c in captions)
 
 
+def test_a_short_series_run_names_its_one_step_networks_apart_from_the_forecasts(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    # a run on a short series (auto ensemble): extra one-output networks make its one-step predictions
+    script = """
+import json, sys
+import numpy as np, pandas as pd
+from lstm_core.config import RunConfig
+from lstm_core.data import Series
+from lstm_core.pipeline import fit_run
+from ui import runs_view
+t = np.arange(72)
+y = 100 + 10 * np.sin(2 * np.pi * t / 12) + np.random.default_rng(2).normal(0, 1, 72)
+cfg = RunConfig()
+cfg.model.hidden_size, cfg.train.epochs = 4, 2
+frame = pd.DataFrame({"y": y}, index=pd.date_range("2000-01", periods=72, freq="MS", name="date"))
+run = fit_run(Series(frame, season=12), cfg)
+steps = sum(m.networks for m in run.members if m.one_step_only)
+open(sys.argv[1], "wb").write(runs_view.run_zip(run, 12))
+open(sys.argv[2], "w").write(json.dumps({"paths": run.networks - steps, "steps": steps}))
+"""
+    zip_path, counts = tmp_path / "short.zip", tmp_path / "counts.json"
+    subprocess.run(
+        [sys.executable, "-c", script, str(zip_path), str(counts)], check=True, cwd=Path(__file__).parent.parent
+    )
+    n = json.loads(counts.read_text())
+    assert n["steps"] > 0
+    at = new_app().run()
+    at.switch_page("pages/forecast.py").run()
+    at.file_uploader(key="forecast_zip").set_value(("short.zip", zip_path.read_bytes(), "application/zip"))
+    at.run()
+    wait_for_restore(at)
+    no_errors(at)
+    caption = next(c for c in texts(at.caption) if "networks averaged" in c)
+    assert f"· {n['paths']} networks averaged" in caption  # the forecast's own, not the one-step ones
+    assert (
+        f"the one-step predictions come from {n['steps']} more networks of 1 output over the last 6 points" in caption
+    )
+
+
 def test_the_validation_curve_is_named_for_the_weights_it_was_measured_on():
     from ui.jobs_view import validation_name
 
