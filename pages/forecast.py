@@ -45,8 +45,8 @@ st.caption(
     + (f" over {len(names)} representations ({'; '.join(names)})" if len(names) > 1 else "")
     + (f", each with networks of {' and of '.join(map(str, steps[::-1]))} outputs per window" if len(steps) > 1 else "")
     + (
-        f"; the one-step predictions come from {sum(int(r['networks']) for r in one_step_nets)} more networks of "
-        f"1 output over the last {one_step_nets[0].get('look_back', '?')} points (this short series has few windows)"
+        f"; one step ahead, {sum(int(r['networks']) for r in one_step_nets)} more networks of 1 output over the "
+        f"last {one_step_nets[0].get('look_back', '?')} points join them (this short series has few windows)"
         if one_step_nets
         else ""
     )

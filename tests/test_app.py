@@ -432,9 +432,7 @@ open(sys.argv[2], "w").write(json.dumps({"paths": run.networks - steps, "steps":
     no_errors(at)
     caption = next(c for c in texts(at.caption) if "networks averaged" in c)
     assert f"· {n['paths']} networks averaged" in caption  # the forecast's own, not the one-step ones
-    assert (
-        f"the one-step predictions come from {n['steps']} more networks of 1 output over the last 6 points" in caption
-    )
+    assert f"one step ahead, {n['steps']} more networks of 1 output over the last 6 points join them" in caption
 
 
 def test_the_validation_curve_is_named_for_the_weights_it_was_measured_on():

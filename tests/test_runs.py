@@ -157,9 +157,10 @@ def test_weights_file_is_a_plain_state_dict(run, tmp_path):
     assert all(isinstance(v, torch.Tensor) for v in state.values())
 
 
-def test_a_short_series_predicts_one_step_with_its_one_step_networks_and_forecasts_with_the_others(run):
-    """The one-step predictions are the validation-weighted mean of the one-step networks' alone;
-    the multi-step forecast is the other networks' (the one-step ones change nothing there)."""
+def test_a_short_series_weighs_in_its_one_step_networks_one_step_ahead_and_forecasts_without_them(run):
+    """The one-step predictions are the validation-weighted mean of every network's, the one-step
+    networks' included; the multi-step forecast is the other networks' alone (the one-step ones
+    change nothing there)."""
     from lstm_core import forecast as fc
     from lstm_core.combine import Combination
 
@@ -167,14 +168,23 @@ def test_a_short_series_predicts_one_step_with_its_one_step_networks_and_forecas
     paths = [m for m in run.members if not m.one_step_only]
     assert steps and paths
     combo = run.combination
-    ys = {part: [fc.one_step(m.model, m.prep, part) for m in steps] for part in ("val", "test")}
-    t_val = ys["val"][0][0]
-    assert all(np.array_equal(t, t_val) for t, _ in ys["val"])
-    mse = np.array([np.mean((yh - run.prep.y[t]) ** 2) for t, yh in ys["val"]])
+
+    def each(part):
+        outs = [fc.one_step(m.model, m.prep, part) for m in run.members]
+        t = outs[0][0]
+        for ti, _ in outs[1:]:
+            t = np.intersect1d(t, ti)
+        return t, np.array([yh[np.searchsorted(ti, t)] for ti, yh in outs])
+
+    t_val, v = each("val")
+    mse = np.mean((v - run.prep.y[t_val]) ** 2, axis=1)
     w = (1 / mse) / (1 / mse).sum()
+    assert w[len(paths) :].sum() > 0.05  # the one-step networks count
     t_test, yhat = combo.one_step("test")
-    np.testing.assert_allclose(yhat, w @ np.array([yh[np.searchsorted(t, t_test)] for t, yh in ys["test"]]))
-    assert not np.allclose(yhat, Combination(paths).one_step("test")[1])  # not the other networks' predictions
+    t_each, te = each("test")
+    np.testing.assert_array_equal(t_test, t_each)
+    np.testing.assert_allclose(yhat, w @ te)
+    assert not np.allclose(yhat, Combination(paths).one_step("test")[1])  # not the forecast's networks alone
     origin = np.array([run.prep.test_start])
     np.testing.assert_array_equal(combo.forecast_y(origin, 12), Combination(paths).forecast_y(origin, 12))
     np.testing.assert_allclose(run.predictions["one_step"].to_numpy()[t_test], np.maximum(yhat, 0.0))
