@@ -26,6 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks.report import emit
+
 DATA = Path(__file__).resolve().parent / "data" / "treering_last1500.csv"
 
 
@@ -97,9 +99,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{np.median([r['one_ratio'] for r in sel]):.3f} | {np.median([r['cov_ms'] for r in sel]):.3f} | |"
         )
     text = "\n".join(lines)
-    print(text)
-    if args.md:
-        Path(args.md).write_text(text + "\n")
+    emit(text, args.md)
     return 0
 
 

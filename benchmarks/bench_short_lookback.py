@@ -41,6 +41,8 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks.report import emit
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
 CSVS = {"suite": "bench_forecast.csv", "holdout": "bench_forecast_holdout.csv", "fpp": "bench_forecast_fpp.csv"}
@@ -227,9 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     geo = [f"{float(np.exp(np.nanmean(np.log(ratios[k])))):.3f}" for k, _ in cols]
     lines.append("| geometric mean | | " + " | ".join(geo) + " |")
     text = "\n".join(lines)
-    print(text)
-    if args.md:
-        Path(args.md).write_text(text + "\n")
+    emit(text, args.md)
     return 0
 
 

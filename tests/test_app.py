@@ -359,6 +359,17 @@ def test_md_code_and_plot_text():
     assert plot_text('<a href="http://evil.example">x</a>\u200b') == '&lt;a href="http://evil.example"&gt;x&lt;/a&gt;'
 
 
+def _forecast_page_with(zip_path: Path):
+    """The Forecast page after restoring the run zip at ``zip_path`` (no error shown)."""
+    at = new_app().run()
+    at.switch_page("pages/forecast.py").run()
+    at.file_uploader(key="forecast_zip").set_value((zip_path.name, zip_path.read_bytes(), "application/zip"))
+    at.run()
+    wait_for_restore(at)
+    no_errors(at)
+    return at
+
+
 def test_a_run_with_damped_steps_says_what_damping_means(tmp_path):
     import subprocess
     import sys
@@ -384,12 +395,7 @@ open(sys.argv[1], "wb").write(runs_view.run_zip(run, 12))
 """
     zip_path = tmp_path / "damped.zip"
     subprocess.run([sys.executable, "-c", script, str(zip_path)], check=True, cwd=Path(__file__).parent.parent)
-    at = new_app().run()
-    at.switch_page("pages/forecast.py").run()
-    at.file_uploader(key="forecast_zip").set_value(("damped.zip", zip_path.read_bytes(), "application/zip"))
-    at.run()
-    wait_for_restore(at)
-    no_errors(at)
+    at = _forecast_page_with(zip_path)
     captions = texts(at.caption)
     assert any("steps damped 0.9" in c for c in captions)
     assert any(c.startswith("*steps damped φ*: the network's k-th forecast step") for c in captions)
@@ -424,12 +430,7 @@ open(sys.argv[2], "w").write(json.dumps({"paths": run.networks - steps, "steps":
     )
     n = json.loads(counts.read_text())
     assert n["steps"] > 0
-    at = new_app().run()
-    at.switch_page("pages/forecast.py").run()
-    at.file_uploader(key="forecast_zip").set_value(("short.zip", zip_path.read_bytes(), "application/zip"))
-    at.run()
-    wait_for_restore(at)
-    no_errors(at)
+    at = _forecast_page_with(zip_path)
     caption = next(c for c in texts(at.caption) if "networks averaged" in c)
     assert f"· {n['paths']} networks averaged" in caption  # the forecast's own, not the one-step ones
     assert f"one step ahead, {n['steps']} more networks of 1 output over the last 6 points join them" in caption
