@@ -185,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
 
         loaded = load_csv(args.csv).series
         name = Path(args.csv).stem
-        serieses = [SimpleNamespace(name=name, frame=loaded.frame, season_hint=loaded.season, values=loaded.frame)]
+        serieses = [SimpleNamespace(name=name, frame=loaded.frame, season_hint=loaded.season)]
         sf, base, args.set = {}, {}, f"{args.csv} (ratios to the engine's best baseline)"
     else:
         names = {"suite": CSV_SERIES, "holdout": HOLDOUT_SERIES, "fpp": FPP_SERIES}[args.set]

@@ -90,10 +90,9 @@ class Combination:
         self.members = members
         self.paths = paths
         self.one_step_mode = one_step
-        #: the members whose paths make the multi-step forecast (all but the one-step-only ones),
-        #: and those whose predictions make the one-step ones (all of them)
+        #: the members whose paths make the multi-step forecast (all but the one-step-only ones;
+        #: every member makes the one-step predictions)
         self.path_members = [m for m in members if not m.one_step_only] or list(members)
-        self.step_members = list(members)
         self.prep = self.path_members[0].prep
         #: the intervals live on the log scale for a series above zero throughout (errors that
         #: grow with the level give bands that grow with it)
@@ -105,8 +104,8 @@ class Combination:
         return max(m.prep.offset + m.prep.cfg.look_back for m in self.path_members)
 
     def _one_step_each(self, part: str) -> tuple[np.ndarray, np.ndarray]:
-        """Every one-step member's predictions where all have one: ``(t (n,), yhat (members, n))``."""
-        outs = [fc.one_step(m.model, m.prep, part) for m in self.step_members]
+        """Every member's one-step predictions where all have one: ``(t (n,), yhat (members, n))``."""
+        outs = [fc.one_step(m.model, m.prep, part) for m in self.members]
         t = outs[0][0]
         for ti, _ in outs[1:]:
             t = np.intersect1d(t, ti)
@@ -115,11 +114,11 @@ class Combination:
         return t, np.array([yi[np.searchsorted(ti, t)] for ti, yi in outs])
 
     def one_step_weights(self) -> np.ndarray:
-        """Weights (one-step members,) of the one-step combination, summing to 1. With ``one_step=
+        """Weights (members,) of the one-step combination, summing to 1. With ``one_step=
         "validation"``: inversely proportional to each member's one-step mean squared error on
         the validation part (Bates & Granger; the networks never trained on it, early stopping
         watched it), equal without a validation part; with ``"equal"``: equal."""
-        k = len(self.step_members)
+        k = len(self.members)
         if self.one_step_mode == "equal" or k == 1:
             return np.full(k, 1.0 / k)
         t, ys = self._one_step_each("val")
