@@ -192,3 +192,27 @@ def test_weight_average_needs_a_validation_part():
         Trainer(model, TrainConfig(epochs=3, seed=2, device="cpu", patience=None, weight_average=a)).fit(x, y)
         kept.append(_weights(model))
     assert all(torch.equal(kept[0][k], kept[1][k]) for k in kept[0])
+
+
+@pytest.mark.parametrize("scale", [1e-3, 1e3])
+def test_gradient_clipping_matches_torchs_below_and_above_the_limit(scale):
+    from lstm_core.train import _clip_grad_norm
+
+    grads = []
+    for clip in (lambda ps: nn.utils.clip_grad_norm_(ps, 1.0, foreach=True), lambda ps: _clip_grad_norm(ps, 1.0)):
+        model = _model()
+        x, y, _, _ = _data()
+        (nn.functional.mse_loss(model(torch.as_tensor(x[:32])), torch.as_tensor(y[:32])) * scale).backward()
+        params = list(model.parameters())
+        clip(params)
+        grads.append([p.grad.clone() for p in params])
+    norm = torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(g) for g in grads[1]]))
+    assert (norm.item() < 0.5) == (scale < 1)  # one case under the limit, one rescaled to it
+    assert all(torch.equal(a, b) for a, b in zip(*grads))
+
+
+def test_the_optimiser_is_torchs_fused_adam_on_cpu_with_the_configured_settings():
+    trainer = Trainer(_model(), TrainConfig(lr=0.003, weight_decay=1e-4, device="cpu"))
+    opt = trainer._optimizer()
+    assert isinstance(opt, torch.optim.Adam)
+    assert (opt.defaults["fused"], opt.defaults["lr"], opt.defaults["weight_decay"]) == (True, 0.003, 1e-4)
