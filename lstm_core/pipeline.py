@@ -124,7 +124,7 @@ class Run:
     conformal_q1: float | None = None  # one-step half-width (model scale); None: ``conformal_q[0]``
     members: list[Member] = field(default_factory=list)  # every representation and its networks; [0] = (prep, model)
     paths: str = "guarded"  # how the networks' recursive forecasts are combined (combine.PATHS)
-    one_step: str = "validation"  # how the members' one-step predictions are weighted (combine.ONE_STEP)
+    one_step: str = "guarded"  # how the members' one-step predictions are weighted (combine.ONE_STEP)
 
     @property
     def frame(self) -> pd.DataFrame:

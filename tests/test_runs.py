@@ -244,11 +244,14 @@ def test_a_run_saved_before_paths_were_stored_reloads_with_its_old_combination(r
     back = load_run(tmp_path / "old")
     assert (back.paths, back.one_step) == ("inside", "equal")
     new = load_run(save_run(run, tmp_path / "new"))
-    assert (new.paths, new.one_step) == (run.paths, run.one_step) == ("guarded", "validation")
+    assert (new.paths, new.one_step) == (run.paths, run.one_step) == ("guarded", "guarded")
     # a run saved with the trimmed mean before the run-off rule existed keeps it
     meta = json.loads((tmp_path / "new" / "config.json").read_text())
     (tmp_path / "new" / "config.json").write_text(json.dumps({**meta, "paths": "trimmed"}))
     assert load_run(tmp_path / "new").paths == "trimmed"
+    # one saved with validation weights before the range guard existed keeps them
+    (tmp_path / "new" / "config.json").write_text(json.dumps({**meta, "one_step": "validation"}))
+    assert load_run(tmp_path / "new").one_step == "validation"
     pd.testing.assert_frame_equal(back.predictions, old.predictions, check_exact=True)
     pd.testing.assert_frame_equal(back.future(10), old.future(10))
 

@@ -282,6 +282,36 @@ def test_a_combination_averages_its_members_in_original_units():
     np.testing.assert_allclose(y2, w[0] * a + w[1] * b)
 
 
+def test_a_level_member_beyond_its_training_range_is_left_out_of_those_one_step_predictions():
+    """A random walk that climbs out of the range it trained on: at those points the level
+    member's one-step prediction is dropped and the window-mean member's stands alone."""
+    from lstm_core.combine import RANGE_GUARD, Combination, Member
+
+    rng = np.random.default_rng(11)
+    y = 100 + np.cumsum(rng.normal(0, 1, 150))
+    y[100:] += np.linspace(0, 40, 50)  # the test part leaves the training range, then some
+    cfg = DataConfig(look_back=8, horizon=1)
+    members = []
+    for tr in (Transform(), Transform(window_norm=True)):
+        prep = prepare(Series(_monthly(y)), cfg, transform=tr)
+        torch.manual_seed(len(members))
+        members.append(Member(prep, build_model(RunConfig(data=cfg), prep, members=1)))
+    level = members[0].prep
+    seen = y[: level.train_end]
+    room = RANGE_GUARD * (seen.max() - seen.min())
+    t, guarded = Combination(members).one_step("test")
+    _, plain = Combination(members, one_step="validation").one_step("test")
+    window = np.array([y[i - 8 : i] for i in t])  # (n, 8) the level member's inputs, original units
+    out = (window.max(axis=1) > seen.max() + room) | (window.min(axis=1) < seen.min() - room)
+    assert 0 < out.sum() < len(t)  # both kinds of points are in the test part
+    np.testing.assert_array_equal(members[0].beyond_training_range(t, RANGE_GUARD), out)
+    assert not members[1].beyond_training_range(t, RANGE_GUARD).any()  # window means are not judged
+    _, alone = fc.one_step(members[1].model, members[1].prep, "test")
+    np.testing.assert_allclose(guarded[out], alone[out])
+    np.testing.assert_allclose(guarded[~out], plain[~out])
+    assert not np.allclose(guarded[out], plain[out])
+
+
 def test_each_network_runs_its_own_recursion_and_the_paths_are_averaged():
     from lstm_core.combine import Combination, Member
 
