@@ -142,8 +142,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 #: What the loader repaired, dropped or assumed in the data of this command (missing values
-#: filled, rows or columns dropped, cells read as missing...); :func:`main` prints them, one
-#: ``note:`` line each, after a command that succeeded (a failed one prints its error line only).
+#: filled, rows or columns dropped, cells read as missing...) and what a trained run's guards did
+#: (``train``: level networks left out one step ahead); :func:`main` prints them, one ``note:``
+#: line each, after a command that succeeded (a failed one prints its error line only).
 _DATA_NOTES: list[str] = []
 
 
@@ -230,6 +231,8 @@ def cmd_train(args) -> int:
         f"{judge(m).sentence}",
         file=sys.stderr,
     )
+    if m.guards.one_step_range:
+        _DATA_NOTES.append(m.guards.one_step_range)  # a ``note:`` line after the summary, as the page's caption
     return 0
 
 

@@ -181,6 +181,22 @@ class Combination:
         wt = np.where(total > 0, wt / np.where(total > 0, total, 1.0), w[:, None])
         return t, np.sum(wt * ys, axis=0)
 
+    def range_note(self, t: np.ndarray) -> str | None:
+        """One sentence on the one-step predictions at target indices ``t`` (n,) that the range
+        guard changed (``one_step="guarded"``), or None where it changed none."""
+        if self.one_step_mode != "guarded" or len(self.members) == 1 or len(t) == 0:
+            return None
+        out = np.array([m.beyond_training_range(t, RANGE_GUARD) for m in self.members])  # (members, n)
+        hit = out.any(axis=0) & ~out.all(axis=0)  # all out: the usual weights, nothing changed
+        if not hit.any():
+            return None
+        nets = sum(m.networks for m, o in zip(self.members, out) if (o & hit).any())
+        return (
+            f"At {int(hit.sum())} of {len(t)} test points the series had left the range that "
+            f"{nets} network{'s' if nets != 1 else ''} on its levels trained on; their one-step predictions "
+            "were left out there and the other representations' stand in."
+        )
+
     def forecast_y(self, origins: np.ndarray, steps: int) -> np.ndarray:
         """Recursive forecasts (M, steps) in original units from each origin."""
         origins = np.asarray(origins, dtype=np.int64)

@@ -717,7 +717,7 @@ def evaluate(run: Run) -> Evaluation:
                 for s in (run.backtest.scores if run.backtest else [])
             ],
         ),
-        guards=Guards(non_negative=nonneg, runaway=fc.runaway_note(y, multi)),
+        guards=Guards(non_negative=nonneg, runaway=fc.runaway_note(y, multi), one_step_range=combo.range_note(t_test)),
     )
     one_col = np.full(n, np.nan)
     for t, yh in one.values():

@@ -47,10 +47,12 @@ class Coverage:
 
 @dataclass(frozen=True)
 class Guards:
-    """The forecast guards: clipped at zero for a never-negative series; a runaway warning."""
+    """The forecast guards: clipped at zero for a never-negative series; a runaway warning; where
+    level networks were left out of one-step predictions (:data:`lstm_core.combine.RANGE_GUARD`)."""
 
     non_negative: bool = False
     runaway: str | None = None
+    one_step_range: str | None = None
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,8 @@ if any("steps damped" in n for n in names + [info.transform or ""]):
 guards = m.guards
 if guards.runaway:
     st.warning(guards.runaway)
+if guards.one_step_range:
+    st.caption(guards.one_step_range)
 
 presenter.chart(plots.overlay_figure(pred), key="forecast_overlay")
 st.subheader("Metrics on the test part (original units)")

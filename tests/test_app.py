@@ -436,6 +436,39 @@ open(sys.argv[2], "w").write(json.dumps({"paths": run.networks - steps, "steps":
     assert f"one step ahead, {n['steps']} more networks of 1 output over the last 6 points join them" in caption
 
 
+def test_the_forecast_page_says_where_level_networks_were_left_out_one_step_ahead(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    # a random walk that climbs out of its training range, every shortlisted representation kept
+    script = """
+import json, sys
+import numpy as np, pandas as pd
+from lstm_core import strategy
+from lstm_core.config import RunConfig
+from lstm_core.data import Series
+from lstm_core.pipeline import fit_run
+from ui import runs_view
+strategy.SKILL_RATIO = strategy.SCREEN_RATIO = float("inf")
+y = 100 + np.cumsum(np.random.default_rng(3).normal(0, 1, 150))
+y[110:] += np.linspace(0, 30, 40)
+cfg = RunConfig()
+cfg.model.hidden_size, cfg.train.epochs = 4, 3
+run = fit_run(Series(pd.DataFrame({"y": y})), cfg)
+open(sys.argv[1], "wb").write(runs_view.run_zip(run, 12))
+open(sys.argv[2], "w").write(json.dumps(run.metrics.guards.one_step_range))
+"""
+    zip_path, note = tmp_path / "walk.zip", tmp_path / "note.json"
+    subprocess.run(
+        [sys.executable, "-c", script, str(zip_path), str(note)], check=True, cwd=Path(__file__).parent.parent
+    )
+    expected = json.loads(note.read_text())
+    assert expected is not None and "test points the series had left the range" in expected
+    at = _forecast_page_with(zip_path)
+    assert expected in texts(at.caption)
+
+
 def test_the_validation_curve_is_named_for_the_weights_it_was_measured_on():
     from ui.jobs_view import validation_name
 

@@ -182,3 +182,26 @@ def test_train_says_what_the_loader_did_to_the_data(tmp_path, capsys):
     assert "'12O.5'" in text and "'store'" in text
     assert "5 missing value(s) were filled by linear interpolation; 3 at the start or end" in text
     assert "made up" not in text  # 8 of 100 values
+
+
+def _climbing_walk() -> np.ndarray:
+    """A random walk (150 points) whose test part climbs out of the range it trained on."""
+    y = 100 + np.cumsum(np.random.default_rng(3).normal(0, 1, 150))
+    y[110:] += np.linspace(0, 30, 40)
+    return y
+
+
+def test_train_notes_where_level_networks_were_left_out_one_step_ahead(tmp_path, capsys, monkeypatch):
+    from lstm_core import strategy
+
+    # every shortlisted representation stays (the level one too, which a random walk's backtest may screen out)
+    monkeypatch.setattr(strategy, "SKILL_RATIO", float("inf"))
+    monkeypatch.setattr(strategy, "SCREEN_RATIO", float("inf"))
+    csv = tmp_path / "walk.csv"
+    pd.DataFrame({"price": _climbing_walk()}).to_csv(csv, index=False)
+    capsys.readouterr()
+    assert main(["train", "--data", str(csv), "--out", str(tmp_path / "r"), *TRAIN_FAST]) == 0
+    err = capsys.readouterr().err.splitlines()
+    guard = json.loads((tmp_path / "r" / "metrics.json").read_text())["guards"]["one_step_range"]
+    assert guard.startswith("At ") and " of 50 test points the series had left the range" in guard
+    assert err[-1] == f"note: {guard}"  # after the summary line

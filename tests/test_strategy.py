@@ -310,6 +310,10 @@ def test_a_level_member_beyond_its_training_range_is_left_out_of_those_one_step_
     np.testing.assert_allclose(guarded[out], alone[out])
     np.testing.assert_allclose(guarded[~out], plain[~out])
     assert not np.allclose(guarded[out], plain[out])
+    note = Combination(members).range_note(t)
+    assert note is not None and note.startswith(f"At {out.sum()} of {len(t)} test points the series had left the range")
+    assert "that 1 network on its levels trained on" in note
+    assert Combination(members, one_step="validation").range_note(t) is None
 
 
 def test_each_network_runs_its_own_recursion_and_the_paths_are_averaged():
