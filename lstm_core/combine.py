@@ -37,6 +37,10 @@ class Member:
     prep: Prepared
     model: Forecaster | Ensemble
     one_step_only: bool = False
+    #: a stand-in for one-step predictions (``one_step_only`` too): in a run whose every other
+    #: member is a level representation, it makes the one-step prediction at the points where all
+    #: of those are beyond their training range (``one_step="guarded"``), and nowhere else
+    standby: bool = False
 
     @property
     def networks(self) -> int:
@@ -149,36 +153,51 @@ class Combination:
         return t, np.array([yi[np.searchsorted(ti, t)] for ti, yi in outs])
 
     def one_step_weights(self) -> np.ndarray:
-        """Weights (members,) of the one-step combination, summing to 1. With ``one_step=
-        "validation"``: inversely proportional to each member's one-step mean squared error on
-        the validation part (Bates & Granger; the networks never trained on it, early stopping
-        watched it), equal without a validation part; with ``"equal"``: equal."""
-        k = len(self.members)
+        """Weights (members,) of the one-step combination, summing to 1 (a standby member's: 0).
+        With ``one_step="validation"`` or ``"guarded"``: inversely proportional to each member's
+        one-step mean squared error on the validation part (Bates & Granger; the networks never
+        trained on it, early stopping watched it), equal without a validation part; with
+        ``"equal"``: equal."""
+        regular = np.array([not m.standby for m in self.members])
+        k = int(regular.sum())
+        w = np.zeros(len(self.members))
+        w[regular] = 1.0 / k
         if self.one_step_mode == "equal" or k == 1:
-            return np.full(k, 1.0 / k)
+            return w
         t, ys = self._one_step_each("val")
         if len(t) == 0:
-            return np.full(k, 1.0 / k)
-        mse = np.mean((ys - self.prep.y[t][None, :]) ** 2, axis=1)
+            return w
+        mse = np.mean((ys[regular] - self.prep.y[t][None, :]) ** 2, axis=1)
         if not np.all(np.isfinite(mse)) or np.any(mse <= 0):
-            return np.full(k, 1.0 / k)
-        w = 1.0 / mse
-        return w / w.sum()
+            return w
+        w[regular] = (1.0 / mse) / np.sum(1.0 / mse)
+        return w
+
+    def _guarded_weights(self, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per-point weights (members, n) of the guarded one-step combination at target indices
+        ``t``, with where a regular member was left out (members, n) and where a standby member
+        stood in for all of them (n,)."""
+        w = self.one_step_weights()
+        regular = np.array([not m.standby for m in self.members])
+        out = np.array([m.beyond_training_range(t, RANGE_GUARD) & r for m, r in zip(self.members, regular)])
+        wt = np.where(out, 0.0, w[:, None])  # (members, n); a standby member's weight is 0 here
+        total = wt.sum(axis=0)
+        stood = (total <= 0) & bool((~regular).any())
+        fallback = np.where(regular, 0.0, 1.0 / max(int((~regular).sum()), 1)) if stood.any() else w
+        wt = np.where(total > 0, wt / np.where(total > 0, total, 1.0), fallback[:, None])
+        return wt, out, stood
 
     def one_step(self, part: str) -> tuple[np.ndarray, np.ndarray]:
         """One-step predictions ``(t (n,), yhat (n,))`` where every member has one: the members'
         predictions weighted by :meth:`one_step_weights`, with ``one_step="guarded"`` less the
-        level members that are beyond their training range at a point (:data:`RANGE_GUARD`)."""
+        level members that are beyond their training range at a point (:data:`RANGE_GUARD`; where
+        every member is, a standby member stands in, else the weights stay as they are)."""
         t, ys = self._one_step_each(part)
         if len(t) == 0:
             return t, np.zeros(0)
-        w = self.one_step_weights()
         if self.one_step_mode != "guarded" or len(self.members) == 1:
-            return t, w @ ys
-        out = np.array([m.beyond_training_range(t, RANGE_GUARD) for m in self.members])  # (members, n)
-        wt = np.where(out, 0.0, w[:, None])  # (members, n)
-        total = wt.sum(axis=0)
-        wt = np.where(total > 0, wt / np.where(total > 0, total, 1.0), w[:, None])
+            return t, self.one_step_weights() @ ys
+        wt, _, _ = self._guarded_weights(t)
         return t, np.sum(wt * ys, axis=0)
 
     def range_note(self, t: np.ndarray) -> str | None:
@@ -186,15 +205,21 @@ class Combination:
         guard changed (``one_step="guarded"``), or None where it changed none."""
         if self.one_step_mode != "guarded" or len(self.members) == 1 or len(t) == 0:
             return None
-        out = np.array([m.beyond_training_range(t, RANGE_GUARD) for m in self.members])  # (members, n)
-        hit = out.any(axis=0) & ~out.all(axis=0)  # all out: the usual weights, nothing changed
+        _, out, stood = self._guarded_weights(t)
+        regular = np.array([not m.standby for m in self.members])
+        hit = (out.any(axis=0) & ~out[regular].all(axis=0)) | stood  # all out and no standby: unchanged
         if not hit.any():
             return None
         nets = sum(m.networks for m, o in zip(self.members, out) if (o & hit).any())
         return (
             f"At {int(hit.sum())} of {len(t)} test points the series had left the range that "
             f"{nets} network{'s' if nets != 1 else ''} on its levels trained on; their one-step predictions "
-            "were left out there and the other representations' stand in."
+            + (
+                f"were left out there and, at {int(stood.sum())} of them where no other representation was left, "
+                "a standby network on the values less their window's mean stood in."
+                if stood.any()
+                else "were left out there and the other representations' stand in."
+            )
         )
 
     def forecast_y(self, origins: np.ndarray, steps: int) -> np.ndarray:

@@ -179,6 +179,7 @@ def save_run(run: Run, directory: str | os.PathLike, forecast_steps: int | None 
                     "horizon": m.prep.cfg.horizon,
                     "look_back": m.prep.cfg.look_back,
                     **({"one_step_only": True} if m.one_step_only else {}),
+                    **({"standby": True} if m.standby else {}),
                 }
                 for m in members
             ],
@@ -327,16 +328,16 @@ def _load_run(path: Path, frame: pd.DataFrame | None) -> Run:
     except DataError:
         raise RunError(f"{path / 'config.json'} holds a damaged season_hint; the run folder is damaged.") from None
     saved = _member_specs(meta, path)
-    specs: list[tuple[Transform | None, int, int | None, int | None, bool]]
+    specs: list[tuple[Transform | None, int, int | None, int | None, bool, bool]]
     if saved is None:  # format 1: one network, ``auto`` as it was resolved then
         legacy = None
         if cfg.data.transform == "auto" and cfg.data.uses_target_history:
             legacy = _legacy_transform(series, cfg)
-        specs = [(legacy, 1, None, None, False)]
+        specs = [(legacy, 1, None, None, False, False)]
     else:
         specs = list(saved)
     members = []
-    for transform, networks, horizon, look_back, one_step_only in specs:
+    for transform, networks, horizon, look_back, one_step_only, standby in specs:
         # a member's own horizon and window where they were saved (runs saved before: the run's)
         data_cfg = cfg.data if horizon is None else replace(cfg.data, horizon=horizon)
         if look_back is not None:
@@ -353,7 +354,7 @@ def _load_run(path: Path, frame: pd.DataFrame | None) -> Run:
                 f"{cfg.data.look_back} and its split into train, validation and test parts); pass a series at "
                 "least as long as the one it was trained on."
             ) from None
-        members.append(Member(prep, empty_model(cfg, prep, networks), one_step_only=one_step_only))
+        members.append(Member(prep, empty_model(cfg, prep, networks), one_step_only=one_step_only, standby=standby))
     try:
         state = torch.load(path / "model.pt", map_location="cpu", weights_only=True)
         _weights(members).load_state_dict(state)
@@ -424,16 +425,16 @@ def _weights(members: list[Member]) -> torch.nn.Module:
     return members[0].model if len(members) == 1 else torch.nn.ModuleList([m.model for m in members])
 
 
-#: Most members a saved run can have (every shortlisted representation with two horizons), and
-#: most networks: the user's largest ensemble, or auto's two per member.
-MAX_MEMBERS = 3 * SHORTLIST  # two horizons and the one-step networks of each representation
+#: Most members a saved run can have (every shortlisted representation with two horizons and
+#: its one-step networks, and a standby network), and most networks: the user's largest ensemble, or auto's two per member.
+MAX_MEMBERS = 3 * SHORTLIST + 1  # two horizons and the one-step networks of each representation; a standby
 MAX_NETWORKS = max(int(BOUNDS["ensemble"].int_range()[1]), TrainConfig.NETWORKS_PER_VARIANT * MAX_MEMBERS)
 
 
-def _member_specs(meta: dict, path: Path) -> list[tuple[Transform, int, int | None, int | None, bool]] | None:
-    """``[(representation, networks, horizon, look_back, one_step_only), ...]`` from config.json
-    (horizon and look_back None in runs saved before members had their own: the run's; one-step-only
-    False before such members existed); None for a format-1 run."""
+def _member_specs(meta: dict, path: Path) -> list[tuple[Transform, int, int | None, int | None, bool, bool]] | None:
+    """``[(representation, networks, horizon, look_back, one_step_only, standby), ...]`` from
+    config.json (horizon and look_back None in runs saved before members had their own: the run's;
+    one-step-only and standby False before such members existed); None for a format-1 run."""
     raw = meta.get("members")
     if raw is None:
         return None
@@ -458,10 +459,12 @@ def _member_specs(meta: dict, path: Path) -> list[tuple[Transform, int, int | No
         ):
             raise bad
         one_step_only = item.get("one_step_only", False)
-        if not isinstance(one_step_only, bool):
+        standby = item.get("standby", False)
+        if not isinstance(one_step_only, bool) or not isinstance(standby, bool) or (standby and not one_step_only):
             raise bad
         try:
-            specs.append((Transform.from_dict(item["representation"]), networks, horizon, look_back, one_step_only))
+            rep = Transform.from_dict(item["representation"])
+            specs.append((rep, networks, horizon, look_back, one_step_only, standby))
         except ConfigError as exc:
             raise RunError(f"{path / 'config.json'}: {exc}") from None
     if sum(spec[1] for spec in specs) > MAX_NETWORKS:

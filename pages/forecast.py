@@ -34,8 +34,9 @@ if info.status == "cancelled":
         f"This run was stopped early at epoch {info.epochs_run}; it uses the best weights so far "
         f"(epoch {info.best_epoch})."
     )
-one_step_nets = [r for r in info.representations if r.get("one_step_only")]
-members = info.ensemble - sum(int(r["networks"]) for r in one_step_nets)  # those behind the forecast ahead
+one_step_nets = [r for r in info.representations if r.get("one_step_only") and not r.get("standby")]
+aside = [r for r in info.representations if r.get("one_step_only")]  # with a standby network (see guards)
+members = info.ensemble - sum(int(r["networks"]) for r in aside)  # those behind the forecast ahead
 paths = [r for r in info.representations if not r.get("one_step_only")]
 names = list(dict.fromkeys(r["name"] for r in paths))
 steps = sorted({int(r["horizon"]) for r in paths if isinstance(r.get("horizon"), int)})

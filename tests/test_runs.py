@@ -50,8 +50,11 @@ def test_round_trip_reproduces_predictions_exactly(run, tmp_path):
     assert len(back.history) == len(run.history)
     pd.testing.assert_frame_equal(back.future(10), run.future(10))
     assert [m.prep.transform for m in back.members] == [m.prep.transform for m in run.members]
-    # auto, for 100 points: two networks per variant (representation and horizon), at least ten
-    nets = max(TrainConfig.AUTO_NETWORKS, TrainConfig.NETWORKS_PER_VARIANT * len(run.members))
+    # auto, for 100 points: two networks per variant (representation and horizon), at least ten,
+    # and a standby (every representation kept for this stationary series is a level one)
+    standby = [m for m in run.members if m.standby]
+    assert len(standby) == 1 and [m.standby for m in back.members] == [m.standby for m in run.members]
+    nets = max(TrainConfig.AUTO_NETWORKS, TrainConfig.NETWORKS_PER_VARIANT * (len(run.members) - 1)) + 1
     assert back.metrics.info.ensemble == run.networks == nets
     np.testing.assert_array_equal(back.conformal_q, run.conformal_q)
 
@@ -147,8 +150,9 @@ def test_weights_file_is_a_plain_state_dict(run, tmp_path):
     nets = max(TrainConfig.AUTO_NETWORKS, TrainConfig.NETWORKS_PER_VARIANT * v)
     assert [m.networks for m in paths] == [len(range(k, nets, v)) for k in range(v)]  # round robin
     # then the one-step networks: one output over half the window, as many as each one-output member has
-    steps = run.members[v:]
-    assert all(m.one_step_only for m in steps)
+    # and last, a standby (all the representations are level ones)
+    steps = run.members[v:-1]
+    assert all(m.one_step_only and not m.standby for m in steps) and run.members[-1].standby
     assert [(m.prep.transform.name, m.networks) for m in steps] == [
         (m.prep.transform.name, m.networks) for m in paths if m.prep.out_dim == 1
     ]
@@ -159,18 +163,19 @@ def test_weights_file_is_a_plain_state_dict(run, tmp_path):
 
 def test_a_short_series_weighs_in_its_one_step_networks_one_step_ahead_and_forecasts_without_them(run):
     """The one-step predictions are the validation-weighted mean of every network's, the one-step
-    networks' included; the multi-step forecast is the other networks' alone (the one-step ones
-    change nothing there)."""
+    networks' included (the standby's not: the series stays in its training range); the multi-step
+    forecast is the other networks' alone (the one-step ones change nothing there)."""
     from lstm_core import forecast as fc
     from lstm_core.combine import Combination
 
-    steps = [m for m in run.members if m.one_step_only]
+    steps = [m for m in run.members if m.one_step_only and not m.standby]
     paths = [m for m in run.members if not m.one_step_only]
     assert steps and paths
     combo = run.combination
+    assert combo.range_note(combo.one_step("test")[0]) is None
 
     def each(part):
-        outs = [fc.one_step(m.model, m.prep, part) for m in run.members]
+        outs = [fc.one_step(m.model, m.prep, part) for m in run.members if not m.standby]
         t = outs[0][0]
         for ti, _ in outs[1:]:
             t = np.intersect1d(t, ti)
@@ -188,7 +193,7 @@ def test_a_short_series_weighs_in_its_one_step_networks_one_step_ahead_and_forec
     origin = np.array([run.prep.test_start])
     np.testing.assert_array_equal(combo.forecast_y(origin, 12), Combination(paths).forecast_y(origin, 12))
     np.testing.assert_allclose(run.predictions["one_step"].to_numpy()[t_test], np.maximum(yhat, 0.0))
-    shown = [r for r in run.metrics.info.representations if r.get("one_step_only")]
+    shown = [r for r in run.metrics.info.representations if r.get("one_step_only") and not r.get("standby")]
     assert [(r["networks"], r["look_back"], r["horizon"]) for r in shown] == [
         (m.networks, m.prep.cfg.look_back, 1) for m in steps
     ]
@@ -203,6 +208,35 @@ def test_an_explicit_ensemble_trains_no_one_step_networks():
     cfg.model.hidden_size, cfg.train.epochs, cfg.train.ensemble = 4, 2, 4
     r = fit_run(Series(frame, season=7), cfg)
     assert r.networks == 4 and not any(m.one_step_only for m in r.members)
+
+
+def test_a_run_of_level_representations_only_gets_a_standby_network_that_saves_and_reloads(tmp_path, monkeypatch):
+    """When every representation that gets networks is a level one, one more network of one output
+    on the values less their window's mean (and the season's profile) stands by one step ahead."""
+    from lstm_core.prep import Transform
+
+    t = np.arange(160.0)
+    y = 50 + 0.3 * t + 5 * np.sin(2 * np.pi * t / 7) + np.random.default_rng(8).normal(0, 1, 160)  # leaves its range
+    frame = pd.DataFrame({"y": y}, index=pd.date_range("2020-01-01", periods=160, freq="D", name="day"))
+    cfg = RunConfig()
+    cfg.model.hidden_size, cfg.train.epochs = 4, 2
+    levels = [Transform(log=True), Transform()]
+    monkeypatch.setattr(pipeline, "choose_representation", lambda *a, **k: (levels, None))
+    r = fit_run(Series(frame, season=7), cfg)
+    standby = [m for m in r.members if m.standby]
+    assert len(standby) == 1 and standby[0] is r.members[-1] and standby[0].one_step_only
+    sb = standby[0].prep
+    assert (sb.transform.log, sb.transform.deseason, sb.transform.window_norm, sb.out_dim) == (True, 7, True, 1)
+    assert r.networks == TrainConfig.AUTO_NETWORKS + 1 and r.combination.path_members == r.members[:2]
+    info = r.metrics.info.representations
+    assert info[-1]["standby"] is True and info[-1]["one_step_only"] is True
+    assert r.metrics.guards.one_step_range is not None and "a standby network" in r.metrics.guards.one_step_range
+    back = load_run(save_run(r, tmp_path / "standby"))
+    assert [m.standby for m in back.members] == [False, False, True]
+    pd.testing.assert_frame_equal(back.predictions, r.predictions, check_exact=True)
+    # a differenced representation among them: no standby
+    monkeypatch.setattr(pipeline, "choose_representation", lambda *a, **k: ([Transform(), Transform(lag=1)], None))
+    assert not any(m.standby for m in fit_run(Series(frame, season=7), cfg).members)
 
 
 def test_a_format_1_run_reloads_with_its_original_representation(tmp_path, monkeypatch):

@@ -316,6 +316,37 @@ def test_a_level_member_beyond_its_training_range_is_left_out_of_those_one_step_
     assert Combination(members, one_step="validation").range_note(t) is None
 
 
+def test_a_standby_member_stands_in_only_where_every_level_member_is_beyond_its_range():
+    from lstm_core.combine import RANGE_GUARD, Combination, Member
+
+    rng = np.random.default_rng(11)
+    y = 100 + np.cumsum(rng.normal(0, 1, 150))
+    y[100:] += np.linspace(0, 40, 50)
+    cfg = DataConfig(look_back=8, horizon=1)
+    members = []
+    for tr in (Transform(), Transform(log=True), Transform(window_norm=True)):
+        prep = prepare(Series(_monthly(y)), cfg, transform=tr)
+        torch.manual_seed(len(members))
+        members.append(Member(prep, build_model(RunConfig(data=cfg), prep, members=1)))
+    members[2] = Member(members[2].prep, members[2].model, one_step_only=True, standby=True)
+    combo = Combination(members)
+    w = combo.one_step_weights()
+    assert w[2] == 0 and abs(w[:2].sum() - 1) < 1e-12  # it takes no part where a level member is in range
+    t, got = combo.one_step("test")
+    out = np.array([m.beyond_training_range(t, RANGE_GUARD) for m in members[:2]])  # (2, n)
+    assert out.all(axis=0).any() and (~out.all(axis=0)).any()
+    each = np.array([fc.one_step(m.model, m.prep, "test")[1] for m in members])  # (3, n)
+    kept = np.where(out, 0.0, w[:2, None])  # (2, n) the in-range members' weights
+    mixed = np.sum(kept * each[:2], axis=0) / np.maximum(kept.sum(axis=0), 1e-300)
+    expected = np.where(out.all(axis=0), each[2], mixed)
+    np.testing.assert_allclose(got, expected)
+    assert f"at {int(out.all(axis=0).sum())} of them where no other representation was left" in combo.range_note(t)
+    # without the standby, where both are out the usual weights stay
+    _, plain = Combination(members[:2]).one_step("test")
+    both = out.all(axis=0)
+    np.testing.assert_allclose(plain[both], (w[:2] @ each[:2])[both])
+
+
 def test_each_network_runs_its_own_recursion_and_the_paths_are_averaged():
     from lstm_core.combine import Combination, Member
 
