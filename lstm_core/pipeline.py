@@ -479,10 +479,14 @@ def _fit_run(data: Series | pd.DataFrame, cfg: RunConfig, callbacks: Callbacks |
     standby: list[Member] = []
     if sb_prep is not None and not cb.should_stop():
         cb.phase(f"member {k + 1}/{total}")
-        net, fit = _train_member(sb_prep, cfg, device, cfg.train.seed + k * MEMBER_SEED_STEP, cb.stop_only())
-        if not (fit.status == FitStatus.CANCELLED and not fit.history):
-            standby.append(Member(sb_prep, pack([net]), one_step_only=True, standby=True))
-            fits.append(fit)
+        try:
+            net, fit = _train_member(sb_prep, cfg, device, cfg.train.seed + k * MEMBER_SEED_STEP, cb.stop_only())
+        except TrainingDiverged as exc:  # the run's own networks trained: it goes on without a standby
+            log.info("no standby network: %s", exc)
+        else:
+            if not (fit.status == FitStatus.CANCELLED and not fit.history):
+                standby.append(Member(sb_prep, pack([net]), one_step_only=True, standby=True))
+                fits.append(fit)
     # Decided before the phase is announced: a Stop seen from then on ends the evaluation.
     stopped_before = cb.should_stop()
     cb.phase("evaluating")

@@ -234,6 +234,20 @@ def test_a_run_of_level_representations_only_gets_a_standby_network_that_saves_a
     back = load_run(save_run(r, tmp_path / "standby"))
     assert [m.standby for m in back.members] == [False, False, True]
     pd.testing.assert_frame_equal(back.predictions, r.predictions, check_exact=True)
+    # a standby whose training diverges is left out; the run goes on with its own networks
+    from lstm_core.train import TrainingDiverged
+
+    real = pipeline._train_member
+
+    def diverging(prep, *a, **k):
+        if prep.transform.window_norm:
+            raise TrainingDiverged("Training diverged at epoch 1 (loss inf).")
+        return real(prep, *a, **k)
+
+    monkeypatch.setattr(pipeline, "_train_member", diverging)
+    without = fit_run(Series(frame, season=7), cfg)
+    assert [m.standby for m in without.members] == [False, False] and without.networks == TrainConfig.AUTO_NETWORKS
+    monkeypatch.setattr(pipeline, "_train_member", real)
     # a differenced representation among them: no standby
     monkeypatch.setattr(pipeline, "choose_representation", lambda *a, **k: ([Transform(), Transform(lag=1)], None))
     assert not any(m.standby for m in fit_run(Series(frame, season=7), cfg).members)
