@@ -89,9 +89,10 @@ def one_step_networks(cfg: RunConfig, horizons: list[int | None], variants: list
 
 def standby_transform(reps: list[Transform], season: int | None, train_end: int) -> Transform | None:
     """The representation of a run's standby network (:attr:`lstm_core.combine.Member.standby`),
-    or None when it needs none: when every representation that ``transform="auto"`` gives networks
-    (with ``ensemble`` left to auto) is a level one (no differencing, no window mean; ``reps``, best first), the standby takes the first one's logs,
-    the season's profile where the training part holds three seasons and more, and removes each
+    or None when it needs none. The caller asks only for ``transform="auto"`` with ``ensemble``
+    left to auto; a standby is made when every representation that gets networks (``reps``, best
+    first) is a level one (no differencing, no window mean). It takes the first one's logs, the
+    season's profile where the training part holds three seasons and more, and removes each
     window's mean, so it follows a series past the range the others trained on. Measured on a
     daily series with a weekly cycle and a slow trend (1,062 points, not in the sets), whose three
     representations were all levels: one-step RMSE 5.45 -> 4.06 (Holt-Winters 3.78), the standby
