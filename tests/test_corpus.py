@@ -14,6 +14,7 @@ expected outcome of each, so a change in what loads or in a message is caught:
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -155,8 +156,8 @@ def test_cli_outcome(name, corpus_dir, tmp_path, capsys):
     elif expected[3] is None:
         assert code == 0, err
         assert err[0].startswith("completed after 1 epochs") and out.is_dir()
-        # then what the loader did to the data, one note each, as the page reports it
-        assert err[1:] == [f"note: {n}" for n in load_csv(path_of(name, corpus_dir)).report.notes]
+        # then what the loader did to the data, one note each, as the page reports it (and the run's own)
+        assert err[1:] == [f"note: {n}" for n in load_csv(path_of(name, corpus_dir)).report.notes] + run_notes(out)
     else:
         assert code == 2 and len(err) == 1 and err[0].startswith("error: ") and expected[3] in err[0], err
         assert "Traceback" not in err[0] and not out.exists()
@@ -187,6 +188,13 @@ def cli_train_argv(data: Path, out: Path) -> list[str]:
     ]
 
 
+def run_notes(out: Path) -> list[str]:
+    """The ``note:`` line ``train`` prints after the loader's for the run saved at ``out``: where the
+    one-step range guard left level networks out (``metrics.json`` → ``guards``), if anywhere."""
+    note = json.loads((out / "metrics.json").read_text())["guards"].get("one_step_range")
+    return [f"note: {note}"] if note else []
+
+
 @pytest.fixture(scope="module", autouse=True)
 def real_processes(request, corpus_dir, tmp_path_factory) -> Iterator[dict[str, Spawned]]:
     """The real-process runs of this module, started when the module starts (they run beside its
@@ -214,7 +222,8 @@ def test_cli_real_process(name, corpus_dir, real_processes):
     notes = [f"note: {n}" for n in load_csv(path_of(name, corpus_dir)).report.notes] if expected[0] != "error" else []
     if expected[0] == "error":
         assert proc.returncode == 2 and lines == [f"error: {the_error(name, corpus_dir)}"]
-    elif expected[3] is None:  # the result line, then the loader's notes
+    elif expected[3] is None:  # the result line, then the loader's notes (and the run's own)
+        notes += run_notes(Path(proc.args[proc.args.index("--out") + 1]))
         assert proc.returncode == 0 and lines[0].startswith("completed after ") and lines[1:] == notes, proc.stderr
     else:  # a failed command prints its error line only
         assert proc.returncode == 2 and len(lines) == 1 and expected[3] in lines[0], proc.stderr
@@ -225,7 +234,7 @@ def test_cli_real_process_zero_after_the_training_part(real_processes):
     proc = real_processes[ZERO_AFTER_TRAINING].result()
     lines = proc.stderr.strip().splitlines()
     assert proc.returncode == 0 and lines[0].startswith("completed after "), proc.stderr
-    assert all(line.startswith("note: ") for line in lines[1:]), proc.stderr  # the loader's notes only
+    assert all(line.startswith("note: ") for line in lines[1:]), proc.stderr  # the loader's notes, the run's
     assert "RuntimeWarning" not in proc.stderr
 
 
