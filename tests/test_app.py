@@ -434,6 +434,9 @@ open(sys.argv[2], "w").write(json.dumps({"paths": run.networks - steps, "steps":
     caption = next(c for c in texts(at.caption) if "networks averaged" in c)
     assert f"· {n['paths']} networks averaged" in caption  # the forecast's own, not the one-step ones
     assert f"one step ahead, {n['steps']} more networks of 1 output over the last 6 points join them" in caption
+    at.switch_page("pages/gates.py").run()
+    no_errors(at)
+    assert any(c.startswith(f"This run's forecast averages {n['paths']} LSTM networks") for c in texts(at.caption))
 
 
 def test_the_forecast_page_says_where_level_networks_were_left_out_one_step_ahead(tmp_path):

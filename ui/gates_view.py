@@ -58,7 +58,7 @@ def sources() -> dict[str, Source]:
             run.prep,
             id(run),
             list(getattr(run, "gate_history", []) or []),
-            networks=run.networks,
+            networks=sum(m.networks for m in run.combination.path_members),  # the forecast's, not the one-step ones
         )
     reg = state.registry()
     for snap in reg.jobs_for(state.owner()):
