@@ -132,6 +132,8 @@ class Combination:
         #: the members whose paths make the multi-step forecast (all but the one-step-only ones;
         #: every member makes the one-step predictions)
         self.path_members = [m for m in members if not m.one_step_only] or list(members)
+        #: (members,) True for every member but a standby one (which only stands in, see ``one_step``)
+        self.regular = np.array([not m.standby for m in members])
         self.prep = self.path_members[0].prep
         #: the intervals live on the log scale for a series above zero throughout (errors that
         #: grow with the level give bands that grow with it)
@@ -158,7 +160,7 @@ class Combination:
         one-step mean squared error on the validation part (Bates & Granger; the networks never
         trained on it, early stopping watched it), equal without a validation part; with
         ``"equal"``: equal."""
-        regular = np.array([not m.standby for m in self.members])
+        regular = self.regular
         k = int(regular.sum())
         w = np.zeros(len(self.members))
         w[regular] = 1.0 / k
@@ -177,8 +179,7 @@ class Combination:
         """Per-point weights (members, n) of the guarded one-step combination at target indices
         ``t``, with where a regular member was left out (members, n) and where a standby member
         stood in for all of them (n,)."""
-        w = self.one_step_weights()
-        regular = np.array([not m.standby for m in self.members])
+        w, regular = self.one_step_weights(), self.regular
         out = np.array([m.beyond_training_range(t, RANGE_GUARD) & r for m, r in zip(self.members, regular)])
         wt = np.where(out, 0.0, w[:, None])  # (members, n); a standby member's weight is 0 here
         total = wt.sum(axis=0)
@@ -206,8 +207,7 @@ class Combination:
         if self.one_step_mode != "guarded" or len(self.members) == 1 or len(t) == 0:
             return None
         _, out, stood = self._guarded_weights(t)
-        regular = np.array([not m.standby for m in self.members])
-        hit = (out.any(axis=0) & ~out[regular].all(axis=0)) | stood  # all out and no standby: unchanged
+        hit = (out.any(axis=0) & ~out[self.regular].all(axis=0)) | stood  # all out and no standby: unchanged
         if not hit.any():
             return None
         nets = sum(m.networks for m, o in zip(self.members, out) if (o & hit).any())
