@@ -28,12 +28,14 @@ from .model import Ensemble, Forecaster, empty_forecaster, pack
 from .prep import Prepared, Transform, auto_horizon, detect_season, prepare, resolve_target, split_points
 from .results import Coverage, Guards, RunInfo, RunMetrics, Scores
 from .strategy import (
+    LEVEL_RATIO,
     SCREEN_RATIO,
     SHORTLIST,
     SKILL_RATIO,
     Backtest,
     backtest,
     can_rank,
+    is_level,
     rank_transforms,
     screen,
     shortlist,
@@ -97,7 +99,7 @@ def standby_transform(reps: list[Transform], season: int | None, train_end: int)
     daily series with a weekly cycle and a slow trend (1,062 points, not in the sets), whose three
     representations were all levels: one-step RMSE 5.45 -> 4.06 (Holt-Winters 3.78), the standby
     network alone 3.19; ``benchmarks/bench_range_guard.py``."""
-    if not reps or any(tr.lag or tr.window_norm for tr in reps):
+    if not reps or not all(is_level(tr) for tr in reps):
         return None
     m = int(season) if season and season >= 2 and train_end >= 3 * season + 2 else 0
     return Transform(log=reps[0].log, deseason=m, window_norm=True, reason="standby for the one-step predictions")
@@ -338,14 +340,15 @@ def choose_representation(
         # the backtest's networks still calibrate the intervals (those of the candidates that trained)
         return out, (bt if bt.scores else None)
     best = bt.scores[:SHORTLIST]  # the level representation competes for a place, it adds none
-    kept = {tr.name for tr in screen(bt, [s.transform for s in best], ratio=math.inf)}
+    kept = {tr.name for tr in screen(bt, [s.transform for s in best], ratio=math.inf, level_ratio=LEVEL_RATIO)}
     out = []
     for rank, sc in enumerate(best):
         if sc.transform.name not in kept:
             log.info(
-                "auto: %s left out: its backtest network missed by over %sx the naive forecasts",
+                "auto: %s left out: its backtest network missed by over %sx the naive forecasts%s",
                 sc.transform.name,
                 SKILL_RATIO,
+                f" (a level one: or {LEVEL_RATIO}x the best)" if is_level(sc.transform) else "",
             )
             continue
         why = (
@@ -353,7 +356,10 @@ def choose_representation(
             f"trained on the data before point {bt.cut} and scored on multi-step forecasts up to the test part"
         )
         if len(kept) < len(best):
-            why += f"; kept among the {len(kept)} within {SKILL_RATIO:g}x the naive forecasts' error"
+            why += (
+                f"; kept among the {len(kept)} within {SKILL_RATIO:g}x the naive forecasts' error "
+                f"(and level ones within {LEVEL_RATIO:g}x the best)"
+            )
         out.append(Transform(**{**sc.transform.to_dict(), "reason": why}))
     return out, bt
 

@@ -71,6 +71,17 @@ SCREEN_RATIO = 1.5
 #: 0-2): monthly sunspots 5.59x -> 1.21x the best baseline (seed spread 2.09 -> 1.06), elnino's
 #: seed spread 1.72 -> 1.02; the 14 suite series unchanged.
 SKILL_RATIO = 2.0
+#: Where the backtest ranks, a plain level representation (no differencing, no window mean) whose
+#: network's backtest RMSE is over this many times the best candidate's is left out as well. Its
+#: network maps the levels it trained on to the next ones and its paths fall back towards them:
+#: right for a cycle (lynx: its level members score 1.05-1.11x the best and stay), wrong for a
+#: series that wanders off (a random walk, a stock price), where the backtest already shows it
+#: losing by more. Differenced and window-normalised representations keep no such limit (airline's
+#: members score up to 3.8x the best, yet all five together beat the best alone on the test part).
+#: Measured with ``benchmarks/bench_level_screen.py`` (seeds 0-2, multi-step RMSE ÷ best baseline):
+#: Box & Jenkins' sales 1.54 -> 0.40, Google 1.49 -> 1.35, UKDriverDeaths 1.26 -> 1.16; no other
+#: series of the three benchmark sets changed (their level members score 0.6-1.11x the best).
+LEVEL_RATIO = 1.25
 
 
 #: Per-step damping factors tried for a differenced representation where the backtest ranks
@@ -159,12 +170,22 @@ def _ranks(cut: int, n_val: int) -> bool:
     return cut - n_val >= MIN_BACKTEST_TRAIN
 
 
+def is_level(tr: Transform) -> bool:
+    """Whether ``tr`` is a plain level representation: no differencing, no window mean."""
+    return not tr.lag and not tr.window_norm
+
+
 def screen(
-    bt: Backtest, shortlist: list[Transform], ratio: float | None = None, skill: float | None = None
+    bt: Backtest,
+    shortlist: list[Transform],
+    ratio: float | None = None,
+    skill: float | None = None,
+    level_ratio: float = math.inf,
 ) -> list[Transform]:
     """``shortlist`` (order kept) less the candidates whose backtest network scored more than
     ``ratio`` (default :data:`SCREEN_RATIO`; ``math.inf``: no such limit) times the best score
-    of ``bt``, or more than ``skill`` (default :data:`SKILL_RATIO`) times ``bt.reference``.
+    of ``bt``, or more than ``skill`` (default :data:`SKILL_RATIO`) times ``bt.reference``, and
+    the level ones (:func:`is_level`) that scored more than ``level_ratio`` times the best.
 
     On a short series the backtest's scores are too noisy to choose one representation by, but
     one that misses by half again as much as the best is a poor member (say, a level
@@ -182,7 +203,9 @@ def screen(
     to_best = ratio * best if math.isfinite(ratio) else math.inf
     to_naive = skill * bt.reference if math.isfinite(skill) else math.inf
     limit = max(best, min(to_best, to_naive))  # the best one stays whatever the limits say
-    return [tr for tr in shortlist if scored.get(tr.name, best) <= limit]
+    to_level = level_ratio * best if math.isfinite(level_ratio) else math.inf
+    level_limit = max(best, min(limit, to_level))
+    return [tr for tr in shortlist if scored.get(tr.name, best) <= (level_limit if is_level(tr) else limit)]
 
 
 def reference_rmse(y: np.ndarray, origins: np.ndarray, truth: list[np.ndarray], season: int | None) -> float:
@@ -288,7 +311,7 @@ def shortlist(ranked: list[Scored], ranks: bool, k: int = SHORTLIST) -> list[Tra
     and 2nd by their networks' backtest). The backtest's networks judge it instead."""
     out = [s.transform for s in ranked[:k]]
     if ranks:
-        level = next((s.transform for s in ranked if not s.transform.lag and not s.transform.window_norm), None)
+        level = next((s.transform for s in ranked if is_level(s.transform)), None)
         if level is not None and all(level.name != t.name for t in out):
             out.append(level)
     return out

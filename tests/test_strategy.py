@@ -472,6 +472,7 @@ def test_where_the_backtest_ranks_only_a_candidate_far_worse_than_naive_is_left_
         return bt
 
     monkeypatch.setattr(pipeline, "backtest", scored)
+    monkeypatch.setattr(pipeline, "LEVEL_RATIO", math.inf)  # the skill limit alone (the level one: below)
     t = np.arange(160)
     y = 100 + 10 * np.sin(2 * np.pi * t / 12) + np.random.default_rng(4).normal(0, 1, 160)
     reps, bt = choose_representation(Series(_monthly(y), season=12), _tiny_auto(0), torch.device("cpu"))
@@ -484,6 +485,37 @@ def test_where_the_backtest_ranks_only_a_candidate_far_worse_than_naive_is_left_
     run = fit_run(Series(_monthly(y), season=12), cfg)
     assert [m.prep.transform.name for m in run.members] == names[:-1]
     assert [m.networks for m in run.members] == [3, 3, 2, 2]  # its networks go to the others
+
+
+def test_where_the_backtest_ranks_a_level_representation_far_worse_than_the_best_is_left_out(monkeypatch):
+    from lstm_core import pipeline
+
+    real = pipeline.backtest
+    seen = {}
+
+    def scored(frame, cfg, season, shortlist, test_start, test_len, train_one, stop=None):
+        bt = real(frame, cfg, season, shortlist, test_start, test_len, train_one, stop)
+        # every candidate within the naive forecasts' limit; the level ones just over the level limit
+        bt.reference = 100.0
+        for s in bt.scores:
+            s.score = (strategy.LEVEL_RATIO * 1.01) if strategy.is_level(s.transform) else 1.0
+        bt.scores.sort(key=lambda s: s.score)
+        seen["bt"] = bt
+        return bt
+
+    monkeypatch.setattr(pipeline, "backtest", scored)
+    t = np.arange(160)
+    y = 100 + 10 * np.sin(2 * np.pi * t / 12) + np.random.default_rng(4).normal(0, 1, 160)
+    reps, bt = choose_representation(Series(_monthly(y), season=12), _tiny_auto(0), torch.device("cpu"))
+    levels = [s.transform.name for s in bt.scores[: strategy.SHORTLIST] if strategy.is_level(s.transform)]
+    others = [s.transform.name for s in bt.scores[: strategy.SHORTLIST] if not strategy.is_level(s.transform)]
+    assert bt is seen["bt"] and bt.ranks and levels and others
+    assert [r.name for r in reps] == others  # the level ones, at 1.01x the level limit, are left out
+    assert f"level ones within {strategy.LEVEL_RATIO:g}x the best" in reps[0].reason
+    # just under the limit they stay
+    monkeypatch.setattr(pipeline, "LEVEL_RATIO", strategy.LEVEL_RATIO * 1.02)
+    reps, _ = choose_representation(Series(_monthly(y), season=12), _tiny_auto(0), torch.device("cpu"))
+    assert sorted(r.name for r in reps) == sorted(levels + others)
 
 
 def test_screening_drops_only_candidates_that_missed_by_far():
@@ -504,6 +536,15 @@ def test_screening_drops_only_candidates_that_missed_by_far():
     assert strategy.screen(perfect, [a, b], ratio=math.inf, skill=math.inf) == [a, b]
     perfect.reference = 0.0  # the naive forecasts are perfect too: only the best stays
     assert strategy.screen(perfect, [a, b], ratio=math.inf) == [a]
+    # level representations (a, d: no differencing, no window mean) have a limit of their own
+    lv = strategy.Backtest(
+        scores=[strategy.Scored(b, 10.0), strategy.Scored(d, 12.4), strategy.Scored(c, 13.0), strategy.Scored(a, 12.6)],
+        reference=100.0,
+    )
+    assert strategy.screen(lv, [b, d, c, a], ratio=math.inf, level_ratio=1.25) == [b, d, c]
+    assert strategy.screen(lv, [b, d, c, a], ratio=math.inf) == [b, d, c, a]  # no level limit by default
+    best_level = strategy.Backtest(scores=[strategy.Scored(a, 10.0), strategy.Scored(b, 20.0)], reference=100.0)
+    assert strategy.screen(best_level, [a, b], ratio=math.inf, level_ratio=1.25) == [a, b]  # the best stays
 
 
 def test_the_reference_is_the_better_of_the_naive_and_seasonal_naive_forecasts():

@@ -1,0 +1,145 @@
+"""The level screen (``lstm_core.strategy.LEVEL_RATIO``), A/B: default runs with and without it.
+
+Where the rolling-origin backtest ranks representations, a plain level one (no differencing, no
+window mean) whose network scored over ``LEVEL_RATIO`` times the best candidate's backtest RMSE is
+left out of the combination since session 17. A network on levels falls back towards the levels it
+trained on: right for a cycle, wrong for a series that wanders off (a stock price, a random walk,
+sales that keep climbing), and on such series one or two of these members dragged the combined
+multi-step forecast off (Box & Jenkins' sales: 1.5x the naive forecast's error).
+
+This script fits the engine's defaults twice per series and seed, with the screen (as shipped)
+and without it (``LEVEL_RATIO`` = inf, as before), and prints multi-step RMSE over the test span ÷
+the best of the engine's baselines on the same points (naive, seasonal naive, Holt-Winters; the
+issue's measure), one-step RMSE ÷ the best baseline's, and the 90% multi-step coverage::
+
+    .venv/bin/python -m benchmarks.bench_level_screen                  # the series of data/range/
+    .venv/bin/python -m benchmarks.bench_level_screen --set suite      # or holdout, fpp
+    .venv/bin/python -m benchmarks.bench_level_screen --set suite --only UKDriverDeaths
+
+``data/range/`` holds real series outside the three benchmark sets (see ``bench_range_guard``)
+and three synthetic ones (in their own geometric mean). A series where no level member is
+screened out gives the same fits both ways (same seeds): ``changed`` says where it was.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from multiprocessing import Pool
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks.report import emit
+
+ROOT = Path(__file__).resolve().parent
+RANGE = ROOT / "data" / "range"
+
+
+def score(task: tuple) -> dict:
+    """Two default runs of one series and seed: without the level screen, then with it."""
+    import torch
+
+    torch.set_num_threads(1)
+    from lstm_core import pipeline
+    from lstm_core.config import RunConfig
+    from lstm_core.data import Series
+
+    name, frame, season, seed = task
+    shipped = pipeline.LEVEL_RATIO
+    out: dict = {"name": name, "seed": seed, "n": len(frame)}
+    for key, ratio in (("before", math.inf), ("screen", shipped)):
+        pipeline.LEVEL_RATIO = ratio
+        try:
+            cfg = RunConfig()
+            cfg.train.seed = seed
+            run = pipeline.fit_run(Series(frame.copy(), season=season), cfg)
+        finally:
+            pipeline.LEVEL_RATIO = shipped
+        m = run.metrics
+        assert m is not None and m.test is not None and m.test_multistep is not None
+        base_ms = min(b.rmse for b in m.baselines_multistep.values() if b is not None)
+        base_one = min(b.rmse for b in m.baselines.values() if b is not None)
+        reps = [mb.prep.transform.name for mb in run.combination.path_members]
+        out[key] = {
+            "ms": m.test_multistep.rmse / base_ms,
+            "one": m.test.rmse / base_one,
+            "cov": m.coverage.multistep,
+            "reps": reps,
+            "levels": sum(1 for mb in run.combination.path_members if pipeline.is_level(mb.prep.transform)),
+        }
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--set", choices=("suite", "holdout", "fpp"), default="")
+    ap.add_argument("--csv", default="", help="comma-separated CSV files (default: every file of data/range/)")
+    ap.add_argument("--only", default="", help="comma-separated series names of the set")
+    ap.add_argument("--seeds", default="0,1,2")
+    ap.add_argument("--processes", type=int, default=2)
+    ap.add_argument("--md", default="", help="also write the table to this file")
+    args = ap.parse_args(argv)
+    seeds = [int(s) for s in args.seeds.split(",")]
+    if args.set:
+        from benchmarks.forecast_series import CSV_SERIES, FPP_SERIES, HOLDOUT_SERIES, load_series
+
+        names = {"suite": CSV_SERIES, "holdout": HOLDOUT_SERIES, "fpp": FPP_SERIES}[args.set]
+        series = [(s.name, s.frame, s.season_hint) for s in load_series(names=names, airline=args.set == "suite")]
+        what = f"{args.set} set"
+    else:
+        from lstm_core.data.loader import load_csv
+
+        paths = [Path(p) for p in args.csv.split(",")] if args.csv else sorted(RANGE.glob("*.csv"))
+        series = []
+        for p in paths:
+            s = load_csv(p).series
+            series.append((p.stem, s.frame, s.season))
+        what = ", ".join(p.name for p in paths)
+    if args.only:
+        keep = set(args.only.split(","))
+        series = [s for s in series if s[0] in keep]
+    tasks = [(n, f, s, seed) for n, f, s in series for seed in seeds]
+    with Pool(max(1, args.processes)) as pool:
+        rows = pool.map(score, tasks, chunksize=1)
+    lines = [
+        f"## Level screen: {what}, seeds {args.seeds} (medians); RMSE ÷ the best engine baseline on the same points",
+        "",
+        "| series | N | level members before → with the screen | multi-step before | with the screen | "
+        "one-step before | with the screen | multi-step 90% coverage before | with the screen | changed |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    geo: dict[str, list[float]] = {k: [] for k in ("ms_before", "ms_screen", "one_before", "one_screen")}
+    for name, _, _ in series:
+        rs = [r for r in rows if r["name"] == name]
+
+        def med(key: str, what: str, rs=rs) -> float:
+            return float(np.median([r[key][what] for r in rs]))
+
+        for k in ("before", "screen"):
+            geo[f"ms_{k}"].append(med(k, "ms"))
+            geo[f"one_{k}"].append(med(k, "one"))
+        changed = sum(1 for r in rs if r["before"]["reps"] != r["screen"]["reps"])
+        lines.append(
+            f"| {name} | {rs[0]['n']} | {rs[0]['before']['levels']} → {rs[0]['screen']['levels']} | "
+            f"{med('before', 'ms'):.3f} | {med('screen', 'ms'):.3f} | {med('before', 'one'):.3f} | "
+            f"{med('screen', 'one'):.3f} | {med('before', 'cov'):.2f} | {med('screen', 'cov'):.2f} | "
+            f"{changed} of {len(rs)} |"
+        )
+    real = np.array([not name.startswith("synthetic_") for name, _, _ in series])
+
+    def gmean(v: list[float], pick: np.ndarray) -> str:
+        return f"{float(np.exp(np.mean(np.log(np.asarray(v)[pick])))):.3f}" if pick.any() else "—"
+
+    for label, pick in (("geometric mean", real), ("geometric mean with the synthetic ones", np.ones_like(real))):
+        if label != "geometric mean" and real.all():
+            continue
+        g = [gmean(geo[k], pick) for k in ("ms_before", "ms_screen", "one_before", "one_screen")]
+        lines.append(f"| {label} | | | {g[0]} | {g[1]} | {g[2]} | {g[3]} | | | |")
+    emit("\n".join(lines), args.md)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
