@@ -80,7 +80,12 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--hidden", type=_typed(int), default=m.hidden_size)
     t.add_argument("--layers", type=_typed(int), default=m.num_layers)
     t.add_argument("--dropout", type=_typed(float), default=m.dropout)
-    t.add_argument("--look-back", type=_typed(int), default=d.look_back)
+    t.add_argument(
+        "--look-back",
+        type=_typed(int),
+        default=d.look_back,
+        help="window length; with --transform auto, one over half the training part is shortened to a third of it",
+    )
     t.add_argument(
         "--horizon",
         type=_typed(int),
@@ -232,8 +237,9 @@ def cmd_train(args) -> int:
         f"{judge(m).sentence}",
         file=sys.stderr,
     )
-    if m.guards.one_step_range:
-        _DATA_NOTES.append(m.guards.one_step_range)  # a ``note:`` line after the summary, as the page's caption
+    for note in (m.guards.look_back, m.guards.one_step_range):
+        if note:
+            _DATA_NOTES.append(note)  # a ``note:`` line after the summary, as the page's caption
     return 0
 
 

@@ -105,6 +105,22 @@ def standby_transform(reps: list[Transform], season: int | None, train_end: int)
     return Transform(log=reps[0].log, deseason=m, window_norm=True, reason="standby for the one-step predictions")
 
 
+def fitted_look_back(look_back: int, train_end: int) -> int:
+    """The look_back an ``auto`` run's networks use when the training part holds ``train_end``
+    points: ``look_back`` itself, unless it is over half the training part (fewer training
+    windows than inputs per window: a network learns next to nothing from them), then a third of
+    the training part (about twice as many windows as inputs), at least 2. A look_back as long as
+    the training part or longer is kept: no window fits, and :func:`~lstm_core.prep.prepare` says
+    which look_back would (a request to correct, not a setting to adapt). Measured on short
+    yearly series outside the benchmark sets (``benchmarks/bench_look_back_cap.py``, seeds 0-2,
+    multi-step RMSE ÷ best baseline): airmiles (24 points) 4.49 -> 0.50 with look_back 12 -> 4
+    (one-step 4.84 -> 1.07), austa (36 points) 1.55 -> 0.96 with 12 -> 6 (one-step 1.01 -> 1.18);
+    every benchmark series has at least 26 training points and keeps its look_back of 12."""
+    if train_end >= 2 * look_back or look_back >= train_end:
+        return look_back
+    return max(2, min(look_back, train_end // 3))
+
+
 #: Intervals are calibrated for horizons up to this many steps; beyond, the last width
 #: grows like sqrt(k) (a random-walk assumption, said in ``metrics.coverage.note``).
 MAX_CALIBRATED_STEPS = 120
@@ -143,6 +159,9 @@ class Run:
     members: list[Member] = field(default_factory=list)  # every representation and its networks; [0] = (prep, model)
     paths: str = "guarded"  # how the networks' recursive forecasts are combined (combine.PATHS)
     one_step: str = "guarded"  # how the members' one-step predictions are weighted (combine.ONE_STEP)
+    #: the look_back the config asked for where the networks used a shorter one (``fitted_look_back``:
+    #: the series is too short for it); None: the config's own
+    look_back_asked: int | None = None
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -404,6 +423,11 @@ def _fit_run(data: Series | pd.DataFrame, cfg: RunConfig, callbacks: Callbacks |
     # the run's own copy (the caller's is left alone), with the policy the loader applied
     cfg = cfg.replace(**({"missing": series.missing_policy} if series.missing_policy is not None else {}))
     cfg.validate()
+    asked = cfg.data.look_back
+    if cfg.data.transform == "auto" and cfg.data.uses_target_history:
+        train_end, _ = split_points(len(series), cfg.data.val_fraction, cfg.data.test_fraction)
+        if fitted_look_back(asked, train_end) != asked:  # a series too short for it: said in the metrics' guards
+            cfg = cfg.replace(look_back=fitted_look_back(asked, train_end))
     device = resolve_device(cfg.train.device)
     bt: Backtest | None = None
     reps: list[Transform] = []
@@ -521,6 +545,7 @@ def _fit_run(data: Series | pd.DataFrame, cfg: RunConfig, callbacks: Callbacks |
         backtest=bt,
         members_fit=fits,
         members=members,
+        look_back_asked=asked if asked != cfg.data.look_back else None,
     )
     if stopped_before and fit0.status != FitStatus.CANCELLED:
         run.fit.status = FitStatus.CANCELLED
@@ -674,6 +699,19 @@ def _calibrate(run: Run, steps_cal: int) -> tuple[np.ndarray, str, float | None]
     )
 
 
+def look_back_note(run: Run) -> str | None:
+    """One sentence where the run's networks used a shorter look_back than its config asked for
+    (:func:`fitted_look_back`), else None."""
+    asked, used = run.look_back_asked, run.config.data.look_back
+    if asked is None or asked == used:
+        return None
+    return (
+        f"The networks used a look_back of {used} instead of {asked}: {asked} is over half of the "
+        f"{run.prep.train_end} training points and leaves fewer training windows than inputs per window. "
+        f"Load a longer series for a longer look_back."
+    )
+
+
 def evaluate(run: Run) -> Evaluation:
     """Evaluate a trained run: metrics, predictions and conformal interval widths.
 
@@ -762,7 +800,12 @@ def evaluate(run: Run) -> Evaluation:
                 for s in (run.backtest.scores if run.backtest else [])
             ],
         ),
-        guards=Guards(non_negative=nonneg, runaway=fc.runaway_note(y, multi), one_step_range=combo.range_note(t_test)),
+        guards=Guards(
+            non_negative=nonneg,
+            runaway=fc.runaway_note(y, multi),
+            one_step_range=combo.range_note(t_test),
+            look_back=look_back_note(run),
+        ),
     )
     one_col = np.full(n, np.nan)
     for t, yh in one.values():

@@ -48,11 +48,14 @@ class Coverage:
 @dataclass(frozen=True)
 class Guards:
     """The forecast guards: clipped at zero for a never-negative series; a runaway warning; where
-    level networks were left out of one-step predictions (:data:`lstm_core.combine.RANGE_GUARD`)."""
+    level networks were left out of one-step predictions (:data:`lstm_core.combine.RANGE_GUARD`);
+    a shorter look_back than asked for on a series too short for it
+    (:func:`lstm_core.pipeline.fitted_look_back`)."""
 
     non_negative: bool = False
     runaway: str | None = None
     one_step_range: str | None = None
+    look_back: str | None = None
 
 
 @dataclass(frozen=True)

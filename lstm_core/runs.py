@@ -190,6 +190,7 @@ def save_run(run: Run, directory: str | os.PathLike, forecast_steps: int | None 
             },
             "paths": run.paths,
             "one_step": run.one_step,
+            **({"look_back_asked": run.look_back_asked} if run.look_back_asked is not None else {}),
         }
         (tmp / "config.json").write_text(json.dumps(meta, indent=2))
         torch.save(_weights(members).state_dict(), tmp / "model.pt")
@@ -262,6 +263,15 @@ def clean_leftovers(parent: str | os.PathLike, name: str | None = None, older_th
                 log.info("removed %s, left over from a killed save", entry)
                 removed.append(entry)
     return removed
+
+
+def _look_back_asked(value, path: Path) -> int | None:
+    """A saved run's ``look_back_asked`` (absent: None, the config's own look_back was used)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise RunError(f"{path / 'config.json'} holds a damaged look_back_asked; the run folder is damaged.")
+    return value
 
 
 def load_run(directory: str | os.PathLike, frame: pd.DataFrame | None = None) -> Run:
@@ -399,6 +409,7 @@ def _load_run(path: Path, frame: pd.DataFrame | None) -> Run:
         # runs saved before these choices existed fed the networks' mean back and weighed members equally
         paths=str(meta["paths"]) if meta.get("paths") in PATHS else "inside",
         one_step=str(meta["one_step"]) if meta.get("one_step") in ONE_STEP else "equal",
+        look_back_asked=_look_back_asked(meta.get("look_back_asked"), path),
     )
     intervals = meta.get("intervals")
     if isinstance(intervals, dict) and isinstance(intervals.get("q"), list):

@@ -64,6 +64,8 @@ if any("steps damped" in n for n in names + [info.transform or ""]):
 guards = m.guards
 if guards.runaway:
     st.warning(guards.runaway)
+if guards.look_back:
+    st.caption(guards.look_back)
 if guards.one_step_range:
     st.caption(guards.one_step_range)
 

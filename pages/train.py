@@ -56,7 +56,10 @@ with st.form("train_form"):
         D.look_back,
         key="train_look_back",
         persist_state=KEEP,
-        help="Window length: how many past steps the network reads for each prediction.",
+        help=(
+            "Window length: how many past steps the network reads for each prediction. With the representation "
+            "on auto, a look-back over half the training part is shortened to a third of it (the run says so)."
+        ),
     )
     epochs = c_epochs.number_input(
         "Epochs (upper bound)", *BOUNDS["epochs"].int_range(), T.epochs, key="train_epochs", persist_state=KEEP

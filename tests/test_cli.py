@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from conftest import Spawned, selected
 
+from lstm_core import pipeline
 from lstm_core.cli import main
 from lstm_core.data import GENERATORS, load_csv
 
@@ -197,6 +198,7 @@ def test_train_notes_where_level_networks_were_left_out_one_step_ahead(tmp_path,
     # every shortlisted representation stays (the level one too, which a random walk's backtest may screen out)
     monkeypatch.setattr(strategy, "SKILL_RATIO", float("inf"))
     monkeypatch.setattr(strategy, "SCREEN_RATIO", float("inf"))
+    monkeypatch.setattr(pipeline, "LEVEL_RATIO", float("inf"))
     csv = tmp_path / "walk.csv"
     pd.DataFrame({"price": _climbing_walk()}).to_csv(csv, index=False)
     capsys.readouterr()
@@ -205,3 +207,23 @@ def test_train_notes_where_level_networks_were_left_out_one_step_ahead(tmp_path,
     guard = json.loads((tmp_path / "r" / "metrics.json").read_text())["guards"]["one_step_range"]
     assert guard.startswith("At ") and " of 50 test points the series had left the range" in guard
     assert err[-1] == f"note: {guard}"  # after the summary line
+
+
+def test_train_on_a_series_too_short_for_its_look_back_uses_a_shorter_one_and_says_so(tmp_path, capsys):
+    """24 yearly points: 14 in the training part, under twice the default look_back of 12."""
+    csv = tmp_path / "short.csv"
+    years = pd.date_range("1937", periods=24, freq="YS").strftime("%Y-%m-%d")
+    values = 400 * 1.2 ** np.arange(24) * (1 + 0.05 * np.random.default_rng(2).normal(size=24))
+    pd.DataFrame({"year": years, "miles": values}).to_csv(csv, index=False)
+    capsys.readouterr()
+    assert main(["train", "--data", str(csv), "--out", str(tmp_path / "r"), *TRAIN_FAST]) == 0
+    err = capsys.readouterr().err.splitlines()
+    note = json.loads((tmp_path / "r" / "metrics.json").read_text())["guards"]["look_back"]
+    assert note.startswith("The networks used a look_back of 4 instead of 12: 12 is over half of the 14 training")
+    assert f"note: {note}" in err[1:]  # after the summary line
+    saved = json.loads((tmp_path / "r" / "config.json").read_text())
+    assert saved["data"]["look_back"] == 4 and saved["look_back_asked"] == 12
+    # an explicit transform keeps the look_back asked for (and its training windows)
+    assert main(["train", "--data", str(csv), "--out", str(tmp_path / "n"), "--transform", "none", *TRAIN_FAST]) == 0
+    assert json.loads((tmp_path / "n" / "config.json").read_text())["data"]["look_back"] == 12
+    assert json.loads((tmp_path / "n" / "metrics.json").read_text())["guards"]["look_back"] is None

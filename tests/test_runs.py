@@ -550,3 +550,47 @@ def test_loading_a_run_or_a_gates_snapshot_leaves_the_global_random_stream_alone
     assert snap is not None and snap[0] == 1
     assert torch.equal(torch.random.get_rng_state(), before)
     pd.testing.assert_frame_equal(back.predictions, run.predictions, check_exact=True)
+
+
+def test_a_run_that_used_a_shorter_look_back_reloads_with_it_and_its_note(tmp_path):
+    y = 50 + np.cumsum(np.random.default_rng(5).normal(1, 2, 30))  # 30 points: 17 in the training part
+    frame = pd.DataFrame({"y": y}, index=pd.date_range("1990", periods=30, freq="YS", name="year"))
+    cfg = RunConfig()
+    cfg.model.hidden_size, cfg.train.epochs, cfg.train.ensemble = 4, 2, 2
+    run = fit_run(Series(frame), cfg)
+    assert cfg.data.look_back == 12  # the caller's config is left alone
+    assert run.prep.train_end == 17 and run.look_back_asked == 12
+    assert run.config.data.look_back == pipeline.fitted_look_back(12, 17) == 5
+    assert all(m.prep.cfg.look_back == 5 for m in run.members if not m.one_step_only)
+    assert run.metrics.guards.look_back.startswith("The networks used a look_back of 5 instead of 12")
+    save_run(run, tmp_path / "r")
+    back = load_run(tmp_path / "r")
+    assert back.look_back_asked == 12 and back.metrics.guards == run.metrics.guards
+    assert back.metrics.test == run.metrics.test and back.metrics.test_multistep == run.metrics.test_multistep
+    pd.testing.assert_frame_equal(back.predictions, run.predictions, check_exact=True)
+    meta = json.loads((tmp_path / "r" / "config.json").read_text())
+    meta["look_back_asked"] = "twelve"
+    (tmp_path / "r" / "config.json").write_text(json.dumps(meta))
+    with pytest.raises(RunError, match="damaged look_back_asked"):
+        load_run(tmp_path / "r")
+
+
+@pytest.mark.parametrize(
+    ("look_back", "train_end", "used"),
+    [
+        (12, 24, 12),
+        (12, 23, 7),
+        (12, 14, 4),
+        (12, 13, 4),
+        (12, 12, 12),
+        (12, 11, 12),
+        (500, 82, 500),
+        (4, 7, 2),
+        (3, 5, 2),
+        (3, 100, 3),
+    ],
+)
+def test_the_look_back_of_an_auto_run_is_at_most_a_third_of_a_short_training_part_it_fits_in(
+    look_back, train_end, used
+):
+    assert pipeline.fitted_look_back(look_back, train_end) == used
