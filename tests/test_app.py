@@ -452,8 +452,9 @@ from lstm_core import strategy
 from lstm_core.config import RunConfig
 from lstm_core.data import Series
 from lstm_core.pipeline import fit_run
+from lstm_core import pipeline
 from ui import runs_view
-strategy.SKILL_RATIO = strategy.SCREEN_RATIO = float("inf")
+strategy.SKILL_RATIO = strategy.SCREEN_RATIO = pipeline.LEVEL_RATIO = float("inf")
 y = 100 + np.cumsum(np.random.default_rng(3).normal(0, 1, 150))
 y[110:] += np.linspace(0, 30, 40)
 cfg = RunConfig()
@@ -468,6 +469,37 @@ open(sys.argv[2], "w").write(json.dumps(run.metrics.guards.one_step_range))
     )
     expected = json.loads(note.read_text())
     assert expected is not None and "test points the series had left the range" in expected
+    at = _forecast_page_with(zip_path)
+    assert expected in texts(at.caption)
+
+
+def test_the_forecast_page_says_when_the_networks_used_a_shorter_look_back(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    # 24 yearly points: 14 in the training part, under twice the default look_back of 12
+    script = """
+import json, sys
+import numpy as np, pandas as pd
+from lstm_core.config import RunConfig
+from lstm_core.data import Series
+from lstm_core.pipeline import fit_run
+from ui import runs_view
+y = 400 * 1.2 ** np.arange(24.0)
+frame = pd.DataFrame({"miles": y}, index=pd.date_range("1937", periods=24, freq="YS", name="year"))
+cfg = RunConfig()
+cfg.model.hidden_size, cfg.train.epochs = 4, 3
+run = fit_run(Series(frame), cfg)
+open(sys.argv[1], "wb").write(runs_view.run_zip(run, 5))
+open(sys.argv[2], "w").write(json.dumps(run.metrics.guards.look_back))
+"""
+    zip_path, note = tmp_path / "short.zip", tmp_path / "note.json"
+    subprocess.run(
+        [sys.executable, "-c", script, str(zip_path), str(note)], check=True, cwd=Path(__file__).parent.parent
+    )
+    expected = json.loads(note.read_text())
+    assert expected is not None and expected.startswith("The networks used a look_back of 4 instead of 12")
     at = _forecast_page_with(zip_path)
     assert expected in texts(at.caption)
 
