@@ -189,10 +189,11 @@ def cli_train_argv(data: Path, out: Path) -> list[str]:
 
 
 def run_notes(out: Path) -> list[str]:
-    """The ``note:`` line ``train`` prints after the loader's for the run saved at ``out``: where the
-    one-step range guard left level networks out (``metrics.json`` → ``guards``), if anywhere."""
-    note = json.loads((out / "metrics.json").read_text())["guards"].get("one_step_range")
-    return [f"note: {note}"] if note else []
+    """The ``note:`` lines ``train`` prints after the loader's for the run saved at ``out``
+    (``metrics.json`` → ``guards``): where its networks used a shorter look_back than asked for,
+    then where the one-step range guard left level networks out; none where neither happened."""
+    guards = json.loads((out / "metrics.json").read_text())["guards"]
+    return [f"note: {guards[k]}" for k in ("look_back", "one_step_range") if guards.get(k)]
 
 
 @pytest.fixture(scope="module", autouse=True)
