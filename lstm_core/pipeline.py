@@ -89,6 +89,28 @@ def one_step_networks(cfg: RunConfig, horizons: list[int | None], variants: list
     return [c if h == 1 else 0 for (_, h), c in zip(variants, counts)]
 
 
+def one_step_specialist(bt: Backtest | None, kept: list[Transform]) -> Transform | None:
+    """On a series too short for the backtest to rank representations: the candidate whose
+    backtest network's one-step forecasts (horizon 1, every origin) scored best, where it is not
+    among the ``kept`` representations (those are chosen for the multi-step forecast); None
+    otherwise. Its one-step networks join the others' one step ahead, weighed in by validation
+    error like them."""
+    if bt is None or bt.ranks or not bt.truth or not len(bt.truth[0]):
+        return None
+    h1 = {
+        name: float(np.sqrt(np.mean((f[0] - bt.truth[0]) ** 2)))
+        for name, f in bt.forecasts.items()
+        if f and len(f[0]) == len(bt.truth[0])
+    }
+    h1 = {k: v for k, v in h1.items() if math.isfinite(v)}
+    if not h1:
+        return None
+    best = min(h1, key=h1.__getitem__)
+    if best in {t.name for t in kept}:
+        return None
+    return next((s.transform for s in bt.scores if s.transform.name == best), None)
+
+
 def standby_transform(reps: list[Transform], season: int | None, train_end: int) -> Transform | None:
     """The representation of a run's standby network (:attr:`lstm_core.combine.Member.standby`),
     or None when it needs none. The caller asks only for ``transform="auto"`` with ``ensemble``
@@ -452,6 +474,13 @@ def _fit_run(data: Series | pd.DataFrame, cfg: RunConfig, callbacks: Callbacks |
     extra = one_step_networks(cfg, horizons, variants, k_nets)
     short = replace(cfg.data, horizon=1, look_back=one_step_look_back(cfg.data.look_back))
     step_preps = [prepare(series, short, transform=tr) if c else None for (tr, _), c in zip(variants, extra)]
+    spec = one_step_specialist(bt, reps) if any(extra) else None
+    if spec is not None:
+        try:
+            step_preps.append(prepare(series, short, transform=spec))
+            extra.append(cfg.train.NETWORKS_PER_VARIANT)
+        except ConfigError as exc:
+            log.info("no one-step network on %s: %s", spec.name, exc)
     sb_prep = None
     trained = [tr for tr, _ in variants if tr is not None]  # the representations that get networks, best first
     auto = bool(reps) and cfg.data.uses_target_history and cfg.train.ensemble is None  # auto, as the one-step ones
@@ -493,7 +522,7 @@ def _fit_run(data: Series | pd.DataFrame, cfg: RunConfig, callbacks: Callbacks |
         nets[r].append(net)
         fits.append(fit)
     # the one-step networks of a short series, after the others (a Stop keeps the forecast's own)
-    step_nets: list[list[Forecaster]] = [[] for _ in preps]
+    step_nets: list[list[Forecaster]] = [[] for _ in step_preps]
     k = k_nets
     for r, sp in enumerate(step_preps):
         for _ in range(extra[r]):

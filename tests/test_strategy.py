@@ -799,3 +799,61 @@ def test_damping_is_tried_only_where_the_backtest_ranks(monkeypatch, tmp_path):
     np.testing.assert_allclose(
         back.combination.forecast_y(np.array([120]), 30), run.combination.forecast_y(np.array([120]), 30)
     )
+
+
+def test_the_best_one_step_candidate_of_a_short_series_backtest_is_found_where_it_was_not_kept():
+    from lstm_core.pipeline import one_step_specialist
+
+    a, b, c = Transform(), Transform(lag=1), Transform(window_norm=True)
+    truth = [np.array([1.0, 2.0, 3.0]), np.array([2.0, 3.0])]
+    bt = strategy.Backtest(
+        scores=[strategy.Scored(a, 1.0), strategy.Scored(c, 1.2), strategy.Scored(b, 3.0)],
+        forecasts={
+            a.name: [np.array([1.5, 2.5, 3.5]), np.array([2.0, 3.0])],  # best over the span, 0.5 off one step ahead
+            b.name: [np.array([1.1, 2.1, 2.9]), np.array([9.0, 9.0])],  # 0.1 off one step ahead, far off later
+            c.name: [np.array([1.3, 2.3, 3.3]), np.array([2.5, 3.5])],
+        },
+        truth=truth,
+        ranks=False,
+    )
+    assert one_step_specialist(bt, [a, c]) == b  # screened out on the multi-step score, best one step ahead
+    assert one_step_specialist(bt, [a, b]) is None  # kept: its one-step networks are there already
+    assert one_step_specialist(replace(bt, ranks=True), [a, c]) is None  # a ranked backtest keeps no such networks
+    assert one_step_specialist(None, [a]) is None
+    assert one_step_specialist(strategy.Backtest(ranks=False), [a]) is None  # nothing scored
+
+
+def test_a_short_series_trains_one_step_networks_on_the_specialist_and_keeps_its_forecast(monkeypatch, tmp_path):
+    from lstm_core import pipeline
+    from lstm_core.runs import load_run, save_run
+
+    t = np.arange(72)
+    y = 100 + 20 * np.sin(2 * np.pi * t / 12) + np.cumsum(np.random.default_rng(9).normal(0, 3, 72))
+    cfg = _tiny_auto(0)
+    cfg.train.ensemble = None  # auto: two horizons and one-step networks on this short series
+    monkeypatch.setattr(pipeline, "one_step_specialist", lambda bt, reps: None)
+    plain = fit_run(Series(_monthly(y), season=12), cfg)
+    kept = [m.prep.transform for m in plain.members if not m.one_step_only]
+    spec = Transform(log=True, lag=1)  # a representation none of the run's networks use
+    assert spec.name not in {tr.name for tr in kept}
+    seen = {}
+
+    def pick(bt, reps):
+        seen["kept"] = [tr.name for tr in reps]
+        return spec
+
+    monkeypatch.setattr(pipeline, "one_step_specialist", pick)
+    run = fit_run(Series(_monthly(y), season=12), cfg)
+    assert seen["kept"] == list(dict.fromkeys(tr.name for tr in kept))
+    added = [m for m in run.members if m.prep.transform.name == spec.name]
+    assert len(added) == 1 and added[0].one_step_only and not added[0].standby
+    assert added[0].networks == cfg.train.NETWORKS_PER_VARIANT and added[0].prep.out_dim == 1
+    assert run.networks == plain.networks + cfg.train.NETWORKS_PER_VARIANT
+    # the multi-step forecast and its band are the same networks' (one-step networks train last)
+    for col in ("multistep", "lower", "upper"):
+        np.testing.assert_array_equal(run.predictions[col].to_numpy(), plain.predictions[col].to_numpy())
+    assert not np.array_equal(run.predictions["one_step"].to_numpy(), plain.predictions["one_step"].to_numpy())
+    save_run(run, tmp_path / "r")
+    back = load_run(tmp_path / "r")
+    assert [m.prep.transform.name for m in back.members] == [m.prep.transform.name for m in run.members]
+    pd.testing.assert_frame_equal(back.predictions, run.predictions, check_exact=True)
