@@ -31,6 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks.ab_runs import fit_default, gmean, named_series
 from benchmarks.report import emit
 
 ROOT = Path(__file__).resolve().parent
@@ -39,24 +40,12 @@ RANGE = ROOT / "data" / "range"
 
 def score(task: tuple) -> dict:
     """Two default runs of one series and seed: without the level screen, then with it."""
-    import torch
-
-    torch.set_num_threads(1)
     from lstm_core import pipeline
-    from lstm_core.config import RunConfig
-    from lstm_core.data import Series
 
     name, frame, season, seed = task
-    shipped = pipeline.LEVEL_RATIO
     out: dict = {"name": name, "seed": seed, "n": len(frame)}
-    for key, ratio in (("before", math.inf), ("screen", shipped)):
-        pipeline.LEVEL_RATIO = ratio
-        try:
-            cfg = RunConfig()
-            cfg.train.seed = seed
-            run = pipeline.fit_run(Series(frame.copy(), season=season), cfg)
-        finally:
-            pipeline.LEVEL_RATIO = shipped
+    for key, ratio in (("before", math.inf), ("screen", pipeline.LEVEL_RATIO)):
+        run = fit_default(frame, season, seed, pipeline, "LEVEL_RATIO", ratio)
         m = run.metrics
         assert m is not None and m.test is not None and m.test_multistep is not None
         base_ms = min(b.rmse for b in m.baselines_multistep.values() if b is not None)
@@ -82,24 +71,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--md", default="", help="also write the table to this file")
     args = ap.parse_args(argv)
     seeds = [int(s) for s in args.seeds.split(",")]
-    if args.set:
-        from benchmarks.forecast_series import CSV_SERIES, FPP_SERIES, HOLDOUT_SERIES, load_series
-
-        names = {"suite": CSV_SERIES, "holdout": HOLDOUT_SERIES, "fpp": FPP_SERIES}[args.set]
-        series = [(s.name, s.frame, s.season_hint) for s in load_series(names=names, airline=args.set == "suite")]
-        what = f"{args.set} set"
-    else:
-        from lstm_core.data.loader import load_csv
-
-        paths = [Path(p) for p in args.csv.split(",")] if args.csv else sorted(RANGE.glob("*.csv"))
-        series = []
-        for p in paths:
-            s = load_csv(p).series
-            series.append((p.stem, s.frame, s.season))
-        what = ", ".join(p.name for p in paths)
-    if args.only:
-        keep = set(args.only.split(","))
-        series = [s for s in series if s[0] in keep]
+    only = set(args.only.split(",")) if args.only else None
+    series, what = named_series(args.set, args.csv, RANGE, keep=lambda name, _: only is None or name in only)
+    what = f"{what} set" if args.set and not what.endswith("set") else what
     tasks = [(n, f, s, seed) for n, f, s in series for seed in seeds]
     with Pool(max(1, args.processes)) as pool:
         rows = pool.map(score, tasks, chunksize=1)
@@ -127,15 +101,14 @@ def main(argv: list[str] | None = None) -> int:
             f"{med('screen', 'one'):.3f} | {med('before', 'cov'):.2f} | {med('screen', 'cov'):.2f} | "
             f"{changed} of {len(rs)} |"
         )
-    real = np.array([not name.startswith("synthetic_") for name, _, _ in series])
-
-    def gmean(v: list[float], pick: np.ndarray) -> str:
-        return f"{float(np.exp(np.mean(np.log(np.asarray(v)[pick])))):.3f}" if pick.any() else "—"
-
-    for label, pick in (("geometric mean", real), ("geometric mean with the synthetic ones", np.ones_like(real))):
-        if label != "geometric mean" and real.all():
+    real = [not name.startswith("synthetic_") for name, _, _ in series]
+    for label, pick in (("geometric mean", real), ("geometric mean with the synthetic ones", [True] * len(real))):
+        if label != "geometric mean" and all(real):
             continue
-        g = [gmean(geo[k], pick) for k in ("ms_before", "ms_screen", "one_before", "one_screen")]
+        g = [
+            f"{gmean([v for v, p in zip(geo[k], pick) if p]):.3f}"
+            for k in ("ms_before", "ms_screen", "one_before", "one_screen")
+        ]
         lines.append(f"| {label} | | | {g[0]} | {g[1]} | {g[2]} | {g[3]} | | | |")
     emit("\n".join(lines), args.md)
     return 0

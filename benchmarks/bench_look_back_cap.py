@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks.ab_runs import fit_default, named_series
 from benchmarks.report import emit
 
 ROOT = Path(__file__).resolve().parent
@@ -36,27 +37,17 @@ SHORT = ROOT / "data" / "short"
 
 def score(task: tuple) -> dict:
     """Two default runs of one series and seed: the look_back asked for, then the fitted one."""
-    import torch
-
-    torch.set_num_threads(1)
     from lstm_core import pipeline
-    from lstm_core.config import ConfigError, RunConfig
-    from lstm_core.data import Series
+    from lstm_core.config import ConfigError
 
     name, frame, season, seed = task
-    shipped = pipeline.fitted_look_back
     out: dict = {"name": name, "seed": seed, "n": len(frame)}
-    for key, rule in (("asked", lambda look_back, train_end: look_back), ("fitted", shipped)):
-        pipeline.fitted_look_back = rule
+    for key, rule in (("asked", lambda look_back, train_end: look_back), ("fitted", pipeline.fitted_look_back)):
         try:
-            cfg = RunConfig()
-            cfg.train.seed = seed
-            run = pipeline.fit_run(Series(frame.copy(), season=season), cfg)
+            run = fit_default(frame, season, seed, pipeline, "fitted_look_back", rule)
         except ConfigError as exc:
             out[key] = {"error": str(exc)}
             continue
-        finally:
-            pipeline.fitted_look_back = shipped
         m = run.metrics
         assert m is not None and m.test is not None and m.test_multistep is not None
         out[key] = {
@@ -76,18 +67,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--processes", type=int, default=2)
     ap.add_argument("--md", default="", help="also write the table to this file")
     args = ap.parse_args(argv)
-    from lstm_core.data.loader import load_csv
-
-    paths = [Path(p) for p in args.csv.split(",")] if args.csv else sorted(SHORT.glob("*.csv"))
-    series = []
-    for p in paths:
-        s = load_csv(p).series
-        series.append((p.stem, s.frame, s.season))
+    series, what = named_series(csv=args.csv, default_dir=SHORT)
     tasks = [(n, f, s, int(seed)) for n, f, s in series for seed in args.seeds.split(",")]
     with Pool(max(1, args.processes)) as pool:
         rows = pool.map(score, tasks, chunksize=1)
     lines = [
-        f"## look_back on short series: {', '.join(p.name for p in paths)}, seeds {args.seeds} (medians); "
+        f"## look_back on short series: {what}, seeds {args.seeds} (medians); "
         "RMSE ÷ the best engine baseline on the same points",
         "",
         "| series | N | training points | look_back | multi-step, look_back asked (12) | fitted | "

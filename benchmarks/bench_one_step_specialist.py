@@ -29,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks.ab_runs import fit_default, gmean, named_series
 from benchmarks.report import emit
 
 ROOT = Path(__file__).resolve().parent
@@ -37,24 +38,12 @@ SHORT = ROOT / "data" / "short_outside"
 
 def score(task: tuple) -> dict:
     """Two default runs of one series and seed: without the specialist, then with it."""
-    import torch
-
-    torch.set_num_threads(1)
     from lstm_core import pipeline
-    from lstm_core.config import RunConfig
-    from lstm_core.data import Series
 
     name, frame, season, seed = task
-    shipped = pipeline.one_step_specialist
     out: dict = {"name": name, "seed": seed, "n": len(frame)}
-    for key, rule in (("before", lambda bt, kept: None), ("with", shipped)):
-        pipeline.one_step_specialist = rule
-        try:
-            cfg = RunConfig()
-            cfg.train.seed = seed
-            run = pipeline.fit_run(Series(frame.copy(), season=season), cfg)
-        finally:
-            pipeline.one_step_specialist = shipped
+    for key, rule in (("before", lambda bt, kept: None), ("with", pipeline.one_step_specialist)):
+        run = fit_default(frame, season, seed, pipeline, "one_step_specialist", rule)
         m = run.metrics
         assert m is not None and m.test is not None and m.test_multistep is not None
         kept = {mb.prep.transform.name for mb in run.members if not mb.one_step_only}
@@ -76,28 +65,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--processes", type=int, default=2)
     ap.add_argument("--md", default="", help="also write the table to this file")
     args = ap.parse_args(argv)
-    if args.set:
-        from benchmarks.forecast_series import CSV_SERIES, FPP_SERIES, HOLDOUT_SERIES, load_series
-        from lstm_core.config import DataConfig
-        from lstm_core.strategy import can_rank
+    from lstm_core.config import DataConfig
+    from lstm_core.strategy import can_rank
 
-        d = DataConfig()
-        names = {"suite": CSV_SERIES, "holdout": HOLDOUT_SERIES, "fpp": FPP_SERIES}[args.set]
-        series = [
-            (s.name, s.frame, s.season_hint)
-            for s in load_series(names=names, airline=False)
-            if not can_rank(len(s.frame), d.val_fraction, d.test_fraction)
-        ]
-        what = f"the {args.set} set's short series"
-    else:
-        from lstm_core.data.loader import load_csv
+    d = DataConfig()
 
-        paths = [Path(p) for p in args.csv.split(",")] if args.csv else sorted(SHORT.glob("*.csv"))
-        series = []
-        for p in paths:
-            s = load_csv(p).series
-            series.append((p.stem, s.frame, s.season))
-        what = ", ".join(p.name for p in paths)
+    def short(name: str, frame) -> bool:
+        return not args.set or not can_rank(len(frame), d.val_fraction, d.test_fraction)
+
+    series, what = named_series(args.set, args.csv, SHORT, keep=short)
+    what = f"the {args.set} set's short series" if args.set else what
     tasks = [(n, f, s, int(seed)) for n, f, s in series for seed in args.seeds.split(",")]
     with Pool(max(1, args.processes)) as pool:
         rows = pool.map(score, tasks, chunksize=1)
@@ -124,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{med('with', 'one'):.3f} | {med('before', 'cov'):.2f} | {med('with', 'cov'):.2f} | "
             f"{'yes' if same else 'NO'} |"
         )
-    g = {k: float(np.exp(np.mean(np.log(v)))) for k, v in geo.items()}
+    g = {k: gmean(v) for k, v in geo.items()}
     lines.append(f"| geometric mean | | | {g['before']:.3f} | {g['with']:.3f} | | | |")
     emit("\n".join(lines), args.md)
     return 0

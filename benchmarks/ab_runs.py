@@ -1,0 +1,73 @@
+"""Shared parts of the A/B scripts that fit the engine's defaults with one setting switched.
+
+``bench_level_screen``, ``bench_look_back_cap`` and ``bench_one_step_specialist`` each fit every
+series and seed twice in one process, before and after one engine change, by setting a module
+attribute for the first fit and restoring it: :func:`fit_default` does that. :func:`named_series`
+reads the series (a benchmark set's, or the CSV files of a folder) and :func:`gmean` summarises.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+
+def named_series(
+    set_name: str = "",
+    csv: str = "",
+    default_dir: Path | None = None,
+    keep: Callable[[str, pd.DataFrame], bool] | None = None,
+) -> tuple[list[tuple[str, pd.DataFrame, int | None]], str]:
+    """``(name, frame, season)`` of a benchmark set (``set_name``: suite, holdout or fpp; the
+    suite with the bundled airline series), else of the comma-separated ``csv`` files, else of
+    every CSV file of ``default_dir``; only those ``keep(name, frame)`` accepts. Also returns
+    a few words saying which."""
+    if set_name:
+        from benchmarks.forecast_series import CSV_SERIES, FPP_SERIES, HOLDOUT_SERIES, load_series
+
+        names = {"suite": CSV_SERIES, "holdout": HOLDOUT_SERIES, "fpp": FPP_SERIES}[set_name]
+        found = [(s.name, s.frame, s.season_hint) for s in load_series(names=names, airline=set_name == "suite")]
+        what = f"{set_name} set"
+    else:
+        from lstm_core.data.loader import load_csv
+
+        paths = [Path(p) for p in csv.split(",")] if csv else sorted(Path(default_dir or ".").glob("*.csv"))
+        found = []
+        for p in paths:
+            s = load_csv(p).series
+            found.append((p.stem, s.frame, s.season))
+        what = ", ".join(p.name for p in paths)
+    return [s for s in found if keep is None or keep(s[0], s[1])], what
+
+
+def fit_default(
+    frame: pd.DataFrame, season: int | None, seed: int, module: Any = None, attr: str = "", value: Any = None
+):
+    """A ``fit_run`` with the engine's defaults and ``seed`` on one thread, with ``module.attr``
+    set to ``value`` for the fit and restored after it (no patch when ``module`` is None)."""
+    import torch
+
+    torch.set_num_threads(1)
+    from lstm_core.config import RunConfig
+    from lstm_core.data import Series
+    from lstm_core.pipeline import fit_run
+
+    cfg = RunConfig()
+    cfg.train.seed = seed
+    if module is None:
+        return fit_run(Series(frame.copy(), season=season), cfg)
+    shipped = getattr(module, attr)
+    setattr(module, attr, value)
+    try:
+        return fit_run(Series(frame.copy(), season=season), cfg)
+    finally:
+        setattr(module, attr, shipped)
+
+
+def gmean(values: list[float]) -> float:
+    """Geometric mean (nan for none)."""
+    return float(np.exp(np.mean(np.log(np.asarray(values, dtype=np.float64))))) if values else float("nan")
