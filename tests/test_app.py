@@ -370,6 +370,20 @@ def _forecast_page_with(zip_path: Path):
     return at
 
 
+def _forecast_page_of_script(script: str, tmp_path: Path):
+    """Run ``script`` in its own process (it trains a run and writes its zip to ``argv[1]`` and a
+    JSON value to ``argv[2]``), then restore the zip on the Forecast page: ``(AppTest, value)``."""
+    import json
+    import subprocess
+    import sys
+
+    zip_path, value = tmp_path / "run.zip", tmp_path / "value.json"
+    subprocess.run(
+        [sys.executable, "-c", script, str(zip_path), str(value)], check=True, cwd=Path(__file__).parent.parent
+    )
+    return _forecast_page_with(zip_path), json.loads(value.read_text())
+
+
 def test_a_run_with_damped_steps_says_what_damping_means(tmp_path):
     import subprocess
     import sys
@@ -440,10 +454,6 @@ open(sys.argv[2], "w").write(json.dumps({"paths": run.networks - steps, "steps":
 
 
 def test_the_forecast_page_says_where_level_networks_were_left_out_one_step_ahead(tmp_path):
-    import json
-    import subprocess
-    import sys
-
     # a random walk that climbs out of its training range, every shortlisted representation kept
     script = """
 import json, sys
@@ -463,21 +473,12 @@ run = fit_run(Series(pd.DataFrame({"y": y})), cfg)
 open(sys.argv[1], "wb").write(runs_view.run_zip(run, 12))
 open(sys.argv[2], "w").write(json.dumps(run.metrics.guards.one_step_range))
 """
-    zip_path, note = tmp_path / "walk.zip", tmp_path / "note.json"
-    subprocess.run(
-        [sys.executable, "-c", script, str(zip_path), str(note)], check=True, cwd=Path(__file__).parent.parent
-    )
-    expected = json.loads(note.read_text())
+    at, expected = _forecast_page_of_script(script, tmp_path)
     assert expected is not None and "test points the series had left the range" in expected
-    at = _forecast_page_with(zip_path)
     assert expected in texts(at.caption)
 
 
 def test_the_forecast_page_says_when_the_networks_used_a_shorter_look_back(tmp_path):
-    import json
-    import subprocess
-    import sys
-
     # 24 yearly points: 14 in the training part, under twice the default look_back of 12
     script = """
 import json, sys
@@ -494,13 +495,8 @@ run = fit_run(Series(frame), cfg)
 open(sys.argv[1], "wb").write(runs_view.run_zip(run, 5))
 open(sys.argv[2], "w").write(json.dumps(run.metrics.guards.look_back))
 """
-    zip_path, note = tmp_path / "short.zip", tmp_path / "note.json"
-    subprocess.run(
-        [sys.executable, "-c", script, str(zip_path), str(note)], check=True, cwd=Path(__file__).parent.parent
-    )
-    expected = json.loads(note.read_text())
+    at, expected = _forecast_page_of_script(script, tmp_path)
     assert expected is not None and expected.startswith("The networks used a look_back of 4 instead of 12")
-    at = _forecast_page_with(zip_path)
     assert expected in texts(at.caption)
 
 
