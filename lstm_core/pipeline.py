@@ -448,8 +448,9 @@ def _fit_run(data: Series | pd.DataFrame, cfg: RunConfig, callbacks: Callbacks |
     asked = cfg.data.look_back
     if cfg.data.transform == "auto" and cfg.data.uses_target_history:
         train_end, _ = split_points(len(series), cfg.data.val_fraction, cfg.data.test_fraction)
-        if fitted_look_back(asked, train_end) != asked:  # a series too short for it: said in the metrics' guards
-            cfg = cfg.replace(look_back=fitted_look_back(asked, train_end))
+        fitted = fitted_look_back(asked, train_end)
+        if fitted != asked:  # a series too short for it: said in the metrics' guards
+            cfg = cfg.replace(look_back=fitted)
     device = resolve_device(cfg.train.device)
     bt: Backtest | None = None
     reps: list[Transform] = []
