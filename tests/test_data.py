@@ -647,3 +647,14 @@ def test_a_series_mostly_filled_in_is_called_made_up():
         "from the nearest value; that is 67% of the values, so much of the series is made up: check the file."
     ]
     np.testing.assert_allclose(loaded.frame["value"].to_numpy()[:58], 2 * np.arange(58))  # inside: a straight line
+
+
+@pytest.mark.parametrize("offset_option", [True, False])
+def test_frequency_is_read_whether_pandas_returns_an_offset_or_a_string(monkeypatch, offset_option):
+    # pandas 3.1 returns an offset under future.infer_freq_returns_offset; 3.0 has no such option
+    # and returns the alias string.
+    from lstm_core.data import frequency
+
+    monkeypatch.setattr(frequency, "_OFFSET_OPTION", offset_option)
+    assert frequency._infer_freq(pd.date_range("2000-01-01", periods=24, freq="MS")) == "MS"
+    assert frequency._infer_freq(pd.DatetimeIndex(["2000-01-01", "2000-01-03", "2000-01-04"])) is None

@@ -147,3 +147,33 @@ def test_numbers_that_settle_the_decimal_mark_leave_no_ambiguity_note():
 def test_a_file_of_comments_only_says_so():
     with pytest.raises(DataError, match="holds only comment lines starting with '#'"):
         load_csv(b"sep=,\n# exported by meter 7\n\n# no rows today\n")
+
+
+def _loader_patterns() -> list[str]:
+    from lstm_core.data import loader
+
+    found = [getattr(loader, n) for n in dir(loader) if n.endswith("_RE") and n.startswith("_")]
+    found = [p.pattern if hasattr(p, "pattern") else p for p in found]
+    return found + [p for d in (".", ",") for p in loader._grouping_patterns(d)]
+
+
+@pytest.mark.parametrize("pattern", _loader_patterns())
+def test_every_loader_pattern_is_one_pyarrows_regex_engine_takes(pattern):
+    # pandas 3.0 runs .str regexes on its default str dtype through pyarrow (RE2), which rejects
+    # back-references and \u escapes: an airline CSV once failed to load there.
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.compute as pc
+
+    assert pc.match_substring_regex(pa.array(["1 234,5"]), pattern).to_pylist() in ([True], [False])
+
+
+@pytest.mark.parametrize(
+    ("text", "decimal", "value", "mark"),
+    [("1,234,567.5", ".", 1234567.5, ","), ("1.234.567,5", ",", 1234567.5, "."), ("1\u00a0234", ".", 1234.0, " ")],
+)
+def test_grouped_numbers_lose_one_thousands_mark_throughout(text, decimal, value, mark):
+    from lstm_core.data.loader import _parse_numbers
+
+    parsed, thousands = _parse_numbers(pd.DataFrame({"v": [text, "1,23,4" if decimal == "." else "1.23.4"]}), decimal)
+    assert parsed["v"].iloc[0] == value and thousands == mark
+    assert pd.isna(parsed["v"].iloc[1])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import pandas as pd
 from pandas.tseries.frequencies import to_offset
 
@@ -23,14 +25,30 @@ _SEASONS = {
 }
 
 
+def _offset_option() -> bool:
+    """Whether this pandas has the option that makes ``infer_freq`` return an offset (3.1 on)."""
+    try:
+        pd.get_option("future.infer_freq_returns_offset")
+    except pd.errors.OptionError:
+        return False
+    return True
+
+
+_OFFSET_OPTION = _offset_option()
+
+
 def _infer_freq(index: pd.DatetimeIndex) -> str | None:
-    """pandas' inferred frequency alias, or None."""
-    with pd.option_context("future.infer_freq_returns_offset", True):
+    """pandas' inferred frequency alias, or None (an offset from pandas 3.1 on, a string before)."""
+    with contextlib.ExitStack() as stack:
+        if _OFFSET_OPTION:
+            stack.enter_context(pd.option_context("future.infer_freq_returns_offset", True))
         try:
-            offset = pd.infer_freq(index)
+            inferred = pd.infer_freq(index)
         except (ValueError, TypeError):
             return None
-    return None if offset is None else offset.freqstr
+    if inferred is None:
+        return None
+    return inferred if isinstance(inferred, str) else inferred.freqstr
 
 
 def _frequency(index: pd.DatetimeIndex) -> tuple[str | None, int]:

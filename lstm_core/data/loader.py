@@ -40,8 +40,11 @@ _HUGE = 1e150  # larger values overflow when squared (scalers, losses, RMSE) and
 _NUMERIC_SHARE = 0.9  # a column is numeric when this share of its non-empty cells parse
 _MISSING_TOKENS = frozenset({"", "na", "n/a", "nan", "null", "none", "nil", "-", "--", "?", ".", "#n/a", "missing"})
 _SPACES = " \u00a0\u202f"  # space, no-break space, narrow no-break space
+_MINUS = "\u2212"  # the typographic minus sign
 
-# Every pattern below is linear: no nested or adjacent quantifiers over the same characters.
+# Every pattern below is linear: no nested or adjacent quantifiers over the same characters. And each
+# is one that pyarrow's RE2 engine takes too (pandas 3.0 hands regexes on its str dtype to it): no
+# back-references or look-arounds, and non-ASCII characters as themselves, not as \u escapes.
 _FLOAT_RE = r"(?i)[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?|[+-]?inf(?:inity)?"
 _COMMA_DECIMAL_RE = r"[+-]?\d+,\d+|[+-]?\d{1,3}(?:\.\d{3})+,\d+"
 _DOT_DECIMAL_RE = r"[+-]?\d*\.\d+|[+-]?\d{1,3}(?:,\d{3})+\.\d+"
@@ -53,10 +56,10 @@ _HEADER_DATE_RE = re.compile(r"\d{4}-\d{1,2}(-\d{1,2})?|\d{1,2}[/.\-]\d{1,2}[/.\
 _SEP_DIRECTIVE_RE = re.compile(r'"?sep=(.)"?\s*', re.IGNORECASE)  # Excel's first line declaring the delimiter
 _EXCEL_ERROR_RE = re.compile(r"#(?:n/a|[a-z0-9/_]+[!?])", re.IGNORECASE)  # #N/A, #VALUE!, #DIV/0!, #NAME?, ...
 _CURRENCIES = "$€£¥"
-_NUMBER_CORE = r"[+\-\u2212]?\.?\d[\d.,\u00a0\u202f ]*"  # digits with marks; the number parser checks the rest
+_NUMBER_CORE = rf"[+\-{_MINUS}]?\.?\d[\d.,{_SPACES}]*"  # digits with marks; the number parser checks the rest
 _PERCENT_RE = re.compile(rf"({_NUMBER_CORE})\s*%")
 _CURRENCY_RE = re.compile(
-    rf"([+\-\u2212]?)\s*([{_CURRENCIES}])\s*({_NUMBER_CORE})|({_NUMBER_CORE})\s*([{_CURRENCIES}])"
+    rf"([+\-{_MINUS}]?)\s*([{_CURRENCIES}])\s*({_NUMBER_CORE})|({_NUMBER_CORE})\s*([{_CURRENCIES}])"
 )
 _BINARY_MAGIC = (b"\x89PNG", b"PK\x03\x04", b"%PDF", b"\xd0\xcf\x11\xe0", b"GIF8", b"\xff\xd8\xff", b"\x1f\x8b")
 
@@ -643,21 +646,34 @@ def _ambiguous_numbers_note(cells: pd.DataFrame, numbers: pd.DataFrame, decimal:
     return None
 
 
+def _thousands_marks(decimal: str) -> str:
+    """The characters that may group thousands in a file whose decimal mark is ``decimal``."""
+    return ("," if decimal == "." else ".") + _SPACES
+
+
+def _grouping_patterns(decimal: str) -> tuple[str, str]:
+    """(a correctly grouped number with one thousands mark throughout, that mark as group 1)."""
+    separators = _thousands_marks(decimal)
+    groups = "|".join(rf"(?:{re.escape(mark)}\d{{3}})+" for mark in separators)
+    grouped = rf"[+-]?\d{{1,3}}(?:{groups})(?:{re.escape(decimal)}\d*)?"
+    return grouped, rf"^[+-]?\d{{1,3}}([{re.escape(separators)}])"
+
+
 def _parse_numbers(cells: pd.DataFrame, decimal: str) -> tuple[pd.DataFrame, str | None]:
     """Parse every cell as a float under the file's decimal convention (NaN where it fails).
 
     Thousands separators are removed only from correctly grouped numbers ("1,234.5",
     "1.234,5", "1 234"); returns the separator that was found, if any.
     """
-    separators = ("," if decimal == "." else ".") + _SPACES
-    grouped_re = rf"[+-]?\d{{1,3}}([{re.escape(separators)}])\d{{3}}(?:\1\d{{3}})*(?:{re.escape(decimal)}\d*)?"
+    separators = _thousands_marks(decimal)
+    grouped_re, mark_re = _grouping_patterns(decimal)
     parsed: dict[str, pd.Series] = {}
     found: dict[str, int] = {}
     for column in cells.columns:
-        text = cells[column].astype("str").str.replace("\u2212", "-", regex=False)
+        text = cells[column].astype("str").str.replace(_MINUS, "-", regex=False)
         grouped = text.str.fullmatch(grouped_re).fillna(False).astype(bool)
         if grouped.any():
-            marks = text[grouped].str.extract(grouped_re, expand=False).str.replace(r"\s", " ", regex=True)
+            marks = text[grouped].str.extract(mark_re, expand=False).str.replace(f"[{_SPACES}]", " ", regex=True)
             for mark, count in marks.value_counts().items():
                 found[mark] = found.get(mark, 0) + int(count)
             text = text.where(~grouped, text.str.replace(f"[{re.escape(separators)}]", "", regex=True))
