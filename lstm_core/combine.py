@@ -100,7 +100,14 @@ RUNOFF_RANGES = 0.5
 #: member is left out and the others' weights fill its place (all of them out: the weights as
 #: they are); ``"equal"`` averages them (runs saved before either existed). Multi-step forecasts
 #: stay equal-weighted (backtest-weighted multi-step combinations measured worse).
-ONE_STEP = ("guarded", "validation", "equal")
+ONE_STEP = ("stand-in", "guarded", "validation", "equal")
+#: The one-step weightings with the range guard (see :data:`RANGE_GUARD`). With ``"stand-in"`` (new
+#: runs, session 18) a standby member is weighed in by validation error like the others, and at a
+#: point it also takes the share of every level member left out there
+#: (:meth:`Combination._guarded_weights`); with ``"guarded"`` (runs saved in sessions 16-17) it has
+#: no weight, the others' weights fill the place, and it stands in only where every regular member
+#: is out.
+GUARDED = ("stand-in", "guarded")
 #: With ``one_step="guarded"``, a level member's one-step prediction is left out where its input
 #: window reaches more than this share of its training inputs' range beyond them. Measured with
 #: ``benchmarks/bench_range_guard.py`` (engine defaults, seeds 0-2, one-step RMSE ÷ the best of the
@@ -155,12 +162,14 @@ class Combination:
         return t, np.array([yi[np.searchsorted(ti, t)] for ti, yi in outs])
 
     def one_step_weights(self) -> np.ndarray:
-        """Weights (members,) of the one-step combination, summing to 1 (a standby member's: 0).
+        """Weights (members,) of the one-step combination, summing to 1 (a standby member's: 0,
+        but with ``one_step="stand-in"``, where it is weighed in like the others).
         With ``one_step="validation"`` or ``"guarded"``: inversely proportional to each member's
         one-step mean squared error on the validation part (Bates & Granger; the networks never
         trained on it, early stopping watched it), equal without a validation part; with
         ``"equal"``: equal."""
-        regular = self.regular
+        # a standby member is weighed in with the others under "stand-in"; before, it only stood in
+        regular = self.regular | (self.one_step_mode == "stand-in")
         k = int(regular.sum())
         w = np.zeros(len(self.members))
         w[regular] = 1.0 / k
@@ -178,33 +187,39 @@ class Combination:
     def _guarded_weights(self, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per-point weights (members, n) of the guarded one-step combination at target indices
         ``t``, with where a regular member was left out (members, n) and where a standby member
-        stood in for all of them (n,)."""
+        stood in (n,): with ``one_step="stand-in"`` for the members left out there, with
+        ``"guarded"`` only where every regular member was left out."""
         w, regular = self.one_step_weights(), self.regular
         out = np.array([m.beyond_training_range(t, RANGE_GUARD) & r for m, r in zip(self.members, regular)])
         wt = np.where(out, 0.0, w[:, None])  # (members, n); a standby member's weight is 0 here
+        spare = ~regular
+        if self.one_step_mode == "stand-in" and spare.any():
+            moved = np.sum(np.where(out, w[:, None], 0.0), axis=0)  # (n,) the weight left out at each point
+            wt[spare] += moved[None, :] / int(spare.sum())
+            return wt, out, moved > 0
         total = wt.sum(axis=0)
-        stood = (total <= 0) & bool((~regular).any())
-        fallback = np.where(regular, 0.0, 1.0 / max(int((~regular).sum()), 1)) if stood.any() else w
+        stood = (total <= 0) & bool(spare.any())
+        fallback = np.where(regular, 0.0, 1.0 / max(int(spare.sum()), 1)) if stood.any() else w
         wt = np.where(total > 0, wt / np.where(total > 0, total, 1.0), fallback[:, None])
         return wt, out, stood
 
     def one_step(self, part: str) -> tuple[np.ndarray, np.ndarray]:
         """One-step predictions ``(t (n,), yhat (n,))`` where every member has one: the members'
-        predictions weighted by :meth:`one_step_weights`, with ``one_step="guarded"`` less the
-        level members that are beyond their training range at a point (:data:`RANGE_GUARD`; where
-        every member is, a standby member stands in, else the weights stay as they are)."""
+        predictions weighted by :meth:`one_step_weights`, with ``one_step="stand-in"`` or
+        ``"guarded"`` less the level members that are beyond their training range at a point
+        (:data:`RANGE_GUARD`; see :meth:`_guarded_weights` for who takes their place)."""
         t, ys = self._one_step_each(part)
         if len(t) == 0:
             return t, np.zeros(0)
-        if self.one_step_mode != "guarded" or len(self.members) == 1:
+        if self.one_step_mode not in GUARDED or len(self.members) == 1:
             return t, self.one_step_weights() @ ys
         wt, _, _ = self._guarded_weights(t)
         return t, np.sum(wt * ys, axis=0)
 
     def range_note(self, t: np.ndarray) -> str | None:
         """One sentence on the one-step predictions at target indices ``t`` (n,) that the range
-        guard changed (``one_step="guarded"``), or None where it changed none."""
-        if self.one_step_mode != "guarded" or len(self.members) == 1 or len(t) == 0:
+        guard changed (``one_step="stand-in"`` or ``"guarded"``), or None where it changed none."""
+        if self.one_step_mode not in GUARDED or len(self.members) == 1 or len(t) == 0:
             return None
         _, out, stood = self._guarded_weights(t)
         hit = (out.any(axis=0) & ~out[self.regular].all(axis=0)) | stood  # all out and no standby: unchanged
@@ -215,12 +230,23 @@ class Combination:
             f"At {int(hit.sum())} of {len(t)} test points the series had left the range that "
             f"{nets} network{'s' if nets != 1 else ''} on its levels trained on; their one-step predictions "
             + (
-                f"were left out there and, at {int(stood.sum())} of them where no other representation was left, "
-                "a standby network on the values less their window's mean stood in."
+                "were left out there and " + self._stand_in_words(int(stood.sum()), int(hit.sum()))
                 if stood.any()
                 else "were left out there and the other representations' stand in."
             )
         )
+
+    def _stand_in_words(self, stood: int, hit: int) -> str:
+        """How the standby network stood in at ``stood`` of the ``hit`` points (end of a sentence)."""
+        sb = next(m for m, r in zip(self.members, self.regular) if not r)
+        what = (
+            "on the values less their window's mean"
+            if sb.prep.transform.window_norm and not sb.prep.transform.lag
+            else f"on the series' {sb.prep.transform.name}"
+        )
+        if self.one_step_mode == "stand-in":
+            return f"a standby network {what} took their share at {stood} of them."
+        return f"at {stood} of them where no other representation was left, a standby network {what} stood in."
 
     def forecast_y(self, origins: np.ndarray, steps: int) -> np.ndarray:
         """Recursive forecasts (M, steps) in original units from each origin."""

@@ -111,20 +111,42 @@ def one_step_specialist(bt: Backtest | None, kept: list[Transform]) -> Transform
     return next((s.transform for s in bt.scores if s.transform.name == best), None)
 
 
+#: The standby network's representation (see :func:`standby_transform`): ``"difference"`` (new
+#: runs, session 18) the first differences of the kept representations' values, ``"window_mean"``
+#: (sessions 16-17) the values less each window's mean. And how new runs weigh their members one
+#: step ahead (:data:`lstm_core.combine.ONE_STEP`): ``"stand-in"``, the standby takes the share of
+#: every level member that left its training range at a point.
+STANDBY = "difference"
+ONE_STEP_MODE = "stand-in"
+
+
 def standby_transform(reps: list[Transform], season: int | None, train_end: int) -> Transform | None:
     """The representation of a run's standby network (:attr:`lstm_core.combine.Member.standby`),
     or None when it needs none. The caller asks only for ``transform="auto"`` with ``ensemble``
-    left to auto; a standby is made when every representation that gets networks (``reps``, best
-    first) is a level one (no differencing, no window mean). It takes the first one's logs, the
-    season's profile where the training part holds three seasons and more, and removes each
-    window's mean, so it follows a series past the range the others trained on. Measured on a
-    daily series with a weekly cycle and a slow trend (1,062 points, not in the sets), whose three
-    representations were all levels: one-step RMSE 5.45 -> 4.06 (Holt-Winters 3.78), the standby
-    network alone 3.19; ``benchmarks/bench_range_guard.py``."""
-    if not reps or not all(is_level(tr) for tr in reps):
+    left to auto.
+
+    With :data:`STANDBY` ``"difference"``: a standby is made when no representation that gets
+    networks (``reps``, best first) is differenced. It takes the first one's logs and the season's
+    profile where the training part holds three seasons and more, and differences at lag 1: its
+    network sees steps, so one step ahead it follows a level shift or a trend at once, where a
+    network on the levels cannot leave the range it trained on and one on the values less their
+    window's mean lags by about a window. It is weighed in by validation error like the others,
+    and takes the share of the level members the range guard leaves out
+    (:data:`lstm_core.combine.ONE_STEP` ``"stand-in"``; ``benchmarks/bench_standby.py``). With ``"window_mean"`` (runs of sessions 16-17): made when every
+    representation is a level one, on the values less each window's mean (measured on a daily
+    series with a weekly cycle and a slow trend, 1,062 points, not in the sets, whose three
+    representations were all levels: one-step RMSE 5.45 -> 4.06, Holt-Winters 3.78;
+    ``benchmarks/bench_range_guard.py``)."""
+    if not reps:
         return None
     m = int(season) if season and season >= 2 and train_end >= 3 * season + 2 else 0
-    return Transform(log=reps[0].log, deseason=m, window_norm=True, reason="standby for the one-step predictions")
+    if STANDBY == "window_mean":
+        if not all(is_level(tr) for tr in reps):
+            return None
+        return Transform(log=reps[0].log, deseason=m, window_norm=True, reason="standby for the one-step predictions")
+    if any(tr.lag for tr in reps):
+        return None
+    return Transform(log=reps[0].log, deseason=m, lag=1, reason="standby for the one-step predictions")
 
 
 def fitted_look_back(look_back: int, train_end: int) -> int:
@@ -575,6 +597,7 @@ def _fit_run(data: Series | pd.DataFrame, cfg: RunConfig, callbacks: Callbacks |
         backtest=bt,
         members_fit=fits,
         members=members,
+        one_step=ONE_STEP_MODE,
         look_back_asked=asked if asked != cfg.data.look_back else None,
     )
     if stopped_before and fit0.status != FitStatus.CANCELLED:

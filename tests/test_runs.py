@@ -163,8 +163,9 @@ def test_weights_file_is_a_plain_state_dict(run, tmp_path):
 
 def test_a_short_series_weighs_in_its_one_step_networks_one_step_ahead_and_forecasts_without_them(run):
     """The one-step predictions are the validation-weighted mean of every network's, the one-step
-    networks' included (the standby's not: the series stays in its training range); the multi-step
-    forecast is the other networks' alone (the one-step ones change nothing there)."""
+    networks' and the standby's included (the series stays in its training range: the standby has
+    no more than its own weight); the multi-step forecast is the other networks' alone (the one-step
+    ones change nothing there)."""
     from lstm_core import forecast as fc
     from lstm_core.combine import Combination
 
@@ -175,7 +176,7 @@ def test_a_short_series_weighs_in_its_one_step_networks_one_step_ahead_and_forec
     assert combo.range_note(combo.one_step("test")[0]) is None
 
     def each(part):
-        outs = [fc.one_step(m.model, m.prep, part) for m in run.members if not m.standby]
+        outs = [fc.one_step(m.model, m.prep, part) for m in run.members]
         t = outs[0][0]
         for ti, _ in outs[1:]:
             t = np.intersect1d(t, ti)
@@ -211,8 +212,8 @@ def test_an_explicit_ensemble_trains_no_one_step_networks():
 
 
 def test_a_run_of_level_representations_only_gets_a_standby_network_that_saves_and_reloads(tmp_path, monkeypatch):
-    """When every representation that gets networks is a level one, one more network of one output
-    on the values less their window's mean (and the season's profile) stands by one step ahead."""
+    """When no representation that gets networks is differenced, one more network of one output on
+    the first differences (of the logs, less the season's profile) stands by one step ahead."""
     from lstm_core.prep import Transform
 
     t = np.arange(160.0)
@@ -226,7 +227,13 @@ def test_a_run_of_level_representations_only_gets_a_standby_network_that_saves_a
     standby = [m for m in r.members if m.standby]
     assert len(standby) == 1 and standby[0] is r.members[-1] and standby[0].one_step_only
     sb = standby[0].prep
-    assert (sb.transform.log, sb.transform.deseason, sb.transform.window_norm, sb.out_dim) == (True, 7, True, 1)
+    assert (sb.transform.log, sb.transform.deseason, sb.transform.lag, sb.transform.window_norm, sb.out_dim) == (
+        True,
+        7,
+        1,
+        False,
+        1,
+    )
     assert r.networks == TrainConfig.AUTO_NETWORKS + 1 and r.combination.path_members == r.members[:2]
     info = r.metrics.info.representations
     assert info[-1]["standby"] is True and info[-1]["one_step_only"] is True
@@ -240,7 +247,7 @@ def test_a_run_of_level_representations_only_gets_a_standby_network_that_saves_a
     real = pipeline._train_member
 
     def diverging(prep, *a, **k):
-        if prep.transform.window_norm:
+        if prep.transform.lag:
             raise TrainingDiverged("Training diverged at epoch 1 (loss inf).")
         return real(prep, *a, **k)
 
@@ -248,9 +255,14 @@ def test_a_run_of_level_representations_only_gets_a_standby_network_that_saves_a
     without = fit_run(Series(frame, season=7), cfg)
     assert [m.standby for m in without.members] == [False, False] and without.networks == TrainConfig.AUTO_NETWORKS
     monkeypatch.setattr(pipeline, "_train_member", real)
-    # a differenced representation among them: no standby
-    monkeypatch.setattr(pipeline, "choose_representation", lambda *a, **k: ([Transform(), Transform(lag=1)], None))
-    assert not any(m.standby for m in fit_run(Series(frame, season=7), cfg).members)
+    # a differenced representation among them: no standby; window-mean ones only: a standby
+    for reps, made in (
+        ([Transform(), Transform(lag=1)], False),
+        ([Transform(deseason=7, lag=7)], False),
+        ([Transform(window_norm=True)], True),
+    ):
+        monkeypatch.setattr(pipeline, "choose_representation", lambda *a, reps=reps, **k: (reps, None))
+        assert any(m.standby for m in fit_run(Series(frame, season=7), cfg).members) is made
 
 
 def test_a_format_1_run_reloads_with_its_original_representation(tmp_path, monkeypatch):
@@ -292,7 +304,7 @@ def test_a_run_saved_before_paths_were_stored_reloads_with_its_old_combination(r
     back = load_run(tmp_path / "old")
     assert (back.paths, back.one_step) == ("inside", "equal")
     new = load_run(save_run(run, tmp_path / "new"))
-    assert (new.paths, new.one_step) == (run.paths, run.one_step) == ("guarded", "guarded")
+    assert (new.paths, new.one_step) == (run.paths, run.one_step) == ("guarded", "stand-in")
     # a run saved with the trimmed mean before the run-off rule existed keeps it
     meta = json.loads((tmp_path / "new" / "config.json").read_text())
     (tmp_path / "new" / "config.json").write_text(json.dumps({**meta, "paths": "trimmed"}))

@@ -347,6 +347,39 @@ def test_a_standby_member_stands_in_only_where_every_level_member_is_beyond_its_
     np.testing.assert_allclose(plain[both], (w[:2] @ each[:2])[both])
 
 
+def test_a_standby_member_takes_the_share_of_each_level_member_beyond_its_range():
+    """``one_step="stand-in"`` (new runs): the standby is weighed in by validation error like the
+    others, and at each point it also gets the weights of the level members that are out there."""
+    from lstm_core.combine import RANGE_GUARD, Combination, Member
+
+    rng = np.random.default_rng(11)
+    y = 100 + np.cumsum(rng.normal(0, 1, 150))
+    y[100:] += np.linspace(0, 40, 50)
+    cfg = DataConfig(look_back=8, horizon=1)
+    members = []
+    for tr in (Transform(), Transform(window_norm=True), Transform(lag=1)):
+        prep = prepare(Series(_monthly(y)), cfg, transform=tr)
+        torch.manual_seed(len(members))
+        members.append(Member(prep, build_model(RunConfig(data=cfg), prep, members=1)))
+    members[2] = Member(members[2].prep, members[2].model, one_step_only=True, standby=True)
+    combo = Combination(members, one_step="stand-in")
+    w = combo.one_step_weights()
+    t, got = combo.one_step("test")
+    out = members[0].beyond_training_range(t, RANGE_GUARD)  # (n,) only the level member is judged
+    assert out.any() and (~out).any()
+    each = np.array([fc.one_step(m.model, m.prep, "test")[1] for m in members])  # (3, n)
+    assert w[2] > 0 and abs(w.sum() - 1) < 1e-12
+    expected = np.where(out, w[0] * each[2], w[0] * each[0]) + w[1] * each[1] + w[2] * each[2]
+    np.testing.assert_allclose(got, expected)
+    note = combo.range_note(t)
+    assert note.endswith(
+        f"a standby network on the series' difference at lag 1 took their share at {out.sum()} of them."
+    )
+    # the sessions 16-17 rule on the same members: the window-mean member fills the place alone
+    _, old = Combination(members, one_step="guarded").one_step("test")
+    np.testing.assert_allclose(old[out], each[1][out])
+
+
 def test_each_network_runs_its_own_recursion_and_the_paths_are_averaged():
     from lstm_core.combine import Combination, Member
 
