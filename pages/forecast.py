@@ -35,6 +35,7 @@ if info.status == "cancelled":
         f"(epoch {info.best_epoch})."
     )
 one_step_nets = [r for r in info.representations if r.get("one_step_only") and not r.get("standby")]
+standby = [r for r in info.representations if r.get("standby")]
 aside = [r for r in info.representations if r.get("one_step_only")]  # with a standby network (see guards)
 members = info.ensemble - sum(int(r["networks"]) for r in aside)  # those behind the forecast ahead
 paths = [r for r in info.representations if not r.get("one_step_only")]
@@ -49,6 +50,11 @@ st.caption(
         f"; one step ahead, {sum(int(r['networks']) for r in one_step_nets)} more networks of 1 output over the "
         f"last {one_step_nets[0].get('look_back', '?')} points join them (this short series has few windows)"
         if one_step_nets
+        else ""
+    )
+    + (
+        f"; one step ahead, a standby network on the {standby[0]['name']} joins them, weighed like the others"
+        if standby and run.one_step == "stand-in"
         else ""
     )
     + f" · {info.epochs_run} epochs ({info.status}) · {info.train_seconds:.1f} s on {info.device} · "

@@ -434,9 +434,11 @@ cfg = RunConfig()
 cfg.model.hidden_size, cfg.train.epochs = 4, 2
 frame = pd.DataFrame({"y": y}, index=pd.date_range("2000-01", periods=72, freq="MS", name="date"))
 run = fit_run(Series(frame, season=12), cfg)
-steps = sum(m.networks for m in run.members if m.one_step_only)
+steps = sum(m.networks for m in run.members if m.one_step_only and not m.standby)
+standby = [m.prep.transform.name for m in run.members if m.standby]
+paths = sum(m.networks for m in run.members if not m.one_step_only)
 open(sys.argv[1], "wb").write(runs_view.run_zip(run, 12))
-open(sys.argv[2], "w").write(json.dumps({"paths": run.networks - steps, "steps": steps}))
+open(sys.argv[2], "w").write(json.dumps({"paths": paths, "steps": steps, "standby": standby}))
 """
     zip_path, counts = tmp_path / "short.zip", tmp_path / "counts.json"
     subprocess.run(
@@ -448,6 +450,8 @@ open(sys.argv[2], "w").write(json.dumps({"paths": run.networks - steps, "steps":
     caption = next(c for c in texts(at.caption) if "networks averaged" in c)
     assert f"· {n['paths']} networks averaged" in caption  # the forecast's own, not the one-step ones
     assert f"one step ahead, {n['steps']} more networks of 1 output over the last 6 points join them" in caption
+    # no representation kept is differenced: a standby network on the differences joins them too
+    assert n["standby"] and f"a standby network on the {n['standby'][0]} joins them, weighed like" in caption
     at.switch_page("pages/gates.py").run()
     no_errors(at)
     assert any(c.startswith(f"This run's forecast averages {n['paths']} LSTM networks") for c in texts(at.caption))

@@ -649,6 +649,7 @@ def test_a_series_mostly_filled_in_is_called_made_up():
     np.testing.assert_allclose(loaded.frame["value"].to_numpy()[:58], 2 * np.arange(58))  # inside: a straight line
 
 
+@pytest.mark.filterwarnings("ignore:A future version of pandas will return a BaseOffset")
 @pytest.mark.parametrize("offset_option", [True, False])
 def test_frequency_is_read_whether_pandas_returns_an_offset_or_a_string(monkeypatch, offset_option):
     # pandas 3.1 returns an offset under future.infer_freq_returns_offset; 3.0 has no such option
