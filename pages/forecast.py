@@ -53,7 +53,8 @@ st.caption(
         else ""
     )
     + (
-        f"; one step ahead, a standby network on the {standby[0]['name']} joins them, weighed like the others"
+        (", and" if one_step_nets else "; one step ahead,")
+        + f" a standby network on the {standby[0]['name']} joins them, weighed like the others"
         if standby and run.one_step == "stand-in"
         else ""
     )

@@ -293,3 +293,12 @@ def choose_option(pg, label: str, option: str, timeout_s: float = 60.0) -> None:
 def wait_idle(pg) -> None:
     """Wait until no script run is in progress or requested (the app's own run state, as the web client keeps it)."""
     pg.locator(APP_IDLE).wait_for(state="attached")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Wait (up to a minute) for the app registry's warm-up run: a daemon thread still inside torch
+    when the interpreter finalises aborts the process ("terminate called without an active
+    exception", exit 134), as a run of one AppTest alone did after it had passed."""
+    for thread in threading.enumerate():
+        if thread.name == "lstm-lab-warm-up" and thread.is_alive():
+            thread.join(timeout=60)
