@@ -9,6 +9,7 @@ reads the series (a benchmark set's, or the CSV files of a folder) and :func:`gm
 from __future__ import annotations
 
 from collections.abc import Callable
+from multiprocessing import Pool
 from pathlib import Path
 from typing import Any
 
@@ -71,3 +72,21 @@ def fit_default(
 def gmean(values: list[float]) -> float:
     """Geometric mean (nan for none)."""
     return float(np.exp(np.mean(np.log(np.asarray(values, dtype=np.float64))))) if values else float("nan")
+
+
+def score_all(score: Callable[[tuple], dict], series: list, seeds: list, processes: int) -> list[dict]:
+    """``score((name, frame, season, seed))`` for every ``(name, frame, season)`` of ``series`` and
+    every seed (ints, or their strings), in ``processes`` worker processes; the rows in that order."""
+    tasks = [(n, f, s, int(seed)) for n, f, s in series for seed in seeds]
+    with Pool(max(1, processes)) as pool:
+        return pool.map(score, tasks, chunksize=1)
+
+
+def medians(rows: list[dict], name: str) -> tuple[list[dict], Callable[[str, str], float]]:
+    """The rows of series ``name`` and ``med(key, what)``: the median of ``row[key][what]`` over them."""
+    rs = [r for r in rows if r["name"] == name]
+
+    def med(key: str, what: str) -> float:
+        return float(np.median([r[key][what] for r in rs]))
+
+    return rs, med

@@ -26,12 +26,9 @@ from __future__ import annotations
 import argparse
 import math
 import sys
-from multiprocessing import Pool
 from pathlib import Path
 
-import numpy as np
-
-from benchmarks.ab_runs import fit_default, gmean, named_series
+from benchmarks.ab_runs import fit_default, gmean, medians, named_series, score_all
 from benchmarks.report import emit
 
 ROOT = Path(__file__).resolve().parent
@@ -74,9 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     only = set(args.only.split(",")) if args.only else None
     series, what = named_series(args.set, args.csv, RANGE, keep=lambda name, _: only is None or name in only)
     what = f"{what} set" if args.set and not what.endswith("set") else what
-    tasks = [(n, f, s, seed) for n, f, s in series for seed in seeds]
-    with Pool(max(1, args.processes)) as pool:
-        rows = pool.map(score, tasks, chunksize=1)
+    rows = score_all(score, series, seeds, args.processes)
     lines = [
         f"## Level screen: {what}, seeds {args.seeds} (medians); RMSE ÷ the best engine baseline on the same points",
         "",
@@ -86,10 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     geo: dict[str, list[float]] = {k: [] for k in ("ms_before", "ms_screen", "one_before", "one_screen")}
     for name, _, _ in series:
-        rs = [r for r in rows if r["name"] == name]
-
-        def med(key: str, what: str, rs=rs) -> float:
-            return float(np.median([r[key][what] for r in rs]))
+        rs, med = medians(rows, name)
 
         for k in ("before", "screen"):
             geo[f"ms_{k}"].append(med(k, "ms"))

@@ -23,12 +23,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from multiprocessing import Pool
 from pathlib import Path
 
-import numpy as np
-
-from benchmarks.ab_runs import fit_default, named_series
+from benchmarks.ab_runs import fit_default, medians, named_series, score_all
 from benchmarks.report import emit
 
 ROOT = Path(__file__).resolve().parent
@@ -68,9 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--md", default="", help="also write the table to this file")
     args = ap.parse_args(argv)
     series, what = named_series(csv=args.csv, default_dir=SHORT)
-    tasks = [(n, f, s, int(seed)) for n, f, s in series for seed in args.seeds.split(",")]
-    with Pool(max(1, args.processes)) as pool:
-        rows = pool.map(score, tasks, chunksize=1)
+    rows = score_all(score, series, args.seeds.split(","), args.processes)
     lines = [
         f"## look_back on short series: {what}, seeds {args.seeds} (medians); "
         "RMSE ÷ the best engine baseline on the same points",
@@ -80,14 +75,11 @@ def main(argv: list[str] | None = None) -> int:
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, _, _ in series:
-        rs = [r for r in rows if r["name"] == name]
+        rs, med = medians(rows, name)
         if any("error" in r[k] for r in rs for k in ("asked", "fitted")):
             err = next(r[k]["error"] for r in rs for k in ("asked", "fitted") if "error" in r[k])
             lines.append(f"| {name} | {rs[0]['n']} | | | error both ways: {err} | | | | | |")
             continue
-
-        def med(key: str, what: str, rs=rs) -> float:
-            return float(np.median([r[key][what] for r in rs]))
 
         a, f = rs[0]["asked"], rs[0]["fitted"]
         lines.append(

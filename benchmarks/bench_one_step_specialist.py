@@ -24,12 +24,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from multiprocessing import Pool
 from pathlib import Path
 
-import numpy as np
-
-from benchmarks.ab_runs import fit_default, gmean, named_series
+from benchmarks.ab_runs import fit_default, gmean, medians, named_series, score_all
 from benchmarks.report import emit
 
 ROOT = Path(__file__).resolve().parent
@@ -75,9 +72,7 @@ def main(argv: list[str] | None = None) -> int:
 
     series, what = named_series(args.set, args.csv, SHORT, keep=short)
     what = f"the {args.set} set's short series" if args.set else what
-    tasks = [(n, f, s, int(seed)) for n, f, s in series for seed in args.seeds.split(",")]
-    with Pool(max(1, args.processes)) as pool:
-        rows = pool.map(score, tasks, chunksize=1)
+    rows = score_all(score, series, args.seeds.split(","), args.processes)
     lines = [
         f"## One-step networks on the backtest's best one-step representation: {what}, seeds {args.seeds} "
         "(medians); one-step RMSE ÷ the best engine baseline on the same points",
@@ -88,10 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     geo: dict[str, list[float]] = {"before": [], "with": []}
     for name, _, _ in series:
-        rs = [r for r in rows if r["name"] == name]
-
-        def med(key: str, what: str, rs=rs) -> float:
-            return float(np.median([r[key][what] for r in rs]))
+        rs, med = medians(rows, name)
 
         for k in geo:
             geo[k].append(med(k, "one"))

@@ -31,12 +31,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from multiprocessing import Pool
 from pathlib import Path
 
-import numpy as np
-
-from benchmarks.ab_runs import fit_default, gmean, named_series
+from benchmarks.ab_runs import fit_default, gmean, medians, named_series, score_all
 from benchmarks.report import emit
 
 ROOT = Path(__file__).resolve().parent
@@ -92,9 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         for folder in FOLDERS:
             series += named_series(default_dir=ROOT / "data" / folder)[0]
         what = ", ".join(f"data/{f}/" for f in FOLDERS)
-    tasks = [(n, f, s, int(seed)) for n, f, s in series for seed in args.seeds.split(",")]
-    with Pool(max(1, args.processes)) as pool:
-        rows = pool.map(score, tasks, chunksize=1)
+    rows = score_all(score, series, args.seeds.split(","), args.processes)
     lines = [
         f"## The standby network on differences: {what}, seeds {args.seeds} (medians); "
         "one-step RMSE ÷ the best engine baseline on the same points",
@@ -105,10 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     real: dict[str, list[float]] = {"before": [], "with": []}
     for name, _, _ in series:
-        rs = [r for r in rows if r["name"] == name]
-
-        def med(key: str, what_: str, rs=rs) -> float:
-            return float(np.median([r[key][what_] for r in rs]))
+        rs, med = medians(rows, name)
 
         if not name.startswith("synthetic"):
             for k in real:
@@ -119,8 +111,9 @@ def main(argv: list[str] | None = None) -> int:
             f"{med('before', 'one'):.3f} | {med('with', 'one'):.3f} | {med('before', 'cov'):.2f} | "
             f"{med('with', 'cov'):.2f} | {'yes' if same else 'NO'} |"
         )
-    g = {k: gmean(v) for k, v in real.items()}
-    lines.append(f"| geometric mean (real series) | | | | {g['before']:.3f} | {g['with']:.3f} | | | |")
+    if real["before"]:
+        g = {k: gmean(v) for k, v in real.items()}
+        lines.append(f"| geometric mean (real series) | | | | {g['before']:.3f} | {g['with']:.3f} | | | |")
     emit("\n".join(lines), args.md)
     return 0
 

@@ -37,9 +37,10 @@ class Member:
     prep: Prepared
     model: Forecaster | Ensemble
     one_step_only: bool = False
-    #: a stand-in for one-step predictions (``one_step_only`` too): in a run whose every other
-    #: member is a level representation, it makes the one-step prediction at the points where all
-    #: of those are beyond their training range (``one_step="guarded"``), and nowhere else
+    #: a stand-in for one-step predictions (``one_step_only`` too): with ``one_step="stand-in"`` it
+    #: is weighed in like the others and takes the share of the level members beyond their training
+    #: range at a point; with ``"guarded"`` it makes the one-step prediction only where all of them
+    #: are (see :data:`ONE_STEP`)
     standby: bool = False
 
     @property
@@ -95,7 +96,7 @@ RUNOFF_RANGES = 0.5
 #: How the members' one-step predictions are combined: ``"validation"`` weighs each member by
 #: the inverse of its one-step mean squared error on the validation part (bench_forecast, 14 real
 #: series: one-step RMSE ÷ best statsforecast model, geometric mean 1.098 -> 1.068); ``"guarded"``
-#: (new runs, session 16) the same, but at a point where a level member's input window reaches
+#: (runs of sessions 16-17) the same, but at a point where a level member's input window reaches
 #: beyond its training inputs (:data:`RANGE_GUARD`, :meth:`Member.beyond_training_range`) that
 #: member is left out and the others' weights fill its place (all of them out: the weights as
 #: they are); ``"equal"`` averages them (runs saved before either existed). Multi-step forecasts
@@ -191,7 +192,7 @@ class Combination:
         ``"guarded"`` only where every regular member was left out."""
         w, regular = self.one_step_weights(), self.regular
         out = np.array([m.beyond_training_range(t, RANGE_GUARD) & r for m, r in zip(self.members, regular)])
-        wt = np.where(out, 0.0, w[:, None])  # (members, n); a standby member's weight is 0 here
+        wt = np.where(out, 0.0, w[:, None])  # (members, n); a standby member is never out
         spare = ~regular
         if self.one_step_mode == "stand-in" and spare.any():
             moved = np.sum(np.where(out, w[:, None], 0.0), axis=0)  # (n,) the weight left out at each point
@@ -230,14 +231,14 @@ class Combination:
             f"At {int(hit.sum())} of {len(t)} test points the series had left the range that "
             f"{nets} network{'s' if nets != 1 else ''} on its levels trained on; their one-step predictions "
             + (
-                "were left out there and " + self._stand_in_words(int(stood.sum()), int(hit.sum()))
+                "were left out there and " + self._stand_in_words(int(stood.sum()))
                 if stood.any()
                 else "were left out there and the other representations' stand in."
             )
         )
 
-    def _stand_in_words(self, stood: int, hit: int) -> str:
-        """How the standby network stood in at ``stood`` of the ``hit`` points (end of a sentence)."""
+    def _stand_in_words(self, stood: int) -> str:
+        """How the standby network stood in at ``stood`` of the points noted (end of a sentence)."""
         sb = next(m for m, r in zip(self.members, self.regular) if not r)
         what = (
             "on the values less their window's mean"

@@ -132,11 +132,12 @@ def standby_transform(reps: list[Transform], season: int | None, train_end: int)
     network on the levels cannot leave the range it trained on and one on the values less their
     window's mean lags by about a window. It is weighed in by validation error like the others,
     and takes the share of the level members the range guard leaves out
-    (:data:`lstm_core.combine.ONE_STEP` ``"stand-in"``; ``benchmarks/bench_standby.py``). With ``"window_mean"`` (runs of sessions 16-17): made when every
-    representation is a level one, on the values less each window's mean (measured on a daily
-    series with a weekly cycle and a slow trend, 1,062 points, not in the sets, whose three
-    representations were all levels: one-step RMSE 5.45 -> 4.06, Holt-Winters 3.78;
-    ``benchmarks/bench_range_guard.py``)."""
+    (:data:`lstm_core.combine.ONE_STEP` ``"stand-in"``; ``benchmarks/bench_standby.py``).
+
+    With ``"window_mean"`` (runs of sessions 16-17): made when every representation is a level
+    one, on the values less each window's mean (measured on a daily series with a weekly cycle and
+    a slow trend, 1,062 points, not in the sets, whose three representations were all levels:
+    one-step RMSE 5.45 -> 4.06, Holt-Winters 3.78; ``benchmarks/bench_range_guard.py``)."""
     if not reps:
         return None
     m = int(season) if season and season >= 2 and train_end >= 3 * season + 2 else 0
