@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import logs, threads
-from .config import CELL_TYPES, DEVICES, SCALERS, TRANSFORMS, ConfigError, RunConfig
+from .config import CELL_TYPES, DEVICES, OUTLIER_POLICIES, SCALERS, TRANSFORMS, ConfigError, RunConfig
 from .verdict import judge
 
 if TYPE_CHECKING:
@@ -113,6 +113,13 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--scaler", choices=SCALERS, default=d.scaler)
     t.add_argument("--transform", choices=TRANSFORMS, default=d.transform)
     t.add_argument("--season", type=_typed(int), default=None)
+    t.add_argument(
+        "--outliers",
+        choices=OUTLIER_POLICIES,
+        default=d.outliers,
+        help="lone spikes before the test part: replace them for training only (default; the metrics "
+        "use the data as given), or keep them",
+    )
     t.add_argument("--device", choices=DEVICES, default=tr.device)
     t.add_argument("--quiet", action="store_true", help="no per-epoch progress on stderr")
     t.add_argument("--out", required=True, type=Path, help="run folder to create (an existing run needs --overwrite)")
@@ -184,6 +191,7 @@ def train_config_from_args(args) -> RunConfig:
         scaler=args.scaler,
         transform=args.transform,
         season=args.season,
+        outliers=args.outliers,
         cell=args.cell,
         hidden_size=args.hidden,
         num_layers=args.layers,
@@ -237,7 +245,7 @@ def cmd_train(args) -> int:
         f"{judge(m).sentence}",
         file=sys.stderr,
     )
-    for note in (m.guards.look_back, m.guards.one_step_range):
+    for note in (m.guards.outliers, m.guards.look_back, m.guards.one_step_range):
         if note:
             _DATA_NOTES.append(note)  # a ``note:`` line after the summary, as the page's caption
     return 0

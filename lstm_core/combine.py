@@ -263,7 +263,7 @@ class Combination:
         """Mean over members (axis 0 of ``each``, (members, M, steps)) of the forecasts within
         :data:`RUNOFF_RANGES` training-data ranges of the members' median at each point; the
         plain mean where that leaves none (or the median is NaN: no inputs past the data)."""
-        y = self.prep.y[: max(self.prep.train_end, 1)]
+        y = self.prep.y_fit[: max(self.prep.train_end, 1)]  # lone spikes replaced, as the networks saw it
         span = float(np.max(y) - np.min(y)) if len(y) else 0.0
         mean = each.mean(axis=0)
         if not span > 0:

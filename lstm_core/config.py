@@ -17,6 +17,9 @@ CELL_TYPES = ("rnn", "lstm", "gru", "peephole", "cifg")
 SCALERS = ("minmax", "standard", "none")
 TRANSFORMS = ("auto", "none", "log", "diff", "log_diff", "seasonal_diff", "log_seasonal_diff")
 MISSING_POLICIES = ("interpolate", "ffill", "drop")
+#: What happens to lone spikes before the test part (:mod:`lstm_core.outliers`): replaced for
+#: training, or kept as they are.
+OUTLIER_POLICIES = ("replace", "keep")
 DEVICES = ("auto", "cpu", "cuda", "mps")
 
 
@@ -168,6 +171,7 @@ class DataConfig(_Dict):
     transform: str = "auto"  # target transform; auto = chosen by a rolling-origin backtest before the test part
     season: int | None = None  # season length in steps; None = from the time index frequency
     missing: str = "interpolate"  # policy for missing values in the chosen columns
+    outliers: str = "replace"  # lone spikes before the test part: replaced for training only, or kept
 
     def validate(self) -> None:
         _check("look_back", self.look_back, "choose a window of 1 or more steps")
@@ -187,6 +191,8 @@ class DataConfig(_Dict):
             raise ConfigError(
                 f"Unknown missing-value policy {self.missing!r}; choose one of {', '.join(MISSING_POLICIES)}."
             )
+        if self.outliers not in OUTLIER_POLICIES:
+            raise ConfigError(f"Unknown outlier policy {self.outliers!r}; choose one of {', '.join(OUTLIER_POLICIES)}.")
         if self.horizon == 0 and not self.inputs:
             raise ConfigError(
                 "horizon 0 maps inputs to the target at the same step, so it needs at least one input column."

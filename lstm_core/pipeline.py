@@ -25,7 +25,8 @@ from .data.series import Series, as_series
 from .gates import GateRecorder
 from .metrics import compute_metrics
 from .model import Ensemble, Forecaster, empty_forecaster, pack
-from .prep import Prepared, Transform, auto_horizon, detect_season, prepare, resolve_target, split_points
+from .outliers import spikes_note
+from .prep import Prepared, Transform, auto_horizon, fit_values, prepare, resolve_target, split_points
 from .results import Coverage, Guards, RunInfo, RunMetrics, Scores
 from .strategy import (
     LEVEL_RATIO,
@@ -363,9 +364,15 @@ def choose_representation(
         return [], None  # prepare() reports the missing values
     n = len(y)
     train_end, test_start = split_points(n, d.val_fraction, d.test_fraction)
-    season = d.season or series.season or detect_season(y[:train_end])
+    positive = bool(np.all(y > 0))
+    # the networks' values: lone spikes before the test part replaced (as prepare() does), so the
+    # null ranking and the backtest judge the representations on them too
+    y, season, spikes = fit_values(y, d, series.season, train_end, test_start)
+    if len(spikes):
+        frame = frame.copy()
+        frame[target] = y
     h = d.horizon if d.horizon is not None else auto_horizon(season, train_end, d.look_back)
-    ranked = rank_transforms(y[:test_start], train_end, season, bool(np.all(y > 0)), d.look_back, max(h, 1))
+    ranked = rank_transforms(y[:test_start], train_end, season, positive, d.look_back, max(h, 1))
     candidates = shortlist(ranked, can_rank(n, d.val_fraction, d.test_fraction))
 
     def train_one(sub: pd.DataFrame, c: RunConfig, tr: Transform):
@@ -859,6 +866,7 @@ def evaluate(run: Run) -> Evaluation:
             runaway=fc.runaway_note(y, multi),
             one_step_range=combo.range_note(t_test),
             look_back=look_back_note(run),
+            outliers=spikes_note(prep.spikes, prep.index),
         ),
     )
     one_col = np.full(n, np.nan)

@@ -35,6 +35,7 @@ from sklearn.preprocessing import MinMaxScaler, StandardScaler
 from .config import ConfigError, DataConfig
 from .data.frequency import infer_frequency
 from .data.series import Series, as_series
+from .outliers import Spikes, find_spikes, replaced
 
 PARTS = ("train", "val", "test")
 
@@ -170,10 +171,16 @@ class Prepared:
     features: np.ndarray = field(repr=False)  # (N, F) float32 scaled, NaN before `offset`
     d_scaled: np.ndarray = field(repr=False)  # (N,) float32 scaled network target, NaN before `offset`
     windows: dict[str, Windows] = field(default_factory=dict, repr=False)
+    spikes: Spikes = field(default_factory=Spikes, repr=False)  # replaced for training (lstm_core.outliers)
 
     @property
     def n(self) -> int:
         return len(self.y)
+
+    @property
+    def y_fit(self) -> np.ndarray:
+        """(N,) the target the networks fit and condition on: ``y`` with :attr:`spikes` replaced."""
+        return replaced(self.y, self.spikes)
 
     @property
     def offset(self) -> int:
@@ -436,14 +443,17 @@ def prepare(
             f"season {cfg.season} is longer than half of the {train_end} training points, so no cycle can be "
             "learnt; give a shorter season or leave it empty to detect it."
         )
-    season = cfg.season or series.season or detect_season(y[:train_end])
+    y_given = y
+    y, season, spikes = fit_values(y_given, cfg, series.season, train_end, test_start)
     if cfg.horizon is None:
         cfg = replace(cfg, horizon=auto_horizon(season, train_end, cfg.look_back))
     if transform is None and like is not None:
         transform = like.transform
     if transform is None:
-        transform = choose_transform(y[:train_end], cfg, season, positive=bool(np.all(y > 0)), y_history=y[:test_start])
-    if transform.log and not np.all(y > 0):
+        transform = choose_transform(
+            y[:train_end], cfg, season, positive=bool(np.all(y_given > 0)), y_history=y[:test_start]
+        )
+    if transform.log and not np.all(y_given > 0):
         raise ConfigError("The log transform needs a target above zero everywhere; choose another transform.")
     lag = transform.lag
     first, last = _sample_range(cfg, lag, n)
@@ -501,7 +511,7 @@ def prepare(
         target=target,
         inputs=inputs,
         feature_names=names,
-        y=y,
+        y=y_given,
         z=z,
         u=u,
         profile=profile,
@@ -514,6 +524,7 @@ def prepare(
         target_scaler=target_scaler,
         features=features,
         d_scaled=d_scaled,
+        spikes=spikes,
     )
     h = max(horizon, 1)
     # Validation windows: every window with a target in the validation part (its earlier
@@ -528,6 +539,28 @@ def prepare(
         t = np.arange(lo, min(hi - h + 1, last), dtype=np.int64)
         prep.windows[part] = make_windows(prep, t)
     return prep
+
+
+def fit_values(
+    y: np.ndarray, cfg: DataConfig, given_season: int | None, train_end: int, test_start: int
+) -> tuple[np.ndarray, int | None, Spikes]:
+    """The target (N,) the networks fit, the season, and the spikes replaced.
+
+    With ``cfg.outliers == "replace"``, ``y`` with the lone spikes before ``test_start``
+    replaced (:func:`lstm_core.outliers.find_spikes`); else ``y`` itself. The season is
+    ``cfg.season`` or ``given_season`` (the time index's), else detected on the training part,
+    on the replaced values where spikes were found (one bad reading can hide a season).
+    """
+    known = cfg.season or given_season
+    season = known or detect_season(y[:train_end])
+    if cfg.outliers != "replace":
+        return y, season, Spikes(end=test_start)
+    spikes = find_spikes(y, test_start, season)
+    if len(spikes) and not known:
+        again = detect_season(replaced(y, spikes)[:train_end])
+        if again != season:
+            season, spikes = again, find_spikes(y, test_start, again)
+    return replaced(y, spikes), season, spikes
 
 
 def one_step_targets(prep: Prepared, part: str) -> np.ndarray:

@@ -317,6 +317,8 @@ def _load_run(path: Path, frame: pd.DataFrame | None) -> Run:
         cfg = RunConfig.from_dict({k: meta[k] for k in ("data", "model", "train")})
         if "weight_average" not in meta["train"]:
             cfg.train.weight_average = 0.0  # saved before weight averaging existed: trained without it
+        if "outliers" not in meta["data"]:
+            cfg.data.outliers = "keep"  # saved before spikes were replaced: trained on the data as given
     except (ValueError, KeyError, TypeError) as exc:
         raise RunError(f"{path / 'config.json'} is unreadable ({exc}); the run folder is damaged.") from None
     version = meta.get("format_version", 1)

@@ -71,6 +71,8 @@ if any("steps damped" in n for n in names + [info.transform or ""]):
 guards = m.guards
 if guards.runaway:
     st.warning(guards.runaway)
+if guards.outliers:
+    st.info(guards.outliers, icon=":material/auto_fix_high:")
 if guards.look_back:
     st.caption(guards.look_back)
 if guards.one_step_range:

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from lstm_core.cells import CELL_DESCRIPTIONS
-from lstm_core.config import BOUNDS, CELL_TYPES, DEVICES, SCALERS, TRANSFORMS, RunConfig
+from lstm_core.config import BOUNDS, CELL_TYPES, DEVICES, OUTLIER_POLICIES, SCALERS, TRANSFORMS, RunConfig
 from lstm_core.train import available_devices
 from ui import jobs_view, quickstart, state
 from ui.text import md_code, md_escape
@@ -64,7 +64,7 @@ with st.form("train_form"):
     epochs = c_epochs.number_input(
         "Epochs (upper bound)", *BOUNDS["epochs"].int_range(), T.epochs, key="train_epochs", persist_state=KEEP
     )
-    with st.expander("Advanced: split, optimiser, scaler, ensemble, device"):
+    with st.expander("Advanced: split, optimiser, scaler, ensemble, device, spikes"):
         a1, a2, a3, a4 = st.columns(4)
         horizon = a1.number_input(
             "Horizon (steps predicted per window)",
@@ -142,6 +142,17 @@ with st.form("train_form"):
             "slower; the gates shown are network 1's.",
         )
         device = e4.selectbox("Device", DEVICES, key="train_device", persist_state=KEEP, format_func=device_name)
+        outliers = st.selectbox(
+            "Lone spikes before the test part",
+            OUTLIER_POLICIES,
+            index=OUTLIER_POLICIES.index(D.outliers),
+            key="train_outliers",
+            persist_state=KEEP,
+            format_func=lambda p: {"replace": "replace for training", "keep": "keep as given"}[p],
+            help="A point that jumps away from both neighbours by over 10 robust standard deviations of the "
+            "series' steps (a typo, a missing value stored as 0) is replaced by its neighbours' level for the "
+            "networks; metrics and charts keep the data as given, and the run says which points.",
+        )
     start = st.form_submit_button("Start training", type="primary", icon=":material/play_arrow:")
 
 if start:
@@ -154,6 +165,7 @@ if start:
         val_fraction=float(val_fraction),
         scaler=scaler,
         transform=transform,
+        outliers=outliers,
         cell=cell,
         hidden_size=int(hidden),
         num_layers=int(layers),

@@ -504,6 +504,29 @@ open(sys.argv[2], "w").write(json.dumps(run.metrics.guards.look_back))
     assert expected in texts(at.caption)
 
 
+def test_the_forecast_page_says_which_spike_it_replaced_for_training(tmp_path):
+    script = """
+import json, sys
+import numpy as np, pandas as pd
+from lstm_core.config import RunConfig
+from lstm_core.data import Series
+from lstm_core.pipeline import fit_run
+from ui import runs_view
+t = np.arange(96)
+y = 20 + 5 * np.sin(2 * np.pi * t / 12) + np.random.default_rng(4).normal(0, 0.5, 96)
+y[30] = 2000.0
+frame = pd.DataFrame({"sales": y}, index=pd.date_range("2015-01-01", periods=96, freq="MS", name="month"))
+cfg = RunConfig()
+cfg.model.hidden_size, cfg.train.epochs = 4, 3
+run = fit_run(Series(frame), cfg)
+open(sys.argv[1], "wb").write(runs_view.run_zip(run, 5))
+open(sys.argv[2], "w").write(json.dumps(run.metrics.guards.outliers))
+"""
+    at, expected = _forecast_page_of_script(script, tmp_path)
+    assert expected is not None and expected.startswith("1 lone spike before the test part (2017-07-01: 2000 → ")
+    assert expected in texts(at.info)
+
+
 def test_the_validation_curve_is_named_for_the_weights_it_was_measured_on():
     from ui.jobs_view import validation_name
 

@@ -209,6 +209,24 @@ def test_train_notes_where_level_networks_were_left_out_one_step_ahead(tmp_path,
     assert err[-1] == f"note: {guard}"  # after the summary line
 
 
+def test_train_notes_a_spike_it_replaced_and_keeps_it_when_told(tmp_path, capsys):
+    csv = tmp_path / "glitch.csv"
+    t = np.arange(96)
+    y = 20 + 5 * np.sin(2 * np.pi * t / 12) + np.random.default_rng(4).normal(0, 0.5, 96)
+    y[30] = 2000.0  # a reading with two extra digits
+    months = pd.date_range("2015-01-01", periods=96, freq="MS").strftime("%Y-%m-%d")
+    pd.DataFrame({"month": months, "sales": y}).to_csv(csv, index=False)
+    capsys.readouterr()
+    assert main(["train", "--data", str(csv), "--out", str(tmp_path / "r"), *TRAIN_FAST]) == 0
+    err = capsys.readouterr().err.splitlines()
+    note = json.loads((tmp_path / "r" / "metrics.json").read_text())["guards"]["outliers"]
+    assert note.startswith("1 lone spike before the test part (2017-07-01: 2000 → ")
+    assert f"note: {note}" in err[1:]  # after the summary line
+    assert main(["train", "--data", str(csv), "--out", str(tmp_path / "k"), "--outliers", "keep", *TRAIN_FAST]) == 0
+    assert not any("lone spike" in line for line in capsys.readouterr().err.splitlines())
+    assert json.loads((tmp_path / "k" / "config.json").read_text())["data"]["outliers"] == "keep"
+
+
 def test_train_on_a_series_too_short_for_its_look_back_uses_a_shorter_one_and_says_so(tmp_path, capsys):
     """24 yearly points: 14 in the training part, under twice the default look_back of 12."""
     csv = tmp_path / "short.csv"

@@ -328,6 +328,18 @@ def test_a_run_saved_before_weight_averaging_says_it_trained_without_it(run, tmp
     assert load_run(save_run(run, tmp_path / "new")).config.train.weight_average == 0.5
 
 
+def test_a_run_saved_before_spikes_were_replaced_reloads_as_trained_on_the_data_as_given(run, tmp_path):
+    """A saved config without ``data.outliers`` was trained on the data as given: it reloads
+    with "keep" (preparing it again replaces nothing), a new run keeps its own setting."""
+    assert run.config.data.outliers == "replace"
+    save_run(run, tmp_path / "old")
+    meta = json.loads((tmp_path / "old" / "config.json").read_text())
+    assert meta["data"].pop("outliers") == "replace"
+    (tmp_path / "old" / "config.json").write_text(json.dumps(meta))
+    assert load_run(tmp_path / "old").config.data.outliers == "keep"
+    assert load_run(save_run(run, tmp_path / "new")).config.data.outliers == "replace"
+
+
 @pytest.mark.parametrize(
     ("tamper", "message"),
     [

@@ -1,0 +1,136 @@
+"""Lone spikes before the test part: which points count, what replaces them, and that only the
+networks see the replacement (lstm_core.outliers, prep.fit_values)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lstm_core.config import ConfigError, DataConfig, RunConfig
+from lstm_core.data import Series, generate
+from lstm_core.outliers import SPIKE_SCORE, find_spikes, replaced, spike_scores, spikes_note
+from lstm_core.pipeline import fit_run
+from lstm_core.prep import prepare, split_points
+
+
+def _monthly(n: int = 120, seed: int = 0) -> np.ndarray:
+    """A noisy monthly cycle around 10 (noise sd 0.5)."""
+    t = np.arange(n)
+    return 10 + 3 * np.sin(2 * np.pi * t / 12) + np.random.default_rng(seed).normal(0, 0.5, n)
+
+
+def _frame(y: np.ndarray) -> pd.DataFrame:
+    return pd.DataFrame({"value": y}, index=pd.date_range("2010-01-01", periods=len(y), freq="MS"))
+
+
+def test_a_lone_spike_is_found_and_replaced_near_the_value_it_hides():
+    y = _monthly()
+    true = y[60]
+    y[60] = 1000.0
+    spikes = find_spikes(y, 80, 12)
+    assert spikes.index.tolist() == [60]
+    assert spikes.given.tolist() == [1000.0]
+    assert abs(spikes.replaced[0] - true) < 2.0  # within 4 noise sds of the value it hides
+    out = replaced(y, spikes)
+    assert out[60] == spikes.replaced[0] and np.array_equal(np.delete(out, 60), np.delete(y, 60))
+    assert y[60] == 1000.0  # the caller's array is left alone
+
+
+@pytest.mark.parametrize("value", [0.0, -500.0, 120.0])
+def test_a_zero_a_negative_and_a_tenfold_reading_are_spikes(value):
+    y = _monthly(seed=1)
+    y[33] = value
+    assert find_spikes(y, 80, 12).index.tolist() == [33]
+
+
+def test_a_level_shift_a_seasonal_peak_and_clean_data_are_not_spikes():
+    step = _monthly(seed=2)
+    step[50:] += 40.0  # one jump, not two
+    assert len(find_spikes(step, 80, 12)) == 0
+    peaks = _monthly(seed=3)
+    peaks[np.arange(120) % 12 == 5] += 20.0  # a tall peak every year is the season's shape
+    assert len(find_spikes(peaks, 80, 12)) == 0
+    air = generate("airline").iloc[:, -1].to_numpy(dtype=np.float64)
+    assert len(find_spikes(air, 96, 12)) == 0
+
+
+def test_only_the_data_before_the_end_and_inside_its_ends_is_judged():
+    y = _monthly(seed=4)
+    y[[0, 79, 90]] = 1000.0  # the first point, the last judged one, one in the test part
+    assert len(find_spikes(y, 80, 12)) == 0
+    y[40] = 1000.0
+    assert find_spikes(y, 80, 12).index.tolist() == [40]
+
+
+def test_a_spiky_series_by_nature_keeps_its_spikes():
+    rng = np.random.default_rng(5)
+    y = rng.normal(0, 0.1, 200)
+    bursts = rng.choice(np.arange(1, 199), 20, replace=False)
+    y[bursts] += 50.0  # 10% of the points: bursts are how this series behaves
+    assert (spike_scores(y, None)[0] > SPIKE_SCORE).sum() >= 15
+    assert len(find_spikes(y, 200, None)) == 0
+
+
+def test_a_positive_series_stays_positive_and_a_flat_one_has_no_scale():
+    y = np.array([1.0, 1.0, 1.0, 1.0, 50.0, 1.0, 1.0, 1.0, 1.0, 1.0])
+    spikes = find_spikes(y, 10, None)  # every step but two is 0: no spread to judge by
+    assert len(spikes) == 0
+    assert spike_scores(np.ones(20), None)[0].tolist() == [0.0] * 20
+
+
+def test_the_networks_see_the_replacement_and_everything_else_the_data_as_given():
+    y = _monthly(seed=6)
+    y[50] = 1000.0
+    series = Series(_frame(y), season=12)
+    prep = prepare(series, DataConfig(transform="none", look_back=12))
+    assert prep.spikes.index.tolist() == [50]
+    assert prep.y[50] == 1000.0  # metrics, baselines and charts
+    assert prep.y_fit[50] == prep.spikes.replaced[0] < 20
+    assert prep.z[50] == prep.y_fit[50]  # the networks' inputs and targets
+    assert np.nanmax(prep.features[:, 0]) < 5  # the scaler never saw the spike
+    kept = prepare(series, DataConfig(transform="none", look_back=12, outliers="keep"))
+    assert len(kept.spikes) == 0 and kept.z[50] == 1000.0 and np.array_equal(kept.y_fit, y)
+
+
+def test_a_spike_that_hides_the_season_is_replaced_before_the_season_is_detected():
+    """Without a time index the season comes from the autocorrelation, which one huge reading
+    flattens: it is detected again on the replaced values."""
+    y = _monthly(n=144, seed=7)
+    y[40] = 1e4
+    frame = pd.DataFrame({"value": y})
+    train_end, _ = split_points(len(y), 0.1, 0.33)
+    assert prepare(Series(frame), DataConfig(transform="none", outliers="keep")).season != 12
+    prep = prepare(Series(frame), DataConfig(transform="none"))
+    assert prep.season == 12 and prep.spikes.index.tolist() == [40]
+
+
+def test_an_unknown_policy_is_one_sentence():
+    with pytest.raises(ConfigError, match=r"Unknown outlier policy 'drop'; choose one of replace, keep\."):
+        DataConfig(outliers="drop").validate()
+
+
+def test_the_note_names_each_point_with_its_values():
+    y = _monthly(seed=8)
+    y[[30, 60]] = [1000.0, -800.0]
+    spikes = find_spikes(y, 80, 12)
+    note = spikes_note(spikes, _frame(y).index)
+    assert note.startswith("2 lone spikes before the test part (2012-07-01: 1000 → ")
+    assert "; 2015-01-01: -800 → " in note and note.endswith("Set outliers to keep if they are real.")
+    assert spikes_note(find_spikes(_monthly(), 80, 12), _frame(y).index) is None
+    assert "(step 30: 1000 → " in spikes_note(spikes, pd.RangeIndex(120))
+
+
+def test_a_run_on_a_series_with_a_spike_forecasts_as_on_the_clean_one():
+    """The spike in the training part neither reaches the networks nor the test metrics; the run
+    says which point it replaced, and its predictions keep the value as given."""
+    clean = _monthly(seed=9)
+    spiked = clean.copy()
+    spiked[45] = 500.0
+    cfg = RunConfig.make(epochs=30, hidden_size=8, ensemble=1, patience=None, device="cpu")
+    runs = {name: fit_run(Series(_frame(v), season=12), cfg) for name, v in (("clean", clean), ("spiked", spiked))}
+    kept = fit_run(Series(_frame(spiked), season=12), cfg.replace(outliers="keep"))
+    m = {k: r.metrics for k, r in runs.items()}
+    assert m["spiked"].guards.outliers.startswith("1 lone spike before the test part (2013-10-01: 500 → ")
+    assert m["clean"].guards.outliers is None and kept.metrics.guards.outliers is None
+    assert runs["spiked"].predictions["actual"].iloc[45] == 500.0
+    assert m["spiked"].test_multistep.rmse < 1.5 * m["clean"].test_multistep.rmse
+    assert kept.metrics.test_multistep.rmse > 2 * m["spiked"].test_multistep.rmse
