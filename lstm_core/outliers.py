@@ -11,8 +11,12 @@ fitting (R's ``forecast::tsclean``); here only the most unmistakable kind is rep
   over :data:`SPIKE_SCORE` robust standard deviations of the series' steps (the median absolute
   deviation of its first differences, after a robust seasonal profile is taken out). A level
   shift is one jump, not two, and stays; a seasonal peak is part of the profile and stays.
-  On Gaussian noise such a point would be about 14 standard deviations out; on the 35 real
-  series of the benchmark sets none scores over 6.3 (``benchmarks/bench_outliers.py``);
+  On Gaussian noise such a point would be about 14 standard deviations out; of the 60 series of
+  the benchmark sets and ``benchmarks/data`` none scores over 6.3 (``benchmarks/bench_outliers.py``);
+* a reading at or below 0 between two positive ones, in a series whose other readings are all
+  positive and never under :data:`LOW_SHARE` of their median, is one too (a missing value stored
+  as 0 in a series with a large seasonal swing may jump less than the swing; it still never
+  belongs there, and it would bar the logs);
 * more than :data:`MAX_SHARE` of the points scoring that high means the series is spiky by
   nature (intermittent demand, bursts): then nothing is replaced;
 * only the data before the test part is judged and replaced (a spike's score uses the point
@@ -33,6 +37,9 @@ import pandas as pd
 SPIKE_SCORE = 10.0
 #: Over this share of the judged points scoring as spikes, none is replaced.
 MAX_SHARE = 0.05
+#: A reading at or below 0 in an otherwise positive series counts as a spike (a missing value
+#: stored as 0) when the series' other readings never fall under this share of their median.
+LOW_SHARE = 0.1
 
 
 @dataclass(frozen=True)
@@ -87,6 +94,24 @@ def spike_scores(x: np.ndarray, season: int | None) -> tuple[np.ndarray, np.ndar
     return out, xs
 
 
+def lone_non_positive(x: np.ndarray) -> np.ndarray:
+    """Indices of readings at or below 0, each between two positive ones, in a series whose other
+    readings are all positive and never under :data:`LOW_SHARE` of their median: a missing value
+    stored as 0 (or a negative sentinel) where the series never comes near 0. Its first and last
+    points are not judged. A series with zeros of its own (counts, intermittent demand) has
+    readings near 0 or more of them, and gets none."""
+    x = np.asarray(x, dtype=np.float64)
+    low = np.flatnonzero(x <= 0)
+    if len(x) < 5 or len(low) == 0 or len(low) > MAX_SHARE * (len(x) - 2):
+        return np.zeros(0, dtype=np.int64)
+    pos = x[x > 0]
+    if float(pos.min()) < LOW_SHARE * float(np.median(pos)):
+        return np.zeros(0, dtype=np.int64)
+    inner = low[(low > 0) & (low < len(x) - 1)]
+    lone = inner[(x[inner - 1] > 0) & (x[inner + 1] > 0)]
+    return lone.astype(np.int64) if len(lone) == len(low) else np.zeros(0, dtype=np.int64)
+
+
 def find_spikes(y: np.ndarray, end: int, season: int | None) -> Spikes:
     """The spikes of ``y[:end]`` and what replaces each for training: the mean of its two
     neighbours, seasonal profile put back (see the module's notes for what counts)."""
@@ -96,7 +121,7 @@ def find_spikes(y: np.ndarray, end: int, season: int | None) -> Spikes:
     if end < 5 or not np.all(np.isfinite(x)):
         return Spikes(end=end)
     scores, xs = spike_scores(x, season)
-    idx = np.flatnonzero(scores > SPIKE_SCORE)
+    idx = np.union1d(np.flatnonzero(scores > SPIKE_SCORE), lone_non_positive(x))
     if len(idx) == 0 or len(idx) > MAX_SHARE * (end - 2):
         return Spikes(end=end)
     prof = x - xs

@@ -364,10 +364,10 @@ def choose_representation(
         return [], None  # prepare() reports the missing values
     n = len(y)
     train_end, test_start = split_points(n, d.val_fraction, d.test_fraction)
-    positive = bool(np.all(y > 0))
     # the networks' values: lone spikes before the test part replaced (as prepare() does), so the
     # null ranking and the backtest judge the representations on them too
     y, season, spikes = fit_values(y, d, series.season, train_end, test_start)
+    positive = bool(np.all(y > 0))
     if len(spikes):
         frame = frame.copy()
         frame[target] = y

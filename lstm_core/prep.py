@@ -450,10 +450,9 @@ def prepare(
     if transform is None and like is not None:
         transform = like.transform
     if transform is None:
-        transform = choose_transform(
-            y[:train_end], cfg, season, positive=bool(np.all(y_given > 0)), y_history=y[:test_start]
-        )
-    if transform.log and not np.all(y_given > 0):
+        # the sign of the values the networks see (a reading of 0 replaced as a spike leaves the logs open)
+        transform = choose_transform(y[:train_end], cfg, season, positive=bool(np.all(y > 0)), y_history=y[:test_start])
+    if transform.log and not np.all(y > 0):
         raise ConfigError("The log transform needs a target above zero everywhere; choose another transform.")
     lag = transform.lag
     first, last = _sample_range(cfg, lag, n)

@@ -7,9 +7,10 @@ import pytest
 
 from lstm_core.config import ConfigError, DataConfig, RunConfig
 from lstm_core.data import Series, generate
-from lstm_core.outliers import SPIKE_SCORE, find_spikes, replaced, spike_scores, spikes_note
+from lstm_core.outliers import SPIKE_SCORE, find_spikes, lone_non_positive, replaced, spike_scores, spikes_note
 from lstm_core.pipeline import fit_run
-from lstm_core.prep import prepare, split_points
+from lstm_core.prep import prepare
+from lstm_core.runs import load_run, save_run
 
 
 def _monthly(n: int = 120, seed: int = 0) -> np.ndarray:
@@ -70,6 +71,35 @@ def test_a_spiky_series_by_nature_keeps_its_spikes():
     assert len(find_spikes(y, 200, None)) == 0
 
 
+def test_a_zero_inside_a_wide_seasonal_swing_is_a_spike_where_the_series_never_nears_zero():
+    """A missing value stored as 0 in a quarterly series that swings from 100 to 500 jumps less
+    than the swing, yet never belongs there; counts with zeros of their own keep them."""
+    t = np.arange(80)
+    y = 300 + 200 * np.sin(2 * np.pi * t / 4 + 0.3) + np.random.default_rng(10).normal(0, 5, 80)
+    assert y.min() > 60
+    y[21] = 0.0
+    assert spike_scores(y, 4)[0][21] < SPIKE_SCORE  # the jump alone does not tell
+    spikes = find_spikes(y, 60, 4)
+    assert spikes.index.tolist() == [21] and spikes.replaced[0] > 60
+    counts = np.random.default_rng(11).poisson(3.0, 80).astype(float)  # zeros of its own
+    assert (counts == 0).sum() >= 1 and len(lone_non_positive(counts)) == 0
+    near = np.linspace(1.0, 100.0, 80)  # readings that come near 0 (under a tenth of the median)
+    near[40] = 0.0
+    assert len(lone_non_positive(near)) == 0
+    twice = y.copy()
+    twice[22] = 0.0  # two zeros in a row are not lone readings
+    assert len(lone_non_positive(twice[:60])) == 0
+
+
+def test_a_zero_replaced_leaves_the_logs_open():
+    y = 100 * 1.01 ** np.arange(120) * (1 + 0.3 * np.sin(2 * np.pi * np.arange(120) / 12))
+    y[30] = 0.0
+    prep = prepare(Series(_frame(y), season=12), DataConfig(transform="log", look_back=12))
+    assert prep.transform.log and prep.spikes.index.tolist() == [30] and np.isfinite(prep.z).all()
+    with pytest.raises(ConfigError, match="The log transform needs a target above zero everywhere"):
+        prepare(Series(_frame(y), season=12), DataConfig(transform="log", look_back=12, outliers="keep"))
+
+
 def test_a_positive_series_stays_positive_and_a_flat_one_has_no_scale():
     y = np.array([1.0, 1.0, 1.0, 1.0, 50.0, 1.0, 1.0, 1.0, 1.0, 1.0])
     spikes = find_spikes(y, 10, None)  # every step but two is 0: no spread to judge by
@@ -97,7 +127,6 @@ def test_a_spike_that_hides_the_season_is_replaced_before_the_season_is_detected
     y = _monthly(n=144, seed=7)
     y[40] = 1e4
     frame = pd.DataFrame({"value": y})
-    train_end, _ = split_points(len(y), 0.1, 0.33)
     assert prepare(Series(frame), DataConfig(transform="none", outliers="keep")).season != 12
     prep = prepare(Series(frame), DataConfig(transform="none"))
     assert prep.season == 12 and prep.spikes.index.tolist() == [40]
@@ -119,7 +148,7 @@ def test_the_note_names_each_point_with_its_values():
     assert "(step 30: 1000 → " in spikes_note(spikes, pd.RangeIndex(120))
 
 
-def test_a_run_on_a_series_with_a_spike_forecasts_as_on_the_clean_one():
+def test_a_run_on_a_series_with_a_spike_forecasts_as_on_the_clean_one(tmp_path):
     """The spike in the training part neither reaches the networks nor the test metrics; the run
     says which point it replaced, and its predictions keep the value as given."""
     clean = _monthly(seed=9)
@@ -134,3 +163,8 @@ def test_a_run_on_a_series_with_a_spike_forecasts_as_on_the_clean_one():
     assert runs["spiked"].predictions["actual"].iloc[45] == 500.0
     assert m["spiked"].test_multistep.rmse < 1.5 * m["clean"].test_multistep.rmse
     assert kept.metrics.test_multistep.rmse > 2 * m["spiked"].test_multistep.rmse
+    # a saved run reloads with the same spike replaced: the same predictions, to the bit
+    back = load_run(save_run(runs["spiked"], tmp_path / "r"))
+    assert back.prep.spikes.index.tolist() == [45]
+    pd.testing.assert_frame_equal(back.predictions, runs["spiked"].predictions, check_exact=True)
+    pd.testing.assert_frame_equal(back.future(12), runs["spiked"].future(12))
