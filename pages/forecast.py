@@ -78,7 +78,8 @@ if guards.look_back:
 if guards.one_step_range:
     st.caption(guards.one_step_range)
 
-presenter.chart(plots.overlay_figure(pred), key="forecast_overlay")
+spikes = run.prep.spikes  # replaced for training: pinned to the charts' edges, the axes fitted to the rest
+presenter.chart(plots.overlay_figure(pred, spikes=spikes), key="forecast_overlay")
 st.subheader("Metrics on the test part (original units)")
 table = tables.metrics_frame(m)
 st.dataframe(
@@ -101,8 +102,8 @@ st.caption(
 )
 
 left, right = st.columns(2)
-presenter.chart(plots.multistep_figure(pred), key="forecast_multistep", container=left)
-presenter.chart(plots.residual_figure(pred), key="forecast_residuals", container=right)
+presenter.chart(plots.multistep_figure(pred, spikes=spikes), key="forecast_multistep", container=left)
+presenter.chart(plots.residual_figure(pred, spikes=spikes), key="forecast_residuals", container=right)
 
 st.subheader("Forecast past the end of the data")
 steps = st.slider("Steps ahead", 1, 240, 2 * info.season if info.season else 24, key="forecast_steps")
@@ -116,7 +117,9 @@ try:
             run.baseline_future(judged.multistep_winner, int(steps)),
         )
     presenter.chart(
-        plots.future_figure(pred, fut, title=f"{steps} steps ahead with the {cov.level:.0%} interval", rival=rival),
+        plots.future_figure(
+            pred, fut, title=f"{steps} steps ahead with the {cov.level:.0%} interval", rival=rival, spikes=spikes
+        ),
         key="forecast_future",
     )
     note = cov.note[:1].upper() + cov.note[1:]

@@ -117,6 +117,35 @@ def test_forecast_figures_from_a_run(run):
     assert "90% interval" in [t.name for t in future.data]
 
 
+def test_a_spike_replaced_for_training_is_pinned_to_the_edge_and_the_axes_fit_the_rest(run):
+    """A reading of 1e5 in the airline data (at most 622): every series chart keeps its axis on
+    the data as the networks saw it and marks the spike at the top with its value."""
+    from lstm_core.outliers import Spikes
+
+    pred = run.predictions.copy()
+    i = int(run.prep.test_start) - 10  # inside every chart's span: overlay, residuals, the test span's context
+    true = float(pred.loc[i, "actual"])
+    pred.loc[i, "actual"] = 1e5
+    spikes = Spikes(end=run.prep.test_start, index=np.array([i]), given=np.array([1e5]), replaced=np.array([true]))
+    figs = {
+        "overlay": plots.overlay_figure(pred, spikes=spikes),
+        "multistep": plots.multistep_figure(pred, spikes=spikes),
+        "residuals": plots.residual_figure(pred, spikes=spikes),
+        "future": plots.future_figure(pred, run.future(12), context=200, spikes=spikes),
+    }
+    for name, fig in figs.items():
+        _assert_clean(fig)
+        lo, hi = fig.layout.yaxis.range
+        assert hi < 2000, name  # the axis spans the rest, not the spike
+        mark = next(t for t in fig.data if t.name == "spike (replaced for training)")
+        assert list(mark.text) == [" 1e+05"] and lo < mark.y[0] < hi and mark.marker.symbol == ("triangle-up",)
+        assert mark.hovertext == (f"1e+05 as given; {true:.4g} for training",)
+    # without spikes (or with none inside the span) the axis is left to plotly
+    assert plots.overlay_figure(run.predictions).layout.yaxis.range is None
+    far = Spikes(end=run.prep.test_start, index=np.array([3]), given=np.array([1e5]), replaced=np.array([112.0]))
+    assert plots.multistep_figure(run.predictions, spikes=far).layout.yaxis.range is None
+
+
 def test_metrics_frame_matches_the_run(run):
     table = tables.metrics_frame(run.metrics)
     one = table[table["evaluation"] == "one-step"]

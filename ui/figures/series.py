@@ -10,6 +10,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from lstm_core.outliers import Spikes, replaced
+
 from ..text import plot_text
 from .style import (
     COLORS,
@@ -63,8 +65,15 @@ def loss_figure(
     return apply_layout(fig, title, dec, "MSE (scaled)", n_total=len(epochs))
 
 
-def overlay_figure(pred: pd.DataFrame, title: str = "One-step predictions over the series") -> go.Figure:
-    """The classic picture: the series with one-step train/val/test predictions, split marked."""
+def overlay_figure(
+    pred: pd.DataFrame, title: str = "One-step predictions over the series", spikes: Spikes | None = None
+) -> go.Figure:
+    """The classic picture: the series with one-step train/val/test predictions, split marked.
+
+    With ``spikes`` (those a run replaced for training, :mod:`lstm_core.outliers`) the value axis
+    spans the series as the networks saw it, and each spike is a marker pinned to the edge it
+    jumps past, labelled with its value as given: one bad reading no longer flattens the rest.
+    """
     fig = go.Figure()
     trace, dec = line_trace(pred["time"], pred["actual"], "actual", COLORS["actual"], width=1.4)
     fig.add_trace(trace)
@@ -78,7 +87,49 @@ def overlay_figure(pred: pd.DataFrame, title: str = "One-step predictions over t
     for part, x in split_points(pred).items():
         # the validation label one line lower: a short validation part put it under the test label
         mark_x(fig, x, " validation" if part == "val" else " test →", y=0.93 if part == "val" else 1.0)
-    return apply_layout(fig, title, dec, n_total=len(pred))
+    fig = apply_layout(fig, title, dec, n_total=len(pred))
+    local = _spikes_from(spikes, 0, len(pred))
+    if local is not None:
+        seen = replaced(pred["actual"].to_numpy(dtype=np.float64), local)
+        _pin_spikes(fig, pred["time"].iloc[local.index], local.given, local, np.concatenate([seen, one]))
+    return fig
+
+
+def _pin_spikes(fig: go.Figure, x, drawn: np.ndarray, spikes: Spikes, keep: np.ndarray) -> None:
+    """Fit the value axis to ``keep`` (the finite values the figure must show), and mark each of
+    ``spikes`` (drawn at ``drawn`` (k,), at times ``x`` (k,)) at the edge it passes (where it is,
+    when inside), labelled with its value as given."""
+    keep = keep[np.isfinite(keep)]
+    if not len(keep):
+        return
+    lo, hi = float(keep.min()), float(keep.max())
+    pad = 0.08 * (hi - lo) if hi > lo else max(abs(hi), 1.0) * 0.1
+    top, bottom = hi + pad, lo - pad
+    up = drawn > hi
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=np.clip(drawn, bottom + 0.4 * pad, top - 0.4 * pad).astype(np.float32),
+            mode="markers+text",
+            name="spike (replaced for training)",
+            marker={"symbol": np.where(up, "triangle-up", "triangle-down").tolist(), "size": 12, "color": GUIDE},
+            text=[f" {g:.4g}" for g in spikes.given],
+            textposition=np.where(up, "bottom right", "top right").tolist(),
+            hovertext=[f"{g:.4g} as given; {r:.4g} for training" for g, r in zip(spikes.given, spikes.replaced)],
+            hoverinfo="text+x",
+        )
+    )
+    fig.update_yaxes(range=[bottom, top])
+
+
+def _spikes_from(spikes: Spikes | None, start: int, stop: int) -> Spikes | None:
+    """The spikes at positions ``start <= i < stop``, re-indexed from ``start`` (None: none)."""
+    if spikes is None or not len(spikes):
+        return None
+    sel = (spikes.index >= start) & (spikes.index < stop)
+    if not sel.any():
+        return None
+    return Spikes(spikes.end, spikes.index[sel] - start, spikes.given[sel], spikes.replaced[sel])
 
 
 def _forecast_band_figure(
@@ -91,10 +142,12 @@ def _forecast_band_figure(
     mark_text: str,
     title: str,
     n_total: int,
+    spikes: Spikes | None = None,
 ) -> go.Figure:
     """Actual values of ``context``, then ``fc[column]`` with its lower/upper band and a marker line.
 
-    ``n_total`` is the number of points the figure stands for (for the decimation note).
+    ``n_total`` is the number of points the figure stands for (for the decimation note);
+    ``spikes``: those among ``context``'s rows (positions in it) pinned as in :func:`overlay_figure`.
     """
     fig = go.Figure()
     band, dec = band_traces(fc["time"], fc["lower"], fc["upper"], "90% interval", colors[0])
@@ -105,13 +158,22 @@ def _forecast_band_figure(
     fig.add_trace(trace)
     if mark_at is not None:
         mark_x(fig, mark_at, mark_text)
-    return apply_layout(fig, title, dec or d or d2, n_total=n_total)
+    fig = apply_layout(fig, title, dec or d or d2, n_total=n_total)
+    if spikes is not None:
+        seen = replaced(context["actual"].to_numpy(dtype=np.float64), spikes)
+        band_vals = [fc[c].to_numpy(dtype=np.float64) for c in ("lower", "upper", column)]
+        _pin_spikes(fig, context["time"].iloc[spikes.index], spikes.given, spikes, np.concatenate([seen, *band_vals]))
+    return fig
 
 
 def multistep_figure(
-    pred: pd.DataFrame, context: int = 48, title: str = "Multi-step forecast over the test span"
+    pred: pd.DataFrame,
+    context: int = 48,
+    title: str = "Multi-step forecast over the test span",
+    spikes: Spikes | None = None,
 ) -> go.Figure:
-    """Recursive forecast from the start of the test part, with its conformal band."""
+    """Recursive forecast from the start of the test part, with its conformal band (``spikes``:
+    as in :func:`overlay_figure`)."""
     test = pred[pred["part"] == "test"]
     start = max(0, (test.index[0] if len(test) else len(pred)) - context)
     return _forecast_band_figure(
@@ -124,13 +186,18 @@ def multistep_figure(
         " forecast origin",
         title,
         n_total=len(pred) - start,
+        spikes=_spikes_from(spikes, start, len(pred)),
     )
 
 
-def residual_figure(pred: pd.DataFrame, title: str = "One-step residuals (actual - predicted)") -> go.Figure:
-    """Residuals of the one-step predictions, coloured by part, with a zero line."""
+def residual_figure(
+    pred: pd.DataFrame, title: str = "One-step residuals (actual - predicted)", spikes: Spikes | None = None
+) -> go.Figure:
+    """Residuals of the one-step predictions, coloured by part, with a zero line (``spikes``: their
+    residuals pinned as in :func:`overlay_figure`, the axis fitted to the others')."""
     fig = go.Figure()
-    resid = pred["actual"].to_numpy(dtype=np.float64) - pred["one_step"].to_numpy(dtype=np.float64)
+    one = pred["one_step"].to_numpy(dtype=np.float64)
+    resid = pred["actual"].to_numpy(dtype=np.float64) - one
     dec = False
     for part in ("train", "val", "test"):
         sel = pred["part"].to_numpy() == part
@@ -139,7 +206,12 @@ def residual_figure(pred: pd.DataFrame, title: str = "One-step residuals (actual
         if len(ys):
             fig.add_trace(go.Scatter(x=xs, y=ys, mode="markers", name=part, marker=dict(size=4, color=COLORS[part])))
     fig.add_hline(y=0, line=dict(color=GUIDE, width=1))
-    return apply_layout(fig, title, dec, n_total=len(pred))
+    fig = apply_layout(fig, title, dec, n_total=len(pred))
+    local = _spikes_from(spikes, 0, len(pred))
+    if local is not None and np.isfinite(resid[local.index]).any():
+        others = np.delete(resid, local.index)
+        _pin_spikes(fig, pred["time"].iloc[local.index], resid[local.index], local, np.append(others, 0.0))
+    return fig
 
 
 def future_figure(
@@ -148,10 +220,13 @@ def future_figure(
     context: int = 120,
     title: str = "Forecast past the end of the data",
     rival: tuple[str, pd.DataFrame] | None = None,
+    spikes: Spikes | None = None,
 ) -> go.Figure:
     """The last ``context`` points of the series, then the future forecast and its band;
-    ``rival`` = (name, frame with time, forecast): a baseline's forecast drawn dashed beside it."""
-    tail = pred.iloc[-context:]
+    ``rival`` = (name, frame with time, forecast): a baseline's forecast drawn dashed beside it;
+    ``spikes``: as in :func:`overlay_figure`."""
+    start = max(0, len(pred) - context)
+    tail = pred.iloc[start:]
     fig = _forecast_band_figure(
         tail,
         future,
@@ -162,6 +237,7 @@ def future_figure(
         " end of data",
         title,
         n_total=len(tail) + len(future),
+        spikes=_spikes_from(spikes, start, len(pred)),
     )
     if rival is not None:
         trace, _ = line_trace(rival[1]["time"], rival[1]["forecast"], rival[0], COLORS["rival"], dash="dash", width=2.0)
