@@ -13,7 +13,7 @@ series, Johnson & Johnson's one-step coverage went from 0.54 to 0.86), else in o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -21,7 +21,8 @@ import pandas as pd
 from . import forecast as fc
 from .config import ConfigError
 from .model import Ensemble, Forecaster
-from .prep import Prepared, window_x
+from .outliers import replaced
+from .prep import Prepared, future_spikes, window_x, with_history
 
 
 @dataclass
@@ -303,6 +304,12 @@ class Combination:
         """:meth:`forecast_y` on member 0's model scale (M, steps)."""
         return self.z_from_y(self.forecast_y(origins, steps))
 
+    def with_history(self, y: np.ndarray) -> Combination:
+        """The same networks and weighting, conditioned on the target's values ``y`` (N,)
+        (:func:`lstm_core.prep.with_history`)."""
+        members = [replace(m, prep=with_history(m.prep, y)) for m in self.members]
+        return Combination(members, self.paths, self.one_step_mode)
+
     def future(self, steps: int, q: np.ndarray) -> pd.DataFrame:
         """``steps`` points past the end of the data: columns time, forecast, lower, upper."""
         if steps < 1:
@@ -310,7 +317,10 @@ class Combination:
         if len(q) < steps:
             q = np.concatenate([q, np.full(steps - len(q), q[-1] if len(q) else 0.0)])
         prep = self.prep
-        z = self.forecast_z(np.array([prep.n]), steps)[0]
+        # from the history with every lone spike replaced (with outliers="replace")
+        spikes = future_spikes(prep)
+        combo = self if len(spikes) == len(prep.spikes) else self.with_history(replaced(prep.y, spikes))
+        z = combo.forecast_z(np.array([prep.n]), steps)[0]
         lower, upper = self.interval(z, q[:steps])
         return pd.DataFrame(
             {"time": prep.future_index(steps), "forecast": self.y_from_z(z), "lower": lower, "upper": upper}

@@ -19,11 +19,14 @@ fitting (R's ``forecast::tsclean``); here only the most unmistakable kind is rep
   belongs there, and it would bar the logs);
 * more than :data:`MAX_SHARE` of the points scoring that high means the series is spiky by
   nature (intermittent demand, bursts): then nothing is replaced;
-* only the data before the test part is judged and replaced (a spike's score uses the point
-  after it, so judging a test point would use the future), never its first or last point.
+* for training only the data before the test part is judged and replaced (a spike's score uses
+  the point after it, so judging a test point would use the future), never its first or last
+  point; the forecast past the end of the data, which nothing scores, starts from a history whose
+  test-part spikes are replaced too (:func:`lstm_core.prep.future_spikes`).
 
 The replaced values serve the networks only (their inputs and targets, the representation's
-backtest, the range guards); metrics, baselines, charts and downloads keep the data as given.
+backtest, the range guards, the history of the forecast ahead); metrics, baselines and downloads
+keep the data as given.
 """
 
 from __future__ import annotations
@@ -141,22 +144,38 @@ def replaced(y: np.ndarray, spikes: Spikes) -> np.ndarray:
     return out
 
 
-def spikes_note(spikes: Spikes, index: pd.Index) -> str | None:
-    """One sentence on the spikes replaced for training (None when none was): where (labels from
-    the series' time ``index``), the values as given and as used."""
+def spikes_note(spikes: Spikes, index: pd.Index, later: Spikes | None = None) -> str | None:
+    """One or two sentences on the spikes replaced (None when none was): where (labels from the
+    series' time ``index``), the values as given and as used. ``spikes``: those before the test
+    part, replaced for training; ``later``: those of the test part, replaced in the history the
+    forecast past the end of the data starts from."""
+    parts = []
     k = len(spikes)
-    if not k:
+    if k:
+        parts.append(
+            f"{k} lone spike{'s' if k > 1 else ''} before the test part ({_listed(spikes, index)}) "
+            f"{'were' if k > 1 else 'was'} replaced by the level of {'their' if k > 1 else 'its'} neighbours "
+            "for training only; the metrics and charts use the data as given."
+        )
+    j = len(later) if later is not None else 0
+    if later is not None and j:
+        parts.append(
+            f"{j} lone spike{'s' if j > 1 else ''} in the test part ({_listed(later, index)}) "
+            f"{'were' if j > 1 else 'was'} replaced likewise in the history the forecast past the end of the "
+            "data starts from; the test metrics score the data as given."
+        )
+    if not parts:
         return None
+    return " ".join(parts) + f" Set outliers to keep if {'they are' if k + j > 1 else 'it is'} real."
+
+
+def _listed(spikes: Spikes, index: pd.Index) -> str:
+    """``2017-07-01: 2000 → 21.38; ...`` for the first three spikes, then how many more."""
     shown = [
         f"{_label(index, i)}: {_num(g)} → {_num(r)}" for i, g, r in zip(spikes.index[:3], spikes.given, spikes.replaced)
     ]
-    more = f" and {k - 3} more" if k > 3 else ""
-    return (
-        f"{k} lone spike{'s' if k > 1 else ''} before the test part ({'; '.join(shown)}{more}) "
-        f"{'were' if k > 1 else 'was'} replaced by the level of {'their' if k > 1 else 'its'} neighbours "
-        "for training only; the metrics and charts use the data as given. Set outliers to keep if "
-        f"{'they are' if k > 1 else 'it is'} real."
-    )
+    more = f" and {len(spikes) - 3} more" if len(spikes) > 3 else ""
+    return "; ".join(shown) + more
 
 
 def _label(index: pd.Index, i: int) -> str:

@@ -562,6 +562,46 @@ def fit_values(
     return replaced(y, spikes), season, spikes
 
 
+def future_spikes(prep: Prepared) -> Spikes:
+    """The spikes the forecast past the end of the data starts without: those replaced for
+    training (``prep.spikes``) and, with ``outliers="replace"``, the lone spikes of the test part
+    (judged like the others, on the whole series but its last point, which has no next one).
+    The test metrics score the test part as given; the forecast ahead is not scored, so its
+    history may be read to its end (one bad reading among a window's last points would otherwise
+    start every path from it)."""
+    if prep.cfg.outliers != "replace":
+        return prep.spikes
+    later = find_spikes(prep.y_fit, prep.n, prep.season)
+    keep = later.index >= prep.test_start
+    if not keep.any():
+        return prep.spikes
+    return Spikes(
+        end=prep.n,
+        index=np.concatenate([prep.spikes.index, later.index[keep]]),
+        given=np.concatenate([prep.spikes.given, prep.y[later.index[keep]]]),
+        replaced=np.concatenate([prep.spikes.replaced, later.replaced[keep]]),
+    )
+
+
+def with_history(prep: Prepared, y: np.ndarray) -> Prepared:
+    """``prep`` with the target's values ``y`` (N,) in place of the ones it was prepared from:
+    the model scale, the deseasonalised values and the scaled features recomputed with ``prep``'s
+    own representation, seasonal profile and scalers (windows are not rebuilt: recursion reads
+    the features). For conditioning a forecast on a cleaned history."""
+    y = np.asarray(y, dtype=np.float64)
+    lag = prep.transform.lag
+    z = np.log(y) if prep.transform.log else y.copy()
+    u = z - prep.seasonal(np.arange(len(y)))
+    d = np.full(len(y), np.nan)
+    d[lag:] = u[lag:] - u[: len(y) - lag] if lag else u
+    features = prep.features.copy()
+    if prep.cfg.uses_target_history:
+        raw = np.column_stack([d] + [prep.exog[:, k] for k in range(prep.exog.shape[1])])
+        features = prep.feat_scaler.transform(raw).astype(np.float32)
+    d_scaled = prep.target_scaler.transform(d[:, None])[:, 0].astype(np.float32)
+    return replace(prep, z=z, u=u, features=features, d_scaled=d_scaled, windows={})
+
+
 def one_step_targets(prep: Prepared, part: str) -> np.ndarray:
     """Every target index of ``part`` that has a full window (one-step predictions need only one)."""
     first, _ = _sample_range(prep.cfg, prep.offset, prep.n)

@@ -4,6 +4,7 @@ import streamlit as st
 
 from lstm_core import csvsafe, tables
 from lstm_core import forecast as lcforecast
+from lstm_core import prep as lcprep
 from lstm_core import verdict as lcverdict
 from lstm_core.config import ConfigError
 from ui import presenter, runs_view, state
@@ -78,7 +79,8 @@ if guards.look_back:
 if guards.one_step_range:
     st.caption(guards.one_step_range)
 
-spikes = run.prep.spikes  # replaced for training: pinned to the charts' edges, the axes fitted to the rest
+# the lone spikes the networks went without: pinned to the charts' edges, the axes fitted to the rest
+spikes = lcprep.future_spikes(run.prep)
 presenter.chart(plots.overlay_figure(pred, spikes=spikes), key="forecast_overlay")
 st.subheader("Metrics on the test part (original units)")
 table = tables.metrics_frame(m)

@@ -9,7 +9,7 @@ from lstm_core.config import ConfigError, DataConfig, RunConfig
 from lstm_core.data import Series, generate
 from lstm_core.outliers import SPIKE_SCORE, find_spikes, lone_non_positive, replaced, spike_scores, spikes_note
 from lstm_core.pipeline import fit_run
-from lstm_core.prep import prepare
+from lstm_core.prep import future_spikes, prepare, with_history
 from lstm_core.runs import load_run, save_run
 
 
@@ -168,3 +168,36 @@ def test_a_run_on_a_series_with_a_spike_forecasts_as_on_the_clean_one(tmp_path):
     assert back.prep.spikes.index.tolist() == [45]
     pd.testing.assert_frame_equal(back.predictions, runs["spiked"].predictions, check_exact=True)
     pd.testing.assert_frame_equal(back.future(12), runs["spiked"].future(12))
+
+
+def test_a_preparation_given_its_own_values_again_is_unchanged():
+    y = _monthly(seed=12)
+    y[40] = 900.0
+    for tr in ("none", "log_diff", "seasonal_diff"):
+        prep = prepare(Series(_frame(y), season=12), DataConfig(transform=tr, look_back=12))
+        again = with_history(prep, prep.y_fit)
+        for name in ("z", "u", "features", "d_scaled"):
+            np.testing.assert_array_equal(getattr(again, name), getattr(prep, name), err_msg=f"{tr}: {name}")
+
+
+def test_the_forecast_ahead_starts_from_a_history_without_the_test_parts_spikes():
+    """A bad reading among the last points of the data: the test metrics score it as given, the
+    forecast past the end starts without it (and the run says so); with "keep" it starts from it."""
+    clean = _monthly(seed=13)
+    spiked = clean.copy()
+    spiked[115] = 400.0  # in the test part, 5 points before the end
+    # the auto ensemble: its differenced members copy a reading of the last season into their paths
+    cfg = RunConfig.make(epochs=20, hidden_size=8, patience=None, device="cpu")
+    runs = {k: fit_run(Series(_frame(v), season=12), cfg) for k, v in (("clean", clean), ("spiked", spiked))}
+    kept = fit_run(Series(_frame(spiked), season=12), cfg.replace(outliers="keep"))
+    prep = runs["spiked"].prep
+    assert len(prep.spikes) == 0  # nothing before the test part
+    found = future_spikes(prep)
+    assert found.index.tolist() == [115] and found.given.tolist() == [400.0] and abs(found.replaced[0] - clean[115]) < 2
+    assert len(future_spikes(kept.prep)) == 0
+    note = runs["spiked"].metrics.guards.outliers
+    assert note.startswith("1 lone spike in the test part (2019-08-01: 400 → ") and "as given" in note
+    assert runs["spiked"].metrics.test.rmse > 2 * runs["clean"].metrics.test.rmse  # scored as given
+    ahead = {k: r.future(12)["forecast"].to_numpy() for k, r in {**runs, "kept": kept}.items()}
+    off = np.abs(ahead["spiked"] - ahead["clean"]).max()
+    assert off < 0.5 and np.abs(ahead["kept"] - ahead["clean"]).max() > 10 * max(off, 0.1)

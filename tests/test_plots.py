@@ -137,9 +137,9 @@ def test_a_spike_replaced_for_training_is_pinned_to_the_edge_and_the_axes_fit_th
         _assert_clean(fig)
         lo, hi = fig.layout.yaxis.range
         assert hi < 2000, name  # the axis spans the rest, not the spike
-        mark = next(t for t in fig.data if t.name == "spike (replaced for training)")
+        mark = next(t for t in fig.data if t.name == "lone spike (value as given)")
         assert list(mark.text) == [" 1e+05"] and lo < mark.y[0] < hi and mark.marker.symbol == ("triangle-up",)
-        assert mark.hovertext == (f"1e+05 as given; {true:.4g} for training",)
+        assert mark.hovertext == (f"1e+05 as given; {true:.4g} for the networks",)
     # without spikes (or with none inside the span) the axis is left to plotly
     assert plots.overlay_figure(run.predictions).layout.yaxis.range is None
     far = Spikes(end=run.prep.test_start, index=np.array([3]), given=np.array([1e5]), replaced=np.array([112.0]))

@@ -70,7 +70,7 @@ def overlay_figure(
 ) -> go.Figure:
     """The classic picture: the series with one-step train/val/test predictions, split marked.
 
-    With ``spikes`` (those a run replaced for training, :mod:`lstm_core.outliers`) the value axis
+    With ``spikes`` (those a run's networks went without, :func:`lstm_core.prep.future_spikes`) the value axis
     spans the series as the networks saw it, and each spike is a marker pinned to the edge it
     jumps past, labelled with its value as given: one bad reading no longer flattens the rest.
     """
@@ -111,11 +111,11 @@ def _pin_spikes(fig: go.Figure, x, drawn: np.ndarray, spikes: Spikes, keep: np.n
             x=x,
             y=np.clip(drawn, bottom + 0.4 * pad, top - 0.4 * pad).astype(np.float32),
             mode="markers+text",
-            name="spike (replaced for training)",
+            name="lone spike (value as given)",
             marker={"symbol": np.where(up, "triangle-up", "triangle-down").tolist(), "size": 12, "color": GUIDE},
             text=[f" {g:.4g}" for g in spikes.given],
             textposition=np.where(up, "bottom right", "top right").tolist(),
-            hovertext=[f"{g:.4g} as given; {r:.4g} for training" for g, r in zip(spikes.given, spikes.replaced)],
+            hovertext=[f"{g:.4g} as given; {r:.4g} for the networks" for g, r in zip(spikes.given, spikes.replaced)],
             hoverinfo="text+x",
         )
     )
