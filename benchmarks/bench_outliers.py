@@ -164,20 +164,9 @@ def glitch_table(seeds: str, processes: int, names: tuple[str, ...]) -> list[str
             + " | ".join(f"{vals[f'one {k}']:.2f}" for k in keys)
             + f" | {found} |"
         )
-    lines.append(
-        "| **geometric mean** | | "
-        + " | ".join(f"**{gmean(summary[f'ms {k}']):.2f}**" for k in keys)
-        + " | "
-        + " | ".join(f"**{gmean(summary[f'one {k}']):.2f}**" for k in keys)
-        + " | |"
-    )
-    lines.append(
-        "| worst | | "
-        + " | ".join(f"{max(summary[f'ms {k}']):.2f}" for k in keys)
-        + " | "
-        + " | ".join(f"{max(summary[f'one {k}']):.2f}" for k in keys)
-        + " | |"
-    )
+    for label, summarise, fmt in (("**geometric mean**", gmean, "**{:.2f}**"), ("worst", max, "{:.2f}")):
+        cells = [fmt.format(summarise(summary[f"{w} {k}"])) for w in ("ms", "one") for k in keys]
+        lines.append(f"| {label} | | " + " | ".join(cells) + " | |")
     return lines
 
 
