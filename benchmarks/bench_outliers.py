@@ -4,7 +4,7 @@ One bad reading in the training part (a value typed with an extra digit, a missi
 as 0) used to wreck a default run: the scaler, the representation backtest and every window that
 held it were dominated by it (measured in session 18: one point at 100x the noise, 40-step RMSE
 8.4x the seasonal naive one's). Since session 19 :mod:`lstm_core.outliers` replaces such spikes
-for the networks only. This script prints two tables:
+for the networks only. This script prints three tables:
 
 1. **What the detector finds on real data as given**: the highest spike score and the points
    replaced, for every series of the three benchmark sets and of ``data/*/`` (none should be:
@@ -13,7 +13,11 @@ for the networks only. This script prints two tables:
    with one reading corrupted in its training part, with ``outliers="keep"`` (as before) and
    ``"replace"`` (shipped): multi-step and one-step test RMSE ÷ those of the run on the series as
    given (1.0 = the glitch cost nothing). Glitches: ``x10`` (the point at 60% of the training
-   part times 10) and ``zero`` (the point at 35% set to 0).
+   part times 10) and ``zero`` (the point at 35% set to 0);
+3. **A glitch among the last points**: the reading :data:`LATE` points before the end times 10.
+   It lies in the test part, so the networks train as on the series as given and only the
+   forecast past the end of the data can move: how far it moves from the run's on the series as
+   given, kept and replaced (``prep.future_spikes``).
 
 ::
 
@@ -49,6 +53,10 @@ GLITCH_SERIES = (
     "qcement",
 )
 GLITCHES = {"x10": (0.60, lambda v: v * 10.0), "zero": (0.35, lambda v: 0.0)}
+#: The third table's glitch: the reading this many points before the end, times 10; the forecast
+#: this many steps past the end is compared with the run's on the series as given.
+LATE = 5
+AHEAD = 24
 
 
 def _all_series() -> list[tuple[str, str, object, int | None]]:
@@ -110,10 +118,21 @@ def score(task: tuple) -> dict:
         cfg.data.outliers = policy
         run = fit_run(Series(f.copy(), season=season), cfg)
         m = run.metrics
-        return {"ms": m.test_multistep.rmse, "one": m.test.rmse, "spikes": len(run.prep.spikes)}
+        ahead = run.future(AHEAD)["forecast"].to_numpy(dtype=np.float64)
+        return {"ms": m.test_multistep.rmse, "one": m.test.rmse, "spikes": len(run.prep.spikes), "ahead": ahead}
 
-    base = fit_default(frame, season, seed).metrics
+    given = fit_default(frame, season, seed)
+    base = given.metrics
     out["given"] = {"ms": base.test_multistep.rmse, "one": base.test.rmse}
+    clean_ahead = given.future(AHEAD)["forecast"].to_numpy(dtype=np.float64)
+    # a reading x10 among the last points (in the test part): the networks train as on the series as
+    # given, so only the forecast past the end can move; by how much, in units of the run's own error
+    late = frame.copy()
+    col = late.columns[-1]
+    late.iloc[len(late) - LATE, late.columns.get_loc(col)] *= 10.0
+    for policy in ("keep", "replace"):
+        moved = fit(late, policy)["ahead"] - clean_ahead
+        out[f"late/{policy}"] = float(np.sqrt(np.mean(moved**2))) / out["given"]["ms"]
     from lstm_core.prep import split_points
 
     train_end, _ = split_points(len(frame), 0.1, 0.33)
@@ -167,6 +186,24 @@ def glitch_table(seeds: str, processes: int, names: tuple[str, ...]) -> list[str
     for label, summarise, fmt in (("**geometric mean**", gmean, "**{:.2f}**"), ("worst", max, "{:.2f}")):
         cells = [fmt.format(summarise(summary[f"{w} {k}"])) for w in ("ms", "one") for k in keys]
         lines.append(f"| {label} | | " + " | ".join(cells) + " | |")
+    lines += [
+        "",
+        f"## A reading x10 {LATE} points before the end (in the test part), seeds {seeds} (medians): how far the "
+        f"forecast {AHEAD} steps past the end moves from the run's on the series as given (RMSE of the difference ÷ "
+        "that run's multi-step test RMSE; 0 = not at all)",
+        "",
+        "| series | kept | replaced |",
+        "|---|---|---|",
+    ]
+    late: dict[str, list[float]] = {"keep": [], "replace": []}
+    for name, _, _ in series:
+        rs = [r for r in rows if r["name"] == name]
+        vals = {p: float(np.median([r[f"late/{p}"] for r in rs])) for p in late}
+        for p, v in vals.items():
+            late[p].append(v)
+        lines.append(f"| {name} | {vals['keep']:.2f} | {vals['replace']:.2f} |")
+    lines.append(f"| **median** | **{np.median(late['keep']):.2f}** | **{np.median(late['replace']):.2f}** |")
+    lines.append(f"| worst | {max(late['keep']):.2f} | {max(late['replace']):.2f} |")
     return lines
 
 
