@@ -602,7 +602,9 @@ def _fit_run(data: Series | pd.DataFrame, cfg: RunConfig, callbacks: Callbacks |
     members += [Member(sp, pack(ns), one_step_only=True) for sp, ns in zip(step_preps, step_nets) if sp and ns]
     members += standby
     for m in members:
-        m.model.eval()
+        # evaluated on the CPU wherever it trained: a saved run reloads there (runs.load_run), and
+        # its predictions must come out the same to the bit (a CUDA evaluation differed by ~1e-8)
+        m.model.cpu().eval()
     run = Run(
         cfg,
         series,

@@ -1,6 +1,7 @@
 """The CUDA path (skipped without a CUDA device; ``scripts/gpu_check.sh`` runs these where one is):
 device auto picks CUDA, every cell trains on it and agrees with the CPU, the gate replay agrees
-with the CPU, and a default run on the airline data trains and evaluates on the GPU."""
+with the CPU, a default run on the airline data trains on the GPU, and a run trained there reloads
+with the same predictions."""
 
 from __future__ import annotations
 
@@ -57,3 +58,17 @@ def test_cuda_default_airline_run():
     assert run.device.startswith("CUDA (")
     assert run.metrics is not None and run.metrics.test is not None
     assert math.isfinite(run.metrics.test.rmse)
+
+
+def test_a_run_trained_on_the_gpu_reloads_with_the_same_predictions_to_the_bit(tmp_path):
+    """Trained on CUDA, evaluated on the CPU, where a saved run reloads: the same numbers."""
+    import pandas as pd
+
+    from lstm_core.runs import load_run, save_run
+
+    cfg = RunConfig.make(hidden_size=8, epochs=3, device="cuda", ensemble=2)
+    run = fit_run(Series(generate("airline"), season=12), cfg)
+    assert run.device.startswith("CUDA (")
+    back = load_run(save_run(run, tmp_path / "r"))
+    pd.testing.assert_frame_equal(back.predictions, run.predictions, check_exact=True)
+    pd.testing.assert_frame_equal(back.future(12), run.future(12), check_exact=True)
