@@ -117,7 +117,7 @@ def _frame_to_csv(frame: pd.DataFrame, path: Path) -> None:
 
 #: ``pd.read_csv`` arguments for exact floats (see :func:`_frame_from_csv`)
 _ROUND_TRIP: dict = (
-    {"float_precision": "round_trip"} if tuple(int(p) for p in pd.__version__.split(".")[:2]) < (3, 1) else {}
+    {"float_precision": "round_trip"} if tuple(int(p) for p in re.findall(r"\d+", pd.__version__)[:2]) < (3, 1) else {}
 )
 
 
