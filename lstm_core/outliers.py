@@ -153,14 +153,14 @@ def spikes_note(spikes: Spikes, index: pd.Index, later: Spikes | None = None) ->
     k = len(spikes)
     if k:
         parts.append(
-            f"{k} lone spike{'s' if k > 1 else ''} before the test part ({_listed(spikes, index)}) "
+            f"{k} lone spike{'s' if k > 1 else ''} before the test part ({listed(spikes, index)}) "
             f"{'were' if k > 1 else 'was'} replaced by the level of {'their' if k > 1 else 'its'} neighbours "
             "for training only; the metrics and charts use the data as given."
         )
     j = len(later) if later is not None else 0
     if later is not None and j:
         parts.append(
-            f"{j} lone spike{'s' if j > 1 else ''} in the test part ({_listed(later, index)}) "
+            f"{j} lone spike{'s' if j > 1 else ''} in the test part ({listed(later, index)}) "
             f"{'were' if j > 1 else 'was'} replaced likewise in the history the forecast past the end of the "
             "data starts from; the test metrics score the data as given."
         )
@@ -169,8 +169,9 @@ def spikes_note(spikes: Spikes, index: pd.Index, later: Spikes | None = None) ->
     return " ".join(parts) + f" Set outliers to keep if {'they are' if k + j > 1 else 'it is'} real."
 
 
-def _listed(spikes: Spikes, index: pd.Index) -> str:
-    """``2017-07-01: 2000 → 21.38; ...`` for the first three spikes, then how many more."""
+def listed(spikes: Spikes, index: pd.Index) -> str:
+    """``2017-07-01: 2000 → 21.38; ...`` for the first three spikes (labels from the series' time
+    ``index``; values as given → as the networks see them), then how many more."""
     shown = [
         f"{_label(index, i)}: {_num(g)} → {_num(r)}" for i, g, r in zip(spikes.index[:3], spikes.given, spikes.replaced)
     ]

@@ -562,6 +562,33 @@ def fit_values(
     return replaced(y, spikes), season, spikes
 
 
+def series_spikes(y: np.ndarray, cfg: DataConfig, given_season: int | None) -> Spikes:
+    """Every lone spike a run on ``y`` (N,) with ``cfg`` would go without, before the data is
+    prepared (the Data page shows them): those before the test part of ``cfg``'s split, replaced
+    for training, and those of the test part, replaced in the history of the forecast ahead
+    (see :func:`fit_values`, :func:`future_spikes`); none with ``outliers="keep"``."""
+    y = np.asarray(y, dtype=np.float64)
+    train_end, test_start = split_points(len(y), cfg.val_fraction, cfg.test_fraction)
+    if cfg.outliers != "replace" or train_end < 4 or test_start >= len(y) or not np.all(np.isfinite(y)):
+        return Spikes(end=len(y))
+    fitted, season, before = fit_values(y, cfg, given_season, train_end, test_start)
+    return _with_later(before, y, fitted, season, test_start)
+
+
+def _with_later(before: Spikes, y: np.ndarray, fitted: np.ndarray, season: int | None, test_start: int) -> Spikes:
+    """``before`` and the lone spikes of ``fitted`` (N,) from ``test_start`` on (values as given: ``y``)."""
+    later = find_spikes(fitted, len(y), season)
+    keep = later.index >= test_start
+    if not keep.any():
+        return before
+    return Spikes(
+        end=len(y),
+        index=np.concatenate([before.index, later.index[keep]]),
+        given=np.concatenate([before.given, y[later.index[keep]]]),
+        replaced=np.concatenate([before.replaced, later.replaced[keep]]),
+    )
+
+
 def future_spikes(prep: Prepared) -> Spikes:
     """The spikes the forecast past the end of the data starts without: those replaced for
     training (``prep.spikes``) and, with ``outliers="replace"``, the lone spikes of the test part
@@ -571,16 +598,7 @@ def future_spikes(prep: Prepared) -> Spikes:
     start every path from it)."""
     if prep.cfg.outliers != "replace":
         return prep.spikes
-    later = find_spikes(prep.y_fit, prep.n, prep.season)
-    keep = later.index >= prep.test_start
-    if not keep.any():
-        return prep.spikes
-    return Spikes(
-        end=prep.n,
-        index=np.concatenate([prep.spikes.index, later.index[keep]]),
-        given=np.concatenate([prep.spikes.given, prep.y[later.index[keep]]]),
-        replaced=np.concatenate([prep.spikes.replaced, later.replaced[keep]]),
-    )
+    return _with_later(prep.spikes, prep.y, prep.y_fit, prep.season, prep.test_start)
 
 
 def with_history(prep: Prepared, y: np.ndarray) -> Prepared:

@@ -4,7 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from lstm_core import data as lcdata
-from lstm_core.config import MISSING_POLICIES
+from lstm_core import prep as lcprep
+from lstm_core.config import MISSING_POLICIES, DataConfig
+from lstm_core.outliers import listed
 from ui import first_paint, presenter, quickstart, state
 from ui.figures import series as plots
 from ui.text import md_code, md_escape, plot_text, visible
@@ -130,8 +132,22 @@ if target != ds.target or inputs != ds.inputs:
 if not first_paint.painted("data_page"):
     st.caption(":material/hourglass_top: Drawing the chart...")
 else:
+    # the lone spikes a run with the default settings would go without (lstm_core.outliers)
+    target_values = ds.frame[ds.target].to_numpy(dtype="float64")
+    spikes = lcprep.series_spikes(target_values, DataConfig(), rep.season)
+    if len(spikes):
+        k = len(spikes)
+        st.info(
+            f"{k} lone spike{'s' if k > 1 else ''} in **{md_escape(visible(ds.target))}** "
+            f"({md_escape(listed(spikes, ds.frame.index))}): with the default split, a run replaces "
+            f"{'them' if k > 1 else 'it'} by the neighbours' level for its networks only (those before the test part "
+            "for training, any in it for the forecast ahead); metrics and downloads keep the data as given. "
+            f"To keep {'them' if k > 1 else 'it'} for the networks too: Train → Advanced → Lone spikes.",
+            icon=":material/auto_fix_high:",
+        )
     presenter.chart(
-        plots.series_figure(ds.frame, [ds.target], title=f"{plot_text(ds.target)} — the target"), key="data_chart"
+        plots.series_figure(ds.frame, [ds.target], title=f"{plot_text(ds.target)} — the target", spikes=spikes),
+        key="data_chart",
     )
     others = [c for c in cols if c != ds.target]
     if others:

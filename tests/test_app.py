@@ -100,6 +100,29 @@ def test_upload_csv_loads_it():
     assert len(at.dataframe) >= 1
 
 
+def test_the_data_page_names_a_lone_spike_and_pins_it_on_the_chart():
+    import json
+
+    import numpy as np
+    import pandas as pd
+
+    at = new_app().run()
+    at.run()  # the chart comes on the second run (first paint)
+    assert not any("lone spike" in t for t in texts(at.info))  # the bundled airline data has none
+    t = np.arange(96)
+    y = 20 + 5 * np.sin(2 * np.pi * t / 12) + np.random.default_rng(4).normal(0, 0.5, 96)
+    y[30] = 2000.0
+    months = pd.date_range("2015-01-01", periods=96, freq="MS").strftime("%Y-%m-%d")
+    csv = pd.DataFrame({"month": months, "sales": y}).to_csv(index=False).encode()
+    at.file_uploader(key="data_upload").set_value(("shop.csv", csv, "text/csv")).run()
+    no_errors(at)
+    note = next(t for t in texts(at.info) if "lone spike" in t)
+    assert note.startswith("1 lone spike in **sales** (2017-07-01: 2000 → ")
+    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    marks = [tr for c in charts for tr in c["data"] if tr.get("name") == "lone spike (value as given)"]
+    assert len(marks) == 1 and marks[0]["text"] == [" 2000"]
+
+
 def test_bad_csv_shows_the_error_and_keeps_the_old_data():
     at = new_app().run()
     before = at.session_state["dataset"]

@@ -9,7 +9,7 @@ from lstm_core.config import ConfigError, DataConfig, RunConfig
 from lstm_core.data import Series, generate
 from lstm_core.outliers import SPIKE_SCORE, find_spikes, lone_non_positive, replaced, spike_scores, spikes_note
 from lstm_core.pipeline import fit_run
-from lstm_core.prep import future_spikes, prepare, with_history
+from lstm_core.prep import future_spikes, prepare, series_spikes, with_history
 from lstm_core.runs import load_run, save_run
 
 
@@ -201,3 +201,15 @@ def test_the_forecast_ahead_starts_from_a_history_without_the_test_parts_spikes(
     ahead = {k: r.future(12)["forecast"].to_numpy() for k, r in {**runs, "kept": kept}.items()}
     off = np.abs(ahead["spiked"] - ahead["clean"]).max()
     assert off < 0.5 and np.abs(ahead["kept"] - ahead["clean"]).max() > 10 * max(off, 0.1)
+
+
+def test_the_data_page_sees_the_spikes_a_run_goes_without():
+    """Before any preparation, :func:`series_spikes` finds what a default run replaces: those before
+    the test part (for training) and those in it (for the forecast ahead)."""
+    y = _monthly(seed=14)
+    y[[40, 100]] = [800.0, -600.0]  # one before the test part (starts at 80), one in it
+    found = series_spikes(y, DataConfig(), 12)
+    prep = prepare(Series(_frame(y), season=12), DataConfig(look_back=12))
+    assert found.index.tolist() == future_spikes(prep).index.tolist() == [40, 100]
+    np.testing.assert_array_equal(found.replaced, future_spikes(prep).replaced)
+    assert len(series_spikes(y, DataConfig(outliers="keep"), 12)) == 0

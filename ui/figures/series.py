@@ -30,18 +30,29 @@ from .style import (
 
 # ------------------------------------------------------------------------------ figures
 def series_figure(
-    frame: pd.DataFrame, columns: list[str] | None = None, title: str = "Series", highlight: str | None = None
+    frame: pd.DataFrame,
+    columns: list[str] | None = None,
+    title: str = "Series",
+    highlight: str | None = None,
+    spikes: Spikes | None = None,
 ) -> go.Figure:
-    """Line chart of ``columns`` (default all) of ``frame`` against its index."""
+    """Line chart of ``columns`` (default all) of ``frame`` against its index; with one column
+    and ``spikes`` (:func:`lstm_core.prep.series_spikes`), those are pinned as in :func:`overlay_figure`."""
     fig = go.Figure()
     decimated = False
-    for i, col in enumerate(columns or list(frame.columns)):
+    columns = columns or list(frame.columns)
+    for i, col in enumerate(columns):
         width = 2.4 if col == highlight else 1.4
         trace, dec = line_trace(frame.index, frame[col].to_numpy(), plot_text(col), color_for(i), width=width)
         fig.add_trace(trace)
         decimated |= dec
     fig.update_xaxes(title=plot_text(frame.index.name) if frame.index.name is not None else None)
-    return apply_layout(fig, title, decimated, n_total=len(frame))
+    fig = apply_layout(fig, title, decimated, n_total=len(frame))
+    local = _spikes_from(spikes, 0, len(frame)) if len(columns) == 1 else None
+    if local is not None:
+        seen = replaced(frame[columns[0]].to_numpy(dtype=np.float64), local)
+        _pin_spikes(fig, frame.index[local.index], local.given, local, seen)
+    return fig
 
 
 def loss_figure(
