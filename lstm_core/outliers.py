@@ -47,9 +47,8 @@ LOW_SHARE = 0.1
 
 @dataclass(frozen=True)
 class Spikes:
-    """Spikes found in ``y[:end]``: their indices (k,), values as given and replacements (k,)."""
+    """Spikes found in a series: their indices (k,), values as given and replacements (k,)."""
 
-    end: int = 0
     index: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     given: np.ndarray = field(default_factory=lambda: np.zeros(0))
     replaced: np.ndarray = field(default_factory=lambda: np.zeros(0))
@@ -122,17 +121,17 @@ def find_spikes(y: np.ndarray, end: int, season: int | None) -> Spikes:
     end = int(min(max(end, 0), len(y)))
     x = y[:end]
     if end < 5 or not np.all(np.isfinite(x)):
-        return Spikes(end=end)
+        return Spikes()
     scores, xs = spike_scores(x, season)
     idx = np.union1d(np.flatnonzero(scores > SPIKE_SCORE), lone_non_positive(x))
     if len(idx) == 0 or len(idx) > MAX_SHARE * (end - 2):
-        return Spikes(end=end)
+        return Spikes()
     prof = x - xs
     new = (xs[idx - 1] + xs[idx + 1]) / 2.0 + prof[idx]
     if np.all(x > 0):  # a positive series stays positive (its logs may be taken)
         keep = new > 0
         idx, new = idx[keep], new[keep]
-    return Spikes(end=end, index=idx.astype(np.int64), given=x[idx].copy(), replaced=new)
+    return Spikes(index=idx.astype(np.int64), given=x[idx].copy(), replaced=new)
 
 
 def replaced(y: np.ndarray, spikes: Spikes) -> np.ndarray:
@@ -144,23 +143,25 @@ def replaced(y: np.ndarray, spikes: Spikes) -> np.ndarray:
     return out
 
 
-def spikes_note(spikes: Spikes, index: pd.Index, later: Spikes | None = None) -> str | None:
+def spikes_note(spikes: Spikes, index: pd.Index, test_start: int | None = None) -> str | None:
     """One or two sentences on the spikes replaced (None when none was): where (labels from the
-    series' time ``index``), the values as given and as used. ``spikes``: those before the test
-    part, replaced for training; ``later``: those of the test part, replaced in the history the
-    forecast past the end of the data starts from."""
+    series' time ``index``), the values as given and as used. Those before ``test_start`` were
+    replaced for training; those from it on (none when it is None), in the history the forecast
+    past the end of the data starts from."""
+    later = spikes.index >= (len(index) if test_start is None else test_start)
+    before = Spikes(spikes.index[~later], spikes.given[~later], spikes.replaced[~later])
+    after = Spikes(spikes.index[later], spikes.given[later], spikes.replaced[later])
+    k, j = len(before), len(after)
     parts = []
-    k = len(spikes)
     if k:
         parts.append(
-            f"{k} lone spike{'s' if k > 1 else ''} before the test part ({listed(spikes, index)}) "
+            f"{k} lone spike{'s' if k > 1 else ''} before the test part ({listed(before, index)}) "
             f"{'were' if k > 1 else 'was'} replaced by the level of {'their' if k > 1 else 'its'} neighbours "
             "for training only; the metrics and charts use the data as given."
         )
-    j = len(later) if later is not None else 0
-    if later is not None and j:
+    if j:
         parts.append(
-            f"{j} lone spike{'s' if j > 1 else ''} in the test part ({listed(later, index)}) "
+            f"{j} lone spike{'s' if j > 1 else ''} in the test part ({listed(after, index)}) "
             f"{'were' if j > 1 else 'was'} replaced likewise in the history the forecast past the end of the "
             "data starts from; the test metrics score the data as given."
         )

@@ -25,7 +25,7 @@ from .data.series import Series, as_series
 from .gates import GateRecorder
 from .metrics import compute_metrics
 from .model import Ensemble, Forecaster, empty_forecaster, pack
-from .outliers import Spikes, spikes_note
+from .outliers import spikes_note
 from .prep import (
     Prepared,
     Transform,
@@ -771,13 +771,6 @@ def _calibrate(run: Run, steps_cal: int) -> tuple[np.ndarray, str, float | None]
     )
 
 
-def _later_spikes(prep: Prepared) -> Spikes:
-    """The test part's lone spikes that the forecast past the end starts without (:func:`future_spikes`)."""
-    every = future_spikes(prep)
-    keep = every.index >= prep.test_start
-    return Spikes(prep.n, every.index[keep], every.given[keep], every.replaced[keep])
-
-
 def look_back_note(run: Run) -> str | None:
     """One sentence where the run's networks used a shorter look_back than its config asked for
     (:func:`fitted_look_back`), else None."""
@@ -884,7 +877,7 @@ def evaluate(run: Run) -> Evaluation:
             runaway=fc.runaway_note(y, multi),
             one_step_range=combo.range_note(t_test),
             look_back=look_back_note(run),
-            outliers=spikes_note(prep.spikes, prep.index, _later_spikes(prep)),
+            outliers=spikes_note(future_spikes(prep), prep.index, prep.test_start),
         ),
     )
     one_col = np.full(n, np.nan)

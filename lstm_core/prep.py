@@ -553,7 +553,7 @@ def fit_values(
     known = cfg.season or given_season
     season = known or detect_season(y[:train_end])
     if cfg.outliers != "replace":
-        return y, season, Spikes(end=test_start)
+        return y, season, Spikes()
     spikes = find_spikes(y, test_start, season)
     if len(spikes) and not known:
         again = detect_season(replaced(y, spikes)[:train_end])
@@ -570,7 +570,7 @@ def series_spikes(y: np.ndarray, cfg: DataConfig, given_season: int | None) -> S
     y = np.asarray(y, dtype=np.float64)
     train_end, test_start = split_points(len(y), cfg.val_fraction, cfg.test_fraction)
     if cfg.outliers != "replace" or train_end < 4 or test_start >= len(y) or not np.all(np.isfinite(y)):
-        return Spikes(end=len(y))
+        return Spikes()
     fitted, season, before = fit_values(y, cfg, given_season, train_end, test_start)
     return _with_later(before, y, fitted, season, test_start)
 
@@ -582,7 +582,6 @@ def _with_later(before: Spikes, y: np.ndarray, fitted: np.ndarray, season: int |
     if not keep.any():
         return before
     return Spikes(
-        end=len(y),
         index=np.concatenate([before.index, later.index[keep]]),
         given=np.concatenate([before.given, y[later.index[keep]]]),
         replaced=np.concatenate([before.replaced, later.replaced[keep]]),

@@ -126,7 +126,7 @@ def test_a_spike_replaced_for_training_is_pinned_to_the_edge_and_the_axes_fit_th
     i = int(run.prep.test_start) - 10  # inside every chart's span: overlay, residuals, the test span's context
     true = float(pred.loc[i, "actual"])
     pred.loc[i, "actual"] = 1e5
-    spikes = Spikes(end=run.prep.test_start, index=np.array([i]), given=np.array([1e5]), replaced=np.array([true]))
+    spikes = Spikes(index=np.array([i]), given=np.array([1e5]), replaced=np.array([true]))
     figs = {
         "overlay": plots.overlay_figure(pred, spikes=spikes),
         "multistep": plots.multistep_figure(pred, spikes=spikes),
@@ -142,7 +142,7 @@ def test_a_spike_replaced_for_training_is_pinned_to_the_edge_and_the_axes_fit_th
         assert mark.hovertext == (f"1e+05 as given; {true:.4g} for the networks",)
     # without spikes (or with none inside the span) the axis is left to plotly
     assert plots.overlay_figure(run.predictions).layout.yaxis.range is None
-    far = Spikes(end=run.prep.test_start, index=np.array([3]), given=np.array([1e5]), replaced=np.array([112.0]))
+    far = Spikes(index=np.array([3]), given=np.array([1e5]), replaced=np.array([112.0]))
     assert plots.multistep_figure(run.predictions, spikes=far).layout.yaxis.range is None
 
 
