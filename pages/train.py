@@ -138,7 +138,7 @@ with st.form("train_form"):
             "Empty = auto: 10, at least two per representation (up to 20 on a short series, plus "
             "networks over half the window for its one-step predictions), or 3 for "
             "series over 1,000 points (and a standby network on the differences for the one-step "
-            "predictions where no representation kept is differenced). More are steadier and "
+            "predictions where no representation kept is differenced at lag 1). More are steadier and "
             "slower; the gates shown are network 1's.",
         )
         device = e4.selectbox("Device", DEVICES, key="train_device", persist_state=KEEP, format_func=device_name)

@@ -255,14 +255,22 @@ def test_a_run_of_level_representations_only_gets_a_standby_network_that_saves_a
     without = fit_run(Series(frame, season=7), cfg)
     assert [m.standby for m in without.members] == [False, False] and without.networks == TrainConfig.AUTO_NETWORKS
     monkeypatch.setattr(pipeline, "_train_member", real)
-    # a differenced representation among them: no standby; window-mean ones only: a standby
-    for reps, made in (
-        ([Transform(), Transform(lag=1)], False),
-        ([Transform(deseason=7, lag=7)], False),
-        ([Transform(window_norm=True)], True),
+    # one differenced at lag 1 among them: no standby; window-mean ones or seasonal differences
+    # only: a standby (runs of sessions 18-19, STANDBY "difference": none for seasonal differences)
+    for reps, made, rule in (
+        ([Transform(), Transform(lag=1)], False, "steps"),
+        ([Transform(lag=7), Transform(deseason=7, lag=1, damp=0.95)], False, "steps"),
+        ([Transform(window_norm=True)], True, "steps"),
+        ([Transform(lag=7), Transform(log=True, lag=7, window_norm=True)], True, "steps"),
+        ([Transform(lag=7)], False, "difference"),
     ):
         monkeypatch.setattr(pipeline, "choose_representation", lambda *a, reps=reps, **k: (reps, None))
-        assert any(m.standby for m in fit_run(Series(frame, season=7), cfg).members) is made
+        monkeypatch.setattr(pipeline, "STANDBY", rule)
+        run = fit_run(Series(frame, season=7), cfg)
+        made_now = [m.prep.transform for m in run.members if m.standby]
+        assert bool(made_now) is made
+        if made:  # on the steps, less the season's profile, with the best representation's logs
+            assert (made_now[0].lag, made_now[0].deseason, made_now[0].log) == (1, 7, reps[0].log)
 
 
 def test_a_format_1_run_reloads_with_its_original_representation(tmp_path, monkeypatch):
