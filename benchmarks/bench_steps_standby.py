@@ -57,7 +57,6 @@ def score(task: tuple) -> dict:
     """A default run of one series and seed as shipped, and, where the rule changes it, as in
     sessions 18-19."""
     from lstm_core import pipeline
-
     from lstm_core.config import ConfigError
 
     name, frame, season, seed = task
