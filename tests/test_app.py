@@ -473,7 +473,7 @@ open(sys.argv[2], "w").write(json.dumps({"paths": paths, "steps": steps, "standb
     caption = next(c for c in texts(at.caption) if "networks averaged" in c)
     assert f"· {n['paths']} networks averaged" in caption  # the forecast's own, not the one-step ones
     assert f"one step ahead, {n['steps']} more networks of 1 output over the last 6 points join them" in caption
-    # no representation kept is differenced: a standby network on the differences joins them too
+    # no representation kept is differenced at lag 1: a standby network on the differences joins them too
     assert n["standby"] and f"a standby network on the {n['standby'][0]} joins them, weighed like" in caption
     at.switch_page("pages/gates.py").run()
     no_errors(at)
