@@ -29,7 +29,6 @@ rule ÷ shipped::
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 from collections.abc import Callable
 
@@ -37,6 +36,8 @@ import numpy as np
 
 from benchmarks.ab_runs import fit_default, gmean, named_series, score_all
 from benchmarks.report import emit
+from lstm_core.forecast import residual_quantiles
+from lstm_core.pipeline import widths
 
 SETS = ("suite", "holdout", "fpp")
 ALPHA = 0.1
@@ -78,21 +79,7 @@ def record(task: tuple) -> dict:
     }
 
 
-def _widths(q: np.ndarray, steps: int) -> np.ndarray:
-    from lstm_core.pipeline import widths
-
-    return widths(q, steps)
-
-
-def _conformal(res: np.ndarray, alpha: float = ALPHA) -> float:
-    res = np.sort(np.abs(res))
-    rank = min(len(res), math.ceil((len(res) + 1) * (1 - alpha)))
-    return float(res[rank - 1])
-
-
 def shipped_rule(groups: list[np.ndarray]) -> np.ndarray:
-    from lstm_core.forecast import residual_quantiles
-
     return residual_quantiles(groups, ALPHA)
 
 
@@ -116,7 +103,7 @@ def power_rule(groups: list[np.ndarray], b_min: float = 0.0, b_max: float = 1.0)
     a = float(np.average(ls - b * lh, weights=w))
     s = np.exp(a) * np.arange(1, len(groups) + 1) ** b
     pooled = np.concatenate([np.abs(g[np.isfinite(g)]) / s[k] for k, g in enumerate(groups)])
-    return _conformal(pooled) * s
+    return residual_quantiles([pooled], ALPHA)[0] * s  # one conformal quantile of the pooled ratios
 
 
 def random_walk_rule(groups: list[np.ndarray]) -> np.ndarray:
@@ -135,7 +122,7 @@ RULES: dict[str, Callable[[list[np.ndarray]], np.ndarray]] = {
 
 def band(row: dict, q: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(lower, upper, truth) in original units for half-widths ``q`` on the interval scale."""
-    w = _widths(q, len(row["truth"]))
+    w = widths(q, len(row["truth"]))
     lo, hi, y = row["centre"] - w, row["centre"] + w, row["truth"]
     if row["log"]:
         lo, hi, y = np.exp(lo), np.exp(hi), np.exp(y)

@@ -25,7 +25,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from benchmarks.ab_runs import fit_default, gmean, named_series, score_all
+from benchmarks.ab_runs import fit_default, gmean, medians, named_series, score_all
 from benchmarks.report import emit
 
 ROOT = Path(__file__).resolve().parent
@@ -70,12 +70,6 @@ def score(task: tuple) -> dict:
     return out
 
 
-def _med(rs: list[dict], key: str, what: str) -> float:
-    import numpy as np
-
-    return float(np.median([r[key][what] for r in rs]))
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--set", choices=SETS, default="")
@@ -109,21 +103,21 @@ def main(argv: list[str] | None = None) -> int:
     ratios: dict[str, list[float]] = {}
     for what, series in groups:
         for name, _, _ in series:
-            rs = [r for r in rows if r["name"] == name and "error" not in r]
+            rs, med = medians([r for r in rows if "error" not in r], name)
             hit = [r for r in rs if r["affected"]]
             if not hit:
                 continue
             # a seed whose run the rule left alone counts as unchanged
             for r in rs:
                 r.setdefault("before", r["with"])
-            ratio = _med(rs, "with", "one_rmse") / _med(rs, "before", "one_rmse")
+            ratio = med("with", "one_rmse") / med("before", "one_rmse")
             if not name.startswith("synthetic"):
                 ratios.setdefault(what, []).append(ratio)
             same = all(r["before"]["ms"] == r["with"]["ms"] for r in rs)
             lines.append(
-                f"| {what} | {name} | {rs[0]['n']} | {len(hit)} of {len(rs)} | {_med(rs, 'before', 'one'):.3f} | "
-                f"{_med(rs, 'with', 'one'):.3f} | {ratio:.3f} | {_med(rs, 'before', 'cov'):.2f} | "
-                f"{_med(rs, 'with', 'cov'):.2f} | {'yes' if same else 'NO'} |"
+                f"| {what} | {name} | {rs[0]['n']} | {len(hit)} of {len(rs)} | {med('before', 'one'):.3f} | "
+                f"{med('with', 'one'):.3f} | {ratio:.3f} | {med('before', 'cov'):.2f} | "
+                f"{med('with', 'cov'):.2f} | {'yes' if same else 'NO'} |"
             )
     lines += ["", "| group | series changed | of | one-step RMSE now ÷ before, geometric mean |", "|---|---|---|---|"]
     for what, series in groups:

@@ -56,6 +56,10 @@ class Spikes:
     def __len__(self) -> int:
         return len(self.index)
 
+    def where(self, keep: np.ndarray, shift: int = 0) -> Spikes:
+        """The spikes where ``keep`` (k,) is True, their indices less ``shift``."""
+        return Spikes(self.index[keep] - shift, self.given[keep], self.replaced[keep])
+
 
 def _robust_profile(x: np.ndarray, m: int | None) -> np.ndarray:
     """Seasonal profile (n,) of ``x`` by medians: a centred rolling median over one season is
@@ -149,8 +153,7 @@ def spikes_note(spikes: Spikes, index: pd.Index, test_start: int | None = None) 
     replaced for training; those from it on (none when it is None), in the history the forecast
     past the end of the data starts from."""
     later = spikes.index >= (len(index) if test_start is None else test_start)
-    before = Spikes(spikes.index[~later], spikes.given[~later], spikes.replaced[~later])
-    after = Spikes(spikes.index[later], spikes.given[later], spikes.replaced[later])
+    before, after = spikes.where(~later), spikes.where(later)
     k, j = len(before), len(after)
     parts = []
     if k:

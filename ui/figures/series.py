@@ -140,7 +140,7 @@ def _spikes_from(spikes: Spikes | None, start: int, stop: int) -> Spikes | None:
     sel = (spikes.index >= start) & (spikes.index < stop)
     if not sel.any():
         return None
-    return Spikes(spikes.index[sel] - start, spikes.given[sel], spikes.replaced[sel])
+    return spikes.where(sel, shift=start)
 
 
 def _forecast_band_figure(
