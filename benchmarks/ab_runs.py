@@ -46,9 +46,16 @@ def named_series(
 
 
 def fit_default(
-    frame: pd.DataFrame, season: int | None, seed: int, module: Any = None, attr: str = "", value: Any = None
+    frame: pd.DataFrame,
+    season: int | None,
+    seed: int,
+    module: Any = None,
+    attr: str = "",
+    value: Any = None,
+    settings: dict[str, Any] | None = None,
 ):
-    """A ``fit_run`` with the engine's defaults and ``seed`` on one thread, with ``module.attr``
+    """A ``fit_run`` with the engine's defaults (less the flat config ``settings`` given, see
+    :meth:`lstm_core.config.RunConfig.replace`) and ``seed`` on one thread, with ``module.attr``
     set to ``value`` for the fit and restored after it (no patch when ``module`` is None)."""
     import torch
 
@@ -57,7 +64,7 @@ def fit_default(
     from lstm_core.data import Series
     from lstm_core.pipeline import fit_run
 
-    cfg = RunConfig()
+    cfg = RunConfig().replace(**(settings or {}))
     cfg.train.seed = seed
     if module is None:
         return fit_run(Series(frame.copy(), season=season), cfg)

@@ -81,6 +81,13 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--layers", type=_typed(int), default=m.num_layers)
     t.add_argument("--dropout", type=_typed(float), default=m.dropout)
     t.add_argument(
+        "--linear-path",
+        action=argparse.BooleanOptionalAction,
+        default=m.linear_path,
+        help="a linear map of the window's last values added to the one-step output of networks with several "
+        "outputs or made for the one-step predictions only (LSTNet's autoregressive part; default: on)",
+    )
+    t.add_argument(
         "--look-back",
         type=_typed(int),
         default=d.look_back,
@@ -196,6 +203,7 @@ def train_config_from_args(args) -> RunConfig:
         hidden_size=args.hidden,
         num_layers=args.layers,
         dropout=args.dropout,
+        linear_path=args.linear_path,
         epochs=args.epochs,
         batch_size=args.batch_size,
         lr=args.lr,

@@ -216,6 +216,11 @@ class ModelConfig(_Dict):
     dropout: float = 0.0  # between recurrent layers (ignored with one layer)
     input_size: int = 1  # features per time step (set from the data)
     output_size: int = 1  # outputs per window (max(horizon, 1); set from the data)
+    #: A linear path from the window's last values of the target to the one-step output, beside
+    #: the head (LSTNet's autoregressive part), on the networks where
+    #: :func:`lstm_core.pipeline.linear_inputs` gives it inputs. Off in runs saved before it existed.
+    linear_path: bool = True
+    linear_inputs: int = 0  # inputs of that path (the look_back where it applies, else 0; set from the data)
 
     def validate(self) -> None:
         if self.cell not in CELL_TYPES:
@@ -225,6 +230,8 @@ class ModelConfig(_Dict):
         _check("dropout", self.dropout, "0 to 0.3 is usual")
         if self.input_size < 1 or self.output_size < 1:
             raise ConfigError("The model needs at least one input feature and one output.")
+        if self.linear_inputs < 0:
+            raise ConfigError("The linear path needs 0 inputs (none) or more.")
 
 
 @dataclass

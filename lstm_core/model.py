@@ -15,6 +15,11 @@ class Forecaster(nn.Module):
     """``forward(x (B, T, F)) -> (B, output_size)``: the head reads the last step's ``h``.
 
     With ``output_size > 1`` the head predicts ``horizon`` steps at once (direct multi-output).
+    With ``cfg.linear_inputs = L > 0`` a linear path from the last L values of input feature 0
+    (the target's own past, ``x[:, -L:, 0]``, T >= L) adds to the first output, the one-step
+    prediction: the autoregressive part of LSTNet (Lai et al. 2018), trained with the rest. It
+    starts at zero, so a new network begins as the recurrent stack and its head alone, and the
+    stack learns what the linear map of the window leaves.
     """
 
     def __init__(self, cfg: ModelConfig):
@@ -23,10 +28,19 @@ class Forecaster(nn.Module):
         self.cfg = cfg
         self.rnn = build_recurrent(cfg)
         self.head = nn.Linear(cfg.hidden_size, cfg.output_size)
+        # built after the head, so the stack's and the head's initial weights for a seed are unchanged
+        self.linear = nn.Linear(cfg.linear_inputs, 1) if cfg.linear_inputs else None
+        if self.linear is not None:
+            nn.init.zeros_(self.linear.weight)
+            nn.init.zeros_(self.linear.bias)
 
     def forward(self, x: Tensor) -> Tensor:
         h, _ = self.rnn(x)  # (B, T, H)
-        return self.head(h[:, -1])  # (B, out)
+        out = self.head(h[:, -1])  # (B, out)
+        if self.linear is None:
+            return out
+        first = out[:, :1] + self.linear(x[:, -self.cfg.linear_inputs :, 0])  # (B, 1)
+        return torch.cat([first, out[:, 1:]], dim=1)  # (B, out)
 
     def gate_trace(self, x: Tensor) -> list[dict[str, Tensor]]:
         """Exact per-step gates of every layer for ``x`` (B, T, F); see :func:`cells.replay`."""

@@ -278,10 +278,31 @@ class Run:
         return pd.DataFrame({"time": self.prep.future_index(steps), "forecast": vals})
 
 
-def sized(cfg: RunConfig, prep: Prepared) -> ModelConfig:
-    """``cfg.model`` with the input and output sizes of the prepared data (a copy: the run's
-    config keeps what the user chose)."""
-    return replace(cfg.model, input_size=int(prep.features.shape[1]), output_size=int(prep.out_dim))
+def linear_inputs(cfg: RunConfig, prep: Prepared, one_step_only: bool = False) -> int:
+    """Inputs of a network's linear path (:class:`~lstm_core.model.Forecaster`): the look_back
+    with ``cfg.model.linear_path`` on networks that see the target's own past and either have
+    several outputs (the path adds to the first) or make one-step predictions only; else 0.
+
+    A network of one output run recursively for the multi-step forecast gets none: a linear map
+    of the window fed its own outputs compounds over the steps (measured: Johnson & Johnson's
+    multi-step RMSE ÷ best baseline 1.03 -> 1.97). Measured with ``bench_forecast`` (seeds 0-2,
+    the three sets, geometric means; ``benchmarks/results/bench_forecast*.md``, Session 21):
+    one-step RMSE ÷ best statsforecast model 1.029 -> 1.008 (suite), 1.121 -> 1.111 (held-out),
+    1.161 -> 1.131 (fpp2); multi-step ÷ best baseline 0.904 -> 0.926, 1.431 -> 1.404,
+    1.272 -> 1.241; largest seed spread 1.232 -> 1.299, 1.148 -> 1.176, 1.322 -> 1.244."""
+    on = cfg.model.linear_path and prep.cfg.uses_target_history and (prep.out_dim > 1 or one_step_only)
+    return int(prep.cfg.look_back) if on else 0
+
+
+def sized(cfg: RunConfig, prep: Prepared, one_step_only: bool = False) -> ModelConfig:
+    """``cfg.model`` with the input and output sizes of the prepared data and the inputs of its
+    linear path (:func:`linear_inputs`; a copy: the run's config keeps what the user chose)."""
+    return replace(
+        cfg.model,
+        input_size=int(prep.features.shape[1]),
+        output_size=int(prep.out_dim),
+        linear_inputs=linear_inputs(cfg, prep, one_step_only),
+    )
 
 
 def build_model(cfg: RunConfig, prep: Prepared, members: int | None = None) -> Forecaster | Ensemble:
@@ -295,10 +316,11 @@ def build_model(cfg: RunConfig, prep: Prepared, members: int | None = None) -> F
     return pack(nets)
 
 
-def empty_model(cfg: RunConfig, prep: Prepared, networks: int) -> Forecaster | Ensemble:
+def empty_model(cfg: RunConfig, prep: Prepared, networks: int, one_step_only: bool = False) -> Forecaster | Ensemble:
     """Like :func:`build_model` for weights that are loaded next: nothing is seeded or drawn from
-    the global random generator (see :func:`lstm_core.model.empty_forecaster`)."""
-    return pack([empty_forecaster(sized(cfg, prep)) for _ in range(networks)])
+    the global random generator (see :func:`lstm_core.model.empty_forecaster`). ``one_step_only``:
+    the networks make one-step predictions only (see :func:`linear_inputs`)."""
+    return pack([empty_forecaster(sized(cfg, prep, one_step_only)) for _ in range(networks)])
 
 
 def _train_member(
@@ -308,14 +330,15 @@ def _train_member(
     seed: int,
     callbacks: Callbacks | None = None,
     net: Forecaster | None = None,
+    one_step_only: bool = False,
 ) -> tuple[Forecaster, FitResult]:
     """Train one network with ``seed`` on ``prep``'s windows (``net`` if given, built with
-    that seed, else a new one); returns it with its FitResult. ``callbacks``: its epochs and
-    the stop signal."""
+    that seed, else a new one, for one-step predictions only with ``one_step_only``); returns it
+    with its FitResult. ``callbacks``: its epochs and the stop signal."""
     tcfg = type(cfg.train).from_dict({**cfg.train.to_dict(), "seed": seed})
     if net is None:
         seed_everything(seed)
-        net = Forecaster(sized(cfg, prep))
+        net = Forecaster(sized(cfg, prep, one_step_only))
     w_tr, w_val = prep.windows["train"], prep.windows["val"]
     fit = Trainer(net, tcfg, device).fit(
         w_tr.x, w_tr.y, w_val.x, w_val.y, callbacks=callbacks, output_weights=output_weights(prep.out_dim)
@@ -576,7 +599,8 @@ def _fit_run(data: Series | pd.DataFrame, cfg: RunConfig, callbacks: Callbacks |
             if sp is None or cb.should_stop():
                 break
             cb.phase(f"member {k + 1}/{total}")
-            net, fit = _train_member(sp, cfg, device, cfg.train.seed + k * MEMBER_SEED_STEP, cb.stop_only())
+            seed = cfg.train.seed + k * MEMBER_SEED_STEP
+            net, fit = _train_member(sp, cfg, device, seed, cb.stop_only(), one_step_only=True)
             k += 1
             if fit.status == FitStatus.CANCELLED and not fit.history:
                 break
@@ -587,7 +611,8 @@ def _fit_run(data: Series | pd.DataFrame, cfg: RunConfig, callbacks: Callbacks |
     if sb_prep is not None and not cb.should_stop():
         cb.phase(f"member {k + 1}/{total}")
         try:
-            net, fit = _train_member(sb_prep, cfg, device, cfg.train.seed + k * MEMBER_SEED_STEP, cb.stop_only())
+            seed = cfg.train.seed + k * MEMBER_SEED_STEP
+            net, fit = _train_member(sb_prep, cfg, device, seed, cb.stop_only(), one_step_only=True)
         except TrainingDiverged as exc:  # the run's own networks trained: it goes on without a standby
             log.info("no standby network: %s", exc)
         else:

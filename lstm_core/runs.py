@@ -327,6 +327,8 @@ def _load_run(path: Path, frame: pd.DataFrame | None) -> Run:
         cfg = RunConfig.from_dict({k: meta[k] for k in ("data", "model", "train")})
         if "weight_average" not in meta["train"]:
             cfg.train.weight_average = 0.0  # saved before weight averaging existed: trained without it
+        if "linear_path" not in meta["model"]:
+            cfg.model.linear_path = False  # saved before the linear path existed: trained without it
         if "outliers" not in meta["data"]:
             cfg.data.outliers = "keep"  # saved before spikes were replaced: trained on the data as given
     except (ValueError, KeyError, TypeError) as exc:
@@ -376,7 +378,9 @@ def _load_run(path: Path, frame: pd.DataFrame | None) -> Run:
                 f"{cfg.data.look_back} and its split into train, validation and test parts); pass a series at "
                 "least as long as the one it was trained on."
             ) from None
-        members.append(Member(prep, empty_model(cfg, prep, networks), one_step_only=one_step_only, standby=standby))
+        members.append(
+            Member(prep, empty_model(cfg, prep, networks, one_step_only), one_step_only=one_step_only, standby=standby)
+        )
     try:
         state = torch.load(path / "model.pt", map_location="cpu", weights_only=True)
         _weights(members).load_state_dict(state)

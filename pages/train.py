@@ -142,7 +142,8 @@ with st.form("train_form"):
             "slower; the gates shown are network 1's.",
         )
         device = e4.selectbox("Device", DEVICES, key="train_device", persist_state=KEEP, format_func=device_name)
-        outliers = st.selectbox(
+        o1, o2 = st.columns([3, 1], vertical_alignment="bottom")
+        outliers = o1.selectbox(
             "Lone spikes before the test part",
             OUTLIER_POLICIES,
             index=OUTLIER_POLICIES.index(D.outliers),
@@ -152,6 +153,16 @@ with st.form("train_form"):
             help="A point that jumps away from both neighbours by over 10 robust standard deviations of the "
             "series' steps (a typo, a missing value stored as 0) is replaced by its neighbours' level for the "
             "networks; metrics and charts keep the data as given, and the run says which points.",
+        )
+        linear_path = o2.checkbox(
+            "Linear path to the one-step output",
+            M.linear_path,
+            key="train_linear_path",
+            persist_state=KEEP,
+            help="A linear map of the window's last values adds to the network's one-step output, beside "
+            "its head (LSTNet's autoregressive part), on networks with several outputs or made for the "
+            "one-step predictions only; not on one-output networks run recursively for the forecast ahead. "
+            "Off: the recurrent stack and its head alone.",
         )
     start = st.form_submit_button("Start training", type="primary", icon=":material/play_arrow:")
 
@@ -170,6 +181,7 @@ if start:
         hidden_size=int(hidden),
         num_layers=int(layers),
         dropout=float(dropout),
+        linear_path=bool(linear_path),
         epochs=int(epochs),
         batch_size=int(batch),
         lr=float(lr),

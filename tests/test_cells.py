@@ -7,7 +7,7 @@ from torch import nn
 
 from lstm_core.cells import GATE_ROWS, GATES, STEPS, VariantStack, build_recurrent, layer_weights, replay
 from lstm_core.cellspec import SPECS, TRACE_KIND, spec
-from lstm_core.config import CELL_TYPES, ModelConfig
+from lstm_core.config import CELL_TYPES, ConfigError, ModelConfig
 from lstm_core.model import Forecaster
 
 
@@ -80,6 +80,37 @@ def test_forecaster_shapes_and_gate_trace(cell):
     assert model(x).shape == (4, 3)
     trace = model.gate_trace(x[:1])
     assert all(v.shape == (11, 1, 5) for layer in trace for v in layer.values())
+
+
+@pytest.mark.parametrize("cell", CELL_TYPES)
+def test_the_linear_path_adds_a_linear_map_of_the_window_to_the_first_output_only(cell):
+    """``linear_inputs`` L: the first output gains ``x[:, -L:, 0] @ w + b``; the path starts at
+    zero and is built after the head, so a seed gives the same stack and head as without it."""
+    shape = dict(cell=cell, hidden_size=5, input_size=2, output_size=3)
+    torch.manual_seed(3)
+    plain = Forecaster(ModelConfig(**shape)).eval()
+    torch.manual_seed(3)
+    net = Forecaster(ModelConfig(**shape, linear_inputs=4)).eval()
+    assert plain.linear is None and net.linear is not None
+    for (name, p), (_, q) in zip(
+        plain.named_parameters(), (kv for kv in net.named_parameters() if "linear" not in kv[0])
+    ):
+        assert torch.equal(p, q), name
+    x = torch.randn(6, 9, 2)
+    torch.testing.assert_close(net(x), plain(x), rtol=0, atol=0)  # a zero path at first
+    with torch.no_grad():
+        net.linear.weight.copy_(torch.tensor([[0.5, -1.0, 2.0, 0.25]]))
+        net.linear.bias.fill_(0.1)
+    out, base = net(x), plain(x)
+    torch.testing.assert_close(out[:, 0], base[:, 0] + x[:, -4:, 0] @ net.linear.weight[0] + 0.1)
+    torch.testing.assert_close(out[:, 1:], base[:, 1:], rtol=0, atol=0)
+    out.pow(2).sum().backward()
+    assert net.linear.weight.grad.abs().sum() > 0 and net.head.weight.grad.abs().sum() > 0
+
+
+def test_a_negative_linear_path_is_refused():
+    with pytest.raises(ConfigError, match="linear path"):
+        Forecaster(ModelConfig(linear_inputs=-1))
 
 
 @pytest.mark.parametrize("cell", ["peephole", "cifg"])

@@ -6,6 +6,7 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
+import torch
 from conftest import Spawned, selected
 
 from lstm_core import pipeline
@@ -245,3 +246,16 @@ def test_train_on_a_series_too_short_for_its_look_back_uses_a_shorter_one_and_sa
     assert main(["train", "--data", str(csv), "--out", str(tmp_path / "n"), "--transform", "none", *TRAIN_FAST]) == 0
     assert json.loads((tmp_path / "n" / "config.json").read_text())["data"]["look_back"] == 12
     assert json.loads((tmp_path / "n" / "metrics.json").read_text())["guards"]["look_back"] is None
+
+
+def test_train_without_the_linear_path_saves_that_choice_and_its_networks_have_none(trained):
+    """``--no-linear-path`` trains the recurrent stack and its head alone; the default keeps the path."""
+    out = trained / "plain"
+    argv = ["train", "--data", str(trained / "air.csv"), "--out", str(out), "--ensemble", "1", *TRAIN_FAST]
+    assert main([*argv, "--no-linear-path"]) == 0
+    assert json.loads((out / "config.json").read_text())["model"]["linear_path"] is False
+    assert not any(k.startswith("linear.") for k in torch.load(out / "model.pt", weights_only=True))
+    assert json.loads((trained / "run" / "config.json").read_text())["model"]["linear_path"] is True
+    assert any(
+        ".linear." in k or k.startswith("linear.") for k in torch.load(trained / "run" / "model.pt", weights_only=True)
+    )

@@ -336,6 +336,40 @@ def test_a_run_saved_before_weight_averaging_says_it_trained_without_it(run, tmp
     assert load_run(save_run(run, tmp_path / "new")).config.train.weight_average == 0.5
 
 
+def test_the_linear_path_is_on_the_networks_with_several_outputs_and_the_one_step_ones(run, tmp_path):
+    """``pipeline.linear_inputs``: the look_back on a network with several outputs or made for the
+    one-step predictions only, none on a one-output network run recursively; it comes back on reload."""
+    back = load_run(save_run(run, tmp_path / "r"))
+    kinds = set()
+    for m, b in zip(run.members, back.members):
+        nets = list(getattr(m.model, "members", [m.model]))
+        want = m.prep.cfg.look_back if m.prep.out_dim > 1 or m.one_step_only else 0
+        assert {n.cfg.linear_inputs for n in nets} == {want}
+        assert pipeline.linear_inputs(run.config, m.prep, m.one_step_only) == want
+        assert {n.cfg.linear_inputs for n in getattr(b.model, "members", [b.model])} == {want}
+        kinds.add((m.prep.out_dim > 1, m.one_step_only, want > 0))
+    # this short seasonal series has all three kinds: several outputs, one output run recursively, one-step only
+    assert kinds == {(True, False, True), (False, False, False), (False, True, True)}
+    off = run.config.replace(linear_path=False)
+    assert all(pipeline.linear_inputs(off, m.prep, m.one_step_only) == 0 for m in run.members)
+
+
+def test_a_run_saved_before_the_linear_path_reloads_without_it(tmp_path):
+    """A saved config without ``model.linear_path`` was trained without the path: it reloads with
+    it off and the same predictions, where the default for new runs is on."""
+    frame = pd.DataFrame({"y": 10 + np.sin(np.arange(80.0) / 3)})
+    cfg = RunConfig.make(linear_path=False, hidden_size=4, epochs=2, ensemble=2)
+    old = fit_run(frame, cfg)
+    assert all(n.linear is None for m in old.members for n in getattr(m.model, "members", [m.model]))
+    save_run(old, tmp_path / "old")
+    meta = json.loads((tmp_path / "old" / "config.json").read_text())
+    assert meta["model"].pop("linear_path") is False and meta["model"].pop("linear_inputs") == 0
+    (tmp_path / "old" / "config.json").write_text(json.dumps(meta))
+    back = load_run(tmp_path / "old")
+    assert back.config.model.linear_path is False and RunConfig().model.linear_path is True
+    pd.testing.assert_frame_equal(back.predictions, old.predictions, check_exact=True)
+
+
 def test_the_saved_data_reads_back_to_the_bit(tmp_path):
     """Every float of ``data.csv`` comes back exactly (pandas 3.0's default CSV parser put about a
     fifth of such values one ulp off, so a reloaded run's data differed from the one it trained on)."""
