@@ -42,8 +42,10 @@ members = info.ensemble - sum(int(r["networks"]) for r in aside)  # those behind
 paths = [r for r in info.representations if not r.get("one_step_only")]
 names = list(dict.fromkeys(r["name"] for r in paths))
 steps = sorted({int(r["horizon"]) for r in paths if isinstance(r.get("horizon"), int)})
+linear = sum(1 for mb in run.members for net in getattr(mb.model, "members", [mb.model]) if net.cfg.linear_inputs)
 st.caption(
     f"{info.cell.upper()} · {info.parameters:,} parameters"
+    + (f" · {linear} of the networks with a linear path to the one-step output (LSTNet)" if linear else "")
     + (f" · {members} networks averaged" if members > 1 else "")
     + (f" over {len(names)} representations ({'; '.join(names)})" if len(names) > 1 else "")
     + (f", each with networks of {' and of '.join(map(str, steps[::-1]))} outputs per window" if len(steps) > 1 else "")
