@@ -8,6 +8,7 @@ reads the series (a benchmark set's, or the CSV files of a folder) and :func:`gm
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Callable
 from multiprocessing import Pool
 from pathlib import Path
@@ -43,6 +44,18 @@ def named_series(
             found.append((p.stem, s.frame, s.season))
         what = ", ".join(p.name for p in paths)
     return [s for s in found if keep is None or keep(s[0], s[1])], what
+
+
+def ab_parser(doc: str, csv_help: str = "comma-separated CSV files") -> argparse.ArgumentParser:
+    """The A/B scripts' command line: ``--set`` (suite, holdout, fpp), ``--csv``, ``--seeds``
+    (default 0,1,2), ``--processes`` (default 2) and ``--md``; described by ``doc``'s first paragraph."""
+    ap = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    ap.add_argument("--set", choices=("suite", "holdout", "fpp"), default="")
+    ap.add_argument("--csv", default="", help=csv_help)
+    ap.add_argument("--seeds", default="0,1,2")
+    ap.add_argument("--processes", type=int, default=2)
+    ap.add_argument("--md", default="", help="also write the table to this file")
+    return ap
 
 
 def fit_default(

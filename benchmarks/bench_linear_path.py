@@ -14,16 +14,14 @@ same points (naive, seasonal naive, Holt-Winters), the 90% coverage and the wall
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from pathlib import Path
 
-from benchmarks.ab_runs import fit_default, gmean, medians, named_series, score_all
+from benchmarks.ab_runs import ab_parser, fit_default, gmean, medians, named_series, score_all
 from benchmarks.report import emit
 
 ROOT = Path(__file__).resolve().parent
-SETS = ("suite", "holdout", "fpp")
 FOLDERS = ("range", "shift", "short", "short_outside", "short_outside2")
 
 
@@ -58,13 +56,7 @@ def score(task: tuple) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--set", choices=SETS, default="")
-    ap.add_argument("--csv", default="", help="comma-separated CSV files")
-    ap.add_argument("--seeds", default="0,1,2")
-    ap.add_argument("--processes", type=int, default=2)
-    ap.add_argument("--md", default="", help="also write the table to this file")
-    args = ap.parse_args(argv)
+    args = ab_parser(__doc__).parse_args(argv)
     if args.set or args.csv:
         groups = [named_series(args.set, args.csv)[::-1]]
     else:

@@ -21,11 +21,10 @@ one-step 90% coverage, and whether the multi-step forecast stayed the same::
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
-from benchmarks.ab_runs import fit_default, gmean, medians, named_series, score_all
+from benchmarks.ab_runs import ab_parser, fit_default, gmean, medians, named_series, score_all
 from benchmarks.report import emit
 
 ROOT = Path(__file__).resolve().parent
@@ -71,13 +70,7 @@ def score(task: tuple) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--set", choices=SETS, default="")
-    ap.add_argument("--csv", default="", help="comma-separated CSV files")
-    ap.add_argument("--seeds", default="0,1,2")
-    ap.add_argument("--processes", type=int, default=2)
-    ap.add_argument("--md", default="", help="also write the table to this file")
-    args = ap.parse_args(argv)
+    args = ab_parser(__doc__).parse_args(argv)
     groups: list[tuple[str, list]] = []
     if args.set or args.csv:
         series, what = named_series(args.set, args.csv)
