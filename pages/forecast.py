@@ -45,7 +45,6 @@ steps = sorted({int(r["horizon"]) for r in paths if isinstance(r.get("horizon"),
 linear = sum(1 for mb in run.members for net in getattr(mb.model, "members", [mb.model]) if net.cfg.linear_inputs)
 st.caption(
     f"{info.cell.upper()} · {info.parameters:,} parameters"
-    + (f" · {linear} of the networks with a linear path to the one-step output (LSTNet)" if linear else "")
     + (f" · {members} networks averaged" if members > 1 else "")
     + (f" over {len(names)} representations ({'; '.join(names)})" if len(names) > 1 else "")
     + (f", each with networks of {' and of '.join(map(str, steps[::-1]))} outputs per window" if len(steps) > 1 else "")
@@ -59,6 +58,16 @@ st.caption(
         (", and" if one_step_nets else "; one step ahead,")
         + f" a standby network on the {standby[0]['name']} joins them, weighed like the others"
         if standby and run.one_step == "stand-in"
+        else ""
+    )
+    + (
+        (
+            " · every network has a linear path from its window"
+            if linear == info.ensemble
+            else f" · {linear} of the {info.ensemble} networks have a linear path from their window"
+        )
+        + " to the one-step output (LSTNet's autoregressive part)"
+        if linear
         else ""
     )
     + f" · {info.epochs_run} epochs ({info.status}) · {info.train_seconds:.1f} s on {info.device} · "

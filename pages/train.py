@@ -64,7 +64,7 @@ with st.form("train_form"):
     epochs = c_epochs.number_input(
         "Epochs (upper bound)", *BOUNDS["epochs"].int_range(), T.epochs, key="train_epochs", persist_state=KEEP
     )
-    with st.expander("Advanced: split, optimiser, scaler, ensemble, device, spikes"):
+    with st.expander("Advanced: split, optimiser, scaler, ensemble, device, spikes, linear path"):
         a1, a2, a3, a4 = st.columns(4)
         horizon = a1.number_input(
             "Horizon (steps predicted per window)",
@@ -142,7 +142,7 @@ with st.form("train_form"):
             "slower; the gates shown are network 1's.",
         )
         device = e4.selectbox("Device", DEVICES, key="train_device", persist_state=KEEP, format_func=device_name)
-        o1, o2 = st.columns([3, 1], vertical_alignment="bottom")
+        o1, o2 = st.columns([2, 1], vertical_alignment="bottom")
         outliers = o1.selectbox(
             "Lone spikes before the test part",
             OUTLIER_POLICIES,

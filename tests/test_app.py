@@ -460,8 +460,10 @@ run = fit_run(Series(frame, season=12), cfg)
 steps = sum(m.networks for m in run.members if m.one_step_only and not m.standby)
 standby = [m.prep.transform.name for m in run.members if m.standby]
 paths = sum(m.networks for m in run.members if not m.one_step_only)
+linear = sum(1 for m in run.members for net in getattr(m.model, "members", [m.model]) if net.linear is not None)
 open(sys.argv[1], "wb").write(runs_view.run_zip(run, 12))
-open(sys.argv[2], "w").write(json.dumps({"paths": paths, "steps": steps, "standby": standby}))
+out = {"paths": paths, "steps": steps, "standby": standby, "linear": linear, "networks": run.networks}
+open(sys.argv[2], "w").write(json.dumps(out))
 """
     zip_path, counts = tmp_path / "short.zip", tmp_path / "counts.json"
     subprocess.run(
@@ -475,6 +477,9 @@ open(sys.argv[2], "w").write(json.dumps({"paths": paths, "steps": steps, "standb
     assert f"one step ahead, {n['steps']} more networks of 1 output over the last 6 points join them" in caption
     # no representation kept is differenced at lag 1: a standby network on the differences joins them too
     assert n["standby"] and f"a standby network on the {n['standby'][0]} joins them, weighed like" in caption
+    # the networks of a season of outputs and the one-step ones have a linear path, those run recursively none
+    assert 0 < n["linear"] < n["networks"]
+    assert f"· {n['linear']} of the {n['networks']} networks have a linear path from their window" in caption
     at.switch_page("pages/gates.py").run()
     no_errors(at)
     assert any(c.startswith(f"This run's forecast averages {n['paths']} LSTM networks") for c in texts(at.caption))
