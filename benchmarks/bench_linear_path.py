@@ -22,7 +22,7 @@ from benchmarks.ab_runs import ab_parser, fit_default, gmean, medians, named_ser
 from benchmarks.report import emit
 
 ROOT = Path(__file__).resolve().parent
-FOLDERS = ("range", "shift", "short", "short_outside", "short_outside2")
+FOLDERS = ("range", "shift", "short", "short_outside", "short_outside2", "outside3")
 
 
 def _summary(run, seconds: float) -> dict:
