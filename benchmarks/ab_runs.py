@@ -110,3 +110,15 @@ def medians(rows: list[dict], name: str) -> tuple[list[dict], Callable[[str, str
         return float(np.median([r[key][what] for r in rs]))
 
     return rs, med
+
+
+def finish(lines: list[str], rows: list[dict], md: str) -> int:
+    """Print the table ``lines`` (and write them to ``md`` when given), with a last line naming
+    the series the defaults could not run (rows with an ``error``); returns 0."""
+    from benchmarks.report import emit
+
+    failed = sorted({f"{r['name']} ({r['error']})" for r in rows if "error" in r})
+    if failed:
+        lines = [*lines, "", "Not run with the defaults: " + "; ".join(failed)]
+    emit("\n".join(lines), md)
+    return 0

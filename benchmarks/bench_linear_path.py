@@ -18,8 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks.ab_runs import ab_parser, fit_default, gmean, medians, named_series, score_all
-from benchmarks.report import emit
+from benchmarks.ab_runs import ab_parser, finish, fit_default, gmean, medians, named_series, score_all
 
 ROOT = Path(__file__).resolve().parent
 FOLDERS = ("range", "shift", "short", "short_outside", "short_outside2", "outside3")
@@ -98,11 +97,7 @@ def main(argv: list[str] | None = None) -> int:
             lines.append(f"| {what} | {len(g['one'])} | {gmean(g['one']):.3f} | {gmean(g['ms']):.3f} |")
     everything = {k: [v for g in ratios.values() for v in g[k]] for k in ("one", "ms")}
     lines.append(f"| all | {len(everything['one'])} | {gmean(everything['one']):.3f} | {gmean(everything['ms']):.3f} |")
-    failed = sorted({f"{r['name']} ({r['error']})" for r in rows if "error" in r})
-    if failed:
-        lines += ["", "Not run with the defaults: " + "; ".join(failed)]
-    emit("\n".join(lines), args.md)
-    return 0
+    return finish(lines, rows, args.md)
 
 
 if __name__ == "__main__":

@@ -24,8 +24,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from benchmarks.ab_runs import ab_parser, fit_default, gmean, medians, named_series, score_all
-from benchmarks.report import emit
+from benchmarks.ab_runs import ab_parser, finish, fit_default, gmean, medians, named_series, score_all
 
 ROOT = Path(__file__).resolve().parent
 SETS = ("suite", "holdout", "fpp")
@@ -118,11 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         lines.append(
             f"| {what} | {len(v)} | {len(series)} | {gmean(v):.3f} |" if v else f"| {what} | 0 | {len(series)} | — |"
         )
-    failed = sorted({f"{r['name']} ({r['error']})" for r in rows if "error" in r})
-    if failed:
-        lines += ["", "Not run with the defaults: " + "; ".join(failed)]
-    emit("\n".join(lines), args.md)
-    return 0
+    return finish(lines, rows, args.md)
 
 
 if __name__ == "__main__":
