@@ -8,10 +8,14 @@
 * Conformal intervals: absolute residuals on the model scale (``log y`` with the log
   transform) of k-step forecasts made out of sample (see :func:`residual_quantiles`), one
   quantile per horizon k, so intervals widen with the horizon and with the level.
+* One-step intervals over the test part adapt online (:func:`online_widths`): each point's
+  width comes from the calibration residuals and the errors of the test points before it, as a
+  forecaster in service that sees each value after predicting it would recalibrate.
 """
 
 from __future__ import annotations
 
+import bisect
 import math
 
 import numpy as np
@@ -172,7 +176,7 @@ def residual_quantiles(groups: list[np.ndarray], alpha: float = 0.1) -> np.ndarr
 MAX_CALIBRATION_ORIGINS = 2000
 
 
-def conformal_quantiles(
+def conformal_residuals(
     forecast_z,
     prep: Prepared,
     steps: int,
@@ -180,14 +184,15 @@ def conformal_quantiles(
     extra: list[np.ndarray] | None = None,
     earliest: int | None = None,
     z: np.ndarray | None = None,
-) -> tuple[np.ndarray, str]:
-    """Per-horizon absolute-residual quantiles on ``prep``'s model scale, shape (steps,).
+) -> tuple[list[np.ndarray], str]:
+    """The residuals that calibrate the intervals, by horizon (``steps`` arrays, model scale), and
+    a note saying where they come from.
 
     ``forecast_z(origins, steps) -> (M, steps)`` is the forecaster (one network, or a
     :class:`~lstm_core.combine.Combination`). Pools ``extra`` (out-of-sample residuals by
     horizon from a rolling-origin backtest of networks trained on the data before each
     origin) with the forecaster's residuals on the validation part. Without either,
-    training residuals are used and the returned note says the intervals are likely too narrow.
+    training residuals are used and the note says the intervals are likely too narrow.
     """
     z = prep.z if z is None else z
     lo, hi = prep.train_end, prep.test_start
@@ -213,16 +218,65 @@ def conformal_quantiles(
         lo = max(earliest + 1, prep.train_end - 30)
         origins = np.arange(lo, prep.train_end)
         if len(origins) == 0:
-            return np.zeros(steps), "no points to calibrate intervals on"
+            return [np.zeros(0) for _ in range(steps)], "no points to calibrate intervals on"
         groups = residuals_by_horizon(forecast_z, z, origins, steps, prep.train_end)
-        return residual_quantiles(
-            groups, alpha
-        ), "no validation part: calibrated on training residuals, likely too narrow"
+        return groups, "no validation part: calibrated on training residuals, likely too narrow"
     note = (
         f"conformal on {n_res} out-of-sample residuals ({n_extra} from a rolling-origin backtest, "
         f"{n_res - n_extra} on the validation part), {level}"
     )
+    return groups, note
+
+
+def conformal_quantiles(
+    forecast_z,
+    prep: Prepared,
+    steps: int,
+    alpha: float = 0.1,
+    extra: list[np.ndarray] | None = None,
+    earliest: int | None = None,
+    z: np.ndarray | None = None,
+) -> tuple[np.ndarray, str]:
+    """Per-horizon absolute-residual quantiles on ``prep``'s model scale, shape (steps,), of
+    :func:`conformal_residuals` (same arguments), and its note."""
+    groups, note = conformal_residuals(forecast_z, prep, steps, alpha, extra, earliest, z)
     return residual_quantiles(groups, alpha), note
+
+
+#: Step of the online level update in :func:`online_widths` (Gibbs & Candès 2021, "Adaptive
+#: conformal inference under distribution shift"): after a miss the next width is taken at a
+#: level 0.9 x this higher, after a hit 0.1 x this lower. Measured on the 60 real and synthetic
+#: series of the benchmark sets and data folders (``benchmarks/bench_online_intervals.py``).
+ONLINE_STEP = 0.05
+
+
+def online_widths(
+    calibration: np.ndarray, errors: np.ndarray, alpha: float = 0.1, step: float = ONLINE_STEP
+) -> np.ndarray:
+    """Half-widths (n,) of the one-step intervals at n consecutive points, on the model scale.
+
+    ``calibration`` (m,): the out-of-sample one-step residuals before the first point;
+    ``errors`` (n,): the one-step errors at the points, in order. Point i's width is the
+    split-conformal quantile (:func:`residual_quantiles`) of the absolute calibration residuals
+    and errors 0..i-1, at a miscoverage level that starts at ``alpha`` and moves by ``step`` x
+    (``alpha`` - missed) after each point (adaptive conformal inference): a band that misses more
+    often than ``alpha`` widens, one that always covers narrows. Width i depends on nothing at or
+    after point i. Levels past 0 or 1 take the largest or smallest residual (finite widths).
+    """
+    cal = np.abs(np.asarray(calibration, dtype=np.float64))
+    pool = sorted(float(v) for v in cal[np.isfinite(cal)])  # kept sorted: the rank-th is pool[rank - 1]
+    err = np.abs(np.asarray(errors, dtype=np.float64))
+    out = np.zeros(len(err))
+    a = alpha
+    for i, e in enumerate(err):
+        if pool:
+            n = len(pool)
+            out[i] = pool[min(n, max(1, math.ceil((n + 1) * (1 - a)))) - 1]
+        missed = not (e <= out[i])  # a NaN error counts as a miss
+        a += step * (alpha - float(missed))
+        if math.isfinite(e):
+            bisect.insort(pool, float(e))
+    return out
 
 
 def interval(prep: Prepared, z_center: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -216,8 +216,12 @@ class Run:
     gate_history: list = field(default_factory=list)  # per-epoch gate statistics (record_gates), see gates.GateRecorder
     backtest: Backtest | None = None  # how ``auto`` chose the representation (None when it was given)
     members_fit: list = field(default_factory=list)  # FitResult of every network (the first is ``fit``)
-    fixed_intervals: tuple | None = None  # (widths, note, one-step width or None) of a saved run: reused
+    #: (widths, note, one-step width or None, one-step residuals or None) of a saved run: reused
+    fixed_intervals: tuple | None = None
     conformal_q1: float | None = None  # one-step half-width (model scale); None: ``conformal_q[0]``
+    #: (m,) absolute one-step calibration residuals (model scale) the test part's one-step widths
+    #: adapt from (``forecast.online_widths``); None: ``conformal_q1`` throughout (runs saved before)
+    conformal_r1: np.ndarray | None = None
     members: list[Member] = field(default_factory=list)  # every representation and its networks; [0] = (prep, model)
     paths: str = "guarded"  # how the networks' recursive forecasts are combined (combine.PATHS)
     one_step: str = "guarded"  # how the members' one-step predictions are weighted (combine.ONE_STEP)
@@ -255,7 +259,7 @@ class Run:
     def attach(self, ev: Evaluation) -> Run:
         """Store an :func:`evaluate` result on this run (metrics, predictions, widths); returns it."""
         self.metrics, self.predictions = ev.metrics, ev.predictions
-        self.conformal_q, self.conformal_note, self.conformal_q1 = ev.q, ev.note, ev.q1
+        self.conformal_q, self.conformal_note, self.conformal_q1, self.conformal_r1 = ev.q, ev.note, ev.q1, ev.r1
         return self
 
     def future(self, steps: int) -> pd.DataFrame:
@@ -741,13 +745,16 @@ def _metrics(y: np.ndarray, yhat: np.ndarray, prep: Prepared) -> Scores | None:
 class Evaluation:
     """What :func:`evaluate` finds: the metrics, the per-point predictions and the interval
     widths (``q``, shape (steps,), model scale) with the note on how they were calibrated;
-    ``q1``: the one-step intervals' half-width (None: ``q[0]``, runs saved before it existed)."""
+    ``q1``: the one-step intervals' half-width before the test part (None: ``q[0]``, runs saved
+    before it existed); ``r1``: the one-step residuals it is the quantile of, from which the test
+    part's one-step widths adapt online (None: ``q1`` throughout, runs saved before session 22)."""
 
     metrics: RunMetrics
     predictions: pd.DataFrame
     q: np.ndarray
     note: str
     q1: float | None = None
+    r1: np.ndarray | None = None
 
 
 def _season_source(run: Run, season: int | None) -> str:
@@ -758,16 +765,18 @@ def _season_source(run: Run, season: int | None) -> str:
     return "detected" if season else "none"
 
 
-def _calibrate(run: Run, steps_cal: int) -> tuple[np.ndarray, str, float | None]:
-    """Conformal half-widths for horizons 1..steps_cal and the one-step intervals' half-width,
-    or a saved run's fixed widths (one-step width None: ``q[0]``, as such runs were evaluated)."""
+def _calibrate(run: Run, steps_cal: int) -> tuple[np.ndarray, str, float | None, np.ndarray | None]:
+    """Conformal half-widths for horizons 1..steps_cal, the one-step intervals' half-width and
+    the one-step residuals it is the quantile of (which :func:`lstm_core.forecast.online_widths`
+    starts from over the test part); or a saved run's (one-step width None: ``q[0]``, and
+    residuals None: that width throughout, as such runs were evaluated)."""
     if run.fixed_intervals is not None:
         q, note, *rest = run.fixed_intervals
-        return q, note, (rest[0] if rest else None)
+        return q, note, (rest[0] if rest else None), (rest[1] if len(rest) > 1 else None)
     combo = run.combination
 
-    def calibrate(steps: int, extra):
-        return fc.conformal_quantiles(
+    def calibrate(steps: int, extra) -> tuple[np.ndarray, str, np.ndarray]:
+        groups, note = fc.conformal_residuals(
             combo.forecast_z,
             run.prep,
             steps,
@@ -776,30 +785,32 @@ def _calibrate(run: Run, steps_cal: int) -> tuple[np.ndarray, str, float | None]
             earliest=combo.earliest,
             z=combo.z_from_y(run.prep.y),
         )
+        return fc.residual_quantiles(groups, 1 - COVERAGE_LEVEL), note, np.abs(groups[0]) if groups else np.zeros(0)
 
     bt = run.backtest
     if bt is None or not bt.scores:
-        q, note = calibrate(steps_cal, None)
-        return q, note, float(q[0]) if len(q) else 0.0
+        q, note, r1 = calibrate(steps_cal, None)
+        return q, note, float(q[0]) if len(q) else 0.0, r1
     # the same combination of the backtest's networks (of the run's own horizon), out of sample,
     # on member 0's scale
     names = list(dict.fromkeys(m.prep.transform.name for m in combo.path_members))
     extra = [combo.z_from_y(t) - combo.z_from_y(f) for t, f in zip(bt.truth, bt.combined(names))]
     if all(n in bt.forecasts for n in names):
-        q, note = calibrate(steps_cal, extra)
-        return q, note, float(q[0]) if len(q) else 0.0
+        q, note, r1 = calibrate(steps_cal, extra)
+        return q, note, float(q[0]) if len(q) else 0.0, r1
     # Some representations could not be trained before the cut-off (a short series): the mean of
     # the others stands in for the combination at horizon 1 only, where the members agree closely,
     # for the one-step intervals (on 72-point series the validation part alone gives ~7 residuals:
     # one-step coverage 0.62). Their multi-step paths diverge, so the multi-step widths keep the
     # validation residuals (measured: with the backtest's, 90% bands covered 96-100%).
-    q, note = calibrate(steps_cal, None)
-    q1, _ = calibrate(1, extra[:1])
+    q, note, _ = calibrate(steps_cal, None)
+    q1, _, r1 = calibrate(1, extra[:1])
     n_bt = len(extra[0]) if extra else 0
     return (
         q,
         f"{note}; the one-step width also from {n_bt} horizon-1 residuals of the backtest's networks",
         float(q1[0]),
+        r1,
     )
 
 
@@ -822,7 +833,9 @@ def evaluate(run: Run) -> Evaluation:
     Nothing of ``run`` is changed; :meth:`Run.attach` stores the result.
     ``predictions`` has one row per point of the series: time, actual, part
     (train/val/test), one_step (NaN where no window fits), multistep (test span only,
-    recursive from the start of the test part), lower/upper (the multistep interval).
+    recursive from the start of the test part), lower/upper (the multistep interval),
+    one_step_lower/one_step_upper (the one-step interval at the test points, each point's width
+    adapted to the errors before it: :func:`lstm_core.forecast.online_widths`).
     """
     prep, model, combo = run.prep, run.model, run.combination
     y, n, ts = prep.y, prep.n, prep.test_start
@@ -831,13 +844,19 @@ def evaluate(run: Run) -> Evaluation:
     one = {part: combo.one_step(part) for part in ("train", "val", "test")}
     t_test, yhat_test = one["test"]
     steps_cal = min(max(test_len, 2 * (season or 12)), MAX_CALIBRATED_STEPS)
-    q, note, q1 = _calibrate(run, steps_cal)
+    q, note, q1, r1 = _calibrate(run, steps_cal)
     if q1 is None:
         q1 = float(widths(q, 1)[0])
+    z1 = combo.z_from_y(yhat_test)  # (n_test,) the one-step band's centre on the interval scale
+    if r1 is None:  # a run saved before session 22: one width throughout
+        w1 = np.full(len(t_test), q1)
+    else:  # each test point's width from the residuals before it (adaptive conformal)
+        w1 = fc.online_widths(r1, combo.z_from_y(y[t_test]) - z1, 1 - COVERAGE_LEVEL)
+    online = "" if r1 is None else "; one-step widths adapted over the test part to the errors before each point"
     z_multi = combo.forecast_z(np.array([ts]), test_len)[0]
     multi = combo.y_from_z(z_multi)
     lower, upper = combo.interval(z_multi, widths(q, test_len))
-    lo1, up1 = combo.interval(combo.z_from_y(yhat_test), np.full(len(t_test), q1))
+    lo1, up1 = combo.interval(z1, w1)
     nonneg = fc.never_negative(y)
     if nonneg:
         multi, lower, upper = (np.maximum(a, 0.0) for a in (multi, lower, upper))
@@ -863,7 +882,7 @@ def evaluate(run: Run) -> Evaluation:
             level=COVERAGE_LEVEL,
             one_step=fc.coverage(y[t_test], lo1, up1),
             multistep=fc.coverage(y[ts:], lower, upper),
-            note=note + grows,
+            note=note + grows + online,
         ),
         info=RunInfo(
             target=prep.target,
@@ -925,10 +944,19 @@ def evaluate(run: Run) -> Evaluation:
             "multistep": np.concatenate([pad, multi]),
             "lower": np.concatenate([pad, lower]),
             "upper": np.concatenate([pad, upper]),
+            "one_step_lower": _at(n, t_test, lo1),
+            "one_step_upper": _at(n, t_test, up1),
         }
     )
     _assert_finite(metrics.to_dict())
-    return Evaluation(metrics, predictions, q, note, q1)
+    return Evaluation(metrics, predictions, q, note, q1, r1)
+
+
+def _at(n: int, t: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """(n,) NaN but ``v`` (k,) at indices ``t`` (k,)."""
+    out = np.full(n, np.nan)
+    out[t] = v
+    return out
 
 
 def _assert_finite(obj, path: str = "metrics") -> None:

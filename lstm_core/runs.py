@@ -197,6 +197,9 @@ def save_run(run: Run, directory: str | os.PathLike, forecast_steps: int | None 
                 "q": [float(v) for v in run.conformal_q],
                 "note": run.conformal_note,
                 **({"one_step": float(run.conformal_q1)} if run.conformal_q1 is not None else {}),
+                **(
+                    {"one_step_residuals": [float(v) for v in run.conformal_r1]} if run.conformal_r1 is not None else {}
+                ),
             },
             "paths": run.paths,
             "one_step": run.one_step,
@@ -442,9 +445,24 @@ def _load_run(path: Path, frame: pd.DataFrame | None) -> Run:
             isinstance(q1, bool) or not isinstance(q1, int | float) or not math.isfinite(q1) or q1 < 0
         ):
             raise RunError(f"{path / 'config.json'} holds damaged interval widths; the run folder is damaged.")
-        run.fixed_intervals = (q, str(intervals.get("note", "")), None if q1 is None else float(q1))
+        r1 = _residuals(intervals.get("one_step_residuals"), path)  # absent before session 22: q1 throughout
+        run.fixed_intervals = (q, str(intervals.get("note", "")), None if q1 is None else float(q1), r1)
     log.info("run loaded from %s (format %s)", path, meta.get("format_version", 1) if isinstance(meta, dict) else "?")
     return run.attach(evaluate(run))
+
+
+def _residuals(raw, path: Path) -> np.ndarray | None:
+    """The saved one-step calibration residuals (m,), None where the run has none; RunError
+    (one sentence) for a damaged list."""
+    if raw is None:
+        return None
+    try:
+        r = np.asarray(raw, dtype=np.float64) if isinstance(raw, list) else None
+    except (TypeError, ValueError):
+        r = None
+    if r is None or r.ndim != 1 or not np.all(np.isfinite(r)) or np.any(r < 0):
+        raise RunError(f"{path / 'config.json'} holds damaged interval residuals; the run folder is damaged.")
+    return r
 
 
 def _weights(members: list[Member]) -> torch.nn.Module:

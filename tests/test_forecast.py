@@ -69,6 +69,34 @@ def test_coverage_counts_points_inside():
     assert fc.coverage(np.array([1, 2, 3, 4.0]), np.array([0, 0, 0, 5.0]), np.array([2, 2, 2, 6.0])) == 0.5
 
 
+def test_online_widths_start_from_the_calibration_quantile_and_see_only_earlier_errors():
+    rng = np.random.default_rng(1)
+    cal, err = rng.normal(0, 1, 50), rng.normal(0, 1, 40)
+    w = fc.online_widths(cal, err, 0.1)
+    rank = int(np.ceil(51 * 0.9))  # the split-conformal rank of 50 residuals at 90%
+    assert w[0] == np.sort(np.abs(cal))[rank - 1] == fc.residual_quantiles([cal], 0.1)[0]
+    changed = err.copy()
+    changed[25:] *= 100  # later errors leave earlier widths alone
+    w2 = fc.online_widths(cal, changed, 0.1)
+    np.testing.assert_array_equal(w2[:26], w[:26])
+    assert w2[-1] > 10 * w[-1]
+
+
+def test_online_widths_follow_errors_that_grow_after_calibration():
+    rng = np.random.default_rng(2)
+    cal, err = rng.normal(0, 1, 30), rng.normal(0, 3, 300)  # the test part three times as noisy
+    fixed = np.mean(np.abs(err) <= fc.residual_quantiles([cal], 0.1)[0])
+    online = np.mean(np.abs(err) <= fc.online_widths(cal, err, 0.1))
+    assert fixed < 0.6 and 0.85 <= online <= 0.95
+
+
+def test_online_widths_narrow_when_every_point_is_covered():
+    cal = np.random.default_rng(3).normal(0, 1, 30)
+    w = fc.online_widths(cal, np.zeros(100), 0.1)
+    assert np.all(np.diff(w) <= 0) and w[-1] < w[0] / 2 and np.all(np.isfinite(w))
+    assert fc.online_widths(np.zeros(0), np.array([1.0, 2.0, np.nan]), 0.1).tolist() == [0.0, 1.0, 2.0]
+
+
 def test_future_with_exogenous_inputs_is_refused():
     t = np.arange(150.0)
     frame = pd.DataFrame({"x": np.sin(t / 5), "y": np.sin(t / 5 + 1)})

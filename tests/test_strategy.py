@@ -699,21 +699,37 @@ def test_a_short_series_one_step_width_uses_the_backtest_networks_that_trained(m
     assert run.conformal_q1 == conformal(1, [h1])[0] != run.conformal_q[0]
     assert f"one-step width also from {len(h1)} horizon-1 residuals of the backtest's" in run.metrics.coverage.note
 
-    def one_step_coverage(q1):
-        p = run.predictions[run.predictions["part"] == "test"].dropna(subset=["one_step"])
-        lo, up = combo.interval(combo.z_from_y(p["one_step"].to_numpy()), np.full(len(p), q1))
-        return fc.coverage(p["actual"].to_numpy(), lo, up)
+    # the one-step residuals the test part's widths adapt from are those the width is the quantile of
+    val_h1 = fc.conformal_residuals(
+        combo.forecast_z, run.prep, 1, 0.1, None, earliest=combo.earliest, z=combo.z_from_y(run.prep.y)
+    )[0][0]
+    np.testing.assert_array_equal(run.conformal_r1, np.abs(np.concatenate([val_h1, h1])))
+    p = run.predictions[run.predictions["part"] == "test"].dropna(subset=["one_step"])
+    z1, actual = combo.z_from_y(p["one_step"].to_numpy()), p["actual"].to_numpy()
 
-    assert run.metrics.coverage.one_step == one_step_coverage(run.conformal_q1)
+    def one_step_coverage(w):
+        return fc.coverage(actual, *combo.interval(z1, w))
+
+    online = fc.online_widths(run.conformal_r1, combo.z_from_y(actual) - z1)
+    assert run.metrics.coverage.one_step == one_step_coverage(online)
+    np.testing.assert_allclose(p["one_step_upper"], combo.interval(z1, online)[1], rtol=1e-12)
     back = load_run(save_run(run, tmp_path / "new"))
     assert back.conformal_q1 == run.conformal_q1 and back.metrics.coverage == run.metrics.coverage
-    # a run saved before the one-step width was stored reloads as it was evaluated: with q[0]
+    np.testing.assert_array_equal(back.conformal_r1, run.conformal_r1)
+    # runs saved before the widths adapted keep one width throughout: the stored one-step width,
+    # or before that was stored, q[0]
     meta = json.loads((tmp_path / "new" / "config.json").read_text())
+    del meta["intervals"]["one_step_residuals"]
+    (tmp_path / "new" / "config.json").write_text(json.dumps(meta))
+    fixed = load_run(tmp_path / "new")
+    assert fixed.conformal_r1 is None and fixed.conformal_q1 == run.conformal_q1
+    assert fixed.metrics.coverage.one_step == one_step_coverage(np.full(len(p), run.conformal_q1))
+    assert "adapted" not in fixed.metrics.coverage.note
     del meta["intervals"]["one_step"]
     (tmp_path / "new" / "config.json").write_text(json.dumps(meta))
     old = load_run(tmp_path / "new")
     assert old.conformal_q1 == run.conformal_q[0]
-    assert old.metrics.coverage.one_step == one_step_coverage(run.conformal_q[0])
+    assert old.metrics.coverage.one_step == one_step_coverage(np.full(len(p), run.conformal_q[0]))
 
 
 @pytest.mark.parametrize("n", [60, 100, 114, 115, 200])

@@ -88,6 +88,18 @@ def overlay_figure(
     fig = go.Figure()
     trace, dec = line_trace(pred["time"], pred["actual"], "actual", COLORS["actual"], width=1.4)
     fig.add_trace(trace)
+    test = pred["part"].to_numpy() == "test"
+    if "one_step_lower" in pred and np.isfinite(pred["one_step_lower"].to_numpy(dtype=np.float64)[test]).any():
+        # the one-step 90% band of the test part, each width adapted to the errors before it
+        band, d = band_traces(
+            pred["time"][test],
+            pred["one_step_lower"][test],
+            pred["one_step_upper"][test],
+            "one-step 90% interval",
+            COLORS["test_band"],
+        )
+        fig.add_traces(band)
+        dec |= d
     one = pred["one_step"].to_numpy(dtype=np.float64)
     for part, name in (("train", "fit (train)"), ("val", "fit (validation)"), ("test", "one-step (test)")):
         sel = pred["part"].to_numpy() == part

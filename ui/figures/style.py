@@ -27,6 +27,7 @@ COLORS = {
     "train": "#2563eb",
     "val": "#a855f7",
     "test": "#ea580c",
+    "test_band": "rgba(234, 88, 12, 0.16)",
     "multistep": "#059669",
     "band": "rgba(5, 150, 105, 0.18)",
     "future": "#dc2626",
