@@ -11,8 +11,13 @@ RMSE ÷ the shipped run's on the same points (geometric means of the per-series 
   whose weight shrinks as the data grows: 0.01 at 30 windows, 0.001 at 300);
 * ``twice the networks``: ``TrainConfig.AUTO_NETWORKS`` and ``NETWORKS_PER_VARIANT`` doubled.
 
+With ``--short``: weight decay 0.01 and 0.03 on the series too short for the backtest to rank
+representations (:func:`lstm_core.strategy.can_rank`) alone, those of the three sets and of the
+data folders (``benchmarks/data``), where a penalty would apply if it were kept for them::
+
     .venv/bin/python -m benchmarks.bench_capacity                  # the three sets
     .venv/bin/python -m benchmarks.bench_capacity --set fpp --seeds 0
+    .venv/bin/python -m benchmarks.bench_capacity --short
 """
 
 from __future__ import annotations
@@ -22,11 +27,15 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from benchmarks.ab_runs import ab_parser, finish, fit_default, gmean, medians, named_series, score_all
 
+ROOT = Path(__file__).resolve().parent
 SETS = ("suite", "holdout", "fpp")
-VARIANTS = ("shipped", "weight decay 0.01", "weight decay 0.3/n", "twice the networks")
+FOLDERS = ("range", "shift", "short", "short_outside", "short_outside2", "outside3")
+VARIANTS = ["shipped", "weight decay 0.01", "weight decay 0.3/n", "twice the networks"]
+SHORT_VARIANTS = ["shipped", "weight decay 0.01", "weight decay 0.03"]
 #: ``c`` of the scaled penalty ``c / training windows``
 SCALED_DECAY = 0.3
 
@@ -37,8 +46,8 @@ def _patched(variant: str) -> Iterator[dict]:
     from lstm_core import train
     from lstm_core.config import TrainConfig
 
-    if variant == "weight decay 0.01":
-        yield {"weight_decay": 0.01}
+    if variant in ("weight decay 0.01", "weight decay 0.03"):
+        yield {"weight_decay": float(variant.split()[-1])}
         return
     if variant == "weight decay 0.3/n":
         fit = train.Trainer.fit
@@ -70,25 +79,53 @@ _warm: list[bool] = []
 def score(task: tuple) -> dict:
     """Every variant's default run of one series and seed: one-step and multi-step RMSE, wall time
     (a worker process's first task fits once more before, so that no variant pays its warm-up)."""
+    from lstm_core.config import ConfigError
+
     name, frame, season, seed = task
-    if not _warm:
-        fit_default(frame, season, seed)
-        _warm.append(True)
     out: dict = {"name": name, "seed": seed, "n": len(frame)}
-    for variant in VARIANTS:
-        with _patched(variant) as settings:
-            t = time.perf_counter()
-            run = fit_default(frame, season, seed, settings=settings)
-            seconds = time.perf_counter() - t
-        m = run.metrics
-        assert m is not None and m.test is not None and m.test_multistep is not None
-        out[variant] = {"one": m.test.rmse, "ms": m.test_multistep.rmse, "s": seconds}
+    try:
+        if not _warm:
+            fit_default(frame, season, seed)
+            _warm.append(True)
+        for variant in VARIANTS:
+            with _patched(variant) as settings:
+                t = time.perf_counter()
+                run = fit_default(frame, season, seed, settings=settings)
+                seconds = time.perf_counter() - t
+            m = run.metrics
+            assert m is not None and m.test is not None and m.test_multistep is not None
+            out[variant] = {"one": m.test.rmse, "ms": m.test_multistep.rmse, "s": seconds}
+    except ConfigError as exc:  # a series too short for the defaults: named under the table
+        return {"name": name, "seed": seed, "error": str(exc)}
     return out
 
 
+def _short_series() -> tuple[tuple[str, ...], dict[str, list]]:
+    """The series of the sets and the data folders that the backtest cannot rank (each once)."""
+    from lstm_core.config import DataConfig
+    from lstm_core.strategy import can_rank
+
+    d = DataConfig()
+    groups = [(s, named_series(s)[0]) for s in SETS]
+    groups += [(f"data/{f}/", named_series(default_dir=ROOT / "data" / f)[0]) for f in FOLDERS]
+    seen: set[str] = set()
+    series: dict[str, list] = {}
+    for what, found in groups:
+        keep = [x for x in found if x[0] not in seen and not can_rank(len(x[1]), d.val_fraction, d.test_fraction)]
+        seen |= {x[0] for x in found}
+        if keep:
+            series[what] = keep
+    return tuple(series), series
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = ab_parser(__doc__).parse_args(argv)
-    if args.csv:
+    ap = ab_parser(__doc__)
+    ap.add_argument("--short", action="store_true", help="weight decay on the series too short to rank alone")
+    args = ap.parse_args(argv)
+    if args.short:
+        VARIANTS[:] = SHORT_VARIANTS  # read by score() in the worker processes, forked after this
+        sets, series = _short_series()
+    elif args.csv:
         sets, series = ("csv",), {"csv": named_series(csv=args.csv)[0]}
     else:
         sets = (args.set,) if args.set else SETS
@@ -96,8 +133,8 @@ def main(argv: list[str] | None = None) -> int:
     rows = score_all(score, [x for s in sets for x in series[s]], args.seeds.split(","), args.processes)
     changed = VARIANTS[1:]
     lines = [
-        f"## Weight decay and more networks, each ÷ the shipped engine: seeds {args.seeds} (medians of RMSE "
-        "over seeds, then geometric means over series)",
+        f"## {'Weight decay on short series' if args.short else 'Weight decay and more networks'}, each ÷ the "
+        f"shipped engine: seeds {args.seeds} (medians of RMSE over seeds, then geometric means over series)",
         "",
         "| set | series | " + " | ".join(f"{v}: one-step / multi-step / wall time" for v in changed) + " |",
         "|---|---|" + "---|" * len(changed),
@@ -106,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     for s in sets:
         ratios: dict[str, dict[str, list[float]]] = {v: {"one": [], "ms": [], "s": []} for v in changed}
         for name, _, _ in series[s]:
-            rs, med = medians(rows, name)
+            rs, med = medians([r for r in rows if "error" not in r], name)
             if not rs:
                 continue
             for v in changed:

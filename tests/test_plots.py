@@ -115,6 +115,14 @@ def test_forecast_figures_from_a_run(run):
     assert any("test" in a.text for a in overlay.layout.annotations)  # split marked
     future = plots.future_figure(pred, run.future(24))
     assert "90% interval" in [t.name for t in future.data]
+    # the one-step band shades the test part only, between the run's own one-step bounds
+    test = pred[pred["part"] == "test"]
+    band = [t for t in overlay.data if t.name == "one-step 90% interval"]
+    assert len(band) == 2 and len(band[0].y) == len(test)
+    np.testing.assert_allclose(np.asarray(band[0].y, dtype=np.float64), test["one_step_upper"], rtol=1e-6)
+    assert (test["one_step_lower"] <= test["one_step"]).all() and (test["one_step"] <= test["one_step_upper"]).all()
+    bare = plots.overlay_figure(pred.drop(columns=["one_step_lower", "one_step_upper"]))
+    assert "one-step 90% interval" not in [t.name for t in bare.data]
 
 
 def test_a_spike_replaced_for_training_is_pinned_to_the_edge_and_the_axes_fit_the_rest(run):
