@@ -245,7 +245,7 @@ def conformal_quantiles(
 
 #: Step of the online level update in :func:`online_widths` (Gibbs & Candès 2021, "Adaptive
 #: conformal inference under distribution shift"): after a miss the next width is taken at a
-#: level 0.9 x this higher, after a hit 0.1 x this lower. Measured on the 60 real and synthetic
+#: level 0.9 x this higher, after a hit 0.1 x this lower. Measured on the 64 real and synthetic
 #: series of the benchmark sets and data folders (``benchmarks/bench_online_intervals.py``).
 ONLINE_STEP = 0.05
 
