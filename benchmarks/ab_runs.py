@@ -46,6 +46,33 @@ def named_series(
     return [s for s in found if keep is None or keep(s[0], s[1])], what
 
 
+#: The benchmark sets (:func:`named_series`) and the folders of ``benchmarks/data`` whose series no
+#: set holds
+SETS = ("suite", "holdout", "fpp")
+FOLDERS = ("range", "shift", "short", "short_outside", "short_outside2", "outside3")
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def grouped_series(
+    sets: tuple[str, ...] = SETS,
+    folders: tuple[str, ...] = FOLDERS,
+    keep: Callable[[str, pd.DataFrame], bool] | None = None,
+) -> list[tuple[str, list[tuple[str, pd.DataFrame, int | None]]]]:
+    """``(group, series)`` for each benchmark set and each data folder (group ``data/NAME/``), as
+    :func:`named_series` reads them, less AirPassengers (the bundled airline's twin); a series in
+    two groups counts in the first; only those ``keep(name, frame)`` accepts; empty groups left out."""
+    found = [(s, named_series(s)[0]) for s in sets]
+    found += [(f"data/{f}/", named_series(default_dir=DATA / f)[0]) for f in folders]
+    seen: set[str] = {"AirPassengers"}
+    out = []
+    for what, series in found:
+        kept = [x for x in series if x[0] not in seen and (keep is None or keep(x[0], x[1]))]
+        seen |= {x[0] for x in series}
+        if kept:
+            out.append((what, kept))
+    return out
+
+
 def ab_parser(doc: str, csv_help: str = "comma-separated CSV files") -> argparse.ArgumentParser:
     """The A/B scripts' command line: ``--set`` (suite, holdout, fpp), ``--csv``, ``--seeds``
     (default 0,1,2), ``--processes`` (default 2) and ``--md``; described by ``doc``'s first paragraph."""

@@ -27,13 +27,19 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
-from benchmarks.ab_runs import ab_parser, finish, fit_default, gmean, medians, named_series, score_all
+from benchmarks.ab_runs import (
+    SETS,
+    ab_parser,
+    finish,
+    fit_default,
+    gmean,
+    grouped_series,
+    medians,
+    named_series,
+    score_all,
+)
 
-ROOT = Path(__file__).resolve().parent
-SETS = ("suite", "holdout", "fpp")
-FOLDERS = ("range", "shift", "short", "short_outside", "short_outside2", "outside3")
 VARIANTS = ["shipped", "weight decay 0.01", "weight decay 0.3/n", "twice the networks"]
 SHORT_VARIANTS = ["shipped", "weight decay 0.01", "weight decay 0.03"]
 #: ``c`` of the scaled penalty ``c / training windows``
@@ -106,16 +112,8 @@ def _short_series() -> tuple[tuple[str, ...], dict[str, list]]:
     from lstm_core.strategy import can_rank
 
     d = DataConfig()
-    groups = [(s, named_series(s)[0]) for s in SETS]
-    groups += [(f"data/{f}/", named_series(default_dir=ROOT / "data" / f)[0]) for f in FOLDERS]
-    seen: set[str] = set()
-    series: dict[str, list] = {}
-    for what, found in groups:
-        keep = [x for x in found if x[0] not in seen and not can_rank(len(x[1]), d.val_fraction, d.test_fraction)]
-        seen |= {x[0] for x in found}
-        if keep:
-            series[what] = keep
-    return tuple(series), series
+    groups = grouped_series(keep=lambda _, frame: not can_rank(len(frame), d.val_fraction, d.test_fraction))
+    return tuple(g for g, _ in groups), dict(groups)
 
 
 def main(argv: list[str] | None = None) -> int:

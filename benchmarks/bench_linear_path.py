@@ -16,12 +16,8 @@ from __future__ import annotations
 
 import sys
 import time
-from pathlib import Path
 
-from benchmarks.ab_runs import ab_parser, finish, fit_default, gmean, medians, named_series, score_all
-
-ROOT = Path(__file__).resolve().parent
-FOLDERS = ("range", "shift", "short", "short_outside", "short_outside2", "outside3")
+from benchmarks.ab_runs import DATA, FOLDERS, ab_parser, finish, fit_default, gmean, medians, named_series, score_all
 
 
 def _summary(run, seconds: float) -> dict:
@@ -59,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.set or args.csv:
         groups = [named_series(args.set, args.csv)[::-1]]
     else:
-        groups = [(f"data/{f}/", named_series(default_dir=ROOT / "data" / f)[0]) for f in FOLDERS]
+        groups = [(f"data/{f}/", named_series(default_dir=DATA / f)[0]) for f in FOLDERS]
     every = [s for _, ss in groups for s in ss]
     rows = score_all(score, every, args.seeds.split(","), args.processes)
     lines = [

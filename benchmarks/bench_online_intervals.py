@@ -18,15 +18,10 @@ group) and the online band's mean width ÷ the fixed one's::
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import numpy as np
 
-from benchmarks.ab_runs import ab_parser, finish, fit_default, named_series, score_all
-
-ROOT = Path(__file__).resolve().parent
-SETS = ("suite", "holdout", "fpp")
-FOLDERS = ("range", "shift", "short", "short_outside", "short_outside2", "outside3")
+from benchmarks.ab_runs import ab_parser, finish, fit_default, grouped_series, named_series, score_all
 
 
 def score(task: tuple) -> dict:
@@ -84,15 +79,9 @@ def _line(what: str, rows: list[dict], names: list[str]) -> tuple[list[str], str
 def main(argv: list[str] | None = None) -> int:
     args = ab_parser(__doc__).parse_args(argv)
     if args.set or args.csv:
-        groups = [(args.set or "csv", named_series(args.set, args.csv)[0])]
+        kept = [(args.set or "csv", [s for s in named_series(args.set, args.csv)[0] if s[0] != "AirPassengers"])]
     else:
-        groups = [(s, named_series(s)[0]) for s in SETS]
-        groups += [(f"data/{f}/", named_series(default_dir=ROOT / "data" / f)[0]) for f in FOLDERS]
-    seen: set[str] = set()
-    kept = []
-    for what, series in groups:  # a series in two groups (oil) counts in the first
-        kept.append((what, [s for s in series if s[0] not in seen and s[0] != "AirPassengers"]))
-        seen |= {s[0] for s in series}
+        kept = grouped_series()
     rows = score_all(score, [s for _, ss in kept for s in ss], args.seeds.split(","), args.processes)
     per, sums = [], []
     for what, series in kept:

@@ -785,7 +785,8 @@ def _calibrate(run: Run, steps_cal: int) -> tuple[np.ndarray, str, float | None,
             earliest=combo.earliest,
             z=combo.z_from_y(run.prep.y),
         )
-        return fc.residual_quantiles(groups, 1 - COVERAGE_LEVEL), note, np.abs(groups[0]) if groups else np.zeros(0)
+        r1 = np.abs(groups[0][np.isfinite(groups[0])])  # as the quantile takes them (saved, reloaded)
+        return fc.residual_quantiles(groups, 1 - COVERAGE_LEVEL), note, r1
 
     bt = run.backtest
     if bt is None or not bt.scores:
