@@ -38,7 +38,7 @@ class Member:
     prep: Prepared
     model: Forecaster | Ensemble
     one_step_only: bool = False
-    #: a stand-in for one-step predictions (``one_step_only`` too): with ``one_step="stand-in"`` it
+    #: a stand-in for one-step predictions (``one_step_only`` too): with ``one_step="online"`` or ``"stand-in"`` it
     #: is weighed in like the others and takes the share of the level members beyond their training
     #: range at a point; with ``"guarded"`` it makes the one-step prediction only where all of them
     #: are (see :data:`ONE_STEP`)
@@ -102,14 +102,29 @@ RUNOFF_RANGES = 0.5
 #: member is left out and the others' weights fill its place (all of them out: the weights as
 #: they are); ``"equal"`` averages them (runs saved before either existed). Multi-step forecasts
 #: stay equal-weighted (backtest-weighted multi-step combinations measured worse).
-ONE_STEP = ("stand-in", "guarded", "validation", "equal")
+#: ``"online"`` (new runs, session 23): ``"stand-in"``, with weights inversely proportional to the
+#: *square* of each member's one-step mean squared error (:data:`ONLINE_POWER`), and over the test
+#: part updated after each point with that point's errors (:data:`ONLINE_DECAY`), as a forecaster in
+#: service that sees each value after predicting it would move its weights to the members doing best
+#: (:meth:`Combination.online_weights`).
+ONE_STEP = ("online", "stand-in", "guarded", "validation", "equal")
 #: The one-step weightings with the range guard (see :data:`RANGE_GUARD`). With ``"stand-in"`` (new
 #: runs, session 18) a standby member is weighed in by validation error like the others, and at a
 #: point it also takes the share of every level member left out there
 #: (:meth:`Combination._guarded_weights`); with ``"guarded"`` (runs saved in sessions 16-17) it has
 #: no weight, the others' weights fill the place, and it stands in only where every regular member
 #: is out.
-GUARDED = ("stand-in", "guarded")
+GUARDED = ("online", "stand-in", "guarded")
+#: The one-step weightings in which a standby member is weighed in like the others and takes the
+#: share of the level members the range guard leaves out at a point.
+STAND_IN = ("online", "stand-in")
+#: With ``one_step="online"``: the members' weights are their one-step mean squared errors to this
+#: power, inverted (2: inverse-MSE² weights follow the ranking more sharply than Bates & Granger's
+#: inverse MSE), and after each test point every past squared error counts this much less, the
+#: validation part's as one more pooled stretch before the test part (0.97: a half-life of about 23
+#: points). Measured with ``benchmarks/bench_online_weights.py``.
+ONLINE_POWER = 2.0
+ONLINE_DECAY = 0.97
 #: With ``one_step="guarded"``, a level member's one-step prediction is left out where its input
 #: window reaches more than this share of its training inputs' range beyond them. Measured with
 #: ``benchmarks/bench_range_guard.py`` (engine defaults, seeds 0-2, one-step RMSE ÷ the best of the
@@ -163,64 +178,122 @@ class Combination:
             return t, np.zeros((len(outs), 0))
         return t, np.array([yi[np.searchsorted(ti, t)] for ti, yi in outs])
 
-    def one_step_weights(self) -> np.ndarray:
-        """Weights (members,) of the one-step combination, summing to 1 (a standby member's: 0,
-        but with ``one_step="stand-in"``, where it is weighed in like the others).
-        With ``one_step="validation"`` or ``"guarded"``: inversely proportional to each member's
-        one-step mean squared error on the validation part (Bates & Granger; the networks never
-        trained on it, early stopping watched it), equal without a validation part; with
-        ``"equal"``: equal."""
-        # a standby member is weighed in with the others under "stand-in"; before, it only stood in
-        regular = self.regular | (self.one_step_mode == "stand-in")
-        k = int(regular.sum())
-        w = np.zeros(len(self.members))
-        w[regular] = 1.0 / k
-        if self.one_step_mode == "equal" or k == 1:
-            return w
+    def _weighed(self) -> np.ndarray:
+        """(members,) True for the members weighed in one step ahead: the regular ones, and with
+        ``one_step`` in :data:`STAND_IN` a standby one too."""
+        return self.regular | (self.one_step_mode in STAND_IN)
+
+    def _validation_errors(self) -> np.ndarray | None:
+        """Every member's one-step squared errors on the validation part (members, n_val), or
+        None without a validation part."""
         t, ys = self._one_step_each("val")
         if len(t) == 0:
-            return w
-        mse = np.mean((ys[regular] - self.prep.y[t][None, :]) ** 2, axis=1)
-        if not np.all(np.isfinite(mse)) or np.any(mse <= 0):
-            return w
-        w[regular] = (1.0 / mse) / np.sum(1.0 / mse)
+            return None
+        return (ys - self.prep.y[t][None, :]) ** 2
+
+    def _inverse(self, mse: np.ndarray) -> np.ndarray | None:
+        """Weights (members,) of the weighed members (:meth:`_weighed`) from their mean squared
+        errors ``mse`` (members,): inversely proportional to ``mse`` (``mse²`` with
+        ``one_step="online"``: :data:`ONLINE_POWER`); None where one is not finite and positive."""
+        weighed = self._weighed()
+        m = mse[weighed]
+        if not np.all(np.isfinite(m)) or np.any(m <= 0):
+            return None
+        inv = m ** -(ONLINE_POWER if self.one_step_mode == "online" else 1.0)
+        if not np.all(np.isfinite(inv)) or not inv.sum() > 0:
+            return None
+        w = np.zeros(len(self.members))
+        w[weighed] = inv / inv.sum()
         return w
 
-    def _guarded_weights(self, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def one_step_weights(self) -> np.ndarray:
+        """Weights (members,) of the one-step combination, summing to 1 (a standby member's: 0,
+        but with ``one_step`` in :data:`STAND_IN`, where it is weighed in like the others).
+        With ``one_step="validation"``, ``"guarded"`` or ``"stand-in"``: inversely proportional to
+        each member's one-step mean squared error on the validation part (Bates & Granger; the
+        networks never trained on it, early stopping watched it), equal without a validation part;
+        ``"online"``: to its square (the weights before the first test point, see
+        :meth:`online_weights`); ``"equal"``: equal."""
+        weighed = self._weighed()
+        k = int(weighed.sum())
+        w = np.zeros(len(self.members))
+        w[weighed] = 1.0 / k
+        if self.one_step_mode == "equal" or k == 1:
+            return w
+        errors = self._validation_errors()
+        if errors is None:
+            return w
+        got = self._inverse(errors.mean(axis=1))
+        return w if got is None else got
+
+    def online_weights(self, t: np.ndarray, ys: np.ndarray) -> np.ndarray | None:
+        """Per-point weights (members, n) of the one-step combination at the test part's target
+        indices ``t`` (n,), given the members' predictions there ``ys`` (members, n).
+
+        With ``one_step="online"``, the weights at a point come from the members' squared errors on
+        the validation part and at the test points before it, each older one discounted by
+        :data:`ONLINE_DECAY` per point (the validation part's mean counts as one stretch of as many
+        points before the first test point); nothing at or after a point sets its weights. None
+        for the other weightings (or a single member weighed in): :meth:`one_step_weights` holds
+        at every point."""
+        if self.one_step_mode != "online" or int(self._weighed().sum()) == 1:
+            return None
+        w0 = self.one_step_weights()
+        n = len(t)
+        errors = self._validation_errors()
+        total = errors.sum(axis=1) if errors is not None else np.zeros(len(self.members))
+        count = float(errors.shape[1]) if errors is not None else 0.0
+        sq = (ys - self.prep.y[t][None, :]) ** 2  # (members, n) known once each point has passed
+        out = np.empty((len(self.members), n))
+        for i in range(n):
+            got = self._inverse(total / count) if count > 0 else None
+            out[:, i] = w0 if got is None else got
+            if np.all(np.isfinite(sq[:, i])):
+                total = ONLINE_DECAY * total + sq[:, i]
+                count = ONLINE_DECAY * count + 1.0
+        return out
+
+    def _guarded_weights(self, t: np.ndarray, w: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per-point weights (members, n) of the guarded one-step combination at target indices
         ``t``, with where a regular member was left out (members, n) and where a standby member
-        stood in (n,): with ``one_step="stand-in"`` for the members left out there, with
-        ``"guarded"`` only where every regular member was left out."""
-        w, regular = self.one_step_weights(), self.regular
+        stood in (n,): with ``one_step`` in :data:`STAND_IN` for the members left out there, with
+        ``"guarded"`` only where every regular member was left out. ``w``: the weights before the
+        guard, (members,) or (members, n); :meth:`one_step_weights` when None."""
+        regular = self.regular
+        w = self.one_step_weights() if w is None else w
+        wn = np.broadcast_to(w[:, None], (len(w), len(t))) if w.ndim == 1 else w  # (members, n)
         out = np.array([m.beyond_training_range(t, RANGE_GUARD) & r for m, r in zip(self.members, regular)])
-        wt = np.where(out, 0.0, w[:, None])  # (members, n); a standby member is never out
+        wt = np.where(out, 0.0, wn)  # (members, n); a standby member is never out
         spare = ~regular
-        if self.one_step_mode == "stand-in" and spare.any():
-            moved = np.sum(np.where(out, w[:, None], 0.0), axis=0)  # (n,) the weight left out at each point
+        if self.one_step_mode in STAND_IN and spare.any():
+            moved = np.sum(np.where(out, wn, 0.0), axis=0)  # (n,) the weight left out at each point
             wt[spare] += moved[None, :] / int(spare.sum())
             return wt, out, moved > 0
         total = wt.sum(axis=0)
         stood = (total <= 0) & bool(spare.any())
-        fallback = np.where(regular, 0.0, 1.0 / max(int(spare.sum()), 1)) if stood.any() else w
-        wt = np.where(total > 0, wt / np.where(total > 0, total, 1.0), fallback[:, None])
+        fallback = np.where(regular, 0.0, 1.0 / max(int(spare.sum()), 1))[:, None] if stood.any() else wn
+        wt = np.where(total > 0, wt / np.where(total > 0, total, 1.0), fallback)
         return wt, out, stood
 
     def one_step(self, part: str) -> tuple[np.ndarray, np.ndarray]:
         """One-step predictions ``(t (n,), yhat (n,))`` where every member has one: the members'
-        predictions weighted by :meth:`one_step_weights`, with ``one_step="stand-in"`` or
-        ``"guarded"`` less the level members that are beyond their training range at a point
-        (:data:`RANGE_GUARD`; see :meth:`_guarded_weights` for who takes their place)."""
+        predictions weighted by :meth:`one_step_weights` (on the test part with
+        ``one_step="online"``: :meth:`online_weights`), with ``one_step`` in :data:`GUARDED` less
+        the level members that are beyond their training range at a point (:data:`RANGE_GUARD`;
+        see :meth:`_guarded_weights` for who takes their place)."""
         t, ys = self._one_step_each(part)
         if len(t) == 0:
             return t, np.zeros(0)
+        w = self.online_weights(t, ys) if part == "test" else None
+        w = self.one_step_weights() if w is None else w  # (members,) or, online, (members, n)
         if self.one_step_mode not in GUARDED or len(self.members) == 1:
-            return t, self.one_step_weights() @ ys
-        wt, _, _ = self._guarded_weights(t)
+            return t, np.sum(w * ys, axis=0) if w.ndim == 2 else w @ ys
+        wt, _, _ = self._guarded_weights(t, w)
         return t, np.sum(wt * ys, axis=0)
 
     def range_note(self, t: np.ndarray) -> str | None:
         """One sentence on the one-step predictions at target indices ``t`` (n,) that the range
-        guard changed (``one_step="stand-in"`` or ``"guarded"``), or None where it changed none."""
+        guard changed (``one_step`` in :data:`GUARDED`), or None where it changed none."""
         if self.one_step_mode not in GUARDED or len(self.members) == 1 or len(t) == 0:
             return None
         _, out, stood = self._guarded_weights(t)
@@ -246,7 +319,7 @@ class Combination:
             if sb.prep.transform.window_norm and not sb.prep.transform.lag
             else f"on the series' {sb.prep.transform.name}"
         )
-        if self.one_step_mode == "stand-in":
+        if self.one_step_mode in STAND_IN:
             return f"a standby network {what} took their share at {stood} of them."
         return f"at {stood} of them where no other representation was left, a standby network {what} stood in."
 

@@ -126,10 +126,11 @@ def one_step_specialist(bt: Backtest | None, kept: list[Transform]) -> Transform
 #: made where none of them is differenced at lag 1; ``"difference"`` (session 18-19 runs) the same
 #: network, made only where none of them is differenced at all; ``"window_mean"`` (sessions 16-17)
 #: the values less each window's mean. And how new runs weigh their members one step ahead
-#: (:data:`lstm_core.combine.ONE_STEP`): ``"stand-in"``, the standby takes the share of every level
-#: member that left its training range at a point.
+#: (:data:`lstm_core.combine.ONE_STEP`): ``"online"``, the standby takes the share of every level
+#: member that left its training range at a point, and over the test part the weights follow the
+#: members' errors at the points before (session 23; ``"stand-in"`` in sessions 18-22).
 STANDBY = "steps"
-ONE_STEP_MODE = "stand-in"
+ONE_STEP_MODE = "online"
 
 
 def standby_transform(reps: list[Transform], season: int | None, train_end: int) -> Transform | None:

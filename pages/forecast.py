@@ -6,6 +6,7 @@ from lstm_core import csvsafe, tables
 from lstm_core import forecast as lcforecast
 from lstm_core import prep as lcprep
 from lstm_core import verdict as lcverdict
+from lstm_core.combine import STAND_IN
 from lstm_core.config import ConfigError
 from ui import presenter, runs_view, state
 from ui.figures import series as plots
@@ -57,7 +58,13 @@ st.caption(
     + (
         (", and" if one_step_nets else "; one step ahead,")
         + f" a standby network on the {standby[0]['name']} joins them, weighed like the others"
-        if standby and run.one_step == "stand-in"
+        if standby and run.one_step in STAND_IN
+        else ""
+    )
+    + (
+        " · one step ahead, each representation is weighed by its errors so far: on the validation part, "
+        "then over the test part at the points before each one"
+        if run.one_step == "online" and len(run.members) > 1
         else ""
     )
     + (

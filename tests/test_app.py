@@ -477,6 +477,8 @@ open(sys.argv[2], "w").write(json.dumps(out))
     assert f"one step ahead, {n['steps']} more networks of 1 output over the last 6 points join them" in caption
     # no representation kept is differenced at lag 1: a standby network on the differences joins them too
     assert n["standby"] and f"a standby network on the {n['standby'][0]} joins them, weighed like" in caption
+    # the one-step weights follow the members' errors over the test part (one_step="online")
+    assert "one step ahead, each representation is weighed by its errors so far: on the validation part" in caption
     # the networks of a season of outputs and the one-step ones have a linear path, those run recursively none
     assert 0 < n["linear"] < n["networks"]
     assert f"· {n['linear']} of the {n['networks']} networks have a linear path from their window" in caption

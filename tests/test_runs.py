@@ -312,7 +312,15 @@ def test_a_run_saved_before_paths_were_stored_reloads_with_its_old_combination(r
     back = load_run(tmp_path / "old")
     assert (back.paths, back.one_step) == ("inside", "equal")
     new = load_run(save_run(run, tmp_path / "new"))
-    assert (new.paths, new.one_step) == (run.paths, run.one_step) == ("guarded", "stand-in")
+    assert (new.paths, new.one_step) == (run.paths, run.one_step) == ("guarded", "online")
+    # one saved with fixed validation weights over the test part (sessions 18-22) keeps them
+    stood = dataclasses.replace(run, one_step="stand-in")
+    stood.attach(pipeline.evaluate(stood))
+    test = run.predictions["part"] == "test"
+    assert not np.allclose(stood.predictions.loc[test, "one_step"], run.predictions.loc[test, "one_step"])
+    again = load_run(save_run(stood, tmp_path / "stood"))
+    assert again.one_step == "stand-in"
+    pd.testing.assert_frame_equal(again.predictions, stood.predictions, check_exact=True)
     # a run saved with the trimmed mean before the run-off rule existed keeps it
     meta = json.loads((tmp_path / "new" / "config.json").read_text())
     (tmp_path / "new" / "config.json").write_text(json.dumps({**meta, "paths": "trimmed"}))

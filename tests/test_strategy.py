@@ -380,6 +380,96 @@ def test_a_standby_member_takes_the_share_of_each_level_member_beyond_its_range(
     np.testing.assert_allclose(old[out], each[1][out])
 
 
+def _two_members(y: np.ndarray) -> list:
+    """Two untrained members of different representations (neither judged by the range guard)."""
+    from lstm_core.combine import Member
+
+    cfg = DataConfig(look_back=12, horizon=4)
+    members = []
+    for tr in (Transform(log=True, lag=12), Transform(lag=1, window_norm=True)):
+        prep = prepare(Series(_monthly(y), season=12), cfg, transform=tr)
+        torch.manual_seed(len(members))
+        members.append(Member(prep, build_model(RunConfig(data=cfg), prep, members=1)))
+    return members
+
+
+def test_online_weights_come_from_the_errors_before_each_test_point():
+    """``one_step="online"``: at each test point the weights are the inverse squared mean squared
+    errors over the validation part and the test points before it, older ones discounted."""
+    from lstm_core.combine import ONLINE_DECAY, ONLINE_POWER, Combination
+
+    t_ = np.arange(120)
+    y = 50 + 10 * np.sin(2 * np.pi * t_ / 12) + 0.2 * t_ + np.random.default_rng(12).normal(0, 1, 120)
+    combo = Combination(_two_members(y), one_step="online")
+    tv, yv = combo._one_step_each("val")
+    t, ys = combo._one_step_each("test")
+    ev, et = (yv - y[tv]) ** 2, (ys - y[t]) ** 2  # (2, n_val), (2, n)
+    expected = np.empty_like(ys)
+    for i in range(len(t)):
+        age = ONLINE_DECAY ** np.arange(i - 1, -1, -1)  # (i,) the test points before i, newest last
+        mse = (ONLINE_DECAY**i * ev.sum(axis=1) + et[:, :i] @ age) / (ONLINE_DECAY**i * ev.shape[1] + age.sum())
+        inv = mse**-ONLINE_POWER
+        expected[:, i] = inv / inv.sum()
+    w = combo.online_weights(t, ys)
+    np.testing.assert_allclose(w, expected)
+    np.testing.assert_allclose(w[:, 0], combo.one_step_weights())  # the validation part's, squared
+    assert np.ptp(w[0]) > 0.01  # the weights move over the test part
+    _, got = combo.one_step("test")
+    np.testing.assert_allclose(got, np.sum(w * ys, axis=0))
+    # the train and validation parts keep the validation weights
+    t_val, y_val = combo.one_step("val")
+    np.testing.assert_allclose(y_val, combo.one_step_weights() @ yv)
+    # the other weightings keep one set of weights throughout
+    assert Combination(combo.members, one_step="stand-in").online_weights(t, ys) is None
+
+
+def test_a_test_point_sets_only_the_weights_after_it():
+    from lstm_core.combine import Combination
+
+    t_ = np.arange(120)
+    y = 50 + 10 * np.sin(2 * np.pi * t_ / 12) + 0.2 * t_ + np.random.default_rng(13).normal(0, 1, 120)
+    combo = Combination(_two_members(y), one_step="online")
+    t, ys = combo._one_step_each("test")
+    k = len(t) // 2
+    ys2 = ys.copy()
+    ys2[1, k] += 5.0  # one member's prediction, so its error, at point k changes
+    w, w2 = combo.online_weights(t, ys), combo.online_weights(t, ys2)
+    np.testing.assert_array_equal(w[:, : k + 1], w2[:, : k + 1])  # up to and at that point: as before
+    assert w2[1, k + 1] < w[1, k + 1] - 1e-4  # after it: that member's larger error counts against it
+
+
+class _Fixed:
+    """A combination whose members' one-step predictions are given (members, n) per part."""
+
+    def __init__(self, y: np.ndarray, parts: dict[str, tuple[np.ndarray, np.ndarray]]):
+        from lstm_core.combine import Combination
+
+        self.combo = Combination(_two_members(y), one_step="online")
+        self.combo._one_step_each = lambda part: parts[part]  # type: ignore[method-assign]
+
+
+def test_online_weights_move_to_the_member_that_does_better_on_the_test_part():
+    """A member that was the better one on the validation part but is worse on the test part
+    loses its weight over the test part; with the fixed weights it keeps it."""
+    from lstm_core.combine import Combination
+
+    rng = np.random.default_rng(14)
+    y = 100 + rng.normal(0, 1, 120)
+    tv, t = np.arange(80, 96), np.arange(96, 120)
+    good_then_bad = np.concatenate([y[tv] + rng.normal(0, 0.2, 16), y[t] + rng.normal(0, 3.0, 24)])
+    steady = y[np.concatenate([tv, t])] + rng.normal(0, 1.0, 40)
+    pred = np.array([good_then_bad, steady])  # (2, 40)
+    fixed = _Fixed(y, {"val": (tv, pred[:, :16]), "test": (t, pred[:, 16:])}).combo
+    w = fixed.online_weights(t, pred[:, 16:])
+    assert w[0, 0] > 0.9 and w[0, -1] < 0.2  # validation's favourite, then the other
+    _, online = fixed.one_step("test")
+    frozen = Combination(fixed.members, one_step="stand-in")
+    frozen._one_step_each = fixed._one_step_each  # type: ignore[method-assign]
+    _, kept = frozen.one_step("test")
+    half = slice(12, None)  # once the weights have moved
+    assert np.sqrt(np.mean((online[half] - y[t][half]) ** 2)) < 0.7 * np.sqrt(np.mean((kept[half] - y[t][half]) ** 2))
+
+
 def test_each_network_runs_its_own_recursion_and_the_paths_are_averaged():
     from lstm_core.combine import Combination, Member
 

@@ -1,0 +1,114 @@
+"""One-step member weights over the test part: fixed from the validation part, or updated online.
+
+Until session 22 the one-step prediction was the members' predictions weighted by the inverse of
+their one-step mean squared error on the validation part, fixed over the test part. A forecaster in
+service sees each value after predicting it, and moves the weights to the members that have done
+best so far (sequential forecast combination): new runs do (``one_step="online"``,
+:meth:`lstm_core.combine.Combination.online_weights`). This script fits the
+engine's defaults on every series of the three benchmark sets and of the data folders
+(``benchmarks/data``), seeds 0-2, and scores the same members' one-step predictions with fixed
+and with online weights (the validation errors and the test errors before each point, older ones
+discounted by a factor per point, their mean squared errors to a power inverted: the shipped
+:data:`lstm_core.combine.ONLINE_DECAY` and :data:`~lstm_core.combine.ONLINE_POWER`, and other
+choices): one-step RMSE ÷ the fixed weights', geometric means by group::
+
+    .venv/bin/python -m benchmarks.bench_online_weights
+    .venv/bin/python -m benchmarks.bench_online_weights --set fpp --seeds 0
+"""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+
+from benchmarks.ab_runs import ab_parser, finish, fit_default, gmean, grouped_series, named_series, score_all
+
+#: (label, :data:`lstm_core.combine.ONLINE_DECAY`, :data:`lstm_core.combine.ONLINE_POWER`); the first
+#: is the shipped setting
+VARIANTS = (
+    ("shipped: decay 0.97, 1/MSE²", 0.97, 2.0),
+    ("cumulative, 1/MSE", 1.0, 1.0),
+    ("decay 0.97, 1/MSE", 0.97, 1.0),
+    ("decay 0.9, 1/MSE", 0.9, 1.0),
+    ("cumulative, 1/MSE²", 1.0, 2.0),
+    ("decay 0.9, 1/MSE²", 0.9, 2.0),
+    ("decay 0.97, 1/MSE³", 0.97, 3.0),
+)
+
+
+def score(task: tuple) -> dict:
+    """One default run: the test part's one-step RMSE with the weights fixed from the validation
+    part (``one_step="stand-in"``, sessions 18-22) and with each online variant, on the same members."""
+    from lstm_core import combine
+    from lstm_core.combine import Combination
+    from lstm_core.config import ConfigError
+
+    name, frame, season, seed = task
+    try:
+        run = fit_default(frame, season, seed)
+    except ConfigError as exc:
+        return {"name": name, "seed": seed, "error": str(exc)}
+    combo, y = run.combination, run.prep.y
+    assert combo.one_step_mode == "online", "new runs weigh their members online"
+    t, shipped = combo.one_step("test")
+    out = {"name": name, "seed": seed, "n": len(frame), "members": len(combo.members)}
+
+    def rmse(yhat: np.ndarray) -> float:
+        return float(np.sqrt(np.mean((yhat - y[t]) ** 2)))
+
+    out["fixed"] = rmse(Combination(combo.members, combo.paths, "stand-in").one_step("test")[1])
+    kept = combine.ONLINE_DECAY, combine.ONLINE_POWER
+    try:
+        for label, decay, power in VARIANTS:
+            combine.ONLINE_DECAY, combine.ONLINE_POWER = decay, power
+            out[label] = rmse(Combination(combo.members, combo.paths, "online").one_step("test")[1])
+    finally:
+        combine.ONLINE_DECAY, combine.ONLINE_POWER = kept
+    assert out[VARIANTS[0][0]] == rmse(shipped), "the first variant is the run's own"
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = ab_parser(__doc__).parse_args(argv)
+    if args.set or args.csv:
+        kept = [(args.set or "csv", [s for s in named_series(args.set, args.csv)[0] if s[0] != "AirPassengers"])]
+    else:
+        kept = grouped_series()
+    rows = score_all(score, [s for _, ss in kept for s in ss], args.seeds.split(","), args.processes)
+    labels = [v[0] for v in VARIANTS]
+    sums, per = [], []
+    for what, series in kept:
+        ratios: dict[str, list[float]] = {k: [] for k in labels}
+        for name, _, _ in series:
+            rs = [r for r in rows if r["name"] == name and "error" not in r]
+            if not rs:
+                continue
+            base = float(np.median([r["fixed"] for r in rs]))
+            cells = []
+            for k in labels:
+                v = float(np.median([r[k] for r in rs])) / max(base, 1e-300)
+                ratios[k].append(v)
+                cells.append(f"{v:.3f}")
+            per.append(f"| {what} | {name} | {rs[0]['members']} | {base:.4g} | " + " | ".join(cells) + " |")
+        sums.append(
+            f"| {what} | {len(ratios[labels[0]])} | " + " | ".join(f"{gmean(ratios[k]):.3f}" for k in labels) + " |"
+        )
+    head = " | ".join(labels)
+    lines = [
+        f"## One-step RMSE with online member weights ÷ fixed validation weights (sessions 18-22): seeds {args.seeds} "
+        "(medians over seeds, geometric means over series)",
+        "",
+        f"| group | series | {head} |",
+        "|---|---|" + "---|" * len(labels),
+        *sums,
+        "",
+        f"| group | series | members | fixed RMSE | {head} |",
+        "|---|---|---|---|" + "---|" * len(labels),
+        *per,
+    ]
+    return finish(lines, rows, args.md)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
