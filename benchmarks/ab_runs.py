@@ -73,6 +73,15 @@ def grouped_series(
     return out
 
 
+def asked_groups(args: argparse.Namespace) -> list[tuple[str, list[tuple[str, pd.DataFrame, int | None]]]]:
+    """The ``(group, series)`` an A/B command line (:func:`ab_parser`) asks for: its ``--set`` or
+    ``--csv`` files as one group (less AirPassengers, the bundled airline's twin), else every
+    benchmark set and data folder (:func:`grouped_series`)."""
+    if args.set or args.csv:
+        return [(args.set or "csv", [s for s in named_series(args.set, args.csv)[0] if s[0] != "AirPassengers"])]
+    return grouped_series()
+
+
 def ab_parser(doc: str, csv_help: str = "comma-separated CSV files") -> argparse.ArgumentParser:
     """The A/B scripts' command line: ``--set`` (suite, holdout, fpp), ``--csv``, ``--seeds``
     (default 0,1,2), ``--processes`` (default 2) and ``--md``; described by ``doc``'s first paragraph."""

@@ -21,7 +21,7 @@ import sys
 
 import numpy as np
 
-from benchmarks.ab_runs import ab_parser, finish, fit_default, grouped_series, named_series, score_all
+from benchmarks.ab_runs import ab_parser, asked_groups, finish, fit_default, score_all
 
 
 def score(task: tuple) -> dict:
@@ -78,10 +78,7 @@ def _line(what: str, rows: list[dict], names: list[str]) -> tuple[list[str], str
 
 def main(argv: list[str] | None = None) -> int:
     args = ab_parser(__doc__).parse_args(argv)
-    if args.set or args.csv:
-        kept = [(args.set or "csv", [s for s in named_series(args.set, args.csv)[0] if s[0] != "AirPassengers"])]
-    else:
-        kept = grouped_series()
+    kept = asked_groups(args)
     rows = score_all(score, [s for _, ss in kept for s in ss], args.seeds.split(","), args.processes)
     per, sums = [], []
     for what, series in kept:

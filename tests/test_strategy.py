@@ -247,17 +247,25 @@ def test_a_stop_during_the_backtest_ends_the_run_quickly():
         fit_run(_monthly(y), cfg, callbacks=Callbacks(stop=stop))
 
 
-def test_a_combination_averages_its_members_in_original_units():
-    from lstm_core.combine import Combination, Member
+def _two_members(y: np.ndarray) -> list:
+    """Two untrained members of different representations (neither judged by the range guard)."""
+    from lstm_core.combine import Member
 
-    t = np.arange(96)
-    y = (100 + 2 * t) * (1 + 0.2 * np.sin(2 * np.pi * t / 12)) + np.random.default_rng(4).normal(0, 2, 96)
     cfg = DataConfig(look_back=12, horizon=4)
     members = []
     for tr in (Transform(log=True, lag=12), Transform(lag=1, window_norm=True)):
         prep = prepare(Series(_monthly(y), season=12), cfg, transform=tr)
         torch.manual_seed(len(members))
         members.append(Member(prep, build_model(RunConfig(data=cfg), prep, members=1)))
+    return members
+
+
+def test_a_combination_averages_its_members_in_original_units():
+    from lstm_core.combine import Combination
+
+    t = np.arange(96)
+    y = (100 + 2 * t) * (1 + 0.2 * np.sin(2 * np.pi * t / 12)) + np.random.default_rng(4).normal(0, 2, 96)
+    members = _two_members(y)
     combo = Combination(members)
     origins = np.array([70, 75])
     each = [m.prep.y_from_z(fc.recursive_z(m.model, m.prep, origins, 9)) for m in members]
@@ -378,19 +386,6 @@ def test_a_standby_member_takes_the_share_of_each_level_member_beyond_its_range(
     # the sessions 16-17 rule on the same members: the window-mean member fills the place alone
     _, old = Combination(members, one_step="guarded").one_step("test")
     np.testing.assert_allclose(old[out], each[1][out])
-
-
-def _two_members(y: np.ndarray) -> list:
-    """Two untrained members of different representations (neither judged by the range guard)."""
-    from lstm_core.combine import Member
-
-    cfg = DataConfig(look_back=12, horizon=4)
-    members = []
-    for tr in (Transform(log=True, lag=12), Transform(lag=1, window_norm=True)):
-        prep = prepare(Series(_monthly(y), season=12), cfg, transform=tr)
-        torch.manual_seed(len(members))
-        members.append(Member(prep, build_model(RunConfig(data=cfg), prep, members=1)))
-    return members
 
 
 def test_online_weights_come_from_the_errors_before_each_test_point():
