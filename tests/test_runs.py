@@ -162,10 +162,11 @@ def test_weights_file_is_a_plain_state_dict(run, tmp_path):
 
 
 def test_a_short_series_weighs_in_its_one_step_networks_one_step_ahead_and_forecasts_without_them(run):
-    """The one-step predictions are the validation-weighted mean of every network's, the one-step
+    """The one-step predictions are the error-weighted mean of every network's, the one-step
     networks' and the standby's included (the series stays in its training range: the standby has
-    no more than its own weight); the multi-step forecast is the other networks' alone (the one-step
-    ones change nothing there)."""
+    no more than its own weight): by validation error, and over the test part by the errors before
+    each point; the multi-step forecast is the other networks' alone (the one-step ones change
+    nothing there)."""
     from lstm_core import forecast as fc
     from lstm_core.combine import Combination
 
@@ -184,12 +185,16 @@ def test_a_short_series_weighs_in_its_one_step_networks_one_step_ahead_and_forec
 
     t_val, v = each("val")
     mse = np.mean((v - run.prep.y[t_val]) ** 2, axis=1)
-    w = (1 / mse) / (1 / mse).sum()
+    w = mse**-2 / (mse**-2).sum()  # one_step="online": inverse MSE²
     assert w[len(paths) :].sum() > 0.05  # the one-step networks count
+    np.testing.assert_allclose(combo.one_step("val")[1], w @ v)
     t_test, yhat = combo.one_step("test")
     t_each, te = each("test")
     np.testing.assert_array_equal(t_test, t_each)
-    np.testing.assert_allclose(yhat, w @ te)
+    wt = combo.online_weights(t_each, te)  # (networks' members, n) from the errors before each point
+    np.testing.assert_allclose(wt[:, 0], w)  # the validation part's before the first test point
+    assert (wt[len(paths) :].sum(axis=0) > 0.05).all()
+    np.testing.assert_allclose(yhat, np.sum(wt * te, axis=0))
     assert not np.allclose(yhat, Combination(paths).one_step("test")[1])  # not the forecast's networks alone
     origin = np.array([run.prep.test_start])
     np.testing.assert_array_equal(combo.forecast_y(origin, 12), Combination(paths).forecast_y(origin, 12))
