@@ -11,7 +11,8 @@ and with online weights (the validation errors and the test errors before each p
 discounted by a factor per point, their mean squared errors to a power inverted: the shipped
 :data:`lstm_core.combine.ONLINE_DECAY` and :data:`~lstm_core.combine.ONLINE_POWER`, and other
 choices; and, measured and not adopted, the shipped weights with an online bias correction,
-:data:`BIAS`): one-step RMSE ÷ the fixed weights', geometric means by group::
+:data:`BIAS`, alone or weighed online against the prediction without it, :data:`GATED`): one-step
+RMSE ÷ the fixed weights', geometric means by group::
 
     .venv/bin/python -m benchmarks.bench_online_weights
     .venv/bin/python -m benchmarks.bench_online_weights --set fpp --seeds 0
@@ -46,23 +47,48 @@ BIAS = (
     ("+ bias ½, decay 0.97", 0.97, 0.5),
     ("+ bias ½, decay 0.8", 0.8, 0.5),
 )
+#: Also measured and not adopted: the last of :data:`BIAS` weighed against the prediction without it
+#: at each point, as the members are (inverse MSE², decay 0.97, from the errors before it)
+GATED = "either, weighed online"
 
 
-def bias_corrected(combo, t: np.ndarray, yhat: np.ndarray, decay: float, gain: float) -> np.ndarray:
-    """The test part's one-step predictions ``yhat`` (n,) at ``t`` (n,), each moved by ``gain`` × the
-    discounted mean of the combination's one-step errors before it (validation part, then the test
-    points before), on the interval scale."""
+def bias_corrected(combo, t: np.ndarray, yhat: np.ndarray, decay: float, gain: float, start: bool = True) -> np.ndarray:
+    """The one-step predictions ``yhat`` (n,) at ``t`` (n,), each moved by ``gain`` × the discounted
+    mean of the combination's one-step errors before it (with ``start``, the validation part's
+    first: for the test part), on the interval scale."""
     y = combo.prep.y
-    tv, yv = combo.one_step("val")
     s, c = 0.0, 0.0
-    for e in combo.z_from_y(y[tv]) - combo.z_from_y(yv):
-        s, c = decay * s + e, decay * c + 1.0
+    if start:
+        tv, yv = combo.one_step("val")
+        for e in combo.z_from_y(y[tv]) - combo.z_from_y(yv):
+            s, c = decay * s + e, decay * c + 1.0
     errors = combo.z_from_y(y[t]) - combo.z_from_y(yhat)
     shift = np.empty(len(t))
     for i, e in enumerate(errors):
         shift[i] = gain * s / c if c > 0 else 0.0
         s, c = decay * s + e, decay * c + 1.0
     return combo.y_from_z(combo.z_from_y(yhat) + shift)
+
+
+def gated(combo, t: np.ndarray, yhat: np.ndarray, decay: float = 0.97, power: float = 2.0) -> np.ndarray:
+    """``yhat`` (n,) and its bias-corrected version (the last of :data:`BIAS`) weighed at each point by
+    the inverse of their past squared errors (on the interval scale) to ``power``, the validation
+    part's first, each older one discounted by ``decay`` per point."""
+    y, z = combo.prep.y, combo.z_from_y
+    tv, yv = combo.one_step("val")
+    _, bias_decay, gain = BIAS[-1]
+    both_val = np.array([yv, bias_corrected(combo, tv, yv, bias_decay, gain, start=False)])  # (2, n_val)
+    both = np.array([yhat, bias_corrected(combo, t, yhat, bias_decay, gain)])  # (2, n)
+    pre = ((z(both_val) - z(y[tv])[None, :]) ** 2).sum(axis=1)
+    sq = (z(both) - z(y[t])[None, :]) ** 2
+    s, c = pre, float(len(tv))
+    out = np.empty(len(t))
+    for i in range(len(t)):
+        inv = (s / c) ** -power if c > 0 and np.all(s > 0) else np.ones(2)
+        w = inv / inv.sum()
+        out[i] = combo.y_from_z(w @ z(both[:, i]))
+        s, c = decay * s + sq[:, i], decay * c + 1.0
+    return out
 
 
 def score(task: tuple) -> dict:
@@ -96,6 +122,7 @@ def score(task: tuple) -> dict:
     assert out[VARIANTS[0][0]] == rmse(shipped), "the first variant is the run's own"
     for label, decay, gain in BIAS:
         out[label] = rmse(bias_corrected(combo, t, shipped, decay, gain))
+    out[GATED] = rmse(gated(combo, t, shipped))
     return out
 
 
@@ -103,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ab_parser(__doc__).parse_args(argv)
     kept = asked_groups(args)
     rows = score_all(score, [s for _, ss in kept for s in ss], args.seeds.split(","), args.processes)
-    labels = [v[0] for v in VARIANTS] + [b[0] for b in BIAS]
+    labels = [v[0] for v in VARIANTS] + [b[0] for b in BIAS] + [GATED]
     sums, per = [], []
     for what, series in kept:
         ratios: dict[str, list[float]] = {k: [] for k in labels}
