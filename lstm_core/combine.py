@@ -214,13 +214,16 @@ class Combination:
         networks never trained on it, early stopping watched it), equal without a validation part;
         ``"online"``: to its square (the weights before the first test point, see
         :meth:`online_weights`); ``"equal"``: equal."""
+        if self.one_step_mode == "equal" or int(self._weighed().sum()) == 1:
+            return self._validation_weights(None)
+        return self._validation_weights(self._validation_errors())
+
+    def _validation_weights(self, errors: np.ndarray | None) -> np.ndarray:
+        """:meth:`one_step_weights` from the members' validation errors (members, n_val): equal
+        without them (None) or where one member's mean is not finite and positive."""
         weighed = self._weighed()
-        k = int(weighed.sum())
         w = np.zeros(len(self.members))
-        w[weighed] = 1.0 / k
-        if self.one_step_mode == "equal" or k == 1:
-            return w
-        errors = self._validation_errors()
+        w[weighed] = 1.0 / int(weighed.sum())
         if errors is None:
             return w
         got = self._inverse(errors.mean(axis=1))
@@ -238,9 +241,9 @@ class Combination:
         at every point."""
         if self.one_step_mode != "online" or int(self._weighed().sum()) == 1:
             return None
-        w0 = self.one_step_weights()
+        errors = self._validation_errors()  # once: the members' validation predictions are not cheap
+        w0 = self._validation_weights(errors)
         n = len(t)
-        errors = self._validation_errors()
         total = errors.sum(axis=1) if errors is not None else np.zeros(len(self.members))
         count = float(errors.shape[1]) if errors is not None else 0.0
         sq = (ys - self.prep.y[t][None, :]) ** 2  # (members, n) known once each point has passed
@@ -287,7 +290,7 @@ class Combination:
         w = self.online_weights(t, ys) if part == "test" else None
         w = self.one_step_weights() if w is None else w  # (members,) or, online, (members, n)
         if self.one_step_mode not in GUARDED or len(self.members) == 1:
-            return t, np.sum(w * ys, axis=0) if w.ndim == 2 else w @ ys
+            return t, w @ ys  # per-point weights come only with "online", a guarded weighting
         wt, _, _ = self._guarded_weights(t, w)
         return t, np.sum(wt * ys, axis=0)
 
