@@ -22,7 +22,7 @@ from . import forecast as fc
 from .config import ConfigError
 from .model import Ensemble, Forecaster
 from .outliers import replaced
-from .prep import Prepared, future_spikes, window_x, with_history
+from .prep import Prepared, future_spikes, one_step_targets, profiles_before, window_x, with_history
 
 
 @dataclass
@@ -48,7 +48,7 @@ class Member:
     def networks(self) -> int:
         return len(getattr(self.model, "members", [self.model]))
 
-    def beyond_training_range(self, t: np.ndarray, share: float) -> np.ndarray:
+    def beyond_training_range(self, t: np.ndarray, share: float, profiles: np.ndarray | None = None) -> np.ndarray:
         """Where this member's one-step input window for target index ``t`` (n,) reaches beyond
         the range of its training inputs by more than ``share`` of that range: bool (n,).
 
@@ -65,7 +65,7 @@ class Member:
         if len(seen) == 0:
             return np.zeros(len(t), dtype=bool)
         lo, hi = float(seen.min()), float(seen.max())
-        x = window_x(self.prep, t)[:, :, 0]  # (n, L) the same windows the network sees
+        x = window_x(self.prep, t, profiles)[:, :, 0]  # (n, L) the same windows the network sees
         room = share * max(hi - lo, 1e-12)
         with np.errstate(invalid="ignore"):
             return (np.nanmax(x, axis=1) > hi + room) | (np.nanmin(x, axis=1) < lo - room)
@@ -135,6 +135,16 @@ ONLINE_DECAY = 0.97
 #: 1.11 -> 1.13) and 1.184 -> 1.184. At 0.25 Lake Huron keeps its figure, but a synthetic
 #: business-day random walk that rose 23% past its range keeps its 2.4x the naive error (1.6x at 0.1).
 RANGE_GUARD = 0.1
+#: How a member that removes a seasonal profile (``Transform.deseason``) deseasonalises the history
+#: it forecasts from. ``"origin"`` (new runs, session 24): with the profile of all the values before
+#: the forecast origin (:func:`lstm_core.prep.profiles_before`): one step ahead, the values before
+#: each point; the multi-step forecast, those before its start; past the data, all of them. Inside
+#: the training part that is the training part's profile, the one the networks trained on; later
+#: origins see more seasons, as a forecaster in service re-estimates its seasonal factors with
+#: every value it sees (ES-RNN updates them by exponential smoothing). ``"fixed"`` (runs saved
+#: before): the training part's profile everywhere. Measured with
+#: ``benchmarks/bench_origin_profile.py``.
+PROFILES = ("origin", "fixed")
 
 
 class Combination:
@@ -143,9 +153,13 @@ class Combination:
     ``paths``: see :data:`PATHS`; ``one_step``: see :data:`ONE_STEP`.
     """
 
-    def __init__(self, members: list[Member], paths: str = "guarded", one_step: str = "guarded"):
+    def __init__(
+        self, members: list[Member], paths: str = "guarded", one_step: str = "guarded", profiles: str = "fixed"
+    ):
         if not members:
             raise ValueError("A combination needs at least one member.")
+        if profiles not in PROFILES:
+            raise ValueError(f"Unknown seasonal profile rule {profiles!r}; choose one of {', '.join(PROFILES)}.")
         if paths not in PATHS:
             raise ValueError(f"Unknown path combination {paths!r}; choose one of {', '.join(PATHS)}.")
         if one_step not in ONE_STEP:
@@ -153,6 +167,7 @@ class Combination:
         self.members = members
         self.paths = paths
         self.one_step_mode = one_step
+        self.profiles = profiles
         #: the members whose paths make the multi-step forecast (all but the one-step-only ones;
         #: every member makes the one-step predictions)
         self.path_members = [m for m in members if not m.one_step_only] or list(members)
@@ -170,13 +185,25 @@ class Combination:
 
     def _one_step_each(self, part: str) -> tuple[np.ndarray, np.ndarray]:
         """Every member's one-step predictions where all have one: ``(t (n,), yhat (members, n))``."""
-        outs = [fc.one_step(m.model, m.prep, part) for m in self.members]
+        outs = []
+        for m in self.members:
+            t = one_step_targets(m.prep, part)
+            outs.append((t, fc.one_step_at(m.model, m.prep, t, self.origin_profiles(m.prep, t))))
         t = outs[0][0]
         for ti, _ in outs[1:]:
             t = np.intersect1d(t, ti)
         if len(t) == 0:
             return t, np.zeros((len(outs), 0))
         return t, np.array([yi[np.searchsorted(ti, t)] for ti, yi in outs])
+
+    def origin_profiles(self, prep: Prepared, t: np.ndarray) -> np.ndarray | None:
+        """The seasonal profile (n, m) a member on ``prep`` deseasonalises its history with for
+        each forecast origin (or one-step target) ``t`` (n,) (:data:`PROFILES`); None for the
+        training part's throughout."""
+        t = np.asarray(t, dtype=np.int64)
+        if self.profiles != "origin" or not len(t) or int(t.max()) <= prep.train_end:
+            return None
+        return profiles_before(prep, t)
 
     def _weighed(self) -> np.ndarray:
         """(members,) True for the members weighed in one step ahead: the regular ones, and with
@@ -265,7 +292,12 @@ class Combination:
         regular = self.regular
         w = self.one_step_weights() if w is None else w
         wn = np.broadcast_to(w[:, None], (len(w), len(t))) if w.ndim == 1 else w  # (members, n)
-        out = np.array([m.beyond_training_range(t, RANGE_GUARD) & r for m, r in zip(self.members, regular)])
+        out = np.array(
+            [
+                m.beyond_training_range(t, RANGE_GUARD, self.origin_profiles(m.prep, t)) & r
+                for m, r in zip(self.members, regular)
+            ]
+        )
         wt = np.where(out, 0.0, wn)  # (members, n); a standby member is never out
         spare = ~regular
         if self.one_step_mode in STAND_IN and spare.any():
@@ -355,7 +387,8 @@ class Combination:
         """One member's recursive forecasts (M, steps) in original units: its networks' own
         paths averaged, or (``paths="inside"``) one recursion of their mean output."""
         nets = [m.model] if self.paths == "inside" else list(getattr(m.model, "members", [m.model]))
-        return np.mean([m.prep.y_from_z(fc.recursive_z(net, m.prep, origins, steps)) for net in nets], axis=0)
+        profiles = self.origin_profiles(m.prep, origins)
+        return np.mean([m.prep.y_from_z(fc.recursive_z(net, m.prep, origins, steps, profiles)) for net in nets], axis=0)
 
     def z_from_y(self, y: np.ndarray) -> np.ndarray:
         """The interval scale: logs for a positive series (a non-positive forecast is held just
@@ -384,7 +417,7 @@ class Combination:
         """The same networks and weighting, conditioned on the target's values ``y`` (N,)
         (:func:`lstm_core.prep.with_history`)."""
         members = [replace(m, prep=with_history(m.prep, y)) for m in self.members]
-        return Combination(members, self.paths, self.one_step_mode)
+        return Combination(members, self.paths, self.one_step_mode, self.profiles)
 
     def future(self, steps: int, q: np.ndarray) -> pd.DataFrame:
         """``steps`` points past the end of the data: columns time, forecast, lower, upper."""

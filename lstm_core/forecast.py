@@ -54,17 +54,29 @@ def one_step(model: Model, prep: Prepared, part: str) -> tuple[np.ndarray, np.nd
     Returns ``(t, yhat)``: target indices (n,) and predictions (n,) in original units.
     """
     t = one_step_targets(prep, part)
+    return t, one_step_at(model, prep, t)
+
+
+def one_step_at(model: Model, prep: Prepared, t: np.ndarray, profiles: np.ndarray | None = None) -> np.ndarray:
+    """One-step-ahead predictions (n,) in original units at target indices ``t`` (n,), each
+    window with its seasonal profile from ``profiles`` (n, m) when given (see
+    :func:`lstm_core.prep.profiles_before`), else the training part's."""
+    t = np.asarray(t, dtype=np.int64)
     if len(t) == 0:
-        return t, np.zeros(0)
-    d = prep.d_from_scaled(predict_windows(model, prep, window_x(prep, t))[:, 0])  # (n,)
-    return t, prep.y_from_z(prep.z_from_d(d, t))
+        return np.zeros(0)
+    d = prep.d_from_scaled(predict_windows(model, prep, window_x(prep, t, profiles))[:, 0])  # (n,)
+    return prep.y_from_z(prep.z_from_d(d, t, profiles))
 
 
-def recursive_z(model: Model, prep: Prepared, origins: np.ndarray, steps: int) -> np.ndarray:
+def recursive_z(
+    model: Model, prep: Prepared, origins: np.ndarray, steps: int, profiles: np.ndarray | None = None
+) -> np.ndarray:
     """Recursive forecasts on the model scale from each origin: (M, steps).
 
     Origin ``o`` uses history ``[:o]`` and predicts indices ``o .. o+steps-1``. The direct
-    head's ``horizon`` outputs are used as a block before feeding back.
+    head's ``horizon`` outputs are used as a block before feeding back. ``profiles`` (M, m): the
+    seasonal profile each origin's history is deseasonalised with and its forecast reseasonalised
+    with (:func:`lstm_core.prep.profiles_before`); None: the training part's.
     """
     cfg = prep.cfg
     origins = np.asarray(origins, dtype=np.int64)
@@ -78,8 +90,10 @@ def recursive_z(model: Model, prep: Prepared, origins: np.ndarray, steps: int) -
                 "A model without the target among its inputs can only predict inside the data; "
                 "train it with horizon 1 or more (the target's own past as an input) to forecast past the end."
             )
-        d = prep.d_from_scaled(predict_windows(model, prep, window_x(prep, t.ravel()))[:, 0]).reshape(m, steps)
-        return prep.z_from_d(d, t)
+        rep = None if profiles is None else np.repeat(profiles, steps, axis=0)  # a row per target
+        x = window_x(prep, t.ravel(), rep)
+        d = prep.d_from_scaled(predict_windows(model, prep, x)[:, 0])  # (M * steps,)
+        return prep.z_from_d(d, t.ravel(), rep).reshape(m, steps)
     beyond = None
     if prep.inputs and m and int(origins.max()) + steps > prep.n:
         if int(origins.min()) >= prep.n:
@@ -91,7 +105,7 @@ def recursive_z(model: Model, prep: Prepared, origins: np.ndarray, steps: int) -
         beyond = origins[:, None] + np.arange(steps)[None, :] >= prep.n
     n_blocks = math.ceil(steps / h)
     total = n_blocks * h
-    window = window_x(prep, origins) if m else np.zeros((0, L, 1), np.float32)  # (M, L, F) absolute scaled
+    window = window_x(prep, origins, profiles) if m else np.zeros((0, L, 1), np.float32)  # (M, L, F) absolute scaled
     u_hat = np.zeros((m, total))
     rows = np.arange(m)
     for blk in range(n_blocks):
@@ -110,7 +124,9 @@ def recursive_z(model: Model, prep: Prepared, origins: np.ndarray, steps: int) -
                 src = t - lag
                 known = src < origins
                 base = np.where(
-                    known, prep.u[np.clip(src, 0, prep.n - 1)], u_hat[rows, np.clip(src - origins, 0, total - 1)]
+                    known,
+                    prep.deseasonalised(np.clip(src, 0, prep.n - 1), profiles),
+                    u_hat[rows, np.clip(src - origins, 0, total - 1)],
                 )
                 u_hat[:, k] = base + d[:, j]
             else:
@@ -120,7 +136,7 @@ def recursive_z(model: Model, prep: Prepared, origins: np.ndarray, steps: int) -
                 exog = prep.features[np.minimum(t, prep.n - 1), 1:]
                 new_rows[:, j, 1:] = exog
         window = np.concatenate([window[:, h:], new_rows], axis=1)[:, -L:]
-    z_hat = u_hat + prep.seasonal(origins[:, None] + np.arange(total)[None, :])
+    z_hat = u_hat + prep.seasonal(origins[:, None] + np.arange(total)[None, :], profiles)
     z_hat = z_hat[:, :steps]
     if beyond is not None:
         z_hat[beyond] = np.nan

@@ -131,6 +131,9 @@ def one_step_specialist(bt: Backtest | None, kept: list[Transform]) -> Transform
 #: members' errors at the points before (session 23; ``"stand-in"`` in sessions 18-22).
 STANDBY = "steps"
 ONE_STEP_MODE = "online"
+#: How new runs' deseasonalised members estimate their seasonal profile at a forecast origin
+#: (:data:`lstm_core.combine.PROFILES`): from all the values before it (session 24).
+PROFILE_MODE = "origin"
 
 
 def standby_transform(reps: list[Transform], season: int | None, train_end: int) -> Transform | None:
@@ -226,6 +229,7 @@ class Run:
     members: list[Member] = field(default_factory=list)  # every representation and its networks; [0] = (prep, model)
     paths: str = "guarded"  # how the networks' recursive forecasts are combined (combine.PATHS)
     one_step: str = "guarded"  # how the members' one-step predictions are weighted (combine.ONE_STEP)
+    profiles: str = "fixed"  # the seasonal profile at a forecast origin (combine.PROFILES)
     #: the look_back the config asked for where the networks used a shorter one (``fitted_look_back``:
     #: the series is too short for it); None: the config's own
     look_back_asked: int | None = None
@@ -238,7 +242,7 @@ class Run:
     @property
     def combination(self) -> Combination:
         """The forecaster: the members' forecasts averaged (one member: just ``model``)."""
-        return Combination(self.members or [Member(self.prep, self.model)], self.paths, self.one_step)
+        return Combination(self.members or [Member(self.prep, self.model)], self.paths, self.one_step, self.profiles)
 
     @property
     def networks(self) -> int:
@@ -654,6 +658,7 @@ def _fit_run(data: Series | pd.DataFrame, cfg: RunConfig, callbacks: Callbacks |
         members_fit=fits,
         members=members,
         one_step=ONE_STEP_MODE,
+        profiles=PROFILE_MODE,
         look_back_asked=asked if asked != cfg.data.look_back else None,
     )
     if stopped_before and fit0.status != FitStatus.CANCELLED:

@@ -191,12 +191,23 @@ class Prepared:
     def out_dim(self) -> int:
         return max(self.cfg.horizon or 1, 1)
 
-    def seasonal(self, t: np.ndarray) -> np.ndarray:
-        """Seasonal profile at indices ``t`` (any shape; past the data too); zeros without one."""
+    def seasonal(self, t: np.ndarray, profiles: np.ndarray | None = None) -> np.ndarray:
+        """Seasonal profile at indices ``t`` (any shape; past the data too); zeros without one.
+        ``profiles`` (n, m): row i is the profile for ``t[i]`` (``t``'s first axis of length n;
+        :func:`profiles_before`), in place of :attr:`profile` everywhere."""
         t = np.asarray(t)
         if self.profile is None:
             return np.zeros(t.shape)
-        return self.profile[t % len(self.profile)]
+        m = len(self.profile)
+        if profiles is None:
+            return self.profile[t % m]
+        return np.take_along_axis(profiles, (t % m).reshape(len(profiles), -1), axis=1).reshape(t.shape)
+
+    def deseasonalised(self, t: np.ndarray, profiles: np.ndarray | None = None) -> np.ndarray:
+        """``u`` at indices ``t`` (inside the data): :attr:`u`, or with ``profiles`` (as in
+        :meth:`seasonal`) the model-scale values less those profiles."""
+        t = np.asarray(t)
+        return self.u[t] if profiles is None else self.z[t] - self.seasonal(t, profiles)
 
     def window_ref(self, x: np.ndarray) -> np.ndarray:
         """Per-window reference (n,) subtracted from feature 0 and the targets: the window's mean or 0."""
@@ -223,14 +234,15 @@ class Prepared:
         """Scaled network outputs (any shape) -> unscaled ``d``."""
         return self.target_scaler.inverse(np.asarray(d_scaled, dtype=np.float64))
 
-    def z_from_d(self, d: np.ndarray, t: np.ndarray) -> np.ndarray:
+    def z_from_d(self, d: np.ndarray, t: np.ndarray, profiles: np.ndarray | None = None) -> np.ndarray:
         """Undo differencing and deseasonalising with the true history:
-        ``z_t = u_{t-lag} + d_t + s_t``. ``d`` and ``t`` share a shape; ``t`` holds target indices."""
+        ``z_t = u_{t-lag} + d_t + s_t``. ``d`` and ``t`` share a shape; ``t`` holds target indices.
+        ``profiles``: the seasonal profile of each row of ``t`` (see :meth:`seasonal`)."""
         t = np.asarray(t)
         u = np.asarray(d, dtype=np.float64)
         if self.transform.lag:
-            u = self.u[t - self.transform.lag] + u
-        return u + self.seasonal(t)
+            u = self.deseasonalised(t - self.transform.lag, profiles) + u
+        return u + self.seasonal(t, profiles)
 
     def y_from_z(self, z: np.ndarray) -> np.ndarray:
         """Model scale -> original units."""
@@ -677,10 +689,61 @@ def seasonal_profile(z: np.ndarray, m: int) -> np.ndarray | None:
     return prof - prof.mean()
 
 
-def window_x(prep: Prepared, t: np.ndarray) -> np.ndarray:
+def profiles_before(prep: Prepared, ends: np.ndarray) -> np.ndarray | None:
+    """The seasonal profile of each of ``ends`` (n,): row i (of shape (n, m)) is
+    :func:`seasonal_profile` of the model-scale values before ``ends[i]`` (the values the
+    forecaster has seen at that origin), ``prep``'s own (the training part's) where
+    ``ends[i]`` is at most the training part's end; None without a profile.
+
+    The detrended values of the classical decomposition are computed once; the mean of a phase
+    over any prefix is then a cumulative sum (a value enters once the centred moving average
+    around it is complete, as in :func:`seasonal_profile` of that prefix)."""
+    if prep.profile is None or not prep.transform.deseason:
+        return None
+    m = len(prep.profile)
+    ends = np.asarray(ends, dtype=np.int64)
+    out = np.broadcast_to(prep.profile, (len(ends), m)).copy()
+    later = ends > prep.train_end
+    if not later.any():
+        return out
+    z = prep.z
+    k = np.r_[0.5, np.ones(m - 1), 0.5] / m if m % 2 == 0 else np.ones(m) / m
+    detr = z[(len(k) - 1) // 2 :][: len(z) - len(k) + 1] - np.convolve(z, k, mode="valid")  # (N - 2 off,)
+    off = (len(k) - 1) // 2
+    rows = -(-len(detr) // m)
+    padded = np.zeros(rows * m)
+    padded[: len(detr)] = detr
+    sums = np.vstack([np.zeros((1, m)), np.cumsum(padded.reshape(rows, m), axis=0)])  # (rows + 1, m)
+    count = np.clip(ends[later] - 2 * off, 0, len(detr))  # detrended values complete before each end
+    col = np.arange(m)
+    taken = np.maximum((count[:, None] - col[None, :] + m - 1) // m, 0)  # (n_later, m) per column
+    means = sums[taken, col[None, :]] / np.maximum(taken, 1)  # column c holds the phase (off + c) % m
+    prof = np.empty_like(means)
+    prof[:, (off + col) % m] = means
+    out[later] = prof - prof.mean(axis=1, keepdims=True)
+    return out
+
+
+def window_x(prep: Prepared, t: np.ndarray, profiles: np.ndarray | None = None) -> np.ndarray:
     """Input windows (n, L, F) for first-target indices ``t`` (n,), whatever part they are in
-    (absolute scaled features; :meth:`Prepared.normalise` makes them network-ready)."""
-    return _gather_x(prep.features, t, prep.cfg.look_back, resolved_horizon(prep.cfg))
+    (absolute scaled features; :meth:`Prepared.normalise` makes them network-ready). With
+    ``profiles`` (n, m), window i's values are deseasonalised with row i (see
+    :func:`profiles_before`) instead of the training part's profile."""
+    horizon = resolved_horizon(prep.cfg)
+    x = _gather_x(prep.features, t, prep.cfg.look_back, horizon)
+    if profiles is None or not prep.cfg.uses_target_history or not len(x):
+        return x
+    t = np.asarray(t, dtype=np.int64)
+    end = t if horizon >= 1 else t + 1
+    rows = end[:, None] - prep.cfg.look_back + np.arange(prep.cfg.look_back)[None, :]  # (n, L)
+    lag = prep.transform.lag
+    d = prep.deseasonalised(rows, profiles)
+    if lag:
+        d = d - prep.deseasonalised(rows - lag, profiles)
+    sc = prep.feat_scaler
+    x = x.copy()
+    x[:, :, 0] = ((d - sc.shift[0]) / sc.scale[0]).astype(np.float32)
+    return x
 
 
 def _gather_x(features: np.ndarray, t: np.ndarray, look_back: int, horizon: int) -> np.ndarray:

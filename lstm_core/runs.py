@@ -49,7 +49,7 @@ import pandas as pd
 import torch
 
 from . import csvsafe
-from .combine import ONE_STEP, PATHS, Member
+from .combine import ONE_STEP, PATHS, PROFILES, Member
 from .config import BOUNDS, ConfigError, RunConfig, TrainConfig
 from .data import DataError, Series, infer_frequency
 from .pipeline import Run, empty_model, evaluate
@@ -203,6 +203,7 @@ def save_run(run: Run, directory: str | os.PathLike, forecast_steps: int | None 
             },
             "paths": run.paths,
             "one_step": run.one_step,
+            "profiles": run.profiles,
             **({"look_back_asked": run.look_back_asked} if run.look_back_asked is not None else {}),
         }
         (tmp / "config.json").write_text(json.dumps(meta, indent=2))
@@ -428,6 +429,8 @@ def _load_run(path: Path, frame: pd.DataFrame | None) -> Run:
         # runs saved before these choices existed fed the networks' mean back and weighed members equally
         paths=str(meta["paths"]) if meta.get("paths") in PATHS else "inside",
         one_step=str(meta["one_step"]) if meta.get("one_step") in ONE_STEP else "equal",
+        # runs saved before session 24 kept the training part's seasonal profile at every origin
+        profiles=str(meta["profiles"]) if meta.get("profiles") in PROFILES else "fixed",
         look_back_asked=_look_back_asked(meta.get("look_back_asked"), path),
     )
     intervals = meta.get("intervals")

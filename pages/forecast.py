@@ -68,6 +68,11 @@ st.caption(
         else ""
     )
     + (
+        " · a removed seasonal profile is re-estimated at each forecast origin from the values before it"
+        if run.profiles == "origin" and any(m.prep.transform.deseason for m in run.members)
+        else ""
+    )
+    + (
         (
             " · every network has a linear path from its window"
             if linear == info.ensemble

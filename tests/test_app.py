@@ -461,8 +461,10 @@ steps = sum(m.networks for m in run.members if m.one_step_only and not m.standby
 standby = [m.prep.transform.name for m in run.members if m.standby]
 paths = sum(m.networks for m in run.members if not m.one_step_only)
 linear = sum(1 for m in run.members for net in getattr(m.model, "members", [m.model]) if net.linear is not None)
+deseason = [m.prep.transform.name for m in run.members if m.prep.transform.deseason]
 open(sys.argv[1], "wb").write(runs_view.run_zip(run, 12))
 out = {"paths": paths, "steps": steps, "standby": standby, "linear": linear, "networks": run.networks}
+out["deseason"] = deseason
 open(sys.argv[2], "w").write(json.dumps(out))
 """
     zip_path, counts = tmp_path / "short.zip", tmp_path / "counts.json"
@@ -479,6 +481,8 @@ open(sys.argv[2], "w").write(json.dumps(out))
     assert n["standby"] and f"a standby network on the {n['standby'][0]} joins them, weighed like" in caption
     # the one-step weights follow the members' errors over the test part (one_step="online")
     assert "one step ahead, each representation is weighed by its errors so far: on the validation part" in caption
+    # its deseasonalised representations re-estimate their profile at each origin (profiles="origin")
+    assert n["deseason"] and "a removed seasonal profile is re-estimated at each forecast origin" in caption
     # the networks of a season of outputs and the one-step ones have a linear path, those run recursively none
     assert 0 < n["linear"] < n["networks"]
     assert f"· {n['linear']} of the {n['networks']} networks have a linear path from their window" in caption

@@ -169,6 +169,7 @@ def test_a_short_series_weighs_in_its_one_step_networks_one_step_ahead_and_forec
     nothing there)."""
     from lstm_core import forecast as fc
     from lstm_core.combine import Combination
+    from lstm_core.prep import one_step_targets
 
     steps = [m for m in run.members if m.one_step_only and not m.standby]
     paths = [m for m in run.members if not m.one_step_only]
@@ -177,7 +178,10 @@ def test_a_short_series_weighs_in_its_one_step_networks_one_step_ahead_and_forec
     assert combo.range_note(combo.one_step("test")[0]) is None
 
     def each(part):
-        outs = [fc.one_step(m.model, m.prep, part) for m in run.members]
+        outs = []
+        for m in run.members:  # each with its seasonal profile at every point (a deseasonalised one)
+            t = one_step_targets(m.prep, part)
+            outs.append((t, fc.one_step_at(m.model, m.prep, t, combo.origin_profiles(m.prep, t))))
         t = outs[0][0]
         for ti, _ in outs[1:]:
             t = np.intersect1d(t, ti)
@@ -195,9 +199,10 @@ def test_a_short_series_weighs_in_its_one_step_networks_one_step_ahead_and_forec
     np.testing.assert_allclose(wt[:, 0], w)  # the validation part's before the first test point
     assert (wt[len(paths) :].sum(axis=0) > 0.05).all()
     np.testing.assert_allclose(yhat, np.sum(wt * te, axis=0))
-    assert not np.allclose(yhat, Combination(paths).one_step("test")[1])  # not the forecast's networks alone
+    alone = Combination(paths, profiles=combo.profiles)
+    assert not np.allclose(yhat, alone.one_step("test")[1])  # not the forecast's networks alone
     origin = np.array([run.prep.test_start])
-    np.testing.assert_array_equal(combo.forecast_y(origin, 12), Combination(paths).forecast_y(origin, 12))
+    np.testing.assert_array_equal(combo.forecast_y(origin, 12), alone.forecast_y(origin, 12))
     np.testing.assert_allclose(run.predictions["one_step"].to_numpy()[t_test], np.maximum(yhat, 0.0))
     shown = [r for r in run.metrics.info.representations if r.get("one_step_only") and not r.get("standby")]
     assert [(r["networks"], r["look_back"], r["horizon"]) for r in shown] == [
@@ -304,20 +309,23 @@ def test_a_format_1_run_reloads_with_its_original_representation(tmp_path, monke
 
 
 def test_a_run_saved_before_paths_were_stored_reloads_with_its_old_combination(run, tmp_path):
-    """Runs saved before ``paths`` and ``one_step`` existed averaged the networks inside the
-    recursion and weighed the members' one-step predictions equally."""
-    old = dataclasses.replace(run, paths="inside", one_step="equal")  # the same networks, combined the old way
+    """Runs saved before ``paths``, ``one_step`` and ``profiles`` existed averaged the networks inside
+    the recursion, weighed the members' one-step predictions equally and kept the training part's
+    seasonal profile."""
+    # the same networks, combined the old way
+    old = dataclasses.replace(run, paths="inside", one_step="equal", profiles="fixed")
     old.attach(pipeline.evaluate(old))
     for col in ("one_step", "multistep"):  # the old way gives other numbers: the reload must not mix them up
         assert not np.allclose(old.predictions[col].dropna(), run.predictions[col].dropna())
     save_run(old, tmp_path / "old")
     meta = json.loads((tmp_path / "old" / "config.json").read_text())
-    assert (meta.pop("paths"), meta.pop("one_step")) == ("inside", "equal")
+    assert (meta.pop("paths"), meta.pop("one_step"), meta.pop("profiles")) == ("inside", "equal", "fixed")
     (tmp_path / "old" / "config.json").write_text(json.dumps(meta))
     back = load_run(tmp_path / "old")
-    assert (back.paths, back.one_step) == ("inside", "equal")
+    assert (back.paths, back.one_step, back.profiles) == ("inside", "equal", "fixed")
     new = load_run(save_run(run, tmp_path / "new"))
-    assert (new.paths, new.one_step) == (run.paths, run.one_step) == ("guarded", "online")
+    assert (new.paths, new.one_step, new.profiles) == (run.paths, run.one_step, run.profiles)
+    assert (run.paths, run.one_step, run.profiles) == ("guarded", "online", "origin")
     # one saved with fixed validation weights over the test part (sessions 18-22) keeps them
     stood = dataclasses.replace(run, one_step="stand-in")
     stood.attach(pipeline.evaluate(stood))
@@ -326,6 +334,14 @@ def test_a_run_saved_before_paths_were_stored_reloads_with_its_old_combination(r
     again = load_run(save_run(stood, tmp_path / "stood"))
     assert again.one_step == "stand-in"
     pd.testing.assert_frame_equal(again.predictions, stood.predictions, check_exact=True)
+    # one saved with the training part's seasonal profile at every origin (before session 24) keeps it
+    fixed = dataclasses.replace(run, profiles="fixed")
+    fixed.attach(pipeline.evaluate(fixed))
+    assert not np.allclose(fixed.predictions.loc[test, "one_step"], run.predictions.loc[test, "one_step"])
+    again = load_run(save_run(fixed, tmp_path / "fixed"))
+    assert again.profiles == "fixed"
+    pd.testing.assert_frame_equal(again.predictions, fixed.predictions, check_exact=True)
+    pd.testing.assert_frame_equal(again.future(10), fixed.future(10))
     # a run saved with the trimmed mean before the run-off rule existed keeps it
     meta = json.loads((tmp_path / "new" / "config.json").read_text())
     (tmp_path / "new" / "config.json").write_text(json.dumps({**meta, "paths": "trimmed"}))
