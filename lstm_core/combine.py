@@ -22,7 +22,16 @@ from . import forecast as fc
 from .config import ConfigError
 from .model import Ensemble, Forecaster
 from .outliers import replaced
-from .prep import Prepared, future_spikes, one_step_targets, profiles_before, window_x, with_history
+from .prep import (
+    PhaseSums,
+    Prepared,
+    future_spikes,
+    one_step_targets,
+    phase_sums,
+    profiles_before,
+    window_x,
+    with_history,
+)
 
 
 @dataclass
@@ -145,6 +154,9 @@ RANGE_GUARD = 0.1
 #: before): the training part's profile everywhere. Measured with
 #: ``benchmarks/bench_origin_profile.py``.
 PROFILES = ("origin", "fixed")
+#: Most seasonal-profile values held at once (origins × season length) when every origin has its
+#: own profile: a long series with a long season is handled in chunks of origins.
+PROFILE_CELLS = 2_000_000
 
 
 class Combination:
@@ -168,6 +180,7 @@ class Combination:
         self.paths = paths
         self.one_step_mode = one_step
         self.profiles = profiles
+        self._sums: dict[int, PhaseSums | None] = {}  # prep_id -> its phase sums (origin_profiles)
         #: the members whose paths make the multi-step forecast (all but the one-step-only ones;
         #: every member makes the one-step predictions)
         self.path_members = [m for m in members if not m.one_step_only] or list(members)
@@ -188,7 +201,7 @@ class Combination:
         outs = []
         for m in self.members:
             t = one_step_targets(m.prep, part)
-            outs.append((t, fc.one_step_at(m.model, m.prep, t, self.origin_profiles(m.prep, t))))
+            outs.append((t, self.at_origins(m.prep, t, lambda tt, pp, m=m: fc.one_step_at(m.model, m.prep, tt, pp))))
         t = outs[0][0]
         for ti, _ in outs[1:]:
             t = np.intersect1d(t, ti)
@@ -203,7 +216,22 @@ class Combination:
         t = np.asarray(t, dtype=np.int64)
         if self.profiles != "origin" or not len(t) or int(t.max()) <= prep.train_end:
             return None
-        return profiles_before(prep, t)
+        if id(prep) not in self._sums:  # the series' detrended values, once per member
+            self._sums[id(prep)] = phase_sums(prep)
+        return profiles_before(prep, t, self._sums[id(prep)])
+
+    def at_origins(self, prep: Prepared, t: np.ndarray, fn):
+        """``fn(t, profiles)`` for origins ``t`` (n,) of a member on ``prep``, with their seasonal
+        profiles (:meth:`origin_profiles`), in chunks of origins where the profiles would hold over
+        :data:`PROFILE_CELLS` values; the results joined along their first axis."""
+        t = np.asarray(t, dtype=np.int64)
+        m = len(prep.profile) if prep.profile is not None else 1
+        step = max(1, PROFILE_CELLS // m)
+        if len(t) <= step:
+            return fn(t, self.origin_profiles(prep, t))
+        return np.concatenate(
+            [fn(t[i : i + step], self.origin_profiles(prep, t[i : i + step])) for i in range(0, len(t), step)]
+        )
 
     def _weighed(self) -> np.ndarray:
         """(members,) True for the members weighed in one step ahead: the regular ones, and with
@@ -294,7 +322,7 @@ class Combination:
         wn = np.broadcast_to(w[:, None], (len(w), len(t))) if w.ndim == 1 else w  # (members, n)
         out = np.array(
             [
-                m.beyond_training_range(t, RANGE_GUARD, self.origin_profiles(m.prep, t)) & r
+                self.at_origins(m.prep, t, lambda tt, pp, m=m: m.beyond_training_range(tt, RANGE_GUARD, pp)) & r
                 for m, r in zip(self.members, regular)
             ]
         )
@@ -387,8 +415,11 @@ class Combination:
         """One member's recursive forecasts (M, steps) in original units: its networks' own
         paths averaged, or (``paths="inside"``) one recursion of their mean output."""
         nets = [m.model] if self.paths == "inside" else list(getattr(m.model, "members", [m.model]))
-        profiles = self.origin_profiles(m.prep, origins)
-        return np.mean([m.prep.y_from_z(fc.recursive_z(net, m.prep, origins, steps, profiles)) for net in nets], axis=0)
+
+        def paths(o: np.ndarray, profiles: np.ndarray | None) -> np.ndarray:
+            return np.mean([m.prep.y_from_z(fc.recursive_z(net, m.prep, o, steps, profiles)) for net in nets], axis=0)
+
+        return self.at_origins(m.prep, origins, paths)
 
     def z_from_y(self, y: np.ndarray) -> np.ndarray:
         """The interval scale: logs for a positive series (a non-positive forecast is held just

@@ -689,15 +689,42 @@ def seasonal_profile(z: np.ndarray, m: int) -> np.ndarray | None:
     return prof - prof.mean()
 
 
-def profiles_before(prep: Prepared, ends: np.ndarray) -> np.ndarray | None:
+@dataclass(frozen=True)
+class PhaseSums:
+    """The detrended values of a series' classical decomposition (:func:`seasonal_profile`),
+    summed cumulatively by phase: the profile of any prefix is a lookup (:func:`profiles_before`)."""
+
+    sums: np.ndarray  # (rows + 1, m): row r, column c = sum of the first r values j with j % m == c
+    off: int  # half the moving average's reach: detrended value j belongs to index off + j
+    count: int  # detrended values of the whole series
+
+
+def phase_sums(prep: Prepared) -> PhaseSums | None:
+    """:class:`PhaseSums` of ``prep``'s model-scale values; None without a seasonal profile."""
+    if prep.profile is None or not prep.transform.deseason:
+        return None
+    m = len(prep.profile)
+    z = prep.z
+    k = np.r_[0.5, np.ones(m - 1), 0.5] / m if m % 2 == 0 else np.ones(m) / m
+    off = (len(k) - 1) // 2
+    detr = z[off : off + len(z) - len(k) + 1] - np.convolve(z, k, mode="valid")  # as seasonal_profile's
+    rows = -(-len(detr) // m)
+    padded = np.zeros(rows * m)
+    padded[: len(detr)] = detr
+    sums = np.vstack([np.zeros((1, m)), np.cumsum(padded.reshape(rows, m), axis=0)])
+    return PhaseSums(sums, off, len(detr))
+
+
+def profiles_before(prep: Prepared, ends: np.ndarray, sums: PhaseSums | None = None) -> np.ndarray | None:
     """The seasonal profile of each of ``ends`` (n,): row i (of shape (n, m)) is
     :func:`seasonal_profile` of the model-scale values before ``ends[i]`` (the values the
     forecaster has seen at that origin), ``prep``'s own (the training part's) where
-    ``ends[i]`` is at most the training part's end; None without a profile.
+    ``ends[i]`` is at most the training part's end; None without a profile. ``sums``:
+    ``prep``'s :func:`phase_sums`, when the caller keeps them (computed here otherwise).
 
-    The detrended values of the classical decomposition are computed once; the mean of a phase
-    over any prefix is then a cumulative sum (a value enters once the centred moving average
-    around it is complete, as in :func:`seasonal_profile` of that prefix)."""
+    A detrended value enters once the centred moving average around it is complete, as in
+    :func:`seasonal_profile` of that prefix; the mean of a phase over any prefix is then a
+    difference of cumulative sums."""
     if prep.profile is None or not prep.transform.deseason:
         return None
     m = len(prep.profile)
@@ -706,20 +733,14 @@ def profiles_before(prep: Prepared, ends: np.ndarray) -> np.ndarray | None:
     later = ends > prep.train_end
     if not later.any():
         return out
-    z = prep.z
-    k = np.r_[0.5, np.ones(m - 1), 0.5] / m if m % 2 == 0 else np.ones(m) / m
-    detr = z[(len(k) - 1) // 2 :][: len(z) - len(k) + 1] - np.convolve(z, k, mode="valid")  # (N - 2 off,)
-    off = (len(k) - 1) // 2
-    rows = -(-len(detr) // m)
-    padded = np.zeros(rows * m)
-    padded[: len(detr)] = detr
-    sums = np.vstack([np.zeros((1, m)), np.cumsum(padded.reshape(rows, m), axis=0)])  # (rows + 1, m)
-    count = np.clip(ends[later] - 2 * off, 0, len(detr))  # detrended values complete before each end
+    ps = sums if sums is not None else phase_sums(prep)
+    assert ps is not None  # a profile was fitted: its sums exist
+    count = np.clip(ends[later] - 2 * ps.off, 0, ps.count)  # detrended values complete before each end
     col = np.arange(m)
     taken = np.maximum((count[:, None] - col[None, :] + m - 1) // m, 0)  # (n_later, m) per column
-    means = sums[taken, col[None, :]] / np.maximum(taken, 1)  # column c holds the phase (off + c) % m
+    means = ps.sums[taken, col[None, :]] / np.maximum(taken, 1)  # column c holds phase (off + c) % m
     prof = np.empty_like(means)
-    prof[:, (off + col) % m] = means
+    prof[:, (ps.off + col) % m] = means
     out[later] = prof - prof.mean(axis=1, keepdims=True)
     return out
 

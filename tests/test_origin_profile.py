@@ -116,3 +116,19 @@ def test_an_unknown_profile_rule_is_refused():
     _, prep, model = _prep(_frame(), 12)
     with pytest.raises(ValueError, match="seasonal profile rule"):
         Combination([Member(prep, model)], profiles="every")
+
+
+def test_origins_in_chunks_forecast_as_all_at_once(monkeypatch):
+    """A long series with a long season has its origins' profiles computed a chunk at a time
+    (``combine.PROFILE_CELLS``): the same forecasts as all at once."""
+    from lstm_core import combine
+
+    _, prep, model = _prep(_frame(grow=0.1), 12, lag=1)
+    combo = Combination([Member(prep, model)], profiles="origin")
+    origins = np.arange(prep.train_end, prep.n)
+    t, whole = combo.one_step("test")
+    paths = combo.forecast_y(origins, 6)
+    monkeypatch.setattr(combine, "PROFILE_CELLS", 12 * 5)  # five origins at a time
+    assert len(t) > 5
+    np.testing.assert_allclose(combo.one_step("test")[1], whole, rtol=1e-6)
+    np.testing.assert_allclose(combo.forecast_y(origins, 6), paths, rtol=1e-6)
