@@ -35,7 +35,7 @@ import pandas as pd
 
 from .baselines import naive_forecast, seasonal_naive_forecast
 from .config import RunConfig
-from .prep import Transform, seasonal_profile, split_points
+from .prep import Transform, profiles_before, seasonal_profile, split_points
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +99,10 @@ LEVEL_RATIO = 1.25
 #: 0.71 -> 6.0).
 DAMP_GRID = (1.0, 0.995, 0.98, 0.95)
 DAMP_GAIN = 0.97
+#: A candidate that removes a seasonal profile forecasts each backtest origin with the profile of
+#: the values before it, as the run's members do (:data:`lstm_core.combine.PROFILES` ``"origin"``);
+#: False: the profile of the backtest's training part (before session 24).
+ORIGIN_PROFILES = True
 
 
 @dataclass
@@ -387,7 +391,8 @@ def backtest(
         for damp in DAMP_GRID if (result.ranks and tr.lag) else (1.0,):
             trd = replace(tr, damp=damp)
             damped = replace(prep, transform=trd) if damp != prep.transform.damp else prep
-            yf = damped.y_from_z(recursive_z(model, damped, origins, span))  # (M, span)
+            profiles = profiles_before(damped, origins) if ORIGIN_PROFILES else None
+            yf = damped.y_from_z(recursive_z(model, damped, origins, span, profiles))  # (M, span)
             groups = [yf[ok, k] for k, ok in enumerate(inside)]
             errs = np.concatenate([(t - f) ** 2 for t, f in zip(truth, groups)])
             if len(errs) == 0 or not np.all(np.isfinite(errs)):

@@ -17,7 +17,7 @@ from lstm_core.config import ConfigError, DataConfig, RunConfig
 from lstm_core.data import Series
 from lstm_core.model import Ensemble, Forecaster, pack
 from lstm_core.pipeline import build_model, choose_representation, fit_run
-from lstm_core.prep import Transform, prepare, seasonal_profile, split_points
+from lstm_core.prep import Transform, prepare, profiles_before, seasonal_profile, split_points
 from lstm_core.results import RunMetrics
 from lstm_core.verdict import judge
 
@@ -991,3 +991,36 @@ def test_a_short_series_trains_one_step_networks_on_the_specialist_and_keeps_its
     back = load_run(tmp_path / "r")
     assert [m.prep.transform.name for m in back.members] == [m.prep.transform.name for m in run.members]
     pd.testing.assert_frame_equal(back.predictions, run.predictions, check_exact=True)
+
+
+def test_the_backtest_forecasts_a_deseasonalised_candidate_with_the_profile_of_each_origin(monkeypatch):
+    """As the run's members do (``combine.PROFILES`` "origin"), a candidate that removes a seasonal
+    profile forecasts each backtest origin with the profile of the values before it."""
+    n = 200
+    t = np.arange(n)
+    y = 50 + (4 + 0.06 * t) * np.sin(2 * np.pi * t / 12) + np.random.default_rng(3).normal(0, 0.5, n)  # a growing swing
+    cfg = _tiny_auto(0)
+    test_start = n - round(n * cfg.data.test_fraction)
+    tr = Transform(deseason=12)
+    seen = {}
+
+    def train_one(sub, c, tr):
+        p = prepare(Series(sub, season=12), c.data, transform=tr)
+        torch.manual_seed(0)
+        seen["net"], seen["prep"] = build_model(c, p, members=1), p
+        return seen["net"], p
+
+    def scored(origin_profiles: bool) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        monkeypatch.setattr(strategy, "ORIGIN_PROFILES", origin_profiles)
+        bt = strategy.backtest(_monthly(y), cfg, 12, [tr], test_start, n - test_start, train_one)
+        net, p = seen["net"], seen["prep"]
+        profiles = profiles_before(p, bt.origins) if origin_profiles else None
+        want = p.y_from_z(fc.recursive_z(net, p, bt.origins, len(bt.truth), profiles))  # (origins, span)
+        inside = [bt.origins + k < test_start for k in range(len(bt.truth))]
+        return bt.forecasts[tr.name], [want[ok, k] for k, ok in enumerate(inside)]
+
+    got, want = scored(True)
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-9)
+    fixed, _ = scored(False)
+    assert not np.allclose(np.concatenate(fixed), np.concatenate(got))
