@@ -489,6 +489,10 @@ open(sys.argv[2], "w").write(json.dumps(out))
     at.switch_page("pages/gates.py").run()
     no_errors(at)
     assert any(c.startswith(f"This run's forecast averages {n['paths']} LSTM networks") for c in texts(at.caption))
+    # the last prediction's window, in the test part: read as the one-step prediction read it
+    at.selectbox(key="gates_mode").set_value("window").run()
+    no_errors(at)
+    assert any(c.startswith("Window of the prediction for") for c in texts(at.caption))
 
 
 def test_the_forecast_page_says_where_level_networks_were_left_out_one_step_ahead(tmp_path):

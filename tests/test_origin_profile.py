@@ -132,3 +132,21 @@ def test_origins_in_chunks_forecast_as_all_at_once(monkeypatch):
     assert len(t) > 5
     np.testing.assert_allclose(combo.one_step("test")[1], whole, rtol=1e-6)
     np.testing.assert_allclose(combo.forecast_y(origins, 6), paths, rtol=1e-6)
+
+
+def test_a_window_gate_replay_reads_the_window_the_prediction_read():
+    """The Gates page's window of a test point is deseasonalised with the profile of that origin,
+    as the run's one-step prediction was (``gates.trace_run(..., profiles)``)."""
+    from lstm_core import gates as gt
+
+    _, prep, model = _prep(_frame(grow=0.2), 12, lag=1)
+    combo = Combination([Member(prep, model)], profiles="origin")
+    target = prep.n - 3
+    profiles = combo.origin_profiles(prep, np.array([target]))
+    win = gt.trace_run(model, prep, "window", target, profiles)
+    x = torch.as_tensor(window_x(prep, np.array([target]), profiles))
+    with torch.no_grad():
+        out, _ = model.rnn(x)
+    np.testing.assert_allclose(win[-1].values["h"], out[0].numpy(), atol=1e-5)
+    np.testing.assert_allclose(win[0].x, x[0].numpy())
+    assert not np.allclose(gt.trace_run(model, prep, "window", target)[0].x, win[0].x)

@@ -30,6 +30,9 @@ class Source:
     history: list = field(default_factory=list)  # per-epoch gate statistics
     live: bool = False
     networks: int = 1  # networks behind the run's forecast (the gates are network 1's)
+    #: a window's seasonal profile as the run's one-step prediction took it (origin t (1,) -> (1, m)
+    #: or None: the training part's; see ``Combination.origin_profiles``); None for a live snapshot
+    window_profiles: Callable[[np.ndarray], np.ndarray | None] | None = None
 
     @property
     def cell(self) -> str:
@@ -59,6 +62,7 @@ def sources() -> dict[str, Source]:
             id(run),
             list(getattr(run, "gate_history", []) or []),
             networks=sum(m.networks for m in run.combination.path_members),  # the forecast's, not the one-step ones
+            window_profiles=_window_profiles(run),
         )
     reg = state.registry()
     for snap in reg.jobs_for(state.owner()):
@@ -82,10 +86,20 @@ def sources() -> dict[str, Source]:
     return out
 
 
+def _window_profiles(run) -> Callable[[np.ndarray], np.ndarray | None]:
+    """The seasonal profile a finished run's one-step prediction took for the window of origin ``t``."""
+    combo = run.combination
+    return lambda t: combo.origin_profiles(run.prep, t)
+
+
 @st.cache_resource(show_spinner="Replaying the gates...", max_entries=24, ttl=3600)
 def traces(key: str, version: int, mode: str, target: int | None, _src: Source) -> list[gt.GateTrace]:
-    """Every layer's trace for (run, weights version, mode, window); shared, read-only."""
-    return gt.trace_run(_src.model, _src.prep, mode, target)
+    """Every layer's trace for (run, weights version, mode, window); shared, read-only. A window
+    is the one the run's one-step prediction read (its seasonal profile at that origin)."""
+    profiles = None
+    if mode == "window" and target is not None and _src.window_profiles is not None:
+        profiles = _src.window_profiles(np.array([target]))
+    return gt.trace_run(_src.model, _src.prep, mode, target, profiles)
 
 
 @st.cache_data(show_spinner=False, max_entries=64, ttl=3600)

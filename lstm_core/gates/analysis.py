@@ -125,7 +125,11 @@ def input_rows(prep: Prepared, mode: str, target: int | None = None) -> np.ndarr
 
 
 def trace_run(
-    model: Forecaster | Ensemble, prep: Prepared, mode: str = "series", target: int | None = None
+    model: Forecaster | Ensemble,
+    prep: Prepared,
+    mode: str = "series",
+    target: int | None = None,
+    profiles: np.ndarray | None = None,
 ) -> list[GateTrace]:
     """Exact gates of every layer of ``model``.
 
@@ -133,7 +137,9 @@ def trace_run(
     with window normalisation, feature 0 minus its mean over the ``look_back`` steps up to
     each step (what a window ending there would subtract).
     ``window``: the exact input window of the prediction at first-target index ``target``
-    (``window_x(prep, [target])``, normalised), also from a zero state, as the model saw it.
+    (``window_x(prep, [target])``, normalised), also from a zero state, as the model saw it:
+    ``profiles`` (1, m) is the seasonal profile the run's one-step prediction deseasonalised that
+    window with (:meth:`lstm_core.combine.Combination.origin_profiles`; None: the training part's).
     For an ensemble, member 0's gates.
     """
     rows = input_rows(prep, mode, target)
@@ -147,7 +153,7 @@ def trace_run(
             x = x.copy()
             x[0, :, 0] = (f0 - (csum[k] - csum[lo]) / (k - lo)).astype(np.float32)
     else:
-        x = prep.normalise(window_x(prep, np.array([target])))[0]  # (1, L, F)
+        x = prep.normalise(window_x(prep, np.array([target]), profiles))[0]  # (1, L, F)
     if not np.isfinite(x).all():
         raise ValueError("The input contains undefined values (before the differencing offset).")
     dev = next(model.parameters()).device
