@@ -32,7 +32,9 @@ from .prep import (
     auto_horizon,
     fit_values,
     future_spikes,
+    one_step_targets,
     prepare,
+    profiles_before,
     resolve_target,
     split_points,
 )
@@ -728,13 +730,15 @@ def part_labels(prep: Prepared) -> np.ndarray:
 
 
 def first_look(prep: Prepared, model: Forecaster, networks: int | None) -> FirstLook:
-    """One-step predictions of ``model`` alone over every part (see :class:`FirstLook`);
-    clipped at zero for a series that never goes below it, as the final ones are."""
+    """One-step predictions of ``model`` alone over every part (see :class:`FirstLook`), a removed
+    seasonal profile taken at each origin as the run's are (:data:`PROFILE_MODE`); clipped at zero
+    for a series that never goes below it, as the final ones are."""
     model.eval()
     col = np.full(prep.n, np.nan)
     for part in ("train", "val", "test"):
-        t, yhat = fc.one_step(model, prep, part)
-        col[t] = yhat
+        t = one_step_targets(prep, part)
+        later = PROFILE_MODE == "origin" and len(t) and int(t.max()) > prep.train_end
+        col[t] = fc.one_step_at(model, prep, t, profiles_before(prep, t) if later else None)
     if fc.never_negative(prep.y):
         col = np.maximum(col, 0.0)  # NaN stays NaN
     frame = pd.DataFrame({"time": prep.index, "actual": prep.y, "part": part_labels(prep), "one_step": col})

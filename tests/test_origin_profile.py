@@ -150,3 +150,15 @@ def test_a_window_gate_replay_reads_the_window_the_prediction_read():
     np.testing.assert_allclose(win[-1].values["h"], out[0].numpy(), atol=1e-5)
     np.testing.assert_allclose(win[0].x, x[0].numpy())
     assert not np.allclose(gt.trace_run(model, prep, "window", target)[0].x, win[0].x)
+
+
+def test_the_first_look_takes_the_profile_at_each_origin_as_the_run_does():
+    """The quick look at a first network's one-step predictions (shown while the others train)
+    deseasonalises as the finished run will."""
+    from lstm_core.pipeline import first_look
+
+    _, prep, model = _prep(_frame(grow=0.2), 12, lag=1)
+    look = first_look(prep, model, None).predictions
+    for part in ("train", "test"):
+        t, want = Combination([Member(prep, model)], profiles="origin").one_step(part)
+        np.testing.assert_array_equal(look["one_step"].to_numpy()[t], want)
