@@ -745,14 +745,50 @@ def profiles_before(prep: Prepared, ends: np.ndarray, sums: PhaseSums | None = N
     return out
 
 
-def window_x(prep: Prepared, t: np.ndarray, profiles: np.ndarray | None = None) -> np.ndarray:
+def means_before(prep: Prepared, ends: np.ndarray, profiles: np.ndarray | None = None) -> np.ndarray | None:
+    """The mean (n,) of the network's target (``d``) over its rows before each of ``ends`` (n,),
+    with each row's seasonal profile from ``profiles`` (see :func:`profiles_before`; None: the
+    training part's): the standard scaler's centre re-estimated at each origin; the scaler's own
+    (the training part's) where ``ends[i]`` is at most the training part's end. None where the
+    scaler is not the standard one, or where each window's mean is taken out (the centre cancels)."""
+    if prep.cfg.scaler != "standard" or prep.transform.window_norm or not prep.cfg.uses_target_history:
+        return None
+    ends = np.asarray(ends, dtype=np.int64)
+    out = np.full(len(ends), float(prep.target_scaler.shift[0]))
+    later = ends > prep.train_end
+    if not later.any():
+        return out
+    e = ends[later]
+    rows = profiles[later] if profiles is not None else None
+    lag = prep.transform.lag
+    if lag:  # the steps telescope: their sum is the last lag values' less the first lag values'
+        hi = e[:, None] - lag + np.arange(lag)[None, :]
+        lo = np.broadcast_to(np.arange(lag)[None, :], hi.shape)
+        total = (prep.deseasonalised(hi, rows) - prep.deseasonalised(lo, rows)).sum(axis=1)
+        out[later] = total / (e - lag)
+        return out
+    total = np.concatenate([[0.0], np.cumsum(prep.z)])[e]
+    if prep.profile is not None:
+        m = len(prep.profile)
+        prof = rows if rows is not None else np.broadcast_to(prep.profile, (len(e), m))
+        phase = np.arange(m)
+        counts = np.maximum((e[:, None] - phase[None, :] + m - 1) // m, 0)  # values of each phase before e
+        total = total - (counts * prof).sum(axis=1)
+    out[later] = total / e
+    return out
+
+
+def window_x(
+    prep: Prepared, t: np.ndarray, profiles: np.ndarray | None = None, means: np.ndarray | None = None
+) -> np.ndarray:
     """Input windows (n, L, F) for first-target indices ``t`` (n,), whatever part they are in
     (absolute scaled features; :meth:`Prepared.normalise` makes them network-ready). With
     ``profiles`` (n, m), window i's values are deseasonalised with row i (see
-    :func:`profiles_before`) instead of the training part's profile."""
+    :func:`profiles_before`) instead of the training part's profile; with ``means`` (n,), they
+    are centred on ``means[i]`` (see :func:`means_before`) instead of the scaler's centre."""
     horizon = resolved_horizon(prep.cfg)
     x = _gather_x(prep.features, t, prep.cfg.look_back, horizon)
-    if profiles is None or not prep.cfg.uses_target_history or not len(x):
+    if (profiles is None and means is None) or not prep.cfg.uses_target_history or not len(x):
         return x
     t = np.asarray(t, dtype=np.int64)
     end = t if horizon >= 1 else t + 1
@@ -762,8 +798,9 @@ def window_x(prep: Prepared, t: np.ndarray, profiles: np.ndarray | None = None) 
     if lag:
         d = d - prep.deseasonalised(rows - lag, profiles)
     sc = prep.feat_scaler
+    centre = sc.shift[0] if means is None else np.asarray(means)[:, None]
     x = x.copy()
-    x[:, :, 0] = ((d - sc.shift[0]) / sc.scale[0]).astype(np.float32)
+    x[:, :, 0] = ((d - centre) / sc.scale[0]).astype(np.float32)
     return x
 
 
