@@ -21,9 +21,8 @@ from __future__ import annotations
 import sys
 from dataclasses import replace
 
-import numpy as np
-
-from benchmarks.ab_runs import ab_parser, asked_groups, finish, fit_default, gmean, score_all
+from benchmarks.ab_runs import fit_default
+from benchmarks.bench_origin_profile import ab_main
 
 
 def score(task: tuple) -> dict:
@@ -56,51 +55,8 @@ def score(task: tuple) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = ab_parser(__doc__).parse_args(argv)
-    kept = asked_groups(args)
-    rows = score_all(score, [s for _, ss in kept for s in ss], args.seeds.split(","), args.processes)
-    keys = [f"{k}_{m}" for k in ("one", "ms", "cov1", "covm") for m in ("fixed", "origin")]
-    sums, per = [], []
-    for what, series in kept:
-        r1, rm, r1d, rmd, cov = [], [], [], [], {k: [] for k in keys if k.startswith("cov")}
-        for name, _, _ in series:
-            rs = [r for r in rows if r["name"] == name and "error" not in r]
-            if not rs:
-                continue
-            med = {k: float(np.median([r[k] for r in rs])) for k in keys}
-            a, b = med["one_origin"] / med["one_fixed"], med["ms_origin"] / med["ms_fixed"]
-            r1.append(a)
-            rm.append(b)
-            for k in cov:
-                cov[k].append(med[k])
-            if rs[0]["deseason"]:
-                r1d.append(a)
-                rmd.append(b)
-            per.append(
-                f"| {what} | {name} | {rs[0]['deseason']} | {med['one_fixed']:.4g} | {a:.3f} | {med['ms_fixed']:.4g} | "
-                f"{b:.3f} | {med['cov1_fixed']:.2f} / {med['cov1_origin']:.2f} | "
-                f"{med['covm_fixed']:.2f} / {med['covm_origin']:.2f} |"
-            )
-        c = {k: float(np.median(v)) for k, v in cov.items()}
-        sums.append(
-            f"| {what} | {len(r1)} | {gmean(r1):.3f} | {gmean(rm):.3f} | {len(r1d)} | {gmean(r1d):.3f} | "
-            f"{gmean(rmd):.3f} | {c['cov1_fixed']:.2f} / {c['cov1_origin']:.2f} | "
-            f"{c['covm_fixed']:.2f} / {c['covm_origin']:.2f} |"
-        )
-    lines = [
-        f"## The scaler's centre re-estimated at each origin ÷ the training part's: seeds {args.seeds} "
-        "(medians over seeds, geometric means over series; coverage: fixed / origin, medians)",
-        "",
-        "| group | series | one-step | multi-step | with a profile | one-step | multi-step | cov 1-step | cov multi |",
-        "|---|---|---|---|---|---|---|---|---|",
-        *sums,
-        "",
-        "| group | series | members without a window mean | one-step RMSE (fixed) | ÷ | multi-step RMSE (fixed) | ÷ | "
-        "cov 1-step | cov multi |",
-        "|---|---|---|---|---|---|---|---|---|",
-        *per,
-    ]
-    return finish(lines, rows, args.md)
+    title = "## The scaler's centre re-estimated at each origin ÷ the training part's"
+    return ab_main(__doc__, score, title, "members without a window mean", argv)
 
 
 if __name__ == "__main__":

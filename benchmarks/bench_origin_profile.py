@@ -51,10 +51,10 @@ def score(task: tuple) -> dict:
     return out
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = ab_parser(__doc__).parse_args(argv)
-    kept = asked_groups(args)
-    rows = score_all(score, [s for _, ss in kept for s in ss], args.seeds.split(","), args.processes)
+def ab_lines(kept: list, rows: list[dict], title: str, members: str) -> list[str]:
+    """The tables of an origin ÷ fixed comparison (rows of :func:`score`'s shape: ``one_``, ``ms_``,
+    ``cov1_`` and ``covm_`` figures for ``origin`` and ``fixed``, and ``deseason``, the count of
+    members it touches): by group, then by series; ``title`` heads them, ``members`` names the count."""
     keys = [f"{k}_{m}" for k in ("one", "ms", "cov1", "covm") for m in ("fixed", "origin")]
     sums, per = [], []
     for what, series in kept:
@@ -83,20 +83,31 @@ def main(argv: list[str] | None = None) -> int:
             f"{gmean(rmd):.3f} | {c['cov1_fixed']:.2f} / {c['cov1_origin']:.2f} | "
             f"{c['covm_fixed']:.2f} / {c['covm_origin']:.2f} |"
         )
-    lines = [
-        f"## Seasonal profiles re-estimated at each origin ÷ the training part's: seeds {args.seeds} "
-        "(medians over seeds, geometric means over series; coverage: fixed / origin, medians)",
+    return [
+        f"{title} (medians over seeds, geometric means over series; coverage: fixed / origin, medians)",
         "",
-        "| group | series | one-step | multi-step | with a profile | one-step | multi-step | cov 1-step | cov multi |",
+        "| group | series | one-step | multi-step | with such members | one-step | multi-step | cov 1-step | cov multi |",
         "|---|---|---|---|---|---|---|---|---|",
         *sums,
         "",
-        "| group | series | deseasonalised members | one-step RMSE (fixed) | ÷ | multi-step RMSE (fixed) | ÷ | "
-        "cov 1-step | cov multi |",
+        f"| group | series | {members} | one-step RMSE (fixed) | ÷ | multi-step RMSE (fixed) | ÷ | cov 1-step | cov multi |",
         "|---|---|---|---|---|---|---|---|---|",
         *per,
     ]
-    return finish(lines, rows, args.md)
+
+
+def ab_main(doc: str, score, title: str, members: str, argv: list[str] | None) -> int:
+    """Fit every series the command line (``doc``'s, :func:`~benchmarks.ab_runs.ab_parser`) asks
+    for, ``score`` each fit both ways, and print :func:`ab_lines` under ``title`` (seeds added)."""
+    args = ab_parser(doc).parse_args(argv)
+    kept = asked_groups(args)
+    rows = score_all(score, [s for _, ss in kept for s in ss], args.seeds.split(","), args.processes)
+    return finish(ab_lines(kept, rows, f"{title}: seeds {args.seeds}", members), rows, args.md)
+
+
+def main(argv: list[str] | None = None) -> int:
+    title = "## Seasonal profiles re-estimated at each origin ÷ the training part's"
+    return ab_main(__doc__, score, title, "deseasonalised members", argv)
 
 
 if __name__ == "__main__":
