@@ -96,18 +96,12 @@ def ab_lines(kept: list, rows: list[dict], title: str, members: str) -> list[str
     ]
 
 
-def ab_main(doc: str, score, title: str, members: str, argv: list[str] | None) -> int:
-    """Fit every series the command line (``doc``'s, :func:`~benchmarks.ab_runs.ab_parser`) asks
-    for, ``score`` each fit both ways, and print :func:`ab_lines` under ``title`` (seeds added)."""
-    args = ab_parser(doc).parse_args(argv)
+def main(argv: list[str] | None = None) -> int:
+    args = ab_parser(__doc__).parse_args(argv)
     kept = asked_groups(args)
     rows = score_all(score, [s for _, ss in kept for s in ss], args.seeds.split(","), args.processes)
-    return finish(ab_lines(kept, rows, f"{title}: seeds {args.seeds}", members), rows, args.md)
-
-
-def main(argv: list[str] | None = None) -> int:
-    title = "## Seasonal profiles re-estimated at each origin ÷ the training part's"
-    return ab_main(__doc__, score, title, "deseasonalised members", argv)
+    title = f"## Seasonal profiles re-estimated at each origin ÷ the training part's: seeds {args.seeds}"
+    return finish(ab_lines(kept, rows, title, "deseasonalised members"), rows, args.md)
 
 
 if __name__ == "__main__":

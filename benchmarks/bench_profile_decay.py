@@ -29,16 +29,14 @@ DECAYS = (0.9, 0.75)
 def decayed_profiles(decay: float):
     """A stand-in for :func:`lstm_core.prep.profiles_before` whose profiles after the training
     part's end weigh each detrended value by ``decay`` per season back from the newest one."""
-    from lstm_core.prep import profiles_before
+    from lstm_core.prep import detrended, profiles_before
 
     def profiles(prep, ends, sums=None):
         out = profiles_before(prep, ends, sums)
         if out is None:
             return None
         m = len(prep.profile)
-        k = np.r_[0.5, np.ones(m - 1), 0.5] / m if m % 2 == 0 else np.ones(m) / m
-        off = (len(k) - 1) // 2
-        detr = prep.z[off : off + len(prep.z) - len(k) + 1] - np.convolve(prep.z, k, mode="valid")
+        detr, off = detrended(prep.z, m)
         for i, e in enumerate(np.asarray(ends)):
             if e <= prep.train_end:
                 continue

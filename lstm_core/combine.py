@@ -26,7 +26,6 @@ from .prep import (
     PhaseSums,
     Prepared,
     future_spikes,
-    means_before,
     one_step_targets,
     phase_sums,
     profiles_before,
@@ -58,9 +57,7 @@ class Member:
     def networks(self) -> int:
         return len(getattr(self.model, "members", [self.model]))
 
-    def beyond_training_range(
-        self, t: np.ndarray, share: float, profiles: np.ndarray | None = None, means: np.ndarray | None = None
-    ) -> np.ndarray:
+    def beyond_training_range(self, t: np.ndarray, share: float, profiles: np.ndarray | None = None) -> np.ndarray:
         """Where this member's one-step input window for target index ``t`` (n,) reaches beyond
         the range of its training inputs by more than ``share`` of that range: bool (n,).
 
@@ -77,7 +74,7 @@ class Member:
         if len(seen) == 0:
             return np.zeros(len(t), dtype=bool)
         lo, hi = float(seen.min()), float(seen.max())
-        x = window_x(self.prep, t, profiles, means)[:, :, 0]  # (n, L) the same windows the network sees
+        x = window_x(self.prep, t, profiles)[:, :, 0]  # (n, L) the same windows the network sees
         room = share * max(hi - lo, 1e-12)
         with np.errstate(invalid="ignore"):
             return (np.nanmax(x, axis=1) > hi + room) | (np.nanmin(x, axis=1) < lo - room)
@@ -160,10 +157,6 @@ PROFILES = ("origin", "fixed")
 #: Most seasonal-profile values held at once (origins × season length) when every origin has its
 #: own profile: a long series with a long season is handled in chunks of origins.
 PROFILE_CELLS = 2_000_000
-#: With ``profiles="origin"``: the centre of a member's scaled network target re-estimated at each
-#: origin too (:func:`lstm_core.prep.means_before`). Measured with ``benchmarks/bench_origin_means.py``
-#: and not adopted: one step ahead 0.983-0.997 by set, multi-step 1.011-1.050.
-ORIGIN_MEANS = False
 
 
 class Combination:
@@ -208,9 +201,7 @@ class Combination:
         outs = []
         for m in self.members:
             t = one_step_targets(m.prep, part)
-            outs.append(
-                (t, self.at_origins(m.prep, t, lambda tt, pp, mm, m=m: fc.one_step_at(m.model, m.prep, tt, pp, mm)))
-            )
+            outs.append((t, self.at_origins(m.prep, t, lambda tt, pp, m=m: fc.one_step_at(m.model, m.prep, tt, pp))))
         t = outs[0][0]
         for ti, _ in outs[1:]:
             t = np.intersect1d(t, ti)
@@ -229,30 +220,19 @@ class Combination:
             self._sums[id(prep)] = phase_sums(prep)
         return profiles_before(prep, t, self._sums[id(prep)])
 
-    def origin_means(self, prep: Prepared, t: np.ndarray, profiles: np.ndarray | None) -> np.ndarray | None:
-        """The centre (n,) of a member's scaled network target at each origin ``t`` (n,), given
-        their ``profiles`` (:meth:`origin_profiles`); None for the scaler's own throughout."""
-        t = np.asarray(t, dtype=np.int64)
-        if self.profiles != "origin" or not ORIGIN_MEANS or not len(t) or int(t.max()) <= prep.train_end:
-            return None
-        return means_before(prep, t, profiles)
-
     def at_origins(self, prep: Prepared, t: np.ndarray, fn):
-        """``fn(t, profiles, means)`` for origins ``t`` (n,) of a member on ``prep``, with their
-        seasonal profiles and centres (:meth:`origin_profiles`, :meth:`origin_means`), in chunks of
-        origins where the profiles would hold over :data:`PROFILE_CELLS` values; the results joined
-        along their first axis."""
+        """``fn(t, profiles)`` for origins ``t`` (n,) of a member on ``prep``, with their seasonal
+        profiles (:meth:`origin_profiles`), in chunks of origins where the profiles would hold over
+        :data:`PROFILE_CELLS` values; the results joined along their first axis."""
         t = np.asarray(t, dtype=np.int64)
         m = len(prep.profile) if prep.profile is not None else 1
         step = max(1, PROFILE_CELLS // m)
 
-        def one(tt: np.ndarray):
-            profiles = self.origin_profiles(prep, tt)
-            return fn(tt, profiles, self.origin_means(prep, tt, profiles))
-
         if len(t) <= step:
-            return one(t)
-        return np.concatenate([one(t[i : i + step]) for i in range(0, len(t), step)])
+            return fn(t, self.origin_profiles(prep, t))
+        return np.concatenate(
+            [fn(t[i : i + step], self.origin_profiles(prep, t[i : i + step])) for i in range(0, len(t), step)]
+        )
 
     def _weighed(self) -> np.ndarray:
         """(members,) True for the members weighed in one step ahead: the regular ones, and with
@@ -343,7 +323,7 @@ class Combination:
         wn = np.broadcast_to(w[:, None], (len(w), len(t))) if w.ndim == 1 else w  # (members, n)
         out = np.array(
             [
-                self.at_origins(m.prep, t, lambda tt, pp, mm, m=m: m.beyond_training_range(tt, RANGE_GUARD, pp, mm)) & r
+                self.at_origins(m.prep, t, lambda tt, pp, m=m: m.beyond_training_range(tt, RANGE_GUARD, pp)) & r
                 for m, r in zip(self.members, regular)
             ]
         )
@@ -437,10 +417,8 @@ class Combination:
         paths averaged, or (``paths="inside"``) one recursion of their mean output."""
         nets = [m.model] if self.paths == "inside" else list(getattr(m.model, "members", [m.model]))
 
-        def paths(o: np.ndarray, profiles: np.ndarray | None, means: np.ndarray | None) -> np.ndarray:
-            return np.mean(
-                [m.prep.y_from_z(fc.recursive_z(net, m.prep, o, steps, profiles, means)) for net in nets], axis=0
-            )
+        def paths(o: np.ndarray, profiles: np.ndarray | None) -> np.ndarray:
+            return np.mean([m.prep.y_from_z(fc.recursive_z(net, m.prep, o, steps, profiles)) for net in nets], axis=0)
 
         return self.at_origins(m.prep, origins, paths)
 

@@ -57,23 +57,14 @@ def one_step(model: Model, prep: Prepared, part: str) -> tuple[np.ndarray, np.nd
     return t, one_step_at(model, prep, t)
 
 
-def one_step_at(
-    model: Model,
-    prep: Prepared,
-    t: np.ndarray,
-    profiles: np.ndarray | None = None,
-    means: np.ndarray | None = None,
-) -> np.ndarray:
+def one_step_at(model: Model, prep: Prepared, t: np.ndarray, profiles: np.ndarray | None = None) -> np.ndarray:
     """One-step-ahead predictions (n,) in original units at target indices ``t`` (n,), each
-    window with its seasonal profile from ``profiles`` (n, m) and its centre from ``means`` (n,)
-    when given (see :func:`lstm_core.prep.profiles_before`, :func:`~lstm_core.prep.means_before`),
-    else the training part's."""
+    window with its seasonal profile from ``profiles`` (n, m) when given (see
+    :func:`lstm_core.prep.profiles_before`), else the training part's."""
     t = np.asarray(t, dtype=np.int64)
     if len(t) == 0:
         return np.zeros(0)
-    d = prep.d_from_scaled(predict_windows(model, prep, window_x(prep, t, profiles, means))[:, 0])  # (n,)
-    if means is not None:
-        d = d + (np.asarray(means) - prep.target_scaler.shift[0])
+    d = prep.d_from_scaled(predict_windows(model, prep, window_x(prep, t, profiles))[:, 0])  # (n,)
     return prep.y_from_z(prep.z_from_d(d, t, profiles))
 
 
@@ -83,15 +74,13 @@ def recursive_z(
     origins: np.ndarray,
     steps: int,
     profiles: np.ndarray | None = None,
-    means: np.ndarray | None = None,
 ) -> np.ndarray:
     """Recursive forecasts on the model scale from each origin: (M, steps).
 
     Origin ``o`` uses history ``[:o]`` and predicts indices ``o .. o+steps-1``. The direct
     head's ``horizon`` outputs are used as a block before feeding back. ``profiles`` (M, m): the
     seasonal profile each origin's history is deseasonalised with and its forecast reseasonalised
-    with (:func:`lstm_core.prep.profiles_before`); ``means`` (M,): the centre of its network's
-    scaled inputs and outputs (:func:`lstm_core.prep.means_before`); None: the training part's.
+    with (:func:`lstm_core.prep.profiles_before`); None: the training part's.
     """
     cfg = prep.cfg
     origins = np.asarray(origins, dtype=np.int64)
@@ -106,11 +95,7 @@ def recursive_z(
                 "train it with horizon 1 or more (the target's own past as an input) to forecast past the end."
             )
         rep = None if profiles is None else np.repeat(profiles, steps, axis=0)  # a row per target
-        rep_m = None if means is None else np.repeat(means, steps)
-        x = window_x(prep, t.ravel(), rep, rep_m)
-        d = prep.d_from_scaled(predict_windows(model, prep, x)[:, 0])  # (M * steps,)
-        if rep_m is not None:
-            d = d + (rep_m - prep.target_scaler.shift[0])
+        d = prep.d_from_scaled(predict_windows(model, prep, window_x(prep, t.ravel(), rep))[:, 0])  # (M * steps,)
         return prep.z_from_d(d, t.ravel(), rep).reshape(m, steps)
     beyond = None
     if prep.inputs and m and int(origins.max()) + steps > prep.n:
@@ -123,22 +108,17 @@ def recursive_z(
         beyond = origins[:, None] + np.arange(steps)[None, :] >= prep.n
     n_blocks = math.ceil(steps / h)
     total = n_blocks * h
-    window = (
-        window_x(prep, origins, profiles, means) if m else np.zeros((0, L, 1), np.float32)
-    )  # (M, L, F) absolute scaled
+    window = window_x(prep, origins, profiles) if m else np.zeros((0, L, 1), np.float32)  # (M, L, F) absolute scaled
     u_hat = np.zeros((m, total))
     rows = np.arange(m)
     for blk in range(n_blocks):
         out = predict_windows(model, prep, window)  # (M, h) scaled d
         d = prep.d_from_scaled(out)
-        if means is not None:
-            d = d + (np.asarray(means) - prep.target_scaler.shift[0])[:, None]
         if lag and prep.transform.damp < 1:
             # damped steps: the k-th differenced step (k = 1, 2, ...) shrinks by damp ** (k - 1) (the
             # first is the one-step prediction), and the window is fed the damped values
             d = d * prep.transform.damp ** (blk * h + np.arange(h))[None, :]
-            centre = prep.target_scaler.shift[0] if means is None else np.asarray(means)[:, None]
-            out = ((d - centre) / prep.target_scaler.scale[0]).astype(out.dtype)
+            out = prep.target_scaler.transform(d[..., None])[..., 0].astype(out.dtype)
         new_rows = np.zeros((m, h, window.shape[2]), dtype=np.float32)
         for j in range(h):
             k = blk * h + j

@@ -34,7 +34,6 @@ from .prep import (
     future_spikes,
     one_step_targets,
     prepare,
-    profiles_before,
     resolve_target,
     split_points,
 )
@@ -735,10 +734,10 @@ def first_look(prep: Prepared, model: Forecaster, networks: int | None) -> First
     for a series that never goes below it, as the final ones are."""
     model.eval()
     col = np.full(prep.n, np.nan)
+    combo = Combination([Member(prep, model)], profiles=PROFILE_MODE)
     for part in ("train", "val", "test"):
         t = one_step_targets(prep, part)
-        later = PROFILE_MODE == "origin" and len(t) and int(t.max()) > prep.train_end
-        col[t] = fc.one_step_at(model, prep, t, profiles_before(prep, t) if later else None)
+        col[t] = fc.one_step_at(model, prep, t, combo.origin_profiles(prep, t))
     if fc.never_negative(prep.y):
         col = np.maximum(col, 0.0)  # NaN stays NaN
     frame = pd.DataFrame({"time": prep.index, "actual": prep.y, "part": part_labels(prep), "one_step": col})

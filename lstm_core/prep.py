@@ -671,6 +671,16 @@ def detect_season(y: np.ndarray) -> int | None:
     return int(best) if acf[best] > max(0.3, 3.0 / np.sqrt(n)) else None
 
 
+def detrended(z: np.ndarray, m: int) -> tuple[np.ndarray, int]:
+    """The classical decomposition's detrended values of ``z`` (N,) for a season of ``m``: ``z``
+    less its centred moving average of length ``m`` (2 x m for even ``m``), shape (N - 2 off,),
+    where value j belongs to index ``off + j`` (``off``: half the average's reach); and ``off``."""
+    k = np.r_[0.5, np.ones(m - 1), 0.5] / m if m % 2 == 0 else np.ones(m) / m
+    trend = np.convolve(z, k, mode="valid")
+    off = (len(k) - 1) // 2
+    return z[off : off + len(trend)] - trend, off
+
+
 def seasonal_profile(z: np.ndarray, m: int) -> np.ndarray | None:
     """Additive seasonal profile (m,) of ``z``, indexed by ``t % m``, summing to zero.
 
@@ -680,11 +690,8 @@ def seasonal_profile(z: np.ndarray, m: int) -> np.ndarray | None:
     """
     if m < 2 or len(z) < 2 * m + 2:
         return None
-    k = np.r_[0.5, np.ones(m - 1), 0.5] / m if m % 2 == 0 else np.ones(m) / m
-    trend = np.convolve(z, k, mode="valid")
-    off = (len(k) - 1) // 2
-    detr = z[off : off + len(trend)] - trend
-    phase = np.arange(off, off + len(trend)) % m
+    detr, off = detrended(z, m)
+    phase = np.arange(off, off + len(detr)) % m
     prof = np.array([detr[phase == j].mean() for j in range(m)])
     return prof - prof.mean()
 
@@ -704,10 +711,7 @@ def phase_sums(prep: Prepared) -> PhaseSums | None:
     if prep.profile is None or not prep.transform.deseason:
         return None
     m = len(prep.profile)
-    z = prep.z
-    k = np.r_[0.5, np.ones(m - 1), 0.5] / m if m % 2 == 0 else np.ones(m) / m
-    off = (len(k) - 1) // 2
-    detr = z[off : off + len(z) - len(k) + 1] - np.convolve(z, k, mode="valid")  # as seasonal_profile's
+    detr, off = detrended(prep.z, m)
     rows = -(-len(detr) // m)
     padded = np.zeros(rows * m)
     padded[: len(detr)] = detr
@@ -745,50 +749,14 @@ def profiles_before(prep: Prepared, ends: np.ndarray, sums: PhaseSums | None = N
     return out
 
 
-def means_before(prep: Prepared, ends: np.ndarray, profiles: np.ndarray | None = None) -> np.ndarray | None:
-    """The mean (n,) of the network's target (``d``) over its rows before each of ``ends`` (n,),
-    with each row's seasonal profile from ``profiles`` (see :func:`profiles_before`; None: the
-    training part's): the standard scaler's centre re-estimated at each origin; the scaler's own
-    (the training part's) where ``ends[i]`` is at most the training part's end. None where the
-    scaler is not the standard one, or where each window's mean is taken out (the centre cancels)."""
-    if prep.cfg.scaler != "standard" or prep.transform.window_norm or not prep.cfg.uses_target_history:
-        return None
-    ends = np.asarray(ends, dtype=np.int64)
-    out = np.full(len(ends), float(prep.target_scaler.shift[0]))
-    later = ends > prep.train_end
-    if not later.any():
-        return out
-    e = ends[later]
-    rows = profiles[later] if profiles is not None else None
-    lag = prep.transform.lag
-    if lag:  # the steps telescope: their sum is the last lag values' less the first lag values'
-        hi = e[:, None] - lag + np.arange(lag)[None, :]
-        lo = np.broadcast_to(np.arange(lag)[None, :], hi.shape)
-        total = (prep.deseasonalised(hi, rows) - prep.deseasonalised(lo, rows)).sum(axis=1)
-        out[later] = total / (e - lag)
-        return out
-    total = np.concatenate([[0.0], np.cumsum(prep.z)])[e]
-    if prep.profile is not None:
-        m = len(prep.profile)
-        prof = rows if rows is not None else np.broadcast_to(prep.profile, (len(e), m))
-        phase = np.arange(m)
-        counts = np.maximum((e[:, None] - phase[None, :] + m - 1) // m, 0)  # values of each phase before e
-        total = total - (counts * prof).sum(axis=1)
-    out[later] = total / e
-    return out
-
-
-def window_x(
-    prep: Prepared, t: np.ndarray, profiles: np.ndarray | None = None, means: np.ndarray | None = None
-) -> np.ndarray:
+def window_x(prep: Prepared, t: np.ndarray, profiles: np.ndarray | None = None) -> np.ndarray:
     """Input windows (n, L, F) for first-target indices ``t`` (n,), whatever part they are in
     (absolute scaled features; :meth:`Prepared.normalise` makes them network-ready). With
     ``profiles`` (n, m), window i's values are deseasonalised with row i (see
-    :func:`profiles_before`) instead of the training part's profile; with ``means`` (n,), they
-    are centred on ``means[i]`` (see :func:`means_before`) instead of the scaler's centre."""
+    :func:`profiles_before`) instead of the training part's profile."""
     horizon = resolved_horizon(prep.cfg)
     x = _gather_x(prep.features, t, prep.cfg.look_back, horizon)
-    if (profiles is None and means is None) or not prep.cfg.uses_target_history or not len(x):
+    if profiles is None or not prep.cfg.uses_target_history or not len(x):
         return x
     t = np.asarray(t, dtype=np.int64)
     end = t if horizon >= 1 else t + 1
@@ -798,9 +766,8 @@ def window_x(
     if lag:
         d = d - prep.deseasonalised(rows - lag, profiles)
     sc = prep.feat_scaler
-    centre = sc.shift[0] if means is None else np.asarray(means)[:, None]
     x = x.copy()
-    x[:, :, 0] = ((d - centre) / sc.scale[0]).astype(np.float32)
+    x[:, :, 0] = ((d - sc.shift[0]) / sc.scale[0]).astype(np.float32)
     return x
 
 

@@ -162,20 +162,3 @@ def test_the_first_look_takes_the_profile_at_each_origin_as_the_run_does():
     for part in ("train", "test"):
         t, want = Combination([Member(prep, model)], profiles="origin").one_step(part)
         np.testing.assert_array_equal(look["one_step"].to_numpy()[t], want)
-
-
-@pytest.mark.parametrize("lag", [0, 1, 12])
-def test_the_centre_before_each_end_is_the_mean_of_the_network_target_before_it(lag):
-    """``means_before`` (measured, not adopted: ``combine.ORIGIN_MEANS``): the mean of ``d`` over its
-    rows before each end, each with that end's profile; the scaler's own inside the training part."""
-    from lstm_core.prep import means_before
-
-    _, prep, _ = _prep(_frame(grow=0.1), 12, lag=lag)
-    ends = np.array([prep.train_end - 1, prep.train_end, prep.train_end + 5, prep.n])
-    profiles = profiles_before(prep, ends)
-    got = means_before(prep, ends, profiles)
-    assert got[0] == got[1] == prep.target_scaler.shift[0]
-    for e, row, g in zip(ends[2:], profiles[2:], got[2:]):
-        u = prep.z[:e] - row[np.arange(e) % 12]
-        d = u[lag:] - u[: e - lag] if lag else u
-        assert g == pytest.approx(d.mean(), rel=1e-12, abs=1e-12)
