@@ -25,6 +25,7 @@ import pandas as pd
 from ..config import MISSING_POLICIES
 from .errors import _MIN_ROWS, DataError, _excerpt
 from .frequency import _frequency, _infer_freq, describe_frequency, season_for
+from .periods import decimal_years, period_labels
 from .series import Series
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -215,7 +216,10 @@ def _load(
     step_column = _row_counter(kept, numbers, date_name)
     if step_column is not None:
         kept.remove(step_column)
-        notes.append(f"Column {_excerpt(step_column)} numbers the rows, so it was used as the row index.")
+        notes.append(
+            f"Column {_excerpt(step_column)} numbers the rows, so it was "
+            + ("left out: the dates index them." if date_name is not None else "used as the row index.")
+        )
     if not kept:
         raise _no_numeric_error(cells, numbers, dropped, problems)
     _check_finite(cells[kept], numbers[kept], lines)
@@ -737,11 +741,12 @@ def _no_numeric_error(
 
 
 def _row_counter(kept: list[str], numbers: pd.DataFrame, date_name: str | None) -> str | None:
-    """Return the first column if it is a row counter named step/index (0, 1, 2, ...)."""
-    if date_name is not None or len(kept) < 2 or kept[0] != numbers.columns[0]:
+    """Return the first column if it is a row counter named step/index (0, 1, 2, ...), or R's
+    row names (``rownames``, or unnamed as ``write.csv`` leaves them) before a date column."""
+    if len(kept) < 2 or kept[0] != numbers.columns[0]:
         return None
     column = kept[0]
-    if column.lower() not in ("step", "index", "column 1"):
+    if column.lower() not in (("rownames", "column 1") if date_name is not None else ("step", "index", "column 1")):
         return None
     values = numbers[column]
     is_counter = values.notna().all() and bool((values.diff().iloc[1:] == 1).all())
@@ -777,6 +782,8 @@ def _choose_date_column(
     named = [c for c in cells.columns if _DATE_NAME_RE.search(c.lower())]
     for column in named:
         if _is_year_column(numbers[column]) or _date_share(cells[column], date_format) >= 0.5:
+            return column
+        if date_format is None and decimal_years(numbers[column]) is not None:
             return column
     for column in cells.columns:
         if column not in named and (date_format or not _mostly_numeric(cells[column], numbers[column])):
@@ -836,6 +843,9 @@ def _date_share(cells: pd.Series, date_format: str | None) -> float:
         return 0.0
     if date_format is not None:
         return float(_to_datetime(sample, format=date_format)[0].notna().mean())
+    labels = period_labels(sample)
+    if labels is not None:
+        return float(labels.dates.notna().mean())
     if sample.str.fullmatch(_FLOAT_RE).mean() > 0.5:
         return 0.0
     return max(_to_datetime(sample, format="mixed", dayfirst=first)[0].notna().mean() for first in (False, True))
@@ -869,6 +879,10 @@ def _parse_date_column(
     elif _is_year_column(numbers):
         parsed, zoned = _to_datetime(numbers.astype("int64").astype("str"), format="%Y")
         problem, advice = "be read as years", "fix those values"
+    elif (periods := period_labels(present) or decimal_years(numbers.dropna())) is not None:
+        parsed, zoned = periods.dates, False
+        notes.append(f"Column {_excerpt(name)} holds {periods.how}.")
+        problem, advice = f"be read as {periods.kind}s", "fix those values or set date_format"
     else:
         parsed, zoned = _to_datetime(present, format="ISO8601")
         if pd.isna(parsed.iloc[0]):  # like pandas, take the format from the first value

@@ -1,0 +1,159 @@
+"""Time columns that are not calendar dates: period labels and decimal years.
+
+Statistical offices and forecasting tools write periods, not days: ``1956 Q1`` (fpp3's
+``yearquarter``, the ABS, the ONS), ``Q1 1956``, ``1991M07`` (Eurostat, Stata), ``1989 W28``
+(fpp3's ``yearweek``, ISO weeks). R writes a time series' ``time()`` as decimal years:
+``1949.0833`` is February 1949, and the Rdatasets CSV files carry such a ``time`` column. pandas
+reads none of these as dates (it reads ``1956Q1`` but not ``1956 Q1``), so without this module the
+column was dropped as text or kept as a number, and the series lost its frequency, its season prior
+and the dates of its forecast.
+
+Each reader returns the start of every period as a timestamp (a quarter's first day, an ISO week's
+Monday), so the loader's frequency detection and the forecast's future dates work as for dates.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+#: (kind, pattern) of the period labels read; ``y`` is the year, ``p`` the period within it.
+#: Case does not matter; a space, ``-`` or ``/`` may separate the parts.
+_SEP = r"\s*[-/ ]?\s*"
+_LABELS = (
+    ("quarter", rf"(?P<y>[12]\d{{3}}){_SEP}Q(?P<p>[1-4])"),
+    ("quarter", rf"Q(?P<p>[1-4]){_SEP}(?P<y>[12]\d{{3}})"),
+    ("month", rf"(?P<y>[12]\d{{3}}){_SEP}M(?P<p>0?[1-9]|1[0-2])"),
+    ("week", rf"(?P<y>[12]\d{{3}}){_SEP}W(?P<p>0?[1-9]|[1-4]\d|5[0-3])"),
+)
+#: How each kind of period reads as a frequency, for the load report.
+_ADJECTIVES = {"month": "monthly", "quarter": "quarterly", "week": "weekly", "day": "daily"}
+#: Decimal years per year that map onto calendar periods exactly (monthly, quarterly).
+_PER_YEAR = {12: "month", 4: "quarter"}
+#: Days per step of decimal years that read as weekly or daily dates (R's ``ts`` with frequency
+#: 52 or 365.25/7 for weeks, 365 or 365.25 for days), and the step in days each is rounded to.
+_DAY_STEPS = ((6.9, 7.1, 7, "week"), (0.99, 1.01, 1, "day"))
+_TOLERANCE = 1e-4  # of a period: how far a decimal year may sit from the period's start
+
+
+@dataclass(frozen=True)
+class PeriodReading:
+    """Timestamps read from a time column that is not in a date format.
+
+    ``dates``: the start of each period (NaT where a cell could not be read), indexed as the cells;
+    ``kind``: "quarter", "month", "week" or "day"; ``how``: one sentence for the load report.
+    """
+
+    dates: pd.Series
+    kind: str
+    how: str
+
+
+def period_labels(cells: pd.Series) -> PeriodReading | None:
+    """Read period labels (``1956 Q1``, ``Q1 1956``, ``1991M07``, ``1989 W28``; see :data:`_LABELS`).
+
+    Parameters
+    ----------
+    cells : pd.Series
+        The column's non-empty cells as strings.
+
+    Returns
+    -------
+    PeriodReading or None
+        None unless every cell is a label of one kind. An ISO week that does not exist (week 53 of
+        a 52-week year) reads as NaT.
+    """
+    text = cells.astype("str").str.strip()
+    if text.empty:
+        return None
+    for kind in ("quarter", "month", "week"):
+        year = pd.Series(np.nan, index=text.index)
+        part = pd.Series(np.nan, index=text.index)
+        for k, pattern in _LABELS:
+            if k != kind:
+                continue
+            found = text.str.extract(f"^(?:{pattern})$", flags=re.IGNORECASE)
+            hit = found["y"].notna() & year.isna()
+            year[hit] = found.loc[hit, "y"].astype("float64")
+            part[hit] = found.loc[hit, "p"].astype("float64")
+        if year.isna().any():
+            continue
+        y, p = year.astype("int64"), part.astype("int64")
+        if kind == "week":
+            dates = pd.to_datetime(
+                y.astype("str") + "-W" + p.astype("str").str.zfill(2) + "-1", format="%G-W%V-%u", errors="coerce"
+            )
+            how = "ISO week labels such as {ex}; read as the Monday each week starts"
+        else:
+            month = 3 * (p - 1) + 1 if kind == "quarter" else p
+            dates = pd.to_datetime(pd.DataFrame({"year": y, "month": month, "day": 1}), errors="coerce")
+            how = f"{kind} labels such as {{ex}}; read as the first day of each {kind}"
+        return PeriodReading(dates, kind, how.format(ex=repr(str(text.iloc[0]))))
+    return None
+
+
+def decimal_years(values: pd.Series) -> PeriodReading | None:
+    """Read decimal years as R writes a time series' ``time()`` (``1949.0833`` = February 1949).
+
+    Parameters
+    ----------
+    values : pd.Series
+        The column's numbers (NaN for empty cells).
+
+    Returns
+    -------
+    PeriodReading or None
+        None unless every value lies in 1000-2999, not all are whole, and the sorted values step
+        evenly by a month or a quarter (each on a period's start), or by a week or a day.
+    """
+    v = values.to_numpy(dtype=np.float64)
+    if len(v) < 3 or not np.all(np.isfinite(v)) or np.all(v % 1 == 0):
+        return None
+    if v.min() < 1000 or v.max() >= 3000:
+        return None
+    distinct = np.unique(v)  # sorted
+    if len(distinct) < len(v):
+        return None
+    # the step over the whole span (a gap is a whole multiple of the usual step; values written
+    # with few decimals are off by their rounding, which averages out over the span)
+    span = float(distinct[-1] - distinct[0])
+    step = span / max(round(span / float(np.median(np.diff(distinct)))), 1)
+    per_year = 1.0 / step
+    for count, kind in _PER_YEAR.items():
+        if abs(per_year - count) > 1e-3 * count:
+            continue
+        index = np.round(v * count)
+        if np.max(np.abs(v * count - index)) > _TOLERANCE * count:
+            return None
+        index = index.astype(np.int64)
+        year, sub = index // count, index % count
+        dates = pd.to_datetime(pd.DataFrame({"year": year, "month": sub * (12 // count) + 1, "day": 1}))
+        return PeriodReading(pd.Series(dates.to_numpy(), index=values.index), kind, _decimal_how(values, kind))
+    days = step * 365.25
+    for lo, hi, unit, kind in _DAY_STEPS:
+        if not lo <= days <= hi:
+            continue
+        counts = (v - v[0]) / step
+        if np.max(np.abs(counts - np.round(counts))) > 0.05:
+            return None
+        first = _decimal_to_day(float(v[0]))
+        dates = first + pd.to_timedelta(np.round(counts).astype(np.int64) * unit, unit="D")
+        return PeriodReading(pd.Series(dates, index=values.index), kind, _decimal_how(values, kind))
+    return None
+
+
+def _decimal_to_day(value: float) -> pd.Timestamp:
+    """The calendar day a decimal year falls on (its fraction of that year's days, rounded)."""
+    year = int(np.floor(value))
+    start = pd.Timestamp(year=year, month=1, day=1)
+    length = (pd.Timestamp(year=year + 1, month=1, day=1) - start).days
+    return start + pd.Timedelta(days=round((value - year) * length))
+
+
+def _decimal_how(values: pd.Series, kind: str) -> str:
+    """The load report's words for a decimal-year reading."""
+    example = f"{float(values.iloc[1]):.4f}".rstrip("0")
+    return f"decimal years such as {example} (as R writes a time series' time()); read as {_ADJECTIVES[kind]} dates"

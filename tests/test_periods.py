@@ -1,0 +1,138 @@
+"""Time columns that are not calendar dates: period labels (``1956 Q1``) and R's decimal years."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lstm_core.data import DataError, load_csv
+from lstm_core.data.periods import decimal_years, period_labels
+
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def _csv(header: str, labels: list[str], values: np.ndarray) -> bytes:
+    return (header + "\n" + "\n".join(f"{a},{b}" for a, b in zip(labels, values)) + "\n").encode()
+
+
+def _values(n: int, season: int) -> np.ndarray:
+    k = np.arange(n)
+    return 100 + k + 10 * np.sin(2 * np.pi * k / season)
+
+
+@pytest.mark.parametrize(
+    "fmt",
+    [
+        "{y} Q{q}",  # fpp3's yearquarter, the ABS, the ONS
+        "Q{q} {y}",
+        "{y}-Q{q}",
+        "{y}/Q{q}",
+        "Q{q}-{y}",
+        "{y} q{q}",
+    ],
+)
+def test_quarter_labels_read_as_quarterly_dates(fmt):
+    labels = [fmt.format(y=1956 + i // 4, q=i % 4 + 1) for i in range(40)]
+    loaded = load_csv(_csv("quarter,beer", labels, _values(40, 4)))
+    index = loaded.frame.index
+    assert isinstance(index, pd.DatetimeIndex)
+    assert index[0] == pd.Timestamp("1956-01-01") and index[5] == pd.Timestamp("1957-04-01")
+    assert loaded.report.frequency == "QS-JAN" and loaded.report.season == 4
+    assert list(loaded.frame.columns) == ["beer"]
+    assert any("quarter labels such as" in n and labels[0] in n for n in loaded.report.notes)
+
+
+@pytest.mark.parametrize("fmt", ["{y}M{m:02d}", "{y}m{m}", "{y} M{m:02d}"])
+def test_month_number_labels_read_as_monthly_dates(fmt):
+    labels = [fmt.format(y=1991 + (i + 6) // 12, m=(i + 6) % 12 + 1) for i in range(48)]
+    loaded = load_csv(_csv("period,sales", labels, _values(48, 12)))
+    assert loaded.frame.index[0] == pd.Timestamp("1991-07-01")
+    assert loaded.frame.index[-1] == pd.Timestamp("1995-06-01")
+    assert loaded.report.frequency == "MS" and loaded.report.season == 12
+
+
+def test_iso_week_labels_read_as_mondays_with_the_gaps_counted():
+    # fpp3's yearweek prints "1989 W28"; 2020 has an ISO week 53
+    mondays = pd.date_range("2019-12-30", periods=120, freq="W-MON")
+    iso = mondays.isocalendar()
+    labels = [f"{y} W{w:02d}" for y, w in zip(iso["year"], iso["week"])]
+    assert "2020 W53" in labels
+    dropped = [3, 40, 41]
+    keep = [i for i in range(120) if i not in dropped]
+    loaded = load_csv(_csv("week,passengers", [labels[i] for i in keep], _values(120, 52)[keep]))
+    assert list(loaded.frame.index) == list(mondays[keep])
+    assert loaded.report.season == 52 and loaded.report.gaps == len(dropped)
+
+
+def test_a_week_that_does_not_exist_is_named():
+    labels = [f"2021 W{w:02d}" for w in range(1, 54)]  # 2021 has 52 ISO weeks
+    with pytest.raises(DataError) as err:
+        load_csv(_csv("week,value", labels, np.arange(53.0)))
+    assert "2021 W53" in str(err.value) and "weeks" in str(err.value)
+
+
+def test_labels_of_two_kinds_are_not_periods():
+    cells = pd.Series(["1956 Q1", "1956M02", "1956 Q3"])
+    assert period_labels(cells) is None
+    assert period_labels(pd.Series(["1956 Q1", "next", "1956 Q3"])) is None
+
+
+def test_rdatasets_csv_reads_its_decimal_years_as_months_and_drops_its_row_names():
+    # the layout of the Rdatasets CSV files: "rownames","time","value", time as R's time() writes it
+    t = [f"{1949 + i / 12:.11f}".rstrip("0").rstrip(".") for i in range(144)]
+    rows = "\n".join(f'"{i + 1}",{a},{v}' for i, (a, v) in enumerate(zip(t, _values(144, 12))))
+    loaded = load_csv(('"rownames","time","value"\n' + rows + "\n").encode())
+    assert list(loaded.frame.columns) == ["value"]
+    assert loaded.frame.index[0] == pd.Timestamp("1949-01-01")
+    assert loaded.frame.index[13] == pd.Timestamp("1950-02-01")
+    assert loaded.report.frequency == "MS" and loaded.report.season == 12
+    notes = " ".join(loaded.report.notes)
+    assert "decimal years" in notes and "monthly" in notes
+    assert "'rownames' numbers the rows, so it was left out" in notes
+
+
+@pytest.mark.parametrize(
+    ("start", "per_year", "first", "freq", "season"),
+    [
+        (1960.25, 4, "1960-04-01", "QS-JAN", 4),
+        (2000.0, 52, "2000-01-01", "W-SAT", 52),
+        (1991 + 31 / 365.25, 365.25 / 7, "1991-02-01", "W-FRI", 52),  # fpp2's weekly series
+        (2014 + 119 / 365, 365, "2014-04-30", "D", 7),
+    ],
+)
+def test_decimal_years_of_each_frequency(start, per_year, first, freq, season):
+    t = [f"{start + i / per_year:.5f}" for i in range(300)]
+    loaded = load_csv(_csv("time,value", t, _values(300, 7)))
+    assert loaded.frame.index[0] == pd.Timestamp(first)
+    assert loaded.report.frequency == freq and loaded.report.season == season
+    assert loaded.report.gaps == 0
+
+
+def test_decimal_years_with_a_missing_month_keep_the_grid():
+    t = [1949 + i / 12 for i in range(60) if i != 20]
+    out = decimal_years(pd.Series(t))
+    assert out is not None and out.kind == "month"
+    assert pd.Timestamp("1950-09-01") not in set(out.dates)
+    assert out.dates.iloc[20] == pd.Timestamp("1950-10-01")
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        np.linspace(0.1, 20, 50),  # not years
+        1950 + np.arange(40) / 2,  # half-years: no calendar period here
+        np.arange(1900, 1950, dtype=float),  # whole years are the year reader's
+        1949 + np.arange(30) / 12 + 0.01,  # off the months' starts
+        1949 + np.sort(np.random.default_rng(0).uniform(0, 5, 40)),  # uneven
+    ],
+)
+def test_numbers_that_are_not_decimal_years(values):
+    assert decimal_years(pd.Series(values)) is None
+
+
+def test_decimal_years_in_a_column_not_named_for_time_stay_numbers():
+    t = [1949 + i / 12 for i in range(48)]
+    loaded = load_csv(_csv("score,value", [f"{a:.4f}" for a in t], _values(48, 12)))
+    assert isinstance(loaded.frame.index, pd.RangeIndex)
+    assert list(loaded.frame.columns) == ["score", "value"]
