@@ -136,3 +136,73 @@ def test_decimal_years_in_a_column_not_named_for_time_stay_numbers():
     loaded = load_csv(_csv("score,value", [f"{a:.4f}" for a in t], _values(48, 12)))
     assert isinstance(loaded.frame.index, pd.RangeIndex)
     assert list(loaded.frame.columns) == ["score", "value"]
+
+
+def test_year_and_month_columns_make_monthly_dates_and_a_decimal_date_column_is_left_out():
+    # NOAA's Mauna Loa file: comment lines, then year, month, decimal date (mid-month), values
+    rows = []
+    for i in range(60):
+        y, m = 1958 + (i + 2) // 12, (i + 2) % 12 + 1
+        rows.append(f"{y},{m},{y + (m - 0.5) / 12:.4f},{315 + 0.1 * i + 3 * np.sin(m):.2f},{300 + i}")
+    text = "# Mauna Loa\nyear,month,decimal date,average,deseasonalized\n" + "\n".join(rows) + "\n"
+    loaded = load_csv(text.encode())
+    assert list(loaded.frame.columns) == ["average", "deseasonalized"]
+    assert loaded.frame.index[0] == pd.Timestamp("1958-03-01") and loaded.frame.index[-1] == pd.Timestamp("1963-02-01")
+    assert loaded.report.frequency == "MS" and loaded.report.season == 12
+    assert loaded.report.date_column == "year + month"
+    notes = " ".join(loaded.report.notes)
+    assert "made from the years of 'year' with the months of 'month'" in notes
+    assert "'decimal date' repeats the time as decimal years" in notes
+
+
+@pytest.mark.parametrize(
+    ("header", "period"),
+    [
+        ("Year,Month,sales", lambda i: MONTHS[i % 12]),
+        ("year,month,sales", lambda i: MONTHS[i % 12].upper() + "."),
+        ("YEAR,MON,sales", lambda i: str(i % 12 + 1)),
+    ],
+)
+def test_year_and_month_names_or_numbers(header, period):
+    text = header + "\n" + "\n".join(f"{2000 + i // 12},{period(i)},{100 + i}" for i in range(36)) + "\n"
+    loaded = load_csv(text.encode())
+    assert list(loaded.frame.index) == list(pd.date_range("2000-01-01", periods=36, freq="MS"))
+    assert loaded.report.season == 12 and list(loaded.frame.columns) == ["sales"]
+
+
+@pytest.mark.parametrize("quarter", [lambda q: str(q), lambda q: f"Q{q}"])
+def test_year_and_quarter_columns(quarter):
+    text = "year,quarter,gdp\n" + "\n".join(f"{2000 + i // 4},{quarter(i % 4 + 1)},{100 + i}" for i in range(20)) + "\n"
+    loaded = load_csv(text.encode())
+    assert loaded.frame.index[5] == pd.Timestamp("2001-04-01")
+    assert loaded.report.frequency == "QS-JAN" and list(loaded.frame.columns) == ["gdp"]
+
+
+def test_a_year_column_that_does_not_repeat_stays_the_yearly_time():
+    text = "year,month,value\n" + "\n".join(f"{1900 + i},{i % 12 + 1},{i}" for i in range(30)) + "\n"
+    loaded = load_csv(text.encode())
+    assert loaded.report.date_column == "year" and loaded.frame.index[1] == pd.Timestamp("1901-01-01")
+    assert list(loaded.frame.columns) == ["month", "value"]
+
+
+def test_a_month_column_out_of_range_is_not_a_month():
+    text = "year,month,value\n" + "\n".join(f"{2000 + i // 12},{i % 12 + 5},{i}" for i in range(36)) + "\n"
+    with pytest.raises(DataError, match="appear more than once"):
+        load_csv(text.encode())
+
+
+def test_a_real_date_column_wins_over_year_and_month_helpers():
+    dates = pd.date_range("2000-01-01", periods=36, freq="MS")
+    rows = [f"{d:%Y-%m-%d},{d.year},{d.month},{i}" for i, d in enumerate(dates)]
+    loaded = load_csv(("date,year,month,value\n" + "\n".join(rows) + "\n").encode())
+    assert loaded.report.date_column == "date"
+    assert list(loaded.frame.index) == list(dates)
+
+
+def test_a_rising_column_that_is_not_a_time_is_kept():
+    rows = [
+        f"{d:%Y-%m-%d},{1000 + 7.3 * i + (i % 5) ** 2:.2f}"
+        for i, d in enumerate(pd.date_range("2000-01-01", periods=40))
+    ]
+    loaded = load_csv(("date,cumulative time served\n" + "\n".join(rows) + "\n").encode())
+    assert list(loaded.frame.columns) == ["cumulative time served"]

@@ -157,3 +157,63 @@ def _decimal_how(values: pd.Series, kind: str) -> str:
     """The load report's words for a decimal-year reading."""
     example = f"{float(values.iloc[1]):.4f}".rstrip("0")
     return f"decimal years such as {example} (as R writes a time series' time()); read as {_ADJECTIVES[kind]} dates"
+
+
+#: Column names (whole, case-insensitive) of a year column and of the period column beside it.
+_YEAR_NAME = re.compile(r"\s*(?:year|yr|yyyy)\s*", re.IGNORECASE)
+_PERIOD_NAMES = {
+    "month": re.compile(r"\s*(?:month|mon|mo|mm)\s*", re.IGNORECASE),
+    "quarter": re.compile(r"\s*(?:quarter|qtr|q)\s*", re.IGNORECASE),
+}
+_MONTH_WORDS = "january february march april may june july august september october november december".split()
+
+
+def _period_numbers(cells: pd.Series, kind: str) -> pd.Series | None:
+    """The period numbers (1-12 months, 1-4 quarters) a period column holds: numbers, month
+    names or their first three letters, or ``Q1``-``Q4``; None unless every cell is one."""
+    text = cells.astype("str").str.strip().str.lower()
+    top = 12 if kind == "month" else 4
+    number = pd.to_numeric(text.str.removeprefix("q") if kind == "quarter" else text, errors="coerce")
+    if kind == "month" and number.isna().any():
+        words = {w: i + 1 for i, w in enumerate(_MONTH_WORDS)} | {w[:3]: i + 1 for i, w in enumerate(_MONTH_WORDS)}
+        number = text.str.rstrip(".").map(words)
+    if number.isna().any() or not ((number % 1 == 0) & (number >= 1) & (number <= top)).all():
+        return None
+    return number.astype("int64")
+
+
+def year_and_period(cells: pd.DataFrame, numbers: pd.DataFrame) -> tuple[PeriodReading, list[str]] | None:
+    """Dates from a year column and a month or quarter column beside it (``year,month,value``:
+    NOAA's Mauna Loa file, many government tables), when the years repeat (a year column alone is
+    the time of a yearly series).
+
+    Parameters
+    ----------
+    cells : pd.DataFrame
+        The file's cells as strings (None for empty ones).
+    numbers : pd.DataFrame
+        The same cells as numbers (NaN where they are not).
+
+    Returns
+    -------
+    (PeriodReading, [year column, period column]) or None
+        The first day of each month or quarter; None without such a pair of full columns.
+    """
+    for year_col in [c for c in cells.columns if _YEAR_NAME.fullmatch(str(c))]:
+        years = numbers[year_col]
+        if years.isna().any() or not ((years % 1 == 0) & (years >= 1000) & (years <= 2999)).all():
+            continue
+        if not years.duplicated().any():
+            continue
+        for kind, pattern in _PERIOD_NAMES.items():
+            for col in [c for c in cells.columns if c != year_col and pattern.fullmatch(str(c))]:
+                if cells[col].isna().any():
+                    continue
+                part = _period_numbers(cells[col], kind)
+                if part is None:
+                    continue
+                month = part if kind == "month" else 3 * (part - 1) + 1
+                dates = pd.to_datetime(pd.DataFrame({"year": years.astype("int64"), "month": month, "day": 1}))
+                how = f"the years of {year_col!r} with the {kind}s of {col!r}; read as the first day of each {kind}"
+                return PeriodReading(pd.Series(dates.to_numpy(), index=cells.index), kind, how), [year_col, col]
+    return None
