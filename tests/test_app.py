@@ -100,6 +100,21 @@ def test_upload_csv_loads_it():
     assert len(at.dataframe) >= 1
 
 
+def test_an_rdatasets_csv_uploads_with_its_calendar():
+    # "rownames","time","value" with R's decimal years: monthly dates, season 12, the row names left out
+    rows = "\n".join(f'"{i + 1}",{1949 + i / 12:.11f},{100 + i + 10 * (i % 12 > 5)}' for i in range(72))
+    csv = ('"rownames","time","value"\n' + rows + "\n").encode()
+    at = new_app().run()
+    at.file_uploader(key="data_upload").set_value(("AirPassengers.csv", csv, "text/csv")).run()
+    no_errors(at)
+    ds = at.session_state["dataset"]
+    assert list(ds.frame.columns) == ["value"] and str(ds.frame.index[13].date()) == "1950-02-01"
+    caption = " ".join(texts(at.caption))
+    assert "time column **time**" in caption and "frequency **monthly** (season 12)" in caption
+    detected = " ".join(texts(at.markdown))
+    assert "decimal years such as 1949.0833" in detected and "read as monthly dates" in detected
+
+
 def test_the_data_page_names_a_lone_spike_and_pins_it_on_the_chart():
     import json
 
