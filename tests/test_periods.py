@@ -206,3 +206,41 @@ def test_a_rising_column_that_is_not_a_time_is_kept():
     ]
     loaded = load_csv(("date,cumulative time served\n" + "\n".join(rows) + "\n").encode())
     assert list(loaded.frame.columns) == ["cumulative time served"]
+
+
+@pytest.mark.parametrize(
+    ("header", "write", "freq"),
+    [
+        ("date", lambda d: d.strftime("%Y%m%d"), "D"),  # YYYYMMDD
+        ("Date", lambda d: str((d - pd.Timestamp("1899-12-30")).days), "D"),  # Excel's day numbers
+        ("timestamp", lambda d: str(int((d - pd.Timestamp("1970-01-01")).total_seconds())), "D"),
+        ("time_ms", lambda d: str(int((d - pd.Timestamp("1970-01-01")).total_seconds()) * 1000), "D"),
+    ],
+)
+def test_dates_written_as_whole_numbers(header, write, freq):
+    days = pd.date_range("2020-01-01", periods=60, freq="D")
+    loaded = load_csv(_csv(f"{header},value", [write(d) for d in days], _values(60, 7)))
+    assert list(loaded.frame.index) == list(days)
+    assert loaded.report.frequency == freq and loaded.report.season == 7
+    assert list(loaded.frame.columns) == ["value"]
+    assert any("whole numbers such as" in n for n in loaded.report.notes)
+
+
+def test_yyyymm_numbers_are_months():
+    months = pd.date_range("2015-01-01", periods=40, freq="MS")
+    loaded = load_csv(_csv("month,value", months.strftime("%Y%m").tolist(), _values(40, 12)))
+    assert list(loaded.frame.index) == list(months) and loaded.report.season == 12
+
+
+@pytest.mark.parametrize(
+    ("header", "values"),
+    [
+        ("day", [str(i) for i in range(1, 61)]),  # a day counter
+        ("value_date", [str(20200101 + i) for i in range(60)]),  # 20200132 is not a date
+        ("week", [str(40000 + i) for i in range(60)]),  # Excel day numbers only in a column named "date"
+    ],
+)
+def test_whole_numbers_that_are_not_dates_stay_numbers(header, values):
+    loaded = load_csv(_csv(f"{header},value", values, _values(60, 7)))
+    assert isinstance(loaded.frame.index, pd.RangeIndex)
+    assert header in loaded.frame.columns

@@ -26,7 +26,7 @@ import pandas as pd
 from ..config import MISSING_POLICIES
 from .errors import _MIN_ROWS, DataError, _excerpt
 from .frequency import _frequency, _infer_freq, describe_frequency, season_for
-from .periods import decimal_years, period_labels, year_and_period
+from .periods import compact_dates, decimal_years, period_labels, year_and_period
 from .series import Series
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -795,7 +795,10 @@ def _choose_date_column(
     for column in named:
         if _is_year_column(numbers[column]) or _date_share(cells[column], date_format) >= 0.5:
             return column
-        if date_format is None and decimal_years(numbers[column]) is not None:
+        if date_format is None and (
+            decimal_years(numbers[column]) is not None
+            or (numbers[column].notna().all() and compact_dates(column, numbers[column]) is not None)
+        ):
             return column
     for column in cells.columns:
         if column not in named and (date_format or not _mostly_numeric(cells[column], numbers[column])):
@@ -910,7 +913,7 @@ def _parse_date_column(
     elif _is_year_column(numbers):
         parsed, zoned = _to_datetime(numbers.astype("int64").astype("str"), format="%Y")
         problem, advice = "be read as years", "fix those values"
-    elif (periods := period_labels(present) or decimal_years(numbers.dropna())) is not None:
+    elif (periods := period_labels(present) or decimal_years(numbers.dropna()) or _compact(name, numbers)) is not None:
         parsed, zoned = periods.dates, False
         notes.append(f"Column {_excerpt(name)} holds {periods.how}.")
         problem, advice = f"be read as {periods.kind}s", "fix those values or set date_format"
@@ -928,6 +931,11 @@ def _parse_date_column(
     if zoned:
         notes.append("Timestamps with time zones were converted to UTC.")
     return parsed.reindex(cells.index), used_dayfirst
+
+
+def _compact(name: str, numbers: pd.Series):
+    """:func:`compact_dates` of a column whose cells are all numbers, else None."""
+    return compact_dates(name, numbers) if len(numbers) and numbers.notna().all() else None
 
 
 def _parse_day_month(present: pd.Series, dayfirst: bool | None, notes: list[str]) -> tuple[pd.Series, bool | None]:

@@ -217,3 +217,53 @@ def year_and_period(cells: pd.DataFrame, numbers: pd.DataFrame) -> tuple[PeriodR
                 how = f"the years of {year_col!r} with the {kind}s of {col!r}; read as the first day of each {kind}"
                 return PeriodReading(pd.Series(dates.to_numpy(), index=cells.index), kind, how), [year_col, col]
     return None
+
+
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")  # Excel's day 0 (with its 1900 leap-year quirk built in)
+_EXCEL_DAYS = (10_000, 80_000)  # Excel day numbers read as dates: 1927-05-18 to 2119-01-10
+_UNIX_SECONDS = (1e8, 4.1e9)  # 1973-03-03 to 2099-12-03
+_EXCEL_NAME = re.compile(r"date")
+_UNIX_NAME = re.compile(r"time|date")
+
+
+def compact_dates(name: str, values: pd.Series) -> PeriodReading | None:
+    """Read whole numbers that write a date without separators or as a count.
+
+    ``20200131`` (YYYYMMDD) and ``202001`` (YYYYMM) in any column named for time; Excel's day
+    numbers (``43831`` = 2020-01-01, a date column that lost its format) in a column whose name
+    says ``date``; Unix time in seconds or milliseconds in one whose name says time or date.
+
+    Parameters
+    ----------
+    name : str
+        The column's name.
+    values : pd.Series
+        Its numbers, none missing.
+
+    Returns
+    -------
+    PeriodReading or None
+        None unless every value reads one of these ways.
+    """
+    v = values.to_numpy(dtype=np.float64)
+    if len(v) < 3 or not np.all(np.isfinite(v)) or not np.all(v == np.round(v)) or v.min() < 0:
+        return None
+    label = str(name).lower()
+    text = pd.Series(v.astype(np.int64).astype(str), index=values.index)
+    lengths = set(text.str.len())
+    for digits, fmt, kind, words in ((8, "%Y%m%d", "day", "YYYYMMDD"), (6, "%Y%m", "month", "YYYYMM")):
+        if lengths == {digits}:
+            dates = pd.to_datetime(text, format=fmt, errors="coerce")
+            if dates.notna().all() and dates.dt.year.between(1000, 2999).all():
+                return PeriodReading(dates, kind, f"whole numbers such as {text.iloc[0]} ({words}); read as dates")
+    if _EXCEL_NAME.search(label) and _EXCEL_DAYS[0] <= v.min() and v.max() <= _EXCEL_DAYS[1]:
+        dates = _EXCEL_EPOCH + pd.to_timedelta(v.astype(np.int64), unit="D")
+        how = f"whole numbers such as {text.iloc[0]}, read as Excel's day numbers (days since 1899-12-30)"
+        return PeriodReading(pd.Series(dates, index=values.index), "day", how)
+    if _UNIX_NAME.search(label):
+        for unit, scale in (("s", 1.0), ("ms", 1e3)):
+            if _UNIX_SECONDS[0] * scale <= v.min() and v.max() <= _UNIX_SECONDS[1] * scale:
+                dates = pd.to_datetime(v.astype(np.int64), unit=unit)
+                how = f"whole numbers such as {text.iloc[0]}, read as Unix time in {'seconds' if unit == 's' else 'milliseconds'}"
+                return PeriodReading(pd.Series(dates, index=values.index), "time", how)
+    return None
