@@ -59,6 +59,20 @@ def _typed(kind):
     return parse
 
 
+def _selection(text: str) -> tuple[str, str]:
+    """argparse type of ``--select COLUMN=VALUE``."""
+    column, sep, value = text.partition("=")
+    if not sep or not column.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} is not COLUMN=VALUE, e.g. State=Victoria")
+    return column.strip(), value.strip()
+
+
+_SELECT_HELP = (
+    "keep the rows whose COLUMN holds VALUE: one series of a file that holds several one under another "
+    "(repeat for several key columns)"
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     from .data import GENERATORS
 
@@ -74,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     t = sub.add_parser("train", help="train a model and write a run directory")
     d, m, tr = RunConfig().data, RunConfig().model, RunConfig().train
     t.add_argument("--data", required=True, type=Path)
+    t.add_argument("--select", action="append", type=_selection, default=[], metavar="COLUMN=VALUE", help=_SELECT_HELP)
     t.add_argument("--target", default=None, help="column to predict (default: the last numeric column)")
     t.add_argument("--inputs", default="", help="comma-separated extra input columns")
     t.add_argument("--cell", choices=CELL_TYPES, default=m.cell)
@@ -137,16 +152,19 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--run", required=True, type=Path)
     f.add_argument("--steps", required=True, type=_typed(int))
     f.add_argument("--data", type=Path, default=None, help="apply the model to this series instead of the run's own")
+    f.add_argument("--select", action="append", type=_selection, default=[], metavar="COLUMN=VALUE", help=_SELECT_HELP)
     f.add_argument("--out", type=Path, default=None, help="CSV file (default: stdout)")
 
     ga = sub.add_parser("gates", help="record every gate of a saved run over the whole series")
     ga.add_argument("--run", required=True, type=Path)
     ga.add_argument("--data", type=Path, default=None)
+    ga.add_argument("--select", action="append", type=_selection, default=[], metavar="COLUMN=VALUE", help=_SELECT_HELP)
     ga.add_argument("--out", required=True, type=Path)
 
     c = sub.add_parser("compare", help="train model variants on the same data, split and seeds; write the table")
     c.add_argument("--config", required=True, type=Path, help="comparison JSON (as exported by the Compare page)")
     c.add_argument("--data", required=True, type=Path)
+    c.add_argument("--select", action="append", type=_selection, default=[], metavar="COLUMN=VALUE", help=_SELECT_HELP)
     c.add_argument(
         "--out", required=True, type=Path, help="folder for results.csv, runs.csv, metrics.json, config.json"
     )
@@ -168,11 +186,12 @@ def build_parser() -> argparse.ArgumentParser:
 _DATA_NOTES: list[str] = []
 
 
-def _load_series(path: Path):
-    """The series of the CSV at ``path``; the loader's notes are kept for :func:`main`."""
+def _load_series(path: Path, select: list[tuple[str, str]] | None = None):
+    """The series of the CSV at ``path`` (the rows of ``select``'s (column, value) pairs only);
+    the loader's notes are kept for :func:`main`."""
     from .data import load_csv
 
-    loaded = load_csv(path)
+    loaded = load_csv(path, select=dict(select or []))
     _DATA_NOTES.extend(loaded.report.notes)
     return loaded.series
 
@@ -220,7 +239,7 @@ def cmd_train(args) -> int:
     from .runs import check_target, save_run
 
     check_target(args.out, overwrite=args.overwrite)  # before training: nothing of the user's is replaced
-    series = _load_series(args.data)
+    series = _load_series(args.data, args.select)
     cfg = train_config_from_args(args)
 
     def progress(s) -> None:
@@ -285,7 +304,7 @@ def ray_cluster(address: str) -> Iterator[RayExecutor]:
 def _run_for(args):
     from .runs import load_run
 
-    frame = _load_series(args.data).frame if args.data is not None else None
+    frame = _load_series(args.data, args.select).frame if args.data is not None else None
     return load_run(args.run, frame)
 
 
@@ -333,7 +352,7 @@ def cmd_compare(args) -> int:
     except UnicodeDecodeError:
         raise ConfigError(f"{args.config} is not UTF-8 text; export the comparison config again.") from None
     cfg = CompareConfig.from_json(text)
-    series = _load_series(args.data)
+    series = _load_series(args.data, args.select)
 
     def progress(variant: str, seed: int, done: int, total: int) -> None:
         if not args.quiet:

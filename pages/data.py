@@ -9,6 +9,7 @@ from lstm_core.config import MISSING_POLICIES, DataConfig
 from lstm_core.outliers import listed
 from ui import first_paint, presenter, quickstart, state
 from ui.figures import series as plots
+from ui.series_picker import pick_series
 from ui.text import md_code, md_escape, plot_text, visible
 
 st.title("Data")
@@ -82,12 +83,31 @@ else:
         if st.session_state.get("data_last_upload") != token:
             st.session_state["data_last_upload"] = token
             st.session_state["data_upload_error"] = None
+            st.session_state["data_upload_keys"] = None
             try:
                 loaded = lcdata.load_csv(upload.getvalue(), name=upload.name, missing=policy)
                 state.set_dataset(state.dataset_from_loaded(loaded, upload.name))
                 st.rerun()
+            except lcdata.SeveralSeriesError as exc:  # one series per value of some key columns
+                st.session_state["data_upload_keys"] = (exc.keys, exc.example)
             except lcdata.DataError as exc:
                 st.session_state["data_upload_error"] = f"{upload.name}: {exc}"
+        if st.session_state.get("data_upload_keys"):
+            keys, example = st.session_state["data_upload_keys"]
+            st.info(
+                md_escape(f"{upload.name} holds several series, one under another: choose one. ")
+                + f"The previous dataset ({md_escape(ds.name)}) stays loaded until you do."
+            )
+            chosen = pick_series(keys, example, "data_key")
+            if chosen is not None:
+                try:
+                    loaded = lcdata.load_csv(upload.getvalue(), name=upload.name, missing=policy, select=chosen)
+                    label = f"{upload.name} ({', '.join(f'{k}={v}' for k, v in chosen.items())})"
+                    state.set_dataset(state.dataset_from_loaded(loaded, label))
+                    st.session_state["data_upload_keys"] = None
+                    st.rerun()
+                except lcdata.DataError as exc:
+                    st.session_state["data_upload_error"] = f"{upload.name}: {exc}"
         if st.session_state.get("data_upload_error"):
             st.error(
                 md_escape(st.session_state["data_upload_error"] + f" The previous dataset ({ds.name}) is still loaded.")

@@ -8,6 +8,8 @@ Split by job:
 - :mod:`.generators` -- :func:`generate` and the demo series;
 - :mod:`.bundled` -- the shipped datasets and :func:`frame_to_csv_bytes`;
 - :mod:`.target` -- :func:`default_target`, the column forecast by default;
+- :mod:`.periods` -- time columns that are not dates (``1956 Q1``, R's decimal years, ``YYYYMMDD``);
+- :mod:`.keys` -- files holding several series one under another: :class:`SeveralSeriesError`;
 - :mod:`.errors` -- :class:`DataError`.
 
 Every public name is importable from ``lstm_core.data``.
@@ -26,6 +28,7 @@ from .generators import (
     generate_series,
     noisy_sine_truth,
 )
+from .keys import SeveralSeriesError
 from .loader import MAX_BYTES, DataReport, LoadedData, load_csv
 from .series import Series, as_series
 from .target import default_target
@@ -40,6 +43,7 @@ __all__ = [
     "DataReport",
     "LoadedData",
     "Series",
+    "SeveralSeriesError",
     "as_series",
     "frame_to_csv_bytes",
     "generate",

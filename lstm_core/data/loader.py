@@ -17,6 +17,7 @@ import re
 import unicodedata
 import warnings
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +27,7 @@ import pandas as pd
 from ..config import MISSING_POLICIES
 from .errors import _MIN_ROWS, DataError, _excerpt
 from .frequency import _frequency, _infer_freq, describe_frequency, season_for
+from .keys import find_keys, select_rows, several_series_error
 from .periods import compact_dates, decimal_years, period_labels, year_and_period
 from .series import Series
 
@@ -141,6 +143,7 @@ def load_csv(
     date_format: str | None = None,
     missing: str = "interpolate",
     max_bytes: int = MAX_BYTES,
+    select: Mapping[str, str] | None = None,
 ) -> LoadedData:
     """Read a CSV file into a validated numeric frame.
 
@@ -162,6 +165,9 @@ def load_csv(
         forward fill (head back-filled), or drop the rows.
     max_bytes : int, default MAX_BYTES
         Largest accepted file size in bytes.
+    select : mapping of str to str, optional
+        Keep only the rows whose cell in each named column is the given value (one series of a
+        file that holds several one under another; see :mod:`lstm_core.data.keys`).
 
     Returns
     -------
@@ -172,13 +178,15 @@ def load_csv(
     Raises
     ------
     DataError
-        For any content that cannot be used, with one sentence saying what to do.
+        For any content that cannot be used, with one sentence saying what to do; a
+        :class:`~lstm_core.data.keys.SeveralSeriesError` (with the key columns and their values)
+        for a file that holds several series.
     """
     if missing not in MISSING_POLICIES:
         raise DataError(f"Unknown missing-value policy {missing!r}; choose one of {', '.join(MISSING_POLICIES)}.")
     raw, label = _read_source(source, name, max_bytes)
     try:
-        return _load(raw, label, date_column, dayfirst, date_format, missing)
+        return _load(raw, label, date_column, dayfirst, date_format, missing, select)
     except DataError:
         raise
     except (ValueError, TypeError, OverflowError, LookupError, csv.Error, pd.errors.ParserError) as exc:
@@ -189,7 +197,13 @@ def load_csv(
 
 
 def _load(
-    raw: bytes, label: str, date_column: str | None, dayfirst: bool | None, date_format: str | None, policy: str
+    raw: bytes,
+    label: str,
+    date_column: str | None,
+    dayfirst: bool | None,
+    date_format: str | None,
+    policy: str,
+    select: Mapping[str, str] | None = None,
 ) -> LoadedData:
     """Run the whole pipeline on the raw bytes of one file."""
     text, encoding = _decode(raw)
@@ -200,6 +214,8 @@ def _load(
     text, declared, offset = _strip_preamble(text, notes)
     delimiter = declared or _sniff_delimiter(text)
     cells, lines = _read_cells(text, delimiter, notes, offset)
+    if select:
+        cells, lines = select_rows(cells, lines, select, notes)
     cells, problems = _strip_symbols(cells, notes)
     years = [c for c in cells.columns if _year_cells(c, cells[c])]  # say nothing about the decimal mark
     decimal, decided = _detect_decimal(cells.drop(columns=years) if len(years) < cells.shape[1] else cells, delimiter)
@@ -223,7 +239,14 @@ def _load(
     if dates is not None:
         time_columns += _decimal_time_columns(cells, numbers, time_columns, notes)
 
-    others = [c for c in cells.columns if c not in time_columns]
+    if dates is not None:
+        stamps = dates.dropna()
+        if stamps.duplicated().any():  # one series per value of some key columns?
+            keys = find_keys(cells.loc[stamps.index], stamps, time_columns)
+            if keys:
+                raise several_series_error(cells.loc[stamps.index], keys)
+
+    others = [c for c in cells.columns if c not in time_columns and c not in (select or {})]
     kept, dropped = _classify_columns(cells[others], numbers[others], notes, problems)
     step_column = _row_counter(kept, numbers, date_name)
     if step_column is not None:

@@ -1,0 +1,106 @@
+"""Files that hold several series stacked in rows (long or "tidy" format), and choosing one.
+
+fpp3's tsibbles, Kaggle's store sales and most database exports keep one row per time *and*
+series: ``Month,State,Industry,Turnover`` or ``date,store_nbr,family,sales``. The series is told
+apart by key columns. The loader then finds each timestamp several times; :func:`find_keys` names
+the key columns that make every (time, key) pair unique, so the error can say which series the file
+holds and how to choose one, and :func:`select_rows` keeps one series' rows (``load_csv(select=)``,
+the CLI's ``--select COLUMN=VALUE``, the Data page's choice).
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Mapping
+from itertools import combinations
+
+import pandas as pd
+
+from .errors import DataError, _excerpt
+
+#: Most distinct values a key column may have (more: an identifier of rows, not of series).
+MAX_KEY_VALUES = 2_000
+#: Values of each key column listed in the error and offered on the Data page, most rows first.
+SHOWN_VALUES = 500
+
+
+class SeveralSeriesError(DataError):
+    """A file that holds several series one under another; ``keys`` maps each key column to its
+    values (most rows first, at most :data:`SHOWN_VALUES`), ``example`` is one series' choice."""
+
+    def __init__(self, message: str, keys: dict[str, list[str]], example: dict[str, str]):
+        super().__init__(message)
+        self.keys = keys
+        self.example = example
+
+
+def find_keys(cells: pd.DataFrame, dates: pd.Series, exclude: list[str]) -> list[str] | None:
+    """The fewest columns (one or two) that, with the time, make every row unique.
+
+    Parameters
+    ----------
+    cells : pd.DataFrame
+        The file's cells as strings (NaN for empty ones), one row per data row.
+    dates : pd.Series
+        The time of each row (same index).
+    exclude : list of str
+        Columns that are not keys (the time columns).
+
+    Returns
+    -------
+    list of str or None
+        None when no such columns exist (the timestamps repeat for another reason).
+    """
+    n = len(cells)
+    candidates = []
+    for column in cells.columns:
+        if column in exclude:
+            continue
+        values = cells[column].fillna("")
+        k = values.nunique()
+        if 2 <= k <= min(MAX_KEY_VALUES, n // 2):
+            candidates.append((k, column))
+    candidates.sort()
+    names = [c for _, c in candidates]
+    stamps = dates.reset_index(drop=True)
+    for size in (1, 2):
+        for combo in combinations(names, size):
+            key = pd.concat([stamps] + [cells[c].fillna("").reset_index(drop=True) for c in combo], axis=1)
+            if not key.duplicated().any():
+                return list(combo)
+    return None
+
+
+def several_series_error(cells: pd.DataFrame, keys: list[str]) -> SeveralSeriesError:
+    """The error for a file whose rows hold one series per value of ``keys``."""
+    groups = cells[keys].fillna("").value_counts()  # (a MultiIndex of value tuples, most rows first)
+    example = {c: str(v) for c, v in zip(keys, groups.index[0])}
+    values = {c: cells[c].fillna("").value_counts().index[:SHOWN_VALUES].astype(str).tolist() for c in keys}
+    which = " and ".join(_excerpt(c) for c in keys)
+    chosen = " ".join("--select " + shlex.quote(f"{c}={v}") for c, v in example.items())
+    message = (
+        f"The file holds {len(groups):,} series, one under another, one for each value of {which}; "
+        f"choose one (on the Data page, or with {chosen} in the command line)."
+    )
+    return SeveralSeriesError(message, values, example)
+
+
+def select_rows(
+    cells: pd.DataFrame, lines: pd.Series, select: Mapping[str, str], notes: list[str]
+) -> tuple[pd.DataFrame, pd.Series]:
+    """Keep the rows whose cell in each column of ``select`` is its value (compared as stripped
+    text); a note says how many; a clear error names a missing column or value."""
+    keep = pd.Series(True, index=cells.index)
+    for column, value in select.items():
+        if column not in cells.columns:
+            listed = ", ".join(_excerpt(c) for c in list(cells.columns)[:10])
+            raise DataError(f"Column {_excerpt(column)} was not found; the columns are {listed}.")
+        text = cells[column].fillna("").astype(str).str.strip()
+        match = text == str(value).strip()
+        if not (keep & match).any():
+            seen = ", ".join(_excerpt(v) for v in text[keep].value_counts().index[:5])
+            raise DataError(f"No row has {_excerpt(value)} in column {_excerpt(column)}; its values include {seen}.")
+        keep &= match
+    which = " and ".join(f"{c} is {_excerpt(v)}" for c, v in select.items())
+    notes.append(f"Kept the {int(keep.sum()):,} of {len(keep):,} rows where {which}.")
+    return cells[keep].reset_index(drop=True), lines[keep].reset_index(drop=True)

@@ -1,0 +1,103 @@
+"""Files that hold several series one under another: the error names the keys, select keeps one."""
+
+from __future__ import annotations
+
+import shlex
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lstm_core.cli import main
+from lstm_core.data import DataError, SeveralSeriesError, load_csv
+
+STATES = ["Victoria", "New South Wales", "Queensland"]
+INDUSTRIES = ["Food", "Clothing"]
+MONTHS = pd.date_range("2010-01-01", periods=48, freq="MS")
+
+
+def tidy_csv() -> bytes:
+    """fpp3's aus_retail layout: Month, State, Industry, Turnover (6 series of 48 months), with
+    the rows of the first series last (files are not always grouped)."""
+    rows = []
+    for s, state in enumerate(STATES):
+        for k, industry in enumerate(INDUSTRIES):
+            for i, m in enumerate(MONTHS):
+                rows.append(f"{m:%Y %b},{state},{industry},{100 * (s + 1) + 10 * k + i + 5 * np.sin(i):.3f}")
+    rows = rows[48:] + rows[:48]
+    return ("Month,State,Industry,Turnover\n" + "\n".join(rows) + "\n").encode()
+
+
+def test_the_error_names_the_key_columns_their_values_and_the_way_to_choose():
+    with pytest.raises(SeveralSeriesError) as err:
+        load_csv(tidy_csv())
+    e = err.value
+    assert list(e.keys) == ["Industry", "State"]  # fewest values first
+    assert sorted(e.keys["Industry"]) == sorted(INDUSTRIES) and sorted(e.keys["State"]) == sorted(STATES)
+    assert e.example["State"] in STATES and e.example["Industry"] in INDUSTRIES
+    chosen = " ".join("--select " + shlex.quote(f"{c}={e.example[c]}") for c in ("Industry", "State"))  # shell-ready
+    assert str(e) == (
+        "The file holds 6 series, one under another, one for each value of 'Industry' and 'State'; "
+        f"choose one (on the Data page, or with {chosen} in the command line)."
+    )
+
+
+def test_select_keeps_one_series_with_its_calendar():
+    loaded = load_csv(tidy_csv(), select={"State": "New South Wales", "Industry": "Clothing"})
+    assert list(loaded.frame.columns) == ["Turnover"]
+    assert list(loaded.frame.index) == list(MONTHS)
+    assert loaded.frame["Turnover"].iloc[0] == pytest.approx(210.0)
+    assert loaded.report.season == 12
+    assert "Kept the 48 of 288 rows where State is 'New South Wales' and Industry is 'Clothing'." in loaded.report.notes
+
+
+def test_one_key_of_two_chosen_names_the_other():
+    with pytest.raises(SeveralSeriesError) as err:
+        load_csv(tidy_csv(), select={"State": "Queensland"})
+    assert list(err.value.keys) == ["Industry"] and "2 series" in str(err.value)
+
+
+def test_a_numeric_key_column():
+    days = pd.date_range("2020-01-01", periods=30)
+    rows = [f"{d:%Y-%m-%d},{store},{store * 100 + i}" for store in (1, 2, 3) for i, d in enumerate(days)]
+    raw = ("date,store_nbr,sales\n" + "\n".join(rows) + "\n").encode()
+    with pytest.raises(SeveralSeriesError, match="3 series.*'store_nbr'"):
+        load_csv(raw)
+    loaded = load_csv(raw, select={"store_nbr": "2"})
+    assert list(loaded.frame.columns) == ["sales"] and loaded.frame["sales"].iloc[-1] == 229
+
+
+@pytest.mark.parametrize(
+    ("select", "message"),
+    [
+        ({"Region": "North"}, "Column 'Region' was not found"),
+        ({"State": "Tasmania"}, "No row has 'Tasmania' in column 'State'; its values include 'Victoria'"),
+    ],
+)
+def test_a_choice_that_matches_nothing_says_so(select, message):
+    with pytest.raises(DataError, match=message):
+        load_csv(tidy_csv(), select=select)
+
+
+def test_repeated_timestamps_without_a_key_keep_their_error():
+    rows = ["2020-01-01,1", "2020-01-02,2", "2020-01-02,3", "2020-01-03,4", "2020-01-04,5"]
+    with pytest.raises(DataError, match="appear more than once with different values") as err:
+        load_csv(("date,value\n" + "\n".join(rows) + "\n").encode())
+    assert not isinstance(err.value, SeveralSeriesError)
+
+
+def test_cli_select_trains_one_series_and_a_bad_select_is_one_error_line(tmp_path, capsys):
+    data = tmp_path / "retail.csv"
+    data.write_bytes(tidy_csv())
+    fast = ["--epochs", "2", "--hidden", "4", "--quiet", "--transform", "log"]
+    assert main(["train", "--data", str(data), "--out", str(tmp_path / "all"), *fast]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: The file holds 6 series")
+    argv = ["train", "--data", str(data), "--select", "State=New South Wales", "--select", "Industry=Food"]
+    assert main([*argv, "--out", str(tmp_path / "nsw"), *fast]) == 0
+    saved = pd.read_csv(tmp_path / "nsw" / "data.csv")
+    assert len(saved) == 48 and saved.iloc[0, -1] == pytest.approx(200.0)
+    capsys.readouterr()
+    assert main(["train", "--data", str(data), "--select", "State", "--out", str(tmp_path / "x")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["error: argument --select: 'State' is not COLUMN=VALUE, e.g. State=Victoria"]
