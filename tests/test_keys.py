@@ -101,3 +101,21 @@ def test_cli_select_trains_one_series_and_a_bad_select_is_one_error_line(tmp_pat
     assert main(["train", "--data", str(data), "--select", "State", "--out", str(tmp_path / "x")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err == ["error: argument --select: 'State' is not COLUMN=VALUE, e.g. State=Victoria"]
+
+
+def test_three_key_columns_of_which_one_follows_another():
+    # fpp3's tourism layout: Region determines State, so Region and Purpose are the keys
+    quarters = pd.date_range("2000-01-01", periods=12, freq="QS")
+    regions = {"Sydney": "NSW", "Hunter": "NSW", "Melbourne": "VIC"}
+    rows = [
+        f"{q.year} Q{q.quarter},{region},{state},{purpose},{i + 10 * j}"
+        for j, (region, state) in enumerate(regions.items())
+        for purpose in ("Holiday", "Business")
+        for i, q in enumerate(quarters)
+    ]
+    raw = ("Quarter,Region,State,Purpose,Trips\n" + "\n".join(rows) + "\n").encode()
+    with pytest.raises(SeveralSeriesError) as err:
+        load_csv(raw)
+    assert list(err.value.keys) == ["Purpose", "Region"] and "6 series" in str(err.value)
+    loaded = load_csv(raw, select={"Region": "Hunter", "Purpose": "Business"})
+    assert loaded.report.season == 4 and list(loaded.frame["Trips"][:2]) == [10.0, 11.0]

@@ -20,6 +20,8 @@ from .errors import DataError, _excerpt
 
 #: Most distinct values a key column may have (more: an identifier of rows, not of series).
 MAX_KEY_VALUES = 2_000
+#: Columns tried as keys (those with the fewest values), alone and in twos and threes.
+MAX_KEY_CANDIDATES = 12
 #: Values of each key column listed in the error and offered on the Data page, most rows first.
 SHOWN_VALUES = 500
 
@@ -35,7 +37,7 @@ class SeveralSeriesError(DataError):
 
 
 def find_keys(cells: pd.DataFrame, dates: pd.Series, exclude: list[str]) -> list[str] | None:
-    """The fewest columns (one or two) that, with the time, make every row unique.
+    """The fewest columns (one to three) that, with the time, make every row unique.
 
     Parameters
     ----------
@@ -61,9 +63,9 @@ def find_keys(cells: pd.DataFrame, dates: pd.Series, exclude: list[str]) -> list
         if 2 <= k <= min(MAX_KEY_VALUES, n // 2):
             candidates.append((k, column))
     candidates.sort()
-    names = [c for _, c in candidates]
+    names = [c for _, c in candidates[:MAX_KEY_CANDIDATES]]
     stamps = dates.reset_index(drop=True)
-    for size in (1, 2):
+    for size in (1, 2, 3):
         for combo in combinations(names, size):
             key = pd.concat([stamps] + [cells[c].fillna("").reset_index(drop=True) for c in combo], axis=1)
             if not key.duplicated().any():
