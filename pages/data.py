@@ -89,13 +89,15 @@ else:
                 state.set_dataset(state.dataset_from_loaded(loaded, upload.name))
                 st.rerun()
             except lcdata.SeveralSeriesError as exc:  # one series per value of some key columns
-                st.session_state["data_upload_keys"] = (exc.keys, exc.example)
+                st.session_state["data_upload_keys"] = (exc.keys, exc.example, exc.count)
             except lcdata.DataError as exc:
                 st.session_state["data_upload_error"] = f"{upload.name}: {exc}"
         if st.session_state.get("data_upload_keys"):
-            keys, example = st.session_state["data_upload_keys"]
+            keys, example, count = st.session_state["data_upload_keys"]
             st.info(
-                md_escape(f"{upload.name} holds several series, one under another: choose one. ")
+                md_escape(f"{upload.name} holds {count:,} series, one under another, told apart by ")
+                + ", ".join(md_code(k) for k in keys)
+                + ": choose one. "
                 + f"The previous dataset ({md_escape(ds.name)}) stays loaded until you do."
             )
             chosen = pick_series(keys, example, "data_key")

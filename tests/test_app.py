@@ -123,7 +123,7 @@ def test_a_file_of_several_series_offers_the_choice_and_loads_the_one_chosen():
     at.file_uploader(key="data_upload").set_value(("retail.csv", tidy_csv(), "text/csv")).run()
     no_errors(at)
     assert at.session_state["dataset"].name == before  # nothing replaced until a series is chosen
-    assert any("holds several series" in t and before in t for t in texts(at.info))
+    assert any("retail.csv holds 6 series" in t and before in t for t in texts(at.info))
     at.selectbox(key="data_key_State").set_value("Queensland")
     at.selectbox(key="data_key_Industry").set_value("Clothing")
     at.button(key="data_key_load").click().run()
@@ -131,7 +131,7 @@ def test_a_file_of_several_series_offers_the_choice_and_loads_the_one_chosen():
     ds = at.session_state["dataset"]
     assert ds.name == "retail.csv (Industry=Clothing, State=Queensland)"
     assert len(ds.frame) == 48 and ds.frame.iloc[0, 0] == 310.0
-    assert not any("holds several series" in t for t in texts(at.info))
+    assert not any("holds 6 series" in t for t in texts(at.info))
 
 
 def test_the_data_page_names_a_lone_spike_and_pins_it_on_the_chart():

@@ -115,3 +115,24 @@ def test_upload_train_stop_and_forecast(server, page, tmp_path):
     nav(page, "Train")
     expect(page.get_by_label("Batch size", exact=True)).to_have_value("1")
     expect(page.get_by_label("Epochs (upper bound)", exact=True)).to_have_value("100000")
+
+
+def test_a_file_of_several_series_is_loaded_by_choosing_one(server, page, tmp_path):
+    from tests.test_keys import tidy_csv
+
+    csv = tmp_path / "retail.csv"
+    csv.write_bytes(tidy_csv())
+    page.goto(server)
+    expect(page.get_by_text("airline passengers (bundled)").first).to_be_visible()
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(csv))
+    expect(page.get_by_text(re.compile("retail.csv holds 6 series"))).to_be_visible()
+    wait_idle(page)
+    choose_option(page, "State", "Queensland")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "data-several-series-choice.png"), full_page=True)
+    page.get_by_role("button", name=re.compile("Load this series")).click()
+    expect(
+        page.get_by_role("heading", name=re.compile(r"retail\.csv \(Industry=.*, State=Queensland\)"))
+    ).to_be_visible()
+    page.wait_for_function(CHARTS_DRAWN, timeout=15_000)
+    page.screenshot(path=str(ARTIFACTS / "data-several-series-loaded.png"), full_page=True)

@@ -32,7 +32,7 @@ def test_the_error_names_the_key_columns_their_values_and_the_way_to_choose():
     with pytest.raises(SeveralSeriesError) as err:
         load_csv(tidy_csv())
     e = err.value
-    assert list(e.keys) == ["Industry", "State"]  # fewest values first
+    assert list(e.keys) == ["Industry", "State"] and e.count == 6  # fewest values first
     assert sorted(e.keys["Industry"]) == sorted(INDUSTRIES) and sorted(e.keys["State"]) == sorted(STATES)
     assert e.example["State"] in STATES and e.example["Industry"] in INDUSTRIES
     chosen = " ".join("--select " + shlex.quote(f"{c}={e.example[c]}") for c in ("Industry", "State"))  # shell-ready

@@ -27,13 +27,14 @@ SHOWN_VALUES = 500
 
 
 class SeveralSeriesError(DataError):
-    """A file that holds several series one under another; ``keys`` maps each key column to its
+    """A file that holds ``count`` series one under another; ``keys`` maps each key column to its
     values (most rows first, at most :data:`SHOWN_VALUES`), ``example`` is one series' choice."""
 
-    def __init__(self, message: str, keys: dict[str, list[str]], example: dict[str, str]):
+    def __init__(self, message: str, keys: dict[str, list[str]], example: dict[str, str], count: int):
         super().__init__(message)
         self.keys = keys
         self.example = example
+        self.count = count
 
 
 def find_keys(cells: pd.DataFrame, dates: pd.Series, exclude: list[str]) -> list[str] | None:
@@ -84,7 +85,7 @@ def several_series_error(cells: pd.DataFrame, keys: list[str]) -> SeveralSeriesE
         f"The file holds {len(groups):,} series, one under another, one for each value of {which}; "
         f"choose one (on the Data page, or with {chosen} in the command line)."
     )
-    return SeveralSeriesError(message, values, example)
+    return SeveralSeriesError(message, values, example, len(groups))
 
 
 def select_rows(
