@@ -42,6 +42,7 @@ NEW_PUBLIC = {
     "describe_frequency": "frequency",
     "season_for": "frequency",
     "default_target": "target",
+    "SeveralSeriesError": "keys",
 }
 
 

@@ -212,6 +212,8 @@ def _load(
     if encoding in ("cp1252", "latin-1"):
         notes.append(f"The file is not valid UTF-8, so it was read as {encoding}.")
     text, declared, offset = _strip_preamble(text, notes)
+    if declared is None:
+        text, offset = _strip_titles(text, offset, notes)
     delimiter = declared or _sniff_delimiter(text)
     cells, lines = _read_cells(text, delimiter, notes, offset)
     if select:
@@ -236,13 +238,17 @@ def _load(
         dates, used_dayfirst = _parse_date_column(
             cells[date_name], numbers[date_name], date_name, dayfirst, date_format, notes
         )
+        footer = dates.isna() & cells[date_name].notna()  # the rows _parse_date_column read as a footer
+        if footer.any():
+            cells, numbers, lines, dates = (x[~footer].reset_index(drop=True) for x in (cells, numbers, lines, dates))
     if dates is not None:
         time_columns += _decimal_time_columns(cells, numbers, time_columns, notes)
 
     if dates is not None:
         stamps = dates.dropna()
         if stamps.duplicated().any():  # one series per value of some key columns?
-            keys = find_keys(cells.loc[stamps.index], stamps, time_columns)
+            timeish = [c for c in cells.columns if _DATE_NAME_RE.search(str(c).lower())]  # parts of a time, not keys
+            keys = find_keys(cells.loc[stamps.index], stamps, [*time_columns, *timeish])
             if keys:
                 raise several_series_error(cells.loc[stamps.index], keys)
 
@@ -466,6 +472,45 @@ def _strip_preamble(text: str, notes: list[str]) -> tuple[str, str | None, int]:
     if comments:
         notes.append(f"{comments} comment line(s) starting with '#' were skipped.")
     return "\n".join(lines[start:]), declared, start
+
+
+#: Most title lines above a table's header that are skipped (see :func:`_strip_titles`).
+_TITLE_LINES = 10
+
+
+def _strip_titles(text: str, offset: int, notes: list[str]) -> tuple[str, int]:
+    """Drop title lines above the header, as spreadsheets export them (``Monthly sales report``,
+    ``Generated 2020-01-05``): up to :data:`_TITLE_LINES` lines, each with fewer fields than the
+    table, above a header row of names whose width nine in ten of the next rows share. Nothing is
+    dropped when, with some delimiter, the first line is already such a header. Returns the text
+    and the new count of lines removed from the top."""
+    head = text.split("\n", _TITLE_LINES + 60)[: _TITLE_LINES + 60]
+    if len(head) < 2:
+        return text, offset
+    found = None
+    for delimiter in _DELIMITERS:
+        split = [next(csv.reader([line], delimiter=delimiter), []) if line.strip() else [] for line in head]
+        widths = [len(f) for f in split]
+        # up to the last non-empty field: a spreadsheet pads a title row with delimiters ("Report;;")
+        used = [max((i + 1 for i, f in enumerate(fields) if f.strip()), default=0) for fields in split]
+        for j in range(0, min(_TITLE_LINES, len(head) - 1) + 1):
+            width = widths[j]
+            if width < 2 or used[j] != width or any(u >= width for u in used[:j]):
+                continue
+            rows = [w for w in widths[j + 1 :] if w]
+            if len(rows) < _MIN_ROWS or sum(w == width for w in rows) < 0.9 * len(rows):
+                continue
+            if j == 0:
+                return text, offset  # the first line is a header (or a row of data) of this delimiter
+            if found is None and not _header_is_data([f.strip() for f in split[j]]):
+                found = j
+            break
+    if found is None:
+        return text, offset
+    titles = [line.strip() for line in head[:found] if line.strip()]
+    shown = ", ".join(_excerpt(t) for t in titles[:2]) + (" ..." if len(titles) > 2 else "")
+    notes.append(f"{len(titles)} title line(s) above the header ({shown}) were skipped.")
+    return "\n".join(text.split("\n")[found:]), offset + found
 
 
 def _is_comment(line: str) -> bool:
@@ -901,8 +946,10 @@ def _date_share(cells: pd.Series, date_format: str | None) -> float:
     if date_format is not None:
         return float(_to_datetime(sample, format=date_format)[0].notna().mean())
     labels = period_labels(sample)
+    if labels is None and len(sample) > _FOOTER_ROWS + _MIN_ROWS:  # perhaps above a footer
+        labels = period_labels(sample.iloc[:-_FOOTER_ROWS])
     if labels is not None:
-        return float(labels.dates.notna().mean())
+        return float(labels.dates.notna().sum() / len(sample))
     if sample.str.fullmatch(_FLOAT_RE).mean() > 0.5:
         return 0.0
     return max(_to_datetime(sample, format="mixed", dayfirst=first)[0].notna().mean() for first in (False, True))
@@ -927,33 +974,62 @@ def _to_datetime(values: pd.Series, **kwargs) -> tuple[pd.Series, bool]:
 def _parse_date_column(
     cells: pd.Series, numbers: pd.Series, name: str, dayfirst: bool | None, date_format: str | None, notes: list[str]
 ) -> tuple[pd.Series, bool | None]:
-    """Parse the date column; return the datetimes (NaT for empty cells) and the day-first reading used."""
+    """Parse the date column; return the datetimes (NaT for empty cells) and the day-first reading used.
+
+    Up to :data:`_FOOTER_ROWS` last rows whose date cells hold words (three letters or more) and
+    do not read as dates when all the rows above them do (``Total``, ``Source: ABS``) are a
+    footer: NaT, with a note (:func:`_load` drops them)."""
     present = cells.dropna().astype("str")
-    used_dayfirst: bool | None = None
-    if date_format is not None:
-        parsed, zoned = _to_datetime(present, format=date_format)
-        problem, advice = f"match date_format {date_format!r}", "fix those values or change date_format"
-    elif _is_year_column(numbers):
-        parsed, zoned = _to_datetime(numbers.astype("int64").astype("str"), format="%Y")
-        problem, advice = "be read as years", "fix those values"
-    elif (periods := period_labels(present) or decimal_years(numbers.dropna()) or _compact(name, numbers)) is not None:
-        parsed, zoned = periods.dates, False
-        notes.append(f"Column {_excerpt(name)} holds {periods.how}.")
-        problem, advice = f"be read as {periods.kind}s", "fix those values or set date_format"
-    else:
-        parsed, zoned = _to_datetime(present, format="ISO8601")
-        if pd.isna(parsed.iloc[0]):  # like pandas, take the format from the first value
-            parsed, used_dayfirst = _parse_day_month(present, dayfirst, notes)
-            zoned = False
-        problem, advice = "be read with one format", "make the dates consistent or set date_format, e.g. '%Y-%m-%d'"
+    said: list[str] = []
+    parsed, zoned, used_dayfirst, problem, advice = _read_dates(present, numbers, name, dayfirst, date_format, said)
     failed = present[parsed.isna()]
+    for k in range(1, min(_FOOTER_ROWS, len(present) - _MIN_ROWS) + 1):
+        if not len(failed) or not present.iloc[-k:].str.contains(r"[^\W\d_]{3}").all():
+            break  # (a footer is words: a bad date such as '2018-13-01' is the user's to fix)
+        head = present.iloc[:-k]
+        again: list[str] = []
+        tried = _read_dates(head, numbers.loc[head.index], name, dayfirst, date_format, again)
+        if tried[0].notna().all():
+            footer = ", ".join(_excerpt(v) for v in present.iloc[-k:])
+            said = [*again, f"The last {k} row(s) ({footer}) hold no date; they were read as a footer and left out."]
+            parsed, zoned, used_dayfirst, *_ = tried
+            failed = failed.iloc[:0]
+            break
     if len(failed):
         raise DataError(
             f"Some values in date column {_excerpt(name)} cannot {problem} (e.g. {_excerpt(failed.iloc[0])}); {advice}."
         )
+    notes.extend(said)
     if zoned:
         notes.append("Timestamps with time zones were converted to UTC.")
     return parsed.reindex(cells.index), used_dayfirst
+
+
+#: Most trailing rows of a date column read as a footer (see :func:`_parse_date_column`).
+_FOOTER_ROWS = 5
+
+
+def _read_dates(
+    present: pd.Series, numbers: pd.Series, name: str, dayfirst: bool | None, date_format: str | None, notes: list[str]
+) -> tuple[pd.Series, bool, bool | None, str, str]:
+    """One reading of a date column's non-empty cells: the datetimes (NaT where a cell failed),
+    whether a zone was dropped, the day-first reading used, and what to say if some failed."""
+    used_dayfirst: bool | None = None
+    if date_format is not None:
+        parsed, zoned = _to_datetime(present, format=date_format)
+        return parsed, zoned, None, f"match date_format {date_format!r}", "fix those values or change date_format"
+    if _is_year_column(numbers):
+        parsed, zoned = _to_datetime(numbers.astype("int64").astype("str"), format="%Y")
+        return parsed, zoned, None, "be read as years", "fix those values"
+    if (periods := period_labels(present) or decimal_years(numbers.dropna()) or _compact(name, numbers)) is not None:
+        notes.append(f"Column {_excerpt(name)} holds {periods.how}.")
+        return periods.dates, False, None, f"be read as {periods.kind}s", "fix those values or set date_format"
+    parsed, zoned = _to_datetime(present, format="ISO8601")
+    if pd.isna(parsed.iloc[0]):  # like pandas, take the format from the first value
+        parsed, used_dayfirst = _parse_day_month(present, dayfirst, notes)
+        zoned = False
+    advice = "make the dates consistent or set date_format, e.g. '%Y-%m-%d'"
+    return parsed, zoned, used_dayfirst, "be read with one format", advice
 
 
 def _compact(name: str, numbers: pd.Series):

@@ -1,0 +1,67 @@
+"""Spreadsheet exports: title lines above the header and a footer below the data."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from lstm_core.data import DataError, load_csv
+
+MONTHS = pd.date_range("2015-01-01", periods=40, freq="MS")
+
+
+def _body(sep: str = ",") -> str:
+    return "\n".join(f"{m:%Y-%m-%d}{sep}{100 + i}" for i, m in enumerate(MONTHS))
+
+
+@pytest.mark.parametrize(
+    ("top", "sep", "titles"),
+    [
+        ("Monthly sales report\nGenerated 2020-01-05\n\n", ",", 2),
+        ("Report;;\n\n", ";", 1),  # padded with delimiters, as a spreadsheet writes it
+        ("ABS table 8501.0\n", ",", 1),
+    ],
+)
+def test_title_lines_above_the_header_are_skipped_with_a_note(top, sep, titles):
+    text = f"{top}date{sep}sales\n{_body(sep)}\n"
+    loaded = load_csv(text.encode())
+    assert list(loaded.frame.columns) == ["sales"] and list(loaded.frame.index) == list(MONTHS)
+    assert loaded.report.notes[0].startswith(f"{titles} title line(s) above the header (")
+
+
+def test_a_first_line_that_is_the_header_of_another_delimiter_is_kept():
+    text = "Datum;Umsatz;Menge\n" + "\n".join(f"{d}.01.2020;1.{d}5,5;{d},5" for d in range(10, 30)) + "\n"
+    loaded = load_csv(text.encode())
+    assert list(loaded.frame.columns) == ["Umsatz", "Menge"] and len(loaded.frame) == 20
+
+
+@pytest.mark.parametrize(
+    ("bottom", "rows"),
+    [
+        ("Total,4780\n", ["'Total'"]),
+        ("\nSource: ABS 2021\nNote: seasonally adjusted\n", ["'Source: ABS 2021'", "'Note: seasonally adjusted'"]),
+    ],
+)
+def test_a_footer_below_the_data_is_left_out_with_a_note(bottom, rows):
+    loaded = load_csv(f"date,sales\n{_body()}\n{bottom}".encode())
+    assert list(loaded.frame.index) == list(MONTHS) and loaded.frame["sales"].iloc[-1] == 139
+    assert f"The last {len(rows)} row(s) ({', '.join(rows)}) hold no date" in loaded.report.notes[-1]
+
+
+def test_a_footer_under_quarter_labels():
+    quarters = pd.date_range("2000-01-01", periods=20, freq="QS")
+    body = "\n".join(f"{q.year} Q{q.quarter},{i}" for i, q in enumerate(quarters))
+    loaded = load_csv(f"quarter,gdp\n{body}\nTotal,190\n".encode())
+    assert list(loaded.frame.index) == list(quarters) and loaded.report.season == 4
+
+
+@pytest.mark.parametrize(
+    "bottom",
+    [
+        "2018-13-01,5\n",  # a bad date is the user's to fix, not a footer
+        "a1,1\nb1,2\nc1,3\nd1,4\ne1,5\nf1,6\n",  # more rows than a footer
+    ],
+)
+def test_rows_that_are_not_a_footer_keep_the_error(bottom):
+    with pytest.raises(DataError, match="cannot be read with one format"):
+        load_csv(f"date,sales\n{_body()}\n{bottom}".encode())
