@@ -69,7 +69,7 @@ CORPUS: dict[str, tuple] = {
     "latin1_temperature.csv": ("loads", 20, ["Température"], LOOK_BACK_TOO_LONG),
     "missing_values.csv": ("loads", 20, ["value"], LOOK_BACK_TOO_LONG),
     "mixed_text_in_numbers.csv": ("loads", 30, ["value"], None),
-    "monthly_with_gaps.csv": ("loads", 33, ["value"], None),
+    "monthly_with_gaps.csv": ("loads", 36, ["value"], None),  # its 3 missing months added and filled
     "nan_tokens.csv": ("loads", 24, ["value"], None),
     "one_column_decimal_comma.csv": ("loads", 30, ["Wert"], None),
     "one_column_no_dates.csv": ("loads", 30, ["value"], None),

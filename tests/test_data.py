@@ -375,11 +375,15 @@ def test_repeated_rows_without_dates_are_kept():
     assert len(loaded.frame) == 5 and loaded.report.duplicate_rows == 0
 
 
-def test_gaps_are_reported_not_filled():
+def test_gaps_are_added_to_the_grid_and_filled_unless_the_policy_drops():
     loaded = fixture("monthly_with_gaps.csv")
     assert (loaded.report.frequency, loaded.report.season, loaded.report.gaps) == ("MS", 12, 3)
-    assert len(loaded.frame) == 33
-    assert any("3 timestamp(s) are missing" in n for n in loaded.report.notes)
+    assert len(loaded.frame) == 36 and loaded.frame.index.freqstr == "MS" and loaded.frame.notna().all().all()
+    assert loaded.report.missing == {c: 3 for c in loaded.frame.columns}
+    assert any("3 timestamp(s) missing from the regular monthly grid were added" in n for n in loaded.report.notes)
+    dropped = fixture("monthly_with_gaps.csv", missing="drop")
+    assert len(dropped.frame) == 33 and dropped.report.gaps == 3
+    assert any("3 timestamp(s) are missing" in n and "not filled in" in n for n in dropped.report.notes)
 
 
 @pytest.mark.parametrize(

@@ -78,7 +78,9 @@ def test_excel_error_values_are_not_comments():
     rows = daily(range(30)).split("\n")
     rows[3] = "#N/A,2"
     loaded = load_csv("\n".join(rows).encode())
-    assert len(loaded.frame) == 29 and not any("comment" in n for n in loaded.report.notes)
+    assert not any("comment" in n for n in loaded.report.notes)
+    # the undated row is dropped, and its day comes back as a gap in the daily grid, filled
+    assert loaded.report.gaps == 1 and len(loaded.frame) == 30 and loaded.report.missing == {"value": 1}
 
 
 def test_hash_header_above_the_data_is_kept():

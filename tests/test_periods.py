@@ -52,7 +52,7 @@ def test_month_number_labels_read_as_monthly_dates(fmt):
     assert loaded.report.frequency == "MS" and loaded.report.season == 12
 
 
-def test_iso_week_labels_read_as_mondays_with_the_gaps_counted():
+def test_iso_week_labels_read_as_mondays_with_the_gaps_filled():
     # fpp3's yearweek prints "1989 W28"; 2020 has an ISO week 53
     mondays = pd.date_range("2019-12-30", periods=120, freq="W-MON")
     iso = mondays.isocalendar()
@@ -61,8 +61,9 @@ def test_iso_week_labels_read_as_mondays_with_the_gaps_counted():
     dropped = [3, 40, 41]
     keep = [i for i in range(120) if i not in dropped]
     loaded = load_csv(_csv("week,passengers", [labels[i] for i in keep], _values(120, 52)[keep]))
-    assert list(loaded.frame.index) == list(mondays[keep])
+    assert list(loaded.frame.index) == list(mondays)  # the missing weeks added back, their values filled
     assert loaded.report.season == 52 and loaded.report.gaps == len(dropped)
+    assert loaded.report.missing == {"passengers": len(dropped)}
 
 
 def test_a_week_that_does_not_exist_is_named():

@@ -269,7 +269,7 @@ def _load(
         notes.append(ambiguous)
 
     frame = numbers[kept].astype("float64")
-    frame, duplicates, resorted, frequency, gaps = _index_frame(frame, dates, date_name, notes)
+    frame, duplicates, resorted, frequency, gaps = _index_frame(frame, dates, date_name, notes, policy)
     counts = {c: int(n) for c, n in frame.isna().sum().items()}
     frame = _apply_missing(frame, policy, notes)
     _check_shape(frame, notes)
@@ -1087,9 +1087,13 @@ def _date_quality(parsed: pd.Series) -> tuple[int, bool, bool]:
 
 
 def _index_frame(
-    frame: pd.DataFrame, dates: pd.Series | None, date_name: str | None, notes: list[str]
+    frame: pd.DataFrame, dates: pd.Series | None, date_name: str | None, notes: list[str], policy: str = "drop"
 ) -> tuple[pd.DataFrame, int, bool, str | None, int]:
-    """Attach the index; drop exact duplicates, sort by time, check duplicate timestamps.
+    """Attach the index; drop exact duplicates, sort by time, check duplicate timestamps; with a
+    missing-value policy that fills (not ``drop``), add the timestamps missing from a regular grid
+    as rows of missing values, which it then fills: a season counted in rows stays aligned with
+    the calendar (weekly CO2 with its 59 missing weeks left out as rows, not as empty cells:
+    multi-step RMSE 2.9-3.3 against 1.07 filled, seeds 0-1; ``benchmarks/bench_grid_gaps.py``).
 
     Returns the frame, duplicate rows dropped, whether it was re-sorted, frequency and gaps.
     """
@@ -1117,9 +1121,16 @@ def _index_frame(
     frequency, gaps = _frequency(frame.index)
     if frequency is None and len(frame) >= 3:
         notes.append("The timestamps are irregular, so no frequency or season was detected.")
-    elif gaps:
+    elif gaps and policy == "drop":
         notes.append(f"{gaps} timestamp(s) are missing from the regular {frequency} grid; they were not filled in.")
     else:
+        if gaps:
+            grid = pd.date_range(frame.index[0], frame.index[-1], freq=frequency, name=frame.index.name)
+            frame = frame.reindex(grid)
+            notes.append(
+                f"{gaps} timestamp(s) missing from the regular {describe_frequency(frequency)} grid were added as rows of missing "
+                "values, so that the season stays in step with the calendar (missing-value policy drop leaves them out)."
+            )
         frame.index = pd.DatetimeIndex(frame.index, freq=frequency)
     return frame, int(duplicated.sum()), resorted, frequency, gaps
 
