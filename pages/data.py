@@ -168,7 +168,13 @@ else:
             icon=":material/auto_fix_high:",
         )
     presenter.chart(
-        plots.series_figure(ds.frame, [ds.target], title=f"{plot_text(ds.target)} — the target", spikes=spikes),
+        plots.series_figure(
+            ds.frame,
+            [ds.target],
+            title=f"{plot_text(ds.target)} — the target",
+            spikes=spikes,
+            filled=None if ds.filled is None else ds.filled[ds.target].to_numpy(),
+        ),
         key="data_chart",
     )
     others = [c for c in cols if c != ds.target]

@@ -115,6 +115,27 @@ def test_an_rdatasets_csv_uploads_with_its_calendar():
     assert "decimal years such as 1949.0833" in detected and "read as monthly dates" in detected
 
 
+def test_the_data_page_marks_the_values_filled_in():
+    import numpy as np
+    import pandas as pd
+
+    weeks = pd.date_range("2015-01-03", periods=120, freq="W-SAT")
+    y = 50 + 10 * np.sin(2 * np.pi * np.arange(120) / 52)
+    rows = [
+        f"{d.date()},{'' if i == 30 else round(v, 3)}" for i, (d, v) in enumerate(zip(weeks, y)) if i not in (60, 61)
+    ]
+    at = new_app().run()
+    at.file_uploader(key="data_upload").set_value(
+        ("weekly.csv", ("week,value\n" + "\n".join(rows) + "\n").encode(), "text/csv")
+    ).run()
+    at.run()  # the chart comes on the second run (first paint)
+    no_errors(at)
+    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    marks = [tr for c in charts for tr in c["data"] if tr.get("name") == "filled in (missing in the file)"]
+    assert len(marks) == 1  # the empty cell (week 30) and the two weeks left out of the file (60, 61)
+    assert [x[:10] for x in marks[0]["x"]] == [str(weeks[i].date()) for i in (30, 60, 61)]
+
+
 def test_a_file_of_several_series_offers_the_choice_and_loads_the_one_chosen():
     from tests.test_keys import tidy_csv
 

@@ -384,6 +384,20 @@ def test_gaps_are_added_to_the_grid_and_filled_unless_the_policy_drops():
     dropped = fixture("monthly_with_gaps.csv", missing="drop")
     assert len(dropped.frame) == 33 and dropped.report.gaps == 3
     assert any("3 timestamp(s) are missing" in n and "not filled in" in n for n in dropped.report.notes)
+    assert dropped.filled is None
+
+
+def test_filled_marks_the_empty_cells_and_the_rows_added_to_the_grid():
+    days = pd.date_range("2021-01-01", periods=20, freq="D")
+    rows = [f"{d.date()},{'' if i == 4 else i},{i * 2}" for i, d in enumerate(days) if i != 9]
+    loaded = load_csv(("date,a,b\n" + "\n".join(rows) + "\n").encode())
+    assert list(loaded.frame.index) == list(days)
+    filled = loaded.filled
+    assert filled is not None and list(filled.columns) == ["a", "b"] and filled.index.equals(loaded.frame.index)
+    assert list(np.flatnonzero(filled["a"])) == [4, 9] and list(np.flatnonzero(filled["b"])) == [9]
+    assert (
+        load_csv(("date,a\n" + "\n".join(f"{d.date()},{i}" for i, d in enumerate(days)) + "\n").encode()).filled is None
+    )
 
 
 @pytest.mark.parametrize(

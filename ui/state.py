@@ -35,6 +35,7 @@ class Dataset:
     target: str
     inputs: list[str] = field(default_factory=list)
     version: int = 0  # bumps on every new dataset, so pickers re-read their defaults
+    filled: pd.DataFrame | None = None  # True where the loader filled a value in (LoadedData.filled)
 
     @property
     def series(self) -> lcdata.Series:
@@ -117,6 +118,7 @@ def dataset_from_loaded(loaded: lcdata.LoadedData, name: str, target: str | None
         loaded.report,
         target=target or lcdata.default_target(loaded.frame),
         version=(old.version + 1) if old is not None else 0,
+        filled=loaded.filled,
     )
 
 

@@ -121,6 +121,9 @@ class LoadedData:
 
     frame: pd.DataFrame
     report: DataReport
+    #: (n_rows, n_columns) True where the value was filled in (an empty cell, or a timestamp missing
+    #: from the grid), same index and columns as ``frame``; None where nothing was
+    filled: pd.DataFrame | None = None
 
     @property
     def series(self) -> Series:
@@ -270,8 +273,10 @@ def _load(
 
     frame = numbers[kept].astype("float64")
     frame, duplicates, resorted, frequency, gaps = _index_frame(frame, dates, date_name, notes, policy)
-    counts = {c: int(n) for c, n in frame.isna().sum().items()}
+    missing = frame.isna()
+    counts = {c: int(n) for c, n in missing.sum().items()}
     frame = _apply_missing(frame, policy, notes)
+    filled = missing.loc[frame.index] if policy != "drop" and bool(missing.to_numpy().any()) else None
     _check_shape(frame, notes)
 
     report = DataReport(
@@ -294,7 +299,7 @@ def _load(
         resorted=resorted,
         notes=notes,
     )
-    return LoadedData(frame=frame, report=report)
+    return LoadedData(frame=frame, report=report, filled=filled)
 
 
 # ---- bytes -> text ---------------------------------------------------------------------------

@@ -35,9 +35,11 @@ def series_figure(
     title: str = "Series",
     highlight: str | None = None,
     spikes: Spikes | None = None,
+    filled: np.ndarray | None = None,
 ) -> go.Figure:
     """Line chart of ``columns`` (default all) of ``frame`` against its index; with one column
-    and ``spikes`` (:func:`lstm_core.prep.series_spikes`), those are pinned as in :func:`overlay_figure`."""
+    and ``spikes`` (:func:`lstm_core.prep.series_spikes`), those are pinned as in :func:`overlay_figure`,
+    and ``filled`` (bool (n_rows,), the values the loader filled in) marks those points."""
     fig = go.Figure()
     decimated = False
     columns = columns or list(frame.columns)
@@ -48,6 +50,17 @@ def series_figure(
         decimated |= dec
     fig.update_xaxes(title=plot_text(frame.index.name) if frame.index.name is not None else None)
     fig = apply_layout(fig, title, decimated, n_total=len(frame))
+    if filled is not None and len(columns) == 1 and np.any(filled):
+        made = np.flatnonzero(filled)
+        fig.add_trace(
+            go.Scatter(
+                x=frame.index[made],
+                y=frame[columns[0]].to_numpy(dtype=np.float64)[made].astype(np.float32),
+                mode="markers",
+                name="filled in (missing in the file)",
+                marker={"symbol": "circle-open", "size": 8, "color": GUIDE},
+            )
+        )
     local = _spikes_from(spikes, 0, len(frame)) if len(columns) == 1 else None
     if local is not None:
         seen = replaced(frame[columns[0]].to_numpy(dtype=np.float64), local)
