@@ -65,3 +65,37 @@ def test_a_footer_under_quarter_labels():
 def test_rows_that_are_not_a_footer_keep_the_error(bottom):
     with pytest.raises(DataError, match="cannot be read with one format"):
         load_csv(f"date,sales\n{_body()}\n{bottom}".encode())
+
+
+@pytest.mark.parametrize(
+    ("write", "first", "last", "note"),
+    [
+        (
+            lambda d: d.strftime("%b-%y"),
+            "1949-01-01",
+            "1952-12-01",
+            "read as 1949-1952: as 2049-2052 they would lie in the future",
+        ),
+        (
+            lambda d: (d + pd.DateOffset(years=66)).strftime("%b %y"),
+            "2015-01-01",
+            "2018-12-01",
+            "read as 2015-2018: write four-digit",
+        ),
+    ],
+)
+def test_month_and_two_digit_year(write, first, last, note):
+    months = pd.date_range("1949-01-01", periods=48, freq="MS")
+    text = "Month,Passengers\n" + "\n".join(f"{write(d)},{i}" for i, d in enumerate(months)) + "\n"
+    loaded = load_csv(text.encode())
+    assert loaded.frame.index[0] == pd.Timestamp(first) and loaded.frame.index[-1] == pd.Timestamp(last)
+    assert loaded.report.frequency == "MS" and loaded.report.season == 12
+    assert any("Years written with two digits" in n and note in n for n in loaded.report.notes)
+
+
+def test_four_digit_years_and_times_of_day_get_no_century_note():
+    text = "date,value\n" + "\n".join(f"{d:%Y-%m-%d},{i}" for i, d in enumerate(MONTHS)) + "\n"
+    assert not any("two digits" in n for n in load_csv(text.encode()).report.notes)
+    hours = load_csv(("time,load\n" + "\n".join(f"{h:02d}:00,{h}" for h in range(24)) + "\n").encode())
+    assert list(hours.frame.index.hour) == list(range(24)) and hours.report.frequency == "h"
+    assert not any("two digits" in n for n in hours.report.notes)

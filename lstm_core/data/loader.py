@@ -1005,11 +1005,37 @@ def _parse_date_column(
             f"Some values in date column {_excerpt(name)} cannot {problem} (e.g. {_excerpt(failed.iloc[0])}); {advice}."
         )
     notes.extend(said)
+    if date_format is None:
+        parsed = _two_digit_years(present, parsed, notes)
     if zoned:
         notes.append("Timestamps with time zones were converted to UTC.")
     return parsed.reindex(cells.index), used_dayfirst
 
 
+def _two_digit_years(present: pd.Series, parsed: pd.Series, notes: list[str]) -> pd.Series:
+    """Dates whose years have two digits (``Jan-49``, ``01/02/15``): pandas reads 00-68 as 20xx;
+    where that puts any of them after today, they are a century earlier (observed data does not
+    lie in the future). Either way a note says which century was taken."""
+    stamps = parsed.dropna()
+    if not len(stamps) or present.str.contains(r"\d{4}|:").any():
+        return parsed  # four-digit years, or times of day (a cell without a date reads as today)
+    if not present.str.contains(r"(?:^|\D)\d{2}$|^\d{2}\D").all():
+        return parsed
+    example = _excerpt(present.iloc[0])
+    if stamps.max() > pd.Timestamp.now():
+        parsed = parsed - pd.DateOffset(years=100)
+        stamps = parsed.dropna()
+        why = f"as {stamps.min().year + 100}-{stamps.max().year + 100} they would lie in the future"
+    else:
+        why = "write four-digit years if they are a century earlier"
+    first, last = stamps.min().year, stamps.max().year
+    years = str(first) if first == last else f"{first}-{last}"
+    notes.append(f"Years written with two digits (e.g. {example}) were read as {years}: {why}.")
+    return parsed
+
+
+#: Month and two-digit year, as spreadsheets abbreviate them (``Jan-49``), tried before pandas' own guess.
+_MONTH_YEAR_FORMATS = ("%b-%y", "%b %y", "%b/%y", "%b.%y", "%y-%b")
 #: Most trailing rows of a date column read as a footer (see :func:`_parse_date_column`).
 _FOOTER_ROWS = 5
 
@@ -1029,6 +1055,16 @@ def _read_dates(
     if (periods := period_labels(present) or decimal_years(numbers.dropna()) or _compact(name, numbers)) is not None:
         notes.append(f"Column {_excerpt(name)} holds {periods.how}.")
         return periods.dates, False, None, f"be read as {periods.kind}s", "fix those values or set date_format"
+    for fmt in _MONTH_YEAR_FORMATS:  # "Jan-15": pandas' own guess reads it as 15 January of year 1
+        parsed, zoned = _to_datetime(present, format=fmt)
+        if parsed.notna().all():
+            return (
+                parsed,
+                zoned,
+                None,
+                "be read with one format",
+                f"make the dates consistent or set date_format, e.g. {fmt!r}",
+            )
     parsed, zoned = _to_datetime(present, format="ISO8601")
     if pd.isna(parsed.iloc[0]):  # like pandas, take the format from the first value
         parsed, used_dayfirst = _parse_day_month(present, dayfirst, notes)
