@@ -88,7 +88,6 @@ def build_parser() -> argparse.ArgumentParser:
     t = sub.add_parser("train", help="train a model and write a run directory")
     d, m, tr = RunConfig().data, RunConfig().model, RunConfig().train
     t.add_argument("--data", required=True, type=Path)
-    t.add_argument("--select", action="append", type=_selection, default=[], metavar="COLUMN=VALUE", help=_SELECT_HELP)
     t.add_argument("--target", default=None, help="column to predict (default: the last numeric column)")
     t.add_argument("--inputs", default="", help="comma-separated extra input columns")
     t.add_argument("--cell", choices=CELL_TYPES, default=m.cell)
@@ -152,19 +151,16 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--run", required=True, type=Path)
     f.add_argument("--steps", required=True, type=_typed(int))
     f.add_argument("--data", type=Path, default=None, help="apply the model to this series instead of the run's own")
-    f.add_argument("--select", action="append", type=_selection, default=[], metavar="COLUMN=VALUE", help=_SELECT_HELP)
     f.add_argument("--out", type=Path, default=None, help="CSV file (default: stdout)")
 
     ga = sub.add_parser("gates", help="record every gate of a saved run over the whole series")
     ga.add_argument("--run", required=True, type=Path)
     ga.add_argument("--data", type=Path, default=None)
-    ga.add_argument("--select", action="append", type=_selection, default=[], metavar="COLUMN=VALUE", help=_SELECT_HELP)
     ga.add_argument("--out", required=True, type=Path)
 
     c = sub.add_parser("compare", help="train model variants on the same data, split and seeds; write the table")
     c.add_argument("--config", required=True, type=Path, help="comparison JSON (as exported by the Compare page)")
     c.add_argument("--data", required=True, type=Path)
-    c.add_argument("--select", action="append", type=_selection, default=[], metavar="COLUMN=VALUE", help=_SELECT_HELP)
     c.add_argument(
         "--out", required=True, type=Path, help="folder for results.csv, runs.csv, metrics.json, config.json"
     )
@@ -176,6 +172,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="start the Streamlit dashboard (app.py of this checkout); every further argument goes to `streamlit run`",
         usage="%(prog)s [streamlit run arguments ...]",
     )
+    for reads_data in (t, f, ga, c):  # every command with --data
+        reads_data.add_argument(
+            "--select", action="append", type=_selection, default=[], metavar="COLUMN=VALUE", help=_SELECT_HELP
+        )
     return p
 
 

@@ -246,8 +246,6 @@ def _load(
             cells, numbers, lines, dates = (x[~footer].reset_index(drop=True) for x in (cells, numbers, lines, dates))
     if dates is not None:
         time_columns += _decimal_time_columns(cells, numbers, time_columns, notes)
-
-    if dates is not None:
         stamps = dates.dropna()
         if stamps.duplicated().any():  # one series per value of some key columns?
             timeish = [c for c in cells.columns if _DATE_NAME_RE.search(str(c).lower())]  # parts of a time, not keys

@@ -39,6 +39,16 @@ _DAY_STEPS = ((6.9, 7.1, 7, "week"), (0.99, 1.01, 1, "day"))
 _TOLERANCE = 1e-4  # of a period: how far a decimal year may sit from the period's start
 
 
+def _month_starts(year, month) -> pd.Series:
+    """The first day of each (year, month), as a Series of timestamps (NaT for an impossible one)."""
+    return pd.to_datetime(pd.DataFrame({"year": year, "month": month, "day": 1}), errors="coerce")
+
+
+def _first_month(kind: str, part):
+    """The month a month (itself) or a quarter (1-4: January, April, July, October) starts in."""
+    return 3 * (part - 1) + 1 if kind == "quarter" else part
+
+
 @dataclass(frozen=True)
 class PeriodReading:
     """Timestamps read from a time column that is not in a date format.
@@ -88,8 +98,7 @@ def period_labels(cells: pd.Series) -> PeriodReading | None:
             )
             how = "ISO week labels such as {ex}; read as the Monday each week starts"
         else:
-            month = 3 * (p - 1) + 1 if kind == "quarter" else p
-            dates = pd.to_datetime(pd.DataFrame({"year": y, "month": month, "day": 1}), errors="coerce")
+            dates = _month_starts(y, _first_month(kind, p))
             how = f"{kind} labels such as {{ex}}; read as the first day of each {kind}"
         return PeriodReading(dates, kind, how.format(ex=repr(str(text.iloc[0]))))
     return None
@@ -130,7 +139,7 @@ def decimal_years(values: pd.Series) -> PeriodReading | None:
             return None
         index = index.astype(np.int64)
         year, sub = index // count, index % count
-        dates = pd.to_datetime(pd.DataFrame({"year": year, "month": sub * (12 // count) + 1, "day": 1}))
+        dates = _month_starts(year, _first_month(kind, sub + 1))
         return PeriodReading(pd.Series(dates.to_numpy(), index=values.index), kind, _decimal_how(values, kind))
     days = step * 365.25
     for lo, hi, unit, kind in _DAY_STEPS:
@@ -212,8 +221,7 @@ def year_and_period(cells: pd.DataFrame, numbers: pd.DataFrame) -> tuple[PeriodR
                 part = _period_numbers(cells[col], kind)
                 if part is None:
                     continue
-                month = part if kind == "month" else 3 * (part - 1) + 1
-                dates = pd.to_datetime(pd.DataFrame({"year": years.astype("int64"), "month": month, "day": 1}))
+                dates = _month_starts(years.astype("int64"), _first_month(kind, part))
                 how = f"the years of {year_col!r} with the {kind}s of {col!r}; read as the first day of each {kind}"
                 return PeriodReading(pd.Series(dates.to_numpy(), index=cells.index), kind, how), [year_col, col]
     return None
@@ -222,8 +230,6 @@ def year_and_period(cells: pd.DataFrame, numbers: pd.DataFrame) -> tuple[PeriodR
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")  # Excel's day 0 (with its 1900 leap-year quirk built in)
 _EXCEL_DAYS = (10_000, 80_000)  # Excel day numbers read as dates: 1927-05-18 to 2119-01-10
 _UNIX_SECONDS = (1e8, 4.1e9)  # 1973-03-03 to 2099-12-03
-_EXCEL_NAME = re.compile(r"date")
-_UNIX_NAME = re.compile(r"time|date")
 
 
 def compact_dates(name: str, values: pd.Series) -> PeriodReading | None:
@@ -256,11 +262,11 @@ def compact_dates(name: str, values: pd.Series) -> PeriodReading | None:
             dates = pd.to_datetime(text, format=fmt, errors="coerce")
             if dates.notna().all() and dates.dt.year.between(1000, 2999).all():
                 return PeriodReading(dates, kind, f"whole numbers such as {text.iloc[0]} ({words}); read as dates")
-    if _EXCEL_NAME.search(label) and _EXCEL_DAYS[0] <= v.min() and v.max() <= _EXCEL_DAYS[1]:
+    if "date" in label and _EXCEL_DAYS[0] <= v.min() and v.max() <= _EXCEL_DAYS[1]:
         dates = _EXCEL_EPOCH + pd.to_timedelta(v.astype(np.int64), unit="D")
         how = f"whole numbers such as {text.iloc[0]}, read as Excel's day numbers (days since 1899-12-30)"
         return PeriodReading(pd.Series(dates, index=values.index), "day", how)
-    if _UNIX_NAME.search(label):
+    if "time" in label or "date" in label:
         for unit, scale in (("s", 1.0), ("ms", 1e3)):
             if _UNIX_SECONDS[0] * scale <= v.min() and v.max() <= _UNIX_SECONDS[1] * scale:
                 dates = pd.to_datetime(v.astype(np.int64), unit=unit)
