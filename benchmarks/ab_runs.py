@@ -49,7 +49,7 @@ def named_series(
 #: The benchmark sets (:func:`named_series`) and the folders of ``benchmarks/data`` whose series no
 #: set holds
 SETS = ("suite", "holdout", "fpp")
-FOLDERS = ("range", "shift", "short", "short_outside", "short_outside2", "outside3", "outside4")
+FOLDERS = ("range", "shift", "short", "short_outside", "short_outside2", "outside3", "outside4", "outside5")
 DATA = Path(__file__).resolve().parent / "data"
 
 
