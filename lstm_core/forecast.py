@@ -114,16 +114,10 @@ def recursive_z(
     for blk in range(n_blocks):
         out = predict_windows(model, prep, window)  # (M, h) scaled d
         d = prep.d_from_scaled(out)
-        ks = blk * h + np.arange(h)  # (h,) 0-based steps of this block
-        cut = prep.drift_cut if lag else 0.0
-        if cut:
-            # an insignificant drift is left out of every step after the first (the one-step prediction)
-            d = d - cut * (ks >= 1)[None, :]
         if lag and prep.transform.damp < 1:
             # damped steps: the k-th differenced step (k = 1, 2, ...) shrinks by damp ** (k - 1) (the
             # first is the one-step prediction), and the window is fed the damped values
-            d = d * prep.transform.damp ** ks[None, :]
-        if cut or (lag and prep.transform.damp < 1):
+            d = d * prep.transform.damp ** (blk * h + np.arange(h))[None, :]
             out = prep.target_scaler.transform(d[..., None])[..., 0].astype(out.dtype)
         new_rows = np.zeros((m, h, window.shape[2]), dtype=np.float32)
         for j in range(h):

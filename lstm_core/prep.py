@@ -25,10 +25,8 @@ that holds all its targets.
 
 from __future__ import annotations
 
-import math
 import warnings
 from dataclasses import dataclass, field, replace
-from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -88,9 +86,6 @@ class Transform:
     ``lag`` = differencing lag (0 = none); ``window_norm`` = subtract each window's mean;
     ``damp`` = with a lag, the recursive forecast's k-th differenced step (k = 1, 2, ...) is the
     network's output times ``damp ** (k - 1)`` (1 = undamped; see :func:`lstm_core.forecast.recursive_z`).
-    ``drift_test`` = with a lag (and no window mean), the recursive forecast leaves the training
-    part's mean step out of its steps after the first where that mean is not significant
-    (:attr:`Prepared.drift_cut`); False for runs saved before the test existed.
     """
 
     log: bool = False
@@ -99,7 +94,6 @@ class Transform:
     deseason: int = 0
     window_norm: bool = False
     damp: float = 1.0
-    drift_test: bool = True
 
     @property
     def name(self) -> str:
@@ -120,7 +114,6 @@ class Transform:
             "deseason": self.deseason,
             "window_norm": self.window_norm,
             "damp": self.damp,
-            "drift_test": self.drift_test,
         }
 
     @classmethod
@@ -134,7 +127,6 @@ class Transform:
                 deseason=int(d.get("deseason", 0)),
                 window_norm=bool(d.get("window_norm", False)),
                 damp=float(d.get("damp", 1.0)),
-                drift_test=bool(d.get("drift_test", False)),  # saved before the test: the drift kept
             )
         except (KeyError, TypeError, ValueError):
             raise ConfigError("The saved target transform is damaged; train the run again.") from None
@@ -198,26 +190,6 @@ class Prepared:
     @property
     def out_dim(self) -> int:
         return max(self.cfg.horizon or 1, 1)
-
-    @cached_property
-    def drift_tstat(self) -> float:
-        """t statistic of the training part's mean step (:func:`drift_t` of :attr:`u`); nan where
-        it cannot be told."""
-        return drift_t(self.u[: self.train_end], self.season or self.transform.deseason or self.transform.lag)
-
-    @cached_property
-    def drift_cut(self) -> float:
-        """What the recursive forecast takes off each differenced step after the first, unscaled:
-        the mean of the training part's differences (the drift a network on them reproduces when its
-        scaled output averages 0) where its :attr:`drift_tstat` is below :data:`DRIFT_T` in size, else 0.
-        Only with :attr:`Transform.drift_test`, a lag and no window mean (a window-normalised
-        network's drift is its window's, not the training part's)."""
-        tr = self.transform
-        if not tr.drift_test or not tr.lag or tr.window_norm or not abs(self.drift_tstat) < DRIFT_T:
-            return 0.0
-        d = self.d_from_scaled(self.d_scaled[tr.lag : self.train_end])
-        d = d[np.isfinite(d)]
-        return float(d.mean()) if len(d) else 0.0
 
     def seasonal(self, t: np.ndarray, profiles: np.ndarray | None = None) -> np.ndarray:
         """Seasonal profile at indices ``t`` (any shape; past the data too); zeros without one.
@@ -294,33 +266,6 @@ class Prepared:
             return pd.DatetimeIndex([idx[-1] + step * (k + 1) for k in range(steps)])
         last = int(idx[-1]) if np.issubdtype(np.asarray(idx).dtype, np.number) else self.n - 1
         return pd.RangeIndex(last + 1, last + 1 + steps, name=idx.name)
-
-
-#: A differenced representation's recursive forecast carries the training part's mean step (its
-#: drift) only where that mean's t statistic (:func:`drift_t`) is at least this in size: the
-#: Akaike rule for a constant (t² > 2), as an ARIMA model with or without drift is chosen. An
-#: insignificant drift, carried over a long horizon, runs the forecast off a random walk (a gold
-#: price: 366 days ahead, 2.6x the naive forecast's error).
-DRIFT_T = math.sqrt(2.0)
-
-
-def drift_t(u: np.ndarray, block: int | None = None) -> float:
-    """t statistic of the mean one-step change of ``u`` (n,), from the changes over
-    non-overlapping blocks of ``block`` steps (a season: seasonal swings cancel within a block),
-    the last ones; nan with fewer than 3 blocks, inf where every block's change is the same."""
-    u = np.asarray(u, dtype=np.float64)
-    u = u[np.isfinite(u)]
-    b = max(int(block or 1), 1)
-    nb = (len(u) - 1) // b
-    if nb < 3:
-        return float("nan")
-    ends = u[len(u) - 1 - nb * b :: b]  # (nb + 1,) the values at the blocks' edges
-    steps = np.diff(ends)  # (nb,) each block's change
-    sd = float(steps.std(ddof=1))
-    mean = float(steps.mean())
-    if sd <= 1e-12 * max(abs(mean), 1e-300):
-        return math.inf if mean else float("nan")
-    return mean / sd * math.sqrt(nb)
 
 
 def split_points(n: int, val_fraction: float, test_fraction: float) -> tuple[int, int]:

@@ -867,10 +867,9 @@ def test_damped_steps_shrink_geometrically_and_only_differences_are_damped():
     y = 100 + np.random.default_rng(6).normal(0, 1, 120)
     cfg = RunConfig(data=DataConfig(look_back=6, horizon=4))
     for lag in (1, 0):
-        # the series' own drift is not significant: kept here (drift_test off) to see the damping alone
-        plain = prepare(_monthly(y), cfg.data, transform=Transform(lag=lag, drift_test=False))
+        plain = prepare(_monthly(y), cfg.data, transform=Transform(lag=lag))
         net = _drift_model(cfg, plain, 0.5 if lag else 104.0)
-        damped = prepare(_monthly(y), cfg.data, transform=Transform(lag=lag, damp=0.9, drift_test=False))
+        damped = prepare(_monthly(y), cfg.data, transform=Transform(lag=lag, damp=0.9))
         o = plain.test_start
         zp = fc.recursive_z(net, plain, np.array([o]), 10)[0]
         zd = fc.recursive_z(net, damped, np.array([o]), 10)[0]
