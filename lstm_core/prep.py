@@ -559,12 +559,9 @@ def fit_values(
 
     With ``cfg.outliers == "replace"``, ``y`` with the lone spikes before ``test_start``
     replaced (:func:`lstm_core.outliers.find_spikes`); else ``y`` itself. The season is
-    ``cfg.season`` or ``given_season`` (the time index's) where the training part shows it
-    (:func:`season_in_data`), else detected on the training part, on the replaced values where
-    spikes were found (one bad reading can hide a season).
+    ``cfg.season`` or ``given_season`` (the time index's), else detected on the training part,
+    on the replaced values where spikes were found (one bad reading can hide a season).
     """
-    if given_season and not cfg.season and not season_in_data(y[:train_end], given_season):
-        given_season = None  # the calendar's season is not in the data: detected, like an undated series'
     known = cfg.season or given_season
     season = known or detect_season(y[:train_end])
     if cfg.outliers != "replace":
@@ -672,49 +669,6 @@ def detect_season(y: np.ndarray) -> int | None:
         return None
     best = max(peaks, key=lambda k: acf[k])
     return int(best) if acf[best] > max(0.3, 3.0 / np.sqrt(n)) else None
-
-
-#: The time index's season is taken unless the training part's detrended values (the classical
-#: decomposition's, on logs for a positive series) differ between the season's phases by no more
-#: than chance would make them: a one-way analysis of variance by phase with a p-value above this.
-#: A seasonally adjusted quarterly series (real GDP, consumer prices), a weekly stock index or a
-#: monthly sunspot count then has no season of 4, 52 or 12; every seasonal series of the benchmark
-#: sets and data folders has p below 0.005, the non-seasonal ones 0.07 or more.
-CALENDAR_SEASON_P = 0.05
-
-
-def season_phase_p(y: np.ndarray, m: int) -> float:
-    """p-value (F test) that the detrended values of ``y`` (N,) (:func:`detrended`, on logs
-    where ``y`` is positive) have the same mean at every phase of a season of ``m``; nan where
-    some phase has fewer than two values."""
-    y = np.asarray(y, dtype=np.float64)
-    y = y[np.isfinite(y)]
-    if m < 2 or len(y) < m + 1:
-        return float("nan")
-    z = np.log(y) if np.all(y > 0) else y
-    detr, off = detrended(z, m)
-    if len(detr) < 2 * m:
-        return float("nan")
-    phase = np.arange(off, off + len(detr)) % m
-    groups = [detr[phase == j] for j in range(m)]
-    means = np.array([g.mean() for g in groups])
-    counts = np.array([len(g) for g in groups])
-    between = float(np.sum(counts * (means - detr.mean()) ** 2))
-    within = float(sum(np.sum((g - g.mean()) ** 2) for g in groups))
-    dfb, dfw = m - 1, len(detr) - m
-    if within <= 1e-12 * max(between, 1e-300):
-        return 0.0 if between > 0 else float("nan")
-    from scipy.stats import f as f_dist  # scikit-learn's own dependency, pinned
-
-    return float(f_dist.sf((between / dfb) / (within / dfw), dfb, dfw))
-
-
-def season_in_data(y_train: np.ndarray, m: int) -> bool:
-    """Whether the training part ``y_train`` shows a season of ``m``: False only where the
-    phases' means differ by no more than chance (:func:`season_phase_p` above
-    :data:`CALENDAR_SEASON_P`); True where there are too few seasons to tell."""
-    p = season_phase_p(y_train, m)
-    return not p > CALENDAR_SEASON_P
 
 
 def detrended(z: np.ndarray, m: int) -> tuple[np.ndarray, int]:
