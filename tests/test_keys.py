@@ -119,3 +119,22 @@ def test_three_key_columns_of_which_one_follows_another():
     assert list(err.value.keys) == ["Purpose", "Region"] and "6 series" in str(err.value)
     loaded = load_csv(raw, select={"Region": "Hunter", "Purpose": "Business"})
     assert loaded.report.season == 4 and list(loaded.frame["Trips"][:2]) == [10.0, 11.0]
+
+
+def test_columns_that_tell_every_row_apart_are_not_keys_of_series():
+    """A table of measurements beside a repeating year (a survival study's thickness and age): two
+    columns of 20 values each make every (year, row) pair unique, but each "series" would hold one
+    row. The error is the repeated timestamps', not a choice among some 60 one-point series."""
+    rng = np.random.default_rng(0)
+    years = np.repeat(np.arange(1962, 1977), 4)  # (60,) each year 4 times
+    thickness = rng.choice(np.round(np.linspace(0.2, 9.0, 20), 2), 60)
+    age = rng.choice(np.arange(30, 90, 3), 60)
+    rows = [f"{y},{t},{a},{v:.2f}" for y, t, a, v in zip(years, thickness, age, rng.normal(50, 5, 60))]
+    with pytest.raises(DataError, match="appear more than once") as err:
+        load_csv(("year,thickness,age,value\n" + "\n".join(rows) + "\n").encode())
+    assert not isinstance(err.value, SeveralSeriesError)
+    # the same layout with a real key (4 sites of 15 years each) is several series
+    sites = [f"{y},{'ABCD'[i % 4]},{v:.2f}" for i, (y, v) in enumerate(zip(years, rng.normal(50, 5, 60)))]
+    with pytest.raises(SeveralSeriesError) as several:
+        load_csv(("year,site,value\n" + "\n".join(sites) + "\n").encode())
+    assert several.value.count == 4 and list(several.value.keys) == ["site"]

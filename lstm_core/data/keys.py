@@ -22,6 +22,10 @@ from .errors import DataError, _excerpt
 MAX_KEY_VALUES = 2_000
 #: Columns tried as keys (those with the fewest values), alone and in twos and threes.
 MAX_KEY_CANDIDATES = 12
+#: Fewest rows the series of a key must hold, at the median: keys that split the rows into series of
+#: one or two points (a survival table's thickness and age beside a repeating time) name rows, not
+#: series, and the file's repeated timestamps get their own error.
+MIN_SERIES_ROWS = 3
 #: Values of each key column listed in the error and offered on the Data page, most rows first.
 SHOWN_VALUES = 500
 
@@ -38,7 +42,8 @@ class SeveralSeriesError(DataError):
 
 
 def find_keys(cells: pd.DataFrame, dates: pd.Series, exclude: list[str]) -> list[str] | None:
-    """The fewest columns (one to three) that, with the time, make every row unique.
+    """The fewest columns (one to three) that, with the time, make every row unique, and split
+    the rows into series of :data:`MIN_SERIES_ROWS` or more (at the median).
 
     Parameters
     ----------
@@ -69,7 +74,7 @@ def find_keys(cells: pd.DataFrame, dates: pd.Series, exclude: list[str]) -> list
     for size in (1, 2, 3):
         for combo in combinations(names, size):
             key = pd.concat([stamps] + [cells[c].fillna("").reset_index(drop=True) for c in combo], axis=1)
-            if not key.duplicated().any():
+            if not key.duplicated().any() and key.iloc[:, 1:].value_counts().median() >= MIN_SERIES_ROWS:
                 return list(combo)
     return None
 
