@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from lstm_core.data import DataError, load_csv
-from lstm_core.data.periods import decimal_years, period_labels
+from lstm_core.data.periods import decimal_years, period_labels, times_of_day
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
@@ -245,3 +245,47 @@ def test_whole_numbers_that_are_not_dates_stay_numbers(header, values):
     loaded = load_csv(_csv(f"{header},value", values, _values(60, 7)))
     assert isinstance(loaded.frame.index, pd.RangeIndex)
     assert header in loaded.frame.columns
+
+
+@pytest.mark.parametrize(
+    "cells, hours",
+    [
+        (["14:30", "0:05", "23:59:30"], [14.5, 5 / 60, 23 + 59.5 / 60]),
+        (["8:00 a.m.", "12:00 p.m.", "12:30 a.m.", "5 PM", "7:15pm"], [8, 12, 0.5, 17, 19.25]),
+        (["09:00:00.5", ""], [9 + 0.5 / 3600, None]),
+    ],
+)
+def test_times_of_day_are_read_as_offsets_from_midnight(cells, hours):
+    got = times_of_day(pd.Series(cells, dtype=object))
+    assert got is not None
+    for g, h in zip(got, hours):
+        assert (pd.isna(g) and h is None) or g / pd.Timedelta(hours=1) == pytest.approx(h)
+
+
+@pytest.mark.parametrize("cells", [["5", "6"], ["24:00"], ["13:00 p.m."], ["9:75"], ["0 a.m."], ["9:30", "later"]])
+def test_cells_that_are_not_all_times_of_day_are_not_read_as_such(cells):
+    assert times_of_day(pd.Series(cells, dtype=object)) is None
+
+
+def test_a_date_column_that_repeats_is_read_with_the_times_of_day_beside_it():
+    """UCI's household power layout: day-first dates and times of day in columns of their own,
+    one reading a minute; the dates repeat 60 times each."""
+    stamps = pd.date_range("2006-12-16 17:00", periods=180, freq="min")
+    rows = [f"{t:%d/%m/%Y};{t:%H:%M:%S};{4 + np.sin(i / 9):.3f}" for i, t in enumerate(stamps)]
+    loaded = load_csv(("Date;Time;Global_active_power\n" + "\n".join(rows) + "\n").encode())
+    assert list(loaded.frame.index) == list(stamps)
+    assert loaded.report.frequency == "min" and loaded.report.date_column == "Date + Time"
+    assert list(loaded.frame.columns) == ["Global_active_power"]
+    assert any("times of day in column 'Time'" in n for n in loaded.report.notes)
+    # twice a day with a.m. and p.m.: read, in time order
+    rows = ["date,time,price", "2021-04-12,8:00 a.m.,92", "2021-04-12,12:00 p.m.,87", "2021-04-13,8:00 a.m.,82"]
+    twice = load_csv(("\n".join(rows) + "\n").encode())
+    assert [str(t) for t in twice.frame.index] == ["2021-04-12 08:00:00", "2021-04-12 12:00:00", "2021-04-13 08:00:00"]
+
+
+def test_dates_that_do_not_repeat_leave_a_time_of_day_column_alone():
+    """A daily file with the time of each day's high tide: the dates index the rows as they are."""
+    rows = [f"2020-01-{d:02d},{6 + d % 5}:{10 * (d % 6):02d},{1.5 + 0.1 * d:.2f}" for d in range(1, 29)]
+    loaded = load_csv(("date,high_tide,level\n" + "\n".join(rows) + "\n").encode())
+    assert loaded.report.frequency == "D" and loaded.report.date_column == "date"
+    assert list(loaded.frame.columns) == ["level"]

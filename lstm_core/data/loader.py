@@ -28,7 +28,7 @@ from ..config import MISSING_POLICIES
 from .errors import _MIN_ROWS, DataError, _excerpt
 from .frequency import _frequency, _infer_freq, describe_frequency, season_for
 from .keys import find_keys, select_rows, several_series_error
-from .periods import compact_dates, decimal_years, period_labels, year_and_period
+from .periods import compact_dates, date_and_time, decimal_years, period_labels, year_and_period
 from .series import Series
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -244,6 +244,15 @@ def _load(
         footer = dates.isna() & cells[date_name].notna()  # the rows _parse_date_column read as a footer
         if footer.any():
             cells, numbers, lines, dates = (x[~footer].reset_index(drop=True) for x in (cells, numbers, lines, dates))
+        timed = date_and_time(cells, dates, time_columns)
+        if timed is not None:  # dates that repeat, with the time of day in a column of its own
+            dates, clock = timed
+            time_columns.append(clock)
+            date_name = f"{date_name} + {clock}"
+            notes.append(
+                f"Dates were combined with the times of day in column {_excerpt(clock)} "
+                f"(e.g. {_show_time(dates.dropna().iloc[0])})."
+            )
     if dates is not None:
         time_columns += _decimal_time_columns(cells, numbers, time_columns, notes)
         stamps = dates.dropna()

@@ -273,3 +273,60 @@ def compact_dates(name: str, values: pd.Series) -> PeriodReading | None:
                 how = f"whole numbers such as {text.iloc[0]}, read as Unix time in {'seconds' if unit == 's' else 'milliseconds'}"
                 return PeriodReading(pd.Series(dates, index=values.index), "time", how)
     return None
+
+
+#: A time of day as loggers and spreadsheets write it beside a date column: ``14:30``,
+#: ``14:30:05.5``, ``8:00 a.m.``, ``8 PM``. A colon or an a.m./p.m. marker is required (a bare
+#: number is not a time of day).
+_TIME_OF_DAY = re.compile(
+    r"\s*(?P<h>\d{1,2})(?::(?P<m>\d{2})(?::(?P<s>\d{2}(?:\.\d+)?))?)?\s*(?P<ampm>[ap])?\.?\s*(?(ampm)m\.?)\s*",
+    re.IGNORECASE,
+)
+
+
+def times_of_day(cells: pd.Series) -> pd.Series | None:
+    """The times of day of a column of cells (text) as offsets from midnight (timedeltas, NaT for
+    an empty cell), or None unless every non-empty cell is one (:data:`_TIME_OF_DAY`, hours below
+    24, minutes and seconds below 60; with a.m. or p.m., hours 1 to 12)."""
+    text = cells.dropna().astype(str)
+    text = text[text.str.strip() != ""]
+    if text.empty:
+        return None
+    parts = text.str.fullmatch(_TIME_OF_DAY.pattern, flags=re.IGNORECASE)
+    if not parts.all():
+        return None
+    found = text.str.extract(_TIME_OF_DAY.pattern, flags=re.IGNORECASE)
+    if found["m"].isna().all() and found["ampm"].isna().all():
+        return None
+    hours = found["h"].astype(int)
+    minutes = found["m"].fillna("0").astype(int)
+    seconds = found["s"].fillna("0").astype(float)
+    ampm = found["ampm"].str.lower()
+    marked = ampm.notna()
+    if (hours[marked] < 1).any() or (hours[marked] > 12).any() or (hours > 23).any():
+        return None
+    if (minutes > 59).any() or (seconds >= 60).any():
+        return None
+    hours = hours.where(~marked, hours % 12 + np.where(ampm == "p", 12, 0))
+    offsets = pd.to_timedelta(hours * 3600 + minutes * 60 + seconds, unit="s")
+    return offsets.reindex(cells.index)
+
+
+def date_and_time(cells: pd.DataFrame, dates: pd.Series, exclude: list[str]) -> tuple[pd.Series, str] | None:
+    """Dates that repeat, read with the times of day of another column: ``Date,Time,Value`` (a
+    logger, UCI's household power file) or ``date,time,price`` with ``8:00 a.m.`` and ``12:00
+    p.m.`` rows. Returns the combined timestamps and the time column's name, or None where the
+    dates already hold times, do not repeat, or no other column (but ``exclude``) holds only times
+    of day."""
+    stamps = dates.dropna()
+    if stamps.empty or not stamps.duplicated().any() or (stamps != stamps.dt.normalize()).any():
+        return None
+    for column in cells.columns:
+        if column in exclude:
+            continue
+        offsets = times_of_day(cells[column])
+        if offsets is None:
+            continue
+        combined = dates + offsets.fillna(pd.Timedelta(0))
+        return combined.where(dates.notna() & offsets.notna()), column
+    return None
