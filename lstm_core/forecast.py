@@ -106,8 +106,6 @@ def recursive_z(
             )
         # inside the data the inputs are known; targets past its end are left NaN (no inputs there)
         beyond = origins[:, None] + np.arange(steps)[None, :] >= prep.n
-    # a window-normalised level representation (no lag) may have its steps damped too
-    level_damp = not lag and prep.transform.window_norm and prep.transform.damp < 1
     n_blocks = math.ceil(steps / h)
     total = n_blocks * h
     window = window_x(prep, origins, profiles) if m else np.zeros((0, L, 1), np.float32)  # (M, L, F) absolute scaled
@@ -116,9 +114,6 @@ def recursive_z(
     for blk in range(n_blocks):
         out = predict_windows(model, prep, window)  # (M, h) scaled d
         d = prep.d_from_scaled(out)
-        raw = d  # (M, h) the network's own outputs, before any damping
-        if level_damp:
-            out = out.copy()
         if lag and prep.transform.damp < 1:
             # damped steps: the k-th differenced step (k = 1, 2, ...) shrinks by damp ** (k - 1) (the
             # first is the one-step prediction), and the window is fed the damped values
@@ -137,13 +132,6 @@ def recursive_z(
                     u_hat[rows, np.clip(src - origins, 0, total - 1)],
                 )
                 u_hat[:, k] = base + d[:, j]
-            elif level_damp:
-                # damped steps of a window-normalised level: the change from the step before
-                # (the first from the last known value) shrinks by damp ** k, and is fed back so
-                prev = prep.deseasonalised(origins - 1, profiles) if k == 0 else u_hat[:, k - 1]
-                raw_prev = prev if j == 0 else raw[:, j - 1]
-                u_hat[:, k] = prev + prep.transform.damp**k * (d[:, j] - raw_prev)
-                out[:, j] = prep.target_scaler.transform(u_hat[:, k][:, None])[:, 0]
             else:
                 u_hat[:, k] = d[:, j]
             new_rows[:, j, 0] = out[:, j]  # the target's scaled d is feature 0

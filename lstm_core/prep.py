@@ -102,7 +102,7 @@ class Transform:
             + ([f"seasonal profile {self.deseason} removed"] if self.deseason else [])
             + ([f"difference at lag {self.lag}"] if self.lag else [])
             + (["window mean removed"] if self.window_norm else [])
-            + ([f"steps damped {self.damp:g}"] if (self.lag or self.window_norm) and self.damp < 1 else [])
+            + ([f"steps damped {self.damp:g}"] if self.lag and self.damp < 1 else [])
         )
         return " + ".join(parts) or "none"
 

@@ -98,12 +98,6 @@ LEVEL_RATIO = 1.25
 #: 0.82 x its best baseline). Every differenced member damped by a fixed 0.98: suite 1.45 (co2
 #: 0.71 -> 6.0).
 DAMP_GRID = (1.0, 0.995, 0.98, 0.95)
-#: A window-normalised level representation (values less their window's mean, no difference) is
-#: scored with damped steps too: its recursive forecast feeds back its own outputs, and the small
-#: bias of each block's outputs moves the next window's mean, so that far ahead its path drifts
-#: off linearly (an exchange rate's returns: -2.2 by step 600 against a mean of 0). Damped, each
-#: step's change shrinks by ``damp ** k``.
-DAMP_WINDOW = True
 DAMP_GAIN = 0.97
 #: A candidate that removes a seasonal profile forecasts each backtest origin with the profile of
 #: the values before it, as the run's members do (:data:`lstm_core.combine.PROFILES` ``"origin"``);
@@ -394,8 +388,7 @@ def backtest(
         truth = [prep.y[origins[ok] + k] for k, ok in enumerate(inside)]
         best: tuple[float, Transform, list[np.ndarray]] | None = None
         # where the backtest ranks, a differenced representation is also scored with damped steps
-        dampable = tr.lag or (DAMP_WINDOW and tr.window_norm)
-        for damp in DAMP_GRID if (result.ranks and dampable) else (1.0,):
+        for damp in DAMP_GRID if (result.ranks and tr.lag) else (1.0,):
             trd = replace(tr, damp=damp)
             damped = replace(prep, transform=trd) if damp != prep.transform.damp else prep
             profiles = profiles_before(damped, origins) if ORIGIN_PROFILES else None
