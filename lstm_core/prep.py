@@ -262,10 +262,23 @@ class Prepared:
             freq = infer_frequency(idx)
             if freq is not None:
                 return pd.date_range(idx[-1], periods=steps + 1, freq=freq)[1:]
-            step = idx[-1] - idx[-2]
-            return pd.DatetimeIndex([idx[-1] + step * (k + 1) for k in range(steps)])
+            cycle = _step_cycle(np.diff(idx.values))  # irregular: the steps' own repeating pattern
+            ahead = np.resize(cycle, steps).cumsum()  # (steps,) time past the last timestamp
+            return pd.DatetimeIndex(idx[-1] + pd.to_timedelta(ahead))
         last = int(idx[-1]) if np.issubdtype(np.asarray(idx).dtype, np.number) else self.n - 1
         return pd.RangeIndex(last + 1, last + 1 + steps, name=idx.name)
+
+
+def _step_cycle(steps: np.ndarray, longest: int = 48) -> np.ndarray:
+    """The steps (p,) an irregular time index goes on with: the shortest pattern of at most
+    ``longest`` steps that its last steps repeat three times over (readings at 8:00 and 12:00 each
+    day: 4 hours, then 20), in the order that follows its last step; else its last step alone."""
+    steps = np.asarray(steps)
+    for p in range(1, min(longest, len(steps) // 3) + 1):
+        tail = steps[-3 * p :]
+        if np.array_equal(tail[:p], tail[p : 2 * p]) and np.array_equal(tail[p : 2 * p], tail[2 * p :]):
+            return tail[-p:]  # the next step is the one p steps back, and so on
+    return steps[-1:]
 
 
 def split_points(n: int, val_fraction: float, test_fraction: float) -> tuple[int, int]:

@@ -184,6 +184,23 @@ def test_future_dates_go_on_at_the_data_frequency_across_gaps(start, freq, drop,
     assert list(prep.future_index(3)) == list(pd.DatetimeIndex(expected))
 
 
+def test_future_dates_of_an_irregular_series_follow_its_repeating_steps():
+    """Readings at 8:00 and 12:00 each day (no pandas frequency): the forecast goes on at 8:00 and
+    12:00, not in 4-hour steps through the night; steps without a pattern repeat the last one."""
+    days = pd.date_range("2021-04-12", periods=60, freq="D")
+    twice = pd.DatetimeIndex(sorted([*(days + pd.Timedelta(hours=8)), *(days + pd.Timedelta(hours=12))]))
+    for idx, first in ((twice, "2021-06-11 08:00"), (twice[:-1], "2021-06-10 12:00")):
+        frame = pd.DataFrame({"y": 100 + np.sin(np.arange(len(idx)))}, index=idx.rename("date"))
+        prep = prepare(frame, DataConfig(look_back=6, horizon=1), transform=Transform())
+        got = prep.future_index(4)
+        assert got[0] == pd.Timestamp(first)
+        assert sorted({t.hour for t in got}) == [8, 12] and got.is_monotonic_increasing
+    uneven = pd.Timestamp("2020-01-01") + pd.to_timedelta(np.cumsum(np.arange(1, 41)), unit="h")
+    frame = pd.DataFrame({"y": np.sin(np.arange(40.0))}, index=uneven.rename("date"))
+    prep = prepare(frame, DataConfig(look_back=6, horizon=1), transform=Transform())
+    assert list(prep.future_index(2)) == [uneven[-1] + pd.Timedelta(hours=40), uneven[-1] + pd.Timedelta(hours=80)]
+
+
 def test_a_horizon_too_long_for_the_data_is_named_with_the_longest_that_fits():
     frame = _frame(np.linspace(1, 50, 100))
     train_end, _ = split_points(100, 0.1, 0.33)
