@@ -182,7 +182,7 @@ def folder_series(folder: Path, on_drop: Callable[[str, str], None] | None = Non
     its default missing-value policy) as a user's upload would be, named by its stem: the loader's
     target column as ``value``, the season the loader reads off the time index. A file the loader
     refuses is dropped and ``on_drop(name, reason)`` is told."""
-    from lstm_core.data import DataError, load_csv
+    from lstm_core.data import DataError, default_target, load_csv
 
     out: list[Series] = []
     for path in sorted(Path(folder).glob("*.csv")):
@@ -193,7 +193,7 @@ def folder_series(folder: Path, on_drop: Callable[[str, str], None] | None = Non
                 on_drop(path.stem, str(exc))
             continue
         s = loaded.series
-        target = s.frame.columns[-1] if "value" not in s.frame.columns else "value"
+        target = default_target(s.frame)  # the column a run on the file forecasts
         frame = s.frame[[target]].rename(columns={target: "value"}).astype(float)
         out.append(Series(path.stem, frame, s.season, source=str(path.name), notes=list(loaded.report.notes)))
     return out

@@ -262,7 +262,9 @@ def test_times_of_day_are_read_as_offsets_from_midnight(cells, hours):
         assert (pd.isna(g) and h is None) or g / pd.Timedelta(hours=1) == pytest.approx(h)
 
 
-@pytest.mark.parametrize("cells", [["5", "6"], ["24:00"], ["13:00 p.m."], ["9:75"], ["0 a.m."], ["9:30", "later"]])
+@pytest.mark.parametrize(
+    "cells", [["5", "6"], ["9:30", "5"], ["24:00"], ["13:00 p.m."], ["9:75"], ["0 a.m."], ["9:30", "later"]]
+)
 def test_cells_that_are_not_all_times_of_day_are_not_read_as_such(cells):
     assert times_of_day(pd.Series(cells, dtype=object)) is None
 

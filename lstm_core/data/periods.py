@@ -276,11 +276,10 @@ def compact_dates(name: str, values: pd.Series) -> PeriodReading | None:
 
 
 #: A time of day as loggers and spreadsheets write it beside a date column: ``14:30``,
-#: ``14:30:05.5``, ``8:00 a.m.``, ``8 PM``. A colon or an a.m./p.m. marker is required (a bare
-#: number is not a time of day).
-_TIME_OF_DAY = re.compile(
-    r"\s*(?P<h>\d{1,2})(?::(?P<m>\d{2})(?::(?P<s>\d{2}(?:\.\d+)?))?)?\s*(?P<ampm>[ap])?\.?\s*(?(ampm)m\.?)\s*",
-    re.IGNORECASE,
+#: ``14:30:05.5``, ``8:00 a.m.``, ``8 PM``. Each cell needs a colon or an a.m./p.m. marker (a
+#: bare number is not a time of day).
+_TIME_OF_DAY = (
+    r"^\s*(?P<h>\d{1,2})(?::(?P<m>\d{2})(?::(?P<s>\d{2}(?:\.\d+)?))?)?\s*(?P<ampm>[ap])?\.?\s*(?(ampm)m\.?)\s*$"
 )
 
 
@@ -292,17 +291,14 @@ def times_of_day(cells: pd.Series) -> pd.Series | None:
     text = text[text.str.strip() != ""]
     if text.empty:
         return None
-    parts = text.str.fullmatch(_TIME_OF_DAY.pattern, flags=re.IGNORECASE)
-    if not parts.all():
-        return None
-    found = text.str.extract(_TIME_OF_DAY.pattern, flags=re.IGNORECASE)
-    if found["m"].isna().all() and found["ampm"].isna().all():
+    found = text.str.extract(_TIME_OF_DAY, flags=re.IGNORECASE)  # NaN throughout a row that does not match
+    ampm = found["ampm"].str.lower()
+    marked = ampm.notna()
+    if found["h"].isna().any() or (found["m"].isna() & ~marked).any():
         return None
     hours = found["h"].astype(int)
     minutes = found["m"].fillna("0").astype(int)
     seconds = found["s"].fillna("0").astype(float)
-    ampm = found["ampm"].str.lower()
-    marked = ampm.notna()
     if (hours[marked] < 1).any() or (hours[marked] > 12).any() or (hours > 23).any():
         return None
     if (minutes > 59).any() or (seconds >= 60).any():
