@@ -353,24 +353,7 @@ def _train_member(
     fit = Trainer(net, tcfg, device).fit(
         w_tr.x, w_tr.y, w_val.x, w_val.y, callbacks=callbacks, output_weights=output_weights(prep.out_dim)
     )
-    if REFIT and len(w_val) and fit.best_epoch > 0 and fit.status != FitStatus.CANCELLED:
-        # trained again from its seed on the training and validation windows, for its best epoch count
-        rcfg = type(cfg.train).from_dict({**tcfg.to_dict(), "epochs": fit.best_epoch, "patience": None})
-        seed_everything(seed)
-        again = Forecaster(sized(cfg, prep, one_step_only))
-        x = np.concatenate([w_tr.x, w_val.x])
-        y = np.concatenate([w_tr.y, w_val.y])
-        xv, yv = (w_val.x, w_val.y) if REFIT == "val" else (None, None)
-        Trainer(again, rcfg, device).fit(x, y, xv, yv, output_weights=output_weights(prep.out_dim))
-        net.load_state_dict(again.state_dict())
-        net.eval()
     return net, fit
-
-
-#: Experiment (session 27, not adopted): retrain every network on the training and validation
-#: windows for its best epoch count; "val": its weights' average still judged on the validation
-#: windows (now seen in training). See benchmarks/bench_refit.py.
-REFIT: bool | str = False
 
 
 def run_horizons(cfg: RunConfig, n: int) -> list[int | None]:
