@@ -68,23 +68,6 @@ def one_step_at(model: Model, prep: Prepared, t: np.ndarray, profiles: np.ndarra
     return prep.y_from_z(prep.z_from_d(d, t, profiles))
 
 
-#: A network on the values less their window's mean feeds its outputs back as the next windows; a
-#: bias in what it outputs for a flat window (it should output the window's mean, 0 after
-#: normalising) is then added block after block and the forecast drifts off linearly far ahead.
-#: With this on, that output is subtracted from every block of its recursive forecasts.
-FLAT_HOLDS = True
-
-
-def flat_outputs(model: Model, prep: Prepared) -> np.ndarray | None:
-    """What a network on the values less their window's mean (no differencing, the target alone)
-    outputs for a flat window (1, out), scaled; None for other representations or with
-    :data:`FLAT_HOLDS` off."""
-    tr = prep.transform
-    if not FLAT_HOLDS or not tr.window_norm or tr.lag or prep.inputs:
-        return None
-    return _predict_scaled(model, np.zeros((1, prep.cfg.look_back, 1), dtype=np.float32))
-
-
 def recursive_z(
     model: Model,
     prep: Prepared,
@@ -128,11 +111,8 @@ def recursive_z(
     window = window_x(prep, origins, profiles) if m else np.zeros((0, L, 1), np.float32)  # (M, L, F) absolute scaled
     u_hat = np.zeros((m, total))
     rows = np.arange(m)
-    flat = flat_outputs(model, prep) if m else None
     for blk in range(n_blocks):
         out = predict_windows(model, prep, window)  # (M, h) scaled d
-        if flat is not None:
-            out = out - flat  # a flat history's forecast stays flat
         d = prep.d_from_scaled(out)
         if lag and prep.transform.damp < 1:
             # damped steps: the k-th differenced step (k = 1, 2, ...) shrinks by damp ** (k - 1) (the
