@@ -291,3 +291,30 @@ def test_dates_that_do_not_repeat_leave_a_time_of_day_column_alone():
     loaded = load_csv(("date,high_tide,level\n" + "\n".join(rows) + "\n").encode())
     assert loaded.report.frequency == "D" and loaded.report.date_column == "date"
     assert list(loaded.frame.columns) == ["level"]
+
+
+def test_times_of_day_without_dates_keep_their_order_past_midnight():
+    """A one-day logger export (``time,temp`` from 22:00 to 21:00 the next day): its rows stay in
+    the file's order, a day on after midnight, from a fixed date; pandas alone put every time on
+    the day the file was read and sorted 00:00-21:00 before 22:00 and 23:00."""
+    hours = [(22 + i) % 24 for i in range(24)]
+    rows = [f"{h:02d}:00,{10 + i}" for i, h in enumerate(hours)]
+    loaded = load_csv(("time,temp\n" + "\n".join(rows) + "\n").encode())
+    assert list(loaded.frame["temp"]) == [10.0 + i for i in range(24)]
+    assert loaded.frame.index[0] == pd.Timestamp("2000-01-01 22:00")
+    assert loaded.frame.index[2] == pd.Timestamp("2000-01-02 00:00")
+    assert loaded.report.frequency == "h"
+    assert any("times of day without dates" in n and "midnight 1 time)" in n for n in loaded.report.notes)
+    # a 12-hour clock with a.m. and p.m., half-hourly, within one day: no midnight to pass
+    rows = [f"{h}:{m} PM,{i}" for i, (h, m) in enumerate([(1, "00"), (1, "30"), (2, "00"), (2, "30"), (3, "00")])]
+    same_day = load_csv(("Time,kw\n" + "\n".join(rows) + "\n").encode())
+    assert same_day.frame.index[-1] == pd.Timestamp("2000-01-01 15:00") and same_day.report.frequency == "30min"
+    assert not any("midnight" in n for n in same_day.report.notes)
+
+
+def test_times_of_day_that_count_down_are_refused_with_one_sentence():
+    """Times within a game's quarter (openintro's kobe_basket): 9:47, then 9:07 cannot be the next
+    day's, whatever the readings' step."""
+    rows = ["9:47,1", "9:07,0", "8:44,1", "8:20,0", "7:50,1"]
+    with pytest.raises(DataError, match=r"times of day without dates, and they go back from '9:47' to '9:07'"):
+        load_csv(("time,shot\n" + "\n".join(rows) + "\n").encode())

@@ -28,7 +28,15 @@ from ..config import MISSING_POLICIES
 from .errors import _MIN_ROWS, DataError, _excerpt
 from .frequency import _frequency, _infer_freq, describe_frequency, season_for
 from .keys import find_keys, select_rows, several_series_error
-from .periods import compact_dates, date_and_time, decimal_years, period_labels, year_and_period
+from .periods import (
+    CLOCK_START,
+    clock_times,
+    compact_dates,
+    date_and_time,
+    decimal_years,
+    period_labels,
+    year_and_period,
+)
 from .series import Series
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -237,6 +245,10 @@ def _load(
         date_name = " + ".join(time_columns)
         dates = reading.dates
         notes.append(f"Dates were made from {reading.how}.")
+    elif (
+        date_name is not None and (clock := _clock_column(cells[date_name], date_name, date_format, notes)) is not None
+    ):
+        dates = clock  # times of day without dates
     elif date_name is not None:
         dates, used_dayfirst = _parse_date_column(
             cells[date_name], numbers[date_name], date_name, dayfirst, date_format, notes
@@ -981,6 +993,30 @@ def _to_datetime(values: pd.Series, **kwargs) -> tuple[pd.Series, bool]:
     if not isinstance(parsed.dtype, pd.DatetimeTZDtype):
         return parsed, False
     return parsed.dt.tz_convert("UTC").dt.tz_localize(None), True
+
+
+def _clock_column(cells: pd.Series, name: str, date_format: str | None, notes: list[str]) -> pd.Series | None:
+    """Timestamps of a time column that holds times of day without dates (``09:00``, ``9:05 PM``),
+    from :data:`~lstm_core.data.periods.CLOCK_START`, a day on wherever the clock passes midnight,
+    with a note; None for any other column (or with an explicit ``date_format``). Raises
+    DataError where the times go back by more than a night can explain."""
+    reading = clock_times(cells) if date_format is None else None
+    if reading is None:
+        return None
+    if reading.dates is None:
+        earlier, later = (_excerpt(v) for v in reading.back or ("", ""))
+        raise DataError(
+            f"Column {_excerpt(name)} holds times of day without dates, and they go back from {earlier} to "
+            f"{later}, so the rows cannot be put in time order; add the dates to that column "
+            "(e.g. 2024-05-01 09:47), or remove it to number the rows instead."
+        )
+    k = reading.midnights
+    nights = f" on (the clock passes midnight {k} time{'s' if k > 1 else ''})" if k else ""
+    notes.append(
+        f"Column {_excerpt(name)} holds times of day without dates, so they were read as times from "
+        f"{CLOCK_START.day} {CLOCK_START:%B %Y}{nights}."
+    )
+    return reading.dates
 
 
 def _parse_date_column(

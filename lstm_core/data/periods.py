@@ -326,3 +326,51 @@ def date_and_time(cells: pd.DataFrame, dates: pd.Series, exclude: list[str]) -> 
         combined = dates + offsets.fillna(pd.Timedelta(0))
         return combined.where(dates.notna() & offsets.notna()), column
     return None
+
+
+#: The day a column of times of day without dates is read from: a fixed date, so that the same
+#: file always reads the same (pandas would put every time on the day it is read).
+CLOCK_START = pd.Timestamp("2000-01-01")
+#: A time of day earlier than the one before it is read as the next day's (a clock passing
+#: midnight) only where the step over midnight is at most this many times the readings' median
+#: step: hourly readings from 22:00 to 03:00 pass a midnight; times that count down within a
+#: game's quarter (9:47, then 9:07) do not.
+CLOCK_WRAP = 3.0
+
+
+@dataclass
+class ClockReading:
+    """A column of times of day without dates, read as timestamps from :data:`CLOCK_START`.
+
+    ``dates``: the timestamps (NaT for an empty cell); ``midnights``: how many times the clock
+    passed midnight; ``back``: the first pair of cells (earlier, later) where the time goes back
+    by more than a night can explain (:data:`CLOCK_WRAP`), else None (then ``dates`` is None)."""
+
+    dates: pd.Series | None
+    midnights: int = 0
+    back: tuple[str, str] | None = None
+
+
+def clock_times(cells: pd.Series) -> ClockReading | None:
+    """Read a column whose every non-empty cell is a time of day (:func:`times_of_day`) and none
+    a date: ``09:00``, ``9:05 PM``. Consecutive rows are consecutive readings: a time earlier
+    than the one before it starts the next day, where the readings' steps allow that. None for
+    any other column."""
+    offsets = times_of_day(cells)
+    if offsets is None:
+        return None
+    present = offsets.dropna()
+    secs = present.dt.total_seconds().to_numpy()
+    steps = np.diff(secs)
+    ahead = steps[steps > 0]
+    step = float(np.median(ahead)) if len(ahead) else 0.0
+    wrapped = steps < 0
+    over_night = steps + 86_400.0
+    bad = wrapped & ~(over_night <= CLOCK_WRAP * step)
+    if bad.any():
+        i = int(np.argmax(bad))
+        text = cells.loc[present.index].astype(str).str.strip()
+        return ClockReading(None, back=(text.iloc[i], text.iloc[i + 1]))
+    days = np.concatenate([[0], np.cumsum(wrapped)])
+    stamps = CLOCK_START + present + pd.to_timedelta(days, unit="D")
+    return ClockReading(stamps.reindex(cells.index), int(days[-1]) if len(days) else 0)
