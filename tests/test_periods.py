@@ -318,3 +318,13 @@ def test_times_of_day_that_count_down_are_refused_with_one_sentence():
     rows = ["9:47,1", "9:07,0", "8:44,1", "8:20,0", "7:50,1"]
     with pytest.raises(DataError, match=r"times of day without dates, and they go back from '9:47' to '9:07'"):
         load_csv(("time,shot\n" + "\n".join(rows) + "\n").encode())
+
+
+def test_a_time_column_before_the_date_column_is_combined_with_it():
+    """``Time;Date;Value``: the dates index the rows, with the times of day beside them, whichever
+    column comes first (a column of times alone is the time index only where no column holds dates)."""
+    stamps = pd.date_range("2006-12-16 22:00", periods=120, freq="min")
+    rows = [f"{t:%H:%M:%S};{t:%d/%m/%Y};{4 + np.sin(i / 9):.3f}" for i, t in enumerate(stamps)]
+    loaded = load_csv(("Time;Date;Global_active_power\n" + "\n".join(rows) + "\n").encode())
+    assert list(loaded.frame.index) == list(stamps)
+    assert loaded.report.date_column == "Date + Time" and list(loaded.frame.columns) == ["Global_active_power"]

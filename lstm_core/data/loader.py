@@ -35,6 +35,7 @@ from .periods import (
     date_and_time,
     decimal_years,
     period_labels,
+    times_of_day,
     year_and_period,
 )
 from .series import Series
@@ -884,7 +885,12 @@ def _choose_date_column(
             raise DataError(f"Column {_excerpt(date_column)} was not found; the columns are {listed}.")
         return date_column
     named = [c for c in cells.columns if _DATE_NAME_RE.search(c.lower())]
+    # a column of times of day alone only where no other column holds the dates
+    # (``Time;Date;Value``: the dates, combined with those times later)
+    clocks = [c for c in named if date_format is None and times_of_day(cells[c]) is not None]
     for column in named:
+        if column in clocks:
+            continue
         if _is_year_column(numbers[column]) or _date_share(cells[column], date_format) >= 0.5:
             return column
         if date_format is None and (
@@ -896,7 +902,7 @@ def _choose_date_column(
         if column not in named and (date_format or not _mostly_numeric(cells[column], numbers[column])):
             if _date_share(cells[column], date_format) >= _NUMERIC_SHARE:
                 return column
-    return None
+    return clocks[0] if clocks else None
 
 
 def _decimal_time_columns(cells: pd.DataFrame, numbers: pd.DataFrame, used: list, notes: list[str]) -> list[str]:
