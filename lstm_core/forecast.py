@@ -68,12 +68,6 @@ def one_step_at(model: Model, prep: Prepared, t: np.ndarray, profiles: np.ndarra
     return prep.y_from_z(prep.z_from_d(d, t, profiles))
 
 
-#: Experiment: a differenced representation's steps past the horizon that a backtest of a series
-#: this long checks (:func:`lstm_core.strategy.backtest_span`) shrink by this factor per step
-#: (1: off).
-BEYOND_DAMP = 1.0
-
-
 def recursive_z(
     model: Model,
     prep: Prepared,
@@ -117,11 +111,6 @@ def recursive_z(
     window = window_x(prep, origins, profiles) if m else np.zeros((0, L, 1), np.float32)  # (M, L, F) absolute scaled
     u_hat = np.zeros((m, total))
     rows = np.arange(m)
-    validated = None
-    if lag and BEYOND_DAMP < 1:
-        from .strategy import backtest_span
-
-        validated = backtest_span(prep.test_start, prep.n - prep.test_start)
     for blk in range(n_blocks):
         out = predict_windows(model, prep, window)  # (M, h) scaled d
         d = prep.d_from_scaled(out)
@@ -129,10 +118,6 @@ def recursive_z(
             # damped steps: the k-th differenced step (k = 1, 2, ...) shrinks by damp ** (k - 1) (the
             # first is the one-step prediction), and the window is fed the damped values
             d = d * prep.transform.damp ** (blk * h + np.arange(h))[None, :]
-        if validated is not None:
-            # past the horizon a backtest of this series checks, the steps shrink geometrically
-            d = d * BEYOND_DAMP ** np.maximum(0, blk * h + np.arange(h) + 1 - validated)[None, :]
-        if lag and (prep.transform.damp < 1 or validated is not None):
             out = prep.target_scaler.transform(d[..., None])[..., 0].astype(out.dtype)
         new_rows = np.zeros((m, h, window.shape[2]), dtype=np.float32)
         for j in range(h):
