@@ -136,3 +136,26 @@ def test_a_file_of_several_series_is_loaded_by_choosing_one(server, page, tmp_pa
     ).to_be_visible()
     page.wait_for_function(CHARTS_DRAWN, timeout=15_000)
     page.screenshot(path=str(ARTIFACTS / "data-several-series-loaded.png"), full_page=True)
+
+
+def test_times_of_day_without_dates_upload_in_order_and_a_countdown_is_refused(server, page, tmp_path):
+    """A one-day logger export crossing midnight loads in the file's order with a note; a column of
+    times that count down gets one sentence, and the series loaded before stays."""
+    log = tmp_path / "overnight.csv"
+    log.write_text("time,temp\n" + "".join(f"{(22 + i) % 24:02d}:00,{10 + 0.5 * i}\n" for i in range(48)))
+    page.goto(server)
+    expect(page.get_by_text("airline passengers (bundled)").first).to_be_visible()
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(log))
+    expect(page.get_by_role("heading", name="overnight.csv")).to_be_visible()
+    expect(page.get_by_text(re.compile("holds times of day without dates")).first).to_be_visible()
+    expect(page.locator(".js-plotly-plot").first).to_be_visible()
+    page.wait_for_function(CHARTS_DRAWN, timeout=15_000)
+    assert plot_points(page, "temp") == 48  # every reading, in the file's order
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "data-times-of-day.png"), full_page=True)
+
+    shots = tmp_path / "shots.csv"
+    shots.write_text("time,shot\n9:47,1\n9:07,0\n8:44,1\n8:20,0\n7:50,1\n7:30,0\n")
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(shots))
+    expect(page.get_by_text(re.compile(r"they go back from '9:47' to '9:07'")).first).to_be_visible()
+    expect(page.get_by_role("heading", name="overnight.csv")).to_be_visible()  # what was loaded stays
