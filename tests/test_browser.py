@@ -159,3 +159,23 @@ def test_times_of_day_without_dates_upload_in_order_and_a_countdown_is_refused(s
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(shots))
     expect(page.get_by_text(re.compile(r"they go back from '9:47' to '9:07'")).first).to_be_visible()
     expect(page.get_by_role("heading", name="overnight.csv")).to_be_visible()  # what was loaded stays
+
+
+def test_month_names_without_years_upload_as_monthly_data(server, page, tmp_path):
+    """A spreadsheet's ``Month,Sales`` export (month names, no years) loads in the file's order as
+    monthly data with a note, not as dates in year 1 that repeat."""
+    months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    sales = tmp_path / "sales.csv"
+    sales.write_text(
+        "Month,Sales\n" + "".join(f"{months[(i + 3) % 12]},{100 + 2 * i + 10 * (i % 12 == 8)}\n" for i in range(36))
+    )
+    page.goto(server)
+    expect(page.get_by_text("airline passengers (bundled)").first).to_be_visible()
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(sales))
+    expect(page.get_by_role("heading", name="sales.csv")).to_be_visible()
+    expect(page.get_by_text(re.compile("holds month names without years")).first).to_be_visible()
+    expect(page.locator(".js-plotly-plot").first).to_be_visible()
+    page.wait_for_function(CHARTS_DRAWN, timeout=15_000)
+    assert plot_points(page, "Sales") == 36  # every month, in the file's order
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "data-month-names.png"), full_page=True)

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lstm_core.data import DataError, load_csv
+from lstm_core.data import DataError, SeveralSeriesError, load_csv
 from lstm_core.data.periods import decimal_years, period_labels, times_of_day
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
@@ -328,3 +328,63 @@ def test_a_time_column_before_the_date_column_is_combined_with_it():
     loaded = load_csv(("Time;Date;Global_active_power\n" + "\n".join(rows) + "\n").encode())
     assert list(loaded.frame.index) == list(stamps)
     assert loaded.report.date_column == "Date + Time" and list(loaded.frame.columns) == ["Global_active_power"]
+
+
+def test_month_names_without_years_are_read_in_the_files_order():
+    # a spreadsheet's "Month, Sales" export over two and a half years, starting in April
+    values = _values(30, 12)
+    loaded = load_csv(_csv("month,sales", [MONTHS[(i + 3) % 12] for i in range(30)], values), name="m.csv")
+    idx = loaded.frame.index
+    assert idx[0] == pd.Timestamp("2000-04-01") and idx[-1] == pd.Timestamp("2002-09-01")
+    assert loaded.report.frequency == "MS" and loaded.report.season == 12
+    np.testing.assert_allclose(loaded.frame["sales"].to_numpy(), values)
+    assert any("month names without years" in n and "2 times" in n for n in loaded.report.notes)
+
+
+def test_month_names_that_repeat_are_not_a_time_column():
+    # a lottery's draws listed by month: every day of January, then February
+    labels = ["Jan"] * 31 + ["Feb"] * 29
+    loaded = load_csv(_csv("Month,Rank", labels, np.arange(60.0)), name="draft.csv")
+    assert isinstance(loaded.frame.index, pd.RangeIndex)
+    assert list(loaded.frame.columns) == ["Rank"]
+
+
+def test_a_month_name_column_before_the_year_column_makes_dates_with_it():
+    text = "Month,Year,Value\nNov,2001,1\nDec,2001,2\nJan,2002,3\nFeb,2002,4\nMar,2002,5\nApr,2002,6\n"
+    loaded = load_csv(text.encode(), name="my.csv")
+    assert loaded.frame.index[0] == pd.Timestamp("2001-11-01") and loaded.frame.index[-1] == pd.Timestamp("2002-04-01")
+    assert loaded.report.frequency == "MS"
+
+
+def test_cells_without_a_year_are_not_dates():
+    # "1st", "2nd", "3rd" (a passenger class) and month names beside a real date column
+    text = "class,fare\n1st,30.0\n2nd,20.0\n3rd,10.0\n1st,31.0\n2nd,19.0\n"
+    loaded = load_csv(text.encode(), name="fares.csv")
+    assert isinstance(loaded.frame.index, pd.RangeIndex) and list(loaded.frame.columns) == ["fare"]
+    text = "month,day,deaths,date\n" + "".join(f"Jan,{d},{d * 2},1849-01-{d:02d}\n" for d in range(1, 11))
+    loaded = load_csv(text.encode(), name="cholera.csv")
+    assert loaded.report.date_column == "date" and loaded.frame.index[0] == pd.Timestamp("1849-01-01")
+
+
+def test_month_names_that_repeat_for_each_key_are_several_series():
+    order = MONTHS[7:] + MONTHS[:7]  # August to July, once for each phase of the moon
+    rows = [
+        (m, phase, 6.0 + i + 0.1 * j)
+        for j, phase in enumerate(["Before", "During", "After"])
+        for i, m in enumerate(order)
+    ]
+    text = ("Month,Moon,Admission\n" + "".join(f"{m},{p},{v}\n" for m, p, v in rows)).encode()
+    with pytest.raises(SeveralSeriesError, match="3 series.*'Moon'"):
+        load_csv(text, name="moon.csv")
+    one = load_csv(text, name="moon.csv", select={"Moon": "During"})
+    assert one.frame.index[0] == pd.Timestamp("2000-08-01") and one.frame.index[-1] == pd.Timestamp("2001-07-01")
+    np.testing.assert_allclose(one.frame["Admission"].to_numpy(), [6.0 + i + 0.1 for i in range(12)])
+
+
+def test_a_year_column_with_month_names_written_sept_makes_dates():
+    # Wooldridge's ezanders: JAN ... MAY, JUNE, JULY, AUG, SEPT, OCT ... beside a repeating year
+    names = ["JAN", "FEB", "MAR", "APR", "MAY", "JUNE", "JULY", "AUG", "SEPT", "OCT", "NOV", "DEC"]
+    text = "month,claims,year\n" + "".join(f"{names[i % 12]},{100 + i},{1980 + i // 12}\n" for i in range(24))
+    loaded = load_csv(text.encode(), name="ez.csv")
+    assert loaded.frame.index[8] == pd.Timestamp("1980-09-01") and loaded.frame.index[-1] == pd.Timestamp("1981-12-01")
+    assert loaded.report.frequency == "MS" and loaded.report.season == 12

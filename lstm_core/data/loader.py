@@ -34,6 +34,8 @@ from .periods import (
     compact_dates,
     date_and_time,
     decimal_years,
+    month_names,
+    month_numbers,
     period_labels,
     times_of_day,
     year_and_period,
@@ -250,6 +252,10 @@ def _load(
         date_name is not None and (clock := _clock_column(cells[date_name], date_name, date_format, notes)) is not None
     ):
         dates = clock  # times of day without dates
+    elif date_name is not None and date_format is None and month_numbers(cells[date_name]) is not None:
+        dates = _month_column(cells, date_name, notes)  # month names without years
+        if dates is None:  # months that label something else: the column is text like any other
+            date_name, time_columns = None, []
     elif date_name is not None:
         dates, used_dayfirst = _parse_date_column(
             cells[date_name], numbers[date_name], date_name, dayfirst, date_format, notes
@@ -902,7 +908,11 @@ def _choose_date_column(
         if column not in named and (date_format or not _mostly_numeric(cells[column], numbers[column])):
             if _date_share(cells[column], date_format) >= _NUMERIC_SHARE:
                 return column
-    return clocks[0] if clocks else None
+    if clocks:
+        return clocks[0]
+    # month names without years, only where no other column holds dates (as for times of day)
+    text = [c for c in cells.columns if date_format is None and not _mostly_numeric(cells[c], numbers[c])]
+    return next((c for c in text if month_numbers(cells[c]) is not None), None)
 
 
 def _decimal_time_columns(cells: pd.DataFrame, numbers: pd.DataFrame, used: list, notes: list[str]) -> list[str]:
@@ -996,6 +1006,8 @@ def _to_datetime(values: pd.Series, **kwargs) -> tuple[pd.Series, bool]:
                 parsed = pd.to_datetime(values, errors="coerce", utc=True, **kwargs)
             except (ValueError, TypeError, OverflowError):
                 return pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]"), False
+    # pandas puts a cell without a year (``Jan``, ``March``, ``1st``) in year 1: not a date
+    parsed = parsed.where(parsed.dt.year != 1)
     if not isinstance(parsed.dtype, pd.DatetimeTZDtype):
         return parsed, False
     return parsed.dt.tz_convert("UTC").dt.tz_localize(None), True
@@ -1021,6 +1033,36 @@ def _clock_column(cells: pd.Series, name: str, date_format: str | None, notes: l
     notes.append(
         f"Column {_excerpt(name)} holds times of day without dates, so they were read as times from "
         f"{CLOCK_START.day} {CLOCK_START:%B %Y}{nights}."
+    )
+    return reading.dates
+
+
+def _month_column(cells: pd.DataFrame, name: str, notes: list[str]) -> pd.Series | None:
+    """Timestamps of a column of month names without years (:func:`periods.month_names`), in the
+    file's order from :data:`~lstm_core.data.periods.CLOCK_START`'s year, with a note; None where
+    they do not run on month by month. Raises :class:`~lstm_core.data.keys.SeveralSeriesError`
+    where the months repeat because other columns tell several series apart (``Month,Moon,...``:
+    August to July once for each phase of the moon), as for dates that repeat."""
+    number = month_numbers(cells[name])
+    assert number is not None
+    present = number.dropna()
+    of_year = pd.Series(
+        pd.to_datetime({"year": CLOCK_START.year, "month": present.astype("int64"), "day": 1}), index=present.index
+    )
+    if of_year.duplicated().any():
+        timeish = [c for c in cells.columns if _DATE_NAME_RE.search(str(c).lower())]
+        keys = find_keys(cells.loc[present.index], of_year, [name, *timeish])
+        if keys:
+            raise several_series_error(cells.loc[present.index], keys)
+    reading = month_names(cells[name])
+    if reading is None:
+        return None
+    k = reading.years
+    again = f", a year on wherever they start again ({k} time{'s' if k > 1 else ''})" if k else ""
+    first = reading.dates.dropna().iloc[0]
+    notes.append(
+        f"Column {_excerpt(name)} holds month names without years, so they were read in the file's "
+        f"order as months from {first:%B %Y}{again}."
     )
     return reading.dates
 

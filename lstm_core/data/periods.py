@@ -175,6 +175,9 @@ _PERIOD_NAMES = {
     "quarter": re.compile(r"\s*(?:quarter|qtr|q)\s*", re.IGNORECASE),
 }
 _MONTH_WORDS = "january february march april may june july august september october november december".split()
+#: Month numbers by name, first three letters, and ``sept`` (lower case, without a full stop)
+_MONTH_NUMBERS = {w: i + 1 for i, w in enumerate(_MONTH_WORDS)} | {w[:3]: i + 1 for i, w in enumerate(_MONTH_WORDS)}
+_MONTH_NUMBERS["sept"] = 9
 
 
 def _period_numbers(cells: pd.Series, kind: str) -> pd.Series | None:
@@ -184,8 +187,7 @@ def _period_numbers(cells: pd.Series, kind: str) -> pd.Series | None:
     top = 12 if kind == "month" else 4
     number = pd.to_numeric(text.str.removeprefix("q") if kind == "quarter" else text, errors="coerce")
     if kind == "month" and number.isna().any():
-        words = {w: i + 1 for i, w in enumerate(_MONTH_WORDS)} | {w[:3]: i + 1 for i, w in enumerate(_MONTH_WORDS)}
-        number = text.str.rstrip(".").map(words)
+        number = text.str.rstrip(".").map(_MONTH_NUMBERS)
     if number.isna().any() or not ((number % 1 == 0) & (number >= 1) & (number <= top)).all():
         return None
     return number.astype("int64")
@@ -374,3 +376,54 @@ def clock_times(cells: pd.Series) -> ClockReading | None:
     days = np.concatenate([[0], np.cumsum(wrapped)])
     stamps = CLOCK_START + present + pd.to_timedelta(days, unit="D")
     return ClockReading(stamps.reindex(cells.index), int(days[-1]) if len(days) else 0)
+
+
+#: A column of month names is read as consecutive months where at least this share of its steps
+#: go on by one month (the rest may skip months: gaps); a month that repeats ends the reading.
+MONTH_RUN = 0.8
+
+
+@dataclass
+class MonthReading:
+    """A column of month names without years, read as the first day of each month from
+    :data:`CLOCK_START`'s year, in the file's order.
+
+    ``dates``: the timestamps (NaT for an empty cell); ``years``: how many times the months start
+    again (a year on each time)."""
+
+    dates: pd.Series
+    years: int = 0
+
+
+def month_numbers(cells: pd.Series) -> pd.Series | None:
+    """The month numbers (1-12, NaN for an empty cell) of a column whose every non-empty cell is a
+    month's name or its first three letters (``Jan``, ``march``, ``Sept.``), at least two of them;
+    None for any other column."""
+    text = cells.dropna().astype(str).str.strip().str.lower().str.rstrip(".")
+    text = text[text != ""]
+    if len(text) < 2:
+        return None
+    number = text.map(_MONTH_NUMBERS)
+    if number.isna().any():
+        return None
+    return number.astype("float64").reindex(cells.index)
+
+
+def month_names(cells: pd.Series) -> MonthReading | None:
+    """Read a column of month names without years (:func:`month_numbers`) as consecutive months in
+    the file's order, from :data:`CLOCK_START`'s year on: a month earlier in the year than the one
+    before it starts the next year. None for any other column, or where a month repeats or most
+    steps skip months (:data:`MONTH_RUN`): month names that label something else (a lottery's
+    draws by month)."""
+    number = month_numbers(cells)
+    if number is None:
+        return None
+    present = number.dropna()
+    m = present.to_numpy(dtype=np.int64)
+    steps = (np.diff(m) + 12) % 12  # months on from the row before: 1 for consecutive months
+    if (steps == 0).any() or np.mean(steps == 1) < MONTH_RUN:
+        return None
+    years = np.concatenate([[0], np.cumsum(np.diff(m) <= 0)])
+    dates = _month_starts(CLOCK_START.year + years, m)
+    dates.index = present.index
+    return MonthReading(dates.reindex(cells.index), int(years[-1]))
