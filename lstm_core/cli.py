@@ -20,6 +20,7 @@ import numpy as np
 
 from . import logs, threads
 from .config import CELL_TYPES, DEVICES, OUTLIER_POLICIES, SCALERS, TRANSFORMS, ConfigError, RunConfig
+from .prep import look_back_for
 from .verdict import judge
 
 if TYPE_CHECKING:
@@ -104,8 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument(
         "--look-back",
         type=_typed(int),
-        default=d.look_back,
-        help="window length; with --transform auto, one over half the training part is shortened to a third of it",
+        default=None,
+        help=f"window length (default: {d.look_back}, or a third of the training part where that does not fit); with "
+        "--transform auto, one over half the training part is shortened to a third of it",
     )
     t.add_argument(
         "--horizon",
@@ -240,6 +242,7 @@ def cmd_train(args) -> int:
 
     check_target(args.out, overwrite=args.overwrite)  # before training: nothing of the user's is replaced
     series = _load_series(args.data, args.select)
+    args.look_back = look_back_for(len(series), args.look_back)
     cfg = train_config_from_args(args)
 
     def progress(s) -> None:

@@ -292,6 +292,21 @@ def split_points(n: int, val_fraction: float, test_fraction: float) -> tuple[int
     return train_end, test_start
 
 
+def look_back_for(n_points: int, look_back: int | None = None) -> int:
+    """The look_back a run on ``n_points`` points starts from when none was asked for (``look_back``
+    None): the default window where it is shorter than the training part of the default split
+    (where it is over half of it, an ``auto`` run shortens it to a third and says so,
+    :func:`lstm_core.pipeline.fitted_look_back`), else a third of the training part at once, so that
+    a short series (a 20-row upload: 11 training points, a window of 3) trains with the defaults
+    instead of failing on them. A look_back that was asked for is returned as it is: a request to
+    correct, not to adapt (:func:`prepare` says which would fit)."""
+    if look_back is not None:
+        return int(look_back)
+    d = DataConfig()
+    train_end, _ = split_points(n_points, d.val_fraction, d.test_fraction)
+    return d.look_back if d.look_back < train_end else max(1, train_end // 3)
+
+
 def resolve_target(frame: pd.DataFrame, cfg: DataConfig) -> tuple[str, list[str]]:
     """Check the target and input column names against ``frame``; default target = last column."""
     cols = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])]

@@ -6,6 +6,7 @@ import streamlit as st
 from lstm_core import compare as cmp
 from lstm_core import csvsafe
 from lstm_core.config import BOUNDS, CELL_TYPES, SCALERS, TRANSFORMS, ConfigError, DataConfig, TrainConfig
+from lstm_core.prep import look_back_for
 from ui import compare_view as cv
 from ui import presenter, state, throttle
 from ui.figures import compare as cplots
@@ -56,7 +57,14 @@ def submit(cfg: cmp.CompareConfig) -> None:
     st.rerun()
 
 
-DEFAULT_ROW = {"name": "", "cell": "lstm", "hidden_size": 32, "num_layers": 1, "look_back": D.look_back, "lr": T.lr}
+DEFAULT_ROW = {
+    "name": "",
+    "cell": "lstm",
+    "hidden_size": 32,
+    "num_layers": 1,
+    "look_back": look_back_for(len(ds.frame)),
+    "lr": T.lr,
+}
 DEFAULT_VARIANTS = pd.DataFrame(
     [{**DEFAULT_ROW, "name": "LSTM 32"}, {**DEFAULT_ROW, "name": "GRU 32", "cell": "gru"}], columns=list(DEFAULT_ROW)
 )

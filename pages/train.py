@@ -4,6 +4,7 @@ import streamlit as st
 
 from lstm_core.cells import CELL_DESCRIPTIONS
 from lstm_core.config import BOUNDS, CELL_TYPES, DEVICES, OUTLIER_POLICIES, SCALERS, TRANSFORMS, RunConfig
+from lstm_core.prep import look_back_for
 from lstm_core.train import available_devices
 from ui import jobs_view, quickstart, state
 from ui.text import md_code, md_escape
@@ -53,7 +54,7 @@ with st.form("train_form"):
         "Look-back",
         1,
         max(1, len(ds.frame) // 2),
-        D.look_back,
+        look_back_for(len(ds.frame)),  # the default, fitted to a short series (a 20-row upload)
         key="train_look_back",
         persist_state=KEEP,
         help=(
@@ -70,7 +71,7 @@ with st.form("train_form"):
             "Horizon (steps predicted per window)",
             0,
             max(1, len(ds.frame) // 4),
-            D.horizon,
+            D.horizon if D.horizon is None else min(D.horizon, max(1, len(ds.frame) // 4)),
             key="train_horizon",
             persist_state=KEEP,
             placeholder="auto (one season)",

@@ -362,6 +362,27 @@ def test_train_settings_are_kept_and_fitted_to_a_shorter_dataset(fake):
     assert at.number_input(key="train_look_back").value == 20  # clipped to the new maximum (40 // 2)
 
 
+def test_a_short_upload_opens_the_train_page_and_trains_with_the_defaults(fake):
+    # a 20-row series: the default window of 12 is over half of it (the Train page's maximum, 10) and
+    # longer than its 11 training points
+    at = new_app().run()
+    at.session_state["dataset"] = _short_dataset(20)
+    at.switch_page("pages/train.py").run()
+    no_errors(at)  # the form opens (it raised StreamlitValueAboveMaxError: value 12 > max_value 10)
+    assert at.number_input(key="train_look_back").value == 3  # a third of the 11 training points
+    at.switch_page("pages/data.py").run()
+    from ui.quickstart import TRAIN_LABEL
+
+    next(b for b in at.button if b.label == TRAIN_LABEL).click().run()
+    no_errors(at)
+    from lstm_core.job_status import JobStatus
+    from ui import state
+
+    job = fake.get(at.session_state[state.JOB])
+    assert job is not None and job.config.data.look_back == 3  # not 12, too long for 11 training points
+    assert job.status == JobStatus.FINISHED, job.error
+
+
 def _short_dataset(n: int):
     from lstm_core.data import frame_to_csv_bytes, generate, load_csv
     from ui.state import dataset_from_loaded

@@ -5,7 +5,8 @@ import pandas as pd
 import pytest
 
 from lstm_core.config import ConfigError, DataConfig
-from lstm_core.prep import Transform, choose_transform, prepare, split_points, window_x
+from lstm_core.data import Series
+from lstm_core.prep import Transform, choose_transform, look_back_for, prepare, split_points, window_x
 
 
 def _frame(values, **cols):
@@ -219,3 +220,13 @@ def test_a_horizon_too_long_for_the_data_is_named_with_the_longest_that_fits():
         f"a horizon of at most {train_end - 13} or",
     ):
         prepare(frame, DataConfig(look_back=12, horizon=train_end - 12), transform=Transform())
+
+
+def test_the_default_look_back_fits_a_short_series_and_an_asked_one_is_kept():
+    assert look_back_for(144) == 12  # the default where it fits
+    train_end, _ = split_points(20, 0.1, 0.33)
+    assert train_end == 11 and look_back_for(20) == 3  # a third of the 11 training points
+    assert look_back_for(20, 12) == 12  # asked for: prepare says which would fit
+    series = Series(pd.DataFrame({"y": np.sin(np.arange(20.0))}))
+    cfg = DataConfig(look_back=look_back_for(20), transform="none")
+    assert prepare(series, cfg).cfg.look_back == 3  # trains where 12 could not

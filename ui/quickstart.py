@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lstm_core.config import ConfigError, RunConfig
+from lstm_core.prep import look_back_for
 
 from . import state
 from .text import md_escape
@@ -18,8 +19,8 @@ TRAIN_LABEL = "Train an LSTM on this series"
 
 
 def default_config(ds: state.Dataset) -> RunConfig:
-    """The defaults on the dataset's chosen target and inputs."""
-    return RunConfig().replace(target=ds.target, inputs=list(ds.inputs))
+    """The defaults on the dataset's chosen target and inputs (the window at most half the series)."""
+    return RunConfig().replace(target=ds.target, inputs=list(ds.inputs), look_back=look_back_for(len(ds.frame)))
 
 
 def start(ds: state.Dataset, cfg: RunConfig, label: str) -> str | None:
