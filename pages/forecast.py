@@ -131,7 +131,8 @@ presenter.chart(plots.multistep_figure(pred, spikes=spikes), key="forecast_multi
 presenter.chart(plots.residual_figure(pred, spikes=spikes), key="forecast_residuals", container=right)
 
 st.subheader("Forecast past the end of the data")
-steps = st.slider("Steps ahead", 1, 240, 2 * info.season if info.season else 24, key="forecast_steps")
+# two seasons ahead by default, within the slider's range (a run trained with --season 150)
+steps = st.slider("Steps ahead", 1, 240, min(2 * info.season, 240) if info.season else 24, key="forecast_steps")
 fut = None
 try:
     fut = run.future(int(steps))

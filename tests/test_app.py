@@ -383,6 +383,22 @@ def test_a_short_upload_opens_the_train_page_and_trains_with_the_defaults(fake):
     assert job.status == JobStatus.FINISHED, job.error
 
 
+def test_the_forecast_page_opens_on_a_run_with_a_long_season(fake):
+    at = new_app().run()
+    job_id = start_tiny_job(at, epochs=1)
+    wait_until_over(at, job_id)
+    from ui import state
+
+    run = state.registry().snapshot(job_id).run
+    from dataclasses import replace
+
+    # as a run trained with --season 150 (ten-minute readings, a daily cycle)
+    run.metrics = replace(run.metrics, info=replace(run.metrics.info, season=150))
+    at.switch_page("pages/forecast.py").run()
+    no_errors(at)  # two seasons ahead would be 300, past the slider's 240
+    assert at.slider(key="forecast_steps").value == 240
+
+
 def _short_dataset(n: int):
     from lstm_core.data import frame_to_csv_bytes, generate, load_csv
     from ui.state import dataset_from_loaded
