@@ -992,7 +992,10 @@ def _date_share(cells: pd.Series, date_format: str | None) -> float:
         return float(labels.dates.notna().sum() / len(sample))
     if sample.str.fullmatch(_FLOAT_RE).mean() > 0.5:
         return 0.0
-    return max(_to_datetime(sample, format="mixed", dayfirst=first)[0].notna().mean() for first in (False, True))
+    guesses = [_to_datetime(sample, format="mixed", dayfirst=first)[0] for first in (False, True)]
+    # "Jan 15" is January 2015 here (:func:`_read_dates`); pandas' guess reads it without a year
+    guesses += [_to_datetime(sample, format=fmt)[0] for fmt in _MONTH_YEAR_FORMATS]
+    return max(float(g.notna().mean()) for g in guesses)
 
 
 def _to_datetime(values: pd.Series, **kwargs) -> tuple[pd.Series, bool]:
