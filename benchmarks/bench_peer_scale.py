@@ -21,18 +21,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-import numpy as np
 import pandas as pd
 
+from benchmarks.ab_runs import gmean
 from benchmarks.bench_path_coverage import PEERS, RESULTS, TABLES
 from benchmarks.report import emit
 
 BASELINES = ("base_ms_naive", "base_ms_seasonal_naive", "base_ms_holt_winters")
-
-
-def gmean(values: pd.Series) -> float:
-    """Geometric mean of positive values."""
-    return float(np.exp(np.mean(np.log(values.to_numpy(dtype=np.float64)))))
 
 
 def rows_for(name: str, df: pd.DataFrame) -> list[str]:
@@ -57,8 +52,8 @@ def rows_for(name: str, df: pd.DataFrame) -> list[str]:
         if ratio.empty:
             continue
         out.append(
-            f"| {name} | {model} | {len(ratio)} | {gmean(ratio):.3f} | {ratio.max():.2f} ({ratio.idxmax()}) | "
-            f"{int((ratio > 1.5).sum())} | {gmean(one_ratio):.3f} |"
+            f"| {name} | {model} | {len(ratio)} | {gmean(list(ratio)):.3f} | {ratio.max():.2f} ({ratio.idxmax()}) | "
+            f"{int((ratio > 1.5).sum())} | {gmean(list(one_ratio)):.3f} |"
         )
     return out
 
