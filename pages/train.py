@@ -71,7 +71,7 @@ with st.form("train_form"):
             "Horizon (steps predicted per window)",
             0,
             max(1, len(ds.frame) // 4),
-            D.horizon if D.horizon is None else min(D.horizon, max(1, len(ds.frame) // 4)),
+            D.horizon,
             key="train_horizon",
             persist_state=KEEP,
             placeholder="auto (one season)",

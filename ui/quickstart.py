@@ -19,7 +19,8 @@ TRAIN_LABEL = "Train an LSTM on this series"
 
 
 def default_config(ds: state.Dataset) -> RunConfig:
-    """The defaults on the dataset's chosen target and inputs (the window at most half the series)."""
+    """The defaults on the dataset's chosen target and inputs, with a window that fits a short series
+    (:func:`lstm_core.prep.look_back_for`)."""
     return RunConfig().replace(target=ds.target, inputs=list(ds.inputs), look_back=look_back_for(len(ds.frame)))
 
 

@@ -30,6 +30,7 @@ from .frequency import _frequency, _infer_freq, describe_frequency, season_for
 from .keys import find_keys, select_rows, several_series_error
 from .periods import (
     CLOCK_START,
+    MonthReading,
     clock_times,
     compact_dates,
     date_and_time,
@@ -252,8 +253,8 @@ def _load(
         date_name is not None and (clock := _clock_column(cells[date_name], date_name, date_format, notes)) is not None
     ):
         dates = clock  # times of day without dates
-    elif date_name is not None and date_format is None and month_numbers(cells[date_name]) is not None:
-        dates = _month_column(cells, date_name, notes)  # month names without years
+    elif date_name is not None and date_format is None and (months := month_names(cells[date_name])) is not None:
+        dates = _month_column(cells, date_name, months, notes)  # month names without years
         if dates is None:  # months that label something else: the column is text like any other
             date_name, time_columns = None, []
     elif date_name is not None:
@@ -1040,25 +1041,19 @@ def _clock_column(cells: pd.Series, name: str, date_format: str | None, notes: l
     return reading.dates
 
 
-def _month_column(cells: pd.DataFrame, name: str, notes: list[str]) -> pd.Series | None:
-    """Timestamps of a column of month names without years (:func:`periods.month_names`), in the
-    file's order from :data:`~lstm_core.data.periods.CLOCK_START`'s year, with a note; None where
-    they do not run on month by month. Raises :class:`~lstm_core.data.keys.SeveralSeriesError`
-    where the months repeat because other columns tell several series apart (``Month,Moon,...``:
-    August to July once for each phase of the moon), as for dates that repeat."""
-    number = month_numbers(cells[name])
-    assert number is not None
-    present = number.dropna()
-    of_year = pd.Series(
-        pd.to_datetime({"year": CLOCK_START.year, "month": present.astype("int64"), "day": 1}), index=present.index
-    )
+def _month_column(cells: pd.DataFrame, name: str, reading: MonthReading, notes: list[str]) -> pd.Series | None:
+    """Timestamps of column ``name``, month names without years read by
+    :func:`~lstm_core.data.periods.month_names`, with a note; None where they do not run on month by
+    month. Raises :class:`~lstm_core.data.keys.SeveralSeriesError` where the months repeat because
+    other columns tell several series apart (``Month,Moon,...``: August to July once for each phase
+    of the moon), as for dates that repeat."""
+    of_year = reading.of_year
     if of_year.duplicated().any():
         timeish = [c for c in cells.columns if _DATE_NAME_RE.search(str(c).lower())]
-        keys = find_keys(cells.loc[present.index], of_year, [name, *timeish])
+        keys = find_keys(cells.loc[of_year.index], of_year, [name, *timeish])
         if keys:
-            raise several_series_error(cells.loc[present.index], keys)
-    reading = month_names(cells[name])
-    if reading is None:
+            raise several_series_error(cells.loc[of_year.index], keys)
+    if reading.dates is None:
         return None
     k = reading.years
     again = f", a year on wherever they start again ({k} time{'s' if k > 1 else ''})" if k else ""

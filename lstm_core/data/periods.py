@@ -388,10 +388,13 @@ class MonthReading:
     """A column of month names without years, read as the first day of each month from
     :data:`CLOCK_START`'s year, in the file's order.
 
-    ``dates``: the timestamps (NaT for an empty cell); ``years``: how many times the months start
-    again (a year on each time)."""
+    ``dates``: the timestamps (NaT for an empty cell), or None where the months do not run on
+    month by month (:func:`month_names`); ``years``: how many times the months start again (a year
+    on each time); ``of_year``: each non-empty cell's month in that one year, repeats and all
+    (what tells several series apart, :func:`lstm_core.data.keys.find_keys`)."""
 
-    dates: pd.Series
+    dates: pd.Series | None
+    of_year: pd.Series
     years: int = 0
 
 
@@ -412,18 +415,21 @@ def month_numbers(cells: pd.Series) -> pd.Series | None:
 def month_names(cells: pd.Series) -> MonthReading | None:
     """Read a column of month names without years (:func:`month_numbers`) as consecutive months in
     the file's order, from :data:`CLOCK_START`'s year on: a month earlier in the year than the one
-    before it starts the next year. None for any other column, or where a month repeats or most
-    steps skip months (:data:`MONTH_RUN`): month names that label something else (a lottery's
-    draws by month)."""
+    before it starts the next year. None for any other column; ``dates`` None where a month
+    repeats or most steps skip months (:data:`MONTH_RUN`): month names that label something else
+    (a lottery's draws by month, or several series one under another)."""
     number = month_numbers(cells)
     if number is None:
         return None
     present = number.dropna()
     m = present.to_numpy(dtype=np.int64)
+
+    def starts(years: np.ndarray) -> pd.Series:
+        return _month_starts(CLOCK_START.year + years, m).set_axis(present.index)
+
+    of_year = starts(np.zeros(len(m), dtype=np.int64))
     steps = (np.diff(m) + 12) % 12  # months on from the row before: 1 for consecutive months
     if (steps == 0).any() or np.mean(steps == 1) < MONTH_RUN:
-        return None
+        return MonthReading(None, of_year)
     years = np.concatenate([[0], np.cumsum(np.diff(m) <= 0)])
-    dates = _month_starts(CLOCK_START.year + years, m)
-    dates.index = present.index
-    return MonthReading(dates.reindex(cells.index), int(years[-1]))
+    return MonthReading(starts(years).reindex(cells.index), of_year, int(years[-1]))
