@@ -65,3 +65,21 @@ def test_a_folder_of_files_is_read_by_the_engines_loader_as_uploads_are(tmp_path
     q = got[0]
     assert list(q.frame.columns) == ["value"] and q.season_hint == 4 and q.frame.index[1] == pd.Timestamp("1970-04-01")
     np.testing.assert_allclose(q.values[:2], [10.0, 11.1])
+
+
+def test_every_csv_file_of_the_benchmark_folders_loads():
+    """The A/B scripts read every file of ``benchmarks/data`` as an upload is read; a loader change
+    that refuses one of them stops those scripts (``WWWusage.csv`` writes its steps as years 1-100)."""
+    from pathlib import Path
+
+    from lstm_core.data import load_csv
+
+    files = sorted((Path(__file__).resolve().parents[1] / "benchmarks" / "data").rglob("*.csv"))
+    assert len(files) >= 80
+    refused = []
+    for p in files:
+        try:
+            load_csv(p)
+        except Exception as exc:  # noqa: BLE001 - every refusal is named in the assertion
+            refused.append(f"{p.name}: {exc}")
+    assert refused == []

@@ -999,6 +999,10 @@ def _date_share(cells: pd.Series, date_format: str | None) -> float:
     return max(float(g.notna().mean()) for g in guesses)
 
 
+#: A year 1 written out in a cell (``0001-01-01``, ``0001``)
+_YEAR_ONE = r"(?<!\d)0001(?!\d)"
+
+
 def _to_datetime(values: pd.Series, **kwargs) -> tuple[pd.Series, bool]:
     """Parse strings as datetimes (NaT where they fail); return them and whether a zone was dropped."""
     with warnings.catch_warnings():
@@ -1010,8 +1014,10 @@ def _to_datetime(values: pd.Series, **kwargs) -> tuple[pd.Series, bool]:
                 parsed = pd.to_datetime(values, errors="coerce", utc=True, **kwargs)
             except (ValueError, TypeError, OverflowError):
                 return pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]"), False
-    # pandas puts a cell without a year (``Jan``, ``March``, ``1st``) in year 1: not a date
-    parsed = parsed.where(parsed.dt.year != 1)
+    # pandas puts a cell without a year (``Jan``, ``March``, ``1st``) in year 1: not a date,
+    # unless the cell writes that year out (``0001-01-01``, a series' step written as a year)
+    yearless = (parsed.dt.year == 1) & ~values.astype(str).str.contains(_YEAR_ONE, regex=True)
+    parsed = parsed.where(~yearless)
     if not isinstance(parsed.dtype, pd.DatetimeTZDtype):
         return parsed, False
     return parsed.dt.tz_convert("UTC").dt.tz_localize(None), True
