@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from . import forecast as fc
-from . import threads
+from . import strategy, threads
 from .baselines import multistep_baselines, one_step_baselines
 from .callbacks import Callbacks, Stopped, stop_checks
 from .combine import Combination, Member
@@ -46,7 +46,9 @@ from .strategy import (
     Backtest,
     backtest,
     can_rank,
+    combo_check,
     is_level,
+    null_order,
     rank_transforms,
     screen,
     shortlist,
@@ -435,7 +437,8 @@ def choose_representation(
     if not bt.scores or not bt.ranks:
         # too few points to rank the networks: the null ranking orders the shortlist, and the
         # backtest's networks only screen out candidates that missed by far (strategy.screen)
-        nulls = [s.transform for s in ranked[:SHORTLIST]]  # never the level one: it only competes in a ranking
+        # never the level one: it only competes in a ranking
+        nulls = [s.transform for s in null_order(ranked, False)[:SHORTLIST]]
         kept = {tr.name for tr in screen(bt, nulls)}
         out = []
         for rank, tr in enumerate(nulls):
@@ -461,6 +464,11 @@ def choose_representation(
         return out, (bt if bt.scores else None)
     best = bt.scores[:SHORTLIST]  # the level representation competes for a place, it adds none
     kept = {tr.name for tr in screen(bt, [s.transform for s in best], ratio=math.inf, level_ratio=LEVEL_RATIO)}
+    if strategy.LAST_ANCHOR == "combo":  # a last-value member stays where it helps the others
+        passed = screen(bt, [s.transform for s in bt.scores], ratio=math.inf, level_ratio=LEVEL_RATIO)
+        chosen = {tr.name for tr in combo_check(bt, [s.transform for s in best if s.transform.name in kept], passed)}
+        best = [s for s in bt.scores if s.transform.name in chosen]
+        kept = chosen
     out = []
     for rank, sc in enumerate(best):
         if sc.transform.name not in kept:

@@ -83,7 +83,9 @@ class Transform:
     """The resolved target representation.
 
     ``log`` on/off; ``deseason`` = season length of the removed seasonal profile (0 = none);
-    ``lag`` = differencing lag (0 = none); ``window_norm`` = subtract each window's mean;
+    ``lag`` = differencing lag (0 = none); ``window_norm`` = subtract each window's mean, or with
+    ``window_last`` its last value (as NLinear does: a network that outputs zeros then forecasts
+    the last value, the naive forecast, and learns what departs from it);
     ``damp`` = with a lag, the recursive forecast's k-th differenced step (k = 1, 2, ...) is the
     network's output times ``damp ** (k - 1)`` (1 = undamped; see :func:`lstm_core.forecast.recursive_z`).
     """
@@ -94,6 +96,7 @@ class Transform:
     deseason: int = 0
     window_norm: bool = False
     damp: float = 1.0
+    window_last: bool = False
 
     @property
     def name(self) -> str:
@@ -101,7 +104,7 @@ class Transform:
             (["log"] if self.log else [])
             + ([f"seasonal profile {self.deseason} removed"] if self.deseason else [])
             + ([f"difference at lag {self.lag}"] if self.lag else [])
-            + (["window mean removed"] if self.window_norm else [])
+            + ([f"window {'last value' if self.window_last else 'mean'} removed"] if self.window_norm else [])
             + ([f"steps damped {self.damp:g}"] if self.lag and self.damp < 1 else [])
         )
         return " + ".join(parts) or "none"
@@ -114,6 +117,7 @@ class Transform:
             "deseason": self.deseason,
             "window_norm": self.window_norm,
             "damp": self.damp,
+            "window_last": self.window_last,
         }
 
     @classmethod
@@ -127,6 +131,7 @@ class Transform:
                 deseason=int(d.get("deseason", 0)),
                 window_norm=bool(d.get("window_norm", False)),
                 damp=float(d.get("damp", 1.0)),
+                window_last=bool(d.get("window_last", False)),
             )
         except (KeyError, TypeError, ValueError):
             raise ConfigError("The saved target transform is damaged; train the run again.") from None
@@ -210,9 +215,12 @@ class Prepared:
         return self.u[t] if profiles is None else self.z[t] - self.seasonal(t, profiles)
 
     def window_ref(self, x: np.ndarray) -> np.ndarray:
-        """Per-window reference (n,) subtracted from feature 0 and the targets: the window's mean or 0."""
+        """Per-window reference (n,) subtracted from feature 0 and the targets: the window's mean
+        (or last value, :attr:`Transform.window_last`) or 0."""
         if not self.transform.window_norm or x.shape[-1] == 0:
             return np.zeros(len(x), dtype=np.float32)
+        if self.transform.window_last:
+            return x[:, -1, 0].astype(np.float32)
         return x[:, :, 0].mean(axis=1).astype(np.float32)
 
     def normalise(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -365,13 +365,13 @@ def test_cells_without_a_year_are_not_dates():
     loaded = load_csv(text.encode(), name="cholera.csv")
     assert loaded.report.date_column == "date" and loaded.frame.index[0] == pd.Timestamp("1849-01-01")
 
+
 def test_dates_that_write_out_year_one_stay_dates():
     # R's yearly step series exported with their step as the year (WWWusage: 0001-01-01 .. 0100-01-01)
     text = "time,value\n" + "".join(f"{k:04d}-01-01,{80 + k % 7}\n" for k in range(1, 41))
     loaded = load_csv(text.encode(), name="steps.csv")
     assert loaded.report.date_column == "time" and len(loaded.frame) == 40
     assert loaded.frame.index[0].year == 1 and loaded.frame.index[-1].year == 40
-
 
 
 def test_month_names_that_repeat_for_each_key_are_several_series():

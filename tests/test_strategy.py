@@ -58,6 +58,8 @@ def test_transform_round_trip_and_damaged_dict():
 
 CANDIDATES = [
     Transform(),
+    Transform(window_norm=True, window_last=True),
+    Transform(log=True, deseason=12, window_norm=True, window_last=True),
     Transform(lag=1),
     Transform(log=True, lag=12),
     Transform(deseason=12, lag=1, window_norm=True),
@@ -90,6 +92,63 @@ def test_window_normalisation_centres_inputs_and_shifts_targets_alike():
     raw = prep.d_scaled[w.t[:, None] + np.arange(3)]
     ref = fc.window_x(prep, w.t)[:, :, 0].mean(axis=1)
     np.testing.assert_allclose(w.y, raw - ref[:, None], atol=1e-5)
+
+
+def test_a_last_value_anchor_ends_each_window_at_zero_and_its_null_forecast_is_naive():
+    y = np.cumsum(np.random.default_rng(2).normal(0.5, 1, 80)) + 50
+    tr = Transform(window_norm=True, window_last=True)
+    assert tr.name == "window last value removed" and Transform.from_dict(tr.to_dict()) == tr
+    assert Transform.from_dict({"log": False, "lag": 0, "window_norm": True}).window_last is False  # saved before
+    prep = prepare(_monthly(y), DataConfig(look_back=6, horizon=3), transform=tr)
+    w = prep.windows["train"]
+    np.testing.assert_allclose(w.x[:, -1, 0], 0.0, atol=1e-6)
+    raw = prep.d_scaled[w.t[:, None] + np.arange(3)]
+    last = fc.window_x(prep, w.t)[:, -1, 0]
+    np.testing.assert_allclose(w.y, raw - last[:, None], atol=1e-5)
+    null = strategy.null_forecast(y, tr, prep.train_end, 70, 10, 6, horizon=3)
+    np.testing.assert_allclose(null, np.full(10, y[69]))
+
+
+def _last_value_backtest(helps: bool) -> tuple[strategy.Backtest, list[Transform]]:
+    """A backtest of three kept candidates (one anchored on the last value) and a spare, whose
+    forecasts of truth 10 make the last-value one the one that fixes the mean, or spoils it."""
+    a, b, spare = Transform(lag=1), Transform(deseason=12), Transform(lag=12)
+    last = Transform(window_norm=True, window_last=True)
+    truth = [np.full(4, 10.0), np.full(3, 10.0)]
+    bt = strategy.Backtest(truth=truth, origins=np.arange(4))
+    fc_of = {a.name: 12.0, b.name: 12.0, spare.name: 12.0, last.name: 7.0 if helps else 16.0}
+    bt.forecasts = {name: [np.full(len(t), v) for t in truth] for name, v in fc_of.items()}
+    bt.scores = [strategy.Scored(t, 1.0) for t in (a, b, last, spare)]
+    return bt, [a, b, last, spare]
+
+
+@pytest.mark.parametrize("helps", [True, False])
+def test_a_last_value_member_stays_only_where_it_improves_the_mean_of_the_backtest_forecasts(helps):
+    bt, (a, b, last, spare) = _last_value_backtest(helps)
+    kept = strategy.combo_check(bt, [a, last, b], [a, last, b, spare])
+    # with it the mean forecast is 10.33 (helps) or 13.33; with the spare instead 12.0
+    assert [t.name for t in kept] == ([a.name, last.name, b.name] if helps else [a.name, b.name, spare.name])
+    assert strategy.combo_check(bt, [a, b], [a, b, spare]) == [a, b]  # none kept: nothing to check
+
+
+def test_the_shortlist_adds_the_best_last_value_candidate_only_where_the_backtest_ranks(monkeypatch):
+    a, b, c = Transform(lag=1), Transform(lag=12, window_norm=True), Transform(window_norm=True)
+    last, last_log = (
+        Transform(window_norm=True, window_last=True),
+        Transform(log=True, window_norm=True, window_last=True),
+    )
+    level = Transform(deseason=12)
+    ranked = [strategy.Scored(t, float(k)) for k, t in enumerate([last, a, last_log, b, c, level])]
+    names = lambda ts: [t.name for t in ts]  # noqa: E731
+    assert strategy.LAST_ANCHOR == "combo"
+    assert names(strategy.shortlist(ranked, True, k=3)) == names([a, b, c, last, level])
+    assert names(strategy.shortlist(ranked, False, k=3)) == names([a, b, c])
+    assert [s.transform.name for s in strategy.null_order(ranked, False)] == names([a, b, c, level])
+    monkeypatch.setattr(strategy, "LAST_ANCHOR", "off")
+    assert not any(t.window_last for t in strategy.candidates(12, True, 100))
+    monkeypatch.setattr(strategy, "LAST_ANCHOR", "combo")
+    got = [t for t in strategy.candidates(12, True, 100) if t.window_last]
+    assert {(t.log, t.deseason, t.lag) for t in got} == {(False, 0, 0), (False, 12, 0), (True, 0, 0), (True, 12, 0)}
 
 
 def test_ranking_prefers_an_exact_representation():
@@ -227,9 +286,13 @@ def test_the_chosen_representation_does_not_depend_on_the_seed():
     ranked = strategy.rank_transforms(y[:test_start], train_end, 12, True, 6, 6)
     undamped = lambda tr: replace(tr, damp=1.0, reason="").name  # noqa: E731 - a candidate, however damped
     assert {undamped(s.transform) for s in bt_a.scores} == {t.name for t in strategy.shortlist(ranked, True)}
-    assert len(bt_a.scores) == strategy.SHORTLIST + 1  # this series' level candidates rank below the five
-    assert [t.name for t in a] == [s.transform.name for s in bt_a.scores][: strategy.SHORTLIST]
-    assert a[0].reason.startswith("auto: ") and f"ranked 1 of {strategy.SHORTLIST + 1}" in a[0].reason
+    # this series' level candidates rank below the five; the best last-value one joins them
+    assert len(bt_a.scores) == strategy.SHORTLIST + 2
+    assert sum(s.transform.window_last for s in bt_a.scores) == 1
+    top = [s.transform for s in bt_a.scores[: strategy.SHORTLIST]]
+    expected = strategy.combo_check(bt_a, top, [s.transform for s in bt_a.scores])
+    assert [t.name for t in a] == [t.name for t in expected] and len(a) == strategy.SHORTLIST
+    assert a[0].reason.startswith("auto: ") and f"ranked 1 of {strategy.SHORTLIST + 2}" in a[0].reason
     assert len(bt_a.truth) == len(bt_a.forecasts[a[0].name]) > 0
     names = [s.transform.name for s in bt_a.scores]
     np.testing.assert_allclose(
@@ -576,6 +639,8 @@ def test_a_short_series_is_decided_by_the_null_ranking():
 def test_where_the_backtest_ranks_only_a_candidate_far_worse_than_naive_is_left_out(monkeypatch):
     from lstm_core import pipeline
 
+    monkeypatch.setattr(strategy, "LAST_ANCHOR", "off")  # the screens alone (the last-value check: below)
+
     real = pipeline.backtest
     seen = {}
 
@@ -607,6 +672,8 @@ def test_where_the_backtest_ranks_only_a_candidate_far_worse_than_naive_is_left_
 
 def test_where_the_backtest_ranks_a_level_representation_far_worse_than_the_best_is_left_out(monkeypatch):
     from lstm_core import pipeline
+
+    monkeypatch.setattr(strategy, "LAST_ANCHOR", "off")  # the screens alone (the last-value check: below)
 
     real = pipeline.backtest
     seen = {}

@@ -135,7 +135,9 @@ def trace_run(
 
     ``series``: the whole series from a zero state, ``x = features[offset:]`` as (1, T, F);
     with window normalisation, feature 0 minus its mean over the ``look_back`` steps up to
-    each step (what a window ending there would subtract).
+    each step (what a window ending there would subtract; for a network anchored on its window's
+    last value, whose every window ends at 0, the same trailing mean: the input stays in the
+    range it trained on).
     ``window``: the exact input window of the prediction at first-target index ``target``
     (``window_x(prep, [target])``, normalised), also from a zero state, as the model saw it:
     ``profiles`` (1, m) is the seasonal profile the run's one-step prediction deseasonalised that
