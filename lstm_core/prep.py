@@ -3,7 +3,7 @@
 The pipeline, one direction only::
 
     y (original units) --log?--> z --minus seasonal profile?--> u --difference at lag s?--> d
-      --scale (train rows only)--> windows --minus the window's mean?--> network
+      --scale (train rows only)--> windows --minus the window's mean or last value?--> network
 
 * ``z`` is the *model scale*: ``log(y)`` when the log transform is on, else ``y``. Conformal
   residuals live on this scale so intervals widen with the level of a multiplicative series.
@@ -12,8 +12,9 @@ The pipeline, one direction only::
 * ``d`` is what the network predicts: ``u_t - u_{t-s}`` when differencing at lag ``s``
   (``s = season`` for seasonal differencing, 1 for first differences), else ``u_t``.
 * With window normalisation (RevIN / NLinear style) the mean of the target feature over
-  each input window is subtracted from that window and from its targets, and added back to
-  the network's outputs: the network learns the shape of what comes next, not the level.
+  each input window (or its last value, :attr:`Transform.window_last`, as NLinear does) is
+  subtracted from that window and from its targets, and added back to the network's outputs:
+  the network learns the shape of what comes next, not the level.
 * Scalers are fitted on the training part only; the split is chronological:
   ``[0, train_end)`` train, ``[train_end, test_start)`` validation, ``[test_start, N)`` test.
 
