@@ -200,6 +200,7 @@ def test_train_notes_where_level_networks_were_left_out_one_step_ahead(tmp_path,
     monkeypatch.setattr(strategy, "SKILL_RATIO", float("inf"))
     monkeypatch.setattr(strategy, "SCREEN_RATIO", float("inf"))
     monkeypatch.setattr(pipeline, "LEVEL_RATIO", float("inf"))
+    monkeypatch.setattr(strategy, "LAST_ANCHOR", "off")  # a last-value member would take the level one's place
     csv = tmp_path / "walk.csv"
     pd.DataFrame({"price": _climbing_walk()}).to_csv(csv, index=False)
     capsys.readouterr()

@@ -1060,6 +1060,42 @@ def test_a_short_series_trains_one_step_networks_on_the_specialist_and_keeps_its
     pd.testing.assert_frame_equal(back.predictions, run.predictions, check_exact=True)
 
 
+def test_last_value_one_step_networks_take_the_best_representations_logs_and_profile():
+    from lstm_core.pipeline import last_value_one_step
+
+    tr = last_value_one_step([Transform(log=True, deseason=12, lag=1), Transform()])
+    assert (tr.log, tr.deseason, tr.lag, tr.window_norm, tr.window_last) == (True, 12, 0, True, True)
+    assert last_value_one_step([Transform(lag=1), Transform(window_norm=True, window_last=True)]) is None
+    assert last_value_one_step([]) is None
+
+
+def test_a_short_series_gets_last_value_one_step_networks_that_leave_its_forecast_alone(monkeypatch, tmp_path):
+    from lstm_core import pipeline
+    from lstm_core.runs import load_run, save_run
+
+    t = np.arange(72)
+    y = 100 + 20 * np.sin(2 * np.pi * t / 12) + np.cumsum(np.random.default_rng(9).normal(0, 3, 72))
+    cfg = _tiny_auto(0)
+    cfg.train.ensemble = None  # auto: two horizons and one-step networks on this short series
+    monkeypatch.setattr(pipeline, "LAST_ONE_STEP", False)
+    plain = fit_run(Series(_monthly(y), season=12), cfg)
+    assert not any(m.prep.transform.window_last for m in plain.members)
+    monkeypatch.setattr(pipeline, "LAST_ONE_STEP", True)
+    run = fit_run(Series(_monthly(y), season=12), cfg)
+    added = [m for m in run.members if m.prep.transform.window_last]
+    assert len(added) == 1 and added[0].one_step_only and not added[0].standby and added[0].prep.out_dim == 1
+    first = run.members[0].prep.transform
+    assert (added[0].prep.transform.log, added[0].prep.transform.deseason) == (first.log, first.deseason)
+    assert run.networks == plain.networks + cfg.train.NETWORKS_PER_VARIANT
+    for col in ("multistep", "lower", "upper"):  # the forecast ahead and its band: the same networks'
+        np.testing.assert_array_equal(run.predictions[col].to_numpy(), plain.predictions[col].to_numpy())
+    assert not np.array_equal(run.predictions["one_step"].to_numpy(), plain.predictions["one_step"].to_numpy())
+    save_run(run, tmp_path / "r")
+    back = load_run(tmp_path / "r")
+    assert [m.prep.transform.name for m in back.members] == [m.prep.transform.name for m in run.members]
+    pd.testing.assert_frame_equal(back.predictions, run.predictions, check_exact=True)
+
+
 def test_the_backtest_forecasts_a_deseasonalised_candidate_with_the_profile_of_each_origin(monkeypatch):
     """As the run's members do (``combine.PROFILES`` "origin"), a candidate that removes a seasonal
     profile forecasts each backtest origin with the profile of the values before it."""
