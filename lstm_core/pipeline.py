@@ -490,8 +490,6 @@ def choose_representation(
         chosen = {tr.name for tr in combo_check(bt, [s.transform for s in best if s.transform.name in kept], passed)}
         best = [s for s in bt.scores if s.transform.name in chosen]
         kept = chosen
-    if strategy.PRUNE:  # a member whose absence makes the others' mean backtest forecast better
-        kept = {tr.name for tr in strategy.prune(bt, [s.transform for s in best if s.transform.name in kept])}
     out = []
     for rank, sc in enumerate(best):
         if sc.transform.name not in kept:

@@ -261,34 +261,6 @@ def combo_check(bt: Backtest, kept: list[Transform], passed: list[Transform]) ->
     return kept if err(kept) < COMBO_GAIN * err(others) else others
 
 
-#: Where the backtest ranks, leave out of the kept representations, one at a time, the one whose
-#: absence improves the mean of the others' backtest forecasts by over 3% (:func:`prune`).
-PRUNE = False
-
-
-def combo_rmse(bt: Backtest, group: list[Transform]) -> float:
-    """RMSE of the mean backtest forecast of ``group`` over every origin and horizon (inf: none)."""
-    comb = bt.combined([tr.name for tr in group])
-    if not comb:
-        return math.inf
-    return float(np.sqrt(np.mean((np.concatenate(comb) - np.concatenate(bt.truth)) ** 2)))
-
-
-def prune(bt: Backtest, kept: list[Transform]) -> list[Transform]:
-    """``kept`` (best first) less, one at a time, the member whose absence lowers the mean
-    backtest forecast's RMSE (:func:`combo_rmse`) below :data:`COMBO_GAIN` times its RMSE with it;
-    at least two stay."""
-    kept = list(kept)
-    while len(kept) > 2 and bt.truth:
-        now = combo_rmse(bt, kept)
-        trials = [(combo_rmse(bt, kept[:i] + kept[i + 1 :]), i) for i in range(len(kept))]
-        err, i = min(trials)
-        if not err < COMBO_GAIN * now:
-            break
-        kept.pop(i)
-    return kept
-
-
 def reference_rmse(y: np.ndarray, origins: np.ndarray, truth: list[np.ndarray], season: int | None) -> float:
     """RMSE of the better of the naive and seasonal naive forecasts (:mod:`lstm_core.baselines`)
     of ``truth`` (entry k: the values k+1 steps after ``origins[:len(entry)]``) from the history
