@@ -474,8 +474,9 @@ def _weights(members: list[Member]) -> torch.nn.Module:
 
 
 #: Most members a saved run can have (every shortlisted representation with two horizons and
-#: its one-step networks, and a standby network), and most networks: the user's largest ensemble, or auto's two per member.
-MAX_MEMBERS = 3 * SHORTLIST + 1  # two horizons and the one-step networks of each representation; a standby
+#: its one-step networks, the one-step networks of a specialist and of a last-value representation,
+#: and a standby network), and most networks: the user's largest ensemble, or auto's two per member.
+MAX_MEMBERS = 3 * SHORTLIST + 3
 MAX_NETWORKS = max(int(BOUNDS["ensemble"].int_range()[1]), TrainConfig.NETWORKS_PER_VARIANT * MAX_MEMBERS)
 
 

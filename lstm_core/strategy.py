@@ -371,7 +371,9 @@ def shortlist(ranked: list[Scored], ranks: bool, k: int = SHORTLIST) -> list[Tra
     the null ranking puts it last on any series that wanders, though a network on levels learns
     the level and the season and need not extrapolate a trend that the data then breaks
     (Australian beer, fpp2 ``ausbeer``: ranked 15th and 16th of 20 by their null forecasts, 1st
-    and 2nd by their networks' backtest). The backtest's networks judge it instead."""
+    and 2nd by their networks' backtest). The backtest's networks judge it instead. The best
+    last-value candidate is added the same way (see :data:`LAST_ANCHOR`; with ``"combo"`` only
+    where the backtest ranks): its null forecast, the naive one, says nothing of its network."""
     out = [s.transform for s in null_order(ranked, True)[:k]]
     last = next((s.transform for s in ranked if s.transform.window_last), None)
     if last is not None and (LAST_ANCHOR == "shortlist" or (LAST_ANCHOR == "combo" and ranks)):

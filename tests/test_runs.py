@@ -19,6 +19,7 @@ from lstm_core import csvsafe, pipeline, runs
 from lstm_core.config import RunConfig, TrainConfig
 from lstm_core.data import Series
 from lstm_core.pipeline import fit_run
+from lstm_core.prep import Transform
 from lstm_core.results import RunMetrics
 from lstm_core.runs import RunError, load_run, run_to_zip, save_run, zip_to_run_dir
 
@@ -149,16 +150,32 @@ def test_weights_file_is_a_plain_state_dict(run, tmp_path):
     v = len(paths)
     nets = max(TrainConfig.AUTO_NETWORKS, TrainConfig.NETWORKS_PER_VARIANT * v)
     assert [m.networks for m in paths] == [len(range(k, nets, v)) for k in range(v)]  # round robin
-    # then the one-step networks: one output over half the window, as many as each one-output member has
+    # then the one-step networks: one output over half the window, as many as each one-output member has,
+    # two on the first representation's logs and profile anchored on the last value (pipeline.LAST_ONE_STEP),
     # and last, a standby (all the representations are level ones)
     steps = run.members[v:-1]
     assert all(m.one_step_only and not m.standby for m in steps) and run.members[-1].standby
+    first = paths[0].prep.transform
+    anchored = Transform(log=first.log, deseason=first.deseason, window_norm=True, window_last=True)
     assert [(m.prep.transform.name, m.networks) for m in steps] == [
         (m.prep.transform.name, m.networks) for m in paths if m.prep.out_dim == 1
-    ]
+    ] + [(anchored.name, TrainConfig.NETWORKS_PER_VARIANT)]
     assert {(m.prep.out_dim, m.prep.cfg.look_back) for m in steps} == {(1, run.config.data.look_back // 2)}
     assert set(state) == {f"{k}.{name}" for k, m in enumerate(run.members) for name in m.model.state_dict()}
     assert all(isinstance(v, torch.Tensor) for v in state.values())
+
+
+def test_a_saved_run_may_have_every_member_a_short_series_can_get(tmp_path):
+    """Five representations with two horizons and their one-step networks, a specialist's and a
+    last-value representation's one-step networks and a standby: 18 members read back; one more is
+    damage."""
+    from lstm_core.strategy import SHORTLIST
+
+    item = {"representation": Transform().to_dict(), "networks": 2, "one_step_only": True}
+    most = 2 * SHORTLIST + SHORTLIST + 3
+    assert len(runs._member_specs({"members": [item] * most}, tmp_path)) == most
+    with pytest.raises(RunError, match="describes its networks wrongly"):
+        runs._member_specs({"members": [item] * (most + 1)}, tmp_path)
 
 
 def test_a_short_series_weighs_in_its_one_step_networks_one_step_ahead_and_forecasts_without_them(run):
