@@ -92,6 +92,22 @@ if any("steps damped" in n for n in names + [info.transform or ""]):
         "forecast levels off towards the naive or seasonal naive one far ahead, like a damped trend; the "
         "backtest kept it because it forecast the data before the test part over 3% better than undamped."
     )
+anchored_paths = any("window last value removed" in n for n in names)
+anchored_steps = any("window last value removed" in r["name"] for r in one_step_nets)
+if anchored_paths or anchored_steps:
+    st.caption(
+        "*window last value removed*: each input window's last value is subtracted from the window and from "
+        "what the network predicts (as NLinear does), so a network that outputs zeros forecasts the last value, "
+        "the naive forecast, and it learns what departs from it"
+        + (
+            "; the backtest kept it because the representations' mean forecast of the data before the test part "
+            "was over 3% better with it"
+            if anchored_paths
+            else ""
+        )
+        + ("; on this short series two such networks join the one-step predictions only" if anchored_steps else "")
+        + "."
+    )
 guards = m.guards
 if guards.runaway:
     st.warning(guards.runaway)

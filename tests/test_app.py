@@ -575,6 +575,10 @@ open(sys.argv[2], "w").write(json.dumps(out))
     assert "one step ahead, each representation is weighed by its errors so far: on the validation part" in caption
     # its deseasonalised representations re-estimate their profile at each origin (profiles="origin")
     assert n["deseason"] and "a removed seasonal profile is re-estimated at each forecast origin" in caption
+    # two of the one-step networks are anchored on their window's last value (pipeline.LAST_ONE_STEP)
+    anchored = [c for c in texts(at.caption) if c.startswith("*window last value removed*: each input window's")]
+    assert len(anchored) == 1 and anchored[0].endswith("two such networks join the one-step predictions only.")
+    assert "the backtest kept it" not in anchored[0]  # none of the forecast's own representations is one
     # the networks of a season of outputs and the one-step ones have a linear path, those run recursively none
     assert 0 < n["linear"] < n["networks"]
     assert f"· {n['linear']} of the {n['networks']} networks have a linear path from their window" in caption
