@@ -484,15 +484,20 @@ def choose_representation(
         # the backtest's networks still calibrate the intervals (those of the candidates that trained)
         return out, (bt if bt.scores else None)
     best = bt.scores[:SHORTLIST]  # the level representation competes for a place, it adds none
-    kept = {tr.name for tr in screen(bt, [s.transform for s in best], ratio=math.inf, level_ratio=LEVEL_RATIO)}
+    screened = {tr.name for tr in screen(bt, [s.transform for s in best], ratio=math.inf, level_ratio=LEVEL_RATIO)}
+    kept = screened
     if strategy.LAST_ANCHOR == "combo":  # a last-value member stays where it helps the others
         passed = screen(bt, [s.transform for s in bt.scores], ratio=math.inf, level_ratio=LEVEL_RATIO)
-        chosen = {tr.name for tr in combo_check(bt, [s.transform for s in best if s.transform.name in kept], passed)}
-        best = [s for s in bt.scores if s.transform.name in chosen]
-        kept = chosen
+        kept = {tr.name for tr in combo_check(bt, [s.transform for s in best if s.transform.name in kept], passed)}
+        best = [s for s in bt.scores if s in best or s.transform.name in kept]  # the next one may take its place
     out = []
-    for rank, sc in enumerate(best):
+    for sc in best:
         if sc.transform.name not in kept:
+            if sc.transform.name in screened:  # a last-value member that did not help the others' mean
+                log.info(
+                    "auto: %s left out: the others' mean backtest forecast did as well without it", sc.transform.name
+                )
+                continue
             log.info(
                 "auto: %s left out: its backtest network missed by over %sx the naive forecasts%s",
                 sc.transform.name,
@@ -500,11 +505,12 @@ def choose_representation(
                 f" (a level one: or {LEVEL_RATIO}x the best)" if is_level(sc.transform) else "",
             )
             continue
+        rank = bt.scores.index(sc)
         why = (
             f"auto: {sc.transform.name}, ranked {rank + 1} of {len(bt.scores)} representations whose networks were "
             f"trained on the data before point {bt.cut} and scored on multi-step forecasts up to the test part"
         )
-        if len(kept) < len(best):
+        if len(screened) < min(len(bt.scores), SHORTLIST):  # the screen left some out
             why += (
                 f"; kept among the {len(kept)} within {SKILL_RATIO:g}x the naive forecasts' error "
                 f"(and level ones within {LEVEL_RATIO:g}x the best)"

@@ -136,6 +136,8 @@ class Transform:
             )
         except (KeyError, TypeError, ValueError):
             raise ConfigError("The saved target transform is damaged; train the run again.") from None
+        if out.window_last and not out.window_norm:
+            raise ConfigError("The saved target transform is damaged; train the run again.")
         if out.lag < 0 or out.deseason < 0 or out.lag > 10_000 or out.deseason > 10_000 or not 0 < out.damp <= 1:
             raise ConfigError("The saved target transform is out of range; train the run again.")
         return out

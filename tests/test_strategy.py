@@ -99,6 +99,8 @@ def test_a_last_value_anchor_ends_each_window_at_zero_and_its_null_forecast_is_n
     tr = Transform(window_norm=True, window_last=True)
     assert tr.name == "window last value removed" and Transform.from_dict(tr.to_dict()) == tr
     assert Transform.from_dict({"log": False, "lag": 0, "window_norm": True}).window_last is False  # saved before
+    with pytest.raises(ConfigError, match="damaged"):  # a last value removed from no window
+        Transform.from_dict({"log": False, "lag": 0, "window_last": True})
     prep = prepare(_monthly(y), DataConfig(look_back=6, horizon=3), transform=tr)
     w = prep.windows["train"]
     np.testing.assert_allclose(w.x[:, -1, 0], 0.0, atol=1e-6)
@@ -293,6 +295,8 @@ def test_the_chosen_representation_does_not_depend_on_the_seed():
     expected = strategy.combo_check(bt_a, top, [s.transform for s in bt_a.scores])
     assert [t.name for t in a] == [t.name for t in expected] and len(a) == strategy.SHORTLIST
     assert a[0].reason.startswith("auto: ") and f"ranked 1 of {strategy.SHORTLIST + 2}" in a[0].reason
+    order = [s.transform.name for s in bt_a.scores]  # each says its own place in the backtest's ranking
+    assert all(f"ranked {order.index(t.name) + 1} of {len(order)} " in t.reason for t in a)
     assert len(bt_a.truth) == len(bt_a.forecasts[a[0].name]) > 0
     names = [s.transform.name for s in bt_a.scores]
     np.testing.assert_allclose(
