@@ -17,6 +17,7 @@ coverage, geometric means by group, medians over seeds::
 from __future__ import annotations
 
 import sys
+from functools import partial
 
 from benchmarks.ab_runs import ab_parser, finish, fit_default, gmean, grouped_series, medians, named_series, score_all
 
@@ -30,8 +31,9 @@ def short(name: str, frame) -> bool:
     return not can_rank(len(frame), d.val_fraction, d.test_fraction)
 
 
-def score(task: tuple) -> dict:
-    """Two default runs of one series and seed: without, then with the last-value one-step networks."""
+def score(task: tuple, attr: str = "LAST_ONE_STEP") -> dict:
+    """Two default runs of one series and seed: without, then with the one-step networks that
+    ``pipeline.<attr>`` turns on (default: the last-value ones)."""
     from lstm_core import pipeline
     from lstm_core.config import ConfigError
 
@@ -39,7 +41,7 @@ def score(task: tuple) -> dict:
     out: dict = {"name": name, "seed": seed}
     for key, on in (("before", False), ("with", True)):
         try:
-            run = fit_default(frame, season, seed, pipeline, "LAST_ONE_STEP", on)
+            run = fit_default(frame, season, seed, pipeline, attr, on)
         except ConfigError as exc:
             return {"name": name, "seed": seed, "error": str(exc)}
         m = run.metrics
@@ -49,14 +51,20 @@ def score(task: tuple) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = ab_parser(__doc__).parse_args(argv)
+    return short_series_ab(argv, __doc__, "LAST_ONE_STEP", "Last-value one-step networks")
+
+
+def short_series_ab(argv: list[str] | None, doc: str, attr: str, what: str) -> int:
+    """The A/B of ``pipeline.<attr>`` off and on over the short series a command line (``doc``'s,
+    :func:`benchmarks.ab_runs.ab_parser`) asks for; ``what`` heads the table."""
+    args = ab_parser(doc).parse_args(argv)
     seeds = args.seeds.split(",")
     if args.set or args.csv:
         groups = [(args.set or "csv", [s for s in named_series(args.set, args.csv, keep=short)[0]])]
     else:
         groups = grouped_series(keep=short)
     lines = [
-        f"## Last-value one-step networks on short series: seeds {args.seeds} (medians); "
+        f"## {what} on short series: seeds {args.seeds} (medians); "
         "one-step RMSE ÷ the best engine baseline on the same points",
         "",
         "| group | series | one-step before | with | coverage before | with | runs whose multi-step RMSE moved |",
@@ -65,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     detail = ["", "| series | one-step before | with | coverage before | with |", "|---|---|---|---|---|"]
     all_rows = []
     for group, series in groups:
-        rows = score_all(score, series, seeds, args.processes)
+        rows = score_all(partial(score, attr=attr), series, seeds, args.processes)
         all_rows += rows
         before, after, cb, ca = [], [], [], []
         moved = 0

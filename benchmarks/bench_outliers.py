@@ -9,6 +9,9 @@ for the networks only. This script prints three tables:
 1. **What the detector finds on real data as given**: the highest spike score and the points
    replaced, for every series of the three benchmark sets and of ``data/*/`` (none should be:
    a real series' own shape must never be "cleaned");
+   Table 1b: readings made 10, 5 or 3 times too large or 5 or 10 times too small in the training
+   part of every series above zero, one at a time: how many the values' score finds and how many
+   the detector still finds where it clears a point unremarkable on the logs (``LOG_CLEAR``);
 2. **Injected glitches**: for each series and seed, default runs on the series as given, then
    with one reading corrupted in its training part, with ``outliers="keep"`` (as before) and
    ``"replace"`` (shipped): multi-step and one-step test RMSE ÷ those of the run on the series as
@@ -22,7 +25,7 @@ for the networks only. This script prints three tables:
 ::
 
     .venv/bin/python -m benchmarks.bench_outliers                  # 12 series, seeds 0-1
-    .venv/bin/python -m benchmarks.bench_outliers --only-scan      # table 1 only (seconds)
+    .venv/bin/python -m benchmarks.bench_outliers --only-scan      # tables 1 and 1b only (seconds)
 """
 
 from __future__ import annotations
@@ -72,30 +75,82 @@ def _all_series() -> list[tuple[str, str, object, int | None]]:
 def scan_table() -> list[str]:
     """Table 1: each series' highest spike score before its test part and the spikes found."""
     from lstm_core.config import DataConfig
-    from lstm_core.outliers import spike_scores
-    from lstm_core.prep import fit_values, split_points
+    from lstm_core.outliers import judged_scores
+    from lstm_core.prep import fit_values, series_spikes, split_points
 
     lines = [
-        "## Spikes found in the data as given (before each test part; engine defaults)",
+        "## Spikes found in the data as given (engine defaults)",
         "",
-        "| set | series | points judged | season | highest spike score | spikes replaced |",
-        "|---|---|---|---|---|---|",
+        "Before each test part (replaced for training), and in the test part (replaced in the history "
+        "of the forecast past the end of the data). Score: the detector's (`outliers.judged_scores`: "
+        "on a series above zero, the lower of its values' and its logs' score).",
+        "",
+        "| set | series | points judged | season | highest spike score | spikes replaced | in the test part |",
+        "|---|---|---|---|---|---|---|",
     ]
-    found = judged = 0
+    found = judged = later = 0
     top: list[float] = []
     for set_name, name, frame, season in _all_series():
         y = frame.iloc[:, -1].to_numpy(dtype=np.float64)
         train_end, test_start = split_points(len(y), 0.1, 0.33)
         _, m, spikes = fit_values(y, DataConfig(), season, train_end, test_start)
-        score = float(spike_scores(y[:test_start], m)[0].max())
+        score = float(judged_scores(y[:test_start], m)[0].max())
+        test_part = int((series_spikes(y, DataConfig(), season).index >= test_start).sum())
         found += len(spikes)
+        later += test_part
         judged += 1
         top.append(score)
-        lines.append(f"| {set_name} | {name} | {test_start} | {m or '—'} | {score:.1f} | {len(spikes)} |")
+        lines.append(f"| {set_name} | {name} | {test_start} | {m or '—'} | {score:.1f} | {len(spikes)} | {test_part} |")
     lines.append(
-        f"| **all** | {judged} series | | | highest {max(top):.1f}, median {np.median(top):.1f} | **{found}** |"
+        f"| **all** | {judged} series | | | highest {max(top):.1f}, median {np.median(top):.1f} | **{found}** "
+        f"| **{later}** |"
     )
     return lines
+
+
+#: The injected readings of table 1b: factors, and places as shares of the training part.
+INJECTED = ((10.0, 5.0, 3.0, 0.2, 0.1), (0.2, 0.4, 0.6, 0.8))
+
+
+def injected_table() -> list[str]:
+    """Table 1b: readings made too large or too small in the training part of every series above
+    zero, one at a time; how many the values' score finds, how many the detector's
+    (``outliers.judged_scores``, which clears a point unremarkable on the logs) still finds, and
+    the lowest scores on the logs of those found on the values."""
+    from lstm_core.outliers import LOG_CLEAR, SPIKE_SCORE, judged_scores, spike_scores
+    from lstm_core.prep import split_points
+
+    factors, places = INJECTED
+    found = kept = series = 0
+    low: list[tuple[float, str]] = []
+    for _, name, frame, season in _all_series():
+        y = frame.iloc[:, -1].to_numpy(dtype=np.float64)
+        if not np.all(np.isfinite(y)) or not np.all(y > 0):
+            continue
+        series += 1
+        train_end, test_start = split_points(len(y), 0.1, 0.33)
+        for factor in factors:
+            for where in places:
+                i = int(where * train_end)
+                z = y.copy()
+                z[i] *= factor
+                if spike_scores(z[:test_start], season)[0][i] <= SPIKE_SCORE:
+                    continue
+                found += 1
+                kept += bool(judged_scores(z[:test_start], season)[0][i] > SPIKE_SCORE)
+                low.append((float(spike_scores(np.log(z[:test_start]), season)[0][i]), f"{name} x{factor:g}"))
+    lowest = ", ".join(f"{v:.2f} ({what})" for v, what in sorted(low)[:3])
+    return [
+        "## Readings made too large or too small, found on the values and by the detector",
+        "",
+        f"Each of {series} series above zero, one reading at a time times {', '.join(f'{f:g}' for f in factors)}, "
+        f"at {', '.join(f'{p:.0%}' for p in places)} of its training part. A point that scores under "
+        f"{LOG_CLEAR:g} on the logs is cleared (`outliers.LOG_CLEAR`).",
+        "",
+        "| readings over the spike score on the values | still found by the detector | lowest scores on the logs |",
+        "|---|---|---|",
+        f"| {found} | {kept} | {lowest} |",
+    ]
 
 
 def score(task: tuple) -> dict:
@@ -212,10 +267,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seeds", default="0,1")
     ap.add_argument("--processes", type=int, default=2)
     ap.add_argument("--series", default=",".join(GLITCH_SERIES), help="comma-separated names for the glitch A/B")
-    ap.add_argument("--only-scan", action="store_true", help="table 1 only")
+    ap.add_argument("--only-scan", action="store_true", help="tables 1 and 1b only")
     ap.add_argument("--md", default="", help="also write the tables to this file")
     args = ap.parse_args(argv)
-    lines = scan_table()
+    lines = scan_table() + [""] + injected_table()
     if not args.only_scan:
         lines += [""] + glitch_table(args.seeds, args.processes, tuple(args.series.split(",")))
     emit("\n".join(lines), args.md)

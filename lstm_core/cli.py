@@ -122,7 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=(
             "networks whose forecasts are averaged (default: auto: 10; up to 20 on a series too short to "
             "backtest, two for each representation and horizon, plus networks over half the window for "
-            "its one-step predictions; 3 past 1,000 points; and where no representation kept is differenced "
+            "its one-step predictions, also on the representations its backtest screened out; 3 past 1,000 points; and where no representation kept is differenced "
             "at lag 1, a standby network on the differences for the one-step predictions)"
         ),
     )

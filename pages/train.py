@@ -137,7 +137,8 @@ with st.form("train_form"):
             placeholder="auto",
             help="Networks whose forecasts are averaged, spread over the best representations. "
             "Empty = auto: 10, at least two per representation (up to 20 on a short series, plus "
-            "networks over half the window for its one-step predictions), or 3 for "
+            "networks over half the window for its one-step predictions, also on the representations "
+            "its backtest screened out), or 3 for "
             "series over 1,000 points (and a standby network on the differences for the one-step "
             "predictions where no representation kept is differenced at lag 1). More are steadier and "
             "slower; the gates shown are network 1's.",

@@ -213,3 +213,17 @@ def test_the_data_page_sees_the_spikes_a_run_goes_without():
     assert found.index.tolist() == future_spikes(prep).index.tolist() == [40, 100]
     np.testing.assert_array_equal(found.replaced, future_spikes(prep).replaced)
     assert len(series_spikes(y, DataConfig(outliers="keep"), 12)) == 0
+
+
+def test_a_seasonal_peak_that_grows_with_the_level_is_no_spike_but_a_tenfold_reading_still_is():
+    """A shop's Decembers grow with its sales (an additive profile of the early years cannot hold
+    the later ones); on the logs the peak is the season's shape. A reading typed ten times too
+    large is a spike on both scales."""
+    t = np.arange(84)
+    rng = np.random.default_rng(12)
+    season = np.where(t % 12 == 11, 2.6, 1.0) * np.where(t % 12 == 10, 1.6, 1.0)
+    y = 2000 * 1.035**t * season * np.exp(rng.normal(0, 0.08, 84))
+    assert spike_scores(y, 12)[0].max() > SPIKE_SCORE  # the values alone would call a December a spike
+    assert len(find_spikes(y, 84, 12)) == 0
+    y[40] *= 10
+    assert find_spikes(y, 84, 12).index.tolist() == [40]

@@ -152,14 +152,18 @@ def test_weights_file_is_a_plain_state_dict(run, tmp_path):
     assert [m.networks for m in paths] == [len(range(k, nets, v)) for k in range(v)]  # round robin
     # then the one-step networks: one output over half the window, as many as each one-output member has,
     # two on the first representation's logs and profile anchored on the last value (pipeline.LAST_ONE_STEP),
-    # and last, a standby (all the representations are level ones)
+    # two on each candidate the backtest's screen left out (pipeline.SCREENED_ONE_STEP), and last, a standby
+    # (all the representations are level ones)
     steps = run.members[v:-1]
     assert all(m.one_step_only and not m.standby for m in steps) and run.members[-1].standby
     first = paths[0].prep.transform
     anchored = Transform(log=first.log, deseason=first.deseason, window_norm=True, window_last=True)
+    kept = {m.prep.transform.name for m in paths}
+    left = [s.transform.name for s in run.backtest.scores if s.transform.name not in kept]
+    assert left  # this series' screen leaves one out: its networks are there
     assert [(m.prep.transform.name, m.networks) for m in steps] == [
         (m.prep.transform.name, m.networks) for m in paths if m.prep.out_dim == 1
-    ] + [(anchored.name, TrainConfig.NETWORKS_PER_VARIANT)]
+    ] + [(name, TrainConfig.NETWORKS_PER_VARIANT) for name in [anchored.name, *left]]
     assert {(m.prep.out_dim, m.prep.cfg.look_back) for m in steps} == {(1, run.config.data.look_back // 2)}
     assert set(state) == {f"{k}.{name}" for k, m in enumerate(run.members) for name in m.model.state_dict()}
     assert all(isinstance(v, torch.Tensor) for v in state.values())

@@ -1028,6 +1028,22 @@ def test_the_best_one_step_candidate_of_a_short_series_backtest_is_found_where_i
     assert one_step_specialist(strategy.Backtest(ranks=False), [a]) is None  # nothing scored
 
 
+def test_the_candidates_a_short_series_screen_left_out_get_one_step_networks(monkeypatch):
+    from lstm_core import pipeline
+    from lstm_core.pipeline import screened_one_step
+
+    a, b, c = Transform(), Transform(lag=1), Transform(log=True, window_norm=True)
+    bt = strategy.Backtest(
+        scores=[strategy.Scored(a, 1.0), strategy.Scored(c, 2.0), strategy.Scored(b, 3.0)], ranks=False
+    )
+    assert screened_one_step(bt, [a]) == [c, b]  # in the backtest's (the null ranking's) order
+    assert screened_one_step(bt, [a, b, c]) == []
+    assert screened_one_step(replace(bt, ranks=True), [a]) == []  # a ranked backtest keeps no such networks
+    assert screened_one_step(None, [a]) == []
+    monkeypatch.setattr(pipeline, "SCREENED_ONE_STEP", False)
+    assert screened_one_step(bt, [a]) == []
+
+
 def test_a_short_series_trains_one_step_networks_on_the_specialist_and_keeps_its_forecast(monkeypatch, tmp_path):
     from lstm_core import pipeline
     from lstm_core.runs import load_run, save_run
