@@ -19,7 +19,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import logs, threads
-from .config import CELL_TYPES, DEVICES, OUTLIER_POLICIES, SCALERS, TRANSFORMS, ConfigError, RunConfig
+from .config import (
+    CELL_TYPES,
+    DEVICES,
+    MISSING_POLICIES,
+    OUTLIER_POLICIES,
+    SCALERS,
+    TRANSFORMS,
+    ConfigError,
+    RunConfig,
+)
 from .prep import look_back_for
 from .verdict import judge
 
@@ -156,9 +165,14 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--out", type=Path, default=None, help="CSV file (default: stdout)")
 
     ga = sub.add_parser("gates", help="record every gate of a saved run over the whole series")
-    ga.add_argument("--run", required=True, type=Path)
-    ga.add_argument("--data", type=Path, default=None)
-    ga.add_argument("--out", required=True, type=Path)
+    ga.add_argument("--run", required=True, type=Path, help="a run folder written by train")
+    ga.add_argument("--data", type=Path, default=None, help="apply the model to this series instead of the run's own")
+    ga.add_argument(
+        "--out",
+        required=True,
+        type=Path,
+        help="NumPy .npz file to write: one array per layer and gate, LAYER/GATE, of shape (time, units)",
+    )
 
     c = sub.add_parser("compare", help="train model variants on the same data, split and seeds; write the table")
     c.add_argument("--config", required=True, type=Path, help="comparison JSON (as exported by the Compare page)")
@@ -178,6 +192,31 @@ def build_parser() -> argparse.ArgumentParser:
         reads_data.add_argument(
             "--select", action="append", type=_selection, default=[], metavar="COLUMN=VALUE", help=_SELECT_HELP
         )
+        reading = reads_data.add_argument_group("reading the CSV (as the Data page's options)")
+        reading.add_argument(
+            "--missing",
+            choices=MISSING_POLICIES,
+            default="interpolate",
+            help="missing values: interpolate (linear; default), ffill (carry the last value forward) or drop the rows",
+        )
+        reading.add_argument(
+            "--date-format",
+            default=None,
+            metavar="FORMAT",
+            help="strptime format of the time column, e.g. %%d.%%m.%%Y (default: read from the data)",
+        )
+        order = reading.add_mutually_exclusive_group()
+        order.add_argument(
+            "--day-first",
+            dest="dayfirst",
+            action="store_const",
+            const=True,
+            default=None,
+            help="read dates such as 03/04/2020 day first (default: decided from the data, with a note)",
+        )
+        order.add_argument(
+            "--month-first", dest="dayfirst", action="store_const", const=False, help="read them month first"
+        )
     return p
 
 
@@ -188,12 +227,18 @@ def build_parser() -> argparse.ArgumentParser:
 _DATA_NOTES: list[str] = []
 
 
-def _load_series(path: Path, select: list[tuple[str, str]] | None = None):
-    """The series of the CSV at ``path`` (the rows of ``select``'s (column, value) pairs only);
-    the loader's notes are kept for :func:`main`."""
+def _load_series(args):
+    """The series of the CSV at ``args.data``, read with the command's reading options (the rows
+    of its ``--select`` pairs only); the loader's notes are kept for :func:`main`."""
     from .data import load_csv
 
-    loaded = load_csv(path, select=dict(select or []))
+    loaded = load_csv(
+        args.data,
+        select=dict(args.select or []),
+        missing=args.missing,
+        date_format=args.date_format,
+        dayfirst=args.dayfirst,
+    )
     _DATA_NOTES.extend(loaded.report.notes)
     return loaded.series
 
@@ -238,10 +283,20 @@ def train_config_from_args(args) -> RunConfig:
 def cmd_train(args) -> int:
     from .callbacks import Callbacks
     from .pipeline import fit_run
-    from .runs import check_target, save_run
+    from .runs import RunError, check_target, foreign_files, is_run_dir, save_run
 
     check_target(args.out, overwrite=args.overwrite)  # before training: nothing of the user's is replaced
-    series = _load_series(args.data, args.select)
+    if args.overwrite and is_run_dir(args.out):
+        theirs = foreign_files(args.out)
+        if theirs:
+            raise RunError(
+                f"{args.out} holds a run and files of yours ({', '.join(theirs[:3])}"
+                f"{f' and {len(theirs) - 3} more' if len(theirs) > 3 else ''}) that --overwrite would delete; "
+                "move them out or choose another folder (nothing was written)."
+            )
+    series = _load_series(args)
+    if args.target is None:
+        args.target = _default_target(series.frame)
     args.look_back = look_back_for(len(series), args.look_back)
     cfg = train_config_from_args(args)
 
@@ -278,7 +333,28 @@ def cmd_train(args) -> int:
     for note in (m.guards.outliers, m.guards.look_back, m.guards.one_step_range):
         if note:
             _DATA_NOTES.append(note)  # a ``note:`` line after the summary, as the page's caption
+    if cfg.data.inputs:
+        _DATA_NOTES.append(
+            "No forecast.csv: a model with input columns needs their future values to forecast past the data."
+        )
+    if m.guards.runaway:
+        print(f"warning: {m.guards.runaway}", file=sys.stderr)
     return 0
+
+
+def _default_target(frame) -> str | None:
+    """The target of a run that names none: :func:`lstm_core.data.default_target`, as the Data
+    page picks it; said in a note where the data has several numeric columns."""
+    from .data import default_target
+
+    numeric = [str(c) for c in frame.columns if np.issubdtype(frame[c].dtype, np.number)]
+    target = default_target(frame[numeric]) if numeric else None
+    if target is None:
+        return None  # prepare() says the data has no numeric column
+    if len(numeric) > 1:
+        others = ", ".join(c for c in numeric if c != target)
+        _DATA_NOTES.append(f"Forecasting column {target!r}; pass --target to choose another ({others}).")
+    return target
 
 
 @contextlib.contextmanager
@@ -307,7 +383,7 @@ def ray_cluster(address: str) -> Iterator[RayExecutor]:
 def _run_for(args):
     from .runs import load_run
 
-    frame = _load_series(args.data, args.select).frame if args.data is not None else None
+    frame = _load_series(args).frame if args.data is not None else None
     return load_run(args.run, frame)
 
 
@@ -335,6 +411,10 @@ def cmd_forecast(args) -> int:
 def cmd_gates(args) -> int:
     import torch
 
+    if args.out.suffix.lower() != ".npz":
+        raise ConfigError(f"--out {args.out} must name a .npz file (gates writes NumPy arrays), e.g. gates.npz.")
+    if args.out.is_dir():
+        raise ConfigError(f"--out {args.out} is a folder; give a file name inside it, e.g. {args.out / 'gates.npz'}.")
     run = _run_for(args)
     prep = run.prep
     x = torch.as_tensor(prep.features[prep.offset :], dtype=torch.float32)[None]  # (1, T, F)
@@ -355,7 +435,7 @@ def cmd_compare(args) -> int:
     except UnicodeDecodeError:
         raise ConfigError(f"{args.config} is not UTF-8 text; export the comparison config again.") from None
     cfg = CompareConfig.from_json(text)
-    series = _load_series(args.data, args.select)
+    series = _load_series(args)
 
     def progress(variant: str, seed: int, done: int, total: int) -> None:
         if not args.quiet:

@@ -53,7 +53,7 @@ from .combine import ONE_STEP, PATHS, PROFILES, Member
 from .config import BOUNDS, ConfigError, RunConfig, TrainConfig
 from .data import DataError, Series, infer_frequency
 from .pipeline import Run, empty_model, evaluate
-from .prep import Transform, prepare
+from .prep import Transform, prepare, resolve_target
 from .strategy import SHORTLIST
 from .train import EpochStats, FitResult
 
@@ -137,6 +137,12 @@ def _frame_from_csv(path: Path, datetime_index: bool) -> pd.DataFrame:
 def is_run_dir(path: Path) -> bool:
     """Whether ``path`` is a folder that :func:`save_run` wrote (config.json and model.pt)."""
     return path.is_dir() and (path / "config.json").is_file() and (path / "model.pt").is_file()
+
+
+def foreign_files(path: Path) -> list[str]:
+    """Names in the run folder ``path`` that :func:`save_run` did not write (sorted): files of the
+    user's that replacing the run would delete."""
+    return sorted(p.name for p in Path(path).iterdir() if p.name not in RUN_FILES)
 
 
 def check_target(directory: str | os.PathLike, overwrite: bool = True) -> Path:
@@ -310,6 +316,28 @@ def load_run(directory: str | os.PathLike, frame: pd.DataFrame | None = None) ->
         ) from None
 
 
+def _matching(frame: pd.DataFrame, own: pd.DataFrame, cfg: RunConfig) -> pd.DataFrame:
+    """``frame`` (other data for a saved run), checked for the columns the run's networks read:
+    its target (``cfg.data.target``, or where the run left it to the default, the column that
+    default took on the run's own data ``own``; set in ``cfg`` so the new data cannot pick
+    another) and its inputs. Raises :class:`RunError` naming what the data lacks."""
+    try:
+        target, inputs = resolve_target(own, cfg.data)
+    except ConfigError:
+        raise RunError("The run's own data lacks the column it was trained on; the run folder is damaged.") from None
+    cfg.data.target = target
+    numeric = [str(c) for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])]
+    lacking = [c for c in [target, *inputs] if c not in numeric]
+    if lacking:
+        raise RunError(
+            f"This run was trained on column{'s' if len(lacking) > 1 else ''} "
+            f"{', '.join(repr(c) for c in lacking)}, which the data given does not have as numbers "
+            f"(it has {', '.join(repr(c) for c in numeric) or 'no numeric column'}); pass data with "
+            f"{'those columns' if len(lacking) > 1 else 'that column'}, or train a new run on this data."
+        )
+    return frame
+
+
 def _saved_rows(path: Path) -> int:
     """Data rows of the run's ``data.csv`` (its lines less the header)."""
     with open(path / "data.csv", "rb") as fh:
@@ -348,9 +376,10 @@ def _load_run(path: Path, frame: pd.DataFrame | None) -> Run:
     if not isinstance(meta.get("fit", {}), dict):
         raise RunError(f"{path / 'config.json'} holds a damaged fit record; the run folder is damaged.")
     try:
-        data = frame if frame is not None else _frame_from_csv(path / "data.csv", bool(meta.get("datetime_index")))
+        own = _frame_from_csv(path / "data.csv", bool(meta.get("datetime_index")))
     except (ValueError, TypeError, OverflowError, pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise RunError(f"{path / 'data.csv'} is unreadable ({str(exc)[:100]}); the run folder is damaged.") from None
+    data = own if frame is None else _matching(frame, own, cfg)
     try:
         series = Series(data, frequency=infer_frequency(data.index), season=meta.get("season_hint"))
     except DataError:
@@ -364,6 +393,13 @@ def _load_run(path: Path, frame: pd.DataFrame | None) -> Run:
         specs = [(legacy, 1, None, None, False, False)]
     else:
         specs = list(saved)
+    if frame is not None and (any(t is not None and t.log for t, *_ in specs) or "log" in cfg.data.transform):
+        y = pd.to_numeric(data[cfg.data.target], errors="coerce").to_numpy(dtype=np.float64)
+        if np.any(y[np.isfinite(y)] <= 0):
+            raise RunError(
+                f"This run's networks take the logs of {cfg.data.target!r}, and the data given has values at or "
+                "below zero there; pass data above zero throughout, or train a new run on this data."
+            )
     members = []
     for transform, networks, horizon, look_back, one_step_only, standby in specs:
         # a member's own horizon and window where they were saved (runs saved before: the run's)

@@ -12,6 +12,9 @@ from ui.figures import series as plots
 from ui.series_picker import pick_series
 from ui.text import md_code, md_escape, plot_text, visible
 
+#: The Data page's "Day first" choices and the loader's ``dayfirst`` for each.
+DAY_FIRST = {"auto": None, "day first (d/m/y)": True, "month first (m/d/y)": False}
+
 st.title("Data")
 ds = state.dataset()
 st.markdown(
@@ -72,6 +75,23 @@ else:
         key="data_missing",
         help="interpolate: linear; ffill: carry the last value forward; drop: remove rows.",
     )
+    with c2.popover("Reading dates", icon=":material/calendar_month:"):
+        order = st.selectbox(
+            "Day first",
+            list(DAY_FIRST),
+            key="data_dayfirst",
+            help="Dates such as 03/04/2020: auto decides from the data and says so when it cannot tell.",
+        )
+        date_format = (
+            st.text_input(
+                "Date format",
+                key="data_date_format",
+                placeholder="auto, e.g. %d.%m.%Y",
+                help="A strptime format for the time column, when the dates are read wrongly or not at all.",
+            ).strip()
+            or None
+        )
+    reading = {"missing": policy, "dayfirst": DAY_FIRST[order], "date_format": date_format}
     upload = c1.file_uploader(
         "Drop a CSV file here",
         type=["csv", "txt", "tsv"],
@@ -79,13 +99,13 @@ else:
         help=f"Up to {lcdata.MAX_BYTES // 2**20} MB; one header row, one row per time step.",
     )
     if upload is not None:
-        token = (upload.file_id, upload.name, upload.size, policy)
+        token = (upload.file_id, upload.name, upload.size, *reading.values())
         if st.session_state.get("data_last_upload") != token:
             st.session_state["data_last_upload"] = token
             st.session_state["data_upload_error"] = None
             st.session_state["data_upload_keys"] = None
             try:
-                loaded = lcdata.load_csv(upload.getvalue(), name=upload.name, missing=policy)
+                loaded = lcdata.load_csv(upload.getvalue(), name=upload.name, **reading)
                 state.set_dataset(state.dataset_from_loaded(loaded, upload.name))
                 st.rerun()
             except lcdata.SeveralSeriesError as exc:  # one series per value of some key columns
@@ -103,7 +123,7 @@ else:
             chosen = pick_series(keys, example, "data_key")
             if chosen is not None:
                 try:
-                    loaded = lcdata.load_csv(upload.getvalue(), name=upload.name, missing=policy, select=chosen)
+                    loaded = lcdata.load_csv(upload.getvalue(), name=upload.name, **reading, select=chosen)
                     label = f"{upload.name} ({', '.join(f'{k}={v}' for k, v in chosen.items())})"
                     state.set_dataset(state.dataset_from_loaded(loaded, label))
                     st.session_state["data_upload_keys"] = None

@@ -11,6 +11,7 @@ import json
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -98,6 +99,26 @@ def test_upload_csv_loads_it():
     assert md_escape("semicolon_decimal_comma.csv") in texts(at.subheader)  # shown literally
     assert not at.error
     assert len(at.dataframe) >= 1
+
+
+def test_the_reading_dates_options_read_an_upload_again():
+    """Day/month dates the loader reads month first where it can (03/04 ... 12/04) get a note;
+    "Day first" reads the same upload again, day first, and a date format does the same."""
+    rows = [f"{d:%d/%m/%Y},{100 + k % 7}" for k, d in enumerate(pd.date_range("2020-01-01", periods=12, freq="MS"))]
+    csv = ("date,value\n" + "\n".join(rows) + "\n").encode()
+    at = new_app().run()
+    at.file_uploader(key="data_upload").set_value(("dm.csv", csv, "text/csv")).run()
+    no_errors(at)
+    first = at.session_state["dataset"].frame.index
+    at.selectbox(key="data_dayfirst").set_value("day first (d/m/y)").run()
+    no_errors(at)
+    ds = at.session_state["dataset"]
+    assert [str(t.date()) for t in ds.frame.index[:3]] == ["2020-01-01", "2020-02-01", "2020-03-01"]
+    assert ds.report.frequency is not None and not first.equals(ds.frame.index)
+    at.selectbox(key="data_dayfirst").set_value("auto")
+    at.text_input(key="data_date_format").set_value("%d/%m/%Y").run()
+    no_errors(at)
+    assert at.session_state["dataset"].frame.index.equals(ds.frame.index)
 
 
 def test_an_rdatasets_csv_uploads_with_its_calendar():

@@ -260,3 +260,112 @@ def test_train_without_the_linear_path_saves_that_choice_and_its_networks_have_n
     assert any(
         ".linear." in k or k.startswith("linear.") for k in torch.load(trained / "run" / "model.pt", weights_only=True)
     )
+
+
+def _two_columns(tmp_path, name: str, order: tuple[str, str]) -> str:
+    """A monthly CSV with a positive 'value' and a 'level' column around 0, in ``order``."""
+    t = np.arange(120)
+    cols = {"value": 100 + 10 * np.sin(t / 2), "level": np.sin(t / 5) - 0.5}
+    dates = pd.date_range("2010-01", periods=120, freq="MS").strftime("%Y-%m-%d")
+    path = tmp_path / name
+    path.write_text(
+        f"date,{order[0]},{order[1]}\n"
+        + "".join(f"{d},{cols[order[0]][k]:.3f},{cols[order[1]][k]:.3f}\n" for k, d in enumerate(dates))
+    )
+    return str(path)
+
+
+def test_a_saved_run_forecasts_new_data_by_the_column_it_was_trained_on(trained, tmp_path, capsys):
+    """The run named no target (the airline's one column); new data whose last column is another
+    is forecast on the run's own column, and data without it is refused, naming it."""
+    run = str(trained / "run")
+    other = _two_columns(tmp_path, "other_last.csv", ("value", "level"))
+    air = pd.read_csv(trained / "air.csv")
+    col = air.columns[-1]
+    both = tmp_path / "both.csv"
+    air.assign(level=np.linspace(-1, 1, len(air)))[[air.columns[0], col, "level"]].to_csv(both, index=False)
+    out = tmp_path / "fc.csv"
+    capsys.readouterr()
+    assert main(["forecast", "--run", run, "--steps", "3", "--data", str(both), "--out", str(out)]) == 0
+    own = tmp_path / "own.csv"
+    assert main(["forecast", "--run", run, "--steps", "3", "--out", str(own)]) == 0
+    pd.testing.assert_frame_equal(pd.read_csv(out), pd.read_csv(own))  # the passengers, not 'level'
+    capsys.readouterr()
+    assert main(["forecast", "--run", run, "--steps", "3", "--data", other]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        f"error: This run was trained on column {col!r}, which the data given does not have as numbers "
+        "(it has 'value', 'level'); pass data with that column, or train a new run on this data."
+    ]
+
+
+def test_a_run_on_logs_refuses_new_data_at_or_below_zero_in_one_sentence(trained, tmp_path, capsys):
+    run = trained / "run"
+    assert json.loads((run / "config.json").read_text())["members"][0]["representation"]["log"]  # airline: logs
+    air = pd.read_csv(trained / "air.csv")
+    col = air.columns[-1]
+    air.loc[50, col] = 0
+    bad = tmp_path / "zero.csv"
+    air.to_csv(bad, index=False)
+    capsys.readouterr()
+    assert main(["forecast", "--run", str(run), "--steps", "3", "--data", str(bad)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(f"error: This run's networks take the logs of {col!r}")
+
+
+def test_train_forecasts_the_default_target_and_says_which(tmp_path, capsys):
+    """With several numeric columns and no --target, the column the Data page would pick (a
+    'value' before a counter or a helper column), saved by name, and a note naming the others."""
+    data = _two_columns(tmp_path, "two.csv", ("value", "level"))
+    capsys.readouterr()
+    args = ["train", "--data", data, "--out", str(tmp_path / "r"), *TRAIN_FAST, "--ensemble", "1"]
+    assert main([*args, "--transform", "none"]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert "note: Forecasting column 'value'; pass --target to choose another (level)." in err
+    assert json.loads((tmp_path / "r" / "config.json").read_text())["data"]["target"] == "value"
+
+
+def test_overwrite_keeps_a_run_folder_that_holds_files_of_the_users(trained, tmp_path, capsys):
+    import shutil
+
+    run = tmp_path / "run"
+    shutil.copytree(trained / "run", run)
+    (run / "notes.txt").write_text("mine")
+    before = (run / "model.pt").read_bytes()
+    capsys.readouterr()
+    args = ["train", "--data", str(trained / "air.csv"), "--out", str(run), "--overwrite", *TRAIN_FAST]
+    assert main(args) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        f"error: {run} holds a run and files of yours (notes.txt) that --overwrite would delete; "
+        "move them out or choose another folder (nothing was written)."
+    ]
+    assert (run / "notes.txt").read_text() == "mine" and (run / "model.pt").read_bytes() == before
+
+
+@pytest.mark.parametrize("name", ["gates.csv", "gates"])
+def test_gates_out_must_be_an_npz_file_and_is_checked_first(trained, tmp_path, capsys, name):
+    out = tmp_path / name
+    capsys.readouterr()
+    assert main(["gates", "--run", str(trained / "run"), "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"error: --out {out} must name a .npz file (gates writes NumPy arrays), e.g. gates.npz."]
+    assert not out.exists()
+
+
+def test_the_reading_options_reach_the_loader(tmp_path, capsys):
+    """--day-first / --month-first, --date-format and --missing read the CSV as the Data page's options."""
+    path = tmp_path / "dm.csv"
+    rows = [f"{d:%d/%m/%Y},{100 + k % 7}" for k, d in enumerate(pd.date_range("2020-01-01", periods=60, freq="D"))]
+    path.write_text("date,value\n" + "\n".join(rows) + "\n")
+    out = tmp_path / "fc.csv"
+    args = ["train", "--data", str(path), *TRAIN_FAST, "--ensemble", "1", "--transform", "none"]
+    assert main([*args, "--out", str(tmp_path / "a"), "--day-first"]) == 0
+    data = pd.read_csv(tmp_path / "a" / "data.csv")
+    assert data.iloc[:3, 0].tolist() == ["2020-01-01", "2020-01-02", "2020-01-03"]
+    assert main([*args, "--out", str(tmp_path / "b"), "--date-format", "%d/%m/%Y"]) == 0
+    assert pd.read_csv(tmp_path / "b" / "data.csv").iloc[:, 0].tolist() == data.iloc[:, 0].tolist()
+    capsys.readouterr()
+    assert main([*args, "--out", str(tmp_path / "c"), "--month-first"]) == 2  # 13/01/2020 is no month/day date
+    assert capsys.readouterr().err.startswith("error: ")
+    assert main(["forecast", "--run", str(tmp_path / "a"), "--steps", "2", "--out", str(out)]) == 0
