@@ -10,7 +10,7 @@ from lstm_core.combine import STAND_IN
 from lstm_core.config import ConfigError
 from ui import presenter, runs_view, state
 from ui.figures import series as plots
-from ui.text import md_escape
+from ui.text import md_escape, upper_first
 
 st.title("Forecast")
 current = state.sync_job_id()
@@ -155,7 +155,7 @@ try:
     rival = None
     if judged.multistep_winner:
         rival = (
-            lcverdict.label(judged.multistep_winner).capitalize(),
+            upper_first(lcverdict.label(judged.multistep_winner)),  # "Holt-Winters", not capitalize()'s "Holt-winters"
             run.baseline_future(judged.multistep_winner, int(steps)),
         )
     presenter.chart(

@@ -712,3 +712,15 @@ def test_a_quick_look_says_how_many_networks_only_when_that_is_known():
     assert "the run's networks are training now" in unknown and "None" not in unknown
     own = look_caption(FirstLook(frame, networks=16))
     assert "network 1 of 16 has trained; the run's 16 networks are training now" in own
+
+
+def test_a_baselines_name_keeps_its_capitals_at_the_start_of_a_sentence():
+    from lstm_core.verdict import label
+    from ui.text import upper_first
+
+    assert [upper_first(label(k)) for k in ("naive", "seasonal_naive", "holt_winters")] == [
+        "Naive",
+        "Seasonal naive",
+        "Holt-Winters",
+    ]
+    assert upper_first("") == ""

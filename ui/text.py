@@ -26,6 +26,12 @@ _LINE_START = re.compile(r"^(\s*)([#+\-=>|]|\d+(?=[.)]))")
 _INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
+def upper_first(text: str) -> str:
+    """``text`` with its first letter in upper case and the rest as it was ("Holt-Winters" stays
+    so; ``str.capitalize`` makes it "Holt-winters")."""
+    return text[:1].upper() + text[1:]
+
+
 def visible(text: object) -> str:
     """``text`` as a string without invisible format and control characters (zero-width spaces,
     joiners, bidi overrides and isolates, other control characters); line breaks become spaces."""
