@@ -719,7 +719,7 @@ def test_a_baselines_name_keeps_its_capitals_at_the_start_of_a_sentence():
     from ui.text import upper_first
 
     assert [upper_first(label(k)) for k in ("naive", "seasonal_naive", "holt_winters")] == [
-        "Naive",
+        "Naive (last value)",
         "Seasonal naive",
         "Holt-Winters",
     ]
