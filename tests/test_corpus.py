@@ -156,7 +156,8 @@ def test_cli_outcome(name, corpus_dir, tmp_path, capsys):
         assert code == 0, err
         assert err[0].startswith("completed after 1 epochs") and out.is_dir()
         # then what the loader did to the data, one note each, as the page reports it (and the run's own)
-        assert err[1:] == [f"note: {n}" for n in load_csv(path_of(name, corpus_dir)).report.notes] + run_notes(out)
+        loaded = load_csv(path_of(name, corpus_dir))
+        assert err[1:] == [f"note: {n}" for n in loaded.report.notes] + target_note(loaded.frame) + run_notes(out)
     else:
         assert code == 2 and len(err) == 1 and err[0].startswith("error: ") and expected[3] in err[0], err
         assert "Traceback" not in err[0] and not out.exists()
@@ -184,6 +185,20 @@ def cli_train_argv(data: Path, out: Path) -> list[str]:
         "--quiet",
         "--device",
         "cpu",
+    ]
+
+
+def target_note(frame) -> list[str]:
+    """The ``note:`` line ``train`` prints after the loader's where the data has several numeric
+    columns and no --target was given: the column the Data page would pick, and the others."""
+    from lstm_core.data import default_target
+
+    cols = [str(c) for c in frame.columns]
+    if len(cols) < 2:
+        return []
+    target = default_target(frame)
+    return [
+        f"note: Forecasting column {target!r}; pass --target to choose another ({', '.join(c for c in cols if c != target)})."
     ]
 
 

@@ -79,7 +79,10 @@ def test_module_does_not_import_streamlit():
             "duplicate_timestamps.csv",
             "1 timestamp\\(s\\) appear more than once .* e.g. 2020-01-03; remove or aggregate",
         ),
-        ("mixed_date_formats.csv", "cannot be read with one format \\(e.g. '15/01/2020'\\).*date_format"),
+        (
+            "mixed_date_formats.csv",
+            "cannot be read with one format \\(e.g. '15/01/2020'\\).*set the date format \\(Data page: Reading dates; command line: --date-format\\)",
+        ),
     ],
 )
 def test_bad_file_is_rejected_with_a_clear_message(name, phrase):
@@ -179,7 +182,7 @@ def test_dates_mixing_both_orders():
 
 def test_date_format_mismatch_names_the_bad_value():
     text = "date,v\n" + "".join(f"{m:02d}2020,{m}\n" for m in range(1, 13)) + "13x2020,3\n"
-    with pytest.raises(DataError, match="cannot match date_format '%m%Y' \\(e.g. '13x2020'\\)"):
+    with pytest.raises(DataError, match="cannot match the date format '%m%Y' \\(e.g. '13x2020'\\)"):
         load_csv(csv_bytes(text), date_column="date", date_format="%m%Y")
 
 
@@ -320,7 +323,11 @@ def test_ambiguous_dates_read_month_first_with_a_note():
     loaded = fixture("ambiguous_dates.csv")
     assert loaded.report.dayfirst is False
     assert loaded.frame.index[1] == pd.Timestamp("2020-01-02")
-    assert any("ambiguous; read as month/day. Set day-first if they are day/month." in n for n in loaded.report.notes)
+    assert any(
+        "ambiguous; read as month/day. Choose day first (Data page: Reading dates; command line: --day-first) if they are day/month."
+        in n
+        for n in loaded.report.notes
+    )
 
 
 def test_ambiguous_dates_decided_by_regularity():

@@ -30,6 +30,7 @@ from .frequency import _frequency, _infer_freq, describe_frequency, season_for
 from .keys import find_keys, select_rows, several_series_error
 from .periods import (
     CLOCK_START,
+    UNIX_NAME,
     MonthReading,
     clock_times,
     compact_dates,
@@ -37,6 +38,7 @@ from .periods import (
     decimal_years,
     month_names,
     month_numbers,
+    month_years,
     period_labels,
     times_of_day,
     year_and_period,
@@ -822,11 +824,39 @@ def _classify_columns(
                 )
         else:
             example = cells[column][bad].iloc[0]
-            problem = (problems or {}).get(column, f"holds text, not numbers (e.g. {_excerpt(example)})")
-            dropped[column] = f"it {problem}"
+            problem = (problems or {}).get(column) or _unread_dates(column, cells[column][bad])
+            dropped[column] = f"it {problem or f'holds text, not numbers (e.g. {_excerpt(example)})'}"
     if kept:
         notes.extend(f"Dropped column {_excerpt(c)} because {why}." for c, why in dropped.items())
     return kept, dropped
+
+
+#: Cells that look like dates: digits in two or three parts joined by one of / - . (the third part,
+#: or a time of day after the date, optional); two parts only in a column named for time.
+_DATE_LIKE_RE = (
+    r"\s*\d{1,4}(?:/\d{1,2}(?:/\d{1,4})?|-\d{1,2}(?:-\d{1,4})?|\.\d{1,2}(?:\.\d{1,4})?)"
+    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*"
+)
+
+
+def _unread_dates(column: str, bad: pd.Series) -> str | None:
+    """Why a column of text is dropped when its cells look like dates (:data:`_DATE_LIKE_RE`) that
+    do not read as dates (``13/45/2020``, ``01/00`` beside months that do not run on), else None."""
+    text = bad.dropna().astype("str")
+    if text.empty:
+        return None
+    like = text.str.fullmatch(_DATE_LIKE_RE)
+    if like.mean() < _NUMERIC_SHARE:
+        return None
+    parts = text[like].str.count(r"[/.\-]")
+    if not _DATE_NAME_RE.search(str(column).lower()) and parts.mean() < 2:
+        return None
+    if _date_share(text, None) >= 0.5:
+        return None  # dates that read: another column is the time
+    return (
+        f"looks like dates that could not be read (e.g. {_excerpt(text.iloc[0])}); write them as YYYY-MM-DD "
+        "(e.g. 2000-01-31), or YYYY-MM for months, to use them as the time"
+    )
 
 
 def _no_numeric_error(
@@ -909,11 +939,29 @@ def _choose_date_column(
         if column not in named and (date_format or not _mostly_numeric(cells[column], numbers[column])):
             if _date_share(cells[column], date_format) >= _NUMERIC_SHARE:
                 return column
+    if date_format is None and (unix := _unix_column(cells, numbers)) is not None:
+        return unix
     if clocks:
         return clocks[0]
     # month names without years, only where no other column holds dates (as for times of day)
     text = [c for c in cells.columns if date_format is None and not _mostly_numeric(cells[c], numbers[c])]
     return next((c for c in text if month_numbers(cells[c]) is not None), None)
+
+
+def _unix_column(cells: pd.DataFrame, numbers: pd.DataFrame) -> str | None:
+    """The first column of whole numbers read as Unix time (:func:`compact_dates`): one named for
+    time (``ts``, ``epoch``), or the file's first column where another column holds numbers."""
+    valued = [c for c in cells.columns if _mostly_numeric(cells[c], numbers[c])]
+    for k, column in enumerate(cells.columns):
+        first = k == 0 and len(valued) >= 2
+        if not (first or UNIX_NAME.search(str(column).lower())):
+            continue
+        if column not in valued or not numbers[column].notna().all():
+            continue
+        reading = compact_dates(column, numbers[column], first=first)
+        if reading is not None and reading.kind == "time":
+            return column
+    return None
 
 
 def _decimal_time_columns(cells: pd.DataFrame, numbers: pd.DataFrame, used: list, notes: list[str]) -> list[str]:
@@ -986,9 +1034,9 @@ def _date_share(cells: pd.Series, date_format: str | None) -> float:
         return 0.0
     if date_format is not None:
         return float(_to_datetime(sample, format=date_format)[0].notna().mean())
-    labels = period_labels(sample)
+    labels = _labels(sample)
     if labels is None and len(sample) > _FOOTER_ROWS + _MIN_ROWS:  # perhaps above a footer
-        labels = period_labels(sample.iloc[:-_FOOTER_ROWS])
+        labels = _labels(sample.iloc[:-_FOOTER_ROWS])
     if labels is not None:
         return float(labels.dates.notna().sum() / len(sample))
     if sample.str.fullmatch(_FLOAT_RE).mean() > 0.5:
@@ -998,6 +1046,14 @@ def _date_share(cells: pd.Series, date_format: str | None) -> float:
     guesses += [_to_datetime(sample, format=fmt)[0] for fmt in _MONTH_YEAR_FORMATS]
     return max(float(g.notna().mean()) for g in guesses)
 
+
+def _labels(cells: pd.Series):
+    """Period labels (``1956 Q1``) or months written MM/YY (``01/00``) of a column's cells, else None."""
+    return period_labels(cells) or month_years(cells)
+
+
+#: Where a reader of an error or note sets the date format: the Data page and the command line
+_FORMAT_HINT = "set the date format (Data page: Reading dates; command line: --date-format)"
 
 #: A year 1 written out in a cell (``0001-01-01``, ``0001``)
 _YEAR_ONE = r"(?<!\d)0001(?!\d)"
@@ -1143,13 +1199,19 @@ def _read_dates(
     used_dayfirst: bool | None = None
     if date_format is not None:
         parsed, zoned = _to_datetime(present, format=date_format)
-        return parsed, zoned, None, f"match date_format {date_format!r}", "fix those values or change date_format"
+        return (
+            parsed,
+            zoned,
+            None,
+            f"match the date format {date_format!r}",
+            "fix those values or change the date format",
+        )
     if _is_year_column(numbers):
         parsed, zoned = _to_datetime(numbers.astype("int64").astype("str"), format="%Y")
         return parsed, zoned, None, "be read as years", "fix those values"
-    if (periods := period_labels(present) or decimal_years(numbers.dropna()) or _compact(name, numbers)) is not None:
+    if (periods := _labels(present) or decimal_years(numbers.dropna()) or _compact(name, numbers)) is not None:
         notes.append(f"Column {_excerpt(name)} holds {periods.how}.")
-        return periods.dates, False, None, f"be read as {periods.kind}s", "fix those values or set date_format"
+        return periods.dates, False, None, f"be read as {periods.kind}s", f"fix those values or {_FORMAT_HINT}"
     for fmt in _MONTH_YEAR_FORMATS:  # "Jan-15": pandas' own guess reads it as 15 January of year 1
         parsed, zoned = _to_datetime(present, format=fmt)
         if parsed.notna().all():
@@ -1158,19 +1220,20 @@ def _read_dates(
                 zoned,
                 None,
                 "be read with one format",
-                f"make the dates consistent or set date_format, e.g. {fmt!r}",
+                f"make the dates consistent or {_FORMAT_HINT}, e.g. {fmt!r}",
             )
     parsed, zoned = _to_datetime(present, format="ISO8601")
     if pd.isna(parsed.iloc[0]):  # like pandas, take the format from the first value
         parsed, used_dayfirst = _parse_day_month(present, dayfirst, notes)
         zoned = False
-    advice = "make the dates consistent or set date_format, e.g. '%Y-%m-%d'"
+    advice = f"make the dates consistent or {_FORMAT_HINT}, e.g. '%Y-%m-%d'"
     return parsed, zoned, used_dayfirst, "be read with one format", advice
 
 
 def _compact(name: str, numbers: pd.Series):
-    """:func:`compact_dates` of a column whose cells are all numbers, else None."""
-    return compact_dates(name, numbers) if len(numbers) and numbers.notna().all() else None
+    """:func:`compact_dates` of the time column when its cells are all numbers, else None (Unix
+    time whatever its name, as for a first column: it was chosen as the time)."""
+    return compact_dates(name, numbers, first=True) if len(numbers) and numbers.notna().all() else None
 
 
 def _parse_day_month(present: pd.Series, dayfirst: bool | None, notes: list[str]) -> tuple[pd.Series, bool | None]:
@@ -1186,7 +1249,7 @@ def _parse_day_month(present: pd.Series, dayfirst: bool | None, notes: list[str]
         b = present[month_first_only.index[month_first_only]].iloc[0]
         raise DataError(
             f"Dates mix day/month and month/day order (e.g. {_excerpt(a)} and {_excerpt(b)}); make them consistent "
-            "or set date_format."
+            f"or {_FORMAT_HINT}."
         )
     if day_first_only.any() or month_first_only.any():
         chosen = bool(day_first_only.any())
@@ -1202,11 +1265,13 @@ def _parse_day_month(present: pd.Series, dayfirst: bool | None, notes: list[str]
     if scores[True] > scores[False]:
         notes.append(
             f"Dates such as {_excerpt(example)} are ambiguous; read as day/month because that gives a sorted, "
-            "regular series. Set day-first off if they are month/day."
+            "regular series. Choose month first (Data page: Reading dates; command line: --month-first) if they "
+            "are month/day."
         )
         return readings[True], True
     notes.append(
-        f"Dates such as {_excerpt(example)} are ambiguous; read as month/day. Set day-first if they are day/month."
+        f"Dates such as {_excerpt(example)} are ambiguous; read as month/day. Choose day first (Data page: "
+        "Reading dates; command line: --day-first) if they are day/month."
     )
     return readings[False], False
 
@@ -1265,7 +1330,7 @@ def _index_frame(
             frame = frame.reindex(grid)
             notes.append(
                 f"{gaps} timestamp(s) missing from the regular {describe_frequency(frequency)} grid were added as rows of missing "
-                "values, so that the season stays in step with the calendar (missing-value policy drop leaves them out)."
+                "values, so that the season stays in step with the calendar (missing values: drop, or --missing drop, leaves them out)."
             )
         frame.index = pd.DatetimeIndex(frame.index, freq=frequency)
     return frame, int(duplicated.sum()), resorted, frequency, gaps

@@ -19,6 +19,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from pandas.tseries.frequencies import to_offset
+from pandas.tseries.offsets import Day, Tick
+
+from .frequency import _frequency
 
 #: (kind, pattern) of the period labels read; ``y`` is the year, ``p`` the period within it.
 #: Case does not matter; a space, ``-`` or ``/`` may separate the parts.
@@ -232,14 +236,26 @@ def year_and_period(cells: pd.DataFrame, numbers: pd.DataFrame) -> tuple[PeriodR
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")  # Excel's day 0 (with its 1900 leap-year quirk built in)
 _EXCEL_DAYS = (10_000, 80_000)  # Excel day numbers read as dates: 1927-05-18 to 2119-01-10
 _UNIX_SECONDS = (1e8, 4.1e9)  # 1973-03-03 to 2099-12-03
+#: Names (lower case) that say a column holds Unix time: time, date, epoch, unix or stamp
+#: anywhere, or ts or utc as words of their own (``ts``, ``created_ts``, ``utc``).
+UNIX_NAME = re.compile(r"time|date|epoch|unix|stamp|(?<![a-z])(?:ts|utc)(?![a-z])")
+#: Names of counters and keys (``id``, ``row``, ``customer_no``): a first column so named is
+#: never read as Unix time (unless its name also says time, :data:`UNIX_NAME`).
+_KEY_NAME = re.compile(
+    r"(?<![a-z])(?:id|row|rownum|rows|index|idx|key|no|nr|num|number|seq|count|step|n|code)(?![a-z])"
+)
 
 
-def compact_dates(name: str, values: pd.Series) -> PeriodReading | None:
+def compact_dates(name: str, values: pd.Series, first: bool = False) -> PeriodReading | None:
     """Read whole numbers that write a date without separators or as a count.
 
     ``20200131`` (YYYYMMDD) and ``202001`` (YYYYMM) in any column named for time; Excel's day
     numbers (``43831`` = 2020-01-01, a date column that lost its format) in a column whose name
-    says ``date``; Unix time in seconds or milliseconds in one whose name says time or date.
+    says ``date``; Unix time in seconds (``946684800`` = 2000-01-01) or milliseconds in one whose
+    name says time (:data:`UNIX_NAME`: ``time``, ``date``, ``ts``, ``epoch``, ...) or, with
+    ``first``, in any column not named as a key or counter (:data:`_KEY_NAME`) whose values also
+    look like a clock's: in file order they only rise or only fall, every step is a whole number
+    of minutes, and the times lie on a regular grid (gaps allowed).
 
     Parameters
     ----------
@@ -247,6 +263,9 @@ def compact_dates(name: str, values: pd.Series) -> PeriodReading | None:
         The column's name.
     values : pd.Series
         Its numbers, none missing.
+    first : bool, default False
+        Whether the column may be Unix time whatever its name: the file's first column, or the
+        column already taken as the time.
 
     Returns
     -------
@@ -268,13 +287,91 @@ def compact_dates(name: str, values: pd.Series) -> PeriodReading | None:
         dates = _EXCEL_EPOCH + pd.to_timedelta(v.astype(np.int64), unit="D")
         how = f"whole numbers such as {text.iloc[0]}, read as Excel's day numbers (days since 1899-12-30)"
         return PeriodReading(pd.Series(dates, index=values.index), "day", how)
-    if "time" in label or "date" in label:
-        for unit, scale in (("s", 1.0), ("ms", 1e3)):
-            if _UNIX_SECONDS[0] * scale <= v.min() and v.max() <= _UNIX_SECONDS[1] * scale:
-                dates = pd.to_datetime(v.astype(np.int64), unit=unit)
-                how = f"whole numbers such as {text.iloc[0]}, read as Unix time in {'seconds' if unit == 's' else 'milliseconds'}"
-                return PeriodReading(pd.Series(dates, index=values.index), "time", how)
+    named = UNIX_NAME.search(label) is not None
+    if not named and not (first and _KEY_NAME.search(label) is None):
+        return None
+    for unit, scale, words in (("s", 1, "seconds"), ("ms", 1000, "milliseconds")):
+        if not (_UNIX_SECONDS[0] * scale <= v.min() and v.max() <= _UNIX_SECONDS[1] * scale):
+            continue
+        stamps = pd.to_datetime(v.astype(np.int64), unit=unit)  # naive, in UTC
+        if not named and not _clock_like(v, stamps, 60 * scale):
+            return None
+        start = stamps[0]
+        shown = f"{start:%Y-%m-%d}" if start == start.normalize() else f"{start:%Y-%m-%d %H:%M:%S}"
+        how = (
+            f"whole numbers such as {text.iloc[0]}, read as Unix time in {words} since 1970-01-01 UTC "
+            f"({text.iloc[0]} is {shown} UTC); if they are not times, rename the column and move it after the "
+            f"values; if they are, writing them as dates (e.g. {start:%Y-%m-%d}) avoids the guess"
+        )
+        return PeriodReading(pd.Series(stamps, index=values.index), "time", how)
     return None
+
+
+def _clock_like(v: np.ndarray, stamps: pd.DatetimeIndex, minute: int) -> bool:
+    """Whether numbers that fit Unix time also look like a clock's readings (not sales or an id
+    counter that happen to be that large): strictly rising or falling in file order, every step a
+    whole number of minutes (``minute``: the units in a minute), on a regular grid (gaps allowed)
+    of a calendar frequency (monthly, weekly, ...), a step that divides a day (15 minutes, an
+    hour, 6 hours) or a whole number of days up to a week."""
+    steps = np.diff(v)
+    if not ((steps > 0).all() or (steps < 0).all()) or np.any(np.abs(steps) % minute):
+        return False
+    frequency, _ = _frequency(pd.DatetimeIndex(stamps).sort_values())
+    if frequency is None:
+        return False
+    offset = to_offset(frequency)
+    if not isinstance(offset, (Tick, Day)):
+        return True  # months, quarters, years, weeks, business days
+    seconds = int(offset.nanos // 1_000_000_000)
+    day = 86_400
+    return seconds > 0 and (day % seconds == 0 or (seconds % day == 0 and seconds <= 7 * day))
+
+
+#: A month and a two-digit year written with ``/`` or ``-`` (``01/00``, ``12-99``).
+_MONTH_YEAR = r"^\s*(?P<m>0?[1-9]|1[0-2])(?P<sep>[/-])(?P<y>\d{2})\s*$"
+
+
+def month_years(cells: pd.Series) -> PeriodReading | None:
+    """Read months written as MM/YY (``01/00`` = January 2000) or MM-YY, where that reading is the
+    only sensible one: every cell is such a pair with one separator and a first number of 12 or
+    less, the months run on (or back) month by month in file order (at least :data:`MONTH_RUN` of
+    the steps one month, the rest skipping months) and span more than one year, so that the cells
+    cannot be day/month without a year (``03/01``, ``04/01``, ... as 3, 4, ... January) or YY/MM.
+
+    Parameters
+    ----------
+    cells : pd.Series
+        The column's non-empty cells as strings.
+
+    Returns
+    -------
+    PeriodReading or None
+        The first day of each month (two-digit years 00-68 as 20xx and 69-99 as 19xx, as pandas
+        reads ``%y``), or None.
+    """
+    text = cells.astype("str")
+    if len(text) < 3:
+        return None
+    found = text.str.extract(_MONTH_YEAR)
+    if found["m"].isna().any() or found["sep"].nunique() != 1:
+        return None
+    month = found["m"].astype("int64")
+    short = found["y"].astype("int64")
+    if short.nunique() < 2:
+        return None
+    year = short + np.where(short <= 68, 2000, 1900)
+    order = (year * 12 + month).to_numpy()
+    steps = np.diff(order)
+    if not ((steps > 0).all() or (steps < 0).all()) or np.mean(np.abs(steps) == 1) < MONTH_RUN:
+        return None
+    dates = _month_starts(year, month)
+    fmt = f"%m{found['sep'].iloc[0]}%y"
+    how = (
+        f"dates such as {str(text.iloc[0]).strip()!r} read as month and two-digit year (MM{found['sep'].iloc[0]}YY, "
+        f"format {fmt!r}), as every first number is 12 or less and the rows run month by month; each is the "
+        "first day of its month"
+    )
+    return PeriodReading(pd.Series(dates.to_numpy(), index=cells.index), "month", how)
 
 
 #: A time of day as loggers and spreadsheets write it beside a date column: ``14:30``,
