@@ -54,17 +54,23 @@ def main(argv: list[str] | None = None) -> int:
     return short_series_ab(argv, __doc__, "LAST_ONE_STEP", "Last-value one-step networks")
 
 
-def short_series_ab(argv: list[str] | None, doc: str, attr: str, what: str) -> int:
-    """The A/B of ``pipeline.<attr>`` off and on over the short series a command line (``doc``'s,
-    :func:`benchmarks.ab_runs.ab_parser`) asks for; ``what`` heads the table."""
+def ranked(name: str, frame) -> bool:
+    """Whether the defaults' backtest ranks representations on this series."""
+    return not short(name, frame)
+
+
+def short_series_ab(argv: list[str] | None, doc: str, attr: str, what: str, keep=short, kind: str = "short") -> int:
+    """The A/B of ``pipeline.<attr>`` off and on over the series a command line (``doc``'s,
+    :func:`benchmarks.ab_runs.ab_parser`) asks for that ``keep`` (default: the short ones, ``kind``
+    names them in the heading); ``what`` heads the table."""
     args = ab_parser(doc).parse_args(argv)
     seeds = args.seeds.split(",")
     if args.set or args.csv:
-        groups = [(args.set or "csv", [s for s in named_series(args.set, args.csv, keep=short)[0]])]
+        groups = [(args.set or "csv", [s for s in named_series(args.set, args.csv, keep=keep)[0]])]
     else:
-        groups = grouped_series(keep=short)
+        groups = grouped_series(keep=keep)
     lines = [
-        f"## {what} on short series: seeds {args.seeds} (medians); "
+        f"## {what} on {kind} series: seeds {args.seeds} (medians); "
         "one-step RMSE ÷ the best engine baseline on the same points",
         "",
         "| group | series | one-step before | with | coverage before | with | runs whose multi-step RMSE moved |",

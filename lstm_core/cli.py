@@ -131,8 +131,10 @@ def build_parser() -> argparse.ArgumentParser:
         help=(
             "networks whose forecasts are averaged (default: auto: 10; up to 20 on a series too short to "
             "backtest, two for each representation and horizon, plus networks over half the window for "
-            "its one-step predictions, also on the representations its backtest screened out; 3 past 1,000 points; and where no representation kept is differenced "
-            "at lag 1, a standby network on the differences for the one-step predictions)"
+            "its one-step predictions, also on the representations its backtest screened out; 3 past 1,000 "
+            "points; one for the one-step predictions on each representation a ranking backtest left out; "
+            "and where no representation kept is differenced at lag 1, a standby network on the differences "
+            "for the one-step predictions)"
         ),
     )
     t.add_argument("--epochs", type=_typed(int), default=tr.epochs)

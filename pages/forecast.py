@@ -36,7 +36,11 @@ if info.status == "cancelled":
         f"This run was stopped early at epoch {info.epochs_run}; it uses the best weights so far "
         f"(epoch {info.best_epoch})."
     )
-one_step_nets = [r for r in info.representations if r.get("one_step_only") and not r.get("standby")]
+one_step_only = [r for r in info.representations if r.get("one_step_only") and not r.get("standby")]
+# those over half the window (a short series), and those of a full window on a representation a
+# ranking backtest left out (pipeline.RANKED_ONE_STEP)
+one_step_nets = [r for r in one_step_only if r.get("look_back") != run.config.data.look_back]
+left_out = [r for r in one_step_only if r not in one_step_nets]
 standby = [r for r in info.representations if r.get("standby")]
 aside = [r for r in info.representations if r.get("one_step_only")]  # with a standby network (see guards)
 members = info.ensemble - sum(int(r["networks"]) for r in aside)  # those behind the forecast ahead
@@ -57,6 +61,14 @@ st.caption(
     )
     + (
         (", and" if one_step_nets else "; one step ahead,")
+        + f" {sum(int(r['networks']) for r in left_out)} more of 1 output on the "
+        + f"representation{'s' if len(left_out) > 1 else ''} the backtest left out "
+        + f"({'; '.join(r['name'] for r in left_out)}) join them"
+        if left_out
+        else ""
+    )
+    + (
+        (", and" if one_step_nets or left_out else "; one step ahead,")
         + f" a standby network on the {standby[0]['name']} joins them, weighed like the others"
         if standby and run.one_step in STAND_IN
         else ""

@@ -139,8 +139,9 @@ with st.form("train_form"):
             "Empty = auto: 10, at least two per representation (up to 20 on a short series, plus "
             "networks over half the window for its one-step predictions, also on the representations "
             "its backtest screened out), or 3 for "
-            "series over 1,000 points (and a standby network on the differences for the one-step "
-            "predictions where no representation kept is differenced at lag 1). More are steadier and "
+            "series over 1,000 points (and, for the one-step predictions only, one on each representation "
+            "a ranking backtest left out, and a standby network on the differences where no representation "
+            "kept is differenced at lag 1). More are steadier and "
             "slower; the gates shown are network 1's.",
         )
         device = e4.selectbox("Device", DEVICES, key="train_device", persist_state=KEEP, format_func=device_name)

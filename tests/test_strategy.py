@@ -1044,6 +1044,55 @@ def test_the_candidates_a_short_series_screen_left_out_get_one_step_networks(mon
     assert screened_one_step(bt, [a]) == []
 
 
+def test_the_candidates_a_ranking_backtest_left_out_get_one_step_networks(monkeypatch):
+    from lstm_core import pipeline
+    from lstm_core.pipeline import ranked_left_out
+
+    a, b, c = Transform(lag=1), Transform(log=True, window_norm=True, window_last=True), Transform(deseason=12)
+    bt = strategy.Backtest(scores=[strategy.Scored(a, 1.0), strategy.Scored(b, 1.1), strategy.Scored(c, 2.0)])
+    assert ranked_left_out(bt, [a]) == [b, c]  # by their backtest scores
+    assert ranked_left_out(bt, [a, c]) == [b]
+    assert ranked_left_out(bt, [a, b, c]) == []
+    assert ranked_left_out(replace(bt, ranks=False), [a]) == []  # a short series: screened_one_step's
+    assert ranked_left_out(None, [a]) == []
+    monkeypatch.setattr(pipeline, "RANKED_ONE_STEP", 0)
+    assert ranked_left_out(bt, [a]) == []
+
+
+def test_a_ranked_series_trains_one_step_networks_for_the_left_out_and_keeps_its_forecast(monkeypatch, tmp_path):
+    from lstm_core import pipeline
+    from lstm_core.runs import load_run, save_run
+
+    t = np.arange(160)
+    y = (100 + t) * (1 + 0.2 * np.sin(2 * np.pi * t / 12)) + np.random.default_rng(3).normal(0, 2, 160)
+    cfg = _tiny_auto(0)
+    cfg.train.ensemble = None  # auto: the one-step networks come with it
+    left = Transform(window_norm=True, window_last=True)  # a representation none of the run's networks use
+    monkeypatch.setattr(pipeline, "RANKED_ONE_STEP", 0)
+    plain = fit_run(Series(_monthly(y), season=12), cfg)
+    assert plain.backtest is not None and plain.backtest.ranks
+    assert left.name not in {m.prep.transform.name for m in plain.members}
+    seen = {}
+
+    def pick(bt, reps):
+        seen["kept"] = [tr.name for tr in reps]
+        return [left]
+
+    monkeypatch.setattr(pipeline, "RANKED_ONE_STEP", 1)
+    monkeypatch.setattr(pipeline, "ranked_left_out", pick)
+    run = fit_run(Series(_monthly(y), season=12), cfg)
+    assert seen["kept"] == [m.prep.transform.name for m in plain.members if not m.one_step_only]
+    added = [m for m in run.members if m.prep.transform.name == left.name]
+    assert len(added) == 1 and added[0].one_step_only and not added[0].standby
+    assert added[0].networks == 1 and added[0].prep.out_dim == 1 and added[0].prep.cfg.look_back == cfg.data.look_back
+    for col in ("multistep", "lower", "upper"):  # the forecast ahead is the same networks'
+        np.testing.assert_array_equal(run.predictions[col].to_numpy(), plain.predictions[col].to_numpy())
+    assert not np.array_equal(run.predictions["one_step"].to_numpy(), plain.predictions["one_step"].to_numpy())
+    back = load_run(save_run(run, tmp_path / "r"))
+    assert [m.prep.transform.name for m in back.members] == [m.prep.transform.name for m in run.members]
+    pd.testing.assert_frame_equal(back.predictions, run.predictions, check_exact=True)
+
+
 def test_a_short_series_trains_one_step_networks_on_the_specialist_and_keeps_its_forecast(monkeypatch, tmp_path):
     from lstm_core import pipeline
     from lstm_core.runs import load_run, save_run
