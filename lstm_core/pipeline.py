@@ -152,7 +152,10 @@ def screened_one_step(bt: Backtest | None, kept: list[Transform]) -> list[Transf
 #: Where the backtest ranks, each candidate it trained and the run left out (screened, or a
 #: last-value one that did not help the others' mean) gets this many one-output networks for the
 #: one-step predictions (:func:`ranked_left_out`), weighed by their errors so far like the others;
-#: they take no part in the forecast ahead. 0: none. Measured with
+#: they take no part in the forecast ahead; not on series over ``TrainConfig.AUTO_ENSEMBLE_POINTS``
+#: points (weekly CO2's training time went 11 -> 19 s with them, its one-step error 0.933 -> 0.935
+#: the best baseline's; the seven such series of the sets and folders gained nothing). 0: none.
+#: Measured with
 #: ``benchmarks/bench_ranked_one_step.py`` (session 30) on the 54 series of the three sets and
 #: ``benchmarks/data`` where the backtest ranks, seeds 0-2, one-step RMSE ÷ best baseline by group
 #: (geometric means): fpp2 1.001 -> 0.985 (elecequip 1.018 -> 0.984, debit cards 1.007 -> 0.971),
@@ -650,7 +653,10 @@ def _fit_run(data: Series | pd.DataFrame, cfg: RunConfig, callbacks: Callbacks |
         except ConfigError as exc:
             log.info("no one-step network on %s: %s", tr.name, exc)
     auto = bool(reps) and cfg.data.uses_target_history and cfg.train.ensemble is None  # auto, as the one-step ones
-    for tr in ranked_left_out(bt, reps) if auto else []:
+    # not past AUTO_ENSEMBLE_POINTS: there the run's few networks see thousands of windows, and
+    # these would almost double a 2,284-point weekly series' training time (11 -> 19 s)
+    long = len(series) > cfg.train.AUTO_ENSEMBLE_POINTS
+    for tr in ranked_left_out(bt, reps) if auto and not long else []:
         try:
             step_preps.append(prepare(series, replace(cfg.data, horizon=1), transform=tr))
             extra.append(RANKED_ONE_STEP)

@@ -13,7 +13,7 @@ import torch
 from lstm_core import forecast as fc
 from lstm_core import strategy, threads
 from lstm_core.callbacks import Callbacks, Stopped
-from lstm_core.config import ConfigError, DataConfig, RunConfig
+from lstm_core.config import ConfigError, DataConfig, RunConfig, TrainConfig
 from lstm_core.data import Series
 from lstm_core.model import Ensemble, Forecaster, pack
 from lstm_core.pipeline import build_model, choose_representation, fit_run
@@ -1091,6 +1091,10 @@ def test_a_ranked_series_trains_one_step_networks_for_the_left_out_and_keeps_its
     back = load_run(save_run(run, tmp_path / "r"))
     assert [m.prep.transform.name for m in back.members] == [m.prep.transform.name for m in run.members]
     pd.testing.assert_frame_equal(back.predictions, run.predictions, check_exact=True)
+    # a series past AUTO_ENSEMBLE_POINTS (here made 150) trains none: its few networks see many windows
+    monkeypatch.setattr(TrainConfig, "AUTO_ENSEMBLE_POINTS", 150)
+    long = fit_run(Series(_monthly(y), season=12), cfg)
+    assert left.name not in {m.prep.transform.name for m in long.members}
 
 
 def test_a_short_series_trains_one_step_networks_on_the_specialist_and_keeps_its_forecast(monkeypatch, tmp_path):
