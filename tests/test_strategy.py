@@ -1050,9 +1050,11 @@ def test_the_candidates_a_ranking_backtest_left_out_get_one_step_networks(monkey
 
     a, b, c = Transform(lag=1), Transform(log=True, window_norm=True, window_last=True), Transform(deseason=12)
     bt = strategy.Backtest(scores=[strategy.Scored(a, 1.0), strategy.Scored(b, 1.1), strategy.Scored(c, 2.0)])
-    assert ranked_left_out(bt, [a]) == [b, c]  # by their backtest scores
-    assert ranked_left_out(bt, [a, c]) == [b]
-    assert ranked_left_out(bt, [a, b, c]) == []
+    d = Transform(lag=12)
+    bt.scores.append(strategy.Scored(d, 2.5))
+    assert ranked_left_out(bt, [a]) == [b, d]  # by their backtest scores; the level one (c) gets none
+    assert ranked_left_out(bt, [a, d]) == [b]
+    assert ranked_left_out(bt, [a, b, c, d]) == []
     assert ranked_left_out(replace(bt, ranks=False), [a]) == []  # a short series: screened_one_step's
     assert ranked_left_out(None, [a]) == []
     monkeypatch.setattr(pipeline, "RANKED_ONE_STEP", 0)
