@@ -139,14 +139,19 @@ def one_step_specialist(bt: Backtest | None, kept: list[Transform]) -> Transform
 SCREENED_ONE_STEP = True
 
 
+def _not_kept(bt: Backtest, kept: list[Transform]) -> list[Transform]:
+    """The candidates ``bt`` trained that are not among the ``kept`` representations, in its order."""
+    names = {t.name for t in kept}
+    return [s.transform for s in bt.scores if s.transform.name not in names]
+
+
 def screened_one_step(bt: Backtest | None, kept: list[Transform]) -> list[Transform]:
     """With :data:`SCREENED_ONE_STEP`, on a series too short for the backtest to rank: the
     candidates of ``bt`` that are not among the ``kept`` representations (best first by the null
     ranking); else none."""
     if not SCREENED_ONE_STEP or bt is None or bt.ranks:
         return []
-    names = {t.name for t in kept}
-    return [s.transform for s in bt.scores if s.transform.name not in names]
+    return _not_kept(bt, kept)
 
 
 #: Where the backtest ranks, each candidate it trained and the run left out (screened, or a
@@ -174,8 +179,7 @@ def ranked_left_out(bt: Backtest | None, kept: list[Transform]) -> list[Transfor
     (:func:`lstm_core.strategy.is_level`); else none."""
     if not RANKED_ONE_STEP or bt is None or not bt.ranks:
         return []
-    names = {t.name for t in kept}
-    return [s.transform for s in bt.scores if s.transform.name not in names and not is_level(s.transform)]
+    return [tr for tr in _not_kept(bt, kept) if not is_level(tr)]
 
 
 #: On a series too short for the backtest to rank, one-step networks on the best representation's
@@ -646,22 +650,21 @@ def _fit_run(data: Series | pd.DataFrame, cfg: RunConfig, callbacks: Callbacks |
     spec = one_step_specialist(bt, reps) if any(extra) else None
     anchor = last_value_one_step(reps) if any(extra) else None
     left = screened_one_step(bt, reps) if any(extra) else []
-    for tr in [spec, anchor] + [t for t in left if spec is None or t.name != spec.name]:
-        if tr is None:
-            continue
-        try:
-            step_preps.append(prepare(series, short, transform=tr))
-            extra.append(cfg.train.NETWORKS_PER_VARIANT)
-        except ConfigError as exc:
-            log.info("no one-step network on %s: %s", tr.name, exc)
+    # (representation, data settings, networks) of the networks that serve the one-step predictions only
+    asides = [
+        (tr, short, cfg.train.NETWORKS_PER_VARIANT)
+        for tr in [spec, anchor] + [t for t in left if spec is None or t.name != spec.name]
+        if tr is not None
+    ]
     auto = bool(reps) and cfg.data.uses_target_history and cfg.train.ensemble is None  # auto, as the one-step ones
     # not past AUTO_ENSEMBLE_POINTS: there the run's few networks see thousands of windows, and
     # these would almost double a 2,284-point weekly series' training time (11 -> 19 s)
-    long = len(series) > cfg.train.AUTO_ENSEMBLE_POINTS
-    for tr in ranked_left_out(bt, reps) if auto and not long else []:
+    if auto and len(series) <= cfg.train.AUTO_ENSEMBLE_POINTS:
+        asides += [(tr, replace(cfg.data, horizon=1), RANKED_ONE_STEP) for tr in ranked_left_out(bt, reps)]
+    for tr, data_cfg, count in asides:
         try:
-            step_preps.append(prepare(series, replace(cfg.data, horizon=1), transform=tr))
-            extra.append(RANKED_ONE_STEP)
+            step_preps.append(prepare(series, data_cfg, transform=tr))
+            extra.append(count)
         except ConfigError as exc:
             log.info("no one-step network on %s: %s", tr.name, exc)
     sb_prep = None
