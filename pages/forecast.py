@@ -154,7 +154,9 @@ st.caption(
     f"one-step {_share(cov.one_step)}, multi-step {_share(cov.multistep)} ({cov.note})."
 )
 
-left, right = st.columns(2)
+# side by side; one under the other when presenting: at projector size a half-width chart's title
+# ran past its edge at 1280x720 ("Multi-step forecast over the test sp")
+left, right = (st.container(), st.container()) if presenter.active() else st.columns(2)
 presenter.chart(plots.multistep_figure(pred, spikes=spikes), key="forecast_multistep", container=left)
 presenter.chart(plots.residual_figure(pred, spikes=spikes), key="forecast_residuals", container=right)
 

@@ -99,3 +99,28 @@ def test_a_finished_experiment_is_kept_as_its_last_result(fake, tmp_path, monkey
     again.run()
     again.switch_page("pages/experiments.py").run()
     assert any(c.value.startswith("Last result (from this server") for c in again.caption)
+
+
+def _charts_in_columns(at: AppTest) -> set[str]:
+    """Keys of the Plotly charts that sit in a column (side by side with another)."""
+    return {c.proto.id.rsplit("-", 1)[-1] for col in at.columns for c in col.get("plotly_chart")}
+
+
+def _forecast_page(presenting: bool) -> AppTest:
+    """The Forecast page of a run trained from the Data page's primary action."""
+    at = new_app()
+    if presenting:
+        at.query_params[presenter.PARAM] = "1"  # a shared ?presenter=1 link
+    at.run()
+    at.button(key="data_train").click().run()
+    at.switch_page("pages/forecast.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state[presenter.KEY] is presenting
+    assert len(at.get("plotly_chart")) == 4  # overlay, multi-step, residuals, future: all drawn
+    return at
+
+
+def test_presenting_puts_the_forecast_pages_half_width_charts_one_under_the_other(fake):
+    # At 1280x720 with projector-size text, a half-width chart's title ran past its edge.
+    assert {"forecast_multistep", "forecast_residuals"} <= _charts_in_columns(_forecast_page(presenting=False))
+    assert not _charts_in_columns(_forecast_page(presenting=True)) & {"forecast_multistep", "forecast_residuals"}

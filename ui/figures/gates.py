@@ -431,7 +431,7 @@ def saturation_figure(frames: list[tuple[str, pd.DataFrame]], title: str = "Gate
         ),
         height=420,
         margin=dict(l=10, r=10, t=70, b=10),
-        legend=dict(orientation="h", yanchor="top", y=-0.18, x=0),
+        legend=dict(orientation="h", yref="container", yanchor="bottom", y=0.0, x=0),  # under the x title
     )
     return fig
 
@@ -595,6 +595,6 @@ def gradient_decay_figure(
         title=dict(text=title),
         height=420,
         margin=dict(l=10, r=10, t=60, b=10),
-        legend=dict(orientation="h", yanchor="top", y=-0.15, x=0),
+        legend=dict(orientation="h", yref="container", yanchor="bottom", y=0.0, x=0),  # under the x title
     )
     return fig

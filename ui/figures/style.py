@@ -174,14 +174,18 @@ def apply_layout(
     if decimated:
         title += f" <span style='font-size:0.75em'>(decimated to ~{MAX_POINTS:,} points a trace"
         title += f" of {n_total:,})</span>" if n_total else ")</span>"
-    x_titled = bool(fig.layout.xaxis.title.text)  # the legend goes below the x-axis title, not over it
     fig.update_layout(
         # the title sits just above the plot area, below the band the Plotly toolbar takes when it
         # shows (on a phone a tap shows it, and it covered titles at 390 px)
         title=dict(text=title, yref="paper", y=1, yanchor="bottom", pad=dict(b=10)),
         margin=dict(l=10, r=10, t=TITLE_TOP, b=10),
         height=400,
-        legend=dict(orientation="h", yanchor="top", y=-0.2 if x_titled else -0.12, xanchor="left", x=0.0),
+        # the legend at the figure's foot (y in the container's height): Plotly then keeps the plot
+        # area, its tick labels and the x-axis title above it. At y < 0 on the plot area it covered
+        # the second line of two-line date labels (the year under "Mar 28" on a daily series), the
+        # variant names under the Compare page's saturation bars, and the tick labels of the 340 px
+        # live panel.
+        legend=dict(orientation="h", yref="container", yanchor="bottom", y=0.0, xanchor="left", x=0.0),
         hovermode="x unified",
         yaxis_title=y_title,
     )
