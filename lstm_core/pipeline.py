@@ -544,9 +544,15 @@ def choose_representation(
     best = bt.scores[:SHORTLIST]  # the level representation competes for a place, it adds none
     screened = {tr.name for tr in screen(bt, [s.transform for s in best], ratio=math.inf, level_ratio=LEVEL_RATIO)}
     kept = screened
-    if strategy.LAST_ANCHOR == "combo":  # a last-value member stays where it helps the others
+    # a last-value or smoothed-level member stays where it helps the others' mean
+    checks = [False] if strategy.LAST_ANCHOR == "combo" else []
+    checks += [True] if strategy.SMOOTH_ANCHOR in ("combo", "mixed") else []
+    if checks:
         passed = screen(bt, [s.transform for s in bt.scores], ratio=math.inf, level_ratio=LEVEL_RATIO)
-        kept = {tr.name for tr in combo_check(bt, [s.transform for s in best if s.transform.name in kept], passed)}
+        kept_trs = [s.transform for s in best if s.transform.name in kept]
+        for smoothed in checks:
+            kept_trs = combo_check(bt, kept_trs, passed, smoothed)
+        kept = {tr.name for tr in kept_trs}
         best = [s for s in bt.scores if s in best or s.transform.name in kept]  # the next one may take its place
     out = []
     for sc in best:

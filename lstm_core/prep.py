@@ -88,7 +88,11 @@ class Transform:
     ``window_last`` its last value (as NLinear does: a network that outputs zeros then forecasts
     the last value, the naive forecast, and learns what departs from it);
     ``damp`` = with a lag, the recursive forecast's k-th differenced step (k = 1, 2, ...) is the
-    network's output times ``damp ** (k - 1)`` (1 = undamped; see :func:`lstm_core.forecast.recursive_z`).
+    network's output times ``damp ** (k - 1)`` (1 = undamped; see :func:`lstm_core.forecast.recursive_z`);
+    ``window_alpha`` (0 < alpha < 1, with ``window_norm``) = subtract each window's exponentially
+    weighted mean instead, value i of L weighing ``(1 - alpha) ** (L - 1 - i)``: the window's local
+    level as simple exponential smoothing sees it (ES-RNN's normalisation), between the plain mean
+    (alpha near 0) and the last value (alpha near 1); 0 = not used.
     """
 
     log: bool = False
@@ -98,6 +102,7 @@ class Transform:
     window_norm: bool = False
     damp: float = 1.0
     window_last: bool = False
+    window_alpha: float = 0.0
 
     @property
     def name(self) -> str:
@@ -105,10 +110,17 @@ class Transform:
             (["log"] if self.log else [])
             + ([f"seasonal profile {self.deseason} removed"] if self.deseason else [])
             + ([f"difference at lag {self.lag}"] if self.lag else [])
-            + ([f"window {'last value' if self.window_last else 'mean'} removed"] if self.window_norm else [])
+            + ([f"window {self._anchor} removed"] if self.window_norm else [])
             + ([f"steps damped {self.damp:g}"] if self.lag and self.damp < 1 else [])
         )
         return " + ".join(parts) or "none"
+
+    @property
+    def _anchor(self) -> str:
+        """What a window-normalised representation subtracts from each window, in words."""
+        if self.window_last:
+            return "last value"
+        return f"smoothed level (alpha {self.window_alpha:g})" if self.window_alpha else "mean"
 
     def to_dict(self) -> dict:
         return {
@@ -119,6 +131,7 @@ class Transform:
             "window_norm": self.window_norm,
             "damp": self.damp,
             "window_last": self.window_last,
+            "window_alpha": self.window_alpha,
         }
 
     @classmethod
@@ -133,12 +146,21 @@ class Transform:
                 window_norm=bool(d.get("window_norm", False)),
                 damp=float(d.get("damp", 1.0)),
                 window_last=bool(d.get("window_last", False)),
+                window_alpha=float(d.get("window_alpha", 0.0)),
             )
         except (KeyError, TypeError, ValueError):
             raise ConfigError("The saved target transform is damaged; train the run again.") from None
-        if out.window_last and not out.window_norm:
+        if (out.window_last or out.window_alpha) and not out.window_norm:
             raise ConfigError("The saved target transform is damaged; train the run again.")
-        if out.lag < 0 or out.deseason < 0 or out.lag > 10_000 or out.deseason > 10_000 or not 0 < out.damp <= 1:
+        if (
+            out.lag < 0
+            or out.deseason < 0
+            or out.lag > 10_000
+            or out.deseason > 10_000
+            or not 0 < out.damp <= 1
+            or not 0 <= out.window_alpha < 1
+            or (out.window_alpha and out.window_last)
+        ):
             raise ConfigError("The saved target transform is out of range; train the run again.")
         return out
 
@@ -218,12 +240,16 @@ class Prepared:
         return self.u[t] if profiles is None else self.z[t] - self.seasonal(t, profiles)
 
     def window_ref(self, x: np.ndarray) -> np.ndarray:
-        """Per-window reference (n,) subtracted from feature 0 and the targets: the window's mean
-        (or last value, :attr:`Transform.window_last`) or 0."""
+        """Per-window reference (n,) of windows ``x`` (n, L, F) subtracted from feature 0 and the
+        targets: the window's mean (or last value, :attr:`Transform.window_last`, or exponentially
+        weighted mean, :attr:`Transform.window_alpha`) or 0."""
         if not self.transform.window_norm or x.shape[-1] == 0:
             return np.zeros(len(x), dtype=np.float32)
         if self.transform.window_last:
             return x[:, -1, 0].astype(np.float32)
+        if self.transform.window_alpha:
+            w = ewm_weights(x.shape[1], self.transform.window_alpha)  # (L,)
+            return (x[:, :, 0].astype(np.float64) @ w).astype(np.float32)
         return x[:, :, 0].mean(axis=1).astype(np.float32)
 
     def normalise(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -292,6 +318,25 @@ def _step_cycle(steps: np.ndarray, longest: int = 48) -> np.ndarray:
     return steps[-1:]
 
 
+def ewm_weights(length: int, alpha: float) -> np.ndarray:
+    """Weights (length,) of an exponentially weighted mean of a window, oldest first, summing to
+    1: value i weighs ``(1 - alpha) ** (length - 1 - i)``."""
+    w = (1.0 - float(alpha)) ** np.arange(length - 1, -1, -1, dtype=np.float64)
+    return w / w.sum()
+
+
+def running_ref(tr: Transform, f0: np.ndarray, look_back: int) -> np.ndarray:
+    """A reference for each point of a continuous input ``f0`` (T,) of a window-normalised
+    network, as :meth:`Prepared.window_ref` takes it from the last ``look_back`` points up to
+    that point (fewer at the start): their exponentially weighted mean with
+    :attr:`Transform.window_alpha`, else their mean (also for :attr:`Transform.window_last`, where a
+    point less itself would leave nothing to see) (T,)."""
+    f0 = np.asarray(f0, dtype=np.float64)
+    # kern[j] weighs the value j points back; np.convolve's first T sums stop at the start
+    kern = ewm_weights(look_back, tr.window_alpha)[::-1] if tr.window_alpha else np.ones(look_back)
+    return np.convolve(f0, kern)[: len(f0)] / np.convolve(np.ones(len(f0)), kern)[: len(f0)]
+
+
 def split_points(n: int, val_fraction: float, test_fraction: float) -> tuple[int, int]:
     """Chronological split of ``n`` points -> ``(train_end, test_start)``.
 
@@ -301,6 +346,20 @@ def split_points(n: int, val_fraction: float, test_fraction: float) -> tuple[int
     test_start = int(round(n * (1.0 - test_fraction)))
     train_end = test_start - int(round(n * val_fraction))
     return train_end, test_start
+
+
+def fits_split(n: int, val_fraction: float, test_fraction: float) -> bool:
+    """Whether ``n`` points split with these fractions leave at least 4 to train on and 1 to test."""
+    train_end, test_start = split_points(n, val_fraction, test_fraction)
+    return train_end >= 4 and test_start < n
+
+
+def min_points(val_fraction: float, test_fraction: float) -> int:
+    """The fewest points a series needs to be split with these fractions (:func:`fits_split`)."""
+    n = 5
+    while not fits_split(n, val_fraction, test_fraction) and n < 10_000:
+        n += 1
+    return n
 
 
 def look_back_for(n_points: int, look_back: int | None = None) -> int:
@@ -487,8 +546,12 @@ def prepare(
         )
     n = len(y)
     train_end, test_start = split_points(n, cfg.val_fraction, cfg.test_fraction)
-    if train_end < 4 or test_start >= n:
-        raise ConfigError(f"{n} points are too few for this split; load a longer series or change the fractions.")
+    if not fits_split(n, cfg.val_fraction, cfg.test_fraction):
+        need = min_points(cfg.val_fraction, cfg.test_fraction)
+        raise ConfigError(
+            f"{n} points are too few for this split (it needs at least {need}); "
+            "load a longer series or change the fractions."
+        )
     if cfg.season is not None and cfg.season > train_end // 2:
         raise ConfigError(
             f"season {cfg.season} is longer than half of the {train_end} training points, so no cycle can be "

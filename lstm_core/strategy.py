@@ -38,7 +38,7 @@ import pandas as pd
 
 from .baselines import naive_forecast, seasonal_naive_forecast
 from .config import RunConfig
-from .prep import Transform, profiles_before, seasonal_profile, split_points
+from .prep import Transform, ewm_weights, profiles_before, seasonal_profile, split_points
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +122,26 @@ ORIGIN_PROFILES = True
 #: unemployment (0.97 -> 3.23): a network anchored on the last value still carries its offsets
 #: block after block.
 LAST_ANCHOR = "combo"
+#: Representations anchored on each window's exponentially weighted mean
+#: (:attr:`lstm_core.prep.Transform.window_alpha`, ES-RNN's normalisation by a smoothed level):
+#: ``"candidates"`` ranked with every other candidate by their null forecast (simple exponential
+#: smoothing inside the window), with the smoothing weight of :func:`smoothing_alpha` fitted on the
+#: training part; ``"combo"`` where the backtest ranks, the best-ranked one joins the shortlist and
+#: stays only where it improves the mean of the kept candidates' backtest forecasts, as
+#: :data:`LAST_ANCHOR` ``"combo"`` does (none on short series); ``"mixed"`` ranked with the others
+#: on short series and as ``"combo"`` where the backtest ranks; ``"off"`` none (new runs: measured
+#: and not adopted in session 31). Measured with ``benchmarks/bench_smooth_anchor.py`` (87 series of
+#: the three sets and ``benchmarks/data``, seeds 0-2, RMSE ÷ the best baseline, geometric means over
+#: all of them, off / candidates / combo): multi-step 1.143 / 1.143 / 1.141, one step ahead 0.991 /
+#: 0.989 / 0.990. Each trades gains for losses of the same size: ``"candidates"`` fpp2 1.219 ->
+#: 1.192, marathon times 0.80 -> 0.58, but UK arrivals from Japan 1.18 -> 2.42 (the shortlist it
+#: reorders left out a candidate that was kept) and the suite 0.941 -> 0.949; ``"combo"`` marathon
+#: 0.80 -> 0.56, but quarterly gas 1.93 -> 2.25 and electricity 1.19 -> 1.41.
+SMOOTH_ANCHOR = "off"
+SMOOTH_MODES = ("off", "candidates", "combo", "mixed")
+#: The smoothing weights :func:`smoothing_alpha` tries; a best one at either end is no candidate
+#: (the window's mean or its last value is one already).
+ALPHA_GRID = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 
 
 @dataclass
@@ -237,21 +257,32 @@ def screen(
 COMBO_GAIN = 0.97
 
 
-def combo_check(bt: Backtest, kept: list[Transform], passed: list[Transform]) -> list[Transform]:
+def is_anchored(tr: Transform) -> bool:
+    """Whether ``tr`` is anchored on its window's last value or smoothed level (the candidates
+    :func:`combo_check` judges)."""
+    return tr.window_last or bool(tr.window_alpha)
+
+
+def combo_check(
+    bt: Backtest, kept: list[Transform], passed: list[Transform], smoothed: bool = False
+) -> list[Transform]:
     """``kept`` (best first), or where it holds a last-value representation
-    (:attr:`Transform.window_last`) and the mean of the backtest forecasts of ``kept`` does not beat
+    (:attr:`Transform.window_last`; with ``smoothed``, a smoothed-level one,
+    :attr:`Transform.window_alpha`) and the mean of the backtest forecasts of ``kept`` does not beat
     that of the others by :data:`COMBO_GAIN` (RMSE over every origin and horizon), the others and
-    the best of ``passed`` (candidates that passed the screen, best first) that is in neither.
+    the best of ``passed`` (candidates that passed the screen, best first) that is in neither and
+    is anchored on neither.
 
     A network anchored on its window's last value forecasts what departs from the naive forecast;
     where the data trend or cycle away from the last value the others carry more, and a member
     that makes their mean worse before the test part is left out of it."""
-    last = [tr for tr in kept if tr.window_last]
+    judged = (lambda tr: bool(tr.window_alpha)) if smoothed else (lambda tr: tr.window_last)
+    last = [tr for tr in kept if judged(tr)]
     if not last or not bt.truth:
         return kept
     names = {tr.name for tr in kept}
-    others = [tr for tr in kept if not tr.window_last]
-    others += [tr for tr in passed if tr.name not in names and not tr.window_last][:1]
+    others = [tr for tr in kept if not judged(tr)]
+    others += [tr for tr in passed if tr.name not in names and not is_anchored(tr)][:1]
     truth = np.concatenate(bt.truth)
 
     def err(group: list[Transform]) -> float:
@@ -278,8 +309,49 @@ def reference_rmse(y: np.ndarray, origins: np.ndarray, truth: list[np.ndarray], 
     return min(float(np.sqrt(np.mean(np.concatenate(e)))) for e in (naive, snaive) if e)
 
 
-def candidates(season: int | None, positive: bool, n_train: int) -> list[Transform]:
-    """Every representation worth trying for a series with this season and sign."""
+def smoothing_alpha(u: np.ndarray, look_back: int) -> float | None:
+    """The weight of :data:`ALPHA_GRID` whose exponentially weighted mean of each window of
+    ``look_back`` points of ``u`` (N,) forecasts the next point best (least squares), or None
+    where the best is at either end of the grid or there are too few windows (under 8)."""
+    u = np.asarray(u, dtype=np.float64)
+    u = u[np.isfinite(u)]
+    if len(u) - look_back < 8 or look_back < 2:
+        return None
+    win = np.lib.stride_tricks.sliding_window_view(u[:-1], look_back)  # (M, L): windows before each target
+    target = u[look_back:]  # (M,)
+    sse = [float(np.sum((target - win @ ewm_weights(look_back, a)) ** 2)) for a in ALPHA_GRID]
+    best = int(np.argmin(sse))
+    return ALPHA_GRID[best] if 0 < best < len(ALPHA_GRID) - 1 else None
+
+
+def smoothing_alphas(
+    y_train: np.ndarray, season: int | None, positive: bool, look_back: int
+) -> dict[tuple[bool, int], float]:
+    """:func:`smoothing_alpha` of the training part ``y_train`` for each (log, deseason) of the
+    level candidates (:func:`candidates`), where it gives one (``{}`` with :data:`SMOOTH_ANCHOR` off)."""
+    if SMOOTH_ANCHOR == "off":
+        return {}
+    y_train = np.asarray(y_train, dtype=np.float64)
+    out = {}
+    for tr in candidates(season, positive, len(y_train)):
+        key = (tr.log, tr.deseason)
+        if tr.lag or tr.window_norm or key in out:
+            continue
+        z = np.log(y_train) if tr.log else y_train
+        prof = seasonal_profile(z, tr.deseason) if tr.deseason else None
+        u = z - prof[np.arange(len(z)) % len(prof)] if prof is not None else z
+        alpha = smoothing_alpha(u, look_back)
+        if alpha is not None:
+            out[key] = alpha
+    return out
+
+
+def candidates(
+    season: int | None, positive: bool, n_train: int, alphas: dict[tuple[bool, int], float] | None = None
+) -> list[Transform]:
+    """Every representation worth trying for a series with this season and sign; ``alphas``
+    (:func:`smoothing_alphas`) adds a level candidate anchored on each window's smoothed level
+    for each (log, deseason) it holds."""
     m = int(season) if season and season >= 2 else 0
     shapes: list[tuple[int, int]] = [(0, 0), (0, 1)]  # (deseason, lag)
     if m and n_train >= 2 * m + 2 + m:
@@ -291,7 +363,19 @@ def candidates(season: int | None, positive: bool, n_train: int) -> list[Transfo
                 out.append(Transform(log=log_on, lag=lag, deseason=deseason, window_norm=norm))
             if not lag and LAST_ANCHOR != "off":
                 out.append(Transform(log=log_on, deseason=deseason, window_norm=True, window_last=True))
+            if not lag and (log_on, deseason) in (alphas or {}):
+                alpha = (alphas or {})[(log_on, deseason)]
+                out.append(Transform(log=log_on, deseason=deseason, window_norm=True, window_alpha=alpha))
     return out
+
+
+def _window_anchor(tr: Transform, window: list[float]) -> float:
+    """What a window-normalised network adds back to its outputs for this window (L,): its last
+    value, exponentially weighted mean or mean (:meth:`lstm_core.prep.Prepared.window_ref`)."""
+    w = np.asarray(window, dtype=np.float64)
+    if tr.window_last:
+        return float(w[-1])
+    return float(w @ ewm_weights(len(w), tr.window_alpha)) if tr.window_alpha else float(np.mean(w))
 
 
 def null_forecast(
@@ -316,7 +400,7 @@ def null_forecast(
     h = max(int(horizon), 1)
     for k in range(steps):
         if k % h == 0:
-            step = (float(d[-1]) if tr.window_last else float(np.mean(d[-look_back:]))) if tr.window_norm else centre
+            step = _window_anchor(tr, d[-look_back:]) if tr.window_norm else centre
         val = (hist[-lag] if lag else 0.0) + step
         hist.append(val)
         d.append(step)
@@ -335,7 +419,8 @@ def rank_transforms(
     span = backtest_span(ts, ts)
     origins = sorted({ts - span + int(j * span / 4) for j in range(3)})
     scored = []
-    for tr in candidates(season, positive, train_end):
+    alphas = smoothing_alphas(y_hist[:train_end], season, positive, look_back)
+    for tr in candidates(season, positive, train_end, alphas):
         errs = []
         for o in origins:
             fit_end = min(train_end, o)
@@ -354,12 +439,16 @@ def rank_transforms(
     return scored
 
 
-def null_order(ranked: list[Scored], ranks: bool) -> list[Scored]:
+def null_order(ranked: list[Scored], ranks: bool, series_ranks: bool | None = None) -> list[Scored]:
     """``ranked`` (the null ranking) as the shortlist takes it where the backtest ranks
     (``ranks``) or not: without the last-value candidates unless :data:`LAST_ANCHOR` ranks them
-    with the others (``"candidates"``; ``"shortlist"`` on a short series)."""
+    with the others (``"candidates"``; ``"shortlist"`` on a short series), and without the
+    smoothed-level ones unless :data:`SMOOTH_ANCHOR` ranks them with the others on a series where
+    the backtest ranks (``series_ranks``, default ``ranks``) or not."""
+    series_ranks = ranks if series_ranks is None else series_ranks
     mixed = LAST_ANCHOR == "candidates" or (LAST_ANCHOR == "shortlist" and not ranks)
-    return [s for s in ranked if mixed or not s.transform.window_last]
+    smooth = SMOOTH_ANCHOR == "candidates" or (SMOOTH_ANCHOR == "mixed" and not series_ranks)
+    return [s for s in ranked if (mixed or not s.transform.window_last) and (smooth or not s.transform.window_alpha)]
 
 
 def shortlist(ranked: list[Scored], ranks: bool, k: int = SHORTLIST) -> list[Transform]:
@@ -374,10 +463,13 @@ def shortlist(ranked: list[Scored], ranks: bool, k: int = SHORTLIST) -> list[Tra
     and 2nd by their networks' backtest). The backtest's networks judge it instead. The best
     last-value candidate is added the same way (see :data:`LAST_ANCHOR`; with ``"combo"`` only
     where the backtest ranks): its null forecast, the naive one, says nothing of its network."""
-    out = [s.transform for s in null_order(ranked, True)[:k]]
+    out = [s.transform for s in null_order(ranked, True, ranks)[:k]]
     last = next((s.transform for s in ranked if s.transform.window_last), None)
     if last is not None and (LAST_ANCHOR == "shortlist" or (LAST_ANCHOR == "combo" and ranks)):
         out.append(last)
+    smooth = next((s.transform for s in ranked if s.transform.window_alpha), None)
+    if smooth is not None and ranks and SMOOTH_ANCHOR in ("combo", "mixed") and smooth not in out:
+        out.append(smooth)
     if ranks:
         level = next((s.transform for s in ranked if is_level(s.transform)), None)
         if level is not None and all(level.name != t.name for t in out):

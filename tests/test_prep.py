@@ -230,3 +230,20 @@ def test_the_default_look_back_fits_a_short_series_and_an_asked_one_is_kept():
     series = Series(pd.DataFrame({"y": np.sin(np.arange(20.0))}))
     cfg = DataConfig(look_back=look_back_for(20), transform="none")
     assert prepare(series, cfg).cfg.look_back == 3  # trains where 12 could not
+
+
+def test_a_series_too_short_for_the_split_is_told_how_many_points_it_needs():
+    from lstm_core.prep import fits_split, min_points
+
+    cfg = DataConfig(look_back=1)
+    need = min_points(cfg.val_fraction, cfg.test_fraction)
+    assert fits_split(need, cfg.val_fraction, cfg.test_fraction)
+    assert not fits_split(need - 1, cfg.val_fraction, cfg.test_fraction)
+    y = pd.DataFrame({"y": np.arange(need, dtype=float) + 1.0})
+    prepare(y, cfg)  # the fewest points it names are enough
+    with pytest.raises(
+        ConfigError, match=rf"^{need - 1} points are too few for this split \(it needs at least {need}\)"
+    ):
+        prepare(y.iloc[:-1], cfg)
+    # a larger test part needs more
+    assert min_points(0.1, 0.5) > need

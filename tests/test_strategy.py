@@ -17,7 +17,7 @@ from lstm_core.config import ConfigError, DataConfig, RunConfig, TrainConfig
 from lstm_core.data import Series
 from lstm_core.model import Ensemble, Forecaster, pack
 from lstm_core.pipeline import build_model, choose_representation, fit_run
-from lstm_core.prep import Transform, prepare, profiles_before, seasonal_profile, split_points
+from lstm_core.prep import Transform, prepare, profiles_before, running_ref, seasonal_profile, split_points
 from lstm_core.results import RunMetrics
 from lstm_core.verdict import judge
 
@@ -65,6 +65,8 @@ CANDIDATES = [
     Transform(deseason=12, lag=1, window_norm=True),
     Transform(log=True, deseason=12),
     Transform(lag=12, window_norm=True),
+    Transform(window_norm=True, window_alpha=0.3),
+    Transform(log=True, deseason=12, window_norm=True, window_alpha=0.6),
 ]
 
 
@@ -109,6 +111,101 @@ def test_a_last_value_anchor_ends_each_window_at_zero_and_its_null_forecast_is_n
     np.testing.assert_allclose(w.y, raw - last[:, None], atol=1e-5)
     null = strategy.null_forecast(y, tr, prep.train_end, 70, 10, 6, horizon=3)
     np.testing.assert_allclose(null, np.full(10, y[69]))
+
+
+def test_a_smoothed_level_anchor_removes_each_window_s_weighted_mean_and_its_null_forecast_is_smoothing():
+    y = np.cumsum(np.random.default_rng(2).normal(0.5, 1, 80)) + 50
+    tr = Transform(window_norm=True, window_alpha=0.4)
+    assert tr.name == "window smoothed level (alpha 0.4) removed" and Transform.from_dict(tr.to_dict()) == tr
+    assert Transform.from_dict({"log": False, "lag": 0, "window_norm": True}).window_alpha == 0.0  # saved before
+    for bad in ({"window_alpha": 0.4}, {"window_norm": True, "window_alpha": 1.0}):
+        with pytest.raises(ConfigError, match="damaged|out of range"):
+            Transform.from_dict({"log": False, "lag": 0, **bad})
+    with pytest.raises(ConfigError, match="out of range"):  # one anchor or the other, not both
+        Transform.from_dict({"log": False, "lag": 0, "window_norm": True, "window_last": True, "window_alpha": 0.4})
+    prep = prepare(_monthly(y), DataConfig(look_back=6, horizon=3), transform=tr)
+    w = prep.windows["train"]
+    raw_x = fc.window_x(prep, w.t)[:, :, 0]  # (n, 6) before normalising
+    weights = 0.6 ** np.arange(5, -1, -1)  # the newest value weighs most
+    ref = raw_x @ (weights / weights.sum())
+    np.testing.assert_allclose(w.x[:, :, 0], raw_x - ref[:, None], atol=1e-5)
+    raw = prep.d_scaled[w.t[:, None] + np.arange(3)]
+    np.testing.assert_allclose(w.y, raw - ref[:, None], atol=1e-5)
+    # zero outputs forecast the smoothed level of the last six values, held flat
+    null = strategy.null_forecast(y, tr, prep.train_end, 70, 10, 6, horizon=10)
+    np.testing.assert_allclose(null, np.full(10, y[64:70] @ (weights / weights.sum())))
+
+
+def test_the_smoothing_weight_is_fitted_on_the_training_part_and_only_between_mean_and_last_value(monkeypatch):
+    monkeypatch.setattr(strategy, "SMOOTH_ANCHOR", "candidates")
+    rng = np.random.default_rng(0)
+    n = 400
+    level = 50 + np.cumsum(rng.normal(0, 0.5, n))
+    local_level = level + rng.normal(0, 1.0, n)  # simple exponential smoothing's model, alpha ~0.4
+    alpha = strategy.smoothing_alpha(local_level, 12)
+    assert alpha is not None and 0.2 <= alpha <= 0.6
+    assert strategy.smoothing_alpha(rng.normal(0, 1, n), 12) is None  # noise: the window's mean
+    assert strategy.smoothing_alpha(np.cumsum(rng.normal(0, 1, n)), 12) is None  # a random walk: its last value
+    assert strategy.smoothing_alpha(local_level[:18], 12) is None  # too few windows to judge
+    # the candidates get it for the level shapes whose training part has one, ranked with the others
+    y = 100 + np.concatenate([local_level, local_level[-1] + rng.normal(0, 1, 20)])
+    alphas = strategy.smoothing_alphas(y[:300], None, True, 12)
+    assert set(alphas) == {(False, 0), (True, 0)}
+    smoothed = [t for t in strategy.candidates(None, True, 300, alphas) if t.window_alpha]
+    assert [(t.log, t.lag, t.window_norm, t.window_alpha) for t in smoothed] == [
+        (False, 0, True, alphas[(False, 0)]),
+        (True, 0, True, alphas[(True, 0)]),
+    ]
+    ranked = strategy.rank_transforms(y[:360], 300, None, True, 12)
+    assert {s.transform.name for s in ranked} >= {t.name for t in smoothed}
+    in_order = [s.transform.name for s in strategy.null_order(ranked, True)]  # no special place in the shortlist
+    assert {t.name for t in smoothed} <= set(in_order)
+
+
+@pytest.mark.parametrize("tr", [Transform(window_norm=True), Transform(window_norm=True, window_alpha=0.3)], ids=str)
+def test_the_gates_continuous_input_takes_each_full_window_s_own_reference(tr):
+    """The Gates page's whole-series view subtracts from each point what the network's window
+    ending there has subtracted from it (:func:`running_ref`), and over the first points the same
+    reference of the shorter window."""
+    y = np.cumsum(np.random.default_rng(3).normal(0, 1, 60)) + 40
+    prep = prepare(_monthly(y), DataConfig(look_back=6, horizon=1), transform=tr)
+    f0 = prep.features[prep.offset :, 0].astype(np.float64)
+    got = running_ref(tr, f0, 6)
+    windows = np.lib.stride_tricks.sliding_window_view(f0, 6)[:, :, None]  # (T-5, 6, 1): the windows ending at 5..
+    np.testing.assert_allclose(got[5:], prep.window_ref(windows), atol=1e-5)
+    np.testing.assert_allclose(got[2], prep.window_ref(f0[None, :3, None])[0], atol=1e-5)
+
+
+def test_without_the_smoothed_anchor_no_candidate_has_one():
+    y = 50 + np.cumsum(np.random.default_rng(0).normal(0, 0.5, 300)) + np.random.default_rng(1).normal(0, 1, 300)
+    assert strategy.SMOOTH_ANCHOR == "off"  # measured and not adopted (session 31)
+    assert strategy.smoothing_alphas(y, None, True, 12) == {}
+    assert not any(s.transform.window_alpha for s in strategy.rank_transforms(y, 240, None, True, 12))
+
+
+@pytest.mark.parametrize("mode", ["combo", "mixed"])
+def test_a_smoothed_level_candidate_joins_a_ranked_shortlist_and_stays_where_it_helps_the_mean(monkeypatch, mode):
+    monkeypatch.setattr(strategy, "SMOOTH_ANCHOR", mode)
+    a, b, c = Transform(lag=1), Transform(deseason=12, lag=1), Transform(lag=12)
+    smooth = Transform(window_norm=True, window_alpha=0.4)
+    ranked = [strategy.Scored(t, float(k)) for k, t in enumerate([smooth, a, b, c])]
+    names = lambda ts: [t.name for t in ts]  # noqa: E731
+    # where the backtest ranks, it is out of the null order and joins the shortlist at the end
+    assert names(strategy.shortlist(ranked, True, k=2)) == names([a, b, smooth])
+    # on a short series, "mixed" ranks it with the others, "combo" leaves it out
+    assert names(strategy.shortlist(ranked, False, k=2)) == names([smooth, a] if mode == "mixed" else [a, b])
+    assert names(s.transform for s in strategy.null_order(ranked, False)) == names(
+        [smooth, a, b, c] if mode == "mixed" else [a, b, c]
+    )
+    # the combination check judges it as it does a last-value member, and not a last-value one with it
+    last = Transform(window_norm=True, window_last=True)
+    truth = [np.full(3, 10.0)]
+    for value, stays in ((7.0, True), (16.0, False)):
+        bt = strategy.Backtest(truth=truth, origins=np.arange(3))
+        fc_of = {a.name: 12.0, b.name: 12.0, c.name: 12.0, smooth.name: value, last.name: 10.0}
+        bt.forecasts = {name: [np.full(3, v)] for name, v in fc_of.items()}
+        kept = strategy.combo_check(bt, [a, smooth, last, b], [a, smooth, last, b, c], smoothed=True)
+        assert names(kept) == (names([a, smooth, last, b]) if stays else names([a, last, b, c]))
 
 
 def _last_value_backtest(helps: bool) -> tuple[strategy.Backtest, list[Transform]]:

@@ -23,7 +23,7 @@ import torch
 from ..cells import GATES, replay
 from ..cellspec import SPECS, TRACE_KIND, gate_kind, spec
 from ..model import Ensemble, Forecaster
-from ..prep import Prepared, one_step_targets, window_x
+from ..prep import Prepared, one_step_targets, running_ref, window_x
 
 __all__ = [
     "GATE_TITLES",
@@ -149,11 +149,8 @@ def trace_run(
         x = prep.features[prep.offset :][None].astype(np.float32)  # (1, T, F)
         if prep.transform.window_norm and x.shape[2]:
             f0 = x[0, :, 0].astype(np.float64)
-            csum = np.concatenate([[0.0], np.cumsum(f0)])
-            k = np.arange(1, len(f0) + 1)
-            lo = np.maximum(0, k - prep.cfg.look_back)
             x = x.copy()
-            x[0, :, 0] = (f0 - (csum[k] - csum[lo]) / (k - lo)).astype(np.float32)
+            x[0, :, 0] = (f0 - running_ref(prep.transform, f0, prep.cfg.look_back)).astype(np.float32)
     else:
         x = prep.normalise(window_x(prep, np.array([target]), profiles))[0]  # (1, L, F)
     if not np.isfinite(x).all():
