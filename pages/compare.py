@@ -298,9 +298,12 @@ presenter.chart(
     cplots.overlay_variants_figure(
         cmp.forecast_overlay(runs, "multistep"),
         shown,
-        title="Multi-step test forecasts per variant (mean over seeds, from the forecast origin)",
+        title="Multi-step test forecasts (mean over seeds)",
     ),
     key="cmp_overlay_multistep",
+)
+st.caption(
+    "Each variant's forecast of the whole test part from its start (the forecast origin), averaged over its seeds."
 )
 
 st.subheader("Gate saturation")
@@ -323,3 +326,10 @@ st.caption(
     "first seed of each variant; tanh traces (g, n, h) are rescaled to (0, 1) first."
 )
 presenter.chart(cplots.saturation_figure(sat), key="cmp_saturation_chart")
+quiet = cplots.unsaturated_variants(sat)
+if quiet:
+    st.caption(
+        md_escape(", ".join(quiet))
+        + (" has" if len(quiet) == 1 else " have")
+        + " no bars: under 0.5% of each gate's activations are closed or open (no gate saturates)."
+    )

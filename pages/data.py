@@ -151,6 +151,15 @@ st.caption(  # a caption, not st.metric: long values ("semicolon", "weekly (Satu
     + f" · **{missing:,}** missing (policy {rep.missing_policy}) · **{rep.gaps}** gaps · "
     f"**{rep.duplicate_rows}** duplicate rows"
 )
+# a series too short for the default split fails at training: say so as soon as it is loaded
+_dflt = DataConfig()
+if not lcprep.fits_split(len(ds.frame), _dflt.val_fraction, _dflt.test_fraction):
+    st.warning(
+        f"{len(ds.frame)} rows are too few to train on with the default split: a run needs at least "
+        f"{lcprep.min_points(_dflt.val_fraction, _dflt.test_fraction)} (4 to train on, then validation and "
+        "test points); load a longer series.",
+        icon=":material/warning:",
+    )
 with st.expander("What was detected", expanded=bool(rep.notes)):
     st.markdown("\n".join(f"- {md_escape(line)}" for line in rep.summary()))
     if missing:

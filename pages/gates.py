@@ -199,11 +199,12 @@ else:
         presenter.chart(
             gp.saturation_figure(
                 [(f"epoch {ep}", gt.epoch_saturation_frame(entry, lay))],
-                title=f"Saturation at epoch {ep} (probe of training windows)",
+                title=f"Saturation at epoch {ep}",
             ),
             key="gates_epoch_sat",
             config=CONFIG,
         )
+        st.caption(f"Saturation at epoch {ep}: measured on a probe of training windows.")
 
 if src.networks > 1:
     st.caption(

@@ -210,6 +210,29 @@ def test_bad_csv_shows_the_error_and_keeps_the_old_data():
     assert "Traceback" not in at.error[0].value
 
 
+def test_a_series_too_short_to_train_on_is_named_as_soon_as_it_is_loaded():
+    from lstm_core.config import DataConfig
+    from lstm_core.prep import min_points
+
+    need = min_points(DataConfig().val_fraction, DataConfig().test_fraction)
+    at = new_app().run()
+    assert not any("too few to train on" in t for t in texts(at.warning))  # the bundled airline data
+    for n, warned in ((need - 1, True), (need, False)):
+        csv = "year,value\n" + "".join(f"{2000 + k},{10 + k % 3}\n" for k in range(n))
+        at.file_uploader(key="data_upload").set_value((f"rows{n}.csv", csv.encode(), "text/csv")).run()
+        no_errors(at)
+        assert len(at.session_state["dataset"].frame) == n
+        notes = [t for t in texts(at.warning) if "too few to train on" in t]
+        assert notes == (
+            [
+                f"{n} rows are too few to train on with the default split: a run needs at least {need} "
+                "(4 to train on, then validation and test points); load a longer series."
+            ]
+            if warned
+            else []
+        )
+
+
 def test_generate_a_series():
     at = new_app().run()
     at.segmented_control(key="data_source").set_value("Generate a series").run()

@@ -94,6 +94,25 @@ def test_compare_loss_bands_label_round_values_over_every_band():
     assert linear.type is None and linear.tickvals is None
 
 
+def test_variants_whose_gates_never_saturate_are_named_beside_the_bars():
+    from ui.figures.compare import saturation_figure, unsaturated_variants
+
+    sat = pd.DataFrame(
+        {
+            "variant": ["LSTM 32", "LSTM 32", "GRU 32", "GRU 32"],
+            "layer": [0, 0, 0, 0],
+            "gate": ["i", "f", "r", "z"],
+            "left": [0.20, 0.0, 0.0, 0.001],
+            "right": [0.05, 0.30, 0.002, 0.0],
+        }
+    )
+    assert unsaturated_variants(sat) == ["GRU 32"]
+    assert unsaturated_variants(sat.assign(right=sat["right"] + 0.01)) == []
+    assert unsaturated_variants(sat.iloc[:0]) == []
+    fig = saturation_figure(sat)  # the bars are drawn all the same
+    assert [tr.name for tr in fig.data] == ["closed (< 0.1)", "open (> 0.9)"]
+
+
 def test_empty_loss_chart_has_a_hint():
     fig = plots.loss_figure([], [], [])
     assert "waiting" in fig.layout.annotations[0].text

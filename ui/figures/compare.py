@@ -147,6 +147,15 @@ def saturation_figure(sat: pd.DataFrame, title: str = "Gate saturation per varia
     return apply_layout(fig, title, y_title="share of activations")
 
 
+def unsaturated_variants(sat: pd.DataFrame, under: float = 0.005) -> list[str]:
+    """The variants of ``sat`` (as :func:`saturation_figure` takes it) none of whose gates has
+    ``under`` of its activations closed or open: their bars are too short to see."""
+    if sat.empty:
+        return []
+    total = (sat["left"] + sat["right"]).groupby(sat["variant"], sort=False).max()
+    return [str(v) for v, top in total.items() if top < under]
+
+
 MEMORY_TITLE = "Long-memory task: accuracy against lag"
 
 
