@@ -4,6 +4,7 @@ quota notice, and the dataset coming back when a reload adopts a job."""
 
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 
@@ -67,6 +68,8 @@ def test_the_list_shows_the_owners_runs_with_their_metrics(reg):
     at = runs_page()
     table = at.dataframe[0].value
     assert list(table["name"]) == ["second run", "first run"]  # newest first, only this owner's
+    assert list(table.columns[:2]) == ["name", "when"]  # in view however narrow the screen
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", w) for w in table["when"])
     assert list(table["hidden"]) == [6, 4] and set(table["cell"]) == {"LSTM"}
     assert set(table["dataset"]) == {"my sales.csv"} and set(table["status"]) == {"finished"}
     rmse = reg.snapshot(a).run.metrics.test.rmse

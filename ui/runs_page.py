@@ -34,10 +34,12 @@ def when(ts: float | None) -> str:
 
 
 def table(records: list[RunRecord]) -> pd.DataFrame:
-    """One row per run, newest first: what the page's table shows."""
+    """One row per run, newest first: what the page's table shows (when each was trained second,
+    so that a table wider than the screen still shows it)."""
     rows = [
         {
             "name": r.label,
+            "when": when(r.when),
             "dataset": r.dataset or "—",
             "cell": r.cell.upper(),
             "hidden": r.hidden_size,
@@ -46,7 +48,6 @@ def table(records: list[RunRecord]) -> pd.DataFrame:
             "MASE": r.mase,
             "verdict": VERDICTS.get(r.verdict, r.verdict),
             "status": r.status,
-            "when": when(r.when),
             "pinned": r.pinned,
             "comparison": r.group[:8] if r.group else "",
         }
@@ -56,6 +57,7 @@ def table(records: list[RunRecord]) -> pd.DataFrame:
         rows,
         columns=[
             "name",
+            "when",
             "dataset",
             "cell",
             "hidden",
@@ -64,7 +66,6 @@ def table(records: list[RunRecord]) -> pd.DataFrame:
             "MASE",
             "verdict",
             "status",
-            "when",
             "pinned",
             "comparison",
         ],
