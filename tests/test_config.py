@@ -93,5 +93,8 @@ def test_auto_networks_give_every_variant_two_networks_and_long_series_three():
     assert t.networks(100, variants=8) == 16  # a short series: four representations x two horizons
     assert t.networks(1000, variants=10) == 20
     assert t.networks(1001, variants=10) == 3  # past AUTO_ENSEMBLE_POINTS: cost first
+    assert t.LONG_NETWORK_POINTS == 0 and t.networks(5000) == 3  # measured and not adopted (session 31)
+    t.LONG_NETWORK_POINTS = 10_000  # a budget of networks x points past AUTO_ENSEMBLE_POINTS
+    assert [t.networks(n, variants=5) for n in (1001, 1100, 1974, 2284, 5000)] == [9, 9, 5, 4, 3]
     t.ensemble = 4
     assert t.networks(100, variants=10) == 4  # the user's count is kept
