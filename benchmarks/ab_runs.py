@@ -158,3 +158,63 @@ def finish(lines: list[str], rows: list[dict], md: str) -> int:
         lines = [*lines, "", "Not run with the defaults: " + "; ".join(failed)]
     emit("\n".join(lines), md)
     return 0
+
+
+def arms_table(
+    args: argparse.Namespace, arms: tuple[str, ...], score: Callable[[tuple], dict], title: str, counted: str
+) -> int:
+    """Fit and print an A/B(/C) table: ``score((name, frame, season, seed))`` gives each arm of
+    ``arms`` a dict with ``ms`` and ``one`` (multi-step and one-step RMSE ÷ the best baseline),
+    ``members`` (the forecast's members) and ``count`` (how many of them are of the kind
+    measured, named ``counted`` in the header), or the row an ``error``. Prints the geometric
+    means by group of :func:`asked_groups` (medians over ``args.seeds``) as each is done, then one
+    row per series; writes them to ``args.md`` when given (:func:`finish`)."""
+    seeds = args.seeds.split(",")
+    lines = [
+        f"## {title}: seeds {args.seeds} (medians); RMSE ÷ the best engine baseline on the same points",
+        "",
+        "| group | series | "
+        + " | ".join(f"multi-step {a}" for a in arms)
+        + " | "
+        + " | ".join(f"one-step {a}" for a in arms)
+        + " |",
+        "|---|---|" + "---|" * (2 * len(arms)),
+    ]
+    detail = [
+        "",
+        "| series | "
+        + " | ".join(f"multi {a} ({counted}/members)" for a in arms)
+        + " | "
+        + " | ".join(f"one-step {a}" for a in arms)
+        + " |",
+        "|---|" + "---|" * (2 * len(arms)),
+    ]
+    all_rows = []
+    for group, series in asked_groups(args):
+        rows = score_all(score, series, seeds, args.processes)
+        all_rows += rows
+        ms: dict[str, list[float]] = {a: [] for a in arms}
+        one: dict[str, list[float]] = {a: [] for a in arms}
+        for name, _, _ in series:
+            rs, med = medians([r for r in rows if "error" not in r], name)
+            if not rs:
+                continue
+            for a in arms:
+                ms[a].append(med(a, "ms"))
+                one[a].append(med(a, "one"))
+            detail.append(
+                f"| {name} | "
+                + " | ".join(f"{med(a, 'ms'):.3f} ({rs[0][a]['count']}/{rs[0][a]['members']})" for a in arms)
+                + " | "
+                + " | ".join(f"{med(a, 'one'):.3f}" for a in arms)
+                + " |"
+            )
+        lines.append(
+            f"| {group} | {len(ms[arms[0]])} | "
+            + " | ".join(f"{gmean(ms[a]):.3f}" for a in arms)
+            + " | "
+            + " | ".join(f"{gmean(one[a]):.3f}" for a in arms)
+            + " |"
+        )
+        print(lines[-1], flush=True)
+    return finish(lines + detail, all_rows, args.md)

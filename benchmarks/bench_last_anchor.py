@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import sys
 
-from benchmarks.ab_runs import ab_parser, asked_groups, finish, fit_default, gmean, medians, score_all
+from benchmarks.ab_runs import ab_parser, arms_table, fit_default
 
 ARMS = ("off", "combo")
 
@@ -45,7 +45,7 @@ def score(task: tuple) -> dict:
             "ms": m.test_multistep.rmse / base_ms,
             "one": m.test.rmse / base_one,
             "cov": m.coverage.multistep,
-            "last": sum(1 for mb in run.combination.path_members if mb.prep.transform.window_last),
+            "count": sum(1 for mb in run.combination.path_members if mb.prep.transform.window_last),
             "members": len(run.combination.path_members),
         }
     return out
@@ -53,55 +53,7 @@ def score(task: tuple) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     args = ab_parser(__doc__).parse_args(argv)
-    seeds = args.seeds.split(",")
-    lines = [
-        f"## Last-value anchor: seeds {args.seeds} (medians); RMSE ÷ the best engine baseline on the same points",
-        "",
-        "| group | series | "
-        + " | ".join(f"multi-step {a}" for a in ARMS)
-        + " | "
-        + " | ".join(f"one-step {a}" for a in ARMS)
-        + " |",
-        "|---|---|" + "---|" * (2 * len(ARMS)),
-    ]
-    detail = [
-        "",
-        "| series | "
-        + " | ".join(f"multi {a} (last/members)" for a in ARMS)
-        + " | "
-        + " | ".join(f"one-step {a}" for a in ARMS)
-        + " |",
-        "|---|" + "---|" * (2 * len(ARMS)),
-    ]
-    all_rows = []
-    for group, series in asked_groups(args):
-        rows = score_all(score, series, seeds, args.processes)
-        all_rows += rows
-        ms = {a: [] for a in ARMS}
-        one = {a: [] for a in ARMS}
-        for name, _, _ in series:
-            rs, med = medians([r for r in rows if "error" not in r], name)
-            if not rs:
-                continue
-            for a in ARMS:
-                ms[a].append(med(a, "ms"))
-                one[a].append(med(a, "one"))
-            detail.append(
-                f"| {name} | "
-                + " | ".join(f"{med(a, 'ms'):.3f} ({rs[0][a]['last']}/{rs[0][a]['members']})" for a in ARMS)
-                + " | "
-                + " | ".join(f"{med(a, 'one'):.3f}" for a in ARMS)
-                + " |"
-            )
-        lines.append(
-            f"| {group} | {len(ms['off'])} | "
-            + " | ".join(f"{gmean(ms[a]):.3f}" for a in ARMS)
-            + " | "
-            + " | ".join(f"{gmean(one[a]):.3f}" for a in ARMS)
-            + " |"
-        )
-        print(lines[-1], flush=True)
-    return finish(lines + detail, all_rows, args.md)
+    return arms_table(args, ARMS, score, "Last-value anchor", "last")
 
 
 if __name__ == "__main__":

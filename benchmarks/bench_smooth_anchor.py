@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import sys
 
-from benchmarks.ab_runs import ab_parser, asked_groups, finish, fit_default, gmean, medians, score_all
+from benchmarks.ab_runs import ab_parser, arms_table, fit_default
 
 ARMS = ("off", "candidates", "combo")
 
@@ -46,7 +46,7 @@ def score(task: tuple) -> dict:
             "ms": m.test_multistep.rmse / base_ms,
             "one": m.test.rmse / base_one,
             "cov": m.coverage.multistep,
-            "smooth": sum(1 for mb in run.combination.path_members if mb.prep.transform.window_alpha),
+            "count": sum(1 for mb in run.combination.path_members if mb.prep.transform.window_alpha),
             "ms_rmse": m.test_multistep.rmse,
             "members": len(run.combination.path_members),
         }
@@ -55,55 +55,7 @@ def score(task: tuple) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     args = ab_parser(__doc__).parse_args(argv)
-    seeds = args.seeds.split(",")
-    lines = [
-        f"## Smoothed-level anchor: seeds {args.seeds} (medians); RMSE ÷ the best engine baseline on the same points",
-        "",
-        "| group | series | "
-        + " | ".join(f"multi-step {a}" for a in ARMS)
-        + " | "
-        + " | ".join(f"one-step {a}" for a in ARMS)
-        + " |",
-        "|---|---|" + "---|" * (2 * len(ARMS)),
-    ]
-    detail = [
-        "",
-        "| series | "
-        + " | ".join(f"multi {a} (smoothed/members)" for a in ARMS)
-        + " | "
-        + " | ".join(f"one-step {a}" for a in ARMS)
-        + " |",
-        "|---|" + "---|" * (2 * len(ARMS)),
-    ]
-    all_rows = []
-    for group, series in asked_groups(args):
-        rows = score_all(score, series, seeds, args.processes)
-        all_rows += rows
-        ms = {a: [] for a in ARMS}
-        one = {a: [] for a in ARMS}
-        for name, _, _ in series:
-            rs, med = medians([r for r in rows if "error" not in r], name)
-            if not rs:
-                continue
-            for a in ARMS:
-                ms[a].append(med(a, "ms"))
-                one[a].append(med(a, "one"))
-            detail.append(
-                f"| {name} | "
-                + " | ".join(f"{med(a, 'ms'):.3f} ({rs[0][a]['smooth']}/{rs[0][a]['members']})" for a in ARMS)
-                + " | "
-                + " | ".join(f"{med(a, 'one'):.3f}" for a in ARMS)
-                + " |"
-            )
-        lines.append(
-            f"| {group} | {len(ms['off'])} | "
-            + " | ".join(f"{gmean(ms[a]):.3f}" for a in ARMS)
-            + " | "
-            + " | ".join(f"{gmean(one[a]):.3f}" for a in ARMS)
-            + " |"
-        )
-        print(lines[-1], flush=True)
-    return finish(lines + detail, all_rows, args.md)
+    return arms_table(args, ARMS, score, "Smoothed-level anchor", "smoothed")
 
 
 if __name__ == "__main__":
