@@ -44,6 +44,8 @@ RAY_HELP = (
 RAY_CONNECT_S = 60.0
 #: Longest forecast the CLI makes (the page's slider stops at 240).
 MAX_FORECAST_STEPS = 10_000
+#: Longest series ``generate`` writes (a longer one ran out of memory with a traceback).
+MAX_GENERATE_LENGTH = 1_000_000
 
 
 class UsageError(Exception):
@@ -248,6 +250,10 @@ def _load_series(args):
 def cmd_generate(args) -> int:
     from .data import frame_to_csv_bytes, generate
 
+    if args.length is not None and args.length > MAX_GENERATE_LENGTH:
+        raise ConfigError(
+            f"--length must be at most {MAX_GENERATE_LENGTH:,} (got {args.length:,}); choose a shorter series."
+        )
     frame = generate(args.name, length=args.length, seed=args.seed)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(frame_to_csv_bytes(frame))
@@ -437,7 +443,10 @@ def cmd_compare(args) -> int:
     except UnicodeDecodeError:
         raise ConfigError(f"{args.config} is not UTF-8 text; export the comparison config again.") from None
     cfg = CompareConfig.from_json(text)
+    if args.out.exists() and not args.out.is_dir():
+        raise ConfigError(f"--out {args.out} is a file; compare writes a folder of results, so give a folder path.")
     series = _load_series(args)
+    args.out.mkdir(parents=True, exist_ok=True)  # before training: an unusable --out fails at once
 
     def progress(variant: str, seed: int, done: int, total: int) -> None:
         if not args.quiet:
@@ -458,7 +467,6 @@ def cmd_compare(args) -> int:
         biggest = max(cfg.variants, key=lambda v: v.hidden_size * v.num_layers) if cfg.variants else None
         threads.apply(threads.choose_threads(biggest.hidden_size, biggest.num_layers) if biggest else 1)
         table, results = run_comparison(series, cfg, on_progress=progress, stop=threading.Event())
-    args.out.mkdir(parents=True, exist_ok=True)
     table.to_csv(args.out / "results.csv", index=False)
     per_seed_frame(results).to_csv(args.out / "runs.csv", index=False)
     metrics: dict[str, dict[str, dict]] = {}
@@ -539,6 +547,8 @@ def main(argv: list[str] | None = None) -> int:
         msg = str(exc)
     except KeyboardInterrupt:
         msg = "interrupted."
+    except FileExistsError as exc:  # a folder to create is a file (e.g. the parent of --out)
+        msg = f"{exc.filename} is a file, not a folder; choose an output path that is not inside a file."
     except IsADirectoryError as exc:
         msg = f"{exc.filename} is a folder; give a file name inside it (e.g. {Path(str(exc.filename)) / 'out.csv'})."
     except OSError as exc:

@@ -50,8 +50,9 @@ def keep(result: pr.PresetResult, done: object) -> None:
 
 def last_result_caption(last: pr.PresetResult, button: str = "Rerun live") -> None:
     where = "shipped with the app" if last.source == "shipped" else "from this server"
+    note = last.note.rstrip().rstrip(".")  # a note is often a sentence of its own ("...full run.")
     st.caption(
-        f"Last result ({where}, {md_escape(last.finished)}){': ' + md_escape(last.note) if last.note else ''}. "
+        f"Last result ({where}, {md_escape(last.finished)}){': ' + md_escape(note) if note else ''}. "
         f"**{button}** trains it again."
     )
 

@@ -27,7 +27,7 @@ URL: dict[str, tuple[str, Callable[[str], Any]]] = {
 
 head, switch = st.columns([4, 1], vertical_alignment="bottom")
 head.title("Gates")
-state.sync_job_id()
+current = state.sync_job_id()  # a ?job= link (or the job picked in the sidebar) opens on that job's run
 sources = gv.sources()
 gv.restore_from_url(URL, {"run": list(sources), "mode": list(gt.MODES), "view": VIEWS, "agg": ["mean", "maxabs"]})
 with switch:
@@ -42,7 +42,12 @@ runs_view.require_runs(
 with st.container(key="gates_controls"):
     c1, c2, c3 = st.columns([3, 1, 2])
     with c1:
-        pick = runs_view.pick(sources, "gates_run", lambda k: sources[k].label)
+        pick = runs_view.pick(
+            sources,
+            "gates_run",
+            lambda k: sources[k].label,
+            preferred=current if current in sources else f"live:{current}",
+        )
     src = sources[pick]
     cell, names = src.cell, list(GATES[src.cell])
     st.session_state["gates_layer"] = gv.clamp(st.session_state.get("gates_layer", 0), 0, src.layers - 1)

@@ -151,3 +151,31 @@ def test_phone_width_toolbar_does_not_cover_titles(server, browser):
         screenshot(pg, "classroom-experiments-390", always=True)
     finally:
         ctx.close()
+
+
+#: The rendered width of a page's presenter-switch label text and the width of the box that shows it.
+SWITCH_LABEL = """(key) => { const p = document.querySelector(`.st-key-${key} [data-testid="stWidgetLabel"] p`);
+    const r = document.createRange(); r.selectNodeContents(p);
+    return [r.getBoundingClientRect().width, p.closest('[data-testid="stMarkdownContainer"]').clientWidth,
+            parseFloat(getComputedStyle(p).fontSize)]; }"""
+
+
+@pytest.mark.parametrize(
+    "width, height, query", [(1280, 720, "?presenter=1"), (1024, 768, "?presenter=1"), (1024, 768, "")]
+)
+def test_the_pages_presenter_switch_label_is_never_cut(server, browser, width, height, query):
+    """Learn's and Gates' own presenter switch reads in full ("Presenter mo…" at 1280x720 presenting,
+    "Pre…" at 1024 px), and presenting sizes its label as a label (1.2rem), not as prose."""
+    ctx, pg = new_page(browser, width, height)
+    try:
+        for path, key in (("learn", "learn_presenter"), ("gates", "gates_presenter")):
+            pg.goto(f"{server}/{path}{query}")
+            switch = pg.locator(f".st-key-{key}")
+            expect(switch.get_by_role("switch", name="Presenter mode")).to_be_visible()
+            wait_idle(pg)
+            text, box, size = pg.evaluate(SWITCH_LABEL, key)
+            assert text <= box + 0.5, f"{path} at {width}x{height}{query}: the label needs {text:.0f} px of {box} px"
+            assert size == (19.2 if query else 14), size
+        screenshot(pg, f"classroom-gates-switch-{width}{'-presenter' if query else ''}", always=True)
+    finally:
+        ctx.close()

@@ -77,6 +77,8 @@ def test_gates_npz_has_one_array_per_layer_and_gate(trained):
         ),
         (["generate", "nope", "--out", "x.csv"], "invalid choice"),
         (["generate", "airline", "--out", "{tmp}"], "is a folder; give a file name inside it (e.g. "),
+        (["generate", "sine", "--length", "100000000000", "--out", "{tmp}/x.csv"], "--length must be at most"),
+        (["forecast", "--run", "{run}", "--steps", "3", "--out", "{air}/x.csv"], "is a file, not a folder"),
         (["frobnicate"], "invalid choice"),
     ],
     ids=lambda v: v if isinstance(v, str) else None,
@@ -95,6 +97,20 @@ def test_bad_input_exits_2_with_one_error_line(argv, needle, trained, tmp_path, 
     assert main(argv) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("error: ") and needle in err[0], err
+
+
+def test_compare_refuses_a_file_as_out_before_training(trained, tmp_path, capsys):
+    """--out naming a file fails at once with one error line (it failed after every run had trained)."""
+    config = tmp_path / "cmp.json"
+    config.write_text(
+        json.dumps({"variants": [{"cell": "lstm", "hidden_size": 4}], "train": {"epochs": 1}, "seeds": [0]})
+    )
+    out = tmp_path / "results"
+    out.write_text("not a folder")
+    assert main(["compare", "--config", str(config), "--data", str(trained / "air.csv"), "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"error: --out {out} is a file; compare writes a folder of results, so give a folder path."]
+    assert out.read_text() == "not a folder"
 
 
 @pytest.fixture(scope="module", autouse=True)

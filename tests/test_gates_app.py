@@ -165,6 +165,24 @@ def test_url_restores_the_view(trained):
     assert at.session_state["gates_layer"] == 1 and at.session_state["gates_view"] == "Step-through"
 
 
+@pytest.mark.parametrize("which", [0, 1])
+def test_a_job_link_opens_on_that_jobs_run(trained, which):
+    """The owner's ``?job=`` link (as the Train page writes it) opens the Gates page on that job's run,
+    as the Forecast page does, not on the newest run."""
+    from ui import owner_cookie
+
+    first, ids = trained
+    at = new_app()
+    at.switch_page("pages/gates.py")
+    at.query_params["job"] = ids[which]
+    with owner_cookie.browser_cookies({owner_cookie.COOKIE: first.session_state["owner"]}):
+        at.run()
+    no_errors(at)
+    assert len(at.selectbox(key="gates_run").options) == 2  # the owner's session: both runs listed
+    assert at.selectbox(key="gates_run").value == ids[which]
+    assert at.query_params["run"] == ids[which]
+
+
 def test_learn_sections_and_calculator():
     at = new_app().run()
     at.switch_page("pages/learn.py").run()

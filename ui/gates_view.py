@@ -160,6 +160,10 @@ def presenter_css(hide: list[str]) -> None:
 NARROW_PX = 640
 
 _PHONE_CSS = f"""<style>
+  /* the page's presenter switch takes the width its label needs (a fifth of the row cut it to
+     "Presenter mo…" when presenting at 1280 px and to "Pre…" at 1024 px); the title has the rest */
+  [data-testid="stColumn"]:has(.st-key-gates_presenter), [data-testid="stColumn"]:has(.st-key-learn_presenter) {{
+    flex: 0 0 auto !important; width: auto !important; min-width: max-content !important;}}
   @media (max-width: {NARROW_PX}px) {{
     /* the page's presenter switch (the sidebar has the app-wide one; a phone is no projector) */
     [data-testid="stColumn"]:has(.st-key-gates_presenter), [data-testid="stColumn"]:has(.st-key-learn_presenter) {{display: none !important;}}
@@ -180,7 +184,8 @@ _PHONE_CSS = f"""<style>
 
 
 def phone_css() -> None:
-    """The Gates page on a phone (narrower than :data:`NARROW_PX`): a chart on the first screen.
+    """The Gates page on a phone (narrower than :data:`NARROW_PX`): a chart on the first screen; on any
+    screen the page's presenter switch gets the width its label needs.
 
     Run on its own row, Layer and Input side by side, a smaller title, no page presenter switch,
     no unit box beside the heatmaps (a tap on a cell picks the unit), no Plotly toolbar.

@@ -62,6 +62,11 @@ _CSS = (
   [data-testid="stMain"] [data-testid="stMarkdownContainer"] li {font-size: 1.45rem !important;}
   [data-testid="stMain"] [data-testid="stCaptionContainer"],
   [data-testid="stMain"] [data-testid="stCaptionContainer"] p {font-size: 1.15rem !important;}
+  /* labels and buttons: a widget label is a markdown container too, so these name it (the prose
+     rule above would win on specificity and a page's presenter switch read "Presenter mo…") */
+  [data-testid="stMain"] label [data-testid="stMarkdownContainer"] p,
+  [data-testid="stMain"] [data-testid="stWidgetLabel"] [data-testid="stMarkdownContainer"] p,
+  [data-testid="stMain"] button [data-testid="stMarkdownContainer"] p,
   [data-testid="stMain"] label p, [data-testid="stMain"] button p {font-size: 1.2rem !important;}
   [data-testid="stMain"] .katex {font-size: 1.55em !important;}
   [data-testid="stMain"] h1 {font-size: 3rem !important;}
