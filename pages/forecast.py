@@ -10,6 +10,7 @@ from lstm_core.combine import STAND_IN
 from lstm_core.config import ConfigError
 from ui import presenter, runs_view, state
 from ui.figures import series as plots
+from ui.figures.style import cell_name
 from ui.text import md_escape, upper_first
 
 st.title("Forecast")
@@ -49,7 +50,7 @@ names = list(dict.fromkeys(r["name"] for r in paths))
 steps = sorted({int(r["horizon"]) for r in paths if isinstance(r.get("horizon"), int)})
 linear = sum(1 for mb in run.members for net in getattr(mb.model, "members", [mb.model]) if net.cfg.linear_inputs)
 st.caption(
-    f"{info.cell.upper()} · {info.parameters:,} parameters"
+    f"{cell_name(info.cell)} · {info.parameters:,} parameters"
     + (f" · {members} networks averaged" if members > 1 else "")
     + (f" over {len(names)} representations ({'; '.join(names)})" if len(names) > 1 else "")
     + (f", each with networks of {' and of '.join(map(str, steps[::-1]))} outputs per window" if len(steps) > 1 else "")

@@ -11,6 +11,7 @@ from lstm_core.cells import GATES
 from ui import gates_view as gv
 from ui import presenter, runs_view, state, stepper
 from ui.figures import gates as gp
+from ui.figures.style import cell_name
 
 VIEWS = ["Heatmaps", "Unit", "Step-through", "Saturation", "Memory", "During training"]
 URL: dict[str, tuple[str, Callable[[str], Any]]] = {
@@ -213,7 +214,7 @@ else:
 
 if src.networks > 1:
     st.caption(
-        f"This run's forecast averages {src.networks} {cell.upper()} networks; the gates shown are network 1's "
+        f"This run's forecast averages {src.networks} {cell_name(cell)} networks; the gates shown are network 1's "
         f"(trained on {src.prep.transform.name})."
     )
 gv.write_url(

@@ -262,3 +262,20 @@ def test_the_memory_sweep_sketch_draws_each_cell_at_each_lag():
     assert [len(p) for p in _path_points(svg)] == [2, 3]
     assert "chance (50%)" in svg and ">RNN<" in svg and ">LSTM<" in svg
     assert ">5<" in svg and ">25<" in svg and ">50<" in svg
+
+
+def test_cells_are_named_as_people_read_them():
+    from lstm_core.config import CELL_TYPES
+    from ui import cell_picture
+    from ui.figures.style import CELL_NAMES, cell_name
+
+    assert [cell_name(c) for c in ("rnn", "lstm", "gru", "peephole", "cifg")] == [
+        "RNN",
+        "LSTM",
+        "GRU",
+        "Peephole LSTM",
+        "CIFG LSTM",
+    ]
+    assert set(CELL_NAMES) == set(CELL_TYPES)  # every cell the app offers has its name
+    svg = cell_picture.cell_svg("peephole", {})
+    assert "Peephole LSTM cell" in svg and "PEEPHOLE" not in svg

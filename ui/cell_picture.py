@@ -19,7 +19,7 @@ from plotly.colors import sample_colorscale
 from lstm_core import gates as gt
 from lstm_core.cellspec import spec
 
-from .figures.style import GUIDE, SCALES
+from .figures.style import GUIDE, SCALES, cell_name
 
 #: Colour stops of the two value scales, as the browser interpolates them (5 stops each).
 STOPS = {
@@ -139,7 +139,7 @@ class _Svg:
 def cell_svg(cell: str, values: dict[str, float], title: str = "") -> str:
     """The diagram of one unit of ``cell`` with ``values`` (keys of :func:`walk_values`) in its slots."""
     cv = _Svg(values)
-    title = title or f"{cell.upper()} cell"
+    title = title or f"{cell_name(cell)} cell"
     if cell == "rnn":
         cv.path([(0.3, 2), (5.4, 2)])
         cv.path([(4, 0.2), (4, 2)], arrow=False)

@@ -20,6 +20,7 @@ from lstm_core.index import RunRecord
 from lstm_core.pipeline import Run
 
 from . import runs_view, state
+from .figures.style import cell_name
 
 PICK, CONFIRM, COMPARE, NOTICE = "runs_pick", "runs_confirm_delete", "runs_compare", "runs_deleted_notice"
 MIN_COMPARE, MAX_COMPARE = 2, cmp.MAX_VARIANTS
@@ -41,7 +42,7 @@ def table(records: list[RunRecord]) -> pd.DataFrame:
             "name": r.label,
             "when": when(r.when),
             "dataset": r.dataset or "—",
-            "cell": r.cell.upper(),
+            "cell": cell_name(r.cell),
             "hidden": r.hidden_size,
             "test RMSE": r.rmse,
             "multi-step RMSE": r.rmse_multi,

@@ -20,6 +20,7 @@ import streamlit as st
 from lstm_core import gates as gt
 
 from . import cell_picture as cp
+from .figures.style import cell_name
 
 #: Most points a trace line gets in the strip under the diagram (the cursor still moves by step).
 STRIP_POINTS = 800
@@ -56,7 +57,7 @@ def payload(walk: gt.UnitWalk, trace: gt.GateTrace, labels: list[str], start: in
 def markup(walk: gt.UnitWalk, data: dict, big: bool = False) -> str:
     """The stepper's HTML at its start step (diagram, equations, controls); the script fills in later steps."""
     first = {k: v[data["start"]] for k, v in data["values"].items()}
-    svg = cp.cell_svg(walk.cell, first, f"{walk.cell.upper()} cell, unit {walk.unit}, layer {walk.layer}")
+    svg = cp.cell_svg(walk.cell, first, f"{cell_name(walk.cell)} cell, unit {walk.unit}, layer {walk.layer}")
     eqs = "".join(f'<div class="eq">{cp.render_template(t, first)}</div>' for t in data["eq"])
     peep = " + (peephole p·c)" if walk.cell == "peephole" else ""
     return f"""<div id="stepper" class="stepper{" big" if big else ""}">

@@ -17,6 +17,7 @@ from .style import (
     GUIDE,
     MAX_POINTS,
     apply_layout,
+    cell_name,
     clean_xy,
     color_for,
     line_trace,
@@ -170,7 +171,7 @@ def memory_figure(results: pd.DataFrame, title: str = MEMORY_TITLE) -> go.Figure
                     x=grp["lag"].to_numpy(),
                     y=(grp["accuracy"] * 100).to_numpy(np.float32),
                     mode="lines+markers",
-                    name=str(cell).upper(),
+                    name=cell_name(cell),
                     line=dict(
                         color=CELL_COLORS.get(str(cell), "#4b5563"),
                         width=2.4,

@@ -20,7 +20,7 @@ from plotly.subplots import make_subplots
 
 from lstm_core import gates as gt
 
-from .style import CELL_COLORS, FEATURE_COLORS, GATE_COLORS, GUIDE, SCALES, clean_xy, date_format, date_text
+from .style import CELL_COLORS, FEATURE_COLORS, GATE_COLORS, GUIDE, SCALES, cell_name, clean_xy, date_format, date_text
 
 MAX_COLS = 2000
 #: Spans above this are drawn at the cap (the bar says "≥").
@@ -306,7 +306,7 @@ def heatmap_figure(
     elif dec:
         note = " <span style='font-size:0.75em'>(input decimated)</span>"
     layout.update(
-        title={"text": (title or f"{trace.cell.upper()} layer {trace.layer}: gates over time") + note},
+        title={"text": (title or f"{cell_name(trace.cell)} layer {trace.layer}: gates over time") + note},
         height=130 + 90 * len(tops) + 150 * len(names),
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
         showlegend=False,
@@ -584,9 +584,9 @@ def gradient_decay_figure(
                 x=k,
                 y=d["grad"].to_numpy(np.float32),
                 mode="lines",
-                name=cell.upper(),
+                name=cell_name(cell),
                 line=dict(color=color, width=2.5),
-                hovertemplate=f"{cell.upper()} k=%{{x}}: %{{y:.2e}}<extra></extra>",
+                hovertemplate=f"{cell_name(cell)} k=%{{x}}: %{{y:.2e}}<extra></extra>",
             )
         )
     fig.update_yaxes(type="log", title_text="‖∂h_T / ∂x_(T−k)‖ (mean over seeds)", exponentformat="power")

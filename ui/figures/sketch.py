@@ -18,7 +18,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from .style import CELL_COLORS, CELL_STYLES, COLORS, date_text, decimate_index
+from .style import CELL_COLORS, CELL_STYLES, COLORS, cell_name, date_text, decimate_index
 
 #: Drawing size in SVG units, about the live panel column's size in CSS pixels at 1366 px (the
 #: picture is stretched to its column, so text scales with it: ~12 px there).
@@ -212,7 +212,7 @@ def memory_svg(rows: pd.DataFrame, title: str, big: bool = False, size: tuple[in
             out.extend(
                 f'<circle cx="{a:.1f}" cy="{b:.1f}" r="{4 * lw:.1f}" fill="{color}"/>' for a, b in zip(xs[ok], ys[ok])
             )
-        entries.append((str(cell).upper(), color))
+        entries.append((cell_name(cell), color))
     out.append(_legend(entries, font, lw))
     out.append("</svg>")
     return "".join(out)
