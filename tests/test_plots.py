@@ -279,3 +279,14 @@ def test_cells_are_named_as_people_read_them():
     assert set(CELL_NAMES) == set(CELL_TYPES)  # every cell the app offers has its name
     svg = cell_picture.cell_svg("peephole", {})
     assert "Peephole LSTM cell" in svg and "PEEPHOLE" not in svg
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru", "rnn"])
+def test_the_cell_picture_says_when_its_input_slot_shows_the_first_of_several_inputs(cell):
+    from ui import cell_picture
+
+    one = cell_picture.cell_svg(cell, {"x0": 0.2, "x_n": 1.0})
+    several = cell_picture.cell_svg(cell, {"x0": 0.2, "x_n": 3.0})
+    sub_t = '<tspan baseline-shift="sub" font-size="72%">t</tspan>'
+    assert f'x{sub_t} = <tspan data-k="x0">0.200</tspan>' in one
+    assert f'x{sub_t}[1 of 3] = <tspan data-k="x0">0.200</tspan>' in several

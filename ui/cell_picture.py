@@ -136,6 +136,14 @@ class _Svg:
         )
 
 
+def x_label(values: dict) -> str:
+    """The label of the diagram's input slot: ``x_t`` for one input; with several (``values["x_n"]``:
+    the inputs of a run with input columns, or a layer above the first, which reads the units of
+    the one below) the slot shows the first, and says so."""
+    n = int(np.asarray(values.get("x_n", 1)).ravel()[0]) if "x_n" in values else 1
+    return "x_{t} = " if n <= 1 else f"x_{{t}}[1 of {n}] = "
+
+
 def cell_svg(cell: str, values: dict[str, float], title: str = "") -> str:
     """The diagram of one unit of ``cell`` with ``values`` (keys of :func:`walk_values`) in its slots."""
     cv = _Svg(values)
@@ -147,7 +155,7 @@ def cell_svg(cell: str, values: dict[str, float], title: str = "") -> str:
         cv.value(6, 2.75, "tanh(…) = ", "h")
         cv.path([(6.55, 2), (11.8, 2)])
         cv.value(0.3, 2.35, "h_{t−1} = ", "h_prev", anchor="start")
-        cv.value(4.1, 0.2, "x_{t} = ", "x0", anchor="start")
+        cv.value(4.1, 0.2, x_label(values), "x0", anchor="start")
         cv.value(11.8, 2.35, "h_{t} = ", "h", anchor="end")
         cv.text(6, 3.5, "one squashing, no gate to protect memory", size=SMALLEST_TEXT, color=GUIDE)
         return cv.done(title, y_lo=-0.3, y_hi=3.9)
@@ -183,7 +191,7 @@ def cell_svg(cell: str, values: dict[str, float], title: str = "") -> str:
         cv.path([(10.0, 4.67), (10.0, 5.73)])
         cv.op(10.0, 6, "+")
         cv.value(0.3, 6.4, "h_{t−1} = ", "h_prev", anchor="start")
-        cv.value(1.9, 0.1, "x_{t} = ", "x0", anchor="start")
+        cv.value(1.9, 0.1, x_label(values), "x0", anchor="start")
         cv.value(11.9, 6.45, "h_{t} = ", "h", anchor="end")
         cv.text(6, -0.35, "GRU: z keeps the old state, 1 − z lets the candidate n in", size=SMALLEST_TEXT, color=GUIDE)
         return cv.done(title)
@@ -237,7 +245,7 @@ def cell_svg(cell: str, values: dict[str, float], title: str = "") -> str:
     cv.value(0.3, 6.45, "c_{t−1} = ", "c_prev", anchor="start")
     cv.value(11.9, 6.45, "c_{t} = ", "c", anchor="end")
     cv.value(0.3, 1.35, "h_{t−1} = ", "h_prev", anchor="start")
-    cv.value(1.7, 0.1, "x_{t} = ", "x0", anchor="start")
+    cv.value(1.7, 0.1, x_label(values), "x0", anchor="start")
     cv.value(11.9, 1.35, "h_{t} = ", "h", anchor="end")
     note = {
         "lstm": "forget × and input + on the cell-state line; o gates what leaves",
@@ -253,10 +261,15 @@ def walk_values(walk: gt.UnitWalk) -> dict[str, np.ndarray]:
 
     ``{gate}`` is the gate's value, ``{gate}.wx``, ``.wh``, ``.b``, ``.p``, ``.pre`` its
     pre-activation parts (``n.hn`` GRU's bracket); ``h``, ``h_prev``, ``c``, ``c_prev``,
-    ``tanh_c``, ``x0`` (the first input) the states; ``fc``, ``ig``, ``zh``, ``omz``, ``omzn``
+    ``tanh_c``, ``x0`` (the first input) and ``x_n`` (how many inputs) the states; ``fc``, ``ig``, ``zh``, ``omz``, ``omzn``
     the products the diagram prints.
     """
-    out: dict[str, np.ndarray] = {"h": walk.h, "h_prev": walk.h_prev, "x0": walk.x[:, 0]}
+    out: dict[str, np.ndarray] = {
+        "h": walk.h,
+        "h_prev": walk.h_prev,
+        "x0": walk.x[:, 0],
+        "x_n": np.full(len(walk.x), walk.x.shape[1]),
+    }
     for n, g in walk.gates.items():
         out[n] = g["value"]
         out.update({f"{n}.wx": g["wx"], f"{n}.wh": g["wh"], f"{n}.b": g["bias"], f"{n}.p": g["peep"]})
@@ -337,7 +350,12 @@ def calculator_values(step, weights, x: np.ndarray, h_prev: np.ndarray, c_prev: 
     into its input part (columns of x), recurrent part (columns of h) and bias, as on the Gates page.
     """
     hsz = len(h_prev)
-    out: dict[str, float] = {"h": float(step.h[unit]), "h_prev": float(h_prev[unit]), "x0": float(x[0])}
+    out: dict[str, float] = {
+        "h": float(step.h[unit]),
+        "h_prev": float(h_prev[unit]),
+        "x0": float(x[0]),
+        "x_n": float(len(x)),
+    }
     for g in "figo":
         w, b = getattr(weights, f"W_{g}")[unit], float(getattr(weights, f"b_{g}")[unit])
         out[g] = float(getattr(step, g)[unit])
