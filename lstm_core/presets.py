@@ -34,6 +34,7 @@ class Preset:
     headline: str = "test RMSE"  # the number the tutorial's figure is about
     fidelity: str = ""  # where our configuration differs from the tutorial's, and why
     extra_rows: Callable[[dict], list[dict]] | None = None  # more rows from the trained runs
+    own: tuple[str, ...] = ()  # labels of configs that are the app's own, not the tutorial's (their epochs too)
 
 
 def _cfg(**kw) -> RunConfig:
@@ -219,6 +220,7 @@ _register(
         "no clipping, no early stopping). 'engine defaults' is the app's default run: representations "
         "chosen by a backtest, ten networks combined, one season predicted at once, early stopping.",
         extra_rows=_airline_rows,
+        own=("engine defaults",),
     )
 )
 
@@ -255,7 +257,12 @@ def epochs_note(key: str, configs: dict[str, RunConfig]) -> str:
     for label, cfg in configs.items():
         full = p.configs[label].train.epochs
         if cfg.train.epochs != full:
-            parts.append(f"{label}: {cfg.train.epochs} of the tutorial's {full} epochs")
+            whose = (
+                f"up to {full} epochs (the app's limit, with early stopping)"
+                if label in p.own
+                else (f"the tutorial's {full} epochs")
+            )
+            parts.append(f"{label}: {cfg.train.epochs} of {whose}")
     if not parts:
         return "All configurations trained for the tutorial's full number of epochs."
     return (

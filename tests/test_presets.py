@@ -48,9 +48,20 @@ def test_demo_scaling_never_exceeds_the_tutorial_and_is_said():
         if scaled:  # each scaled configuration is named with its epochs and the tutorial's
             assert note.startswith("Scaled down for a quick class demo")
             for label in scaled:
-                assert f"{label}: {demo[label].train.epochs} of the tutorial's {p.configs[label].train.epochs}" in note
+                full = p.configs[label].train.epochs
+                whose = f"up to {full} epochs (the app's limit" if label in p.own else f"the tutorial's {full} epochs"
+                assert f"{label}: {demo[label].train.epochs} of {whose}" in note
         else:
             assert note == "All configurations trained for the tutorial's full number of epochs."
+
+
+def test_the_apps_own_configuration_is_not_credited_to_the_tutorial():
+    p = ps.PRESETS["airline"]
+    assert p.own == ("engine defaults",) and set(p.own) <= set(p.configs) and not set(p.own) & set(p.reported)
+    note = ps.epochs_note("airline", ps.preset_configs("airline", demo=True))
+    assert "engine defaults: 30 of up to 300 epochs (the app's limit, with early stopping)" in note
+    assert "engine defaults: 30 of the tutorial's" not in note
+    assert "Keras recipe, look_back 1: 30 of the tutorial's 100 epochs" in note
 
 
 def test_unknown_preset():
