@@ -218,3 +218,30 @@ def arms_table(
         )
         print(lines[-1], flush=True)
     return finish(lines + detail, all_rows, args.md)
+
+
+def strategy_arms(task: tuple, attr: str, arms: tuple[str, ...], counted: Callable[[Any], bool]) -> dict:
+    """One default run of ``(name, frame, season, seed)`` per value of ``lstm_core.strategy.<attr>``
+    in ``arms``, as :func:`arms_table` reads them: the forecast's members are counted where
+    ``counted(transform)``. A series the defaults cannot run gives the row an ``error``."""
+    from lstm_core import strategy
+    from lstm_core.config import ConfigError
+
+    name, frame, season, seed = task
+    out: dict = {"name": name, "seed": seed, "n": len(frame)}
+    for arm in arms:
+        try:
+            run = fit_default(frame, season, seed, strategy, attr, arm)
+        except ConfigError as exc:
+            return {"name": name, "seed": seed, "error": str(exc)}
+        m = run.metrics
+        base_ms = min(b.rmse for b in m.baselines_multistep.values() if b is not None)
+        base_one = min(b.rmse for b in m.baselines.values() if b is not None)
+        out[arm] = {
+            "ms": m.test_multistep.rmse / base_ms,
+            "one": m.test.rmse / base_one,
+            "cov": m.coverage.multistep,
+            "count": sum(1 for mb in run.combination.path_members if counted(mb.prep.transform)),
+            "members": len(run.combination.path_members),
+        }
+    return out

@@ -22,35 +22,14 @@ from __future__ import annotations
 
 import sys
 
-from benchmarks.ab_runs import ab_parser, arms_table, fit_default
+from benchmarks.ab_runs import ab_parser, arms_table, strategy_arms
 
 ARMS = ("off", "candidates", "combo")
 
 
 def score(task: tuple) -> dict:
     """One default run per arm of :data:`ARMS` for one series and seed."""
-    from lstm_core import strategy
-    from lstm_core.config import ConfigError
-
-    name, frame, season, seed = task
-    out: dict = {"name": name, "seed": seed, "n": len(frame)}
-    for arm in ARMS:
-        try:
-            run = fit_default(frame, season, seed, strategy, "SMOOTH_ANCHOR", arm)
-        except ConfigError as exc:
-            return {"name": name, "seed": seed, "error": str(exc)}
-        m = run.metrics
-        base_ms = min(b.rmse for b in m.baselines_multistep.values() if b is not None)
-        base_one = min(b.rmse for b in m.baselines.values() if b is not None)
-        out[arm] = {
-            "ms": m.test_multistep.rmse / base_ms,
-            "one": m.test.rmse / base_one,
-            "cov": m.coverage.multistep,
-            "count": sum(1 for mb in run.combination.path_members if mb.prep.transform.window_alpha),
-            "ms_rmse": m.test_multistep.rmse,
-            "members": len(run.combination.path_members),
-        }
-    return out
+    return strategy_arms(task, "SMOOTH_ANCHOR", ARMS, lambda tr: bool(tr.window_alpha))
 
 
 def main(argv: list[str] | None = None) -> int:
