@@ -125,6 +125,14 @@ def fit_default(
         setattr(module, attr, shipped)
 
 
+def baseline_ratios(m: Any) -> tuple[float, float]:
+    """A run's multi-step and one-step test RMSE ÷ the best of the engine's baselines on the same
+    points (``m``: its :class:`~lstm_core.results.RunMetrics`)."""
+    base_ms = min(b.rmse for b in m.baselines_multistep.values() if b is not None)
+    base_one = min(b.rmse for b in m.baselines.values() if b is not None)
+    return m.test_multistep.rmse / base_ms, m.test.rmse / base_one
+
+
 def gmean(values: list[float]) -> float:
     """Geometric mean (nan for none)."""
     return float(np.exp(np.mean(np.log(np.asarray(values, dtype=np.float64))))) if values else float("nan")
@@ -234,13 +242,11 @@ def strategy_arms(task: tuple, attr: str, arms: tuple[str, ...], counted: Callab
             run = fit_default(frame, season, seed, strategy, attr, arm)
         except ConfigError as exc:
             return {"name": name, "seed": seed, "error": str(exc)}
-        m = run.metrics
-        base_ms = min(b.rmse for b in m.baselines_multistep.values() if b is not None)
-        base_one = min(b.rmse for b in m.baselines.values() if b is not None)
+        ms, one = baseline_ratios(run.metrics)
         out[arm] = {
-            "ms": m.test_multistep.rmse / base_ms,
-            "one": m.test.rmse / base_one,
-            "cov": m.coverage.multistep,
+            "ms": ms,
+            "one": one,
+            "cov": run.metrics.coverage.multistep,
             "count": sum(1 for mb in run.combination.path_members if counted(mb.prep.transform)),
             "members": len(run.combination.path_members),
         }

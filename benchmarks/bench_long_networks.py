@@ -20,7 +20,7 @@ import sys
 
 import numpy as np
 
-from benchmarks.ab_runs import ab_parser, asked_groups, finish, fit_default, gmean, medians, score_all
+from benchmarks.ab_runs import ab_parser, asked_groups, baseline_ratios, finish, fit_default, gmean, medians, score_all
 
 ARMS = (0, 10_000)
 
@@ -33,13 +33,11 @@ def score(task: tuple) -> dict:
     out: dict = {"name": name, "seed": seed, "n": len(frame)}
     for arm in ARMS:
         run = fit_default(frame, season, seed, TrainConfig, "LONG_NETWORK_POINTS", arm)
-        m = run.metrics
-        base_ms = min(b.rmse for b in m.baselines_multistep.values() if b is not None)
-        base_one = min(b.rmse for b in m.baselines.values() if b is not None)
+        ms, one = baseline_ratios(run.metrics)
         out[str(arm)] = {
-            "ms": m.test_multistep.rmse / base_ms,
-            "one": m.test.rmse / base_one,
-            "rmse": m.test_multistep.rmse,
+            "ms": ms,
+            "one": one,
+            "rmse": run.metrics.test_multistep.rmse,
             "nets": sum(mb.networks for mb in run.combination.path_members),
             "s": sum(f.seconds for f in run.members_fit),
         }

@@ -19,7 +19,7 @@ import argparse
 import sys
 from functools import partial
 
-from benchmarks.ab_runs import finish, fit_default, gmean, grouped_series, medians, score_all
+from benchmarks.ab_runs import baseline_ratios, finish, fit_default, gmean, grouped_series, medians, score_all
 from benchmarks.bench_last_one_step import short
 
 
@@ -35,12 +35,10 @@ def score(task: tuple, ratios: tuple[float, ...] = (2.0,)) -> dict:
             run = fit_default(frame, season, seed, strategy, "SKILL_RATIO", ratio)
         except ConfigError as exc:
             return {"name": name, "seed": seed, "error": str(exc)}
-        m = run.metrics
-        base_ms = min(b.rmse for b in m.baselines_multistep.values() if b is not None)
-        base_one = min(b.rmse for b in m.baselines.values() if b is not None)
+        ms, one = baseline_ratios(run.metrics)
         out[f"{ratio:g}"] = {
-            "ms": m.test_multistep.rmse / base_ms,
-            "one": m.test.rmse / base_one,
+            "ms": ms,
+            "one": one,
             "members": len(run.combination.path_members),
         }
     return out

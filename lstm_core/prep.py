@@ -245,12 +245,7 @@ class Prepared:
         weighted mean, :attr:`Transform.window_alpha`) or 0."""
         if not self.transform.window_norm or x.shape[-1] == 0:
             return np.zeros(len(x), dtype=np.float32)
-        if self.transform.window_last:
-            return x[:, -1, 0].astype(np.float32)
-        if self.transform.window_alpha:
-            w = ewm_weights(x.shape[1], self.transform.window_alpha)  # (L,)
-            return (x[:, :, 0].astype(np.float64) @ w).astype(np.float32)
-        return x[:, :, 0].mean(axis=1).astype(np.float32)
+        return window_anchor(self.transform, x[:, :, 0]).astype(np.float32)
 
     def normalise(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Windows (n, L, F) as the network sees them, and their references (n,)."""
@@ -323,6 +318,17 @@ def ewm_weights(length: int, alpha: float) -> np.ndarray:
     1: value i weighs ``(1 - alpha) ** (length - 1 - i)``."""
     w = (1.0 - float(alpha)) ** np.arange(length - 1, -1, -1, dtype=np.float64)
     return w / w.sum()
+
+
+def window_anchor(tr: Transform, w: np.ndarray) -> np.ndarray:
+    """What a window-normalised representation subtracts from each window of ``w`` (n, L) and adds
+    back to its network's outputs (n,): the last value (:attr:`Transform.window_last`), the
+    exponentially weighted mean (:attr:`Transform.window_alpha`) or the mean."""
+    if tr.window_last:
+        return w[:, -1]
+    if tr.window_alpha:
+        return np.asarray(w, dtype=np.float64) @ ewm_weights(w.shape[1], tr.window_alpha)
+    return w.mean(axis=1)
 
 
 def running_ref(tr: Transform, f0: np.ndarray, look_back: int) -> np.ndarray:

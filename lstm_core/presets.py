@@ -260,7 +260,7 @@ def epochs_note(key: str, configs: dict[str, RunConfig]) -> str:
             whose = (
                 f"up to {full} epochs (the app's limit, with early stopping)"
                 if label in p.own
-                else (f"the tutorial's {full} epochs")
+                else f"the tutorial's {full} epochs"
             )
             parts.append(f"{label}: {cfg.train.epochs} of {whose}")
     if not parts:

@@ -38,7 +38,7 @@ import pandas as pd
 
 from .baselines import naive_forecast, seasonal_naive_forecast
 from .config import RunConfig
-from .prep import Transform, ewm_weights, profiles_before, seasonal_profile, split_points
+from .prep import Transform, ewm_weights, profiles_before, seasonal_profile, split_points, window_anchor
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +138,6 @@ LAST_ANCHOR = "combo"
 #: reorders left out a candidate that was kept) and the suite 0.941 -> 0.949; ``"combo"`` marathon
 #: 0.80 -> 0.56, but quarterly gas 1.93 -> 2.25 and electricity 1.19 -> 1.41.
 SMOOTH_ANCHOR = "off"
-SMOOTH_MODES = ("off", "candidates", "combo", "mixed")
 #: The smoothing weights :func:`smoothing_alpha` tries; a best one at either end is no candidate
 #: (the window's mean or its last value is one already).
 ALPHA_GRID = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
@@ -353,6 +352,7 @@ def candidates(
     (:func:`smoothing_alphas`) adds a level candidate anchored on each window's smoothed level
     for each (log, deseason) it holds."""
     m = int(season) if season and season >= 2 else 0
+    alphas = alphas or {}
     shapes: list[tuple[int, int]] = [(0, 0), (0, 1)]  # (deseason, lag)
     if m and n_train >= 2 * m + 2 + m:
         shapes += [(m, 0), (m, 1), (0, m)]
@@ -363,19 +363,10 @@ def candidates(
                 out.append(Transform(log=log_on, lag=lag, deseason=deseason, window_norm=norm))
             if not lag and LAST_ANCHOR != "off":
                 out.append(Transform(log=log_on, deseason=deseason, window_norm=True, window_last=True))
-            if not lag and (log_on, deseason) in (alphas or {}):
-                alpha = (alphas or {})[(log_on, deseason)]
+            if not lag and (log_on, deseason) in alphas:
+                alpha = alphas[(log_on, deseason)]
                 out.append(Transform(log=log_on, deseason=deseason, window_norm=True, window_alpha=alpha))
     return out
-
-
-def _window_anchor(tr: Transform, window: list[float]) -> float:
-    """What a window-normalised network adds back to its outputs for this window (L,): its last
-    value, exponentially weighted mean or mean (:meth:`lstm_core.prep.Prepared.window_ref`)."""
-    w = np.asarray(window, dtype=np.float64)
-    if tr.window_last:
-        return float(w[-1])
-    return float(w @ ewm_weights(len(w), tr.window_alpha)) if tr.window_alpha else float(np.mean(w))
 
 
 def null_forecast(
@@ -400,7 +391,7 @@ def null_forecast(
     h = max(int(horizon), 1)
     for k in range(steps):
         if k % h == 0:
-            step = _window_anchor(tr, d[-look_back:]) if tr.window_norm else centre
+            step = float(window_anchor(tr, np.asarray(d[-look_back:])[None])[0]) if tr.window_norm else centre
         val = (hist[-lag] if lag else 0.0) + step
         hist.append(val)
         d.append(step)

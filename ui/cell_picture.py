@@ -140,7 +140,7 @@ def x_label(values: dict) -> str:
     """The label of the diagram's input slot: ``x_t`` for one input; with several (``values["x_n"]``:
     the inputs of a run with input columns, or a layer above the first, which reads the units of
     the one below) the slot shows the first, and says so."""
-    n = int(np.asarray(values.get("x_n", 1)).ravel()[0]) if "x_n" in values else 1
+    n = int(values.get("x_n", 1))
     return "x_{t} = " if n <= 1 else f"x_{{t}}[1 of {n}] = "
 
 
@@ -261,15 +261,10 @@ def walk_values(walk: gt.UnitWalk) -> dict[str, np.ndarray]:
 
     ``{gate}`` is the gate's value, ``{gate}.wx``, ``.wh``, ``.b``, ``.p``, ``.pre`` its
     pre-activation parts (``n.hn`` GRU's bracket); ``h``, ``h_prev``, ``c``, ``c_prev``,
-    ``tanh_c``, ``x0`` (the first input) and ``x_n`` (how many inputs) the states; ``fc``, ``ig``, ``zh``, ``omz``, ``omzn``
+    ``tanh_c``, ``x0`` (the first input) the states; ``fc``, ``ig``, ``zh``, ``omz``, ``omzn``
     the products the diagram prints.
     """
-    out: dict[str, np.ndarray] = {
-        "h": walk.h,
-        "h_prev": walk.h_prev,
-        "x0": walk.x[:, 0],
-        "x_n": np.full(len(walk.x), walk.x.shape[1]),
-    }
+    out: dict[str, np.ndarray] = {"h": walk.h, "h_prev": walk.h_prev, "x0": walk.x[:, 0]}
     for n, g in walk.gates.items():
         out[n] = g["value"]
         out.update({f"{n}.wx": g["wx"], f"{n}.wh": g["wh"], f"{n}.b": g["bias"], f"{n}.p": g["peep"]})

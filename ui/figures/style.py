@@ -36,7 +36,6 @@ COLORS = {
 }
 #: Categorical colours in order: the columns of a frame, the variants of a comparison.
 PALETTE = ["#2563eb", "#ea580c", "#059669", "#a855f7", "#dc2626", "#0891b2"]
-#: One colour per recurrent cell.
 #: How each cell type is named to people (``ModelConfig.cell`` -> name; the others in capitals).
 CELL_NAMES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU", "peephole": "Peephole LSTM", "cifg": "CIFG LSTM"}
 
@@ -46,6 +45,7 @@ def cell_name(cell: object) -> str:
     return CELL_NAMES.get(str(cell), str(cell).upper())
 
 
+#: One colour per recurrent cell.
 CELL_COLORS = {"rnn": "#dc2626", "lstm": "#2563eb", "gru": "#059669", "peephole": "#a855f7", "cifg": "#ea580c"}
 #: Distinct dashes and markers, so cells that overlap (LSTM and GRU both at 100%) stay visible.
 CELL_STYLES = {
