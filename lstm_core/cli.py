@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import logging
 import sys
 import threading
 from collections.abc import Iterator
@@ -375,13 +376,28 @@ def ray_cluster(address: str) -> Iterator[RayExecutor]:
 
     if importlib.util.find_spec("ray") is None:
         raise ConfigError("--ray needs the ray package; install it with: pip install -r requirements-ray.txt")
+    from .executors.ray_executor import CONNECTED, UNREACHABLE
+
+    # The first attempt decides (the executor would retry, logging a warning each time): the
+    # command says so once, as its error line, instead of a warning per retry.
+    quiet = logging.getLogger("lstm_core.executors.ray_executor")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)
     ex = make_ray_executor(address, connect_timeout_s=RAY_CONNECT_S)
     try:
-        if not ex.wait_connected(RAY_CONNECT_S + 5):
-            raise ConfigError(
-                f"{ex.status().sentence.split(';')[0]}: check --ray (auto, HOST:PORT or local) "
-                "and that `ray start --head` runs there."
+        try:
+            state = ex.wait_status(lambda s: s.state in (CONNECTED, UNREACHABLE), RAY_CONNECT_S + 5)
+        except TimeoutError:
+            state = ex.status()
+        finally:
+            quiet.setLevel(level)
+        if not state.ok:
+            what = (
+                state.sentence.split(";")[0]
+                if state.state == UNREACHABLE
+                else f"--ray {address} did not answer within {RAY_CONNECT_S + 5:g} s"
             )
+            raise ConfigError(f"{what}: check --ray (auto, HOST:PORT or local) and that `ray start --head` runs there.")
         print(ex.status().sentence, file=sys.stderr, flush=True)
         yield ex
     finally:

@@ -217,3 +217,32 @@ def test_unreachable_address_says_so_and_keeps_the_queue(tmp_path):
     finally:
         reg.close()
         ex.close()
+
+
+def test_cli_unreachable_address_is_one_error_line(tmp_path, capsys):
+    from lstm_core.cli import EXIT_USAGE, main
+
+    data = tmp_path / "air.csv"
+    assert main(["generate", "airline", "--out", str(data)]) == 0
+    config = tmp_path / "compare.json"
+    config.write_text(cmp.CompareConfig().to_json())
+    capsys.readouterr()
+    code = main(
+        [
+            "compare",
+            "--config",
+            str(config),
+            "--data",
+            str(data),
+            "--out",
+            str(tmp_path / "out"),
+            "--ray",
+            "127.0.0.1:9",
+        ]
+    )
+    err = capsys.readouterr().err.splitlines()
+    assert code == EXIT_USAGE
+    assert err == [
+        "error: The Ray cluster at 127.0.0.1:9 is unreachable: check --ray (auto, HOST:PORT or local) "
+        "and that `ray start --head` runs there."
+    ]
