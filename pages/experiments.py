@@ -28,7 +28,7 @@ wanted = st.query_params.get("preset")
 if wanted in KEYS and st.session_state.get("exp_pick") != wanted and not st.session_state.get("exp_url_done"):
     st.session_state["exp_pick"] = wanted
 st.session_state["exp_url_done"] = True
-key = st.radio("Experiment", KEYS, format_func=TITLES.get, horizontal=True, key="exp_pick")
+key = st.radio("Experiment", KEYS, format_func=TITLES.get, horizontal=True, key="exp_pick", persist_state=state.KEEP)
 if st.query_params.get("preset") != key:
     st.query_params["preset"] = key
 base = (st.context.url or "").split("?")[0] or "/experiments"
@@ -67,15 +67,31 @@ if key == "long-memory":
     d = MemoryConfig()
     c1, c2, c3 = st.columns([2, 1.5, 1])
     lags = c1.multiselect(
-        "Lags", [1, 2, 5, 10, 15, 20, 25, 30, 40, 50, 75, 100], default=list(DEFAULT_LAGS), key="mem_lags"
+        "Lags",
+        [1, 2, 5, 10, 15, 20, 25, 30, 40, 50, 75, 100],
+        default=list(DEFAULT_LAGS),
+        key="mem_lags",
+        persist_state=state.KEEP,
     )
     cells = c2.multiselect(
-        "Cells", list(MEMORY_CELLS) + ["peephole", "cifg"], default=list(MEMORY_CELLS), key="mem_cells"
+        "Cells",
+        list(MEMORY_CELLS) + ["peephole", "cifg"],
+        default=list(MEMORY_CELLS),
+        key="mem_cells",
+        persist_state=state.KEEP,
     )
-    steps = c3.number_input("Budget (training steps per cell and lag)", 50, 20_000, d.max_steps, 50, key="mem_steps")
+    steps = c3.number_input(
+        "Budget (training steps per cell and lag)",
+        50,
+        20_000,
+        d.max_steps,
+        50,
+        key="mem_steps",
+        persist_state=state.KEEP,
+    )
     c4, c5, c6 = st.columns(3)
-    hidden = c4.number_input("Hidden size", 4, 256, d.hidden_size, key="mem_hidden")
-    seed = c5.number_input("Seed", 0, 10_000, d.seed, key="mem_seed")
+    hidden = c4.number_input("Hidden size", 4, 256, d.hidden_size, key="mem_hidden", persist_state=state.KEEP)
+    seed = c5.number_input("Seed", 0, 10_000, d.seed, key="mem_seed", persist_state=state.KEEP)
     c6.caption(
         f"Adam lr {d.lr}, batch {d.batch_size}, {d.n_train:,} training windows, look_back = lag + {d.extra}; "
         f"LSTM forget bias {d.forget_bias:g}, GRU update bias {d.update_bias:g}; stops early at "
@@ -149,7 +165,7 @@ if key == "long-memory":
 p = ps.get_preset(key)
 st.markdown(f"**{p.title}** — {p.description}")
 st.caption(f"Source: {p.source}. {p.fidelity}")
-demo = st.toggle("Class-demo length (fewer epochs)", value=True, key=f"exp_demo_{key}")
+demo = st.toggle("Class-demo length (fewer epochs)", value=True, key=f"exp_demo_{key}", persist_state=state.KEEP)
 configs = ps.preset_configs(key, demo=demo)
 st.caption(ps.epochs_note(key, configs))
 store = st.session_state.setdefault("exp_jobs", {})

@@ -96,7 +96,10 @@ st.session_state["gates_unit"] = gv.clamp(st.session_state.get("gates_unit", 0),
 st.session_state["gates_step"] = gv.clamp(st.session_state.get("gates_step", 0), 0, T - 1)
 if st.session_state.get("gates_view") not in VIEWS:
     st.session_state["gates_view"] = "Heatmaps"
-view = st.segmented_control("View", VIEWS, key="gates_view", label_visibility="collapsed") or "Heatmaps"
+view = (
+    st.segmented_control("View", VIEWS, key="gates_view", label_visibility="collapsed", persist_state=state.KEEP)
+    or "Heatmaps"
+)
 CONFIG = {"displayModeBar": "hover", "displaylogo": False}
 
 if view == "Heatmaps":

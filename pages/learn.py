@@ -9,6 +9,7 @@ from lstm_core import teach
 from ui import cell_picture as cp
 from ui import gates_view as gv
 from ui import presenter
+from ui.state import KEEP
 from ui.figures import gates as gp
 
 SECTIONS = ["The idea", "Why RNNs forget", "The LSTM cell", "Variants and GRU", "Calculator"]
@@ -23,7 +24,10 @@ if big:
 gv.phone_css()
 if st.session_state.get("learn_section") not in SECTIONS:
     st.session_state["learn_section"] = SECTIONS[0]
-section = st.segmented_control("Section", SECTIONS, key="learn_section", label_visibility="collapsed") or SECTIONS[0]
+section = (
+    st.segmented_control("Section", SECTIONS, key="learn_section", label_visibility="collapsed", persist_state=KEEP)
+    or SECTIONS[0]
+)
 CONFIG = {"displayModeBar": "hover", "displaylogo": False}
 
 
@@ -58,6 +62,7 @@ if section == "The idea":
             0.0,
             0.5,
             key="learn_idea_f",
+            persist_state=KEEP,
             help="Moves the forget gate's bias: watch f, then f·c_{t−1} and the new memory c_t follow.",
         )
     words.markdown(
@@ -82,14 +87,15 @@ elif section == "Why RNNs forget":
     chart_slot = st.container()
     with st.container(key="learn_controls"), st.expander("Change the experiment: length, units, seeds, forget bias"):
         a, b, c, d = st.columns(4)
-        steps = a.slider("Sequence length T", 10, 150, 60, 10, key="learn_steps")
-        hidden = b.select_slider("Units", [4, 8, 16, 32, 64], 16, key="learn_hidden")
-        seeds = c.slider("Seeds", 1, 8, 3, key="learn_seeds")
+        steps = a.slider("Sequence length T", 10, 150, 60, 10, key="learn_steps", persist_state=KEEP)
+        hidden = b.select_slider("Units", [4, 8, 16, 32, 64], 16, key="learn_hidden", persist_state=KEEP)
+        seeds = c.slider("Seeds", 1, 8, 3, key="learn_seeds", persist_state=KEEP)
         fb = d.select_slider(
             "LSTM forget-gate bias",
             [0.0, 1.0, 2.0, 3.0],
             1.0,
             key="learn_fb",
+            persist_state=KEEP,
             help="torch initialises it at 0; 1 is the common choice (Gers et al. 2000, Jozefowicz et al. 2015).",
         )
     df = decay(int(steps), int(hidden), int(seeds), float(fb))
@@ -156,11 +162,11 @@ else:
     )
     with st.container(key="learn_controls"):
         a, b, c = st.columns(3)
-        x_txt = a.text_input("x_t", ", ".join(map(str, teach.EXAMPLE_X)), key="learn_x")
-        h_txt = b.text_input("h_(t−1)", ", ".join(map(str, teach.EXAMPLE_H)), key="learn_h")
-        c_txt = c.text_input("c_(t−1)", ", ".join(map(str, teach.EXAMPLE_C)), key="learn_c")
-        wmode = st.radio("Weights", ["seeded random", "typed"], horizontal=True, key="learn_wmode")
-        seed = st.number_input("Weight seed", 0, 10_000, 0, key="learn_seed")
+        x_txt = a.text_input("x_t", ", ".join(map(str, teach.EXAMPLE_X)), key="learn_x", persist_state=KEEP)
+        h_txt = b.text_input("h_(t−1)", ", ".join(map(str, teach.EXAMPLE_H)), key="learn_h", persist_state=KEEP)
+        c_txt = c.text_input("c_(t−1)", ", ".join(map(str, teach.EXAMPLE_C)), key="learn_c", persist_state=KEEP)
+        wmode = st.radio("Weights", ["seeded random", "typed"], horizontal=True, key="learn_wmode", persist_state=KEEP)
+        seed = st.number_input("Weight seed", 0, 10_000, 0, key="learn_seed", persist_state=KEEP)
     try:
         x, h, cprev = (teach.parse_vector(t, n) for t, n in ((x_txt, "x_t"), (h_txt, "h_(t-1)"), (c_txt, "c_(t-1)")))
         w = teach.seeded_weights(len(h), len(x), int(seed))
