@@ -9,8 +9,8 @@ from lstm_core import teach
 from ui import cell_picture as cp
 from ui import gates_view as gv
 from ui import presenter
-from ui.state import KEEP
 from ui.figures import gates as gp
+from ui.state import KEEP
 
 SECTIONS = ["The idea", "Why RNNs forget", "The LSTM cell", "Variants and GRU", "Calculator"]
 head, switch = st.columns([4, 1], vertical_alignment="bottom")
