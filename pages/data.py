@@ -23,7 +23,8 @@ st.markdown(
     f"**{md_escape(ds.name)}** is loaded: train on it now, or load your own CSV below."
 )
 go_col, note_col = st.columns([1, 2], vertical_alignment="center")
-if go_col.button(quickstart.TRAIN_LABEL, type="primary", icon=":material/play_arrow:", key="data_train"):
+# wrap: a third of the page cut the label to "Train an LSTM on th…" at 1024 px
+if go_col.button(quickstart.TRAIN_LABEL, type="primary", icon=":material/play_arrow:", key="data_train", wrap=True):
     cfg = quickstart.default_config(ds)
     if quickstart.start(ds, cfg, label=f"{cfg.model.cell} h{cfg.model.hidden_size} on {ds.name}"):
         st.switch_page("pages/train.py")  # the live progress is there, at the top
@@ -75,7 +76,7 @@ else:
         key="data_missing",
         help="interpolate: linear; ffill: carry the last value forward; drop: remove rows.",
     )
-    with c2.popover("Reading dates", icon=":material/calendar_month:"):
+    with c2.popover("Reading dates", icon=":material/calendar_month:", wrap=True):  # "Reading …" at 1024 px
         order = st.selectbox(
             "Day first",
             list(DAY_FIRST),
@@ -131,8 +132,11 @@ else:
                 except lcdata.DataError as exc:
                     st.session_state["data_upload_error"] = f"{upload.name}: {exc}"
         if st.session_state.get("data_upload_error"):
-            st.error(
-                md_escape(st.session_state["data_upload_error"] + f" The previous dataset ({ds.name}) is still loaded.")
+            st.error(  # one sentence: the loader's reason, then what is kept
+                md_escape(
+                    st.session_state["data_upload_error"].rstrip(".")
+                    + f"; the previous dataset ({ds.name}) is still loaded."
+                )
             )
 
 st.subheader(md_escape(ds.name))

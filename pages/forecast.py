@@ -192,8 +192,9 @@ try:
 except ConfigError as exc:
     st.error(md_escape(exc))
 
-d0, d1, d2 = st.columns(3)
-d0.download_button(
+# a row that wraps: three equal columns cut "Download predictions (.csv)" at 1024 px
+downloads = st.container(horizontal=True)
+downloads.download_button(
     "Download forecast (.csv)",
     csvsafe.to_csv(fut).encode() if fut is not None else b"",  # safe to open in a spreadsheet
     "forecast.csv",
@@ -204,7 +205,7 @@ d0.download_button(
     disabled=fut is None,
     help="time, forecast, lower, upper: the future forecast shown above",
 )
-d1.download_button(
+downloads.download_button(
     "Download predictions (.csv)",
     csvsafe.to_csv(pred).encode(),
     "predictions.csv",
@@ -213,7 +214,7 @@ d1.download_button(
     on_click="ignore",
     width="stretch",
 )
-d2.download_button(
+downloads.download_button(
     "Download run (.zip)",
     lambda: runs_view.run_zip(run, int(steps)),
     "lstm-lab-run.zip",

@@ -46,12 +46,13 @@ if rec.status == INTERRUPTED:
         runs_page.open_interrupted(pick)
 elif not rec.has_run:
     st.info(f"This run is {rec.status}; it can be opened here when it has finished.")
-c1, c2, c3, c4, c5 = st.columns(5)
-if c1.button("Open in Forecast", key="runs_open_forecast", icon=":material/insights:", disabled=not rec.has_run):
+# one row of buttons at their own width, wrapping when narrow (five equal columns cut the labels to "Open …" at 1024 px)
+row = st.container(horizontal=True)
+if row.button("Open in Forecast", key="runs_open_forecast", icon=":material/insights:", disabled=not rec.has_run):
     runs_page.open_in(pick, "forecast")
-if c2.button("Open in Gates", key="runs_open_gates", icon=":material/tune:", disabled=not rec.has_run):
+if row.button("Open in Gates", key="runs_open_gates", icon=":material/tune:", disabled=not rec.has_run):
     runs_page.open_in(pick, "gates")
-if reg.store is not None and c3.button(
+if reg.store is not None and row.button(
     "Unpin" if rec.pinned else "Pin",
     key="runs_pin",
     icon=":material/keep_off:" if rec.pinned else ":material/keep:",
@@ -59,7 +60,7 @@ if reg.store is not None and c3.button(
 ):
     reg.set_pinned(pick, not rec.pinned)
     st.rerun()
-c4.download_button(
+row.download_button(
     "Download (.zip)",
     lambda: runs_page.zip_bytes(pick),
     runs_page.zip_name(rec),
@@ -69,7 +70,7 @@ c4.download_button(
     disabled=not rec.has_run,
     icon=":material/download:",
 )
-if c5.button("Delete", key="runs_delete", icon=":material/delete:"):
+if row.button("Delete", key="runs_delete", icon=":material/delete:"):
     st.session_state[runs_page.CONFIRM] = pick
 if st.session_state.get(runs_page.CONFIRM) == pick:
     st.warning(f"Delete “{md_escape(rec.label)}” for good? Its files are removed from the server.")

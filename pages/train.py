@@ -145,7 +145,7 @@ with st.form("train_form"):
             "slower; the gates shown are network 1's.",
         )
         device = e4.selectbox("Device", DEVICES, key="train_device", persist_state=KEEP, format_func=device_name)
-        o1, o2 = st.columns([2, 1], vertical_alignment="bottom")
+        o1, _ = st.columns(2)
         outliers = o1.selectbox(
             "Lone spikes before the test part",
             OUTLIER_POLICIES,
@@ -157,7 +157,8 @@ with st.form("train_form"):
             "series' steps (a typo, a missing value stored as 0) is replaced by its neighbours' level for the "
             "networks; metrics and charts keep the data as given, and the run says which points.",
         )
-        linear_path = o2.checkbox(
+        # a row of its own: beside the spikes' box its label was cut ("Linear path to th…" at 1024 px)
+        linear_path = st.checkbox(
             "Linear path to the one-step output",
             M.linear_path,
             key="train_linear_path",

@@ -368,6 +368,40 @@ def test_the_train_page_shows_the_quick_first_look_while_an_ensemble_trains():
         reg.close()
 
 
+def test_a_job_that_failed_before_its_first_epoch_shows_its_reason_and_no_empty_loss_chart():
+    """A 5-row upload trained with the defaults fails at once: the Train page says why, without a
+    progress bar at epoch 0 or a box saying "The loss appears with the first epoch" for good."""
+    from lstm_core.config import ConfigError, RunConfig
+    from lstm_core.data import generate
+    from lstm_core.job_status import JobStatus
+    from lstm_core.jobs import JobRegistry
+    from ui import state
+
+    reason = "5 points are too few for this split (it needs at least 7); load a longer series or change the fractions."
+
+    def runner(series, cfg, *, callbacks):
+        raise ConfigError(reason)
+
+    reg = JobRegistry(max_workers=1, torch_threads=1, runner=runner)
+    previous = state.use_registry(reg)
+    try:
+        jid = reg.submit(generate("airline"), RunConfig(), owner="someone")
+        snap = reg.wait(jid, TIMEOUT)
+        assert snap is not None and snap.status == JobStatus.FAILED and not len(snap.epochs)
+        at = new_app()
+        at.query_params["job"] = jid
+        at.run()
+        at.switch_page("pages/train.py").run()
+        no_errors(at)
+        assert texts(at.error) == [f"**Failed** — {md_escape(reason)}"]
+        assert not any("The loss appears" in m.value for m in at.markdown)
+        assert at.get("progress") == []
+        assert "Log-scale loss" not in [t.label for t in at.toggle]
+    finally:
+        state.use_registry(previous)
+        reg.close()
+
+
 def test_reload_reattaches_to_the_job_from_the_url(fake):
     first = new_app().run()
     job_id = start_tiny_job(first, epochs=3)

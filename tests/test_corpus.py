@@ -281,7 +281,7 @@ def test_data_page_outcome(name, app, corpus_dir):
     assert len(at.error) == 1
     shown = at.error[0].value
     assert shown == md_escape(
-        f"{name}: {the_error(name, corpus_dir)} The previous dataset ({before.name}) is still loaded."
+        f"{name}: {the_error(name, corpus_dir).rstrip('.')}; the previous dataset ({before.name}) is still loaded."
     )
     assert "Traceback" not in shown
     # the previous dataset is kept: the same object, still shown and still the target of training

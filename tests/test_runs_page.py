@@ -178,6 +178,16 @@ def test_a_reload_on_a_job_link_brings_back_the_data_it_was_trained_on(reg):
     assert any("Restored with your run after a reload" in m.value for m in at.markdown)
 
 
+def test_data_kept_without_a_name_is_reported_under_the_name_shown():
+    """A run loaded back from disk keeps its data without a file name: the Data page's report
+    said ": 500 rows, 1 numeric column(s)" under the heading "data of a saved run"."""
+    from ui.state import dataset_from_series
+
+    ds = dataset_from_series(series("", length=50), {})
+    assert ds.name == "data of a saved run"
+    assert ds.report.summary()[0].startswith("data of a saved run: 50 rows, ")
+
+
 def test_a_reload_keeps_data_the_session_loaded_itself(reg):
     jid = reg.submit(series("uploaded.csv", length=90), cfg(0), owner=OWNER, label="on my data")
     from ui.state import dataset_from_series

@@ -108,14 +108,25 @@ def live_job(job_id: str, key: str, done_link: tuple[str, str] | None = None) ->
         if snap is None:
             return
         status_box(snap)
-        cols = st.columns([4, 1, 1] if mine else [1])
-        with cols[0]:
-            progress(snap)
+        if snap.status in (JobStatus.FAILED, JobStatus.CANCELLED) and not (
+            len(snap.epochs) or snap.has_run or snap.interrupted
+        ):
+            # it ended before its first epoch (a split the series is too short for): the status says
+            # why, and there is no progress, loss or forecast to show (not "The loss appears..." for good)
+            if first.active:
+                st.rerun()  # it ended while the page polled: stop polling
+            return
         if mine:
-            with cols[1]:
+            # Stop and Share link at their own width, wrapping when narrow (a sixth of the row cut
+            # "Share link" to "S…" at 1024 px)
+            bar, tools = st.columns([3, 2], vertical_alignment="center")
+            with bar:
+                progress(snap)
+            with tools.container(horizontal=True, horizontal_alignment="right"):
                 snap = buttons(snap, key) or snap
-            with cols[2]:
                 share_link(job_id)
+        else:
+            progress(snap)
         run = snap.run if snap.status == JobStatus.FINISHED else None
         look = snap.preview if snap.active else None
         has_forecast = look is not None or (run is not None and run.predictions is not None)
@@ -264,7 +275,7 @@ def executor_note() -> None:
 def share_link(job_id: str) -> None:
     """The job's view-only link (its id only, never this session's owner key), to copy."""
     base = (getattr(st.context, "url", None) or "").split("?")[0]
-    with st.popover("Share link", icon=":material/share:", width="stretch"):
+    with st.popover("Share link", icon=":material/share:"):
         st.caption("Anyone with this link sees this run read-only; they cannot stop it or see your other jobs.")
         st.code(base + state.share_query(job_id), language=None)
 

@@ -154,8 +154,9 @@ def dataset_from_series(series: lcdata.Series, config: dict, version: int = 0) -
     target = data.get("target") if data.get("target") in cols else cols[-1]
     inputs = [c for c in data.get("inputs") or [] if c in cols and c != target]
     dated = isinstance(frame.index, pd.DatetimeIndex)
+    name = series.name or "data of a saved run"  # a run loaded back from disk has no name (": 500 rows, ...")
     report = lcdata.DataReport(
-        source=series.name,
+        source=name,
         encoding="utf-8",
         delimiter=",",
         decimal=".",
@@ -174,7 +175,7 @@ def dataset_from_series(series: lcdata.Series, config: dict, version: int = 0) -
         resorted=False,
         notes=[RESTORED_NOTE],
     )
-    return Dataset(series.name or "data of a saved run", frame, report, target=target, inputs=inputs, version=version)
+    return Dataset(name, frame, report, target=target, inputs=inputs, version=version)
 
 
 def adopt_dataset(job_id: str, config: dict) -> bool:

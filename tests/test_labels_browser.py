@@ -1,0 +1,75 @@
+"""No button, popover or checkbox label is cut short at a projector's 1024x768.
+
+A monthly series is uploaded and trained with the Data page's primary action; then the Data,
+Train (its Advanced settings open), Forecast and Runs pages are measured: no element that ends an
+overflowing text with an ellipsis may hold more text than it shows. In equal columns the labels
+read "Train an LSTM on th…", "Reading …", "S…" (Share link), "Linear path to th…", "Download
+predictions (…" and "Open …" twice on the Runs page.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import CHARTS_DRAWN, CHROMIUM, nav, new_page, screenshot, wait_idle
+
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"{CHROMIUM} is missing (install the Debian chromium package)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+expect = sync_api.expect
+
+NAME = "retail_monthly.csv"
+#: The texts cut with an ellipsis: (text, the width it needs, the width it has).
+CUT_LABELS = """() => [...document.querySelectorAll('[data-testid="stMain"] *')].filter(el => {
+    const cs = getComputedStyle(el);
+    return cs.textOverflow === 'ellipsis' && el.textContent.trim() && el.scrollWidth > el.clientWidth + 1;
+  }).map(el => [el.textContent.trim(), el.scrollWidth, el.clientWidth])"""
+
+
+def cut_labels(pg) -> list[list]:
+    wait_idle(pg)
+    pg.wait_for_function(CHARTS_DRAWN)
+    return pg.evaluate(CUT_LABELS)
+
+
+def test_no_label_is_cut_short_at_1024x768(server, browser, tmp_path):
+    months = pd.date_range("2014-01-01", periods=120, freq="MS")
+    t = np.arange(120)
+    sales = 200 + 1.5 * t + 40 * np.sin(2 * np.pi * t / 12) + np.random.default_rng(7).normal(0, 8, 120)
+    csv = tmp_path / NAME
+    pd.DataFrame({"month": months.strftime("%Y-%m"), "sales": sales.round(1)}).to_csv(csv, index=False)
+
+    ctx, pg = new_page(browser, 1024, 768)
+    try:
+        pg.goto(server)
+        expect(pg.get_by_role("heading", name="Data", exact=True)).to_be_visible()
+        pg.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(csv))
+        expect(pg.get_by_role("heading", name=NAME)).to_be_visible()
+        expect(pg.get_by_role("button", name="Reading dates")).to_be_visible()
+        assert cut_labels(pg) == []
+        screenshot(pg, "labels-data-1024")
+
+        pg.get_by_role("button", name="Train an LSTM on this series").click()
+        expect(pg.get_by_role("heading", name="Train", exact=True)).to_be_visible()
+        expect(pg.get_by_text("Finished —").first).to_be_visible(timeout=180_000)
+        expect(pg.get_by_role("button", name="Share link")).to_be_visible()
+        pg.get_by_text("Advanced: split").click()
+        expect(pg.get_by_text("Linear path to the one-step output")).to_be_visible()
+        assert cut_labels(pg) == []
+        screenshot(pg, "labels-train-1024")
+
+        nav(pg, "Forecast")
+        expect(pg.get_by_role("button", name="Download predictions (.csv)")).to_be_visible()
+        assert cut_labels(pg) == []
+        screenshot(pg, "labels-forecast-1024")
+
+        nav(pg, "Runs")
+        expect(pg.get_by_role("button", name="Open in Forecast")).to_be_visible()
+        expect(pg.get_by_role("button", name="Open in Gates")).to_be_visible()
+        assert cut_labels(pg) == []
+        screenshot(pg, "labels-runs-1024")
+    finally:
+        ctx.close()
