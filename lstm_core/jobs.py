@@ -38,7 +38,7 @@ import torch
 
 from . import threads
 from .callbacks import Callbacks, Stopped
-from .config import ConfigError, RunConfig
+from .config import MISSING_POLICIES, ConfigError, RunConfig
 from .data.series import Series, as_series
 from .gates import GateRecorder
 from .index import RunRecord
@@ -1067,7 +1067,7 @@ class JobRegistry:
                 if job.series is not None:
                     return job.series
                 if job.run is not None:
-                    return job.run.series
+                    return self._named(job_id, job.run.series)
         if self._store is None or self._store.record(job_id) is None:
             return None
         try:
@@ -1075,6 +1075,20 @@ class JobRegistry:
         except Exception as exc:  # noqa: BLE001 - unreadable data: as if there were none
             log.warning("the data of stored job %s could not be read: %s", job_id, exc)
             return None
+
+    def _named(self, job_id: str, series: Series) -> Series:
+        """``series`` (a run reloaded from its folder, which keeps no name) with the name and
+        missing-value policy the store recorded for the job's data, where it has them."""
+        record = self._store.record(job_id) if self._store is not None and not series.name else None
+        if record is None:
+            return series
+        info = record.series or {}
+        policy = info.get("missing_policy")
+        return replace(
+            series,
+            name=str(info.get("name") or ""),
+            missing_policy=policy if policy in MISSING_POLICIES else series.missing_policy,
+        )
 
     def retry(self, job_id: str) -> str:
         """Queue an interrupted job again (same owner, data, config, label and tags); returns the

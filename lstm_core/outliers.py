@@ -198,11 +198,17 @@ def spikes_note(spikes: Spikes, index: pd.Index, test_start: int | None = None) 
     return " ".join(parts) + f" Set outliers to keep if {'they are' if k + j > 1 else 'it is'} real."
 
 
-def listed(spikes: Spikes, index: pd.Index) -> str:
+def listed(spikes: Spikes, index: pd.Index, filled: np.ndarray | None = None) -> str:
     """``2017-07-01: 2000 → 21.38; ...`` for the first three spikes (labels from the series' time
-    ``index``; values as given → as the networks see them), then how many more."""
+    ``index``; values as given → as the networks see them), then how many more. ``filled`` (bool
+    (n,), the values the loader filled in): such a spike is a filled-in gap, and is named so."""
+
+    def made(i: int) -> str:
+        return " (filled in)" if filled is not None and 0 <= i < len(filled) and bool(filled[i]) else ""
+
     shown = [
-        f"{_label(index, i)}: {_num(g)} → {_num(r)}" for i, g, r in zip(spikes.index[:3], spikes.given, spikes.replaced)
+        f"{_label(index, i)}{made(int(i))}: {_num(g)} → {_num(r)}"
+        for i, g, r in zip(spikes.index[:3], spikes.given, spikes.replaced)
     ]
     more = f" and {len(spikes) - 3} more" if len(spikes) > 3 else ""
     return "; ".join(shown) + more

@@ -187,6 +187,8 @@ def save_run(run: Run, directory: str | os.PathLike, forecast_steps: int | None 
                 "best_loss": run.fit.best_loss,
                 "status": run.fit.status,
                 "seconds": run.fit.seconds,
+                # every network's best epoch and training time (the first is the run's own fit)
+                "networks": [{"best_epoch": f.best_epoch, "seconds": f.seconds} for f in run.members_fit],
             },
             "members": [
                 {
@@ -459,7 +461,9 @@ def _load_run(path: Path, frame: pd.DataFrame | None) -> Run:
         prep,
         model,
         fit,
-        device="cpu",
+        # where it was trained (a label; the networks are loaded on the CPU)
+        device=meta["device"] if isinstance(meta.get("device"), str) and meta["device"] else "cpu",
+        members_fit=_network_fits(fit_meta.get("networks"), fit),
         gate_history=_gate_history_from_json(path / "gate_history.json"),
         members=members,
         # runs saved before these choices existed fed the networks' mean back and weighed members equally
@@ -488,6 +492,25 @@ def _load_run(path: Path, frame: pd.DataFrame | None) -> Run:
         run.fixed_intervals = (q, str(intervals.get("note", "")), None if q1 is None else float(q1), r1)
     log.info("run loaded from %s (format %s)", path, meta.get("format_version", 1) if isinstance(meta, dict) else "?")
     return run.attach(evaluate(run))
+
+
+def _network_fits(raw, fit: FitResult) -> list[FitResult]:
+    """Every network's fit as saved (best epoch and training seconds; the first is the run's
+    ``fit`` itself, with its history), so a reloaded run reports the training time and best
+    epochs it reported when trained; [] for runs saved before (or a damaged list): the run's
+    fit alone then stands for them."""
+    if not isinstance(raw, list) or not raw:
+        return []
+    fits = [fit]
+    for entry in raw[1:]:
+        try:
+            best, seconds = int(entry["best_epoch"]), float(entry["seconds"])
+        except (TypeError, KeyError, ValueError):
+            return []
+        if best < 0 or not math.isfinite(seconds) or seconds < 0:
+            return []
+        fits.append(FitResult(best_epoch=best, status=fit.status, seconds=seconds))
+    return fits
 
 
 def _residuals(raw, path: Path) -> np.ndarray | None:

@@ -190,11 +190,12 @@ else:
     # the lone spikes a run with the default settings would go without (lstm_core.outliers)
     target_values = ds.frame[ds.target].to_numpy(dtype="float64")
     spikes = lcprep.series_spikes(target_values, DataConfig(), rep.season)
+    filled = None if ds.filled is None else ds.filled[ds.target].to_numpy()
     if len(spikes):
         k = len(spikes)
         st.info(
             f"{k} lone spike{'s' if k > 1 else ''} in **{md_escape(visible(ds.target))}** "
-            f"({md_escape(listed(spikes, ds.frame.index))}): with the default split, a run replaces "
+            f"({md_escape(listed(spikes, ds.frame.index, filled))}): with the default split, a run replaces "
             f"{'them' if k > 1 else 'it'} by the neighbours' level for its networks only (those before the test part "
             "for training, any in it for the forecast ahead); metrics and downloads keep the data as given. "
             f"To keep {'them' if k > 1 else 'it'} for the networks too: Train → Advanced → Lone spikes.",
@@ -206,7 +207,7 @@ else:
             [ds.target],
             title=f"{plot_text(ds.target)} — the target",
             spikes=spikes,
-            filled=None if ds.filled is None else ds.filled[ds.target].to_numpy(),
+            filled=filled,
         ),
         key="data_chart",
     )

@@ -227,3 +227,14 @@ def test_a_seasonal_peak_that_grows_with_the_level_is_no_spike_but_a_tenfold_rea
     assert len(find_spikes(y, 84, 12)) == 0
     y[40] *= 10
     assert find_spikes(y, 84, 12).index.tolist() == [40]
+
+
+def test_a_spike_on_a_filled_in_gap_is_named_as_filled_in_not_as_given():
+    from lstm_core.outliers import Spikes, listed
+
+    index = pd.date_range("2020-01-01", periods=10, freq="D")
+    spikes = Spikes(index=np.array([2, 6]), given=np.array([87.44, 500.0]), replaced=np.array([120.0, 101.0]))
+    filled = np.zeros(10, dtype=bool)
+    filled[2] = True
+    assert listed(spikes, index, filled) == "2020-01-03 (filled in): 87.44 → 120; 2020-01-07: 500 → 101"
+    assert listed(spikes, index) == "2020-01-03: 87.44 → 120; 2020-01-07: 500 → 101"

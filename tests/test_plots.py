@@ -290,3 +290,18 @@ def test_the_cell_picture_says_when_its_input_slot_shows_the_first_of_several_in
     sub_t = '<tspan baseline-shift="sub" font-size="72%">t</tspan>'
     assert f'x{sub_t} = <tspan data-k="x0">0.200</tspan>' in one
     assert f'x{sub_t}[1 of 3] = <tspan data-k="x0">0.200</tspan>' in several
+
+
+def test_a_spike_the_loader_filled_in_is_not_called_a_value_as_given():
+    from lstm_core.outliers import Spikes
+
+    frame = pd.DataFrame({"v": np.r_[np.full(5, 10.0), 60.0, np.full(5, 10.0)]}, index=pd.RangeIndex(11, name="step"))
+    spikes = Spikes(index=np.array([5]), given=np.array([60.0]), replaced=np.array([10.0]))
+    filled = np.zeros(11, dtype=bool)
+    filled[5] = True
+    fig = plots.series_figure(frame, ["v"], spikes=spikes, filled=filled)
+    mark = next(t for t in fig.data if t.name == "lone spike")
+    assert list(mark.hovertext) == ["60 filled in; 10 for the networks"]
+    plain = plots.series_figure(frame, ["v"], spikes=spikes)
+    mark = next(t for t in plain.data if t.name == "lone spike (value as given)")
+    assert list(mark.hovertext) == ["60 as given; 10 for the networks"]

@@ -58,6 +58,11 @@ def test_round_trip_reproduces_predictions_exactly(run, tmp_path):
     nets = max(TrainConfig.AUTO_NETWORKS, TrainConfig.NETWORKS_PER_VARIANT * (len(run.members) - 1)) + 1
     assert back.metrics.info.ensemble == run.networks == nets
     np.testing.assert_array_equal(back.conformal_q, run.conformal_q)
+    # what the run reported of its training comes back too: every network's time and best epoch, its device
+    assert back.metrics.info.train_seconds == run.metrics.info.train_seconds
+    assert back.metrics.info.train_seconds > run.fit.seconds  # the sum over the networks, not the first one's
+    assert back.metrics.info.member_best_epochs == run.metrics.info.member_best_epochs
+    assert back.metrics.info.device == run.metrics.info.device == run.device
 
 
 def test_saved_forecast_rows_match_the_page_and_the_zip(run, tmp_path):

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from lstm_core.config import RunConfig
-from lstm_core.data import generate
+from lstm_core.data import Series, generate
 from lstm_core.job_status import JobStatus
 from lstm_core.jobs import JobRegistry
 from lstm_core.store import META, RunStore, default_home
@@ -58,6 +58,25 @@ def test_a_restarted_registry_gets_its_finished_runs_back(tmp_path):
         pd.testing.assert_frame_equal(back.run.predictions, original.run.predictions, check_exact=True)
         np.testing.assert_array_equal(back.train_loss, original.train_loss)  # the loss curve too
         assert [s.id for s in again.jobs_for("me")] == [jid] and again.jobs_for("someone else") == []
+    finally:
+        again.close()
+
+
+def test_a_restarted_registry_names_a_runs_data_as_it_was_uploaded(tmp_path):
+    store = RunStore(tmp_path / "jobs")
+    first = JobRegistry(max_workers=1, torch_threads=1, store=store)
+    try:
+        data = Series(generate("sine", length=120), name="visits.csv", missing_policy="ffill")
+        jid = first.submit(data, tiny(), owner="me", label="visits")
+        assert first.wait(jid, WAIT_S).status == JobStatus.FINISHED
+    finally:
+        first.close()
+    again = JobRegistry(max_workers=1, torch_threads=1, store=store)  # "the server restarted"
+    try:
+        again.wait_until(jid, lambda s: s.has_run, WAIT_S)
+        back = again.series_of(jid)
+        assert (back.name, back.missing_policy) == ("visits.csv", "ffill")
+        pd.testing.assert_frame_equal(back.frame, data.frame, check_freq=False)
     finally:
         again.close()
 

@@ -64,7 +64,8 @@ def series_figure(
     local = _spikes_from(spikes, 0, len(frame)) if len(columns) == 1 else None
     if local is not None:
         seen = replaced(frame[columns[0]].to_numpy(dtype=np.float64), local)
-        _pin_spikes(fig, frame.index[local.index], local.given, local, seen)
+        on_gap = None if filled is None else np.asarray(filled, dtype=bool)[local.index]
+        _pin_spikes(fig, frame.index[local.index], local.given, local, seen, on_gap)
     return fig
 
 
@@ -131,10 +132,14 @@ def overlay_figure(
     return fig
 
 
-def _pin_spikes(fig: go.Figure, x, drawn: np.ndarray, spikes: Spikes, keep: np.ndarray) -> None:
+def _pin_spikes(
+    fig: go.Figure, x, drawn: np.ndarray, spikes: Spikes, keep: np.ndarray, made: np.ndarray | None = None
+) -> None:
     """Fit the value axis to ``keep`` (the finite values the figure must show), and mark each of
     ``spikes`` (drawn at ``drawn`` (k,), at times ``x`` (k,)) at the edge it passes (where it is,
-    when inside), labelled with its value as given."""
+    when inside), labelled with its value as given (or as filled in, where ``made`` (k,) says the
+    loader filled that value in)."""
+    made = np.zeros(len(spikes), dtype=bool) if made is None else made
     keep = keep[np.isfinite(keep)]
     if not len(keep):
         return
@@ -147,11 +152,14 @@ def _pin_spikes(fig: go.Figure, x, drawn: np.ndarray, spikes: Spikes, keep: np.n
             x=x,
             y=np.clip(drawn, bottom + 0.4 * pad, top - 0.4 * pad).astype(np.float32),
             mode="markers+text",
-            name="lone spike (value as given)",
+            name="lone spike" if made.any() else "lone spike (value as given)",
             marker={"symbol": np.where(up, "triangle-up", "triangle-down").tolist(), "size": 12, "color": GUIDE},
             text=[f" {g:.4g}" for g in spikes.given],
             textposition=np.where(up, "bottom right", "top right").tolist(),
-            hovertext=[f"{g:.4g} as given; {r:.4g} for the networks" for g, r in zip(spikes.given, spikes.replaced)],
+            hovertext=[
+                f"{g:.4g} {'filled in' if m else 'as given'}; {r:.4g} for the networks"
+                for g, r, m in zip(spikes.given, spikes.replaced, made)
+            ],
             hoverinfo="text+x",
         )
     )
