@@ -314,24 +314,51 @@ def never_negative(y: np.ndarray) -> bool:
     return bool(len(y) and np.all(y >= 0))
 
 
-#: A forecast farther than this many data ranges outside the data's range has run away.
+#: A forecast farther than this many data ranges outside the data's range, beyond where the data's
+#: own trend carried forward would take it (:func:`trend_reach`), has run away.
 RUNAWAY_RANGES = 1.0
 
 
+def trend_reach(y: np.ndarray, steps: int) -> tuple[np.ndarray, np.ndarray]:
+    """How far above the data's maximum and below its minimum its own trend, carried forward,
+    goes in 1..``steps`` steps: ``(up, down)``, each (steps,) and 0 or more.
+
+    The trend is the net change between the means of the first and the last tenth of ``y`` (n,),
+    per step: linear, and for a series above zero throughout also as a growth rate (a steady 3%
+    a year compounds), whichever reaches farther. A series that cycles without a trend reaches
+    nowhere (both 0)."""
+    y = np.asarray(y, dtype=np.float64)
+    k = np.arange(1, max(int(steps), 0) + 1, dtype=np.float64)
+    n = len(y)
+    m = max(1, n // 10)
+    if n - m < 1:
+        return np.zeros(len(k)), np.zeros(len(k))
+    d = (float(np.mean(y[-m:])) - float(np.mean(y[:m]))) / (n - m)
+    up, down = max(d, 0.0) * k, max(-d, 0.0) * k
+    if np.all(y > 0):
+        g = (float(np.mean(np.log(y[-m:]))) - float(np.mean(np.log(y[:m])))) / (n - m)
+        with np.errstate(over="ignore"):
+            up = np.maximum(up, float(y.max()) * np.expm1(max(g, 0.0) * k))
+            down = np.maximum(down, float(y.min()) * -np.expm1(min(g, 0.0) * k))
+    return up, down
+
+
 def runaway_note(y: np.ndarray, forecast: np.ndarray) -> str:
-    """One sentence when ``forecast`` leaves the data's range by more than
-    :data:`RUNAWAY_RANGES` times that range, else ``""``."""
+    """One sentence when ``forecast`` (h,) leaves the data's range (``y`` (n,)) by more than
+    :data:`RUNAWAY_RANGES` times that range beyond where the data's own trend would take it in as
+    many steps (:func:`trend_reach`: a steady growth carried on is no runaway), else ``""``."""
     y = np.asarray(y, dtype=np.float64)
     f = np.asarray(forecast, dtype=np.float64)
     if not len(y) or not len(f):
         return ""
     lo, hi = float(y.min()), float(y.max())
     span = max(hi - lo, 1e-12)
+    up, down = trend_reach(y, len(f))
+    if not np.any((f - hi > RUNAWAY_RANGES * span + up) | (lo - f > RUNAWAY_RANGES * span + down)):
+        return ""
     worst = max(float(f.max()) - hi, lo - float(f.min()))
-    if worst > RUNAWAY_RANGES * span:
-        return (
-            f"The forecast runs away from the data: it reaches {float(f.max() if f.max() - hi > lo - f.min() else f.min()):.4g}, "
-            f"{worst / span:.3g} data ranges outside [{lo:.4g}, {hi:.4g}]; treat it with caution or try another cell "
-            "or transform."
-        )
-    return ""
+    return (
+        f"The forecast runs away from the data: it reaches {float(f.max() if f.max() - hi > lo - f.min() else f.min()):.4g}, "
+        f"{worst / span:.3g} data ranges outside [{lo:.4g}, {hi:.4g}], well past where the data's own trend "
+        "would take it; treat it with caution or try another cell or transform."
+    )

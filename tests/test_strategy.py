@@ -294,6 +294,17 @@ def test_runaway_note_names_the_escape():
     assert "reaches 4e+21, 4e+20 data ranges outside" in far
 
 
+def test_a_steady_growth_carried_on_is_no_runaway_but_a_faster_one_is():
+    y = 100 * 1.03 ** np.arange(30)  # 3% a year for 30 years
+    steady = y[-1] * 1.03 ** np.arange(1, 25)  # 24 more years of it: 1.8 data ranges above the data
+    assert (steady.max() - y.max()) / np.ptp(y) > 1.7 and fc.runaway_note(y, steady) == ""
+    assert "runs away" in fc.runaway_note(y, y[-1] * 1.09 ** np.arange(1, 25))
+    t = np.arange(120)  # a cycle without a trend reaches nowhere: one range out is a runaway
+    up, down = fc.trend_reach(10 + 3 * np.sin(2 * np.pi * t / 12), 24)
+    assert up.shape == down.shape == (24,) and up.max() < 0.01 and down.max() < 0.01
+    assert "runs away" in fc.runaway_note(10 + 3 * np.sin(2 * np.pi * t / 12), np.linspace(10, 20, 24))
+
+
 def _metrics(one, multi, b1, bm):
     names = ("naive", "seasonal_naive", "holt_winters")
     return {
