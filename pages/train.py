@@ -4,19 +4,27 @@ import streamlit as st
 
 from lstm_core.cells import CELL_DESCRIPTIONS
 from lstm_core.config import BOUNDS, CELL_TYPES, DEVICES, OUTLIER_POLICIES, SCALERS, TRANSFORMS, RunConfig
-from lstm_core.prep import look_back_for
+from lstm_core.prep import fits_split, look_back_for, min_points
 from lstm_core.train import available_devices
 from ui import jobs_view, quickstart, state
 from ui.text import md_code, md_escape
 
 st.title("Train")
 ds = state.dataset()
+D, M, T = RunConfig().data, RunConfig().model, RunConfig().train
+# "The defaults work" only where they do: a series too short for the default split fails at Start
+fits = fits_split(len(ds.frame), D.val_fraction, D.test_fraction)
 st.caption(
     f"Dataset **{md_escape(ds.name)}** · target {md_code(ds.target)}"
     + (f" · inputs {md_escape(', '.join(ds.inputs))}" if ds.inputs else "")
-    + " · change it on the Data page. The defaults work: press Start."
+    + " · change it on the Data page."
+    + (
+        " The defaults work: press Start."
+        if fits
+        else f" Its {len(ds.frame)} rows are too few for the default split (at least "
+        f"{min_points(D.val_fraction, D.test_fraction)}): load a longer series there."
+    )
 )
-D, M, T = RunConfig().data, RunConfig().model, RunConfig().train
 found = available_devices()
 
 

@@ -231,6 +231,16 @@ def test_a_series_too_short_to_train_on_is_named_as_soon_as_it_is_loaded():
             if warned
             else []
         )
+        # the Train page does not promise that the defaults work
+        at.switch_page("pages/train.py").run()
+        no_errors(at)
+        caption = at.caption[0].value
+        assert caption.endswith(
+            f"Its {n} rows are too few for the default split (at least {need}): load a longer series there."
+            if warned
+            else "The defaults work: press Start."
+        )
+        at.switch_page("pages/data.py").run()
 
 
 def test_generate_a_series():
