@@ -47,6 +47,8 @@ RAY_CONNECT_S = 60.0
 MAX_FORECAST_STEPS = 10_000
 #: Longest series ``generate`` writes (a longer one ran out of memory with a traceback).
 MAX_GENERATE_LENGTH = 1_000_000
+#: The files ``compare`` writes in its ``--out`` folder.
+COMPARE_FILES = ("results.csv", "runs.csv", "metrics.json", "config.json")
 
 
 class UsageError(Exception):
@@ -101,7 +103,12 @@ def build_parser() -> argparse.ArgumentParser:
     t = sub.add_parser("train", help="train a model and write a run directory")
     d, m, tr = RunConfig().data, RunConfig().model, RunConfig().train
     t.add_argument("--data", required=True, type=Path)
-    t.add_argument("--target", default=None, help="column to predict (default: the last numeric column)")
+    t.add_argument(
+        "--target",
+        default=None,
+        help="column to predict (default: as the Data page picks it: the first named like value, sales, "
+        "demand..., else the first numeric column that is neither a row counter nor constant)",
+    )
     t.add_argument("--inputs", default="", help="comma-separated extra input columns")
     t.add_argument("--cell", choices=CELL_TYPES, default=m.cell)
     t.add_argument("--hidden", type=_typed(int), default=m.hidden_size)
@@ -186,8 +193,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", required=True, type=Path, help="folder for results.csv, runs.csv, metrics.json, config.json"
     )
     c.add_argument("--quiet", action="store_true", help="no per-run progress on stderr")
+    c.add_argument("--overwrite", action="store_true", help=f"replace the {', '.join(COMPARE_FILES)} already in --out")
     c.add_argument("--ray", metavar="ADDRESS", default=None, help=RAY_HELP + "; the runs train side by side")
 
+    for writes_file in (g, f, ga):
+        writes_file.add_argument("--overwrite", action="store_true", help="replace an existing file at --out")
     sub.add_parser(
         "app",
         help="start the Streamlit dashboard (app.py of this checkout); every further argument goes to `streamlit run`",
@@ -248,9 +258,20 @@ def _load_series(args):
     return loaded.series
 
 
+def _check_out_file(path: Path, overwrite: bool) -> None:
+    """Refuse, before any work, an ``--out`` file that exists already (the user's data, an earlier
+    forecast) unless ``--overwrite`` says to replace it."""
+    if path.is_file() and not overwrite:
+        raise ConfigError(
+            f"--out {path} already exists; pass --overwrite to replace it, or choose another file name "
+            "(nothing was written)."
+        )
+
+
 def cmd_generate(args) -> int:
     from .data import frame_to_csv_bytes, generate
 
+    _check_out_file(args.out, args.overwrite)
     if args.length is not None and args.length > MAX_GENERATE_LENGTH:
         raise ConfigError(
             f"--length must be at most {MAX_GENERATE_LENGTH:,} (got {args.length:,}); choose a shorter series."
@@ -319,12 +340,17 @@ def cmd_train(args) -> int:
                 flush=True,
             )
 
+    def phase(name: str) -> None:
+        if not args.quiet:
+            print(_phase_line(name), file=sys.stderr, flush=True)
+
+    callbacks = Callbacks(on_epoch=progress, on_phase=phase)
     if args.ray:
         with ray_cluster(args.ray) as ex:
-            run = ex.runner(series, cfg, callbacks=Callbacks(on_epoch=progress))
+            run = ex.runner(series, cfg, callbacks=callbacks)
     else:
         threads.apply(threads.choose_threads(cfg.model.hidden_size, cfg.model.num_layers))
-        run = fit_run(series, cfg, callbacks=Callbacks(on_epoch=progress))
+        run = fit_run(series, cfg, callbacks=callbacks)
     save_run(run, args.out, overwrite=args.overwrite)
     m = run.metrics
     assert m is not None and m.test is not None and m.test_multistep is not None
@@ -349,6 +375,16 @@ def cmd_train(args) -> int:
     if m.guards.runaway:
         print(f"warning: {m.guards.runaway}", file=sys.stderr)
     return 0
+
+
+def _phase_line(name: str) -> str:
+    """The progress line of a training phase (``Callbacks.on_phase``): without it a long series
+    showed nothing for minutes while its representations were backtested."""
+    if name == "choosing":
+        return "choosing the representation: backtesting networks on the data before the test part..."
+    if name.startswith("member "):
+        return f"training network {name.removeprefix('member ').replace('/', ' of ')}..."
+    return f"{name}..."
 
 
 def _default_target(frame) -> str | None:
@@ -405,16 +441,32 @@ def ray_cluster(address: str) -> Iterator[RayExecutor]:
 
 
 def _run_for(args):
-    from .runs import load_run
+    """The saved run at ``args.run``, on the data at ``args.data`` where given; a ``warning:`` line
+    where that data's frequency is not the one the run was trained on."""
+    from .data import describe_frequency
+    from .runs import load_run, run_frequency
 
-    frame = _load_series(args).frame if args.data is not None else None
-    return load_run(args.run, frame)
+    if args.data is None:
+        return load_run(args.run)
+    series = _load_series(args)
+    run = load_run(args.run, series.frame)
+    trained_on = run_frequency(args.run)
+    own, given = (describe_frequency(f).split(" (")[0] for f in (trained_on, series.frequency))  # no anchors
+    if trained_on is not None and series.frequency is not None and own != given:
+        print(
+            f"warning: This run was trained on {own} data and the data given is {given}, so its window and "
+            f"season count other steps; pass {own} data, or train a new run on this data.",
+            file=sys.stderr,
+        )
+    return run
 
 
 def cmd_forecast(args) -> int:
     threads.apply(1)  # inference of a small recurrent model: one thread is fastest
     if not 1 <= args.steps <= MAX_FORECAST_STEPS:
         raise ConfigError(f"--steps must be between 1 and {MAX_FORECAST_STEPS} (got {args.steps}).")
+    if args.out is not None:
+        _check_out_file(args.out, args.overwrite)
     run = _run_for(args)
     out = run.future(args.steps)
     from .forecast import runaway_note
@@ -439,6 +491,7 @@ def cmd_gates(args) -> int:
         raise ConfigError(f"--out {args.out} must name a .npz file (gates writes NumPy arrays), e.g. gates.npz.")
     if args.out.is_dir():
         raise ConfigError(f"--out {args.out} is a folder; give a file name inside it, e.g. {args.out / 'gates.npz'}.")
+    _check_out_file(args.out, args.overwrite)
     run = _run_for(args)
     prep = run.prep
     x = torch.as_tensor(prep.features[prep.offset :], dtype=torch.float32)[None]  # (1, T, F)
@@ -461,6 +514,12 @@ def cmd_compare(args) -> int:
     cfg = CompareConfig.from_json(text)
     if args.out.exists() and not args.out.is_dir():
         raise ConfigError(f"--out {args.out} is a file; compare writes a folder of results, so give a folder path.")
+    there = [name for name in COMPARE_FILES if (args.out / name).exists()]
+    if there and not args.overwrite:
+        raise ConfigError(
+            f"--out {args.out} already holds {', '.join(there)}; pass --overwrite to replace them, or choose "
+            "another folder (nothing was written)."
+        )
     series = _load_series(args)
     args.out.mkdir(parents=True, exist_ok=True)  # before training: an unusable --out fails at once
 

@@ -134,6 +134,19 @@ def _frame_from_csv(path: Path, datetime_index: bool) -> pd.DataFrame:
     return frame.astype(np.float64)
 
 
+def run_frequency(directory: str | os.PathLike) -> str | None:
+    """The frequency of the data a saved run was trained on (its ``data.csv``), or None for steps,
+    an irregular index or a folder that is no readable run (:func:`load_run` says what is wrong)."""
+    path = Path(directory)
+    try:
+        meta = json.loads((path / "config.json").read_text())
+        if not (isinstance(meta, dict) and meta.get("datetime_index")):
+            return None
+        return infer_frequency(_frame_from_csv(path / "data.csv", True).index)
+    except (OSError, ValueError, TypeError, OverflowError, pd.errors.ParserError, UnicodeDecodeError):
+        return None
+
+
 def is_run_dir(path: Path) -> bool:
     """Whether ``path`` is a folder that :func:`save_run` wrote (config.json and model.pt)."""
     return path.is_dir() and (path / "config.json").is_file() and (path / "model.pt").is_file()

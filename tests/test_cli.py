@@ -385,3 +385,81 @@ def test_the_reading_options_reach_the_loader(tmp_path, capsys):
     assert main([*args, "--out", str(tmp_path / "c"), "--month-first"]) == 2  # 13/01/2020 is no month/day date
     assert capsys.readouterr().err.startswith("error: ")
     assert main(["forecast", "--run", str(tmp_path / "a"), "--steps", "2", "--out", str(out)]) == 0
+
+
+def test_forecast_gates_generate_and_compare_never_replace_a_file_without_overwrite(trained, tmp_path, capsys):
+    """``forecast --data sales.csv --out sales.csv`` replaced the user's data without a word; every
+    command that writes a file refuses an existing one (before any work) unless --overwrite."""
+    run = str(trained / "run")
+    data = tmp_path / "air.csv"
+    data.write_bytes((trained / "air.csv").read_bytes())
+    mine = data.read_bytes()
+    kept = tmp_path / "notes.npz"
+    kept.write_text("mine")
+    config = tmp_path / "cmp.json"
+    config.write_text(json.dumps({"variants": [{"cell": "lstm", "hidden_size": 4}], "seeds": [0]}))
+    results = tmp_path / "results"
+    results.mkdir()
+    (results / "runs.csv").write_text("mine")
+    cases = [
+        (["forecast", "--run", run, "--steps", "3", "--data", str(data), "--out", str(data)], data),
+        (["gates", "--run", run, "--out", str(kept)], kept),
+        (["generate", "sine", "--out", str(data)], data),
+    ]
+    for argv, path in cases:
+        capsys.readouterr()
+        assert main(argv) == 2
+        assert capsys.readouterr().err.splitlines() == [
+            f"error: --out {path} already exists; pass --overwrite to replace it, or choose another file name "
+            "(nothing was written)."
+        ]
+    assert data.read_bytes() == mine and kept.read_text() == "mine"
+    assert main(["compare", "--config", str(config), "--data", str(data), "--out", str(results), "--quiet"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"error: --out {results} already holds runs.csv; pass --overwrite to replace them, or choose another "
+        "folder (nothing was written)."
+    ]
+    assert (results / "runs.csv").read_text() == "mine" and not (results / "results.csv").exists()
+    out = tmp_path / "fc.csv"
+    out.write_text("an earlier forecast")
+    assert main(["forecast", "--run", run, "--steps", "3", "--out", str(out), "--overwrite"]) == 0
+    assert len(pd.read_csv(out)) == 3
+
+
+def test_train_says_which_phase_it_is_in_unless_quiet(trained, tmp_path, capsys):
+    """The representation backtest of a 50,000-point series took four silent minutes before the first
+    epoch line: every phase now has a progress line (none with --quiet)."""
+    args = ["train", "--data", str(trained / "air.csv"), "--epochs", "1", "--hidden", "4", "--ensemble", "2"]
+    capsys.readouterr()
+    assert main([*args, "--out", str(tmp_path / "r")]) == 0
+    err = capsys.readouterr().err.splitlines()
+    phases = [line for line in err if line.endswith("...")]
+    assert phases == [
+        "choosing the representation: backtesting networks on the data before the test part...",
+        "training...",
+        "training network 2 of 2...",
+        "evaluating...",
+    ]
+    assert (
+        err.index(phases[0]) < err.index(phases[1]) < next(i for i, line in enumerate(err) if line.startswith("epoch"))
+    )
+    assert main([*args, "--out", str(tmp_path / "q"), "--quiet"]) == 0
+    assert not [line for line in capsys.readouterr().err.splitlines() if line.endswith("...")]
+
+
+def test_a_saved_run_on_data_of_another_frequency_warns(trained, tmp_path, capsys):
+    """A monthly run applied to daily data forecast it with a window of 12 days and a season of 12
+    days without a word; it still forecasts (the model is the user's to apply), with a warning."""
+    air = pd.read_csv(trained / "air.csv")
+    daily = tmp_path / "daily.csv"
+    air.assign(**{air.columns[0]: pd.date_range("2020-01-01", periods=len(air)).strftime("%Y-%m-%d")}).to_csv(
+        daily, index=False
+    )
+    capsys.readouterr()
+    assert main(["forecast", "--run", str(trained / "run"), "--steps", "3", "--data", str(daily)]) == 0
+    assert [line for line in capsys.readouterr().err.splitlines() if line.startswith("warning: ")] == [
+        "warning: This run was trained on monthly data and the data given is daily, so its window and season "
+        "count other steps; pass monthly data, or train a new run on this data."
+    ]
+    assert main(["forecast", "--run", str(trained / "run"), "--steps", "3", "--data", str(trained / "air.csv")]) == 0
+    assert "warning: " not in capsys.readouterr().err

@@ -186,6 +186,21 @@ def test_date_format_mismatch_names_the_bad_value():
         load_csv(csv_bytes(text), date_column="date", date_format="%m%Y")
 
 
+def test_a_date_format_that_no_column_matches_is_an_error_not_a_dropped_column():
+    """``--date-format %Y-%m-%d`` on German dates dropped the date column as text and trained on
+    row numbers, with no frequency, no season and only a note about a dropped column."""
+    text = "Datum;Wert\n" + "".join(f"{d + 1:02d}.01.2020;{d},5\n" for d in range(30))
+    with pytest.raises(DataError) as err:
+        load_csv(csv_bytes(text), date_format="%Y-%m-%d")
+    assert str(err.value) == (
+        "No column holds dates in the date format '%Y-%m-%d' (column 'Datum' holds values such as '01.01.2020'); "
+        "change the date format to the one the dates are written in, or leave it empty to read them from the data."
+    )
+    assert load_csv(csv_bytes(text), date_format="%d.%m.%Y").report.frequency == "D"
+    with pytest.raises(DataError, match="date format '%d.%m.%Y' \\(every column holds numbers\\)"):
+        load_csv(csv_bytes("step,v\n" + "".join(f"{k},{k % 5}\n" for k in range(30))), date_format="%d.%m.%Y")
+
+
 def test_long_values_are_shortened_in_messages():
     with pytest.raises(DataError) as info:
         load_csv(b"a,b\n" + b"1" * 100_000 + b",2\n3,4\n5,6\n")
@@ -415,7 +430,11 @@ def test_filled_marks_the_empty_cells_and_the_rows_added_to_the_grid():
         (pd.date_range("2020-01-05", periods=30, freq="W").delete([3]), "W-SUN", 52, 1),
         (pd.date_range("2020-01-01", periods=30, freq="D").delete([3, 4]), "D", 7, 2),
         (pd.date_range("2000-01-01", periods=40, freq="QS").delete([7]), "QS-JAN", 4, 1),
-        (pd.date_range("2020-01-01", periods=40, freq="15min"), "15min", None, 0),
+        # a step that divides a day: a day's steps (detected from the data, 15 minutes came out 95)
+        (pd.date_range("2020-01-01", periods=40, freq="15min"), "15min", 96, 0),
+        (pd.date_range("2020-01-01", periods=40, freq="30min").delete([7]), "30min", 48, 1),
+        (pd.date_range("2020-01-01", periods=40, freq="2h"), "2h", 12, 0),
+        (pd.date_range("2020-01-01", periods=40, freq="min"), "min", None, 0),  # 1,440 a day: detected
         (pd.DatetimeIndex(["2020-01-01", "2020-01-02", "2020-01-04", "2020-01-08", "2020-01-16"]), None, None, 0),
     ],
 )

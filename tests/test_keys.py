@@ -138,3 +138,27 @@ def test_columns_that_tell_every_row_apart_are_not_keys_of_series():
     with pytest.raises(SeveralSeriesError) as several:
         load_csv(("year,site,value\n" + "\n".join(sites) + "\n").encode())
     assert several.value.count == 4 and list(several.value.keys) == ["site"]
+
+
+def test_a_clock_change_repeating_an_hour_does_not_make_the_values_keys():
+    """A smart meter's local-time export repeats 02:00 where the clock goes back (25 October 2020):
+    one repeated hour in 2,160 rows is the repeated timestamps' error, not a choice among the
+    series "one for each value of 'kWh'" (readings in whole kWh repeat across the days)."""
+    local = pd.date_range("2020-09-01", periods=24 * 90, freq="h", tz="Europe/Berlin").tz_localize(None)
+    kwh = (300 + 100 * np.sin(2 * np.pi * np.arange(len(local)) / 24)).round().astype(int)
+    kwh[local.duplicated(keep="last")] += 7  # the first 02:00 is summer time's, the second winter time's
+    raw = ("time,kWh\n" + "".join(f"{t:%Y-%m-%d %H:%M},{v}\n" for t, v in zip(local, kwh))).encode()
+    with pytest.raises(DataError, match="1 timestamp\\(s\\) appear more than once.*2020-10-25 02:00") as err:
+        load_csv(raw)
+    assert not isinstance(err.value, SeveralSeriesError)
+
+
+def test_the_only_column_of_values_is_not_the_key_of_its_own_series():
+    """Three counts a day, each day: the timestamps repeat on every row and (date, count) tells
+    the rows apart, but taking the counts as keys would leave nothing to forecast."""
+    rng = np.random.default_rng(0)
+    days = pd.date_range("2022-01-01", periods=60)
+    rows = [f"{d:%Y-%m-%d},{c}" for d in days for c in rng.choice(25, 3, replace=False)]
+    with pytest.raises(DataError, match="60 timestamp\\(s\\) appear more than once") as err:
+        load_csv(("date,count\n" + "\n".join(rows) + "\n").encode())
+    assert not isinstance(err.value, SeveralSeriesError)

@@ -23,6 +23,10 @@ _SEASONS = {
     "B": 5,
     "h": 24,
 }
+#: Most steps in the daily season of a step shorter than a day (5 minutes: 288); a day of finer
+#: steps (1,440 minutes) is left to the season detected from the data.
+MAX_DAILY_SEASON = 288
+_DAY_NANOS = 86_400 * 10**9
 
 
 def _offset_option() -> bool:
@@ -94,13 +98,19 @@ def season_for(frequency: str | None) -> int | None:
     Returns
     -------
     int or None
-        12 for monthly, 4 quarterly, 52 weekly, 7 daily, 5 business-daily, 24 hourly; None
-        for other or multiple-step frequencies.
+        12 for monthly, 4 quarterly, 52 weekly, 7 daily, 5 business-daily, 24 hourly; a day for
+        a step that divides one (15 minutes 96, 30 minutes 48, 2 hours 12), up to
+        :data:`MAX_DAILY_SEASON` steps; None for other frequencies.
     """
     if frequency is None:
         return None
     offset = to_offset(frequency)
-    return _SEASONS.get(offset.rule_code.split("-")[0]) if offset.n == 1 else None
+    if offset.n == 1 and offset.rule_code.split("-")[0] in _SEASONS:
+        return _SEASONS[offset.rule_code.split("-")[0]]
+    if isinstance(offset, pd.offsets.Tick) and 0 < offset.nanos < _DAY_NANOS and _DAY_NANOS % offset.nanos == 0:
+        steps = _DAY_NANOS // offset.nanos
+        return steps if steps <= MAX_DAILY_SEASON else None
+    return None
 
 
 _UNITS = {

@@ -11,7 +11,7 @@ the CLI's ``--select COLUMN=VALUE``, the Data page's choice).
 from __future__ import annotations
 
 import shlex
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from itertools import combinations
 
 import pandas as pd
@@ -26,6 +26,10 @@ MAX_KEY_CANDIDATES = 12
 #: one or two points (a survival table's thickness and age beside a repeating time) name rows, not
 #: series, and the file's repeated timestamps get their own error.
 MIN_SERIES_ROWS = 3
+#: Least share of the rows whose time another row also has. Series stacked one under another overlap
+#: in time, so most of their timestamps repeat; a local-time hourly file repeats one hour where the
+#: clock goes back in autumn (2 rows in 8,760 a year), and its values are no keys of series.
+MIN_SHARED_ROWS = 0.1
 #: Values of each key column listed in the error and offered on the Data page, most rows first.
 SHOWN_VALUES = 500
 
@@ -41,9 +45,11 @@ class SeveralSeriesError(DataError):
         self.count = count
 
 
-def find_keys(cells: pd.DataFrame, dates: pd.Series, exclude: list[str]) -> list[str] | None:
-    """The fewest columns (one to three) that, with the time, make every row unique, and split
-    the rows into series of :data:`MIN_SERIES_ROWS` or more (at the median).
+def find_keys(cells: pd.DataFrame, dates: pd.Series, exclude: list[str], numeric: Collection[str]) -> list[str] | None:
+    """The fewest columns (one to three) that, with the time, make every row unique, split the
+    rows into series of :data:`MIN_SERIES_ROWS` or more (at the median), and leave a column of
+    numbers to be the series; only where :data:`MIN_SHARED_ROWS` of the rows or more share their
+    time with another row.
 
     Parameters
     ----------
@@ -53,6 +59,9 @@ def find_keys(cells: pd.DataFrame, dates: pd.Series, exclude: list[str]) -> list
         The time of each row (same index).
     exclude : list of str
         Columns that are not keys (the time columns).
+    numeric : collection of str
+        The columns of numbers: keys that take them all leave nothing to forecast (the one column
+        of values of a file whose timestamps repeat is not a key).
 
     Returns
     -------
@@ -60,6 +69,8 @@ def find_keys(cells: pd.DataFrame, dates: pd.Series, exclude: list[str]) -> list
         None when no such columns exist (the timestamps repeat for another reason).
     """
     n = len(cells)
+    if dates.duplicated(keep=False).mean() < MIN_SHARED_ROWS:
+        return None
     candidates = []
     for column in cells.columns:
         if column in exclude:
@@ -73,6 +84,8 @@ def find_keys(cells: pd.DataFrame, dates: pd.Series, exclude: list[str]) -> list
     stamps = dates.reset_index(drop=True)
     for size in (1, 2, 3):
         for combo in combinations(names, size):
+            if not set(numeric) - set(exclude) - set(combo):
+                continue
             key = pd.concat([stamps] + [cells[c].fillna("").reset_index(drop=True) for c in combo], axis=1)
             if not key.duplicated().any() and key.iloc[:, 1:].value_counts().median() >= MIN_SERIES_ROWS:
                 return list(combo)

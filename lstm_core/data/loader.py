@@ -242,6 +242,8 @@ def _load(
     numbers = _whole_years(cells, numbers)
 
     date_name = _choose_date_column(cells, numbers, date_column, date_format)
+    if date_name is None and date_format is not None:
+        raise _unmatched_format_error(cells, numbers, date_format)
     dates, used_dayfirst = (None, None)
     time_columns: list[str] = [] if date_name is None else [date_name]
     composed = year_and_period(cells, numbers) if date_column == "auto" and date_format is None else None
@@ -256,7 +258,7 @@ def _load(
     ):
         dates = clock  # times of day without dates
     elif date_name is not None and date_format is None and (months := month_names(cells[date_name])) is not None:
-        dates = _month_column(cells, date_name, months, notes)  # month names without years
+        dates = _month_column(cells, date_name, months, notes, _numeric_columns(cells, numbers))  # no years
         if dates is None:  # months that label something else: the column is text like any other
             date_name, time_columns = None, []
     elif date_name is not None:
@@ -280,7 +282,9 @@ def _load(
         stamps = dates.dropna()
         if stamps.duplicated().any():  # one series per value of some key columns?
             timeish = [c for c in cells.columns if _DATE_NAME_RE.search(str(c).lower())]  # parts of a time, not keys
-            keys = find_keys(cells.loc[stamps.index], stamps, [*time_columns, *timeish])
+            keys = find_keys(
+                cells.loc[stamps.index], stamps, [*time_columns, *timeish], _numeric_columns(cells, numbers)
+            )
             if keys:
                 raise several_series_error(cells.loc[stamps.index], keys)
 
@@ -803,6 +807,13 @@ def _parse_numbers(cells: pd.DataFrame, decimal: str) -> tuple[pd.DataFrame, str
     return pd.DataFrame(parsed, index=cells.index), thousands
 
 
+def _numeric_columns(cells: pd.DataFrame, numbers: pd.DataFrame) -> list[str]:
+    """The columns whose non-empty cells are numbers (:data:`_NUMERIC_SHARE` of them or more)."""
+    present = cells.notna()
+    parsed = (present & numbers.notna()).sum() / present.sum().clip(lower=1)
+    return [str(c) for c in cells.columns if present[c].any() and parsed[c] >= _NUMERIC_SHARE]
+
+
 def _classify_columns(
     cells: pd.DataFrame, numbers: pd.DataFrame, notes: list[str], problems: dict[str, str] | None = None
 ) -> tuple[list[str], dict[str, str]]:
@@ -946,6 +957,23 @@ def _choose_date_column(
     # month names without years, only where no other column holds dates (as for times of day)
     text = [c for c in cells.columns if date_format is None and not _mostly_numeric(cells[c], numbers[c])]
     return next((c for c in text if month_numbers(cells[c]) is not None), None)
+
+
+def _unmatched_format_error(cells: pd.DataFrame, numbers: pd.DataFrame, date_format: str) -> DataError:
+    """The error for a date format that no column's cells match (the columns were read as text
+    and numbers without dates before): it names the column most like the dates and one of its cells."""
+    text = [c for c in cells.columns if cells[c].notna().any() and not _mostly_numeric(cells[c], numbers[c])]
+    named = [c for c in text if _DATE_NAME_RE.search(str(c).lower())]
+    column = (named or text or [None])[0]
+    held = (
+        f"column {_excerpt(column)} holds values such as {_excerpt(cells[column].dropna().iloc[0])}"
+        if column is not None
+        else "every column holds numbers"
+    )
+    return DataError(
+        f"No column holds dates in the date format {date_format!r} ({held}); change the date format to the one "
+        "the dates are written in, or leave it empty to read them from the data."
+    )
 
 
 def _unix_column(cells: pd.DataFrame, numbers: pd.DataFrame) -> str | None:
@@ -1103,16 +1131,18 @@ def _clock_column(cells: pd.Series, name: str, date_format: str | None, notes: l
     return reading.dates
 
 
-def _month_column(cells: pd.DataFrame, name: str, reading: MonthReading, notes: list[str]) -> pd.Series | None:
+def _month_column(
+    cells: pd.DataFrame, name: str, reading: MonthReading, notes: list[str], numeric: list[str]
+) -> pd.Series | None:
     """Timestamps of column ``name``, month names without years read by
     :func:`~lstm_core.data.periods.month_names`, with a note; None where they do not run on month by
     month. Raises :class:`~lstm_core.data.keys.SeveralSeriesError` where the months repeat because
     other columns tell several series apart (``Month,Moon,...``: August to July once for each phase
-    of the moon), as for dates that repeat."""
+    of the moon), as for dates that repeat; ``numeric`` names the columns of numbers."""
     of_year = reading.of_year
     if of_year.duplicated().any():
         timeish = [c for c in cells.columns if _DATE_NAME_RE.search(str(c).lower())]
-        keys = find_keys(cells.loc[of_year.index], of_year, [name, *timeish])
+        keys = find_keys(cells.loc[of_year.index], of_year, [name, *timeish], numeric)
         if keys:
             raise several_series_error(cells.loc[of_year.index], keys)
     if reading.dates is None:
