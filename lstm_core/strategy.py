@@ -345,6 +345,18 @@ def smoothing_alphas(
     return out
 
 
+#: Beyond the two seasons a seasonal profile needs, the training points a seasonal candidate needs:
+#: a season's worth, at most this many (a long season, 52 weeks or a day of 96 quarter hours, on a
+#: series of a few seasons, still gets seasonal candidates).
+SEASONAL_MARGIN = 24
+
+
+def seasonal_points(m: int) -> int:
+    """The fewest training points for the seasonal candidates of a series of season ``m``:
+    two seasons and two points for its profile, then ``min(m, SEASONAL_MARGIN)``."""
+    return 2 * m + 2 + min(m, SEASONAL_MARGIN)
+
+
 def candidates(
     season: int | None, positive: bool, n_train: int, alphas: dict[tuple[bool, int], float] | None = None
 ) -> list[Transform]:
@@ -354,7 +366,7 @@ def candidates(
     m = int(season) if season and season >= 2 else 0
     alphas = alphas or {}
     shapes: list[tuple[int, int]] = [(0, 0), (0, 1)]  # (deseason, lag)
-    if m and n_train >= 2 * m + 2 + m:
+    if m and n_train >= seasonal_points(m):
         shapes += [(m, 0), (m, 1), (0, m)]
     out = []
     for log_on in [False, True] if positive else [False]:

@@ -1310,3 +1310,26 @@ def test_the_backtest_forecasts_a_deseasonalised_candidate_with_the_profile_of_e
         np.testing.assert_allclose(g, w, rtol=1e-9)
     fixed, _ = scored(False)
     assert not np.allclose(np.concatenate(fixed), np.concatenate(got))
+
+
+def test_a_few_long_seasons_get_seasonal_candidates_and_the_null_ranking_picks_one():
+    # two seasons, two points and a margin of min(season, 24): for seasons up to 24 three seasons
+    # and two points, as before; a day of quarter hours (96) from 218 training points, not 290
+    assert [strategy.seasonal_points(m) for m in (4, 12, 24, 48, 52, 96)] == [14, 38, 74, 122, 130, 218]
+
+    def seasonal(trs: list[Transform]) -> list[Transform]:
+        return [t for t in trs if t.deseason or t.lag > 1]
+
+    assert seasonal(strategy.candidates(96, True, 217)) == []
+    assert {t.name for t in seasonal(strategy.candidates(96, True, 218))} >= {
+        "difference at lag 96",
+        "seasonal profile 96 removed",
+        "log + seasonal profile 96 removed + difference at lag 1",
+    }
+    # 400 quarter hours of a strong daily cycle: with the default split 228 training points
+    t = np.arange(400)
+    y = 50 + 20 * np.sin(2 * np.pi * t / 96) + np.random.default_rng(0).normal(0, 2, 400)
+    train_end, test_start = split_points(400, 0.1, 0.33)
+    assert 218 <= train_end < 290
+    best = strategy.rank_transforms(y[:test_start], train_end, 96, True, 12)[0].transform
+    assert best.deseason == 96 or best.lag == 96

@@ -1,0 +1,124 @@
+"""Seasonal candidates on series of few long seasons (``strategy.SEASONAL_MARGIN``), A/B.
+
+The representations that use the season (a seasonal profile removed, a difference at the season's
+lag) are tried where the training part holds two seasons and two points for the profile, then
+``min(season, SEASONAL_MARGIN)`` more (:func:`lstm_core.strategy.seasonal_points`). Before session
+32 it had to hold three seasons and two points: a long season (a day of half-hours, 48; of quarter
+hours, 96; a year of weeks, 52) on a series of a few seasons got no seasonal candidate, and the
+networks, whose 12-step windows cannot see such a cycle, lost to the seasonal naive forecast by
+up to 9x over the test span. For seasons up to 24 the two rules are the same, so no series of the
+benchmark sets moves (their weekly ones are long).
+
+This script fits the engine's defaults, seeds 0-2, on series whose length falls between the two
+rules, both ways (``before``: three seasons, ``now``: the margin):
+
+* windows of fpp2's half-hourly electricity demand of Victoria (``benchmarks/data/subdaily/
+  elecdemand.csv``, its first 60 days of 2014; season 48), 220 and 250 points from three
+  starting days;
+* the first 240 and 270 points of the four real weekly series of the sets (weekly CO2, US
+  gasoline, the Dow Jones, US gas prices; season 52), and the same from their middle;
+
+and prints multi-step and one-step RMSE ÷ the best of the engine's baselines on the same points
+(medians over seeds, geometric means)::
+
+    .venv/bin/python -m benchmarks.bench_seasonal_margin
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from benchmarks.ab_runs import baseline_ratios, finish, fit_default, gmean, medians, score_all
+
+ARMS = {"before": 10**9, "now": 24}  # SEASONAL_MARGIN: a margin of a whole season, or 24 steps
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def series() -> list[tuple[str, pd.DataFrame, int | None]]:
+    """``(name, frame, season)`` of the windows scored (see the module's notes)."""
+    from benchmarks.ab_runs import named_series
+    from lstm_core.data.loader import load_csv
+
+    out = []
+    demand = load_csv(DATA / "subdaily" / "elecdemand.csv").series
+    for day in (0, 20, 40):
+        for n in (220, 250):
+            start = 48 * day
+            out.append((f"elecdemand d{day} n{n}", demand.frame.iloc[start : start + n], demand.season))
+    weekly = [s for set_name in ("suite", "fpp") for s in named_series(set_name)[0] if s[2] == 52]
+    weekly += [s for s in named_series(default_dir=DATA / "outside5")[0] if s[2] == 52]
+    for name, frame, season in weekly:
+        for at in ("start", "middle"):
+            for n in (240, 270):
+                start = 0 if at == "start" else (len(frame) - n) // 2
+                out.append((f"{name} {at} n{n}", frame.iloc[start : start + n], season))
+    return out
+
+
+def score(task: tuple) -> dict:
+    """One default run per arm for one series and seed."""
+    from lstm_core import strategy
+    from lstm_core.config import ConfigError
+
+    name, frame, season, seed = task
+    out: dict = {"name": name, "seed": seed}
+    for arm, margin in ARMS.items():
+        try:
+            run = fit_default(frame, season, seed, strategy, "SEASONAL_MARGIN", margin)
+        except ConfigError as exc:
+            return {"name": name, "seed": seed, "error": str(exc)}
+        ms, one = baseline_ratios(run.metrics)
+        seasonal = [m for m in run.combination.path_members if m.prep.transform.deseason or m.prep.transform.lag > 1]
+        out[arm] = {"ms": ms, "one": one, "seasonal": len(seasonal), "members": len(run.combination.path_members)}
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--seeds", default="0,1,2")
+    ap.add_argument("--processes", type=int, default=2)
+    ap.add_argument("--md", default="")
+    args = ap.parse_args(argv)
+    todo = series()
+    rows = score_all(score, todo, args.seeds.split(","), args.processes)
+    lines = [
+        f"## Seasonal candidates on series of few long seasons: seeds {args.seeds} (medians); "
+        "RMSE ÷ the best engine baseline on the same points",
+        "",
+        "| series | N | season | multi-step before | now | one-step before | now | seasonal members before | now |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    summary: dict[str, dict[str, list[float]]] = {}
+    for name, frame, season in todo:
+        rs, med = medians([r for r in rows if "error" not in r], name)
+        if not rs:
+            continue
+        group = name.split(" ")[0]
+        for arm in ARMS:
+            for what in ("ms", "one"):
+                summary.setdefault(group, {}).setdefault(f"{arm} {what}", []).append(med(arm, what))
+                summary.setdefault("all", {}).setdefault(f"{arm} {what}", []).append(med(arm, what))
+        lines.append(
+            f"| {name} | {len(frame)} | {season} | {med('before', 'ms'):.3f} | {med('now', 'ms'):.3f} | "
+            f"{med('before', 'one'):.3f} | {med('now', 'one'):.3f} | "
+            f"{rs[0]['before']['seasonal']}/{rs[0]['before']['members']} | {rs[0]['now']['seasonal']}/{rs[0]['now']['members']} |"
+        )
+    lines += [
+        "",
+        "| group | series | multi-step before | now | one-step before | now |",
+        "|---|---|---|---|---|---|",
+    ]
+    for group, values in summary.items():
+        lines.append(
+            f"| {group} | {len(values['before ms'])} | {gmean(values['before ms']):.3f} | {gmean(values['now ms']):.3f} | "
+            f"{gmean(values['before one']):.3f} | {gmean(values['now one']):.3f} |"
+        )
+    return finish(lines, rows, args.md)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
