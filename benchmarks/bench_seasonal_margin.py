@@ -22,53 +22,67 @@ and prints multi-step and one-step RMSE ÷ the best of the engine's baselines on
 (medians over seeds, geometric means)::
 
     .venv/bin/python -m benchmarks.bench_seasonal_margin
+    .venv/bin/python -m benchmarks.bench_seasonal_margin --compare lag
+
+``--compare lag``: on shorter windows still (180 and 200 half-hours, 185 and 215 weeks), where the
+training part holds a season and two points and twice the margin but not two seasons for a
+profile, the difference at the season's lag alone (``strategy.SEASONAL_LAG_EARLY``) against no
+seasonal candidate (before session 32).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
 
 from benchmarks.ab_runs import baseline_ratios, finish, fit_default, gmean, medians, score_all
 
-ARMS = {"before": 10**9, "now": 24}  # SEASONAL_MARGIN: a margin of a whole season, or 24 steps
+#: What each comparison switches: ``margin`` sets ``SEASONAL_MARGIN`` (a whole season before, 24
+#: steps now), ``lag`` sets ``SEASONAL_LAG_EARLY`` (the difference at the season's lag alone on
+#: shorter series: off as shipped, on); and the lengths of the windows each scores.
+COMPARISONS = {
+    "margin": ("SEASONAL_MARGIN", {"before": 10**9, "now": 24}, (220, 250), (240, 270)),
+    "lag": ("SEASONAL_LAG_EARLY", {"before": False, "now": True}, (180, 200), (185, 215)),
+}
 DATA = Path(__file__).resolve().parent / "data"
 
 
-def series() -> list[tuple[str, pd.DataFrame, int | None]]:
-    """``(name, frame, season)`` of the windows scored (see the module's notes)."""
+def series(half_hourly: tuple[int, ...], weekly_lengths: tuple[int, ...]) -> list[tuple[str, pd.DataFrame, int | None]]:
+    """``(name, frame, season)`` of the windows scored (see the module's notes), of these lengths."""
     from benchmarks.ab_runs import named_series
     from lstm_core.data.loader import load_csv
 
     out = []
     demand = load_csv(DATA / "subdaily" / "elecdemand.csv").series
     for day in (0, 20, 40):
-        for n in (220, 250):
+        for n in half_hourly:
             start = 48 * day
             out.append((f"elecdemand d{day} n{n}", demand.frame.iloc[start : start + n], demand.season))
     weekly = [s for set_name in ("suite", "fpp") for s in named_series(set_name)[0] if s[2] == 52]
     weekly += [s for s in named_series(default_dir=DATA / "outside5")[0] if s[2] == 52]
     for name, frame, season in weekly:
         for at in ("start", "middle"):
-            for n in (240, 270):
+            for n in weekly_lengths:
                 start = 0 if at == "start" else (len(frame) - n) // 2
                 out.append((f"{name} {at} n{n}", frame.iloc[start : start + n], season))
     return out
 
 
-def score(task: tuple) -> dict:
-    """One default run per arm for one series and seed."""
+def score(task: tuple, attr: str = "SEASONAL_MARGIN", arms: dict | None = None) -> dict:
+    """One default run per arm (``lstm_core.strategy.<attr>`` set to each value of ``arms``) for
+    one series and seed."""
     from lstm_core import strategy
     from lstm_core.config import ConfigError
 
     name, frame, season, seed = task
     out: dict = {"name": name, "seed": seed}
-    for arm, margin in ARMS.items():
+    for arm, value in (arms or COMPARISONS["margin"][1]).items():
         try:
-            run = fit_default(frame, season, seed, strategy, "SEASONAL_MARGIN", margin)
+            run = fit_default(frame, season, seed, strategy, attr, value)
         except ConfigError as exc:
             return {"name": name, "seed": seed, "error": str(exc)}
         ms, one = baseline_ratios(run.metrics)
@@ -82,11 +96,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seeds", default="0,1,2")
     ap.add_argument("--processes", type=int, default=2)
     ap.add_argument("--md", default="")
+    ap.add_argument("--compare", choices=tuple(COMPARISONS), default="margin")
     args = ap.parse_args(argv)
-    todo = series()
-    rows = score_all(score, todo, args.seeds.split(","), args.processes)
+    attr, arms, half_hourly, weekly = COMPARISONS[args.compare]
+    todo = series(half_hourly, weekly)
+    rows = score_all(partial(score, attr=attr, arms=arms), todo, args.seeds.split(","), args.processes)
     lines = [
-        f"## Seasonal candidates on series of few long seasons: seeds {args.seeds} (medians); "
+        f"## Seasonal candidates on series of few long seasons ({attr}): seeds {args.seeds} (medians); "
         "RMSE ÷ the best engine baseline on the same points",
         "",
         "| series | N | season | multi-step before | now | one-step before | now | seasonal members before | now |",
@@ -98,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         if not rs:
             continue
         group = name.split(" ")[0]
-        for arm in ARMS:
+        for arm in arms:
             for what in ("ms", "one"):
                 summary.setdefault(group, {}).setdefault(f"{arm} {what}", []).append(med(arm, what))
                 summary.setdefault("all", {}).setdefault(f"{arm} {what}", []).append(med(arm, what))

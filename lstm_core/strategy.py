@@ -357,6 +357,21 @@ def seasonal_points(m: int) -> int:
     return 2 * m + 2 + min(m, SEASONAL_MARGIN)
 
 
+#: Whether the difference at the season's lag is tried from :func:`seasonal_lag_points` on, before
+#: the profile's candidates are (session 32, ``benchmarks/bench_seasonal_margin.py --compare lag``:
+#: 22 windows of real weekly and half-hourly series that short, multi-step 1.686 -> 1.282 and one
+#: step ahead 1.256 -> 1.120 times the best baseline; weekly CO2 3.09 -> 1.04, but the weekly Dow
+#: Jones 1.47 -> 1.69 and US gas prices 1.31 -> 1.51, whose calendar season holds little).
+SEASONAL_LAG_EARLY = True
+
+
+def seasonal_lag_points(m: int) -> int:
+    """The fewest training points for the difference at the season's lag alone: a season and
+    two points, then twice ``min(m, SEASONAL_MARGIN)`` (for seasons up to 24, as many as
+    :func:`seasonal_points`)."""
+    return m + 2 + 2 * min(m, SEASONAL_MARGIN)
+
+
 def candidates(
     season: int | None, positive: bool, n_train: int, alphas: dict[tuple[bool, int], float] | None = None
 ) -> list[Transform]:
@@ -368,6 +383,8 @@ def candidates(
     shapes: list[tuple[int, int]] = [(0, 0), (0, 1)]  # (deseason, lag)
     if m and n_train >= seasonal_points(m):
         shapes += [(m, 0), (m, 1), (0, m)]
+    elif m and SEASONAL_LAG_EARLY and n_train >= seasonal_lag_points(m):
+        shapes += [(0, m)]  # a difference at the season needs no profile: one season and the margin twice
     out = []
     for log_on in [False, True] if positive else [False]:
         for deseason, lag in shapes:

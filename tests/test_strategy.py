@@ -1320,7 +1320,15 @@ def test_a_few_long_seasons_get_seasonal_candidates_and_the_null_ranking_picks_o
     def seasonal(trs: list[Transform]) -> list[Transform]:
         return [t for t in trs if t.deseason or t.lag > 1]
 
-    assert seasonal(strategy.candidates(96, True, 217)) == []
+    # below that, from a season, two points and twice the margin, the difference at the season's lag alone
+    assert [strategy.seasonal_lag_points(m) for m in (4, 12, 24, 48, 52, 96)] == [14, 38, 74, 98, 102, 146]
+    assert {t.name for t in seasonal(strategy.candidates(96, True, 217))} == {
+        "difference at lag 96",
+        "difference at lag 96 + window mean removed",
+        "log + difference at lag 96",
+        "log + difference at lag 96 + window mean removed",
+    }
+    assert seasonal(strategy.candidates(96, True, 145)) == []
     assert {t.name for t in seasonal(strategy.candidates(96, True, 218))} >= {
         "difference at lag 96",
         "seasonal profile 96 removed",
