@@ -162,7 +162,7 @@ with st.expander("New comparison", expanded=not st.session_state.get(cv.CMP_KEY)
         try:
             variants = [
                 cmp.Variant(
-                    name=str(r.get("name") or ""),
+                    name=cv.row_name(r.get("name")),
                     cell=str(r["cell"]),
                     hidden_size=int(r["hidden_size"]),
                     num_layers=int(r["num_layers"]),
@@ -179,7 +179,8 @@ with st.expander("New comparison", expanded=not st.session_state.get(cv.CMP_KEY)
                 scaler=scaler,
                 transform=transform,
             )
-            train = TrainConfig(epochs=int(epochs), batch_size=int(batch), patience=int(patience) or None)
+            # one network per seed, as the CLI's comparison config (the seeds are the replicates)
+            train = TrainConfig(epochs=int(epochs), batch_size=int(batch), patience=int(patience) or None, ensemble=1)
             submit(cmp.CompareConfig(data, train, variants, list(range(int(n_seeds)))))
         except (ConfigError, TypeError, ValueError, KeyError) as exc:
             st.error(
@@ -202,8 +203,8 @@ with st.expander("New comparison", expanded=not st.session_state.get(cv.CMP_KEY)
 ids = cv.sync_ids(cv.CMP_KEY, cv.CMP_PARAM)
 if not ids:
     st.stop()
-first = [reg.snapshot(i) for i in ids]
-any_active = any(s is not None and s.active for s in first)
+first = [reg.reopen(i) for i in ids]  # after a server restart: its saved runs load now, first in line
+any_active = any(s is not None and cv.pending(s) for s in first)
 
 
 @throttle.fragment(run_every=0.5 if any_active else None)
@@ -217,6 +218,9 @@ def live() -> None:
         done / max(len(snaps), 1),
         text=f"{done} of {len(snaps)} runs done ({len(groups)} variants × {len(snaps) // max(len(groups), 1)} seeds)",
     )
+    loading = sum(s.restoring for s in snaps)
+    if loading:
+        st.info(f"Loading {loading} run(s) saved before the server restarted; the results appear here in a moment.")
     if any(s.active and state.owns(s) for s in snaps) and right.button(
         "Stop all", icon=":material/stop:", key="cmp_stop"
     ):
@@ -228,7 +232,7 @@ def live() -> None:
     presenter.chart(cplots.loss_band_figure(bands, band="minmax" if band == "min–max" else "std"), key="cmp_loss_chart")
     with st.expander("Jobs", expanded=any(s.active for s in snaps)):
         st.dataframe(cv.status_frame(snaps), hide_index=True, width="stretch")
-    if any_active and not any(s.active for s in snaps):
+    if any_active and not any(cv.pending(s) for s in snaps):
         st.rerun()  # all done: full rerun draws the results and stops polling
 
 
@@ -331,5 +335,5 @@ if quiet:
     st.caption(
         md_escape(", ".join(quiet))
         + (" has" if len(quiet) == 1 else " have")
-        + " no bars: under 0.5% of each gate's activations are closed or open (no gate saturates)."
+        + " hardly any bars: under 0.5% of each gate's activations are closed or open (no gate saturates)."
     )

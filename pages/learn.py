@@ -197,9 +197,17 @@ else:
     def vec(v: np.ndarray) -> str:
         return r"\begin{bmatrix}" + r" \\ ".join(f"{e:.3f}" for e in v) + r"\end{bmatrix}"
 
+    def two_lines(rule: str, numbers: str) -> str:
+        """The rule, then its numbers on a line of their own: on one line the results (the gate
+        values) ran past the column's edge at 1024 px, presenting or not."""
+        return r"\begin{aligned}" + rule + r" \\ &= " + numbers + r"\end{aligned}"
+
     with maths:
         st.latex(
-            r"[h_{t-1}, x_t] = " + r"\begin{bmatrix}" + r" & ".join(f"{e:g}" for e in r.hx) + r"\end{bmatrix}^\top"
+            two_lines(
+                r"& [h_{t-1}, x_t]",  # the row of numbers starts at the left edge, as wide as the column
+                r"\begin{bmatrix}" + r" & ".join(f"{e:g}" for e in r.hx) + r"\end{bmatrix}^\top",
+            )
         )
         for g, name, act in (
             ("f", "f_t", r"\sigma"),
@@ -208,18 +216,18 @@ else:
             ("o", "o_t", r"\sigma"),
         ):
             st.latex(
-                f"{name} = {act}(W_{g} [h_{{t-1}}, x_t] + b_{g}) = {act}\\left({vec(getattr(r, 'a_' + g))}\\right) = "
-                f"{vec(getattr(r, g))}"
+                two_lines(
+                    f"{name} &= {act}(W_{g} [h_{{t-1}}, x_t] + b_{g})",
+                    f"{act}\\left({vec(getattr(r, 'a_' + g))}\\right) = {vec(getattr(r, g))}",
+                )
             )
         st.latex(
-            r"c_t = f_t \odot c_{t-1} + i_t \odot g_t = "
-            + vec(r.forget_part)
-            + " + "
-            + vec(r.write_part)
-            + " = "
-            + vec(r.c)
+            two_lines(
+                r"c_t &= f_t \odot c_{t-1} + i_t \odot g_t",
+                vec(r.forget_part) + " + " + vec(r.write_part) + " = " + vec(r.c),
+            )
         )
-        st.latex(r"h_t = o_t \odot \tanh(c_t) = " + vec(r.o) + r" \odot " + vec(r.tanh_c) + " = " + vec(r.h))
+        st.latex(two_lines(r"h_t &= o_t \odot \tanh(c_t)", vec(r.o) + r" \odot " + vec(r.tanh_c) + " = " + vec(r.h)))
         with st.expander("Weights used", expanded=False):
             for g in "figo":
                 st.latex(

@@ -179,3 +179,25 @@ def test_the_pages_presenter_switch_label_is_never_cut(server, browser, width, h
         screenshot(pg, f"classroom-gates-switch-{width}{'-presenter' if query else ''}", always=True)
     finally:
         ctx.close()
+
+
+#: Per equation of the page's columns: its start and how far its rendered maths runs past its column's right edge.
+EQUATION_OVERRUN = """() => [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stColumn"] .katex-display')]
+    .filter(e => e.checkVisibility()).map(e => [e.textContent.slice(0, 20),
+        Math.max(...[...e.querySelectorAll('.katex-html *')].map(g => g.getBoundingClientRect().right))
+        - e.closest('[data-testid="stColumn"]').getBoundingClientRect().right])"""
+
+
+@pytest.mark.parametrize("query", ["?section=Calculator", "?section=Calculator&presenter=1"])
+def test_the_calculators_equations_fit_their_column_at_1024(server, browser, query):
+    """Each gate's result (f_t = σ(...) = [0.615 ...]) ran past the column's edge at 1024x768, presenting
+    or not: the numbers a class is shown were cut off."""
+    ctx, pg = new_page(browser, 1024, 768)
+    try:
+        pg.goto(f"{server}/learn{query}")
+        expect(pg.locator('[data-testid="stMain"] .katex-display:visible')).to_have_count(7)  # not the weights'
+        wait_idle(pg)
+        overruns = pg.evaluate(EQUATION_OVERRUN)
+        assert len(overruns) == 7 and all(px <= 0.5 for _, px in overruns), overruns
+    finally:
+        ctx.close()

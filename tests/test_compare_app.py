@@ -84,6 +84,26 @@ def test_two_variant_comparison_finishes_and_shows_the_table(fake):
     assert len(charts) >= 4  # loss bands, one-step and multi-step overlays, gate saturation
     cfg = CompareConfig.from_json(at.session_state["cmp_config"])  # what the JSON download serves
     assert cfg.names() == ["LSTM 32", "GRU 32"] and cfg.seeds == [0, 1]
+    # one network per seed, as the CLI's comparison config: the seeds are the replicates
+    assert cfg.train.ensemble == CompareConfig().train.ensemble == 1
+
+
+def test_a_row_added_without_a_name_is_named_from_its_fields(fake):
+    """A row added in the variants editor has no name (NaN): it is named from its fields, not "nan"."""
+    import numpy as np
+    import pandas as pd
+
+    at = new_app().run()
+    at.switch_page("pages/compare.py").run()
+    row = {"cell": "rnn", "hidden_size": 8, "num_layers": 1, "look_back": 12, "lr": 0.01}
+    at.session_state["cmp_rows"] = pd.DataFrame([{"name": "LSTM 32", **row, "cell": "lstm"}, {"name": np.nan, **row}])
+    at.number_input(key="cmp_epochs").set_value(1)
+    at.slider(key="cmp_seeds").set_value(1)
+    at.button(key="cmp_start").click().run()
+    no_errors(at)
+    ids = at.session_state["compare_job_ids"]
+    assert [fake.snapshot(i).tags["variant"] for i in ids] == ["LSTM 32", "rnn h8 x1 lb12 lr0.01"]
+    assert CompareConfig.from_json(at.session_state["cmp_config"]).variants[1].name == ""
 
 
 def test_reload_reattaches_from_the_url(fake):

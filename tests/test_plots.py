@@ -113,6 +113,26 @@ def test_variants_whose_gates_never_saturate_are_named_beside_the_bars():
     assert [tr.name for tr in fig.data] == ["closed (< 0.1)", "open (> 0.9)"]
 
 
+def test_a_long_variant_name_under_one_bar_is_wrapped_to_its_width():
+    """A plain RNN named from its fields has one bar (h): its name ran over its neighbours' names."""
+    from ui.figures.compare import SATURATION_CHARS_PER_BAR, saturation_figure
+
+    sat = pd.DataFrame(
+        {
+            "variant": ["LSTM 32"] * 5 + ["rnn h32 x1 lb12 lr0.01"],
+            "layer": [0] * 6,
+            "gate": ["i", "f", "g", "o", "h", "h"],
+            "left": [0.01] * 6,
+            "right": [0.02] * 6,
+        }
+    )
+    outer = list(saturation_figure(sat).data[0].x[0])
+    assert outer[:5] == ["LSTM 32"] * 5  # a name that fits stays on one line
+    lines = outer[5].split("<br>")
+    assert " ".join(lines) == "rnn h32 x1 lb12 lr0.01" and len(lines) == 3
+    assert max(len(line) for line in lines) <= SATURATION_CHARS_PER_BAR
+
+
 def test_empty_loss_chart_has_a_hint():
     fig = plots.loss_figure([], [], [])
     assert "waiting" in fig.layout.annotations[0].text

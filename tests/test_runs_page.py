@@ -178,6 +178,69 @@ def test_a_reload_on_a_job_link_brings_back_the_data_it_was_trained_on(reg):
     assert any("Restored with your run after a reload" in m.value for m in at.markdown)
 
 
+def test_a_reload_on_a_comparison_link_brings_back_the_data_it_was_trained_on(reg):
+    """A reload of the Compare page (``?cmp=``) named the bundled series above results on the
+    uploaded one, and the next comparison trained on the bundled series."""
+    data = series("uploaded.csv", length=90)
+    ids = [
+        reg.submit(data, cfg(s), owner=OWNER, label=f"v · seed {s}", tags={"variant": "v", "seed": s}) for s in (0, 1)
+    ]
+    viewer = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)  # the link in another browser
+    viewer.query_params["cmp"] = ",".join(ids)
+    viewer.run()
+    no_errors(viewer)
+    assert viewer.session_state["dataset"].name != "uploaded.csv"
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)  # the owner's tab reloaded
+    at.query_params["cmp"] = ",".join(ids)
+    with owner_cookie.browser_cookies({owner_cookie.COOKIE: OWNER}):
+        at.run()
+    no_errors(at)
+    ds = at.session_state["dataset"]
+    assert ds.name == "uploaded.csv" and ds.frame.equals(data.frame)
+    assert "uploaded.csv" in " ".join(c.value for c in at.sidebar.caption)
+    at.switch_page("pages/compare.py").run()
+    no_errors(at)
+    assert at.session_state["compare_job_ids"] == ids
+    assert "uploaded.csv" in at.caption[0].value  # above the results, and what the next comparison trains on
+
+
+def test_a_comparison_opened_while_its_runs_load_after_a_restart_shows_them_once_loaded(tmp_path):
+    """After a server restart the Compare page said "No run finished" of runs still loading from
+    disk, and stayed so until a reload."""
+    from lstm_core import compare as cmp
+
+    store = RunStore(tmp_path / "jobs")
+    first = JobRegistry(max_workers=1, torch_threads=0, runner=fakes.prebuilt_runner, inline=True, store=store)
+    ids = [
+        first.submit(series(), cfg(s), owner=OWNER, label=f"h4 · seed {s}", tags=cmp.job_tags("g", "h4", s))
+        for s in (0, 1)
+    ]
+    first.close()
+    # the server starts again on the same store; its runs load from disk only once `loaded` is set
+    loaded = threading.Event()
+    disk = RunStore(tmp_path / "jobs")
+    read = disk.load
+    disk.load = lambda job_id: loaded.wait(TIMEOUT) and read(job_id)  # type: ignore[method-assign]
+    again = JobRegistry(max_workers=1, torch_threads=0, runner=fakes.prebuilt_runner, inline=True, store=disk)
+    with fakes.fake_registry(again):
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+        at.query_params["cmp"] = ",".join(ids)
+        with owner_cookie.browser_cookies({owner_cookie.COOKIE: OWNER}):
+            at.run()
+            at.switch_page("pages/compare.py").run()
+        no_errors(at)
+        assert [i.value for i in at.info if "Loading" in i.value] == [
+            "Loading 2 run(s) saved before the server restarted; the results appear here in a moment."
+        ]
+        assert not at.warning and not any(s.value == "Results" for s in at.subheader)
+        loaded.set()
+        for jid in ids:
+            assert again.wait_until(jid, lambda s: not s.restoring, TIMEOUT).run is not None
+        at.run()  # what the page's polling fragment asks for once they are in (AppTest runs no timers)
+        no_errors(at)
+        assert any(s.value == "Results" for s in at.subheader) and not at.warning
+
+
 def test_data_kept_without_a_name_is_reported_under_the_name_shown():
     """A run loaded back from disk keeps its data without a file name: the Data page's report
     said ": 500 rows, 1 numeric column(s)" under the heading "data of a saved run"."""

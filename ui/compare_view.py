@@ -15,7 +15,7 @@ from lstm_core.memory_task import MemoryConfig
 
 from . import state
 
-CMP_KEY, CMP_PARAM = "compare_job_ids", "cmp"
+CMP_KEY, CMP_PARAM = state.COMPARE_KEY, state.COMPARE_PARAM
 
 
 def sync_ids(session_key: str, param: str) -> list[str]:
@@ -54,6 +54,12 @@ def group(snaps: list[JobSnapshot]) -> dict[str, list[JobSnapshot]]:
     for s in snaps:
         out.setdefault(str(s.tags.get("variant", s.label)), []).append(s)
     return out
+
+
+def pending(s: JobSnapshot) -> bool:
+    """Whether the Compare page still waits on ``s``: queued or training, or finished before a
+    server restart with its run still loading from disk (it said "No run finished" until reloaded)."""
+    return s.active or s.restoring
 
 
 def status_text(s: JobSnapshot) -> str:
@@ -116,6 +122,17 @@ def styled_table(table: pd.DataFrame):
 def start_sweep(cfg: MemoryConfig) -> str:
     """Queue a long-memory sweep in the job registry for this session; returns its job id."""
     return state.registry().submit_sweep(cfg, owner=state.owner(), tags={"group": "long-memory"})
+
+
+def row_name(value: object) -> str:
+    """A variants-table ``name`` cell as text: ``""`` (named from its fields) for an empty cell.
+
+    A row added in the table's editor has a missing name (``None`` or NaN); ``str(NaN or "")``
+    named the variant "nan" in every table and chart.
+    """
+    if value is None or (not isinstance(value, str) and bool(pd.isna(value))):  # None, NaN, pd.NA
+        return ""
+    return str(value).strip()
 
 
 def every_cell(hidden_size: int, row: dict, cells: list[str]) -> pd.DataFrame:

@@ -19,6 +19,8 @@ from lstm_core.train import device_label, resolve_device
 from ui import owner_cookie
 
 DATASET, OWNER, JOB, UPLOADED_RUNS = "dataset", "owner", "job_id", "uploaded_runs"
+# the Compare page's job ids, in session state and in the URL (``?cmp=a,b,...``; ui.compare_view)
+COMPARE_KEY, COMPARE_PARAM = "compare_job_ids", "cmp"
 # persist_state for the settings a person fills in (the Train form, the Compare settings):
 # they come back after a visit to another page instead of resetting to the defaults.
 KEEP = "session"
@@ -258,6 +260,8 @@ def sync_job_id() -> str | None:
             st.session_state[JOB] = current = from_url
             if snap.owner == me:  # the owner's session coming back: its data too
                 adopt_dataset(from_url, snap.config)
+    if current is None and not st.session_state.get(COMPARE_KEY):
+        adopt_compare_dataset(reg, me)
     if current and reg.reopen(current) is None:  # deleted (memory lets a run go; the store keeps it)
         current = st.session_state[JOB] = None
     if current and st.query_params.get("job") != current:
@@ -265,6 +269,15 @@ def sync_job_id() -> str | None:
     elif not current and "job" in st.query_params:
         del st.query_params["job"]
     return current
+
+
+def adopt_compare_dataset(reg: JobRegistry, me: str) -> bool:
+    """A reload of this browser's own comparison (``?cmp=``) brings back the data it was trained
+    on, as :func:`sync_job_id` does for ``?job=``: without it the Compare page named the bundled
+    series above results on the uploaded one, and the next comparison trained on the bundled one."""
+    first = next((i for i in str(st.query_params.get(COMPARE_PARAM, "")).split(",") if i), None)
+    snap = reg.snapshot(first) if first else None
+    return snap is not None and snap.owner == me and adopt_dataset(snap.id, snap.config)
 
 
 def set_job(job_id: str | None) -> None:

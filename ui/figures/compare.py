@@ -6,6 +6,8 @@ float32 values. Plotly only.
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -126,6 +128,17 @@ def overlay_variants_figure(
     return apply_layout(fig, title, dec, n_total=len(shown))
 
 
+#: Characters of a variant's name that fit under one bar of :func:`saturation_figure` (a 1024 px
+#: window with the sidebar open, 14 bars: about 38 px per bar).
+SATURATION_CHARS_PER_BAR = 7
+
+
+def wrap_label(text: str, width: int) -> str:
+    """``text`` broken at spaces into lines of at most ``width`` characters (Plotly's ``<br>``);
+    a single word longer than ``width`` stays whole."""
+    return "<br>".join(textwrap.wrap(text, max(width, 1), break_long_words=False)) or text
+
+
 def saturation_figure(sat: pd.DataFrame, title: str = "Gate saturation per variant") -> go.Figure:
     """Grouped bars: for each variant and gate, the share of activations < 0.1 (left) and > 0.9 (right).
 
@@ -139,7 +152,12 @@ def saturation_figure(sat: pd.DataFrame, title: str = "Gate saturation per varia
         return apply_layout(fig, title)
     multi_layer = sat["layer"].nunique() > 1
     labels = [f"{g} (L{lay})" if multi_layer else g for g, lay in zip(sat["gate"], sat["layer"])]
-    x = [sat["variant"].to_numpy(), np.asarray(labels)]
+    # a variant's name is written once under its bars, as wide as they are: a long one under a
+    # single bar (a plain RNN named from its fields, "rnn h32 x1 lb12 lr0.01") ran over its
+    # neighbours' names and the plot's edge, so it is wrapped to lines that fit its bars
+    bars = sat["variant"].value_counts()
+    names = {v: wrap_label(str(v), SATURATION_CHARS_PER_BAR * int(n)) for v, n in bars.items()}
+    x = [np.asarray([names[v] for v in sat["variant"]]), np.asarray(labels)]
     fig.add_trace(go.Bar(x=x, y=sat["left"].to_numpy(np.float32), name="closed (< 0.1)", marker_color="#2563eb"))
     fig.add_trace(go.Bar(x=x, y=sat["right"].to_numpy(np.float32), name="open (> 0.9)", marker_color="#ea580c"))
     fig.update_layout(barmode="stack")
