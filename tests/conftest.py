@@ -257,6 +257,16 @@ def nav(pg, title: str) -> None:
     expect(pg.get_by_role("heading", name=title, exact=True).first).to_be_visible()
 
 
+def upload_csv(pg, path, loaded: bool = True) -> None:
+    """Drop ``path`` on the Data page's uploader (its file input); with ``loaded``, wait until the
+    page's heading names the file (the data is loaded)."""
+    from playwright.sync_api import expect
+
+    pg.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+    if loaded:
+        expect(pg.get_by_role("heading", name=Path(path).name)).to_be_visible()
+
+
 def set_number(pg, label: str, value) -> None:
     """Type into a labelled number input and leave it, so Streamlit takes the value."""
     box = pg.get_by_label(label, exact=True)

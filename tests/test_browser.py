@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import ARTIFACTS, CHARTS_DRAWN, CHROMIUM, choose_option, nav, new_page, set_number, wait_idle
+from conftest import ARTIFACTS, CHARTS_DRAWN, CHROMIUM, choose_option, nav, new_page, set_number, upload_csv, wait_idle
 
 PAGES = ("Data", "Train", "Forecast")
 
@@ -65,8 +65,7 @@ def test_upload_train_stop_and_forecast(server, page, tmp_path):
     expect(page.get_by_text("airline passengers (bundled)").first).to_be_visible()  # loaded for a newcomer
 
     # Upload a CSV (the drop zone's file input).
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(csv))
-    expect(page.get_by_role("heading", name="monthly_sales.csv")).to_be_visible()
+    upload_csv(page, csv)
     expect(page.locator('[data-testid="stSidebar"]').get_by_text("monthly_sales.csv")).to_be_visible()
 
     # Train with the defaults (a few seconds on airline-sized data).
@@ -171,8 +170,7 @@ def test_month_names_without_years_upload_as_monthly_data(server, page, tmp_path
     )
     page.goto(server)
     expect(page.get_by_text("airline passengers (bundled)").first).to_be_visible()
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(sales))
-    expect(page.get_by_role("heading", name="sales.csv")).to_be_visible()
+    upload_csv(page, sales)
     expect(page.get_by_text(re.compile("holds month names without years")).first).to_be_visible()
     expect(page.locator(".js-plotly-plot").first).to_be_visible()
     page.wait_for_function(CHARTS_DRAWN, timeout=15_000)

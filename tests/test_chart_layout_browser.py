@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import CHARTS_DRAWN, CHROMIUM, nav, new_page, screenshot, wait_idle
+from conftest import CHARTS_DRAWN, CHROMIUM, nav, new_page, screenshot, upload_csv, wait_idle
 
 if not Path(CHROMIUM).exists():
     pytest.skip(f"{CHROMIUM} is missing (install the Debian chromium package)", allow_module_level=True)
@@ -58,8 +58,7 @@ def test_no_legend_covers_the_date_labels_of_a_daily_series(server, browser, tmp
     try:
         pg.goto(server)
         expect(pg.get_by_role("heading", name="Data", exact=True)).to_be_visible()
-        pg.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(csv))
-        expect(pg.get_by_role("heading", name=NAME)).to_be_visible()
+        upload_csv(pg, csv)
         wait_idle(pg)
         pg.get_by_role("button", name="Train an LSTM on this series").click()
         expect(pg.get_by_role("heading", name="Train", exact=True)).to_be_visible()

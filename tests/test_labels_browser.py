@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import CHARTS_DRAWN, CHROMIUM, nav, new_page, screenshot, wait_idle
+from conftest import CHARTS_DRAWN, CHROMIUM, nav, new_page, screenshot, upload_csv, wait_idle
 
 if not Path(CHROMIUM).exists():
     pytest.skip(f"{CHROMIUM} is missing (install the Debian chromium package)", allow_module_level=True)
@@ -46,8 +46,7 @@ def test_no_label_is_cut_short_at_1024x768(server, browser, tmp_path):
     try:
         pg.goto(server)
         expect(pg.get_by_role("heading", name="Data", exact=True)).to_be_visible()
-        pg.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(csv))
-        expect(pg.get_by_role("heading", name=NAME)).to_be_visible()
+        upload_csv(pg, csv)
         expect(pg.get_by_role("button", name="Reading dates")).to_be_visible()
         assert cut_labels(pg) == []
         screenshot(pg, "labels-data-1024")
@@ -55,6 +54,8 @@ def test_no_label_is_cut_short_at_1024x768(server, browser, tmp_path):
         pg.get_by_role("button", name="Train an LSTM on this series").click()
         expect(pg.get_by_role("heading", name="Train", exact=True)).to_be_visible()
         expect(pg.get_by_text("Finished —").first).to_be_visible(timeout=180_000)
+        wait_idle(pg)  # a rerun's stale copy of the job's row fades out
+        expect(pg.get_by_role("button", name="Share link")).to_have_count(1)
         expect(pg.get_by_role("button", name="Share link")).to_be_visible()
         pg.get_by_text("Advanced: split").click()
         expect(pg.get_by_text("Linear path to the one-step output")).to_be_visible()
