@@ -28,6 +28,10 @@ and prints multi-step and one-step RMSE ÷ the best of the engine's baselines on
 training part holds a season and two points and twice the margin but not two seasons for a
 profile, the difference at the season's lag alone (``strategy.SEASONAL_LAG_EARLY``) against no
 seasonal candidate (before session 32).
+
+``--compare evidence``: on all 44 windows of the two comparisons above, the seasonal candidates
+kept only where one of them ranks first by its null forecast (``strategy.SEASONAL_EVIDENCE``)
+against kept whatever their rank.
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ from benchmarks.ab_runs import baseline_ratios, finish, fit_default, gmean, medi
 COMPARISONS = {
     "margin": ("SEASONAL_MARGIN", {"before": 10**9, "now": 24}, (220, 250), (240, 270)),
     "lag": ("SEASONAL_LAG_EARLY", {"before": False, "now": True}, (180, 200), (185, 215)),
+    "evidence": ("SEASONAL_EVIDENCE", {"before": False, "now": True}, (180, 200, 220, 250), (185, 215, 240, 270)),
 }
 DATA = Path(__file__).resolve().parent / "data"
 

@@ -1341,3 +1341,18 @@ def test_a_few_long_seasons_get_seasonal_candidates_and_the_null_ranking_picks_o
     assert 218 <= train_end < 290
     best = strategy.rank_transforms(y[:test_start], train_end, 96, True, 12)[0].transform
     assert best.deseason == 96 or best.lag == 96
+
+
+def test_on_a_few_seasons_the_seasonal_candidates_stay_only_where_one_ranks_first():
+    t = np.arange(400)
+    rng = np.random.default_rng(1)
+    cycle = 50 + 20 * np.sin(2 * np.pi * t / 96) + rng.normal(0, 2, 400)
+    walk = 50 + np.cumsum(rng.normal(0, 1, 400))  # a calendar season with nothing in it
+    train_end, test_start = split_points(400, 0.1, 0.33)
+    ranked_cycle = strategy.rank_transforms(cycle[:test_start], train_end, 96, True, 12)
+    ranked_walk = strategy.rank_transforms(walk[:test_start], train_end, 96, True, 12)
+    assert strategy.uses_season(ranked_cycle[0].transform)
+    assert not any(strategy.uses_season(s.transform) for s in ranked_walk)
+    scored = [strategy.Scored(Transform(lag=1), 1.0), strategy.Scored(Transform(lag=96), 2.0)]
+    assert strategy.seasonal_evidence(scored) == scored[:1]
+    assert strategy.seasonal_evidence(scored[::-1]) == scored[::-1]
