@@ -72,8 +72,9 @@ with st.container(key="gates_controls"):
         )
     with st.expander("More options: gates shown, long traces"):
         o1, o2 = st.columns([3, 2])
-        shown = [g for g in st.session_state.get("gates_show", names) if g in names] or names
-        st.session_state["gates_show"] = shown
+        # a choice made for another cell (an LSTM's i, f ... on a GRU) would hide gates nobody unticked: show them all
+        kept = list(st.session_state.get("gates_show", names))
+        st.session_state["gates_show"] = kept if kept and set(kept) <= set(names) else names
         shown = o1.multiselect("Gates to show", names, key="gates_show")
         agg = o2.radio(
             "Long traces",
@@ -88,6 +89,14 @@ if src.live:
     st.info(
         f"Training is still running: this is a copy of the weights after epoch {src.version}; "
         "it refreshes when you interact with the page."
+    )
+if cell == "rnn":
+    st.info("A plain RNN has no gates, so this page shows its hidden state h alone.")
+if src.networks > 1:  # on the first screen: which of the ensemble's networks the page opens
+    shown_what = "hidden state shown is" if cell == "rnn" else "gates shown are"
+    st.caption(
+        f"This run's forecast averages {src.networks} {cell_name(cell)} networks; the {shown_what} network 1's "
+        f"(trained on {src.prep.transform.name})."
     )
 trace = gv.traces(src.key, src.version, mode, target, src)[layer]
 T, H = trace.steps, trace.units
@@ -173,8 +182,12 @@ elif view == "Saturation":
     )
 elif view == "Memory":
     mem = gt.memory_frame(trace)
-    presenter.chart(gp.memory_figure(mem, cell, src.prep.cfg.look_back), key="gates_memory", config=CONFIG)
-    if not mem.empty:
+    if mem.empty:
+        st.info(
+            "A plain RNN has no keep gate, so there is no memory span to show: its memory is the recurrent weights alone."
+        )
+    else:
+        presenter.chart(gp.memory_figure(mem, cell, src.prep.cfg.look_back), key="gates_memory", config=CONFIG)
         keep = "z (update gate; in torch's GRU z keeps the old state)" if cell == "gru" else "f (forget gate)"
         st.caption(
             f"Keep gate: {keep}. Half-life = ln 0.5 / ln(mean keep) steps: how long a stored value takes to "
@@ -215,11 +228,6 @@ else:
         )
         st.caption(f"Saturation at epoch {ep}: measured on a probe of training windows.")
 
-if src.networks > 1:
-    st.caption(
-        f"This run's forecast averages {src.networks} {cell_name(cell)} networks; the gates shown are network 1's "
-        f"(trained on {src.prep.transform.name})."
-    )
 gv.write_url(
     {
         "run": pick,

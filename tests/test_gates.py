@@ -375,3 +375,24 @@ def test_time_axis_reads_as_dates_by_frequency(freq, fmt, first):
             and fig.layout[f"xaxis{len(fig.layout.annotations)}"].title.text == "step (0 … 29)"
         )
     assert heat[0].colorbar.ticktext == ("0 closed", "0.5", "1 open")
+
+
+def test_saturation_panels_side_by_side_keep_their_run_labels_apart():
+    """Four runs compared on the Gates page: each panel's label wraps to its share of the width and
+    the top margin grows by the extra lines (the labels ran into one another and into the figure's
+    title); the figure's title stays at the top, below the toolbar's band; one run keeps one line."""
+    frame = pd.DataFrame({"gate": ["i", "h"], "unit": [0, 0], "left": [0.1, 0.0], "right": [0.0, 0.2]})
+    label = "peephole h12 on airline passengers (bundled) — finished (shared, read-only)"
+    one = gp.saturation_figure([(label, frame)])
+    four = gp.saturation_figure([(label, frame)] * 4)
+    assert [a.text for a in one.layout.annotations] == [label]
+    titles = [a.text for a in four.layout.annotations if a.text != ""]
+    assert len(titles) == 4
+    width = gp.SATURATION_TITLE_CHARS // 4
+    for text in titles:
+        lines = text.split("<br>")
+        assert " ".join(lines) == label and max(map(len, lines)) <= width
+    lines = titles[0].count("<br>") + 1
+    assert four.layout.margin.t == one.layout.margin.t + 24 * (lines - 1)
+    assert four.layout.title.yref == "container" and four.layout.title.yanchor == "top"
+    assert all(four.layout[f"xaxis{k}"].title.text == "left-saturated (< 0.1)" for k in range(1, 5))

@@ -114,6 +114,53 @@ def test_heatmaps_of_a_registry_run(trained):
     assert at.query_params["layer"] == "1"
 
 
+def heatmap_names(at: AppTest) -> list[str]:
+    return [t["name"] for s in chart_specs(at) for t in s["data"] if t["type"] == "heatmap"]
+
+
+def test_gates_chosen_for_one_cell_do_not_hide_another_cells_gates(trained):
+    """Gates picked on an LSTM run stay picked on it; a GRU run opened next shows all its gates (the
+    LSTM's choice kept only the gates both cells share: h alone)."""
+    at, ids = trained
+    at.switch_page("pages/gates.py").run()
+    at.selectbox(key="gates_run").set_value(ids[0]).run()  # the LSTM
+    assert heatmap_names(at) == ["i", "f", "g", "o", "c", "h"]
+    at.multiselect(key="gates_show").set_value(["f", "h"]).run()
+    no_errors(at)
+    assert heatmap_names(at) == ["f", "h"]
+    at.selectbox(key="gates_run").set_value(ids[1]).run()  # the GRU
+    no_errors(at)
+    assert heatmap_names(at) == ["r", "z", "n", "h"]
+    assert at.multiselect(key="gates_show").value == ["r", "z", "n", "h"]
+    at.multiselect(key="gates_show").set_value(["z"]).run()
+    assert heatmap_names(at) == ["z"]
+    at.selectbox(key="gates_run").set_value(ids[0]).run()  # back on the LSTM: it has no z
+    assert heatmap_names(at) == ["i", "f", "g", "o", "c", "h"]
+
+
+def test_a_plain_rnn_says_it_has_no_gates_and_draws_no_empty_memory_chart():
+    from ui import state
+
+    with fakes.fake_registry():
+        at = new_app().run()
+        frame = lcdata.load_csv(lcdata.DATASETS_DIR / "airline-passengers.csv").frame
+        reg = state.registry()
+        jid = reg.submit(
+            lcdata.Series(frame, season=12), tiny_cfg("rnn"), owner=at.session_state["owner"], label="tiny rnn"
+        )
+        assert reg.wait(jid, timeout=60).status == JobStatus.FINISHED
+        at.switch_page("pages/gates.py").run()
+        no_errors(at)
+        assert [i.value for i in at.info] == ["A plain RNN has no gates, so this page shows its hidden state h alone."]
+        assert heatmap_names(at) == ["h"]
+        at.session_state["gates_view"] = "Memory"
+        at.run()
+        no_errors(at)
+        assert not at.get("plotly_chart"), "an empty memory chart for a cell without a keep gate"
+        assert "there is no memory span to show" in at.info[1].value
+        assert not at.get("arrow_data_frame")
+
+
 @pytest.mark.parametrize("view", ["Unit", "Step-through", "Saturation", "Memory", "During training"])
 def test_every_view_renders(trained, view):
     at, ids = trained

@@ -73,6 +73,14 @@ def test_train_step_through_share_link_and_learn(page):
     query = parse_qs(urlparse(pg.url).query)
     assert query["step"] == ["3"] and query["view"] == ["Step-through"]
     shot(pg, "step-through")
+    # the traces' names stand beside the strip, readable, not squashed into it under its lines
+    names = stepper.locator("#strip-names span")
+    expect(names).to_have_text(["i", "f", "g", "o", "c", "h"])
+    strip_left = stepper.locator("#strip").bounding_box()["x"]
+    for k in range(names.count()):
+        box = names.nth(k).bounding_box()
+        assert box["x"] + box["width"] <= strip_left + 0.5, f"name {k} overlaps the strip"
+    assert names.first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)") >= 11
     stepper.locator("#prev").click()
     expect(where).to_have_text(re.compile(r"^Step 2 of "))
     for view in ("Saturation", "Memory", "During training"):
@@ -81,6 +89,17 @@ def test_train_step_through_share_link_and_learn(page):
         wait_idle(pg)
         expect(pg.locator('[data-testid="stException"]')).to_have_count(0)
         shot(pg, view.lower().replace(" ", "-"))
+    # The page's own presenter switch turns the mode on and off (the page keeps presenter=0 in the
+    # URL, which once turned the mode straight back off on the run the switch started).
+    switch = pg.locator(".st-key-gates_presenter").get_by_role("switch", name="Presenter mode")
+    switch.check(force=True)
+    expect(pg.locator('[data-testid="stSidebar"]')).to_be_hidden()
+    expect(switch).to_be_checked()
+    expect(pg).to_have_url(re.compile(r"presenter=1"))
+    switch.uncheck(force=True)
+    expect(pg.locator('[data-testid="stSidebar"]')).to_be_visible()
+    expect(switch).not_to_be_checked()
+    expect(pg).to_have_url(re.compile(r"presenter=0"))
     # The view is in the URL: the same link in presenter mode reproduces it without the sidebar.
     url = pg.url.split("?")[0] + "?" + pg.url.split("?", 1)[1].replace("presenter=0", "presenter=1")
     pg.goto(url)

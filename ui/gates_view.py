@@ -255,7 +255,8 @@ def presenter_toggle(key: str) -> bool:
     st.session_state[key] = presenter.active()
 
     def flip() -> None:
-        st.session_state[presenter.KEY] = bool(st.session_state[key])
+        # through the URL too: the page keeps ``presenter=0`` in it, which the next run's sync would obey
+        presenter.set_active(bool(st.session_state[key]))
 
     return st.toggle(
         "Presenter mode",

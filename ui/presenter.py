@@ -108,9 +108,15 @@ def sync() -> bool:
     return on
 
 
-def _flipped() -> None:
-    st.session_state[KEY] = bool(st.session_state.get(TOGGLE_KEY))
+def set_active(on: bool) -> None:
+    """Turn presenter mode on or off for this session and write the URL's parameter to match (a
+    switch's callback: the next run's :func:`sync` reads the parameter, so it must agree)."""
+    st.session_state[KEY] = bool(on)
     _write_param()
+
+
+def _flipped() -> None:
+    set_active(bool(st.session_state.get(TOGGLE_KEY)))
 
 
 def toggle() -> bool:

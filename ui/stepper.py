@@ -79,7 +79,10 @@ def markup(walk: gt.UnitWalk, data: dict, big: bool = False) -> str:
   </div>
   <div class="hint">Each bracket: (input part W·x) + (recurrent part U·h) + (bias){peep}. Boxes are coloured by
     value (σ gates: dark 0 = closed … yellow 1 = open; tanh: blue −1 … red +1).</div>
-  <svg id="strip" class="strip" preserveAspectRatio="none" aria-label="The unit's traces; click to jump to a step"></svg>
+  <div class="strip-row">
+    <div id="strip-names" class="strip-names" aria-hidden="true"></div>
+    <svg id="strip" class="strip" preserveAspectRatio="none" aria-label="The unit's traces; click to jump to a step"></svg>
+  </div>
 </div>"""
 
 

@@ -60,9 +60,17 @@ export default function ({ data, parentElement }) {
       .join(" ");
     inner +=
       `<line x1="0" x2="${W}" y1="${(r + 1) * RH}" y2="${(r + 1) * RH}" stroke="#e5e7eb" stroke-width="0.3"/>` +
-      `<polyline points="${pts}" fill="none" stroke="#2563eb" stroke-width="1" vector-effect="non-scaling-stroke"/>` +
-      `<text x="4" y="${r * RH + RH * 0.45}" font-size="${Math.min(8, RH * 0.6)}" fill="#374151">${n}</text>`;
+      `<polyline points="${pts}" fill="none" stroke="#2563eb" stroke-width="1" vector-effect="non-scaling-stroke"/>`;
   });
+  // the names beside the strip, one per row (not in the stretched SVG: its text was squashed and crossed by the lines)
+  const stripNames = $("#strip-names");
+  stripNames.replaceChildren(
+    ...names.map((n) => {
+      const s = document.createElement("span");
+      s.textContent = n;
+      return s;
+    }),
+  );
   inner += '<line class="cursor" x1="0" x2="0" y1="0" y2="100" stroke="#f59e0b" stroke-width="2" vector-effect="non-scaling-stroke"/>';
   strip.innerHTML = inner;
   const cursor = strip.querySelector(".cursor");

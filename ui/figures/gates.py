@@ -10,6 +10,7 @@ NaN or infinity in a trace, float32 arrays, and long time axes aggregated to at 
 from __future__ import annotations
 
 import math
+import textwrap
 from typing import Any
 
 import numpy as np
@@ -383,12 +384,23 @@ def unit_figure(
 # ----------------------------------------------------------------------------- statistics
 
 
+#: Characters of a run's label on one line above the saturation panels, shared by the panels (a
+#: 1024 px window leaves a chart about 440 px wide)
+SATURATION_TITLE_CHARS = 72
+
+
 def saturation_figure(frames: list[tuple[str, pd.DataFrame]], title: str = "Gate saturation") -> go.Figure:
     """Left- vs right-saturated fraction per unit, one colour per gate, one panel per run."""
     n = max(1, len(frames))
-    fig = make_subplots(
-        rows=1, cols=n, subplot_titles=[lab for lab, _ in frames] or [""], shared_yaxes=True, horizontal_spacing=0.04
-    )
+    # side by side, a panel's title (a run's label) wraps to its panel's width: four runs wrote their
+    # labels over one another; the top margin grows by the extra lines
+    wrap = max(12, SATURATION_TITLE_CHARS // n)
+    titles = [("<br>".join(textwrap.wrap(lab, wrap)) if n > 1 else lab) or lab for lab, _ in frames] or [""]
+    extra = 24 * max(t.count("<br>") for t in titles)  # a line at presenter size, so either fits
+    fig = make_subplots(rows=1, cols=n, subplot_titles=titles, shared_yaxes=True, horizontal_spacing=0.04)
+    fig.update_annotations(font_size=12)
+    # three or four panels leave each too narrow for the long x title (they ran into one another at 1024 px)
+    x_title = "fraction left-saturated (< 0.1)" if n <= 2 else "left-saturated (< 0.1)"
     seen = set()
     for c, (_, df) in enumerate(frames, start=1):
         for gate, d in df.groupby("gate", sort=False):
@@ -422,15 +434,19 @@ def saturation_figure(frames: list[tuple[str, pd.DataFrame]], title: str = "Gate
             row=1,
             col=c,
         )
-        fig.update_xaxes(range=[-0.03, 1.03], title_text="fraction left-saturated (< 0.1)", row=1, col=c)
+        fig.update_xaxes(range=[-0.03, 1.03], title_text=x_title, row=1, col=c)
     fig.update_yaxes(range=[-0.03, 1.03], title_text="fraction right-saturated (> 0.9)", row=1, col=1)
     fig.update_layout(
-        title=dict(
+        title=dict(  # at the figure's top, whatever the panels' titles take below it
             text=title + " <span style='font-size:0.75em'>(tanh traces rescaled to (0, 1); "
-            "points near the dotted line are always saturated)</span>"
+            "points near the dotted line are always saturated)</span>",
+            yref="container",
+            y=1,
+            yanchor="top",
+            pad=dict(t=30),  # below the band the Plotly toolbar takes when it shows
         ),
-        height=420,
-        margin=dict(l=10, r=10, t=70, b=10),
+        height=434 + extra,
+        margin=dict(l=10, r=10, t=84 + extra, b=10),
         legend=dict(orientation="h", yref="container", yanchor="bottom", y=0.0, x=0),  # under the x title
     )
     return fig
