@@ -29,6 +29,14 @@ training part holds a season and two points and twice the margin but not two sea
 profile, the difference at the season's lag alone (``strategy.SEASONAL_LAG_EARLY``) against no
 seasonal candidate (before session 32).
 
+``--compare held-out``: the engine before session 32 (none of the three rules) against the engine
+as shipped, on windows of series none of the rules was made on (``benchmarks/data/
+few_seasons_heldout``): the half-hourly electricity demand of England and Wales (R's
+``forecast::taylor``, its first 3 weeks of June 2000; 180 and 220 points from days 0, 7 and 14),
+and the weekly economy-class passengers between Melbourne and Sydney (fpp2 ``melsyd``, 1987-92)
+and the S&P 500's weekly volume (ISLR ``Weekly``, 1990-2010), 185 and 240 weeks from their start
+and middle.
+
 ``--compare evidence``: on all 44 windows of the two comparisons above, the seasonal candidates
 kept only where one of them ranks first by its null forecast (``strategy.SEASONAL_EVIDENCE``)
 against kept whatever their rank.
@@ -45,31 +53,59 @@ import pandas as pd
 
 from benchmarks.ab_runs import baseline_ratios, finish, fit_default, gmean, medians, score_all
 
-#: What each comparison switches: ``margin`` sets ``SEASONAL_MARGIN`` (a whole season before, 24
-#: steps now), ``lag`` sets ``SEASONAL_LAG_EARLY`` (the difference at the season's lag alone on
-#: shorter series: off as shipped, on); and the lengths of the windows each scores.
-COMPARISONS = {
-    "margin": ("SEASONAL_MARGIN", {"before": 10**9, "now": 24}, (220, 250), (240, 270)),
-    "lag": ("SEASONAL_LAG_EARLY", {"before": False, "now": True}, (180, 200), (185, 215)),
-    "evidence": ("SEASONAL_EVIDENCE", {"before": False, "now": True}, (180, 200, 220, 250), (185, 215, 240, 270)),
+#: What each comparison switches (per arm, the ``lstm_core.strategy`` attributes set for its fits),
+#: on which windows (``sets``: the half-hourly demand and the sets' weekly series; ``held-out``:
+#: ``benchmarks/data/few_seasons_heldout``) and of which lengths (half-hourly, weekly). ``margin``:
+#: ``SEASONAL_MARGIN`` a whole season (before) or 24 steps; ``lag``: ``SEASONAL_LAG_EARLY`` off or on;
+#: ``evidence``: ``SEASONAL_EVIDENCE`` off or on; ``held-out``: everything before session 32 against
+#: the engine as shipped, on series none of the rules was made on.
+BEFORE = {"SEASONAL_MARGIN": 10**9, "SEASONAL_LAG_EARLY": False, "SEASONAL_EVIDENCE": False}
+COMPARISONS: dict[str, tuple[dict[str, dict], str, tuple[int, ...], tuple[int, ...]]] = {
+    "margin": ({"before": {"SEASONAL_MARGIN": 10**9}, "now": {"SEASONAL_MARGIN": 24}}, "sets", (220, 250), (240, 270)),
+    "lag": (
+        {"before": {"SEASONAL_LAG_EARLY": False}, "now": {"SEASONAL_LAG_EARLY": True}},
+        "sets",
+        (180, 200),
+        (185, 215),
+    ),
+    "evidence": (
+        {"before": {"SEASONAL_EVIDENCE": False}, "now": {"SEASONAL_EVIDENCE": True}},
+        "sets",
+        (180, 200, 220, 250),
+        (185, 215, 240, 270),
+    ),
+    "held-out": ({"before": BEFORE, "now": {}}, "held-out", (180, 220), (185, 240)),
 }
 DATA = Path(__file__).resolve().parent / "data"
 
 
-def series(half_hourly: tuple[int, ...], weekly_lengths: tuple[int, ...]) -> list[tuple[str, pd.DataFrame, int | None]]:
+def series(
+    source: str, half_hourly: tuple[int, ...], weekly_lengths: tuple[int, ...]
+) -> list[tuple[str, pd.DataFrame, int | None]]:
     """``(name, frame, season)`` of the windows scored (see the module's notes), of these lengths."""
     from benchmarks.ab_runs import named_series
     from lstm_core.data.loader import load_csv
 
     out = []
-    demand = load_csv(DATA / "subdaily" / "elecdemand.csv").series
-    for day in (0, 20, 40):
-        for n in half_hourly:
-            start = 48 * day
-            out.append((f"elecdemand d{day} n{n}", demand.frame.iloc[start : start + n], demand.season))
-    weekly = [s for set_name in ("suite", "fpp") for s in named_series(set_name)[0] if s[2] == 52]
-    weekly += [s for s in named_series(default_dir=DATA / "outside5")[0] if s[2] == 52]
-    for name, frame, season in weekly:
+    if source == "held-out":
+        folder = DATA / "few_seasons_heldout"
+        taylor = load_csv(folder / "taylor.csv").series
+        for day in (0, 7, 14):
+            for n in half_hourly:
+                out.append((f"taylor d{day} n{n}", taylor.frame.iloc[48 * day : 48 * day + n], taylor.season))
+        weekly = [
+            (p.stem, load_csv(p).series) for p in (folder / "melsyd_economy.csv", folder / "sp500_weekly_volume.csv")
+        ]
+        pairs = [(name, s.frame, s.season) for name, s in weekly]
+    else:
+        demand = load_csv(DATA / "subdaily" / "elecdemand.csv").series
+        for day in (0, 20, 40):
+            for n in half_hourly:
+                start = 48 * day
+                out.append((f"elecdemand d{day} n{n}", demand.frame.iloc[start : start + n], demand.season))
+        pairs = [s for set_name in ("suite", "fpp") for s in named_series(set_name)[0] if s[2] == 52]
+        pairs += [s for s in named_series(default_dir=DATA / "outside5")[0] if s[2] == 52]
+    for name, frame, season in pairs:
         for at in ("start", "middle"):
             for n in weekly_lengths:
                 start = 0 if at == "start" else (len(frame) - n) // 2
@@ -77,19 +113,25 @@ def series(half_hourly: tuple[int, ...], weekly_lengths: tuple[int, ...]) -> lis
     return out
 
 
-def score(task: tuple, attr: str = "SEASONAL_MARGIN", arms: dict | None = None) -> dict:
-    """One default run per arm (``lstm_core.strategy.<attr>`` set to each value of ``arms``) for
-    one series and seed."""
+def score(task: tuple, arms: dict[str, dict] | None = None) -> dict:
+    """One default run per arm (the ``lstm_core.strategy`` attributes of ``arms[arm]`` set for its
+    fit, restored after) for one series and seed."""
     from lstm_core import strategy
     from lstm_core.config import ConfigError
 
     name, frame, season, seed = task
     out: dict = {"name": name, "seed": seed}
-    for arm, value in (arms or COMPARISONS["margin"][1]).items():
+    for arm, settings in (arms or COMPARISONS["margin"][0]).items():
+        shipped = {attr: getattr(strategy, attr) for attr in settings}
         try:
-            run = fit_default(frame, season, seed, strategy, attr, value)
+            for attr, value in settings.items():
+                setattr(strategy, attr, value)
+            run = fit_default(frame, season, seed)
         except ConfigError as exc:
             return {"name": name, "seed": seed, "error": str(exc)}
+        finally:
+            for attr, value in shipped.items():
+                setattr(strategy, attr, value)
         ms, one = baseline_ratios(run.metrics)
         seasonal = [m for m in run.combination.path_members if m.prep.transform.deseason or m.prep.transform.lag > 1]
         out[arm] = {"ms": ms, "one": one, "seasonal": len(seasonal), "members": len(run.combination.path_members)}
@@ -103,11 +145,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--md", default="")
     ap.add_argument("--compare", choices=tuple(COMPARISONS), default="margin")
     args = ap.parse_args(argv)
-    attr, arms, half_hourly, weekly = COMPARISONS[args.compare]
-    todo = series(half_hourly, weekly)
-    rows = score_all(partial(score, attr=attr, arms=arms), todo, args.seeds.split(","), args.processes)
+    arms, source, half_hourly, weekly = COMPARISONS[args.compare]
+    todo = series(source, half_hourly, weekly)
+    rows = score_all(partial(score, arms=arms), todo, args.seeds.split(","), args.processes)
     lines = [
-        f"## Seasonal candidates on series of few long seasons ({attr}): seeds {args.seeds} (medians); "
+        f"## Seasonal candidates on series of few long seasons ({args.compare}): seeds {args.seeds} (medians); "
         "RMSE ÷ the best engine baseline on the same points",
         "",
         "| series | N | season | multi-step before | now | one-step before | now | seasonal members before | now |",
