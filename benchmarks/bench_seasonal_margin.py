@@ -133,7 +133,7 @@ def score(task: tuple, arms: dict[str, dict] | None = None) -> dict:
             for attr, value in shipped.items():
                 setattr(strategy, attr, value)
         ms, one = baseline_ratios(run.metrics)
-        seasonal = [m for m in run.combination.path_members if m.prep.transform.deseason or m.prep.transform.lag > 1]
+        seasonal = [m for m in run.combination.path_members if strategy.uses_season(m.prep.transform)]
         out[arm] = {"ms": ms, "one": one, "seasonal": len(seasonal), "members": len(run.combination.path_members)}
     return out
 
