@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
 
 from . import logs, threads
 from .config import (
@@ -47,6 +48,10 @@ RAY_CONNECT_S = 60.0
 MAX_FORECAST_STEPS = 10_000
 #: Longest series ``generate`` writes (a longer one ran out of memory with a traceback).
 MAX_GENERATE_LENGTH = 1_000_000
+#: Largest ``--seed`` (numpy's and torch's seeds; ``train`` takes the same range).
+MAX_SEED = 2**31 - 1
+#: Generators that are a dataset of a fixed length (``--length`` does not apply), and that length.
+FIXED_LENGTH = {"airline": 144}
 #: The files ``compare`` writes in its ``--out`` folder.
 COMPARE_FILES = ("results.csv", "runs.csv", "metrics.json", "config.json")
 
@@ -107,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--target",
         default=None,
         help="column to predict (default: as the Data page picks it: the first named like value, sales, "
-        "demand..., else the first numeric column that is neither a row counter nor constant)",
+        "demand..., else the first numeric column that is neither a row counter, constant nor named for a time)",
     )
     t.add_argument("--inputs", default="", help="comma-separated extra input columns")
     t.add_argument("--cell", choices=CELL_TYPES, default=m.cell)
@@ -249,13 +254,28 @@ def _load_series(args):
 
     loaded = load_csv(
         args.data,
-        select=dict(args.select or []),
+        select=_selections(args.select or []),
         missing=args.missing,
         date_format=args.date_format,
         dayfirst=args.dayfirst,
     )
     _DATA_NOTES.extend(loaded.report.notes)
+    args.utc_offset = loaded.report.utc_offset  # (forecast writes its times with it)
     return loaded.series
+
+
+def _selections(pairs: list[tuple[str, str]]) -> dict[str, str]:
+    """The ``--select COLUMN=VALUE`` pairs as a mapping; two values for one column (``--select State=Victoria
+    --select State=NSW``, where the last one won without a word) are refused."""
+    chosen: dict[str, str] = {}
+    for column, value in pairs:
+        if chosen.get(column, value) != value:
+            raise ConfigError(
+                f"--select gives column {column!r} two values ({chosen[column]!r} and {value!r}); "
+                "a series has one value per key column, so give one of them."
+            )
+        chosen[column] = value
+    return chosen
 
 
 def _check_out_file(path: Path, overwrite: bool) -> None:
@@ -276,6 +296,10 @@ def cmd_generate(args) -> int:
         raise ConfigError(
             f"--length must be at most {MAX_GENERATE_LENGTH:,} (got {args.length:,}); choose a shorter series."
         )
+    if not 0 <= args.seed <= MAX_SEED:
+        raise ConfigError(f"--seed must be between 0 and {MAX_SEED} (got {args.seed}); choose another seed.")
+    if args.length is not None and args.name in FIXED_LENGTH:
+        _DATA_NOTES.append(f"{args.name} is a fixed dataset of {FIXED_LENGTH[args.name]} rows; --length was ignored.")
     frame = generate(args.name, length=args.length, seed=args.seed)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(frame_to_csv_bytes(frame))
@@ -283,10 +307,22 @@ def cmd_generate(args) -> int:
     return 0
 
 
+def _check_distinct_inputs(inputs: list[str], flag: str) -> None:
+    """Refuse an input column listed twice (``--inputs sales,sales``): the network would read the same
+    column twice, and a name typed twice is usually another column mistyped."""
+    twice = sorted({c for c in inputs if inputs.count(c) > 1}, key=inputs.index)
+    if twice:
+        raise ConfigError(
+            f"{flag} lists {', '.join(repr(c) for c in twice)} more than once; list each input column once."
+        )
+
+
 def train_config_from_args(args) -> RunConfig:
+    inputs = [c.strip() for c in args.inputs.split(",") if c.strip()]
+    _check_distinct_inputs(inputs, "--inputs")
     return RunConfig.make(
         target=args.target,
-        inputs=[c.strip() for c in args.inputs.split(",") if c.strip()],
+        inputs=inputs,
         look_back=args.look_back,
         horizon=args.horizon,
         test_fraction=args.test_fraction,
@@ -324,6 +360,7 @@ def cmd_train(args) -> int:
                 f"{f' and {len(theirs) - 3} more' if len(theirs) > 3 else ''}) that --overwrite would delete; "
                 "move them out or choose another folder (nothing was written)."
             )
+    _check_writable(args.out)
     series = _load_series(args)
     if args.target is None:
         args.target = _default_target(series.frame)
@@ -375,6 +412,25 @@ def cmd_train(args) -> int:
     if m.guards.runaway:
         print(f"warning: {m.guards.runaway}", file=sys.stderr)
     return 0
+
+
+def _check_writable(out: Path) -> None:
+    """Refuse, before training, a ``--out`` folder that cannot be made (a read-only place): it failed
+    only when the run was saved, minutes later, naming a temporary folder of the save."""
+    import tempfile
+
+    there = out.parent
+    while not there.exists() and there != there.parent:
+        there = there.parent  # the folder that --out and its missing parents would be made in
+    if not there.is_dir():
+        raise ConfigError(f"{there} is a file, not a folder; choose an output path that is not inside a file.")
+    try:
+        Path(tempfile.mkdtemp(prefix=".lstm-lab-probe-", dir=there)).rmdir()
+    except OSError as exc:
+        raise ConfigError(
+            f"--out {out} cannot be written: {exc.strerror or exc} in {there}; choose a folder you can write to "
+            "(nothing was trained)."
+        ) from None
 
 
 def _phase_line(name: str) -> str:
@@ -474,6 +530,10 @@ def cmd_forecast(args) -> int:
     warning = runaway_note(run.prep.y, out["forecast"].to_numpy())
     if warning:
         print(f"warning: {warning}", file=sys.stderr)
+    offset = getattr(args, "utc_offset", None)
+    if offset is not None and pd.api.types.is_datetime64_any_dtype(out["time"]):
+        # the data's times were written with this UTC offset (2020-01-01T00:00:00+01:00): so are the forecast's
+        out["time"] = out["time"].dt.strftime("%Y-%m-%dT%H:%M:%S") + offset
     text = out.to_csv(index=False)
     if args.out is None:
         sys.stdout.write(text)
@@ -505,13 +565,18 @@ def cmd_gates(args) -> int:
 
 
 def cmd_compare(args) -> int:
-    from .compare import CompareConfig, per_seed_frame, run_comparison
+    from .compare import CompareConfig
 
+    if args.config.is_dir():
+        raise ConfigError(f"--config {args.config} is a folder; pass the comparison JSON file (Compare page: export).")
+    if not args.config.exists():
+        raise ConfigError(f"--config {args.config} was not found; check the path of the comparison JSON file.")
     try:
         text = args.config.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise ConfigError(f"{args.config} is not UTF-8 text; export the comparison config again.") from None
     cfg = CompareConfig.from_json(text)
+    _check_distinct_inputs(list(cfg.data.inputs), f"The data.inputs of {args.config}")
     if args.out.exists() and not args.out.is_dir():
         raise ConfigError(f"--out {args.out} is a file; compare writes a folder of results, so give a folder path.")
     there = [name for name in COMPARE_FILES if (args.out / name).exists()]
@@ -521,7 +586,30 @@ def cmd_compare(args) -> int:
             "another folder (nothing was written)."
         )
     series = _load_series(args)
+    made = _new_folders(args.out)
     args.out.mkdir(parents=True, exist_ok=True)  # before training: an unusable --out fails at once
+    try:
+        return _compare_into(args, cfg, series)
+    except BaseException:
+        for folder in made:  # a failed comparison leaves no empty folders of its own behind
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
+
+
+def _new_folders(path: Path) -> list[Path]:
+    """The folders ``path.mkdir(parents=True)`` would create, deepest first."""
+    missing = []
+    for folder in (path, *path.parents):
+        if folder.exists():
+            break
+        missing.append(folder)
+    return missing
+
+
+def _compare_into(args, cfg, series) -> int:
+    """Train the comparison ``cfg`` on ``series`` and write its files into ``args.out`` (a folder)."""
+    from .compare import per_seed_frame, run_comparison
 
     def progress(variant: str, seed: int, done: int, total: int) -> None:
         if not args.quiet:

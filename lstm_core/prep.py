@@ -34,7 +34,7 @@ import pandas as pd
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 from .config import ConfigError, DataConfig
-from .data.frequency import infer_frequency
+from .data.frequency import infer_frequency, weekly_season
 from .data.series import Series, as_series
 from .outliers import Spikes, find_spikes, replaced
 
@@ -517,6 +517,7 @@ def prepare(
     *,
     transform: Transform | None = None,
     like: Prepared | None = None,
+    weekly: bool = True,
 ) -> Prepared:
     """Validate ``cfg`` against the series and build scaled windows for every part.
 
@@ -531,6 +532,8 @@ def prepare(
         are reused instead of being fitted on this split's training part, so that a network
         trained on ``like``'s windows can predict every part of this one (with ``like``'s
         representation when ``transform`` is None).
+    weekly : whether a step under a day may take the weekly season (:func:`weekly_or_daily`);
+        False for runs saved before session 33, which took the daily one.
 
     ``prep.cfg`` is a copy of ``cfg`` with ``horizon`` resolved (``None`` = auto).
 
@@ -564,7 +567,8 @@ def prepare(
             "learnt; give a shorter season or leave it empty to detect it."
         )
     y_given = y
-    y, season, spikes = fit_values(y_given, cfg, series.season, train_end, test_start)
+    week = weekly_season(series.frequency) if weekly else None
+    y, season, spikes = fit_values(y_given, cfg, series.season, train_end, test_start, week)
     if cfg.horizon is None:
         cfg = replace(cfg, horizon=auto_horizon(season, train_end, cfg.look_back))
     if transform is None and like is not None:
@@ -660,16 +664,61 @@ def prepare(
     return prep
 
 
+#: A step shorter than a day takes the weekly season (:func:`weekly_or_daily`) only where the
+#: training part holds this many weeks (the representation backtest trains on about 0.6 of it,
+#: which then still holds the two weeks and the margin its seasonal candidates need)...
+WEEKLY_MIN_WEEKS = 4
+#: ...and the value a week before forecasts it with a mean absolute error at most this share of
+#: the value a day before's (measured on half-hourly and hourly electricity demand, 0.25-0.7;
+#: hourly temperatures, 1.4: ``benchmarks/bench_weekly_season.py``).
+WEEKLY_ERROR_RATIO = 0.9
+
+
+def weekly_or_daily(y_train: np.ndarray, daily: int, weekly: int) -> int:
+    """The season of a series whose step divides a day: ``weekly`` (7 x ``daily`` steps) when the
+    training part ``y_train`` (T,) holds :data:`WEEKLY_MIN_WEEKS` weeks and the seasonal naive
+    forecast at lag ``weekly`` has a mean absolute error over it of at most
+    :data:`WEEKLY_ERROR_RATIO` x that at lag ``daily`` (on the same points, those a week in);
+    else ``daily``. Electricity demand differs between weekdays and weekends; a temperature
+    follows the day alone."""
+    y_train = np.asarray(y_train, dtype=np.float64)
+    if weekly <= daily or len(y_train) < WEEKLY_MIN_WEEKS * weekly or not np.all(np.isfinite(y_train)):
+        return daily
+    target = y_train[weekly:]
+    by_week = float(np.mean(np.abs(target - y_train[:-weekly])))
+    by_day = float(np.mean(np.abs(target - y_train[weekly - daily : -daily])))
+    return weekly if by_week <= WEEKLY_ERROR_RATIO * by_day else daily
+
+
+def index_season(y: np.ndarray, cfg: DataConfig, given_season: int | None, weekly: int | None) -> int | None:
+    """The season a run on ``y`` (N,) with ``cfg`` takes from the time index (its ``given_season``,
+    or ``weekly`` where :func:`weekly_or_daily` picks it on ``cfg``'s training part), before any
+    detection: what the Data page says before a run."""
+    if cfg.season or not given_season or not weekly:
+        return cfg.season or given_season
+    train_end, _ = split_points(len(y), cfg.val_fraction, cfg.test_fraction)
+    return weekly_or_daily(np.asarray(y, dtype=np.float64)[:train_end], given_season, weekly)
+
+
 def fit_values(
-    y: np.ndarray, cfg: DataConfig, given_season: int | None, train_end: int, test_start: int
+    y: np.ndarray,
+    cfg: DataConfig,
+    given_season: int | None,
+    train_end: int,
+    test_start: int,
+    weekly: int | None = None,
 ) -> tuple[np.ndarray, int | None, Spikes]:
     """The target (N,) the networks fit, the season, and the spikes replaced.
 
     With ``cfg.outliers == "replace"``, ``y`` with the lone spikes before ``test_start``
     replaced (:func:`lstm_core.outliers.find_spikes`); else ``y`` itself. The season is
-    ``cfg.season`` or ``given_season`` (the time index's), else detected on the training part,
-    on the replaced values where spikes were found (one bad reading can hide a season).
+    ``cfg.season``, else ``given_season`` (the time index's; where the index's step divides a
+    day, ``weekly`` instead when the training part repeats weekly: :func:`weekly_or_daily`),
+    else detected on the training part, on the replaced values where spikes were found (one
+    bad reading can hide a season).
     """
+    if not cfg.season and given_season and weekly:
+        given_season = weekly_or_daily(y[:train_end], given_season, weekly)
     known = cfg.season or given_season
     season = known or detect_season(y[:train_end])
     if cfg.outliers != "replace":
@@ -682,7 +731,7 @@ def fit_values(
     return replaced(y, spikes), season, spikes
 
 
-def series_spikes(y: np.ndarray, cfg: DataConfig, given_season: int | None) -> Spikes:
+def series_spikes(y: np.ndarray, cfg: DataConfig, given_season: int | None, weekly: int | None = None) -> Spikes:
     """Every lone spike a run on ``y`` (N,) with ``cfg`` would go without, before the data is
     prepared (the Data page shows them): those before the test part of ``cfg``'s split, replaced
     for training, and those of the test part, replaced in the history of the forecast ahead
@@ -691,7 +740,7 @@ def series_spikes(y: np.ndarray, cfg: DataConfig, given_season: int | None) -> S
     train_end, test_start = split_points(len(y), cfg.val_fraction, cfg.test_fraction)
     if cfg.outliers != "replace" or train_end < 4 or test_start >= len(y) or not np.all(np.isfinite(y)):
         return Spikes()
-    fitted, season, before = fit_values(y, cfg, given_season, train_end, test_start)
+    fitted, season, before = fit_values(y, cfg, given_season, train_end, test_start, weekly)
     return _with_later(before, y, fitted, season, test_start)
 
 

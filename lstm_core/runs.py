@@ -193,6 +193,9 @@ def save_run(run: Run, directory: str | os.PathLike, forecast_steps: int | None 
             "format_version": FORMAT_VERSION,
             **cfg,
             "season_hint": run.series.season,
+            # the season the run took (a week of hourly data where it repeats weekly, session 33);
+            # a run saved without it took the time index's own
+            "season_used": run.prep.season,
             "datetime_index": isinstance(run.frame.index, pd.DatetimeIndex),
             "device": run.device,
             "fit": {
@@ -422,7 +425,7 @@ def _load_run(path: Path, frame: pd.DataFrame | None) -> Run:
         if look_back is not None:
             data_cfg = replace(data_cfg, look_back=look_back)
         try:
-            prep = prepare(series, data_cfg, transform=transform)
+            prep = prepare(series, data_cfg, transform=transform, weekly="season_used" in meta)
         except ConfigError:
             if frame is None or len(data) >= _saved_rows(path):
                 raise

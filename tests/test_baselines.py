@@ -196,3 +196,38 @@ def test_baselines_never_warn():
         warnings.simplefilter("error")
         bl.one_step_baselines(AIRLINE, TEST_IDX, TRAIN_END, 12)
         bl.multistep_baselines(TINY, 6, 4, 6, 12)
+
+
+# R's lynx trappings, 1821-1896: a 9-10 year cycle whose multiplicative Holt-Winters fit runs away
+LYNX_76 = [
+    269, 321, 585, 871, 1475, 2821, 3928, 5943, 4950, 2577, 523, 98, 184, 279, 409, 2285, 2685, 3409, 1824,
+    409, 151, 45, 68, 213, 546, 1033, 2129, 2536, 957, 361, 377, 225, 360, 731, 1638, 2725, 2871, 2119, 684,
+    299, 236, 245, 552, 1623, 3311, 6721, 4254, 687, 255, 473, 358, 784, 1594, 1676, 2251, 1426, 756, 299,
+    201, 229, 469, 736, 2042, 2811, 4431, 2511, 389, 73, 39, 49, 59, 188, 377, 1292, 4031, 3495,
+]  # fmt: skip
+
+
+def test_a_holt_winters_forecast_that_runs_away_from_the_datas_range_falls_back_to_a_simpler_model():
+    y = np.asarray(LYNX_76, dtype=float)
+    reach = bl.RUNAWAY_SPANS * (y.max() - y.min())
+    mul = bl._fit(y, bl._Spec(True, "mul", 9))
+    assert bl._run(mul, y, 38)[76:].max() > y.max() + reach  # the richest model runs away
+    res = bl.holt_winters_forecast(y, 38, 9)
+    assert res.description.startswith("Holt-Winters (additive trend, additive season 9)")
+    assert "ran away from the data's range" in res.description
+    assert y.min() - reach <= res.predictions.min() and res.predictions.max() <= y.max() + reach
+
+
+def test_a_holt_winters_trend_that_holds_is_kept_however_far_it_goes():
+    # a steady trend leaves the fitted range by several spans over a long horizon: not a runaway
+    y = np.linspace(10.0, 20.0, 40) + 0.1 * np.sin(np.arange(40))
+    res = bl.holt_winters_forecast(y, 100, None)
+    assert res.description.startswith("Holt linear trend") and "fallback" not in res.description
+    assert res.predictions[-1] > 20.0 + 2 * (20.0 - 10.0)
+
+
+def test_the_last_holt_winters_candidate_is_kept_even_beyond_the_range():
+    # simple exponential smoothing forecasts a flat line at its level: never further than the data
+    y = np.r_[np.zeros(20), np.linspace(0.0, 100.0, 20)]
+    res = bl.holt_winters_forecast(y, 500, None)
+    assert np.all(np.isfinite(res.predictions)) and len(res.predictions) == 500

@@ -2,6 +2,7 @@
 
 import json
 import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -80,6 +81,17 @@ def test_gates_npz_has_one_array_per_layer_and_gate(trained):
         (["generate", "sine", "--length", "100000000000", "--out", "{tmp}/x.csv"], "--length must be at most"),
         (["forecast", "--run", "{run}", "--steps", "3", "--out", "{air}/x.csv"], "is a file, not a folder"),
         (["frobnicate"], "invalid choice"),
+        (
+            ["train", "--data", "{air}", "--out", "{tmp}/r", "--inputs", "passengers,passengers"],
+            "--inputs lists 'passengers' more than once; list each input column once.",
+        ),
+        (["generate", "sine", "--seed", "-1", "--out", "{tmp}/x.csv"], "--seed must be between 0 and 2147483647"),
+        (
+            ["train", "--data", "{air}", "--out", "{tmp}/r", "--select", "State=Victoria", "--select", "State=NSW"],
+            "--select gives column 'State' two values ('Victoria' and 'NSW'); a series has one value per key column",
+        ),
+        (["compare", "--config", "{tmp}", "--data", "{air}", "--out", "{tmp}/c"], "is a folder; pass the comparison"),
+        (["compare", "--config", "{tmp}/no.json", "--data", "{air}", "--out", "{tmp}/c"], "no.json was not found"),
     ],
     ids=lambda v: v if isinstance(v, str) else None,
 )
@@ -463,3 +475,80 @@ def test_a_saved_run_on_data_of_another_frequency_warns(trained, tmp_path, capsy
     ]
     assert main(["forecast", "--run", str(trained / "run"), "--steps", "3", "--data", str(trained / "air.csv")]) == 0
     assert "warning: " not in capsys.readouterr().err
+
+
+def test_generate_says_that_airline_has_no_length(tmp_path, capsys):
+    """``generate airline --length 20`` wrote the 144 months without a word."""
+    assert main(["generate", "airline", "--length", "20", "--out", str(tmp_path / "a.csv")]) == 0
+    assert "note: airline is a fixed dataset of 144 rows; --length was ignored." in capsys.readouterr().err
+    assert len(pd.read_csv(tmp_path / "a.csv")) == 144
+
+
+def test_compare_refuses_an_input_listed_twice(tmp_path, capsys):
+    """``"inputs": ["pce", "pce"]`` in a comparison config trained networks that read one column twice."""
+    n = 60
+    t = np.arange(n)
+    frame = pd.DataFrame({"date": pd.date_range("2000-01-01", periods=n, freq="MS").strftime("%Y-%m-%d")})
+    frame["sales"], frame["pce"] = 100 + 10 * np.sin(t / 2), 50 + t
+    frame.to_csv(tmp_path / "m.csv", index=False)
+    config = tmp_path / "cmp.json"
+    config.write_text(
+        json.dumps(
+            {
+                "data": {"target": "sales", "inputs": ["pce", "pce"]},
+                "train": {"epochs": 1},
+                "variants": [{"cell": "lstm", "hidden_size": 4}],
+            }
+        )
+    )
+    out = tmp_path / "results"
+    assert main(["compare", "--config", str(config), "--data", str(tmp_path / "m.csv"), "--out", str(out)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"error: The data.inputs of {config} lists 'pce' more than once; list each input column once."
+    ]
+    assert not out.exists()
+
+
+def test_a_failed_compare_leaves_no_folder_behind(trained, tmp_path, capsys):
+    """A comparison that failed on the data (a target the file lacks) left its new --out folders empty
+    behind; a folder that was there before stays."""
+    config = tmp_path / "cmp.json"
+    config.write_text(json.dumps({"data": {"target": "sales"}, "variants": [{"cell": "lstm", "hidden_size": 4}]}))
+    out = tmp_path / "new" / "results"
+    argv = ["compare", "--config", str(config), "--data", str(trained / "air.csv"), "--quiet", "--out"]
+    assert main([*argv, str(out)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and "Target column 'sales' is not a numeric column" in err[0]
+    assert not (tmp_path / "new").exists()
+    (tmp_path / "mine").mkdir()
+    assert main([*argv, str(tmp_path / "mine")]) == 2
+    assert (tmp_path / "mine").is_dir()
+
+
+def test_forecast_keeps_the_utc_offset_of_the_data(tmp_path, capsys):
+    """Times written with an offset (2020-01-01T00:00:00+01:00) came out of forecast in UTC without a
+    zone: an hour off the data's clock, unmarked. They keep the data's times and, with --data, its offset."""
+    stamps = pd.date_range("2020-01-01", periods=24 * 8, freq="h", tz="Etc/GMT-1")  # UTC+01:00
+    load = 100 + 10 * np.sin(np.arange(len(stamps)) * 2 * np.pi / 24)
+    data = tmp_path / "load.csv"
+    pd.DataFrame({"time": [t.isoformat() for t in stamps], "load": load}).to_csv(data, index=False)
+    run = tmp_path / "run"
+    assert main(["train", "--data", str(data), "--out", str(run), "--ensemble", "1", *TRAIN_FAST]) == 0
+    assert "note: Timestamps carry the UTC offset +01:00" in capsys.readouterr().err
+    argv = ["forecast", "--run", str(run), "--steps", "2", "--data", str(data), "--out", str(tmp_path / "f.csv")]
+    assert main(argv) == 0
+    fc = pd.read_csv(tmp_path / "f.csv")
+    assert fc["time"].tolist() == ["2020-01-09T00:00:00+01:00", "2020-01-09T01:00:00+01:00"]
+    assert main(["forecast", "--run", str(run), "--steps", "2", "--out", str(tmp_path / "g.csv")]) == 0
+    assert pd.read_csv(tmp_path / "g.csv")["time"].tolist() == ["2020-01-09 00:00:00", "2020-01-09 01:00:00"]
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc, where no folder can be made")
+def test_train_refuses_an_out_it_cannot_write_before_training(trained, capsys):
+    """An --out in a place that cannot be written failed only after training, naming the save's
+    temporary folder (``/proc/.run.tmp-29eyd8ib``)."""
+    args = ["train", "--data", str(trained / "air.csv"), "--out", "/proc/lstm-lab-run", "--epochs", "1"]
+    assert main(args) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and err[0].startswith("error: --out /proc/lstm-lab-run cannot be written: "), err
+    assert err[0].endswith(" in /proc; choose a folder you can write to (nothing was trained).")

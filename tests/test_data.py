@@ -379,11 +379,39 @@ def test_date_formats(text, freq):
     assert len(loaded.report.columns) == 1
 
 
-def test_time_zones_are_converted_to_utc():
+def test_one_utc_offset_keeps_the_local_times_written():
+    """Times written with one offset were converted to UTC: the first hour of 2020 became 23:00 of
+    2019, and forecasts came out an hour off the data's clock."""
     text = "time,v\n" + "".join(f"2020-01-01T{h:02d}:00:00+01:00,{h}\n" for h in range(24))
     loaded = load_csv(csv_bytes(text))
-    assert loaded.frame.index[0] == pd.Timestamp("2019-12-31 23:00")
-    assert any("UTC" in n for n in loaded.report.notes)
+    assert loaded.frame.index[0] == pd.Timestamp("2020-01-01 00:00")
+    assert loaded.report.frequency == "h" and loaded.report.utc_offset == "+01:00"
+    assert "Timestamps carry the UTC offset +01:00; they were read as the local times written" in " ".join(
+        loaded.report.notes
+    )
+
+
+def test_daily_data_across_a_clock_change_stays_daily_on_its_own_dates():
+    """Local midnights written with summer and winter offsets became 23:00 and 22:00 UTC of the day
+    before: an irregular index with no frequency or season, every date a day early."""
+    days = pd.date_range("2020-01-01", periods=120, freq="D", tz="Europe/Berlin")
+    text = "date,sales\n" + "".join(f"{d.isoformat()},{i % 7 + 10}\n" for i, d in enumerate(days))
+    loaded = load_csv(csv_bytes(text))
+    assert loaded.frame.index[0] == pd.Timestamp("2020-01-01") and loaded.frame.index[-1] == pd.Timestamp("2020-04-29")
+    assert loaded.report.frequency == "D" and loaded.report.season == 7 and loaded.report.utc_offset is None
+    assert any(
+        "+01:00 and +02:00 (a clock change); they were read as the local times" in n for n in loaded.report.notes
+    )
+
+
+def test_hourly_data_across_a_clock_change_is_converted_to_utc():
+    """The local clock skips an hour in spring: in UTC the hours stay regular."""
+    hours = pd.date_range("2021-03-27", periods=72, freq="h", tz="Europe/Berlin")
+    text = "time,load\n" + "".join(f"{t.isoformat()},{i}\n" for i, t in enumerate(hours))
+    loaded = load_csv(csv_bytes(text))
+    assert loaded.frame.index[0] == pd.Timestamp("2021-03-26 23:00")
+    assert loaded.report.frequency == "h" and loaded.report.gaps == 0 and loaded.report.utc_offset == "+00:00"
+    assert any("so they were converted to UTC" in n for n in loaded.report.notes)
 
 
 def test_exact_duplicate_rows_are_dropped():
@@ -703,3 +731,12 @@ def test_frequency_is_read_whether_pandas_returns_an_offset_or_a_string(monkeypa
     monkeypatch.setattr(frequency, "_OFFSET_OPTION", offset_option)
     assert frequency._infer_freq(pd.date_range("2000-01-01", periods=24, freq="MS")) == "MS"
     assert frequency._infer_freq(pd.DatetimeIndex(["2000-01-01", "2000-01-03", "2000-01-04"])) is None
+
+
+def test_the_default_target_is_not_a_time_column_the_loader_left_as_numbers():
+    """Excel's date-times as day numbers with fractions (``44197.041667``) stay a column of numbers,
+    and that ``Date`` column was the one forecast by default, before the values beside it."""
+    text = "Date,v\n" + "".join(f"{44197 + i / 24:.6f},{i % 5}\n" for i in range(40))
+    frame = load_csv(csv_bytes(text)).frame
+    assert list(frame.columns) == ["Date", "v"]
+    assert data.default_target(frame) == "v"

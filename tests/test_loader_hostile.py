@@ -179,3 +179,14 @@ def test_grouped_numbers_lose_one_thousands_mark_throughout(text, decimal, value
     parsed, thousands = _parse_numbers(pd.DataFrame({"v": [text, "1,23,4" if decimal == "." else "1.23.4"]}), decimal)
     assert parsed["v"].iloc[0] == value and thousands == mark
     assert pd.isna(parsed["v"].iloc[1])
+
+
+def test_a_headerless_semicolon_file_with_decimal_commas_reads_its_numbers():
+    """``1949-01-01;112,5`` without a header: commas and semicolons split every row alike, and the
+    commas won, so the file was refused as one constant column (``5``)."""
+    values = [112.5, 118.5, 132.25, 129.5, 121.75, 135.5, 148.5, 148.25, 136.5, 119.5]
+    months = pd.date_range("1949-01-01", periods=len(values), freq="MS")
+    text = "".join(f"{m:%Y-%m-%d};{str(v).replace('.', ',')}\n" for m, v in zip(months, values))
+    loaded = load_csv(text.encode())
+    assert loaded.report.delimiter == ";" and loaded.report.decimal == ","
+    assert loaded.frame.iloc[:, 0].tolist() == values and loaded.frame.index[0] == months[0]

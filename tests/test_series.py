@@ -41,6 +41,7 @@ NEW_PUBLIC = {
     "infer_frequency": "frequency",
     "describe_frequency": "frequency",
     "season_for": "frequency",
+    "weekly_season": "frequency",
     "default_target": "target",
     "SeveralSeriesError": "keys",
 }

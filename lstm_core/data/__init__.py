@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from .bundled import DATASETS_DIR, frame_to_csv_bytes, load_airline
 from .errors import DataError
-from .frequency import describe_frequency, infer_frequency, season_for
+from .frequency import describe_frequency, infer_frequency, season_for, weekly_season
 from .generators import (
     GENERATOR_DESCRIPTIONS,
     GENERATOR_PARAMS,
@@ -55,4 +55,5 @@ __all__ = [
     "load_csv",
     "noisy_sine_truth",
     "season_for",
+    "weekly_season",
 ]

@@ -113,6 +113,20 @@ def season_for(frequency: str | None) -> int | None:
     return None
 
 
+def weekly_season(frequency: str | None) -> int | None:
+    """The weekly season of a frequency whose step divides a day (hourly 168, half-hourly 336,
+    15 minutes 672): seven times its daily season (:func:`season_for`); None for any other
+    frequency. Whether a run uses it is the data's call (:func:`lstm_core.prep.weekly_or_daily`):
+    electricity demand repeats weekly, temperatures only daily."""
+    if frequency is None:
+        return None
+    offset = to_offset(frequency)
+    if not isinstance(offset, pd.offsets.Tick) or not 0 < offset.nanos < _DAY_NANOS:
+        return None
+    daily = season_for(frequency)
+    return 7 * daily if daily else None
+
+
 _UNITS = {
     "YS": ("yearly", "year"),
     "YE": ("yearly", "year"),

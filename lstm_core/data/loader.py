@@ -105,6 +105,9 @@ class DataReport:
     gaps: int  # timestamps missing from the regular grid (not filled in)
     resorted: bool  # rows were put in time order
     notes: list[str] = field(default_factory=list)  # one sentence per thing done or assumed
+    #: UTC offset of the times of a file written with one ("+01:00": its local times, kept; "+00:00": converted
+    #: to UTC); None where it had none, or offsets that change and were kept as the local times written.
+    utc_offset: str | None = None
 
     def summary(self) -> list[str]:
         """Return short human-readable lines describing the load, for display."""
@@ -244,7 +247,7 @@ def _load(
     date_name = _choose_date_column(cells, numbers, date_column, date_format)
     if date_name is None and date_format is not None:
         raise _unmatched_format_error(cells, numbers, date_format)
-    dates, used_dayfirst = (None, None)
+    dates, used_dayfirst, utc_offset = (None, None, None)
     time_columns: list[str] = [] if date_name is None else [date_name]
     composed = year_and_period(cells, numbers) if date_column == "auto" and date_format is None else None
     if composed is not None and date_name in (None, composed[1][0]):
@@ -262,7 +265,7 @@ def _load(
         if dates is None:  # months that label something else: the column is text like any other
             date_name, time_columns = None, []
     elif date_name is not None:
-        dates, used_dayfirst = _parse_date_column(
+        dates, used_dayfirst, utc_offset = _parse_date_column(
             cells[date_name], numbers[date_name], date_name, dayfirst, date_format, notes
         )
         footer = dates.isna() & cells[date_name].notna()  # the rows _parse_date_column read as a footer
@@ -331,6 +334,7 @@ def _load(
         gaps=gaps,
         resorted=resorted,
         notes=notes,
+        utc_offset=utc_offset,
     )
     return LoadedData(frame=frame, report=report, filled=filled)
 
@@ -563,8 +567,11 @@ def _sniff_delimiter(text: str) -> str:
     if len(text) > _SNIFF_CHARS and "\n" in sample:
         sample = sample[: sample.rindex("\n")]
     best: str | None = None
-    best_key: tuple[bool, float, int, int] | None = None
+    best_key: tuple[bool, float, int, bool, int] | None = None
     header_width = 0
+    # every comma between digits (112,5): with semicolons as consistent as commas, they are decimal
+    # marks and the semicolons the delimiter (a file without a header: 1949-01-01;112,5)
+    decimal_commas = "," in sample and re.search(r"(?<!\d),|,(?!\d)", sample) is None
     for order, delimiter in enumerate(_DELIMITERS):
         rows = [r for r in _csv_rows(sample, delimiter) if any(f.strip() for f in r)]
         if not rows:
@@ -573,7 +580,7 @@ def _sniff_delimiter(text: str) -> str:
         mode = max(set(widths), key=lambda w: (widths.count(w), w))
         if mode < 2:
             continue
-        key = (widths[0] == mode, widths.count(mode) / len(widths), mode, -order)
+        key = (widths[0] == mode, widths.count(mode) / len(widths), mode, delimiter == ";" and decimal_commas, -order)
         if best_key is None or key > best_key:
             best, best_key, header_width = delimiter, key, widths[0]
     if best is None or best_key is None or (best == "," and header_width == 1 and not best_key[0]):
@@ -1087,8 +1094,75 @@ _FORMAT_HINT = "set the date format (Data page: Reading dates; command line: --d
 _YEAR_ONE = r"(?<!\d)0001(?!\d)"
 
 
-def _to_datetime(values: pd.Series, **kwargs) -> tuple[pd.Series, bool]:
-    """Parse strings as datetimes (NaT where they fail); return them and whether a zone was dropped."""
+@dataclass(frozen=True)
+class _Zone:
+    """What a date column's time zones became: the note that says so, and the UTC offset of the times
+    kept (``+01:00``: the local times written; ``+00:00``: converted to UTC; None where it varies)."""
+
+    note: str
+    offset: str | None
+
+
+#: A UTC offset that ends a timestamp after its time of day (``10:00:00+01:00``, ``10:00Z``).
+_OFFSET_RE = re.compile(
+    r"\d:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:(?P<z>[zZ])|(?P<sign>[+-])(?P<h>\d{2}):?(?P<m>\d{2})?)\s*$"
+)
+
+
+def _show_offset(offset: pd.Timedelta) -> str:
+    minutes = int(offset.total_seconds() // 60)
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def _written_offsets(values: pd.Series) -> pd.Series | None:
+    """The UTC offset each timestamp is written with (``+01:00``, ``Z``), as Timedeltas; None where
+    some cell has none that can be read (a zone name, a date without a time)."""
+    found = values.astype(str).str.extract(_OFFSET_RE)
+    if found.isna().all(axis=1).any():
+        return None
+    sign = found["sign"].map({"+": 1, "-": -1}).fillna(1)
+    minutes = sign * (found["h"].astype(float).fillna(0) * 60 + found["m"].astype(float).fillna(0))
+    return pd.to_timedelta(minutes, unit="min")
+
+
+def _without_zone(parsed: pd.Series, values: pd.Series) -> tuple[pd.Series, _Zone]:
+    """Zone-aware timestamps as naive ones. One UTC offset throughout: the local times written (no
+    clock change to fold, and dates stay on their own day); offsets that change (summer time) on
+    timestamps at one time of day (daily data at local midnight): the local times too, as UTC would
+    move them by an hour at each change; else UTC, where hourly steps stay regular."""
+    utc = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
+    offsets = _written_offsets(values)
+    if offsets is None:
+        return utc, _Zone("Timestamps with time zones were converted to UTC.", "+00:00")
+    wall = utc + offsets
+    distinct = sorted(set(offsets[parsed.notna()]))
+    shown = " and ".join(_show_offset(o) for o in distinct[:2]) + (" and others" if len(distinct) > 2 else "")
+    if len(distinct) <= 1:
+        if not distinct or distinct[0] == pd.Timedelta(0):
+            return utc, _Zone("Timestamps are in UTC.", "+00:00")
+        return wall, _Zone(
+            f"Timestamps carry the UTC offset {shown}; they were read as the local times written, "
+            "and times past the data are in that offset too.",
+            shown,
+        )
+    stamps = wall.dropna()
+    if not stamps.duplicated().any() and (stamps - stamps.dt.normalize()).nunique() == 1:
+        return wall, _Zone(
+            f"Timestamps carry the UTC offsets {shown} (a clock change); they were read as the local times "
+            "written, which stay at one time of day.",
+            None,
+        )
+    return utc, _Zone(
+        f"Timestamps carry the UTC offsets {shown} (a clock change), so they were converted to UTC, "
+        "where the steps stay regular.",
+        "+00:00",
+    )
+
+
+def _to_datetime(values: pd.Series, **kwargs) -> tuple[pd.Series, _Zone | None]:
+    """Parse strings as datetimes (NaT where they fail); return them (naive) and what became of the
+    time zones they were written with (:func:`_without_zone`; None where they had none)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
@@ -1097,14 +1171,14 @@ def _to_datetime(values: pd.Series, **kwargs) -> tuple[pd.Series, bool]:
             try:
                 parsed = pd.to_datetime(values, errors="coerce", utc=True, **kwargs)
             except (ValueError, TypeError, OverflowError):
-                return pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]"), False
+                return pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]"), None
     # pandas puts a cell without a year (``Jan``, ``March``, ``1st``) in year 1: not a date,
     # unless the cell writes that year out (``0001-01-01``, a series' step written as a year)
     yearless = (parsed.dt.year == 1) & ~values.astype(str).str.contains(_YEAR_ONE, regex=True)
     parsed = parsed.where(~yearless)
     if not isinstance(parsed.dtype, pd.DatetimeTZDtype):
-        return parsed, False
-    return parsed.dt.tz_convert("UTC").dt.tz_localize(None), True
+        return parsed, None
+    return _without_zone(parsed, values)
 
 
 def _clock_column(cells: pd.Series, name: str, date_format: str | None, notes: list[str]) -> pd.Series | None:
@@ -1159,8 +1233,9 @@ def _month_column(
 
 def _parse_date_column(
     cells: pd.Series, numbers: pd.Series, name: str, dayfirst: bool | None, date_format: str | None, notes: list[str]
-) -> tuple[pd.Series, bool | None]:
-    """Parse the date column; return the datetimes (NaT for empty cells) and the day-first reading used.
+) -> tuple[pd.Series, bool | None, str | None]:
+    """Parse the date column; return the datetimes (NaT for empty cells), the day-first reading used
+    and the UTC offset of the times (:attr:`DataReport.utc_offset`).
 
     Up to :data:`_FOOTER_ROWS` last rows whose date cells hold words (three letters or more) and
     do not read as dates when all the rows above them do (``Total``, ``Source: ABS``) are a
@@ -1188,9 +1263,9 @@ def _parse_date_column(
     notes.extend(said)
     if date_format is None:
         parsed = _two_digit_years(present, parsed, notes)
-    if zoned:
-        notes.append("Timestamps with time zones were converted to UTC.")
-    return parsed.reindex(cells.index), used_dayfirst
+    if zoned is not None:
+        notes.append(zoned.note)
+    return parsed.reindex(cells.index), used_dayfirst, zoned.offset if zoned is not None else None
 
 
 def _two_digit_years(present: pd.Series, parsed: pd.Series, notes: list[str]) -> pd.Series:
@@ -1223,9 +1298,9 @@ _FOOTER_ROWS = 5
 
 def _read_dates(
     present: pd.Series, numbers: pd.Series, name: str, dayfirst: bool | None, date_format: str | None, notes: list[str]
-) -> tuple[pd.Series, bool, bool | None, str, str]:
+) -> tuple[pd.Series, _Zone | None, bool | None, str, str]:
     """One reading of a date column's non-empty cells: the datetimes (NaT where a cell failed),
-    whether a zone was dropped, the day-first reading used, and what to say if some failed."""
+    what became of their time zones, the day-first reading used, and what to say if some failed."""
     used_dayfirst: bool | None = None
     if date_format is not None:
         parsed, zoned = _to_datetime(present, format=date_format)
@@ -1241,7 +1316,7 @@ def _read_dates(
         return parsed, zoned, None, "be read as years", "fix those values"
     if (periods := _labels(present) or decimal_years(numbers.dropna()) or _compact(name, numbers)) is not None:
         notes.append(f"Column {_excerpt(name)} holds {periods.how}.")
-        return periods.dates, False, None, f"be read as {periods.kind}s", f"fix those values or {_FORMAT_HINT}"
+        return periods.dates, None, None, f"be read as {periods.kind}s", f"fix those values or {_FORMAT_HINT}"
     for fmt in _MONTH_YEAR_FORMATS:  # "Jan-15": pandas' own guess reads it as 15 January of year 1
         parsed, zoned = _to_datetime(present, format=fmt)
         if parsed.notna().all():
@@ -1255,7 +1330,7 @@ def _read_dates(
     parsed, zoned = _to_datetime(present, format="ISO8601")
     if pd.isna(parsed.iloc[0]):  # like pandas, take the format from the first value
         parsed, used_dayfirst = _parse_day_month(present, dayfirst, notes)
-        zoned = False
+        zoned = None
     advice = f"make the dates consistent or {_FORMAT_HINT}, e.g. '%Y-%m-%d'"
     return parsed, zoned, used_dayfirst, "be read with one format", advice
 

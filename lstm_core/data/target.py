@@ -5,8 +5,11 @@ The rule, in order:
 1. a column whose name says it is the quantity people forecast (``value``, ``sales``,
    ``passengers``, ``demand``, ``load``, ``count``, ``price``, ``target``, ``y``, ...), first such;
 2. else the first column that is not an index-like counter (whole numbers rising by the same step
-   on every row, such as ``id`` or ``row``) nor constant;
-3. else the first column.
+   on every row, such as ``id`` or ``row``) nor constant, and whose name is no word of time
+   (``date``, ``time``, ``year``...: a time the loader could not read as one, such as Excel's
+   date-times written as day numbers with fractions, ``44197.041667``);
+3. else the first such column whatever its name;
+4. else the first column.
 
 It replaces "the last column", which on a 12-column file often picked a helper column.
 """
@@ -40,6 +43,10 @@ PREFERRED = (
     "temp",
 )
 _WORDS_RE = re.compile(r"[a-z]+")
+#: Names (whole words) of columns that hold a time, not the quantity to forecast.
+TIME_WORDS = frozenset(
+    ("date", "time", "timestamp", "datetime", "year", "month", "day", "week", "quarter", "hour", "minute", "epoch")
+)
 
 
 def _index_like(values: pd.Series) -> bool:
@@ -60,4 +67,5 @@ def default_target(frame: pd.DataFrame) -> str:
     for c in usable:
         if set(_WORDS_RE.findall(c.lower())) & set(PREFERRED):
             return c
-    return usable[0] if usable else cols[0]
+    timeless = [c for c in usable if not set(_WORDS_RE.findall(c.lower())) & TIME_WORDS]
+    return (timeless or usable or cols)[0]
