@@ -396,6 +396,9 @@ def resolve_target(frame: pd.DataFrame, cfg: DataConfig) -> tuple[str, list[str]
             raise ConfigError(f"Input column {c!r} is not a numeric column of the data; choose from {cols}.")
         if c == target:
             raise ConfigError(f"Column {c!r} is the target; list only other columns as inputs.")
+    twice = next((c for i, c in enumerate(cfg.inputs) if c in cfg.inputs[:i]), None)
+    if twice is not None:
+        raise ConfigError(f"Input column {twice!r} is listed more than once; list each input column once.")
     return target, list(cfg.inputs)
 
 

@@ -397,6 +397,11 @@ def _load_run(path: Path, frame: pd.DataFrame | None) -> Run:
         own = _frame_from_csv(path / "data.csv", bool(meta.get("datetime_index")))
     except (ValueError, TypeError, OverflowError, pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise RunError(f"{path / 'data.csv'} is unreadable ({str(exc)[:100]}); the run folder is damaged.") from None
+    wanted = [c for c in [cfg.data.target, *cfg.data.inputs] if c is not None]
+    if own.shape[1] == 0 or any(c not in own.columns for c in wanted):
+        raise RunError(
+            f"{path / 'data.csv'} does not hold the columns the run was trained on; the run folder is damaged."
+        )
     data = own if frame is None else _matching(frame, own, cfg)
     try:
         series = Series(data, frequency=infer_frequency(data.index), season=meta.get("season_hint"))

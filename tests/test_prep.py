@@ -247,3 +247,11 @@ def test_a_series_too_short_for_the_split_is_told_how_many_points_it_needs():
         prepare(y.iloc[:-1], cfg)
     # a larger test part needs more
     assert min_points(0.1, 0.5) > need
+
+
+def test_an_input_listed_twice_is_refused_in_one_sentence():
+    frame = pd.DataFrame({"y": np.arange(60.0), "x": np.sin(np.arange(60.0))})
+    with pytest.raises(
+        ConfigError, match=r"^Input column 'x' is listed more than once; list each input column once\.$"
+    ):
+        prepare(frame, DataConfig(target="y", inputs=["x", "x"], look_back=6, horizon=1, transform="none"))

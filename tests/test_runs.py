@@ -474,6 +474,15 @@ def test_a_tampered_config_is_one_sentence_never_a_traceback(run, tmp_path, tamp
     assert message in str(info.value) and "\n" not in str(info.value)
 
 
+def test_a_data_file_without_the_runs_columns_is_a_damaged_run(run, tmp_path):
+    folder = save_run(run, tmp_path / "r")
+    (folder / "data.csv").write_text("garbage\n")
+    with pytest.raises(
+        RunError, match=r"data\.csv does not hold the columns the run was trained on; the run folder is damaged"
+    ):
+        load_run(folder)
+
+
 def test_weights_that_predict_nan_are_a_damaged_run(run, tmp_path):
     folder = save_run(run, tmp_path / "r")
     state = torch.load(folder / "model.pt", weights_only=True)
