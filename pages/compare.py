@@ -274,7 +274,8 @@ cfg_json = (
         {n: [s.config for s in ss] for n, ss in groups.items()}, sorted({int(s.tags["seed"]) for s in snaps})
     ).to_json()
 )
-d1, d2 = st.columns(2)
+# a row that wraps: in half a row each, presenting at 1024 px cut "Download variant configs (…"
+d1 = d2 = st.container(horizontal=True)
 d1.download_button(
     "Download table (CSV)",
     csvsafe.to_csv(table),  # variant names such as "-x" are not run as spreadsheet formulas

@@ -148,12 +148,27 @@ freq = (
 )
 missing = sum(rep.missing.values())
 delimiter = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}.get(rep.delimiter, rep.delimiter)
+# data brought back with a run after a reload: only the frame is kept, not how its file was read (the
+# report's delimiter, missing values and gaps are placeholders, which said "comma" for a semicolon file)
+restored = state.RESTORED_NOTE in rep.notes
+_weekly = lcdata.weekly_season(rep.frequency)  # a step under a day: the run may take a week for season
+_season = (
+    lcprep.index_season(ds.frame[ds.target].to_numpy(dtype="float64"), DataConfig(), rep.season, _weekly)
+    if _weekly and pd.api.types.is_numeric_dtype(ds.frame[ds.target])
+    else rep.season
+)
 st.caption(  # a caption, not st.metric: long values ("semicolon", "weekly (Saturdays)") are never cut off
-    f"**{rep.n_rows:,}** rows · delimiter **{md_escape(delimiter)}** · "
-    f"time column **{md_escape(visible(rep.date_column or '—'))}** · frequency **{md_escape(freq)}**"
-    + (f" (season {rep.season})" if rep.season else "")
-    + f" · **{missing:,}** missing (policy {rep.missing_policy}) · **{rep.gaps}** gaps · "
-    f"**{rep.duplicate_rows}** duplicate rows"
+    f"**{rep.n_rows:,}** rows · "
+    + ("" if restored else f"delimiter **{md_escape(delimiter)}** · ")
+    + f"time column **{md_escape(visible(rep.date_column or '—'))}** · frequency **{md_escape(freq)}**"
+    + (f" (season {rep.season})" if rep.season and _season == rep.season else "")
+    + (f" (season {_season}: a week, which repeats here better than a day)" if _season != rep.season else "")
+    + (
+        " · the data as your run kept it (the file's delimiter, missing values and gaps are not kept)"
+        if restored
+        else f" · **{missing:,}** missing (policy {rep.missing_policy}) · **{rep.gaps}** gaps · "
+        f"**{rep.duplicate_rows}** duplicate rows"
+    )
 )
 # a series too short for the default split fails at training: say so as soon as it is loaded
 _dflt = DataConfig()
@@ -165,9 +180,11 @@ if not lcprep.fits_split(len(ds.frame), _dflt.val_fraction, _dflt.test_fraction)
         icon=":material/warning:",
     )
 with st.expander("What was detected", expanded=bool(rep.notes)):
-    st.markdown("\n".join(f"- {md_escape(line)}" for line in rep.summary()))
+    lines = [rep.summary()[0], *rep.notes] if restored else rep.summary()  # no "Read as utf-8, delimiter ','"
+    st.markdown("\n".join(f"- {md_escape(line)}" for line in lines))
     if missing:
-        st.caption(f"Missing values per column: {md_escape(rep.missing)}; policy applied: **{rep.missing_policy}**.")
+        per_column = ", ".join(f"{c}: {n:,}" for c, n in rep.missing.items() if n)  # not a dict's repr
+        st.caption(f"Missing values per column: {md_escape(per_column)}; policy applied: **{rep.missing_policy}**.")
 
 cols = list(ds.frame.columns)
 c1, c2 = st.columns(2)
@@ -189,7 +206,7 @@ if not first_paint.painted("data_page"):
 else:
     # the lone spikes a run with the default settings would go without (lstm_core.outliers)
     target_values = ds.frame[ds.target].to_numpy(dtype="float64")
-    spikes = lcprep.series_spikes(target_values, DataConfig(), rep.season)
+    spikes = lcprep.series_spikes(target_values, DataConfig(), rep.season, _weekly)
     filled = None if ds.filled is None else ds.filled[ds.target].to_numpy()
     if len(spikes):
         k = len(spikes)

@@ -98,6 +98,11 @@ st.caption(
     + f" · {info.epochs_run} epochs ({info.status}) · {info.train_seconds:.1f} s on {info.device} · "
     f"best representation: {info.transform_reason or info.transform} · season {info.season or '—'}"
     + (" (detected from the data)" if info.season_source == "detected" else "")
+    + (
+        " (a week: the value a week before forecast the training part better than the value a day before)"
+        if info.season_source == "weekly"
+        else ""
+    )
 )
 if any("steps damped" in n for n in names + [info.transform or ""]):
     st.caption(

@@ -120,11 +120,17 @@ for name, r in zip(runs_page.unique_names(chosen), chosen):
 if len(named) < runs_page.MIN_COMPARE:
     st.stop()
 cmp_table, overlay = runs_page.comparison(named)
-st.dataframe(compare_view.styled_table(cmp_table), hide_index=True, width="stretch", key="runs_compare_table")
+st.dataframe(
+    compare_view.styled_table(cmp_table, same_points=overlay is not None),
+    hide_index=True,
+    width="stretch",
+    key="runs_compare_table",
+)
 if overlay is None:
     st.info(
         "These runs were not scored on the same test points (different data or split), so the baselines and "
-        "the forecast overlay are left out; compare their errors with care."
+        "the forecast overlay are left out, and RMSE and MAE (in each series' own units) are not marked best; "
+        "MASE (each error over that series' naive error) compares them."
     )
 else:
     st.plotly_chart(

@@ -155,6 +155,8 @@ def test_the_data_page_marks_the_values_filled_in():
     marks = [tr for c in charts for tr in c["data"] if tr.get("name") == "filled in (missing in the file)"]
     assert len(marks) == 1  # the empty cell (week 30) and the two weeks left out of the file (60, 61)
     assert [x[:10] for x in marks[0]["x"]] == [str(weeks[i].date()) for i in (30, 60, 61)]
+    # the count per column reads as text, not as a Python dict ("{'value': 3}")
+    assert "Missing values per column: value: 3; policy applied" in " ".join(c.value for c in at.caption)
 
 
 def test_a_file_of_several_series_offers_the_choice_and_loads_the_one_chosen():
@@ -487,6 +489,26 @@ def test_the_forecast_page_opens_on_a_run_with_a_long_season(fake):
     assert at.slider(key="forecast_steps").value == 240
 
 
+def test_the_forecast_page_says_a_weekly_season_was_taken_and_why(fake):
+    at = new_app().run()
+    job_id = start_tiny_job(at, epochs=1)
+    wait_until_over(at, job_id)
+    from dataclasses import replace
+
+    from ui import state
+
+    run = state.registry().snapshot(job_id).run
+    # as a run on hourly electricity demand, whose weekends differ (prep.weekly_or_daily)
+    run.metrics = replace(run.metrics, info=replace(run.metrics.info, season=168, season_source="weekly"))
+    at.switch_page("pages/forecast.py").run()
+    no_errors(at)
+    captions = " ".join(c.value for c in at.caption)
+    assert (
+        "season 168 (a week: the value a week before forecast the training part better than the value a day before)"
+        in captions
+    )
+
+
 def _short_dataset(n: int):
     from lstm_core.data import frame_to_csv_bytes, generate, load_csv
     from ui.state import dataset_from_loaded
@@ -791,3 +813,19 @@ def test_a_baselines_name_keeps_its_capitals_at_the_start_of_a_sentence():
         "Holt-Winters",
     ]
     assert upper_first("") == ""
+
+
+def test_the_data_page_says_hourly_demand_takes_a_week_for_its_season():
+    from tests.test_weekly_season import _hourly
+
+    def caption_after(weekends: bool) -> str:
+        frame = _hourly(1300, weekends=weekends)
+        body = "time,demand\n" + "".join(f"{t:%Y-%m-%d %H:%M},{v:.4f}\n" for t, v in frame["demand"].items())
+        at = new_app().run()
+        at.file_uploader(key="data_upload").set_value(("load.csv", body.encode(), "text/csv")).run()
+        no_errors(at)
+        return " ".join(c.value for c in at.caption)
+
+    assert "frequency **hourly** (season 168: a week, which repeats here better than a day)" in caption_after(True)
+    daily = caption_after(False)
+    assert "frequency **hourly** (season 24)" in daily and "a week" not in daily

@@ -185,3 +185,27 @@ def test_every_classic_experiment_ships_a_result():
         got = pr.load_last(key, (pr.SHIPPED_DIR,))
         assert got is not None, key
         assert len(got.table) or (got.sweep_rows is not None and len(got.sweep_rows)), key
+
+
+def test_presenter_figure_wraps_a_long_title_and_makes_room_for_it():
+    """A projector-size title is drawn on one line by Plotly: "How the gates changed while the model
+    learned (fixed probe of training w" ran past the chart at 1024 px. Long titles break into lines,
+    a small note keeps its size on each line, and the plot moves down below them."""
+    from ui.figures.style import PRESENTER_TITLE_CHARS, wrap_title
+
+    long = "How the gates changed while the model learned (fixed probe of training windows)"
+    lines = wrap_title(long).split("<br>")
+    assert len(lines) > 1 and " ".join(lines) == long
+    assert all(len(line) <= PRESENTER_TITLE_CHARS for line in lines)
+    assert wrap_title("24 steps ahead with the 90% interval") == "24 steps ahead with the 90% interval"
+    note = "<span style='font-size:0.75em'>(tanh traces rescaled to (0, 1); points near the line are saturated)</span>"
+    wrapped = wrap_title("Gate saturation " + note)
+    assert "</span><br><span style='font-size:0.75em'>" in wrapped  # the note stays small on its next line
+
+    fig = go.Figure(go.Scatter(x=[0, 1], y=[0, 1]), layout=dict(title=dict(text=long), height=300))
+    short = presenter_figure(go.Figure(fig).update_layout(title_text="Loss"))
+    big = presenter_figure(fig)
+    assert big.layout.title.text.count("<br>") == len(lines) - 1
+    assert (big.layout.title.yref, big.layout.title.y, big.layout.title.yanchor) == ("container", 1, "top")
+    assert big.layout.margin.t - short.layout.margin.t >= (len(lines) - 1) * big.layout.title.font.size
+    assert big.layout.height - big.layout.margin.t == short.layout.height - short.layout.margin.t  # same plot

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import CHROMIUM, new_page, screenshot, set_number, wait_idle
+from conftest import CHARTS_DRAWN, CHROMIUM, new_page, screenshot, set_number, wait_idle
 
 if not Path(CHROMIUM).exists():
     pytest.skip(f"{CHROMIUM} is missing (install the Debian chromium package)", allow_module_level=True)
@@ -72,3 +72,40 @@ def test_long_memory_sweep_runs_as_a_job(server, page):
     ).to_be_visible()
     expect(page.get_by_text("Test accuracy (%) per lag (rows) and cell (columns).")).to_be_visible()
     shot(page, "experiments-long-memory")
+
+
+#: Texts cut with an ellipsis, and chart titles that run past their chart's edge or into its plot.
+CUT_TEXT = """() => [...document.querySelectorAll('[data-testid="stMain"] *')].filter(el => {
+    const cs = getComputedStyle(el);
+    return cs.textOverflow === 'ellipsis' && el.textContent.trim() && el.scrollWidth > el.clientWidth + 1;
+  }).map(el => el.textContent.trim())"""
+TITLES_OUT = """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(p => {
+    const box = p.getBoundingClientRect(), t = p.querySelector('.gtitle'), plot = p.querySelector('.nsewdrag');
+    if (!t || !plot) return [];
+    const r = t.getBoundingClientRect();
+    return r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > plot.getBoundingClientRect().top
+      ? [[t.textContent, Math.round(r.right - box.right), Math.round(r.bottom - plot.getBoundingClientRect().top)]] : [];
+  })"""
+
+
+def test_presenting_a_comparison_at_1024_keeps_labels_and_chart_titles_whole(server, browser):
+    """Presenting at 1024x768 beside the sidebar: "Download variant configs (…" was cut in half a
+    row, and "One-step test forecasts per variant (mean over seeds)" ran past its chart's edge."""
+    ctx, pg = new_page(browser, 1024, 768)
+    try:
+        pg.goto(f"{server}/compare?presenter=1")
+        expect(pg.get_by_role("heading", name="Compare", exact=True).first).to_be_visible()
+        set_number(pg, "Epochs (upper bound)", 3)
+        expect(pg.get_by_label("Epochs (upper bound)", exact=True)).to_have_value("3")
+        wait_idle(pg)
+        pg.get_by_role("button", name="Start comparison").click()
+        expect(pg.get_by_role("heading", name="Results")).to_be_visible(timeout=120_000)
+        expect(pg.get_by_role("button", name="Download variant configs (JSON)")).to_be_visible()
+        expect(pg.locator(".js-plotly-plot", has_text="One-step test forecasts")).to_be_visible()
+        wait_idle(pg)
+        pg.wait_for_function(CHARTS_DRAWN)
+        assert pg.evaluate(CUT_TEXT) == []
+        assert pg.evaluate(TITLES_OUT) == []
+        shot(pg, "compare-presenter-1024")
+    finally:
+        ctx.close()

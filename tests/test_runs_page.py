@@ -125,6 +125,7 @@ def test_picking_runs_compares_them_side_by_side(reg):
     models = list(at.dataframe[1].value["model"])
     assert models[:3] == ["h4", "h5", "h6"] and "baseline: naive" in models  # same data: baselines too
     assert len(at.get("plotly_chart")) == 1  # the overlay of their forecasts
+    assert "test RMSE" in " ".join(at.dataframe[1].value["best in"])  # same points: every error ranks
 
     other = reg.submit(series("other.csv", length=100), cfg(0), owner=OWNER, label="other data")
     at.multiselect(key="runs_compare").set_value([ids[0], other]).run()
@@ -133,6 +134,9 @@ def test_picking_runs_compares_them_side_by_side(reg):
     assert models == ["h4", "other data"]
     assert any("not scored on the same test points" in i.value for i in at.info)
     assert not at.get("plotly_chart")
+    # errors in each series' own units do not rank runs on different data; MASE (scaled) does
+    best_in = " ".join(at.dataframe[1].value["best in"])
+    assert "RMSE" not in best_in and "test MAE" not in best_in and "test MASE" in best_in
 
 
 def test_the_quota_notice_names_the_deleted_runs_once(reg):
@@ -355,3 +359,30 @@ def test_the_download_is_the_stored_run_zip_and_loads_back(reg, tmp_path):
     back = lcruns.load_run(lcruns.zip_to_run_dir(data, tmp_path / "unzipped"))
     assert back.predictions.equals(reg.snapshot(jid).run.predictions)
     assert zip_name(reg.store.record(jid)) == "GRU-try-2.zip"
+
+
+def test_data_restored_after_a_reload_does_not_claim_how_its_file_was_read(reg):
+    """Only the frame is kept with a run: the Data page said "delimiter comma", "Read as utf-8,
+    delimiter ','" and "0 missing" for a semicolon file with decimal commas and an empty cell."""
+    import pandas as pd
+
+    from lstm_core.data import load_csv
+
+    values = generate("sine", length=80).iloc[:, 0].to_numpy()
+    dates = pd.date_range("2020-01-01", periods=80, freq="D")
+    cells = ["" if k == 30 else f"{v:.3f}".replace(".", ",") for k, v in enumerate(values)]  # one empty cell
+    rows = [f"{d:%d.%m.%Y};{c}" for d, c in zip(dates, cells)]
+    loaded = load_csv(("Datum;Wert\n" + "\n".join(rows) + "\n").encode(), name="messwerte.csv")
+    assert loaded.report.delimiter == ";" and loaded.report.missing == {"Wert": 1}
+    jid = reg.submit(loaded.series, cfg(0), owner=OWNER, label="semicolons")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)  # the owner's tab reloaded
+    at.query_params["job"] = jid
+    with owner_cookie.browser_cookies({owner_cookie.COOKIE: OWNER}):
+        at.run()
+        at.switch_page("pages/data.py").run()
+    no_errors(at)
+    assert at.session_state["dataset"].name == "messwerte.csv"
+    shown = " ".join(c.value for c in at.main.caption) + " ".join(m.value for m in at.main.markdown)
+    assert "Restored with your run after a reload" in shown
+    assert "delimiter **" not in shown and "Read as" not in shown and "missing (policy" not in shown
+    assert "the file's delimiter, missing values and gaps are not kept" in shown

@@ -102,14 +102,24 @@ def seed_results(groups: dict[str, list[JobSnapshot]]) -> list[cmp.SeedResult]:
     return res
 
 
-def styled_table(table: pd.DataFrame):
+#: Errors in the data's own units: they rank runs only when every run was scored on the same points.
+UNIT_COLUMNS = tuple(c for _, metric, c in cmp.METRIC_COLUMNS if metric in ("rmse", "mae"))
+
+
+def styled_table(table: pd.DataFrame, same_points: bool = True):
     """The results table with the best value per column marked (green, bold) and a 'best in' column
-    (the Runs page's comparison; the Compare page shows :func:`lstm_core.compare.readable_table`)."""
-    best = cmp.best_per_column(table)
+    (the Runs page's comparison; the Compare page shows :func:`lstm_core.compare.readable_table`).
+
+    Without ``same_points`` (runs on different data or splits) the errors in the data's units are
+    not marked: an RMSE of 2 on temperatures was "best" beside 140 on road deaths. MASE, scaled
+    by each series' naive error, still is.
+    """
+    skip = () if same_points else UNIT_COLUMNS
+    best = {c: m for c, m in cmp.best_per_column(table).items() if c not in skip}
     table = table.copy()
     table["best in"] = [", ".join(c for c, m in best.items() if m == name) for name in table["model"]]
     table["best in"] = ["★ " + b if b else "" for b in table["best in"]]
-    cols = [c for c in cmp.LOWER_IS_BETTER if c in table]
+    cols = [c for c in cmp.LOWER_IS_BETTER if c in table and c not in skip]
     fmt = {c: "{:.4g}" for c in table.columns if table[c].dtype.kind == "f"}
     fmt.update({"parameters": "{:,.0f}", "epochs to best": "{:.1f}", "train seconds": "{:.2f}"})
     styler = table.style.format(fmt, na_rep="—").highlight_min(

@@ -68,6 +68,17 @@ _CSS = (
   [data-testid="stMain"] [data-testid="stWidgetLabel"] [data-testid="stMarkdownContainer"] p,
   [data-testid="stMain"] button [data-testid="stMarkdownContainer"] p,
   [data-testid="stMain"] label p, [data-testid="stMain"] button p {font-size: 1.2rem !important;}
+  /* what a box holds: a number or a name as large as its label, a picked option a little smaller
+     (a quarter-width select box at 1024 px cut "interpolate" at the label's size); both stayed at
+     14 px under 19 px labels, unreadable on a projector */
+  [data-testid="stMain"] input:not([role="combobox"]), [data-testid="stMain"] textarea {font-size: 1.2rem !important;}
+  [data-testid="stMain"] input[role="combobox"], [data-testid="stMain"] [data-baseweb="select"] {font-size: 1rem !important;}
+  /* a slider's value and end labels are markdown too: at the prose size the value, which grows
+     down from a fixed top, ran over the thumb ("24" across the Steps ahead slider at 1024 px) */
+  [data-testid="stMain"] [data-testid="stSliderThumbValue"] p,
+  [data-testid="stMain"] [data-testid="stSliderTickBar"] p {font-size: 1.2rem !important;}
+  [data-testid="stMain"] [data-testid="stSliderThumbValue"] {top: auto !important; bottom: 100% !important;}
+  [data-testid="stMain"] [data-testid="stSlider"] [role="group"] {padding-top: 1rem;}
   [data-testid="stMain"] .katex {font-size: 1.55em !important;}
   [data-testid="stMain"] h1 {font-size: 3rem !important;}
   [data-testid="stMain"] h2, [data-testid="stMain"] h3 {font-size: 2.1rem !important;}

@@ -12,6 +12,8 @@ Plotly only: nothing here imports streamlit.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -279,6 +281,50 @@ PRESENTER_MIN_FONT = 20
 PRESENTER_SCALE = 1.5
 
 
+#: Presenter mode: characters on one line of a chart's title (a 0.75em note's count 3/4). A chart
+#: beside the sidebar at 1024 px is about 560 px wide, some 42 characters of the 27 px bold title:
+#: longer titles ran past the chart's edge ("How the gates changed while the model learned (fixed
+#: probe of training w", "One-step test forecasts per variant (mean over see").
+PRESENTER_TITLE_CHARS = 40
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+def wrap_title(text: str, limit: int = PRESENTER_TITLE_CHARS) -> str:
+    """``text`` with ``<br>`` in place of the spaces where a line would pass ``limit`` characters.
+
+    Plotly draws a title on one line whatever its width. Tags are kept and take no room; words in
+    a ``font-size:0.75em`` span count three quarters, and a span open at a break is closed before
+    it and opened again after it (Plotly drew the next line at full size); a ``<br>`` already
+    there starts a new line.
+    """
+    out: list[str] = []
+    width = 0.0
+    spans: list[str] = []  # the open span tags
+    for part in _TAG.split(text):
+        if part.startswith("<"):
+            tag = part.lower()
+            if tag.startswith("<br"):
+                width = 0.0
+            elif tag.startswith("<span"):
+                spans.append(part)
+            elif tag.startswith("</span") and spans:
+                spans.pop()
+            out.append(part)
+            continue
+        scale = 0.75 if any("0.75em" in t.replace(" ", "") for t in spans) else 1.0
+        for i, word in enumerate(part.split(" ")):
+            if i:  # the space before this word: a line break where the word would not fit
+                if width and width + scale * (1 + len(word)) > limit:
+                    out.append("</span>" * len(spans) + "<br>" + "".join(spans))
+                    width = 0.0
+                else:
+                    out.append(" ")
+                    width += scale
+            out.append(word)
+            width += scale * len(word)
+    return "".join(out)
+
+
 def _bigger(size: float | None, floor: int) -> int:
     return int(max(floor, round((size or 12) * PRESENTER_SCALE)))
 
@@ -321,7 +367,21 @@ def presenter_figure(fig: go.Figure, min_font: int = PRESENTER_MIN_FONT) -> go.F
             and getattr(trace, "text", None) is not None
         ):
             textfont.size = _bigger(textfont.size, min_font)
+    extra = 0  # the title's added lines: the plot keeps its height below them
+    text = lay.title.text
+    if isinstance(text, str) and text and wrap_title(text) != text:
+        lay.title.text = wrap_title(text)
+        extra = int((lay.title.text.count("<br>") - text.count("<br>")) * lay.title.font.size * 1.3)
+        if not (lay.title.yref == "container" and lay.title.yanchor == "top"):
+            # placed by Plotly mid-margin, or on the plot's top edge (apply_layout): its added lines went
+            # down over the plot. At the figure's top instead, the margin below it clear of the panels'
+            # own titles; Plotly draws a title of several lines about a line higher than its pad says
+            size = lay.title.font.size
+            lay.title.update(yref="container", y=1, yanchor="top", pad_t=8 + size)
+            lines = lay.title.text.count("<br>") + 1
+            need = int(8 + lines * size * 1.3 + min_font * 1.5)
+            extra = max(extra, need - max(lay.margin.t or 0, int(min_font * 3.5)))
     if lay.height:
-        lay.height = int(lay.height * 1.3)
-    lay.margin.t = max(lay.margin.t or 0, int(min_font * 3.5))
+        lay.height = int(lay.height * 1.3) + extra
+    lay.margin.t = max(lay.margin.t or 0, int(min_font * 3.5)) + extra
     return out
