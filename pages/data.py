@@ -166,7 +166,7 @@ st.caption(  # a caption, not st.metric: long values ("semicolon", "weekly (Satu
     + (
         " · the data as your run kept it (the file's delimiter, missing values and gaps are not kept)"
         if restored
-        else f" · **{missing:,}** missing (policy {rep.missing_policy}) · **{rep.gaps}** gaps · "
+        else f" · **{missing:,}** missing (policy {rep.missing_policy}) · **{rep.gaps}** timestamps missing from the grid · "
         f"**{rep.duplicate_rows}** duplicate rows"
     )
 )

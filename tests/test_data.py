@@ -517,7 +517,7 @@ def test_date_column_none_uses_steps():
 def test_report_summary_lines():
     lines = fixture("semicolon_decimal_comma.csv").report.summary()
     assert lines[1] == "Read as utf-8, delimiter ';', decimal ',', thousands '.'."
-    assert lines[2] == "Time column 'Datum': frequency daily, season 7, 0 gap(s)."
+    assert lines[2] == "Time column 'Datum': frequency daily, season 7, 0 timestamp(s) missing from its grid."
 
 
 # ---- never anything but DataError ------------------------------------------------------------

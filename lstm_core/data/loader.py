@@ -122,7 +122,9 @@ class DataReport:
         else:
             freq = describe_frequency(self.frequency) if self.frequency else "irregular"
             season = f", season {self.season}" if self.season else ""
-            lines.append(f"Time column {self.date_column!r}: frequency {freq}{season}, {self.gaps} gap(s).")
+            lines.append(
+                f"Time column {self.date_column!r}: frequency {freq}{season}, {self.gaps} timestamp(s) missing from its grid."
+            )
         counts = {c: n for c, n in self.missing.items() if n}
         if counts:
             listed = ", ".join(f"{c}: {n}" for c, n in counts.items())
