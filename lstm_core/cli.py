@@ -130,7 +130,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--look-back",
         type=_typed(int),
         default=None,
-        help=f"window length (default: {d.look_back}, or a third of the training part where that does not fit); with "
+        help=f"window length (default: {d.look_back}, or a third of the training part where that does not fit; a day "
+        "of steps, at most 48, for data under a day apart that repeats weekly); with "
         "--transform auto, one over half the training part is shortened to a third of it",
     )
     t.add_argument(
@@ -364,7 +365,8 @@ def cmd_train(args) -> int:
     series = _load_series(args)
     if args.target is None:
         args.target = _default_target(series.frame)
-    args.look_back = look_back_for(len(series), args.look_back)
+    target_values = series.frame[args.target] if args.target in series.frame.columns else None
+    args.look_back = look_back_for(len(series), args.look_back, target_values, series.frequency)
     cfg = train_config_from_args(args)
 
     def progress(s) -> None:

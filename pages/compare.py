@@ -6,9 +6,8 @@ import streamlit as st
 from lstm_core import compare as cmp
 from lstm_core import csvsafe
 from lstm_core.config import BOUNDS, CELL_TYPES, SCALERS, TRANSFORMS, ConfigError, DataConfig, TrainConfig
-from lstm_core.prep import look_back_for
 from ui import compare_view as cv
-from ui import presenter, state, throttle
+from ui import presenter, quickstart, state, throttle
 from ui.figures import compare as cplots
 from ui.text import md_code, md_escape
 
@@ -62,7 +61,7 @@ DEFAULT_ROW = {
     "cell": "lstm",
     "hidden_size": 32,
     "num_layers": 1,
-    "look_back": look_back_for(len(ds.frame)),
+    "look_back": quickstart.default_look_back(ds),
     "lr": T.lr,
 }
 DEFAULT_VARIANTS = pd.DataFrame(

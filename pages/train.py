@@ -4,7 +4,7 @@ import streamlit as st
 
 from lstm_core.cells import CELL_DESCRIPTIONS
 from lstm_core.config import BOUNDS, CELL_TYPES, DEVICES, OUTLIER_POLICIES, SCALERS, TRANSFORMS, RunConfig
-from lstm_core.prep import fits_split, look_back_for, min_points
+from lstm_core.prep import fits_split, min_points
 from lstm_core.train import available_devices
 from ui import jobs_view, quickstart, state
 from ui.text import md_code, md_escape
@@ -60,7 +60,9 @@ with st.form("train_form"):
         "Look-back",
         1,
         max(1, len(ds.frame) // 2),
-        look_back_for(len(ds.frame)),  # the default, fitted to a short series (a 20-row upload)
+        quickstart.default_look_back(
+            ds
+        ),  # the default, fitted to a short series (a 20-row upload), a day of hourly demand
         key="train_look_back",
         persist_state=KEEP,
         help=(

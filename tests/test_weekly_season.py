@@ -12,7 +12,7 @@ import pytest
 from lstm_core.config import DataConfig, RunConfig
 from lstm_core.data import Series, weekly_season
 from lstm_core.pipeline import fit_run
-from lstm_core.prep import WEEKLY_MIN_WEEKS, index_season, prepare, weekly_or_daily
+from lstm_core.prep import MAX_DAY_WINDOW, WEEKLY_MIN_WEEKS, index_season, look_back_for, prepare, weekly_or_daily
 from lstm_core.runs import load_run, save_run
 
 
@@ -103,3 +103,32 @@ def test_the_representation_backtest_runs_on_the_weekly_season():
     run = fit_run(Series.from_frame(_hourly(24 * 7 * 8, weekends=True)), cfg)
     assert run.prep.season == 168
     assert run.backtest is not None and run.backtest.ranks and len(run.backtest.scores) >= 3
+
+
+def test_a_run_that_takes_the_week_starts_from_a_days_window():
+    weekly = _hourly(1300, weekends=True)["demand"]
+    assert look_back_for(1300, None, weekly, "h") == 24
+    assert look_back_for(1300, 36, weekly, "h") == 36  # one asked for is kept
+    assert look_back_for(1300, None, _hourly(1300, weekends=False)["demand"], "h") == 12  # a temperature's day
+    assert look_back_for(1300, None, weekly, None) == 12  # no frequency: nothing to go by
+    assert look_back_for(1300, None, None, "h") == 12
+    half_hourly = np.repeat(weekly.to_numpy(), 2)
+    assert look_back_for(2600, None, half_hourly, "30min") == 48
+    assert look_back_for(2600, None, np.repeat(half_hourly, 2), "15min") == 12  # 2,600 quarter hours: 3.9 weeks
+    assert look_back_for(5200, None, np.repeat(half_hourly, 2), "15min") == MAX_DAY_WINDOW
+
+
+def test_the_cli_and_the_apps_one_click_start_hourly_demand_from_a_days_window(tmp_path):
+    from lstm_core.cli import main
+    from lstm_core.data import load_csv
+    from ui import quickstart, state
+
+    frame = _hourly(1300, weekends=True)
+    path = tmp_path / "load.csv"
+    frame.to_csv(path)
+    assert main(["train", "--data", str(path), "--epochs", "1", "--ensemble", "1", "--transform", "none",
+                 "--quiet", "--out", str(tmp_path / "run")]) == 0  # fmt: skip
+    assert json.loads((tmp_path / "run" / "config.json").read_text())["data"]["look_back"] == 24
+    loaded = load_csv(path)
+    ds = state.Dataset(name="load.csv", frame=loaded.frame, report=loaded.report, target="demand", inputs=[])
+    assert quickstart.default_config(ds).data.look_back == 24

@@ -21,7 +21,14 @@ TRAIN_LABEL = "Train an LSTM on this series"
 def default_config(ds: state.Dataset) -> RunConfig:
     """The defaults on the dataset's chosen target and inputs, with a window that fits a short series
     (:func:`lstm_core.prep.look_back_for`)."""
-    return RunConfig().replace(target=ds.target, inputs=list(ds.inputs), look_back=look_back_for(len(ds.frame)))
+    return RunConfig().replace(target=ds.target, inputs=list(ds.inputs), look_back=default_look_back(ds))
+
+
+def default_look_back(ds: state.Dataset) -> int:
+    """The window a run on ``ds`` starts from: :func:`lstm_core.prep.look_back_for` of its length,
+    target and frequency (a day of hourly demand, 24; 12 for most series; less for a short one)."""
+    values = ds.frame[ds.target] if ds.target in ds.frame.columns else None
+    return look_back_for(len(ds.frame), None, values, ds.report.frequency)
 
 
 def start(ds: state.Dataset, cfg: RunConfig, label: str) -> str | None:
