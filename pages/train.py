@@ -35,7 +35,11 @@ def device_name(d: str) -> str:
 
 
 KEEP = state.KEEP
-# A kept value may not fit a shorter dataset loaded since: clip it into the new bounds.
+# A look-back left at the default follows the dataset's own (12; a day of hourly demand, 24; a
+# third of a short series' training part); one the user changed is kept...
+_look_default = quickstart.default_look_back(ds)
+state.follow_default("train_look_back", _look_default)
+# ...and a kept value that does not fit a shorter dataset loaded since is clipped into the new bounds.
 state.clamp_setting("train_look_back", 1, max(1, len(ds.frame) // 2))
 state.clamp_setting("train_horizon", 0, max(1, len(ds.frame) // 4))
 
@@ -60,9 +64,7 @@ with st.form("train_form"):
         "Look-back",
         1,
         max(1, len(ds.frame) // 2),
-        quickstart.default_look_back(
-            ds
-        ),  # the default, fitted to a short series (a 20-row upload), a day of hourly demand
+        _look_default,  # fitted to a short series (a 20-row upload), a day of hourly demand
         key="train_look_back",
         persist_state=KEEP,
         help=(

@@ -452,6 +452,29 @@ def test_train_settings_are_kept_and_fitted_to_a_shorter_dataset(fake):
     assert at.number_input(key="train_look_back").value == 20  # clipped to the new maximum (40 // 2)
 
 
+def test_a_look_back_left_at_the_default_follows_the_new_datasets_and_one_set_stays(fake):
+    from tests.test_weekly_season import _hourly
+
+    frame = _hourly(1300, weekends=True)
+    body = "time,demand\n" + "".join(f"{t:%Y-%m-%d %H:%M},{v:.4f}\n" for t, v in frame["demand"].items())
+
+    def train_page_after_upload(look_back: int | None) -> int:
+        at = new_app().run()
+        at.switch_page("pages/train.py").run()
+        assert at.number_input(key="train_look_back").value == 12  # airline's default
+        if look_back is not None:
+            at.number_input(key="train_look_back").set_value(look_back)
+            at.button[0].click().run()  # submitted: the form's values are committed
+        at.switch_page("pages/data.py").run()
+        at.file_uploader(key="data_upload").set_value(("load.csv", body.encode(), "text/csv")).run()
+        at.switch_page("pages/train.py").run()
+        no_errors(at)
+        return at.number_input(key="train_look_back").value
+
+    assert train_page_after_upload(None) == 24  # a day of hourly demand, which repeats weekly
+    assert train_page_after_upload(30) == 30
+
+
 def test_a_short_upload_opens_the_train_page_and_trains_with_the_defaults(fake):
     # a 20-row series: the default window of 12 is over half of it (the Train page's maximum, 10) and
     # longer than its 11 training points

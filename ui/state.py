@@ -286,6 +286,16 @@ def set_job(job_id: str | None) -> None:
         st.query_params["job"] = job_id
 
 
+def follow_default(key: str, default: int) -> None:
+    """Keep a widget's value at ``default`` while the user has left it at the default shown before
+    (a new dataset's default replaces it); a value the user set stays. The default last shown is
+    kept under ``key + "__default"``."""
+    shown = st.session_state.get(f"{key}__default")
+    if key in st.session_state and shown is not None and st.session_state[key] == shown:
+        st.session_state[key] = default
+    st.session_state[f"{key}__default"] = default
+
+
 def clamp_setting(key: str, lo: int, hi: int) -> None:
     """Clip a kept number into the bounds its widget has now (a smaller dataset since)."""
     value = st.session_state.get(key)
