@@ -714,13 +714,17 @@ def weekly_or_daily(y_train: np.ndarray, daily: int, weekly: int) -> int:
     return weekly if by_week <= WEEKLY_ERROR_RATIO * by_day else daily
 
 
-def index_season(y: np.ndarray, cfg: DataConfig, given_season: int | None, weekly: int | None) -> int | None:
-    """The season a run on ``y`` (N,) with ``cfg`` takes from the time index (its ``given_season``,
-    or ``weekly`` where :func:`weekly_or_daily` picks it on ``cfg``'s training part), before any
-    detection: what the Data page says before a run."""
+def index_season(
+    y: np.ndarray, cfg: DataConfig, given_season: int | None, weekly: int | None, train_end: int | None = None
+) -> int | None:
+    """The season a run on ``y`` (N,) with ``cfg`` takes before any detection: ``cfg.season``, else
+    the time index's ``given_season``, or ``weekly`` where :func:`weekly_or_daily` picks it on the
+    training part (``y[:train_end]``; default: ``cfg``'s split). What the Data page says before a
+    run, and what :func:`fit_values` starts from."""
     if cfg.season or not given_season or not weekly:
         return cfg.season or given_season
-    train_end, _ = split_points(len(y), cfg.val_fraction, cfg.test_fraction)
+    if train_end is None:
+        train_end, _ = split_points(len(y), cfg.val_fraction, cfg.test_fraction)
     return weekly_or_daily(np.asarray(y, dtype=np.float64)[:train_end], given_season, weekly)
 
 
@@ -741,9 +745,7 @@ def fit_values(
     else detected on the training part, on the replaced values where spikes were found (one
     bad reading can hide a season).
     """
-    if not cfg.season and given_season and weekly:
-        given_season = weekly_or_daily(y[:train_end], given_season, weekly)
-    known = cfg.season or given_season
+    known = index_season(y, cfg, given_season, weekly, train_end)
     season = known or detect_season(y[:train_end])
     if cfg.outliers != "replace":
         return y, season, Spikes()
