@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import json
 import logging
+import re
 import sys
 import threading
 from collections.abc import Iterator
@@ -85,6 +87,43 @@ def _selection(text: str) -> tuple[str, str]:
     if not sep or not column.strip():
         raise argparse.ArgumentTypeError(f"{text!r} is not COLUMN=VALUE, e.g. State=Victoria")
     return column.strip(), value.strip()
+
+
+#: The ``train`` flag of each config field that the engine's messages name (``look_back must be at
+#: least 1``): on the command line they say the flag (``--look-back must be at least 1``).
+TRAIN_FLAGS = {
+    "look_back": "--look-back",
+    "hidden_size": "--hidden",
+    "num_layers": "--layers",
+    "batch_size": "--batch-size",
+    "test_fraction": "--test-fraction",
+    "val_fraction": "--val-fraction",
+    "learning rate": "--lr",
+    "horizon": "--horizon",
+    "season": "--season",
+    "epochs": "--epochs",
+    "dropout": "--dropout",
+    "patience": "--patience",
+    "ensemble": "--ensemble",
+    "seed": "--seed",
+}
+#: Fields named with an underscore are config names wherever they stand; plain words (``season``)
+#: only where they open a sentence as the setting (``season 100000 is longer``, ``seed must be``) or
+#: follow ``set``.
+_FIELD_RE = re.compile(r"\b(?:" + "|".join(k for k in TRAIN_FLAGS if "_" in k) + r")\b")
+_WORDS = "|".join(k for k in TRAIN_FLAGS if "_" not in k)
+_OPENING_RE = re.compile(rf"^({_WORDS})(?= must be| -?\d)")
+_SET_RE = re.compile(rf"\bset ({_WORDS})\b")
+
+
+def flag_words(message: str) -> str:
+    """A ``train`` message of the engine in the command line's words: the flags instead of the
+    config fields they set (``--look-back 500 is too long``), and "leave it out" for the page's
+    "leave it empty"."""
+    message = _FIELD_RE.sub(lambda m: TRAIN_FLAGS[m.group(0)], message)
+    message = _OPENING_RE.sub(lambda m: TRAIN_FLAGS[m.group(1)], message)
+    message = _SET_RE.sub(lambda m: f"set {TRAIN_FLAGS[m.group(1)]}", message)
+    return message.replace("leave it empty", "leave it out").replace("lower the learning rate", "lower --lr")
 
 
 _SELECT_HELP = (
@@ -445,9 +484,10 @@ def _phase_line(name: str) -> str:
     return f"{name}..."
 
 
-def _default_target(frame) -> str | None:
+def _default_target(frame, choose: str = "pass --target") -> str | None:
     """The target of a run that names none: :func:`lstm_core.data.default_target`, as the Data
-    page picks it; said in a note where the data has several numeric columns."""
+    page picks it; said in a note where the data has several numeric columns, with ``choose``: how
+    to choose another."""
     from .data import default_target
 
     numeric = [str(c) for c in frame.columns if np.issubdtype(frame[c].dtype, np.number)]
@@ -456,7 +496,7 @@ def _default_target(frame) -> str | None:
         return None  # prepare() says the data has no numeric column
     if len(numeric) > 1:
         others = ", ".join(c for c in numeric if c != target)
-        _DATA_NOTES.append(f"Forecasting column {target!r}; pass --target to choose another ({others}).")
+        _DATA_NOTES.append(f"Forecasting column {target!r}; {choose} to choose another ({others}).")
     return target
 
 
@@ -588,6 +628,9 @@ def cmd_compare(args) -> int:
             "another folder (nothing was written)."
         )
     series = _load_series(args)
+    if cfg.data.target is None:  # as train picks it (the engine's own fallback is the last column)
+        target = _default_target(series.frame, choose=f'set "target" in the "data" of {args.config}')
+        cfg.data = dataclasses.replace(cfg.data, target=target)
     made = _new_folders(args.out)
     args.out.mkdir(parents=True, exist_ok=True)  # before training: an unusable --out fails at once
     try:
@@ -698,18 +741,20 @@ def main(argv: list[str] | None = None) -> int:
     logs.configure()
     # ``app`` hands everything after it to streamlit (argparse would reject its --server.* options).
     streamlit_args = argv[1:] if argv[:1] == ["app"] and argv[1:2] not in (["-h"], ["--help"]) else []
+    # train's messages name its flags where the engine's name config fields (--look-back, not look_back)
+    words = flag_words if argv[:1] == ["train"] else str
     try:
         args = build_parser().parse_args(argv[:1] if streamlit_args else argv)
         args.streamlit_args = streamlit_args
         _DATA_NOTES.clear()
         code = COMMANDS[args.command](args)
         for line in _DATA_NOTES if code == 0 else []:
-            print(f"note: {line}", file=sys.stderr)  # the page shows the same report
+            print(f"note: {words(line)}", file=sys.stderr)  # the page shows the same report
         return code
     except UsageError as exc:
         msg = str(exc)
     except (DataError, ConfigError, RunError, TrainingDiverged, WorkerLost) as exc:
-        msg = str(exc)
+        msg = words(str(exc))
     except KeyboardInterrupt:
         msg = "interrupted."
     except FileExistsError as exc:  # a folder to create is a file (e.g. the parent of --out)

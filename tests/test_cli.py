@@ -65,9 +65,9 @@ def test_gates_npz_has_one_array_per_layer_and_gate(trained):
     [
         (["train", "--out", "x"], "--data"),
         (["train", "--data", "missing.csv", "--out", "x"], "not found"),
-        (["train", "--data", "{air}", "--out", "{tmp}/r", "--look-back", "500"], "look_back 500 is too long"),
+        (["train", "--data", "{air}", "--out", "{tmp}/r", "--look-back", "500"], "--look-back 500 is too long"),
         (["train", "--data", "{air}", "--out", "{tmp}/r", "--cell", "lstmx"], "invalid choice"),
-        (["train", "--data", "{air}", "--out", "{tmp}/r", "--lr", "-1"], "learning rate must be above 0"),
+        (["train", "--data", "{air}", "--out", "{tmp}/r", "--lr", "-1"], "--lr must be above 0"),
         (["train", "--data", "{air}", "--out", "{tmp}/r", "--hidden", "abc"], "not a valid int"),
         (["train", "--data", "{air}", "--out", "{tmp}/r", "--lr", "10", "--quiet"], "diverged"),
         (["train", "--data", "{air}", "--out", "{tmp}/r", "--device", "cuda"], None),
@@ -177,8 +177,15 @@ def test_train_out_never_destroys_what_is_there(tmp_path, capsys):
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        (["--season", "100000"], "error: season 100000 is longer than half of the"),
-        (["--seed", str(2**70)], "error: seed must be between 0 and 2147483647"),
+        (["--season", "100000"], "error: --season 100000 is longer than half of the"),
+        (["--seed", str(2**70)], "error: --seed must be between 0 and 2147483647"),
+        # the flags, not the config fields they set (look_back, hidden_size, test_fraction)
+        (["--look-back", "0"], "error: --look-back must be at least 1 (got 0); choose a window of 1 or more steps."),
+        (["--horizon", "-1"], "error: --horizon must be between 0 and 10000 (got -1); leave it out for auto."),
+        (["--hidden", "0"], "error: --hidden must be between 1 and 1024 (got 0)."),
+        (["--test-fraction", "0.9"], "error: --test-fraction must be in (0, 0.9) (got 0.9)"),
+        (["--val-fraction", "0.5", "--test-fraction", "0.45"], "error: --val-fraction + --test-fraction leave under"),
+        (["--season", "1"], "error: --season must be at least 2 (got 1); leave it out to detect it."),
         (["--data", "/dev/zero"], "error: zero holds more than the 50.0 MB limit"),
     ],
 )
@@ -268,7 +275,9 @@ def test_train_on_a_series_too_short_for_its_look_back_uses_a_shorter_one_and_sa
     err = capsys.readouterr().err.splitlines()
     note = json.loads((tmp_path / "r" / "metrics.json").read_text())["guards"]["look_back"]
     assert note.startswith("The networks used a look_back of 4 instead of 12: 12 is over half of the 14 training")
-    assert f"note: {note}" in err[1:]  # after the summary line
+    # after the summary line, naming the flag where the page's report names the setting
+    assert f"note: {note.replace('look_back', '--look-back')}" in err[1:]
+    assert "note: The networks used a --look-back of 4 instead of 12" in " ".join(err)
     saved = json.loads((tmp_path / "r" / "config.json").read_text())
     assert saved["data"]["look_back"] == 4 and saved["look_back_asked"] == 12
     # an explicit transform keeps the look_back asked for (and its training windows)
@@ -552,3 +561,21 @@ def test_train_refuses_an_out_it_cannot_write_before_training(trained, capsys):
     err = capsys.readouterr().err.splitlines()
     assert len(err) == 1 and err[0].startswith("error: --out /proc/lstm-lab-run cannot be written: "), err
     assert err[0].endswith(" in /proc; choose a folder you can write to (nothing was trained).")
+
+
+def test_compare_without_a_target_forecasts_the_column_train_picks(tmp_path, capsys):
+    """A comparison config with no ``data.target`` forecast the file's last column (the engine's
+    fallback) where ``train`` on the same file forecasts the column the Data page picks."""
+    n = 60
+    t = np.arange(n)
+    frame = pd.DataFrame({"date": pd.date_range("2000-01-01", periods=n, freq="MS").strftime("%Y-%m-%d")})
+    frame["sales"], frame["rate"] = 100 + 10 * np.sin(t / 2), 5 + 0.1 * t
+    frame.to_csv(tmp_path / "m.csv", index=False)
+    config = tmp_path / "cmp.json"
+    config.write_text(json.dumps({"train": {"epochs": 1}, "variants": [{"cell": "lstm", "hidden_size": 4}]}))
+    out = tmp_path / "results"
+    argv = ["compare", "--config", str(config), "--data", str(tmp_path / "m.csv"), "--out", str(out), "--quiet"]
+    assert main(argv) == 0
+    assert json.loads((out / "config.json").read_text())["data"]["target"] == "sales"
+    note = f'note: Forecasting column \'sales\'; set "target" in the "data" of {config} to choose another (rate).'
+    assert note in capsys.readouterr().err.splitlines()

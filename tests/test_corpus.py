@@ -23,7 +23,7 @@ import pytest
 from conftest import Spawned, selected
 from streamlit.testing.v1 import AppTest
 
-from lstm_core.cli import main
+from lstm_core.cli import flag_words, main
 from lstm_core.data import MAX_BYTES, DataError, load_csv
 from ui.text import md_escape
 
@@ -207,7 +207,7 @@ def run_notes(out: Path) -> list[str]:
     (``metrics.json`` → ``guards``): where its networks used a shorter look_back than asked for,
     then where the one-step range guard left level networks out; none where neither happened."""
     guards = json.loads((out / "metrics.json").read_text())["guards"]
-    return [f"note: {guards[k]}" for k in ("look_back", "one_step_range") if guards.get(k)]
+    return [f"note: {flag_words(guards[k])}" for k in ("look_back", "one_step_range") if guards.get(k)]
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -77,7 +77,7 @@ def test_module_does_not_import_streamlit():
         ("two_rows.csv", "only 2 usable data row"),
         (
             "duplicate_timestamps.csv",
-            "1 timestamp\\(s\\) appear more than once .* e.g. 2020-01-03; remove or aggregate",
+            "1 timestamp\\(s\\) appear more than once .* e.g. 2020-01-03 at lines 4 and 22; remove or aggregate",
         ),
         (
             "mixed_date_formats.csv",
@@ -389,6 +389,32 @@ def test_one_utc_offset_keeps_the_local_times_written():
     assert "Timestamps carry the UTC offset +01:00; they were read as the local times written" in " ".join(
         loaded.report.notes
     )
+
+
+@pytest.mark.parametrize(
+    ("cells", "marked", "bare"),
+    [
+        (["2020-01-01T00:00:00+01:00", "2020-01-01T01:00:00", "2020-01-01T02:00:00+01:00"], "T00:00:00+01:00", "T01"),
+        (["2020-01-01T00:00:00Z", "2020-01-01T01:00:00Z", "2020-01-01T02:00:00"], "T00:00:00Z", "T02:00:00"),
+    ],
+)
+def test_times_with_and_without_a_utc_offset_in_one_column_are_refused(cells, marked, bare):
+    """A time without an offset was read as UTC beside times with one: an error about duplicate
+    timestamps (01:00 and 02:00+01:00 are one instant), or a series an hour off the clock written."""
+    text = "time,v\n" + "".join(f"{c},{k}\n" for k, c in enumerate(cells * 4))
+    with pytest.raises(DataError) as err:
+        load_csv(csv_bytes(text))
+    message = str(err.value)
+    assert message.startswith("Column 'time' mixes times written with a UTC offset (e.g. '2020-01-01")
+    assert f"{marked}') and times without one (e.g. '2020-01-01{bare}" in message
+    assert message.endswith("so they cannot be put on one clock; write every time with its offset, or none of them.")
+
+
+def test_a_repeated_year_is_told_with_its_lines():
+    """A year column read as 1981-01-01 named a date the file does not hold; the lines find it."""
+    text = "Year,Price\n1975,13\n1978,15\n1981,18\n1981,20\n1985,22\n"
+    with pytest.raises(DataError, match="e.g. 1981-01-01 at lines 4 and 5; remove or aggregate the duplicates."):
+        load_csv(csv_bytes(text))
 
 
 def test_daily_data_across_a_clock_change_stays_daily_on_its_own_dates():
@@ -734,9 +760,10 @@ def test_frequency_is_read_whether_pandas_returns_an_offset_or_a_string(monkeypa
 
 
 def test_the_default_target_is_not_a_time_column_the_loader_left_as_numbers():
-    """Excel's date-times as day numbers with fractions (``44197.041667``) stay a column of numbers,
-    and that ``Date`` column was the one forecast by default, before the values beside it."""
-    text = "Date,v\n" + "".join(f"{44197 + i / 24:.6f},{i % 5}\n" for i in range(40))
+    """Day numbers with fractions (``44197.041667``) in a column named ``time`` stay a column of
+    numbers (``date`` or ``stamp`` in the name reads them as Excel's date-times), and that column was
+    the one forecast by default, before the values beside it."""
+    text = "Time,v\n" + "".join(f"{44197 + i / 24:.6f},{i % 5}\n" for i in range(40))
     frame = load_csv(csv_bytes(text)).frame
-    assert list(frame.columns) == ["Date", "v"]
+    assert list(frame.columns) == ["Time", "v"]
     assert data.default_target(frame) == "v"

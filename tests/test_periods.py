@@ -227,6 +227,32 @@ def test_dates_written_as_whole_numbers(header, write, freq):
     assert any("whole numbers such as" in n for n in loaded.report.notes)
 
 
+@pytest.mark.parametrize(
+    ("header", "decimals", "start"),
+    [
+        ("DateTime", 6, "2020-01-01 00:00"),
+        ("Timestamp", 4, "2020-01-01 00:00"),  # four decimals: 0.0417 days is 3602.9 s, read as 01:00
+        ("date", 5, "1981-01-01 15:00"),  # readings at 15:00 (a day number with a fraction on each row)
+    ],
+)
+def test_excel_date_times_with_fractions_are_read_as_times(header, decimals, start):
+    """Excel's date-times that lost their format (``43831.041667``) stayed a column of numbers: no
+    time index, no frequency or season, and the forecast's times were row numbers."""
+    hours = pd.date_range(start, periods=72, freq="h")
+    serial = (hours - pd.Timestamp("1899-12-30")) / pd.Timedelta(days=1)
+    loaded = load_csv(_csv(f"{header},value", [f"{x:.{decimals}f}" for x in serial], _values(72, 24)))
+    assert list(loaded.frame.index) == list(hours)
+    assert loaded.report.frequency == "h" and loaded.report.season == 24
+    assert list(loaded.frame.columns) == ["value"]
+    assert any("read as Excel's date-times (days since 1899-12-30" in n for n in loaded.report.notes)
+
+
+def test_day_numbers_with_fractions_in_a_column_not_named_for_dates_stay_numbers():
+    """A bare ``time`` may count seconds: only ``date`` or ``stamp`` in the name says Excel."""
+    loaded = load_csv(_csv("time,value", [f"{20000 + i * 0.5:.1f}" for i in range(60)], _values(60, 7)))
+    assert isinstance(loaded.frame.index, pd.RangeIndex) and "time" in loaded.frame.columns
+
+
 def test_yyyymm_numbers_are_months():
     months = pd.date_range("2015-01-01", periods=40, freq="MS")
     loaded = load_csv(_csv("month,value", months.strftime("%Y%m").tolist(), _values(40, 12)))

@@ -310,7 +310,7 @@ def _load(
         notes.append(ambiguous)
 
     frame = numbers[kept].astype("float64")
-    frame, duplicates, resorted, frequency, gaps = _index_frame(frame, dates, date_name, notes, policy)
+    frame, duplicates, resorted, frequency, gaps = _index_frame(frame, dates, date_name, notes, policy, lines)
     missing = frame.isna()
     counts = {c: int(n) for c, n in missing.sum().items()}
     frame = _apply_missing(frame, policy, notes)
@@ -1103,6 +1103,8 @@ class _Zone:
 
     note: str
     offset: str | None
+    #: (a cell written with a UTC offset, one written without) where the column mixes both, else None
+    mixed: tuple[str, str] | None = None
 
 
 #: A UTC offset that ends a timestamp after its time of day (``10:00:00+01:00``, ``10:00Z``).
@@ -1128,6 +1130,17 @@ def _written_offsets(values: pd.Series) -> pd.Series | None:
     return pd.to_timedelta(minutes, unit="min")
 
 
+def _mixed_offsets(values: pd.Series) -> tuple[str, str] | None:
+    """A cell written with a UTC offset and one written without any (no offset, no zone name), where
+    a column holds both: pandas reads the second as UTC, an hour or more off the first's clock."""
+    text = values.astype(str).str.strip()
+    marked = text.str.extract(_OFFSET_RE).notna().any(axis=1)
+    bare = text[~marked & ~text.str.contains(r"[^\W\d_]$")]  # (a zone name ends in a letter)
+    if not marked.any() or bare.empty:
+        return None
+    return str(text[marked].iloc[0]), str(bare.iloc[0])
+
+
 def _without_zone(parsed: pd.Series, values: pd.Series) -> tuple[pd.Series, _Zone]:
     """Zone-aware timestamps as naive ones. One UTC offset throughout: the local times written (no
     clock change to fold, and dates stay on their own day); offsets that change (summer time) on
@@ -1136,7 +1149,7 @@ def _without_zone(parsed: pd.Series, values: pd.Series) -> tuple[pd.Series, _Zon
     utc = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
     offsets = _written_offsets(values)
     if offsets is None:
-        return utc, _Zone("Timestamps with time zones were converted to UTC.", "+00:00")
+        return utc, _Zone("Timestamps with time zones were converted to UTC.", "+00:00", _mixed_offsets(values))
     wall = utc + offsets
     distinct = sorted(set(offsets[parsed.notna()]))
     shown = " and ".join(_show_offset(o) for o in distinct[:2]) + (" and others" if len(distinct) > 2 else "")
@@ -1261,6 +1274,13 @@ def _parse_date_column(
     if len(failed):
         raise DataError(
             f"Some values in date column {_excerpt(name)} cannot {problem} (e.g. {_excerpt(failed.iloc[0])}); {advice}."
+        )
+    if zoned is not None and zoned.mixed is not None:
+        marked, bare = zoned.mixed
+        raise DataError(
+            f"Column {_excerpt(name)} mixes times written with a UTC offset (e.g. {_excerpt(marked)}) and times "
+            f"without one (e.g. {_excerpt(bare)}), so they cannot be put on one clock; write every time with its "
+            "offset, or none of them."
         )
     notes.extend(said)
     if date_format is None:
@@ -1395,7 +1415,12 @@ def _date_quality(parsed: pd.Series) -> tuple[int, bool, bool]:
 
 
 def _index_frame(
-    frame: pd.DataFrame, dates: pd.Series | None, date_name: str | None, notes: list[str], policy: str = "drop"
+    frame: pd.DataFrame,
+    dates: pd.Series | None,
+    date_name: str | None,
+    notes: list[str],
+    policy: str = "drop",
+    lines: pd.Series | None = None,
 ) -> tuple[pd.DataFrame, int, bool, str | None, int]:
     """Attach the index; drop exact duplicates, sort by time, check duplicate timestamps; with a
     missing-value policy that fills (not ``drop``), add the timestamps missing from a regular grid
@@ -1404,6 +1429,7 @@ def _index_frame(
     multi-step RMSE 2.9-3.3 against 1.07 filled, seeds 0-1; ``benchmarks/bench_grid_gaps.py``).
 
     Returns the frame, duplicate rows dropped, whether it was re-sorted, frequency and gaps.
+    ``lines``: the file's line number of each row, for the error on a repeated timestamp.
     """
     if dates is None:
         return frame.set_axis(pd.RangeIndex(len(frame), name="step")), 0, False, None, 0
@@ -1424,7 +1450,7 @@ def _index_frame(
     if len(repeated):
         raise DataError(
             f"{len(repeated)} timestamp(s) appear more than once with different values, e.g. "
-            f"{_show_time(repeated[0])}; remove or aggregate the duplicates."
+            f"{_show_time(repeated[0])}{_at_lines(dates, repeated[0], lines)}; remove or aggregate the duplicates."
         )
     frequency, gaps = _frequency(frame.index)
     if frequency is None and len(frame) >= 3:
@@ -1498,6 +1524,18 @@ def _check_shape(frame: pd.DataFrame, notes: list[str]) -> None:
         "rescale it if it matters."
         for c in flat
     )
+
+
+def _at_lines(dates: pd.Series, stamp: pd.Timestamp, lines: pd.Series | None) -> str:
+    """`` at lines 13 and 14``: where the file holds the rows of a timestamp (up to three of them);
+    empty without line numbers. A year column's ``1981`` reads as 1981-01-01: the lines find it."""
+    if lines is None:
+        return ""
+    found = [str(n) for n in lines.loc[dates.index[(dates == stamp).to_numpy()]]]
+    if len(found) < 2:
+        return ""
+    shown = found[:3] + ([f"{len(found) - 3} more"] if len(found) > 3 else [])
+    return f" at lines {', '.join(shown[:-1])} and {shown[-1]}"
 
 
 def _show_time(stamp: pd.Timestamp) -> str:

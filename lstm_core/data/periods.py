@@ -235,6 +235,7 @@ def year_and_period(cells: pd.DataFrame, numbers: pd.DataFrame) -> tuple[PeriodR
 
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")  # Excel's day 0 (with its 1900 leap-year quirk built in)
 _EXCEL_DAYS = (10_000, 80_000)  # Excel day numbers read as dates: 1927-05-18 to 2119-01-10
+_EXCEL_SLACK = 5  # seconds off a whole minute that Excel date-times written with 4 decimals may be
 _UNIX_SECONDS = (1e8, 4.1e9)  # 1973-03-03 to 2099-12-03
 #: Names (lower case) that say a column holds Unix time: time, date, epoch, unix or stamp
 #: anywhere, or ts or utc as words of their own (``ts``, ``created_ts``, ``utc``).
@@ -255,7 +256,8 @@ def compact_dates(name: str, values: pd.Series, first: bool = False) -> PeriodRe
     name says time (:data:`UNIX_NAME`: ``time``, ``date``, ``ts``, ``epoch``, ...) or, with
     ``first``, in any column not named as a key or counter (:data:`_KEY_NAME`) whose values also
     look like a clock's: in file order they only rise or only fall, every step is a whole number
-    of minutes, and the times lie on a regular grid (gaps allowed).
+    of minutes, and the times lie on a regular grid (gaps allowed). Numbers that are not all whole
+    are read as Excel's date-times where :func:`excel_times` reads them.
 
     Parameters
     ----------
@@ -273,9 +275,11 @@ def compact_dates(name: str, values: pd.Series, first: bool = False) -> PeriodRe
         None unless every value reads one of these ways.
     """
     v = values.to_numpy(dtype=np.float64)
-    if len(v) < 3 or not np.all(np.isfinite(v)) or not np.all(v == np.round(v)) or v.min() < 0:
+    if len(v) < 3 or not np.all(np.isfinite(v)) or v.min() < 0:
         return None
     label = str(name).lower()
+    if not np.all(v == np.round(v)):
+        return excel_times(label, values)
     text = pd.Series(v.astype(np.int64).astype(str), index=values.index)
     lengths = set(text.str.len())
     for digits, fmt, kind, words in ((8, "%Y%m%d", "day", "YYYYMMDD"), (6, "%Y%m", "month", "YYYYMM")):
@@ -305,6 +309,47 @@ def compact_dates(name: str, values: pd.Series, first: bool = False) -> PeriodRe
         )
         return PeriodReading(pd.Series(stamps, index=values.index), "time", how)
     return None
+
+
+#: Names (lower case) that say a column of Excel day numbers with fractions holds date-times.
+_EXCEL_NAME = re.compile(r"date|stamp")
+
+
+def excel_times(name: str, values: pd.Series) -> PeriodReading | None:
+    """Read Excel's date-times as a spreadsheet writes them once their format is lost: day numbers
+    with the time of day as a fraction (``43831.625`` = 2020-01-01 15:00), in a column whose name
+    says ``date`` or ``stamp`` (``DateTime``, ``Timestamp``; a bare ``time`` may count seconds).
+
+    The times are rounded to the second, and to the minute where every one lies within
+    :data:`_EXCEL_SLACK` seconds of a minute (fractions written with four or five decimals).
+
+    Parameters
+    ----------
+    name : str
+        The column's name.
+    values : pd.Series
+        Its numbers, none missing, not all whole.
+
+    Returns
+    -------
+    PeriodReading or None
+        None unless the name says so and every value lies in :data:`_EXCEL_DAYS`.
+    """
+    v = values.to_numpy(dtype=np.float64)
+    if not _EXCEL_NAME.search(str(name).lower()) or not (_EXCEL_DAYS[0] <= v.min() and v.max() <= _EXCEL_DAYS[1]):
+        return None
+    seconds = np.round(v * 86_400).astype(np.int64)
+    minutes = np.round(seconds / 60).astype(np.int64) * 60
+    if np.all(np.abs(seconds - minutes) <= _EXCEL_SLACK):
+        seconds = minutes
+    stamps = _EXCEL_EPOCH + pd.to_timedelta(seconds, unit="s")
+    k = int(np.argmax(v != np.round(v)))  # a cell with a time of day
+    shown = f"{float(v[k]):.6f}".rstrip("0")
+    how = (
+        f"numbers such as {shown}, read as Excel's date-times (days since 1899-12-30, the time of day as "
+        f"the fraction: {shown} is {stamps[k]:%Y-%m-%d %H:%M:%S})"
+    )
+    return PeriodReading(pd.Series(stamps, index=values.index), "time", how)
 
 
 def _clock_like(v: np.ndarray, stamps: pd.DatetimeIndex, minute: int) -> bool:
