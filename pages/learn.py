@@ -188,7 +188,8 @@ else:
     except ValueError as exc:
         st.error(str(exc))
         st.stop()
-    pic, maths = st.columns([2, 3])
+    # one under the other when presenting: in two fifths of the row the diagram's labels were 7 px
+    pic, maths = (st.container(), st.container()) if big else st.columns([2, 3])
     with pic:
         unit = st.number_input("Unit shown in the picture", 1, len(h), 1, key="learn_calc_unit") if len(h) > 1 else 1
         with st.container(key="learn_calc_picture"):

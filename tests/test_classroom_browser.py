@@ -173,6 +173,16 @@ def test_the_pages_presenter_switch_label_is_never_cut(server, browser, width, h
             switch = pg.locator(f".st-key-{key}")
             expect(switch.get_by_role("switch", name="Presenter mode")).to_be_visible()
             wait_idle(pg)
+            # the page's CSS gives the switch's column its width once the page has drawn it: wait for
+            # the label to fit (up to 10 s), then measure; a label still cut then fails below
+            try:
+                pg.wait_for_function(
+                    f"(key) => {{ const [t, b] = ({SWITCH_LABEL})(key); return t <= b + 0.5; }}",
+                    arg=key,
+                    timeout=10_000,
+                )
+            except sync_api.TimeoutError:
+                pass
             text, box, size = pg.evaluate(SWITCH_LABEL, key)
             assert text <= box + 0.5, f"{path} at {width}x{height}{query}: the label needs {text:.0f} px of {box} px"
             assert size == (19.2 if query else 14), size
@@ -182,10 +192,12 @@ def test_the_pages_presenter_switch_label_is_never_cut(server, browser, width, h
 
 
 #: Per equation of the page's columns: its start and how far its rendered maths runs past its column's right edge.
-EQUATION_OVERRUN = """() => [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stColumn"] .katex-display')]
+#: (Presenting, the calculator's equations sit under its diagram, in the page's own block.)
+EQUATION_OVERRUN = """() => [...document.querySelectorAll('[data-testid="stMain"] .katex-display')]
     .filter(e => e.checkVisibility()).map(e => [e.textContent.slice(0, 20),
         Math.max(...[...e.querySelectorAll('.katex-html *')].map(g => g.getBoundingClientRect().right))
-        - e.closest('[data-testid="stColumn"]').getBoundingClientRect().right])"""
+        - (e.closest('[data-testid="stColumn"]') || e.closest('[data-testid="stMainBlockContainer"]'))
+            .getBoundingClientRect().right])"""
 
 
 @pytest.mark.parametrize("query", ["?section=Calculator", "?section=Calculator&presenter=1"])

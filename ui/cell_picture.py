@@ -27,6 +27,9 @@ STOPS = {
     "tanh": (-1.0, 1.0, sample_colorscale(SCALES["tanh"], [0, 0.25, 0.5, 0.75, 1.0])),
 }
 X0, X1, Y0, Y1 = -0.2, 12.4, -0.6, 7.2  # drawing coordinates (y up), as the plotly diagram had
+#: The LSTM gates' values under their boxes alternate between two rows (f and g at 2.3, i and o
+#: lower): on one row "i = −0.404" ran into "g = 0.005" (the boxes are 1.4-1.6 units apart).
+GATE_LOW = 1.85
 SMALLEST_TEXT = 0.22  # font size of the smallest labels, in drawing units (a 12.6-unit-wide drawing)
 _SUB = re.compile(r"_\{([^}]*)\}")
 _SLOT = re.compile(r"\{([\w.]+)(\|p)?\}")
@@ -201,7 +204,8 @@ def cell_svg(cell: str, values: dict[str, float], title: str = "") -> str:
     cv.path([(3.27, 6), (5.03, 6)])
     cv.path([(5.57, 6), (11.9, 6)])
     cv.op(3, 6, "×")
-    cv.value(3, 6.5, "f·c_{t−1} = ", "fc")
+    # right of the ×, clear of c_{t−1}'s label at the line's start (centred on the ×, they ran together)
+    cv.value(3.32, 6.5, "f·c_{t−1} = ", "fc", anchor="start")
     cv.op(5.3, 6, "+")
     cv.path([(0.3, 1), (7.6, 1)], arrow=False)
     cv.path([(1.6, 0.1), (1.6, 1)], arrow=False)
@@ -217,7 +221,7 @@ def cell_svg(cell: str, values: dict[str, float], title: str = "") -> str:
         cv.path([(4.65, 4.6), (5.03, 4.6)])
     else:
         cv.box(4.6, 3, "σ", "i")
-        cv.value(4.6, 2.3, "i = ", "i")
+        cv.value(4.6, GATE_LOW, "i = ", "i")
         cv.path([(4.6, 3.3), (4.6, 4.6), (5.03, 4.6)])
     cv.box(6, 3, "tanh", "g", kind="tanh", w=0.85)
     cv.value(6, 2.3, "g = ", "g")
@@ -226,7 +230,7 @@ def cell_svg(cell: str, values: dict[str, float], title: str = "") -> str:
     cv.value(5.17, 5.2, "i·g = ", "ig", anchor="end")  # left of the line up to +
     cv.path([(5.3, 4.87), (5.3, 5.73)])
     cv.box(7.6, 3, "σ", "o")
-    cv.value(7.6, 2.3, "o = ", "o")
+    cv.value(7.6, GATE_LOW, "o = ", "o")
     cv.path([(9.2, 6), (9.2, 5.05)])
     cv.box(9.2, 4.7, "tanh", "tanh_c", kind="tanh", w=0.85, h=0.55)
     cv.value(9.7, 4.7, "tanh c = ", "tanh_c", anchor="start")
@@ -239,8 +243,8 @@ def cell_svg(cell: str, values: dict[str, float], title: str = "") -> str:
         cv.path([(1.9, 6), (1.9, 3.6), (2.62, 3.1)], dash=True, color=purple, width=0.025)
         cv.path([(1.9, 3.9), (4.22, 3.1)], dash=True, color=purple, width=0.025)
         cv.path([(8.4, 6), (8.4, 3.6), (7.95, 3.25)], dash=True, color=purple, width=0.025)
-        cv.value(1.75, 4.85, "p_{f}c = ", "f.p", anchor="end", color=purple)
-        cv.value(1.75, 4.5, "p_{i}c = ", "i.p", anchor="end", color=purple)
+        cv.value(1.75, 4.9, "p_{f}c = ", "f.p", anchor="end", color=purple)
+        cv.value(1.75, 4.45, "p_{i}c = ", "i.p", anchor="end", color=purple)
         cv.value(8.5, 4.0, "p_{o}c_{t} = ", "o.p", anchor="start", color=purple)
     cv.value(0.3, 6.45, "c_{t−1} = ", "c_prev", anchor="start")
     cv.value(11.9, 6.45, "c_{t} = ", "c", anchor="end")

@@ -72,11 +72,13 @@ def status_box(snap: JobSnapshot) -> None:
 def progress(snap: JobSnapshot) -> None:
     """Progress bar with epoch, elapsed, ETA and samples/s."""
     sps = f"{snap.samples_per_s:,.0f} samples/s" if snap.samples_per_s else "— samples/s"
-    eta = duration(snap.eta) if snap.status == JobStatus.RUNNING else "—"
-    text = (
-        f"Epoch {snap.epochs_done} / {snap.epochs_planned} · elapsed {duration(snap.elapsed)} · "
-        f"ETA {eta} (at most; early stopping may end sooner) · {sps}"
+    # the ETA while it runs; a finished run said "ETA — (at most; early stopping may end sooner)"
+    eta = (
+        f"ETA {duration(snap.eta)} (at most; early stopping may end sooner) · "
+        if snap.status == JobStatus.RUNNING
+        else ""
     )
+    text = f"Epoch {snap.epochs_done} / {snap.epochs_planned} · elapsed {duration(snap.elapsed)} · {eta}{sps}"
     st.progress(min(max(snap.progress, 0.0), 1.0), text=text)
 
 
@@ -130,8 +132,12 @@ def live_job(job_id: str, key: str, done_link: tuple[str, str] | None = None) ->
         run = snap.run if snap.status == JobStatus.FINISHED else None
         look = snap.preview if snap.active else None
         has_forecast = look is not None or (run is not None and run.predictions is not None)
-        # the forecast beside the loss, on the same screen as the progress
-        loss_col, fc_col = st.columns(2) if has_forecast else (st.container(), None)
+        # the forecast beside the loss, on the same screen as the progress; one under the other when
+        # presenting (half-width charts cut their projector-size titles: "Loss — lstm h32 on tourism_quart")
+        if not has_forecast:
+            loss_col, fc_col = st.container(), None
+        else:
+            loss_col, fc_col = (st.container(), st.container()) if presenter.active() else st.columns(2)
         with loss_col:
             chart_slot = st.container()  # the chart above its switch, drawn once the switch is read
             log_y = st.toggle("Log-scale loss", key=f"{key}_log", value=True)
@@ -280,6 +286,10 @@ def share_link(job_id: str) -> None:
         st.code(base + state.share_query(job_id), language=None)
 
 
+#: The sidebar lists this many of the newest jobs; a link to the Runs page says how many more there are.
+SIDEBAR_JOBS = 8
+
+
 def job_list(owner: str) -> None:
     """The session's jobs, newest first; polls while any of them is active."""
     reg = state.registry()
@@ -292,8 +302,15 @@ def job_list(owner: str) -> None:
         snaps = reg.jobs_for(owner)
         if not snaps:
             st.caption("No jobs yet. Start one on the Train page.")
-        for s in snaps[:8]:
+        for s in snaps[:SIDEBAR_JOBS]:
             st.caption(status_line(s))
+        if len(snaps) > SIDEBAR_JOBS:  # a comparison's runs pushed the user's own run out of sight
+            more = len(snaps) - SIDEBAR_JOBS
+            st.page_link(
+                "pages/runs.py",
+                label=f"{more} older job{'s' if more > 1 else ''}: see the Runs page",
+                icon=":material/folder_open:",
+            )
         if active and not any(s.active for s in snaps):
             st.rerun()
 

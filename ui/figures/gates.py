@@ -520,7 +520,11 @@ def memory_figure(mem: pd.DataFrame, cell: str, look_back: int | None = None) ->
             font=dict(size=11, color=GUIDE),
         )
     keep = "update gate z (z keeps the old h in torch's GRU)" if cell == "gru" else "forget gate f"
-    fig.update_yaxes(type="log", title_text="half-life, steps")
+    # labels at 0.5, 1, 2, 5, 10...: Plotly's default also labels 3, 4, 6, 7, 8, 9 on a short log range,
+    # which ran into each other at a projector's 20 px ("10 9 8 7" in one blur under the look-back),
+    # and its "D2" labels 0.5 as "5"
+    ticks = [m * 10.0**e for e in range(-3, int(math.log10(SPAN_CAP)) + 1) for m in (1, 2, 5)]
+    fig.update_yaxes(type="log", title_text="half-life, steps", tickvals=ticks, ticktext=[f"{t:g}" for t in ticks])
     fig.update_xaxes(title_text="unit (sorted, longest memory first)", type="category")
     fig.update_layout(
         title=dict(text=f"Memory span per unit: ln 0.5 / ln(mean {gate}) — keep gate = {keep}"),

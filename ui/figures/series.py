@@ -258,17 +258,31 @@ def residual_figure(
     return fig
 
 
+#: The history the future chart shows: three times the steps ahead, within these bounds. A fixed
+#: 120 points drew 8 quarters ahead (the default for quarterly data) on the chart's last 6%, its
+#: interval a sliver beside 30 years of data.
+FUTURE_CONTEXT = (24, 120)
+
+
+def future_context(steps: int) -> int:
+    """How many of the last points of the series the future chart shows before ``steps`` ahead."""
+    lo, hi = FUTURE_CONTEXT
+    return int(min(max(3 * steps, lo), hi))
+
+
 def future_figure(
     pred: pd.DataFrame,
     future: pd.DataFrame,
-    context: int = 120,
+    context: int | None = None,
     title: str = "Forecast past the end of the data",
     rival: tuple[str, pd.DataFrame] | None = None,
     spikes: Spikes | None = None,
 ) -> go.Figure:
-    """The last ``context`` points of the series, then the future forecast and its band;
-    ``rival`` = (name, frame with time, forecast): a baseline's forecast drawn dashed beside it;
-    ``spikes``: as in :func:`overlay_figure`."""
+    """The last ``context`` points of the series (default :func:`future_context`), then the future
+    forecast and its band; ``rival`` = (name, frame with time, forecast): a baseline's forecast
+    drawn dashed beside it; ``spikes``: as in :func:`overlay_figure`."""
+    if context is None:
+        context = future_context(len(future))
     start = max(0, len(pred) - context)
     tail = pred.iloc[start:]
     fig = _forecast_band_figure(

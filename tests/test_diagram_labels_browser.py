@@ -1,0 +1,77 @@
+"""Labels that ran into each other, measured in chromium (no server: the SVG and the figure are
+rendered on a blank page).
+
+* The cell diagram (Learn, the calculator, the Gates step-through): "c_{t−1} = 0.500" ran into
+  "f·c_{t−1} = 0.307" above the forget ×, and "i = 0.404" into "g = 0.005" under the gates.
+* The Gates page's memory chart presenting: its log axis labelled 3 … 9 between 1 and 10, and
+  at 20 px those labels lay on top of each other ("10 9 8 7" under the look-back line); it labels
+  0.5, 1, 2, 5, 10 now.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import plotly.io as pio
+import pytest
+from conftest import CHROMIUM
+
+from ui.cell_picture import cell_svg
+from ui.figures import gates as gp
+from ui.figures.style import presenter_figure
+
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"{CHROMIUM} is missing (install the Debian chromium package)", allow_module_level=True)
+pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+
+#: Pairs of texts (of the elements ``selector`` picks) whose boxes overlap by over half a pixel both ways.
+OVERLAPS = """(selector) => {
+    const boxes = [...document.querySelectorAll(selector)].filter(t => t.textContent.trim()).map(t => {
+        const r = t.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom, t.textContent]; });
+    const out = [];
+    for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i], b = boxes[j];
+        const ox = Math.min(a[2], b[2]) - Math.max(a[0], b[0]), oy = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
+        if (ox > 0.5 && oy > 0.5) out.push([a[4], b[4]]);
+    }
+    return out; }"""
+
+#: Every slot of every cell's diagram, at its widest: a negative number has a minus sign and 3 decimals.
+WIDEST = {
+    k: -0.888
+    for k in (
+        *("h", "h_prev", "x0", "c", "c_prev", "tanh_c", "fc", "ig", "zh", "omz", "omzn", "n.wh"),
+        *("f", "i", "g", "o", "r", "z", "n", "f.p", "i.p", "o.p"),
+    )
+} | {"x_n": 3.0}
+
+
+@pytest.mark.parametrize("cell", ["lstm", "peephole", "cifg", "gru", "rnn"])
+@pytest.mark.parametrize("width", [480, 1150])
+def test_no_two_labels_of_the_cell_diagram_overlap(browser, cell, width):
+    pg = browser.new_page(viewport={"width": width + 40, "height": 900})
+    try:
+        pg.set_content(f'<div style="width:{width}px">{cell_svg(cell, WIDEST)}</div>')
+        assert pg.locator("svg text").count() >= 6  # the RNN has the fewest
+        assert pg.evaluate(OVERLAPS, "svg text") == []
+    finally:
+        pg.close()
+
+
+def test_the_memory_charts_axis_labels_stay_apart_when_presenting(browser):
+    # half-lives from 0.4 to 1.6 steps under a look-back of 12: a log axis of about 1.5 decades
+    span = np.linspace(1.6, 0.4, 32)
+    mem = pd.DataFrame({"unit": np.arange(32), "gate": "f", "span": span, "keep_mean": np.exp(np.log(0.5) / span)})
+    fig = presenter_figure(gp.memory_figure(mem, "lstm", 12))
+    html = pio.to_html(fig, include_plotlyjs=True, full_html=True, default_width="1150px", div_id="chart")
+    pg = browser.new_page(viewport={"width": 1200, "height": 900})
+    try:
+        pg.set_content(html)
+        pg.wait_for_function("() => document.querySelectorAll('#chart .ytick text').length >= 2")
+        labels = pg.eval_on_selector_all("#chart .ytick text", "ts => ts.map(t => t.textContent)")
+        assert labels == ["0.5", "1", "2", "5", "10"]  # values as written (Plotly's "D2" wrote 0.5 as "5")
+        assert pg.evaluate(OVERLAPS, "#chart .ytick text") == []
+    finally:
+        pg.close()
