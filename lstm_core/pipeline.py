@@ -21,7 +21,7 @@ from .baselines import multistep_baselines, one_step_baselines
 from .callbacks import Callbacks, Stopped, stop_checks
 from .combine import Combination, Member
 from .config import ConfigError, ModelConfig, RunConfig
-from .data.frequency import weekly_season
+from .data.frequency import longer_season, weekly_season, yearly_season
 from .data.series import Series, as_series
 from .gates import GateRecorder
 from .metrics import compute_metrics
@@ -497,7 +497,7 @@ def choose_representation(
     train_end, test_start = split_points(n, d.val_fraction, d.test_fraction)
     # the networks' values: lone spikes before the test part replaced (as prepare() does), so the
     # null ranking and the backtest judge the representations on them too
-    y, season, spikes = fit_values(y, d, series.season, train_end, test_start, weekly_season(series.frequency))
+    y, season, spikes = fit_values(y, d, series.season, train_end, test_start, longer_season(series.frequency))
     positive = bool(np.all(y > 0))
     if len(spikes):
         frame = frame.copy()
@@ -882,8 +882,11 @@ def _season_source(run: Run, season: int | None) -> str:
     if run.config.data.season:
         return "set"
     if run.series.season:
-        weekly = season != run.series.season and season == weekly_season(run.series.frequency)
-        return "weekly" if weekly else "time index"  # weekly: prep.weekly_or_daily chose the week
+        if season != run.series.season and season == weekly_season(run.series.frequency):
+            return "weekly"  # prep.weekly_or_daily chose the week
+        if season != run.series.season and season == yearly_season(run.series.frequency):
+            return "yearly"  # prep.yearly_or_weekly chose the year
+        return "time index"
     return "detected" if season else "none"
 
 

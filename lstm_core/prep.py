@@ -34,7 +34,7 @@ import pandas as pd
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 from .config import ConfigError, DataConfig
-from .data.frequency import infer_frequency, weekly_season
+from .data.frequency import YEAR_DAYS, infer_frequency, longer_season, weekly_season
 from .data.series import Series, as_series
 from .outliers import Spikes, find_spikes, replaced
 
@@ -542,6 +542,7 @@ def prepare(
     transform: Transform | None = None,
     like: Prepared | None = None,
     weekly: bool = True,
+    yearly: bool = True,
 ) -> Prepared:
     """Validate ``cfg`` against the series and build scaled windows for every part.
 
@@ -558,6 +559,8 @@ def prepare(
         representation when ``transform`` is None).
     weekly : whether a step under a day may take the weekly season (:func:`weekly_or_daily`);
         False for runs saved before session 33, which took the daily one.
+    yearly : whether daily data may take the yearly season (:func:`yearly_or_weekly`); False for
+        runs saved before session 34, which took the week.
 
     ``prep.cfg`` is a copy of ``cfg`` with ``horizon`` resolved (``None`` = auto).
 
@@ -591,8 +594,8 @@ def prepare(
             "learnt; give a shorter season or leave it empty to detect it."
         )
     y_given = y
-    week = weekly_season(series.frequency) if weekly else None
-    y, season, spikes = fit_values(y_given, cfg, series.season, train_end, test_start, week)
+    longer = longer_season(series.frequency, yearly=yearly) if weekly else None
+    y, season, spikes = fit_values(y_given, cfg, series.season, train_end, test_start, longer)
     if cfg.horizon is None:
         cfg = replace(cfg, horizon=auto_horizon(season, train_end, cfg.look_back))
     if transform is None and like is not None:
@@ -714,18 +717,60 @@ def weekly_or_daily(y_train: np.ndarray, daily: int, weekly: int) -> int:
     return weekly if by_week <= WEEKLY_ERROR_RATIO * by_day else daily
 
 
+#: Daily data takes the yearly season (:func:`yearly_or_weekly`) only where its training part holds
+#: this many years (the networks' seasonal candidates need two seasons of it)...
+YEARLY_MIN_YEARS = 2
+#: ...and the seasonal naive forecast a year back forecasts the training part this many days ahead
+#: (from an origin every :data:`YEARLY_ORIGIN_EVERY` days) with a mean absolute error at most
+#: :data:`YEARLY_ERROR_RATIO` x that of last week repeated. Half a year: what a daily forecast far
+#: ahead needs from its season (a temperature's next six months follow the year, not last week).
+YEARLY_HORIZON = 182
+YEARLY_ORIGIN_EVERY = 7
+YEARLY_ERROR_RATIO = 0.9
+
+
+def yearly_or_weekly(y_train: np.ndarray, weekly: int = 7, yearly: int = YEAR_DAYS) -> int:
+    """The season of a daily series: ``yearly`` where the training part ``y_train`` (T,) holds
+    :data:`YEARLY_MIN_YEARS` years and, from origins every :data:`YEARLY_ORIGIN_EVERY` days after
+    its first year, the seasonal naive forecast a year back forecasts the next
+    :data:`YEARLY_HORIZON` days with a mean absolute error at most :data:`YEARLY_ERROR_RATIO` x
+    that of the last ``weekly`` days repeated; else ``weekly``. Not one step ahead as for hours
+    (:func:`weekly_or_daily`): a day's temperature is nearer last week's than last year's, yet
+    half a year ahead only the year's cycle knows it. A railway's daily riders repeat the week."""
+    y = np.asarray(y_train, dtype=np.float64)
+    h = YEARLY_HORIZON
+    if yearly <= weekly or len(y) < YEARLY_MIN_YEARS * yearly or not np.all(np.isfinite(y)):
+        return weekly
+    origins = np.arange(yearly, len(y) - h + 1, YEARLY_ORIGIN_EVERY)
+    ahead = origins[:, None] + np.arange(h)[None, :]  # (origins, h) the days forecast
+    by_year = float(np.mean(np.abs(y[ahead] - y[ahead - yearly])))
+    last_week = origins[:, None] - weekly + np.arange(h)[None, :] % weekly
+    by_week = float(np.mean(np.abs(y[ahead] - y[last_week])))
+    return yearly if by_year <= YEARLY_ERROR_RATIO * by_week else weekly
+
+
+def longer_or_given(y_train: np.ndarray, given: int, longer: int) -> int:
+    """The season a series takes of its time index's ``given`` one and the ``longer`` one its
+    frequency may take (:func:`lstm_core.data.longer_season`): the year of daily data by
+    :func:`yearly_or_weekly`, the week of a step under a day by :func:`weekly_or_daily`."""
+    if longer == YEAR_DAYS:
+        return yearly_or_weekly(y_train, given, longer)
+    return weekly_or_daily(y_train, given, longer)
+
+
 def index_season(
-    y: np.ndarray, cfg: DataConfig, given_season: int | None, weekly: int | None, train_end: int | None = None
+    y: np.ndarray, cfg: DataConfig, given_season: int | None, longer: int | None, train_end: int | None = None
 ) -> int | None:
     """The season a run on ``y`` (N,) with ``cfg`` takes before any detection: ``cfg.season``, else
-    the time index's ``given_season``, or ``weekly`` where :func:`weekly_or_daily` picks it on the
-    training part (``y[:train_end]``; default: ``cfg``'s split). What the Data page says before a
-    run, and what :func:`fit_values` starts from."""
-    if cfg.season or not given_season or not weekly:
+    the time index's ``given_season``, or the ``longer`` one its frequency may take (a week of hourly
+    data, a year of daily data) where :func:`longer_or_given` picks it on the training part
+    (``y[:train_end]``; default: ``cfg``'s split). What the Data page says before a run, and what
+    :func:`fit_values` starts from."""
+    if cfg.season or not given_season or not longer:
         return cfg.season or given_season
     if train_end is None:
         train_end, _ = split_points(len(y), cfg.val_fraction, cfg.test_fraction)
-    return weekly_or_daily(np.asarray(y, dtype=np.float64)[:train_end], given_season, weekly)
+    return longer_or_given(np.asarray(y, dtype=np.float64)[:train_end], given_season, longer)
 
 
 def fit_values(
@@ -734,18 +779,19 @@ def fit_values(
     given_season: int | None,
     train_end: int,
     test_start: int,
-    weekly: int | None = None,
+    longer: int | None = None,
 ) -> tuple[np.ndarray, int | None, Spikes]:
     """The target (N,) the networks fit, the season, and the spikes replaced.
 
     With ``cfg.outliers == "replace"``, ``y`` with the lone spikes before ``test_start``
     replaced (:func:`lstm_core.outliers.find_spikes`); else ``y`` itself. The season is
-    ``cfg.season``, else ``given_season`` (the time index's; where the index's step divides a
-    day, ``weekly`` instead when the training part repeats weekly: :func:`weekly_or_daily`),
+    ``cfg.season``, else ``given_season`` (the time index's; the ``longer`` one instead, a week of
+    a step under a day or a year of daily data, where the training part repeats over it better:
+    :func:`longer_or_given`),
     else detected on the training part, on the replaced values where spikes were found (one
     bad reading can hide a season).
     """
-    known = index_season(y, cfg, given_season, weekly, train_end)
+    known = index_season(y, cfg, given_season, longer, train_end)
     season = known or detect_season(y[:train_end])
     if cfg.outliers != "replace":
         return y, season, Spikes()
@@ -757,7 +803,7 @@ def fit_values(
     return replaced(y, spikes), season, spikes
 
 
-def series_spikes(y: np.ndarray, cfg: DataConfig, given_season: int | None, weekly: int | None = None) -> Spikes:
+def series_spikes(y: np.ndarray, cfg: DataConfig, given_season: int | None, longer: int | None = None) -> Spikes:
     """Every lone spike a run on ``y`` (N,) with ``cfg`` would go without, before the data is
     prepared (the Data page shows them): those before the test part of ``cfg``'s split, replaced
     for training, and those of the test part, replaced in the history of the forecast ahead
@@ -766,7 +812,7 @@ def series_spikes(y: np.ndarray, cfg: DataConfig, given_season: int | None, week
     train_end, test_start = split_points(len(y), cfg.val_fraction, cfg.test_fraction)
     if cfg.outliers != "replace" or train_end < 4 or test_start >= len(y) or not np.all(np.isfinite(y)):
         return Spikes()
-    fitted, season, before = fit_values(y, cfg, given_season, train_end, test_start, weekly)
+    fitted, season, before = fit_values(y, cfg, given_season, train_end, test_start, longer)
     return _with_later(before, y, fitted, season, test_start)
 
 

@@ -71,7 +71,7 @@ class RunInfo:
     test_start: int = 0
     n_test: int = 0
     season: int | None = None
-    season_source: str = "none"  # set | time index | weekly (a week of a step under a day) | detected | none
+    season_source: str = "none"  # set | time index | weekly (a step under a day) | yearly (daily) | detected | none
     transform: str = ""
     transform_reason: str = ""
     representation: dict[str, Any] = field(default_factory=dict)

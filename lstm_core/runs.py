@@ -196,6 +196,9 @@ def save_run(run: Run, directory: str | os.PathLike, forecast_steps: int | None 
             # the season the run took (a week of hourly data where it repeats weekly, session 33);
             # a run saved without it took the time index's own
             "season_used": run.prep.season,
+            # daily data may take the year for its season (session 34); a run saved without this key
+            # took the week
+            "yearly_season": True,
             "datetime_index": isinstance(run.frame.index, pd.DatetimeIndex),
             "device": run.device,
             "fit": {
@@ -430,7 +433,9 @@ def _load_run(path: Path, frame: pd.DataFrame | None) -> Run:
         if look_back is not None:
             data_cfg = replace(data_cfg, look_back=look_back)
         try:
-            prep = prepare(series, data_cfg, transform=transform, weekly="season_used" in meta)
+            prep = prepare(
+                series, data_cfg, transform=transform, weekly="season_used" in meta, yearly="yearly_season" in meta
+            )
         except ConfigError:
             if frame is None or len(data) >= _saved_rows(path):
                 raise

@@ -151,18 +151,24 @@ delimiter = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}.get(rep.d
 # data brought back with a run after a reload: only the frame is kept, not how its file was read (the
 # report's delimiter, missing values and gaps are placeholders, which said "comma" for a semicolon file)
 restored = state.RESTORED_NOTE in rep.notes
-_weekly = lcdata.weekly_season(rep.frequency)  # a step under a day: the run may take a week for season
+# a step under a day: the run may take a week for season; a day: a year
+_longer = lcdata.longer_season(rep.frequency)
 _season = (
-    lcprep.index_season(ds.frame[ds.target].to_numpy(dtype="float64"), DataConfig(), rep.season, _weekly)
-    if _weekly and pd.api.types.is_numeric_dtype(ds.frame[ds.target])
+    lcprep.index_season(ds.frame[ds.target].to_numpy(dtype="float64"), DataConfig(), rep.season, _longer)
+    if _longer and pd.api.types.is_numeric_dtype(ds.frame[ds.target])
     else rep.season
+)
+_why_longer = (
+    "a year, whose cycle forecasts it half a year ahead better than last week"
+    if _season == lcdata.yearly_season(rep.frequency)
+    else "a week, which repeats here better than a day"
 )
 st.caption(  # a caption, not st.metric: long values ("semicolon", "weekly (Saturdays)") are never cut off
     f"**{rep.n_rows:,}** rows · "
     + ("" if restored else f"delimiter **{md_escape(delimiter)}** · ")
     + f"time column **{md_escape(visible(rep.date_column or '—'))}** · frequency **{md_escape(freq)}**"
     + (f" (season {rep.season})" if rep.season and _season == rep.season else "")
-    + (f" (season {_season}: a week, which repeats here better than a day)" if _season != rep.season else "")
+    + (f" (season {_season}: {_why_longer})" if _season != rep.season else "")
     + (
         " · the data as your run kept it (the file's delimiter, missing values and gaps are not kept)"
         if restored
@@ -206,7 +212,7 @@ if not first_paint.painted("data_page"):
 else:
     # the lone spikes a run with the default settings would go without (lstm_core.outliers)
     target_values = ds.frame[ds.target].to_numpy(dtype="float64")
-    spikes = lcprep.series_spikes(target_values, DataConfig(), rep.season, _weekly)
+    spikes = lcprep.series_spikes(target_values, DataConfig(), rep.season, _longer)
     filled = None if ds.filled is None else ds.filled[ds.target].to_numpy()
     if len(spikes):
         k = len(spikes)

@@ -101,6 +101,9 @@ st.caption(
     + (
         " (a week: the value a week before forecast the training part better than the value a day before)"
         if info.season_source == "weekly"
+        else " (a year: the value a year before forecast the training part half a year ahead better than the "
+        "last week repeated)"
+        if info.season_source == "yearly"
         else ""
     )
 )

@@ -532,6 +532,26 @@ def test_the_forecast_page_says_a_weekly_season_was_taken_and_why(fake):
     )
 
 
+def test_the_forecast_page_says_a_yearly_season_was_taken_and_why(fake):
+    at = new_app().run()
+    job_id = start_tiny_job(at, epochs=1)
+    wait_until_over(at, job_id)
+    from dataclasses import replace
+
+    from ui import state
+
+    run = state.registry().snapshot(job_id).run
+    # as a run on a daily temperature, which follows the year (prep.yearly_or_weekly)
+    run.metrics = replace(run.metrics, info=replace(run.metrics.info, season=365, season_source="yearly"))
+    at.switch_page("pages/forecast.py").run()
+    no_errors(at)
+    captions = " ".join(c.value for c in at.caption)
+    assert (
+        "season 365 (a year: the value a year before forecast the training part half a year ahead better than "
+        "the last week repeated)" in captions
+    )
+
+
 def _short_dataset(n: int):
     from lstm_core.data import frame_to_csv_bytes, generate, load_csv
     from ui.state import dataset_from_loaded
@@ -852,3 +872,22 @@ def test_the_data_page_says_hourly_demand_takes_a_week_for_its_season():
     assert "frequency **hourly** (season 168: a week, which repeats here better than a day)" in caption_after(True)
     daily = caption_after(False)
     assert "frequency **hourly** (season 24)" in daily and "a week" not in daily
+
+
+def test_the_data_page_says_a_daily_temperature_takes_a_year_for_its_season():
+    from tests.test_yearly_season import daily
+
+    def caption_after(kind: str) -> str:
+        frame = daily(1400, kind)
+        body = f"date,{kind}\n" + "".join(f"{t:%Y-%m-%d},{v:.4f}\n" for t, v in frame[kind].items())
+        at = new_app().run()
+        at.file_uploader(key="data_upload").set_value(("days.csv", body.encode(), "text/csv")).run()
+        no_errors(at)
+        return " ".join(c.value for c in at.caption)
+
+    assert (
+        "frequency **daily** (season 365: a year, whose cycle forecasts it half a year ahead better than last week)"
+        in caption_after("temperature")
+    )
+    riders = caption_after("riders")
+    assert "frequency **daily** (season 7)" in riders and "a year" not in riders

@@ -42,6 +42,8 @@ NEW_PUBLIC = {
     "describe_frequency": "frequency",
     "season_for": "frequency",
     "weekly_season": "frequency",
+    "longer_season": "frequency",
+    "yearly_season": "frequency",
     "default_target": "target",
     "SeveralSeriesError": "keys",
 }

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from .bundled import DATASETS_DIR, frame_to_csv_bytes, load_airline
 from .errors import DataError
-from .frequency import describe_frequency, infer_frequency, season_for, weekly_season
+from .frequency import describe_frequency, infer_frequency, longer_season, season_for, weekly_season, yearly_season
 from .generators import (
     GENERATOR_DESCRIPTIONS,
     GENERATOR_PARAMS,
@@ -56,4 +56,6 @@ __all__ = [
     "noisy_sine_truth",
     "season_for",
     "weekly_season",
+    "longer_season",
+    "yearly_season",
 ]

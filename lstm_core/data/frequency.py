@@ -127,6 +127,28 @@ def weekly_season(frequency: str | None) -> int | None:
     return 7 * daily if daily else None
 
 
+#: The yearly season of daily data (:func:`yearly_season`): a year of days.
+YEAR_DAYS = 365
+
+
+def yearly_season(frequency: str | None) -> int | None:
+    """The yearly season of daily data (:data:`YEAR_DAYS`), for a step of one calendar day; None for
+    any other frequency (business days, weeks...). Whether a run uses it is the data's call
+    (:func:`lstm_core.prep.yearly_or_weekly`): a temperature follows the year, a railway's riders the
+    week."""
+    if frequency is None:
+        return None
+    offset = to_offset(frequency)
+    return YEAR_DAYS if offset.rule_code == "D" and offset.n == 1 else None
+
+
+def longer_season(frequency: str | None, *, yearly: bool = True) -> int | None:
+    """The season a run may take instead of its time index's (:func:`season_for`) where the data
+    repeats over it better: the week of a step under a day (:func:`weekly_season`), the year of a
+    daily step (:func:`yearly_season`, unless ``yearly`` is False); None for other frequencies."""
+    return weekly_season(frequency) or (yearly_season(frequency) if yearly else None)
+
+
 _UNITS = {
     "YS": ("yearly", "year"),
     "YE": ("yearly", "year"),
