@@ -374,11 +374,12 @@ MAX_DAY_WINDOW = 48
 
 def look_back_for(n_points: int, look_back: int | None = None, y: object = None, frequency: str | None = None) -> int:
     """The look_back a run on ``n_points`` points starts from when none was asked for (``look_back``
-    None): the default window where it is shorter than the training part of the default split
-    (where it is over half of it, an ``auto`` run shortens it to a third and says so,
-    :func:`lstm_core.pipeline.fitted_look_back`), else a third of the training part at once, so that
-    a short series (a 20-row upload: 11 training points, a window of 3) trains with the defaults
-    instead of failing on them. A look_back that was asked for is returned as it is: a request to
+    None): the default window where the training part of the default split holds twice it, else a
+    third of the training part at once (at least 2 where the default fits, as an ``auto`` run
+    shortens a window asked for, :func:`lstm_core.pipeline.fitted_look_back`; at least 1 where it
+    does not), so that a short series (a 20-row upload: 11 training points, a window of 3) trains
+    with the defaults instead of failing on them, and a run on 30 yearly points (17 training
+    points) starts from 5 without a note that it used 5 "instead of 12", which nobody asked for. A look_back that was asked for is returned as it is: a request to
     correct, not to adapt (:func:`prepare` says which would fit).
 
     Given the target's values ``y`` (N,) and the time index's ``frequency``: where the step divides
@@ -392,7 +393,10 @@ def look_back_for(n_points: int, look_back: int | None = None, y: object = None,
         return int(look_back)
     d = DataConfig()
     train_end, _ = split_points(n_points, d.val_fraction, d.test_fraction)
-    base = d.look_back if d.look_back < train_end else max(1, train_end // 3)
+    if train_end >= 2 * d.look_back:
+        base = d.look_back
+    else:
+        base = max(2, train_end // 3) if d.look_back < train_end else max(1, train_end // 3)
     week = weekly_season(frequency)
     if y is None or not week:
         return base

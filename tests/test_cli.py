@@ -265,13 +265,20 @@ def test_train_notes_a_spike_it_replaced_and_keeps_it_when_told(tmp_path, capsys
 
 
 def test_train_on_a_series_too_short_for_its_look_back_uses_a_shorter_one_and_says_so(tmp_path, capsys):
-    """24 yearly points: 14 in the training part, under twice the default look_back of 12."""
+    """24 yearly points: 14 in the training part, under twice the look_back of 12 asked for. Without
+    --look-back the run starts from the window that fits, and nothing says it used another."""
     csv = tmp_path / "short.csv"
     years = pd.date_range("1937", periods=24, freq="YS").strftime("%Y-%m-%d")
     values = 400 * 1.2 ** np.arange(24) * (1 + 0.05 * np.random.default_rng(2).normal(size=24))
     pd.DataFrame({"year": years, "miles": values}).to_csv(csv, index=False)
     capsys.readouterr()
-    assert main(["train", "--data", str(csv), "--out", str(tmp_path / "r"), *TRAIN_FAST]) == 0
+    assert main(["train", "--data", str(csv), "--out", str(tmp_path / "d"), *TRAIN_FAST]) == 0
+    assert "look-back" not in capsys.readouterr().err
+    assert json.loads((tmp_path / "d" / "metrics.json").read_text())["guards"]["look_back"] is None
+    default = json.loads((tmp_path / "d" / "config.json").read_text())
+    assert default["data"]["look_back"] == 4 and "look_back_asked" not in default  # it used what it started from
+    asked = ["--look-back", "12"]
+    assert main(["train", "--data", str(csv), "--out", str(tmp_path / "r"), *asked, *TRAIN_FAST]) == 0
     err = capsys.readouterr().err.splitlines()
     note = json.loads((tmp_path / "r" / "metrics.json").read_text())["guards"]["look_back"]
     assert note.startswith("The networks used a look_back of 4 instead of 12: 12 is over half of the 14 training")
@@ -281,7 +288,8 @@ def test_train_on_a_series_too_short_for_its_look_back_uses_a_shorter_one_and_sa
     saved = json.loads((tmp_path / "r" / "config.json").read_text())
     assert saved["data"]["look_back"] == 4 and saved["look_back_asked"] == 12
     # an explicit transform keeps the look_back asked for (and its training windows)
-    assert main(["train", "--data", str(csv), "--out", str(tmp_path / "n"), "--transform", "none", *TRAIN_FAST]) == 0
+    none = ["--transform", "none", *asked]
+    assert main(["train", "--data", str(csv), "--out", str(tmp_path / "n"), *none, *TRAIN_FAST]) == 0
     assert json.loads((tmp_path / "n" / "config.json").read_text())["data"]["look_back"] == 12
     assert json.loads((tmp_path / "n" / "metrics.json").read_text())["guards"]["look_back"] is None
 

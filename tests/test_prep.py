@@ -227,6 +227,9 @@ def test_the_default_look_back_fits_a_short_series_and_an_asked_one_is_kept():
     train_end, _ = split_points(20, 0.1, 0.33)
     assert train_end == 11 and look_back_for(20) == 3  # a third of the 11 training points
     assert look_back_for(20, 12) == 12  # asked for: prepare says which would fit
+    # 17 training points: under twice the default, a third of them, as an auto run would shorten 12
+    assert split_points(30, 0.1, 0.33)[0] == 17 and look_back_for(30) == 5
+    assert split_points(42, 0.1, 0.33)[0] == 24 and look_back_for(42) == 12  # twice the default
     series = Series(pd.DataFrame({"y": np.sin(np.arange(20.0))}))
     cfg = DataConfig(look_back=look_back_for(20), transform="none")
     assert prepare(series, cfg).cfg.look_back == 3  # trains where 12 could not
