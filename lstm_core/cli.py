@@ -232,7 +232,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     c = sub.add_parser("compare", help="train model variants on the same data, split and seeds; write the table")
-    c.add_argument("--config", required=True, type=Path, help="comparison JSON (as exported by the Compare page)")
+    c.add_argument(
+        "--config",
+        required=True,
+        type=Path,
+        help="comparison JSON (as exported by the Compare page); a variant that sets no look_back (nor its data) "
+        "starts from the window train does without --look-back",
+    )
     c.add_argument("--data", required=True, type=Path)
     c.add_argument(
         "--out", required=True, type=Path, help="folder for results.csv, runs.csv, metrics.json, config.json"
@@ -386,6 +392,27 @@ def train_config_from_args(args) -> RunConfig:
     )
 
 
+def _check_column_names(frame, target: str | None, inputs: list[str]) -> None:
+    """Refuse, before training, a target or input column that the data has only in another letter
+    case or with spaces around it (``--target close`` of a file whose column is ``Close``), with the
+    column meant in the one sentence (``did you mean 'Close'?``) and the choice the engine gives;
+    any other name the data lacks is left to the engine's own error
+    (:func:`lstm_core.prep.resolve_target`)."""
+    from .data.target import did_you_mean
+
+    cols = [str(c) for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])]
+    if target is not None and target not in cols:
+        hint = did_you_mean(target, cols)
+        if hint:
+            raise ConfigError(
+                f"Target column {target!r} is not a numeric column of the data{hint}; choose one of {cols}."
+            )
+    for c in inputs:
+        hint = did_you_mean(c, cols) if c not in cols else ""
+        if hint:
+            raise ConfigError(f"Input column {c!r} is not a numeric column of the data{hint}; choose from {cols}.")
+
+
 def cmd_train(args) -> int:
     from .callbacks import Callbacks
     from .pipeline import fit_run
@@ -407,6 +434,7 @@ def cmd_train(args) -> int:
     target_values = series.frame[args.target] if args.target in series.frame.columns else None
     args.look_back = look_back_for(len(series), args.look_back, target_values, series.frequency)
     cfg = train_config_from_args(args)
+    _check_column_names(series.frame, cfg.data.target, cfg.data.inputs)
 
     def progress(s) -> None:
         if not args.quiet:
@@ -607,7 +635,7 @@ def cmd_gates(args) -> int:
 
 
 def cmd_compare(args) -> int:
-    from .compare import CompareConfig
+    from .compare import CompareConfig, set_look_back, unset_look_backs
 
     if args.config.is_dir():
         raise ConfigError(f"--config {args.config} is a folder; pass the comparison JSON file (Compare page: export).")
@@ -618,6 +646,7 @@ def cmd_compare(args) -> int:
     except UnicodeDecodeError:
         raise ConfigError(f"{args.config} is not UTF-8 text; export the comparison config again.") from None
     cfg = CompareConfig.from_json(text)
+    unset = unset_look_backs(json.loads(text))  # (valid JSON: from_json took it)
     _check_distinct_inputs(list(cfg.data.inputs), f"The data.inputs of {args.config}")
     if args.out.exists() and not args.out.is_dir():
         raise ConfigError(f"--out {args.out} is a file; compare writes a folder of results, so give a folder path.")
@@ -631,6 +660,11 @@ def cmd_compare(args) -> int:
     if cfg.data.target is None:  # as train picks it (the engine's own fallback is the last column)
         target = _default_target(series.frame, choose=f'set "target" in the "data" of {args.config}')
         cfg.data = dataclasses.replace(cfg.data, target=target)
+    _check_column_names(series.frame, cfg.data.target, list(cfg.data.inputs))
+    if unset:  # a variant whose JSON sets no look_back starts from the window train would (not the default 12)
+        target = cfg.data.target
+        values = series.frame[target] if target in series.frame.columns else None
+        set_look_back(cfg, unset, look_back_for(len(series), None, values, series.frequency))
     made = _new_folders(args.out)
     args.out.mkdir(parents=True, exist_ok=True)  # before training: an unusable --out fails at once
     try:

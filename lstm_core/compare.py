@@ -20,7 +20,7 @@ import logging
 import re
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
 import numpy as np
@@ -149,6 +149,10 @@ class CompareConfig:
             data, train = DataConfig.from_dict(d.get("data", {})), TrainConfig.from_dict(d.get("train", {}))
         except TypeError as exc:
             raise ConfigError(f"Bad data/train settings: {exc}.") from None
+        if "look_back" in d.get("data", {}):  # a variant that sets none takes the data's, not the default 12
+            for var, v in zip(out, variants):
+                if "look_back" not in v:
+                    var.look_back = data.look_back
         cfg = cls(data=data, train=train, variants=out, seeds=list(seeds))
         cfg.validate()
         return cfg
@@ -175,6 +179,32 @@ def _check_types(v: Variant, i: int) -> None:
     if not isinstance(v.lr, (int, float)) or isinstance(v.lr, bool):
         raise ConfigError(f"Variant {i}: lr must be a number (got {v.lr!r}).")
     v.lr = float(v.lr)
+
+
+def unset_look_backs(d: Any) -> list[int]:
+    """The positions (0-based) of the variants of the comparison JSON object ``d`` (one that
+    :meth:`CompareConfig.from_dict` took) whose window the JSON leaves to the data: neither the
+    variant nor ``d["data"]`` sets ``look_back``. :meth:`CompareConfig.from_dict` gave them the
+    :class:`Variant` default of 12; the command line gives them, with :func:`set_look_back`, the
+    window ``train`` without ``--look-back`` starts from (:func:`lstm_core.prep.look_back_for`: a
+    day of steps on hourly data that repeats weekly, a third of the training part of a short series).
+    A look_back that is set, even 12, is kept as it is."""
+    if not isinstance(d, dict) or "look_back" in (d.get("data") or {}):
+        return []
+    variants = d.get("variants") or []
+    return [i for i, v in enumerate(variants) if isinstance(v, dict) and "look_back" not in v]
+
+
+def set_look_back(cfg: CompareConfig, which: list[int], look_back: int) -> None:
+    """Give the variants of ``cfg`` at the positions ``which`` (:func:`unset_look_backs`) the
+    window ``look_back``, and the shared data settings too (the JSON set no look_back there
+    either), in place; ``cfg`` is then validated again (a derived name says ``lb24``)."""
+    if not which:
+        return
+    for i in which:
+        cfg.variants[i].look_back = int(look_back)
+    cfg.data = replace(cfg.data, look_back=int(look_back))
+    cfg.validate()
 
 
 def variant_run_config(cfg: CompareConfig, variant: Variant, seed: int) -> RunConfig:

@@ -587,3 +587,96 @@ def test_compare_without_a_target_forecasts_the_column_train_picks(tmp_path, cap
     assert json.loads((out / "config.json").read_text())["data"]["target"] == "sales"
     note = f'note: Forecasting column \'sales\'; set "target" in the "data" of {config} to choose another (rate).'
     assert note in capsys.readouterr().err.splitlines()
+
+
+def _hourly_demand(n: int) -> pd.DataFrame:
+    """Hourly demand-like values that repeat weekly (lower on weekends): ``train`` without
+    --look-back starts from a day of steps (24) on them."""
+    rng = np.random.default_rng(0)
+    t = pd.date_range("2024-01-01", periods=n, freq="h")  # a Monday
+    y = 10 + 3 * np.sin(2 * np.pi * np.asarray(t.hour) / 24) + np.cumsum(rng.normal(0, 0.05, n))
+    y += rng.normal(0, 0.2, n) - 4.0 * (np.asarray(t.day_of_week) >= 5)
+    return pd.DataFrame({"time": t.strftime("%Y-%m-%d %H:%M"), "demand": y})
+
+
+def test_compare_starts_a_variant_without_a_look_back_from_the_window_train_starts_from(tmp_path, capsys):
+    """A variant whose JSON set no look_back got the Variant default of 12 on hourly demand that repeats
+    weekly, where ``train`` without --look-back starts from a day (24); one that sets 12 keeps it."""
+    data = tmp_path / "load.csv"
+    _hourly_demand(1300).to_csv(data, index=False)
+    config = tmp_path / "cmp.json"
+    variants = [{"cell": "lstm", "hidden_size": 4}, {"cell": "gru", "hidden_size": 4, "look_back": 12}]
+    config.write_text(json.dumps({"data": {"transform": "none"}, "train": {"epochs": 1}, "variants": variants}))
+    out = tmp_path / "results"
+    argv = ["compare", "--config", str(config), "--data", str(data), "--out", str(out), "--quiet"]
+    assert main(argv) == 0
+    saved = json.loads((out / "config.json").read_text())
+    assert [v["look_back"] for v in saved["variants"]] == [24, 12]
+    assert saved["data"]["look_back"] == 24  # the shared window the JSON left out, too
+    metrics = json.loads((out / "metrics.json").read_text())
+    used = {name: runs["0"]["info"]["representations"][0]["look_back"] for name, runs in metrics.items()}
+    assert used == {"lstm h4 x1 lb24 lr0.01": 24, "gru h4 x1 lb12 lr0.01": 12}  # what the networks read
+    assert pd.read_csv(out / "results.csv")["model"].tolist()[:2] == list(used)
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["--target", "close"],
+            "Target column 'close' is not a numeric column of the data (did you mean 'Close'?); "
+            "choose one of ['Open', 'High', 'Low', 'Close'].",
+        ),
+        (
+            ["--target", " Close "],
+            "Target column ' Close ' is not a numeric column of the data (did you mean 'Close'?); "
+            "choose one of ['Open', 'High', 'Low', 'Close'].",
+        ),
+        (
+            ["--target", "Close", "--inputs", "open"],
+            "Input column 'open' is not a numeric column of the data (did you mean 'Open'?); "
+            "choose from ['Open', 'High', 'Low', 'Close'].",
+        ),
+        (
+            ["--target", "Volume"],  # no column but for case: the engine's error, as before
+            "Target column 'Volume' is not a numeric column of the data; choose one of ['Open', 'High', 'Low', 'Close'].",
+        ),
+    ],
+)
+def test_a_column_named_in_another_letter_case_says_which_was_meant(tmp_path, capsys, argv, message):
+    """``--target close`` of a file whose column is ``Close`` only listed the columns to choose from."""
+    n = 40
+    t = np.arange(n, dtype=float)
+    frame = pd.DataFrame({"Date": pd.date_range("2000-01-01", periods=n, freq="MS").strftime("%Y-%m-%d")})
+    frame["Open"], frame["High"], frame["Low"], frame["Close"] = 100 + t, 105 + t, 95 + t, 100 + t + np.sin(t)
+    frame.to_csv(tmp_path / "ohlc.csv", index=False)
+    args = ["train", "--data", str(tmp_path / "ohlc.csv"), "--out", str(tmp_path / "r"), *argv, *TRAIN_FAST]
+    assert main(args) == 2
+    assert capsys.readouterr().err.splitlines() == [f"error: {message}"]
+    assert not (tmp_path / "r").exists()
+
+
+@pytest.mark.parametrize(
+    ("select", "message"),
+    [
+        (
+            ["Variable=pce"],
+            "Column 'Variable' was not found (did you mean 'variable'?); the columns are 'date', 'variable', 'value'.",
+        ),
+        (
+            ["variable=pce"],
+            "No row has 'pce' in column 'variable' (did you mean 'PCE'?); its values include 'PCE', 'UNRATE'.",
+        ),
+        (["variable=GDP"], "No row has 'GDP' in column 'variable'; its values include 'PCE', 'UNRATE'."),
+    ],
+)
+def test_a_select_in_another_letter_case_says_which_was_meant(tmp_path, capsys, select, message):
+    """``--select Variable=pce`` of a file whose key column is ``variable`` (and its value ``PCE``)."""
+    n = 30
+    months = pd.date_range("2000-01-01", periods=n, freq="MS").strftime("%Y-%m-%d")
+    rows = [(m, name, base + i) for name, base in (("PCE", 100.0), ("UNRATE", 5.0)) for i, m in enumerate(months)]
+    pd.DataFrame(rows, columns=["date", "variable", "value"]).to_csv(tmp_path / "long.csv", index=False)
+    chosen = [a for s in select for a in ("--select", s)]
+    args = ["train", "--data", str(tmp_path / "long.csv"), *chosen, "--out", str(tmp_path / "r"), *TRAIN_FAST]
+    assert main(args) == 2
+    assert capsys.readouterr().err.splitlines() == [f"error: {message}"]

@@ -148,3 +148,20 @@ def test_cli_compare_bad_json_exits_2_with_one_error_line(tmp_path, capsys, text
 def test_cli_compare_missing_config_file(tmp_path, capsys):
     assert main(["compare", "--config", str(tmp_path / "no.json"), "--data", "x.csv", "--out", str(tmp_path)]) == 2
     assert capsys.readouterr().err.startswith("error: ")
+
+
+def test_a_variant_without_a_look_back_is_told_apart_from_one_that_sets_it():
+    """from_json gives a variant that sets no look_back the default 12, which cannot be told from a 12
+    set on purpose: :func:`unset_look_backs` reads the JSON for the command line, which gives those
+    variants the window ``train`` starts from. A look_back in the shared data is the variants' own."""
+    raw = {"variants": [{"cell": "lstm"}, {"cell": "gru", "look_back": 12}]}
+    assert cmp.unset_look_backs(raw) == [0]
+    cfg = cmp.CompareConfig.from_dict(raw)
+    cmp.set_look_back(cfg, cmp.unset_look_backs(raw), 24)
+    assert [v.look_back for v in cfg.variants] == [24, 12] and cfg.data.look_back == 24
+    assert cfg.names() == ["lstm h32 x1 lb24 lr0.01", "gru h32 x1 lb12 lr0.01"]
+    shared = {"data": {"look_back": 36}, **raw}
+    assert cmp.unset_look_backs(shared) == []
+    assert [v.look_back for v in cmp.CompareConfig.from_dict(shared).variants] == [36, 12]
+    exported = json.loads(tiny().to_json())  # the Compare page's export sets every look_back
+    assert cmp.unset_look_backs(exported) == []

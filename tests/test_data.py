@@ -767,3 +767,25 @@ def test_the_default_target_is_not_a_time_column_the_loader_left_as_numbers():
     frame = load_csv(csv_bytes(text)).frame
     assert list(frame.columns) == ["Time", "v"]
     assert data.default_target(frame) == "v"
+
+
+def test_a_name_in_another_letter_case_says_which_was_meant():
+    """A --select column, its value or a date column given in another letter case (or with spaces
+    around it) only listed the choices; the one sentence now names the one meant."""
+    months = pd.date_range("2000-01-01", periods=6, freq="MS").strftime("%Y-%m-%d")
+    long = "date,variable,value\n" + "".join(f"{m},{v},{i}\n" for v in ("PCE", "UNRATE") for i, m in enumerate(months))
+    with pytest.raises(DataError) as err:
+        load_csv(csv_bytes(long), select={"Variable": "PCE"})
+    assert str(err.value) == (
+        "Column 'Variable' was not found (did you mean 'variable'?); the columns are 'date', 'variable', 'value'."
+    )
+    with pytest.raises(DataError) as err:
+        load_csv(csv_bytes(long), select={"variable": " pce"})
+    assert str(err.value) == (
+        "No row has ' pce' in column 'variable' (did you mean 'PCE'?); its values include 'PCE', 'UNRATE'."
+    )
+    with pytest.raises(DataError) as err:
+        load_csv(csv_bytes(daily(5)), date_column="Date")
+    assert str(err.value) == "Column 'Date' was not found (did you mean 'date'?); the columns are 'date', 'value'."
+    assert data.target.case_matches("close", ["Open", "Close", "CLOSE", "close"]) == ["Close", "CLOSE"]
+    assert data.target.did_you_mean("Volume", ["Open", "Close"]) == ""

@@ -17,6 +17,7 @@ from itertools import combinations
 import pandas as pd
 
 from .errors import DataError, _excerpt
+from .target import did_you_mean
 
 #: Most distinct values a key column may have (more: an identifier of rows, not of series).
 MAX_KEY_VALUES = 2_000
@@ -110,17 +111,23 @@ def select_rows(
     cells: pd.DataFrame, lines: pd.Series, select: Mapping[str, str], notes: list[str]
 ) -> tuple[pd.DataFrame, pd.Series]:
     """Keep the rows whose cell in each column of ``select`` is its value (compared as stripped
-    text); a note says how many; a clear error names a missing column or value."""
+    text); a note says how many; a clear error names a missing column or value, and the one it
+    differs from only in letter case where there is one (``did you mean 'PCE'?``)."""
     keep = pd.Series(True, index=cells.index)
     for column, value in select.items():
         if column not in cells.columns:
             listed = ", ".join(_excerpt(c) for c in list(cells.columns)[:10])
-            raise DataError(f"Column {_excerpt(column)} was not found; the columns are {listed}.")
+            hint = did_you_mean(column, cells.columns, _excerpt)  # --select Variable=pce of a column 'variable'
+            raise DataError(f"Column {_excerpt(column)} was not found{hint}; the columns are {listed}.")
         text = cells[column].fillna("").astype(str).str.strip()
         match = text == str(value).strip()
         if not (keep & match).any():
-            seen = ", ".join(_excerpt(v) for v in text[keep].value_counts().index[:5])
-            raise DataError(f"No row has {_excerpt(value)} in column {_excerpt(column)}; its values include {seen}.")
+            present = text[keep].value_counts().index
+            seen = ", ".join(_excerpt(v) for v in present[:5])
+            hint = did_you_mean(value, present, _excerpt)  # 'pce' of a column of 'PCE'
+            raise DataError(
+                f"No row has {_excerpt(value)} in column {_excerpt(column)}{hint}; its values include {seen}."
+            )
         keep &= match
     which = " and ".join(f"{c} is {_excerpt(v)}" for c, v in select.items())
     notes.append(f"Kept the {int(keep.sum()):,} of {len(keep):,} rows where {which}.")

@@ -44,6 +44,7 @@ from .periods import (
     year_and_period,
 )
 from .series import Series
+from .target import did_you_mean
 
 MAX_BYTES = 50 * 1024 * 1024
 
@@ -938,8 +939,8 @@ def _choose_date_column(
         return None
     if date_column != "auto":
         if date_column not in cells.columns:
-            listed = _list_names(cells.columns)
-            raise DataError(f"Column {_excerpt(date_column)} was not found; the columns are {listed}.")
+            listed, hint = _list_names(cells.columns), did_you_mean(date_column, cells.columns, _excerpt)
+            raise DataError(f"Column {_excerpt(date_column)} was not found{hint}; the columns are {listed}.")
         return date_column
     named = [c for c in cells.columns if _DATE_NAME_RE.search(c.lower())]
     # a column of times of day alone only where no other column holds the dates

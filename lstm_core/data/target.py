@@ -12,11 +12,15 @@ The rule, in order:
 4. else the first column.
 
 It replaces "the last column", which on a 12-column file often picked a helper column.
+
+:func:`did_you_mean` is the hint of an error about a name that was typed in (``--target close``,
+``--select Variable=pce``) where the data has it but for letter case or surrounding spaces.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -69,3 +73,17 @@ def default_target(frame: pd.DataFrame) -> str:
             return c
     timeless = [c for c in usable if not set(_WORDS_RE.findall(c.lower())) & TIME_WORDS]
     return (timeless or usable or cols)[0]
+
+
+def case_matches(name: object, names: Iterable[object]) -> list[str]:
+    """The ``names`` that ``name`` is but for letter case and surrounding spaces (``close`` and
+    ``Close``, ``" pce"`` and ``PCE``), other than ``name`` itself, in their order."""
+    key = str(name).strip().casefold()
+    return [str(n) for n in names if str(n) != str(name) and str(n).strip().casefold() == key]
+
+
+def did_you_mean(name: object, names: Iterable[object], quote: Callable[[str], str] = repr) -> str:
+    """`` (did you mean 'Close'?)`` where :func:`case_matches` finds ``name`` among ``names`` (each
+    written with ``quote``), else ``""``: the hint inside the one sentence of a "not found" error."""
+    found = case_matches(name, names)
+    return f" (did you mean {' or '.join(quote(n) for n in found)}?)" if found else ""
