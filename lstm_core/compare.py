@@ -502,12 +502,14 @@ def readable_table(table: pd.DataFrame, shapes: dict[str, dict] | None = None) -
     return pd.DataFrame(rows, columns=cols)
 
 
-def spread_sentence(results: Iterable[SeedResult], metric: str = HEADLINE) -> str:
+def spread_sentence(results: Iterable[SeedResult], metric: str = HEADLINE, escape: Callable[[str], str] = str) -> str:
     """Whether the best variant's lead over the next is larger than the seed-to-seed spread.
 
     Compares the two variants with the lowest mean ``metric``: the lead is "larger than the seed
     spread" when their seed ranges (min to max) do not overlap, else "within" it; the pooled
     standard deviation is quoted. One seed per variant: the spread is unknown, and it says so.
+    The sentence is Markdown, the two names in bold; ``escape`` makes a name literal there (the
+    page's ``md_escape``: a variant named ``[big](http://evil.example)`` is text, not a link).
     """
     key, name = next((k, m) for k, m, c in METRIC_COLUMNS if c == metric)
     per: dict[str, list[float]] = {}
@@ -518,8 +520,8 @@ def spread_sentence(results: Iterable[SeedResult], metric: str = HEADLINE) -> st
     if len(per) < 2:
         return ""
     ranked = sorted(per, key=lambda n: float(np.mean(per[n])))
-    a, b = ranked[0], ranked[1]
-    va, vb = np.asarray(per[a]), np.asarray(per[b])
+    va, vb = np.asarray(per[ranked[0]]), np.asarray(per[ranked[1]])
+    a, b = escape(ranked[0]), escape(ranked[1])
     lead = float(vb.mean() - va.mean())
     head = f"**{a}** has the lowest {metric} ({va.mean():.4g}); **{b}** is next ({vb.mean():.4g}), {lead:.3g} behind."
     if min(len(va), len(vb)) < 2:

@@ -230,7 +230,7 @@ def live() -> None:
     bands = cmp.loss_bands(cv.curves(groups))
     presenter.chart(cplots.loss_band_figure(bands, band="minmax" if band == "min–max" else "std"), key="cmp_loss_chart")
     with st.expander("Jobs", expanded=any(s.active for s in snaps)):
-        st.dataframe(cv.status_frame(snaps), hide_index=True, width="stretch")
+        presenter.table(cv.status_frame(snaps), key="cmp_jobs_table", hide_index=True, width="stretch")
     if any_active and not any(cv.pending(s) for s in snaps):
         st.rerun()  # all done: full rerun draws the results and stops polling
 
@@ -257,14 +257,14 @@ st.caption(
     "— where a value does not apply."
 )
 shapes = {n: ss[0].config for n, ss in groups.items()}
-st.dataframe(
+presenter.table(
     cmp.readable_table(table, shapes),
     hide_index=True,
     width="stretch",
     key="cmp_table",
     column_config={c: st.column_config.TextColumn(width="small") for c in ("cell", "seeds", "parameters", "train s")},
 )
-verdict = cmp.spread_sentence(results)
+verdict = cmp.spread_sentence(results, escape=md_escape)  # variant names are the user's: text, never links
 if verdict:
     st.markdown(verdict)
 cfg_json = (

@@ -144,7 +144,7 @@ spikes = lcprep.future_spikes(run.prep)
 presenter.chart(plots.overlay_figure(pred, spikes=spikes), key="forecast_overlay")
 st.subheader("Metrics on the test part (original units)")
 table = tables.metrics_frame(m)
-st.dataframe(
+presenter.table(
     table,
     key="forecast_metrics",
     width="stretch",

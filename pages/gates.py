@@ -173,7 +173,7 @@ elif view == "Saturation":
     presenter.chart(gp.saturation_figure(frames), key="gates_saturation", config=CONFIG)
     st.markdown("**Most saturated units** (fraction of time below 0.1 or above 0.9; tanh traces rescaled)")
     table = gt.most_saturated(pd.concat([f for _, f in frames], ignore_index=True), 12)
-    st.dataframe(
+    presenter.table(
         table[["run", "cell", "gate", "unit", "left", "right", "saturated", "mean"]],
         hide_index=True,
         key="gates_sat_table",
@@ -193,7 +193,7 @@ elif view == "Memory":
             f"Keep gate: {keep}. Half-life = ln 0.5 / ln(mean keep) steps: how long a stored value takes to "
             "decay to half if the gate sat at its mean. The real product of gates decays at least this fast."
         )
-        st.dataframe(
+        presenter.table(
             mem.head(16),
             hide_index=True,
             key="gates_memory_table",

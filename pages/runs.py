@@ -3,7 +3,7 @@
 import streamlit as st
 
 from lstm_core.jobs import INTERRUPTED
-from ui import compare_view, runs_page, state
+from ui import compare_view, presenter, runs_page, state
 from ui.figures import compare as cplots
 from ui.text import md_escape
 
@@ -22,17 +22,12 @@ st.caption(
     f"{len(records)} run(s), newest first. Pinned runs and runs of a comparison are kept when your disk space "
     "runs out; the oldest other runs are deleted first, and you are told which."
 )
-st.dataframe(
+presenter.table(
     runs_page.table(records),
     key="runs_table",
     hide_index=True,
     width="stretch",
-    column_config={
-        "test RMSE": st.column_config.NumberColumn(format="%.4g"),
-        "multi-step RMSE": st.column_config.NumberColumn(format="%.4g"),
-        "MASE": st.column_config.NumberColumn(format="%.3g"),
-        "pinned": st.column_config.CheckboxColumn("pinned"),
-    },
+    column_config=runs_page.column_config(),
 )
 
 st.subheader("One run")
@@ -120,7 +115,7 @@ for name, r in zip(runs_page.unique_names(chosen), chosen):
 if len(named) < runs_page.MIN_COMPARE:
     st.stop()
 cmp_table, overlay = runs_page.comparison(named)
-st.dataframe(
+presenter.table(
     compare_view.styled_table(cmp_table, same_points=overlay is not None),
     hide_index=True,
     width="stretch",
@@ -133,8 +128,7 @@ if overlay is None:
         "MASE (each error over that series' naive error) compares them."
     )
 else:
-    st.plotly_chart(
+    presenter.chart(
         cplots.overlay_variants_figure(overlay, list(named), title="One-step test forecasts"),
         key="runs_compare_overlay",
-        width="stretch",
     )

@@ -126,6 +126,19 @@ def test_spread_sentence_says_whether_the_lead_exceeds_the_seed_spread():
     assert spread_sentence([_seed("a", 0, 1.0)]) == ""
 
 
+def test_spread_sentence_shows_a_variant_named_like_a_link_as_text():
+    """The Compare page renders the sentence as Markdown: a variant's name is the user's and never a link."""
+    from lstm_core.compare import spread_sentence
+    from ui.text import md_escape
+
+    evil = "[big](http://evil.example)"
+    results = [_seed(evil, 0, 1.0), _seed("b", 0, 2.0)]
+    assert "](http://evil.example)" in spread_sentence(results)  # unescaped, Markdown would make it a link
+    said = spread_sentence(results, escape=md_escape)
+    assert said.startswith(f"**{md_escape(evil)}** has the lowest test RMSE")
+    assert "](http://evil.example)" not in said and "<http://evil.example>" not in said
+
+
 def test_readable_table_has_one_column_per_metric_a_star_and_dashes_for_baselines():
     from lstm_core.compare import METRIC_COLUMNS, readable_table
 

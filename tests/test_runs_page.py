@@ -70,8 +70,9 @@ def test_the_list_shows_the_owners_runs_with_their_metrics(reg):
     assert list(table["name"]) == ["second run", "first run"]  # newest first, only this owner's
     assert list(table.columns[:2]) == ["name", "when"]  # in view however narrow the screen
     assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", w) for w in table["when"])
-    assert list(table["hidden"]) == [6, 4] and set(table["cell"]) == {"LSTM"}
-    assert set(table["dataset"]) == {"my sales.csv"} and set(table["status"]) == {"finished"}
+    assert list(table["cell"]) == ["LSTM 6", "LSTM 4"]  # the cell and its hidden size
+    assert set(table["data"]) == {"my sales.csv"}
+    assert set(table["verdict"]) <= {"beats", "mixed", "loses"}  # finished: how it did against the baselines
     rmse = reg.snapshot(a).run.metrics.test.rmse
     assert table.loc[table["name"] == "first run", "test RMSE"].item() == pytest.approx(rmse)
     assert at.selectbox(key="runs_pick").value == b
@@ -328,7 +329,7 @@ def test_an_interrupted_run_is_listed_and_opens_on_train_to_be_trained_again(tmp
     with fakes.fake_registry(again):
         at = runs_page()
         table = at.dataframe[0].value
-        assert list(table["name"]) == ["cut short"] and list(table["status"]) == ["interrupted"]
+        assert list(table["name"]) == ["cut short"] and list(table["verdict"]) == ["interrupted"]  # its status
         assert at.button(key="runs_open_forecast").disabled
         at.button(key="runs_open_train").click().run()
         no_errors(at)
@@ -386,3 +387,48 @@ def test_data_restored_after_a_reload_does_not_claim_how_its_file_was_read(reg):
     assert "Restored with your run after a reload" in shown
     assert "delimiter **" not in shown and "Read as" not in shown and "missing (policy" not in shown
     assert "the file's delimiter, missing values and gaps are not kept" in shown
+
+
+def test_the_list_fits_1280_px_and_keeps_what_a_run_is(reg):
+    """Twelve columns scrolled sideways at 1280 px (818 px beside the sidebar): nine fixed
+    widths, the cell and its size in one column, the status in the verdict's column when the
+    run did not finish, and nothing the list needs left out."""
+    from ui import runs_page as rp
+
+    reg.submit(series(), cfg(0), owner=OWNER, label="a run")
+    at = runs_page()
+    table = at.dataframe[0].value
+    assert list(table.columns) == [
+        "name",
+        "when",
+        "data",
+        "cell",
+        "test RMSE",
+        "multi-step RMSE",
+        "MASE",
+        "verdict",
+        "pinned",
+    ]
+    config = rp.column_config()
+    assert set(config) == set(table.columns)
+    widths = [config[c]["width"] for c in table.columns]
+    assert all(isinstance(w, int) for w in widths) and sum(widths) <= 818
+
+
+def test_presenting_the_list_is_an_html_table_with_every_name_as_text(reg):
+    """st.dataframe draws 14 px text on a canvas; presenting, the rows are an HTML table at
+    projector size, every cell escaped (a name is whatever a user typed or a file was called)."""
+    from ui import presenter
+
+    reg.submit(series("[x](http://evil.example).csv"), cfg(0), owner=OWNER, label="<b>bold</b> run")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.session_state["owner"] = OWNER
+    at.query_params[presenter.PARAM] = "1"
+    at.run()
+    at.switch_page("pages/runs.py").run()
+    no_errors(at)
+    assert not at.dataframe
+    (body,) = [h.proto.body for h in at.html if "<table>" in h.proto.body]
+    assert f"font-size: {presenter.TABLE_FONT}" in body
+    assert "<td>&lt;b&gt;bold&lt;/b&gt; run</td>" in body and "<b>" not in body
+    assert "[x](http://evil.example).csv</td>" in body and "<a " not in body

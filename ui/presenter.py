@@ -8,14 +8,23 @@ Pages draw their charts with :func:`chart` instead of ``st.plotly_chart``: in pr
 figure is scaled for a projector (:func:`ui.figures.style.presenter_figure`), otherwise it is
 drawn as built. Either way the Plotly toolbar only shows on hover, so it never covers a title
 (on a phone it would). :func:`css` enlarges the prose; the app calls it once per run.
+
+Pages draw their tables with :func:`table` instead of ``st.dataframe``: ``st.dataframe`` is a
+canvas grid whose 14 px text no CSS reaches, so when presenting the same rows are drawn as a
+plain HTML table at projector size (:func:`html_table`; every cell and header escaped).
 """
 
 from __future__ import annotations
 
+import html
+import math
+from collections.abc import Mapping
 from typing import Any
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 from ui.figures.style import presenter_figure
 
@@ -166,3 +175,99 @@ def chart(fig: go.Figure, *, key: str, container: Any = None, **kwargs: Any) -> 
     kwargs.setdefault("width", "stretch")
     kwargs.setdefault("config", PLOTLY_CONFIG)
     return target.plotly_chart(presenter_figure(fig) if active() else fig, key=key, **kwargs)
+
+
+#: A presented table's text: readable from the back of a room (Streamlit's grid draws 14 px).
+TABLE_FONT = "1.25rem"  # 20 px
+TABLE_CLASS = "lstm-table"
+LONG_WORD = 16  # characters: a longer word in a cell may break anywhere
+_TABLE_CSS = f"""<style>
+  .{TABLE_CLASS}-wrap {{overflow-x: auto; margin-bottom: 1rem;}}
+  .{TABLE_CLASS}-wrap table {{border-collapse: collapse; width: 100%; font-size: {TABLE_FONT}; line-height: 1.3;}}
+  .{TABLE_CLASS}-wrap th, .{TABLE_CLASS}-wrap td {{
+    padding: 0.3rem 0.35rem; border-bottom: 1px solid rgba(49, 51, 63, 0.2); text-align: left;
+    vertical-align: top;
+  }}
+  .{TABLE_CLASS}-wrap td.long {{overflow-wrap: anywhere; min-width: 8em;}}
+  .{TABLE_CLASS}-wrap th {{font-weight: 600; border-bottom-width: 2px;}}
+  .{TABLE_CLASS}-wrap .num {{text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums;}}
+</style>"""
+
+
+def _cell_text(value: Any, spec: Mapping[str, Any] | None) -> str:
+    """One cell as Streamlit's grid shows it under ``spec`` (a ``st.column_config`` entry)."""
+    kind = ((spec or {}).get("type_config") or {}).get("type")
+    if kind == "checkbox":
+        return "✓" if value is True or (isinstance(value, int | float) and value and not pd.isna(value)) else ""
+    if value is None or (not isinstance(value, str) and pd.api.types.is_scalar(value) and pd.isna(value)):
+        return "—"
+    fmt = ((spec or {}).get("type_config") or {}).get("format")
+    if isinstance(value, bool):
+        return "✓" if value else ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if fmt and "%" in fmt:
+            try:
+                return fmt % value
+            except (TypeError, ValueError):
+                pass
+        if isinstance(value, float) and math.isfinite(value) and not float(value).is_integer():
+            return f"{value:.4g}"
+        return str(int(value)) if isinstance(value, float) and math.isfinite(value) else str(value)
+    return str(value)
+
+
+def _spec(column_config: Mapping[str, Any] | None, name: object) -> Mapping[str, Any] | None:
+    spec = (column_config or {}).get(str(name))
+    if isinstance(spec, str):  # a plain label
+        return {"label": spec}
+    return spec if isinstance(spec, Mapping) else None
+
+
+_NUM = ' class="num"'
+
+
+def _cell_class(text: str, numeric: bool) -> str:
+    """A number keeps to one line; a long name (a file name, a URL) may break anywhere, so that
+    it wraps in its column instead of widening the table past the screen."""
+    if numeric:
+        return _NUM
+    return ' class="long"' if max((len(w) for w in text.split()), default=0) > LONG_WORD else ""
+
+
+def html_table(frame: pd.DataFrame, column_config: Mapping[str, Any] | None = None) -> str:
+    """``frame`` as a plain HTML table (no index) with ``column_config``'s labels and number
+    formats; every header and cell is escaped (names come from users' files)."""
+    specs = [_spec(column_config, c) for c in frame.columns]
+    numeric = [pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c]) for c in frame]
+    head = "".join(
+        f"<th{_NUM if num else ''}>{html.escape(str((s or {}).get('label') or c))}</th>"
+        for c, s, num in zip(frame.columns, specs, numeric)
+    )
+    rows = []
+    for values in frame.itertuples(index=False, name=None):
+        texts = [_cell_text(v, s) for v, s in zip(values, specs)]
+        cells = (f"<td{_cell_class(t, num)}>{html.escape(t)}</td>" for t, num in zip(texts, numeric))
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def styler_html(styler: Styler) -> str:
+    """A pandas ``Styler`` (its formats and highlights) as an HTML table without its index, with
+    every text cell and header escaped."""
+    data = styler.data
+    text = [c for c in data.columns if not pd.api.types.is_numeric_dtype(data[c])]
+    if text:
+        styler = styler.format(na_rep="—", escape="html", subset=text)
+    return styler.format_index(escape="html", axis=1).hide(axis="index").to_html()
+
+
+def table(
+    data: pd.DataFrame | Styler, *, key: str, column_config: Mapping[str, Any] | None = None, **kwargs: Any
+) -> Any:
+    """Draw ``data`` with ``st.dataframe`` (keyword arguments go to it), or, when presenting, the
+    same rows as an HTML table at projector size (:data:`TABLE_FONT`; the grid's text stays at
+    14 px whatever the page's CSS). ``column_config`` gives both their labels and number formats."""
+    if not active():
+        return st.dataframe(data, key=key, column_config=column_config, **kwargs)
+    body = styler_html(data) if isinstance(data, Styler) else html_table(data, column_config)
+    return st.html(f'{_TABLE_CSS}<div class="{TABLE_CLASS}-wrap st-key-{html.escape(key)}">{body}</div>')

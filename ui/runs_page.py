@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -25,7 +26,22 @@ from .figures.style import cell_name
 PICK, CONFIRM, COMPARE, NOTICE = "runs_pick", "runs_confirm_delete", "runs_compare", "runs_deleted_notice"
 MIN_COMPARE, MAX_COMPARE = 2, cmp.MAX_VARIANTS
 LOAD_TIMEOUT_S = 60.0
-VERDICTS = {"beats": "beats the baselines", "mixed": "mixed", "loses": "loses to a baseline", "none": "—", "": "—"}
+#: The "vs baselines" column: short, so that the table fits 1280 px (the Forecast page says more).
+VERDICTS = {"beats": "beats", "mixed": "mixed", "loses": "loses", "none": "—", "": "—"}
+#: The table's columns; with :data:`COLUMN_WIDTHS` (pixels) they fit the 818 px a 1280 px wide
+#: window leaves beside the sidebar (twelve columns scrolled sideways).
+COLUMNS = ["name", "when", "data", "cell", "test RMSE", "multi-step RMSE", "MASE", "verdict", "pinned"]
+COLUMN_WIDTHS = {
+    "name": 150,
+    "when": 122,
+    "data": 120,
+    "cell": 76,
+    "test RMSE": 66,
+    "multi-step RMSE": 80,
+    "MASE": 58,
+    "verdict": 96,
+    "pinned": 50,
+}
 #: Where "Open in ..." goes and which of its widgets chooses the run.
 PAGES = {"forecast": ("pages/forecast.py", "forecast_pick"), "gates": ("pages/gates.py", "gates_run")}
 
@@ -36,41 +52,56 @@ def when(ts: float | None) -> str:
 
 def table(records: list[RunRecord]) -> pd.DataFrame:
     """One row per run, newest first: what the page's table shows (when each was trained second,
-    so that a table wider than the screen still shows it)."""
+    so that a table wider than the screen still shows it). ``cell`` is the cell and its hidden
+    size ("LSTM 16"); ``verdict`` is how a finished run did against the baselines, else its
+    status ("interrupted", "running")."""
     rows = [
         {
             "name": r.label,
             "when": when(r.when),
-            "dataset": r.dataset or "—",
-            "cell": cell_name(r.cell),
-            "hidden": r.hidden_size,
+            "data": r.dataset or "—",
+            "cell": f"{cell_name(r.cell)} {r.hidden_size}",
             "test RMSE": r.rmse,
             "multi-step RMSE": r.rmse_multi,
             "MASE": r.mase,
-            "verdict": VERDICTS.get(r.verdict, r.verdict),
-            "status": r.status,
+            "verdict": VERDICTS.get(r.verdict, r.verdict) if r.status == "finished" else r.status,
             "pinned": r.pinned,
-            "comparison": r.group[:8] if r.group else "",
         }
         for r in records
     ]
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "name",
-            "when",
-            "dataset",
-            "cell",
-            "hidden",
-            "test RMSE",
-            "multi-step RMSE",
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def column_config() -> dict[str, Any]:
+    """The table's labels, formats, widths and header tips (``st.dataframe``'s ``column_config``)."""
+    w = COLUMN_WIDTHS
+    return {
+        "name": st.column_config.TextColumn("name", width=w["name"]),
+        "when": st.column_config.TextColumn("when", width=w["when"], help="When the run was trained"),
+        "data": st.column_config.TextColumn("data", width=w["data"], help="The data set it was trained on"),
+        "cell": st.column_config.TextColumn("cell", width=w["cell"], help="Cell type and hidden size"),
+        "test RMSE": st.column_config.NumberColumn(
+            "RMSE", format="%.4g", width=w["test RMSE"], help="Test RMSE one step ahead (data units)"
+        ),
+        "multi-step RMSE": st.column_config.NumberColumn(
+            "multi-step", format="%.4g", width=w["multi-step RMSE"], help="Test RMSE forecast from the test start"
+        ),
+        "MASE": st.column_config.NumberColumn(
             "MASE",
-            "verdict",
-            "status",
-            "pinned",
-            "comparison",
-        ],
-    )
+            format="%.3g",
+            width=w["MASE"],
+            help="Test MAE scaled by the naive forecast's error on the training part",
+        ),
+        "verdict": st.column_config.TextColumn(
+            "vs baselines",
+            width=w["verdict"],
+            help="beats: better than every baseline; loses: a baseline is better; mixed: one of each "
+            "(one step ahead, multi-step). A run that did not finish shows its status.",
+        ),
+        "pinned": st.column_config.CheckboxColumn(
+            "pin", width=w["pinned"], help="Pinned: never deleted to free disk space"
+        ),
+    }
 
 
 def option_label(r: RunRecord) -> str:
