@@ -33,7 +33,7 @@ from .config import (
     ConfigError,
     RunConfig,
 )
-from .prep import look_back_for
+from .prep import look_back_for, resolve_target
 from .verdict import judge
 
 if TYPE_CHECKING:
@@ -392,27 +392,6 @@ def train_config_from_args(args) -> RunConfig:
     )
 
 
-def _check_column_names(frame, target: str | None, inputs: list[str]) -> None:
-    """Refuse, before training, a target or input column that the data has only in another letter
-    case or with spaces around it (``--target close`` of a file whose column is ``Close``), with the
-    column meant in the one sentence (``did you mean 'Close'?``) and the choice the engine gives;
-    any other name the data lacks is left to the engine's own error
-    (:func:`lstm_core.prep.resolve_target`)."""
-    from .data.target import did_you_mean
-
-    cols = [str(c) for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])]
-    if target is not None and target not in cols:
-        hint = did_you_mean(target, cols)
-        if hint:
-            raise ConfigError(
-                f"Target column {target!r} is not a numeric column of the data{hint}; choose one of {cols}."
-            )
-    for c in inputs:
-        hint = did_you_mean(c, cols) if c not in cols else ""
-        if hint:
-            raise ConfigError(f"Input column {c!r} is not a numeric column of the data{hint}; choose from {cols}.")
-
-
 def cmd_train(args) -> int:
     from .callbacks import Callbacks
     from .pipeline import fit_run
@@ -434,7 +413,6 @@ def cmd_train(args) -> int:
     target_values = series.frame[args.target] if args.target in series.frame.columns else None
     args.look_back = look_back_for(len(series), args.look_back, target_values, series.frequency)
     cfg = train_config_from_args(args)
-    _check_column_names(series.frame, cfg.data.target, cfg.data.inputs)
 
     def progress(s) -> None:
         if not args.quiet:
@@ -660,7 +638,7 @@ def cmd_compare(args) -> int:
     if cfg.data.target is None:  # as train picks it (the engine's own fallback is the last column)
         target = _default_target(series.frame, choose=f'set "target" in the "data" of {args.config}')
         cfg.data = dataclasses.replace(cfg.data, target=target)
-    _check_column_names(series.frame, cfg.data.target, list(cfg.data.inputs))
+    resolve_target(series.frame, cfg.data)  # a name the data lacks: one sentence before any folder is made
     if unset:  # a variant whose JSON sets no look_back starts from the window train would (not the default 12)
         target = cfg.data.target
         values = series.frame[target] if target in series.frame.columns else None

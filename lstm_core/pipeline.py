@@ -21,7 +21,7 @@ from .baselines import multistep_baselines, one_step_baselines
 from .callbacks import Callbacks, Stopped, stop_checks
 from .combine import Combination, Member
 from .config import ConfigError, ModelConfig, RunConfig
-from .data.frequency import longer_season, weekly_season, yearly_season
+from .data.frequency import longer_season, weekly_season
 from .data.series import Series, as_series
 from .gates import GateRecorder
 from .metrics import compute_metrics
@@ -32,6 +32,7 @@ from .prep import (
     Transform,
     auto_horizon,
     fit_values,
+    fitted_look_back,
     future_spikes,
     one_step_targets,
     prepare,
@@ -252,22 +253,6 @@ def standby_transform(reps: list[Transform], season: int | None, train_end: int)
     if any(tr.lag == 1 for tr in reps) or (STANDBY == "difference" and any(tr.lag for tr in reps)):
         return None
     return Transform(log=reps[0].log, deseason=m, lag=1, reason="standby for the one-step predictions")
-
-
-def fitted_look_back(look_back: int, train_end: int) -> int:
-    """The look_back an ``auto`` run's networks use when the training part holds ``train_end``
-    points: ``look_back`` itself, unless it is over half the training part (fewer training
-    windows than inputs per window: a network learns next to nothing from them), then a third of
-    the training part (about twice as many windows as inputs), at least 2. A look_back as long as
-    the training part or longer is kept: no window fits, and :func:`~lstm_core.prep.prepare` says
-    which look_back would (a request to correct, not a setting to adapt). Measured on short
-    yearly series outside the benchmark sets (``benchmarks/bench_look_back_cap.py``, seeds 0-2,
-    multi-step RMSE ÷ best baseline): airmiles (24 points) 4.49 -> 0.50 with look_back 12 -> 4
-    (one-step 4.84 -> 1.07), austa (36 points) 1.55 -> 0.96 with 12 -> 6 (one-step 1.01 -> 1.18);
-    every benchmark series has at least 26 training points and keeps its look_back of 12."""
-    if train_end >= 2 * look_back or look_back >= train_end:
-        return look_back
-    return max(2, min(look_back, train_end // 3))
 
 
 #: Intervals are calibrated for horizons up to this many steps; beyond, the last width
@@ -882,10 +867,9 @@ def _season_source(run: Run, season: int | None) -> str:
     if run.config.data.season:
         return "set"
     if run.series.season:
-        if season != run.series.season and season == weekly_season(run.series.frequency):
-            return "weekly"  # prep.weekly_or_daily chose the week
-        if season != run.series.season and season == yearly_season(run.series.frequency):
-            return "yearly"  # prep.yearly_or_weekly chose the year
+        if season != run.series.season and season == longer_season(run.series.frequency):
+            # prep.longer_or_given chose the week of a step under a day, or the year of a daily one
+            return "weekly" if season == weekly_season(run.series.frequency) else "yearly"
         return "time index"
     return "detected" if season else "none"
 

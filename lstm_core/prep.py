@@ -36,6 +36,7 @@ from sklearn.preprocessing import MinMaxScaler, StandardScaler
 from .config import ConfigError, DataConfig
 from .data.frequency import YEAR_DAYS, infer_frequency, longer_season, weekly_season
 from .data.series import Series, as_series
+from .data.target import did_you_mean
 from .outliers import Spikes, find_spikes, replaced
 
 PARTS = ("train", "val", "test")
@@ -368,19 +369,35 @@ def min_points(val_fraction: float, test_fraction: float) -> int:
     return n
 
 
+def fitted_look_back(look_back: int, train_end: int) -> int:
+    """The look_back an ``auto`` run's networks use when the training part holds ``train_end``
+    points: ``look_back`` itself, unless it is over half the training part (fewer training
+    windows than inputs per window: a network learns next to nothing from them), then a third of
+    the training part (about twice as many windows as inputs), at least 2. A look_back as long as
+    the training part or longer is kept: no window fits, and :func:`~lstm_core.prep.prepare` says
+    which look_back would (a request to correct, not a setting to adapt). Measured on short
+    yearly series outside the benchmark sets (``benchmarks/bench_look_back_cap.py``, seeds 0-2,
+    multi-step RMSE ÷ best baseline): airmiles (24 points) 4.49 -> 0.50 with look_back 12 -> 4
+    (one-step 4.84 -> 1.07), austa (36 points) 1.55 -> 0.96 with 12 -> 6 (one-step 1.01 -> 1.18);
+    every benchmark series has at least 26 training points and keeps its look_back of 12."""
+    if train_end >= 2 * look_back or look_back >= train_end:
+        return look_back
+    return max(2, min(look_back, train_end // 3))
+
+
 #: Longest window :func:`look_back_for` gives a day of a step under a day (15 minutes: 48, half a day).
 MAX_DAY_WINDOW = 48
 
 
 def look_back_for(n_points: int, look_back: int | None = None, y: object = None, frequency: str | None = None) -> int:
     """The look_back a run on ``n_points`` points starts from when none was asked for (``look_back``
-    None): the default window where the training part of the default split holds twice it, else a
-    third of the training part at once (at least 2 where the default fits, as an ``auto`` run
-    shortens a window asked for, :func:`lstm_core.pipeline.fitted_look_back`; at least 1 where it
-    does not), so that a short series (a 20-row upload: 11 training points, a window of 3) trains
-    with the defaults instead of failing on them, and a run on 30 yearly points (17 training
-    points) starts from 5 without a note that it used 5 "instead of 12", which nobody asked for. A look_back that was asked for is returned as it is: a request to
-    correct, not to adapt (:func:`prepare` says which would fit).
+    None): the default window as an ``auto`` run would fit it to the training part of the default
+    split (:func:`fitted_look_back`: a third of the training part where that holds under twice the
+    default), or a third of the training part where the default does not fit at all. So a short
+    series (a 20-row upload: 11 training points, a window of 3) trains with the defaults instead of
+    failing on them, and a run on 30 yearly points (17 training points) starts from 5 without a
+    note that it used 5 "instead of 12", which nobody asked for. A look_back that was asked for is
+    returned as it is: a request to correct, not to adapt (:func:`prepare` says which would fit).
 
     Given the target's values ``y`` (N,) and the time index's ``frequency``: where the step divides
     a day and a default run takes the week for its season (:func:`index_season`: electricity
@@ -393,10 +410,7 @@ def look_back_for(n_points: int, look_back: int | None = None, y: object = None,
         return int(look_back)
     d = DataConfig()
     train_end, _ = split_points(n_points, d.val_fraction, d.test_fraction)
-    if train_end >= 2 * d.look_back:
-        base = d.look_back
-    else:
-        base = max(2, train_end // 3) if d.look_back < train_end else max(1, train_end // 3)
+    base = fitted_look_back(d.look_back, train_end) if d.look_back < train_end else max(1, train_end // 3)
     week = weekly_season(frequency)
     if y is None or not week:
         return base
@@ -409,16 +423,23 @@ def look_back_for(n_points: int, look_back: int | None = None, y: object = None,
 
 
 def resolve_target(frame: pd.DataFrame, cfg: DataConfig) -> tuple[str, list[str]]:
-    """Check the target and input column names against ``frame``; default target = last column."""
+    """Check the target and input column names against ``frame``; default target = last column.
+    A name the data has but for letter case or surrounding spaces (``close`` of a column ``Close``)
+    is named in the error (``did you mean 'Close'?``)."""
     cols = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])]
     if not cols:
         raise ConfigError("The data has no numeric column to forecast; load a CSV with at least one numeric column.")
     target = cfg.target if cfg.target is not None else cols[-1]
     if target not in cols:
-        raise ConfigError(f"Target column {target!r} is not a numeric column of the data; choose one of {cols}.")
+        raise ConfigError(
+            f"Target column {target!r} is not a numeric column of the data{did_you_mean(target, cols)}; "
+            f"choose one of {cols}."
+        )
     for c in cfg.inputs:
         if c not in cols:
-            raise ConfigError(f"Input column {c!r} is not a numeric column of the data; choose from {cols}.")
+            raise ConfigError(
+                f"Input column {c!r} is not a numeric column of the data{did_you_mean(c, cols)}; choose from {cols}."
+            )
         if c == target:
             raise ConfigError(f"Column {c!r} is the target; list only other columns as inputs.")
     twice = next((c for i, c in enumerate(cfg.inputs) if c in cfg.inputs[:i]), None)

@@ -50,7 +50,7 @@ class Guards:
     """The forecast guards: clipped at zero for a never-negative series; a runaway warning; where
     level networks were left out of one-step predictions (:data:`lstm_core.combine.RANGE_GUARD`);
     a shorter look_back than asked for on a series too short for it
-    (:func:`lstm_core.pipeline.fitted_look_back`); lone spikes before the test part replaced for
+    (:func:`lstm_core.prep.fitted_look_back`); lone spikes before the test part replaced for
     training (:mod:`lstm_core.outliers`)."""
 
     non_negative: bool = False

@@ -680,3 +680,21 @@ def test_a_select_in_another_letter_case_says_which_was_meant(tmp_path, capsys, 
     args = ["train", "--data", str(tmp_path / "long.csv"), *chosen, "--out", str(tmp_path / "r"), *TRAIN_FAST]
     assert main(args) == 2
     assert capsys.readouterr().err.splitlines() == [f"error: {message}"]
+
+
+def test_compare_names_the_target_its_json_meant_before_making_any_folder(tmp_path, capsys):
+    """A comparison JSON's ``data.target`` in another letter case gets the engine's hint (prep.resolve_target)."""
+    n = 40
+    t = np.arange(n, dtype=float)
+    frame = pd.DataFrame({"Date": pd.date_range("2000-01-01", periods=n, freq="MS").strftime("%Y-%m-%d")})
+    frame["Open"], frame["Close"] = 100 + t, 100 + t + np.sin(t)
+    frame.to_csv(tmp_path / "ohlc.csv", index=False)
+    config = {"data": {"target": "close"}, "train": {"epochs": 1}, "variants": [{"cell": "lstm"}, {"cell": "gru"}]}
+    (tmp_path / "c.json").write_text(json.dumps({**config, "seeds": [0]}))
+    argv = ["compare", "--config", str(tmp_path / "c.json"), "--data", str(tmp_path / "ohlc.csv")]
+    assert main([*argv, "--out", str(tmp_path / "out")]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "error: Target column 'close' is not a numeric column of the data (did you mean 'Close'?); "
+        "choose one of ['Open', 'Close']."
+    ]
+    assert not (tmp_path / "out").exists()
