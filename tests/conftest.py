@@ -257,11 +257,28 @@ def nav(pg, title: str) -> None:
     expect(pg.get_by_role("heading", name=title, exact=True).first).to_be_visible()
 
 
+def expect_one(locator) -> None:
+    """Wait until ``locator`` matches exactly one element, and that one is visible.
+
+    A job's live panel is drawn by a polling fragment that asks for a full rerun when the job
+    starts or ends; Streamlit keeps that fragment's elements while the rerun draws the panel again
+    (it clears stale elements only after runs that end normally), so for a moment a button or link
+    of the panel is there twice, and a strict locator fails at once instead of waiting (seen in CI).
+    """
+    from playwright.sync_api import expect
+
+    expect(locator).to_have_count(1)
+    expect(locator).to_be_visible()
+
+
 def upload_csv(pg, path, loaded: bool = True) -> None:
     """Drop ``path`` on the Data page's uploader (its file input); with ``loaded``, wait until the
     page's heading names the file (the data is loaded)."""
     from playwright.sync_api import expect
 
+    # not while a script run is under way: a file dropped then was listed by the uploader and never
+    # read (the page kept its data for a minute; seen in CI on a loaded machine)
+    wait_idle(pg)
     pg.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
     if loaded:
         expect(pg.get_by_role("heading", name=Path(path).name)).to_be_visible()

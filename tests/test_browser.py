@@ -12,7 +12,18 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import ARTIFACTS, CHARTS_DRAWN, CHROMIUM, choose_option, nav, new_page, set_number, upload_csv, wait_idle
+from conftest import (
+    ARTIFACTS,
+    CHARTS_DRAWN,
+    CHROMIUM,
+    choose_option,
+    expect_one,
+    nav,
+    new_page,
+    set_number,
+    upload_csv,
+    wait_idle,
+)
 
 PAGES = ("Data", "Train", "Forecast")
 
@@ -72,7 +83,7 @@ def test_upload_train_stop_and_forecast(server, page, tmp_path):
     nav(page, "Train")
     page.get_by_role("button", name=re.compile("Start training")).click()
     expect(page.get_by_text(re.compile(r"^Finished")).first).to_be_visible(timeout=120_000)
-    expect(page.get_by_role("link", name=re.compile("See the forecast"))).to_be_visible()
+    expect_one(page.get_by_role("link", name=re.compile("See the forecast")))
 
     # A second, long run (batch size 1, a fixed transform so that no representation backtest
     # comes first): the loss chart grows while it runs; then Stop it.
@@ -85,7 +96,7 @@ def test_upload_train_stop_and_forecast(server, page, tmp_path):
     wait_idle(page)
     page.get_by_role("button", name=re.compile("Start training")).click()
     stop = page.get_by_role("button", name=re.compile("Stop"))
-    expect(stop).to_be_visible()
+    expect_one(stop)
     expect(page.get_by_text(re.compile(r"Epoch [1-9]\d* / 100000")).first).to_be_visible(timeout=60_000)
     grown = """(n) => [...document.querySelectorAll('.js-plotly-plot')].some(
               el => (el.layout.title.text || '').includes('Loss') && el._fullData && el._fullData.length

@@ -173,19 +173,22 @@ def test_the_pages_presenter_switch_label_is_never_cut(server, browser, width, h
             switch = pg.locator(f".st-key-{key}")
             expect(switch.get_by_role("switch", name="Presenter mode")).to_be_visible()
             wait_idle(pg)
-            # the page's CSS gives the switch's column its width once the page has drawn it: wait for
-            # the label to fit (up to 10 s), then measure; a label still cut then fails below
+            # the page's CSS gives the switch's column its width, and presenting its label's size, once
+            # the page has drawn it: wait for both (up to 30 s; a loaded machine took longer than the
+            # label's fit alone), then measure; a label still cut or sized as prose then fails below
+            expected = 19.2 if query else 14
             try:
                 pg.wait_for_function(
-                    f"(key) => {{ const [t, b] = ({SWITCH_LABEL})(key); return t <= b + 0.5; }}",
-                    arg=key,
-                    timeout=10_000,
+                    f"([key, size]) => {{ const [t, b, s] = ({SWITCH_LABEL})(key); "
+                    "return t <= b + 0.5 && Math.abs(s - size) < 0.01; }",
+                    arg=[key, expected],
+                    timeout=30_000,
                 )
             except sync_api.TimeoutError:
                 pass
             text, box, size = pg.evaluate(SWITCH_LABEL, key)
             assert text <= box + 0.5, f"{path} at {width}x{height}{query}: the label needs {text:.0f} px of {box} px"
-            assert size == (19.2 if query else 14), size
+            assert size == expected, size
         screenshot(pg, f"classroom-gates-switch-{width}{'-presenter' if query else ''}", always=True)
     finally:
         ctx.close()

@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from conftest import CHROMIUM, nav, new_page, set_number, wait_idle
+from conftest import CHROMIUM, expect_one, nav, new_page, set_number, wait_idle
 
 from ui.owner_cookie import COOKIE, MAX_AGE_S
 
@@ -57,15 +57,8 @@ def owner_cookie(pg) -> dict:
 
 
 def shows_owner(pg) -> None:
-    """The Train page of a job this browser owns: its share link, and the job in the sidebar.
-
-    A count first: while the rerun that follows the job's end draws the panel anew, the panel the
-    polling fragment drew can still be on the page (Streamlit keeps a fragment's elements when its
-    run ends in ``st.rerun``), and a strict locator on two buttons fails at once instead of waiting.
-    """
-    share = pg.get_by_role("button", name="Share link")
-    expect(share).to_have_count(1)
-    expect(share).to_be_visible()
+    """The Train page of a job this browser owns: its share link, and the job in the sidebar."""
+    expect_one(pg.get_by_role("button", name="Share link"))
     expect(pg.locator(SIDEBAR).get_by_text(re.compile(r"— finished"))).to_be_visible()
     expect(pg.get_by_text(READ_ONLY)).to_have_count(0)
 

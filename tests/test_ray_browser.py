@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import CHROMIUM, nav, new_page
+from conftest import CHROMIUM, expect_one, nav, new_page
 
 from benchmarks.st_server import free_port, start_server, stop_server
 
@@ -75,4 +75,4 @@ def test_app_on_a_ray_cluster_trains_with_live_progress(ray_server, page):
     expect(page.get_by_text(re.compile(r"Epoch [1-9]\d* / \d+")).first).to_be_visible(timeout=CLUSTER_MS)
     expect(page.get_by_text(re.compile(r"^Finished")).first).to_be_visible(timeout=CLUSTER_MS)
     expect(page.get_by_text(re.compile(r"Training (completed|early-stopped) after")).first).to_be_visible()
-    expect(page.get_by_role("link", name=re.compile("See the forecast"))).to_be_visible()
+    expect_one(page.get_by_role("link", name=re.compile("See the forecast")))
