@@ -11,7 +11,7 @@ from lstm_core.config import ConfigError
 from ui import presenter, runs_view, state
 from ui.figures import series as plots
 from ui.figures.style import cell_name
-from ui.text import md_escape, upper_first
+from ui.text import md_code, md_escape, upper_first
 
 st.title("Forecast")
 current = state.sync_job_id()
@@ -144,6 +144,14 @@ spikes = lcprep.future_spikes(run.prep)
 presenter.chart(plots.overlay_figure(pred, spikes=spikes), key="forecast_overlay")
 st.subheader("Metrics on the test part (original units)")
 table = tables.metrics_frame(m)
+# a metric no model has on these points is left out with a reason, not shown as a column of "None"
+# (an intermittent count series: a 0 in the test part leaves MAPE undefined for every row)
+UNDEFINED = {
+    "MAPE %": "the test part holds values of 0, where a percentage error is undefined",
+    "MASE": "its scale, the mean error of the (seasonal) naive forecast over the training part, is 0",
+}
+undefined = [c for c in UNDEFINED if c in table.columns and table[c].isna().all()]
+table = table.drop(columns=undefined)
 presenter.table(
     table,
     key="forecast_metrics",
@@ -159,7 +167,9 @@ def _share(v: float | None) -> str:
 
 
 st.caption(
-    f"Same {info.n_test} test points for every model. Interval coverage at the {cov.level:.0%} level: "
+    f"Same {info.n_test} test points for every model. "
+    + "".join(f"{c.removesuffix(' %')} is left out: {UNDEFINED[c]}. " for c in undefined)
+    + f"Interval coverage at the {cov.level:.0%} level: "
     f"one-step {_share(cov.one_step)}, multi-step {_share(cov.multistep)} ({cov.note})."
 )
 
@@ -170,35 +180,49 @@ presenter.chart(plots.multistep_figure(pred, spikes=spikes), key="forecast_multi
 presenter.chart(plots.residual_figure(pred, spikes=spikes), key="forecast_residuals", container=right)
 
 st.subheader("Forecast past the end of the data")
-# two seasons ahead by default, within the slider's range (a run trained with --season 150)
-steps = st.slider("Steps ahead", 1, 240, min(2 * info.season, 240) if info.season else 24, key="forecast_steps")
 fut = None
-try:
-    fut = run.future(int(steps))
-    rival = None
-    if judged.multistep_winner:
-        rival = (
-            upper_first(lcverdict.label(judged.multistep_winner)),  # "Holt-Winters", not capitalize()'s "Holt-winters"
-            run.baseline_future(judged.multistep_winner, int(steps)),
+steps = None
+if run.prep.inputs:  # what it cannot do, said as a choice, not as an error under a slider that changes nothing
+    st.info(
+        f"This run also reads {', '.join(md_code(c) for c in run.prep.inputs)}, whose values past the end of the "
+        "data are unknown, so it forecasts inside the data only (the charts above); to forecast further, train "
+        f"on {md_code(run.prep.target)} alone (Data page: leave the input columns empty).",
+        icon=":material/info:",
+    )
+else:
+    # two seasons ahead by default, within the slider's range (a run trained with --season 150)
+    steps = st.slider("Steps ahead", 1, 240, min(2 * info.season, 240) if info.season else 24, key="forecast_steps")
+    try:
+        fut = run.future(int(steps))
+        rival = None
+        if judged.multistep_winner:
+            rival = (
+                # "Holt-Winters", not capitalize()'s "Holt-winters"
+                upper_first(lcverdict.label(judged.multistep_winner)),
+                run.baseline_future(judged.multistep_winner, int(steps)),
+            )
+        presenter.chart(
+            plots.future_figure(
+                pred, fut, title=f"{steps} steps ahead with the {cov.level:.0%} interval", rival=rival, spikes=spikes
+            ),
+            key="forecast_future",
         )
-    presenter.chart(
-        plots.future_figure(
-            pred, fut, title=f"{steps} steps ahead with the {cov.level:.0%} interval", rival=rival, spikes=spikes
-        ),
-        key="forecast_future",
-    )
-    note = cov.note[:1].upper() + cov.note[1:]
-    st.caption(
-        f"Band: conformal {cov.level:.0%} interval; multi-step coverage on the test part was "
-        f"{_share(cov.multistep)}. {note}."
-        + (" Forecasts are held at 0 or above because the series never goes below 0." if guards.non_negative else "")
-        + (f" Dashed: {rival[0]}, which forecast the test span better than the model." if rival else "")
-    )
-    future_runaway = lcforecast.runaway_note(run.prep.y, fut["forecast"].to_numpy())
-    if future_runaway:
-        st.warning(future_runaway)
-except ConfigError as exc:
-    st.error(md_escape(exc))
+        note = cov.note[:1].upper() + cov.note[1:]
+        st.caption(
+            f"Band: conformal {cov.level:.0%} interval; multi-step coverage on the test part was "
+            f"{_share(cov.multistep)}. {note}."
+            + (
+                " Forecasts are held at 0 or above because the series never goes below 0."
+                if guards.non_negative
+                else ""
+            )
+            + (f" Dashed: {rival[0]}, which forecast the test span better than the model." if rival else "")
+        )
+        future_runaway = lcforecast.runaway_note(run.prep.y, fut["forecast"].to_numpy())
+        if future_runaway:
+            st.warning(future_runaway)
+    except ConfigError as exc:
+        st.error(md_escape(exc))
 
 # a row that wraps: three equal columns cut "Download predictions (.csv)" at 1024 px
 downloads = st.container(horizontal=True)
@@ -211,7 +235,9 @@ downloads.download_button(
     on_click="ignore",
     width="stretch",
     disabled=fut is None,
-    help="time, forecast, lower, upper: the future forecast shown above",
+    help="time, forecast, lower, upper: the future forecast shown above"
+    if fut is not None
+    else "This run cannot forecast past the end of the data (see above).",
 )
 downloads.download_button(
     "Download predictions (.csv)",
@@ -224,7 +250,7 @@ downloads.download_button(
 )
 downloads.download_button(
     "Download run (.zip)",
-    lambda: runs_view.run_zip(run, int(steps)),
+    lambda: runs_view.run_zip(run, int(steps) if steps else None),
     "lstm-lab-run.zip",
     "application/zip",
     key="forecast_dl_zip",

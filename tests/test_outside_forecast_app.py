@@ -1,0 +1,114 @@
+"""AppTest: the Forecast page on data a newcomer brings (found by uploading series nobody on the
+project had tried): a count series with zeros, a run that reads input columns."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests import fakes
+
+ROOT = Path(__file__).resolve().parents[1]
+TIMEOUT = 30
+
+
+@pytest.fixture
+def fake():
+    with fakes.fake_registry() as reg:
+        yield reg
+
+
+def forecast_page_after_training(csv: bytes, name: str, inputs: list[str] | None = None) -> AppTest:
+    """Upload ``csv``, pick ``inputs``, train a tiny run from the Train page's form, open Forecast."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    at.file_uploader(key="data_upload").set_value((name, csv, "text/csv")).run()
+    ds = at.session_state["dataset"]
+    assert ds.name == name
+    if inputs:
+        at.multiselect(key=f"data_inputs_{ds.version}").set_value(inputs).run()
+        assert at.session_state["dataset"].inputs == inputs
+    at.switch_page("pages/train.py").run()
+    at.number_input(key="train_epochs").set_value(2)
+    at.number_input(key="train_hidden").set_value(8)
+    at.button[0].click().run()  # the form's "Start training"
+    assert not at.exception, [e.value for e in at.exception]
+    from ui import state
+
+    snap = state.registry().wait(at.session_state["job_id"], TIMEOUT)
+    assert snap is not None and snap.run is not None, "the tiny run did not finish"
+    at.switch_page("pages/forecast.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def returns_csv(n: int = 120) -> bytes:
+    """Daily counts of returned parcels: most days 0, some 1 to 3 (a 0 every third day at least)."""
+    rng = np.random.default_rng(0)
+    counts = rng.poisson(0.8, n)
+    counts[::3] = 0
+    days = pd.date_range("2023-01-01", periods=n, freq="D")
+    return pd.DataFrame({"date": days.strftime("%Y-%m-%d"), "returns": counts}).to_csv(index=False).encode()
+
+
+def test_a_metric_undefined_on_a_count_series_is_left_out_and_said_why(fake):
+    at = forecast_page_after_training(returns_csv(), "returns.csv")
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["evaluation", "model", "RMSE", "MAE", "sMAPE %", "MASE"]  # no column of "None"
+    assert not table.isna().any().any()
+    caption = next(c.value for c in at.caption if c.value.startswith("Same "))
+    assert "MAPE is left out: the test part holds values of 0, where a percentage error is undefined." in caption
+
+
+def test_a_series_without_zeros_keeps_every_metric(fake):
+    days = pd.date_range("2023-01-01", periods=120, freq="D")
+    level = 50 + 10 * np.sin(np.arange(120) * 2 * np.pi / 7) + 0.1 * np.arange(120)
+    csv = pd.DataFrame({"date": days.strftime("%Y-%m-%d"), "visits": level.round(2)}).to_csv(index=False).encode()
+    at = forecast_page_after_training(csv, "visits.csv")
+    assert list(at.dataframe[0].value.columns) == ["evaluation", "model", "RMSE", "MAE", "MAPE %", "sMAPE %", "MASE"]
+    assert not any("is left out" in c.value for c in at.caption)
+
+
+def test_a_series_that_repeats_its_week_exactly_leaves_mase_out_and_says_why(fake):
+    days = pd.date_range("2023-01-01", periods=120, freq="D")
+    level = 50 + 10 * np.sin(np.arange(120) * 2 * np.pi / 7)  # the seasonal naive forecast is exact
+    csv = pd.DataFrame({"date": days.strftime("%Y-%m-%d"), "visits": level.round(2)}).to_csv(index=False).encode()
+    at = forecast_page_after_training(csv, "visits.csv")
+    assert list(at.dataframe[0].value.columns) == ["evaluation", "model", "RMSE", "MAE", "MAPE %", "sMAPE %"]
+    caption = next(c.value for c in at.caption if c.value.startswith("Same "))
+    assert (
+        "MASE is left out: its scale, the mean error of the (seasonal) naive forecast over the training part, is 0."
+        in caption
+    )
+
+
+def test_a_run_with_input_columns_says_it_forecasts_inside_the_data_only(fake):
+    days = pd.date_range("2020-01-01", periods=96, freq="MS")
+    t = np.arange(96)
+    frame = pd.DataFrame(
+        {
+            "month": days.strftime("%Y-%m"),
+            "deaths": (120 + 15 * np.sin(t * 2 * np.pi / 12)).round(1),
+            "law": (t >= 70).astype(int),
+            "petrol": (0.1 + 0.001 * t).round(4),
+        }
+    )
+    at = forecast_page_after_training(frame.to_csv(index=False).encode(), "belts.csv", inputs=["law", "petrol"])
+    assert [i.value for i in at.info] == [
+        "This run also reads `law`, `petrol`, whose values past the end of the data are unknown, so it forecasts "
+        "inside the data only (the charts above); to forecast further, train on `deaths` alone (Data page: leave "
+        "the input columns empty)."
+    ]
+    # a choice the run made, not a failure in red (the page's other red box is a losing verdict, if any)
+    assert not [e.value for e in at.error if "past the end of the data" in e.value]
+    assert not [s for s in at.slider if s.key == "forecast_steps"]  # no slider that changes nothing
+    future = next(d for d in at.get("download_button") if d.proto.label == "Download forecast (.csv)")
+    assert future.proto.disabled
+    assert future.proto.help == "This run cannot forecast past the end of the data (see above)."
+    assert [d.proto.label for d in at.get("download_button") if not d.proto.disabled] == [
+        "Download predictions (.csv)",
+        "Download run (.zip)",
+    ]
