@@ -246,6 +246,39 @@ def test_a_comparison_opened_while_its_runs_load_after_a_restart_shows_them_once
         assert any(s.value == "Results" for s in at.subheader) and not at.warning
 
 
+@pytest.mark.parametrize(
+    "page, empty",
+    [("pages/forecast.py", "No trained run yet"), ("pages/gates.py", "No trained model yet")],
+)
+def test_a_page_opened_while_its_run_loads_after_a_restart_says_loading_not_no_run(tmp_path, page, empty):
+    """Just after a restart, a ``?job=`` link said "Loading 1 run(s) saved before the server
+    restarted" and, right under it, "No trained run yet: start one on the Train page"."""
+    store = RunStore(tmp_path / "jobs")
+    first = JobRegistry(max_workers=1, torch_threads=0, runner=fakes.prebuilt_runner, inline=True, store=store)
+    job = first.submit(series(), cfg(0), owner=OWNER, label="before the restart")
+    first.close()
+    loaded = threading.Event()
+    disk = RunStore(tmp_path / "jobs")
+    read = disk.load
+    disk.load = lambda job_id: loaded.wait(TIMEOUT) and read(job_id)  # type: ignore[method-assign]
+    again = JobRegistry(max_workers=1, torch_threads=0, runner=fakes.prebuilt_runner, inline=True, store=disk)
+    with fakes.fake_registry(again):
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+        at.query_params["job"] = job
+        with owner_cookie.browser_cookies({owner_cookie.COOKIE: OWNER}):
+            at.run()
+            at.switch_page(page).run()
+        no_errors(at)
+        infos = [i.value for i in at.info]
+        assert "Loading 1 run(s) saved before the server restarted; they appear here in a moment." in infos
+        assert not [i for i in infos if i.startswith(empty)]
+        loaded.set()
+        assert again.wait_until(job, lambda s: not s.restoring, TIMEOUT).run is not None
+        at.run()  # what the notice's polling fragment asks for once the run is in (AppTest runs no timers)
+        no_errors(at)
+        assert not [i for i in at.info if i.value.startswith(("Loading", empty))]
+
+
 def test_data_kept_without_a_name_is_reported_under_the_name_shown():
     """A run loaded back from disk keeps its data without a file name: the Data page's report
     said ": 500 rows, 1 numeric column(s)" under the heading "data of a saved run"."""

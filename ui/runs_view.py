@@ -60,10 +60,13 @@ def restore_notice() -> None:
 
 
 def require_runs(options: dict, empty: str) -> None:
-    """With no runs to show: say ``empty``, link to the Train page and stop the page."""
+    """With no runs to show: say ``empty``, link to the Train page and stop the page; while runs
+    saved before a restart are still loading (:func:`restore_notice` says so), stop without it
+    ("No trained run yet" right under "Loading 1 run(s)" read as a contradiction)."""
     if not options:
-        st.info(empty)
-        st.page_link("pages/train.py", label="Go to Train", icon=":material/model_training:")
+        if not restoring():
+            st.info(empty)
+            st.page_link("pages/train.py", label="Go to Train", icon=":material/model_training:")
         st.stop()
 
 
