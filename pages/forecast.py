@@ -182,6 +182,7 @@ presenter.chart(plots.residual_figure(pred, spikes=spikes), key="forecast_residu
 st.subheader("Forecast past the end of the data")
 fut = None
 steps = None
+rival = None  # (label, frame): the baseline that forecast the test span better, drawn beside the model's
 if run.prep.inputs:  # what it cannot do, said as a choice, not as an error under a slider that changes nothing
     st.info(
         f"This run also reads {', '.join(md_code(c) for c in run.prep.inputs)}, whose values past the end of the "
@@ -194,7 +195,6 @@ else:
     steps = st.slider("Steps ahead", 1, 240, min(2 * info.season, 240) if info.season else 24, key="forecast_steps")
     try:
         fut = run.future(int(steps))
-        rival = None
         if judged.multistep_winner:
             rival = (
                 # "Holt-Winters", not capitalize()'s "Holt-winters"
@@ -239,6 +239,18 @@ downloads.download_button(
     if fut is not None
     else "This run cannot forecast past the end of the data (see above).",
 )
+if rival is not None and fut is not None:
+    # the verdict says to prefer it: its numbers, not only its line on the chart
+    downloads.download_button(
+        f"Download {rival[0]} forecast (.csv)",
+        csvsafe.to_csv(rival[1]).encode(),
+        f"{judged.multistep_winner}_forecast.csv",
+        "text/csv",
+        key="forecast_dl_rival",
+        on_click="ignore",
+        width="stretch",
+        help=f"time, forecast: {rival[0]}'s forecast drawn dashed above, the same {steps} steps ahead",
+    )
 downloads.download_button(
     "Download predictions (.csv)",
     csvsafe.to_csv(pred).encode(),

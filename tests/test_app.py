@@ -274,8 +274,9 @@ def test_training_from_the_form_then_forecast_shows_metrics(fake):
     assert "Holt-Winters" in set(table["model"]) and "Seasonal naive" in set(table["model"])
     charts = {c.proto.id: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
     assert len(charts) == 4  # overlay, multi-step, residuals, future
-    from lstm_core.verdict import judge
+    from lstm_core.verdict import judge, label
     from ui import runs_view, state
+    from ui.text import upper_first
 
     run = state.registry().snapshot(job_id).run
     verdict = judge(run.metrics)  # one-step and multi-step, in the banner of its level
@@ -283,7 +284,10 @@ def test_training_from_the_form_then_forecast_shows_metrics(fake):
     assert verdict.sentence in [b.value for b in banner]
     assert "one step ahead" in verdict.sentence and "test span" in verdict.sentence
     labels = [d.proto.label for d in at.get("download_button")]
-    assert labels == ["Download forecast (.csv)", "Download predictions (.csv)", "Download run (.zip)"]
+    rival = (
+        [f"Download {upper_first(label(verdict.multistep_winner))} forecast (.csv)"] if verdict.multistep_winner else []
+    )
+    assert labels == ["Download forecast (.csv)", *rival, "Download predictions (.csv)", "Download run (.zip)"]
     at.slider(key="forecast_steps").set_value(36).run()
     no_errors(at)
 

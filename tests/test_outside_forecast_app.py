@@ -112,3 +112,38 @@ def test_a_run_with_input_columns_says_it_forecasts_inside_the_data_only(fake):
         "Download predictions (.csv)",
         "Download run (.zip)",
     ]
+
+
+def test_a_baseline_that_wins_the_test_span_can_be_downloaded_beside_the_model(fake):
+    """The verdict said "prefer seasonal naive for a forecast ahead" and drew it, but only the
+    model's numbers could be downloaded."""
+    import base64
+    import json
+
+    from lstm_core.verdict import judge
+    from ui import state
+
+    days = pd.date_range("2015-01-01", periods=96, freq="MS")
+    sales = (100 + 20 * np.sin(np.arange(96) * 2 * np.pi / 12)).round(1)  # the value a year before is exact
+    csv = pd.DataFrame({"month": days.strftime("%Y-%m"), "sales": sales}).to_csv(index=False).encode()
+    at = forecast_page_after_training(csv, "seasonal.csv")
+    run = state.registry().snapshot(at.session_state["job_id"]).run
+    assert judge(run.metrics).multistep_winner == "seasonal_naive"
+    labels = [d.proto.label for d in at.get("download_button")]
+    assert labels == [
+        "Download forecast (.csv)",
+        "Download Seasonal naive forecast (.csv)",
+        "Download predictions (.csv)",
+        "Download run (.zip)",
+    ]
+    steps = at.slider(key="forecast_steps").value
+    rival = next(d for d in at.get("download_button") if d.proto.label.startswith("Download Seasonal"))
+    assert (
+        rival.proto.help
+        == f"time, forecast: Seasonal naive's forecast drawn dashed above, the same {steps} steps ahead"
+    )
+    future = json.loads(at.get("plotly_chart")[-1].proto.spec)
+    y = next(t for t in future["data"] if t.get("name") == "Seasonal naive")["y"]
+    drawn = np.frombuffer(base64.b64decode(y["bdata"]), dtype=y["dtype"]) if isinstance(y, dict) else np.array(y)
+    assert np.allclose(drawn, run.baseline_future("seasonal_naive", steps)["forecast"])
+    assert np.allclose(drawn, np.tile(sales[-12:], steps // 12 + 1)[:steps])
