@@ -458,6 +458,14 @@ def cmd_train(args) -> int:
         )
     if m.guards.runaway:
         print(f"warning: {m.guards.runaway}", file=sys.stderr)
+    elif (args.out / "forecast.csv").is_file():
+        # the guard judged the test span's forecast; forecast.csv goes further (two seasons, else 24 steps)
+        from .forecast import runaway_note
+
+        written = args.out / "forecast.csv"
+        note = runaway_note(run.prep.y, pd.read_csv(written)["forecast"].to_numpy(dtype=np.float64))
+        if note:
+            print("warning: " + note.replace("The forecast", f"The forecast in {written}", 1), file=sys.stderr)
     return 0
 
 

@@ -5,7 +5,7 @@ A run directory holds::
     config.json       RunConfig (data, model, train) + season hint + the fitted preprocessing
     model.pt          the networks' state dict (loaded with ``weights_only=True``): one
                       member's model, or a list of every member's (see ``members`` in config.json)
-    metrics.json      see :func:`lstm_core.pipeline.evaluate`
+    metrics.json      see :func:`lstm_core.pipeline.evaluate`; with ``verdict`` (:func:`metrics_json`)
     history.csv       epoch, train_loss, val_loss, seconds, samples_per_s
     predictions.csv   time, actual, part, one_step, multistep, lower, upper
     data.csv          the series it was trained on (so the run is self-contained)
@@ -41,7 +41,7 @@ import tempfile
 import time
 import zipfile
 import zlib
-from dataclasses import replace
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import numpy as np
@@ -56,6 +56,7 @@ from .pipeline import Run, empty_model, evaluate
 from .prep import Transform, prepare, resolve_target
 from .strategy import SHORTLIST
 from .train import EpochStats, FitResult
+from .verdict import judge
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +76,16 @@ RUN_FILES = (
 )
 #: Steps ahead written to a saved run's ``forecast.csv`` when the caller does not say.
 DEFAULT_FORECAST_STEPS = 24
+
+
+def metrics_json(run: Run) -> dict:
+    """What a run folder's ``metrics.json`` holds: the run's metrics (:meth:`RunMetrics.to_dict`) and
+    the ``verdict`` on them (:func:`lstm_core.verdict.judge`: ``level`` beats, mixed, loses or none, over
+    one-step *and* multi-step accuracy, and its ``sentence``, as ``train`` prints it), so that a reader
+    of the file needs no rule of its own (:meth:`RunMetrics.from_dict` leaves the verdict out)."""
+    if run.metrics is None:
+        return {}
+    return {**run.metrics.to_dict(), "verdict": asdict(judge(run.metrics))}
 
 
 def default_steps(run: Run) -> int:
@@ -235,7 +246,7 @@ def save_run(run: Run, directory: str | os.PathLike, forecast_steps: int | None 
         }
         (tmp / "config.json").write_text(json.dumps(meta, indent=2))
         torch.save(_weights(members).state_dict(), tmp / "model.pt")
-        (tmp / "metrics.json").write_text(json.dumps(run.metrics.to_dict() if run.metrics else {}, indent=2))
+        (tmp / "metrics.json").write_text(json.dumps(metrics_json(run), indent=2))
         run.history_frame().to_csv(tmp / "history.csv", index=False)
         if run.predictions is not None:
             csvsafe.to_csv(run.predictions, tmp / "predictions.csv")

@@ -81,6 +81,8 @@ _PERCENT_RE = re.compile(rf"({_NUMBER_CORE})\s*%")
 _CURRENCY_RE = re.compile(
     rf"([+\-{_MINUS}]?)\s*([{_CURRENCIES}])\s*({_NUMBER_CORE})|({_NUMBER_CORE})\s*([{_CURRENCIES}])"
 )
+#: A negative number as accounts write it: ``(120)``, ``(1,200.50)``, ``($1,200)``, ``$(1,200)``, ``(4.5%)``.
+_PARENS_RE = re.compile(rf"[{_CURRENCIES}]?\(\s*[{_CURRENCIES}]?\.?\d[\d.,{_SPACES}]*%?\)")  # (cells stripped)
 _BINARY_MAGIC = (b"\x89PNG", b"PK\x03\x04", b"%PDF", b"\xd0\xcf\x11\xe0", b"GIF8", b"\xff\xd8\xff", b"\x1f\x8b")
 
 
@@ -545,6 +547,10 @@ def _strip_titles(text: str, offset: int, notes: list[str]) -> tuple[str, int]:
             rows = [w for w in widths[j + 1 :] if w]
             if len(rows) < _MIN_ROWS or sum(w == width for w in rows) < 0.9 * len(rows):
                 continue
+            below = _header_below_blank(split, j)
+            if below is not None:  # "Sales report, Company X", a blank line, then the header
+                found = below
+                break
             if j == 0:
                 return text, offset  # the first line is a header (or a row of data) of this delimiter
             if found is None and not _header_is_data([f.strip() for f in split[j]]):
@@ -556,6 +562,22 @@ def _strip_titles(text: str, offset: int, notes: list[str]) -> tuple[str, int]:
     shown = ", ".join(_excerpt(t) for t in titles[:2]) + (" ..." if len(titles) > 2 else "")
     notes.append(f"{len(titles)} title line(s) above the header ({shown}) were skipped.")
     return "\n".join(text.split("\n")[found:]), offset + found
+
+
+def _header_below_blank(split: list[list[str]], j: int) -> int | None:
+    """The line of the header where line ``j`` is a title that happens to hold the delimiter (``Sales
+    report, Company X``): a blank line follows it, then a line as wide as ``j`` without a number in it,
+    within :data:`_TITLE_LINES` lines of the top. None where line ``j`` is not followed that way."""
+    if j + 1 >= len(split) or split[j + 1]:
+        return None
+    k = next((i for i in range(j + 2, len(split)) if split[i]), None)
+    if k is None or k > _TITLE_LINES or len(split[k]) != len(split[j]):
+        return None
+    if any(re.fullmatch(r"[+-]?[\d.,]+", f.strip()) for f in split[k]) or _header_is_data(
+        [f.strip() for f in split[k]]
+    ):
+        return None  # a row of data below the blank line ("Jan,5"): line j is the header
+    return k
 
 
 def _is_comment(line: str) -> bool:
@@ -704,7 +726,8 @@ def _header_is_data(header: list[str]) -> bool:
 
 
 def _strip_symbols(cells: pd.DataFrame, notes: list[str]) -> tuple[pd.DataFrame, dict[str, str]]:
-    """Remove a trailing % and a single currency symbol ($ € £ ¥) from number cells, with a note.
+    """Remove a trailing % and a single currency symbol ($ € £ ¥) from number cells, and read numbers
+    in parentheses as negative (``(120)``), with a note.
 
     A column is changed only when at least half of its cells carry the symbol. Returns the
     cells and, per column left unchanged for a reason, that reason (one currency per column).
@@ -712,8 +735,11 @@ def _strip_symbols(cells: pd.DataFrame, notes: list[str]) -> tuple[pd.DataFrame,
     cells = cells.copy()
     problems: dict[str, str] = {}
     for column in cells.columns:
-        present = cells[column].dropna().astype("str")
+        given = cells[column].dropna().astype("str")
+        present = _parenthesised_negatives(column, given, notes)
         if not present.head(_SNIFF_ROWS).str.contains(f"[%{_CURRENCIES}]", regex=True).any():
+            if present is not given:
+                cells[column] = present.reindex(cells.index)
             continue  # decided on a sample, like the decimal mark: most columns cost one short scan
         percent = present.str.fullmatch(_PERCENT_RE).fillna(False).astype(bool)
         if percent.mean() >= 0.5:
@@ -741,6 +767,27 @@ def _strip_symbols(cells: pd.DataFrame, notes: list[str]) -> tuple[pd.DataFrame,
                 )
         cells[column] = present.reindex(cells.index)
     return cells, problems
+
+
+def _parenthesised_negatives(column: object, present: pd.Series, notes: list[str]) -> pd.Series:
+    """The cells of a column with each ``(120)`` written ``-120``, where nine in ten of its cells are
+    numbers (in parentheses or not, with a currency or percent sign or not), with a note; else as given."""
+    if not present.str.contains("(", regex=False).any():
+        return present  # one cheap scan for the common case
+    stripped = present.str.strip()
+    parens = stripped.str.fullmatch(_PARENS_RE.pattern).fillna(False).astype(bool)
+    if not parens.any():
+        return present
+    plain = stripped.str.fullmatch(rf"[+\-{_MINUS}]?[{_CURRENCIES}]?\s*{_NUMBER_CORE}\s*[%{_CURRENCIES}]?")
+    if (parens | plain.fillna(False).astype(bool)).mean() < _NUMERIC_SHARE:
+        return present  # a column of text that holds parentheses
+    example = present[parens].iloc[0]
+    notes.append(
+        f"Column {_excerpt(column)}: {int(parens.sum())} number(s) in parentheses (e.g. {_excerpt(example)}) "
+        "were read as negative, as accounts write them."
+    )
+    negated = stripped[parens].map(lambda cell: "-" + cell.replace("(", "", 1).replace(")", "", 1).strip())
+    return present.where(~parens, negated)
 
 
 def _detect_decimal(cells: pd.DataFrame, delimiter: str) -> tuple[str, bool]:

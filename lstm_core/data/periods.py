@@ -200,7 +200,8 @@ def _period_numbers(cells: pd.Series, kind: str) -> pd.Series | None:
 def year_and_period(cells: pd.DataFrame, numbers: pd.DataFrame) -> tuple[PeriodReading, list[str]] | None:
     """Dates from a year column and a month or quarter column beside it (``year,month,value``:
     NOAA's Mauna Loa file, many government tables), when the years repeat (a year column alone is
-    the time of a yearly series).
+    the time of a yearly series); with a day-of-month column beside them too (``year,month,day``),
+    the days.
 
     Parameters
     ----------
@@ -212,7 +213,8 @@ def year_and_period(cells: pd.DataFrame, numbers: pd.DataFrame) -> tuple[PeriodR
     Returns
     -------
     (PeriodReading, [year column, period column]) or None
-        The first day of each month or quarter; None without such a pair of full columns.
+        The first day of each month or quarter (or each day, with ``[year, month, day]`` columns);
+        None without such a pair of full columns.
     """
     for year_col in [c for c in cells.columns if _YEAR_NAME.fullmatch(str(c))]:
         years = numbers[year_col]
@@ -229,7 +231,33 @@ def year_and_period(cells: pd.DataFrame, numbers: pd.DataFrame) -> tuple[PeriodR
                     continue
                 dates = _month_starts(years.astype("int64"), _first_month(kind, part))
                 how = f"the years of {year_col!r} with the {kind}s of {col!r}; read as the first day of each {kind}"
+                daily = _with_days(cells, numbers, years, part, [year_col, col]) if kind == "month" else None
+                if daily is not None:
+                    return daily
                 return PeriodReading(pd.Series(dates.to_numpy(), index=cells.index), kind, how), [year_col, col]
+    return None
+
+
+#: Column names (whole, case-insensitive) of the day of the month beside a year and a month column.
+_DAY_NAME = re.compile(r"\s*(?:day|dd|dom|mday|day[ _.]?of[ _.]?month)\s*", re.IGNORECASE)
+
+
+def _with_days(
+    cells: pd.DataFrame, numbers: pd.DataFrame, years: pd.Series, months: pd.Series, used: list[str]
+) -> tuple[PeriodReading, list[str]] | None:
+    """Daily dates where a day-of-month column (1-31, every cell) sits beside the year and month
+    columns ``used`` (``year,month,day,value``: CRSP's daily returns, weather stations), and every
+    (year, month, day) is a calendar date; else None (the months alone are the time)."""
+    for col in [c for c in cells.columns if c not in used and _DAY_NAME.fullmatch(str(c))]:
+        day = numbers[col]
+        if cells[col].isna().any() or day.isna().any() or not ((day % 1 == 0) & (day >= 1) & (day <= 31)).all():
+            continue
+        frame = pd.DataFrame({"year": years.astype("int64"), "month": months, "day": day.astype("int64")})
+        dates = pd.to_datetime(frame, errors="coerce")
+        if dates.isna().any():
+            continue  # 31 February: not a day of the month
+        how = f"the years of {used[0]!r}, the months of {used[1]!r} and the days of {col!r}"
+        return PeriodReading(pd.Series(dates.to_numpy(), index=cells.index), "day", how), [*used, col]
     return None
 
 

@@ -5,7 +5,7 @@ The rule, in order:
 1. a column whose name says it is the quantity people forecast (``value``, ``sales``,
    ``passengers``, ``demand``, ``load``, ``count``, ``price``, ``target``, ``y``, ...), first such;
 2. else the first column that is not an index-like counter (whole numbers rising by the same step
-   on every row, such as ``id`` or ``row``) nor constant, and whose name is no word of time
+   on every row, such as ``id`` or ``row``), R's row names (``rownames``) nor constant, and whose name is no word of time
    (``date``, ``time``, ``year``...: a time the loader could not read as one, such as Excel's
    date-times written as day numbers with fractions, ``44197.041667``);
 3. else the first such column whatever its name;
@@ -52,6 +52,11 @@ TIME_WORDS = frozenset(
     ("date", "time", "timestamp", "datetime", "year", "month", "day", "week", "quarter", "hour", "minute", "epoch")
 )
 
+#: Names of the column R's ``write.csv`` gives a data frame's row names (Rdatasets' ``rownames``):
+#: labels of the rows, a copy of the years where R named the rows by them (``USGDPpresidents``:
+#: 1610, 1620, ..., 1774, 1775, ...), never the quantity to forecast.
+ROW_NAMES = frozenset(("rownames", "row.names"))
+
 
 def _index_like(values: pd.Series) -> bool:
     """Whole numbers rising (or falling) by the same step on every row: an id, not a signal."""
@@ -67,7 +72,11 @@ def default_target(frame: pd.DataFrame) -> str:
     cols = [str(c) for c in frame.columns]
     if not cols:
         raise ValueError("the frame has no columns")
-    usable = [c for c in cols if not _index_like(frame[c]) and frame[c].nunique(dropna=True) > 1]
+    usable = [
+        c
+        for c in cols
+        if not _index_like(frame[c]) and frame[c].nunique(dropna=True) > 1 and c.strip().lower() not in ROW_NAMES
+    ]
     for c in usable:
         if set(_WORDS_RE.findall(c.lower())) & set(PREFERRED):
             return c
