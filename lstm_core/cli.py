@@ -503,14 +503,15 @@ def _default_target(frame, choose: str = "pass --target") -> str | None:
     page picks it; said in a note where the data has several numeric columns, with ``choose``: how
     to choose another."""
     from .data import default_target
+    from .data.target import candidates
 
     numeric = [str(c) for c in frame.columns if np.issubdtype(frame[c].dtype, np.number)]
     target = default_target(frame[numeric]) if numeric else None
     if target is None:
         return None  # prepare() says the data has no numeric column
-    if len(numeric) > 1:
-        others = ", ".join(c for c in numeric if c != target)
-        _DATA_NOTES.append(f"Forecasting column {target!r}; {choose} to choose another ({others}).")
+    others = [c for c in candidates(frame[numeric]) if c != target]  # not R's rownames, a counter, a constant
+    if others:
+        _DATA_NOTES.append(f"Forecasting column {target!r}; {choose} to choose another ({', '.join(others)}).")
     return target
 
 
@@ -554,9 +555,10 @@ def ray_cluster(address: str) -> Iterator[RayExecutor]:
 
 def _run_for(args):
     """The saved run at ``args.run``, on the data at ``args.data`` where given; a ``warning:`` line
-    where that data's frequency is not the one the run was trained on."""
+    where that data's frequency is not the one the run was trained on, and one where its values lie
+    far outside those the run was trained on (:func:`_range_warning`)."""
     from .data import describe_frequency
-    from .runs import load_run, run_frequency
+    from .runs import load_run, run_frequency, trained_range
 
     if args.data is None:
         return load_run(args.run)
@@ -570,7 +572,34 @@ def _run_for(args):
             f"season count other steps; pass {own} data, or train a new run on this data.",
             file=sys.stderr,
         )
+    trained = trained_range(args.run, run.prep.target)
+    note = _range_warning(run.prep.y, trained) if trained is not None else None
+    if note:
+        print(f"warning: {note}", file=sys.stderr)
     return run
+
+
+#: ``forecast --data`` and ``gates --data`` warn where the data's values reach farther than this many
+#: ranges of the run's training data beyond it (the networks and their intervals never saw such values).
+FOREIGN_RANGES = 1.0
+
+
+def _range_warning(y: np.ndarray, trained: tuple[float, float]) -> str | None:
+    """One sentence where the values ``y`` (n,) reach more than :data:`FOREIGN_RANGES` of the trained
+    range ``(lo, hi)`` beyond it (data 1,000 times larger: the run's intervals stayed ±4 around values
+    of 640), else None."""
+    y = np.asarray(y, dtype=np.float64)
+    y = y[np.isfinite(y)]
+    if not len(y):
+        return None
+    lo, hi = trained
+    reach = FOREIGN_RANGES * max(hi - lo, 1e-12 * max(abs(lo), abs(hi), 1.0))
+    if y.max() <= hi + reach and y.min() >= lo - reach:
+        return None
+    return (
+        f"The data given runs from {y.min():.4g} to {y.max():.4g}, far outside the {lo:.4g} to {hi:.4g} this run "
+        "was trained on, so its forecasts and intervals may not hold there; train a new run on this data."
+    )
 
 
 def cmd_forecast(args) -> int:

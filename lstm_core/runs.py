@@ -158,6 +158,17 @@ def run_frequency(directory: str | os.PathLike) -> str | None:
         return None
 
 
+def trained_range(directory: str | os.PathLike, target: str) -> tuple[float, float] | None:
+    """The smallest and largest value of ``target`` in the data a saved run was trained on (its
+    ``data.csv``), or None where the folder has no readable such column."""
+    try:
+        values = _frame_from_csv(Path(directory) / "data.csv", False)[target].to_numpy(dtype=np.float64)
+    except (OSError, KeyError, ValueError, TypeError, pd.errors.ParserError, UnicodeDecodeError):
+        return None
+    values = values[np.isfinite(values)]
+    return (float(values.min()), float(values.max())) if len(values) else None
+
+
 def is_run_dir(path: Path) -> bool:
     """Whether ``path`` is a folder that :func:`save_run` wrote (config.json and model.pt)."""
     return path.is_dir() and (path / "config.json").is_file() and (path / "model.pt").is_file()

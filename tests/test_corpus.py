@@ -192,14 +192,15 @@ def target_note(frame) -> list[str]:
     """The ``note:`` line ``train`` prints after the loader's where the data has several numeric
     columns and no --target was given: the column the Data page would pick, and the others."""
     from lstm_core.data import default_target
+    from lstm_core.data.target import candidates
 
-    cols = [str(c) for c in frame.columns]
-    if len(cols) < 2:
-        return []
     target = default_target(frame)
-    return [
-        f"note: Forecasting column {target!r}; pass --target to choose another ({', '.join(c for c in cols if c != target)})."
-    ]
+    others = [c for c in candidates(frame) if c != target]  # no counter, row names or constant
+    return (
+        [f"note: Forecasting column {target!r}; pass --target to choose another ({', '.join(others)})."]
+        if others
+        else []
+    )
 
 
 def run_notes(out: Path) -> list[str]:

@@ -157,3 +157,45 @@ def test_train_warns_where_forecast_csv_runs_away_from_the_data(sine_csv, tmp_pa
         f"warning: The forecast in {out / 'forecast.csv'} runs away from the data: it reaches 230, "
     )
     assert warning[0].endswith("treat it with caution or try another cell or transform.")
+
+
+def test_forecast_on_data_far_outside_the_trained_values_warns(sine_csv, tmp_path, capsys):
+    """A run applied to the same series 1,000 times larger kept its intervals of ±4 around values of
+    640, without a word; data that stays near the trained values gets no warning."""
+    run = tmp_path / "r"
+    assert main(["train", "--data", str(sine_csv), "--out", str(run), *TRAIN_FAST]) == 0
+    t = np.arange(60)
+    values = 100 + 10 * np.sin(2 * np.pi * t / 12) + (t % 5)
+    near, far = tmp_path / "near.csv", tmp_path / "far.csv"
+    near.write_text(_monthly_series(values + 5))
+    far.write_text(_monthly_series(values * 1000))
+    capsys.readouterr()
+    assert (
+        main(["forecast", "--run", str(run), "--data", str(near), "--steps", "6", "--out", str(tmp_path / "a.csv")])
+        == 0
+    )
+    assert not [line for line in capsys.readouterr().err.splitlines() if line.startswith("warning: ")]
+    assert (
+        main(["forecast", "--run", str(run), "--data", str(far), "--steps", "6", "--out", str(tmp_path / "b.csv")]) == 0
+    )
+    warnings = [line for line in capsys.readouterr().err.splitlines() if line.startswith("warning: ")]
+    lo, hi = values.min(), values.max()
+    assert warnings[0] == (
+        f"warning: The data given runs from {1000 * lo:.4g} to {1000 * hi:.4g}, far outside the {lo:.4g} to "
+        f"{hi:.4g} this run was trained on, so its forecasts and intervals may not hold there; train a new run "
+        "on this data."
+    )
+
+
+def test_the_target_note_names_no_counter_or_row_names_as_another_choice(tmp_path, capsys):
+    """An R export (``rownames,time,value``): the note offered the row numbers and the time counter."""
+    t = np.arange(40)
+    value = 100 + 10 * np.sin(2 * np.pi * t / 7) + (t % 3)
+    frame = pd.DataFrame(
+        {"rownames": t + 1, "time": t + 1, "value": value.round(2), "price": (50 + t % 4).astype(float)}
+    )
+    csv = tmp_path / "export.csv"
+    frame.to_csv(csv, index=False)
+    assert main(["train", "--data", str(csv), "--out", str(tmp_path / "r"), *TRAIN_FAST]) == 0
+    notes = [line for line in capsys.readouterr().err.splitlines() if line.startswith("note: Forecasting")]
+    assert notes == ["note: Forecasting column 'value'; pass --target to choose another (price)."]

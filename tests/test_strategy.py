@@ -285,6 +285,18 @@ def test_never_negative_series_gets_non_negative_forecasts():
     assert run.predictions[["multistep", "lower", "upper"]].min().min() >= 0.0
 
 
+def test_the_trend_is_carried_no_further_than_the_data_is_long():
+    """A growth rate compounded over 10,000 steps let a forecast of 1.6e10 from data of 83-228 pass."""
+    t = np.arange(100)
+    y = 83 + 145 * t / 99  # rises by 145 over 100 steps
+    up, down = fc.trend_reach(y, 10_000)
+    assert up[99] == up[-1] and up[98] < up[99] and not down.any()
+    assert up[-1] < 10 * np.ptp(y)
+    assert "runs away" in fc.runaway_note(y, np.full(10_000, 1.6e10))
+    steady = y[-1] + 145 / 99 * np.arange(1, 101)  # the same trend carried on for as long as the data
+    assert fc.runaway_note(y, steady) == ""
+
+
 def test_runaway_note_names_the_escape():
     y = np.linspace(0, 10, 50)
     assert fc.runaway_note(y, np.linspace(10, 15, 20)) == ""

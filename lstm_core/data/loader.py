@@ -444,7 +444,10 @@ def _control_share(text: str) -> float:
 
 
 def _empty_error() -> DataError:
-    return DataError("The file is empty; use a CSV with a header row and at least 20 rows of numbers.")
+    return DataError(
+        "The file is empty; use a CSV with a header row and one row of numbers per time step "
+        "(a few dozen rows or more for a forecast worth having)."
+    )
 
 
 def _utf16_error() -> DataError:

@@ -67,16 +67,22 @@ def _index_like(values: pd.Series) -> bool:
     return bool(steps[0] != 0 and np.all(steps == steps[0]))
 
 
+def candidates(frame: pd.DataFrame) -> list[str]:
+    """The columns of ``frame`` worth forecasting, in order: neither an index-like counter, R's row
+    names nor constant (what :func:`default_target` picks from, and names as the alternatives)."""
+    return [
+        str(c)
+        for c in frame.columns
+        if not _index_like(frame[c]) and frame[c].nunique(dropna=True) > 1 and str(c).strip().lower() not in ROW_NAMES
+    ]
+
+
 def default_target(frame: pd.DataFrame) -> str:
     """The column to forecast by default (see the module docstring for the rule)."""
     cols = [str(c) for c in frame.columns]
     if not cols:
         raise ValueError("the frame has no columns")
-    usable = [
-        c
-        for c in cols
-        if not _index_like(frame[c]) and frame[c].nunique(dropna=True) > 1 and c.strip().lower() not in ROW_NAMES
-    ]
+    usable = candidates(frame)
     for c in usable:
         if set(_WORDS_RE.findall(c.lower())) & set(PREFERRED):
             return c
