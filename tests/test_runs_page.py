@@ -209,24 +209,35 @@ def test_a_reload_on_a_comparison_link_brings_back_the_data_it_was_trained_on(re
     assert "uploaded.csv" in at.caption[0].value  # above the results, and what the next comparison trains on
 
 
-def test_a_comparison_opened_while_its_runs_load_after_a_restart_shows_them_once_loaded(tmp_path):
-    """After a server restart the Compare page said "No run finished" of runs still loading from
-    disk, and stayed so until a reload."""
-    from lstm_core import compare as cmp
-
-    store = RunStore(tmp_path / "jobs")
-    first = JobRegistry(max_workers=1, torch_threads=0, runner=fakes.prebuilt_runner, inline=True, store=store)
-    ids = [
-        first.submit(series(), cfg(s), owner=OWNER, label=f"h4 · seed {s}", tags=cmp.job_tags("g", "h4", s))
-        for s in (0, 1)
-    ]
+def restarted(tmp_path, submit) -> tuple[JobRegistry, threading.Event, list[str]]:
+    """Jobs that ``submit(registry)`` (-> their ids) ran before a server restart, and the registry of
+    the server started again on the same store, whose runs load from disk only once the returned
+    event is set."""
+    first = JobRegistry(
+        max_workers=1, torch_threads=0, runner=fakes.prebuilt_runner, inline=True, store=RunStore(tmp_path / "jobs")
+    )
+    ids = submit(first)
     first.close()
-    # the server starts again on the same store; its runs load from disk only once `loaded` is set
     loaded = threading.Event()
     disk = RunStore(tmp_path / "jobs")
     read = disk.load
     disk.load = lambda job_id: loaded.wait(TIMEOUT) and read(job_id)  # type: ignore[method-assign]
     again = JobRegistry(max_workers=1, torch_threads=0, runner=fakes.prebuilt_runner, inline=True, store=disk)
+    return again, loaded, ids
+
+
+def test_a_comparison_opened_while_its_runs_load_after_a_restart_shows_them_once_loaded(tmp_path):
+    """After a server restart the Compare page said "No run finished" of runs still loading from
+    disk, and stayed so until a reload."""
+    from lstm_core import compare as cmp
+
+    again, loaded, ids = restarted(
+        tmp_path,
+        lambda reg: [
+            reg.submit(series(), cfg(s), owner=OWNER, label=f"h4 · seed {s}", tags=cmp.job_tags("g", "h4", s))
+            for s in (0, 1)
+        ],
+    )
     with fakes.fake_registry(again):
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
         at.query_params["cmp"] = ",".join(ids)
@@ -253,15 +264,9 @@ def test_a_comparison_opened_while_its_runs_load_after_a_restart_shows_them_once
 def test_a_page_opened_while_its_run_loads_after_a_restart_says_loading_not_no_run(tmp_path, page, empty):
     """Just after a restart, a ``?job=`` link said "Loading 1 run(s) saved before the server
     restarted" and, right under it, "No trained run yet: start one on the Train page"."""
-    store = RunStore(tmp_path / "jobs")
-    first = JobRegistry(max_workers=1, torch_threads=0, runner=fakes.prebuilt_runner, inline=True, store=store)
-    job = first.submit(series(), cfg(0), owner=OWNER, label="before the restart")
-    first.close()
-    loaded = threading.Event()
-    disk = RunStore(tmp_path / "jobs")
-    read = disk.load
-    disk.load = lambda job_id: loaded.wait(TIMEOUT) and read(job_id)  # type: ignore[method-assign]
-    again = JobRegistry(max_workers=1, torch_threads=0, runner=fakes.prebuilt_runner, inline=True, store=disk)
+    again, loaded, (job,) = restarted(
+        tmp_path, lambda reg: [reg.submit(series(), cfg(0), owner=OWNER, label="before the restart")]
+    )
     with fakes.fake_registry(again):
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
         at.query_params["job"] = job
