@@ -257,16 +257,24 @@ st.caption(
     "— where a value does not apply."
 )
 shapes = {n: ss[0].config for n, ss in groups.items()}
-presenter.table(
-    cmp.readable_table(table, shapes),
-    hide_index=True,
-    width="stretch",
-    key="cmp_table",
-    column_config={c: st.column_config.TextColumn(width="small") for c in ("cell", "seeds", "parameters", "train s")},
-)
+readable = cmp.readable_table(table, shapes)
+narrow = {c: st.column_config.TextColumn(width="small") for c in ("cell", "seeds", "parameters", "train s")}
+if presenter.active():
+    # two tables, errors first: ten columns at 20 px ran 80 px past a 1024x768 projector beside the
+    # sidebar ("paramete" cut, "train s" out of sight)
+    errors = ["model", *(c for _, _, c in cmp.METRIC_COLUMNS)]
+    presenter.table(readable[errors], hide_index=True, width="stretch", key="cmp_table")
+    shapes_of = readable[(table["kind"] == "variant").to_numpy()].drop(columns=errors[1:])  # baselines: all "—"
+    presenter.table(shapes_of, hide_index=True, width="stretch", key="cmp_table_shapes")
+else:
+    presenter.table(readable, hide_index=True, width="stretch", key="cmp_table", column_config=narrow)
 verdict = cmp.spread_sentence(results, escape=md_escape)  # variant names are the user's: text, never links
 if verdict:
     st.markdown(verdict)
+# the sentence above ranks the variants only: say so where a baseline (★ in the table) beats them all
+lead = cv.baseline_lead(table, escape=md_escape)
+if lead:
+    st.warning(lead, icon=":material/trending_down:")
 cfg_json = (
     st.session_state.get("cmp_config")
     or cmp.config_from_runs(
