@@ -173,13 +173,20 @@ elif view == "Saturation":
     presenter.chart(gp.saturation_figure(frames), key="gates_saturation", config=CONFIG)
     st.markdown("**Most saturated units** (fraction of time below 0.1 or above 0.9; tanh traces rescaled)")
     table = gt.most_saturated(pd.concat([f for _, f in frames], ignore_index=True), 12)
-    presenter.table(
-        table[["run", "cell", "gate", "unit", "left", "right", "saturated", "mean"]],
-        hide_index=True,
-        key="gates_sat_table",
-        width="stretch",
-        column_config={c: st.column_config.NumberColumn(format="%.2f") for c in ("left", "right", "saturated", "mean")},
-    )
+    if table.empty:
+        st.caption("None: every gate of every unit stays between 0.1 and 0.9 throughout, where it responds most.")
+    else:
+        # the run's name on every row only where runs are compared (one long label twelve times said nothing)
+        columns = ["run"] * (len(frames) > 1) + ["cell", "gate", "unit", "left", "right", "saturated", "mean"]
+        presenter.table(
+            table[columns],
+            hide_index=True,
+            key="gates_sat_table",
+            width="stretch",
+            column_config={
+                c: st.column_config.NumberColumn(format="%.2f") for c in ("left", "right", "saturated", "mean")
+            },
+        )
 elif view == "Memory":
     mem = gt.memory_frame(trace)
     if mem.empty:

@@ -120,7 +120,23 @@ def test_saturation_frame_and_most_saturated(frame):
     assert set(df["gate"]) == {"i", "f", "g", "o", "h"}  # c is unbounded: no saturation
     assert len(df) == 5 * 4 and df[["left", "right"]].to_numpy().min() >= 0
     top = gt.most_saturated(df, 3)
-    assert len(top) == 3 and top["saturated"].is_monotonic_decreasing
+    assert len(top) == min(3, int((df["saturated"] > 0).sum())) and top["saturated"].is_monotonic_decreasing
+
+
+def test_most_saturated_names_only_units_that_saturate():
+    """Twelve rows at 0.00 under "Most saturated units" named none of them."""
+    df = pd.DataFrame(
+        {
+            "gate": ["i", "f", "o", "g"],
+            "unit": [0, 1, 2, 3],
+            "left": [0.5, 0.0, 0.0, 0.1],
+            "right": [0.0, 0.0, 0.2, 0.0],
+        }
+    )
+    df["saturated"] = df["left"] + df["right"]
+    top = gt.most_saturated(df, 12)
+    assert top["unit"].tolist() == [0, 2, 3]
+    assert gt.most_saturated(df.assign(left=0.0, right=0.0, saturated=0.0), 12).empty
 
 
 def test_memory_span_on_a_hand_made_forget_gate():

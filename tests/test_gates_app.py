@@ -192,6 +192,10 @@ def test_every_view_renders(trained, view):
         assert at.select_slider(key="gates_epoch").value == 3
         assert len(chart_specs(at)) == 2
     if view == "Saturation":
+        # a table of the units that saturate, without the one run's name on every row, or a line saying none does
+        none = [c for c in at.caption if c.value.startswith("None: every gate of every unit stays between 0.1 and 0.9")]
+        assert len(at.dataframe) + len(none) == 1
+        assert all("run" not in d.value.columns and (d.value["saturated"] > 0).all() for d in at.dataframe)
         at.multiselect(key="gates_compare").set_value([ids[1]]).run()
         no_errors(at)
         sat = [s for s in chart_specs(at) if any(t.get("type") == "scatter" for t in s["data"])]

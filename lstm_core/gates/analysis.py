@@ -227,8 +227,10 @@ def saturation_frame(trace: GateTrace, run_label: str = "") -> pd.DataFrame:
 
 
 def most_saturated(frame: pd.DataFrame, n: int = 10) -> pd.DataFrame:
-    """The ``n`` most saturated (gate, unit) rows, most saturated first."""
-    return frame.sort_values(["saturated", "right"], ascending=False).head(n).reset_index(drop=True)
+    """The ``n`` most saturated (gate, unit) rows, most saturated first; only rows that saturate at
+    all (``saturated`` above 0): a list of twelve units at 0.00 named none of them."""
+    sat = frame[frame["saturated"] > 0]
+    return sat.sort_values(["saturated", "right"], ascending=False).head(n).reset_index(drop=True)
 
 
 def memory_span(keep: np.ndarray) -> np.ndarray:
