@@ -75,3 +75,33 @@ def test_the_memory_charts_axis_labels_stay_apart_when_presenting(browser):
         assert pg.evaluate(OVERLAPS, "#chart .ytick text") == []
     finally:
         pg.close()
+
+
+#: The colour of the diagram's lines (``ui.cell_picture.Canvas.path``), RGB.
+LINE_RGB = (0x37, 0x41, 0x51)
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_no_line_shows_through_a_value_label(browser, cell):
+    """A gate's line ran up through its centred label, between the glyphs of the halo: on a
+    projector "f = 0.615" read as "f = Ø.615"."""
+    import io
+
+    from PIL import Image
+
+    pg = browser.new_page(viewport={"width": 1190, "height": 900})
+    try:
+        pg.set_content(f'<div style="width:1150px">{cell_svg(cell, WIDEST)}</div>')
+        labels = pg.locator('svg text[font-weight="600"]')
+        assert labels.count() >= 5
+        crossed = []
+        for i in range(labels.count()):
+            box = labels.nth(i).bounding_box()
+            # the middle half of its height: a line drawn along a label's edge, above or below it, is no crossing
+            inner = {"x": box["x"] + 2, "y": box["y"] + box["height"] / 4, "width": box["width"] - 4}
+            shot = Image.open(io.BytesIO(pg.screenshot(clip={**inner, "height": box["height"] / 2}))).convert("RGB")
+            if (np.abs(np.asarray(shot, dtype=np.int16) - np.array(LINE_RGB)) <= 12).all(axis=-1).any():
+                crossed.append(labels.nth(i).text_content())
+        assert crossed == []
+    finally:
+        pg.close()
