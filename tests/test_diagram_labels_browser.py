@@ -77,6 +77,34 @@ def test_the_memory_charts_axis_labels_stay_apart_when_presenting(browser):
         pg.close()
 
 
+@pytest.mark.parametrize("present", [False, True])
+def test_the_overlays_validation_and_test_labels_stay_apart(browser, present):
+    """A short validation part puts its mark just before the test part's: presenting at 1024 px,
+    " validation", lowered by a fixed share of the plot, still ran into " test →" at 20 px."""
+    from ui.figures import series as sp
+
+    n = 240
+    t = np.arange(n)
+    actual = 50 + 10 * np.sin(2 * np.pi * t / 12)
+    part = np.where(t < 168, "train", np.where(t < 180, "val", "test"))  # 12 validation points
+    pred = pd.DataFrame(
+        {"time": pd.date_range("1920-01-01", periods=n, freq="MS"), "actual": actual, "part": part, "one_step": actual}
+    )
+    fig = sp.overlay_figure(pred)
+    fig = presenter_figure(fig) if present else fig
+    fig.update_layout(height=380)  # a short plot, as a narrow chart's legend rows leave (a share of it is few px)
+    html = pio.to_html(fig, include_plotlyjs=True, full_html=True, default_width="560px", div_id="chart")
+    pg = browser.new_page(viewport={"width": 600, "height": 900})
+    try:
+        pg.set_content(html)
+        pg.wait_for_function("() => document.querySelectorAll('#chart .annotation-text').length >= 2")
+        texts = pg.eval_on_selector_all("#chart .annotation-text", "ts => ts.map(t => t.textContent.trim())")
+        assert {"validation", "test →"} <= set(texts)
+        assert pg.evaluate(OVERLAPS, "#chart .annotation-text") == []
+    finally:
+        pg.close()
+
+
 #: The colour of the diagram's lines (``ui.cell_picture.Canvas.path``), RGB.
 LINE_RGB = (0x37, 0x41, 0x51)
 

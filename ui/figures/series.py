@@ -123,7 +123,7 @@ def overlay_figure(
             dec |= d
     for part, x in split_points(pred).items():
         # the validation label one line lower: a short validation part put it under the test label
-        mark_x(fig, x, " validation" if part == "val" else " test →", y=0.93 if part == "val" else 1.0)
+        mark_x(fig, x, " validation" if part == "val" else " test →", line=1 if part == "val" else 0)
     fig = apply_layout(fig, title, dec, n_total=len(pred))
     local = _spikes_from(spikes, 0, len(pred))
     if local is not None:

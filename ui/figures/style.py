@@ -253,19 +253,26 @@ def band_traces(x, lower, upper, name: str, fill: str) -> tuple[list[go.Scatter]
     ], dec
 
 
-def mark_x(fig: go.Figure, x, text: str, y: float = 1.0) -> None:
-    """A vertical dashed line at ``x`` with a label whose top is at ``y`` (paper units; lower it
-    for a mark close to another); shapes work for dates and numbers alike."""
+#: Size (px) of a mark's label, and the height of one of its lines: :func:`mark_x` lowers a label by
+#: whole lines, which :func:`presenter_figure` grows with the font.
+MARK_FONT = 11
+MARK_LINE_PX = 15
+
+
+def mark_x(fig: go.Figure, x, text: str, line: int = 0) -> None:
+    """A vertical dashed line at ``x`` with a label at the top, ``line`` lines lower (1 for a mark close
+    to another: its label under the other's, at any font size); shapes work for dates and numbers alike."""
     fig.add_shape(type="line", x0=x, x1=x, y0=0, y1=1, yref="paper", line=dict(color=GUIDE, dash="dash", width=1))
     fig.add_annotation(
         x=x,
-        y=y,
+        y=1.0,
         yref="paper",
+        yshift=-line * MARK_LINE_PX,
         text=text,
         showarrow=False,
         xanchor="left",
         yanchor="top",
-        font=dict(size=11, color=GUIDE_TEXT),
+        font=dict(size=MARK_FONT, color=GUIDE_TEXT),
     )
 
 
@@ -347,7 +354,10 @@ def presenter_figure(fig: go.Figure, min_font: int = PRESENTER_MIN_FONT) -> go.F
             axis.tickfont.size = _bigger(axis.tickfont.size, min_font)
             axis.title.font.size = _bigger(axis.title.font.size, min_font)
     for ann in lay.annotations or ():
-        ann.font.size = _bigger(ann.font.size, min_font)
+        size = ann.font.size
+        ann.font.size = _bigger(size, min_font)
+        if ann.yshift and size:  # a label lowered by lines (mark_x) keeps clear of the one above it
+            ann.yshift = ann.yshift * ann.font.size / size
     for trace in out.data:
         line = getattr(trace, "line", None)
         if line is not None and getattr(line, "width", None) not in (None, 0):
