@@ -87,3 +87,26 @@ def test_presenting_the_step_through_diagram_is_as_large_as_the_row_allows(serve
         screenshot(pg, "outside-demo-step-through-presenting-1024")
     finally:
         ctx.close()
+
+
+@pytest.mark.parametrize("width, height", [(1024, 768), (1280, 720)])
+def test_presenting_learns_first_picture_takes_the_row(server, browser, width, height):
+    """Learn's "The idea", presenting at 1024 px: the cell picture sat in three fifths of the row with
+    its numbers about 11 px beside 23 px prose; now it takes the row, up to 820 px."""
+    ctx, pg = new_page(browser, width, height)
+    try:
+        pg.goto(f"{server}/learn?presenter=1")
+        picture = pg.locator(".st-key-learn_picture img").first
+        expect(picture).to_be_visible()
+        wait_idle(pg)
+        pg.wait_for_function(
+            "() => { const i = document.querySelector('.st-key-learn_picture img'); "
+            "return i && i.complete && i.getBoundingClientRect().width > 0; }"
+        )
+        box = picture.bounding_box()
+        main = pg.locator('[data-testid="stMain"] [data-testid="stMainBlockContainer"]').bounding_box()
+        assert box["width"] == pytest.approx(min(820, main["width"] - 2 * 16), abs=40), (box, main)
+        assert box["width"] >= 0.8 * min(820, main["width"])  # three fifths of the row before
+        screenshot(pg, f"outside-demo-learn-presenting-{width}")
+    finally:
+        ctx.close()
