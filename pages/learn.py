@@ -55,7 +55,9 @@ if section == "The idea":
     # under it: in three fifths of a 1024 px projector its numbers were 11 px beside 23 px prose
     pic, words = (st.container(), st.container()) if big else st.columns([3, 2])
     if big:
-        st.html("<style>.st-key-learn_picture img {max-width: 820px !important; margin: 0 auto; display: block;}</style>")
+        st.html(
+            "<style>.st-key-learn_picture img {max-width: 820px !important; margin: 0 auto; display: block;}</style>"
+        )
     with pic.container(key="learn_picture"):
         cp.draw("lstm", example_values(float(st.session_state.get("learn_idea_f", 0.0))), "An LSTM cell", big)
     with pic.container(key="learn_controls"):
