@@ -12,9 +12,11 @@ import contextlib
 import dataclasses
 import json
 import logging
+import os
 import re
 import sys
 import threading
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -324,9 +326,15 @@ def _selections(pairs: list[tuple[str, str]]) -> dict[str, str]:
     return chosen
 
 
-def _check_out_file(path: Path, overwrite: bool) -> None:
+def _check_out_file(path: Path, overwrite: bool, args=None) -> None:
     """Refuse, before any work, an ``--out`` file that exists already (the user's data, an earlier
-    forecast) unless ``--overwrite`` says to replace it."""
+    forecast) unless ``--overwrite`` says to replace it, and, even with it, the command's own
+    ``--data`` or ``--config`` file (``args``: the parsed arguments)."""
+    if (flag := _input_at(path, args)) is not None:
+        raise ConfigError(
+            f"--out {path} is the {flag} file, which writing there would replace; choose another file name "
+            "(nothing was written)."
+        )
     if path.is_file() and not overwrite:
         raise ConfigError(
             f"--out {path} already exists; pass --overwrite to replace it, or choose another file name "
@@ -560,6 +568,7 @@ def _run_for(args):
     from .data import describe_frequency
     from .runs import load_run, run_frequency, trained_range
 
+    _check_run_path(args.run)
     if args.data is None:
         return load_run(args.run)
     series = _load_series(args)
@@ -577,6 +586,19 @@ def _run_for(args):
     if note:
         print(f"warning: {note}", file=sys.stderr)
     return run
+
+
+def _check_run_path(path: Path) -> None:
+    """Refuse, naming the folder to pass, a ``--run`` that is a file: the run zip the app downloads
+    (``No run folder at run.zip``), or a file inside a run folder (``run/config.json``)."""
+    if not path.is_file():
+        return
+    if zipfile.is_zipfile(path):
+        raise ConfigError(
+            f"--run {path} is a zip file; unzip it into a folder (e.g. unzip {path} -d {path.with_suffix('')}) "
+            "and pass that folder."
+        )
+    raise ConfigError(f"--run {path} is a file; pass the run folder that holds it ({path.parent}).")
 
 
 #: ``forecast --data`` and ``gates --data`` warn where the data's values reach farther than this many
@@ -602,12 +624,23 @@ def _range_warning(y: np.ndarray, trained: tuple[float, float]) -> str | None:
     )
 
 
+def _input_at(path: Path, args) -> str | None:
+    """The flag (``--data``, ``--config``) of the command's own input file at ``path``, else None:
+    an output there would replace it, ``--overwrite`` or not (``compare --data out/results.csv --out out
+    --overwrite`` replaced the data with the results)."""
+    for name in ("data", "config"):
+        given = getattr(args, name, None)
+        if isinstance(given, Path) and path.is_file() and given.is_file() and os.path.samefile(path, given):
+            return f"--{name}"
+    return None
+
+
 def cmd_forecast(args) -> int:
     threads.apply(1)  # inference of a small recurrent model: one thread is fastest
     if not 1 <= args.steps <= MAX_FORECAST_STEPS:
         raise ConfigError(f"--steps must be between 1 and {MAX_FORECAST_STEPS} (got {args.steps}).")
     if args.out is not None:
-        _check_out_file(args.out, args.overwrite)
+        _check_out_file(args.out, args.overwrite, args)
     run = _run_for(args)
     out = run.future(args.steps)
     from .forecast import runaway_note
@@ -636,7 +669,7 @@ def cmd_gates(args) -> int:
         raise ConfigError(f"--out {args.out} must name a .npz file (gates writes NumPy arrays), e.g. gates.npz.")
     if args.out.is_dir():
         raise ConfigError(f"--out {args.out} is a folder; give a file name inside it, e.g. {args.out / 'gates.npz'}.")
-    _check_out_file(args.out, args.overwrite)
+    _check_out_file(args.out, args.overwrite, args)
     run = _run_for(args)
     prep = run.prep
     x = torch.as_tensor(prep.features[prep.offset :], dtype=torch.float32)[None]  # (1, T, F)
@@ -650,14 +683,14 @@ def cmd_gates(args) -> int:
 
 
 def cmd_compare(args) -> int:
-    from .compare import CompareConfig, set_look_back, unset_look_backs
+    from .compare import CompareConfig, check_fits, set_look_back, unset_look_backs
 
     if args.config.is_dir():
         raise ConfigError(f"--config {args.config} is a folder; pass the comparison JSON file (Compare page: export).")
     if not args.config.exists():
         raise ConfigError(f"--config {args.config} was not found; check the path of the comparison JSON file.")
     try:
-        text = args.config.read_text(encoding="utf-8")
+        text = args.config.read_text(encoding="utf-8-sig")  # a byte order mark, as Windows' Notepad saves UTF-8
     except UnicodeDecodeError:
         raise ConfigError(f"{args.config} is not UTF-8 text; export the comparison config again.") from None
     cfg = CompareConfig.from_json(text)
@@ -665,6 +698,12 @@ def cmd_compare(args) -> int:
     _check_distinct_inputs(list(cfg.data.inputs), f"The data.inputs of {args.config}")
     if args.out.exists() and not args.out.is_dir():
         raise ConfigError(f"--out {args.out} is a file; compare writes a folder of results, so give a folder path.")
+    for name in COMPARE_FILES:
+        if (flag := _input_at(args.out / name, args)) is not None:
+            raise ConfigError(
+                f"The {flag} file {args.out / name} is where compare writes its {name}, which would replace it; "
+                "choose another --out folder (nothing was written)."
+            )
     there = [name for name in COMPARE_FILES if (args.out / name).exists()]
     if there and not args.overwrite:
         raise ConfigError(
@@ -680,6 +719,7 @@ def cmd_compare(args) -> int:
         target = cfg.data.target
         values = series.frame[target] if target in series.frame.columns else None
         set_look_back(cfg, unset, look_back_for(len(series), None, values, series.frequency))
+    check_fits(series, cfg)  # a variant that does not fit the data: now, not after the variants before it trained
     made = _new_folders(args.out)
     args.out.mkdir(parents=True, exist_ok=True)  # before training: an unusable --out fails at once
     try:
@@ -749,7 +789,6 @@ def app_path() -> Path | None:
 
 
 def cmd_app(args) -> int:
-    import os
     import subprocess
 
     app = app_path()

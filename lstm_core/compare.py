@@ -26,8 +26,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .config import CELL_TYPES, ConfigError, DataConfig, RunConfig, TrainConfig
-from .data.series import Series
+from .config import BOUNDS, CELL_TYPES, ConfigError, DataConfig, RunConfig, TrainConfig
+from .data.series import Series, as_series
 from .gates import saturation_frame, trace_run
 from .results import RunMetrics
 
@@ -97,6 +97,10 @@ class CompareConfig:
                 raise ConfigError(
                     f"Variant name {n[:50]!r} must be 1-40 letters, digits, spaces or .,+()-_ characters."
                 )
+        top = BOUNDS["seed"].hi  # numpy's and torch's seeds
+        if top is not None and max(self.seeds) > top:
+            raise ConfigError(f"seeds must be at most {int(top)} (got {max(self.seeds)}); choose smaller ones.")
+        RunConfig(data=self.data, train=self.train).validate()  # the shared settings, named as they are
         for v in self.variants:
             try:
                 variant_run_config(self, v, self.seeds[0]).validate()
@@ -146,7 +150,7 @@ class CompareConfig:
         if not isinstance(seeds, list) or not all(isinstance(s, int) and not isinstance(s, bool) for s in seeds):
             raise ConfigError(f"'seeds' must be a list of whole numbers (got {seeds!r}).")
         try:
-            data, train = DataConfig.from_dict(d.get("data", {})), TrainConfig.from_dict(d.get("train", {}))
+            data, train = _settings(DataConfig, d, "data"), _settings(TrainConfig, d, "train")
         except TypeError as exc:
             raise ConfigError(f"Bad data/train settings: {exc}.") from None
         if "look_back" in d.get("data", {}):  # a variant that sets none takes the data's, not the default 12
@@ -159,11 +163,41 @@ class CompareConfig:
 
     @classmethod
     def from_json(cls, text: str | bytes) -> CompareConfig:
+        if isinstance(text, str):
+            text = text.removeprefix("\ufeff")  # a byte order mark, as Windows' Notepad saves UTF-8
         try:
             d = json.loads(text)
         except (ValueError, UnicodeDecodeError) as exc:
             raise ConfigError(f"The comparison config is not valid JSON ({str(exc)[:120]}).") from None
         return cls.from_dict(d)
+
+
+def _settings(kind: type[DataConfig] | type[TrainConfig], d: dict, key: str) -> Any:
+    """``d[key]`` as a ``kind``, where an error names the JSON's key (``train.epochs``), not the class."""
+    try:
+        return kind.from_dict(d.get(key, {}))
+    except ConfigError as exc:
+        message = str(exc).replace(f"Unknown {kind.__name__} field", f"Unknown {key!r} field")
+        raise ConfigError(message.replace(f"{kind.__name__}.", f"{key}.")) from None
+
+
+def check_fits(data: Series | pd.DataFrame, cfg: CompareConfig) -> None:
+    """Raise ConfigError, naming the variant, where a variant's settings do not fit the series (a
+    look_back longer than its training part...), as :func:`~lstm_core.pipeline.fit_run` would when
+    that variant's turn came: before any variant trains, not after the ones before it did."""
+    from .prep import Transform, fitted_look_back, prepare, split_points
+
+    series = as_series(data)
+    for v in cfg.variants:
+        settings = variant_run_config(cfg, v, cfg.seeds[0]).data
+        auto = settings.transform == "auto"
+        if auto and settings.uses_target_history:  # as fit_run fits a long look_back to a short series
+            train_end, _ = split_points(len(series), settings.val_fraction, settings.test_fraction)
+            settings = replace(settings, look_back=fitted_look_back(settings.look_back, train_end))
+        try:
+            prepare(series, settings, transform=Transform() if auto else None)
+        except ConfigError as exc:
+            raise ConfigError(f"Variant {v.label()!r}: {exc}") from None
 
 
 def _check_types(v: Variant, i: int) -> None:

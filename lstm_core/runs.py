@@ -50,7 +50,7 @@ import torch
 
 from . import csvsafe
 from .combine import ONE_STEP, PATHS, PROFILES, Member
-from .config import BOUNDS, ConfigError, RunConfig, TrainConfig
+from .config import BOUNDS, ConfigError, DataConfig, RunConfig, TrainConfig
 from .data import DataError, Series, infer_frequency
 from .pipeline import Run, empty_model, evaluate
 from .prep import Transform, prepare, resolve_target
@@ -387,6 +387,36 @@ def _saved_rows(path: Path) -> int:
         return max(sum(1 for _ in fh) - 1, 0)
 
 
+def _member_settings(data: DataConfig, horizon: int | None, look_back: int | None) -> DataConfig:
+    """A member's data settings: its own horizon and window where they were saved (runs saved before: the run's)."""
+    data = data if horizon is None else replace(data, horizon=horizon)
+    return data if look_back is None else replace(data, look_back=look_back)
+
+
+def _fewest_rows(own: pd.DataFrame, members: list[tuple[DataConfig, Transform | None]], meta: dict) -> int:
+    """The fewest last rows of the run's own data ``own`` that every member (its data settings and
+    representation) can be prepared on: what data given to the run needs at least (the split, the
+    window and the differencing grow with the rows, so more rows never fit worse)."""
+
+    def fits(n: int) -> bool:
+        tail = own.iloc[-n:]
+        try:
+            series = Series(tail, frequency=infer_frequency(tail.index), season=meta.get("season_hint"))
+            for settings, transform in members:
+                prepare(
+                    series, settings, transform=transform, weekly="season_used" in meta, yearly="yearly_season" in meta
+                )
+        except (ConfigError, DataError):
+            return False
+        return True
+
+    lo, hi = 1, len(own)  # own fits: the run was trained on it
+    while lo < hi:
+        mid = (lo + hi) // 2
+        lo, hi = (lo, mid) if fits(mid) else (mid + 1, hi)
+    return hi
+
+
 def _load_run(path: Path, frame: pd.DataFrame | None) -> Run:
     if not path.is_dir():
         raise RunError(f"No run folder at {path}; pass the --out folder of a training run.")
@@ -449,11 +479,8 @@ def _load_run(path: Path, frame: pd.DataFrame | None) -> Run:
                 "below zero there; pass data above zero throughout, or train a new run on this data."
             )
     members = []
-    for transform, networks, horizon, look_back, one_step_only, standby in specs:
-        # a member's own horizon and window where they were saved (runs saved before: the run's)
-        data_cfg = cfg.data if horizon is None else replace(cfg.data, horizon=horizon)
-        if look_back is not None:
-            data_cfg = replace(data_cfg, look_back=look_back)
+    settings = [_member_settings(cfg.data, horizon, look_back) for _, _, horizon, look_back, *_ in specs]
+    for (transform, networks, _, _, one_step_only, standby), data_cfg in zip(specs, settings):
         try:
             prep = prepare(
                 series, data_cfg, transform=transform, weekly="season_used" in meta, yearly="yearly_season" in meta
@@ -463,10 +490,11 @@ def _load_run(path: Path, frame: pd.DataFrame | None) -> Run:
                 raise
             # shorter than the data it was trained on: the saved settings cannot change, so say
             # what the new data lacks, not which setting to change
+            fewest = _fewest_rows(own, [(c, spec[0]) for c, spec in zip(settings, specs)], meta)
             raise ConfigError(
                 f"The data given has {len(data)} rows, too few for this saved run (look_back "
-                f"{cfg.data.look_back} and its split into train, validation and test parts); pass a series at "
-                "least as long as the one it was trained on."
+                f"{cfg.data.look_back} and its split into train, validation and test parts); pass a series of at "
+                f"least {fewest} rows."
             ) from None
         members.append(
             Member(prep, empty_model(cfg, prep, networks, one_step_only), one_step_only=one_step_only, standby=standby)

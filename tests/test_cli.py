@@ -438,9 +438,13 @@ def test_forecast_gates_generate_and_compare_never_replace_a_file_without_overwr
     for argv, path in cases:
         capsys.readouterr()
         assert main(argv) == 2
+        why = (
+            "is the --data file, which writing there would replace;"
+            if "--data" in argv
+            else ("already exists; pass --overwrite to replace it, or")
+        )  # (--overwrite would replace the data itself: not offered)
         assert capsys.readouterr().err.splitlines() == [
-            f"error: --out {path} already exists; pass --overwrite to replace it, or choose another file name "
-            "(nothing was written)."
+            f"error: --out {path} {why} choose another file name (nothing was written)."
         ]
     assert data.read_bytes() == mine and kept.read_text() == "mine"
     assert main(["compare", "--config", str(config), "--data", str(data), "--out", str(results), "--quiet"]) == 2

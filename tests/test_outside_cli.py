@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from lstm_core.cli import main
-from lstm_core.data import default_target, load_csv
+from lstm_core.data import DataError, default_target, load_csv
+from lstm_core.data.errors import _excerpt
 
 MONTHS = pd.date_range("2015-01-01", periods=40, freq="MS")
 
@@ -100,6 +101,92 @@ def test_r_row_names_are_not_the_default_target():
     )
     frame = load_csv(text.encode()).frame
     assert "rownames" in frame.columns and default_target(frame) == "CPI"
+
+
+@pytest.mark.parametrize(
+    ("cell", "value", "header"),
+    [("100.0-", -100.0, "month,sales"), ("1.234,50-", -1234.5, "month;sales"), ("1,234.50−", -1234.5, "month,sales")],
+)
+def test_a_trailing_minus_as_erp_systems_write_it_is_read_as_negative(cell, value, header):
+    # SAP exports write a credit as 100.0-: "No numeric column was found: column 'sales' holds values
+    # such as '100.0-' that are not plain numbers"
+    plain = "1.200,75" if ";" in header else "1200.75"
+    values = [f'"{cell}"' if i % 4 == 0 else plain for i in range(40)]
+    loaded = load_csv(_monthly(values, header).encode() if ";" not in header else _semicolons(values, header))
+    sales = loaded.frame["sales"]
+    assert sales.iloc[0] == value and sales.iloc[4] == value and sales.iloc[1] == 1200.75
+    assert loaded.report.notes[0] == (
+        f"Column 'sales': 10 number(s) with a trailing minus (e.g. '{cell}') were read as negative, as ERP "
+        "systems write them."
+    )
+
+
+def _semicolons(values, header: str) -> bytes:
+    return (header + "\n" + "".join(f"{m:%Y-%m};{v}\n" for m, v in zip(MONTHS, values))).encode()
+
+
+@pytest.mark.parametrize("mark", ["'", "’"])
+def test_apostrophes_grouping_thousands_as_swiss_exports_write_them_are_read(mark):
+    # "No numeric column was found: column 'sales' holds values such as "10'000.50" that are not plain numbers"
+    values = [f"{10 + i // 10}{mark}{i:03d}.50" if i % 3 else f"{900 + i}.25" for i in range(40)]
+    loaded = load_csv(_monthly(values).encode())
+    sales = loaded.frame["sales"]
+    assert sales.iloc[1] == 10001.5 and sales.iloc[38] == 13038.5 and sales.iloc[0] == 900.25
+    assert loaded.report.notes[0] == (
+        f"Column 'sales': 26 number(s) with apostrophes grouping the thousands (e.g. {_excerpt(values[1])}) were "
+        "read without them."
+    )
+
+
+def test_apostrophes_trailing_minus_and_parentheses_combine():
+    values = ["(1'200.50)" if i % 3 == 0 else ("1'200.50-" if i % 3 == 1 else "1'200.50") for i in range(40)]
+    sales = load_csv(_monthly(values).encode()).frame["sales"]
+    assert sales.iloc[:3].tolist() == [-1200.5, -1200.5, 1200.5]
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        ["O'Brien", "D'Arcy", "Smith-"],  # names
+        ["A-", "B+", "C-"],  # grades
+        ["12'0", "3'45", "7'8"],  # not groups of three digits
+        ["10-", "x11", "12"],  # a few numbers with a dash among words
+    ],
+)
+def test_text_with_apostrophes_or_a_trailing_dash_stays_text(cells):
+    text = "month,sales,label\n" + "".join(
+        f"{m:%Y-%m},{100 + i},{cells[i % len(cells)]}\n" for i, m in enumerate(MONTHS)
+    )
+    loaded = load_csv(text.encode())
+    assert list(loaded.frame.columns) == ["sales"] and "label" in loaded.report.dropped_columns
+    assert not any("apostrophes" in n or "trailing minus" in n for n in loaded.report.notes)
+
+
+def test_a_currency_cell_among_plain_numbers_is_shown_as_written():
+    # a few $(300.5) among plain numbers stay not numbers (the $ is on too few cells), but the note said
+    # "4 number(s) in parentheses (e.g. '$(300.5)') were read as negative" and then "4 cell(s) that are
+    # not numbers (e.g. '-$300.5') were treated as missing": a cell the user never wrote
+    values = ["$(300.5)" if i % 10 == 0 else str(100 + i) for i in range(40)]
+    loaded = load_csv(_monthly(values).encode())
+    assert (
+        loaded.report.notes[0]
+        == "Column 'sales': 4 cell(s) that are not numbers (e.g. '$(300.5)') were treated as missing."
+    )
+    assert not any("parentheses" in n for n in loaded.report.notes)
+    values = ["$(300.5)" if i % 3 == 0 else str(100 + i) for i in range(40)]
+    with pytest.raises(DataError) as error:
+        load_csv(_monthly(values).encode())
+    assert "holds values such as '$(300.5)' that are not plain numbers" in str(error.value)
+
+
+def test_a_currency_note_shows_the_cell_as_written():
+    values = ["$(300.5)" if i % 2 else f"${100 + i}" for i in range(40)]
+    loaded = load_csv(_monthly(values).encode())
+    assert loaded.frame["sales"].iloc[:2].tolist() == [100.0, -300.5]
+    assert loaded.report.notes[1] == "Column 'sales': the currency symbol $ was removed from 40 cell(s) (e.g. '$100')."
+    values = ["$(300.5)" if i % 2 == 0 else f"${100 + i}" for i in range(40)]
+    notes = load_csv(_monthly(values).encode()).report.notes
+    assert notes[1] == "Column 'sales': the currency symbol $ was removed from 40 cell(s) (e.g. '$(300.5)')."
 
 
 # ---- train's outputs -------------------------------------------------------------------------
@@ -199,3 +286,209 @@ def test_the_target_note_names_no_counter_or_row_names_as_another_choice(tmp_pat
     assert main(["train", "--data", str(csv), "--out", str(tmp_path / "r"), *TRAIN_FAST]) == 0
     notes = [line for line in capsys.readouterr().err.splitlines() if line.startswith("note: Forecasting")]
     assert notes == ["note: Forecasting column 'value'; pass --target to choose another (price)."]
+
+
+# ---- compare ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def weekly_csv(tmp_path_factory):
+    """A weekly series with four weeks missing, its dates written 'Sun 03 Jan 2021', ';' and decimal commas."""
+    path = tmp_path_factory.mktemp("weekly") / "weekly.csv"
+    weeks = pd.date_range("2021-01-03", periods=130, freq="W-SUN")
+    values = 200 + 30 * np.sin(2 * np.pi * np.arange(130) / 52) + 3 * (np.arange(130) % 4)
+    rows = [f"{w:%a %d %b %Y};{v:.2f}".replace(".", ",") for i, (w, v) in enumerate(zip(weeks, values))]
+    path.write_text(
+        "Week Ending;Units Sold\n" + "".join(r + "\n" for i, r in enumerate(rows) if i not in (10, 11, 50, 97))
+    )
+    return path
+
+
+def _compare(config: dict | str, data, out, *extra, tmp_path) -> int:
+    conf = tmp_path / "cmp.json"
+    conf.write_text(config if isinstance(config, str) else json.dumps(config), encoding="utf-8")
+    return main(["compare", "--config", str(conf), "--data", str(data), "--out", str(out), "--quiet", *extra])
+
+
+def test_compare_a_weekly_series_with_gaps_and_odd_dates(weekly_csv, tmp_path, capsys):
+    config = {
+        "train": {"epochs": 2},
+        "variants": [{"cell": "gru", "hidden_size": 4}, {"cell": "lstm", "hidden_size": 6, "name": "small lstm"}],
+    }
+    out = tmp_path / "out"
+    assert _compare(config, weekly_csv, out, tmp_path=tmp_path) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["config.json", "metrics.json", "results.csv", "runs.csv"]
+    table = pd.read_csv(out / "results.csv")
+    assert table["model"].tolist()[:2] == ["gru h4 x1 lb12 lr0.01", "small lstm"]
+    assert table["kind"].tolist() == ["variant", "variant", "baseline", "baseline", "baseline"]
+    assert table["test RMSE"].notna().all()
+    assert "note: 4 timestamp(s) missing from the regular weekly (Sundays) grid" in capsys.readouterr().err
+
+
+def test_compare_reads_a_config_saved_with_a_byte_order_mark(weekly_csv, tmp_path):
+    # Windows' Notepad saves UTF-8 with a BOM: "The comparison config is not valid JSON (Unexpected UTF-8
+    # BOM (decode using utf-8-sig): line 1 column 1 (char 0))"
+    config = "\ufeff" + json.dumps({"train": {"epochs": 1}, "variants": [{"cell": "gru", "hidden_size": 2}]})
+    assert _compare(config, weekly_csv, tmp_path / "out", tmp_path=tmp_path) == 0
+    assert (tmp_path / "out" / "results.csv").is_file()
+
+
+def test_a_variant_whose_window_does_not_fit_fails_before_any_variant_trains(weekly_csv, tmp_path, capsys):
+    # the first variant trained (minutes on a real series), then "Variant ..., seed 0: look_back 1000 is
+    # too long for the 74 training points"
+    from lstm_core import pipeline
+
+    trained = []
+    own = pipeline.fit_run
+    config = {"train": {"epochs": 1}, "variants": [{"cell": "gru", "hidden_size": 2}, {"look_back": 1000}]}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(pipeline, "fit_run", lambda *a, **k: trained.append(1) or own(*a, **k))
+        assert _compare(config, weekly_csv, tmp_path / "out", tmp_path=tmp_path) == 2
+    assert trained == [] and not (tmp_path / "out").exists()
+    assert capsys.readouterr().err == (
+        "error: Variant 'lstm h32 x1 lb1000 lr0.01': look_back 1000 is too long for the 74 training points; use a "
+        "look_back of at most 72 or load a longer series.\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ({"train": {"epochs": "2"}}, "train.epochs must be a whole number (got '2'); correct it."),
+        ({"train": {"epoch": 2}}, "Unknown 'train' field(s) ['epoch']; valid fields are ['batch_size', "),
+        ({"data": {"target": 5}}, "data.target must be text or empty (got 5); correct it."),
+        ({"train": {"epochs": 0}}, "epochs must be between 1 and 100000 (got 0)."),
+        ({"seeds": [2**40]}, "seeds must be at most 2147483647 (got 1099511627776); choose smaller ones."),
+    ],
+)
+def test_compare_errors_in_shared_settings_name_the_json_key_not_a_variant(
+    weekly_csv, tmp_path, capsys, config, message
+):
+    # "TrainConfig.epochs must be a whole number", "Variant 'gru h32 x1 lb12 lr0.01': epochs must be ...":
+    # a class the JSON does not name, and a variant the setting does not belong to
+    assert _compare({"variants": [{"cell": "gru"}], **config}, weekly_csv, tmp_path / "o", tmp_path=tmp_path) == 2
+    assert capsys.readouterr().err.startswith(f"error: {message}")
+
+
+def test_compare_never_writes_over_its_own_data_or_config(weekly_csv, tmp_path, capsys):
+    # --overwrite is for earlier results: "compare --data out/results.csv --out out --overwrite" replaced the
+    # data with the results table
+    out = tmp_path / "out"
+    out.mkdir()
+    data = out / "results.csv"
+    data.write_bytes(weekly_csv.read_bytes())
+    config = out / "config.json"
+    config.write_text(json.dumps({"train": {"epochs": 1}, "variants": [{"cell": "gru", "hidden_size": 2}]}))
+    for args, flag, name in (
+        (["--config", str(tmp_path / "c.json"), "--data", str(data)], "--data", "results.csv"),
+        (["--config", str(config), "--data", str(weekly_csv)], "--config", "config.json"),
+    ):
+        (tmp_path / "c.json").write_text(config.read_text())
+        assert main(["compare", *args, "--out", str(out), "--overwrite", "--quiet"]) == 2
+        assert capsys.readouterr().err == (
+            f"error: The {flag} file {out / name} is where compare writes its {name}, which would replace it; "
+            "choose another --out folder (nothing was written).\n"
+        )
+    assert data.read_bytes() == weekly_csv.read_bytes() and sorted(p.name for p in out.iterdir()) == [
+        "config.json",
+        "results.csv",
+    ]
+
+
+# ---- forecast and gates on other data, and a run downloaded as a zip ---------------------------
+
+
+@pytest.fixture(scope="module")
+def monthly_run(tmp_path_factory, sine_csv):
+    run = tmp_path_factory.mktemp("run") / "r"
+    assert main(["train", "--data", str(sine_csv), "--out", str(run), *TRAIN_FAST]) == 0
+    return run
+
+
+def _european(values, path) -> None:
+    """The sine series as a German spreadsheet writes it: ';', decimal commas and dd.mm.yyyy dates."""
+    months = pd.date_range("2015-01-01", periods=len(values), freq="MS")
+    rows = "".join(f"{m:%d.%m.%Y};{f'{v:.3f}'.replace('.', ',')}\n" for m, v in zip(months, values))
+    path.write_text("Monat;sales\n" + rows)
+
+
+def test_forecast_and_gates_read_data_in_another_format_as_the_training_file(monthly_run, sine_csv, tmp_path, capsys):
+    european = tmp_path / "eu.csv"
+    values = pd.read_csv(sine_csv)["sales"].to_numpy()
+    _european(values, european)
+    for data, out in ((sine_csv, "a.csv"), (european, "b.csv")):
+        argv = [
+            "forecast",
+            "--run",
+            str(monthly_run),
+            "--data",
+            str(data),
+            "--steps",
+            "3",
+            "--out",
+            str(tmp_path / out),
+        ]
+        assert main(argv) == 0
+    assert (tmp_path / "a.csv").read_text() == (tmp_path / "b.csv").read_text()
+    assert main(["gates", "--run", str(monthly_run), "--data", str(european), "--out", str(tmp_path / "g.npz")]) == 0
+    assert not [line for line in capsys.readouterr().err.splitlines() if line.startswith(("warning: ", "error: "))]
+
+
+def test_data_too_short_for_a_run_is_told_the_fewest_rows_that_work(monthly_run, sine_csv, tmp_path, capsys):
+    # "pass a series at least as long as the one it was trained on" (60 rows), where fewer do
+    rows = sine_csv.read_text().splitlines()
+
+    def rows_file(n: int):
+        path = tmp_path / f"s{n}.csv"
+        path.write_text("\n".join(rows[: n + 1]) + "\n")
+        return path
+
+    assert main(["forecast", "--run", str(monthly_run), "--data", str(rows_file(6)), "--steps", "2"]) == 2
+    error = capsys.readouterr().err
+    fewest = int(error.split("pass a series of at least ")[1].split(" rows")[0])
+    assert error == (
+        "error: The data given has 6 rows, too few for this saved run (look_back 12 and its split into train, "
+        f"validation and test parts); pass a series of at least {fewest} rows.\n"
+    )
+    assert 12 < fewest < 60
+    for n, code in ((fewest - 1, 2), (fewest, 0)):
+        out = tmp_path / f"{n}.npz"
+        assert main(["gates", "--run", str(monthly_run), "--data", str(rows_file(n)), "--out", str(out)]) == code
+
+
+def test_a_run_zip_from_the_app_works_unzipped_and_is_named_when_passed_as_it_is(monthly_run, tmp_path, capsys):
+    import zipfile
+
+    from lstm_core.runs import run_to_zip
+
+    archive = tmp_path / "run.zip"
+    archive.write_bytes(run_to_zip(monthly_run))
+    folder = tmp_path / "unzipped"
+    with zipfile.ZipFile(archive) as zf:
+        zf.extractall(folder)
+    assert main(["forecast", "--run", str(folder), "--steps", "3", "--out", str(tmp_path / "a.csv")]) == 0
+    assert main(["forecast", "--run", str(monthly_run), "--steps", "3", "--out", str(tmp_path / "b.csv")]) == 0
+    assert (tmp_path / "a.csv").read_text() == (tmp_path / "b.csv").read_text()
+    capsys.readouterr()
+    # "No run folder at run.zip; pass the --out folder of a training run."
+    assert main(["forecast", "--run", str(archive), "--steps", "3"]) == 2
+    assert capsys.readouterr().err == (
+        f"error: --run {archive} is a zip file; unzip it into a folder (e.g. unzip {archive} -d {tmp_path / 'run'}) "
+        "and pass that folder.\n"
+    )
+    assert main(["gates", "--run", str(folder / "config.json"), "--out", str(tmp_path / "g.npz")]) == 2
+    assert capsys.readouterr().err == (
+        f"error: --run {folder / 'config.json'} is a file; pass the run folder that holds it ({folder}).\n"
+    )
+
+
+def test_forecast_never_writes_over_its_own_data(monthly_run, sine_csv, tmp_path, capsys):
+    data = tmp_path / "sales.csv"
+    data.write_bytes(sine_csv.read_bytes())
+    argv = ["forecast", "--run", str(monthly_run), "--data", str(data), "--steps", "3", "--out", str(data)]
+    assert main([*argv, "--overwrite"]) == 2
+    assert capsys.readouterr().err == (
+        f"error: --out {data} is the --data file, which writing there would replace; choose another file name "
+        "(nothing was written).\n"
+    )
+    assert data.read_bytes() == sine_csv.read_bytes()

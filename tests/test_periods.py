@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from lstm_core.data import DataError, SeveralSeriesError, load_csv
-from lstm_core.data.periods import decimal_years, period_labels, times_of_day
+from lstm_core.data.periods import decimal_years, financial_years, period_labels, times_of_day
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
@@ -422,3 +422,76 @@ def test_a_year_column_with_month_names_written_sept_makes_dates():
     loaded = load_csv(text.encode(), name="ez.csv")
     assert loaded.frame.index[8] == pd.Timestamp("1980-09-01") and loaded.frame.index[-1] == pd.Timestamp("1981-12-01")
     assert loaded.report.frequency == "MS" and loaded.report.season == 12
+
+
+@pytest.mark.parametrize(
+    "fmt",
+    [
+        "{y}-{n:02d}",  # the ABS, the ONS, Indian and Australian budgets
+        "{y}/{n:02d}",
+        "{y}\u2013{n:02d}",
+        "{y}-{e}",
+        "FY {y}-{n:02d}",
+        "FY{y}/{n:02d}",
+    ],
+)
+def test_financial_year_ranges_read_as_yearly_dates_on_the_year_they_start_in(fmt):
+    # "2012-13" was dropped: "looks like dates that could not be read (e.g. '1990-91')", and the
+    # series lost its time; 1999-00 crosses the century
+    labels = [fmt.format(y=y, e=y + 1, n=(y + 1) % 100) for y in range(1990, 2025)]
+    loaded = load_csv(_csv("year,revenue", labels, _values(35, 5)))
+    assert list(loaded.frame.index) == list(pd.date_range("1990-01-01", periods=35, freq="YS"))
+    assert loaded.report.date_column == "year" and list(loaded.frame.columns) == ["revenue"]
+    assert loaded.report.notes == [
+        f"Column 'year' holds financial-year labels such as {labels[0]!r}; read as yearly, each on the 1st of "
+        "January of the year it starts in: 1990-01-01 stands for the year starting in 1990."
+    ]
+
+
+def test_financial_years_named_fy_read_as_the_year_named():
+    labels = [f"FY{y}" for y in range(1991, 2026)]
+    loaded = load_csv(_csv("period,revenue", labels, _values(35, 5)))
+    assert loaded.frame.index[0] == pd.Timestamp("1991-01-01") and loaded.frame.index[-1] == pd.Timestamp("2025-01-01")
+    assert loaded.report.notes == [
+        "Column 'period' holds financial-year labels such as 'FY1991'; read as yearly, each on the 1st of January "
+        "of the year it names: 1991-01-01 stands for FY1991."
+    ]
+
+
+def test_financial_years_with_two_digits_up_to_next_year_are_not_a_century_back():
+    # the generic rule for two-digit years moves a column a century back where any of it lies in the
+    # future: FY labels name a year up to the next one, and FY91-FY27 must stay 1991-2027
+    latest = pd.Timestamp.now().year + 1
+    years = list(range(latest - 34, latest + 1))
+    loaded = load_csv(_csv("fy,revenue", [f"FY{y % 100:02d}" for y in years], _values(35, 5)))
+    assert loaded.frame.index[0] == pd.Timestamp(f"{years[0]}-01-01")
+    assert loaded.frame.index[-1] == pd.Timestamp(f"{latest}-01-01")
+    assert loaded.report.notes[0].endswith(f"(two-digit years as {years[0]}-{latest}, none after {latest}).")
+
+
+def test_financial_years_that_could_be_months_read_as_years_only_where_they_step_by_a_year():
+    # 2000-01, 2001-02, ... 2010-11: pandas read them as months, 13 months apart ("13MS")
+    labels = [f"{y}-{(y + 1) % 100:02d}" for y in range(2000, 2011)]
+    loaded = load_csv(_csv("year,revenue", labels, _values(11, 5)))
+    assert loaded.report.frequency == "YS-JAN" and loaded.frame.index[1] == pd.Timestamp("2001-01-01")
+    # months of one year (2012-01 ... 2012-12) and two, and the first rows of a monthly column that
+    # start at 2000-01, stay months
+    for start, n in (("2012-01", 12), ("2000-01", 24)):
+        months = pd.date_range(start, periods=n, freq="MS")
+        loaded = load_csv(_csv("year,revenue", [f"{m:%Y-%m}" for m in months], _values(n, 12)))
+        assert list(loaded.frame.index) == list(months) and loaded.report.frequency == "MS"
+    # years that skip one, where every second part could be a month: not taken for financial years
+    assert financial_years(pd.Series(["2000-01", "2001-02", "2003-04"])) is None
+    assert financial_years(pd.Series(["2000-01", "2001-02", "2002-03"])) is not None
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [
+        ["2012-13", "2013-15", "2014-15"],  # a range of two years
+        ["2012-13", "FY2014", "2014-15"],  # two forms
+        ["FY2013", "FY2013", "FY2013"],  # one year
+    ],
+)
+def test_labels_that_are_not_one_financial_year_each_are_not_read_as_such(labels):
+    assert financial_years(pd.Series(labels)) is None

@@ -36,6 +36,7 @@ from .periods import (
     compact_dates,
     date_and_time,
     decimal_years,
+    financial_years,
     month_names,
     month_numbers,
     month_years,
@@ -83,6 +84,15 @@ _CURRENCY_RE = re.compile(
 )
 #: A negative number as accounts write it: ``(120)``, ``(1,200.50)``, ``($1,200)``, ``$(1,200)``, ``(4.5%)``.
 _PARENS_RE = re.compile(rf"[{_CURRENCIES}]?\(\s*[{_CURRENCIES}]?\.?\d[\d.,{_SPACES}]*%?\)")  # (cells stripped)
+#: A negative number as SAP and other ERP exports write it: ``100.0-``, ``1.234,50-``, ``$1,200-`` (cells stripped).
+_TRAILING_MINUS_RE = re.compile(rf"[{_CURRENCIES}]?\s*\.?\d[\d.,{_SPACES}]*%?\s*[{_CURRENCIES}]?\s*[-{_MINUS}]")
+#: A number whose thousands are grouped by apostrophes, as Swiss exports write them: ``10'000.50``,
+#: ``1’234’567``, ``-10'000.50``, ``10'000.50-`` (the minus is read later) (cells stripped).
+_APOSTROPHES_RE = re.compile(
+    rf"[+\-{_MINUS}(]?[{_CURRENCIES}]?\s*\d{{1,3}}(?:['’]\d{{3}})+(?:[.,]\d+)?%?\s*[{_CURRENCIES}]?[)\-{_MINUS}]?"
+)
+#: A number with a sign and a currency or percent sign or not: the rest of a column the rewritings above read.
+_PLAIN_NUMBER_RE = rf"[+\-{_MINUS}]?[{_CURRENCIES}]?\s*{_NUMBER_CORE}\s*[%{_CURRENCIES}]?"
 _BINARY_MAGIC = (b"\x89PNG", b"PK\x03\x04", b"%PDF", b"\xd0\xcf\x11\xe0", b"GIF8", b"\xff\xd8\xff", b"\x1f\x8b")
 
 
@@ -729,68 +739,126 @@ def _header_is_data(header: list[str]) -> bool:
 
 
 def _strip_symbols(cells: pd.DataFrame, notes: list[str]) -> tuple[pd.DataFrame, dict[str, str]]:
-    """Remove a trailing % and a single currency symbol ($ € £ ¥) from number cells, and read numbers
-    in parentheses as negative (``(120)``), with a note.
+    """Read the ways exports write numbers that are not plain ones, each with a note: apostrophes
+    grouping thousands (``10'000.50``, Swiss), a trailing minus (``100.0-``, SAP and other ERP
+    systems), negatives in parentheses (``(120)``, accounts), a trailing % and a single currency
+    symbol ($ € £ ¥).
 
-    A column is changed only when at least half of its cells carry the symbol. Returns the
-    cells and, per column left unchanged for a reason, that reason (one currency per column).
+    Apostrophes, trailing minus signs and parentheses are read only where nine in ten of a column's
+    cells are numbers written one of these ways, a percent sign or a currency only where half of
+    its cells carry it. A cell that is still not a number after all that (``$(300.5)`` in a column
+    of plain numbers) is left as written, so that notes and errors show it as the user wrote it.
+    Returns the cells and, per column left unchanged for a reason, that reason (one currency per column).
     """
     cells = cells.copy()
     problems: dict[str, str] = {}
     for column in cells.columns:
         given = cells[column].dropna().astype("str")
-        present = _parenthesised_negatives(column, given, notes)
-        if not present.head(_SNIFF_ROWS).str.contains(f"[%{_CURRENCIES}]", regex=True).any():
-            if present is not given:
-                cells[column] = present.reindex(cells.index)
-            continue  # decided on a sample, like the decimal mark: most columns cost one short scan
-        percent = present.str.fullmatch(_PERCENT_RE).fillna(False).astype(bool)
-        if percent.mean() >= 0.5:
-            example = present[percent].iloc[0]
-            present = present.where(~percent, present.str.replace(r"\s*%$", "", regex=True))
-            notes.append(
-                f"Column {_excerpt(column)}: percent signs were removed from {int(percent.sum())} cell(s) "
-                f"(e.g. {_excerpt(example)}), so its values are percentages, not fractions."
-            )
-        money = present.str.fullmatch(_CURRENCY_RE).fillna(False).astype(bool)
-        if money.mean() >= 0.5:
-            symbols = sorted(set("".join(present[money].str.replace(rf"[^{_CURRENCIES}]", "", regex=True))))
-            example = present[money].iloc[0]
-            if len(symbols) > 1:
-                other = present[money & ~present.str.contains(re.escape(symbols[0]), regex=True)].iloc[0]
-                problems[column] = (
-                    f"mixes currency symbols ({' and '.join(symbols)}, e.g. {_excerpt(example)} and {_excerpt(other)}); "
-                    "convert the values to one currency or put each currency in its own column"
-                )
-            else:
-                present = present.where(~money, present.str.replace(rf"\s*[{_CURRENCIES}]\s*", "", regex=True))
-                notes.append(
-                    f"Column {_excerpt(column)}: the currency symbol {symbols[0]} was removed from {int(money.sum())} "
-                    f"cell(s) (e.g. {_excerpt(example)})."
-                )
-        cells[column] = present.reindex(cells.index)
+        present, rewritten = _accounting_numbers(given)
+        at = len(notes)  # the notes on rewritten cells come first, as the cells were rewritten first
+        # decided on a sample, like the decimal mark: most columns cost one short scan
+        if present.head(_SNIFF_ROWS).str.contains(f"[%{_CURRENCIES}]", regex=True).any():
+            present, problem = _strip_percent_and_currency(column, given, present, notes)
+            if problem is not None:
+                problems[column] = problem
+        if rewritten:  # a symbol left in a rewritten cell: not a number, shown as written
+            stuck = present.str.contains(f"[%{_CURRENCIES}]", regex=True).fillna(False).astype(bool)
+            present = present.where(~stuck, given)
+            rewritten = {how: mask & ~stuck for how, mask in rewritten.items()}
+        first: list[str] = []
+        _note_rewritten(column, given, rewritten, first)
+        notes[at:at] = first
+        if rewritten or present is not given:
+            cells[column] = present.reindex(cells.index)
     return cells, problems
 
 
-def _parenthesised_negatives(column: object, present: pd.Series, notes: list[str]) -> pd.Series:
-    """The cells of a column with each ``(120)`` written ``-120``, where nine in ten of its cells are
-    numbers (in parentheses or not, with a currency or percent sign or not), with a note; else as given."""
-    if not present.str.contains("(", regex=False).any():
-        return present  # one cheap scan for the common case
-    stripped = present.str.strip()
-    parens = stripped.str.fullmatch(_PARENS_RE.pattern).fillna(False).astype(bool)
-    if not parens.any():
-        return present
-    plain = stripped.str.fullmatch(rf"[+\-{_MINUS}]?[{_CURRENCIES}]?\s*{_NUMBER_CORE}\s*[%{_CURRENCIES}]?")
-    if (parens | plain.fillna(False).astype(bool)).mean() < _NUMERIC_SHARE:
-        return present  # a column of text that holds parentheses
-    example = present[parens].iloc[0]
+def _strip_percent_and_currency(
+    column: object, given: pd.Series, present: pd.Series, notes: list[str]
+) -> tuple[pd.Series, str | None]:
+    """``present`` without a trailing % and a single currency symbol where half of its cells carry
+    it, with a note, and None; or, where the cells mix currencies, with the currencies and the reason."""
+    percent = present.str.fullmatch(_PERCENT_RE).fillna(False).astype(bool)
+    if percent.mean() >= 0.5:
+        example = given[percent].iloc[0]
+        present = present.where(~percent, present.str.replace(r"\s*%$", "", regex=True))
+        notes.append(
+            f"Column {_excerpt(column)}: percent signs were removed from {int(percent.sum())} cell(s) "
+            f"(e.g. {_excerpt(example)}), so its values are percentages, not fractions."
+        )
+    money = present.str.fullmatch(_CURRENCY_RE).fillna(False).astype(bool)
+    if money.mean() < 0.5:
+        return present, None
+    symbols = sorted(set("".join(present[money].str.replace(rf"[^{_CURRENCIES}]", "", regex=True))))
+    example = given[money].iloc[0]
+    if len(symbols) > 1:
+        other = given[money & ~present.str.contains(re.escape(symbols[0]), regex=True)].iloc[0]
+        return present, (
+            f"mixes currency symbols ({' and '.join(symbols)}, e.g. {_excerpt(example)} and {_excerpt(other)}); "
+            "convert the values to one currency or put each currency in its own column"
+        )
     notes.append(
-        f"Column {_excerpt(column)}: {int(parens.sum())} number(s) in parentheses (e.g. {_excerpt(example)}) "
-        "were read as negative, as accounts write them."
+        f"Column {_excerpt(column)}: the currency symbol {symbols[0]} was removed from {int(money.sum())} "
+        f"cell(s) (e.g. {_excerpt(example)})."
     )
-    negated = stripped[parens].map(lambda cell: "-" + cell.replace("(", "", 1).replace(")", "", 1).strip())
-    return present.where(~parens, negated)
+    return present.where(~money, present.str.replace(rf"\s*[{_CURRENCIES}]\s*", "", regex=True)), None
+
+
+def _without_apostrophes(cell: str) -> str:
+    """``10'000.50`` as ``10000.50``."""
+    return cell.replace("'", "").replace("’", "")
+
+
+def _minus_in_front(cell: str) -> str:
+    """``100.0-`` as ``-100.0``."""
+    return "-" + cell[:-1].rstrip()
+
+
+def _minus_for_parentheses(cell: str) -> str:
+    """``(120)`` as ``-120``, ``$(1,200)`` as ``-$1,200``."""
+    return "-" + cell.replace("(", "", 1).replace(")", "", 1).strip()
+
+
+#: How each rewriting of :func:`_accounting_numbers` is told, by its key.
+_REWRITTEN_NOTES = {
+    "apostrophes": "{n} number(s) with apostrophes grouping the thousands (e.g. {example}) were read without them",
+    "trailing": "{n} number(s) with a trailing minus (e.g. {example}) were read as negative, as ERP systems write them",
+    "parens": "{n} number(s) in parentheses (e.g. {example}) were read as negative, as accounts write them",
+}
+
+
+def _note_rewritten(column: object, given: pd.Series, rewritten: dict[str, pd.Series], notes: list[str]) -> None:
+    """One note per way :func:`_accounting_numbers` rewrote cells of ``column``, with an example as written."""
+    for how, mask in rewritten.items():
+        if mask.any():
+            text = _REWRITTEN_NOTES[how].format(n=int(mask.sum()), example=_excerpt(given[mask].iloc[0]))
+            notes.append(f"Column {_excerpt(column)}: {text}.")
+
+
+def _accounting_numbers(given: pd.Series) -> tuple[pd.Series, dict[str, pd.Series]]:
+    """The cells of a column with apostrophes grouping thousands removed (``10'000.50``), and each
+    trailing minus (``100.0-``) and each pair of parentheses (``(120)``) written as a leading minus,
+    where nine in ten of its cells are numbers (written these ways or not, with a currency or percent
+    sign or not); else as given. Also returns, per way used, the cells it rewrote."""
+    stripped = given.str.strip()
+    rewritings = (  # each tried only where one cheap scan finds its mark: dates hold dashes, but not at the end
+        ("apostrophes", _APOSTROPHES_RE, lambda cells: cells.str.contains("['’]", regex=True), _without_apostrophes),
+        ("trailing", _TRAILING_MINUS_RE, lambda cells: cells.str.endswith(("-", _MINUS)), _minus_in_front),
+        ("parens", _PARENS_RE, lambda cells: cells.str.contains("(", regex=False), _minus_for_parentheses),
+    )
+    present, masks = stripped, {}
+    for how, pattern, scan, rewrite in rewritings:
+        if not scan(present).fillna(False).astype(bool).any():
+            continue
+        mask = present.str.fullmatch(pattern.pattern).fillna(False).astype(bool)
+        if mask.any():
+            present = present.where(~mask, present[mask].map(rewrite))
+            masks[how] = mask
+    if not masks:
+        return given, {}
+    if present.str.fullmatch(_PLAIN_NUMBER_RE).fillna(False).astype(bool).mean() < _NUMERIC_SHARE:
+        return given, {}  # a column of text that holds apostrophes, dashes or parentheses
+    return given.where(present == stripped, present), masks
 
 
 def _detect_decimal(cells: pd.DataFrame, delimiter: str) -> tuple[str, bool]:
@@ -1136,8 +1204,9 @@ def _date_share(cells: pd.Series, date_format: str | None) -> float:
 
 
 def _labels(cells: pd.Series):
-    """Period labels (``1956 Q1``) or months written MM/YY (``01/00``) of a column's cells, else None."""
-    return period_labels(cells) or month_years(cells)
+    """Period labels (``1956 Q1``), months written MM/YY (``01/00``) or financial years (``2012-13``,
+    ``FY2013``) of a column's cells, else None."""
+    return period_labels(cells) or month_years(cells) or financial_years(cells)
 
 
 #: Where a reader of an error or note sets the date format: the Data page and the command line
@@ -1350,6 +1419,8 @@ def _two_digit_years(present: pd.Series, parsed: pd.Series, notes: list[str]) ->
         return parsed  # four-digit years, or times of day (a cell without a date reads as today)
     if not present.str.contains(r"(?:^|\D)\d{2}$|^\d{2}\D").all():
         return parsed
+    if present.str.match(r"(?i)\s*FY").all():
+        return parsed  # financial years (``FY27``): their reader chose the century and said so
     example = _excerpt(present.iloc[0])
     if stamps.max() > pd.Timestamp.now():
         parsed = parsed - pd.DateOffset(years=100)

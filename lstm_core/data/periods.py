@@ -34,7 +34,7 @@ _LABELS = (
     ("week", rf"(?P<y>[12]\d{{3}}){_SEP}W(?P<p>0?[1-9]|[1-4]\d|5[0-3])"),
 )
 #: How each kind of period reads as a frequency, for the load report.
-_ADJECTIVES = {"month": "monthly", "quarter": "quarterly", "week": "weekly", "day": "daily"}
+_ADJECTIVES = {"year": "yearly", "month": "monthly", "quarter": "quarterly", "week": "weekly", "day": "daily"}
 #: Decimal years per year that map onto calendar periods exactly (monthly, quarterly).
 _PER_YEAR = {12: "month", 4: "quarter"}
 #: Days per step of decimal years that read as weekly or daily dates (R's ``ts`` with frequency
@@ -58,7 +58,7 @@ class PeriodReading:
     """Timestamps read from a time column that is not in a date format.
 
     ``dates``: the start of each period (NaT where a cell could not be read), indexed as the cells;
-    ``kind``: "quarter", "month", "week" or "day"; ``how``: one sentence for the load report.
+    ``kind``: "year", "quarter", "month", "week" or "day"; ``how``: one sentence for the load report.
     """
 
     dates: pd.Series
@@ -106,6 +106,78 @@ def period_labels(cells: pd.Series) -> PeriodReading | None:
             how = f"{kind} labels such as {{ex}}; read as the first day of each {kind}"
         return PeriodReading(dates, kind, how.format(ex=repr(str(text.iloc[0]))))
     return None
+
+
+#: Financial (fiscal) years as accounts and statistical offices label them: a range ``2012-13``,
+#: ``2012/13``, ``2012–13``, ``2012-2013`` (``FY`` before it or not), or one year named ``FY2013``,
+#: ``FY13``, ``FY 2013`` (case does not matter).
+_FY_RANGE = r"^\s*(?:FY\s*)?(?P<y>[12]\d{3})\s*[-/\u2013]\s*(?P<e>\d{2}|[12]\d{3})\s*$"
+_FY_NAMED = r"^\s*FY\s*['\u2019-]?\s*(?P<n>\d{2}|[12]\d{3})\s*$"
+
+
+def financial_years(cells: pd.Series) -> PeriodReading | None:
+    """Read financial-year labels (:data:`_FY_RANGE`, :data:`_FY_NAMED`) as yearly dates.
+
+    A range (``2012-13``) is stamped on the 1st of January of the year it starts in (2012-01-01), a
+    year named (``FY2013``; ``FY13`` as 2013, a two-digit year as the latest up to next year's, else a
+    century earlier) on the 1st of January of that year (2013-01-01): the note says which.
+
+    Only where every cell is a label of one form and, for ranges, every second year is the year
+    after the first (``2012-13``, ``1999-00``, ``2012-2013``). ``2012-11`` is also November 2012,
+    so where every second part could be a month (``2000-01``, ``2001-02``, ...), the years must
+    also be distinct and step by one from row to row in time order: year-month labels cannot do
+    that (they would step by 13 months), so a column of months such as ``2012-01`` ... ``2012-12``
+    stays months.
+
+    Parameters
+    ----------
+    cells : pd.Series
+        The column's non-empty cells as strings.
+
+    Returns
+    -------
+    PeriodReading or None
+    """
+    text = cells.astype("str")
+    if len(text) < 2:
+        return None
+    found = text.str.extract(_FY_RANGE, flags=re.IGNORECASE)
+    if found["y"].notna().all():
+        start = found["y"].astype("int64")
+        end = found["e"].astype("int64")
+        short = found["e"].str.len() == 2
+        if not np.all(np.where(short, end == (start + 1) % 100, end == start + 1)):
+            return None
+        if short.all() and (end <= 12).all():  # each also reads as a year and a month: only years that step by one
+            distinct = np.sort(start.unique())
+            if len(distinct) != len(start) or np.any(np.diff(distinct) != 1):
+                return None
+        example = str(text.iloc[0]).strip()
+        how = (
+            f"financial-year labels such as {example!r}; read as yearly, each on the 1st of January of the year it "
+            f"starts in: {start.iloc[0]}-01-01 stands for the year starting in {start.iloc[0]}"
+        )
+        return PeriodReading(pd.Series(_month_starts(start, 1).to_numpy(), index=cells.index), "year", how)
+    found = text.str.extract(_FY_NAMED, flags=re.IGNORECASE)
+    if found["n"].isna().any():
+        return None
+    named = found["n"].astype("int64")
+    short = found["n"].str.len() == 2
+    # a year named by two digits is the latest such year up to next year's (FY27 names the year that
+    # ends in 2027, under way in 2026), not pandas' 00-68 as 20xx: an older one is a century earlier
+    latest = pd.Timestamp.now().year + 1
+    century = np.where(2000 + named <= latest, 2000, 1900)
+    year = named.where(~short, named + century)
+    if year.nunique() < 2:
+        return None
+    example = str(text.iloc[0]).strip()
+    how = (
+        f"financial-year labels such as {example!r}; read as yearly, each on the 1st of January of the year it "
+        f"names: {year.iloc[0]}-01-01 stands for {example}"
+    )
+    if short.any():
+        how += f" (two-digit years as {year.min()}-{year.max()}, none after {latest})"
+    return PeriodReading(pd.Series(_month_starts(year, 1).to_numpy(), index=cells.index), "year", how)
 
 
 def decimal_years(values: pd.Series) -> PeriodReading | None:
