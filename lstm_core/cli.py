@@ -743,7 +743,7 @@ def _new_folders(path: Path) -> list[Path]:
 
 def _compare_into(args, cfg, series) -> int:
     """Train the comparison ``cfg`` on ``series`` and write its files into ``args.out`` (a folder)."""
-    from .compare import per_seed_frame, run_comparison
+    from .compare import baseline_lead, per_seed_frame, run_comparison
 
     def progress(variant: str, seed: int, done: int, total: int) -> None:
         if not args.quiet:
@@ -764,7 +764,9 @@ def _compare_into(args, cfg, series) -> int:
         biggest = max(cfg.variants, key=lambda v: v.hidden_size * v.num_layers) if cfg.variants else None
         threads.apply(threads.choose_threads(biggest.hidden_size, biggest.num_layers) if biggest else 1)
         table, results = run_comparison(series, cfg, on_progress=progress, stop=threading.Event())
-    table.to_csv(args.out / "results.csv", index=False)
+    written = table.copy()
+    written["parameters"] = written["parameters"].astype("Int64")  # 4480, not 4480.0 (baselines: empty)
+    written.to_csv(args.out / "results.csv", index=False)
     per_seed_frame(results).to_csv(args.out / "runs.csv", index=False)
     metrics: dict[str, dict[str, dict]] = {}
     for r in results:
@@ -773,10 +775,13 @@ def _compare_into(args, cfg, series) -> int:
     (args.out / "config.json").write_text(cfg.to_json())
     best = table[table["kind"] == "variant"].sort_values("test RMSE").iloc[0]
     print(
-        f"compared {len(cfg.variants)} variant(s) x {len(cfg.seeds)} seed(s); best test RMSE "
+        f"compared {len(cfg.variants)} variant(s) x {len(cfg.seeds)} seed(s); best variant's test RMSE "
         f"{best['test RMSE']:.4g} ({best['model']}); wrote {args.out / 'results.csv'}",
         file=sys.stderr,
     )
+    lead = baseline_lead(table)  # the page's warning: a baseline that beats every variant is named
+    if lead:
+        print(f"note: {lead.replace('**', '')}", file=sys.stderr)
     return 0
 
 

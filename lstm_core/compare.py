@@ -536,6 +536,39 @@ def readable_table(table: pd.DataFrame, shapes: dict[str, dict] | None = None) -
     return pd.DataFrame(rows, columns=cols)
 
 
+#: The results columns a baseline may win.
+BASELINE_CHECKS = ("test RMSE", "multi-step RMSE")
+
+
+def baseline_lead(table: pd.DataFrame, escape: Callable[[str], str] = str) -> str:
+    """A sentence when a baseline beats every variant (``table``: :func:`lstm_core.compare.summarize`).
+
+    The spread sentence ranks the variants only ("GRU 16 has the lowest test RMSE (43.48)"), while
+    the table's ★ sat on Holt-Winters (43.16), whose multi-step RMSE was half the best variant's:
+    an analyst reading the sentence took GRU 16 for the winner. Per column of
+    :data:`BASELINE_CHECKS`, the best baseline is named where its mean is below every variant's;
+    "" when no baseline does. ``escape`` makes a variant's name literal Markdown.
+    """
+    variants = table[table["kind"] == "variant"]
+    baselines = table[table["kind"] == "baseline"]
+    wins: dict[str, list[str]] = {}  # baseline -> what it wins, in the table's order
+    named: set[str] = set()
+    for col in BASELINE_CHECKS:
+        if col not in table or not variants[col].notna().any() or not baselines[col].notna().any():
+            continue
+        v, b = variants.loc[variants[col].idxmin()], baselines.loc[baselines[col].idxmin()]
+        if b[col] < v[col]:
+            who = f"**{escape(str(v['model']))}**"
+            best = who if who in named else f"the best variant, {who}"
+            named.add(who)
+            name = str(b["model"]).removeprefix("baseline: ")
+            wins.setdefault(name, []).append(f"the lowest {col} ({b[col]:.4g} against {v[col]:.4g} for {best})")
+    if not wins:
+        return ""
+    said = "; ".join(f"{name} has " + " and ".join(parts) for name, parts in wins.items())
+    return f"A baseline beats every variant: {said}. Try other variants or settings."
+
+
 def spread_sentence(results: Iterable[SeedResult], metric: str = HEADLINE, escape: Callable[[str], str] = str) -> str:
     """Whether the best variant's lead over the next is larger than the seed-to-seed spread.
 
@@ -557,7 +590,10 @@ def spread_sentence(results: Iterable[SeedResult], metric: str = HEADLINE, escap
     va, vb = np.asarray(per[ranked[0]]), np.asarray(per[ranked[1]])
     a, b = escape(ranked[0]), escape(ranked[1])
     lead = float(vb.mean() - va.mean())
-    head = f"**{a}** has the lowest {metric} ({va.mean():.4g}); **{b}** is next ({vb.mean():.4g}), {lead:.3g} behind."
+    head = (
+        f"**{a}** has the lowest {metric} of the variants ({va.mean():.4g}); **{b}** is next ({vb.mean():.4g}), "
+        f"{lead:.3g} behind."
+    )
     if min(len(va), len(vb)) < 2:
         return (
             head

@@ -422,6 +422,9 @@ def _load_run(path: Path, frame: pd.DataFrame | None) -> Run:
         raise RunError(f"No run folder at {path}; pass the --out folder of a training run.")
     missing = [f for f in ("config.json", "model.pt", "data.csv") if not (path / f).exists()]
     if missing:
+        inside = sorted(p for p in path.iterdir() if is_run_dir(p))  # a zip unzipped one folder too deep
+        if len(missing) == 3 and len(inside) == 1:
+            raise RunError(f"{path} holds a run in its folder {inside[0].name!r}; pass {inside[0]} instead.")
         raise RunError(
             f"{path} is not a complete run (missing {', '.join(missing)}); train again or pick another folder."
         )

@@ -272,7 +272,7 @@ verdict = cmp.spread_sentence(results, escape=md_escape)  # variant names are th
 if verdict:
     st.markdown(verdict)
 # the sentence above ranks the variants only: say so where a baseline (★ in the table) beats them all
-lead = cv.baseline_lead(table, escape=md_escape)
+lead = cmp.baseline_lead(table, escape=md_escape)
 if lead:
     st.warning(lead, icon=":material/trending_down:")
 cfg_json = (

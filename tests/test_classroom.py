@@ -118,7 +118,7 @@ def test_spread_sentence_says_whether_the_lead_exceeds_the_seed_spread():
     from lstm_core.compare import spread_sentence
 
     clear = spread_sentence([_seed("a", 0, 1.0), _seed("a", 1, 1.1), _seed("b", 0, 2.0), _seed("b", 1, 2.2)])
-    assert clear.startswith("**a** has the lowest test RMSE") and "larger than the seed spread" in clear
+    assert clear.startswith("**a** has the lowest test RMSE of the variants") and "larger than the seed spread" in clear
     mixed = spread_sentence([_seed("a", 0, 1.0), _seed("a", 1, 2.0), _seed("b", 0, 1.6), _seed("b", 1, 1.7)])
     assert "**a**" in mixed and "within the seed spread" in mixed and "pooled std across seeds 0.502" in mixed
     one = spread_sentence([_seed("a", 0, 1.0), _seed("b", 0, 2.0)])
@@ -135,7 +135,7 @@ def test_spread_sentence_shows_a_variant_named_like_a_link_as_text():
     results = [_seed(evil, 0, 1.0), _seed("b", 0, 2.0)]
     assert "](http://evil.example)" in spread_sentence(results)  # unescaped, Markdown would make it a link
     said = spread_sentence(results, escape=md_escape)
-    assert said.startswith(f"**{md_escape(evil)}** has the lowest test RMSE")
+    assert said.startswith(f"**{md_escape(evil)}** has the lowest test RMSE of the variants")
     assert "](http://evil.example)" not in said and "<http://evil.example>" not in said
 
 

@@ -492,3 +492,42 @@ def test_forecast_never_writes_over_its_own_data(monthly_run, sine_csv, tmp_path
         "(nothing was written).\n"
     )
     assert data.read_bytes() == sine_csv.read_bytes()
+
+
+def test_compare_names_a_baseline_that_beats_every_variant_and_writes_whole_parameter_counts(tmp_path, capsys):
+    """The comparison's last line named the best variant's test RMSE as "best", with no word where a
+    baseline beat every variant (the page warns); results.csv wrote parameter counts as 4480.0."""
+    n = 96
+    t = np.arange(n)
+    frame = pd.DataFrame({"month": pd.date_range("2000-01-01", periods=n, freq="MS").strftime("%Y-%m")})
+    frame["sales"] = (100 + 20 * np.sin(2 * np.pi * t / 12)).round(3)  # the value a year before is exact
+    frame.to_csv(tmp_path / "m.csv", index=False)
+    config = tmp_path / "cmp.json"
+    config.write_text(json.dumps({"train": {"epochs": 1}, "variants": [{"cell": "gru", "hidden_size": 4}]}))
+    out = tmp_path / "results"
+    capsys.readouterr()
+    argv = ["compare", "--config", str(config), "--data", str(tmp_path / "m.csv"), "--out", str(out), "--quiet"]
+    assert main(argv) == 0
+    from lstm_core.compare import baseline_lead
+
+    table = pd.read_csv(out / "results.csv")
+    err = capsys.readouterr().err.splitlines()
+    assert any(line.startswith("compared 1 variant(s) x 1 seed(s); best variant's test RMSE ") for line in err)
+    notes = [line for line in err if line.startswith("note: A baseline beats every variant: ")]
+    assert notes == [f"note: {baseline_lead(table).replace('**', '')}"]
+    assert "seasonal naive has the lowest test RMSE" in notes[0]
+    written = pd.read_csv(out / "results.csv", dtype=str, keep_default_na=False).set_index("kind")["parameters"]
+    assert written["variant"].isdigit() and int(written["variant"]) > 0  # 4480, not 4480.0
+    assert set(written["baseline"]) == {""}  # a baseline has no parameters
+
+
+def test_a_run_folder_one_level_too_deep_is_named(sine_csv, tmp_path, capsys):
+    """A run zip unzipped into a folder of its own (``unzip run.zip -d unpacked``) holds the run one
+    folder down: the error said only "is not a complete run"."""
+    run = tmp_path / "unpacked" / "run"
+    assert main(["train", "--data", str(sine_csv), "--out", str(run), *TRAIN_FAST]) == 0
+    capsys.readouterr()
+    assert main(["forecast", "--run", str(tmp_path / "unpacked"), "--steps", "3"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"error: {tmp_path / 'unpacked'} holds a run in its folder 'run'; pass {run} instead."
+    ]

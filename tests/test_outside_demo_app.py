@@ -18,10 +18,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lstm_core.compare import CompareConfig
+from lstm_core.compare import CompareConfig, baseline_lead
 from tests import fakes
 from ui import presenter
-from ui.compare_view import baseline_lead
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -105,7 +104,9 @@ def test_the_compare_page_says_when_a_baseline_beats_every_variant(fake):
     )
     assert lead.endswith("Try other variants or settings.")
     # the engine's spread sentence still ranks the variants, just above
-    assert any(re.match(rf"\*\*{top['model']}\*\* has the lowest test RMSE", m.value) for m in at.markdown)
+    assert any(
+        re.match(rf"\*\*{top['model']}\*\* has the lowest test RMSE of the variants", m.value) for m in at.markdown
+    )
 
 
 def test_presenting_the_results_are_two_tables_errors_then_the_variants_shapes(fake):
