@@ -60,16 +60,20 @@ def test_no_two_labels_of_the_cell_diagram_overlap(browser, cell, width):
         pg.close()
 
 
+def drawn(browser, fig, width: int, texts: str):
+    """A page showing ``fig`` ``width`` px wide as ``#chart``, once two of its ``texts`` (a selector) are drawn."""
+    pg = browser.new_page(viewport={"width": width + 40, "height": 900})
+    pg.set_content(pio.to_html(fig, include_plotlyjs=True, full_html=True, default_width=f"{width}px", div_id="chart"))
+    pg.wait_for_function(f"() => document.querySelectorAll('{texts}').length >= 2")
+    return pg
+
+
 def test_the_memory_charts_axis_labels_stay_apart_when_presenting(browser):
     # half-lives from 0.4 to 1.6 steps under a look-back of 12: a log axis of about 1.5 decades
     span = np.linspace(1.6, 0.4, 32)
     mem = pd.DataFrame({"unit": np.arange(32), "gate": "f", "span": span, "keep_mean": np.exp(np.log(0.5) / span)})
-    fig = presenter_figure(gp.memory_figure(mem, "lstm", 12))
-    html = pio.to_html(fig, include_plotlyjs=True, full_html=True, default_width="1150px", div_id="chart")
-    pg = browser.new_page(viewport={"width": 1200, "height": 900})
+    pg = drawn(browser, presenter_figure(gp.memory_figure(mem, "lstm", 12)), 1150, "#chart .ytick text")
     try:
-        pg.set_content(html)
-        pg.wait_for_function("() => document.querySelectorAll('#chart .ytick text').length >= 2")
         labels = pg.eval_on_selector_all("#chart .ytick text", "ts => ts.map(t => t.textContent)")
         assert labels == ["0.5", "1", "2", "5", "10"]  # values as written (Plotly's "D2" wrote 0.5 as "5")
         assert pg.evaluate(OVERLAPS, "#chart .ytick text") == []
@@ -93,11 +97,8 @@ def test_the_overlays_validation_and_test_labels_stay_apart(browser, present):
     fig = sp.overlay_figure(pred)
     fig = presenter_figure(fig) if present else fig
     fig.update_layout(height=380)  # a short plot, as a narrow chart's legend rows leave (a share of it is few px)
-    html = pio.to_html(fig, include_plotlyjs=True, full_html=True, default_width="560px", div_id="chart")
-    pg = browser.new_page(viewport={"width": 600, "height": 900})
+    pg = drawn(browser, fig, 560, "#chart .annotation-text")
     try:
-        pg.set_content(html)
-        pg.wait_for_function("() => document.querySelectorAll('#chart .annotation-text').length >= 2")
         texts = pg.eval_on_selector_all("#chart .annotation-text", "ts => ts.map(t => t.textContent.trim())")
         assert {"validation", "test →"} <= set(texts)
         assert pg.evaluate(OVERLAPS, "#chart .annotation-text") == []
