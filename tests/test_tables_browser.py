@@ -99,7 +99,6 @@ def test_the_runs_list_fits_1280_px_without_scrolling_sideways(browser, seeded):
     [
         ("/runs", "Runs", "<b>bold</b> run"),
         ("/forecast?job={run}", "Metrics on the test part", "Holt-Winters"),
-        ("/gates?job={run}&view=Saturation", "Most saturated units", f"lstm h8 on {DATA} — finished"),
         ("/gates?job={run}&view=Memory", "Keep gate:", "f"),
         ("/compare?cmp={cmp}", "Mean ± standard deviation", HOSTILE),
     ],
