@@ -350,15 +350,31 @@ def cmd_generate(args) -> int:
         raise ConfigError(
             f"--length must be at most {MAX_GENERATE_LENGTH:,} (got {args.length:,}); choose a shorter series."
         )
+    least = _least_length(args.name)
+    if args.length is not None and args.name not in FIXED_LENGTH and args.length < least:
+        # the generator's words named no flag: "length must be at least 3", "lag must be between 1 and length - 1"
+        raise ConfigError(
+            f"--length must be at least {least} for {args.name} (got {args.length}); choose a longer series."
+        )
     if not 0 <= args.seed <= MAX_SEED:
         raise ConfigError(f"--seed must be between 0 and {MAX_SEED} (got {args.seed}); choose another seed.")
     if args.length is not None and args.name in FIXED_LENGTH:
         _DATA_NOTES.append(f"{args.name} is a fixed dataset of {FIXED_LENGTH[args.name]} rows; --length was ignored.")
-    frame = generate(args.name, length=args.length, seed=args.seed)
+    frame = generate(args.name, length=None if args.name in FIXED_LENGTH else args.length, seed=args.seed)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(frame_to_csv_bytes(frame))
     print(f"wrote {len(frame)} rows x {frame.shape[1]} columns to {args.out}", file=sys.stderr)
     return 0
+
+
+def _least_length(name: str) -> int:
+    """The shortest ``--length`` the generator ``name`` makes: three rows, and for ``long-memory`` one
+    more than the lag whose sign it recalls."""
+    from .data.errors import _MIN_ROWS
+    from .data.generators import GENERATOR_PARAMS
+
+    lag = GENERATOR_PARAMS.get(name, {}).get("lag")
+    return max(_MIN_ROWS, int(lag) + 1) if lag is not None else _MIN_ROWS
 
 
 def _check_distinct_inputs(inputs: list[str], flag: str) -> None:
@@ -416,8 +432,8 @@ def cmd_train(args) -> int:
             )
     _check_writable(args.out)
     series = _load_series(args)
-    if args.target is None:
-        args.target = _default_target(series.frame)
+    if args.target is None:  # never a column given as an input (--inputs Price: the target is another)
+        args.target = _default_target(series.frame, inputs=[c.strip() for c in args.inputs.split(",")])
     target_values = series.frame[args.target] if args.target in series.frame.columns else None
     args.look_back = look_back_for(len(series), args.look_back, target_values, series.frequency)
     cfg = train_config_from_args(args)
@@ -506,14 +522,16 @@ def _phase_line(name: str) -> str:
     return f"{name}..."
 
 
-def _default_target(frame, choose: str = "pass --target") -> str | None:
+def _default_target(frame, choose: str = "pass --target", inputs: list[str] | tuple[str, ...] = ()) -> str | None:
     """The target of a run that names none: :func:`lstm_core.data.default_target`, as the Data
-    page picks it; said in a note where the data has several numeric columns, with ``choose``: how
-    to choose another."""
+    page picks it, among the columns that are not ``inputs`` (``--inputs Price`` on a file of
+    ``Turnover,Price``: the target was Price, and the run was refused for listing its target as an
+    input); said in a note where the data has several numeric columns, with ``choose``: how to
+    choose another."""
     from .data import default_target
     from .data.target import candidates
 
-    numeric = [str(c) for c in frame.columns if np.issubdtype(frame[c].dtype, np.number)]
+    numeric = [str(c) for c in frame.columns if np.issubdtype(frame[c].dtype, np.number) and str(c) not in set(inputs)]
     target = default_target(frame[numeric]) if numeric else None
     if target is None:
         return None  # prepare() says the data has no numeric column
@@ -712,7 +730,9 @@ def cmd_compare(args) -> int:
         )
     series = _load_series(args)
     if cfg.data.target is None:  # as train picks it (the engine's own fallback is the last column)
-        target = _default_target(series.frame, choose=f'set "target" in the "data" of {args.config}')
+        target = _default_target(
+            series.frame, choose=f'set "target" in the "data" of {args.config}', inputs=list(cfg.data.inputs)
+        )
         cfg.data = dataclasses.replace(cfg.data, target=target)
     resolve_target(series.frame, cfg.data)  # a name the data lacks: one sentence before any folder is made
     if unset:  # a variant whose JSON sets no look_back starts from the window train would (not the default 12)

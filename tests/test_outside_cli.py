@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -531,3 +532,109 @@ def test_a_run_folder_one_level_too_deep_is_named(sine_csv, tmp_path, capsys):
     assert capsys.readouterr().err.splitlines() == [
         f"error: {tmp_path / 'unpacked'} holds a run in its folder 'run'; pass {run} instead."
     ]
+
+
+# ---- what README.md and --help promise, checked on fresh data ---------------------------------
+
+
+def _readme_run_folder() -> tuple[set[str], set[str]]:
+    """The files README.md's "The command line" says a run folder holds, and the keys of its metrics.json."""
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    text = readme.split("A run directory holds ", 1)[1].split("loading it reproduces", 1)[0]
+    files = set(re.findall(r"`([\w.]+\.(?:json|csv|pt))`", text))
+    listed = text.split("`metrics.json` (", 1)[1].split(": its `level`", 1)[0]
+    return files, set(re.findall(r"`(\w+)`", listed))
+
+
+def test_a_run_folder_holds_the_files_and_metrics_keys_the_readme_lists(sine_csv, tmp_path):
+    # the README named nine metrics.json keys of ten (no `val`) and seven files of eight (no gate_history.json)
+    run = tmp_path / "r"
+    assert main(["train", "--data", str(sine_csv), "--out", str(run), *TRAIN_FAST]) == 0
+    files, keys = _readme_run_folder()
+    assert {p.name for p in run.iterdir()} == files
+    assert set(json.loads((run / "metrics.json").read_text())) == keys
+
+
+def _stacked(path, with_promo: bool) -> None:
+    """Four monthly series one under another (State x Industry), their units sold whole numbers whose
+    levels differ by shop, so no two series sell the same on one month; beside them, a promotion count."""
+    rng = np.random.default_rng(1)
+    rows = []
+    for state, level in (("Victoria", 20), ("NSW", 40)):
+        for industry, extra in (("Food", 0), ("Cafes", 10)):
+            for i, month in enumerate(MONTHS[:36]):
+                units = int(level + extra + 5 * np.sin(2 * np.pi * i / 12) + rng.integers(0, 4))
+                rows.append(
+                    f"{month:%Y-%m},{state},{industry},{units}" + (f",{rng.integers(0, 3)}" if with_promo else "")
+                )
+    path.write_text("Month,State,Industry,Units" + (",Promo" if with_promo else "") + "\n" + "\n".join(rows) + "\n")
+
+
+@pytest.mark.parametrize("with_promo", [False, True])
+def test_a_stacked_file_is_told_apart_by_its_text_columns_not_by_a_column_of_whole_numbers(
+    tmp_path, capsys, with_promo
+):
+    # with a second column of numbers beside the units, the units themselves were named the key:
+    # "The file holds 43 series, ... one for each value of 'Units'; choose one (... --select Units=35 ...)"
+    data = tmp_path / "stacked.csv"
+    _stacked(data, with_promo)
+    assert main(["train", "--data", str(data), "--out", str(tmp_path / "r"), *TRAIN_FAST]) == 2
+    assert capsys.readouterr().err == (
+        "error: The file holds 4 series, one under another, one for each value of 'Industry' and 'State'; choose "
+        "one (on the Data page, or with --select Industry=Food --select State=Victoria in the command line).\n"
+    )
+
+
+def test_train_without_target_never_forecasts_a_column_given_as_an_input(tmp_path, capsys):
+    # "price" is a forecast word, so a file of month,turnover,price forecasts price by default; with
+    # "--inputs price" the run was refused: "Column 'price' is the target; list only other columns as inputs."
+    data = tmp_path / "shop.csv"
+    t = np.arange(48)
+    frame = pd.DataFrame(
+        {
+            "month": pd.date_range("2015-01-01", periods=48, freq="MS").strftime("%Y-%m"),
+            "turnover": (100 + 10 * np.sin(2 * np.pi * t / 12) + t % 3).round(2),
+            "price": (50 + t % 5).astype(float),
+        }
+    )
+    frame.to_csv(data, index=False)
+    assert main(["train", "--data", str(data), "--out", str(tmp_path / "plain"), *TRAIN_FAST]) == 0
+    assert json.loads((tmp_path / "plain" / "config.json").read_text())["data"]["target"] == "price"
+    capsys.readouterr()
+    out = tmp_path / "r"
+    assert main(["train", "--data", str(data), "--inputs", "price", "--out", str(out), *TRAIN_FAST]) == 0
+    config = json.loads((out / "config.json").read_text())["data"]
+    assert config["target"] == "turnover" and config["inputs"] == ["price"]
+    assert not [line for line in capsys.readouterr().err.splitlines() if line.startswith("note: Forecasting")]
+
+
+@pytest.mark.parametrize(
+    ("argv", "error"),
+    [
+        (["sine", "--length", "2"], "error: --length must be at least 3 for sine (got 2); choose a longer series.\n"),
+        (
+            ["long-memory", "--length", "5"],
+            "error: --length must be at least 21 for long-memory (got 5); choose a longer series.\n",
+        ),
+    ],
+)
+def test_generate_names_its_length_flag_where_a_series_would_be_too_short(tmp_path, capsys, argv, error):
+    # "length must be at least 3 (got 2)" and "lag must be between 1 and length - 1 (got lag=20, length=5)":
+    # no flag named, and one (lag) that generate does not have
+    assert main(["generate", *argv, "--out", str(tmp_path / "g.csv")]) == 2
+    assert capsys.readouterr().err == error and not (tmp_path / "g.csv").exists()
+    least = int(error.split("at least ")[1].split(" ")[0])
+    assert main(["generate", argv[0], "--length", str(least), "--out", str(tmp_path / "g.csv")]) == 0
+    assert len(pd.read_csv(tmp_path / "g.csv")) == least
+
+
+def test_generate_airline_ignores_any_length_as_its_note_says(tmp_path, capsys):
+    # "--length was ignored" for 200, but --length 2 failed: "length must be at least 3 (got 2)"
+    assert main(["generate", "airline", "--length", "2", "--out", str(tmp_path / "a.csv")]) == 0
+    assert len(pd.read_csv(tmp_path / "a.csv")) == 144
+    assert (
+        capsys.readouterr().err.splitlines()[-1]
+        == "note: airline is a fixed dataset of 144 rows; --length was ignored."
+    )

@@ -47,10 +47,10 @@ class SeveralSeriesError(DataError):
 
 
 def find_keys(cells: pd.DataFrame, dates: pd.Series, exclude: list[str], numeric: Collection[str]) -> list[str] | None:
-    """The fewest columns (one to three) that, with the time, make every row unique, split the
-    rows into series of :data:`MIN_SERIES_ROWS` or more (at the median), and leave a column of
-    numbers to be the series; only where :data:`MIN_SHARED_ROWS` of the rows or more share their
-    time with another row.
+    """The fewest columns (one to three; columns of text before any of numbers) that, with the time,
+    make every row unique, split the rows into series of :data:`MIN_SERIES_ROWS` or more (at the
+    median), and leave a column of numbers to be the series; only where :data:`MIN_SHARED_ROWS` of
+    the rows or more share their time with another row.
 
     Parameters
     ----------
@@ -83,13 +83,18 @@ def find_keys(cells: pd.DataFrame, dates: pd.Series, exclude: list[str], numeric
     candidates.sort()
     names = [c for _, c in candidates[:MAX_KEY_CANDIDATES]]
     stamps = dates.reset_index(drop=True)
-    for size in (1, 2, 3):
-        for combo in combinations(names, size):
-            if not set(numeric) - set(exclude) - set(combo):
-                continue
-            key = pd.concat([stamps] + [cells[c].fillna("").reset_index(drop=True) for c in combo], axis=1)
-            if not key.duplicated().any() and key.iloc[:, 1:].value_counts().median() >= MIN_SERIES_ROWS:
-                return list(combo)
+    # Columns of text first: a column of whole numbers can tell the rows of each time apart too (the
+    # units sold of four shops of different sizes), and it was named the key, "--select Units=35",
+    # over the State and Industry columns beside it. Numbers are keys only where no text columns are.
+    text = [c for c in names if c not in set(numeric)]
+    for pool in (text, names):
+        for size in (1, 2, 3):
+            for combo in combinations(pool, size):
+                if not set(numeric) - set(exclude) - set(combo):
+                    continue
+                key = pd.concat([stamps] + [cells[c].fillna("").reset_index(drop=True) for c in combo], axis=1)
+                if not key.duplicated().any() and key.iloc[:, 1:].value_counts().median() >= MIN_SERIES_ROWS:
+                    return list(combo)
     return None
 
 
