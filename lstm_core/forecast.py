@@ -87,16 +87,21 @@ def recursive_z(
     m, lag, L, h = len(origins), prep.offset, cfg.look_back, prep.out_dim
     feeds_back = cfg.uses_target_history and resolved_horizon(cfg) >= 1
     if not feeds_back:
-        # Nothing is fed back (mapping mode): multi-step equals one-step on true inputs.
+        # Nothing is fed back (mapping mode): multi-step equals one-step on true inputs, which exist
+        # inside the data only. Targets past its end are NaN (the intervals' calibration asks for
+        # more steps than a short series holds after its last origins, and keeps those inside it);
+        # a forecast that starts past the end has nothing to map.
         t = origins[:, None] + np.arange(steps)[None, :]
-        if int(t.max()) >= prep.n:
+        if m and int(origins.min()) >= prep.n:
             raise ConfigError(
                 "A model without the target among its inputs can only predict inside the data; "
                 "train it with horizon 1 or more (the target's own past as an input) to forecast past the end."
             )
+        inside = t < prep.n
+        t = np.minimum(t, prep.n - 1)
         rep = None if profiles is None else np.repeat(profiles, steps, axis=0)  # a row per target
         d = prep.d_from_scaled(predict_windows(model, prep, window_x(prep, t.ravel(), rep))[:, 0])  # (M * steps,)
-        return prep.z_from_d(d, t.ravel(), rep).reshape(m, steps)
+        return np.where(inside, prep.z_from_d(d, t.ravel(), rep).reshape(m, steps), np.nan)
     beyond = None
     if prep.inputs and m and int(origins.max()) + steps > prep.n:
         if int(origins.min()) >= prep.n:

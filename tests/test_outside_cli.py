@@ -638,3 +638,26 @@ def test_generate_airline_ignores_any_length_as_its_note_says(tmp_path, capsys):
         capsys.readouterr().err.splitlines()[-1]
         == "note: airline is a fixed dataset of 144 rows; --length was ignored."
     )
+
+
+def test_horizon_0_trains_on_a_short_series_and_forecast_past_the_end_is_refused(tmp_path, capsys):
+    """``--horizon 0`` (inputs mapped to the target at the same step) on 48 rows failed while
+    calibrating its intervals, with "can only predict inside the data": the calibration asked for
+    more steps than the data holds after its last origins."""
+    t = np.arange(48)
+    months = pd.date_range("2015-01-01", periods=48, freq="MS").strftime("%Y-%m")
+    sales = (100 + 10 * np.sin(2 * np.pi * t / 12) + t % 5).round(2)
+    pd.DataFrame({"month": months, "sales": sales, "price": (5 + 0.1 * t).round(2)}).to_csv(
+        tmp_path / "s.csv", index=False
+    )
+    run = tmp_path / "run"
+    argv = ["train", "--data", str(tmp_path / "s.csv"), "--target", "sales", "--inputs", "price", "--horizon", "0"]
+    assert main([*argv, "--out", str(run), *TRAIN_FAST]) == 0
+    pred = pd.read_csv(run / "predictions.csv")
+    test = pred[pred["part"] == "test"]
+    assert len(test) and np.isfinite(test[["one_step", "multistep", "lower", "upper"]].to_numpy()).all()
+    assert (test["lower"] <= test["multistep"]).all() and (test["multistep"] <= test["upper"]).all()
+    assert not (run / "forecast.csv").exists()
+    capsys.readouterr()
+    assert main(["forecast", "--run", str(run), "--steps", "3"]) == 2
+    assert capsys.readouterr().err.startswith("error: A model without the target among its inputs can only predict")
