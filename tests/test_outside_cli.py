@@ -661,3 +661,30 @@ def test_horizon_0_trains_on_a_short_series_and_forecast_past_the_end_is_refused
     capsys.readouterr()
     assert main(["forecast", "--run", str(run), "--steps", "3"]) == 2
     assert capsys.readouterr().err.startswith("error: A model without the target among its inputs can only predict")
+
+
+@pytest.mark.parametrize("freq, season, gap", [("MS", 12, [20]), ("QS-FEB", 4, [])])
+def test_monthly_figures_dated_mid_month_are_read_on_the_calendar(tmp_path, freq, season, gap):
+    """Monthly figures dated the 15th matched no calendar frequency: "irregular", no season."""
+    stamps = pd.date_range("2015-01-01", periods=60, freq=freq) + pd.Timedelta(days=14)
+    values = (100 + 10 * np.sin(2 * np.pi * np.arange(60) / season)).round(2)
+    pd.DataFrame({"date": stamps.strftime("%Y-%m-%d"), "sales": values}).drop(index=gap).to_csv(
+        tmp_path / "m.csv", index=False
+    )
+    loaded = load_csv(tmp_path / "m.csv")
+    assert (loaded.series.frequency, loaded.series.season) == (freq, season)
+    assert list(loaded.series.frame.index[:2]) == list(stamps[:2] - pd.Timedelta(days=14))
+    assert len(loaded.series.frame) == 60  # a row left out is a gap on the grid, filled
+    assert loaded.report.notes[0] == (
+        f"Every date falls on day 15 of its month, so each was read as the 1st of its month ({stamps[0]:%Y-%m-%d} as "
+        f"{stamps[0] - pd.Timedelta(days=14):%Y-%m-%d}), so the series is {'monthly' if season == 12 else 'quarterly'} "
+        "and its forecasts are dated on the 1st."
+    )
+
+
+def test_dates_on_different_days_of_the_month_stay_irregular(tmp_path):
+    stamps = pd.date_range("2015-01-01", periods=40, freq="MS") + pd.to_timedelta(np.arange(40) % 3 * 5 + 3, unit="D")
+    pd.DataFrame({"date": stamps.strftime("%Y-%m-%d"), "v": np.arange(40.0)}).to_csv(tmp_path / "d.csv", index=False)
+    loaded = load_csv(tmp_path / "d.csv")
+    assert loaded.series.frequency is None
+    assert "The timestamps are irregular, so no frequency or season was detected." in loaded.report.notes

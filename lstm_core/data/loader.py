@@ -1576,6 +1576,17 @@ def _index_frame(
         )
     frequency, gaps = _frequency(frame.index)
     if frequency is None and len(frame) >= 3:
+        starts = _month_starts_of(frame.index)
+        if starts is not None and (found := _frequency(starts))[0] is not None:
+            day = frame.index[0].day
+            notes.append(
+                f"Every date falls on day {day} of its month, so each was read as the 1st of its month "
+                f"({_show_time(frame.index[0])} as {_show_time(starts[0])}), so the series is "
+                f"{describe_frequency(found[0])} and its forecasts are dated on the 1st."
+            )
+            frame = frame.set_axis(pd.DatetimeIndex(starts, name=frame.index.name))
+            frequency, gaps = found
+    if frequency is None and len(frame) >= 3:
         notes.append("The timestamps are irregular, so no frequency or season was detected.")
     elif gaps and policy == "drop":
         notes.append(f"{gaps} timestamp(s) are missing from the regular {frequency} grid; they were not filled in.")
@@ -1589,6 +1600,17 @@ def _index_frame(
             )
         frame.index = pd.DatetimeIndex(frame.index, freq=frequency)
     return frame, int(duplicated.sum()), resorted, frequency, gaps
+
+
+def _month_starts_of(index: pd.DatetimeIndex) -> pd.DatetimeIndex | None:
+    """The 1st of each date's month, where every date is at midnight on one day of the month from
+    the 2nd to the 28th (monthly figures dated the 15th, which no calendar frequency matches) and no
+    two share a month; else None."""
+    days = index.day
+    if not (1 < days[0] <= 28) or (days != days[0]).any() or (index != index.normalize()).any():
+        return None
+    starts = index.to_period("M").to_timestamp()
+    return None if starts.has_duplicates else pd.DatetimeIndex(starts)
 
 
 def _apply_missing(frame: pd.DataFrame, policy: str, notes: list[str]) -> pd.DataFrame:
