@@ -661,15 +661,14 @@ def cmd_forecast(args) -> int:
         _check_out_file(args.out, args.overwrite, args)
     run = _run_for(args)
     out = run.future(args.steps)
+    from .data.frequency import with_utc_offset
     from .forecast import runaway_note
 
     warning = runaway_note(run.prep.y, out["forecast"].to_numpy())
     if warning:
         print(f"warning: {warning}", file=sys.stderr)
-    offset = getattr(args, "utc_offset", None)
-    if offset is not None and pd.api.types.is_datetime64_any_dtype(out["time"]):
-        # the data's times were written with this UTC offset (2020-01-01T00:00:00+01:00): so are the forecast's
-        out["time"] = out["time"].dt.strftime("%Y-%m-%dT%H:%M:%S") + offset
+    # the data's times were written with a UTC offset (2020-01-01T00:00:00+01:00): so are the forecast's
+    out = with_utc_offset(out, getattr(args, "utc_offset", None))
     text = out.to_csv(index=False)
     if args.out is None:
         sys.stdout.write(text)

@@ -187,6 +187,8 @@ if not lcprep.fits_split(len(ds.frame), _dflt.val_fraction, _dflt.test_fraction)
     )
 with st.expander("What was detected", expanded=bool(rep.notes)):
     lines = [rep.summary()[0], *rep.notes] if restored else rep.summary()  # no "Read as utf-8, delimiter ','"
+    if _season != rep.season:  # the summary's "season 24" (or 7) is the calendar's: say which one a run takes
+        lines.append(f"A run takes season {_season} instead of {rep.season}: {_why_longer}.")
     st.markdown("\n".join(f"- {md_escape(line)}" for line in lines))
     if missing:
         per_column = ", ".join(f"{c}: {n:,}" for c, n in rep.missing.items() if n)  # not a dict's repr

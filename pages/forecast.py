@@ -8,6 +8,7 @@ from lstm_core import prep as lcprep
 from lstm_core import verdict as lcverdict
 from lstm_core.combine import STAND_IN
 from lstm_core.config import ConfigError
+from lstm_core.data.frequency import with_utc_offset
 from ui import presenter, runs_view, state
 from ui.figures import series as plots
 from ui.figures.style import cell_name
@@ -224,11 +225,15 @@ else:
     except ConfigError as exc:
         st.error(md_escape(exc))
 
+# the data's times were written with a UTC offset: the forecast's are written with it too, as the
+# loader's note says ("times past the data are in that offset too") and `forecast --data` does
+offset = state.utc_offset(pick)
 # a row that wraps: three equal columns cut "Download predictions (.csv)" at 1024 px
 downloads = st.container(horizontal=True)
 downloads.download_button(
     "Download forecast (.csv)",
-    csvsafe.to_csv(fut).encode() if fut is not None else b"",  # safe to open in a spreadsheet
+    # safe to open in a spreadsheet
+    csvsafe.to_csv(with_utc_offset(fut, offset)).encode() if fut is not None else b"",
     "forecast.csv",
     "text/csv",
     key="forecast_dl_future",
@@ -236,6 +241,7 @@ downloads.download_button(
     width="stretch",
     disabled=fut is None,
     help="time, forecast, lower, upper: the future forecast shown above"
+    + (f" (times with the data's UTC offset, {offset})" if offset else "")
     if fut is not None
     else "This run cannot forecast past the end of the data (see above).",
 )
@@ -243,7 +249,7 @@ if rival is not None and fut is not None:
     # the verdict says to prefer it: its numbers, not only its line on the chart
     downloads.download_button(
         f"Download {rival[0]} forecast (.csv)",
-        csvsafe.to_csv(rival[1]).encode(),
+        csvsafe.to_csv(with_utc_offset(rival[1], offset)).encode(),
         f"{judged.multistep_winner}_forecast.csv",
         "text/csv",
         key="forecast_dl_rival",
@@ -253,7 +259,7 @@ if rival is not None and fut is not None:
     )
 downloads.download_button(
     "Download predictions (.csv)",
-    csvsafe.to_csv(pred).encode(),
+    csvsafe.to_csv(with_utc_offset(pred, offset)).encode(),
     "predictions.csv",
     "text/csv",
     key="forecast_dl_csv",

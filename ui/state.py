@@ -286,6 +286,23 @@ def set_job(job_id: str | None) -> None:
         st.query_params["job"] = job_id
 
 
+#: Session key of ``{job id: UTC offset}``: the offset the data of each run this session started was
+#: written with (:attr:`lstm_core.data.DataReport.utc_offset`). A run keeps naive times, so without it
+#: the Forecast page's download wrote ``2024-03-04 00:00:00`` for data read from ``...+01:00``, whose
+#: note says "times past the data are in that offset too" (``forecast --data`` writes it).
+UTC_OFFSETS = "utc_offsets"
+
+
+def note_utc_offset(job_id: str, offset: str | None) -> None:
+    """Remember the UTC offset of the data ``job_id`` trains on (None: none written)."""
+    st.session_state.setdefault(UTC_OFFSETS, {})[job_id] = offset
+
+
+def utc_offset(job_id: str | None) -> str | None:
+    """The UTC offset of the data ``job_id`` was started on in this session, else None."""
+    return st.session_state.get(UTC_OFFSETS, {}).get(job_id) if job_id else None
+
+
 def follow_default(key: str, default: int) -> None:
     """Keep a widget's value at ``default`` while the user has left it at the default shown before
     (a new dataset's default replaces it); a value the user set stays. The default last shown is

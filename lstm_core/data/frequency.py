@@ -211,3 +211,12 @@ def infer_frequency(index: pd.Index) -> str | None:
     if len(index) < 3 or not index.is_monotonic_increasing or not index.is_unique:
         return None
     return _frequency(index)[0]
+
+
+def with_utc_offset(frame: pd.DataFrame, offset: str | None) -> pd.DataFrame:
+    """``frame`` with its ``time`` column written with ``offset`` (``2024-03-04T00:00:00+01:00``): the
+    times of a forecast of data whose times were written with that UTC offset (``forecast --data``, the
+    Forecast page's downloads); unchanged without an offset or a column of datetimes."""
+    if offset is None or "time" not in frame.columns or not pd.api.types.is_datetime64_any_dtype(frame["time"]):
+        return frame
+    return frame.assign(time=frame["time"].dt.strftime("%Y-%m-%dT%H:%M:%S") + offset)

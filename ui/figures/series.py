@@ -27,8 +27,12 @@ from .style import (
     waiting_note,
 )
 
-
 # ------------------------------------------------------------------------------ figures
+#: Legend names a 400 px series chart holds below its lines without squeezing them; past them the figure
+#: grows by :data:`LEGEND_ROW_PX` for every :data:`LEGEND_PER_ROW` more (a half-width chart at 1024 px fits 5 a row).
+LEGEND_ROOM, LEGEND_PER_ROW, LEGEND_ROW_PX = 8, 4, 19
+
+
 def series_figure(
     frame: pd.DataFrame,
     columns: list[str] | None = None,
@@ -50,6 +54,11 @@ def series_figure(
         decimated |= dec
     fig.update_xaxes(title=plot_text(frame.index.name) if frame.index.name is not None else None)
     fig = apply_layout(fig, title, decimated, n_total=len(frame))
+    if len(columns) > LEGEND_ROOM:
+        # the legend below grows a row per few names: 39 sensors' took 250 of the 400 px at 1024 px, leaving
+        # the lines a 120 px strip; the figure grows with it instead (4 names a row at the narrowest, 19 px each)
+        extra = -(-(len(columns) - LEGEND_ROOM) // LEGEND_PER_ROW)
+        fig.update_layout(height=fig.layout.height + LEGEND_ROW_PX * extra)
     if filled is not None and len(columns) == 1 and np.any(filled):
         made = np.flatnonzero(filled)
         fig.add_trace(

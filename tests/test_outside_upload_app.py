@@ -1,0 +1,179 @@
+"""AppTest: uploads a newcomer brings that nobody on the project had tried through the app (found by
+uploading them in a browser): hourly demand written with a UTC offset, daily temperatures whose
+season is the year."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+
+from tests import fakes
+
+ROOT = Path(__file__).resolve().parents[1]
+TIMEOUT = 30
+
+
+@pytest.fixture
+def fake():
+    with fakes.fake_registry() as reg:
+        yield reg
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> dict[str, bytes]:
+    """The bytes each download button of the last script run offered, by the file name it gives
+    (AppTest's media storage is gone once a run ends, so they are kept as they are stored)."""
+    kept: dict[str, bytes] = {}
+    store = MemoryMediaFileStorage.load_and_get_id
+
+    def keep(self, path_or_data, mimetype, kind, filename=None):
+        if filename is not None and isinstance(path_or_data, bytes):
+            kept[filename] = path_or_data
+        return store(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
+    return kept
+
+
+def demand(index: pd.DatetimeIndex) -> np.ndarray:
+    """Hourly demand: a morning and an evening peak, weekends lower."""
+    hour, weekend = index.hour.to_numpy(), index.day_of_week.to_numpy() >= 5
+    day = 50 + 30 * np.exp(-(((hour - 9) / 3.0) ** 2)) + 35 * np.exp(-(((hour - 19) / 2.5) ** 2))
+    return (day * np.where(weekend, 0.7, 1.0) + np.random.default_rng(0).normal(0, 2, len(index))).round(2)
+
+
+def offset_csv() -> bytes:
+    """Three weeks of hourly demand written with one UTC offset throughout (``...T00:00:00+01:00``)."""
+    index = pd.date_range("2024-01-08", periods=21 * 24, freq="h")
+    stamps = index.strftime("%Y-%m-%dT%H:%M:%S") + "+01:00"
+    return pd.DataFrame({"timestamp": stamps, "demand_mw": demand(index)}).to_csv(index=False).encode()
+
+
+def clock_change_csv() -> bytes:
+    """Three weeks of hourly demand in Berlin's local time across the spring clock change
+    (``+01:00`` then ``+02:00``): the loader converts it to UTC."""
+    index = pd.date_range("2024-03-18", periods=21 * 24, freq="h", tz="Europe/Berlin")
+    stamps = [t.isoformat() for t in index]
+    return pd.DataFrame({"timestamp": stamps, "demand_mw": demand(index)}).to_csv(index=False).encode()
+
+
+def forecast_page_after_training(csv: bytes, name: str) -> AppTest:
+    """Upload ``csv``, train a tiny run from the Train page's form, open Forecast."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    at.file_uploader(key="data_upload").set_value((name, csv, "text/csv")).run()
+    assert at.session_state["dataset"].name == name
+    at.switch_page("pages/train.py").run()
+    at.number_input(key="train_epochs").set_value(2)
+    at.number_input(key="train_hidden").set_value(8)
+    at.button[0].click().run()  # the form's "Start training"
+    assert not at.exception, [e.value for e in at.exception]
+    from ui import state
+
+    snap = state.registry().wait(at.session_state["job_id"], TIMEOUT)
+    assert snap is not None and snap.run is not None, "the tiny run did not finish"
+    at.switch_page("pages/forecast.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.mark.parametrize(
+    ("csv", "offset", "last_written"),
+    [
+        # local times kept: the data ends at 2024-01-28 23:00 (+01:00)
+        (offset_csv, "+01:00", "2024-01-28T23:00:00+01:00"),
+        # converted to UTC: the data ends at 2024-04-08 00:00 in Berlin (+02:00), 22:00 UTC
+        (clock_change_csv, "+00:00", "2024-04-07T22:00:00+00:00"),
+    ],
+)
+def test_the_forecast_download_writes_its_times_with_the_datas_utc_offset(fake, downloads, csv, offset, last_written):
+    """The file's times were written ``2024-03-01T00:00:00+01:00`` and the Data page said "times past
+    the data are in that offset too", but the downloaded forecast read ``2024-01-29 00:00:00``."""
+    at = forecast_page_after_training(csv(), "demand.csv")
+    steps = at.slider(key="forecast_steps").value
+    future = pd.read_csv(io.BytesIO(downloads["forecast.csv"]))
+    assert len(future) == steps
+    last = pd.Timestamp(last_written)
+    expected = pd.date_range(last + pd.Timedelta(hours=1), periods=steps, freq="h")
+    assert list(future["time"]) == list(expected.strftime("%Y-%m-%dT%H:%M:%S") + offset)
+    predictions = pd.read_csv(io.BytesIO(downloads["predictions.csv"]))
+    assert predictions["time"].iloc[-1] == last_written  # the data's own times, as the file wrote them
+    button = next(d for d in at.get("download_button") if d.proto.label == "Download forecast (.csv)")
+    assert button.proto.help.endswith(f"(times with the data's UTC offset, {offset})")
+
+
+def test_data_without_an_offset_keeps_plain_times_in_the_download(fake, downloads):
+    index = pd.date_range("2024-01-08", periods=21 * 24, freq="h")
+    csv = pd.DataFrame({"timestamp": index.strftime("%Y-%m-%d %H:%M"), "demand_mw": demand(index)})
+    at = forecast_page_after_training(csv.to_csv(index=False).encode(), "demand.csv")
+    future = pd.read_csv(io.BytesIO(downloads["forecast.csv"]))
+    assert future["time"].iloc[0] == "2024-01-29 00:00:00"
+    button = next(d for d in at.get("download_button") if d.proto.label == "Download forecast (.csv)")
+    assert button.proto.help == "time, forecast, lower, upper: the future forecast shown above"
+
+
+def data_page_after_upload(csv: bytes, name: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    at.file_uploader(key="data_upload").set_value((name, csv, "text/csv")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["dataset"].name == name
+    return at
+
+
+def detected(at: AppTest) -> list[str]:
+    """The lines under "What was detected"."""
+    block = next(m.value for m in at.markdown if m.value.startswith("- ") and "rows, " in m.value)
+    return [line.removeprefix("- ") for line in block.split("\n")]
+
+
+def test_daily_temperatures_say_under_what_was_detected_that_a_run_takes_the_year():
+    """The caption said "season 365: a year, ..." while "What was detected" said only "season 7"."""
+    days = pd.date_range("2019-01-01", "2022-12-31", freq="D")
+    rng = np.random.default_rng(1)
+    noise = np.zeros(len(days))
+    for i in range(1, len(days)):
+        noise[i] = 0.7 * noise[i - 1] + rng.normal(0, 1.5)
+    temperature = 10 - 9 * np.cos((days.day_of_year.to_numpy() - 15) / 365.25 * 2 * np.pi) + noise
+    csv = pd.DataFrame({"date": days.strftime("%Y-%m-%d"), "temperature": temperature.round(1)})
+    at = data_page_after_upload(csv.to_csv(index=False).encode(), "temperature.csv")
+    lines = detected(at)
+    assert "Time column 'date': frequency daily, season 7, 0 timestamp(s) missing from its grid." in lines
+    assert lines[-1] == (
+        "A run takes season 365 instead of 7: a year, whose cycle forecasts it half a year ahead better than last week."
+    )
+    caption = next(c.value for c in at.caption if "frequency **" in c.value)
+    assert "(season 365: a year, whose cycle forecasts it half a year ahead better than last week)" in caption
+
+
+def test_daily_counts_that_repeat_the_week_keep_season_7_without_a_second_line():
+    days = pd.date_range("2021-01-01", periods=3 * 365, freq="D")
+    base = np.array([120, 130, 128, 125, 140, 80, 60])[days.day_of_week.to_numpy()]
+    visitors = np.random.default_rng(2).poisson(base)
+    csv = pd.DataFrame({"date": days.strftime("%Y-%m-%d"), "visitors": visitors})
+    at = data_page_after_upload(csv.to_csv(index=False).encode(), "visitors.csv")
+    assert not [line for line in detected(at) if line.startswith("A run takes season")]
+    caption = next(c.value for c in at.caption if "frequency **" in c.value)
+    assert "frequency **daily** (season 7) ·" in caption
+
+
+def test_forty_columns_get_a_chart_tall_enough_for_their_legend_and_their_lines():
+    """39 other columns' legend took 250 of the chart's 400 px at 1024 px, leaving the lines a 120 px strip."""
+    import json
+
+    days = pd.date_range("2020-01-01", periods=400, freq="D")
+    rng = np.random.default_rng(3)
+    frame = pd.DataFrame({"date": days.strftime("%Y-%m-%d")})
+    for j in range(40):
+        frame[f"sensor_{j:02d}"] = rng.normal(0, 1, len(days)).cumsum().round(3)
+    at = data_page_after_upload(frame.to_csv(index=False).encode(), "wide.csv")
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    target, others = specs
+    assert len(others["data"]) == 39
+    assert target["layout"]["height"] == 400  # one line, one legend name: the usual size
+    # 31 names past the 8 a chart holds, 4 a row at the narrowest: 8 rows more of 19 px
+    assert others["layout"]["height"] == 400 + 8 * 19
