@@ -14,6 +14,7 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from tests import fakes
+from tests.test_outside_forecast_app import forecast_page_after_training
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 30
@@ -61,25 +62,6 @@ def clock_change_csv() -> bytes:
     index = pd.date_range("2024-03-18", periods=21 * 24, freq="h", tz="Europe/Berlin")
     stamps = [t.isoformat() for t in index]
     return pd.DataFrame({"timestamp": stamps, "demand_mw": demand(index)}).to_csv(index=False).encode()
-
-
-def forecast_page_after_training(csv: bytes, name: str) -> AppTest:
-    """Upload ``csv``, train a tiny run from the Train page's form, open Forecast."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
-    at.file_uploader(key="data_upload").set_value((name, csv, "text/csv")).run()
-    assert at.session_state["dataset"].name == name
-    at.switch_page("pages/train.py").run()
-    at.number_input(key="train_epochs").set_value(2)
-    at.number_input(key="train_hidden").set_value(8)
-    at.button[0].click().run()  # the form's "Start training"
-    assert not at.exception, [e.value for e in at.exception]
-    from ui import state
-
-    snap = state.registry().wait(at.session_state["job_id"], TIMEOUT)
-    assert snap is not None and snap.run is not None, "the tiny run did not finish"
-    at.switch_page("pages/forecast.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 @pytest.mark.parametrize(
