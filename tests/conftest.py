@@ -257,6 +257,15 @@ def nav(pg, title: str) -> None:
     expect(pg.get_by_role("heading", name=title, exact=True).first).to_be_visible()
 
 
+@pytest.fixture
+def fake():
+    """The app's job registry, for one test, a fake one that runs jobs inline (:mod:`tests.fakes`)."""
+    from tests import fakes
+
+    with fakes.fake_registry() as reg:
+        yield reg
+
+
 def expect_one(locator) -> None:
     """Wait until ``locator`` matches exactly one element, and that one is visible.
 

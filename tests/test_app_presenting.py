@@ -16,11 +16,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from lstm_core.config import RunConfig
-from tests import fakes
 from ui import jobs_view, presenter, state
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,12 +26,6 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def new_app() -> AppTest:
     return AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-
-
-@pytest.fixture
-def fake():
-    with fakes.fake_registry() as reg:
-        yield reg
 
 
 def no_errors(at: AppTest) -> None:

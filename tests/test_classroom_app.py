@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests import fakes
 from ui import presenter
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -16,12 +15,6 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def new_app() -> AppTest:
     return AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-
-
-@pytest.fixture
-def fake():
-    with fakes.fake_registry() as reg:
-        yield reg
 
 
 def test_primary_action_trains_with_the_defaults_and_opens_the_train_page(fake):

@@ -15,20 +15,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from lstm_core.compare import CompareConfig, baseline_lead
-from tests import fakes
 from ui import presenter
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture
-def fake():
-    with fakes.fake_registry() as reg:
-        yield reg
 
 
 def gas_csv(n: int = 64) -> bytes:

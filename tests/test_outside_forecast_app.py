@@ -7,19 +7,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pytest
 from streamlit.testing.v1 import AppTest
-
-from tests import fakes
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 30
-
-
-@pytest.fixture
-def fake():
-    with fakes.fake_registry() as reg:
-        yield reg
 
 
 def forecast_page_after_training(csv: bytes, name: str, inputs: list[str] | None = None) -> AppTest:

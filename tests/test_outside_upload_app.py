@@ -5,7 +5,6 @@ season is the year."""
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -13,17 +12,7 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from tests import fakes
-from tests.test_outside_forecast_app import forecast_page_after_training
-
-ROOT = Path(__file__).resolve().parents[1]
-TIMEOUT = 30
-
-
-@pytest.fixture
-def fake():
-    with fakes.fake_registry() as reg:
-        yield reg
+from tests.test_outside_forecast_app import ROOT, TIMEOUT, forecast_page_after_training
 
 
 @pytest.fixture
