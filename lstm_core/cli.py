@@ -308,7 +308,6 @@ def _load_series(args):
         dayfirst=args.dayfirst,
     )
     _DATA_NOTES.extend(loaded.report.notes)
-    args.utc_offset = loaded.report.utc_offset  # (forecast writes its times with it)
     return loaded.series
 
 
@@ -591,6 +590,8 @@ def _run_for(args):
         return load_run(args.run)
     series = _load_series(args)
     run = load_run(args.run, series.frame)
+    # its forecast's times are written as this data's are (with its UTC offset, or none)
+    run.series = dataclasses.replace(run.series, utc_offset=series.utc_offset)
     trained_on = run_frequency(args.run)
     own, given = (describe_frequency(f).split(" (")[0] for f in (trained_on, series.frequency))  # no anchors
     if trained_on is not None and series.frequency is not None and own != given:
@@ -668,7 +669,7 @@ def cmd_forecast(args) -> int:
     if warning:
         print(f"warning: {warning}", file=sys.stderr)
     # the data's times were written with a UTC offset (2020-01-01T00:00:00+01:00): so are the forecast's
-    out = with_utc_offset(out, getattr(args, "utc_offset", None))
+    out = with_utc_offset(out, run.series.utc_offset)
     text = out.to_csv(index=False)
     if args.out is None:
         sys.stdout.write(text)

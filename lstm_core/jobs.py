@@ -39,6 +39,7 @@ import torch
 from . import threads
 from .callbacks import Callbacks, Stopped
 from .config import MISSING_POLICIES, ConfigError, RunConfig
+from .data.frequency import is_utc_offset
 from .data.series import Series, as_series
 from .gates import GateRecorder
 from .index import RunRecord
@@ -274,7 +275,13 @@ def _data_info(s: Series | None) -> dict:
     """What the run store records of a job's data (besides the data itself)."""
     if s is None:
         return {}
-    return {"name": s.name, "frequency": s.frequency, "season": s.season, "missing_policy": s.missing_policy}
+    return {
+        "name": s.name,
+        "frequency": s.frequency,
+        "season": s.season,
+        "missing_policy": s.missing_policy,
+        **({"utc_offset": s.utc_offset} if s.utc_offset is not None else {}),
+    }
 
 
 class JobRegistry:
@@ -1077,8 +1084,8 @@ class JobRegistry:
             return None
 
     def _named(self, job_id: str, series: Series) -> Series:
-        """``series`` (a run reloaded from its folder, which keeps no name) with the name and
-        missing-value policy the store recorded for the job's data, where it has them."""
+        """``series`` (a run reloaded from its folder, which keeps no name) with the name, missing-value
+        policy and UTC offset the store recorded for the job's data, where it has them."""
         record = self._store.record(job_id) if self._store is not None and not series.name else None
         if record is None:
             return series
@@ -1088,6 +1095,7 @@ class JobRegistry:
             series,
             name=str(info.get("name") or ""),
             missing_policy=policy if policy in MISSING_POLICIES else series.missing_policy,
+            utc_offset=offset if is_utc_offset(offset := info.get("utc_offset")) else series.utc_offset,
         )
 
     def retry(self, job_id: str) -> str:

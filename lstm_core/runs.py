@@ -7,7 +7,8 @@ A run directory holds::
                       member's model, or a list of every member's (see ``members`` in config.json)
     metrics.json      see :func:`lstm_core.pipeline.evaluate`; with ``verdict`` (:func:`metrics_json`)
     history.csv       epoch, train_loss, val_loss, seconds, samples_per_s
-    predictions.csv   time, actual, part, one_step, multistep, lower, upper
+    predictions.csv   time, actual, part, one_step, multistep, lower, upper (times with the data's UTC
+                      offset where its file wrote one: ``utc_offset`` in config.json)
     data.csv          the series it was trained on (so the run is self-contained)
     gate_history.json per-epoch gate statistics (when recorded), see :class:`lstm_core.gates.GateRecorder`
     forecast.csv      time, forecast, lower, upper past the end of the data
@@ -52,6 +53,7 @@ from . import csvsafe
 from .combine import ONE_STEP, PATHS, PROFILES, Member
 from .config import BOUNDS, ConfigError, DataConfig, RunConfig, TrainConfig
 from .data import DataError, Series, infer_frequency
+from .data.frequency import is_utc_offset, with_utc_offset
 from .pipeline import Run, empty_model, evaluate
 from .prep import Transform, prepare, resolve_target
 from .strategy import SHORTLIST
@@ -254,15 +256,21 @@ def save_run(run: Run, directory: str | os.PathLike, forecast_steps: int | None 
             "one_step": run.one_step,
             "profiles": run.profiles,
             **({"look_back_asked": run.look_back_asked} if run.look_back_asked is not None else {}),
+            # the UTC offset the data's times were written with: predictions.csv and forecast.csv write
+            # their times with it, and so does a forecast of the run reloaded (data.csv keeps them naive)
+            **({"utc_offset": run.series.utc_offset} if run.series.utc_offset is not None else {}),
         }
         (tmp / "config.json").write_text(json.dumps(meta, indent=2))
         torch.save(_weights(members).state_dict(), tmp / "model.pt")
         (tmp / "metrics.json").write_text(json.dumps(metrics_json(run), indent=2))
         run.history_frame().to_csv(tmp / "history.csv", index=False)
+        offset = run.series.utc_offset
         if run.predictions is not None:
-            csvsafe.to_csv(run.predictions, tmp / "predictions.csv")
+            csvsafe.to_csv(with_utc_offset(run.predictions, offset), tmp / "predictions.csv")
         try:
-            csvsafe.to_csv(run.future(forecast_steps or default_steps(run)), tmp / "forecast.csv")
+            csvsafe.to_csv(
+                with_utc_offset(run.future(forecast_steps or default_steps(run)), offset), tmp / "forecast.csv"
+            )
         except ConfigError:
             pass  # a model with input columns cannot forecast past the data
         _frame_to_csv(run.frame, tmp / "data.csv")
@@ -461,8 +469,11 @@ def _load_run(path: Path, frame: pd.DataFrame | None) -> Run:
             f"{path / 'data.csv'} does not hold the columns the run was trained on; the run folder is damaged."
         )
     data = own if frame is None else _matching(frame, own, cfg)
+    offset = meta.get("utc_offset")
+    if offset is not None and not is_utc_offset(offset):
+        raise RunError(f"{path / 'config.json'} holds a damaged utc_offset; the run folder is damaged.")
     try:
-        series = Series(data, frequency=infer_frequency(data.index), season=meta.get("season_hint"))
+        series = Series(data, frequency=infer_frequency(data.index), season=meta.get("season_hint"), utc_offset=offset)
     except DataError:
         raise RunError(f"{path / 'config.json'} holds a damaged season_hint; the run folder is damaged.") from None
     saved = _member_specs(meta, path)

@@ -43,6 +43,7 @@ from typing import Any
 import pandas as pd
 
 from . import csvsafe
+from .data.frequency import is_utc_offset
 from .data.series import Series
 from .index import RunIndex, RunRecord
 from .pipeline import Run
@@ -431,6 +432,7 @@ class RunStore:
             season=info.get("season"),
             name=str(info.get("name") or ""),
             missing_policy=info.get("missing_policy"),
+            utc_offset=offset if is_utc_offset(offset := info.get("utc_offset")) else None,
         )
 
     def folder(self, job_id: str) -> Path:

@@ -227,7 +227,7 @@ else:
 
 # the data's times were written with a UTC offset: the forecast's are written with it too, as the
 # loader's note says ("times past the data are in that offset too") and `forecast --data` does
-offset = state.utc_offset(pick)
+offset = run.series.utc_offset
 # a row that wraps: three equal columns cut "Download predictions (.csv)" at 1024 px
 downloads = st.container(horizontal=True)
 downloads.download_button(

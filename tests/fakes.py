@@ -51,7 +51,7 @@ def prebuilt_run(data: Series | pd.DataFrame, cfg: RunConfig) -> Run:
     key = hashlib.sha1(
         json.dumps(tiny.to_dict(), sort_keys=True, default=str).encode()
         + pd.util.hash_pandas_object(series.frame, index=True).to_numpy().tobytes()
-        + str((series.season, series.frequency, series.missing_policy)).encode()
+        + str((series.season, series.frequency, series.missing_policy, series.utc_offset)).encode()
     ).hexdigest()
     with _LOCK:
         if key not in _BUILT:

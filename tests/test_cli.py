@@ -548,7 +548,9 @@ def test_a_failed_compare_leaves_no_folder_behind(trained, tmp_path, capsys):
 
 def test_forecast_keeps_the_utc_offset_of_the_data(tmp_path, capsys):
     """Times written with an offset (2020-01-01T00:00:00+01:00) came out of forecast in UTC without a
-    zone: an hour off the data's clock, unmarked. They keep the data's times and, with --data, its offset."""
+    zone: an hour off the data's clock, unmarked. They keep the data's times and its offset, which the run
+    records: its forecast.csv and predictions.csv, and a forecast of it without --data, write it too.
+    Data given without an offset gets times without one."""
     stamps = pd.date_range("2020-01-01", periods=24 * 8, freq="h", tz="Etc/GMT-1")  # UTC+01:00
     load = 100 + 10 * np.sin(np.arange(len(stamps)) * 2 * np.pi / 24)
     data = tmp_path / "load.csv"
@@ -560,8 +562,18 @@ def test_forecast_keeps_the_utc_offset_of_the_data(tmp_path, capsys):
     assert main(argv) == 0
     fc = pd.read_csv(tmp_path / "f.csv")
     assert fc["time"].tolist() == ["2020-01-09T00:00:00+01:00", "2020-01-09T01:00:00+01:00"]
+    assert json.loads((run / "config.json").read_text())["utc_offset"] == "+01:00"
     assert main(["forecast", "--run", str(run), "--steps", "2", "--out", str(tmp_path / "g.csv")]) == 0
-    assert pd.read_csv(tmp_path / "g.csv")["time"].tolist() == ["2020-01-09 00:00:00", "2020-01-09 01:00:00"]
+    assert pd.read_csv(tmp_path / "g.csv")["time"].tolist() == fc["time"].tolist()
+    saved = pd.read_csv(run / "forecast.csv")["time"]
+    assert saved.iloc[0] == "2020-01-09T00:00:00+01:00" and saved.str.endswith("+01:00").all()
+    predicted = pd.read_csv(run / "predictions.csv")["time"]
+    assert predicted.iloc[0] == "2020-01-01T00:00:00+01:00" and predicted.str.endswith("+01:00").all()
+    naive = tmp_path / "naive.csv"
+    pd.DataFrame({"time": [t.strftime("%Y-%m-%d %H:%M:%S") for t in stamps], "load": load}).to_csv(naive, index=False)
+    argv = ["forecast", "--run", str(run), "--steps", "2", "--data", str(naive), "--out", str(tmp_path / "h.csv")]
+    assert main(argv) == 0
+    assert pd.read_csv(tmp_path / "h.csv")["time"].tolist() == ["2020-01-09 00:00:00", "2020-01-09 01:00:00"]
 
 
 @pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc, where no folder can be made")

@@ -184,6 +184,31 @@ def test_a_run_carries_its_series_and_a_saved_run_reloads_it(tmp_path):
         load_run(tmp_path / "run")
 
 
+@pytest.mark.parametrize("offset", ["+01:00", "-09:30"])
+def test_a_saved_run_keeps_the_utc_offset_its_data_was_written_with(offset, tmp_path):
+    """A run trained on times written with a UTC offset wrote its saved forecast with naive times; the
+    offset is recorded (config.json) and written with the times, and a damaged one is named."""
+    series = dataclasses.replace(generate_series("trend-seasonal", length=60), utc_offset=offset)
+    save_run(fit_run(series, tiny()), tmp_path / "run")
+    meta = json.loads((tmp_path / "run" / "config.json").read_text())
+    assert meta["utc_offset"] == offset
+    again = load_run(tmp_path / "run")
+    assert again.series.utc_offset == offset
+    times = pd.read_csv(tmp_path / "run" / "forecast.csv")["time"]
+    after = series.frame.index[-1] + pd.offsets.MonthBegin(1)  # the month after the data's last
+    assert times.iloc[0] == after.strftime("%Y-%m-%dT%H:%M:%S") + offset and times.str.endswith(offset).all()
+    meta["utc_offset"] = "01:00"
+    (tmp_path / "run" / "config.json").write_text(json.dumps(meta))
+    with pytest.raises(RunError, match="holds a damaged utc_offset; the run folder is damaged"):
+        load_run(tmp_path / "run")
+
+
+@pytest.mark.parametrize("offset", ["01:00", "+1:00", "+24:00", "UTC", 1])
+def test_a_series_refuses_an_offset_it_could_not_write(offset):
+    with pytest.raises(DataError, match=r"A UTC offset is written \+HH:MM or -HH:MM"):
+        Series(generate("sine", length=30), utc_offset=offset)
+
+
 # ---- the missing-value policy that was applied is the one recorded ------------------------------
 
 

@@ -63,19 +63,22 @@ def test_a_restarted_registry_gets_its_finished_runs_back(tmp_path):
 
 
 def test_a_restarted_registry_names_a_runs_data_as_it_was_uploaded(tmp_path):
+    """The data's name, missing-value policy and UTC offset (its forecast's times are written with it)
+    come back after a restart, for the stored data and for the run loaded from its folder."""
     store = RunStore(tmp_path / "jobs")
     first = JobRegistry(max_workers=1, torch_threads=1, store=store)
     try:
-        data = Series(generate("sine", length=120), name="visits.csv", missing_policy="ffill")
+        data = Series(generate("sine", length=120), name="visits.csv", missing_policy="ffill", utc_offset="-05:30")
         jid = first.submit(data, tiny(), owner="me", label="visits")
         assert first.wait(jid, WAIT_S).status == JobStatus.FINISHED
     finally:
         first.close()
     again = JobRegistry(max_workers=1, torch_threads=1, store=store)  # "the server restarted"
     try:
-        again.wait_until(jid, lambda s: s.has_run, WAIT_S)
+        run = again.wait_until(jid, lambda s: s.has_run, WAIT_S).run
+        assert run.series.utc_offset == "-05:30"  # (config.json)
         back = again.series_of(jid)
-        assert (back.name, back.missing_policy) == ("visits.csv", "ffill")
+        assert (back.name, back.missing_policy, back.utc_offset) == ("visits.csv", "ffill", "-05:30")
         pd.testing.assert_frame_equal(back.frame, data.frame, check_freq=False)
     finally:
         again.close()

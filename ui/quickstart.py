@@ -43,7 +43,6 @@ def start(ds: state.Dataset, cfg: RunConfig, label: str) -> str | None:
     twin = reg.active_twin(state.owner(), ds.series, cfg)
     if twin is not None:
         state.set_job(twin.id)
-        state.note_utc_offset(twin.id, ds.report.utc_offset)
         st.session_state["train_twin"] = twin.id
         return twin.id
     try:
@@ -52,6 +51,5 @@ def start(ds: state.Dataset, cfg: RunConfig, label: str) -> str | None:
         st.error(md_escape(exc))
         return None
     state.set_job(job_id)
-    state.note_utc_offset(job_id, ds.report.utc_offset)  # the Forecast page writes its times with it
     st.session_state["train_scroll"] = job_id  # the Train page brings the live panel into view once
     return job_id

@@ -41,9 +41,9 @@ class Dataset:
 
     @property
     def series(self) -> lcdata.Series:
-        """The frame with the frequency, season and missing-value policy the loader found."""
+        """The frame with the frequency, season, missing-value policy and UTC offset the loader found."""
         r = self.report
-        return lcdata.Series(self.frame, r.frequency, r.season, self.name, r.missing_policy)
+        return lcdata.Series(self.frame, r.frequency, r.season, self.name, r.missing_policy, r.utc_offset)
 
 
 SWITCH_INTERVAL_S = 0.001
@@ -176,6 +176,7 @@ def dataset_from_series(series: lcdata.Series, config: dict, version: int = 0) -
         gaps=0,
         resorted=False,
         notes=[RESTORED_NOTE],
+        utc_offset=series.utc_offset,
     )
     return Dataset(name, frame, report, target=target, inputs=inputs, version=version)
 
@@ -284,23 +285,6 @@ def set_job(job_id: str | None) -> None:
     st.session_state[JOB] = job_id
     if job_id:
         st.query_params["job"] = job_id
-
-
-#: Session key of ``{job id: UTC offset}``: the offset the data of each run this session started was
-#: written with (:attr:`lstm_core.data.DataReport.utc_offset`). A run keeps naive times, so without it
-#: the Forecast page's download wrote ``2024-03-04 00:00:00`` for data read from ``...+01:00``, whose
-#: note says "times past the data are in that offset too" (``forecast --data`` writes it).
-UTC_OFFSETS = "utc_offsets"
-
-
-def note_utc_offset(job_id: str, offset: str | None) -> None:
-    """Remember the UTC offset of the data ``job_id`` trains on (None: none written)."""
-    st.session_state.setdefault(UTC_OFFSETS, {})[job_id] = offset
-
-
-def utc_offset(job_id: str | None) -> str | None:
-    """The UTC offset of the data ``job_id`` was started on in this session, else None."""
-    return st.session_state.get(UTC_OFFSETS, {}).get(job_id) if job_id else None
 
 
 def follow_default(key: str, default: int) -> None:

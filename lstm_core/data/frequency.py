@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 
 import pandas as pd
 from pandas.tseries.frequencies import to_offset
@@ -211,6 +212,15 @@ def infer_frequency(index: pd.Index) -> str | None:
     if len(index) < 3 or not index.is_monotonic_increasing or not index.is_unique:
         return None
     return _frequency(index)[0]
+
+
+#: A UTC offset as the loader writes it (:func:`lstm_core.data.loader._show_offset`): ``+01:00``, ``-05:30``.
+_UTC_OFFSET = re.compile(r"[+-](?:[01]\d|2[0-3]):[0-5]\d")
+
+
+def is_utc_offset(text: object) -> bool:
+    """Whether ``text`` is a UTC offset written ``+HH:MM`` or ``-HH:MM``."""
+    return isinstance(text, str) and _UTC_OFFSET.fullmatch(text) is not None
 
 
 def with_utc_offset(frame: pd.DataFrame, offset: str | None) -> pd.DataFrame:

@@ -159,9 +159,9 @@ class LoadedData:
 
     @property
     def series(self) -> Series:
-        """The frame with the frequency, season, name and missing-value policy the report found."""
+        """The frame with the frequency, season, name, missing-value policy and UTC offset the report found."""
         r = self.report
-        return Series(self.frame, r.frequency, r.season, r.source, r.missing_policy)
+        return Series(self.frame, r.frequency, r.season, r.source, r.missing_policy, r.utc_offset)
 
 
 # --------------------------------------------------------------------------------------------

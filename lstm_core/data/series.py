@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..config import MISSING_POLICIES
 from .errors import DataError
-from .frequency import infer_frequency, season_for
+from .frequency import infer_frequency, is_utc_offset, season_for
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -39,6 +39,10 @@ class Series:
         The missing-value policy the loader applied ("interpolate", "ffill", "drop"); None
         when the data did not come through the loader. A run records it in
         ``DataConfig.missing``.
+    utc_offset : str or None
+        The UTC offset the file's times were written with ("+01:00"; the index keeps those local
+        times, naive), which a forecast's times are written with too; None where it had none.
+        A run records it (config.json) so its saved forecast keeps it.
     """
 
     frame: pd.DataFrame
@@ -46,6 +50,7 @@ class Series:
     season: int | None = None
     name: str = ""
     missing_policy: str | None = None
+    utc_offset: str | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.frame, pd.DataFrame):
@@ -58,6 +63,8 @@ class Series:
             raise DataError(
                 f"Unknown missing-value policy {self.missing_policy!r}; choose one of {', '.join(MISSING_POLICIES)}."
             )
+        if self.utc_offset is not None and not is_utc_offset(self.utc_offset):
+            raise DataError(f"A UTC offset is written +HH:MM or -HH:MM (got {self.utc_offset!r}).")
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame, *, name: str = "") -> Series:
@@ -85,7 +92,8 @@ class Series:
         rows, cols = self.frame.shape
         return (
             f"Series(name={self.name!r}, {rows} x {cols}, frequency={self.frequency!r}, season={self.season!r}, "
-            f"missing_policy={self.missing_policy!r})"
+            f"missing_policy={self.missing_policy!r}"
+            + (f", utc_offset={self.utc_offset!r})" if self.utc_offset is not None else ")")
         )
 
 
