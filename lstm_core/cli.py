@@ -36,7 +36,7 @@ from .config import (
     RunConfig,
 )
 from .prep import look_back_for, resolve_target
-from .verdict import judge
+from .verdict import coverage_note, judge
 
 if TYPE_CHECKING:
     from .executors.ray_executor import RayExecutor
@@ -479,6 +479,9 @@ def cmd_train(args) -> int:
         _DATA_NOTES.append(
             "No forecast.csv: a model with input columns needs their future values to forecast past the data."
         )
+    narrow = coverage_note(m)
+    if narrow:
+        print(f"warning: {narrow}", file=sys.stderr)
     if m.guards.runaway:
         print(f"warning: {m.guards.runaway}", file=sys.stderr)
     elif (args.out / "forecast.csv").is_file():

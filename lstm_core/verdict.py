@@ -93,3 +93,31 @@ def judge(metrics: RunMetrics) -> Verdict:
         f"Prefer {label(bm)} for a forecast ahead, or try another cell or settings."
     )
     return Verdict("loses", text, multistep_winner=bm, one_step_winner=b1)
+
+
+#: Below this share of test points inside the band, the band is named too narrow (the issue's floor
+#: for a 90% band), where the test span has at least :data:`COVERAGE_MIN_POINTS` points: with
+#: fewer, a low share is as likely chance (10 points at a true 90%: 6 or fewer inside 1.3% of the time).
+LOW_COVERAGE = 0.70
+COVERAGE_MIN_POINTS = 10
+
+
+def coverage_note(metrics: RunMetrics) -> str | None:
+    """A warning where the interval held far fewer of the test part's values than its level says
+    (one step ahead or over the multi-step forecast), else None: the band drawn ahead is then
+    likely too narrow as well, whatever its level says."""
+    cov = metrics.coverage
+    if metrics.info.n_test < COVERAGE_MIN_POINTS:
+        return None
+    low = [
+        f"{share:.0%} {where}"
+        for where, share in (("one step ahead", cov.one_step), ("over the multi-step forecast", cov.multistep))
+        if share is not None and share < LOW_COVERAGE
+    ]
+    if not low:
+        return None
+    return (
+        f"Of the {metrics.info.n_test} test points, the {cov.level:.0%} interval held only {' and '.join(low)}, "
+        f"not about {cov.level:.0%}: the forecast strayed further than its band allows, so a band ahead is "
+        "likely too narrow too."
+    )

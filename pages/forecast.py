@@ -173,6 +173,9 @@ st.caption(
     + f"Interval coverage at the {cov.level:.0%} level: "
     f"one-step {_share(cov.one_step)}, multi-step {_share(cov.multistep)} ({cov.note})."
 )
+narrow = lcverdict.coverage_note(m)
+if narrow:
+    st.warning(narrow)
 
 # side by side; one under the other when presenting: at projector size a half-width chart's title
 # ran past its edge at 1280x720 ("Multi-step forecast over the test sp")

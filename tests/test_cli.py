@@ -576,6 +576,23 @@ def test_forecast_keeps_the_utc_offset_of_the_data(tmp_path, capsys):
     assert pd.read_csv(tmp_path / "h.csv")["time"].tolist() == ["2020-01-09 00:00:00", "2020-01-09 01:00:00"]
 
 
+def test_train_warns_where_the_band_held_far_fewer_test_points_than_its_level(tmp_path, capsys):
+    """A level that moves up in the test part, which nothing before it foretold: the 90% band of the
+    forecast from the test part's start holds few of its points, and the summary says the band ahead
+    is likely too narrow too (it said nothing)."""
+    rng = np.random.default_rng(0)
+    y = 10 + rng.normal(0, 0.5, 150)
+    y[105:] += 8
+    data = tmp_path / "shift.csv"
+    dates = pd.date_range("2010-01-01", periods=150, freq="D").strftime("%Y-%m-%d")
+    pd.DataFrame({"date": dates, "visits": y}).to_csv(data, index=False)
+    assert main(["train", "--data", str(data), "--out", str(tmp_path / "run"), "--ensemble", "1", *TRAIN_FAST]) == 0
+    warned = [line for line in capsys.readouterr().err.splitlines() if line.startswith("warning: Of the ")]
+    assert len(warned) == 1 and warned[0].endswith("so a band ahead is likely too narrow too."), warned
+    held = json.loads((tmp_path / "run" / "metrics.json").read_text())["coverage"]["multistep"]
+    assert held < 0.7 and f"{held:.0%} over the multi-step forecast, not about 90%" in warned[0]
+
+
 @pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc, where no folder can be made")
 def test_train_refuses_an_out_it_cannot_write_before_training(trained, capsys):
     """An --out in a place that cannot be written failed only after training, naming the save's

@@ -138,3 +138,21 @@ def test_a_baseline_that_wins_the_test_span_can_be_downloaded_beside_the_model(f
     drawn = np.frombuffer(base64.b64decode(y["bdata"]), dtype=y["dtype"]) if isinstance(y, dict) else np.array(y)
     assert np.allclose(drawn, run.baseline_future("seasonal_naive", steps)["forecast"])
     assert np.allclose(drawn, np.tile(sales[-12:], steps // 12 + 1)[:steps])
+
+
+def test_a_band_that_held_few_test_points_is_named_too_narrow_and_one_that_held_them_is_not(fake):
+    """A level that moves up in the test part: the band over the test span held few of its points and
+    the page only printed the share in a caption."""
+    rng = np.random.default_rng(0)
+    y = 10 + rng.normal(0, 0.5, 150)
+    y[105:] += 8
+    dates = pd.date_range("2010-01-01", periods=150, freq="D").strftime("%Y-%m-%d")
+    at = forecast_page_after_training(pd.DataFrame({"date": dates, "visits": y}).to_csv(index=False).encode(), "v.csv")
+    narrow = [w.value for w in at.warning if w.value.startswith("Of the ")]
+    assert len(narrow) == 1 and narrow[0].endswith("so a band ahead is likely too narrow too."), narrow
+    at = forecast_page_after_training(returns_csv(), "returns.csv")
+    from ui import state
+
+    held = state.registry().snapshot(at.session_state["job_id"]).run.metrics.coverage
+    assert held.one_step >= 0.7 and held.multistep >= 0.7  # a band that held its points...
+    assert not [w.value for w in at.warning if w.value.startswith("Of the ")]  # ...is not named

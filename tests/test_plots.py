@@ -212,6 +212,31 @@ def test_baseline_verdict():
     assert v.level == "beats" and "beats every baseline" in v.sentence
 
 
+@pytest.mark.parametrize(
+    ("n_test", "one_step", "multistep", "said"),
+    [
+        (79, 0.89, 0.20, "held only 20% over the multi-step forecast, not about 90%"),
+        (79, 0.55, 0.20, "held only 55% one step ahead and 20% over the multi-step forecast, not about 90%"),
+        (12, 0.62, 0.95, "held only 62% one step ahead, not about 90%"),
+        (79, 0.70, 0.70, None),  # at the floor: not named
+        (9, 0.33, 0.00, None),  # too few points for the share to say much
+        (79, None, None, None),  # no intervals
+    ],
+)
+def test_a_band_that_held_far_fewer_test_points_than_its_level_is_named_too_narrow(n_test, one_step, multistep, said):
+    """A 90% band that held 20% of the test span (outside6, emp_Other_Services) was shown with a plain
+    caption: nothing told the user the band ahead is too narrow as well."""
+    m = RunMetrics.from_dict(
+        {"coverage": {"level": 0.9, "one_step": one_step, "multistep": multistep}, "info": {"n_test": n_test}}
+    )
+    note = verdict.coverage_note(m)
+    if said is None:
+        assert note is None
+    else:
+        assert note.startswith(f"Of the {n_test} test points, the 90% interval {said}: ")
+        assert note.endswith("so a band ahead is likely too narrow too.")
+
+
 def _look_frame(n: int, dates: bool = True) -> pd.DataFrame:
     t = np.arange(n, dtype=np.float64)
     actual = 100 + 10 * np.sin(t / 6) + t
