@@ -254,7 +254,8 @@ def _load(
     if select:
         cells, lines = select_rows(cells, lines, select, notes)
     cells, problems = _strip_symbols(cells, notes)
-    years = [c for c in cells.columns if _year_cells(c, cells[c])]  # say nothing about the decimal mark
+    # say nothing about the decimal mark: years, and months written with a dot (01.1992)
+    years = [c for c in cells.columns if _year_cells(c, cells[c]) or _dotted_months(cells[c])]
     decimal, decided = _detect_decimal(cells.drop(columns=years) if len(years) < cells.shape[1] else cells, delimiter)
     numbers, thousands = _parse_numbers(cells, decimal)
     numbers = _whole_years(cells, numbers)
@@ -1078,6 +1079,12 @@ def _choose_date_column(
         if column not in named and (date_format or not _mostly_numeric(cells[column], numbers[column])):
             if _date_share(cells[column], date_format) >= _NUMERIC_SHARE:
                 return column
+    if date_format is None:
+        # months written with a dot (01.1992, 1992.01), which the number reader took for decimals
+        for column in cells.columns:
+            if column not in named and _mostly_numeric(cells[column], numbers[column]):
+                if month_years(cells[column].dropna()) is not None:
+                    return column
     if date_format is None and (unix := _unix_column(cells, numbers)) is not None:
         return unix
     if clocks:
@@ -1165,6 +1172,14 @@ def _whole_years(cells: pd.DataFrame, numbers: pd.DataFrame) -> pd.DataFrame:
             out = numbers.copy()
         out[column] = present.str.strip().str.replace(r"[.,]0+$", "", regex=True).astype("float64").reindex(cells.index)
     return out
+
+
+def _dotted_months(cells: pd.Series) -> bool:
+    """Whether a column holds months written with a dot (``01.1992``, ``1992.01``: :func:`month_years`)."""
+    present = cells.dropna()
+    if present.empty or not re.fullmatch(r"\s*\d{1,4}\.\d{2,4}\s*", str(present.iloc[0])):
+        return False
+    return month_years(present) is not None
 
 
 def _mostly_numeric(cells: pd.Series, numbers: pd.Series) -> bool:

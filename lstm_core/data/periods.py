@@ -474,10 +474,18 @@ def _clock_like(v: np.ndarray, stamps: pd.DatetimeIndex, minute: int) -> bool:
 
 #: A month and a two-digit year written with ``/`` or ``-`` (``01/00``, ``12-99``).
 _MONTH_YEAR = r"^\s*(?P<m>0?[1-9]|1[0-2])(?P<sep>[/-])(?P<y>\d{2})\s*$"
+#: A month and a four-digit year written with a dot, as German and other European exports write
+#: them (``01.1992``, ``1.1992``), or the year first with a two-digit month (``1992.01``): a
+#: number reader takes both for decimals (1.1992, 1992.01).
+_DOTTED_MONTHS = (
+    (r"^\s*(?P<m>0?[1-9]|1[0-2])(?P<sep>\.)(?P<y>[12]\d{3})\s*$", "MM.YYYY", "%m.%Y"),
+    (r"^\s*(?P<y>[12]\d{3})(?P<sep>\.)(?P<m>0[1-9]|1[0-2])\s*$", "YYYY.MM", "%Y.%m"),
+)
 
 
 def month_years(cells: pd.Series) -> PeriodReading | None:
-    """Read months written as MM/YY (``01/00`` = January 2000) or MM-YY, where that reading is the
+    """Read months written as MM/YY (``01/00`` = January 2000) or MM-YY, or with a dot and a
+    four-digit year (``01.1992``, ``1992.01``: :data:`_DOTTED_MONTHS`), where that reading is the
     only sensible one: every cell is such a pair with one separator and a first number of 12 or
     less, the months run on (or back) month by month in file order (at least :data:`MONTH_RUN` of
     the steps one month, the rest skipping months) and span more than one year, so that the cells
@@ -498,23 +506,33 @@ def month_years(cells: pd.Series) -> PeriodReading | None:
     if len(text) < 3:
         return None
     found = text.str.extract(_MONTH_YEAR)
-    if found["m"].isna().any() or found["sep"].nunique() != 1:
-        return None
+    if not found["m"].isna().any() and found["sep"].nunique() == 1:
+        short = found["y"].astype("int64")
+        sep = found["sep"].iloc[0]
+        year = short + np.where(short <= 68, 2000, 1900)
+        shown, fmt, why = f"MM{sep}YY", f"%m{sep}%y", "as every first number is 12 or less"
+        words = "month and two-digit year"
+    else:  # 01.1992, 1992.01
+        for pattern, shown, fmt in _DOTTED_MONTHS:
+            found = text.str.extract(pattern)
+            if not found["m"].isna().any():
+                break
+        else:
+            return None
+        year = found["y"].astype("int64")
+        words, why = "month and year", "as the rows run month by month with the months 1 to 12"
     month = found["m"].astype("int64")
-    short = found["y"].astype("int64")
-    if short.nunique() < 2:
+    if year.nunique() < 2:
         return None
-    year = short + np.where(short <= 68, 2000, 1900)
     order = (year * 12 + month).to_numpy()
     steps = np.diff(order)
     if not ((steps > 0).all() or (steps < 0).all()) or np.mean(np.abs(steps) == 1) < MONTH_RUN:
         return None
     dates = _month_starts(year, month)
-    fmt = f"%m{found['sep'].iloc[0]}%y"
     how = (
-        f"dates such as {str(text.iloc[0]).strip()!r} read as month and two-digit year (MM{found['sep'].iloc[0]}YY, "
-        f"format {fmt!r}), as every first number is 12 or less and the rows run month by month; each is the "
-        "first day of its month"
+        f"dates such as {str(text.iloc[0]).strip()!r} read as {words} ({shown}, format {fmt!r}), {why}"
+        + (" and the rows run month by month" if words.endswith("two-digit year") else "")
+        + "; each is the first day of its month"
     )
     return PeriodReading(pd.Series(dates.to_numpy(), index=cells.index), "month", how)
 
