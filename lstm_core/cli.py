@@ -484,14 +484,16 @@ def cmd_train(args) -> int:
         print(f"warning: {narrow}", file=sys.stderr)
     if m.guards.runaway:
         print(f"warning: {m.guards.runaway}", file=sys.stderr)
-    elif (args.out / "forecast.csv").is_file():
-        # the guard judged the test span's forecast; forecast.csv goes further (two seasons, else 24 steps)
+    if (args.out / "forecast.csv").is_file():
+        # the guard judged the test span's forecast; forecast.csv starts from the end of the data
+        # and goes further (two seasons, else 24 steps): each gets its own word, with its own figures
         from .forecast import runaway_note
 
         written = args.out / "forecast.csv"
-        note = runaway_note(run.prep.y, pd.read_csv(written)["forecast"].to_numpy(dtype=np.float64))
+        ahead = pd.read_csv(written)["forecast"].to_numpy(dtype=np.float64)
+        note = runaway_note(run.prep.y, ahead, f"The forecast in {written}")
         if note:
-            print("warning: " + note.replace("The forecast", f"The forecast in {written}", 1), file=sys.stderr)
+            print(f"warning: {note}", file=sys.stderr)
     return 0
 
 
@@ -668,7 +670,7 @@ def cmd_forecast(args) -> int:
     from .data.frequency import with_utc_offset
     from .forecast import runaway_note
 
-    warning = runaway_note(run.prep.y, out["forecast"].to_numpy())
+    warning = runaway_note(run.prep.y, out["forecast"].to_numpy(), "The forecast ahead")
     if warning:
         print(f"warning: {warning}", file=sys.stderr)
     # the data's times were written with a UTC offset (2020-01-01T00:00:00+01:00): so are the forecast's

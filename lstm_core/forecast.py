@@ -350,10 +350,11 @@ def trend_reach(y: np.ndarray, steps: int) -> tuple[np.ndarray, np.ndarray]:
     return up, down
 
 
-def runaway_note(y: np.ndarray, forecast: np.ndarray) -> str:
+def runaway_note(y: np.ndarray, forecast: np.ndarray, what: str = "The forecast") -> str:
     """One sentence when ``forecast`` (h,) leaves the data's range (``y`` (n,)) by more than
     :data:`RUNAWAY_RANGES` times that range beyond where the data's own trend would take it in as
-    many steps (:func:`trend_reach`: a steady growth carried on is no runaway), else ``""``."""
+    many steps (:func:`trend_reach`: a steady growth carried on is no runaway), else ``""``.
+    ``what`` names the forecast (``"The forecast over the test span"``, ``"The forecast ahead"``)."""
     y = np.asarray(y, dtype=np.float64)
     f = np.asarray(forecast, dtype=np.float64)
     if not len(y) or not len(f):
@@ -365,7 +366,7 @@ def runaway_note(y: np.ndarray, forecast: np.ndarray) -> str:
         return ""
     worst = max(float(f.max()) - hi, lo - float(f.min()))
     return (
-        f"The forecast runs away from the data: it reaches {float(f.max() if f.max() - hi > lo - f.min() else f.min()):.4g}, "
+        f"{what} runs away from the data: it reaches {float(f.max() if f.max() - hi > lo - f.min() else f.min()):.4g}, "
         f"{worst / span:.3g} data ranges outside [{lo:.4g}, {hi:.4g}], well past where the data's own trend "
         "would take it; treat it with caution or try another cell or transform."
     )

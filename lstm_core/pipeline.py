@@ -1035,7 +1035,7 @@ def evaluate(run: Run) -> Evaluation:
         ),
         guards=Guards(
             non_negative=nonneg,
-            runaway=fc.runaway_note(y, multi),
+            runaway=fc.runaway_note(y, multi, "The forecast over the test span"),
             one_step_range=combo.range_note(t_test),
             look_back=look_back_note(run),
             outliers=spikes_note(future_spikes(prep), prep.index, prep.test_start),

@@ -222,7 +222,7 @@ else:
             )
             + (f" Dashed: {rival[0]}, which forecast the test span better than the model." if rival else "")
         )
-        future_runaway = lcforecast.runaway_note(run.prep.y, fut["forecast"].to_numpy())
+        future_runaway = lcforecast.runaway_note(run.prep.y, fut["forecast"].to_numpy(), "The forecast ahead")
         if future_runaway:
             st.warning(future_runaway)
     except ConfigError as exc:

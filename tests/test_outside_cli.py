@@ -222,29 +222,43 @@ def test_metrics_json_holds_the_verdict_on_one_step_and_multistep_accuracy(sine_
     assert "one step ahead" in expected.sentence and "test span" in expected.sentence
 
 
-def test_train_warns_where_forecast_csv_runs_away_from_the_data(sine_csv, tmp_path, capsys, monkeypatch):
-    # a 12-row monthly series: its 4-step test span stayed in range, so the guard said nothing, and the
-    # 24 steps of forecast.csv climbed to 322.9 from data within [108.9, 160.7], without a word
+@pytest.mark.parametrize("span_too", [False, True])
+def test_train_warns_where_forecast_csv_runs_away_from_the_data(sine_csv, tmp_path, capsys, monkeypatch, span_too):
+    """A 12-row monthly series: its 4-step test span stayed in range, so the guard said nothing, and the
+    24 steps of forecast.csv climbed to 322.9 from data within [108.9, 160.7], without a word. Where the
+    test span's forecast ran away too, only that one was named (with its own figures, not the file's)."""
+    import dataclasses
+
     from lstm_core import pipeline
 
-    own = pipeline.Run.future
+    own, judged = pipeline.Run.future, pipeline.evaluate
 
     def climbing(self, steps):
         out = own(self, steps)
         out["forecast"] = 110 + 5 * np.arange(1, steps + 1)  # 110 ... 230 over 24 steps: past 2 ranges above
         return out
 
+    def span_runs_away(run):
+        ev = judged(run)
+        said = "The forecast over the test span runs away from the data: it reaches 999, ..."
+        guards = dataclasses.replace(ev.metrics.guards, runaway=said)
+        return dataclasses.replace(ev, metrics=dataclasses.replace(ev.metrics, guards=guards))
+
     monkeypatch.setattr(pipeline.Run, "future", climbing)
+    if span_too:
+        monkeypatch.setattr(pipeline, "evaluate", span_runs_away)
     out = tmp_path / "r"
     assert main(["train", "--data", str(sine_csv), "--out", str(out), *TRAIN_FAST]) == 0
-    assert json.loads((out / "metrics.json").read_text())["guards"]["runaway"] == ""
+    assert bool(json.loads((out / "metrics.json").read_text())["guards"]["runaway"]) is span_too
     err = capsys.readouterr().err
     warning = [line for line in err.splitlines() if line.startswith("warning: ")]
-    assert len(warning) == 1
-    assert warning[0].startswith(
+    assert len(warning) == 1 + span_too
+    if span_too:
+        assert warning[0].startswith("warning: The forecast over the test span runs away from the data: it reaches 999")
+    assert warning[-1].startswith(
         f"warning: The forecast in {out / 'forecast.csv'} runs away from the data: it reaches 230, "
     )
-    assert warning[0].endswith("treat it with caution or try another cell or transform.")
+    assert warning[-1].endswith("treat it with caution or try another cell or transform.")
 
 
 def test_forecast_on_data_far_outside_the_trained_values_warns(sine_csv, tmp_path, capsys):
