@@ -758,6 +758,23 @@ def check_zip(data: bytes, max_bytes: int = MAX_ZIP_BYTES) -> None:
         )
 
 
+def _run_entries(infos: list[zipfile.ZipInfo]) -> tuple[list[zipfile.ZipInfo], list[str]]:
+    """The entries of a zip that hold files, with the names they are unpacked under: a run folder
+    zipped with its folder (``zip -r run.zip run``, a file manager's "Compress") holds ``run/config.json``
+    and so on, taken as ``config.json``; folder entries and what macOS adds (``__MACOSX/``,
+    ``.DS_Store``) are left out. Any other name stays as it is (and is refused)."""
+    kept = [
+        i
+        for i in infos
+        if not i.is_dir() and not i.filename.startswith("__MACOSX/") and i.filename.rsplit("/", 1)[-1] != ".DS_Store"
+    ]
+    names = [i.filename for i in kept]
+    folders = {n.split("/", 1)[0] for n in names}
+    if names and len(folders) == 1 and all(n.count("/") == 1 for n in names):
+        names = [n.split("/", 1)[1] for n in names]
+    return kept, names
+
+
 def zip_to_run_dir(
     data: bytes,
     directory: str | os.PathLike,
@@ -768,7 +785,7 @@ def zip_to_run_dir(
     """Unpack an uploaded run zip into ``directory`` after checking it.
 
     Only the known flat file names are accepted, each once (no paths, so nothing can land
-    outside the folder). Before anything is unpacked, the zip's size and its number of entries
+    outside the folder), or the same names inside one folder (:func:`_run_entries`). Before anything is unpacked, the zip's size and its number of entries
     (at most :data:`MAX_ZIP_ENTRIES`, read from its end record) are checked; while unpacking,
     the bytes actually inflated are bounded by ``max_bytes`` and ``data.csv`` (unpacked first) by
     ``max_rows`` lines of data (:data:`MAX_ZIP_ROWS`), and its rows times the size of
@@ -789,7 +806,7 @@ def zip_to_run_dir(
         ) from None
     if len(infos) > MAX_ZIP_ENTRIES:
         raise too_many
-    names = [i.filename for i in infos]
+    infos, names = _run_entries(infos)
     bad = [n for n in names if n not in RUN_FILES]
     if bad:
         raise RunError(
@@ -804,25 +821,26 @@ def zip_to_run_dir(
     if sum(i.file_size for i in infos) > max_bytes:
         raise RunError("The run zip unpacks to more than the size limit; it cannot be restored.")
     target = Path(directory)
+    existed = target.exists()
     target.mkdir(parents=True, exist_ok=True)
     budget = max_bytes  # counted on the bytes actually inflated, not only the declared sizes
     lines = 0  # line ends in data.csv, which is unpacked first
-    weights = sum(i.file_size for i in infos if i.filename == "model.pt")  # more would fail the CRC check
+    weights = sum(i.file_size for i, n in zip(infos, names) if n == "model.pt")  # more would fail the CRC check
     try:
-        for info in sorted(infos, key=lambda i: i.filename != "data.csv"):  # the rows are checked first
+        for info, name in sorted(zip(infos, names), key=lambda e: e[1] != "data.csv"):  # the rows are checked first
             rows = max(lines - 1, 0)  # data.csv's, known from here on
-            if info.filename != "data.csv" and rows * weights > max_work:
+            if name != "data.csv" and rows * weights > max_work:
                 raise RunError(
                     f"The run is too large to restore here ({weights / 1e6:.1f} MB of weights over {rows:,} "
                     "rows would take too long to evaluate); open the unzipped folder with "
                     "'python -m lstm_core forecast --run FOLDER' instead."
                 )
-            with zf.open(info) as src, open(target / info.filename, "wb") as dst:
+            with zf.open(info) as src, open(target / name, "wb") as dst:
                 while chunk := src.read(1 << 20):
                     budget -= len(chunk)
                     if budget < 0:
                         raise RunError("The run zip unpacks to more than the size limit; it cannot be restored.")
-                    if info.filename == "data.csv":
+                    if name == "data.csv":
                         lines += _count_lines(chunk)
                         if lines > max_rows + 1:  # the header line, then one line per row
                             raise RunError(
@@ -836,4 +854,12 @@ def zip_to_run_dir(
         raise RunError(
             f"The run zip is damaged or not a plain LSTM Lab zip ({str(exc)[:100]}); download it again."
         ) from None
+    lacking = [n for n in ("config.json", "model.pt", "data.csv") if n not in names]
+    if lacking:  # (checked last: the limits above come first, whatever the zip holds)
+        if not existed:
+            shutil.rmtree(target, ignore_errors=True)
+        raise RunError(
+            f"The zip lacks {', '.join(lacking)}, so it holds no complete run; upload the zip that "
+            "'Download run (.zip)' gave you, with every file it holds."
+        )
     return target

@@ -114,6 +114,40 @@ def test_zip_with_paths_outside_the_folder_is_refused(tmp_path):
     assert not (tmp_path / "evil.py").exists()
 
 
+@pytest.mark.parametrize("extra", [{}, {"__MACOSX/r/._config.json": b"x", "r/.DS_Store": b"x"}])
+def test_a_run_folder_zipped_with_its_folder_restores(run, tmp_path, extra):
+    """``zip -r run.zip r`` (or a file manager's Compress) holds ``r/config.json``, ... and a folder entry:
+    it was refused as "unexpected entries"."""
+    save_run(run, tmp_path / "r")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("r/", b"")  # the folder's own entry
+        for p in sorted((tmp_path / "r").iterdir()):
+            zf.write(p, f"r/{p.name}")
+        for name, data in extra.items():
+            zf.writestr(name, data)
+    folder = zip_to_run_dir(buf.getvalue(), tmp_path / "restored")
+    assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in (tmp_path / "r").iterdir())
+    pd.testing.assert_frame_equal(load_run(folder).predictions, run.predictions, check_exact=True)
+    with pytest.raises(RunError, match="unexpected entries"):  # two folders, or one inside another: not a run
+        zip_to_run_dir(_zip({"r/config.json": b"{}", "s/model.pt": b"x"}), tmp_path / "y")
+    with pytest.raises(RunError, match="unexpected entries"):
+        zip_to_run_dir(_zip({"a/r/config.json": b"{}", "a/r/model.pt": b"x"}), tmp_path / "z")
+
+
+def test_a_zip_without_the_weights_says_what_it_lacks(run, tmp_path):
+    """It named the server's temporary folder and told the user to "pick another folder"."""
+    save_run(run, tmp_path / "r")
+    files = {p.name: p.read_bytes() for p in (tmp_path / "r").iterdir() if p.name != "model.pt"}
+    with pytest.raises(RunError) as err:
+        zip_to_run_dir(_zip(files), tmp_path / "x")
+    assert str(err.value) == (
+        "The zip lacks model.pt, so it holds no complete run; upload the zip that 'Download run (.zip)' "
+        "gave you, with every file it holds."
+    )
+    assert not (tmp_path / "x").exists()
+
+
 def test_not_a_zip_and_oversize_are_refused(tmp_path):
     with pytest.raises(RunError, match="not a zip file"):
         zip_to_run_dir(b"hello", tmp_path / "x")
@@ -551,10 +585,11 @@ def test_a_small_zip_whose_data_csv_has_200000_rows_is_refused_before_parsing(ru
 @pytest.mark.parametrize("end", [b"\n", b"\r\n", b"\r"])
 def test_the_row_bound_counts_every_kind_of_line_end(tmp_path, end):
     rows = lambda n: end.join([b"step,y"] + [b"%d,1" % i for i in range(n)]) + end  # noqa: E731
-    zip_to_run_dir(_zip({"data.csv": rows(50)}), tmp_path / "ok", max_rows=50)
+    rest = {"config.json": b"{}", "model.pt": b"x"}  # (a zip without them is refused)
+    zip_to_run_dir(_zip({"data.csv": rows(50), **rest}), tmp_path / "ok", max_rows=50)
     assert (tmp_path / "ok" / "data.csv").read_bytes() == rows(50)
     with pytest.raises(RunError, match="more than 50 rows"):
-        zip_to_run_dir(_zip({"data.csv": rows(51)}), tmp_path / "no", max_rows=50)
+        zip_to_run_dir(_zip({"data.csv": rows(51), **rest}), tmp_path / "no", max_rows=50)
 
 
 # ---- a killed save leaves nothing that lasts ------------------------------------------------------
