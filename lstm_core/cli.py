@@ -622,7 +622,15 @@ def _check_run_path(path: Path) -> None:
             f"--run {path} is a zip file; unzip it into a folder (e.g. unzip {path} -d {path.with_suffix('')}) "
             "and pass that folder."
         )
-    raise ConfigError(f"--run {path} is a file; pass the run folder that holds it ({path.parent}).")
+    from .runs import is_run_dir
+
+    if is_run_dir(path.parent):
+        raise ConfigError(f"--run {path} is a file; pass the run folder that holds it ({path.parent}).")
+    # a data file given as the run (forecast --run sales.csv)
+    raise ConfigError(
+        f"--run {path} is a file, not a run folder; pass the folder that train --out wrote (it holds config.json "
+        "and model.pt)" + (", and give this file with --data." if path.suffix.lower() in (".csv", ".txt") else ".")
+    )
 
 
 #: ``forecast --data`` and ``gates --data`` warn where the data's values reach farther than this many

@@ -471,7 +471,9 @@ def test_data_too_short_for_a_run_is_told_the_fewest_rows_that_work(monthly_run,
         assert main(["gates", "--run", str(monthly_run), "--data", str(rows_file(n)), "--out", str(out)]) == code
 
 
-def test_a_run_zip_from_the_app_works_unzipped_and_is_named_when_passed_as_it_is(monthly_run, tmp_path, capsys):
+def test_a_run_zip_from_the_app_works_unzipped_and_is_named_when_passed_as_it_is(
+    monthly_run, sine_csv, tmp_path, capsys
+):
     import zipfile
 
     from lstm_core.runs import run_to_zip
@@ -494,6 +496,12 @@ def test_a_run_zip_from_the_app_works_unzipped_and_is_named_when_passed_as_it_is
     assert main(["gates", "--run", str(folder / "config.json"), "--out", str(tmp_path / "g.npz")]) == 2
     assert capsys.readouterr().err == (
         f"error: --run {folder / 'config.json'} is a file; pass the run folder that holds it ({folder}).\n"
+    )
+    # a data file given as the run: its folder is no run to pass
+    assert main(["forecast", "--run", str(sine_csv), "--steps", "3"]) == 2
+    assert capsys.readouterr().err == (
+        f"error: --run {sine_csv} is a file, not a run folder; pass the folder that train --out wrote (it holds "
+        "config.json and model.pt), and give this file with --data.\n"
     )
 
 
