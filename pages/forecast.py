@@ -50,86 +50,98 @@ paths = [r for r in info.representations if not r.get("one_step_only")]
 names = list(dict.fromkeys(r["name"] for r in paths))
 steps = sorted({int(r["horizon"]) for r in paths if isinstance(r.get("horizon"), int)})
 linear = sum(1 for mb in run.members for net in getattr(mb.model, "members", [mb.model]) if net.cfg.linear_inputs)
+# one line in view; how the forecast was made (representations, weights, guards) one click away:
+# the whole of it was a paragraph of nine lines between the verdict and the first chart
 st.caption(
     f"{cell_name(info.cell)} · {info.parameters:,} parameters"
-    + (f" · {members} networks averaged" if members > 1 else "")
-    + (f" over {len(names)} representations ({'; '.join(names)})" if len(names) > 1 else "")
-    + (f", each with networks of {' and of '.join(map(str, steps[::-1]))} outputs per window" if len(steps) > 1 else "")
-    + (
-        f"; one step ahead, {sum(int(r['networks']) for r in one_step_nets)} more networks of 1 output over the "
-        f"last {one_step_nets[0].get('look_back', '?')} points join them (this short series has few windows)"
-        if one_step_nets
-        else ""
-    )
-    + (
-        (", and" if one_step_nets else "; one step ahead,")
-        + f" {sum(int(r['networks']) for r in left_out)} more of 1 output on the "
-        + f"representation{'s' if len(left_out) > 1 else ''} the backtest left out "
-        + f"({'; '.join(r['name'] for r in left_out)}) join them"
-        if left_out
-        else ""
-    )
-    + (
-        (", and" if one_step_nets or left_out else "; one step ahead,")
-        + f" a standby network on the {standby[0]['name']} joins them, weighed like the others"
-        if standby and run.one_step in STAND_IN
-        else ""
-    )
-    + (
-        " · one step ahead, each representation is weighed by its errors so far: on the validation part, "
-        "then over the test part at the points before each one"
-        if run.one_step == "online" and len(run.members) > 1
-        else ""
-    )
-    + (
-        " · a removed seasonal profile is re-estimated at each forecast origin from the values before it"
-        if run.profiles == "origin" and any(m.prep.transform.deseason for m in run.members)
-        else ""
-    )
-    + (
-        (
-            " · every network has a linear path from its window"
-            if linear == info.ensemble
-            else f" · {linear} of the {info.ensemble} networks have a linear path from their window"
-        )
-        + " to the one-step output (LSTNet's autoregressive part)"
-        if linear
-        else ""
-    )
-    + f" · {info.epochs_run} epochs ({info.status}) · {info.train_seconds:.1f} s on {info.device} · "
-    f"best representation: {info.transform_reason or info.transform} · season {info.season or '—'}"
-    + (" (detected from the data)" if info.season_source == "detected" else "")
-    + (
-        " (a week: the value a week before forecast the training part better than the value a day before)"
-        if info.season_source == "weekly"
-        else " (a year: the value a year before forecast the training part half a year ahead better than the "
-        "last week repeated)"
-        if info.season_source == "yearly"
-        else ""
-    )
+    + (f" · {members} networks" if members > 1 else "")
+    + f" · {info.epochs_run} epochs · {info.train_seconds:.1f} s on {info.device} · season {info.season or '—'}"
 )
-if any("steps damped" in n for n in names + [info.transform or ""]):
+with st.expander("How this forecast was made", icon=":material/info:"):
     st.caption(
-        "*steps damped φ*: the network's k-th forecast step (a difference) is multiplied by φ^(k−1), so the "
-        "forecast levels off towards the naive or seasonal naive one far ahead, like a damped trend; the "
-        "backtest kept it because it forecast the data before the test part over 3% better than undamped."
-    )
-anchored_paths = any("window last value removed" in n for n in names)
-anchored_steps = any("window last value removed" in r["name"] for r in one_step_nets)
-if anchored_paths or anchored_steps:
-    st.caption(
-        "*window last value removed*: each input window's last value is subtracted from the window and from "
-        "what the network predicts (as NLinear does), so a network that outputs zeros forecasts the last value, "
-        "the naive forecast, and it learns what departs from it"
+        f"{cell_name(info.cell)} · {info.parameters:,} parameters"
+        + (f" · {members} networks averaged" if members > 1 else "")
+        + (f" over {len(names)} representations ({'; '.join(names)})" if len(names) > 1 else "")
         + (
-            "; the backtest kept it because the representations' mean forecast of the data before the test part "
-            "was over 3% better with it"
-            if anchored_paths
+            f", each with networks of {' and of '.join(map(str, steps[::-1]))} outputs per window"
+            if len(steps) > 1
             else ""
         )
-        + ("; on this short series two such networks join the one-step predictions only" if anchored_steps else "")
-        + "."
+        + (
+            f"; one step ahead, {sum(int(r['networks']) for r in one_step_nets)} more networks of 1 output over the "
+            f"last {one_step_nets[0].get('look_back', '?')} points join them (this short series has few windows)"
+            if one_step_nets
+            else ""
+        )
+        + (
+            (", and" if one_step_nets else "; one step ahead,")
+            + f" {sum(int(r['networks']) for r in left_out)} more of 1 output on the "
+            + f"representation{'s' if len(left_out) > 1 else ''} the backtest left out "
+            + f"({'; '.join(r['name'] for r in left_out)}) join them"
+            if left_out
+            else ""
+        )
+        + (
+            (", and" if one_step_nets or left_out else "; one step ahead,")
+            + f" a standby network on the {standby[0]['name']} joins them, weighed like the others"
+            if standby and run.one_step in STAND_IN
+            else ""
+        )
+        + (
+            " · one step ahead, each representation is weighed by its errors so far: on the validation part, "
+            "then over the test part at the points before each one"
+            if run.one_step == "online" and len(run.members) > 1
+            else ""
+        )
+        + (
+            " · a removed seasonal profile is re-estimated at each forecast origin from the values before it"
+            if run.profiles == "origin" and any(m.prep.transform.deseason for m in run.members)
+            else ""
+        )
+        + (
+            (
+                " · every network has a linear path from its window"
+                if linear == info.ensemble
+                else f" · {linear} of the {info.ensemble} networks have a linear path from their window"
+            )
+            + " to the one-step output (LSTNet's autoregressive part)"
+            if linear
+            else ""
+        )
+        + f" · {info.epochs_run} epochs ({info.status}) · {info.train_seconds:.1f} s on {info.device} · "
+        f"best representation: {info.transform_reason or info.transform} · season {info.season or '—'}"
+        + (" (detected from the data)" if info.season_source == "detected" else "")
+        + (
+            " (a week: the value a week before forecast the training part better than the value a day before)"
+            if info.season_source == "weekly"
+            else " (a year: the value a year before forecast the training part half a year ahead better than the "
+            "last week repeated)"
+            if info.season_source == "yearly"
+            else ""
+        )
     )
+    if any("steps damped" in n for n in names + [info.transform or ""]):
+        st.caption(
+            "*steps damped φ*: the network's k-th forecast step (a difference) is multiplied by φ^(k−1), so the "
+            "forecast levels off towards the naive or seasonal naive one far ahead, like a damped trend; the "
+            "backtest kept it because it forecast the data before the test part over 3% better than undamped."
+        )
+    anchored_paths = any("window last value removed" in n for n in names)
+    anchored_steps = any("window last value removed" in r["name"] for r in one_step_nets)
+    if anchored_paths or anchored_steps:
+        st.caption(
+            "*window last value removed*: each input window's last value is subtracted from the window and from "
+            "what the network predicts (as NLinear does), so a network that outputs zeros forecasts the last value, "
+            "the naive forecast, and it learns what departs from it"
+            + (
+                "; the backtest kept it because the representations' mean forecast of the data before the test part "
+                "was over 3% better with it"
+                if anchored_paths
+                else ""
+            )
+            + ("; on this short series two such networks join the one-step predictions only" if anchored_steps else "")
+            + "."
+        )
 guards = m.guards
 if guards.runaway:
     st.warning(guards.runaway)
