@@ -534,7 +534,9 @@ def choose_representation(
     if unskilled is not None:
         bt = unskilled
         pool = [s for s in bt.scores if strategy.is_anchored_last(s.transform)]
-        log.info("auto: no candidate beat the naive forecasts in the backtest; keeping those anchored on the last value")
+        log.info(
+            "auto: no candidate beat the naive forecasts in the backtest; keeping those anchored on the last value"
+        )
     best = pool[:SHORTLIST]  # the level representation competes for a place, it adds none
     screened = {tr.name for tr in screen(bt, [s.transform for s in best], ratio=math.inf, level_ratio=LEVEL_RATIO)}
     kept = screened
@@ -570,7 +572,7 @@ def choose_representation(
         )
         if unskilled is not None:
             why += (
-                f"; no candidate beat the naive forecasts there, so only those anchored on the last value "
+                "; no candidate beat the naive forecasts there, so only those anchored on the last value "
                 "or season were kept, their steps damped as that backtest supports"
             )
         elif len(screened) < min(len(bt.scores), SHORTLIST):  # the screen left some out

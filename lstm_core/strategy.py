@@ -20,6 +20,10 @@ tries them on the data before the test part, never on the test part:
    best candidate anchored on each window's last value (NLinear's normalisation, whose null
    forecast is the naive one) is trained too, and stays only where it improves the mean of the
    kept candidates' backtest forecasts (:data:`LAST_ANCHOR`, :func:`combo_check`).
+   Where it ranks and no candidate beat the naive and seasonal naive forecasts from those origins
+   (:data:`NO_SKILL_RATIO`, :func:`no_skill`), only the candidates whose null forecast is one of
+   those (differenced, or anchored on the last value) are kept, their steps damped over a longer
+   grid as far as the backtest supports.
    The winner's out-of-sample residuals also calibrate the conformal intervals.
 
 Every candidate is a :class:`~lstm_core.prep.Transform`; the forecast always comes from the
