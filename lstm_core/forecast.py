@@ -124,6 +124,14 @@ def recursive_z(
             # first is the one-step prediction), and the window is fed the damped values
             d = d * prep.transform.damp ** (blk * h + np.arange(h))[None, :]
             out = prep.target_scaler.transform(d[..., None])[..., 0].astype(out.dtype)
+        elif prep.transform.window_last and prep.transform.damp < 1:
+            # anchored on the window's last value: each step's departure from the value before it
+            # (the first from that last value) shrinks the same way (scaled units: the scaler is affine)
+            ref = window[:, -1, 0].astype(np.float64)[:, None]
+            prev = np.concatenate([ref, out[:, :-1].astype(np.float64)], axis=1)
+            steps_k = (out - prev) * prep.transform.damp ** (blk * h + np.arange(h))[None, :]
+            out = (ref + np.cumsum(steps_k, axis=1)).astype(out.dtype)
+            d = prep.d_from_scaled(out)
         new_rows = np.zeros((m, h, window.shape[2]), dtype=np.float32)
         for j in range(h):
             k = blk * h + j

@@ -527,14 +527,24 @@ def choose_representation(
             out.append(Transform(**{**tr.to_dict(), "reason": why}))
         # the backtest's networks still calibrate the intervals (those of the candidates that trained)
         return out, (bt if bt.scores else None)
-    best = bt.scores[:SHORTLIST]  # the level representation competes for a place, it adds none
+    # no network beat the naive forecasts before the test part: those anchored on the last value,
+    # their steps damped as the backtest supports (strategy.no_skill)
+    pool = bt.scores
+    unskilled = strategy.no_skill(bt)
+    if unskilled is not None:
+        bt = unskilled
+        pool = [s for s in bt.scores if strategy.is_anchored_last(s.transform)]
+        log.info(
+            "auto: no candidate beat the naive forecasts in the backtest; keeping those anchored on the last value"
+        )
+    best = pool[:SHORTLIST]  # the level representation competes for a place, it adds none
     screened = {tr.name for tr in screen(bt, [s.transform for s in best], ratio=math.inf, level_ratio=LEVEL_RATIO)}
     kept = screened
     # a last-value or smoothed-level member stays where it helps the others' mean
     checks = [False] if strategy.LAST_ANCHOR == "combo" else []
     checks += [True] if strategy.SMOOTH_ANCHOR in ("combo", "mixed") else []
     if checks:
-        passed = screen(bt, [s.transform for s in bt.scores], ratio=math.inf, level_ratio=LEVEL_RATIO)
+        passed = screen(bt, [s.transform for s in pool], ratio=math.inf, level_ratio=LEVEL_RATIO)
         kept_trs = [s.transform for s in best if s.transform.name in kept]
         for smoothed in checks:
             kept_trs = combo_check(bt, kept_trs, passed, smoothed)
@@ -560,7 +570,12 @@ def choose_representation(
             f"auto: {sc.transform.name}, ranked {rank + 1} of {len(bt.scores)} representations whose networks were "
             f"trained on the data before point {bt.cut} and scored on multi-step forecasts up to the test part"
         )
-        if len(screened) < min(len(bt.scores), SHORTLIST):  # the screen left some out
+        if unskilled is not None:
+            why += (
+                "; no candidate beat the naive forecasts there, so only those anchored on the last value "
+                "or season were kept, their steps damped as that backtest supports"
+            )
+        elif len(screened) < min(len(bt.scores), SHORTLIST):  # the screen left some out
             why += (
                 f"; kept among the {len(kept)} within {SKILL_RATIO:g}x the naive forecasts' error "
                 f"(and level ones within {LEVEL_RATIO:g}x the best)"

@@ -90,6 +90,7 @@ class Transform:
     the last value, the naive forecast, and learns what departs from it);
     ``damp`` = with a lag, the recursive forecast's k-th differenced step (k = 1, 2, ...) is the
     network's output times ``damp ** (k - 1)`` (1 = undamped; see :func:`lstm_core.forecast.recursive_z`);
+    with ``window_last``, the k-th step's departure from the value before it, likewise;
     ``window_alpha`` (0 < alpha < 1, with ``window_norm``) = subtract each window's exponentially
     weighted mean instead, value i of L weighing ``(1 - alpha) ** (L - 1 - i)``: the window's local
     level as simple exponential smoothing sees it (ES-RNN's normalisation), between the plain mean
@@ -112,7 +113,7 @@ class Transform:
             + ([f"seasonal profile {self.deseason} removed"] if self.deseason else [])
             + ([f"difference at lag {self.lag}"] if self.lag else [])
             + ([f"window {self._anchor} removed"] if self.window_norm else [])
-            + ([f"steps damped {self.damp:g}"] if self.lag and self.damp < 1 else [])
+            + ([f"steps damped {self.damp:g}"] if (self.lag or self.window_last) and self.damp < 1 else [])
         )
         return " + ".join(parts) or "none"
 

@@ -20,6 +20,10 @@ tries them on the data before the test part, never on the test part:
    best candidate anchored on each window's last value (NLinear's normalisation, whose null
    forecast is the naive one) is trained too, and stays only where it improves the mean of the
    kept candidates' backtest forecasts (:data:`LAST_ANCHOR`, :func:`combo_check`).
+   Where it ranks and no candidate beat the naive and seasonal naive forecasts from those origins
+   (:data:`NO_SKILL_RATIO`, :func:`no_skill`), only the candidates whose null forecast is one of
+   those (differenced, or anchored on the last value) are kept, their steps damped over a longer
+   grid as far as the backtest supports.
    The winner's out-of-sample residuals also calibrate the conformal intervals.
 
 Every candidate is a :class:`~lstm_core.prep.Transform`; the forecast always comes from the
@@ -102,6 +106,17 @@ LEVEL_RATIO = 1.25
 #: 0.71 -> 6.0).
 DAMP_GRID = (1.0, 0.995, 0.98, 0.95)
 DAMP_GAIN = 0.97
+#: Where the backtest ranks and even its best candidate's multi-step error is not below this many
+#: times that of the better of the naive and seasonal naive forecasts on the same origins
+#: (:attr:`Backtest.reference`), no network has shown skill over them before the test part: the
+#: forecast is then made by the candidates whose null forecast is the naive or seasonal naive one
+#: (differenced, or anchored on the window's last value: :func:`is_anchored_last`), their steps
+#: damped as far as :data:`NO_SKILL_GRID` lets the backtest choose (:func:`no_skill`). ``math.inf``:
+#: never (before session 35). Measured with ``benchmarks/bench_no_skill.py``.
+NO_SKILL_RATIO = 1.0
+#: The dampings :func:`no_skill` chooses from, with the same :data:`DAMP_GAIN` rule as
+#: :data:`DAMP_GRID` (of which it is a longer version).
+NO_SKILL_GRID = (1.0, 0.995, 0.98, 0.95, 0.9, 0.8)
 #: A candidate that removes a seasonal profile forecasts each backtest origin with the profile of
 #: the values before it, as the run's members do (:data:`lstm_core.combine.PROFILES` ``"origin"``);
 #: False: the profile of the backtest's training part (before session 24).
@@ -169,6 +184,10 @@ class Backtest:
     #: RMSE (original units) of the better of the naive and seasonal naive forecasts on the same
     #: origins and horizons as the scores; inf when nothing was scored
     reference: float = math.inf
+    #: ``damped[name]``: for a candidate anchored on the last value (:func:`is_anchored_last`) where
+    #: the backtest ranks, its score and forecasts with each damping of :data:`NO_SKILL_GRID`
+    #: (``{damp: (rmse, forecasts)}``), for :func:`no_skill`; ``name`` is that of its score
+    damped: dict[str, dict[float, tuple[float, list[np.ndarray]]]] = field(default_factory=dict)
 
     def combined(self, names: list[str]) -> list[np.ndarray]:
         """The mean forecast (original units) of the named candidates that have forecasts, by
@@ -210,6 +229,62 @@ def _ranks(cut: int, n_val: int) -> bool:
     """Whether the training points before the backtest's cut-off (the data before it less a
     validation part) are enough to rank networks by."""
     return cut - n_val >= MIN_BACKTEST_TRAIN
+
+
+def is_anchored_last(tr: Transform) -> bool:
+    """Whether ``tr``'s null forecast is the naive or seasonal naive one: a differenced
+    representation, or one anchored on its window's last value (its network forecasts departures
+    from the last value or season, and damping its steps leans its forecast towards those)."""
+    return bool(tr.lag) or tr.window_last
+
+
+def _damp_choice(grid: dict[float, tuple[float, list[np.ndarray]]]) -> tuple[float, float, list[np.ndarray]] | None:
+    """(damp, rmse, forecasts) kept from ``grid`` ({damp: (rmse, forecasts)}): from the weakest
+    damping on, a stronger one only where it lowers the best RMSE so far below :data:`DAMP_GAIN`
+    times it; None for an empty grid."""
+    best = None
+    for damp in sorted(grid, reverse=True):
+        rmse, groups = grid[damp]
+        if best is None or rmse < best[1] * DAMP_GAIN:
+            best = (damp, rmse, groups)
+    return best
+
+
+def no_skill(bt: Backtest | None, ratio: float | None = None) -> Backtest | None:
+    """Where ``bt`` ranks and its best score is not below ``ratio`` (default :data:`NO_SKILL_RATIO`)
+    times its reference (the naive and seasonal naive forecasts' error): a copy whose candidates
+    anchored on the last value (:func:`is_anchored_last`) take the damping of :data:`NO_SKILL_GRID`
+    their backtest supports (scores, names and forecasts updated, best first). The run then keeps
+    only those (the others stay in the scores, for their one-step networks). None where the best
+    candidate beat the reference, where nothing was scored, or where no candidate is so anchored.
+
+    A network that forecast worse than the naive forecasts from every origin before the test part
+    may still carry a trend it learnt from older data into a long forecast (monthly employment that
+    fell for years, then levelled: the networks on the values less their window's mean forecast
+    the fall on, 6x the seasonal naive error over 79 months). Its anchored candidates forecast
+    departures from the last value or season, and damped they lean towards it further ahead."""
+    ratio = NO_SKILL_RATIO if ratio is None else ratio
+    if bt is None or not bt.ranks or not bt.scores or not math.isfinite(bt.reference) or not math.isfinite(ratio):
+        return None
+    if bt.scores[0].score < ratio * bt.reference:
+        return None
+    if not any(is_anchored_last(s.transform) and s.transform.name in bt.damped for s in bt.scores):
+        return None
+    scores, forecasts, damped = [], dict(bt.forecasts), {}
+    for s in bt.scores:
+        grid = bt.damped.get(s.transform.name)
+        choice = _damp_choice(grid) if grid else None
+        if choice is None:
+            scores.append(s)
+            continue
+        damp, rmse, groups = choice
+        tr = replace(s.transform, damp=damp)
+        forecasts.pop(s.transform.name, None)
+        forecasts[tr.name] = groups
+        damped[tr.name] = grid
+        scores.append(Scored(tr, rmse))
+    scores.sort(key=lambda s: s.score)
+    return replace(bt, scores=scores, forecasts=forecasts, damped=damped)
 
 
 def is_level(tr: Transform) -> bool:
@@ -592,7 +667,11 @@ def backtest(
         truth = [prep.y[origins[ok] + k] for k, ok in enumerate(inside)]
         best: tuple[float, Transform, list[np.ndarray]] | None = None
         # where the backtest ranks, a differenced representation is also scored with damped steps
-        for damp in DAMP_GRID if (result.ranks and tr.lag) else (1.0,):
+        grid = DAMP_GRID if (result.ranks and tr.lag) else (1.0,)
+        # and every one anchored on the last value with the longer grid, for no_skill (not chosen here)
+        longer = NO_SKILL_GRID if (result.ranks and is_anchored_last(tr) and math.isfinite(NO_SKILL_RATIO)) else ()
+        extra: dict[float, tuple[float, list[np.ndarray]]] = {}
+        for damp in dict.fromkeys(grid + longer):
             trd = replace(tr, damp=damp)
             damped = replace(prep, transform=trd) if damp != prep.transform.damp else prep
             profiles = profiles_before(damped, origins) if ORIGIN_PROFILES else None
@@ -602,11 +681,15 @@ def backtest(
             if len(errs) == 0 or not np.all(np.isfinite(errs)):
                 continue
             rmse = float(np.sqrt(np.mean(errs)))
-            if best is None or rmse < best[0] * DAMP_GAIN:
+            if damp in longer:
+                extra[damp] = (rmse, groups)
+            if damp in grid and (best is None or rmse < best[0] * DAMP_GAIN):
                 best = (rmse, trd, groups)
         if best is None:
             continue
         rmse, trd, groups = best
+        if extra:
+            result.damped[trd.name] = extra
         result.origins, result.truth = origins, truth
         if not math.isfinite(result.reference):
             result.reference = reference_rmse(prep.y, origins, truth, season)

@@ -1368,3 +1368,100 @@ def test_on_a_few_seasons_the_seasonal_candidates_stay_only_where_one_ranks_firs
     scored = [strategy.Scored(Transform(lag=1), 1.0), strategy.Scored(Transform(lag=96), 2.0)]
     assert strategy.seasonal_evidence(scored) == scored[:1]
     assert strategy.seasonal_evidence(scored[::-1]) == scored[::-1]
+
+
+def test_a_last_value_member_s_departures_are_damped_step_by_step():
+    """A network anchored on its window's last value that forecasts the same departure from it for
+    every block of four outputs: damped, step k (1, 2, ...) departs from the value before it by its
+    undamped departure times ``damp ** (k - 1)``, across blocks."""
+    y = 100 + np.random.default_rng(6).normal(0, 1, 120)
+    cfg = RunConfig(data=DataConfig(look_back=6, horizon=4))
+    last = Transform(window_norm=True, window_last=True)
+    plain = prepare(_monthly(y), cfg.data, transform=last)
+    damped = prepare(_monthly(y), cfg.data, transform=replace(last, damp=0.9))
+    net = build_model(cfg, plain, members=1)
+    with torch.no_grad():
+        net.head.weight.zero_()
+        net.head.bias.fill_(0.3)  # a departure of 0.3 scaled units from the window's last value
+    o = plain.test_start
+    zp = fc.recursive_z(net, plain, np.array([o]), 10)[0]
+    zd = fc.recursive_z(net, damped, np.array([o]), 10)[0]
+    step = np.diff(np.r_[y[o - 1], zp])  # a block's outputs all depart 0.3 from its window's last value
+    np.testing.assert_allclose(step, np.where(np.arange(10) % 4 == 0, step[0], 0.0), atol=1e-4)
+    np.testing.assert_allclose(np.diff(np.r_[y[o - 1], zd]), step * 0.9 ** np.arange(10), atol=1e-4)
+    assert replace(last, damp=0.9).name == "window last value removed + steps damped 0.9"
+
+
+def _bt(scores: list[tuple[Transform, float]], reference: float, grids: dict) -> strategy.Backtest:
+    truth = [np.zeros(3)]
+    bt = strategy.Backtest(
+        scores=[strategy.Scored(tr, s) for tr, s in scores], truth=truth, reference=reference, ranks=True
+    )
+    bt.forecasts = {tr.name: [np.full(3, s)] for tr, s in scores}
+    bt.damped = {
+        tr.name: {d: (r, [np.full(3, r)]) for d, r in grids[tr.name].items()} for tr, _ in scores if tr.name in grids
+    }
+    return bt
+
+
+def test_without_skill_over_the_naive_forecasts_the_anchored_candidates_take_the_damping_the_backtest_supports():
+    diff = Transform(lag=1)
+    last = Transform(window_norm=True, window_last=True)
+    mean = Transform(window_norm=True)
+    grids = {
+        diff.name: {1.0: 11.0, 0.995: 11.0, 0.98: 10.9, 0.95: 10.5, 0.9: 10.0, 0.8: 9.0},  # 0.9, then 0.8 gains 10%
+        last.name: {1.0: 12.0, 0.995: 12.0, 0.98: 12.0, 0.95: 11.9, 0.9: 11.8, 0.8: 11.7},  # under 3% each: undamped
+    }
+    scores = [(mean, 10.0), (diff, 11.0), (last, 12.0)]
+    assert strategy.no_skill(_bt(scores, 10.5, grids)) is None  # the best beat the naive forecasts
+    assert strategy.no_skill(_bt(scores, 12.0, grids), ratio=math.inf) is None  # the rule off
+    bt = _bt(scores, 9.0, grids)
+    out = strategy.no_skill(bt)
+    assert out is not None and out is not bt and bt.scores[0].transform == mean  # the original is left alone
+    assert [(s.transform, s.score) for s in out.scores] == [(replace(diff, damp=0.8), 9.0), (mean, 10.0), (last, 12.0)]
+    assert set(out.forecasts) == {replace(diff, damp=0.8).name, mean.name, last.name}
+    np.testing.assert_allclose(out.forecasts[replace(diff, damp=0.8).name][0], 9.0)  # the damped forecasts
+    assert strategy.is_anchored_last(diff) and strategy.is_anchored_last(last) and not strategy.is_anchored_last(mean)
+    # nothing anchored on the last value among them: nothing to fall back on
+    assert strategy.no_skill(_bt([(mean, 10.0)], 9.0, {})) is None
+
+
+def test_the_backtest_scores_the_longer_damping_grid_aside_without_changing_its_choice():
+    n = 200
+    y = 100 + np.random.default_rng(9).normal(0, 0.3, n)
+    cfg = _tiny_auto(0)
+    test_start = n - round(n * cfg.data.test_fraction)
+
+    def train_one(sub, c, tr):
+        p = prepare(Series(sub, season=None), c.data, transform=tr)
+        return _drift_model(c, p, 0.5), p
+
+    bt = strategy.backtest(_monthly(y), cfg, None, [Transform(lag=1)], test_start, n - test_start, train_one)
+    assert [s.transform.damp for s in bt.scores] == [min(strategy.DAMP_GRID)]  # the usual grid's choice
+    (name,) = bt.damped
+    assert name == bt.scores[0].transform.name and set(bt.damped[name]) == set(strategy.NO_SKILL_GRID)
+    errs = {d: r for d, (r, _) in bt.damped[name].items()}
+    assert errs[0.8] < errs[0.95] < errs[1.0]  # a flat series: the stronger, the closer to it
+
+
+def test_where_no_candidate_beats_the_naive_forecasts_only_those_anchored_on_the_last_value_are_kept(monkeypatch):
+    from lstm_core import pipeline
+
+    real = pipeline.backtest
+
+    def unskilled(frame, cfg, season, shortlist, test_start, test_len, train_one, stop=None):
+        bt = real(frame, cfg, season, shortlist, test_start, test_len, train_one, stop)
+        bt.reference = 0.9 * bt.scores[0].score  # the naive forecasts did better than any network
+        return bt
+
+    monkeypatch.setattr(pipeline, "backtest", unskilled)
+    t = np.arange(160)
+    y = 100 + 10 * np.sin(2 * np.pi * t / 12) + np.random.default_rng(4).normal(0, 1, 160)
+    reps, bt = choose_representation(Series(_monthly(y), season=12), _tiny_auto(0), torch.device("cpu"))
+    assert bt.ranks and reps
+    assert all(strategy.is_anchored_last(r) for r in reps)
+    assert any(not strategy.is_anchored_last(s.transform) for s in bt.scores)  # the others stay scored
+    assert "no candidate beat the naive forecasts" in reps[0].reason
+    monkeypatch.setattr(strategy, "NO_SKILL_RATIO", math.inf)  # the rule off: the usual choice
+    reps_off, _ = choose_representation(Series(_monthly(y), season=12), _tiny_auto(0), torch.device("cpu"))
+    assert any(not strategy.is_anchored_last(r) for r in reps_off)
