@@ -92,7 +92,14 @@ class Member:
 #: ``"networks"``: the same paths, members averaged without trimming (seed spread of multi-step
 #: RMSE on co2 1.49 -> 1.16 against ``"inside"``). ``"inside"``: the networks' outputs are
 #: averaged at every step and the mean is fed back (runs saved before this choice existed).
-PATHS = ("guarded", "trimmed", "networks", "inside")
+#: ``"ranged"`` (new runs, session 36): ``"guarded"``, and a level member whose input window at a forecast
+#: origin reaches beyond its training inputs (:data:`RANGE_GUARD`, the one-step guard's test, at the
+#: origin) is left out of that origin's paths, where another path member is not. A network maps the
+#: levels it saw to the next ones; from a window past them its recursion cannot follow, and
+#: the forecast ahead starts from the end of the data, which a trending series or one whose level
+#: moved has left (a daily series that rose from 10 to 18 in its last 45 points was forecast at
+#: 12.7, the mean of level members near 10 and the others near 18).
+PATHS = ("ranged", "guarded", "trimmed", "networks", "inside")
 #: Fewest members for ``paths="guarded"`` or ``"trimmed"`` to drop the extremes (fewer: a plain mean).
 TRIM_MEMBERS = 5
 #: With ``paths="guarded"`` and fewer members than :data:`TRIM_MEMBERS` but at least three, a member whose forecast of a
@@ -144,6 +151,9 @@ ONLINE_DECAY = 0.97
 #: 1.11 -> 1.13) and 1.184 -> 1.184. At 0.25 Lake Huron keeps its figure, but a synthetic
 #: business-day random walk that rose 23% past its range keeps its 2.4x the naive error (1.6x at 0.1).
 RANGE_GUARD = 0.1
+#: With ``paths="ranged"``, a level member whose window at a forecast origin reaches beyond its training
+#: inputs by more than this share of their range is left out of that origin's paths.
+PATH_RANGE_GUARD = 0.1
 #: How a member that removes a seasonal profile (``Transform.deseason``) deseasonalises the history
 #: it forecasts from. ``"origin"`` (new runs, session 24): with the profile of all the values before
 #: the forecast origin (:func:`lstm_core.prep.profiles_before`): one step ahead, the values before
@@ -391,9 +401,37 @@ class Combination:
         """Recursive forecasts (M, steps) in original units from each origin."""
         origins = np.asarray(origins, dtype=np.int64)
         each = np.array([self._member_y(m, origins, steps) for m in self.path_members])  # (members, M, steps)
-        if self.paths in ("guarded", "trimmed") and len(each) >= TRIM_MEMBERS:
+        out = self.paths_out_of_range(origins) if self.paths == "ranged" else None
+        if out is None:
+            return self._combined(each)
+        result = np.empty(each.shape[1:])
+        # the origins that leave the same members out are combined together
+        patterns, which = np.unique(out.T, axis=0, return_inverse=True)
+        for k, left_out in enumerate(patterns):
+            at = np.flatnonzero(which.ravel() == k)
+            result[at] = self._combined(each[~left_out][:, at])
+        return result
+
+    def paths_out_of_range(self, origins: np.ndarray) -> np.ndarray | None:
+        """(path members, M): True where a level path member's input window at an origin reaches
+        beyond its training inputs (:meth:`Member.beyond_training_range` at :data:`RANGE_GUARD`), and
+        another path member's does not (that origin keeps the others' paths); None where none is."""
+        if len(self.path_members) < 2 or not len(origins):
+            return None
+        out = np.array(
+            [
+                self.at_origins(m.prep, origins, lambda tt, pp, m=m: m.beyond_training_range(tt, PATH_RANGE_GUARD, pp))
+                for m in self.path_members
+            ]
+        )
+        out &= ~out.all(axis=0)  # every member out: the origin keeps them all
+        return out if out.any() else None
+
+    def _combined(self, each: np.ndarray) -> np.ndarray:
+        """The members' forecasts ``each`` (members, M, steps) combined as :data:`PATHS` says: (M, steps)."""
+        if self.paths in ("ranged", "guarded", "trimmed") and len(each) >= TRIM_MEMBERS:
             each = np.sort(each, axis=0)[1:-1]  # NaN (no inputs past the data) sorts last and stays NaN
-        elif self.paths == "guarded" and len(each) >= 3:
+        elif self.paths in ("ranged", "guarded") and len(each) >= 3:
             return self._without_runoffs(each)
         return each.mean(axis=0)
 
@@ -429,6 +467,12 @@ class Combination:
         if self.log_scale:
             return np.log(np.maximum(y, float(self.prep.y.min()) * 1e-6))
         return y
+
+    def held(self, y: np.ndarray) -> np.ndarray:
+        """(n,) True where :meth:`z_from_y` holds a value as it is: everywhere on original units, where
+        it is above 0 on the log scale (a forecast at or below 0 is held just above 0 there)."""
+        y = np.asarray(y, dtype=np.float64)
+        return np.ones(y.shape, dtype=bool) if not self.log_scale else y > float(self.prep.y.min()) * 1e-6
 
     def y_from_z(self, z: np.ndarray) -> np.ndarray:
         """Inverse of :meth:`z_from_y`."""

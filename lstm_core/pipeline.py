@@ -218,6 +218,9 @@ ONE_STEP_MODE = "online"
 #: How new runs' deseasonalised members estimate their seasonal profile at a forecast origin
 #: (:data:`lstm_core.combine.PROFILES`): from all the values before it (session 24).
 PROFILE_MODE = "origin"
+#: How new runs combine their networks' multi-step paths (:data:`lstm_core.combine.PATHS`): a level
+#: member whose window at the origin lies past its training range is left out there (session 36).
+PATH_MODE = "ranged"
 
 
 def standby_transform(reps: list[Transform], season: int | None, train_end: int) -> Transform | None:
@@ -770,6 +773,7 @@ def _fit_run(data: Series | pd.DataFrame, cfg: RunConfig, callbacks: Callbacks |
         backtest=bt,
         members_fit=fits,
         members=members,
+        paths=PATH_MODE,
         one_step=ONE_STEP_MODE,
         profiles=PROFILE_MODE,
         look_back_asked=asked if asked != cfg.data.look_back else None,
@@ -976,7 +980,10 @@ def evaluate(run: Run) -> Evaluation:
     if r1 is None:  # a run saved before session 22: one width throughout
         w1 = np.full(len(t_test), q1)
     else:  # each test point's width from the residuals before it (adaptive conformal)
-        w1 = fc.online_widths(r1, combo.z_from_y(y[t_test]) - z1, 1 - COVERAGE_LEVEL)
+        # a prediction at or below 0 on the log scale is held just above 0 (z1 of a value near 0): its
+        # error counts as a miss but is no residual, which would widen every later band by e^17
+        errors = np.where(combo.held(yhat_test), combo.z_from_y(y[t_test]) - z1, np.nan)
+        w1 = fc.online_widths(r1, errors, 1 - COVERAGE_LEVEL)
     online = "" if r1 is None else "; one-step widths adapted over the test part to the errors before each point"
     z_multi = combo.forecast_z(np.array([ts]), test_len)[0]
     multi = combo.y_from_z(z_multi)
@@ -988,6 +995,7 @@ def evaluate(run: Run) -> Evaluation:
         lo1, up1 = np.maximum(lo1, 0.0), np.maximum(up1, 0.0)
         one = {k: (t, np.maximum(v, 0.0)) for k, (t, v) in one.items()}
         t_test, yhat_test = one["test"]
+        lo1 = np.minimum(lo1, yhat_test)  # a prediction held at 0 lies in its band (held just above 0)
 
     # Baselines are fitted on everything before the test part: the history the model sees.
     base1 = one_step_baselines(y, t_test, ts, season)

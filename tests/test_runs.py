@@ -385,7 +385,9 @@ def test_a_run_saved_before_paths_were_stored_reloads_with_its_old_combination(r
     assert (back.paths, back.one_step, back.profiles) == ("inside", "equal", "fixed")
     new = load_run(save_run(run, tmp_path / "new"))
     assert (new.paths, new.one_step, new.profiles) == (run.paths, run.one_step, run.profiles)
-    assert (run.paths, run.one_step, run.profiles) == ("guarded", "online", "origin")
+    assert (run.paths, run.one_step, run.profiles) == ("ranged", "online", "origin")
+    # one saved before session 36 (every path member's path at every origin) keeps that
+    assert load_run(save_run(dataclasses.replace(run, paths="guarded"), tmp_path / "guarded")).paths == "guarded"
     # one saved with fixed validation weights over the test part (sessions 18-22) keeps them
     stood = dataclasses.replace(run, one_step="stand-in")
     stood.attach(pipeline.evaluate(stood))

@@ -304,6 +304,9 @@ def test_runaway_note_names_the_escape():
     assert "runs away" in note and "reaches 60, 5 data ranges outside [0, 10]" in note and "\n" not in note
     far = fc.runaway_note(y, np.array([10.0, 4e21]))  # short numbers however far it runs
     assert "reaches 4e+21, 4e+20 data ranges outside" in far
+    # which forecast: the page showed two such warnings with different figures and no word of which
+    ahead = fc.runaway_note(y, np.linspace(10, 60, 20), "The forecast ahead")
+    assert ahead == note.replace("The forecast runs away", "The forecast ahead runs away", 1) != note
 
 
 def test_a_steady_growth_carried_on_is_no_runaway_but_a_faster_one_is():
@@ -509,6 +512,42 @@ def test_a_level_member_beyond_its_training_range_is_left_out_of_those_one_step_
     assert note is not None and note.startswith(f"At {out.sum()} of {len(t)} test points the series had left the range")
     assert "that 1 network on its levels trained on" in note
     assert Combination(members, one_step="validation").range_note(t) is None
+
+
+def test_a_level_member_whose_window_at_an_origin_is_beyond_its_training_range_is_left_out_of_those_paths():
+    """A series that climbs out of the range it trained on: from an origin whose window lies past it
+    (the end of the data among them, where the forecast ahead starts) the level member's path is
+    left out and the window-mean member's stands alone; it was averaged in (a forecast ahead half-way
+    between the training range and the data's last level)."""
+    from lstm_core.combine import RANGE_GUARD, Combination, Member
+
+    rng = np.random.default_rng(11)
+    y = 100 + np.cumsum(rng.normal(0, 1, 150))
+    y[100:] += np.linspace(0, 40, 50)
+    cfg = DataConfig(look_back=8, horizon=1)
+    members = []
+    for tr in (Transform(), Transform(window_norm=True)):
+        prep = prepare(Series(_monthly(y)), cfg, transform=tr)
+        torch.manual_seed(len(members))
+        members.append(Member(prep, build_model(RunConfig(data=cfg), prep, members=1)))
+    ranged, guarded = Combination(members, paths="ranged"), Combination(members, paths="guarded")
+    origins = np.arange(members[0].prep.test_start, 150)
+    out = members[0].beyond_training_range(origins, RANGE_GUARD)
+    assert 0 < out.sum() < len(origins) and not members[1].beyond_training_range(origins, RANGE_GUARD).any()
+    each = [m.prep.y_from_z(fc.recursive_z(m.model, m.prep, origins, 6)) for m in members]  # (M, 6) each
+    np.testing.assert_array_equal(ranged.paths_out_of_range(origins), np.array([out, np.zeros_like(out)]))
+    np.testing.assert_allclose(ranged.forecast_y(origins, 6)[out], each[1][out])
+    np.testing.assert_allclose(ranged.forecast_y(origins, 6)[~out], ((each[0] + each[1]) / 2)[~out])
+    np.testing.assert_allclose(guarded.forecast_y(origins, 6), (each[0] + each[1]) / 2)
+    assert guarded.paths_out_of_range(origins) is not None  # the test; only "ranged" acts on it
+    end = np.array([150])  # the forecast ahead: the data's last window is past the training range
+    assert members[0].beyond_training_range(end, RANGE_GUARD)[0]
+    alone = members[1].prep.y_from_z(fc.recursive_z(members[1].model, members[1].prep, end, 6))[0]
+    np.testing.assert_allclose(ranged.future(6, np.zeros(6))["forecast"], alone)
+    assert not np.allclose(guarded.future(6, np.zeros(6))["forecast"], alone)
+    # both members out: the origin keeps them both
+    both = [members[0], Member(members[0].prep, members[1].model)]
+    assert Combination(both, paths="ranged").paths_out_of_range(end) is None
 
 
 def test_a_standby_member_stands_in_only_where_every_level_member_is_beyond_its_range():
@@ -1465,3 +1504,39 @@ def test_where_no_candidate_beats_the_naive_forecasts_only_those_anchored_on_the
     monkeypatch.setattr(strategy, "NO_SKILL_RATIO", math.inf)  # the rule off: the usual choice
     reps_off, _ = choose_representation(Series(_monthly(y), season=12), _tiny_auto(0), torch.device("cpu"))
     assert any(not strategy.is_anchored_last(r) for r in reps_off)
+
+
+def test_a_one_step_prediction_at_zero_on_the_log_scale_misses_without_widening_every_later_band(monkeypatch):
+    """Weekly cholera deaths (a positive series): the combined one-step prediction fell to 0 at one test
+    point; held just above 0 on the log scale, its error of ~17 entered the adaptive widths' residuals
+    and every later 90% band reached 5.8e8 for data under 7,148, and the prediction lay below its band."""
+    from lstm_core import combine
+    from lstm_core.pipeline import evaluate
+
+    t = np.arange(120)
+    y = 50 + 20 * np.sin(2 * np.pi * t / 12) + t * 0.2  # above 0 throughout: the band is on the log scale
+    run = fit_run(Series(_monthly(y), season=12), RunConfig.make(hidden_size=8, epochs=3, ensemble=1, transform="log"))
+    assert run.combination.log_scale and not run.combination.held(np.array([0.0, -1.0])).any()
+    assert run.combination.held(np.array([1e-3, 50.0])).all()
+    before = evaluate(run).predictions
+    own = combine.Combination.one_step
+    hit = int(before.index[before["part"] == "test"][2])  # the third test point
+
+    def zero_at_one_point(self, part):
+        tt, yhat = own(self, part)
+        if part == "test":
+            yhat = np.where(tt == hit, 0.0, yhat)
+        return tt, yhat
+
+    monkeypatch.setattr(combine.Combination, "one_step", zero_at_one_point)
+    after = evaluate(run).predictions
+    assert (
+        after.loc[hit, "one_step"] == 0.0
+        and after.loc[hit, "one_step_lower"] <= 0.0 <= after.loc[hit, "one_step_upper"]
+    )
+    later = after.index[(after["part"] == "test") & (after.index > hit)]
+    # the widths after it come from the same residuals as before (the miss moves the level a little)
+    ratio = (after.loc[later, "one_step_upper"] / after.loc[later, "one_step_lower"]) / (
+        before.loc[later, "one_step_upper"] / before.loc[later, "one_step_lower"]
+    )
+    assert ratio.max() < 1.5, ratio.max()
