@@ -274,7 +274,7 @@ def no_skill(bt: Backtest | None, ratio: float | None = None) -> Backtest | None
     for s in bt.scores:
         grid = bt.damped.get(s.transform.name)
         choice = _damp_choice(grid) if grid else None
-        if choice is None:
+        if grid is None or choice is None:
             scores.append(s)
             continue
         damp, rmse, groups = choice
