@@ -1123,13 +1123,11 @@ def test_transform_damping_round_trips_and_is_named():
             Transform.from_dict({**tr.to_dict(), "damp": bad})
 
 
-@pytest.mark.parametrize("slope, damp", [(0.0, min(strategy.DAMP_GRID)), (0.5, 1.0)])
-def test_the_backtest_damps_a_drift_only_where_the_data_before_the_test_part_does_not_follow_it(slope, damp):
-    """A network that forecasts a step of 0.5 every month: on a flat series the backtest takes the
-    strongest damping of its grid, on a series that climbs 0.5 a month none."""
+def _drift_backtest(slope: float) -> strategy.Backtest:
+    """The backtest of a first-difference network that forecasts a step of 0.5 every month
+    (:func:`_drift_model`), on 200 months that climb ``slope`` a month with noise."""
     n = 200
-    t = np.arange(n)
-    y = 100 + slope * t + np.random.default_rng(9).normal(0, 0.3, n)
+    y = 100 + slope * np.arange(n) + np.random.default_rng(9).normal(0, 0.3, n)
     cfg = _tiny_auto(0)
     test_start = n - round(n * cfg.data.test_fraction)
 
@@ -1137,7 +1135,14 @@ def test_the_backtest_damps_a_drift_only_where_the_data_before_the_test_part_doe
         p = prepare(Series(sub, season=None), c.data, transform=tr)
         return _drift_model(c, p, 0.5), p
 
-    bt = strategy.backtest(_monthly(y), cfg, None, [Transform(lag=1)], test_start, n - test_start, train_one)
+    return strategy.backtest(_monthly(y), cfg, None, [Transform(lag=1)], test_start, n - test_start, train_one)
+
+
+@pytest.mark.parametrize("slope, damp", [(0.0, min(strategy.DAMP_GRID)), (0.5, 1.0)])
+def test_the_backtest_damps_a_drift_only_where_the_data_before_the_test_part_does_not_follow_it(slope, damp):
+    """A network that forecasts a step of 0.5 every month: on a flat series the backtest takes the
+    strongest damping of its grid, on a series that climbs 0.5 a month none."""
+    bt = _drift_backtest(slope)
     assert bt.ranks and [s.transform.damp for s in bt.scores] == [damp]
     assert list(bt.forecasts) == [bt.scores[0].transform.name]  # the forecasts scored are the damped ones
 
@@ -1466,16 +1471,7 @@ def test_without_skill_over_the_naive_forecasts_the_anchored_candidates_take_the
 
 
 def test_the_backtest_scores_the_longer_damping_grid_aside_without_changing_its_choice():
-    n = 200
-    y = 100 + np.random.default_rng(9).normal(0, 0.3, n)
-    cfg = _tiny_auto(0)
-    test_start = n - round(n * cfg.data.test_fraction)
-
-    def train_one(sub, c, tr):
-        p = prepare(Series(sub, season=None), c.data, transform=tr)
-        return _drift_model(c, p, 0.5), p
-
-    bt = strategy.backtest(_monthly(y), cfg, None, [Transform(lag=1)], test_start, n - test_start, train_one)
+    bt = _drift_backtest(0.0)
     assert [s.transform.damp for s in bt.scores] == [min(strategy.DAMP_GRID)]  # the usual grid's choice
     (name,) = bt.damped
     assert name == bt.scores[0].transform.name and set(bt.damped[name]) == set(strategy.NO_SKILL_GRID)
