@@ -157,7 +157,8 @@ def test_cli_outcome(name, corpus_dir, tmp_path, capsys):
         assert err[0].startswith("completed after 1 epochs") and out.is_dir()
         # then what the loader did to the data, one note each, as the page reports it (and the run's own)
         loaded = load_csv(path_of(name, corpus_dir))
-        assert err[1:] == [f"note: {n}" for n in loaded.report.notes] + target_note(loaded.frame) + run_notes(out)
+        notes = [f"note: {n}" for n in loaded.report.notes] + target_note(loaded.frame) + run_notes(out)
+        assert err[1:] == run_warnings(out) + notes
     else:
         assert code == 2 and len(err) == 1 and err[0].startswith("error: ") and expected[3] in err[0], err
         assert "Traceback" not in err[0] and not out.exists()
@@ -203,6 +204,25 @@ def target_note(frame) -> list[str]:
     )
 
 
+def run_warnings(out: Path) -> list[str]:
+    """The ``warning:`` lines ``train`` prints after its result line for the run saved at ``out``, before
+    the notes: where the band held far fewer test points than its level (``verdict.coverage_note``),
+    where the test span's forecast ran away (``guards``), and where the forecast in forecast.csv does."""
+    import pandas as pd
+
+    from lstm_core.forecast import runaway_note
+    from lstm_core.results import RunMetrics
+    from lstm_core.verdict import coverage_note
+
+    metrics = RunMetrics.from_dict(json.loads((out / "metrics.json").read_text()))
+    said = [coverage_note(metrics), metrics.guards.runaway]
+    if (out / "forecast.csv").is_file():
+        y = pd.read_csv(out / "predictions.csv")["actual"].to_numpy(dtype=float)
+        ahead = pd.read_csv(out / "forecast.csv")["forecast"].to_numpy(dtype=float)
+        said.append(runaway_note(y, ahead, f"The forecast in {out / 'forecast.csv'}"))
+    return [f"warning: {w}" for w in said if w]
+
+
 def run_notes(out: Path) -> list[str]:
     """The ``note:`` lines ``train`` prints after the loader's for the run saved at ``out``
     (``metrics.json`` → ``guards``): where its networks used a shorter look_back than asked for,
@@ -239,7 +259,8 @@ def test_cli_real_process(name, corpus_dir, real_processes):
     if expected[0] == "error":
         assert proc.returncode == 2 and lines == [f"error: {the_error(name, corpus_dir)}"]
     elif expected[3] is None:  # the result line, then the loader's notes (and the run's own)
-        notes += run_notes(Path(proc.args[proc.args.index("--out") + 1]))
+        out = Path(proc.args[proc.args.index("--out") + 1])
+        notes = run_warnings(out) + notes + run_notes(out)
         assert proc.returncode == 0 and lines[0].startswith("completed after ") and lines[1:] == notes, proc.stderr
     else:  # a failed command prints its error line only
         assert proc.returncode == 2 and len(lines) == 1 and expected[3] in lines[0], proc.stderr
@@ -250,7 +271,9 @@ def test_cli_real_process_zero_after_the_training_part(real_processes):
     proc = real_processes[ZERO_AFTER_TRAINING].result()
     lines = proc.stderr.strip().splitlines()
     assert proc.returncode == 0 and lines[0].startswith("completed after "), proc.stderr
-    assert all(line.startswith("note: ") for line in lines[1:]), proc.stderr  # the loader's notes, the run's
+    warned = run_warnings(Path(proc.args[proc.args.index("--out") + 1]))
+    assert lines[1 : 1 + len(warned)] == warned, proc.stderr  # the run's warnings, then...
+    assert all(line.startswith("note: ") for line in lines[1 + len(warned) :]), proc.stderr  # the notes
     assert "RuntimeWarning" not in proc.stderr
 
 
