@@ -93,7 +93,7 @@ class Member:
 #: RMSE on co2 1.49 -> 1.16 against ``"inside"``). ``"inside"``: the networks' outputs are
 #: averaged at every step and the mean is fed back (runs saved before this choice existed).
 #: ``"ranged"`` (new runs, session 36): ``"guarded"``, and a level member whose input window at a forecast
-#: origin reaches beyond its training inputs (:data:`RANGE_GUARD`, the one-step guard's test, at the
+#: origin reaches beyond its training inputs (:data:`PATH_RANGE_GUARD`, the one-step guard's test, at the
 #: origin) is left out of that origin's paths, where another path member is not. A network maps the
 #: levels it saw to the next ones; from a window past them its recursion cannot follow, and
 #: the forecast ahead starts from the end of the data, which a trending series or one whose level
@@ -152,8 +152,9 @@ ONLINE_DECAY = 0.97
 #: business-day random walk that rose 23% past its range keeps its 2.4x the naive error (1.6x at 0.1).
 RANGE_GUARD = 0.1
 #: With ``paths="ranged"``, a level member whose window at a forecast origin reaches beyond its training
-#: inputs by more than this share of their range is left out of that origin's paths.
-PATH_RANGE_GUARD = 0.1
+#: inputs by more than this share of their range is left out of that origin's paths: the one-step
+#: guard's share (0.25 and 0.5 measured no better over the five sets, ``bench_path_range``).
+PATH_RANGE_GUARD = RANGE_GUARD
 #: How a member that removes a seasonal profile (``Transform.deseason``) deseasonalises the history
 #: it forecasts from. ``"origin"`` (new runs, session 24): with the profile of all the values before
 #: the forecast origin (:func:`lstm_core.prep.profiles_before`): one step ahead, the values before
@@ -414,7 +415,7 @@ class Combination:
 
     def paths_out_of_range(self, origins: np.ndarray) -> np.ndarray | None:
         """(path members, M): True where a level path member's input window at an origin reaches
-        beyond its training inputs (:meth:`Member.beyond_training_range` at :data:`RANGE_GUARD`), and
+        beyond its training inputs (:meth:`Member.beyond_training_range` at :data:`PATH_RANGE_GUARD`), and
         another path member's does not (that origin keeps the others' paths); None where none is."""
         if len(self.path_members) < 2 or not len(origins):
             return None
@@ -465,14 +466,19 @@ class Combination:
         above 0), else original units."""
         y = np.asarray(y, dtype=np.float64)
         if self.log_scale:
-            return np.log(np.maximum(y, float(self.prep.y.min()) * 1e-6))
+            return np.log(np.maximum(y, self._log_floor))
         return y
+
+    @property
+    def _log_floor(self) -> float:
+        """Where the log scale holds a value at or below 0 (just above 0, in the series' own units)."""
+        return float(self.prep.y.min()) * 1e-6
 
     def held(self, y: np.ndarray) -> np.ndarray:
         """(n,) True where :meth:`z_from_y` holds a value as it is: everywhere on original units, where
         it is above 0 on the log scale (a forecast at or below 0 is held just above 0 there)."""
         y = np.asarray(y, dtype=np.float64)
-        return np.ones(y.shape, dtype=bool) if not self.log_scale else y > float(self.prep.y.min()) * 1e-6
+        return np.ones(y.shape, dtype=bool) if not self.log_scale else y > self._log_floor
 
     def y_from_z(self, z: np.ndarray) -> np.ndarray:
         """Inverse of :meth:`z_from_y`."""

@@ -480,20 +480,30 @@ def test_a_combination_averages_its_members_in_original_units():
     np.testing.assert_allclose(y2, w[0] * a + w[1] * b)
 
 
-def test_a_level_member_beyond_its_training_range_is_left_out_of_those_one_step_predictions():
-    """A random walk that climbs out of the range it trained on: at those points the level
-    member's one-step prediction is dropped and the window-mean member's stands alone."""
-    from lstm_core.combine import RANGE_GUARD, Combination, Member
+def _climbing_level_and_window_mean() -> tuple[np.ndarray, list]:
+    """A random walk (150 months) whose test part climbs out of the range it trained on, then some;
+    and two untrained members of one output over 8 points: on its levels, and on the values less
+    each window's mean."""
+    from lstm_core.combine import Member
 
     rng = np.random.default_rng(11)
     y = 100 + np.cumsum(rng.normal(0, 1, 150))
-    y[100:] += np.linspace(0, 40, 50)  # the test part leaves the training range, then some
+    y[100:] += np.linspace(0, 40, 50)
     cfg = DataConfig(look_back=8, horizon=1)
     members = []
     for tr in (Transform(), Transform(window_norm=True)):
         prep = prepare(Series(_monthly(y)), cfg, transform=tr)
         torch.manual_seed(len(members))
         members.append(Member(prep, build_model(RunConfig(data=cfg), prep, members=1)))
+    return y, members
+
+
+def test_a_level_member_beyond_its_training_range_is_left_out_of_those_one_step_predictions():
+    """A random walk that climbs out of the range it trained on: at those points the level
+    member's one-step prediction is dropped and the window-mean member's stands alone."""
+    from lstm_core.combine import RANGE_GUARD, Combination
+
+    y, members = _climbing_level_and_window_mean()
     level = members[0].prep
     seen = y[: level.train_end]
     room = RANGE_GUARD * (seen.max() - seen.min())
@@ -519,21 +529,13 @@ def test_a_level_member_whose_window_at_an_origin_is_beyond_its_training_range_i
     (the end of the data among them, where the forecast ahead starts) the level member's path is
     left out and the window-mean member's stands alone; it was averaged in (a forecast ahead half-way
     between the training range and the data's last level)."""
-    from lstm_core.combine import RANGE_GUARD, Combination, Member
+    from lstm_core.combine import PATH_RANGE_GUARD, Combination, Member
 
-    rng = np.random.default_rng(11)
-    y = 100 + np.cumsum(rng.normal(0, 1, 150))
-    y[100:] += np.linspace(0, 40, 50)
-    cfg = DataConfig(look_back=8, horizon=1)
-    members = []
-    for tr in (Transform(), Transform(window_norm=True)):
-        prep = prepare(Series(_monthly(y)), cfg, transform=tr)
-        torch.manual_seed(len(members))
-        members.append(Member(prep, build_model(RunConfig(data=cfg), prep, members=1)))
+    _, members = _climbing_level_and_window_mean()
     ranged, guarded = Combination(members, paths="ranged"), Combination(members, paths="guarded")
     origins = np.arange(members[0].prep.test_start, 150)
-    out = members[0].beyond_training_range(origins, RANGE_GUARD)
-    assert 0 < out.sum() < len(origins) and not members[1].beyond_training_range(origins, RANGE_GUARD).any()
+    out = members[0].beyond_training_range(origins, PATH_RANGE_GUARD)
+    assert 0 < out.sum() < len(origins) and not members[1].beyond_training_range(origins, PATH_RANGE_GUARD).any()
     each = [m.prep.y_from_z(fc.recursive_z(m.model, m.prep, origins, 6)) for m in members]  # (M, 6) each
     np.testing.assert_array_equal(ranged.paths_out_of_range(origins), np.array([out, np.zeros_like(out)]))
     np.testing.assert_allclose(ranged.forecast_y(origins, 6)[out], each[1][out])
@@ -541,7 +543,7 @@ def test_a_level_member_whose_window_at_an_origin_is_beyond_its_training_range_i
     np.testing.assert_allclose(guarded.forecast_y(origins, 6), (each[0] + each[1]) / 2)
     assert guarded.paths_out_of_range(origins) is not None  # the test; only "ranged" acts on it
     end = np.array([150])  # the forecast ahead: the data's last window is past the training range
-    assert members[0].beyond_training_range(end, RANGE_GUARD)[0]
+    assert members[0].beyond_training_range(end, PATH_RANGE_GUARD)[0]
     alone = members[1].prep.y_from_z(fc.recursive_z(members[1].model, members[1].prep, end, 6))[0]
     np.testing.assert_allclose(ranged.future(6, np.zeros(6))["forecast"], alone)
     assert not np.allclose(guarded.future(6, np.zeros(6))["forecast"], alone)
