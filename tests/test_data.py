@@ -463,6 +463,26 @@ def test_gaps_are_added_to_the_grid_and_filled_unless_the_policy_drops():
     assert dropped.filled is None
 
 
+@pytest.mark.parametrize(
+    ("freq", "read_as", "season"),
+    [
+        ("QS-FEB", "QS-FEB", 4),
+        ("QE-NOV", "QE-FEB", 4),
+        ("QS-DEC", "QS-MAR", 4),
+        ("YS-JUL", "YS-JUL", None),
+        ("YE-JUN", "YE-JUN", None),
+    ],
+)
+def test_quarters_and_years_not_anchored_on_january_get_their_gaps_filled(freq, read_as, season):
+    """Fiscal quarters from February, or years from July, with rows missing: the grid was only
+    sought for quarters and years starting in January, so their gaps were left as irregular steps."""
+    dates = pd.date_range("2001-01-01", periods=40, freq=freq)
+    rows = [f"{d.date()},{100 + i}" for i, d in enumerate(dates) if i not in (5, 20, 21)]
+    loaded = load_csv(("date,value\n" + "\n".join(rows) + "\n").encode())
+    assert (loaded.report.frequency, loaded.report.season, loaded.report.gaps) == (read_as, season, 3)
+    assert list(loaded.frame.index) == list(dates) and loaded.frame["value"].notna().all()
+
+
 def test_filled_marks_the_empty_cells_and_the_rows_added_to_the_grid():
     days = pd.date_range("2021-01-01", periods=20, freq="D")
     rows = [f"{d.date()},{'' if i == 4 else i},{i * 2}" for i, d in enumerate(days) if i != 9]

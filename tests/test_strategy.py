@@ -290,11 +290,22 @@ def test_the_trend_is_carried_no_further_than_the_data_is_long():
     t = np.arange(100)
     y = 83 + 145 * t / 99  # rises by 145 over 100 steps
     up, down = fc.trend_reach(y, 10_000)
-    assert up[99] == up[-1] and up[98] < up[99] and not down.any()
-    assert up[-1] < 10 * np.ptp(y)
+    assert not down.any() and up[-1] < 200 * np.ptp(y)  # the straight line, 100 times the data's length on
     assert "runs away" in fc.runaway_note(y, np.full(10_000, 1.6e10))
     steady = y[-1] + 145 / 99 * np.arange(1, 101)  # the same trend carried on for as long as the data
     assert fc.runaway_note(y, steady) == ""
+    g = 100 * 1.05 ** np.arange(40)  # a growth rate compounds for as many steps as the data is long
+    up_g, _ = fc.trend_reach(g, 400)
+    assert np.isclose(up_g[39], g.max() * np.expm1(np.log(1.05) * 40), rtol=0.05)
+    assert up_g[-1] < 2 * up_g[39]  # past that, only the straight line goes on
+
+
+def test_a_straight_trend_carried_far_past_the_data_is_no_runaway():
+    """``forecast --steps 240`` on a 96-point series with a steady rise was warned of as a runaway."""
+    y = 50 + 0.5 * np.arange(96) + np.sin(np.arange(96))
+    line = y[-1] + 0.5 * np.arange(1, 241)  # reaches 2.5 data ranges above the data
+    assert (line.max() - y.max()) / np.ptp(y) > 2.4 and fc.runaway_note(y, line) == ""
+    assert "runs away" in fc.runaway_note(y, y[-1] + 1.5 * np.arange(1, 241))  # three times as steep
 
 
 def test_runaway_note_names_the_escape():

@@ -65,7 +65,10 @@ def _frequency(index: pd.DatetimeIndex) -> tuple[str | None, int]:
         return inferred, 0
     span_days = (index[-1] - index[0]) / pd.Timedelta(days=1)
     weekly = f"W-{index[0].day_name()[:3].upper()}"
-    for alias, days in (*_CALENDAR_ALIASES, (weekly, 7.0), ("B", 1.4)):
+    month = index[0].month_name()[:3].upper()
+    # quarters and years anchored on the first date's month (quarters from February, years from July)
+    calendar = [(f"{a}-{month}" if a[0] in "QY" else a, days) for a, days in _CALENDAR_ALIASES]
+    for alias, days in (*calendar, (weekly, 7.0), ("B", 1.4)):
         if span_days / days > len(index) / _GRID_COVERAGE + 2:
             continue
         grid = pd.date_range(index[0], index[-1], freq=alias)
