@@ -471,11 +471,14 @@ def test_gaps_are_added_to_the_grid_and_filled_unless_the_policy_drops():
         ("QS-DEC", "QS-MAR", 4),
         ("YS-JUL", "YS-JUL", None),
         ("YE-JUN", "YE-JUN", None),
+        ("BME", "BME", 12),
+        ("BQE-NOV", "BQE-FEB", 4),
     ],
 )
-def test_quarters_and_years_not_anchored_on_january_get_their_gaps_filled(freq, read_as, season):
-    """Fiscal quarters from February, or years from July, with rows missing: the grid was only
-    sought for quarters and years starting in January, so their gaps were left as irregular steps."""
+def test_quarters_years_and_business_month_ends_get_their_gaps_filled(freq, read_as, season):
+    """Fiscal quarters from February, years from July, or the last trading day of each month, with
+    rows missing: the grid was only sought for quarters and years starting in January and for
+    calendar months, so their gaps were left as irregular steps (no frequency, no season)."""
     dates = pd.date_range("2001-01-01", periods=40, freq=freq)
     rows = [f"{d.date()},{100 + i}" for i, d in enumerate(dates) if i not in (5, 20, 21)]
     loaded = load_csv(("date,value\n" + "\n".join(rows) + "\n").encode())

@@ -9,7 +9,21 @@ import pandas as pd
 from pandas.tseries.frequencies import to_offset
 
 _GRID_COVERAGE = 0.75  # an irregular index is "mostly regular" when this share of its grid is present
-_CALENDAR_ALIASES = (("YS", 365.0), ("YE", 365.0), ("QS", 91.0), ("QE", 91.0), ("MS", 30.4), ("ME", 30.4))
+_CALENDAR_ALIASES = (
+    ("YS", 365.0),
+    ("YE", 365.0),
+    ("QS", 91.0),
+    ("QE", 91.0),
+    ("MS", 30.4),
+    ("ME", 30.4),
+    # business days: the last trading day of each month (2001-03-30, as the 31st was a Saturday)
+    ("BYS", 365.0),
+    ("BYE", 365.0),
+    ("BQS", 91.0),
+    ("BQE", 91.0),
+    ("BMS", 30.4),
+    ("BME", 30.4),
+)
 _SEASONS = {
     "MS": 12,
     "ME": 12,
@@ -67,7 +81,7 @@ def _frequency(index: pd.DatetimeIndex) -> tuple[str | None, int]:
     weekly = f"W-{index[0].day_name()[:3].upper()}"
     month = index[0].month_name()[:3].upper()
     # quarters and years anchored on the first date's month (quarters from February, years from July)
-    calendar = [(f"{a}-{month}" if a[0] in "QY" else a, days) for a, days in _CALENDAR_ALIASES]
+    calendar = [(f"{a}-{month}" if a.lstrip("B")[0] in "QY" else a, days) for a, days in _CALENDAR_ALIASES]
     for alias, days in (*calendar, (weekly, 7.0), ("B", 1.4)):
         if span_days / days > len(index) / _GRID_COVERAGE + 2:
             continue
@@ -156,6 +170,8 @@ def longer_season(frequency: str | None, *, yearly: bool = True) -> int | None:
 _UNITS = {
     "YS": ("yearly", "year"),
     "YE": ("yearly", "year"),
+    "BYS": ("yearly", "year"),
+    "BYE": ("yearly", "year"),
     "QS": ("quarterly", "quarter"),
     "QE": ("quarterly", "quarter"),
     "BQS": ("quarterly", "quarter"),
