@@ -162,8 +162,15 @@ def _from_csv(name: str, meta: dict) -> Series:
     notes = []
     n_missing = int(frame["value"].isna().sum())
     if n_missing and meta.get("fill") == "interpolate":
-        frame = frame.interpolate(method="linear").ffill().bfill()  # as lstm_core.data's "interpolate" policy
-        notes.append(f"{n_missing} missing values filled by linear interpolation")
+        from lstm_core.data.fill import interpolate_inside
+
+        # as lstm_core.data's "interpolate" policy: a clear season taken out first and put back
+        filled, seasonal = interpolate_inside(frame["value"], meta["season"])
+        frame = filled.to_frame().ffill().bfill()
+        notes.append(
+            f"{n_missing} missing values filled by linear interpolation"
+            + (f", with the season of {meta['season']} steps taken out first" if seasonal else "")
+        )
     return Series(name, frame, meta["season"], meta["source"], notes)
 
 

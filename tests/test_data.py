@@ -486,6 +486,41 @@ def test_quarters_years_and_business_month_ends_get_their_gaps_filled(freq, read
     assert list(loaded.frame.index) == list(dates) and loaded.frame["value"].notna().all()
 
 
+def _quarterly_rows(values: np.ndarray, left_out: tuple[int, ...]) -> bytes:
+    dates = pd.date_range("1990-01-01", periods=len(values), freq="QS")
+    rows = [f"{d.date()},{v:.3f}" for i, (d, v) in enumerate(zip(dates, values)) if i not in left_out]
+    return ("quarter,sales\n" + "\n".join(rows) + "\n").encode()
+
+
+def test_a_seasonal_series_is_filled_in_step_with_its_season():
+    """A straight line between a gap's neighbours cut through the season: the made-up quarters then
+    calibrated the intervals (a band four times as wide as the one-step errors)."""
+    t = np.arange(60)
+    y = 100 + 0.8 * t + 10 * np.tile([1.0, -1.0, 0.5, -0.5], 15) + np.random.default_rng(1).normal(0, 1, 60)
+    gaps = (21, 22, 40)
+    loaded = load_csv(_quarterly_rows(y, gaps))
+    got = loaded.frame["sales"].to_numpy()
+    assert np.allclose(np.delete(got, gaps), np.delete(y, gaps), atol=1e-3)  # the file's values untouched
+    straight = np.interp(gaps, np.delete(t, gaps), np.delete(y, gaps))
+    seasonal_miss, straight_miss = np.abs(got[list(gaps)] - y[list(gaps)]), np.abs(straight - y[list(gaps)])
+    assert seasonal_miss.mean() < 3.0 < 10.0 < straight_miss.mean()  # a quarter swings by 10
+    assert any(
+        "3 missing value(s) were filled by linear interpolation, with the season of 4 steps taken out first and put "
+        "back (column 'sales')" in n
+        for n in loaded.report.notes
+    )
+
+
+@pytest.mark.parametrize("kind", ["no season", "two seasons short"])
+def test_without_a_clear_season_the_gaps_are_filled_along_a_straight_line(kind):
+    rng = np.random.default_rng(2)
+    y = 50 + np.cumsum(rng.normal(0, 1, 60)) if kind == "no season" else 100 + 10 * np.tile([1.0, -1.0, 0.5, -0.5], 2)
+    gap = 30 if kind == "no season" else 4
+    loaded = load_csv(_quarterly_rows(y, (gap,)))
+    assert loaded.frame["sales"].iloc[gap] == pytest.approx((round(y[gap - 1], 3) + round(y[gap + 1], 3)) / 2)
+    assert not any("season of" in n for n in loaded.report.notes)
+
+
 def test_filled_marks_the_empty_cells_and_the_rows_added_to_the_grid():
     days = pd.date_range("2021-01-01", periods=20, freq="D")
     rows = [f"{d.date()},{'' if i == 4 else i},{i * 2}" for i, d in enumerate(days) if i != 9]

@@ -26,6 +26,7 @@ import pandas as pd
 
 from ..config import MISSING_POLICIES
 from .errors import _MIN_ROWS, DataError, _excerpt
+from .fill import interpolate_inside
 from .frequency import _frequency, _infer_freq, describe_frequency, season_for
 from .keys import find_keys, select_rows, several_series_error
 from .periods import (
@@ -327,7 +328,7 @@ def _load(
     frame, duplicates, resorted, frequency, gaps = _index_frame(frame, dates, date_name, notes, policy, lines)
     missing = frame.isna()
     counts = {c: int(n) for c, n in missing.sum().items()}
-    frame = _apply_missing(frame, policy, notes)
+    frame = _apply_missing(frame, policy, notes, season_for(frequency))
     filled = missing.loc[frame.index] if policy != "drop" and bool(missing.to_numpy().any()) else None
     _check_shape(frame, notes)
 
@@ -1628,8 +1629,9 @@ def _month_starts_of(index: pd.DatetimeIndex) -> pd.DatetimeIndex | None:
     return None if starts.has_duplicates else pd.DatetimeIndex(starts)
 
 
-def _apply_missing(frame: pd.DataFrame, policy: str, notes: list[str]) -> pd.DataFrame:
-    """Fill or drop missing cells according to the policy."""
+def _apply_missing(frame: pd.DataFrame, policy: str, notes: list[str], season: int | None = None) -> pd.DataFrame:
+    """Fill or drop missing cells according to the policy; ``interpolate`` takes a clear ``season``
+    (from the time index) out of a column first and puts it back (:mod:`.fill`)."""
     n_missing = int(frame.isna().sum().sum())
     if n_missing == 0:
         return frame
@@ -1640,11 +1642,21 @@ def _apply_missing(frame: pd.DataFrame, policy: str, notes: list[str]) -> pd.Dat
     if policy == "ffill":
         notes.append(f"{n_missing} missing value(s) were filled with the previous value.")
         return frame.ffill().bfill()
-    inside = frame.interpolate(method="linear", limit_area="inside")
+    filled = {c: interpolate_inside(frame[c], season) for c in frame.columns}
+    inside = pd.DataFrame({c: col for c, (col, _) in filled.items()}, index=frame.index, columns=frame.columns)
     at_ends = int(inside.isna().sum().sum())  # before a column's first or after its last value
     done = []
     if n_missing > at_ends:
-        done.append(f"{n_missing - at_ends} missing value(s) were filled by linear interpolation")
+        seasonal = [c for c, (_, took) in filled.items() if took and frame[c].isna().any()]
+        done.append(
+            f"{n_missing - at_ends} missing value(s) were filled by linear interpolation"
+            + (
+                f", with the season of {season} steps taken out first and put back "
+                + (f"(column {_excerpt(seasonal[0])})" if len(seasonal) == 1 else f"({len(seasonal)} columns)")
+                if seasonal
+                else ""
+            )
+        )
     if at_ends:
         done.append(f"{at_ends} at the start or end of a column were copied from the nearest value")
     share = n_missing / frame.size
