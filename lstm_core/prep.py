@@ -296,11 +296,38 @@ class Prepared:
             freq = infer_frequency(idx)
             if freq is not None:
                 return pd.date_range(idx[-1], periods=steps + 1, freq=freq)[1:]
-            cycle = _step_cycle(np.diff(idx.values))  # irregular: the steps' own repeating pattern
+            found = _calendar_cycle(idx)  # irregular: the times of its last weeks or days, repeated
+            if found is not None:
+                offsets, period = found
+                reps = -(-steps // len(offsets))
+                ahead = (np.arange(1, reps + 1)[:, None] * period + offsets[None, :]).ravel()[:steps]
+                return pd.DatetimeIndex(idx[-1] + pd.to_timedelta(ahead))
+            cycle = _step_cycle(np.diff(idx.values))  # else the steps' own repeating pattern
             ahead = np.resize(cycle, steps).cumsum()  # (steps,) time past the last timestamp
             return pd.DatetimeIndex(idx[-1] + pd.to_timedelta(ahead))
         last = int(idx[-1]) if np.issubdtype(np.asarray(idx).dtype, np.number) else self.n - 1
         return pd.RangeIndex(last + 1, last + 1 + steps, name=idx.name)
+
+
+#: Calendar periods whose timestamps an irregular time index may repeat, the longest first: a
+#: call centre's half-hours on weekdays repeat the week (and no day of it: none at weekends),
+#: readings at 8:00 and 12:00 the day.
+CALENDAR_CYCLES = (np.timedelta64(7, "D"), np.timedelta64(1, "D"))
+
+
+def _calendar_cycle(idx: pd.DatetimeIndex) -> tuple[np.ndarray, np.timedelta64] | None:
+    """Where the last three weeks (else days) of ``idx`` hold the same timestamps, each a period
+    after the one before: the offsets (p,) from its last timestamp of those in the last period
+    (all at or before 0), and the period; else None. Its steps may all be alike at the end
+    (half-hours until 21:00 on a Friday) and still go on after a night or a weekend."""
+    t = (idx.tz_convert(None) if idx.tz is not None else idx).to_numpy().astype("datetime64[ns]")  # the instants
+    last = t[-1]
+    for period in CALENDAR_CYCLES:
+        period = period.astype("timedelta64[ns]")
+        blocks = [t[(t > last - (k + 1) * period) & (t <= last - k * period)] + k * period for k in range(3)]
+        if len(blocks[0]) and all(np.array_equal(b, blocks[0]) for b in blocks[1:]):
+            return blocks[0] - last, period
+    return None
 
 
 def _step_cycle(steps: np.ndarray, longest: int = 48) -> np.ndarray:

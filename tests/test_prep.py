@@ -202,6 +202,23 @@ def test_future_dates_of_an_irregular_series_follow_its_repeating_steps():
     assert list(prep.future_index(2)) == [uneven[-1] + pd.Timedelta(hours=40), uneven[-1] + pd.Timedelta(hours=80)]
 
 
+def test_future_dates_of_business_hours_go_on_on_the_next_working_day():
+    """A call centre's half-hours, 07:00-21:00 on weekdays only (fpp3's bank_calls): no pandas
+    frequency, and the last steps are all 30 minutes. The forecast after Friday 21:00 starts on
+    Monday at 07:00 and keeps to the hours and days the data has, where it went on every half-hour
+    through the night and the weekend (a peak of calls forecast at 00:30 on Saturday)."""
+    days = pd.bdate_range("2003-03-03", "2003-03-28")  # four weeks, Monday to Friday
+    idx = pd.DatetimeIndex([d + pd.Timedelta(minutes=30 * k) for d in days + pd.Timedelta(hours=7) for k in range(29)])
+    frame = pd.DataFrame({"y": 100 + np.sin(np.arange(len(idx)))}, index=idx.rename("DateTime"))
+    prep = prepare(frame, DataConfig(look_back=6, horizon=1), transform=Transform())
+    got = prep.future_index(29 * 6)  # a week and a day past the end
+    assert list(got[:2]) == [pd.Timestamp("2003-03-31 07:00"), pd.Timestamp("2003-03-31 07:30")]
+    assert got.is_monotonic_increasing and got.is_unique
+    assert set(got.day_of_week) == {0, 1, 2, 3, 4}
+    assert set(got.strftime("%H:%M")) == set(idx.strftime("%H:%M"))
+    assert got[-1] == pd.Timestamp("2003-04-07 21:00")
+
+
 def test_a_horizon_too_long_for_the_data_is_named_with_the_longest_that_fits():
     frame = _frame(np.linspace(1, 50, 100))
     train_end, _ = split_points(100, 0.1, 0.33)
