@@ -99,3 +99,28 @@ def test_four_digit_years_and_times_of_day_get_no_century_note():
     hours = load_csv(("time,load\n" + "\n".join(f"{h:02d}:00,{h}" for h in range(24)) + "\n").encode())
     assert list(hours.frame.index.hour) == list(range(24)) and hours.report.frequency == "h"
     assert not any("two digits" in n for n in hours.report.notes)
+
+
+@pytest.mark.parametrize("again", ["date,sales", "Date, Sales", '"date","sales"'])
+def test_a_header_line_repeated_between_the_rows_is_left_out_with_a_note(again):
+    """Two exports joined into one file (``cat jan.csv feb.csv``) repeat the header line between
+    their rows: it was taken for a value of each column, and the upload failed with "Some values in
+    date column 'date' cannot be read with one format (e.g. 'date')", asking for a date format."""
+    rows = _body().split("\n")
+    text = "date,sales\n" + "\n".join(rows[:25]) + f"\n{again}\n" + "\n".join(rows[25:]) + "\n"
+    loaded = load_csv(text.encode())
+    assert list(loaded.frame.columns) == ["sales"] and list(loaded.frame.index) == list(MONTHS)
+    assert list(loaded.frame["sales"]) == [100 + i for i in range(40)]
+    assert "Line 27 repeats the header (files joined one after another?), so it was left out." in loaded.report.notes
+
+
+def test_several_repeated_header_lines_are_named_in_one_note():
+    rows = _body().split("\n")
+    text = "date,sales\n" + "\n".join(
+        [*rows[:10], "date,sales", *rows[10:20], "date,sales", *rows[20:30], "DATE,SALES", *rows[30:]]
+    )
+    loaded = load_csv(text.encode())
+    assert list(loaded.frame.index) == list(MONTHS)
+    assert "Lines 12, 23 and 34 repeat the header (files joined one after another?), so they were left out." in (
+        loaded.report.notes
+    )

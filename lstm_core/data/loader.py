@@ -700,6 +700,17 @@ def _read_cells(text: str, delimiter: str, notes: list[str], offset: int = 0) ->
             + "; give every column a unique name."
         )
     body = body.set_axis(header, axis=1)
+    if body is not table and any(cleaned):  # a header line repeated between the rows (two exports joined into one file)
+        again = body.apply(lambda col: col.map(_visible_name).str.lower()).eq([c.lower() for c in cleaned]).all(axis=1)
+        if again.any():
+            at = [str(i + 1 + offset) for i in body.index[again.to_numpy()]]
+            shown = at[:3] + ([f"{len(at) - 3} more"] if len(at) > 3 else [])
+            which = f"Line {at[0]} repeats" if len(at) == 1 else f"Lines {', '.join(shown[:-1])} and {shown[-1]} repeat"
+            notes.append(
+                f"{which} the header (files joined one after another?), so "
+                f"{'it was' if len(at) == 1 else 'they were'} left out."
+            )
+            body = body[~again.to_numpy()]
     body = body.mask(body.apply(lambda col: col.str.lower().isin(_MISSING_TOKENS)))
     body = body.dropna(how="all")
     if body.empty:
