@@ -376,18 +376,20 @@ class Combination:
         if not hit.any():
             return None
         nets = sum(m.networks for m, o in zip(self.members, out) if (o & hit).any())
+        their = "their" if nets != 1 else "its"  # one network: "its one-step predictions", "took its share"
         return (
             f"At {int(hit.sum())} of {len(t)} test points the series had left the range that "
-            f"{nets} network{'s' if nets != 1 else ''} on its levels trained on; their one-step predictions "
+            f"{nets} network{'s' if nets != 1 else ''} on its levels trained on; {their} one-step predictions "
             + (
-                "were left out there and " + self._stand_in_words(int(stood.sum()))
+                "were left out there and " + self._stand_in_words(int(stood.sum()), their)
                 if stood.any()
                 else "were left out there and the other representations' stand in."
             )
         )
 
-    def _stand_in_words(self, stood: int) -> str:
-        """How the standby network stood in at ``stood`` of the points noted (end of a sentence)."""
+    def _stand_in_words(self, stood: int, their: str = "their") -> str:
+        """How the standby network stood in at ``stood`` of the points noted (end of a sentence);
+        ``their``: the networks left out ("its" for one)."""
         sb = next(m for m, r in zip(self.members, self.regular) if not r)
         what = (
             "on the values less their window's mean"
@@ -395,7 +397,7 @@ class Combination:
             else f"on the series' {sb.prep.transform.name}"
         )
         if self.one_step_mode in STAND_IN:
-            return f"a standby network {what} took their share at {stood} of them."
+            return f"a standby network {what} took {their} share at {stood} of them."
         return f"at {stood} of them where no other representation was left, a standby network {what} stood in."
 
     def forecast_y(self, origins: np.ndarray, steps: int) -> np.ndarray:

@@ -531,7 +531,7 @@ def test_a_level_member_beyond_its_training_range_is_left_out_of_those_one_step_
     assert not np.allclose(guarded[out], plain[out])
     note = Combination(members).range_note(t)
     assert note is not None and note.startswith(f"At {out.sum()} of {len(t)} test points the series had left the range")
-    assert "that 1 network on its levels trained on" in note
+    assert "that 1 network on its levels trained on; its one-step predictions were left out there" in note
     assert Combination(members, one_step="validation").range_note(t) is None
 
 
@@ -620,7 +620,8 @@ def test_a_standby_member_takes_the_share_of_each_level_member_beyond_its_range(
     np.testing.assert_allclose(got, expected)
     note = combo.range_note(t)
     assert note.endswith(
-        f"a standby network on the series' difference at lag 1 took their share at {out.sum()} of them."
+        f"trained on; its one-step predictions were left out there and a standby network on the series' "
+        f"difference at lag 1 took its share at {out.sum()} of them."
     )
     # the sessions 16-17 rule on the same members: the window-mean member fills the place alone
     _, old = Combination(members, one_step="guarded").one_step("test")
