@@ -709,4 +709,30 @@ def test_dates_on_different_days_of_the_month_stay_irregular(tmp_path):
     pd.DataFrame({"date": stamps.strftime("%Y-%m-%d"), "v": np.arange(40.0)}).to_csv(tmp_path / "d.csv", index=False)
     loaded = load_csv(tmp_path / "d.csv")
     assert loaded.series.frequency is None
-    assert "The timestamps are irregular, so no frequency or season was detected." in loaded.report.notes
+    assert IRREGULAR in loaded.report.notes
+
+
+IRREGULAR = "The timestamps are irregular, so no frequency was detected; a run looks for a season in the values."
+
+
+def test_irregular_business_hours_are_not_said_to_have_no_season(tmp_path):
+    """A call centre's half-hours on weekdays (07:00-21:00) have no frequency, but the run finds
+    their season of 29 steps in the values and the Forecast page says "season 29": the Data page
+    said "no frequency or season was detected"."""
+    from lstm_core.config import DataConfig
+    from lstm_core.prep import prepare
+
+    days = pd.bdate_range("2003-03-03", "2003-03-28") + pd.Timedelta(hours=7)
+    stamps = pd.DatetimeIndex([d + pd.Timedelta(minutes=30 * k) for d in days for k in range(29)])
+    calls = (
+        800
+        + 600 * np.sin(np.pi * (np.arange(len(stamps)) % 29) / 28)
+        + np.random.default_rng(0).normal(0, 30, len(stamps))
+    )
+    pd.DataFrame({"DateTime": stamps.strftime("%Y-%m-%dT%H:%M:%SZ"), "Calls": calls.round()}).to_csv(
+        tmp_path / "calls.csv", index=False
+    )
+    loaded = load_csv(tmp_path / "calls.csv")
+    assert loaded.series.frequency is None and IRREGULAR in loaded.report.notes
+    assert not any("no frequency or season" in note for note in loaded.report.notes)
+    assert prepare(loaded.series, DataConfig(target="Calls", horizon=1)).season == 29

@@ -1614,7 +1614,9 @@ def _index_frame(
             frame = frame.set_axis(pd.DatetimeIndex(starts, name=frame.index.name))
             frequency, gaps = found
     if frequency is None and len(frame) >= 3:
-        notes.append("The timestamps are irregular, so no frequency or season was detected.")
+        notes.append(
+            "The timestamps are irregular, so no frequency was detected; a run looks for a season in the values."
+        )
     elif gaps and policy == "drop":
         notes.append(f"{gaps} timestamp(s) are missing from the regular {frequency} grid; they were not filled in.")
     else:
