@@ -57,6 +57,9 @@ MAX_SHARE = 0.05
 #: A reading at or below 0 in an otherwise positive series counts as a spike (a missing value
 #: stored as 0) when the series' other readings never fall under this share of their median.
 LOW_SHARE = 0.1
+#: A series of whole numbers whose positive readings come down to this count or lower has zeros of
+#: its own (monthly strikes 1-18: December's 0 is a month without strikes, not a missing value).
+SMALL_COUNT = 3
 
 
 @dataclass(frozen=True)
@@ -130,13 +133,16 @@ def lone_non_positive(x: np.ndarray) -> np.ndarray:
     readings are all positive and never under :data:`LOW_SHARE` of their median: a missing value
     stored as 0 (or a negative sentinel) where the series never comes near 0. Its first and last
     points are not judged. A series with zeros of its own (counts, intermittent demand) has
-    readings near 0 or more of them, and gets none."""
+    readings near 0 or more of them, or is a count that comes down to :data:`SMALL_COUNT`, and
+    gets none."""
     x = np.asarray(x, dtype=np.float64)
     low = np.flatnonzero(x <= 0)
     if len(x) < 5 or len(low) == 0 or len(low) > MAX_SHARE * (len(x) - 2):
         return np.zeros(0, dtype=np.int64)
     pos = x[x > 0]
     if float(pos.min()) < LOW_SHARE * float(np.median(pos)):
+        return np.zeros(0, dtype=np.int64)
+    if float(pos.min()) <= SMALL_COUNT and np.all(x == np.round(x)):  # small counts: a 0 is a count
         return np.zeros(0, dtype=np.int64)
     inner = low[(low > 0) & (low < len(x) - 1)]
     lone = inner[(x[inner - 1] > 0) & (x[inner + 1] > 0)]

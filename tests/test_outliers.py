@@ -91,6 +91,16 @@ def test_a_zero_inside_a_wide_seasonal_swing_is_a_spike_where_the_series_never_n
     assert len(lone_non_positive(twice[:60])) == 0
 
 
+def test_a_count_that_comes_down_to_a_few_keeps_its_zeros():
+    """Monthly strikes (1 to 18, low each December): a December with none was replaced as a missing value."""
+    strikes = np.tile([5.0, 4, 6, 16, 5, 8, 8, 9, 10, 10, 7, 1], 6)
+    strikes[[23, 47]] = 0.0
+    assert len(lone_non_positive(strikes)) == 0 and len(find_spikes(strikes, 60, 12)) == 0
+    sales = strikes * 100 + 400  # whole numbers that never come near 0: a 0 there is a missing value
+    sales[23] = 0.0
+    assert lone_non_positive(sales).tolist() == [23]
+
+
 def test_a_zero_replaced_leaves_the_logs_open():
     y = 100 * 1.01 ** np.arange(120) * (1 + 0.3 * np.sin(2 * np.pi * np.arange(120) / 12))
     y[30] = 0.0
