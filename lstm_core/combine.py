@@ -493,6 +493,22 @@ class Combination:
         """Band ``z ± q`` on the interval scale, in original units."""
         return self.y_from_z(z_center - q), self.y_from_z(z_center + q)
 
+    def path_band(self, y: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """A forecast path ``y`` (h,) and its band of half-widths ``q`` (h,) on the interval scale:
+        ``(forecast, lower, upper)`` in original units. On the log scale a step forecast at or below
+        0 is 0, its band from 0 to where the band of the data's lowest value reaches (held just above
+        0, its band would shrink to millionths: [2e-7, 2e-5] for monthly deaths of 2 to 17)."""
+        y = np.asarray(y, dtype=np.float64)
+        z = self.z_from_y(y)
+        lower, upper = self.interval(z, q)
+        out = ~self.held(y)
+        if not out.any():
+            return self.y_from_z(z), lower, upper
+        forecast = np.where(out, 0.0, self.y_from_z(z))
+        lowest = self.z_from_y(np.full(int(out.sum()), float(self.prep.y.min())))
+        lower[out], upper[out] = 0.0, self.y_from_z(lowest + q[out])
+        return forecast, lower, upper
+
     def forecast_z(self, origins: np.ndarray, steps: int) -> np.ndarray:
         """:meth:`forecast_y` on member 0's model scale (M, steps)."""
         return self.z_from_y(self.forecast_y(origins, steps))
@@ -513,8 +529,5 @@ class Combination:
         # from the history with every lone spike replaced (with outliers="replace")
         spikes = future_spikes(prep)
         combo = self if len(spikes) == len(prep.spikes) else self.with_history(replaced(prep.y, spikes))
-        z = combo.forecast_z(np.array([prep.n]), steps)[0]
-        lower, upper = self.interval(z, q[:steps])
-        return pd.DataFrame(
-            {"time": prep.future_index(steps), "forecast": self.y_from_z(z), "lower": lower, "upper": upper}
-        )
+        forecast, lower, upper = self.path_band(combo.forecast_y(np.array([prep.n]), steps)[0], q[:steps])
+        return pd.DataFrame({"time": prep.future_index(steps), "forecast": forecast, "lower": lower, "upper": upper})

@@ -985,9 +985,7 @@ def evaluate(run: Run) -> Evaluation:
         errors = np.where(combo.held(yhat_test), combo.z_from_y(y[t_test]) - z1, np.nan)
         w1 = fc.online_widths(r1, errors, 1 - COVERAGE_LEVEL)
     online = "" if r1 is None else "; one-step widths adapted over the test part to the errors before each point"
-    z_multi = combo.forecast_z(np.array([ts]), test_len)[0]
-    multi = combo.y_from_z(z_multi)
-    lower, upper = combo.interval(z_multi, widths(q, test_len))
+    multi, lower, upper = combo.path_band(combo.forecast_y(np.array([ts]), test_len)[0], widths(q, test_len))
     lo1, up1 = combo.interval(z1, w1)
     nonneg = fc.never_negative(y)
     if nonneg:

@@ -273,6 +273,23 @@ def test_ensemble_averages_its_members_and_shows_member_zero():
     torch.testing.assert_close(g[0]["i"], nets[0].gate_trace(x)[0]["i"])
 
 
+def test_a_positive_series_forecast_falling_to_zero_keeps_a_band_of_its_lowest_values():
+    """Monthly van deaths (2 to 17) forecast 48 years ahead: a February at or below 0 was held just
+    above 0 on the log scale, its band [2e-7, 2e-5]."""
+    y = 9 + 3 * np.sin(np.arange(96) / 2) + np.linspace(0, -5, 96)  # above 0 throughout
+    cfg = RunConfig()
+    cfg.data.transform, cfg.data.look_back = "diff", 6
+    cfg.model.hidden_size, cfg.train.epochs, cfg.train.ensemble = 4, 2, 1
+    combo = fit_run(_monthly(y), cfg).combination
+    assert combo.log_scale
+    path, q = np.array([3.0, 0.5, -0.7, 0.0, 2.0]), np.full(5, 0.4)
+    forecast, lower, upper = combo.path_band(path, q)
+    assert np.allclose(forecast, [3.0, 0.5, 0.0, 0.0, 2.0]) and forecast[2] == forecast[3] == 0.0
+    assert np.allclose(lower[[0, 1, 4]], path[[0, 1, 4]] * np.exp(-0.4))
+    assert np.allclose(upper[[0, 1, 4]], path[[0, 1, 4]] * np.exp(0.4))
+    assert lower[2] == lower[3] == 0.0 and np.allclose(upper[[2, 3]], y.min() * np.exp(0.4))
+
+
 def test_never_negative_series_gets_non_negative_forecasts():
     y = np.r_[np.linspace(60, 5, 70), np.zeros(10)]  # counts sliding to zero
     cfg = RunConfig()
