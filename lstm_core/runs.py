@@ -54,7 +54,7 @@ from .combine import ONE_STEP, PATHS, PROFILES, Member
 from .config import BOUNDS, ConfigError, DataConfig, RunConfig, TrainConfig
 from .data import DataError, Series, infer_frequency
 from .data.frequency import is_utc_offset, with_utc_offset
-from .pipeline import Run, empty_model, evaluate
+from .pipeline import INTERVAL_GROWTH, Run, empty_model, evaluate
 from .prep import Transform, prepare, resolve_target
 from .strategy import SHORTLIST
 from .train import EpochStats, FitResult
@@ -247,6 +247,7 @@ def save_run(run: Run, directory: str | os.PathLike, forecast_steps: int | None 
             "intervals": {
                 "q": [float(v) for v in run.conformal_q],
                 "note": run.conformal_note,
+                "growth": run.interval_growth,
                 **({"one_step": float(run.conformal_q1)} if run.conformal_q1 is not None else {}),
                 **(
                     {"one_step_residuals": [float(v) for v in run.conformal_r1]} if run.conformal_r1 is not None else {}
@@ -580,6 +581,10 @@ def _load_run(path: Path, frame: pd.DataFrame | None) -> Run:
             raise RunError(f"{path / 'config.json'} holds damaged interval widths; the run folder is damaged.")
         r1 = _residuals(intervals.get("one_step_residuals"), path)  # absent before session 22: q1 throughout
         run.fixed_intervals = (q, str(intervals.get("note", "")), None if q1 is None else float(q1), r1)
+        # runs saved before session 37 grew their widths like the square root past calibration, as
+        # the default does
+        growth = intervals.get("growth")
+        run.interval_growth = growth if isinstance(growth, str) and growth in INTERVAL_GROWTH else "sqrt"
     log.info("run loaded from %s (format %s)", path, meta.get("format_version", 1) if isinstance(meta, dict) else "?")
     return run.attach(evaluate(run))
 

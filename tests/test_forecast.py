@@ -131,6 +131,23 @@ def test_mapping_mode_multistep_equals_one_step():
     np.testing.assert_allclose(test.multistep, test.one_step, rtol=1e-6)
 
 
+def test_widths_past_calibration_grow_only_as_fast_as_the_calibrated_ones_did():
+    """Hourly temperatures of 12-58 °F forecast 3,600 hours ahead: widths grown like the square root
+    past 120 calibrated hours took the band to 1,015 °F."""
+    from lstm_core.pipeline import growth_exponent, widths
+
+    k = np.arange(1, 121)
+    walk, flat = 0.1 * np.sqrt(k), np.r_[0.1 * np.sqrt(k[:20]), np.full(100, 0.1 * np.sqrt(20))]
+    assert growth_exponent(walk) == pytest.approx(0.5) and growth_exponent(flat) == 0.0
+    assert growth_exponent(0.01 * k**2) == 0.5  # faster than a random walk's: held at its pace
+    assert growth_exponent(np.array([0.1, 0.2, 0.3])) == 0.5  # too few horizons to tell
+    assert growth_exponent(0.1 * k**0.25) == pytest.approx(0.25)
+    assert np.allclose(widths(flat, 3600, "fitted")[120:], flat[-1])
+    assert np.allclose(widths(walk, 3600, "fitted"), widths(walk, 3600, "sqrt"))
+    assert widths(flat, 3600, "sqrt")[-1] == pytest.approx(flat[-1] * np.sqrt(30))  # runs saved before
+    assert np.array_equal(widths(flat, 100, "fitted"), flat[:100])
+
+
 def test_intervals_are_relative_for_a_positive_series_and_additive_otherwise(run):
     assert np.all(run.prep.y > 0) and run.combination.log_scale
     fut = run.future(12)

@@ -386,6 +386,15 @@ def test_a_run_saved_before_paths_were_stored_reloads_with_its_old_combination(r
     new = load_run(save_run(run, tmp_path / "new"))
     assert (new.paths, new.one_step, new.profiles) == (run.paths, run.one_step, run.profiles)
     assert (run.paths, run.one_step, run.profiles) == ("ranged", "online", "origin")
+    # widths past calibration grow as the run grew them (those saved before session 37: like sqrt(k))
+    assert new.interval_growth == run.interval_growth == "sqrt"
+    assert load_run(save_run(dataclasses.replace(run, interval_growth="fitted"), tmp_path / "fit")).interval_growth == (
+        "fitted"
+    )
+    assert meta["intervals"].pop("growth") == "sqrt"
+    meta["intervals"]["growth"] = "exponential"  # not a rule: the square root
+    (tmp_path / "old" / "config.json").write_text(json.dumps(meta))
+    assert load_run(tmp_path / "old").interval_growth == "sqrt"
     # one saved before session 36 (every path member's path at every origin) keeps that
     assert load_run(save_run(dataclasses.replace(run, paths="guarded"), tmp_path / "guarded")).paths == "guarded"
     # one saved with fixed validation weights over the test part (sessions 18-22) keeps them
