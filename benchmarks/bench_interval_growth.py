@@ -18,12 +18,11 @@ from __future__ import annotations
 
 import argparse
 import time
-from pathlib import Path
 
 import numpy as np
 
 from benchmarks.bench_member_oracle import fit
-from benchmarks.bench_path_range import set_series
+from benchmarks.bench_path_range import emit, set_series
 
 ARMS = ("sqrt", "fitted")
 
@@ -85,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
         f"| all | {len(cov['sqrt'])} series | | | | median {np.median(cov['sqrt']):.2f} | "
         f"median {np.median(cov['fitted']):.2f} | | |"
     )
-    text = "\n".join(
+    return emit(
         [
             f"## Band growth past the calibrated horizons: the same fits, two rules (engine defaults, seeds {a.seeds})",
             "",
@@ -94,14 +93,10 @@ def main(argv: list[str] | None = None) -> int:
             "past its end, in data ranges. b: the fitted exponent.",
             "",
             *lines,
-            "",
-            f"Total {time.perf_counter() - t0:.0f} s.",
-        ]
+        ],
+        t0,
+        a.md,
     )
-    print(text)
-    if a.md:
-        Path(a.md).write_text(text + "\n")
-    return 0
 
 
 if __name__ == "__main__":

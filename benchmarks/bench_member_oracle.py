@@ -25,11 +25,10 @@ from __future__ import annotations
 import argparse
 import math
 import time
-from pathlib import Path
 
 import numpy as np
 
-from benchmarks.bench_path_range import _rmse, gmean, set_series
+from benchmarks.bench_path_range import _rmse, emit, gmean, set_series
 
 BASELINES = ("naive", "seasonal_naive", "holt_winters")
 ARMS = ("shipped", "mean", "weighted", "backtest pick", "oracle", "worst")
@@ -109,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
             + " | ".join(f"{gmean([r[k] for r in med.values()]):.3f}" for k in ARMS)
             + f" | {ratio:.2f} |"
         )
-    text = "\n".join(
+    return emit(
         [
             f"## Choosing among the representations: a ceiling (engine defaults, seeds {a.seeds})",
             "",
@@ -120,14 +119,10 @@ def main(argv: list[str] | None = None) -> int:
             *table,
             "",
             *detail,
-            "",
-            f"Total {time.perf_counter() - t0:.0f} s.",
-        ]
+        ],
+        t0,
+        a.md,
     )
-    print(text)
-    if a.md:
-        Path(a.md).write_text(text + "\n")
-    return 0
 
 
 if __name__ == "__main__":

@@ -98,6 +98,16 @@ def scores(series, run, h: int, arms: list[str]) -> dict:
     return row
 
 
+def emit(lines: list[str], t0: float, md: str) -> int:
+    """Print a benchmark's table ``lines`` with its total time since ``t0``, and write them to ``md``
+    when given; the exit status."""
+    text = "\n".join([*lines, "", f"Total {time.perf_counter() - t0:.0f} s."])
+    print(text)
+    if md:
+        Path(md).write_text(text + "\n")
+    return 0
+
+
 def gmean(v: list[float]) -> float:
     v = [x for x in v if x is not None and math.isfinite(x) and x > 0]
     return float(np.exp(np.mean(np.log(v)))) if v else float("nan")
@@ -172,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
         table.append(
             f"| | | fits with a member left out at the test start / the end ({arms[-1]}) | {hits[0]} / {hits[1]} |"
         )
-    text = "\n".join(
+    return emit(
         [
             "## Multi-step path range guard: the same fits, paths combined per arm (engine defaults, "
             f"seeds {a.seeds}, each series without its last h points)",
@@ -187,14 +197,10 @@ def main(argv: list[str] | None = None) -> int:
             "| set | series | seed | " + " | ".join(f"{arm}: span / ahead" for arm in arms) + " |",
             "|" + "---|" * (3 + len(arms)),
             *detail,
-            "",
-            f"Total {time.perf_counter() - t0:.0f} s.",
-        ]
+        ],
+        t0,
+        a.md,
     )
-    print(text)
-    if a.md:
-        Path(a.md).write_text(text + "\n")
-    return 0
 
 
 if __name__ == "__main__":
