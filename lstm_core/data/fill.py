@@ -23,8 +23,8 @@ def fill_profile(y: np.ndarray, season: int | None) -> np.ndarray | None:
     """The seasonal profile (season,) of ``y`` (n,) (NaN where missing) to take out before a
     linear interpolation: per phase, the median of the values less a centred moving average over a
     season, centred on 0 (a straight line has none); None where ``season`` is under 2, fewer than two seasons of values are
-    there, a phase has under two values, or the season is weaker than
-    :data:`SEASONAL_FILL_STRENGTH`."""
+    there, a phase has under two values, the season is weaker than :data:`SEASONAL_FILL_STRENGTH`,
+    or a straight line between two neighbours fills the file's own values better without it."""
     y = np.asarray(y, dtype=np.float64)
     n = len(y)
     if not season or season < 2 or n < 2 * season or int(np.isfinite(y).sum()) < 2 * season:
@@ -45,7 +45,18 @@ def fill_profile(y: np.ndarray, season: int | None) -> np.ndarray | None:
     if not spread > 0:
         return None
     strength = 1.0 - float(np.var(d[ok] - profile[phase[ok]])) / spread
-    return profile if strength >= SEASONAL_FILL_STRENGTH else None
+    if strength < SEASONAL_FILL_STRENGTH:
+        return None
+    # each value the file has between two others, filled from its neighbours both ways: the season
+    # is taken out only where that fills them better (a smooth yearly cycle of weekly values is
+    # followed closely enough by a straight line over a missing week, and its profile adds noise)
+    inner = np.flatnonzero(np.isfinite(y[1:-1]) & np.isfinite(y[:-2]) & np.isfinite(y[2:])) + 1
+    seasonal = profile[phase]
+    straight = (y[inner - 1] + y[inner + 1]) / 2 - y[inner]
+    adjusted = (
+        (y[inner - 1] - seasonal[inner - 1] + y[inner + 1] - seasonal[inner + 1]) / 2 + seasonal[inner] - y[inner]
+    )
+    return profile if float(np.mean(adjusted**2)) < float(np.mean(straight**2)) else None
 
 
 def interpolate_inside(column: pd.Series, season: int | None) -> tuple[pd.Series, bool]:
