@@ -511,6 +511,21 @@ def test_a_seasonal_series_is_filled_in_step_with_its_season():
     )
 
 
+def test_a_smooth_yearly_cycle_of_weekly_values_keeps_straight_lines_over_a_missing_week():
+    """A profile of 52 phases, each a median of three noisy years, fills a missing week of a smooth
+    cycle worse than its two neighbours' mean (weekly CO2 alike: one step ahead 0.973 -> 1.014 the
+    best statsforecast model's error with it)."""
+    n = 52 * 3
+    weeks = pd.date_range("1980-01-06", periods=n, freq="W-SUN")
+    rng = np.random.default_rng(3)
+    y = 340 + 0.03 * np.arange(n) + 3 * np.sin(2 * np.pi * np.arange(n) / 52.18) + rng.normal(0, 1.0, n)
+    rows = [f"{d.date()},{v:.3f}" for i, (d, v) in enumerate(zip(weeks, y)) if i != 100]
+    loaded = load_csv(("week,ppm\n" + "\n".join(rows) + "\n").encode())
+    assert loaded.report.season == 52
+    assert loaded.frame["ppm"].iloc[100] == pytest.approx((round(y[99], 3) + round(y[101], 3)) / 2)
+    assert not any("season of" in n for n in loaded.report.notes)
+
+
 @pytest.mark.parametrize("kind", ["no season", "two seasons short"])
 def test_without_a_clear_season_the_gaps_are_filled_along_a_straight_line(kind):
     rng = np.random.default_rng(2)
