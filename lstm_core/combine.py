@@ -530,4 +530,5 @@ class Combination:
         spikes = future_spikes(prep)
         combo = self if len(spikes) == len(prep.spikes) else self.with_history(replaced(prep.y, spikes))
         forecast, lower, upper = self.path_band(combo.forecast_y(np.array([prep.n]), steps)[0], q[:steps])
+        lower, upper = fc.within_reach(prep.y, forecast, lower, upper)  # no band reaching past a runaway
         return pd.DataFrame({"time": prep.future_index(steps), "forecast": forecast, "lower": lower, "upper": upper})

@@ -361,6 +361,26 @@ def trend_reach(y: np.ndarray, steps: int) -> tuple[np.ndarray, np.ndarray]:
     return up, down
 
 
+def within_reach(
+    y: np.ndarray, forecast: np.ndarray, lower: np.ndarray, upper: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """A band (``lower``, ``upper``, each (h,)) around ``forecast`` (h,) held where a forecast
+    would not have run away from the data ``y`` (n,) (:func:`runaway_note`'s bounds: a data range
+    past its range, beyond its trend's reach), and never inside the forecast itself. On the log
+    scale a band's growth past the calibrated horizons compounds: hourly temperatures of 12-58 °F,
+    3,600 hours ahead, reached 1,015 °F."""
+    y = np.asarray(y, dtype=np.float64)
+    f = np.asarray(forecast, dtype=np.float64)
+    if not len(y) or not len(f):
+        return np.asarray(lower, dtype=np.float64), np.asarray(upper, dtype=np.float64)
+    lo, hi = float(y.min()), float(y.max())
+    span = max(hi - lo, 1e-12)
+    up, down = trend_reach(y, len(f))
+    top = np.maximum(np.minimum(upper, hi + RUNAWAY_RANGES * span + up), f)
+    bottom = np.minimum(np.maximum(lower, lo - RUNAWAY_RANGES * span - down), f)
+    return bottom, top
+
+
 def runaway_note(y: np.ndarray, forecast: np.ndarray, what: str = "The forecast") -> str:
     """One sentence when ``forecast`` (h,) leaves the data's range (``y`` (n,)) by more than
     :data:`RUNAWAY_RANGES` times that range beyond where the data's own trend would take it in as

@@ -325,6 +325,26 @@ def test_a_straight_trend_carried_far_past_the_data_is_no_runaway():
     assert "runs away" in fc.runaway_note(y, y[-1] + 1.5 * np.arange(1, 241))  # three times as steep
 
 
+def test_a_band_ahead_reaches_no_further_than_a_runaway_would():
+    """Hourly temperatures of 12-58 °F, 3,600 hours ahead: a band on the log scale, grown like the
+    square root past its calibrated horizons, reached 1,015 °F."""
+    t = np.arange(2000)
+    y = 35 + 23 * np.sin(2 * np.pi * t / 24)  # 12 to 58, no trend
+    f = np.full(3600, 35.0)
+    lower, upper = f * np.exp(-np.linspace(0.1, 3.3, 3600)), f * np.exp(np.linspace(0.1, 3.3, 3600))
+    lo, hi = fc.within_reach(y, f, lower, upper)
+    assert hi.max() == pytest.approx(58 + 46) and np.array_equal(lo, lower)  # 0.01-35 stays: no runaway there
+    assert np.array_equal(hi[:100], upper[:100])  # a band inside the reach is left as it is
+    runaway = np.full(10, 500.0)  # a forecast that ran away itself keeps its band around it
+    lo2, hi2 = fc.within_reach(y, runaway, runaway - 5, runaway + 5)
+    assert np.all(lo2 <= runaway) and np.all(hi2 >= runaway)
+    rising = np.linspace(10, 20, 100)  # a trend carried on widens the reach with it
+    _, hi3 = fc.within_reach(rising, np.linspace(20, 40, 200), np.zeros(200), np.full(200, 1e6))
+    assert (
+        hi3[-1] == pytest.approx(20 + 10 + 200 * 10 / 99, rel=0.01) and 30 < hi3[0] < 31 and np.all(np.diff(hi3) >= 0)
+    )
+
+
 def test_runaway_note_names_the_escape():
     y = np.linspace(0, 10, 50)
     assert fc.runaway_note(y, np.linspace(10, 15, 20)) == ""
