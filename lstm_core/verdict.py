@@ -8,6 +8,7 @@ can draw that baseline's forecast beside the model's.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from .results import RunMetrics, Scores
@@ -42,6 +43,15 @@ def _best(baselines: dict[str, Scores | None]) -> tuple[str | None, float | None
     return key, scores[key]
 
 
+def rmse_text(v: float) -> str:
+    """An RMSE to 4 significant figures as a reader writes it: ``{:.4g}`` but never in exponent
+    notation from 10,000 up (an income series' verdict read "RMSE 2678 against the model's 1.024e+04")."""
+    v = float(v)
+    if not math.isfinite(v) or abs(v) < 10_000 or abs(v) >= 1e15:
+        return f"{v:.4g}"
+    return f"{float(f'{v:.4g}'):,.0f}"
+
+
 def label(key: str | None) -> str:
     """Human name of a baseline key."""
     return BASELINE_LABELS.get(key or "", key or "")
@@ -64,10 +74,10 @@ def judge(metrics: RunMetrics) -> Verdict:
     winm = not has_multi or multi_v <= vm_v
 
     def won(where: str, model: float, key: str | None, base: float) -> str:
-        return f"{where} (RMSE {model:.4g}; best baseline {label(key)} {base:.4g})"
+        return f"{where} (RMSE {rmse_text(model)}; best baseline {label(key)} {rmse_text(base)})"
 
     def lost(where: str, model: float, key: str | None, base: float) -> str:
-        return f"{label(key)} is better {where} (RMSE {base:.4g} against the model's {model:.4g})"
+        return f"{label(key)} is better {where} (RMSE {rmse_text(base)} against the model's {rmse_text(model)})"
 
     if win1 and winm:
         text = "The model beats every baseline " + won("one step ahead", one, b1, v1)

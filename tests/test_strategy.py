@@ -392,6 +392,15 @@ def test_verdict_rules_on_one_step_and_multi_step():
     assert judge(RunMetrics.from_dict({"test": {"rmse": 1.0}})).level == "none"
 
 
+def test_verdict_writes_large_rmse_without_exponent_notation():
+    # incomeuk_fiscal.csv: the banner read "RMSE 2678 against the model's 1.024e+04"
+    v = judge(RunMetrics.from_dict(_metrics(605.8, 10_240.4, (446.4, 500, 600), (2678.2, 3000, 4000))))
+    assert "RMSE 2678 against the model's 10,240" in v.sentence and "e+" not in v.sentence
+    v = judge(RunMetrics.from_dict(_metrics(1.5, 0.01234, (3.055, 4, 5), (123_456, 7e5, 8e5))))
+    assert "(RMSE 1.5; best baseline naive (last value) 3.055)" in v.sentence
+    assert "(RMSE 0.01234; best baseline naive (last value) 123,500)" in v.sentence
+
+
 def test_threads_one_for_small_models_and_a_share_of_idle_cores_for_large(monkeypatch):
     assert threads.choose_threads(32, 1) == 1
     monkeypatch.setattr(threads, "available_cores", lambda: 8)
