@@ -62,6 +62,14 @@ def test_submit_finishes_with_a_run(registry, sine):
     assert registry.jobs_for("someone else") == []
 
 
+def test_finished_message_gives_the_ensembles_seconds_not_network_ones(registry, sine):
+    # the Train page read "early-stopped after 11 epoch(s) in 0.0 s; 32 networks trained in 2.3 s"
+    snap = registry.wait(registry.submit(sine, tiny(epochs=3, ensemble=2), owner="me"), WAIT_S)
+    assert snap.status == "finished", snap.message
+    assert "completed after 3 epoch(s) for network 1 of 2; 2 networks trained in " in snap.message
+    assert "(network 1) on " in snap.message
+
+
 def test_snapshot_is_a_copy(registry, sine):
     jid = registry.submit(sine, tiny(epochs=3), owner="me")
     snap = registry.wait(jid, WAIT_S)
