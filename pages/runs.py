@@ -33,6 +33,10 @@ presenter.table(
 st.subheader("One run")
 if st.session_state.get(runs_page.PICK) not in by_id:
     st.session_state[runs_page.PICK] = records[0].id
+elif st.session_state.pop(runs_page.RENAMED, None) == st.session_state[runs_page.PICK]:
+    # set again from here, the picked run shows its new name: the browser's closed box kept the
+    # old one (its options had the new) until the page was left and opened again
+    st.session_state[runs_page.PICK] = st.session_state[runs_page.PICK]
 pick = st.selectbox("Run", list(by_id), key=runs_page.PICK, format_func=lambda i: runs_page.option_label(by_id[i]))
 rec = by_id[pick]
 if rec.status == INTERRUPTED:
@@ -88,6 +92,7 @@ with st.form("runs_rename"):
     if st.form_submit_button("Rename", icon=":material/edit:"):
         try:
             reg.rename(pick, new_label)
+            st.session_state[runs_page.RENAMED] = pick
             st.rerun()
         except (ValueError, LookupError) as exc:
             st.error(md_escape(exc))

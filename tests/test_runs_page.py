@@ -94,6 +94,22 @@ def test_rename_takes_a_good_name_and_explains_a_bad_one(reg):
     assert reg.store.record(jid).label == "GRU try 2"
 
 
+def test_rename_sends_the_picked_run_again_for_the_box_to_show_its_new_name(reg):
+    # the browser's closed select box kept "old name" after Rename (its options had the new one)
+    # until the page was left: the pick is sent again (set_value), and the box redraws its label
+    jid = reg.submit(series(), cfg(0), owner=OWNER, label="old name")
+    at = runs_page()
+    at.run()
+    assert not at.selectbox(key="runs_pick").proto.set_value  # a rerun leaves the box alone
+    at.text_input(key=f"runs_label_{jid}").set_value("new name")
+    at.button(key="FormSubmitter:runs_rename-Rename").click().run()
+    no_errors(at)
+    box = at.selectbox(key="runs_pick")
+    assert box.value == jid and box.proto.set_value and box.options[0].startswith("new name · ")
+    at.run()  # only once: the rerun after leaves the box as the user set it
+    assert not at.selectbox(key="runs_pick").proto.set_value
+
+
 def test_delete_asks_first_then_removes_the_run_everywhere(reg, tmp_path):
     keep = reg.submit(series(), cfg(0), owner=OWNER, label="keep me")
     gone = reg.submit(series(), cfg(1), owner=OWNER, label="delete me")

@@ -24,6 +24,7 @@ from . import runs_view, state
 from .figures.style import cell_name
 
 PICK, CONFIRM, COMPARE, NOTICE = "runs_pick", "runs_confirm_delete", "runs_compare", "runs_deleted_notice"
+RENAMED = "runs_renamed"  # the run just renamed: its pick is set again for the box to show the new name
 MIN_COMPARE, MAX_COMPARE = 2, cmp.MAX_VARIANTS
 LOAD_TIMEOUT_S = 60.0
 #: The "vs baselines" column: short, so that the table fits 1280 px (the Forecast page says more).
