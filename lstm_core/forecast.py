@@ -182,6 +182,15 @@ def residuals_by_horizon(forecast_z, z: np.ndarray, origins: np.ndarray, steps: 
     return out
 
 
+def _residual_sources(n_extra: int, n_res: int) -> str:
+    """Where ``n_res`` calibration residuals came from, ``n_extra`` of them from the backtest: both
+    parts in brackets, or the one there is (a part with none left out: "0 from a backtest" read as
+    if one had run)."""
+    if n_extra and n_res > n_extra:
+        return f"({n_extra} from a rolling-origin backtest, {n_res - n_extra} on the validation part)"
+    return "from a rolling-origin backtest" if n_extra else "on the validation part"
+
+
 def residual_quantiles(groups: list[np.ndarray], alpha: float = 0.1) -> np.ndarray:
     """Per-horizon conformal quantiles (steps,) of absolute residuals, made non-decreasing.
 
@@ -253,10 +262,7 @@ def conformal_residuals(
             return [np.zeros(0) for _ in range(steps)], "no points to calibrate intervals on"
         groups = residuals_by_horizon(forecast_z, z, origins, steps, prep.train_end)
         return groups, "no validation part: calibrated on training residuals, likely too narrow"
-    note = (
-        f"conformal on {n_res} out-of-sample residuals ({n_extra} from a rolling-origin backtest, "
-        f"{n_res - n_extra} on the validation part), {level}"
-    )
+    note = f"conformal on {n_res} out-of-sample residuals {_residual_sources(n_extra, n_res)}, {level}"
     return groups, note
 
 

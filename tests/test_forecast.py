@@ -238,3 +238,12 @@ def test_a_first_look_that_fails_changes_nothing_in_the_run(monkeypatch):
     assert [m.prep.transform.name for m in run.members] == [m.prep.transform.name for m in plain.members]
     assert [s.score for s in run.backtest.scores] == [s.score for s in plain.backtest.scores]
     np.testing.assert_allclose(run.predictions["multistep"], plain.predictions["multistep"], equal_nan=True)
+
+
+def test_the_interval_note_names_only_the_residuals_there_are():
+    """A weekly series' note read '(0 from a rolling-origin backtest, 96 on the validation part)'."""
+    from lstm_core.forecast import _residual_sources
+
+    assert _residual_sources(0, 96) == "on the validation part"
+    assert _residual_sources(40, 40) == "from a rolling-origin backtest"
+    assert _residual_sources(40, 136) == "(40 from a rolling-origin backtest, 96 on the validation part)"
