@@ -502,9 +502,9 @@ class Combination:
         z = self.z_from_y(y)
         lower, upper = self.interval(z, q)
         out = ~self.held(y)
+        forecast = np.where(out, 0.0, self.y_from_z(z))  # the path through the interval scale, as before
         if not out.any():
-            return self.y_from_z(z), lower, upper
-        forecast = np.where(out, 0.0, self.y_from_z(z))
+            return forecast, lower, upper
         lowest = self.z_from_y(np.full(int(out.sum()), float(self.prep.y.min())))
         lower[out], upper[out] = 0.0, self.y_from_z(lowest + q[out])
         return forecast, lower, upper

@@ -367,24 +367,29 @@ def trend_reach(y: np.ndarray, steps: int) -> tuple[np.ndarray, np.ndarray]:
     return up, down
 
 
+def runaway_bounds(y: np.ndarray, steps: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(floor, ceiling)``, each (steps,): how far below and above the data ``y`` (n,) a forecast
+    may go in 1..``steps`` steps before it has run away: :data:`RUNAWAY_RANGES` data ranges past the
+    data's range, beyond its own trend's reach (:func:`trend_reach`)."""
+    lo, hi = float(y.min()), float(y.max())
+    span = max(hi - lo, 1e-12)
+    up, down = trend_reach(y, steps)
+    return lo - RUNAWAY_RANGES * span - down, hi + RUNAWAY_RANGES * span + up
+
+
 def within_reach(
     y: np.ndarray, forecast: np.ndarray, lower: np.ndarray, upper: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """A band (``lower``, ``upper``, each (h,)) around ``forecast`` (h,) held where a forecast
-    would not have run away from the data ``y`` (n,) (:func:`runaway_note`'s bounds: a data range
-    past its range, beyond its trend's reach), and never inside the forecast itself. On the log
+    """A band (``lower``, ``upper``, each (h,)) around ``forecast`` (h,) held within
+    :func:`runaway_bounds` of the data ``y`` (n,), and never inside the forecast itself. On the log
     scale a band's growth past the calibrated horizons compounds: hourly temperatures of 12-58 °F,
     3,600 hours ahead, reached 1,015 °F."""
     y = np.asarray(y, dtype=np.float64)
     f = np.asarray(forecast, dtype=np.float64)
     if not len(y) or not len(f):
         return np.asarray(lower, dtype=np.float64), np.asarray(upper, dtype=np.float64)
-    lo, hi = float(y.min()), float(y.max())
-    span = max(hi - lo, 1e-12)
-    up, down = trend_reach(y, len(f))
-    top = np.maximum(np.minimum(upper, hi + RUNAWAY_RANGES * span + up), f)
-    bottom = np.minimum(np.maximum(lower, lo - RUNAWAY_RANGES * span - down), f)
-    return bottom, top
+    floor, ceiling = runaway_bounds(y, len(f))
+    return np.minimum(np.maximum(lower, floor), f), np.maximum(np.minimum(upper, ceiling), f)
 
 
 def runaway_note(y: np.ndarray, forecast: np.ndarray, what: str = "The forecast") -> str:
@@ -396,11 +401,11 @@ def runaway_note(y: np.ndarray, forecast: np.ndarray, what: str = "The forecast"
     f = np.asarray(forecast, dtype=np.float64)
     if not len(y) or not len(f):
         return ""
+    floor, ceiling = runaway_bounds(y, len(f))
+    if not np.any((f > ceiling) | (f < floor)):
+        return ""
     lo, hi = float(y.min()), float(y.max())
     span = max(hi - lo, 1e-12)
-    up, down = trend_reach(y, len(f))
-    if not np.any((f - hi > RUNAWAY_RANGES * span + up) | (lo - f > RUNAWAY_RANGES * span + down)):
-        return ""
     worst = max(float(f.max()) - hi, lo - float(f.min()))
     return (
         f"{what} runs away from the data: it reaches {float(f.max() if f.max() - hi > lo - f.min() else f.min()):.4g}, "
