@@ -106,10 +106,25 @@ def judge(metrics: RunMetrics) -> Verdict:
 
 
 #: Below this share of test points inside the band, the band is named too narrow (the issue's floor
-#: for a 90% band), where the test span has at least :data:`COVERAGE_MIN_POINTS` points: with
-#: fewer, a low share is as likely chance (10 points at a true 90%: 6 or fewer inside 1.3% of the time).
+#: for a 90% band), where the test span has at least :data:`COVERAGE_MIN_POINTS` points. With fewer,
+#: a low share is named only where chance at the band's level would give it at most
+#: :data:`COVERAGE_CHANCE` of the time (10 points at a true 90%: 6 or fewer inside 1.3% of the time;
+#: 0 of 8 inside, 1e-8: a band that missed every point of a short test span was left unsaid).
 LOW_COVERAGE = 0.70
 COVERAGE_MIN_POINTS = 10
+COVERAGE_CHANCE = 0.013
+
+
+def chance_of_at_most(inside: int, points: int, level: float) -> float:
+    """How often ``inside`` or fewer of ``points`` values fall in a band that holds each with
+    probability ``level`` (the binomial distribution's lower tail)."""
+    return sum(math.comb(points, i) * level**i * (1 - level) ** (points - i) for i in range(inside + 1))
+
+
+def _too_few(share: float | None, points: int, level: float) -> bool:
+    if share is None or share >= LOW_COVERAGE:
+        return False
+    return points >= COVERAGE_MIN_POINTS or chance_of_at_most(round(share * points), points, level) <= COVERAGE_CHANCE
 
 
 def coverage_note(metrics: RunMetrics) -> str | None:
@@ -117,17 +132,16 @@ def coverage_note(metrics: RunMetrics) -> str | None:
     (one step ahead or over the multi-step forecast), else None: the band drawn ahead is then
     likely too narrow as well, whatever its level says."""
     cov = metrics.coverage
-    if metrics.info.n_test < COVERAGE_MIN_POINTS:
-        return None
+    n = metrics.info.n_test
     low = [
         f"{share:.0%} {where}"
         for where, share in (("one step ahead", cov.one_step), ("over the multi-step forecast", cov.multistep))
-        if share is not None and share < LOW_COVERAGE
+        if _too_few(share, n, cov.level)
     ]
     if not low:
         return None
     return (
-        f"Of the {metrics.info.n_test} test points, the {cov.level:.0%} interval held only {' and '.join(low)}, "
+        f"Of the {n} test points, the {cov.level:.0%} interval held only {' and '.join(low)}, "
         f"not about {cov.level:.0%}: the forecast strayed further than its band allows, so a band ahead is "
         "likely too narrow too."
     )

@@ -219,7 +219,11 @@ def test_baseline_verdict():
         (79, 0.55, 0.20, "held only 55% one step ahead and 20% over the multi-step forecast, not about 90%"),
         (12, 0.62, 0.95, "held only 62% one step ahead, not about 90%"),
         (79, 0.70, 0.70, None),  # at the floor: not named
-        (9, 0.33, 0.00, None),  # too few points for the share to say much
+        # under 10 points: named only where chance at 90% would give it at most 1.3% of the time
+        (9, 0.33, 0.00, "held only 33% one step ahead and 0% over the multi-step forecast, not about 90%"),
+        (5, 0.40, 1.00, "held only 40% one step ahead, not about 90%"),  # 2 of 5: 0.86%
+        (5, 0.60, 0.60, None),  # 3 of 5: 8% by chance, too likely to say much
+        (1, 0.00, 0.00, None),  # 1 point outside: 10% by chance
         (79, None, None, None),  # no intervals
     ],
 )
