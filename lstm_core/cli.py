@@ -36,7 +36,7 @@ from .config import (
     RunConfig,
 )
 from .prep import look_back_for, resolve_target
-from .verdict import coverage_note, judge
+from .verdict import coverage_note, filled_note, judge
 
 if TYPE_CHECKING:
     from .executors.ray_executor import RayExecutor
@@ -472,7 +472,7 @@ def cmd_train(args) -> int:
         f"{judge(m).sentence}",
         file=sys.stderr,
     )
-    for note in (m.guards.outliers, m.guards.look_back, m.guards.one_step_range):
+    for note in (m.guards.outliers, m.guards.look_back, m.guards.one_step_range, filled_note(m)):
         if note:
             _DATA_NOTES.append(note)  # a ``note:`` line after the summary, as the page's caption
     if cfg.data.inputs:

@@ -40,7 +40,7 @@ from . import threads
 from .callbacks import Callbacks, Stopped
 from .config import MISSING_POLICIES, ConfigError, RunConfig
 from .data.frequency import is_utc_offset
-from .data.series import Series, as_series
+from .data.series import Series, as_series, stored_filled
 from .gates import GateRecorder
 from .index import RunRecord
 from .job_status import ACTIVE, DONE, JobStatus
@@ -281,6 +281,7 @@ def _data_info(s: Series | None) -> dict:
         "season": s.season,
         "missing_policy": s.missing_policy,
         **({"utc_offset": s.utc_offset} if s.utc_offset is not None else {}),
+        **({"filled": {c: list(rows) for c, rows in s.filled.items()}} if s.filled else {}),
     }
 
 
@@ -1085,7 +1086,7 @@ class JobRegistry:
 
     def _named(self, job_id: str, series: Series) -> Series:
         """``series`` (a run reloaded from its folder, which keeps no name) with the name, missing-value
-        policy and UTC offset the store recorded for the job's data, where it has them."""
+        policy, UTC offset and filled-in positions the store recorded for the job's data, where it has them."""
         record = self._store.record(job_id) if self._store is not None and not series.name else None
         if record is None:
             return series
@@ -1096,6 +1097,7 @@ class JobRegistry:
             name=str(info.get("name") or ""),
             missing_policy=policy if policy in MISSING_POLICIES else series.missing_policy,
             utc_offset=offset if is_utc_offset(offset := info.get("utc_offset")) else series.utc_offset,
+            filled=series.filled or stored_filled(info, series.frame),
         )
 
     def retry(self, job_id: str) -> str:

@@ -1033,6 +1033,10 @@ def evaluate(run: Run) -> Evaluation:
     # Baselines are fitted on everything before the test part: the history the model sees.
     base1 = one_step_baselines(y, t_test, ts, season)
     basem = multistep_baselines(y, ts, test_len, ts, season)
+    # the scores and coverage leave out the test values the loader filled in (the naive forecast
+    # scores a forward-filled gap exactly), the model's and every baseline's alike
+    real = _observed(run.series.filled_at(prep.target) if len(run.series) == n else np.zeros(n, bool), ts)
+    s1, sm = real[t_test], real[ts:]
     hist = run.fit.history
     members_fit = run.members_fit or [run.fit]
     members = run.members or [Member(prep, model)]
@@ -1040,14 +1044,14 @@ def evaluate(run: Run) -> Evaluation:
     metrics = RunMetrics(
         train=_metrics(y[one["train"][0]], one["train"][1], prep),
         val=_metrics(y[one["val"][0]], one["val"][1], prep),
-        test=_metrics(y[t_test], yhat_test, prep),
-        test_multistep=_metrics(y[ts:], multi, prep),
-        baselines={k: _metrics(y[t_test], b.predictions, prep) for k, b in base1.items()},
-        baselines_multistep={k: _metrics(y[ts:], b.predictions, prep) for k, b in basem.items()},
+        test=_metrics(y[t_test][s1], yhat_test[s1], prep),
+        test_multistep=_metrics(y[ts:][sm], multi[sm], prep),
+        baselines={k: _metrics(y[t_test][s1], b.predictions[s1], prep) for k, b in base1.items()},
+        baselines_multistep={k: _metrics(y[ts:][sm], b.predictions[sm], prep) for k, b in basem.items()},
         coverage=Coverage(
             level=COVERAGE_LEVEL,
-            one_step=fc.coverage(y[t_test], lo1, up1),
-            multistep=fc.coverage(y[ts:], lower, upper),
+            one_step=fc.coverage(y[t_test][s1], lo1[s1], up1[s1]),
+            multistep=fc.coverage(y[ts:][sm], lower[sm], upper[sm]),
             note=note + grows + online,
         ),
         info=RunInfo(
@@ -1057,6 +1061,7 @@ def evaluate(run: Run) -> Evaluation:
             train_end=prep.train_end,
             test_start=ts,
             n_test=int(len(t_test)),
+            n_test_filled=int(len(t_test) - s1.sum()),
             season=season,
             season_source=_season_source(run, season),
             transform=prep.transform.name,
@@ -1116,6 +1121,15 @@ def evaluate(run: Run) -> Evaluation:
     )
     _assert_finite(metrics.to_dict())
     return Evaluation(metrics, predictions, q, note, q1, r1)
+
+
+def _observed(filled: np.ndarray, test_start: int) -> np.ndarray:
+    """(n,) bool: the values the test scores count, those not filled in (``filled``, (n,) bool);
+    every value where the whole test part was filled in (trailing empty cells), rather than none."""
+    real = ~filled
+    if not real[test_start:].any():
+        real[test_start:] = True
+    return real
 
 
 def _at(n: int, t: np.ndarray, v: np.ndarray) -> np.ndarray:

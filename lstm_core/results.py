@@ -70,6 +70,7 @@ class RunInfo:
     train_end: int = 0
     test_start: int = 0
     n_test: int = 0
+    n_test_filled: int = 0  # test points the loader filled in: the scores and coverage leave them out
     season: int | None = None
     season_source: str = "none"  # set | time index | weekly (a step under a day) | yearly (daily) | detected | none
     transform: str = ""

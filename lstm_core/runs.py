@@ -54,6 +54,7 @@ from .combine import ONE_STEP, PATHS, PROFILES, Member
 from .config import BOUNDS, ConfigError, DataConfig, RunConfig, TrainConfig
 from .data import DataError, Series, infer_frequency
 from .data.frequency import is_utc_offset, with_utc_offset
+from .data.series import stored_filled
 from .pipeline import INTERVAL_GROWTH, Run, empty_model, evaluate
 from .prep import Transform, prepare, resolve_target
 from .strategy import SHORTLIST
@@ -260,6 +261,8 @@ def save_run(run: Run, directory: str | os.PathLike, forecast_steps: int | None 
             # the UTC offset the data's times were written with: predictions.csv and forecast.csv write
             # their times with it, and so does a forecast of the run reloaded (data.csv keeps them naive)
             **({"utc_offset": run.series.utc_offset} if run.series.utc_offset is not None else {}),
+            # the values the loader filled in, by column: the test scores leave them out, reloaded too
+            **({"filled": {c: list(rows) for c, rows in run.series.filled.items()}} if run.series.filled else {}),
         }
         (tmp / "config.json").write_text(json.dumps(meta, indent=2))
         torch.save(_weights(members).state_dict(), tmp / "model.pt")
@@ -474,7 +477,14 @@ def _load_run(path: Path, frame: pd.DataFrame | None) -> Run:
     if offset is not None and not is_utc_offset(offset):
         raise RunError(f"{path / 'config.json'} holds a damaged utc_offset; the run folder is damaged.")
     try:
-        series = Series(data, frequency=infer_frequency(data.index), season=meta.get("season_hint"), utc_offset=offset)
+        series = Series(
+            data,
+            frequency=infer_frequency(data.index),
+            season=meta.get("season_hint"),
+            utc_offset=offset,
+            # other data given: its own gaps are not known here
+            filled=stored_filled(meta, data) if frame is None else None,
+        )
     except DataError:
         raise RunError(f"{path / 'config.json'} holds a damaged season_hint; the run folder is damaged.") from None
     saved = _member_specs(meta, path)

@@ -44,7 +44,7 @@ import pandas as pd
 
 from . import csvsafe
 from .data.frequency import is_utc_offset
-from .data.series import Series
+from .data.series import Series, stored_filled
 from .index import RunIndex, RunRecord
 from .pipeline import Run
 from .results import RunMetrics
@@ -422,17 +422,20 @@ class RunStore:
         return _frame_from_csv(path, datetime_index=not pd.api.types.is_numeric_dtype(index))
 
     def series(self, job_id: str) -> Series:
-        """The job's data as a Series (its name, frequency, season and missing-value policy).
+        """The job's data as a Series (its name, frequency, season, missing-value policy and
+        filled-in positions).
         Raises OSError / ValueError when it is not stored or cannot be read."""
         record = self.record(job_id)
         info = record.series if record is not None else {}
+        frame = self.data(job_id)
         return Series(
-            self.data(job_id),
+            frame,
             frequency=info.get("frequency"),
             season=info.get("season"),
             name=str(info.get("name") or ""),
             missing_policy=info.get("missing_policy"),
             utc_offset=offset if is_utc_offset(offset := info.get("utc_offset")) else None,
+            filled=stored_filled(info, frame),
         )
 
     def folder(self, job_id: str) -> Path:

@@ -127,12 +127,29 @@ def _too_few(share: float | None, points: int, level: float) -> bool:
     return points >= COVERAGE_MIN_POINTS or chance_of_at_most(round(share * points), points, level) <= COVERAGE_CHANCE
 
 
+def scored_points(metrics: RunMetrics) -> int:
+    """The test points every model's one-step score counts: the test part less the values the
+    loader filled in."""
+    return metrics.info.n_test - metrics.info.n_test_filled
+
+
+def filled_note(metrics: RunMetrics) -> str | None:
+    """One sentence where the test scores left out values the loader filled in, else None."""
+    k = metrics.info.n_test_filled
+    if not k:
+        return None
+    return (
+        f"The test scores and coverage leave out the {k} test value{'s' if k != 1 else ''} the loader filled in "
+        f"(empty cells or missing timestamps), for every model alike; they count the {scored_points(metrics)} observed."
+    )
+
+
 def coverage_note(metrics: RunMetrics) -> str | None:
     """A warning where the interval held far fewer of the test part's values than its level says
     (one step ahead or over the multi-step forecast), else None: the band drawn ahead is then
     likely too narrow as well, whatever its level says."""
     cov = metrics.coverage
-    n = metrics.info.n_test
+    n = scored_points(metrics)
     low = [
         f"{share:.0%} {where}"
         for where, share in (("one step ahead", cov.one_step), ("over the multi-step forecast", cov.multistep))

@@ -354,3 +354,16 @@ def test_a_spike_the_loader_filled_in_is_not_called_a_value_as_given():
     plain = plots.series_figure(frame, ["v"], spikes=spikes)
     mark = next(t for t in plain.data if t.name == "lone spike (value as given)")
     assert list(mark.hovertext) == ["60 as given; 10 for the networks"]
+
+
+def test_the_notes_count_the_observed_test_points_and_name_those_filled_in():
+    m = RunMetrics.from_dict(
+        {"coverage": {"level": 0.9, "one_step": 0.5, "multistep": 0.9}, "info": {"n_test": 12, "n_test_filled": 4}}
+    )
+    assert verdict.scored_points(m) == 8
+    assert verdict.coverage_note(m).startswith("Of the 8 test points, the 90% interval held only 50% one step ahead")
+    assert verdict.filled_note(m) == (
+        "The test scores and coverage leave out the 4 test values the loader filled in (empty cells or missing "
+        "timestamps), for every model alike; they count the 8 observed."
+    )
+    assert verdict.filled_note(RunMetrics.from_dict({"info": {"n_test": 12}})) is None

@@ -37,6 +37,7 @@ OLD_PUBLIC = {
 NEW_PUBLIC = {
     "Series": "series",
     "as_series": "series",
+    "filled_positions": "series",
     "generate_series": "generators",
     "infer_frequency": "frequency",
     "describe_frequency": "frequency",
@@ -238,3 +239,98 @@ def test_a_training_job_records_the_policy_of_its_series():
         assert job.run.config.data.missing == "drop" and snap.config["data"]["missing"] == "drop"
     finally:
         reg.close()
+
+
+# ---- the values the loader filled in are not scored ----------------------------------------------
+
+
+def test_a_series_keeps_the_positions_filled_in_checked_sorted_and_within_its_frame():
+    frame = generate("sine", length=30)
+    col = frame.columns[0]
+    s = Series(frame, filled={col: [29, 3, 3, 40]})  # 40: past a prefix of a longer series
+    assert s.filled == {col: (3, 29)}
+    assert np.flatnonzero(s.filled_at(col)).tolist() == [3, 29]
+    assert not s.filled_at("other").any() and len(s.filled_at(col)) == 30
+    assert Series(frame, filled={col: []}).filled is None
+    for bad, said in (
+        ({"nope": [1]}, "name column 'nope'"),
+        ({col: [-1]}, "whole row numbers"),
+        ({col: "12"}, "whole row numbers"),
+    ):
+        with pytest.raises(DataError, match=said):
+            Series(frame, filled=bad)
+
+
+def test_a_loaded_series_carries_the_positions_the_loader_filled_in():
+    loaded = load_csv(gappy_csv(), missing="ffill")
+    assert loaded.series.filled == {"value": tuple(range(5, 80, 10))}
+    assert load_csv(gappy_csv(), missing="drop").series.filled is None
+
+
+def _observed_rmse(actual: np.ndarray, predicted: np.ndarray) -> float:
+    return float(np.sqrt(np.mean((actual - predicted) ** 2)))
+
+
+def test_the_test_scores_leave_out_the_values_the_loader_filled_in(tmp_path):
+    """A forward-filled gap is the naive forecast's exactly: scored, it flattered the baseline (and
+    every model) with values nobody observed. The test scores and coverage now count the observed
+    values only, the model's and the baselines' alike, and a reloaded run scores them the same."""
+    loaded = load_csv(gappy_csv(), missing="ffill")
+    run = fit_run(loaded.series, tiny())
+    m, pred = run.metrics, run.predictions
+    ts = run.prep.test_start
+    filled = np.zeros(len(pred), dtype=bool)
+    filled[5::10] = True
+    test = (pred["part"] == "test").to_numpy() & pred["one_step"].notna().to_numpy()
+    observed = test & ~filled
+    assert m.info.n_test_filled == int((test & filled).sum()) > 0 and m.info.n_test == int(test.sum())
+    y = pred["actual"].to_numpy()
+    assert m.test.rmse == pytest.approx(_observed_rmse(y[observed], pred["one_step"].to_numpy()[observed]))
+    span = ~filled[ts:]
+    assert m.test_multistep.rmse == pytest.approx(_observed_rmse(y[ts:][span], pred["multistep"].to_numpy()[ts:][span]))
+    t = np.flatnonzero(observed)
+    assert m.baselines["naive"].rmse == pytest.approx(_observed_rmse(y[t], y[t - 1]))
+    inside = (y >= pred["lower"].to_numpy()) & (y <= pred["upper"].to_numpy())
+    assert m.coverage.multistep == pytest.approx(inside[ts:][span].mean())
+    save_run(run, tmp_path / "run")
+    meta = json.loads((tmp_path / "run" / "config.json").read_text())
+    assert meta["filled"] == {"value": list(range(5, 80, 10))}
+    again = load_run(tmp_path / "run")
+    assert again.metrics.to_dict() == m.to_dict()
+    meta["filled"] = {"value": "damaged"}  # a damaged entry: every value counts, as before it existed
+    (tmp_path / "run" / "config.json").write_text(json.dumps(meta))
+    assert load_run(tmp_path / "run").metrics.info.n_test_filled == 0
+
+
+def test_a_whole_test_part_filled_in_is_scored_rather_than_left_with_no_points():
+    """Trailing empty cells filled from the last value: with nothing observed in the test part,
+    its filled values are scored (as before) rather than giving no test score at all."""
+    frame = generate("sine", length=60)
+    col = frame.columns[0]
+    run = fit_run(Series(frame, filled={col: list(range(40, 60))}), tiny())
+    assert run.metrics.info.n_test_filled == 0 and run.metrics.test is not None
+
+
+def test_a_stored_job_keeps_the_positions_its_series_had_filled_in(tmp_path):
+    from lstm_core.store import RunStore
+
+    loaded = load_csv(gappy_csv(), missing="interpolate")
+    reg = JobRegistry(max_workers=1, torch_threads=1, store=RunStore(tmp_path / "jobs"))
+    try:
+        jid = reg.submit(loaded.series, tiny(), owner="me")
+        snap = reg.wait(jid, 120)
+        assert snap is not None and snap.status == "finished", snap
+        job = reg.get(jid)
+        assert job is not None and job.run is not None
+        scores = job.run.metrics.to_dict()
+        assert job.run.metrics.info.n_test_filled > 0
+    finally:
+        reg.close()
+    store = RunStore(tmp_path / "jobs")  # a restarted server: the job's data and run from disk
+    again = JobRegistry(max_workers=1, torch_threads=1, store=store)
+    try:
+        series = again.series_of(jid)
+        assert series is not None and series.filled == loaded.series.filled
+        assert store.load(jid).metrics.to_dict() == scores
+    finally:
+        again.close()

@@ -41,9 +41,18 @@ class Dataset:
 
     @property
     def series(self) -> lcdata.Series:
-        """The frame with the frequency, season, missing-value policy and UTC offset the loader found."""
+        """The frame with the frequency, season, missing-value policy and UTC offset the loader found,
+        and the positions of the values it filled in."""
         r = self.report
-        return lcdata.Series(self.frame, r.frequency, r.season, self.name, r.missing_policy, r.utc_offset)
+        return lcdata.Series(
+            self.frame,
+            r.frequency,
+            r.season,
+            self.name,
+            r.missing_policy,
+            r.utc_offset,
+            lcdata.filled_positions(self.filled),
+        )
 
 
 SWITCH_INTERVAL_S = 0.001

@@ -30,7 +30,7 @@ from .generators import (
 )
 from .keys import SeveralSeriesError
 from .loader import MAX_BYTES, DataReport, LoadedData, load_csv
-from .series import Series, as_series
+from .series import Series, as_series, filled_positions
 from .target import default_target
 
 __all__ = [
@@ -43,6 +43,7 @@ __all__ = [
     "DataReport",
     "LoadedData",
     "Series",
+    "filled_positions",
     "SeveralSeriesError",
     "as_series",
     "frame_to_csv_bytes",

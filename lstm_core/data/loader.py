@@ -45,7 +45,7 @@ from .periods import (
     times_of_day,
     year_and_period,
 )
-from .series import Series
+from .series import Series, filled_positions
 from .target import did_you_mean
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -160,9 +160,12 @@ class LoadedData:
 
     @property
     def series(self) -> Series:
-        """The frame with the frequency, season, name, missing-value policy and UTC offset the report found."""
+        """The frame with the frequency, season, name, missing-value policy and UTC offset the report
+        found, and the positions of the values filled in."""
         r = self.report
-        return Series(self.frame, r.frequency, r.season, r.source, r.missing_policy, r.utc_offset)
+        return Series(
+            self.frame, r.frequency, r.season, r.source, r.missing_policy, r.utc_offset, filled_positions(self.filled)
+        )
 
 
 # --------------------------------------------------------------------------------------------

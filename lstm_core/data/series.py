@@ -9,8 +9,10 @@ take one; :func:`as_series` lets them accept a bare frame too (no frequency, no 
 from __future__ import annotations
 
 import numbers
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from ..config import MISSING_POLICIES
@@ -43,6 +45,12 @@ class Series:
         The UTC offset the file's times were written with ("+01:00"; the index keeps those local
         times, naive), which a forecast's times are written with too; None where it had none.
         A run records it (config.json) so its saved forecast keeps it.
+    filled : mapping of str to tuple of int, or None
+        Per column, the row positions whose values the loader filled in (an empty cell, or a
+        timestamp missing from the grid): the networks train on them, but the test part's scores
+        and coverage leave them out (a forward-filled gap is the naive forecast's, exactly).
+        Positions at or past the frame's length are dropped (a prefix of the series keeps its
+        own); None where nothing was filled or the data did not come through the loader.
     """
 
     frame: pd.DataFrame
@@ -51,6 +59,7 @@ class Series:
     name: str = ""
     missing_policy: str | None = None
     utc_offset: str | None = None
+    filled: Mapping[str, tuple[int, ...]] | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.frame, pd.DataFrame):
@@ -65,6 +74,14 @@ class Series:
             )
         if self.utc_offset is not None and not is_utc_offset(self.utc_offset):
             raise DataError(f"A UTC offset is written +HH:MM or -HH:MM (got {self.utc_offset!r}).")
+        object.__setattr__(self, "filled", _positions(self.filled, self.frame))
+
+    def filled_at(self, column: str) -> np.ndarray:
+        """(n_steps,) bool: True where ``column``'s value was filled in (all False where none was)."""
+        mask = np.zeros(len(self.frame), dtype=bool)
+        if self.filled is not None:
+            mask[list(self.filled.get(column, ()))] = True
+        return mask
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame, *, name: str = "") -> Series:
@@ -95,6 +112,49 @@ class Series:
             f"missing_policy={self.missing_policy!r}"
             + (f", utc_offset={self.utc_offset!r})" if self.utc_offset is not None else ")")
         )
+
+
+def filled_positions(mask: pd.DataFrame | None) -> dict[str, tuple[int, ...]] | None:
+    """Per column, the row positions where ``mask`` (n_rows, n_columns; True = filled in, as
+    :attr:`lstm_core.data.LoadedData.filled`) is True; None where it is None or has none."""
+    if mask is None:
+        return None
+    out = {str(c): tuple(int(i) for i in np.flatnonzero(mask[c].to_numpy(dtype=bool))) for c in mask.columns}
+    out = {c: rows for c, rows in out.items() if rows}
+    return out or None
+
+
+def _positions(filled, frame: pd.DataFrame) -> dict[str, tuple[int, ...]] | None:
+    """``filled`` checked (a mapping of the frame's columns to whole row positions), sorted,
+    without duplicates or positions past the frame; None where none are left."""
+    if filled is None:
+        return None
+    if not isinstance(filled, Mapping):
+        raise DataError("A series' filled-in positions are a mapping of column names to row positions.")
+    n = len(frame)
+    out: dict[str, tuple[int, ...]] = {}
+    for column, rows in filled.items():
+        if column not in frame.columns:
+            raise DataError(f"Filled-in positions name column {column!r}, which the series does not have.")
+        if isinstance(rows, str | bytes) or not all(
+            isinstance(i, numbers.Integral) and not isinstance(i, bool) and int(i) >= 0 for i in rows
+        ):
+            raise DataError(f"Filled-in positions of column {column!r} must be whole row numbers of 0 or more.")
+        kept = tuple(sorted({int(i) for i in rows if int(i) < n}))
+        if kept:
+            out[str(column)] = kept
+    return out or None
+
+
+def stored_filled(info, frame: pd.DataFrame) -> dict[str, tuple[int, ...]] | None:
+    """The filled-in positions a record (``info["filled"]``: column → row numbers, as JSON keeps
+    them) holds for ``frame``; None where it holds none or a damaged entry (the scores then count
+    every value, as runs saved before session 38 did)."""
+    raw = info.get("filled") if isinstance(info, Mapping) else None
+    try:
+        return _positions(raw, frame)
+    except (DataError, TypeError):
+        return None
 
 
 def as_series(data: Series | pd.DataFrame) -> Series:
