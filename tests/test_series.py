@@ -227,16 +227,22 @@ def test_the_config_records_the_missing_value_policy_the_loader_applied(policy, 
     assert load_run(tmp_path / "run").config.data.missing == policy
 
 
+def _job_run(reg: JobRegistry, series: Series):
+    """Train ``series`` as a job of ``reg``; its id, snapshot and run once finished."""
+    jid = reg.submit(series, tiny(), owner="me")
+    snap = reg.wait(jid, 120)
+    assert snap is not None and snap.status == "finished", snap
+    job = reg.get(jid)
+    assert job is not None and job.run is not None
+    return jid, snap, job.run
+
+
 def test_a_training_job_records_the_policy_of_its_series():
     loaded = load_csv(gappy_csv(), missing="drop")
     reg = JobRegistry(max_workers=1, torch_threads=1)
     try:
-        jid = reg.submit(loaded.series, tiny(), owner="me")
-        snap = reg.wait(jid, 120)
-        assert snap is not None and snap.status == "finished", snap
-        job = reg.get(jid)
-        assert job is not None and job.run is not None
-        assert job.run.config.data.missing == "drop" and snap.config["data"]["missing"] == "drop"
+        _, snap, run = _job_run(reg, loaded.series)
+        assert run.config.data.missing == "drop" and snap.config["data"]["missing"] == "drop"
     finally:
         reg.close()
 
@@ -317,13 +323,9 @@ def test_a_stored_job_keeps_the_positions_its_series_had_filled_in(tmp_path):
     loaded = load_csv(gappy_csv(), missing="interpolate")
     reg = JobRegistry(max_workers=1, torch_threads=1, store=RunStore(tmp_path / "jobs"))
     try:
-        jid = reg.submit(loaded.series, tiny(), owner="me")
-        snap = reg.wait(jid, 120)
-        assert snap is not None and snap.status == "finished", snap
-        job = reg.get(jid)
-        assert job is not None and job.run is not None
-        scores = job.run.metrics.to_dict()
-        assert job.run.metrics.info.n_test_filled > 0
+        jid, _, run = _job_run(reg, loaded.series)
+        scores = run.metrics.to_dict()
+        assert run.metrics.info.n_test_filled > 0
     finally:
         reg.close()
     store = RunStore(tmp_path / "jobs")  # a restarted server: the job's data and run from disk
