@@ -234,6 +234,8 @@ def conformal_residuals(
     horizon from a rolling-origin backtest of networks trained on the data before each
     origin) with the forecaster's residuals on the validation part. Without either,
     training residuals are used and the note says the intervals are likely too narrow.
+    ``z`` (N,), the truth on the model scale (default ``prep.z``), is NaN where a value was filled
+    in: no residual is taken there, and the note counts the residuals taken.
     """
     z = prep.z if z is None else z
     lo, hi = prep.train_end, prep.test_start
@@ -253,7 +255,7 @@ def conformal_residuals(
         for k in range(min(steps, len(extra))):
             groups[k] = np.concatenate([groups[k], extra[k]])
             n_extra += len(extra[k])
-    n_res = sum(len(g) for g in groups)
+    n_res = sum(int(np.isfinite(g).sum()) for g in groups)  # a target filled in (NaN) gives none
     level = f"{int(round((1 - alpha) * 100))}% level"
     if n_res == 0:
         lo = max(earliest + 1, prep.train_end - 30)

@@ -935,6 +935,9 @@ def _calibrate(run: Run, steps_cal: int) -> tuple[np.ndarray, str, float | None,
         q, note, *rest = run.fixed_intervals
         return q, note, (rest[0] if rest else None), (rest[1] if len(rest) > 1 else None)
     combo = run.combination
+    truth = combo.z_from_y(run.prep.y)
+    if len(run.series) == run.prep.n:  # a value filled in is nobody's truth: no residual there
+        truth = np.where(run.series.filled_at(run.prep.target), np.nan, truth)
 
     def calibrate(steps: int, extra) -> tuple[np.ndarray, str, np.ndarray]:
         groups, note = fc.conformal_residuals(
@@ -944,7 +947,7 @@ def _calibrate(run: Run, steps_cal: int) -> tuple[np.ndarray, str, float | None,
             1 - COVERAGE_LEVEL,
             extra,
             earliest=combo.earliest,
-            z=combo.z_from_y(run.prep.y),
+            z=truth,
         )
         r1 = np.abs(groups[0][np.isfinite(groups[0])])  # as the quantile takes them (saved, reloaded)
         return fc.residual_quantiles(groups, 1 - COVERAGE_LEVEL), note, r1

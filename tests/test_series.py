@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -336,3 +337,18 @@ def test_a_stored_job_keeps_the_positions_its_series_had_filled_in(tmp_path):
         assert store.load(jid).metrics.to_dict() == scores
     finally:
         again.close()
+
+
+def test_the_intervals_take_no_residual_at_a_value_filled_in():
+    """The validation part's residuals calibrate the bands: against a value nobody observed (an
+    interpolated gap lies on a straight line, easy to forecast) they made the bands narrower."""
+    frame = generate("trend-seasonal", length=90)
+    col = frame.columns[0]
+    whole = fit_run(Series(frame), tiny())
+    val = list(range(whole.prep.train_end, whole.prep.test_start, 3))
+    gappy = fit_run(Series(frame, filled={col: val}), tiny())
+
+    def residuals(run) -> int:
+        return int(re.search(r"conformal on (\d+) out-of-sample residuals", run.metrics.coverage.note).group(1))
+
+    assert 0 < residuals(gappy) < residuals(whole)
