@@ -219,11 +219,16 @@ def test_a_series_too_short_to_train_on_is_named_as_soon_as_it_is_loaded():
     need = min_points(DataConfig().val_fraction, DataConfig().test_fraction)
     at = new_app().run()
     assert not any("too few to train on" in t for t in texts(at.warning))  # the bundled airline data
+    assert not at.button(key="data_train").disabled
     for n, warned in ((need - 1, True), (need, False)):
         csv = "year,value\n" + "".join(f"{2000 + k},{10 + k % 3}\n" for k in range(n))
         at.file_uploader(key="data_upload").set_value((f"rows{n}.csv", csv.encode(), "text/csv")).run()
         no_errors(at)
         assert len(at.session_state["dataset"].frame) == n
+        # the primary action is offered only where it can train (it made a job that failed at once)
+        assert at.button(key="data_train").disabled is warned
+        promise = [t for t in texts(at.caption) if "with the default settings" in t]
+        assert bool(promise) is not warned
         notes = [t for t in texts(at.warning) if "too few to train on" in t]
         assert notes == (
             [
