@@ -8,7 +8,7 @@ from ui.figures import compare as cplots
 from ui.text import md_escape
 
 st.title("Runs")
-state.sync_job_id()
+current = state.sync_job_id()
 reg = state.registry()
 owner = state.owner()
 records = reg.runs(owner)
@@ -32,7 +32,9 @@ presenter.table(
 
 st.subheader("One run")
 if st.session_state.get(runs_page.PICK) not in by_id:
-    st.session_state[runs_page.PICK] = records[0].id
+    # the run open on the other pages (a reload on its ?job= link, a run picked on Forecast), as the
+    # Forecast and Gates pages pick it: the newest one put another run beside Rename and Delete
+    st.session_state[runs_page.PICK] = current if current in by_id else records[0].id
 elif st.session_state.pop(runs_page.RENAMED, None) == st.session_state[runs_page.PICK]:
     # set again from here, the picked run shows its new name: the browser's closed box kept the
     # old one (its options had the new) until the page was left and opened again

@@ -78,6 +78,23 @@ def test_the_list_shows_the_owners_runs_with_their_metrics(reg):
     assert at.selectbox(key="runs_pick").value == b
 
 
+def test_the_run_box_starts_on_the_run_open_in_the_session_not_the_newest(reg):
+    # a reload on Forecast's ?job= link of an older run, then Runs: the box showed the newest run,
+    # so Rename and Delete acted on another run than the one just viewed
+    older = reg.submit(series(), cfg(0), owner=OWNER, label="older run")
+    newest = reg.submit(series(), cfg(1), owner=OWNER, label="newest run")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.query_params["job"] = older
+    with owner_cookie.browser_cookies({owner_cookie.COOKIE: OWNER}):
+        at.run()
+    at.switch_page("pages/runs.py").run()
+    no_errors(at)
+    assert at.selectbox(key="runs_pick").value == older
+    at.selectbox(key="runs_pick").set_value(newest).run()  # a run picked here stays picked
+    at.run()
+    assert at.selectbox(key="runs_pick").value == newest
+
+
 def test_rename_takes_a_good_name_and_explains_a_bad_one(reg):
     jid = reg.submit(series(), cfg(0), owner=OWNER, label="old name")
     at = runs_page()
