@@ -9,7 +9,7 @@ from lstm_core import verdict as lcverdict
 from lstm_core.combine import STAND_IN
 from lstm_core.config import ConfigError
 from lstm_core.data.frequency import with_utc_offset
-from ui import presenter, runs_view, state
+from ui import metric_numbers, presenter, runs_view, state
 from ui.figures import series as plots
 from ui.figures.style import cell_name
 from ui.text import md_code, md_escape, upper_first
@@ -165,12 +165,14 @@ UNDEFINED = {
 }
 undefined = [c for c in UNDEFINED if c in table.columns and table[c].isna().all()]
 table = table.drop(columns=undefined)
+# 10,090,000,000,000 as the verdict writes it, not "%.4g"'s 10090000000000 (see ui/metric_numbers.py)
+table, formats = metric_numbers.metric_formats(table, tables.METRIC_COLUMNS.values())
 presenter.table(
     table,
     key="forecast_metrics",
     width="stretch",
     hide_index=True,
-    column_config={c: st.column_config.NumberColumn(format="%.4g") for c in tables.METRIC_COLUMNS.values()},
+    column_config={c: st.column_config.NumberColumn(format=f) for c, f in formats.items()},
 )
 cov = m.coverage
 

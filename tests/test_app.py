@@ -900,3 +900,39 @@ def test_the_data_page_says_a_daily_temperature_takes_a_year_for_its_season():
     )
     riders = caption_after("riders")
     assert "frequency **daily** (season 7)" in riders and "a year" not in riders
+
+
+def test_the_metrics_table_writes_big_errors_with_separators_as_the_verdict_does(fake):
+    # a series in the 10^15 (huge_values.csv): "%.4g" showed its RMSE as 10090000000000 beside an MAE
+    # one digit shorter, while the verdict above wrote 10,090,000,000,000
+    at = new_app().run()
+    airline = at.session_state["dataset"].frame["Passengers"].to_numpy()
+    rows = "".join(f"{2000 + k // 12}-{k % 12 + 1:02d}-01,{v * 1e13:.1f}\n" for k, v in enumerate(airline))
+    at.file_uploader(key="data_upload").set_value(("huge.csv", ("month,value\n" + rows).encode(), "text/csv")).run()
+    no_errors(at)
+    for name in ("huge.csv", "airline"):
+        if name == "airline":  # the bundled data: errors in the tens, written as before
+            at.session_state["dataset"] = new_app().run().session_state["dataset"]
+        job_id = start_tiny_job(at, epochs=1)
+        wait_until_over(at, job_id)
+        at.switch_page("pages/forecast.py").run()
+        no_errors(at)
+        element = at.dataframe[0]
+        formats = {k: c.get("type_config", {}).get("format") for k, c in json.loads(element.proto.columns).items()}
+        table = element.value
+        big = name == "huge.csv"
+        assert bool(table["RMSE"].min() >= 10_000) is big
+        for col in ("RMSE", "MAE"):
+            assert formats[col] == ("localized" if big else "%.4g")
+            if big:  # four significant figures, as the verdict's numbers
+                assert all(float(f"{v:.4g}") == v for v in table[col])
+        assert formats["MASE"] == "%.4g"  # a ratio near 1 keeps its decimals
+        if big:  # presenting, the HTML table writes them alike (it wrote 10090000000000 too)
+            at.session_state["presenter_mode"] = True  # presenter.KEY (the URL drops it on a page switch)
+            at.query_params.pop("presenter", None)
+            at.run()
+            no_errors(at)
+            page = " ".join(h.proto.body for h in at.get("html"))
+            assert f"{table['RMSE'].iloc[0]:,.0f}" in page and f">{table['RMSE'].iloc[0]:.0f}<" not in page
+            at.session_state["presenter_mode"] = False
+        at.switch_page("pages/data.py").run()

@@ -205,6 +205,8 @@ def _cell_text(value: Any, spec: Mapping[str, Any] | None) -> str:
     if isinstance(value, bool):
         return "✓" if value else ""
     if isinstance(value, int | float) and not isinstance(value, bool):
+        if fmt == "localized" and math.isfinite(value):  # as the grid writes it: separators, up to 3 decimals
+            return f"{value:,.3f}".rstrip("0").rstrip(".")
         if fmt and "%" in fmt:
             try:
                 return fmt % value
