@@ -17,16 +17,21 @@ DAY_FIRST = {"auto": None, "day first (d/m/y)": True, "month first (m/d/y)": Fal
 
 st.title("Data")
 ds = state.dataset()
-st.markdown(
-    "**LSTM Lab** trains small recurrent networks (LSTM, GRU, plain RNN) on a time series, forecasts it "
-    "next to simple baselines, and shows the gates at work inside the cell. "
-    f"**{md_escape(ds.name)}** is loaded: train on it now, or load your own CSV below."
-)
-go_col, note_col = st.columns([1, 2], vertical_alignment="center")
 # a series too short for the default split: the one action is not offered (pressed, it made a job that
 # failed at once, "5 points are too few for this split", under a caption promising a forecast)
 _dflt = DataConfig()
 fits = lcprep.fits_split(len(ds.frame), _dflt.val_fraction, _dflt.test_fraction)
+st.markdown(
+    "**LSTM Lab** trains small recurrent networks (LSTM, GRU, plain RNN) on a time series, forecasts it "
+    "next to simple baselines, and shows the gates at work inside the cell. "
+    f"**{md_escape(ds.name)}** is loaded: "
+    + (
+        "train on it now, or load your own CSV below."
+        if fits
+        else "it is too short to train on; load a longer CSV below."
+    )
+)
+go_col, note_col = st.columns([1, 2], vertical_alignment="center")
 # wrap: a third of the page cut the label to "Train an LSTM on th…" at 1024 px
 if go_col.button(
     quickstart.TRAIN_LABEL, type="primary", icon=":material/play_arrow:", key="data_train", wrap=True, disabled=not fits

@@ -229,6 +229,12 @@ def test_a_series_too_short_to_train_on_is_named_as_soon_as_it_is_loaded():
         assert at.button(key="data_train").disabled is warned
         promise = [t for t in texts(at.caption) if "with the default settings" in t]
         assert bool(promise) is not warned
+        intro = next(t for t in texts(at.markdown) if t.startswith("**LSTM Lab**"))
+        assert intro.endswith(
+            "is too short to train on; load a longer CSV below."
+            if warned
+            else "train on it now, or load your own CSV below."
+        )
         notes = [t for t in texts(at.warning) if "too few to train on" in t]
         assert notes == (
             [
