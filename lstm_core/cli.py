@@ -36,7 +36,7 @@ from .config import (
     RunConfig,
 )
 from .prep import look_back_for, resolve_target
-from .verdict import coverage_note, filled_note, judge
+from .verdict import coverage_note, filled_note, judge, untested_note
 
 if TYPE_CHECKING:
     from .executors.ray_executor import RayExecutor
@@ -486,7 +486,7 @@ def cmd_train(args) -> int:
         print(f"warning: {m.guards.runaway}", file=sys.stderr)
     if (args.out / "forecast.csv").is_file():
         # the guard judged the test span's forecast; forecast.csv starts from the end of the data
-        # and goes further (two seasons, else 24 steps): each gets its own word, with its own figures
+        # and goes further (runs.default_steps): each gets its own word, with its own figures
         from .forecast import runaway_note
 
         written = args.out / "forecast.csv"
@@ -681,6 +681,9 @@ def cmd_forecast(args) -> int:
     warning = runaway_note(run.prep.y, out["forecast"].to_numpy(), "The forecast ahead")
     if warning:
         print(f"warning: {warning}", file=sys.stderr)
+    untested = untested_note(run.metrics, args.steps) if run.metrics is not None else None
+    if untested:
+        print(f"note: {untested}", file=sys.stderr)
     # the data's times were written with a UTC offset (2020-01-01T00:00:00+01:00): so are the forecast's
     out = with_utc_offset(out, run.series.utc_offset)
     text = out.to_csv(index=False)

@@ -92,8 +92,16 @@ def metrics_json(run: Run) -> dict:
 
 
 def default_steps(run: Run) -> int:
-    """Steps ahead shown and saved by default: two seasons, else 24."""
-    return 2 * run.prep.season if run.prep.season else DEFAULT_FORECAST_STEPS
+    """Steps ahead shown and saved by default: :func:`steps_shown` of the run's season and test span."""
+    return steps_shown(run.prep.season, run.prep.n - run.prep.test_start)
+
+
+def steps_shown(season: int | None, tested: int) -> int:
+    """Steps ahead shown and saved by default: two seasons, else :data:`DEFAULT_FORECAST_STEPS`,
+    but no more than the ``tested`` steps of the test span, which the verdict covers (a 19-point
+    series of decades, 4 of them tested, was forecast 24 decades ahead); at least 1."""
+    wanted = 2 * season if season else DEFAULT_FORECAST_STEPS
+    return max(1, min(wanted, tested)) if tested > 0 else wanted
 
 
 MAX_ZIP_BYTES = 200 * 1024 * 1024

@@ -162,3 +162,16 @@ def coverage_note(metrics: RunMetrics) -> str | None:
         f"not about {cov.level:.0%}: the forecast strayed further than its band allows, so a band ahead is "
         "likely too narrow too."
     )
+
+
+def untested_note(metrics: RunMetrics, steps: int) -> str | None:
+    """One sentence where a forecast of ``steps`` ahead goes past the test span the verdict
+    covers (the span forecast from its start, ``n_points - test_start`` steps), else None."""
+    tested = metrics.info.n_points - metrics.info.test_start
+    if tested <= 0 or steps <= tested:
+        return None
+    past = steps - tested
+    return (
+        f"The verdict covers the {tested}-step test span; the {past} step{'s' if past != 1 else ''} past it "
+        f"{'were' if past != 1 else 'was'} not tested, so trust {'them' if past != 1 else 'it'} less."
+    )

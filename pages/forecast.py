@@ -9,6 +9,7 @@ from lstm_core import verdict as lcverdict
 from lstm_core.combine import STAND_IN
 from lstm_core.config import ConfigError
 from lstm_core.data.frequency import with_utc_offset
+from lstm_core.runs import steps_shown
 from ui import metric_numbers, presenter, runs_view, state
 from ui.figures import series as plots
 from ui.figures.style import cell_name
@@ -210,8 +211,10 @@ if run.prep.inputs:  # what it cannot do, said as a choice, not as an error unde
         icon=":material/info:",
     )
 else:
-    # two seasons ahead by default, within the slider's range (a run trained with --season 150)
-    steps = st.slider("Steps ahead", 1, 240, min(2 * info.season, 240) if info.season else 24, key="forecast_steps")
+    # two seasons ahead by default, no further than the test span the verdict covers, within the
+    # slider's range (a run trained with --season 150)
+    shown = steps_shown(info.season, info.n_points - info.test_start)
+    steps = st.slider("Steps ahead", 1, 240, min(shown, 240), key="forecast_steps")
     try:
         fut = run.future(int(steps))
         if judged.multistep_winner:
@@ -236,6 +239,7 @@ else:
                 else ""
             )
             + (f" Dashed: {rival[0]}, which forecast the test span better than the model." if rival else "")
+            + (f" {untested}" if (untested := lcverdict.untested_note(m, int(steps))) else "")
         )
         future_runaway = lcforecast.runaway_note(run.prep.y, fut["forecast"].to_numpy(), "The forecast ahead")
         if future_runaway:

@@ -520,8 +520,8 @@ def test_the_forecast_page_opens_on_a_run_with_a_long_season(fake):
     run = state.registry().snapshot(job_id).run
     from dataclasses import replace
 
-    # as a run trained with --season 150 (ten-minute readings, a daily cycle)
-    run.metrics = replace(run.metrics, info=replace(run.metrics.info, season=150))
+    # as a run trained with --season 150 (ten-minute readings, a daily cycle) on a long series
+    run.metrics = replace(run.metrics, info=replace(run.metrics.info, season=150, n_points=10_000))
     at.switch_page("pages/forecast.py").run()
     no_errors(at)  # two seasons ahead would be 300, past the slider's 240
     assert at.slider(key="forecast_steps").value == 240

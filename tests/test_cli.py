@@ -50,6 +50,22 @@ def test_forecast_writes_time_forecast_lower_upper(trained):
     assert (fc.lower <= fc.forecast).all() and (fc.forecast <= fc.upper).all()
 
 
+def test_forecast_past_the_test_span_notes_the_steps_not_tested(trained, capsys):
+    m = json.loads((trained / "run" / "metrics.json").read_text())
+    tested = m["info"]["n_points"] - m["info"]["test_start"]
+    capsys.readouterr()
+    assert (
+        main(["forecast", "--run", str(trained / "run"), "--steps", str(tested), "--out", str(trained / "a.csv")]) == 0
+    )
+    assert "note:" not in capsys.readouterr().err
+    more = tested + 5
+    assert main(["forecast", "--run", str(trained / "run"), "--steps", str(more), "--out", str(trained / "b.csv")]) == 0
+    notes = [line for line in capsys.readouterr().err.splitlines() if line.startswith("note: ")]
+    assert notes == [
+        f"note: The verdict covers the {tested}-step test span; the 5 steps past it were not tested, so trust them less."
+    ]
+
+
 def test_gates_npz_has_one_array_per_layer_and_gate(trained):
     out = trained / "g.npz"
     assert main(["gates", "--run", str(trained / "run"), "--out", str(out)]) == 0

@@ -367,3 +367,14 @@ def test_the_notes_count_the_observed_test_points_and_name_those_filled_in():
         "timestamps), for every model alike; they count the 8 observed."
     )
     assert verdict.filled_note(RunMetrics.from_dict({"info": {"n_test": 12}})) is None
+
+
+def test_a_forecast_past_the_test_span_is_said_to_be_untested():
+    m = RunMetrics.from_dict({"info": {"n_points": 100, "test_start": 80}})
+    assert verdict.untested_note(m, 20) is None
+    assert verdict.untested_note(m, 21) == (
+        "The verdict covers the 20-step test span; the 1 step past it was not tested, so trust it less."
+    )
+    assert verdict.untested_note(m, 48) == (
+        "The verdict covers the 20-step test span; the 28 steps past it were not tested, so trust them less."
+    )

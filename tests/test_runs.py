@@ -78,6 +78,29 @@ def test_saved_forecast_rows_match_the_page_and_the_zip(run, tmp_path):
         assert zf.read("forecast.csv") == (tmp_path / "r" / "forecast.csv").read_bytes()
 
 
+@pytest.mark.parametrize(
+    ("season", "tested", "shown"),
+    [(12, 48, 24), (None, 48, 24), (12, 13, 13), (None, 4, 4), (7, 1, 1), (52, 457, 104), (None, 0, 24)],
+)
+def test_the_forecast_ahead_shows_no_more_steps_by_default_than_the_verdict_covers(season, tested, shown):
+    """A 19-point series of decades, 4 of them tested, was forecast 24 decades ahead by default:
+    two seasons (else 24) now stop at the test span's length."""
+    assert runs.steps_shown(season, tested) == shown
+
+
+def test_a_saved_run_writes_the_default_forecast_within_its_test_span(tmp_path):
+    t = np.arange(30.0)
+    frame = pd.DataFrame({"y": 5 + 0.3 * t + np.sin(t)}, index=pd.date_range("1800-01-01", periods=30, freq="10YS"))
+    cfg = RunConfig()
+    cfg.model.hidden_size, cfg.train.epochs, cfg.train.ensemble, cfg.data.transform = 4, 1, 1, "none"
+    cfg.data.look_back = 4
+    r = fit_run(Series(frame), cfg)
+    tested = r.prep.n - r.prep.test_start
+    assert 0 < tested < runs.DEFAULT_FORECAST_STEPS
+    save_run(r, tmp_path / "r")
+    assert len(pd.read_csv(tmp_path / "r" / "forecast.csv")) == tested
+
+
 def test_crash_mid_save_keeps_previous_run(run, tmp_path, monkeypatch):
     target = tmp_path / "r"
     save_run(run, target)
