@@ -352,6 +352,18 @@ def test_ambiguous_dates_decided_by_regularity():
     assert any("read as day/month because that gives a sorted, regular series" in n for n in loaded.report.notes)
 
 
+def test_ambiguous_dates_decided_by_regularity_despite_a_missing_reading():
+    """Ten-minute readings over two days (R's beaver1) with one reading missing: day first is a
+    regular grid with one gap; month first put a month between the days, yet was chosen because
+    the gap made neither reading strictly regular."""
+    stamps = pd.date_range("1990-01-01 08:40", "1990-01-02 03:40", freq="10min").delete(50)
+    text = "when,temp\n" + "".join(f"{t:%d.%m.%Y %H:%M},{36 + k % 7 / 10}\n" for k, t in enumerate(stamps))
+    loaded = load_csv(csv_bytes(text))
+    assert loaded.report.dayfirst is True and loaded.report.frequency == "10min"
+    assert loaded.frame.index[-1] == stamps[-1] and loaded.report.gaps == 1
+    assert any("read as day/month because that gives a sorted, regular series" in n for n in loaded.report.notes)
+
+
 def test_explicit_dayfirst_and_date_format():
     text = "date,v\n" + "".join(f"01/{m:02d}/2020,{m}\n" for m in range(1, 13))
     loaded = load_csv(csv_bytes(text), dayfirst=True)

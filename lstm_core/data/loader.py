@@ -27,7 +27,7 @@ import pandas as pd
 from ..config import MISSING_POLICIES
 from .errors import _MIN_ROWS, DataError, _excerpt
 from .fill import interpolate_inside
-from .frequency import _frequency, _infer_freq, describe_frequency, season_for
+from .frequency import _frequency, describe_frequency, season_for
 from .keys import find_keys, select_rows, several_series_error
 from .periods import (
     CLOCK_START,
@@ -1556,11 +1556,13 @@ def _parse_day_month(present: pd.Series, dayfirst: bool | None, notes: list[str]
 
 
 def _date_quality(parsed: pd.Series) -> tuple[int, bool, bool]:
-    """Score one reading of ambiguous dates: parsed count, monotonic in file order, regular."""
+    """Score one reading of ambiguous dates: parsed count, monotonic in file order, regular (on a
+    grid with a few steps missing, as the index is judged later: ten-minute readings over two days
+    with one reading missing were taken month first, a month between the days)."""
     values = parsed.dropna()
     monotonic = values.is_monotonic_increasing or values.is_monotonic_decreasing
     ordered = pd.DatetimeIndex(values.sort_values().unique())
-    return len(values), bool(monotonic), len(ordered) >= 3 and _infer_freq(ordered) is not None
+    return len(values), bool(monotonic), len(ordered) >= 3 and _frequency(ordered)[0] is not None
 
 
 # ---- index, frequency, missing values --------------------------------------------------------
