@@ -253,6 +253,16 @@ def test_day_numbers_with_fractions_in_a_column_not_named_for_dates_stay_numbers
     assert isinstance(loaded.frame.index, pd.RangeIndex) and "time" in loaded.frame.columns
 
 
+def test_yymmdd_numbers_in_a_date_column_are_days():
+    """Ecdat's ``Garch`` writes its dates as ``800102``: the column stayed a column of numbers (offered
+    as a target beside the exchange rates), the forecast's times were row numbers."""
+    days = pd.bdate_range("1980-01-02", periods=60)
+    loaded = load_csv(_csv("date,dm", days.strftime("%y%m%d").tolist(), _values(60, 5)))
+    assert list(loaded.frame.index) == list(days) and loaded.report.frequency == "B"
+    assert list(loaded.frame.columns) == ["dm"]
+    assert "Column 'date' holds whole numbers such as 800102 (YYMMDD); read as dates." in loaded.report.notes
+
+
 def test_yyyymm_numbers_are_months():
     months = pd.date_range("2015-01-01", periods=40, freq="MS")
     loaded = load_csv(_csv("month,value", months.strftime("%Y%m").tolist(), _values(40, 12)))

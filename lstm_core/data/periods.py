@@ -350,9 +350,9 @@ _KEY_NAME = re.compile(
 def compact_dates(name: str, values: pd.Series, first: bool = False) -> PeriodReading | None:
     """Read whole numbers that write a date without separators or as a count.
 
-    ``20200131`` (YYYYMMDD) and ``202001`` (YYYYMM) in any column named for time; Excel's day
-    numbers (``43831`` = 2020-01-01, a date column that lost its format) in a column whose name
-    says ``date``; Unix time in seconds (``946684800`` = 2000-01-01) or milliseconds in one whose
+    ``20200131`` (YYYYMMDD) and ``202001`` (YYYYMM) in any column named for time; ``800102``
+    (YYMMDD) and Excel's day numbers (``43831`` = 2020-01-01, a date column that lost its format)
+    in a column whose name says ``date``; Unix time in seconds (``946684800`` = 2000-01-01) or milliseconds in one whose
     name says time (:data:`UNIX_NAME`: ``time``, ``date``, ``ts``, ``epoch``, ...) or, with
     ``first``, in any column not named as a key or counter (:data:`_KEY_NAME`) whose values also
     look like a clock's: in file order they only rise or only fall, every step is a whole number
@@ -387,6 +387,8 @@ def compact_dates(name: str, values: pd.Series, first: bool = False) -> PeriodRe
             dates = pd.to_datetime(text, format=fmt, errors="coerce")
             if dates.notna().all() and dates.dt.year.between(1000, 2999).all():
                 return PeriodReading(dates, kind, f"whole numbers such as {text.iloc[0]} ({words}); read as dates")
+    if lengths == {6} and "date" in label and (dates := _yymmdd(text)) is not None:
+        return PeriodReading(dates, "day", f"whole numbers such as {text.iloc[0]} (YYMMDD); read as dates")
     if "date" in label and _EXCEL_DAYS[0] <= v.min() and v.max() <= _EXCEL_DAYS[1]:
         dates = _EXCEL_EPOCH + pd.to_timedelta(v.astype(np.int64), unit="D")
         how = f"whole numbers such as {text.iloc[0]}, read as Excel's day numbers (days since 1899-12-30)"
@@ -409,6 +411,17 @@ def compact_dates(name: str, values: pd.Series, first: bool = False) -> PeriodRe
         )
         return PeriodReading(pd.Series(stamps, index=values.index), "time", how)
     return None
+
+
+def _yymmdd(text: pd.Series) -> pd.Series | None:
+    """Six-digit dates with a two-digit year (``800102`` = 1980-01-02, as Ecdat's ``Garch`` and old
+    exports write them), or None unless every one reads so; a year that would lie in the future is
+    a century earlier (pandas reads 00-68 as 20xx)."""
+    dates = pd.to_datetime(text, format="%y%m%d", errors="coerce")
+    if dates.isna().any():
+        return None
+    future = dates > pd.Timestamp.now()
+    return dates.where(~future, dates - pd.DateOffset(years=100))
 
 
 #: Names (lower case) that say a column of Excel day numbers with fractions holds date-times.
