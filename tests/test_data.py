@@ -282,6 +282,37 @@ def test_headerless_numbers_are_data():
     assert any("first row holds numbers" in n for n in loaded.report.notes)
 
 
+def test_headerless_years_are_the_time():
+    """``1880,-0.11`` without a header (dslabs' temp_carbon): the years were taken for a row counter,
+    and the forecast was dated by row numbers (139, 140, ...)."""
+    years = range(1880, 1920)
+    loaded = load_csv("".join(f"{y},{(y % 7 - 3) / 10}\n" for y in years).encode())
+    assert loaded.report.date_column == "column 1" and loaded.report.frequency == "YS-JAN"
+    assert list(loaded.frame.index) == list(pd.date_range("1880-01-01", periods=40, freq="YS"))
+    assert loaded.report.columns == ["column 2"]
+    assert "Column 'column 1' holds years such as 1880; read as yearly dates." in loaded.report.notes
+
+
+def test_headerless_counter_is_still_the_row_index():
+    loaded = load_csv("".join(f"{k},{(k % 7 - 3) / 10}\n" for k in range(1, 41)).encode())
+    assert loaded.report.date_column is None and loaded.report.columns == ["column 2"]
+
+
+def test_decimal_years_in_a_first_column_named_t():
+    """A first column ``t`` of 1960.0, 1960.25, ...: it became the target, the forecast forecast the time."""
+    text = "t,hs\n" + "".join(f"{1960 + k / 4},{8 + (k % 4) / 3 + k / 50:.3f}\n" for k in range(40))
+    loaded = load_csv(text.encode())
+    assert loaded.report.date_column == "t" and loaded.report.frequency == "QS-JAN"
+    assert loaded.report.columns == ["hs"] and loaded.frame.index[1] == pd.Timestamp("1960-04-01")
+
+
+def test_headerless_decimal_years_are_the_time():
+    text = "".join(f"{1749 + k / 12:.4f},{50 + k % 12}\n" for k in range(48))
+    loaded = load_csv(text.encode())
+    assert loaded.report.date_column == "column 1" and loaded.report.frequency == "MS"
+    assert loaded.frame.index[1] == pd.Timestamp("1749-02-01") and loaded.report.columns == ["column 2"]
+
+
 def test_quoted_numbers():
     loaded = fixture("quoted_numbers.csv")
     assert loaded.frame["value"].iloc[:2].tolist() == [0.5, 1.5]

@@ -1090,6 +1090,8 @@ def _choose_date_column(
             or (numbers[column].notna().all() and compact_dates(column, numbers[column]) is not None)
         ):
             return column
+    if date_format is None and (first := _numeric_time_first(cells, numbers, named)) is not None:
+        return first
     for column in cells.columns:
         if column not in named and (date_format or not _mostly_numeric(cells[column], numbers[column])):
             if _date_share(cells[column], date_format) >= _NUMERIC_SHARE:
@@ -1107,6 +1109,25 @@ def _choose_date_column(
     # month names without years, only where no other column holds dates (as for times of day)
     text = [c for c in cells.columns if date_format is None and not _mostly_numeric(cells[c], numbers[c])]
     return next((c for c in text if month_numbers(cells[c]) is not None), None)
+
+
+def _numeric_time_first(cells: pd.DataFrame, numbers: pd.DataFrame, named: list[str]) -> str | None:
+    """The first column where its numbers are a time though no name says so (other names, such as
+    ``score``, keep their numbers): in a column named ``t`` or a file without a header (columns
+    ``column 1``, ``column 2``, ...), decimal years (``1960.25``: :func:`decimal_years`) rising on
+    every row, and without a header whole years rising on every row (``1880``); else None. Both
+    were taken for values: the decimal years became the target, the years a row counter, and the
+    forecast was dated by row numbers."""
+    column = cells.columns[0]
+    values = numbers[column]
+    if column in named or len(cells.columns) < 2 or not values.notna().all():
+        return None
+    headerless = list(cells.columns) == [f"column {i + 1}" for i in range(len(cells.columns))]
+    if not headerless and column.strip().lower() != "t":
+        return None
+    if not (values.diff().iloc[1:] > 0).all():
+        return None
+    return column if decimal_years(values) is not None or (headerless and _is_year_column(values)) else None
 
 
 def _unmatched_format_error(cells: pd.DataFrame, numbers: pd.DataFrame, date_format: str) -> DataError:
@@ -1487,6 +1508,8 @@ def _read_dates(
         )
     if _is_year_column(numbers):
         parsed, zoned = _to_datetime(numbers.astype("int64").astype("str"), format="%Y")
+        if name == "column 1":  # a file without a header: no name said these were years
+            notes.append(f"Column 'column 1' holds years such as {int(numbers.iloc[0])}; read as yearly dates.")
         return parsed, zoned, None, "be read as years", "fix those values"
     if (periods := _labels(present) or decimal_years(numbers.dropna()) or _compact(name, numbers)) is not None:
         notes.append(f"Column {_excerpt(name)} holds {periods.how}.")
