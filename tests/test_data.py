@@ -863,6 +863,18 @@ def test_a_series_mostly_filled_in_is_called_made_up():
     np.testing.assert_allclose(loaded.frame["value"].to_numpy()[:58], 2 * np.arange(58))  # inside: a straight line
 
 
+def test_a_column_mostly_filled_in_beside_a_complete_one_is_called_made_up():
+    """DAAG's bomregions: co2mlo starts in 1959, 59 of its 109 years copied from 1959's value; the
+    note said 27% (of both columns' cells), now 54% of that column."""
+    rows = "".join(f"{1900 + k},{'' if k < 59 else 300 + k},{k % 5 - 2}\n" for k in range(109))
+    loaded = load_csv(("Year,co2mlo,SOI\n" + rows).encode())
+    note = [n for n in loaded.report.notes if "copied" in n]
+    assert note == [
+        "59 at the start or end of a column were copied from the nearest value; that is 54% of column 'co2mlo', "
+        "so much of the series is made up: check the file."
+    ]
+
+
 @pytest.mark.filterwarnings("ignore:A future version of pandas will return a BaseOffset")
 @pytest.mark.parametrize("offset_option", [True, False])
 def test_frequency_is_read_whether_pandas_returns_an_offset_or_a_string(monkeypatch, offset_option):

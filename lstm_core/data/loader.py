@@ -1700,9 +1700,13 @@ def _apply_missing(frame: pd.DataFrame, policy: str, notes: list[str], season: i
         )
     if at_ends:
         done.append(f"{at_ends} at the start or end of a column were copied from the nearest value")
-    share = n_missing / frame.size
+    # judged per column: one series half made up beside a complete one is half made up, not a quarter
+    shares = frame.isna().mean()
+    worst = str(shares.idxmax())
+    share = float(shares[worst])
+    where = "of the values" if frame.shape[1] == 1 else f"of column {_excerpt(worst)}"
     warn = (
-        f"; that is {share:.0%} of the values, so much of the series is made up: check the file"
+        f"; that is {share:.0%} {where}, so much of the series is made up: check the file"
         if share > MADE_UP_SHARE
         else ""
     )
