@@ -463,7 +463,8 @@ def cmd_train(args) -> int:
     assert m is not None and m.test is not None and m.test_multistep is not None
     base = {k: (v.rmse if v else float("nan")) for k, v in m.baselines.items()}
     print(
-        f"{run.fit.status} after {len(run.history)} epochs (best {run.fit.best_epoch}) on {run.device}; "
+        f"{_ENDED.get(str(run.fit.status), str(run.fit.status))} after {len(run.history)} epochs "
+        f"(best {run.fit.best_epoch}) on {run.device}; "
         f"test RMSE {m.test.rmse:.4g} (naive {base['naive']:.4g}, "
         f"seasonal naive {base['seasonal_naive']:.4g}, "
         f"Holt-Winters {base['holt_winters']:.4g}); "
@@ -495,6 +496,10 @@ def cmd_train(args) -> int:
         if note:
             print(f"warning: {note}", file=sys.stderr)
     return 0
+
+
+#: How the summary line says a training ended (the status is a key: ``early_stopped`` read as code)
+_ENDED = {"early_stopped": "early-stopped", "reached_target": "reached the target loss"}
 
 
 def _check_writable(out: Path) -> None:

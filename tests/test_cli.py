@@ -241,6 +241,18 @@ def test_train_says_what_the_loader_did_to_the_data(tmp_path, capsys):
     assert "made up" not in text  # 8 of 100 values
 
 
+def test_train_summary_says_early_stopped_in_words(tmp_path, capsys):
+    """The summary began "early_stopped after 20 epochs": the status key, not words."""
+    csv = tmp_path / "walk.csv"
+    y = 100 + np.cumsum(np.random.default_rng(0).normal(0, 1, 120))
+    csv.write_text("value\n" + "".join(f"{v:.3f}\n" for v in y))
+    capsys.readouterr()
+    args = ["train", "--data", str(csv), "--out", str(tmp_path / "r"), "--epochs", "200", "--patience", "1"]
+    assert main([*args, "--ensemble", "1", "--hidden", "4", "--quiet"]) == 0
+    summary = capsys.readouterr().err.splitlines()[0]
+    assert summary.startswith("early-stopped after ") and "_" not in summary.split(";")[0]
+
+
 def _climbing_walk() -> np.ndarray:
     """A random walk (150 points) whose test part climbs out of the range it trained on."""
     y = 100 + np.cumsum(np.random.default_rng(3).normal(0, 1, 150))
