@@ -394,7 +394,7 @@ class Combination:
         what = (
             "on the values less their window's mean"
             if sb.prep.transform.window_norm and not sb.prep.transform.lag
-            else f"on the series' {sb.prep.transform.name}"
+            else f"on the representation '{sb.prep.transform.name}'"
         )
         if self.one_step_mode in STAND_IN:
             return f"a standby network {what} took {their} share at {stood} of them."

@@ -23,6 +23,7 @@ import torch
 
 from .callbacks import check_stop
 from .config import ConfigError
+from .metrics import figure_text
 from .model import Ensemble, Forecaster
 from .prep import Prepared, one_step_targets, resolved_horizon, window_x
 
@@ -410,7 +411,7 @@ def runaway_note(y: np.ndarray, forecast: np.ndarray, what: str = "The forecast"
     span = max(hi - lo, 1e-12)
     worst = max(float(f.max()) - hi, lo - float(f.min()))
     return (
-        f"{what} runs away from the data: it reaches {float(f.max() if f.max() - hi > lo - f.min() else f.min()):.4g}, "
-        f"{worst / span:.3g} data ranges outside [{lo:.4g}, {hi:.4g}], well past where the data's own trend "
+        f"{what} runs away from the data: it reaches {figure_text(f.max() if f.max() - hi > lo - f.min() else f.min())}, "
+        f"{worst / span:.3g} data ranges outside [{figure_text(lo)}, {figure_text(hi)}], well past where the data's own trend "
         "would take it; treat it with caution or try another cell or transform."
     )

@@ -13,6 +13,8 @@ References: Hyndman & Koehler (2006), "Another look at measures of forecast accu
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numpy.typing import ArrayLike
 from sklearn.metrics import mean_absolute_error, mean_absolute_percentage_error, root_mean_squared_error
@@ -20,6 +22,20 @@ from sklearn.metrics import mean_absolute_error, mean_absolute_percentage_error,
 METRIC_NAMES = ("rmse", "mae", "mape", "smape", "mase")
 
 _ZERO = 1e-12  # |y| below this makes MAPE undefined
+
+
+#: From this size up a figure is written in digits with thousands separators (:func:`figure_text`).
+BIG_FIGURE = 10_000
+
+
+def figure_text(v: float) -> str:
+    """A figure to 4 significant figures as a reader writes it: ``{:.4g}``, but never in exponent
+    notation from :data:`BIG_FIGURE` up to 1e15 (an income series' verdict read "RMSE 2678 against
+    the model's 1.024e+04"; a runaway warning "it reaches 1.498e+04"): ``10,240``, ``14,980``."""
+    v = float(v)
+    if not math.isfinite(v) or abs(v) < BIG_FIGURE or abs(v) >= 1e15:
+        return f"{v:.4g}"
+    return f"{float(f'{v:.4g}'):,.0f}"
 
 
 def _as_series(a: ArrayLike, name: str) -> np.ndarray:

@@ -458,15 +458,20 @@ def resolve_target(frame: pd.DataFrame, cfg: DataConfig) -> tuple[str, list[str]
     if not cols:
         raise ConfigError("The data has no numeric column to forecast; load a CSV with at least one numeric column.")
     target = cfg.target if cfg.target is not None else cols[-1]
+    names = ", ".join(repr(str(c)) for c in cols)
     if target not in cols:
+        if target is not None and str(target) == str(frame.index.name):
+            raise ConfigError(f"Column {target!r} is the data's time, not a value to forecast; choose one of {names}.")
         raise ConfigError(
             f"Target column {target!r} is not a numeric column of the data{did_you_mean(target, cols)}; "
-            f"choose one of {cols}."
+            f"choose one of {names}."
         )
     for c in cfg.inputs:
         if c not in cols:
+            if str(c) == str(frame.index.name):
+                raise ConfigError(f"Column {c!r} is the data's time, not an input column; choose from {names}.")
             raise ConfigError(
-                f"Input column {c!r} is not a numeric column of the data{did_you_mean(c, cols)}; choose from {cols}."
+                f"Input column {c!r} is not a numeric column of the data{did_you_mean(c, cols)}; choose from {names}."
             )
         if c == target:
             raise ConfigError(f"Column {c!r} is the target; list only other columns as inputs.")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from .metrics import figure_text
 from .results import RunMetrics, Scores
 
 BASELINE_LABELS = {
@@ -44,12 +45,8 @@ def _best(baselines: dict[str, Scores | None]) -> tuple[str | None, float | None
 
 
 def rmse_text(v: float) -> str:
-    """An RMSE to 4 significant figures as a reader writes it: ``{:.4g}`` but never in exponent
-    notation from 10,000 up (an income series' verdict read "RMSE 2678 against the model's 1.024e+04")."""
-    v = float(v)
-    if not math.isfinite(v) or abs(v) < 10_000 or abs(v) >= 1e15:
-        return f"{v:.4g}"
-    return f"{float(f'{v:.4g}'):,.0f}"
+    """An RMSE as the verdict writes it (:func:`lstm_core.metrics.figure_text`)."""
+    return figure_text(v)
 
 
 def label(key: str | None) -> str:
@@ -70,13 +67,17 @@ def judge(metrics: RunMetrics) -> Verdict:
     has_multi = multi is not None and vm is not None and bm is not None
     # typed stand-ins: where has_multi is False the multi-step values are never shown
     multi_v, vm_v = (multi, vm) if multi is not None and vm is not None else (0.0, 0.0)
-    win1 = one <= v1
-    winm = not has_multi or multi_v <= vm_v
+    # a tie is no win: where the model only matches a baseline, the baseline is the simpler choice
+    # (a series at 0 for its whole test part: "beats every baseline (RMSE 0; best baseline naive 0)")
+    win1 = one < v1
+    winm = not has_multi or multi_v < vm_v
 
     def won(where: str, model: float, key: str | None, base: float) -> str:
         return f"{where} (RMSE {rmse_text(model)}; best baseline {label(key)} {rmse_text(base)})"
 
     def lost(where: str, model: float, key: str | None, base: float) -> str:
+        if base == model:
+            return f"{label(key)} does as well {where} (RMSE {rmse_text(base)}, the model's too)"
         return f"{label(key)} is better {where} (RMSE {rmse_text(base)} against the model's {rmse_text(model)})"
 
     if win1 and winm:

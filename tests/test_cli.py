@@ -690,21 +690,21 @@ def test_compare_starts_a_variant_without_a_look_back_from_the_window_train_star
         (
             ["--target", "close"],
             "Target column 'close' is not a numeric column of the data (did you mean 'Close'?); "
-            "choose one of ['Open', 'High', 'Low', 'Close'].",
+            "choose one of 'Open', 'High', 'Low', 'Close'.",
         ),
         (
             ["--target", " Close "],
             "Target column ' Close ' is not a numeric column of the data (did you mean 'Close'?); "
-            "choose one of ['Open', 'High', 'Low', 'Close'].",
+            "choose one of 'Open', 'High', 'Low', 'Close'.",
         ),
         (
             ["--target", "Close", "--inputs", "open"],
             "Input column 'open' is not a numeric column of the data (did you mean 'Open'?); "
-            "choose from ['Open', 'High', 'Low', 'Close'].",
+            "choose from 'Open', 'High', 'Low', 'Close'.",
         ),
         (
             ["--target", "Volume"],  # no column but for case: the engine's error, as before
-            "Target column 'Volume' is not a numeric column of the data; choose one of ['Open', 'High', 'Low', 'Close'].",
+            "Target column 'Volume' is not a numeric column of the data; choose one of 'Open', 'High', 'Low', 'Close'.",
         ),
     ],
 )
@@ -760,6 +760,16 @@ def test_compare_names_the_target_its_json_meant_before_making_any_folder(tmp_pa
     assert main([*argv, "--out", str(tmp_path / "out")]) == 2
     assert capsys.readouterr().err.splitlines() == [
         "error: Target column 'close' is not a numeric column of the data (did you mean 'Close'?); "
-        "choose one of ['Open', 'Close']."
+        "choose one of 'Open', 'Close'."
     ]
     assert not (tmp_path / "out").exists()
+
+
+def test_a_target_that_is_the_time_column_is_named_as_the_time(tmp_path, capsys):
+    csv = tmp_path / "uspop.csv"
+    csv.write_text("year,population\n" + "".join(f"{1790 + 10 * i},{4 + i * i}\n" for i in range(19)))
+    capsys.readouterr()
+    assert main(["train", "--data", str(csv), "--target", "year", "--out", str(tmp_path / "r")]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "error: Column 'year' is the data's time, not a value to forecast; choose one of 'population'."
+    )

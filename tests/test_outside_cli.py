@@ -235,7 +235,8 @@ def test_train_warns_where_forecast_csv_runs_away_from_the_data(sine_csv, tmp_pa
 
     def climbing(self, steps):
         out = own(self, steps)
-        out["forecast"] = 110 + 5 * np.arange(1, steps + 1)  # 110 ... 230 over 24 steps: past 2 ranges above
+        # up to 230 at the last step (forecast.csv holds the 4 steps of the test span): past 2 ranges above
+        out["forecast"] = 110 + 120 * np.arange(1, steps + 1) / steps
         return out
 
     def span_runs_away(run):

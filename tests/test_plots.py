@@ -378,3 +378,20 @@ def test_a_forecast_past_the_test_span_is_said_to_be_untested():
     assert verdict.untested_note(m, 48) == (
         "The verdict covers the 20-step test span; the 28 steps past it were not tested, so trust them less."
     )
+
+
+def test_a_tie_with_a_baseline_is_no_win():
+    """A series at 0 throughout its test part, forecast at 0: the verdict said the model "beats every
+    baseline one step ahead (RMSE 0; best baseline naive 0)"."""
+    m = {
+        "test": {"rmse": 0.0},
+        "test_multistep": {"rmse": 3.0},
+        "baselines": {"naive": {"rmse": 0.0}, "holt_winters": {"rmse": 2.0}},
+        "baselines_multistep": {"naive": {"rmse": 4.0}},
+        "info": {"n_test": 12},
+    }
+    v = verdict.judge(RunMetrics.from_dict(m))
+    assert v.level == "mixed" and v.one_step_winner == "naive"
+    assert v.sentence.startswith(
+        "Mixed: naive (last value) does as well one step ahead (RMSE 0, the model's too), but "
+    )

@@ -666,8 +666,8 @@ def test_a_standby_member_takes_the_share_of_each_level_member_beyond_its_range(
     np.testing.assert_allclose(got, expected)
     note = combo.range_note(t)
     assert note.endswith(
-        f"trained on; its one-step predictions were left out there and a standby network on the series' "
-        f"difference at lag 1 took its share at {out.sum()} of them."
+        f"trained on; its one-step predictions were left out there and a standby network on the representation "
+        f"'difference at lag 1' took its share at {out.sum()} of them."
     )
     # the sessions 16-17 rule on the same members: the window-mean member fills the place alone
     _, old = Combination(members, one_step="guarded").one_step("test")
