@@ -473,7 +473,7 @@ def cmd_train(args) -> int:
         f"{judge(m).sentence}",
         file=sys.stderr,
     )
-    for note in (m.guards.outliers, m.guards.look_back, m.guards.one_step_range, filled_note(m)):
+    for note in (m.guards.trimmed, m.guards.outliers, m.guards.look_back, m.guards.one_step_range, filled_note(m)):
         if note:
             _DATA_NOTES.append(note)  # a ``note:`` line after the summary, as the page's caption
     if cfg.data.inputs:

@@ -337,6 +337,8 @@ class Run:
     #: the look_back the config asked for where the networks used a shorter one (``fitted_look_back``:
     #: the series is too short for it); None: the config's own
     look_back_asked: int | None = None
+    #: rows of the data given left out before and after the target's observed values (:func:`observed_span`)
+    trimmed: tuple[int, int] = (0, 0)
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -620,6 +622,47 @@ def choose_representation(
     return out, bt
 
 
+def observed_span(series: Series, cfg: RunConfig) -> tuple[Series, tuple[int, int]]:
+    """``series`` without the rows before its target's first observed value and after its last
+    (values the loader filled in: a column that starts later or ends earlier than the file's
+    others, copied there from its nearest value), and how many rows were left out at each end.
+    A series whose target was observed at both ends, or nowhere, is returned whole. Raises
+    ConfigError where the config names a target the data lacks."""
+    if series.filled is None:
+        return series, (0, 0)
+    target, _ = resolve_target(series.frame, cfg.data)
+    seen = np.flatnonzero(~series.filled_at(target))
+    n = len(series)
+    if not len(seen) or (seen[0] == 0 and seen[-1] == n - 1):
+        return series, (0, 0)
+    first, last = int(seen[0]), int(seen[-1])
+    log.info("rows %d..%d of %d hold the target's observed values: the rest left out", first, last, n)
+    return series.rows(first, last + 1), (first, n - 1 - last)
+
+
+def trimmed_note(run: Run) -> str | None:
+    """One sentence where :func:`observed_span` left rows out, else None."""
+    before, after = run.trimmed
+    if not before and not after:
+        return None
+
+    def rows(k: int) -> str:
+        return f"{k} row{'s' if k != 1 else ''}"
+
+    name = repr(run.prep.target)
+    if before and after:
+        which = f"the {rows(before)} before the first value of {name} and the {after} after its last"
+    elif before:
+        which = f"the {rows(before)} before the first value of {name}"
+    else:
+        which = f"the {rows(after)} after the last value of {name}"
+    return (
+        f"The run left out {which}: the loader had "
+        "filled them in (empty cells at the start or end of the column), so the networks did not "
+        "train on made-up values."
+    )
+
+
 def fit_run(
     data: Series | pd.DataFrame,
     cfg: RunConfig,
@@ -656,7 +699,7 @@ def fit_run(
 def _fit_run(data: Series | pd.DataFrame, cfg: RunConfig, callbacks: Callbacks | None) -> Run:
     """:func:`fit_run`'s body, under its thread count."""
     cb = callbacks or Callbacks()
-    series = as_series(data)
+    series, trimmed = observed_span(as_series(data), cfg)
     # the run's own copy (the caller's is left alone), with the policy the loader applied
     cfg = cfg.replace(**({"missing": series.missing_policy} if series.missing_policy is not None else {}))
     cfg.validate()
@@ -810,6 +853,7 @@ def _fit_run(data: Series | pd.DataFrame, cfg: RunConfig, callbacks: Callbacks |
         one_step=ONE_STEP_MODE,
         profiles=PROFILE_MODE,
         look_back_asked=asked if asked != cfg.data.look_back else None,
+        trimmed=trimmed,
     )
     if stopped_before and fit0.status != FitStatus.CANCELLED:
         run.fit.status = FitStatus.CANCELLED
@@ -1103,6 +1147,7 @@ def evaluate(run: Run) -> Evaluation:
             one_step_range=combo.range_note(t_test),
             look_back=look_back_note(run),
             outliers=spikes_note(future_spikes(prep), prep.index, prep.test_start),
+            trimmed=trimmed_note(run),
         ),
     )
     one_col = np.full(n, np.nan)

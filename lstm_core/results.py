@@ -58,6 +58,9 @@ class Guards:
     one_step_range: str | None = None
     look_back: str | None = None
     outliers: str | None = None
+    #: where the rows before the target's first value or after its last one were left out: the
+    #: loader had filled them in (empty cells at the start or end of the column)
+    trimmed: str | None = None
 
 
 @dataclass(frozen=True)

@@ -266,6 +266,8 @@ def save_run(run: Run, directory: str | os.PathLike, forecast_steps: int | None 
             "one_step": run.one_step,
             "profiles": run.profiles,
             **({"look_back_asked": run.look_back_asked} if run.look_back_asked is not None else {}),
+            # rows of the data given left out around the target's observed values (data.csv holds the rest)
+            **({"trimmed": list(run.trimmed)} if any(run.trimmed) else {}),
             # the UTC offset the data's times were written with: predictions.csv and forecast.csv write
             # their times with it, and so does a forecast of the run reloaded (data.csv keeps them naive)
             **({"utc_offset": run.series.utc_offset} if run.series.utc_offset is not None else {}),
@@ -346,6 +348,19 @@ def clean_leftovers(parent: str | os.PathLike, name: str | None = None, older_th
                 log.info("removed %s, left over from a killed save", entry)
                 removed.append(entry)
     return removed
+
+
+def _trimmed(value, path: Path) -> tuple[int, int]:
+    """A saved run's ``trimmed`` (absent: (0, 0), nothing was left out)."""
+    if value is None:
+        return (0, 0)
+    if (
+        not isinstance(value, list)
+        or len(value) != 2
+        or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in value)
+    ):
+        raise RunError(f"{path / 'config.json'} holds a damaged trimmed; the run folder is damaged.")
+    return (value[0], value[1])
 
 
 def _look_back_asked(value, path: Path) -> int | None:
@@ -581,6 +596,7 @@ def _load_run(path: Path, frame: pd.DataFrame | None) -> Run:
         # runs saved before session 24 kept the training part's seasonal profile at every origin
         profiles=str(meta["profiles"]) if meta.get("profiles") in PROFILES else "fixed",
         look_back_asked=_look_back_asked(meta.get("look_back_asked"), path),
+        trimmed=_trimmed(meta.get("trimmed"), path),
     )
     intervals = meta.get("intervals")
     if isinstance(intervals, dict) and isinstance(intervals.get("q"), list):

@@ -150,6 +150,8 @@ if guards.outliers:
     st.info(guards.outliers, icon=":material/auto_fix_high:")
 if guards.look_back:
     st.caption(guards.look_back)
+if guards.trimmed:
+    st.caption(guards.trimmed)
 if guards.one_step_range:
     st.caption(guards.one_step_range)
 

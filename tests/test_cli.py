@@ -223,6 +223,7 @@ def test_train_says_what_the_loader_did_to_the_data(tmp_path, capsys):
     values[40] = "12O.5"  # a typo: read as missing
     values[60:64] = ["NA"] * 4
     values[-3:] = [""] * 3  # after the last value: copied, not interpolated
+    values[90] = ""  # in the test part: filled in, not scored
     dates = pd.date_range("2010-01", periods=100, freq="MS").strftime("%Y-%m-%d")
     csv = tmp_path / "repaired.csv"
     csv.write_text("date,value,store\n" + "".join(f"{d},{v},A\n" for d, v in zip(dates, values)))
@@ -230,14 +231,17 @@ def test_train_says_what_the_loader_did_to_the_data(tmp_path, capsys):
     args = ["train", "--data", str(csv), "--out", str(tmp_path / "r"), "--epochs", "1", "--ensemble", "1"]
     assert main([*args, "--transform", "none", "--quiet"]) == 0
     notes = [line for line in capsys.readouterr().err.splitlines() if line.startswith("note: ")]
-    # then the run's own: the 3 copied into the test part are not scored
+    # then the run's own: the 3 copied after the last value are left out, and not trained on; the one
+    # filled in inside the test part is not scored
     assert notes == [f"note: {n}" for n in load_csv(csv).report.notes] + [
-        "note: The test scores and coverage leave out the 3 test values the loader filled in (empty cells or "
-        "missing timestamps), for every model alike; they count the 30 observed."
+        "note: The run left out the 3 rows after the last value of 'value': the loader had filled them in "
+        "(empty cells at the start or end of the column), so the networks did not train on made-up values.",
+        "note: The test scores and coverage leave out the 1 test value the loader filled in (empty cells or "
+        "missing timestamps), for every model alike; they count the 31 observed.",
     ]
     text = "\n".join(notes)
     assert "'12O.5'" in text and "'store'" in text
-    assert "5 missing value(s) were filled by linear interpolation; 3 at the start or end" in text
+    assert "6 missing value(s) were filled by linear interpolation; 3 at the start or end" in text
     assert "made up" not in text  # 8 of 100 values
 
 

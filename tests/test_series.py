@@ -352,3 +352,43 @@ def test_the_intervals_take_no_residual_at_a_value_filled_in():
         return int(re.search(r"conformal on (\d+) out-of-sample residuals", run.metrics.coverage.note).group(1))
 
     assert 0 < residuals(gappy) < residuals(whole)
+
+
+def test_rows_of_a_series_shift_its_filled_in_positions():
+    frame = generate("sine", length=30)
+    col = frame.columns[0]
+    part = Series(frame, frequency="D", season=7, name="s", filled={col: [2, 10, 25]}).rows(5, 20)
+    assert len(part) == 15 and part.filled == {col: (5,)} and (part.frequency, part.season, part.name) == ("D", 7, "s")
+    pd.testing.assert_frame_equal(part.frame, frame.iloc[5:20])
+
+
+def _late_column_csv() -> bytes:
+    """Monthly 'a' throughout, 'b' only from row 30 to row 114 of 120 (empty cells around)."""
+    t = np.arange(120)
+    dates = pd.date_range("2000-01-01", periods=120, freq="MS").strftime("%Y-%m")
+    a = 100 + 10 * np.sin(2 * np.pi * t / 12) + 0.3 * t
+    b = [f"{50 + 5 * np.cos(2 * np.pi * i / 12) + 0.1 * i:.3f}" if 30 <= i < 115 else "" for i in t]
+    return ("month,a,b\n" + "".join(f"{d},{x:.3f},{y}\n" for d, x, y in zip(dates, a, b))).encode()
+
+
+def test_a_target_that_starts_later_or_ends_earlier_trains_on_its_observed_rows_only(tmp_path):
+    """A column that starts 30 rows into the file had its first value copied into those rows (and its last
+    into the 5 after it): the networks trained on 35 made-up values, flat, as if they were data."""
+    loaded = load_csv(_late_column_csv())
+    run = fit_run(loaded.series, tiny(target="b"))
+    assert run.trimmed == (30, 5) and len(run.series) == 85
+    assert run.series.frame.index[0] == pd.Timestamp("2002-07-01") and run.series.filled is None
+    assert run.metrics.info.n_points == 85 and run.metrics.info.n_test_filled == 0
+    assert run.metrics.guards.trimmed == (
+        "The run left out the 30 rows before the first value of 'b' and the 5 after its last: the loader had "
+        "filled them in (empty cells at the start or end of the column), so the networks did not train "
+        "on made-up values."
+    )
+    assert run.future(3)["time"].iloc[0] == pd.Timestamp("2009-08-01")  # after b's last value
+    save_run(run, tmp_path / "run")
+    assert json.loads((tmp_path / "run" / "config.json").read_text())["trimmed"] == [30, 5]
+    again = load_run(tmp_path / "run")
+    assert again.trimmed == (30, 5) and again.metrics.to_dict() == run.metrics.to_dict()
+    # the column observed at both ends: nothing is left out, though the file's other column has gaps
+    whole = fit_run(loaded.series, tiny(target="a"))
+    assert whole.trimmed == (0, 0) and whole.metrics.guards.trimmed is None and len(whole.series) == 120

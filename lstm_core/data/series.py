@@ -76,6 +76,26 @@ class Series:
             raise DataError(f"A UTC offset is written +HH:MM or -HH:MM (got {self.utc_offset!r}).")
         object.__setattr__(self, "filled", _positions(self.filled, self.frame))
 
+    def rows(self, start: int, stop: int) -> Series:
+        """The series of rows ``start`` to ``stop - 1`` (positions, as ``iloc``), with the same
+        frequency, season, name, policy and offset, and its filled-in positions shifted to them."""
+        n = len(self.frame)
+        start, stop = max(0, start), min(n, stop)
+        filled = (
+            None
+            if self.filled is None
+            else {c: tuple(i - start for i in rows if start <= i < stop) for c, rows in self.filled.items()}
+        )
+        return Series(
+            self.frame.iloc[start:stop],
+            self.frequency,
+            self.season,
+            self.name,
+            self.missing_policy,
+            self.utc_offset,
+            filled,
+        )
+
     def filled_at(self, column: str) -> np.ndarray:
         """(n_steps,) bool: True where ``column``'s value was filled in (all False where none was)."""
         mask = np.zeros(len(self.frame), dtype=bool)
