@@ -29,6 +29,7 @@ import pandas as pd
 from .config import BOUNDS, CELL_TYPES, ConfigError, DataConfig, RunConfig, TrainConfig
 from .data.series import Series, as_series
 from .gates import saturation_frame, trace_run
+from .metrics import figure_text
 from .results import RunMetrics
 
 log = logging.getLogger(__name__)
@@ -498,7 +499,8 @@ HEADLINE = "test RMSE"
 def _pm(mean: float, std: float, seeds: int) -> str:
     if not np.isfinite(mean):
         return "—"
-    return f"{mean:.4g} ± {std:.2g}" if seeds > 1 and np.isfinite(std) else f"{mean:.4g}"
+    # 10,080,000,000,000 ± 210,000,000,000 as the Forecast page writes a big error, not 1.008e+13 ± 2.1e+11
+    return f"{figure_text(mean)} ± {figure_text(std, 2)}" if seeds > 1 and np.isfinite(std) else figure_text(mean)
 
 
 def readable_table(table: pd.DataFrame, shapes: dict[str, dict] | None = None) -> pd.DataFrame:
@@ -562,7 +564,9 @@ def baseline_lead(table: pd.DataFrame, escape: Callable[[str], str] = str) -> st
             best = who if who in named else f"the best variant, {who}"
             named.add(who)
             name = str(b["model"]).removeprefix("baseline: ")
-            wins.setdefault(name, []).append(f"the lowest {col} ({b[col]:.4g} against {v[col]:.4g} for {best})")
+            wins.setdefault(name, []).append(
+                f"the lowest {col} ({figure_text(b[col])} against {figure_text(v[col])} for {best})"
+            )
     if not wins:
         return ""
     said = "; ".join(f"{name} has " + " and ".join(parts) for name, parts in wins.items())
@@ -591,8 +595,8 @@ def spread_sentence(results: Iterable[SeedResult], metric: str = HEADLINE, escap
     a, b = escape(ranked[0]), escape(ranked[1])
     lead = float(vb.mean() - va.mean())
     head = (
-        f"**{a}** has the lowest {metric} of the variants ({va.mean():.4g}); **{b}** is next ({vb.mean():.4g}), "
-        f"{lead:.3g} behind."
+        f"**{a}** has the lowest {metric} of the variants ({figure_text(va.mean())}); **{b}** is next "
+        f"({figure_text(vb.mean())}), {figure_text(lead, 3)} behind."
     )
     if min(len(va), len(vb)) < 2:
         return (
@@ -603,9 +607,9 @@ def spread_sentence(results: Iterable[SeedResult], metric: str = HEADLINE, escap
     if va.max() < vb.min():
         return head + (
             f" The lead is larger than the seed spread: every seed of {a} beat every seed of {b} "
-            f"(pooled std across seeds {pooled:.3g})."
+            f"(pooled std across seeds {figure_text(pooled, 3)})."
         )
     return head + (
-        f" The lead is within the seed spread: their seeds' ranges overlap (pooled std across seeds {pooled:.3g}), "
+        f" The lead is within the seed spread: their seeds' ranges overlap (pooled std across seeds {figure_text(pooled, 3)}), "
         "so with these seeds the two are not clearly different."
     )

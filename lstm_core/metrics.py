@@ -28,14 +28,15 @@ _ZERO = 1e-12  # |y| below this makes MAPE undefined
 BIG_FIGURE = 10_000
 
 
-def figure_text(v: float) -> str:
-    """A figure to 4 significant figures as a reader writes it: ``{:.4g}``, but never in exponent
-    notation from :data:`BIG_FIGURE` up to 1e15 (an income series' verdict read "RMSE 2678 against
-    the model's 1.024e+04"; a runaway warning "it reaches 1.498e+04"): ``10,240``, ``14,980``."""
+def figure_text(v: float, digits: int = 4) -> str:
+    """A figure to ``digits`` significant figures as a reader writes it: ``{:.4g}``, but never in
+    exponent notation from :data:`BIG_FIGURE` up to 1e15 (an income series' verdict read "RMSE 2678
+    against the model's 1.024e+04"; a runaway warning "it reaches 1.498e+04"; the Runs list
+    ``1.009e+13``): ``10,240``, ``14,980``, ``10,090,000,000,000``."""
     v = float(v)
     if not math.isfinite(v) or abs(v) < BIG_FIGURE or abs(v) >= 1e15:
-        return f"{v:.4g}"
-    return f"{float(f'{v:.4g}'):,.0f}"
+        return f"{v:.{digits}g}"
+    return f"{float(f'{v:.{digits}g}'):,.0f}"
 
 
 def _as_series(a: ArrayLike, name: str) -> np.ndarray:

@@ -22,13 +22,8 @@ st.caption(
     f"{len(records)} run(s), newest first. Pinned runs and runs of a comparison are kept when your disk space "
     "runs out; the oldest other runs are deleted first, and you are told which."
 )
-presenter.table(
-    runs_page.table(records),
-    key="runs_table",
-    hide_index=True,
-    width="stretch",
-    column_config=runs_page.column_config(),
-)
+listed, listed_config = runs_page.shown(records)
+presenter.table(listed, key="runs_table", hide_index=True, width="stretch", column_config=listed_config)
 
 st.subheader("One run")
 if st.session_state.get(runs_page.PICK) not in by_id:

@@ -222,3 +222,16 @@ def test_presenter_figure_wraps_a_long_title_and_makes_room_for_it():
     assert (big.layout.title.yref, big.layout.title.y, big.layout.title.yanchor) == ("container", 1, "top")
     assert big.layout.margin.t - short.layout.margin.t >= (len(lines) - 1) * big.layout.title.font.size
     assert big.layout.height - big.layout.margin.t == short.layout.height - short.layout.margin.t  # same plot
+
+
+def test_the_compare_page_writes_big_errors_with_separators():
+    """A 1e15-scale series read "1.008e+13 ± 2.1e+11" in the table and "(1.008e+13)" in the
+    sentence under it, while the Forecast page wrote 10,080,000,000,000."""
+    from lstm_core.compare import METRIC_COLUMNS, readable_table, spread_sentence
+
+    r = {"model": "LSTM 32", "kind": "variant", "seeds": 2, "parameters": 4724.0, "train seconds": 1.0}
+    for _, _, c in METRIC_COLUMNS:
+        r[c], r[f"{c} std"] = 1.0083e13, 2.1e11
+    assert readable_table(pd.DataFrame([r])).loc[0, "test RMSE"] == "10,080,000,000,000 ± 210,000,000,000"
+    said = spread_sentence([_seed("a", 0, 1.0083e13), _seed("b", 0, 1.0093e13)])
+    assert "(10,080,000,000,000); **b** is next (10,090,000,000,000), 10,000,000,000 behind" in said

@@ -505,3 +505,60 @@ def test_presenting_the_list_is_an_html_table_with_every_name_as_text(reg):
     assert f"font-size: {presenter.TABLE_FONT}" in body
     assert "<td>&lt;b&gt;bold&lt;/b&gt; run</td>" in body and "<b>" not in body
     assert "[x](http://evil.example).csv</td>" in body and "<a " not in body
+
+
+def _record(label: str, dataset: str = "huge_values.csv", rmse: float | None = 1.0, multi: float | None = 2.0):
+    from lstm_core.index import RunRecord
+
+    config = {"model": {"cell": "lstm", "hidden_size": 32}}
+    return RunRecord(label, OWNER, label, config, "finished", 0.0, dataset=dataset, rmse=rmse, rmse_multi=multi)
+
+
+def test_a_huge_error_is_written_with_separators_in_a_column_wide_enough():
+    """A 1e15-scale series' RMSE read "000000000" (%.4g's 10090000000000 cut from the left in
+    66 px), the Forecast page's table 10,090,000,000,000: written so, right-aligned, in a column
+    wide enough, while another series' 0.08154 in the same column keeps its figures (Streamlit's
+    "localized" format wrote 0.082); a list of small errors keeps its number columns and widths."""
+    from ui import runs_page as rp
+
+    big = _record("big", rmse=10_093_456_789_012.0, multi=None)
+    tbl, config = rp.shown([big, _record("small", rmse=0.081543, multi=0.5)])
+    assert tbl["test RMSE"].tolist() == ["10,090,000,000,000", "0.08154"]
+    assert tbl["multi-step RMSE"].iloc[1] == 0.5 and tbl["multi-step RMSE"].dtype.kind == "f"  # no big value
+    assert config["test RMSE"]["type_config"]["type"] == "text" and config["test RMSE"]["alignment"] == "right"
+    assert config["test RMSE"]["width"] >= rp.DIGIT_PX * len("10,090,000,000,000") + rp.CELL_PAD_PX
+    assert config["multi-step RMSE"]["type_config"]["format"] == "%.4g"
+    small_table, small = rp.shown([_record("small", rmse=12.34, multi=5678.0)])
+    assert small_table["test RMSE"].tolist() == [12.34]
+    assert [small[c]["type_config"]["format"] for c in rp.METRICS] == ["%.4g", "%.4g"]
+    assert {c: small[c]["width"] for c in rp.COLUMN_WIDTHS} == rp.COLUMN_WIDTHS
+
+
+def test_the_comparison_writes_big_errors_with_separators_and_missing_values_as_dashes():
+    """The Runs page's comparison wrote a 1e15-scale RMSE as 1.008e+13 and a baseline's missing
+    parameters as "None" (the grid ignores a Styler's na_rep); the best values stay marked."""
+    import numpy as np
+    import pandas as pd
+
+    from ui.compare_view import BEST, styled_table
+
+    table = pd.DataFrame(
+        {
+            "model": ["a", "b", "baseline: naive"],
+            "kind": ["variant", "variant", "baseline"],
+            "test RMSE": [1.0083e13, 1.0084e13, 6.362e13],
+            "test MASE": [0.7324, 0.7323, 5.126],
+            "parameters": [4724.0, 3604.0, np.nan],
+            "train seconds": [0.17, 0.15, np.nan],
+        }
+    )
+    styler = styled_table(table)
+    shown = styler.data
+    assert shown["test RMSE"].tolist() == ["10,080,000,000,000", "10,080,000,000,000", "63,620,000,000,000"]
+    assert shown["test MASE"].tolist() == ["0.7324", "0.7323", "5.126"]
+    assert shown.loc[2, ["parameters", "train seconds"]].tolist() == ["—", "—"]
+    assert shown.loc[0, "parameters"] == "4,724" and shown.loc[1, "best in"].startswith("★ ")
+    styler._compute()
+    marked = {(r, shown.columns[c]) for (r, c), props in styler.ctx.items() if props}
+    assert marked == {(0, "test RMSE"), (1, "test MASE"), (1, "parameters"), (1, "train seconds")}
+    assert dict(styler.ctx[(0, 2)]) == dict(p.split(": ") for p in BEST.split("; "))

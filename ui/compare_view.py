@@ -12,6 +12,7 @@ from lstm_core import compare as cmp
 from lstm_core.job_status import JobStatus
 from lstm_core.jobs import JobSnapshot
 from lstm_core.memory_task import MemoryConfig
+from lstm_core.metrics import figure_text
 
 from . import state
 
@@ -106,6 +107,21 @@ def seed_results(groups: dict[str, list[JobSnapshot]]) -> list[cmp.SeedResult]:
 UNIT_COLUMNS = tuple(c for _, metric, c in cmp.METRIC_COLUMNS if metric in ("rmse", "mae"))
 
 
+#: The look of a column's best value in :func:`styled_table`.
+BEST = "background-color: #bbf7d0; font-weight: 700; color: #14532d"
+#: How :func:`styled_table` writes these columns (the metrics: :func:`lstm_core.metrics.figure_text`).
+NUMBER_FORMATS = {"parameters": "{:,.0f}", "epochs to best": "{:.1f}", "train seconds": "{:.2f}"}
+
+
+def number_cell(column: str, value: object) -> str:
+    """One number of :func:`styled_table` as text: "—" where missing, 4 significant figures
+    otherwise (``10,080,000,000,000`` from 10,000 up, as the Forecast page's table writes it)."""
+    if value is None or pd.isna(value):
+        return "—"
+    v = float(value)  # type: ignore[arg-type]
+    return NUMBER_FORMATS[column].format(v) if column in NUMBER_FORMATS else figure_text(v)
+
+
 def styled_table(table: pd.DataFrame, same_points: bool = True):
     """The results table with the best value per column marked (green, bold) and a 'best in' column
     (the Runs page's comparison; the Compare page shows :func:`lstm_core.compare.readable_table`).
@@ -113,19 +129,22 @@ def styled_table(table: pd.DataFrame, same_points: bool = True):
     Without ``same_points`` (runs on different data or splits) the errors in the data's units are
     not marked: an RMSE of 2 on temperatures was "best" beside 140 on road deaths. MASE, scaled
     by each series' naive error, still is.
+
+    The numbers are written as text (:func:`number_cell`): the grid drew a Styler's ``{:.4g}`` of
+    a 1e15-scale series' RMSE as ``1.008e+13`` beside the Forecast page's ``10,080,000,000,000``,
+    and a baseline's missing parameters as "None" whatever the Styler's ``na_rep``.
     """
     skip = () if same_points else UNIT_COLUMNS
     best = {c: m for c, m in cmp.best_per_column(table).items() if c not in skip}
-    table = table.copy()
-    table["best in"] = [", ".join(c for c, m in best.items() if m == name) for name in table["model"]]
-    table["best in"] = ["★ " + b if b else "" for b in table["best in"]]
     cols = [c for c in cmp.LOWER_IS_BETTER if c in table and c not in skip]
-    fmt = {c: "{:.4g}" for c in table.columns if table[c].dtype.kind == "f"}
-    fmt.update({"parameters": "{:,.0f}", "epochs to best": "{:.1f}", "train seconds": "{:.2f}"})
-    styler = table.style.format(fmt, na_rep="—").highlight_min(
-        subset=cols, props="background-color: #bbf7d0; font-weight: 700; color: #14532d"
-    )
-    return styler
+    lowest = {c: (table[c] == table[c].min()).to_numpy() for c in cols}  # highlight_min's cells (NaN never)
+    shown = table.copy()
+    shown["best in"] = [", ".join(c for c, m in best.items() if m == name) for name in table["model"]]
+    shown["best in"] = ["★ " + b if b else "" for b in shown["best in"]]
+    for c in table.columns:
+        if table[c].dtype.kind == "f":
+            shown[c] = [number_cell(c, v) for v in table[c]]
+    return shown.style.apply(lambda col: [BEST if m else "" for m in lowest[str(col.name)]], subset=cols)
 
 
 # ---------------------------------------------------------------------- memory sweeps

@@ -8,6 +8,7 @@ back from the store first (:meth:`~lstm_core.jobs.JobRegistry.reopen`).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -18,9 +19,10 @@ import streamlit as st
 from lstm_core import compare as cmp
 from lstm_core import runs as lcruns
 from lstm_core.index import RunRecord
+from lstm_core.metrics import figure_text
 from lstm_core.pipeline import Run
 
-from . import runs_view, state
+from . import metric_numbers, runs_view, state
 from .figures.style import cell_name
 
 PICK, CONFIRM, COMPARE, NOTICE = "runs_pick", "runs_confirm_delete", "runs_compare", "runs_deleted_notice"
@@ -73,20 +75,54 @@ def table(records: list[RunRecord]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def column_config() -> dict[str, Any]:
-    """The table's labels, formats, widths and header tips (``st.dataframe``'s ``column_config``)."""
-    w = COLUMN_WIDTHS
+#: The error columns, in the data's units: a 1e15-scale series' beside a 0.08 one.
+METRICS = ("test RMSE", "multi-step RMSE")
+#: Pixels a digit (or separator) of the grid's 14 px text takes at most, and a cell's padding.
+DIGIT_PX, CELL_PAD_PX = 7, 18
+
+
+def shown(records: list[RunRecord]) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The table and its ``column_config``. An error column holding a value of 10,000 or more is
+    written as text, right-aligned, each value as the Forecast page's table and the verdict write
+    it (:func:`lstm_core.metrics.figure_text`: ``10,090,000,000,000``, ``0.08154``), in a column
+    wide enough for the longest.
+
+    ``%.4g`` wrote ``10090000000000`` in a 66 px column, which the grid cut from the left to
+    ``000000000``; Streamlit's ``localized`` format keeps 3 decimals, so another series' 0.08154
+    in the same column would read 0.082. The list is then wider than 1280 px allows and scrolls
+    sideways (when each run was trained stays in view).
+    """
+    tbl = table(records)
+    widths: dict[str, int] = {}
+    for c in METRICS:
+        if (pd.to_numeric(tbl[c]).abs() >= metric_numbers.BIG).any():  # None: an interrupted run
+            tbl[c] = ["—" if pd.isna(v) else figure_text(v) for v in tbl[c]]
+            widths[c] = max(COLUMN_WIDTHS[c], DIGIT_PX * max(map(len, tbl[c])) + CELL_PAD_PX)
+    return tbl, column_config(widths, text=list(widths))
+
+
+def column_config(widths: dict[str, int] | None = None, text: Iterable[str] = ()) -> dict[str, Any]:
+    """The table's labels, formats, widths and header tips (``st.dataframe``'s ``column_config``);
+    ``widths`` of some columns replace the defaults, and the error columns in ``text`` hold
+    numbers written as text, right-aligned (see :func:`shown`)."""
+    w = {**COLUMN_WIDTHS, **(widths or {})}
+    tips = {
+        "test RMSE": "Test RMSE one step ahead (data units)",
+        "multi-step RMSE": "Test RMSE forecast from the test start",
+    }
+    labels = {"test RMSE": "RMSE", "multi-step RMSE": "multi-step"}
+    errors = {
+        c: st.column_config.TextColumn(labels[c], width=w[c], help=tips[c], alignment="right")
+        if c in text
+        else st.column_config.NumberColumn(labels[c], format="%.4g", width=w[c], help=tips[c])
+        for c in METRICS
+    }
     return {
         "name": st.column_config.TextColumn("name", width=w["name"]),
         "when": st.column_config.TextColumn("when", width=w["when"], help="When the run was trained"),
         "data": st.column_config.TextColumn("data", width=w["data"], help="The data set it was trained on"),
         "cell": st.column_config.TextColumn("cell", width=w["cell"], help="Cell type and hidden size"),
-        "test RMSE": st.column_config.NumberColumn(
-            "RMSE", format="%.4g", width=w["test RMSE"], help="Test RMSE one step ahead (data units)"
-        ),
-        "multi-step RMSE": st.column_config.NumberColumn(
-            "multi-step", format="%.4g", width=w["multi-step RMSE"], help="Test RMSE forecast from the test start"
-        ),
+        **errors,
         "MASE": st.column_config.NumberColumn(
             "MASE",
             format="%.3g",
