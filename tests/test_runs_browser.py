@@ -58,7 +58,7 @@ def test_the_uploaded_data_survives_a_reload_and_the_run_a_restart(browser, tmp_
         pg.goto(f"{base}/runs?{query}")  # the link the person kept, on a fresh server
         expect(pg.get_by_role("heading", name="Runs", exact=True)).to_be_visible()
         expect(pg.get_by_role("combobox", name="Run", exact=True)).to_have_value(
-            re.compile(rf"^lstm h8 on {re.escape(NAME)} · ")
+            re.compile(rf"^lstm h8 · {re.escape(NAME)} · ")  # the data once, not in the name as well
         )
         expect(pg.get_by_role("textbox", name="Name", exact=True)).to_have_value(
             f"lstm h8 on {NAME}"

@@ -534,6 +534,20 @@ def test_a_huge_error_is_written_with_separators_in_a_column_wide_enough():
     assert {c: small[c]["width"] for c in rp.COLUMN_WIDTHS} == rp.COLUMN_WIDTHS
 
 
+def test_the_list_names_a_run_without_repeating_its_data():
+    """ "lstm h32 on cran_packages.csv" was cut to "lstm h32 on cran_packag…" beside a data column
+    saying cran_packages.csv; a name of the user's own is kept whole."""
+    from ui import runs_page as rp
+
+    records = [
+        _record("lstm h32 on cran_packages.csv", "cran_packages.csv"),
+        _record("my own name", "cran_packages.csv"),
+        _record(" on x.csv", "x.csv"),
+    ]
+    assert rp.table(records)["name"].tolist() == ["lstm h32", "my own name", " on x.csv"]
+    assert rp.option_label(records[0]).startswith("lstm h32 · cran_packages.csv · ")
+
+
 def test_the_comparison_writes_big_errors_with_separators_and_missing_values_as_dashes():
     """The Runs page's comparison wrote a 1e15-scale RMSE as 1.008e+13 and a baseline's missing
     parameters as "None" (the grid ignores a Styler's na_rep); the best values stay marked."""

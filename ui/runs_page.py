@@ -53,6 +53,14 @@ def when(ts: float | None) -> str:
     return datetime.fromtimestamp(ts).strftime("%Y-%m-%d %H:%M") if ts else "—"
 
 
+def list_name(r: RunRecord) -> str:
+    """A run's name in the table: its label without the " on <data>" the Train page adds (the
+    data column beside it says so). "lstm h32 on cran_packages.csv" was cut to "lstm h32 on
+    cran_packag…" in its 150 px, repeating the data column and hiding any name of its own."""
+    tail = f" on {r.dataset}"
+    return r.label[: -len(tail)] if r.dataset and r.label.endswith(tail) and len(r.label) > len(tail) else r.label
+
+
 def table(records: list[RunRecord]) -> pd.DataFrame:
     """One row per run, newest first: what the page's table shows (when each was trained second,
     so that a table wider than the screen still shows it). ``cell`` is the cell and its hidden
@@ -60,7 +68,7 @@ def table(records: list[RunRecord]) -> pd.DataFrame:
     status ("interrupted", "running")."""
     rows = [
         {
-            "name": r.label,
+            "name": list_name(r),
             "when": when(r.when),
             "data": r.dataset or "—",
             "cell": f"{cell_name(r.cell)} {r.hidden_size}",
@@ -142,7 +150,7 @@ def column_config(widths: dict[str, int] | None = None, text: Iterable[str] = ()
 
 
 def option_label(r: RunRecord) -> str:
-    return f"{r.label} · {r.dataset or 'data'} · {when(r.when)}"
+    return f"{list_name(r)} · {r.dataset or 'data'} · {when(r.when)}"
 
 
 def load(job_id: str) -> Run | None:
