@@ -11,8 +11,8 @@ from .results import RunMetrics, Scores
 
 #: Column heading of each metric key of :data:`lstm_core.metrics.METRIC_NAMES`, in table order.
 METRIC_COLUMNS = {"rmse": "RMSE", "mae": "MAE", "mape": "MAPE %", "smape": "sMAPE %", "mase": "MASE"}
-#: Row name of each baseline key of :data:`lstm_core.baselines.BASELINE_NAMES` (the verdict's
-#: in-sentence wording is :data:`lstm_core.verdict.BASELINE_LABELS`).
+#: Row name of each baseline key of :data:`lstm_core.baselines.BASELINE_NAMES` (the verdict names
+#: them alike: :data:`lstm_core.verdict.BASELINE_LABELS`).
 BASELINE_ROWS = {"naive": "Naive (last value)", "seasonal_naive": "Seasonal naive", "holt_winters": "Holt-Winters"}
 
 

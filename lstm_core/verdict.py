@@ -14,10 +14,13 @@ from dataclasses import dataclass
 from .metrics import figure_text
 from .results import RunMetrics, Scores
 
+#: A baseline's name in the verdict, as the metrics table under it names its row
+#: (:data:`lstm_core.tables.BASELINE_ROWS`): the sentence read "naive (last value) is better"
+#: above a row "Naive (last value)", and the chart's legend and the download "Naive (last value)".
 BASELINE_LABELS = {
-    "naive": "naive (last value)",
-    "seasonal naive": "seasonal naive",
-    "seasonal_naive": "seasonal naive",
+    "naive": "Naive (last value)",
+    "seasonal naive": "Seasonal naive",
+    "seasonal_naive": "Seasonal naive",
     "holt_winters": "Holt-Winters",
 }
 

@@ -385,10 +385,12 @@ def test_verdict_rules_on_one_step_and_multi_step():
     assert "one step ahead" in v.sentence and "24-step test span" in v.sentence
     v = judge(RunMetrics.from_dict(_metrics(1.0, 9.0, (3, 4, 5), (6, 7, 8))))
     assert v.level == "mixed" and v.multistep_winner == "naive"
-    assert "naive (last value) is better over the 24-step test span" in v.sentence and "the model's 9" in v.sentence
+    assert "Mixed: the model beats every baseline one step ahead" in v.sentence
+    assert "but Naive (last value) is better over the 24-step test span" in v.sentence and "the model's 9" in v.sentence
     v = judge(RunMetrics.from_dict(_metrics(4.5, 9.0, (3, 4, 5), (8, 2, 8))))
     assert v.level == "loses" and v.multistep_winner == "seasonal_naive" and v.one_step_winner == "naive"
-    assert "Prefer seasonal naive" in v.sentence
+    assert v.sentence.startswith("The model loses to the baselines: Naive (last value) is better one step ahead")
+    assert "Prefer Seasonal naive for a forecast ahead" in v.sentence
     assert judge(RunMetrics.from_dict({"test": {"rmse": 1.0}})).level == "none"
 
 
@@ -397,8 +399,8 @@ def test_verdict_writes_large_rmse_without_exponent_notation():
     v = judge(RunMetrics.from_dict(_metrics(605.8, 10_240.4, (446.4, 500, 600), (2678.2, 3000, 4000))))
     assert "RMSE 2678 against the model's 10,240" in v.sentence and "e+" not in v.sentence
     v = judge(RunMetrics.from_dict(_metrics(1.5, 0.01234, (3.055, 4, 5), (123_456, 7e5, 8e5))))
-    assert "(RMSE 1.5; best baseline naive (last value) 3.055)" in v.sentence
-    assert "(RMSE 0.01234; best baseline naive (last value) 123,500)" in v.sentence
+    assert "(RMSE 1.5; best baseline Naive (last value) 3.055)" in v.sentence
+    assert "(RMSE 0.01234; best baseline Naive (last value) 123,500)" in v.sentence
 
 
 def test_threads_one_for_small_models_and_a_share_of_idle_cores_for_large(monkeypatch):
@@ -1596,3 +1598,16 @@ def test_a_one_step_prediction_at_zero_on_the_log_scale_misses_without_widening_
         before.loc[later, "one_step_upper"] / before.loc[later, "one_step_lower"]
     )
     assert ratio.max() < 1.5, ratio.max()
+
+
+def test_the_verdict_names_a_baseline_as_the_metrics_table_does():
+    """The verdict read "naive (last value) is better" above a table row "Naive (last value)"."""
+    from lstm_core.tables import BASELINE_ROWS, metrics_frame
+    from lstm_core.verdict import label
+
+    m = RunMetrics.from_dict(_metrics(4.5, 9.0, (3, 4, 5), (8, 2, 8)))
+    rows = set(metrics_frame(m)["model"])
+    assert all(label(key) == row for key, row in BASELINE_ROWS.items()) and set(BASELINE_ROWS.values()) <= rows
+    v = judge(m)
+    assert f"{label(v.one_step_winner)} is better" in v.sentence and "Naive (last value) is better" in v.sentence
+    assert f"Prefer {label(v.multistep_winner)}" in v.sentence and "Prefer Seasonal naive" in v.sentence
