@@ -395,3 +395,17 @@ def test_a_tie_with_a_baseline_is_no_win():
     assert v.sentence.startswith(
         "Mixed: naive (last value) does as well one step ahead (RMSE 0, the model's too), but "
     )
+
+
+def test_an_axis_of_whole_steps_is_ticked_at_whole_numbers():
+    """five_numbers.csv (no dates) was drawn with ticks at 0, 0.5, 1 ... 4; an epoch axis alike.
+    Dates and long step axes keep Plotly's own ticks."""
+    five = plots.series_figure(pd.DataFrame({"value": [3.0, 5, 4, 6, 5]}))
+    assert (five.layout.xaxis.tick0, five.layout.xaxis.dtick) == (0, 1)
+    assert plots.loss_figure(np.arange(1, 4), [3.0, 2, 1], [3.0, 2.5, 2]).layout.xaxis.dtick == 1
+    assert plots.series_figure(pd.DataFrame({"value": np.arange(30.0)})).layout.xaxis.dtick == 5  # 7 ticks
+    dated = pd.DataFrame({"value": [3.0, 5, 4]}, index=pd.date_range("2000-01-01", periods=3, freq="D"))
+    assert plots.series_figure(dated).layout.xaxis.dtick is None
+    assert plots.series_figure(pd.DataFrame({"value": np.arange(200.0)})).layout.xaxis.dtick is None
+    halves = plots.series_figure(pd.DataFrame({"value": [1.0, 2, 3]}, index=[0.0, 0.5, 1.0]))
+    assert halves.layout.xaxis.dtick is None  # steps that are not whole numbers: Plotly's choice

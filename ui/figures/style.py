@@ -200,7 +200,30 @@ def apply_layout(
         hovermode="x unified",
         yaxis_title=y_title,
     )
+    whole_number_ticks(fig)
     return fig
+
+
+#: An x axis of whole numbers (steps, epochs) spanning less than this gets its ticks from
+#: :data:`WHOLE_STEPS` (at most :data:`MAX_WHOLE_TICKS` of them); a longer one keeps Plotly's.
+WHOLE_SPAN, WHOLE_STEPS, MAX_WHOLE_TICKS = 50, (1, 2, 5, 10), 8
+
+
+def whole_number_ticks(fig: go.Figure) -> None:
+    """Ticks at whole numbers on an x axis whose traces all sit at whole numbers (a series without
+    dates, an epoch axis): over a few steps Plotly's own choice fell on halves (a five-row file's
+    chart read 0, 0.5, 1, 1.5 ... 4). Dates, categories and long axes are left to Plotly."""
+    xs = [np.asarray(t.x) for t in fig.data if getattr(t, "x", None) is not None]
+    if not xs or any(x.dtype.kind not in "iuf" for x in xs):
+        return
+    v = np.concatenate([x.astype(np.float64).ravel() for x in xs])
+    v = v[np.isfinite(v)]
+    if not len(v) or not np.array_equal(v, np.round(v)):
+        return
+    span = float(v.max() - v.min())
+    if span >= WHOLE_SPAN:
+        return
+    fig.update_xaxes(tick0=0, dtick=next(d for d in WHOLE_STEPS if span / d <= MAX_WHOLE_TICKS))
 
 
 #: Mantissas of the labelled ticks on a log axis, tried in order: the first set that labels at
