@@ -185,7 +185,11 @@ def test_a_spike_replaced_for_training_is_pinned_to_the_edge_and_the_axes_fit_th
         lo, hi = fig.layout.yaxis.range
         assert hi < 2000, name  # the axis spans the rest, not the spike
         mark = next(t for t in fig.data if t.name == "lone spike (value as given)")
-        assert list(mark.text) == [" 1e+05"] and lo < mark.y[0] < hi and mark.marker.symbol == ("triangle-up",)
+        assert (
+            [t.strip() for t in mark.text] == ["1e+05"]
+            and lo < mark.y[0] < hi
+            and mark.marker.symbol == ("triangle-up",)
+        )
         assert mark.hovertext == (f"1e+05 as given; {true:.4g} for the networks",)
     # without spikes (or with none inside the span) the axis is left to plotly
     assert plots.overlay_figure(run.predictions).layout.yaxis.range is None
@@ -409,3 +413,30 @@ def test_an_axis_of_whole_steps_is_ticked_at_whole_numbers():
     assert plots.series_figure(pd.DataFrame({"value": np.arange(200.0)})).layout.xaxis.dtick is None
     halves = plots.series_figure(pd.DataFrame({"value": [1.0, 2, 3]}, index=[0.0, 0.5, 1.0]))
     assert halves.layout.xaxis.dtick is None  # steps that are not whole numbers: Plotly's choice
+
+
+def test_a_spike_label_near_the_right_edge_or_a_marker_line_goes_on_its_left(run):
+    """sp_weekly_volume.csv: the last spike's label ran past the chart's right edge ("3.2" for
+    3.205) and another's over the "end of data" line; one with room keeps its label on the right."""
+    from lstm_core.outliers import Spikes
+
+    pred = run.predictions.copy()
+    n, start = len(pred), int(run.prep.test_start)
+    at = np.array([start + 5, n - 2])  # mid test span; one step before the end of the data
+    spikes = Spikes(index=at, given=np.array([3.205e3, 3.232e3]), replaced=pred["actual"].to_numpy()[at])
+    pred.loc[at, "actual"] = spikes.given
+
+    def mark(fig):
+        return next(t for t in fig.data if t.name == "lone spike (value as given)")
+
+    overlay = mark(plots.overlay_figure(pred, spikes=spikes))
+    assert list(overlay.textposition) == ["bottom right", "bottom left"]
+    assert list(overlay.text) == [" 3205", "3232 "]  # the space between the marker and its label
+    future = plots.future_figure(pred, run.future(40), context=40, spikes=spikes)  # end of data mid-chart
+    assert list(mark(future).textposition) == ["bottom left"]  # only the late spike is in its span
+    assert any(s.x0 == pred["time"].iloc[-1] for s in future.layout.shapes)  # the line it kept clear of
+    close = Spikes(index=np.array([n - 12, n - 2]), given=np.array([3.232, 3.205]), replaced=np.zeros(2))
+    # "3.2053.232": the label of a spike just before another put on the left goes on the left too
+    assert [p.split()[1] for p in mark(plots.overlay_figure(pred, spikes=close)).textposition] == ["left", "left"]
+    steps = pred.assign(time=np.arange(n))  # a series without dates
+    assert list(mark(plots.residual_figure(steps, spikes=spikes)).textposition)[1].endswith("left")

@@ -149,6 +149,7 @@ def _pin_spikes(
     when inside), labelled with its value as given (or as filled in, where ``made`` (k,) says the
     loader filled that value in)."""
     made = np.zeros(len(spikes), dtype=bool) if made is None else made
+    left = _labels_left(fig, x)
     keep = keep[np.isfinite(keep)]
     if not len(keep):
         return
@@ -163,8 +164,8 @@ def _pin_spikes(
             mode="markers+text",
             name="lone spike" if made.any() else "lone spike (value as given)",
             marker={"symbol": np.where(up, "triangle-up", "triangle-down").tolist(), "size": 12, "color": GUIDE},
-            text=[f" {g:.4g}" for g in spikes.given],
-            textposition=np.where(up, "bottom right", "top right").tolist(),
+            text=[f"{g:.4g} " if lf else f" {g:.4g}" for g, lf in zip(spikes.given, left)],
+            textposition=[f"{'bottom' if u else 'top'} {'left' if lf else 'right'}" for u, lf in zip(up, left)],
             hovertext=[
                 f"{g:.4g} {'filled in' if m else 'as given'}; {r:.4g} for the networks"
                 for g, r, m in zip(spikes.given, spikes.replaced, made)
@@ -173,6 +174,51 @@ def _pin_spikes(
         )
     )
     fig.update_yaxes(range=[bottom, top])
+
+
+#: A spike closer than this share of the x axis to its right end or to a marker line on its right
+#: ("end of data", "test →") is labelled on its left: a label on the right ran past the chart's
+#: edge ("3.2" for 3.205) or over the line.
+LABEL_ROOM = 0.12
+
+
+def _x_numbers(values) -> np.ndarray | None:
+    """Positions on the x axis as floats (numbers as they are, times in nanoseconds); None where
+    they are neither (categories, a mix)."""
+    a = np.asarray(values).ravel()
+    if a.dtype.kind in "iuf":
+        return a.astype(np.float64)
+    try:
+        return pd.DatetimeIndex(pd.to_datetime(a)).as_unit("ns").asi8.astype(np.float64)
+    except (TypeError, ValueError):
+        return None
+
+
+def _labels_left(fig: go.Figure, x) -> np.ndarray:
+    """Whether each spike at ``x`` (k,) has its label on its left: where the axis ends, a vertical
+    marker line stands, or the label of a spike on its right put on the left begins, within
+    :data:`LABEL_ROOM` of the axis to its right (two late spikes' labels read "3.2053.232" on top
+    of each other when only the last went left)."""
+    at = _x_numbers(x)
+    left = np.zeros(len(np.asarray(x).ravel()), dtype=bool)
+    drawn = [_x_numbers(t.x) for t in fig.data if getattr(t, "x", None) is not None]
+    lines = _x_numbers(
+        [sh.x0 for sh in fig.layout.shapes if sh.x0 is not None and sh.x0 == sh.x1 and sh.xref != "paper"]
+    )
+    if at is None or not drawn or any(d is None for d in drawn):
+        return left
+    span = np.concatenate([d for d in drawn if d is not None] + [at])
+    span = span[np.isfinite(span)]
+    lo, hi = float(span.min()), float(span.max())
+    if hi <= lo:
+        return left
+    walls = list(np.append(lines if lines is not None else np.zeros(0), hi))
+    for i in np.argsort(-at, kind="stable"):  # from the right: a label put on the left is a wall too
+        ahead = [w for w in walls if w >= at[i]]
+        left[i] = bool(ahead) and (min(ahead) - at[i]) < LABEL_ROOM * (hi - lo)
+        if left[i]:
+            walls.append(at[i] - LABEL_ROOM * (hi - lo))  # where that label begins
+    return left
 
 
 def _spikes_from(spikes: Spikes | None, start: int, stop: int) -> Spikes | None:
