@@ -172,7 +172,8 @@ store = st.session_state.setdefault("exp_jobs", {})
 ids = {label: jid for label, jid in store.get(key, {}).items() if reg.snapshot(jid) is not None}
 last = None if ids else pr.load_last(key)
 if st.button(
-    "Rerun live" if last is not None else "Run this experiment",
+    # beside results (live ones too): "Run this experiment" read as if it had never run
+    "Rerun live" if last is not None or ids else "Run this experiment",
     type="primary",
     icon=":material/play_arrow:",
     key=f"exp_run_{key}",

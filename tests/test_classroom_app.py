@@ -87,6 +87,7 @@ def test_a_finished_experiment_is_kept_as_its_last_result(fake, tmp_path, monkey
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert any(s.value == "Ours next to the tutorial" for s in at.subheader)
+    assert at.button(key="exp_run_sin-cos").label == "Rerun live"  # it read "Run this experiment" above its results
     assert (tmp_path / "experiments" / "sin-cos.json").exists()
     again = new_app()
     again.query_params["preset"] = "sin-cos"
