@@ -397,7 +397,7 @@ def test_a_tie_with_a_baseline_is_no_win():
     v = verdict.judge(RunMetrics.from_dict(m))
     assert v.level == "mixed" and v.one_step_winner == "naive"
     assert v.sentence.startswith(
-        "Mixed: naive (last value) does as well one step ahead (RMSE 0, the model's too), but "
+        "Mixed: Naive (last value) does as well one step ahead (RMSE 0, the model's too), but "
     )
 
 
