@@ -205,6 +205,7 @@ def _check_types(v: Variant, i: int) -> None:
     """Reject wrong JSON types early (a string hidden size, a list as a cell...)."""
     if not isinstance(v.name, str):
         raise ConfigError(f"Variant {i}: name must be text.")
+    v.name = v.name.strip()  # as the page's table takes it: "   " is named from the fields, " a" is "a"
     if v.cell not in CELL_TYPES:
         raise ConfigError(f"Variant {i}: unknown cell {v.cell!r}; choose one of {', '.join(CELL_TYPES)}.")
     for k in ("hidden_size", "num_layers", "look_back"):

@@ -165,3 +165,12 @@ def test_a_variant_without_a_look_back_is_told_apart_from_one_that_sets_it():
     assert [v.look_back for v in cmp.CompareConfig.from_dict(shared).variants] == [36, 12]
     exported = json.loads(tiny().to_json())  # the Compare page's export sets every look_back
     assert cmp.unset_look_backs(exported) == []
+
+
+def test_a_json_variant_name_is_taken_without_surrounding_spaces_as_the_page_takes_it():
+    """A name of spaces only ("   ") was the variant's label: the table's row and the command line's
+    "best variant's test RMSE 121.9 (   )" named nothing; " a" and "a" were two variants."""
+    blank = cmp.CompareConfig.from_dict({"variants": [{"name": "   ", "cell": "gru", "hidden_size": 4}]})
+    assert blank.names() == ["gru h4 x1 lb12 lr0.01"]
+    with pytest.raises(ConfigError, match="Variant name 'a' is used twice"):
+        cmp.CompareConfig.from_dict({"variants": [{"name": " a"}, {"name": "a ", "cell": "gru"}]})
