@@ -462,9 +462,12 @@ def cmd_train(args) -> int:
     m = run.metrics
     assert m is not None and m.test is not None and m.test_multistep is not None
     base = {k: (v.rmse if v else float("nan")) for k, v in m.baselines.items()}
+    epochs, nets = len(run.history), run.networks
+    # the epochs are network 1's: "after 11 epochs (best 1)" read as the whole ensemble's, as on the Train page
+    whose = f" for network 1 of {nets}" if nets > 1 else ""
     print(
-        f"{_ENDED.get(str(run.fit.status), str(run.fit.status))} after {len(run.history)} epochs "
-        f"(best {run.fit.best_epoch}) on {run.device}; "
+        f"{_ENDED.get(str(run.fit.status), str(run.fit.status))} after {epochs} epoch{'s' if epochs != 1 else ''}"
+        f"{whose} (best {run.fit.best_epoch}) on {run.device}; "
         f"test RMSE {m.test.rmse:.4g} (naive {base['naive']:.4g}, "
         f"seasonal naive {base['seasonal_naive']:.4g}, "
         f"Holt-Winters {base['holt_winters']:.4g}); "

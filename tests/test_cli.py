@@ -257,6 +257,23 @@ def test_train_summary_says_early_stopped_in_words(tmp_path, capsys):
     assert summary.startswith("early-stopped after ") and "_" not in summary.split(";")[0]
 
 
+def test_train_summary_counts_one_epoch_as_one_and_says_whose_epochs_they_are(tmp_path, capsys):
+    """The summary read "completed after 1 epochs", and with an ensemble "early-stopped after 11 epochs
+    (best 1)": network 1's epochs, read as the whole ensemble's (the Train page says "for network 1 of 11")."""
+    csv = tmp_path / "walk.csv"
+    y = 100 + np.cumsum(np.random.default_rng(0).normal(0, 1, 60))
+    csv.write_text("value\n" + "".join(f"{v:.3f}\n" for v in y))
+    args = ["train", "--data", str(csv), "--epochs", "1", "--hidden", "2", "--quiet"]
+    capsys.readouterr()
+    assert main([*args, "--out", str(tmp_path / "one"), "--ensemble", "1"]) == 0
+    assert capsys.readouterr().err.splitlines()[0].startswith("completed after 1 epoch (best 1) on ")
+    assert main([*args, "--out", str(tmp_path / "many"), "--ensemble", "2"]) == 0
+    nets = len(json.loads((tmp_path / "many" / "config.json").read_text())["fit"]["networks"])
+    assert nets > 1
+    summary = capsys.readouterr().err.splitlines()[0]
+    assert summary.startswith(f"completed after 1 epoch for network 1 of {nets} (best 1) on ")
+
+
 def _climbing_walk() -> np.ndarray:
     """A random walk (150 points) whose test part climbs out of the range it trained on."""
     y = 100 + np.cumsum(np.random.default_rng(3).normal(0, 1, 150))

@@ -154,7 +154,7 @@ def test_cli_outcome(name, corpus_dir, tmp_path, capsys):
         assert not out.exists()
     elif expected[3] is None:
         assert code == 0, err
-        assert err[0].startswith("completed after 1 epochs") and out.is_dir()
+        assert err[0].startswith("completed after 1 epoch ") and out.is_dir()
         # then what the loader did to the data, one note each, as the page reports it (and the run's own)
         loaded = load_csv(path_of(name, corpus_dir))
         notes = [f"note: {n}" for n in loaded.report.notes] + target_note(loaded.frame) + run_notes(out)
