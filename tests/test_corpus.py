@@ -25,6 +25,8 @@ from streamlit.testing.v1 import AppTest
 
 from lstm_core.cli import flag_words, main
 from lstm_core.data import MAX_BYTES, DataError, load_csv
+from lstm_core.results import RunMetrics
+from lstm_core.verdict import filled_note
 from ui.text import md_escape
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -226,9 +228,12 @@ def run_warnings(out: Path) -> list[str]:
 def run_notes(out: Path) -> list[str]:
     """The ``note:`` lines ``train`` prints after the loader's for the run saved at ``out``
     (``metrics.json`` → ``guards``): where its networks used a shorter look_back than asked for,
-    then where the one-step range guard left level networks out; none where neither happened."""
-    guards = json.loads((out / "metrics.json").read_text())["guards"]
-    return [f"note: {flag_words(guards[k])}" for k in ("look_back", "one_step_range") if guards.get(k)]
+    then where the one-step range guard left level networks out, then where the test scores left out
+    values the loader filled in; none where none of these happened."""
+    metrics = RunMetrics.from_dict(json.loads((out / "metrics.json").read_text()))
+    guards = metrics.guards
+    said = [getattr(guards, k) for k in ("look_back", "one_step_range")] + [filled_note(metrics)]
+    return [f"note: {flag_words(n)}" for n in said if n]
 
 
 @pytest.fixture(scope="module", autouse=True)
