@@ -829,6 +829,10 @@ def _compare_into(args, cfg, series) -> int:
     for said in (spread_sentence(results), baseline_lead(table)):
         if said:
             print(f"note: {said.replace('**', '')}", file=sys.stderr)
+    for name in cfg.names():  # a variant whose networks used a shorter window than its look_back (as train says)
+        shortened = next((r.metrics.guards.look_back for r in results if r.variant == name), None)
+        if shortened:
+            _DATA_NOTES.append(f"Variant {name!r}: {shortened}")
     filled = filled_note(results[0].metrics) if results else None  # the same test points for every variant
     if filled:
         _DATA_NOTES.append(filled)

@@ -547,6 +547,29 @@ def test_compare_says_which_variant_won_by_how_much_and_that_filled_test_values_
     assert "note: The test scores and coverage leave out the 2 test values the loader filled in " in "\n".join(err)
 
 
+def test_compare_says_which_variant_trained_on_a_shorter_window_than_its_look_back(tmp_path, capsys):
+    """On Nile (57 training points) a variant "long" with look_back 40 trained on windows of 19, as
+    train says in a note; compare said nothing, so the table read as look_back 4 against 40."""
+    n = 80
+    t = np.arange(n)
+    frame = pd.DataFrame({"year": np.arange(1900, 1900 + n), "flow": (1000 + 50 * np.sin(t / 3)).round(2)})
+    frame.to_csv(tmp_path / "y.csv", index=False)
+    config = tmp_path / "cmp.json"
+    variants = [
+        {"name": "short", "cell": "gru", "hidden_size": 2, "look_back": 4},
+        {"name": "long", "cell": "gru", "hidden_size": 2, "look_back": 30},
+    ]
+    config.write_text(json.dumps({"train": {"epochs": 1}, "variants": variants}))
+    out = tmp_path / "results"
+    capsys.readouterr()
+    argv = ["compare", "--config", str(config), "--data", str(tmp_path / "y.csv"), "--out", str(out), "--quiet"]
+    assert main(argv) == 0
+    err = capsys.readouterr().err.splitlines()
+    guards = {v: s["0"]["guards"]["look_back"] for v, s in json.loads((out / "metrics.json").read_text()).items()}
+    assert guards["short"] is None and "instead of 30" in guards["long"]
+    assert [line for line in err if "instead of" in line] == [f"note: Variant 'long': {guards['long']}"]
+
+
 def test_compare_names_a_baseline_that_beats_every_variant_and_writes_whole_parameter_counts(tmp_path, capsys):
     """The comparison's last line named the best variant's test RMSE as "best", with no word where a
     baseline beat every variant (the page warns); results.csv wrote parameter counts as 4480.0."""
