@@ -543,6 +543,17 @@ def readable_table(table: pd.DataFrame, shapes: dict[str, dict] | None = None) -
 BASELINE_CHECKS = ("test RMSE", "multi-step RMSE")
 
 
+def _apart(a: float, b: float, digits: int = 4) -> tuple[str, str]:
+    """``a`` and ``b`` with ``digits`` significant digits, or as many more as tell them apart: a
+    baseline's 123.891 and a variant's 123.914 read "123.9 against 123.9" (written as
+    :func:`lstm_core.metrics.figure_text` writes them)."""
+    for d in range(digits, 18):
+        said = figure_text(a, d), figure_text(b, d)
+        if said[0] != said[1]:
+            return said
+    return said
+
+
 def baseline_lead(table: pd.DataFrame, escape: Callable[[str], str] = str) -> str:
     """A sentence when a baseline beats every variant (``table``: :func:`lstm_core.compare.summarize`).
 
@@ -565,9 +576,8 @@ def baseline_lead(table: pd.DataFrame, escape: Callable[[str], str] = str) -> st
             best = who if who in named else f"the best variant, {who}"
             named.add(who)
             name = str(b["model"]).removeprefix("baseline: ")
-            wins.setdefault(name, []).append(
-                f"the lowest {col} ({figure_text(b[col])} against {figure_text(v[col])} for {best})"
-            )
+            won, lost = _apart(float(b[col]), float(v[col]))
+            wins.setdefault(name, []).append(f"the lowest {col} ({won} against {lost} for {best})")
     if not wins:
         return ""
     said = "; ".join(f"{name} has " + " and ".join(parts) for name, parts in wins.items())

@@ -174,3 +174,20 @@ def test_a_json_variant_name_is_taken_without_surrounding_spaces_as_the_page_tak
     assert blank.names() == ["gru h4 x1 lb12 lr0.01"]
     with pytest.raises(ConfigError, match="Variant name 'a' is used twice"):
         cmp.CompareConfig.from_dict({"variants": [{"name": " a"}, {"name": "a ", "cell": "gru"}]})
+
+
+def test_a_baseline_lead_tells_apart_values_equal_to_four_digits():
+    """Nile with season 7: "Holt-Winters has the lowest test RMSE (123.9 against 123.9 for the best variant)"."""
+    rows = [
+        ("gru", "variant", 123.91358),
+        ("baseline: naive", "baseline", 146.8),
+        ("baseline: Holt-Winters", "baseline", 123.89098),
+    ]
+    table = pd.DataFrame(
+        {"model": [r[0] for r in rows], "kind": [r[1] for r in rows], "test RMSE": [r[2] for r in rows]}
+    )
+    table["multi-step RMSE"] = [100.0, 200.0, 300.0]
+    said = cmp.baseline_lead(table)
+    assert "Holt-Winters has the lowest test RMSE (123.89 against 123.91 for the best variant, **gru**)" in said
+    assert "multi-step" not in said
+    assert cmp._apart(1.5, 2.5) == ("1.5", "2.5")
