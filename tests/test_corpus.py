@@ -227,12 +227,13 @@ def run_warnings(out: Path) -> list[str]:
 
 def run_notes(out: Path) -> list[str]:
     """The ``note:`` lines ``train`` prints after the loader's for the run saved at ``out``
-    (``metrics.json`` → ``guards``): where its networks used a shorter look_back than asked for,
-    then where the one-step range guard left level networks out, then where the test scores left out
-    values the loader filled in; none where none of these happened."""
+    (``metrics.json`` → ``guards``): where the run left out rows the loader filled in around the
+    target's values, where its networks used a shorter look_back than asked for, then where the
+    one-step range guard left level networks out, then where the test scores left out values the
+    loader filled in; none where none of these happened."""
     metrics = RunMetrics.from_dict(json.loads((out / "metrics.json").read_text()))
     guards = metrics.guards
-    said = [getattr(guards, k) for k in ("look_back", "one_step_range")] + [filled_note(metrics)]
+    said = [getattr(guards, k) for k in ("trimmed", "look_back", "one_step_range")] + [filled_note(metrics)]
     return [f"note: {flag_words(n)}" for n in said if n]
 
 
