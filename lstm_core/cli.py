@@ -261,11 +261,13 @@ def build_parser() -> argparse.ArgumentParser:
             "--select", action="append", type=_selection, default=[], metavar="COLUMN=VALUE", help=_SELECT_HELP
         )
         reading = reads_data.add_argument_group("reading the CSV (as the Data page's options)")
+        applies_run = reads_data in (f, ga)  # --run: the policy the run was trained with, unless given
         reading.add_argument(
             "--missing",
             choices=MISSING_POLICIES,
-            default="interpolate",
-            help="missing values: interpolate (linear; default), ffill (carry the last value forward) or drop the rows",
+            default=None if applies_run else "interpolate",
+            help="missing values: interpolate (linear), ffill (carry the last value forward) or drop the rows"
+            + (" (default: as the run was trained)" if applies_run else " (default: interpolate)"),
         )
         reading.add_argument(
             "--date-format",
@@ -601,6 +603,8 @@ def _run_for(args):
     _check_run_path(args.run)
     if args.data is None:
         return load_run(args.run)
+    if args.missing is None:  # the data given read as the run's own was (config.json: data.missing)
+        args.missing = _trained_policy(args.run)
     series = _load_series(args)
     run = load_run(args.run, series.frame)
     # its forecast's times are written as this data's are (with its UTC offset, or none)
@@ -618,6 +622,16 @@ def _run_for(args):
     if note:
         print(f"warning: {note}", file=sys.stderr)
     return run
+
+
+def _trained_policy(run: Path) -> str:
+    """The missing-value policy the run at ``run`` was trained with (``interpolate`` where its
+    config does not say, or cannot be read: load_run then names the damage)."""
+    try:
+        policy = json.loads((run / "config.json").read_text())["data"]["missing"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return "interpolate"
+    return policy if policy in MISSING_POLICIES else "interpolate"
 
 
 def _check_run_path(path: Path) -> None:

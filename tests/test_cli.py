@@ -794,3 +794,23 @@ def test_a_target_that_is_the_time_column_is_named_as_the_time(tmp_path, capsys)
     assert capsys.readouterr().err.strip() == (
         "error: Column 'year' is the data's time, not a value to forecast; choose one of 'population'."
     )
+
+
+def test_forecast_on_other_data_reads_it_with_the_policy_the_run_was_trained_with(tmp_path, capsys):
+    """A run trained with --missing drop had the data given to ``forecast --data`` interpolated
+    unless --missing drop was passed again."""
+    t = np.arange(120)
+    cells = [f"{100 + 10 * np.sin(k / 2):.3f}" if k % 17 != 5 else "" for k in t]
+    dates = pd.date_range("2010-01", periods=120, freq="MS").strftime("%Y-%m-%d")
+    csv = tmp_path / "gappy.csv"
+    csv.write_text("date,value\n" + "".join(f"{d},{c}\n" for d, c in zip(dates, cells)))
+    run = tmp_path / "r"
+    assert main(["train", "--data", str(csv), "--out", str(run), "--missing", "drop", *TRAIN_FAST]) == 0
+    forecast = ["forecast", "--run", str(run), "--steps", "3", "--data", str(csv), "--out", str(tmp_path / "f.csv")]
+    capsys.readouterr()
+    assert main(forecast) == 0
+    dropped = [n for n in capsys.readouterr().err.splitlines() if n.startswith("note: ")]
+    assert dropped == [f"note: {n}" for n in load_csv(csv, missing="drop").report.notes]
+    assert main([*forecast, "--missing", "interpolate", "--overwrite"]) == 0  # given: as given
+    filled = [n for n in capsys.readouterr().err.splitlines() if n.startswith("note: ")]
+    assert filled == [f"note: {n}" for n in load_csv(csv, missing="interpolate").report.notes] != dropped
