@@ -46,7 +46,7 @@ from .index import RunRecord
 from .job_status import ACTIVE, DONE, JobStatus
 from .memory_task import MemoryConfig, MemoryResult, sweep
 from .pipeline import FirstLook, Run, fit_run
-from .store import RunStore, StoredJob, check_label, summary_of
+from .store import MAX_LABEL, RunStore, StoredJob, check_label, summary_of
 from .train import EpochStats, FitStatus, TrainingDiverged
 
 if TYPE_CHECKING:
@@ -454,6 +454,60 @@ class JobRegistry:
             created=self._clock(),
         )
         return self._enqueue(job)
+
+    def add_run(
+        self,
+        run: Run,
+        *,
+        owner: str = "",
+        label: str,
+        data_name: str = "",
+        message: str = "",
+        tags: Tags | None = None,
+    ) -> str:
+        """Keep a run made elsewhere (a restored run zip) as a finished job of ``owner``; returns its
+        id (uuid4 hex). It is listed, opened, renamed, pinned, compared and deleted like a trained
+        run, and saved to the run store as a finished job is (the owner's disk quota applies), so
+        that a restart keeps it. ``label`` is cut to a valid run name (:func:`check_label`; one it
+        refuses reads "Restored run"); ``data_name`` names its data where the run has no name for
+        them (a run zip keeps none). ``tags`` default to ``{"kind": "restored"}``.
+        """
+        now = self._clock()
+        cancelled = run.fit.status == FitStatus.CANCELLED
+        try:
+            label = check_label(label.strip()[:MAX_LABEL])
+        except ValueError:
+            label = "Restored run"
+        info = _data_info(run.series)
+        if data_name and not info.get("name"):
+            info["name"] = data_name
+        job = Job(
+            id=uuid.uuid4().hex,
+            owner=owner,
+            config=run.config,
+            series=None,
+            label=label,
+            epochs_planned=run.config.train.epochs,
+            tags={"kind": "restored", **(tags or {})},
+            status=CANCELLED if cancelled else FINISHED,
+            message=message or "Restored from a run zip.",
+            history=list(run.history),
+            created=now,
+            started=now,
+            finished=now,
+            run=run,
+            data_info=info,
+        )
+        job.done.set()
+        with self._cond:
+            if self._closed:
+                raise RuntimeError("The job registry is closed.")
+            self._jobs[job.id] = job
+            self._evict()
+        if self._store is not None:
+            self._save(job, run)
+        self._touch()
+        return job.id
 
     def get(self, job_id: str | None) -> Job | None:
         """The live job object (or None if unknown or evicted)."""

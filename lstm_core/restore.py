@@ -19,6 +19,7 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -38,8 +39,8 @@ QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 
 @dataclass(frozen=True)
 class Restore:
-    """One upload's restore: ``status`` is queued, running, done (``run`` set) or failed
-    (``message``: one sentence saying what is wrong)."""
+    """One upload's restore: ``status`` is queued, running, done (``run`` set, and ``job_id`` when
+    it was kept as a stored run) or failed (``message``: one sentence saying what is wrong)."""
 
     id: str
     name: str
@@ -47,6 +48,7 @@ class Restore:
     message: str = ""
     run: Run | None = None
     seconds: float = 0.0
+    job_id: str = ""
 
     @property
     def active(self) -> bool:
@@ -69,9 +71,14 @@ class Restorer:
         torch.set_num_threads(1)
         lower_thread_priority(self._nice)
 
-    def submit(self, name: str, data: bytes) -> str:
+    def submit(self, name: str, data: bytes, keep: Callable[[Run], str] | None = None) -> str:
         """Queue ``data`` (an uploaded zip named ``name``); returns the restore's id. Raises
-        RunError at once when the cheap checks fail or too many restores are waiting."""
+        RunError at once when the cheap checks fail or too many restores are waiting.
+
+        ``keep`` (e.g. a job registry's :meth:`~lstm_core.jobs.JobRegistry.add_run` for the
+        uploader) is called on the restore's thread with the rebuilt run and returns the id it is
+        kept under (``Restore.job_id``): stored like a trained run, off the page script, and kept
+        even when the page that uploaded it is gone before the restore ends."""
         check_zip(data)
         with self._lock:
             if sum(r.active for r in self._items.values()) >= self.max_pending:
@@ -83,7 +90,7 @@ class Restorer:
                 if self._items[oldest].active:
                     break
                 del self._items[oldest]
-        self._pool.submit(self._work, rid, data)
+        self._pool.submit(self._work, rid, data, keep)
         return rid
 
     def get(self, rid: str | None) -> Restore | None:
@@ -110,7 +117,7 @@ class Restorer:
                 self._items[rid] = replace(self._items[rid], **changes)
             self._changed.notify_all()
 
-    def _work(self, rid: str, data: bytes) -> None:
+    def _work(self, rid: str, data: bytes, keep: Callable[[Run], str] | None = None) -> None:
         t0 = time.perf_counter()
         self._set(rid, status=RUNNING)
         try:
@@ -124,4 +131,13 @@ class Restorer:
             message = f"The run zip could not be restored ({type(exc).__name__}); download it again."
             self._set(rid, status=FAILED, message=message, seconds=time.perf_counter() - t0)
             return
-        self._set(rid, status=DONE, run=run, seconds=time.perf_counter() - t0)
+        job_id = ""
+        if keep is not None:
+            try:
+                job_id = keep(run)
+            except Exception as exc:  # noqa: BLE001 - the details logged, one sentence for the page
+                log.exception("a restored run zip could not be kept")
+                message = f"The run was restored but could not be kept ({type(exc).__name__}); upload the zip again."
+                self._set(rid, status=FAILED, message=message, seconds=time.perf_counter() - t0)
+                return
+        self._set(rid, status=DONE, run=run, job_id=job_id, seconds=time.perf_counter() - t0)

@@ -1,9 +1,9 @@
-"""Runs page: this session's saved runs; open, rename, pin, download, delete, compare 2-6."""
+"""Runs page: this session's saved runs; open, rename, pin, download, delete, compare 2-6, restore a run zip."""
 
 import streamlit as st
 
 from lstm_core.jobs import INTERRUPTED
-from ui import compare_view, presenter, runs_page, state
+from ui import compare_view, presenter, runs_page, runs_view, state
 from ui.figures import compare as cplots
 from ui.text import md_escape
 
@@ -12,9 +12,18 @@ current = state.sync_job_id()
 reg = state.registry()
 owner = state.owner()
 records = reg.runs(owner)
+
+
+def restore_zip() -> None:
+    """A run zip downloaded before (here or on Forecast) becomes one more run of the list, picked."""
+    with st.expander("Restore a downloaded run (.zip)", expanded=not records, icon=":material/upload:"):
+        runs_view.restore_upload("runs_zip", runs_page.PICK)  # restored off the page script
+
+
 if not records:
     st.info("You have no saved runs yet: train one and it is kept here, also after a server restart.")
     st.page_link("pages/train.py", label="Go to Train", icon=":material/model_training:")
+    restore_zip()
     st.stop()
 
 by_id = {r.id: r for r in records}
@@ -24,6 +33,7 @@ st.caption(
 )
 listed, listed_config = runs_page.shown(records)
 presenter.table(listed, key="runs_table", hide_index=True, width="stretch", column_config=listed_config)
+restore_zip()
 
 st.subheader("One run")
 if st.session_state.get(runs_page.PICK) not in by_id:

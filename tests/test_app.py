@@ -302,12 +302,16 @@ def test_training_from_the_form_then_forecast_shows_metrics(fake):
     at.slider(key="forecast_steps").set_value(36).run()
     no_errors(at)
 
-    # Download the run as a zip, upload it again: it is restored, selected and judged alike.
+    # Download the run as a zip, upload it again: it is restored, selected and judged alike, and
+    # kept as one more run of the session (it was in this session's state only, never on Runs)
     data = runs_view.run_zip(run, 36)
     at.file_uploader(key="forecast_zip").set_value(("my-run.zip", data, "application/zip")).run()
     no_errors(at)
     wait_for_restore(at)  # restored off the page script; the page picks it up on its next run
-    assert at.selectbox(key="forecast_pick").value == "zip:my-run.zip"
+    restored = at.selectbox(key="forecast_pick").value
+    assert restored != job_id and [s.id for s in fake.jobs_for(at.session_state["owner"])] == [restored, job_id]
+    assert fake.snapshot(restored).label == "my-run (restored)"
+    assert [r.id for r in fake.runs(at.session_state["owner"])] == [restored, job_id]
     assert len(at.dataframe) == 1
     assert verdict.sentence in [
         b.value for b in {"beats": at.success, "mixed": at.warning, "loses": at.error}[verdict.level]

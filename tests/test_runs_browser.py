@@ -67,3 +67,42 @@ def test_the_uploaded_data_survives_a_reload_and_the_run_a_restart(browser, tmp_
         nav(pg, "Forecast")
         expect(pg.get_by_text("Metrics on the test part", exact=False).first).to_be_visible()
         expect(pg.locator('[data-testid="stException"]')).to_have_count(0)
+
+
+def test_a_run_zip_restored_on_the_runs_page_is_listed_and_survives_a_restart(browser, tmp_path, monkeypatch):
+    """A run zip restored on Forecast opened there but never appeared on Runs, and a restart
+    lost it; restored on the Runs page it is picked there, named after its zip, and a new
+    server lists it for the same browser."""
+    from lstm_core import runs as lcruns
+    from lstm_core.config import RunConfig
+    from lstm_core.data import generate
+    from lstm_core.pipeline import fit_run
+
+    monkeypatch.setenv("LSTM_LAB_HOME", str(tmp_path / "home"))
+    cfg = RunConfig.make(hidden_size=4, look_back=6, epochs=2, patience=None, device="cpu", ensemble=1)
+    cfg.data.transform = "none"
+    run = fit_run(generate("sine", length=80), cfg)
+    zip_path = tmp_path / "sine-try.zip"
+    zip_path.write_bytes(lcruns.run_to_zip(lcruns.save_run(run, tmp_path / "run")))
+
+    with app_page(browser, tmp_path / "first.log") as (pg, base):
+        pg.goto(base)
+        nav(pg, "Runs")
+        expect(pg.get_by_text("You have no saved runs yet", exact=False)).to_be_visible()
+        pg.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(zip_path))
+        box = pg.get_by_role("combobox", name="Run", exact=True)
+        expect(box).to_have_value(re.compile(r"^sine-try \(restored\) · sine-try\.zip · "))
+        expect(pg.get_by_role("button", name="Pin")).to_be_enabled()
+        expect(pg.locator('[data-testid="stException"]')).to_have_count(0)
+        picked = box.input_value()
+        cookies = pg.context.cookies()
+
+    with app_page(browser, tmp_path / "second.log", cookies) as (pg, base):  # the same browser, a new server
+        pg.goto(f"{base}/runs")
+        expect(pg.get_by_role("heading", name="Runs", exact=True)).to_be_visible()
+        expect(pg.get_by_role("combobox", name="Run", exact=True)).to_have_value(picked)
+        nav(pg, "Forecast")
+        expect(pg.get_by_text("Metrics on the test part", exact=False).first).to_be_visible()
+        expect(pg.get_by_role("combobox", name="Run", exact=True)).to_have_value(
+            re.compile(r"^sine-try \(restored\) — finished")
+        )

@@ -576,3 +576,52 @@ def test_the_comparison_writes_big_errors_with_separators_and_missing_values_as_
     marked = {(r, shown.columns[c]) for (r, c), props in styler.ctx.items() if props}
     assert marked == {(0, "test RMSE"), (1, "test MASE"), (1, "parameters"), (1, "train seconds")}
     assert dict(styler.ctx[(0, 2)]) == dict(p.split(": ") for p in BEST.split("; "))
+
+
+def _restored(at: AppTest, key: str, name: str, data: bytes) -> None:
+    """Upload a run zip to the uploader ``key``, wait for its restore (its event), and rerun twice:
+    once for the polling fragment to see it end (AppTest does not fire run_every), once for the
+    rerun it asks."""
+    from ui import runs_view
+
+    at.file_uploader(key=key).set_value((name, data, "application/zip")).run()
+    no_errors(at)
+    done = runs_view.restorer().wait(at.session_state[runs_view.PENDING][0], TIMEOUT)
+    assert done is not None and not done.active and done.job_id, done and done.message
+    at.run()
+    at.run()
+    no_errors(at)
+
+
+def test_a_run_zip_restored_here_or_on_forecast_is_a_run_of_the_list(reg):
+    """A run restored on Forecast opened there but never appeared on Runs (it lived in the
+    session's state only), so it could not be pinned, renamed or compared, and a restart lost it.
+    Restored here or on Forecast, it is a stored run of the list, picked, and can be pinned."""
+    from ui import runs_page as rp
+    from ui.runs_view import run_zip
+
+    jid = reg.submit(series(), cfg(0), owner="b" * 32, label="someone else's")  # downloaded by another owner
+    data = run_zip(reg.snapshot(jid).run)
+    at = runs_page()
+    assert [i.value for i in at.info][0].startswith("You have no saved runs yet")
+    assert at.expander and "Restore a downloaded run (.zip)" in [e.label for e in at.expander]
+    _restored(at, "runs_zip", "lstm-h4.zip", data)
+    table = at.dataframe[0].value
+    assert list(table["name"]) == ["lstm-h4 (restored)"] and list(table["data"]) == ["lstm-h4.zip"]
+    (rec,) = reg.runs(OWNER)
+    assert at.selectbox(key=rp.PICK).value == rec.id and rec.has_run and reg.store.has_run(rec.id)
+    assert rec.rmse == pytest.approx(reg.snapshot(jid).run.metrics.test.rmse)
+    at.button(key="runs_pin").click().run()
+    no_errors(at)
+    assert reg.store.record(rec.id).pinned and list(at.dataframe[0].value["pinned"]) == [True]
+
+    at.switch_page("pages/forecast.py").run()  # the same zip restored on Forecast: one more run
+    _restored(at, "forecast_zip", "again.zip", data)
+    picked = at.selectbox(key="forecast_pick").value
+    assert picked != rec.id and [r.id for r in reg.runs(OWNER)] == [picked, rec.id]
+    at.switch_page("pages/runs.py").run()
+    no_errors(at)
+    assert list(at.dataframe[0].value["name"]) == ["again (restored)", "lstm-h4 (restored)"]
+    at.multiselect(key=rp.COMPARE).select(picked).select(rec.id).run()  # the two compared
+    no_errors(at)
+    assert len(at.dataframe) == 2

@@ -6,6 +6,7 @@ import json
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from lstm_core.config import RunConfig
 from lstm_core.data import Series, generate
@@ -241,4 +242,63 @@ def test_the_restart_load_waits_while_a_job_trains_and_an_opened_run_loads_at_on
         assert store.loaded == [newer, older]  # loaded once each: the bulk load skips what is loaded
     finally:
         release.set()
+        reg.close()
+
+
+def test_a_restored_run_zip_is_a_stored_run_of_its_owner(tmp_path):
+    """A run restored from a zip opened on Forecast but was never listed on Runs (no pin, no
+    rename, no comparison) and a restart lost it: the restorer keeps it as a finished job of the
+    uploader, stored like a trained run, that a restart lists and loads and that can be deleted."""
+    from lstm_core import runs as lcruns
+    from lstm_core.restore import Restorer
+
+    store = RunStore(tmp_path / "jobs")
+    first = JobRegistry(max_workers=1, torch_threads=1, store=store)
+    restorer = Restorer()
+    try:
+        trained = first.snapshot(_finished(first, owner="someone"))
+        folder = lcruns.save_run(trained.run, tmp_path / "saved")
+        data = lcruns.run_to_zip(folder)
+
+        def keep(run):
+            return first.add_run(run, owner="me", label="my-run (restored)", data_name="my-run.zip")
+
+        done = restorer.wait(restorer.submit("my-run.zip", data, keep), WAIT_S)
+        assert done is not None and done.status == "done" and done.job_id, done and done.message
+        jid = done.job_id
+        rec = store.record(jid)
+        assert rec is not None and rec.has_run and (rec.owner, rec.label) == ("me", "my-run (restored)")
+        assert rec.kind == "restored" and rec.dataset == "my-run.zip" and rec.status == "finished"
+        assert rec.rmse == pytest.approx(trained.run.metrics.test.rmse)
+        assert [r.id for r in first.runs("me")] == [jid]
+        assert [s.id for s in first.jobs_for("me")] == [jid] and first.snapshot(jid).has_run
+        first.set_pinned(jid, True)  # "not on disk, so it cannot be pinned" before
+        first.rename(jid, "back from the zip")
+    finally:
+        restorer.close()
+        first.close()
+
+    again = JobRegistry(max_workers=1, torch_threads=1, store=store)  # "the server restarted"
+    try:
+        (rec,) = again.runs("me")
+        assert (rec.id, rec.label, rec.pinned) == (jid, "back from the zip", True)
+        back = again.wait_until(jid, lambda s: s.has_run, WAIT_S)
+        pd.testing.assert_frame_equal(back.run.predictions, trained.run.predictions, check_exact=True)
+        again.delete_run(jid)
+        assert again.runs("me") == [] and not (tmp_path / "jobs" / jid).exists()
+    finally:
+        again.close()
+
+
+def test_a_restored_runs_name_is_always_a_valid_run_name(tmp_path):
+    from lstm_core.pipeline import fit_run
+
+    reg = JobRegistry(max_workers=1, torch_threads=1, inline=True)
+    try:
+        run = fit_run(generate("sine", length=120), tiny())
+        long_id = reg.add_run(run, owner="me", label="x" * 300)
+        bad_id = reg.add_run(run, owner="me", label="a\nb\u200b")
+        assert len(reg.snapshot(long_id).label) == 80 and reg.snapshot(bad_id).label == "Restored run"
+        assert sorted(r.label for r in reg.runs("me")) == ["Restored run", "x" * 80]
+    finally:
         reg.close()

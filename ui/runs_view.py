@@ -17,10 +17,10 @@ from .text import md_escape
 
 
 def available_runs() -> dict[str, tuple[str, Run]]:
-    """Runs this session can show: its trained jobs (finished or stopped), the job of a shared
-    link it was opened on, then restored zips.
+    """Runs this session can show: its jobs with a run (trained, finished or stopped, and restored
+    run zips, kept as jobs: :func:`restore_upload`), then the job of a shared link it was opened on.
 
-    Keys are stable ids (job id or ``zip:<name>``); values are ``(label, run)``.
+    Keys are job ids; values are ``(label, run)``.
     """
     out: dict[str, tuple[str, Run]] = {}
     reg = state.registry()
@@ -30,8 +30,6 @@ def available_runs() -> dict[str, tuple[str, Run]]:
     shared = reg.snapshot(st.session_state.get(state.JOB))  # opened from someone else's link: read-only
     if shared is not None and shared.id not in out and shared.run is not None:
         out[shared.id] = (f"{shared.label} — {shared.status} (shared, read-only)", shared.run)
-    for key, (label, run) in st.session_state.get(state.UPLOADED_RUNS, {}).items():
-        out[key] = (label, run)
     return out
 
 
@@ -112,19 +110,34 @@ def restorer() -> Restorer:
 PENDING, ERROR = "zip_restore_pending", "zip_restore_error"
 
 
+def restored_label(name: str) -> str:
+    """A restored run's name: its zip's name without ``.zip``, marked restored."""
+    stem = name[:-4] if name.lower().endswith(".zip") and len(name) > 4 else name
+    return f"{stem} (restored)"
+
+
 def restore_upload(key: str, pick_key: str) -> None:
     """A run-zip uploader whose zip is restored off the page script (see lstm_core.restore).
 
-    A new upload is checked at once (size, entries) and queued; a fragment polls its restore
-    and, once it is in, adds the run to this session's runs, selects it in ``pick_key`` and
-    redraws the page. Errors are one sentence.
+    A new upload is checked at once (size, entries) and queued; once rebuilt, the restore's thread
+    keeps the run as a finished job of this session's owner (:meth:`JobRegistry.add_run`): listed
+    on the Runs page, stored on disk like a trained run (a restart keeps it), renamed, pinned,
+    compared and deleted like one. A fragment polls the restore and, once it is in, selects the
+    run in ``pick_key`` and redraws the page. Errors are one sentence.
     """
     up = st.file_uploader("Run zip", type=["zip"], key=key)
     if up is not None and st.session_state.get(f"{key}_done") != up.file_id:
         st.session_state[f"{key}_done"] = up.file_id
         st.session_state.pop(ERROR, None)
+        reg, owner, name = state.registry(), state.owner(), up.name
+
+        def keep(run: Run) -> str:
+            return reg.add_run(
+                run, owner=owner, label=restored_label(name), data_name=name, message=f"Restored from {name}."
+            )
+
         try:
-            st.session_state[PENDING] = (restorer().submit(up.name, up.getvalue()), up.name, pick_key)
+            st.session_state[PENDING] = (restorer().submit(up.name, up.getvalue(), keep), up.name, pick_key)
         except RunError as exc:
             st.session_state[ERROR] = str(exc)
     if st.session_state.get(PENDING):
@@ -149,7 +162,5 @@ def _restore_progress() -> None:
     elif r.run is None:
         st.session_state[ERROR] = r.message
     else:
-        zkey = f"zip:{name}"
-        st.session_state.setdefault(state.UPLOADED_RUNS, {})[zkey] = (f"restored: {name}", r.run)
-        st.session_state[pick_key] = zkey
+        st.session_state[pick_key] = r.job_id
     st.rerun(scope="app")

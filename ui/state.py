@@ -18,7 +18,7 @@ from lstm_core.store import RunStore
 from lstm_core.train import device_label, resolve_device
 from ui import owner_cookie
 
-DATASET, OWNER, JOB, UPLOADED_RUNS = "dataset", "owner", "job_id", "uploaded_runs"
+DATASET, OWNER, JOB = "dataset", "owner", "job_id"
 # the Compare page's job ids, in session state and in the URL (``?cmp=a,b,...``; ui.compare_view)
 COMPARE_KEY, COMPARE_PARAM = "compare_job_ids", "cmp"
 # persist_state for the settings a person fills in (the Train form, the Compare settings):
