@@ -132,6 +132,7 @@ presenter.table(
     hide_index=True,
     width="stretch",
     key="runs_compare_table",
+    column_config=compare_view.table_config(cmp_table),
 )
 if overlay is None:
     st.info(

@@ -518,20 +518,53 @@ def test_a_huge_error_is_written_with_separators_in_a_column_wide_enough():
     """A 1e15-scale series' RMSE read "000000000" (%.4g's 10090000000000 cut from the left in
     66 px), the Forecast page's table 10,090,000,000,000: written so, right-aligned, in a column
     wide enough, while another series' 0.08154 in the same column keeps its figures (Streamlit's
-    "localized" format wrote 0.082); a list of small errors keeps its number columns and widths."""
+    "localized" format wrote 0.082); a list of small errors keeps its formats and widths.
+
+    Written as text ("10,090,000,000,000"), a click on the header sorted the column
+    alphabetically (9,000 after 10,000) and the comparison drew its numbers on the left: the
+    column stays numeric, rounded to 4 figures, with the grid's "%,.4g" format."""
+    from ui import metric_numbers
     from ui import runs_page as rp
 
     big = _record("big", rmse=10_093_456_789_012.0, multi=None)
-    tbl, config = rp.shown([big, _record("small", rmse=0.081543, multi=0.5)])
-    assert tbl["test RMSE"].tolist() == ["10,090,000,000,000", "0.08154"]
+    records = [big, _record("small", rmse=0.081543, multi=0.5), _record("nine", rmse=9_012.3, multi=1.0)]
+    tbl, config = rp.shown(records)
+    assert tbl["test RMSE"].dtype.kind == "f" and tbl["test RMSE"].tolist() == [10_090_000_000_000.0, 0.08154, 9012.0]
+    assert tbl.sort_values("test RMSE")["name"].tolist() == ["small", "nine", "big"]  # as numbers
     assert tbl["multi-step RMSE"].iloc[1] == 0.5 and tbl["multi-step RMSE"].dtype.kind == "f"  # no big value
-    assert config["test RMSE"]["type_config"]["type"] == "text" and config["test RMSE"]["alignment"] == "right"
-    assert config["test RMSE"]["width"] >= rp.DIGIT_PX * len("10,090,000,000,000") + rp.CELL_PAD_PX
+    spec = config["test RMSE"]
+    assert (spec["type_config"]["type"], spec["type_config"]["format"]) == ("number", "%,.4g")
+    shown = [metric_numbers.grid_text(spec["type_config"]["format"], v) for v in tbl["test RMSE"]]
+    assert shown == ["10,090,000,000,000", "0.08154", "9,012"]
+    assert spec["width"] >= rp.DIGIT_PX * len("10,090,000,000,000") + rp.CELL_PAD_PX
     assert config["multi-step RMSE"]["type_config"]["format"] == "%.4g"
     small_table, small = rp.shown([_record("small", rmse=12.34, multi=5678.0)])
     assert small_table["test RMSE"].tolist() == [12.34]
     assert [small[c]["type_config"]["format"] for c in rp.METRICS] == ["%.4g", "%.4g"]
     assert {c: small[c]["width"] for c in rp.COLUMN_WIDTHS} == rp.COLUMN_WIDTHS
+
+
+def test_the_grid_printf_is_written_alike_in_the_presenting_table():
+    """Presenting, the list is an HTML table: Python's "%" has no "," flag, and its "%.4g" wrote
+    1.009e+13 where the grid writes 10090000000000; both are written as the grid's sprintf does."""
+    from ui import metric_numbers, presenter
+
+    cases = {
+        ("%,.4g", 10_093_456_789_012.0): "10,090,000,000,000",
+        ("%,.4g", 0.081543): "0.08154",
+        ("%,.4g", 1234.5): "1,235",  # toPrecision: a tie goes up
+        ("%,.4g", -12_345.6): "-12,350",
+        ("%.4g", 10_093_000_000_000.0): "10090000000000",
+        ("%,.0f", 4724.0): "4,724",
+        ("%,d", 3604.0): "3,604",
+        ("%.3g", 0.7324): "0.732",
+    }
+    assert {k: metric_numbers.grid_text(*k) for k in cases} == cases
+    assert (
+        metric_numbers.grid_text("localized", 1.0) is None and metric_numbers.grid_text("%,.4g", float("nan")) is None
+    )
+    spec = {"type_config": {"type": "number", "format": "%,.4g"}}
+    assert presenter._cell_text(10_093_456_789_012.0, spec) == "10,090,000,000,000"
 
 
 def test_the_list_names_a_run_without_repeating_its_data():
@@ -550,11 +583,13 @@ def test_the_list_names_a_run_without_repeating_its_data():
 
 def test_the_comparison_writes_big_errors_with_separators_and_missing_values_as_dashes():
     """The Runs page's comparison wrote a 1e15-scale RMSE as 1.008e+13 and a baseline's missing
-    parameters as "None" (the grid ignores a Styler's na_rep); the best values stay marked."""
+    parameters as "None" (the grid ignores a Styler's na_rep); the best values stay marked. Its
+    errors written as text were sorted alphabetically and drawn on the left: they stay numbers,
+    written by the Styler, and the numbers kept as text are right-aligned."""
     import numpy as np
     import pandas as pd
 
-    from ui.compare_view import BEST, styled_table
+    from ui.compare_view import BEST, styled_table, table_config
 
     table = pd.DataFrame(
         {
@@ -567,61 +602,17 @@ def test_the_comparison_writes_big_errors_with_separators_and_missing_values_as_
         }
     )
     styler = styled_table(table)
-    shown = styler.data
+    data = styler.data
+    assert data["test RMSE"].dtype.kind == "f" and data["test MASE"].dtype.kind == "f"  # sorted as numbers
+    styler._compute()
+    shown = pd.DataFrame([[cell["display_value"] for cell in row[1:]] for row in styler._translate(True, True)["body"]])
+    shown.columns = data.columns
     assert shown["test RMSE"].tolist() == ["10,080,000,000,000", "10,080,000,000,000", "63,620,000,000,000"]
     assert shown["test MASE"].tolist() == ["0.7324", "0.7323", "5.126"]
-    assert shown.loc[2, ["parameters", "train seconds"]].tolist() == ["—", "—"]
-    assert shown.loc[0, "parameters"] == "4,724" and shown.loc[1, "best in"].startswith("★ ")
-    styler._compute()
-    marked = {(r, shown.columns[c]) for (r, c), props in styler.ctx.items() if props}
+    assert data.loc[2, ["parameters", "train seconds"]].tolist() == ["—", "—"]
+    assert data.loc[0, "parameters"] == "4,724" and data.loc[1, "best in"].startswith("★ ")
+    config = table_config(table)
+    assert set(config) == {"parameters", "train seconds"} and config["parameters"]["alignment"] == "right"
+    marked = {(r, data.columns[c]) for (r, c), props in styler.ctx.items() if props}
     assert marked == {(0, "test RMSE"), (1, "test MASE"), (1, "parameters"), (1, "train seconds")}
     assert dict(styler.ctx[(0, 2)]) == dict(p.split(": ") for p in BEST.split("; "))
-
-
-def _restored(at: AppTest, key: str, name: str, data: bytes) -> None:
-    """Upload a run zip to the uploader ``key``, wait for its restore (its event), and rerun twice:
-    once for the polling fragment to see it end (AppTest does not fire run_every), once for the
-    rerun it asks."""
-    from ui import runs_view
-
-    at.file_uploader(key=key).set_value((name, data, "application/zip")).run()
-    no_errors(at)
-    done = runs_view.restorer().wait(at.session_state[runs_view.PENDING][0], TIMEOUT)
-    assert done is not None and not done.active and done.job_id, done and done.message
-    at.run()
-    at.run()
-    no_errors(at)
-
-
-def test_a_run_zip_restored_here_or_on_forecast_is_a_run_of_the_list(reg):
-    """A run restored on Forecast opened there but never appeared on Runs (it lived in the
-    session's state only), so it could not be pinned, renamed or compared, and a restart lost it.
-    Restored here or on Forecast, it is a stored run of the list, picked, and can be pinned."""
-    from ui import runs_page as rp
-    from ui.runs_view import run_zip
-
-    jid = reg.submit(series(), cfg(0), owner="b" * 32, label="someone else's")  # downloaded by another owner
-    data = run_zip(reg.snapshot(jid).run)
-    at = runs_page()
-    assert [i.value for i in at.info][0].startswith("You have no saved runs yet")
-    assert at.expander and "Restore a downloaded run (.zip)" in [e.label for e in at.expander]
-    _restored(at, "runs_zip", "lstm-h4.zip", data)
-    table = at.dataframe[0].value
-    assert list(table["name"]) == ["lstm-h4 (restored)"] and list(table["data"]) == ["lstm-h4.zip"]
-    (rec,) = reg.runs(OWNER)
-    assert at.selectbox(key=rp.PICK).value == rec.id and rec.has_run and reg.store.has_run(rec.id)
-    assert rec.rmse == pytest.approx(reg.snapshot(jid).run.metrics.test.rmse)
-    at.button(key="runs_pin").click().run()
-    no_errors(at)
-    assert reg.store.record(rec.id).pinned and list(at.dataframe[0].value["pinned"]) == [True]
-
-    at.switch_page("pages/forecast.py").run()  # the same zip restored on Forecast: one more run
-    _restored(at, "forecast_zip", "again.zip", data)
-    picked = at.selectbox(key="forecast_pick").value
-    assert picked != rec.id and [r.id for r in reg.runs(OWNER)] == [picked, rec.id]
-    at.switch_page("pages/runs.py").run()
-    no_errors(at)
-    assert list(at.dataframe[0].value["name"]) == ["again (restored)", "lstm-h4 (restored)"]
-    at.multiselect(key=rp.COMPARE).select(picked).select(rec.id).run()  # the two compared
-    no_errors(at)
-    assert len(at.dataframe) == 2

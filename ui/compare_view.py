@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 
 import numpy as np
@@ -122,6 +123,11 @@ def number_cell(column: str, value: object) -> str:
     return NUMBER_FORMATS[column].format(v) if column in NUMBER_FORMATS else figure_text(v)
 
 
+#: The error columns :func:`styled_table` keeps as numbers (sorted as numbers, right-aligned), its
+#: Styler writing each as :func:`number_cell` does.
+NUMERIC = tuple(c for _, _, c in cmp.METRIC_COLUMNS)
+
+
 def styled_table(table: pd.DataFrame, same_points: bool = True):
     """The results table with the best value per column marked (green, bold) and a 'best in' column
     (the Runs page's comparison; the Compare page shows :func:`lstm_core.compare.readable_table`).
@@ -130,9 +136,13 @@ def styled_table(table: pd.DataFrame, same_points: bool = True):
     not marked: an RMSE of 2 on temperatures was "best" beside 140 on road deaths. MASE, scaled
     by each series' naive error, still is.
 
-    The numbers are written as text (:func:`number_cell`): the grid drew a Styler's ``{:.4g}`` of
-    a 1e15-scale series' RMSE as ``1.008e+13`` beside the Forecast page's ``10,080,000,000,000``,
-    and a baseline's missing parameters as "None" whatever the Styler's ``na_rep``.
+    Every number is shown as :func:`number_cell` writes it: the grid drew a Styler's ``{:.4g}`` of a
+    1e15-scale series' RMSE as ``1.008e+13`` beside the Forecast page's ``10,080,000,000,000``. The
+    error columns (:data:`NUMERIC`) stay numbers, written by the Styler's format, so that a click on
+    a header sorts them as numbers and they stay right-aligned (written as text, they were sorted
+    alphabetically and drawn on the left). The others are text, so that a baseline's missing
+    parameters read "—" (the grid writes a missing number as "None" whatever the Styler's
+    ``na_rep``), right-aligned by :func:`table_config`.
     """
     skip = () if same_points else UNIT_COLUMNS
     best = {c: m for c, m in cmp.best_per_column(table).items() if c not in skip}
@@ -141,10 +151,21 @@ def styled_table(table: pd.DataFrame, same_points: bool = True):
     shown = table.copy()
     shown["best in"] = [", ".join(c for c, m in best.items() if m == name) for name in table["model"]]
     shown["best in"] = ["★ " + b if b else "" for b in shown["best in"]]
+    numeric = [c for c in NUMERIC if c in table and table[c].dtype.kind == "f"]
     for c in table.columns:
-        if table[c].dtype.kind == "f":
+        if table[c].dtype.kind == "f" and c not in numeric:
             shown[c] = [number_cell(c, v) for v in table[c]]
-    return shown.style.apply(lambda col: [BEST if m else "" for m in lowest[str(col.name)]], subset=cols)
+    styler = shown.style.apply(lambda col: [BEST if m else "" for m in lowest[str(col.name)]], subset=cols)
+    return styler.format({c: functools.partial(number_cell, c) for c in numeric})
+
+
+def table_config(table: pd.DataFrame) -> dict:
+    """``column_config`` of :func:`styled_table`'s table: its numbers written as text right-aligned."""
+    return {
+        c: st.column_config.TextColumn(alignment="right")
+        for c in table.columns
+        if table[c].dtype.kind == "f" and c not in NUMERIC
+    }
 
 
 # ---------------------------------------------------------------------- memory sweeps

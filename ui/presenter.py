@@ -26,6 +26,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from pandas.io.formats.style import Styler
 
+from ui import metric_numbers
 from ui.figures.style import presenter_figure
 
 KEY = "presenter_mode"  # the mode (plain session state: it outlives any widget)
@@ -208,6 +209,9 @@ def _cell_text(value: Any, spec: Mapping[str, Any] | None) -> str:
         if fmt == "localized" and math.isfinite(value):  # as the grid writes it: separators, up to 3 decimals
             return f"{value:,.3f}".rstrip("0").rstrip(".")
         if fmt and "%" in fmt:
+            grid = metric_numbers.grid_text(fmt, float(value))  # "%,.4g": Python's % has no "," flag
+            if grid is not None:
+                return grid
             try:
                 return fmt % value
             except (TypeError, ValueError):

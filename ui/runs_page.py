@@ -19,7 +19,6 @@ import streamlit as st
 from lstm_core import compare as cmp
 from lstm_core import runs as lcruns
 from lstm_core.index import RunRecord
-from lstm_core.metrics import figure_text
 from lstm_core.pipeline import Run
 
 from . import metric_numbers, runs_view, state
@@ -91,28 +90,31 @@ DIGIT_PX, CELL_PAD_PX = 7, 18
 
 def shown(records: list[RunRecord]) -> tuple[pd.DataFrame, dict[str, Any]]:
     """The table and its ``column_config``. An error column holding a value of 10,000 or more is
-    written as text, right-aligned, each value as the Forecast page's table and the verdict write
-    it (:func:`lstm_core.metrics.figure_text`: ``10,090,000,000,000``, ``0.08154``), in a column
-    wide enough for the longest.
+    rounded to 4 significant figures and written with separators
+    (:data:`~ui.metric_numbers.BIG_FORMAT`, ``%,.4g``: ``10,090,000,000,000``, and ``0.08154`` in
+    the same column, as the Forecast page's table and the verdict write them), in a column wide
+    enough for the longest; it stays a number column, sorted as numbers and right-aligned.
 
     ``%.4g`` wrote ``10090000000000`` in a 66 px column, which the grid cut from the left to
-    ``000000000``; Streamlit's ``localized`` format keeps 3 decimals, so another series' 0.08154
-    in the same column would read 0.082. The list is then wider than 1280 px allows and scrolls
-    sideways (when each run was trained stays in view).
+    ``000000000``; written as text instead, a click on the header sorted 9,000 after 10,000.
+    The list is then wider than 1280 px allows and scrolls sideways (when each run was trained
+    stays in view).
     """
     tbl = table(records)
     widths: dict[str, int] = {}
     for c in METRICS:
-        if (pd.to_numeric(tbl[c]).abs() >= metric_numbers.BIG).any():  # None: an interrupted run
-            tbl[c] = ["—" if pd.isna(v) else figure_text(v) for v in tbl[c]]
-            widths[c] = max(COLUMN_WIDTHS[c], DIGIT_PX * max(map(len, tbl[c])) + CELL_PAD_PX)
-    return tbl, column_config(widths, text=list(widths))
+        values = pd.to_numeric(tbl[c])  # None: an interrupted run
+        if (values.abs() >= metric_numbers.BIG).any():
+            tbl[c] = metric_numbers.significant(values)
+            texts = [metric_numbers.grid_text(metric_numbers.BIG_FORMAT, v) or "" for v in tbl[c]]
+            widths[c] = max(COLUMN_WIDTHS[c], DIGIT_PX * max(map(len, texts)) + CELL_PAD_PX)
+    return tbl, column_config(widths, big=list(widths))
 
 
-def column_config(widths: dict[str, int] | None = None, text: Iterable[str] = ()) -> dict[str, Any]:
+def column_config(widths: dict[str, int] | None = None, big: Iterable[str] = ()) -> dict[str, Any]:
     """The table's labels, formats, widths and header tips (``st.dataframe``'s ``column_config``);
-    ``widths`` of some columns replace the defaults, and the error columns in ``text`` hold
-    numbers written as text, right-aligned (see :func:`shown`)."""
+    ``widths`` of some columns replace the defaults, and the error columns in ``big`` are written
+    with separators (see :func:`shown`)."""
     w = {**COLUMN_WIDTHS, **(widths or {})}
     tips = {
         "test RMSE": "Test RMSE one step ahead (data units)",
@@ -120,9 +122,12 @@ def column_config(widths: dict[str, int] | None = None, text: Iterable[str] = ()
     }
     labels = {"test RMSE": "RMSE", "multi-step RMSE": "multi-step"}
     errors = {
-        c: st.column_config.TextColumn(labels[c], width=w[c], help=tips[c], alignment="right")
-        if c in text
-        else st.column_config.NumberColumn(labels[c], format="%.4g", width=w[c], help=tips[c])
+        c: st.column_config.NumberColumn(
+            labels[c],
+            format=metric_numbers.BIG_FORMAT if c in big else metric_numbers.SMALL_FORMAT,
+            width=w[c],
+            help=tips[c],
+        )
         for c in METRICS
     }
     return {
