@@ -258,16 +258,26 @@ st.caption(
 )
 shapes = {n: ss[0].config for n, ss in groups.items()}
 readable = cmp.readable_table(table, shapes)
-narrow = {c: st.column_config.TextColumn(width="small") for c in ("cell", "seeds", "parameters", "train s")}
+# two tables, errors first, then the variants' shapes (a baseline has none: no row of dashes). In one,
+# ten columns ran 100 px past the grid at 1280 px beside the sidebar ("parameters" and "train s" cut),
+# and at 20 px 80 px past a 1024x768 projector
+errors = ["model", *(c for _, _, c in cmp.METRIC_COLUMNS)]
+shapes_of = readable[(table["kind"] == "variant").to_numpy()].drop(columns=errors[1:])
 if presenter.active():
-    # two tables, errors first: ten columns at 20 px ran 80 px past a 1024x768 projector beside the
-    # sidebar ("paramete" cut, "train s" out of sight)
-    errors = ["model", *(c for _, _, c in cmp.METRIC_COLUMNS)]
     presenter.table(readable[errors], hide_index=True, width="stretch", key="cmp_table")
-    shapes_of = readable[(table["kind"] == "variant").to_numpy()].drop(columns=errors[1:])  # baselines: all "—"
-    presenter.table(shapes_of, hide_index=True, width="stretch", key="cmp_table_shapes")
 else:
-    presenter.table(readable, hide_index=True, width="stretch", key="cmp_table", column_config=narrow)
+    # a 1e15-scale series' "26,460,000,000,000 ± 660,000,000,000" on two lines (ran 550 px past)
+    errors_shown, config, row_height = cv.two_line_spread(readable[errors])
+    presenter.table(
+        errors_shown, hide_index=True, width="stretch", key="cmp_table", column_config=config, row_height=row_height
+    )
+presenter.table(
+    shapes_of,
+    hide_index=True,
+    width="stretch",
+    key="cmp_table_shapes",
+    column_config={c: st.column_config.TextColumn(width="small") for c in ("cell", "seeds", "parameters", "train s")},
+)
 verdict = cmp.spread_sentence(results, escape=md_escape)  # variant names are the user's: text, never links
 if verdict:
     st.markdown(verdict)

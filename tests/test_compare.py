@@ -191,3 +191,29 @@ def test_a_baseline_lead_tells_apart_values_equal_to_four_digits():
     assert "Holt-Winters has the lowest test RMSE (123.89 against 123.91 for the best variant, **gru**)" in said
     assert "multi-step" not in said
     assert cmp._apart(1.5, 2.5) == ("1.5", "2.5")
+
+
+def test_a_long_spread_is_wrapped_on_two_lines_in_columns_that_fit():
+    """A 1e15-scale series' "26,460,000,000,000 ± 660,000,000,000" made four error columns 1,000 px
+    wide where the grid has 818 at 1280 px: such a cell wraps before its "±" (a no-break space
+    after it), its column is as wide as its longest line, and its rows are tall enough for two
+    lines; short spreads stay on one line."""
+    import pandas as pd
+
+    from ui import compare_view as cv
+
+    table = pd.DataFrame(
+        {
+            "model": ["LSTM 32", "baseline: naive"],
+            "test RMSE": ["26,460,000,000,000 ± 660,000,000,000", "63,620,000,000,000"],
+            "test MASE": ["2.14 ± 0.061", "5.126"],
+        }
+    )
+    out, config, row_height = cv.two_line_spread(table)
+    assert out["test RMSE"].tolist() == ["26,460,000,000,000 ±\u00a0660,000,000,000", "63,620,000,000,000"]
+    assert out["test MASE"].tolist() == ["2.14 ± 0.061", "5.126"] and list(config) == ["test RMSE"]
+    assert config["test RMSE"]["width"] == len("26,460,000,000,000") * cv.DIGIT_PX + cv.CELL_PAD_PX  # its longer line
+    assert row_height is not None and row_height > 64  # the grid wraps only in rows over 4rem
+    assert 4 * config["test RMSE"]["width"] + 160 <= 818  # four such columns and the names fit 1280 px
+    small = table.assign(**{"test RMSE": ["2.417 ± 0.07", "0.793"]})
+    assert cv.two_line_spread(small) == (small, {}, None)

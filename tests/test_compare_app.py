@@ -71,14 +71,21 @@ def test_two_variant_comparison_finishes_and_shows_the_table(fake):
     assert len({s.tags["group"] for s in snaps}) == 1 and {s.kind for s in snaps} == {"compare"}
     rerun_when_over(at, fake, ids)
     assert any(s.value == "Results" for s in at.subheader)
-    table = next(d.value for d in at.dataframe if "size" in getattr(d.value, "columns", []))
+    # two tables, errors first (baselines too), then the variants' shapes: in one, ten columns ran
+    # 100 px past the grid at 1280 px ("parameters" and "train s" cut)
+    table, shapes = (
+        next(d.value for d in at.dataframe if col in getattr(d.value, "columns", [])) for col in ("test RMSE", "size")
+    )
+    assert list(table.columns) == ["model", "test RMSE", "test MAE", "test MASE", "multi-step RMSE"]
+    assert list(shapes.columns) == ["model", "cell", "size", "seeds", "parameters", "train s"]
     assert [m.removeprefix("★ ") for m in table["model"][:2]] == ["LSTM 32", "GRU 32"]
-    assert list(table["cell"][:2]) == ["lstm", "gru"] and list(table["size"][:2]) == ["h32 × 1, lb 12"] * 2
-    assert list(table["seeds"][:2]) == ["2", "2"]
+    assert [m.removeprefix("★ ") for m in shapes["model"]] == ["LSTM 32", "GRU 32"]  # no baseline row of dashes
+    assert list(shapes["cell"]) == ["lstm", "gru"] and list(shapes["size"]) == ["h32 × 1, lb 12"] * 2
+    assert list(shapes["seeds"]) == ["2", "2"]
     assert table["test RMSE"][0].count(" ± ") == 1  # mean ± std in one column
     assert table["model"].str.startswith("★ ").sum() == 1  # the best row
     hw = table[table["model"].str.endswith("baseline: Holt-Winters")].iloc[0]
-    assert hw["seeds"] == "—" and hw["cell"] == "—" and " ± " not in hw["test RMSE"]
+    assert " ± " not in hw["test RMSE"]
     assert any("seed" in m.value and "lowest test RMSE" in m.value for m in at.markdown)
     charts = at.get("plotly_chart")
     assert len(charts) >= 4  # loss bands, one-step and multi-step overlays, gate saturation

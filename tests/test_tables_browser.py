@@ -94,6 +94,23 @@ def test_the_runs_list_fits_1280_px_without_scrolling_sideways(browser, seeded):
         ctx.close()
 
 
+def test_the_compare_results_fit_1280_px_without_scrolling_sideways(browser, seeded):
+    """The results table of a comparison ran 100 px past its grid at 1280x720 ("parameters" and
+    "train s" cut at the right edge): the errors and the variants' shapes are two tables that fit."""
+    base, _, cmp_ids = seeded
+    ctx, pg = page_at(browser, base)
+    try:
+        pg.goto(f"{base}/compare?cmp={','.join(cmp_ids)}")
+        expect(pg.get_by_role("heading", name="Results")).to_be_visible()
+        pg.locator(APP_IDLE).wait_for(state="attached")
+        pg.wait_for_function(f"() => ({GRID_SCROLLS})().length >= 2")  # errors, then shapes
+        assert max(pg.evaluate(GRID_SCROLLS)) <= 0
+        grids = pg.locator('[data-testid="stMain"] [data-testid="stDataFrame"]')
+        expect(grids.get_by_text("train s", exact=True).first).to_be_attached()
+    finally:
+        ctx.close()
+
+
 @pytest.mark.parametrize(
     ("path", "heading", "cell"),
     [

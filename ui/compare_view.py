@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import uuid
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -166,6 +167,36 @@ def table_config(table: pd.DataFrame) -> dict:
         for c in table.columns
         if table[c].dtype.kind == "f" and c not in NUMERIC
     }
+
+
+#: A "mean ± std" cell longer than this many characters is written on two lines by
+#: :func:`two_line_spread` (``2.417 ± 0.07`` stays on one).
+SPREAD_CHARS = 20
+#: Pixels of a row that holds two lines: the grid wraps a cell's text only in rows taller than 4rem (64 px).
+TWO_LINE_ROW_PX = 66
+#: Pixels a character of the grid's 14 px text takes at most (digits, separators), and a cell's padding.
+DIGIT_PX, CELL_PAD_PX = 7, 18
+
+
+def two_line_spread(table: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Any], int | None]:
+    """``table`` (text cells of :func:`lstm_core.compare.readable_table`) with each long
+    ``mean ± std`` cell wrapped on two lines (``26,460,000,000,000`` / ``± 660,000,000,000``), the
+    ``column_config`` that sizes those columns to their longest line, and the ``row_height`` its
+    grid needs for them (None and ``{}``: no cell is long, one line per row).
+
+    Four columns of a 1e15-scale series' errors took 1,000 px at 1280 px, where the grid has 818."""
+    texts = table.select_dtypes(include="object")
+    long = texts.apply(lambda col: col.str.len() > SPREAD_CHARS) & texts.apply(lambda col: col.str.contains(" ± "))
+    if not long.to_numpy().any():
+        return table, {}, None
+    out = table.copy()
+    config: dict[str, Any] = {}
+    for c in texts.columns[long.any().to_numpy()]:
+        # a no-break space after "±": the grid wraps at the space before it (it draws no line breaks)
+        out[c] = [v.replace(" ± ", " ±\u00a0", 1) if flag else v for v, flag in zip(texts[c], long[c])]
+        chars = max(len(line) for v in out[c] for line in v.split(" "))
+        config[c] = st.column_config.TextColumn(width=max(chars, len(c)) * DIGIT_PX + CELL_PAD_PX)
+    return out, config, TWO_LINE_ROW_PX
 
 
 # ---------------------------------------------------------------------- memory sweeps
