@@ -440,3 +440,22 @@ def test_a_spike_label_near_the_right_edge_or_a_marker_line_goes_on_its_left(run
     assert [p.split()[1] for p in mark(plots.overlay_figure(pred, spikes=close)).textposition] == ["left", "left"]
     steps = pred.assign(time=np.arange(n))  # a series without dates
     assert list(mark(plots.residual_figure(steps, spikes=spikes)).textposition)[1].endswith("left")
+
+
+def test_tiny_residuals_are_ticked_in_powers_of_ten_not_si_prefixes():
+    """A run that forecast its series exactly (latecol.csv's 'b') drew its residual ticks as "5f",
+    "−10f": Plotly's SI prefix femto. An axis of tiny values is ticked as 5×10⁻¹⁵; others keep theirs."""
+    from ui.figures import series as plots
+
+    n = 40
+    pred = pd.DataFrame(
+        {
+            "time": np.arange(n),
+            "actual": np.linspace(50.0, 60.0, n),
+            "part": ["train"] * 30 + ["test"] * 10,
+        }
+    )
+    exact = pred.assign(one_step=pred["actual"] - np.where(np.arange(n) % 3 == 0, 7e-15, -5e-15))
+    assert plots.residual_figure(exact).layout.yaxis.exponentformat == "power"
+    rough = pred.assign(one_step=pred["actual"] + np.sin(np.arange(n)))
+    assert plots.residual_figure(rough).layout.yaxis.exponentformat is None

@@ -201,7 +201,22 @@ def apply_layout(
         yaxis_title=y_title,
     )
     whole_number_ticks(fig)
+    tiny_value_ticks(fig)
     return fig
+
+
+#: A y axis whose values all lie within this of 0 is ticked in powers of ten.
+TINY = 1e-3
+
+
+def tiny_value_ticks(fig: go.Figure) -> None:
+    """Tick a y axis of tiny values (all within :data:`TINY` of 0, not all 0) as ``5×10⁻¹⁵``: Plotly
+    wrote SI prefixes, so a run that forecast a series exactly had residual ticks of "5f", "−10f"
+    (femto) and a thousandth read "1m"."""
+    ys = [np.asarray(t.y, dtype=np.float64) for t in fig.data if getattr(t, "y", None) is not None]
+    values = np.concatenate([y[np.isfinite(y)] for y in ys]) if ys else np.array([])
+    if values.size and 0 < np.abs(values).max() < TINY:
+        fig.update_yaxes(exponentformat="power")
 
 
 #: An x axis of whole numbers (steps, epochs) spanning less than this gets its ticks from
