@@ -237,7 +237,8 @@ else:
             f"{_share(cov.multistep)}. {note}."
             + (
                 " Forecasts are held at 0 or above because the series never goes below 0."
-                if guards.non_negative
+                # said where the hold shows: a band that reaches 0 (a series between 50 and 70 said it too)
+                if guards.non_negative and bool((fut["lower"] <= 0).any() or (pred["lower"] <= 0).any())
                 else ""
             )
             + (f" Dashed: {rival[0]}, which forecast the test span better than the model." if rival else "")

@@ -52,6 +52,8 @@ def test_a_metric_undefined_on_a_count_series_is_left_out_and_said_why(fake):
     assert not table.isna().any().any()
     caption = next(c.value for c in at.caption if c.value.startswith("Same "))
     assert "MAPE is left out: the test part holds values of 0, where a percentage error is undefined." in caption
+    band = next(c.value for c in at.caption if c.value.startswith("Band: "))
+    assert "Forecasts are held at 0 or above because the series never goes below 0." in band  # its band reaches 0
 
 
 def test_a_series_without_zeros_keeps_every_metric(fake):
@@ -61,6 +63,9 @@ def test_a_series_without_zeros_keeps_every_metric(fake):
     at = forecast_page_after_training(csv, "visits.csv")
     assert list(at.dataframe[0].value.columns) == ["evaluation", "model", "RMSE", "MAE", "MAPE %", "sMAPE %", "MASE"]
     assert not any("is left out" in c.value for c in at.caption)
+    # never below 0, but nowhere near it: the hold at 0 is not said (a series between 50 and 70 said it)
+    band = next(c.value for c in at.caption if c.value.startswith("Band: "))
+    assert "held at 0" not in band
 
 
 def test_a_series_that_repeats_its_week_exactly_leaves_mase_out_and_says_why(fake):
