@@ -14,6 +14,7 @@ checked while unpacking, before the run is rebuilt (:func:`~lstm_core.runs.zip_t
 from __future__ import annotations
 
 import logging
+import re
 import tempfile
 import threading
 import time
@@ -53,6 +54,19 @@ class Restore:
     @property
     def active(self) -> bool:
         return self.status in (QUEUED, RUNNING)
+
+
+def in_zip(message: str, folder: str, name: str) -> str:
+    """``message`` of a run folder unpacked into the server's temporary ``folder``, said of the
+    zip ``name`` the person uploaded: "/tmp/lstm-lab-x1/run/config.json is unreadable (...); the
+    run folder is damaged" named a folder of the server nobody can see; now "config.json in
+    sine.zip is unreadable (...); the run zip is damaged"."""
+    if not folder:
+        return message
+    for sep in ("/", "\\"):
+        message = re.sub(re.escape(folder + sep) + r"([\w.-]+)", lambda m: f"{m.group(1)} in {name}", message)
+    message = message.replace(folder, name)
+    return message.replace("the run folder is damaged", "the run zip is damaged")
 
 
 class Restorer:
@@ -117,14 +131,25 @@ class Restorer:
                 self._items[rid] = replace(self._items[rid], **changes)
             self._changed.notify_all()
 
+    def _name(self, rid: str) -> str:
+        with self._lock:
+            r = self._items.get(rid)
+            return r.name if r is not None else "the zip"
+
     def _work(self, rid: str, data: bytes, keep: Callable[[Run], str] | None = None) -> None:
         t0 = time.perf_counter()
         self._set(rid, status=RUNNING)
+        folder = ""
         try:
             with tempfile.TemporaryDirectory(prefix="lstm-lab-") as tmp:
-                run = load_run(zip_to_run_dir(data, Path(tmp) / "run"))
+                folder = str(Path(tmp) / "run")
+                run = load_run(zip_to_run_dir(data, Path(folder)))
         except (RunError, DataError, ConfigError) as exc:
-            self._set(rid, status=FAILED, message=str(exc), seconds=time.perf_counter() - t0)
+            name = self._name(rid)
+            message = in_zip(str(exc), folder, name)
+            if isinstance(exc, ConfigError):  # "Unknown cell 'x'; choose one of ...": of the zip's config.json
+                message = f"config.json in {name} is not a valid run configuration ({message.rstrip('.')}); the run zip is damaged."
+            self._set(rid, status=FAILED, message=message, seconds=time.perf_counter() - t0)
             return
         except Exception as exc:  # noqa: BLE001 - untrusted upload: one sentence, the details logged
             log.exception("restoring an uploaded run zip failed")

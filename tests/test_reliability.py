@@ -461,6 +461,40 @@ def test_zip_with_damaged_data_is_one_sentence(saved_run, tmp_path):
         load_run(folder)
 
 
+@pytest.mark.parametrize(
+    "edit, said",
+    [
+        ({"config.json": b"{not json"}, "config.json in my run.zip is unreadable ("),
+        (
+            {"config.json": b"[1, 2]"},
+            "config.json in my run.zip is unreadable (not a JSON object); the run zip is damaged.",
+        ),
+        ({"model.pt": b"\x00" * 300}, "The weights in model.pt in my run.zip could not be loaded safely"),
+        ("cell", "config.json in my run.zip is not a valid run configuration (Unknown cell 'xyz'"),
+    ],
+)
+def test_a_damaged_upload_is_said_of_its_zip_not_of_a_server_folder(saved_run, edit, said):
+    """A restored zip whose config.json was edited (or whose weights are damaged) said
+    "/tmp/lstm-lab-x1/run/config.json is unreadable (...); the run folder is damaged": a folder
+    of the server the person never saw, for the zip they uploaded."""
+    from lstm_core.restore import Restorer
+
+    files = {p.name: p.read_bytes() for p in saved_run.iterdir()}
+    if edit == "cell":
+        cfg = json.loads(files["config.json"])
+        cfg["model"]["cell"] = "xyz"
+        edit = {"config.json": json.dumps(cfg).encode()}
+    restorer = Restorer()
+    try:
+        res = restorer.wait(restorer.submit("my run.zip", bytes(_zip({**files, **edit}))), WAIT_S)
+    finally:
+        restorer.close()
+    assert res is not None and res.status == "failed" and res.run is None
+    assert said in res.message
+    assert "/tmp" not in res.message and "lstm-lab-" not in res.message and "folder" not in res.message
+    assert res.message.count(". ") == 0 and res.message.endswith(".")
+
+
 def test_saved_run_files_hold_no_nan_in_metrics(saved_run):
     metrics = json.loads((saved_run / "metrics.json").read_text(), parse_constant=lambda t: pytest.fail(t))
     assert _finite_numbers(metrics)
