@@ -75,6 +75,29 @@ def default_home() -> Path:
 MAX_LABEL = 80
 
 
+ZWJ, BLACK_FLAG = "\u200d", "\U0001f3f4"
+
+
+def _pictograph(ch: str) -> bool:
+    """A symbol an emoji sequence joins (an emoji, a skin tone, a variation selector), not a
+    letter, digit, space or punctuation an invisible joiner could make two names look alike with."""
+    return unicodedata.category(ch) in ("So", "Sk", "Mn")
+
+
+def _in_emoji(label: str, i: int) -> bool:
+    """Whether the invisible character at ``label[i]`` is part of an emoji: a zero-width joiner
+    between two symbols (👩‍💻, 🏳️‍🌈) or a tag of a subdivision flag (🏴 then tags, as England's)."""
+    ch = label[i]
+    if ch == ZWJ:
+        return 0 < i < len(label) - 1 and _pictograph(label[i - 1]) and _pictograph(label[i + 1])
+    if "\U000e0020" <= ch <= "\U000e007f":
+        j = i
+        while j > 0 and "\U000e0020" <= label[j - 1] <= "\U000e007f":
+            j -= 1
+        return j > 0 and label[j - 1] == BLACK_FLAG
+    return False
+
+
 def check_label(text: object) -> str:
     """A run's new name, stripped. Raises ValueError with one sentence saying what to change."""
     if not isinstance(text, str):
@@ -84,7 +107,9 @@ def check_label(text: object) -> str:
         raise ValueError("A run name cannot be empty; type a few words, such as 'GRU 32 on sales'.")
     if len(label) > MAX_LABEL:
         raise ValueError(f"A run name can be at most {MAX_LABEL} characters (this one has {len(label)}); shorten it.")
-    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in label):
+    if any(
+        unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") and not _in_emoji(label, i) for i, ch in enumerate(label)
+    ):
         raise ValueError(
             "A run name cannot hold line breaks or invisible characters; type it again on one line without them."
         )

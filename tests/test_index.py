@@ -219,6 +219,28 @@ def test_a_good_run_name_is_kept_stripped():
     assert check_label("  GRU 32 · sales (try 2) ✓ ") == "GRU 32 · sales (try 2) ✓"
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "👩\u200d💻 coder's run",
+        "🏳️\u200d🌈 pride",
+        "👨\u200d👩\u200d👧 family",
+        "🏴\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f fc",
+    ],
+)
+def test_an_emoji_joined_of_several_is_a_good_run_name(name):
+    """A rename to "👩‍💻 coder's run" said "A run name cannot hold line breaks or invisible
+    characters": the zero-width joiner inside the emoji (and a subdivision flag's tags) counted
+    as hidden text. Between two letters they are still refused (below)."""
+    assert check_label(f"  {name} ") == name
+
+
+@pytest.mark.parametrize("name", ["ab\u200dcd", "\u200d💻", "💻\u200d", "a\U000e0067b", "💻\u200d x"])
+def test_a_joiner_or_tag_outside_an_emoji_is_still_refused(name):
+    with pytest.raises(ValueError, match="invisible characters"):
+        check_label(name)
+
+
 def test_an_index_out_of_step_with_the_folders_is_brought_back_in_step(tmp_path, caplog):
     store = RunStore(tmp_path / "jobs")
     reg = fake_store_registry(store)
