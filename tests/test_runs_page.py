@@ -616,3 +616,40 @@ def test_the_comparison_writes_big_errors_with_separators_and_missing_values_as_
     marked = {(r, data.columns[c]) for (r, c), props in styler.ctx.items() if props}
     assert marked == {(0, "test RMSE"), (1, "test MASE"), (1, "parameters"), (1, "train seconds")}
     assert dict(styler.ctx[(0, 2)]) == dict(p.split(": ") for p in BEST.split("; "))
+
+
+@pytest.mark.parametrize("page", ["pages/forecast.py", "pages/gates.py"])
+def test_a_page_opened_while_the_first_run_trains_says_it_trains_not_start_one(tmp_path, page):
+    """Forecast, opened while the person's first run trained, said "No trained run yet: start one
+    on the Train page (the defaults work)": they went back and pressed Start again."""
+    release = threading.Event()
+
+    def slow_runner(data, config, *, callbacks=None):
+        release.wait(TIMEOUT)
+        return fakes.prebuilt_runner(data, config, callbacks=callbacks)
+
+    registry = JobRegistry(max_workers=1, torch_threads=0, runner=slow_runner, store=RunStore(tmp_path / "jobs"))
+    try:
+        with fakes.fake_registry(registry):
+            job = registry.submit(series(), cfg(), owner=OWNER, label="my first run")
+            registry.wait_until(job, lambda s: s.status == "running", TIMEOUT)
+            at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+            with owner_cookie.browser_cookies({owner_cookie.COOKIE: OWNER}):
+                at.run()
+                at.switch_page(page).run()
+                no_errors(at)
+                infos = [i.value for i in at.info]
+                assert (
+                    "Your run “my first run” is running; it appears here once it has finished "
+                    "(follow it on the Train page)." in infos
+                )
+                assert not [i for i in infos if i.startswith(("No trained run yet", "No trained model yet"))]
+                release.set()
+                assert registry.wait(job, TIMEOUT).run is not None
+                at.run()  # the sidebar's jobs list asks for this rerun once the job has ended
+                no_errors(at)
+                assert not [i for i in at.info if i.value.startswith("Your run")]
+    finally:
+        release.set()
+        registry.close()
+

@@ -62,7 +62,16 @@ def require_runs(options: dict, empty: str) -> None:
     saved before a restart are still loading (:func:`restore_notice` says so), stop without it
     ("No trained run yet" right under "Loading 1 run(s)" read as a contradiction)."""
     if not options:
-        if not restoring():
+        training = [s for s in state.registry().jobs_for(state.owner()) if s.active and s.kind != "sweep"]
+        if training:
+            # "No trained run yet: start one on the Train page" while the person's run trained sent
+            # them to start it again; the sidebar's jobs list redraws the page once it has finished
+            st.info(
+                f"Your run “{md_escape(training[0].label)}” is {training[0].status}; it appears here once "
+                "it has finished (follow it on the Train page)."
+            )
+            st.page_link("pages/train.py", label="Go to Train", icon=":material/model_training:")
+        elif not restoring():
             st.info(empty)
             st.page_link("pages/train.py", label="Go to Train", icon=":material/model_training:")
         st.stop()
