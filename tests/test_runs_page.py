@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -653,3 +654,50 @@ def test_a_page_opened_while_the_first_run_trains_says_it_trains_not_start_one(t
         release.set()
         registry.close()
 
+
+def test_a_comparison_whose_runs_memory_let_go_still_shows_and_a_deleted_run_is_said(tmp_path):
+    """The Compare page kept only the ids of jobs still in memory: once an owner had more than 40
+    finished jobs (or after 2 hours) a comparison's runs, still on disk, were dropped, with its
+    ``?cmp=`` link, and the page showed only the empty form. A run of it deleted on the Runs page
+    left it without a word."""
+    now = [time.time()]
+    registry = JobRegistry(
+        max_workers=1,
+        torch_threads=0,
+        runner=fakes.prebuilt_runner,
+        inline=True,
+        store=RunStore(tmp_path / "jobs"),
+        clock=lambda: now[0],
+    )
+    with fakes.fake_registry(registry):
+        data = series("uploaded.csv", length=90)
+        tags = [{"kind": "compare", "group": "g1", "variant": v, "seed": 0} for v in ("a", "b", "c")]
+        ids = [
+            registry.submit(data, cfg(i), owner=OWNER, label=f"{t['variant']} · seed 0", tags=t)
+            for i, t in enumerate(tags)
+        ]
+        now[0] += 3 * 3600  # two hours on: memory lets them go; the store keeps them
+        assert all(registry.snapshot(i) is None for i in ids)
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+        at.query_params["cmp"] = ",".join(ids)
+        with owner_cookie.browser_cookies({owner_cookie.COOKIE: OWNER}):
+            at.run()
+            at.switch_page("pages/compare.py").run()
+            no_errors(at)
+            assert at.session_state["compare_job_ids"] == ids
+            assert at.query_params["cmp"] == ",".join(ids)
+            for jid in ids:  # reopened from disk: loading in the background, as after a restart
+                assert registry.wait_until(jid, lambda s: not s.restoring, TIMEOUT).run is not None
+            at.run()  # what the page's polling fragment asks for once they are in
+            no_errors(at)
+            assert any(s.value == "Results" for s in at.subheader)
+            registry.delete_run(ids[1])  # on the Runs page, in another tab
+            at.run()
+            no_errors(at)
+            assert (
+                "1 of the 3 runs of this comparison is gone (deleted on the Runs page, or to free disk space); "
+                "the results below are of the other 2." in [i.value for i in at.info]
+            )
+            assert at.session_state["compare_job_ids"] == [ids[0], ids[2]]
+            assert any(s.value == "Results" for s in at.subheader)
+    registry.close()

@@ -31,9 +31,18 @@ def sync_ids(session_key: str, param: str) -> list[str]:
     ids = st.session_state.get(session_key)
     if not ids and st.query_params.get(param):
         ids = [i for i in st.query_params[param].split(",") if i]
-    ids = [i for i in (ids or []) if reg.snapshot(i) is not None]
-    set_ids(session_key, param, ids)
-    return ids
+    # reopen, not snapshot: a finished job memory let go (after 2 hours, or past 40 of an owner's
+    # jobs) is still on disk; snapshot dropped it, and with it the link's ?cmp= and the results
+    kept = [i for i in (ids or []) if reg.reopen(i) is not None]
+    gone = len(ids or []) - len(kept)
+    if gone:
+        st.info(
+            f"{gone} of the {len(ids or [])} runs of this comparison {'is' if gone == 1 else 'are'} gone (deleted on "
+            "the Runs page, or to free disk space)"
+            + (f"; the results below are of the other {len(kept)}." if kept else "; start it again below.")
+        )
+    set_ids(session_key, param, kept)
+    return kept
 
 
 def set_ids(session_key: str, param: str, ids: list[str]) -> None:
