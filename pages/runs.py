@@ -3,6 +3,7 @@
 import streamlit as st
 
 from lstm_core.jobs import INTERRUPTED
+from lstm_core.store import MAX_LABEL
 from ui import compare_view, presenter, runs_page, runs_view, state
 from ui.figures import compare as cplots
 from ui.text import md_escape
@@ -95,7 +96,7 @@ if st.session_state.get(runs_page.CONFIRM) == pick:
         st.rerun()
 
 with st.form("runs_rename"):
-    new_label = st.text_input("Name", value=rec.label, key=f"runs_label_{pick}", max_chars=200)
+    new_label = st.text_input("Name", value=rec.label, key=f"runs_label_{pick}", max_chars=MAX_LABEL)
     if st.form_submit_button("Rename", icon=":material/edit:"):
         try:
             reg.rename(pick, new_label)
