@@ -134,3 +134,24 @@ def test_no_line_shows_through_a_value_label(browser, cell):
         assert crossed == []
     finally:
         pg.close()
+
+
+#: Texts of the SVG whose box passes the drawing's viewBox (in drawing units, a hundredth's slack).
+PAST_EDGE = """() => { const s = document.querySelector('svg'), vb = s.viewBox.baseVal, out = [];
+    for (const t of s.querySelectorAll('text')) { const b = t.getBBox();
+        if (b.x < vb.x - 0.01 || b.x + b.width > vb.x + vb.width + 0.01 || b.y < vb.y - 0.01
+            || b.y + b.height > vb.y + vb.height + 0.01) out.push(t.textContent); }
+    return out; }"""
+
+
+@pytest.mark.parametrize("cell", ["lstm", "peephole", "cifg", "gru", "rnn"])
+def test_every_label_of_the_cell_diagram_lies_inside_the_drawing(browser, cell):
+    """The GRU's "(1−z)·n = −0.888", right of its last ×, ran past the drawing's right edge: on the
+    Gates step-through (presenting at 1024x768 too) it read "(1−z)·n = −0."."""
+    pg = browser.new_page(viewport={"width": 1190, "height": 900})
+    try:
+        pg.set_content(f'<div style="width:1150px">{cell_svg(cell, WIDEST)}</div>')
+        assert pg.locator("svg text").count() >= 6
+        assert pg.evaluate(PAST_EDGE) == []
+    finally:
+        pg.close()

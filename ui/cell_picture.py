@@ -30,6 +30,8 @@ X0, X1, Y0, Y1 = -0.2, 12.4, -0.6, 7.2  # drawing coordinates (y up), as the plo
 #: The LSTM gates' values under their boxes alternate between two rows (f and g at 2.3, i and o
 #: lower): on one row "i = −0.404" ran into "g = 0.005" (the boxes are 1.4-1.6 units apart).
 GATE_LOW = 1.85
+#: The GRU's drawing ends further right: its "(1−z)·n" label sits right of the last × (at x 10.35).
+GRU_X1 = 13.1
 SMALLEST_TEXT = 0.22  # font size of the smallest labels, in drawing units (a 12.6-unit-wide drawing)
 _SUB = re.compile(r"_\{([^}]*)\}")
 _SLOT = re.compile(r"\{([\w.]+)(\|p)?\}")
@@ -129,10 +131,12 @@ class _Svg:
             f'paint-order="stroke" filter="url(#label-bg)">{_rich(prefix)}<tspan data-k="{key}">{num}</tspan></text>'
         )
 
-    def done(self, title: str, y_lo: float = Y0, y_hi: float = Y1, css_class: str = "cell-svg") -> str:
+    def done(
+        self, title: str, y_lo: float = Y0, y_hi: float = Y1, css_class: str = "cell-svg", x_hi: float = X1
+    ) -> str:
         top, height = Y1 - y_hi, y_hi - y_lo
         return (
-            f'<svg class="{css_class}" viewBox="{X0} {top:.2f} {X1 - X0:.2f} {height:.2f}" '
+            f'<svg class="{css_class}" viewBox="{X0} {top:.2f} {x_hi - X0:.2f} {height:.2f}" '
             f'xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{html.escape(title)}" '
             'font-family="Source Sans Pro, Arial, sans-serif" style="width:100%;height:auto;display:block">'
             '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="5" markerHeight="5" '
@@ -208,7 +212,9 @@ def cell_svg(cell: str, values: dict[str, float], title: str = "") -> str:
         cv.value(1.9, 0.1, x_label(values), "x0", anchor="start")
         cv.value(11.9, 6.45, "h_{t} = ", "h", anchor="end")
         cv.text(6, -0.35, "GRU: z keeps the old state, 1 − z lets the candidate n in", size=SMALLEST_TEXT, color=GUIDE)
-        return cv.done(title)
+        # "(1−z)·n = −0.888", right of its ×, ran 0.55 units past the common right edge: the drawing's
+        # edge was cut through it ("(1−z)·n = −0." on the Gates step-through)
+        return cv.done(title, x_hi=GRU_X1)
     cs = spec(cell)
     cifg, peep = cs.coupled_input, bool(cs.peepholes)
     cv.path([(0.3, 6), (2.73, 6)], arrow=False)
