@@ -119,8 +119,8 @@ elif section == "The LSTM cell":
         "**Cell state $c_t$** — a conveyor belt through time, changed only by a pointwise forget and a pointwise "
         "add; this is what carries long memory.\n\n"
         "**Forget gate $f_t$** — how much of each unit's old memory to keep (1 keeps everything, 0 erases).\n\n"
-        "**Input gate $i_t$ and candidate $g_t$** — $g_t$ proposes new content in $(-1, 1)$, $i_t$ decides how "
-        "much of it to write.\n\n"
+        "**Input gate $i_t$ and candidate $g_t$** — the candidate $g_t$ proposes new content in $(-1, 1)$, the "
+        "gate $i_t$ decides how much of it to write.\n\n"
         "**Output gate $o_t$** — which part of the squashed memory $\\tanh(c_t)$ is shown as $h_t$, the state the "
         "next layer and the next step see."
     )
@@ -142,10 +142,9 @@ elif section == "Variants and GRU":
         "**Peephole LSTM** (Gers & Schmidhuber 2000): the gates also look at the cell state, which helps "
         "with precise timing. The input and forget gates see $c_{t-1}$, the output gate the new $c_t$."
     )
-    st.latex(
-        r"f_t = \sigma(W_f [h_{t-1}, x_t] + p_f \odot c_{t-1} + b_f),\quad "
-        r"o_t = \sigma(W_o [h_{t-1}, x_t] + p_o \odot c_t + b_o)"
-    )
+    # one equation a line: two to a line ran past the page's edge presenting at 1024 px
+    st.latex(r"f_t = \sigma(W_f [h_{t-1}, x_t] + p_f \odot c_{t-1} + b_f)")
+    st.latex(r"o_t = \sigma(W_o [h_{t-1}, x_t] + p_o \odot c_t + b_o)")
     st.markdown(
         "**Coupled input–forget gates (CIFG)**: one gate decides both, $i_t = 1 - f_t$: the cell writes "
         "exactly as much as it forgets. Fewer weights, usually as accurate (Greff et al. 2017)."
@@ -156,11 +155,13 @@ elif section == "Variants and GRU":
         "past enters the candidate, an update gate $z_t$ mixes old state and candidate. In torch's "
         "convention (used throughout this app) $z_t$ is the *keep* gate:"
     )
-    st.latex(r"r_t = \sigma(W_r x_t + U_r h_{t-1} + b_r),\quad z_t = \sigma(W_z x_t + U_z h_{t-1} + b_z)")
-    st.latex(
-        r"n_t = \tanh(W_n x_t + b_n + r_t \odot (U_n h_{t-1} + b_{hn})),\quad "
-        r"h_t = (1 - z_t) \odot n_t + z_t \odot h_{t-1}"
-    )
+    for eq in [
+        r"r_t = \sigma(W_r x_t + U_r h_{t-1} + b_r)",
+        r"z_t = \sigma(W_z x_t + U_z h_{t-1} + b_z)",
+        r"n_t = \tanh(W_n x_t + b_n + r_t \odot (U_n h_{t-1} + b_{hn}))",
+        r"h_t = (1 - z_t) \odot n_t + z_t \odot h_{t-1}",
+    ]:
+        st.latex(eq)
 else:
     st.markdown(
         "One LSTM step by hand. Prefilled with the textbook example; type your own numbers "
@@ -236,15 +237,20 @@ else:
         )
         st.latex(two_lines(r"h_t &= o_t \odot \tanh(c_t)", vec(r.o) + r" \odot " + vec(r.tanh_c) + " = " + vec(r.h)))
         with st.expander("Weights used", expanded=False):
+            # the bias as a row under its matrix: beside it, it ran past the page's edge presenting at 1024 px
             for g in "figo":
                 st.latex(
-                    f"W_{g} = "
+                    r"\begin{aligned}"
+                    + f"W_{g} &= "
                     + r"\begin{bmatrix}"
                     + r" \\ ".join(" & ".join(f"{e:g}" for e in row) for row in getattr(w, f"W_{g}"))
-                    + r"\end{bmatrix},\ b_"
+                    + r"\end{bmatrix} \\ b_"
                     + g
-                    + " = "
-                    + vec(getattr(w, f"b_{g}"))
+                    + " &= "
+                    + r"\begin{bmatrix}"
+                    + " & ".join(f"{e:.3f}" for e in getattr(w, f"b_{g}"))
+                    + r"\end{bmatrix}^\top"
+                    + r"\end{aligned}"
                 )
 
 gv.write_url({"section": section, "presenter": int(presenter.active())})

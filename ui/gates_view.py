@@ -151,7 +151,8 @@ def presenter_css(hide: list[str]) -> None:
       .block-container, [data-testid="stMainBlockContainer"] {{max-width: 100% !important; padding-top: 1rem !important;}}
       [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li {{font-size: 1.45rem !important;}}
       [data-testid="stCaptionContainer"] {{font-size: 1.1rem !important;}}
-      .katex {{font-size: 1.55em !important;}}
+      .katex {{font-size: 1.1em !important;}}
+      .katex-display > .katex {{font-size: 1.9em !important;}}
       h1 {{font-size: 3rem !important;}}
     </style>""")
 

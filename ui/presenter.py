@@ -89,7 +89,11 @@ _CSS = (
   [data-testid="stMain"] [data-testid="stSliderTickBar"] p {font-size: 1.2rem !important;}
   [data-testid="stMain"] [data-testid="stSliderThumbValue"] {top: auto !important; bottom: 100% !important;}
   [data-testid="stMain"] [data-testid="stSlider"] [role="group"] {padding-top: 1rem;}
-  [data-testid="stMain"] .katex {font-size: 1.55em !important;}
+  /* equations: inline maths a little above the (enlarged) prose it sits in, as KaTeX sets it; a
+     displayed equation (st.latex, whose box keeps the 16 px base) well above it. One 1.55em rule
+     for both made inline maths 36 px in 23 px prose and the displayed equations 25 px */
+  [data-testid="stMain"] .katex {font-size: 1.1em !important;}
+  [data-testid="stMain"] .katex-display > .katex {font-size: 1.9em !important;}
   [data-testid="stMain"] h1 {font-size: 3rem !important;}
   [data-testid="stMain"] h2, [data-testid="stMain"] h3 {font-size: 2.1rem !important;}
 </style>"""
