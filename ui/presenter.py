@@ -65,6 +65,17 @@ _PHONE = f"""<style>
   }}
 </style>"""
 
+#: Every page, presenting or not: a multiselect's chips wrap onto more rows instead of scrolling
+#: sideways in one row under a fade. At 1024 px the Experiments page's Cells box showed "rnn lstm"
+#: while gru was picked too (and Lags hid its 50), so the chart's third line came from nowhere.
+_CHIPS = """<style>
+  [data-testid="stMain"] [data-testid="stMultiSelect"] [role="group"]:has(> [data-testid="stMultiSelectTagsContainer"]) {
+    height: auto !important; max-height: none !important; min-height: 40px;}
+  [data-testid="stMain"] [data-testid="stMultiSelectTagsContainer"] {
+    flex-wrap: wrap !important; height: auto !important; overflow: visible !important; min-width: 0 !important;
+    mask-image: none !important; -webkit-mask-image: none !important; row-gap: 4px; padding-top: 4px; padding-bottom: 4px;}
+</style>"""
+
 _CSS = (
     """<style>
   [data-testid="stMainBlockContainer"] {max-width: 100% !important; padding-top: 2rem !important;}
@@ -98,6 +109,7 @@ _CSS = (
   [data-testid="stMain"] h2, [data-testid="stMain"] h3 {font-size: 2.1rem !important;}
 </style>"""
     + _PHONE
+    + _CHIPS
 )
 
 
@@ -161,6 +173,7 @@ _BASE_CSS = (
   [data-testid="stMainBlockContainer"] {padding-top: 2.5rem;}
 </style>"""
     + _PHONE
+    + _CHIPS
 )
 
 
