@@ -74,6 +74,9 @@ _CHIPS = """<style>
   [data-testid="stMain"] [data-testid="stMultiSelectTagsContainer"] {
     flex-wrap: wrap !important; height: auto !important; overflow: visible !important; min-width: 0 !important;
     mask-image: none !important; -webkit-mask-image: none !important; row-gap: 4px; padding-top: 4px; padding-bottom: 4px;}
+  /* the box's text input takes what is left of the last row (its own width sent it to an empty row) */
+  [data-testid="stMain"] [data-testid="stMultiSelectTagsContainer"] > input {
+    flex: 1 1 1rem !important; min-width: 1rem !important; width: 1rem !important;}
 </style>"""
 
 _CSS = (
