@@ -55,7 +55,12 @@ linear = sum(1 for mb in run.members for net in getattr(mb.model, "members", [mb
 # the whole of it was a paragraph of nine lines between the verdict and the first chart
 st.caption(
     f"{cell_name(info.cell)} · {info.parameters:,} parameters"
-    + (f" · {members} networks" if members > 1 else "")
+    # the Train page counts every network trained (one-step ones too): "11 networks trained" beside "10 networks"
+    + (
+        f" · {members} networks" + (f" ({info.ensemble} trained)" if info.ensemble > members else "")
+        if members > 1
+        else ""
+    )
     + f" · {info.epochs_run} epochs · {info.train_seconds:.1f} s on {info.device} · season {info.season or '—'}"
 )
 with st.expander("How this forecast was made", icon=":material/info:"):

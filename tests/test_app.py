@@ -738,6 +738,8 @@ open(sys.argv[2], "w").write(json.dumps(out))
     n = json.loads(counts.read_text())
     assert n["steps"] > 0
     at = _forecast_page_with(zip_path)
+    # the first line counts the forecast's networks and, as the Train page does, every one trained
+    assert any(f"· {n['paths']} networks ({n['networks']} trained) ·" in c for c in texts(at.caption))
     caption = next(c for c in texts(at.caption) if "networks averaged" in c)
     assert f"· {n['paths']} networks averaged" in caption  # the forecast's own, not the one-step ones
     assert f"one step ahead, {n['steps']} more networks of 1 output over the last 6 points join them" in caption
