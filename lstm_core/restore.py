@@ -31,7 +31,7 @@ from .config import ConfigError
 from .data import DataError
 from .jobs import lower_thread_priority
 from .pipeline import Run
-from .runs import RunError, check_zip, load_run, zip_to_run_dir
+from .runs import RunError, changed_note, check_zip, load_run, zip_to_run_dir
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,8 @@ QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 @dataclass(frozen=True)
 class Restore:
     """One upload's restore: ``status`` is queued, running, done (``run`` set, and ``job_id`` when
-    it was kept as a stored run) or failed (``message``: one sentence saying what is wrong)."""
+    it was kept as a stored run; ``message``: a warning where its scores re-evaluate to others than
+    it was saved with, else empty) or failed (``message``: one sentence saying what is wrong)."""
 
     id: str
     name: str
@@ -144,6 +145,7 @@ class Restorer:
             with tempfile.TemporaryDirectory(prefix="lstm-lab-") as tmp:
                 folder = str(Path(tmp) / "run")
                 run = load_run(zip_to_run_dir(data, Path(folder)))
+                changed = changed_note(folder, run)
         except (RunError, DataError, ConfigError) as exc:
             name = self._name(rid)
             message = in_zip(str(exc), folder, name)
@@ -165,4 +167,6 @@ class Restorer:
                 message = f"The run was restored but could not be kept ({type(exc).__name__}); upload the zip again."
                 self._set(rid, status=FAILED, message=message, seconds=time.perf_counter() - t0)
                 return
-        self._set(rid, status=DONE, run=run, job_id=job_id, seconds=time.perf_counter() - t0)
+        # done, with a warning where the zip's scores are not those its files give (changed after training)
+        message = f"{self._name(rid)}: {changed}" if changed else ""
+        self._set(rid, status=DONE, run=run, job_id=job_id, message=message, seconds=time.perf_counter() - t0)

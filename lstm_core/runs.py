@@ -169,6 +169,33 @@ def run_frequency(directory: str | os.PathLike) -> str | None:
         return None
 
 
+def changed_note(path: str | Path, run: Run) -> str | None:
+    """One sentence where the scores ``run`` re-evaluates to (loaded from the folder ``path``)
+    differ from those its ``metrics.json`` was saved with: its files were changed after training
+    (a ``look_back`` edited in config.json restored and was re-scored without a word). None where
+    they agree, or where ``metrics.json`` holds no readable scores to compare."""
+    try:
+        saved = json.loads((Path(path) / "metrics.json").read_text())
+        then = {k: float(saved[k]["rmse"]) for k in ("test", "test_multistep")}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    m = run.metrics
+    now = {
+        "test": m.test.rmse if m is not None and m.test is not None else None,
+        "test_multistep": m.test_multistep.rmse if m is not None and m.test_multistep is not None else None,
+    }
+    moved = [k for k, v in then.items() if (n := now[k]) is None or not math.isclose(v, n, rel_tol=1e-6, abs_tol=1e-12)]
+    if not moved:
+        return None
+    k = moved[0]
+    what = "test RMSE" if k == "test" else "multi-step RMSE"
+    now_text = "none" if now[k] is None else f"{now[k]:.4g}"
+    return (
+        f"Its {what} re-evaluated from its files is {now_text}, where it was saved with {then[k]:.4g}: the "
+        "run's files were changed after training, so this is not the run that was trained."
+    )
+
+
 def trained_range(directory: str | os.PathLike, target: str) -> tuple[float, float] | None:
     """The smallest and largest value of ``target`` in the data a saved run was trained on (its
     ``data.csv``), or None where the folder has no readable such column."""

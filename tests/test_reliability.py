@@ -501,3 +501,34 @@ def test_saved_run_files_hold_no_nan_in_metrics(saved_run):
     back = load_run(saved_run)
     assert _finite_numbers(back.metrics.to_dict())
     assert run_to_zip(saved_run)[:2] == b"PK"
+
+
+def test_a_zip_whose_files_were_changed_after_training_restores_with_a_warning(saved_run):
+    """A zip whose files were edited after training (its data.csv's last value here; a look_back in
+    config.json, a metrics.json) restored and was re-scored without a word: the run shown was not the
+    run trained, and nothing said so."""
+    from lstm_core.restore import Restorer
+
+    files = {p.name: p.read_bytes() for p in saved_run.iterdir()}
+    lines = files["data.csv"].decode().rstrip("\n").split("\n")
+    step, value = lines[-1].split(",")
+    lines[-1] = f"{step},{float(value) + 5}"  # a test point moved by 5 on a sine of amplitude 1
+    saved = json.loads(files["metrics.json"])
+    restorer = Restorer()
+    try:
+        same = restorer.wait(restorer.submit("mine.zip", bytes(_zip(files))), WAIT_S)
+        edited = restorer.wait(
+            restorer.submit("edited.zip", bytes(_zip({**files, "data.csv": ("\n".join(lines) + "\n").encode()}))),
+            WAIT_S,
+        )
+    finally:
+        restorer.close()
+    assert same is not None and same.status == "done" and same.message == ""
+    assert edited is not None and edited.status == "done" and edited.run is not None
+    now = edited.run.metrics.test.rmse
+    assert now != pytest.approx(saved["test"]["rmse"], rel=1e-6)
+    assert edited.message == (
+        f"edited.zip: Its test RMSE re-evaluated from its files is {now:.4g}, where it was saved with "
+        f"{saved['test']['rmse']:.4g}: the run's files were changed after training, so this is not the run "
+        "that was trained."
+    )

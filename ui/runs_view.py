@@ -117,6 +117,7 @@ def restorer() -> Restorer:
 
 
 PENDING, ERROR = "zip_restore_pending", "zip_restore_error"
+WARNED = "zip_restore_warning"  # a restored run whose scores are not those it was saved with
 
 
 def restored_label(name: str) -> str:
@@ -138,6 +139,7 @@ def restore_upload(key: str, pick_key: str) -> None:
     if up is not None and st.session_state.get(f"{key}_done") != up.file_id:
         st.session_state[f"{key}_done"] = up.file_id
         st.session_state.pop(ERROR, None)
+        st.session_state.pop(WARNED, None)
         reg, owner, name = state.registry(), state.owner(), up.name
 
         def keep(run: Run) -> str:
@@ -153,6 +155,8 @@ def restore_upload(key: str, pick_key: str) -> None:
         _restore_progress()
     if up is not None and st.session_state.get(ERROR):
         st.error(md_escape(st.session_state[ERROR]))
+    if up is not None and st.session_state.get(WARNED):
+        st.warning(md_escape(st.session_state[WARNED]))
 
 
 @st.fragment(run_every=0.5)
@@ -172,4 +176,6 @@ def _restore_progress() -> None:
         st.session_state[ERROR] = r.message
     else:
         st.session_state[pick_key] = r.job_id
+        if r.message:  # restored, but its files give other scores than it was saved with
+            st.session_state[WARNED] = r.message
     st.rerun(scope="app")
