@@ -40,7 +40,7 @@ from . import threads
 from .callbacks import Callbacks, Stopped
 from .config import MISSING_POLICIES, ConfigError, RunConfig
 from .data.frequency import is_utc_offset
-from .data.series import Series, as_series, stored_filled
+from .data.series import Series, as_series, filled_record, stored_filled
 from .gates import GateRecorder
 from .index import RunRecord
 from .job_status import ACTIVE, DONE, JobStatus
@@ -281,7 +281,7 @@ def _data_info(s: Series | None) -> dict:
         "season": s.season,
         "missing_policy": s.missing_policy,
         **({"utc_offset": s.utc_offset} if s.utc_offset is not None else {}),
-        **({"filled": {c: list(rows) for c, rows in s.filled.items()}} if s.filled else {}),
+        **({"filled": filled} if (filled := filled_record(s)) else {}),
     }
 
 

@@ -979,9 +979,8 @@ def _calibrate(run: Run, steps_cal: int) -> tuple[np.ndarray, str, float | None,
         q, note, *rest = run.fixed_intervals
         return q, note, (rest[0] if rest else None), (rest[1] if len(rest) > 1 else None)
     combo = run.combination
-    truth = combo.z_from_y(run.prep.y)
-    if len(run.series) == run.prep.n:  # a value filled in is nobody's truth: no residual there
-        truth = np.where(run.series.filled_at(run.prep.target), np.nan, truth)
+    # a value filled in is nobody's truth: no residual there
+    truth = np.where(filled_target(run), np.nan, combo.z_from_y(run.prep.y))
 
     def calibrate(steps: int, extra) -> tuple[np.ndarray, str, np.ndarray]:
         groups, note = fc.conformal_residuals(
@@ -1082,7 +1081,7 @@ def evaluate(run: Run) -> Evaluation:
     basem = multistep_baselines(y, ts, test_len, ts, season)
     # the scores and coverage leave out the test values the loader filled in (the naive forecast
     # scores a forward-filled gap exactly), the model's and every baseline's alike
-    real = _observed(run.series.filled_at(prep.target) if len(run.series) == n else np.zeros(n, bool), ts)
+    real = _observed(filled_target(run), ts)
     s1, sm = real[t_test], real[ts:]
     hist = run.fit.history
     members_fit = run.members_fit or [run.fit]
@@ -1169,6 +1168,13 @@ def evaluate(run: Run) -> Evaluation:
     )
     _assert_finite(metrics.to_dict())
     return Evaluation(metrics, predictions, q, note, q1, r1)
+
+
+def filled_target(run: Run) -> np.ndarray:
+    """(n,) bool: True where the run's target value was filled in by the loader (all False where
+    none was, or where the series does not line up with the run's preparation)."""
+    n = run.prep.n
+    return run.series.filled_at(run.prep.target) if len(run.series) == n else np.zeros(n, dtype=bool)
 
 
 def _observed(filled: np.ndarray, test_start: int) -> np.ndarray:

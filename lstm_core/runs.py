@@ -54,7 +54,7 @@ from .combine import ONE_STEP, PATHS, PROFILES, Member
 from .config import BOUNDS, ConfigError, DataConfig, RunConfig, TrainConfig
 from .data import DataError, Series, infer_frequency
 from .data.frequency import is_utc_offset, with_utc_offset
-from .data.series import stored_filled
+from .data.series import filled_record, stored_filled
 from .pipeline import INTERVAL_GROWTH, Run, empty_model, evaluate
 from .prep import Transform, prepare, resolve_target
 from .strategy import SHORTLIST
@@ -299,7 +299,7 @@ def save_run(run: Run, directory: str | os.PathLike, forecast_steps: int | None 
             # their times with it, and so does a forecast of the run reloaded (data.csv keeps them naive)
             **({"utc_offset": run.series.utc_offset} if run.series.utc_offset is not None else {}),
             # the values the loader filled in, by column: the test scores leave them out, reloaded too
-            **({"filled": {c: list(rows) for c, rows in run.series.filled.items()}} if run.series.filled else {}),
+            **({"filled": filled} if (filled := filled_record(run.series)) else {}),
         }
         (tmp / "config.json").write_text(json.dumps(meta, indent=2))
         torch.save(_weights(members).state_dict(), tmp / "model.pt")

@@ -47,11 +47,6 @@ def _best(baselines: dict[str, Scores | None]) -> tuple[str | None, float | None
     return key, scores[key]
 
 
-def rmse_text(v: float) -> str:
-    """An RMSE as the verdict writes it (:func:`lstm_core.metrics.figure_text`)."""
-    return figure_text(v)
-
-
 def label(key: str | None) -> str:
     """Human name of a baseline key."""
     return BASELINE_LABELS.get(key or "", key or "")
@@ -76,12 +71,12 @@ def judge(metrics: RunMetrics) -> Verdict:
     winm = not has_multi or multi_v < vm_v
 
     def won(where: str, model: float, key: str | None, base: float) -> str:
-        return f"{where} (RMSE {rmse_text(model)}; best baseline {label(key)} {rmse_text(base)})"
+        return f"{where} (RMSE {figure_text(model)}; best baseline {label(key)} {figure_text(base)})"
 
     def lost(where: str, model: float, key: str | None, base: float) -> str:
         if base == model:
-            return f"{label(key)} does as well {where} (RMSE {rmse_text(base)}, the model's too)"
-        return f"{label(key)} is better {where} (RMSE {rmse_text(base)} against the model's {rmse_text(model)})"
+            return f"{label(key)} does as well {where} (RMSE {figure_text(base)}, the model's too)"
+        return f"{label(key)} is better {where} (RMSE {figure_text(base)} against the model's {figure_text(model)})"
 
     if win1 and winm:
         text = "The model beats every baseline " + won("one step ahead", one, b1, v1)

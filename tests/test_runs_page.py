@@ -24,11 +24,16 @@ TIMEOUT = 30
 OWNER = "a" * 32
 
 
+def inline_registry(store: RunStore, **options) -> JobRegistry:
+    """A registry of one worker that runs jobs inline with prebuilt runs, kept in ``store``."""
+    return JobRegistry(
+        max_workers=1, torch_threads=0, runner=fakes.prebuilt_runner, inline=True, store=store, **options
+    )
+
+
 @pytest.fixture
 def reg(tmp_path):
-    store = RunStore(tmp_path / "jobs")
-    registry = JobRegistry(max_workers=1, torch_threads=0, runner=fakes.prebuilt_runner, inline=True, store=store)
-    with fakes.fake_registry(registry) as r:
+    with fakes.fake_registry(inline_registry(RunStore(tmp_path / "jobs"))) as r:
         yield r
 
 
@@ -260,16 +265,14 @@ def restarted(tmp_path, submit) -> tuple[JobRegistry, threading.Event, list[str]
     """Jobs that ``submit(registry)`` (-> their ids) ran before a server restart, and the registry of
     the server started again on the same store, whose runs load from disk only once the returned
     event is set."""
-    first = JobRegistry(
-        max_workers=1, torch_threads=0, runner=fakes.prebuilt_runner, inline=True, store=RunStore(tmp_path / "jobs")
-    )
+    first = inline_registry(RunStore(tmp_path / "jobs"))
     ids = submit(first)
     first.close()
     loaded = threading.Event()
     disk = RunStore(tmp_path / "jobs")
     read = disk.load
     disk.load = lambda job_id: loaded.wait(TIMEOUT) and read(job_id)  # type: ignore[method-assign]
-    again = JobRegistry(max_workers=1, torch_threads=0, runner=fakes.prebuilt_runner, inline=True, store=disk)
+    again = inline_registry(disk)
     return again, loaded, ids
 
 
@@ -374,15 +377,7 @@ def test_open_in_forecast_or_gates_makes_it_the_current_run(reg):
 
 def test_a_run_memory_let_go_is_opened_from_disk(tmp_path):
     now = [1_000_000.0]
-    reg = JobRegistry(
-        max_workers=1,
-        torch_threads=0,
-        runner=fakes.prebuilt_runner,
-        inline=True,
-        store=RunStore(tmp_path / "jobs"),
-        ttl_s=60,
-        clock=lambda: now[0],
-    )
+    reg = inline_registry(RunStore(tmp_path / "jobs"), ttl_s=60, clock=lambda: now[0])
     with fakes.fake_registry(reg):
         jid = reg.submit(series(), cfg(0), owner=OWNER, label="from disk")
         now[0] += 61  # memory lets it go; the store keeps it
@@ -412,7 +407,7 @@ def test_an_interrupted_run_is_listed_and_opens_on_train_to_be_trained_again(tmp
     jid = first.submit(series(), cfg(0), owner=OWNER, label="cut short")
     assert started.wait(TIMEOUT)
     # the server stops here; a new one starts on the same store
-    again = JobRegistry(max_workers=1, torch_threads=0, runner=fakes.prebuilt_runner, inline=True, store=store)
+    again = inline_registry(store)
     with fakes.fake_registry(again):
         at = runs_page()
         table = at.dataframe[0].value
@@ -674,14 +669,7 @@ def test_a_comparison_whose_runs_memory_let_go_still_shows_and_a_deleted_run_is_
     ``?cmp=`` link, and the page showed only the empty form. A run of it deleted on the Runs page
     left it without a word."""
     now = [time.time()]
-    registry = JobRegistry(
-        max_workers=1,
-        torch_threads=0,
-        runner=fakes.prebuilt_runner,
-        inline=True,
-        store=RunStore(tmp_path / "jobs"),
-        clock=lambda: now[0],
-    )
+    registry = inline_registry(RunStore(tmp_path / "jobs"), clock=lambda: now[0])
     with fakes.fake_registry(registry):
         data = series("uploaded.csv", length=90)
         tags = [{"kind": "compare", "group": "g1", "variant": v, "seed": 0} for v in ("a", "b", "c")]

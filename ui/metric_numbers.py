@@ -5,7 +5,7 @@ in the 10^15 (``huge_values.csv``) showed an RMSE of ``10090000000000`` beside a
 ``8044000000000``, one digit shorter and unreadable at a glance, while the verdict above the
 table wrote ``10,090,000,000,000``. A column holding a value of :data:`BIG` or more is rounded
 to 4 significant figures and shown with thousands separators, as
-:func:`lstm_core.verdict.rmse_text` writes it; smaller ones keep ``%.4g``.
+:func:`lstm_core.metrics.figure_text` writes it; smaller ones keep ``%.4g``.
 
 The separators come from :data:`BIG_FORMAT`, ``%,.4g``: the grid's printf (sprintf-js, as
 Streamlit 1.67 ships it) writes ``%.4g`` as ``String(Number(v.toPrecision(4)))``, never in exponent
@@ -26,8 +26,10 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 import pandas as pd
 
-#: From this size up (as :func:`lstm_core.verdict.rmse_text`), digits with separators.
-BIG = 10_000
+from lstm_core.metrics import BIG_FIGURE
+
+#: From this size up (as :func:`lstm_core.metrics.figure_text`), digits with separators.
+BIG = BIG_FIGURE
 SMALL_FORMAT, BIG_FORMAT = "%.4g", "%,.4g"
 _PRINTF = re.compile(r"^(?P<pre>[^%]*)%(?P<sep>,?)(?:\.(?P<prec>\d+))?(?P<type>[dfg])(?P<post>[^%]*)$")
 

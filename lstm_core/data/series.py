@@ -144,6 +144,12 @@ def filled_positions(mask: pd.DataFrame | None) -> dict[str, tuple[int, ...]] | 
     return out or None
 
 
+def filled_record(series: Series) -> dict[str, list[int]] | None:
+    """``series``' filled-in positions as a record keeps them (JSON: column → row numbers), read
+    back by :func:`stored_filled`; None where none were filled in."""
+    return {c: list(rows) for c, rows in series.filled.items()} if series.filled else None
+
+
 def _positions(filled, frame: pd.DataFrame) -> dict[str, tuple[int, ...]] | None:
     """``filled`` checked (a mapping of the frame's columns to whole row positions), sorted,
     without duplicates or positions past the frame; None where none are left."""
