@@ -47,13 +47,14 @@ note_col.caption(
 )
 
 source = st.segmented_control(
-    "Source", ["Upload a CSV", "Generate a series"], default="Upload a CSV", key="data_source"
+    "Source", ["Upload a CSV", "Generate a series"], default="Upload a CSV", key="data_source", persist_state=state.KEEP
 )
 if source == "Generate a series":
     name = st.selectbox(
         "Generator",
         list(lcdata.GENERATORS),
         key="data_gen_name",
+        persist_state=state.KEEP,
         format_func=lambda g: f"{g} — {lcdata.GENERATOR_DESCRIPTIONS[g]}",
     )
     with st.form("data_gen_form", border=True):
@@ -87,6 +88,7 @@ else:
         "Missing values",
         MISSING_POLICIES,
         key="data_missing",
+        persist_state=state.KEEP,  # the choice the loaded file was read with, after a visit to another page
         help="interpolate: linear; ffill: carry the last value forward; drop: remove rows.",
     )
     with c2.popover("Reading dates", icon=":material/calendar_month:", wrap=True):  # "Reading …" at 1024 px
@@ -94,12 +96,14 @@ else:
             "Day first",
             list(DAY_FIRST),
             key="data_dayfirst",
+            persist_state=state.KEEP,
             help="Dates such as 03/04/2020: auto decides from the data and says so when it cannot tell.",
         )
         date_format = (
             st.text_input(
                 "Date format",
                 key="data_date_format",
+                persist_state=state.KEEP,
                 placeholder="auto, e.g. %d.%m.%Y",
                 help="A strptime format for the time column, when the dates are read wrongly or not at all.",
             ).strip()

@@ -1,0 +1,47 @@
+"""AppTest: a newcomer's first minute, found in a browser (upload a CSV, change how it is read,
+visit another page, come back)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from tests.test_app import new_app, no_errors
+
+
+def gappy_csv() -> bytes:
+    """Six years of monthly values with four empty cells."""
+    values = 100 + np.arange(72) * 0.8 + 10 * np.sin(2 * np.pi * np.arange(72) / 12)
+    values[[5, 6, 30, 50]] = np.nan
+    dates = pd.date_range("2015-01-01", periods=72, freq="MS").strftime("%Y-%m-%d")
+    return pd.DataFrame({"date": dates, "value": values.round(2)}).to_csv(index=False).encode()
+
+
+def test_how_a_file_was_read_is_still_chosen_after_a_visit_to_another_page():
+    # The Data page showed "interpolate" again after a visit to Train, beside a caption saying the
+    # loaded file was read with "ffill" (and the next upload was read with interpolate).
+    at = new_app().run()
+    at.file_uploader(key="data_upload").set_value(("gappy.csv", gappy_csv(), "text/csv")).run()
+    at.selectbox(key="data_missing").set_value("ffill").run()
+    at.selectbox(key="data_dayfirst").set_value("day first (d/m/y)")
+    at.text_input(key="data_date_format").set_value("%Y-%m-%d").run()
+    no_errors(at)
+    assert at.session_state["dataset"].report.missing_policy == "ffill"
+    at.switch_page("pages/train.py").run()
+    at.switch_page("pages/data.py").run()
+    no_errors(at)
+    assert at.selectbox(key="data_missing").value == "ffill"
+    assert at.selectbox(key="data_dayfirst").value == "day first (d/m/y)"
+    assert at.text_input(key="data_date_format").value == "%Y-%m-%d"
+    assert "policy ffill" in " ".join(str(c.value) for c in at.caption)
+
+
+def test_the_generate_choice_is_still_open_after_a_visit_to_another_page():
+    at = new_app().run()
+    at.segmented_control(key="data_source").set_value("Generate a series").run()
+    at.selectbox(key="data_gen_name").set_value("random-walk").run()
+    at.switch_page("pages/learn.py").run()
+    at.switch_page("pages/data.py").run()
+    no_errors(at)
+    assert at.segmented_control(key="data_source").value == "Generate a series"
+    assert at.selectbox(key="data_gen_name").value == "random-walk"
