@@ -45,3 +45,16 @@ def test_the_generate_choice_is_still_open_after_a_visit_to_another_page():
     no_errors(at)
     assert at.segmented_control(key="data_source").value == "Generate a series"
     assert at.selectbox(key="data_gen_name").value == "random-walk"
+
+
+def test_a_text_column_dropped_is_said_once_in_what_was_detected():
+    # "Dropped column 'store': it holds text..." and "Dropped column 'store' because it holds text..."
+    # were both listed under "What was detected"
+    dates = pd.date_range("2015-01-01", periods=36, freq="MS").strftime("%Y-%m-%d")
+    csv = pd.DataFrame({"date": dates, "store": ["north", "south"] * 18, "value": np.arange(36.0)})
+    at = new_app().run()
+    at.file_uploader(key="data_upload").set_value(("shops.csv", csv.to_csv(index=False).encode(), "text/csv")).run()
+    no_errors(at)
+    detected = " ".join(str(m.value) for m in at.markdown)
+    assert detected.count("Dropped column 'store'") == 1, detected
+    assert "holds text, not numbers (e.g. 'north')" in detected

@@ -144,7 +144,9 @@ class DataReport:
             listed = ", ".join(f"{c}: {n}" for c, n in counts.items())
             lines.append(f"Missing values ({listed}) handled by {self.missing_policy!r}.")
         for column, reason in self.dropped_columns.items():
-            lines.append(f"Dropped column {_excerpt(column)}: {reason}.")
+            said = f"Dropped column {_excerpt(column)} "  # the loader's note says it already: not twice
+            if not any(note.startswith(said) for note in self.notes):
+                lines.append(f"Dropped column {_excerpt(column)}: {reason}.")
         return lines + list(self.notes)
 
 
