@@ -221,7 +221,9 @@ else:
     # two seasons ahead by default, no further than the test span the verdict covers, within the
     # slider's range (a run trained with --season 150)
     shown = steps_shown(info.season, info.n_points - info.test_start)
-    steps = st.slider("Steps ahead", 1, 240, min(shown, 240), key="forecast_steps")
+    # kept after a visit to another page; left at a run's default, it follows the next run's
+    state.follow_default("forecast_steps", min(shown, 240))
+    steps = st.slider("Steps ahead", 1, 240, min(shown, 240), key="forecast_steps", persist_state=state.KEEP)
     try:
         fut = run.future(int(steps))
         if judged.multistep_winner:

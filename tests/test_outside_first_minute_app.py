@@ -3,10 +3,14 @@ visit another page, come back)."""
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 import pandas as pd
 
 from tests.test_app import new_app, no_errors
+from tests.test_outside_forecast_app import forecast_page_after_training
+from tests.test_outside_upload_app import downloads  # noqa: F401 (a fixture)
 
 
 def gappy_csv() -> bytes:
@@ -58,3 +62,17 @@ def test_a_text_column_dropped_is_said_once_in_what_was_detected():
     detected = " ".join(str(m.value) for m in at.markdown)
     assert detected.count("Dropped column 'store'") == 1, detected
     assert "holds text, not numbers (e.g. 'north')" in detected
+
+
+def test_steps_ahead_are_still_chosen_after_a_visit_to_another_page(fake, downloads):  # noqa: F811
+    # "Steps ahead" went back to its default (two seasons) after a visit to Train and back
+    at = forecast_page_after_training(gappy_csv(), "gappy.csv")
+    default = at.slider(key="forecast_steps").value
+    chosen = default + 7
+    at.slider(key="forecast_steps").set_value(chosen).run()
+    at.switch_page("pages/train.py").run()
+    at.switch_page("pages/forecast.py").run()
+    no_errors(at)
+    assert at.slider(key="forecast_steps").value == chosen
+    future = pd.read_csv(io.BytesIO(downloads["forecast.csv"]))
+    assert len(future) == chosen
