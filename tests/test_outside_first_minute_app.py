@@ -76,3 +76,21 @@ def test_steps_ahead_are_still_chosen_after_a_visit_to_another_page(fake, downlo
     assert at.slider(key="forecast_steps").value == chosen
     future = pd.read_csv(io.BytesIO(downloads["forecast.csv"]))
     assert len(future) == chosen
+
+
+def test_a_run_before_its_first_epoch_shows_no_unknown_eta_or_speed():
+    # "Epoch 0 / 300 · elapsed 15s · ETA — (at most; early stopping may end sooner) · — samples/s" while
+    # a 2,000-row series' representations were chosen
+    from types import SimpleNamespace
+
+    from lstm_core.job_status import JobStatus
+    from ui.jobs_view import progress_text
+
+    snap = SimpleNamespace(
+        status=JobStatus.RUNNING, epochs_done=0, epochs_planned=300, elapsed=15.0, eta=None, samples_per_s=None
+    )
+    assert progress_text(snap) == "Epoch 0 / 300 · elapsed 15s"
+    timed = SimpleNamespace(**{**vars(snap), "epochs_done": 29, "eta": 75.0, "samples_per_s": 26706.0})
+    assert progress_text(timed) == (
+        "Epoch 29 / 300 · elapsed 15s · ETA 1m 15s (at most; early stopping may end sooner) · 26,706 samples/s"
+    )

@@ -69,17 +69,21 @@ def status_box(snap: JobSnapshot) -> None:
         st.error(text)
 
 
+def progress_text(snap: JobSnapshot) -> str:
+    """Epoch, elapsed, ETA and samples/s, each where it is known."""
+    parts = [f"Epoch {snap.epochs_done} / {snap.epochs_planned}", f"elapsed {duration(snap.elapsed)}"]
+    # the ETA while it runs, once an epoch has timed it: a finished run said "ETA — (at most; early
+    # stopping may end sooner)", and so did a run before its first epoch, beside "— samples/s"
+    if snap.status == JobStatus.RUNNING and snap.eta is not None:
+        parts.append(f"ETA {duration(snap.eta)} (at most; early stopping may end sooner)")
+    if snap.samples_per_s:
+        parts.append(f"{snap.samples_per_s:,.0f} samples/s")
+    return " · ".join(parts)
+
+
 def progress(snap: JobSnapshot) -> None:
     """Progress bar with epoch, elapsed, ETA and samples/s."""
-    sps = f"{snap.samples_per_s:,.0f} samples/s" if snap.samples_per_s else "— samples/s"
-    # the ETA while it runs; a finished run said "ETA — (at most; early stopping may end sooner)"
-    eta = (
-        f"ETA {duration(snap.eta)} (at most; early stopping may end sooner) · "
-        if snap.status == JobStatus.RUNNING
-        else ""
-    )
-    text = f"Epoch {snap.epochs_done} / {snap.epochs_planned} · elapsed {duration(snap.elapsed)} · {eta}{sps}"
-    st.progress(min(max(snap.progress, 0.0), 1.0), text=text)
+    st.progress(min(max(snap.progress, 0.0), 1.0), text=progress_text(snap))
 
 
 def live_job(job_id: str, key: str, done_link: tuple[str, str] | None = None) -> JobSnapshot | None:
