@@ -94,3 +94,21 @@ def test_a_run_before_its_first_epoch_shows_no_unknown_eta_or_speed():
     assert progress_text(timed) == (
         "Epoch 29 / 300 · elapsed 15s · ETA 1m 15s (at most; early stopping may end sooner) · 26,706 samples/s"
     )
+
+
+def test_the_band_note_does_not_count_zero_backtest_residuals():
+    # a 72-month upload trained with one network: the Forecast page's band caption read "the one-step
+    # width also from 0 horizon-1 residuals of the backtest's networks"
+    from lstm_core import data as lcdata
+    from lstm_core.config import RunConfig
+    from lstm_core.pipeline import fit_run
+
+    dates = pd.date_range("2015-01-01", periods=72, freq="MS").strftime("%Y-%m-%d")
+    rng = np.random.default_rng(0)
+    load = 100 + np.arange(72) * 0.8 + 10 * np.sin(2 * np.pi * np.arange(72) / 12) + rng.normal(0, 2, 72)
+    frame = pd.DataFrame({"date": dates, "temp": rng.normal(10, 3, 72).round(2), "load": load.round(2)})
+    loaded = lcdata.load_csv(frame.to_csv(index=False).encode(), name="multi.csv")
+    run = fit_run(loaded.series, RunConfig().replace(target="load", epochs=2, ensemble=1, look_back=12))
+    note = run.metrics.coverage.note
+    assert note.startswith("conformal on ") and "out-of-sample residuals" in note
+    assert "from 0 " not in note
