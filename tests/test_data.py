@@ -376,6 +376,17 @@ def test_ambiguous_dates_read_month_first_with_a_note():
     )
 
 
+def test_ambiguous_dates_written_with_dots_read_day_first():
+    # 01.02.2020 is the 1st of February wherever dates are written with dots; both readings of
+    # these six are sorted and regular (six days, or six months), so only the dots decide
+    loaded = load_csv(csv_bytes("Datum,Wert\n" + "".join(f"01.{m:02d}.2020,{m}\n" for m in range(1, 7))))
+    assert loaded.report.dayfirst is True and loaded.report.frequency == "MS"
+    assert loaded.frame.index[1] == pd.Timestamp("2020-02-01")
+    assert any("read as day/month, as dates written with dots are" in n for n in loaded.report.notes)
+    slashed = load_csv(csv_bytes("date,v\n" + "".join(f"01/{m:02d}/2020,{m}\n" for m in range(1, 7))))
+    assert slashed.report.dayfirst is False
+
+
 def test_ambiguous_dates_decided_by_regularity():
     text = "date,v\n" + "".join(f"01/{m:02d}/{y},{m}\n" for y in (2019, 2020) for m in range(1, 13))
     loaded = load_csv(csv_bytes(text))

@@ -74,6 +74,7 @@ _DOT_GROUPS_RE = r"[+-]?[1-9]\d{0,2}(?:\.\d{3})+"
 _DATE_NAME_RE = re.compile(r"date|time|month|period|year|day|week|quarter|datum|fecha")
 _TIME_WORD_RE = re.compile(r"\b(?:date|time|year|decimal)\b")  # words naming a column that may repeat the time
 _DMY_RE = r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-]\d{2,4}\b"
+_DOTTED_RE = r"^\s*\d{1,2}\.\d{1,2}\.\d{2,4}\b"  # 01.02.2020: the day first wherever dots are used
 _HEADER_DATE_RE = re.compile(r"\d{4}-\d{1,2}(-\d{1,2})?|\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}")
 _SEP_DIRECTIVE_RE = re.compile(r'"?sep=(.)"?\s*', re.IGNORECASE)  # Excel's first line declaring the delimiter
 _EXCEL_ERROR_RE = re.compile(r"#(?:n/a|[a-z0-9/_]+[!?])", re.IGNORECASE)  # #N/A, #VALUE!, #DIV/0!, #NAME?, ...
@@ -1571,6 +1572,15 @@ def _parse_day_month(present: pd.Series, dayfirst: bool | None, notes: list[str]
             f"Dates such as {_excerpt(example)} are ambiguous; read as day/month because that gives a sorted, "
             "regular series. Choose month first (Data page: Reading dates; command line: --month-first) if they "
             "are month/day."
+        )
+        return readings[True], True
+    if scores[True] == scores[False] and present.str.match(_DOTTED_RE).all():
+        # 01.02.2020 is the 1st of February where dates are written with dots (German, Swiss, Nordic,
+        # Russian usage); no calendar writes month.day.year with dots
+        notes.append(
+            f"Dates such as {_excerpt(example)} are ambiguous; read as day/month, as dates written with dots "
+            "are. Choose month first (Data page: Reading dates; command line: --month-first) if they are "
+            "month/day."
         )
         return readings[True], True
     notes.append(
