@@ -5,6 +5,7 @@ sine-stacked, noisy-sine or airline. Each opens on its last result (this server'
 shipped with the app, :mod:`lstm_core.preset_results`); "Rerun live" trains it again.
 """
 
+import pandas as pd
 import streamlit as st
 
 from lstm_core import preset_results as pr
@@ -46,6 +47,11 @@ def keep(result: pr.PresetResult, done: object) -> None:
     except OSError as exc:
         st.caption(f"This result could not be kept for the next visit ({md_escape(exc.strerror or exc)}).")
     saved_now.add(done)
+
+
+def lag_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """The sweep's accuracy table with its lags as a column (a presented table has no index)."""
+    return accuracy_table(rows).round(1).reset_index()
 
 
 def last_result_caption(last: pr.PresetResult, button: str = "Rerun live") -> None:
@@ -128,7 +134,7 @@ if key == "long-memory":
             else:
                 svg = sketch.memory_svg(last.sweep_rows, cplots.MEMORY_TITLE, big=presenter.active(), size=SKETCH_SIZE)
                 st.markdown(svg, unsafe_allow_html=True)
-            st.dataframe(accuracy_table(last.sweep_rows).round(1), width="stretch", key="mem_table_last")
+            presenter.table(lag_table(last.sweep_rows), hide_index=True, width="stretch", key="mem_table_last")
             st.caption("Test accuracy (%) per lag (rows) and cell (columns).")
     else:
         was_active = first.active
@@ -150,7 +156,7 @@ if key == "long-memory":
                 st.error(f"The sweep failed: {job.message}")
             presenter.chart(cplots.memory_figure(res), key="mem_chart")
             if len(res):
-                st.dataframe(accuracy_table(res).round(1), width="stretch", key="mem_table")
+                presenter.table(lag_table(res), hide_index=True, width="stretch", key="mem_table")
                 st.caption("Test accuracy (%) per lag (rows) and cell (columns).")
             if was_active and not job.active:
                 st.rerun()
@@ -209,7 +215,7 @@ if not ids:
                 frame, title, date_format(frame["time"].to_numpy()), big=presenter.active(), size=SKETCH_SIZE
             )
             st.markdown(svg, unsafe_allow_html=True)
-    st.dataframe(ps.display_table(last.table), hide_index=True, width="stretch", key=f"exp_table_last_{key}")
+    presenter.table(ps.display_table(last.table), hide_index=True, width="stretch", key=f"exp_table_last_{key}")
     st.stop()
 snaps0 = {label: reg.snapshot(j) for label, j in ids.items()}
 active0 = any(s.active for s in snaps0.values())
@@ -255,4 +261,4 @@ presenter.chart(
     plots.overlay_figure(runs[pick].predictions, title=f"{pick}: one-step predictions (the tutorial's figure)"),
     key=f"exp_overlay_{key}",
 )
-st.dataframe(ps.display_table(table), hide_index=True, width="stretch", key=f"exp_table_{key}")
+presenter.table(ps.display_table(table), hide_index=True, width="stretch", key=f"exp_table_{key}")

@@ -118,6 +118,9 @@ def test_the_compare_results_fit_1280_px_without_scrolling_sideways(browser, see
         ("/forecast?job={run}", "Metrics on the test part", "Holt-Winters"),
         ("/gates?job={run}&view=Memory", "Keep gate:", "f"),
         ("/compare?cmp={cmp}", "Mean ± standard deviation", HOSTILE),
+        # the Experiments page's last results (shipped with the app): its grids stayed 14 px
+        ("/experiments?preset=long-memory", "Test accuracy (%) per lag", "5"),
+        ("/experiments?preset=sine-stacked", "Last result", "test RMSE"),
     ],
 )
 def test_presenting_a_table_is_projector_size_text_that_fits_the_screen(browser, seeded, path, heading, cell):
