@@ -216,3 +216,37 @@ def test_the_calculators_equations_fit_their_column_at_1024(server, browser, que
         assert len(overruns) == 7 and all(px <= 0.5 for _, px in overruns), overruns
     finally:
         ctx.close()
+
+
+#: Chart titles that run past their chart's right or top edge, or over its plot area:
+#: [text, px past the right edge, px from the top edge, px over the plot].
+TITLES_CUT = """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(p => {
+    const box = p.getBoundingClientRect(), t = p.querySelector('.gtitle'), plot = p.querySelector('.nsewdrag');
+    if (!t || !plot) return [];
+    const r = t.getBoundingClientRect();
+    return r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > plot.getBoundingClientRect().top
+      ? [[t.textContent, Math.round(r.right - box.right), Math.round(r.top - box.top), Math.round(r.bottom - plot.getBoundingClientRect().top)]] : [];
+  })"""
+
+
+#: The run's own forecast (the overlay beside the loss) is drawn.
+RUN_FORECAST_DRAWN = """() => [...document.querySelectorAll('.js-plotly-plot')].some(
+    el => (el.layout.title.text || '').includes('One-step predictions over') && el._fullData.length >= 3)"""
+
+
+def test_the_live_panels_chart_titles_are_whole_at_1024(server, browser):
+    """At 1024x768 beside the sidebar (not presenting) the Train page's loss and forecast sit side
+    by side: the loss chart's title read "Loss — lstm h32 on airline passengers (" at its edge."""
+    ctx, pg = new_page(browser, 1024, 768)
+    try:
+        pg.goto(server)
+        train_from_the_data_page(pg)
+        expect(pg.get_by_text(re.compile(r"^Finished")).first).to_be_visible(timeout=180_000)
+        pg.wait_for_function(RUN_FORECAST_DRAWN)
+        charts_ready(pg)
+        titles = pg.evaluate("() => [...document.querySelectorAll('.js-plotly-plot .gtitle')].map(t => t.textContent)")
+        assert any(t.startswith("Loss") for t in titles)
+        assert pg.evaluate(TITLES_CUT) == []
+        screenshot(pg, "classroom-train-1024", always=True)
+    finally:
+        ctx.close()

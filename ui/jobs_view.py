@@ -12,13 +12,16 @@ from lstm_core.pipeline import FirstLook
 from . import presenter, runs_page, state, throttle
 from .figures import series as plots
 from .figures import sketch
-from .figures.style import date_format, date_text
+from .figures.style import date_format, date_text, fit_title
 from .text import md_escape, plot_text
 
 POLL_S = 0.5  # refresh of a running job's panel (the live loss chart)
 QUEUED_POLL_S = 2.0  # a queued job only changes its queue position: poll gently
 EXECUTOR_POLL_S = 5.0  # the Ray cluster's state in the sidebar (only with LSTM_LAB_RAY_ADDRESS set)
 PANEL_CHART_HEIGHT = 340  # the live panel's two charts: on the first screen at 1366x768 under the Train form
+#: Characters on a line of a half-row chart's title (about 280 px wide at 1024 px beside the
+#: sidebar, some 38 characters of Plotly's 17 px bold title).
+HALF_TITLE_CHARS = 34
 #: The loss chart's place before the first epoch (the representation backtest runs first).
 WAITING_FOR_EPOCH = (
     '<div style="height:{height}px;display:flex;align-items:center;justify-content:center;font-size:{size};'
@@ -154,6 +157,10 @@ def live_job(job_id: str, key: str, done_link: tuple[str, str] | None = None) ->
                     title=f"Loss — {plot_text(snap.label)}",
                     val_name=validation_name(snap.config),
                 )
+                if fc_col is not None and not presenter.active():
+                    # half a row: at 1024 px beside the sidebar the title ran 66 px past the chart
+                    # ("Loss — lstm h32 on airline passengers ("); presenting, it has the row
+                    fit_title(fig, HALF_TITLE_CHARS)
                 presenter.chart(
                     fig.update_layout(height=PANEL_CHART_HEIGHT), key=f"{key}_loss_chart", container=chart_slot
                 )

@@ -319,6 +319,27 @@ def waiting_note(fig: go.Figure, text: str = "waiting for the first epoch...") -
     fig.add_annotation(text=text, showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5)
 
 
+#: The title's size in the app's charts (Streamlit's Plotly theme), in px.
+TITLE_FONT_PX = 17
+
+
+def fit_title(fig: go.Figure, limit: int) -> go.Figure:
+    """Wrap ``fig``'s title at ``limit`` characters a line (:func:`wrap_title`) for a narrow chart.
+
+    A title of several lines goes to the figure's top with the top margin its lines need: left on
+    the plot's top edge (:func:`apply_layout`) Plotly drew its second line over the plot.
+    """
+    text = fig.layout.title.text
+    if not isinstance(text, str) or not text or wrap_title(text, limit) == text:
+        return fig
+    wrapped = wrap_title(text, limit)
+    lines = wrapped.count("<br>") + 1
+    # Plotly draws a title of several lines about a line higher than its pad says (as presenting)
+    fig.update_layout(title=dict(text=wrapped, yref="container", y=1, yanchor="top", pad_t=8 + TITLE_FONT_PX))
+    fig.update_layout(margin_t=max(fig.layout.margin.t or 0, int(8 + lines * TITLE_FONT_PX * 1.3 + 12)))
+    return fig
+
+
 # ------------------------------------------------------------------------------ presenter mode
 #: Smallest chart text in presenter mode, in px (readable from the back of a classroom).
 PRESENTER_MIN_FONT = 20
