@@ -159,6 +159,11 @@ with st.expander("New comparison", expanded=not st.session_state.get(cv.CMP_KEY)
     if start:
         rows = edited.dropna(how="all").to_dict("records")
         try:
+            if not rows:
+                raise ConfigError(
+                    "The variants table is empty: add a row (a cell, its hidden size, layers, look-back and "
+                    "learning rate) for each model to compare."
+                )
             variants = [
                 cmp.Variant(
                     name=cv.row_name(r.get("name")),

@@ -113,6 +113,22 @@ def test_a_row_added_without_a_name_is_named_from_its_fields(fake):
     assert CompareConfig.from_json(at.session_state["cmp_config"]).variants[1].name == ""
 
 
+def test_an_empty_variants_table_says_to_add_a_row(fake):
+    import pandas as pd
+
+    at = new_app().run()
+    at.switch_page("pages/compare.py").run()
+    at.session_state["cmp_rows"] = pd.DataFrame(
+        columns=["name", "cell", "hidden_size", "num_layers", "look_back", "lr"]
+    )
+    at.button(key="cmp_start").click().run()
+    assert [e.value for e in at.error] == [
+        "The variants table is empty: add a row (a cell, its hidden size, layers, look-back and learning rate) "
+        "for each model to compare."
+    ]
+    assert fake._jobs == {}  # nothing was started
+
+
 def test_reload_reattaches_from_the_url(fake):
     at = new_app().run()
     at.switch_page("pages/compare.py").run()
