@@ -188,7 +188,7 @@ def _residual_sources(n_extra: int, n_res: int) -> str:
     parts in brackets, or the one there is (a part with none left out: "0 from a backtest" read as
     if one had run)."""
     if n_extra and n_res > n_extra:
-        return f"({n_extra} from a rolling-origin backtest, {n_res - n_extra} on the validation part)"
+        return f"({n_extra:,} from a rolling-origin backtest, {n_res - n_extra:,} on the validation part)"
     return "from a rolling-origin backtest" if n_extra else "on the validation part"
 
 
@@ -265,7 +265,7 @@ def conformal_residuals(
             return [np.zeros(0) for _ in range(steps)], "no points to calibrate intervals on"
         groups = residuals_by_horizon(forecast_z, z, origins, steps, prep.train_end)
         return groups, "no validation part: calibrated on training residuals, likely too narrow"
-    note = f"conformal on {n_res} out-of-sample residuals {_residual_sources(n_extra, n_res)}, {level}"
+    note = f"conformal on {n_res:,} out-of-sample residuals {_residual_sources(n_extra, n_res)}, {level}"
     return groups, note
 
 

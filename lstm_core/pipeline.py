@@ -1018,7 +1018,7 @@ def _calibrate(run: Run, steps_cal: int) -> tuple[np.ndarray, str, float | None,
         q,
         # none to add (a backtest whose networks had no horizon-1 residuals) is not said: "also from 0"
         note
-        + (f"; the one-step width also from {n_bt} horizon-1 residuals of the backtest's networks" if n_bt else ""),
+        + (f"; the one-step width also from {n_bt:,} horizon-1 residuals of the backtest's networks" if n_bt else ""),
         float(q1[0]),
         r1,
     )

@@ -247,3 +247,5 @@ def test_the_interval_note_names_only_the_residuals_there_are():
     assert _residual_sources(0, 96) == "on the validation part"
     assert _residual_sources(40, 40) == "from a rolling-origin backtest"
     assert _residual_sources(40, 136) == "(40 from a rolling-origin backtest, 96 on the validation part)"
+    # counts past a thousand are grouped, as every other count the pages show ("70380" was hard to read)
+    assert _residual_sources(68_280, 70_380) == "(68,280 from a rolling-origin backtest, 2,100 on the validation part)"

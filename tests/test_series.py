@@ -349,7 +349,8 @@ def test_the_intervals_take_no_residual_at_a_value_filled_in():
     gappy = fit_run(Series(frame, filled={col: val}), tiny())
 
     def residuals(run) -> int:
-        return int(re.search(r"conformal on (\d+) out-of-sample residuals", run.metrics.coverage.note).group(1))
+        found = re.search(r"conformal on ([\d,]+) out-of-sample residuals", run.metrics.coverage.note)
+        return int(found.group(1).replace(",", ""))
 
     assert 0 < residuals(gappy) < residuals(whole)
 
