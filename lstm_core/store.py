@@ -377,13 +377,24 @@ class RunStore:
         return digest
 
     def save(self, meta: StoredJob, run: Run) -> RunRecord:
-        """Write the run folder (replacing the queued record), then ``job.json``, then the index row."""
+        """Write the run folder (replacing the queued record), then ``job.json``, then the index row.
+
+        A pin set while the job was queued or training (on its queued record) is kept."""
         folder = self._folder(meta.id)
         index = self.index
+        queued = index.get(meta.id)
+        pinned = meta.pinned or (queued is not None and queued.pinned)
         if folder.is_dir() and not is_run_dir(folder):
             shutil.rmtree(folder)  # the record written when the job was queued
         save_run(run, folder, overwrite=True)
-        meta = StoredJob(**{**meta.__dict__, "summary": summary_of(run.metrics), "data_hash": self._share_data(folder)})
+        meta = StoredJob(
+            **{
+                **meta.__dict__,
+                "pinned": pinned,
+                "summary": summary_of(run.metrics),
+                "data_hash": self._share_data(folder),
+            }
+        )
         self._write_meta(folder, meta)
         record = self._record(meta, folder)
         index.put(record)

@@ -302,3 +302,30 @@ def test_a_restored_runs_name_is_always_a_valid_run_name(tmp_path):
         assert sorted(r.label for r in reg.runs("me")) == ["Restored run", "x" * 80]
     finally:
         reg.close()
+
+
+def test_a_pin_set_while_the_job_trains_is_kept_when_its_run_is_saved(tmp_path):
+    import threading
+
+    from lstm_core.pipeline import fit_run
+
+    store = RunStore(tmp_path / "jobs")
+    started, go = threading.Event(), threading.Event()
+
+    def runner(series, cfg, *, callbacks):
+        started.set()
+        assert go.wait(WAIT_S)
+        return fit_run(series, cfg, callbacks=callbacks)
+
+    reg = JobRegistry(max_workers=1, torch_threads=1, store=store, runner=runner)
+    try:
+        jid = reg.submit(generate("sine", length=120), tiny(), owner="me", label="pinned early")
+        assert started.wait(WAIT_S)
+        reg.set_pinned(jid, True)  # the Runs page's Pin, pressed while the run trains
+        go.set()
+        assert reg.wait(jid, WAIT_S).status == JobStatus.FINISHED
+        assert store.record(jid).pinned and store.record(jid).has_run
+        assert json.loads((tmp_path / "jobs" / jid / META).read_text())["pinned"] is True
+    finally:
+        go.set()
+        reg.close()
