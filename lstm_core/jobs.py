@@ -1161,10 +1161,13 @@ class JobRegistry:
             job = self._jobs.get(job_id)
         if job is None or not job.interrupted or job.series is None or not isinstance(job.config, RunConfig):
             raise LookupError(f"Job {job_id} was not interrupted, or is gone; start a new run instead.")
+        old = self._store.record(job_id) if self._store is not None else None
         new = self.submit(job.series, job.config, owner=job.owner, label=job.label, tags=dict(job.tags))
         with self._cond:
             self._jobs.pop(job_id, None)
         if self._store is not None:
+            if old is not None and old.pinned:
+                self._store.update(new, pinned=True)  # the new run keeps the pin the interrupted one had
             self._store.delete(job_id)
         return new
 

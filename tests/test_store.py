@@ -159,9 +159,11 @@ def test_a_job_interrupted_by_a_restart_can_be_trained_again(tmp_path):
         for j in (jid, queued):
             snap = again.snapshot(j)
             assert snap.status == JobStatus.FAILED and snap.interrupted and "server restart" in snap.message
+        again.set_pinned(jid, True)  # pinned on the Runs page before it was trained again
         new = again.retry(jid)
         done = again.wait(new, WAIT_S)
         assert done.status == JobStatus.FINISHED and done.label == "long run" and done.owner == "me"
+        assert store.record(new).pinned  # the pin moved to the new run
         assert again.snapshot(jid) is None and not (tmp_path / "jobs" / jid).exists()
         pd.testing.assert_frame_equal(done.run.frame, series.frame, check_freq=False)
         assert done.run.series.season == 12
