@@ -43,6 +43,8 @@ with throttle.script_slot():  # at most a few sessions compute at once (see ui/t
         st.markdown("### Device")
         st.caption(f"Engine trains on **{state.engine_device()}** (device = auto)")
         st.markdown("### Jobs")
+        if problem := state.registry().store_problem:
+            st.warning(md_escape(problem))
         jobs_view.job_list(state.owner())
         state.remember_owner()  # the owner key goes to the browser's cookie (never the URL)
 

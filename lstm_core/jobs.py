@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 import sys
 import threading
 import time
@@ -382,8 +383,20 @@ class JobRegistry:
             self._watch.start()
         self._store = store
         self._loading: set[str] = set()  # ids whose stored run a loader thread is loading now
+        #: Why runs are kept in memory only though a store was given (one sentence), else None.
+        self.store_problem: str | None = None
         if store is not None:
-            self._restore(store)
+            try:
+                self._restore(store)
+            except (OSError, sqlite3.Error) as exc:  # a read-only or unreachable LSTM_LAB_HOME
+                log.error("the run store %s cannot be opened; runs are kept in memory only", store.root, exc_info=True)
+                store.close()
+                self._store = None
+                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+                self.store_problem = (
+                    f"Runs are kept in memory only, so a server restart loses them: the run store {store.root} "
+                    f"cannot be opened ({reason}); point LSTM_LAB_HOME at a folder this server can write and restart it."
+                )
 
     # ---------------------------------------------------------------- public API
     def pin_threads(self) -> None:

@@ -948,3 +948,21 @@ def test_the_metrics_table_writes_big_errors_with_separators_as_the_verdict_does
             assert f"{table['RMSE'].iloc[0]:,.0f}" in page and f">{table['RMSE'].iloc[0]:.0f}<" not in page
             at.session_state["presenter_mode"] = False
         at.switch_page("pages/data.py").run()
+
+
+def test_a_run_store_that_cannot_be_opened_is_said_in_the_sidebar_not_a_traceback(tmp_path):
+    from lstm_core.jobs import JobRegistry
+    from lstm_core.store import RunStore
+
+    blocker = tmp_path / "home"
+    blocker.write_text("not a folder")
+    reg = JobRegistry(
+        max_workers=1, torch_threads=0, runner=fakes.prebuilt_runner, inline=True, store=RunStore(blocker / "jobs")
+    )
+    with fakes.fake_registry(reg):
+        at = new_app()
+        at.run()  # the Data page: the sidebar says why runs will not survive a restart
+        no_errors(at)
+        assert any("kept in memory only" in t for t in texts(at.sidebar.warning)), texts(at.sidebar.warning)
+        job = start_tiny_job(at)  # and training still works, in memory
+        assert "**Finished**" in wait_until_over(at, job)

@@ -331,3 +331,17 @@ def test_a_pin_set_while_the_job_trains_is_kept_when_its_run_is_saved(tmp_path):
     finally:
         go.set()
         reg.close()
+
+
+def test_a_run_store_that_cannot_be_written_leaves_runs_in_memory_and_says_so(tmp_path):
+    blocker = tmp_path / "home"
+    blocker.write_text("a file where the run store's folder should be")  # as a read-only LSTM_LAB_HOME does
+    reg = JobRegistry(max_workers=1, torch_threads=1, store=RunStore(blocker / "jobs"))
+    try:
+        assert reg.store is None
+        assert "memory only" in reg.store_problem and str(blocker / "jobs") in reg.store_problem
+        assert "LSTM_LAB_HOME" in reg.store_problem and reg.store_problem.count(". ") == 0
+        jid = _finished(reg)  # training still works, and its run is listed
+        assert [r.id for r in reg.runs("me")] == [jid]
+    finally:
+        reg.close()
