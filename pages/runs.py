@@ -28,6 +28,8 @@ if not records:
     st.stop()
 
 by_id = {r.id: r for r in records}
+# two runs of one name, data and minute are numbered, else the boxes below list them as one entry twice
+shown_as = dict(zip(by_id, runs_view.numbered([runs_page.option_label(r) for r in records])))
 st.caption(
     f"{len(records)} run(s), newest first. Pinned runs and runs of a comparison are kept when your disk space "
     "runs out; the oldest other runs are deleted first, and you are told which."
@@ -45,7 +47,7 @@ elif st.session_state.pop(runs_page.RENAMED, None) == st.session_state[runs_page
     # set again from here, the picked run shows its new name: the browser's closed box kept the
     # old one (its options had the new) until the page was left and opened again
     st.session_state[runs_page.PICK] = st.session_state[runs_page.PICK]
-pick = st.selectbox("Run", list(by_id), key=runs_page.PICK, format_func=lambda i: runs_page.option_label(by_id[i]))
+pick = st.selectbox("Run", list(by_id), key=runs_page.PICK, format_func=lambda i: shown_as[i])
 rec = by_id[pick]
 if rec.status == INTERRUPTED:
     st.warning("This run was interrupted by a server restart before it finished; you can train it again.")
@@ -111,7 +113,7 @@ picked = st.multiselect(
     f"Pick {runs_page.MIN_COMPARE} to {runs_page.MAX_COMPARE} runs",
     [r.id for r in finished],
     key=runs_page.COMPARE,
-    format_func=lambda i: runs_page.option_label(by_id[i]),
+    format_func=lambda i: shown_as[i],
     max_selections=runs_page.MAX_COMPARE,
 )
 if len(picked) < runs_page.MIN_COMPARE:

@@ -702,3 +702,28 @@ def test_a_comparison_whose_runs_memory_let_go_still_shows_and_a_deleted_run_is_
             assert at.session_state["compare_job_ids"] == [ids[0], ids[2]]
             assert any(s.value == "Results" for s in at.subheader)
     registry.close()
+
+
+def test_runs_of_one_name_are_told_apart_in_every_run_picker(tmp_path):
+    # one clock reading for both: trained in the same minute, so the Runs page's time does not tell them apart
+    with fakes.fake_registry(inline_registry(RunStore(tmp_path / "jobs"), clock=lambda: 1_700_000_000.0)) as reg:
+        _two_runs_of_one_name(reg)
+
+
+def _two_runs_of_one_name(reg: JobRegistry) -> None:
+    older = reg.submit(series(), cfg(0), owner=OWNER, label="lstm h4 on my sales.csv")
+    newer = reg.submit(series(), cfg(1), owner=OWNER, label="lstm h4 on my sales.csv")  # the same default name
+    at = runs_page()
+    box = at.selectbox(key="runs_pick")
+    assert len(set(box.options)) == 2, box.options
+    assert box.options[0].endswith("(2)") and not box.options[1].endswith(")")  # the newer, listed first
+    assert set(at.multiselect(key="runs_compare").options) == set(box.options)
+    at.switch_page("pages/forecast.py").run()
+    no_errors(at)
+    forecast = at.selectbox(key="forecast_pick")
+    assert sorted(forecast.options) == ["lstm h4 on my sales.csv (2) — finished", "lstm h4 on my sales.csv — finished"]
+    forecast.set_value(older).run()
+    assert at.selectbox(key="forecast_pick").value == older and newer != older
+    at.switch_page("pages/gates.py").run()
+    no_errors(at)
+    assert len(set(at.selectbox(key="gates_run").options)) == 2

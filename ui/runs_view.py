@@ -24,13 +24,25 @@ def available_runs() -> dict[str, tuple[str, Run]]:
     """
     out: dict[str, tuple[str, Run]] = {}
     reg = state.registry()
-    for snap in reg.jobs_for(state.owner()):
-        if snap.has_run and snap.run is not None:
-            out[snap.id] = (f"{snap.label} — {snap.status}", snap.run)
+    mine = [s for s in reg.jobs_for(state.owner()) if s.has_run and s.run is not None]
+    for snap, name in zip(mine, numbered([s.label for s in mine])):
+        out[snap.id] = (f"{name} — {snap.status}", snap.run)
     shared = reg.snapshot(st.session_state.get(state.JOB))  # opened from someone else's link: read-only
     if shared is not None and shared.id not in out and shared.run is not None:
         out[shared.id] = (f"{shared.label} — {shared.status} (shared, read-only)", shared.run)
     return out
+
+
+def numbered(names: list[str]) -> list[str]:
+    """``names`` (newest first, as the run lists are) with a repeated one numbered from the oldest
+    on: "lstm h8 on sales.csv", "lstm h8 on sales.csv (2)". Two runs of one cell and size on the
+    same data get the same default name, and a run picker listed them as one entry twice."""
+    seen: dict[str, int] = {}
+    out: list[str] = []
+    for name in reversed(names):
+        seen[name] = seen.get(name, 0) + 1
+        out.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return out[::-1]
 
 
 def restoring() -> int:
