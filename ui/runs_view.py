@@ -24,9 +24,9 @@ def available_runs() -> dict[str, tuple[str, Run]]:
     """
     out: dict[str, tuple[str, Run]] = {}
     reg = state.registry()
-    mine = [s for s in reg.jobs_for(state.owner()) if s.has_run and s.run is not None]
-    for snap, name in zip(mine, numbered([s.label for s in mine])):
-        out[snap.id] = (f"{name} — {snap.status}", snap.run)
+    mine = [(s, s.run) for s in reg.jobs_for(state.owner()) if s.has_run and s.run is not None]
+    for (snap, run), name in zip(mine, numbered([s.label for s, _ in mine])):
+        out[snap.id] = (f"{name} — {snap.status}", run)
     shared = reg.snapshot(st.session_state.get(state.JOB))  # opened from someone else's link: read-only
     if shared is not None and shared.id not in out and shared.run is not None:
         out[shared.id] = (f"{shared.label} — {shared.status} (shared, read-only)", shared.run)
