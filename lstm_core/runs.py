@@ -580,7 +580,7 @@ def _load_run(path: Path, frame: pd.DataFrame | None) -> Run:
     except Exception as exc:  # noqa: BLE001 - any unpickling failure is a damaged or unsafe file
         raise RunError(
             f"The weights in {path / 'model.pt'} could not be loaded safely ({type(exc).__name__}); "
-            "the file is damaged or not a LSTM Lab model."
+            "the file is damaged or not an LSTM Lab model."
         ) from None
     for m in members:
         m.model.eval()
@@ -819,7 +819,7 @@ def check_zip(data: bytes, max_bytes: int = MAX_ZIP_BYTES) -> None:
         raise RunError("The upload is not a zip file; download a run with 'Download run (.zip)' and upload that.")
     if declared[0] > MAX_ZIP_ENTRIES or declared[1] > MAX_ZIP_ENTRIES * 1024:
         raise RunError(
-            f"The zip holds more than {MAX_ZIP_ENTRIES} entries, so it is not a LSTM Lab run zip; "
+            f"The zip holds more than {MAX_ZIP_ENTRIES} entries, so it is not an LSTM Lab run zip; "
             "upload the zip that 'Download run (.zip)' gave you."
         )
 
@@ -860,7 +860,7 @@ def zip_to_run_dir(
     """
     check_zip(data, max_bytes)
     too_many = RunError(
-        f"The zip holds more than {MAX_ZIP_ENTRIES} entries, so it is not a LSTM Lab run zip; "
+        f"The zip holds more than {MAX_ZIP_ENTRIES} entries, so it is not an LSTM Lab run zip; "
         "upload the zip that 'Download run (.zip)' gave you."
     )
     try:
@@ -876,12 +876,12 @@ def zip_to_run_dir(
     bad = [n for n in names if n not in RUN_FILES]
     if bad:
         raise RunError(
-            f"The zip holds unexpected entries ({', '.join(bad[:3])}); only a LSTM Lab run zip can be restored."
+            f"The zip holds unexpected entries ({', '.join(bad[:3])}); only an LSTM Lab run zip can be restored."
         )
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:
         raise RunError(
-            f"The zip holds {', '.join(twice[:3])} more than once, so it is not a LSTM Lab run zip; "
+            f"The zip holds {', '.join(twice[:3])} more than once, so it is not an LSTM Lab run zip; "
             "upload the zip that 'Download run (.zip)' gave you."
         )
     if sum(i.file_size for i in infos) > max_bytes:
