@@ -102,18 +102,13 @@ elif section == "Why RNNs forget":
             1.0,
             key="learn_fb",
             persist_state=KEEP,
-            help="torch initialises it at 0; 1 is the common choice (Gers et al. 2000, Jozefowicz et al. 2015).",
+            help="Added to the forget gate's bias before measuring. torch draws every bias at random around 0; "
+            "starting the forget bias at 1 is the common choice (Gers et al. 2000, Jozefowicz et al. 2015).",
         )
     df = decay(int(steps), int(hidden), int(seeds), float(fb))
     presenter.chart(gp.gradient_decay_figure(df), key="learn_decay", container=chart_slot, config=CONFIG)
     rates = {c: teach.decay_rate(df, c) for c in teach.DECAY_CELLS}
-    st.caption(
-        "Measured just now on freshly initialised cells (torch's initialisation, one input feature): "
-        + ", ".join(f"{c.upper()} keeps about ×{r:.2f} of the gradient per step back" for c, r in rates.items())
-        + f". Over 40 steps that is ×{rates['rnn'] ** 40:.1e} for the RNN against ×{rates['lstm'] ** 40:.1e} "
-        "for the LSTM. Training can push an LSTM's forget gates towards 1 and keep the gradient alive for "
-        "much longer; an RNN has no such knob."
-    )
+    st.caption(teach.decay_caption(rates, float(fb)))
 elif section == "The LSTM cell":
     st.markdown(
         "**Cell state $c_t$** — a conveyor belt through time, changed only by a pointwise forget and a pointwise "

@@ -106,3 +106,16 @@ def test_forget_bias_lands_on_the_lstm_forget_gate():
     assert torch.all(after["f"] > before["f"])
     with pytest.raises(ValueError, match="takes rnn, lstm, gru"):
         teach._module("cifg", 4)
+
+
+def test_decay_caption_names_the_forget_bias_it_measured_with():
+    """The chart's LSTM had its forget bias raised (the page's default is 1): the caption says so
+    instead of calling it torch's initialisation, and its numbers are the rates given."""
+    rates = {"rnn": 0.5, "lstm": 0.9, "gru": 0.8}
+    raised = teach.decay_caption(rates, 1.0)
+    assert "forget-gate bias then raised by 1" in raised
+    assert "×0.50" in raised and "×0.90" in raised and "×0.80" in raised
+    assert f"×{0.5**40:.1e} for the RNN" in raised and f"×{0.9**40:.1e} for the LSTM" in raised
+    plain = teach.decay_caption(rates, 0.0)
+    assert "torch's initialisation;" in plain and "forget-gate bias then raised" not in plain
+    assert "raised by 2.5" in teach.decay_caption(rates, 2.5)
