@@ -412,3 +412,23 @@ def test_saturation_panels_side_by_side_keep_their_run_labels_apart():
     assert four.layout.margin.t == one.layout.margin.t + 24 * (lines - 1)
     assert four.layout.title.yref == "container" and four.layout.title.yanchor == "top"
     assert all(four.layout[f"xaxis{k}"].title.text == "left-saturated (< 0.1)" for k in range(1, 5))
+
+
+@pytest.mark.parametrize("cell", ["lstm", "peephole", "cifg"])
+def test_step_equations_list_one_number_per_term_they_name(frame, cell):
+    """Each gate's bracket lists a number for every term its symbols name (a peephole gate's p ⊙ c
+    too, though it is 0 at t = 0 where c_(t-1) = 0), and the numbers add up to the shown sum."""
+    model, prep = _model(frame, cell, 1, 3)
+    tr = gt.trace_run(model, prep)[0]
+    for t in (0, 4):
+        d = gt.step_detail(model, tr, t, 1)
+        for line in gt.step_equations(d):
+            m = re.match(r"(\w)_t = \\sigma\((.*?)\) = \\sigma\(([^()]*)\) = \\sigma\(([-\d.]+)\)", line)
+            if m is None:
+                continue
+            gate, symbols, numbers = m.group(1), m.group(2), m.group(3)
+            terms = 3 + (gate in SPECS[cell].peepholes)
+            assert symbols.count(" + ") + 2 == terms, line  # W [h, x] is two numbers: W·x and W·h
+            shown = [float(v.strip("()")) for v in numbers.split(" + ")]
+            assert len(shown) == terms, (t, line)
+            assert sum(shown) == pytest.approx(float(m.group(4)), abs=0.5e-3 * (terms + 1)), line

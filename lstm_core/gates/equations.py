@@ -155,8 +155,10 @@ def _known(v: float | None, what: str) -> float:
     return v
 
 
-def _pre(g: GateTerm) -> str:
-    parts = [f"{_n(g.wx)}", f"{_n(g.wh)}", f"{_n(g.bias)}"] + ([_n(g.peep)] if g.peep else [])
+def _pre(g: GateTerm, peep: bool = False) -> str:
+    """The bracket's numbers; ``peep``: the gate has a peephole, whose term is listed even when it is
+    0 (at t = 0, c_{t-1} = 0), as the symbols before it name it."""
+    parts = [f"{_n(g.wx)}", f"{_n(g.wh)}", f"{_n(g.bias)}"] + ([_n(g.peep)] if peep else [])
     return " + ".join(f"({p})" if p.startswith("-") else p for p in parts)
 
 
@@ -203,21 +205,21 @@ def step_equations(d: StepDetail) -> list[str]:
     c_prev, c, tanh_c = _known(d.c_prev, "c_(t-1)"), _known(d.c, "c_t"), _known(d.tanh_c, "tanh(c_t)")
     pc = lambda k, c: rf" + p_{k} \odot {c}" if k in cs.peepholes else ""  # noqa: E731
     lines = [
-        rf"f_t = {s}(W_f [h_{{t-1}}, x_t] + b_f{pc('f', 'c_{t-1}')}) = {s}({_pre(f)}) = {s}({_n(f.pre)})"
+        rf"f_t = {s}(W_f [h_{{t-1}}, x_t] + b_f{pc('f', 'c_{t-1}')}) = {s}({_pre(f, 'f' in cs.peepholes)}) = {s}({_n(f.pre)})"
         rf" = {_n(f.value)}"
     ]
     if cs.coupled_input:
         lines.append(rf"i_t = 1 - f_t = 1 - {_n(f.value)} = {_n(i.value)}")
     else:
         lines.append(
-            rf"i_t = {s}(W_i [h_{{t-1}}, x_t] + b_i{pc('i', 'c_{t-1}')}) = {s}({_pre(i)}) = "
+            rf"i_t = {s}(W_i [h_{{t-1}}, x_t] + b_i{pc('i', 'c_{t-1}')}) = {s}({_pre(i, 'i' in cs.peepholes)}) = "
             rf"{s}({_n(i.pre)}) = {_n(i.value)}"
         )
     lines += [
         rf"g_t = \tanh(W_g [h_{{t-1}}, x_t] + b_g) = \tanh({_pre(g)}) = \tanh({_n(g.pre)}) = {_n(g.value)}",
         rf"c_t = f_t\, c_{{t-1}} + i_t\, g_t = {_n(f.value)} \cdot {_p(c_prev)} + {_n(i.value)} \cdot "
         rf"{_p(g.value)} = {_n(c)}",
-        rf"o_t = {s}(W_o [h_{{t-1}}, x_t] + b_o{pc('o', 'c_t')}) = {s}({_pre(o)}) = {s}({_n(o.pre)}) = "
+        rf"o_t = {s}(W_o [h_{{t-1}}, x_t] + b_o{pc('o', 'c_t')}) = {s}({_pre(o, 'o' in cs.peepholes)}) = {s}({_n(o.pre)}) = "
         rf"{_n(o.value)}",
         rf"h_t = o_t \tanh(c_t) = {_n(o.value)} \cdot \tanh({_n(c)}) = {_n(o.value)} \cdot {_p(tanh_c)}"
         rf" = {_n(d.h)}",
