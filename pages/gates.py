@@ -191,7 +191,8 @@ elif view == "Memory":
     mem = gt.memory_frame(trace)
     if mem.empty:
         st.info(
-            "A plain RNN has no keep gate, so there is no memory span to show: its memory is the recurrent weights alone."
+            "A plain RNN has no keep gate, so there is no memory span to show: its only memory is the hidden state h, "
+            "rewritten through W_h and tanh at every step."
         )
     else:
         presenter.chart(gp.memory_figure(mem, cell, src.prep.cfg.look_back), key="gates_memory", config=CONFIG)

@@ -457,7 +457,7 @@ def memory_figure(mem: pd.DataFrame, cell: str, look_back: int | None = None) ->
     fig = go.Figure()
     if mem.empty:
         fig.add_annotation(
-            text="A plain RNN has no keep gate: its memory is the recurrent weights alone.",
+            text="A plain RNN has no keep gate: its only memory is h, rewritten every step.",
             showarrow=False,
             xref="paper",
             yref="paper",
