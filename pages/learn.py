@@ -139,7 +139,9 @@ elif section == "Variants and GRU":
     )
     # one equation a line: two to a line ran past the page's edge presenting at 1024 px
     st.latex(r"f_t = \sigma(W_f [h_{t-1}, x_t] + p_f \odot c_{t-1} + b_f)")
+    st.latex(r"i_t = \sigma(W_i [h_{t-1}, x_t] + p_i \odot c_{t-1} + b_i)")
     st.latex(r"o_t = \sigma(W_o [h_{t-1}, x_t] + p_o \odot c_t + b_o)")
+    st.caption("p_f, p_i, p_o are vectors (one weight per unit: each unit sees only its own cell), not matrices.")
     st.markdown(
         "**Coupled input–forget gates (CIFG)**: one gate decides both, $i_t = 1 - f_t$: the cell writes "
         "exactly as much as it forgets. Fewer weights, usually as accurate (Greff et al. 2017)."
@@ -147,8 +149,9 @@ elif section == "Variants and GRU":
     st.latex(r"c_t = f_t \odot c_{t-1} + (1 - f_t) \odot g_t")
     st.markdown(
         "**GRU** (Cho et al. 2014): no separate cell state. A reset gate $r_t$ decides how much of the "
-        "past enters the candidate, an update gate $z_t$ mixes old state and candidate. In torch's "
-        "convention (used throughout this app) $z_t$ is the *keep* gate:"
+        "past enters the candidate, an update gate $z_t$ mixes old state and candidate. Here, as in torch and in "
+        "Cho et al., $z_t$ is the *keep* gate (some texts swap $z_t$ and $1 - z_t$); torch, and so this app, "
+        "applies $r_t$ after the recurrent weights, Cho et al. before them ($U_n (r_t \\odot h_{t-1})$):"
     )
     for eq in [
         r"r_t = \sigma(W_r x_t + U_r h_{t-1} + b_r)",
