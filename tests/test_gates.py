@@ -432,3 +432,26 @@ def test_step_equations_list_one_number_per_term_they_name(frame, cell):
             shown = [float(v.strip("()")) for v in numbers.split(" + ")]
             assert len(shown) == terms, (t, line)
             assert sum(shown) == pytest.approx(float(m.group(4)), abs=0.5e-3 * (terms + 1)), line
+
+
+@pytest.mark.parametrize("cell", CELL_TYPES)
+def test_bracket_hint_lists_the_parts_in_the_order_the_equations_print_them(cell):
+    """The legend under the diagram's equations names each bracket's numbers in the order the
+    templates print them (the LSTM family writes W [h, x], h first, but prints the input part first)."""
+    part_slot = {"input": "wx", "recurrent": "wh", "bias": "b", "peephole": "p"}
+    hint = cell_picture.bracket_hint(cell)
+    main, _, n_part = hint.partition("; in n:")
+    said = [w for w in re.findall(r"\((\w+)", main) if w in part_slot]
+    for line in cell_picture.equation_templates(cell):
+        gate = re.match(r"(\w)<sub>", line).group(1)
+        slots = re.findall(r"\{" + gate + r"\.(wx|wh|b|p)(?:\|p)?\}", line)
+        if not slots:
+            continue  # h = o·tanh(c), c = f·c + i·g, CIFG's i = 1 − f: no bracket
+        if cell == "gru" and gate == "n":
+            assert slots == ["wx", "b"] and "{r}·{n.hn|p}" in line and re.search(r"\(input.*\(bias.*r ·", n_part)
+            continue
+        want = [part_slot[w] for w in said if w != "peephole" or gate in SPECS[cell].peepholes]
+        assert want == slots, (line, hint)
+    assert ("peephole" in hint) == bool(SPECS[cell].peepholes)
+    if SPECS[cell].peepholes:
+        assert re.search(r"peephole part p·c, in (.*)\)", hint).group(1) == ", ".join(SPECS[cell].peepholes)

@@ -17,7 +17,7 @@ import numpy as np
 from plotly.colors import sample_colorscale
 
 from lstm_core import gates as gt
-from lstm_core.cellspec import spec
+from lstm_core.cellspec import SPECS, spec
 
 from .figures.style import GUIDE, SCALES, cell_name
 
@@ -271,7 +271,7 @@ def cell_svg(cell: str, values: dict[str, float], title: str = "") -> str:
     note = {
         "lstm": "forget × and input + on the cell-state line; o gates what leaves",
         "peephole": "peepholes (dotted): f and i look at c_{t−1}, o at c_{t}",
-        "cifg": "coupled gates: i = 1 − f, the cell writes exactly what it forgets",
+        "cifg": "coupled gates: i = 1 − f, the cell writes as much as it forgets",
     }[cell]
     cv.text(6, -0.35, note, size=SMALLEST_TEXT, color=GUIDE)
     return cv.done(title)
@@ -354,6 +354,20 @@ def equation_templates(cell: str) -> list[str]:
     return lines
 
 
+def bracket_hint(cell: str) -> str:
+    """How :func:`equation_templates` lists the numbers in each bracket (plain text).
+
+    The symbols write the LSTM family's bracket as ``W [h_{t−1}, x_t]``, h first, while the
+    numbers list the input part first; without this line a reader pairs the first number with h.
+    """
+    text = "Each bracket's numbers: (input part, from x_t) + (recurrent part, from h_t−1) + (bias)"
+    if cell in SPECS and SPECS[cell].peepholes:
+        text += " + (peephole part p·c, in " + ", ".join(SPECS[cell].peepholes) + ")"
+    if cell == "gru":
+        text += "; in n: (input part, from x_t) + (bias b_n) + r · (recurrent bracket U_n·h_t−1 + b_hn)"
+    return text + "."
+
+
 def render_template(template: str, values: dict[str, float]) -> str:
     """A template of :func:`equation_templates` with the numbers put in (as the browser does)."""
     return _SLOT.sub(lambda m: fmt(values[m.group(1)], bool(m.group(2))) if m.group(1) in values else "—", template)
@@ -389,5 +403,6 @@ def draw(cell: str, values: dict, title: str = "", big: bool = False) -> None:
     st.image(cell_svg(cell, values, title), width="stretch")
     with st.expander("The numbers, equation by equation"):
         size = "1.35em" if big else "1em"
+        st.caption(bracket_hint(cell))
         for t in equation_templates(cell):
             st.markdown(f'<div style="font-size:{size}">{render_template(t, values)}</div>', unsafe_allow_html=True)

@@ -237,7 +237,8 @@ def original_series(src: Source, trace: gt.GateTrace) -> tuple[str, np.ndarray] 
 HOW_TO_READ = (
     "**How to read this:** one heatmap per gate; a row is a unit (memory cell), a column a time step, under the "
     "series above.  \nColour = value: σ gates (i, f, o, r, z) **0 = closed** (dark) … **1 = open** (yellow); "
-    "tanh (g, n, h) **−1** (blue) … **+1** (red)."
+    "tanh (g, n, h) **−1** (blue) … **+1** (red); the cell state c is unbounded: blue … red around 0 on its own "
+    "range (see its colour bar)."
 )
 
 

@@ -11,6 +11,7 @@ as a page of its own (the benchmark loads it without a server).
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 
@@ -60,7 +61,6 @@ def markup(walk: gt.UnitWalk, data: dict, big: bool = False) -> str:
     first["x_n"] = walk.x.shape[1]  # how many inputs the diagram's x slot shows the first of
     svg = cp.cell_svg(walk.cell, first, f"{cell_name(walk.cell)} cell, unit {walk.unit}, layer {walk.layer}")
     eqs = "".join(f'<div class="eq">{cp.render_template(t, first)}</div>' for t in data["eq"])
-    peep = " + (peephole p·c)" if walk.cell == "peephole" else ""
     return f"""<div id="stepper" class="stepper{" big" if big else ""}">
   <div class="bar">
     <button id="prev" title="Previous step (←)" aria-label="Previous step">◀ Prev</button>
@@ -77,8 +77,8 @@ def markup(walk: gt.UnitWalk, data: dict, big: bool = False) -> str:
     <div class="pic">{svg}</div>
     <div class="eqs" id="eqs">{eqs}</div>
   </div>
-  <div class="hint">Each bracket: (input part W·x) + (recurrent part U·h) + (bias){peep}. Boxes are coloured by
-    value (σ gates: dark 0 = closed … yellow 1 = open; tanh: blue −1 … red +1).</div>
+  <div class="hint">{html.escape(cp.bracket_hint(walk.cell))} Boxes are coloured by value (σ gates: dark
+    0 = closed … yellow 1 = open; tanh: blue −1 … red +1).</div>
   <div class="strip-row">
     <div id="strip-names" class="strip-names" aria-hidden="true"></div>
     <svg id="strip" class="strip" preserveAspectRatio="none" aria-label="The unit's traces; click to jump to a step"></svg>
