@@ -174,7 +174,10 @@ elif view == "Saturation":
     st.markdown("**Most saturated units** (fraction of time below 0.1 or above 0.9; tanh traces rescaled)")
     table = gt.most_saturated(pd.concat([f for _, f in frames], ignore_index=True), 12)
     if table.empty:
-        st.caption("None: every gate of every unit stays between 0.1 and 0.9 throughout, where it responds most.")
+        st.caption(
+            "None: every gate of every unit stays between 0.1 and 0.9 throughout (tanh traces between −0.8 and 0.8), "
+            "where it still responds to its inputs."
+        )
     else:
         # the run's name on every row only where runs are compared (one long label twelve times said nothing)
         columns = ["run"] * (len(frames) > 1) + ["cell", "gate", "unit", "left", "right", "saturated", "mean"]
