@@ -542,7 +542,11 @@ def choose_representation(
         # backtest's networks only screen out candidates that missed by far (strategy.screen)
         # never the level one: it only competes in a ranking
         nulls = [s.transform for s in null_order(ranked, False)[:SHORTLIST]]
-        kept = {tr.name for tr in screen(bt, nulls)}
+        # the damping a candidate's backtest network scored best with (strategy.SHORT_DAMP), by
+        # the candidate's undamped name
+        damp_of = {replace(sc.transform, damp=1.0).name: sc.transform.damp for sc in bt.scores}
+        undamped = replace(bt, scores=[replace(sc, transform=replace(sc.transform, damp=1.0)) for sc in bt.scores])
+        kept = {tr.name for tr in screen(undamped, nulls)}
         out = []
         for rank, tr in enumerate(nulls):
             if tr.name not in kept:
@@ -562,7 +566,7 @@ def choose_representation(
                     f"; kept among the {len(kept)} whose networks' backtest error was within {SCREEN_RATIO:g}x "
                     f"the best and {SKILL_RATIO:g}x the naive forecasts'"
                 )
-            out.append(Transform(**{**tr.to_dict(), "reason": why}))
+            out.append(Transform(**{**tr.to_dict(), "damp": damp_of.get(tr.name, tr.damp), "reason": why}))
         # the backtest's networks still calibrate the intervals (those of the candidates that trained)
         return out, (bt if bt.scores else None)
     # no network beat the naive forecasts before the test part: those anchored on the last value,

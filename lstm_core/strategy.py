@@ -106,6 +106,10 @@ LEVEL_RATIO = 1.25
 #: 0.71 -> 6.0).
 DAMP_GRID = (1.0, 0.995, 0.98, 0.95)
 DAMP_GAIN = 0.97
+#: Also where the backtest does not rank (a short series), a differenced candidate kept by the
+#: screen takes the damping of :data:`DAMP_GRID` its backtest network scored best with (the same
+#: :data:`DAMP_GAIN` rule). False: short series' members are never damped.
+SHORT_DAMP = False
 #: Where the backtest ranks and even its best candidate's multi-step error is not below this many
 #: times that of the better of the naive and seasonal naive forecasts on the same origins
 #: (:attr:`Backtest.reference`), no network has shown skill over them before the test part: the
@@ -667,7 +671,7 @@ def backtest(
         truth = [prep.y[origins[ok] + k] for k, ok in enumerate(inside)]
         best: tuple[float, Transform, list[np.ndarray]] | None = None
         # where the backtest ranks, a differenced representation is also scored with damped steps
-        grid = DAMP_GRID if (result.ranks and tr.lag) else (1.0,)
+        grid = DAMP_GRID if ((result.ranks or SHORT_DAMP) and tr.lag) else (1.0,)
         # and every one anchored on the last value with the longer grid, for no_skill (not chosen here)
         longer = NO_SKILL_GRID if (result.ranks and is_anchored_last(tr) and math.isfinite(NO_SKILL_RATIO)) else ()
         extra: dict[float, tuple[float, list[np.ndarray]]] = {}

@@ -861,6 +861,26 @@ def test_a_short_series_is_decided_by_the_null_ranking():
     assert all(f"kept among the {len(kept)} whose networks' backtest error" in r.reason for r in reps)
 
 
+def test_with_short_damp_a_short_series_keeps_the_damping_its_backtest_network_scored_best_with(monkeypatch):
+    """strategy.SHORT_DAMP (off as shipped, measured in benchmarks/bench_short_damp.py): a
+    differenced candidate kept on a short series takes the damping its backtest scored it with, and
+    the screen judges it by that score under its undamped name."""
+    monkeypatch.setattr(strategy, "SHORT_DAMP", True)
+    t = np.arange(72)
+    y = 50 + 0.8 * t + 6 * np.sin(2 * np.pi * t / 12) + np.random.default_rng(1).normal(0, 1, 72)
+    reps, bt = choose_representation(Series(_monthly(y), season=12), _tiny_auto(0), torch.device("cpu"))
+    assert bt is not None and not bt.ranks
+    assert any(r.damp < 1 for r in reps)  # this series' kept candidates include a damped one
+    scored = {replace(s.transform, damp=1.0).name: s.transform.damp for s in bt.scores}
+    assert reps and all(r.damp == scored[replace(r, damp=1.0).name] for r in reps)
+    assert {s.transform.name for s in bt.scores} >= {r.name for r in reps}  # the names the backtest forecasts carry
+    assert all(r.damp == 1.0 for r in reps if not r.lag)  # only differenced candidates are damped
+    monkeypatch.setattr(strategy, "SHORT_DAMP", False)
+    plain, plain_bt = choose_representation(Series(_monthly(y), season=12), _tiny_auto(0), torch.device("cpu"))
+    assert plain_bt is not None and all(s.transform.damp == 1.0 for s in plain_bt.scores)
+    assert all(r.damp == 1.0 for r in plain)
+
+
 def test_where_the_backtest_ranks_only_a_candidate_far_worse_than_naive_is_left_out(monkeypatch):
     from lstm_core import pipeline
 
