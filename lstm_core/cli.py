@@ -35,6 +35,7 @@ from .config import (
     ConfigError,
     RunConfig,
 )
+from .metrics import figure_text
 from .prep import look_back_for, resolve_target
 from .verdict import coverage_note, filled_note, judge, untested_note
 
@@ -470,11 +471,11 @@ def cmd_train(args) -> int:
     print(
         f"{_ENDED.get(str(run.fit.status), str(run.fit.status))} after {epochs} epoch{'s' if epochs != 1 else ''}"
         f"{whose} (best {run.fit.best_epoch}) on {run.device}; "
-        f"test RMSE {m.test.rmse:.4g} (naive {base['naive']:.4g}, "
-        f"seasonal naive {base['seasonal_naive']:.4g}, "
-        f"Holt-Winters {base['holt_winters']:.4g}); "
-        f"{m.info.n_test}-step RMSE {m.test_multistep.rmse:.4g} (best baseline "
-        f"{min(v.rmse for v in m.baselines_multistep.values() if v):.4g}); run saved to {args.out}. "
+        f"test RMSE {figure_text(m.test.rmse)} (naive {figure_text(base['naive'])}, "
+        f"seasonal naive {figure_text(base['seasonal_naive'])}, "
+        f"Holt-Winters {figure_text(base['holt_winters'])}); "
+        f"{m.info.n_test}-step RMSE {figure_text(m.test_multistep.rmse)} (best baseline "
+        f"{figure_text(min(v.rmse for v in m.baselines_multistep.values() if v))}); run saved to {args.out}. "
         f"{judge(m).sentence}",
         file=sys.stderr,
     )
@@ -673,7 +674,8 @@ def _range_warning(y: np.ndarray, trained: tuple[float, float]) -> str | None:
     if y.max() <= hi + reach and y.min() >= lo - reach:
         return None
     return (
-        f"The data given runs from {y.min():.4g} to {y.max():.4g}, far outside the {lo:.4g} to {hi:.4g} this run "
+        f"The data given runs from {figure_text(y.min())} to {figure_text(y.max())}, far outside the "
+        f"{figure_text(lo)} to {figure_text(hi)} this run "
         "was trained on, so its forecasts and intervals may not hold there; train a new run on this data."
     )
 
@@ -834,7 +836,7 @@ def _compare_into(args, cfg, series) -> int:
     best = table[table["kind"] == "variant"].sort_values("test RMSE").iloc[0]
     print(
         f"compared {len(cfg.variants)} variant(s) x {len(cfg.seeds)} seed(s); best variant's test RMSE "
-        f"{best['test RMSE']:.4g} ({best['model']}); wrote {args.out / 'results.csv'}",
+        f"{figure_text(best['test RMSE'])} ({best['model']}); wrote {args.out / 'results.csv'}",
         file=sys.stderr,
     )
     # the page's sentences: the winner, its lead over the next and whether the seeds' spread covers it

@@ -13,8 +13,10 @@ import pytest
 from lstm_core.cli import main
 from lstm_core.data import DataError, default_target, load_csv
 from lstm_core.data.errors import _excerpt
+from lstm_core.metrics import figure_text
 
 MONTHS = pd.date_range("2015-01-01", periods=40, freq="MS")
+TRAIN_TINY = ["--epochs", "2", "--ensemble", "2", "--hidden", "4", "--quiet"]
 
 
 def _monthly(values, header: str = "month,sales") -> str:
@@ -284,8 +286,8 @@ def test_forecast_on_data_far_outside_the_trained_values_warns(sine_csv, tmp_pat
     warnings = [line for line in capsys.readouterr().err.splitlines() if line.startswith("warning: ")]
     lo, hi = values.min(), values.max()
     assert warnings[0] == (
-        f"warning: The data given runs from {1000 * lo:.4g} to {1000 * hi:.4g}, far outside the {lo:.4g} to "
-        f"{hi:.4g} this run was trained on, so its forecasts and intervals may not hold there; train a new run "
+        f"warning: The data given runs from {figure_text(1000 * lo)} to {figure_text(1000 * hi)}, far outside the "
+        f"{figure_text(lo)} to {figure_text(hi)} this run was trained on, so its forecasts and intervals may not hold there; train a new run "
         "on this data."
     )
 
@@ -789,3 +791,20 @@ def test_irregular_business_hours_are_not_said_to_have_no_season(tmp_path):
     assert loaded.series.frequency is None and IRREGULAR in loaded.report.notes
     assert not any("no frequency or season" in note for note in loaded.report.notes)
     assert prepare(loaded.series, DataConfig(target="Calls", horizon=1)).season == 29
+
+
+def test_train_summary_writes_big_figures_as_the_verdict_does(tmp_path, capsys):
+    """A series of tens of thousands (WorldPhones' N.Amer) got a summary line reading "test RMSE
+    1.671e+04", beside the verdict's "RMSE 4022 against the model's 16,710" in the same message."""
+    y = 4_000_000 + np.cumsum(np.random.default_rng(5).normal(0, 300_000, 40))
+    (tmp_path / "big.csv").write_text(_monthly(y.round(), "month,calls"))
+    args = ["train", "--data", str(tmp_path / "big.csv"), "--out", str(tmp_path / "r"), *TRAIN_TINY]
+    capsys.readouterr()
+    assert main(args) == 0
+    summary = capsys.readouterr().err.splitlines()[0]
+    assert not re.search(r"\de[+-]\d", summary), summary
+    m = json.loads((tmp_path / "r" / "metrics.json").read_text())
+    assert (
+        f"test RMSE {figure_text(m['test']['rmse'])} (naive {figure_text(m['baselines']['naive']['rmse'])}," in summary
+    )
+    assert m["test"]["rmse"] >= 10_000 and "," in figure_text(m["test"]["rmse"])
