@@ -32,11 +32,14 @@ def figure_text(v: float, digits: int = 4) -> str:
     """A figure to ``digits`` significant figures as a reader writes it: ``{:.4g}``, but never in
     exponent notation from :data:`BIG_FIGURE` up to 1e15 (an income series' verdict read "RMSE 2678
     against the model's 1.024e+04"; a runaway warning "it reaches 1.498e+04"; the Runs list
-    ``1.009e+13``): ``10,240``, ``14,980``, ``10,090,000,000,000``."""
+    ``1.009e+13``): ``10,240``, ``14,980``, ``10,090,000,000,000``. With fewer ``digits`` a figure
+    under :data:`BIG_FIGURE` stays in digits too (a lead of 1024 to 3 figures read ``1.02e+03``): ``1020``."""
     v = float(v)
-    if not math.isfinite(v) or abs(v) < BIG_FIGURE or abs(v) >= 1e15:
-        return f"{v:.{digits}g}"
-    return f"{float(f'{v:.{digits}g}'):,.0f}"
+    text = f"{v:.{digits}g}"
+    if not math.isfinite(v) or abs(v) >= 1e15 or (abs(v) < BIG_FIGURE and "e+" not in text):
+        return text
+    rounded = float(text)
+    return f"{rounded:,.0f}" if abs(rounded) >= BIG_FIGURE else f"{rounded:.0f}"
 
 
 def _as_series(a: ArrayLike, name: str) -> np.ndarray:

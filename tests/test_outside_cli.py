@@ -808,3 +808,24 @@ def test_train_summary_writes_big_figures_as_the_verdict_does(tmp_path, capsys):
         f"test RMSE {figure_text(m['test']['rmse'])} (naive {figure_text(m['baselines']['naive']['rmse'])}," in summary
     )
     assert m["test"]["rmse"] >= 10_000 and "," in figure_text(m["test"]["rmse"])
+
+
+def test_compare_notes_write_a_lead_and_a_spread_in_digits(tmp_path):
+    """WorldPhones' comparison noted "lstm h4 ... is next (1856), 1.02e+03 behind": the lead and the
+    seeds' spread are written to 3 and 2 figures, and ``{:.3g}`` of 1024 is in exponent notation."""
+    from types import SimpleNamespace
+
+    from lstm_core.compare import SeedResult, _pm, spread_sentence
+
+    def seed(variant: str, s: int, rmse: float) -> SeedResult:
+        return SeedResult(variant, s, SimpleNamespace(test=SimpleNamespace(rmse=rmse)))  # type: ignore[arg-type]
+
+    said = spread_sentence([seed("gru", 0, 832.0), seed("lstm", 0, 1856.0)])
+    assert "**lstm** is next (1856), 1020 behind." in said
+    said = spread_sentence(
+        [seed("gru", s, 800.0 + 2000 * s) for s in (0, 1)] + [seed("lstm", s, 5000.0 + 2000 * s) for s in (0, 1)]
+    )
+    assert "4200 behind" in said and "(pooled std across seeds 1410)" in said
+    assert _pm(3456.0, 151.0, 2) == "3456 ± 150"
+    assert figure_text(9999.9, 3) == "10,000" and figure_text(0.0012345, 3) == "0.00123"
+    assert not re.search(r"\de[+-]\d", said + _pm(3456.0, 151.0, 2))
