@@ -302,6 +302,10 @@ class Prepared:
                 reps = -(-steps // len(offsets))
                 ahead = (np.arange(1, reps + 1)[:, None] * period + offsets[None, :]).ravel()[:steps]
                 return pd.DatetimeIndex(idx[-1] + pd.to_timedelta(ahead))
+            months = _month_steps(idx)  # on the 1st of months (years with gaps): whole months
+            if months is not None:
+                ahead_months = np.resize(_step_cycle(months), steps).cumsum()
+                return pd.DatetimeIndex([idx[-1] + pd.DateOffset(months=int(k)) for k in ahead_months])
             cycle = _step_cycle(np.diff(idx.values))  # else the steps' own repeating pattern
             ahead = np.resize(cycle, steps).cumsum()  # (steps,) time past the last timestamp
             return pd.DatetimeIndex(idx[-1] + pd.to_timedelta(ahead))
@@ -328,6 +332,17 @@ def _calendar_cycle(idx: pd.DatetimeIndex) -> tuple[np.ndarray, np.timedelta64] 
         if len(blocks[0]) and all(np.array_equal(b, blocks[0]) for b in blocks[1:]):
             return blocks[0] - last, period
     return None
+
+
+def _month_steps(idx: pd.DatetimeIndex) -> np.ndarray | None:
+    """The steps (n-1,) of ``idx`` in calendar months where every timestamp is midnight on the 1st
+    of a month, else None. WorldPhones' years 1951, 1956, 1957, ..., 1961 have no frequency, and
+    the forecast went on in steps of the last one's days (366, across a leap year): 1962-01-02,
+    1963-01-03; whole months keep it on the 1st, 1962-01-01 and 1963-01-01."""
+    if not ((idx.day == 1).all() and (idx == idx.normalize()).all()):
+        return None
+    steps = np.diff(np.asarray(idx.year, dtype=np.int64) * 12 + np.asarray(idx.month, dtype=np.int64))
+    return steps if len(steps) and bool((steps > 0).all()) else None
 
 
 def _step_cycle(steps: np.ndarray, longest: int = 48) -> np.ndarray:

@@ -275,3 +275,19 @@ def test_an_input_listed_twice_is_refused_in_one_sentence():
         ConfigError, match=r"^Input column 'x' is listed more than once; list each input column once\.$"
     ):
         prepare(frame, DataConfig(target="y", inputs=["x", "x"], look_back=6, horizon=1, transform="none"))
+
+
+@pytest.mark.parametrize(
+    ("years", "expected"),
+    [
+        ([1951, 1956, 1957, 1958, 1959, 1960, 1961], ["1962-01-01", "1963-01-01", "1964-01-01"]),
+        ([1990, 1995, 2000, 2001, 2002, 2004, 2006, 2008], ["2010-01-01", "2012-01-01", "2014-01-01"]),
+    ],
+)
+def test_future_dates_of_irregular_years_stay_on_new_year(years, expected):
+    """R's WorldPhones (years 1951, 1956, 1957, ..., 1961: no frequency) was forecast for
+    1962-01-02 and 1963-01-03, in steps of the last step's 366 days across the leap year 1960."""
+    idx = pd.DatetimeIndex([f"{y}-01-01" for y in years], name="year")
+    frame = pd.DataFrame({"y": 100 + np.arange(len(idx)) * 3.0 + np.sin(np.arange(len(idx)))}, index=idx)
+    prep = prepare(frame, DataConfig(look_back=1, horizon=1), transform=Transform())
+    assert list(prep.future_index(3)) == list(pd.DatetimeIndex(expected))
