@@ -337,6 +337,11 @@ def _check_out_file(path: Path, overwrite: bool, args=None) -> None:
             f"--out {path} is the {flag} file, which writing there would replace; choose another file name "
             "(nothing was written)."
         )
+    if (own := _run_file_at(path, args)) is not None:
+        raise ConfigError(
+            f"--out {path} is the {own} of the --run folder, which writing there would replace; choose a file "
+            "name outside the run folder (nothing was written)."
+        )
     if path.is_file() and not overwrite:
         raise ConfigError(
             f"--out {path} already exists; pass --overwrite to replace it, or choose another file name "
@@ -689,6 +694,18 @@ def _input_at(path: Path, args) -> str | None:
         if isinstance(given, Path) and path.is_file() and given.is_file() and os.path.samefile(path, given):
             return f"--{name}"
     return None
+
+
+def _run_file_at(path: Path, args) -> str | None:
+    """The name of the ``--run`` folder's own file at ``path`` (its data.csv, model.pt, ...), else
+    None: ``forecast --run r --out r/data.csv --overwrite`` replaced the run's data with the forecast,
+    and every later command on the run failed with "the run folder is damaged"."""
+    from .runs import RUN_FILES
+
+    run = getattr(args, "run", None)
+    if not isinstance(run, Path) or not run.is_dir() or path.name not in RUN_FILES or not path.is_file():
+        return None
+    return path.name if os.path.samefile(path.parent, run) else None
 
 
 def cmd_forecast(args) -> int:

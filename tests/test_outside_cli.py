@@ -520,6 +520,26 @@ def test_forecast_never_writes_over_its_own_data(monthly_run, sine_csv, tmp_path
     assert data.read_bytes() == sine_csv.read_bytes()
 
 
+@pytest.mark.parametrize("name", ["data.csv", "model.pt", "config.json", "forecast.csv"])
+def test_forecast_never_writes_over_a_file_of_its_run(monthly_run, tmp_path, capsys, name):
+    """``forecast --run r --out r/data.csv --overwrite`` replaced the run's data with the forecast; every
+    later forecast or gates on the run then failed with "the run folder is damaged"."""
+    import shutil
+
+    run = tmp_path / "run"
+    shutil.copytree(monthly_run, run)
+    before = (run / name).read_bytes()
+    argv = ["forecast", "--run", str(run), "--steps", "3", "--out", str(run / name), "--overwrite"]
+    capsys.readouterr()
+    assert main(argv) == 2
+    assert capsys.readouterr().err == (
+        f"error: --out {run / name} is the {name} of the --run folder, which writing there would replace; choose a "
+        "file name outside the run folder (nothing was written).\n"
+    )
+    assert (run / name).read_bytes() == before
+    assert main(["forecast", "--run", str(run), "--steps", "3", "--out", str(tmp_path / "fc.csv")]) == 0
+
+
 def test_compare_says_which_variant_won_by_how_much_and_that_filled_test_values_were_left_out(tmp_path, capsys):
     """compare's last line named the best variant and its test RMSE only (13.86 for gru16, with lstm16
     at 13.87 unsaid): not the runner-up, the lead, nor whether the seeds' spread covers it, which the
