@@ -773,6 +773,13 @@ def cmd_compare(args) -> int:
     _check_distinct_inputs(list(cfg.data.inputs), f"The data.inputs of {args.config}")
     if args.out.exists() and not args.out.is_dir():
         raise ConfigError(f"--out {args.out} is a file; compare writes a folder of results, so give a folder path.")
+    from .runs import is_run_dir
+
+    if is_run_dir(args.out):  # its config.json and metrics.json are the run's: replacing them damaged it
+        raise ConfigError(
+            f"--out {args.out} is a saved run, whose config.json and metrics.json compare would replace; "
+            "choose another folder (nothing was written)."
+        )
     for name in COMPARE_FILES:
         if (flag := _input_at(args.out / name, args)) is not None:
             raise ConfigError(

@@ -540,6 +540,29 @@ def test_forecast_never_writes_over_a_file_of_its_run(monthly_run, tmp_path, cap
     assert main(["forecast", "--run", str(run), "--steps", "3", "--out", str(tmp_path / "fc.csv")]) == 0
 
 
+def test_compare_never_writes_into_a_saved_run(monthly_run, sine_csv, tmp_path, capsys):
+    """``compare --out RUN`` said "already holds metrics.json, config.json; pass --overwrite to replace
+    them", and with --overwrite replaced the run's own config.json and metrics.json: the run could no
+    longer be loaded ("config.json is unreadable ('model'); the run folder is damaged")."""
+    import shutil
+
+    run = tmp_path / "run"
+    shutil.copytree(monthly_run, run)
+    before = {name: (run / name).read_bytes() for name in ("config.json", "metrics.json")}
+    config = tmp_path / "cmp.json"
+    config.write_text(json.dumps({"train": {"epochs": 1}, "variants": [{"cell": "gru", "hidden_size": 4}]}))
+    argv = ["compare", "--config", str(config), "--data", str(sine_csv), "--out", str(run), "--quiet"]
+    capsys.readouterr()
+    for extra in ([], ["--overwrite"]):
+        assert main([*argv, *extra]) == 2
+        assert capsys.readouterr().err == (
+            f"error: --out {run} is a saved run, whose config.json and metrics.json compare would replace; "
+            "choose another folder (nothing was written).\n"
+        )
+    assert {name: (run / name).read_bytes() for name in before} == before
+    assert not (run / "results.csv").exists()
+
+
 def test_compare_says_which_variant_won_by_how_much_and_that_filled_test_values_were_left_out(tmp_path, capsys):
     """compare's last line named the best variant and its test RMSE only (13.86 for gru16, with lstm16
     at 13.87 unsaid): not the runner-up, the lead, nor whether the seeds' spread covers it, which the
