@@ -549,13 +549,14 @@ def _default_target(frame, choose: str = "pass --target", inputs: list[str] | tu
     input); said in a note where the data has several numeric columns, with ``choose``: how to
     choose another."""
     from .data import default_target
-    from .data.target import candidates
+    from .data.target import candidates, time_worded
 
     numeric = [str(c) for c in frame.columns if np.issubdtype(frame[c].dtype, np.number) and str(c) not in set(inputs)]
     target = default_target(frame[numeric]) if numeric else None
     if target is None:
         return None  # prepare() says the data has no numeric column
-    others = [c for c in candidates(frame[numeric]) if c != target]  # not R's rownames, a counter, a constant
+    # not R's rownames, a counter, a constant, nor a part of the date (airquality's Month and Day)
+    others = [c for c in candidates(frame[numeric]) if c != target and not time_worded(c)]
     if others:
         _DATA_NOTES.append(f"Forecasting column {target!r}; {choose} to choose another ({', '.join(others)}).")
     return target

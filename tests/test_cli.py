@@ -411,6 +411,27 @@ def test_a_run_on_logs_refuses_new_data_at_or_below_zero_in_one_sentence(trained
     assert len(err) == 1 and err[0].startswith(f"error: This run's networks take the logs of {col!r}")
 
 
+def test_the_target_note_leaves_out_the_parts_of_the_date(tmp_path, capsys):
+    """airquality's file has Month and Day beside its Date: the note named them as other columns to
+    forecast ('pass --target to choose another (Wind, Temp, Month, Day)')."""
+    days = pd.date_range("1973-05-01", periods=60, freq="D")
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {
+            "Date": days.strftime("%Y-%m-%d"),
+            "Ozone": 40 + rng.normal(0, 5, 60),
+            "Wind": 10 + rng.normal(0, 2, 60),
+            "Month": days.month,
+            "Day": days.day,
+        }
+    )
+    frame.to_csv(tmp_path / "air.csv", index=False)
+    args = ["train", "--data", str(tmp_path / "air.csv"), "--out", str(tmp_path / "r"), *TRAIN_FAST]
+    assert main([*args, "--ensemble", "1", "--transform", "none"]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert "note: Forecasting column 'Ozone'; pass --target to choose another (Wind)." in err
+
+
 def test_train_forecasts_the_default_target_and_says_which(tmp_path, capsys):
     """With several numeric columns and no --target, the column the Data page would pick (a
     'value' before a counter or a helper column), saved by name, and a note naming the others."""

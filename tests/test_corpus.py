@@ -195,10 +195,11 @@ def target_note(frame) -> list[str]:
     """The ``note:`` line ``train`` prints after the loader's where the data has several numeric
     columns and no --target was given: the column the Data page would pick, and the others."""
     from lstm_core.data import default_target
-    from lstm_core.data.target import candidates
+    from lstm_core.data.target import candidates, time_worded
 
     target = default_target(frame)
-    others = [c for c in candidates(frame) if c != target]  # no counter, row names or constant
+    others = [c for c in candidates(frame) if c != target and not time_worded(c)]  # no counter, row names,
+    # constant or part of the date
     return (
         [f"note: Forecasting column {target!r}; pass --target to choose another ({', '.join(others)})."]
         if others

@@ -77,6 +77,12 @@ def candidates(frame: pd.DataFrame) -> list[str]:
     ]
 
 
+def time_worded(name: object) -> bool:
+    """Whether a column's name holds a time word (``Month``, ``Day``, ``week_no``): a part of the
+    date when the file also has a time column, not a series to forecast."""
+    return bool(set(_WORDS_RE.findall(str(name).lower())) & TIME_WORDS)
+
+
 def default_target(frame: pd.DataFrame) -> str:
     """The column to forecast by default (see the module docstring for the rule)."""
     cols = [str(c) for c in frame.columns]
@@ -86,7 +92,7 @@ def default_target(frame: pd.DataFrame) -> str:
     for c in usable:
         if set(_WORDS_RE.findall(c.lower())) & set(PREFERRED):
             return c
-    timeless = [c for c in usable if not set(_WORDS_RE.findall(c.lower())) & TIME_WORDS]
+    timeless = [c for c in usable if not time_worded(c)]
     return (timeless or usable or cols)[0]
 
 
