@@ -863,6 +863,19 @@ def test_frequencies_are_said_in_words(alias, words):
     assert describe_frequency(alias) == words
 
 
+def test_a_fill_count_over_several_columns_says_so():
+    """127 dates added to a file of 6 columns were '762 missing value(s) were filled', read as 762
+    values of the series; the count says the columns it spans."""
+    days = pd.date_range("2020-01-01", periods=40, freq="D")
+    kept = np.r_[0:10, 13:40]  # three days missing from the grid: three empty rows of both columns
+    text = "date,a,b\n" + "".join(f"{days[k].date()},{k},{2 * k}\n" for k in kept)
+    for policy, how in (("interpolate", "by linear interpolation"), ("ffill", "with the previous value")):
+        loaded = load_csv(csv_bytes(text), missing=policy)
+        assert f"6 missing value(s) in 2 columns were filled {how}." in loaded.report.notes
+    one = load_csv(csv_bytes("date,a\n" + "".join(f"{days[k].date()},{k}\n" for k in kept)))
+    assert "3 missing value(s) were filled by linear interpolation." in one.report.notes
+
+
 def test_a_series_mostly_filled_in_is_called_made_up():
     rows = "".join(f"{k},{k * 2 if k % 3 == 0 else ''}\n" for k in range(60))  # two cells in three empty
     loaded = load_csv(("step,value\n" + rows).encode())

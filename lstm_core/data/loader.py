@@ -1692,8 +1692,11 @@ def _apply_missing(frame: pd.DataFrame, policy: str, notes: list[str], season: i
         kept = frame.dropna()
         notes.append(f"{len(frame) - len(kept)} row(s) with missing values were dropped.")
         return kept
+    holding = int(frame.isna().any().sum())
+    # a count over several columns is said to be one: 127 dates added to a file of 6 columns are 762 cells
+    where = f" in {holding} columns" if holding > 1 else ""
     if policy == "ffill":
-        notes.append(f"{n_missing} missing value(s) were filled with the previous value.")
+        notes.append(f"{n_missing} missing value(s){where} were filled with the previous value.")
         return frame.ffill().bfill()
     filled = {c: interpolate_inside(frame[c], season) for c in frame.columns}
     inside = pd.DataFrame({c: col for c, (col, _) in filled.items()}, index=frame.index, columns=frame.columns)
@@ -1702,7 +1705,7 @@ def _apply_missing(frame: pd.DataFrame, policy: str, notes: list[str], season: i
     if n_missing > at_ends:
         seasonal = [c for c, (_, took) in filled.items() if took and frame[c].isna().any()]
         done.append(
-            f"{n_missing - at_ends} missing value(s) were filled by linear interpolation"
+            f"{n_missing - at_ends} missing value(s){where} were filled by linear interpolation"
             + (
                 f", with the season of {season} steps taken out first and put back "
                 + (f"(column {_excerpt(seasonal[0])})" if len(seasonal) == 1 else f"({len(seasonal)} columns)")
