@@ -55,6 +55,7 @@ from .config import BOUNDS, ConfigError, DataConfig, RunConfig, TrainConfig
 from .data import DataError, Series, infer_frequency
 from .data.frequency import is_utc_offset, with_utc_offset
 from .data.series import filled_record, stored_filled
+from .metrics import figure_text
 from .pipeline import INTERVAL_GROWTH, Run, empty_model, evaluate
 from .prep import Transform, prepare, resolve_target
 from .strategy import SHORTLIST
@@ -189,9 +190,12 @@ def changed_note(path: str | Path, run: Run) -> str | None:
         return None
     k = moved[0]
     what = "test RMSE" if k == "test" else "multi-step RMSE"
-    now_text = "none" if now[k] is None else f"{now[k]:.4g}"
+    now_text, then_text = "none", figure_text(then[k])
+    if now[k] is not None:  # as many figures as tell the two apart (a few more, up to 8)
+        digits = next((d for d in range(4, 9) if figure_text(now[k], d) != figure_text(then[k], d)), 8)
+        now_text, then_text = figure_text(now[k], digits), figure_text(then[k], digits)
     return (
-        f"Its {what} re-evaluated from its files is {now_text}, where it was saved with {then[k]:.4g}: the "
+        f"Its {what} re-evaluated from its files is {now_text}, where it was saved with {then_text}: the "
         "run's files were changed after training, so this is not the run that was trained."
     )
 

@@ -23,6 +23,7 @@ from lstm_core.cli import main
 from lstm_core.config import ConfigError, RunConfig
 from lstm_core.data import DataError, generate, load_csv
 from lstm_core.jobs import JobRegistry
+from lstm_core.metrics import figure_text
 from lstm_core.prep import prepare
 from lstm_core.runs import RunError, load_run, run_to_zip, save_run, zip_to_run_dir
 
@@ -528,7 +529,7 @@ def test_a_zip_whose_files_were_changed_after_training_restores_with_a_warning(s
     now = edited.run.metrics.test.rmse
     assert now != pytest.approx(saved["test"]["rmse"], rel=1e-6)
     assert edited.message == (
-        f"edited.zip: Its test RMSE re-evaluated from its files is {now:.4g}, where it was saved with "
-        f"{saved['test']['rmse']:.4g}: the run's files were changed after training, so this is not the run "
-        "that was trained."
+        f"edited.zip: Its test RMSE re-evaluated from its files is {figure_text(now)}, where it was saved with "
+        f"{figure_text(saved['test']['rmse'])}: the run's files were changed after training, so this is not the "
+        "run that was trained."
     )

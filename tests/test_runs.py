@@ -807,3 +807,21 @@ def test_the_look_back_of_an_auto_run_is_at_most_a_third_of_a_short_training_par
     look_back, train_end, used
 ):
     assert pipeline.fitted_look_back(look_back, train_end) == used
+
+
+def test_a_changed_score_is_written_with_the_figures_that_tell_it_apart(tmp_path):
+    """A restored zip whose test RMSE moved from 16,710.4 to 16,712.9 read 'is 1.671e+04, where it was
+    saved with 1.671e+04': the same text twice, in exponent form."""
+    import json
+    from types import SimpleNamespace
+
+    from lstm_core.runs import changed_note
+
+    (tmp_path / "metrics.json").write_text(json.dumps({"test": {"rmse": 16710.4}, "test_multistep": {"rmse": 2.5}}))
+    scores = SimpleNamespace(test=SimpleNamespace(rmse=16712.9), test_multistep=SimpleNamespace(rmse=2.5))
+    note = changed_note(tmp_path, SimpleNamespace(metrics=scores))
+    assert note is not None and note.startswith(
+        "Its test RMSE re-evaluated from its files is 16,713, where it was saved with 16,710: "
+    )
+    scores.test.rmse = 16710.4
+    assert changed_note(tmp_path, SimpleNamespace(metrics=scores)) is None
