@@ -61,6 +61,13 @@ CANCELLED, DIVERGED, FAILED = JobStatus.CANCELLED, JobStatus.DIVERGED, JobStatus
 
 #: The status :meth:`JobRegistry.runs` gives a stored job that a server restart stopped.
 INTERRUPTED = "interrupted"
+#: The status the Runs list gives a run that finished but whose folder has lost a file it needs
+#: (config.json or model.pt): it cannot be opened, but can be trained again on its data.
+DAMAGED = "damaged"
+DAMAGED_MESSAGE = (
+    "This run finished, but its folder has lost a file it needs (config.json or model.pt), so it cannot be "
+    "opened; train it again on its data, or delete it."
+)
 #: Free-form labels of a job: ``kind`` (train | compare | preset | sweep), ``group``, ``variant``, ``seed``...
 Tags = Mapping[str, str | int]
 #: What a job's work returns: its final state, the one-sentence message and the trained Run, if any.
@@ -284,6 +291,13 @@ def _data_info(s: Series | None) -> dict:
         **({"utc_offset": s.utc_offset} if s.utc_offset is not None else {}),
         **({"filled": filled} if (filled := filled_record(s)) else {}),
     }
+
+
+def _lost(rec: RunRecord) -> str:
+    """The status of a stored job without its run: :data:`DAMAGED` where it had finished (its
+    record says so) and its folder lost a file since, else :data:`INTERRUPTED` (queued or training
+    when the server stopped)."""
+    return DAMAGED if rec.status == str(FINISHED) else INTERRUPTED
 
 
 class JobRegistry:
@@ -1015,7 +1029,9 @@ class JobRegistry:
             epochs_planned=rec.epochs_planned,
             tags=dict(rec.tags),
             status=FAILED,
-            message="Interrupted by a server restart before it finished; train it again to get its run.",
+            message=DAMAGED_MESSAGE
+            if _lost(rec) == DAMAGED
+            else "Interrupted by a server restart before it finished; train it again to get its run.",
             created=rec.created,
             started=rec.started,
             finished=now,
@@ -1069,9 +1085,10 @@ class JobRegistry:
         if self._store is not None:
             with self._cond:
                 active = {j.id: str(j.status) for j in self._jobs.values() if j.owner == owner and j.status in ACTIVE}
-            # a row without a run is a job still queued or training here, else one a restart interrupted
+            # a row without a run is a job still queued or training here, else one a restart interrupted,
+            # or a finished one whose folder lost a file
             return [
-                r if r.has_run else replace(r, status=active.get(r.id, INTERRUPTED)) for r in self._store.records(owner)
+                r if r.has_run else replace(r, status=active.get(r.id, _lost(r))) for r in self._store.records(owner)
             ]
         out = []
         for s in self.jobs_for(owner):

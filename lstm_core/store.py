@@ -318,6 +318,13 @@ class RunStore:
         removed = listed - on_disk.keys()
         for jid in removed:
             index.delete(jid)
+        # a finished run whose folder lost config.json or model.pt since (by hand, a partial copy)
+        # cannot be opened: listed as without a run, it is said to be damaged and can be trained again
+        lost = [r.id for r in index.all() if r.has_run and r.id in on_disk and not is_run_dir(on_disk[r.id])]
+        for jid in lost:
+            index.update(jid, has_run=False)
+        if lost:
+            log.warning("%d run folder(s) in %s lost a file a run needs: %s", len(lost), self.root, ", ".join(lost))
         if added or removed:
             log.warning(
                 "the run index was out of step with the run folders in %s: added %d job(s), removed %d",

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lstm_core.jobs import INTERRUPTED
+from lstm_core.jobs import DAMAGED, DAMAGED_MESSAGE, INTERRUPTED
 from lstm_core.store import MAX_LABEL
 from ui import compare_view, presenter, runs_page, runs_view, state
 from ui.figures import compare as cplots
@@ -49,8 +49,12 @@ elif st.session_state.pop(runs_page.RENAMED, None) == st.session_state[runs_page
     st.session_state[runs_page.PICK] = st.session_state[runs_page.PICK]
 pick = st.selectbox("Run", list(by_id), key=runs_page.PICK, format_func=lambda i: shown_as[i])
 rec = by_id[pick]
-if rec.status == INTERRUPTED:
-    st.warning("This run was interrupted by a server restart before it finished; you can train it again.")
+if rec.status in (INTERRUPTED, DAMAGED):
+    st.warning(
+        DAMAGED_MESSAGE
+        if rec.status == DAMAGED
+        else "This run was interrupted by a server restart before it finished; you can train it again."
+    )
     if st.button("Open in Train", key="runs_open_train", icon=":material/model_training:"):
         runs_page.open_interrupted(pick)
 elif not rec.has_run:

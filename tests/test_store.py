@@ -172,6 +172,28 @@ def test_a_job_interrupted_by_a_restart_can_be_trained_again(tmp_path):
         first.close()
 
 
+def test_a_finished_run_whose_folder_lost_its_model_is_called_damaged_not_interrupted(tmp_path):
+    """A run folder without model.pt was listed after a restart as 'interrupted by a server restart',
+    which it was not: it had finished, and a file went missing since."""
+    from lstm_core.jobs import DAMAGED, DAMAGED_MESSAGE, INTERRUPTED
+
+    first = JobRegistry(max_workers=1, torch_threads=1, store=RunStore(tmp_path / "jobs"))
+    try:
+        jid = _finished(first)
+    finally:
+        first.close()
+    (tmp_path / "jobs" / jid / "model.pt").unlink()
+    again = JobRegistry(max_workers=1, torch_threads=1, store=RunStore(tmp_path / "jobs"))
+    try:
+        assert [(r.id, r.status) for r in again.runs("me")] == [(jid, DAMAGED)] and DAMAGED != INTERRUPTED
+        snap = again.snapshot(jid)
+        assert snap.status == JobStatus.FAILED and snap.message == DAMAGED_MESSAGE
+        done = again.wait(again.retry(jid), WAIT_S)  # trained again on its data, as an interrupted one
+        assert done.status == JobStatus.FINISHED and done.label == "tiny sine"
+    finally:
+        again.close()
+
+
 def generate_series_for_test():
     from lstm_core.data import Series
 
