@@ -14,6 +14,22 @@ METRIC_COLUMNS = {"rmse": "RMSE", "mae": "MAE", "mape": "MAPE %", "smape": "sMAP
 #: Row name of each baseline key of :data:`lstm_core.baselines.BASELINE_NAMES` (the verdict names
 #: them alike: :data:`lstm_core.verdict.BASELINE_LABELS`).
 BASELINE_ROWS = {"naive": "Naive (last value)", "seasonal_naive": "Seasonal naive", "holt_winters": "Holt-Winters"}
+#: What MASE is divided by, as :func:`lstm_core.pipeline._metrics` computes it: the seasonal naive
+#: forecast's in-sample error over every point before the test part (training and validation), not
+#: the training part alone (the pages said "over the training part": monthly departures, 30.4 there
+#: and 34.4 before the test part).
+MASE_SCALE = (
+    "the mean absolute error of the seasonal naive forecast (the naive one where there is no season) "
+    "over the data before the test part, training and validation"
+)
+#: A tooltip for each metric heading of :data:`METRIC_COLUMNS`: how the number shown is computed.
+METRIC_HELP = {
+    "RMSE": "Root mean squared error on the test points, in the series' units",
+    "MAE": "Mean absolute error on the test points, in the series' units",
+    "MAPE %": "Mean absolute percentage error, 100 × mean(|error| / |actual|)",
+    "sMAPE %": "Symmetric MAPE, 200 × mean(|error| / (|actual| + |forecast|)), from 0 to 200",
+    "MASE": f"Mean absolute scaled error: MAE divided by {MASE_SCALE}; below 1 beats that in-sample error",
+}
 
 
 def metrics_frame(metrics: RunMetrics) -> pd.DataFrame:

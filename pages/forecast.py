@@ -169,7 +169,7 @@ table = tables.metrics_frame(m)
 # (an intermittent count series: a 0 in the test part leaves MAPE undefined for every row)
 UNDEFINED = {
     "MAPE %": "the test part holds values of 0, where a percentage error is undefined",
-    "MASE": "its scale, the mean error of the (seasonal) naive forecast over the training part, is 0",
+    "MASE": f"its scale, {tables.MASE_SCALE}, is 0",
 }
 undefined = [c for c in UNDEFINED if c in table.columns and table[c].isna().all()]
 table = table.drop(columns=undefined)
@@ -180,7 +180,9 @@ presenter.table(
     key="forecast_metrics",
     width="stretch",
     hide_index=True,
-    column_config={c: st.column_config.NumberColumn(format=f) for c, f in formats.items()},
+    column_config={
+        c: st.column_config.NumberColumn(format=f, help=tables.METRIC_HELP.get(c)) for c, f in formats.items()
+    },
 )
 cov = m.coverage
 

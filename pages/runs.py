@@ -145,7 +145,7 @@ if overlay is None:
     st.info(
         "These runs were not scored on the same test points (different data or split), so the baselines and "
         "the forecast overlay are left out, and RMSE and MAE (in each series' own units) are not marked best; "
-        "MASE (each error over that series' naive error) compares them."
+        "MASE (each error over that series' in-sample seasonal naive error) compares them."
     )
 else:
     presenter.chart(

@@ -18,6 +18,7 @@ import streamlit as st
 
 from lstm_core import compare as cmp
 from lstm_core import runs as lcruns
+from lstm_core import tables
 from lstm_core.index import RunRecord
 from lstm_core.pipeline import Run
 
@@ -140,7 +141,7 @@ def column_config(widths: dict[str, int] | None = None, big: Iterable[str] = ())
             "MASE",
             format="%.3g",
             width=w["MASE"],
-            help="Test MAE scaled by the naive forecast's error on the training part",
+            help=f"Test MAE one step ahead divided by {tables.MASE_SCALE}",
         ),
         "verdict": st.column_config.TextColumn(
             "vs baselines",
