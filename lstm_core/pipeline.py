@@ -1087,7 +1087,7 @@ def evaluate(run: Run) -> Evaluation:
     basem = multistep_baselines(y, ts, test_len, ts, season)
     # the scores and coverage leave out the test values the loader filled in (the naive forecast
     # scores a forward-filled gap exactly), the model's and every baseline's alike
-    real = _observed(filled_target(run), ts)
+    real = observed_values(filled_target(run), ts)
     s1, sm = real[t_test], real[ts:]
     hist = run.fit.history
     members_fit = run.members_fit or [run.fit]
@@ -1183,7 +1183,7 @@ def filled_target(run: Run) -> np.ndarray:
     return run.series.filled_at(run.prep.target) if len(run.series) == n else np.zeros(n, dtype=bool)
 
 
-def _observed(filled: np.ndarray, test_start: int) -> np.ndarray:
+def observed_values(filled: np.ndarray, test_start: int) -> np.ndarray:
     """(n,) bool: the values the test scores count, those not filled in (``filled``, (n,) bool);
     every value where the whole test part was filled in (trailing empty cells), rather than none."""
     real = ~filled

@@ -8,7 +8,8 @@ A run directory holds::
     metrics.json      see :func:`lstm_core.pipeline.evaluate`; with ``verdict`` (:func:`metrics_json`)
     history.csv       epoch, train_loss, val_loss, seconds, samples_per_s
     predictions.csv   time, actual, part, one_step, multistep, lower, upper (times with the data's UTC
-                      offset where its file wrote one: ``utc_offset`` in config.json)
+                      offset where its file wrote one: ``utc_offset`` in config.json; ``actual`` empty
+                      where the loader filled the value in: :func:`predictions_table`)
     data.csv          the series it was trained on (so the run is self-contained)
     gate_history.json per-epoch gate statistics (when recorded), see :class:`lstm_core.gates.GateRecorder`
     forecast.csv      time, forecast, lower, upper past the end of the data
@@ -56,7 +57,7 @@ from .data import DataError, Series, infer_frequency
 from .data.frequency import is_utc_offset, with_utc_offset
 from .data.series import filled_record, stored_filled
 from .metrics import figure_text
-from .pipeline import INTERVAL_GROWTH, Run, empty_model, evaluate
+from .pipeline import INTERVAL_GROWTH, Run, empty_model, evaluate, filled_target, observed_values
 from .prep import Transform, prepare, resolve_target
 from .strategy import SHORTLIST
 from .train import EpochStats, FitResult
@@ -90,6 +91,21 @@ def metrics_json(run: Run) -> dict:
     if run.metrics is None:
         return {}
     return {**run.metrics.to_dict(), "verdict": asdict(judge(run.metrics))}
+
+
+def predictions_table(run: Run) -> pd.DataFrame:
+    """``run.predictions`` as predictions.csv writes it (the page's download and the run folder):
+    ``actual`` left empty where the loader filled the value in and the test scores leave it out.
+
+    Its ``actual`` held the filled-in values as if observed: the RMSE of ``actual - one_step`` over
+    its test rows (19.66 on a daily series with 4 filled test values) was not the page's (19.98 on
+    the 117 observed), and nothing in the file said which rows the page had left out."""
+    assert run.predictions is not None
+    table = run.predictions.copy()
+    unseen = ~observed_values(filled_target(run), run.prep.test_start)
+    if unseen.any() and len(unseen) == len(table):
+        table["actual"] = table["actual"].where(~unseen)
+    return table
 
 
 def default_steps(run: Run) -> int:
@@ -311,7 +327,7 @@ def save_run(run: Run, directory: str | os.PathLike, forecast_steps: int | None 
         run.history_frame().to_csv(tmp / "history.csv", index=False)
         offset = run.series.utc_offset
         if run.predictions is not None:
-            csvsafe.to_csv(with_utc_offset(run.predictions, offset), tmp / "predictions.csv")
+            csvsafe.to_csv(with_utc_offset(predictions_table(run), offset), tmp / "predictions.csv")
         try:
             csvsafe.to_csv(
                 with_utc_offset(run.future(forecast_steps or default_steps(run)), offset), tmp / "forecast.csv"

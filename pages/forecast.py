@@ -9,7 +9,7 @@ from lstm_core import verdict as lcverdict
 from lstm_core.combine import STAND_IN
 from lstm_core.config import ConfigError
 from lstm_core.data.frequency import with_utc_offset
-from lstm_core.runs import steps_shown
+from lstm_core.runs import predictions_table, steps_shown
 from ui import metric_numbers, presenter, runs_view, state
 from ui.figures import series as plots
 from ui.figures.style import cell_name
@@ -293,7 +293,8 @@ if rival is not None and fut is not None:
     )
 downloads.download_button(
     "Download predictions (.csv)",
-    csvsafe.to_csv(with_utc_offset(pred, offset)).encode(),
+    # the values the loader filled in are left empty, as the test scores leave them out
+    csvsafe.to_csv(with_utc_offset(predictions_table(run), offset)).encode(),
     "predictions.csv",
     "text/csv",
     key="forecast_dl_csv",
