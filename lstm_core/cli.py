@@ -220,7 +220,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     f = sub.add_parser("forecast", help="forecast past the end of the data with a saved run")
     f.add_argument("--run", required=True, type=Path)
-    f.add_argument("--steps", required=True, type=_typed(int))
+    f.add_argument(
+        "--steps",
+        type=_typed(int),
+        default=None,
+        help="steps ahead (default: as many as the run's forecast.csv and the Forecast page show: two seasons, "
+        "else 24, at most the test span the verdict covers)",
+    )
     f.add_argument("--data", type=Path, default=None, help="apply the model to this series instead of the run's own")
     f.add_argument("--out", type=Path, default=None, help="CSV file (default: stdout)")
 
@@ -711,11 +717,15 @@ def _run_file_at(path: Path, args) -> str | None:
 
 def cmd_forecast(args) -> int:
     threads.apply(1)  # inference of a small recurrent model: one thread is fastest
-    if not 1 <= args.steps <= MAX_FORECAST_STEPS:
+    if args.steps is not None and not 1 <= args.steps <= MAX_FORECAST_STEPS:
         raise ConfigError(f"--steps must be between 1 and {MAX_FORECAST_STEPS} (got {args.steps}).")
     if args.out is not None:
         _check_out_file(args.out, args.overwrite, args)
     run = _run_for(args)
+    if args.steps is None:  # what the page shows and the run's forecast.csv holds
+        from .runs import default_steps
+
+        args.steps = default_steps(run)
     out = run.future(args.steps)
     from .data.frequency import with_utc_offset
     from .forecast import runaway_note

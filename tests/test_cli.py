@@ -50,6 +50,16 @@ def test_forecast_writes_time_forecast_lower_upper(trained):
     assert (fc.lower <= fc.forecast).all() and (fc.forecast <= fc.upper).all()
 
 
+def test_forecast_without_steps_writes_the_runs_own_forecast(trained):
+    """Without --steps: the steps the Forecast page shows and the run folder's forecast.csv holds
+    (the command refused to run without it, and a person had to work out the page's number)."""
+    out = trained / "default.csv"
+    assert main(["forecast", "--run", str(trained / "run"), "--out", str(out)]) == 0
+    saved = pd.read_csv(trained / "run" / "forecast.csv")
+    pd.testing.assert_frame_equal(pd.read_csv(out), saved)
+    assert len(saved) > 0
+
+
 def test_forecast_past_the_test_span_notes_the_steps_not_tested(trained, capsys):
     m = json.loads((trained / "run" / "metrics.json").read_text())
     tested = m["info"]["n_points"] - m["info"]["test_start"]
