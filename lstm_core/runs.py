@@ -102,10 +102,16 @@ def predictions_table(run: Run) -> pd.DataFrame:
     the 117 observed), and nothing in the file said which rows the page had left out."""
     assert run.predictions is not None
     table = run.predictions.copy()
-    unseen = ~observed_values(filled_target(run), run.prep.test_start)
+    unseen = unscored(run)
     if unseen.any() and len(unseen) == len(table):
         table["actual"] = table["actual"].where(~unseen)
     return table
+
+
+def unscored(run: Run) -> np.ndarray:
+    """(n,) bool: the rows of ``run.predictions`` whose ``actual`` the test scores leave out (values
+    the loader filled in; none where the whole test part was, which is then scored)."""
+    return ~observed_values(filled_target(run), run.prep.test_start)
 
 
 def default_steps(run: Run) -> int:

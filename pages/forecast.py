@@ -9,7 +9,7 @@ from lstm_core import verdict as lcverdict
 from lstm_core.combine import STAND_IN
 from lstm_core.config import ConfigError
 from lstm_core.data.frequency import with_utc_offset
-from lstm_core.runs import predictions_table, steps_shown
+from lstm_core.runs import predictions_table, steps_shown, unscored
 from ui import metric_numbers, presenter, runs_view, state
 from ui.figures import series as plots
 from ui.figures.style import cell_name
@@ -162,7 +162,10 @@ if guards.one_step_range:
 
 # the lone spikes the networks went without: pinned to the charts' edges, the axes fitted to the rest
 spikes = lcprep.future_spikes(run.prep)
-presenter.chart(plots.overlay_figure(pred, spikes=spikes), key="forecast_overlay")
+# the values the loader filled in, which the test scores leave out, are marked, not drawn as observed
+unseen = unscored(run)
+unseen = unseen if unseen.any() and len(unseen) == len(pred) else None
+presenter.chart(plots.overlay_figure(pred, spikes=spikes, unscored=unseen), key="forecast_overlay")
 st.subheader("Metrics on the test part (original units)")
 table = tables.metrics_frame(m)
 # a metric no model has on these points is left out with a reason, not shown as a column of "None"
@@ -205,7 +208,7 @@ if narrow:
 # side by side; one under the other when presenting: at projector size a half-width chart's title
 # ran past its edge at 1280x720 ("Multi-step forecast over the test sp")
 left, right = (st.container(), st.container()) if presenter.active() else st.columns(2)
-presenter.chart(plots.multistep_figure(pred, spikes=spikes), key="forecast_multistep", container=left)
+presenter.chart(plots.multistep_figure(pred, spikes=spikes, unscored=unseen), key="forecast_multistep", container=left)
 presenter.chart(plots.residual_figure(pred, spikes=spikes), key="forecast_residuals", container=right)
 
 st.subheader("Forecast past the end of the data")

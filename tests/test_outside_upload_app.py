@@ -5,6 +5,7 @@ season is the year."""
 from __future__ import annotations
 
 import io
+import json
 
 import numpy as np
 import pandas as pd
@@ -177,3 +178,8 @@ def test_the_predictions_download_leaves_the_filled_in_values_empty_and_rescores
     assert table.loc[table["model"].str.endswith("(this run)"), "RMSE"].iloc[0] == pytest.approx(rmse, rel=1e-3)
     saved = pd.read_csv(save_run(run, tmp_path / "run") / "predictions.csv")
     pd.testing.assert_frame_equal(saved, pred)  # the run zip's file is the download
+    # the one-step chart marks the filled-in values it draws, as the scores beside it leave them out
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    overlay = next(f for f in specs if "One-step predictions" in str(f["layout"]["title"]))
+    marks = [t for t in overlay["data"] if t.get("name") == "filled in (not scored)"]
+    assert len(marks) == 1 and [str(x)[:10] for x in marks[0]["x"]] == [str(d.date()) for d in days[empty]]

@@ -164,6 +164,27 @@ def test_forecast_figures_from_a_run(run):
     assert "one-step 90% interval" not in [t.name for t in bare.data]
 
 
+def test_values_left_out_of_the_scores_are_marked_on_the_test_charts(run):
+    """The charts drew values the loader filled in as observed, beside metrics that leave them out."""
+    pred = run.predictions
+    ts = int((pred["part"] != "test").sum())
+    unscored = np.zeros(len(pred), dtype=bool)
+    unscored[[ts + 2, ts + 5, len(pred) - 1]] = True
+    for fig in (plots.overlay_figure(pred, unscored=unscored), plots.multistep_figure(pred, unscored=unscored)):
+        marks = [t for t in fig.data if t.name == "filled in (not scored)"]
+        assert len(marks) == 1 and list(marks[0].x) == list(pred["time"].iloc[[ts + 2, ts + 5, len(pred) - 1]])
+        np.testing.assert_allclose(
+            np.asarray(marks[0].y, dtype=np.float64), pred["actual"].iloc[[ts + 2, ts + 5, len(pred) - 1]], rtol=1e-6
+        )
+        _assert_clean(fig)
+    # a filled-in value before the multi-step chart's window is not drawn on it
+    early = np.zeros(len(pred), dtype=bool)
+    early[0] = True
+    assert "filled in (not scored)" not in [t.name for t in plots.multistep_figure(pred, unscored=early).data]
+    assert "filled in (not scored)" in [t.name for t in plots.overlay_figure(pred, unscored=early).data]
+    assert "filled in (not scored)" not in [t.name for t in plots.overlay_figure(pred).data]
+
+
 def test_a_spike_replaced_for_training_is_pinned_to_the_edge_and_the_axes_fit_the_rest(run):
     """A reading of 1e5 in the airline data (at most 622): every series chart keeps its axis on
     the data as the networks saw it and marks the spike at the top with its value."""

@@ -100,13 +100,18 @@ def loss_figure(
 
 
 def overlay_figure(
-    pred: pd.DataFrame, title: str = "One-step predictions over the series", spikes: Spikes | None = None
+    pred: pd.DataFrame,
+    title: str = "One-step predictions over the series",
+    spikes: Spikes | None = None,
+    unscored: np.ndarray | None = None,
 ) -> go.Figure:
     """The classic picture: the series with one-step train/val/test predictions, split marked.
 
     With ``spikes`` (those a run's networks went without, :func:`lstm_core.prep.future_spikes`) the value axis
     spans the series as the networks saw it, and each spike is a marker pinned to the edge it
     jumps past, labelled with its value as given: one bad reading no longer flattens the rest.
+    ``unscored`` (bool (n_rows,), :func:`lstm_core.runs.unscored`): the actual values the loader
+    filled in, which the test scores leave out, marked as such.
     """
     fig = go.Figure()
     trace, dec = line_trace(pred["time"], pred["actual"], "actual", COLORS["actual"], width=1.4)
@@ -133,12 +138,35 @@ def overlay_figure(
     for part, x in split_points(pred).items():
         # the validation label one line lower: a short validation part put it under the test label
         mark_x(fig, x, " validation" if part == "val" else " test →", line=1 if part == "val" else 0)
+    _mark_unscored(fig, pred, unscored)
     fig = apply_layout(fig, title, dec, n_total=len(pred))
     local = _spikes_from(spikes, 0, len(pred))
     if local is not None:
         seen = replaced(pred["actual"].to_numpy(dtype=np.float64), local)
         _pin_spikes(fig, pred["time"].iloc[local.index], local.given, local, np.concatenate([seen, one]))
     return fig
+
+
+def _mark_unscored(fig: go.Figure, rows: pd.DataFrame, unscored: np.ndarray | None) -> None:
+    """Open markers on ``rows``' actual values that ``unscored`` (bool, by ``rows``' positional index
+    into the run's rows) says the test scores leave out: the charts drew them as observed, though the
+    metrics beside them do not count them."""
+    if unscored is None:
+        return
+    at = np.asarray(rows.index, dtype=np.int64)
+    inside = at[(at >= 0) & (at < len(unscored))]
+    made = inside[np.asarray(unscored, dtype=bool)[inside]]
+    if not len(made):
+        return
+    fig.add_trace(
+        go.Scatter(
+            x=rows["time"].loc[made],
+            y=rows["actual"].loc[made].to_numpy(dtype=np.float64).astype(np.float32),
+            mode="markers",
+            name="filled in (not scored)",
+            marker={"symbol": "circle-open", "size": 8, "color": GUIDE},
+        )
+    )
 
 
 def _pin_spikes(
@@ -242,11 +270,13 @@ def _forecast_band_figure(
     title: str,
     n_total: int,
     spikes: Spikes | None = None,
+    unscored: np.ndarray | None = None,
 ) -> go.Figure:
     """Actual values of ``context``, then ``fc[column]`` with its lower/upper band and a marker line.
 
     ``n_total`` is the number of points the figure stands for (for the decimation note);
-    ``spikes``: those among ``context``'s rows (positions in it) pinned as in :func:`overlay_figure`.
+    ``spikes``: those among ``context``'s rows (positions in it) pinned as in :func:`overlay_figure`;
+    ``unscored``: as in :func:`overlay_figure`, by ``context``'s index.
     """
     fig = go.Figure()
     band, dec = band_traces(fc["time"], fc["lower"], fc["upper"], "90% interval", colors[0])
@@ -257,6 +287,7 @@ def _forecast_band_figure(
     fig.add_trace(trace)
     if mark_at is not None:
         mark_x(fig, mark_at, mark_text)
+    _mark_unscored(fig, context, unscored)
     fig = apply_layout(fig, title, dec or d or d2, n_total=n_total)
     if spikes is not None:
         seen = replaced(context["actual"].to_numpy(dtype=np.float64), spikes)
@@ -270,9 +301,10 @@ def multistep_figure(
     context: int = 48,
     title: str = "Multi-step forecast over the test span",
     spikes: Spikes | None = None,
+    unscored: np.ndarray | None = None,
 ) -> go.Figure:
-    """Recursive forecast from the start of the test part, with its conformal band (``spikes``:
-    as in :func:`overlay_figure`)."""
+    """Recursive forecast from the start of the test part, with its conformal band (``spikes`` and
+    ``unscored``: as in :func:`overlay_figure`)."""
     test = pred[pred["part"] == "test"]
     start = max(0, (test.index[0] if len(test) else len(pred)) - context)
     return _forecast_band_figure(
@@ -286,6 +318,7 @@ def multistep_figure(
         title,
         n_total=len(pred) - start,
         spikes=_spikes_from(spikes, start, len(pred)),
+        unscored=unscored,
     )
 
 
