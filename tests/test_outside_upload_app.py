@@ -135,7 +135,6 @@ def test_daily_counts_that_repeat_the_week_keep_season_7_without_a_second_line()
 
 def test_forty_columns_get_a_chart_tall_enough_for_their_legend_and_their_lines():
     """39 other columns' legend took 250 of the chart's 400 px at 1024 px, leaving the lines a 120 px strip."""
-    import json
 
     days = pd.date_range("2020-01-01", periods=400, freq="D")
     rng = np.random.default_rng(3)
