@@ -250,3 +250,24 @@ def test_the_live_panels_chart_titles_are_whole_at_1024(server, browser):
         screenshot(pg, "classroom-train-1024", always=True)
     finally:
         ctx.close()
+
+
+def test_presenting_the_learn_page_keeps_the_controls_the_demo_needs(server, browser):
+    """Presenter mode hid the Learn page's controls: a teacher had to leave it to move the forget-gate
+    slider that the first section's demonstration is about (and the Gates page's run and layer pickers)."""
+    ctx, pg = new_page(browser, 1024, 768)
+    try:
+        pg.goto(f"{server}/learn?presenter=1")
+        expect(pg.get_by_role("switch", name="Presenter mode")).to_be_checked()
+        slider = pg.get_by_role("slider", name="Push the forget gate open (+) or closed (−)")
+        expect(slider).to_be_visible()
+        picture = pg.locator(".st-key-learn_picture img")
+        expect(picture).to_be_visible()
+        before = picture.get_attribute("src")
+        slider.focus()
+        pg.keyboard.press("ArrowRight")
+        expect(slider).to_have_value("0.5")
+        expect(picture).not_to_have_attribute("src", before or "")  # the cell is drawn again with f pushed open
+        expect(pg.get_by_role("switch", name="Presenter mode")).to_be_checked()
+    finally:
+        ctx.close()
