@@ -34,7 +34,7 @@ gv.restore_from_url(URL, {"run": list(sources), "mode": list(gt.MODES), "view": 
 with switch:
     gv.presenter_toggle("gates_presenter")
 if presenter.active():
-    gv.presenter_css([])
+    gv.presenter_css()
 gv.phone_css()
 runs_view.restore_notice()
 runs_view.require_runs(

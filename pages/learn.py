@@ -20,7 +20,7 @@ with switch:
     gv.presenter_toggle("learn_presenter")
 big = presenter.active()
 if big:
-    gv.presenter_css([])
+    gv.presenter_css()
 gv.phone_css()
 if st.session_state.get("learn_section") not in SECTIONS:
     st.session_state["learn_section"] = SECTIONS[0]

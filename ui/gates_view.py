@@ -142,18 +142,17 @@ def to_bool(text: str) -> bool:
     return str(text).lower() in ("1", "true", "yes", "on")
 
 
-def presenter_css(hide: list[str]) -> None:
-    """Presenter mode: no sidebar, the given keyed containers hidden, larger text and equations."""
-    hidden = ", ".join(f".st-key-{k}" for k in hide)
-    st.html(f"""<style>
-      [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"] {{display: none;}}
-      {hidden} {{display: none !important;}}
-      .block-container, [data-testid="stMainBlockContainer"] {{max-width: 100% !important; padding-top: 1rem !important;}}
-      [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li {{font-size: 1.45rem !important;}}
-      [data-testid="stCaptionContainer"] {{font-size: 1.1rem !important;}}
-      .katex {{font-size: 1.1em !important;}}
-      .katex-display > .katex {{font-size: 1.9em !important;}}
-      h1 {{font-size: 3rem !important;}}
+def presenter_css() -> None:
+    """Presenter mode: no sidebar, larger text and equations; the page's controls stay (a class is
+    shown them moving: the Learn page's forget-gate slider, the Gates page's pickers)."""
+    st.html("""<style>
+      [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"] {display: none;}
+      .block-container, [data-testid="stMainBlockContainer"] {max-width: 100% !important; padding-top: 1rem !important;}
+      [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li {font-size: 1.45rem !important;}
+      [data-testid="stCaptionContainer"] {font-size: 1.1rem !important;}
+      .katex {font-size: 1.1em !important;}
+      .katex-display > .katex {font-size: 1.9em !important;}
+      h1 {font-size: 3rem !important;}
     </style>""")
 
 
