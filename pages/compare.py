@@ -33,6 +33,9 @@ def submit(cfg: cmp.CompareConfig) -> None:
     if missing:
         raise ConfigError(f"Column(s) {missing} are not in the dataset {ds.name!r}; load the matching data first.")
     cfg.validate()
+    # a variant whose look_back the data cannot hold: one sentence now, not its seeds failing after the
+    # other variants trained (the CLI's check; the table then listed it, and its loss line read "waiting")
+    cmp.check_fits(ds.series, cfg)
     n_jobs = len(cfg.variants) * len(cfg.seeds)
     if n_jobs > reg.room(state.owner()):
         raise ConfigError(

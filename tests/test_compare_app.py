@@ -129,6 +129,26 @@ def test_an_empty_variants_table_says_to_add_a_row(fake):
     assert fake._jobs == {}  # nothing was started
 
 
+def test_a_look_back_the_training_part_cannot_hold_is_refused_before_any_job(fake):
+    """A variant whose look_back is longer than the training part is named in one sentence before
+    anything trains (as the CLI's compare does): the page queued every variant, trained the others,
+    then listed the failed one in the table and drew its loss line as "waiting"."""
+    import pandas as pd
+
+    at = new_app().run()
+    at.switch_page("pages/compare.py").run()
+    row = {"cell": "lstm", "hidden_size": 8, "num_layers": 1, "lr": 0.01}
+    at.session_state["cmp_rows"] = pd.DataFrame(
+        [{"name": "lb 6", **row, "look_back": 6}, {"name": "lb 100", **row, "look_back": 100}]
+    )
+    at.slider(key="cmp_seeds").set_value(1)
+    at.button(key="cmp_start").click().run()
+    no_errors(at)
+    errors = [e.value.replace("\\_", "_") for e in at.error]  # Markdown-escaped
+    assert len(errors) == 1 and errors[0].startswith("Variant 'lb 100': look_back 100 is too long for the 82 training")
+    assert fake._jobs == {} and not at.session_state["compare_job_ids"]  # nothing was started
+
+
 def test_reload_reattaches_from_the_url(fake):
     at = new_app().run()
     at.switch_page("pages/compare.py").run()
