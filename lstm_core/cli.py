@@ -838,7 +838,7 @@ def _new_folders(path: Path) -> list[Path]:
 
 def _compare_into(args, cfg, series) -> int:
     """Train the comparison ``cfg`` on ``series`` and write its files into ``args.out`` (a folder)."""
-    from .compare import baseline_lead, per_seed_frame, run_comparison, spread_sentence
+    from .compare import baseline_lead, per_seed_frame, run_comparison, verdicts
 
     def progress(variant: str, seed: int, done: int, total: int) -> None:
         if not args.quiet:
@@ -877,7 +877,7 @@ def _compare_into(args, cfg, series) -> int:
     # the page's sentences: the winner, its lead over the next and whether the seeds' spread covers it
     # (the line above named the best alone: 13.86 for gru16, with lstm16 at 13.87, 0.006 behind),
     # and a baseline that beats every variant
-    for said in (spread_sentence(results), baseline_lead(table)):
+    for said in (*verdicts(results), baseline_lead(table)):
         if said:
             print(f"note: {said.replace('**', '')}", file=sys.stderr)
     for name in cfg.names():  # a variant whose networks used a shorter window than its look_back (as train says)

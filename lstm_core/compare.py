@@ -584,6 +584,18 @@ def baseline_lead(table: pd.DataFrame, escape: Callable[[str], str] = str) -> st
     return f"A baseline beats every variant: {said}. Try other variants or settings."
 
 
+#: The columns the verdict ranks the variants by: one step ahead, and the whole test part from its start.
+VERDICT_METRICS = (HEADLINE, "multi-step RMSE")
+
+
+def verdicts(results: Iterable[SeedResult], escape: Callable[[str], str] = str) -> list[str]:
+    """:func:`spread_sentence` for each column of :data:`VERDICT_METRICS` that has a ranking: the
+    one-step sentence alone named peephole 8 best while GRU 8 had the lowest multi-step RMSE (52.85
+    against 54.81), and nothing said which variant forecasts the test part best from its start."""
+    results = list(results)
+    return [said for metric in VERDICT_METRICS if (said := spread_sentence(results, metric, escape))]
+
+
 def spread_sentence(results: Iterable[SeedResult], metric: str = HEADLINE, escape: Callable[[str], str] = str) -> str:
     """Whether the best variant's lead over the next is larger than the seed-to-seed spread.
 

@@ -286,8 +286,8 @@ presenter.table(
     key="cmp_table_shapes",
     column_config={c: st.column_config.TextColumn(width="small") for c in ("cell", "seeds", "parameters", "train s")},
 )
-verdict = cmp.spread_sentence(results, escape=md_escape)  # variant names are the user's: text, never links
-if verdict:
+# one step ahead, then multi-step; variant names are the user's: text, never links
+for verdict in cmp.verdicts(results, escape=md_escape):
     st.markdown(verdict)
 # the sentence above ranks the variants only: say so where a baseline (★ in the table) beats them all
 lead = cmp.baseline_lead(table, escape=md_escape)

@@ -87,6 +87,7 @@ def test_two_variant_comparison_finishes_and_shows_the_table(fake):
     hw = table[table["model"].str.endswith("baseline: Holt-Winters")].iloc[0]
     assert " ± " not in hw["test RMSE"]
     assert any("seed" in m.value and "lowest test RMSE" in m.value for m in at.markdown)
+    assert any("seed" in m.value and "lowest multi-step RMSE" in m.value for m in at.markdown)  # both horizons
     charts = at.get("plotly_chart")
     assert len(charts) >= 4  # loss bands, one-step and multi-step overlays, gate saturation
     cfg = CompareConfig.from_json(at.session_state["cmp_config"])  # what the JSON download serves
