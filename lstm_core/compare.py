@@ -310,7 +310,9 @@ def _mean_std(values: list[float]) -> tuple[float, float]:
     a = a[np.isfinite(a)]
     if not len(a):
         return float("nan"), float("nan")
-    return float(a.mean()), float(a.std(ddof=1)) if len(a) > 1 else 0.0
+    # one seed has no spread to measure: NaN (an empty cell in results.csv), not 0.0, which read as
+    # "every seed gave this"
+    return float(a.mean()), float(a.std(ddof=1)) if len(a) > 1 else float("nan")
 
 
 def summarize(results: Iterable[SeedResult], order: list[str] | None = None) -> pd.DataFrame:
@@ -319,7 +321,8 @@ def summarize(results: Iterable[SeedResult], order: list[str] | None = None) -> 
     Columns: ``model``, ``kind`` (variant / baseline), ``seeds``, for each metric of
     :data:`METRIC_COLUMNS` the mean and ``<name> std``, then ``parameters``, ``train seconds``
     and ``epochs to best`` (means). Baselines are deterministic and identical for every
-    variant (same test points), so their std is 0 and they have no parameters.
+    variant (same test points), so their std is 0 and they have no parameters. A variant with one
+    finished seed has no std (NaN): its spread is unknown.
     """
     results = list(results)
     groups: dict[str, list[SeedResult]] = {}

@@ -253,3 +253,19 @@ def test_cli_compare_notes_the_multi_step_ranking(tmp_path, capsys):
     table = pd.read_csv(out / "results.csv").set_index("model")
     best = table.loc[["a", "b"], "multi-step RMSE"].idxmin()
     assert any(n.startswith(f"note: {best} has the lowest multi-step RMSE of the variants") for n in notes), notes
+
+
+def test_one_seed_has_no_spread_in_the_table(tmp_path):
+    """With one seed, results.csv wrote "test RMSE std" 0.0 for every variant: read as no seed-to-seed
+    spread at all, where it is unknown. The cell is empty; the baselines (deterministic) keep 0."""
+    data = tmp_path / "air.csv"
+    data.write_bytes(frame_to_csv_bytes(generate("airline")))
+    conf = tmp_path / "cmp.json"
+    conf.write_text(tiny().to_json())
+    out = tmp_path / "out"
+    assert main(["compare", "--config", str(conf), "--data", str(data), "--out", str(out), "--quiet"]) == 0
+    table = pd.read_csv(out / "results.csv")
+    variants, baselines = table[table.kind == "variant"], table[table.kind == "baseline"]
+    assert (variants["seeds"] == 1).all() and variants["test RMSE"].notna().all()
+    for col in ("test RMSE std", "multi-step RMSE std"):
+        assert variants[col].isna().all() and (baselines[col] == 0).all()
