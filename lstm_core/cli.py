@@ -838,7 +838,7 @@ def _new_folders(path: Path) -> list[Path]:
 
 def _compare_into(args, cfg, series) -> int:
     """Train the comparison ``cfg`` on ``series`` and write its files into ``args.out`` (a folder)."""
-    from .compare import baseline_lead, per_seed_frame, run_comparison, verdicts
+    from .compare import baseline_lead, look_back_notes, per_seed_frame, run_comparison, verdicts
 
     def progress(variant: str, seed: int, done: int, total: int) -> None:
         if not args.quiet:
@@ -880,10 +880,7 @@ def _compare_into(args, cfg, series) -> int:
     for said in (*verdicts(results), baseline_lead(table)):
         if said:
             print(f"note: {said.replace('**', '')}", file=sys.stderr)
-    for name in cfg.names():  # a variant whose networks used a shorter window than its look_back (as train says)
-        shortened = next((r.metrics.guards.look_back for r in results if r.variant == name), None)
-        if shortened:
-            _DATA_NOTES.append(f"Variant {name!r}: {shortened}")
+    _DATA_NOTES.extend(look_back_notes(results))  # a variant whose networks used a shorter window (as train says)
     filled = filled_note(results[0].metrics) if results else None  # the same test points for every variant
     if filled:
         _DATA_NOTES.append(filled)

@@ -474,6 +474,21 @@ def run_comparison(
     return summarize(results, cfg.names()), results
 
 
+def look_back_notes(results: Iterable[SeedResult]) -> list[str]:
+    """One sentence per variant whose networks used a shorter window than its look_back (an ``auto``
+    run on a series too short for it, :func:`lstm_core.prep.fitted_look_back`), in the results'
+    order: "Variant 'lb 12': The networks used a look_back of 7 instead of 12: ...". The table
+    names the variant's look_back as asked ("lb 12"), so lb 6 against lb 12 on a short yearly series
+    compared 6 with 7 and the page did not say so."""
+    out: dict[str, str] = {}
+    for r in results:
+        guards = getattr(r.metrics, "guards", None)
+        said = getattr(guards, "look_back", None)
+        if said and r.variant not in out:
+            out[r.variant] = f"Variant {r.variant!r}: {said}"
+    return list(out.values())
+
+
 def per_seed_frame(results: list[SeedResult]) -> pd.DataFrame:
     """One row per (variant, seed) with the headline metrics (the CLI's runs.csv)."""
     rows = []

@@ -289,6 +289,9 @@ presenter.table(
 # one step ahead, then multi-step; variant names are the user's: text, never links
 for verdict in cmp.verdicts(results, escape=md_escape):
     st.markdown(verdict)
+# the size table says the look_back asked for ("lb 12"): say where the networks used a shorter one
+for note in cmp.look_back_notes(results):
+    st.info(md_escape(note), icon=":material/info:")
 # the sentence above ranks the variants only: say so where a baseline (★ in the table) beats them all
 lead = cmp.baseline_lead(table, escape=md_escape)
 if lead:

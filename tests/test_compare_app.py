@@ -150,6 +150,41 @@ def test_a_look_back_the_training_part_cannot_hold_is_refused_before_any_job(fak
     assert fake._jobs == {} and not at.session_state["compare_job_ids"]  # nothing was started
 
 
+def test_a_look_back_the_networks_shortened_is_said_on_the_page():
+    """On a short series an ``auto`` run's networks use a shorter window than a long look_back
+    (lb 12 on 23 training points: 7). The shapes table says "lb 12", and the page said nothing,
+    where the CLI's compare notes it: lb 6 against lb 12 compared 6 with 7."""
+    import dataclasses
+
+    import pandas as pd
+
+    from lstm_core.jobs import JobRegistry
+
+    said = "The networks used a look_back of 7 instead of 12: 12 is over half of the 23 training points."
+
+    def runner(data, cfg, *, callbacks=None):
+        run = fakes.prebuilt_runner(data, cfg, callbacks=callbacks)
+        if cfg.data.look_back == 12:
+            guards = dataclasses.replace(run.metrics.guards, look_back=said)
+            run.metrics = dataclasses.replace(run.metrics, guards=guards)
+        return run
+
+    reg = JobRegistry(max_workers=1, torch_threads=0, runner=runner, sweeper=fakes.fake_sweep, inline=True)
+    with fakes.fake_registry(reg):
+        at = new_app().run()
+        at.switch_page("pages/compare.py").run()
+        row = {"cell": "lstm", "hidden_size": 8, "num_layers": 1, "lr": 0.01}
+        at.session_state["cmp_rows"] = pd.DataFrame(
+            [{"name": "lb 6", **row, "look_back": 6}, {"name": "lb 12", **row, "look_back": 12}]
+        )
+        at.number_input(key="cmp_epochs").set_value(1)
+        at.slider(key="cmp_seeds").set_value(2)
+        at.button(key="cmp_start").click().run()
+        rerun_when_over(at, reg, at.session_state["compare_job_ids"])
+        notes = [i.value.replace("\\_", "_") for i in at.info if "instead of" in i.value]
+        assert notes == [f"Variant 'lb 12': {said}"]  # once for the variant, not per seed
+
+
 def test_reload_reattaches_from_the_url(fake):
     at = new_app().run()
     at.switch_page("pages/compare.py").run()
