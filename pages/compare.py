@@ -258,6 +258,16 @@ if not results:
     st.stop()
 
 st.subheader("Results")
+# the comparison a link (or this session) opened may be of other data than the one loaded now: the
+# caption at the top named weekly.csv above an airline comparison's results, and nothing said so
+trained_on = next((s.run.series.name for s in snaps if s.run is not None and s.run.series.name), None)
+trained_target = next((str(s.config["data"].get("target")) for s in snaps if s.run is not None), None)
+if trained_on and (trained_on != ds.name or trained_target != str(ds.target)):
+    st.warning(
+        f"These results are of **{md_escape(trained_on)}** (target {md_code(trained_target or '—')}), not of "
+        f"the data loaded now (**{md_escape(ds.name)}**): start a new comparison above to compare variants on it.",
+        icon=":material/dataset:",
+    )
 table = cmp.summarize(results, list(groups))
 st.caption(
     "Mean ± standard deviation across seeds on the test part. ★ marks the lowest test RMSE. "

@@ -185,6 +185,27 @@ def test_a_look_back_the_networks_shortened_is_said_on_the_page():
         assert notes == [f"Variant 'lb 12': {said}"]  # once for the variant, not per seed
 
 
+def test_results_of_other_data_than_the_loaded_one_say_so(fake):
+    """After a comparison on airline, loading weekly.csv on the Data page and coming back showed the
+    airline results under "Dataset weekly.csv · target sales", with nothing saying they were not its."""
+    from lstm_core.data import generate, load_csv
+    from ui import state
+
+    at = new_app().run()
+    at.switch_page("pages/compare.py").run()
+    at.number_input(key="cmp_epochs").set_value(1)
+    at.slider(key="cmp_seeds").set_value(1)
+    at.button(key="cmp_start").click().run()
+    rerun_when_over(at, fake, at.session_state["compare_job_ids"])
+    assert not [w for w in at.warning if "These results are of" in w.value]  # the data it ran on
+    loaded = load_csv(generate("sine", length=120).to_csv().encode(), name="weekly.csv")
+    at.session_state[state.DATASET] = state.dataset_from_loaded(loaded, "weekly.csv")
+    at.run()
+    no_errors(at)
+    said = [w.value for w in at.warning if "These results are of" in w.value]
+    assert len(said) == 1 and "airline" in said[0] and "**weekly.csv**" in said[0]
+
+
 def test_reload_reattaches_from_the_url(fake):
     at = new_app().run()
     at.switch_page("pages/compare.py").run()
