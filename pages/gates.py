@@ -72,9 +72,13 @@ with st.container(key="gates_controls"):
         )
     with st.expander("More options: gates shown, long traces"):
         o1, o2 = st.columns([3, 2])
-        # a choice made for another cell (an LSTM's i, f ... on a GRU) would hide gates nobody unticked: show them all
+        # a choice made for a cell of other gates would hide gates nobody unticked: show them all (an LSTM's i, f
+        # ... on a GRU; a CIFG's f, g, o, c, h, all of its gates, hid an LSTM's input gate i); one from a link holds
         kept = list(st.session_state.get("gates_show", names))
-        st.session_state["gates_show"] = kept if kept and set(kept) <= set(names) else names
+        made_for = st.session_state.get("gates_show_for", names)
+        same = kept and set(kept) <= set(names) and list(made_for) == names
+        st.session_state["gates_show"] = kept if same else names
+        st.session_state["gates_show_for"] = names
         shown = o1.multiselect("Gates to show", names, key="gates_show")
         agg = o2.radio(
             "Long traces",

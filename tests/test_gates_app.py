@@ -15,6 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lstm_core import data as lcdata
+from lstm_core.cells import GATES
 from lstm_core.config import RunConfig
 from lstm_core.job_status import JobStatus
 from lstm_core.jobs import JobRegistry
@@ -136,6 +137,35 @@ def test_gates_chosen_for_one_cell_do_not_hide_another_cells_gates(trained):
     assert heatmap_names(at) == ["z"]
     at.selectbox(key="gates_run").set_value(ids[0]).run()  # back on the LSTM: it has no z
     assert heatmap_names(at) == ["i", "f", "g", "o", "c", "h"]
+
+
+def test_all_of_a_cifgs_gates_do_not_hide_an_lstms_input_gate():
+    """A CIFG run's gates (f, g, o, c, h: all of them, nobody unticked one) are a subset of an LSTM's:
+    the LSTM run opened next showed no input gate i, in every heatmap, with nothing saying why."""
+    from ui import state
+
+    with fakes.fake_registry():
+        at = new_app().run()
+        frame = lcdata.load_csv(lcdata.DATASETS_DIR / "airline-passengers.csv").frame
+        reg = state.registry()
+        owner = at.session_state["owner"]
+        ids = {c: reg.submit(lcdata.Series(frame, season=12), tiny_cfg(c), owner=owner, label=f"t {c}") for c in GATES}
+        for jid in ids.values():
+            assert reg.wait(jid, timeout=60).status == JobStatus.FINISHED
+        at.switch_page("pages/gates.py").run()
+        at.selectbox(key="gates_run").set_value(ids["cifg"]).run()
+        assert heatmap_names(at) == ["f", "g", "o", "c", "h"]
+        for cell in ("lstm", "peephole"):
+            at.selectbox(key="gates_run").set_value(ids[cell]).run()
+            no_errors(at)
+            assert heatmap_names(at) == ["i", "f", "g", "o", "c", "h"], cell
+        at.multiselect(key="gates_show").set_value(["i", "h"]).run()  # a choice made on a peephole...
+        at.selectbox(key="gates_run").set_value(ids["lstm"]).run()  # ...holds on a cell of the same gates
+        assert heatmap_names(at) == ["i", "h"]
+        at.selectbox(key="gates_run").set_value(ids["rnn"]).run()
+        assert heatmap_names(at) == ["h"]
+        at.selectbox(key="gates_run").set_value(ids["gru"]).run()  # h alone, from the RNN, hid r, z, n
+        assert heatmap_names(at) == ["r", "z", "n", "h"]
 
 
 def test_a_plain_rnn_says_it_has_no_gates_and_draws_no_empty_memory_chart():
