@@ -227,12 +227,20 @@ else:
         )
     else:
         epochs = [e["epoch"] for e in hist]
-        if st.session_state.get("gates_epoch") not in epochs:
-            st.session_state["gates_epoch"] = epochs[-1]
+        kept = src.kept_epoch if src.kept_epoch in epochs else None
+        # a run opens on the epoch whose weights the other views show (the last one was not: early stopping
+        # keeps the best epoch's, and the slider at the last one showed gates the model no longer has)
+        if st.session_state.get("gates_epoch") not in epochs or st.session_state.get("gates_epoch_for") != pick:
+            st.session_state["gates_epoch"] = epochs[-1] if kept is None else kept
+        st.session_state["gates_epoch_for"] = pick
         ep = st.select_slider("Epoch", epochs, key="gates_epoch")
         entry = hist[epochs.index(ep)]
         lay = min(layer, len(entry["layers"]) - 1)
-        presenter.chart(gp.evolution_figure(gt.history_frame(hist, lay), ep), key="gates_evolution", config=CONFIG)
+        if note := gv.kept_note(kept, epochs[-1], src.kept_averaged):
+            st.caption(note)
+        presenter.chart(
+            gp.evolution_figure(gt.history_frame(hist, lay), ep, kept), key="gates_evolution", config=CONFIG
+        )
         presenter.chart(
             gp.saturation_figure(
                 [(f"epoch {ep}", gt.epoch_saturation_frame(entry, lay))],

@@ -191,6 +191,38 @@ def test_a_plain_rnn_says_it_has_no_gates_and_draws_no_empty_memory_chart():
         assert not at.get("arrow_data_frame")
 
 
+def test_during_training_opens_on_the_epoch_whose_weights_the_page_shows():
+    """Training keeps the best epoch's weights (here 1 of 3): the view opened on the last epoch and
+    marked nothing, so its saturation was read as the model's, which the other views do not show."""
+    from ui import state
+
+    with fakes.fake_registry():
+        at = new_app().run()
+        frame = lcdata.load_csv(lcdata.DATASETS_DIR / "airline-passengers.csv").frame
+        reg = state.registry()
+        jid = reg.submit(lcdata.Series(frame, season=12), tiny_cfg("lstm"), owner=at.session_state["owner"], label="t")
+        assert reg.wait(jid, timeout=60).status == JobStatus.FINISHED
+        run = reg.snapshot(jid).run
+        run.fit.best_epoch = 1  # what early stopping keeps when epoch 1 had the lowest validation loss
+        at.switch_page("pages/gates.py").run()
+        at.session_state["gates_view"] = "During training"
+        at.run()
+        no_errors(at)
+        assert at.select_slider(key="gates_epoch").value == 1
+        note = [c.value for c in at.caption if "weights training kept" in c.value]
+        assert len(note) == 1 and "those of epoch 1" in note[0] and "not epoch 3's" in note[0], note
+        evolution = chart_specs(at)[0]
+        kept = [s for s in evolution["layout"]["shapes"] if s["line"].get("dash") == "dash"]
+        assert [s["x0"] for s in kept] == [1, 1]  # both panels
+        assert [a["text"] for a in evolution["layout"]["annotations"]].count("kept") == 2
+        at.select_slider(key="gates_epoch").set_value(3).run()
+        assert at.select_slider(key="gates_epoch").value == 3  # the user's pick holds on the run
+        run.fit.best_epoch = 3  # kept the last epoch: nothing to say, and no second line
+        at.session_state["gates_epoch_for"] = None  # as if opened afresh
+        at.run()
+        assert not [c for c in at.caption if "weights training kept" in c.value]
+
+
 @pytest.mark.parametrize("view", ["Unit", "Step-through", "Saturation", "Memory", "During training"])
 def test_every_view_renders(trained, view):
     at, ids = trained

@@ -33,6 +33,10 @@ class Source:
     #: a window's seasonal profile as the run's one-step prediction took it (origin t (1,) -> (1, m)
     #: or None: the training part's; see ``Combination.origin_profiles``); None for a live snapshot
     window_profiles: Callable[[np.ndarray], np.ndarray | None] | None = None
+    #: the epoch whose weights training kept (network 1's best; what every other view shows), and whether
+    #: they are a moving average of the weights up to it; None for a live snapshot (the last epoch's)
+    kept_epoch: int | None = None
+    kept_averaged: bool = False
 
     @property
     def cell(self) -> str:
@@ -63,6 +67,8 @@ def sources() -> dict[str, Source]:
             list(getattr(run, "gate_history", []) or []),
             networks=sum(m.networks for m in run.combination.path_members),  # the forecast's, not the one-step ones
             window_profiles=_window_profiles(run),
+            kept_epoch=int(run.fit.best_epoch),
+            kept_averaged=bool(run.config.train.weight_average) and len(run.prep.windows["val"].x) > 0,
         )
     reg = state.registry()
     for snap in reg.jobs_for(state.owner()):
@@ -84,6 +90,22 @@ def sources() -> dict[str, Source]:
                 live=True,
             )
     return out
+
+
+def kept_note(kept: int | None, last: int, averaged: bool) -> str:
+    """One sentence: which recorded epoch the weights every other view shows come from ("" where
+    unknown, as for a live snapshot, or the last one)."""
+    if kept is None or kept == last:
+        return ""
+    how = (
+        "a moving average of the weights up to it, so its statistics are close to that epoch's, not equal"
+        if averaged
+        else "its weights as they were"
+    )
+    return (
+        f"The other views show the weights training kept, those of epoch {kept} (the best; dashed line), not "
+        f"epoch {last}'s: {how}."
+    )
 
 
 def _window_profiles(run) -> Callable[[np.ndarray], np.ndarray | None]:

@@ -534,8 +534,11 @@ def memory_figure(mem: pd.DataFrame, cell: str, look_back: int | None = None) ->
     return fig
 
 
-def evolution_figure(hist: pd.DataFrame, epoch: int | None = None) -> go.Figure:
-    """Per epoch: the mean of every gate and its saturated fraction (left + right), on the probe."""
+def evolution_figure(hist: pd.DataFrame, epoch: int | None = None, kept: int | None = None) -> go.Figure:
+    """Per epoch: the mean of every gate and its saturated fraction (left + right), on the probe.
+
+    ``epoch``: the epoch picked (dotted line); ``kept``: the epoch whose weights training kept, the
+    ones the page's other views show (dashed line, "kept"), where known."""
     fig = make_subplots(
         rows=1, cols=2, subplot_titles=["mean gate value", "fraction saturated (left + right)"], horizontal_spacing=0.08
     )
@@ -565,6 +568,17 @@ def evolution_figure(hist: pd.DataFrame, epoch: int | None = None) -> go.Figure:
     if epoch is not None:
         for c in (1, 2):
             fig.add_vline(x=epoch, line=dict(color="#f59e0b", dash="dot", width=2), row=1, col=c)
+    if kept is not None:
+        for c in (1, 2):
+            fig.add_vline(
+                x=kept,
+                line=dict(color=GUIDE, dash="dash", width=1.5),
+                # inside the panel, right of the line: above it the label ran into the panel's title
+                annotation=dict(text="kept", font=dict(color=GUIDE, size=11), yanchor="top", xanchor="left"),
+                annotation_position="top right",
+                row=1,
+                col=c,
+            )
     fig.update_xaxes(title_text="epoch (0 = before training)")
     fig.update_layout(
         title=dict(text="How the gates changed while the model learned (fixed probe of training windows)"),
