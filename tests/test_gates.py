@@ -455,3 +455,22 @@ def test_bracket_hint_lists_the_parts_in_the_order_the_equations_print_them(cell
     assert ("peephole" in hint) == bool(SPECS[cell].peepholes)
     if SPECS[cell].peepholes:
         assert re.search(r"peephole part p·c, in (.*)\)", hint).group(1) == ", ".join(SPECS[cell].peepholes)
+
+
+@pytest.mark.parametrize("hidden", [1, 3, 10, 256])
+def test_heatmap_unit_axes_tick_whole_units(hidden):
+    """Hidden size 1: the unit axis read −0.5, 0, 0.5 (units half-way between units); a small layer
+    gets a tick per unit, a large one plotly's own (whole numbers at that range)."""
+    t = 20
+    vals = {n: np.full((t, hidden), 0.5, np.float32) for n in GATES["gru"]}
+    tr = gt.GateTrace("gru", 0, "series", np.arange(t), np.arange(t), np.zeros((t, 1)), ["y"], np.zeros((t, 1)), vals)
+    fig = gp.heatmap_figure(tr)
+    rows = [f"yaxis{r}" for r in range(2, 2 + len(vals))]  # under the input panel
+    for key in rows:
+        axis = fig.layout[key]
+        assert axis.title.text == "unit"
+        if hidden <= 10:
+            assert (axis.tickmode, axis.tick0, axis.dtick) == ("linear", 0, 1), key
+        else:
+            assert axis.dtick is None
+

@@ -265,6 +265,8 @@ def heatmap_figure(
             }
         )
         layout[f"yaxis{r}"]["title"] = {"text": "unit"}
+        if z.shape[0] <= 10:  # a unit per tick: plotly's own ticks for one unit were −0.5, 0, 0.5
+            layout[f"yaxis{r}"].update({"tickmode": "linear", "tick0": 0, "dtick": 1})
         if unit is not None and 0 <= unit < z.shape[0]:
             shapes.append(
                 {
