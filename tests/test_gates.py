@@ -474,3 +474,20 @@ def test_heatmap_unit_axes_tick_whole_units(hidden):
         else:
             assert axis.dtick is None
 
+
+def test_several_inputs_are_named_in_their_lines_colours():
+    """A target and two input columns: three lines in the input panel and no legend (the figures hide
+    it), so which was which could not be read; the panel's title names each in its colour."""
+    t = 12
+    vals = {n: np.full((t, 2), 0.5, np.float32) for n in GATES["lstm"]}
+    feats = ["demand", "temp", "<b>x</b>"]
+    tr = gt.GateTrace("lstm", 0, "series", np.arange(t), np.arange(t), np.zeros((t, 3)), feats, np.zeros((t, 1)), vals)
+    for fig in (gp.heatmap_figure(tr), gp.unit_figure(tr, 0)):
+        title = fig.layout.annotations[0].text
+        assert title.startswith(gp.INPUT_TITLE + ": ")
+        lines = [d for d in fig.data if d.name and d.name.startswith("input: ")]
+        assert len(lines) == 3
+        for d, name in zip(lines, ["demand", "temp", "&lt;b&gt;x&lt;/b&gt;"]):
+            assert f"<span style='color:{d.line.color}'>{name}</span>" in title
+    one = gt.GateTrace("lstm", 0, "series", np.arange(t), np.arange(t), np.zeros((t, 1)), ["y"], np.zeros((t, 1)), vals)
+    assert gp.heatmap_figure(one).layout.annotations[0].text == gp.INPUT_TITLE  # one line needs no names

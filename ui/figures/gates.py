@@ -9,6 +9,7 @@ NaN or infinity in a trace, float32 arrays, and long time axes aggregated to at 
 
 from __future__ import annotations
 
+import html
 import math
 import textwrap
 from typing import Any
@@ -177,6 +178,18 @@ COLORBAR_TICKS = {
 INPUT_TITLE = "input to the network (scaled)"
 
 
+def input_title(trace: gt.GateTrace) -> str:
+    """The input panel's title: with several input columns, each named in its line's colour (the
+    figures draw no legend, so the lines of a target and two inputs could not be told apart)."""
+    if len(trace.feature_names) < 2:
+        return INPUT_TITLE
+    names = ", ".join(
+        f"<span style='color:{FEATURE_COLORS[j % len(FEATURE_COLORS)]}'>{html.escape(str(n))}</span>"
+        for j, n in enumerate(trace.feature_names)
+    )
+    return f"{INPUT_TITLE}: {names}"
+
+
 def heatmap_figure(
     trace: gt.GateTrace,
     gates: list[str] | None = None,
@@ -196,7 +209,7 @@ def heatmap_figure(
     assembled as one dict (make_subplots costs ~50 ms here).
     """
     names = [g for g in (gates or list(trace.names)) if g in trace.values]
-    tops = ([original[0]] if original is not None else []) + [INPUT_TITLE]
+    tops = ([original[0]] if original is not None else []) + [input_title(trace)]
     first_gate = 1 + len(tops)
     rows = len(tops) + len(names)
     layout, domains = _stacked([1.0] * len(tops) + [1.0] * len(names), tops + [gt.GATE_TITLES.get(n, n) for n in names])
@@ -323,7 +336,7 @@ def unit_figure(
 ) -> go.Figure:
     """One unit's trace of every gate over time, under the series and the network's input."""
     names = list(trace.names)
-    tops = ([original[0]] if original is not None else []) + [INPUT_TITLE]
+    tops = ([original[0]] if original is not None else []) + [input_title(trace)]
     fig = make_subplots(
         rows=len(tops) + len(names),
         cols=1,
