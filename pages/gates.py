@@ -98,9 +98,10 @@ if cell == "rnn":
     st.info("A plain RNN has no gates, so this page shows its hidden state h alone.")
 if src.networks > 1:  # on the first screen: which of the ensemble's networks the page opens
     shown_what = "hidden state shown is" if cell == "rnn" else "gates shown are"
+    rep = src.prep.transform.name  # "none" said "trained on none"
     st.caption(
         f"This run's forecast averages {src.networks} {cell_name(cell)} networks; the {shown_what} network 1's "
-        f"(trained on {src.prep.transform.name})."
+        f"(trained on {'the data as given' if rep == 'none' else rep})."
     )
 trace = gv.traces(src.key, src.version, mode, target, src)[layer]
 T, H = trace.steps, trace.units

@@ -223,6 +223,34 @@ def test_during_training_opens_on_the_epoch_whose_weights_the_page_shows():
         assert not [c for c in at.caption if "weights training kept" in c.value]
 
 
+def test_which_network_is_shown_names_its_data_in_words():
+    """An ensemble whose network 1 trained on the series as given said "the gates shown are network
+    1's (trained on none)"; a representation with a name keeps it."""
+    from lstm_core.combine import Member
+    from ui import state
+
+    with fakes.fake_registry():
+        at = new_app().run()
+        frame = lcdata.load_csv(lcdata.DATASETS_DIR / "airline-passengers.csv").frame
+        reg = state.registry()
+        jid = reg.submit(lcdata.Series(frame, season=12), tiny_cfg("gru"), owner=at.session_state["owner"], label="t")
+        assert reg.wait(jid, timeout=60).status == JobStatus.FINISHED
+        run = reg.snapshot(jid).run
+        assert run.prep.transform.name == "none"
+        run.members = [Member(run.prep, run.model), Member(run.prep, run.model)]  # two networks behind the forecast
+        at.switch_page("pages/gates.py").run()
+        no_errors(at)
+        said = [c.value for c in at.caption if "network 1's" in c.value]
+        assert said == [
+            "This run's forecast averages 2 GRU networks; the gates shown are network 1's (trained on the data as "
+            "given)."
+        ]
+        run.prep.transform.lag = 12
+        at.run()
+        said = [c.value for c in at.caption if "network 1's" in c.value]
+        assert said and said[0].endswith("network 1's (trained on difference at lag 12).")
+
+
 @pytest.mark.parametrize("view", ["Unit", "Step-through", "Saturation", "Memory", "During training"])
 def test_every_view_renders(trained, view):
     at, ids = trained
