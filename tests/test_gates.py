@@ -491,3 +491,22 @@ def test_several_inputs_are_named_in_their_lines_colours():
             assert f"<span style='color:{d.line.color}'>{name}</span>" in title
     one = gt.GateTrace("lstm", 0, "series", np.arange(t), np.arange(t), np.zeros((t, 1)), ["y"], np.zeros((t, 1)), vals)
     assert gp.heatmap_figure(one).layout.annotations[0].text == gp.INPUT_TITLE  # one line needs no names
+
+
+def test_the_during_training_title_wraps_to_the_charts_width():
+    """'How the gates changed while the model learned (fixed probe of training windows)' ran past the
+    full-width chart at 1024 px beside the sidebar; it breaks into lines and the plot moves down."""
+    hist = pd.DataFrame(
+        [
+            {"gate": g, "epoch": e, "mean": 0.5 + 0.01 * e, "left": 0.1, "right": 0.05}
+            for g in ("i", "f", "o")
+            for e in range(5)
+        ]
+    )
+    fig = gp.evolution_figure(hist, epoch=4, kept=3)
+    lines = fig.layout.title.text.split("<br>")
+    assert len(lines) == 2 and " ".join(lines) == (
+        "How the gates changed while the model learned (fixed probe of training windows)"
+    )
+    assert all(len(line) <= gp.EVOLUTION_TITLE_CHARS for line in lines)
+    assert fig.layout.margin.t > 60 and fig.layout.title.yref == "container"

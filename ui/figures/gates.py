@@ -22,7 +22,18 @@ from plotly.subplots import make_subplots
 
 from lstm_core import gates as gt
 
-from .style import CELL_COLORS, FEATURE_COLORS, GATE_COLORS, GUIDE, SCALES, cell_name, clean_xy, date_format, date_text
+from .style import (
+    CELL_COLORS,
+    FEATURE_COLORS,
+    GATE_COLORS,
+    GUIDE,
+    SCALES,
+    cell_name,
+    clean_xy,
+    date_format,
+    date_text,
+    fit_title,
+)
 
 MAX_COLS = 2000
 #: Spans above this are drawn at the cap (the bar says "≥").
@@ -600,7 +611,13 @@ def evolution_figure(hist: pd.DataFrame, epoch: int | None = None, kept: int | N
         height=340,
         margin=dict(l=10, r=10, t=60, b=10),
     )
-    return fig
+    # two lines where the page is narrow: on one it ran past the chart at 1024 px beside the sidebar
+    return fit_title(fig, EVOLUTION_TITLE_CHARS)
+
+
+#: Characters on a line of the full-width "During training" chart's title: about 620 px at 1024 px
+#: beside the sidebar, some 60 characters of Plotly's 17 px bold title.
+EVOLUTION_TITLE_CHARS = 56
 
 
 # ----------------------------------------------------------------------------- classroom
