@@ -727,3 +727,32 @@ def _two_runs_of_one_name(reg: JobRegistry) -> None:
     at.switch_page("pages/gates.py").run()
     no_errors(at)
     assert len(set(at.selectbox(key="gates_run").options)) == 2
+
+
+@pytest.mark.parametrize(
+    "page, empty",
+    [("pages/forecast.py", "No trained run yet"), ("pages/gates.py", "No trained model yet")],
+)
+def test_runs_memory_let_go_are_pointed_to_not_called_none(tmp_path, page, empty):
+    """Two hours after a run (or a server restart with runs older than that), the Forecast and Gates
+    pickers list only the runs in memory: an owner with 15 saved runs was told "No trained run yet:
+    start one on the Train page", and the sidebar said "No jobs yet", while the Runs page listed them."""
+    now = [1_000_000.0]
+    registry = inline_registry(RunStore(tmp_path / "jobs"), ttl_s=60, clock=lambda: now[0])
+    with fakes.fake_registry(registry):
+        for s in range(3):
+            registry.submit(series(), cfg(s), owner=OWNER, label=f"kept {s}")
+        now[0] += 61  # memory lets them go; the store keeps them
+        assert registry.jobs_for(OWNER) == [] and len(registry.runs(OWNER)) == 3
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+        with owner_cookie.browser_cookies({owner_cookie.COOKIE: OWNER}):
+            at.run()  # (AppTest keeps app.py's sidebar of the first run only)
+            sidebar = [c.value for c in at.sidebar.caption]
+            assert "No jobs yet. Start one on the Train page." not in sidebar, sidebar
+            links = [(link.proto.label, link.proto.page) for link in at.sidebar.get("page_link")]
+            assert links == [("3 saved run(s): see the Runs page", "runs")]
+            at.switch_page(page).run()
+        no_errors(at)
+        infos = [i.value for i in at.info]
+        assert not [i for i in infos if i.startswith(empty)], infos
+        assert "You have 3 saved run(s) on the Runs page; open one from there." in infos

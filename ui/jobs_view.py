@@ -312,7 +312,14 @@ def job_list(owner: str) -> None:
     def jobs() -> None:
         snaps = reg.jobs_for(owner)
         if not snaps:
-            st.caption("No jobs yet. Start one on the Train page.")
+            # memory lets finished jobs go after two hours; the run store keeps their runs
+            saved = len(reg.runs(owner)) if reg.store is not None else 0
+            if saved:
+                st.page_link(
+                    "pages/runs.py", label=f"{saved} saved run(s): see the Runs page", icon=":material/folder_open:"
+                )
+            else:
+                st.caption("No jobs yet. Start one on the Train page.")
         for s in snaps[:SIDEBAR_JOBS]:
             st.caption(status_line(s))
         if len(snaps) > SIDEBAR_JOBS:  # a comparison's runs pushed the user's own run out of sight

@@ -83,7 +83,14 @@ def require_runs(options: dict, empty: str) -> None:
                 "it has finished (follow it on the Train page)."
             )
             st.page_link("pages/train.py", label="Go to Train", icon=":material/model_training:")
-        elif not restoring():
+        elif restoring():
+            pass
+        elif saved := len(state.registry().runs(state.owner())):
+            # runs memory let go (two hours on, or older than that at a restart) are on disk only: the
+            # person with 15 saved runs was told "No trained run yet: start one on the Train page"
+            st.info(f"You have {saved} saved run(s) on the Runs page; open one from there.")
+            st.page_link("pages/runs.py", label="Go to Runs", icon=":material/folder_open:")
+        else:
             st.info(empty)
             st.page_link("pages/train.py", label="Go to Train", icon=":material/model_training:")
         st.stop()
