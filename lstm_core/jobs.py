@@ -79,6 +79,11 @@ WORKER_NICE = 10
 #: A job's wall-time budget (seconds from its start) unless ``LSTM_LAB_JOB_BUDGET_S`` says
 #: otherwise: past it the job is stopped as by Stop and keeps what it can.
 DEFAULT_BUDGET_S = 30 * 60
+#: How much of the run store a restart loads back into memory, in bytes of the runs' size on disk
+#: (newest first). A run takes about twice its size on disk in memory (a 200,000-point run: 26 MB on
+#: disk, ~55 MB loaded), and a restart used to load every run of the last two hours: 104 such runs
+#: grew the server past 6 GB. The others stay on disk, listed on the Runs page and opened from there.
+RESTORE_BYTES = 256 * 2**20
 BUDGET_ENV = "LSTM_LAB_JOB_BUDGET_S"
 
 
@@ -332,6 +337,9 @@ class JobRegistry:
         a job that ends with a run is saved there, the jobs found there when the registry starts
         are listed at once and their runs loaded back in the background (newest first), and an
         evicted job's folder is deleted. None (the default) keeps everything in memory only.
+    restore_bytes : how many bytes of stored runs (their size on disk) a start loads back into
+        memory, newest first (default :data:`RESTORE_BYTES`; None: no bound). The others stay on
+        disk until opened (:meth:`reopen`), like those past the TTL.
     executor : where jobs run (:mod:`lstm_core.executors`); None (the default): on this
         registry's own threads. Given one (e.g. a Ray cluster), its ``runner`` / ``sweeper``
         do the work, ``max_workers`` defaults to its ``slots``, and a worker takes a queued job
@@ -354,6 +362,7 @@ class JobRegistry:
         store: RunStore | None = None,
         executor: Executor | None = None,
         budget_s: float | None | Literal["default"] = "default",
+        restore_bytes: int | None = RESTORE_BYTES,
     ):
         self.executor = executor
         if executor is not None:  # the executor seam: its runner and sweeper, its concurrency
@@ -396,6 +405,7 @@ class JobRegistry:
             self._watch = threading.Thread(target=self._police_budgets, name="lstm-lab-budget", daemon=True)
             self._watch.start()
         self._store = store
+        self.restore_bytes = restore_bytes
         self._loading: set[str] = set()  # ids whose stored run a loader thread is loading now
         #: Why runs are kept in memory only though a store was given (one sentence), else None.
         self.store_problem: str | None = None
@@ -983,7 +993,9 @@ class JobRegistry:
         now = self._clock()
         restored = []
         restored_interrupted: list[Job] = []
-        for rec in store.records():
+        room = self.restore_bytes
+        left_on_disk = 0
+        for rec in reversed(store.records()):  # newest first: they come back while there is room
             if now - rec.when > self.ttl_s:
                 continue
             if not rec.has_run:
@@ -991,10 +1003,24 @@ class JobRegistry:
                 if interrupted is not None:
                     restored_interrupted.append(interrupted)
                 continue
+            if room is not None:
+                size = rec.bytes + rec.data_bytes
+                if size > room:
+                    left_on_disk += 1  # listed on the Runs page, loaded when opened
+                    continue
+                room -= size
             try:
                 restored.append(self._job_from_record(rec))
             except Exception as exc:  # noqa: BLE001 - a damaged record is skipped, not fatal
                 log.warning("stored job %s could not be listed: %s", rec.id, exc)
+        restored.reverse()  # oldest first, as the index lists them
+        restored_interrupted.reverse()
+        if left_on_disk:
+            log.info(
+                "%d stored run(s) past the %d MB loaded back at a start stay on disk until opened",
+                left_on_disk,
+                (self.restore_bytes or 0) // 2**20,
+            )
         with self._cond:
             for job in [*restored, *restored_interrupted]:
                 self._jobs.setdefault(job.id, job)

@@ -124,6 +124,31 @@ def test_restore_lists_the_index_and_leaves_expired_runs_on_disk(tmp_path):
         later.close()
 
 
+def test_a_restart_loads_back_no_more_than_its_byte_budget_newest_first(tmp_path):
+    """A restart loaded every stored run of the last two hours back into memory: with 104 runs of
+    200,000 hourly points (26 MB each on disk, ~55 MB each in memory) the server grew past 6 GB in
+    2.5 minutes and went on growing. The bulk load now stops at ``restore_bytes`` of the runs' size
+    on disk, newest first; the others stay on disk, listed on the Runs page, and open from there."""
+    store = RunStore(tmp_path / "jobs")
+    reg = JobRegistry(max_workers=1, torch_threads=1, store=store)
+    try:
+        ids = [_finished(reg) for _ in range(3)]  # oldest first
+    finally:
+        reg.close()
+    sizes = {r.id: r.bytes + r.data_bytes for r in store.records()}
+    budget = sizes[ids[2]] + sizes[ids[1]]  # room for the two newest
+    later = JobRegistry(max_workers=1, torch_threads=1, store=RunStore(tmp_path / "jobs"), restore_bytes=budget)
+    try:
+        assert later.snapshot(ids[0]) is None  # left on disk
+        for jid in ids[1:]:
+            assert later.wait_until(jid, lambda s: s.has_run, WAIT_S).run is not None
+        assert [r.id for r in later.runs("me")] == ids[::-1]  # all three still listed
+        opened = later.reopen(ids[0])  # the Runs page's "Open in Forecast"
+        assert opened is not None and later.wait_until(ids[0], lambda s: s.has_run, WAIT_S).run is not None
+    finally:
+        later.close()
+
+
 def test_the_default_home_follows_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("LSTM_LAB_HOME", str(tmp_path / "lab"))
     assert default_home() == tmp_path / "lab" and RunStore.default().root == tmp_path / "lab" / "jobs"
