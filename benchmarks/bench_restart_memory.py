@@ -6,9 +6,13 @@ Trains one run on ``--points`` hourly points (hidden 4, one epoch, one network),
 as :meth:`RunStore.save` writes them; the data once, by hash), then, each in a fresh process,
 starts a job registry on that store (what a restarted server does) and waits until the runs it
 restores have loaded. Printed: runs loaded back, seconds, and the process's resident memory
-before and after. Measured here (2 shared cores): see ``benchmarks/results/bench_restart_memory.md``.
+before and after. Then ``--queued`` jobs queued on the same data are recorded as a server does
+(``job.json`` and ``data.csv``, no run: interrupted by the restart) and the registry's start is
+timed, reading every interrupted job's data at the start (before) or when it is trained again
+(after): the first page after a restart waits for that start. Measured here (2 shared cores):
+see ``benchmarks/results/bench_restart_memory.md``.
 
-    python -m benchmarks.bench_restart_memory [--points 100000] [--runs 40]
+    python -m benchmarks.bench_restart_memory [--points 100000] [--runs 40] [--queued 30]
 """
 
 from __future__ import annotations
@@ -102,27 +106,76 @@ def restart(root: str, unbounded: bool) -> dict:
     return out
 
 
+def add_queued(root: Path, n: int) -> None:
+    """``n`` jobs recorded as queued (job.json and data.csv only) on the stored runs' data."""
+    from lstm_core.store import RunStore, StoredJob
+
+    store = RunStore(root)
+    rec = store.records()[0]
+    frame = store.data(rec.id)
+    for k in range(n):
+        meta = StoredJob(
+            id=uuid.uuid4().hex,
+            owner=OWNER,
+            label=f"queued {k}",
+            status="queued",
+            message="Queued.",
+            config=rec.config,
+            tags={"kind": "train"},
+            epochs_planned=1,
+            created=time.time(),
+            started=None,
+            finished=None,
+            series=rec.series,
+        )
+        store.save_queued(meta, frame)
+    store.close()
+
+
+def start(root: str, eager: bool) -> dict:
+    """In this process: seconds to start a registry on ``root`` (nothing loaded back)."""
+    from lstm_core.jobs import JobRegistry
+    from lstm_core.store import RunStore
+
+    if eager:  # as before: every interrupted job's data read while the registry starts
+        interrupted = JobRegistry._interrupted
+        JobRegistry._interrupted = lambda self, store, rec, now, with_data=True: interrupted(self, store, rec, now)  # type: ignore[method-assign]
+    t0 = time.perf_counter()
+    reg = JobRegistry(max_workers=1, torch_threads=1, store=RunStore(root), restore_bytes=0)
+    out = {"seconds": time.perf_counter() - t0, "interrupted": sum(s.interrupted for s in reg.jobs_for(OWNER))}
+    reg.close()
+    return out
+
+
+def child(args: list[str]) -> dict:
+    root, which, what = args
+    return restart(root, which == "before") if what == "memory" else start(root, which == "before")
+
+
 def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--points", type=int, default=100_000)
     p.add_argument("--runs", type=int, default=40)
-    p.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    p.add_argument("--queued", type=int, default=30)
+    p.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.child:
-        print(json.dumps(restart(args.child[0], args.child[1] == "before")))
+        print(json.dumps(child(args.child)))
         return
     from lstm_core.jobs import RESTORE_BYTES
 
     with tempfile.TemporaryDirectory(prefix="bench-restart-") as tmp:
         root = Path(tmp) / "jobs"
         mb = make_store(root, args.points, args.runs)
-        rows = []
-        for which in ("before", "after"):
-            cmd = [sys.executable, "-m", "benchmarks.bench_restart_memory", "--child", str(root), which]
-            res = json.loads(
-                subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
-            )
-            rows.append((which, res))
+
+        def measure(which: str, what: str) -> dict:
+            cmd = [sys.executable, "-m", "benchmarks.bench_restart_memory", "--child", str(root), which, what]
+            out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+            return json.loads(out.strip().splitlines()[-1])
+
+        rows = [(which, measure(which, "memory")) for which in ("before", "after")]
+        add_queued(root, args.queued)
+        starts = [(which, measure(which, "start")) for which in ("before", "after")]
     title = "every run of the last two hours"
     text = "\n".join(
         [
@@ -135,6 +188,16 @@ def main() -> None:
                 f"| {r['loaded']} | {r['seconds']:.1f} | {r['rss_before']:.0f} | {r['rss_after']:.0f} "
                 f"| {r['rss_after'] - r['rss_before']:.0f} |"
                 for w, r in rows
+            ],
+            "",
+            f"## Start with {args.queued} jobs interrupted by the restart (queued on the same data)",
+            "",
+            "| start | interrupted jobs listed | seconds to start the registry |",
+            "|---|---|---|",
+            *[
+                f"| {'before: their data read at the start' if w == 'before' else 'after: read when trained again'} "
+                f"| {r['interrupted']} | {r['seconds']:.2f} |"
+                for w, r in starts
             ],
             "",
         ]

@@ -756,3 +756,33 @@ def test_runs_memory_let_go_are_pointed_to_not_called_none(tmp_path, page, empty
         infos = [i.value for i in at.info]
         assert not [i for i in infos if i.startswith(empty)], infos
         assert "You have 3 saved run(s) on the Runs page; open one from there." in infos
+
+
+def test_train_it_again_on_data_that_cannot_be_read_says_so_in_one_sentence(tmp_path):
+    """An interrupted job is listed at a start without reading its data; data damaged on disk
+    came up only at "Train it again", as a traceback."""
+    started = threading.Event()
+
+    def never_ends(series, cfg, *, callbacks):
+        started.set()
+        callbacks.stop.wait(TIMEOUT)
+        raise RuntimeError("stopped")
+
+    store = RunStore(tmp_path / "jobs")
+    first = JobRegistry(max_workers=1, torch_threads=0, runner=never_ends, store=store)
+    jid = first.submit(series(), cfg(0), owner=OWNER, label="cut short")
+    assert started.wait(TIMEOUT)
+    (tmp_path / "jobs" / jid / "data.csv").write_text("not,a\nseries")  # damaged while the server was down
+    with fakes.fake_registry(inline_registry(store)):
+        at = runs_page()
+        at.button(key="runs_open_train").click().run()
+        no_errors(at)
+        at.switch_page("pages/train.py").run()  # AppTest's next run is of the page it last switched to
+        retry = next(b for b in at.button if b.label == "Train it again")
+        retry.click().run()
+        no_errors(at)
+        assert (
+            "The data this run was queued with cannot be read from disk; delete it on the Runs page and start a "
+            "new run." in [e.value for e in at.error]
+        )
+    first.close()

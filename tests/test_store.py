@@ -219,6 +219,40 @@ def test_a_finished_run_whose_folder_lost_its_model_is_called_damaged_not_interr
         again.close()
 
 
+def test_a_restart_reads_no_interrupted_jobs_data_until_it_is_trained_again(tmp_path):
+    """A start read every interrupted job's data.csv before the first page could draw: after a
+    restart with 30 jobs queued on a 200,000-point upload the first visitor waited 14 s (5 s
+    without them). Their data are read when one is trained again; data that cannot be read then is
+    said in one sentence."""
+    import threading
+
+    store = RunStore(tmp_path / "jobs")
+    started = threading.Event()
+    first = JobRegistry(max_workers=1, torch_threads=1, store=store, runner=_interrupting_runner(started))
+    series = generate_series_for_test()
+    running = first.submit(series, tiny(), owner="me", label="long run")
+    queued = [first.submit(series, tiny().replace(seed=s), owner="me", label=f"waiting {s}") for s in (1, 2)]
+    assert started.wait(WAIT_S)
+    disk = RunStore(tmp_path / "jobs")
+    reads: list[str] = []
+    read = disk.series
+    disk.series = lambda job_id: reads.append(job_id) or read(job_id)  # type: ignore[method-assign]
+    again = JobRegistry(max_workers=1, torch_threads=1, store=disk)  # the server restarted
+    try:
+        assert all(again.snapshot(j).interrupted for j in (running, *queued))
+        assert reads == []  # nothing read to list them
+        done = again.wait(again.retry(running), WAIT_S)
+        assert reads == [running] and done.status == JobStatus.FINISHED
+        pd.testing.assert_frame_equal(done.run.frame, series.frame, check_freq=False)
+        (tmp_path / "jobs" / queued[0] / "data.csv").write_text("not,a\nseries")
+        with pytest.raises(LookupError, match="^The data this run was queued with cannot be read"):
+            again.retry(queued[0])
+        assert again.snapshot(queued[0]).interrupted  # still listed, to be deleted on the Runs page
+    finally:
+        again.close()
+        first.close()
+
+
 def generate_series_for_test():
     from lstm_core.data import Series
 

@@ -221,7 +221,11 @@ def buttons(snap: JobSnapshot, key: str) -> JobSnapshot | None:
         width="stretch",
         help="Queues the same run again, on the same data, with the same settings.",
     ):
-        state.set_job(reg.retry(snap.id))
+        try:
+            state.set_job(reg.retry(snap.id))
+        except LookupError as exc:
+            st.error(md_escape(exc))
+            return None
         st.rerun(scope="app")
     return None
 
