@@ -213,9 +213,9 @@ def changed_note(path: str | Path, run: Run) -> str | None:
     k = moved[0]
     what = "test RMSE" if k == "test" else "multi-step RMSE"
     now_text, then_text = "none", figure_text(then[k])
-    if now[k] is not None:  # as many figures as tell the two apart (a few more, up to 8)
-        digits = next((d for d in range(4, 9) if figure_text(now[k], d) != figure_text(then[k], d)), 8)
-        now_text, then_text = figure_text(now[k], digits), figure_text(then[k], digits)
+    if (value := now[k]) is not None:  # as many figures as tell the two apart (a few more, up to 8)
+        digits = next((d for d in range(4, 9) if figure_text(value, d) != figure_text(then[k], d)), 8)
+        now_text, then_text = figure_text(value, digits), figure_text(then[k], digits)
     return (
         f"Its {what} re-evaluated from its files is {now_text}, where it was saved with {then_text}: the "
         "run's files were changed after training, so this is not the run that was trained."
