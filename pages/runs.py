@@ -148,6 +148,11 @@ if overlay is None:
         "MASE (each error over that series' in-sample seasonal naive error) compares them."
     )
 else:
+    if not (cmp_table["kind"] == "baseline").any():
+        st.caption(
+            "These runs' baselines differ on the same test points (their season or filled-in values differ), "
+            "so the baselines are left out; each run's own are on the Forecast page."
+        )
     presenter.chart(
         cplots.overlay_variants_figure(overlay, list(named), title="One-step test forecasts"),
         key="runs_compare_overlay",

@@ -433,6 +433,26 @@ def test_the_comparison_table_has_one_row_per_run_and_no_spread_columns(reg):
     assert list(overlay.columns) == ["time", "actual", "part", "h4", "h5"]
 
 
+def test_runs_whose_baselines_differ_on_the_same_points_are_compared_without_them(reg):
+    """Two runs of one file and split, one with a season of 12 and one of 6: the table showed the
+    first run's seasonal naive and Holt-Winters rows as if they were both's."""
+    from ui.runs_page import comparison
+
+    made = {}
+    for season in (12, 6, 12):
+        c = cfg(0)
+        c.data.season = season
+        made[f"s{season}-{len(made)}"] = reg.snapshot(reg.submit(series(), c, owner=OWNER, label=f"s{season}")).run
+    names = list(made)
+    same, _ = comparison({n: made[n] for n in (names[0], names[2])})  # both seasons 12
+    assert (same["kind"] == "baseline").any()
+    mixed, overlay = comparison({n: made[n] for n in names[:2]})
+    b12, b6 = made[names[0]].metrics.baselines_multistep, made[names[1]].metrics.baselines_multistep
+    assert b12["seasonal_naive"].rmse != pytest.approx(b6["seasonal_naive"].rmse)
+    assert not (mixed["kind"] == "baseline").any() and list(mixed["model"]) == names[:2]
+    assert overlay is not None  # the same test points: the overlay stays
+
+
 def test_the_download_is_the_stored_run_zip_and_loads_back(reg, tmp_path):
     from lstm_core import runs as lcruns
     from ui.runs_page import zip_bytes, zip_name

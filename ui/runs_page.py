@@ -248,9 +248,37 @@ def same_test_points(runs: list[Run]) -> bool:
     return True
 
 
+def same_baselines(runs: list[Run]) -> bool:
+    """Whether every run's baselines scored the same on its test points: runs of one file and split
+    whose seasons (or gap filling) differ have different seasonal naive and Holt-Winters forecasts,
+    and the first run's rows stood for all of them."""
+    scores = [r.metrics for r in runs]
+    if any(m is None for m in scores):
+        return False
+
+    def rows(m) -> dict[str, float | None]:
+        return {
+            f"{part}:{k}": (b.rmse if b is not None else None)
+            for part, table in (("one", m.baselines), ("multi", m.baselines_multistep))
+            for k, b in table.items()
+        }
+
+    first = rows(scores[0])
+    for m in scores[1:]:
+        other = rows(m)
+        if other.keys() != first.keys():
+            return False
+        for k, v in first.items():
+            w = other[k]
+            if (v is None) != (w is None) or (v is not None and w is not None and not np.isclose(v, w, rtol=1e-9)):
+                return False
+    return True
+
+
 def comparison(named: dict[str, Run]) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """The side-by-side table (one row per run; the baselines too when every run has the same
-    test points) and, in that case, the one-step forecasts overlay (else None)."""
+    test points and the same baselines on them, :func:`same_baselines`) and, where the test points
+    are the same, the one-step forecasts overlay (else None)."""
     results = [
         cmp.SeedResult(
             name,
@@ -267,4 +295,6 @@ def comparison(named: dict[str, Run]) -> tuple[pd.DataFrame, pd.DataFrame | None
     runs = list(named.values())
     if not same_test_points(runs):
         return tbl[tbl["kind"] != "baseline"].reset_index(drop=True), None
+    if not same_baselines(runs):
+        tbl = tbl[tbl["kind"] != "baseline"].reset_index(drop=True)
     return tbl, cmp.forecast_overlay({n: [r] for n, r in named.items()})
