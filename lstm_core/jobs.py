@@ -965,7 +965,12 @@ class JobRegistry:
             with self._cond:
                 for r in gone:
                     self._jobs.pop(r.id, None)
-                self._notices.setdefault(job.owner, []).extend(r.label for r in gone)
+            try:  # on disk: a restart before the owner's next visit keeps the news
+                self._store.add_notices(job.owner, [r.label for r in gone])
+            except OSError:
+                log.exception("the quota's notice for %s could not be kept on disk", job.owner)
+                with self._cond:
+                    self._notices.setdefault(job.owner, []).extend(r.label for r in gone)
 
     def _job_from_record(self, rec: RunRecord) -> Job:
         """A stored job with a run, back in memory (its run still to load: ``restoring``)."""
@@ -1176,9 +1181,16 @@ class JobRegistry:
         self._touch()
 
     def take_notices(self, owner: str) -> list[str]:
-        """Labels of ``owner``'s runs the disk quota deleted since the last call (said once)."""
+        """Labels of ``owner``'s runs the disk quota deleted since the last call (said once; kept
+        on disk until then, so also after a restart)."""
         with self._cond:
-            return self._notices.pop(owner, [])
+            held = self._notices.pop(owner, [])
+        if self._store is not None:
+            try:
+                held = [*self._store.take_notices(owner), *held]
+            except OSError:
+                log.exception("the quota's notices for %s could not be read", owner)
+        return held
 
     def series_of(self, job_id: str) -> Series | None:
         """The data a job was trained (or queued) on, from memory or the store; None if unknown."""

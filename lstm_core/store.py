@@ -61,6 +61,9 @@ META = "job.json"
 DATA = "data.csv"
 INDEX = "index.sqlite3"
 SHARED = "data"
+#: Folder of the quota's notices not yet shown: one JSON list of run names per owner, kept on disk
+#: so that a restart before the owner's next visit does not lose the news that runs were deleted.
+NOTICES = "notices"
 _ID_CHARS = frozenset("0123456789abcdef")
 
 
@@ -208,6 +211,7 @@ class RunStore:
         self.quota_bytes = default_quota() if quota_bytes is None else quota_bytes
         self._index: RunIndex | None = None
         self._open_lock = threading.Lock()
+        self._notice_lock = threading.Lock()
 
     @classmethod
     def default(cls) -> RunStore:
@@ -499,6 +503,36 @@ class RunStore:
         shutil.rmtree(folder, ignore_errors=True)
         if record is not None and record.data_hash and index.uses_of(record.data_hash) == 0:
             (self.root / SHARED / f"{record.data_hash}.csv").unlink(missing_ok=True)
+
+    # ------------------------------------------------------------ the quota's notices
+    def _notices_path(self, owner: str) -> Path:
+        return self.root / NOTICES / f"{hashlib.sha256(owner.encode()).hexdigest()[:32]}.json"
+
+    def add_notices(self, owner: str, labels: list[str]) -> None:
+        """Keep the names of ``owner``'s runs the quota deleted until :meth:`take_notices` (on disk)."""
+        path = self._notices_path(owner)
+        with self._notice_lock:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".notice-", suffix=".json", dir=path.parent)
+            with os.fdopen(fd, "w") as f:
+                json.dump([*self._notices_in(path), *labels], f)
+            os.replace(tmp, path)
+
+    def take_notices(self, owner: str) -> list[str]:
+        """The names :meth:`add_notices` kept for ``owner``, once (they are removed)."""
+        path = self._notices_path(owner)
+        with self._notice_lock:
+            labels = self._notices_in(path)
+            path.unlink(missing_ok=True)
+        return labels
+
+    @staticmethod
+    def _notices_in(path: Path) -> list[str]:
+        try:
+            labels = json.loads(path.read_text())
+        except (OSError, ValueError):
+            return []
+        return [str(x) for x in labels] if isinstance(labels, list) else []
 
     def enforce_quota(self, owner: str, keep: str | None = None) -> list[RunRecord]:
         """Delete ``owner``'s oldest runs, neither pinned nor in a comparison (nor ``keep``),

@@ -197,6 +197,23 @@ def test_the_quota_deletes_the_oldest_plain_runs_keeps_pinned_and_compared_ones_
     reg.close()
 
 
+def test_the_quotas_notice_outlives_a_restart(tmp_path):
+    """The names of the runs the quota deleted were kept in the server's memory: a restart before
+    the owner's next visit lost the news that their runs were gone."""
+    store = RunStore(tmp_path / "jobs", quota_bytes=10**12)
+    reg = fake_store_registry(store)
+    reg.submit(tiny_series(), tiny_cfg(0), owner="me", label="old run")
+    theirs = reg.submit(tiny_series(), tiny_cfg(1), owner="other", label="their run")
+    store.quota_bytes = 1
+    reg.submit(tiny_series(), tiny_cfg(2), owner="me", label="new run")
+    reg.close()  # the server stops before "me" comes back
+    again = fake_store_registry(RunStore(tmp_path / "jobs", quota_bytes=1))
+    assert again.take_notices("other") == [] and again.store.record(theirs) is not None
+    assert again.take_notices("me") == ["old run"]
+    assert again.take_notices("me") == []  # said once
+    again.close()
+
+
 @pytest.mark.parametrize(
     ("text", "problem"),
     [
