@@ -269,18 +269,20 @@ def build_parser() -> argparse.ArgumentParser:
         )
         reading = reads_data.add_argument_group("reading the CSV (as the Data page's options)")
         applies_run = reads_data in (f, ga)  # --run: the policy the run was trained with, unless given
+        # compare: the reading options its JSON carries (as the app read the file), unless given
+        by_json = ' the comparison JSON\'s "reading", else' if reads_data is c else ""
         reading.add_argument(
             "--missing",
             choices=MISSING_POLICIES,
-            default=None if applies_run else "interpolate",
+            default=None if applies_run or by_json else "interpolate",
             help="missing values: interpolate (linear), ffill (carry the last value forward) or drop the rows"
-            + (" (default: as the run was trained)" if applies_run else " (default: interpolate)"),
+            + (" (default: as the run was trained)" if applies_run else f" (default:{by_json} interpolate)"),
         )
         reading.add_argument(
             "--date-format",
             default=None,
             metavar="FORMAT",
-            help="strptime format of the time column, e.g. %%d.%%m.%%Y (default: read from the data)",
+            help=f"strptime format of the time column, e.g. %%d.%%m.%%Y (default:{by_json} read from the data)",
         )
         order = reading.add_mutually_exclusive_group()
         order.add_argument(
@@ -289,7 +291,7 @@ def build_parser() -> argparse.ArgumentParser:
             action="store_const",
             const=True,
             default=None,
-            help="read dates such as 03/04/2020 day first (default: decided from the data, with a note)",
+            help=f"read dates such as 03/04/2020 day first (default:{by_json} decided from the data, with a note)",
         )
         order.add_argument(
             "--month-first", dest="dayfirst", action="store_const", const=False, help="read them month first"
@@ -307,6 +309,11 @@ _DATA_NOTES: list[str] = []
 def _load_series(args):
     """The series of the CSV at ``args.data``, read with the command's reading options (the rows
     of its ``--select`` pairs only); the loader's notes are kept for :func:`main`."""
+    return _load(args).series
+
+
+def _load(args):
+    """:func:`_load_series`, as the loader's :class:`~lstm_core.data.LoadedData` (with its report)."""
     from .data import load_csv
 
     loaded = load_csv(
@@ -317,7 +324,46 @@ def _load_series(args):
         dayfirst=args.dayfirst,
     )
     _DATA_NOTES.extend(loaded.report.notes)
-    return loaded.series
+    return loaded
+
+
+#: The ``compare`` flag of each reading option of a comparison JSON.
+_READING_FLAGS = {"missing": "--missing", "dayfirst": "--day-first/--month-first", "date_format": "--date-format"}
+
+
+def _json_reading(args, cfg, raw: dict) -> list[str]:
+    """Apply the reading options of the comparison JSON ``cfg`` (its ``"reading"``, as the app read
+    the file; a JSON without one: its ``data.missing``, where it sets it) to those ``args`` the
+    command line left unset, in place; the command line's own win. Returns the notes: which options
+    came from the JSON (none where it says the defaults), and which flags overrode a different one."""
+    given = dict(cfg.reading or {})
+    if "missing" not in given and isinstance(raw.get("data"), dict) and "missing" in raw["data"]:
+        given["missing"] = cfg.data.missing  # an export of before "reading": the policy its runs recorded
+    used, overridden = [], []
+    from .compare import say_reading
+
+    for key, flag in _READING_FLAGS.items():
+        value, set_by_flag = given.get(key), getattr(args, key)
+        if set_by_flag is None:
+            if value is not None:
+                setattr(args, key, value)
+                if not (key == "missing" and value == "interpolate"):  # the default: nothing differs
+                    used.append(say_reading(key, value))
+        elif value is not None and value != set_by_flag:
+            overridden.append(
+                f"{say_reading(key, set_by_flag)} ({flag}), not the {say_reading(key, value)} of {args.config}"
+            )
+    if args.missing is None:
+        args.missing = "interpolate"
+    notes = []
+    if used:
+        notes.append(
+            f"{args.data} was read with the reading options of {args.config}: "
+            f"{', '.join(used)}; --missing, --day-first/--month-first and --date-format override them."
+        )
+    if overridden:
+        notes.append(f"{args.data} was read with {'; '.join(overridden)}.")
+    return notes
 
 
 def _selections(pairs: list[tuple[str, str]]) -> dict[str, str]:
@@ -769,7 +815,7 @@ def cmd_gates(args) -> int:
 
 
 def cmd_compare(args) -> int:
-    from .compare import CompareConfig, check_fits, set_look_back, unset_look_backs
+    from .compare import CompareConfig, check_fits, reading_of, set_look_back, unset_look_backs
 
     if args.config.is_dir():
         raise ConfigError(f"--config {args.config} is a folder; pass the comparison JSON file (Compare page: export).")
@@ -803,7 +849,13 @@ def cmd_compare(args) -> int:
             f"--out {args.out} already holds {', '.join(there)}; pass --overwrite to replace them, or choose "
             "another folder (nothing was written)."
         )
-    series = _load_series(args)
+    said = _json_reading(args, cfg, json.loads(text))  # the data read as the app read it, unless flags say
+    loaded = _load(args)
+    series = loaded.series
+    _DATA_NOTES[:0] = said
+    # config.json says how the data were read (it said the JSON's "drop" over data read with interpolate)
+    cfg.data = dataclasses.replace(cfg.data, missing=args.missing)
+    cfg.reading = reading_of(loaded.report)
     if cfg.data.target is None:  # as train picks it (the engine's own fallback is the last column)
         target = _default_target(
             series.frame, choose=f'set "target" in the "data" of {args.config}', inputs=list(cfg.data.inputs)

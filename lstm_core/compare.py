@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .config import BOUNDS, CELL_TYPES, ConfigError, DataConfig, RunConfig, TrainConfig
+from .config import BOUNDS, CELL_TYPES, MISSING_POLICIES, ConfigError, DataConfig, RunConfig, TrainConfig
 from .data.series import Series, as_series
 from .gates import saturation_frame, trace_run
 from .metrics import figure_text
@@ -51,6 +51,9 @@ BASELINE_LABELS = {
     "holt_winters": "baseline: Holt-Winters",
 }
 _NAME_RE = re.compile(r"^[\w .,+()\-]{1,40}$")
+#: The Data page's reading options a comparison JSON may carry (``"reading"``): how its data file
+#: was read, so that ``compare --config`` reads the same file the same way.
+READING_KEYS = ("missing", "dayfirst", "date_format")
 
 
 @dataclass
@@ -77,6 +80,9 @@ class CompareConfig:
     train: TrainConfig = field(default_factory=lambda: TrainConfig(ensemble=1))
     variants: list[Variant] = field(default_factory=lambda: [Variant(cell="lstm"), Variant(cell="gru")])
     seeds: list[int] = field(default_factory=lambda: [0])
+    #: How the data file was read (:data:`READING_KEYS`: missing-value policy, day first, strptime
+    #: format); None where unknown (a JSON exported before it was kept). See :func:`reading_of`.
+    reading: dict[str, Any] | None = None
 
     def names(self) -> list[str]:
         return [v.label() for v in self.variants]
@@ -115,6 +121,7 @@ class CompareConfig:
             "train": self.train.to_dict(),
             "variants": [asdict(v) for v in self.variants],
             "seeds": list(self.seeds),
+            **({"reading": dict(self.reading)} if self.reading is not None else {}),
         }
 
     def to_json(self) -> str:
@@ -125,9 +132,12 @@ class CompareConfig:
         """Build and validate; every problem is a ConfigError naming the field."""
         if not isinstance(d, dict):
             raise ConfigError("A comparison config must be a JSON object with keys data, train, variants and seeds.")
-        unknown = sorted(set(d) - {"data", "train", "variants", "seeds"})
+        unknown = sorted(set(d) - {"data", "train", "variants", "seeds", "reading"})
         if unknown:
-            raise ConfigError(f"Unknown comparison field(s) {unknown}; valid fields are data, train, variants, seeds.")
+            raise ConfigError(
+                f"Unknown comparison field(s) {unknown}; valid fields are data, train, variants, seeds, reading."
+            )
+        reading = _reading(d.get("reading"))
         for key in ("data", "train"):
             if not isinstance(d.get(key, {}), dict):
                 raise ConfigError(f"{key!r} must be a JSON object of {key} settings.")
@@ -158,7 +168,7 @@ class CompareConfig:
             for var, v in zip(out, variants):
                 if "look_back" not in v:
                     var.look_back = data.look_back
-        cfg = cls(data=data, train=train, variants=out, seeds=list(seeds))
+        cfg = cls(data=data, train=train, variants=out, seeds=list(seeds), reading=reading)
         cfg.validate()
         return cfg
 
@@ -171,6 +181,59 @@ class CompareConfig:
         except (ValueError, UnicodeDecodeError) as exc:
             raise ConfigError(f"The comparison config is not valid JSON ({str(exc)[:120]}).") from None
         return cls.from_dict(d)
+
+
+def _reading(given: Any) -> dict[str, Any] | None:
+    """The ``"reading"`` object of a comparison JSON, checked (None where it has none)."""
+    if given is None:
+        return None
+    if not isinstance(given, dict):
+        raise ConfigError(f"'reading' must be a JSON object with keys {', '.join(READING_KEYS)}.")
+    bad = sorted(set(given) - set(READING_KEYS))
+    if bad:
+        raise ConfigError(f"Unknown 'reading' field(s) {bad}; valid fields are {', '.join(READING_KEYS)}.")
+    missing, dayfirst, date_format = (given.get(k) for k in READING_KEYS)
+    if missing is not None and missing not in MISSING_POLICIES:
+        raise ConfigError(f"reading.missing must be one of {', '.join(MISSING_POLICIES)} (got {missing!r}).")
+    if dayfirst is not None and not isinstance(dayfirst, bool):
+        raise ConfigError(f"reading.dayfirst must be true, false or null (got {dayfirst!r}).")
+    if date_format is not None and (not isinstance(date_format, str) or not date_format.strip()):
+        raise ConfigError(f"reading.date_format must be a strptime format such as %d.%m.%Y (got {date_format!r}).")
+    return dict(given)
+
+
+def reading_of(report: Any) -> dict[str, Any]:
+    """The reading options (:data:`READING_KEYS`) a :class:`~lstm_core.data.DataReport` says its file
+    was read with: the missing-value policy, day first as decided (None where the dates were not
+    ambiguous) and the strptime format given (None: read from the data)."""
+    return {
+        "missing": report.missing_policy,
+        "dayfirst": report.dayfirst,
+        "date_format": getattr(report, "date_format", None),
+    }
+
+
+def say_reading(key: str, value: Any) -> str:
+    """One reading option (:data:`READING_KEYS`) in words: ``missing values drop``, ``day first``."""
+    if key == "missing":
+        return f"missing values {value}"
+    if key == "dayfirst":
+        return "dates decided from the data" if value is None else ("day first" if value else "month first")
+    return f"date format {value}" if value is not None else "dates read without a format"
+
+
+def reading_mismatch(reading: dict[str, Any] | None, report: Any) -> str | None:
+    """One sentence where a comparison JSON's ``reading`` names options other than those the data
+    of ``report`` were read with (its results came from the file read that way), else None."""
+    given, now = reading or {}, reading_of(report)
+    differ = [k for k in READING_KEYS if given.get(k) is not None and given[k] != now[k]]
+    if not differ:
+        return None
+    return (
+        f"This comparison's data were read with {', '.join(say_reading(k, given[k]) for k in differ)}; the data "
+        f"loaded now with {', '.join(say_reading(k, now[k]) for k in differ)}. Load the file again on the Data "
+        "page with its options to compare on the same values."
+    )
 
 
 def _settings(kind: type[DataConfig] | type[TrainConfig], d: dict, key: str) -> Any:

@@ -1,5 +1,7 @@
 """Compare page: up to 6 variants x 1-5 seeds on the same data, split, scaler and seeds."""
 
+from dataclasses import replace
+
 import pandas as pd
 import streamlit as st
 
@@ -32,6 +34,9 @@ def submit(cfg: cmp.CompareConfig) -> None:
     missing = [c for c in [cfg.data.target, *cfg.data.inputs] if c is not None and c not in ds.frame.columns]
     if missing:
         raise ConfigError(f"Column(s) {missing} are not in the dataset {ds.name!r}; load the matching data first.")
+    # how the Data page read the file, in the exported JSON: compare --config reads it the same way
+    cfg.data = replace(cfg.data, missing=ds.report.missing_policy)
+    cfg.reading = cmp.reading_of(ds.report)
     cfg.validate()
     # a variant whose look_back the data cannot hold: one sentence now, not its seeds failing after the
     # other variants trained (the CLI's check; the table then listed it, and its loss line read "waiting")
@@ -202,6 +207,9 @@ with st.expander("New comparison", expanded=not st.session_state.get(cv.CMP_KEY)
             st.caption(
                 f"{len(loaded.variants)} variant(s): {md_escape(', '.join(loaded.names()))} · seeds {loaded.seeds}"
             )
+            other = cmp.reading_mismatch(loaded.reading, ds.report)
+            if other:
+                st.warning(md_escape(other), icon=":material/dataset:")
             if st.button("Run uploaded comparison", key="cmp_run_upload", icon=":material/upload:"):
                 submit(loaded)
         except ConfigError as exc:

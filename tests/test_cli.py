@@ -845,3 +845,49 @@ def test_forecast_on_other_data_reads_it_with_the_policy_the_run_was_trained_wit
     assert main([*forecast, "--missing", "interpolate", "--overwrite"]) == 0  # given: as given
     filled = [n for n in capsys.readouterr().err.splitlines() if n.startswith("note: ")]
     assert filled == [f"note: {n}" for n in load_csv(csv, missing="interpolate").report.notes] != dropped
+
+
+def test_compare_reads_the_data_as_its_json_says_unless_flags_say_otherwise(tmp_path, capsys):
+    """The comparison JSON's reading options (the app's Data page: missing values, day first, date
+    format) were not applied: a JSON with ``data.missing`` "drop" ran on interpolated data, and its
+    written config.json still said "drop". Now the JSON's options read the file, a flag overrides
+    them, a note says which applied, and config.json records what was used."""
+    n = 48
+    frame = pd.DataFrame({"date": pd.date_range("2000-01-01", periods=n, freq="MS").strftime("%d/%m/%Y")})
+    frame["sales"] = 100 + 10 * np.sin(np.arange(n) / 2)
+    frame.loc[[10, 11, 30], "sales"] = np.nan
+    data = tmp_path / "m.csv"
+    frame.to_csv(data, index=False)
+    shared = {"train": {"epochs": 1}, "variants": [{"cell": "gru", "hidden_size": 4}]}
+    data_settings = {"target": "sales", "transform": "none"}
+
+    def compare(name: str, json_fields: dict, *flags: str) -> tuple[dict, list[str]]:
+        config = tmp_path / f"{name}.json"
+        config.write_text(json.dumps({**shared, **json_fields}))
+        out = tmp_path / name
+        argv = ["compare", "--config", str(config), "--data", str(data), "--out", str(out), "--quiet", *flags]
+        assert main(argv) == 0
+        return json.loads((out / "config.json").read_text()), capsys.readouterr().err.splitlines()
+
+    new = {"data": data_settings, "reading": {"missing": "drop", "dayfirst": True, "date_format": None}}
+    saved, err = compare("new", new)
+    assert (
+        f"note: {data} was read with the reading options of {tmp_path / 'new.json'}: missing values drop, day first; "
+        "--missing, --day-first/--month-first and --date-format override them."
+    ) in err
+    assert "note: 3 row(s) with missing values were dropped." in err
+    assert not any("ambiguous" in line for line in err)  # day first was said, not guessed
+    assert saved["data"]["missing"] == "drop" and saved["reading"] == new["reading"]
+
+    saved, err = compare("flag", new, "--missing", "ffill")
+    assert (
+        f"note: {data} was read with missing values ffill (--missing), not the missing values drop of "
+        f"{tmp_path / 'flag.json'}."
+    ) in err
+    assert "note: 3 missing value(s) were filled with the previous value." in err
+    assert saved["data"]["missing"] == "ffill" and saved["reading"]["missing"] == "ffill"
+
+    # a JSON without "reading" (exported before it was kept) whose data sets the policy its runs used
+    saved, err = compare("old", {"data": {**data_settings, "missing": "drop"}})
+    assert "note: 3 row(s) with missing values were dropped." in err
+    assert saved["data"]["missing"] == "drop" and saved["reading"]["missing"] == "drop"

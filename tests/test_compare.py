@@ -11,7 +11,7 @@ import pytest
 from lstm_core import compare as cmp
 from lstm_core.cli import main
 from lstm_core.config import ConfigError, DataConfig, TrainConfig
-from lstm_core.data import Series, frame_to_csv_bytes, generate
+from lstm_core.data import Series, frame_to_csv_bytes, generate, load_csv
 
 
 def tiny(variants=None, seeds=(0,)) -> cmp.CompareConfig:
@@ -84,6 +84,30 @@ def test_json_round_trip():
     assert back.to_dict() == cfg.to_dict()
 
 
+def test_the_json_carries_how_the_data_file_was_read():
+    """The exported comparison left out the Data page's reading options (missing-value policy, day
+    first, date format): ``compare --config`` could read the file otherwise and score otherwise. They
+    round-trip as ``"reading"``; a JSON written before it loads as it did, without one."""
+    text = b"day,sales\n01.02.2020,1\n02.02.2020,\n03.02.2020,3\n04.02.2020,4\n05.02.2020,5\n"
+    report = load_csv(text, missing="drop", date_format="%d.%m.%Y").report
+    reading = cmp.reading_of(report)
+    assert reading == {"missing": "drop", "dayfirst": None, "date_format": "%d.%m.%Y"}
+    cfg = tiny(seeds=(0,))
+    cfg.reading = reading
+    back = cmp.CompareConfig.from_json(cfg.to_json())
+    assert back.reading == reading and back.to_dict() == cfg.to_dict()
+    old = {k: v for k, v in cfg.to_dict().items() if k != "reading"}
+    assert cmp.CompareConfig.from_dict(old).reading is None
+    assert "reading" not in cmp.CompareConfig.from_dict(old).to_dict()
+    # the app re-running an uploaded JSON on data read otherwise says so
+    other = load_csv(text, date_format="%d.%m.%Y").report  # interpolated
+    assert cmp.reading_mismatch(reading, report) is None and cmp.reading_mismatch(None, other) is None
+    assert cmp.reading_mismatch(reading, other) == (
+        "This comparison's data were read with missing values drop; the data loaded now with missing values "
+        "interpolate. Load the file again on the Data page with its options to compare on the same values."
+    )
+
+
 @pytest.mark.parametrize(
     "text, message",
     [
@@ -99,6 +123,11 @@ def test_json_round_trip():
         ('{"variants": [{"hidden_size": 0}]}', "hidden_size must be between 1 and 1024"),
         ('{"variants": [{}], "data": {"scaler": "robust"}}', "Unknown scaler 'robust'"),
         ('{"variants": [{}], "extra": 1}', "Unknown comparison field(s) ['extra']"),
+        ('{"variants": [{}], "reading": "drop"}', "'reading' must be a JSON object"),
+        ('{"variants": [{}], "reading": {"missing": "zero"}}', "reading.missing must be one of"),
+        ('{"variants": [{}], "reading": {"dayfirst": "yes"}}', "reading.dayfirst must be true, false or null"),
+        ('{"variants": [{}], "reading": {"date_format": 5}}', "reading.date_format must be a strptime format"),
+        ('{"variants": [{}], "reading": {"sep": ";"}}', "Unknown 'reading' field(s) ['sep']"),
     ],
 )
 def test_bad_configs_raise_clear_config_errors(text, message):

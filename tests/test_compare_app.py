@@ -94,6 +94,8 @@ def test_two_variant_comparison_finishes_and_shows_the_table(fake):
     assert cfg.names() == ["LSTM 32", "GRU 32"] and cfg.seeds == [0, 1]
     # one network per seed, as the CLI's comparison config: the seeds are the replicates
     assert cfg.train.ensemble == CompareConfig().train.ensemble == 1
+    # how the Data page read the data, for compare --config to read the file the same way
+    assert cfg.reading == {"missing": "interpolate", "dayfirst": None, "date_format": None}
 
 
 def test_a_row_added_without_a_name_is_named_from_its_fields(fake):

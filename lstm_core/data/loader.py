@@ -123,6 +123,8 @@ class DataReport:
     #: UTC offset of the times of a file written with one ("+01:00": its local times, kept; "+00:00": converted
     #: to UTC); None where it had none, or offsets that change and were kept as the local times written.
     utc_offset: str | None = None
+    #: The strptime format the time column was read with where one was given (``date_format``), else None.
+    date_format: str | None = None
 
     def summary(self) -> list[str]:
         """Return short human-readable lines describing the load, for display."""
@@ -358,6 +360,7 @@ def _load(
         resorted=resorted,
         notes=notes,
         utc_offset=utc_offset,
+        date_format=date_format,
     )
     return LoadedData(frame=frame, report=report, filled=filled)
 
