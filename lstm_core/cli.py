@@ -336,6 +336,7 @@ def _json_reading(args, cfg, raw: dict) -> list[str]:
     the file; a JSON without one: its ``data.missing``, where it sets it) to those ``args`` the
     command line left unset, in place; the command line's own win. Returns the notes: which options
     came from the JSON (none where it says the defaults), and which flags overrode a different one."""
+    args.given = {key: getattr(args, key) for key in _READING_FLAGS}  # as typed, before the JSON's
     given = dict(cfg.reading or {})
     if "missing" not in given and isinstance(raw.get("data"), dict) and "missing" in raw["data"]:
         given["missing"] = cfg.data.missing  # an export of before "reading": the policy its runs recorded
@@ -816,6 +817,7 @@ def cmd_gates(args) -> int:
 
 def cmd_compare(args) -> int:
     from .compare import CompareConfig, check_fits, reading_of, set_look_back, unset_look_backs
+    from .data import DataError
 
     if args.config.is_dir():
         raise ConfigError(f"--config {args.config} is a folder; pass the comparison JSON file (Compare page: export).")
@@ -850,7 +852,17 @@ def cmd_compare(args) -> int:
             "another folder (nothing was written)."
         )
     said = _json_reading(args, cfg, json.loads(text))  # the data read as the app read it, unless flags say
-    loaded = _load(args)
+    try:
+        loaded = _load(args)
+    except DataError as exc:  # an option the user did not type: say where it came from
+        taken = [k for k in ("date_format", "dayfirst") if getattr(args, k) is not None and args.given[k] is None]
+        if not taken:
+            raise
+        flags = " or ".join(_READING_FLAGS[k] for k in taken)
+        raise DataError(
+            f"{str(exc).rstrip('.')} (read with the {' and '.join(k.replace('_', ' ') for k in taken)} of "
+            f'{args.config}\'s "reading"; give {flags} to read {args.data} otherwise, or edit the JSON).'
+        ) from None
     series = loaded.series
     _DATA_NOTES[:0] = said
     # config.json says how the data were read (it said the JSON's "drop" over data read with interpolate)

@@ -891,3 +891,22 @@ def test_compare_reads_the_data_as_its_json_says_unless_flags_say_otherwise(tmp_
     saved, err = compare("old", {"data": {**data_settings, "missing": "drop"}})
     assert "note: 3 row(s) with missing values were dropped." in err
     assert saved["data"]["missing"] == "drop" and saved["reading"]["missing"] == "drop"
+
+
+def test_compare_says_a_date_format_that_does_not_fit_came_from_its_json(tmp_path, capsys):
+    """A date format the user never typed (the JSON's "reading") that the file's dates do not fit
+    is named as the JSON's, with the flag that overrides it; nothing is written."""
+    frame = pd.DataFrame({"date": pd.date_range("2000-01-01", periods=40, freq="MS").strftime("%d/%m/%Y")})
+    frame["sales"] = np.arange(40.0)
+    frame.to_csv(tmp_path / "m.csv", index=False)
+    config = tmp_path / "c.json"
+    config.write_text(json.dumps({"variants": [{"hidden_size": 4}], "reading": {"date_format": "%Y.%m.%d"}}))
+    argv = ["compare", "--config", str(config), "--data", str(tmp_path / "m.csv"), "--out", str(tmp_path / "o")]
+    assert main(argv) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and err[0].startswith("error: No column holds dates in the date format '%Y.%m.%d'")
+    assert err[0].endswith(
+        f'(read with the date format of {config}\'s "reading"; give --date-format to read {tmp_path / "m.csv"} '
+        "otherwise, or edit the JSON)."
+    )
+    assert not (tmp_path / "o").exists()
