@@ -484,6 +484,36 @@ def test_daily_data_across_a_clock_change_stays_daily_on_its_own_dates():
     )
 
 
+@pytest.mark.parametrize("step", ["h", "30min"])
+def test_local_times_that_repeat_where_clocks_go_back_are_named_as_such(step):
+    """Hourly and half-hourly local times written without offsets repeat 02:00 (02:30) on the night
+    clocks go back: the error said "remove or aggregate the duplicates", not the clock change and
+    that offsets or UTC times read as a regular series."""
+    times = pd.date_range("2023-10-27", "2023-10-31", freq=step, tz="Europe/Berlin")
+    local = times.tz_localize(None)
+    text = "time,load\n" + "".join(f"{t:%Y-%m-%d %H:%M},{i}\n" for i, t in enumerate(local))
+    first = int(np.flatnonzero(local.duplicated(keep="last"))[0])  # the first 02:00, then its repeat
+    again = first + 1 + int(np.flatnonzero(local[first + 1 :] == local[first])[0])
+    with pytest.raises(DataError) as err:
+        load_csv(csv_bytes(text))
+    assert str(err.value) == (
+        f"{int(local.duplicated().sum())} timestamp(s) appear more than once with different values, e.g. "
+        f"2023-10-29 02:00:00 at lines {first + 2} and {again + 2}: local times repeat an hour where clocks go back "
+        "(daylight saving time ends), so write the times with their UTC offsets (e.g. 2023-10-29T02:00:00+02:00, "
+        "then 2023-10-29T02:00:00+01:00) or in UTC, or aggregate the repeated hour."
+    )
+    # written with their offsets, the same times read as a regular series
+    offsets = "time,load\n" + "".join(f"{t.isoformat()},{i}\n" for i, t in enumerate(times))
+    assert load_csv(csv_bytes(offsets)).report.frequency in ("h", "30min")
+    # a repeat at midday, or of a date in daily data, is a duplicate as before
+    noon = [*pd.date_range("2023-10-29", periods=12, freq="h"), pd.Timestamp("2023-10-29 11:00")]
+    daily = [*pd.date_range("2023-10-01", periods=12, freq="D"), pd.Timestamp("2023-10-12")]
+    for stamps in (noon, daily):
+        other = "time,load\n" + "".join(f"{t:%Y-%m-%d %H:%M},{i}\n" for i, t in enumerate(stamps))
+        with pytest.raises(DataError, match="; remove or aggregate the duplicates.$"):
+            load_csv(csv_bytes(other))
+
+
 def test_hourly_data_across_a_clock_change_is_converted_to_utc():
     """The local clock skips an hour in spring: in UTC the hours stay regular."""
     hours = pd.date_range("2021-03-27", periods=72, freq="h", tz="Europe/Berlin")

@@ -1640,10 +1640,18 @@ def _index_frame(
         notes.append("The rows were not in time order, so they were sorted by time.")
     repeated = frame.index[frame.index.duplicated()].unique()
     if len(repeated):
-        raise DataError(
+        said = (
             f"{len(repeated)} timestamp(s) appear more than once with different values, e.g. "
-            f"{_show_time(repeated[0])}{_at_lines(dates, repeated[0], lines)}; remove or aggregate the duplicates."
+            f"{_show_time(repeated[0])}{_at_lines(dates, repeated[0], lines)}"
         )
+        if _clock_change(repeated, frame.index):  # local times in the hour that repeats when clocks go back
+            stamp = repeated[0].strftime("%Y-%m-%dT%H:%M:%S")
+            raise DataError(
+                f"{said}: local times repeat an hour where clocks go back (daylight saving time ends), so "
+                f"write the times with their UTC offsets (e.g. {stamp}+02:00, then {stamp}+01:00) or in UTC, or "
+                "aggregate the repeated hour."
+            )
+        raise DataError(f"{said}; remove or aggregate the duplicates.")
     frequency, gaps = _frequency(frame.index)
     if frequency is None and len(frame) >= 3:
         starts = _month_starts_of(frame.index)
@@ -1770,6 +1778,18 @@ def _at_lines(dates: pd.Series, stamp: pd.Timestamp, lines: pd.Series | None) ->
         return ""
     shown = found[:3] + ([f"{len(found) - 3} more"] if len(found) > 3 else [])
     return f" at lines {', '.join(shown[:-1])} and {shown[-1]}"
+
+
+def _clock_change(repeated: pd.DatetimeIndex, index: pd.DatetimeIndex) -> bool:
+    """Whether the timestamps that repeat in a file of times of day (``index``) are those of local
+    times where clocks go back an hour: on each day that has any, all within one hour of the night
+    (00:00 to 03:59), on at most two days a year (the repeated 02:00 of the last Sunday of October)."""
+    if repeated.tz is not None or not (repeated.hour < 4).all() or (index == index.normalize()).all():
+        return False
+    days = pd.Series(repeated, index=repeated).groupby(repeated.normalize())
+    span = days.max() - days.min()
+    years = (repeated.max() - repeated.min()).days / 365.25 + 1
+    return bool((span < pd.Timedelta(hours=1)).all()) and len(span) <= 2 * years
 
 
 def _show_time(stamp: pd.Timestamp) -> str:
