@@ -237,7 +237,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--out",
         required=True,
         type=Path,
-        help="NumPy .npz file to write: one array per layer and gate, LAYER/GATE, of shape (time, units)",
+        help="NumPy .npz file to write: one array per layer and gate, LAYER/GATE, of shape (time, units); "
+        "the time steps start where the network's input does (after the lag of a differenced representation)",
     )
 
     c = sub.add_parser("compare", help="train model variants on the same data, split and seeds; write the table")
@@ -811,7 +812,17 @@ def cmd_gates(args) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with open(args.out, "wb") as fh:  # np.savez would append .npz to other suffixes
         np.savez(fh, **arrays)
-    print(f"wrote {len(arrays)} arrays of shape {next(iter(arrays.values())).shape} to {args.out}", file=sys.stderr)
+    steps = next(iter(arrays.values())).shape
+    # the rows start at the representation's lag (a season's differences: 132 rows of airline's 144)
+    first = run.series.frame.index[prep.offset] if prep.offset < len(run.series.frame) else prep.offset
+    start = first.isoformat(sep=" ") if isinstance(first, pd.Timestamp) else f"step {first}"
+    rows = (
+        f"rows {prep.offset + 1} to {prep.n} of the data, from {start}: the network reads differences at lag "
+        f"{prep.offset}, which the first {prep.offset} have none of"
+        if prep.offset
+        else f"one row per time step of the data, from {start}"
+    )
+    print(f"wrote {len(arrays)} arrays of shape {steps} to {args.out} ({rows})", file=sys.stderr)
     return 0
 
 

@@ -910,3 +910,26 @@ def test_compare_says_a_date_format_that_does_not_fit_came_from_its_json(tmp_pat
         "otherwise, or edit the JSON)."
     )
     assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize(("transform", "lag"), [("seasonal_diff", 12), ("none", 0)])
+def test_gates_says_which_time_steps_its_rows_are(trained, tmp_path, capsys, transform, lag):
+    """gates wrote 132 rows for airline's 144 points with seasonal differences, and said only "arrays of
+    shape (132, 6)": its rows start where the network's input does, which it now says."""
+    run = tmp_path / "run"
+    argv = ["train", "--data", str(trained / "air.csv"), "--out", str(run), *TRAIN_FAST, "--ensemble", "1"]
+    assert main([*argv, "--transform", transform]) == 0
+    out = tmp_path / "g.npz"
+    capsys.readouterr()
+    assert main(["gates", "--run", str(run), "--out", str(out)]) == 0
+    times = pd.read_csv(trained / "air.csv").iloc[:, 0]
+    steps = np.load(out)["0/h"].shape[0]
+    assert steps == len(times) - lag
+    start = pd.Timestamp(times[lag]).isoformat(sep=" ")
+    said = (
+        f"rows {lag + 1} to {len(times)} of the data, from {start}: the network reads differences at lag {lag}, "
+        f"which the first {lag} have none of"
+        if lag
+        else f"one row per time step of the data, from {start}"
+    )
+    assert capsys.readouterr().err.splitlines() == [f"wrote 6 arrays of shape ({steps}, 6) to {out} ({said})"]
