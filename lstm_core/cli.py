@@ -143,9 +143,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     g = sub.add_parser("generate", help="write a built-in or synthetic series as CSV")
     g.add_argument("name", choices=sorted(GENERATORS), metavar="NAME", help="one of: " + ", ".join(sorted(GENERATORS)))
-    g.add_argument("--length", type=_typed(int), default=None)
-    g.add_argument("--seed", type=_typed(int), default=0)
-    g.add_argument("--out", required=True, type=Path)
+    from .data.generators import _DEFAULT_LENGTH
+
+    lengths = ", ".join(f"{n} {k:,}" for n, k in sorted(_DEFAULT_LENGTH.items()) if n not in FIXED_LENGTH)
+    g.add_argument(
+        "--length",
+        type=_typed(int),
+        default=None,
+        help=f"rows to write (default: {lengths}; airline is a fixed dataset of {FIXED_LENGTH['airline']})",
+    )
+    g.add_argument("--seed", type=_typed(int), default=0, help="random seed of the noise (default: 0)")
+    g.add_argument("--out", required=True, type=Path, help="CSV file to write")
 
     t = sub.add_parser("train", help="train a model and write a run directory")
     d, m, tr = RunConfig().data, RunConfig().model, RunConfig().train
@@ -219,7 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--ray", metavar="ADDRESS", default=None, help=RAY_HELP)
 
     f = sub.add_parser("forecast", help="forecast past the end of the data with a saved run")
-    f.add_argument("--run", required=True, type=Path)
+    f.add_argument("--run", required=True, type=Path, help="a run folder written by train (an app run zip: unzip it)")
     f.add_argument(
         "--steps",
         type=_typed(int),

@@ -933,3 +933,17 @@ def test_gates_says_which_time_steps_its_rows_are(trained, tmp_path, capsys, tra
         else f"one row per time step of the data, from {start}"
     )
     assert capsys.readouterr().err.splitlines() == [f"wrote 6 arrays of shape ({steps}, 6) to {out} ({said})"]
+
+
+def test_generate_help_says_the_length_each_generator_writes(capsys):
+    """``generate --help`` said nothing of --length, --seed or --out: not the rows each generator
+    writes without --length, nor that airline's length is fixed."""
+    from lstm_core.data import generate
+
+    with pytest.raises(SystemExit):
+        main(["generate", "--help"])
+    text = " ".join(capsys.readouterr().out.split()).replace("- ", "-")  # argparse wraps at hyphens
+    for name in sorted(GENERATORS):
+        said = "airline is a fixed dataset of" if name == "airline" else name
+        assert f"{said} {len(generate(name)):,}" in text
+    assert "--seed SEED random seed" in text and "--out OUT CSV file to write" in text
