@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
+import torch
 
 from . import forecast as fc
 from . import strategy, threads
@@ -848,7 +849,7 @@ def _fit_run(data: Series | pd.DataFrame, cfg: RunConfig, callbacks: Callbacks |
         prep,
         members[0].model,
         fit0,
-        device=device_label(device),
+        device=device_label(device, torch.get_num_threads()),  # the threads it trained on
         gate_history=recorder.get_history(),
         backtest=bt,
         members_fit=fits,

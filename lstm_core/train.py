@@ -179,14 +179,19 @@ def resolve_device(name: str = "auto") -> torch.device:
     return torch.device(name)
 
 
-def device_label(device: torch.device) -> str:
-    """Human label, e.g. ``CUDA (NVIDIA H100)``, ``Apple MPS`` or ``CPU (2 cores)``."""
+def device_label(device: torch.device, threads: int | None = None) -> str:
+    """Human label, e.g. ``CUDA (NVIDIA H100)``, ``Apple MPS`` or ``CPU (2 cores)``; with the
+    torch ``threads`` a job trained on, ``CPU (1 thread of 2 cores)`` (the engine takes fewer
+    threads than cores beside other jobs: ``lstm_core.threads``)."""
     if device.type == "cuda":
         return f"CUDA ({torch.cuda.get_device_name(device)})"
     if device.type == "mps":
         return "Apple MPS"
     cores = os.cpu_count() or 1
-    return f"CPU ({cores} core{'s' if cores != 1 else ''})"
+    machine = f"{cores} core{'s' if cores != 1 else ''}"
+    if threads is None:
+        return f"CPU ({machine})"
+    return f"CPU ({threads} thread{'s' if threads != 1 else ''} of {machine})"
 
 
 def seed_everything(seed: int) -> None:

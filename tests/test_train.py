@@ -216,3 +216,28 @@ def test_the_optimiser_is_torchs_fused_adam_on_cpu_with_the_configured_settings(
     opt = trainer._optimizer()
     assert isinstance(opt, torch.optim.Adam)
     assert (opt.defaults["fused"], opt.defaults["lr"], opt.defaults["weight_decay"]) == (True, 0.003, 1e-4)
+
+
+def test_a_cpu_run_says_how_many_threads_it_trained_on():
+    """'on CPU (2 cores)' read as if the run had the machine, where the engine gives each job fewer
+    threads beside others (a CLI run with OMP_NUM_THREADS=1 trained on one)."""
+    import os
+
+    from lstm_core.config import RunConfig
+    from lstm_core.data import Series, generate
+    from lstm_core.pipeline import fit_run
+    from lstm_core.train import device_label
+
+    cores = os.cpu_count() or 1
+    cpu = torch.device("cpu")
+    assert device_label(cpu) == f"CPU ({cores} core{'s' if cores != 1 else ''})"
+    assert device_label(cpu, 1).startswith("CPU (1 thread of ")
+    assert device_label(cpu, 3).startswith("CPU (3 threads of ")
+    before = torch.get_num_threads()
+    try:
+        torch.set_num_threads(1)
+        cfg = RunConfig.make(hidden_size=4, look_back=6, epochs=1, ensemble=1, device="cpu", transform="none")
+        run = fit_run(Series(generate("sine", length=60)), cfg)
+        assert run.device == device_label(cpu, 1) == run.metrics.info.device
+    finally:
+        torch.set_num_threads(before)
