@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -146,13 +147,19 @@ def test_run_saturation_covers_every_bounded_gate():
     assert ((sat[["left", "right"]] >= 0) & (sat[["left", "right"]] <= 1)).all().all()
 
 
-def test_cli_compare_writes_table(tmp_path, capsys):
+def _cli_compare(tmp_path) -> Path:
+    """``compare --quiet`` of :func:`tiny`'s two variants on the airline data; its --out folder."""
     data = tmp_path / "air.csv"
     data.write_bytes(frame_to_csv_bytes(generate("airline")))
     conf = tmp_path / "cmp.json"
     conf.write_text(tiny().to_json())
     out = tmp_path / "out"
     assert main(["compare", "--config", str(conf), "--data", str(data), "--out", str(out), "--quiet"]) == 0
+    return out
+
+
+def test_cli_compare_writes_table(tmp_path, capsys):
+    out = _cli_compare(tmp_path)
     table = pd.read_csv(out / "results.csv")
     assert {"model", "kind", "test RMSE", "test RMSE std", "multi-step RMSE", "parameters"} <= set(table.columns)
     assert list(table["model"][:2]) == ["a", "b"]
@@ -272,12 +279,7 @@ def test_the_verdict_ranks_the_variants_multi_step_too():
 
 
 def test_cli_compare_notes_the_multi_step_ranking(tmp_path, capsys):
-    data = tmp_path / "air.csv"
-    data.write_bytes(frame_to_csv_bytes(generate("airline")))
-    conf = tmp_path / "cmp.json"
-    conf.write_text(tiny().to_json())
-    out = tmp_path / "out"
-    assert main(["compare", "--config", str(conf), "--data", str(data), "--out", str(out), "--quiet"]) == 0
+    out = _cli_compare(tmp_path)
     notes = [line for line in capsys.readouterr().err.splitlines() if line.startswith("note: ")]
     table = pd.read_csv(out / "results.csv").set_index("model")
     best = table.loc[["a", "b"], "multi-step RMSE"].idxmin()
@@ -287,12 +289,7 @@ def test_cli_compare_notes_the_multi_step_ranking(tmp_path, capsys):
 def test_one_seed_has_no_spread_in_the_table(tmp_path):
     """With one seed, results.csv wrote "test RMSE std" 0.0 for every variant: read as no seed-to-seed
     spread at all, where it is unknown. The cell is empty; the baselines (deterministic) keep 0."""
-    data = tmp_path / "air.csv"
-    data.write_bytes(frame_to_csv_bytes(generate("airline")))
-    conf = tmp_path / "cmp.json"
-    conf.write_text(tiny().to_json())
-    out = tmp_path / "out"
-    assert main(["compare", "--config", str(conf), "--data", str(data), "--out", str(out), "--quiet"]) == 0
+    out = _cli_compare(tmp_path)
     table = pd.read_csv(out / "results.csv")
     variants, baselines = table[table.kind == "variant"], table[table.kind == "baseline"]
     assert (variants["seeds"] == 1).all() and variants["test RMSE"].notna().all()

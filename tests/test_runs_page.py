@@ -394,7 +394,9 @@ def opened_from_disk(reg: JobRegistry, jid: str) -> None:
     assert any("Metrics on the test part" in s.value for s in at.subheader)
 
 
-def test_an_interrupted_run_is_listed_and_opens_on_train_to_be_trained_again(tmp_path):
+def _interrupted_job(tmp_path) -> tuple[RunStore, JobRegistry, str]:
+    """A store with one job training ("cut short") in a registry whose server then stops: the
+    store, that registry (to close) and the job's id."""
     started = threading.Event()
 
     def never_ends(series, cfg, *, callbacks):
@@ -406,6 +408,11 @@ def test_an_interrupted_run_is_listed_and_opens_on_train_to_be_trained_again(tmp
     first = JobRegistry(max_workers=1, torch_threads=0, runner=never_ends, store=store)
     jid = first.submit(series(), cfg(0), owner=OWNER, label="cut short")
     assert started.wait(TIMEOUT)
+    return store, first, jid
+
+
+def test_an_interrupted_run_is_listed_and_opens_on_train_to_be_trained_again(tmp_path):
+    store, first, jid = _interrupted_job(tmp_path)
     # the server stops here; a new one starts on the same store
     again = inline_registry(store)
     with fakes.fake_registry(again):
@@ -781,17 +788,7 @@ def test_runs_memory_let_go_are_pointed_to_not_called_none(tmp_path, page, empty
 def test_train_it_again_on_data_that_cannot_be_read_says_so_in_one_sentence(tmp_path):
     """An interrupted job is listed at a start without reading its data; data damaged on disk
     came up only at "Train it again", as a traceback."""
-    started = threading.Event()
-
-    def never_ends(series, cfg, *, callbacks):
-        started.set()
-        callbacks.stop.wait(TIMEOUT)
-        raise RuntimeError("stopped")
-
-    store = RunStore(tmp_path / "jobs")
-    first = JobRegistry(max_workers=1, torch_threads=0, runner=never_ends, store=store)
-    jid = first.submit(series(), cfg(0), owner=OWNER, label="cut short")
-    assert started.wait(TIMEOUT)
+    store, first, jid = _interrupted_job(tmp_path)
     (tmp_path / "jobs" / jid / "data.csv").write_text("not,a\nseries")  # damaged while the server was down
     with fakes.fake_registry(inline_registry(store)):
         at = runs_page()
