@@ -48,4 +48,5 @@ with throttle.script_slot():  # at most a few sessions compute at once (see ui/t
         jobs_view.job_list(state.owner())
         state.remember_owner()  # the owner key goes to the browser's cookie (never the URL)
 
+    state.gone_link_notice(page.url_path)  # a ?job= link whose run is not here: one sentence, on top
     page.run()

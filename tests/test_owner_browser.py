@@ -18,6 +18,7 @@ import pytest
 from conftest import CHROMIUM, expect_one, nav, new_page, set_number, wait_idle
 
 from ui.owner_cookie import COOKIE, MAX_AGE_S
+from ui.state import GONE_TEXT
 
 if not Path(CHROMIUM).exists():
     pytest.skip(f"{CHROMIUM} is missing (install the Debian chromium package)", allow_module_level=True)
@@ -121,3 +122,50 @@ def test_the_owner_key_is_a_cookie_a_reload_keeps_and_another_browser_lacks(serv
         assert console == [], console
     finally:
         old.close()
+
+
+def test_a_shared_link_whose_run_was_deleted_says_so_on_the_page_it_opened(server, browser):
+    """A deletes a run B has open from its link, and C opens the link afterwards: each is told in
+    one sentence that the link's run is not here (it went in silence: "No trained run yet"), on
+    the page they are on, and no longer once they go to another page."""
+    a, pa, _, _ = watched(browser)
+    b, pb, _, console_b = watched(browser)
+    c, pc, _, console_c = watched(browser)
+    try:
+        pa.goto(f"{server}/train")
+        set_number(pa, "Hidden size", 8)
+        set_number(pa, "Epochs (upper bound)", 3)
+        pa.get_by_role("button", name="Start training").click()
+        pa.wait_for_url("**job=*")
+        job = parse_qs(urlparse(pa.url).query)["job"][0]
+        expect(pa.get_by_text("Finished", exact=False).first).to_be_visible(timeout=120_000)
+
+        pb.goto(f"{server}/forecast?job={job}")  # B on A's link
+        expect(pb.get_by_role("combobox", name="Run")).to_have_value(re.compile(r"\(shared, read-only\)$"))
+        expect(pb.get_by_text(GONE_TEXT)).to_have_count(0)
+
+        nav(pa, "Runs")  # A deletes it
+        pa.get_by_role("button", name="Delete").click()
+        pa.get_by_role("button", name="Yes, delete it").click()
+        expect(pa.get_by_text("You have no saved runs yet", exact=False)).to_be_visible()
+
+        nav(pb, "Gates")  # B's open tab moves on
+        expect_one(pb.get_by_text(GONE_TEXT))
+        expect(pb.get_by_text("No trained model yet", exact=False)).to_be_visible()
+        assert "job=" not in pb.url
+        nav(pb, "Forecast")  # said on the page the link was gone on, not on every page after
+        expect(pb.get_by_text("No trained run yet", exact=False)).to_be_visible()
+        expect(pb.get_by_text(GONE_TEXT)).to_have_count(0)
+
+        pc.goto(f"{server}/forecast?job={job}")  # C opens the link later
+        expect_one(pc.get_by_text(GONE_TEXT))
+        pc.locator(SIDEBAR).get_by_text("Presenter mode").click()  # a rerun on that page keeps it
+        pc.wait_for_url("**presenter=1*")
+        wait_idle(pc)
+        expect_one(pc.get_by_text(GONE_TEXT))
+        assert "job=" not in pc.url
+        wait_idle(pb)
+        assert console_b == [] and console_c == [], (console_b, console_c)
+    finally:
+        for ctx in (a, b, c):
+            ctx.close()

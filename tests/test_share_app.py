@@ -19,7 +19,7 @@ from lstm_core.data import Series, generate
 from lstm_core.jobs import JobRegistry
 from lstm_core.train import FitStatus
 from tests import fakes
-from ui import owner_cookie
+from ui import owner_cookie, state
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 30
@@ -155,3 +155,30 @@ def test_the_browsers_cookie_wins_over_an_old_owner_link(reg):
     no_errors(at)
     assert at.session_state["owner"] == mine and cookie_asked(at) is None
     assert "owner" not in at.query_params
+
+
+def gone_said(at: AppTest) -> bool:
+    return any(w.value == state.GONE_TEXT for w in at.warning)
+
+
+def test_a_link_to_a_deleted_or_unknown_run_says_so_instead_of_no_trained_run(fake):
+    """A ``?job=`` link whose run is not here (its owner deleted it, a link cut short) was dropped
+    from the URL in silence: the viewer read "No trained run yet" as if the link held nothing.
+    (AppTest runs app.py, where the sentence is drawn, on its first run only: the browser test
+    tests/test_owner_browser.py follows it across reruns and pages.)"""
+    cfg = RunConfig.make(hidden_size=4, look_back=6, epochs=2, patience=None, device="cpu", ensemble=1)
+    job_id = fake.submit(Series(generate("sine", length=80)), cfg, owner="a" * 32, label="A's run")
+    assert fake.wait(job_id, TIMEOUT).has_run
+    live = new_app(job=job_id).run()  # the run is there: nothing said
+    no_errors(live)
+    assert live.session_state["job_id"] == job_id and not gone_said(live)
+    fake.delete_run(job_id)
+
+    for link in (job_id, "0123456789abcdef0123456789abcdef", "<script>"):  # deleted, never made, mangled
+        at = new_app(job=link).run()
+        no_errors(at)
+        assert gone_said(at), link
+        assert "job" not in at.query_params
+
+    fine = new_app().run()  # no link: nothing said
+    assert not gone_said(fine)

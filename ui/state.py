@@ -25,6 +25,13 @@ COMPARE_KEY, COMPARE_PARAM = "compare_job_ids", "cmp"
 # they come back after a visit to another page instead of resetting to the defaults.
 KEEP = "session"
 DEFAULT_NAME = "airline passengers (bundled)"  # the newcomer's dataset
+# (job id, page) of a ?job= link whose run is not on this server (deleted, or a wrong id): said on
+# the page it opened (gone_link_notice) until the person leaves that page or opens a run
+GONE = "gone_link"
+GONE_TEXT = (
+    "The run in this link is not on this server (its owner may have deleted it, or the link is incomplete); "
+    "your own runs are on the Runs page."
+)
 
 
 @dataclass
@@ -270,9 +277,12 @@ def sync_job_id() -> str | None:
             st.session_state[JOB] = current = from_url
             if snap.owner == me:  # the owner's session coming back: its data too
                 adopt_dataset(from_url, snap.config)
+        else:  # a deleted run's or a mistyped link: said, not dropped in silence ("No trained run yet")
+            gone(from_url)
     if current is None and not st.session_state.get(COMPARE_KEY):
         adopt_compare_dataset(reg, me)
     if current and reg.reopen(current) is None:  # deleted (memory lets a run go; the store keeps it)
+        gone(current)  # a shared run its owner deleted while it was open here
         current = st.session_state[JOB] = None
     if current and st.query_params.get("job") != current:
         st.query_params["job"] = current
@@ -290,9 +300,33 @@ def adopt_compare_dataset(reg: JobRegistry, me: str) -> bool:
     return snap is not None and snap.owner == me and adopt_dataset(snap.id, snap.config)
 
 
+def gone(job_id: str) -> None:
+    """Note that the run of ``job_id``'s link is not here, for :func:`gone_link_notice` (once: the
+    page's own :func:`sync_job_id` in the same script run must not take it off the page it opened)."""
+    if (st.session_state.get(GONE) or (None,))[0] != job_id:
+        st.session_state[GONE] = (job_id, None)
+
+
+def gone_link_notice(page: str) -> None:
+    """Say on ``page``, the page a ``?job=`` link opened, that the link's run is not here
+    (:func:`sync_job_id` noted it); the page then showed "No trained run yet" as if the link had held
+    no run. The sentence stays while the person is on that page, and goes once they leave it."""
+    noted = st.session_state.get(GONE)
+    if not noted:
+        return
+    if noted[1] is None:
+        noted = st.session_state[GONE] = (noted[0], page)
+    if noted[1] != page:
+        del st.session_state[GONE]
+        return
+    st.space("small")  # clear of the app's header: the 2.5rem above the title left its top edge under it
+    st.warning(GONE_TEXT, icon=":material/link_off:")
+
+
 def set_job(job_id: str | None) -> None:
     st.session_state[JOB] = job_id
     if job_id:
+        st.session_state.pop(GONE, None)
         st.query_params["job"] = job_id
 
 
