@@ -221,4 +221,9 @@ job_id = state.sync_job_id()
 if st.session_state.pop("train_twin", None):
     st.info("This exact run is already queued or training (below); it was not started twice.")
 if job_id:
-    jobs_view.live_job(job_id, key="train_job", done_link=("pages/forecast.py", "See the forecast →"))
+    with st.container(key="train_live"):
+        jobs_view.live_job(job_id, key="train_job", done_link=("pages/forecast.py", "See the forecast →"))
+    if st.session_state.pop("train_scroll", None) == job_id:
+        # just started (here or by the Data page's button): on a phone the form filled the screen and
+        # the progress was below it, out of sight
+        jobs_view.into_view("train_live", key=f"train_into_view_{job_id}")

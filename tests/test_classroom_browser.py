@@ -93,6 +93,32 @@ def test_first_minute_the_action_start_and_live_panel_are_where_the_user_looks(s
         ctx.close()
 
 
+def test_first_minute_on_a_phone_the_live_panel_comes_into_view(server, browser):
+    """At 390x844 the Train form fills the first screen: after the Data page's button the live
+    panel (status, progress, loss) was below it, and the phone showed a form as if nothing had
+    started. It is scrolled into view once, as after the form's own Start."""
+    ctx, pg = new_page(browser, 390, 844)
+    try:
+        pg.goto(server)
+        expect(pg.get_by_role("heading", name="Data", exact=True)).to_be_visible()
+        wait_idle(pg)
+        train_from_the_data_page(pg)
+        progress = pg.locator('[data-testid="stProgress"]').first
+        expect(progress).to_be_in_viewport(ratio=1)  # the status above it, and the progress bar
+        expect(pg.get_by_text(re.compile(r"^Finished")).first).to_be_visible(timeout=180_000)
+        screenshot(pg, "classroom-train-390", always=True)
+
+        first_job = pg.url
+        pg.get_by_role("heading", name="Train", exact=True).first.scroll_into_view_if_needed()
+        set_number(pg, "Epochs (upper bound)", 7)  # a different run (not the same one again)
+        pg.get_by_role("button", name=re.compile("Start training")).click()
+        pg.wait_for_url(lambda url: "job=" in url and url != first_job)
+        expect(progress).to_be_in_viewport(ratio=1)
+        expect(pg.get_by_text(re.compile(r"^Finished")).first).to_be_visible(timeout=180_000)
+    finally:
+        ctx.close()
+
+
 def test_presenter_mode_is_one_switch_and_charts_are_projector_size(server, browser):
     ctx, pg = new_page(browser, 1920, 1080)
     try:

@@ -27,6 +27,30 @@ WAITING_FOR_EPOCH = (
     '<div style="height:{height}px;display:flex;align-items:center;justify-content:center;font-size:{size};'
     'color:#6b7280;border:1px dashed #d1d5db;border-radius:6px">The loss appears with the first epoch…</div>'
 )
+# Brings a keyed container's top into view when it starts in the lower part of the screen (a phone:
+# the Train form fills the first screen, and the live panel under it was out of sight).
+_INTO_VIEW_JS = """
+export default function ({ data }) {
+  const el = data && document.querySelector(".st-key-" + data.target);
+  if (!el) return;
+  const frame = requestAnimationFrame(() => {
+    if (el.getBoundingClientRect().top > window.innerHeight * 0.6) {
+      el.style.scrollMarginTop = "4rem";  // clear of the app's header
+      el.scrollIntoView({ block: "start" });
+    }
+  });
+  return () => cancelAnimationFrame(frame);
+}
+"""
+_into_view = st.components.v2.component("lstm_lab_into_view", js=_INTO_VIEW_JS)
+
+
+def into_view(target: str, key: str) -> None:
+    """Scroll the container keyed ``target`` into view once (draws nothing), where its top is below
+    the upper 60% of the screen; where it is already in sight nothing moves."""
+    _into_view(key=key, data={"target": target}, width="content", height="content")
+
+
 ICONS = {
     JobStatus.QUEUED: ":material/hourglass_top:",
     JobStatus.RUNNING: ":blue[:material/autorenew:]",
