@@ -344,7 +344,10 @@ d2.download_button(
 st.subheader("Forecasts")
 runs = {n: [s.run for s in ss if s.run is not None] for n, ss in groups.items()}
 shown = st.multiselect("Variants shown", list(runs), default=list(runs), key="cmp_overlay_pick")
-presenter.chart(cplots.overlay_variants_figure(cmp.forecast_overlay(runs), shown), key="cmp_overlay")
+# on one line "One-step test forecasts per variant (mean over seeds)" ran 20 px past the chart on a phone
+presenter.chart(
+    presenter.phone_title(cplots.overlay_variants_figure(cmp.forecast_overlay(runs), shown)), key="cmp_overlay"
+)
 presenter.chart(
     cplots.overlay_variants_figure(
         cmp.forecast_overlay(runs, "multistep"),

@@ -209,7 +209,9 @@ if not ids:
         # takes the browser 2-3 s to load); once the first screen is painted it becomes the
         # interactive chart (ui/first_paint.py).
         if first_paint.painted("experiments_page"):
-            presenter.chart(plots.overlay_figure(frame, title=title), key=f"exp_overlay_last_{key}")
+            presenter.chart(
+                presenter.phone_title(plots.overlay_figure(frame, title=title)), key=f"exp_overlay_last_{key}"
+            )
         else:
             svg = sketch.overlay_svg(
                 frame, title, date_format(frame["time"].to_numpy()), big=presenter.active(), size=SKETCH_SIZE
@@ -258,7 +260,9 @@ if not any(s.status.failed for s in snaps0.values()):
     keep(pr.from_runs(key, table, runs, ps.epochs_note(key, used)), tuple(sorted(ids.values())))
 pick = st.selectbox("Figure for", list(runs), key=f"exp_fig_{key}")
 presenter.chart(
-    plots.overlay_figure(runs[pick].predictions, title=f"{pick}: one-step predictions (the tutorial's figure)"),
+    presenter.phone_title(  # on one line the title ran 130 px past the chart on a phone
+        plots.overlay_figure(runs[pick].predictions, title=f"{pick}: one-step predictions (the tutorial's figure)")
+    ),
     key=f"exp_overlay_{key}",
 )
 presenter.table(ps.display_table(table), hide_index=True, width="stretch", key=f"exp_table_{key}")

@@ -35,6 +35,15 @@ FIRST_FORECAST_TOP_IN_VIEW = (
              && svg.getBoundingClientRect().top >= 0 && svg.getBoundingClientRect().top < window.innerHeight - 150))()"""
 )
 
+#: Chart titles that run past their chart's edges or down into its plot: [text, px past the right, px into the plot].
+TITLES_OUT = """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(p => {
+    const box = p.getBoundingClientRect(), t = p.querySelector('.gtitle'), plot = p.querySelector('.nsewdrag');
+    if (!t || !plot) return [];
+    const r = t.getBoundingClientRect();
+    return r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > plot.getBoundingClientRect().top
+      ? [[t.textContent, Math.round(r.right - box.right), Math.round(r.bottom - plot.getBoundingClientRect().top)]] : [];
+  })"""
+
 
 def charts_ready(pg) -> None:
     """Wait until the page has a chart with text and every chart is drawn."""
@@ -174,6 +183,8 @@ def test_phone_width_toolbar_does_not_cover_titles(server, browser):
             const a = bar.getBoundingClientRect(), b = title.getBoundingClientRect();
             return a.width > 0 && !(a.bottom <= b.top || b.bottom <= a.top || a.right <= b.left || b.right <= a.left); })""")
         assert overlaps and not any(overlaps), "the Plotly toolbar covers a chart title"
+        # "Keras recipe, look_back 1: one-step predictions (the tutorial's figure)" ran 130 px past the chart
+        assert pg.evaluate(TITLES_OUT) == []
         screenshot(pg, "classroom-experiments-390", always=True)
     finally:
         ctx.close()

@@ -109,3 +109,23 @@ def test_presenting_a_comparison_at_1024_keeps_labels_and_chart_titles_whole(ser
         shot(pg, "compare-presenter-1024")
     finally:
         ctx.close()
+
+
+def test_a_comparison_on_a_phone_keeps_its_chart_titles_whole(server, browser):
+    """At 390x844 "One-step test forecasts per variant (mean over seeds)" ran 20 px past its chart."""
+    ctx, pg = new_page(browser, 390, 844)
+    try:
+        pg.goto(f"{server}/compare")
+        expect(pg.get_by_role("heading", name="Compare", exact=True).first).to_be_visible()
+        set_number(pg, "Epochs (upper bound)", 3)
+        expect(pg.get_by_label("Epochs (upper bound)", exact=True)).to_have_value("3")
+        wait_idle(pg)
+        pg.get_by_role("button", name="Start comparison").click()
+        expect(pg.get_by_role("heading", name="Results")).to_be_visible(timeout=120_000)
+        expect(pg.locator(".js-plotly-plot", has_text="One-step test forecasts")).to_be_visible()
+        wait_idle(pg)
+        pg.wait_for_function(CHARTS_DRAWN)
+        assert pg.evaluate(TITLES_OUT) == []
+        shot(pg, "compare-390")
+    finally:
+        ctx.close()

@@ -27,7 +27,7 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 
 from ui import metric_numbers
-from ui.figures.style import presenter_figure
+from ui.figures.style import PHONE_TITLE_CHARS, fit_title, presenter_figure
 
 KEY = "presenter_mode"  # the mode (plain session state: it outlives any widget)
 TOGGLE_KEY = "presenter_toggle"  # the sidebar switch, seeded from KEY on every run
@@ -184,6 +184,13 @@ def css() -> None:
     """Larger prose, headings, labels and equations on the page when presenting; a shorter
     top margin on every page."""
     st.html(_CSS if active() else _BASE_CSS)
+
+
+def phone_title(fig: go.Figure) -> go.Figure:
+    """``fig`` with a long title on lines a phone shows whole (``PHONE_TITLE_CHARS``); presenting,
+    :func:`chart` wraps it for the projector instead (at its size: wrapped at 17 px first, the
+    27 px lines ran into the plot)."""
+    return fig if active() else fit_title(fig, PHONE_TITLE_CHARS)
 
 
 def chart(fig: go.Figure, *, key: str, container: Any = None, **kwargs: Any) -> Any:

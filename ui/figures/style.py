@@ -323,6 +323,12 @@ def waiting_note(fig: go.Figure, text: str = "waiting for the first epoch...") -
 TITLE_FONT_PX = 17
 
 
+#: Characters on a line of a full-width chart's title that a phone keeps whole: at 390 px the chart
+#: is about 358 px wide, some 45 characters of Plotly's 17 px bold title ("One-step test forecasts
+#: per variant (mean over see", "Keras recipe, look_back 1: one-step predictions (the tutori").
+PHONE_TITLE_CHARS = 40
+
+
 def fit_title(fig: go.Figure, limit: int) -> go.Figure:
     """Wrap ``fig``'s title at ``limit`` characters a line (:func:`wrap_title`) for a narrow chart.
 
