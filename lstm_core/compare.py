@@ -703,9 +703,12 @@ def spread_sentence(results: Iterable[SeedResult], metric: str = HEADLINE, escap
         f"({figure_text(vb.mean())}), {figure_text(lead, 3)} behind."
     )
     if min(len(va), len(vb)) < 2:
+        # "With one seed each" was wrong beside a variant of two seeds (a comparison one of whose runs
+        # was deleted): the one with a single seed is named
+        alone = "each" if len(va) == len(vb) else f"of **{a if len(va) == 1 else b}**"
         return (
-            head
-            + " With one seed each, the seed-to-seed spread is unknown: add seeds to tell a real difference from luck."
+            head + f" With one seed {alone}, the seed-to-seed spread is unknown: add seeds to tell a real difference "
+            "from luck."
         )
     pooled = float(np.sqrt(((len(va) - 1) * va.var(ddof=1) + (len(vb) - 1) * vb.var(ddof=1)) / (len(va) + len(vb) - 2)))
     if va.max() < vb.min():

@@ -122,7 +122,11 @@ def test_spread_sentence_says_whether_the_lead_exceeds_the_seed_spread():
     mixed = spread_sentence([_seed("a", 0, 1.0), _seed("a", 1, 2.0), _seed("b", 0, 1.6), _seed("b", 1, 1.7)])
     assert "**a**" in mixed and "within the seed spread" in mixed and "pooled std across seeds 0.502" in mixed
     one = spread_sentence([_seed("a", 0, 1.0), _seed("b", 0, 2.0)])
-    assert "spread is unknown" in one
+    assert "With one seed each, the seed-to-seed spread is unknown" in one
+    # a comparison one of whose runs was deleted: b has two seeds left, a one ("one seed each" was wrong)
+    uneven = spread_sentence([_seed("a", 0, 1.0), _seed("b", 0, 2.0), _seed("b", 1, 2.2)])
+    assert "With one seed of **a**, the seed-to-seed spread is unknown" in uneven and "each" not in uneven
+    assert "With one seed of **a**," in spread_sentence([_seed("a", 0, 3.0), _seed("b", 0, 2.0), _seed("b", 1, 2.2)])
     assert spread_sentence([_seed("a", 0, 1.0)]) == ""
 
 
