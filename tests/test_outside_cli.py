@@ -106,6 +106,27 @@ def test_r_row_names_are_not_the_default_target():
     assert "rownames" in frame.columns and default_target(frame) == "CPI"
 
 
+@pytest.mark.parametrize(("years", "freq"), [([1951, *range(1956, 1962)], None), (list(range(1946, 1976)), "YS-JAN")])
+def test_r_row_names_that_are_years_are_the_time(years, freq):
+    # WorldPhones (row names 1951, 1956, ..., 1961) and carData's Bfox (1946..1975): with no other
+    # time column R's row names are the years; they were kept as a value column, and the runs were
+    # dated by row numbers
+    text = "rownames,N.Amer,Europe\n" + "".join(
+        f"{y},{45939 + 700 * i},{21574 + 300 * i}\n" for i, y in enumerate(years)
+    )
+    loaded = load_csv(text.encode())
+    assert list(loaded.frame.columns) == ["N.Amer", "Europe"]
+    assert list(loaded.frame.index) == [pd.Timestamp(year=y, month=1, day=1) for y in years]
+    assert loaded.report.date_column == "rownames" and loaded.report.frequency == freq
+
+
+def test_r_row_names_that_count_rows_stay_no_time():
+    # R's default row names 1, 2, 3, ... are no years: the rows stay numbered
+    text = "rownames,value\n" + "".join(f"{i},{10 + i % 3}\n" for i in range(1, 31))
+    loaded = load_csv(text.encode())
+    assert loaded.report.date_column is None and not isinstance(loaded.frame.index, pd.DatetimeIndex)
+
+
 @pytest.mark.parametrize(
     ("cell", "value", "header"),
     [("100.0-", -100.0, "month,sales"), ("1.234,50-", -1234.5, "month;sales"), ("1,234.50−", -1234.5, "month,sales")],

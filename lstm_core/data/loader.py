@@ -46,7 +46,7 @@ from .periods import (
     year_and_period,
 )
 from .series import Series, filled_positions
-from .target import did_you_mean
+from .target import ROW_NAMES, did_you_mean
 
 MAX_BYTES = 50 * 1024 * 1024
 
@@ -1121,19 +1121,22 @@ def _numeric_time_first(cells: pd.DataFrame, numbers: pd.DataFrame, named: list[
     """The first column where its numbers are a time though no name says so (other names, such as
     ``score``, keep their numbers): in a column named ``t`` or a file without a header (columns
     ``column 1``, ``column 2``, ...), decimal years (``1960.25``: :func:`decimal_years`) rising on
-    every row, and without a header whole years rising on every row (``1880``); else None. Both
-    were taken for values: the decimal years became the target, the years a row counter, and the
-    forecast was dated by row numbers."""
+    every row, and without a header whole years rising on every row (``1880``); also R's row names
+    (``rownames``) where they are whole years rising on every row (WorldPhones' 1951, 1956, ...,
+    1961); else None. All were taken for values: the decimal years became the target, the years a
+    row counter (or a column left out), and the forecast was dated by row numbers."""
     column = cells.columns[0]
     values = numbers[column]
     if column in named or len(cells.columns) < 2 or not values.notna().all():
         return None
     headerless = list(cells.columns) == [f"column {i + 1}" for i in range(len(cells.columns))]
-    if not headerless and column.strip().lower() != "t":
+    row_names = column.strip().lower() in ROW_NAMES
+    if not headerless and not row_names and column.strip().lower() != "t":
         return None
     if not (values.diff().iloc[1:] > 0).all():
         return None
-    return column if decimal_years(values) is not None or (headerless and _is_year_column(values)) else None
+    whole_years = (headerless or row_names) and _is_year_column(values)
+    return column if whole_years or (not row_names and decimal_years(values) is not None) else None
 
 
 def _unmatched_format_error(cells: pd.DataFrame, numbers: pd.DataFrame, date_format: str) -> DataError:
