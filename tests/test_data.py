@@ -514,6 +514,28 @@ def test_local_times_that_repeat_where_clocks_go_back_are_named_as_such(step):
             load_csv(csv_bytes(other))
 
 
+@pytest.mark.parametrize("step", ["h", "15min"])
+def test_local_times_that_skip_the_hour_where_clocks_go_forward_are_named_as_such(step):
+    """Local times written without offsets skip 02:00-02:59 on the night clocks go forward: the
+    note called it a missing timestamp like any other; it now says which hour and why, and that
+    offsets or UTC times have no gap. A gap at midday, or night gaps every other day, stay plain."""
+    times = pd.date_range("2023-03-24", "2023-03-29", freq=step, tz="Europe/Berlin").tz_localize(None)
+    text = "time,load\n" + "".join(f"{t:%Y-%m-%d %H:%M},{i % 24}\n" for i, t in enumerate(times))
+    loaded = load_csv(csv_bytes(text))
+    skipped = 4 if step == "15min" else 1
+    assert loaded.report.gaps == skipped and len(loaded.frame) == len(times) + skipped
+    assert loaded.report.notes[0].endswith(
+        f"{'It is' if skipped == 1 else 'They are'} the night hour that local clocks skip when daylight saving time "
+        "starts (2023-03-26 02:00:00); times written with their UTC offsets, or in UTC, have no such gap."
+    )
+    for gone in (lambda t: (t.day == 26) & (t.hour == 14), lambda t: (t.hour == 2) & (t.day % 2 == 0)):
+        hours = pd.date_range("2023-03-20", "2023-04-05", freq="h")
+        kept = hours[~gone(hours)]
+        other = "time,load\n" + "".join(f"{t:%Y-%m-%d %H:%M},{i % 24}\n" for i, t in enumerate(kept))
+        note = load_csv(csv_bytes(other)).report.notes[0]
+        assert note.startswith(f"{len(hours) - len(kept)} timestamp(s) missing") and "daylight" not in note
+
+
 def test_hourly_data_across_a_clock_change_is_converted_to_utc():
     """The local clock skips an hour in spring: in UTC the hours stay regular."""
     hours = pd.date_range("2021-03-27", periods=72, freq="h", tz="Europe/Berlin")

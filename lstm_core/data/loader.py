@@ -1676,10 +1676,17 @@ def _index_frame(
     else:
         if gaps:
             grid = pd.date_range(frame.index[0], frame.index[-1], freq=frequency, name=frame.index.name)
+            skipped = _clock_skip(grid.difference(frame.index), frame.index)
             frame = frame.reindex(grid)
             notes.append(
                 f"{gaps} timestamp(s) missing from the regular {describe_frequency(frequency)} grid were added as rows of missing "
                 "values, so that the season stays in step with the calendar (missing values: drop, or --missing drop, leaves them out)."
+                + (
+                    f" {'It is' if gaps == 1 else 'They are'} the night hour that local clocks skip when daylight saving time starts ({_show_time(skipped)}); "
+                    "times written with their UTC offsets, or in UTC, have no such gap."
+                    if skipped is not None
+                    else ""
+                )
             )
         frame.index = pd.DatetimeIndex(frame.index, freq=frequency)
     return frame, int(duplicated.sum()), resorted, frequency, gaps
@@ -1793,6 +1800,21 @@ def _clock_change(repeated: pd.DatetimeIndex, index: pd.DatetimeIndex) -> bool:
     span = days.max() - days.min()
     years = (repeated.max() - repeated.min()).days / 365.25 + 1
     return bool((span < pd.Timedelta(hours=1)).all()) and len(span) <= 2 * years
+
+
+def _clock_skip(missing: pd.DatetimeIndex, index: pd.DatetimeIndex) -> pd.Timestamp | None:
+    """The first of the ``missing`` timestamps of a file of times of day (``index``) where they are
+    all the local night hour that clocks skip when they go forward (daylight saving time starts):
+    within one hour of the night (00:00 to 03:59) on each day that has any, on at most two days a
+    year; else None (the mirror of :func:`_clock_change`)."""
+    if len(missing) == 0 or missing.tz is not None or (index == index.normalize()).all():
+        return None
+    if not (missing.hour < 4).all():
+        return None
+    days = pd.Series(missing, index=missing).groupby(missing.normalize())
+    span = days.max() - days.min()
+    years = (missing.max() - missing.min()).days / 365.25 + 1
+    return missing[0] if bool((span < pd.Timedelta(hours=1)).all()) and len(span) <= 2 * years else None
 
 
 def _show_time(stamp: pd.Timestamp) -> str:
