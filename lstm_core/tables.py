@@ -32,13 +32,34 @@ METRIC_HELP = {
 }
 
 
+#: Said where :func:`metrics_frame` leaves the seasonal naive rows out (:func:`seasonal_naive_is_naive`).
+NO_SEASON = "Seasonal naive is left out: this series has no season, so it is the naive forecast, row for row."
+
+
+def seasonal_naive_is_naive(metrics: RunMetrics) -> bool:
+    """Whether the seasonal naive baseline is the naive one: the series has no season (the baseline
+    then repeats the last value, :func:`lstm_core.baselines.seasonal_naive_forecast`) and both scored
+    alike one step ahead and over the test span. Its row beside the naive one read as a second,
+    seasonal, reference: US census population every ten years showed "Seasonal naive 19.57" under
+    "Naive (last value) 19.57", and 66.1 under 66.1."""
+    if (metrics.info.season or 0) >= 2:
+        return False
+    pairs = [(metrics.baselines, k) for k in ("naive", "seasonal_naive")]
+    pairs += [(metrics.baselines_multistep, k) for k in ("naive", "seasonal_naive")]
+    one, seasonal_one, multi, seasonal_multi = (table.get(k) for table, k in pairs)
+    return seasonal_one is not None and seasonal_one == one and seasonal_multi == multi
+
+
 def metrics_frame(metrics: RunMetrics) -> pd.DataFrame:
     """Model next to the baselines on the same test points, original units.
 
     Rows: one-step model and baselines, then multi-step model and baselines; columns
-    ``evaluation``, ``model`` and the metric headings. Missing metrics are left out.
+    ``evaluation``, ``model`` and the metric headings. Missing metrics are left out, and so are the
+    seasonal naive rows where they are the naive ones (:func:`seasonal_naive_is_naive`: say
+    :data:`NO_SEASON` beside the table).
     """
     rows = []
+    skip = {"seasonal_naive"} if seasonal_naive_is_naive(metrics) else set()
 
     def add(evaluation: str, name: str, m: Scores | None) -> None:
         if m is not None:
@@ -54,8 +75,10 @@ def metrics_frame(metrics: RunMetrics) -> pd.DataFrame:
     cell = (metrics.info.cell or "model").upper()
     add("one-step", f"{cell} (this run)", metrics.test)
     for k, m in metrics.baselines.items():
-        add("one-step", BASELINE_ROWS.get(k, k), m)
+        if k not in skip:
+            add("one-step", BASELINE_ROWS.get(k, k), m)
     add("multi-step", f"{cell} (this run)", metrics.test_multistep)
     for k, m in metrics.baselines_multistep.items():
-        add("multi-step", BASELINE_ROWS.get(k, k), m)
+        if k not in skip:
+            add("multi-step", BASELINE_ROWS.get(k, k), m)
     return pd.DataFrame(rows, columns=["evaluation", "model", *METRIC_COLUMNS.values()])

@@ -947,3 +947,24 @@ def test_generate_help_says_the_length_each_generator_writes(capsys):
         said = "airline is a fixed dataset of" if name == "airline" else name
         assert f"{said} {len(generate(name)):,}" in text
     assert "--seed SEED random seed" in text and "--out OUT CSV file to write" in text
+
+
+def test_train_names_no_seasonal_naive_on_a_series_without_a_season(tmp_path, capsys):
+    """US census population every ten years: "(naive 19.57, seasonal naive 19.57, Holt-Winters 6.904)",
+    the seasonal naive forecast being the naive one on a series without a season."""
+    years = np.arange(1790, 1980, 10)
+    pop = [3.93, 5.31, 7.24, 9.64, 12.9, 17.1, 23.2, 31.4, 39.8, 50.2]
+    pop += [62.9, 76.0, 92.0, 105.7, 122.8, 131.7, 151.3, 179.3, 203.2]
+    data = tmp_path / "uspop.csv"
+    pd.DataFrame({"date": [f"{y}-01-01" for y in years], "population": pop}).to_csv(data, index=False)
+    assert main(["train", "--data", str(data), "--out", str(tmp_path / "run"), *TRAIN_FAST]) == 0
+    summary = capsys.readouterr().err.splitlines()[0]
+    m = json.loads((tmp_path / "run" / "metrics.json").read_text())
+    assert m["info"]["season"] is None and m["baselines"]["seasonal_naive"] == m["baselines"]["naive"]
+    assert "seasonal naive" not in summary.lower() and "Seasonal naive" not in summary
+    assert f"(naive {m['baselines']['naive']['rmse']:.4g}, Holt-Winters " in summary
+
+
+def test_train_names_the_seasonal_naive_on_a_seasonal_series(trained, tmp_path, capsys):
+    assert main(["train", "--data", str(trained / "air.csv"), "--out", str(tmp_path / "run"), *TRAIN_FAST]) == 0
+    assert ", seasonal naive " in capsys.readouterr().err.splitlines()[0]

@@ -188,3 +188,21 @@ def test_a_band_that_held_few_test_points_is_named_too_narrow_and_one_that_held_
     held = state.registry().snapshot(at.session_state["job_id"]).run.metrics.coverage
     assert held.one_step >= 0.7 and held.multistep >= 0.7  # a band that held its points...
     assert not [w.value for w in at.warning if w.value.startswith("Of the ")]  # ...is not named
+
+
+def test_a_series_without_a_season_shows_no_seasonal_naive_rows_and_says_why(fake):
+    """US census population every ten years: rows "Seasonal naive" equal to "Naive (last value)"
+    in every figure, one step ahead and over the test span, read as a second reference."""
+    from lstm_core.tables import NO_SEASON
+    from ui import state
+
+    years = np.arange(1790, 1980, 10)
+    pop = 4 * np.exp(0.025 * (years - 1790)) + np.sin(years)  # no season: one value every ten years
+    csv = pd.DataFrame({"date": [f"{y}-01-01" for y in years], "population": pop.round(2)}).to_csv(index=False)
+    at = forecast_page_after_training(csv.encode(), "uspop.csv")
+    m = state.registry().snapshot(at.session_state["job_id"]).run.metrics
+    assert m.info.season is None and m.baselines["seasonal_naive"] == m.baselines["naive"]
+    table = at.dataframe[0].value
+    assert "Seasonal naive" not in set(table["model"]) and list(table["model"]).count("Naive (last value)") == 2
+    caption = next(c.value for c in at.caption if c.value.startswith("Same "))
+    assert NO_SEASON in caption

@@ -480,3 +480,33 @@ def test_tiny_residuals_are_ticked_in_powers_of_ten_not_si_prefixes():
     assert plots.residual_figure(exact).layout.yaxis.exponentformat == "power"
     rough = pred.assign(one_step=pred["actual"] + np.sin(np.arange(n)))
     assert plots.residual_figure(rough).layout.yaxis.exponentformat is None
+
+
+def test_a_seasonal_naive_that_is_the_naive_forecast_is_left_out_of_the_metrics_table():
+    """US census population every ten years (no season) showed "Seasonal naive 19.57 / 66.1" under
+    "Naive (last value) 19.57 / 66.1": the same forecast, read as a second, seasonal, reference."""
+    from lstm_core.results import RunMetrics
+
+    naive = {"rmse": 19.57, "mae": 18.53, "mase": 2.525}
+    hw = {"rmse": 6.904, "mae": 6.183, "mase": 0.8425}
+
+    def metrics(season, seasonal_one=naive):
+        return RunMetrics.from_dict(
+            {
+                "test": {"rmse": 6.393},
+                "test_multistep": {"rmse": 14.09},
+                "info": {"n_test": 6, "season": season, "cell": "lstm"},
+                "baselines": {"naive": naive, "seasonal_naive": seasonal_one, "holt_winters": hw},
+                "baselines_multistep": {"naive": naive, "seasonal_naive": naive, "holt_winters": hw},
+            }
+        )
+
+    no_season = metrics(None)
+    assert tables.seasonal_naive_is_naive(no_season)
+    table = tables.metrics_frame(no_season)
+    assert list(table["model"]) == ["LSTM (this run)", "Naive (last value)", "Holt-Winters"] * 2
+    assert table.loc[table["model"] == "Naive (last value)", "RMSE"].tolist() == [19.57, 19.57]
+    # a season, or a seasonal naive that scored otherwise: its own rows stay
+    for kept in (metrics(12), metrics(None, {**naive, "rmse": 20.2})):
+        assert not tables.seasonal_naive_is_naive(kept)
+        assert list(tables.metrics_frame(kept)["model"]).count("Seasonal naive") == 2
