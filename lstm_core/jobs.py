@@ -13,6 +13,10 @@ without reading their labels. Workers report through one
 Bounded memory: finished jobs are evicted after ``ttl_s`` seconds; each owner keeps at most
 ``max_finished`` finished jobs (a full Compare of 6 variants × 5 seeds fits), and the server at
 most ``max_finished_total`` (oldest evicted first), so one busy session never evicts another's.
+The finished runs held in memory are bounded in bytes too (``max_finished_bytes``, the arrays a run
+holds: :func:`~lstm_core.footprint.footprint`): past it the oldest go first, so that a few runs of
+long series cannot take the server's memory. An evicted job stays in the run store, listed on the
+Runs page, and :meth:`JobRegistry.reopen` brings it back.
 
 ``inline=True`` runs each job on the thread that submits it, before ``submit`` returns (no
 worker threads): for tests that give the registry a fast fake ``runner``.
@@ -42,6 +46,7 @@ from .callbacks import Callbacks, Stopped
 from .config import MISSING_POLICIES, ConfigError, RunConfig
 from .data.frequency import is_utc_offset
 from .data.series import Series, as_series, filled_record, stored_filled
+from .footprint import footprint
 from .gates import GateRecorder
 from .index import RunRecord
 from .job_status import ACTIVE, DONE, JobStatus
@@ -84,6 +89,11 @@ DEFAULT_BUDGET_S = 30 * 60
 #: disk, ~55 MB loaded), and a restart used to load every run of the last two hours: 104 such runs
 #: grew the server past 6 GB. The others stay on disk, listed on the Runs page and opened from there.
 RESTORE_BYTES = 256 * 2**20
+#: How many bytes of finished runs (their arrays: :func:`~lstm_core.footprint.footprint`) the
+#: registry keeps in memory by default; past it the oldest are evicted (they stay in the run store).
+#: A default run on the airline data holds about 0.5 MB, one on 200,000 points ~180 MB (measured),
+#: and the count bounds alone (40 per owner, 500 in all) let a server hold tens of gigabytes.
+MEMORY_BYTES = 2 * 2**30
 BUDGET_ENV = "LSTM_LAB_JOB_BUDGET_S"
 
 
@@ -212,6 +222,7 @@ class Job:
     interrupted: bool = False  # queued or running when the server stopped; can be trained again
     reopened: float = 0.0  # when it was brought back from the run store (eviction counts from then)
     data_info: dict = field(default_factory=dict)  # the data's name, frequency, season, missing policy
+    run_bytes: int = 0  # the arrays its run holds in memory (footprint), 0 without one
     stop: threading.Event = field(default_factory=threading.Event)
     done: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -336,7 +347,11 @@ class JobRegistry:
     store : where finished training jobs are kept on disk (:class:`~lstm_core.store.RunStore`):
         a job that ends with a run is saved there, the jobs found there when the registry starts
         are listed at once and their runs loaded back in the background (newest first), and an
-        evicted job's folder is deleted. None (the default) keeps everything in memory only.
+        evicted job stays there (:meth:`reopen` brings it back). None (the default) keeps
+        everything in memory only, where an evicted job is gone.
+    max_finished_bytes : most bytes of finished runs kept in memory server-wide (see
+        :data:`MEMORY_BYTES`, the default; None: no bound); the oldest are evicted first, the
+        newest always stays.
     restore_bytes : how many bytes of stored runs (their size on disk) a start loads back into
         memory, newest first (default :data:`RESTORE_BYTES`; None: no bound). The others stay on
         disk until opened (:meth:`reopen`), like those past the TTL.
@@ -363,6 +378,7 @@ class JobRegistry:
         executor: Executor | None = None,
         budget_s: float | None | Literal["default"] = "default",
         restore_bytes: int | None = RESTORE_BYTES,
+        max_finished_bytes: int | None = MEMORY_BYTES,
     ):
         self.executor = executor
         if executor is not None:  # the executor seam: its runner and sweeper, its concurrency
@@ -370,6 +386,7 @@ class JobRegistry:
         self.max_workers = max_workers or default_workers()
         self.worker_nice = worker_nice
         self.ttl_s, self.max_finished, self.max_finished_total = ttl_s, max_finished, max_finished_total
+        self.max_finished_bytes = max_finished_bytes
         self.max_active = max_active
         self._runner, self._sweeper, self._clock = runner, sweeper, clock
         self.inline = inline
@@ -534,6 +551,7 @@ class JobRegistry:
             finished=now,
             run=run,
             data_info=info,
+            run_bytes=footprint(run),
         )
         job.done.set()
         with self._cond:
@@ -739,7 +757,8 @@ class JobRegistry:
 
     def _evict(self) -> None:
         """Drop finished jobs past the TTL, then each owner's oldest beyond ``max_finished``,
-        then the server's oldest beyond ``max_finished_total``. Holds _cond."""
+        then the server's oldest beyond ``max_finished_total``, then the oldest while their runs
+        hold more than ``max_finished_bytes`` (the newest stays). Holds _cond."""
         now = self._clock()
         done = [j for j in self._jobs.values() if j.status in DONE and j.finished is not None]
         for j in done:
@@ -755,6 +774,15 @@ class JobRegistry:
         done = [j for j in done if j.id in self._jobs]
         for j in done[: max(0, len(done) - self.max_finished_total)]:
             del self._jobs[j.id]
+        if self.max_finished_bytes is not None:
+            done = [j for j in done if j.id in self._jobs]
+            held = sum(j.run_bytes for j in done)
+            for j in done[:-1]:
+                if held <= self.max_finished_bytes:
+                    break
+                if j.run_bytes:
+                    held -= j.run_bytes
+                    del self._jobs[j.id]
         # an evicted job stays in the run store (the truth): reopen() brings it back
 
     def _trace(self, event: str, job: Job) -> None:
@@ -898,8 +926,9 @@ class JobRegistry:
             detail = f"{type(exc).__name__}: {str(exc)[:200]}"
             # a sweep's page says "The sweep failed: <detail>"; a training job's message is the sentence
             message = detail if job.is_sweep else f"Training failed unexpectedly ({detail})."
+        size = footprint(run) if run is not None else 0
         with job.lock:
-            job.status, job.message, job.run = status, message, run
+            job.status, job.message, job.run, job.run_bytes = status, message, run, size
             job.finished = self._clock()
             job.preview = None  # the run's own predictions replace it
             job.series = None  # the Run keeps its own series; drop the queued copy
@@ -1296,8 +1325,9 @@ class JobRegistry:
                 job.restoring = False
             self._touch()
             return
+        size = footprint(run)
         with job.lock:
-            job.run, job.history, job.restoring = run, list(run.history), False
+            job.run, job.history, job.restoring, job.run_bytes = run, list(run.history), False, size
         self._touch()
 
     def _set_threads(self, hidden_size: int, num_layers: int) -> None:

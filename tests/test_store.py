@@ -103,6 +103,32 @@ def test_an_evicted_job_stays_on_disk_and_reopens(tmp_path):
         reg.close()
 
 
+def test_runs_past_the_memory_bound_are_let_go_oldest_first_and_reopen(tmp_path):
+    """The count bounds (40 per owner, 500 in all) let a server hold tens of gigabytes of runs of
+    long series; finished runs are bounded in bytes too: past the bound the oldest leave memory
+    (the newest always stays), stay in the store and reopen as before."""
+    store, clock = RunStore(tmp_path / "jobs"), Clock()
+    reg = JobRegistry(max_workers=1, torch_threads=1, store=store, clock=clock)
+    try:
+        ids = []
+        for _ in range(3):
+            ids.append(_finished(reg))
+            clock.t += 1
+        sizes = [reg.get(j).run_bytes for j in ids]
+        assert all(size > 0 for size in sizes)  # measured, not assumed
+        reg.max_finished_bytes = sizes[1] + sizes[2]  # room for the two newest
+        assert reg.snapshot(ids[0]) is None and reg.snapshot(ids[1]) is not None and reg.snapshot(ids[2]) is not None
+        assert store.record(ids[0]) is not None
+        reg.max_finished_bytes = 1  # less than any run: the newest still stays
+        assert [reg.snapshot(j) is not None for j in ids] == [False, False, True]
+        reg.max_finished_bytes = None
+        assert reg.reopen(ids[0]).restoring
+        back = reg.wait_until(ids[0], lambda s: s.has_run, WAIT_S)
+        assert back.status == JobStatus.FINISHED and reg.get(ids[0]).run_bytes == sizes[0]
+    finally:
+        reg.close()
+
+
 def test_restore_lists_the_index_and_leaves_expired_runs_on_disk(tmp_path):
     store, clock = RunStore(tmp_path / "jobs"), Clock()
     reg = JobRegistry(max_workers=1, torch_threads=1, store=store, ttl_s=3600, clock=clock)
