@@ -35,6 +35,20 @@ def test_a_first_line_that_is_the_header_of_another_delimiter_is_kept():
     assert list(loaded.frame.columns) == ["Umsatz", "Menge"] and len(loaded.frame) == 20
 
 
+@pytest.mark.parametrize("pad", [";", ";;"])
+@pytest.mark.parametrize("crlf", [False, True])
+def test_a_header_padded_with_empty_columns_like_its_rows_is_the_header(pad, crlf):
+    # Excel's German export with an empty column at the end: "Monat;Absatz;;" over "01.01.2015;100,5;;"
+    # was read as a title line above a header "01.01.2015;100,5" (the commas split every row in two),
+    # losing the first month and naming the column '100,5'
+    rows = [f"{m:%d.%m.%Y};{100 + i},5{pad}" for i, m in enumerate(MONTHS)]
+    text = "\ufeff" + ("\r\n" if crlf else "\n").join([f"Monat;Absatz{pad}", *rows]) + "\n"
+    loaded = load_csv(text.encode())
+    assert list(loaded.frame.columns) == ["Absatz"] and list(loaded.frame.index) == list(MONTHS)
+    assert loaded.frame["Absatz"].iloc[0] == 100.5 and loaded.report.decimal == ","
+    assert not any("title line" in note for note in loaded.report.notes)
+
+
 @pytest.mark.parametrize(
     ("bottom", "rows"),
     [

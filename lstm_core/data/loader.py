@@ -566,7 +566,10 @@ def _strip_titles(text: str, offset: int, notes: list[str]) -> tuple[str, int]:
         used = [max((i + 1 for i, f in enumerate(fields) if f.strip()), default=0) for fields in split]
         for j in range(0, min(_TITLE_LINES, len(head) - 1) + 1):
             width = widths[j]
-            if width < 2 or used[j] != width or any(u >= width for u in used[:j]):
+            # a header padded as its rows are ("Month;Sales;;" over "01.01.2020;100,0;;": Excel's empty
+            # columns) is a header; a title padded past what its rows use ("Report;;") is not
+            padded = used[j] >= 2 and used[j] >= max(used[j + 1 :], default=0)
+            if width < 2 or (used[j] != width and not padded) or any(u >= width for u in used[:j]):
                 continue
             rows = [w for w in widths[j + 1 :] if w]
             if len(rows) < _MIN_ROWS or sum(w == width for w in rows) < 0.9 * len(rows):
