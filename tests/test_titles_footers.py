@@ -50,6 +50,32 @@ def test_a_header_padded_with_empty_columns_like_its_rows_is_the_header(pad, crl
 
 
 @pytest.mark.parametrize(
+    ("units", "shown"),
+    [
+        ("yyyy-mm-dd,EUR", "'yyyy-mm-dd', 'EUR'"),  # was refused: "cannot be read with one format (e.g. 'yyyy-mm-dd')"
+        ("[date],[kWh]", "'[date]', '[kWh]'"),
+        (",(kWh)", "'(kWh)'"),  # was read, the unit counted as a missing value of the column
+        ("Datum,m3", "'Datum', 'm3'"),  # a unit with a digit in its name
+    ],
+)
+def test_a_second_header_row_of_units_is_left_out_with_a_note(units, shown):
+    loaded = load_csv(f"date,sales\n{units}\n{_body()}\n".encode())
+    assert list(loaded.frame.index) == list(MONTHS) and list(loaded.frame["sales"]) == list(range(100, 140))
+    assert f"Line 2 ({shown}) holds words, not numbers, under columns of numbers" in " ".join(loaded.report.notes)
+    assert loaded.report.missing == {"sales": 0}
+
+
+@pytest.mark.parametrize("first", ["Jan,", "Jan,n/a", "Jan,kWh"])
+def test_a_first_row_of_data_is_not_taken_for_units(first):
+    # a month name is a time, not a unit: the row is the data's first, its value missing
+    rest = "".join(f"{m:%b},{5 + i}\n" for i, m in enumerate(MONTHS[1:12]))
+    loaded = load_csv(f"month,sales\n{first}\n{rest}".encode())
+    assert len(loaded.frame) == 12 and loaded.frame.index[0] == pd.Timestamp("2000-01-01")
+    assert loaded.frame["sales"].iloc[0] == 5 and loaded.report.missing == {"sales": 1}
+    assert not any("holds words" in note for note in loaded.report.notes)
+
+
+@pytest.mark.parametrize(
     ("bottom", "rows"),
     [
         ("Total,4780\n", ["'Total'"]),

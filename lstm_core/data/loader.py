@@ -727,8 +727,38 @@ def _read_cells(text: str, delimiter: str, notes: list[str], offset: int = 0) ->
     body = body.dropna(how="all")
     if body.empty:
         raise DataError("The file has a header row but no data rows; add rows of numbers below the header.")
+    units = _units_row(body)
+    if units is not None:
+        notes.append(
+            f"Line {body.index[0] + 1 + offset} ({units}) holds words, not numbers, under columns of numbers "
+            "(a second header row of units?), so it was left out."
+        )
+        body = body.iloc[1:]
     lines = pd.Series(body.index + 1 + offset, index=body.index)
     return body.reset_index(drop=True), lines.reset_index(drop=True)
+
+
+#: A digit that starts a number or a date (not one inside a unit's name: ``m3``, ``CO2``).
+_LEADING_DIGIT_RE = re.compile(r"(?:^|[^A-Za-z0-9])[0-9]")
+_MONTH_WORD_RE = re.compile(r"(?i)(?:jan|feb|m[aä]r|apr|ma[iy]|jun|jul|aug|sep|o[ck]t|nov|de[cz])[a-zä]*\.?")
+
+
+def _units_row(body: pd.DataFrame) -> str | None:
+    """The cells of the first row under the header, shown, where it is a second header row (units:
+    ``kWh``, ``(EUR)``, ``[°C]``; formats: ``yyyy-mm-dd``) above rows of numbers: none of its cells holds a
+    number or a date, and one of them stands over a column whose next rows all hold digits. None otherwise."""
+    if len(body) < _MIN_ROWS:
+        return None
+    first = body.iloc[0]
+    present = first.dropna()
+    if present.empty or any(_LEADING_DIGIT_RE.search(str(c)) or _MONTH_WORD_RE.fullmatch(str(c)) for c in present):
+        return None  # a number, a date or a month name ("Jan,kWh"): the first row of the data
+    below = body.iloc[1:21]
+    for column in present.index:
+        cells = below[column].dropna().astype(str)
+        if len(cells) >= min(_MIN_ROWS, len(below)) and cells.str.contains(r"[0-9]", regex=True).all():
+            return ", ".join(_excerpt(cell) for cell in present.iloc[:3]) + (" ..." if len(present) > 3 else "")
+    return None
 
 
 def _visible_name(name: str) -> str:
