@@ -38,7 +38,7 @@ from .config import (
 from .metrics import figure_text
 from .prep import look_back_for, resolve_target
 from .tables import seasonal_naive_is_naive
-from .verdict import coverage_note, filled_note, judge, untested_note
+from .verdict import coverage_note, figure_digits, filled_note, judge, untested_note
 
 if TYPE_CHECKING:
     from .executors.ray_executor import RayExecutor
@@ -536,15 +536,17 @@ def cmd_train(args) -> int:
     epochs, nets = len(run.history), run.networks
     # the epochs are network 1's: "after 11 epochs (best 1)" read as the whole ensemble's, as on the Train page
     whose = f" for network 1 of {nets}" if nets > 1 else ""
+    best_multi = min(v.rmse for v in m.baselines_multistep.values() if v)
+    one, multi = figure_digits(m.test.rmse, list(base.values())), figure_digits(m.test_multistep.rmse, [best_multi])
     # on a series without a season the seasonal naive forecast is the naive one: "naive 19.57, seasonal naive 19.57"
-    seasonal = "" if seasonal_naive_is_naive(m) else f"seasonal naive {figure_text(base['seasonal_naive'])}, "
+    seasonal = "" if seasonal_naive_is_naive(m) else f"seasonal naive {figure_text(base['seasonal_naive'], one)}, "
     print(
         f"{_ENDED.get(str(run.fit.status), str(run.fit.status))} after {epochs} epoch{'s' if epochs != 1 else ''}"
         f"{whose} (best {run.fit.best_epoch}) on {run.device}; "
-        f"test RMSE {figure_text(m.test.rmse)} (naive {figure_text(base['naive'])}, {seasonal}"
-        f"Holt-Winters {figure_text(base['holt_winters'])}); "
-        f"{m.info.n_test}-step RMSE {figure_text(m.test_multistep.rmse)} (best baseline "
-        f"{figure_text(min(v.rmse for v in m.baselines_multistep.values() if v))}); run saved to {args.out}. "
+        f"test RMSE {figure_text(m.test.rmse, one)} (naive {figure_text(base['naive'], one)}, {seasonal}"
+        f"Holt-Winters {figure_text(base['holt_winters'], one)}); "
+        f"{m.info.n_test}-step RMSE {figure_text(m.test_multistep.rmse, multi)} (best baseline "
+        f"{figure_text(best_multi, multi)}); run saved to {args.out}. "
         f"{judge(m).sentence}",
         file=sys.stderr,
     )

@@ -47,6 +47,25 @@ def _best(baselines: dict[str, Scores | None]) -> tuple[str | None, float | None
     return key, scores[key]
 
 
+def figure_digits(model: float, others: list[float]) -> int:
+    """The significant figures (4 up to 12) at which :func:`figure_text` writes ``model`` unlike each of
+    ``others`` that is not equal to it: a verdict read "Naive (last value) is better (RMSE 1.565 against
+    the model's 1.565)", and "the model beats every baseline (RMSE 223,600,000,000; best baseline
+    223,600,000,000)"."""
+    digits = 4
+    while digits < 12 and any(
+        o != model and figure_text(o, digits) == figure_text(model, digits) for o in others if math.isfinite(o)
+    ):
+        digits += 1
+    return digits
+
+
+def _apart(a: float, b: float) -> tuple[str, str]:
+    """``a`` and ``b`` written with the figures that tell them apart (:func:`figure_digits`)."""
+    digits = figure_digits(a, [b])
+    return figure_text(a, digits), figure_text(b, digits)
+
+
 def label(key: str | None) -> str:
     """Human name of a baseline key."""
     return BASELINE_LABELS.get(key or "", key or "")
@@ -71,12 +90,14 @@ def judge(metrics: RunMetrics) -> Verdict:
     winm = not has_multi or multi_v < vm_v
 
     def won(where: str, model: float, key: str | None, base: float) -> str:
-        return f"{where} (RMSE {figure_text(model)}; best baseline {label(key)} {figure_text(base)})"
+        shown, other = _apart(model, base)
+        return f"{where} (RMSE {shown}; best baseline {label(key)} {other})"
 
     def lost(where: str, model: float, key: str | None, base: float) -> str:
         if base == model:
             return f"{label(key)} does as well {where} (RMSE {figure_text(base)}, the model's too)"
-        return f"{label(key)} is better {where} (RMSE {figure_text(base)} against the model's {figure_text(model)})"
+        other, shown = _apart(base, model)
+        return f"{label(key)} is better {where} (RMSE {other} against the model's {shown})"
 
     if win1 and winm:
         text = "The model beats every baseline " + won("one step ahead", one, b1, v1)

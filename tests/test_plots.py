@@ -422,6 +422,27 @@ def test_a_tie_with_a_baseline_is_no_win():
     )
 
 
+def test_a_verdict_writes_close_rmses_with_the_figures_that_tell_them_apart():
+    """A series at 0 but for one value: "Naive (last value) is better over the 20-step test span (RMSE 1.565
+    against the model's 1.565)"; a spike of 1e12 in the test part: "the model beats every baseline over the
+    20-step test span (RMSE 223,600,000,000; best baseline Naive (last value) 223,600,000,000)"."""
+    m = {
+        "test": {"rmse": 2.236068e11},
+        "test_multistep": {"rmse": 1.5651},
+        "baselines": {"naive": {"rmse": 2.236069e11}},
+        "baselines_multistep": {"naive": {"rmse": 1.56504}},
+        "info": {"n_test": 20},
+    }
+    v = verdict.judge(RunMetrics.from_dict(m))
+    assert "(RMSE 223,606,800,000; best baseline Naive (last value) 223,606,900,000)" in v.sentence
+    assert "(RMSE 1.565 against the model's 1.5651)" in v.sentence
+    m["test"]["rmse"], m["baselines"]["naive"]["rmse"] = 3.1, 3.619  # figures that differ keep four
+    assert "(RMSE 3.1; best baseline Naive (last value) 3.619)" in verdict.judge(RunMetrics.from_dict(m)).sentence
+    # the command line's summary writes the model and its baselines with the same figures (an equal one,
+    # or a missing one, asks for none)
+    assert verdict.figure_digits(1.5651, [2.2, 1.56504, float("nan"), 1.5651]) == 5
+
+
 def test_an_axis_of_whole_steps_is_ticked_at_whole_numbers():
     """five_numbers.csv (no dates) was drawn with ticks at 0, 0.5, 1 ... 4; an epoch axis alike.
     Dates and long step axes keep Plotly's own ticks."""
