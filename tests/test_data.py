@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import ast
+import gzip
+import io
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -90,6 +93,31 @@ def test_bad_file_is_rejected_with_a_clear_message(name, phrase):
         fixture(name)
     message = str(info.value)
     assert message.endswith(".") and len(message) < 300
+
+
+@pytest.mark.parametrize(
+    ("wrap", "phrase"),
+    [
+        # both were "looks like a binary file (e.g. Excel, an image or a zip); export it as CSV first",
+        # though each held a CSV, and the JSON Lines file "No numeric column was found: column '{"date": ...'"
+        (gzip.compress, "The file is compressed with gzip \\(a .gz file\\); decompress it first"),
+        (lambda raw: _zipped("sales.csv", raw), "The file is a zip archive; unzip it first and load the CSV inside."),
+        (
+            lambda raw: b"".join(b'{"date": "%s", "value": %s}\n' % tuple(r.split(b",")) for r in raw.splitlines()[1:]),
+            "The file is JSON Lines \\(one JSON object per line\\), not CSV; convert it",
+        ),
+    ],
+)
+def test_a_csv_compressed_or_written_as_json_lines_is_named_as_such(wrap, phrase):
+    with pytest.raises(DataError, match=phrase):
+        load_csv(wrap(daily(30).encode()))
+
+
+def _zipped(name: str, raw: bytes) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        z.writestr(name, raw)
+    return buffer.getvalue()
 
 
 def test_whitespace_only_is_empty():

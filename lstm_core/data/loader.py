@@ -417,6 +417,13 @@ def _decode(raw: bytes) -> tuple[str, str]:
         raise _utf32_error()
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise _utf16_error()
+    if raw.startswith(b"\x1f\x8b"):
+        raise DataError(
+            "The file is compressed with gzip (a .gz file); decompress it first (gunzip, or a file manager's "
+            "Extract) and load the CSV inside."
+        )
+    if raw.startswith(b"PK\x03\x04") and b"xl/" not in raw[:65536]:
+        raise DataError("The file is a zip archive; unzip it first and load the CSV inside.")
     if raw.startswith(_BINARY_MAGIC):
         raise _binary_error()
     if b"\x00" in raw:
@@ -492,6 +499,16 @@ def _reject_non_csv(text: str) -> None:
         try:
             json.loads(text)
         except (ValueError, RecursionError):
+            first = text.lstrip().split("\n", 1)[0]
+            try:  # JSON Lines: one JSON object per line (a log or a database export)
+                json.loads(first)
+            except (ValueError, RecursionError):
+                return
+            if first.startswith("{"):
+                raise DataError(
+                    "The file is JSON Lines (one JSON object per line), not CSV; convert it to a table with one row "
+                    "per time step and save as CSV."
+                ) from None
             return
         raise DataError("The file is JSON, not CSV; convert it to a table with one row per time step and save as CSV.")
 
