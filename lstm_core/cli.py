@@ -38,7 +38,7 @@ from .config import (
 from .metrics import figure_text
 from .prep import look_back_for, resolve_target
 from .tables import seasonal_naive_is_naive
-from .verdict import coverage_note, figure_digits, filled_note, judge, untested_note
+from .verdict import coverage_note, figure_digits, filled_note, holt_winters_name, judge, untested_note
 
 if TYPE_CHECKING:
     from .executors.ray_executor import RayExecutor
@@ -544,7 +544,8 @@ def cmd_train(args) -> int:
         f"{_ENDED.get(str(run.fit.status), str(run.fit.status))} after {epochs} epoch{'s' if epochs != 1 else ''}"
         f"{whose} (best {run.fit.best_epoch}) on {run.device}; "
         f"test RMSE {figure_text(m.test.rmse, one)} (naive {figure_text(base['naive'], one)}, {seasonal}"
-        f"Holt-Winters {figure_text(base['holt_winters'], one)}); "
+        # "Holt-Winters" read as a seasonal model where it fitted level and trend only (Holt's linear trend)
+        f"{holt_winters_name(m)} {figure_text(base['holt_winters'], one)}); "
         f"{m.info.n_test}-step RMSE {figure_text(m.test_multistep.rmse, multi)} (best baseline "
         f"{figure_text(best_multi, multi)}); run saved to {args.out}. "
         f"{judge(m).sentence}",

@@ -31,6 +31,7 @@ from .data.series import Series, as_series
 from .gates import saturation_frame, trace_run
 from .metrics import figure_text
 from .results import RunMetrics
+from .verdict import holt_winters_name
 
 log = logging.getLogger(__name__)
 
@@ -406,6 +407,8 @@ def summarize(results: Iterable[SeedResult], order: list[str] | None = None) -> 
     if results:
         m = results[0].metrics
         for k, label in BASELINE_LABELS.items():
+            if k == "holt_winters":  # named for what it fitted: Holt's linear trend where there is no season
+                label = f"baseline: {holt_winters_name(m)}"
             one = m.baselines.get(k)
             multi = m.baselines_multistep.get(k)
             if not one:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .results import RunMetrics, Scores
+from .verdict import label
 
 #: Column heading of each metric key of :data:`lstm_core.metrics.METRIC_NAMES`, in table order.
 METRIC_COLUMNS = {"rmse": "RMSE", "mae": "MAE", "mape": "MAPE %", "smape": "sMAPE %", "mase": "MASE"}
@@ -56,7 +57,8 @@ def metrics_frame(metrics: RunMetrics) -> pd.DataFrame:
     Rows: one-step model and baselines, then multi-step model and baselines; columns
     ``evaluation``, ``model`` and the metric headings. Missing metrics are left out, and so are the
     seasonal naive rows where they are the naive ones (:func:`seasonal_naive_is_naive`: say
-    :data:`NO_SEASON` beside the table).
+    :data:`NO_SEASON` beside the table). The Holt-Winters rows are named for what was fitted
+    (:func:`lstm_core.verdict.holt_winters_name`: Holt's linear trend on a series without a season).
     """
     rows = []
     skip = {"seasonal_naive"} if seasonal_naive_is_naive(metrics) else set()
@@ -76,9 +78,9 @@ def metrics_frame(metrics: RunMetrics) -> pd.DataFrame:
     add("one-step", f"{cell} (this run)", metrics.test)
     for k, m in metrics.baselines.items():
         if k not in skip:
-            add("one-step", BASELINE_ROWS.get(k, k), m)
+            add("one-step", label(k, metrics) if k in BASELINE_ROWS else k, m)
     add("multi-step", f"{cell} (this run)", metrics.test_multistep)
     for k, m in metrics.baselines_multistep.items():
         if k not in skip:
-            add("multi-step", BASELINE_ROWS.get(k, k), m)
+            add("multi-step", label(k, metrics) if k in BASELINE_ROWS else k, m)
     return pd.DataFrame(rows, columns=["evaluation", "model", *METRIC_COLUMNS.values()])

@@ -23,6 +23,17 @@ BASELINE_LABELS = {
     "seasonal_naive": "Seasonal naive",
     "holt_winters": "Holt-Winters",
 }
+#: The "holt_winters" baseline's name where what it fitted has no season: on a series without one
+#: (US census population every ten years, the Nile) it is Holt's linear trend, level and trend only
+#: (:func:`lstm_core.baselines._candidates`), and "Holt-Winters" read as a seasonal model.
+HOLT_LINEAR = "Holt's linear trend"
+#: What :func:`lstm_core.baselines._Spec.describe` says a fit was (``info.baseline_models``), and
+#: the name a person reads for it.
+_FITTED_AS = (
+    ("Holt-Winters", "Holt-Winters"),
+    ("Holt linear trend", HOLT_LINEAR),
+    ("Simple exponential smoothing", "Simple exponential smoothing"),
+)
 
 
 @dataclass(frozen=True)
@@ -66,8 +77,25 @@ def _apart(a: float, b: float) -> tuple[str, str]:
     return figure_text(a, digits), figure_text(b, digits)
 
 
-def label(key: str | None) -> str:
-    """Human name of a baseline key."""
+def holt_winters_name(metrics: RunMetrics | None) -> str:
+    """What the "holt_winters" baseline of a run with ``metrics`` fitted, as a person reads it:
+    "Holt-Winters" where it has a season, :data:`HOLT_LINEAR` where it has none (a series without a
+    season, or too short for two of them), as ``info.baseline_models`` says (every run the engine
+    made says; metrics that do not keep "Holt-Winters"). The stored key stays "holt_winters"."""
+    if metrics is None:
+        return BASELINE_LABELS["holt_winters"]
+    said = metrics.info.baseline_models.get("holt_winters", "")
+    for start, name in _FITTED_AS:
+        if said.startswith(start):
+            return name
+    return BASELINE_LABELS["holt_winters"]
+
+
+def label(key: str | None, metrics: RunMetrics | None = None) -> str:
+    """Human name of a baseline key; with the run's ``metrics``, the Holt-Winters baseline is named
+    for what it fitted (:func:`holt_winters_name`)."""
+    if key == "holt_winters" and metrics is not None:
+        return holt_winters_name(metrics)
     return BASELINE_LABELS.get(key or "", key or "")
 
 
@@ -91,13 +119,16 @@ def judge(metrics: RunMetrics) -> Verdict:
 
     def won(where: str, model: float, key: str | None, base: float) -> str:
         shown, other = _apart(model, base)
-        return f"{where} (RMSE {shown}; best baseline {label(key)} {other})"
+        return f"{where} (RMSE {shown}; best baseline {name(key)} {other})"
 
     def lost(where: str, model: float, key: str | None, base: float) -> str:
         if base == model:
-            return f"{label(key)} does as well {where} (RMSE {figure_text(base)}, the model's too)"
+            return f"{name(key)} does as well {where} (RMSE {figure_text(base)}, the model's too)"
         other, shown = _apart(base, model)
-        return f"{label(key)} is better {where} (RMSE {other} against the model's {shown})"
+        return f"{name(key)} is better {where} (RMSE {other} against the model's {shown})"
+
+    def name(key: str | None) -> str:
+        return label(key, metrics)
 
     if win1 and winm:
         text = "The model beats every baseline " + won("one step ahead", one, b1, v1)
@@ -106,13 +137,13 @@ def judge(metrics: RunMetrics) -> Verdict:
     if not has_multi:  # one step ahead is all there is to judge, and the model lost it
         text = (
             f"The model loses to the baselines: {lost('one step ahead', one, b1, v1)}. "
-            f"Prefer {label(b1)}, or try another cell or settings."
+            f"Prefer {name(b1)}, or try another cell or settings."
         )
         return Verdict("loses", text, one_step_winner=b1)
     if win1:
         text = (
             f"Mixed: the model beats every baseline {won('one step ahead', one, b1, v1)}, but "
-            f"{lost(span, multi_v, bm, vm_v)}; for a forecast ahead prefer {label(bm)}, or try another cell or settings."
+            f"{lost(span, multi_v, bm, vm_v)}; for a forecast ahead prefer {name(bm)}, or try another cell or settings."
         )
         return Verdict("mixed", text, multistep_winner=bm)
     if winm:
@@ -120,7 +151,7 @@ def judge(metrics: RunMetrics) -> Verdict:
         return Verdict("mixed", text, one_step_winner=b1)
     text = (
         f"The model loses to the baselines: {lost('one step ahead', one, b1, v1)}, and {lost(span, multi_v, bm, vm_v)}. "
-        f"Prefer {label(bm)} for a forecast ahead, or try another cell or settings."
+        f"Prefer {name(bm)} for a forecast ahead, or try another cell or settings."
     )
     return Verdict("loses", text, multistep_winner=bm, one_step_winner=b1)
 

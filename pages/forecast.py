@@ -235,7 +235,8 @@ else:
         if judged.multistep_winner:
             rival = (
                 # "Holt-Winters", not capitalize()'s "Holt-winters"
-                upper_first(lcverdict.label(judged.multistep_winner)),
+                # and Holt's linear trend where it fitted no season, as the table and the verdict name it
+                upper_first(lcverdict.label(judged.multistep_winner, m)),
                 run.baseline_future(judged.multistep_winner, int(steps)),
             )
         presenter.chart(

@@ -962,9 +962,13 @@ def test_train_names_no_seasonal_naive_on_a_series_without_a_season(tmp_path, ca
     m = json.loads((tmp_path / "run" / "metrics.json").read_text())
     assert m["info"]["season"] is None and m["baselines"]["seasonal_naive"] == m["baselines"]["naive"]
     assert "seasonal naive" not in summary.lower() and "Seasonal naive" not in summary
-    assert f"(naive {m['baselines']['naive']['rmse']:.4g}, Holt-Winters " in summary
+    # Holt-Winters fitted no season there: Holt's linear trend, as the summary names it
+    assert m["info"]["baseline_models"]["holt_winters"].startswith("Holt linear trend")
+    assert f"(naive {m['baselines']['naive']['rmse']:.4g}, Holt's linear trend " in summary
+    assert "Holt-Winters" not in summary
 
 
 def test_train_names_the_seasonal_naive_on_a_seasonal_series(trained, tmp_path, capsys):
     assert main(["train", "--data", str(trained / "air.csv"), "--out", str(tmp_path / "run"), *TRAIN_FAST]) == 0
-    assert ", seasonal naive " in capsys.readouterr().err.splitlines()[0]
+    summary = capsys.readouterr().err.splitlines()[0]
+    assert ", seasonal naive " in summary and ", Holt-Winters " in summary

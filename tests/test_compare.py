@@ -295,3 +295,52 @@ def test_one_seed_has_no_spread_in_the_table(tmp_path):
     assert (variants["seeds"] == 1).all() and variants["test RMSE"].notna().all()
     for col in ("test RMSE std", "multi-step RMSE std"):
         assert variants[col].isna().all() and (baselines[col] == 0).all()
+
+
+def _no_season_compare(tmp_path) -> Path:
+    """``compare --quiet`` of :func:`tiny` on a yearly series without a season (a Nile-like river
+    flow, 1871-1970): its --out folder."""
+    years = np.arange(1871, 1971)
+    flow = 1100 - 3 * (years - 1871) + np.random.default_rng(0).normal(0, 120, len(years))
+    data = tmp_path / "nile.csv"
+    pd.DataFrame({"year": years, "flow": flow.round(0)}).to_csv(data, index=False)
+    conf = tmp_path / "cmp.json"
+    conf.write_text(tiny().to_json())
+    out = tmp_path / "out"
+    assert main(["compare", "--config", str(conf), "--data", str(data), "--out", str(out), "--quiet"]) == 0
+    return out
+
+
+def test_cli_compare_names_holts_linear_trend_on_a_series_without_a_season(tmp_path, capsys):
+    """A yearly river flow: results.csv and the note said "baseline: Holt-Winters" (a seasonal
+    model, "Holt-Winters has the lowest test RMSE (137.6 ...)") for what fitted level and trend only."""
+    out = _no_season_compare(tmp_path)
+    m = json.loads((out / "metrics.json").read_text())["a"]["0"]
+    assert m["info"]["season"] is None and m["info"]["baseline_models"]["holt_winters"].startswith("Holt linear trend")
+    assert "holt_winters" in m["baselines"]  # the stored key stays, so saved runs reload
+    table = pd.read_csv(out / "results.csv")
+    baselines = list(table.loc[table["kind"] == "baseline", "model"])
+    assert "baseline: Holt's linear trend" in baselines and "baseline: Holt-Winters" not in baselines
+    err = capsys.readouterr().err
+    assert "Holt-Winters" not in err
+    assert "note: A baseline beats every variant: Holt's linear trend has the lowest test RMSE" in err
+
+
+def test_summarize_names_the_holt_winters_baseline_for_what_it_fitted():
+    from lstm_core.results import RunMetrics
+
+    def result(fitted: str, season: int | None) -> cmp.SeedResult:
+        scores = {"rmse": 1.0, "mae": 1.0}
+        metrics = {
+            "test": scores,
+            "test_multistep": scores,
+            "info": {"season": season, "baseline_models": {"holt_winters": fitted}},
+            "baselines": {"naive": {"rmse": 2.0}, "seasonal_naive": {"rmse": 3.0}, "holt_winters": scores},
+            "baselines_multistep": {"naive": {"rmse": 2.0}, "seasonal_naive": {"rmse": 3.0}, "holt_winters": scores},
+        }
+        return cmp.SeedResult("a", 0, RunMetrics.from_dict(metrics))
+
+    linear = cmp.summarize([result("Holt linear trend (additive trend, no season); fitted on 67 points", None)])
+    assert list(linear["model"])[-1] == "baseline: Holt's linear trend"
+    seasonal = cmp.summarize([result("Holt-Winters (additive trend, additive season 4); fitted on 67 points", 4)])
+    assert list(seasonal["model"])[-1] == "baseline: Holt-Winters"

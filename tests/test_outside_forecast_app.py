@@ -206,3 +206,32 @@ def test_a_series_without_a_season_shows_no_seasonal_naive_rows_and_says_why(fak
     assert "Seasonal naive" not in set(table["model"]) and list(table["model"]).count("Naive (last value)") == 2
     caption = next(c.value for c in at.caption if c.value.startswith("Same "))
     assert NO_SEASON in caption
+
+
+def test_a_holt_winters_baseline_without_a_season_is_named_holts_linear_trend_on_the_page(fake):
+    """A yearly river flow (no season): the table, the verdict ("prefer Holt-Winters for a forecast
+    ahead"), the dashed line's legend beside the model's future and its download all said
+    "Holt-Winters", a seasonal model, for what fitted level and trend only."""
+    import json
+
+    from lstm_core.verdict import judge
+    from ui import state
+
+    years = np.arange(1871, 1971)
+    flow = 1100 - 3 * (years - 1871) + np.random.default_rng(0).normal(0, 120, len(years))
+    csv = pd.DataFrame({"year": years, "flow": flow.round(0)}).to_csv(index=False).encode()
+    at = forecast_page_after_training(csv, "nile.csv")
+    m = state.registry().snapshot(at.session_state["job_id"]).run.metrics
+    assert m.info.season is None and m.info.baseline_models["holt_winters"].startswith("Holt linear trend")
+    assert judge(m).multistep_winner == "holt_winters"  # the stored key is unchanged
+    table = at.dataframe[0].value
+    assert list(table["model"]).count("Holt's linear trend") == 2 and "Holt-Winters" not in set(table["model"])
+    said = " ".join(e.value for e in (*at.markdown, *at.caption, *at.warning, *at.info, *at.success, *at.error))
+    assert "Prefer Holt's linear trend for a forecast ahead" in said or "prefer Holt's linear trend" in said
+    assert "Holt-Winters" not in said
+    assert "Dashed: Holt's linear trend, which forecast the test span better than the model." in said
+    future = json.loads(at.get("plotly_chart")[-1].proto.spec)
+    assert "Holt's linear trend" in {t.get("name") for t in future["data"]}
+    assert "Holt-Winters" not in json.dumps(future)
+    labels = [d.proto.label for d in at.get("download_button")]
+    assert "Download Holt's linear trend forecast (.csv)" in labels

@@ -512,11 +512,12 @@ def test_a_seasonal_naive_that_is_the_naive_forecast_is_left_out_of_the_metrics_
     hw = {"rmse": 6.904, "mae": 6.183, "mase": 0.8425}
 
     def metrics(season, seasonal_one=naive):
+        fitted = "Holt linear trend (additive trend, no season); fitted on 13 points, then fixed"
         return RunMetrics.from_dict(
             {
                 "test": {"rmse": 6.393},
                 "test_multistep": {"rmse": 14.09},
-                "info": {"n_test": 6, "season": season, "cell": "lstm"},
+                "info": {"n_test": 6, "season": season, "cell": "lstm", "baseline_models": {"holt_winters": fitted}},
                 "baselines": {"naive": naive, "seasonal_naive": seasonal_one, "holt_winters": hw},
                 "baselines_multistep": {"naive": naive, "seasonal_naive": naive, "holt_winters": hw},
             }
@@ -525,9 +526,57 @@ def test_a_seasonal_naive_that_is_the_naive_forecast_is_left_out_of_the_metrics_
     no_season = metrics(None)
     assert tables.seasonal_naive_is_naive(no_season)
     table = tables.metrics_frame(no_season)
-    assert list(table["model"]) == ["LSTM (this run)", "Naive (last value)", "Holt-Winters"] * 2
+    assert list(table["model"]) == ["LSTM (this run)", "Naive (last value)", "Holt's linear trend"] * 2
     assert table.loc[table["model"] == "Naive (last value)", "RMSE"].tolist() == [19.57, 19.57]
     # a season, or a seasonal naive that scored otherwise: its own rows stay
     for kept in (metrics(12), metrics(None, {**naive, "rmse": 20.2})):
         assert not tables.seasonal_naive_is_naive(kept)
         assert list(tables.metrics_frame(kept)["model"]).count("Seasonal naive") == 2
+
+
+def _census(fitted: str, season: int | None, model_rmse: float = 20.0) -> RunMetrics:
+    """US census population every ten years, whose Holt-Winters baseline fitted ``fitted``."""
+    hw, naive = {"rmse": 6.904, "mae": 6.183}, {"rmse": 19.57, "mae": 18.53}
+    return RunMetrics.from_dict(
+        {
+            "test": {"rmse": model_rmse},
+            "test_multistep": {"rmse": 3 * model_rmse},
+            "info": {"n_test": 6, "season": season, "cell": "lstm", "baseline_models": {"holt_winters": fitted}},
+            "baselines": {"naive": naive, "seasonal_naive": naive, "holt_winters": hw},
+            "baselines_multistep": {"naive": {"rmse": 66.1}, "seasonal_naive": {"rmse": 66.1}, "holt_winters": hw},
+        }
+    )
+
+
+def test_a_holt_winters_baseline_without_a_season_is_named_holts_linear_trend():
+    """US census population every ten years: the table's row, and the verdict, said "Holt-Winters"
+    (a seasonal model) for what fitted level and trend only, Holt's linear trend."""
+    no_season = _census("Holt linear trend (additive trend, no season); fitted on 13 points, then fixed", None)
+    assert verdict.holt_winters_name(no_season) == "Holt's linear trend"
+    table = tables.metrics_frame(no_season)
+    assert "Holt-Winters" not in set(table["model"]) and list(table["model"]).count("Holt's linear trend") == 2
+    judged = verdict.judge(no_season)
+    assert judged.multistep_winner == "holt_winters"  # the key stays: saved runs and the future chart use it
+    assert "Holt's linear trend is better one step ahead (RMSE 6.904" in judged.sentence
+    assert (
+        "Prefer Holt's linear trend for a forecast ahead" in judged.sentence and "Holt-Winters" not in judged.sentence
+    )
+    assert verdict.label("holt_winters", no_season) == "Holt's linear trend"
+    # the model wins: the best baseline it beat is named so too
+    assert (
+        "best baseline Holt's linear trend 6.904"
+        in verdict.judge(_census(no_season.info.baseline_models["holt_winters"], None, 1.0)).sentence
+    )
+
+
+def test_a_holt_winters_baseline_is_named_for_what_it_fitted():
+    seasonal = _census("Holt-Winters (additive trend, multiplicative season 12); fitted on 96 points, then fixed", 12)
+    assert verdict.holt_winters_name(seasonal) == "Holt-Winters"
+    assert "Holt-Winters" in set(tables.metrics_frame(seasonal)["model"])
+    assert "Prefer Holt-Winters for a forecast ahead" in verdict.judge(seasonal).sentence
+    # a season too long for two of them in the data: no seasonal component either
+    short = _census("Holt linear trend (additive trend, no season); fallback: season 40 needs 80 points", 40)
+    assert verdict.holt_winters_name(short) == "Holt's linear trend"
+    flat = _census("Simple exponential smoothing (no trend, no season); fallback: ...", None)
+    assert verdict.holt_winters_name(flat) == "Simple exponential smoothing"
+    assert verdict.label("holt_winters") == "Holt-Winters"  # no run to say: the key's name
