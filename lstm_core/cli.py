@@ -926,7 +926,7 @@ def _new_folders(path: Path) -> list[Path]:
 
 def _compare_into(args, cfg, series) -> int:
     """Train the comparison ``cfg`` on ``series`` and write its files into ``args.out`` (a folder)."""
-    from .compare import baseline_lead, look_back_notes, per_seed_frame, run_comparison, verdicts
+    from .compare import baseline_lead, look_back_notes, no_season_note, per_seed_frame, run_comparison, verdicts
 
     def progress(variant: str, seed: int, done: int, total: int) -> None:
         if not args.quiet:
@@ -968,6 +968,12 @@ def _compare_into(args, cfg, series) -> int:
     for said in (*verdicts(results), baseline_lead(table)):
         if said:
             print(f"note: {said.replace('**', '')}", file=sys.stderr)
+    if no_season_note(results):  # results.csv has no "baseline: seasonal naive" row repeating the naive one
+        print(
+            "note: Seasonal naive is left out of results.csv: this series has no season, so it is the naive "
+            "forecast, row for row.",
+            file=sys.stderr,
+        )
     _DATA_NOTES.extend(look_back_notes(results))  # a variant whose networks used a shorter window (as train says)
     filled = filled_note(results[0].metrics) if results else None  # the same test points for every variant
     if filled:

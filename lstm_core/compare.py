@@ -31,6 +31,7 @@ from .data.series import Series, as_series
 from .gates import saturation_frame, trace_run
 from .metrics import figure_text
 from .results import RunMetrics
+from .tables import NO_SEASON, seasonal_naive_is_naive
 from .verdict import holt_winters_name
 
 log = logging.getLogger(__name__)
@@ -380,7 +381,9 @@ def _mean_std(values: list[float]) -> tuple[float, float]:
 
 
 def summarize(results: Iterable[SeedResult], order: list[str] | None = None) -> pd.DataFrame:
-    """The comparison table: one row per variant (mean and std across seeds), then the baselines.
+    """The comparison table: one row per variant (mean and std across seeds), then the baselines
+    (but the seasonal naive one where it is the naive one, on a series without a season:
+    :func:`lstm_core.tables.seasonal_naive_is_naive`; say :func:`no_season_note` beside the table).
 
     Columns: ``model``, ``kind`` (variant / baseline), ``seeds``, for each metric of
     :data:`METRIC_COLUMNS` the mean and ``<name> std``, then ``parameters``, ``train seconds``
@@ -406,7 +409,12 @@ def summarize(results: Iterable[SeedResult], order: list[str] | None = None) -> 
         rows.append(row)
     if results:
         m = results[0].metrics
+        # on a series without a season the seasonal naive forecast is the naive one, row for row: the
+        # Nile's "baseline: seasonal naive 179.9" under "baseline: naive 179.9" read as a second reference
+        same = seasonal_naive_is_naive(m)
         for k, label in BASELINE_LABELS.items():
+            if k == "seasonal_naive" and same:
+                continue
             if k == "holt_winters":  # named for what it fitted: Holt's linear trend where there is no season
                 label = f"baseline: {holt_winters_name(m)}"
             one = m.baselines.get(k)
@@ -427,6 +435,13 @@ def summarize(results: Iterable[SeedResult], order: list[str] | None = None) -> 
         + ["parameters", "train seconds", "epochs to best"]
     )
     return pd.DataFrame(rows, columns=cols)
+
+
+def no_season_note(results: Iterable[SeedResult]) -> str | None:
+    """:data:`lstm_core.tables.NO_SEASON` where :func:`summarize` leaves the seasonal naive baseline
+    out of the table of ``results``, else None."""
+    first = next(iter(results), None)
+    return NO_SEASON if first is not None and seasonal_naive_is_naive(first.metrics) else None
 
 
 def best_per_column(table: pd.DataFrame) -> dict[str, str]:

@@ -280,7 +280,8 @@ table = cmp.summarize(results, list(groups))
 st.caption(
     "Mean ± standard deviation across seeds on the test part. ★ marks the lowest test RMSE. "
     "Baselines are fitted on everything before the test part and are the same for every variant; "
-    "— where a value does not apply."
+    "— where a value does not apply." + (f" {left_out}" if (left_out := cmp.no_season_note(results)) else "")
+    # the seasonal naive row left out where it is the naive one (a series without a season)
 )
 shapes = {n: ss[0].config for n, ss in groups.items()}
 readable = cmp.readable_table(table, shapes)

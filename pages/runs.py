@@ -153,6 +153,8 @@ else:
             "These runs' baselines differ on the same test points (their season or filled-in values differ), "
             "so the baselines are left out; each run's own are on the Forecast page."
         )
+    elif left_out := runs_page.no_season_note(named):
+        st.caption(left_out)  # the seasonal naive row left out: it is the naive one, row for row
     presenter.chart(
         cplots.overlay_variants_figure(overlay, list(named), title="One-step test forecasts"),
         key="runs_compare_overlay",

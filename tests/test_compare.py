@@ -344,3 +344,42 @@ def test_summarize_names_the_holt_winters_baseline_for_what_it_fitted():
     assert list(linear["model"])[-1] == "baseline: Holt's linear trend"
     seasonal = cmp.summarize([result("Holt-Winters (additive trend, additive season 4); fitted on 67 points", 4)])
     assert list(seasonal["model"])[-1] == "baseline: Holt-Winters"
+
+
+def test_cli_compare_leaves_the_seasonal_naive_out_on_a_series_without_a_season(tmp_path, capsys):
+    """A yearly river flow: results.csv had "baseline: seasonal naive" 179.9 under "baseline: naive"
+    179.9, every figure alike: the naive forecast, read as a second, seasonal, reference."""
+    out = _no_season_compare(tmp_path)
+    m = json.loads((out / "metrics.json").read_text())["a"]["0"]
+    assert m["baselines"]["seasonal_naive"] == m["baselines"]["naive"]  # kept in metrics.json, under its key
+    table = pd.read_csv(out / "results.csv")
+    assert list(table.columns) == list(cmp.summarize([]).columns)  # the file's columns stay
+    baselines = list(table.loc[table["kind"] == "baseline", "model"])
+    assert "baseline: naive" in baselines and "baseline: seasonal naive" not in baselines
+    notes = [line for line in capsys.readouterr().err.splitlines() if "Seasonal naive" in line]
+    assert notes == [
+        "note: Seasonal naive is left out of results.csv: this series has no season, so it is the naive forecast, "
+        "row for row."
+    ]
+
+
+def test_summarize_keeps_a_seasonal_naive_that_is_not_the_naive_one():
+    from lstm_core.results import RunMetrics
+    from lstm_core.tables import NO_SEASON
+
+    def result(season: int | None, seasonal: float) -> cmp.SeedResult:
+        metrics = {
+            "test": {"rmse": 1.0},
+            "test_multistep": {"rmse": 1.0},
+            "info": {"season": season},
+            "baselines": {"naive": {"rmse": 2.0}, "seasonal_naive": {"rmse": seasonal}},
+            "baselines_multistep": {"naive": {"rmse": 4.0}, "seasonal_naive": {"rmse": 4.0 * seasonal / 2}},
+        }
+        return cmp.SeedResult("a", 0, RunMetrics.from_dict(metrics))
+
+    same = [result(None, 2.0)]
+    assert list(cmp.summarize(same)["model"]) == ["a", "baseline: naive"]
+    assert cmp.no_season_note(same) == NO_SEASON
+    for kept in ([result(12, 2.0)], [result(None, 3.0)]):  # a season, or a seasonal naive that scored otherwise
+        assert list(cmp.summarize(kept)["model"]) == ["a", "baseline: naive", "baseline: seasonal naive"]
+        assert cmp.no_season_note(kept) is None

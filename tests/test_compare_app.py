@@ -264,3 +264,32 @@ def test_memory_sweep_runs_as_a_job(fake):
     assert [s.id for s in mine] == [sid]
     line = jobs_view.status_line(mine[0])
     assert "Long-memory sweep: rnn, lstm at 2 lag(s) — finished" in line
+
+
+def test_a_series_without_a_season_compares_without_a_seasonal_naive_row(fake):
+    """A yearly river flow (no season): the results showed "baseline: seasonal naive" with the naive
+    row's numbers, the same forecast read as a second, seasonal, reference, and "baseline: Holt-Winters"
+    for what fitted level and trend only."""
+    import numpy as np
+    import pandas as pd
+
+    from lstm_core.tables import NO_SEASON
+
+    years = np.arange(1871, 1971)
+    flow = 1100 - 3 * (years - 1871) + np.random.default_rng(0).normal(0, 120, len(years))
+    csv = pd.DataFrame({"year": years, "flow": flow.round(0)}).to_csv(index=False).encode()
+    at = new_app().run()
+    at.file_uploader(key="data_upload").set_value(("nile.csv", csv, "text/csv")).run()
+    at.switch_page("pages/compare.py").run()
+    at.number_input(key="cmp_epochs").set_value(1)
+    at.slider(key="cmp_seeds").set_value(1)
+    at.button(key="cmp_start").click().run()
+    ids = at.session_state["compare_job_ids"]
+    rerun_when_over(at, fake, ids)
+    m = fake.snapshot(ids[0]).run.metrics
+    assert m.info.season is None and m.baselines["seasonal_naive"] == m.baselines["naive"]
+    table = next(d.value for d in at.dataframe if "test RMSE" in getattr(d.value, "columns", []))
+    models = [n.removeprefix("★ ") for n in table["model"]]
+    assert "baseline: naive" in models and not [n for n in models if "seasonal naive" in n]
+    assert "baseline: Holt's linear trend" in models and "baseline: Holt-Winters" not in models
+    assert any(c.value.startswith("Mean ± standard deviation") and c.value.endswith(NO_SEASON) for c in at.caption)

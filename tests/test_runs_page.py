@@ -803,3 +803,27 @@ def test_train_it_again_on_data_that_cannot_be_read_says_so_in_one_sentence(tmp_
             "new run." in [e.value for e in at.error]
         )
     first.close()
+
+
+def test_runs_of_a_series_without_a_season_compare_without_a_seasonal_naive_row(reg):
+    """A yearly river flow (no season): the comparison showed "baseline: seasonal naive" with the
+    naive row's numbers (179.9 under 179.9), the same forecast read as a second, seasonal, reference."""
+    import numpy as np
+    import pandas as pd
+
+    from lstm_core.tables import NO_SEASON
+
+    years = pd.date_range("1871-01-01", periods=100, freq="YS")
+    flow = 1100 - 3 * np.arange(100) + np.random.default_rng(0).normal(0, 120, 100)
+    nile = Series(pd.DataFrame({"flow": flow.round(0)}, index=years), frequency="YS", name="nile.csv")
+    ids = [reg.submit(nile, cfg(s, hidden=4 + s), owner=OWNER, label=f"h{4 + s}") for s in range(2)]
+    m = reg.snapshot(ids[0]).run.metrics
+    assert m.info.season is None and m.baselines["seasonal_naive"] == m.baselines["naive"]
+    at = runs_page()
+    at.multiselect(key="runs_compare").set_value(ids).run()
+    no_errors(at)
+    models = list(at.dataframe[1].value["model"])
+    assert models[:2] == ["h4", "h5"] and "baseline: naive" in models
+    assert not [n for n in models if "seasonal naive" in n]
+    assert "baseline: Holt's linear trend" in models  # what was fitted: level and trend, no season
+    assert NO_SEASON in [c.value for c in at.caption]

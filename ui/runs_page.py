@@ -275,6 +275,13 @@ def same_baselines(runs: list[Run]) -> bool:
     return True
 
 
+def no_season_note(named: dict[str, Run]) -> str | None:
+    """What :func:`comparison`'s table says of the baselines it shows: the seasonal naive one is left
+    out where it is the naive one (runs of a series without a season), else None."""
+    first = next((run.metrics for run in named.values() if run.metrics is not None), None)
+    return tables.NO_SEASON if first is not None and tables.seasonal_naive_is_naive(first) else None
+
+
 def comparison(named: dict[str, Run]) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """The side-by-side table (one row per run; the baselines too when every run has the same
     test points and the same baselines on them, :func:`same_baselines`) and, where the test points
