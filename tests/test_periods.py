@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from lstm_core.data import DataError, SeveralSeriesError, load_csv
-from lstm_core.data.periods import decimal_years, financial_years, period_labels, times_of_day
+from lstm_core.data.periods import could_be_labels, decimal_years, financial_years, period_labels, times_of_day
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
@@ -505,3 +505,25 @@ def test_financial_years_that_could_be_months_read_as_years_only_where_they_step
 )
 def test_labels_that_are_not_one_financial_year_each_are_not_read_as_such(labels):
     assert financial_years(pd.Series(labels)) is None
+
+
+@pytest.mark.parametrize(
+    ("cells", "labels"),
+    [
+        (["1956 Q1", "1956 Q2", "Q3 1956"], True),
+        (["1991M07", "1991m08"], True),
+        ([" 1989 W28", "1989 W29 "], True),
+        (["01/00", "02/00"], True),
+        (["01.1992", "02.1992"], True),
+        (["1992.01", "1992.02"], True),
+        (["2012-13", "2013/14"], True),
+        (["FY2013", "FY 14"], True),
+        (["2020-01-01 00:00:00", "2020-01-01 01:00:00"], False),
+        (["1956 Q1", "2020-01-01"], False),  # one cell that is no label: none of the readers takes the column
+        ([], False),
+    ],
+)
+def test_the_quick_label_test_passes_every_label_reader_and_no_timestamp(cells, labels):
+    """The loader asks :func:`could_be_labels` before running the label readers on every cell of a
+    long column; it must say yes wherever one of them reads the column."""
+    assert could_be_labels(pd.Series(cells, dtype="object")) is labels

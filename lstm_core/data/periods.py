@@ -496,6 +496,25 @@ _DOTTED_MONTHS = (
 )
 
 
+def could_be_labels(cells: pd.Series, head: int = 50) -> bool:
+    """Whether each of the first ``head`` cells is a label that :func:`period_labels`,
+    :func:`month_years` or :func:`financial_years` reads (any of their patterns): each reads a
+    column only where every cell is such a label, so a column whose first cells are not (ISO
+    timestamps) is passed over without running their patterns on every cell (a 500,000-row file
+    took 11 s in them)."""
+    text = cells.head(head).astype("str")
+    if text.empty:
+        return False
+    patterns = [
+        *(re.compile(rf"^\s*(?:{pattern})\s*$", re.IGNORECASE) for _, pattern in _LABELS),
+        re.compile(_MONTH_YEAR),
+        *(re.compile(pattern) for pattern, _, _ in _DOTTED_MONTHS),
+        re.compile(_FY_RANGE, re.IGNORECASE),
+        re.compile(_FY_NAMED, re.IGNORECASE),
+    ]
+    return all(any(p.search(cell) for p in patterns) for cell in text)
+
+
 def month_years(cells: pd.Series) -> PeriodReading | None:
     """Read months written as MM/YY (``01/00`` = January 2000) or MM-YY, or with a dot and a
     four-digit year (``01.1992``, ``1992.01``: :data:`_DOTTED_MONTHS`), where that reading is the
