@@ -152,6 +152,29 @@ elif view == "Step-through":
         "Prev / Next / Play step through time in your browser (keys ← → and space); every number is this unit's "
         "update at that step, recomputed from the weights (it equals the replayed trace)."
     )
+    if T > stepper.STEP_WINDOW:  # a long trace: the stepper holds a stretch of it, a box moves it
+
+        def go_to() -> None:
+            to = st.session_state.get("gates_goto")
+            if to is not None:
+                st.session_state["gates_step"] = int(to)
+                st.query_params["step"] = str(int(to))  # read back from the URL at the top of the view
+
+        left.number_input(
+            f"Go to step (0 to {T - 1:,})",
+            0,
+            T - 1,
+            value=None,
+            key="gates_goto",
+            on_change=go_to,
+            placeholder=f"{st.session_state['gates_step']:,}",
+            help="The stepper holds part of a long trace at a time; a step outside it moves it there.",
+        )
+        first, stop = stepper.window(T, st.session_state["gates_step"])
+        right.caption(
+            f"This trace has {T:,} steps; the stepper holds steps {first:,} to {stop - 1:,} "
+            f"({stepper.STEP_WINDOW:,} at a time, around the step asked for): go to another step to move it."
+        )
     walk = gv.walk(src.key, src.version, mode, target, layer, unit, src)
     big = presenter.active()
     with st.container(key="gates_stepper"):

@@ -293,6 +293,39 @@ def test_every_view_renders(trained, view):
         assert len([a for a in sat[0]["layout"]["annotations"] if "tiny" in a["text"]]) == 2
 
 
+def test_step_through_of_a_long_trace_holds_a_stretch_and_moves_it(trained, monkeypatch):
+    """Every step of a 100,000-step trace was 32 MB of numbers sent to the browser at once; the
+    stepper now holds STEP_WINDOW steps around the step asked for (here 10, on a trace of more), a box
+    moves it, and its counter and link keep the trace's own step numbers."""
+    from ui import stepper
+
+    monkeypatch.setattr(stepper, "STEP_WINDOW", 10)
+    at, ids = trained
+    at.switch_page("pages/gates.py").run()
+    at.selectbox(key="gates_run").set_value(ids[0]).run()
+    at.session_state["gates_view"] = "Step-through"
+    at.session_state["gates_step"] = 0
+    at.query_params.pop("step", None)
+    at.run()
+    no_errors(at)
+    data = stepper_data(at)["payload"]
+    total = data["total"]
+    assert total > 30 and (data["first"], data["steps"], data["start"], len(data["values"]["h"])) == (0, 10, 0, 10)
+    at.number_input(key="gates_goto").set_value(25).run()
+    no_errors(at)
+    moved = stepper_data(at)["payload"]
+    assert (moved["first"], moved["start"], moved["total"]) == (20, 5, total)
+    assert at.session_state["gates_step"] == 25 and at.query_params["step"] == "25"
+    assert any("the stepper holds steps 20 to 29" in c.value for c in at.caption)
+    # the numbers are the trace's own: step 25 of the stretch is step 25 of the whole walk
+    at.session_state["gates_goto"] = None
+    monkeypatch.setattr(stepper, "STEP_WINDOW", 10_000)
+    at.run()
+    whole = stepper_data(at)["payload"]
+    assert whole["first"] == 0 and whole["values"]["h"][20:30] == moved["values"]["h"]
+    assert whole["labels"][20:30] == moved["labels"]
+
+
 def test_url_restores_the_view(trained):
     _, ids = trained
     at = new_app()  # a fresh session opened on a shared link (the job id brings the owner along)

@@ -1,7 +1,8 @@
 // Step-through in the browser (a Streamlit custom component v2: mounted in the page in a shadow
 // root, no iframe). Python sends one unit's every step once, as `data`:
-//   {html: the markup (diagram, equations, controls), payload: {steps, start, labels, values, eq,
-//    strip, stride, kinds, stops, ranges}}  (see ui/stepper.py: payload)
+//   {html: the markup (diagram, equations, controls), payload: {steps, first, total, start, labels,
+//    values, eq, strip, stride, kinds, stops, ranges}}  (see ui/stepper.py: payload). On a long trace
+//    it holds a stretch of it: its step 0 is the trace's step `first`, of `total`.
 // A step is a few DOM writes here, no server round trip. The current step is mirrored into the
 // page URL (`step=`) so a copied link opens on it. Keys ← → and space work while the stepper has
 // the focus (they never reach the rest of the page). Nothing is fetched.
@@ -14,7 +15,7 @@ export default function ({ data, parentElement }) {
   host.innerHTML = data.html;
   parentElement.appendChild(host);
   const $ = (sel) => host.querySelector(sel);
-  const V = D.values, T = D.steps;
+  const V = D.values, T = D.steps, FIRST = D.first || 0, TOTAL = D.total || D.steps;
   const root = $("#stepper");
   const slider = $("#step"), where = $("#where"), playBtn = $("#play"), speed = $("#speed");
   const slots = [...root.querySelectorAll("[data-k]")];
@@ -77,7 +78,7 @@ export default function ({ data, parentElement }) {
   let t = D.start, timer = null, urlTimer = null;
   function keepInUrl() {
     const u = new URL(window.location.href);
-    u.searchParams.set("step", String(t));
+    u.searchParams.set("step", String(FIRST + t));
     window.history.replaceState(window.history.state, "", u.toString());
   }
   function show(k) {
@@ -96,8 +97,8 @@ export default function ({ data, parentElement }) {
       d.innerHTML = D.eq[j].replace(SLOT, (m, key, br) => fmt(V[key] ? V[key][t] : undefined, !!br));
     });
     slider.value = String(t);
-    where.textContent = `Step ${t} of ${T - 1} · ${D.labels[t]}`;
-    root.dataset.step = String(t);
+    where.textContent = `Step ${FIRST + t} of ${TOTAL - 1} · ${D.labels[t]}`;
+    root.dataset.step = String(FIRST + t);
     const x = String((t / Math.max(1, T - 1)) * W);
     cursor.setAttribute("x1", x);
     cursor.setAttribute("x2", x);
