@@ -66,6 +66,13 @@ def test_no_label_is_cut_short_at_1024x768(server, browser, tmp_path):
         expect(pg.get_by_role("button", name="Download predictions (.csv)")).to_be_visible()
         assert cut_labels(pg) == []
         screenshot(pg, "labels-forecast-1024")
+        # the predictions file is built when clicked (not on every rerun): every row of the data, in order
+        with pg.expect_download() as got:
+            pg.get_by_role("button", name="Download predictions (.csv)").click()
+        assert got.value.suggested_filename == "predictions.csv"
+        rows = pd.read_csv(got.value.path())
+        assert len(rows) == 120 and list(rows["actual"].round(1)) == list(sales.round(1))
+        assert {"time", "actual", "one_step", "part"} <= set(rows.columns)
 
         nav(pg, "Runs")
         expect(pg.get_by_role("button", name="Open in Forecast")).to_be_visible()
