@@ -147,10 +147,12 @@ def test_run_saturation_covers_every_bounded_gate():
     assert ((sat[["left", "right"]] >= 0) & (sat[["left", "right"]] <= 1)).all().all()
 
 
-def _cli_compare(tmp_path) -> Path:
-    """``compare --quiet`` of :func:`tiny`'s two variants on the airline data; its --out folder."""
-    data = tmp_path / "air.csv"
-    data.write_bytes(frame_to_csv_bytes(generate("airline")))
+def _cli_compare(tmp_path, data: Path | None = None) -> Path:
+    """``compare --quiet`` of :func:`tiny`'s two variants on ``data`` (default: the airline data);
+    its --out folder."""
+    if data is None:
+        data = tmp_path / "air.csv"
+        data.write_bytes(frame_to_csv_bytes(generate("airline")))
     conf = tmp_path / "cmp.json"
     conf.write_text(tiny().to_json())
     out = tmp_path / "out"
@@ -304,11 +306,7 @@ def _no_season_compare(tmp_path) -> Path:
     flow = 1100 - 3 * (years - 1871) + np.random.default_rng(0).normal(0, 120, len(years))
     data = tmp_path / "nile.csv"
     pd.DataFrame({"year": years, "flow": flow.round(0)}).to_csv(data, index=False)
-    conf = tmp_path / "cmp.json"
-    conf.write_text(tiny().to_json())
-    out = tmp_path / "out"
-    assert main(["compare", "--config", str(conf), "--data", str(data), "--out", str(out), "--quiet"]) == 0
-    return out
+    return _cli_compare(tmp_path, data)
 
 
 def test_cli_compare_names_holts_linear_trend_on_a_series_without_a_season(tmp_path, capsys):
