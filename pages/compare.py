@@ -269,7 +269,10 @@ st.subheader("Results")
 # the comparison a link (or this session) opened may be of other data than the one loaded now: the
 # caption at the top named weekly.csv above an airline comparison's results, and nothing said so
 trained_on = next((s.run.series.name for s in snaps if s.run is not None and s.run.series.name), None)
-trained_target = next((str(s.config["data"].get("target")) for s in snaps if s.run is not None), None)
+# the target the networks were trained on, as resolved: an uploaded JSON names none ("target": null,
+# the data's default), and "These results are of airline (target None), not of ... airline" showed
+# above the results of the very data loaded now
+trained_target = next((str(s.run.prep.target) for s in snaps if s.run is not None), None)
 if trained_on and (trained_on != ds.name or trained_target != str(ds.target)):
     st.warning(
         f"These results are of **{md_escape(trained_on)}** (target {md_code(trained_target or '—')}), not of "

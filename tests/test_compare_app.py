@@ -293,3 +293,21 @@ def test_a_series_without_a_season_compares_without_a_seasonal_naive_row(fake):
     assert "baseline: naive" in models and not [n for n in models if "seasonal naive" in n]
     assert "baseline: Holt's linear trend" in models and "baseline: Holt-Winters" not in models
     assert any(c.value.startswith("Mean ± standard deviation") and c.value.endswith(NO_SEASON) for c in at.caption)
+
+
+def test_an_uploaded_comparison_without_a_target_is_of_the_data_loaded(fake):
+    """A comparison JSON that names no target (``"target": null``: the data's default, as the page's
+    own export writes it) run on airline said "These results are of airline passengers (bundled)
+    (target None), not of the data loaded now (airline passengers (bundled))"."""
+    cfg = CompareConfig.from_dict(
+        {"train": {"epochs": 1, "ensemble": 1}, "variants": [{"name": "LSTM 8", "hidden_size": 8}], "seeds": [0]}
+    )
+    assert cfg.data.target is None
+    at = new_app().run()
+    at.switch_page("pages/compare.py").run()
+    at.file_uploader(key="cmp_upload").set_value(("c.json", cfg.to_json().encode(), "application/json")).run()
+    at.button(key="cmp_run_upload").click().run()
+    no_errors(at)
+    rerun_when_over(at, fake, at.session_state["compare_job_ids"])
+    assert any(s.value == "Results" for s in at.subheader)
+    assert [w.value for w in at.warning if "These results are of" in w.value] == []
