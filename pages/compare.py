@@ -229,10 +229,7 @@ def live() -> None:
     done = sum(not s.active for s in snaps)
     st.subheader("Training")
     left, right = st.columns([3, 1])
-    left.progress(
-        done / max(len(snaps), 1),
-        text=f"{done} of {len(snaps)} runs done ({len(groups)} variants × {len(snaps) // max(len(groups), 1)} seeds)",
-    )
+    left.progress(done / max(len(snaps), 1), text=cv.progress_text(snaps, groups))
     loading = sum(s.restoring for s in snaps)
     if loading:
         st.info(f"Loading {loading} run(s) saved before the server restarted; the results appear here in a moment.")

@@ -311,3 +311,22 @@ def test_an_uploaded_comparison_without_a_target_is_of_the_data_loaded(fake):
     rerun_when_over(at, fake, at.session_state["compare_job_ids"])
     assert any(s.value == "Results" for s in at.subheader)
     assert [w.value for w in at.warning if "These results are of" in w.value] == []
+
+
+def test_a_run_deleted_from_a_comparison_leaves_its_seed_counts_true(fake):
+    """3 variants × 2 seeds with one run deleted on the Runs page read "5 of 5 runs done (3 variants
+    × 1 seeds)" (5 // 3) above results whose other two variants had two seeds each."""
+    at = new_app().run()
+    at.switch_page("pages/compare.py").run()
+    at.number_input(key="cmp_epochs").set_value(1)
+    at.slider(key="cmp_seeds").set_value(2)
+    at.button(key="cmp_start").click().run()
+    ids = at.session_state["compare_job_ids"]
+    rerun_when_over(at, fake, ids)
+    texts = lambda: [p.proto.text for p in at.get("progress")]  # noqa: E731
+    assert texts() == ["4 of 4 runs done (2 variants × 2 seeds)"]
+    fake.delete_run(ids[-1])
+    at.run()
+    no_errors(at)
+    assert texts() == ["3 of 3 runs done (2 variants × 1–2 seeds each)"]
+    assert any("1 of the 4 runs of this comparison is gone" in i.value for i in at.info)

@@ -74,6 +74,20 @@ def pending(s: JobSnapshot) -> bool:
     return s.active or s.restoring
 
 
+def progress_text(snaps: list[JobSnapshot], groups: dict[str, list[JobSnapshot]]) -> str:
+    """The progress bar's text: ``4 of 6 runs done (3 variants × 2 seeds)``. Where the variants
+    hold different numbers of runs (one deleted on the Runs page) it gives their range: a
+    comparison of 3 variants × 2 seeds with one run deleted read "5 of 5 runs done (3 variants ×
+    1 seeds)", 5 // 3."""
+    done = sum(not s.active for s in snaps)
+    counts = sorted({len(ss) for ss in groups.values()}) or [0]
+    seeds = f"{counts[0]}" if len(counts) == 1 else f"{counts[0]}–{counts[-1]}"
+    plural = "" if counts == [1] else "s"
+    each = " each" if len(counts) > 1 else ""
+    variants = f"{len(groups)} variant{'s' * (len(groups) != 1)}"
+    return f"{done} of {len(snaps)} runs done ({variants} × {seeds} seed{plural}{each})"
+
+
 def status_text(s: JobSnapshot) -> str:
     if s.status == JobStatus.QUEUED:
         return f"queued · #{s.position} in queue"
