@@ -241,7 +241,11 @@ def live() -> None:
                 reg.cancel(s.id)
     band = st.radio("Band across seeds", ["min–max", "mean ± std"], horizontal=True, key="cmp_band")
     bands = cmp.loss_bands(cv.curves(groups))
-    presenter.chart(cplots.loss_band_figure(bands, band="minmax" if band == "min–max" else "std"), key="cmp_loss_chart")
+    # a variant all of whose runs ended without an epoch (stopped while queued) is not "waiting"
+    over = {n for n, ss in groups.items() if not any(s.active or s.restoring for s in ss)}
+    presenter.chart(
+        cplots.loss_band_figure(bands, band="minmax" if band == "min–max" else "std", over=over), key="cmp_loss_chart"
+    )
     with st.expander("Jobs", expanded=any(s.active for s in snaps)):
         presenter.table(cv.status_frame(snaps), key="cmp_jobs_table", hide_index=True, width="stretch")
     if any_active and not any(cv.pending(s) for s in snaps):
@@ -263,6 +267,8 @@ if not results:
     st.stop()
 
 st.subheader("Results")
+if untrained := cv.untrained_note(groups, results):
+    st.warning(md_escape(untrained), icon=":material/block:")
 # the comparison a link (or this session) opened may be of other data than the one loaded now: the
 # caption at the top named weekly.csv above an airline comparison's results, and nothing said so
 trained_on = next((s.run.series.name for s in snaps if s.run is not None and s.run.series.name), None)
@@ -343,7 +349,7 @@ d2.download_button(
 )
 
 st.subheader("Forecasts")
-runs = {n: [s.run for s in ss if s.run is not None] for n, ss in groups.items()}
+runs = {n: rs for n, ss in groups.items() if (rs := [s.run for s in ss if s.run is not None])}  # not the untrained
 shown = st.multiselect("Variants shown", list(runs), default=list(runs), key="cmp_overlay_pick")
 # on one line "One-step test forecasts per variant (mean over seeds)" ran 20 px past the chart on a phone
 presenter.chart(

@@ -330,3 +330,36 @@ def test_a_run_deleted_from_a_comparison_leaves_its_seed_counts_true(fake):
     no_errors(at)
     assert texts() == ["3 of 3 runs done (2 variants × 1–2 seeds each)"]
     assert any("1 of the 4 runs of this comparison is gone" in i.value for i in at.info)
+
+
+def test_variants_stopped_before_they_trained_are_named():
+    """After Stop all, the results showed the one variant whose seed had trained (LSTM 16) and nothing
+    said GRU 16 and RNN 16 were stopped before they trained; their loss lines read "(waiting)"."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from lstm_core.compare import SeedResult
+    from lstm_core.job_status import JobStatus
+    from ui import compare_view as cv
+    from ui.figures.compare import loss_band_figure
+
+    def snap(status):
+        return SimpleNamespace(status=status, active=False, restoring=False)
+
+    groups = {
+        "LSTM 16": [snap(JobStatus.CANCELLED), snap(JobStatus.CANCELLED)],
+        "GRU 16": [snap(JobStatus.CANCELLED)] * 2,
+        "RNN 16": [snap(JobStatus.CANCELLED)] * 2,
+    }
+    results = [SeedResult("LSTM 16", 0, None, np.zeros(0), np.zeros(0))]  # type: ignore[arg-type]
+    assert cv.untrained_note(groups, results) == (
+        "GRU 16, RNN 16 have no results (they were stopped before they trained), so the table, verdict and "
+        "charts below leave them out; start the comparison again to include them."
+    )
+    groups["GRU 16"] = [snap(JobStatus.FAILED)]
+    assert "no run of them finished" in cv.untrained_note(groups, results)
+    assert cv.untrained_note({"LSTM 16": groups["LSTM 16"]}, results) is None
+    empty = {k: np.zeros(0) for k in ("epoch", "mean", "std", "lo", "hi", "n")}
+    fig = loss_band_figure({"GRU 16": empty, "RNN 16": empty}, over={"GRU 16"})
+    assert [t.name for t in fig.data] == ["GRU 16 (not trained)", "RNN 16 (waiting)"]

@@ -88,6 +88,28 @@ def progress_text(snaps: list[JobSnapshot], groups: dict[str, list[JobSnapshot]]
     return f"{done} of {len(snaps)} runs done ({variants} × {seeds} seed{plural}{each})"
 
 
+def untrained_note(groups: dict[str, list[JobSnapshot]], results: list[cmp.SeedResult]) -> str | None:
+    """One sentence naming the variants with no result, where some others have one: after Stop all,
+    the results showed LSTM 16 alone (its one seed that trained), and nothing said that GRU 16 and
+    RNN 16 were stopped before they trained (their loss lines still read "waiting"). None where
+    every variant has a result."""
+    have = {r.variant for r in results}
+    missing = [n for n in groups if n not in have]
+    if not missing:
+        return None
+    stopped = all(s.status == JobStatus.CANCELLED for n in missing for s in groups[n])
+    one = len(missing) == 1
+    if stopped:
+        why = "it was stopped before it trained" if one else "they were stopped before they trained"
+    else:
+        why = "no run of it finished" if one else "no run of them finished"
+    it = "it" if one else "them"
+    return (
+        f"{', '.join(missing)} {'has' if one else 'have'} no results ({why}), so the table, verdict and charts "
+        f"below leave {it} out; start the comparison again to include {it}."
+    )
+
+
 def status_text(s: JobSnapshot) -> str:
     if s.status == JobStatus.QUEUED:
         return f"queued · #{s.position} in queue"

@@ -36,11 +36,13 @@ def loss_band_figure(
     log_y: bool = True,
     band: str = "minmax",
     title: str = "Validation loss per variant (band across seeds)",
+    over: set[str] | frozenset[str] = frozenset(),
 ) -> go.Figure:
     """One line (mean across seeds) and one shaded band per variant.
 
     ``bands`` is :func:`lstm_core.compare.loss_bands` output; ``band`` is ``minmax`` (min to
-    max over seeds) or ``std`` (mean ± one standard deviation).
+    max over seeds) or ``std`` (mean ± one standard deviation). A variant of ``over`` without an
+    epoch is "(not trained)" in the legend (its runs ended, stopped before they trained), else "(waiting)".
     """
     fig = go.Figure()
     dec = False
@@ -51,7 +53,11 @@ def loss_band_figure(
         if len(ep) == 0:
             fig.add_trace(
                 go.Scatter(
-                    x=[None], y=[None], mode="lines", name=f"{name} (waiting)", line=dict(color=color, dash="dot")
+                    x=[None],
+                    y=[None],
+                    mode="lines",
+                    name=f"{name} ({'not trained' if name in over else 'waiting'})",
+                    line=dict(color=color, dash="dot"),
                 )
             )  # a None point keeps the legend entry
             continue
