@@ -586,6 +586,7 @@ class JobRegistry:
 
         Returns False when the job is unknown or already over.
         """
+        unqueued = False
         with self._cond:
             job = self._jobs.get(job_id)
             if job is None:
@@ -600,8 +601,13 @@ class JobRegistry:
                     job.finished = self._clock()
                     job.series = None
                     job.done.set()
+                    unqueued = True
                 else:
                     job.message = "Stopping after the current batch..."
+        if unqueued and self._store is not None:
+            # nothing to keep, as for a job stopped before its first epoch: its queued record would
+            # come back after a restart as "interrupted by a server restart"
+            self._store.delete(job_id)
         self._touch()
         return True
 

@@ -223,6 +223,31 @@ def test_a_job_interrupted_by_a_restart_can_be_trained_again(tmp_path):
         first.close()
 
 
+def test_a_job_cancelled_before_it_started_does_not_come_back_as_interrupted(tmp_path):
+    """Stop on a comparison whose runs were still queued: after a restart those runs read
+    "Interrupted by a server restart before it finished", as if the server had stopped them; a job
+    cancelled in the queue keeps nothing, as one stopped before its first epoch."""
+    import threading
+
+    store = RunStore(tmp_path / "jobs")
+    started = threading.Event()
+    first = JobRegistry(max_workers=1, torch_threads=1, store=store, runner=_interrupting_runner(started))
+    series = generate_series_for_test()
+    running = first.submit(series, tiny(), owner="me", label="long run")
+    queued = first.submit(series, tiny().replace(seed=1), owner="me", label="waiting run")
+    assert started.wait(WAIT_S)
+    assert store.record(queued) is not None  # recorded when queued, so that a restart keeps it
+    assert first.cancel(queued) and first.snapshot(queued).status == JobStatus.CANCELLED
+    assert store.record(queued) is None and not (tmp_path / "jobs" / queued).exists()
+    again = JobRegistry(max_workers=1, torch_threads=1, store=store)  # the server dies and restarts
+    try:
+        assert again.snapshot(queued) is None
+        assert again.snapshot(running).interrupted  # the one the restart did stop still says so
+    finally:
+        again.close()
+        first.close()
+
+
 def test_a_finished_run_whose_folder_lost_its_model_is_called_damaged_not_interrupted(tmp_path):
     """A run folder without model.pt was listed after a restart as 'interrupted by a server restart',
     which it was not: it had finished, and a file went missing since."""
