@@ -209,8 +209,14 @@ if narrow:
 # side by side; one under the other when presenting: at projector size a half-width chart's title
 # ran past its edge at 1280x720 ("Multi-step forecast over the test sp")
 left, right = (st.container(), st.container()) if presenter.active() else st.columns(2)
-presenter.chart(plots.multistep_figure(pred, spikes=spikes, unscored=unseen), key="forecast_multistep", container=left)
-presenter.chart(plots.residual_figure(pred, spikes=spikes), key="forecast_residuals", container=right)
+presenter.chart(
+    presenter.half_title(plots.multistep_figure(pred, spikes=spikes, unscored=unseen)),
+    key="forecast_multistep",
+    container=left,
+)
+presenter.chart(
+    presenter.half_title(plots.residual_figure(pred, spikes=spikes)), key="forecast_residuals", container=right
+)
 
 st.subheader("Forecast past the end of the data")
 fut = None

@@ -289,6 +289,54 @@ def test_the_live_panels_chart_titles_are_whole_at_1024(server, browser):
         ctx.close()
 
 
+def test_half_row_titles_of_a_long_series_are_whole_at_1024(server, browser, tmp_path):
+    """On a series over 2,000 points the charts say they are decimated, and that note made the
+    half-row titles too long: "Multi-step forecast over the test span (decimated to ~2,000 points
+    a trace o" on the Forecast page, "One-step predictions over the series (decimated to ~2,000
+    points a trace of" beside the loss on the Train page (60,000 hourly rows at 1400 px)."""
+    import numpy as np
+    import pandas as pd
+    from conftest import choose_option, upload_csv
+
+    n = 7_000  # a test span of over 2,000 points: the multi-step chart is decimated too
+    hours = np.arange(n)
+    noise = np.random.default_rng(0).normal(0, 1, n)
+    frame = pd.DataFrame(
+        {
+            "date": pd.date_range("2020-01-01", periods=n, freq="h").strftime("%Y-%m-%d %H:%M"),
+            "load": (100 + 10 * np.sin(2 * np.pi * hours / 24) + noise).round(3),
+        }
+    )
+    frame.to_csv(tmp_path / "long_hourly.csv", index=False)
+    ctx, pg = new_page(browser, 1024, 768)
+    try:
+        pg.goto(server)
+        upload_csv(pg, tmp_path / "long_hourly.csv")
+        nav(pg, "Train")
+        wait_idle(pg)
+        set_number(pg, "Hidden size", 4)
+        set_number(pg, "Epochs (upper bound)", 1)
+        pg.get_by_text(re.compile("^Advanced")).click()
+        set_number(pg, "Networks (ensemble)", 1)
+        choose_option(pg, "Target transform", "none")
+        wait_idle(pg)
+        pg.get_by_role("button", name=re.compile("Start training")).click()
+        expect(pg.get_by_text(re.compile(r"^Finished")).first).to_be_visible(timeout=180_000)
+        pg.wait_for_function(RUN_FORECAST_DRAWN)
+        charts_ready(pg)
+        titles = pg.evaluate("() => [...document.querySelectorAll('.js-plotly-plot .gtitle')].map(t => t.textContent)")
+        assert any(t.startswith("One-step predictions") and "decimated" in t for t in titles), titles
+        assert pg.evaluate(TITLES_CUT) == []
+        nav(pg, "Forecast")
+        expect(pg.locator(".st-key-forecast_residuals .gtitle")).to_contain_text("decimated")
+        expect(pg.locator(".st-key-forecast_multistep .gtitle")).to_contain_text("decimated")
+        charts_ready(pg)
+        assert pg.evaluate(TITLES_CUT) == []
+        screenshot(pg, "classroom-forecast-long-1024", always=True)
+    finally:
+        ctx.close()
+
+
 def test_presenting_the_learn_page_keeps_the_controls_the_demo_needs(server, browser):
     """Presenter mode hid the Learn page's controls: a teacher had to leave it to move the forget-gate
     slider that the first section's demonstration is about (and the Gates page's run and layer pickers)."""

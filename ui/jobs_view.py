@@ -12,16 +12,13 @@ from lstm_core.pipeline import FirstLook
 from . import presenter, runs_page, state, throttle
 from .figures import series as plots
 from .figures import sketch
-from .figures.style import date_format, date_text, fit_title
+from .figures.style import HALF_TITLE_CHARS, date_format, date_text, fit_title
 from .text import md_escape, plot_text
 
 POLL_S = 0.5  # refresh of a running job's panel (the live loss chart)
 QUEUED_POLL_S = 2.0  # a queued job only changes its queue position: poll gently
 EXECUTOR_POLL_S = 5.0  # the Ray cluster's state in the sidebar (only with LSTM_LAB_RAY_ADDRESS set)
 PANEL_CHART_HEIGHT = 340  # the live panel's two charts: on the first screen at 1366x768 under the Train form
-#: Characters on a line of a half-row chart's title (about 280 px wide at 1024 px beside the
-#: sidebar, some 38 characters of Plotly's 17 px bold title).
-HALF_TITLE_CHARS = 34
 #: The loss chart's place before the first epoch (the representation backtest runs first).
 WAITING_FOR_EPOCH = (
     '<div style="height:{height}px;display:flex;align-items:center;justify-content:center;font-size:{size};'
@@ -203,7 +200,9 @@ def live_job(job_id: str, key: str, done_link: tuple[str, str] | None = None) ->
                     first_look(look, key=f"{key}_first_look")
                 elif run is not None and run.predictions is not None:
                     fig = plots.overlay_figure(run.predictions).update_layout(height=PANEL_CHART_HEIGHT)
-                    presenter.chart(fig, key=f"{key}_forecast")
+                    # half a row, beside the loss: a long series' decimation note ran past its edge
+                    # ("One-step predictions over the series (decimated to ~2,000 points a trace of")
+                    presenter.chart(presenter.half_title(fig), key=f"{key}_forecast")
                     st.caption(
                         "A first look. The Forecast page has the metrics against baselines, intervals and the future."
                     )

@@ -27,7 +27,7 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 
 from ui import metric_numbers
-from ui.figures.style import PHONE_TITLE_CHARS, fit_title, presenter_figure
+from ui.figures.style import HALF_TITLE_CHARS, PHONE_TITLE_CHARS, fit_title, presenter_figure
 
 KEY = "presenter_mode"  # the mode (plain session state: it outlives any widget)
 TOGGLE_KEY = "presenter_toggle"  # the sidebar switch, seeded from KEY on every run
@@ -191,6 +191,15 @@ def phone_title(fig: go.Figure) -> go.Figure:
     :func:`chart` wraps it for the projector instead (at its size: wrapped at 17 px first, the
     27 px lines ran into the plot)."""
     return fig if active() else fit_title(fig, PHONE_TITLE_CHARS)
+
+
+def half_title(fig: go.Figure) -> go.Figure:
+    """``fig`` with its title on lines that a chart half a row wide shows whole
+    (``HALF_TITLE_CHARS``); presenting, charts take the whole row and :func:`chart` wraps the
+    title for the projector. A long series' decimation note made the title too long for half a
+    row: "Multi-step forecast over the test span (decimated to ~2,000 points a trace o" ended at
+    the chart's edge."""
+    return fig if active() else fit_title(fig, HALF_TITLE_CHARS)
 
 
 def chart(fig: go.Figure, *, key: str, container: Any = None, **kwargs: Any) -> Any:

@@ -327,6 +327,10 @@ TITLE_FONT_PX = 17
 #: is about 358 px wide, some 45 characters of Plotly's 17 px bold title ("One-step test forecasts
 #: per variant (mean over see", "Keras recipe, look_back 1: one-step predictions (the tutori").
 PHONE_TITLE_CHARS = 40
+#: Characters on a line of a half-row chart's title (two charts side by side: the Forecast page's
+#: multi-step and residual charts, the Train page's loss and forecast): at 1024 px beside the
+#: sidebar such a chart is about 280 px wide, some 38 characters of Plotly's 17 px bold title.
+HALF_TITLE_CHARS = 34
 
 
 def fit_title(fig: go.Figure, limit: int) -> go.Figure:
