@@ -108,7 +108,7 @@ def judge(metrics: RunMetrics) -> Verdict:
     if one is None or b1 is None or v1 is None:
         return Verdict("none", "No baselines to compare with.")
     steps = metrics.info.n_test
-    span = f"over the {steps}-step test span forecast from its start" if steps else "over the test span"
+    span = f"over the {steps:,}-step test span forecast from its start" if steps else "over the test span"
     has_multi = multi is not None and vm is not None and bm is not None
     # typed stand-ins: where has_multi is False the multi-step values are never shown
     multi_v, vm_v = (multi, vm) if multi is not None and vm is not None else (0.0, 0.0)
@@ -223,6 +223,6 @@ def untested_note(metrics: RunMetrics, steps: int) -> str | None:
         return None
     past = steps - tested
     return (
-        f"The verdict covers the {tested}-step test span; the {past} step{'s' if past != 1 else ''} past it "
+        f"The verdict covers the {tested:,}-step test span; the {past:,} step{'s' if past != 1 else ''} past it "
         f"{'were' if past != 1 else 'was'} not tested, so trust {'them' if past != 1 else 'it'} less."
     )

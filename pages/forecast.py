@@ -195,7 +195,7 @@ def _share(v: float | None) -> str:
 
 
 st.caption(
-    f"Same {lcverdict.scored_points(m)} test points for every model. "
+    f"Same {lcverdict.scored_points(m):,} test points for every model. "
     + (f"{left_out} " if (left_out := lcverdict.filled_note(m)) else "")
     + (f"{tables.NO_SEASON} " if tables.seasonal_naive_is_naive(m) else "")
     + "".join(f"{c.removesuffix(' %')} is left out: {UNDEFINED[c]}. " for c in undefined)

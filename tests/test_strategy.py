@@ -379,6 +379,15 @@ def _metrics(one, multi, b1, bm):
     }
 
 
+def test_a_long_test_span_is_written_with_thousands_separators():
+    """60,000 hourly points: the verdict read "better over the 19800-step test span" beside the
+    caption's "232,860 out-of-sample residuals" and the chart's "a trace of 19,848"."""
+    raw = _metrics(4.5, 9.0, (3, 4, 5), (8, 2, 8))
+    raw["info"]["n_test"] = 19_800
+    v = judge(RunMetrics.from_dict(raw))
+    assert "over the 19,800-step test span" in v.sentence and "19800" not in v.sentence
+
+
 def test_verdict_rules_on_one_step_and_multi_step():
     v = judge(RunMetrics.from_dict(_metrics(1.0, 2.0, (3, 4, 5), (6, 7, 8))))
     assert v.level == "beats" and v.multistep_winner is None
