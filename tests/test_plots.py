@@ -84,6 +84,19 @@ def test_a_log_loss_axis_labels_a_few_round_values_inside_the_data():
     assert narrow.layout.yaxis.tickvals is None and narrow.layout.yaxis.nticks == 6
 
 
+def test_a_log_axis_without_round_ticks_labels_plotlys_own_ticks_apart():
+    """A loss between 0.088 and 0.118 (LSTM h16 on 60,000 hourly points) has no set of round log
+    ticks, and Plotly's own ticks, every 0.005 there, were labelled at two digits: 0.12, 0.11, 0.11,
+    0.10, 0.095, 0.090 (two ticks read 0.11)."""
+    loss = np.linspace(0.118, 0.088, 5)
+    assert style.log_ticks(loss) == []
+    fig = plots.loss_figure([1, 2, 3, 4, 5], loss, loss - 0.003, log_y=True)
+    fmt = fig.layout.yaxis.tickformat
+    assert fig.layout.yaxis.type == "log" and fmt.replace("~", "") == ".3g"
+    labels = [format(t, fmt.replace("~", "")) for t in np.arange(0.090, 0.1201, 0.005)]  # d3's ~ trims as g does
+    assert len(set(labels)) == len(labels), labels
+
+
 def test_compare_loss_bands_label_round_values_over_every_band():
     from lstm_core.compare import loss_bands
     from ui.figures.compare import loss_band_figure

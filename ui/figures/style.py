@@ -272,7 +272,9 @@ def log_axis(fig: go.Figure, *values) -> None:
     if ticks:
         fig.update_yaxes(type="log", tickvals=ticks, ticktext=[f"{v:.2g}" for v in ticks])
     else:
-        fig.update_yaxes(type="log", nticks=6, tickformat=".2g")
+        # three significant digits: at two, a loss between 0.088 and 0.118 (60,000 hourly points)
+        # was labelled 0.12, 0.11, 0.11, 0.10 (Plotly ticks every 0.005 there)
+        fig.update_yaxes(type="log", nticks=6, tickformat=".3~g")
 
 
 def line_trace(x, y, name: str, color: str, dash: str | None = None, width: float = 1.8) -> tuple[go.Scatter, bool]:
