@@ -61,7 +61,8 @@ st.caption(
         if members > 1
         else ""
     )
-    + f" · {info.epochs_run} epochs · {info.train_seconds:.1f} s on {info.device} · season {info.season or '—'}"
+    + f" · {info.epochs_run} epoch{'s' if info.epochs_run != 1 else ''} · {info.train_seconds:.1f} s on {info.device}"
+    + f" · season {info.season or '—'}"
 )
 with st.expander("How this forecast was made", icon=":material/info:"):
     st.caption(
@@ -114,7 +115,8 @@ with st.expander("How this forecast was made", icon=":material/info:"):
             if linear
             else ""
         )
-        + f" · {info.epochs_run} epochs ({info.status}) · {info.train_seconds:.1f} s on {info.device} · "
+        + f" · {info.epochs_run} epoch{'s' if info.epochs_run != 1 else ''} ({info.status}) · "
+        f"{info.train_seconds:.1f} s on {info.device} · "
         f"best representation: {info.transform_reason or info.transform} · season {info.season or '—'}"
         + (" (detected from the data)" if info.season_source == "detected" else "")
         + (

@@ -114,3 +114,31 @@ def test_train_step_through_share_link_and_learn(page):
     expect(pg.locator(".katex-html").first).to_be_visible()
     shot(pg, "calculator")
     expect(pg.locator('[data-testid="stException"]')).to_have_count(0)
+
+
+def test_step_through_of_a_long_trace_counts_the_traces_own_steps(browser):
+    """On a 5,000-step trace the stepper holds 2,000 steps around the step asked for: its counter,
+    its link and its numbers are those of the trace's own steps, grouped by thousands (it read
+    "Step 45000 of 59999" beside captions of "45,000")."""
+    from benchmarks.bench_gates import make_run
+    from lstm_core import gates as gt
+    from ui import stepper
+    from ui.figures import gates as gp
+
+    run = make_run("lstm", 5000, 8)
+    tr = gt.trace_run(run.model, run.prep, "series")[0]
+    walk = gt.unit_walk(run.model, tr, 2)
+    html = stepper.standalone_html(walk, tr, gp.time_labels(tr), 3000)
+    ctx, pg = new_page(browser, 1366, 768)
+    try:
+        pg.set_content(html)
+        where = pg.locator("#where")
+        last = tr.steps - 1
+        expect(where).to_have_text(re.compile(rf"^Step 3,000 of {last:,} · "))
+        assert pg.locator("#step").get_attribute("max") == str(stepper.STEP_WINDOW - 1)
+        pg.locator("#next").click()
+        expect(where).to_have_text(re.compile(rf"^Step 3,001 of {last:,} · "))
+        shown = float(pg.locator('tspan[data-k="h"]').first.text_content().replace("−", "-"))
+        assert shown == pytest.approx(float(walk.h[3001]), abs=5e-4)
+    finally:
+        ctx.close()
