@@ -1,5 +1,7 @@
 """Forecast page: overlays, multi-step band, residuals, metrics against baselines, future, downloads."""
 
+import re
+
 import streamlit as st
 
 from lstm_core import csvsafe, tables
@@ -297,7 +299,13 @@ if rival is not None and fut is not None:
     downloads.download_button(
         f"Download {rival[0]} forecast (.csv)",
         csvsafe.to_csv(with_utc_offset(rival[1], offset)).encode(),
-        f"{judged.multistep_winner}_forecast.csv",
+        # named as its button names it: "holts_linear_trend_forecast.csv" where Holt-Winters fitted no season
+        (
+            judged.multistep_winner
+            if judged.multistep_winner != "holt_winters"
+            else re.sub(r"[^a-z0-9]+", "_", rival[0].lower().replace("'", "")).strip("_")
+        )
+        + "_forecast.csv",
         "text/csv",
         key="forecast_dl_rival",
         on_click="ignore",

@@ -3,6 +3,7 @@ project had tried): a count series with zeros, a run that reads input columns.""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import numpy as np
@@ -208,7 +209,7 @@ def test_a_series_without_a_season_shows_no_seasonal_naive_rows_and_says_why(fak
     assert NO_SEASON in caption
 
 
-def test_a_holt_winters_baseline_without_a_season_is_named_holts_linear_trend_on_the_page(fake):
+def test_a_holt_winters_baseline_without_a_season_is_named_holts_linear_trend_on_the_page(fake, downloads):
     """A yearly river flow (no season): the table, the verdict ("prefer Holt-Winters for a forecast
     ahead"), the dashed line's legend beside the model's future and its download all said
     "Holt-Winters", a seasonal model, for what fitted level and trend only."""
@@ -235,3 +236,5 @@ def test_a_holt_winters_baseline_without_a_season_is_named_holts_linear_trend_on
     assert "Holt-Winters" not in json.dumps(future)
     labels = [d.proto.label for d in at.get("download_button")]
     assert "Download Holt's linear trend forecast (.csv)" in labels
+    rival = pd.read_csv(io.BytesIO(downloads["holts_linear_trend_forecast.csv"]))  # the file named as its button
+    assert "holt_winters_forecast.csv" not in downloads and list(rival.columns) == ["time", "forecast"]

@@ -10,36 +10,9 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from streamlit.runtime.media_file_manager import MediaFileManager
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from tests.test_outside_forecast_app import ROOT, TIMEOUT, forecast_page_after_training
-
-
-@pytest.fixture
-def downloads(monkeypatch) -> dict[str, bytes]:
-    """The bytes each download button of the last script run offered, by the file name it gives
-    (AppTest's media storage is gone once a run ends, so they are kept as they are stored); a
-    button whose data are built on click (a callable) has them built here, as a click would."""
-    kept: dict[str, bytes] = {}
-    store = MemoryMediaFileStorage.load_and_get_id
-    defer = MediaFileManager.add_deferred
-
-    def keep(self, path_or_data, mimetype, kind, filename=None):
-        if filename is not None and isinstance(path_or_data, bytes):
-            kept[filename] = path_or_data
-        return store(self, path_or_data, mimetype, kind, filename)
-
-    def keep_deferred(self, data_callable, mimetype, coordinates, file_name=None, **kw):
-        if file_name is not None:
-            data = data_callable()
-            kept[file_name] = data.encode() if isinstance(data, str) else data
-        return defer(self, data_callable, mimetype, coordinates, file_name, **kw)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
-    monkeypatch.setattr(MediaFileManager, "add_deferred", keep_deferred)
-    return kept
 
 
 def demand(index: pd.DatetimeIndex) -> np.ndarray:
