@@ -356,3 +356,37 @@ def test_presenting_the_learn_page_keeps_the_controls_the_demo_needs(server, bro
         expect(pg.get_by_role("switch", name="Presenter mode")).to_be_checked()
     finally:
         ctx.close()
+
+
+#: The Learn picture's smallest text in CSS px: its SVG's font sizes (drawing units) times the image's
+#: width over the viewBox's width; [value labels (bold numbers), every label].
+PICTURE_TEXT_PX = """async () => { const img = document.querySelector('.st-key-learn_picture img');
+    const src = await (await fetch(img.src)).text();
+    const svg = new DOMParser().parseFromString(src, 'image/svg+xml').documentElement;
+    const scale = img.getBoundingClientRect().width / parseFloat(svg.getAttribute('viewBox').split(/\\s+/)[2]);
+    const sizes = (sel) => [...svg.querySelectorAll(sel)].map(t => parseFloat(t.getAttribute('font-size')) * scale);
+    return [Math.min(...sizes('text[font-weight="600"]')), Math.min(...sizes('text'))]; }"""
+
+
+def test_presenting_at_1080_the_learn_picture_is_readable_from_the_back(server, browser):
+    """Learn's "The idea", presenting at 1920x1080: the picture was held at 820 px, so its numbers were
+    17.6 px and its note 14 px on a projector; it now grows with the screen's height, the forget-gate
+    slider still on the first screen under it."""
+    ctx, pg = new_page(browser, 1920, 1080)
+    try:
+        pg.goto(f"{server}/learn?presenter=1")
+        picture = pg.locator(".st-key-learn_picture img")
+        expect(picture).to_be_visible()
+        wait_idle(pg)
+        pg.wait_for_function(
+            "() => { const i = document.querySelector('.st-key-learn_picture img'); "
+            "return i && i.complete && i.getBoundingClientRect().width > 0; }"
+        )
+        values, smallest = pg.evaluate(PICTURE_TEXT_PX)
+        assert values >= 20 and smallest >= 18, (values, smallest)
+        slider = pg.locator(".st-key-learn_idea_f [data-testid='stSlider']")
+        expect(slider).to_be_visible()
+        assert in_view(pg, slider), "the forget-gate slider went below the first screen"
+        screenshot(pg, "classroom-learn-idea-1920", always=True)
+    finally:
+        ctx.close()
