@@ -582,10 +582,12 @@ _ENDED = {"early_stopped": "early-stopped", "reached_target": "reached the targe
 
 def _check_writable(out: Path) -> None:
     """Refuse, before training, a ``--out`` folder that cannot be made (a read-only place): it failed
-    only when the run was saved, minutes later, naming a temporary folder of the save."""
+    only when the run was saved, minutes later, naming a temporary folder of the save. An existing
+    empty folder is probed itself, not its parent: a read-only one trained the whole run, then
+    failed with ``Device or resource busy (/mnt/ro)``."""
     import tempfile
 
-    there = out.parent
+    there = out if out.is_dir() else out.parent  # an existing empty folder: the run is saved into it
     while not there.exists() and there != there.parent:
         there = there.parent  # the folder that --out and its missing parents would be made in
     if not there.is_dir():

@@ -688,6 +688,32 @@ def test_train_refuses_an_out_it_cannot_write_before_training(trained, capsys):
     assert err[0].endswith(" in /proc; choose a folder you can write to (nothing was trained).")
 
 
+def test_train_refuses_an_existing_empty_folder_it_cannot_write_before_training(trained, tmp_path, monkeypatch, capsys):
+    """An existing empty --out folder that cannot be written (a read-only mount) was not probed (its
+    parent was): the whole run trained, then failed with ``Device or resource busy (/tmp/ro)``."""
+    import tempfile
+
+    out = tmp_path / "ro"
+    out.mkdir()
+    out.chmod(0o555)
+    made = tempfile.mkdtemp
+
+    def read_only(*args, dir=None, **kwargs):  # as a read-only mount answers (chmod does not bind root)
+        if dir is not None and Path(dir) == out:
+            raise OSError(30, "Read-only file system")
+        return made(*args, dir=dir, **kwargs)
+
+    monkeypatch.setattr(tempfile, "mkdtemp", read_only)
+    monkeypatch.setattr(pipeline, "fit_run", lambda *a, **k: pytest.fail("trained before refusing"))
+    assert main(["train", "--data", str(trained / "air.csv"), "--out", str(out), *TRAIN_FAST]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        f"error: --out {out} cannot be written: Read-only file system in {out}; choose a folder you can write to "
+        "(nothing was trained)."
+    ], err
+    assert out.is_dir() and not any(out.iterdir())
+
+
 def test_compare_without_a_target_forecasts_the_column_train_picks(tmp_path, capsys):
     """A comparison config with no ``data.target`` forecast the file's last column (the engine's
     fallback) where ``train`` on the same file forecasts the column the Data page picks."""
