@@ -419,11 +419,21 @@ def test_an_interrupted_run_is_listed_and_opens_on_train_to_be_trained_again(tmp
         at = runs_page()
         table = at.dataframe[0].value
         assert list(table["name"]) == ["cut short"] and list(table["verdict"]) == ["interrupted"]  # its status
+        home = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+        home.session_state["owner"] = OWNER
+        home.run()  # the sidebar, as on any page
+        lines = [c.value for c in home.sidebar.caption if "cut short" in c.value]
+        assert len(lines) == 1 and lines[0].endswith("cut short — interrupted"), lines  # read "— failed", in red
         assert at.button(key="runs_open_forecast").disabled
         at.button(key="runs_open_train").click().run()
         no_errors(at)
         assert at.title[0].value == "Train" and at.session_state["job_id"] == jid
         assert any(b.label == "Train it again" for b in at.button)
+        # it reads interrupted, as on the Runs page: the Train page said "Failed — Interrupted by a
+        # server restart ..." as an error
+        assert [w.value for w in at.warning] == [
+            "**Interrupted** — Interrupted by a server restart before it finished; train it again to get its run."
+        ] and not at.error
     first.close()
 
 

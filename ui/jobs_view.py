@@ -6,7 +6,7 @@ import numpy as np
 import streamlit as st
 
 from lstm_core.job_status import JobStatus
-from lstm_core.jobs import JobSnapshot
+from lstm_core.jobs import DAMAGED, DAMAGED_MESSAGE, INTERRUPTED, JobSnapshot
 from lstm_core.pipeline import FirstLook
 
 from . import presenter, runs_page, state, throttle
@@ -69,19 +69,36 @@ def duration(seconds: float | None) -> str:
     return f"{m}m {s:02d}s" if m < 60 else f"{m // 60}h {m % 60:02d}m"
 
 
+#: The icon of a job a server restart interrupted (it can be trained again: not a failure)
+INTERRUPTED_ICON = ":orange[:material/restart_alt:]"
+
+
+def shown_status(snap: JobSnapshot) -> str:
+    """The status a person reads: ``interrupted`` (or ``damaged``) for a job a restart cut short, as
+    the Runs page names it; the engine keeps it failed, so the sidebar read "my run — failed" in red
+    beside the Runs page's "interrupted" and its "you can train it again"."""
+    if snap.interrupted:
+        return DAMAGED if snap.message == DAMAGED_MESSAGE else INTERRUPTED
+    return str(snap.status)
+
+
 def status_line(snap: JobSnapshot) -> str:
     """One line for lists: icon, label, status and progress."""
     extra = f" · #{snap.position} in queue" if snap.position else ""
     if snap.status == JobStatus.RUNNING:
         unit = "trained" if snap.kind == "sweep" else "epoch"
         extra = f" · {unit} {snap.epochs_done}/{snap.epochs_planned}"
-    return f"{ICONS.get(snap.status, '')} {md_escape(snap.label)} — {snap.status}{extra}"
+    icon = INTERRUPTED_ICON if snap.interrupted else ICONS.get(snap.status, "")
+    return f"{icon} {md_escape(snap.label)} — {shown_status(snap)}{extra}"
 
 
 def status_box(snap: JobSnapshot) -> None:
-    """The status with its reason: st.error for diverged/failed (one sentence, no traceback)."""
-    text = f"**{snap.status.capitalize()}** — {md_escape(snap.message)}"
-    if snap.status == JobStatus.QUEUED:
+    """The status with its reason: st.error for diverged/failed (one sentence, no traceback); a job a
+    restart interrupted is a warning (it can be trained again), not "Failed"."""
+    text = f"**{shown_status(snap).capitalize()}** — {md_escape(snap.message)}"
+    if snap.interrupted:
+        st.warning(text)
+    elif snap.status == JobStatus.QUEUED:
         st.info(f"**Queued** — position {snap.position} in the queue; it starts when a worker is free.")
     elif snap.status == JobStatus.RUNNING:
         st.info(text)
