@@ -733,12 +733,53 @@ def test_a_comparison_whose_runs_memory_let_go_still_shows_and_a_deleted_run_is_
             at.run()
             no_errors(at)
             assert (
-                "1 of the 3 runs of this comparison is gone (deleted on the Runs page, or to free disk space); "
+                "1 of the 3 runs of this comparison is gone (stopped before it trained, deleted on the Runs page, "
+                "or deleted to free disk space); "
                 "the results below are of the other 2." in [i.value for i in at.info]
             )
             assert at.session_state["compare_job_ids"] == [ids[0], ids[2]]
             assert any(s.value == "Results" for s in at.subheader)
     registry.close()
+
+
+def test_a_comparison_stopped_in_the_queue_says_why_its_runs_are_gone_after_a_restart(tmp_path):
+    """Stop all while runs were queued, then a restart: the ?cmp= link said its runs were "gone
+    (deleted on the Runs page, or to free disk space)", though nobody deleted them; they were stopped
+    before they trained (and so never came back as "interrupted by a server restart")."""
+    started = threading.Event()
+
+    def never_ends(series, cfg, *, callbacks):
+        started.set()
+        callbacks.stop.wait(TIMEOUT)
+        raise RuntimeError("stopped")
+
+    store = RunStore(tmp_path / "jobs")
+    first = JobRegistry(max_workers=1, torch_threads=0, runner=never_ends, store=store)
+    tags = [{"kind": "compare", "group": "g1", "variant": v, "seed": 0} for v in ("a", "b")]
+    ids = [
+        first.submit(series(), cfg(i), owner=OWNER, label=f"{t['variant']} · seed 0", tags=t)
+        for i, t in enumerate(tags)
+    ]
+    assert started.wait(TIMEOUT) and first.snapshot(ids[1]).status == "queued"
+    for jid in ids:  # Stop all
+        first.cancel(jid)
+    for jid in ids:
+        first.wait(jid, TIMEOUT)
+    first.close()
+    again = inline_registry(store)  # the server restarts on the same store
+    with fakes.fake_registry(again):
+        assert not [r for r in again.runs(OWNER) if r.id in ids]  # not listed as interrupted
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+        at.query_params["cmp"] = ",".join(ids)
+        with owner_cookie.browser_cookies({owner_cookie.COOKIE: OWNER}):
+            at.run()
+            at.switch_page("pages/compare.py").run()
+            no_errors(at)
+            assert (
+                "2 of the 2 runs of this comparison are gone (stopped before they trained, deleted on the Runs "
+                "page, or deleted to free disk space); start it again below." in [i.value for i in at.info]
+            )
+    again.close()
 
 
 def test_runs_of_one_name_are_told_apart_in_every_run_picker(tmp_path):

@@ -26,6 +26,8 @@ def sync_ids(session_key: str, param: str) -> list[str]:
 
     A reload (empty session) reattaches from the URL; ids whose jobs were evicted are dropped.
     Someone else's comparison opened from its link is shown read-only (see ``state.owns``).
+    A run stopped before it trained keeps nothing on disk: after a restart the link said its runs
+    were "deleted on the Runs page, or to free disk space" when Stop all had stopped them.
     """
     reg = state.registry()
     ids = st.session_state.get(session_key)
@@ -37,8 +39,8 @@ def sync_ids(session_key: str, param: str) -> list[str]:
     gone = len(ids or []) - len(kept)
     if gone:
         st.info(
-            f"{gone} of the {len(ids or [])} runs of this comparison {'is' if gone == 1 else 'are'} gone (deleted on "
-            "the Runs page, or to free disk space)"
+            f"{gone} of the {len(ids or [])} runs of this comparison {'is' if gone == 1 else 'are'} gone (stopped "
+            f"before {'it' if gone == 1 else 'they'} trained, deleted on the Runs page, or deleted to free disk space)"
             + (f"; the results below are of the other {len(kept)}." if kept else "; start it again below.")
         )
     set_ids(session_key, param, kept)
