@@ -1227,6 +1227,36 @@ class JobRegistry:
                 log.exception("the quota's notices for %s could not be read", owner)
         return held
 
+    def notices(self, owner: str) -> list[str]:
+        """Labels of ``owner``'s runs the disk quota deleted, kept (on disk too) until
+        :meth:`dismiss_notices`: a page reloaded, or a server restarted, before the owner said OK
+        lost them (they were taken when first drawn)."""
+        with self._cond:
+            held = list(self._notices.get(owner, []))
+        if self._store is not None:
+            try:
+                held = [*self._store.peek_notices(owner), *held]
+            except OSError:
+                log.exception("the quota's notices for %s could not be read", owner)
+        return held
+
+    def dismiss_notices(self, owner: str, labels: list[str]) -> None:
+        """The owner read these notices (:meth:`notices`); ones added since stay."""
+        left = list(labels)
+        with self._cond:
+            mine = self._notices.get(owner, [])
+            for label in list(left):
+                if label in mine:
+                    mine.remove(label)
+                    left.remove(label)
+            if not mine:
+                self._notices.pop(owner, None)
+        if self._store is not None and left:
+            try:
+                self._store.drop_notices(owner, left)
+            except OSError:
+                log.exception("the quota's notices for %s could not be updated", owner)
+
     def series_of(self, job_id: str) -> Series | None:
         """The data a job was trained (or queued) on, from memory or the store; None if unknown."""
         job = self.get(job_id)

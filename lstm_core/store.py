@@ -526,6 +526,28 @@ class RunStore:
             path.unlink(missing_ok=True)
         return labels
 
+    def peek_notices(self, owner: str) -> list[str]:
+        """The names :meth:`add_notices` kept for ``owner``, left on disk (until :meth:`drop_notices`)."""
+        with self._notice_lock:
+            return self._notices_in(self._notices_path(owner))
+
+    def drop_notices(self, owner: str, labels: list[str]) -> None:
+        """Forget these of ``owner``'s notices (once each): those the owner was shown and said OK to;
+        any added since stay."""
+        path = self._notices_path(owner)
+        with self._notice_lock:
+            left = self._notices_in(path)
+            for label in labels:
+                if label in left:
+                    left.remove(label)
+            if not left:
+                path.unlink(missing_ok=True)
+                return
+            fd, tmp = tempfile.mkstemp(prefix=".notice-", suffix=".json", dir=path.parent)
+            with os.fdopen(fd, "w") as f:
+                json.dump(left, f)
+            os.replace(tmp, path)
+
     @staticmethod
     def _notices_in(path: Path) -> list[str]:
         try:

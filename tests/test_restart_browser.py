@@ -86,3 +86,30 @@ def test_a_run_interrupted_by_a_restart_can_be_trained_again(browser, tmp_path, 
         pg.wait_for_url(lambda url: "job=" in url and job not in url)  # the new run's own link
         expect(pg.get_by_text("Finished", exact=False).first).to_be_visible(timeout=120_000)
         expect(pg.locator('[data-testid="stException"]')).to_have_count(0)
+
+
+def test_the_quotas_notice_stays_until_ok_also_across_a_reload_and_a_restart(browser, tmp_path, monkeypatch):
+    """Under ``LSTM_LAB_QUOTA_MB=1`` a second run of ~900 kB deletes the first: the sidebar named it
+    once, and a reload or a restart before OK lost the news (taken off disk when first drawn)."""
+    monkeypatch.setenv("LSTM_LAB_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("LSTM_LAB_QUOTA_MB", "1")
+    notice = "your oldest runs were deleted: “lstm h64 on airline passengers (bundled)”"
+    side = "[data-testid='stSidebar']"
+    with app_page(browser, tmp_path / "first.log") as (pg, base):
+        for hidden in (64, 65):
+            start_training(pg, base, **{"Hidden size": hidden, "Epochs (upper bound)": 2})
+            expect(pg.get_by_text("Finished", exact=False).first).to_be_visible(timeout=120_000)
+        pg.goto(base)  # the page drew the news since the second run finished
+        expect(pg.locator(side).get_by_text(notice)).to_be_visible()
+        pg.reload()  # not read yet: still said
+        expect(pg.locator(side).get_by_text(notice)).to_be_visible()
+        cookies = pg.context.cookies()
+    with app_page(browser, tmp_path / "second.log", cookies) as (pg, base):
+        pg.goto(base)  # a restart before OK: still said
+        expect(pg.locator(side).get_by_text(notice)).to_be_visible()
+        pg.locator(side).get_by_role("button", name="OK").click()
+        expect(pg.locator(side).get_by_text(notice)).to_have_count(0)
+        pg.reload()
+        expect(pg.get_by_role("heading", name="Data", exact=True)).to_be_visible()
+        expect(pg.locator(side).get_by_text("lstm h65 on airline passengers (bundled)", exact=False)).to_be_visible()
+        expect(pg.locator(side).get_by_text(notice)).to_have_count(0)  # said once

@@ -204,6 +204,11 @@ def test_the_quota_notice_names_the_deleted_runs_once(reg):
     no_errors(at)
     warnings = [w.value for w in at.sidebar.warning]
     assert len(warnings) == 1 and "my oldest run" in warnings[0] and "pinned one" not in warnings[0]
+    # reloaded (or the server restarted) before OK: the news was taken when first drawn, and lost
+    again = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    again.session_state["owner"] = OWNER
+    again.run()
+    assert [w.value for w in again.sidebar.warning] == warnings
     at.sidebar.button(key="runs_notice_ok").click().run()
     assert not at.sidebar.warning
     at.run()

@@ -477,3 +477,19 @@ def test_a_run_store_that_cannot_be_written_leaves_runs_in_memory_and_says_so(tm
         assert [r.id for r in reg.runs("me")] == [jid]
     finally:
         reg.close()
+
+
+def test_the_quotas_notices_stay_until_the_owner_says_ok(tmp_path):
+    """The names of runs the quota deleted were taken off disk when the page first drew them: a
+    reload or a restart before the owner pressed OK lost them (four runs of ~900 kB under
+    ``LSTM_LAB_QUOTA_MB=1``: the first run's deletion was never named again)."""
+    store = RunStore(tmp_path / "jobs")
+    store.add_notices("me", ["old run"])
+    assert store.peek_notices("me") == ["old run"] and store.peek_notices("other") == []
+    again = RunStore(tmp_path / "jobs")  # a restart before OK
+    assert again.peek_notices("me") == ["old run"]
+    again.add_notices("me", ["older run"])  # deleted while the notice was on screen
+    again.drop_notices("me", ["old run"])  # OK, under the notice that named "old run"
+    assert again.peek_notices("me") == ["older run"]
+    again.drop_notices("me", ["older run"])
+    assert again.peek_notices("me") == [] and not list((tmp_path / "jobs" / "notices").glob("*.json"))

@@ -205,18 +205,23 @@ def zip_name(r: RunRecord) -> str:
 
 
 def quota_notice(owner: str) -> None:
-    """Name the runs the disk quota deleted, until the person says OK (never silently)."""
-    gone = st.session_state.setdefault(NOTICE, [])
-    gone.extend(state.registry().take_notices(owner))
+    """Name the runs the disk quota deleted, until the person says OK (never silently): they stay
+    on disk until then (taken when first drawn, a reload or a restart before OK lost them)."""
+    reg = state.registry()
+    gone = reg.notices(owner)
     if not gone:
+        st.session_state.pop(NOTICE, None)
         return
     names = ", ".join(f"“{n}”" for n in gone)
     st.warning(
         f"Your runs reached the disk space each person has, so your oldest runs were deleted: {names}. "
         "Pin a run on the Runs page to keep it."
     )
+    shown = st.session_state.get(NOTICE, gone)  # what the OK was pressed under (not one added since)
+    st.session_state[NOTICE] = gone
     if st.button("OK", key="runs_notice_ok"):
-        st.session_state[NOTICE] = []
+        reg.dismiss_notices(owner, shown)
+        st.session_state.pop(NOTICE, None)
         st.rerun()
 
 
