@@ -363,3 +363,8 @@ def test_variants_stopped_before_they_trained_are_named():
     empty = {k: np.zeros(0) for k in ("epoch", "mean", "std", "lo", "hi", "n")}
     fig = loss_band_figure({"GRU 16": empty, "RNN 16": empty}, over={"GRU 16"})
     assert [t.name for t in fig.data] == ["GRU 16 (not trained)", "RNN 16 (waiting)"]
+    assert [a.text for a in fig.layout.annotations] == ["waiting for the first epoch..."]
+    # Stop all before any run trained: the chart read "waiting for the first epoch..." for good,
+    # beside "4 of 4 runs done" and "LSTM 32 (not trained)"
+    stopped = loss_band_figure({"GRU 16": empty, "RNN 16": empty}, over={"GRU 16", "RNN 16"})
+    assert [a.text for a in stopped.layout.annotations] == ["stopped before the first epoch: no loss to show"]

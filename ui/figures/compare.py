@@ -103,7 +103,11 @@ def loss_band_figure(
     if log_y:
         log_axis(fig, *shown)
     if not bands or all(len(b["epoch"]) == 0 for b in bands.values()):
-        waiting_note(fig)
+        # every variant stopped before it trained (Stop all with runs queued): not "waiting" for good
+        stopped = bool(bands) and all(name in over for name in bands)
+        waiting_note(
+            fig, "stopped before the first epoch: no loss to show" if stopped else "waiting for the first epoch..."
+        )
     return apply_layout(fig, title, dec, "MSE (scaled)")
 
 
