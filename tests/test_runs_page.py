@@ -744,6 +744,8 @@ def test_a_comparison_whose_runs_memory_let_go_still_shows_and_a_deleted_run_is_
             )
             assert at.session_state["compare_job_ids"] == [ids[0], ids[2]]
             assert any(s.value == "Results" for s in at.subheader)
+            at.run()  # the next rerun (after a restart: once the saved runs load) dropped the sentence
+            assert any(i.value.startswith("1 of the 3 runs of this comparison is gone") for i in at.info)
     registry.close()
 
 

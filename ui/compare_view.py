@@ -37,12 +37,22 @@ def sync_ids(session_key: str, param: str) -> list[str]:
     # jobs) is still on disk; snapshot dropped it, and with it the link's ?cmp= and the results
     kept = [i for i in (ids or []) if reg.reopen(i) is not None]
     gone = len(ids or []) - len(kept)
+    note_key = f"{session_key}_gone_note"
     if gone:
-        st.info(
+        # kept: said until another comparison is shown; none kept: the page stops here, said once
+        st.session_state[note_key] = (
+            tuple(kept),
             f"{gone} of the {len(ids or [])} runs of this comparison {'is' if gone == 1 else 'are'} gone (stopped "
             f"before {'it' if gone == 1 else 'they'} trained, deleted on the Runs page, or deleted to free disk space)"
-            + (f"; the results below are of the other {len(kept)}." if kept else "; start it again below.")
+            + (f"; the results below are of the other {len(kept)}." if kept else "; start it again below."),
         )
+    # said on every run while these runs are shown: after a restart the page reruns once the saved
+    # runs have loaded, and the sentence was gone within seconds (the session then held only the kept ids)
+    said = st.session_state.get(note_key)
+    if said is not None and said[0] == tuple(kept):
+        st.info(said[1])
+        if not kept:
+            del st.session_state[note_key]
     set_ids(session_key, param, kept)
     return kept
 
