@@ -10,7 +10,6 @@ import pandas as pd
 
 from tests.test_app import new_app, no_errors
 from tests.test_outside_forecast_app import forecast_page_after_training
-from tests.test_outside_upload_app import downloads  # noqa: F401 (a fixture)
 
 
 def gappy_csv() -> bytes:
