@@ -985,7 +985,7 @@ class JobRegistry:
         """Keep a finished job on disk; a failure is logged and the job stays in memory only.
 
         Then the owner's disk quota is enforced: runs it deletes leave memory too, and the
-        owner is told which (:meth:`take_notices`).
+        owner is told which (:meth:`notices`).
         """
         assert self._store is not None
         with job.lock:
@@ -1216,15 +1216,10 @@ class JobRegistry:
         self._touch()
 
     def take_notices(self, owner: str) -> list[str]:
-        """Labels of ``owner``'s runs the disk quota deleted since the last call (said once; kept
-        on disk until then, so also after a restart)."""
-        with self._cond:
-            held = self._notices.pop(owner, [])
-        if self._store is not None:
-            try:
-                held = [*self._store.take_notices(owner), *held]
-            except OSError:
-                log.exception("the quota's notices for %s could not be read", owner)
+        """Labels of ``owner``'s runs the disk quota deleted since the last call (said once:
+        :meth:`notices`, then :meth:`dismiss_notices`)."""
+        held = self.notices(owner)
+        self.dismiss_notices(owner, held)
         return held
 
     def notices(self, owner: str) -> list[str]:

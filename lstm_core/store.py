@@ -509,22 +509,11 @@ class RunStore:
         return self.root / NOTICES / f"{hashlib.sha256(owner.encode()).hexdigest()[:32]}.json"
 
     def add_notices(self, owner: str, labels: list[str]) -> None:
-        """Keep the names of ``owner``'s runs the quota deleted until :meth:`take_notices` (on disk)."""
+        """Keep the names of ``owner``'s runs the quota deleted until :meth:`drop_notices` (on disk)."""
         path = self._notices_path(owner)
         with self._notice_lock:
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".notice-", suffix=".json", dir=path.parent)
-            with os.fdopen(fd, "w") as f:
-                json.dump([*self._notices_in(path), *labels], f)
-            os.replace(tmp, path)
-
-    def take_notices(self, owner: str) -> list[str]:
-        """The names :meth:`add_notices` kept for ``owner``, once (they are removed)."""
-        path = self._notices_path(owner)
-        with self._notice_lock:
-            labels = self._notices_in(path)
-            path.unlink(missing_ok=True)
-        return labels
+            self._write_notices(path, [*self._notices_in(path), *labels])
 
     def peek_notices(self, owner: str) -> list[str]:
         """The names :meth:`add_notices` kept for ``owner``, left on disk (until :meth:`drop_notices`)."""
@@ -543,10 +532,15 @@ class RunStore:
             if not left:
                 path.unlink(missing_ok=True)
                 return
-            fd, tmp = tempfile.mkstemp(prefix=".notice-", suffix=".json", dir=path.parent)
-            with os.fdopen(fd, "w") as f:
-                json.dump(left, f)
-            os.replace(tmp, path)
+            self._write_notices(path, left)
+
+    @staticmethod
+    def _write_notices(path: Path, labels: list[str]) -> None:
+        """Replace the notices file at ``path`` with ``labels``, atomically."""
+        fd, tmp = tempfile.mkstemp(prefix=".notice-", suffix=".json", dir=path.parent)
+        with os.fdopen(fd, "w") as f:
+            json.dump(labels, f)
+        os.replace(tmp, path)
 
     @staticmethod
     def _notices_in(path: Path) -> list[str]:
