@@ -439,6 +439,8 @@ def test_an_interrupted_run_is_listed_and_opens_on_train_to_be_trained_again(tmp
         assert [w.value for w in at.warning] == [
             "**Interrupted** — Interrupted by a server restart before it finished; train it again to get its run."
         ] and not at.error
+        # nothing of its training survived the restart: no "Epoch 0 / 400" bar, no waiting loss chart
+        assert not at.get("progress") and not any("first epoch" in m.value for m in at.markdown)
     first.close()
 
 

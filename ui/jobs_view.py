@@ -167,13 +167,18 @@ def live_job(job_id: str, key: str, done_link: tuple[str, str] | None = None) ->
             # Stop and Share link at their own width, wrapping when narrow (a sixth of the row cut
             # "Share link" to "S…" at 1024 px)
             bar, tools = st.columns([3, 2], vertical_alignment="center")
-            with bar:
-                progress(snap)
+            if not snap.interrupted:
+                with bar:
+                    progress(snap)
             with tools.container(horizontal=True, horizontal_alignment="right"):
                 snap = buttons(snap, key) or snap
                 share_link(job_id)
-        else:
+        elif not snap.interrupted:
             progress(snap)
+        if snap.interrupted:
+            # a restart kept its data and settings, not its epochs: no "Epoch 0 / 400" bar and no
+            # "The loss appears with the first epoch…" over a run that will not train unless asked
+            return
         run = snap.run if snap.status == JobStatus.FINISHED else None
         look = snap.preview if snap.active else None
         has_forecast = look is not None or (run is not None and run.predictions is not None)
