@@ -709,6 +709,26 @@ def _residuals(raw, path: Path) -> np.ndarray | None:
     return r
 
 
+def zip_restore_refusal(run: Run, max_rows: int = MAX_ZIP_ROWS, max_work: int = MAX_ZIP_WORK) -> str | None:
+    """Why the zip of ``run`` (:func:`save_run` zipped) would be refused where a run zip is uploaded
+    (:func:`zip_to_run_dir`'s bounds ``max_rows`` on the rows of its ``data.csv`` and ``max_work`` on
+    rows times bytes of ``model.pt``, here its parameters' bytes), in one sentence saying how to open
+    it instead; None where it would be restored."""
+    rows = len(run.frame)
+    weights = sum(p.numel() * p.element_size() for p in _weights(run.members).parameters()) if run.members else 0
+    if rows <= max_rows and rows * weights <= max_work:
+        return None
+    why = (
+        f"its {rows:,} rows are over the {max_rows:,} a restored run may have"
+        if rows > max_rows
+        else f"its {weights / 1e6:.1f} MB of weights over {rows:,} rows would take too long to evaluate"
+    )
+    return (
+        f"This run's zip cannot be restored by uploading it here ({why}); unzip it and open the folder "
+        "with 'python -m lstm_core forecast --run FOLDER'."
+    )
+
+
 def _weights(members: list[Member]) -> torch.nn.Module:
     """What model.pt holds: one member's model, or every member's in a list."""
     return members[0].model if len(members) == 1 else torch.nn.ModuleList([m.model for m in members])

@@ -11,7 +11,7 @@ from lstm_core import verdict as lcverdict
 from lstm_core.combine import STAND_IN
 from lstm_core.config import ConfigError
 from lstm_core.data.frequency import with_utc_offset
-from lstm_core.runs import predictions_table, steps_shown, unscored
+from lstm_core.runs import predictions_table, steps_shown, unscored, zip_restore_refusal
 from ui import metric_numbers, presenter, runs_view, state
 from ui.figures import series as plots
 from ui.figures.style import cell_name
@@ -331,4 +331,6 @@ downloads.download_button(
     key="forecast_dl_zip",
     on_click="ignore",
     width="stretch",
+    # a run too big to restore by upload says so before it is downloaded, not only when it comes back
+    help=zip_restore_refusal(run) or "The run and its data, to restore here or with the command line.",
 )

@@ -116,6 +116,30 @@ def test_crash_mid_save_keeps_previous_run(run, tmp_path, monkeypatch):
     assert [p.name for p in tmp_path.iterdir()] == ["r"]  # no temporary folder left behind
 
 
+def test_a_run_too_big_to_restore_by_upload_says_so_before_it_is_downloaded(run, tmp_path):
+    """The Forecast page's 'Download run (.zip)' tells what the upload would refuse: the rows of
+    data.csv over the bound, or rows times weights over the work bound; none where it restores."""
+    save_run(run, tmp_path / "r")
+    data = run_to_zip(tmp_path / "r")
+    rows = len(run.frame)
+    weights = (tmp_path / "r" / "model.pt").stat().st_size
+    assert runs.zip_restore_refusal(run, max_rows=rows) is None
+    zip_to_run_dir(data, tmp_path / "ok", max_rows=rows)
+    said = runs.zip_restore_refusal(run, max_rows=rows - 1)
+    assert said == (
+        f"This run's zip cannot be restored by uploading it here (its {rows} rows are over the {rows - 1} a "
+        "restored run may have); unzip it and open the folder with 'python -m lstm_core forecast --run FOLDER'."
+    )
+    with pytest.raises(RunError, match="python -m lstm_core forecast --run FOLDER"):
+        zip_to_run_dir(data, tmp_path / "rows", max_rows=rows - 1)
+    params = sum(p.numel() * p.element_size() for m in run.members for p in m.model.parameters())
+    assert params <= weights  # model.pt holds them, and a little more
+    work = rows * params - 1  # the refusal counts the parameters, the upload the file: both refuse
+    assert "would take too long to evaluate" in runs.zip_restore_refusal(run, max_rows=rows, max_work=work)
+    with pytest.raises(RunError, match="too long to evaluate"):
+        zip_to_run_dir(data, tmp_path / "work", max_rows=rows, max_work=work)
+
+
 def test_zip_round_trip(run, tmp_path):
     save_run(run, tmp_path / "r")
     zip_to_run_dir(run_to_zip(tmp_path / "r"), tmp_path / "restored")
