@@ -50,6 +50,8 @@ def named_series(
 #: set holds
 SETS = ("suite", "holdout", "fpp")
 FOLDERS = ("range", "shift", "short", "short_outside", "short_outside2", "outside3", "outside4", "outside5")
+#: Every data folder, with those added after the A/B scripts above were measured
+ALL_FOLDERS = (*FOLDERS, "outside6", "outside7")
 DATA = Path(__file__).resolve().parent / "data"
 
 
@@ -79,7 +81,7 @@ def asked_groups(args: argparse.Namespace) -> list[tuple[str, list[tuple[str, pd
     benchmark set and data folder (:func:`grouped_series`)."""
     if args.set or args.csv:
         return [(args.set or "csv", [s for s in named_series(args.set, args.csv)[0] if s[0] != "AirPassengers"])]
-    return grouped_series()
+    return grouped_series(folders=ALL_FOLDERS)
 
 
 def ab_parser(doc: str, csv_help: str = "comma-separated CSV files") -> argparse.ArgumentParser:

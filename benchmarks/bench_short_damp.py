@@ -22,7 +22,7 @@ import argparse
 import sys
 
 from benchmarks.ab_runs import (
-    FOLDERS,
+    ALL_FOLDERS,
     SETS,
     baseline_ratios,
     finish,
@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     detail.append("|---|---|---|---|---|---|---|---|")
     all_rows: list[dict] = []
     every: dict[str, list[float]] = {f"{a}{w}": [] for a in ARMS for w in ("ms", "one")}
-    groups = grouped_series(SETS, (*FOLDERS, "outside6", "outside7"), keep=short)
+    groups = grouped_series(SETS, ALL_FOLDERS, keep=short)
     for group, series in groups:
         rows = score_all(score, series, args.seeds.split(","), args.processes)
         all_rows += rows

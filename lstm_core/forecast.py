@@ -46,7 +46,7 @@ def predict_windows(model: Model, prep: Prepared, x_abs: np.ndarray) -> np.ndarr
     """Scaled ``d`` outputs (n, out) for absolute-scaled windows ``x_abs`` (n, L, F): the
     windows are normalised, run through the network and the reference is added back."""
     x, ref = prep.normalise(x_abs)
-    return _predict_scaled(model, x) + ref[:, None]
+    return _predict_scaled(model, x) + ref
 
 
 def one_step(model: Model, prep: Prepared, part: str) -> tuple[np.ndarray, np.ndarray]:
@@ -125,8 +125,8 @@ def recursive_z(
             # first is the one-step prediction), and the window is fed the damped values
             d = d * prep.transform.damp ** (blk * h + np.arange(h))[None, :]
             out = prep.target_scaler.transform(d[..., None])[..., 0].astype(out.dtype)
-        elif prep.transform.window_last and prep.transform.damp < 1:
-            # anchored on the window's last value: each step's departure from the value before it
+        elif (prep.transform.window_last or prep.transform.window_trend) and prep.transform.damp < 1:
+            # anchored on the window's last value or trend line: each step's departure from the value before it
             # (the first from that last value) shrinks the same way (scaled units: the scaler is affine)
             ref = window[:, -1, 0].astype(np.float64)[:, None]
             prev = np.concatenate([ref, out[:, :-1].astype(np.float64)], axis=1)

@@ -586,11 +586,14 @@ def choose_representation(
     # a last-value or smoothed-level member stays where it helps the others' mean
     checks = [False] if strategy.LAST_ANCHOR == "combo" else []
     checks += [True] if strategy.SMOOTH_ANCHOR in ("combo", "mixed") else []
-    if checks:
+    trend_check = strategy.TREND_ANCHOR == "combo"
+    if checks or trend_check:
         passed = screen(bt, [s.transform for s in pool], ratio=math.inf, level_ratio=LEVEL_RATIO)
         kept_trs = [s.transform for s in best if s.transform.name in kept]
         for smoothed in checks:
             kept_trs = combo_check(bt, kept_trs, passed, smoothed)
+        if trend_check:
+            kept_trs = combo_check(bt, kept_trs, passed, trend=True)
         kept = {tr.name for tr in kept_trs}
         best = [s for s in bt.scores if s in best or s.transform.name in kept]  # the next one may take its place
     out = []

@@ -94,7 +94,10 @@ class Transform:
     ``window_alpha`` (0 < alpha < 1, with ``window_norm``) = subtract each window's exponentially
     weighted mean instead, value i of L weighing ``(1 - alpha) ** (L - 1 - i)``: the window's local
     level as simple exponential smoothing sees it (ES-RNN's normalisation), between the plain mean
-    (alpha near 0) and the last value (alpha near 1); 0 = not used.
+    (alpha near 0) and the last value (alpha near 1); 0 = not used;
+    ``window_trend`` (with ``window_norm``) = subtract each window's least-squares line instead,
+    and add that line carried on to the outputs (a network that outputs zeros then extrapolates
+    the window's local trend, as Holt's linear method does with its smoothed level and slope).
     """
 
     log: bool = False
@@ -105,6 +108,7 @@ class Transform:
     damp: float = 1.0
     window_last: bool = False
     window_alpha: float = 0.0
+    window_trend: bool = False
 
     @property
     def name(self) -> str:
@@ -122,6 +126,8 @@ class Transform:
         """What a window-normalised representation subtracts from each window, in words."""
         if self.window_last:
             return "last value"
+        if self.window_trend:
+            return "trend line"
         return f"smoothed level (alpha {self.window_alpha:g})" if self.window_alpha else "mean"
 
     def to_dict(self) -> dict:
@@ -134,6 +140,7 @@ class Transform:
             "damp": self.damp,
             "window_last": self.window_last,
             "window_alpha": self.window_alpha,
+            "window_trend": self.window_trend,
         }
 
     @classmethod
@@ -149,10 +156,11 @@ class Transform:
                 damp=float(d.get("damp", 1.0)),
                 window_last=bool(d.get("window_last", False)),
                 window_alpha=float(d.get("window_alpha", 0.0)),
+                window_trend=bool(d.get("window_trend", False)),
             )
         except (KeyError, TypeError, ValueError):
             raise ConfigError("The saved target transform is damaged; train the run again.") from None
-        if (out.window_last or out.window_alpha) and not out.window_norm:
+        if (out.window_last or out.window_alpha or out.window_trend) and not out.window_norm:
             raise ConfigError("The saved target transform is damaged; train the run again.")
         if (
             out.lag < 0
@@ -162,6 +170,7 @@ class Transform:
             or not 0 < out.damp <= 1
             or not 0 <= out.window_alpha < 1
             or (out.window_alpha and out.window_last)
+            or (out.window_trend and (out.window_alpha or out.window_last or out.lag))
         ):
             raise ConfigError("The saved target transform is out of range; train the run again.")
         return out
@@ -244,18 +253,29 @@ class Prepared:
     def window_ref(self, x: np.ndarray) -> np.ndarray:
         """Per-window reference (n,) of windows ``x`` (n, L, F) subtracted from feature 0 and the
         targets: the window's mean (or last value, :attr:`Transform.window_last`, or exponentially
-        weighted mean, :attr:`Transform.window_alpha`) or 0."""
+        weighted mean, :attr:`Transform.window_alpha`, or its trend line's value at its last point,
+        :attr:`Transform.window_trend`) or 0."""
         if not self.transform.window_norm or x.shape[-1] == 0:
             return np.zeros(len(x), dtype=np.float32)
         return window_anchor(self.transform, x[:, :, 0]).astype(np.float32)
 
     def normalise(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Windows (n, L, F) as the network sees them, and their references (n,)."""
-        ref = self.window_ref(x)
-        if self.transform.window_norm:
-            x = x.copy()
-            x[:, :, 0] -= ref[:, None]
-        return x, ref
+        """Windows (n, L, F) as the network sees them, and the references (n, out) added back to
+        their outputs: the window's reference (:meth:`window_ref`) for every output, or with
+        :attr:`Transform.window_trend` its trend line carried on to each output's step."""
+        out = self.out_dim
+        if not self.transform.window_norm or x.shape[-1] == 0:
+            return x, np.zeros((len(x), out), dtype=np.float32)
+        x = x.copy()
+        if self.transform.window_trend:
+            level, slope = window_line(x[:, :, 0])  # (n,), (n,): the line at the last point, per step
+            L = x.shape[1]
+            x[:, :, 0] -= (level[:, None] + slope[:, None] * np.arange(1 - L, 1)[None, :]).astype(np.float32)
+            ref = level[:, None] + slope[:, None] * np.arange(1, out + 1)[None, :]  # (n, out)
+            return x, ref.astype(np.float32)
+        ref1 = self.window_ref(x)
+        x[:, :, 0] -= ref1[:, None]
+        return x, np.repeat(ref1[:, None], out, axis=1)
 
     def part_slice(self, part: str) -> slice:
         return {
@@ -364,12 +384,27 @@ def ewm_weights(length: int, alpha: float) -> np.ndarray:
     return w / w.sum()
 
 
+def window_line(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The least-squares line through each window of ``w`` (n, L): its value at the last point
+    (n,) and its slope per step (n,) (0 for windows of one point)."""
+    w = np.asarray(w, dtype=np.float64)
+    L = w.shape[1]
+    i = np.arange(L, dtype=np.float64) - (L - 1) / 2.0  # positions about the window's centre
+    var = float(np.sum(i * i))
+    slope = (w @ i) / var if var > 0 else np.zeros(len(w))
+    return w.mean(axis=1) + slope * (L - 1) / 2.0, slope
+
+
 def window_anchor(tr: Transform, w: np.ndarray) -> np.ndarray:
     """What a window-normalised representation subtracts from each window of ``w`` (n, L) and adds
     back to its network's outputs (n,): the last value (:attr:`Transform.window_last`), the
-    exponentially weighted mean (:attr:`Transform.window_alpha`) or the mean."""
+    exponentially weighted mean (:attr:`Transform.window_alpha`), the trend line's value at the
+    last point (:attr:`Transform.window_trend`, whose outputs also take the line's slope on: see
+    :meth:`Prepared.normalise`) or the mean."""
     if tr.window_last:
         return w[:, -1]
+    if tr.window_trend:
+        return window_line(w)[0]
     if tr.window_alpha:
         return np.asarray(w, dtype=np.float64) @ ewm_weights(w.shape[1], tr.window_alpha)
     return w.mean(axis=1)
@@ -380,11 +415,31 @@ def running_ref(tr: Transform, f0: np.ndarray, look_back: int) -> np.ndarray:
     network, as :meth:`Prepared.window_ref` takes it from the last ``look_back`` points up to
     that point (fewer at the start): their exponentially weighted mean with
     :attr:`Transform.window_alpha`, else their mean (also for :attr:`Transform.window_last`, where a
-    point less itself would leave nothing to see) (T,)."""
+    point less itself would leave nothing to see); with :attr:`Transform.window_trend`, the value at
+    that point of their least-squares line (T,)."""
     f0 = np.asarray(f0, dtype=np.float64)
+    if tr.window_trend:
+        return _running_line(f0, look_back)
     # kern[j] weighs the value j points back; np.convolve's first T sums stop at the start
     kern = ewm_weights(look_back, tr.window_alpha)[::-1] if tr.window_alpha else np.ones(look_back)
     return np.convolve(f0, kern)[: len(f0)] / np.convolve(np.ones(len(f0)), kern)[: len(f0)]
+
+
+def _running_line(f0: np.ndarray, look_back: int) -> np.ndarray:
+    """For each point of ``f0`` (T,), the value there of the least-squares line through the last
+    ``look_back`` points up to it (fewer at the start; the point itself where it is the first) (T,)."""
+    T = len(f0)
+    j = np.arange(T, dtype=np.float64)
+    c0 = np.concatenate([[0.0], np.cumsum(f0)])
+    c1 = np.concatenate([[0.0], np.cumsum(j * f0)])
+    start = np.maximum(0, np.arange(T) - look_back + 1)
+    n = (np.arange(T) - start + 1).astype(np.float64)  # points in each window
+    s0 = c0[np.arange(T) + 1] - c0[start]
+    s1 = c1[np.arange(T) + 1] - c1[start] - j * s0  # sum of (position - t) * value, positions <= t
+    mean = s0 / n
+    var = n * (n * n - 1) / 12.0
+    slope = np.where(var > 0, (s1 + (n - 1) / 2.0 * s0) / np.where(var > 0, var, 1.0), 0.0)
+    return mean + slope * (n - 1) / 2.0
 
 
 def split_points(n: int, val_fraction: float, test_fraction: float) -> tuple[int, int]:
@@ -596,8 +651,8 @@ def make_windows(prep: Prepared, t: np.ndarray) -> Windows:
 
     Both are normalised by the window's reference (see :meth:`Prepared.normalise`)."""
     out = prep.out_dim
-    x, ref = prep.normalise(window_x(prep, t))
-    y = prep.d_scaled[t[:, None] + np.arange(out)[None, :]] - ref[:, None]  # (n, out)
+    x, ref = prep.normalise(window_x(prep, t))  # ref (n, out)
+    y = prep.d_scaled[t[:, None] + np.arange(out)[None, :]] - ref  # (n, out)
     return Windows(x, y.astype(np.float32), t.astype(np.int64))
 
 

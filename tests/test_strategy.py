@@ -67,6 +67,8 @@ CANDIDATES = [
     Transform(lag=12, window_norm=True),
     Transform(window_norm=True, window_alpha=0.3),
     Transform(log=True, deseason=12, window_norm=True, window_alpha=0.6),
+    Transform(window_norm=True, window_trend=True),
+    Transform(log=True, deseason=12, window_norm=True, window_trend=True),
 ]
 
 
@@ -111,6 +113,48 @@ def test_a_last_value_anchor_ends_each_window_at_zero_and_its_null_forecast_is_n
     np.testing.assert_allclose(w.y, raw - last[:, None], atol=1e-5)
     null = strategy.null_forecast(y, tr, prep.train_end, 70, 10, 6, horizon=3)
     np.testing.assert_allclose(null, np.full(10, y[69]))
+
+
+def test_a_trend_line_anchor_removes_each_window_s_line_and_its_null_forecast_carries_the_line_on():
+    y = np.cumsum(np.random.default_rng(2).normal(0.5, 1, 80)) + 50
+    tr = Transform(window_norm=True, window_trend=True)
+    assert tr.name == "window trend line removed" and Transform.from_dict(tr.to_dict()) == tr
+    assert Transform.from_dict({"log": False, "lag": 0, "window_norm": True}).window_trend is False  # saved before
+    with pytest.raises(ConfigError, match="damaged"):  # a line removed from no window
+        Transform.from_dict({"log": False, "lag": 0, "window_trend": True})
+    with pytest.raises(ConfigError, match="out of range"):  # one anchor only, and on levels
+        Transform.from_dict({"log": False, "lag": 0, "window_norm": True, "window_trend": True, "window_last": True})
+    with pytest.raises(ConfigError, match="out of range"):
+        Transform.from_dict({"log": False, "lag": 1, "window_norm": True, "window_trend": True})
+    prep = prepare(_monthly(y), DataConfig(look_back=6, horizon=3), transform=tr)
+    w = prep.windows["train"]
+    raw_x = fc.window_x(prep, w.t)[:, :, 0].astype(np.float64)  # (n, 6) before normalising
+    pos = np.arange(6)
+    for i in (0, len(raw_x) // 2, len(raw_x) - 1):
+        slope, icept = np.polyfit(pos, raw_x[i], 1)
+        np.testing.assert_allclose(w.x[i, :, 0], raw_x[i] - (icept + slope * pos), atol=1e-5)
+        raw = prep.d_scaled[w.t[i] + np.arange(3)]
+        np.testing.assert_allclose(w.y[i], raw - (icept + slope * np.arange(6, 9)), atol=1e-5)
+    # a straight line is forecast exactly by a network that outputs zeros
+    line = 20 + 0.5 * np.arange(60)
+    np.testing.assert_allclose(strategy.null_forecast(line, tr, 40, 50, 10, 6, horizon=3), line[50:60], atol=1e-9)
+    assert strategy.is_damped_trend(tr) and not strategy.is_anchored_last(tr)
+
+
+def test_trend_line_candidates_enter_as_trend_anchor_says(monkeypatch):
+    assert strategy.TREND_ANCHOR == "off"
+    assert not any(t.window_trend for t in strategy.candidates(12, True, 100))
+    monkeypatch.setattr(strategy, "TREND_ANCHOR", "candidates")
+    got = [(t.log, t.deseason) for t in strategy.candidates(12, True, 100) if t.window_trend]
+    assert got == [(False, 0), (False, 12), (True, 0), (True, 12)]
+    a, b = Transform(lag=1), Transform(lag=12)
+    trend = Transform(window_norm=True, window_trend=True)
+    ranked = [strategy.Scored(t, float(k)) for k, t in enumerate([trend, a, b])]
+    names = lambda ts: [t.name for t in ts]  # noqa: E731
+    assert names(strategy.shortlist(ranked, True, k=2)) == names([trend, a])  # ranked with the others
+    monkeypatch.setattr(strategy, "TREND_ANCHOR", "combo")
+    assert names(strategy.shortlist(ranked, True, k=2)) == names([a, b, trend])  # backtested beside them
+    assert names(strategy.shortlist(ranked, False, k=2)) == names([a, b])  # not on a short series
 
 
 def test_a_smoothed_level_anchor_removes_each_window_s_weighted_mean_and_its_null_forecast_is_smoothing():
@@ -162,7 +206,15 @@ def test_the_smoothing_weight_is_fitted_on_the_training_part_and_only_between_me
     assert {t.name for t in smoothed} <= set(in_order)
 
 
-@pytest.mark.parametrize("tr", [Transform(window_norm=True), Transform(window_norm=True, window_alpha=0.3)], ids=str)
+@pytest.mark.parametrize(
+    "tr",
+    [
+        Transform(window_norm=True),
+        Transform(window_norm=True, window_alpha=0.3),
+        Transform(window_norm=True, window_trend=True),
+    ],
+    ids=str,
+)
 def test_the_gates_continuous_input_takes_each_full_window_s_own_reference(tr):
     """The Gates page's whole-series view subtracts from each point what the network's window
     ending there has subtracted from it (:func:`running_ref`), and over the first points the same
