@@ -15,7 +15,7 @@ from lstm_core.runs import predictions_table, steps_shown, unscored, zip_restore
 from ui import metric_numbers, presenter, runs_view, state
 from ui.figures import series as plots
 from ui.figures.style import cell_name
-from ui.text import md_code, md_escape, upper_first
+from ui.text import md_code, md_escape, plot_text, upper_first
 
 st.title("Forecast")
 current = state.sync_job_id()
@@ -169,7 +169,9 @@ spikes = lcprep.future_spikes(run.prep)
 # the values the loader filled in, which the test scores leave out, are marked, not drawn as observed
 unseen = unscored(run)
 unseen = unseen if unseen.any() and len(unseen) == len(pred) else None
-presenter.chart(plots.overlay_figure(pred, spikes=spikes, unscored=unseen), key="forecast_overlay")
+# the value axes name the target: what the values are, for a class reading the projector too
+values = plot_text(run.prep.target)
+presenter.chart(plots.overlay_figure(pred, spikes=spikes, unscored=unseen, y_title=values), key="forecast_overlay")
 st.subheader("Metrics on the test part (original units)")
 table = tables.metrics_frame(m)
 # a metric no model has on these points is left out with a reason, not shown as a column of "None"
@@ -214,12 +216,14 @@ if narrow:
 # ran past its edge at 1280x720 ("Multi-step forecast over the test sp")
 left, right = (st.container(), st.container()) if presenter.active() else st.columns(2)
 presenter.chart(
-    presenter.half_title(plots.multistep_figure(pred, spikes=spikes, unscored=unseen)),
+    presenter.half_title(plots.multistep_figure(pred, spikes=spikes, unscored=unseen, y_title=values)),
     key="forecast_multistep",
     container=left,
 )
 presenter.chart(
-    presenter.half_title(plots.residual_figure(pred, spikes=spikes)), key="forecast_residuals", container=right
+    presenter.half_title(plots.residual_figure(pred, spikes=spikes, y_title=f"error ({values})")),
+    key="forecast_residuals",
+    container=right,
 )
 
 st.subheader("Forecast past the end of the data")
@@ -251,7 +255,12 @@ else:
             )
         presenter.chart(
             plots.future_figure(
-                pred, fut, title=f"{steps} steps ahead with the {cov.level:.0%} interval", rival=rival, spikes=spikes
+                pred,
+                fut,
+                title=f"{steps} steps ahead with the {cov.level:.0%} interval",
+                rival=rival,
+                spikes=spikes,
+                y_title=values,
             ),
             key="forecast_future",
         )

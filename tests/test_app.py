@@ -285,6 +285,11 @@ def test_training_from_the_form_then_forecast_shows_metrics(fake):
     assert "Holt-Winters" in set(table["model"]) and "Seasonal naive" in set(table["model"])
     charts = {c.proto.id: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
     assert len(charts) == 4  # overlay, multi-step, residuals, future
+    # every value axis says what its values are: the target's name (residuals: its errors)
+    target = at.session_state["dataset"].frame.columns[0]
+    assert sorted(c["layout"]["yaxis"]["title"]["text"] for c in charts.values()) == sorted(
+        [target, target, f"error ({target})", target]
+    )
     from lstm_core.verdict import judge, label
     from ui import runs_view, state
     from ui.text import upper_first

@@ -104,6 +104,7 @@ def overlay_figure(
     title: str = "One-step predictions over the series",
     spikes: Spikes | None = None,
     unscored: np.ndarray | None = None,
+    y_title: str | None = None,
 ) -> go.Figure:
     """The classic picture: the series with one-step train/val/test predictions, split marked.
 
@@ -111,7 +112,8 @@ def overlay_figure(
     spans the series as the networks saw it, and each spike is a marker pinned to the edge it
     jumps past, labelled with its value as given: one bad reading no longer flattens the rest.
     ``unscored`` (bool (n_rows,), :func:`lstm_core.runs.unscored`): the actual values the loader
-    filled in, which the test scores leave out, marked as such.
+    filled in, which the test scores leave out, marked as such. ``y_title``: the value axis's title
+    (the target's name: what the values are, in a classroom as on the screen).
     """
     fig = go.Figure()
     trace, dec = line_trace(pred["time"], pred["actual"], "actual", COLORS["actual"], width=1.4)
@@ -139,7 +141,7 @@ def overlay_figure(
         # the validation label one line lower: a short validation part put it under the test label
         mark_x(fig, x, " validation" if part == "val" else " test →", line=1 if part == "val" else 0)
     _mark_unscored(fig, pred, unscored)
-    fig = apply_layout(fig, title, dec, n_total=len(pred))
+    fig = apply_layout(fig, title, dec, y_title, n_total=len(pred))
     local = _spikes_from(spikes, 0, len(pred))
     if local is not None:
         seen = replaced(pred["actual"].to_numpy(dtype=np.float64), local)
@@ -271,8 +273,10 @@ def _forecast_band_figure(
     n_total: int,
     spikes: Spikes | None = None,
     unscored: np.ndarray | None = None,
+    y_title: str | None = None,
 ) -> go.Figure:
-    """Actual values of ``context``, then ``fc[column]`` with its lower/upper band and a marker line.
+    """Actual values of ``context``, then ``fc[column]`` with its lower/upper band and a marker line
+    (``y_title``: the value axis's title).
 
     ``n_total`` is the number of points the figure stands for (for the decimation note);
     ``spikes``: those among ``context``'s rows (positions in it) pinned as in :func:`overlay_figure`;
@@ -288,7 +292,7 @@ def _forecast_band_figure(
     if mark_at is not None:
         mark_x(fig, mark_at, mark_text)
     _mark_unscored(fig, context, unscored)
-    fig = apply_layout(fig, title, dec or d or d2, n_total=n_total)
+    fig = apply_layout(fig, title, dec or d or d2, y_title, n_total=n_total)
     if spikes is not None:
         seen = replaced(context["actual"].to_numpy(dtype=np.float64), spikes)
         band_vals = [fc[c].to_numpy(dtype=np.float64) for c in ("lower", "upper", column)]
@@ -302,9 +306,10 @@ def multistep_figure(
     title: str = "Multi-step forecast over the test span",
     spikes: Spikes | None = None,
     unscored: np.ndarray | None = None,
+    y_title: str | None = None,
 ) -> go.Figure:
-    """Recursive forecast from the start of the test part, with its conformal band (``spikes`` and
-    ``unscored``: as in :func:`overlay_figure`)."""
+    """Recursive forecast from the start of the test part, with its conformal band (``spikes``,
+    ``unscored`` and ``y_title``: as in :func:`overlay_figure`)."""
     test = pred[pred["part"] == "test"]
     start = max(0, (test.index[0] if len(test) else len(pred)) - context)
     return _forecast_band_figure(
@@ -319,14 +324,19 @@ def multistep_figure(
         n_total=len(pred) - start,
         spikes=_spikes_from(spikes, start, len(pred)),
         unscored=unscored,
+        y_title=y_title,
     )
 
 
 def residual_figure(
-    pred: pd.DataFrame, title: str = "One-step residuals (actual - predicted)", spikes: Spikes | None = None
+    pred: pd.DataFrame,
+    title: str = "One-step residuals (actual - predicted)",
+    spikes: Spikes | None = None,
+    y_title: str | None = None,
 ) -> go.Figure:
     """Residuals of the one-step predictions, coloured by part, with a zero line (``spikes``: their
-    residuals pinned as in :func:`overlay_figure`, the axis fitted to the others')."""
+    residuals pinned as in :func:`overlay_figure`, the axis fitted to the others'; ``y_title``: the
+    value axis's title)."""
     fig = go.Figure()
     one = pred["one_step"].to_numpy(dtype=np.float64)
     resid = pred["actual"].to_numpy(dtype=np.float64) - one
@@ -338,7 +348,7 @@ def residual_figure(
         if len(ys):
             fig.add_trace(go.Scatter(x=xs, y=ys, mode="markers", name=part, marker=dict(size=4, color=COLORS[part])))
     fig.add_hline(y=0, line=dict(color=GUIDE, width=1))
-    fig = apply_layout(fig, title, dec, n_total=len(pred))
+    fig = apply_layout(fig, title, dec, y_title, n_total=len(pred))
     local = _spikes_from(spikes, 0, len(pred))
     if local is not None and np.isfinite(resid[local.index]).any():
         others = np.delete(resid, local.index)
@@ -365,10 +375,11 @@ def future_figure(
     title: str = "Forecast past the end of the data",
     rival: tuple[str, pd.DataFrame] | None = None,
     spikes: Spikes | None = None,
+    y_title: str | None = None,
 ) -> go.Figure:
     """The last ``context`` points of the series (default :func:`future_context`), then the future
     forecast and its band; ``rival`` = (name, frame with time, forecast): a baseline's forecast
-    drawn dashed beside it; ``spikes``: as in :func:`overlay_figure`."""
+    drawn dashed beside it; ``spikes`` and ``y_title``: as in :func:`overlay_figure`."""
     if context is None:
         context = future_context(len(future))
     start = max(0, len(pred) - context)
@@ -384,6 +395,7 @@ def future_figure(
         title,
         n_total=len(tail) + len(future),
         spikes=_spikes_from(spikes, start, len(pred)),
+        y_title=y_title,
     )
     if rival is not None:
         trace, _ = line_trace(rival[1]["time"], rival[1]["forecast"], rival[0], COLORS["rival"], dash="dash", width=2.0)
