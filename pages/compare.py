@@ -226,10 +226,9 @@ any_active = any(s is not None and cv.pending(s) for s in first)
 def live() -> None:
     snaps = [s for s in (reg.snapshot(i) for i in ids) if s is not None]
     groups = cv.group(snaps)
-    done = sum(not s.active for s in snaps)
     st.subheader("Training")
     left, right = st.columns([3, 1])
-    left.progress(done / max(len(snaps), 1), text=cv.progress_text(snaps, groups))
+    left.progress(cv.progress_value(snaps), text=cv.progress_text(snaps, groups))
     loading = sum(s.restoring for s in snaps)
     if loading:
         st.info(f"Loading {loading} run(s) saved before the server restarted; the results appear here in a moment.")

@@ -368,3 +368,34 @@ def test_variants_stopped_before_they_trained_are_named():
     # beside "4 of 4 runs done" and "LSTM 32 (not trained)"
     stopped = loss_band_figure({"GRU 16": empty, "RNN 16": empty}, over={"GRU 16", "RNN 16"})
     assert [a.text for a in stopped.layout.annotations] == ["stopped before the first epoch: no loss to show"]
+
+
+def test_runs_stopped_before_they_trained_are_not_counted_as_done():
+    """After Stop all on 5 variants × 2 seeds, the bar stood full and read "10 of 10 runs done (5
+    variants × 2 seeds)" above results of the 2 runs that had trained; 8 were stopped before."""
+    from types import SimpleNamespace
+
+    from lstm_core.job_status import JobStatus
+    from ui import compare_view as cv
+
+    def snap(variant, status, run):
+        return SimpleNamespace(
+            status=status, active=status.active, restoring=False, run=run, tags={"variant": variant}, label=variant
+        )
+
+    trained = [snap("RNN 32", JobStatus.FINISHED, object()), snap("RNN 32", JobStatus.CANCELLED, object())]
+    stopped = [
+        snap(v, JobStatus.CANCELLED, None) for v in ("LSTM 32", "GRU 32", "PEEPHOLE 32", "CIFG 32") for _ in "ab"
+    ]
+    snaps = trained + stopped
+    assert cv.progress_text(snaps, cv.group(snaps)) == (
+        "2 of 10 runs done, 8 stopped before they trained (5 variants × 2 seeds)"
+    )
+    assert cv.progress_value(snaps) == 0.2
+    one = trained + stopped[:1]
+    assert cv.progress_text(one, cv.group(one)) == (
+        "2 of 3 runs done, 1 stopped before it trained (2 variants × 1–2 seeds each)"
+    )
+    running = [snap("RNN 32", JobStatus.RUNNING, None), snap("RNN 32", JobStatus.FINISHED, object())]
+    assert cv.progress_text(running, cv.group(running)) == "1 of 2 runs done (1 variant × 2 seeds)"
+    assert cv.progress_value(running) == 0.5

@@ -86,18 +86,33 @@ def pending(s: JobSnapshot) -> bool:
     return s.active or s.restoring
 
 
+def stopped_untrained(s: JobSnapshot) -> bool:
+    """Whether ``s`` was stopped (Stop all, or its own Stop) before it trained: it has no run."""
+    return s.status == JobStatus.CANCELLED and s.run is None and not s.restoring
+
+
+def progress_value(snaps: list[JobSnapshot]) -> float:
+    """The progress bar's share: runs over, less those stopped before they trained (after Stop all
+    the bar stood full above results of 2 of the 10 runs)."""
+    done = sum(not s.active and not stopped_untrained(s) for s in snaps)
+    return done / max(len(snaps), 1)
+
+
 def progress_text(snaps: list[JobSnapshot], groups: dict[str, list[JobSnapshot]]) -> str:
     """The progress bar's text: ``4 of 6 runs done (3 variants × 2 seeds)``. Where the variants
     hold different numbers of runs (one deleted on the Runs page) it gives their range: a
     comparison of 3 variants × 2 seeds with one run deleted read "5 of 5 runs done (3 variants ×
-    1 seeds)", 5 // 3."""
-    done = sum(not s.active for s in snaps)
+    1 seeds)", 5 // 3. Runs stopped before they trained are counted apart: after Stop all it read
+    "10 of 10 runs done" above results of the 2 runs that had trained."""
+    stopped = sum(stopped_untrained(s) for s in snaps)
+    done = sum(not s.active for s in snaps) - stopped
     counts = sorted({len(ss) for ss in groups.values()}) or [0]
     seeds = f"{counts[0]}" if len(counts) == 1 else f"{counts[0]}–{counts[-1]}"
     plural = "" if counts == [1] else "s"
     each = " each" if len(counts) > 1 else ""
     variants = f"{len(groups)} variant{'s' * (len(groups) != 1)}"
-    return f"{done} of {len(snaps)} runs done ({variants} × {seeds} seed{plural}{each})"
+    halted = f", {stopped} stopped before {'it' if stopped == 1 else 'they'} trained" if stopped else ""
+    return f"{done} of {len(snaps)} runs done{halted} ({variants} × {seeds} seed{plural}{each})"
 
 
 def untrained_note(groups: dict[str, list[JobSnapshot]], results: list[cmp.SeedResult]) -> str | None:
