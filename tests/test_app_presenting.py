@@ -123,3 +123,12 @@ def test_the_future_chart_shows_history_in_proportion_to_the_steps_ahead(fake):
     at.slider(key="forecast_steps").set_value(60).run()
     no_errors(at)
     assert history_points() == 120  # never over 120
+
+
+def test_the_train_pages_forecast_names_its_value_axis(fake):
+    """The Train page's one-step chart showed 100…700 with no axis title (the Forecast page's same
+    chart names the target): projected to a class, nothing said what the numbers were."""
+    at = trained(presenting=True)
+    spec = next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.proto.id.endswith("train_job_forecast"))
+    target = at.session_state[state.DATASET].target
+    assert spec["layout"]["yaxis"]["title"]["text"] == target

@@ -221,7 +221,10 @@ def live_job(job_id: str, key: str, done_link: tuple[str, str] | None = None) ->
                 if look is not None:
                     first_look(look, key=f"{key}_first_look")
                 elif run is not None and run.predictions is not None:
-                    fig = plots.overlay_figure(run.predictions).update_layout(height=PANEL_CHART_HEIGHT)
+                    # the value axis names the target, as the Forecast page's same chart (a class read
+                    # 100…700 beside the projected chart and nothing said of what)
+                    fig = plots.overlay_figure(run.predictions, y_title=plot_text(run.prep.target))
+                    fig.update_layout(height=PANEL_CHART_HEIGHT)
                     # half a row, beside the loss: a long series' decimation note ran past its edge
                     # ("One-step predictions over the series (decimated to ~2,000 points a trace of")
                     presenter.chart(presenter.half_title(fig), key=f"{key}_forecast")
