@@ -11,7 +11,7 @@ from lstm_core.config import BOUNDS, CELL_TYPES, SCALERS, TRANSFORMS, ConfigErro
 from ui import compare_view as cv
 from ui import presenter, quickstart, state, throttle
 from ui.figures import compare as cplots
-from ui.text import md_code, md_escape
+from ui.text import md_code, md_escape, plot_text
 
 st.title("Compare")
 ds = state.dataset()
@@ -350,15 +350,19 @@ d2.download_button(
 st.subheader("Forecasts")
 runs = {n: rs for n, ss in groups.items() if (rs := [s.run for s in ss if s.run is not None])}  # not the untrained
 shown = st.multiselect("Variants shown", list(runs), default=list(runs), key="cmp_overlay_pick")
+# the value axes name the target (the analyst saw 200…700 and nothing said of what)
+values = plot_text(trained_target) if trained_target is not None else None
 # on one line "One-step test forecasts per variant (mean over seeds)" ran 20 px past the chart on a phone
 presenter.chart(
-    presenter.phone_title(cplots.overlay_variants_figure(cmp.forecast_overlay(runs), shown)), key="cmp_overlay"
+    presenter.phone_title(cplots.overlay_variants_figure(cmp.forecast_overlay(runs), shown, y_title=values)),
+    key="cmp_overlay",
 )
 presenter.chart(
     cplots.overlay_variants_figure(
         cmp.forecast_overlay(runs, "multistep"),
         shown,
         title="Multi-step test forecasts (mean over seeds)",
+        y_title=values,
     ),
     key="cmp_overlay_multistep",
 )

@@ -6,6 +6,7 @@ pre-built Run as it is submitted, and a sweep with stand-in rows, so these tests
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from lstm_core.compare import CompareConfig
 from tests import fakes
+from ui import state
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -90,6 +92,13 @@ def test_two_variant_comparison_finishes_and_shows_the_table(fake):
     assert any("seed" in m.value and "lowest multi-step RMSE" in m.value for m in at.markdown)  # both horizons
     charts = at.get("plotly_chart")
     assert len(charts) >= 4  # loss bands, one-step and multi-step overlays, gate saturation
+    # the overlays' value axes name the target: 200…700 said nothing of what they were
+    overlays = [
+        json.loads(c.proto.spec) for c in charts if c.proto.id.endswith(("cmp_overlay", "cmp_overlay_multistep"))
+    ]
+    assert [o["layout"]["yaxis"]["title"]["text"] for o in overlays] == [
+        str(at.session_state[state.DATASET].target)
+    ] * 2
     cfg = CompareConfig.from_json(at.session_state["cmp_config"])  # what the JSON download serves
     assert cfg.names() == ["LSTM 32", "GRU 32"] and cfg.seeds == [0, 1]
     # one network per seed, as the CLI's comparison config: the seeds are the replicates

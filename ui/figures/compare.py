@@ -116,8 +116,10 @@ def overlay_variants_figure(
     variants: list[str],
     context: int = 48,
     title: str = "One-step test forecasts per variant (mean over seeds)",
+    y_title: str | None = None,
 ) -> go.Figure:
-    """The series' test span (plus ``context`` points before it) with each variant's forecasts."""
+    """The series' test span (plus ``context`` points before it) with each variant's forecasts
+    (``y_title``: the value axis's title, the target's name)."""
     test_rows = np.flatnonzero(overlay["part"].to_numpy() == "test") if len(overlay) else np.zeros(0, int)
     start = max(0, (int(test_rows[0]) if len(test_rows) else 0) - context)
     shown = overlay.iloc[start:].reset_index(drop=True)
@@ -135,7 +137,7 @@ def overlay_variants_figure(
     for part, x in split_points(shown).items():
         if part == "test":
             mark_x(fig, x, " test →")
-    return apply_layout(fig, title, dec, n_total=len(shown))
+    return apply_layout(fig, title, dec, y_title, n_total=len(shown))
 
 
 #: Characters of a variant's name that fit under one bar of :func:`saturation_figure` (a 1024 px
