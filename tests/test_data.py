@@ -248,6 +248,32 @@ def test_airline_fixture_loads_monthly():
     assert report.summary()[0] == "airline-passengers.csv: 144 rows, 1 numeric column(s) (Passengers)."
 
 
+def test_summary_groups_thousands_as_the_data_page_headline_does():
+    """An hourly file of 6,500 rows with 1,500 hours missing: "What was detected" said "6500 rows",
+    "1500 timestamp(s)" and "load: 1500" under the headline's "6,500 rows" and beside the caption's
+    "load: 1,500"."""
+    hours = pd.date_range("2024-03-01", periods=8_000, freq="h")
+    kept = [i for i in range(8_000) if i % 16 not in (3, 7, 11)]  # 3 hours in 16 missing: 1,500
+    csv = ("time,load\n" + "".join(f"{hours[i]:%Y-%m-%d %H:%M},{i % 24 + 1}\n" for i in kept)).encode()
+    dropped = load_csv(csv, name="load.csv", missing="drop").report.summary()
+    assert dropped[0] == "load.csv: 6,500 rows, 1 numeric column(s) (load)."
+    assert dropped[2] == "Time column 'time': frequency hourly, season 24, 1,500 timestamp(s) missing from its grid."
+    filled = load_csv(csv, name="load.csv", missing="ffill").report.summary()
+    assert filled[0] == "load.csv: 8,000 rows, 1 numeric column(s) (load)."
+    assert "Missing values (load: 1,500) handled by 'ffill'." in filled
+    assert "1,500 missing value(s) were filled with the previous value." in filled
+    assert filled[4].startswith("1,500 timestamp(s) missing from the regular hourly grid were added")
+
+
+def test_timestamps_left_out_under_drop_name_the_frequency_in_words():
+    """Missing values 'drop' on daily data with 6 days missing said "the regular D grid" (pandas'
+    alias), where 'interpolate' says "the regular daily grid"."""
+    days = pd.date_range("2023-01-01", periods=60, freq="D")
+    csv = "date,sales\n" + "".join(f"{d:%Y-%m-%d},{i % 7 + 10}\n" for i, d in enumerate(days) if i % 9 != 4)
+    notes = load_csv(csv.encode(), name="sales.csv", missing="drop").report.notes
+    assert "7 timestamp(s) are missing from the regular daily grid; they were not filled in." in notes
+
+
 def test_utf8_bom():
     loaded = fixture("utf8_bom.csv")
     assert loaded.report.encoding == "utf-8-sig"

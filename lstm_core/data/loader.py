@@ -131,7 +131,7 @@ class DataReport:
         """Return short human-readable lines describing the load, for display."""
         names = ", ".join(self.columns)
         lines = [
-            f"{self.source}: {self.n_rows} rows, {len(self.columns)} numeric column(s) ({names}).",
+            f"{self.source}: {self.n_rows:,} rows, {len(self.columns)} numeric column(s) ({names}).",
             f"Read as {self.encoding}, delimiter {_show_char(self.delimiter)}, decimal {self.decimal!r}"
             + (f", thousands {_show_char(self.thousands)}." if self.thousands else "."),
         ]
@@ -141,11 +141,11 @@ class DataReport:
             freq = describe_frequency(self.frequency) if self.frequency else "irregular"
             season = f", season {self.season}" if self.season else ""
             lines.append(
-                f"Time column {self.date_column!r}: frequency {freq}{season}, {self.gaps} timestamp(s) missing from its grid."
+                f"Time column {self.date_column!r}: frequency {freq}{season}, {self.gaps:,} timestamp(s) missing from its grid."
             )
         counts = {c: n for c, n in self.missing.items() if n}
         if counts:
-            listed = ", ".join(f"{c}: {n}" for c, n in counts.items())
+            listed = ", ".join(f"{c}: {n:,}" for c, n in counts.items())
             lines.append(f"Missing values ({listed}) handled by {self.missing_policy!r}.")
         for column, reason in self.dropped_columns.items():
             said = f"Dropped column {_excerpt(column)} "  # the loader's note says it already: not twice
@@ -1744,14 +1744,16 @@ def _index_frame(
             "The timestamps are irregular, so no frequency was detected; a run looks for a season in the values."
         )
     elif gaps and policy == "drop":
-        notes.append(f"{gaps} timestamp(s) are missing from the regular {frequency} grid; they were not filled in.")
+        notes.append(
+            f"{gaps:,} timestamp(s) are missing from the regular {describe_frequency(frequency)} grid; they were not filled in."
+        )
     else:
         if gaps:
             grid = pd.date_range(frame.index[0], frame.index[-1], freq=frequency, name=frame.index.name)
             skipped = _clock_skip(grid.difference(frame.index), frame.index)
             frame = frame.reindex(grid)
             notes.append(
-                f"{gaps} timestamp(s) missing from the regular {describe_frequency(frequency)} grid were added as rows of missing "
+                f"{gaps:,} timestamp(s) missing from the regular {describe_frequency(frequency)} grid were added as rows of missing "
                 "values, so that the season stays in step with the calendar (missing values: drop, or --missing drop, leaves them out)."
                 + (
                     f" {'It is' if gaps == 1 else 'They are'} the night hour that local clocks skip when daylight saving time starts ({_show_time(skipped)}); "
@@ -1783,13 +1785,13 @@ def _apply_missing(frame: pd.DataFrame, policy: str, notes: list[str], season: i
         return frame
     if policy == "drop":
         kept = frame.dropna()
-        notes.append(f"{len(frame) - len(kept)} row(s) with missing values were dropped.")
+        notes.append(f"{len(frame) - len(kept):,} row(s) with missing values were dropped.")
         return kept
     holding = int(frame.isna().any().sum())
     # a count over several columns is said to be one: 127 dates added to a file of 6 columns are 762 cells
     where = f" in {holding} columns" if holding > 1 else ""
     if policy == "ffill":
-        notes.append(f"{n_missing} missing value(s){where} were filled with the previous value.")
+        notes.append(f"{n_missing:,} missing value(s){where} were filled with the previous value.")
         return frame.ffill().bfill()
     filled = {c: interpolate_inside(frame[c], season) for c in frame.columns}
     inside = pd.DataFrame({c: col for c, (col, _) in filled.items()}, index=frame.index, columns=frame.columns)
@@ -1798,7 +1800,7 @@ def _apply_missing(frame: pd.DataFrame, policy: str, notes: list[str], season: i
     if n_missing > at_ends:
         seasonal = [c for c, (_, took) in filled.items() if took and frame[c].isna().any()]
         done.append(
-            f"{n_missing - at_ends} missing value(s){where} were filled by linear interpolation"
+            f"{n_missing - at_ends:,} missing value(s){where} were filled by linear interpolation"
             + (
                 f", with the season of {season} steps taken out first and put back "
                 + (f"(column {_excerpt(seasonal[0])})" if len(seasonal) == 1 else f"({len(seasonal)} columns)")
@@ -1807,7 +1809,7 @@ def _apply_missing(frame: pd.DataFrame, policy: str, notes: list[str], season: i
             )
         )
     if at_ends:
-        done.append(f"{at_ends} at the start or end of a column were copied from the nearest value")
+        done.append(f"{at_ends:,} at the start or end of a column were copied from the nearest value")
     # judged per column: one series half made up beside a complete one is half made up, not a quarter
     shares = frame.isna().mean()
     worst = str(shares.idxmax())
