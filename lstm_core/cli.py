@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import re
+import shlex
 import sys
 import threading
 import zipfile
@@ -25,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from . import logs, threads
+from .baselines import BASELINE_NAMES
 from .config import (
     CELL_TYPES,
     DEVICES,
@@ -39,9 +41,11 @@ from .metrics import figure_text
 from .prep import look_back_for, resolve_target
 from .tables import seasonal_naive_is_naive
 from .verdict import coverage_note, figure_digits, filled_note, holt_winters_name, judge, untested_note
+from .verdict import label as verdict_label
 
 if TYPE_CHECKING:
     from .executors.ray_executor import RayExecutor
+    from .results import RunMetrics
 
 EXIT_USAGE = 2
 RAY_HELP = (
@@ -238,6 +242,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     f.add_argument("--data", type=Path, default=None, help="apply the model to this series instead of the run's own")
     f.add_argument("--out", type=Path, default=None, help="CSV file (default: stdout)")
+    f.add_argument(
+        "--baseline",
+        choices=BASELINE_NAMES,
+        default=None,
+        help="write this baseline's forecast (time, forecast) instead of the model's: the one the verdict names "
+        "where a baseline forecast the test span better (as the Forecast page's download beside the model's)",
+    )
 
     ga = sub.add_parser("gates", help="record every gate of a saved run over the whole series")
     ga.add_argument("--run", required=True, type=Path, help="a run folder written by train")
@@ -558,6 +569,9 @@ def cmd_train(args) -> int:
         _DATA_NOTES.append(
             "No forecast.csv: a model with input columns needs their future values to forecast past the data."
         )
+    hint = baseline_hint(m, args.out) if not cfg.data.inputs else None
+    if hint:
+        _DATA_NOTES.append(hint)
     narrow = coverage_note(m)
     if narrow:
         print(f"warning: {narrow}", file=sys.stderr)
@@ -574,6 +588,19 @@ def cmd_train(args) -> int:
         if note:
             print(f"warning: {note}", file=sys.stderr)
     return 0
+
+
+def baseline_hint(m: RunMetrics, out: Path) -> str | None:
+    """Where the verdict tells to prefer a baseline for a forecast ahead, the command that writes
+    that baseline's forecast from the run saved at ``out`` (``forecast --baseline``); else None."""
+    winner = judge(m).multistep_winner
+    if not winner:
+        return None
+    name = verdict_label(winner, m)
+    return (
+        f"{name[:1].upper() + name[1:]}'s forecast ahead: "
+        f"python -m lstm_core forecast --run {shlex.quote(str(out))} --baseline {winner}"
+    )
 
 
 #: How the summary line says a training ended (the status is a key: ``early_stopped`` read as code)
@@ -789,8 +816,9 @@ def cmd_forecast(args) -> int:
         from .runs import default_steps
 
         args.steps = default_steps(run)
+    if args.baseline is not None:
+        return _write_forecast(run.baseline_future(args.baseline, args.steps), run, args, "baseline forecast steps")
     out = run.future(args.steps)
-    from .data.frequency import with_utc_offset
     from .forecast import runaway_note
 
     warning = runaway_note(run.prep.y, out["forecast"].to_numpy(), "The forecast ahead")
@@ -799,7 +827,14 @@ def cmd_forecast(args) -> int:
     untested = untested_note(run.metrics, args.steps) if run.metrics is not None else None
     if untested:
         print(f"note: {untested}", file=sys.stderr)
-    # the data's times were written with a UTC offset (2020-01-01T00:00:00+01:00): so are the forecast's
+    return _write_forecast(out, run, args, "forecast steps")
+
+
+def _write_forecast(out: pd.DataFrame, run, args, what: str) -> int:
+    """Write the forecast rows ``out`` to ``args.out`` (stdout without it), their times with the
+    data's UTC offset where it had one (2020-01-01T00:00:00+01:00); says on stderr how many ``what``."""
+    from .data.frequency import with_utc_offset
+
     out = with_utc_offset(out, run.series.utc_offset)
     text = out.to_csv(index=False)
     if args.out is None:
@@ -807,7 +842,7 @@ def cmd_forecast(args) -> int:
     else:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(text)
-        print(f"wrote {len(out)} forecast steps to {args.out}", file=sys.stderr)
+        print(f"wrote {len(out)} {what} to {args.out}", file=sys.stderr)
     return 0
 
 

@@ -60,6 +60,50 @@ def test_forecast_without_steps_writes_the_runs_own_forecast(trained):
     assert len(saved) > 0
 
 
+def test_forecast_writes_a_baselines_forecast_on_the_runs_own_times(trained, capsys):
+    """``forecast --baseline NAME``: the forecast the verdict tells to prefer where a baseline won,
+    as the Forecast page's download beside the model's; before, the command line said "Prefer
+    Holt-Winters for a forecast ahead" and had no way to give it."""
+    run = trained / "run"
+    y = pd.read_csv(run / "data.csv").iloc[:, -1].to_numpy(dtype=np.float64)
+    model = pd.read_csv(run / "forecast.csv")
+    steps = len(model)
+    for name in ("naive", "seasonal_naive", "holt_winters"):
+        out = trained / f"{name}.csv"
+        argv = ["forecast", "--run", str(run), "--baseline", name, "--steps", str(steps), "--out", str(out)]
+        assert main(argv) == 0
+        assert capsys.readouterr().err == f"wrote {steps} baseline forecast steps to {out}\n"
+        fc = pd.read_csv(out)
+        assert list(fc.columns) == ["time", "forecast"] and fc["time"].tolist() == model["time"].tolist()
+        assert np.isfinite(fc["forecast"]).all()
+        if name == "naive":
+            np.testing.assert_allclose(fc["forecast"], y[-1])
+        elif name == "seasonal_naive":  # airline's season: the last 12 months, repeated
+            np.testing.assert_allclose(fc["forecast"], np.resize(y[-12:], steps))
+    assert main(["forecast", "--run", str(run), "--baseline", "arima"]) == 2
+    assert "invalid choice: 'arima'" in capsys.readouterr().err
+
+
+def test_train_names_the_command_for_the_baseline_its_verdict_prefers(tmp_path, capsys):
+    from lstm_core.results import RunMetrics
+    from lstm_core.verdict import judge, label
+
+    walk = 100 + np.cumsum(np.random.default_rng(4).normal(0, 1, 120))
+    data = tmp_path / "walk.csv"
+    pd.DataFrame({"day": pd.date_range("2021-01-01", periods=120, freq="D"), "price": walk}).to_csv(data, index=False)
+    run = tmp_path / "run"
+    assert main(["train", "--data", str(data), "--out", str(run), "--ensemble", "1", *TRAIN_FAST]) == 0
+    notes = [line for line in capsys.readouterr().err.splitlines() if "--baseline" in line]
+    metrics = RunMetrics.from_dict(json.loads((run / "metrics.json").read_text()))
+    winner = judge(metrics).multistep_winner
+    assert winner is not None  # three epochs of a small network on a random walk: a baseline forecasts it better
+    name = label(winner, metrics)
+    expected = (
+        f"{name[:1].upper() + name[1:]}'s forecast ahead: python -m lstm_core forecast --run {run} --baseline {winner}"
+    )
+    assert notes == [f"note: {expected}"]
+
+
 def test_forecast_past_the_test_span_notes_the_steps_not_tested(trained, capsys):
     m = json.loads((trained / "run" / "metrics.json").read_text())
     tested = m["info"]["n_points"] - m["info"]["test_start"]
@@ -306,7 +350,8 @@ def test_train_notes_where_level_networks_were_left_out_one_step_ahead(tmp_path,
     err = capsys.readouterr().err.splitlines()
     guard = json.loads((tmp_path / "r" / "metrics.json").read_text())["guards"]["one_step_range"]
     assert guard.startswith("At ") and " of 50 test points the series had left the range" in guard
-    assert err[-1] == f"note: {guard}"  # after the summary line
+    assert err[0].startswith("completed after 3 epochs")  # the summary line
+    assert f"note: {guard}" in err[1:]  # after it
 
 
 def test_train_notes_a_spike_it_replaced_and_keeps_it_when_told(tmp_path, capsys):
