@@ -12,6 +12,8 @@ from ui.figures import series as plots
 from ui.series_picker import pick_series
 from ui.text import md_code, md_escape, plot_text, visible
 
+#: Rows of the preview a class reads on the projector (presenting): a screen of them at projector size.
+PRESENT_ROWS = 12
 #: The Data page's "Day first" choices and the loader's ``dayfirst`` for each.
 DAY_FIRST = {"auto": None, "day first (d/m/y)": True, "month first (m/d/y)": False}
 
@@ -256,11 +258,17 @@ else:
     if others:
         with st.expander(f"The other {len(others)} column(s)"):
             presenter.chart(plots.series_figure(ds.frame, others, title=plot_text(ds.name)), key="data_chart_others")
-    st.markdown("**Preview** (first 200 rows)")
-    preview = ds.frame.head(200)
+    # presenting: the first rows at projector size (the grid's text stays 14 px whatever the page's
+    # CSS), with the time as the first column; otherwise 200 rows in a scrolling grid
+    shown_rows = PRESENT_ROWS if presenter.active() else 200
+    st.markdown(f"**Preview** (first {shown_rows} rows)")
+    preview = ds.frame.head(shown_rows)
     if isinstance(preview.index, pd.DatetimeIndex) and (preview.index == preview.index.normalize()).all():
         preview = preview.set_axis(preview.index.strftime("%Y-%m-%d").rename(preview.index.name))
-    st.dataframe(preview, key="data_preview", width="stretch", height=260)
+    if presenter.active():
+        presenter.table(preview.rename_axis(preview.index.name or "step").reset_index(), key="data_preview")
+    else:
+        st.dataframe(preview, key="data_preview", width="stretch", height=260)
     st.caption(
         f"Index: {md_escape(ds.frame.index.name or 'step')} ({'dates' if isinstance(ds.frame.index, pd.DatetimeIndex) else 'steps'})"
         f" · {len(ds.frame):,} rows × {len(cols)} columns."

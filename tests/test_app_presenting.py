@@ -132,3 +132,23 @@ def test_the_train_pages_forecast_names_its_value_axis(fake):
     spec = next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.proto.id.endswith("train_job_forecast"))
     target = at.session_state[state.DATASET].target
     assert spec["layout"]["yaxis"]["title"]["text"] == target
+
+
+def test_presenting_the_data_page_shows_its_first_rows_at_projector_size_with_their_times():
+    """The preview was st.dataframe's grid, whose 14 px text no CSS reaches, on the projector too,
+    and the HTML table presenter.table draws instead dropped the index (the months)."""
+    at = new_app()
+    at.query_params[presenter.PARAM] = "1"
+    at.run()
+    at.run()  # the chart and the preview come on the second run (first paint)
+    no_errors(at)
+    frame = at.session_state[state.DATASET].frame
+    assert not at.dataframe  # no 14 px grid
+    table = next(h.proto.body for h in at.get("html") if "st-key-data_preview" in h.proto.body)
+    assert table.count("<tr>") == 1 + 12  # the header and the first 12 rows
+    first = frame.index[0].strftime("%Y-%m-%d")
+    assert f"<th>{frame.index.name}</th>" in table and f">{first}</td>" in table
+    assert "**Preview** (first 12 rows)" in [m.value for m in at.markdown]
+    plain = new_app().run().run()
+    assert len(plain.dataframe) == 1 and len(plain.dataframe[0].value) == 144  # the grid, every airline row
+    assert "**Preview** (first 200 rows)" in [m.value for m in plain.markdown]
