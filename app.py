@@ -5,7 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from lstm_core import logs
-from ui import jobs_view, presenter, state, throttle
+from ui import jobs_view, nav, presenter, state, throttle
 from ui.text import md_code, md_escape
 
 logs.configure()  # LSTM_LAB_LOG sets the level; job failures are logged with their traceback
@@ -15,16 +15,7 @@ logs.configure()  # LSTM_LAB_LOG sets the level; job failures are logged with th
 ICON = Path(__file__).parent / "ui" / "assets" / "icon.png"
 st.set_page_config(page_title="LSTM Lab", page_icon=str(ICON), layout="wide")
 
-PAGES = [
-    st.Page("pages/data.py", title="Data", icon=":material/table_chart:", default=True),
-    st.Page("pages/train.py", title="Train", icon=":material/model_training:"),
-    st.Page("pages/forecast.py", title="Forecast", icon=":material/insights:"),
-    st.Page("pages/gates.py", title="Gates", icon=":material/tune:"),
-    st.Page("pages/learn.py", title="Learn", icon=":material/school:"),
-    st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
-    st.Page("pages/experiments.py", title="Experiments", icon=":material/science:"),
-    st.Page("pages/runs.py", title="Runs", icon=":material/folder_open:"),
-]
+PAGES = [st.Page(path, title=title, icon=icon, default=i == 0) for i, (path, title, icon) in enumerate(nav.PAGES)]
 page = st.navigation(PAGES)
 
 with throttle.script_slot():  # at most a few sessions compute at once (see ui/throttle.py)

@@ -9,7 +9,7 @@ import streamlit as st
 from lstm_core import gates as gt
 from lstm_core.cells import GATES
 from ui import gates_view as gv
-from ui import presenter, runs_view, state, stepper
+from ui import nav, presenter, runs_view, state, stepper
 from ui.figures import gates as gp
 from ui.figures.style import cell_name
 
@@ -35,6 +35,7 @@ with switch:
     gv.presenter_toggle("gates_presenter")
 if presenter.active():
     gv.presenter_css()
+    nav.other_pages("pages/gates.py")  # the sidebar is hidden: the way on to the other pages
 gv.phone_css()
 runs_view.restore_notice()
 runs_view.require_runs(

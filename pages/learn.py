@@ -8,7 +8,7 @@ import streamlit as st
 from lstm_core import teach
 from ui import cell_picture as cp
 from ui import gates_view as gv
-from ui import presenter
+from ui import nav, presenter
 from ui.figures import gates as gp
 from ui.state import KEEP
 
@@ -21,6 +21,7 @@ with switch:
 big = presenter.active()
 if big:
     gv.presenter_css()
+    nav.other_pages("pages/learn.py")  # the sidebar is hidden: the way on to the other pages
 gv.phone_css()
 if st.session_state.get("learn_section") not in SECTIONS:
     st.session_state["learn_section"] = SECTIONS[0]

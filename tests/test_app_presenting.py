@@ -152,3 +152,22 @@ def test_presenting_the_data_page_shows_its_first_rows_at_projector_size_with_th
     plain = new_app().run().run()
     assert len(plain.dataframe) == 1 and len(plain.dataframe[0].value) == 144  # the grid, every airline row
     assert "**Preview** (first 200 rows)" in [m.value for m in plain.markdown]
+
+
+def test_presenting_gates_and_learn_link_to_the_other_pages_whose_sidebar_they_hide(fake):
+    """Their presenter view hides the sidebar: a teacher going on from Gates to Learn had to switch
+    presenter mode off, pick the page and switch it on again."""
+    from ui import nav
+
+    for page, title in (("pages/gates.py", "Gates"), ("pages/learn.py", "Learn")):
+        others = [(t, p.removeprefix("pages/").removesuffix(".py")) for p, t, _ in nav.PAGES if t != title]
+        for presenting in (True, False):
+            at = new_app()
+            if presenting:
+                at.query_params[presenter.PARAM] = "1"
+            at.run()
+            at.switch_page(page).run()
+            no_errors(at)
+            links = [(link.proto.label, link.proto.page) for link in at.main.get("page_link")]
+            links = [link for link in links if not link[0].startswith("Go to ")]  # the Gates page's "no run yet"
+            assert (links == others) if presenting else not links
