@@ -31,11 +31,12 @@ head.title("Gates")
 current = state.sync_job_id()  # a ?job= link (or the job picked in the sidebar) opens on that job's run
 sources = gv.sources()
 gv.restore_from_url(URL, {"run": list(sources), "mode": list(gt.MODES), "view": VIEWS, "agg": ["mean", "maxabs"]})
-with switch:
+with switch, st.container(horizontal=True, horizontal_alignment="right", vertical_alignment="center"):
+    if presenter.active():  # the sidebar is hidden: the way on to the other pages, beside the switch
+        nav.pages_menu("pages/gates.py")
     gv.presenter_toggle("gates_presenter")
 if presenter.active():
     gv.presenter_css()
-    nav.other_pages("pages/gates.py")  # the sidebar is hidden: the way on to the other pages
 gv.phone_css()
 runs_view.restore_notice()
 runs_view.require_runs(

@@ -16,12 +16,13 @@ SECTIONS = ["The idea", "Why RNNs forget", "The LSTM cell", "Variants and GRU", 
 head, switch = st.columns([4, 1], vertical_alignment="bottom")
 head.title("Learn")
 gv.restore_from_url({"section": ("learn_section", str)}, {"section": SECTIONS})
-with switch:
+with switch, st.container(horizontal=True, horizontal_alignment="right", vertical_alignment="center"):
+    if presenter.active():  # the sidebar is hidden: the way on to the other pages, beside the switch
+        nav.pages_menu("pages/learn.py")
     gv.presenter_toggle("learn_presenter")
 big = presenter.active()
 if big:
     gv.presenter_css()
-    nav.other_pages("pages/learn.py")  # the sidebar is hidden: the way on to the other pages
 gv.phone_css()
 if st.session_state.get("learn_section") not in SECTIONS:
     st.session_state["learn_section"] = SECTIONS[0]

@@ -18,11 +18,13 @@ PAGES: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def other_pages(current: str) -> None:
-    """A row of links to every page but ``current`` (its script path): presenting, the Gates and
-    Learn pages hide the sidebar for the projector, and a teacher going on to the next page had to
-    switch presenter mode off, pick the page and switch it on again (the mode follows the link)."""
-    with st.container(horizontal=True, key="presenter_nav", gap="medium"):
+def pages_menu(current: str) -> None:
+    """A "Pages" button whose menu links to every page but ``current`` (its script path): presenting,
+    the Gates and Learn pages hide the sidebar for the projector, and a teacher going on to the next
+    page had to switch presenter mode off, pick the page and switch it on again (the mode follows
+    the link). Beside the page's presenter switch it takes no height: a row of links under the
+    title pushed Learn's forget-gate slider off the first screen at 1920x1080."""
+    with st.popover("Pages", icon=":material/menu:", key="presenter_nav"):
         for path, title, icon in PAGES:
             if path != current:
                 st.page_link(path, label=title, icon=icon)
