@@ -366,8 +366,8 @@ COMBO_GAIN = 0.97
 
 
 def is_anchored(tr: Transform) -> bool:
-    """Whether ``tr`` is anchored on its window's last value or smoothed level (the candidates
-    :func:`combo_check` judges)."""
+    """Whether ``tr`` is anchored on its window's last value, smoothed level or trend line (the
+    candidates :func:`combo_check` judges)."""
     return tr.window_last or bool(tr.window_alpha) or tr.window_trend
 
 
@@ -376,7 +376,8 @@ def combo_check(
 ) -> list[Transform]:
     """``kept`` (best first), or where it holds a last-value representation
     (:attr:`Transform.window_last`; with ``smoothed``, a smoothed-level one,
-    :attr:`Transform.window_alpha`) and the mean of the backtest forecasts of ``kept`` does not beat
+    :attr:`Transform.window_alpha`; with ``trend``, a trend-line one, :attr:`Transform.window_trend`)
+    and the mean of the backtest forecasts of ``kept`` does not beat
     that of the others by :data:`COMBO_GAIN` (RMSE over every origin and horizon), the others and
     the best of ``passed`` (candidates that passed the screen, best first) that is in neither and
     is anchored on neither.
@@ -384,10 +385,11 @@ def combo_check(
     A network anchored on its window's last value forecasts what departs from the naive forecast;
     where the data trend or cycle away from the last value the others carry more, and a member
     that makes their mean worse before the test part is left out of it."""
-    if trend:
-        judged = lambda tr: tr.window_trend  # noqa: E731
-    else:
-        judged = (lambda tr: bool(tr.window_alpha)) if smoothed else (lambda tr: tr.window_last)
+    anchor = "window_trend" if trend else "window_alpha" if smoothed else "window_last"
+
+    def judged(tr: Transform) -> bool:
+        return bool(getattr(tr, anchor))
+
     last = [tr for tr in kept if judged(tr)]
     if not last or not bt.truth:
         return kept
@@ -558,22 +560,16 @@ def null_forecast(
     hist = list(u)
     out = np.empty(steps)
     h = max(int(horizon), 1)
-    slope = 0.0
+    slope = 0.0  # per step, within a block: a trend-anchored window's line carried on (else 0)
     for k in range(steps):
         if k % h == 0:
             w = np.asarray(d[-look_back:])[None]
             if tr.window_trend:
                 level, slopes = window_line(w)
-                step, slope = float(level[0]), float(slopes[0])
+                base, slope = float(level[0]), float(slopes[0])
             else:
-                step = float(window_anchor(tr, w)[0]) if tr.window_norm else centre
-        if tr.window_trend:
-            step_k = step + slope * (k % h + 1)
-            val = step_k
-            d.append(step_k)
-            hist.append(val)
-            out[k] = val
-            continue
+                base = float(window_anchor(tr, w)[0]) if tr.window_norm else centre
+        step = base + slope * (k % h + 1)
         val = (hist[-lag] if lag else 0.0) + step
         hist.append(val)
         d.append(step)

@@ -399,9 +399,9 @@ def opened_from_disk(reg: JobRegistry, jid: str) -> None:
     assert any("Metrics on the test part" in s.value for s in at.subheader)
 
 
-def _interrupted_job(tmp_path) -> tuple[RunStore, JobRegistry, str]:
-    """A store with one job training ("cut short") in a registry whose server then stops: the
-    store, that registry (to close) and the job's id."""
+def _never_ending_registry(tmp_path) -> tuple[RunStore, JobRegistry, threading.Event]:
+    """A store and a one-worker registry on it whose jobs train until stopped, and the event set
+    when the first of them starts."""
     started = threading.Event()
 
     def never_ends(series, cfg, *, callbacks):
@@ -410,7 +410,13 @@ def _interrupted_job(tmp_path) -> tuple[RunStore, JobRegistry, str]:
         raise RuntimeError("stopped")
 
     store = RunStore(tmp_path / "jobs")
-    first = JobRegistry(max_workers=1, torch_threads=0, runner=never_ends, store=store)
+    return store, JobRegistry(max_workers=1, torch_threads=0, runner=never_ends, store=store), started
+
+
+def _interrupted_job(tmp_path) -> tuple[RunStore, JobRegistry, str]:
+    """A store with one job training ("cut short") in a registry whose server then stops: the
+    store, that registry (to close) and the job's id."""
+    store, first, started = _never_ending_registry(tmp_path)
     jid = first.submit(series(), cfg(0), owner=OWNER, label="cut short")
     assert started.wait(TIMEOUT)
     return store, first, jid
@@ -755,15 +761,7 @@ def test_a_comparison_stopped_in_the_queue_says_why_its_runs_are_gone_after_a_re
     """Stop all while runs were queued, then a restart: the ?cmp= link said its runs were "gone
     (deleted on the Runs page, or to free disk space)", though nobody deleted them; they were stopped
     before they trained (and so never came back as "interrupted by a server restart")."""
-    started = threading.Event()
-
-    def never_ends(series, cfg, *, callbacks):
-        started.set()
-        callbacks.stop.wait(TIMEOUT)
-        raise RuntimeError("stopped")
-
-    store = RunStore(tmp_path / "jobs")
-    first = JobRegistry(max_workers=1, torch_threads=0, runner=never_ends, store=store)
+    store, first, started = _never_ending_registry(tmp_path)
     tags = [{"kind": "compare", "group": "g1", "variant": v, "seed": 0} for v in ("a", "b")]
     ids = [
         first.submit(series(), cfg(i), owner=OWNER, label=f"{t['variant']} · seed 0", tags=t)
