@@ -26,6 +26,9 @@ URL: dict[str, tuple[str, Callable[[str], Any]]] = {
     "agg": ("gates_agg", str),
 }
 
+# the sidebar hidden before the page's own switch is drawn: a deep link showed both switches at once
+if presenter.active():
+    gv.presenter_css()
 head, switch = st.columns([4, 1], vertical_alignment="bottom")
 head.title("Gates")
 current = state.sync_job_id()  # a ?job= link (or the job picked in the sidebar) opens on that job's run
@@ -35,8 +38,6 @@ with switch, st.container(horizontal=True, horizontal_alignment="right", vertica
     if presenter.active():  # the sidebar is hidden: the way on to the other pages, beside the switch
         nav.pages_menu("pages/gates.py")
     gv.presenter_toggle("gates_presenter")
-if presenter.active():
-    gv.presenter_css()
 gv.phone_css()
 runs_view.restore_notice()
 runs_view.require_runs(

@@ -13,6 +13,9 @@ from ui.figures import gates as gp
 from ui.state import KEEP
 
 SECTIONS = ["The idea", "Why RNNs forget", "The LSTM cell", "Variants and GRU", "Calculator"]
+# the sidebar hidden before the page's own switch is drawn: a deep link showed both switches at once
+if presenter.active():
+    gv.presenter_css()
 head, switch = st.columns([4, 1], vertical_alignment="bottom")
 head.title("Learn")
 gv.restore_from_url({"section": ("learn_section", str)}, {"section": SECTIONS})
@@ -21,8 +24,6 @@ with switch, st.container(horizontal=True, horizontal_alignment="right", vertica
         nav.pages_menu("pages/learn.py")
     gv.presenter_toggle("learn_presenter")
 big = presenter.active()
-if big:
-    gv.presenter_css()
 gv.phone_css()
 if st.session_state.get("learn_section") not in SECTIONS:
     st.session_state["learn_section"] = SECTIONS[0]
