@@ -40,7 +40,15 @@ from .config import (
 from .metrics import figure_text
 from .prep import look_back_for, resolve_target
 from .tables import seasonal_naive_is_naive
-from .verdict import coverage_note, figure_digits, filled_note, holt_winters_name, judge, untested_note
+from .verdict import (
+    coverage_note,
+    figure_digits,
+    filled_note,
+    holt_winters_name,
+    judge,
+    mae_note,
+    untested_note,
+)
 from .verdict import label as verdict_label
 
 if TYPE_CHECKING:
@@ -569,6 +577,9 @@ def cmd_train(args) -> int:
         _DATA_NOTES.append(
             "No forecast.csv: a model with input columns needs their future values to forecast past the data."
         )
+    ranked_otherwise = mae_note(m)  # the verdict ranks by RMSE; where MAE ranks otherwise, a note says so
+    if ranked_otherwise:
+        _DATA_NOTES.append(ranked_otherwise)
     hint = baseline_hint(m, args.out) if not cfg.data.inputs else None
     if hint:
         _DATA_NOTES.append(hint)

@@ -156,6 +156,56 @@ def judge(metrics: RunMetrics) -> Verdict:
     return Verdict("loses", text, multistep_winner=bm, one_step_winner=b1)
 
 
+def _best_mae(baselines: dict[str, Scores | None]) -> tuple[str | None, float | None]:
+    scores = {k: float(m.mae) for k, m in baselines.items() if m is not None and m.mae is not None}
+    if not scores:
+        return None, None
+    key = min(scores, key=scores.__getitem__)
+    return key, scores[key]
+
+
+def mae_note(metrics: RunMetrics) -> str | None:
+    """One sentence where the mean absolute error ranks the model against the baselines otherwise than
+    the RMSE the verdict (:func:`judge`) ranks by, one step ahead or over the test span; else None.
+
+    RMSE weighs large errors most: on intermittent counts a model "beat every baseline" by RMSE while
+    the naive forecast's typical error was smaller (MAE 1.5 against 2.0). A tie is no win, as in the
+    verdict.
+    """
+    steps = metrics.info.n_test
+    span = f"over the {steps:,}-step test span" if steps else "over the test span"
+    said: list[str] = []
+    for where, own, baselines in (
+        ("one step ahead", metrics.test, metrics.baselines),
+        (span, metrics.test_multistep, metrics.baselines_multistep),
+    ):
+        key_r, best_r = _best(baselines)
+        key_a, best_a = _best_mae(baselines)
+        if own is None or best_r is None or best_a is None or key_a is None:
+            continue
+        if own.mae is None or not (math.isfinite(own.rmse) and math.isfinite(own.mae)):  # metrics saved without MAE
+            continue
+        if (own.rmse < best_r) == (own.mae < best_a):
+            continue
+        name = label(key_a, metrics)
+        if own.mae < best_a:
+            shown, other = _apart(own.mae, best_a)
+            said.append(
+                f"the model beats every baseline {where} (MAE {shown}; best baseline {name} {other}): "
+                "its typical error is smaller, a few large ones cost it the RMSE"
+            )
+        else:
+            lead = "the model's RMSE lead comes from fewer large errors, not smaller typical ones"
+            if best_a == own.mae:
+                said.append(f"{name} does as well {where} (MAE {figure_text(best_a)}, the model's too): {lead}")
+            else:
+                other, shown = _apart(best_a, own.mae)
+                said.append(f"{name} is better {where} (MAE {other} against the model's {shown}): {lead}")
+    if not said:
+        return None
+    return "On mean absolute error, " + "; and ".join(said) + "."
+
+
 #: Below this share of test points inside the band, the band is named too narrow (the issue's floor
 #: for a 90% band), where the test span has at least :data:`COVERAGE_MIN_POINTS` points. With fewer,
 #: a low share is named only where chance at the band's level would give it at most

@@ -36,6 +36,8 @@ info = m.info
 
 judged = lcverdict.judge(m)
 {"beats": st.success, "mixed": st.warning, "loses": st.error}.get(judged.level, st.info)(judged.sentence)
+if ranked_otherwise := lcverdict.mae_note(m):  # the verdict ranks by RMSE; where MAE ranks otherwise, say so
+    st.caption(ranked_otherwise)
 if info.status == "cancelled":
     st.warning(
         f"This run was stopped early at epoch {info.epochs_run}; it uses the best weights so far "

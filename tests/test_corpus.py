@@ -26,7 +26,7 @@ from streamlit.testing.v1 import AppTest
 from lstm_core.cli import baseline_hint, flag_words, main
 from lstm_core.data import MAX_BYTES, DataError, load_csv
 from lstm_core.results import RunMetrics
-from lstm_core.verdict import filled_note
+from lstm_core.verdict import filled_note, mae_note
 from ui.text import md_escape
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -231,11 +231,13 @@ def run_notes(out: Path) -> list[str]:
     (``metrics.json`` → ``guards``): where the run left out rows the loader filled in around the
     target's values, where its networks used a shorter look_back than asked for, then where the
     one-step range guard left level networks out, then where the test scores left out values the
-    loader filled in, then where a baseline forecast the test span better, the command for its
+    loader filled in, then where the mean absolute error ranks the model otherwise than the verdict's
+    RMSE (``verdict.mae_note``), then where a baseline forecast the test span better, the command for its
     forecast (``cli.baseline_hint``); none where none of these happened."""
     metrics = RunMetrics.from_dict(json.loads((out / "metrics.json").read_text()))
     guards = metrics.guards
-    said = [getattr(guards, k) for k in ("trimmed", "look_back", "one_step_range")] + [filled_note(metrics)]
+    said = [getattr(guards, k) for k in ("trimmed", "look_back", "one_step_range")]
+    said += [filled_note(metrics), mae_note(metrics)]
     # last, where a baseline won the test span: the command for its forecast
     return [f"note: {flag_words(n)}" for n in said if n] + [f"note: {h}" for h in [baseline_hint(metrics, out)] if h]
 

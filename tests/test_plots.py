@@ -250,6 +250,39 @@ def test_baseline_verdict():
     assert v.level == "beats" and "beats every baseline" in v.sentence
 
 
+def test_mae_note_says_where_the_mean_absolute_error_ranks_otherwise_than_the_verdict():
+    """Intermittent counts: the model "beat every baseline one step ahead" on RMSE while the naive
+    forecast's typical error was smaller; the verdict ranks by RMSE, the note says what MAE says."""
+    m = {
+        "test": {"rmse": 2.0, "mae": 1.6},
+        "test_multistep": {"rmse": 5.0, "mae": 3.0},
+        "baselines": {"naive": {"rmse": 2.5, "mae": 1.2}, "holt_winters": {"rmse": 2.2, "mae": 1.9}},
+        "baselines_multistep": {"naive": {"rmse": 4.0, "mae": 3.5}, "holt_winters": {"rmse": 6.0, "mae": 3.2}},
+        "info": {"n_test": 12},
+    }
+    metrics = RunMetrics.from_dict(m)
+    assert verdict.judge(metrics).level == "mixed"  # wins one step ahead, loses the span, on RMSE
+    assert verdict.mae_note(metrics) == (
+        "On mean absolute error, Naive (last value) is better one step ahead (MAE 1.2 against the model's 1.6): "
+        "the model's RMSE lead comes from fewer large errors, not smaller typical ones; and the model beats every "
+        "baseline over the 12-step test span (MAE 3; best baseline Holt-Winters 3.2): its typical error is "
+        "smaller, a few large ones cost it the RMSE."
+    )
+    # where both measures rank alike, nothing to say
+    m["baselines"]["naive"]["mae"], m["baselines_multistep"]["holt_winters"]["mae"] = 1.7, 2.9
+    assert verdict.mae_note(RunMetrics.from_dict(m)) is None
+    # a tie is no win, as in the verdict
+    m["baselines"]["naive"]["mae"] = 1.6
+    assert verdict.mae_note(RunMetrics.from_dict(m)) == (
+        "On mean absolute error, Naive (last value) does as well one step ahead (MAE 1.6, the model's too): "
+        "the model's RMSE lead comes from fewer large errors, not smaller typical ones."
+    )
+    # metrics without MAE (or without baselines) say nothing
+    assert (
+        verdict.mae_note(RunMetrics.from_dict({"test": {"rmse": 2.0}, "baselines": {"naive": {"rmse": 3.0}}})) is None
+    )
+
+
 @pytest.mark.parametrize(
     ("n_test", "one_step", "multistep", "said"),
     [
