@@ -29,7 +29,7 @@ import pandas as pd
 from .config import BOUNDS, CELL_TYPES, MISSING_POLICIES, ConfigError, DataConfig, RunConfig, TrainConfig
 from .data.series import Series, as_series
 from .gates import saturation_frame, trace_run
-from .metrics import figure_text
+from .metrics import column_decimals, figure_text, fixed_text
 from .results import RunMetrics
 from .tables import NO_SEASON, seasonal_naive_is_naive
 from .verdict import holt_winters_name
@@ -596,11 +596,17 @@ def per_seed_frame(results: list[SeedResult]) -> pd.DataFrame:
 HEADLINE = "test RMSE"
 
 
-def _pm(mean: float, std: float, seeds: int) -> str:
+def _pm(mean: float, std: float, seeds: int, decimals: int | None = None) -> str:
+    """``mean ± std`` (``mean`` alone for one seed), both to ``decimals`` (a column's
+    :func:`~lstm_core.metrics.column_decimals`; None: the mean's own): the table read
+    "12.35 ± 0.4567" and, in one column, "2.14 ± 0.061" under "5.126"."""
     if not np.isfinite(mean):
         return "—"
+    if abs(mean) >= 1e15:  # exponent notation, as figure_text writes such a figure
+        return f"{figure_text(mean)} ± {figure_text(std, 2)}" if seeds > 1 and np.isfinite(std) else figure_text(mean)
+    d = column_decimals([mean]) if decimals is None else decimals
     # 10,080,000,000,000 ± 210,000,000,000 as the Forecast page writes a big error, not 1.008e+13 ± 2.1e+11
-    return f"{figure_text(mean)} ± {figure_text(std, 2)}" if seeds > 1 and np.isfinite(std) else figure_text(mean)
+    return f"{fixed_text(mean, d)} ± {fixed_text(std, d)}" if seeds > 1 and np.isfinite(std) else fixed_text(mean, d)
 
 
 def readable_table(table: pd.DataFrame, shapes: dict[str, dict] | None = None) -> pd.DataFrame:
@@ -613,6 +619,8 @@ def readable_table(table: pd.DataFrame, shapes: dict[str, dict] | None = None) -
     """
     shapes = shapes or {}
     best = table[HEADLINE].idxmin() if HEADLINE in table and table[HEADLINE].notna().any() else None
+    # one number of decimals per metric column, for every mean and spread in it
+    decimals = {col: column_decimals(table[col].to_numpy(dtype=np.float64)) for _, _, col in METRIC_COLUMNS}
     rows = []
     for i, r in table.iterrows():
         variant = r["kind"] == "variant"
@@ -630,7 +638,7 @@ def readable_table(table: pd.DataFrame, shapes: dict[str, dict] | None = None) -
             "seeds": str(seeds) if variant else "—",
         }
         for _, _, col in METRIC_COLUMNS:
-            row[col] = _pm(float(r[col]), float(r[f"{col} std"]), seeds)
+            row[col] = _pm(float(r[col]), float(r[f"{col} std"]), seeds, decimals[col])
         row["parameters"] = f"{r['parameters']:,.0f}" if np.isfinite(r["parameters"]) else "—"
         row["train s"] = f"{r['train seconds']:.1f}" if np.isfinite(r["train seconds"]) else "—"
         rows.append(row)
@@ -642,10 +650,18 @@ def readable_table(table: pd.DataFrame, shapes: dict[str, dict] | None = None) -
 BASELINE_CHECKS = ("test RMSE", "multi-step RMSE")
 
 
-def _apart(a: float, b: float, digits: int = 4) -> tuple[str, str]:
+def _apart(a: float, b: float, digits: int = 4, decimals: int | None = None) -> tuple[str, str]:
     """``a`` and ``b`` with ``digits`` significant digits, or as many more as tell them apart: a
     baseline's 123.891 and a variant's 123.914 read "123.9 against 123.9" (written as
-    :func:`lstm_core.metrics.figure_text` writes them)."""
+    :func:`lstm_core.metrics.figure_text` writes them). With ``decimals`` (their table column's,
+    :func:`readable_table`), that many decimals or as many more as tell them apart, as the table
+    writes them (its "240.857" read "240.9" in the sentence under it)."""
+    if decimals is not None and max(abs(a), abs(b)) < 1e15:
+        for d in range(decimals, decimals + 18):
+            said = fixed_text(a, d), fixed_text(b, d)
+            if said[0] != said[1]:
+                return said
+        return said
     for d in range(digits, 18):
         said = figure_text(a, d), figure_text(b, d)
         if said[0] != said[1]:
@@ -675,7 +691,7 @@ def baseline_lead(table: pd.DataFrame, escape: Callable[[str], str] = str) -> st
             best = who if who in named else f"the best variant, {who}"
             named.add(who)
             name = str(b["model"]).removeprefix("baseline: ")
-            won, lost = _apart(float(b[col]), float(v[col]))
+            won, lost = _apart(float(b[col]), float(v[col]), decimals=column_decimals(table[col].to_numpy(float)))
             wins.setdefault(name, []).append(f"the lowest {col} ({won} against {lost} for {best})")
     if not wins:
         return ""

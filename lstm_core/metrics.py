@@ -14,6 +14,7 @@ References: Hyndman & Koehler (2006), "Another look at measures of forecast accu
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -40,6 +41,34 @@ def figure_text(v: float, digits: int = 4) -> str:
         return text
     rounded = float(text)
     return f"{rounded:,.0f}" if abs(rounded) >= BIG_FIGURE else f"{rounded:.0f}"
+
+
+#: :func:`column_decimals` writes no more decimals than this (a column of values near zero).
+MAX_DECIMALS = 8
+
+
+def column_decimals(values: Iterable[float], digits: int = 4) -> int:
+    """The decimals that write a column's ``values`` alike: ``digits`` significant figures of its
+    smallest nonzero finite magnitude (at most :data:`MAX_DECIMALS`; ``digits - 1`` where there
+    is none). Negative rounds left of the point: ``-10`` for a column of 1.008e13. With
+    :func:`fixed_text` a mean and its spread share it (the Compare page's "12.3 ± 0.4567")."""
+    sizes = [abs(float(v)) for v in values if math.isfinite(float(v)) and float(v) != 0.0]
+    if not sizes:
+        return digits - 1
+    return min(MAX_DECIMALS, digits - 1 - math.floor(math.log10(min(sizes))))
+
+
+def fixed_text(v: float, decimals: int) -> str:
+    """``v`` rounded to ``decimals`` (negative: tens, hundreds, ...) and written with exactly that
+    many digits after the point, with separators from :data:`BIG_FIGURE` up as :func:`figure_text`
+    writes them: ``fixed_text(0.061, 2) == "0.06"``, ``fixed_text(2.1e11, -10) == "210,000,000,000"``."""
+    v = float(v)
+    if not math.isfinite(v):
+        return f"{v}"
+    if decimals < 0:
+        v, decimals = round(v, decimals), 0
+    text = f"{v:,.{decimals}f}" if abs(v) >= BIG_FIGURE else f"{v:.{decimals}f}"
+    return text[1:] if text.startswith("-") and not text.strip("-0.,") else text  # not "-0.00"
 
 
 def _as_series(a: ArrayLike, name: str) -> np.ndarray:

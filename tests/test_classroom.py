@@ -163,9 +163,9 @@ def test_readable_table_has_one_column_per_metric_a_star_and_dashes_for_baseline
     shapes = {"LSTM 32": {"model": {"cell": "lstm", "hidden_size": 32, "num_layers": 1}, "data": {"look_back": 12}}}
     out = readable_table(table, shapes)
     assert list(out["model"]) == ["LSTM 32", "★ GRU 32", "baseline: naive"]
-    assert out.loc[0, "test RMSE"] == "12 ± 1.5" and out.loc[0, "size"] == "h32 × 1, lb 12"
+    assert out.loc[0, "test RMSE"] == "12.00 ± 1.50" and out.loc[0, "size"] == "h32 × 1, lb 12"
     assert out.loc[0, "cell"] == "lstm" and out.loc[0, "parameters"] == "4,000"
-    assert out.loc[2].tolist()[1:4] == ["—", "—", "—"] and out.loc[2, "test RMSE"] == "20"
+    assert out.loc[2].tolist()[1:4] == ["—", "—", "—"] and out.loc[2, "test RMSE"] == "20.00"
     assert out.loc[2, "parameters"] == "—"
     assert len(out.columns) <= 10  # fits 1366 px without sideways scrolling
 

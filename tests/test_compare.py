@@ -381,3 +381,40 @@ def test_summarize_keeps_a_seasonal_naive_that_is_not_the_naive_one():
     for kept in ([result(12, 2.0)], [result(None, 3.0)]):  # a season, or a seasonal naive that scored otherwise
         assert list(cmp.summarize(kept)["model"]) == ["a", "baseline: naive", "baseline: seasonal naive"]
         assert cmp.no_season_note(kept) is None
+
+
+def test_a_mean_and_its_spread_share_their_column_s_decimals():
+    """The Compare table read "12.35 ± 0.4567"-like cells, and "2.14 ± 0.061" over "5.126" in one
+    column: a mean and its spread now have the same decimals, chosen per metric column from its
+    smallest value (4 significant figures of it), whatever the column's magnitude."""
+    from lstm_core.metrics import column_decimals, fixed_text
+
+    assert column_decimals([12.345, 43.2]) == 2 and column_decimals([0.0123, 0.5]) == 5
+    assert column_decimals([2.14, 5.126, float("nan")]) == 3 and column_decimals([3456.0]) == 0
+    assert column_decimals([1.0083e13, 2.6e13]) == -10 and column_decimals([0.0, float("nan")]) == 3
+    assert fixed_text(0.4567, 2) == "0.46" and fixed_text(12.0, 2) == "12.00" and fixed_text(-1e-9, 2) == "0.00"
+    assert fixed_text(2.1e11, -10) == "210,000,000,000" and fixed_text(12_345.678, 1) == "12,345.7"
+
+    def row(model: str, kind: str, seeds: int, mean: float, std: float) -> dict:
+        r = {"model": model, "kind": kind, "seeds": seeds, "parameters": 100.0, "train seconds": 1.0}
+        for _, _, c in cmp.METRIC_COLUMNS:
+            r[c], r[f"{c} std"] = mean, std
+        return r
+
+    for rows, want in [
+        ([row("a", "variant", 3, 12.345, 0.4567), row("b", "variant", 2, 43.2, 1.0)], ["12.35 ± 0.46", "43.20 ± 1.00"]),
+        ([row("a", "variant", 2, 2.14, 0.061), row("naive", "baseline", 0, 5.126, 0.0)], ["2.140 ± 0.061", "5.126"]),
+        (
+            [row("a", "variant", 2, 0.012345, 0.00067), row("b", "variant", 1, 0.5, float("nan"))],
+            ["0.01235 ± 0.00067", "0.50000"],
+        ),
+        (
+            [row("a", "variant", 2, 1.0083e13, 2.1e11), row("b", "variant", 2, 2.6e13, 6.6e11)],
+            ["10,080,000,000,000 ± 210,000,000,000", "26,000,000,000,000 ± 660,000,000,000"],
+        ),
+    ]:
+        got = cmp.readable_table(pd.DataFrame(rows))["test RMSE"].str.replace("★ ", "").tolist()
+        assert got == want
+        for cell in got:  # the same number of decimals on both sides of "±"
+            sides = [s.rpartition(".")[2] if "." in s else "" for s in cell.split(" ± ")]
+            assert len({len(s) for s in sides}) == 1, cell

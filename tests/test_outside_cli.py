@@ -890,6 +890,6 @@ def test_compare_notes_write_a_lead_and_a_spread_in_digits(tmp_path):
         [seed("gru", s, 800.0 + 2000 * s) for s in (0, 1)] + [seed("lstm", s, 5000.0 + 2000 * s) for s in (0, 1)]
     )
     assert "4200 behind" in said and "(pooled std across seeds 1410)" in said
-    assert _pm(3456.0, 151.0, 2) == "3456 ± 150"
+    assert _pm(3456.0, 151.0, 2) == "3456 ± 151"  # the spread to the mean's decimals
     assert figure_text(9999.9, 3) == "10,000" and figure_text(0.0012345, 3) == "0.00123"
     assert not re.search(r"\de[+-]\d", said + _pm(3456.0, 151.0, 2))

@@ -65,7 +65,7 @@ def test_a_baseline_that_beats_every_variant_is_named_with_its_numbers():
     table = summary(**{"test RMSE": [43.48, 45.98, 56.11, 43.16], "multi-step RMSE": [164.2, 231.3, 219.2, 80.05]})
     assert baseline_lead(table) == (
         "A baseline beats every variant: Holt-Winters has the lowest test RMSE (43.16 against 43.48 for the best "
-        "variant, **GRU 16**) and the lowest multi-step RMSE (80.05 against 164.2 for **GRU 16**). Try other "
+        "variant, **GRU 16**) and the lowest multi-step RMSE (80.05 against 164.20 for **GRU 16**). Try other "
         "variants or settings."
     )
 
@@ -73,7 +73,7 @@ def test_a_baseline_that_beats_every_variant_is_named_with_its_numbers():
 def test_only_the_columns_a_baseline_wins_are_named_and_none_when_a_variant_wins():
     table = summary(**{"test RMSE": [43.48, 45.98, 56.11, 50.0], "multi-step RMSE": [164.2, 150.0, 140.0, 200.0]})
     assert baseline_lead(table) == (
-        "A baseline beats every variant: seasonal naive has the lowest multi-step RMSE (140 against 150 for the "
+        "A baseline beats every variant: seasonal naive has the lowest multi-step RMSE (140.0 against 150.0 for the "
         "best variant, **LSTM 8**). Try other variants or settings."
     )
     table["multi-step RMSE"] = [164.2, 150.0, 160.0, 200.0]
