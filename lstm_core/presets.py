@@ -9,6 +9,7 @@ trained runs into the comparison table.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -17,6 +18,7 @@ import pandas as pd
 
 from .config import ConfigError, RunConfig
 from .data import Series, generate_series, noisy_sine_truth
+from .prep import resolve_target
 
 
 @dataclass
@@ -231,6 +233,22 @@ def get_preset(key: str) -> Preset:
     if key not in PRESETS:
         raise ConfigError(f"Unknown preset {key!r}; choose one of {', '.join(PRESETS)}.")
     return PRESETS[key]
+
+
+@functools.lru_cache(maxsize=64)
+def target_name(key: str, label: str) -> str | None:
+    """The column that configuration ``label`` of preset ``key`` forecasts, as its run names it
+    (``run.prep.target``): a saved result (:mod:`lstm_core.preset_results`) keeps predictions, not
+    the target's name, and the Experiments page's overlay had no value-axis title. None for a
+    label the preset no longer has (a result saved by an older version) or data it cannot read."""
+    p = PRESETS.get(key)
+    cfg = p.configs.get(label) if p is not None else None
+    if p is None or cfg is None:
+        return None
+    try:
+        return str(resolve_target(p.series().frame, cfg.data)[0])
+    except (ConfigError, ValueError, OSError):
+        return None
 
 
 def preset_configs(key: str, demo: bool = True, epochs: int | None = None) -> dict[str, RunConfig]:

@@ -18,7 +18,7 @@ from ui.figures import compare as cplots
 from ui.figures import series as plots
 from ui.figures import sketch
 from ui.figures.style import date_format
-from ui.text import md_escape
+from ui.text import md_escape, plot_text
 
 SKETCH_SIZE = (900, 400)  # the saved figure's picture, in about the CSS pixels of the page's column
 st.title("Experiments")
@@ -209,8 +209,12 @@ if not ids:
         # takes the browser 2-3 s to load); once the first screen is painted it becomes the
         # interactive chart (ui/first_paint.py).
         if first_paint.painted("experiments_page"):
+            # the saved result keeps no target's name: the preset's configuration says it
+            target = ps.target_name(key, pick)
+            values = plot_text(target) if target is not None else None
             presenter.chart(
-                presenter.phone_title(plots.overlay_figure(frame, title=title)), key=f"exp_overlay_last_{key}"
+                presenter.phone_title(plots.overlay_figure(frame, title=title, y_title=values)),
+                key=f"exp_overlay_last_{key}",
             )
         else:
             svg = sketch.overlay_svg(
@@ -261,7 +265,11 @@ if not any(s.status.failed for s in snaps0.values()):
 pick = st.selectbox("Figure for", list(runs), key=f"exp_fig_{key}")
 presenter.chart(
     presenter.phone_title(  # on one line the title ran 130 px past the chart on a phone
-        plots.overlay_figure(runs[pick].predictions, title=f"{pick}: one-step predictions (the tutorial's figure)")
+        plots.overlay_figure(
+            runs[pick].predictions,
+            title=f"{pick}: one-step predictions (the tutorial's figure)",
+            y_title=plot_text(runs[pick].prep.target),  # the value axis named as on the Forecast page
+        )
     ),
     key=f"exp_overlay_{key}",
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -69,6 +70,9 @@ def test_a_classic_experiment_opens_on_its_last_result_with_a_full_link(preset):
     assert not re.search(r"\bnan\b|\binf\b", pictures[0], re.I)
     at.run()  # ...then, once the browser says the first screen is painted, the interactive chart
     assert len(at.get("plotly_chart")) == 1
+    if preset != "long-memory":  # its value axis is titled with the target's name, as on the Forecast page
+        spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+        assert spec["layout"]["yaxis"]["title"]["text"] == {"airline": "Passengers", "sin-cos": "cos"}[preset]
     assert not [m for m in at.markdown if m.value.startswith("<svg")]
     assert at.code[0].value == f"/experiments?preset={preset}"  # AppTest has no browser URL (absolute: browser test)
     table = at.dataframe[0].value
@@ -89,6 +93,8 @@ def test_a_finished_experiment_is_kept_as_its_last_result(fake, tmp_path, monkey
     assert any(s.value == "Ours next to the tutorial" for s in at.subheader)
     assert at.button(key="exp_run_sin-cos").label == "Rerun live"  # it read "Run this experiment" above its results
     assert (tmp_path / "experiments" / "sin-cos.json").exists()
+    (live,) = [json.loads(c.proto.spec) for c in at.get("plotly_chart") if "the tutorial's figure" in c.proto.spec]
+    assert live["layout"]["yaxis"]["title"]["text"] == "cos"  # the run's target, as on the Forecast page
     again = new_app()
     again.query_params["preset"] = "sin-cos"
     again.run()
@@ -119,3 +125,30 @@ def test_presenting_puts_the_forecast_pages_half_width_charts_one_under_the_othe
     # At 1280x720 with projector-size text, a half-width chart's title ran past its edge.
     assert {"forecast_multistep", "forecast_residuals"} <= _charts_in_columns(_forecast_page(presenting=False))
     assert not _charts_in_columns(_forecast_page(presenting=True)) & {"forecast_multistep", "forecast_residuals"}
+
+
+def test_a_result_saved_under_a_label_the_preset_no_longer_has_still_opens(tmp_path, monkeypatch):
+    """A saved experiment result keeps predictions, not the target's name; the overlay's value
+    axis takes it from the preset's configuration of that label. A result saved by an older
+    version under a label the preset no longer has opens as before, without an axis title."""
+    import pandas as pd
+
+    from lstm_core import preset_results as pr
+    from lstm_core import presets as ps
+
+    assert ps.target_name("airline", "engine defaults") == "Passengers" and ps.target_name("sin-cos", "x") is None
+    assert ps.target_name("no-such-preset", "engine defaults") is None
+    monkeypatch.setenv("LSTM_LAB_HOME", str(tmp_path))
+    frame = pd.DataFrame({"time": range(4), "actual": [1.0, 2, 3, 4], "one_step": [None, 2, 3, 4], "part": "test"})
+    pr.save(
+        pr.PresetResult("airline", predictions={"an old label": frame}, finished=pr.now()), tmp_path / "experiments"
+    )
+    at = new_app()
+    at.query_params["preset"] = "airline"
+    at.run()
+    at.switch_page("pages/experiments.py").run()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    (chart,) = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    assert "an old label" in chart["layout"]["title"]["text"]
+    assert not chart["layout"]["yaxis"].get("title", {}).get("text")
