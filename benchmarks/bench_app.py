@@ -123,7 +123,7 @@ def browser_benchmarks(rows: list[tuple[str, str, str, str]]) -> None:
 
             # A long job: batch size 1, many epochs.
             nav(pg, expect, "Train")
-            set_number(pg, "Epochs (upper bound)", 100000)
+            set_number(pg, "Max epochs", 100000)
             pg.get_by_text(re.compile("^Advanced")).click()
             set_number(pg, "Batch size", 1)
             set_number(pg, "Early-stopping patience (0 = off)", 0)

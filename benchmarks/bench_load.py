@@ -161,7 +161,7 @@ async def session(browser, url: str, i: int, csv: bytes, epochs: int, limit_s: f
         )
         await page.get_by_text("Advanced").click()
         for label, value in (
-            ("Epochs (upper bound)", epochs),
+            ("Max epochs", epochs),
             ("Hidden size", 8),
             ("Early-stopping patience (0 = off)", 0),
         ):

@@ -216,7 +216,12 @@ def build_parser() -> argparse.ArgumentParser:
             "for the one-step predictions)"
         ),
     )
-    t.add_argument("--epochs", type=_typed(int), default=tr.epochs)
+    t.add_argument(
+        "--epochs",
+        type=_typed(int),
+        default=tr.epochs,
+        help="the most epochs a network trains for (an upper bound): early stopping usually ends sooner",
+    )
     t.add_argument("--batch-size", type=_typed(int), default=tr.batch_size)
     t.add_argument("--lr", type=_typed(float), default=tr.lr)
     t.add_argument("--seed", type=_typed(int), default=tr.seed)

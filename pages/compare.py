@@ -11,7 +11,7 @@ from lstm_core.config import BOUNDS, CELL_TYPES, SCALERS, TRANSFORMS, ConfigErro
 from ui import compare_view as cv
 from ui import presenter, quickstart, state, throttle
 from ui.figures import compare as cplots
-from ui.text import md_code, md_escape, plot_text
+from ui.text import EPOCHS_HELP, md_code, md_escape, plot_text
 
 st.title("Compare")
 ds = state.dataset()
@@ -126,11 +126,12 @@ with st.expander("New comparison", expanded=not st.session_state.get(cv.CMP_KEY)
             help="Seeds 0..n-1, the same for every variant.",
         )
         epochs = c2.number_input(
-            "Epochs (upper bound)",
+            "Max epochs",
             *BOUNDS["epochs"].int_range(),
             100,
             key="cmp_epochs",
             persist_state=state.KEEP,
+            help=EPOCHS_HELP,
         )
         patience = c3.number_input(
             "Patience (0 = off)", 0, BOUNDS["epochs"].int_range()[1], 20, key="cmp_patience", persist_state=state.KEEP

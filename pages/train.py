@@ -7,7 +7,7 @@ from lstm_core.config import BOUNDS, CELL_TYPES, DEVICES, OUTLIER_POLICIES, SCAL
 from lstm_core.prep import fits_split, min_points
 from lstm_core.train import available_devices
 from ui import jobs_view, quickstart, state
-from ui.text import md_code, md_escape
+from ui.text import EPOCHS_HELP, md_code, md_escape
 
 st.title("Train")
 ds = state.dataset()
@@ -72,8 +72,14 @@ with st.form("train_form"):
             "on auto, a look-back over half the training part is shortened to a third of it (the run says so)."
         ),
     )
+    # "Max epochs": "Epochs (upper bound)" took two lines at presenter size and sat lower than its row
     epochs = c_epochs.number_input(
-        "Epochs (upper bound)", *BOUNDS["epochs"].int_range(), T.epochs, key="train_epochs", persist_state=KEEP
+        "Max epochs",
+        *BOUNDS["epochs"].int_range(),
+        T.epochs,
+        key="train_epochs",
+        persist_state=KEEP,
+        help=EPOCHS_HELP,
     )
     with st.expander("Advanced: split, optimiser, scaler, ensemble, device, spikes, linear path"):
         a1, a2, a3, a4 = st.columns(4)

@@ -971,3 +971,24 @@ def test_a_run_store_that_cannot_be_opened_is_said_in_the_sidebar_not_a_tracebac
         assert any("kept in memory only" in t for t in texts(at.sidebar.warning)), texts(at.sidebar.warning)
         job = start_tiny_job(at)  # and training still works, in memory
         assert "**Finished**" in wait_until_over(at, job)
+
+
+def test_the_epochs_boxes_have_a_short_label_and_say_early_stopping_ends_sooner(capsys):
+    """The label "Epochs (upper bound)" took two lines at presenter size; the short label leaves the meaning to
+    the help, on the Train and Compare pages alike (and the CLI's --epochs says the same)."""
+    from lstm_core.cli import build_parser
+
+    at = new_app().run()
+    at.switch_page("pages/train.py").run()
+    no_errors(at)
+    boxes = [at.number_input(key="train_epochs")]
+    at.switch_page("pages/compare.py").run()
+    no_errors(at)
+    boxes.append(at.number_input(key="cmp_epochs"))
+    for box in boxes:
+        assert box.label == "Max epochs"
+        assert "upper bound" in box.help and "early stopping usually ends sooner" in box.help
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["train", "--help"])
+    usage = " ".join(capsys.readouterr().out.split())  # argparse wraps the help at the terminal's width
+    assert "--epochs EPOCHS the most epochs a network trains for (an upper bound): early stopping usually" in usage

@@ -88,7 +88,7 @@ def test_upload_train_stop_and_forecast(server, page, tmp_path):
     # A second, long run (batch size 1, a fixed transform so that no representation backtest
     # comes first): the loss chart grows while it runs; then Stop it.
     wait_idle(page)  # the rerun that follows the first run's end is over before the form is used
-    set_number(page, "Epochs (upper bound)", 100000)
+    set_number(page, "Max epochs", 100000)
     page.get_by_text(re.compile("^Advanced")).click()  # the rarely changed fields
     set_number(page, "Batch size", 1)
     set_number(page, "Early-stopping patience (0 = off)", 0)
@@ -124,7 +124,7 @@ def test_upload_train_stop_and_forecast(server, page, tmp_path):
     # Back on Train, the form still holds what was submitted last (not the defaults).
     nav(page, "Train")
     expect(page.get_by_label("Batch size", exact=True)).to_have_value("1")
-    expect(page.get_by_label("Epochs (upper bound)", exact=True)).to_have_value("100000")
+    expect(page.get_by_label("Max epochs", exact=True)).to_have_value("100000")
 
 
 def test_a_file_of_several_series_is_loaded_by_choosing_one(server, page, tmp_path):

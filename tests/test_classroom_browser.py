@@ -92,7 +92,7 @@ def test_first_minute_the_action_start_and_live_panel_are_where_the_user_looks(s
         pg.evaluate("window.scrollTo(0, 0)")
         start = pg.get_by_role("button", name=re.compile("Start training"))
         assert in_view(pg, start), "Start training is below the fold at 1366x768"
-        set_number(pg, "Epochs (upper bound)", 7)  # a different run (not the same one again)
+        set_number(pg, "Max epochs", 7)  # a different run (not the same one again)
         start.click()
         expect(pg.get_by_text(re.compile(r"^(Queued|Running)")).first).to_be_visible()
         assert in_view(pg, start)
@@ -119,7 +119,7 @@ def test_first_minute_on_a_phone_the_live_panel_comes_into_view(server, browser)
 
         first_job = pg.url
         pg.get_by_role("heading", name="Train", exact=True).first.scroll_into_view_if_needed()
-        set_number(pg, "Epochs (upper bound)", 7)  # a different run (not the same one again)
+        set_number(pg, "Max epochs", 7)  # a different run (not the same one again)
         pg.get_by_role("button", name=re.compile("Start training")).click()
         pg.wait_for_url(lambda url: "job=" in url and url != first_job)
         expect(progress).to_be_in_viewport(ratio=1)
@@ -152,7 +152,7 @@ def test_presenter_mode_is_one_switch_and_charts_are_projector_size(server, brow
 
         nav(pg, "Compare")
         expect(pg).to_have_url(re.compile(r"presenter=1"))
-        set_number(pg, "Epochs (upper bound)", 2)
+        set_number(pg, "Max epochs", 2)
         pg.get_by_role("button", name="Start comparison").click()
         expect(pg.get_by_role("heading", name="Results")).to_be_visible(timeout=180_000)
         charts_ready(pg)
@@ -315,7 +315,7 @@ def test_half_row_titles_of_a_long_series_are_whole_at_1024(server, browser, tmp
         nav(pg, "Train")
         wait_idle(pg)
         set_number(pg, "Hidden size", 4)
-        set_number(pg, "Epochs (upper bound)", 1)
+        set_number(pg, "Max epochs", 1)
         pg.get_by_text(re.compile("^Advanced")).click()
         set_number(pg, "Networks (ensemble)", 1)
         choose_option(pg, "Target transform", "none")

@@ -35,8 +35,8 @@ def test_compare_two_variants_in_the_browser(server, page):
     expect(page.get_by_role("heading", name="Compare", exact=True).first).to_be_visible()
     expect(page.locator('[data-testid="stSidebarNav"]').get_by_text("Experiments")).to_be_visible()  # app.py ran
     expect(page.get_by_text("the same data, split, scaler and seeds")).to_be_visible()
-    set_number(page, "Epochs (upper bound)", 3)
-    expect(page.get_by_label("Epochs (upper bound)", exact=True)).to_have_value("3")
+    set_number(page, "Max epochs", 3)
+    expect(page.get_by_label("Max epochs", exact=True)).to_have_value("3")
     wait_idle(page)  # the rerun that takes the new value is over
     page.get_by_role("button", name="Start comparison").click()
     expect(page.get_by_role("heading", name="Results")).to_be_visible(timeout=120_000)
@@ -95,8 +95,8 @@ def test_presenting_a_comparison_at_1024_keeps_labels_and_chart_titles_whole(ser
     try:
         pg.goto(f"{server}/compare?presenter=1")
         expect(pg.get_by_role("heading", name="Compare", exact=True).first).to_be_visible()
-        set_number(pg, "Epochs (upper bound)", 3)
-        expect(pg.get_by_label("Epochs (upper bound)", exact=True)).to_have_value("3")
+        set_number(pg, "Max epochs", 3)
+        expect(pg.get_by_label("Max epochs", exact=True)).to_have_value("3")
         wait_idle(pg)
         pg.get_by_role("button", name="Start comparison").click()
         expect(pg.get_by_role("heading", name="Results")).to_be_visible(timeout=120_000)
@@ -117,8 +117,8 @@ def test_a_comparison_on_a_phone_keeps_its_chart_titles_whole(server, browser):
     try:
         pg.goto(f"{server}/compare")
         expect(pg.get_by_role("heading", name="Compare", exact=True).first).to_be_visible()
-        set_number(pg, "Epochs (upper bound)", 3)
-        expect(pg.get_by_label("Epochs (upper bound)", exact=True)).to_have_value("3")
+        set_number(pg, "Max epochs", 3)
+        expect(pg.get_by_label("Max epochs", exact=True)).to_have_value("3")
         wait_idle(pg)
         pg.get_by_role("button", name="Start comparison").click()
         expect(pg.get_by_role("heading", name="Results")).to_be_visible(timeout=120_000)

@@ -49,7 +49,7 @@ def test_train_step_through_share_link_and_learn(page):
     expect(pg.get_by_text("No trained model yet")).to_be_visible()
     nav(pg, "Train")
     set_number(pg, "Hidden size", 8)
-    set_number(pg, "Epochs (upper bound)", 4)
+    set_number(pg, "Max epochs", 4)
     pg.get_by_role("button", name="Start training").click()
     expect(pg.get_by_text("Finished", exact=False).first).to_be_visible(timeout=90_000)
     nav(pg, "Gates")

@@ -40,7 +40,7 @@ def trained(server, browser):
     pg.goto(server)
     nav(pg, "Train")
     set_number(pg, "Hidden size", 8)
-    set_number(pg, "Epochs (upper bound)", 4)
+    set_number(pg, "Max epochs", 4)
     pg.get_by_role("button", name="Start training").click()
     expect(pg.get_by_text("Finished", exact=False).first).to_be_visible(timeout=90_000)
     yield pg, sent

@@ -81,3 +81,26 @@ def test_no_label_is_cut_short_at_1024x768(server, browser, tmp_path):
         screenshot(pg, "labels-runs-1024")
     finally:
         ctx.close()
+
+
+#: The tops of the Train page's first-row number boxes, by label.
+ROW_TOPS = """(labels) => Object.fromEntries(labels.map(l => {
+    const box = document.querySelector(`[data-testid="stNumberInput"] input[aria-label="${l}"]`);
+    return [l, box ? box.getBoundingClientRect().top : null]; }))"""
+
+
+def test_presenting_the_train_pages_number_boxes_line_up_at_1280x720(server, browser):
+    """Presenting on a 1280x720 projector, the label "Epochs (upper bound)" took two lines, so its box
+    sat a line lower than Hidden size, Layers and Look-back beside it; "Max epochs" keeps to one line
+    (its help says the rest). (At 1024 px presenting every label of the row takes two lines but Layers.)"""
+    labels = ["Hidden size", "Layers", "Look-back", "Max epochs"]
+    ctx, pg = new_page(browser, 1280, 720)
+    try:
+        pg.goto(f"{server}/train?presenter=1")
+        expect(pg.get_by_label("Max epochs", exact=True)).to_be_visible()
+        wait_idle(pg)
+        tops = pg.evaluate(ROW_TOPS, labels)
+        assert None not in tops.values(), tops
+        assert max(tops.values()) - min(tops.values()) <= 2, tops
+    finally:
+        ctx.close()

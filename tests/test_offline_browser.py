@@ -54,7 +54,7 @@ def test_no_page_fetches_from_another_host_or_logs_a_warning(server, browser):
         nav(pg, "Train")
         visited.append("Train")
         set_number(pg, "Hidden size", 8)
-        set_number(pg, "Epochs (upper bound)", 3)
+        set_number(pg, "Max epochs", 3)
         pg.get_by_role("button", name="Start training").click()
         expect(pg.get_by_text("Finished", exact=False).first).to_be_visible(timeout=90_000)
         for title in PAGES[2:]:

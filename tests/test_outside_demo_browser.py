@@ -54,8 +54,8 @@ def test_presenting_a_comparison_at_1024_the_results_fit_the_screen(server, brow
     ctx, pg = presenting(browser, server, gas_csv)
     try:
         nav(pg, "Compare")
-        set_number(pg, "Epochs (upper bound)", 3)
-        expect(pg.get_by_label("Epochs (upper bound)", exact=True)).to_have_value("3")
+        set_number(pg, "Max epochs", 3)
+        expect(pg.get_by_label("Max epochs", exact=True)).to_have_value("3")
         wait_idle(pg)
         pg.get_by_role("button", name="Start comparison").click()
         expect(pg.get_by_role("heading", name="Results")).to_be_visible(timeout=180_000)

@@ -76,7 +76,7 @@ def test_the_owner_key_is_a_cookie_a_reload_keeps_and_another_browser_lacks(serv
         assert cookie["expires"] > time.time() + MAX_AGE_S - 3600  # kept for 400 days, not the session
         nav(pg, "Train")
         set_number(pg, "Hidden size", 8)
-        set_number(pg, "Epochs (upper bound)", 3)
+        set_number(pg, "Max epochs", 3)
         pg.get_by_role("button", name="Start training").click()
         pg.wait_for_url("**job=*")
         job = parse_qs(urlparse(pg.url).query)["job"][0]
@@ -134,7 +134,7 @@ def test_a_shared_link_whose_run_was_deleted_says_so_on_the_page_it_opened(serve
     try:
         pa.goto(f"{server}/train")
         set_number(pa, "Hidden size", 8)
-        set_number(pa, "Epochs (upper bound)", 3)
+        set_number(pa, "Max epochs", 3)
         pa.get_by_role("button", name="Start training").click()
         pa.wait_for_url("**job=*")
         job = parse_qs(urlparse(pa.url).query)["job"][0]

@@ -58,7 +58,7 @@ def start_training(pg, base: str, **numbers) -> str:
 def test_a_trained_run_survives_a_server_restart(browser, tmp_path, monkeypatch):
     monkeypatch.setenv("LSTM_LAB_HOME", str(tmp_path / "home"))
     with app_page(browser, tmp_path / "first.log") as (pg, base):
-        job = start_training(pg, base, **{"Hidden size": 8, "Epochs (upper bound)": 3})
+        job = start_training(pg, base, **{"Hidden size": 8, "Max epochs": 3})
         expect(pg.get_by_text("Finished", exact=False).first).to_be_visible(timeout=120_000)
     assert (tmp_path / "home" / "jobs" / job / "job.json").is_file()
 
@@ -97,7 +97,7 @@ def test_the_quotas_notice_stays_until_ok_also_across_a_reload_and_a_restart(bro
     side = "[data-testid='stSidebar']"
     with app_page(browser, tmp_path / "first.log") as (pg, base):
         for hidden in (64, 65):
-            start_training(pg, base, **{"Hidden size": hidden, "Epochs (upper bound)": 2})
+            start_training(pg, base, **{"Hidden size": hidden, "Max epochs": 2})
             expect(pg.get_by_text("Finished", exact=False).first).to_be_visible(timeout=120_000)
         pg.goto(base)  # the page drew the news since the second run finished
         expect(pg.locator(side).get_by_text(notice)).to_be_visible()

@@ -38,7 +38,7 @@ def test_the_uploaded_data_survives_a_reload_and_the_run_a_restart(browser, tmp_
         expect(pg.locator(sidebar).get_by_text(NAME, exact=True)).to_be_visible()
         nav(pg, "Train")  # in the same session (a goto would be a reload)
         set_number(pg, "Hidden size", 8)
-        set_number(pg, "Epochs (upper bound)", 3)
+        set_number(pg, "Max epochs", 3)
         pg.get_by_role("button", name="Start training").click()
         pg.wait_for_url("**job=*")
         job = parse_qs(urlparse(pg.url).query)["job"][0]

@@ -68,3 +68,8 @@ def plot_text(text: object) -> str:
     """``text`` shown literally in a Plotly title, label or hover text: :func:`visible`, then
     ``<``, ``>`` and ``&`` written as HTML entities (Plotly turns ``<a href=...>`` into a link)."""
     return html.escape(visible(text), quote=False)
+
+
+#: The help of the Train and Compare pages' "Max epochs" box: the meaning its short label leaves out
+#: (the CLI's ``--epochs`` says the same).
+EPOCHS_HELP = "The most epochs a network trains for (an upper bound): early stopping usually ends sooner."
