@@ -223,7 +223,7 @@ presenter.chart(
     container=left,
 )
 presenter.chart(
-    presenter.half_title(plots.residual_figure(pred, spikes=spikes, y_title=f"error ({values})")),
+    presenter.half_title(plots.residual_figure(pred, spikes=spikes, y_title=f"{plots.RESIDUAL_AXIS} ({values})")),
     key="forecast_residuals",
     container=right,
 )

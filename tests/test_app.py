@@ -277,6 +277,11 @@ def test_training_from_the_form_then_forecast_shows_metrics(fake):
     specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     loss = [[t["name"] for t in s["data"]] for s in specs if s["layout"]["title"]["text"].startswith("Loss")]
     assert loss == [["train", "validation (weights' average)"]]  # the curve early stopping judged
+    # the run's forecast beside the loss is half a row wide: its title keeps to one line there
+    from ui.figures.style import HALF_TITLE_CHARS, wrap_title
+
+    overlay = [s["layout"]["title"]["text"] for s in specs if s["layout"]["title"]["text"].startswith("One-step")]
+    assert overlay == ["One-step predictions"] and wrap_title(overlay[0], HALF_TITLE_CHARS) == overlay[0]
     at.switch_page("pages/forecast.py").run()
     no_errors(at)
     assert len(at.dataframe) == 1
@@ -288,7 +293,7 @@ def test_training_from_the_form_then_forecast_shows_metrics(fake):
     # every value axis says what its values are: the target's name (residuals: its errors)
     target = at.session_state["dataset"].frame.columns[0]
     assert sorted(c["layout"]["yaxis"]["title"]["text"] for c in charts.values()) == sorted(
-        [target, target, f"error ({target})", target]
+        [target, target, f"actual − predicted ({target})", target]
     )
     from lstm_core.verdict import judge, label
     from ui import runs_view, state

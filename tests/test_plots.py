@@ -198,6 +198,23 @@ def test_values_left_out_of_the_scores_are_marked_on_the_test_charts(run):
     assert "filled in (not scored)" not in [t.name for t in plots.overlay_figure(pred).data]
 
 
+def test_the_half_row_charts_titles_keep_to_one_line_and_the_residual_axis_says_what_a_residual_is(run):
+    """Half a row wide, "One-step residuals (actual - predicted)" wrapped at "(actual -" and "Multi-step
+    forecast over the test span" at "span": the titles are short, and the residual chart's value
+    axis carries the definition (the Forecast page adds the target's name to it)."""
+    pred = run.predictions
+    multi, resid = plots.multistep_figure(pred), plots.residual_figure(pred)
+    for fig in (multi, resid):
+        title = fig.layout.title.text
+        assert style.wrap_title(title, style.HALF_TITLE_CHARS) == title, title
+        assert style.fit_title(fig, style.HALF_TITLE_CHARS).layout.title.text == title
+    assert resid.layout.title.text == "One-step residuals"
+    assert resid.layout.yaxis.title.text == "actual − predicted"
+    named = plots.residual_figure(pred, y_title="actual − predicted (passengers)")
+    assert named.layout.yaxis.title.text == "actual − predicted (passengers)"
+    assert multi.layout.title.text.startswith("Multi-step forecast")
+
+
 def test_a_spike_replaced_for_training_is_pinned_to_the_edge_and_the_axes_fit_the_rest(run):
     """A reading of 1e5 in the airline data (at most 622): every series chart keeps its axis on
     the data as the networks saw it and marks the spike at the top with its value."""

@@ -18,6 +18,8 @@ from .text import md_escape, plot_text
 POLL_S = 0.5  # refresh of a running job's panel (the live loss chart)
 QUEUED_POLL_S = 2.0  # a queued job only changes its queue position: poll gently
 EXECUTOR_POLL_S = 5.0  # the Ray cluster's state in the sidebar (only with LSTM_LAB_RAY_ADDRESS set)
+#: The run's one-step chart beside the loss: a title that fits half a row (``HALF_TITLE_CHARS``).
+HALF_OVERLAY_TITLE = "One-step predictions"
 PANEL_CHART_HEIGHT = 340  # the live panel's two charts: on the first screen at 1366x768 under the Train form
 #: The loss chart's place before the first epoch (the representation backtest runs first).
 WAITING_FOR_EPOCH = (
@@ -223,7 +225,10 @@ def live_job(job_id: str, key: str, done_link: tuple[str, str] | None = None) ->
                 elif run is not None and run.predictions is not None:
                     # the value axis names the target, as the Forecast page's same chart (a class read
                     # 100…700 beside the projected chart and nothing said of what)
-                    fig = plots.overlay_figure(run.predictions, y_title=plot_text(run.prep.target))
+                    # a title that fits half a row ("One-step predictions over the series" wrapped at 1024 px)
+                    fig = plots.overlay_figure(
+                        run.predictions, title=HALF_OVERLAY_TITLE, y_title=plot_text(run.prep.target)
+                    )
                     fig.update_layout(height=PANEL_CHART_HEIGHT)
                     # half a row, beside the loss: a long series' decimation note ran past its edge
                     # ("One-step predictions over the series (decimated to ~2,000 points a trace of")

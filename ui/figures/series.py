@@ -303,7 +303,7 @@ def _forecast_band_figure(
 def multistep_figure(
     pred: pd.DataFrame,
     context: int = 48,
-    title: str = "Multi-step forecast over the test span",
+    title: str = "Multi-step forecast, test span",
     spikes: Spikes | None = None,
     unscored: np.ndarray | None = None,
     y_title: str | None = None,
@@ -328,15 +328,20 @@ def multistep_figure(
     )
 
 
+#: The residual chart's value axis: what a residual is (the Forecast page adds the target's name).
+RESIDUAL_AXIS = "actual − predicted"
+
+
 def residual_figure(
     pred: pd.DataFrame,
-    title: str = "One-step residuals (actual - predicted)",
+    title: str = "One-step residuals",
     spikes: Spikes | None = None,
-    y_title: str | None = None,
+    y_title: str = RESIDUAL_AXIS,
 ) -> go.Figure:
     """Residuals of the one-step predictions, coloured by part, with a zero line (``spikes``: their
     residuals pinned as in :func:`overlay_figure`, the axis fitted to the others'; ``y_title``: the
-    value axis's title)."""
+    value axis's title, which says what a residual is: the title, half a row wide, wrapped at
+    "One-step residuals (actual -" when it did)."""
     fig = go.Figure()
     one = pred["one_step"].to_numpy(dtype=np.float64)
     resid = pred["actual"].to_numpy(dtype=np.float64) - one
