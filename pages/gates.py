@@ -119,6 +119,22 @@ view = (
 )
 CONFIG = {"displayModeBar": "hover", "displaylogo": False}
 
+
+def _unit_typed() -> None:
+    """The unit box's callback: the unit (0-based, as the URL and the trace keep it) from the number shown."""
+    st.session_state["gates_unit"] = gv.clamp(int(st.session_state["gates_unit_shown"]) - 1, 0, H - 1)
+
+
+def unit_box(container: Any, label: str, help: str | None = None) -> int:
+    """The unit box, numbered from 1 as the Learn page numbers units; returns the unit's 0-based index.
+
+    The page keeps the index in ``gates_unit`` (a heatmap click and a link set it); the box shows it plus one.
+    """
+    st.session_state["gates_unit_shown"] = st.session_state["gates_unit"] + 1
+    container.number_input(label, 1, H, key="gates_unit_shown", on_change=_unit_typed, help=help)
+    return int(st.session_state["gates_unit"])
+
+
 if view == "Heatmaps":
     left, right = st.columns([1.4, 4])
     with right:
@@ -129,15 +145,13 @@ if view == "Heatmaps":
         if isinstance(click.get("column"), int):
             st.session_state["gates_step"] = gv.clamp(click["column"] * gp.bucket_size(T), 0, T - 1)
     with left.container(key="gates_heatmap_unit"):
-        unit = st.number_input(
-            "Unit (or click a heatmap cell)", 0, H - 1, key="gates_unit", help="The unit Unit and Step-through show."
-        )
+        unit = unit_box(st, "Unit (or click a heatmap cell)", help="The unit Unit and Step-through show.")
     fig = gp.heatmap_figure(
         trace, shown or names, unit=unit, step=st.session_state["gates_step"], how=agg, original=original
     )
     presenter.chart(fig, key="gates_heatmap_chart", config=CONFIG)
 elif view == "Unit":
-    unit = st.number_input("Unit", 0, H - 1, key="gates_unit")
+    unit = unit_box(st, "Unit")
     presenter.chart(
         gp.unit_figure(trace, unit, st.session_state["gates_step"], original=original),
         key="gates_unit_chart",
@@ -150,7 +164,7 @@ elif view == "Step-through":
         except ValueError:
             pass
     left, right = st.columns([1.4, 4])
-    unit = left.number_input("Unit", 0, H - 1, key="gates_unit", help="The unit whose update is shown, step by step.")
+    unit = unit_box(left, "Unit", help="The unit whose update is shown, step by step.")
     right.caption(
         "Prev / Next / Play step through time in your browser (keys ← → and space); every number is this unit's "
         "update at that step, recomputed from the weights (it equals the replayed trace)."
@@ -213,7 +227,7 @@ elif view == "Saturation":
         # the run's name on every row only where runs are compared (one long label twelve times said nothing)
         columns = ["run"] * (len(frames) > 1) + ["cell", "gate", "unit", "left", "right", "saturated", "mean"]
         presenter.table(
-            table[columns],
+            gv.units_from_one(table[columns]),
             hide_index=True,
             key="gates_sat_table",
             width="stretch",
@@ -236,7 +250,7 @@ elif view == "Memory":
             "decay to half if the gate sat at its mean. The real product of gates decays at least this fast."
         )
         presenter.table(
-            mem.head(16),
+            gv.units_from_one(mem.head(16)),
             hide_index=True,
             key="gates_memory_table",
             width="stretch",

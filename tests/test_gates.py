@@ -325,7 +325,7 @@ def test_spec_names_are_what_traces_statistics_and_figures_show(frame, cell):
     titles = [a.text for a in gp.heatmap_figure(tr).layout.annotations]
     assert titles == [gp.INPUT_TITLE] + [gt.GATE_TITLES[n] for n in cs.traces]
     unit_titles = [a.text for a in gp.unit_figure(tr, 0).layout.annotations]
-    assert unit_titles == [gp.INPUT_TITLE] + [f"{gt.GATE_TITLES[n]} — unit 0" for n in cs.traces]
+    assert unit_titles == [gp.INPUT_TITLE] + [f"{gt.GATE_TITLES[n]} — unit 1" for n in cs.traces]  # from 1
     assert all(n in GATE_COLORS and gt.gate_kind(n) in SCALES for n in cs.traces)
     d = gt.step_detail(model, tr, 3, 0)
     assert tuple(d.gates) == (("i",) if cs.coupled_input else ()) + cs.gates
@@ -457,6 +457,36 @@ def test_bracket_hint_lists_the_parts_in_the_order_the_equations_print_them(cell
         assert re.search(r"peephole part p·c, in (.*)\)", hint).group(1) == ", ".join(SPECS[cell].peepholes)
 
 
+def test_every_unit_a_person_reads_is_counted_from_1_as_on_the_learn_page():
+    """The Gates page numbered units 0..H-1 where the Learn page numbers them 1..H: the heatmaps' rows
+    (axis and hover), the picked unit's box, the unit figure's titles, the saturation hover and the
+    memory bars now read 1..H; the unit arguments and the engine's frames stay 0-based."""
+    from ui import gates_view as gv
+
+    t, h = 30, 3
+    rng = np.random.default_rng(0)
+    vals = {n: rng.uniform(0, 1, (t, h)).astype(np.float32) for n in GATES["lstm"]}
+    tr = gt.GateTrace("lstm", 0, "series", np.arange(t), np.arange(t), np.zeros((t, 1)), ["y"], np.zeros((t, 1)), vals)
+    fig = gp.heatmap_figure(tr, unit=0)
+    heat = [d for d in fig.data if d.type == "heatmap"]
+    assert all(list(d.y) == [1, 2, 3] and "unit %{y}" in d.hovertemplate for d in heat)
+    # the box around unit index 0 is drawn on the row labelled 1
+    assert {(s.y0, s.y1) for s in fig.layout.shapes if s.type == "rect"} == {(0.5, 1.5)}
+    unit = gp.unit_figure(tr, 2)
+    assert unit.layout.title.text.startswith("Unit 3 of layer 0")
+    assert all(a.text.endswith("— unit 3") for a in unit.layout.annotations[1:])
+    assert np.allclose(unit.data[-1].y, vals[tr.names[-1]][:, 2])  # the data of unit index 2
+    sat_frame = gt.saturation_frame(tr)
+    sat = gp.saturation_figure([("a", sat_frame)])
+    shown = sorted({int(u) for d in sat.data if d.customdata is not None for u in d.customdata})
+    assert shown == [1, 2, 3] and sorted(sat_frame["unit"].unique()) == [0, 1, 2]
+    mem = gt.memory_frame(tr)
+    bars = gp.memory_figure(mem, "lstm")
+    assert list(bars.data[0].x) == [f"u{u + 1}" for u in mem["unit"]] and set(bars.data[0].x) == {"u1", "u2", "u3"}
+    assert list(gv.units_from_one(mem)["unit"]) == [u + 1 for u in mem["unit"]]
+    assert list(mem["unit"]) != list(gv.units_from_one(mem)["unit"])  # the engine's frame is left as it was
+
+
 @pytest.mark.parametrize("hidden", [1, 3, 10, 256])
 def test_heatmap_unit_axes_tick_whole_units(hidden):
     """Hidden size 1: the unit axis read −0.5, 0, 0.5 (units half-way between units); a small layer
@@ -470,7 +500,7 @@ def test_heatmap_unit_axes_tick_whole_units(hidden):
         axis = fig.layout[key]
         assert axis.title.text == "unit"
         if hidden <= 10:
-            assert (axis.tickmode, axis.tick0, axis.dtick) == ("linear", 0, 1), key
+            assert (axis.tickmode, axis.tick0, axis.dtick) == ("linear", 1, 1), key  # units counted from 1
         else:
             assert axis.dtick is None
 

@@ -266,8 +266,12 @@ def test_every_view_renders(trained, view):
         # the page arrives with step 0's numbers in place; every step's numbers travel with it
         assert f'<tspan data-k="h">{fmt(data["values"]["h"][0])}</tspan>' in html
         assert data["values"]["h"][0] != data["values"]["h"][1]
-        at.number_input(key="gates_unit").set_value(3).run()
+        box = at.number_input(key="gates_unit_shown")
+        assert (box.value, box.min) == (1, 1)  # unit index 0
+        box.set_value(4).run()  # the box counts units from 1, as the Learn page does
         no_errors(at)
+        assert at.session_state["gates_unit"] == 3 and at.query_params["unit"] == "3"  # the index stays 0-based
+        assert "unit 4," in stepper_data(at)["html"]  # the diagram's title names the unit as the box does
         other = stepper_data(at)["payload"]
         assert other["values"]["h"] != data["values"]["h"]  # a new unit sends that unit's trace
         assert '<div id="stepper" class="stepper">' in stepper_data(at)["html"]
@@ -336,6 +340,7 @@ def test_url_restores_the_view(trained):
     at.run()
     no_errors(at)
     assert at.session_state["gates_unit"] == 2 and at.session_state["gates_step"] == 5
+    assert at.number_input(key="gates_unit_shown").value == 3  # the link's unit index 2, counted from 1
     assert at.session_state["gates_layer"] == 1 and at.session_state["gates_view"] == "Step-through"
 
 

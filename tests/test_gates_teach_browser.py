@@ -87,7 +87,7 @@ def test_first_screen_shows_a_chart_and_a_click_picks_the_unit(trained):
     )
     assert ticks and all(re.fullmatch(r"[A-Z][a-z]{2} \d{4}|\d{4}", t) for t in ticks), ticks
     unit_box = pg.get_by_label("Unit (or click a heatmap cell)", exact=True).and_(pg.locator("input"))
-    assert unit_box.input_value() == "0"
+    assert unit_box.input_value() == "1"  # units counted from 1, as the Learn page counts them
     # the centre of the cell (unit 5, column 40) of the first heatmap, in page pixels
     x, y = pg.evaluate(
         """(sel) => { const gd = document.querySelector(sel); const L = gd._fullLayout;

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import streamlit as st
 
 from lstm_core import gates as gt
@@ -287,3 +288,9 @@ def presenter_toggle(key: str) -> bool:
         on_change=flip,
         help="One switch for the whole app (?presenter=1 in a link): hides the pickers, enlarges text and charts.",
     )
+
+
+def units_from_one(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its ``unit`` column numbered from 1, as every unit the page shows (the engine's
+    frames, like its traces and the CLI's arrays, count units from 0)."""
+    return frame.assign(unit=frame["unit"] + 1) if "unit" in frame.columns else frame

@@ -13,9 +13,9 @@ export default function ({ data, setTriggerValue }) {
     gd.__unitClick = chartKey;
     gd.on("plotly_click", (ev) => {
       const p = ((ev && ev.points) || []).find((q) => q.data && q.data.type === "heatmap");
-      if (!p || typeof p.y !== "number") return;
-      const column = Array.isArray(p.pointNumber) ? p.pointNumber[1] : null;
-      gd.__unitSend("click", { unit: p.y, gate: p.data.name || "", column });
+      // the row's index is the unit (0-based); its y is the number shown, counted from 1
+      if (!p || !Array.isArray(p.pointNumber) || typeof p.pointNumber[0] !== "number") return;
+      gd.__unitSend("click", { unit: p.pointNumber[0], gate: p.data.name || "", column: p.pointNumber[1] });
     });
   }
   attach();

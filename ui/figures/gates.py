@@ -273,6 +273,7 @@ def heatmap_figure(
                 "type": "heatmap",
                 "z": z,
                 "x": xv[centres],
+                "y": np.arange(1, z.shape[0] + 1),  # units counted from 1, as the Learn page counts them
                 "name": name,
                 **_zrange(name, z),
                 "colorscale": SCALES[kind],
@@ -290,15 +291,15 @@ def heatmap_figure(
         )
         layout[f"yaxis{r}"]["title"] = {"text": "unit"}
         if z.shape[0] <= 10:  # a unit per tick: plotly's own ticks for one unit were −0.5, 0, 0.5
-            layout[f"yaxis{r}"].update({"tickmode": "linear", "tick0": 0, "dtick": 1})
+            layout[f"yaxis{r}"].update({"tickmode": "linear", "tick0": 1, "dtick": 1})
         if unit is not None and 0 <= unit < z.shape[0]:
             shapes.append(
                 {
                     "type": "rect",
                     "x0": 0,
                     "x1": 1,
-                    "y0": unit - 0.5,
-                    "y1": unit + 0.5,
+                    "y0": unit + 0.5,  # the row of the 0-based ``unit``, labelled unit + 1
+                    "y1": unit + 1.5,
                     "xref": f"x{r} domain",
                     "yref": f"y{r}",
                     "line": {"color": "#f59e0b", "width": 1.5},
@@ -353,7 +354,7 @@ def unit_figure(
         cols=1,
         shared_xaxes=True,
         vertical_spacing=0.025,
-        subplot_titles=tops + [f"{gt.GATE_TITLES.get(n, n)} — unit {unit}" for n in names],
+        subplot_titles=tops + [f"{gt.GATE_TITLES.get(n, n)} — unit {unit + 1}" for n in names],
     )
     xv, xh = _x_values(trace), _x_hover(trace)
     dec = False
@@ -394,7 +395,7 @@ def unit_figure(
     axis = _x_axis(trace)
     fig.update_xaxes(**{k: v for k, v in axis.items() if k != "title"})
     fig.update_xaxes(title_text=axis["title"]["text"], row=len(tops) + len(names), col=1)
-    title = f"Unit {unit} of layer {trace.layer}"
+    title = f"Unit {unit + 1} of layer {trace.layer}"  # counted from 1, as the Learn page counts them
     if dec:
         title += " <span style='font-size:0.75em'>(decimated to ~2,000 points a trace, min/max kept)</span>"
     fig.update_layout(
@@ -441,7 +442,7 @@ def saturation_figure(frames: list[tuple[str, pd.DataFrame]], title: str = "Gate
                     marker=dict(
                         color=GATE_COLORS.get(gate, GUIDE), size=8, opacity=0.75, line=dict(width=0.5, color="white")
                     ),
-                    customdata=d["unit"].to_numpy(),
+                    customdata=d["unit"].to_numpy() + 1,  # units counted from 1 wherever they are read
                     hovertemplate=f"{gate} unit %{{customdata}}<br>left %{{x:.2f}}, right %{{y:.2f}}<extra></extra>",
                 ),
                 row=1,
@@ -494,7 +495,7 @@ def memory_figure(mem: pd.DataFrame, cell: str, look_back: int | None = None) ->
         return fig
     span = mem["span"].to_numpy(np.float64)
     shown = np.clip(span, 1e-3, SPAN_CAP).astype(np.float32)
-    labels = [f"u{u}" for u in mem["unit"]]
+    labels = [f"u{u + 1}" for u in mem["unit"]]  # units counted from 1, as the Learn page counts them
     text = [f"≥ {SPAN_CAP:g}" if s >= SPAN_CAP else f"{s:.1f}" for s in span]
     gate = mem["gate"].iloc[0]
     keep = np.clip(mem["keep_mean"].to_numpy(np.float64), 0.0, 1.0)
