@@ -55,7 +55,8 @@ with st.container(key="gates_controls"):
     src = sources[pick]
     cell, names = src.cell, list(GATES[src.cell])
     st.session_state["gates_layer"] = gv.clamp(st.session_state.get("gates_layer", 0), 0, src.layers - 1)
-    layer = c2.selectbox("Layer", list(range(src.layers)), key="gates_layer")
+    # layers counted from 1 as units are (the URL's layer= and the traces keep 0-based indices)
+    layer = c2.selectbox("Layer", list(range(src.layers)), key="gates_layer", format_func=lambda i: f"{i + 1}")
     mode = c3.selectbox(
         "Input",
         gt.MODES,
@@ -201,7 +202,7 @@ elif view == "Saturation":
     others = [k for k in sources if k != pick]
     with st.container(key="gates_compare_box"):
         compare = st.multiselect(
-            "Compare with (side by side, same input mode, layer 0 if missing)",
+            "Compare with (side by side, same input mode; a run with fewer layers shows its last)",
             others,
             key="gates_compare",
             format_func=lambda k: sources[k].label,

@@ -473,7 +473,8 @@ def test_every_unit_a_person_reads_is_counted_from_1_as_on_the_learn_page():
     # the box around unit index 0 is drawn on the row labelled 1
     assert {(s.y0, s.y1) for s in fig.layout.shapes if s.type == "rect"} == {(0.5, 1.5)}
     unit = gp.unit_figure(tr, 2)
-    assert unit.layout.title.text.startswith("Unit 3 of layer 0")
+    assert unit.layout.title.text.startswith("Unit 3 of layer 1")  # layers from 1 too (the trace's layer 0)
+    assert gp.heatmap_figure(tr).layout.title.text.startswith("LSTM layer 1: gates over time")
     assert all(a.text.endswith("— unit 3") for a in unit.layout.annotations[1:])
     assert np.allclose(unit.data[-1].y, vals[tr.names[-1]][:, 2])  # the data of unit index 2
     sat_frame = gt.saturation_frame(tr)

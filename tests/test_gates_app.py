@@ -110,9 +110,12 @@ def test_heatmaps_of_a_registry_run(trained):
     no_errors(at)
     heat = [t["name"] for s in chart_specs(at) for t in s["data"] if t["type"] == "heatmap"]
     assert heat == ["r", "z", "n", "h"]
+    # layers read from 1, as units do; the URL keeps the 0-based index
+    assert at.selectbox(key="gates_layer").options == ["1", "2"]
     at.selectbox(key="gates_layer").set_value(1).run()
     no_errors(at)
-    assert at.query_params["layer"] == "1"
+    assert at.query_params["layer"] == "1" and at.selectbox(key="gates_layer").format_func(1) == "2"
+    assert "layer 2: gates over time" in chart_specs(at)[0]["layout"]["title"]["text"]
 
 
 def heatmap_names(at: AppTest) -> list[str]:

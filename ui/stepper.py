@@ -80,7 +80,7 @@ def markup(walk: gt.UnitWalk, data: dict, big: bool = False) -> str:
     """The stepper's HTML at its start step (diagram, equations, controls); the script fills in later steps."""
     first = {k: v[data["start"]] for k, v in data["values"].items()}
     first["x_n"] = walk.x.shape[1]  # how many inputs the diagram's x slot shows the first of
-    svg = cp.cell_svg(walk.cell, first, f"{cell_name(walk.cell)} cell, unit {walk.unit + 1}, layer {walk.layer}")
+    svg = cp.cell_svg(walk.cell, first, f"{cell_name(walk.cell)} cell, unit {walk.unit + 1}, layer {walk.layer + 1}")
     eqs = "".join(f'<div class="eq">{cp.render_template(t, first)}</div>' for t in data["eq"])
     return f"""<div id="stepper" class="stepper{" big" if big else ""}">
   <div class="bar">

@@ -334,7 +334,7 @@ def heatmap_figure(
     elif dec:
         note = " <span style='font-size:0.75em'>(input decimated)</span>"
     layout.update(
-        title={"text": (title or f"{cell_name(trace.cell)} layer {trace.layer}: gates over time") + note},
+        title={"text": (title or f"{cell_name(trace.cell)} layer {trace.layer + 1}: gates over time") + note},
         height=130 + 90 * len(tops) + 150 * len(names),
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
         showlegend=False,
@@ -395,7 +395,7 @@ def unit_figure(
     axis = _x_axis(trace)
     fig.update_xaxes(**{k: v for k, v in axis.items() if k != "title"})
     fig.update_xaxes(title_text=axis["title"]["text"], row=len(tops) + len(names), col=1)
-    title = f"Unit {unit + 1} of layer {trace.layer}"  # counted from 1, as the Learn page counts them
+    title = f"Unit {unit + 1} of layer {trace.layer + 1}"  # counted from 1, as the Learn page counts them
     if dec:
         title += " <span style='font-size:0.75em'>(decimated to ~2,000 points a trace, min/max kept)</span>"
     fig.update_layout(
