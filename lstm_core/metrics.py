@@ -47,15 +47,19 @@ def figure_text(v: float, digits: int = 4) -> str:
 MAX_DECIMALS = 8
 
 
-def column_decimals(values: Iterable[float], digits: int = 4) -> int:
+def column_decimals(values: Iterable[float], digits: int = 4, least: int = 2) -> int:
     """The decimals that write a column's ``values`` alike: ``digits`` significant figures of its
-    smallest nonzero finite magnitude (at most :data:`MAX_DECIMALS`; ``digits - 1`` where there
-    is none). Negative rounds left of the point: ``-10`` for a column of 1.008e13. With
-    :func:`fixed_text` a mean and its spread share it (the Compare page's "12.3 ± 0.4567")."""
+    largest finite magnitude, or more where its smallest nonzero one would keep fewer than ``least``
+    (at most :data:`MAX_DECIMALS`; ``digits - 1`` where there is none). Negative rounds left of the
+    point: ``-10`` for a column of 1.008e13 and 2.6e13. With :func:`fixed_text` a mean and its spread
+    share it (the Compare page's "12.3 ± 0.4567"); a column of 80.05 and 164.2 reads "80.0" and "164.2",
+    not "80.05" and "164.20" (a presented table ran past the screen)."""
     sizes = [abs(float(v)) for v in values if math.isfinite(float(v)) and float(v) != 0.0]
     if not sizes:
         return digits - 1
-    return min(MAX_DECIMALS, digits - 1 - math.floor(math.log10(min(sizes))))
+    largest = digits - 1 - math.floor(math.log10(max(sizes)))
+    smallest = least - 1 - math.floor(math.log10(min(sizes)))
+    return min(MAX_DECIMALS, max(largest, smallest))
 
 
 def fixed_text(v: float, decimals: int) -> str:

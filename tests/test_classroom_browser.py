@@ -23,13 +23,14 @@ SMALLEST_TEXT = """() => { const sizes = [];
     return sizes.length ? Math.min(...sizes) : -1; }"""
 
 # A drawn one-step overlay whose top (title) is at least 150 px above the bottom of the viewport.
-#: The run's own forecast (a Plotly overlay) starts on the first screen.
+#: The run's own forecast (a Plotly overlay: the Train page's "One-step predictions" beside the loss) starts on
+#: the first screen.
 FORECAST_TOP_IN_VIEW = """() => [...document.querySelectorAll('.js-plotly-plot')].some(
-    el => (el.layout.title.text || '').includes('One-step predictions over') && el._fullData.length >= 3
+    el => (el.layout.title.text || '').includes('One-step predictions') && el._fullData.length >= 3
           && el.getBoundingClientRect().top >= 0 && el.getBoundingClientRect().top < window.innerHeight - 150)"""
 #: The first forecast on screen, the first look (inline SVG while the ensemble trains) or the run's own.
 FIRST_FORECAST_TOP_IN_VIEW = (
-    FORECAST_TOP_IN_VIEW.replace("One-step predictions over", "One-step predictions")
+    FORECAST_TOP_IN_VIEW
     + """ || (() => [...document.querySelectorAll('[class*="_first_look"] svg')].some(
     (svg) => svg.getBoundingClientRect().height > 0
              && svg.getBoundingClientRect().top >= 0 && svg.getBoundingClientRect().top < window.innerHeight - 150))()"""
@@ -268,7 +269,7 @@ TITLES_CUT = """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(
 
 #: The run's own forecast (the overlay beside the loss) is drawn.
 RUN_FORECAST_DRAWN = """() => [...document.querySelectorAll('.js-plotly-plot')].some(
-    el => (el.layout.title.text || '').includes('One-step predictions over') && el._fullData.length >= 3)"""
+    el => (el.layout.title.text || '').includes('One-step predictions') && el._fullData.length >= 3)"""
 
 
 def test_the_live_panels_chart_titles_are_whole_at_1024(server, browser):

@@ -386,11 +386,13 @@ def test_summarize_keeps_a_seasonal_naive_that_is_not_the_naive_one():
 def test_a_mean_and_its_spread_share_their_column_s_decimals():
     """The Compare table read "12.35 ± 0.4567"-like cells, and "2.14 ± 0.061" over "5.126" in one
     column: a mean and its spread now have the same decimals, chosen per metric column from its
-    smallest value (4 significant figures of it), whatever the column's magnitude."""
+    largest value (4 significant figures of it; at least 2 of its smallest), whatever its magnitude."""
     from lstm_core.metrics import column_decimals, fixed_text
 
-    assert column_decimals([12.345, 43.2]) == 2 and column_decimals([0.0123, 0.5]) == 5
+    assert column_decimals([12.345, 43.2]) == 2 and column_decimals([0.0123, 0.5]) == 4
     assert column_decimals([2.14, 5.126, float("nan")]) == 3 and column_decimals([3456.0]) == 0
+    # presenting at 1024 px, a column of 80.05 and 164.2 written "80.05" and "164.20 ± 12.30" ran past the screen
+    assert column_decimals([80.05, 164.2]) == 1 and column_decimals([0.01, 1234.0]) == 3
     assert column_decimals([1.0083e13, 2.6e13]) == -10 and column_decimals([0.0, float("nan")]) == 3
     assert fixed_text(0.4567, 2) == "0.46" and fixed_text(12.0, 2) == "12.00" and fixed_text(-1e-9, 2) == "0.00"
     assert fixed_text(2.1e11, -10) == "210,000,000,000" and fixed_text(12_345.678, 1) == "12,345.7"
@@ -406,7 +408,7 @@ def test_a_mean_and_its_spread_share_their_column_s_decimals():
         ([row("a", "variant", 2, 2.14, 0.061), row("naive", "baseline", 0, 5.126, 0.0)], ["2.140 ± 0.061", "5.126"]),
         (
             [row("a", "variant", 2, 0.012345, 0.00067), row("b", "variant", 1, 0.5, float("nan"))],
-            ["0.01235 ± 0.00067", "0.50000"],
+            ["0.0123 ± 0.0007", "0.5000"],
         ),
         (
             [row("a", "variant", 2, 1.0083e13, 2.1e11), row("b", "variant", 2, 2.6e13, 6.6e11)],

@@ -65,7 +65,7 @@ def test_a_baseline_that_beats_every_variant_is_named_with_its_numbers():
     table = summary(**{"test RMSE": [43.48, 45.98, 56.11, 43.16], "multi-step RMSE": [164.2, 231.3, 219.2, 80.05]})
     assert baseline_lead(table) == (
         "A baseline beats every variant: Holt-Winters has the lowest test RMSE (43.16 against 43.48 for the best "
-        "variant, **GRU 16**) and the lowest multi-step RMSE (80.05 against 164.20 for **GRU 16**). Try other "
+        "variant, **GRU 16**) and the lowest multi-step RMSE (80.0 against 164.2 for **GRU 16**). Try other "
         "variants or settings."
     )
 
