@@ -44,7 +44,7 @@ state.clamp_setting("train_look_back", 1, max(1, len(ds.frame) // 2))
 state.clamp_setting("train_horizon", 0, max(1, len(ds.frame) // 4))
 
 with st.form("train_form"):
-    c_cell, c_hidden, c_layers, c_look, c_epochs = st.columns([1.6, 1, 1, 1, 1])
+    c_cell, c_hidden, c_layers, c_look, c_epochs = st.columns([1.6, 1, 1, 1, 1], vertical_alignment="bottom")
     cell = c_cell.selectbox(
         "Cell",
         CELL_TYPES,

@@ -89,12 +89,14 @@ ROW_TOPS = """(labels) => Object.fromEntries(labels.map(l => {
     return [l, box ? box.getBoundingClientRect().top : null]; }))"""
 
 
-def test_presenting_the_train_pages_number_boxes_line_up_at_1280x720(server, browser):
+@pytest.mark.parametrize(("width", "height"), [(1280, 720), (1024, 768)])
+def test_presenting_the_train_pages_number_boxes_line_up(server, browser, width, height):
     """Presenting on a 1280x720 projector, the label "Epochs (upper bound)" took two lines, so its box
     sat a line lower than Hidden size, Layers and Look-back beside it; "Max epochs" keeps to one line
-    (its help says the rest). (At 1024 px presenting every label of the row takes two lines but Layers.)"""
+    (its help says the rest). At 1024 px presenting every label of the row but Layers takes two lines:
+    the row's boxes sit at its bottom, so Layers' box no longer sat a line above the others."""
     labels = ["Hidden size", "Layers", "Look-back", "Max epochs"]
-    ctx, pg = new_page(browser, 1280, 720)
+    ctx, pg = new_page(browser, width, height)
     try:
         pg.goto(f"{server}/train?presenter=1")
         expect(pg.get_by_label("Max epochs", exact=True)).to_be_visible()
