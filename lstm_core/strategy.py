@@ -181,9 +181,29 @@ SMOOTH_ANCHOR = "off"
 #: macro series where Holt-Winters wins ranked the trend-anchored one below the differenced ones
 #: (quarterly real GDP: 863 against 243-470), whose drift is the training part's.
 TREND_ANCHOR = "off"
+#: How the backtest weighs its squared errors (:func:`backtest_rmse`): ``"pooled"``, every
+#: (origin, horizon) pair alike, so that the short horizons, scored from more origins, weigh most;
+#: ``"horizons"``, each horizon's mean alike, as the test span's multi-step RMSE from one origin
+#: weighs its every step (measured and not adopted in session 42: ``benchmarks/bench_backtest_weights.py``,
+#: 121 series, seeds 0-2, RMSE ÷ the best baseline, geometric means, pooled / horizons: multi-step
+#: 1.171 / 1.198, one step ahead 0.990 / 0.991; fpp2 1.220 -> 1.195, quarterly gas 1.93 -> 1.71, but
+#: weekly CO2 0.57 -> 1.53 and airline 0.71 -> 1.10, where the long horizons' errors made the ranking
+#: prefer members whose short-horizon forecasts were worse).
+BACKTEST_WEIGHTS = "pooled"
 #: The smoothing weights :func:`smoothing_alpha` tries; a best one at either end is no candidate
 #: (the window's mean or its last value is one already).
 ALPHA_GRID = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+
+
+def backtest_rmse(squared: list[np.ndarray]) -> float:
+    """The backtest's RMSE of squared errors grouped by horizon (entry k: those of the (k+1)-step
+    forecasts), weighed as :data:`BACKTEST_WEIGHTS` says; inf where there are none."""
+    groups = [np.asarray(e, dtype=np.float64) for e in squared if len(e)]
+    if not groups:
+        return math.inf
+    if BACKTEST_WEIGHTS == "horizons":
+        return float(np.sqrt(np.mean([float(np.mean(e)) for e in groups])))
+    return float(np.sqrt(np.mean(np.concatenate(groups))))
 
 
 @dataclass
@@ -396,11 +416,10 @@ def combo_check(
     names = {tr.name for tr in kept}
     others = [tr for tr in kept if not judged(tr)]
     others += [tr for tr in passed if tr.name not in names and not is_anchored(tr)][:1]
-    truth = np.concatenate(bt.truth)
 
     def err(group: list[Transform]) -> float:
         comb = bt.combined([tr.name for tr in group])
-        return float(np.sqrt(np.mean((np.concatenate(comb) - truth) ** 2))) if comb else math.inf
+        return backtest_rmse([(f - t) ** 2 for f, t in zip(comb, bt.truth)]) if comb else math.inf
 
     return kept if err(kept) < COMBO_GAIN * err(others) else others
 
@@ -413,13 +432,18 @@ def reference_rmse(y: np.ndarray, origins: np.ndarray, truth: list[np.ndarray], 
     if not truth or not len(truth[0]):
         return math.inf
     m = int(season) if season and season >= 2 and origins[0] >= season else None
-    naive, snaive = [], []
+    # squared errors by horizon (entry k: the (k+1)-step ones), as backtest_rmse reads them
+    naive: list[list[float]] = [[] for _ in truth]
+    snaive: list[list[float]] = [[] for _ in truth]
     for j, o in enumerate(origins[: len(truth[0])]):
         t = np.array([tk[j] for tk in truth if j < len(tk)])  # the horizons scored from this origin
-        naive.append((t - naive_forecast(y[:o], len(t))) ** 2)
+        for k, e in enumerate((t - naive_forecast(y[:o], len(t))) ** 2):
+            naive[k].append(float(e))
         if m:
-            snaive.append((t - seasonal_naive_forecast(y[:o], len(t), m)) ** 2)
-    return min(float(np.sqrt(np.mean(np.concatenate(e)))) for e in (naive, snaive) if e)
+            for k, e in enumerate((t - seasonal_naive_forecast(y[:o], len(t), m)) ** 2):
+                snaive[k].append(float(e))
+    kinds = (naive, snaive) if m else (naive,)
+    return min(backtest_rmse([np.asarray(e) for e in kind]) for kind in kinds)
 
 
 def smoothing_alpha(u: np.ndarray, look_back: int) -> float | None:
@@ -735,10 +759,11 @@ def backtest(
             profiles = profiles_before(damped, origins) if ORIGIN_PROFILES else None
             yf = damped.y_from_z(recursive_z(model, damped, origins, span, profiles))  # (M, span)
             groups = [yf[ok, k] for k, ok in enumerate(inside)]
-            errs = np.concatenate([(t - f) ** 2 for t, f in zip(truth, groups)])
+            squared = [(t - f) ** 2 for t, f in zip(truth, groups)]
+            errs = np.concatenate(squared)
             if len(errs) == 0 or not np.all(np.isfinite(errs)):
                 continue
-            rmse = float(np.sqrt(np.mean(errs)))
+            rmse = backtest_rmse(squared)
             if damp in longer:
                 extra[damp] = (rmse, groups)
             if damp in grid and (best is None or rmse < best[0] * DAMP_GAIN):

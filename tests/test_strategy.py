@@ -1050,6 +1050,24 @@ def test_the_reference_is_the_better_of_the_naive_and_seasonal_naive_forecasts()
     assert strategy.reference_rmse(y, origins, [], 2) == math.inf
 
 
+def test_the_backtest_weighs_its_errors_pooled_or_by_horizon(monkeypatch):
+    """Pooled, a horizon scored from more origins weighs more; by horizon, each horizon's mean squared
+    error counts once, as the test span's RMSE from one origin counts each step; the naive reference is
+    weighed the same way as the candidates it is compared with."""
+    squared = [np.array([1.0, 1.0, 1.0]), np.array([9.0])]  # 1 step ahead from three origins, 2 steps from one
+    assert strategy.BACKTEST_WEIGHTS == "pooled"
+    assert strategy.backtest_rmse(squared) == pytest.approx(math.sqrt(12 / 4))
+    assert strategy.backtest_rmse([np.array([]), np.array([])]) == math.inf
+    monkeypatch.setattr(strategy, "BACKTEST_WEIGHTS", "horizons")
+    assert strategy.backtest_rmse(squared) == pytest.approx(math.sqrt((1 + 9) / 2))
+    y = np.array([1.0, 5.0, 2.0, 6.0, 3.0, 7.0, 4.0, 8.0])
+    origins = np.array([4, 5])
+    truth = [y[origins], y[origins[:1] + 1]]
+    # naive: 1 step from 4 and 5 (3 - 6, 7 - 3), 2 steps from 4 (7 - 6)
+    naive = math.sqrt((((3 - 6) ** 2 + (7 - 3) ** 2) / 2 + (7 - 6) ** 2) / 2)
+    assert strategy.reference_rmse(y, origins, truth, None) == pytest.approx(naive)
+
+
 def test_thread_claims_of_other_processes_are_counted_and_stale_ones_dropped(monkeypatch, tmp_path):
     import os
     import subprocess
