@@ -18,7 +18,7 @@ from ui.figures import compare as cplots
 from ui.figures import series as plots
 from ui.figures import sketch
 from ui.figures.style import date_format
-from ui.text import md_escape, plot_text
+from ui.text import md_escape, plot_text, visible
 
 SKETCH_SIZE = (900, 400)  # the saved figure's picture, in about the CSS pixels of the page's column
 st.title("Experiments")
@@ -208,17 +208,22 @@ if not ids:
         # A link opened from a slide shows the saved figure at once as a picture (Plotly's script
         # takes the browser 2-3 s to load); once the first screen is painted it becomes the
         # interactive chart (ui/first_paint.py).
+        # the saved result keeps no target's name: the preset's configuration says it
+        target = ps.target_name(key, pick)
+        values = plot_text(target) if target is not None else None
         if first_paint.painted("experiments_page"):
-            # the saved result keeps no target's name: the preset's configuration says it
-            target = ps.target_name(key, pick)
-            values = plot_text(target) if target is not None else None
             presenter.chart(
                 presenter.phone_title(plots.overlay_figure(frame, title=title, y_title=values)),
                 key=f"exp_overlay_last_{key}",
             )
         else:
             svg = sketch.overlay_svg(
-                frame, title, date_format(frame["time"].to_numpy()), big=presenter.active(), size=SKETCH_SIZE
+                frame,
+                title,
+                date_format(frame["time"].to_numpy()),
+                big=presenter.active(),
+                size=SKETCH_SIZE,
+                y_title=visible(target) if target is not None else None,  # escaped by the SVG's writer
             )
             st.markdown(svg, unsafe_allow_html=True)
     presenter.table(ps.display_table(last.table), hide_index=True, width="stretch", key=f"exp_table_last_{key}")

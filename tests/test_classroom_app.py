@@ -68,6 +68,9 @@ def test_a_classic_experiment_opens_on_its_last_result_with_a_full_link(preset):
     assert len(pictures) == 1 and at.get("plotly_chart") == []
     assert "test accuracy (%)" in pictures[0] if preset == "long-memory" else "one-step predictions" in pictures[0]
     assert not re.search(r"\bnan\b|\binf\b", pictures[0], re.I)
+    target = {"airline": "Passengers", "sin-cos": "cos"}.get(preset)
+    if target is not None:  # the picture's value axis is titled as the chart's below
+        assert f">{target}</text>" in pictures[0]
     at.run()  # ...then, once the browser says the first screen is painted, the interactive chart
     assert len(at.get("plotly_chart")) == 1
     if preset != "long-memory":  # its value axis is titled with the target's name, as on the Forecast page

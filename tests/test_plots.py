@@ -371,6 +371,22 @@ def test_the_first_look_sketch_of_a_long_series_is_decimated_and_labels_rows_wit
     assert ">0<" in svg and ">4999<" in svg  # the x axis: row numbers at the ends
 
 
+def test_the_sketch_titles_its_value_axis_when_told_the_target():
+    """The Experiments page paints a saved figure first as this picture: its value axis had no title where
+    the interactive chart that replaces it names the target."""
+    import re
+
+    from ui.figures import sketch
+
+    pred = _look_frame(144)
+    plain = sketch.overlay_svg(pred, "first look", "%b %Y")
+    titled = sketch.overlay_svg(pred, "first look", "%b %Y", y_title="Passengers <k>")
+    assert "Passengers" not in plain and "rotate(-90" not in plain
+    assert re.search(r'transform="rotate\(-90 [^"]+\)">Passengers &lt;k&gt;</text>', titled)
+    # the plot moves right to make room: its leftmost point starts further in
+    assert min(x for p in _path_points(titled) for x, _ in p) > min(x for p in _path_points(plain) for x, _ in p)
+
+
 @pytest.mark.parametrize(("lo", "hi"), [(0.0, 1.0), (113.0, 640.0), (-0.003, 0.002), (1e6, 1.0000001e6)])
 def test_nice_ticks_are_round_and_cover_the_range(lo, hi):
     from ui.figures import sketch

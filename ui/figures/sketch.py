@@ -54,6 +54,7 @@ def overlay_svg(
     date_format: str | None = None,
     big: bool = False,
     size: tuple[int, int] = (WIDTH, HEIGHT),
+    y_title: str | None = None,
 ) -> str:
     """The series (``actual``) with its one-step predictions by part, and the split marked, as SVG.
 
@@ -61,12 +62,16 @@ def overlay_svg(
     ``date_format`` (strftime) labels dated x positions (None: row numbers, or the time column
     as numbers). ``big``: presenter mode (larger text, thicker lines). ``size``: the drawing's
     width and height in SVG units, about the CSS pixels it will take (text is sized in them).
+    ``y_title``: the value axis's title (the target's name), written up its left edge, as the
+    interactive chart that replaces the picture titles it.
     """
     width, height = size
     n = len(pred)
     font = 14 if big else 11.5
     lw = 1.6 if big else 1.0
     x0, x1, y0, y1 = _LEFT + (8 if big else 0), width - _RIGHT, _TOP + (8 if big else 0), height - _BOTTOM
+    if y_title:
+        x0 += int(font + 4)  # room for the title beside the tick labels
     actual = pred["actual"].to_numpy(dtype=np.float64)
     one = pred["one_step"].to_numpy(dtype=np.float64)
     parts = pred["part"].to_numpy()
@@ -88,6 +93,12 @@ def overlay_svg(
         out.append(
             f'<text x="{x0 - 6}" y="{y:.1f}" font-size="{font}" fill="#4b5563" text-anchor="end" '
             f'dominant-baseline="central">{html.escape(_num(float(v)))}</text>'
+        )
+    if y_title:
+        mid = (y0 + y1) / 2
+        out.append(
+            f'<text x="{font:.1f}" y="{mid:.1f}" font-size="{font}" fill="#374151" text-anchor="middle" '
+            f'transform="rotate(-90 {font:.1f} {mid:.1f})">{html.escape(y_title)}</text>'
         )
     times = pred["time"].to_numpy()
     marks = {0: "start"}
