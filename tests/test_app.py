@@ -384,7 +384,8 @@ def test_the_train_page_shows_the_quick_first_look_while_an_ensemble_trains():
     reg = JobRegistry(max_workers=1, torch_threads=1, runner=runner)
     previous = state.use_registry(reg)
     try:
-        jid = reg.submit(generate("airline"), RunConfig(), owner="someone")
+        # the target named, as the Train and Data pages submit it
+        jid = reg.submit(generate("airline"), RunConfig().replace(target="Passengers"), owner="someone")
         assert handed.wait(TIMEOUT)
         at = new_app()
         at.query_params["job"] = jid
@@ -400,6 +401,7 @@ def test_the_train_page_shows_the_quick_first_look_while_an_ensemble_trains():
         svgs = [m.value for m in at.markdown if m.value.startswith("<svg")]
         assert len(svgs) == 1
         assert "One-step predictions — first look" in svgs[0] and "one-step (test)" in svgs[0]
+        assert ">Passengers</text>" in svgs[0]  # the value axis named, as the run's own chart names it
         assert not re.search(r"\bnan\b|\binf\b", svgs[0], re.I)
         assert at.get("plotly_chart") == []
         assert any("The loss appears with the first epoch" in m.value for m in at.markdown)

@@ -13,7 +13,7 @@ from . import presenter, runs_page, state, throttle
 from .figures import series as plots
 from .figures import sketch
 from .figures.style import HALF_TITLE_CHARS, date_format, date_text, fit_title
-from .text import md_escape, plot_text
+from .text import md_escape, plot_text, visible
 
 POLL_S = 0.5  # refresh of a running job's panel (the live loss chart)
 QUEUED_POLL_S = 2.0  # a queued job only changes its queue position: poll gently
@@ -221,7 +221,9 @@ def live_job(job_id: str, key: str, done_link: tuple[str, str] | None = None) ->
         if fc_col is not None:
             with fc_col:
                 if look is not None:
-                    first_look(look, key=f"{key}_first_look")
+                    # the value axis named as the run's own chart names it (the config keeps the target)
+                    target = (snap.config.get("data") or {}).get("target")
+                    first_look(look, key=f"{key}_first_look", y_title=visible(target) if target else None)
                 elif run is not None and run.predictions is not None:
                     # the value axis names the target, as the Forecast page's same chart (a class read
                     # 100…700 beside the projected chart and nothing said of what)
@@ -283,13 +285,13 @@ def buttons(snap: JobSnapshot, key: str) -> JobSnapshot | None:
     return None
 
 
-def first_look(look: FirstLook, key: str) -> None:
+def first_look(look: FirstLook, key: str, y_title: str | None = None) -> None:
     """A first network's one-step predictions, said to be a first look (the run's own replace them).
 
     Drawn as inline SVG (:mod:`ui.figures.sketch`), not a Plotly chart: it is on screen before
     the browser has loaded Plotly's script (2–3 s on 2 cores). The panel redraws every 0.5 s
     while the other networks train, but a look never changes: its picture is built once per
-    look and kept in the session.
+    look and kept in the session. ``y_title``: the value axis's title (the target's name).
     """
     big = presenter.active()
     held = st.session_state.get(f"{key}_svg")
@@ -297,7 +299,9 @@ def first_look(look: FirstLook, key: str) -> None:
         svg = held[2]
     else:
         times = look.predictions["time"].to_numpy()
-        svg = sketch.overlay_svg(look.predictions, "One-step predictions — first look", date_format(times), big=big)
+        svg = sketch.overlay_svg(
+            look.predictions, "One-step predictions — first look", date_format(times), big=big, y_title=y_title
+        )
         st.session_state[f"{key}_svg"] = (look, big, svg)
     with st.container(key=key):
         # inline in a markdown element, not st.image: that element is on the screen already, so
