@@ -432,18 +432,18 @@ def reference_rmse(y: np.ndarray, origins: np.ndarray, truth: list[np.ndarray], 
     if not truth or not len(truth[0]):
         return math.inf
     m = int(season) if season and season >= 2 and origins[0] >= season else None
-    # squared errors by horizon (entry k: the (k+1)-step ones), as backtest_rmse reads them
-    naive: list[list[float]] = [[] for _ in truth]
-    snaive: list[list[float]] = [[] for _ in truth]
+    naive, snaive = [], []  # squared errors by origin (entry j: the horizons scored from origins[j])
     for j, o in enumerate(origins[: len(truth[0])]):
         t = np.array([tk[j] for tk in truth if j < len(tk)])  # the horizons scored from this origin
-        for k, e in enumerate((t - naive_forecast(y[:o], len(t))) ** 2):
-            naive[k].append(float(e))
+        naive.append((t - naive_forecast(y[:o], len(t))) ** 2)
         if m:
-            for k, e in enumerate((t - seasonal_naive_forecast(y[:o], len(t), m)) ** 2):
-                snaive[k].append(float(e))
-    kinds = (naive, snaive) if m else (naive,)
-    return min(backtest_rmse([np.asarray(e) for e in kind]) for kind in kinds)
+            snaive.append((t - seasonal_naive_forecast(y[:o], len(t), m)) ** 2)
+
+    def by_horizon(per_origin: list[np.ndarray]) -> list[np.ndarray]:
+        """The same errors grouped by horizon, as :func:`backtest_rmse` reads them."""
+        return [np.array([e[k] for e in per_origin if k < len(e)]) for k in range(len(truth))]
+
+    return min(backtest_rmse(by_horizon(e)) for e in (naive, snaive) if e)
 
 
 def smoothing_alpha(u: np.ndarray, look_back: int) -> float | None:

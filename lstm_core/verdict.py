@@ -50,8 +50,10 @@ class Verdict:
     one_step_winner: str | None = None
 
 
-def _best(baselines: dict[str, Scores | None]) -> tuple[str | None, float | None]:
-    scores = {k: float(m.rmse) for k, m in baselines.items() if m is not None}
+def _best(baselines: dict[str, Scores | None], measure: str = "rmse") -> tuple[str | None, float | None]:
+    """The key and value of the baseline lowest on ``measure`` (a :class:`Scores` field); (None, None)
+    where none has it."""
+    scores = {k: float(v) for k, m in baselines.items() if m is not None and (v := getattr(m, measure)) is not None}
     if not scores:
         return None, None
     key = min(scores, key=scores.__getitem__)
@@ -156,14 +158,6 @@ def judge(metrics: RunMetrics) -> Verdict:
     return Verdict("loses", text, multistep_winner=bm, one_step_winner=b1)
 
 
-def _best_mae(baselines: dict[str, Scores | None]) -> tuple[str | None, float | None]:
-    scores = {k: float(m.mae) for k, m in baselines.items() if m is not None and m.mae is not None}
-    if not scores:
-        return None, None
-    key = min(scores, key=scores.__getitem__)
-    return key, scores[key]
-
-
 def mae_note(metrics: RunMetrics) -> str | None:
     """One sentence where the mean absolute error ranks the model against the baselines otherwise than
     the RMSE the verdict (:func:`judge`) ranks by, one step ahead or over the test span; else None.
@@ -179,8 +173,8 @@ def mae_note(metrics: RunMetrics) -> str | None:
         ("one step ahead", metrics.test, metrics.baselines),
         (span, metrics.test_multistep, metrics.baselines_multistep),
     ):
-        key_r, best_r = _best(baselines)
-        key_a, best_a = _best_mae(baselines)
+        _, best_r = _best(baselines)
+        key_a, best_a = _best(baselines, "mae")
         if own is None or best_r is None or best_a is None or key_a is None:
             continue
         if own.mae is None or not (math.isfinite(own.rmse) and math.isfinite(own.mae)):  # metrics saved without MAE

@@ -91,11 +91,15 @@ def stopped_untrained(s: JobSnapshot) -> bool:
     return s.status == JobStatus.CANCELLED and s.run is None and not s.restoring
 
 
+def _done(snaps: list[JobSnapshot]) -> int:
+    """Runs over, less those stopped before they trained."""
+    return sum(not s.active and not stopped_untrained(s) for s in snaps)
+
+
 def progress_value(snaps: list[JobSnapshot]) -> float:
     """The progress bar's share: runs over, less those stopped before they trained (after Stop all
     the bar stood full above results of 2 of the 10 runs)."""
-    done = sum(not s.active and not stopped_untrained(s) for s in snaps)
-    return done / max(len(snaps), 1)
+    return _done(snaps) / max(len(snaps), 1)
 
 
 def progress_text(snaps: list[JobSnapshot], groups: dict[str, list[JobSnapshot]]) -> str:
@@ -104,8 +108,7 @@ def progress_text(snaps: list[JobSnapshot], groups: dict[str, list[JobSnapshot]]
     comparison of 3 variants × 2 seeds with one run deleted read "5 of 5 runs done (3 variants ×
     1 seeds)", 5 // 3. Runs stopped before they trained are counted apart: after Stop all it read
     "10 of 10 runs done" above results of the 2 runs that had trained."""
-    stopped = sum(stopped_untrained(s) for s in snaps)
-    done = sum(not s.active for s in snaps) - stopped
+    stopped, done = sum(stopped_untrained(s) for s in snaps), _done(snaps)
     counts = sorted({len(ss) for ss in groups.values()}) or [0]
     seeds = f"{counts[0]}" if len(counts) == 1 else f"{counts[0]}–{counts[-1]}"
     plural = "" if counts == [1] else "s"
