@@ -1,0 +1,105 @@
+"""How hard issue 10's multi-step targets are: every forecaster scored by the issue's measure.
+
+The issue's multi-step measure divides each series' RMSE by the best of naive, seasonal naive and
+Holt-Winters *on that series* (chosen after seeing the test span), takes the geometric mean over
+a set (target ≤ 1.0) and the largest ratio (target ≤ 1.5). This script scores the engine and each
+statsforecast model (AutoETS, AutoARIMA, AutoTheta, fitted once on the data before the test part;
+a benchmark-only peer) by that same measure, from the saved per-seed tables of
+``benchmarks/bench_forecast.py`` (no model is fitted here; rerun that script to refresh them)::
+
+    .venv/bin/python -m benchmarks.bench_target_reference
+
+Rows per set: the geometric mean of the ratio, the largest ratio and how many series exceed 1.5.
+"best statsforecast" picks, per series, the best of the three after seeing the test span, as the
+baselines' row does; it is a reference, not a forecaster anyone could run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from benchmarks.report import emit
+
+RESULTS = Path(__file__).resolve().parent / "results"
+#: Saved per-seed tables of ``bench_forecast`` by set name.
+SETS = {
+    "suite": "bench_forecast.csv",
+    "holdout": "bench_forecast_holdout.csv",
+    "fpp": "bench_forecast_fpp.csv",
+    "outside5": "bench_forecast_outside5.csv",
+    "outside6": "bench_forecast_outside6.csv",
+    "outside7": "bench_forecast_outside7.csv",
+}
+BASELINE_COLUMNS = ("base_ms_naive", "base_ms_seasonal_naive", "base_ms_holt_winters")
+PEERS = ("AutoETS", "AutoARIMA", "AutoTheta")
+#: The issue's ceiling on any one series' ratio.
+WORST = 1.5
+
+
+def series_medians(csv: Path) -> pd.DataFrame:
+    """Medians over seeds, one row per series, of the runs that finished."""
+    rows = pd.read_csv(csv)
+    rows = rows[rows["error"].isna()]
+    return rows.groupby("series").median(numeric_only=True)
+
+
+def ratios(medians: pd.DataFrame) -> dict[str, pd.Series]:
+    """Each forecaster's multi-step RMSE ÷ the series' best baseline, by forecaster name."""
+    best_baseline = medians[list(BASELINE_COLUMNS)].min(axis=1)
+    peers = {name: medians[f"peer_{name}_ms_rmse"] for name in PEERS}
+    out = {"engine (defaults)": medians["ms_rmse"] / best_baseline}
+    out.update({name: rmse / best_baseline for name, rmse in peers.items()})
+    out["best statsforecast (per series)"] = pd.concat(list(peers.values()), axis=1).min(axis=1) / best_baseline
+    return out
+
+
+def summary(ratio: pd.Series) -> tuple[float, float, int]:
+    """(geometric mean, largest ratio, series above :data:`WORST`) over the series that have one."""
+    r = ratio.dropna()
+    r = r[r > 0]
+    return float(math.exp(r.map(math.log).mean())), float(r.max()), int((r > WORST).sum())
+
+
+def report(sets: dict[str, str]) -> str:
+    """The markdown table over ``sets`` (name -> saved CSV file name)."""
+    lines = [
+        "## The issue's multi-step measure applied to every forecaster (saved tables, medians over seeds)",
+        "",
+        "| set | series | forecaster | geo. mean ÷ best baseline | largest | series > 1.5 |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, file in sets.items():
+        medians = series_medians(RESULTS / file)
+        for who, ratio in ratios(medians).items():
+            gm, worst, over = summary(ratio)
+            lines.append(f"| {name} | {len(medians)} | {who} | {gm:.3f} | {worst:.2f} | {over} |")
+    lines += [
+        "",
+        "Best baseline: the lowest multi-step RMSE of naive, seasonal naive and Holt-Winters on each "
+        "series' test span (the issue's measure; targets: geometric mean ≤ 1.0, no series above 1.5). "
+        "Figures from the saved per-seed tables of `benchmarks/bench_forecast.py`.",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--set", choices=sorted(SETS), action="append", help="only these sets (repeatable)")
+    parser.add_argument("--md", default="", help="also write the table to this markdown file")
+    args = parser.parse_args(argv)
+    chosen = {k: SETS[k] for k in (args.set or SETS)}
+    missing = [f for f in chosen.values() if not (RESULTS / f).exists()]
+    if missing:
+        print(f"error: no saved table {missing[0]}; run benchmarks.bench_forecast for that set first", file=sys.stderr)
+        return 2
+    emit(report(chosen), args.md)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
