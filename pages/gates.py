@@ -174,23 +174,23 @@ elif view == "Step-through":
 
         def go_to() -> None:
             to = st.session_state.get("gates_goto")
-            if to is not None:
-                st.session_state["gates_step"] = int(to)
-                st.query_params["step"] = str(int(to))  # read back from the URL at the top of the view
+            if to is not None:  # shown from 1, as the stepper counts; kept from 0, as the URL's step= is
+                st.session_state["gates_step"] = int(to) - 1
+                st.query_params["step"] = str(int(to) - 1)  # read back from the URL at the top of the view
 
         left.number_input(
-            f"Go to step (0 to {T - 1:,})",
-            0,
-            T - 1,
+            f"Go to step (1 to {T:,})",
+            1,
+            T,
             value=None,
             key="gates_goto",
             on_change=go_to,
-            placeholder=f"{st.session_state['gates_step']:,}",
+            placeholder=f"{st.session_state['gates_step'] + 1:,}",
             help="The stepper holds part of a long trace at a time; a step outside it moves it there.",
         )
         first, stop = stepper.window(T, st.session_state["gates_step"])
         right.caption(
-            f"This trace has {T:,} steps; the stepper holds steps {first:,} to {stop - 1:,} "
+            f"This trace has {T:,} steps; the stepper holds steps {first + 1:,} to {stop:,} "
             f"({stepper.STEP_WINDOW:,} at a time, around the step asked for): go to another step to move it."
         )
     walk = gv.walk(src.key, src.version, mode, target, layer, unit, src)

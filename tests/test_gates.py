@@ -387,8 +387,8 @@ def test_time_axis_reads_as_dates_by_frequency(freq, fmt, first):
         assert f"%{{x|{fmt}}}" in heat[0].hovertemplate
     else:
         assert (
-            list(heat[0].x) == list(range(t))
-            and fig.layout[f"xaxis{len(fig.layout.annotations)}"].title.text == "step (0 … 29)"
+            list(heat[0].x) == list(range(1, t + 1))  # steps counted from 1, as the stepper counts them
+            and fig.layout[f"xaxis{len(fig.layout.annotations)}"].title.text == "step (1 … 30)"
         )
     assert heat[0].colorbar.ticktext == ("0 closed", "0.5", "1 open")
 

@@ -318,12 +318,12 @@ def test_step_through_of_a_long_trace_holds_a_stretch_and_moves_it(trained, monk
     data = stepper_data(at)["payload"]
     total = data["total"]
     assert total > 30 and (data["first"], data["steps"], data["start"], len(data["values"]["h"])) == (0, 10, 0, 10)
-    at.number_input(key="gates_goto").set_value(25).run()
+    at.number_input(key="gates_goto").set_value(26).run()  # shown from 1: the trace's step 25
     no_errors(at)
     moved = stepper_data(at)["payload"]
     assert (moved["first"], moved["start"], moved["total"]) == (20, 5, total)
     assert at.session_state["gates_step"] == 25 and at.query_params["step"] == "25"
-    assert any("the stepper holds steps 20 to 29" in c.value for c in at.caption)
+    assert any("the stepper holds steps 21 to 30" in c.value for c in at.caption)
     # the numbers are the trace's own: step 25 of the stretch is step 25 of the whole walk
     at.session_state["gates_goto"] = None
     monkeypatch.setattr(stepper, "STEP_WINDOW", 10_000)

@@ -59,13 +59,13 @@ def test_train_step_through_share_link_and_learn(page):
     segment(pg, "Step-through")
     stepper = pg.locator(".st-key-gates_stepper")  # in the page (a shadow root the locators pierce), no iframe
     where = stepper.locator("#where")
-    expect(where).to_have_text(re.compile(r"^Step 0 of "))
+    expect(where).to_have_text(re.compile(r"^Step 1 of "))  # counted from 1; the link's step= from 0
     first_eq = stepper.locator("#eqs .eq").first
     seen = {first_eq.inner_text()}
     for k in range(1, 4):
         previous = first_eq.inner_text()
         stepper.locator("#next").click()
-        expect(where).to_have_text(re.compile(rf"^Step {k} of "))
+        expect(where).to_have_text(re.compile(rf"^Step {k + 1} of "))
         expect(first_eq).not_to_have_text(previous)  # auto-retrying: the new step's numbers are drawn
         seen.add(first_eq.inner_text())
     assert len(seen) == 4, "the equations' numbers did not change from step to step"
@@ -82,7 +82,7 @@ def test_train_step_through_share_link_and_learn(page):
         assert box["x"] + box["width"] <= strip_left + 0.5, f"name {k} overlaps the strip"
     assert names.first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)") >= 11
     stepper.locator("#prev").click()
-    expect(where).to_have_text(re.compile(r"^Step 2 of "))
+    expect(where).to_have_text(re.compile(r"^Step 3 of "))
     for view in ("Saturation", "Memory", "During training"):
         segment(pg, view)
         expect(pg.locator(VIEW_ELEMENT[view]).first).to_be_visible()
@@ -119,7 +119,7 @@ def test_train_step_through_share_link_and_learn(page):
 def test_step_through_of_a_long_trace_counts_the_traces_own_steps(browser):
     """On a 5,000-step trace the stepper holds 2,000 steps around the step asked for: its counter,
     its link and its numbers are those of the trace's own steps, grouped by thousands (it read
-    "Step 45000 of 59999" beside captions of "45,000")."""
+    "Step 45000 of 59999" beside captions of "45,000"), counted from 1 as the units are."""
     from benchmarks.bench_gates import make_run
     from lstm_core import gates as gt
     from ui import stepper
@@ -133,11 +133,10 @@ def test_step_through_of_a_long_trace_counts_the_traces_own_steps(browser):
     try:
         pg.set_content(html)
         where = pg.locator("#where")
-        last = tr.steps - 1
-        expect(where).to_have_text(re.compile(rf"^Step 3,000 of {last:,} · "))
+        expect(where).to_have_text(re.compile(rf"^Step 3,001 of {tr.steps:,} · "))
         assert pg.locator("#step").get_attribute("max") == str(stepper.STEP_WINDOW - 1)
         pg.locator("#next").click()
-        expect(where).to_have_text(re.compile(rf"^Step 3,001 of {last:,} · "))
+        expect(where).to_have_text(re.compile(rf"^Step 3,002 of {tr.steps:,} · "))
         shown = float(pg.locator('tspan[data-k="h"]').first.text_content().replace("−", "-"))
         assert shown == pytest.approx(float(walk.h[3001]), abs=5e-4)
     finally:

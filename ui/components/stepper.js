@@ -97,7 +97,7 @@ export default function ({ data, parentElement }) {
       d.innerHTML = D.eq[j].replace(SLOT, (m, key, br) => fmt(V[key] ? V[key][t] : undefined, !!br));
     });
     slider.value = String(t);
-    where.textContent = `Step ${(FIRST + t).toLocaleString("en-US")} of ${(TOTAL - 1).toLocaleString("en-US")} · ${D.labels[t]}`;
+    where.textContent = `Step ${(FIRST + t + 1).toLocaleString("en-US")} of ${TOTAL.toLocaleString("en-US")} · ${D.labels[t]}`;
     root.dataset.step = String(FIRST + t);
     const x = String((t / Math.max(1, T - 1)) * W);
     cursor.setAttribute("x1", x);

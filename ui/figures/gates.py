@@ -96,14 +96,15 @@ def time_labels(trace: gt.GateTrace) -> list[str]:
 
 
 def _x_values(trace: gt.GateTrace) -> np.ndarray:
-    """The shared x of every chart: the dates when the series has them, else the step number."""
-    return np.asarray(trace.time) if date_format(trace.time) else np.arange(trace.steps)
+    """The shared x of every chart: the dates when the series has them, else the step number
+    counted from 1 (as the stepper and the units are)."""
+    return np.asarray(trace.time) if date_format(trace.time) else np.arange(1, trace.steps + 1)
 
 
 def _x_axis(trace: gt.GateTrace) -> dict:
     fmt = date_format(trace.time)
     if fmt is None:
-        return {"title": {"text": f"step (0 … {trace.steps - 1})"}}
+        return {"title": {"text": f"step (1 … {trace.steps})"}}
     return {"type": "date", "tickformat": fmt, "hoverformat": fmt, "title": {"text": ""}}
 
 
