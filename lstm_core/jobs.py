@@ -1215,13 +1215,6 @@ class JobRegistry:
             self._store.delete(job_id)
         self._touch()
 
-    def take_notices(self, owner: str) -> list[str]:
-        """Labels of ``owner``'s runs the disk quota deleted since the last call (said once:
-        :meth:`notices`, then :meth:`dismiss_notices`)."""
-        held = self.notices(owner)
-        self.dismiss_notices(owner, held)
-        return held
-
     def notices(self, owner: str) -> list[str]:
         """Labels of ``owner``'s runs the disk quota deleted, kept (on disk too) until
         :meth:`dismiss_notices`: a page reloaded, or a server restarted, before the owner said OK
