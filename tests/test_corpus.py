@@ -76,7 +76,7 @@ CORPUS: dict[str, tuple] = {
     "one_column_no_dates.csv": ("loads", 30, ["value"], None),
     "pipe_separated.csv": ("loads", 24, ["a", "b"], None),
     "quoted_numbers.csv": ("loads", 24, ["value"], None),
-    "scientific_negative.csv": ("loads", 30, ["t", "signal"], None),
+    "scientific_negative.csv": ("loads", 30, ["signal"], None),  # t numbers the rows: the index
     "semicolon_decimal_comma.csv": ("loads", 30, ["Umsatz", "Menge"], None),
     "short_rows_trailing_missing.csv": ("loads", 20, ["a", "b"], None),
     "tab_separated.csv": ("loads", 24, ["value"], None),

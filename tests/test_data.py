@@ -1047,3 +1047,31 @@ def test_a_name_in_another_letter_case_says_which_was_meant():
     assert str(err.value) == "Column 'Date' was not found (did you mean 'date'?); the columns are 'date', 'value'."
     assert data.target.case_matches("close", ["Open", "Close", "CLOSE", "close"]) == ["Close", "CLOSE"]
     assert data.target.did_you_mean("Volume", ["Open", "Close"]) == ""
+
+
+@pytest.mark.parametrize(
+    "header, first", [("step", 100), ("day", 43831), ("t", 1), ("week_no", 5), ("Period", 0)], ids=str
+)
+def test_a_file_that_numbers_its_rows_keeps_its_numbers_as_the_index(header, first):
+    """The note said the counter was "used as the row index", but the rows were numbered again from
+    0: a file whose days run 43831..43850 had its forecast dated 20, 21, ... instead of 43851, ..."""
+    rows = "\n".join(f"{first + i},{10 + (i % 4)}" for i in range(20))
+    got = load_csv(csv_bytes(f"{header},y\n{rows}\n"))
+    assert list(got.frame.columns) == ["y"]
+    assert list(got.frame.index) == list(range(first, first + 20)) and got.frame.index.name == "step"
+    assert f"Column '{header}' numbers the rows, so it was used as the row index." in got.report.notes
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "day,y\n" + "\n".join(f"{d},{d % 5}" for d in (1, 2, 3, 5, 6, 7, 8, 9, 10, 11)),  # a day skipped
+        "amount,y\n" + "\n".join(f"{i},{i % 5}" for i in range(10)),  # not named for a time
+        "day,y\n" + "\n".join(f"{i + 0.5},{i % 5}" for i in range(10)),  # not whole numbers
+    ],
+    ids=["gap", "not-time-named", "halves"],
+)
+def test_a_column_that_does_not_number_the_rows_stays_a_column(text):
+    got = load_csv(csv_bytes(text + "\n"))
+    assert list(got.frame.columns) == [text.split(",")[0], "y"]
+    assert list(got.frame.index) == list(range(10))

@@ -165,3 +165,18 @@ def test_the_predictions_download_leaves_the_filled_in_values_empty_and_rescores
     overlay = next(f for f in specs if "One-step predictions" in str(f["layout"]["title"]))
     marks = [t for t in overlay["data"] if t.get("name") == "filled in (not scored)"]
     assert len(marks) == 1 and [str(x)[:10] for x in marks[0]["x"]] == [str(d.date()) for d in days[empty]]
+
+
+def test_a_file_numbering_its_days_gets_its_forecast_numbered_after_its_last_day(fake, downloads):
+    """A file of day numbers (``day``: 43831 to 43950, as a spreadsheet's serial days) was renumbered
+    from 0: its forecast was written for rows 120, 121, ... where the file's next day is 43951."""
+    days = np.arange(43831, 43951)
+    values = (100 + 10 * np.sin(2 * np.pi * np.arange(len(days)) / 7)).round(3)
+    at = forecast_page_after_training(
+        pd.DataFrame({"day": days, "visits": values}).to_csv(index=False).encode(), "days.csv"
+    )
+    steps = at.slider(key="forecast_steps").value
+    future = pd.read_csv(io.BytesIO(downloads["forecast.csv"]))
+    assert list(future["time"]) == list(range(43951, 43951 + steps))
+    predictions = pd.read_csv(io.BytesIO(downloads["predictions.csv"]))
+    assert list(predictions["time"]) == list(days)

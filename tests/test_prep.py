@@ -291,3 +291,10 @@ def test_future_dates_of_irregular_years_stay_on_new_year(years, expected):
     frame = pd.DataFrame({"y": 100 + np.arange(len(idx)) * 3.0 + np.sin(np.arange(len(idx)))}, index=idx)
     prep = prepare(frame, DataConfig(look_back=1, horizon=1), transform=Transform())
     assert list(prep.future_index(3)) == list(pd.DatetimeIndex(expected))
+
+
+def test_the_steps_ahead_of_an_undated_series_go_on_from_its_last_row_number():
+    """A file numbering its rows 100..159 is forecast for rows 160, 161, ... (its own numbers)."""
+    frame = pd.DataFrame({"y": 100 + np.sin(np.arange(60))}, index=pd.RangeIndex(100, 160, name="step"))
+    prep = prepare(frame, DataConfig(look_back=6, horizon=1), transform=Transform())
+    assert list(prep.future_index(3)) == [160, 161, 162]

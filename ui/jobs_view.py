@@ -325,10 +325,14 @@ def look_caption(look: FirstLook) -> str:
 
 
 def time_label(times: np.ndarray, i: int) -> str:
-    """Point ``i`` of a time column as a reader would write it (a date at the series' spacing, or a row number)."""
-    fmt = date_format(times)
-    if fmt is None or not 0 <= i < len(times):
+    """Point ``i`` of a time column as a reader would write it (a date at the series' spacing, or the
+    row's number as the charts draw it: the file's own numbering where it numbers its rows)."""
+    if not 0 <= i < len(times):
         return f"row {i}"
+    fmt = date_format(times)
+    if fmt is None:
+        t = times[i]
+        return f"row {int(t)}" if isinstance(t, (int, float, np.number)) and float(t).is_integer() else f"row {i}"
     return date_text(times[i], fmt)
 
 

@@ -47,7 +47,7 @@ from .periods import (
     year_and_period,
 )
 from .series import Series, filled_positions
-from .target import ROW_NAMES, did_you_mean
+from .target import ROW_NAMES, did_you_mean, time_worded
 
 MAX_BYTES = 50 * 1024 * 1024
 
@@ -320,8 +320,11 @@ def _load(
     others = [c for c in cells.columns if c not in time_columns and c not in (select or {})]
     kept, dropped = _classify_columns(cells[others], numbers[others], notes, problems)
     step_column = _row_counter(kept, numbers, date_name)
+    first_step = 0  # the undated rows' first number: the counter's own where the file numbers its rows
     if step_column is not None:
         kept.remove(step_column)
+        if date_name is None:
+            first_step = int(numbers[step_column].iloc[0])
         notes.append(
             f"Column {_excerpt(step_column)} numbers the rows, so it was "
             + ("left out: the dates index them." if date_name is not None else "used as the row index.")
@@ -334,7 +337,9 @@ def _load(
         notes.append(ambiguous)
 
     frame = numbers[kept].astype("float64")
-    frame, duplicates, resorted, frequency, gaps = _index_frame(frame, dates, date_name, notes, policy, lines)
+    frame, duplicates, resorted, frequency, gaps = _index_frame(
+        frame, dates, date_name, notes, policy, lines, first_step
+    )
     missing = frame.isna()
     counts = {c: int(n) for c, n in missing.sum().items()}
     frame = _apply_missing(frame, policy, notes, season_for(frequency))
@@ -1114,15 +1119,25 @@ def _no_numeric_error(
 
 
 def _row_counter(kept: list[str], numbers: pd.DataFrame, date_name: str | None) -> str | None:
-    """Return the first column if it is a row counter named step/index (0, 1, 2, ...), or R's
-    row names (``rownames``, or unnamed as ``write.csv`` leaves them) before a date column."""
+    """Return the first column if it is a row counter (whole numbers rising by 1 on every row) that
+    numbers the rows: beside a date column, R's row names (``rownames``, or unnamed as ``write.csv``
+    leaves them); without one, also a column named ``step``, ``index``, ``t``, ``period`` or for a
+    unit of time (``day``, ``week_no``), whose numbers then index the rows (a file numbering its
+    days from 1, or from 100, is forecast for the days after its last)."""
     if len(kept) < 2 or kept[0] != numbers.columns[0]:
         return None
     column = kept[0]
-    if column.lower() not in (("rownames", "column 1") if date_name is not None else ("step", "index", "column 1")):
+    name = column.strip().lower()
+    if date_name is not None:
+        named = name in ("rownames", "column 1")
+    else:
+        named = name in ("step", "index", "column 1", "t", "period") or time_worded(column)
+    if not named:
         return None
     values = numbers[column]
-    is_counter = values.notna().all() and bool((values.diff().iloc[1:] == 1).all())
+    is_counter = (
+        values.notna().all() and bool((values == np.round(values)).all()) and bool((values.diff().iloc[1:] == 1).all())
+    )
     return column if is_counter else None
 
 
@@ -1688,6 +1703,7 @@ def _index_frame(
     notes: list[str],
     policy: str = "drop",
     lines: pd.Series | None = None,
+    first_step: int = 0,
 ) -> tuple[pd.DataFrame, int, bool, str | None, int]:
     """Attach the index; drop exact duplicates, sort by time, check duplicate timestamps; with a
     missing-value policy that fills (not ``drop``), add the timestamps missing from a regular grid
@@ -1697,9 +1713,11 @@ def _index_frame(
 
     Returns the frame, duplicate rows dropped, whether it was re-sorted, frequency and gaps.
     ``lines``: the file's line number of each row, for the error on a repeated timestamp.
+    ``first_step``: without dates, the number of the first row (the file's own row counter's).
     """
     if dates is None:
-        return frame.set_axis(pd.RangeIndex(len(frame), name="step")), 0, False, None, 0
+        steps = pd.RangeIndex(first_step, first_step + len(frame), name="step")
+        return frame.set_axis(steps), 0, False, None, 0
     undated = dates.isna()
     if undated.any():
         notes.append(f"{int(undated.sum())} row(s) without a date were dropped.")
