@@ -70,9 +70,12 @@ with st.container(key="gates_controls"):
         lo, hi = int(choices[0]), int(choices[-1])
         st.session_state["gates_target"] = gv.clamp(st.session_state.get("gates_target", hi), lo, hi)
         target = st.slider("Prediction (first target row)", lo, hi, key="gates_target")
+        window = gt.input_rows(src.prep, "window", target)
+        first, last = (gt.time_text(src.prep.index[r]) for r in (window[0], window[-1]))
+        dated = isinstance(src.prep.index, pd.DatetimeIndex)
         st.caption(
-            f"Window of the prediction for **{gt.time_text(src.prep.index[target])}**: rows "
-            f"{gt.input_rows(src.prep, 'window', target)[0]}..{gt.input_rows(src.prep, 'window', target)[-1]}."
+            f"Window of the prediction for **{gt.time_text(src.prep.index[target])}**: "
+            + (f"{first} to {last}." if dated else f"rows {first} to {last}.")
         )
     with st.expander("More options: gates shown, long traces"):
         o1, o2 = st.columns([3, 2])

@@ -774,7 +774,12 @@ open(sys.argv[2], "w").write(json.dumps(out))
     # the last prediction's window, in the test part: read as the one-step prediction read it
     at.selectbox(key="gates_mode").set_value("window").run()
     no_errors(at)
-    assert any(c.startswith("Window of the prediction for") for c in texts(at.caption))
+    window = [c for c in texts(at.caption) if c.startswith("Window of the prediction for")]
+    # named by the dates of the window's first and last rows, the month before the prediction's
+    found = re.fullmatch(r"Window of the prediction for \*\*(\S+)\*\*: (\S+) to (\S+)\.", window[0])
+    assert len(window) == 1 and found, window
+    target, first, last = (pd.Timestamp(s) for s in found.groups())
+    assert last == target - pd.DateOffset(months=1) and first < last
 
 
 def test_the_forecast_page_says_where_level_networks_were_left_out_one_step_ahead(tmp_path):

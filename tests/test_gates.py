@@ -541,3 +541,13 @@ def test_the_during_training_title_wraps_to_the_charts_width():
     )
     assert all(len(line) <= gp.EVOLUTION_TITLE_CHARS for line in lines)
     assert fig.layout.margin.t > 60 and fig.layout.title.yref == "container"
+
+
+def test_undated_steps_are_labelled_with_the_files_own_row_numbers():
+    """A file numbering its rows from 100: the stepper's label names row 103 where the Forecast
+    page's axis has it, not the position 3 it has in the series."""
+    t = 5
+    vals = {n: np.full((t, 2), 0.5, np.float32) for n in GATES["lstm"]}
+    rows = np.arange(3, 3 + t)
+    tr = gt.GateTrace("lstm", 0, "series", rows, rows + 100, np.zeros((t, 1)), ["y"], np.zeros((t, 1)), vals)
+    assert gp.time_labels(tr) == ["row 103", "row 104", "row 105", "row 106", "row 107"]

@@ -88,10 +88,15 @@ def _zrange(name: str, z: np.ndarray) -> dict:
 
 
 def time_labels(trace: gt.GateTrace) -> list[str]:
-    """One label per step, as the charts' hover prints it (a date, or the series row)."""
+    """One label per step, as the charts' hover prints it (a date, or the series row: the file's
+    own number where it numbers its rows, as the Forecast page's axis does)."""
     fmt = date_format(trace.time)
     if fmt is None:
-        return [f"row {r}" for r in trace.rows]
+        t = np.asarray(trace.time)
+        numbered = t.dtype.kind in "iu" or (t.dtype.kind == "f" and bool(np.all(t == np.round(t))))
+        return (
+            [f"row {int(v)}" for v in t] if numbered and len(t) == len(trace.rows) else [f"row {r}" for r in trace.rows]
+        )
     return [date_text(t, fmt) for t in trace.time]
 
 
