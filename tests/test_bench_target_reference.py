@@ -6,7 +6,7 @@ import math
 import pandas as pd
 import pytest
 
-from benchmarks.bench_target_reference import SETS, main, ratios, series_medians, summary
+from benchmarks.bench_target_reference import SETS, main, ratios, report, series_medians, summary
 
 
 def _rows(tmp_path):
@@ -42,3 +42,12 @@ def test_a_missing_saved_table_is_one_error_line(monkeypatch, tmp_path, capsys):
     assert main(["--set", "holdout"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [f"error: no saved table {SETS['holdout']}; run benchmarks.bench_forecast for that set first"]
+
+
+def test_the_held_out_sets_are_pooled_series_by_series(monkeypatch, tmp_path):
+    path = _rows(tmp_path)
+    monkeypatch.setattr("benchmarks.bench_target_reference.RESULTS", tmp_path)
+    text = report({"holdout": path.name, "fpp": path.name, "suite": path.name})
+    pooled = [line for line in text.splitlines() if line.startswith("| held-out pooled (holdout, fpp) | 4 |")]
+    assert len(pooled) == 5  # the engine, three models and their best, over both sets' 2 + 2 series
+    assert "| held-out pooled (holdout, fpp) | 4 | engine (defaults) | 2.000 | 4.00 | 2 |" in pooled
