@@ -25,20 +25,28 @@ from pathlib import Path
 
 import pandas as pd
 
+from benchmarks.bench_forecast import (
+    DEFAULT_CSV,
+    FPP_CSV,
+    HOLDOUT_CSV,
+    OUTSIDE5_CSV,
+    OUTSIDE6_CSV,
+    OUTSIDE7_CSV,
+    PEER_MODELS,
+    ROOT,
+)
 from benchmarks.report import emit
 
-RESULTS = Path(__file__).resolve().parent / "results"
-#: Saved per-seed tables of ``bench_forecast`` by set name.
+#: Saved per-seed tables of ``bench_forecast`` by set name (its ``--set`` names; ``suite``: the default).
 SETS = {
-    "suite": "bench_forecast.csv",
-    "holdout": "bench_forecast_holdout.csv",
-    "fpp": "bench_forecast_fpp.csv",
-    "outside5": "bench_forecast_outside5.csv",
-    "outside6": "bench_forecast_outside6.csv",
-    "outside7": "bench_forecast_outside7.csv",
+    "suite": DEFAULT_CSV,
+    "holdout": HOLDOUT_CSV,
+    "fpp": FPP_CSV,
+    "outside5": OUTSIDE5_CSV,
+    "outside6": OUTSIDE6_CSV,
+    "outside7": OUTSIDE7_CSV,
 }
 BASELINE_COLUMNS = ("base_ms_naive", "base_ms_seasonal_naive", "base_ms_holt_winters")
-PEERS = ("AutoETS", "AutoARIMA", "AutoTheta")
 #: The sets no engine setting was chosen on, pooled in the last rows.
 HELD_OUT = ("holdout", "fpp", "outside5", "outside6", "outside7")
 #: The issue's ceiling on any one series' ratio.
@@ -58,7 +66,7 @@ def ratios(medians: pd.DataFrame, measure: str = "multi") -> dict[str, pd.Series
     ``multi``: multi-step RMSE ÷ the best baseline (with the best statsforecast model per series
     as a forecaster too); ``one``: one-step RMSE ÷ the best statsforecast model's."""
     step = "ms" if measure == "multi" else "one"
-    peers = {name: medians[f"peer_{name}_{step}_rmse"] for name in PEERS}
+    peers = {name: medians[f"peer_{name}_{step}_rmse"] for name in PEER_MODELS}
     best_peer = pd.concat(list(peers.values()), axis=1).min(axis=1)
     reference = medians[list(BASELINE_COLUMNS)].min(axis=1) if measure == "multi" else best_peer
     out = {"engine (defaults)": medians[f"{step}_rmse"] / reference}
@@ -75,11 +83,11 @@ def summary(ratio: pd.Series) -> tuple[float, float, int]:
     return float(math.exp(r.map(math.log).mean())), float(r.max()), int((r > WORST).sum())
 
 
-def _rows(sets: dict[str, str], measure: str) -> list[str]:
+def _rows(sets: dict[str, Path], measure: str) -> list[str]:
     """One table row per set and forecaster, then the held-out sets pooled series by series."""
     lines, pooled = [], {}
     for name, file in sets.items():
-        medians = series_medians(RESULTS / file)
+        medians = series_medians(file)
         for who, ratio in ratios(medians, measure).items():
             gm, worst, over = summary(ratio)
             lines.append(f"| {name} | {len(medians)} | {who} | {gm:.3f} | {worst:.2f} | {over} |")
@@ -93,8 +101,8 @@ def _rows(sets: dict[str, str], measure: str) -> list[str]:
     return lines
 
 
-def report(sets: dict[str, str]) -> str:
-    """The markdown tables over ``sets`` (name -> saved CSV file name)."""
+def report(sets: dict[str, Path]) -> str:
+    """The markdown tables over ``sets`` (name -> saved per-seed CSV)."""
     head = "| set | series | forecaster | geo. mean ÷ {} | largest | series > 1.5 |\n|---|---|---|---|---|---|"
     lines = [
         "## The issue's measures applied to every forecaster (saved tables, medians over seeds)",
@@ -123,9 +131,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--md", default="", help="also write the table to this markdown file")
     args = parser.parse_args(argv)
     chosen = {k: SETS[k] for k in (args.set or SETS)}
-    missing = [f for f in chosen.values() if not (RESULTS / f).exists()]
+    missing = [f for f in chosen.values() if not f.exists()]
     if missing:
-        print(f"error: no saved table {missing[0]}; run benchmarks.bench_forecast for that set first", file=sys.stderr)
+        where = missing[0].relative_to(ROOT) if missing[0].is_relative_to(ROOT) else missing[0]
+        print(f"error: no saved table {where}; run benchmarks.bench_forecast for that set first", file=sys.stderr)
         return 2
     emit(report(chosen), args.md)
     return 0

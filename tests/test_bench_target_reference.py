@@ -46,16 +46,15 @@ def test_summary_gives_geometric_mean_largest_and_count_above_the_ceiling():
 
 
 def test_a_missing_saved_table_is_one_error_line(monkeypatch, tmp_path, capsys):
-    monkeypatch.setattr("benchmarks.bench_target_reference.RESULTS", tmp_path)
+    monkeypatch.setitem(SETS, "holdout", tmp_path / "gone.csv")
     assert main(["--set", "holdout"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == [f"error: no saved table {SETS['holdout']}; run benchmarks.bench_forecast for that set first"]
+    assert err == [f"error: no saved table {tmp_path / 'gone.csv'}; run benchmarks.bench_forecast for that set first"]
 
 
-def test_the_held_out_sets_are_pooled_series_by_series(monkeypatch, tmp_path):
+def test_the_held_out_sets_are_pooled_series_by_series(tmp_path):
     path = _rows(tmp_path)
-    monkeypatch.setattr("benchmarks.bench_target_reference.RESULTS", tmp_path)
-    text = report({"holdout": path.name, "fpp": path.name, "suite": path.name})
+    text = report({"holdout": path, "fpp": path, "suite": path})
     pooled = [line for line in text.splitlines() if line.startswith("| held-out pooled (holdout, fpp) | 4 |")]
     assert len(pooled) == 5 + 4  # multi-step: the engine, three models, their best; one step: the first four
     assert "| held-out pooled (holdout, fpp) | 4 | engine (defaults) | 2.000 | 4.00 | 2 |" in pooled
