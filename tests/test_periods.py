@@ -278,9 +278,10 @@ def test_yyyymm_numbers_are_months():
     ],
 )
 def test_whole_numbers_that_are_not_dates_stay_numbers(header, values):
+    """Not dates: numbers, which (rising by one, in a column named for a time) number the rows."""
     loaded = load_csv(_csv(f"{header},value", values, _values(60, 7)))
     assert isinstance(loaded.frame.index, pd.RangeIndex)
-    assert header in loaded.frame.columns
+    assert list(loaded.frame.index) == [int(v) for v in values] and list(loaded.frame.columns) == ["value"]
 
 
 @pytest.mark.parametrize(
