@@ -369,7 +369,13 @@ def test_unit_walk_is_step_detail_at_every_step(frame, cell):
 
 @pytest.mark.parametrize(
     ("freq", "fmt", "first"),
-    [("MS", "%b %Y", "Jan 1950"), ("YS", "%Y", "1950"), ("D", "%d %b %Y", "1 Jan 1950"), (None, None, "row 3")],
+    [
+        ("MS", "%b %Y", "Jan 1950"),
+        ("QS", "Q%q %Y", "Q1 1950"),
+        ("YS", "%Y", "1950"),
+        ("D", "%d %b %Y", "1 Jan 1950"),
+        (None, None, "row 3"),
+    ],
 )
 def test_time_axis_reads_as_dates_by_frequency(freq, fmt, first):
     """Dates on every x axis and hover, formatted by the spacing (never 1950-01-01T00:00:00.000000);

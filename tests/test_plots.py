@@ -659,3 +659,22 @@ def test_a_holt_winters_baseline_is_named_for_what_it_fitted():
     flat = _census("Simple exponential smoothing (no trend, no season); fallback: ...", None)
     assert verdict.holt_winters_name(flat) == "Simple exponential smoothing"
     assert verdict.label("holt_winters") == "Holt-Winters"  # no run to say: the key's name
+
+
+@pytest.mark.parametrize(
+    ("freq", "fmt", "label"),
+    [("QS", "Q%q %Y", "Q2 1961"), ("QE", "Q%q %Y", "Q2 1961"), ("MS", "%b %Y", "Feb 1961"), ("YS", "%Y", "1962")],
+)
+def test_hover_times_follow_the_datas_spacing_quarters_included(freq, fmt, label):
+    """The unified hover's header read "Jan 1, 1961" for a monthly or a quarterly point; quarters
+    now read as quarters (``Q2 1961``), months as months."""
+    idx = pd.date_range("1961-01-01", periods=24, freq=freq)
+    frame = pd.DataFrame({"y": np.arange(24.0)}, index=idx)
+    fig = plots.series_figure(frame, ["y"])
+    assert style.date_format(idx.to_numpy()) == fmt and fig.layout.xaxis.hoverformat == fmt
+    assert style.date_text(idx[1], fmt) == label
+
+
+def test_undated_charts_keep_plotlys_number_hover():
+    fig = plots.series_figure(pd.DataFrame({"y": np.arange(24.0)}), ["y"])
+    assert fig.layout.xaxis.hoverformat is None

@@ -139,9 +139,14 @@ def clean_xy(x, y, max_points: int = MAX_POINTS, *extra) -> tuple[np.ndarray, np
     return x[idx], y[idx].astype(np.float32), [e[idx].astype(np.float32) for e in extras], decimated
 
 
+#: Median spacing in days of quarterly times (90-92 days; 80-100 allows a missing-month wobble).
+QUARTER_DAYS = (80.0, 100.0)
+
+
 def date_format(times: np.ndarray) -> str | None:
-    """A d3 date format for time labels by their spacing (``%Y``, ``%b %Y``, ``%d %b %Y``, with
-    hours below a day); None when the labels are not dates (then steps are the x axis)."""
+    """A d3 date format for time labels by their spacing (``%Y``, ``Q%q %Y`` for quarters,
+    ``%b %Y``, ``%d %b %Y``, with hours below a day); None when the labels are not dates (then
+    steps are the x axis)."""
     t = np.asarray(times)
     if not np.issubdtype(t.dtype, np.datetime64) or len(t) < 1:
         return None
@@ -150,6 +155,8 @@ def date_format(times: np.ndarray) -> str | None:
     days = float(np.median(np.diff(t.astype("datetime64[s]").astype(np.int64)))) / 86400
     if days >= 360:
         return "%Y"
+    if QUARTER_DAYS[0] <= days < QUARTER_DAYS[1]:
+        return "Q%q %Y"
     if days >= 28:
         return "%b %Y"
     if days >= 1:
@@ -158,8 +165,23 @@ def date_format(times: np.ndarray) -> str | None:
 
 
 def date_text(t, fmt: str) -> str:
-    """One time label in a :func:`date_format` format, as a reader writes it (no leading zero on days)."""
-    return pd.Timestamp(t).strftime(fmt.replace("%d", "%-d"))
+    """One time label in a :func:`date_format` format, as a reader writes it (no leading zero on
+    days; ``%q``, d3's quarter, which Python's strftime lacks, as 1-4)."""
+    ts = pd.Timestamp(t)
+    return ts.strftime(fmt.replace("%d", "%-d").replace("%q", str(ts.quarter)))
+
+
+def date_hover(fig: go.Figure) -> None:
+    """Hover times at the data's spacing (``Q1 1961``, ``Jan 1961``; Plotly wrote "Jan 1, 1961" for a
+    month or a quarter): the x axes' ``hoverformat`` from the first trace with dates."""
+    for trace in fig.data:
+        x = getattr(trace, "x", None)
+        if x is None or len(x) < 2:
+            continue
+        fmt = date_format(np.asarray(x))
+        if fmt is not None:
+            fig.update_xaxes(hoverformat=fmt)
+        return
 
 
 def split_points(pred: pd.DataFrame) -> dict[str, object]:
@@ -202,6 +224,7 @@ def apply_layout(
     )
     whole_number_ticks(fig)
     tiny_value_ticks(fig)
+    date_hover(fig)
     return fig
 
 
