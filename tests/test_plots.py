@@ -675,6 +675,9 @@ def test_hover_times_follow_the_datas_spacing_quarters_included(freq, fmt, label
     assert style.date_text(idx[1], fmt) == label
 
 
-def test_undated_charts_keep_plotlys_number_hover():
-    fig = plots.series_figure(pd.DataFrame({"y": np.arange(24.0)}), ["y"])
-    assert fig.layout.xaxis.hoverformat is None
+@pytest.mark.parametrize(("start", "fmt"), [(0, "d"), (1871, "d"), (43831, ",d")])
+def test_row_numbers_on_the_x_axis_read_as_whole_numbers(start, fmt):
+    """A file numbering its rows from 43831 had its axis ticked "43.84k" (Plotly's SI prefixes)."""
+    frame = pd.DataFrame({"y": np.arange(120.0)}, index=pd.RangeIndex(start, start + 120, name="step"))
+    fig = plots.series_figure(frame, ["y"])
+    assert fig.layout.xaxis.tickformat == fmt and fig.layout.xaxis.hoverformat == fmt

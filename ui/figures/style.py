@@ -247,10 +247,16 @@ def tiny_value_ticks(fig: go.Figure) -> None:
 WHOLE_SPAN, WHOLE_STEPS, MAX_WHOLE_TICKS = 50, (1, 2, 5, 10), 8
 
 
+#: Whole numbers on an x axis are grouped by thousands from this magnitude (not a year such as 1871).
+GROUPED_FROM = 10_000
+
+
 def whole_number_ticks(fig: go.Figure) -> None:
     """Ticks at whole numbers on an x axis whose traces all sit at whole numbers (a series without
     dates, an epoch axis): over a few steps Plotly's own choice fell on halves (a five-row file's
-    chart read 0, 0.5, 1, 1.5 ... 4). Dates, categories and long axes are left to Plotly."""
+    chart read 0, 0.5, 1, 1.5 ... 4). Such an axis is labelled as whole numbers, grouped by
+    thousands from 10,000 (a file numbering its rows from 43831 read "43.84k"). Dates, categories
+    and the spacing of long axes are left to Plotly."""
     xs = [np.asarray(t.x) for t in fig.data if getattr(t, "x", None) is not None]
     if not xs or any(x.dtype.kind not in "iuf" for x in xs):
         return
@@ -258,6 +264,8 @@ def whole_number_ticks(fig: go.Figure) -> None:
     v = v[np.isfinite(v)]
     if not len(v) or not np.array_equal(v, np.round(v)):
         return
+    whole = ",d" if float(np.abs(v).max()) >= GROUPED_FROM else "d"
+    fig.update_xaxes(tickformat=whole, hoverformat=whole)
     span = float(v.max() - v.min())
     if span >= WHOLE_SPAN:
         return
