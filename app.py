@@ -23,7 +23,7 @@ with throttle.script_slot():  # at most a few sessions compute at once (see ui/t
     state.sync_job_id()  # a reload adopts the job in the URL (and the data it was trained on)
     ds = state.dataset()
     presenter.sync()  # ?presenter=1 on any link; kept across page switches
-    presenter.css()
+    presenter.css(page.url_path)  # before the sidebar: Gates and Learn hide it when presenting
     with st.sidebar:
         presenter.toggle()
         st.markdown("### Dataset")

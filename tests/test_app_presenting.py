@@ -171,3 +171,19 @@ def test_presenting_gates_and_learn_link_to_the_other_pages_whose_sidebar_they_h
             links = [(link.proto.label, link.proto.page) for link in at.main.get("page_link")]
             links = [link for link in links if not link[0].startswith("Go to ")]  # the Gates page's "no run yet"
             assert (links == others) if presenting else not links
+
+
+def test_presenting_gates_and_learn_hides_the_sidebar_before_it_is_drawn(monkeypatch):
+    """Their own style hid the sidebar but came after it: on a deep link it showed for a moment, two
+    presenter switches with it. The app's style, drawn before the sidebar, hides it there; not elsewhere."""
+    for page, presenting, hidden in (
+        ("gates", True, True),
+        ("learn", True, True),
+        ("forecast", True, False),
+        ("gates", False, False),
+    ):
+        drawn: list[str] = []
+        monkeypatch.setattr(presenter.st, "html", drawn.append)
+        monkeypatch.setattr(presenter, "active", lambda on=presenting: on)
+        presenter.css(page)
+        assert any('[data-testid="stSidebar"]' in body for body in drawn) == hidden, (page, presenting)

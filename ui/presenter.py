@@ -180,10 +180,23 @@ _BASE_CSS = (
 )
 
 
-def css() -> None:
+#: Pages with a presenter switch of their own, whose presenter view hides the sidebar (their
+#: controls stay: a class is shown them moving).
+OWN_SWITCH_PAGES = ("gates", "learn")
+#: The sidebar hidden from the top of the script run: drawn only by those pages, their style came
+#: after the sidebar, which showed for a moment on a deep link (two presenter switches).
+_NO_SIDEBAR = """<style>
+  [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] {display: none;}
+</style>"""
+
+
+def css(url_path: str = "") -> None:
     """Larger prose, headings, labels and equations on the page when presenting; a shorter
-    top margin on every page."""
+    top margin on every page; presenting a page of :data:`OWN_SWITCH_PAGES` (``url_path``), no
+    sidebar from the start."""
     st.html(_CSS if active() else _BASE_CSS)
+    if active() and url_path in OWN_SWITCH_PAGES:
+        st.html(_NO_SIDEBAR)
 
 
 def phone_title(fig: go.Figure) -> go.Figure:
