@@ -12,7 +12,7 @@ from lstm_core.pipeline import FirstLook
 from . import presenter, runs_page, state, throttle
 from .figures import series as plots
 from .figures import sketch
-from .figures.style import HALF_TITLE_CHARS, date_format, date_text, fit_title
+from .figures.style import HALF_TITLE_CHARS, date_format, date_text, fit_title, row_text
 from .text import md_escape, plot_text, visible
 
 POLL_S = 0.5  # refresh of a running job's panel (the live loss chart)
@@ -331,8 +331,7 @@ def time_label(times: np.ndarray, i: int) -> str:
         return f"row {i}"
     fmt = date_format(times)
     if fmt is None:
-        t = times[i]
-        return f"row {int(t)}" if isinstance(t, (int, float, np.number)) and float(t).is_integer() else f"row {i}"
+        return row_text(times[i], i)
     return date_text(times[i], fmt)
 
 

@@ -33,6 +33,7 @@ from .style import (
     date_format,
     date_text,
     fit_title,
+    row_text,
 )
 
 MAX_COLS = 2000
@@ -92,11 +93,7 @@ def time_labels(trace: gt.GateTrace) -> list[str]:
     own number where it numbers its rows, as the Forecast page's axis does)."""
     fmt = date_format(trace.time)
     if fmt is None:
-        t = np.asarray(trace.time)
-        numbered = t.dtype.kind in "iu" or (t.dtype.kind == "f" and bool(np.all(t == np.round(t))))
-        return (
-            [f"row {int(v)}" for v in t] if numbered and len(t) == len(trace.rows) else [f"row {r}" for r in trace.rows]
-        )
+        return [row_text(t, int(r)) for t, r in zip(trace.time, trace.rows)]
     return [date_text(t, fmt) for t in trace.time]
 
 

@@ -12,6 +12,7 @@ Plotly only: nothing here imports streamlit.
 
 from __future__ import annotations
 
+import math
 import re
 
 import numpy as np
@@ -169,6 +170,14 @@ def date_text(t, fmt: str) -> str:
     days; ``%q``, d3's quarter, which Python's strftime lacks, as 1-4)."""
     ts = pd.Timestamp(t)
     return ts.strftime(fmt.replace("%d", "%-d").replace("%q", str(ts.quarter)))
+
+
+def row_text(value: object, position: int) -> str:
+    """An undated point named as the charts number it: ``row <value>`` where its time is a whole number
+    (the file's own numbering where it numbers its rows, 43951), else ``row <position>``."""
+    if isinstance(value, (int, float, np.number)) and math.isfinite(float(value)) and float(value).is_integer():
+        return f"row {int(value)}"
+    return f"row {position}"
 
 
 def date_hover(fig: go.Figure) -> None:
