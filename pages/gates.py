@@ -67,15 +67,19 @@ with st.container(key="gates_controls"):
     target = None
     if mode == "window":
         choices = gv.window_choices(src.prep)
-        lo, hi = int(choices[0]), int(choices[-1])
-        st.session_state["gates_target"] = gv.clamp(st.session_state.get("gates_target", hi), lo, hi)
-        target = st.slider("Prediction (first target row)", lo, hi, key="gates_target")
+        # the prediction named by its time, as the charts name it (was its 0-based series position, "12")
+        labels = gv.point_labels(src.prep, choices)
+        st.session_state["gates_target"] = gv.nearest(st.session_state.get("gates_target", choices[-1]), choices)
+        target = st.select_slider(
+            "Prediction for", list(labels), key="gates_target", format_func=lambda r: labels[int(r)]
+        )
         window = gt.input_rows(src.prep, "window", target)
-        first, last = (gt.time_text(src.prep.index[r]) for r in (window[0], window[-1]))
+        ends = gv.point_labels(src.prep, window[[0, -1]])
+        first, last = ends[int(window[0])], ends[int(window[-1])]
         dated = isinstance(src.prep.index, pd.DatetimeIndex)
         st.caption(
-            f"Window of the prediction for **{gt.time_text(src.prep.index[target])}**: "
-            + (f"{first} to {last}." if dated else f"rows {first} to {last}.")
+            f"Window of the prediction for **{labels[target]}**: "
+            + (f"{first} to {last}." if dated else f"rows {first.removeprefix('row ')} to {last.removeprefix('row ')}.")
         )
     with st.expander("More options: gates shown, long traces"):
         o1, o2 = st.columns([3, 2])
@@ -213,11 +217,7 @@ elif view == "Saturation":
         )
     for k in compare:
         o = sources[k]
-        tgt = (
-            target
-            if mode == "series" or target is None
-            else gv.clamp(target, int(gv.window_choices(o.prep)[0]), int(gv.window_choices(o.prep)[-1]))
-        )
+        tgt = target if mode == "series" or target is None else gv.nearest(target, gv.window_choices(o.prep))
         frames.append((o.label, gv.saturation_table(o.key, o.version, mode, tgt, min(layer, o.layers - 1), o.label, o)))
     presenter.chart(gp.saturation_figure(frames), key="gates_saturation", config=CONFIG)
     st.markdown("**Most saturated units** (fraction of time below 0.1 or above 0.9; tanh traces rescaled)")

@@ -775,11 +775,16 @@ open(sys.argv[2], "w").write(json.dumps(out))
     at.selectbox(key="gates_mode").set_value("window").run()
     no_errors(at)
     window = [c for c in texts(at.caption) if c.startswith("Window of the prediction for")]
-    # named by the dates of the window's first and last rows, the month before the prediction's
-    found = re.fullmatch(r"Window of the prediction for \*\*(\S+)\*\*: (\S+) to (\S+)\.", window[0])
+    # named by the months of the window's first and last rows (as the charts write them: "Feb 1961"),
+    # the month before the prediction's, and the slider names the prediction so too
+    found = re.fullmatch(
+        r"Window of the prediction for \*\*(\w{3} \d{4})\*\*: (\w{3} \d{4}) to (\w{3} \d{4})\.", window[0]
+    )
     assert len(window) == 1 and found, window
     target, first, last = (pd.Timestamp(s) for s in found.groups())
     assert last == target - pd.DateOffset(months=1) and first < last
+    picked = at.select_slider(key="gates_target")
+    assert picked.format_func(picked.value) == found.group(1)
 
 
 def test_the_forecast_page_says_where_level_networks_were_left_out_one_step_ahead(tmp_path):

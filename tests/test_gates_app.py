@@ -420,3 +420,45 @@ def _check_live_snapshot(at: AppTest, reg: JobRegistry, jid: str) -> None:
     finally:
         reg.cancel(jid)
         reg.wait(jid, 30)
+
+
+def test_the_prediction_picker_names_predictions_by_their_time(trained, tmp_path):
+    """The window mode's slider counted 0-based series positions ("Prediction (first target row)": 12
+    ... 143) while the charts named the same points by date or by the file's row numbers. It names
+    each prediction as the charts do, and a link's target that is no prediction's opens the nearest."""
+    from ui import state
+
+    _, ids = trained
+    at = new_app()
+    at.switch_page("pages/gates.py")
+    at.query_params.update({"job": ids[0], "run": ids[0], "mode": "window", "target": "100"})
+    at.run()
+    no_errors(at)
+    picker = at.select_slider(key="gates_target")
+    assert picker.value == 100 and picker.format_func(100) == "May 1957"  # airline row 100: May 1957
+    assert picker.options[-1] == "Dec 1960"  # the last prediction, the data's last month
+    said = [c.value for c in at.caption if c.value.startswith("Window of the prediction")]
+    assert said == ["Window of the prediction for **May 1957**: May 1956 to Apr 1957."]
+    assert heatmap_names(at) == ["i", "f", "g", "o", "c", "h"]  # the window's gates, every one of them
+    assert at.query_params["target"] == "100"  # the link keeps the position
+    at.select_slider(key="gates_target").set_value(101).run()
+    assert at.query_params["target"] == "101"
+    assert any(c.value.startswith("Window of the prediction for **Jun 1957**") for c in at.caption)
+
+    # an undated file that numbers its rows from 100: predictions are named by those numbers
+    (tmp_path / "steps.csv").write_text("step,value\n" + "".join(f"{100 + i},{(i * 7) % 11}\n" for i in range(60)))
+    with fakes.fake_registry():
+        app = new_app().run()
+        reg = state.registry()
+        series = lcdata.load_csv(tmp_path / "steps.csv").series
+        jid = reg.submit(series, tiny_cfg("lstm"), owner=app.session_state["owner"], label="steps")
+        assert reg.wait(jid, timeout=60).status == JobStatus.FINISHED
+        app.switch_page("pages/gates.py")
+        app.query_params.update({"job": jid, "run": jid, "mode": "window", "target": "99999"})
+        app.run()
+        no_errors(app)
+        picker = app.select_slider(key="gates_target")
+        assert picker.options[0] == "row 112" and picker.options[-1] == "row 159"  # the window of 12 comes first
+        assert picker.value == 59 and picker.format_func(59) == "row 159"  # the link's 99999: the last prediction
+        said = [c.value for c in app.caption if c.value.startswith("Window of the prediction")]
+        assert said == ["Window of the prediction for **row 159**: rows 147 to 158."]

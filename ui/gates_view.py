@@ -17,6 +17,7 @@ from lstm_core.model import Ensemble, Forecaster
 from lstm_core.prep import Prepared
 
 from . import presenter, runs_view, state
+from .figures.style import date_format, date_text, row_text
 
 
 @dataclass
@@ -222,6 +223,21 @@ def clamp(value: int, lo: int, hi: int) -> int:
 
 def window_choices(prep: Prepared) -> np.ndarray:
     return gt.window_targets(prep)
+
+
+def point_labels(prep: Prepared, rows: np.ndarray) -> dict[int, str]:
+    """Series positions ``rows`` named as the charts name their times: dates at the data's spacing
+    (``Feb 1961``, ``Q2 1961``), undated points by the file's row numbers (``row 112``)."""
+    index = prep.index
+    fmt = date_format(np.asarray(index)) if isinstance(index, pd.DatetimeIndex) else None
+    if fmt is None:
+        return {int(r): row_text(index[int(r)], int(r)) for r in rows}
+    return {int(r): date_text(index[int(r)], fmt) for r in rows}
+
+
+def nearest(value: int, options: np.ndarray) -> int:
+    """The option closest to ``value`` (a link's target= that is no prediction's any more)."""
+    return int(options[int(np.argmin(np.abs(options - int(value))))])
 
 
 _CLICKS = st.components.v2.component(
