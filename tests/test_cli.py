@@ -428,6 +428,20 @@ def _two_columns(tmp_path, name: str, order: tuple[str, str]) -> str:
     return str(path)
 
 
+def test_the_note_on_the_target_names_ten_other_columns_and_counts_the_rest(tmp_path, capsys):
+    """A file of 300 columns had all 299 others listed in one note line; it names ten and counts the rest."""
+    t = np.arange(120)
+    frame = pd.DataFrame({f"c{i}": np.sin(t / (2 + i)) + i for i in range(15)})
+    frame.insert(0, "date", pd.date_range("2010-01", periods=120, freq="MS").strftime("%Y-%m-%d"))
+    frame.to_csv(tmp_path / "wide.csv", index=False)
+    capsys.readouterr()
+    args = ["train", "--data", str(tmp_path / "wide.csv"), "--out", str(tmp_path / "r"), *TRAIN_FAST]
+    assert main([*args, "--ensemble", "1", "--transform", "none"]) == 0
+    notes = [line for line in capsys.readouterr().err.splitlines() if line.startswith("note: Forecasting column")]
+    others = ", ".join(f"c{i}" for i in range(1, 11))
+    assert notes == [f"note: Forecasting column 'c0'; pass --target to choose another ({others} and 4 more)."]
+
+
 def test_a_saved_run_forecasts_new_data_by_the_column_it_was_trained_on(trained, tmp_path, capsys):
     """The run named no target (the airline's one column); new data whose last column is another
     is forecast on the run's own column, and data without it is refused, naming it."""
