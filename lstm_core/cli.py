@@ -654,10 +654,6 @@ def _phase_line(name: str) -> str:
     return f"{name}..."
 
 
-#: other columns a run could forecast, named in the note on the target it picked
-OTHERS_LISTED = 10
-
-
 def _default_target(frame, choose: str = "pass --target", inputs: list[str] | tuple[str, ...] = ()) -> str | None:
     """The target of a run that names none: :func:`lstm_core.data.default_target`, as the Data
     page picks it, among the columns that are not ``inputs`` (``--inputs Price`` on a file of
@@ -665,7 +661,7 @@ def _default_target(frame, choose: str = "pass --target", inputs: list[str] | tu
     input); said in a note where the data has several numeric columns, with ``choose``: how to
     choose another."""
     from .data import default_target
-    from .data.target import candidates, time_worded
+    from .data.target import candidates, name_list, time_worded
 
     numeric = [str(c) for c in frame.columns if np.issubdtype(frame[c].dtype, np.number) and str(c) not in set(inputs)]
     target = default_target(frame[numeric]) if numeric else None
@@ -674,10 +670,7 @@ def _default_target(frame, choose: str = "pass --target", inputs: list[str] | tu
     # not R's rownames, a counter, a constant, nor a part of the date (airquality's Month and Day)
     others = [c for c in candidates(frame[numeric]) if c != target and not time_worded(c)]
     if others:  # a file of 300 columns listed all 299 others in one line: the first ten and a count
-        listed = ", ".join(others[:OTHERS_LISTED]) + (
-            f" and {len(others) - OTHERS_LISTED} more" if len(others) > OTHERS_LISTED else ""
-        )
-        _DATA_NOTES.append(f"Forecasting column {target!r}; {choose} to choose another ({listed}).")
+        _DATA_NOTES.append(f"Forecasting column {target!r}; {choose} to choose another ({name_list(others, str)}).")
     return target
 
 

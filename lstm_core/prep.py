@@ -36,7 +36,7 @@ from sklearn.preprocessing import MinMaxScaler, StandardScaler
 from .config import ConfigError, DataConfig
 from .data.frequency import YEAR_DAYS, infer_frequency, longer_season, weekly_season
 from .data.series import Series, as_series
-from .data.target import did_you_mean
+from .data.target import did_you_mean, name_list
 from .outliers import Spikes, find_spikes, replaced
 
 PARTS = ("train", "val", "test")
@@ -528,7 +528,7 @@ def resolve_target(frame: pd.DataFrame, cfg: DataConfig) -> tuple[str, list[str]
     if not cols:
         raise ConfigError("The data has no numeric column to forecast; load a CSV with at least one numeric column.")
     target = cfg.target if cfg.target is not None else cols[-1]
-    names = ", ".join(repr(str(c)) for c in cols)
+    names = name_list(cols)
     if target not in cols:
         if target is not None and str(target) == str(frame.index.name):
             raise ConfigError(f"Column {target!r} is the data's time, not a value to forecast; choose one of {names}.")

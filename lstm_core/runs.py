@@ -56,6 +56,7 @@ from .config import BOUNDS, ConfigError, DataConfig, RunConfig, TrainConfig
 from .data import DataError, Series, infer_frequency
 from .data.frequency import is_utc_offset, with_utc_offset
 from .data.series import filled_record, stored_filled
+from .data.target import name_list
 from .metrics import figure_text
 from .pipeline import INTERVAL_GROWTH, Run, empty_model, evaluate, filled_target, observed_values
 from .prep import Transform, prepare, resolve_target
@@ -463,7 +464,7 @@ def _matching(frame: pd.DataFrame, own: pd.DataFrame, cfg: RunConfig) -> pd.Data
         raise RunError(
             f"This run was trained on column{'s' if len(lacking) > 1 else ''} "
             f"{', '.join(repr(c) for c in lacking)}, which the data given does not have as numbers "
-            f"(it has {', '.join(repr(c) for c in numeric) or 'no numeric column'}); pass data with "
+            f"(it has {name_list(numeric) or 'no numeric column'}); pass data with "
             f"{'those columns' if len(lacking) > 1 else 'that column'}, or train a new run on this data."
         )
     return frame

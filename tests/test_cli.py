@@ -428,8 +428,9 @@ def _two_columns(tmp_path, name: str, order: tuple[str, str]) -> str:
     return str(path)
 
 
-def test_the_note_on_the_target_names_ten_other_columns_and_counts_the_rest(tmp_path, capsys):
-    """A file of 300 columns had all 299 others listed in one note line; it names ten and counts the rest."""
+def test_a_wide_files_columns_are_named_ten_and_a_count(tmp_path, capsys):
+    """A file of 300 columns had all 299 others listed in one note line (and in an error naming the columns
+    to choose from); both name ten and count the rest."""
     t = np.arange(120)
     frame = pd.DataFrame({f"c{i}": np.sin(t / (2 + i)) + i for i in range(15)})
     frame.insert(0, "date", pd.date_range("2010-01", periods=120, freq="MS").strftime("%Y-%m-%d"))
@@ -440,6 +441,12 @@ def test_the_note_on_the_target_names_ten_other_columns_and_counts_the_rest(tmp_
     notes = [line for line in capsys.readouterr().err.splitlines() if line.startswith("note: Forecasting column")]
     others = ", ".join(f"c{i}" for i in range(1, 11))
     assert notes == [f"note: Forecasting column 'c0'; pass --target to choose another ({others} and 4 more)."]
+    # and an error that names the columns to choose from does so too
+    assert main([*args, "--target", "nope", "--overwrite"]) == 2
+    names = ", ".join(f"'c{i}'" for i in range(10))
+    assert capsys.readouterr().err.splitlines() == [
+        f"error: Target column 'nope' is not a numeric column of the data; choose one of {names} and 5 more."
+    ]
 
 
 def test_a_saved_run_forecasts_new_data_by_the_column_it_was_trained_on(trained, tmp_path, capsys):

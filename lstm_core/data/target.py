@@ -14,7 +14,8 @@ The rule, in order:
 It replaces "the last column", which on a 12-column file often picked a helper column.
 
 :func:`did_you_mean` is the hint of an error about a name that was typed in (``--target close``,
-``--select Variable=pce``) where the data has it but for letter case or surrounding spaces.
+``--select Variable=pce``) where the data has it but for letter case or surrounding spaces;
+:func:`name_list` names a file's columns in such a sentence, the first ten and a count of the rest.
 """
 
 from __future__ import annotations
@@ -108,3 +109,15 @@ def did_you_mean(name: object, names: Iterable[object], quote: Callable[[str], s
     written with ``quote``), else ``""``: the hint inside the one sentence of a "not found" error."""
     found = case_matches(name, names)
     return f" (did you mean {' or '.join(quote(n) for n in found)}?)" if found else ""
+
+
+#: column names a message lists before it counts the rest
+NAMES_LISTED = 10
+
+
+def name_list(names: Iterable[object], quote: Callable[[str], str] = repr, limit: int = NAMES_LISTED) -> str:
+    """``'a', 'b', 'c'``: the names for one sentence, the first ``limit`` and ``and N more`` (a file of
+    300 columns listed every one of them in an error line)."""
+    every = [quote(str(n)) for n in names]
+    shown = ", ".join(every[:limit])
+    return shown + (f" and {len(every) - limit} more" if len(every) > limit else "")
