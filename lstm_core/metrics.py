@@ -2,7 +2,9 @@
 
 Every function takes 1-D float arrays of equal length (``y`` the truth, ``yhat`` the
 forecast) and returns a Python ``float``, or ``None`` where the metric is undefined for the
-data (MAPE with a zero in ``y``, MASE with a zero scale). No function ever returns NaN.
+data (MAPE with a zero in ``y``, MASE with a zero scale, or one that is rounding at the series'
+size: a clean sine's seasonal-naive error of 1e-15 made a naive forecast's MASE 36,380,000,000,000).
+No function ever returns NaN.
 
 RMSE, MAE and MAPE are scikit-learn's (after the checks here: finite, 1-D, equal lengths);
 sMAPE and MASE follow the forecasting literature's definitions, which scikit-learn lacks.
@@ -23,6 +25,10 @@ from sklearn.metrics import mean_absolute_error, mean_absolute_percentage_error,
 METRIC_NAMES = ("rmse", "mae", "mape", "smape", "mase")
 
 _ZERO = 1e-12  # |y| below this makes MAPE undefined
+#: A share of a series' size under which a value is rounding: a MASE scale that small is none, and an
+#: sMAPE term whose two values are both that small counts as 0 (a clean sine's test part holds values of
+#: 1e-16 where it crosses zero, forecast at 1e-11: 200% each, an sMAPE of 4.7% on an MAE of 1e-11).
+ROUNDING = 1e-9
 
 
 #: From this size up a figure is written in digits with thousands separators (:func:`figure_text`).
@@ -160,12 +166,14 @@ def smape(y: ArrayLike, yhat: ArrayLike) -> float:
     Returns
     -------
     float
-        ``200 * mean(|y - yhat| / (|y| + |yhat|))``; a term where both values are 0 counts as 0.
+        ``200 * mean(|y - yhat| / (|y| + |yhat|))``; a term where both values are 0 counts as 0, as
+        does one where they are both rounding (under :data:`ROUNDING` of the mean ``|y|``).
     """
     y_arr, yhat_arr = _pair(y, yhat)
     denom = np.abs(y_arr) + np.abs(yhat_arr)
-    safe = np.where(denom > 0, denom, 1.0)
-    terms = np.where(denom > 0, np.abs(y_arr - yhat_arr) / safe, 0.0)
+    counted = denom > ROUNDING * float(np.mean(np.abs(y_arr)))
+    safe = np.where(counted, denom, 1.0)
+    terms = np.where(counted, np.abs(y_arr - yhat_arr) / safe, 0.0)
     return float(200.0 * np.mean(terms))
 
 
@@ -194,11 +202,13 @@ def mase(y: ArrayLike, yhat: ArrayLike, y_train: ArrayLike, season: int = 1) -> 
     -------
     float or None
         ``MAE(y, yhat) / mean(|y_train[lag:] - y_train[:-lag]|)``; ``None`` when the scale is
-        0 or ``y_train`` has fewer than two values.
+        0 or rounding (under :data:`ROUNDING` of ``y_train``'s range), or ``y_train`` has fewer
+        than two values.
     """
     mae_value = mae(y, yhat)
-    scale = _naive_scale(_as_series(y_train, "y_train"), int(season))
-    if scale is None or scale <= 0.0:
+    train = _as_series(y_train, "y_train")
+    scale = _naive_scale(train, int(season))
+    if scale is None or scale <= ROUNDING * float(np.ptp(train)):
         return None
     return float(mae_value / scale)
 

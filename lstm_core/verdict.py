@@ -36,6 +36,20 @@ _FITTED_AS = (
 )
 
 
+#: Errors under this share of the largest baseline error of the same evaluation are essentially exact:
+#: a clean sine's model 1.6e-10 against Holt-Winters' 5.4e-15 (naive 0.09) is rounding against rounding,
+#: and the verdict said "The model loses to the baselines" on the generator's easiest series.
+EXACT_SHARE = 1e-6
+
+
+def _exact(model: float, base: float, baselines: dict[str, Scores | None]) -> bool:
+    """Whether ``model`` and ``base`` (the best baseline's RMSE) are both essentially exact: under
+    :data:`EXACT_SHARE` of the largest baseline RMSE of the evaluation (none above zero: never)."""
+    sizes = [float(m.rmse) for m in baselines.values() if m is not None and math.isfinite(float(m.rmse))]
+    worst = max(sizes, default=0.0)
+    return worst > 0 and max(model, base) <= EXACT_SHARE * worst
+
+
 @dataclass(frozen=True)
 class Verdict:
     """``level``: ``beats`` (both evaluations), ``mixed`` (one), ``loses`` (neither) or ``none``.
@@ -115,9 +129,12 @@ def judge(metrics: RunMetrics) -> Verdict:
     # typed stand-ins: where has_multi is False the multi-step values are never shown
     multi_v, vm_v = (multi, vm) if multi is not None and vm is not None else (0.0, 0.0)
     # a tie is no win: where the model only matches a baseline, the baseline is the simpler choice
-    # (a series at 0 for its whole test part: "beats every baseline (RMSE 0; best baseline naive 0)")
-    win1 = one < v1
-    winm = not has_multi or multi_v < vm_v
+    # (a series at 0 for its whole test part: "beats every baseline (RMSE 0; best baseline naive 0)");
+    # errors both essentially exact tie, whichever rounding is smaller
+    exact1 = _exact(one, v1, metrics.baselines)
+    exactm = has_multi and _exact(multi_v, vm_v, metrics.baselines_multistep)
+    win1 = one < v1 and not exact1
+    winm = not has_multi or (multi_v < vm_v and not exactm)
 
     def won(where: str, model: float, key: str | None, base: float) -> str:
         shown, other = _apart(model, base)
@@ -126,12 +143,28 @@ def judge(metrics: RunMetrics) -> Verdict:
     def lost(where: str, model: float, key: str | None, base: float) -> str:
         if base == model:
             return f"{name(key)} does as well {where} (RMSE {figure_text(base)}, the model's too)"
+        if (where == "one step ahead" and exact1) or (where == span and exactm):
+            return (
+                f"{name(key)} does as well {where}: both are essentially exact (RMSE {figure_text(base)} and the "
+                f"model's {figure_text(model)}, under a millionth of the largest baseline error)"
+            )
         other, shown = _apart(base, model)
         return f"{name(key)} is better {where} (RMSE {other} against the model's {shown})"
 
     def name(key: str | None) -> str:
         return label(key, metrics)
 
+    if exact1 and (exactm or not has_multi):  # a series too regular to tell them apart
+        both = f"{name(b1)}" if not has_multi or bm == b1 else f"{name(b1)} and {name(bm)}"
+        where = f"one step ahead (RMSE {figure_text(one)}; {name(b1)} {figure_text(v1)})"
+        if has_multi:
+            where += f" and {span} (RMSE {figure_text(multi_v)}; {name(bm)} {figure_text(vm_v)})"
+        text = (
+            f"A tie: the model and {both} forecast this series essentially exactly, {where}, their errors under "
+            "a millionth of the largest baseline error. A series this regular cannot tell them apart; add noise "
+            "or load real data to compare them."
+        )
+        return Verdict("mixed", text)
     if win1 and winm:
         text = "The model beats every baseline " + won("one step ahead", one, b1, v1)
         text += (" and " + won(span, multi_v, bm, vm_v) + ".") if has_multi else "."
@@ -179,8 +212,8 @@ def mae_note(metrics: RunMetrics) -> str | None:
             continue
         if own.mae is None or not (math.isfinite(own.rmse) and math.isfinite(own.mae)):  # metrics saved without MAE
             continue
-        if (own.rmse < best_r) == (own.mae < best_a):
-            continue
+        if (own.rmse < best_r) == (own.mae < best_a) or _exact(own.rmse, best_r, baselines):
+            continue  # agreed, or both essentially exact (the verdict calls it a tie)
         name = label(key_a, metrics)
         if own.mae < best_a:
             shown, other = _apart(own.mae, best_a)

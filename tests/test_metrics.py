@@ -59,6 +59,22 @@ def test_mase_is_none_when_the_scale_is_zero_or_undefined():
     assert mase(Y, YHAT, [5.0]) is None
 
 
+def test_rounding_at_the_series_size_is_no_scale_and_no_percentage_error():
+    """A clean sine repeats to 1e-15 each season: its MASE scale was that rounding, and a naive forecast's
+    MASE read 36,380,000,000,000; where it crosses zero (1e-16) and is forecast at 1e-11, each sMAPE term
+    was 200%. A series whose seasonal naive error is real keeps its MASE."""
+    t = np.arange(120)
+    sine = np.sin(2 * np.pi * t / 12)
+    assert mase(sine[96:], sine[95:-1], sine[:96], season=12) is None
+    noisy = sine[:96] + 1e-3 * (t[:96] % 5)
+    assert mase(sine[96:], sine[95:-1], noisy, season=12) == pytest.approx(
+        np.mean(np.abs(sine[96:] - sine[95:-1])) / np.mean(np.abs(noisy[12:] - noisy[:-12])), rel=1e-9
+    )
+    crossing = np.array([1e-16, 1.0, -1.0, 0.5])
+    assert smape(crossing, crossing + np.array([1e-11, 0, 0, 0])) == 0.0
+    assert smape(crossing, crossing + np.array([1e-3, 0, 0, 0])) == pytest.approx(50.0)  # 1e-3 is no rounding
+
+
 def test_compute_metrics_keys_and_types():
     out = compute_metrics(Y, YHAT, [1.0, 3.0, 2.0, 5.0])
     assert tuple(out) == METRIC_NAMES

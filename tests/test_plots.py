@@ -681,3 +681,39 @@ def test_row_numbers_on_the_x_axis_read_as_whole_numbers(start, fmt):
     frame = pd.DataFrame({"y": np.arange(120.0)}, index=pd.RangeIndex(start, start + 120, name="step"))
     fig = plots.series_figure(frame, ["y"])
     assert fig.layout.xaxis.tickformat == fmt and fig.layout.xaxis.hoverformat == fmt
+
+
+def test_errors_both_essentially_exact_are_a_tie_not_a_loss():
+    """The generator's clean sine, trained with the defaults: "The model loses to the baselines: Holt-Winters
+    is better one step ahead (RMSE 5.389e-15 against the model's 1.557e-10)": rounding against rounding."""
+    m = {
+        "test": {"rmse": 1.557e-10, "mae": 1.2e-10},
+        "test_multistep": {"rmse": 3.1e-9, "mae": 2e-9},
+        "baselines": {
+            "naive": {"rmse": 0.0905, "mae": 0.08},
+            "holt_winters": {"rmse": 5.389e-15, "mae": 4e-15},
+        },
+        "baselines_multistep": {"naive": {"rmse": 0.71, "mae": 0.6}, "holt_winters": {"rmse": 2.2e-14, "mae": 1e-14}},
+        "info": {"n_test": 200},
+    }
+    v = verdict.judge(RunMetrics.from_dict(m))
+    assert (v.level, v.multistep_winner, v.one_step_winner) == ("mixed", None, None)
+    assert v.sentence == (
+        "A tie: the model and Holt-Winters forecast this series essentially exactly, one step ahead (RMSE "
+        "1.557e-10; Holt-Winters 5.389e-15) and over the 200-step test span forecast from its start (RMSE 3.1e-09; "
+        "Holt-Winters 2.2e-14), their errors under a millionth of the largest baseline error. A series this "
+        "regular cannot tell them apart; add noise or load real data to compare them."
+    )
+    assert verdict.mae_note(RunMetrics.from_dict(m)) is None
+    # exact one step ahead but not over the span: the span decides, the tie is said as one
+    m["test_multistep"]["rmse"], m["baselines_multistep"]["holt_winters"]["rmse"] = 0.5, 0.6
+    v = verdict.judge(RunMetrics.from_dict(m))
+    assert v.level == "mixed" and v.multistep_winner is None and v.one_step_winner == "holt_winters"
+    assert v.sentence.startswith(
+        "Mixed: Holt-Winters does as well one step ahead: both are essentially exact (RMSE 5.389e-15 and the "
+        "model's 1.557e-10, under a millionth of the largest baseline error), but the model beats every baseline "
+        "over the 200-step test span"
+    )
+    # a millionth is the line: ten times the rounding above it is an error, and the smaller one wins
+    m["test"]["rmse"] = 2e-6 * 0.0905
+    assert verdict.judge(RunMetrics.from_dict(m)).sentence.startswith("Mixed: Holt-Winters is better one step ahead")
