@@ -331,6 +331,9 @@ class Run:
     #: (m,) absolute one-step calibration residuals (model scale) the test part's one-step widths
     #: adapt from (``forecast.online_widths``); None: ``conformal_q1`` throughout (runs saved before)
     conformal_r1: np.ndarray | None = None
+    #: (steps,) model-scale half-widths of the band past the data (:func:`_ahead_widths`, recomputed when a
+    #: saved run is loaded); None: ``conformal_q``
+    ahead_q: np.ndarray | None = None
     members: list[Member] = field(default_factory=list)  # every representation and its networks; [0] = (prep, model)
     paths: str = "guarded"  # how the networks' recursive forecasts are combined (combine.PATHS)
     one_step: str = "guarded"  # how the members' one-step predictions are weighted (combine.ONE_STEP)
@@ -372,12 +375,14 @@ class Run:
         """Store an :func:`evaluate` result on this run (metrics, predictions, widths); returns it."""
         self.metrics, self.predictions = ev.metrics, ev.predictions
         self.conformal_q, self.conformal_note, self.conformal_q1, self.conformal_r1 = ev.q, ev.note, ev.q1, ev.r1
+        self.ahead_q = ev.q_ahead
         return self
 
     def future(self, steps: int) -> pd.DataFrame:
         """Forecast ``steps`` points past the data: columns time, forecast, lower, upper
-        (held at 0 or above when the series never goes below 0)."""
-        out = self.combination.future(steps, self.widths(steps))
+        (held at 0 or above when the series never goes below 0; the band's widths :attr:`ahead_q`)."""
+        q = self.conformal_q if self.ahead_q is None else self.ahead_q
+        out = self.combination.future(steps, widths(q, steps, self.interval_growth))
         if fc.never_negative(self.prep.y):
             for c in ("forecast", "lower", "upper"):
                 out[c] = np.maximum(out[c].to_numpy(dtype=np.float64), 0.0)
@@ -957,7 +962,9 @@ class Evaluation:
     widths (``q``, shape (steps,), model scale) with the note on how they were calibrated;
     ``q1``: the one-step intervals' half-width before the test part (None: ``q[0]``, runs saved
     before it existed); ``r1``: the one-step residuals it is the quantile of, from which the test
-    part's one-step widths adapt online (None: ``q1`` throughout, runs saved before session 22)."""
+    part's one-step widths adapt online (None: ``q1`` throughout, runs saved before session 22);
+    ``q_ahead``: the widths of the band past the data, ``q`` or wider where forecasts from origins in
+    the test part erred more."""
 
     metrics: RunMetrics
     predictions: pd.DataFrame
@@ -965,6 +972,8 @@ class Evaluation:
     note: str
     q1: float | None = None
     r1: np.ndarray | None = None
+    #: (steps,) the half-widths of the band past the data (:func:`_ahead_widths`); None: ``q``
+    q_ahead: np.ndarray | None = None
 
 
 def _season_source(run: Run, season: int | None) -> str:
@@ -1032,6 +1041,36 @@ def _calibrate(run: Run, steps_cal: int) -> tuple[np.ndarray, str, float | None,
     )
 
 
+#: A horizon whose forecasts from origins in the test part number fewer than this gives the band past
+#: the data no width of its own (:func:`_ahead_widths`): the calibrated one, grown, stands.
+AHEAD_MIN_RESIDUALS = 10
+
+
+def _ahead_widths(run: Run, q: np.ndarray) -> tuple[np.ndarray, int]:
+    """Half-widths (len(q),) of the band past the data, model scale, and the test-part residuals they took.
+
+    ``q`` was calibrated on errors before the test part. Forecasts from origins in the test part are
+    out of sample too (the networks never trained on it) and the nearest the forecast ahead: per
+    horizon the band takes the larger of ``q`` and their conformal quantile. A series that jumped
+    in its test part (errors near 1000 where the calibration's were near 0.001) had a band ahead
+    999.1261 to 999.1268 after its test span's band held 24% of the points. Computed from the
+    networks and the data, so a saved run gets the same band when loaded.
+    """
+    prep, combo = run.prep, run.combination
+    ts, n = prep.test_start, prep.n
+    if len(q) == 0 or n - ts < AHEAD_MIN_RESIDUALS:
+        return q, 0
+    truth = np.where(filled_target(run), np.nan, combo.z_from_y(prep.y))  # a filled value is no truth
+    origins = np.arange(max(ts, n - fc.MAX_CALIBRATION_ORIGINS), n)
+    groups = fc.residuals_by_horizon(combo.forecast_z, truth, origins, len(q), n)
+    groups = [g[np.isfinite(g)] for g in groups]
+    groups = [g if len(g) >= AHEAD_MIN_RESIDUALS else np.zeros(0) for g in groups]
+    used = sum(len(g) for g in groups)
+    if used == 0:
+        return q, 0
+    return np.maximum(q, fc.residual_quantiles(groups, 1 - COVERAGE_LEVEL)), used
+
+
 def look_back_note(run: Run) -> str | None:
     """One sentence where the run's networks used a shorter look_back than its config asked for
     (:func:`fitted_look_back`), else None."""
@@ -1097,6 +1136,14 @@ def evaluate(run: Run) -> Evaluation:
     members_fit = run.members_fit or [run.fit]
     members = run.members or [Member(prep, model)]
     grows = f"; widths past {len(q)} steps {_growth_words(q, run.interval_growth)}" if test_len > len(q) else ""
+    q_ahead, n_ahead = _ahead_widths(run, q)
+    widened = bool(n_ahead and np.any(q_ahead > q))
+    ahead = (
+        f"; the band past the data is wider where forecasts from origins in the test part erred more "
+        f"({n_ahead:,} residuals)"
+        if widened
+        else ""
+    )
     metrics = RunMetrics(
         train=_metrics(y[one["train"][0]], one["train"][1], prep),
         val=_metrics(y[one["val"][0]], one["val"][1], prep),
@@ -1108,7 +1155,8 @@ def evaluate(run: Run) -> Evaluation:
             level=COVERAGE_LEVEL,
             one_step=fc.coverage(y[t_test][s1], lo1[s1], up1[s1]),
             multistep=fc.coverage(y[ts:][sm], lower[sm], upper[sm]),
-            note=note + grows + online,
+            note=note + grows + online + ahead,
+            ahead_widened=widened,
         ),
         info=RunInfo(
             target=prep.target,
@@ -1177,7 +1225,7 @@ def evaluate(run: Run) -> Evaluation:
         }
     )
     _assert_finite(metrics.to_dict())
-    return Evaluation(metrics, predictions, q, note, q1, r1)
+    return Evaluation(metrics, predictions, q, note, q1, r1, q_ahead)
 
 
 def filled_target(run: Run) -> np.ndarray:

@@ -43,6 +43,9 @@ class Coverage:
     one_step: float | None = None
     multistep: float | None = None
     note: str = ""
+    #: whether the band past the data is wider than the calibrated one somewhere: forecasts from origins
+    #: in the test part erred more (:func:`lstm_core.pipeline._ahead_widths`)
+    ahead_widened: bool = False
 
 
 @dataclass(frozen=True)

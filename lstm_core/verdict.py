@@ -275,7 +275,8 @@ def filled_note(metrics: RunMetrics) -> str | None:
 def coverage_note(metrics: RunMetrics) -> str | None:
     """A warning where the interval held far fewer of the test part's values than its level says
     (one step ahead or over the multi-step forecast), else None: the band drawn ahead is then
-    likely too narrow as well, whatever its level says."""
+    likely too narrow as well, whatever its level says (or, where it was widened to the errors over the
+    test part, ``Coverage.ahead_widened``, to be trusted less)."""
     cov = metrics.coverage
     n = scored_points(metrics)
     low = [
@@ -285,10 +286,14 @@ def coverage_note(metrics: RunMetrics) -> str | None:
     ]
     if not low:
         return None
+    ahead = (
+        "; the band ahead is widened to the errors of forecasts from origins in the test part, but trust it less."
+        if cov.ahead_widened
+        else ", so a band ahead is likely too narrow too."
+    )
     return (
         f"Of the {n} test points, the {cov.level:.0%} interval held only {' and '.join(low)}, "
-        f"not about {cov.level:.0%}: the forecast strayed further than its band allows, so a band ahead is "
-        "likely too narrow too."
+        f"not about {cov.level:.0%}: the forecast strayed further than its band allows{ahead}"
     )
 
 

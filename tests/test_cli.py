@@ -13,6 +13,7 @@ from conftest import Spawned, selected
 from lstm_core import pipeline
 from lstm_core.cli import main
 from lstm_core.data import GENERATORS, load_csv
+from lstm_core.runs import load_run
 
 TRAIN_FAST = ["--epochs", "3", "--hidden", "6", "--quiet"]
 
@@ -728,8 +729,9 @@ def test_forecast_keeps_the_utc_offset_of_the_data(tmp_path, capsys):
 
 def test_train_warns_where_the_band_held_far_fewer_test_points_than_its_level(tmp_path, capsys):
     """A level that moves up in the test part, which nothing before it foretold: the 90% band of the
-    forecast from the test part's start holds few of its points, and the summary says the band ahead
-    is likely too narrow too (it said nothing)."""
+    forecast from the test part's start holds few of its points, and the summary says so (it said
+    nothing). The band ahead takes the errors of forecasts from origins in the test part: it was as
+    narrow as the one that failed, 2 visits each side of a forecast that had just been 8 off."""
     rng = np.random.default_rng(0)
     y = 10 + rng.normal(0, 0.5, 150)
     y[105:] += 8
@@ -738,9 +740,18 @@ def test_train_warns_where_the_band_held_far_fewer_test_points_than_its_level(tm
     pd.DataFrame({"date": dates, "visits": y}).to_csv(data, index=False)
     assert main(["train", "--data", str(data), "--out", str(tmp_path / "run"), "--ensemble", "1", *TRAIN_FAST]) == 0
     warned = [line for line in capsys.readouterr().err.splitlines() if line.startswith("warning: Of the ")]
-    assert len(warned) == 1 and warned[0].endswith("so a band ahead is likely too narrow too."), warned
-    held = json.loads((tmp_path / "run" / "metrics.json").read_text())["coverage"]["multistep"]
+    ahead = "; the band ahead is widened to the errors of forecasts from origins in the test part, but trust it less."
+    assert len(warned) == 1 and warned[0].endswith(ahead), warned
+    coverage = json.loads((tmp_path / "run" / "metrics.json").read_text())["coverage"]
+    held = coverage["multistep"]
     assert held < 0.7 and f"{held:.0%} over the multi-step forecast, not about 90%" in warned[0]
+    assert coverage["ahead_widened"] and "the band past the data is wider where forecasts" in coverage["note"]
+    run = load_run(tmp_path / "run")
+    assert run.ahead_q is not None and np.all(run.ahead_q >= run.conformal_q)
+    assert run.ahead_q[0] > 1.5 * run.conformal_q[0]
+    fut = run.future(5)
+    test_span = run.predictions[run.predictions["part"] == "test"]
+    assert (fut["upper"] - fut["lower"]).iloc[0] > 1.5 * (test_span["upper"] - test_span["lower"]).iloc[0]
 
 
 @pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc, where no folder can be made")

@@ -182,7 +182,11 @@ def test_a_band_that_held_few_test_points_is_named_too_narrow_and_one_that_held_
     dates = pd.date_range("2010-01-01", periods=150, freq="D").strftime("%Y-%m-%d")
     at = forecast_page_after_training(pd.DataFrame({"date": dates, "visits": y}).to_csv(index=False).encode(), "v.csv")
     narrow = [w.value for w in at.warning if w.value.startswith("Of the ")]
-    assert len(narrow) == 1 and narrow[0].endswith("so a band ahead is likely too narrow too."), narrow
+    ahead = "; the band ahead is widened to the errors of forecasts from origins in the test part, but trust it less."
+    assert len(narrow) == 1 and narrow[0].endswith(ahead), narrow
+    assert any(
+        "the band past the data is wider where forecasts from origins in the test part" in c.value for c in at.caption
+    )
     at = forecast_page_after_training(returns_csv(), "returns.csv")
     from ui import state
 

@@ -327,6 +327,17 @@ def test_a_band_that_held_far_fewer_test_points_than_its_level_is_named_too_narr
     else:
         assert note.startswith(f"Of the {n_test} test points, the 90% interval {said}: ")
         assert note.endswith("so a band ahead is likely too narrow too.")
+        # where the band ahead was widened to the test part's errors, the note says so instead
+        widened = RunMetrics.from_dict(
+            {
+                "coverage": {"level": 0.9, "one_step": one_step, "multistep": multistep, "ahead_widened": True},
+                "info": {"n_test": n_test},
+            }
+        )
+        assert verdict.coverage_note(widened) == note.replace(
+            ", so a band ahead is likely too narrow too.",
+            "; the band ahead is widened to the errors of forecasts from origins in the test part, but trust it less.",
+        )
 
 
 def _look_frame(n: int, dates: bool = True) -> pd.DataFrame:
