@@ -95,6 +95,22 @@ def test_bad_file_is_rejected_with_a_clear_message(name, phrase):
     assert message.endswith(".") and len(message) < 300
 
 
+def test_a_constant_file_is_told_to_load_values_that_change_not_to_choose_a_column():
+    """The loader said "choose a column that varies" where no column varies."""
+    with pytest.raises(DataError) as one:
+        load_csv(b"date,value\n2020-01-01,7\n2020-01-02,7\n2020-01-03,7\n2020-01-04,7\n")
+    assert str(one.value) == (
+        "Column 'value' holds one value (7) in every row, and a constant series cannot be forecast; load a series "
+        "whose values change."
+    )
+    with pytest.raises(DataError) as two:
+        load_csv(b"a,b\n1,2.5\n1,2.5\n1,2.5\n1,2.5\n")
+    assert str(two.value) == (
+        "Every numeric column ('a', 'b') holds a single repeated value, and a constant series cannot be forecast; "
+        "load data with a column whose values change."
+    )
+
+
 @pytest.mark.parametrize(
     ("wrap", "phrase"),
     [

@@ -1852,9 +1852,18 @@ def _check_shape(frame: pd.DataFrame, notes: list[str]) -> None:
     spread = frame.max() - frame.min()
     flat = [c for c in frame.columns if c not in constant and spread[c] < _MIN_SPREAD]
     if len(constant) == len(frame.columns):
+        # "choose a column that varies" where none does asked for the impossible
+        if len(constant) == 1:
+            c = constant[0]
+            value = frame[c].dropna()
+            held = f" ({value.iloc[0]:.6g})" if len(value) else ""
+            raise DataError(
+                f"Column {_excerpt(c)} holds one value{held} in every row, and a constant series cannot be "
+                "forecast; load a series whose values change."
+            )
         raise DataError(
-            "Every numeric column holds a single repeated value, and a constant series cannot be forecast; "
-            "choose a column that varies."
+            f"Every numeric column ({_list_names(pd.Index(constant))}) holds a single repeated value, and a "
+            "constant series cannot be forecast; load data with a column whose values change."
         )
     if len(constant) + len(flat) == len(frame.columns):
         c = flat[0]
