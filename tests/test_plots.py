@@ -728,3 +728,23 @@ def test_errors_both_essentially_exact_are_a_tie_not_a_loss():
     # a millionth is the line: ten times the rounding above it is an error, and the smaller one wins
     m["test"]["rmse"] = 2e-6 * 0.0905
     assert verdict.judge(RunMetrics.from_dict(m)).sentence.startswith("Mixed: Holt-Winters is better one step ahead")
+
+
+def test_the_split_marks_labels_hide_the_lines_behind_them():
+    """Six validation points: the test part's dashed line ran through " validation" ("validati|on") and the
+    data under it; each mark's label sits on the page's white, nearly opaque."""
+    t = np.arange(240)
+    actual = 50 + 10 * np.sin(2 * np.pi * t / 12)
+    pred = pd.DataFrame(
+        {
+            "time": pd.date_range("1920-01-01", periods=240, freq="MS"),
+            "actual": actual,
+            "part": np.where(t < 200, "train", np.where(t < 206, "val", "test")),
+            "one_step": actual,
+        }
+    )
+    marks = {a.text.strip(): a for a in plots.overlay_figure(pred).layout.annotations}
+    assert {"validation", "test →"} <= set(marks)
+    for label in ("validation", "test →"):
+        red, green, blue, alpha = (float(v) for v in marks[label].bgcolor.strip("rgba()").split(","))
+        assert (red, green, blue) == (255, 255, 255) and alpha >= 0.8
