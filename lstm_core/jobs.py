@@ -1245,6 +1245,25 @@ class JobRegistry:
             except OSError:
                 log.exception("the quota's notices for %s could not be updated", owner)
 
+    def keep_dataset(self, owner: str, blob: bytes) -> None:
+        """Keep ``owner``'s current dataset, in the app's form, on disk where runs are stored (nowhere
+        without a store): a reload or a restart brings it back (:meth:`kept_dataset`)."""
+        if self._store is not None:
+            try:
+                self._store.keep_current(owner, blob)
+            except OSError:
+                log.exception("the current dataset of %s could not be kept", owner[:8])
+
+    def kept_dataset(self, owner: str) -> bytes | None:
+        """What :meth:`keep_dataset` kept for ``owner``; None where nothing was, or without a store."""
+        if self._store is None:
+            return None
+        try:
+            return self._store.current(owner)
+        except OSError:
+            log.exception("the current dataset of %s could not be read", owner[:8])
+            return None
+
     def series_of(self, job_id: str) -> Series | None:
         """The data a job was trained (or queued) on, from memory or the store; None if unknown."""
         job = self.get(job_id)

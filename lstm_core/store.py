@@ -64,6 +64,9 @@ SHARED = "data"
 #: Folder of the quota's notices not yet shown: one JSON list of run names per owner, kept on disk
 #: so that a restart before the owner's next visit does not lose the news that runs were deleted.
 NOTICES = "notices"
+#: Folder of each owner's last loaded dataset (one file per owner, as the app wrote it): a reload, a
+#: page opened by its address or a server restart opened the bundled airline data instead.
+CURRENT = "current"
 _ID_CHARS = frozenset("0123456789abcdef")
 
 
@@ -503,6 +506,30 @@ class RunStore:
         shutil.rmtree(folder, ignore_errors=True)
         if record is not None and record.data_hash and index.uses_of(record.data_hash) == 0:
             (self.root / SHARED / f"{record.data_hash}.csv").unlink(missing_ok=True)
+
+    # ------------------------------------------------------------ each owner's current dataset
+    def _current_path(self, owner: str) -> Path:
+        return self.root / CURRENT / f"{hashlib.sha256(owner.encode()).hexdigest()[:32]}.bin"
+
+    def keep_current(self, owner: str, blob: bytes) -> None:
+        """Keep ``blob`` (the app's form of the dataset ``owner`` loaded last) in place of the one before."""
+        path = self._current_path(owner)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".current-", suffix=".bin", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(blob)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def current(self, owner: str) -> bytes | None:
+        """What :meth:`keep_current` kept for ``owner``; None where nothing was."""
+        try:
+            return self._current_path(owner).read_bytes()
+        except FileNotFoundError:
+            return None
 
     # ------------------------------------------------------------ the quota's notices
     def _notices_path(self, owner: str) -> Path:

@@ -224,6 +224,7 @@ inputs = c2.multiselect(
 )
 if target != ds.target or inputs != ds.inputs:
     ds.target, ds.inputs = target, inputs
+    state.keep_dataset(ds)  # a reload keeps the columns chosen, as it keeps the data
     st.rerun()
 
 # The chart and the table come once the first screen (the primary action) is on view: see ui/first_paint.py.

@@ -885,3 +885,34 @@ def test_runs_of_a_series_without_a_season_compare_without_a_seasonal_naive_row(
     assert not [n for n in models if "seasonal naive" in n]
     assert "baseline: Holt's linear trend" in models  # what was fitted: level and trend, no season
     assert NO_SEASON in [c.value for c in at.caption]
+
+
+def test_the_data_a_browser_loaded_comes_back_in_its_next_session(reg, tmp_path):
+    """A reload, or a page opened by its address, started a session on the bundled airline data: the
+    upload was gone without a word (a run's ``?job=`` link alone brought its data back). The data, its
+    report and the columns chosen come back to the same browser, after a server restart too; another
+    browser starts on the bundled data."""
+    csv = "date;Umsatz;Preis\n" + "".join(f"2020-{m:02d}-01;{100 + m * 3},5;{m % 4}\n" for m in range(1, 13)) * 1
+    csv += "".join(f"2021-{m:02d}-01;{140 + m * 2},5;{m % 3}\n" for m in range(1, 13))
+    with owner_cookie.browser_cookies({owner_cookie.COOKIE: OWNER}):
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+        at.file_uploader(key="data_upload").set_value(("umsatz.csv", csv.encode(), "text/csv")).run()
+        no_errors(at)
+        loaded = at.session_state["dataset"]
+        assert loaded.name == "umsatz.csv" and loaded.target == "Umsatz" and loaded.report.delimiter == ";"
+        at.selectbox(key=f"data_target_{loaded.version}").set_value("Preis").run()
+        assert at.session_state["dataset"].target == "Preis"
+
+        again = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()  # the browser reloaded
+        no_errors(again)
+        back = again.session_state["dataset"]
+        assert (back.name, back.target, back.report.delimiter) == ("umsatz.csv", "Preis", ";")
+        assert back.frame.equals(loaded.frame)
+        assert "umsatz.csv" in " ".join(c.value for c in again.sidebar.caption)
+
+        # a server restart: a new registry over the same store
+        with fakes.fake_registry(inline_registry(RunStore(tmp_path / "jobs"))):
+            restarted = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+            assert restarted.session_state["dataset"].name == "umsatz.csv"
+    other = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()  # another browser
+    assert other.session_state["dataset"].name == "airline passengers (bundled)"

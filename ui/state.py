@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import logging
+import pickle
 import sys
 import threading
 import uuid
@@ -17,6 +19,8 @@ from lstm_core.jobs import JobRegistry, JobSnapshot
 from lstm_core.store import RunStore
 from lstm_core.train import device_label, resolve_device
 from ui import owner_cookie
+
+log = logging.getLogger(__name__)
 
 DATASET, OWNER, JOB = "dataset", "owner", "job_id"
 # the Compare page's job ids, in session state and in the URL (``?cmp=a,b,...``; ui.compare_view)
@@ -148,14 +152,54 @@ def generated(name: str, length: int | None, seed: int, **params) -> lcdata.Load
 
 
 def dataset() -> Dataset:
-    """The session's dataset; a newcomer gets the bundled airline series."""
+    """The session's dataset: on a session's first run, the one this browser loaded last (kept on the
+    server: a reload, a page opened by its address or a restart opened the bundled data instead, and the
+    upload was gone without a word); a newcomer gets the bundled airline series."""
     if DATASET not in st.session_state:
-        st.session_state[DATASET] = dataset_from_loaded(_default_loaded(), DEFAULT_NAME)
+        st.session_state[DATASET] = _kept_dataset() or dataset_from_loaded(_default_loaded(), DEFAULT_NAME)
     return st.session_state[DATASET]
 
 
 def set_dataset(ds: Dataset) -> None:
+    """Make ``ds`` the session's dataset, kept for this browser's next sessions too (:func:`keep_dataset`)."""
     st.session_state[DATASET] = ds
+    keep_dataset(ds)
+
+
+#: The form a kept dataset is written in; one of another form is not read back.
+KEPT_FORMAT = 1
+
+
+def keep_dataset(ds: Dataset) -> None:
+    """Keep ``ds`` (its frame, what the loader found, the target and inputs chosen) as this browser's
+    current dataset, on the server where its runs are kept; the bundled data is not kept."""
+    if ds.name == DEFAULT_NAME and ds.version == 0:
+        return
+    fields_ = (KEPT_FORMAT, ds.name, ds.frame, ds.report, ds.target, list(ds.inputs), ds.filled)
+    try:
+        blob = pickle.dumps(fields_, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # noqa: BLE001 - keeping it is a convenience: the session has the data
+        log.exception("the dataset %r could not be kept", ds.name)
+        return
+    registry().keep_dataset(owner(), blob)
+
+
+def _kept_dataset() -> Dataset | None:
+    """The dataset :func:`keep_dataset` kept for this browser, else None (nothing kept, or unreadable: logged)."""
+    blob = registry().kept_dataset(owner())
+    if blob is None:
+        return None
+    try:
+        # written by this server (keep_dataset), under a key only this browser's cookie names
+        form, name, frame, report, target, inputs, filled = pickle.loads(blob)  # noqa: S301
+        if form != KEPT_FORMAT or not isinstance(frame, pd.DataFrame) or target not in frame.columns:
+            return None
+        return Dataset(
+            name, frame, report, target=target, inputs=[c for c in inputs if c in frame.columns], filled=filled
+        )
+    except Exception:  # noqa: BLE001 - a damaged file: the bundled data, as for a newcomer
+        log.exception("the dataset kept for this browser could not be read")
+        return None
 
 
 RESTORED_NOTE = "Restored with your run after a reload: the data it was trained on, as kept on the server."
