@@ -395,6 +395,26 @@ def within_reach(
     return np.minimum(np.maximum(lower, floor), f), np.maximum(np.minimum(upper, ceiling), f)
 
 
+def one_step_within_reach(
+    y: np.ndarray, t: np.ndarray, yhat: np.ndarray, lower: np.ndarray, upper: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """One-step bands (``lower``, ``upper``, each (m,)) around predictions ``yhat`` (m,) of ``y[t]`` held
+    within :data:`RUNAWAY_RANGES` ranges of the values before each point (``y`` (n,) with ``t`` (m,)
+    rising, every ``t`` > 0), and never inside the prediction. On the log scale a band around a value
+    near 0 reaches far up: uniform noise between 0 and 1 had a one-step band up to 6.6."""
+    y = np.asarray(y, dtype=np.float64)
+    t = np.asarray(t, dtype=np.int64)
+    if not len(t):
+        return np.asarray(lower, dtype=np.float64), np.asarray(upper, dtype=np.float64)
+    seen = np.where(np.isfinite(y), y, np.nan)
+    hi = np.fmax.accumulate(np.where(np.isnan(seen), -np.inf, seen))[t - 1]
+    lo = np.fmin.accumulate(np.where(np.isnan(seen), np.inf, seen))[t - 1]
+    span = np.maximum(hi - lo, 1e-12)
+    f = np.asarray(yhat, dtype=np.float64)
+    floor, ceiling = lo - RUNAWAY_RANGES * span, hi + RUNAWAY_RANGES * span
+    return np.minimum(np.maximum(lower, floor), f), np.maximum(np.minimum(upper, ceiling), f)
+
+
 def runaway_note(y: np.ndarray, forecast: np.ndarray, what: str = "The forecast") -> str:
     """One sentence when ``forecast`` (h,) leaves the data's range (``y`` (n,)) by more than
     :data:`RUNAWAY_RANGES` times that range beyond where the data's own trend would take it in as

@@ -1116,7 +1116,10 @@ def evaluate(run: Run) -> Evaluation:
     multi, lower, upper = combo.path_band(
         combo.forecast_y(np.array([ts]), test_len)[0], widths(q, test_len, run.interval_growth)
     )
-    lo1, up1 = combo.interval(z1, w1)
+    # the bands held within reach of the data before them, as the band ahead is (on the log scale a band
+    # around values near 0 reached six times the data's top)
+    lower, upper = fc.within_reach(y[:ts], multi, lower, upper)
+    lo1, up1 = fc.one_step_within_reach(y, t_test, yhat_test, *combo.interval(z1, w1))
     nonneg = fc.never_negative(y)
     if nonneg:
         multi, lower, upper = (np.maximum(a, 0.0) for a in (multi, lower, upper))

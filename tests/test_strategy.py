@@ -397,6 +397,23 @@ def test_a_band_ahead_reaches_no_further_than_a_runaway_would():
     )
 
 
+def test_the_one_step_and_test_span_bands_reach_no_further_than_a_runaway_would():
+    """Uniform noise between 0 and 1 on the log scale: a one-step band around a value near 0 reached 6.6.
+    Each point's band is held within a data range of the values before it, the test span's as the band
+    ahead is; a band inside that reach is left as it is."""
+    y = np.array([0.5, 0.9, 0.1, 0.6, 0.3, 0.8, 0.05, 0.7, 2.5, 0.4])
+    t = np.array([6, 7, 8, 9])
+    yhat = np.array([0.5, 0.5, 0.5, 2.0])
+    lower, upper = np.array([0.1, 0.2, -3.0, 1.5]), np.array([6.6, 0.8, 0.9, 9.0])
+    lo, hi = fc.one_step_within_reach(y, t, yhat, lower, upper)
+    # before point 6 the values ran 0.1-0.9: reach -0.7 to 1.7; before 9 they had reached 2.5: 0.05-2.5
+    assert hi.tolist() == pytest.approx([1.7, 0.8, 0.9, 2.5 + 2.45])
+    assert lo.tolist() == pytest.approx([0.1, 0.2, 0.05 - 0.85, 1.5])
+    assert np.all(lo <= yhat) and np.all(hi >= yhat)  # never inside the prediction
+    ok_lo, ok_hi = fc.one_step_within_reach(y, t, yhat, yhat - 0.1, yhat + 0.1)
+    assert np.array_equal(ok_lo, yhat - 0.1) and np.array_equal(ok_hi, yhat + 0.1)
+
+
 def test_runaway_note_names_the_escape():
     y = np.linspace(0, 10, 50)
     assert fc.runaway_note(y, np.linspace(10, 15, 20)) == ""
