@@ -72,6 +72,7 @@ def test_rounding_at_the_series_size_is_no_scale_and_no_percentage_error():
     )
     crossing = np.array([1e-16, 1.0, -1.0, 0.5])
     assert smape(crossing, crossing + np.array([1e-11, 0, 0, 0])) == 0.0
+    assert smape(crossing, crossing + np.array([1e-9, 0, 0, 0])) == 0.0  # float32 rounding over the test span
     assert smape(crossing, crossing + np.array([1e-3, 0, 0, 0])) == pytest.approx(50.0)  # 1e-3 is no rounding
 
 
