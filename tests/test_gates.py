@@ -20,6 +20,7 @@ from lstm_core.pipeline import build_model, fit_run
 from lstm_core.prep import prepare, window_x
 from ui import cell_picture
 from ui.figures import gates as gp
+from ui.figures import style
 from ui.figures.style import GATE_COLORS, SCALES
 
 
@@ -532,7 +533,9 @@ def test_several_inputs_are_named_in_their_lines_colours():
 
 def test_the_during_training_title_wraps_to_the_charts_width():
     """'How the gates changed while the model learned (fixed probe of training windows)' ran past the
-    full-width chart at 1024 px beside the sidebar; it breaks into lines and the plot moves down."""
+    full-width chart at 1024 px beside the sidebar; wrapped at 56 characters and again at presenting's
+    40, it broke as '...while the model / learned (fixed / probe of training windows)', its last line over
+    the panel's title. It is two lines of its own that fit both, above the panels' titles."""
     hist = pd.DataFrame(
         [
             {"gate": g, "epoch": e, "mean": 0.5 + 0.01 * e, "left": 0.1, "right": 0.05}
@@ -541,12 +544,19 @@ def test_the_during_training_title_wraps_to_the_charts_width():
         ]
     )
     fig = gp.evolution_figure(hist, epoch=4, kept=3)
-    lines = fig.layout.title.text.split("<br>")
-    assert len(lines) == 2 and " ".join(lines) == (
-        "How the gates changed while the model learned (fixed probe of training windows)"
-    )
-    assert all(len(line) <= gp.EVOLUTION_TITLE_CHARS for line in lines)
-    assert fig.layout.margin.t > 60 and fig.layout.title.yref == "container"
+    assert fig.layout.title.text == gp.EVOLUTION_TITLE
+    assert fig.layout.title.text.split("<br>") == [
+        "How the gates changed during training",
+        "<span style='font-size:0.75em'>on a fixed probe of training windows</span>",
+    ]
+    presented = style.presenter_figure(fig)
+    for f, limit, size in ((fig, gp.EVOLUTION_TITLE_CHARS, 17), (presented, style.PRESENTER_TITLE_CHARS, 27)):
+        assert f.layout.title.text == gp.EVOLUTION_TITLE  # no line wrapped again
+        assert style.wrap_title(gp.EVOLUTION_TITLE, limit) == gp.EVOLUTION_TITLE
+        assert f.layout.title.yref == "container" and f.layout.title.yanchor == "top"
+        # room for both lines and, under them, the panels' own titles
+        panel = max(a.font.size or style.PANEL_TITLE_PX for a in f.layout.annotations if a.yanchor == "bottom")
+        assert f.layout.margin.t >= 8 + 2 * size * 1.3 + 1.5 * panel
 
 
 def test_undated_steps_are_labelled_with_the_files_own_row_numbers():

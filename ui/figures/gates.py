@@ -611,7 +611,9 @@ def evolution_figure(hist: pd.DataFrame, epoch: int | None = None, kept: int | N
             )
     fig.update_xaxes(title_text="epoch (0 = before training)")
     fig.update_layout(
-        title=dict(text="How the gates changed while the model learned (fixed probe of training windows)"),
+        # two lines of their own: wrapped where they fell, at 56 characters and again at presenting's 40, the
+        # title broke as "...while the model / learned (fixed / probe of training windows)"
+        title=dict(text=EVOLUTION_TITLE),
         height=340,
         margin=dict(l=10, r=10, t=60, b=10),
     )
@@ -622,6 +624,12 @@ def evolution_figure(hist: pd.DataFrame, epoch: int | None = None, kept: int | N
 #: Characters on a line of the full-width "During training" chart's title: about 620 px at 1024 px
 #: beside the sidebar, some 60 characters of Plotly's 17 px bold title.
 EVOLUTION_TITLE_CHARS = 56
+#: The "During training" chart's title, on two lines that fit :data:`EVOLUTION_TITLE_CHARS` and presenting's
+#: :data:`~ui.figures.style.PRESENTER_TITLE_CHARS` alike.
+EVOLUTION_TITLE = (
+    "How the gates changed during training<br><span style='font-size:0.75em'>on a fixed probe of training "
+    "windows</span>"
+)
 
 
 # ----------------------------------------------------------------------------- classroom

@@ -381,20 +381,38 @@ HALF_TITLE_CHARS = 34
 
 
 def fit_title(fig: go.Figure, limit: int) -> go.Figure:
-    """Wrap ``fig``'s title at ``limit`` characters a line (:func:`wrap_title`) for a narrow chart.
+    """Wrap ``fig``'s title at ``limit`` characters a line (:func:`wrap_title`) for a narrow chart, and
+    place a title of several lines (wrapped here or written so) at the figure's top.
 
     A title of several lines goes to the figure's top with the top margin its lines need: left on
     the plot's top edge (:func:`apply_layout`) Plotly drew its second line over the plot.
     """
     text = fig.layout.title.text
-    if not isinstance(text, str) or not text or wrap_title(text, limit) == text:
-        return fig
+    if not isinstance(text, str) or not text or (wrap_title(text, limit) == text and "<br>" not in text):
+        return fig  # one line that fits (a title of lines of its own is placed as a wrapped one is)
     wrapped = wrap_title(text, limit)
-    lines = wrapped.count("<br>") + 1
     # Plotly draws a title of several lines about a line higher than its pad says (as presenting)
     fig.update_layout(title=dict(text=wrapped, yref="container", y=1, yanchor="top", pad_t=8 + TITLE_FONT_PX))
-    fig.update_layout(margin_t=max(fig.layout.margin.t or 0, int(8 + lines * TITLE_FONT_PX * 1.3 + 12)))
+    fig.update_layout(margin_t=max(fig.layout.margin.t or 0, title_room(fig.layout, TITLE_FONT_PX)))
     return fig
+
+
+#: The font size Plotly gives the panels' titles of ``make_subplots`` where none is set, in px.
+PANEL_TITLE_PX = 16
+
+
+def title_room(lay: go.Layout, size: float) -> int:
+    """The top margin a title of several lines at the figure's top needs at ``size`` px, above the
+    panels' own titles where there are any (``make_subplots``' annotations on the plot's top edge):
+    the last line of "How the gates changed while the model learned (fixed probe of training windows)"
+    was drawn over its panel's "mean gate value", illegibly so when presenting at 1024 px."""
+    lines = str(lay.title.text or "").count("<br>") + 1
+    panels = [
+        a.font.size or PANEL_TITLE_PX
+        for a in lay.annotations or ()
+        if a.yref == "paper" and a.y is not None and a.y >= 0.99 and a.yanchor == "bottom"
+    ]
+    return int(8 + lines * size * 1.3 + (max(panels) * 1.5 if panels else 0) + 12)
 
 
 # ------------------------------------------------------------------------------ presenter mode
@@ -510,4 +528,10 @@ def presenter_figure(fig: go.Figure, min_font: int = PRESENTER_MIN_FONT) -> go.F
     if lay.height:
         lay.height = int(lay.height * 1.3) + extra
     lay.margin.t = max(lay.margin.t or 0, int(min_font * 3.5)) + extra
+    if isinstance(lay.title.text, str) and "<br>" in lay.title.text and lay.title.yref == "container":
+        # a title of several lines at the figure's top (fit_title's): its pad and room at this size, over
+        # the panels' own titles, which grew too
+        size = lay.title.font.size or round(min_font * 4 / 3)
+        lay.title.pad.t = 8 + size
+        lay.margin.t = max(lay.margin.t, title_room(lay, size))
     return out
