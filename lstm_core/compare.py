@@ -473,7 +473,10 @@ def loss_bands(curves: dict[str, list[np.ndarray]]) -> dict[str, dict[str, np.nd
         ok = cnt > 0
         with np.errstate(all="ignore"):
             mean = np.nanmean(mat[:, ok], 0)
-            std = np.nanstd(mat[:, ok], 0)
+            # the sample std, as the results table's "±" (np.nanstd's population std of two seeds is half
+            # their range: "mean ± std" drew the min-max band again); none where one seed has the epoch
+            sq = np.nansum((mat[:, ok] - mean) ** 2, 0)
+            std = np.where(cnt[ok] > 1, np.sqrt(sq / np.maximum(cnt[ok] - 1, 1)), 0.0)
             lo, hi = np.nanmin(mat[:, ok], 0), np.nanmax(mat[:, ok], 0)
         out[name] = {"epoch": np.arange(1, n + 1)[ok], "mean": mean, "std": std, "lo": lo, "hi": hi, "n": cnt[ok]}
     return out

@@ -77,6 +77,10 @@ def test_loss_bands_align_seeds_of_different_length():
     np.testing.assert_allclose(bands["lo"], [3.0, 2.0, 1.0])
     np.testing.assert_allclose(bands["hi"], [5.0, 4.0, 1.0])
     np.testing.assert_array_equal(bands["n"], [2, 2, 1])
+    # the sample std, as the results table's "±": with two seeds the population std was half the range, so
+    # "mean ± std" drew the min-max band again; one seed has none
+    np.testing.assert_allclose(bands["std"], [np.sqrt(2.0), np.sqrt(2.0), 0.0])
+    assert bands["mean"][0] + bands["std"][0] > bands["hi"][0]
 
 
 def test_json_round_trip():
