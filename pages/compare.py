@@ -104,7 +104,7 @@ with st.expander("New comparison", expanded=not st.session_state.get(cv.CMP_KEY)
                     "layers", min_value=L_LO, max_value=L_HI, step=1, default=DEFAULT_ROW["num_layers"]
                 ),
                 "look_back": st.column_config.NumberColumn(
-                    "look_back", min_value=1, max_value=max(1, len(ds.frame) // 2), default=DEFAULT_ROW["look_back"]
+                    "look-back",  # as the Train page names it (the header read "look_back" beside "hidden size") min_value=1, max_value=max(1, len(ds.frame) // 2), default=DEFAULT_ROW["look_back"]
                 ),
                 "lr": st.column_config.NumberColumn(
                     "learning rate",
@@ -359,11 +359,13 @@ presenter.chart(
     key="cmp_overlay",
 )
 presenter.chart(
-    cplots.overlay_variants_figure(
-        cmp.forecast_overlay(runs, "multistep"),
-        shown,
-        title="Multi-step test forecasts (mean over seeds)",
-        y_title=values,
+    presenter.phone_title(
+        cplots.overlay_variants_figure(
+            cmp.forecast_overlay(runs, "multistep"),
+            shown,
+            title="Multi-step test forecasts per variant (mean over seeds)",  # named as the one-step chart
+            y_title=values,
+        )
     ),
     key="cmp_overlay_multistep",
 )

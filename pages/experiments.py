@@ -54,9 +54,12 @@ def lag_table(rows: pd.DataFrame) -> pd.DataFrame:
     return accuracy_table(rows).round(1).reset_index()
 
 
-def last_result_caption(last: pr.PresetResult, button: str = "Rerun live") -> None:
+def last_result_caption(last: pr.PresetResult, button: str = "Rerun live", shown: str = "") -> None:
+    """The last result's provenance and note; a note the page has just ``shown`` (the demo's scaling, in a
+    caption above) is not said twice."""
     where = "shipped with the app" if last.source == "shipped" else "from this server"
-    note = last.note.rstrip().rstrip(".")  # a note is often a sentence of its own ("...full run.")
+    # a note is often a sentence of its own ("...full run.")
+    note = "" if last.note.strip() == shown.strip() else last.note.rstrip().rstrip(".")
     st.caption(
         f"Last result ({where}, {md_escape(last.finished)}){': ' + md_escape(note) if note else ''}. "
         f"**{button}** trains it again."
@@ -201,7 +204,7 @@ if not ids:
     if last is None:
         st.info("Press **Run this experiment** to train the tutorial's configuration in the background.")
         st.stop()
-    last_result_caption(last)
+    last_result_caption(last, shown=ps.epochs_note(key, configs))
     if last.predictions:
         pick = st.selectbox("Figure for", list(last.predictions), key=f"exp_fig_last_{key}")
         frame, title = last.predictions[pick], f"{pick}: one-step predictions (the tutorial's figure)"

@@ -408,3 +408,13 @@ def test_runs_stopped_before_they_trained_are_not_counted_as_done():
     running = [snap("RNN 32", JobStatus.RUNNING, None), snap("RNN 32", JobStatus.FINISHED, object())]
     assert cv.progress_text(running, cv.group(running)) == "1 of 2 runs done (1 variant × 2 seeds)"
     assert cv.progress_value(running) == 0.5
+
+
+def test_every_cell_at_a_size_names_the_cells_as_people_read_them():
+    """The rows "Every cell at this size" made were named "PEEPHOLE 32" and "CIFG 32" beside "LSTM 32"."""
+    from ui import compare_view as cv
+
+    row = {"name": "", "cell": "lstm", "hidden_size": 16, "num_layers": 1}
+    table = cv.every_cell(32, row, ["rnn", "lstm", "gru", "peephole", "cifg"])
+    assert table["name"].tolist() == ["RNN 32", "LSTM 32", "GRU 32", "Peephole LSTM 32", "CIFG LSTM 32"]
+    assert table["hidden_size"].tolist() == [32] * 5 and list(table.columns) == list(row)

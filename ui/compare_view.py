@@ -17,6 +17,7 @@ from lstm_core.memory_task import MemoryConfig
 from lstm_core.metrics import figure_text
 
 from . import state
+from .figures.style import cell_name
 
 CMP_KEY, CMP_PARAM = state.COMPARE_KEY, state.COMPARE_PARAM
 
@@ -294,6 +295,7 @@ def row_name(value: object) -> str:
 def every_cell(hidden_size: int, row: dict, cells: list[str]) -> pd.DataFrame:
     """One variants-table row per cell type at ``hidden_size`` (other fields from ``row``)."""
     return pd.DataFrame(
-        [{**row, "name": f"{c.upper()} {hidden_size}", "cell": c, "hidden_size": hidden_size} for c in cells],
+        # named as people read the cells ("Peephole LSTM 32", not "PEEPHOLE 32")
+        [{**row, "name": f"{cell_name(c)} {hidden_size}", "cell": c, "hidden_size": hidden_size} for c in cells],
         columns=list(row),
     )
