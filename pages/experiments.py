@@ -274,7 +274,9 @@ pick = st.selectbox("Figure for", list(runs), key=f"exp_fig_{key}")
 presenter.chart(
     presenter.phone_title(  # on one line the title ran 130 px past the chart on a phone
         plots.overlay_figure(
-            runs[pick].predictions,
+            # the columns the result keeps: drawn as it is after a reload (the live chart had a band and
+            # another legend order)
+            runs[pick].predictions[pr.PRED_COLUMNS],
             title=f"{pick}: one-step predictions (the tutorial's figure)",
             y_title=plot_text(runs[pick].prep.target),  # the value axis named as on the Forecast page
         )

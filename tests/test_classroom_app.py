@@ -105,6 +105,10 @@ def test_a_finished_experiment_is_kept_as_its_last_result(fake, tmp_path, monkey
     again.run()
     again.switch_page("pages/experiments.py").run()
     assert any(c.value.startswith("Last result (from this server") for c in again.caption)
+    again.run()  # the interactive chart, once the first screen is painted
+    (saved,) = [json.loads(c.proto.spec) for c in again.get("plotly_chart") if "the tutorial's figure" in c.proto.spec]
+    # drawn as it was live: the live chart had a one-step band and another legend order
+    assert [t.get("name") for t in saved["data"]] == [t.get("name") for t in live["data"]]
 
 
 def _charts_in_columns(at: AppTest) -> set[str]:
