@@ -103,8 +103,9 @@ with st.expander("New comparison", expanded=not st.session_state.get(cv.CMP_KEY)
                 "num_layers": st.column_config.NumberColumn(
                     "layers", min_value=L_LO, max_value=L_HI, step=1, default=DEFAULT_ROW["num_layers"]
                 ),
+                # "look-back" as the Train page names it (the header read "look_back" beside "hidden size")
                 "look_back": st.column_config.NumberColumn(
-                    "look-back",  # as the Train page names it (the header read "look_back" beside "hidden size") min_value=1, max_value=max(1, len(ds.frame) // 2), default=DEFAULT_ROW["look_back"]
+                    "look-back", min_value=1, max_value=max(1, len(ds.frame) // 2), default=DEFAULT_ROW["look_back"]
                 ),
                 "lr": st.column_config.NumberColumn(
                     "learning rate",

@@ -418,3 +418,13 @@ def test_every_cell_at_a_size_names_the_cells_as_people_read_them():
     table = cv.every_cell(32, row, ["rnn", "lstm", "gru", "peephole", "cifg"])
     assert table["name"].tolist() == ["RNN 32", "LSTM 32", "GRU 32", "Peephole LSTM 32", "CIFG LSTM 32"]
     assert table["hidden_size"].tolist() == [32] * 5 and list(table.columns) == list(row)
+
+
+def test_the_variants_tables_look_back_column_is_named_and_bounded_as_on_the_train_page():
+    """Its header read "look_back" beside "hidden size"; it keeps its bounds (at least 1, at most half the data)."""
+    at = new_app().run()
+    at.switch_page("pages/compare.py").run()
+    no_errors(at)
+    column = json.loads(at.dataframe[0].proto.columns)["look_back"]
+    assert column["label"] == "look-back"
+    assert column["type_config"] == {"type": "number", "min_value": 1, "max_value": 72}  # airline: 144 rows
