@@ -371,6 +371,11 @@ class Run:
         """Conformal half-widths for horizons 1..steps (model scale), extrapolated past calibration."""
         return widths(self.conformal_q, steps, self.interval_growth)
 
+    def ahead_widths(self, steps: int) -> np.ndarray:
+        """The band past the data's half-widths for horizons 1..steps (model scale): :attr:`ahead_q`, else
+        the calibrated ones, extrapolated alike."""
+        return widths(self.conformal_q if self.ahead_q is None else self.ahead_q, steps, self.interval_growth)
+
     def attach(self, ev: Evaluation) -> Run:
         """Store an :func:`evaluate` result on this run (metrics, predictions, widths); returns it."""
         self.metrics, self.predictions = ev.metrics, ev.predictions
@@ -381,8 +386,7 @@ class Run:
     def future(self, steps: int) -> pd.DataFrame:
         """Forecast ``steps`` points past the data: columns time, forecast, lower, upper
         (held at 0 or above when the series never goes below 0; the band's widths :attr:`ahead_q`)."""
-        q = self.conformal_q if self.ahead_q is None else self.ahead_q
-        out = self.combination.future(steps, widths(q, steps, self.interval_growth))
+        out = self.combination.future(steps, self.ahead_widths(steps))
         if fc.never_negative(self.prep.y):
             for c in ("forecast", "lower", "upper"):
                 out[c] = np.maximum(out[c].to_numpy(dtype=np.float64), 0.0)

@@ -70,6 +70,19 @@ CURRENT = "current"
 _ID_CHARS = frozenset("0123456789abcdef")
 
 
+def _replace_file(path: Path, data: bytes) -> None:
+    """Put ``data`` at ``path`` atomically (a temporary file beside it, then renamed over it): a reader
+    sees the old file or the new one, never half of one; the temporary file goes if writing fails."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem[:8]}-", suffix=path.suffix, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 def default_home() -> Path:
     """``$LSTM_LAB_HOME``, else ``$XDG_DATA_HOME/lstm-lab``, else ``~/.local/share/lstm-lab``."""
     if os.environ.get(ENV):
@@ -508,21 +521,18 @@ class RunStore:
             (self.root / SHARED / f"{record.data_hash}.csv").unlink(missing_ok=True)
 
     # ------------------------------------------------------------ each owner's current dataset
+    def _owner_file(self, folder: str, owner: str, suffix: str) -> Path:
+        """``owner``'s file in ``folder`` of the store, named by a hash of the key (never the key itself)."""
+        return self.root / folder / f"{hashlib.sha256(owner.encode()).hexdigest()[:32]}{suffix}"
+
     def _current_path(self, owner: str) -> Path:
-        return self.root / CURRENT / f"{hashlib.sha256(owner.encode()).hexdigest()[:32]}.bin"
+        return self._owner_file(CURRENT, owner, ".bin")
 
     def keep_current(self, owner: str, blob: bytes) -> None:
         """Keep ``blob`` (the app's form of the dataset ``owner`` loaded last) in place of the one before."""
         path = self._current_path(owner)
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".current-", suffix=".bin", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(blob)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        _replace_file(path, blob)
 
     def current(self, owner: str) -> bytes | None:
         """What :meth:`keep_current` kept for ``owner``; None where nothing was."""
@@ -533,7 +543,7 @@ class RunStore:
 
     # ------------------------------------------------------------ the quota's notices
     def _notices_path(self, owner: str) -> Path:
-        return self.root / NOTICES / f"{hashlib.sha256(owner.encode()).hexdigest()[:32]}.json"
+        return self._owner_file(NOTICES, owner, ".json")
 
     def add_notices(self, owner: str, labels: list[str]) -> None:
         """Keep the names of ``owner``'s runs the quota deleted until :meth:`drop_notices` (on disk)."""
@@ -564,10 +574,7 @@ class RunStore:
     @staticmethod
     def _write_notices(path: Path, labels: list[str]) -> None:
         """Replace the notices file at ``path`` with ``labels``, atomically."""
-        fd, tmp = tempfile.mkstemp(prefix=".notice-", suffix=".json", dir=path.parent)
-        with os.fdopen(fd, "w") as f:
-            json.dump(labels, f)
-        os.replace(tmp, path)
+        _replace_file(path, json.dumps(labels).encode())
 
     @staticmethod
     def _notices_in(path: Path) -> list[str]:

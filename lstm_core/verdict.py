@@ -140,10 +140,10 @@ def judge(metrics: RunMetrics) -> Verdict:
         shown, other = _apart(model, base)
         return f"{where} (RMSE {shown}; best baseline {name(key)} {other})"
 
-    def lost(where: str, model: float, key: str | None, base: float) -> str:
+    def lost(where: str, model: float, key: str | None, base: float, exact: bool) -> str:
         if base == model:
             return f"{name(key)} does as well {where} (RMSE {figure_text(base)}, the model's too)"
-        if (where == "one step ahead" and exact1) or (where == span and exactm):
+        if exact:
             return (
                 f"{name(key)} does as well {where}: both are essentially exact (RMSE {figure_text(base)} and the "
                 f"model's {figure_text(model)}, under a millionth of the largest baseline error)"
@@ -171,21 +171,21 @@ def judge(metrics: RunMetrics) -> Verdict:
         return Verdict("beats", text)
     if not has_multi:  # one step ahead is all there is to judge, and the model lost it
         text = (
-            f"The model loses to the baselines: {lost('one step ahead', one, b1, v1)}. "
+            f"The model loses to the baselines: {lost('one step ahead', one, b1, v1, exact1)}. "
             f"Prefer {name(b1)}, or try another cell or settings."
         )
         return Verdict("loses", text, one_step_winner=b1)
     if win1:
         text = (
             f"Mixed: the model beats every baseline {won('one step ahead', one, b1, v1)}, but "
-            f"{lost(span, multi_v, bm, vm_v)}; for a forecast ahead prefer {name(bm)}, or try another cell or settings."
+            f"{lost(span, multi_v, bm, vm_v, exactm)}; for a forecast ahead prefer {name(bm)}, or try another cell or settings."
         )
         return Verdict("mixed", text, multistep_winner=bm)
     if winm:
-        text = f"Mixed: {lost('one step ahead', one, b1, v1)}, but the model beats every baseline {won(span, multi_v, bm, vm_v)}."
+        text = f"Mixed: {lost('one step ahead', one, b1, v1, exact1)}, but the model beats every baseline {won(span, multi_v, bm, vm_v)}."
         return Verdict("mixed", text, one_step_winner=b1)
     text = (
-        f"The model loses to the baselines: {lost('one step ahead', one, b1, v1)}, and {lost(span, multi_v, bm, vm_v)}. "
+        f"The model loses to the baselines: {lost('one step ahead', one, b1, v1, exact1)}, and {lost(span, multi_v, bm, vm_v, exactm)}. "
         f"Prefer {name(bm)} for a forecast ahead, or try another cell or settings."
     )
     return Verdict("loses", text, multistep_winner=bm, one_step_winner=b1)

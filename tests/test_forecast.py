@@ -151,7 +151,7 @@ def test_widths_past_calibration_grow_only_as_fast_as_the_calibrated_ones_did():
 def test_intervals_are_relative_for_a_positive_series_and_additive_otherwise(run):
     assert np.all(run.prep.y > 0) and run.combination.log_scale
     fut = run.future(12)
-    q = run.widths(12)
+    q = run.ahead_widths(12)
     # on the log scale the band is the forecast times exp(±q): it widens with the level
     np.testing.assert_allclose(fut["upper"] / fut["forecast"], np.exp(q), rtol=1e-9)
     np.testing.assert_allclose(fut["forecast"] / fut["lower"], np.exp(q), rtol=1e-9)
@@ -162,7 +162,7 @@ def test_intervals_are_relative_for_a_positive_series_and_additive_otherwise(run
     r = fit_run(Series(shifted, season=12), cfg)
     assert not r.combination.log_scale
     f = r.future(6)
-    np.testing.assert_allclose(f["upper"] - f["forecast"], r.widths(6), rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(f["upper"] - f["forecast"], r.ahead_widths(6), rtol=1e-9, atol=1e-9)
 
 
 def test_input_columns_with_the_auto_representation_train_and_score():
