@@ -991,6 +991,12 @@ def _season_source(run: Run, season: int | None) -> str:
     return "detected" if season else "none"
 
 
+def _truth_z(run: Run) -> np.ndarray:
+    """The target on the interval scale (N,), NaN where the loader filled a value in: nobody's truth,
+    so no residual is taken there."""
+    return np.where(filled_target(run), np.nan, run.combination.z_from_y(run.prep.y))
+
+
 def _calibrate(run: Run, steps_cal: int) -> tuple[np.ndarray, str, float | None, np.ndarray | None]:
     """Conformal half-widths for horizons 1..steps_cal, the one-step intervals' half-width and
     the one-step residuals it is the quantile of (which :func:`lstm_core.forecast.online_widths`
@@ -1000,8 +1006,7 @@ def _calibrate(run: Run, steps_cal: int) -> tuple[np.ndarray, str, float | None,
         q, note, *rest = run.fixed_intervals
         return q, note, (rest[0] if rest else None), (rest[1] if len(rest) > 1 else None)
     combo = run.combination
-    # a value filled in is nobody's truth: no residual there
-    truth = np.where(filled_target(run), np.nan, combo.z_from_y(run.prep.y))
+    truth = _truth_z(run)
 
     def calibrate(steps: int, extra) -> tuple[np.ndarray, str, np.ndarray]:
         groups, note = fc.conformal_residuals(
@@ -1067,7 +1072,7 @@ def _ahead_widths(run: Run, q: np.ndarray) -> tuple[np.ndarray, int]:
     ts, n = prep.test_start, prep.n
     if len(q) == 0 or n - ts < AHEAD_MIN_RESIDUALS:
         return q, 0
-    truth = np.where(filled_target(run), np.nan, combo.z_from_y(prep.y))  # a filled value is no truth
+    truth = _truth_z(run)
     origins = np.arange(max(ts, n - fc.MAX_CALIBRATION_ORIGINS), n)
     groups = fc.residuals_by_horizon(combo.forecast_z, truth, origins, len(q), n)
     groups = [g[np.isfinite(g)] for g in groups]
