@@ -139,7 +139,11 @@ def flag_words(message: str) -> str:
     message = _FIELD_RE.sub(lambda m: TRAIN_FLAGS[m.group(0)], message)
     message = _OPENING_RE.sub(lambda m: TRAIN_FLAGS[m.group(1)], message)
     message = _SET_RE.sub(lambda m: f"set {TRAIN_FLAGS[m.group(1)]}", message)
-    return message.replace("leave it empty", "leave it out").replace("lower the learning rate", "lower --lr")
+    return (
+        message.replace("leave it empty", "leave it out")
+        .replace("lower the learning rate", "lower --lr")
+        .replace("the test and validation fractions", "--test-fraction and --val-fraction")
+    )
 
 
 _SELECT_HELP = (
@@ -170,7 +174,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     t = sub.add_parser("train", help="train a model and write a run directory")
     d, m, tr = RunConfig().data, RunConfig().model, RunConfig().train
-    t.add_argument("--data", required=True, type=Path)
+    t.add_argument(
+        "--data", required=True, type=Path, help="the CSV file to train on (a time column and numeric columns)"
+    )
     t.add_argument(
         "--target",
         default=None,
@@ -178,10 +184,19 @@ def build_parser() -> argparse.ArgumentParser:
         "demand..., else the first numeric column that is neither a row counter, constant nor named for a time)",
     )
     t.add_argument("--inputs", default="", help="comma-separated extra input columns")
-    t.add_argument("--cell", choices=CELL_TYPES, default=m.cell)
-    t.add_argument("--hidden", type=_typed(int), default=m.hidden_size)
-    t.add_argument("--layers", type=_typed(int), default=m.num_layers)
-    t.add_argument("--dropout", type=_typed(float), default=m.dropout)
+    t.add_argument("--cell", choices=CELL_TYPES, default=m.cell, help=f"recurrent cell (default: {m.cell})")
+    t.add_argument(
+        "--hidden", type=_typed(int), default=m.hidden_size, help=f"hidden units per layer (default: {m.hidden_size})"
+    )
+    t.add_argument(
+        "--layers", type=_typed(int), default=m.num_layers, help=f"stacked recurrent layers (default: {m.num_layers})"
+    )
+    t.add_argument(
+        "--dropout",
+        type=_typed(float),
+        default=m.dropout,
+        help=f"dropout between layers, 0 to under 1 (default: {m.dropout:g})",
+    )
     t.add_argument(
         "--linear-path",
         action=argparse.BooleanOptionalAction,
@@ -220,17 +235,45 @@ def build_parser() -> argparse.ArgumentParser:
         "--epochs",
         type=_typed(int),
         default=tr.epochs,
-        help="the most epochs a network trains for (an upper bound): early stopping usually ends sooner",
+        help=f"the most epochs a network trains for (default: {tr.epochs}, an upper bound): early stopping usually ends sooner",
     )
-    t.add_argument("--batch-size", type=_typed(int), default=tr.batch_size)
-    t.add_argument("--lr", type=_typed(float), default=tr.lr)
-    t.add_argument("--seed", type=_typed(int), default=tr.seed)
-    t.add_argument("--patience", type=_typed(int), default=tr.patience)
-    t.add_argument("--test-fraction", type=_typed(float), default=d.test_fraction)
-    t.add_argument("--val-fraction", type=_typed(float), default=d.val_fraction)
-    t.add_argument("--scaler", choices=SCALERS, default=d.scaler)
-    t.add_argument("--transform", choices=TRANSFORMS, default=d.transform)
-    t.add_argument("--season", type=_typed(int), default=None)
+    t.add_argument(
+        "--batch-size", type=_typed(int), default=tr.batch_size, help=f"windows per step (default: {tr.batch_size})"
+    )
+    t.add_argument("--lr", type=_typed(float), default=tr.lr, help=f"Adam learning rate (default: {tr.lr:g})")
+    t.add_argument(
+        "--seed", type=_typed(int), default=tr.seed, help=f"random seed of the weights and batches (default: {tr.seed})"
+    )
+    t.add_argument(
+        "--patience",
+        type=_typed(int),
+        default=tr.patience,
+        help=f"epochs without a better validation loss before a network stops (default: {tr.patience})",
+    )
+    t.add_argument(
+        "--test-fraction",
+        type=_typed(float),
+        default=d.test_fraction,
+        help=f"share of the series held out at its end for the test (default: {d.test_fraction:g})",
+    )
+    t.add_argument(
+        "--val-fraction",
+        type=_typed(float),
+        default=d.val_fraction,
+        help=f"share before the test part for early stopping and the intervals (default: {d.val_fraction:g})",
+    )
+    t.add_argument(
+        "--scaler", choices=SCALERS, default=d.scaler, help=f"scaling fitted on the training part (default: {d.scaler})"
+    )
+    t.add_argument(
+        "--transform",
+        choices=TRANSFORMS,
+        default=d.transform,
+        help=f"what the networks see of the series (default: {d.transform}: chosen by a backtest before the test part)",
+    )
+    t.add_argument(
+        "--season", type=_typed(int), default=None, help="season length in steps (default: read off the time column)"
+    )
     t.add_argument(
         "--outliers",
         choices=OUTLIER_POLICIES,
@@ -238,7 +281,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="lone spikes before the test part: replace them for training only (default; the metrics "
         "use the data as given), or keep them",
     )
-    t.add_argument("--device", choices=DEVICES, default=tr.device)
+    t.add_argument(
+        "--device",
+        choices=DEVICES,
+        default=tr.device,
+        help=f"where to train (default: {tr.device}: CUDA, then Apple MPS, then CPU)",
+    )
     t.add_argument("--quiet", action="store_true", help="no per-epoch progress on stderr")
     t.add_argument("--out", required=True, type=Path, help="run folder to create (an existing run needs --overwrite)")
     t.add_argument("--overwrite", action="store_true", help="replace an existing run folder at --out")
@@ -282,7 +330,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="comparison JSON (as exported by the Compare page); a variant that sets no look_back (nor its data) "
         "starts from the window train does without --look-back",
     )
-    c.add_argument("--data", required=True, type=Path)
+    c.add_argument(
+        "--data", required=True, type=Path, help="the CSV file every variant trains on (same split and seeds)"
+    )
     c.add_argument(
         "--out", required=True, type=Path, help="folder for results.csv, runs.csv, metrics.json, config.json"
     )

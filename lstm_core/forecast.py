@@ -386,13 +386,18 @@ def within_reach(
     """A band (``lower``, ``upper``, each (h,)) around ``forecast`` (h,) held within
     :func:`runaway_bounds` of the data ``y`` (n,), and never inside the forecast itself. On the log
     scale a band's growth past the calibrated horizons compounds: hourly temperatures of 12-58 °F,
-    3,600 hours ahead, reached 1,015 °F."""
+    3,600 hours ahead, reached 1,015 °F. Where the forecast itself has run past a bound (the run
+    says so, :func:`runaway_note`), that side of its band is left as it was: held at the bound, it
+    closed on the forecast (a 30-point quarterly series, 240 steps ahead: upper equal to the
+    forecast in 129 rows, a "90% band" with nothing above the line)."""
     y = np.asarray(y, dtype=np.float64)
     f = np.asarray(forecast, dtype=np.float64)
     if not len(y) or not len(f):
         return np.asarray(lower, dtype=np.float64), np.asarray(upper, dtype=np.float64)
     floor, ceiling = runaway_bounds(y, len(f))
-    return np.minimum(np.maximum(lower, floor), f), np.maximum(np.minimum(upper, ceiling), f)
+    lower = np.where(f < floor, lower, np.maximum(lower, floor))
+    upper = np.where(f > ceiling, upper, np.minimum(upper, ceiling))
+    return np.minimum(lower, f), np.maximum(upper, f)
 
 
 def one_step_within_reach(

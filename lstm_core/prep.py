@@ -714,7 +714,7 @@ def prepare(
         need = min_points(cfg.val_fraction, cfg.test_fraction)
         raise ConfigError(
             f"{n} points are too few for this split (it needs at least {need}); "
-            "load a longer series or change the fractions."
+            "load a longer series or lower the test and validation fractions."
         )
     if cfg.season is not None and cfg.season > train_end // 2:
         raise ConfigError(

@@ -420,7 +420,7 @@ def test_a_job_that_failed_before_its_first_epoch_shows_its_reason_and_no_empty_
     from lstm_core.jobs import JobRegistry
     from ui import state
 
-    reason = "5 points are too few for this split (it needs at least 7); load a longer series or change the fractions."
+    reason = "5 points are too few for this split (it needs at least 7); load a longer series or lower the test and validation fractions."
 
     def runner(series, cfg, *, callbacks):
         raise ConfigError(reason)

@@ -24,6 +24,14 @@ def test_default_target_prefers_a_forecast_name_over_the_last_column():
     assert default_target(f) == "sales"
 
 
+def test_default_target_passes_a_price_or_a_volume_over_for_the_quantity():
+    rng = np.random.default_rng(2)
+    sales = _frame(store_id=[7.0] * 40, price_eur=rng.normal(size=40), units=rng.normal(size=40))
+    stock = _frame(Open=rng.normal(size=40), Volume=rng.normal(size=40), Close=rng.normal(size=40))
+    prices = _frame(price=rng.normal(size=40), volume=rng.normal(size=40), other=rng.normal(size=40))
+    assert (default_target(sales), default_target(stock), default_target(prices)) == ("units", "Close", "price")
+
+
 def test_default_target_skips_index_like_counters_and_constants():
     rng = np.random.default_rng(1)
     f = _frame(row=range(10, 60), const=[3.0] * 50, signal=rng.normal(size=50), other=rng.normal(size=50))

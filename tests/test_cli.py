@@ -271,6 +271,17 @@ def test_absurd_arguments_are_one_error_line(tmp_path, capsys, extra, message):
     assert not (tmp_path / "r").exists()
 
 
+def test_a_series_too_short_for_the_split_names_the_flags_to_change(tmp_path, capsys):
+    csv = tmp_path / "six.csv"
+    csv.write_text("date,value\n" + "".join(f"2024-01-0{d},{10 + d}\n" for d in range(1, 7)))
+    assert main(["train", "--data", str(csv), "--out", str(tmp_path / "r"), "--quiet"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        "error: 6 points are too few for this split (it needs at least 7); load a longer series or lower "
+        "--test-fraction and --val-fraction."
+    ]
+
+
 def test_train_says_what_the_loader_did_to_the_data(tmp_path, capsys):
     """Cells filled, read as missing or dropped are told on stderr (one note each), as on the page."""
     t = np.arange(100)

@@ -389,7 +389,10 @@ def test_a_band_ahead_reaches_no_further_than_a_runaway_would():
     assert np.array_equal(hi[:100], upper[:100])  # a band inside the reach is left as it is
     runaway = np.full(10, 500.0)  # a forecast that ran away itself keeps its band around it
     lo2, hi2 = fc.within_reach(y, runaway, runaway - 5, runaway + 5)
-    assert np.all(lo2 <= runaway) and np.all(hi2 >= runaway)
+    assert np.array_equal(lo2, runaway - 5) and np.array_equal(hi2, runaway + 5)
+    sinking = np.full(10, -500.0)  # below the floor too, the side past it is left as it was
+    lo4, hi4 = fc.within_reach(y, sinking, sinking - 5, sinking + 5)
+    assert np.array_equal(lo4, sinking - 5) and np.array_equal(hi4, sinking + 5)
     rising = np.linspace(10, 20, 100)  # a trend carried on widens the reach with it
     _, hi3 = fc.within_reach(rising, np.linspace(20, 40, 200), np.zeros(200), np.full(200, 1e6))
     assert (

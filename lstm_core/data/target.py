@@ -3,7 +3,9 @@
 The rule, in order:
 
 1. a column whose name says it is the quantity people forecast (``value``, ``sales``,
-   ``passengers``, ``demand``, ``load``, ``count``, ``price``, ``target``, ``y``, ...), first such;
+   ``passengers``, ``demand``, ``load``, ``count``, ``units``, ``close``, ``target``, ``y``, ...),
+   first such; then one named a price or a volume (:data:`SECONDARY`: beside ``units`` in a sales
+   export the price is an input, beside ``close`` in a stock file the volume is), first such;
 2. else the first column that is not an index-like counter (whole numbers rising by the same step
    on every row, such as ``id`` or ``row``), R's row names (``rownames``) nor constant, and whose name is no word of time
    (``date``, ``time``, ``year``...: a time the loader could not read as one, such as Excel's
@@ -46,7 +48,11 @@ PREFERRED = (
     "traffic",
     "temperature",
     "temp",
+    "quantity",
 )
+#: Of :data:`PREFERRED`, the names a column is passed over for one with another of them: a sales
+#: export's ``order_month, store_id, price_eur, units, promo`` forecast the price by default.
+SECONDARY = frozenset(("price", "volume"))
 _WORDS_RE = re.compile(r"[a-z]+")
 #: Names (whole words) of columns that hold a time, not the quantity to forecast.
 TIME_WORDS = frozenset(
@@ -90,9 +96,10 @@ def default_target(frame: pd.DataFrame) -> str:
     if not cols:
         raise ValueError("the frame has no columns")
     usable = candidates(frame)
-    for c in usable:
-        if set(_WORDS_RE.findall(c.lower())) & set(PREFERRED):
-            return c
+    named = [c for c in usable if set(_WORDS_RE.findall(c.lower())) & set(PREFERRED)]
+    first = [c for c in named if set(_WORDS_RE.findall(c.lower())) & (set(PREFERRED) - SECONDARY)]
+    if first or named:
+        return (first or named)[0]
     timeless = [c for c in usable if not time_worded(c)]
     return (timeless or usable or cols)[0]
 
