@@ -484,6 +484,21 @@ def one_step_baselines(y: ArrayLike, idx: ArrayLike, train_end: int, season: int
     }
 
 
+def multistep_forecast(
+    name: str, y: np.ndarray, origin: int, steps: int, fit_end: int, season: int | None
+) -> np.ndarray:
+    """Baseline ``name``'s forecast (steps,) of ``y[origin:origin + steps]`` from ``y[:origin]``, as
+    :func:`multistep_baselines` makes it (Holt-Winters fitted on ``y[:min(fit_end, origin)]``)."""
+    hist = y[:origin]
+    if name == "naive":
+        return naive_forecast(hist, steps)
+    if name == "seasonal_naive":
+        return seasonal_naive_forecast(hist, steps, _seasonal_or_naive(season, origin)[0])
+    if name == "holt_winters":
+        return _hw_multistep(y, origin, steps, min(fit_end, origin), season).predictions
+    raise ValueError(f"unknown baseline {name!r}; one of {', '.join(BASELINE_NAMES)}")
+
+
 def multistep_baselines(
     y: ArrayLike, origin: int, steps: int, train_end: int, season: int | None
 ) -> dict[str, BaselineResult]:

@@ -40,6 +40,7 @@ from .config import (
 from .metrics import figure_text
 from .prep import look_back_for, resolve_target
 from .tables import seasonal_naive_is_naive
+from .train import ended_words
 from .verdict import (
     coverage_note,
     figure_digits,
@@ -615,7 +616,7 @@ def cmd_train(args) -> int:
     # on a series without a season the seasonal naive forecast is the naive one: "naive 19.57, seasonal naive 19.57"
     seasonal = "" if seasonal_naive_is_naive(m) else f"seasonal naive {figure_text(base['seasonal_naive'], one)}, "
     print(
-        f"{_ENDED.get(str(run.fit.status), str(run.fit.status))} after {epochs} epoch{'s' if epochs != 1 else ''}"
+        f"{ended_words(run.fit.status)} after {epochs} epoch{'s' if epochs != 1 else ''}"
         f"{whose} (best {run.fit.best_epoch}) on {run.device}; "
         f"test RMSE {figure_text(m.test.rmse, one)} (naive {figure_text(base['naive'], one)}, {seasonal}"
         # "Holt-Winters" read as a seasonal model where it fitted level and trend only (Holt's linear trend)
@@ -662,15 +663,11 @@ def baseline_hint(m: RunMetrics, out: Path) -> str | None:
     winner = judge(m).multistep_winner
     if not winner:
         return None
-    name = verdict_label(winner, m)
+    # "Holt-Winters's forecast ahead", "Naive (last value)'s forecast ahead" read badly
     return (
-        f"{name[:1].upper() + name[1:]}'s forecast ahead: "
+        f"The forecast ahead by {verdict_label(winner, m)}: "
         f"python -m lstm_core forecast --run {shlex.quote(str(out))} --baseline {winner}"
     )
-
-
-#: How the summary line says a training ended (the status is a key: ``early_stopped`` read as code)
-_ENDED = {"early_stopped": "early-stopped", "reached_target": "reached the target loss"}
 
 
 def _check_writable(out: Path) -> None:

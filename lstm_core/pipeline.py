@@ -18,7 +18,7 @@ import torch
 
 from . import forecast as fc
 from . import strategy, threads
-from .baselines import multistep_baselines, one_step_baselines
+from .baselines import multistep_baselines, multistep_forecast, one_step_baselines
 from .callbacks import Callbacks, Stopped, stop_checks
 from .combine import Combination, Member
 from .config import ConfigError, ModelConfig, RunConfig
@@ -287,12 +287,13 @@ def growth_exponent(q: np.ndarray) -> float:
 
 
 def _growth_words(q: np.ndarray, growth: str) -> str:
-    """What the widths do past calibration, for the coverage note: ``grow like sqrt(k)``, ``grow
-    like k^0.21``, or ``stay at the last width``."""
+    """What the widths do past calibration, for the coverage note: ``grow with the square root of the
+    steps ahead``, ``grow with the steps ahead to the power 0.21``, or ``stay at the last width``
+    ("grow like sqrt(k)" named a k nobody was told of)."""
     b = growth_exponent(q) if growth == "fitted" else 0.5
     if b == 0.5:
-        return "grow like sqrt(k)"
-    return "stay at the last width" if b == 0.0 else f"grow like k^{b:.2f}"
+        return "grow with the square root of the steps ahead"
+    return "stay at the last width" if b == 0.0 else f"grow with the steps ahead to the power {b:.2f}"
 
 
 def widths(q: np.ndarray, steps: int, growth: str = "sqrt") -> np.ndarray:
@@ -343,6 +344,8 @@ class Run:
     look_back_asked: int | None = None
     #: rows of the data given left out before and after the target's observed values (:func:`observed_span`)
     trimmed: tuple[int, int] = (0, 0)
+    #: each baseline's calibrated band half-widths once made (:meth:`baseline_future`), None: none to make
+    _baseline_q: dict[str, np.ndarray | None] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -394,13 +397,24 @@ class Run:
 
     def baseline_future(self, name: str, steps: int) -> pd.DataFrame:
         """A baseline's forecast of ``steps`` points past the data (fitted on everything before
-        the test part, filtered through all the data): columns time, forecast."""
-        fit_end = self.prep.test_start
-        res = multistep_baselines(self.prep.y, self.prep.n, steps, fit_end, self.prep.season)[name]
-        vals = res.predictions
-        if fc.never_negative(self.prep.y):
-            vals = np.maximum(vals, 0.0)
-        return pd.DataFrame({"time": self.prep.future_index(steps), "forecast": vals})
+        the test part, filtered through all the data): columns time, forecast, lower, upper (its
+        :data:`COVERAGE_LEVEL` band, :func:`baseline_widths`; NaN where it has no out-of-sample errors
+        to calibrate on). The verdict tells to prefer it: without a band, taking that advice lost the
+        forecast's uncertainty."""
+        y = self.prep.y
+        vals = multistep_forecast(name, y, self.prep.n, steps, self.prep.test_start, self.prep.season)
+        if name not in self._baseline_q:
+            truth = np.where(filled_target(self), np.nan, y)
+            self._baseline_q[name] = baseline_widths(y, truth, self.prep.test_start, self.prep.season, name)
+        q = self._baseline_q[name]
+        if q is None:
+            lower = upper = np.full(steps, np.nan)
+        else:
+            w = widths(q, steps, "sqrt")
+            lower, upper = fc.within_reach(y, vals, vals - w, vals + w)
+        if fc.never_negative(y):
+            vals, lower, upper = (np.maximum(v, 0.0) for v in (vals, lower, upper))
+        return pd.DataFrame({"time": self.prep.future_index(steps), "forecast": vals, "lower": lower, "upper": upper})
 
 
 def linear_inputs(cfg: RunConfig, prep: Prepared, one_step_only: bool = False) -> int:
@@ -1081,6 +1095,42 @@ def _ahead_widths(run: Run, q: np.ndarray) -> tuple[np.ndarray, int]:
     if used == 0:
         return q, 0
     return np.maximum(q, fc.residual_quantiles(groups, 1 - COVERAGE_LEVEL)), used
+
+
+#: Forecast origins, spread evenly, whose errors calibrate a baseline's band ahead (:func:`baseline_widths`).
+BASELINE_BAND_ORIGINS = 60
+
+
+def baseline_widths(
+    y: np.ndarray, truth: np.ndarray, test_start: int, season: int | None, name: str
+) -> np.ndarray | None:
+    """Half-widths (H,) of baseline ``name``'s band past the data, original units, horizons 1..H: per
+    horizon the conformal quantile (:data:`COVERAGE_LEVEL`) of its errors from up to
+    :data:`BASELINE_BAND_ORIGINS` origins it never fitted on: Holt-Winters' in the test part (its
+    parameters come from the data before), the naive forecasts' anywhere they can forecast from
+    (they fit nothing). Horizons with fewer than :data:`AHEAD_MIN_RESIDUALS` errors take the last
+    such width grown like the square root; None where horizon 1 has fewer (a short test part).
+
+    ``y`` (N,) is the series the forecasts read, ``truth`` (N,) the same with NaN at the values the
+    loader filled in (nobody's truth: no error is taken there), ``test_start`` where the test part starts.
+    """
+    n, ts = len(y), test_start
+    first = ts if name == "holt_winters" else (season if name == "seasonal_naive" and season else 1)
+    if n - first < AHEAD_MIN_RESIDUALS:
+        return None
+    origins = np.unique(np.linspace(first, n - 1, min(BASELINE_BAND_ORIGINS, n - first)).round().astype(np.int64))
+    horizons = n - int(origins[0])
+    groups: list[list[float]] = [[] for _ in range(horizons)]
+    for o in origins:
+        o = int(o)
+        errors = truth[o:] - multistep_forecast(name, y, o, n - o, ts, season)
+        for k, e in enumerate(errors):
+            groups[k].append(float(e))
+    kept = [np.asarray(g) if np.isfinite(g).sum() >= AHEAD_MIN_RESIDUALS else np.zeros(0) for g in groups]
+    if not len(kept[0]):
+        return None
+    last = max(k for k, g in enumerate(kept) if len(g))
+    return fc.residual_quantiles(kept[: last + 1], 1 - COVERAGE_LEVEL)
 
 
 def look_back_note(run: Run) -> str | None:

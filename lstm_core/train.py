@@ -63,6 +63,21 @@ class FitStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+#: How a person reads each :class:`FitStatus` (the key ``early_stopped`` read as code on the pages and
+#: the command line's summary line).
+ENDED_WORDS: dict[str, str] = {
+    FitStatus.COMPLETED: "completed",
+    FitStatus.EARLY_STOPPED: "early-stopped",
+    FitStatus.REACHED_TARGET: "reached the target loss",
+    FitStatus.CANCELLED: "cancelled",
+}
+
+
+def ended_words(status: object) -> str:
+    """How training ended, in words (``early_stopped`` -> ``early-stopped``); an unknown status as given."""
+    return ENDED_WORDS.get(str(status), str(status))
+
+
 @dataclass
 class FitResult:
     """How training ended. ``status``: a :class:`FitStatus` (text from a saved run compares equal)."""

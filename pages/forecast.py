@@ -12,6 +12,7 @@ from lstm_core.combine import STAND_IN
 from lstm_core.config import ConfigError
 from lstm_core.data.frequency import with_utc_offset
 from lstm_core.runs import predictions_table, steps_shown, unscored, zip_restore_refusal
+from lstm_core.train import ended_words
 from ui import metric_numbers, presenter, runs_view, state
 from ui.figures import series as plots
 from ui.figures.style import cell_name
@@ -119,7 +120,7 @@ with st.expander("How this forecast was made", icon=":material/info:"):
             if linear
             else ""
         )
-        + f" · {info.epochs_run} epoch{'s' if info.epochs_run != 1 else ''} ({info.status}) · "
+        + f" · {info.epochs_run} epoch{'s' if info.epochs_run != 1 else ''} ({ended_words(info.status)}) · "
         f"{info.train_seconds:.1f} s on {info.device} · "
         f"best representation: {info.transform_reason or info.transform} · season {info.season or '—'}"
         + (" (detected from the data)" if info.season_source == "detected" else "")
@@ -184,6 +185,9 @@ UNDEFINED = {
     "MASE": f"its scale, {tables.MASE_SCALE}, is 0 or rounding (under a millionth of the data's range)",
 }
 undefined = [c for c in UNDEFINED if c in table.columns and table[c].isna().all()]
+SMAPE_AT_ZERO = (
+    "sMAPE scores each test value of 0 the forecast misses as a 200% error, however small the miss: read MAE or MASE."
+)
 table = table.drop(columns=undefined)
 # 10,090,000,000,000 as the verdict writes it, not "%.4g"'s 10090000000000 (see ui/metric_numbers.py)
 table, formats = metric_numbers.metric_formats(table, tables.METRIC_COLUMNS.values())
@@ -208,8 +212,12 @@ st.caption(
     + (f"{left_out} " if (left_out := lcverdict.filled_note(m)) else "")
     + (f"{tables.NO_SEASON} " if tables.seasonal_naive_is_naive(m) else "")
     + "".join(f"{c.removesuffix(' %')} is left out: {UNDEFINED[c]}. " for c in undefined)
+    # beside those 0s sMAPE stays defined, but each 0 missed scores 200% whatever the
+    # miss (daily counts read sMAPE 91-112%, small monthly ones 105-140%)
+    + (f"{SMAPE_AT_ZERO} " if "MAPE %" in undefined and "sMAPE %" in table.columns else "")
     + f"Interval coverage at the {cov.level:.0%} level: "
-    f"one-step {_share(cov.one_step)}, multi-step {_share(cov.multistep)} ({cov.note})."
+    # how the band was made is said once, under the chart ahead (it stood under both)
+    f"one-step {_share(cov.one_step)}, multi-step {_share(cov.multistep)}."
 )
 narrow = lcverdict.coverage_note(m)
 if narrow:
@@ -322,7 +330,9 @@ if rival is not None and fut is not None:
         key="forecast_dl_rival",
         on_click="ignore",
         width="stretch",
-        help=f"time, forecast: {rival[0]}'s forecast drawn dashed above, the same {steps} steps ahead",
+        help=f"time, forecast, lower, upper: {rival[0]}'s forecast drawn dashed above, the same {steps} steps "
+        f"ahead, with its {cov.level:.0%} band from its own errors out of sample"
+        + ("" if rival[1]["lower"].notna().all() else " (empty: too few test points to calibrate one)"),
     )
 downloads.download_button(
     "Download predictions (.csv)",

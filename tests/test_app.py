@@ -1008,4 +1008,7 @@ def test_the_epochs_boxes_have_a_short_label_and_say_early_stopping_ends_sooner(
     with pytest.raises(SystemExit):
         build_parser().parse_args(["train", "--help"])
     usage = " ".join(capsys.readouterr().out.split())  # argparse wraps the help at the terminal's width
-    assert "--epochs EPOCHS the most epochs a network trains for (an upper bound): early stopping usually" in usage
+    assert (
+        "--epochs EPOCHS the most epochs a network trains for (default: 300, an upper bound): early stopping usually"
+        in usage
+    )

@@ -231,3 +231,21 @@ def test_the_last_holt_winters_candidate_is_kept_even_beyond_the_range():
     y = np.r_[np.zeros(20), np.linspace(0.0, 100.0, 20)]
     res = bl.holt_winters_forecast(y, 500, None)
     assert np.all(np.isfinite(res.predictions)) and len(res.predictions) == 500
+
+
+def test_a_baselines_band_ahead_is_calibrated_on_its_own_errors_out_of_sample():
+    """The verdict told to prefer a baseline for the forecast ahead, whose download had no band."""
+    from lstm_core.pipeline import baseline_widths
+
+    rng = np.random.default_rng(0)
+    walk = 100 + np.cumsum(rng.normal(0, 1, 600))  # naive's h-step error is N(0, h)
+    q = baseline_widths(walk, walk, 400, None, "naive")
+    assert q is not None and np.all(np.diff(q) >= 0)
+    assert 1.3 < q[0] < 2.1 and 2.6 < q[3] < 4.2  # 1.645 and 1.645 * 2 at 90%
+    assert baseline_widths(walk, walk, 595, None, "holt_winters") is None  # 5 test points: nothing to calibrate on
+    assert baseline_widths(walk, walk, 400, None, "holt_winters") is not None  # its errors from the test part
+    # a value the loader filled in is nobody's truth: no error is taken there
+    assert baseline_widths(walk, np.full(600, np.nan), 400, None, "naive") is None
+    assert bl.multistep_forecast("seasonal_naive", walk, 600, 3, 400, 4).tolist() == walk[596:599].tolist()
+    with pytest.raises(ValueError, match="unknown baseline 'arima'"):
+        bl.multistep_forecast("arima", walk, 600, 3, 400, None)

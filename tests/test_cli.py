@@ -75,8 +75,10 @@ def test_forecast_writes_a_baselines_forecast_on_the_runs_own_times(trained, cap
         assert main(argv) == 0
         assert capsys.readouterr().err == f"wrote {steps} baseline forecast steps to {out}\n"
         fc = pd.read_csv(out)
-        assert list(fc.columns) == ["time", "forecast"] and fc["time"].tolist() == model["time"].tolist()
-        assert np.isfinite(fc["forecast"]).all()
+        assert list(fc.columns) == ["time", "forecast", "lower", "upper"]
+        assert fc["time"].tolist() == model["time"].tolist()
+        assert np.isfinite(fc[["forecast", "lower", "upper"]]).all().all()
+        assert (fc["lower"] < fc["forecast"]).all() and (fc["forecast"] < fc["upper"]).all()  # airline: none is exact
         if name == "naive":
             np.testing.assert_allclose(fc["forecast"], y[-1])
         elif name == "seasonal_naive":  # airline's season: the last 12 months, repeated
@@ -98,9 +100,8 @@ def test_train_names_the_command_for_the_baseline_its_verdict_prefers(tmp_path, 
     metrics = RunMetrics.from_dict(json.loads((run / "metrics.json").read_text()))
     winner = judge(metrics).multistep_winner
     assert winner is not None  # three epochs of a small network on a random walk: a baseline forecasts it better
-    name = label(winner, metrics)
     expected = (
-        f"{name[:1].upper() + name[1:]}'s forecast ahead: python -m lstm_core forecast --run {run} --baseline {winner}"
+        f"The forecast ahead by {label(winner, metrics)}: python -m lstm_core forecast --run {run} --baseline {winner}"
     )
     assert notes == [f"note: {expected}"]
 

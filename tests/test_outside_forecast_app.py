@@ -54,6 +54,9 @@ def test_a_metric_undefined_on_a_count_series_is_left_out_and_said_why(fake):
     assert not table.isna().any().any()
     caption = next(c.value for c in at.caption if c.value.startswith("Same "))
     assert "MAPE is left out: the test part holds values of 0, where a percentage error is undefined." in caption
+    assert (
+        "sMAPE scores each test value of 0 the forecast misses as a 200% error" in caption
+    )  # its 100%-odd read as awful
     band = next(c.value for c in at.caption if c.value.startswith("Band: "))
     assert "Forecasts are held at 0 or above because the series never goes below 0." in band  # its band reaches 0
 
@@ -65,6 +68,7 @@ def test_a_series_without_zeros_keeps_every_metric(fake):
     at = forecast_page_after_training(csv, "visits.csv")
     assert list(at.dataframe[0].value.columns) == ["evaluation", "model", "RMSE", "MAE", "MAPE %", "sMAPE %", "MASE"]
     assert not any("is left out" in c.value for c in at.caption)
+    assert not any("200% error" in c.value for c in at.caption)
     # never below 0, but nowhere near it: the hold at 0 is not said (a series between 50 and 70 said it)
     band = next(c.value for c in at.caption if c.value.startswith("Band: "))
     assert "held at 0" not in band
@@ -163,10 +167,14 @@ def test_a_baseline_that_wins_the_test_span_can_be_downloaded_beside_the_model(f
     ]
     steps = at.slider(key="forecast_steps").value
     rival = next(d for d in at.get("download_button") if d.proto.label.startswith("Download Seasonal"))
-    assert (
-        rival.proto.help
-        == f"time, forecast: Seasonal naive's forecast drawn dashed above, the same {steps} steps ahead"
+    assert rival.proto.help == (
+        f"time, forecast, lower, upper: Seasonal naive's forecast drawn dashed above, the same {steps} steps "
+        "ahead, with its 90% band from its own errors out of sample"
     )
+    band = run.baseline_future("seasonal_naive", steps)
+    assert list(band.columns) == ["time", "forecast", "lower", "upper"]
+    # the value a year before was exact at every origin: its band is the line itself
+    assert np.array_equal(band["lower"], band["forecast"]) and np.array_equal(band["upper"], band["forecast"])
     future = json.loads(at.get("plotly_chart")[-1].proto.spec)
     y = next(t for t in future["data"] if t.get("name") == "Seasonal naive")["y"]
     drawn = np.frombuffer(base64.b64decode(y["bdata"]), dtype=y["dtype"]) if isinstance(y, dict) else np.array(y)
@@ -242,4 +250,9 @@ def test_a_holt_winters_baseline_without_a_season_is_named_holts_linear_trend_on
     labels = [d.proto.label for d in at.get("download_button")]
     assert "Download Holt's linear trend forecast (.csv)" in labels
     rival = pd.read_csv(io.BytesIO(downloads["holts_linear_trend_forecast.csv"]))  # the file named as its button
-    assert "holt_winters_forecast.csv" not in downloads and list(rival.columns) == ["time", "forecast"]
+    assert "holt_winters_forecast.csv" not in downloads and list(rival.columns) == [
+        "time",
+        "forecast",
+        "lower",
+        "upper",
+    ]

@@ -524,8 +524,8 @@ def test_a_verdict_writes_close_rmses_with_the_figures_that_tell_them_apart():
         "info": {"n_test": 20},
     }
     v = verdict.judge(RunMetrics.from_dict(m))
-    assert "(RMSE 223,606,800,000; best baseline Naive (last value) 223,606,900,000)" in v.sentence
-    assert "(RMSE 1.565 against the model's 1.5651)" in v.sentence
+    assert "(RMSE 223,606,800,000; best baseline Naive (last value) 223,606,900,000, under 0.01% apart)" in v.sentence
+    assert "(RMSE 1.565 against the model's 1.5651, under 0.01% apart)" in v.sentence
     m["test"]["rmse"], m["baselines"]["naive"]["rmse"] = 3.1, 3.619  # figures that differ keep four
     assert "(RMSE 3.1; best baseline Naive (last value) 3.619)" in verdict.judge(RunMetrics.from_dict(m)).sentence
     # the command line's summary writes the model and its baselines with the same figures (an equal one,
@@ -540,8 +540,17 @@ def test_an_axis_of_whole_steps_is_ticked_at_whole_numbers():
     assert (five.layout.xaxis.tick0, five.layout.xaxis.dtick) == (0, 1)
     assert plots.loss_figure(np.arange(1, 4), [3.0, 2, 1], [3.0, 2.5, 2]).layout.xaxis.dtick == 1
     assert plots.series_figure(pd.DataFrame({"value": np.arange(30.0)})).layout.xaxis.dtick == 5  # 7 ticks
-    dated = pd.DataFrame({"value": [3.0, 5, 4]}, index=pd.date_range("2000-01-01", periods=3, freq="D"))
-    assert plots.series_figure(dated).layout.xaxis.dtick is None
+
+    # dates a day apart over a few days: whole days (a six-day file's chart ticked "00:00 12:00 ..."), a
+    # fortnight at two days a tick; longer spans and hours keep Plotly's
+    def days(n: int, freq: str = "D"):
+        return plots.series_figure(
+            pd.DataFrame({"v": np.arange(n, dtype=float)}, index=pd.date_range("2000-01-01", periods=n, freq=freq))
+        )
+
+    assert (days(6).layout.xaxis.dtick, days(6).layout.xaxis.tickformat) == (86_400_000, "%-d %b %Y")
+    assert days(15).layout.xaxis.dtick == 2 * 86_400_000
+    assert days(60).layout.xaxis.dtick is None and days(48, "h").layout.xaxis.dtick is None
     assert plots.series_figure(pd.DataFrame({"value": np.arange(200.0)})).layout.xaxis.dtick is None
     halves = plots.series_figure(pd.DataFrame({"value": [1.0, 2, 3]}, index=[0.0, 0.5, 1.0]))
     assert halves.layout.xaxis.dtick is None  # steps that are not whole numbers: Plotly's choice

@@ -475,6 +475,21 @@ def test_verdict_rules_on_one_step_and_multi_step():
     assert judge(RunMetrics.from_dict({"test": {"rmse": 1.0}})).level == "none"
 
 
+def test_a_narrow_call_says_how_narrow():
+    """A quarterly upload's 10 test points: "the model beats every baseline one step ahead (RMSE 7.032;
+    best baseline Holt-Winters 7.077)" read as a real lead at 0.6%."""
+    v = judge(RunMetrics.from_dict(_metrics(7.032, 2.0, (9, 8, 7.077), (6, 7, 8))))
+    assert v.level == "beats"
+    assert "one step ahead, narrowly (RMSE 7.032; best baseline Holt-Winters 7.077, 0.64% apart)" in v.sentence
+    assert "from its start (RMSE 2; best baseline Naive (last value) 6)." in v.sentence  # a clear lead says no gap
+    v = judge(RunMetrics.from_dict(_metrics(1.0, 6.1, (3, 4, 5), (6, 7, 8))))
+    assert (
+        "Naive (last value) is narrowly better over the 24-step test span forecast from its start (RMSE 6 against the model's 6.1, 1.6% apart)"
+        in (v.sentence)
+    )
+    assert judge(RunMetrics.from_dict(_metrics(1.0, 6.2, (3, 4, 5), (6, 7, 8)))).sentence.count("narrowly") == 0
+
+
 def test_verdict_writes_large_rmse_without_exponent_notation():
     # incomeuk_fiscal.csv: the banner read "RMSE 2678 against the model's 1.024e+04"
     v = judge(RunMetrics.from_dict(_metrics(605.8, 10_240.4, (446.4, 500, 600), (2678.2, 3000, 4000))))

@@ -1772,7 +1772,7 @@ def _index_frame(
             frame = frame.reindex(grid)
             notes.append(
                 f"{gaps:,} timestamp(s) missing from the regular {describe_frequency(frequency)} grid were added as rows of missing "
-                "values, so that the season stays in step with the calendar (missing values: drop, or --missing drop, leaves them out)."
+                'values, so that the season stays in step with the calendar (to leave them out, pick "drop" under Missing values, or pass --missing drop).'
                 + (
                     f" {'It is' if gaps == 1 else 'They are'} the night hour that local clocks skip when daylight saving time starts ({_show_time(skipped)}); "
                     "times written with their UTC offsets, or in UTC, have no such gap."

@@ -193,6 +193,32 @@ def date_hover(fig: go.Figure) -> None:
         return
 
 
+#: A date axis of data a day or more apart that spans at most this many days is ticked at whole days
+#: (:func:`day_ticks`).
+DAY_TICK_SPAN = 14
+#: At most this many whole-day ticks on such an axis.
+MAX_DAY_TICKS = 8
+
+
+def day_ticks(fig: go.Figure) -> None:
+    """Ticks at whole days on a date axis whose first dated trace is a day or more apart and spans at
+    most :data:`DAY_TICK_SPAN` days: over a few days Plotly ticked the hours, and a six-day daily file's
+    chart read "00:00 12:00 00:00 ..." as if it held hours."""
+    for trace in fig.data:
+        x = getattr(trace, "x", None)
+        if x is None or len(x) < 2:
+            continue
+        fmt = date_format(np.asarray(x))
+        if fmt is None or "%H" in fmt:
+            return
+        t = np.asarray(x).astype("datetime64[s]").astype(np.int64)
+        days = (float(t.max()) - float(t.min())) / 86400
+        if days <= DAY_TICK_SPAN:
+            step = max(1, math.ceil(days / MAX_DAY_TICKS))
+            fig.update_xaxes(dtick=step * 86_400_000, tickformat="%-d %b %Y")
+        return
+
+
 def split_points(pred: pd.DataFrame) -> dict[str, object]:
     """First time of the validation and test parts of a predictions frame (``time``, ``part``)."""
     out = {}
@@ -234,6 +260,7 @@ def apply_layout(
     whole_number_ticks(fig)
     tiny_value_ticks(fig)
     date_hover(fig)
+    day_ticks(fig)
     return fig
 
 
