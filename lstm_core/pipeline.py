@@ -1097,8 +1097,9 @@ def _ahead_widths(run: Run, q: np.ndarray) -> tuple[np.ndarray, int]:
     return np.maximum(q, fc.residual_quantiles(groups, 1 - COVERAGE_LEVEL)), used
 
 
-#: Forecast origins, spread evenly, whose errors calibrate a baseline's band ahead (:func:`baseline_widths`).
-BASELINE_BAND_ORIGINS = 60
+#: Forecast origins, spread evenly, whose errors calibrate a baseline's band ahead (:func:`baseline_widths`),
+#: and the most horizons they are scored at (past them the widths grow like the square root).
+BASELINE_BAND_ORIGINS, BASELINE_BAND_HORIZONS = 60, 240
 
 
 def baseline_widths(
@@ -1119,18 +1120,17 @@ def baseline_widths(
     if n - first < AHEAD_MIN_RESIDUALS:
         return None
     origins = np.unique(np.linspace(first, n - 1, min(BASELINE_BAND_ORIGINS, n - first)).round().astype(np.int64))
-    horizons = n - int(origins[0])
-    groups: list[list[float]] = [[] for _ in range(horizons)]
-    for o in origins:
-        o = int(o)
-        errors = truth[o:] - multistep_forecast(name, y, o, n - o, ts, season)
-        for k, e in enumerate(errors):
-            groups[k].append(float(e))
-    kept = [np.asarray(g) if np.isfinite(g).sum() >= AHEAD_MIN_RESIDUALS else np.zeros(0) for g in groups]
-    if not len(kept[0]):
+    horizons = min(n - int(origins[0]), BASELINE_BAND_HORIZONS)
+    errors = np.full((len(origins), horizons), np.nan)  # (origins, horizons); NaN past the data
+    for i, o in enumerate(origins.tolist()):
+        k = min(horizons, n - o)
+        errors[i, :k] = truth[o : o + k] - multistep_forecast(name, y, o, k, ts, season)
+    counted = np.isfinite(errors).sum(axis=0)
+    if counted[0] < AHEAD_MIN_RESIDUALS:
         return None
-    last = max(k for k, g in enumerate(kept) if len(g))
-    return fc.residual_quantiles(kept[: last + 1], 1 - COVERAGE_LEVEL)
+    last = int(np.flatnonzero(counted >= AHEAD_MIN_RESIDUALS).max())
+    groups = [col[np.isfinite(col)] if c >= AHEAD_MIN_RESIDUALS else np.zeros(0) for col, c in zip(errors.T, counted)]
+    return fc.residual_quantiles(groups[: last + 1], 1 - COVERAGE_LEVEL)
 
 
 def look_back_note(run: Run) -> str | None:
