@@ -84,7 +84,8 @@ with st.expander("New comparison", expanded=not st.session_state.get(cv.CMP_KEY)
     if q2.button("Every cell at this size", icon=":material/playlist_add:", key="cmp_all_cells"):
         st.session_state["cmp_rows"] = cv.every_cell(int(size), DEFAULT_ROW, list(CELL_TYPES))
         st.session_state["cmp_editor"] = st.session_state.get("cmp_editor", 0) + 1  # a fresh editor on the new rows
-    with st.form("cmp_form", border=False):  # nothing reruns until Start: typing "32" stays "32"
+    # nothing reruns until Start: typing "32" stays "32"; Enter in a box starts nothing (as on the Train page)
+    with st.form("cmp_form", border=False, enter_to_submit=False):
         st.markdown("**Variants** (up to 6 rows; add or delete rows at the table's edge; new rows start as an LSTM)")
         edited = st.data_editor(
             st.session_state.get("cmp_rows", DEFAULT_VARIANTS),

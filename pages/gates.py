@@ -33,7 +33,11 @@ head, switch = st.columns([4, 1], vertical_alignment="bottom")
 head.title("Gates")
 current = state.sync_job_id()  # a ?job= link (or the job picked in the sidebar) opens on that job's run
 sources = gv.sources()
-gv.restore_from_url(URL, {"run": list(sources), "mode": list(gt.MODES), "view": VIEWS, "agg": ["mean", "maxabs"]})
+asked = gv.restore_from_url(
+    URL, {"run": list(sources), "mode": list(gt.MODES), "view": VIEWS, "agg": ["mean", "maxabs"]}
+)
+if any(k in asked for k in ("layer", "unit", "target")):  # said once, where the page opens on the nearest
+    st.session_state["gates_link_asked"] = asked
 with switch, st.container(horizontal=True, horizontal_alignment="right", vertical_alignment="center"):
     if presenter.active():  # the sidebar is hidden: the way on to the other pages, beside the switch
         nav.pages_menu("pages/gates.py")
@@ -119,6 +123,21 @@ T, H = trace.steps, trace.units
 original = gv.original_series(src, trace)
 st.session_state["gates_unit"] = gv.clamp(st.session_state.get("gates_unit", 0), 0, H - 1)
 st.session_state["gates_step"] = gv.clamp(st.session_state.get("gates_step", 0), 0, T - 1)
+if link := st.session_state.pop("gates_link_asked", None):
+    unit = st.session_state["gates_unit"]
+    shown = {
+        "layer": (layer, f"layer {layer + 1}", f"{src.layers} layer{'s' if src.layers != 1 else ''}"),
+        "unit": (unit, f"unit {unit + 1}", f"{H} units"),
+    }
+    if target is not None:
+        span = gv.point_labels(src.prep, choices[[0, -1]])
+        shown["target"] = (
+            target,
+            f"the prediction for {labels[int(target)]}",
+            f"predictions for {span[int(choices[0])]} to {span[int(choices[-1])]}",
+        )
+    if note := gv.link_note(link, shown):
+        st.info(note)
 if st.session_state.get("gates_view") not in VIEWS:
     st.session_state["gates_view"] = "Heatmaps"
 view = (

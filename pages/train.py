@@ -43,7 +43,9 @@ state.follow_default("train_look_back", _look_default)
 state.clamp_setting("train_look_back", 1, max(1, len(ds.frame) // 2))
 state.clamp_setting("train_horizon", 0, max(1, len(ds.frame) // 4))
 
-with st.form("train_form"):
+# Enter in a box does not start a run: a hidden size typed and entered started a training of 300 epochs
+# (and each Enter another)
+with st.form("train_form", enter_to_submit=False):
     c_cell, c_hidden, c_layers, c_look, c_epochs = st.columns([1.6, 1, 1, 1, 1], vertical_alignment="bottom")
     cell = c_cell.selectbox(
         "Cell",

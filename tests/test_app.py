@@ -1012,3 +1012,25 @@ def test_the_epochs_boxes_have_a_short_label_and_say_early_stopping_ends_sooner(
         "--epochs EPOCHS the most epochs a network trains for (default: 300, an upper bound): early stopping usually"
         in usage
     )
+
+
+def _forms(node, out: dict) -> dict:
+    """Every form block under ``node``, by its id."""
+    proto = getattr(node, "proto", None)
+    if proto is not None and hasattr(proto, "form") and proto.HasField("form"):
+        out[proto.form.form_id] = proto.form
+    for child in getattr(node, "children", {}).values():
+        _forms(child, out)
+    return out
+
+
+def test_enter_in_a_box_starts_no_training_nor_comparison():
+    """A hidden size typed and entered started a training of 300 epochs, and each Enter another."""
+    at = new_app().run()
+    at.switch_page("pages/train.py").run()
+    no_errors(at)
+    train = _forms(at.main, {})["train_form"]
+    at.switch_page("pages/compare.py").run()
+    no_errors(at)
+    compare = _forms(at.main, {})["cmp_form"]
+    assert (train.enter_to_submit, compare.enter_to_submit) == (False, False)

@@ -567,3 +567,13 @@ def test_undated_steps_are_labelled_with_the_files_own_row_numbers():
     rows = np.arange(3, 3 + t)
     tr = gt.GateTrace("lstm", 0, "series", rows, rows + 100, np.zeros((t, 1)), ["y"], np.zeros((t, 1)), vals)
     assert gp.time_labels(tr) == ["row 103", "row 104", "row 105", "row 106", "row 107"]
+
+
+def test_the_saturated_share_during_training_is_drawn_from_zero():
+    """No unit saturated at any epoch: Plotly centred the flat line at 0 on an axis from -1 to 1, a
+    share below 0 that cannot be."""
+    rows = [{"gate": g, "epoch": e, "mean": 0.5, "left": 0.0, "right": 0.0} for g in ("i", "f", "o") for e in range(5)]
+    flat = gp.evolution_figure(pd.DataFrame(rows))
+    assert list(flat.layout.yaxis2.range) == [0, 0.05] and flat.layout.yaxis2.tickformat == ".0%"
+    rows = [{**r, "left": 0.6, "right": 0.3} for r in rows]  # 90% saturated: the axis ends at 100%
+    assert list(gp.evolution_figure(pd.DataFrame(rows)).layout.yaxis2.range) == [0, 1.0]

@@ -347,6 +347,27 @@ def test_url_restores_the_view(trained):
     assert at.session_state["gates_layer"] == 1 and at.session_state["gates_view"] == "Step-through"
 
 
+def test_a_link_to_a_unit_or_layer_the_run_lacks_says_what_it_shows_instead(trained):
+    """?unit=50&layer=3 on a run of 6 units and 2 layers opened on unit 6, layer 2 without a word."""
+    _, ids = trained
+    at = new_app()
+    at.switch_page("pages/gates.py")
+    at.query_params.update({"job": ids[0], "run": ids[0], "unit": "50", "layer": "3"})
+    at.run()
+    no_errors(at)
+    assert [i.value for i in at.info if i.value.startswith("The link")] == [
+        "The link asked for layer 4 and unit 51, which this run does not have (2 layers; 6 units): it shows "
+        "layer 2 and unit 6 instead."
+    ]
+    at.run()  # said once, where the link opened
+    assert not [i.value for i in at.info if i.value.startswith("The link")]
+    fine = new_app()  # a link the run has says nothing
+    fine.switch_page("pages/gates.py")
+    fine.query_params.update({"job": ids[0], "run": ids[0], "unit": "2", "layer": "1"})
+    fine.run()
+    assert not [i.value for i in fine.info if i.value.startswith("The link")]
+
+
 @pytest.mark.parametrize("which", [0, 1])
 def test_a_job_link_opens_on_that_jobs_run(trained, which):
     """The owner's ``?job=`` link (as the Train page writes it) opens the Gates page on that job's run,

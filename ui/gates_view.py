@@ -133,12 +133,14 @@ def saturation_table(key: str, version: int, mode: str, target: int | None, laye
 
 def restore_from_url(
     params: dict[str, tuple[str, Callable[[str], Any]]], options: dict[str, list] | None = None
-) -> None:
-    """Seed widget keys from ``st.query_params`` once (before the widgets are drawn).
+) -> dict[str, Any]:
+    """Seed widget keys from ``st.query_params`` once (before the widgets are drawn); returns the
+    values seeded, by URL name.
 
     ``params`` maps URL name -> (session key, cast). ``options`` limits values to valid choices.
     """
     options = options or {}
+    seeded: dict[str, Any] = {}
     for name, (key, cast) in params.items():
         if key in st.session_state or name not in st.query_params:
             continue
@@ -148,7 +150,26 @@ def restore_from_url(
             continue
         if name in options and value not in options[name]:
             continue
-        st.session_state[key] = value
+        st.session_state[key] = seeded[name] = value
+    return seeded
+
+
+def link_note(asked: dict[str, Any], shown: dict[str, tuple[Any, str, str]]) -> str | None:
+    """One sentence where a link asked for what the run does not have and the page opened on the
+    nearest instead (``?unit=50`` on a run of 8 units opened on unit 8 without a word); else None.
+
+    ``asked``: the link's values by URL name; ``shown``: by URL name, (the value shown, how it is
+    named, what the run has), for the names the page clamps."""
+    moved = [name for name, (value, _, _) in shown.items() if name in asked and asked[name] != value]
+    if not moved:
+        return None
+    # counted from 1, as the page counts them (the URL keeps 0-based indices and the target's position)
+    what = {"layer": "layer {:,}", "unit": "unit {:,}", "target": "the prediction at point {:,}"}
+    wanted = [what[n].format(int(asked[n]) + 1) for n in moved]
+    return (
+        f"The link asked for {' and '.join(wanted)}, which this run does not have "
+        f"({'; '.join(shown[n][2] for n in moved)}): it shows {' and '.join(shown[n][1] for n in moved)} instead."
+    )
 
 
 def write_url(values: dict[str, object]) -> None:

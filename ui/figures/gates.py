@@ -610,6 +610,9 @@ def evolution_figure(hist: pd.DataFrame, epoch: int | None = None, kept: int | N
                 col=c,
             )
     fig.update_xaxes(title_text="epoch (0 = before training)")
+    # a share runs from 0: where no unit saturated, Plotly centred the flat line on an axis from -1 to 1
+    top = float((hist["left"] + hist["right"]).max()) if len(hist) else 0.0
+    fig.update_yaxes(range=[0, min(1.0, max(0.05, top * 1.15))], tickformat=".0%", row=1, col=2)
     fig.update_layout(
         # two lines of their own: wrapped where they fell, at 56 characters and again at presenting's 40, the
         # title broke as "...while the model / learned (fixed / probe of training windows)"
