@@ -4,7 +4,9 @@ A result is small JSON: the comparison table (ours next to the tutorial) and, pe
 the one-step predictions frame (``time``, ``actual``, ``one_step``, ``part``) that the page draws;
 for the long-memory sweep, its rows. Where it is looked for, first found wins:
 
-1. ``$LSTM_LAB_HOME/experiments/<key>.json`` -- written when a run of the experiment finishes;
+1. ``$LSTM_LAB_HOME/experiments/<owner hash>/<key>.json`` -- written when a browser's run of the
+   experiment finishes, read by that browser only (:func:`owner_dir`): kept for the whole server, a
+   student's sweep of one lag and 200 steps replaced the shipped sweep behind the teacher's link;
 2. ``lstm_core/datasets/experiments/<key>.json`` -- shipped with the code (made with
    ``python -m lstm_core.preset_results``), so a fresh server shows a result too.
 
@@ -13,6 +15,7 @@ Nothing here imports Streamlit or trains.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -39,7 +42,7 @@ class PresetResult:
     sweep_rows: pd.DataFrame | None = None  # the long-memory sweep's rows
     finished: str = ""  # ISO time (UTC) the result was made
     note: str = ""  # how it was made, e.g. the epochs note
-    source: str = "saved"  # "saved" (this server) or "shipped" (with the code)
+    source: str = "saved"  # "saved" (this browser's, :func:`owner_dir`) or "shipped" (with the code)
 
     def to_json(self) -> str:
         preds = {label: _frame_lists(frame) for label, frame in self.predictions.items()}
@@ -119,6 +122,12 @@ def home_dir() -> Path:
     return default_home() / "experiments"
 
 
+def owner_dir(owner: str) -> Path:
+    """Where the results of the browser whose owner key is ``owner`` are kept: a folder of
+    :func:`home_dir` named by a hash of the key (never the key itself)."""
+    return home_dir() / hashlib.sha256(owner.encode()).hexdigest()[:32]
+
+
 def save(result: PresetResult, folder: Path | None = None) -> Path:
     """Write ``result`` as ``<folder>/<key>.json`` atomically (a reader never sees half a file)."""
     folder = folder or home_dir()
@@ -133,7 +142,8 @@ def save(result: PresetResult, folder: Path | None = None) -> Path:
 
 
 def load_last(key: str, folders: tuple[Path, ...] | None = None) -> PresetResult | None:
-    """The last result of ``key``: this server's, else the shipped one; None if neither is readable."""
+    """The last result of ``key`` in ``folders`` (default: the server's folder, then the shipped one;
+    the app passes a browser's own, :func:`owner_dir`, then the shipped); None if none is readable."""
     for folder, source in zip(folders or (home_dir(), SHIPPED_DIR), ("saved", "shipped")):
         path = folder / f"{key}.json"
         try:

@@ -38,12 +38,16 @@ st.code(f"{base}?preset={key}" + ("&presenter=1" if presenter.active() else ""),
 saved_now = st.session_state.setdefault("exp_saved", set())  # job ids whose result was saved
 
 
+#: where this browser's last results are looked for: its own, then the ones shipped with the app
+MINE = (pr.owner_dir(state.owner()), pr.SHIPPED_DIR)
+
+
 def keep(result: pr.PresetResult, done: object) -> None:
     """Save ``result`` as the experiment's last one (once per finished set of jobs ``done``)."""
     if done in saved_now:
         return
     try:
-        pr.save(result)
+        pr.save(result, pr.owner_dir(state.owner()))  # this browser's: another's opens on its own or the shipped one
     except OSError as exc:
         st.caption(f"This result could not be kept for the next visit ({md_escape(exc.strerror or exc)}).")
     saved_now.add(done)
@@ -57,7 +61,7 @@ def lag_table(rows: pd.DataFrame) -> pd.DataFrame:
 def last_result_caption(last: pr.PresetResult, button: str = "Rerun live", shown: str = "") -> None:
     """The last result's provenance and note; a note the page has just ``shown`` (the demo's scaling, in a
     caption above) is not said twice."""
-    where = "shipped with the app" if last.source == "shipped" else "from this server"
+    where = "shipped with the app" if last.source == "shipped" else "yours"
     # a note is often a sentence of its own ("...full run.")
     note = "" if last.note.strip() == shown.strip() else last.note.rstrip().rstrip(".")
     st.caption(
@@ -128,7 +132,7 @@ if key == "long-memory":
                 st.rerun()
     first = reg.snapshot(sid) if sid else None
     if first is None or first.kind != "sweep":
-        last = pr.load_last("long-memory")
+        last = pr.load_last("long-memory", MINE)
         if last is not None and last.sweep_rows is not None and len(last.sweep_rows):
             last_result_caption(last, "Run sweep")
             # a picture at once, the interactive chart once the first screen is painted (as below)
@@ -179,7 +183,7 @@ configs = ps.preset_configs(key, demo=demo)
 st.caption(ps.epochs_note(key, configs))
 store = st.session_state.setdefault("exp_jobs", {})
 ids = {label: jid for label, jid in store.get(key, {}).items() if reg.snapshot(jid) is not None}
-last = None if ids else pr.load_last(key)
+last = None if ids else pr.load_last(key, MINE)
 if st.button(
     # beside results (live ones too): "Run this experiment" read as if it had never run
     "Rerun live" if last is not None or ids else "Run this experiment",
