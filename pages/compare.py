@@ -78,6 +78,7 @@ DEFAULT_VARIANTS = pd.DataFrame(
 H_LO, H_HI = BOUNDS["hidden_size"].int_range()
 L_LO, L_HI = BOUNDS["num_layers"].int_range()
 
+cv.reopen_last()
 with st.expander("New comparison", expanded=not st.session_state.get(cv.CMP_KEY) and not st.query_params.get("cmp")):
     q1, q2 = st.columns([1, 2], vertical_alignment="bottom")
     size = q1.number_input("Hidden size", H_LO, H_HI, 32, key="cmp_all_size")

@@ -52,6 +52,32 @@ def test_pages_render():
     assert at.title[0].value == "Experiments"
 
 
+def test_compare_opened_again_shows_this_browsers_newest_comparison(fake):
+    """Opened again from the sidebar or as /compare (a new session, no ?cmp=), a finished comparison
+    of ten runs was gone behind an empty form."""
+    from ui import owner_cookie
+
+    at = new_app().run()
+    at.switch_page("pages/compare.py").run()
+    at.number_input(key="cmp_epochs").set_value(2)
+    at.button(key="cmp_start").click().run()
+    first = at.session_state["compare_job_ids"]
+    at.button(key="cmp_start").click().run()  # a second comparison: the newest is shown
+    ids = at.session_state["compare_job_ids"]
+    assert len(ids) == len(first) and not set(ids) & set(first)
+    rerun_when_over(at, fake, ids)
+    again = new_app()
+    with owner_cookie.browser_cookies({owner_cookie.COOKIE: at.session_state["owner"]}):
+        again.run()
+        again.switch_page("pages/compare.py").run()
+    no_errors(again)
+    assert again.session_state["compare_job_ids"] == ids and again.query_params["cmp"] == ",".join(ids)
+    assert any(s.value == "Results" for s in again.subheader)
+    other = new_app().run()  # another browser has none to show
+    other.switch_page("pages/compare.py").run()
+    assert "cmp" not in other.query_params and not any(s.value == "Results" for s in other.subheader)
+
+
 def test_two_variant_comparison_finishes_and_shows_the_table(fake):
     at = new_app().run()
     at.switch_page("pages/compare.py").run()

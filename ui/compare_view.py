@@ -58,6 +58,20 @@ def sync_ids(session_key: str, param: str) -> list[str]:
     return kept
 
 
+def reopen_last() -> None:
+    """Where this session shows no comparison and its URL names none, show this browser's newest one:
+    opened again from the sidebar or as ``/compare``, a finished comparison of ten runs was gone behind
+    an empty form, its long ``?cmp=`` address the only way back."""
+    if st.session_state.get(CMP_KEY) or st.query_params.get(CMP_PARAM):
+        return
+    reg = state.registry()
+    newest = reg.find(state.owner(), kind="compare")
+    if newest and "group" in newest[0].tags:
+        runs = reg.find(state.owner(), kind="compare", group=newest[0].tags["group"])
+        # in the order they were submitted (a stable sort keeps it among runs created at the same time)
+        set_ids(CMP_KEY, CMP_PARAM, [s.id for s in sorted(runs, key=lambda s: s.created)])
+
+
 def set_ids(session_key: str, param: str, ids: list[str]) -> None:
     st.session_state[session_key] = list(ids)
     joined = ",".join(ids)
