@@ -31,7 +31,7 @@ from .config import ConfigError
 from .data import DataError
 from .jobs import lower_thread_priority
 from .pipeline import Run
-from .runs import RunError, changed_note, check_zip, load_run, zip_to_run_dir
+from .runs import RunError, changed_note, check_zip, load_run, read_about, zip_to_run_dir
 
 log = logging.getLogger(__name__)
 
@@ -86,12 +86,14 @@ class Restorer:
         torch.set_num_threads(1)
         lower_thread_priority(self._nice)
 
-    def submit(self, name: str, data: bytes, keep: Callable[[Run], str] | None = None) -> str:
+    def submit(self, name: str, data: bytes, keep: Callable[[Run, dict], str] | None = None) -> str:
         """Queue ``data`` (an uploaded zip named ``name``); returns the restore's id. Raises
         RunError at once when the cheap checks fail or too many restores are waiting.
 
         ``keep`` (e.g. a job registry's :meth:`~lstm_core.jobs.JobRegistry.add_run` for the
-        uploader) is called on the restore's thread with the rebuilt run and returns the id it is
+        uploader) is called on the restore's thread with the rebuilt run and what the zip's
+        :data:`~lstm_core.runs.ABOUT_FILE` says of it (:func:`~lstm_core.runs.read_about`: its name, its
+        data's name, its pin; ``{}`` for a zip without one) and returns the id it is
         kept under (``Restore.job_id``): stored like a trained run, off the page script, and kept
         even when the page that uploaded it is gone before the restore ends."""
         check_zip(data)
@@ -137,7 +139,7 @@ class Restorer:
             r = self._items.get(rid)
             return r.name if r is not None else "the zip"
 
-    def _work(self, rid: str, data: bytes, keep: Callable[[Run], str] | None = None) -> None:
+    def _work(self, rid: str, data: bytes, keep: Callable[[Run, dict], str] | None = None) -> None:
         t0 = time.perf_counter()
         self._set(rid, status=RUNNING)
         folder = ""
@@ -146,6 +148,7 @@ class Restorer:
                 folder = str(Path(tmp) / "run")
                 run = load_run(zip_to_run_dir(data, Path(folder)))
                 changed = changed_note(folder, run)
+                about = read_about(folder)
         except (RunError, DataError, ConfigError) as exc:
             name = self._name(rid)
             message = in_zip(str(exc), folder, name)
@@ -161,7 +164,7 @@ class Restorer:
         job_id = ""
         if keep is not None:
             try:
-                job_id = keep(run)
+                job_id = keep(run, about)
             except Exception as exc:  # noqa: BLE001 - the details logged, one sentence for the page
                 log.exception("a restored run zip could not be kept")
                 message = f"The run was restored but could not be kept ({type(exc).__name__}); upload the zip again."

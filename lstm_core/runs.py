@@ -45,6 +45,7 @@ import zipfile
 import zlib
 from dataclasses import asdict, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -80,6 +81,10 @@ RUN_FILES = (
     "gate_history.json",
     "forecast.csv",
 )
+#: A run zip's note of what the app knew of the run besides its files (its name, its data's name,
+#: whether it was pinned: :func:`run_to_zip`, :func:`read_about`); restored, the run takes them back
+#: (restored from a zip that held none, it was named after the zip's file and lost its pin).
+ABOUT_FILE = "about.json"
 #: Steps ahead written to a saved run's ``forecast.csv`` when the caller does not say.
 DEFAULT_FORECAST_STEPS = 24
 
@@ -240,9 +245,9 @@ def is_run_dir(path: Path) -> bool:
 
 
 def foreign_files(path: Path) -> list[str]:
-    """Names in the run folder ``path`` that :func:`save_run` did not write (sorted): files of the
-    user's that replacing the run would delete."""
-    return sorted(p.name for p in Path(path).iterdir() if p.name not in RUN_FILES)
+    """Names in the run folder ``path`` that neither :func:`save_run` nor an app's run zip
+    (:data:`ABOUT_FILE`) wrote (sorted): files of the user's that replacing the run would delete."""
+    return sorted(p.name for p in Path(path).iterdir() if p.name not in RUN_FILES and p.name != ABOUT_FILE)
 
 
 def check_target(directory: str | os.PathLike, overwrite: bool = True) -> Path:
@@ -829,15 +834,34 @@ def _gate_history_from_json(path: Path) -> list[dict]:
         return []  # statistics are optional; a damaged file only hides the per-epoch view
 
 
-def run_to_zip(directory: str | os.PathLike) -> bytes:
-    """The run folder's files as zip bytes (flat, no sub-folders)."""
+def run_to_zip(directory: str | os.PathLike, about: dict[str, Any] | None = None) -> bytes:
+    """The run folder's files as zip bytes (flat, no sub-folders); with ``about`` (``label``, ``data``,
+    ``pinned``), an :data:`ABOUT_FILE` entry that a restore reads back (:func:`read_about`)."""
     path = Path(directory)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         for name in RUN_FILES:
             if (path / name).exists():
                 zf.write(path / name, arcname=name)
+        if about:
+            zf.writestr(ABOUT_FILE, json.dumps(about))
     return buf.getvalue()
+
+
+def read_about(directory: str | os.PathLike) -> dict[str, Any]:
+    """What a restored run folder's :data:`ABOUT_FILE` says: ``label`` and ``data`` (text, at most
+    200 characters) and ``pinned`` (bool), each only where given with its type; ``{}`` without the
+    file or where it is not such JSON (it only names the run: a damaged one costs the names)."""
+    try:
+        raw = json.loads((Path(directory) / ABOUT_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(raw, dict):
+        return {}
+    out: dict[str, Any] = {k: raw[k][:200] for k in ("label", "data") if isinstance(raw.get(k), str) and raw[k].strip()}
+    if isinstance(raw.get("pinned"), bool):
+        out["pinned"] = raw["pinned"]
+    return out
 
 
 def _declared_entries(data: bytes) -> tuple[int, int] | None:
@@ -920,7 +944,7 @@ def zip_to_run_dir(
     if len(infos) > MAX_ZIP_ENTRIES:
         raise too_many
     infos, names = _run_entries(infos)
-    bad = [n for n in names if n not in RUN_FILES]
+    bad = [n for n in names if n not in RUN_FILES and n != ABOUT_FILE]
     if bad:
         raise RunError(
             f"The zip holds unexpected entries ({', '.join(bad[:3])}); only an LSTM Lab run zip can be restored."

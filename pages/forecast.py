@@ -347,7 +347,8 @@ downloads.download_button(
 )
 downloads.download_button(
     "Download run (.zip)",
-    lambda: runs_view.run_zip(run, int(steps) if steps else None),
+    # its name, data and pin come back with it when restored (runs_view.about_run)
+    lambda: runs_view.run_zip(run, int(steps) if steps else None, runs_view.about_run(pick)),
     "lstm-lab-run.zip",
     "application/zip",
     key="forecast_dl_zip",

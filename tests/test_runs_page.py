@@ -916,3 +916,34 @@ def test_the_data_a_browser_loaded_comes_back_in_its_next_session(reg, tmp_path)
             assert restarted.session_state["dataset"].name == "umsatz.csv"
     other = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()  # another browser
     assert other.session_state["dataset"].name == "airline passengers (bundled)"
+
+
+def test_a_run_zip_keeps_the_runs_name_data_and_pin_and_a_restore_takes_them_back(reg, tmp_path):
+    """Renamed "Teacher demo LSTM", pinned, downloaded and restored: it came back as "teacher_run
+    (restored)", its data "teacher_run.zip", unpinned."""
+    from lstm_core import runs as lcruns
+    from lstm_core.restore import Restorer
+    from ui.runs_page import zip_bytes
+    from ui.runs_view import keeper
+
+    jid = reg.submit(series(), cfg(0), owner=OWNER, label="lstm h4")
+    reg.rename(jid, "Teacher demo LSTM")
+    reg.set_pinned(jid, True)
+    data = zip_bytes(jid)
+    about = {"label": "Teacher demo LSTM", "data": "my sales.csv", "pinned": True}
+    assert lcruns.read_about(lcruns.zip_to_run_dir(data, tmp_path / "unzipped")) == about
+    restorer = Restorer()
+    try:
+        done = restorer.wait(restorer.submit("teacher_run.zip", data, keeper(reg, OWNER, "teacher_run.zip")), 60)
+        assert done is not None and done.status == "done", done and done.message
+        rec = reg.store.record(done.job_id)
+        assert (rec.label, rec.dataset, rec.pinned) == ("Teacher demo LSTM (restored)", "my sales.csv", True)
+        plain = lcruns.run_to_zip(reg.store.folder(jid))  # a zip without the note: named after its file
+        done = restorer.wait(restorer.submit("old.zip", plain, keeper(reg, OWNER, "old.zip")), 60)
+        rec = reg.store.record(done.job_id)
+        assert (rec.label, rec.dataset, rec.pinned) == ("old (restored)", "old.zip", False)
+    finally:
+        restorer.close()
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / lcruns.ABOUT_FILE).write_text('{"label": 5, "pinned": "yes", "data": "x"}')
+    assert lcruns.read_about(tmp_path / "bad") == {"data": "x"}  # only what has its type

@@ -394,7 +394,8 @@ def test_a_restored_run_zip_is_a_stored_run_of_its_owner(tmp_path):
         folder = lcruns.save_run(trained.run, tmp_path / "saved")
         data = lcruns.run_to_zip(folder)
 
-        def keep(run):
+        def keep(run, about):
+            assert about == {}  # a zip that says nothing of the run besides its files
             return first.add_run(run, owner="me", label="my-run (restored)", data_name="my-run.zip")
 
         done = restorer.wait(restorer.submit("my-run.zip", data, keep), WAIT_S)

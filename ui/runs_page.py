@@ -193,10 +193,11 @@ def zip_bytes(job_id: str) -> bytes:
     """The run zip: the stored run folder as it is, else the run in memory saved to one."""
     reg = state.registry()
     store = reg.store
+    about = runs_view.about_run(job_id)  # its name, data and pin come back with it when restored
     if store is not None and store.has_run(job_id):
-        return lcruns.run_to_zip(store.folder(job_id))
+        return lcruns.run_to_zip(store.folder(job_id), about)
     run = load(job_id)
-    return runs_view.run_zip(run) if run is not None else b""
+    return runs_view.run_zip(run, about=about) if run is not None else b""
 
 
 def zip_name(r: RunRecord) -> str:

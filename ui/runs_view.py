@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import streamlit as st
 
 from lstm_core import runs as lcruns
+from lstm_core.jobs import JobRegistry
 from lstm_core.pipeline import Run
 from lstm_core.restore import Restorer
 from lstm_core.runs import RunError
@@ -108,12 +110,23 @@ def pick(options: dict, key: str, label, preferred: str | None = None) -> str:
     return st.selectbox("Run", keys, key=key, format_func=label)
 
 
-def run_zip(run: Run, forecast_steps: int | None = None) -> bytes:
-    """The run as zip bytes (``save_run`` to a temporary folder, then ``run_to_zip``);
-    its ``forecast.csv`` holds ``forecast_steps`` steps ahead (the page's choice)."""
+def run_zip(run: Run, forecast_steps: int | None = None, about: dict | None = None) -> bytes:
+    """The run as zip bytes (``save_run`` to a temporary folder, then ``run_to_zip`` with ``about``,
+    see :func:`about_run`); its ``forecast.csv`` holds ``forecast_steps`` steps ahead (the page's choice)."""
     with tempfile.TemporaryDirectory(prefix="lstm-lab-") as tmp:
         folder = lcruns.save_run(run, Path(tmp) / "run", forecast_steps=forecast_steps)
-        return lcruns.run_to_zip(folder)
+        return lcruns.run_to_zip(folder, about)
+
+
+def about_run(job_id: str) -> dict:
+    """What a run zip keeps of the stored run ``job_id`` besides its files (:data:`lstm_core.runs.ABOUT_FILE`):
+    its name, its data's name and its pin; ``{}`` where the store has no record of it."""
+    reg = state.registry()
+    rec = reg.store.record(job_id) if reg.store is not None else None
+    if rec is None:
+        snap = reg.snapshot(job_id)
+        return {"label": snap.label} if snap is not None and snap.label else {}
+    return {"label": rec.label, "data": rec.dataset, "pinned": rec.pinned}
 
 
 @st.cache_resource(show_spinner=False)
@@ -145,6 +158,24 @@ def restored_label(name: str) -> str:
     return f"{stem} (restored)"
 
 
+def keeper(reg: JobRegistry, owner: str, name: str) -> Callable[[Run, dict], str]:
+    """How a run restored from the zip ``name`` is kept: a finished job of ``owner`` in ``reg``, with the
+    name, data name and pin its zip says it had (:func:`lstm_core.runs.read_about`; the name marked
+    restored), else named after the zip (restored, a renamed and pinned run came back named after its
+    file, its data "teacher_run.zip" and unpinned)."""
+
+    def keep(run: Run, about: dict) -> str:
+        label = f"{about['label']} (restored)" if "label" in about else restored_label(name)
+        job_id = reg.add_run(
+            run, owner=owner, label=label, data_name=about.get("data", name), message=f"Restored from {name}."
+        )
+        if about.get("pinned"):
+            reg.set_pinned(job_id, True)
+        return job_id
+
+    return keep
+
+
 def restore_upload(key: str, pick_key: str) -> None:
     """A run-zip uploader whose zip is restored off the page script (see lstm_core.restore).
 
@@ -161,12 +192,8 @@ def restore_upload(key: str, pick_key: str) -> None:
         st.session_state.pop(WARNED, None)
         reg, owner, name = state.registry(), state.owner(), up.name
 
-        def keep(run: Run) -> str:
-            return reg.add_run(
-                run, owner=owner, label=restored_label(name), data_name=name, message=f"Restored from {name}."
-            )
-
         try:
+            keep = keeper(reg, owner, name)
             st.session_state[PENDING] = (restorer().submit(up.name, up.getvalue(), keep), up.name, pick_key)
         except RunError as exc:
             st.session_state[ERROR] = str(exc)
