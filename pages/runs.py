@@ -86,7 +86,9 @@ row.download_button(
 if row.button("Delete", key="runs_delete", icon=":material/delete:"):
     st.session_state[runs_page.CONFIRM] = pick
 if st.session_state.get(runs_page.CONFIRM) == pick:
-    st.warning(f"Delete “{md_escape(rec.label)}” for good? Its files are removed from the server.")
+    # a pinned run is one its owner marked to keep: the question says so (it read as any other's)
+    pinned = " It is pinned, kept whenever disk space is freed." if rec.pinned else ""
+    st.warning(f"Delete “{md_escape(rec.label)}” for good?{pinned} Its files are removed from the server.")
     y, n, _ = st.columns([1, 1, 3])
     if y.button("Yes, delete it", key="runs_delete_yes", type="primary"):
         try:
@@ -101,15 +103,26 @@ if st.session_state.get(runs_page.CONFIRM) == pick:
         st.session_state[runs_page.CONFIRM] = None
         st.rerun()
 
+RENAME_NOTE = "runs_rename_note"  # said once under the box after a rename
 with st.form("runs_rename"):
     new_label = st.text_input("Name", value=rec.label, key=f"runs_label_{pick}", max_chars=MAX_LABEL)
     if st.form_submit_button("Rename", icon=":material/edit:"):
         try:
             reg.rename(pick, new_label)
             st.session_state[runs_page.RENAMED] = pick
+            # renamed as another run of theirs is named: said, not two runs of one name in silence
+            twins = [r for r in records if r.id != pick and r.label == new_label.strip()]
+            st.session_state[RENAME_NOTE] = (
+                f"Renamed. Another of your runs is named “{md_escape(new_label.strip())}” too; the Run box tells "
+                "them apart by their data and time."
+                if twins
+                else "Renamed."
+            )
             st.rerun()
         except (ValueError, LookupError) as exc:
             st.error(md_escape(exc))
+if note := st.session_state.pop(RENAME_NOTE, None):
+    st.caption(note)
 
 st.subheader("Compare runs")
 finished = [r for r in records if r.has_run]

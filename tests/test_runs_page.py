@@ -130,6 +130,35 @@ def test_rename_takes_a_good_name_and_explains_a_bad_one(reg):
     assert reg.store.record(jid).label == "GRU try 2"
 
 
+def test_a_rename_says_it_is_done_and_where_another_run_has_the_name(reg):
+    """Renamed to "RNN 8 · seed 0", as another run was named: two runs of one name, without a word."""
+    reg.submit(series(), cfg(0), owner=OWNER, label="GRU 8")
+    jid = reg.submit(series(), cfg(1), owner=OWNER, label="old name")
+    at = runs_page()
+    at.selectbox(key="runs_pick").set_value(jid).run()
+    at.text_input(key=f"runs_label_{jid}").set_value("fresh name")
+    at.button(key="FormSubmitter:runs_rename-Rename").click().run()
+    assert [c.value for c in at.caption if c.value.startswith("Renamed")] == ["Renamed."]
+    at.text_input(key=f"runs_label_{jid}").set_value("GRU 8")
+    at.button(key="FormSubmitter:runs_rename-Rename").click().run()
+    assert [c.value for c in at.caption if c.value.startswith("Renamed")] == [
+        "Renamed. Another of your runs is named “GRU 8” too; the Run box tells them apart by their data and time."
+    ]
+    at.run()  # said once
+    assert not [c.value for c in at.caption if c.value.startswith("Renamed")]
+
+
+def test_deleting_a_pinned_run_says_it_is_pinned(reg):
+    jid = reg.submit(series(), cfg(0), owner=OWNER, label="teacher demo")
+    reg.set_pinned(jid, True)
+    at = runs_page()
+    at.button(key="runs_delete").click().run()
+    assert [w.value for w in at.warning if "for good?" in w.value] == [
+        "Delete “teacher demo” for good? It is pinned, kept whenever disk space is freed. Its files are removed "
+        "from the server."
+    ]
+
+
 def test_rename_sends_the_picked_run_again_for_the_box_to_show_its_new_name(reg):
     # the browser's closed select box kept "old name" after Rename (its options had the new one)
     # until the page was left: the pick is sent again (set_value), and the box redraws its label
