@@ -124,20 +124,21 @@ original = gv.original_series(src, trace)
 st.session_state["gates_unit"] = gv.clamp(st.session_state.get("gates_unit", 0), 0, H - 1)
 st.session_state["gates_step"] = gv.clamp(st.session_state.get("gates_step", 0), 0, T - 1)
 if link := st.session_state.pop("gates_link_asked", None):
-    unit = st.session_state["gates_unit"]
-    shown = {
+    # what the page shows of what a link asked for (names of their own: the page's `shown` is the gates picked)
+    picked_unit = st.session_state["gates_unit"]
+    opened = {
         "layer": (layer, f"layer {layer + 1}", f"{src.layers} layer{'s' if src.layers != 1 else ''}"),
-        "unit": (unit, f"unit {unit + 1}", f"{H} units"),
+        "unit": (picked_unit, f"unit {picked_unit + 1}", f"{H} units"),
     }
     if target is not None:
         span = gv.point_labels(src.prep, choices[[0, -1]])
-        shown["target"] = (
+        opened["target"] = (
             target,
             f"the prediction for {labels[int(target)]}",
             f"predictions for {span[int(choices[0])]} to {span[int(choices[-1])]}",
         )
-    if note := gv.link_note(link, shown):
-        st.info(note)
+    if link_said := gv.link_note(link, opened):
+        st.info(link_said)
 if st.session_state.get("gates_view") not in VIEWS:
     st.session_state["gates_view"] = "Heatmaps"
 view = (

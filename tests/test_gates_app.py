@@ -359,6 +359,7 @@ def test_a_link_to_a_unit_or_layer_the_run_lacks_says_what_it_shows_instead(trai
         "The link asked for layer 4 and unit 51, which this run does not have (2 layers; 6 units): it shows "
         "layer 2 and unit 6 instead."
     ]
+    assert heatmap_names(at) == ["i", "f", "g", "o", "c", "h"]  # the gates picked are untouched by the note
     at.run()  # said once, where the link opened
     assert not [i.value for i in at.info if i.value.startswith("The link")]
     fine = new_app()  # a link the run has says nothing
