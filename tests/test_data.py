@@ -958,6 +958,13 @@ def test_generator_errors():
         generate("sine", amp=2)
     with pytest.raises(DataError, match="length must be at least 3"):
         generate("sine", length=2)
+    # the rule of the parameter at fault, not of every generator's (a walk has no period, no noise)
+    with pytest.raises(
+        DataError, match="^Parameter sigma=-5.0 is out of range for generator 'random-walk'; give sigma 0 or more.$"
+    ):
+        generate("random-walk", sigma=-5)
+    with pytest.raises(DataError, match="give period a positive number.$"):
+        generate("trend-seasonal", period=0)
     with pytest.raises(DataError, match="lag must be between 1 and length - 1"):
         generate("long-memory", length=10, lag=10)
     with pytest.raises(DataError, match="period=0.0 is out of range"):

@@ -145,6 +145,16 @@ def test_unreadable_dates_say_so_rather_than_text():
     assert "holds text" not in note
 
 
+def test_a_second_time_column_is_said_to_hold_dates_not_text():
+    days = pd.date_range("2020-01-01", periods=30, freq="D")
+    rows = [f"{a:%Y-%m-%d},{b:%Y-%m-%d}" for a, b in zip(days, days + pd.Timedelta(days=1))]
+    loaded = load_csv(_csv("start,end,value", rows, _values(30)), name="x.csv")
+    assert list(loaded.frame.index) == list(days)  # the first is the time axis
+    assert loaded.report.dropped_columns == {
+        "end": "it holds dates too (e.g. '2020-01-02'), and another column is the time axis"
+    }
+
+
 @pytest.mark.parametrize(("header", "cell"), [("city", "Paris"), ("size", "10-20")])
 def test_plain_text_still_holds_text(header, cell):
     loaded = load_csv(_csv(f"{header},value", [cell] * 30, _values(30)), name="x.csv")
@@ -156,7 +166,8 @@ def test_readable_dates_beside_the_time_column_are_not_called_unreadable():
     rows = "date,updated,value\n" + "".join(f"{d:%Y-%m-%d},{d:%d/%m/%Y},{v}\n" for d, v in zip(days, _values(40, 7)))
     loaded = load_csv(rows.encode(), name="x.csv")
     assert loaded.report.date_column == "date"
-    assert "holds text" in loaded.report.dropped_columns["updated"]
+    why = loaded.report.dropped_columns["updated"]
+    assert why.startswith("it holds dates too (e.g. ") and "could not be read" not in why  # not "holds text" either
 
 
 @pytest.mark.parametrize(

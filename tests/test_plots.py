@@ -533,6 +533,13 @@ def test_a_verdict_writes_close_rmses_with_the_figures_that_tell_them_apart():
     assert verdict.figure_digits(1.5651, [2.2, 1.56504, float("nan"), 1.5651]) == 5
 
 
+def test_a_loss_curve_of_one_epoch_is_marked():
+    """Stopped at epoch 1, the loss chart showed bare axes: a line of one point draws nothing."""
+    one = plots.loss_figure(np.array([1]), [4.5], [4.49])
+    assert [t.mode for t in one.data] == ["lines+markers", "lines+markers"]
+    assert {t.mode for t in plots.loss_figure(np.arange(1, 21), np.linspace(2, 1, 20)).data} == {"lines"}
+
+
 def test_an_axis_of_whole_steps_is_ticked_at_whole_numbers():
     """five_numbers.csv (no dates) was drawn with ticks at 0, 0.5, 1 ... 4; an epoch axis alike.
     Dates and long step axes keep Plotly's own ticks."""

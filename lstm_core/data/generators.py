@@ -183,9 +183,13 @@ def generate(name: str, *, length: int | None = None, seed: int = 0, **params: f
         if not np.isfinite(v) or (k == "period" and v <= 0) or (k in ("noise", "sigma") and v < 0)
     ]
     if bad:
+        # the rule of the parameter at fault (a random walk's sigma of -5 read "use a positive period, and
+        # noise or sigma of 0 or more", of parameters it does not have)
+        rule = (
+            "a positive number" if bad[0] == "period" else ("0 or more" if bad[0] in ("noise", "sigma") else "a number")
+        )
         raise DataError(
-            f"Parameter {bad[0]}={values[bad[0]]} is out of range for generator {_excerpt(name)}; "
-            "use a positive period, and noise or sigma of 0 or more."
+            f"Parameter {bad[0]}={values[bad[0]]} is out of range for generator {_excerpt(name)}; give {bad[0]} {rule}."
         )
     return GENERATORS[name](n, np.random.default_rng(seed), **values)
 

@@ -1076,8 +1076,9 @@ _DATE_LIKE_RE = (
 
 
 def _unread_dates(column: str, bad: pd.Series) -> str | None:
-    """Why a column of text is dropped when its cells look like dates (:data:`_DATE_LIKE_RE`) that
-    do not read as dates (``13/45/2020``, ``01/00`` beside months that do not run on), else None."""
+    """Why a column of text is dropped when its cells look like dates (:data:`_DATE_LIKE_RE`): that they
+    do not read as dates (``13/45/2020``, ``01/00`` beside months that do not run on), or that they do
+    and another column is the time axis (a second time column); else None."""
     text = bad.dropna().astype("str")
     if text.empty:
         return None
@@ -1088,7 +1089,8 @@ def _unread_dates(column: str, bad: pd.Series) -> str | None:
     if not _DATE_NAME_RE.search(str(column).lower()) and parts.mean() < 2:
         return None
     if _date_share(text, None) >= 0.5:
-        return None  # dates that read: another column is the time
+        # dates that read: another column is the time (a start,end,value file read "'end' holds text")
+        return f"holds dates too (e.g. {_excerpt(text.iloc[0])}), and another column is the time axis"
     return (
         f"looks like dates that could not be read (e.g. {_excerpt(text.iloc[0])}); write them as YYYY-MM-DD "
         "(e.g. 2000-01-31), or YYYY-MM for months, to use them as the time"

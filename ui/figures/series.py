@@ -78,6 +78,10 @@ def series_figure(
     return fig
 
 
+#: A loss curve of at most this many epochs marks each one (one epoch is no line at all).
+FEW_EPOCHS = 3
+
+
 def loss_figure(
     epochs, train_loss, val_loss=None, log_y: bool = False, title: str = "Loss", val_name: str = "validation"
 ) -> go.Figure:
@@ -92,6 +96,9 @@ def loss_figure(
         fig.add_trace(trace)
         dec |= dec2
     fig.update_xaxes(title="epoch")
+    if len(epochs) <= FEW_EPOCHS:
+        # a line needs two points: stopped at epoch 1, the chart showed bare axes
+        fig.update_traces(mode="lines+markers", marker=dict(size=8))
     if log_y:
         log_axis(fig, train_loss, val_loss)
     if len(epochs) == 0:
