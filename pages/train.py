@@ -39,9 +39,13 @@ KEEP = state.KEEP
 # third of a short series' training part); one the user changed is kept...
 _look_default = quickstart.default_look_back(ds)
 state.follow_default("train_look_back", _look_default)
-# ...and a kept value that does not fit a shorter dataset loaded since is clipped into the new bounds.
-state.clamp_setting("train_look_back", 1, max(1, len(ds.frame) // 2))
-state.clamp_setting("train_horizon", 0, max(1, len(ds.frame) // 4))
+# ...and a kept value that does not fit a shorter dataset loaded since is clipped into the new bounds,
+# once, when that dataset comes: a look-back typed past half the data goes to the run, which shortens it
+# and says so (a box bounded there refused 500 with a mark shown on hover only, and Start did nothing)
+if st.session_state.get("train_bounds_of") != (ds.version, ds.name, len(ds.frame)):
+    state.clamp_setting("train_look_back", 1, max(1, len(ds.frame) // 2))
+    state.clamp_setting("train_horizon", 0, max(1, len(ds.frame) // 4))
+    st.session_state["train_bounds_of"] = (ds.version, ds.name, len(ds.frame))
 
 # Enter in a box does not start a run: a hidden size typed and entered started a training of 300 epochs
 # (and each Enter another)
@@ -65,7 +69,7 @@ with st.form("train_form", enter_to_submit=False):
     look_back = c_look.number_input(
         "Look-back",
         1,
-        max(1, len(ds.frame) // 2),
+        None,  # no upper bound here: the run shortens one too long for the data, and says so
         _look_default,  # fitted to a short series (a 20-row upload), a day of hourly demand
         key="train_look_back",
         persist_state=KEEP,

@@ -1034,3 +1034,19 @@ def test_enter_in_a_box_starts_no_training_nor_comparison():
     no_errors(at)
     compare = _forms(at.main, {})["cmp_form"]
     assert (train.enter_to_submit, compare.enter_to_submit) == (False, False)
+
+
+def test_a_look_back_past_half_the_data_goes_to_the_run(fake):
+    """Look-back 500 on the 144 months of airline: the box, bounded at 72, refused it with a mark shown on
+    hover only, and Start did nothing. It goes to the run, which shortens it and says so."""
+    from ui import state
+
+    at = new_app().run()
+    at.switch_page("pages/train.py").run()
+    assert not at.number_input(key="train_look_back").proto.has_max  # bounded by the run, not the box
+    at.number_input(key="train_look_back").set_value(500)
+    at.button[0].click().run()
+    no_errors(at)
+    snap = state.registry().snapshot(at.session_state["job_id"])
+    assert snap is not None and snap.config["data"]["look_back"] == 500
+    assert at.number_input(key="train_look_back").value == 500  # kept, not clipped behind the user's back
