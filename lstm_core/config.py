@@ -49,17 +49,18 @@ class Bound:
 
     def text(self) -> str:
         """``between 1 and 1024``, ``in [0, 0.9)``, ``at least 1``: the range in words."""
-        lo = f"{'above' if self.lo_open else 'at least'} {_num(self.lo)}"
+        lo = f"{'above' if self.lo_open else 'at least'} {number_text(self.lo)}"
         if self.hi is None:
             return lo
         if not self.lo_open and not self.hi_open:
-            return f"between {_num(self.lo)} and {_num(self.hi)}"
+            return f"between {number_text(self.lo)} and {number_text(self.hi)}"
         if self.lo_open and not self.hi_open:
-            return f"{lo} and at most {_num(self.hi)}"
-        return f"in {'(' if self.lo_open else '['}{_num(self.lo)}, {_num(self.hi)})"
+            return f"{lo} and at most {number_text(self.hi)}"
+        return f"in {'(' if self.lo_open else '['}{number_text(self.lo)}, {number_text(self.hi)})"
 
 
-def _num(v: float) -> str:
+def number_text(v: float) -> str:
+    """``1024`` for a whole number, ``0.001`` otherwise: a bound or a value in a message."""
     return f"{int(v)}" if float(v).is_integer() else f"{v:g}"
 
 

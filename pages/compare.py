@@ -7,9 +7,9 @@ import streamlit as st
 
 from lstm_core import compare as cmp
 from lstm_core import csvsafe
-from lstm_core.config import BOUNDS, CELL_TYPES, SCALERS, TRANSFORMS, ConfigError, DataConfig, TrainConfig
+from lstm_core.config import BOUNDS, CELL_TYPES, SCALERS, TRANSFORMS, Bound, ConfigError, DataConfig, TrainConfig
 from ui import compare_view as cv
-from ui import presenter, quickstart, state, throttle
+from ui import presenter, quickstart, ranges, state, throttle
 from ui.figures import compare as cplots
 from ui.text import EPOCHS_HELP, md_code, md_escape, plot_text
 
@@ -77,14 +77,29 @@ DEFAULT_VARIANTS = pd.DataFrame(
 )
 H_LO, H_HI = BOUNDS["hidden_size"].int_range()
 L_LO, L_HI = BOUNDS["num_layers"].int_range()
+PATIENCE = Bound(0, BOUNDS["epochs"].hi)
 
 cv.reopen_last()
 with st.expander("New comparison", expanded=not st.session_state.get(cv.CMP_KEY) and not st.query_params.get("cmp")):
     q1, q2 = st.columns([1, 2], vertical_alignment="bottom")
-    size = q1.number_input("Hidden size", H_LO, H_HI, 32, key="cmp_all_size")
+    # the boxes take what is typed and their buttons say which is out of range (a bounded box refused 2000
+    # with a mark shown on hover only, and its button did nothing)
+    size = q1.number_input(
+        "Hidden size",
+        None,
+        None,
+        32,
+        1,
+        key="cmp_all_size",
+        help=ranges.range_words(BOUNDS["hidden_size"]),
+    )
     if q2.button("Every cell at this size", icon=":material/playlist_add:", key="cmp_all_cells"):
-        st.session_state["cmp_rows"] = cv.every_cell(int(size), DEFAULT_ROW, list(CELL_TYPES))
-        st.session_state["cmp_editor"] = st.session_state.get("cmp_editor", 0) + 1  # a fresh editor on the new rows
+        size_out = ranges.first_outside([("Hidden size", size, BOUNDS["hidden_size"])], "Every cell at this size")
+        if size_out:
+            st.error(size_out)
+        else:
+            st.session_state["cmp_rows"] = cv.every_cell(int(size), DEFAULT_ROW, list(CELL_TYPES))
+            st.session_state["cmp_editor"] = st.session_state.get("cmp_editor", 0) + 1  # a fresh editor on them
     # nothing reruns until Start: typing "32" stays "32"; Enter in a box starts nothing (as on the Train page)
     with st.form("cmp_form", border=False, enter_to_submit=False):
         st.markdown("**Variants** (up to 6 rows; add or delete rows at the table's edge; new rows start as an LSTM)")
@@ -130,21 +145,33 @@ with st.expander("New comparison", expanded=not st.session_state.get(cv.CMP_KEY)
         )
         epochs = c2.number_input(
             "Max epochs",
-            *BOUNDS["epochs"].int_range(),
+            None,
+            None,
             100,
+            1,
             key="cmp_epochs",
             persist_state=state.KEEP,
-            help=EPOCHS_HELP,
+            help=EPOCHS_HELP + " " + ranges.range_words(BOUNDS["epochs"]),
         )
         patience = c3.number_input(
-            "Patience (0 = off)", 0, BOUNDS["epochs"].int_range()[1], 20, key="cmp_patience", persist_state=state.KEEP
+            "Patience (0 = off)",
+            None,
+            None,
+            20,
+            1,
+            key="cmp_patience",
+            persist_state=state.KEEP,
+            help=ranges.range_words(PATIENCE),
         )
         batch = c4.number_input(
             "Batch size",
-            *BOUNDS["batch_size"].int_range(),
+            None,
+            None,
             T.batch_size,
+            1,
             key="cmp_batch",
             persist_state=state.KEEP,
+            help=ranges.range_words(BOUNDS["batch_size"]),
         )
         c5, c6, c7, c8 = st.columns(4)
         test_fraction = c5.slider(
@@ -171,6 +198,16 @@ with st.expander("New comparison", expanded=not st.session_state.get(cv.CMP_KEY)
     if start:
         rows = edited.dropna(how="all").to_dict("records")
         try:
+            settings_out = ranges.first_outside(
+                [
+                    ("Max epochs", epochs, BOUNDS["epochs"]),
+                    ("Patience", patience, PATIENCE),
+                    ("Batch size", batch, BOUNDS["batch_size"]),
+                ],
+                "Start comparison",
+            )
+            if settings_out:
+                raise ConfigError(settings_out)
             if not rows:
                 raise ConfigError(
                     "The variants table is empty: add a row (a cell, its hidden size, layers, look-back and "

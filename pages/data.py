@@ -5,9 +5,9 @@ import streamlit as st
 
 from lstm_core import data as lcdata
 from lstm_core import prep as lcprep
-from lstm_core.config import MISSING_POLICIES, DataConfig
+from lstm_core.config import MISSING_POLICIES, Bound, DataConfig
 from lstm_core.outliers import listed
-from ui import first_paint, presenter, quickstart, state
+from ui import first_paint, presenter, quickstart, ranges, state
 from ui.figures import series as plots
 from ui.series_picker import pick_series
 from ui.text import md_code, md_escape, plot_text, visible
@@ -16,6 +16,8 @@ from ui.text import md_code, md_escape, plot_text, visible
 PRESENT_ROWS = 12
 #: The Data page's "Day first" choices and the loader's ``dayfirst`` for each.
 DAY_FIRST = {"auto": None, "day first (d/m/y)": True, "month first (m/d/y)": False}
+#: A generated series' length (0 = the generator's default) and seed.
+GEN_LENGTH, GEN_SEED = Bound(0, 1_000_000), Bound(0, 2**31 - 1)
 
 st.title("Data")
 ds = state.dataset()
@@ -66,16 +68,22 @@ if source == "Generate a series":
         for col, (p, default) in zip(cols, params.items()):
             kind = int if isinstance(default, int) else float
             values[p] = col.number_input(p, value=default, key=f"data_gen_{name}_{p}", step=1 if kind is int else None)
+        # no bounds on the boxes: Generate names one out of range (a bounded box refused it with a mark shown
+        # on hover only, and Generate did nothing)
         length = cols[-2].number_input(
             "length (0 = default)",
-            min_value=0,
-            max_value=1_000_000,
             value=0,
+            step=1,
             key=f"data_gen_{name}_length",
             disabled=name == "airline",
+            help=ranges.range_words(GEN_LENGTH),
         )
-        seed = cols[-1].number_input("seed", min_value=0, max_value=2**31 - 1, value=0, key="data_gen_seed")
-        if st.form_submit_button("Generate", type="primary"):
+        seed = cols[-1].number_input("seed", value=0, step=1, key="data_gen_seed", help=ranges.range_words(GEN_SEED))
+        gen = st.form_submit_button("Generate", type="primary")
+        gen_out = ranges.first_outside([("length", length, GEN_LENGTH), ("seed", seed, GEN_SEED)], "Generate")
+        if gen and gen_out:
+            st.error(gen_out)
+        elif gen:
             try:
                 loaded = state.generated(name, int(length) or None, int(seed), **values)
                 # the generators put the target last (sin-cos: cos from sin)

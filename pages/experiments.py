@@ -10,16 +10,18 @@ import streamlit as st
 
 from lstm_core import preset_results as pr
 from lstm_core import presets as ps
-from lstm_core.config import ConfigError
+from lstm_core.config import Bound, ConfigError
 from lstm_core.memory_task import DEFAULT_LAGS, MEMORY_CELLS, MemoryConfig, accuracy_table
 from ui import compare_view as cv
-from ui import first_paint, jobs_view, presenter, state, throttle
+from ui import first_paint, jobs_view, presenter, ranges, state, throttle
 from ui.figures import compare as cplots
 from ui.figures import series as plots
 from ui.figures import sketch
 from ui.figures.style import date_format
 from ui.text import md_escape, plot_text, visible
 
+#: the long-memory sweep's boxes: a budget a class waits for, a network small enough to sweep on a laptop
+SWEEP_STEPS, SWEEP_HIDDEN, SWEEP_SEED = Bound(50, 20_000), Bound(4, 256), Bound(0, 10_000)
 SKETCH_SIZE = (900, 400)  # the saved figure's picture, in about the CSS pixels of the page's column
 st.title("Experiments")
 reg = state.registry()
@@ -93,18 +95,32 @@ if key == "long-memory":
         key="mem_cells",
         persist_state=state.KEEP,
     )
+    # the boxes take what is typed and Run sweep names one out of range (a bounded box refused it with a mark
+    # shown on hover only, and the button ran the old value)
     steps = c3.number_input(
         "Budget (training steps per cell and lag)",
-        50,
-        20_000,
+        None,
+        None,
         d.max_steps,
         50,
         key="mem_steps",
         persist_state=state.KEEP,
+        help=ranges.range_words(SWEEP_STEPS),
     )
     c4, c5, c6 = st.columns(3)
-    hidden = c4.number_input("Hidden size", 4, 256, d.hidden_size, key="mem_hidden", persist_state=state.KEEP)
-    seed = c5.number_input("Seed", 0, 10_000, d.seed, key="mem_seed", persist_state=state.KEEP)
+    hidden = c4.number_input(
+        "Hidden size",
+        None,
+        None,
+        d.hidden_size,
+        1,
+        key="mem_hidden",
+        persist_state=state.KEEP,
+        help=ranges.range_words(SWEEP_HIDDEN),
+    )
+    seed = c5.number_input(
+        "Seed", None, None, d.seed, 1, key="mem_seed", persist_state=state.KEEP, help=ranges.range_words(SWEEP_SEED)
+    )
     c6.caption(
         f"Adam lr {d.lr}, batch {d.batch_size}, {d.n_train:,} training windows, look_back = lag + {d.extra}; "
         f"LSTM forget bias {d.forget_bias:g}, GRU update bias {d.update_bias:g}; stops early at "
@@ -112,8 +128,18 @@ if key == "long-memory":
     )
     sid = st.session_state.get("mem_sweep") or st.query_params.get("mem")
     if st.button("Run sweep", type="primary", icon=":material/play_arrow:", key="mem_start"):
+        sweep_out = ranges.first_outside(
+            [
+                ("Budget (training steps)", steps, SWEEP_STEPS),
+                ("Hidden size", hidden, SWEEP_HIDDEN),
+                ("Seed", seed, SWEEP_SEED),
+            ],
+            "Run sweep",
+        )
         if not lags or not cells:
             st.error("Choose at least one lag and one cell.")
+        elif sweep_out:
+            st.error(sweep_out)
         else:
             cfg = MemoryConfig(
                 cells=list(cells),

@@ -3,10 +3,10 @@
 import streamlit as st
 
 from lstm_core.cells import CELL_DESCRIPTIONS
-from lstm_core.config import BOUNDS, CELL_TYPES, DEVICES, OUTLIER_POLICIES, SCALERS, TRANSFORMS, RunConfig
+from lstm_core.config import BOUNDS, CELL_TYPES, DEVICES, OUTLIER_POLICIES, SCALERS, TRANSFORMS, Bound, RunConfig
 from lstm_core.prep import fits_split, min_points
 from lstm_core.train import available_devices
-from ui import jobs_view, quickstart, state
+from ui import jobs_view, quickstart, ranges, state
 from ui.text import EPOCHS_HELP, md_code, md_escape
 
 st.title("Train")
@@ -47,6 +47,11 @@ if st.session_state.get("train_bounds_of") != (ds.version, ds.name, len(ds.frame
     state.clamp_setting("train_horizon", 0, max(1, len(ds.frame) // 4))
     st.session_state["train_bounds_of"] = (ds.version, ds.name, len(ds.frame))
 
+# The number boxes take what is typed; Start checks them against these bounds and names the box out of
+# range (a box bounded itself refused 2000 with a mark shown on hover only, and Start did nothing). Hidden
+# size and Layers have no help icon: at 1024 px it broke their labels onto two lines.
+HORIZON = Bound(0, max(1, len(ds.frame) // 4))
+PATIENCE = Bound(0, BOUNDS["epochs"].hi)
 # Enter in a box does not start a run: a hidden size typed and entered started a training of 300 epochs
 # (and each Enter another)
 with st.form("train_form", enter_to_submit=False):
@@ -61,16 +66,29 @@ with st.form("train_form", enter_to_submit=False):
         format_func=lambda c: f"{c} — {CELL_DESCRIPTIONS[c].split(':')[0]}",
     )
     hidden = c_hidden.number_input(
-        "Hidden size", *BOUNDS["hidden_size"].int_range(), M.hidden_size, key="train_hidden", persist_state=KEEP
+        "Hidden size",
+        None,
+        None,
+        M.hidden_size,
+        1,
+        key="train_hidden",
+        persist_state=KEEP,
     )
     layers = c_layers.number_input(
-        "Layers", *BOUNDS["num_layers"].int_range(), M.num_layers, key="train_layers", persist_state=KEEP
+        "Layers",
+        None,
+        None,
+        M.num_layers,
+        1,
+        key="train_layers",
+        persist_state=KEEP,
     )
     look_back = c_look.number_input(
         "Look-back",
-        1,
+        None,
         None,  # no upper bound here: the run shortens one too long for the data, and says so
         _look_default,  # fitted to a short series (a 20-row upload), a day of hourly demand
+        1,
         key="train_look_back",
         persist_state=KEEP,
         help=(
@@ -81,25 +99,28 @@ with st.form("train_form", enter_to_submit=False):
     # "Max epochs": "Epochs (upper bound)" took two lines at presenter size and sat lower than its row
     epochs = c_epochs.number_input(
         "Max epochs",
-        *BOUNDS["epochs"].int_range(),
+        None,
+        None,
         T.epochs,
+        1,
         key="train_epochs",
         persist_state=KEEP,
-        help=EPOCHS_HELP,
+        help=EPOCHS_HELP + " " + ranges.range_words(BOUNDS["epochs"]),
     )
     with st.expander("Advanced: split, optimiser, scaler, ensemble, device, spikes, linear path"):
         a1, a2, a3, a4 = st.columns(4)
         horizon = a1.number_input(
             "Horizon (steps predicted per window)",
-            0,
-            max(1, len(ds.frame) // 4),
+            None,
+            None,
             D.horizon,
+            1,
             key="train_horizon",
             persist_state=KEEP,
             placeholder="auto (one season)",
             help="Empty = auto: one season of steps at once (8 without a season); on a series too short for "
             "the backtest to rank networks, also a one-step network per representation, combined. "
-            "0 maps inputs to the target (needs inputs).",
+            "0 maps inputs to the target (needs inputs). " + ranges.range_words(HORIZON),
         )
         test_fraction = a2.slider(
             "Test fraction", 0.05, 0.85, D.test_fraction, 0.01, key="train_test_fraction", persist_state=KEEP
@@ -112,27 +133,46 @@ with st.form("train_form", enter_to_submit=False):
         )
         b1, b2, b3, b4 = st.columns(4)
         batch = b1.number_input(
-            "Batch size", *BOUNDS["batch_size"].int_range(), T.batch_size, key="train_batch", persist_state=KEEP
+            "Batch size",
+            None,
+            None,
+            T.batch_size,
+            1,
+            key="train_batch",
+            persist_state=KEEP,
+            help=ranges.range_words(BOUNDS["batch_size"]),
         )
         lr = b2.number_input(
             "Learning rate",
-            1e-6,
-            BOUNDS["lr"].hi,
+            None,
+            None,
             T.lr,
             format="%.4f",
             step=0.001,
             key="train_lr",
             persist_state=KEEP,
+            help=ranges.range_words(BOUNDS["lr"]),
         )
         patience = b3.number_input(
             "Early-stopping patience (0 = off)",
-            0,
-            BOUNDS["epochs"].int_range()[1],
+            None,
+            None,
             T.patience or 0,
+            1,
             key="train_patience",
             persist_state=KEEP,
+            help="Epochs without a better validation loss before training stops. " + ranges.range_words(PATIENCE),
         )
-        seed = b4.number_input("Seed", *BOUNDS["seed"].int_range(), T.seed, key="train_seed", persist_state=KEEP)
+        seed = b4.number_input(
+            "Seed",
+            None,
+            None,
+            T.seed,
+            1,
+            key="train_seed",
+            persist_state=KEEP,
+            help=ranges.range_words(BOUNDS["seed"]),
+        )
         e1, e2, e3, e4 = st.columns(4)
         scaler = e1.selectbox(
             "Scaler (fitted on train only)",
@@ -152,8 +192,10 @@ with st.form("train_form", enter_to_submit=False):
         )
         ensemble = e3.number_input(
             "Networks (ensemble)",
-            *BOUNDS["ensemble"].int_range(),
+            None,
+            None,
             T.ensemble,
+            1,
             key="train_ensemble",
             persist_state=KEEP,
             placeholder="auto",
@@ -164,7 +206,7 @@ with st.form("train_form", enter_to_submit=False):
             "series over 1,000 points (and, for the one-step predictions only, one on each representation "
             "a ranking backtest left out, and a standby network on the differences where no representation "
             "kept is differenced at lag 1). More are steadier and "
-            "slower; the gates shown are network 1's.",
+            "slower; the gates shown are network 1's. " + ranges.range_words(BOUNDS["ensemble"]),
         )
         device = e4.selectbox(
             "Device",
@@ -199,7 +241,28 @@ with st.form("train_form", enter_to_submit=False):
         )
     start = st.form_submit_button("Start training", type="primary", icon=":material/play_arrow:")
 
-if start:
+out_of_range = (
+    ranges.first_outside(
+        [
+            ("Hidden size", hidden, BOUNDS["hidden_size"]),
+            ("Layers", layers, BOUNDS["num_layers"]),
+            ("Look-back", look_back, BOUNDS["look_back"]),
+            ("Max epochs", epochs, BOUNDS["epochs"]),
+            ("Horizon (under Advanced)", horizon, HORIZON),
+            ("Batch size (under Advanced)", batch, BOUNDS["batch_size"]),
+            ("Learning rate (under Advanced)", lr, BOUNDS["lr"]),
+            ("Early-stopping patience (under Advanced)", patience, PATIENCE),
+            ("Seed (under Advanced)", seed, BOUNDS["seed"]),
+            ("Networks (under Advanced)", ensemble, BOUNDS["ensemble"]),
+        ],
+        "Start training",
+    )
+    if start
+    else None
+)
+if out_of_range:
+    st.error(out_of_range)
+elif start:
     cfg = RunConfig().replace(
         target=ds.target,
         inputs=list(ds.inputs),

@@ -48,3 +48,22 @@ def test_experiment_pick_survives_a_page_switch(server, browser):
         expect(pg.get_by_role("radio", name="Long memory: RNN vs LSTM vs GRU")).not_to_be_checked()
     finally:
         ctx.close()
+
+
+def test_a_number_out_of_range_is_named_at_start_and_kept(server, browser):
+    """Hidden size 2000 (the most is 1024): a bounded box refused it with a mark shown on hover only, and
+    Start did nothing. Start now says which box and what it must be; the typed value stays to correct."""
+    ctx, pg = new_page(browser, 1280, 900)
+    try:
+        pg.goto(f"{server}/train")
+        expect(pg.get_by_role("heading", name="Train", exact=True).first).to_be_visible()
+        box = pg.get_by_label("Hidden size", exact=True)
+        box.fill("2000")
+        pg.get_by_role("button", name="Start training").click()
+        expect(pg.locator('[data-testid="stAlert"]')).to_have_text(
+            "Hidden size must be between 1 and 1024 (got 2000): change it, then press Start training again."
+        )
+        expect(box).to_have_value("2000")
+        expect(pg.get_by_role("button", name="Stop")).to_have_count(0)  # nothing was queued
+    finally:
+        ctx.close()

@@ -163,37 +163,57 @@ def test_look_back_longer_than_the_training_part():
         prepare(generate("sine", length=60), cfg.data)
 
 
-def test_train_page_inputs_carry_the_config_bounds():
+def test_train_page_checks_each_box_against_the_config_bounds_at_start():
+    """The boxes take what is typed (a bounded box refused Hidden size 2000 with a mark shown on hover only,
+    and Start did nothing); Start names the box out of range, queues nothing and keeps the typed value."""
     at = new_app().run()
     at.switch_page("pages/train.py").run()
     assert not at.exception
     n = len(at.session_state["dataset"].frame)
     expected = {
-        "train_hidden": (1, 1024),
-        "train_layers": (1, 4),
-        "train_epochs": (1, 100_000),
-        "train_batch": (1, 65_536),
-        "train_look_back": (1, None),  # the run bounds it (shortens it, or says which fits), not the box
-        "train_horizon": (0, n // 4),
-        "train_patience": (0, 100_000),
-        "train_seed": (0, 2**31 - 1),
+        "train_hidden": ("Hidden size", 1, 1024),
+        "train_layers": ("Layers", 1, 4),
+        "train_epochs": ("Max epochs", 1, 100_000),
+        "train_batch": ("Batch size (under Advanced)", 1, 65_536),
+        "train_look_back": ("Look-back", 1, None),  # the run bounds it (shortens it, or says which fits)
+        "train_horizon": ("Horizon (under Advanced)", 0, n // 4),
+        "train_patience": ("Early-stopping patience (under Advanced)", 0, 100_000),
+        "train_seed": ("Seed (under Advanced)", 0, 2**31 - 1),
+        "train_ensemble": ("Networks (under Advanced)", 1, 10),
     }
-    for key, (lo, hi) in expected.items():
+    for key, (label, lo, hi) in expected.items():
         w = at.number_input(key=key)
-        assert (w.min, w.max) == (lo, hi), key
+        assert not w.proto.has_min and not w.proto.has_max, key
+        kept = w.value
+        for bad in (lo - 1, None if hi is None else hi + 1):
+            if bad is None:
+                continue
+            at.number_input(key=key).set_value(bad)
+            start_button(at).click().run()
+            assert len(at.error) == 1, (key, bad)
+            assert at.error[0].value.startswith(f"{label} must be ") and f"(got {bad})" in at.error[0].value
+            assert "job_id" not in at.session_state or at.session_state["job_id"] is None  # nothing queued
+            assert at.number_input(key=key).value == bad  # kept for the user to correct
+        at.number_input(key=key).set_value(kept)  # sent with the next Start (a form's values go on submit)
     lr = at.number_input(key="train_lr")
-    assert 0 < lr.min and lr.max == 10.0  # validate(): 0 < lr <= 10
+    assert not lr.proto.has_min and not lr.proto.has_max
+    lr.set_value(0.0)
+    start_button(at).click().run()
+    assert at.error[0].value == (
+        "Learning rate (under Advanced) must be above 0 and at most 10 (got 0): change it, then press Start training "
+        "again."
+    )
+    at.number_input(key="train_lr").set_value(RunConfig().train.lr)
     for key, hi in (("train_dropout", 0.9), ("train_test_fraction", 0.85), ("train_val_fraction", 0.5)):
         assert at.slider(key=key).max == hi
-    # every bound of the widgets passes validate(); one past it fails
-    for key, section, field in (
-        ("train_hidden", "model", "hidden_size"),
-        ("train_layers", "model", "num_layers"),
-        ("train_epochs", "train", "epochs"),
-        ("train_batch", "train", "batch_size"),
+    # every bound the page checks passes validate(); one past it fails
+    for section, field, (lo, hi) in (
+        ("model", "hidden_size", expected["train_hidden"][1:]),
+        ("model", "num_layers", expected["train_layers"][1:]),
+        ("train", "epochs", expected["train_epochs"][1:]),
+        ("train", "batch_size", expected["train_batch"][1:]),
     ):
-        w = at.number_input(key=key)
-        for value, ok in ((w.min, True), (w.max, True), (w.min - 1, False), (w.max + 1, False)):
+        for value, ok in ((lo, True), (hi, True), (lo - 1, False), (hi + 1, False)):
             cfg = RunConfig()
             setattr(getattr(cfg, section), field, value)
             if ok:
@@ -207,6 +227,46 @@ def test_train_page_inputs_carry_the_config_bounds():
     start_button(at).click().run()
     assert at.error and "leave under 10% of the series for training" in at.error[0].value
     assert "job_id" not in at.session_state or at.session_state["job_id"] is None
+
+
+def test_compare_experiments_and_generator_boxes_name_a_value_out_of_range():
+    """The same on the other pages' number boxes: the button says which box, does nothing else, and
+    the typed value stays."""
+    at = new_app().run()
+    at.switch_page("pages/compare.py").run()
+    assert not at.number_input(key="cmp_all_size").proto.has_max
+    at.number_input(key="cmp_all_size").set_value(2000).run()
+    at.button(key="cmp_all_cells").click().run()
+    assert [e.value for e in at.error] == [
+        "Hidden size must be between 1 and 1024 (got 2000): change it, then press Every cell at this size again."
+    ]
+    assert "cmp_rows" not in at.session_state  # the variants table is as it was
+    at.number_input(key="cmp_batch").set_value(0)
+    next(b for b in at.button if b.label == "Start comparison").click().run()
+    assert (
+        at.error[-1].value
+        == "Batch size must be between 1 and 65536 (got 0): change it, then press Start comparison again."
+    )
+    assert at.number_input(key="cmp_batch").value == 0
+
+    at.switch_page("pages/experiments.py").run()
+    at.radio(key="exp_pick").set_value("long-memory").run()
+    at.number_input(key="mem_hidden").set_value(300).run()
+    at.button(key="mem_start").click().run()
+    assert [e.value for e in at.error] == [
+        "Hidden size must be between 4 and 256 (got 300): change it, then press Run sweep again."
+    ]
+    assert "mem_sweep" not in at.session_state or not at.session_state["mem_sweep"]
+
+    at.switch_page("pages/data.py").run()
+    at.segmented_control(key="data_source").set_value("Generate a series").run()
+    before = at.session_state["dataset"].name
+    at.number_input(key="data_gen_seed").set_value(-1)
+    next(b for b in at.button if b.label == "Generate").click().run()
+    assert [e.value for e in at.error] == [
+        "Seed must be between 0 and 2147483647 (got -1): change it, then press Generate again."
+    ]
+    assert at.session_state["dataset"].name == before  # the loaded data is kept
 
 
 # ---- divergence ----------------------------------------------------------------------------------
