@@ -25,6 +25,7 @@ from .outliers import replaced
 from .prep import (
     PhaseSums,
     Prepared,
+    Transform,
     future_spikes,
     one_step_targets,
     phase_sums,
@@ -78,6 +79,19 @@ class Member:
         room = share * max(hi - lo, 1e-12)
         with np.errstate(invalid="ignore"):
             return (np.nanmax(x, axis=1) > hi + room) | (np.nanmin(x, axis=1) < lo - room)
+
+
+def _level_words(tr: Transform) -> str:
+    """What a level representation's network reads, as far as leaving a range goes: ``the series``
+    (its logs leave a range where it does), ``the series less its seasonal profile (24 steps)``,
+    ``the series' logs less their seasonal profile (12 steps)``."""
+    if not tr.deseason:
+        return "the series"
+    return (
+        f"the series' logs less their seasonal profile ({tr.deseason} steps)"
+        if tr.log
+        else (f"the series less its seasonal profile ({tr.deseason} steps)")
+    )
 
 
 #: How the networks' recursive forecasts are combined. ``"guarded"`` (new runs): ``"trimmed"``,
@@ -375,16 +389,21 @@ class Combination:
         hit = (out.any(axis=0) & ~out[self.regular].all(axis=0)) | stood  # all out and no standby: unchanged
         if not hit.any():
             return None
-        nets = sum(m.networks for m, o in zip(self.members, out) if (o & hit).any())
+        judged = [m for m, o in zip(self.members, out) if (o & hit).any()]
+        nets = sum(m.networks for m in judged)
         their = "their" if nets != 1 else "its"  # one network: "its one-step predictions", "took its share"
-        return (
-            f"At {int(hit.sum())} of {len(t)} test points the series had left the range that "
-            f"{nets} network{'s' if nets != 1 else ''} on its levels trained on; {their} one-step predictions "
-            + (
-                "were left out there and " + self._stand_in_words(int(stood.sum()), their)
-                if stood.any()
-                else "were left out there and the other representations' stand in."
-            )
+        # what left the range is what those networks read: the series, its logs, or either less its seasonal
+        # profile (a daily cycle's noise left the range of the training part's where the series stayed in it)
+        read = {_level_words(m.prep.transform) for m in judged}
+        what = (
+            f"{read.pop()} had left the range that {nets} network{'s' if nets != 1 else ''} on it trained on"
+            if len(read) == 1
+            else f"the values that {nets} networks on its levels read had left the range they trained on"
+        )
+        return f"At {int(hit.sum())} of {len(t)} test points {what}; {their} one-step predictions " + (
+            "were left out there and " + self._stand_in_words(int(stood.sum()), their)
+            if stood.any()
+            else "were left out there and the other representations' stand in."
         )
 
     def _stand_in_words(self, stood: int, their: str = "their") -> str:

@@ -259,14 +259,23 @@ def conformal_residuals(
     n_res = sum(int(np.isfinite(g).sum()) for g in groups)  # a target filled in (NaN) gives none
     level = f"{int(round((1 - alpha) * 100))}% level"
     if n_res == 0:
-        lo = max(earliest + 1, prep.train_end - 30)
-        origins = np.arange(lo, prep.train_end)
+        origins = np.arange(max(earliest + 1, prep.train_end - 30), prep.train_end)
         if len(origins) == 0:
             return [np.zeros(0) for _ in range(steps)], "no points to calibrate intervals on"
         groups = residuals_by_horizon(forecast_z, z, origins, steps, prep.train_end)
-        return groups, "no validation part: calibrated on training residuals, likely too narrow"
+        return groups, f"{_no_validation_residuals(hi - lo)}: calibrated on training residuals, likely too narrow"
     note = f"conformal on {n_res:,} out-of-sample residuals {_residual_sources(n_extra, n_res)}, {level}"
     return groups, note
+
+
+def _no_validation_residuals(n_val: int) -> str:
+    """Why no validation residual calibrates the band, for a validation part of ``n_val`` points (a
+    20-row upload's 2 validation points read "no validation part" beside a chart drawing them)."""
+    if n_val == 0:
+        return "no validation part"
+    if n_val < 3:
+        return f"the validation part ({n_val} point{'s' if n_val > 1 else ''}) is too short to calibrate on"
+    return f"the validation part's {n_val} points gave no residual (values filled in, or no window before them)"
 
 
 def conformal_quantiles(

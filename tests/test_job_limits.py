@@ -144,3 +144,24 @@ def test_interval_calibration_uses_a_bounded_number_of_origins():
     assert prep.test_start - prep.train_end > fc.MAX_CALIBRATION_ORIGINS  # a long validation part
     q, note = fc.conformal_quantiles(forecast_z, prep, 12)
     assert seen == [fc.MAX_CALIBRATION_ORIGINS] and len(q) == 12 and np.all(q > 0)
+
+
+@pytest.mark.parametrize(
+    ("rows", "val_fraction", "says"),
+    [
+        (20, 0.1, "the validation part (2 points) is too short to calibrate on"),
+        (20, 0.0, "no validation part"),
+    ],
+)
+def test_a_band_calibrated_on_training_residuals_says_why(rows, val_fraction, says):
+    """A 20-row upload has 2 validation points, drawn on the chart: the band's note said "no validation part"."""
+    from lstm_core import forecast as fc
+    from lstm_core.prep import prepare
+
+    frame = pd.DataFrame({"y": np.sin(np.arange(rows) / 2.0) * 10 + 50})
+    cfg = quick(look_back=3).data
+    cfg.val_fraction = val_fraction
+    prep = prepare(Series(frame), cfg)
+    assert prep.test_start - prep.train_end == round(val_fraction * 20)
+    _, note = fc.conformal_quantiles(lambda origins, steps: np.zeros((len(origins), steps)), prep, 4)
+    assert note == f"{says}: calibrated on training residuals, likely too narrow"

@@ -409,6 +409,30 @@ def test_open_in_forecast_or_gates_makes_it_the_current_run(reg):
     assert at.title[0].value == "Gates" and at.selectbox(key="gates_run").value == jid
 
 
+def test_opening_a_run_brings_its_data_over_the_bundled_data_only(reg):
+    """A restored zip opened in a fresh session showed its run under a sidebar naming the airline data
+    that Train would use: its data comes with it, as on a reload of its link; data the session loaded
+    itself is kept."""
+    jid = reg.submit(series("umsatz.csv", length=70), cfg(0), owner=OWNER, label="on umsatz")
+    at = runs_page()
+    assert at.session_state["dataset"].name == "airline passengers (bundled)"
+    at.button(key="runs_open_forecast").click().run()
+    no_errors(at)
+    ds = at.session_state["dataset"]
+    assert (at.session_state["job_id"], ds.name, len(ds.frame)) == (jid, "umsatz.csv", 70)
+
+    from ui.state import dataset_from_series
+
+    mine = dataset_from_series(series("mine.csv", length=50), {}, version=3)  # loaded in this session
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.session_state["owner"], at.session_state["dataset"] = OWNER, mine
+    at.run()
+    at.switch_page("pages/runs.py").run()
+    at.button(key="runs_open_gates").click().run()
+    no_errors(at)
+    assert at.session_state["job_id"] == jid and at.session_state["dataset"].name == "mine.csv"
+
+
 def test_a_run_memory_let_go_is_opened_from_disk(tmp_path):
     now = [1_000_000.0]
     reg = inline_registry(RunStore(tmp_path / "jobs"), ttl_s=60, clock=lambda: now[0])

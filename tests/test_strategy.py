@@ -675,8 +675,29 @@ def test_a_level_member_beyond_its_training_range_is_left_out_of_those_one_step_
     assert not np.allclose(guarded[out], plain[out])
     note = Combination(members).range_note(t)
     assert note is not None and note.startswith(f"At {out.sum()} of {len(t)} test points the series had left the range")
-    assert "that 1 network on its levels trained on; its one-step predictions were left out there" in note
+    assert "that 1 network on it trained on; its one-step predictions were left out there" in note
     assert Combination(members, one_step="validation").range_note(t) is None
+
+
+def test_the_range_note_names_what_the_networks_read():
+    """A level member on the series less its seasonal profile: what left the range is that, not the series
+    (a daily cycle whose noise left the training part's range read "the series had left the range" beside a
+    chart of the series inside it)."""
+    from lstm_core.combine import RANGE_GUARD, Combination, Member
+
+    y, plain = _climbing_level_and_window_mean()
+    cfg = DataConfig(look_back=8, horizon=1)
+    prep = prepare(Series(_monthly(y)), cfg, transform=Transform(deseason=12))
+    torch.manual_seed(0)
+    members = [Member(prep, build_model(RunConfig(data=cfg), prep, members=1)), plain[1]]
+    t, _ = Combination(members).one_step("test")
+    note = Combination(members).range_note(t)
+    hit = members[0].beyond_training_range(t, RANGE_GUARD)
+    assert hit.any()
+    assert note is not None and note.startswith(
+        f"At {hit.sum()} of {len(t)} test points the series less its seasonal profile (12 steps) had left the range "
+        "that 1 network on it trained on; its one-step predictions were left out there"
+    )
 
 
 def test_a_level_member_whose_window_at_an_origin_is_beyond_its_training_range_is_left_out_of_those_paths():
