@@ -51,6 +51,7 @@ from .gates import GateRecorder
 from .index import RunRecord
 from .job_status import ACTIVE, DONE, JobStatus
 from .memory_task import MemoryConfig, MemoryResult, sweep
+from .metrics import seconds_text
 from .pipeline import FirstLook, Run, fit_run
 from .store import MAX_LABEL, RunStore, StoredJob, check_label, summary_of
 from .train import EpochStats, FitStatus, TrainingDiverged
@@ -1431,13 +1432,13 @@ class JobRegistry:
         # the epochs and the best epoch are network 1's: with several, its own seconds (often 0.0 s)
         # read as the whole training's ("after 11 epoch(s) in 0.0 s; 32 networks trained in 2.3 s")
         first = (
-            f"{epochs} epoch(s) in {run.fit.seconds:.1f} s"
+            f"{epochs} epoch(s) in {seconds_text(run.fit.seconds)}"
             if nets <= 1
-            else f"{epochs} epoch(s) for network 1 of {nets}; {nets} networks trained in {train_s:.1f} s"
+            else f"{epochs} epoch(s) for network 1 of {nets}; {nets} networks trained in {seconds_text(train_s)}"
         )
         message = (
             f"Training {how} after {first} "
-            f"({total:.1f} s in all, with the representation backtest and evaluation); "
+            f"({seconds_text(total)} in all, with the representation backtest and evaluation); "
             f"best epoch {run.fit.best_epoch}{' (network 1)' if nets > 1 else ''} on {run.device}."
         )
         return FINISHED, message, run

@@ -50,6 +50,15 @@ def figure_text(v: float, digits: int = 4) -> str:
     return f"{rounded:,.0f}" if abs(rounded) >= BIG_FIGURE else f"{rounded:.0f}"
 
 
+def seconds_text(s: float) -> str:
+    """A duration in seconds as a reader wants it: ``2.3 s``, and under a tenth two significant
+    figures (``0.046 s``; a 10-epoch LSTM's "in 0.0 s" read as nothing trained), ``under 0.001 s``."""
+    s = float(s)
+    if not math.isfinite(s) or s >= 0.095:
+        return f"{s:.1f} s"
+    return "under 0.001 s" if s < 0.001 else f"{s:.2g} s"
+
+
 #: :func:`column_decimals` writes no more decimals than this (a column of values near zero).
 MAX_DECIMALS = 8
 

@@ -285,7 +285,9 @@ def epochs_note(key: str, configs: dict[str, RunConfig]) -> str:
     if not parts:
         return "All configurations trained for the tutorial's full number of epochs."
     return (
-        "Scaled down for a quick class demo — " + "; ".join(parts) + ". Expect slightly worse numbers than a full run."
+        "Scaled down for a quick class demo — "
+        + "; ".join(parts)
+        + ". A full run can do much better than these numbers."
     )
 
 

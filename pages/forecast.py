@@ -11,6 +11,7 @@ from lstm_core import verdict as lcverdict
 from lstm_core.combine import STAND_IN
 from lstm_core.config import ConfigError
 from lstm_core.data.frequency import with_utc_offset
+from lstm_core.metrics import seconds_text
 from lstm_core.runs import predictions_table, steps_shown, unscored, zip_restore_refusal
 from lstm_core.train import ended_words
 from ui import metric_numbers, presenter, runs_view, state
@@ -66,7 +67,7 @@ st.caption(
         if members > 1
         else ""
     )
-    + f" · {info.epochs_run} epoch{'s' if info.epochs_run != 1 else ''} · {info.train_seconds:.1f} s on {info.device}"
+    + f" · {info.epochs_run} epoch{'s' if info.epochs_run != 1 else ''} · {seconds_text(info.train_seconds)} on {info.device}"
     + f" · season {info.season or '—'}"
 )
 with st.expander("How this forecast was made", icon=":material/info:"):
@@ -121,7 +122,7 @@ with st.expander("How this forecast was made", icon=":material/info:"):
             else ""
         )
         + f" · {info.epochs_run} epoch{'s' if info.epochs_run != 1 else ''} ({ended_words(info.status)}) · "
-        f"{info.train_seconds:.1f} s on {info.device} · "
+        f"{seconds_text(info.train_seconds)} on {info.device} · "
         f"best representation: {info.transform_reason or info.transform} · season {info.season or '—'}"
         + (" (detected from the data)" if info.season_source == "detected" else "")
         + (

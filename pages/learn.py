@@ -8,7 +8,7 @@ import streamlit as st
 from lstm_core import teach
 from ui import cell_picture as cp
 from ui import gates_view as gv
-from ui import nav, presenter
+from ui import nav, presenter, state
 from ui.figures import gates as gp
 from ui.state import KEEP
 
@@ -202,7 +202,15 @@ else:
     # one under the other when presenting: in two fifths of the row the diagram's labels were 7 px
     pic, maths = (st.container(), st.container()) if big else st.columns([2, 3])
     with pic:
-        unit = st.number_input("Unit shown in the picture", 1, len(h), 1, key="learn_calc_unit") if len(h) > 1 else 1
+        # kept while the box is not drawn (a mistyped x_t stops the page above it): back, it read 1 while the
+        # picture drew unit 2
+        if len(h) > 1:  # a kept unit past a shorter h_(t-1) typed since is the last one
+            state.clamp_setting("learn_calc_unit", 1, len(h))
+        unit = (
+            st.number_input("Unit shown in the picture", 1, len(h), 1, key="learn_calc_unit", persist_state=KEEP)
+            if len(h) > 1
+            else 1
+        )
         with st.container(key="learn_calc_picture"):
             cp.draw("lstm", cp.calculator_values(r, w, x, h, cprev, int(unit) - 1), f"Unit {unit}", big)
 

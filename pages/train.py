@@ -110,15 +110,15 @@ with st.form("train_form", enter_to_submit=False):
     with st.expander("Advanced: split, optimiser, scaler, ensemble, device, spikes, linear path"):
         a1, a2, a3, a4 = st.columns(4)
         horizon = a1.number_input(
-            "Horizon (steps predicted per window)",
+            "Horizon (steps)",  # a short label and placeholder: "auto (one season)" was cut to "auto (one s"
             None,
             None,
             D.horizon,
             1,
             key="train_horizon",
             persist_state=KEEP,
-            placeholder="auto (one season)",
-            help="Empty = auto: one season of steps at once (8 without a season); on a series too short for "
+            placeholder="auto",
+            help="Steps each network predicts from a window at once. Empty = auto: one season of steps at once (8 without a season); on a series too short for "
             "the backtest to rank networks, also a one-step network per representation, combined. "
             "0 maps inputs to the target (needs inputs). " + ranges.range_words(HORIZON),
         )

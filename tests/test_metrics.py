@@ -108,3 +108,17 @@ def test_perfect_forecast_scores_zero():
 def test_compute_metrics_rejects_bad_input(y, yhat, y_train, match):
     with pytest.raises(ValueError, match=match):
         compute_metrics(y, yhat, y_train)
+
+
+def test_seconds_text_keeps_a_short_training_from_reading_as_zero():
+    """A 10-epoch LSTM: "Training completed after 10 epoch(s) in 0.0 s" read as nothing trained."""
+    from lstm_core.metrics import seconds_text
+
+    assert [seconds_text(s) for s in (0.046, 0.0004, 0.0949, 0.095, 2.34, 65.0)] == [
+        "0.046 s",
+        "under 0.001 s",
+        "0.095 s",
+        "0.1 s",
+        "2.3 s",
+        "65.0 s",
+    ]

@@ -67,3 +67,25 @@ def test_a_number_out_of_range_is_named_at_start_and_kept(server, browser):
         expect(pg.get_by_role("button", name="Stop")).to_have_count(0)  # nothing was queued
     finally:
         ctx.close()
+
+
+def test_the_calculators_unit_box_keeps_its_unit_past_a_mistyped_input(server, browser):
+    """Unit 2, then x_t "abc" (the page stops at its error, above the box), then numbers again: the box
+    read 1 while the picture drew unit 2."""
+    ctx, pg = new_page(browser, 1280, 900)
+    try:
+        pg.goto(f"{server}/learn?section=Calculator")
+        unit = pg.get_by_label("Unit shown in the picture", exact=True)
+        unit.fill("2")
+        unit.press("Enter")
+        wait_idle(pg)
+        x = pg.get_by_label("x_t", exact=True)
+        x.fill("abc")
+        x.press("Enter")
+        expect(pg.get_by_text("x_t must be numbers separated by commas (got 'abc').")).to_be_visible()
+        expect(unit).to_have_count(0)
+        x.fill("0.2, 1.3")
+        x.press("Enter")
+        expect(unit).to_have_value("2")
+    finally:
+        ctx.close()
