@@ -20,6 +20,8 @@ page = st.navigation(PAGES)
 
 with throttle.script_slot():  # at most a few sessions compute at once (see ui/throttle.py)
     state.dataset()
+    if page.url_path == "gates":
+        state.run_link_as_job()  # its own link's run= opens that run in another browser too
     state.sync_job_id()  # a reload adopts the job in the URL (and the data it was trained on)
     ds = state.dataset()
     presenter.sync()  # ?presenter=1 on any link; kept across page switches

@@ -31,6 +31,7 @@ if presenter.active():
     gv.presenter_css()
 head, switch = st.columns([4, 1], vertical_alignment="bottom")
 head.title("Gates")
+state.run_link_as_job()  # the page's own link (run=, no job=) opens its run in another browser (app.py does too)
 current = state.sync_job_id()  # a ?job= link (or the job picked in the sidebar) opens on that job's run
 sources = gv.sources()
 asked = gv.restore_from_url(

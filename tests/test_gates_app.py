@@ -369,6 +369,27 @@ def test_a_link_to_a_unit_or_layer_the_run_lacks_says_what_it_shows_instead(trai
     assert not [i.value for i in fine.info if i.value.startswith("The link")]
 
 
+def test_the_pages_own_link_opens_its_run_in_another_browser(trained):
+    """The URL the page writes (run=, unit=, view=..., no job= where the session had no job open), opened
+    in a fresh browser, said "No trained model yet"."""
+    _, ids = trained
+    at = new_app()  # another browser: another owner
+    at.switch_page("pages/gates.py")
+    at.query_params.update({"run": ids[1], "view": "Unit", "unit": "3", "layer": "0", "mode": "series"})
+    at.run()
+    no_errors(at)
+    assert not [i.value for i in at.info if "No trained model yet" in i.value]
+    picker = at.selectbox(key="gates_run")
+    assert picker.value == ids[1] and picker.options == ["tiny gru — finished (shared, read-only)"]
+    assert at.session_state["gates_unit"] == 3 and at.session_state["gates_view"] == "Unit"
+    gone = new_app()
+    gone.switch_page("pages/gates.py")
+    gone.query_params["run"] = "0123456789abcdef0123456789abcdef"
+    gone.run()
+    no_errors(gone)
+    assert gone.session_state["gone_link"][0] == "0123456789abcdef0123456789abcdef"  # said, not "No trained model"
+
+
 @pytest.mark.parametrize("which", [0, 1])
 def test_a_job_link_opens_on_that_jobs_run(trained, which):
     """The owner's ``?job=`` link (as the Train page writes it) opens the Gates page on that job's run,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
 from conftest import CHROMIUM, nav, new_page, screenshot, set_number, wait_idle
@@ -42,7 +42,7 @@ def segment(pg, name: str) -> None:
     pg.locator('[data-testid="stButtonGroup"] button', has_text=name).first.click()
 
 
-def test_train_step_through_share_link_and_learn(page):
+def test_train_step_through_share_link_and_learn(page, browser):
     pg = page
     expect(pg.get_by_role("heading", name="Data", exact=True).first).to_be_visible()
     nav(pg, "Gates")
@@ -106,6 +106,17 @@ def test_train_step_through_share_link_and_learn(page):
     expect(pg.get_by_role("heading", name="Gates", exact=True).first).to_be_visible()
     expect(pg.locator('[data-testid="stSidebar"]')).to_be_hidden()
     shot(pg, "presenter")
+    # the link as the page writes it where its session had no job open (run=, no job=), in another browser:
+    # it said "No trained model yet"
+    query = {k: v[0] for k, v in parse_qs(urlparse(url).query).items() if k != "job"}
+    other, opg = new_page(browser, 1280, 720)
+    try:
+        opg.goto(url.split("?")[0] + "?" + urlencode(query))
+        expect(opg.get_by_role("combobox", name="Run")).to_have_value(re.compile(r"— finished \(shared, read-only\)$"))
+        expect(opg.get_by_text("No trained model yet")).to_have_count(0)
+        expect(opg.locator(VIEW_ELEMENT["During training"]).first).to_be_visible()  # the view the link names
+    finally:
+        other.close()
     pg.goto(url.split("gates")[0] + "learn")
     expect(pg.get_by_role("heading", name="Learn", exact=True).first).to_be_visible()
     expect(pg.locator(".st-key-learn_picture img").first).to_be_visible(timeout=60_000)

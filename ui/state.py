@@ -301,6 +301,17 @@ def share_query(job_id: str) -> str:
     return f"?job={job_id}"
 
 
+def run_link_as_job() -> None:
+    """The Gates page's own link names its run (``run=``) and, where the session had no job open,
+    nothing else: opened in another browser it said "No trained model yet". A ``run=`` without a
+    ``job=`` in a session with no job becomes the ``?job=`` link :func:`sync_job_id` then opens
+    (read-only for another browser; a run not on this server is said so). A live snapshot's key
+    (``live:<id>``) names its job."""
+    linked = str(st.query_params.get("run") or "").removeprefix("live:")
+    if linked and not st.query_params.get("job") and st.session_state.get(JOB) is None:
+        st.query_params["job"] = linked
+
+
 def sync_job_id() -> str | None:
     """Keep the current job id in session state and in the URL (``?job=``) in step.
 
