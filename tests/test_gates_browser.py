@@ -56,6 +56,15 @@ def test_train_step_through_share_link_and_learn(page, browser):
     expect(pg.locator('[data-testid="stPlotlyChart"]').first).to_be_visible()
     expect(pg.locator(".heatmaplayer .hm").first).to_be_attached()  # a heatmap trace is drawn
     shot(pg, "heatmaps")
+    # the visit and its view's parameters are two entries of the browser's history, not ten: the page wrote
+    # its nine parameters one at a time, and Back took nine presses to leave it
+    wait_idle(pg)
+    pg.go_back()
+    wait_idle(pg)
+    pg.go_back()
+    expect(pg.get_by_role("heading", name="Train", exact=True).first).to_be_visible()
+    nav(pg, "Gates")
+    expect(pg.locator(".heatmaplayer .hm").first).to_be_attached()
     segment(pg, "Step-through")
     stepper = pg.locator(".st-key-gates_stepper")  # in the page (a shadow root the locators pierce), no iframe
     where = stepper.locator("#where")

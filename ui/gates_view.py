@@ -173,14 +173,18 @@ def link_note(asked: dict[str, Any], shown: dict[str, tuple[Any, str, str]]) -> 
 
 
 def write_url(values: dict[str, object]) -> None:
-    """Keep the given view state in the URL (only what changed, so reruns stay cheap)."""
+    """Keep the given view state in the URL (None: not there), all of it in one change and only when
+    something changed: each change of the URL is an entry of the browser's history, and written a
+    parameter at a time, opening the Gates page took 9 presses of Back to leave it."""
+    now = st.query_params.to_dict()
+    new = dict(now)
     for name, value in values.items():
-        text = ",".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
         if value is None:
-            if name in st.query_params:
-                del st.query_params[name]
-        elif st.query_params.get(name) != text:
-            st.query_params[name] = text
+            new.pop(name, None)
+        else:
+            new[name] = ",".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
+    if new != now:
+        st.query_params.from_dict(new)
 
 
 def to_bool(text: str) -> bool:
