@@ -104,8 +104,7 @@ if key == "long-memory":
         d.max_steps,
         50,
         key="mem_steps",
-        persist_state=state.KEEP,
-        help=ranges.range_words(SWEEP_STEPS),
+        persist_state=state.KEEP,  # no help icon: it put the long label on three lines when presenting
     )
     c4, c5, c6 = st.columns(3)
     hidden = c4.number_input(

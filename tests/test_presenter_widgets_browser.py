@@ -75,3 +75,16 @@ def test_presenting_the_train_page_shows_every_setting_whole(server, browser, wi
         screenshot(pg, f"presenter-widgets-train-{width}")
     finally:
         ctx.close()
+
+
+def test_presenting_enlarges_a_multiselects_picked_chips(server, browser):
+    """The long-memory sweep's Lags and Cells chips ("5", "lstm") stayed at 14 px under 19 px labels."""
+    ctx, pg = new_page(browser, 1280, 720)
+    try:
+        pg.goto(f"{server}/experiments?presenter=1&preset=long-memory")
+        chips = pg.locator('[data-testid="stMultiSelectTagsContainer"] [data-tag] span[title]')
+        expect(chips.first).to_be_visible()
+        sizes = chips.evaluate_all("cs => cs.map(c => parseFloat(getComputedStyle(c).fontSize))")
+        assert len(sizes) >= 5 and min(sizes) >= 16, sizes
+    finally:
+        ctx.close()

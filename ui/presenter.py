@@ -97,6 +97,8 @@ _CSS = (
      14 px under 19 px labels, unreadable on a projector */
   [data-testid="stMain"] input:not([role="combobox"]), [data-testid="stMain"] textarea {font-size: 1.2rem !important;}
   [data-testid="stMain"] input[role="combobox"], [data-testid="stMain"] [data-baseweb="select"] {font-size: 1rem !important;}
+  /* a multiselect's picked chips as its picked option ("5", "lstm" stayed at 14 px under 19 px labels) */
+  [data-testid="stMain"] [data-testid="stMultiSelectTagsContainer"] [data-tag] span[title] {font-size: 1rem !important;}
   /* a slider's value and end labels are markdown too: at the prose size the value, which grows
      down from a fixed top, ran over the thumb ("24" across the Steps ahead slider at 1024 px) */
   [data-testid="stMain"] [data-testid="stSliderThumbValue"] p,
