@@ -150,8 +150,18 @@ CONFIG = {"displayModeBar": "hover", "displaylogo": False}
 
 
 def _unit_typed() -> None:
-    """The unit box's callback: the unit (0-based, as the URL and the trace keep it) from the number shown."""
-    st.session_state["gates_unit"] = gv.clamp(int(st.session_state["gates_unit_shown"]) - 1, 0, H - 1)
+    """The unit box's callback: the unit (0-based, as the URL and the trace keep it) from the number shown;
+    one the layer lacks shows its nearest and says so (a bounded box refused 50 with a mark shown on hover
+    only, and the page stayed as it was)."""
+    typed = st.session_state["gates_unit_shown"]
+    if typed is None:  # emptied: the unit stays
+        return
+    st.session_state["gates_unit"] = unit = gv.clamp(int(typed) - 1, 0, H - 1)
+    if unit != int(typed) - 1:
+        st.session_state["gates_unit_said"] = (
+            f"This layer has {H} unit{'s' if H != 1 else ''} (1 to {H}): unit {int(typed)} is not one of them, "
+            f"so unit {unit + 1} is shown."
+        )
 
 
 def unit_box(container: Any, label: str, help: str | None = None) -> int:
@@ -160,8 +170,17 @@ def unit_box(container: Any, label: str, help: str | None = None) -> int:
     The page keeps the index in ``gates_unit`` (a heatmap click and a link set it); the box shows it plus one.
     """
     st.session_state["gates_unit_shown"] = st.session_state["gates_unit"] + 1
-    container.number_input(label, 1, H, key="gates_unit_shown", on_change=_unit_typed, help=help)
+    container.number_input(
+        label, None, None, key="gates_unit_shown", step=1, on_change=_unit_typed, help=_with_units(help)
+    )
+    if said := st.session_state.pop("gates_unit_said", None):
+        container.caption(said)
     return int(st.session_state["gates_unit"])
+
+
+def _with_units(help: str | None) -> str:
+    """The unit box's help, with the units the layer has."""
+    return (help + " " if help else "") + f"This layer has {H} unit{'s' if H != 1 else ''}: 1 to {H}."
 
 
 if view == "Heatmaps":
@@ -203,19 +222,28 @@ elif view == "Step-through":
         def go_to() -> None:
             to = st.session_state.get("gates_goto")
             if to is not None:  # shown from 1, as the stepper counts; kept from 0, as the URL's step= is
-                st.session_state["gates_step"] = int(to) - 1
-                st.query_params["step"] = str(int(to) - 1)  # read back from the URL at the top of the view
+                step = gv.clamp(int(to) - 1, 0, T - 1)  # past the ends: the end, said (a bounded box refused it)
+                if step != int(to) - 1:
+                    st.session_state["gates_goto_said"] = (
+                        f"This trace has {T:,} steps: step {int(to):,} is not one of them, so step {step + 1:,} "
+                        "is shown."
+                    )
+                st.session_state["gates_step"] = step
+                st.query_params["step"] = str(step)  # read back from the URL at the top of the view
 
         left.number_input(
             f"Go to step (1 to {T:,})",
-            1,
-            T,
+            None,
+            None,
             value=None,
+            step=1,
             key="gates_goto",
             on_change=go_to,
             placeholder=f"{st.session_state['gates_step'] + 1:,}",
             help="The stepper holds part of a long trace at a time; a step outside it moves it there.",
         )
+        if goto_said := st.session_state.pop("gates_goto_said", None):
+            left.caption(goto_said)
         first, stop = stepper.window(T, st.session_state["gates_step"])
         right.caption(
             f"This trace has {T:,} steps; the stepper holds steps {first + 1:,} to {stop:,} "

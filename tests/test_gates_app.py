@@ -270,7 +270,7 @@ def test_every_view_renders(trained, view):
         assert f'<tspan data-k="h">{fmt(data["values"]["h"][0])}</tspan>' in html
         assert data["values"]["h"][0] != data["values"]["h"][1]
         box = at.number_input(key="gates_unit_shown")
-        assert (box.value, box.min) == (1, 1)  # unit index 0
+        assert box.value == 1 and not box.proto.has_max  # unit index 0; the box takes any number
         box.set_value(4).run()  # the box counts units from 1, as the Learn page does
         no_errors(at)
         assert at.session_state["gates_unit"] == 3 and at.query_params["unit"] == "3"  # the index stays 0-based
@@ -278,6 +278,12 @@ def test_every_view_renders(trained, view):
         other = stepper_data(at)["payload"]
         assert other["values"]["h"] != data["values"]["h"]  # a new unit sends that unit's trace
         assert '<div id="stepper" class="stepper">' in stepper_data(at)["html"]
+        # a unit the layer lacks: its last, said (a bounded box refused 50 with a hover-only mark)
+        at.number_input(key="gates_unit_shown").set_value(50).run()
+        assert at.session_state["gates_unit"] == 5 and at.number_input(key="gates_unit_shown").value == 6
+        assert "This layer has 6 units (1 to 6): unit 50 is not one of them, so unit 6 is shown." in [
+            c.value for c in at.caption
+        ]
         at.toggle(key="gates_presenter").set_value(True).run()  # the app-wide switch, from the page
         no_errors(at)
         assert at.session_state["presenter_mode"] is True and at.query_params["presenter"] == "1"
@@ -324,6 +330,11 @@ def test_step_through_of_a_long_trace_holds_a_stretch_and_moves_it(trained, monk
     assert (moved["first"], moved["start"], moved["total"]) == (20, 5, total)
     assert at.session_state["gates_step"] == 25 and at.query_params["step"] == "25"
     assert any("the stepper holds steps 21 to 30" in c.value for c in at.caption)
+    at.number_input(key="gates_goto").set_value(total + 7).run()  # past the end: the last step, said
+    assert at.session_state["gates_step"] == total - 1
+    assert f"This trace has {total:,} steps: step {total + 7:,} is not one of them, so step {total:,} is shown." in [
+        c.value for c in at.caption
+    ]
     # the numbers are the trace's own: step 25 of the stretch is step 25 of the whole walk
     at.session_state["gates_goto"] = None
     monkeypatch.setattr(stepper, "STEP_WINDOW", 10_000)
