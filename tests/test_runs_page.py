@@ -433,6 +433,20 @@ def test_opening_a_run_brings_its_data_over_the_bundled_data_only(reg):
     assert at.session_state["job_id"] == jid and at.session_state["dataset"].name == "mine.csv"
 
 
+def test_the_forecast_page_brings_the_data_of_the_run_it_shows(reg):
+    """A zip restored on the Forecast page in a fresh session: its run on screen under a sidebar naming the
+    bundled airline data, which Train would then use."""
+    jid = reg.submit(series("umsatz.csv", length=70), cfg(0), owner=OWNER, label="on umsatz")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.session_state["owner"] = OWNER
+    at.run()
+    assert at.session_state["dataset"].name == "airline passengers (bundled)"
+    at.switch_page("pages/forecast.py").run()
+    no_errors(at)
+    assert at.selectbox(key="forecast_pick").value == jid
+    assert at.session_state["dataset"].name == "umsatz.csv" and len(at.session_state["dataset"].frame) == 70
+
+
 def test_a_run_memory_let_go_is_opened_from_disk(tmp_path):
     now = [1_000_000.0]
     reg = inline_registry(RunStore(tmp_path / "jobs"), ttl_s=60, clock=lambda: now[0])
