@@ -308,8 +308,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--baseline",
         choices=BASELINE_NAMES,
         default=None,
-        help="write this baseline's forecast (time, forecast) instead of the model's: the one the verdict names "
-        "where a baseline forecast the test span better (as the Forecast page's download beside the model's)",
+        help="write this baseline's forecast (time, forecast, lower, upper: its 90%% band, from its own errors "
+        "before the data's end) instead of the model's: the one the verdict names where a baseline forecast the "
+        "test span better (as the Forecast page's download beside the model's)",
     )
 
     ga = sub.add_parser("gates", help="record every gate of a saved run over the whole series")
@@ -879,7 +880,11 @@ def cmd_forecast(args) -> int:
         from .runs import default_steps
 
         args.steps = default_steps(run)
+    # a baseline's steps past the test span were no more tested than the model's: the same note for both
+    untested = untested_note(run.metrics, args.steps) if run.metrics is not None else None
     if args.baseline is not None:
+        if untested:
+            print(f"note: {untested}", file=sys.stderr)
         return _write_forecast(run.baseline_future(args.baseline, args.steps), run, args, "baseline forecast steps")
     out = run.future(args.steps)
     from .forecast import runaway_note
@@ -887,7 +892,6 @@ def cmd_forecast(args) -> int:
     warning = runaway_note(run.prep.y, out["forecast"].to_numpy(), "The forecast ahead")
     if warning:
         print(f"warning: {warning}", file=sys.stderr)
-    untested = untested_note(run.metrics, args.steps) if run.metrics is not None else None
     if untested:
         print(f"note: {untested}", file=sys.stderr)
     return _write_forecast(out, run, args, "forecast steps")

@@ -962,7 +962,7 @@ def first_look(prep: Prepared, model: Forecaster, networks: int | None) -> First
     for part in ("train", "val", "test"):
         t = one_step_targets(prep, part)
         col[t] = fc.one_step_at(model, prep, t, combo.origin_profiles(prep, t))
-    if fc.never_negative(prep.y):
+    if fc.never_negative(prep.y[: prep.test_start]):  # as the run decides it: from the data before the test part
         col = np.maximum(col, 0.0)  # NaN stays NaN
     frame = pd.DataFrame({"time": prep.index, "actual": prep.y, "part": part_labels(prep), "one_step": col})
     return FirstLook(frame, networks)
@@ -1182,7 +1182,9 @@ def evaluate(run: Run) -> Evaluation:
     # around values near 0 reached six times the data's top)
     lower, upper = fc.within_reach(y[:ts], multi, lower, upper)
     lo1, up1 = fc.one_step_within_reach(y, t_test, yhat_test, *combo.interval(z1, w1))
-    nonneg = fc.never_negative(y)
+    # from the data before the test part, as the scaler is: decided on the whole series, a value in the test
+    # part's last row unclipped bands four years before it
+    nonneg = fc.never_negative(y[:ts])
     if nonneg:
         multi, lower, upper = (np.maximum(a, 0.0) for a in (multi, lower, upper))
         lo1, up1 = np.maximum(lo1, 0.0), np.maximum(up1, 0.0)
@@ -1210,9 +1212,11 @@ def evaluate(run: Run) -> Evaluation:
         if widened
         else ""
     )
+    # the training and validation scores leave out the values the loader filled in too (they scored them)
+    t_tr, t_va = one["train"][0], one["val"][0]
     metrics = RunMetrics(
-        train=_metrics(y[one["train"][0]], one["train"][1], prep),
-        val=_metrics(y[one["val"][0]], one["val"][1], prep),
+        train=_metrics(y[t_tr][real[t_tr]], one["train"][1][real[t_tr]], prep),
+        val=_metrics(y[t_va][real[t_va]], one["val"][1][real[t_va]], prep),
         test=_metrics(y[t_test][s1], yhat_test[s1], prep),
         test_multistep=_metrics(y[ts:][sm], multi[sm], prep),
         baselines={k: _metrics(y[t_test][s1], b.predictions[s1], prep) for k, b in base1.items()},

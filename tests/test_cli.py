@@ -83,6 +83,16 @@ def test_forecast_writes_a_baselines_forecast_on_the_runs_own_times(trained, cap
             np.testing.assert_allclose(fc["forecast"], y[-1])
         elif name == "seasonal_naive":  # airline's season: the last 12 months, repeated
             np.testing.assert_allclose(fc["forecast"], np.resize(y[-12:], steps))
+    # past the test span: the note the model's forecast gets (a baseline's steps there were no more tested)
+    info = json.loads((run / "metrics.json").read_text())["info"]
+    tested = info["n_points"] - info["test_start"]
+    out = trained / "past.csv"
+    argv = ["forecast", "--run", str(run), "--baseline", "naive", "--steps", str(tested + 5), "--out", str(out)]
+    assert main(argv) == 0
+    assert capsys.readouterr().err == (
+        f"note: The verdict covers the {tested:,}-step test span; the 5 steps past it were not tested, so trust them "
+        f"less.\nwrote {tested + 5} baseline forecast steps to {out}\n"
+    )
     assert main(["forecast", "--run", str(run), "--baseline", "arima"]) == 2
     assert "invalid choice: 'arima'" in capsys.readouterr().err
 

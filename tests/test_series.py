@@ -299,6 +299,11 @@ def test_the_test_scores_leave_out_the_values_the_loader_filled_in(tmp_path):
     assert m.baselines["naive"].rmse == pytest.approx(_observed_rmse(y[t], y[t - 1]))
     inside = (y >= pred["lower"].to_numpy()) & (y <= pred["upper"].to_numpy())
     assert m.coverage.multistep == pytest.approx(inside[ts:][span].mean())
+    # the training scores too (they counted the filled-in values, an outside audit found; validation alike)
+    at = (pred["part"] == "train").to_numpy() & pred["one_step"].notna().to_numpy()
+    assert (at & filled).any()
+    seen = at & ~filled
+    assert m.train.rmse == pytest.approx(_observed_rmse(y[seen], pred["one_step"].to_numpy()[seen]))
     save_run(run, tmp_path / "run")
     meta = json.loads((tmp_path / "run" / "config.json").read_text())
     assert meta["filled"] == {"value": list(range(5, 80, 10))}
@@ -393,3 +398,20 @@ def test_a_target_that_starts_later_or_ends_earlier_trains_on_its_observed_rows_
     # the column observed at both ends: nothing is left out, though the file's other column has gaps
     whole = fit_run(loaded.series, tiny(target="a"))
     assert whole.trimmed == (0, 0) and whole.metrics.guards.trimmed is None and len(whole.series) == 120
+
+
+def test_clipping_at_zero_is_decided_from_the_data_before_the_test_part():
+    """Monthly counts with zeros: a -1 in the test part's last row (a correction) unclipped the bands of
+    test points years before it; whether forecasts are held at 0 is known from the data before the test
+    part, as the scaler is."""
+    rng = np.random.default_rng(5)
+    counts = rng.poisson(1.5 + np.sin(np.arange(144) * 2 * np.pi / 12), 144).astype(float)
+    index = pd.date_range("2005-01-01", periods=144, freq="MS")
+    corrected = counts.copy()
+    corrected[-1] = -1.0
+    runs = [fit_run(Series(pd.DataFrame({"n": v}, index=index)), tiny()) for v in (counts, corrected)]
+    assert [r.metrics.guards.non_negative for r in runs] == [True, True]
+    a, b = (r.predictions.iloc[:-1] for r in runs)
+    for col in ("one_step", "one_step_lower", "multistep", "lower"):
+        np.testing.assert_array_equal(a[col].to_numpy(), b[col].to_numpy(), err_msg=col)
+    assert (a["lower"].dropna() >= 0).all() and (a["one_step_lower"].dropna() >= 0).all()
