@@ -39,11 +39,16 @@ presenter.table(listed, key="runs_table", hide_index=True, width="stretch", colu
 restore_zip()
 
 st.subheader("One run")
+renamed = st.session_state.pop(runs_page.RENAMED, None)
+if renamed and st.session_state.get(runs_page.COMPARE):
+    # the runs picked to compare, set again from here: the browser holds a pick by its shown name, and a
+    # renamed run's old name matched no option on the next rerun, which dropped it from the comparison
+    st.session_state[runs_page.COMPARE] = [i for i in st.session_state[runs_page.COMPARE] if i in by_id]
 if st.session_state.get(runs_page.PICK) not in by_id:
     # the run open on the other pages (a reload on its ?job= link, a run picked on Forecast), as the
     # Forecast and Gates pages pick it: the newest one put another run beside Rename and Delete
     st.session_state[runs_page.PICK] = current if current in by_id else records[0].id
-elif st.session_state.pop(runs_page.RENAMED, None) == st.session_state[runs_page.PICK]:
+elif renamed == st.session_state[runs_page.PICK]:
     # set again from here, the picked run shows its new name: the browser's closed box kept the
     # old one (its options had the new) until the page was left and opened again
     st.session_state[runs_page.PICK] = st.session_state[runs_page.PICK]

@@ -106,3 +106,44 @@ def test_a_run_zip_restored_on_the_runs_page_is_listed_and_survives_a_restart(br
         expect(pg.get_by_role("combobox", name="Run", exact=True)).to_have_value(
             re.compile(r"^sine-try \(restored\) — finished")
         )
+
+
+def test_a_run_picked_to_compare_stays_picked_when_it_is_renamed(browser, tmp_path, monkeypatch):
+    """The browser holds a multiselect's picks by their shown names: renamed, a run picked to compare kept
+    its old name on its chip, and the next rerun matched that name to no option and dropped it."""
+    from lstm_core import runs as lcruns
+    from lstm_core.config import RunConfig
+    from lstm_core.data import generate
+    from lstm_core.pipeline import fit_run
+
+    monkeypatch.setenv("LSTM_LAB_HOME", str(tmp_path / "home"))
+    zips = []
+    for seed in (0, 1):
+        cfg = RunConfig.make(hidden_size=4, look_back=6, epochs=2, patience=None, device="cpu", ensemble=1, seed=seed)
+        cfg.data.transform = "none"
+        zips.append(tmp_path / f"sine-{seed}.zip")
+        zips[-1].write_bytes(
+            lcruns.run_to_zip(lcruns.save_run(fit_run(generate("sine", length=80), cfg), tmp_path / f"r{seed}"))
+        )
+
+    with app_page(browser, tmp_path / "server.log") as (pg, base):
+        pg.goto(f"{base}/runs")
+        box = pg.get_by_role("combobox", name="Run", exact=True)
+        for z in zips:
+            pg.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(z))
+            expect(box).to_have_value(re.compile(rf"^{z.stem} \(restored\)"))
+        chips = pg.locator('[data-testid="stMultiSelectTagsContainer"] [data-tag]')
+        picker = pg.get_by_role("combobox", name=re.compile("^Pick 2 to"))
+        for _ in range(2):
+            picker.click()
+            pg.get_by_role("option").first.click()
+            pg.keyboard.press("Escape")
+        expect(chips).to_have_count(2)
+        pg.get_by_role("textbox", name="Name", exact=True).fill("renamed run")
+        pg.get_by_role("button", name="Rename").click()
+        expect(chips.first).to_contain_text("renamed run")
+        box.click()
+        pg.get_by_role("option").nth(1).click()  # any later rerun
+        expect(box).to_have_value(re.compile(r"^sine-0 \(restored\)"))
+        expect(chips).to_have_count(2)
+        expect(pg.get_by_text("Pick at least 2 runs")).to_have_count(0)
