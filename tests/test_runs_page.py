@@ -447,6 +447,24 @@ def test_the_forecast_page_brings_the_data_of_the_run_it_shows(reg):
     assert at.session_state["dataset"].name == "umsatz.csv" and len(at.session_state["dataset"].frame) == 70
 
 
+def test_a_run_picked_on_forecast_is_the_open_run_on_every_page(reg):
+    """Picked on Forecast, a page switch went back to the newest run, and Gates opened on the newest too."""
+    older = reg.submit(series(), cfg(0), owner=OWNER, label="older run")
+    newest = reg.submit(series(), cfg(1), owner=OWNER, label="newest run")
+    at = runs_page()
+    at.switch_page("pages/forecast.py").run()
+    assert at.selectbox(key="forecast_pick").value == newest
+    at.selectbox(key="forecast_pick").set_value(older).run()
+    no_errors(at)
+    assert at.session_state["job_id"] == older and at.query_params["job"] == older  # a reload opens it too
+    at.switch_page("pages/runs.py").run()
+    at.switch_page("pages/forecast.py").run()
+    assert at.selectbox(key="forecast_pick").value == older
+    at.switch_page("pages/gates.py").run()
+    no_errors(at)
+    assert at.selectbox(key="gates_run").value == older
+
+
 def test_a_run_memory_let_go_is_opened_from_disk(tmp_path):
     now = [1_000_000.0]
     reg = inline_registry(RunStore(tmp_path / "jobs"), ttl_s=60, clock=lambda: now[0])

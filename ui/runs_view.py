@@ -107,7 +107,16 @@ def pick(options: dict, key: str, label, preferred: str | None = None) -> str:
     keys = list(options)
     if st.session_state.get(key) not in keys:
         st.session_state[key] = preferred if preferred in keys else keys[0]
-    return st.selectbox("Run", keys, key=key, format_func=label)
+    return st.selectbox("Run", keys, key=key, format_func=label, on_change=_open_picked, args=(key,))
+
+
+def _open_picked(key: str) -> None:
+    """A run picked in a page's box becomes the session's open run (``?job=``), as Runs' Open does: picked
+    on Forecast, a page switch, a reload or the Gates page went back to the newest run. A live
+    snapshot's key (``live:<id>``) opens its job."""
+    picked = st.session_state.get(key)
+    if picked:
+        state.set_job(str(picked).removeprefix("live:"))
 
 
 def run_zip(run: Run, forecast_steps: int | None = None, about: dict | None = None) -> bytes:
