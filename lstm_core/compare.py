@@ -29,7 +29,7 @@ import pandas as pd
 from .config import BOUNDS, CELL_TYPES, MISSING_POLICIES, ConfigError, DataConfig, RunConfig, TrainConfig
 from .data.series import Series, as_series
 from .gates import saturation_frame, trace_run
-from .metrics import column_decimals, figure_text, fixed_text, seconds_text
+from .metrics import column_decimals, figure_text, fixed_text
 from .results import RunMetrics
 from .tables import NO_SEASON, seasonal_naive_is_naive
 from .verdict import holt_winters_name
@@ -46,7 +46,9 @@ METRIC_COLUMNS = (
     ("test_multistep", "rmse", "multi-step RMSE"),
 )
 #: Columns where lower is better (the best value per column is marked in the app).
-LOWER_IS_BETTER = tuple(c for _, _, c in METRIC_COLUMNS) + ("parameters", "train seconds", "epochs to best")
+#: "epochs to best" is not among them: fewer epochs to the lowest validation loss says when that loss bottomed
+#: out (its curve rose after), not that the variant is better, and it was marked best like an error
+LOWER_IS_BETTER = tuple(c for _, _, c in METRIC_COLUMNS) + ("parameters", "train seconds")
 BASELINE_LABELS = {
     "naive": "baseline: naive",
     "seasonal_naive": "baseline: seasonal naive",
@@ -643,7 +645,7 @@ def readable_table(table: pd.DataFrame, shapes: dict[str, dict] | None = None) -
         for _, _, col in METRIC_COLUMNS:
             row[col] = _pm(float(r[col]), float(r[f"{col} std"]), seeds, decimals[col])
         row["parameters"] = f"{r['parameters']:,.0f}" if np.isfinite(r["parameters"]) else "—"
-        row["train s"] = seconds_text(r["train seconds"]).removesuffix(" s") if np.isfinite(r["train seconds"]) else "—"
+        row["train s"] = figure_text(r["train seconds"], 3) if np.isfinite(r["train seconds"]) else "—"
         rows.append(row)
     cols = ["model", "cell", "size", "seeds", *(c for _, _, c in METRIC_COLUMNS), "parameters", "train s"]
     return pd.DataFrame(rows, columns=cols)

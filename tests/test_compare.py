@@ -424,3 +424,21 @@ def test_a_mean_and_its_spread_share_their_column_s_decimals():
         for cell in got:  # the same number of decimals on both sides of "±"
             sides = [s.rpartition(".")[2] if "." in s else "" for s in cell.split(" ± ")]
             assert len({len(s) for s in sides}) == 1, cell
+
+
+def test_epochs_to_best_is_not_marked_best_and_train_seconds_keep_three_figures():
+    """Runs' comparison read "★ ... train seconds, epochs to best" for GRU: 3 epochs to its lowest validation
+    loss against 7 only says when that loss bottomed out; and 0.039 s against 0.042 s both read 0.04."""
+    from ui.compare_view import number_cell
+
+    table = pd.DataFrame(
+        {
+            "model": ["GRU", "peephole"],
+            "test RMSE": [20.0, 10.0],
+            "train seconds": [0.039, 0.042],
+            "epochs to best": [3.0, 7.0],
+        }
+    )
+    assert cmp.best_per_column(table) == {"test RMSE": "peephole", "train seconds": "GRU"}
+    assert [number_cell("train seconds", v) for v in table["train seconds"]] == ["0.039", "0.042"]
+    assert number_cell("train seconds", 123.456) == "123"
