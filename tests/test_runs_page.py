@@ -196,6 +196,26 @@ def test_delete_asks_first_then_removes_the_run_everywhere(reg, tmp_path):
     assert list(at.dataframe[0].value["name"]) == ["keep me"]
 
 
+def test_a_run_deleted_in_another_tab_is_named_where_it_was_open(reg):
+    """Tab A has a run open, tab B (the same browser) deletes it: A was told "The run in this link is not on
+    this server (its owner may have deleted it ...)", to the owner who just did, without its name."""
+    reg.submit(series(), cfg(0), owner=OWNER, label="keep me")
+    jid = reg.submit(series(), cfg(1), owner=OWNER, label="GRU four")
+    tab_a = runs_page()
+    tab_a.button(key="runs_open_forecast").click().run()
+    assert tab_a.session_state["job_id"] == jid
+    tab_b = runs_page()
+    tab_b.selectbox(key="runs_pick").set_value(jid).run()
+    tab_b.button(key="runs_delete").click().run()
+    tab_b.button(key="runs_delete_yes").click().run()
+    tab_a.switch_page("pages/gates.py").run()
+    no_errors(tab_a)
+    assert tab_a.session_state["job_id"] is None
+    assert tab_a.session_state["gone_link"][2] == (
+        "Your run “GRU four”, open here, was deleted (from the Runs page, perhaps in another tab)."
+    )
+
+
 def test_picking_runs_compares_them_side_by_side(reg):
     ids = [reg.submit(series(), cfg(s, hidden=4 + s), owner=OWNER, label=f"h{4 + s}") for s in range(3)]
     at = runs_page()

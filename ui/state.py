@@ -19,6 +19,7 @@ from lstm_core.jobs import JobRegistry, JobSnapshot
 from lstm_core.store import RunStore
 from lstm_core.train import device_label, resolve_device
 from ui import owner_cookie
+from ui.text import md_escape
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,7 @@ DEFAULT_NAME = "airline passengers (bundled)"  # the newcomer's dataset
 # (job id, page) of a ?job= link whose run is not on this server (deleted, or a wrong id): said on
 # the page it opened (gone_link_notice) until the person leaves that page or opens a run
 GONE = "gone_link"
+OPEN_SEEN = "open_run_seen"  # (job id, name, this browser's own) of the run last open, for a notice if it goes
 GONE_TEXT = (
     "The run in this link is not on this server (its owner may have deleted it, or the link is incomplete); "
     "your own runs are on the Runs page."
@@ -336,9 +338,12 @@ def sync_job_id() -> str | None:
             gone(from_url)
     if current is None and not st.session_state.get(COMPARE_KEY):
         adopt_compare_dataset(reg, me)
-    if current and reg.reopen(current) is None:  # deleted (memory lets a run go; the store keeps it)
-        gone(current)  # a shared run its owner deleted while it was open here
+    open_snap = reg.reopen(current) if current else None
+    if current and open_snap is None:  # deleted (memory lets a run go; the store keeps it)
+        gone(current, _deleted_text(current))  # deleted while open here: by its owner, perhaps in another tab
         current = st.session_state[JOB] = None
+    elif open_snap is not None:
+        st.session_state[OPEN_SEEN] = (open_snap.id, open_snap.label, open_snap.owner == me)
     if current and st.query_params.get("job") != current:
         st.query_params["job"] = current
     elif not current and "job" in st.query_params:
@@ -355,11 +360,22 @@ def adopt_compare_dataset(reg: JobRegistry, me: str) -> bool:
     return snap is not None and snap.owner == me and adopt_dataset(snap.id, snap.config)
 
 
-def gone(job_id: str) -> None:
-    """Note that the run of ``job_id``'s link is not here, for :func:`gone_link_notice` (once: the
-    page's own :func:`sync_job_id` in the same script run must not take it off the page it opened)."""
+def gone(job_id: str, text: str = GONE_TEXT) -> None:
+    """Note that the run of ``job_id``'s link is not here, for :func:`gone_link_notice` to say in
+    ``text`` (once: the page's own :func:`sync_job_id` in the same script run must not take it off
+    the page it opened)."""
     if (st.session_state.get(GONE) or (None,))[0] != job_id:
-        st.session_state[GONE] = (job_id, None)
+        st.session_state[GONE] = (job_id, None, text)
+
+
+def _deleted_text(job_id: str) -> str:
+    """What to say of the open run ``job_id`` gone from the server: where this session's owner had it
+    open, that it was deleted, by name (a tab's Delete left another tab of the same browser with "the run
+    in this link ... its owner may have deleted it" over another run); else :data:`GONE_TEXT`."""
+    seen = st.session_state.get(OPEN_SEEN)
+    if not seen or seen[0] != job_id or not seen[2]:
+        return GONE_TEXT
+    return f"Your run “{md_escape(seen[1])}”, open here, was deleted (from the Runs page, perhaps in another tab)."
 
 
 def gone_link_notice(page: str) -> None:
@@ -370,12 +386,12 @@ def gone_link_notice(page: str) -> None:
     if not noted:
         return
     if noted[1] is None:
-        noted = st.session_state[GONE] = (noted[0], page)
+        noted = st.session_state[GONE] = (noted[0], page, *noted[2:])
     if noted[1] != page:
         del st.session_state[GONE]
         return
     st.space("small")  # clear of the app's header: the 2.5rem above the title left its top edge under it
-    st.warning(GONE_TEXT, icon=":material/link_off:")
+    st.warning(noted[2] if len(noted) > 2 else GONE_TEXT, icon=":material/link_off:")
 
 
 def set_job(job_id: str | None) -> None:
