@@ -30,8 +30,9 @@ COMPARE_KEY, COMPARE_PARAM = "compare_job_ids", "cmp"
 # they come back after a visit to another page instead of resetting to the defaults.
 KEEP = "session"
 DEFAULT_NAME = "airline passengers (bundled)"  # the newcomer's dataset
-# (job id, page) of a ?job= link whose run is not on this server (deleted, or a wrong id): said on
-# the page it opened (gone_link_notice) until the person leaves that page or opens a run
+# (job id, page, sentence) of a ?job= link whose run is not on this server (deleted, or a wrong id), or of
+# a run deleted while open here: said on the page it opened (gone_link_notice) until the person leaves that
+# page or opens a run
 GONE = "gone_link"
 OPEN_SEEN = "open_run_seen"  # (job id, name, this browser's own) of the run last open, for a notice if it goes
 GONE_TEXT = (
