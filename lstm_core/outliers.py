@@ -41,6 +41,9 @@ import pandas as pd
 
 #: How many robust standard deviations of the series' steps both jumps of a spike exceed.
 SPIKE_SCORE = 10.0
+#: The steps' spread a score divides by is at least this share of the median absolute step of the series
+#: itself (before its seasonal profile is taken off): a spike must stand out against the series' own motion.
+STEP_FLOOR = 0.1
 #: In a series above zero throughout, a point whose logs score under this is no spike, whatever
 #: its values score: its jump is the season's own shape on a multiplicative scale. Two such points
 #: were replaced before (session 30), both in a test part, so in the history of the forecast ahead:
@@ -98,7 +101,8 @@ def spike_scores(x: np.ndarray, season: int | None) -> tuple[np.ndarray, np.ndar
 
     The score of point t (0 at the ends) is ``min(|a|, |b|) / s`` when the step into t, ``a``,
     and the step out of it, ``b`` (each less the median step), have opposite signs, else 0;
-    ``s`` is 1.4826 x the median absolute deviation of the steps (all scores 0 when it is 0).
+    ``s`` is 1.4826 x the median absolute deviation of the steps, or :data:`STEP_FLOOR` x the median
+    absolute step of ``x`` itself where that is more (all scores 0 when ``s`` is 0).
     """
     x = np.asarray(x, dtype=np.float64)
     prof = _robust_profile(x, season)
@@ -108,7 +112,9 @@ def spike_scores(x: np.ndarray, season: int | None) -> tuple[np.ndarray, np.ndar
         return out, xs
     d = np.diff(xs)
     med = float(np.median(d))
-    scale = 1.4826 * float(np.median(np.abs(d - med)))
+    # at least a share of the series' own typical step: a noiseless sine a little off its season (24.02
+    # hours) left residual steps of almost nothing, and the drift of its peaks read as 4 "lone spikes"
+    scale = max(1.4826 * float(np.median(np.abs(d - med))), STEP_FLOOR * float(np.median(np.abs(np.diff(x)))))
     if not scale > 0:
         return out, xs
     a, b = d[:-1] - med, d[1:] - med  # into and out of points 1..n-2

@@ -248,3 +248,13 @@ def test_a_spike_on_a_filled_in_gap_is_named_as_filled_in_not_as_given():
     filled[2] = True
     assert listed(spikes, index, filled) == "2020-01-03 (filled in): 87.44 → 120; 2020-01-07: 500 → 101"
     assert listed(spikes, index) == "2020-01-03: 87.44 → 120; 2020-01-07: 500 → 101"
+
+
+def test_a_noiseless_wave_a_little_off_its_season_has_no_spikes():
+    """A clean hourly sine of period 24.02 h: its residuals less a 24-step profile drift at the peaks, and
+    with almost no spread in its steps the drift read as 4 lone spikes (109.7 -> 108.7), to be replaced."""
+    wave = np.round(100 + 10 * np.sin(np.arange(120) / 24.02 * 2 * np.pi), 2)
+    assert len(series_spikes(wave, DataConfig(), 24).index) == 0
+    typo = wave.copy()
+    typo[30] *= 10  # a real one still is one
+    assert series_spikes(typo, DataConfig(), 24).index.tolist() == [30]
