@@ -266,14 +266,25 @@ else:
     others = [c for c in cols if c != ds.target]
     if others:
         with st.expander(f"The other {len(others)} column(s)"):
-            presenter.chart(plots.series_figure(ds.frame, others, title=plot_text(ds.name)), key="data_chart_others")
+            # titled by its columns: titled by the file, a chart of one column named nothing on it
+            presenter.chart(
+                plots.series_figure(
+                    ds.frame,
+                    others,
+                    title=plot_text(", ".join(others) if len(others) <= 3 else f"{len(others)} other columns"),
+                ),
+                key="data_chart_others",
+            )
     # presenting: the first rows at projector size (the grid's text stays 14 px whatever the page's
     # CSS), with the time as the first column; otherwise 200 rows in a scrolling grid
     shown_rows = PRESENT_ROWS if presenter.active() else 200
     st.markdown(f"**Preview** (first {shown_rows} rows)")
     preview = ds.frame.head(shown_rows)
     if isinstance(preview.index, pd.DatetimeIndex) and (preview.index == preview.index.normalize()).all():
-        preview = preview.set_axis(preview.index.strftime("%Y-%m-%d").rename(preview.index.name))
+        # as precise as the dates are: years as 1960 (not 1960-01-01), months as 2019-01
+        firsts = preview.index.day == 1
+        as_written = "%Y" if (firsts & (preview.index.month == 1)).all() else "%Y-%m" if firsts.all() else "%Y-%m-%d"
+        preview = preview.set_axis(preview.index.strftime(as_written).rename(preview.index.name))
     if presenter.active():
         presenter.table(preview.rename_axis(preview.index.name or "step").reset_index(), key="data_preview")
     else:

@@ -1050,3 +1050,13 @@ def test_a_look_back_past_half_the_data_goes_to_the_run(fake):
     snap = state.registry().snapshot(at.session_state["job_id"])
     assert snap is not None and snap.config["data"]["look_back"] == 500
     assert at.number_input(key="train_look_back").value == 500  # kept, not clipped behind the user's back
+
+
+def test_the_preview_writes_dates_as_precisely_as_the_file():
+    """Years read 1960-01-01 in the preview of a file that wrote 1960."""
+    at = new_app().run()
+    body = "year,gdp\n" + "\n".join(f"{1960 + i},{100 + i}" for i in range(30))
+    at.file_uploader(key="data_upload").set_value(("gdp.csv", body.encode(), "text/csv")).run()
+    at.run()
+    no_errors(at)
+    assert list(at.dataframe[0].value.index[:2]) == ["1960", "1961"]

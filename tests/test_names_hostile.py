@@ -29,3 +29,13 @@ def test_invisible_characters_are_removed_from_a_name_with_a_note():
     loaded = lcdata.load_csv(csv("time,val\u200bue,ot\u2066her"), name="x.csv")
     assert list(loaded.frame.columns) == ["value", "other"]
     assert any("invisible or direction-changing characters" in n for n in loaded.report.notes)
+
+
+def test_a_name_with_only_runs_of_spaces_is_not_said_to_hold_invisible_characters():
+    """ "  spaced  name " read "held invisible or direction-changing characters (zero-width, ...)"."""
+    loaded = lcdata.load_csv(csv("time,  spaced  name ,other"), name="x.csv")
+    assert list(loaded.frame.columns) == ["spaced name", "other"]
+    assert "Column name 'spaced name' had several spaces in a row in the file; they were made one." in (
+        loaded.report.notes
+    )
+    assert not any("invisible" in n for n in loaded.report.notes)

@@ -719,11 +719,17 @@ def _read_cells(text: str, delimiter: str, notes: list[str], offset: int = 0) ->
     cleaned = [_visible_name(h) for h in header]
     changed = [h for h, c in zip(header, cleaned) if h != c]
     if changed:
-        notes.append(
-            f"Column name {_excerpt(cleaned[header.index(changed[0])])}"
-            + (f" and {len(changed) - 1} more" if len(changed) > 1 else "")
+        first = changed[0]
+        more = f" and {len(changed) - 1} more" if len(changed) > 1 else ""
+        # only runs of spaces made one: said as such ("  spaced  name " read "held invisible ... characters")
+        spaces_only = " ".join(first.split()) == _visible_name(first) and unicodedata.normalize("NFKC", first) == first
+        notes.append(  # the name once: a page draws runs of spaces as one, and two quotes read alike
+            f"Column name {_excerpt(cleaned[header.index(first)])} had several spaces in a row in the file; "
+            "they were made one."
+            if spaces_only and not more
+            else f"Column name {_excerpt(cleaned[header.index(first)])}{more}"
             + " held invisible or direction-changing characters (zero-width, right-to-left marks, "
-            "non-breaking spaces); they were removed."
+            "non-breaking spaces) or runs of spaces; they were removed."
         )
     header = [h or f"column {i + 1}" for i, h in enumerate(cleaned)]
     counts = Counter(header)

@@ -400,7 +400,7 @@ def unit_figure(
     fig.update_xaxes(title_text=axis["title"]["text"], row=len(tops) + len(names), col=1)
     title = f"Unit {unit + 1} of layer {trace.layer + 1}"  # counted from 1, as the Learn page counts them
     if dec:
-        title += " <span style='font-size:0.75em'>(decimated to ~2,000 points a trace, min/max kept)</span>"
+        title += " <span style='font-size:0.75em'>(decimated: ~2,000 points per line, min/max kept)</span>"
     fig.update_layout(
         title=dict(text=title),
         height=140 + 110 * (len(tops) + len(names)),

@@ -240,8 +240,9 @@ def apply_layout(
 ) -> go.Figure:
     """The common layout: title (with the decimation note), margins, height 400, legend below."""
     if decimated:
-        title += f" <span style='font-size:0.75em'>(decimated to ~{MAX_POINTS:,} points a trace"
-        title += f" of {n_total:,})</span>" if n_total else ")</span>"
+        # "(decimated to ~2,000 points a trace of 50,000)" read as a puzzle
+        shown = f"~{MAX_POINTS:,} of {n_total:,} points" if n_total else f"~{MAX_POINTS:,} points"
+        title += f" <span style='font-size:0.75em'>(decimated: {shown} per line)</span>"
     fig.update_layout(
         # the title sits just above the plot area, below the band the Plotly toolbar takes when it
         # shows (on a phone a tap shows it, and it covered titles at 390 px)
