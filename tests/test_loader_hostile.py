@@ -116,7 +116,7 @@ def test_blank_lines_above_the_header_are_skipped_and_lines_still_counted():
             [f"€{i}.234" for i in range(1, 31)],
             ";",
             1.234,
-            "'1.234' in column 'value' were read with '.' as the decimal",
+            "'€1.234' in column 'value' were read with '.' as the decimal",  # quoted as the file writes it
         ),
         (
             [f"{i},234" for i in range(1, 31)],
@@ -190,3 +190,16 @@ def test_a_headerless_semicolon_file_with_decimal_commas_reads_its_numbers():
     loaded = load_csv(text.encode())
     assert loaded.report.delimiter == ";" and loaded.report.decimal == ","
     assert loaded.frame.iloc[:, 0].tolist() == values and loaded.frame.index[0] == months[0]
+
+
+def test_the_thousands_note_quotes_an_accounts_negative_as_the_file_writes_it():
+    """'(3,758)' was quoted as '-3,758', a value the file does not hold."""
+    from lstm_core import data as lcdata
+
+    values = ["842", "(312)", "(3,758)", "100", "(1,200)", "55", "(2,001)", "7", "(9)", "10", "(11)", "12"]
+    body = "month,profit\n" + "\n".join(f'2019-{m:02d},"{v}"' for m, v in zip(range(1, 13), values))
+    notes = lcdata.load_csv(body.encode(), name="x.csv").report.notes
+    assert (
+        "Values such as '(3,758)' in column 'profit' were read with ',' as the thousands separator (-3758); if they "
+        "mean -3.758, write them that way in the file." in notes
+    )

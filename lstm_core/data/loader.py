@@ -263,6 +263,7 @@ def _load(
     cells, lines = _read_cells(text, delimiter, notes, offset)
     if select:
         cells, lines = select_rows(cells, lines, select, notes)
+    as_written = cells  # the cells before accounting negatives and symbols were rewritten: notes quote these
     cells, problems = _strip_symbols(cells, notes)
     # say nothing about the decimal mark: years, and months written with a dot (01.1992)
     years = [c for c in cells.columns if _year_cells(c, cells[c]) or _dotted_months(cells[c])]
@@ -332,7 +333,7 @@ def _load(
     if not kept:
         raise _no_numeric_error(cells, numbers, dropped, problems)
     _check_finite(cells[kept], numbers[kept], lines)
-    ambiguous = None if decided else _ambiguous_numbers_note(cells[kept], numbers[kept], decimal)
+    ambiguous = None if decided else _ambiguous_numbers_note(cells[kept], numbers[kept], decimal, as_written[kept])
     if ambiguous is not None:
         notes.append(ambiguous)
 
@@ -980,20 +981,26 @@ def _detect_decimal(cells: pd.DataFrame, delimiter: str) -> tuple[str, bool]:
     return ("," if delimiter != "," and has_comma_number else "."), False
 
 
-def _ambiguous_numbers_note(cells: pd.DataFrame, numbers: pd.DataFrame, decimal: str) -> str | None:
-    """A note for numbers such as 1.234 or 1,234 that read either as decimals or as thousands."""
+def _ambiguous_numbers_note(
+    cells: pd.DataFrame, numbers: pd.DataFrame, decimal: str, written: pd.DataFrame | None = None
+) -> str | None:
+    """A note for numbers such as 1.234 or 1,234 that read either as decimals or as thousands,
+    quoting the cell as ``written`` (default ``cells``): an accounts negative "(3,758)" was quoted
+    as "-3,758", which the file does not hold."""
+    written = cells if written is None else written
     for column in cells.columns:
         text = cells[column].dropna().astype("str").head(500)
         ambiguous = text[text.str.fullmatch(r"[+-]?[1-9]\d{0,2}[.,]\d{3}") & numbers[column][text.index].notna()]
         if ambiguous.empty:
             continue
         example = ambiguous.iloc[0]
+        quoted = str(written[column][ambiguous.index[0]]).strip()
         mark = "," if "," in example else "."
         value = numbers[column][ambiguous.index[0]]
         other = example.replace(mark, "") if mark == decimal else example.replace(mark, ".")
         role = "decimal mark" if mark == decimal else "thousands separator"
         return (
-            f"Values such as {_excerpt(example)} in column {_excerpt(column)} were read with {mark!r} as the {role} "
+            f"Values such as {_excerpt(quoted)} in column {_excerpt(column)} were read with {mark!r} as the {role} "
             f"({value:g}); if they mean {other}, write them that way in the file."
         )
     return None
