@@ -203,3 +203,19 @@ def test_the_thousands_note_quotes_an_accounts_negative_as_the_file_writes_it():
         "Values such as '(3,758)' in column 'profit' were read with ',' as the thousands separator (-3758); if they "
         "mean -3.758, write them that way in the file." in notes
     )
+
+
+def test_a_true_false_column_is_read_as_1_and_0_and_is_not_the_default_target():
+    """A holiday flag, the classic extra input, was dropped as text ("holds text, not numbers (e.g. 'TRUE')")."""
+    from lstm_core.data import default_target
+
+    rows = [f"2024-01-{i + 1:02d},{'TRUE' if i % 7 == 0 else 'false'},{10 + i * 0.3:.1f}" for i in range(30)]
+    loaded = load_csv(("date,is_holiday,temp\n" + "\n".join(rows)).encode(), name="x.csv")
+    assert list(loaded.frame.columns) == ["is_holiday", "temp"]
+    assert loaded.frame["is_holiday"].iloc[:8].tolist() == [1.0, 0, 0, 0, 0, 0, 0, 1.0]
+    assert "Column 'is_holiday' holds true/false values: read as 1 and 0." in loaded.report.notes
+    assert default_target(loaded.frame) == "temp"  # the flag is an input, not the series
+    words = load_csv(
+        ("date,note\n" + "\n".join(f"2024-01-{i + 1:02d},{i}" for i in range(9)) + "\n2024-01-10,true").encode()
+    )
+    assert not any("true/false" in n for n in words.report.notes)  # one 'true' among numbers: no flag column

@@ -858,6 +858,11 @@ def _strip_symbols(cells: pd.DataFrame, notes: list[str]) -> tuple[pd.DataFrame,
     problems: dict[str, str] = {}
     for column in cells.columns:
         given = cells[column].dropna().astype("str")
+        flags = _true_false(given)
+        if flags is not None:  # a holiday or promotion flag, the classic extra input: it was dropped as text
+            cells[column] = flags.reindex(cells.index)
+            notes.append(f"Column {_excerpt(column)} holds true/false values: read as 1 and 0.")
+            continue
         present, rewritten = _accounting_numbers(given)
         at = len(notes)  # the notes on rewritten cells come first, as the cells were rewritten first
         # decided on a sample, like the decimal mark: most columns cost one short scan
@@ -875,6 +880,16 @@ def _strip_symbols(cells: pd.DataFrame, notes: list[str]) -> tuple[pd.DataFrame,
         if rewritten or present is not given:
             cells[column] = present.reindex(cells.index)
     return cells, problems
+
+
+def _true_false(given: pd.Series) -> pd.Series | None:
+    """``given`` (strings) with TRUE/FALSE (any case) written as 1/0, where every cell that is not empty
+    is one of them (two at least); else None."""
+    words = given.str.strip().str.lower()
+    written = words != ""
+    if int(written.sum()) < 2 or not words[written].isin(("true", "false")).all():
+        return None
+    return given.where(~written, words.map({"true": "1", "false": "0"}))
 
 
 def _strip_percent_and_currency(

@@ -101,7 +101,15 @@ def default_target(frame: pd.DataFrame) -> str:
     if first or named:
         return (first or named)[0]
     timeless = [c for c in usable if not time_worded(c)]
-    return (timeless or usable or cols)[0]
+    # a 0/1 flag (a holiday, a promotion) is an input, not the series: date,holiday,temp forecasts temp
+    measured = [c for c in timeless if not _flag(frame[c])]
+    return (measured or timeless or usable or cols)[0]
+
+
+def _flag(values: pd.Series) -> bool:
+    """Whether a column holds only 0 and 1 (a yes/no flag)."""
+    seen = pd.unique(values.dropna())
+    return len(seen) > 0 and bool(np.isin(seen, (0, 1)).all())
 
 
 def case_matches(name: object, names: Iterable[object]) -> list[str]:
