@@ -31,11 +31,6 @@ runs_view.require_runs(
     choices, "No trained run yet: start one on the Train page (the defaults work), or restore a run zip above."
 )
 pick = runs_view.pick(choices, "forecast_pick", lambda k: choices[k][0], preferred=current)
-picked_snap = state.registry().snapshot(pick)
-if picked_snap is not None and state.adopt_dataset(pick, picked_snap.config):
-    # the run shown brings its data over the untouched bundled data, as Runs' Open does: a zip restored here
-    # in a fresh session showed its run under a sidebar naming the airline data that Train would use
-    st.rerun()
 run = choices[pick][1]
 m, pred = run.metrics, run.predictions
 assert m is not None and pred is not None  # every run in the list was evaluated

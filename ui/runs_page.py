@@ -170,17 +170,12 @@ def load(job_id: str) -> Run | None:
 
 
 def open_in(job_id: str, where: str) -> None:
-    """Make ``job_id`` the session's current run (its data the session's, where none was loaded) and go
-    to the Forecast or Gates page."""
+    """Make ``job_id`` the session's current run and go to the Forecast or Gates page (whose run box
+    brings its data, :func:`ui.runs_view.pick`)."""
     if load(job_id) is None:
         st.error("This run could not be loaded from disk; its folder may be damaged. Delete it, or train it again.")
         return
     page, key = PAGES[where]
-    snap = state.registry().snapshot(job_id)
-    if snap is not None:
-        # its data too, over the untouched bundled data (as a reload of its link does): a restored zip
-        # opened in a fresh session showed its run under a sidebar naming the airline data Train would use
-        state.adopt_dataset(job_id, snap.config)
     state.set_job(job_id)
     st.session_state[key] = job_id
     st.switch_page(page)

@@ -102,12 +102,20 @@ def pick(options: dict, key: str, label, preferred: str | None = None) -> str:
     """A run selectbox over ``options`` (id -> anything, not empty); returns the chosen id.
 
     The choice survives reruns in ``st.session_state[key]``; ``preferred`` (e.g. the
-    current job) is chosen when the kept choice is gone. ``label(id)`` names an option.
+    current job) is chosen when the kept choice is gone. ``label(id)`` names an option. A pick becomes
+    the session's open run, and its data the session's where none was loaded.
     """
     keys = list(options)
     if st.session_state.get(key) not in keys:
         st.session_state[key] = preferred if preferred in keys else keys[0]
-    return st.selectbox("Run", keys, key=key, format_func=label, on_change=_open_picked, args=(key,))
+    picked = st.selectbox("Run", keys, key=key, format_func=label, on_change=_open_picked, args=(key,))
+    snap = state.registry().snapshot(str(picked).removeprefix("live:"))
+    if snap is not None and state.adopt_dataset(snap.id, snap.config):
+        # the run shown brings its data over the untouched bundled data, as a reload of its link does: a
+        # restored zip opened in a fresh session showed its run under a sidebar naming the airline data
+        # that Train would use
+        st.rerun()
+    return picked
 
 
 def _open_picked(key: str) -> None:
