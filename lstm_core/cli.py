@@ -20,7 +20,7 @@ import threading
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -320,8 +320,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--out",
         required=True,
         type=Path,
-        help="NumPy .npz file to write: one array per layer and gate, LAYER/GATE, of shape (time, units); "
-        "the time steps start where the network's input does (after the lag of a differenced representation)",
+        help="NumPy .npz file to write: one array per layer (from 0) and gate or state, LAYER/NAME (gates as the "
+        "cell names them, c the cell state, h the hidden state), of shape (time, units); the time steps start where "
+        "the network's input does (after the lag of a differenced representation); for a run of several networks, "
+        "the first network's",
     )
 
     c = sub.add_parser("compare", help="train model variants on the same data, split and seeds; write the table")
@@ -914,7 +916,7 @@ def _write_forecast(out: pd.DataFrame, run, args, what: str) -> int:
 
 
 def cmd_gates(args) -> int:
-    import torch
+    from .gates import trace_run
 
     if args.out.suffix.lower() != ".npz":
         raise ConfigError(f"--out {args.out} must name a .npz file (gates writes NumPy arrays), e.g. gates.npz.")
@@ -923,9 +925,16 @@ def cmd_gates(args) -> int:
     _check_out_file(args.out, args.overwrite, args)
     run = _run_for(args)
     prep = run.prep
-    x = torch.as_tensor(prep.features[prep.offset :], dtype=torch.float32)[None]  # (1, T, F)
-    trace = run.model.gate_trace(x)
-    arrays = {f"{k}/{name}": v[:, 0].numpy() for k, layer in enumerate(trace) for name, v in layer.items()}
+    # the input as the Gates page feeds it: a window-normalised network's first feature less its trailing
+    # window's mean (the raw feature put airline's inputs at up to 7.3 where the network trained on 2.8 at most)
+    try:
+        trace = trace_run(run.model, prep, "series")
+    except ValueError:  # an input value undefined: no gate of it could be written
+        raise ConfigError(
+            "The series has undefined values where the network reads it, so its gates cannot be recorded; "
+            "fill or drop the missing values (--missing) and run gates again."
+        ) from None
+    arrays: dict[str, Any] = {f"{layer.layer}/{name}": v for layer in trace for name, v in layer.values.items()}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with open(args.out, "wb") as fh:  # np.savez would append .npz to other suffixes
         np.savez(fh, **arrays)

@@ -19,7 +19,7 @@ from torch import nn
 from .cells import FUSED
 from .cellspec import SPECS, LayerWeights, spec
 
-#: The textbook example the calculator is prefilled with.
+#: The example the calculator is prefilled with (its weights: :func:`seeded_weights`).
 EXAMPLE_X = (0.2, 1.3, 0.7)
 EXAMPLE_H = (0.3, 0.8, 0.69)
 EXAMPLE_C = (0.5, 0.6, 0.4)
@@ -129,6 +129,7 @@ def decay_caption(rates: dict[str, float], forget_bias: float, steps: int = 40) 
     ``rates`` maps each cell to :func:`decay_rate`; ``forget_bias`` is what
     :func:`gradient_decay` added to the LSTM's forget-gate bias. A forget bias is not torch's
     initialisation, so the sentence names it: it, not the LSTM alone, keeps the gradient up.
+    ``steps`` is the chart's sequence length T: the per-step factors are carried over that many steps.
     """
     init = "torch's initialisation"
     if forget_bias:
@@ -142,7 +143,7 @@ def decay_caption(rates: dict[str, float], forget_bias: float, steps: int = 40) 
         )
     return text + (
         " Training can push an LSTM's forget gates towards 1 and keep the gradient alive for much longer; "
-        "an RNN has no such knob."
+        "an RNN has no gate that can: its gradient passes through the same recurrent weights and tanh at every step."
     )
 
 

@@ -114,7 +114,7 @@ elif section == "Why RNNs forget":
     df = decay(int(steps), int(hidden), int(seeds), float(fb))
     presenter.chart(gp.gradient_decay_figure(df), key="learn_decay", container=chart_slot, config=CONFIG)
     rates = {c: teach.decay_rate(df, c) for c in teach.DECAY_CELLS}
-    st.caption(teach.decay_caption(rates, float(fb)))
+    st.caption(teach.decay_caption(rates, float(fb), int(steps)))
 elif section == "The LSTM cell":
     st.markdown(
         "**Cell state $c_t$** — a conveyor belt through time, changed only by a pointwise forget and a pointwise "
@@ -168,7 +168,7 @@ elif section == "Variants and GRU":
         st.latex(eq)
 else:
     st.markdown(
-        "One LSTM step by hand. Prefilled with the textbook example; type your own numbers "
+        "One LSTM step by hand. Prefilled with an example; type your own numbers "
         "(comma-separated, one value per unit / input)."
     )
     with st.container(key="learn_controls"):

@@ -1097,3 +1097,28 @@ def test_train_names_the_seasonal_naive_on_a_seasonal_series(trained, tmp_path, 
     assert main(["train", "--data", str(trained / "air.csv"), "--out", str(tmp_path / "run"), *TRAIN_FAST]) == 0
     summary = capsys.readouterr().err.splitlines()[0]
     assert ", seasonal naive " in summary and ", Holt-Winters " in summary
+
+
+def test_gates_feeds_a_window_normalised_network_the_input_it_trained_on(trained, tmp_path, monkeypatch):
+    """gates fed a window-normalised network its raw first feature (airline's inputs up to 7.3 where it trained on
+    2.8 at most), so its file disagreed with the Gates page: the first feature is less its trailing window's mean."""
+    from lstm_core import runs
+    from lstm_core.prep import Transform, prepare
+
+    real = runs.load_run
+
+    def windowed(path, *args, **kwargs):
+        run = real(path, *args, **kwargs)
+        run.prep = prepare(run.series, run.prep.cfg, transform=Transform(window_norm=True))
+        return run
+
+    monkeypatch.setattr(runs, "load_run", windowed)
+    out = tmp_path / "g.npz"
+    assert main(["gates", "--run", str(trained / "run"), "--out", str(out)]) == 0
+    run = windowed(trained / "run")
+    x = run.prep.features[run.prep.offset :].astype(np.float64)
+    x[:, 0] -= pd.Series(x[:, 0]).rolling(run.prep.cfg.look_back, min_periods=1).mean().to_numpy()
+    with torch.no_grad():
+        h = run.model.rnn(torch.as_tensor(x[None], dtype=torch.float32))[0][0].numpy()  # (T, H), last layer
+    last = run.model.cfg.num_layers - 1
+    np.testing.assert_allclose(np.load(out)[f"{last}/h"], h, atol=1e-5)

@@ -20,6 +20,7 @@ from lstm_core.config import RunConfig
 from lstm_core.job_status import JobStatus
 from lstm_core.jobs import JobRegistry
 from tests import fakes
+from ui import gates_view as gv
 from ui.cell_picture import fmt
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -220,10 +221,20 @@ def test_during_training_opens_on_the_epoch_whose_weights_the_page_shows():
         assert [a["text"] for a in evolution["layout"]["annotations"]].count("kept") == 2
         at.select_slider(key="gates_epoch").set_value(3).run()
         assert at.select_slider(key="gates_epoch").value == 3  # the user's pick holds on the run
-        run.fit.best_epoch = 3  # kept the last epoch: nothing to say, and no second line
+        run.fit.best_epoch = 3  # kept the last epoch: its statistics are still of the weights before averaging
         at.session_state["gates_epoch_for"] = None  # as if opened afresh
         at.run()
-        assert not [c for c in at.caption if "weights training kept" in c.value]
+        note = [c.value for c in at.caption if "weights training kept" in c.value]
+        assert len(note) == 1 and "a moving average of the weights up to epoch 3 (the last" in note[0], note
+
+
+def test_the_kept_note_says_nothing_only_of_the_last_epoch_as_it_was():
+    """The epochs record the weights as they were; with a moving average the model kept is not any of them,
+    so the note stayed silent exactly where the last epoch was kept (the common case)."""
+    assert gv.kept_note(3, 3, averaged=False) == ""
+    assert gv.kept_note(None, 3, averaged=True) == ""
+    assert "moving average of the weights up to epoch 3" in gv.kept_note(3, 3, averaged=True)
+    assert "those of epoch 1" in gv.kept_note(1, 3, averaged=False)
 
 
 def test_which_network_is_shown_names_its_data_in_words():

@@ -119,3 +119,5 @@ def test_decay_caption_names_the_forget_bias_it_measured_with():
     plain = teach.decay_caption(rates, 0.0)
     assert "torch's initialisation;" in plain and "forget-gate bias then raised" not in plain
     assert "raised by 2.5" in teach.decay_caption(rates, 2.5)
+    # over the chart's own length: "Over 40 steps" stood under a chart of T = 10
+    assert f"Over 10 steps that is ×{0.5**10:.1e} for the RNN" in teach.decay_caption(rates, 1.0, 10)

@@ -96,9 +96,17 @@ def sources() -> dict[str, Source]:
 
 def kept_note(kept: int | None, last: int, averaged: bool) -> str:
     """One sentence: which recorded epoch the weights every other view shows come from ("" where
-    unknown, as for a live snapshot, or the last one)."""
-    if kept is None or kept == last:
+    unknown, as for a live snapshot, or the last one as it was). With ``averaged`` weights the epochs
+    record the weights as they were and the model is their moving average, so even where the last
+    epoch is kept its statistics are not the model's (a tiny LSTM's saturated shares differed by up to 0.3)."""
+    if kept is None or (kept == last and not averaged):
         return ""
+    if kept == last:
+        return (
+            f"The other views show the weights training kept: a moving average of the weights up to epoch {kept} "
+            "(the last; dashed line). Each epoch here records the weights as they were, so its statistics are "
+            "close to the model's, not equal."
+        )
     how = (
         "a moving average of the weights up to it, so its statistics are close to that epoch's, not equal"
         if averaged
