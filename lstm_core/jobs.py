@@ -172,11 +172,19 @@ def phase_message(phase: str) -> str:
         return "Choosing how to represent the series: a short backtest on the data before the test part..."
     if phase == "training":
         return "Training..."
-    if phase.startswith("member "):
-        return f"Training network {phase.split()[1].replace('/', ' of ')} of the ensemble..."
+    if (network := member_phase(phase)) is not None:
+        return f"Training network {network[0]} of {network[1]} of the ensemble..."
     if phase == "evaluating":
         return "Evaluating: forecasts, intervals and baselines..."
     return ""
+
+
+def member_phase(phase: str) -> tuple[int, int] | None:
+    """(k, K) of a phase ``"member k/K"`` (network k of an ensemble of K trains), else None."""
+    if not phase.startswith("member "):
+        return None
+    k, _, total = phase.split()[1].partition("/")
+    return (int(k), int(total)) if k.isdigit() and total.isdigit() else None
 
 
 def default_workers(cores: int | None = None) -> int:
@@ -272,6 +280,8 @@ class JobSnapshot:
     restoring: bool = False  # finished before a restart; its run is being loaded from disk
     interrupted: bool = False  # stopped by a server restart before it ended: JobRegistry.retry trains it again
     preview: FirstLook | None = None  # while an ensemble trains: its first network's one-step predictions
+    #: while an ensemble's later networks train: (k, K), network k of K (the epochs count network 1's)
+    network: tuple[int, int] | None = None
 
     @property
     def active(self) -> bool:
@@ -807,6 +817,7 @@ class JobRegistry:
             # read with ``run``: a loader finishing in between would give "no run, not loading" (a
             # page would show no run and never wait for it)
             restoring, interrupted = job.restoring, job.interrupted
+            phase = job.phase
         n = len(hist)
         epochs = np.fromiter((s.epoch for s in hist), dtype=np.int32, count=n)
         train = np.fromiter((s.train_loss for s in hist), dtype=np.float32, count=n)
@@ -816,13 +827,20 @@ class JobRegistry:
         sweep_job = job.is_sweep
         done_units = len(rows) if sweep_job else n
         eta = None
-        if status == RUNNING and n:
+        network = member_phase(phase) if status == RUNNING and not sweep_job else None
+        progress = 1.0 if status == FINISHED else min(1.0, done_units / max(job.epochs_planned, 1))
+        if network is not None and n:
+            # network k of K: the ones before it done, each about as long as network 1 (its epochs are the history);
+            # "Epoch 15 / 15 · ETA 0s" stood under "Training network 5 of 11"
+            k, total = network
+            progress = (k - 1) / total
+            eta = sum(s.seconds for s in hist) * (total - k + 1)
+        elif status == RUNNING and n:
             recent = hist[-10:]
             per_epoch = sum(s.seconds for s in recent) / len(recent)
             eta = per_epoch * max(0, job.epochs_planned - n)
         elif status in DONE:
             eta = 0.0
-        progress = 1.0 if status == FINISHED else min(1.0, done_units / max(job.epochs_planned, 1))
         return JobSnapshot(
             id=job.id,
             owner=job.owner,
@@ -849,6 +867,7 @@ class JobRegistry:
             restoring=restoring,
             interrupted=interrupted,
             preview=preview,
+            network=network,
         )
 
     def _next(self, block: bool = True) -> Job | None:

@@ -102,7 +102,9 @@ with st.expander("New comparison", expanded=not st.session_state.get(cv.CMP_KEY)
             st.session_state["cmp_editor"] = st.session_state.get("cmp_editor", 0) + 1  # a fresh editor on them
     # nothing reruns until Start: typing "32" stays "32"; Enter in a box starts nothing (as on the Train page)
     with st.form("cmp_form", border=False, enter_to_submit=False):
-        st.markdown("**Variants** (up to 6 rows; add or delete rows at the table's edge; new rows start as an LSTM)")
+        # the how-to under the table: above it, the table's toolbar (shown from the start on a touch screen) hid
+        # its end on a phone
+        st.markdown("**Variants**")
         edited = st.data_editor(
             st.session_state.get("cmp_rows", DEFAULT_VARIANTS),
             key=f"cmp_variants_{st.session_state.get('cmp_editor', 0)}",
@@ -133,6 +135,7 @@ with st.expander("New comparison", expanded=not st.session_state.get(cv.CMP_KEY)
                 ),
             },
         )
+        st.caption("Up to 6 rows; add or delete rows at the table's edge; new rows start as an LSTM.")
         c1, c2, c3, c4 = st.columns(4)
         n_seeds = c1.slider(
             "Seeds",

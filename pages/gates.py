@@ -268,7 +268,7 @@ elif view == "Saturation":
         o = sources[k]
         tgt = target if mode == "series" or target is None else gv.nearest(target, gv.window_choices(o.prep))
         frames.append((o.label, gv.saturation_table(o.key, o.version, mode, tgt, min(layer, o.layers - 1), o.label, o)))
-    presenter.chart(gp.saturation_figure(frames), key="gates_saturation", config=CONFIG)
+    presenter.chart(presenter.phone_title(gp.saturation_figure(frames)), key="gates_saturation", config=CONFIG)
     st.markdown("**Most saturated units** (fraction of time below 0.1 or above 0.9; tanh traces rescaled)")
     table = gt.most_saturated(pd.concat([f for _, f in frames], ignore_index=True), 12)
     if table.empty:
@@ -296,7 +296,11 @@ elif view == "Memory":
             "rewritten through W_h and tanh at every step."
         )
     else:
-        presenter.chart(gp.memory_figure(mem, cell, src.prep.cfg.look_back), key="gates_memory", config=CONFIG)
+        presenter.chart(
+            presenter.phone_title(gp.memory_figure(mem, cell, src.prep.cfg.look_back)),
+            key="gates_memory",
+            config=CONFIG,
+        )
         keep = "z (update gate; in torch's GRU z keeps the old state)" if cell == "gru" else "f (forget gate)"
         st.caption(
             f"Keep gate: {keep}. Half-life = ln 0.5 / ln(mean keep) steps: how long a stored value takes to "
@@ -336,9 +340,10 @@ else:
             gp.evolution_figure(gt.history_frame(hist, lay), ep, kept), key="gates_evolution", config=CONFIG
         )
         presenter.chart(
-            gp.saturation_figure(
-                [(f"epoch {ep}", gt.epoch_saturation_frame(entry, lay))],
-                title=f"Saturation at epoch {ep}",
+            presenter.phone_title(  # a phone cut the title's "points near the dotted line ..." at the edge
+                gp.saturation_figure(
+                    [(f"epoch {ep}", gt.epoch_saturation_frame(entry, lay))], title=f"Saturation at epoch {ep}"
+                )
             ),
             key="gates_epoch_sat",
             config=CONFIG,

@@ -264,3 +264,44 @@ def test_no_console_errors_or_warnings(trained):
     """After the tests above (heatmaps, a click, stepping, Learn's sections), the page logged no
     error and no warning (the stepper and the click listener mount in the page, no iframe)."""
     assert CONSOLE == [], "\n".join(CONSOLE)
+
+
+#: Per chart of the view: its title's overflow past the chart's right edge (px), and the pairs of its titles (the
+#: figure's, the panels', the axes') whose boxes overlap.
+TITLES_FIT = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].map(c => {
+    const box = c.getBoundingClientRect();
+    const title = c.querySelector('.gtitle');
+    const over = title ? Math.max(0, title.getBoundingClientRect().right - box.right) : 0;
+    const texts = [...c.querySelectorAll('.gtitle, .annotation-text, .g-xtitle text, .g-x2title text')]
+        .map(t => [t.textContent, t.getBoundingClientRect()]).filter(([, b]) => b.width > 0);
+    const hits = [];
+    texts.forEach(([a, p], i) => texts.slice(i + 1).forEach(([b, q]) => {
+        if (!(p.right <= q.left || q.right <= p.left || p.bottom <= q.top || q.bottom <= p.top)) hits.push([a, b]);
+    }));
+    return [(title || {}).textContent || '', over, hits]; })"""
+
+
+def test_gates_charts_keep_their_titles_whole_on_a_phone(trained):
+    """At 390 px the saturation and memory titles ran past the chart's edge ("points n…", "keep ga…"), and the
+    "During training" panels' titles ran into each other ("mean gate valufraction saturated")."""
+    pg, _ = trained
+    pg.set_viewport_size({"width": 390, "height": 844})
+    nav_or_menu(pg, "Gates")
+    for view in ("Saturation", "Memory", "During training"):
+        pg.evaluate("window.scrollTo(0, 0)")
+        option = pg.get_by_role("radiogroup", name="View").get_by_role("radio", name=view, exact=True)
+        if not option.is_checked():
+            option.click()
+        expect(option).to_be_checked()
+        pg.wait_for_function(
+            "() => { const g = [...document.querySelectorAll('[data-testid=\"stPlotlyChart\"] .js-plotly-plot')];"
+            " return g.length > 0 && g.every(p => p._fullLayout && Math.abs(p._fullLayout.width"
+            " - p.getBoundingClientRect().width) < 2); }"
+        )
+        wait_idle(pg)
+        charts = pg.evaluate(TITLES_FIT)
+        assert charts, f"no chart in the {view} view"
+        for title, over, hits in charts:
+            assert over <= 1 and hits == [], (view, title, over, hits)
+        screenshot(pg, f"gates-teach-390-{view.lower().replace(' ', '-')}", always=True)
+    pg.set_viewport_size({"width": 1366, "height": 768})

@@ -304,14 +304,26 @@ def test_auto_representation_reports_its_phases_and_stops_while_choosing(registr
 
 def test_an_ensemble_job_names_each_network(registry, sine):
     from lstm_core.jobs import phase_message
+    from ui.jobs_view import progress_text, status_line
 
     assert phase_message("member 2/3") == "Training network 2 of 3 of the ensemble..."
     cfg = tiny(epochs=3)
     cfg.train.ensemble = 3
-    snap = registry.wait(registry.submit(sine, cfg, owner="me"), WAIT_S)
+    jid = registry.submit(sine, cfg, owner="me")
+    # while network k of 3 trains, the bar and the ETA count networks: "Epoch 3 / 3 · ETA 0s" stood under
+    # "Training network 2 of 3" (the epochs are network 1's)
+    during = registry.wait_until(jid, lambda s: s.network is not None or not s.active, WAIT_S)
+    snap = registry.wait(jid, WAIT_S)
     assert snap.status == "finished", snap.message
     assert snap.run.metrics.info.ensemble == 3 and len(snap.run.model.members) == 3
     assert len(snap.epochs) == 3  # the live curve is member 0's
+    assert during.network is not None, "no snapshot while a later network trained"
+    k, total = during.network
+    assert total == 3 and k in (2, 3) and during.progress == (k - 1) / 3
+    assert during.eta == pytest.approx(sum(s.seconds for s in snap.run.history) * (3 - k + 1))
+    assert progress_text(during).startswith(f"Network {k} / 3 · elapsed ")
+    assert status_line(during).endswith(f"running · network {k}/3")
+    assert snap.network is None and progress_text(snap).startswith("Epoch 3 / 3")
 
 
 # ---- one vocabulary, tags, sweeps, waiting on events, failure logs ---------------------------------

@@ -86,7 +86,13 @@ def test_a_run_before_its_first_epoch_shows_no_unknown_eta_or_speed():
     from ui.jobs_view import progress_text
 
     snap = SimpleNamespace(
-        status=JobStatus.RUNNING, epochs_done=0, epochs_planned=300, elapsed=15.0, eta=None, samples_per_s=None
+        status=JobStatus.RUNNING,
+        epochs_done=0,
+        epochs_planned=300,
+        elapsed=15.0,
+        eta=None,
+        samples_per_s=None,
+        network=None,
     )
     assert progress_text(snap) == "Epoch 0 / 300 · elapsed 15s"
     timed = SimpleNamespace(**{**vars(snap), "epochs_done": 29, "eta": 75.0, "samples_per_s": 26706.0})

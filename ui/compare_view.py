@@ -158,6 +158,8 @@ def untrained_note(groups: dict[str, list[JobSnapshot]], results: list[cmp.SeedR
 def status_text(s: JobSnapshot) -> str:
     if s.status == JobStatus.QUEUED:
         return f"queued · #{s.position} in queue"
+    if s.status == JobStatus.RUNNING and s.network is not None:
+        return f"running · network {s.network[0]}/{s.network[1]}"
     if s.status == JobStatus.RUNNING:
         return f"running · epoch {s.epochs_done}/{s.epochs_planned}"
     return str(s.status)

@@ -87,7 +87,9 @@ def shown_status(snap: JobSnapshot) -> str:
 def status_line(snap: JobSnapshot) -> str:
     """One line for lists: icon, label, status and progress."""
     extra = f" · #{snap.position} in queue" if snap.position else ""
-    if snap.status == JobStatus.RUNNING:
+    if snap.status == JobStatus.RUNNING and snap.network is not None:
+        extra = f" · network {snap.network[0]}/{snap.network[1]}"
+    elif snap.status == JobStatus.RUNNING:
         unit = "trained" if snap.kind == "sweep" else "epoch"
         extra = f" · {unit} {snap.epochs_done}/{snap.epochs_planned}"
     icon = INTERRUPTED_ICON if snap.interrupted else ICONS.get(snap.status, "")
@@ -114,6 +116,12 @@ def status_box(snap: JobSnapshot) -> None:
 
 def progress_text(snap: JobSnapshot) -> str:
     """Epoch, elapsed, ETA and samples/s, each where it is known."""
+    if snap.network is not None:  # the epochs were network 1's: "Epoch 15 / 15 · ETA 0s" with 6 networks to go
+        k, total = snap.network
+        parts = [f"Network {k} / {total}", f"elapsed {duration(snap.elapsed)}"]
+        if snap.eta is not None:
+            parts.append(f"ETA {duration(snap.eta)} (about: each network as long as network 1)")
+        return " · ".join(parts)
     parts = [f"Epoch {snap.epochs_done} / {snap.epochs_planned}", f"elapsed {duration(snap.elapsed)}"]
     # the ETA while it runs, once an epoch has timed it: a finished run said "ETA — (at most; early
     # stopping may end sooner)", and so did a run before its first epoch, beside "— samples/s"

@@ -569,9 +569,9 @@ def evolution_figure(hist: pd.DataFrame, epoch: int | None = None, kept: int | N
 
     ``epoch``: the epoch picked (dotted line); ``kept``: the epoch whose weights training kept, the
     ones the page's other views show (dashed line, "kept"), where known."""
-    fig = make_subplots(
-        rows=1, cols=2, subplot_titles=["mean gate value", "fraction saturated (left + right)"], horizontal_spacing=0.08
-    )
+    # short panel titles, apart: on a phone (two panels of about 150 px) "mean gate value" and "fraction saturated
+    # (left + right)" ran into one another, as did the two x titles and the right panel's ticks
+    fig = make_subplots(rows=1, cols=2, subplot_titles=["mean gate value", "share saturated"], horizontal_spacing=0.12)
     for gate, d in hist.groupby("gate", sort=False):
         color = GATE_COLORS.get(gate, GUIDE)
         x = d["epoch"].to_numpy()
@@ -609,7 +609,8 @@ def evolution_figure(hist: pd.DataFrame, epoch: int | None = None, kept: int | N
                 row=1,
                 col=c,
             )
-    fig.update_xaxes(title_text="epoch (0 = before training)")
+    fig.update_xaxes(title_text="epoch (0 = before training)", row=1, col=1)
+    fig.update_xaxes(title_text="epoch", row=1, col=2)
     # a share runs from 0: where no unit saturated, Plotly centred the flat line on an axis from -1 to 1
     top = float((hist["left"] + hist["right"]).max()) if len(hist) else 0.0
     fig.update_yaxes(range=[0, min(1.0, max(0.05, top * 1.15))], tickformat=".0%", row=1, col=2)
