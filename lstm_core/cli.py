@@ -217,7 +217,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--horizon",
         type=_typed(int),
         default=d.horizon,
-        help="outputs per window (default: auto, one season; 0 maps inputs to the target)",
+        help="outputs per window (default: auto: one season where it is at most 64 steps, else 8, fewer where the "
+        "training part would hold under 24 windows; 0 maps inputs to the target)",
     )
     t.add_argument(
         "--ensemble",
@@ -332,7 +333,8 @@ def build_parser() -> argparse.ArgumentParser:
         required=True,
         type=Path,
         help="comparison JSON (as exported by the Compare page); a variant that sets no look_back (nor its data) "
-        "starts from the window train does without --look-back",
+        "starts from the window train does without --look-back; one network per seed unless train.ensemble "
+        "says otherwise",
     )
     c.add_argument(
         "--data", required=True, type=Path, help="the CSV file every variant trains on (same split and seeds)"
@@ -508,7 +510,10 @@ def cmd_generate(args) -> int:
         raise ConfigError(f"--seed must be between 0 and {MAX_SEED} (got {args.seed}); choose another seed.")
     if args.length is not None and args.name in FIXED_LENGTH:
         _DATA_NOTES.append(f"{args.name} is a fixed dataset of {FIXED_LENGTH[args.name]} rows; --length was ignored.")
-    frame = generate(args.name, length=None if args.name in FIXED_LENGTH else args.length, seed=args.seed)
+    length = None if args.name in FIXED_LENGTH else args.length
+    frame = generate(args.name, length=length, seed=args.seed)
+    if args.seed and frame.equals(generate(args.name, length=length, seed=0)):  # as --length is said ignored
+        _DATA_NOTES.append(f"{args.name} has no random noise, so --seed was ignored: every seed writes the same rows.")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(frame_to_csv_bytes(frame))
     print(f"wrote {len(frame)} rows x {frame.shape[1]} columns to {args.out}", file=sys.stderr)
@@ -585,6 +590,11 @@ def cmd_train(args) -> int:
     target_values = series.frame[args.target] if args.target in series.frame.columns else None
     args.look_back = look_back_for(len(series), args.look_back, target_values, series.frequency)
     cfg = train_config_from_args(args)
+    if cfg.model.dropout > 0 and cfg.model.num_layers == 1:  # accepted, and without a word it changed nothing
+        _DATA_NOTES.append(
+            f"--dropout {cfg.model.dropout:g} acts between stacked layers, and this network has one: it changes "
+            "nothing; pass --layers 2 or more for it to act."
+        )
 
     def progress(s) -> None:
         if not args.quiet:
@@ -762,6 +772,26 @@ def ray_cluster(address: str) -> Iterator[RayExecutor]:
         ex.close()
 
 
+def _check_reading_needs_data(args) -> None:
+    """Refuse reading options without ``--data``: they read a CSV, and the run's own data is used as it was read
+    (``--select store=B`` gave store A's forecast, the run's, without a word)."""
+    given = [
+        flag
+        for flag, value in (
+            ("--select", args.select),
+            ("--missing", args.missing),
+            ("--date-format", args.date_format),
+            ("--day-first" if args.dayfirst else "--month-first", args.dayfirst is not None),
+        )
+        if value
+    ]
+    if given:
+        raise ConfigError(
+            f"{' and '.join(given)} read{'s' if len(given) == 1 else ''} the CSV given with --data, and there is "
+            f"none: the run's own data is used as it was read; pass --data FILE too, or leave {' and '.join(given)} out."
+        )
+
+
 def _run_for(args):
     """The saved run at ``args.run``, on the data at ``args.data`` where given; a ``warning:`` line
     where that data's frequency is not the one the run was trained on, and one where its values lie
@@ -771,6 +801,7 @@ def _run_for(args):
 
     _check_run_path(args.run)
     if args.data is None:
+        _check_reading_needs_data(args)
         return load_run(args.run)
     if args.missing is None:  # the data given read as the run's own was (config.json: data.missing)
         args.missing = _trained_policy(args.run)
@@ -887,7 +918,16 @@ def cmd_forecast(args) -> int:
     if args.baseline is not None:
         if untested:
             print(f"note: {untested}", file=sys.stderr)
-        return _write_forecast(run.baseline_future(args.baseline, args.steps), run, args, "baseline forecast steps")
+        rival = run.baseline_future(args.baseline, args.steps)
+        if rival["lower"].isna().any():  # as the Forecast page's download says: empty cells, with the reason
+            from .pipeline import AHEAD_MIN_RESIDUALS
+
+            print(
+                f"note: The lower and upper columns are left empty: {verdict_label(args.baseline, run.metrics)} has fewer "
+                f"than {AHEAD_MIN_RESIDUALS} errors out of sample to calibrate a band on; load a longer series for one.",
+                file=sys.stderr,
+            )
+        return _write_forecast(rival, run, args, "baseline forecast steps")
     out = run.future(args.steps)
     from .forecast import runaway_note
 
@@ -948,7 +988,9 @@ def cmd_gates(args) -> int:
         if prep.offset
         else f"one row per time step of the data, from {start}"
     )
-    print(f"wrote {len(arrays)} arrays of shape {steps} to {args.out} ({rows})", file=sys.stderr)
+    networks = sum(m.networks for m in run.combination.path_members)  # the forecast's, as the Gates page counts
+    which = f"; network 1's of the {networks} the forecast averages, as on the Gates page" if networks > 1 else ""
+    print(f"wrote {len(arrays)} arrays of shape {steps} to {args.out} ({rows}{which})", file=sys.stderr)
     return 0
 
 

@@ -129,7 +129,14 @@ with st.form("train_form", enter_to_submit=False):
             "Validation fraction", 0.0, 0.5, D.val_fraction, 0.01, key="train_val_fraction", persist_state=KEEP
         )
         dropout = a4.slider(
-            "Dropout (between layers)", 0.0, 0.9, M.dropout, 0.05, key="train_dropout", persist_state=KEEP
+            "Dropout (between layers)",
+            0.0,
+            0.9,
+            M.dropout,
+            0.05,
+            key="train_dropout",
+            persist_state=KEEP,
+            help="Applied to what one layer passes to the next: with 1 layer it changes nothing.",
         )
         b1, b2, b3, b4 = st.columns(4)
         batch = b1.number_input(

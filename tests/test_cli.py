@@ -1122,3 +1122,77 @@ def test_gates_feeds_a_window_normalised_network_the_input_it_trained_on(trained
         h = run.model.rnn(torch.as_tensor(x[None], dtype=torch.float32))[0][0].numpy()  # (T, H), last layer
     last = run.model.cfg.num_layers - 1
     np.testing.assert_allclose(np.load(out)[f"{last}/h"], h, atol=1e-5)
+
+
+@pytest.mark.parametrize(
+    ("extra", "named"),
+    [
+        (["--select", "store=B"], "--select reads"),
+        (["--date-format", "%d.%m.%Y"], "--date-format reads"),
+        (["--missing", "drop", "--day-first"], "--missing and --day-first read"),
+    ],
+)
+@pytest.mark.parametrize("command", ["forecast", "gates"])
+def test_reading_options_without_data_are_refused(trained, tmp_path, capsys, extra, named, command):
+    """forecast and gates took --select store=B without --data and wrote the run's own store A, without a word."""
+    out = tmp_path / ("g.npz" if command == "gates" else "f.csv")
+    capsys.readouterr()
+    assert main([command, "--run", str(trained / "run"), "--out", str(out), *extra]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(f"error: {named} the CSV given with --data, and there is none")
+    assert "pass --data FILE too" in err[0] and not out.exists()
+
+
+def test_a_baseline_forecast_without_a_band_says_why(tmp_path, capsys):
+    """On a 10-row series `forecast --baseline` (which train's note recommends) wrote empty lower and upper cells
+    without a word; the Forecast page's download says why, and so does the CLI now."""
+    data = tmp_path / "tiny.csv"
+    pd.DataFrame({"date": pd.date_range("2024-01-01", periods=10), "value": np.arange(10) + 1.0}).to_csv(
+        data, index=False
+    )
+    assert main(["train", "--data", str(data), "--out", str(tmp_path / "run"), *TRAIN_FAST, "--ensemble", "1"]) == 0
+    capsys.readouterr()
+    out = tmp_path / "b.csv"
+    argv = ["forecast", "--run", str(tmp_path / "run"), "--baseline", "naive", "--out", str(out)]
+    assert main(argv) == 0
+    rows = pd.read_csv(out)
+    assert rows[["lower", "upper"]].isna().all().all() and rows["forecast"].notna().all()
+    notes = [line for line in capsys.readouterr().err.splitlines() if "left empty" in line]
+    assert notes == [
+        "note: The lower and upper columns are left empty: Naive (last value) has fewer than 10 errors out of "
+        "sample to calibrate a band on; load a longer series for one."
+    ]
+
+
+def test_generate_says_when_a_seed_changes_nothing(tmp_path, capsys):
+    """generate airline --seed 3 wrote the airline data as --seed 0 does, without the note --length gets."""
+    assert main(["generate", "airline", "--seed", "3", "--out", str(tmp_path / "a.csv")]) == 0
+    assert "airline has no random noise, so --seed was ignored" in capsys.readouterr().err
+    assert main(["generate", "sine", "--seed", "3", "--length", "50", "--out", str(tmp_path / "s.csv")]) == 0
+    assert "sine has no random noise, so --seed was ignored" in capsys.readouterr().err
+    assert main(["generate", "noisy-sine", "--seed", "3", "--length", "50", "--out", str(tmp_path / "n.csv")]) == 0
+    assert "--seed was ignored" not in capsys.readouterr().err  # its noise follows the seed
+
+
+def test_gates_of_an_ensemble_says_whose_they_are(trained, tmp_path, capsys):
+    """The file of an 11-network run holds network 1's gates, which the Gates page says and gates did not."""
+    networks = sum(m.networks for m in load_run(trained / "run").combination.path_members)
+    assert networks > 1
+    capsys.readouterr()
+    assert main(["gates", "--run", str(trained / "run"), "--out", str(tmp_path / "g.npz")]) == 0
+    err = capsys.readouterr().err
+    assert f"; network 1's of the {networks} the forecast averages, as on the Gates page)" in err
+
+
+def test_dropout_on_one_layer_is_said_to_change_nothing(trained, tmp_path, capsys):
+    """--dropout 0.5 --layers 1 was taken silently, and the run was the same as without it."""
+    argv = ["train", "--data", str(trained / "air.csv"), *TRAIN_FAST, "--ensemble", "1", "--transform", "none"]
+    capsys.readouterr()
+    assert main([*argv, "--out", str(tmp_path / "one"), "--dropout", "0.5"]) == 0
+    notes = [line for line in capsys.readouterr().err.splitlines() if "--dropout" in line]
+    assert notes == [
+        "note: --dropout 0.5 acts between stacked layers, and this network has one: it changes nothing; pass "
+        "--layers 2 or more for it to act."
+    ]
+    assert main([*argv, "--out", str(tmp_path / "two"), "--dropout", "0.5", "--layers", "2"]) == 0
+    assert "--dropout" not in capsys.readouterr().err

@@ -1098,3 +1098,21 @@ def test_a_column_that_does_not_number_the_rows_stays_a_column(text):
     got = load_csv(csv_bytes(text + "\n"))
     assert list(got.frame.columns) == [text.split(",")[0], "y"]
     assert list(got.frame.index) == list(range(10))
+
+
+@pytest.mark.parametrize(
+    ("cells", "dayfirst", "said"),
+    [
+        ([f"{d:02d}.01.2022" for d in range(1, 29)], False, "'13.01.2022' cannot be read month first, as asked: 13"),
+        ([f"01/{d:02d}/2022" for d in range(1, 29)], True, "'01/13/2022' cannot be read day first, as asked: 13"),
+    ],
+)
+def test_a_date_order_asked_for_that_the_dates_refuse_is_named(tmp_path, cells, dayfirst, said):
+    """--month-first on day-first dates said "cannot be read with one format ... e.g. '%Y-%m-%d'", naming neither
+    the order asked for nor the way out."""
+    path = tmp_path / "d.csv"
+    pd.DataFrame({"Datum": cells, "v": range(len(cells))}).to_csv(path, index=False)
+    with pytest.raises(DataError) as err:
+        load_csv(path, dayfirst=dayfirst)
+    assert said in str(err.value) and "leave the order to be read from the data" in str(err.value)
+    assert len(load_csv(path).frame) == len(cells)  # read from the data, it loads
