@@ -206,11 +206,6 @@ elif view == "Unit":
         config=CONFIG,
     )
 elif view == "Step-through":
-    if "step" in st.query_params:  # the browser keeps its current step in the URL
-        try:
-            st.session_state["gates_step"] = gv.clamp(int(st.query_params["step"]), 0, T - 1)
-        except ValueError:
-            pass
     left, right = st.columns([1.4, 4])
     unit = unit_box(left, "Unit", help="The unit whose update is shown, step by step.")
     right.caption(
@@ -229,7 +224,6 @@ elif view == "Step-through":
                         "is shown."
                     )
                 st.session_state["gates_step"] = step
-                st.query_params["step"] = str(step)  # read back from the URL at the top of the view
 
         left.number_input(
             f"Go to step (1 to {T:,})",
@@ -251,8 +245,20 @@ elif view == "Step-through":
         )
     walk = gv.walk(src.key, src.version, mode, target, layer, unit, src)
     big = presenter.active()
+
+    def _step_told() -> None:
+        """The browser's step, told once the stepping rested: kept for the unit box, the other views and the link
+        (a unit typed after 5 presses of Next opened on step 1, the server's step)."""
+        if (told := stepper.told_step("gates_stepper_js")) is not None:
+            st.session_state["gates_step"] = gv.clamp(told, 0, T - 1)
+
+    @st.fragment
+    def _stepper_part(start: int) -> None:
+        # a fragment: the step told reruns this only, with the data it mounted with (no new mount, no page rerun)
+        stepper.show(walk, trace, gp.time_labels(trace), start, big, key="gates_stepper_js", on_step=_step_told)
+
     with st.container(key="gates_stepper"):
-        stepper.show(walk, trace, gp.time_labels(trace), st.session_state["gates_step"], big, key="gates_stepper_js")
+        _stepper_part(st.session_state["gates_step"])
 elif view == "Saturation":
     frames = [(src.label, gv.saturation_table(src.key, src.version, mode, target, layer, src.label, src))]
     others = [k for k in sources if k != pick]

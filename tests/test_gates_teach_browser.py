@@ -125,7 +125,6 @@ def test_step_through_runs_in_the_browser(trained):
     stepper.locator("#step").press("Home")
     expect(where).to_have_text(re.compile(r"^Step 1 of "))
     wait_idle(pg)
-    before = len(sent)
     eq = stepper.locator("#eqs .eq").first
     seen = {eq.inner_text()}
     for k in range(2, 7):
@@ -136,7 +135,11 @@ def test_step_through_runs_in_the_browser(trained):
     stepper.locator("#prev").click()
     expect(where).to_have_text(re.compile(r"^Step 5 of "))
     stepper.locator("#play").click()
-    expect(where).to_have_text(re.compile(r"^Step (?:[7-9]|\d{2,}) of "))
+    before = len(sent)
+    expect(where).to_have_text(re.compile(r"^Step (?:9|\d{2,}) of "))  # four steps played (a second)
+    # a step is drawn in the page: nothing goes to the server while it plays (nor for each step: the step is
+    # told once the stepping rests, below)
+    assert len(sent) == before, f"playing sent {len(sent) - before} websocket messages to the server"
     stepper.locator("#play").click()  # pause
     stopped = where.inner_text()
     expect(stepper.locator("#play")).to_have_attribute("aria-label", "Play")
@@ -151,7 +154,15 @@ def test_step_through_runs_in_the_browser(trained):
     pg.keyboard.press("ArrowRight")
     assert pg.evaluate("!document.activeElement.closest('.st-key-gates_stepper')")
     expect(where).to_have_text(re.compile(rf"^Step {k + 1} of "))
-    assert len(sent) == before, f"stepping sent {len(sent) - before} websocket messages to the server"
+    # resting, the step is told to the server: a unit typed next keeps it (it went back to step 1, the server's)
+    expect(stepper.locator("#stepper")).to_have_attribute("data-told", str(k))  # the trace's step, from 0
+    wait_idle(pg)
+    other = 1 if int(unit_box.input_value()) != 1 else 2  # shown from 1; the link's unit= from 0
+    unit_box.fill(str(other))
+    unit_box.press("Enter")
+    wait_idle(pg)
+    pg.wait_for_url(re.compile(rf"unit={other - 1}&.*step={k}(&|$)|step={k}&.*unit={other - 1}(&|$)"))
+    expect(where).to_have_text(re.compile(rf"^Step {k + 1} of "))
     # one step, click to drawn, measured in the page
     ms = stepper.locator("#next").evaluate(
         """(btn) => new Promise((done) => { const w = btn.getRootNode().querySelector('#where'); const t0 = performance.now();

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import streamlit as st
@@ -113,9 +115,33 @@ def component_data(walk: gt.UnitWalk, trace: gt.GateTrace, labels: list[str], st
     return {"html": markup(walk, data, big), "payload": data}
 
 
-def show(walk: gt.UnitWalk, trace: gt.GateTrace, labels: list[str], start: int, big: bool = False, *, key: str) -> None:
-    """Mount the stepper for one unit (its whole walk travels once; stepping stays in the browser)."""
-    _COMPONENT(key=key, data=component_data(walk, trace, labels, start, big))
+def show(
+    walk: gt.UnitWalk,
+    trace: gt.GateTrace,
+    labels: list[str],
+    start: int,
+    big: bool = False,
+    *,
+    key: str,
+    on_step: Callable[[], None] | None = None,
+) -> None:
+    """Mount the stepper for one unit (its whole walk travels once; stepping stays in the browser).
+
+    Once the stepping rests (never while playing) the browser tells the trace's step it shows as the
+    component's state ``step`` (``st.session_state[key]["step"]``, read by :func:`told_step`), which
+    calls ``on_step``: mounted in a fragment, that is the fragment's rerun only."""
+    _COMPONENT(key=key, data=component_data(walk, trace, labels, start, big), on_step_change=on_step or _nothing)
+
+
+def told_step(key: str) -> int | None:
+    """The step the stepper mounted with ``key`` last told the server it shows (the trace's, from 0), if any."""
+    state: Any = st.session_state.get(key)
+    value = state.get("step") if isinstance(state, Mapping) else getattr(state, "step", None)
+    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _nothing() -> None:
+    """A step told without a callback of the page's: the component's state keeps it."""
 
 
 def standalone_html(walk: gt.UnitWalk, trace: gt.GateTrace, labels: list[str], start: int, big: bool = False) -> str:

@@ -4,9 +4,12 @@
 //    values, eq, strip, stride, kinds, stops, ranges}}  (see ui/stepper.py: payload). On a long trace
 //    it holds a stretch of it: its step 0 is the trace's step `first`, of `total`.
 // A step is a few DOM writes here, no server round trip. The current step is mirrored into the
-// page URL (`step=`) so a copied link opens on it. Keys ← → and space work while the stepper has
-// the focus (they never reach the rest of the page). Nothing is fetched.
-export default function ({ data, parentElement }) {
+// page URL (`step=`) so a copied link opens on it, and, once the stepping has rested for SYNC_MS (never while
+// playing), told to the server as the component's state `step` (one message, a fragment's rerun), so that a
+// change of unit or view keeps it (the server never sees the URL the page rewrites itself). Keys ← → and
+// space work while the stepper has the focus (they never reach the rest of the page). Nothing is fetched.
+const SYNC_MS = 600;
+export default function ({ data, parentElement, setStateValue }) {
   const D = data && data.payload;
   if (!D) return undefined;
   parentElement.querySelector(".stepper-host")?.remove(); // a new mount (new unit or data): start afresh
@@ -75,11 +78,21 @@ export default function ({ data, parentElement }) {
   inner += '<line class="cursor" x1="0" x2="0" y1="0" y2="100" stroke="#f59e0b" stroke-width="2" vector-effect="non-scaling-stroke"/>';
   strip.innerHTML = inner;
   const cursor = strip.querySelector(".cursor");
-  let t = D.start, timer = null, urlTimer = null;
+  let t = D.start, timer = null, urlTimer = null, syncTimer = null, told = FIRST + D.start;
   function keepInUrl() {
     const u = new URL(window.location.href);
     u.searchParams.set("step", String(FIRST + t));
     window.history.replaceState(window.history.state, "", u.toString());
+  }
+  function tellServer() {
+    if (timer || !setStateValue || FIRST + t === told) return; // playing, standalone, or already known
+    told = FIRST + t;
+    setStateValue("step", told);
+    root.dataset.told = String(told); // what the server was told (a test waits on it)
+  }
+  function syncSoon() {
+    clearTimeout(syncTimer);
+    syncTimer = setTimeout(tellServer, SYNC_MS);
   }
   function show(k) {
     t = Math.min(Math.max(k | 0, 0), T - 1);
@@ -104,6 +117,7 @@ export default function ({ data, parentElement }) {
     cursor.setAttribute("x2", x);
     clearTimeout(urlTimer);
     urlTimer = setTimeout(keepInUrl, 300);
+    syncSoon();
   }
   function pause() {
     if (timer) {
@@ -112,6 +126,7 @@ export default function ({ data, parentElement }) {
     }
     playBtn.textContent = "▶ Play";
     playBtn.setAttribute("aria-label", "Play");
+    syncSoon();
   }
   function play() {
     if (t >= T - 1) show(0);
@@ -158,5 +173,6 @@ export default function ({ data, parentElement }) {
   return () => {
     clearInterval(timer);
     clearTimeout(urlTimer);
+    clearTimeout(syncTimer);
   };
 }
