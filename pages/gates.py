@@ -115,8 +115,16 @@ if cell == "rnn":
 if src.networks > 1:  # on the first screen: which of the ensemble's networks the page opens
     shown_what = "hidden state shown is" if cell == "rnn" else "gates shown are"
     rep = src.prep.transform.name  # "none" said "trained on none"
+    # of the networks the Train page counts: "averages 10" beside Train's "11 networks trained" read as a mistake
+    extra = src.trained - src.networks
+    of = (
+        f" (of the {src.trained} it trained: {'the other makes' if extra == 1 else f'the other {extra} make'} "
+        "one-step predictions only)"
+        if extra > 0
+        else ""
+    )
     st.caption(
-        f"This run's forecast averages {src.networks} {cell_name(cell)} networks; the {shown_what} network 1's "
+        f"This run's forecast averages {src.networks} {cell_name(cell)} networks{of}; the {shown_what} network 1's "
         f"(trained on {'the data as given' if rep == 'none' else rep})."
     )
 trace = gv.traces(src.key, src.version, mode, target, src)[layer]

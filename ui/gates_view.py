@@ -32,6 +32,7 @@ class Source:
     history: list = field(default_factory=list)  # per-epoch gate statistics
     live: bool = False
     networks: int = 1  # networks behind the run's forecast (the gates are network 1's)
+    trained: int = 1  # networks the run trained: the forecast's and those making one-step predictions only
     #: a window's seasonal profile as the run's one-step prediction took it (origin t (1,) -> (1, m)
     #: or None: the training part's; see ``Combination.origin_profiles``); None for a live snapshot
     window_profiles: Callable[[np.ndarray], np.ndarray | None] | None = None
@@ -68,6 +69,7 @@ def sources() -> dict[str, Source]:
             id(run),
             list(getattr(run, "gate_history", []) or []),
             networks=sum(m.networks for m in run.combination.path_members),  # the forecast's, not the one-step ones
+            trained=int(run.networks),
             window_profiles=_window_profiles(run),
             kept_epoch=int(run.fit.best_epoch),
             kept_averaged=bool(run.config.train.weight_average) and len(run.prep.windows["val"].x) > 0,
