@@ -93,12 +93,16 @@ def test_a_run_before_its_first_epoch_shows_no_unknown_eta_or_speed():
         eta=None,
         samples_per_s=None,
         network=None,
+        config={"train": {"patience": 20}},
     )
     assert progress_text(snap) == "Epoch 0 / 300 · elapsed 15s"
     timed = SimpleNamespace(**{**vars(snap), "epochs_done": 29, "eta": 75.0, "samples_per_s": 26706.0})
     assert progress_text(timed) == (
         "Epoch 29 / 300 · elapsed 15s · ETA 1m 15s (at most; early stopping may end sooner) · 26,706 samples/s"
     )
+    # early stopping off (patience 0): every planned epoch runs, and the ETA says no "at most"
+    every_epoch = SimpleNamespace(**{**vars(timed), "config": {"train": {"patience": None}}})
+    assert progress_text(every_epoch) == "Epoch 29 / 300 · elapsed 15s · ETA 1m 15s · 26,706 samples/s"
 
 
 def test_the_band_note_does_not_count_zero_backtest_residuals():

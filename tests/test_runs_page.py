@@ -1052,3 +1052,36 @@ def test_a_run_zip_keeps_the_runs_name_data_and_pin_and_a_restore_takes_them_bac
     (tmp_path / "bad").mkdir()
     (tmp_path / "bad" / lcruns.ABOUT_FILE).write_text('{"label": 5, "pinned": "yes", "data": "x"}')
     assert lcruns.read_about(tmp_path / "bad") == {"data": "x"}  # only what has its type
+
+
+def test_a_shared_run_leaves_the_viewers_data_alone(reg):
+    """A fresh browser opening another's shared link on Forecast took the sender's upload as its own data, and
+    its next Start (after the link was closed) would have trained on it: only a run of this browser's brings
+    its data."""
+    jid = reg.submit(series("umsatz.csv", length=70), cfg(0), owner="someone else", label="theirs")
+    assert reg.wait(jid, timeout=TIMEOUT).status == "finished"
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.session_state["owner"] = OWNER
+    at.query_params["job"] = jid
+    at.run()
+    at.switch_page("pages/forecast.py").run()
+    no_errors(at)
+    assert at.selectbox(key="forecast_pick").value == jid  # shown, read-only
+    assert at.session_state["dataset"].name == "airline passengers (bundled)"
+
+
+def test_the_verdict_column_judges_a_stopped_run_that_was_judged():
+    """A stopped run kept its best weights and its Forecast page gave a verdict ("Mixed: ..."), while the Runs table
+    said "cancelled"; one stopped before any verdict still says so, as an interrupted one does."""
+    from lstm_core.index import RunRecord
+    from ui import runs_page as rp
+
+    def record(status: str, verdict: str) -> RunRecord:
+        return RunRecord(
+            id=status + verdict, owner=OWNER, label="r", config={}, status=status, created=0.0, verdict=verdict
+        )
+
+    rows = rp.table(
+        [record("cancelled", "mixed"), record("cancelled", ""), record("finished", "beats"), record("interrupted", "")]
+    )
+    assert rows["verdict"].tolist() == ["mixed", "cancelled", "beats", "interrupted"]

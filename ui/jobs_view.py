@@ -126,7 +126,9 @@ def progress_text(snap: JobSnapshot) -> str:
     # the ETA while it runs, once an epoch has timed it: a finished run said "ETA — (at most; early
     # stopping may end sooner)", and so did a run before its first epoch, beside "— samples/s"
     if snap.status == JobStatus.RUNNING and snap.eta is not None:
-        parts.append(f"ETA {duration(snap.eta)} (at most; early stopping may end sooner)")
+        # with early stopping off every planned epoch runs: "at most; early stopping may end sooner" was untrue
+        stops_early = bool(((getattr(snap, "config", None) or {}).get("train") or {}).get("patience"))
+        parts.append(f"ETA {duration(snap.eta)}" + (" (at most; early stopping may end sooner)" if stops_early else ""))
     if snap.samples_per_s:
         parts.append(f"{snap.samples_per_s:,.0f} samples/s")
     return " · ".join(parts)

@@ -75,7 +75,10 @@ def table(records: list[RunRecord]) -> pd.DataFrame:
             "test RMSE": r.rmse,
             "multi-step RMSE": r.rmse_multi,
             "MASE": r.mase,
-            "verdict": VERDICTS.get(r.verdict, r.verdict) if r.status == "finished" else r.status,
+            # a stopped run kept its best weights and was judged: its verdict, as its Forecast page gives it
+            "verdict": VERDICTS.get(r.verdict, r.verdict)
+            if r.status == "finished" or (r.status == "cancelled" and r.verdict in ("beats", "mixed", "loses"))
+            else r.status,
             "pinned": r.pinned,
         }
         for r in records

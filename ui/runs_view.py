@@ -110,10 +110,11 @@ def pick(options: dict, key: str, label, preferred: str | None = None) -> str:
         st.session_state[key] = preferred if preferred in keys else keys[0]
     picked = st.selectbox("Run", keys, key=key, format_func=label, on_change=_open_picked, args=(key,))
     snap = state.registry().snapshot(str(picked).removeprefix("live:"))
-    if snap is not None and state.adopt_dataset(snap.id, snap.config):
+    if state.owns(snap) and snap is not None and state.adopt_dataset(snap.id, snap.config):
         # the run shown brings its data over the untouched bundled data, as a reload of its link does: a
         # restored zip opened in a fresh session showed its run under a sidebar naming the airline data
-        # that Train would use
+        # that Train would use. Only a run of this browser's: a shared link's viewer kept the sender's upload
+        # as their own data, for their next Start, after the link was closed
         st.rerun()
     return picked
 
