@@ -95,15 +95,7 @@ def test_presenting_a_comparison_at_1024_keeps_labels_and_chart_titles_whole(ser
     try:
         pg.goto(f"{server}/compare?presenter=1")
         expect(pg.get_by_role("heading", name="Compare", exact=True).first).to_be_visible()
-        # a touch screen shows the variants table's toolbar from the start (a mouse, on hover): it hid the end of
-        # the sentence above the table, "new rows start as an LSTM"
-        wait_idle(pg)
-        pg.evaluate("document.fonts.ready.then(() => true)")  # the words laid out in the page's own font
-        pg.locator('[data-testid="stDataFrame"]').first.hover()
-        toolbar = pg.locator('[data-testid="stElementToolbar"]').first
-        expect(toolbar).to_be_visible()
-        toolbar.hover()  # waits until it stops moving: it slides up into place as it appears
-        assert pg.evaluate(TEXT_UNDER_TOOLBAR) == []
+        toolbar_hides_no_text(pg)
         set_number(pg, "Max epochs", 3)
         expect(pg.get_by_label("Max epochs", exact=True)).to_have_value("3")
         wait_idle(pg)
@@ -135,21 +127,25 @@ TEXT_UNDER_TOOLBAR = """() => {
     return [...new Set(hits)]; }"""
 
 
+def toolbar_hides_no_text(pg) -> None:
+    """A touch screen shows the variants table's toolbar from the start (a mouse, on hover): it hid the end of the
+    sentence above the table, "new rows start as an LSTM"."""
+    wait_idle(pg)
+    pg.evaluate("document.fonts.ready.then(() => true)")  # the words laid out in the page's own font
+    pg.locator('[data-testid="stDataFrame"]').first.hover()
+    toolbar = pg.locator('[data-testid="stElementToolbar"]').first
+    expect(toolbar).to_be_visible()
+    toolbar.hover()  # waits until it stops moving: it slides up into place as it appears
+    assert pg.evaluate(TEXT_UNDER_TOOLBAR) == []
+
+
 def test_a_comparison_on_a_phone_keeps_its_chart_titles_whole(server, browser):
     """At 390x844 "One-step test forecasts per variant (mean over seeds)" ran 20 px past its chart."""
     ctx, pg = new_page(browser, 390, 844)
     try:
         pg.goto(f"{server}/compare")
         expect(pg.get_by_role("heading", name="Compare", exact=True).first).to_be_visible()
-        # a touch screen shows the variants table's toolbar from the start (a mouse, on hover): it hid the end of
-        # the sentence above the table, "new rows start as an LSTM"
-        wait_idle(pg)
-        pg.evaluate("document.fonts.ready.then(() => true)")  # the words laid out in the page's own font
-        pg.locator('[data-testid="stDataFrame"]').first.hover()
-        toolbar = pg.locator('[data-testid="stElementToolbar"]').first
-        expect(toolbar).to_be_visible()
-        toolbar.hover()  # waits until it stops moving: it slides up into place as it appears
-        assert pg.evaluate(TEXT_UNDER_TOOLBAR) == []
+        toolbar_hides_no_text(pg)
         set_number(pg, "Max epochs", 3)
         expect(pg.get_by_label("Max epochs", exact=True)).to_have_value("3")
         wait_idle(pg)
