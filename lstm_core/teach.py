@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +26,8 @@ EXAMPLE_X = (0.2, 1.3, 0.7)
 EXAMPLE_H = (0.3, 0.8, 0.69)
 EXAMPLE_C = (0.5, 0.6, 0.4)
 DECAY_CELLS = ("rnn", "lstm", "gru")
+#: The gradient-decay chart's floor: smaller norms are drawn at it (a log axis has no 0).
+DECAY_FLOOR = 1e-30
 
 
 def _module(cell: str, hidden: int, inputs: int = 1) -> nn.RNNBase:
@@ -109,7 +113,7 @@ def gradient_decay(
                 train_briefly(rec, steps, train_iters, seed=s)
             x = torch.randn(1, steps, 1, generator=torch.Generator().manual_seed(s))
             per_seed.append(input_gradient_norms(rec, x))
-        g = np.maximum(np.stack(per_seed), 1e-30)  # (seeds, T)
+        g = np.maximum(np.stack(per_seed), DECAY_FLOOR)  # (seeds, T)
         for k in range(steps):
             rows.append(
                 {
@@ -123,24 +127,47 @@ def gradient_decay(
     return pd.DataFrame(rows, columns=["cell", "k", "grad", "lo", "hi"])
 
 
-def decay_caption(rates: dict[str, float], forget_bias: float, steps: int = 40) -> str:
-    """The sentence under the gradient-decay chart: what was measured and what it shows.
+def decay_caption(df: pd.DataFrame, forget_bias: float) -> str:
+    """The sentence under the gradient-decay chart of :func:`gradient_decay` ``df``: what was measured and what
+    it shows, read off the chart (the per-step factors of :func:`decay_rate`, and how far each line fell from
+    the last input to the first), so that it never says more than the chart does.
 
-    ``rates`` maps each cell to :func:`decay_rate`; ``forget_bias`` is what
-    :func:`gradient_decay` added to the LSTM's forget-gate bias. A forget bias is not torch's
-    initialisation, so the sentence names it: it, not the LSTM alone, keeps the gradient up.
-    ``steps`` is the chart's sequence length T: the per-step factors are carried over that many steps.
+    ``forget_bias`` is what :func:`gradient_decay` added to the LSTM's forget-gate bias: not torch's
+    initialisation, so the sentence names it. Where the LSTM's gradient falls as fast as the RNN's or faster (a
+    forget bias of 0), it says so and what would change it; a factor above 1 is a gradient that grows.
     """
     init = "torch's initialisation"
     if forget_bias:
         init += f", the LSTM's forget-gate bias then raised by {forget_bias:g}"
-    per_step = ", ".join(f"{c.upper()} keeps about ×{r:.2f} of the gradient per step back" for c, r in rates.items())
-    text = f"Measured just now on freshly initialised cells ({init}; one input feature): {per_step}."
-    if "rnn" in rates and "lstm" in rates:
-        text = text[:-1] + (
-            f". Over {steps} steps that is ×{rates['rnn'] ** steps:.1e} for the RNN against "
-            f"×{rates['lstm'] ** steps:.1e} for the LSTM."
+    cells = list(dict.fromkeys(df["cell"]))
+    rates = {c: decay_rate(df, c) for c in cells}
+
+    def per_step(c: str, r: float) -> str:
+        if not math.isfinite(r):
+            return f"{c.upper()}: too few steps to measure a rate"
+        verb = "grows it about" if r > 1.005 else "keeps about"
+        return f"{c.upper()} {verb} ×{r:.2f} {'per step back' if r > 1.005 else 'of the gradient per step back'}"
+
+    text = f"Measured just now on freshly initialised cells ({init}; one input feature): "
+    text += ", ".join(per_step(c, r) for c, r in rates.items()) + "."
+    fell: dict[str, str] = {}
+    for c in cells:
+        line = df[df["cell"] == c].sort_values("k")["grad"].to_numpy(float)
+        if len(line) > 1:  # a line at the chart's floor (1e-30) went at least that far: "under"
+            fell[c] = ("under " if line[-1] <= DECAY_FLOOR * 1.001 else "") + f"×{line[-1] / line[0]:.1e}"
+    if "rnn" in fell and "lstm" in fell:
+        back = int(df["k"].max())
+        text += (
+            f" From the last input to the first ({back} steps back) the gradient went to {fell['rnn']} of its "
+            f"size for the RNN against {fell['lstm']} for the LSTM."
         )
+        # per step (the ends can both sit at the floor): an LSTM within 5% of the RNN's factor keeps nothing more
+        if not rates["lstm"] > rates["rnn"] * 1.05:
+            return text + (
+                " Here the LSTM loses it as fast as the RNN or faster: its forget gates are far from 1 "
+                f"(forget-gate bias {forget_bias:g}), so the cell-state path shrinks at every step too. Raise the "
+                "forget-gate bias (1 is the common start) and the LSTM carries it much further; training can do the same."
+            )
     return text + (
         " Training can push an LSTM's forget gates towards 1 and keep the gradient alive for much longer; "
         "an RNN has no gate that can: its gradient passes through the same recurrent weights and tanh at every step."
@@ -234,10 +261,14 @@ def lstm_step(x, h_prev, c_prev, w: LSTMWeights) -> LSTMStep:
 
 
 def parse_vector(text: str, name: str = "vector") -> np.ndarray:
-    """``"0.2, 1.3, 0.7"`` (commas, spaces or semicolons; brackets optional) -> float array.
+    """``"0.2, 1.3, 0.7"`` (commas, spaces or semicolons; brackets optional) -> float array. Numbers separated
+    by semicolons with decimal commas and no point, ``"0,2; 1,3"``, read as a European spreadsheet writes them
+    (they read as the four numbers 0, 2, 1, 3).
 
     Raises ValueError with one sentence when a value is not a finite number or the list is empty.
     """
+    if ";" in text and "." not in text:  # a comma between two digits is a decimal comma there
+        text = re.sub(r"(\d),(\d)", r"\1.\2", text)
     cleaned = text.replace("[", " ").replace("]", " ").replace(";", ",").replace(",", " ").split()
     if not cleaned:
         raise ValueError(f"{name} is empty; type numbers separated by commas, e.g. 0.2, 1.3, 0.7.")

@@ -113,8 +113,7 @@ elif section == "Why RNNs forget":
         )
     df = decay(int(steps), int(hidden), int(seeds), float(fb))
     presenter.chart(gp.gradient_decay_figure(df), key="learn_decay", container=chart_slot, config=CONFIG)
-    rates = {c: teach.decay_rate(df, c) for c in teach.DECAY_CELLS}
-    st.caption(teach.decay_caption(rates, float(fb), int(steps)))
+    st.caption(teach.decay_caption(df, float(fb)))
 elif section == "The LSTM cell":
     st.markdown(
         "**Cell state $c_t$** — a conveyor belt through time, changed only by a pointwise forget and a pointwise "
@@ -215,7 +214,7 @@ else:
             cp.draw("lstm", cp.calculator_values(r, w, x, h, cprev, int(unit) - 1), f"Unit {unit}", big)
 
     def vec(v: np.ndarray) -> str:
-        return r"\begin{bmatrix}" + r" \\ ".join(f"{e:.3f}" for e in v) + r"\end{bmatrix}"
+        return r"\begin{bmatrix}" + r" \\ ".join(cp.fmt(e).replace("−", "-") for e in v) + r"\end{bmatrix}"
 
     def two_lines(rule: str, numbers: str) -> str:
         """The rule, then its numbers on a line of their own: on one line the results (the gate
@@ -260,7 +259,7 @@ else:
                     + g
                     + " &= "
                     + r"\begin{bmatrix}"
-                    + " & ".join(f"{e:.3f}" for e in getattr(w, f"b_{g}"))
+                    + " & ".join(cp.fmt(e).replace("−", "-") for e in getattr(w, f"b_{g}"))
                     + r"\end{bmatrix}^\top"
                     + r"\end{aligned}"
                 )

@@ -456,6 +456,12 @@ def test_learn_sections_and_calculator():
     calc = svg_images(at)[0]
     h1 = re.search(r'<tspan data-k="h">([^<]*)<', calc).group(1).replace("−", "-")
     assert h1 in " ".join(e.value for e in at.latex)  # the picture shows the calculator's own h_t (unit 1)
+    # huge inputs read in scientific notation: 1e308 was written with 3 decimals, 309 digits past the page's edge
+    at.text_input(key="learn_x").set_value("1e308, 1e308, 1e308").run()
+    no_errors(at)
+    shown = svg_images(at)[0] + " ".join(e.value for e in at.latex) + " ".join(m.value for m in at.markdown)
+    assert "1.000e+308" in shown and not re.search(r"\d{12}", shown)
+    at.text_input(key="learn_x").set_value("0.2, 1.3, 0.7").run()
     at.toggle(key="learn_presenter").set_value(True).run()
     no_errors(at)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 
@@ -44,6 +45,9 @@ def test_calculator_checks_sizes_and_parses_vectors():
     with pytest.raises(ValueError, match="needs 3 x 5"):
         teach.lstm_step([1, 2], [1, 2, 3], [1, 2, 3], w)
     np.testing.assert_allclose(teach.parse_vector("[0.2; 1.3, 0.7]"), [0.2, 1.3, 0.7])
+    # decimal commas between semicolons, as a European spreadsheet writes them: read as 0, 2, 1, 3 before
+    np.testing.assert_allclose(teach.parse_vector("0,2; 1,3"), [0.2, 1.3])
+    np.testing.assert_allclose(teach.parse_vector("1, 2; 3"), [1, 2, 3])  # a comma and a space separate
     with pytest.raises(ValueError, match="must be numbers"):
         teach.parse_vector("1, two")
     with pytest.raises(ValueError, match="empty"):
@@ -108,16 +112,38 @@ def test_forget_bias_lands_on_the_lstm_forget_gate():
         teach._module("cifg", 4)
 
 
+def decay_frame(rates: dict[str, float], steps: int) -> pd.DataFrame:
+    """A gradient-decay chart's frame whose lines fall by exactly ``rates`` per step back, from 1."""
+    return pd.DataFrame(
+        [{"cell": c, "k": k, "grad": max(r**k, teach.DECAY_FLOOR)} for c, r in rates.items() for k in range(steps)]
+    )
+
+
 def test_decay_caption_names_the_forget_bias_it_measured_with():
     """The chart's LSTM had its forget bias raised (the page's default is 1): the caption says so
-    instead of calling it torch's initialisation, and its numbers are the rates given."""
-    rates = {"rnn": 0.5, "lstm": 0.9, "gru": 0.8}
-    raised = teach.decay_caption(rates, 1.0)
+    instead of calling it torch's initialisation, and its numbers are the chart's own."""
+    df = decay_frame({"rnn": 0.5, "lstm": 0.9, "gru": 0.8}, 40)
+    raised = teach.decay_caption(df, 1.0)
     assert "forget-gate bias then raised by 1" in raised
     assert "×0.50" in raised and "×0.90" in raised and "×0.80" in raised
-    assert f"×{0.5**40:.1e} for the RNN" in raised and f"×{0.9**40:.1e} for the LSTM" in raised
-    plain = teach.decay_caption(rates, 0.0)
+    assert (
+        f"(39 steps back) the gradient went to ×{0.5**39:.1e} of its size for the RNN against ×{0.9**39:.1e}" in raised
+    )
+    plain = teach.decay_caption(df, 0.0)
     assert "torch's initialisation;" in plain and "forget-gate bias then raised" not in plain
-    assert "raised by 2.5" in teach.decay_caption(rates, 2.5)
-    # over the chart's own length: "Over 40 steps" stood under a chart of T = 10
-    assert f"Over 10 steps that is ×{0.5**10:.1e} for the RNN" in teach.decay_caption(rates, 1.0, 10)
+    assert "raised by 2.5" in teach.decay_caption(df, 2.5)
+
+
+def test_decay_caption_reads_the_chart_not_an_extrapolation():
+    """At T = 10 the caption said ×4.7e-01 for the LSTM (its fitted rate to the 10th power) under a line that fell
+    ×0.1; at forget bias 0 it said "an LSTM keeps the gradient alive" under an LSTM losing it faster than the RNN;
+    and a factor of 1.01 "kept" a gradient that grew."""
+    short = decay_frame({"rnn": 0.5, "lstm": 0.8}, 10)
+    assert f"(9 steps back) the gradient went to ×{0.5**9:.1e} of its size for the RNN against ×{0.8**9:.1e}" in (
+        teach.decay_caption(short, 1.0)
+    )
+    worse = teach.decay_caption(decay_frame({"rnn": 0.62, "lstm": 0.6}, 150), 0.0)
+    assert "under ×" in worse  # both lines reach the chart's floor
+    assert "Here the LSTM loses it as fast as the RNN or faster" in worse and "Training can push" not in worse
+    grows = teach.decay_caption(decay_frame({"rnn": 0.5, "lstm": 1.01}, 20), 3.0)
+    assert "LSTM grows it about ×1.01 per step back" in grows

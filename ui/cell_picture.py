@@ -11,6 +11,7 @@ RdBu). The SVG scales with its width (a ``viewBox``), so its labels never overla
 from __future__ import annotations
 
 import html
+import math
 import re
 
 import numpy as np
@@ -69,9 +70,18 @@ def ink_for(fill: str) -> str:
     return "#111827" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "#ffffff"
 
 
+#: From this size on a number is written in scientific notation (4 figures): 1e308 typed in the calculator was
+#: written with 3 decimals as 309 digits, past the picture's and the page's edge.
+SCIENTIFIC_FROM = 1e5
+
+
 def fmt(v: float, bracket: bool = False) -> str:
-    """A number as the diagram and equations print it: 3 decimals, a real minus sign."""
-    s = f"{v:.3f}"
+    """A number as the diagram and equations print it: 3 decimals (4 figures in scientific notation from
+    :data:`SCIENTIFIC_FROM` on, ∞ beyond the floats), a real minus sign."""
+    if not math.isfinite(v):
+        s = "—" if math.isnan(v) else ("−∞" if v < 0 else "∞")
+        return f"({s})" if bracket and s.startswith("−") else s
+    s = f"{v:.3e}" if abs(v) >= SCIENTIFIC_FROM else f"{v:.3f}"
     if s == "-0.000":
         s = "0.000"
     if s.startswith("-"):

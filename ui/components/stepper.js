@@ -27,7 +27,7 @@ export default function ({ data, parentElement, setStateValue }) {
   const eqDivs = [...root.querySelectorAll("#eqs .eq")];
   const fmt = (v, br) => {
     if (v === undefined || v === null || !isFinite(v)) return "—";
-    let s = v.toFixed(3);
+    let s = Math.abs(v) >= 1e5 ? v.toExponential(3) : v.toFixed(3); // as ui/cell_picture.py fmt: 309 digits ran off
     if (s === "-0.000") s = "0.000";
     if (s[0] === "-") {
       s = "−" + s.slice(1);
