@@ -11,7 +11,7 @@ import streamlit as st
 from lstm_core import preset_results as pr
 from lstm_core import presets as ps
 from lstm_core.config import Bound, ConfigError
-from lstm_core.memory_task import DEFAULT_LAGS, MEMORY_CELLS, MemoryConfig, accuracy_table
+from lstm_core.memory_task import DEFAULT_LAGS, MEMORY_CELLS, MemoryConfig, accuracy_table, claim_note
 from ui import compare_view as cv
 from ui import first_paint, jobs_view, presenter, ranges, state, throttle
 from ui.figures import compare as cplots
@@ -168,6 +168,8 @@ if key == "long-memory":
                 st.markdown(svg, unsafe_allow_html=True)
             presenter.table(lag_table(last.sweep_rows), hide_index=True, width="stretch", key="mem_table_last")
             st.caption("Test accuracy (%) per lag (rows) and cell (columns).")
+            if said := claim_note(last.sweep_rows):
+                st.warning(said)
     else:
         was_active = first.active
 
@@ -190,6 +192,8 @@ if key == "long-memory":
             if len(res):
                 presenter.table(lag_table(res), hide_index=True, width="stretch", key="mem_table")
                 st.caption("Test accuracy (%) per lag (rows) and cell (columns).")
+                if not job.active and (said := claim_note(res)):  # on the whole sweep, not a part of it
+                    st.warning(said)
             if was_active and not job.active:
                 st.rerun()
 
