@@ -590,6 +590,10 @@ def cmd_train(args) -> int:
     target_values = series.frame[args.target] if args.target in series.frame.columns else None
     args.look_back = look_back_for(len(series), args.look_back, target_values, series.frequency)
     cfg = train_config_from_args(args)
+    from .data import no_season_words
+
+    if args.season is None and not series.season and (why := no_season_words(series.frequency)):
+        _DATA_NOTES.append(f"This series has {why}.")  # a minute series got no season, and no word of it
     if cfg.model.dropout > 0 and cfg.model.num_layers == 1:  # accepted, and without a word it changed nothing
         _DATA_NOTES.append(
             f"--dropout {cfg.model.dropout:g} acts between stacked layers, and this network has one: it changes "

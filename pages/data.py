@@ -44,8 +44,8 @@ if go_col.button(
     if quickstart.start(ds, cfg, label=f"{cfg.model.cell} h{cfg.model.hidden_size} on {ds.name}"):
         st.switch_page("pages/train.py")  # the live progress is there, at the top
 note_col.caption(
-    f"Forecasts {md_code(ds.target)} with the default settings (a few seconds); progress shows on the "
-    "Train page, where every setting can be changed."
+    f"Forecasts {md_code(ds.target)} with the default settings ({quickstart.expected_wait(len(ds.frame))}); "
+    "progress shows on the Train page, where every setting can be changed."
     if fits
     else f"{len(ds.frame)} rows are too few to train on: load a longer series below."
 )
@@ -196,6 +196,7 @@ st.caption(  # a caption, not st.metric: long values ("semicolon", "weekly (Satu
     + f"time column **{md_escape(visible(rep.date_column or '—'))}** · frequency **{md_escape(freq)}**"
     + (f" (season {rep.season})" if rep.season and _season == rep.season else "")
     + (f" (season {_season}: {_why_longer})" if _season != rep.season else "")
+    + (f" ({_no_season})" if not rep.season and (_no_season := lcdata.no_season_words(rep.frequency)) else "")
     + (
         " · the data as your run kept it (the file's delimiter, missing values and gaps are not kept)"
         if restored

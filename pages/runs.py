@@ -3,6 +3,7 @@
 import streamlit as st
 
 from lstm_core.jobs import DAMAGED, DAMAGED_MESSAGE, INTERRUPTED
+from lstm_core.runs import zip_restore_refusal
 from lstm_core.store import MAX_LABEL
 from ui import compare_view, presenter, runs_page, runs_view, state
 from ui.figures import compare as cplots
@@ -78,6 +79,9 @@ if reg.store is not None and row.button(
 ):
     reg.set_pinned(pick, not rec.pinned)
     st.rerun()
+# a run of over 10,000 rows downloads, and its zip is refused where it is uploaded here: said before the download
+held = reg.snapshot(pick)
+unrestorable = zip_restore_refusal(held.run) if held is not None and held.run is not None else None
 row.download_button(
     "Download (.zip)",
     lambda: runs_page.zip_bytes(pick),
@@ -87,9 +91,12 @@ row.download_button(
     on_click="ignore",
     disabled=not rec.has_run,
     icon=":material/download:",
+    help=unrestorable or "The run and its data, to restore here or with the command line.",
 )
 if row.button("Delete", key="runs_delete", icon=":material/delete:"):
     st.session_state[runs_page.CONFIRM] = pick
+if unrestorable:
+    st.caption(unrestorable)
 if st.session_state.get(runs_page.CONFIRM) == pick:
     # a pinned run is one its owner marked to keep: the question says so (it read as any other's)
     pinned = " It is pinned, kept whenever disk space is freed." if rec.pinned else ""

@@ -1068,3 +1068,32 @@ def test_the_preview_writes_dates_as_precisely_as_the_file():
     at.run()
     no_errors(at)
     assert list(at.dataframe[0].value.index[:2]) == ["1960", "1961"]
+
+
+def test_the_train_button_says_how_long_a_long_series_takes():
+    """ "Forecasts temperature with the default settings (a few seconds)" stood beside a 52,000-row series whose run
+    took five minutes."""
+    at = new_app().run()
+    for rows, said in ((144, "(a few seconds)"), (20_000, "(minutes rather than seconds on 20,000 rows)")):
+        at.session_state["dataset"] = _short_dataset(rows)
+        at.switch_page("pages/data.py").run()
+        no_errors(at)
+        assert any(said in c.value for c in at.caption), [c.value for c in at.caption]
+
+
+def test_the_data_page_says_a_minute_series_has_no_season():
+    """The Data page read "frequency every minute" and nothing of a season, which a minute series does not get."""
+    import numpy as np
+    import pandas as pd
+
+    from lstm_core.data import frame_to_csv_bytes, load_csv
+    from ui.state import dataset_from_loaded
+
+    times = pd.date_range("2024-01-01", periods=3000, freq="min")
+    frame = pd.DataFrame({"v": np.cumsum(np.random.default_rng(0).normal(size=3000))}, index=times)
+    frame.index.name = "time"
+    at = new_app().run()
+    at.session_state["dataset"] = dataset_from_loaded(load_csv(frame_to_csv_bytes(frame), name="m.csv"), "m.csv")
+    at.switch_page("pages/data.py").run()
+    no_errors(at)
+    assert any("frequency **every minute** (no season: a day is 1,440 steps" in c.value for c in at.caption)

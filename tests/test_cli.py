@@ -1196,3 +1196,25 @@ def test_dropout_on_one_layer_is_said_to_change_nothing(trained, tmp_path, capsy
     ]
     assert main([*argv, "--out", str(tmp_path / "two"), "--dropout", "0.5", "--layers", "2"]) == 0
     assert "--dropout" not in capsys.readouterr().err
+
+
+def test_a_minute_series_without_a_season_is_told_so(tmp_path, capsys):
+    """A 200,000-row minute series got no season (a day is 1,440 steps, over what a run takes) and nothing said so;
+    its forecast ran away with no cycle to follow. An hourly series keeps its daily season and gets no note."""
+    rng = np.random.default_rng(0)
+    for freq, said in (("min", True), ("h", False)):
+        data = tmp_path / f"{freq}.csv"
+        times = pd.date_range("2024-01-01", periods=400, freq=freq)
+        pd.DataFrame({"time": times, "v": np.cumsum(rng.normal(size=400))}).to_csv(data, index=False)
+        argv = ["train", "--data", str(data), "--out", str(tmp_path / freq), *TRAIN_FAST, "--ensemble", "1"]
+        capsys.readouterr()
+        assert main([*argv, "--transform", "none"]) == 0
+        notes = [line for line in capsys.readouterr().err.splitlines() if "a day is 1,440 steps" in line]
+        assert notes == (
+            [
+                "note: This series has no season: a day is 1,440 steps, more than the 288 a run takes as a season, "
+                "and none was found in the data; the command line's --season sets one (e.g. an hour's steps)."
+            ]
+            if said
+            else []
+        )

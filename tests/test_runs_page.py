@@ -1085,3 +1085,20 @@ def test_the_verdict_column_judges_a_stopped_run_that_was_judged():
         [record("cancelled", "mixed"), record("cancelled", ""), record("finished", "beats"), record("interrupted", "")]
     )
     assert rows["verdict"].tolist() == ["mixed", "cancelled", "beats", "interrupted"]
+
+
+def test_a_run_too_long_to_restore_says_so_before_its_download(reg):
+    """A 52,000-row run downloaded from Runs, and its zip was refused when uploaded on the same page: the Runs
+    page says so beside the button, as the Forecast page's download says."""
+    from lstm_core.runs import MAX_ZIP_ROWS
+
+    long = reg.submit(series("sensor.csv", length=MAX_ZIP_ROWS + 1), cfg(0), owner=OWNER, label="long")
+    short = reg.submit(series(), cfg(1), owner=OWNER, label="short")
+    assert reg.wait(long, timeout=TIMEOUT).status == reg.wait(short, timeout=TIMEOUT).status == "finished"
+    at = runs_page()
+    at.selectbox(key="runs_pick").set_value(long).run()
+    no_errors(at)
+    said = [c.value for c in at.caption if "cannot be restored by uploading it here" in c.value]
+    assert len(said) == 1 and f"its {MAX_ZIP_ROWS + 1:,} rows are over the {MAX_ZIP_ROWS:,}" in said[0]
+    at.selectbox(key="runs_pick").set_value(short).run()
+    assert not [c for c in at.caption if "cannot be restored" in c.value]

@@ -53,3 +53,16 @@ def start(ds: state.Dataset, cfg: RunConfig, label: str) -> str | None:
     state.set_job(job_id)
     st.session_state["train_scroll"] = job_id  # the Train page brings the live panel into view once
     return job_id
+
+
+#: Rows up to which the default run takes seconds on these machines (airline's 144 rows: about 2 s; a
+#: 52,000-row 10-minute series took 5 min 25 s, most of it the representation backtest).
+SECONDS_ROWS = 5_000
+
+
+def expected_wait(rows: int) -> str:
+    """How long the default run on ``rows`` rows takes, as the Data page's Train button says it ("a few
+    seconds" stood beside a 52,000-row series that took five minutes)."""
+    if rows <= SECONDS_ROWS:
+        return "a few seconds"
+    return f"minutes rather than seconds on {rows:,} rows"

@@ -19,7 +19,15 @@ from __future__ import annotations
 
 from .bundled import DATASETS_DIR, frame_to_csv_bytes, load_airline
 from .errors import DataError
-from .frequency import describe_frequency, infer_frequency, longer_season, season_for, weekly_season, yearly_season
+from .frequency import (
+    describe_frequency,
+    infer_frequency,
+    longer_season,
+    no_season_words,
+    season_for,
+    weekly_season,
+    yearly_season,
+)
 from .generators import (
     GENERATOR_DESCRIPTIONS,
     GENERATOR_PARAMS,
@@ -57,6 +65,7 @@ __all__ = [
     "noisy_sine_truth",
     "season_for",
     "weekly_season",
+    "no_season_words",
     "longer_season",
     "yearly_season",
 ]

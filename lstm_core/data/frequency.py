@@ -131,6 +131,31 @@ def season_for(frequency: str | None) -> int | None:
     return None
 
 
+def day_too_long(frequency: str | None) -> int | None:
+    """The steps in a day of a step that divides one where they are more than :data:`MAX_DAILY_SEASON` (1,440
+    for minutes), which :func:`season_for` leaves out; None otherwise. A minute series got no season and no word
+    of it: its forecast ran away from the data with no cycle to follow."""
+    if frequency is None:
+        return None
+    offset = to_offset(frequency)
+    if isinstance(offset, pd.offsets.Tick) and 0 < offset.nanos < _DAY_NANOS and _DAY_NANOS % offset.nanos == 0:
+        steps = _DAY_NANOS // offset.nanos
+        return int(steps) if steps > MAX_DAILY_SEASON else None
+    return None
+
+
+def no_season_words(frequency: str | None) -> str | None:
+    """Why a series of ``frequency`` has no season where a day is too many steps for one (:func:`day_too_long`),
+    and how to set one; None otherwise."""
+    steps = day_too_long(frequency)
+    if steps is None:
+        return None
+    return (
+        f"no season: a day is {steps:,} steps, more than the {MAX_DAILY_SEASON} a run takes as a season, and none "
+        "was found in the data; the command line's --season sets one (e.g. an hour's steps)"
+    )
+
+
 def weekly_season(frequency: str | None) -> int | None:
     """The weekly season of a frequency whose step divides a day (hourly 168, half-hourly 336,
     15 minutes 672): seven times its daily season (:func:`season_for`); None for any other
