@@ -184,13 +184,15 @@ else:
             cols = [f"h{j + 1}" for j in range(len(h))] + [f"x{j + 1}" for j in range(len(x))] + ["bias"]
             tabs = st.tabs([f"W_{g}, b_{g}" for g in "figo"])
             typed = {}
+            # the weights typed are kept while the editors are not drawn (seeded random picked, then typed again:
+            # the edits were gone); a fresh editor opens on them, a drawn one on what it opened on
+            kept, opened_on = (st.session_state.setdefault(k, {}) for k in ("learn_typed_kept", "learn_typed_base"))
             for g, tab in zip("figo", tabs):
-                base = pd.DataFrame(
-                    np.column_stack([getattr(w, f"W_{g}"), getattr(w, f"b_{g}")]),
-                    columns=cols,
-                    index=[f"unit {u + 1}" for u in range(len(h))],
-                )
-                typed[g] = tab.data_editor(base, key=f"learn_w_{g}_{len(h)}_{len(x)}_{seed}").to_numpy(float)
+                wkey = f"learn_w_{g}_{len(h)}_{len(x)}_{seed}"
+                if wkey not in st.session_state:
+                    opened_on[wkey] = kept.get(wkey, np.column_stack([getattr(w, f"W_{g}"), getattr(w, f"b_{g}")]))
+                base = pd.DataFrame(opened_on[wkey], columns=cols, index=[f"unit {u + 1}" for u in range(len(h))])
+                typed[g] = kept[wkey] = tab.data_editor(base, key=wkey).to_numpy(float)
             w = teach.LSTMWeights(
                 **{f"W_{g}": typed[g][:, :-1] for g in "figo"}, **{f"b_{g}": typed[g][:, -1] for g in "figo"}
             )

@@ -533,3 +533,27 @@ def test_the_prediction_picker_names_predictions_by_their_time(trained, tmp_path
         assert picker.value == 59 and picker.format_func(59) == "row 159"  # the link's 99999: the last prediction
         said = [c.value for c in app.caption if c.value.startswith("Window of the prediction")]
         assert said == ["Window of the prediction for **row 159**: rows 147 to 158."]
+
+
+def test_typed_weights_are_kept_while_seeded_ones_are_shown():
+    """Calculator: a weight typed in W_f was gone after a look at the seeded weights and back to typed."""
+    at = new_app().run()
+    at.switch_page("pages/learn.py").run()
+    at.session_state["learn_section"] = "Calculator"
+    at.run()
+    at.radio(key="learn_wmode").set_value("typed").run()
+    no_errors(at)
+    key = "learn_w_f_3_3_0"  # W_f of 3 units, 3 inputs, seed 0
+    seeded = at.data_editor(key=key).value.copy()
+    at.session_state[key] = {"edited_rows": {0: {"h2": 5.0}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    no_errors(at)
+    typed_h = [e.value for e in at.latex]
+    at.radio(key="learn_wmode").set_value("seeded random").run()
+    assert [e.value for e in at.latex] != typed_h  # the seeded weights give another step
+    at.radio(key="learn_wmode").set_value("typed").run()
+    no_errors(at)
+    reopened = at.data_editor(key=key).value
+    assert reopened.iloc[0]["h2"] == 5.0 and seeded.iloc[0]["h2"] != 5.0
+    assert reopened.drop(columns="h2").equals(seeded.drop(columns="h2"))
+    assert [e.value for e in at.latex] == typed_h  # the same step as with the weight typed
