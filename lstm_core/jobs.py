@@ -513,7 +513,10 @@ class JobRegistry:
             owner=owner,
             config=cfg,
             series=None,
-            label=label or f"Long-memory sweep: {', '.join(cfg.cells)} at {len(cfg.lags)} lag(s)",
+            # its settings too: a reload showed the last sweep's table (budget 100) under boxes back at 1500
+            label=label
+            or f"Long-memory sweep: {', '.join(cfg.cells)} at {len(cfg.lags)} lag(s), hidden {cfg.hidden_size}, "
+            f"budget {cfg.max_steps:,} steps",
             epochs_planned=total,
             tags={**(tags or {}), "kind": "sweep"},
             created=self._clock(),

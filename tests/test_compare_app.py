@@ -298,7 +298,16 @@ def test_memory_sweep_runs_as_a_job(fake):
     mine = fake.jobs_for(at.session_state["owner"])  # what the sidebar's Jobs list shows
     assert [s.id for s in mine] == [sid]
     line = jobs_view.status_line(mine[0])
-    assert "Long-memory sweep: rnn, lstm at 2 lag(s) — finished" in line
+    hidden = at.number_input(key="mem_hidden").value
+    assert f"Long-memory sweep: rnn, lstm at 2 lag(s), hidden {hidden}, budget 50 steps — finished" in line
+    # the last result, after a reload (a new session), names the settings its table came from: the boxes are
+    # back at their defaults (budget 1500) above a budget-50 table
+    again = new_app().run()
+    again.session_state["owner"] = at.session_state["owner"]
+    again.query_params["preset"] = "long-memory"
+    again.switch_page("pages/experiments.py").run()
+    no_errors(again)
+    assert any(f"hidden {hidden}, budget 50 steps" in c.value for c in again.caption), [c.value for c in again.caption]
 
 
 def test_a_series_without_a_season_compares_without_a_seasonal_naive_row(fake):
