@@ -58,6 +58,7 @@ def test_train_step_through_share_link_and_learn(page, browser):
     shot(pg, "heatmaps")
     # the visit and its view's parameters are two entries of the browser's history, not ten: the page wrote
     # its nine parameters one at a time, and Back took nine presses to leave it
+    pg.wait_for_url(re.compile(r"view="))  # the page's own entry is in the history (late on a loaded machine)
     wait_idle(pg)
     pg.go_back()
     wait_idle(pg)

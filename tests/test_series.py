@@ -46,6 +46,7 @@ NEW_PUBLIC = {
     "weekly_season": "frequency",
     "longer_season": "frequency",
     "yearly_season": "frequency",
+    "no_season_words": "frequency",
     "default_target": "target",
     "SeveralSeriesError": "keys",
 }
