@@ -992,7 +992,7 @@ def cmd_gates(args) -> int:
         if prep.offset
         else f"one row per time step of the data, from {start}"
     )
-    networks = sum(m.networks for m in run.combination.path_members)  # the forecast's, as the Gates page counts
+    networks = run.path_networks
     which = f"; network 1's of the {networks} the forecast averages, as on the Gates page" if networks > 1 else ""
     print(f"wrote {len(arrays)} arrays of shape {steps} to {args.out} ({rows}{which})", file=sys.stderr)
     return 0

@@ -359,8 +359,13 @@ class Run:
 
     @property
     def networks(self) -> int:
-        """Networks behind the forecast, over all members."""
+        """Networks the run trained, over all members: the forecast's and those making one-step predictions only."""
         return sum(m.networks for m in (self.members or [Member(self.prep, self.model)]))
+
+    @property
+    def path_networks(self) -> int:
+        """Networks behind the forecast ahead (:attr:`networks` less the one-step-only ones), as Gates counts them."""
+        return sum(m.networks for m in self.combination.path_members)
 
     @property
     def history(self) -> list[EpochStats]:

@@ -68,8 +68,8 @@ def sources() -> dict[str, Source]:
             run.prep,
             id(run),
             list(getattr(run, "gate_history", []) or []),
-            networks=sum(m.networks for m in run.combination.path_members),  # the forecast's, not the one-step ones
-            trained=int(run.networks),
+            networks=run.path_networks,
+            trained=run.networks,
             window_profiles=_window_profiles(run),
             kept_epoch=int(run.fit.best_epoch),
             kept_averaged=bool(run.config.train.weight_average) and len(run.prep.windows["val"].x) > 0,

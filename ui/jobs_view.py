@@ -127,7 +127,7 @@ def progress_text(snap: JobSnapshot) -> str:
     # stopping may end sooner)", and so did a run before its first epoch, beside "— samples/s"
     if snap.status == JobStatus.RUNNING and snap.eta is not None:
         # with early stopping off every planned epoch runs: "at most; early stopping may end sooner" was untrue
-        stops_early = bool(((getattr(snap, "config", None) or {}).get("train") or {}).get("patience"))
+        stops_early = bool(snap.config.get("train", {}).get("patience"))
         parts.append(f"ETA {duration(snap.eta)}" + (" (at most; early stopping may end sooner)" if stops_early else ""))
     if snap.samples_per_s:
         parts.append(f"{snap.samples_per_s:,.0f} samples/s")

@@ -125,9 +125,17 @@ def season_for(frequency: str | None) -> int | None:
     offset = to_offset(frequency)
     if offset.n == 1 and offset.rule_code.split("-")[0] in _SEASONS:
         return _SEASONS[offset.rule_code.split("-")[0]]
+    steps = steps_per_day(frequency)
+    return steps if steps is not None and steps <= MAX_DAILY_SEASON else None
+
+
+def steps_per_day(frequency: str | None) -> int | None:
+    """The steps in a day of a frequency whose step divides one (15 minutes: 96, minutes: 1,440), else None."""
+    if frequency is None:
+        return None
+    offset = to_offset(frequency)
     if isinstance(offset, pd.offsets.Tick) and 0 < offset.nanos < _DAY_NANOS and _DAY_NANOS % offset.nanos == 0:
-        steps = _DAY_NANOS // offset.nanos
-        return steps if steps <= MAX_DAILY_SEASON else None
+        return int(_DAY_NANOS // offset.nanos)
     return None
 
 
@@ -135,13 +143,8 @@ def day_too_long(frequency: str | None) -> int | None:
     """The steps in a day of a step that divides one where they are more than :data:`MAX_DAILY_SEASON` (1,440
     for minutes), which :func:`season_for` leaves out; None otherwise. A minute series got no season and no word
     of it: its forecast ran away from the data with no cycle to follow."""
-    if frequency is None:
-        return None
-    offset = to_offset(frequency)
-    if isinstance(offset, pd.offsets.Tick) and 0 < offset.nanos < _DAY_NANOS and _DAY_NANOS % offset.nanos == 0:
-        steps = _DAY_NANOS // offset.nanos
-        return int(steps) if steps > MAX_DAILY_SEASON else None
-    return None
+    steps = steps_per_day(frequency)
+    return steps if steps is not None and steps > MAX_DAILY_SEASON else None
 
 
 def no_season_words(frequency: str | None) -> str | None:

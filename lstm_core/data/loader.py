@@ -1671,15 +1671,15 @@ def _parse_day_month(present: pd.Series, dayfirst: bool | None, notes: list[str]
         return _to_datetime(present, dayfirst=bool(dayfirst))[0], dayfirst
     if dayfirst is not None:
         # the order asked for puts a number over 12 where the month goes: say so, not "make the dates consistent"
-        wrong = fields[1] > 12 if dayfirst else fields[0] > 12
-        if wrong.any():
-            bad = present[wrong.index[wrong]].iloc[0]
+        month = fields[1] if dayfirst else fields[0]
+        if (month > 12).any():
+            at = (month > 12).idxmax()  # the first such date
             asked, other = ("day", "month") if dayfirst else ("month", "day")
             flag = "--day-first" if dayfirst else "--month-first"
             raise DataError(
-                f"Dates such as {_excerpt(bad)} cannot be read {asked} first, as asked: "
-                f"{int(fields.loc[wrong.index[wrong][0], 1 if dayfirst else 0])} is no month; choose {other} first "
-                f"or leave the order to be read from the data (Data page: Reading dates; command line: drop {flag})."
+                f"Dates such as {_excerpt(present[at])} cannot be read {asked} first, as asked: {int(month[at])} is no "
+                f"month; choose {other} first or leave the order to be read from the data (Data page: Reading dates; "
+                f"command line: drop {flag})."
             )
         return _to_datetime(present, dayfirst=dayfirst)[0], dayfirst
     day_first_only, month_first_only = fields[0] > 12, fields[1] > 12
