@@ -3,9 +3,10 @@
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
 from lstm_core import logs
-from ui import jobs_view, nav, presenter, state, throttle
+from ui import jobs_view, nav, presenter, state, throttle, url
 from ui.text import md_code, md_escape
 
 logs.configure()  # LSTM_LAB_LOG sets the level; job failures are logged with their traceback
@@ -17,6 +18,7 @@ st.set_page_config(page_title="LSTM Lab", page_icon=str(ICON), layout="wide")
 
 PAGES = [st.Page(path, title=title, icon=icon, default=i == 0) for i, (path, title, icon) in enumerate(nav.PAGES)]
 page = st.navigation(PAGES)
+url.begin(page.url_path)
 
 with throttle.script_slot():  # at most a few sessions compute at once (see ui/throttle.py)
     state.dataset()
@@ -42,4 +44,12 @@ with throttle.script_slot():  # at most a few sessions compute at once (see ui/t
         state.remember_owner()  # the owner key goes to the browser's cookie (never the URL)
 
     state.gone_link_notice(page.url_path)  # a ?job= link whose run is not here: one sentence, on top
-    page.run()
+    # the page's and the sidebar's URL changes in one entry of the browser's history (ui/url.py), also
+    # where the page stopped early (st.stop); a run that ends in a rerun leaves its changes to the next
+    # (on a loaded machine the Gates page's first run reran and wrote ?job=, the next its view: two entries)
+    try:
+        page.run()
+    except StopException:
+        url.flush()
+        raise
+    url.flush()

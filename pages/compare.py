@@ -9,7 +9,7 @@ from lstm_core import compare as cmp
 from lstm_core import csvsafe
 from lstm_core.config import BOUNDS, CELL_TYPES, SCALERS, TRANSFORMS, Bound, ConfigError, DataConfig, TrainConfig
 from ui import compare_view as cv
-from ui import presenter, quickstart, ranges, state, throttle
+from ui import presenter, quickstart, ranges, state, throttle, url
 from ui.figures import compare as cplots
 from ui.text import EPOCHS_HELP, md_code, md_escape, plot_text
 
@@ -80,7 +80,7 @@ L_LO, L_HI = BOUNDS["num_layers"].int_range()
 PATIENCE = Bound(0, BOUNDS["epochs"].hi)
 
 cv.reopen_last()
-with st.expander("New comparison", expanded=not st.session_state.get(cv.CMP_KEY) and not st.query_params.get("cmp")):
+with st.expander("New comparison", expanded=not st.session_state.get(cv.CMP_KEY) and not url.get("cmp")):
     q1, q2 = st.columns([1, 2], vertical_alignment="bottom")
     # the boxes take what is typed and their buttons say which is out of range (a bounded box refused 2000
     # with a mark shown on hover only, and its button did nothing)
@@ -443,3 +443,5 @@ if quiet:
         + (" has" if len(quiet) == 1 else " have")
         + " hardly any bars: under 0.5% of each gate's activations are closed or open (no gate saturates)."
     )
+
+url.flush()  # this run's URL changes in one entry of the history (app.py flushes too; AppTest runs a page alone)

@@ -7,7 +7,7 @@ from lstm_core import data as lcdata
 from lstm_core import prep as lcprep
 from lstm_core.config import MISSING_POLICIES, Bound, DataConfig
 from lstm_core.outliers import listed
-from ui import first_paint, presenter, quickstart, ranges, state
+from ui import first_paint, presenter, quickstart, ranges, state, url
 from ui.figures import series as plots
 from ui.series_picker import pick_series
 from ui.text import md_code, md_escape, plot_text, visible
@@ -294,3 +294,5 @@ else:
         f"Index: {md_escape(ds.frame.index.name or 'step')} ({'dates' if isinstance(ds.frame.index, pd.DatetimeIndex) else 'steps'})"
         f" · {len(ds.frame):,} rows × {len(cols)} columns."
     )
+
+url.flush()  # this run's URL changes in one entry of the history (app.py flushes too; AppTest runs a page alone)

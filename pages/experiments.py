@@ -13,7 +13,7 @@ from lstm_core import presets as ps
 from lstm_core.config import Bound, ConfigError
 from lstm_core.memory_task import DEFAULT_LAGS, MEMORY_CELLS, MemoryConfig, accuracy_table, claim_note
 from ui import compare_view as cv
-from ui import first_paint, jobs_view, presenter, ranges, state, throttle
+from ui import first_paint, jobs_view, presenter, ranges, state, throttle, url
 from ui.figures import compare as cplots
 from ui.figures import series as plots
 from ui.figures import sketch
@@ -27,13 +27,12 @@ st.title("Experiments")
 reg = state.registry()
 KEYS = ["long-memory", *ps.PRESETS]
 TITLES = {"long-memory": "Long memory: RNN vs LSTM vs GRU", **{k: p.title for k, p in ps.PRESETS.items()}}
-wanted = st.query_params.get("preset")
+wanted = url.get("preset")
 if wanted in KEYS and st.session_state.get("exp_pick") != wanted and not st.session_state.get("exp_url_done"):
     st.session_state["exp_pick"] = wanted
 st.session_state["exp_url_done"] = True
 key = st.radio("Experiment", KEYS, format_func=TITLES.get, horizontal=True, key="exp_pick", persist_state=state.KEEP)
-if st.query_params.get("preset") != key:
-    st.query_params["preset"] = key
+url.put("preset", key)
 base = (st.context.url or "").split("?")[0] or "/experiments"
 st.caption("Link to this experiment (copy button on the right):")
 st.code(f"{base}?preset={key}" + ("&presenter=1" if presenter.active() else ""), language=None)
@@ -125,7 +124,7 @@ if key == "long-memory":
         f"LSTM forget bias {d.forget_bias:g}, GRU update bias {d.update_bias:g}; stops early at "
         f"{d.solve_at:.0%} validation accuracy."
     )
-    sid = st.session_state.get("mem_sweep") or st.query_params.get("mem")
+    sid = st.session_state.get("mem_sweep") or url.get("mem")
     if st.button("Run sweep", type="primary", icon=":material/play_arrow:", key="mem_start"):
         sweep_out = ranges.first_outside(
             [
@@ -153,7 +152,7 @@ if key == "long-memory":
                 st.error(md_escape(exc))
             else:
                 st.session_state["mem_sweep"] = sid
-                st.query_params["mem"] = sid
+                url.put("mem", sid)
                 st.rerun()
     first = reg.snapshot(sid) if sid else None
     if first is None or first.kind != "sweep":
@@ -317,3 +316,5 @@ presenter.chart(
     key=f"exp_overlay_{key}",
 )
 presenter.table(ps.display_table(table), hide_index=True, width="stretch", key=f"exp_table_{key}")
+
+url.flush()  # this run's URL changes in one entry of the history (app.py flushes too; AppTest runs a page alone)

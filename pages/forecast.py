@@ -14,7 +14,7 @@ from lstm_core.data.frequency import with_utc_offset
 from lstm_core.metrics import seconds_text
 from lstm_core.runs import predictions_table, steps_shown, unscored, zip_restore_refusal
 from lstm_core.train import ended_words
-from ui import metric_numbers, presenter, runs_view, state
+from ui import metric_numbers, presenter, runs_view, state, url
 from ui.figures import series as plots
 from ui.figures.style import cell_name
 from ui.text import md_code, md_escape, plot_text, upper_first
@@ -358,3 +358,5 @@ downloads.download_button(
     # a run too big to restore by upload says so before it is downloaded, not only when it comes back
     help=zip_restore_refusal(run) or "The run and its data, to restore here or with the command line.",
 )
+
+url.flush()  # this run's URL changes in one entry of the history (app.py flushes too; AppTest runs a page alone)

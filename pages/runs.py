@@ -5,7 +5,7 @@ import streamlit as st
 from lstm_core.jobs import DAMAGED, DAMAGED_MESSAGE, INTERRUPTED
 from lstm_core.runs import zip_restore_refusal
 from lstm_core.store import MAX_LABEL
-from ui import compare_view, presenter, runs_page, runs_view, state
+from ui import compare_view, presenter, runs_page, runs_view, state, url
 from ui.figures import compare as cplots
 from ui.text import md_escape
 
@@ -184,3 +184,5 @@ else:
         cplots.overlay_variants_figure(overlay, list(named), title="One-step test forecasts"),
         key="runs_compare_overlay",
     )
+
+url.flush()  # this run's URL changes in one entry of the history (app.py flushes too; AppTest runs a page alone)

@@ -6,7 +6,7 @@ from lstm_core.cells import CELL_DESCRIPTIONS
 from lstm_core.config import BOUNDS, CELL_TYPES, DEVICES, OUTLIER_POLICIES, SCALERS, TRANSFORMS, Bound, RunConfig
 from lstm_core.prep import fits_split, min_points
 from lstm_core.train import available_devices
-from ui import jobs_view, quickstart, ranges, state
+from ui import jobs_view, quickstart, ranges, state, url
 from ui.text import EPOCHS_HELP, md_code, md_escape
 
 st.title("Train")
@@ -309,3 +309,5 @@ if job_id:
         # just started (here or by the Data page's button): on a phone the form filled the screen and
         # the progress was below it, out of sight
         jobs_view.into_view("train_live", key=f"train_into_view_{job_id}")
+
+url.flush()  # this run's URL changes in one entry of the history (app.py flushes too; AppTest runs a page alone)

@@ -16,7 +16,7 @@ from lstm_core.jobs import JobSnapshot
 from lstm_core.memory_task import MemoryConfig
 from lstm_core.metrics import figure_text
 
-from . import state
+from . import state, url
 from .figures.style import cell_name
 
 CMP_KEY, CMP_PARAM = state.COMPARE_KEY, state.COMPARE_PARAM
@@ -32,8 +32,8 @@ def sync_ids(session_key: str, param: str) -> list[str]:
     """
     reg = state.registry()
     ids = st.session_state.get(session_key)
-    if not ids and st.query_params.get(param):
-        ids = [i for i in st.query_params[param].split(",") if i]
+    if not ids and url.get(param):
+        ids = [i for i in str(url.get(param)).split(",") if i]
     # reopen, not snapshot: a finished job memory let go (after 2 hours, or past 40 of an owner's
     # jobs) is still on disk; snapshot dropped it, and with it the link's ?cmp= and the results
     kept = [i for i in (ids or []) if reg.reopen(i) is not None]
@@ -62,7 +62,7 @@ def reopen_last() -> None:
     """Where this session shows no comparison and its URL names none, show this browser's newest one:
     opened again from the sidebar or as ``/compare``, a finished comparison of ten runs was gone behind
     an empty form, its long ``?cmp=`` address the only way back."""
-    if st.session_state.get(CMP_KEY) or st.query_params.get(CMP_PARAM):
+    if st.session_state.get(CMP_KEY) or url.get(CMP_PARAM):
         return
     reg = state.registry()
     newest = reg.find(state.owner(), kind="compare")
@@ -75,10 +75,7 @@ def reopen_last() -> None:
 def set_ids(session_key: str, param: str, ids: list[str]) -> None:
     st.session_state[session_key] = list(ids)
     joined = ",".join(ids)
-    if joined and st.query_params.get(param) != joined:
-        st.query_params[param] = joined
-    elif not joined and param in st.query_params:
-        del st.query_params[param]
+    url.put(param, joined or None)
 
 
 def new_group_id() -> str:

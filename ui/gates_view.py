@@ -16,7 +16,7 @@ from lstm_core import gates as gt
 from lstm_core.model import Ensemble, Forecaster
 from lstm_core.prep import Prepared
 
-from . import presenter, runs_view, state
+from . import presenter, runs_view, state, url
 from .figures.style import date_format, date_text, row_text
 
 
@@ -152,10 +152,11 @@ def restore_from_url(
     options = options or {}
     seeded: dict[str, Any] = {}
     for name, (key, cast) in params.items():
-        if key in st.session_state or name not in st.query_params:
+        text = url.get(name)
+        if key in st.session_state or text is None:
             continue
         try:
-            value = cast(st.query_params[name])
+            value = cast(text)
         except (TypeError, ValueError):
             continue
         if name in options and value not in options[name]:
@@ -183,18 +184,13 @@ def link_note(asked: dict[str, Any], shown: dict[str, tuple[Any, str, str]]) -> 
 
 
 def write_url(values: dict[str, object]) -> None:
-    """Keep the given view state in the URL (None: not there), all of it in one change and only when
-    something changed: each change of the URL is an entry of the browser's history, and written a
-    parameter at a time, opening the Gates page took 9 presses of Back to leave it."""
-    now = st.query_params.to_dict()
-    new = dict(now)
+    """Keep the given view state in the URL (None: not there), with the run's other changes (``?job=``)
+    in one change, only when something changed (:mod:`ui.url`): each change of the URL is an entry of
+    the browser's history, and written a parameter at a time, opening the Gates page took 9 presses of
+    Back to leave it."""
     for name, value in values.items():
-        if value is None:
-            new.pop(name, None)
-        else:
-            new[name] = ",".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
-    if new != now:
-        st.query_params.from_dict(new)
+        url.put(name, value)
+    url.flush()
 
 
 def to_bool(text: str) -> bool:

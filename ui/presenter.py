@@ -26,7 +26,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from pandas.io.formats.style import Styler
 
-from ui import metric_numbers
+from ui import metric_numbers, url
 from ui.figures.style import HALF_TITLE_CHARS, PHONE_TITLE_CHARS, fit_title, presenter_figure
 
 KEY = "presenter_mode"  # the mode (plain session state: it outlives any widget)
@@ -125,15 +125,15 @@ def _truthy(text: object) -> bool:
 def active() -> bool:
     """Whether presenter mode is on for this session (the URL's ``presenter`` seeds it once)."""
     if KEY not in st.session_state:
-        st.session_state[KEY] = _truthy(st.query_params.get(PARAM, "0"))
+        st.session_state[KEY] = _truthy(url.get(PARAM, "0"))
     return bool(st.session_state[KEY])
 
 
 def _write_param() -> None:
     if st.session_state.get(KEY):
-        st.query_params[PARAM] = "1"
-    elif PARAM in st.query_params:
-        del st.query_params[PARAM]
+        url.put(PARAM, "1")
+    elif _truthy(url.get(PARAM, "0")):  # an "off" already there stays (the Gates and Learn links say presenter=0)
+        url.drop(PARAM)
 
 
 def sync() -> bool:
@@ -142,8 +142,8 @@ def sync() -> bool:
     A ``presenter`` parameter in the URL wins (someone opened a link); without one (a page switch
     dropped the query string) the session's value stands and is written back to the URL.
     """
-    if PARAM in st.query_params:
-        st.session_state[KEY] = _truthy(st.query_params[PARAM])
+    if url.has(PARAM):
+        st.session_state[KEY] = _truthy(url.get(PARAM))
     on = active()
     _write_param()
     st.session_state[TOGGLE_KEY] = on

@@ -18,7 +18,7 @@ from lstm_core import executors
 from lstm_core.jobs import JobRegistry, JobSnapshot
 from lstm_core.store import RunStore
 from lstm_core.train import device_label, resolve_device
-from ui import owner_cookie
+from ui import owner_cookie, url
 from ui.text import md_escape
 
 log = logging.getLogger(__name__)
@@ -278,7 +278,7 @@ def owner() -> str:
     whoever opens someone else's job link views that run read-only (see :func:`owns`).
     """
     if OWNER not in st.session_state:
-        legacy = st.query_params.get(OWNER_PARAM) or ""
+        legacy = url.get(OWNER_PARAM) or ""
         st.session_state[OWNER] = (
             owner_cookie.from_browser() or (legacy if _OWNER_KEY.fullmatch(legacy) else None) or uuid.uuid4().hex
         )
@@ -310,9 +310,9 @@ def run_link_as_job() -> None:
     ``job=`` in a session with no job becomes the ``?job=`` link :func:`sync_job_id` then opens
     (read-only for another browser; a run not on this server is said so). A live snapshot's key
     (``live:<id>``) names its job."""
-    linked = str(st.query_params.get("run") or "").removeprefix("live:")
-    if linked and not st.query_params.get("job") and st.session_state.get(JOB) is None:
-        st.query_params["job"] = linked
+    linked = str(url.get("run") or "").removeprefix("live:")
+    if linked and not url.get("job") and st.session_state.get(JOB) is None:
+        url.put("job", linked)
 
 
 def sync_job_id() -> str | None:
@@ -325,9 +325,8 @@ def sync_job_id() -> str | None:
     """
     reg = registry()
     me = owner()
-    if OWNER_PARAM in st.query_params:
-        del st.query_params[OWNER_PARAM]
-    from_url = st.query_params.get("job")
+    url.drop(OWNER_PARAM)
+    from_url = url.get("job")
     current = st.session_state.get(JOB)
     if from_url and from_url != current and current is None:
         snap = reg.reopen(from_url)  # from memory, or back from the run store
@@ -345,10 +344,7 @@ def sync_job_id() -> str | None:
         current = st.session_state[JOB] = None
     elif open_snap is not None:
         st.session_state[OPEN_SEEN] = (open_snap.id, open_snap.label, open_snap.owner == me)
-    if current and st.query_params.get("job") != current:
-        st.query_params["job"] = current
-    elif not current and "job" in st.query_params:
-        del st.query_params["job"]
+    url.put("job", current or None)
     return current
 
 
@@ -356,7 +352,7 @@ def adopt_compare_dataset(reg: JobRegistry, me: str) -> bool:
     """A reload of this browser's own comparison (``?cmp=``) brings back the data it was trained
     on, as :func:`sync_job_id` does for ``?job=``: without it the Compare page named the bundled
     series above results on the uploaded one, and the next comparison trained on the bundled one."""
-    first = next((i for i in str(st.query_params.get(COMPARE_PARAM, "")).split(",") if i), None)
+    first = next((i for i in str(url.get(COMPARE_PARAM, "")).split(",") if i), None)
     snap = reg.snapshot(first) if first else None
     return snap is not None and snap.owner == me and adopt_dataset(snap.id, snap.config)
 
@@ -399,7 +395,7 @@ def set_job(job_id: str | None) -> None:
     st.session_state[JOB] = job_id
     if job_id:
         st.session_state.pop(GONE, None)
-        st.query_params["job"] = job_id
+        url.put("job", job_id)
 
 
 def follow_default(key: str, default: int) -> None:

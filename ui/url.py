@@ -1,0 +1,78 @@
+"""The page's query string, changed at most once per script run.
+
+Every change Streamlit makes to the query string is a new entry of the browser's history (its web
+client pushes one per change), so a page that wrote ``?job=`` near its top and its view's parameters
+at its end left two entries per visit, and three where the client's own entry for the page switch
+came first (seen on a loaded CI machine: Back twice from Gates stayed on Gates). The presenter switch
+took ``presenter=0`` out and the Gates page put it back: two entries per click on that page.
+
+Code stages its changes here (:func:`put`, :func:`drop`); :func:`get` reads them back before they
+are written; :func:`flush` writes them all in one change where they change the URL. ``app.py``
+flushes after the page has run, also where it stopped early (``st.stop``), and each page flushes at
+its end, for a page run on its own (as Streamlit's AppTest runs one). A run that ends in a rerun (its
+own ``st.rerun``, or cut short by a click) leaves its changes staged for the next run to write with
+its own; a switch to another page drops them (:func:`begin`): that page stages what it keeps.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+#: Session-state key of the changes staged and not yet written: URL name -> value (None: drop it).
+STAGED = "_url_staged"
+#: Session-state key of the page those changes were staged on.
+PAGE = "_url_page"
+
+
+def begin(page: str) -> None:
+    """Start a script run on ``page``: changes staged on another page (a run cut short by the switch)
+    are dropped, not written into this page's URL."""
+    if st.session_state.get(PAGE) != page:
+        st.session_state.pop(STAGED, None)
+        st.session_state[PAGE] = page
+
+
+def _staged() -> dict[str, str | None]:
+    return st.session_state.setdefault(STAGED, {})
+
+
+def get(name: str, default: str | None = None) -> str | None:
+    """The parameter ``name`` as the URL will read once this run's changes are written."""
+    staged = _staged()
+    if name in staged:
+        value = staged[name]
+        return default if value is None else value
+    value = st.query_params.get(name)
+    return default if value is None else value
+
+
+def has(name: str) -> bool:
+    return get(name) is not None
+
+
+def put(name: str, value: object) -> None:
+    """Stage ``name=value`` (a list or tuple is written comma-separated; None drops the parameter)."""
+    if value is None:
+        _staged()[name] = None
+    else:
+        _staged()[name] = ",".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
+
+
+def drop(name: str) -> None:
+    put(name, None)
+
+
+def flush() -> None:
+    """Write the staged changes to the URL in one change, only where they change it."""
+    staged = st.session_state.pop(STAGED, None)
+    if not staged:
+        return
+    now = st.query_params.to_dict()
+    new = dict(now)
+    for name, value in staged.items():
+        if value is None:
+            new.pop(name, None)
+        else:
+            new[name] = value
+    if new != now:
+        st.query_params.from_dict(new)
