@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import streamlit as st
-from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
 from lstm_core import logs
 from ui import jobs_view, nav, presenter, state, throttle, url
@@ -44,12 +43,8 @@ with throttle.script_slot():  # at most a few sessions compute at once (see ui/t
         state.remember_owner()  # the owner key goes to the browser's cookie (never the URL)
 
     state.gone_link_notice(page.url_path)  # a ?job= link whose run is not here: one sentence, on top
-    # the page's and the sidebar's URL changes in one entry of the browser's history (ui/url.py), also
-    # where the page stopped early (st.stop); a run that ends in a rerun leaves its changes to the next
-    # (on a loaded machine the Gates page's first run reran and wrote ?job=, the next its view: two entries)
-    try:
-        page.run()
-    except StopException:
-        url.flush()
-        raise
+    page.run()
+    # the page's and the sidebar's URL changes in one entry of the browser's history (ui/url.py; a page that
+    # stops early flushes first, url.stop); a run that ends in a rerun leaves its changes to the next (on a
+    # loaded machine the Gates page's first run reran and wrote ?job=, the next its view: two entries)
     url.flush()

@@ -261,7 +261,7 @@ with st.expander("New comparison", expanded=not st.session_state.get(cv.CMP_KEY)
 
 ids = cv.sync_ids(cv.CMP_KEY, cv.CMP_PARAM)
 if not ids:
-    st.stop()
+    url.stop()
 first = [reg.reopen(i) for i in ids]  # after a server restart: its saved runs load now, first in line
 any_active = any(s is not None and cv.pending(s) for s in first)
 
@@ -297,7 +297,7 @@ def live() -> None:
 
 live()
 if any_active:
-    st.stop()
+    url.stop()
 
 snaps = [s for s in first if s is not None]
 groups = cv.group(snaps)
@@ -307,7 +307,7 @@ for s in snaps:
         st.error(md_escape(f"{s.label}: {s.message}"))
 if not results:
     st.warning("No run finished, so there is nothing to compare.")
-    st.stop()
+    url.stop()
 
 st.subheader("Results")
 if untrained := cv.untrained_note(groups, results):

@@ -200,7 +200,7 @@ if key == "long-memory":
         done = reg.snapshot(sid)
         if done is not None and done.status == "finished" and done.results is not None:
             keep(pr.PresetResult("long-memory", sweep_rows=done.results, finished=pr.now(), note=done.label), sid)
-    st.stop()
+    url.stop()
 
 # ------------------------------------------------------------------------------ classic presets
 p = ps.get_preset(key)
@@ -235,7 +235,7 @@ if st.button(
 if not ids:
     if last is None:
         st.info("Press **Run this experiment** to train the tutorial's configuration in the background.")
-        st.stop()
+        url.stop()
     last_result_caption(last, shown=ps.epochs_note(key, configs))
     if last.predictions:
         pick = st.selectbox("Figure for", list(last.predictions), key=f"exp_fig_last_{key}")
@@ -262,7 +262,7 @@ if not ids:
             )
             st.markdown(svg, unsafe_allow_html=True)
     presenter.table(ps.display_table(last.table), hide_index=True, width="stretch", key=f"exp_table_last_{key}")
-    st.stop()
+    url.stop()
 snaps0 = {label: reg.snapshot(j) for label, j in ids.items()}
 active0 = any(s.active for s in snaps0.values())
 
@@ -291,11 +291,11 @@ def preset_panel() -> None:
 
 preset_panel()
 if active0:
-    st.stop()
+    url.stop()
 runs = {label: s.run for label, s in snaps0.items() if s.run is not None}
 if not runs:
     st.warning("No configuration finished.")
-    st.stop()
+    url.stop()
 st.subheader("Ours next to the tutorial")
 used = st.session_state.get(f"exp_cfg_{key}", configs)
 st.caption(ps.epochs_note(key, {k: v for k, v in used.items() if k in ps.PRESETS[key].configs}))

@@ -8,7 +8,7 @@ import streamlit as st
 from lstm_core import teach
 from ui import cell_picture as cp
 from ui import gates_view as gv
-from ui import nav, presenter, state
+from ui import nav, presenter, state, url
 from ui.figures import gates as gp
 from ui.state import KEEP
 
@@ -199,7 +199,7 @@ else:
         r = teach.lstm_step(x, h, cprev, w)
     except ValueError as exc:
         st.error(str(exc))
-        st.stop()
+        url.stop()
     # one under the other when presenting: in two fifths of the row the diagram's labels were 7 px
     pic, maths = (st.container(), st.container()) if big else st.columns([2, 3])
     with pic:

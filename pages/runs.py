@@ -26,7 +26,7 @@ if not records:
     st.info("You have no saved runs yet: train one and it is kept here, also after a server restart.")
     st.page_link("pages/train.py", label="Go to Train", icon=":material/model_training:")
     restore_zip()
-    st.stop()
+    url.stop()
 
 by_id = {r.id: r for r in records}
 # two runs of one name, data and minute are numbered, else the boxes below list them as one entry twice
@@ -147,7 +147,7 @@ picked = st.multiselect(
 )
 if len(picked) < runs_page.MIN_COMPARE:
     st.caption(f"Pick at least {runs_page.MIN_COMPARE} runs to see their metrics side by side.")
-    st.stop()
+    url.stop()
 chosen = [by_id[i] for i in picked]
 named = {}
 for name, r in zip(runs_page.unique_names(chosen), chosen):
@@ -157,7 +157,7 @@ for name, r in zip(runs_page.unique_names(chosen), chosen):
     else:
         named[name] = run
 if len(named) < runs_page.MIN_COMPARE:
-    st.stop()
+    url.stop()
 cmp_table, overlay = runs_page.comparison(named)
 presenter.table(
     compare_view.styled_table(cmp_table, same_points=overlay is not None),

@@ -14,7 +14,7 @@ from lstm_core.pipeline import Run
 from lstm_core.restore import Restorer
 from lstm_core.runs import RunError
 
-from . import state
+from . import state, url
 from .text import md_escape
 
 
@@ -95,7 +95,7 @@ def require_runs(options: dict, empty: str) -> None:
         else:
             st.info(empty)
             st.page_link("pages/train.py", label="Go to Train", icon=":material/model_training:")
-        st.stop()
+        url.stop()
 
 
 def pick(options: dict, key: str, label, preferred: str | None = None) -> str:

@@ -8,13 +8,16 @@ took ``presenter=0`` out and the Gates page put it back: two entries per click o
 
 Code stages its changes here (:func:`put`, :func:`drop`); :func:`get` reads them back before they
 are written; :func:`flush` writes them all in one change where they change the URL. ``app.py``
-flushes after the page has run, also where it stopped early (``st.stop``), and each page flushes at
-its end, for a page run on its own (as Streamlit's AppTest runs one). A run that ends in a rerun (its
-own ``st.rerun``, or cut short by a click) leaves its changes staged for the next run to write with
-its own; a switch to another page drops them (:func:`begin`): that page stages what it keeps.
+flushes after the page has run, a page that stops early flushes first (:func:`stop`: nothing sent
+after ``st.stop`` reaches the browser), and each page flushes at its end, for a page run on its own
+(as Streamlit's AppTest runs one). A run that ends in a rerun (its own ``st.rerun``, or cut short by
+a click) leaves its changes staged for the next run to write with its own; a switch to another page
+drops them (:func:`begin`): that page stages what it keeps.
 """
 
 from __future__ import annotations
+
+from typing import NoReturn
 
 import streamlit as st
 
@@ -76,3 +79,11 @@ def flush() -> None:
             new[name] = value
     if new != now:
         st.query_params.from_dict(new)
+
+
+def stop() -> NoReturn:
+    """:func:`flush`, then ``st.stop()``: once a stop is asked for, every message the run sends
+    raises it again, so changes flushed after it never reached the browser (presenter=1 fell out of
+    the URL on a page that stopped early)."""
+    flush()
+    st.stop()
