@@ -28,8 +28,9 @@ class Callbacks:
     ----------
     on_epoch : called after every epoch of the first network with its :class:`EpochStats`
         (the live loss curve).
-    on_phase : told ``"choosing"`` (the representation backtest), ``"training"``,
-        ``"member k/K"`` for the other networks of an ensemble, then ``"evaluating"``.
+    on_phase : told ``"choosing"`` (the representation backtest) and ``"choosing k/N"`` as its
+        network k of N starts, ``"training"``, ``"member k/K"`` for the other networks of an
+        ensemble, then ``"evaluating"``.
     on_gates : receives the run's :class:`~lstm_core.gates.GateRecorder` before the first
         network trains; it holds a between-epochs weight snapshot (gates of a model still learning).
     on_preview : receives a :class:`~lstm_core.pipeline.FirstLook` once the first network has

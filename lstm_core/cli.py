@@ -713,6 +713,8 @@ def _phase_line(name: str) -> str:
     showed nothing for minutes while its representations were backtested."""
     if name == "choosing":
         return "choosing the representation: backtesting networks on the data before the test part..."
+    if name.startswith("choosing "):
+        return f"backtest network {name.removeprefix('choosing ').replace('/', ' of ')}..."
     if name.startswith("member "):
         return f"training network {name.removeprefix('member ').replace('/', ' of ')}..."
     return f"{name}..."

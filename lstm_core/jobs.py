@@ -170,6 +170,11 @@ def phase_message(phase: str) -> str:
     """What a job's status line says during a phase reported by ``fit_run`` (``""``: keep it)."""
     if phase == "choosing":
         return "Choosing how to represent the series: a short backtest on the data before the test part..."
+    if (step := backtest_phase(phase)) is not None:
+        return (
+            f"Choosing how to represent the series: backtest network {step[0]} of {step[1]}, trained on the "
+            "data before the test part (the run's own networks train after it)..."
+        )
     if phase == "training":
         return "Training..."
     if (network := member_phase(phase)) is not None:
@@ -181,9 +186,19 @@ def phase_message(phase: str) -> str:
 
 def member_phase(phase: str) -> tuple[int, int] | None:
     """(k, K) of a phase ``"member k/K"`` (network k of an ensemble of K trains), else None."""
-    if not phase.startswith("member "):
+    return _counted_phase(phase, "member")
+
+
+def backtest_phase(phase: str) -> tuple[int, int] | None:
+    """(k, N) of a phase ``"choosing k/N"`` (backtest network k of N trains), else None."""
+    return _counted_phase(phase, "choosing")
+
+
+def _counted_phase(phase: str, name: str) -> tuple[int, int] | None:
+    words = phase.split()
+    if len(words) != 2 or words[0] != name:
         return None
-    k, _, total = phase.split()[1].partition("/")
+    k, _, total = words[1].partition("/")
     return (int(k), int(total)) if k.isdigit() and total.isdigit() else None
 
 
@@ -282,6 +297,8 @@ class JobSnapshot:
     preview: FirstLook | None = None  # while an ensemble trains: its first network's one-step predictions
     #: while an ensemble's later networks train: (k, K), network k of K (the epochs count network 1's)
     network: tuple[int, int] | None = None
+    #: while the representations are backtested: (k, N), backtest network k of N (no epoch of the run's yet)
+    backtest: tuple[int, int] | None = None
 
     @property
     def active(self) -> bool:
@@ -831,6 +848,7 @@ class JobRegistry:
         done_units = len(rows) if sweep_job else n
         eta = None
         network = member_phase(phase) if status == RUNNING and not sweep_job else None
+        backtest = backtest_phase(phase) if status == RUNNING and not sweep_job else None
         progress = 1.0 if status == FINISHED else min(1.0, done_units / max(job.epochs_planned, 1))
         if network is not None and n:
             # network k of K: the ones before it done, each about as long as network 1 (its epochs are the history);
@@ -838,6 +856,10 @@ class JobRegistry:
             k, total = network
             progress = (k - 1) / total
             eta = sum(s.seconds for s in hist) * (total - k + 1)
+        elif backtest is not None and backtest[0] > 1:
+            # the networks before k took the time so far (with the quick ranking before them): as long each
+            k, total = backtest
+            eta = elapsed / (k - 1) * (total - k + 1)
         elif status == RUNNING and n:
             recent = hist[-10:]
             per_epoch = sum(s.seconds for s in recent) / len(recent)
@@ -871,6 +893,7 @@ class JobRegistry:
             interrupted=interrupted,
             preview=preview,
             network=network,
+            backtest=backtest,
         )
 
     def _next(self, block: bool = True) -> Job | None:

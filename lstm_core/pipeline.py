@@ -534,9 +534,12 @@ def choose_representation(
     :data:`~lstm_core.strategy.SKILL_RATIO` times the better of the naive and seasonal naive
     forecasts on the same points are left out. Returns the representations, best first
     (``[]`` when not auto), and the backtest (None when it could not run). Only ``callbacks.stop``
-    is used: the backtest's networks are not the run's live curve. ``on_network(net, prep)`` is
-    called after each backtest network has trained, with the preparation of the data it saw."""
-    cb = (callbacks or Callbacks()).stop_only()
+    and ``callbacks.phase`` are used: the backtest's networks are not the run's live curve; the phase
+    ``"choosing k/N"`` is told as backtest network k of N starts (a 52,000-point series backtested
+    for four minutes under one unchanging line). ``on_network(net, prep)`` is called after each
+    backtest network has trained, with the preparation of the data it saw."""
+    report = callbacks or Callbacks()
+    cb = report.stop_only()
     d = cfg.data
     if d.transform != "auto" or not d.uses_target_history:
         return [], None
@@ -558,8 +561,13 @@ def choose_representation(
     ranked = rank_transforms(y[:test_start], train_end, season, positive, d.look_back, max(h, 1))
     candidates = shortlist(ranked, can_rank(n, d.val_fraction, d.test_fraction))
 
+    started = 0
+
     def train_one(sub: pd.DataFrame, c: RunConfig, tr: Transform):
+        nonlocal started
         p = prepare(replace(series, frame=sub), c.data, transform=tr)
+        started += 1
+        report.phase(f"choosing {started}/{len(candidates)}")
         net, _ = _train_member(p, c, device, c.train.seed, cb)
         if on_network is not None:
             on_network(net, p)
@@ -716,7 +724,8 @@ def fit_run(
     network's epochs (the live curve); ``on_gates`` receives the run's
     :class:`~lstm_core.gates.GateRecorder` before that network trains (a between-epochs weight
     snapshot, so the job registry can show the gates of a model that is still learning);
-    ``on_phase`` is told ``"choosing"`` (the backtest), ``"training"``, ``"member k/K"`` for
+    ``on_phase`` is told ``"choosing"`` (the backtest; ``"choosing k/N"`` as its network k of N
+    starts), ``"training"``, ``"member k/K"`` for
     the other networks, then ``"evaluating"``. A stop keeps the networks trained so far (at
     least the first one's best weights); a stop before the first epoch ended, or during the
     evaluation, raises :class:`~lstm_core.callbacks.Stopped` (there is no run worth keeping).

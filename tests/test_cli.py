@@ -640,8 +640,13 @@ def test_train_says_which_phase_it_is_in_unless_quiet(trained, tmp_path, capsys)
     assert main([*args, "--out", str(tmp_path / "r")]) == 0
     err = capsys.readouterr().err.splitlines()
     phases = [line for line in err if line.endswith("...")]
+    # and each of the backtest's networks as it starts: its four minutes stood under one line
+    backtest = [line for line in phases if line.startswith("backtest network ")]
+    total = int(backtest[0].removesuffix("...").rsplit(" ", 1)[1])
+    assert backtest == [f"backtest network {k} of {total}..." for k in range(1, total + 1)]
     assert phases == [
         "choosing the representation: backtesting networks on the data before the test part...",
+        *backtest,
         "training...",
         "training network 2 of 2...",
         "evaluating...",

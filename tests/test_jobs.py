@@ -288,6 +288,42 @@ def test_job_says_when_it_is_evaluating():
     reg.close()
 
 
+def test_a_backtest_names_its_network_and_the_time_it_has_left():
+    """A 52,000-point series' backtest took four minutes under "Epoch 0 / 40" and one unchanging line:
+    the snapshot counts the backtest's networks, with an ETA once one has trained."""
+    from ui.compare_view import status_text
+    from ui.jobs_view import progress_text, status_line
+
+    seen = []
+
+    def runner(series, cfg, *, callbacks):
+        callbacks.phase("choosing")
+        for k in (1, 2):
+            callbacks.phase(f"choosing {k}/3")
+            seen.append(reg.snapshot(job_id))
+        callbacks.phase("training")
+        seen.append(reg.snapshot(job_id))
+        raise ConfigError("stop here")
+
+    reg = JobRegistry(max_workers=1, torch_threads=1, runner=runner)
+    try:
+        job_id = reg.submit(generate("sine", length=60), RunConfig(), owner="a", label="long")
+        reg.wait(job_id, timeout=WAIT_S)
+    finally:
+        reg.close()
+    first, second, training = seen
+    assert (first.backtest, second.backtest, training.backtest) == ((1, 3), (2, 3), None)
+    assert second.message == (
+        "Choosing how to represent the series: backtest network 2 of 3, trained on the data before the test "
+        "part (the run's own networks train after it)..."
+    )
+    assert first.eta is None and progress_text(first).startswith("Backtest network 1 / 3 · elapsed ")
+    assert second.eta is not None and "backtest ends in about " in progress_text(second)
+    assert status_line(second).endswith("long — running · backtest 2/3")
+    assert status_text(second) == "running · backtest 2/3"
+    assert progress_text(training).startswith("Epoch 0 / ")
+
+
 def test_auto_representation_reports_its_phases_and_stops_while_choosing(registry, sine):
     cfg = tiny(epochs=100_000, batch_size=1)
     cfg.data.transform = "auto"

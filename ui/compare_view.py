@@ -157,6 +157,8 @@ def status_text(s: JobSnapshot) -> str:
         return f"queued · #{s.position} in queue"
     if s.status == JobStatus.RUNNING and s.network is not None:
         return f"running · network {s.network[0]}/{s.network[1]}"
+    if s.status == JobStatus.RUNNING and s.backtest is not None:
+        return f"running · backtest {s.backtest[0]}/{s.backtest[1]}"
     if s.status == JobStatus.RUNNING:
         return f"running · epoch {s.epochs_done}/{s.epochs_planned}"
     return str(s.status)

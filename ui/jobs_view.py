@@ -89,6 +89,8 @@ def status_line(snap: JobSnapshot) -> str:
     extra = f" · #{snap.position} in queue" if snap.position else ""
     if snap.status == JobStatus.RUNNING and snap.network is not None:
         extra = f" · network {snap.network[0]}/{snap.network[1]}"
+    elif snap.status == JobStatus.RUNNING and snap.backtest is not None:
+        extra = f" · backtest {snap.backtest[0]}/{snap.backtest[1]}"
     elif snap.status == JobStatus.RUNNING:
         unit = "trained" if snap.kind == "sweep" else "epoch"
         extra = f" · {unit} {snap.epochs_done}/{snap.epochs_planned}"
@@ -121,6 +123,12 @@ def progress_text(snap: JobSnapshot) -> str:
         parts = [f"Network {k} / {total}", f"elapsed {duration(snap.elapsed)}"]
         if snap.eta is not None:
             parts.append(f"ETA {duration(snap.eta)} (about: each network as long as network 1)")
+        return " · ".join(parts)
+    if snap.backtest is not None:  # "Epoch 0 / 40" for minutes while a long series' representations were backtested
+        k, total = snap.backtest
+        parts = [f"Backtest network {k} / {total}", f"elapsed {duration(snap.elapsed)}"]
+        if snap.eta is not None:
+            parts.append(f"backtest ends in about {duration(snap.eta)}, then the run's networks train")
         return " · ".join(parts)
     parts = [f"Epoch {snap.epochs_done} / {snap.epochs_planned}", f"elapsed {duration(snap.elapsed)}"]
     # the ETA while it runs, once an epoch has timed it: a finished run said "ETA — (at most; early
