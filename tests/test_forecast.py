@@ -189,8 +189,12 @@ def test_an_ensemble_hands_over_a_quick_look_while_choosing_then_its_first_netwo
     cfg = RunConfig.make(hidden_size=8, look_back=12, epochs=4, patience=None, device="cpu", ensemble=3)
     run = fit_run(Series(_seasonal_frame(), frequency="MS", season=12), cfg, callbacks=cb)
     assert len(looks) == 2 and [lk.networks for lk in looks] == [3, 3]
-    # the quick look comes while the representations are compared, from the backtest's first network
-    assert events[:3] == ["choosing", "look", "training"]
+    # the quick look comes while the representations are compared, from the backtest's first network;
+    # each backtest network is told as it starts, then the run's own training
+    counted = [e for e in events if e.startswith("choosing ")]
+    total = int(counted[0].rpartition("/")[2])
+    assert counted == [f"choosing {k}/{total}" for k in range(1, total + 1)]
+    assert events[: total + 3] == ["choosing", counted[0], "look", *counted[1:], "training"]
     quick = looks[0]
     assert run.backtest is not None and quick.seen_before == run.backtest.cut
     pd.testing.assert_frame_equal(

@@ -93,6 +93,7 @@ def test_a_run_before_its_first_epoch_shows_no_unknown_eta_or_speed():
         eta=None,
         samples_per_s=None,
         network=None,
+        backtest=None,
         config={"train": {"patience": 20}},
     )
     assert progress_text(snap) == "Epoch 0 / 300 · elapsed 15s"
