@@ -28,7 +28,9 @@ reg = state.registry()
 KEYS = ["long-memory", *ps.PRESETS]
 TITLES = {"long-memory": "Long memory: RNN vs LSTM vs GRU", **{k: p.title for k, p in ps.PRESETS.items()}}
 wanted = url.get("preset")
-if wanted in KEYS and st.session_state.get("exp_pick") != wanted and not st.session_state.get("exp_url_done"):
+# the link's experiment, once; and the one Back or Forward went to (it stayed on the last one picked)
+followed = not st.session_state.get("exp_url_done") or "preset" in url.moved()
+if wanted in KEYS and st.session_state.get("exp_pick") != wanted and followed:
     st.session_state["exp_pick"] = wanted
 st.session_state["exp_url_done"] = True
 key = st.radio("Experiment", KEYS, format_func=TITLES.get, horizontal=True, key="exp_pick", persist_state=state.KEEP)

@@ -463,3 +463,21 @@ def test_the_variants_tables_look_back_column_is_named_and_bounded_as_on_the_tra
     column = json.loads(at.dataframe[0].proto.columns)["look_back"]
     assert column["label"] == "look-back"
     assert column["type_config"] == {"type": "number", "min_value": 1, "max_value": 72}  # airline: 144 rows
+
+
+def test_back_to_the_experiment_before_shows_it(fake):
+    """Back on the Experiments page went to the last experiment's entry and wrote the one shown over
+    it: the page stayed on the experiment picked last."""
+    from lstm_core import presets as ps
+
+    other = next(iter(ps.PRESETS))
+    at = new_app()
+    at.query_params["preset"] = "long-memory"
+    at.run()
+    at.switch_page("pages/experiments.py").run()
+    at.radio(key="exp_pick").set_value(other).run()
+    assert at.query_params["preset"] == other
+    at.query_params["preset"] = "long-memory"  # the browser's Back
+    at.run()
+    no_errors(at)
+    assert at.radio(key="exp_pick").value == "long-memory" and at.query_params["preset"] == "long-memory"

@@ -76,6 +76,15 @@ def test_train_step_through_share_link_and_learn(page, browser):
     pg.wait_for_url(re.compile(r"view=Step-through"))
     wait_idle(pg)
     assert pg.evaluate("history.length") == entries + 1
+    # Back shows the view before and Forward the one after: the page wrote the view shown over each entry
+    # Back went to, three presses on the Gates page without a visible change
+    pg.go_back()
+    expect(pg.get_by_role("radio", name="Heatmaps", exact=True)).to_be_checked()
+    expect(pg.locator(".heatmaplayer .hm").first).to_be_attached()
+    wait_idle(pg)
+    assert "view=Heatmaps" in pg.url
+    pg.go_forward()
+    expect(pg.get_by_role("radio", name="Step-through", exact=True)).to_be_checked()
     stepper = pg.locator(".st-key-gates_stepper")  # in the page (a shadow root the locators pierce), no iframe
     where = stepper.locator("#where")
     expect(where).to_have_text(re.compile(r"^Step 1 of "))  # counted from 1; the link's step= from 0
@@ -143,6 +152,11 @@ def test_train_step_through_share_link_and_learn(page, browser):
     segment(pg, "Calculator")
     expect(pg.locator(".katex-html").first).to_be_visible()
     shot(pg, "calculator")
+    pg.wait_for_url(re.compile(r"section=Calculator"))
+    wait_idle(pg)
+    pg.go_back()  # the section before, as on the Gates page
+    expect(pg.get_by_role("radio", name="Calculator", exact=True)).not_to_be_checked()
+    expect(pg.locator(".st-key-learn_picture img").first).to_be_visible()
     expect(pg.locator('[data-testid="stException"]')).to_have_count(0)
 
 

@@ -15,7 +15,7 @@ def _script():
     url.begin(page)
     for name, value in changes.items():
         url.put(name, value)
-    st.write(f"view={url.get('view')} job={url.get('job')}")  # read back before written
+    st.write(f"view={url.get('view')} job={url.get('job')} moved={url.moved()}")  # read back before written
     if ends:
         url.flush()
 
@@ -31,7 +31,7 @@ def _app(*plans):
 
 def test_staged_changes_read_back_before_they_are_written():
     at = _app(("gates", {"view": "Unit", "job": "j1"}, False))
-    assert at.markdown[0].value == "view=Unit job=j1"
+    assert at.markdown[0].value == "view=Unit job=j1 moved={}"
     assert "view" not in at.query_params  # not written: the run did not end
 
 
@@ -48,3 +48,15 @@ def test_a_switch_to_another_page_drops_the_changes_staged_on_the_last():
 def test_none_drops_a_parameter_and_a_list_is_written_comma_separated():
     at = _app(("gates", {"view": "Unit", "gate": ["i", "f"]}, True), ("gates", {"view": None}, True))
     assert at.query_params["gate"] == "i,f" and "view" not in at.query_params
+
+
+def test_moved_names_what_back_changed_in_the_url_since_the_page_wrote_it():
+    at = _app(("gates", {"view": "Unit", "job": "j1"}, True), ("gates", {}, True))
+    assert at.markdown[0].value.endswith("moved={}")  # the page's own query: nothing moved
+    at.query_params["view"] = "Heatmaps"  # the browser went Back to the entry before
+    at.session_state["plan"] = ("gates", {}, True)
+    at.run()
+    assert at.markdown[0].value.endswith("moved={'view': 'Heatmaps'}")
+    at.session_state["plan"] = ("train", {}, True)  # another page: nothing of this one's moved
+    at.run()
+    assert at.markdown[0].value.endswith("moved={}")

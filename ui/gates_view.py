@@ -144,16 +144,17 @@ def saturation_table(key: str, version: int, mode: str, target: int | None, laye
 def restore_from_url(
     params: dict[str, tuple[str, Callable[[str], Any]]], options: dict[str, list] | None = None
 ) -> dict[str, Any]:
-    """Seed widget keys from ``st.query_params`` once (before the widgets are drawn); returns the
-    values seeded, by URL name.
+    """Seed widget keys from ``st.query_params`` (before the widgets are drawn): once, and again for
+    the parameters Back or Forward changed (:func:`ui.url.moved`); returns the values seeded, by URL name.
 
     ``params`` maps URL name -> (session key, cast). ``options`` limits values to valid choices.
     """
     options = options or {}
     seeded: dict[str, Any] = {}
+    moved = url.moved()
     for name, (key, cast) in params.items():
         text = url.get(name)
-        if key in st.session_state or text is None:
+        if text is None or (key in st.session_state and name not in moved):
             continue
         try:
             value = cast(text)

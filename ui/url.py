@@ -25,14 +25,28 @@ import streamlit as st
 STAGED = "_url_staged"
 #: Session-state key of the page those changes were staged on.
 PAGE = "_url_page"
+#: Session-state key of the query this page last wrote (or found as it wanted it): name -> value.
+WRITTEN = "_url_written"
 
 
 def begin(page: str) -> None:
     """Start a script run on ``page``: changes staged on another page (a run cut short by the switch)
-    are dropped, not written into this page's URL."""
+    are dropped, not written into this page's URL, and what that page wrote is not this one's."""
     if st.session_state.get(PAGE) != page:
         st.session_state.pop(STAGED, None)
+        st.session_state.pop(WRITTEN, None)
         st.session_state[PAGE] = page
+
+
+def moved() -> dict[str, str]:
+    """The parameters the URL holds with another value than the page last wrote: the browser went
+    Back or Forward (or the address was edited) since. The page shows them, as a link's (each change
+    of view is an entry of the history, and Back went through three of them on the Gates page without
+    a visible change, writing the view shown over each). Empty before the page's first write."""
+    written = st.session_state.get(WRITTEN)
+    if written is None:
+        return {}
+    return {name: value for name, value in st.query_params.to_dict().items() if written.get(name) != value}
 
 
 def _staged() -> dict[str, str | None]:
@@ -67,9 +81,7 @@ def drop(name: str) -> None:
 
 def flush() -> None:
     """Write the staged changes to the URL in one change, only where they change it."""
-    staged = st.session_state.pop(STAGED, None)
-    if not staged:
-        return
+    staged = st.session_state.pop(STAGED, None) or {}
     now = st.query_params.to_dict()
     new = dict(now)
     for name, value in staged.items():
@@ -77,6 +89,7 @@ def flush() -> None:
             new.pop(name, None)
         else:
             new[name] = value
+    st.session_state[WRITTEN] = new
     if new != now:
         st.query_params.from_dict(new)
 
