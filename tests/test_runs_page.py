@@ -196,6 +196,25 @@ def test_delete_asks_first_then_removes_the_run_everywhere(reg, tmp_path):
     assert list(at.dataframe[0].value["name"]) == ["keep me"]
 
 
+def test_the_open_run_deleted_here_leaves_no_broken_link_behind(reg):
+    """The owner deleted the run open in this tab from its Runs page, and was told "The run in this link is
+    not on this server (its owner may have deleted it ...)": the URL kept its ?job=."""
+    reg.submit(series(), cfg(0), owner=OWNER, label="keep me")
+    jid = reg.submit(series(), cfg(1), owner=OWNER, label="GRU four")
+    at = runs_page()
+    at.button(key="runs_open_forecast").click().run()
+    at.switch_page("pages/runs.py").run()
+    assert at.session_state["job_id"] == jid and at.query_params["job"] == jid
+    at.selectbox(key="runs_pick").set_value(jid).run()
+    at.button(key="runs_delete").click().run()
+    at.button(key="runs_delete_yes").click().run()
+    no_errors(at)
+    assert at.session_state["job_id"] is None and "job" not in at.query_params
+    at.switch_page("pages/forecast.py").run()
+    no_errors(at)
+    assert "gone_link" not in at.session_state and not [w.value for w in at.warning if "not on this server" in w.value]
+
+
 def test_a_run_deleted_in_another_tab_is_named_where_it_was_open(reg):
     """Tab A has a run open, tab B (the same browser) deletes it: A was told "The run in this link is not on
     this server (its owner may have deleted it ...)", to the owner who just did, without its name."""
@@ -1102,3 +1121,15 @@ def test_a_run_too_long_to_restore_says_so_before_its_download(reg):
     assert len(said) == 1 and f"its {MAX_ZIP_ROWS + 1:,} rows are over the {MAX_ZIP_ROWS:,}" in said[0]
     at.selectbox(key="runs_pick").set_value(short).run()
     assert not [c for c in at.caption if "cannot be restored" in c.value]
+
+
+def test_the_run_a_page_shows_where_none_was_open_is_in_its_address(reg):
+    """A new session of the owner opened on /forecast showed their newest run under an address that named
+    none: a copy of it opened no run."""
+    reg.submit(series(), cfg(0), owner=OWNER, label="older")
+    newest = reg.submit(series(), cfg(1), owner=OWNER, label="newest")
+    at = runs_page()
+    at.switch_page("pages/forecast.py").run()
+    no_errors(at)
+    assert at.selectbox(key="forecast_pick").value == newest
+    assert at.query_params["job"] == newest and at.session_state["job_id"] == newest

@@ -109,6 +109,11 @@ def pick(options: dict, key: str, label, preferred: str | None = None) -> str:
     if st.session_state.get(key) not in keys:
         st.session_state[key] = preferred if preferred in keys else keys[0]
     picked = st.selectbox("Run", keys, key=key, format_func=label, on_change=_open_picked, args=(key,))
+    if st.session_state.get(state.JOB) is None and not st.session_state.get(state.GONE):
+        # the run shown where none was open is the open one: the address bar named no run (/forecast), so a
+        # copy of it opened none, and the Gates page's first link had run= but no job= (not where the open
+        # run has just gone: that is said, and the next run is not opened over it)
+        state.set_job(str(picked).removeprefix("live:"))
     snap = state.registry().snapshot(str(picked).removeprefix("live:"))
     if state.owns(snap) and snap is not None and state.adopt_dataset(snap.id, snap.config):
         # the run shown brings its data over the untouched bundled data, as a reload of its link does: a

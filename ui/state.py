@@ -392,10 +392,12 @@ def gone_link_notice(page: str) -> None:
 
 
 def set_job(job_id: str | None) -> None:
+    """Open ``job_id`` in this session and its URL (None: none open, and the URL names none: the open
+    run deleted here left ``?job=`` behind, and its owner read that the link's run was not on the server)."""
     st.session_state[JOB] = job_id
     if job_id:
         st.session_state.pop(GONE, None)
-        url.put("job", job_id)
+    url.put("job", job_id or None)
 
 
 def follow_default(key: str, default: int) -> None:
