@@ -34,6 +34,13 @@ if wanted in KEYS and st.session_state.get("exp_pick") != wanted and followed:
     st.session_state["exp_pick"] = wanted
 st.session_state["exp_url_done"] = True
 key = st.radio("Experiment", KEYS, format_func=TITLES.get, horizontal=True, key="exp_pick", persist_state=state.KEEP)
+if wanted is not None and wanted not in KEYS and followed:  # ?preset=nope opened another without a word
+    st.info(
+        md_escape(
+            f"The link asked for preset “{wanted}”, which this page does not have (it has {', '.join(KEYS)}): "
+            f"it shows {TITLES[key]}."
+        )
+    )
 url.put("preset", key)
 base = (st.context.url or "").split("?")[0] or "/experiments"
 st.caption("Link to this experiment (copy button on the right):")

@@ -150,6 +150,7 @@ if link := st.session_state.pop("gates_link_asked", None):
         st.info(link_said)
 if st.session_state.get("gates_view") not in VIEWS:
     st.session_state["gates_view"] = "Heatmaps"
+gv.refused_notice()  # ?view=Nope opened on Heatmaps without a word
 view = (
     st.segmented_control("View", VIEWS, key="gates_view", label_visibility="collapsed", persist_state=state.KEEP)
     or "Heatmaps"

@@ -27,6 +27,7 @@ big = presenter.active()
 gv.phone_css()
 if st.session_state.get("learn_section") not in SECTIONS:
     st.session_state["learn_section"] = SECTIONS[0]
+gv.refused_notice()  # ?section=Nope opened on the first section without a word
 section = (
     st.segmented_control("Section", SECTIONS, key="learn_section", label_visibility="collapsed", persist_state=KEEP)
     or SECTIONS[0]

@@ -481,3 +481,16 @@ def test_back_to_the_experiment_before_shows_it(fake):
     at.run()
     no_errors(at)
     assert at.radio(key="exp_pick").value == "long-memory" and at.query_params["preset"] == "long-memory"
+
+
+def test_a_link_to_an_experiment_the_page_lacks_says_what_it_shows(fake):
+    at = new_app()
+    at.query_params["preset"] = "nope"
+    at.run()
+    at.switch_page("pages/experiments.py").run()
+    no_errors(at)
+    notes = [i.value for i in at.info if i.value.startswith("The link")]
+    assert len(notes) == 1 and notes[0].startswith("The link asked for preset “nope”, which this page does not have")
+    assert notes[0].endswith(": it shows Long memory: RNN vs LSTM vs GRU.")
+    at.run()  # said once
+    assert not [i.value for i in at.info if i.value.startswith("The link")]

@@ -391,6 +391,34 @@ def test_a_link_to_a_unit_or_layer_the_run_lacks_says_what_it_shows_instead(trai
     assert not [i.value for i in fine.info if i.value.startswith("The link")]
 
 
+def test_a_link_to_a_view_or_section_the_page_lacks_says_what_it_shows(trained):
+    """?view=Nope opened the Heatmaps, ?unit=abc the first unit and ?section=Nope Learn's first section,
+    each without a word."""
+    _, ids = trained
+    at = new_app()
+    at.switch_page("pages/gates.py")
+    at.query_params.update({"job": ids[0], "run": ids[0], "view": "Nope", "unit": "abc"})
+    at.run()
+    no_errors(at)
+    assert [i.value for i in at.info if i.value.startswith("The link")] == [
+        "The link asked for unit “abc”, which is not a number: it shows the first unit; and view “Nope”, which "
+        "this page does not have (it has Heatmaps, Unit, Step-through, Saturation, Memory, During training): it "
+        "shows Heatmaps."
+    ]
+    at.run()  # said once, where the link opened
+    assert not [i.value for i in at.info if i.value.startswith("The link")]
+    learn = new_app()
+    learn.switch_page("pages/learn.py")
+    learn.query_params["section"] = "Nope"
+    learn.run()
+    no_errors(learn)
+    first = learn.session_state["learn_section"]
+    assert [i.value for i in learn.info if i.value.startswith("The link")] == [
+        "The link asked for section “Nope”, which this page does not have (it has The idea, Why RNNs forget, "
+        f"The LSTM cell, Variants and GRU, Calculator): it shows {first}."
+    ]
+
+
 def test_the_pages_own_link_opens_its_run_in_another_browser(trained):
     """The URL the page writes (run=, unit=, view=..., no job= where the session had no job open), opened
     in a fresh browser, said "No trained model yet"."""

@@ -18,6 +18,7 @@ from lstm_core.prep import Prepared
 
 from . import presenter, runs_view, state, url
 from .figures.style import date_format, date_text, row_text
+from .text import md_escape
 
 
 @dataclass
@@ -147,10 +148,14 @@ def restore_from_url(
     """Seed widget keys from ``st.query_params`` (before the widgets are drawn): once, and again for
     the parameters Back or Forward changed (:func:`ui.url.moved`); returns the values seeded, by URL name.
 
-    ``params`` maps URL name -> (session key, cast). ``options`` limits values to valid choices.
+    ``params`` maps URL name -> (session key, cast). ``options`` limits values to valid choices; a value
+    outside them (or one ``cast`` refuses) is kept for :func:`refused_notice` to say (a ``run=`` is not:
+    a run not here is said by the page's own notice).
     """
     options = options or {}
     seeded: dict[str, Any] = {}
+    refused: list[tuple[str, str, str, list]] = []
+    st.session_state.pop(REFUSED, None)  # said in the run that read it, or not at all (a page that stopped early)
     moved = url.moved()
     for name, (key, cast) in params.items():
         text = url.get(name)
@@ -159,11 +164,39 @@ def restore_from_url(
         try:
             value = cast(text)
         except (TypeError, ValueError):
+            refused.append((name, text, key, list(options.get(name, []))))
             continue
         if name in options and value not in options[name]:
+            if name != "run":
+                refused.append((name, text, key, list(options[name])))
             continue
         st.session_state[key] = seeded[name] = value
+    if refused:
+        st.session_state[REFUSED] = refused
     return seeded
+
+
+#: Session-state key of the link values :func:`restore_from_url` refused, for :func:`refused_notice`.
+REFUSED = "url_refused"
+
+
+def refused_notice() -> None:
+    """One sentence, once, where a link named a value the page does not have (``?view=Nope``,
+    ``?section=Nope``, ``?unit=abc``): the page opened on its own choice without a word. Call it once
+    the page has settled its choices (it names what is shown, from the widgets' session keys)."""
+    refused = st.session_state.pop(REFUSED, None)
+    if not refused:
+        return
+    parts = []
+    for name, text, key, choices in refused:
+        if choices:  # a choice among names: the one shown
+            parts.append(
+                f"{name} “{text}”, which this page does not have (it has {', '.join(map(str, choices))}): "
+                f"it shows {st.session_state.get(key)}"
+            )
+        else:  # a number it could not read (unit, layer, step: the page counts them from 1, the link from 0)
+            parts.append(f"{name} “{text}”, which is not a number: it shows the first {name}")
+    st.info(md_escape(f"The link asked for {'; and '.join(parts)}."))
 
 
 def link_note(asked: dict[str, Any], shown: dict[str, tuple[Any, str, str]]) -> str | None:
