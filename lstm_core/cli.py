@@ -1226,3 +1226,7 @@ def main(argv: list[str] | None = None) -> int:
 def console() -> None:
     """The ``lstm-lab`` console script: :func:`main`, exiting with its status."""
     raise SystemExit(main())
+
+
+if __name__ == "__main__":  # ``python -m lstm_core.cli`` ran nothing and exited 0: a script took that for a trained run
+    console()

@@ -1223,3 +1223,18 @@ def test_a_minute_series_without_a_season_is_told_so(tmp_path, capsys):
             if said
             else []
         )
+
+
+@pytest.mark.parametrize("module", ["lstm_core", "lstm_core.cli"])
+def test_both_module_entry_points_run_the_command_line(module, tmp_path):
+    """``python -m lstm_core.cli train ...`` printed nothing, trained nothing and exited 0."""
+    import subprocess
+
+    run = subprocess.run(
+        [sys.executable, "-m", module, "train", "--data", str(tmp_path / "none.csv"), "--out", str(tmp_path / "r")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    assert run.returncode == 2 and run.stderr.startswith("error: ") and "none.csv" in run.stderr
