@@ -303,6 +303,9 @@ def test_a_backtest_names_its_network_and_the_time_it_has_left():
             seen.append(reg.snapshot(job_id))
         callbacks.phase("training")
         seen.append(reg.snapshot(job_id))
+        callbacks.phase("choosing 2/3")
+        reg.cancel(job_id)  # Stop pressed: it ends within a batch, and no ETA says otherwise
+        seen.append(reg.snapshot(job_id))
         raise ConfigError("stop here")
 
     reg = JobRegistry(max_workers=1, torch_threads=1, runner=runner)
@@ -311,8 +314,10 @@ def test_a_backtest_names_its_network_and_the_time_it_has_left():
         reg.wait(job_id, timeout=WAIT_S)
     finally:
         reg.close()
-    first, second, training = seen
+    first, second, training, stopping = seen
     assert (first.backtest, second.backtest, training.backtest) == ((1, 3), (2, 3), None)
+    assert (first.progress, second.progress) == (0.0, 1 / 3)  # the bar counts the backtest's networks
+    assert stopping.eta is None and "ends in about" not in progress_text(stopping)
     assert second.message == (
         "Choosing how to represent the series: backtest network 2 of 3, trained on the data before the test "
         "part (the run's own networks train after it)..."
