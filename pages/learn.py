@@ -18,7 +18,18 @@ if presenter.active():
     gv.presenter_css()
 head, switch = st.columns([4, 1], vertical_alignment="bottom")
 head.title("Learn")
-gv.restore_from_url({"section": ("learn_section", str)}, {"section": SECTIONS})
+#: The URL's names of the sections' settings (a lecturer's link opens the experiment as set), with their choices.
+SETTINGS: dict[str, tuple[str, str, type, list]] = {
+    "push": ("The idea", "learn_idea_f", float, [k / 2 for k in range(-8, 9)]),
+    "T": ("Why RNNs forget", "learn_steps", int, list(range(10, 151, 10))),
+    "units": ("Why RNNs forget", "learn_hidden", int, [4, 8, 16, 32, 64]),
+    "seeds": ("Why RNNs forget", "learn_seeds", int, list(range(1, 9))),
+    "bias": ("Why RNNs forget", "learn_fb", float, [0.0, 1.0, 2.0, 3.0]),
+}
+gv.restore_from_url(
+    {"section": ("learn_section", str), **{name: (key, cast) for name, (_, key, cast, _) in SETTINGS.items()}},
+    {"section": SECTIONS, **{name: choices for name, (*_, choices) in SETTINGS.items()}},
+)
 with switch, st.container(horizontal=True, horizontal_alignment="right", vertical_alignment="center"):
     if presenter.active():  # the sidebar is hidden: the way on to the other pages, beside the switch
         nav.pages_menu("pages/learn.py")
@@ -267,4 +278,11 @@ else:
                     + r"\end{aligned}"
                 )
 
-gv.write_url({"section": section, "presenter": int(presenter.active())})
+gv.write_url(
+    {
+        "section": section,
+        # the section's own settings, where it has some (None: out of the URL)
+        **{name: st.session_state.get(key) if part == section else None for name, (part, key, *_) in SETTINGS.items()},
+        "presenter": int(presenter.active()),
+    }
+)

@@ -458,6 +458,34 @@ def test_a_job_link_opens_on_that_jobs_run(trained, which):
     assert at.query_params["run"] == ids[which]
 
 
+def test_learns_settings_are_in_its_link():
+    """A lecturer's link named the section only: the forget-bias push, or the experiment's length, units,
+    seeds and bias set for the class, were lost (each opened at its default)."""
+    at = new_app()
+    at.switch_page("pages/learn.py")
+    at.query_params.update({"section": "Why RNNs forget", "T": "100", "units": "8", "seeds": "2", "bias": "2.0"})
+    at.run()
+    no_errors(at)
+    assert [at.slider(key="learn_steps").value, at.slider(key="learn_seeds").value] == [100, 2]
+    assert [at.select_slider(key="learn_hidden").value, at.select_slider(key="learn_fb").value] == [8, 2.0]
+    at.slider(key="learn_steps").set_value(80).run()
+    assert (at.query_params["T"], at.query_params["units"], "push" in at.query_params) == ("80", "8", False)
+    at.session_state["learn_section"] = "The idea"
+    at.run()
+    at.slider(key="learn_idea_f").set_value(-1.5).run()
+    assert at.query_params["push"] == "-1.5" and "T" not in at.query_params  # the section's own settings only
+    odd = new_app()  # a value the slider lacks: said, and the default shown
+    odd.switch_page("pages/learn.py")
+    odd.query_params.update({"section": "Why RNNs forget", "T": "55"})
+    odd.run()
+    no_errors(odd)
+    assert odd.slider(key="learn_steps").value == 60
+    assert [i.value for i in odd.info if i.value.startswith("The link")] == [
+        "The link asked for T “55”, which this page does not have (it has 10, 20, 30, 40, 50, 60, 70, 80, 90, 100, "
+        "110, 120, 130, 140, 150): it shows its default."
+    ]
+
+
 def test_learn_sections_and_calculator():
     at = new_app().run()
     at.switch_page("pages/learn.py").run()

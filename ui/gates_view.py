@@ -189,10 +189,11 @@ def refused_notice() -> None:
         return
     parts = []
     for name, text, key, choices in refused:
-        if choices:  # a choice among names: the one shown
+        if choices:  # a choice among names or values: the one shown (a widget not drawn yet: its default)
+            shown = st.session_state.get(key)
             parts.append(
                 f"{name} “{text}”, which this page does not have (it has {', '.join(map(str, choices))}): "
-                f"it shows {st.session_state.get(key)}"
+                f"it shows {'its default' if shown is None else shown}"
             )
         else:  # a number it could not read (unit, layer, step: the page counts them from 1, the link from 0)
             parts.append(f"{name} “{text}”, which is not a number: it shows the first {name}")
