@@ -376,6 +376,6 @@ gv.write_url(
         "step": st.session_state["gates_step"],
         "view": view,
         "agg": agg,
-        "presenter": int(presenter.active()),
+        "presenter": presenter.param(),
     }
 )

@@ -283,6 +283,6 @@ gv.write_url(
         "section": section,
         # the section's own settings, where it has some (None: out of the URL)
         **{name: st.session_state.get(key) if part == section else None for name, (part, key, *_) in SETTINGS.items()},
-        "presenter": int(presenter.active()),
+        "presenter": presenter.param(),
     }
 )

@@ -361,7 +361,7 @@ def presenter_toggle(key: str) -> bool:
     st.session_state[key] = presenter.active()
 
     def flip() -> None:
-        # through the URL too: the page keeps ``presenter=0`` in it, which the next run's sync would obey
+        # through the URL too: the next run's sync obeys what the URL says
         presenter.set_active(bool(st.session_state[key]))
 
     return st.toggle(

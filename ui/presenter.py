@@ -129,11 +129,14 @@ def active() -> bool:
     return bool(st.session_state[KEY])
 
 
+def param() -> str | None:
+    """The URL's ``presenter`` value for the mode: "1" on, none off (a copied Gates or Learn link said
+    presenter=0, and a lecturer's "&presenter=1" added to it made a link that said both)."""
+    return "1" if active() else None
+
+
 def _write_param() -> None:
-    if st.session_state.get(KEY):
-        url.put(PARAM, "1")
-    elif _truthy(url.get(PARAM, "0")):  # an "off" already there stays (the Gates and Learn links say presenter=0)
-        url.drop(PARAM)
+    url.put(PARAM, "1" if st.session_state.get(KEY) else None)
 
 
 def sync() -> bool:
