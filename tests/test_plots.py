@@ -764,3 +764,19 @@ def test_the_split_marks_labels_hide_the_lines_behind_them():
     for label in ("validation", "test →"):
         red, green, blue, alpha = (float(v) for v in marks[label].bgcolor.strip("rgba()").split(","))
         assert (red, green, blue) == (255, 255, 255) and alpha >= 0.8
+
+
+def test_the_gradient_decay_chart_names_its_floor_where_a_line_lies_on_it():
+    """At T=100 the RNN's line fell to 1e-30 and ran flat along it: students read a gradient that stops
+    shrinking. The floor is marked and named where a line reaches it, and only there."""
+    from lstm_core import teach
+    from ui.figures.gates import gradient_decay_figure
+
+    long = teach.gradient_decay(steps=100, hidden=8, seeds=2, forget_bias=2.0)
+    assert (long.loc[long["cell"] == "rnn", "grad"] <= teach.DECAY_FLOOR * 1.001).any()
+    fig = gradient_decay_figure(long)
+    assert [a.text for a in fig.layout.annotations] == ["floor 1e-30: smaller values are drawn on it"]
+    assert [s.y0 for s in fig.layout.shapes] == [teach.DECAY_FLOOR]
+    short = teach.gradient_decay(steps=20, hidden=8, seeds=2, forget_bias=1.0)
+    assert not (short["grad"] <= teach.DECAY_FLOOR * 1.001).any()
+    assert not gradient_decay_figure(short).layout.shapes

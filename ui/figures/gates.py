@@ -21,6 +21,7 @@ from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
 from lstm_core import gates as gt
+from lstm_core.teach import DECAY_FLOOR
 
 from .style import (
     CELL_COLORS,
@@ -644,7 +645,10 @@ DECAY_COLORS = {c: CELL_COLORS[c] for c in ("rnn", "lstm", "gru")}
 def gradient_decay_figure(
     df: pd.DataFrame, title: str = "How far back can the output still feel an input?"
 ) -> go.Figure:
-    """Mean ‖∂h_T/∂x_{T−k}‖ against k on a log axis, one line per cell, min–max band over seeds."""
+    """Mean ‖∂h_T/∂x_{T−k}‖ against k on a log axis, one line per cell, min–max band over seeds.
+
+    A line that reaches :data:`~lstm_core.teach.DECAY_FLOOR` is drawn flat along it: the floor is
+    marked and named, or the flat line read as a gradient that stops shrinking (an RNN at T=100)."""
     fig = go.Figure()
     for cell, d in df.groupby("cell", sort=False):
         color = DECAY_COLORS.get(cell, GUIDE)
@@ -670,6 +674,13 @@ def gradient_decay_figure(
                 line=dict(color=color, width=2.5),
                 hovertemplate=f"{cell_name(cell)} k=%{{x}}: %{{y:.2e}}<extra></extra>",
             )
+        )
+    if (df["grad"].to_numpy(np.float64) <= DECAY_FLOOR * 1.001).any():
+        fig.add_hline(
+            y=DECAY_FLOOR,
+            line=dict(color=GUIDE, width=1, dash="dot"),
+            annotation_text=f"floor {DECAY_FLOOR:.0e}: smaller values are drawn on it",
+            annotation_position="top right",
         )
     fig.update_yaxes(type="log", title_text="‖∂h_T / ∂x_(T−k)‖ (mean over seeds)", exponentformat="power")
     fig.update_xaxes(title_text="k, steps back from the last input")
