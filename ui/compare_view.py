@@ -32,8 +32,8 @@ def sync_ids(session_key: str, param: str) -> list[str]:
     """
     reg = state.registry()
     ids = st.session_state.get(session_key)
-    if not ids and url.get(param):
-        ids = [i for i in str(url.get(param)).split(",") if i]
+    if not ids and (linked := url.get(param)):
+        ids = [i for i in linked.split(",") if i]
     # reopen, not snapshot: a finished job memory let go (after 2 hours, or past 40 of an owner's
     # jobs) is still on disk; snapshot dropped it, and with it the link's ?cmp= and the results
     kept = [i for i in (ids or []) if reg.reopen(i) is not None]
