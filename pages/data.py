@@ -213,9 +213,9 @@ if not fits:
         icon=":material/warning:",
     )
 with st.expander("What was detected", expanded=bool(rep.notes)):
-    lines = [rep.summary()[0], *rep.notes] if restored else rep.summary()  # no "Read as utf-8, delimiter ','"
-    if _season != rep.season:  # the summary's "season 24" (or 7) is the calendar's: say which one a run takes
-        lines.append(f"A run takes season {_season} instead of {rep.season}: {_why_longer}.")
+    # the time column's line names the season a run takes (168 for hourly demand, not the calendar's 24)
+    summary = rep.summary(_season, _why_longer) if _season != rep.season else rep.summary()
+    lines = [summary[0], *rep.notes] if restored else summary  # no "Read as utf-8, delimiter ','"
     st.markdown("\n".join(f"- {md_escape(line)}" for line in lines))
     if missing:
         per_column = ", ".join(f"{c}: {n:,}" for c, n in rep.missing.items() if n)  # not a dict's repr

@@ -912,17 +912,26 @@ def test_a_baselines_name_keeps_its_capitals_at_the_start_of_a_sentence():
 def test_the_data_page_says_hourly_demand_takes_a_week_for_its_season():
     from tests.test_weekly_season import _hourly
 
-    def caption_after(weekends: bool) -> str:
+    def shown_after(weekends: bool) -> tuple[str, str]:
+        """The caption's text and the "What was detected" list's."""
         frame = _hourly(1300, weekends=weekends)
         body = "time,demand\n" + "".join(f"{t:%Y-%m-%d %H:%M},{v:.4f}\n" for t, v in frame["demand"].items())
         at = new_app().run()
         at.file_uploader(key="data_upload").set_value(("load.csv", body.encode(), "text/csv")).run()
         no_errors(at)
-        return " ".join(c.value for c in at.caption)
+        detected = next(e for e in at.expander if e.label == "What was detected")
+        return " ".join(c.value for c in at.caption), " ".join(m.value for m in detected.markdown)
 
-    assert "frequency **hourly** (season 168: a week, which repeats here better than a day)" in caption_after(True)
-    daily = caption_after(False)
-    assert "frequency **hourly** (season 24)" in daily and "a week" not in daily
+    caption, detected = shown_after(True)
+    assert "frequency **hourly** (season 168: a week, which repeats here better than a day)" in caption
+    # the list names one season, the run's, where it said "season 24" and then "A run takes season 168"
+    assert "frequency hourly, season 168 (a week, which repeats here better than a day; the calendar's is 24)," in (
+        detected.replace("\\", "")
+    )
+    assert "season 24," not in detected and "A run takes" not in detected
+    caption, detected = shown_after(False)
+    assert "frequency **hourly** (season 24)" in caption and "a week" not in caption
+    assert "frequency hourly, season 24," in detected.replace("\\", "") and "calendar" not in detected
 
 
 def test_the_data_page_says_a_daily_temperature_takes_a_year_for_its_season():

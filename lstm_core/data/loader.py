@@ -127,8 +127,12 @@ class DataReport:
     #: The strptime format the time column was read with where one was given (``date_format``), else None.
     date_format: str | None = None
 
-    def summary(self) -> list[str]:
-        """Return short human-readable lines describing the load, for display."""
+    def summary(self, run_season: int | None = None, why: str = "") -> list[str]:
+        """Return short human-readable lines describing the load, for display.
+
+        ``run_season``: the season a run takes where it is not the calendar's (hourly demand takes a
+        week, 168, where the calendar gives a day, 24); the time column's line names it, ``why`` it
+        takes it, and the calendar's, so the list never gives one season and then another."""
         names = ", ".join(self.columns)
         lines = [
             f"{self.source}: {self.n_rows:,} rows, {len(self.columns)} numeric column(s) ({names}).",
@@ -140,6 +144,9 @@ class DataReport:
         else:
             freq = describe_frequency(self.frequency) if self.frequency else "irregular"
             season = f", season {self.season}" if self.season else ""
+            if run_season and run_season != self.season:
+                calendar = f"; the calendar's is {self.season}" if self.season else ""
+                season = f", season {run_season} ({why}{calendar})" if why else f", season {run_season}"
             lines.append(
                 f"Time column {self.date_column!r}: frequency {freq}{season}, {self.gaps:,} timestamp(s) missing from its grid."
             )
