@@ -106,8 +106,16 @@ class RunRecord:
 
     @property
     def when(self) -> float:
-        """When it ended (when it was queued, for one that never ended)."""
+        """When it ended (when it was queued, for one that never ended); for a restored run, when it
+        was restored (what retention and the list's order go by)."""
         return self.finished or self.created
+
+    @property
+    def trained(self) -> float:
+        """When it was trained: for a run restored from a zip, when the run in the zip ended
+        (``tags["trained"]``, from the zip's :data:`~lstm_core.runs.ABOUT_FILE`), else :attr:`when`."""
+        t = self.tags.get("trained")
+        return float(t) if isinstance(t, int | float) and not isinstance(t, bool) and t > 0 else self.when
 
 
 _COLUMNS = [f.name for f in fields(RunRecord)]

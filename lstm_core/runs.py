@@ -836,7 +836,7 @@ def _gate_history_from_json(path: Path) -> list[dict]:
 
 def run_to_zip(directory: str | os.PathLike, about: dict[str, Any] | None = None) -> bytes:
     """The run folder's files as zip bytes (flat, no sub-folders); with ``about`` (``label``, ``data``,
-    ``pinned``), an :data:`ABOUT_FILE` entry that a restore reads back (:func:`read_about`)."""
+    ``pinned``, ``trained``), an :data:`ABOUT_FILE` entry that a restore reads back (:func:`read_about`)."""
     path = Path(directory)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -848,10 +848,15 @@ def run_to_zip(directory: str | os.PathLike, about: dict[str, Any] | None = None
     return buf.getvalue()
 
 
+#: The earliest ``trained`` time (Unix seconds, 2000-01-01) :func:`read_about` takes from a zip.
+TRAINED_SINCE = 946684800
+
+
 def read_about(directory: str | os.PathLike) -> dict[str, Any]:
     """What a restored run folder's :data:`ABOUT_FILE` says: ``label`` and ``data`` (text, at most
-    200 characters) and ``pinned`` (bool), each only where given with its type; ``{}`` without the
-    file or where it is not such JSON (it only names the run: a damaged one costs the names)."""
+    200 characters), ``pinned`` (bool) and ``trained`` (when the run ended, Unix seconds, from 2000
+    to tomorrow), each only where given with its type; ``{}`` without the file or where it is not
+    such JSON (it only names the run: a damaged one costs the names)."""
     try:
         raw = json.loads((Path(directory) / ABOUT_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -861,6 +866,13 @@ def read_about(directory: str | os.PathLike) -> dict[str, Any]:
     out: dict[str, Any] = {k: raw[k][:200] for k in ("label", "data") if isinstance(raw.get(k), str) and raw[k].strip()}
     if isinstance(raw.get("pinned"), bool):
         out["pinned"] = raw["pinned"]
+    trained = raw.get("trained")
+    if (
+        isinstance(trained, int | float)
+        and not isinstance(trained, bool)
+        and TRAINED_SINCE <= trained <= time.time() + 86400  # a date in 2000.. tomorrow, not garbage
+    ):
+        out["trained"] = int(trained)
     return out
 
 

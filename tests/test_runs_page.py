@@ -4,6 +4,7 @@ quota notice, and the dataset coming back when a reload adopts a job."""
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 import time
@@ -1054,7 +1055,8 @@ def test_a_run_zip_keeps_the_runs_name_data_and_pin_and_a_restore_takes_them_bac
     reg.rename(jid, "Teacher demo LSTM")
     reg.set_pinned(jid, True)
     data = zip_bytes(jid)
-    about = {"label": "Teacher demo LSTM", "data": "my sales.csv", "pinned": True}
+    trained = int(reg.store.record(jid).finished)
+    about = {"label": "Teacher demo LSTM", "data": "my sales.csv", "pinned": True, "trained": trained}
     assert lcruns.read_about(lcruns.zip_to_run_dir(data, tmp_path / "unzipped")) == about
     restorer = Restorer()
     try:
@@ -1069,8 +1071,43 @@ def test_a_run_zip_keeps_the_runs_name_data_and_pin_and_a_restore_takes_them_bac
     finally:
         restorer.close()
     (tmp_path / "bad").mkdir()
-    (tmp_path / "bad" / lcruns.ABOUT_FILE).write_text('{"label": 5, "pinned": "yes", "data": "x"}')
+    (tmp_path / "bad" / lcruns.ABOUT_FILE).write_text('{"label": 5, "pinned": "yes", "data": "x", "trained": "May"}')
     assert lcruns.read_about(tmp_path / "bad") == {"data": "x"}  # only what has its type
+    for nonsense in (-5, 1e20, True, 12.5):  # not a time a run could have ended at
+        (tmp_path / "bad" / lcruns.ABOUT_FILE).write_text(json.dumps({"trained": nonsense}))
+        assert lcruns.read_about(tmp_path / "bad") == {}
+
+
+def test_a_restored_run_is_listed_with_when_it_was_trained_and_named_restored_once(reg, tmp_path):
+    """Restored a month after training, the Runs page dated it the moment of the restore ("When the
+    run was trained"); restored again from its own download it was "x (restored) (restored)"."""
+    from lstm_core import runs as lcruns
+    from lstm_core.restore import Restorer
+    from ui.runs_page import option_label, table, when, zip_bytes
+    from ui.runs_view import keeper
+
+    jid = reg.submit(series(), cfg(0), owner=OWNER, label="lstm h4")
+    reg.rename(jid, "Monday demo")
+    month_ago = int(time.time()) - 30 * 86400
+    about = {"label": "Monday demo", "data": "sales.csv", "pinned": False, "trained": month_ago}
+    data = lcruns.run_to_zip(reg.store.folder(jid), about)
+    restorer = Restorer()
+    try:
+        done = restorer.wait(restorer.submit("monday.zip", data, keeper(reg, OWNER, "monday.zip")), 60)
+        assert done is not None and done.status == "done", done and done.message
+        rec = reg.store.record(done.job_id)
+        assert rec.label == "Monday demo (restored)" and rec.trained == month_ago
+        assert rec.when > month_ago + 29 * 86400  # retention still counts from the restore
+        row = table([rec]).iloc[0]
+        assert row["when"] == when(month_ago) != when(rec.when)
+        assert option_label(rec).endswith(when(month_ago))
+        again = zip_bytes(done.job_id)  # downloaded and restored once more
+        done = restorer.wait(restorer.submit("again.zip", again, keeper(reg, OWNER, "again.zip")), 60)
+        assert done is not None and done.status == "done", done and done.message
+        rec = reg.store.record(done.job_id)
+        assert (rec.label, rec.trained) == ("Monday demo (restored)", month_ago)
+    finally:
+        restorer.close()
 
 
 def test_a_shared_run_leaves_the_viewers_data_alone(reg):

@@ -69,7 +69,7 @@ def table(records: list[RunRecord]) -> pd.DataFrame:
     rows = [
         {
             "name": list_name(r),
-            "when": when(r.when),
+            "when": when(r.trained),  # a restored run: when it was trained, not restored
             "data": r.dataset or "—",
             "cell": f"{cell_name(r.cell)} {r.hidden_size}",
             "test RMSE": r.rmse,
@@ -159,7 +159,7 @@ def column_config(widths: dict[str, int] | None = None, big: Iterable[str] = ())
 
 
 def option_label(r: RunRecord) -> str:
-    return f"{list_name(r)} · {r.dataset or 'data'} · {when(r.when)}"
+    return f"{list_name(r)} · {r.dataset or 'data'} · {when(r.trained)}"
 
 
 def load(job_id: str) -> Run | None:

@@ -143,13 +143,13 @@ def run_zip(run: Run, forecast_steps: int | None = None, about: dict | None = No
 
 def about_run(job_id: str) -> dict:
     """What a run zip keeps of the stored run ``job_id`` besides its files (:data:`lstm_core.runs.ABOUT_FILE`):
-    its name, its data's name and its pin; ``{}`` where the store has no record of it."""
+    its name, its data's name, its pin and when it was trained; ``{}`` where the store has no record of it."""
     reg = state.registry()
     rec = reg.store.record(job_id) if reg.store is not None else None
     if rec is None:
         snap = reg.snapshot(job_id)
         return {"label": snap.label} if snap is not None and snap.label else {}
-    return {"label": rec.label, "data": rec.dataset, "pinned": rec.pinned}
+    return {"label": rec.label, "data": rec.dataset, "pinned": rec.pinned, "trained": int(rec.trained)}
 
 
 @st.cache_resource(show_spinner=False)
@@ -183,14 +183,21 @@ def restored_label(name: str) -> str:
 
 def keeper(reg: JobRegistry, owner: str, name: str) -> Callable[[Run, dict], str]:
     """How a run restored from the zip ``name`` is kept: a finished job of ``owner`` in ``reg``, with the
-    name, data name and pin its zip says it had (:func:`lstm_core.runs.read_about`; the name marked
-    restored), else named after the zip (restored, a renamed and pinned run came back named after its
-    file, its data "teacher_run.zip" and unpinned)."""
+    name, data name, pin and training time its zip says it had (:func:`lstm_core.runs.read_about`; the
+    name marked restored), else named after the zip (restored, a renamed and pinned run came back named
+    after its file, its data "teacher_run.zip" and unpinned; the Runs page dated it when restored)."""
 
     def keep(run: Run, about: dict) -> str:
-        label = f"{about['label']} (restored)" if "label" in about else restored_label(name)
+        label = restored_label(name)
+        if "label" in about:  # a run restored before, downloaded again, is not "x (restored) (restored)"
+            label = about["label"] if about["label"].endswith(" (restored)") else f"{about['label']} (restored)"
         job_id = reg.add_run(
-            run, owner=owner, label=label, data_name=about.get("data", name), message=f"Restored from {name}."
+            run,
+            owner=owner,
+            label=label,
+            data_name=about.get("data", name),
+            message=f"Restored from {name}.",
+            tags={"trained": about["trained"]} if "trained" in about else None,
         )
         if about.get("pinned"):
             reg.set_pinned(job_id, True)
