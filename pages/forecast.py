@@ -175,7 +175,24 @@ unseen = unscored(run)
 unseen = unseen if unseen.any() and len(unseen) == len(pred) else None
 # the value axes name the target: what the values are, for a class reading the projector too
 values = plot_text(run.prep.target)
-presenter.chart(plots.overlay_figure(pred, spikes=spikes, unscored=unseen, y_title=values), key="forecast_overlay")
+# a long series: its charts show a part in full by default (thinned to 2,000 points, 10,000 hourly ones drew as a
+# solid band), the whole series on request
+last = steps = None
+if len(pred) > plots.MAX_POINTS:
+    DETAIL, WHOLE = f"the last {plots.DETAIL_POINTS:,} points in full", f"all {len(pred):,} points, thinned"
+    shown = st.radio(
+        "Charts show",
+        [DETAIL, WHOLE],
+        horizontal=True,
+        key="forecast_detail",
+        persist_state=state.KEEP,
+        help="A chart thins a line of more than 2,000 points to the lowest and highest value of each stretch, "
+        "which draws a long series' cycles as a solid band.",
+    )
+    last, steps = plots.detail_spans(pred, whole=shown == WHOLE)
+presenter.chart(
+    plots.overlay_figure(pred, spikes=spikes, unscored=unseen, y_title=values, last=last), key="forecast_overlay"
+)
 st.subheader("Metrics on the test part (original units)")
 table = tables.metrics_frame(m)
 # a metric no model has on these points is left out with a reason, not shown as a column of "None"
@@ -228,12 +245,14 @@ if narrow:
 # ran past its edge at 1280x720 ("Multi-step forecast over the test sp")
 left, right = (st.container(), st.container()) if presenter.active() else st.columns(2)
 presenter.chart(
-    presenter.half_title(plots.multistep_figure(pred, spikes=spikes, unscored=unseen, y_title=values)),
+    presenter.half_title(plots.multistep_figure(pred, spikes=spikes, unscored=unseen, y_title=values, steps=steps)),
     key="forecast_multistep",
     container=left,
 )
 presenter.chart(
-    presenter.half_title(plots.residual_figure(pred, spikes=spikes, y_title=f"{plots.RESIDUAL_AXIS} ({values})")),
+    presenter.half_title(
+        plots.residual_figure(pred, spikes=spikes, y_title=f"{plots.RESIDUAL_AXIS} ({values})", last=last)
+    ),
     key="forecast_residuals",
     container=right,
 )

@@ -4,6 +4,8 @@ project had tried): a count series with zeros, a run that reads input columns.""
 from __future__ import annotations
 
 import io
+import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -256,3 +258,28 @@ def test_a_holt_winters_baseline_without_a_season_is_named_holts_linear_trend_on
         "lower",
         "upper",
     ]
+
+
+def test_a_long_upload_charts_a_part_in_full_and_the_whole_on_request(fake):
+    """An hourly upload of 2,600 rows: its charts, thinned to 2,000 points, drew the daily cycle as a solid band.
+    The page shows the last 500 points in full by default and says so; "all points" brings the whole back."""
+    n = 2_600
+    hours = pd.date_range("2024-01-01", periods=n, freq="h")
+    load = 50 + 20 * np.sin(2 * np.pi * np.arange(n) / 24) + np.random.default_rng(1).normal(0, 1, n)
+    csv = pd.DataFrame({"time": hours.strftime("%Y-%m-%d %H:%M"), "load": load.round(3)}).to_csv(index=False)
+    at = forecast_page_after_training(csv.encode(), "hourly_load.csv")
+    shown = at.radio(key="forecast_detail")
+    assert shown.value == "the last 500 points in full" and shown.options[1] == f"all {n:,} points, thinned"
+
+    def titles() -> dict[str, str]:
+        """Each chart's title as read (markup and the half-width charts' line breaks out)."""
+        specs = {c.proto.id: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
+        text = {k: v["layout"]["title"]["text"].replace("<br>", " ") for k, v in specs.items() if "forecast_" in k}
+        return {k: re.sub(r"<[^>]+>", "", v) for k, v in text.items()}
+
+    parts = [t for t in titles().values() if "(the last 500 of 2,600 points)" in t]
+    assert len(parts) == 2 and not any("decimated" in t for t in parts)  # the overlay and the residuals
+    shown.set_value(shown.options[1]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    after = titles().values()
+    assert not any("the last 500" in t for t in after) and any("decimated" in t for t in after)

@@ -780,3 +780,61 @@ def test_the_gradient_decay_chart_names_its_floor_where_a_line_lies_on_it():
     short = teach.gradient_decay(steps=20, hidden=8, seeds=2, forget_bias=1.0)
     assert not (short["grad"] <= teach.DECAY_FLOOR * 1.001).any()
     assert not gradient_decay_figure(short).layout.shapes
+
+
+def _long_pred(n: int = 10_000, n_test: int = 3_300, n_val: int = 700) -> pd.DataFrame:
+    """A predictions frame of an hourly series with a daily cycle: train, validation, test parts."""
+    t = np.arange(n)
+    actual = 100 + 10 * np.sin(2 * np.pi * t / 24)
+    part = np.array(["train"] * (n - n_val - n_test) + ["val"] * n_val + ["test"] * n_test)
+    test = part == "test"
+    return pd.DataFrame(
+        {
+            "time": pd.date_range("2024-01-01", periods=n, freq="h"),
+            "actual": actual,
+            "part": part,
+            "one_step": actual + 0.5,
+            "multistep": np.where(test, actual + 1.0, np.nan),
+            "lower": np.where(test, actual - 3.0, np.nan),
+            "upper": np.where(test, actual + 3.0, np.nan),
+            "one_step_lower": np.where(test, actual - 2.0, np.nan),
+            "one_step_upper": np.where(test, actual + 2.0, np.nan),
+        }
+    )
+
+
+def test_a_long_series_charts_show_a_part_in_full_and_say_which():
+    """10,000 hourly points thinned to 2,000 drew their daily cycle as a solid band: by default the Forecast
+    page's charts show the last 500 points (the multi-step one its first 500 test steps) in full."""
+    pred = _long_pred()
+    assert plots.detail_spans(pred) == (plots.DETAIL_POINTS, plots.DETAIL_POINTS)
+    assert plots.detail_spans(pred, whole=True) == (None, None)
+    assert plots.detail_spans(_long_pred(2_500, 830, 170)) == (plots.DETAIL_POINTS, None)  # 878 multi-step: whole
+    assert plots.detail_spans(_long_pred(1_500, 500, 100)) == (None, None)
+
+    fig = plots.overlay_figure(pred, last=500)
+    title = fig.layout.title.text
+    assert "the last 500 of 10,000 points" in title and "decimated" not in title
+    times = pred["time"].iloc[-500:]
+    for trace in fig.data:
+        xs = pd.to_datetime(pd.Series(trace.x))
+        assert xs.min() >= times.iloc[0] and xs.max() <= times.iloc[-1]
+    assert len(fig.data[0].x) == 500  # the actual values, every one
+    assert not fig.layout.shapes  # the test part began before these rows: no "test →" at their left edge
+
+    wider = plots.overlay_figure(pred, last=4_000)  # the test part begins inside: marked where it begins
+    assert [pd.Timestamp(s.x0) for s in wider.layout.shapes] == [pred["time"].iloc[10_000 - 3_300]]
+
+    ms = plots.multistep_figure(pred, steps=500)
+    assert "the first 500 of 3,300 test steps" in ms.layout.title.text and "decimated" not in ms.layout.title.text
+    forecast = next(t for t in ms.data if t.name == "multi-step forecast")
+    assert len(forecast.x) == 500 and pd.Timestamp(forecast.x[0]) == pred["time"].iloc[6_700]
+    actual = next(t for t in ms.data if t.name == "actual")
+    assert len(actual.x) == plots.MULTISTEP_CONTEXT + 500
+
+    res = plots.residual_figure(pred, last=500)
+    assert "the last 500 of 10,000 points" in res.layout.title.text
+    assert sum(len(t.x) for t in res.data if t.x is not None) == 500
+
+    whole = plots.overlay_figure(pred)
+    assert "decimated" in whole.layout.title.text and "the last" not in whole.layout.title.text

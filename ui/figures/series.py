@@ -16,6 +16,7 @@ from ..text import plot_text
 from .style import (
     COLORS,
     GUIDE,
+    MAX_POINTS,
     apply_layout,
     band_traces,
     clean_xy,
@@ -23,11 +24,31 @@ from .style import (
     line_trace,
     log_axis,
     mark_x,
+    span_note,
     split_points,
     waiting_note,
 )
 
 # ------------------------------------------------------------------------------ figures
+#: Points the Forecast page's charts of a long series show in full by default (:func:`overlay_figure`'s
+#: ``last``): thinned to 2,000 of 10,000 hourly points, a daily cycle drew as a solid band.
+DETAIL_POINTS = 500
+
+#: Points of the series before the test span that :func:`multistep_figure` shows.
+MULTISTEP_CONTEXT = 48
+
+
+def detail_spans(pred: pd.DataFrame, whole: bool = False) -> tuple[int | None, int | None]:
+    """What the Forecast page's charts of ``pred`` show: ``(last, steps)`` for :func:`overlay_figure`
+    and :func:`residual_figure` (the last rows) and :func:`multistep_figure` (the first test steps);
+    ``(None, None)``, everything, where nothing would be thinned or ``whole`` is asked for. Only a
+    chart that would be thinned is cut (a 2,500-row series' multi-step chart of 880 points stays whole)."""
+    if whole or len(pred) <= MAX_POINTS:
+        return None, None
+    n_test = int((pred["part"].to_numpy() == "test").sum())
+    return DETAIL_POINTS, (DETAIL_POINTS if n_test + MULTISTEP_CONTEXT > MAX_POINTS else None)
+
+
 #: Legend names a 400 px series chart holds below its lines without squeezing them; past them the figure
 #: grows by :data:`LEGEND_ROW_PX` for every :data:`LEGEND_PER_ROW` more (a half-width chart at 1024 px fits 5 a row).
 LEGEND_ROOM, LEGEND_PER_ROW, LEGEND_ROW_PX = 8, 4, 19
@@ -112,8 +133,10 @@ def overlay_figure(
     spikes: Spikes | None = None,
     unscored: np.ndarray | None = None,
     y_title: str | None = None,
+    last: int | None = None,
 ) -> go.Figure:
     """The classic picture: the series with one-step train/val/test predictions, split marked.
+    With ``last``, only the last ``last`` rows, said in the title (a long series in full detail).
 
     With ``spikes`` (those a run's networks went without, :func:`lstm_core.prep.future_spikes`) the value axis
     spans the series as the networks saw it, and each spike is a marker pinned to the edge it
@@ -122,6 +145,11 @@ def overlay_figure(
     filled in, which the test scores leave out, marked as such. ``y_title``: the value axis's title
     (the target's name: what the values are, in a classroom as on the screen).
     """
+    start = max(0, len(pred) - last) if last else 0
+    rows, n_all = pred.iloc[start:], len(pred)
+    if start:
+        title += span_note(len(rows), n_all)
+    pred = rows  # the index stays the run's row numbers (``unscored`` goes by them)
     fig = go.Figure()
     trace, dec = line_trace(pred["time"], pred["actual"], "actual", COLORS["actual"], width=1.4)
     fig.add_trace(trace)
@@ -149,7 +177,7 @@ def overlay_figure(
         mark_x(fig, x, " validation" if part == "val" else " test →", line=1 if part == "val" else 0)
     _mark_unscored(fig, pred, unscored)
     fig = apply_layout(fig, title, dec, y_title, n_total=len(pred))
-    local = _spikes_from(spikes, 0, len(pred))
+    local = _spikes_from(spikes, start, n_all)
     if local is not None:
         seen = replaced(pred["actual"].to_numpy(dtype=np.float64), local)
         _pin_spikes(fig, pred["time"].iloc[local.index], local.given, local, np.concatenate([seen, one]))
@@ -309,18 +337,25 @@ def _forecast_band_figure(
 
 def multistep_figure(
     pred: pd.DataFrame,
-    context: int = 48,
+    context: int = MULTISTEP_CONTEXT,
     title: str = "Multi-step forecast, test span",
     spikes: Spikes | None = None,
     unscored: np.ndarray | None = None,
     y_title: str | None = None,
+    steps: int | None = None,
 ) -> go.Figure:
     """Recursive forecast from the start of the test part, with its conformal band (``spikes``,
-    ``unscored`` and ``y_title``: as in :func:`overlay_figure`)."""
+    ``unscored`` and ``y_title``: as in :func:`overlay_figure`); with ``steps``, only its first
+    ``steps`` steps, said in the title (a long test span in full detail)."""
     test = pred[pred["part"] == "test"]
+    n_test = len(test)
+    if steps and n_test > steps:
+        test = test.iloc[:steps]
+        title += span_note(steps, n_test, "test steps", first=True)
     start = max(0, (test.index[0] if len(test) else len(pred)) - context)
+    stop = test.index[-1] + 1 if len(test) else len(pred)
     return _forecast_band_figure(
-        pred.iloc[start:],
+        pred.iloc[start:stop],
         test,
         "multistep",
         "multi-step forecast",
@@ -328,8 +363,8 @@ def multistep_figure(
         test["time"].iloc[0] if len(test) else None,
         " forecast origin",
         title,
-        n_total=len(pred) - start,
-        spikes=_spikes_from(spikes, start, len(pred)),
+        n_total=stop - start,
+        spikes=_spikes_from(spikes, start, stop),
         unscored=unscored,
         y_title=y_title,
     )
@@ -344,11 +379,17 @@ def residual_figure(
     title: str = "One-step residuals",
     spikes: Spikes | None = None,
     y_title: str = RESIDUAL_AXIS,
+    last: int | None = None,
 ) -> go.Figure:
     """Residuals of the one-step predictions, coloured by part, with a zero line (``spikes``: their
     residuals pinned as in :func:`overlay_figure`, the axis fitted to the others'; ``y_title``: the
     value axis's title, which says what a residual is: the title, half a row wide, wrapped at
-    "One-step residuals (actual -" when it did)."""
+    "One-step residuals (actual -" when it did; ``last``: as in :func:`overlay_figure`)."""
+    start = max(0, len(pred) - last) if last else 0
+    n_all = len(pred)
+    if start:
+        pred = pred.iloc[start:]
+        title += span_note(len(pred), n_all)
     fig = go.Figure()
     one = pred["one_step"].to_numpy(dtype=np.float64)
     resid = pred["actual"].to_numpy(dtype=np.float64) - one
@@ -361,7 +402,7 @@ def residual_figure(
             fig.add_trace(go.Scatter(x=xs, y=ys, mode="markers", name=part, marker=dict(size=4, color=COLORS[part])))
     fig.add_hline(y=0, line=dict(color=GUIDE, width=1))
     fig = apply_layout(fig, title, dec, y_title, n_total=len(pred))
-    local = _spikes_from(spikes, 0, len(pred))
+    local = _spikes_from(spikes, start, n_all)
     if local is not None and np.isfinite(resid[local.index]).any():
         others = np.delete(resid, local.index)
         _pin_spikes(fig, pred["time"].iloc[local.index], resid[local.index], local, np.append(others, 0.0))

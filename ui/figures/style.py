@@ -220,13 +220,20 @@ def day_ticks(fig: go.Figure) -> None:
 
 
 def split_points(pred: pd.DataFrame) -> dict[str, object]:
-    """First time of the validation and test parts of a predictions frame (``time``, ``part``)."""
+    """First time of the validation and test parts of a predictions frame (``time``, ``part``), where
+    the part begins within its rows: a frame that starts inside a part (the last points of a long
+    series) does not mark its first row as where that part begins."""
     out = {}
     for part in ("val", "test"):
-        rows = pred.index[pred["part"].to_numpy() == part]
-        if len(rows):
+        rows = np.flatnonzero(pred["part"].to_numpy() == part)
+        if len(rows) and rows[0] > 0:
             out[part] = pred["time"].iloc[rows[0]]
     return out
+
+
+def span_note(shown: int, total: int, what: str = "points", first: bool = False) -> str:
+    """A title's note that a chart shows part of its rows: "(the last 500 of 10,000 points)"."""
+    return f" <span style='font-size:0.75em'>(the {'first' if first else 'last'} {shown:,} of {total:,} {what})</span>"
 
 
 def figure_points(fig: go.Figure) -> int:
