@@ -29,6 +29,21 @@ def test_title_lines_above_the_header_are_skipped_with_a_note(top, sep, titles):
     assert loaded.report.notes[0].startswith(f"{titles} title line(s) above the header (")
 
 
+@pytest.mark.parametrize("blank", ["", "\n"])
+@pytest.mark.parametrize("columns", [1, 2])
+def test_a_title_above_a_semicolon_header_with_decimal_commas_leaves_the_header(blank, columns):
+    """A European export (a title, semicolons, decimal commas): the comma, tried first, split each row in
+    two alike, so the header was skipped as a second title and the first row of data named the columns."""
+    extra = ";Menge" if columns == 2 else ""
+    rows = "\n".join(
+        f"{m:%Y-%m-%d};{100 + i},{i % 10}5" + (f";{i}" if columns == 2 else "") for i, m in enumerate(MONTHS)
+    )
+    loaded = load_csv(f"Report generated 2024-01-05\n{blank}Datum;Umsatz (EUR){extra}\n{rows}\n".encode())
+    assert list(loaded.frame.columns) == ["Umsatz (EUR)", "Menge"][:columns]
+    assert list(loaded.frame.index) == list(MONTHS) and loaded.frame["Umsatz (EUR)"].iloc[0] == 100.05
+    assert loaded.report.notes[0] == "1 title line(s) above the header ('Report generated 2024-01-05') were skipped."
+
+
 def test_a_first_line_that_is_the_header_of_another_delimiter_is_kept():
     text = "Datum;Umsatz;Menge\n" + "\n".join(f"{d}.01.2020;1.{d}5,5;{d},5" for d in range(10, 30)) + "\n"
     loaded = load_csv(text.encode())
