@@ -1116,3 +1116,26 @@ def test_a_date_order_asked_for_that_the_dates_refuse_is_named(tmp_path, cells, 
         load_csv(path, dayfirst=dayfirst)
     assert said in str(err.value) and "leave the order to be read from the data" in str(err.value)
     assert len(load_csv(path).frame) == len(cells)  # read from the data, it loads
+
+
+def test_times_written_with_a_zones_name_keep_their_time_axis():
+    """Hourly load across October's clock change written ``00:00:00 CEST`` / ``CET``: the column was dropped
+    as "text, not numbers" and the run trained on numbered steps, without its hours and season."""
+    stamps = pd.date_range("2021-10-30 00:00", "2021-11-01 00:00", freq="h", tz="Europe/Berlin")
+    body = "".join(f"{t:%Y-%m-%d %H:%M:%S} {t.tzname()},{50 + (i % 24)}\n" for i, t in enumerate(stamps))
+    loaded = load_csv(("timestamp,load\n" + body).encode())
+    assert list(loaded.frame.columns) == ["load"] and len(loaded.frame) == len(stamps)
+    assert loaded.report.frequency == "h" and loaded.report.date_column == "timestamp"
+    assert list(loaded.frame.index) == list(stamps.tz_convert("UTC").tz_localize(None))  # regular, in UTC
+    assert loaded.report.notes[0] == (
+        "Column 'timestamp': time-zone names were read as the UTC offsets they stand for (CEST as +02:00, CET as +01:00)."
+    )
+    with pytest.raises(DataError) as err:  # a name of several zones: one sentence, what to write instead
+        load_csv(("time,load\n" + "".join(f"2021-10-30 {h:02d}:00 IST,{h}\n" for h in range(20))).encode())
+    assert str(err.value) == (
+        "Column 'time' holds times with the time-zone name 'IST' (e.g. '2021-10-30 00:00 IST'), which names no "
+        "single UTC offset here; write the times with their UTC offset (e.g. 10:00+01:00) instead."
+    )
+    # capitals after a time without a date are not a zone: text as before
+    kept = load_csv(("day,status,v\n" + "".join(f"2021-10-{d:02d},08:00 ON,{d}\n" for d in range(1, 21))).encode())
+    assert list(kept.frame.columns) == ["v"] and kept.report.frequency == "D"

@@ -272,6 +272,7 @@ def _load(
         cells, lines = select_rows(cells, lines, select, notes)
     as_written = cells  # the cells before accounting negatives and symbols were rewritten: notes quote these
     cells, problems = _strip_symbols(cells, notes)
+    cells = _zone_names(cells, notes)
     # say nothing about the decimal mark: years, and months written with a dot (01.1992)
     years = [c for c in cells.columns if _year_cells(c, cells[c]) or _dotted_months(cells[c])]
     decimal, decided = _detect_decimal(cells.drop(columns=years) if len(years) < cells.shape[1] else cells, delimiter)
@@ -1420,6 +1421,61 @@ class _Zone:
     offset: str | None
     #: (a cell written with a UTC offset, one written without) where the column mixes both, else None
     mixed: tuple[str, str] | None = None
+
+
+#: Time-zone abbreviations that name one UTC offset, as exports write them after a time of day
+#: (``2021-10-28 00:00:00 CEST``); pandas reads only UTC, GMT and Z. Names shared by several zones
+#: (CST: US Central or China; IST: India, Ireland or Israel) are left out: such a column is refused.
+ZONE_NAMES = {
+    "WET": "+00:00", "WEST": "+01:00", "BST": "+01:00", "CET": "+01:00", "CEST": "+02:00",
+    "MEZ": "+01:00", "MESZ": "+02:00", "EET": "+02:00", "EEST": "+03:00", "MSK": "+03:00",
+    "EST": "-05:00", "EDT": "-04:00", "CDT": "-05:00", "MST": "-07:00", "MDT": "-06:00",
+    "PST": "-08:00", "PDT": "-07:00", "AKST": "-09:00", "AKDT": "-08:00", "HST": "-10:00",
+    "JST": "+09:00", "KST": "+09:00", "AWST": "+08:00", "ACST": "+09:30", "ACDT": "+10:30",
+    "AEST": "+10:00", "AEDT": "+11:00", "NZST": "+12:00", "NZDT": "+13:00",
+}  # fmt: skip
+#: A time of day then a zone's name (two to five capitals) ending a cell.
+_ZONE_NAME_RE = r"(?P<stamp>.*\d:\d{2}(?::\d{2}(?:[.,]\d+)?)?)\s*(?P<zone>[A-Z]{2,5})"
+
+
+def _zone_names(cells: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
+    """A column whose every cell is a time of day followed by a zone's name (``00:00:00 CEST``) with
+    the names written as the UTC offsets they stand for (:data:`ZONE_NAMES`: ``00:00:00+02:00``), which
+    the date reader takes, with a note; the other columns as they are. Such a column was dropped as
+    "text, not numbers" and the run went without its time axis. Raises DataError where a name is not
+    one of those (one sentence: write the offsets instead)."""
+    out = cells
+    for column in cells.columns:
+        present = cells[column].dropna().astype(str).str.strip()
+        present = present[present != ""]
+        if present.empty:
+            continue
+        found = present.str.extract(f"^{_ZONE_NAME_RE}$")
+        if found["zone"].isna().any() or found["zone"].isin(["AM", "PM"]).any():
+            continue
+        if not all(_HEADER_DATE_RE.search(v) for v in found["stamp"]):
+            continue  # no date before the time ("08:00 ON"): text, as before
+        if _to_datetime(found["stamp"].head(50), format="mixed")[0].isna().mean() > 1 - _NUMERIC_SHARE:
+            continue
+        if found["zone"].isin(["UTC", "GMT"]).all():
+            continue  # pandas reads those
+        unknown = sorted(set(found["zone"]) - set(ZONE_NAMES) - {"UTC", "GMT"})
+        if unknown:
+            raise DataError(
+                f"Column {_excerpt(column)} holds times with the time-zone name {_excerpt(unknown[0])} "
+                f"(e.g. {_excerpt(present[found['zone'] == unknown[0]].iloc[0])}), which names no single UTC "
+                "offset here; write the times with their UTC offset (e.g. 10:00+01:00) instead."
+            )
+        offsets = found["zone"].map(lambda z: ZONE_NAMES.get(z, "+00:00"))
+        if out is cells:
+            out = cells.copy()
+        out.loc[present.index, column] = found["stamp"] + offsets
+        names = sorted(set(found["zone"]), key=list(found["zone"]).index)
+        shown = ", ".join(f"{z} as {ZONE_NAMES.get(z, '+00:00')}" for z in names[:4])
+        notes.append(
+            f"Column {_excerpt(column)}: time-zone names were read as the UTC offsets they stand for ({shown})."
+        )
+    return out
 
 
 #: A UTC offset that ends a timestamp after its time of day (``10:00:00+01:00``, ``10:00Z``).
