@@ -1139,3 +1139,18 @@ def test_times_written_with_a_zones_name_keep_their_time_axis():
     # capitals after a time without a date are not a zone: text as before
     kept = load_csv(("day,status,v\n" + "".join(f"2021-10-{d:02d},08:00 ON,{d}\n" for d in range(1, 21))).encode())
     assert list(kept.frame.columns) == ["v"] and kept.report.frequency == "D"
+
+
+def test_a_row_split_by_thousands_separators_is_named_as_such():
+    """``2020-02-01,1,234.50`` in a comma file: "Line 3 has 3 fields but the header has 2; remove the extra
+    separators" sent the user looking for a separator they never typed."""
+    body = "date,sales\n2020-01-01,100.5\n2020-02-01,1,234.50\n2020-03-01,99\n"
+    with pytest.raises(DataError) as err:
+        load_csv(body.encode())
+    assert str(err.value) == (
+        "Line 3 has 3 fields but the header has 2: numbers such as '1,234.50' are written with a comma between their "
+        "thousands, the file's delimiter; put each number in quotes, or save the file without thousands separators."
+    )
+    with pytest.raises(DataError) as err:  # an extra field that is no such number keeps the general sentence
+        load_csv(b"date,sales\n2020-01-01,100.5\n2020-02-01,1,2\n")
+    assert str(err.value).endswith("(delimiter ','); remove the extra separators or add the missing column names.")

@@ -726,7 +726,7 @@ def _read_cells(text: str, delimiter: str, notes: list[str], offset: int = 0) ->
             engine="c",
         )
     except pd.errors.ParserError as exc:
-        raise _parser_error(str(exc), delimiter, offset) from None
+        raise _parser_error(str(exc), delimiter, offset, text) from None
     except pd.errors.EmptyDataError:
         raise _empty_error() from None
     table = table.apply(lambda col: col.str.strip())
@@ -839,11 +839,20 @@ def _visible_name(name: str) -> str:
     return " ".join(text.split())
 
 
-def _parser_error(message: str, delimiter: str, offset: int = 0) -> DataError:
-    """Turn a pandas tokenizer error into a DataError naming the bad line."""
+def _parser_error(message: str, delimiter: str, offset: int = 0, text: str = "") -> DataError:
+    """Turn a pandas tokenizer error into a DataError naming the bad line (and, where that line of
+    ``text`` writes a number with a comma between its thousands, ``1,234.50``, saying so)."""
     found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", message)
     if found:
         expected, line, saw = found.groups()
+        bad = text.split("\n", int(line))[int(line) - 1] if 0 < int(line) <= text.count("\n") + 1 else ""
+        grouped = re.search(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])", bad) if delimiter == "," else None
+        if grouped is not None:
+            return DataError(
+                f"Line {int(line) + offset} has {saw} fields but the header has {expected}: numbers such as "
+                f"{_excerpt(grouped.group())} are written with a comma between their thousands, the file's "
+                "delimiter; put each number in quotes, or save the file without thousands separators."
+            )
         return DataError(
             f"Line {int(line) + offset} has {saw} fields but the header has {expected} (delimiter {_show_char(delimiter)}); "
             "remove the extra separators or add the missing column names."
