@@ -555,6 +555,8 @@ def test_an_interrupted_run_is_listed_and_opens_on_train_to_be_trained_again(tmp
         at = runs_page()
         table = at.dataframe[0].value
         assert list(table["name"]) == ["cut short"] and list(table["verdict"]) == ["interrupted"]  # its status
+        assert table[["test RMSE", "multi-step RMSE", "MASE"]].isna().all(axis=None)  # it has no scores, and
+        assert at.dataframe[0].proto.placeholder == "—"  # the grid writes "—" for them, not "None"
         home = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
         home.session_state["owner"] = OWNER
         home.run()  # the sidebar, as on any page

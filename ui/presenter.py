@@ -249,13 +249,17 @@ _TABLE_CSS = f"""<style>
 </style>"""
 
 
+#: What a table shows for a missing value.
+MISSING = "—"
+
+
 def _cell_text(value: Any, spec: Mapping[str, Any] | None) -> str:
     """One cell as Streamlit's grid shows it under ``spec`` (a ``st.column_config`` entry)."""
     kind = ((spec or {}).get("type_config") or {}).get("type")
     if kind == "checkbox":
         return "✓" if value is True or (isinstance(value, int | float) and value and not pd.isna(value)) else ""
     if value is None or (not isinstance(value, str) and pd.api.types.is_scalar(value) and pd.isna(value)):
-        return "—"
+        return MISSING
     fmt = ((spec or {}).get("type_config") or {}).get("format")
     if isinstance(value, bool):
         return "✓" if value else ""
@@ -317,7 +321,7 @@ def styler_html(styler: Styler) -> str:
     data = styler.data
     text = [c for c in data.columns if not pd.api.types.is_numeric_dtype(data[c])]
     if text:
-        styler = styler.format(na_rep="—", escape="html", subset=text)
+        styler = styler.format(na_rep=MISSING, escape="html", subset=text)
     return styler.format_index(escape="html", axis=1).hide(axis="index").to_html()
 
 
@@ -328,6 +332,9 @@ def table(
     same rows as an HTML table at projector size (:data:`TABLE_FONT`; the grid's text stays at
     14 px whatever the page's CSS). ``column_config`` gives both their labels and number formats."""
     if not active():
+        # a missing value reads "—", as in the presenting table and the results' text cells: the grid wrote "None"
+        # under an interrupted run's errors and a job cancelled before it trained
+        kwargs.setdefault("placeholder", MISSING)
         return st.dataframe(data, key=key, column_config=column_config, **kwargs)
     body = styler_html(data) if isinstance(data, Styler) else html_table(data, column_config)
     return st.html(f'{_TABLE_CSS}<div class="{TABLE_CLASS}-wrap st-key-{html.escape(key)}">{body}</div>')
