@@ -98,9 +98,8 @@ if row.button("Delete", key="runs_delete", icon=":material/delete:"):
 if unrestorable:
     st.caption(unrestorable)
 if st.session_state.get(runs_page.CONFIRM) == pick:
-    # a pinned run is one its owner marked to keep: the question says so (it read as any other's)
-    pinned = " It is pinned, kept whenever disk space is freed." if rec.pinned else ""
-    st.warning(f"Delete “{md_escape(rec.label)}” for good?{pinned} Its files are removed from the server.")
+    # a pinned run, or one of a comparison: the question says so (it read as any other's)
+    st.warning(runs_page.delete_question(rec, records))
     y, n, _ = st.columns([1, 1, 3])
     if y.button("Yes, delete it", key="runs_delete_yes", type="primary"):
         try:

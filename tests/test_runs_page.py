@@ -160,6 +160,32 @@ def test_deleting_a_pinned_run_says_it_is_pinned(reg):
     ]
 
 
+def test_deleting_a_run_of_a_comparison_says_the_comparison_loses_it(reg):
+    """Deleting "RNN 16 · seed 0" changed its comparison's mean and spread, and the question said only
+    that its files go."""
+    from lstm_core import compare as cmp
+
+    ids = [
+        reg.submit(series(), cfg(s), owner=OWNER, label=cmp.job_label(v, s), tags=cmp.job_tags("g1", v, s))
+        for v in ("RNN 16", "LSTM 16")
+        for s in (0, 1)
+    ]
+    alone = reg.submit(series(), cfg(0), owner=OWNER, label="on its own")
+    at = runs_page()
+    at.selectbox(key="runs_pick").set_value(ids[0]).run()
+    at.button(key="runs_delete").click().run()
+    assert [w.value for w in at.warning if "for good?" in w.value] == [
+        "Delete “RNN 16 · seed 0” for good? It is one of the 4 runs of a comparison, whose results will then leave "
+        "it out. Its files are removed from the server."
+    ]
+    at.button(key="runs_delete_no").click().run()
+    at.selectbox(key="runs_pick").set_value(alone).run()
+    at.button(key="runs_delete").click().run()
+    assert [w.value for w in at.warning if "for good?" in w.value] == [
+        "Delete “on its own” for good? Its files are removed from the server."
+    ]
+
+
 def test_rename_sends_the_picked_run_again_for_the_box_to_show_its_new_name(reg):
     # the browser's closed select box kept "old name" after Rename (its options had the new one)
     # until the page was left: the pick is sent again (set_value), and the box redraws its label

@@ -24,6 +24,7 @@ from lstm_core.pipeline import Run
 
 from . import metric_numbers, runs_view, state
 from .figures.style import cell_name
+from .text import md_escape
 
 PICK, CONFIRM, COMPARE, NOTICE = "runs_pick", "runs_confirm_delete", "runs_compare", "runs_deleted_notice"
 RENAMED = "runs_renamed"  # the run just renamed: its pick is set again for the box to show the new name
@@ -156,6 +157,20 @@ def column_config(widths: dict[str, int] | None = None, big: Iterable[str] = ())
             "pin", width=w["pinned"], help="Pinned: never deleted to free disk space"
         ),
     }
+
+
+def delete_question(rec: RunRecord, records: list[RunRecord]) -> str:
+    """The question Delete asks of ``rec`` (``records``: the owner's runs): whether it is pinned, and
+    which comparison it is part of, whose results then leave it out (a seed deleted on this page
+    changed a comparison's mean and spread without a word)."""
+    pinned = " It is pinned, kept whenever disk space is freed." if rec.pinned else ""
+    together = [r for r in records if rec.group and r.group == rec.group]
+    part = (
+        f" It is one of the {len(together)} runs of a comparison, whose results will then leave it out."
+        if len(together) > 1
+        else ""
+    )
+    return f"Delete “{md_escape(rec.label)}” for good?{pinned}{part} Its files are removed from the server."
 
 
 def option_label(r: RunRecord) -> str:
