@@ -494,3 +494,26 @@ def test_a_link_to_an_experiment_the_page_lacks_says_what_it_shows(fake):
     assert notes[0].endswith(": it shows Long memory: RNN vs LSTM vs GRU.")
     at.run()  # said once
     assert not [i.value for i in at.info if i.value.startswith("The link")]
+
+
+def test_back_to_the_comparison_before_a_new_one_shows_it(fake):
+    """Back after starting a second comparison went to the first one's entry, and the page wrote the second's
+    ids over it (the session's won): the comparison on screen before Start was out of reach."""
+    at = new_app().run()
+    at.switch_page("pages/compare.py").run()
+    at.number_input(key="cmp_epochs").set_value(2)
+    at.button(key="cmp_start").click().run()
+    first = at.session_state["compare_job_ids"]
+    at.button(key="cmp_start").click().run()
+    second = at.session_state["compare_job_ids"]
+    rerun_when_over(at, fake, first + second)
+    assert at.query_params["cmp"] == ",".join(second)
+    at.query_params["cmp"] = ",".join(first)  # the browser's Back
+    at.run()
+    no_errors(at)
+    assert at.session_state["compare_job_ids"] == first and at.query_params["cmp"] == ",".join(first)
+    at.run()  # and it stays there
+    assert at.session_state["compare_job_ids"] == first
+    at.query_params["cmp"] = ",".join(second)  # Forward
+    at.run()
+    assert at.session_state["compare_job_ids"] == second and at.query_params["cmp"] == ",".join(second)

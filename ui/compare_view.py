@@ -32,8 +32,11 @@ def sync_ids(session_key: str, param: str) -> list[str]:
     """
     reg = state.registry()
     ids = st.session_state.get(session_key)
-    if not ids and (linked := url.get(param)):
-        ids = [i for i in linked.split(",") if i]
+    # Back or Forward to another comparison's entry: the URL's (the session's ids won, and the page wrote
+    # them over the entry, so the comparison on screen before Start was out of reach)
+    went = url.moved().get(param)
+    if went or (not ids and (went := url.get(param))):
+        ids = [i for i in went.split(",") if i]
     # reopen, not snapshot: a finished job memory let go (after 2 hours, or past 40 of an owner's
     # jobs) is still on disk; snapshot dropped it, and with it the link's ?cmp= and the results
     kept = [i for i in (ids or []) if reg.reopen(i) is not None]
