@@ -436,6 +436,31 @@ def test_a_page_opened_while_its_run_loads_after_a_restart_says_loading_not_no_r
         assert not [i for i in at.info if i.value.startswith(("Loading", empty))]
 
 
+def test_the_train_page_of_a_run_loading_after_a_restart_says_loading_not_epoch_0(tmp_path):
+    """``/train?job=`` of a finished run just after a restart: "Finished — early-stopped after 69 epochs" above
+    "Epoch 0 / 4000 · elapsed 1s" and an empty loss chart, until a reload."""
+    from ui.jobs_view import RESTORING_NOTE
+
+    again, loaded, (job,) = restarted(
+        tmp_path, lambda reg: [reg.submit(series(), cfg(0), owner=OWNER, label="before the restart")]
+    )
+    with fakes.fake_registry(again):
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+        at.query_params["job"] = job
+        with owner_cookie.browser_cookies({owner_cookie.COOKIE: OWNER}):
+            at.run()
+            at.switch_page("pages/train.py").run()
+        no_errors(at)
+        assert RESTORING_NOTE in [i.value for i in at.info]
+        assert not at.get("progress") and not any("first epoch" in m.value for m in at.markdown)
+        loaded.set()
+        assert again.wait_until(job, lambda s: not s.restoring, TIMEOUT).run is not None
+        at.run()  # what the panel's polling asks for once the run is in (AppTest runs no timers)
+        no_errors(at)
+        assert RESTORING_NOTE not in [i.value for i in at.info]
+        assert any(c.proto.id.endswith("_loss_chart") for c in at.get("plotly_chart"))
+
+
 def test_data_kept_without_a_name_is_reported_under_the_name_shown():
     """A run loaded back from disk keeps its data without a file name: the Data page's report
     said ": 500 rows, 1 numeric column(s)" under the heading "data of a saved run"."""

@@ -147,6 +147,11 @@ def progress(snap: JobSnapshot) -> None:
     st.progress(min(max(snap.progress, 0.0), 1.0), text=progress_text(snap))
 
 
+#: Seconds between looks at a run that is loading from disk after a restart, and what the panel says meanwhile.
+RESTORING_POLL_S = 1.0
+RESTORING_NOTE = "Loading this run, saved before the server restarted: its loss curve and forecast appear in a moment."
+
+
 def live_job(job_id: str, key: str, done_link: tuple[str, str] | None = None) -> JobSnapshot | None:
     """Status, progress, Stop, the loss chart and the forecast beside it, refreshed every 0.5 s while it runs.
 
@@ -165,6 +170,8 @@ def live_job(job_id: str, key: str, done_link: tuple[str, str] | None = None) ->
         return None
 
     interval = {JobStatus.RUNNING: POLL_S, JobStatus.QUEUED: QUEUED_POLL_S}.get(first.status)
+    if first.restoring:  # its run still loading after a restart: drawn again once it is in
+        interval = RESTORING_POLL_S
     mine = state.owns(first)  # a shared link shows someone else's job read-only
     if not mine:
         st.caption(":material/visibility: A shared run, shown read-only: only the browser that started it can stop it.")
@@ -174,7 +181,13 @@ def live_job(job_id: str, key: str, done_link: tuple[str, str] | None = None) ->
         snap = reg.snapshot(job_id)
         if snap is None:
             return
+        if first.restoring and not snap.restoring:
+            st.rerun()  # loaded: the whole panel, without polling
         status_box(snap)
+        if snap.restoring:
+            # "Finished — early-stopped after 69 epochs" stood above "Epoch 0 / 4000" and an empty loss chart
+            st.info(RESTORING_NOTE)
+            return
         if snap.status in (JobStatus.FAILED, JobStatus.CANCELLED) and not (
             len(snap.epochs) or snap.has_run or snap.interrupted
         ):
