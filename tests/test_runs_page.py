@@ -461,6 +461,28 @@ def test_the_train_page_of_a_run_loading_after_a_restart_says_loading_not_epoch_
         assert any(c.proto.id.endswith("_loss_chart") for c in at.get("plotly_chart"))
 
 
+def test_a_run_page_whose_open_run_was_interrupted_says_why_it_shows_another(tmp_path):
+    """After a restart, Forecast with the interrupted run open showed another run: the Run box named it, and
+    nothing said why the open one was not shown."""
+    store, first, jid = _interrupted_job(tmp_path)
+    again = inline_registry(store)
+    with fakes.fake_registry(again):
+        done = again.submit(series(), cfg(1), owner=OWNER, label="trained after")
+        for page, box in (("pages/forecast.py", "forecast_pick"), ("pages/gates.py", "gates_run")):
+            at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+            at.query_params["job"] = jid
+            with owner_cookie.browser_cookies({owner_cookie.COOKIE: OWNER}):
+                at.run()
+                at.switch_page(page).run()
+            no_errors(at)
+            assert at.selectbox(key=box).value == done
+            assert (
+                "Your open run “cut short” was interrupted by a server restart before it finished (train it again "
+                "on the Train page); this is another run."
+            ) in [c.value for c in at.caption]
+    first.close()
+
+
 def test_data_kept_without_a_name_is_reported_under_the_name_shown():
     """A run loaded back from disk keeps its data without a file name: the Data page's report
     said ": 500 rows, 1 numeric column(s)" under the heading "data of a saved run"."""

@@ -109,6 +109,9 @@ def pick(options: dict, key: str, label, preferred: str | None = None) -> str:
     if st.session_state.get(key) not in keys:
         st.session_state[key] = preferred if preferred in keys else keys[0]
     picked = st.selectbox("Run", keys, key=key, format_func=label, on_change=_open_picked, args=(key,))
+    if preferred and preferred not in keys and (why := not_shown(preferred.removeprefix("live:"))):
+        # the open run has nothing to show: another is, and the page says why (it switched without a word)
+        st.caption(why)
     if st.session_state.get(state.JOB) is None and not st.session_state.get(state.GONE):
         # the run shown where none was open is the open one: the address bar named no run (/forecast), so a
         # copy of it opened none, and the Gates page's first link had run= but no job= (not where the open
@@ -122,6 +125,23 @@ def pick(options: dict, key: str, label, preferred: str | None = None) -> str:
         # as their own data, for their next Start, after the link was closed
         st.rerun()
     return picked
+
+
+def not_shown(job_id: str) -> str:
+    """Why the open run ``job_id`` is not the one a run page shows (it has no run to show), in one
+    sentence; "" where it is not known here."""
+    snap = state.registry().snapshot(job_id)
+    if snap is None:
+        return ""
+    if snap.interrupted:
+        why = "was interrupted by a server restart before it finished (train it again on the Train page)"
+    elif snap.active:
+        why = f"is {snap.status} (follow it on the Train page); it appears here once it has finished"
+    elif snap.restoring:
+        return ""  # said by restore_notice
+    else:
+        why = f"ended without a run to show ({snap.status})"
+    return f"Your open run “{md_escape(snap.label)}” {why}; this is another run."
 
 
 def _open_picked(key: str) -> None:
