@@ -317,7 +317,15 @@ def test_training_from_the_form_then_forecast_shows_metrics(fake):
     data = runs_view.run_zip(run, 36)
     at.file_uploader(key="forecast_zip").set_value(("my-run.zip", data, "application/zip")).run()
     no_errors(at)
-    wait_for_restore(at)  # restored off the page script; the page picks it up on its next run
+    # restored off the page script; the page picks it up on its next run (the polling fragment's, then the one
+    # it asks for: AppTest runs both in one run())
+    done = runs_view.restorer().wait(at.session_state[runs_view.PENDING][0], TIMEOUT)
+    assert done is not None and not done.active, "the zip was not restored in time"
+    at.run()
+    # said, once: nothing did, and the same zip uploaded again only turned the Run box's entry into "... (2)"
+    assert [t.value for t in at.toast] == ["Restored my-run.zip as “my-run (restored)”; it is listed on the Runs page."]
+    at.run()
+    assert not at.toast
     restored = at.selectbox(key="forecast_pick").value
     assert restored != job_id and [s.id for s in fake.jobs_for(at.session_state["owner"])] == [restored, job_id]
     assert fake.snapshot(restored).label == "my-run (restored)"

@@ -193,6 +193,7 @@ def restorer() -> Restorer:
 
 PENDING, ERROR = "zip_restore_pending", "zip_restore_error"
 WARNED = "zip_restore_warning"  # a restored run whose scores are not those it was saved with
+RESTORED = "zip_restore_done"  # said once, after the page redraws with the restored run
 
 
 def restored_label(name: str) -> str:
@@ -249,6 +250,10 @@ def restore_upload(key: str, pick_key: str) -> None:
             st.session_state[ERROR] = str(exc)
     if st.session_state.get(PENDING):
         _restore_progress()
+    if said := st.session_state.pop(RESTORED, None):
+        # a toast: the uploader's expander may be closed by now, and nothing said the zip was in (an upload of
+        # the same zip again only changed the Run box's entry to "... (2)")
+        st.toast(said, icon=":material/check_circle:")
     if up is not None and st.session_state.get(ERROR):
         st.error(md_escape(st.session_state[ERROR]))
     if up is not None and st.session_state.get(WARNED):
@@ -274,4 +279,7 @@ def _restore_progress() -> None:
         st.session_state[pick_key] = r.job_id
         if r.message:  # restored, but its files give other scores than it was saved with
             st.session_state[WARNED] = r.message
+        snap = state.registry().snapshot(r.job_id)
+        kept = f" as “{md_escape(snap.label)}”" if snap is not None else ""
+        st.session_state[RESTORED] = f"Restored {md_escape(name)}{kept}; it is listed on the Runs page."
     st.rerun(scope="app")
