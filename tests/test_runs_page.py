@@ -409,6 +409,17 @@ def test_a_comparison_opened_while_its_runs_load_after_a_restart_shows_them_once
         assert all(w.value.startswith("A baseline beats every variant: ") for w in at.warning)
 
 
+def _opened_after_restart(job: str, page: str) -> AppTest:
+    """``page`` opened by the owner's browser on a ``?job=`` link (no error shown)."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.query_params["job"] = job
+    with owner_cookie.browser_cookies({owner_cookie.COOKIE: OWNER}):
+        at.run()
+        at.switch_page(page).run()
+    no_errors(at)
+    return at
+
+
 @pytest.mark.parametrize(
     "page, empty",
     [("pages/forecast.py", "No trained run yet"), ("pages/gates.py", "No trained model yet")],
@@ -420,12 +431,7 @@ def test_a_page_opened_while_its_run_loads_after_a_restart_says_loading_not_no_r
         tmp_path, lambda reg: [reg.submit(series(), cfg(0), owner=OWNER, label="before the restart")]
     )
     with fakes.fake_registry(again):
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-        at.query_params["job"] = job
-        with owner_cookie.browser_cookies({owner_cookie.COOKIE: OWNER}):
-            at.run()
-            at.switch_page(page).run()
-        no_errors(at)
+        at = _opened_after_restart(job, page)
         infos = [i.value for i in at.info]
         assert "Loading 1 run(s) saved before the server restarted; they appear here in a moment." in infos
         assert not [i for i in infos if i.startswith(empty)]
@@ -445,12 +451,7 @@ def test_the_train_page_of_a_run_loading_after_a_restart_says_loading_not_epoch_
         tmp_path, lambda reg: [reg.submit(series(), cfg(0), owner=OWNER, label="before the restart")]
     )
     with fakes.fake_registry(again):
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-        at.query_params["job"] = job
-        with owner_cookie.browser_cookies({owner_cookie.COOKIE: OWNER}):
-            at.run()
-            at.switch_page("pages/train.py").run()
-        no_errors(at)
+        at = _opened_after_restart(job, "pages/train.py")
         assert RESTORING_NOTE in [i.value for i in at.info]
         assert not at.get("progress") and not any("first epoch" in m.value for m in at.markdown)
         loaded.set()
@@ -469,12 +470,7 @@ def test_a_run_page_whose_open_run_was_interrupted_says_why_it_shows_another(tmp
     with fakes.fake_registry(again):
         done = again.submit(series(), cfg(1), owner=OWNER, label="trained after")
         for page, box in (("pages/forecast.py", "forecast_pick"), ("pages/gates.py", "gates_run")):
-            at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-            at.query_params["job"] = jid
-            with owner_cookie.browser_cookies({owner_cookie.COOKIE: OWNER}):
-                at.run()
-                at.switch_page(page).run()
-            no_errors(at)
+            at = _opened_after_restart(jid, page)
             assert at.selectbox(key=box).value == done
             assert (
                 "Your open run “cut short” was interrupted by a server restart before it finished (train it again "
