@@ -13,10 +13,13 @@ logs.configure()  # LSTM_LAB_LOG sets the level; job failures are logged with th
 # A local icon: a Material-symbol page icon is fetched from Google's font servers (an error on every
 # page in an offline classroom).
 ICON = Path(__file__).parent / "ui" / "assets" / "icon.png"
+# before the pages: set after them, the page's Material-symbol icon was the favicon, fetched from Google's servers
 st.set_page_config(page_title="LSTM Lab", page_icon=str(ICON), layout="wide")
 
 PAGES = [st.Page(path, title=title, icon=icon, default=i == 0) for i, (path, title, icon) in enumerate(nav.PAGES)]
 page = st.navigation(PAGES)
+# the browser's title names the page: every page was "LSTM Lab", the same words a screen reader said at each switch
+st.set_page_config(page_title=f"{page.title} · LSTM Lab", page_icon=str(ICON))
 url.begin(page.url_path)
 
 with throttle.script_slot():  # at most a few sessions compute at once (see ui/throttle.py)

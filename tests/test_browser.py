@@ -74,6 +74,7 @@ def test_upload_train_stop_and_forecast(server, page, tmp_path):
     page.goto(server)
     expect(page.get_by_role("heading", name="Data", exact=True)).to_be_visible()
     expect(page.get_by_text("airline passengers (bundled)").first).to_be_visible()  # loaded for a newcomer
+    expect(page).to_have_title("Data · LSTM Lab")  # every page was "LSTM Lab", at each switch the same words
 
     # Upload a CSV (the drop zone's file input).
     upload_csv(page, csv)
@@ -113,6 +114,7 @@ def test_upload_train_stop_and_forecast(server, page, tmp_path):
     # The Forecast page: overlay chart and the metrics table.
     nav(page, "Forecast")
     expect(page.get_by_text("Metrics on the test part (original units)")).to_be_visible()
+    expect(page).to_have_title("Forecast · LSTM Lab")
     expect(page.locator('[data-testid="stDataFrame"]')).to_be_visible()
     page.wait_for_function(
         """() => [...document.querySelectorAll('.js-plotly-plot')].some(

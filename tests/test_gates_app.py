@@ -493,6 +493,11 @@ def test_learn_sections_and_calculator():
     assert at.session_state["learn_section"] == "The idea"  # the page opens on the picture, not on Jacobians
     pictures = svg_images(at)
     assert len(pictures) == 1 and 'data-k="f"' in pictures[0]
+    # on a white ground (it was transparent: on a high-contrast black page its lines vanished), and in words for
+    # a screen reader (an image element is an <img alt="">, which it skips)
+    assert 'fill="white"/>' in pictures[0]
+    said = [m.value for m in at.markdown if "Diagram, An LSTM cell: forget gate f = " in m.value]
+    assert len(said) == 1 and "cell state c from " in said[0] and "clip:rect(0 0 0 0)" in said[0]
     f_open = re.search(r'<tspan data-k="f">([^<]*)<', pictures[0]).group(1)
     at.slider(key="learn_idea_f").set_value(3.0).run()
     picture = svg_images(at)[0]

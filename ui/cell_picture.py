@@ -152,7 +152,12 @@ class _Svg:
             '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="5" markerHeight="5" '
             'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#374151"/></marker>'
             f"{LABEL_BACKGROUND}</defs>"
-            f"<title>{html.escape(title)}</title>" + "".join(self.parts) + "</svg>"
+            f"<title>{html.escape(title)}</title>"
+            # a white ground under the drawing, as under the charts: transparent, its slate lines vanished on the
+            # black page of a high-contrast (forced colours) mode
+            f'<rect x="{X0}" y="{top:.2f}" width="{x_hi - X0:.2f}" height="{height:.2f}" fill="white"/>'
+            + "".join(self.parts)
+            + "</svg>"
         )
 
 
@@ -406,13 +411,41 @@ def calculator_values(step, weights, x: np.ndarray, h_prev: np.ndarray, c_prev: 
     return out
 
 
+#: A style that hides text from the screen, not from a screen reader.
+SCREEN_READER_ONLY = "position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap"
+#: The gates and candidates a diagram may show, in the order it is read, with their names.
+SLOT_NAMES = {
+    "f": "forget gate",
+    "i": "input gate",
+    "g": "candidate",
+    "o": "output gate",
+    "r": "reset gate",
+    "z": "update gate",
+    "n": "candidate",
+}
+
+
+def describe(cell: str, values: dict, title: str = "") -> str:
+    """The diagram of :func:`cell_svg` in one sentence: its title, its gates' values and the states
+    (``An LSTM cell: forget gate f = 0.731, ...; cell state c from 0.5 to 0.61; output h = 0.33.``)."""
+    title = title or f"{cell_name(cell)} cell"
+    gates = [f"{name} {k} = {fmt(values[k])}" for k, name in SLOT_NAMES.items() if k in values]
+    states = []
+    if "c" in values and "c_prev" in values:
+        states.append(f"cell state c from {fmt(values['c_prev'])} to {fmt(values['c'])}")
+    if "h" in values:
+        states.append(f"output h = {fmt(values['h'])}")
+    parts = [", ".join(gates), *states]
+    return f"Diagram, {title}: " + "; ".join(p for p in parts if p) + ". The numbers are in the expander below."
+
+
 def draw(cell: str, values: dict, title: str = "", big: bool = False) -> None:
     """Draw one step's diagram (an SVG image: no iframe, no script) and its equations in an expander."""
     import streamlit as st  # the drawing module stays importable without a Streamlit runtime
 
     st.image(cell_svg(cell, values, title), width="stretch")
-    with st.expander("The numbers, equation by equation"):
-        size = "1.35em" if big else "1em"
-        st.caption(bracket_hint(cell))
-        for t in equation_templates(cell):
-            st.markdown(f'<div style="font-size:{size}">{render_template(t, values)}</div>', unsafe_allow_html=True)
+    # an image element is an <img alt="">, skipped by a screen reader: its content in words, for it alone
+    st.markdown(
+        f'<span style="{SCREEN_READER_ONLY}">{html.escape(describe(cell, values, title))}</span>',
+        unsafe_allow_html=True,
+    )
