@@ -1087,7 +1087,15 @@ def _new_folders(path: Path) -> list[Path]:
 
 def _compare_into(args, cfg, series) -> int:
     """Train the comparison ``cfg`` on ``series`` and write its files into ``args.out`` (a folder)."""
-    from .compare import baseline_lead, look_back_notes, no_season_note, per_seed_frame, run_comparison, verdicts
+    from .compare import (
+        baseline_lead,
+        csv_table,
+        look_back_notes,
+        no_season_note,
+        per_seed_frame,
+        run_comparison,
+        verdicts,
+    )
 
     def progress(variant: str, seed: int, done: int, total: int) -> None:
         if not args.quiet:
@@ -1108,8 +1116,7 @@ def _compare_into(args, cfg, series) -> int:
         biggest = max(cfg.variants, key=lambda v: v.hidden_size * v.num_layers) if cfg.variants else None
         threads.apply(threads.choose_threads(biggest.hidden_size, biggest.num_layers) if biggest else 1)
         table, results = run_comparison(series, cfg, on_progress=progress, stop=threading.Event())
-    written = table.copy()
-    written["parameters"] = written["parameters"].astype("Int64")  # 4480, not 4480.0 (baselines: empty)
+    written = csv_table(table)  # 4480, not 4480.0 (baselines: empty)
     written.to_csv(args.out / "results.csv", index=False)
     per_seed_frame(results).to_csv(args.out / "runs.csv", index=False)
     metrics: dict[str, dict[str, dict]] = {}

@@ -386,6 +386,14 @@ def _mean_std(values: list[float]) -> tuple[float, float]:
     return float(a.mean()), float(a.std(ddof=1)) if len(a) > 1 else float("nan")
 
 
+def csv_table(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`summarize`'s table as its CSV files write it (the CLI's ``results.csv``, the Compare page's
+    download): ``parameters`` whole numbers, empty for the baselines (the page wrote ``209.0``)."""
+    out = table.copy()
+    out["parameters"] = out["parameters"].astype("Int64")
+    return out
+
+
 def summarize(results: Iterable[SeedResult], order: list[str] | None = None) -> pd.DataFrame:
     """The comparison table: one row per variant (mean and std across seeds), then the baselines
     (but the seasonal naive one where it is the naive one, on a series without a season:

@@ -374,7 +374,7 @@ cfg_json = (
 d1 = d2 = st.container(horizontal=True)
 d1.download_button(
     "Download table (CSV)",
-    csvsafe.to_csv(table),  # variant names such as "-x" are not run as spreadsheet formulas
+    csvsafe.to_csv(cmp.csv_table(table)),  # as the CLI's results.csv; names such as "-x" are not run as formulas
     "comparison.csv",
     "text/csv",
     icon=":material/download:",

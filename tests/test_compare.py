@@ -68,6 +68,11 @@ def test_summarize_table_layout_and_baselines():
     assert (table.loc[table.kind == "variant", "test RMSE std"] >= 0).all()
     assert table.loc[table.model == "baseline: naive", "test RMSE"].iloc[0] == pytest.approx(48.04, abs=0.01)
     assert cmp.best_per_column(table)["test RMSE"] == table.loc[table["test RMSE"].idxmin(), "model"]
+    # as the CSV files write it (the page's download wrote 209.0 where the CLI's results.csv wrote 209)
+    written = cmp.csv_table(table).to_csv(index=False).splitlines()
+    params = list(table.columns).index("parameters")
+    cells = [line.split(",")[params] for line in written[1:]]
+    assert cells[:2] == [str(int(p)) for p in table["parameters"][:2]] and cells[2:] == ["", "", ""]
 
 
 def test_loss_bands_align_seeds_of_different_length():
