@@ -177,7 +177,7 @@ unseen = unseen if unseen.any() and len(unseen) == len(pred) else None
 values = plot_text(run.prep.target)
 # a long series: its charts show a part in full by default (thinned to 2,000 points, 10,000 hourly ones drew as a
 # solid band), the whole series on request
-last = steps = None
+last = first_steps = None
 if len(pred) > plots.MAX_POINTS:
     DETAIL, WHOLE = f"the last {plots.DETAIL_POINTS:,} points in full", f"all {len(pred):,} points, thinned"
     shown = st.radio(
@@ -189,9 +189,12 @@ if len(pred) > plots.MAX_POINTS:
         help="A chart thins a line of more than 2,000 points to the lowest and highest value of each stretch, "
         "which draws a long series' cycles as a solid band.",
     )
-    last, steps = plots.detail_spans(pred, whole=shown == WHOLE)
+    last, first_steps = plots.detail_spans(pred, whole=shown == WHOLE)
+# the clock the times are on, where the file wrote them with a UTC offset (hover: "22:00 (UTC)")
+zone = run.series.utc_offset
 presenter.chart(
-    plots.overlay_figure(pred, spikes=spikes, unscored=unseen, y_title=values, last=last), key="forecast_overlay"
+    plots.zone_hover(plots.overlay_figure(pred, spikes=spikes, unscored=unseen, y_title=values, last=last), zone),
+    key="forecast_overlay",
 )
 st.subheader("Metrics on the test part (original units)")
 table = tables.metrics_frame(m)
@@ -245,13 +248,19 @@ if narrow:
 # ran past its edge at 1280x720 ("Multi-step forecast over the test sp")
 left, right = (st.container(), st.container()) if presenter.active() else st.columns(2)
 presenter.chart(
-    presenter.half_title(plots.multistep_figure(pred, spikes=spikes, unscored=unseen, y_title=values, steps=steps)),
+    presenter.half_title(
+        plots.zone_hover(
+            plots.multistep_figure(pred, spikes=spikes, unscored=unseen, y_title=values, steps=first_steps), zone
+        )
+    ),
     key="forecast_multistep",
     container=left,
 )
 presenter.chart(
     presenter.half_title(
-        plots.residual_figure(pred, spikes=spikes, y_title=f"{plots.RESIDUAL_AXIS} ({values})", last=last)
+        plots.zone_hover(
+            plots.residual_figure(pred, spikes=spikes, y_title=f"{plots.RESIDUAL_AXIS} ({values})", last=last), zone
+        )
     ),
     key="forecast_residuals",
     container=right,
@@ -285,13 +294,16 @@ else:
                 run.baseline_future(judged.multistep_winner, int(steps)),
             )
         presenter.chart(
-            plots.future_figure(
-                pred,
-                fut,
-                title=f"{steps} steps ahead with the {cov.level:.0%} interval",
-                rival=rival,
-                spikes=spikes,
-                y_title=values,
+            plots.zone_hover(
+                plots.future_figure(
+                    pred,
+                    fut,
+                    title=f"{steps} steps ahead with the {cov.level:.0%} interval",
+                    rival=rival,
+                    spikes=spikes,
+                    y_title=values,
+                ),
+                zone,
             ),
             key="forecast_future",
         )

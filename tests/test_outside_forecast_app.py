@@ -283,3 +283,18 @@ def test_a_long_upload_charts_a_part_in_full_and_the_whole_on_request(fake):
     assert not at.exception, [e.value for e in at.exception]
     after = titles().values()
     assert not any("the last 500" in t for t in after) and any("decimated" in t for t in after)
+
+
+def test_times_written_with_a_utc_offset_hover_with_their_clock(fake):
+    """Hourly load written with +01:00/+02:00 across a clock change is read in UTC, as the note says: the charts
+    showed 22:00 on hover where the file said 23:00+01:00, and nothing said which clock."""
+    stamps = pd.date_range("2021-10-20", periods=400, freq="h", tz="Europe/Berlin")
+    load = 50 + 20 * np.sin(2 * np.pi * np.arange(400) / 24)
+    body = "time,load\n" + "".join(f"{t.isoformat()},{v:.3f}\n" for t, v in zip(stamps, load))
+    at = forecast_page_after_training(body.encode(), "berlin_load.csv")
+    specs = {c.proto.id.split("-")[-1]: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
+    for key in ("forecast_overlay", "forecast_multistep", "forecast_residuals", "forecast_future"):
+        assert specs[key]["layout"]["xaxis"]["hoverformat"].endswith(" (UTC)"), key
+    plain = forecast_page_after_training(returns_csv(), "returns.csv")  # dates without a clock: as before
+    specs = [json.loads(c.proto.spec) for c in plain.get("plotly_chart")]
+    assert not any("UTC" in s["layout"]["xaxis"].get("hoverformat", "") for s in specs)

@@ -49,6 +49,18 @@ def detail_spans(pred: pd.DataFrame, whole: bool = False) -> tuple[int | None, i
     return DETAIL_POINTS, (DETAIL_POINTS if n_test + MULTISTEP_CONTEXT > MAX_POINTS else None)
 
 
+def zone_hover(fig: go.Figure, offset: str | None) -> go.Figure:
+    """Hover times that say their UTC offset (``(UTC)``, ``(UTC+01:00)``) where the run's file wrote its times
+    with one (``offset``, :attr:`lstm_core.data.Series.utc_offset`): a chart read 22:00 where the file said
+    23:00+01:00 and the forecast download 22:00+00:00, and nothing said which clock it showed."""
+    if not offset:
+        return fig
+    zone = "UTC" if offset in ("+00:00", "-00:00") else f"UTC{offset}"
+    for axis in fig.select_xaxes():
+        axis.hoverformat = f"{axis.hoverformat or '%Y-%m-%d %H:%M'} ({zone})"
+    return fig
+
+
 #: Legend names a 400 px series chart holds below its lines without squeezing them; past them the figure
 #: grows by :data:`LEGEND_ROW_PX` for every :data:`LEGEND_PER_ROW` more (a half-width chart at 1024 px fits 5 a row).
 LEGEND_ROOM, LEGEND_PER_ROW, LEGEND_ROW_PX = 8, 4, 19
