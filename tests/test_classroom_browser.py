@@ -329,6 +329,13 @@ def test_half_row_titles_of_a_long_series_are_whole_at_1024(server, browser, tmp
         assert any(t.startswith("One-step predictions") and "decimated" in t for t in titles), titles
         assert pg.evaluate(TITLES_CUT) == []
         nav(pg, "Forecast")
+        # a part in full by default (thinned, the daily cycle drew as a solid band), said in the titles
+        expect(pg.locator(".st-key-forecast_residuals .gtitle")).to_contain_text("500 of")
+        expect(pg.locator(".st-key-forecast_multistep .gtitle")).to_contain_text("500 of 2,")
+        charts_ready(pg)
+        assert pg.evaluate(TITLES_CUT) == []
+        screenshot(pg, "classroom-forecast-long-part-1024", always=True)
+        pg.get_by_text("all 7,000 points, thinned").click()
         expect(pg.locator(".st-key-forecast_residuals .gtitle")).to_contain_text("decimated")
         expect(pg.locator(".st-key-forecast_multistep .gtitle")).to_contain_text("decimated")
         charts_ready(pg)
