@@ -79,6 +79,20 @@ _CHIPS = """<style>
     flex: 1 1 1rem !important; min-width: 1rem !important; width: 1rem !important;}
 </style>"""
 
+#: Every page, presenting or not, in a high-contrast (forced colours) mode: the controls drawn with backgrounds
+#: alone vanished there (Learn's forget-gate slider, the toggles' tracks) and a segmented control's picked option
+#: looked as the others. Their own colours are kept (their labels and values follow the mode), the picked
+#: option is outlined in the mode's highlight colour.
+_FORCED_COLORS = """<style>
+  @media (forced-colors: active) {
+    [data-testid="stSlider"] [role="group"], [data-testid="stCheckbox"] label > div:not([data-testid]) {
+      forced-color-adjust: none;}
+    [data-testid="stCheckbox"] label > div:not([data-testid]) {outline: 1px solid CanvasText;}
+    [data-testid="stSliderThumbValue"], [data-testid="stSliderTickBar"] {forced-color-adjust: auto;}
+    [role="radiogroup"] button[aria-checked="true"] {outline: 3px solid Highlight; outline-offset: -3px;}
+  }
+</style>"""
+
 _CSS = (
     """<style>
   [data-testid="stMainBlockContainer"] {max-width: 100% !important; padding-top: 2rem !important;}
@@ -115,6 +129,7 @@ _CSS = (
 </style>"""
     + _PHONE
     + _CHIPS
+    + _FORCED_COLORS
 )
 
 
@@ -182,6 +197,7 @@ _BASE_CSS = (
 </style>"""
     + _PHONE
     + _CHIPS
+    + _FORCED_COLORS
 )
 
 
