@@ -260,7 +260,11 @@ def live_job(job_id: str, key: str, done_link: tuple[str, str] | None = None) ->
                     # 100…700 beside the projected chart and nothing said of what)
                     # a title that fits half a row ("One-step predictions over the series" wrapped at 1024 px)
                     fig = plots.overlay_figure(
-                        run.predictions, title=HALF_OVERLAY_TITLE, y_title=plot_text(run.prep.target)
+                        run.predictions,
+                        title=HALF_OVERLAY_TITLE,
+                        y_title=plot_text(run.prep.target),
+                        # a long series' last points in full, as the Forecast page opens on (thinned: a band)
+                        last=plots.detail_spans(run.predictions)[0],
                     )
                     fig.update_layout(height=PANEL_CHART_HEIGHT)
                     # half a row, beside the loss: a long series' decimation note ran past its edge
