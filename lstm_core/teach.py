@@ -201,10 +201,11 @@ class LSTMWeights:
 
 
 def seeded_weights(hidden: int, inputs: int, seed: int = 0, scale: float = 0.5) -> LSTMWeights:
-    """Random weights N(0, scale^2) and biases from ``seed`` (the same seed gives the same cell)."""
+    """Random weights N(0, scale^2) and biases from ``seed`` (the same seed gives the same cell), to two
+    decimals; one that rounds to zero is 0, not -0 (the Calculator printed "−0")."""
     rng = np.random.default_rng(seed)
-    w = {f"W_{g}": np.round(rng.normal(0, scale, (hidden, hidden + inputs)), 2) for g in "figo"}
-    b = {f"b_{g}": np.round(rng.normal(0, scale, hidden), 2) for g in "figo"}
+    w = {f"W_{g}": np.round(rng.normal(0, scale, (hidden, hidden + inputs)), 2) + 0.0 for g in "figo"}
+    b = {f"b_{g}": np.round(rng.normal(0, scale, hidden), 2) + 0.0 for g in "figo"}
     return LSTMWeights(**w, **b)
 
 

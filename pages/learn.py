@@ -268,7 +268,7 @@ else:
                     r"\begin{aligned}"
                     + f"W_{g} &= "
                     + r"\begin{bmatrix}"
-                    + r" \\ ".join(" & ".join(f"{e:g}" for e in row) for row in getattr(w, f"W_{g}"))
+                    + r" \\ ".join(" & ".join(cp.weight_text(e) for e in row) for row in getattr(w, f"W_{g}"))
                     + r"\end{bmatrix} \\ b_"
                     + g
                     + " &= "

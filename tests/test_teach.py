@@ -147,3 +147,14 @@ def test_decay_caption_reads_the_chart_not_an_extrapolation():
     assert "Here the LSTM loses it as fast as the RNN or faster" in worse and "Training can push" not in worse
     grows = teach.decay_caption(decay_frame({"rnn": 0.5, "lstm": 1.01}, 20), 3.0)
     assert "LSTM grows it about ×1.01 per step back" in grows
+
+
+def test_seeded_weights_that_round_to_zero_print_without_a_sign():
+    """Seed 0's example cell held a weight rounded to -0.0, which the Calculator's "Weights used" printed "−0"."""
+    from ui.cell_picture import weight_text
+
+    for seed in range(5):
+        w = teach.seeded_weights(len(teach.EXAMPLE_H), len(teach.EXAMPLE_X), seed)
+        values = np.concatenate([getattr(w, f"{p}_{g}").ravel() for p in "Wb" for g in "figo"])
+        assert not (np.signbit(values) & (values == 0)).any(), seed
+    assert [weight_text(v) for v in (-0.0, 0.0, -0.25, 1.5)] == ["0", "0", "-0.25", "1.5"]  # typed weights too

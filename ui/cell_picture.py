@@ -75,6 +75,12 @@ def ink_for(fill: str) -> str:
 SCIENTIFIC_FROM = 1e5
 
 
+def weight_text(v: float) -> str:
+    """A weight as the Calculator's "Weights used" prints it (``%g``), a zero without a sign: a seeded weight
+    rounded to 0 printed "-0"."""
+    return f"{v + 0.0:g}"  # -0.0 + 0.0 is 0.0
+
+
 def fmt(v: float, bracket: bool = False) -> str:
     """A number as the diagram and equations print it: 3 decimals (4 figures in scientific notation from
     :data:`SCIENTIFIC_FROM` on, ∞ beyond the floats), a real minus sign."""
