@@ -278,6 +278,14 @@ def test_heatmap_figure_aggregates_long_traces_and_says_so():
     heat = [d for d in fig.data if d.type == "heatmap"]
     assert len(heat) == 6 and all(np.asarray(d.z).shape == (h, 1667) for d in heat)
     assert "mean of 3 steps" in fig.layout.title.text
+    # and where a column is read: its hover named one step, its centre's, for a mean of three
+    assert all("(mean of 3 steps)" in d.hovertemplate for d in heat)
+    wide = gp.heatmap_figure(tr, how="maxabs")
+    assert all("(largest |value| of 3 steps)" in d.hovertemplate for d in wide.data if d.type == "heatmap")
+    few = {n: v[:50] for n, v in vals.items()}
+    x50 = rng.normal(size=(50, 1))
+    short = gp.heatmap_figure(gt.GateTrace("lstm", 0, "series", np.arange(50), np.arange(50), x50, ["y"], x50, few))
+    assert not any("steps)" in d.hovertemplate for d in short.data if d.type == "heatmap")
     for d in fig.data:
         arr = np.asarray(d.z if d.type == "heatmap" else d.y, dtype=np.float64)
         assert np.isfinite(arr).all()

@@ -73,6 +73,13 @@ def bucket_time(values: np.ndarray, max_cols: int = MAX_COLS, how: str = "mean")
     return agg.astype(np.float32), np.arange(0, t, k)[: len(agg)], k
 
 
+def _bucket_words(k: int, how: str) -> str:
+    """What a heatmap column of ``k`` steps holds, for its hover (nothing for one step)."""
+    if k <= 1:
+        return ""
+    return f" (mean of {k} steps)" if how == "mean" else f" (largest |value| of {k} steps)"
+
+
 def bucket_size(steps: int, max_cols: int = MAX_COLS) -> int:
     """Steps per heatmap column (1 up to ``max_cols`` steps), as :func:`bucket_time` groups them."""
     return 1 if steps <= max_cols else math.ceil(steps / max_cols)
@@ -290,7 +297,8 @@ def heatmap_figure(
                     "title": {"text": name, "side": "top"},
                     **COLORBAR_TICKS.get(kind, {}),
                 },
-                "hovertemplate": f"{name} = %{{z:.3f}}<br>unit %{{y}}<br>{xh}<extra></extra>",
+                # a column of k steps says so where it is read (the hover named one step, its centre's)
+                "hovertemplate": f"{name} = %{{z:.3f}}{_bucket_words(k, how)}<br>unit %{{y}}<br>{xh}<extra></extra>",
             }
         )
         layout[f"yaxis{r}"]["title"] = {"text": "unit"}
