@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
+import errno
+import io
 import json
 import logging
 import os
@@ -57,6 +59,10 @@ if TYPE_CHECKING:
     from .results import RunMetrics
 
 EXIT_USAGE = 2
+#: The status of a command stopped by Ctrl-C (128 + SIGINT), as shells give it: a script told it from bad input (2).
+EXIT_INTERRUPTED = 130
+#: The path that names standard input (``--data -``) or standard output (``--out -`` of generate and forecast).
+STDIO = "-"
 RAY_HELP = (
     "run on a Ray cluster: auto, HOST:PORT, or local (a private cluster on this machine); "
     "needs `pip install -r requirements-ray.txt`"
@@ -406,8 +412,12 @@ def _load(args):
     """:func:`_load_series`, as the loader's :class:`~lstm_core.data.LoadedData` (with its report)."""
     from .data import load_csv
 
+    source: Any = args.data
+    if _is_stdio(args.data):  # --data -: the rows a pipe sends (a file named "-" was read instead)
+        source = sys.stdin.buffer.read()
     loaded = load_csv(
-        args.data,
+        source,
+        name="standard input" if _is_stdio(args.data) else None,
         select=_selections(args.select or []),
         missing=args.missing,
         date_format=args.date_format,
@@ -471,6 +481,39 @@ def _selections(pairs: list[tuple[str, str]]) -> dict[str, str]:
     return chosen
 
 
+def _is_stdio(path: Path | None) -> bool:
+    return path is not None and str(path) == STDIO
+
+
+def _no_folder_on_stdout(out: Path, what: str) -> None:
+    """Refuse ``--out -`` where the command writes a folder (``what``): a folder named "-" was made."""
+    if _is_stdio(out):
+        raise ConfigError(f"--out - names standard output, but {what}; give a folder path (nothing was written).")
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file beside it, renamed into place: a write that fails (a
+    full disk) leaves no cut-off file, which a rerun then refused as one that "already exists", and keeps the
+    file it was to replace. The file gets the permissions the umask gives (a temporary file's are 0600). An
+    OSError names ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        if exc.filename is None or str(exc.filename) == str(tmp):
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
+        raise
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
 def _check_out_file(path: Path, overwrite: bool, args=None) -> None:
     """Refuse, before any work, an ``--out`` file that exists already (the user's data, an earlier
     forecast) unless ``--overwrite`` says to replace it, and, even with it, the command's own
@@ -495,7 +538,8 @@ def _check_out_file(path: Path, overwrite: bool, args=None) -> None:
 def cmd_generate(args) -> int:
     from .data import frame_to_csv_bytes, generate
 
-    _check_out_file(args.out, args.overwrite)
+    if not _is_stdio(args.out):
+        _check_out_file(args.out, args.overwrite)
     if args.length is not None and args.length > MAX_GENERATE_LENGTH:
         raise ConfigError(
             f"--length must be at most {MAX_GENERATE_LENGTH:,} (got {args.length:,}); choose a shorter series."
@@ -514,8 +558,12 @@ def cmd_generate(args) -> int:
     frame = generate(args.name, length=length, seed=args.seed)
     if args.seed and frame.equals(generate(args.name, length=length, seed=0)):  # as --length is said ignored
         _DATA_NOTES.append(f"{args.name} has no random noise, so --seed was ignored: every seed writes the same rows.")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_bytes(frame_to_csv_bytes(frame))
+    if _is_stdio(args.out):  # --out -: the rows on standard output, for a pipe
+        sys.stdout.buffer.write(frame_to_csv_bytes(frame))
+        sys.stdout.flush()
+        print(f"wrote {len(frame)} rows x {frame.shape[1]} columns to standard output", file=sys.stderr)
+        return 0
+    write_atomic(args.out, frame_to_csv_bytes(frame))
     print(f"wrote {len(frame)} rows x {frame.shape[1]} columns to {args.out}", file=sys.stderr)
     return 0
 
@@ -574,6 +622,7 @@ def cmd_train(args) -> int:
     from .pipeline import fit_run
     from .runs import RunError, check_target, foreign_files, is_run_dir, save_run
 
+    _no_folder_on_stdout(args.out, "train writes a run folder")
     check_target(args.out, overwrite=args.overwrite)  # before training: nothing of the user's is replaced
     if args.overwrite and is_run_dir(args.out):
         theirs = foreign_files(args.out)
@@ -912,7 +961,7 @@ def cmd_forecast(args) -> int:
     threads.apply(1)  # inference of a small recurrent model: one thread is fastest
     if args.steps is not None and not 1 <= args.steps <= MAX_FORECAST_STEPS:
         raise ConfigError(f"--steps must be between 1 and {MAX_FORECAST_STEPS} (got {args.steps}).")
-    if args.out is not None:
+    if args.out is not None and not _is_stdio(args.out):
         _check_out_file(args.out, args.overwrite, args)
     run = _run_for(args)
     if args.steps is None:  # what the page shows and the run's forecast.csv holds
@@ -952,11 +1001,10 @@ def _write_forecast(out: pd.DataFrame, run, args, what: str) -> int:
 
     out = with_utc_offset(out, run.series.utc_offset)
     text = out.to_csv(index=False)
-    if args.out is None:
+    if args.out is None or _is_stdio(args.out):
         sys.stdout.write(text)
     else:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text)
+        write_atomic(args.out, text.encode())
         print(f"wrote {len(out)} {what} to {args.out}", file=sys.stderr)
     return 0
 
@@ -981,9 +1029,9 @@ def cmd_gates(args) -> int:
             "fill or drop the missing values (--missing) and run gates again."
         ) from None
     arrays: dict[str, Any] = {f"{layer.layer}/{name}": v for layer in trace for name, v in layer.values.items()}
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    with open(args.out, "wb") as fh:  # np.savez would append .npz to other suffixes
-        np.savez(fh, **arrays)
+    buf = io.BytesIO()  # np.savez would append .npz to other suffixes
+    np.savez(buf, **arrays)
+    write_atomic(args.out, buf.getvalue())
     steps = next(iter(arrays.values())).shape
     # the rows start at the representation's lag (a season's differences: 132 rows of airline's 144)
     first = run.series.frame.index[prep.offset] if prep.offset < len(run.series.frame) else prep.offset
@@ -1004,6 +1052,7 @@ def cmd_compare(args) -> int:
     from .compare import CompareConfig, check_fits, reading_of, set_look_back, unset_look_backs
     from .data import DataError
 
+    _no_folder_on_stdout(args.out, "compare writes a folder of results")
     if args.config.is_dir():
         raise ConfigError(f"--config {args.config} is a folder; pass the comparison JSON file (Compare page: export).")
     if not args.config.exists():
@@ -1116,14 +1165,23 @@ def _compare_into(args, cfg, series) -> int:
         biggest = max(cfg.variants, key=lambda v: v.hidden_size * v.num_layers) if cfg.variants else None
         threads.apply(threads.choose_threads(biggest.hidden_size, biggest.num_layers) if biggest else 1)
         table, results = run_comparison(series, cfg, on_progress=progress, stop=threading.Event())
-    written = csv_table(table)  # 4480, not 4480.0 (baselines: empty)
-    written.to_csv(args.out / "results.csv", index=False)
-    per_seed_frame(results).to_csv(args.out / "runs.csv", index=False)
+    there = [name for name in COMPARE_FILES if (args.out / name).exists()]
+    if there and not args.overwrite:  # written while this one trained (another compare into the same --out)
+        raise ConfigError(
+            f"--out {args.out} came to hold {', '.join(there)} while this comparison trained (another command "
+            "wrote there); pass --overwrite to replace them, or choose another folder (nothing was written)."
+        )
     metrics: dict[str, dict[str, dict]] = {}
     for r in results:
         metrics.setdefault(r.variant, {})[str(r.seed)] = r.metrics.to_dict()
-    (args.out / "metrics.json").write_text(json.dumps(metrics, indent=2, default=str))
-    (args.out / "config.json").write_text(cfg.to_json())
+    files = {
+        "results.csv": csv_table(table).to_csv(index=False),  # 4480, not 4480.0 (baselines: empty)
+        "runs.csv": per_seed_frame(results).to_csv(index=False),
+        "metrics.json": json.dumps(metrics, indent=2, default=str),
+        "config.json": cfg.to_json(),
+    }
+    for name, text in files.items():
+        write_atomic(args.out / name, text.encode())
     best = table[table["kind"] == "variant"].sort_values("test RMSE").iloc[0]
     print(
         f"compared {len(cfg.variants)} variant(s) x {len(cfg.seeds)} seed(s); best variant's test RMSE "
@@ -1213,17 +1271,22 @@ def main(argv: list[str] | None = None) -> int:
     except (DataError, ConfigError, RunError, TrainingDiverged, WorkerLost) as exc:
         msg = words(str(exc))
     except KeyboardInterrupt:
-        msg = "interrupted."
+        print("error: interrupted.", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except FileExistsError as exc:  # a folder to create is a file (e.g. the parent of --out)
         msg = f"{exc.filename} is a file, not a folder; choose an output path that is not inside a file."
     except IsADirectoryError as exc:
         msg = f"{exc.filename} is a folder; give a file name inside it (e.g. {Path(str(exc.filename)) / 'out.csv'})."
     except OSError as exc:
-        msg = (
-            f"{exc.strerror or exc} ({exc.filename}); check the path and its permissions."
-            if getattr(exc, "filename", None)
-            else str(exc)
-        )
+        if exc.errno == errno.ENOSPC:  # "[Errno 28] No space left on device", with no path and no way on
+            where = f" writing {exc.filename}" if exc.filename else ""
+            msg = f"the disk is full{where}; free some space or choose a folder on another disk (nothing was kept)."
+        else:
+            msg = (
+                f"{exc.strerror or exc} ({exc.filename}); check the path and its permissions."
+                if getattr(exc, "filename", None)
+                else str(exc)
+            )
     except json.JSONDecodeError as exc:
         msg = f"invalid JSON: {exc}"
     print(f"error: {msg}", file=sys.stderr)

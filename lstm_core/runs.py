@@ -267,6 +267,18 @@ def check_target(directory: str | os.PathLike, overwrite: bool = True) -> Path:
     return target
 
 
+def current_umask() -> int:
+    """The process's umask, read without setting it (``os.umask`` sets it for every thread of a server while it
+    reads): Linux's ``/proc/self/status``, else the usual 0o022."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0o022
+
+
 def save_run(run: Run, directory: str | os.PathLike, forecast_steps: int | None = None, overwrite: bool = True) -> Path:
     """Write ``run`` to ``directory`` atomically (temporary folder + rename). Returns the path.
 
@@ -279,6 +291,9 @@ def save_run(run: Run, directory: str | os.PathLike, forecast_steps: int | None 
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
     try:
+        # the permissions the umask gives a folder (mkdtemp's are 0700: a run a cron job trained was closed to
+        # the account that serves the dashboard, its files open to it)
+        tmp.chmod(0o777 & ~current_umask())
         cfg = run.config.to_dict()
         members = run.members or [Member(run.prep, run.model)]
         meta = {

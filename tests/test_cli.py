@@ -207,6 +207,34 @@ def test_compare_refuses_a_file_as_out_before_training(trained, tmp_path, capsys
     assert out.read_text() == "not a folder"
 
 
+def test_compare_keeps_results_another_command_wrote_while_it_trained(trained, tmp_path, capsys, monkeypatch):
+    """Two compares into one --out: both exited 0 and the second replaced the first's results without a word
+    (the folder was checked before training only)."""
+    from lstm_core import compare
+
+    config = tmp_path / "cmp.json"
+    config.write_text(
+        json.dumps({"variants": [{"cell": "lstm", "hidden_size": 4}], "train": {"epochs": 1}, "seeds": [0]})
+    )
+    out = tmp_path / "results"
+    real = compare.run_comparison
+
+    def meanwhile(*args, **kwargs):
+        out.joinpath("results.csv").write_text("the other comparison's\n")  # the other command finished first
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(compare, "run_comparison", meanwhile)
+    argv = ["compare", "--config", str(config), "--data", str(trained / "air.csv"), "--out", str(out), "--quiet"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        f"error: --out {out} came to hold results.csv while this comparison trained (another command wrote "
+        "there); pass --overwrite to replace them, or choose another folder (nothing was written)."
+    ]
+    assert sorted(p.name for p in out.iterdir()) == ["results.csv"]
+    assert out.joinpath("results.csv").read_text() == "the other comparison's\n"
+
+
 @pytest.fixture(scope="module", autouse=True)
 def bad_csv_process(request, tmp_path_factory):
     """``python -m lstm_core train`` on an HTML file in a real process, started when the module

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 
 import numpy as np
 import pandas as pd
@@ -14,6 +15,7 @@ from lstm_core.cli import main
 from lstm_core.data import DataError, default_target, load_csv
 from lstm_core.data.errors import _excerpt
 from lstm_core.metrics import figure_text
+from lstm_core.runs import current_umask
 
 MONTHS = pd.date_range("2015-01-01", periods=40, freq="MS")
 TRAIN_TINY = ["--epochs", "2", "--ensemble", "2", "--hidden", "4", "--quiet"]
@@ -893,3 +895,79 @@ def test_compare_notes_write_a_lead_and_a_spread_in_digits(tmp_path):
     assert _pm(3456.0, 151.0, 2) == "3456 ± 151"  # the spread to the mean's decimals
     assert figure_text(9999.9, 3) == "10,000" and figure_text(0.0012345, 3) == "0.00123"
     assert not re.search(r"\de[+-]\d", said + _pm(3456.0, 151.0, 2))
+
+
+def test_a_dash_is_standard_input_and_output_and_a_folder_on_it_is_refused(tmp_path, capsysbinary, monkeypatch):
+    """``cat air.csv | train --data - ...`` trained on a stale file named "-" left by ``generate --out -``, which
+    had written that file instead of the rows to the pipe."""
+    import io
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["generate", "airline", "--out", "-"]) == 0
+    rows = capsysbinary.readouterr().out
+    assert rows.startswith(b"Month,Passengers\n") and rows.count(b"\n") == 145 and not (tmp_path / "-").exists()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(rows)))
+    assert main(["train", "--data", "-", "--out", "run", *TRAIN_FAST]) == 0
+    kept = pd.read_csv(tmp_path / "run" / "data.csv")
+    assert len(kept) == 144 and kept.iloc[:, -1].iloc[0] == 112  # the airline rows the pipe sent
+    capsysbinary.readouterr()
+    assert main(["forecast", "--run", "run", "--steps", "3", "--out", "-"]) == 0
+    assert capsysbinary.readouterr().out.decode().splitlines()[0] == "time,forecast,lower,upper"
+    for argv in (
+        ["train", "--data", "-", "--out", "-"],
+        ["compare", "--config", "x.json", "--data", "-", "--out", "-"],
+    ):
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(rows)))
+        assert main(argv) == 2
+        err = capsysbinary.readouterr().err.decode().strip().splitlines()
+        assert len(err) == 1 and err[0].startswith("error: --out - names standard output, but "), err
+    assert not (tmp_path / "-").exists()
+
+
+def test_a_write_that_fails_leaves_no_cut_file_and_keeps_the_one_it_replaces(tmp_path, capsys, monkeypatch):
+    """On a full disk ``generate`` left a file cut mid-number, which a rerun refused as existing ("pass
+    --overwrite"), and with --overwrite a failed write destroyed the good file; the error was a bare
+    "[Errno 28] No space left on device"."""
+    import errno
+    import os
+
+    from lstm_core import cli
+
+    good = tmp_path / "series.csv"
+    assert cli.main(["generate", "sine", "--length", "50", "--out", str(good)]) == 0
+    before = good.read_bytes()
+    real_replace = os.replace
+
+    def disk_full(src, dst):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(cli.os, "replace", disk_full)
+    capsys.readouterr()
+    assert cli.main(["generate", "noisy-sine", "--out", str(good), "--overwrite"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        f"error: the disk is full writing {good}; free some space or choose a folder on another disk (nothing was kept)."
+    ]
+    assert good.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["series.csv"]
+    monkeypatch.setattr(cli.os, "replace", real_replace)
+    assert cli.main(["generate", "noisy-sine", "--out", str(tmp_path / "new.csv")]) == 0
+    assert (tmp_path / "new.csv").stat().st_mode & 0o777 == 0o666 & ~current_umask()
+
+
+def test_ctrl_c_exits_130_not_the_status_of_bad_input(tmp_path, capsys, monkeypatch):
+    from lstm_core import cli
+
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setitem(cli.COMMANDS, "generate", interrupted)
+    assert cli.main(["generate", "sine", "--out", str(tmp_path / "x.csv")]) == 130
+    assert capsys.readouterr().err.strip().splitlines() == ["error: interrupted."]
+
+
+def test_a_run_folder_has_the_permissions_the_umask_gives(tmp_path):
+    """Run folders were 0700 whatever the umask (a temporary folder renamed into place): a run trained by a
+    cron job was closed to the account serving the dashboard."""
+    assert main(["generate", "sine", "--length", "80", "--out", str(tmp_path / "s.csv")]) == 0
+    assert main(["train", "--data", str(tmp_path / "s.csv"), "--out", str(tmp_path / "run"), *TRAIN_FAST]) == 0
+    assert (tmp_path / "run").stat().st_mode & 0o777 == 0o777 & ~current_umask()
