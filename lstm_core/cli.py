@@ -160,9 +160,13 @@ _SELECT_HELP = (
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
     from .data import GENERATORS
 
-    p = _Parser(prog="python -m lstm_core", description="LSTM Lab engine: generate data, train, forecast, gates.")
+    # the name it was called by: "lstm-lab --help" printed "usage: python -m lstm_core"
+    prog = "lstm-lab" if Path(sys.argv[0]).name == "lstm-lab" else "python -m lstm_core"
+    p = _Parser(prog=prog, description="LSTM Lab engine: generate data, train, forecast, gates.")
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     g = sub.add_parser("generate", help="write a built-in or synthetic series as CSV")

@@ -971,3 +971,15 @@ def test_a_run_folder_has_the_permissions_the_umask_gives(tmp_path):
     assert main(["generate", "sine", "--length", "80", "--out", str(tmp_path / "s.csv")]) == 0
     assert main(["train", "--data", str(tmp_path / "s.csv"), "--out", str(tmp_path / "run"), *TRAIN_FAST]) == 0
     assert (tmp_path / "run").stat().st_mode & 0o777 == 0o777 & ~current_umask()
+
+
+def test_version_is_said_under_the_name_the_command_was_called_by(capsys, monkeypatch):
+    """``lstm-lab --version`` answered "error: the following arguments are required: command", and its --help
+    said "usage: python -m lstm_core"."""
+    from lstm_core import __version__
+
+    for called, name in (("/usr/bin/lstm-lab", "lstm-lab"), ("/x/lstm_core/__main__.py", "python -m lstm_core")):
+        monkeypatch.setattr(sys, "argv", [called])
+        with pytest.raises(SystemExit) as done:
+            main(["--version"])
+        assert done.value.code == 0 and capsys.readouterr().out == f"{name} {__version__}\n"
