@@ -34,6 +34,7 @@ import pandas as pd
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 from .config import ConfigError, DataConfig
+from .data.errors import _excerpt
 from .data.frequency import YEAR_DAYS, infer_frequency, longer_season, weekly_season
 from .data.series import Series, as_series
 from .data.target import did_you_mean, name_list
@@ -531,23 +532,25 @@ def resolve_target(frame: pd.DataFrame, cfg: DataConfig) -> tuple[str, list[str]
     names = name_list(cols)
     if target not in cols:
         if target is not None and str(target) == str(frame.index.name):
-            raise ConfigError(f"Column {target!r} is the data's time, not a value to forecast; choose one of {names}.")
+            raise ConfigError(
+                f"Column {_excerpt(target)} is the data's time, not a value to forecast; choose one of {names}."
+            )
         raise ConfigError(
-            f"Target column {target!r} is not a numeric column of the data{did_you_mean(target, cols)}; "
+            f"Target column {_excerpt(target)} is not a numeric column of the data{did_you_mean(target, cols)}; "
             f"choose one of {names}."
         )
     for c in cfg.inputs:
         if c not in cols:
             if str(c) == str(frame.index.name):
-                raise ConfigError(f"Column {c!r} is the data's time, not an input column; choose from {names}.")
+                raise ConfigError(f"Column {_excerpt(c)} is the data's time, not an input column; choose from {names}.")
             raise ConfigError(
-                f"Input column {c!r} is not a numeric column of the data{did_you_mean(c, cols)}; choose from {names}."
+                f"Input column {_excerpt(c)} is not a numeric column of the data{did_you_mean(c, cols)}; choose from {names}."
             )
         if c == target:
-            raise ConfigError(f"Column {c!r} is the target; list only other columns as inputs.")
+            raise ConfigError(f"Column {_excerpt(c)} is the target; list only other columns as inputs.")
     twice = next((c for i, c in enumerate(cfg.inputs) if c in cfg.inputs[:i]), None)
     if twice is not None:
-        raise ConfigError(f"Input column {twice!r} is listed more than once; list each input column once.")
+        raise ConfigError(f"Input column {_excerpt(twice)} is listed more than once; list each input column once.")
     return target, list(cfg.inputs)
 
 

@@ -983,3 +983,13 @@ def test_version_is_said_under_the_name_the_command_was_called_by(capsys, monkey
         with pytest.raises(SystemExit) as done:
             main(["--version"])
         assert done.value.code == 0 and capsys.readouterr().out == f"{name} {__version__}\n"
+
+
+def test_a_very_long_column_name_is_quoted_short_in_the_error(tmp_path, capsys):
+    """A 100,000-character --target came back whole in a 100,089-byte error line."""
+    assert main(["generate", "sine", "--length", "60", "--out", str(tmp_path / "s.csv")]) == 0
+    capsys.readouterr()
+    argv = ["train", "--data", str(tmp_path / "s.csv"), "--out", str(tmp_path / "r"), "--target", "x" * 100_000]
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and len(err[0]) < 300 and f"'{'x' * 40}...'" in err[0], err
