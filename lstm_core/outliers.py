@@ -207,7 +207,12 @@ def spikes_note(spikes: Spikes, index: pd.Index, test_start: int | None = None) 
         )
     if not parts:
         return None
-    return " ".join(parts) + f" Set outliers to keep if {'they are' if k + j > 1 else 'it is'} real."
+    # the control by the names it has (the page's Train → Advanced → Lone spikes or drops, the CLI's --outliers):
+    # "Set outliers to keep" named neither
+    return " ".join(parts) + (
+        f" If {'they are' if k + j > 1 else 'it is'} real, keep {'them' if k + j > 1 else 'it'}: Train → Advanced → "
+        "Lone spikes or drops → keep as given (command line: --outliers keep)."
+    )
 
 
 def listed(spikes: Spikes, index: pd.Index, filled: np.ndarray | None = None) -> str:

@@ -251,7 +251,7 @@ else:
             f"({md_escape(listed(spikes, ds.frame.index, filled))}): with the default split, a run replaces "
             f"{'them' if k > 1 else 'it'} by the neighbours' level for its networks only (those before the test part "
             "for training, any in it for the forecast ahead); metrics and downloads keep the data as given. "
-            f"To keep {'them' if k > 1 else 'it'} for the networks too: Train → Advanced → Lone spikes.",
+            f"To keep {'them' if k > 1 else 'it'} for the networks too: Train → Advanced → Lone spikes or drops.",
             icon=":material/auto_fix_high:",
         )
     presenter.chart(

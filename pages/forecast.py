@@ -17,7 +17,7 @@ from lstm_core.train import ended_words
 from ui import metric_numbers, presenter, runs_view, state, url
 from ui.figures import series as plots
 from ui.figures.style import cell_name
-from ui.text import md_code, md_escape, plot_text, upper_first
+from ui.text import join_them, md_code, md_escape, more_networks, plot_text, upper_first
 
 st.title("Forecast")
 current = state.sync_job_id()
@@ -70,6 +70,8 @@ st.caption(
     + f" · {info.epochs_run} epoch{'s' if info.epochs_run != 1 else ''} · {seconds_text(info.train_seconds)} on {info.device}"
     + f" · season {info.season or '—'}"
 )
+
+
 with st.expander("How this forecast was made", icon=":material/info:"):
     st.caption(
         f"{cell_name(info.cell)} · {info.parameters:,} parameters"
@@ -81,16 +83,17 @@ with st.expander("How this forecast was made", icon=":material/info:"):
             else ""
         )
         + (
-            f"; one step ahead, {sum(int(r['networks']) for r in one_step_nets)} more networks of 1 output over the "
-            f"last {one_step_nets[0].get('look_back', '?')} points join them (this short series has few windows)"
+            f"; one step ahead, {more_networks(sum(int(r['networks']) for r in one_step_nets))} of 1 output over the "
+            f"last {one_step_nets[0].get('look_back', '?')} points "
+            f"{join_them(sum(int(r['networks']) for r in one_step_nets))} (this short series has few windows)"
             if one_step_nets
             else ""
         )
         + (
             (", and" if one_step_nets else "; one step ahead,")
-            + f" {sum(int(r['networks']) for r in left_out)} more of 1 output on the "
+            + f" {more_networks(sum(int(r['networks']) for r in left_out))} of 1 output, on the "
             + f"representation{'s' if len(left_out) > 1 else ''} the backtest left out "
-            + f"({'; '.join(r['name'] for r in left_out)}) join them"
+            + f"({'; '.join(r['name'] for r in left_out)}), {join_them(sum(int(r['networks']) for r in left_out))}"
             if left_out
             else ""
         )
@@ -141,7 +144,7 @@ with st.expander("How this forecast was made", icon=":material/info:"):
             "backtest kept it because it forecast the data before the test part over 3% better than undamped."
         )
     anchored_paths = any("window last value removed" in n for n in names)
-    anchored_steps = any("window last value removed" in r["name"] for r in one_step_nets)
+    anchored_steps = sum(int(r["networks"]) for r in one_step_nets if "window last value removed" in r["name"])
     if anchored_paths or anchored_steps:
         st.caption(
             "*window last value removed*: each input window's last value is subtracted from the window and from "
@@ -153,7 +156,12 @@ with st.expander("How this forecast was made", icon=":material/info:"):
                 if anchored_paths
                 else ""
             )
-            + ("; on this short series two such networks join the one-step predictions only" if anchored_steps else "")
+            + (
+                f"; on this short series {anchored_steps} of the one-step networks above use it (they take part in "
+                "the one-step predictions only)"
+                if anchored_steps
+                else ""
+            )
             + "."
         )
 guards = m.guards

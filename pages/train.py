@@ -225,7 +225,7 @@ with st.form("train_form", enter_to_submit=False):
         )
         o1, _ = st.columns(2)
         outliers = o1.selectbox(
-            "Lone spikes before the test part",
+            "Lone spikes or drops",
             OUTLIER_POLICIES,
             index=OUTLIER_POLICIES.index(D.outliers),
             key="train_outliers",
@@ -233,7 +233,8 @@ with st.form("train_form", enter_to_submit=False):
             format_func=lambda p: {"replace": "replace for training", "keep": "keep as given"}[p],
             help="A point that jumps away from both neighbours by over 10 robust standard deviations of the "
             "series' steps (a typo, a missing value stored as 0) is replaced by its neighbours' level for the "
-            "networks; metrics and charts keep the data as given, and the run says which points.",
+            "networks (a drop as far below them too); one in the test part is replaced likewise in the history the "
+            "forecast ahead starts from. Metrics and charts keep the data as given, and the run says which points.",
         )
         # a row of its own: beside the spikes' box its label was cut ("Linear path to th…" at 1024 px)
         linear_path = st.checkbox(

@@ -659,6 +659,14 @@ def test_md_escape_shows_text_literally(raw, shown):
     assert md_escape(raw) == shown
 
 
+def test_a_count_of_networks_agrees_with_its_verb():
+    """ "1 more of 1 output on the representation the backtest left out (...) join them" lacked its noun and agreement."""
+    from ui.text import join_them, more_networks
+
+    assert f"{more_networks(1)} of 1 output {join_them(1)}" == "1 more network of 1 output joins them"
+    assert f"{more_networks(12)} of 1 output {join_them(12)}" == "12 more networks of 1 output join them"
+
+
 def test_md_code_and_plot_text():
     from ui.text import md_code, plot_text
 
@@ -771,7 +779,11 @@ open(sys.argv[2], "w").write(json.dumps(out))
     assert n["deseason"] and "a removed seasonal profile is re-estimated at each forecast origin" in caption
     # two of the one-step networks are anchored on their window's last value (pipeline.LAST_ONE_STEP)
     anchored = [c for c in texts(at.caption) if c.startswith("*window last value removed*: each input window's")]
-    assert len(anchored) == 1 and anchored[0].endswith("two such networks join the one-step predictions only.")
+    # counted (it said "two such networks join" beside "12 more networks of 1 output" that named no representation)
+    assert len(anchored) == 1 and anchored[0].endswith(
+        "; on this short series 2 of the one-step networks above use it (they take part in the one-step predictions "
+        "only)."
+    )
     assert "the backtest kept it" not in anchored[0]  # none of the forecast's own representations is one
     # the networks of a season of outputs and the one-step ones have a linear path, those run recursively none
     assert 0 < n["linear"] < n["networks"]

@@ -153,7 +153,10 @@ def test_the_note_names_each_point_with_its_values():
     spikes = find_spikes(y, 80, 12)
     note = spikes_note(spikes, _frame(y).index)
     assert note.startswith("2 lone spikes before the test part (2012-07-01: 1000 → ")
-    assert "; 2015-01-01: -800 → " in note and note.endswith("Set outliers to keep if they are real.")
+    assert "; 2015-01-01: -800 → " in note and note.endswith(
+        " If they are real, keep them: Train → Advanced → Lone spikes or drops → keep as given (command line: "
+        "--outliers keep)."
+    )
     assert spikes_note(find_spikes(_monthly(), 80, 12), _frame(y).index) is None
     assert "(step 30: 1000 → " in spikes_note(spikes, pd.RangeIndex(120))
 

@@ -73,3 +73,14 @@ def plot_text(text: object) -> str:
 #: The help of the Train and Compare pages' "Max epochs" box: the meaning its short label leaves out
 #: (the CLI's ``--epochs`` says the same).
 EPOCHS_HELP = "The most epochs a network trains for (an upper bound): early stopping usually ends sooner."
+
+
+def more_networks(n: int) -> str:
+    """\"1 more network\", \"12 more networks\": the Forecast page's "How this forecast was made" wrote "1 more of 1
+    output ... join them"."""
+    return f"{n} more network{'s' if n != 1 else ''}"
+
+
+def join_them(n: int) -> str:
+    """The verb after :func:`more_networks` (``n`` networks)."""
+    return "joins them" if n == 1 else "join them"
