@@ -206,14 +206,12 @@ with st.form("train_form", enter_to_submit=False):
             key="train_ensemble",
             persist_state=KEEP,
             placeholder="auto",
-            help="Networks whose forecasts are averaged, spread over the best representations. "
-            "Empty = auto: 10, at least two per representation (up to 20 on a short series, plus "
-            "networks over half the window for its one-step predictions, also on the representations "
-            "its backtest screened out), or 3 for "
-            "series over 1,000 points (and, for the one-step predictions only, one on each representation "
-            "a ranking backtest left out, and a standby network on the differences where no representation "
-            "kept is differenced at lag 1). More are steadier and "
-            "slower; the gates shown are network 1's. " + ranges.range_words(BOUNDS["ensemble"]),
+            # auto's 20 stood beside "Between 1 and 10" for a number typed, read as a contradiction
+            help="Networks whose forecasts are averaged, spread over the best representations; more are steadier "
+            "and slower, and the gates shown are network 1's. Empty = auto: 10, or 3 on a series over 1,000 "
+            "points, or on a short series two per representation, up to 20; a few more may make the one-step "
+            "predictions only (the Forecast page counts them). A number typed here: "
+            + ranges.range_words(BOUNDS["ensemble"]).lower(),
         )
         device = e4.selectbox(
             "Device",

@@ -298,3 +298,23 @@ def test_times_written_with_a_utc_offset_hover_with_their_clock(fake):
     plain = forecast_page_after_training(returns_csv(), "returns.csv")  # dates without a clock: as before
     specs = [json.loads(c.proto.spec) for c in plain.get("plotly_chart")]
     assert not any("UTC" in s["layout"]["xaxis"].get("hoverformat", "") for s in specs)
+
+
+def test_the_train_pages_first_look_pins_a_spike_as_the_forecast_page_does(fake):
+    """One holiday's drop (90 among sales near 1,000) widened a one-step band to 3,902 on the Train page's chart,
+    whose axis then ran to 4,000 over data under 1,100; the Forecast page pins the spike and fits the rest."""
+    days = pd.date_range("2022-01-01", periods=300, freq="D")
+    sales = 1000 + 50 * np.sin(2 * np.pi * np.arange(300) / 7) + np.random.default_rng(3).normal(0, 10, 300)
+    sales[120] = 90.0  # the lone drop, before the test part
+    csv = pd.DataFrame({"date": days.strftime("%Y-%m-%d"), "sales": sales.round(2)}).to_csv(index=False)
+    at = forecast_page_after_training(csv.encode(), "shop.csv")
+
+    def overlay_range(key: str) -> list[float]:
+        spec = next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.proto.id.endswith(key))
+        return spec["layout"]["yaxis"]["range"]
+
+    on_forecast = overlay_range("forecast_overlay")
+    assert on_forecast[0] > 500  # fitted to the sales, the drop pinned to the edge
+    at.switch_page("pages/train.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert overlay_range("_forecast") == on_forecast

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from lstm_core import prep as lcprep
 from lstm_core.job_status import JobStatus
 from lstm_core.jobs import DAMAGED, DAMAGED_MESSAGE, INTERRUPTED, JobSnapshot
 from lstm_core.pipeline import FirstLook
@@ -265,6 +266,9 @@ def live_job(job_id: str, key: str, done_link: tuple[str, str] | None = None) ->
                         y_title=plot_text(run.prep.target),
                         # a long series' last points in full, as the Forecast page opens on (thinned: a band)
                         last=plots.detail_spans(run.predictions)[0],
+                        # the spikes the networks went without pinned to the edge, as on the Forecast page: one
+                        # holiday's drop widened a band to 3,902 for sales near 1,000 and the chart's axis with it
+                        spikes=lcprep.future_spikes(run.prep),
                     )
                     fig.update_layout(height=PANEL_CHART_HEIGHT)
                     # half a row, beside the loss: a long series' decimation note ran past its edge
