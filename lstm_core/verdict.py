@@ -205,6 +205,12 @@ def judge(metrics: RunMetrics) -> Verdict:
         return Verdict("mixed", text, multistep_winner=bm)
     if winm:
         text = f"Mixed: {lost('one step ahead', one, b1, v1, exact1)}, but the model beats every baseline {won(span, multi_v, bm, vm_v)}."
+        # which to use: a "Mixed" said nothing of it, and the page offered the model's forecast alone
+        text += (
+            " Use this model for a forecast ahead."
+            if exact1
+            else f" For the next step alone prefer {name(b1)}; for a forecast further ahead, this model."
+        )
         return Verdict("mixed", text, one_step_winner=b1)
     text = (
         f"The model loses to the baselines: {lost('one step ahead', one, b1, v1, exact1)}, and {lost(span, multi_v, bm, vm_v, exactm)}. "

@@ -741,9 +741,12 @@ def test_errors_both_essentially_exact_are_a_tie_not_a_loss():
         "model's 1.557e-10, under a millionth of the largest baseline error), but the model beats every baseline "
         "over the 200-step test span"
     )
+    assert v.sentence.endswith(". Use this model for a forecast ahead.")  # which to use, not "Mixed" alone
     # a millionth is the line: ten times the rounding above it is an error, and the smaller one wins
     m["test"]["rmse"] = 2e-6 * 0.0905
-    assert verdict.judge(RunMetrics.from_dict(m)).sentence.startswith("Mixed: Holt-Winters is better one step ahead")
+    said = verdict.judge(RunMetrics.from_dict(m)).sentence
+    assert said.startswith("Mixed: Holt-Winters is better one step ahead")
+    assert said.endswith(". For the next step alone prefer Holt-Winters; for a forecast further ahead, this model.")
 
 
 def test_the_split_marks_labels_hide_the_lines_behind_them():
