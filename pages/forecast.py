@@ -384,6 +384,11 @@ downloads.download_button(
     key="forecast_dl_csv",
     on_click="ignore",
     width="stretch",
+    # the other two downloads said what they hold; lower/upper beside one_step_lower/upper read as one band twice
+    help="Every row of the data: time, actual (empty where the loader filled a missing value in), part (train, "
+    "val, test), one_step (the one-step prediction), "
+    f"multistep (the forecast from the test part's start) with lower and upper, its {cov.level:.0%} band, and "
+    "one_step_lower and one_step_upper, the one-step band.",
 )
 downloads.download_button(
     "Download run (.zip)",

@@ -309,6 +309,12 @@ def test_training_from_the_form_then_forecast_shows_metrics(fake):
         [f"Download {upper_first(label(verdict.multistep_winner))} forecast (.csv)"] if verdict.multistep_winner else []
     )
     assert labels == ["Download forecast (.csv)", *rival, "Download predictions (.csv)", "Download run (.zip)"]
+    # each says what it holds: predictions.csv's two bands (lower/upper beside one_step_lower/upper) had no word
+    said = {d.proto.label: d.proto.help for d in at.get("download_button")}
+    assert (
+        "lower and upper, its 90% band, and one_step_lower and one_step_upper, the one-step band"
+        in (said["Download predictions (.csv)"])
+    )
     at.slider(key="forecast_steps").set_value(36).run()
     no_errors(at)
 
