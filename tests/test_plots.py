@@ -561,6 +561,26 @@ def test_an_axis_of_whole_steps_is_ticked_at_whole_numbers():
     assert plots.series_figure(pd.DataFrame({"value": np.arange(200.0)})).layout.xaxis.dtick is None
     halves = plots.series_figure(pd.DataFrame({"value": [1.0, 2, 3]}, index=[0.0, 0.5, 1.0]))
     assert halves.layout.xaxis.dtick is None  # steps that are not whole numbers: Plotly's choice
+    # the span of every dated trace: the future chart's 14 days ahead (its first trace) ticked the 42 days of
+    # history beside them too, every two days, 28 labels a phone stood on end over each other
+    n = 300
+    pred = pd.DataFrame(
+        {
+            "time": pd.date_range("2023-01-01", periods=n, freq="D"),
+            "actual": np.arange(n, dtype=float),
+            "part": ["train"] * 200 + ["val"] * 40 + ["test"] * 60,
+            "one_step": np.arange(n, dtype=float),
+        }
+    )
+    ahead = pd.DataFrame(
+        {
+            "time": pd.date_range("2023-10-28", periods=14, freq="D"),
+            "forecast": np.ones(14),
+            "lower": np.zeros(14),
+            "upper": np.full(14, 2.0),
+        }
+    )
+    assert plots.future_figure(pred, ahead, title="14 days ahead").layout.xaxis.dtick is None
 
 
 def test_a_spike_label_near_the_right_edge_or_a_marker_line_goes_on_its_left(run):

@@ -201,9 +201,15 @@ MAX_DAY_TICKS = 8
 
 
 def day_ticks(fig: go.Figure) -> None:
-    """Ticks at whole days on a date axis whose first dated trace is a day or more apart and spans at
-    most :data:`DAY_TICK_SPAN` days: over a few days Plotly ticked the hours, and a six-day daily file's
-    chart read "00:00 12:00 00:00 ..." as if it held hours."""
+    """Ticks at whole days on a date axis whose first dated trace is a day or more apart and whose dated
+    traces together span at most :data:`DAY_TICK_SPAN` days: over a few days Plotly ticked the hours, and a
+    six-day daily file's chart read "00:00 12:00 00:00 ..." as if it held hours. (The span of all of them:
+    the future chart's 14 days ahead, its first trace, ticked its 56 days every two days, 28 labels.)"""
+    dated = [
+        np.asarray(t.x)
+        for t in fig.data
+        if getattr(t, "x", None) is not None and len(t.x) >= 2 and np.asarray(t.x).dtype.kind == "M"
+    ]
     for trace in fig.data:
         x = getattr(trace, "x", None)
         if x is None or len(x) < 2:
@@ -211,7 +217,8 @@ def day_ticks(fig: go.Figure) -> None:
         fmt = date_format(np.asarray(x))
         if fmt is None or "%H" in fmt:
             return
-        t = np.asarray(x).astype("datetime64[s]").astype(np.int64)
+        t = np.concatenate([d.astype("datetime64[s]") for d in dated] or [np.asarray(x).astype("datetime64[s]")])
+        t = t.astype(np.int64)
         days = (float(t.max()) - float(t.min())) / 86400
         if days <= DAY_TICK_SPAN:
             step = max(1, math.ceil(days / MAX_DAY_TICKS))
