@@ -320,7 +320,14 @@ else:
             f"Band: conformal {cov.level:.0%} interval; multi-step coverage on the test part was "
             f"{_share(cov.multistep)}. {note}."
             + (
-                " Forecasts are held at 0 or above because the series never goes below 0."
+                (
+                    " Forecasts are held at 0 or above because the series never goes below 0."
+                    if bool((pred["actual"].dropna() >= 0).all())
+                    # decided on the data before the test part (as the scaler is): where the test part goes below
+                    # 0, "the series never goes below 0" stood under a forecast held at 0 over values down to -0.48
+                    else " The test part's forecasts are held at 0 or above because the series never went below "
+                    "0 before it; the test part does, so the forecast ahead is not held."
+                )
                 # said where the hold shows: a band that reaches 0 (a series between 50 and 70 said it too)
                 if guards.non_negative and bool((fut["lower"] <= 0).any() or (pred["lower"] <= 0).any())
                 else ""

@@ -318,3 +318,24 @@ def test_the_train_pages_first_look_pins_a_spike_as_the_forecast_page_does(fake)
     at.switch_page("pages/train.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert overlay_range("_forecast") == on_forecast
+
+
+def test_a_series_that_goes_below_0_in_its_test_part_is_not_said_never_to(fake):
+    """A half sine that dips below 0 only in its test part: its test forecasts are held at 0 (decided on the data
+    before the test part), and the page said "the series never goes below 0" over values down to -0.48."""
+    t = np.arange(60)
+    days = pd.date_range("2024-01-01", periods=60, freq="D")
+    csv = pd.DataFrame({"date": days.strftime("%Y-%m-%d"), "level": np.sin(np.pi * t / 50).round(4)}).to_csv(
+        index=False
+    )
+    at = forecast_page_after_training(csv.encode(), "dip.csv")
+    from ui import state
+
+    run = state.registry().snapshot(at.session_state["job_id"]).run
+    assert run.metrics.guards.non_negative and (run.predictions["actual"] < 0).any()
+    band = next(c.value for c in at.caption if c.value.startswith("Band: "))
+    assert "never goes below 0" not in band
+    assert (
+        "The test part's forecasts are held at 0 or above because the series never went below 0 before it; the test "
+        "part does, so the forecast ahead is not held."
+    ) in band
