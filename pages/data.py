@@ -86,9 +86,12 @@ if source == "Generate a series":
         elif gen:
             try:
                 loaded = state.generated(name, int(length) or None, int(seed), **values)
-                # the generators put the target last (sin-cos: cos from sin)
+                # the generators put the target last and the others are its inputs: sin-cos is "map sin (input) to
+                # cos (target)", and its sin was left out, so a run forecast cos from its own past
                 target = str(loaded.frame.columns[-1])
-                state.set_dataset(state.dataset_from_loaded(loaded, f"generated: {name} (seed {seed})", target))
+                made = state.dataset_from_loaded(loaded, f"generated: {name} (seed {seed})", target)
+                made.inputs = [str(c) for c in loaded.frame.columns[:-1]]
+                state.set_dataset(made)
                 st.rerun()
             except lcdata.DataError as exc:
                 st.error(md_escape(exc))

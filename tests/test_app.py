@@ -264,7 +264,24 @@ def test_generate_a_series():
     next(b for b in at.button if b.label == "Generate").click().run()
     no_errors(at)
     ds = at.session_state["dataset"]
-    assert ds.name.startswith("generated: sine") and len(ds.frame) == 300
+    assert ds.name.startswith("generated: sine") and len(ds.frame) == 300 and ds.inputs == []
+    # sin-cos is "map sin (input) to cos (target)": its sin was left out of the inputs
+    at.selectbox(key="data_gen_name").set_value("sin-cos").run()
+    next(b for b in at.button if b.label == "Generate").click().run()
+    no_errors(at)
+    ds = at.session_state["dataset"]
+    assert (ds.target, ds.inputs) == ("cos", ["sin"])
+    assert at.multiselect(key=f"data_inputs_{ds.version}").value == ["sin"]
+    # a monthly series past December 9999: one sentence of the generator's, not a date column it cannot read back
+    at.selectbox(key="data_gen_name").set_value("trend-seasonal").run()
+    at.number_input(key="data_gen_trend-seasonal_length").set_value(200_000)
+    next(b for b in at.button if b.label == "Generate").click().run()
+    no_errors(at)
+    assert [e.value for e in at.error] == [
+        "trend-seasonal is monthly from January 2000, so it holds at most 96,000 points (to December 9999; got "
+        "200,000); choose a shorter length."
+    ]
+    assert at.session_state["dataset"].inputs == ["sin"]  # the sin-cos series stays loaded
 
 
 def test_training_from_the_form_then_forecast_shows_metrics(fake):

@@ -136,6 +136,10 @@ _DEFAULT_LENGTH = {
 }
 
 
+#: Months from January 2000 to December 9999: the longest "trend-seasonal" series.
+MONTHS_TO_9999 = (9999 - 2000 + 1) * 12
+
+
 def generate(name: str, *, length: int | None = None, seed: int = 0, **params: float) -> pd.DataFrame:
     """Generate a demo series.
 
@@ -172,7 +176,13 @@ def generate(name: str, *, length: int | None = None, seed: int = 0, **params: f
         )
     n = _DEFAULT_LENGTH[name] if length is None else int(length)
     if n < _MIN_ROWS:
-        raise DataError(f"length must be at least {_MIN_ROWS} (got {n}).")
+        raise DataError(f"The length must be at least {_MIN_ROWS} (got {n}); choose a longer series.")
+    if name == "trend-seasonal" and n > MONTHS_TO_9999:
+        # its dates ran past the year 9999, which no date reader takes back ("'10000-01-01' cannot be read")
+        raise DataError(
+            f"trend-seasonal is monthly from January 2000, so it holds at most {MONTHS_TO_9999:,} points (to "
+            f"December 9999; got {n:,}); choose a shorter length."
+        )
     try:
         values = {k: type(v)(params.get(k, v)) for k, v in defaults.items()}
     except (TypeError, ValueError):
