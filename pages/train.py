@@ -298,6 +298,12 @@ elif start:
         st.rerun()  # redraw the sidebar and start polling
 
 # The live panel sits right under the button, where the user is looking after Start.
+if st.session_state.get(state.JOB) is None and not url.get("job"):
+    # opened by its address (a reload of /train, a new tab) while this browser's run trains: that run, with its
+    # progress and Stop (the page showed neither, and the sidebar listed it "running")
+    training = next((s for s in state.registry().jobs_for(state.owner()) if s.active and s.kind == "train"), None)
+    if training is not None:
+        state.set_job(training.id)
 job_id = state.sync_job_id()
 if st.session_state.pop("train_twin", None):
     st.info("This exact run is already queued or training (below); it was not started twice.")

@@ -479,6 +479,29 @@ def test_a_run_page_whose_open_run_was_interrupted_says_why_it_shows_another(tmp
     first.close()
 
 
+def test_the_train_page_opened_by_its_address_shows_this_browsers_run_in_training(tmp_path):
+    """``/train`` reloaded (or opened in a new tab) while the browser's run trained showed no progress and no Stop,
+    while the sidebar listed the run "running"."""
+    store, reg, started = _never_ending_registry(tmp_path)
+    with fakes.fake_registry(reg):
+        jid = reg.submit(series(), cfg(0), owner=OWNER, label="long one")
+        assert started.wait(TIMEOUT)
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+        with owner_cookie.browser_cookies({owner_cookie.COOKIE: OWNER}):
+            at.run()
+            at.switch_page("pages/train.py").run()
+        no_errors(at)
+        assert at.session_state["job_id"] == jid and at.query_params["job"] == jid
+        assert at.button(key="train_job_stop").label == "Stop"
+        other = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)  # another browser: none of it
+        with owner_cookie.browser_cookies({owner_cookie.COOKIE: "someone else"}):
+            other.run()
+            other.switch_page("pages/train.py").run()
+        assert not [b for b in other.button if b.label == "Stop"] and "job" not in other.query_params
+        reg.cancel(jid)
+    reg.close()
+
+
 def test_data_kept_without_a_name_is_reported_under_the_name_shown():
     """A run loaded back from disk keeps its data without a file name: the Data page's report
     said ": 500 rows, 1 numeric column(s)" under the heading "data of a saved run"."""
