@@ -93,7 +93,8 @@ with st.form("train_form", enter_to_submit=False):
         persist_state=KEEP,
         help=(
             "Window length: how many past steps the network reads for each prediction. With the representation "
-            "on auto, a look-back over half the training part is shortened to a third of it (the run says so)."
+            "on auto, a look-back over half the training part is shortened to a third of it (the run says so); "
+            "one as long as the training part or longer is refused, with the longest that fits."
         ),
     )
     # "Max epochs": "Epochs (upper bound)" took two lines at presenter size and sat lower than its row
