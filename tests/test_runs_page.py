@@ -473,7 +473,7 @@ def test_a_run_page_whose_open_run_was_interrupted_says_why_it_shows_another(tmp
             at = _opened_after_restart(jid, page)
             assert at.selectbox(key=box).value == done
             assert (
-                "Your open run “cut short” was interrupted by a server restart before it finished (train it again "
+                "The open run “cut short” was interrupted by a server restart before it finished (train it again "
                 "on the Train page); this is another run."
             ) in [c.value for c in at.caption]
     first.close()

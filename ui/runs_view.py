@@ -141,7 +141,7 @@ def not_shown(job_id: str) -> str:
         return ""  # said by restore_notice
     else:
         why = f"ended without a run to show ({snap.status})"
-    return f"Your open run “{md_escape(snap.label)}” {why}; this is another run."
+    return f"The open run “{md_escape(snap.label)}” {why}; this is another run."
 
 
 def _open_picked(key: str) -> None:
