@@ -496,25 +496,17 @@ def _no_folder_on_stdout(out: Path, what: str) -> None:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file beside it, renamed into place: a write that fails (a
-    full disk) leaves no cut-off file, which a rerun then refused as one that "already exists", and keeps the
-    file it was to replace. The file gets the permissions the umask gives (a temporary file's are 0600). An
-    OSError names ``path``."""
+    """Write an output file through :func:`~lstm_core.runs.replace_file` (a full disk left a cut-off file, which
+    a rerun then refused as one that "already exists", and ``--overwrite`` lost the good one), with the
+    permissions the umask gives; an OSError names ``path``, not the temporary file."""
+    from .runs import current_umask, replace_file
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
     try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
+        replace_file(path, data, mode=0o666 & ~current_umask())
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        if exc.filename is None or str(exc.filename) == str(tmp):
+        if exc.filename is None or str(exc.filename) != str(path):
             raise OSError(exc.errno, exc.strerror, str(path)) from None
-        raise
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
         raise
 
 

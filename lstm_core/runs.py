@@ -279,6 +279,23 @@ def current_umask() -> int:
     return 0o022
 
 
+def replace_file(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Put ``data`` at ``path`` atomically (a temporary file beside it, then renamed over it): a reader
+    sees the old file or the new one, never half of one; the temporary file goes if writing fails (a full
+    disk), and the file it was to replace stays. ``mode``: the file's permissions (else the temporary
+    file's, 0600)."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem[:8]}-", suffix=path.suffix, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 def save_run(run: Run, directory: str | os.PathLike, forecast_steps: int | None = None, overwrite: bool = True) -> Path:
     """Write ``run`` to ``directory`` atomically (temporary folder + rename). Returns the path.
 

@@ -48,7 +48,7 @@ from .data.series import Series, stored_filled
 from .index import RunIndex, RunRecord
 from .pipeline import Run
 from .results import RunMetrics
-from .runs import _frame_from_csv, _frame_to_csv, clean_leftovers, is_run_dir, load_run, save_run
+from .runs import _frame_from_csv, _frame_to_csv, clean_leftovers, is_run_dir, load_run, replace_file, save_run
 from .verdict import judge
 
 log = logging.getLogger(__name__)
@@ -68,19 +68,6 @@ NOTICES = "notices"
 #: page opened by its address or a server restart opened the bundled airline data instead.
 CURRENT = "current"
 _ID_CHARS = frozenset("0123456789abcdef")
-
-
-def _replace_file(path: Path, data: bytes) -> None:
-    """Put ``data`` at ``path`` atomically (a temporary file beside it, then renamed over it): a reader
-    sees the old file or the new one, never half of one; the temporary file goes if writing fails."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem[:8]}-", suffix=path.suffix, dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def default_home() -> Path:
@@ -532,7 +519,7 @@ class RunStore:
         """Keep ``blob`` (the app's form of the dataset ``owner`` loaded last) in place of the one before."""
         path = self._current_path(owner)
         path.parent.mkdir(parents=True, exist_ok=True)
-        _replace_file(path, blob)
+        replace_file(path, blob)
 
     def current(self, owner: str) -> bytes | None:
         """What :meth:`keep_current` kept for ``owner``; None where nothing was."""
@@ -574,7 +561,7 @@ class RunStore:
     @staticmethod
     def _write_notices(path: Path, labels: list[str]) -> None:
         """Replace the notices file at ``path`` with ``labels``, atomically."""
-        _replace_file(path, json.dumps(labels).encode())
+        replace_file(path, json.dumps(labels).encode())
 
     @staticmethod
     def _notices_in(path: Path) -> list[str]:

@@ -72,6 +72,8 @@ st.caption(
 )
 
 
+n_one_step = sum(int(r["networks"]) for r in one_step_nets)
+n_left_out = sum(int(r["networks"]) for r in left_out)
 with st.expander("How this forecast was made", icon=":material/info:"):
     st.caption(
         f"{cell_name(info.cell)} · {info.parameters:,} parameters"
@@ -83,17 +85,17 @@ with st.expander("How this forecast was made", icon=":material/info:"):
             else ""
         )
         + (
-            f"; one step ahead, {more_networks(sum(int(r['networks']) for r in one_step_nets))} of 1 output over the "
-            f"last {one_step_nets[0].get('look_back', '?')} points "
-            f"{join_them(sum(int(r['networks']) for r in one_step_nets))} (this short series has few windows)"
+            f"; one step ahead, {more_networks(n_one_step)} of 1 output over the "
+            f"last {one_step_nets[0].get('look_back', '?')} points {join_them(n_one_step)} (this short series has "
+            "few windows)"
             if one_step_nets
             else ""
         )
         + (
             (", and" if one_step_nets else "; one step ahead,")
-            + f" {more_networks(sum(int(r['networks']) for r in left_out))} of 1 output, on the "
+            + f" {more_networks(n_left_out)} of 1 output, on the "
             + f"representation{'s' if len(left_out) > 1 else ''} the backtest left out "
-            + f"({'; '.join(r['name'] for r in left_out)}), {join_them(sum(int(r['networks']) for r in left_out))}"
+            + f"({'; '.join(r['name'] for r in left_out)}), {join_them(n_left_out)}"
             if left_out
             else ""
         )

@@ -21,7 +21,7 @@ from lstm_core.job_status import JobStatus
 from lstm_core.jobs import JobRegistry
 from tests import fakes
 from ui import gates_view as gv
-from ui.cell_picture import fmt
+from ui.cell_picture import equation_templates, fmt
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 60
@@ -498,6 +498,9 @@ def test_learn_sections_and_calculator():
     assert 'fill="white"/>' in pictures[0]
     said = [m.value for m in at.markdown if "Diagram, An LSTM cell: forget gate f = " in m.value]
     assert len(said) == 1 and "cell state c from " in said[0] and "clip:rect(0 0 0 0)" in said[0]
+    # the expander that sentence points to: the picture's numbers, equation by equation
+    numbers = next(e for e in at.expander if e.label == "The numbers, equation by equation")
+    assert len([m for m in numbers.markdown if "font-size" in m.value]) == len(equation_templates("lstm"))
     f_open = re.search(r'<tspan data-k="f">([^<]*)<', pictures[0]).group(1)
     at.slider(key="learn_idea_f").set_value(3.0).run()
     picture = svg_images(at)[0]

@@ -932,6 +932,7 @@ def test_a_write_that_fails_leaves_no_cut_file_and_keeps_the_one_it_replaces(tmp
     import os
 
     from lstm_core import cli
+    from lstm_core import runs as lcruns
 
     good = tmp_path / "series.csv"
     assert cli.main(["generate", "sine", "--length", "50", "--out", str(good)]) == 0
@@ -941,7 +942,7 @@ def test_a_write_that_fails_leaves_no_cut_file_and_keeps_the_one_it_replaces(tmp
     def disk_full(src, dst):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(cli.os, "replace", disk_full)
+    monkeypatch.setattr(lcruns.os, "replace", disk_full)
     capsys.readouterr()
     assert cli.main(["generate", "noisy-sine", "--out", str(good), "--overwrite"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
@@ -949,7 +950,7 @@ def test_a_write_that_fails_leaves_no_cut_file_and_keeps_the_one_it_replaces(tmp
         f"error: the disk is full writing {good}; free some space or choose a folder on another disk (nothing was kept)."
     ]
     assert good.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["series.csv"]
-    monkeypatch.setattr(cli.os, "replace", real_replace)
+    monkeypatch.setattr(lcruns.os, "replace", real_replace)
     assert cli.main(["generate", "noisy-sine", "--out", str(tmp_path / "new.csv")]) == 0
     assert (tmp_path / "new.csv").stat().st_mode & 0o777 == 0o666 & ~current_umask()
 

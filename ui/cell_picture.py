@@ -455,3 +455,8 @@ def draw(cell: str, values: dict, title: str = "", big: bool = False) -> None:
         f'<span style="{SCREEN_READER_ONLY}">{html.escape(describe(cell, values, title))}</span>',
         unsafe_allow_html=True,
     )
+    with st.expander("The numbers, equation by equation"):
+        size = "1.35em" if big else "1em"
+        st.caption(bracket_hint(cell))
+        for t in equation_templates(cell):
+            st.markdown(f'<div style="font-size:{size}">{render_template(t, values)}</div>', unsafe_allow_html=True)

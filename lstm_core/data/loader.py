@@ -1443,6 +1443,8 @@ ZONE_NAMES = {
     "JST": "+09:00", "KST": "+09:00", "AWST": "+08:00", "ACST": "+09:30", "ACDT": "+10:30",
     "AEST": "+10:00", "AEDT": "+11:00", "NZST": "+12:00", "NZDT": "+13:00",
 }  # fmt: skip
+#: The zone names pandas reads itself.
+_READ_BY_PANDAS = {"UTC": "+00:00", "GMT": "+00:00"}
 #: A time of day then a zone's name (two to five capitals) ending a cell.
 _ZONE_NAME_RE = r"(?P<stamp>.*\d:\d{2}(?::\d{2}(?:[.,]\d+)?)?)\s*(?P<zone>[A-Z]{2,5})"
 
@@ -1466,21 +1468,22 @@ def _zone_names(cells: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
             continue  # no date before the time ("08:00 ON"): text, as before
         if _to_datetime(found["stamp"].head(50), format="mixed")[0].isna().mean() > 1 - _NUMERIC_SHARE:
             continue
-        if found["zone"].isin(["UTC", "GMT"]).all():
+        if found["zone"].isin(list(_READ_BY_PANDAS)).all():
             continue  # pandas reads those
-        unknown = sorted(set(found["zone"]) - set(ZONE_NAMES) - {"UTC", "GMT"})
+        known = {**ZONE_NAMES, **_READ_BY_PANDAS}
+        unknown = sorted(set(found["zone"]) - set(known))
         if unknown:
             raise DataError(
                 f"Column {_excerpt(column)} holds times with the time-zone name {_excerpt(unknown[0])} "
                 f"(e.g. {_excerpt(present[found['zone'] == unknown[0]].iloc[0])}), which names no single UTC "
                 "offset here; write the times with their UTC offset (e.g. 10:00+01:00) instead."
             )
-        offsets = found["zone"].map(lambda z: ZONE_NAMES.get(z, "+00:00"))
+        offsets = found["zone"].map(known)
         if out is cells:
             out = cells.copy()
         out.loc[present.index, column] = found["stamp"] + offsets
         names = sorted(set(found["zone"]), key=list(found["zone"]).index)
-        shown = ", ".join(f"{z} as {ZONE_NAMES.get(z, '+00:00')}" for z in names[:4])
+        shown = ", ".join(f"{z} as {known[z]}" for z in names[:4])
         notes.append(
             f"Column {_excerpt(column)}: time-zone names were read as the UTC offsets they stand for ({shown})."
         )
