@@ -10,6 +10,7 @@ has all three (sliders, number inputs, select boxes) before anything is trained.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
@@ -84,6 +85,13 @@ def test_presenting_enlarges_a_multiselects_picked_chips(server, browser):
         pg.goto(f"{server}/experiments?presenter=1&preset=long-memory")
         chips = pg.locator('[data-testid="stMultiSelectTagsContainer"] [data-tag] span[title]')
         expect(chips.first).to_be_visible()
+        # the page's presenter style comes in the same run as the chips, and may land after them (seen in CI)
+        with contextlib.suppress(sync_api.TimeoutError):
+            pg.wait_for_function(
+                """() => [...document.querySelectorAll('[data-testid="stMultiSelectTagsContainer"] [data-tag] span[title]')]
+                    .every(c => parseFloat(getComputedStyle(c).fontSize) >= 16)""",
+                timeout=15_000,
+            )
         sizes = chips.evaluate_all("cs => cs.map(c => parseFloat(getComputedStyle(c).fontSize))")
         assert len(sizes) >= 5 and min(sizes) >= 16, sizes
     finally:
